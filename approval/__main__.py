@@ -1,0 +1,3 @@
+from approval.cli import main
+
+main()

@@ -1,0 +1,94 @@
+"""The command line. Each command parses, calls one workflow function, and renders.
+
+Commands live in their own modules and are imported only when invoked, so that
+``approval --help`` starts fast (git, spreadsheet and crypto libraries load lazily).
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+from typing import Any
+
+import click
+
+from approval import __version__
+from approval.errors import EXIT_USAGE, ApprovalError
+
+# name -> "module:attribute"; one line per command. tests/cli/test_registry.py keeps it complete.
+COMMANDS: dict[str, str] = {
+    "policy": "approval.cli.policy:policy",
+    "scan": "approval.cli.scan:scan",
+    "demo": "approval.cli.demo:demo",
+}
+
+
+class LazyGroup(click.Group):
+    """A group whose subcommands are imported on first use."""
+
+    def __init__(self, *args: Any, lazy: dict[str, str] | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.lazy = lazy or {}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.lazy})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.lazy:
+            module_name, attribute = self.lazy[cmd_name].split(":")
+            command: click.Command = getattr(importlib.import_module(module_name), attribute)
+            return command
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(
+    cls=LazyGroup,
+    lazy=COMMANDS,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 80},
+    epilog="Example: approval scan stats.xlsx    (see 'approval COMMAND --help')",
+)
+@click.version_option(__version__, "--version", prog_name="approval")
+@click.option("--debug", is_flag=True, help="Show the full traceback of an error.")
+def cli(debug: bool) -> None:
+    """Policy-as-code disclosure approval: files with protected-person data leave only with
+    sign-offs from designated officials, recorded in a signed, append-only ledger.
+
+    Exit codes: 0 ok, 1 blocked or needs approval, 2 bad input, 3 ledger integrity failure.
+    """
+
+
+def _debug_requested() -> bool:
+    return "--debug" in sys.argv[1:] or bool(os.environ.get("APPROVAL_DEBUG"))
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: run the CLI and turn every error into one line and an exit code."""
+    from approval.cli.render import print_error
+
+    try:
+        code = cli.main(args=argv, prog_name="approval", standalone_mode=False)
+    except ApprovalError as e:
+        if _debug_requested():
+            raise
+        print_error(e.diagnostics(), e.details)
+        sys.exit(e.exit_code)
+    except click.exceptions.Abort:
+        print_error(["aborted"])
+        sys.exit(EXIT_USAGE)
+    except click.ClickException as e:
+        e.show()
+        sys.exit(e.exit_code)
+    except (BrokenPipeError, KeyboardInterrupt):
+        # The reader went away or the user pressed ^C: no traceback, and never exit 0.
+        sys.stderr.close()
+        sys.exit(EXIT_USAGE)
+    except Exception as e:
+        if _debug_requested():
+            raise
+        # The message of a foreign exception may quote file content; name only its type.
+        print_error(
+            [f"internal error ({type(e).__name__})", "hint: run again with --debug for details"]
+        )
+        sys.exit(EXIT_USAGE)
+    sys.exit(code if isinstance(code, int) else 0)

@@ -1,0 +1,131 @@
+"""The contract between readers and the rest of the scanner.
+
+A reader turns one source (a file, an archive member, an attachment) into a stream of units:
+
+- ``Table``: rows of cells (a CSV, a sheet, an HTML or DOCX table, a pivot cache);
+- ``Records``: key/value records (JSON objects, YAML mappings, NDJSON lines);
+- ``Text``: lines of prose (plain text, Markdown, an email body, PDF text, DOCX paragraphs,
+  cell comments);
+- ``Nested``: another source inside this one (a ZIP member, an email attachment), which the
+  scanner reads with the reader for its own format, within the depth and size ``Limits``.
+
+Units are streamed: a reader yields rows and lines lazily, so memory does not grow with the
+file. A reader that cannot read a source raises ``Unscannable`` with a short reason that never
+quotes the file's content ("encrypted", "corrupt: truncated zip", "unsupported format:
+image/png").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import BinaryIO, Protocol
+
+Cell = str | int | float | bool | None
+
+
+class Unscannable(Exception):
+    """The source cannot be read; ``reason`` is shown to people and must hold no file content."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Bounds that keep hostile input (zip bombs, deep nesting) from exhausting the machine."""
+
+    max_depth: int = 4  # archives / attachments inside each other
+    max_entries: int = 10_000  # members of one archive
+    max_ratio: float = 200.0  # uncompressed / compressed size of an archive member
+    max_expanded_bytes: int = 2 * 1024**3  # everything expanded from one top-level file
+    max_nesting: int = 64  # JSON / YAML nesting depth
+
+
+@dataclass(frozen=True)
+class Source:
+    """Something to read: a name (for format sniffing and locations) and a way to open it."""
+
+    name: str
+    open: Callable[[], BinaryIO]
+    size: int
+    depth: int = 0  # 0 for a file given on the command line
+    part: str | None = None  # where inside the top-level file, e.g. "archive.zip/data.csv"
+
+
+@dataclass(frozen=True)
+class Where:
+    """Where inside a file a unit comes from, as a report shows it."""
+
+    part: str | None = None  # archive member, attachment, "comments", "pivot cache 1", ...
+    sheet: str | None = None
+    hidden: bool = False  # the whole unit is hidden from someone opening the file
+
+
+@dataclass
+class Table:
+    """Rows of cells. The first row may or may not be a header: the classifier decides.
+
+    ``title`` is the context that governs the table (sheet name, caption, the heading or
+    sentence before it). ``hidden_rows`` / ``hidden_columns`` are 0-based indices into
+    ``rows`` and into each row. ``formats`` maps a column index to a number format to apply
+    to numeric cells of that column (``"A"000000000``), where the reader knows one.
+    """
+
+    where: Where
+    rows: Iterable[Sequence[Cell]]
+    title: str = ""
+    hidden_rows: frozenset[int] = frozenset()
+    hidden_columns: frozenset[int] = frozenset()
+    column_names: Sequence[str] | None = None  # column letters (A, B, ...) where they exist
+    formats: dict[int, str] = field(default_factory=dict)
+    cell_formats: Callable[[int, int], str | None] | None = None  # (row, col) -> number format
+
+
+@dataclass
+class Records:
+    """Key/value records: each is a flat mapping of a dotted key path to a scalar value.
+
+    Nested objects are flattened (``applicant.name``); a list of objects yields one record
+    per object, with the enclosing keys as ``title`` context. Integers stay integers: an
+    A-number in JSON is often a number.
+    """
+
+    where: Where
+    records: Iterable[dict[str, Cell]]
+    title: str = ""
+
+
+@dataclass
+class Text:
+    """Lines of prose. ``title`` is the governing context (subject, document title)."""
+
+    where: Where
+    lines: Iterable[str]
+    title: str = ""
+
+
+@dataclass
+class Nested:
+    """A source inside this one, read by the reader for its own format."""
+
+    source: Source
+    where: Where
+
+
+Unit = Table | Records | Text | Nested
+
+
+class Reader(Protocol):
+    """One file format. Listed explicitly in ``approval.detect.readers.READERS``."""
+
+    name: str  # the report's "format", e.g. "csv", "xlsx"
+
+    def accepts(self, head: bytes, name: str) -> bool:
+        """Whether this reader handles a source starting with ``head`` (first 8 KiB)."""
+        ...
+
+    def read(self, source: Source, limits: Limits) -> Iterator[Unit]:
+        """The source's units, lazily; raise ``Unscannable`` when it cannot be read."""
+        ...

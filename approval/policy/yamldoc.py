@@ -1,0 +1,149 @@
+"""Safe YAML loading that remembers where every value came from.
+
+``yaml.safe_load`` alone forgets positions and silently keeps the last of two duplicate keys;
+a policy is a legal instrument, so a duplicate key (two different answers to one question) is
+an error, and every error points at ``file:line:col``. Timestamps stay strings: the schemas
+check their format, and a date is never silently turned into a datetime in a signed document.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+PathPart = str | int
+Path = tuple[PathPart, ...]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a document, at a place in a file."""
+
+    file: str
+    line: int
+    col: int
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}:{self.col}"
+        return f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Document:
+    """A parsed YAML document and the 1-based (line, col) of each path in it."""
+
+    file: str
+    data: Any
+    positions: dict[Path, tuple[int, int]] = field(default_factory=dict)
+
+    def where(self, path: Path) -> tuple[int, int]:
+        """The position of ``path``, or of its nearest ancestor that has one."""
+        while path and path not in self.positions:
+            path = path[:-1]
+        return self.positions.get(path, (1, 1))
+
+    def problem(self, path: Path, message: str) -> Problem:
+        line, col = self.where(path)
+        return Problem(self.file, line, col, format_path(path), message)
+
+
+class YamlError(Exception):
+    """The text is not a safe, unambiguous YAML document."""
+
+    def __init__(self, problem: Problem):
+        super().__init__(str(problem))
+        self.problem = problem
+
+
+def format_path(path: Path) -> str:
+    """``("rules", 0, "require", 1, "role")`` -> ``rules[0].require[1].role``."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that keeps timestamps as the strings they were written as."""
+
+
+def _timestamp_as_string(loader: yaml.SafeLoader, node: yaml.Node) -> str:
+    return str(loader.construct_scalar(node))  # type: ignore[arg-type]
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_as_string)
+
+
+def _walk(
+    node: yaml.Node, path: Path, file: str, out: dict[Path, tuple[int, int]], seen_nodes: set[int]
+) -> None:
+    if isinstance(node, yaml.MappingNode | yaml.SequenceNode):
+        # An alias makes one node appear twice; refusing them keeps documents plain and stops
+        # "billion laughs" expansion before anything is constructed.
+        if id(node) in seen_nodes:
+            raise YamlError(
+                Problem(
+                    file,
+                    node.start_mark.line + 1,
+                    node.start_mark.column + 1,
+                    format_path(path),
+                    "YAML anchors and aliases are not allowed",
+                )
+            )
+        seen_nodes.add(id(node))
+    if isinstance(node, yaml.MappingNode):
+        seen: dict[Any, yaml.Node] = {}
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+            if key in seen:
+                first = seen[key].start_mark
+                raise YamlError(
+                    Problem(
+                        file,
+                        key_node.start_mark.line + 1,
+                        key_node.start_mark.column + 1,
+                        format_path(path),
+                        f"duplicate key {key!r} (first at line {first.line + 1})",
+                    )
+                )
+            seen[key] = key_node
+            child = (*path, str(key))
+            # Point at the key: that is what a person looks for when told a value is wrong.
+            out[child] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            _walk(value_node, child, file, out, seen_nodes)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            child = (*path, index)
+            out[child] = (item.start_mark.line + 1, item.start_mark.column + 1)
+            _walk(item, child, file, out, seen_nodes)
+
+
+def load_yaml(text: str, file: str) -> Document:
+    """Parse one YAML document safely; raise ``YamlError`` with a position on any problem."""
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            raise YamlError(Problem(file, 1, 1, "", "the document is empty"))
+        positions: dict[Path, tuple[int, int]] = {(): (1, 1)}
+        _walk(node, (), file, positions, set())
+        data = loader.construct_document(node)
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        what = e.problem or e.context or "not valid YAML"
+        if "could not determine a constructor" in what:
+            what = f"unsafe or unknown YAML tag refused ({what.split('tag', 1)[-1].strip()})"
+        raise YamlError(Problem(file, line, col, "", what)) from e
+    except yaml.YAMLError as e:
+        raise YamlError(Problem(file, 1, 1, "", f"not valid YAML: {e}")) from e
+    finally:
+        loader.dispose()
+    return Document(file, data, positions)

@@ -1,0 +1,131 @@
+"""Ledger statements as plain values, and the one place their signed bytes are made.
+
+A ledger entry is an *envelope*: ``{"statement": {...}, "signatures": [...]}``. What is signed
+is the statement's canonical JSON (RFC 8785), and a statement's id is the sha256 of exactly
+those bytes: nothing stored next to a statement can change what it says or which id it has.
+
+Kinds (``statement["kind"]``):
+
+- ``adoption``: a policy and roster document, signed by the admin threshold;
+- ``request``: a publisher asks to export one artifact (sha256, size, name);
+- ``signoff``: an official's ``approve`` or ``reject`` of one request, under one role;
+- ``revocation``: withdrawal of a sign-off or a request;
+- ``export``: an artifact left through the gate, to where, on which sign-offs;
+- ``redaction``: a derivative was made from an artifact, with what was removed.
+
+Every statement names ``seen_head``: the ledger head its signer saw (DESIGN.md invariant 4).
+No statement ever holds protected data: counts, column names and locations only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from approval.errors import IntegrityError
+
+STATEMENT_TYPE = "https://approval.invalid/statement/v1"
+KINDS = ("adoption", "request", "signoff", "revocation", "export", "redaction")
+# The SSH signature namespace: a signature made for this tool is never valid for another use.
+NAMESPACE = "approval-ledger-v1@approval.invalid"
+
+
+def signed_bytes(statement: dict[str, Any]) -> bytes:
+    """The canonical JSON (RFC 8785) of a statement: the exact bytes every signature covers."""
+    import rfc8785
+
+    data: bytes = rfc8785.dumps(statement)
+    return data
+
+
+def statement_id(statement: dict[str, Any]) -> str:
+    """A statement's id: the hex sha256 of its signed bytes."""
+    return hashlib.sha256(signed_bytes(statement)).hexdigest()
+
+
+def short_id(full_id: str) -> str:
+    """The 12-character prefix people read and type."""
+    return full_id[:12]
+
+
+def now() -> datetime:
+    """The current time in UTC, to the second (statements carry no finer time)."""
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+def format_time(when: datetime) -> str:
+    """``2026-11-21T06:14:44Z``: the one time format in statements."""
+    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_statement_time(text: str) -> datetime:
+    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class Signature:
+    """One SSH signature over a statement's signed bytes."""
+
+    signer: str  # official id, as the signer claimed it; verified against the roster
+    key: str  # OpenSSH public key line
+    signature: str  # armored SSHSIG ("-----BEGIN SSH SIGNATURE-----...")
+
+    def to_dict(self) -> dict[str, str]:
+        return {"signer": self.signer, "key": self.key, "signature": self.signature}
+
+    @classmethod
+    def from_dict(cls, doc: dict[str, Any]) -> Signature:
+        return cls(doc["signer"], doc["key"], doc["signature"])
+
+
+@dataclass(frozen=True)
+class Envelope:
+    """A statement and its signatures: one ledger entry."""
+
+    statement: dict[str, Any]
+    signatures: tuple[Signature, ...] = field(default=())
+
+    @property
+    def id(self) -> str:
+        return statement_id(self.statement)
+
+    @property
+    def kind(self) -> str:
+        kind: str = self.statement["kind"]
+        return kind
+
+    @property
+    def created(self) -> datetime:
+        return parse_statement_time(self.statement["created"])
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "statement": self.statement,
+            "signatures": [s.to_dict() for s in self.signatures],
+        }
+
+    @classmethod
+    def from_dict(cls, doc: dict[str, Any]) -> Envelope:
+        """Build from a parsed entry, validating it against the statement schema."""
+        validate_envelope(doc)
+        return cls(doc["statement"], tuple(Signature.from_dict(s) for s in doc["signatures"]))
+
+    def to_json(self) -> bytes:
+        """The entry file's bytes: canonical, so the same entry is always the same blob."""
+        import rfc8785
+
+        data: bytes = rfc8785.dumps(self.to_dict())
+        return data + b"\n"
+
+
+def validate_envelope(doc: Any) -> None:
+    """Raise ``IntegrityError`` when ``doc`` is not a valid ledger entry."""
+    from approval.schemas import validator
+
+    errors = sorted(validator("statement").iter_errors(doc), key=lambda e: list(e.path))
+    if errors:
+        first = errors[0]
+        where = "/".join(map(str, first.absolute_path)) or "(top)"
+        raise IntegrityError(f"invalid ledger entry at {where}: {first.message}")
