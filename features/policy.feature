@@ -1,0 +1,50 @@
+Feature: The regulation as a policy that officials can read and a machine can enforce
+  8 CFR 208.6 forbids disclosing that a person sought asylum or other protection without
+  sign-off by designated officials. The policy says who must sign for what; the roster says
+  who the officials are. Neither may be ambiguous, and a mistake in either is caught before
+  it can let a file out or block every file forever.
+
+  Scenario: The shipped policy and the example roster are valid
+    Given the shipped policy and the example roster
+    When an administrator checks them
+    Then the check passes
+    And it says the policy has 2 data classes and 2 rules
+    And it says the roster has 5 officials and an admin threshold of 2
+
+  Scenario: A rule that names an unknown role is refused with its line
+    Given the shipped policy with "role: senior-official" changed to "role: senior-oficial"
+    When an administrator checks it with the example roster
+    Then the check fails with exit code 2
+    And the problem names the file, line and column of "senior-oficial"
+    And the problem says "rules[0].require[1].role: 'senior-oficial' is not a role defined in the roster or policy"
+
+  Scenario: A threshold the roster cannot meet is refused
+    Given a roster in which one official is both the only privacy officer and the only senior official
+    When an administrator checks the shipped policy with it
+    Then the check fails with exit code 2
+    And the problem says "needs 2 distinct officials (privacy-officer, senior-official)"
+
+  Scenario: A protected-person file needs two distinct officials, and the requester never counts
+    Given the shipped policy
+    Then files with protected-person data need sign-offs as "privacy-officer" and "senior-official"
+    And the two sign-offs must come from distinct officials
+    And the requester may not sign their own request
+    And an approval is valid for 30 days
+    And a rejection blocks until it is withdrawn
+
+  Scenario: A file that cannot be read is treated as protected
+    Given the shipped policy
+    Then unscannable files need the same sign-offs as protected-person files
+
+  Scenario: YAML with a duplicate key is refused
+    Given a policy file in which "version" appears twice
+    When an administrator checks it
+    Then the check fails with exit code 2
+    And the problem says "duplicate key 'version'"
+
+  Scenario: YAML with a Python tag is refused without running anything
+    Given a policy file that carries a Python object tag which would create a file
+    When an administrator checks it
+    Then the check fails with exit code 2
+    And the problem says "unsafe or unknown YAML tag refused"
+    And no file was created

@@ -1,0 +1,166 @@
+"""Steps for features/policy.feature: they drive the real CLI on real files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pytest_bdd import given, parsers, scenarios, then, when
+
+from approval.policy import default_policy
+from tests.conftest import ROOT, CliResult, run_approval
+
+POLICY = ROOT / "policies" / "8cfr208.6.yaml"
+ROSTER = ROOT / "policies" / "roster.example.yaml"
+
+scenarios("policy.feature")
+
+
+@pytest.fixture
+def world(tmp_path: Path) -> dict[str, Any]:
+    return {"dir": tmp_path, "files": []}
+
+
+@given("the shipped policy and the example roster")
+def shipped_both(world: dict[str, Any]) -> None:
+    world["files"] = [POLICY, ROSTER]
+
+
+@given("the shipped policy")
+def shipped_policy(world: dict[str, Any]) -> None:
+    world["policy"] = default_policy()
+
+
+@given(parsers.parse('the shipped policy with "{old}" changed to "{new}"'))
+def changed_policy(world: dict[str, Any], old: str, new: str) -> None:
+    path = world["dir"] / "policy.yaml"
+    path.write_text(POLICY.read_text().replace(old, new, 1))
+    world["files"] = [path]
+    world["needle"] = new.split(": ", 1)[-1]
+
+
+@given(
+    "a roster in which one official is both the only privacy officer and the only senior official"
+)
+def roster_one_official(world: dict[str, Any]) -> None:
+    text = ROSTER.read_text()
+    text = text.replace(
+        "roles: [privacy-officer, admin]", "roles: [privacy-officer, senior-official, admin]"
+    )
+    text = text.replace("roles: [senior-official]", "roles: [publisher]")
+    text = text.replace("roles: [privacy-officer]\n", "roles: [publisher]\n")
+    path = world["dir"] / "roster.yaml"
+    path.write_text(text)
+    world["roster"] = path
+
+
+@given(parsers.parse('a policy file in which "{key}" appears twice'))
+def duplicate_key(world: dict[str, Any], key: str) -> None:
+    path = world["dir"] / "policy.yaml"
+    path.write_text(POLICY.read_text().replace(f"\n{key}: 1\n", f"\n{key}: 1\n{key}: 2\n", 1))
+    world["files"] = [path]
+
+
+@given("a policy file that carries a Python object tag which would create a file")
+def python_tag(world: dict[str, Any]) -> None:
+    marker = world["dir"] / "created-by-yaml"
+    path = world["dir"] / "policy.yaml"
+    path.write_text(f"!!python/object/apply:os.system ['touch {marker}']\n")
+    world["files"] = [path]
+    world["marker"] = marker
+
+
+@when("an administrator checks them")
+@when("an administrator checks it")
+def check(world: dict[str, Any]) -> None:
+    world["result"] = run_approval("policy", "check", *world["files"])
+
+
+@when("an administrator checks it with the example roster")
+def check_with_roster(world: dict[str, Any]) -> None:
+    world["result"] = run_approval("policy", "check", *world["files"], ROSTER)
+
+
+@when("an administrator checks the shipped policy with it")
+def check_shipped_with(world: dict[str, Any]) -> None:
+    world["files"] = [POLICY]
+    world["result"] = run_approval("policy", "check", POLICY, world["roster"])
+
+
+@then("the check passes")
+def passes(world: dict[str, Any]) -> None:
+    result: CliResult = world["result"]
+    assert result.code == 0, result.output
+
+
+@then(parsers.parse("the check fails with exit code {code:d}"))
+def fails(world: dict[str, Any], code: int) -> None:
+    result: CliResult = world["result"]
+    assert result.code == code, result.output
+    assert "Traceback" not in result.output
+
+
+@then(parsers.parse("it says the policy has {classes:d} data classes and {rules:d} rules"))
+def says_policy(world: dict[str, Any], classes: int, rules: int) -> None:
+    assert f"{classes} data classes, {rules} rules" in world["result"].stdout
+
+
+@then(
+    parsers.parse(
+        "it says the roster has {officials:d} officials and an admin threshold of {threshold:d}"
+    )
+)
+def says_roster(world: dict[str, Any], officials: int, threshold: int) -> None:
+    assert f"{officials} officials, admin threshold {threshold}" in world["result"].stdout
+
+
+@then(parsers.parse('the problem names the file, line and column of "{needle}"'))
+def names_position(world: dict[str, Any], needle: str) -> None:
+    path: Path = world["files"][0]
+    line = next(n for n, text in enumerate(path.read_text().splitlines(), 1) if needle in text)
+    column = path.read_text().splitlines()[line - 1].index("role") + 1
+    assert f"{path}:{line}:{column}: " in world["result"].stderr
+
+
+@then(parsers.parse('the problem says "{text}"'))
+def problem_says(world: dict[str, Any], text: str) -> None:
+    assert text in world["result"].stderr
+
+
+@then("no file was created")
+def nothing_created(world: dict[str, Any]) -> None:
+    assert not world["marker"].exists()
+
+
+@then(parsers.parse('files with protected-person data need sign-offs as "{first}" and "{second}"'))
+def needs_roles(world: dict[str, Any], first: str, second: str) -> None:
+    (rule,) = world["policy"].rules_for(["protected-person"])
+    assert rule.roles == (first, second)
+    world["rule"] = rule
+
+
+@then("the two sign-offs must come from distinct officials")
+def distinct(world: dict[str, Any]) -> None:
+    assert world["rule"].distinct_signers
+
+
+@then("the requester may not sign their own request")
+def requester(world: dict[str, Any]) -> None:
+    assert not world["rule"].requester_may_sign
+
+
+@then(parsers.parse("an approval is valid for {days:d} days"))
+def validity(world: dict[str, Any], days: int) -> None:
+    assert world["rule"].valid_days == days
+
+
+@then("a rejection blocks until it is withdrawn")
+def rejection(world: dict[str, Any]) -> None:
+    assert world["rule"].rejection_blocks
+
+
+@then("unscannable files need the same sign-offs as protected-person files")
+def unscannable(world: dict[str, Any]) -> None:
+    policy = world["policy"]
+    assert policy.rules_for(["unscannable"]) == policy.rules_for(["protected-person"])
