@@ -1,0 +1,1 @@
+"""``approval demo``: the whole story on synthetic data, step by step, with real output."""
