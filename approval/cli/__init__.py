@@ -18,8 +18,14 @@ from approval.errors import EXIT_USAGE, ApprovalError
 
 # name -> "module:attribute"; one line per command. tests/cli/test_registry.py keeps it complete.
 COMMANDS: dict[str, str] = {
+    "init": "approval.cli.init:init",
     "policy": "approval.cli.policy:policy",
     "scan": "approval.cli.scan:scan",
+    "request": "approval.cli.request:request",
+    "show": "approval.cli.show:show",
+    "sign": "approval.cli.sign:sign",
+    "revoke": "approval.cli.revoke:revoke",
+    "status": "approval.cli.status:status",
     "demo": "approval.cli.demo:demo",
 }
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from approval.cli.options import key_option, ledger_option
 from approval.errors import ProblemsError
 
 
@@ -37,3 +38,35 @@ def check(files: tuple[Path, ...]) -> None:
             problems += result.problems
     if problems:
         raise ProblemsError(problems)
+
+
+@policy.command(
+    epilog="Example: approval policy adopt policies/8cfr208.6.yaml --roster roster.yaml "
+    "--key admin1.key --key admin2.key"
+)
+@ledger_option
+@click.argument("policy_file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--roster",
+    "roster_file",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The roster to adopt with it (repeat the one in force if it does not change).",
+)
+@key_option(multiple=True)
+def adopt(
+    ledger: Path | None,
+    policy_file: Path,
+    roster_file: Path,
+    keys: tuple[Path, ...],
+    passphrase_env: str | None,
+) -> None:
+    """Adopt a new version of the policy and roster into the ledger.
+
+    Needs the admin threshold of the roster in force and of the new roster, and a policy
+    version higher than the one in force: an older policy can never be re-adopted.
+    """
+    from approval.workflow.adopt import adopt_policy
+
+    adopted = adopt_policy(ledger, policy_file, roster_file, list(keys), passphrase_env)
+    click.echo(adopted.summary)

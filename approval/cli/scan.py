@@ -1,10 +1,166 @@
-"""``approval scan`` (placeholder until the scanner lands)."""
+"""``approval scan``: find protected-person data in files and directories."""
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
 import click
 
+if TYPE_CHECKING:
+    from approval.detect.report import FileReport
+    from approval.workflow.scan import ScanResult
 
-@click.command()
-def scan() -> None:
-    """Scan files for protected-person data."""
+
+@click.command(
+    epilog="Examples: approval scan stats.xlsx    approval scan site/ --format sarif > scan.sarif"
+)
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "output",
+    type=click.Choice(["text", "json", "sarif"]),
+    default="text",
+    show_default=True,
+    help="Report as a table per file, as JSON, or as SARIF 2.1.0.",
+)
+@click.option(
+    "--policy",
+    "policy_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Scan under this policy file instead of the bundled default (8 CFR 208.6).",
+)
+def scan(paths: tuple[Path, ...], output: str, policy_file: Path | None) -> int:
+    """Scan files (directories recursively) for protected-person data.
+
+    Exits 0 when every file is clean, 1 when any file is protected or could not be scanned
+    (unscannable files are never passed), 2 for bad usage. Samples are always redacted.
+    """
+    from approval.workflow.scan import scan as run_scan
+
+    with _progress() as progress:
+        result = run_scan(list(paths), policy_file=policy_file, progress=progress)
+    if output == "json":
+        _print_json(result.to_dict())
+    elif output == "sarif":
+        from approval.detect.sarif import to_sarif
+
+        _print_json(to_sarif(result.reports, result.policy))
+    else:
+        _print_text(result)
+    return result.exit_code
+
+
+class _progress:
+    """A spinner on stderr while files are scanned, only when stderr is a terminal."""
+
+    def __init__(self) -> None:
+        self._progress: Any = None
+        self._task: Any = None
+        self._count = 0
+
+    def __enter__(self) -> Any:
+        if not sys.stderr.isatty():
+            return None
+        from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+        from approval.cli.render import stderr
+
+        self._progress = Progress(
+            SpinnerColumn(),
+            TextColumn("scanning {task.fields[name]} ({task.completed} files)"),
+            TimeElapsedColumn(),
+            console=stderr(),
+            transient=True,
+        )
+        self._progress.__enter__()
+        self._task = self._progress.add_task("scan", total=None, name="")
+        return self._advance
+
+    def _advance(self, path: Path) -> None:
+        if self._count:
+            self._progress.advance(self._task)
+        self._count += 1
+        self._progress.update(self._task, name=path.name)
+
+    def __exit__(self, *exc: object) -> None:
+        if self._progress is not None:
+            self._progress.__exit__(*exc)
+
+
+def _print_json(data: object) -> None:
+    import json
+
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+def _where(location: dict[str, Any]) -> str:
+    from approval.detect.sarif import describe
+
+    return describe(location)
+
+
+def _headline(report: FileReport) -> str:
+    if report.verdict == "unscannable":
+        return f"{report.path}: UNSCANNABLE ({report.reason})"
+    if report.verdict == "clean":
+        return f"{report.path}: clean ({report.format})"
+    persons = ", ".join(
+        f"{cls}: {n} person{'s' if n != 1 else ''}" for cls, n in report.classes.items()
+    )
+    return f"{report.path}: PROTECTED ({report.format}) - {persons}"
+
+
+def _print_text(result: ScanResult) -> None:
+    from approval.cli.render import stdout
+
+    console = stdout()
+    tty = console.is_terminal
+    for report in result.reports:
+        if not tty:
+            click.echo(_headline(report))
+            for f in report.findings:
+                click.echo(
+                    f"  {f.cls}  {f.detector}  {_where(dict(f.location))}  {f.count}  {f.sample}"
+                )
+            continue
+        _print_rich(console, report)
+    counts = {v: sum(1 for r in result.reports if r.verdict == v) for v in _VERDICTS}
+    total = len(result.reports)
+    summary = (
+        f"{total} file{'s' if total != 1 else ''}: {counts['protected']} protected, "
+        f"{counts['unscannable']} unscannable, {counts['clean']} clean"
+    )
+    if tty:
+        console.print(summary, style="bold")
+    else:
+        click.echo(summary)
+
+
+_VERDICTS = ("protected", "unscannable", "clean")
+_STYLE = {"protected": "bold red", "unscannable": "bold yellow", "clean": "green"}
+
+
+def _print_rich(console: Any, report: FileReport) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
+    style = _STYLE[report.verdict]
+    if not report.findings:
+        console.print(f"[{style}]{escape(_headline(report))}[/]")
+        return
+    table = Table(title=f"[{style}]{escape(_headline(report))}[/]", title_justify="left")
+    for column in ("class", "detector", "where", "count", "sample"):
+        table.add_column(column, justify="right" if column == "count" else "left")
+    for f in report.findings:
+        hidden = bool(f.location.get("hidden"))
+        table.add_row(
+            escape(f.cls),
+            escape(f.detector),
+            escape(_where(dict(f.location))),
+            str(f.count),
+            escape(f.sample),
+            style="yellow" if hidden else None,
+        )
+    console.print(table)

@@ -1,20 +1,193 @@
-"""Reader for ods files (stub: accepts nothing until it is written)."""
+"""OpenDocument spreadsheets (.ods): every sheet, hidden parts flagged, cell comments.
+
+Cell values and sheet visibility (a table style with ``table:display="false"``) come from
+python-calamine. ``content.xml`` is read once more, streamed, only when it holds something
+calamine does not give:
+
+- hidden rows and columns (``table:visibility="collapse"`` or ``"filter"``);
+- numbers shown with text (an ODS cell keeps the text it shows, ``A212345678``, beside its
+  value 212345678): that text replaces the number when it holds a letter or a leading zero;
+- comments (``office:annotation``), as ``Text`` (part "comments"), one paragraph each.
+
+A package whose manifest lists ``encryption-data`` is ``Unscannable("encrypted")``.
+"""
 
 from __future__ import annotations
 
+import zipfile
 from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import IO
+from xml.etree import ElementTree
 
-from approval.detect.units import Limits, Source, Unit, Unscannable
+from approval.detect.readers._spreadsheet import (
+    ZIP_MAGIC,
+    Overlay,
+    is_hidden,
+    open_calamine,
+    opened,
+    sheet_table,
+)
+from approval.detect.units import Limits, Source, Text, Unit, Unscannable, Where
+
+_MIME = b"application/vnd.oasis.opendocument.spreadsheet"
+_EXTENSIONS = (".ods", ".ots")
+_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+_OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
+_TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
+# What makes the second pass over content.xml worth its time.
+_TRIGGERS = (b"table:visibility=", b"<number:text>", b"office:annotation")
+_MAX_INDEX = 1 << 20  # Calc's last row; repeated rows and columns beyond it hold nothing
 
 
-class _Stub:
+class OdsReader:
     name = "ods"
 
     def accepts(self, head: bytes, name: str) -> bool:
-        return False
+        # The package's first entry is "mimetype", stored uncompressed: its content is in the head.
+        return head.startswith(ZIP_MAGIC) and (
+            _MIME in head[:200] or name.lower().endswith(_EXTENSIONS)
+        )
 
     def read(self, source: Source, limits: Limits) -> Iterator[Unit]:
-        raise Unscannable("unsupported format: ods")
+        with opened(source) as (stream, path):
+            try:
+                package = zipfile.ZipFile(stream)
+            except (zipfile.BadZipFile, OSError, ValueError, EOFError) as e:
+                raise Unscannable("corrupt: not a valid zip container") from e
+            with package:
+                extras = _extras(package, limits)
+                book = open_calamine(path, stream, (".ods",))
+                for index, meta in enumerate(book.sheets_metadata):
+                    hidden = is_hidden(meta.visible)
+                    marks = extras[index] if index < len(extras) else _Marks()
+                    table = sheet_table(
+                        book,
+                        meta.name,
+                        hidden=hidden,
+                        hidden_rows=marks.rows(),
+                        hidden_columns=marks.columns,
+                        overlay=marks.overlay,
+                    )
+                    if table is not None:
+                        yield table
+                    if marks.comments:
+                        where = Where(part="comments", sheet=meta.name, hidden=hidden)
+                        yield Text(where, marks.comments, meta.name)
 
 
-READER = _Stub()
+READER = OdsReader()
+
+
+@dataclass
+class _Marks:
+    """What the pass over content.xml found in one table."""
+
+    hidden_rows: list[range] = field(default_factory=list)  # ranges: repeats can be huge
+    columns: set[int] = field(default_factory=set)
+    overlay: Overlay = field(default_factory=Overlay)
+    comments: list[str] = field(default_factory=list)
+
+    def rows(self) -> Iterator[int]:
+        for block in self.hidden_rows:
+            yield from block
+
+
+def _extras(package: zipfile.ZipFile, limits: Limits) -> list[_Marks]:
+    names = set(package.namelist())
+    if len(names) > limits.max_entries:
+        raise Unscannable("corrupt: too many parts in the package")
+    if any(info.flag_bits & 0x1 for info in package.infolist()):
+        raise Unscannable("encrypted")
+    try:
+        if "META-INF/manifest.xml" in names and b"encryption-data" in package.read(
+            "META-INF/manifest.xml"
+        ):
+            raise Unscannable("encrypted")
+        if "content.xml" not in names:
+            raise Unscannable("corrupt: no content in the package")
+        info = package.getinfo("content.xml")
+        if info.file_size > limits.max_ratio * max(info.compress_size, 1) > 1 << 20:
+            raise Unscannable("corrupt: a part expands beyond the limits")
+        if not _needs_pass(package):
+            return []
+        with package.open("content.xml") as content:
+            return _content_pass(content)
+    except (zipfile.BadZipFile, OSError, EOFError) as e:
+        raise Unscannable("corrupt: unreadable package part") from e
+    except ElementTree.ParseError as e:
+        raise Unscannable("corrupt: malformed content part") from e
+
+
+def _needs_pass(package: zipfile.ZipFile) -> bool:
+    with package.open("content.xml") as content:
+        tail = b""
+        while chunk := content.read(1 << 20):
+            buffer = tail + chunk
+            if any(trigger in buffer for trigger in _TRIGGERS):
+                return True
+            tail = buffer[-32:]
+    return False
+
+
+def _content_pass(content: IO[bytes]) -> list[_Marks]:
+    """One streamed parse of content.xml: per table, in order, what calamine does not give."""
+    tables: list[_Marks] = []
+    marks = _Marks()
+    row = column = 0
+    row_repeat = 1
+    open_elements: list[ElementTree.Element] = []
+    # expat guards against entity expansion; ElementTree never fetches external entities.
+    for event, element in ElementTree.iterparse(content, events=("start", "end")):  # noqa: S314
+        tag = element.tag
+        if event == "start":
+            open_elements.append(element)
+            if tag == _TABLE + "table":
+                marks, row, column = _Marks(), 0, 0
+                tables.append(marks)
+            elif tag == _TABLE + "table-row":
+                column = 0
+                row_repeat = _repeat(element, "number-rows-repeated")
+                if _invisible(element) and row < _MAX_INDEX:
+                    marks.hidden_rows.append(range(row, min(row + row_repeat, _MAX_INDEX)))
+            elif tag == _TABLE + "table-column":
+                repeat = _repeat(element, "number-columns-repeated")
+                if _invisible(element) and column < _MAX_INDEX:
+                    marks.columns.update(range(column, min(column + repeat, 16384)))
+                column += repeat
+            continue
+        open_elements.pop()
+        if tag in (_TABLE + "table-cell", _TABLE + "covered-table-cell"):
+            _cell(element, row, column, marks)
+            column += _repeat(element, "number-columns-repeated")
+        elif tag == _TABLE + "table-row":
+            row += row_repeat
+            if open_elements:  # drop the finished row: memory stays flat on long sheets
+                open_elements[-1].remove(element)
+    return tables
+
+
+def _repeat(element: ElementTree.Element, name: str) -> int:
+    value = element.get(_TABLE + name, "1")
+    return min(int(value), _MAX_INDEX) if value.isdigit() and int(value) > 0 else 1
+
+
+def _invisible(element: ElementTree.Element) -> bool:
+    return element.get(_TABLE + "visibility", "visible") in ("collapse", "filter")
+
+
+def _cell(element: ElementTree.Element, row: int, column: int, marks: _Marks) -> None:
+    for note in element.iter(_OFFICE + "annotation"):
+        text = " ".join(" ".join(p.itertext()) for p in note.iter(_TEXT + "p")).strip()
+        if text:
+            if marks.comments:
+                marks.comments.append("")
+            marks.comments.append(" ".join(text.split()))
+    kind = element.get(_OFFICE + "value-type")
+    if kind not in ("float", "percentage", "currency"):
+        return
+    shown = "".join("".join(p.itertext()) for p in element if p.tag == _TEXT + "p").strip()
+    # Only text that differs from the number in a way that matters: a letter (A212345678)
+    # or a leading zero (012345678). Thousands separators and currency signs do not.
+    if shown and (any(ch.isalpha() for ch in shown) or (shown[0] == "0" and shown[1:2].isdigit())):
+        marks.overlay.show(row, column, shown)

@@ -1,20 +1,36 @@
-"""Reader for text files (stub: accepts nothing until it is written)."""
+"""Plain text and Markdown, streamed line by line in whatever encoding it was saved.
+
+The classifier reads the structure: Markdown headings (``# ...``) govern what follows them,
+list items are records, a sentence ending in ``:`` introduces what comes next, and pipe tables
+are tables. This reader comes last: it takes any source that decodes as text.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from approval.detect.units import Limits, Source, Unit, Unscannable
+from approval.detect.textio import lines, open_text, sniff_encoding
+from approval.detect.units import Limits, Source, Text, Unit, Unscannable, Where
 
 
-class _Stub:
+class TextReader:
     name = "text"
 
     def accepts(self, head: bytes, name: str) -> bool:
-        return False
+        return sniff_encoding(head) is not None
 
     def read(self, source: Source, limits: Limits) -> Iterator[Unit]:
-        raise Unscannable("unsupported format: text")
+        with source.open() as f:
+            head = f.read(8192)
+        encoding = sniff_encoding(head)
+        if encoding is None:
+            raise Unscannable("corrupt: not text")
+        yield Text(where=Where(part=source.part), lines=_lines(source, encoding))
 
 
-READER = _Stub()
+def _lines(source: Source, encoding: str) -> Iterator[str]:
+    with source.open() as raw:
+        yield from lines(open_text(raw, encoding))
+
+
+READER = TextReader()

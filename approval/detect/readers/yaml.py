@@ -1,20 +1,154 @@
-"""Reader for yaml files (stub: accepts nothing until it is written)."""
+"""YAML: every document flattened into units as JSON is (see ``approval.detect.readers.json``).
+
+Safe loading only, and three more guards for hostile input:
+
+- the event stream is read first, without building anything, to refuse nesting deeper than
+  ``Limits.max_nesting`` before the composer (recursive, in C with libyaml) sees it;
+- aliases cost what they expand to: a walk that visits more than ten times as many values as the
+  file has events is an alias bomb ("billion laughs") and is refused, without ever building the
+  expanded tree (PyYAML shares aliased values, so loading stays small);
+- unknown tags (``!python/object``...) are read as the plain mapping, sequence or text they
+  carry, never constructed.
+
+Plain scalars resolve by the YAML 1.2 core schema, not PyYAML's YAML 1.1 default: ``NO`` is the
+ISO code of Norway, not false, ``0212345678`` keeps its leading zero, and a date stays the text
+it was written as.
+
+A document is built whole, so files over ``MAX_BYTES`` are ``Unscannable("too large: ...")``.
+"""
 
 from __future__ import annotations
 
+import codecs
+import re
 from collections.abc import Iterator
+from pathlib import PurePosixPath
+from typing import Any
 
-from approval.detect.units import Limits, Source, Unit, Unscannable
+import yaml
+
+from approval.detect.readers.json import Flattener, Item, too_deep, units
+from approval.detect.units import Limits, Source, Unit, Unscannable, Where
+
+MAX_BYTES = 64 * 1024 * 1024
+_SUFFIXES = frozenset({".yaml", ".yml"})
+_HEAD = re.compile(rb"\A(?:\xef\xbb\xbf)?(?:%YAML[ \t]|---[ \t]*\r?\n)")
+# Each value visited beyond this many per event is expansion by aliases.
+_ALIAS_FACTOR = 10
+_ALIAS_ALLOWANCE = 10_000
+
+_Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when it is built in
 
 
-class _Stub:
+class _Loader(_Base):  # type: ignore[misc]
+    """Safe loading, the YAML 1.2 core schema, and unknown tags read as plain data."""
+
+    yaml_implicit_resolvers: dict[Any, Any] = {}  # noqa: RUF012  # PyYAML's class registry
+
+
+_CORE_SCHEMA = (
+    ("tag:yaml.org,2002:null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
+    ("tag:yaml.org,2002:bool", r"^(?:true|True|TRUE|false|False|FALSE)$", list("tTfF")),
+    ("tag:yaml.org,2002:int", r"^[-+]?(?:0|[1-9][0-9]*)$", list("-+0123456789")),
+    (
+        "tag:yaml.org,2002:float",
+        r"^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*|[0-9]+(?:\.[0-9]*)?[eE][-+]?[0-9]+)$",
+        list("-+.0123456789"),
+    ),
+    ("tag:yaml.org,2002:merge", r"^(?:<<)$", ["<"]),
+)
+for _tag, _pattern, _first in _CORE_SCHEMA:
+    _Loader.add_implicit_resolver(_tag, re.compile(_pattern), _first)
+
+
+def _plain(loader: Any, node: yaml.Node) -> object:
+    if isinstance(node, yaml.MappingNode):
+        return loader.construct_mapping(node, deep=True)
+    if isinstance(node, yaml.SequenceNode):
+        return loader.construct_sequence(node, deep=True)
+    return loader.construct_scalar(node)
+
+
+def _set_as_list(loader: Any, node: yaml.Node) -> object:
+    # A !!set keeps its members as keys; the members are the data.
+    return list(loader.construct_mapping(node))
+
+
+_Loader.add_constructor(None, _plain)
+_Loader.add_constructor("tag:yaml.org,2002:set", _set_as_list)
+
+
+class YamlReader:
+    """``max_bytes``: larger files are refused, since a document is built whole."""
+
     name = "yaml"
 
+    def __init__(self, max_bytes: int = MAX_BYTES):
+        self.max_bytes = max_bytes
+
     def accepts(self, head: bytes, name: str) -> bool:
-        return False
+        return PurePosixPath(name.lower()).suffix in _SUFFIXES or _HEAD.match(head) is not None
 
     def read(self, source: Source, limits: Limits) -> Iterator[Unit]:
-        raise Unscannable("unsupported format: yaml")
+        with source.open() as stream:
+            data = stream.read(self.max_bytes + 1)
+        if len(data) > self.max_bytes:
+            raise Unscannable(f"too large: YAML over {_size(self.max_bytes)}")
+        text = _decode(data)
+        del data
+        events, aliases = _survey(text, limits)
+        budget = events * _ALIAS_FACTOR + _ALIAS_ALLOWANCE if aliases else None
+        yield from units(_documents(text, Flattener(limits, budget)), Where())
 
 
-READER = _Stub()
+def _decode(data: bytes) -> str:
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16", "replace")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.removeprefix(codecs.BOM_UTF8).decode("cp1252", "replace")
+
+
+def _survey(text: str, limits: Limits) -> tuple[int, int]:
+    """(events, aliases) of the whole stream, refusing deep nesting before anything is built."""
+    depth = events = aliases = 0
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            events += 1
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > limits.max_nesting:
+                    raise too_deep(limits)
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+            elif isinstance(event, yaml.AliasEvent):
+                aliases += 1
+    except yaml.YAMLError as exc:
+        raise _corrupt(exc) from exc
+    return events, aliases
+
+
+def _documents(text: str, flatten: Flattener) -> Iterator[Item]:
+    try:
+        for document in yaml.load_all(text, Loader=_Loader):  # a safe loader
+            if document is not None:
+                yield from flatten.value(document, "", 0)
+    except yaml.YAMLError as exc:
+        raise _corrupt(exc) from exc
+    except RecursionError as exc:  # the survey bounds nesting; this is a second line
+        raise too_deep(flatten.limits) from exc
+
+
+def _corrupt(exc: yaml.YAMLError) -> Unscannable:
+    """The line of the problem, never the problem's text: PyYAML quotes the document."""
+    mark = getattr(exc, "problem_mark", None)
+    where = f" at line {mark.line + 1}" if mark is not None else ""
+    return Unscannable(f"corrupt: invalid YAML{where}")
+
+
+def _size(count: int) -> str:
+    return f"{count / 1024**2:g} MiB" if count >= 1024**2 else f"{count} bytes"
+
+
+READER = YamlReader()

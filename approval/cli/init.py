@@ -1,0 +1,52 @@
+"""``approval init``: create the ledger and adopt the first policy and roster."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from approval.cli.options import key_option, ledger_option
+
+
+@click.command(
+    epilog="Example: approval init --ledger ledger/ --policy policies/8cfr208.6.yaml "
+    "--roster roster.yaml --key admin1.key --key admin2.key"
+)
+@ledger_option
+@click.option(
+    "--policy",
+    "policy_file",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The policy to adopt.",
+)
+@click.option(
+    "--roster",
+    "roster_file",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The roster of officials to adopt.",
+)
+@key_option(multiple=True)
+def init(
+    ledger: Path | None,
+    policy_file: Path,
+    roster_file: Path,
+    keys: tuple[Path, ...],
+    passphrase_env: str | None,
+) -> None:
+    """Create a new ledger and adopt its first policy and roster.
+
+    The adoption is signed by the roster's admins: give one --key per admin, at least the
+    roster's admin threshold.
+    """
+    from approval.errors import UsageError
+    from approval.workflow.adopt import init_ledger
+
+    if ledger is None:
+        raise UsageError(
+            "no ledger directory given", hint="pass --ledger DIR or set $APPROVAL_LEDGER"
+        )
+    adopted = init_ledger(ledger, policy_file, roster_file, list(keys), passphrase_env)
+    click.echo(f"created ledger {adopted.ledger}: {adopted.summary}")

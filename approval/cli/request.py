@@ -1,0 +1,40 @@
+"""``approval request``: ask the designated officials to approve one file for export."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from approval.cli.options import key_option, ledger_option
+
+
+@click.command(
+    epilog='Example: approval request stats.xlsx --purpose "FY2022 detention statistics" '
+    '--destination "www.example.gov/detention" --key ~/.ssh/id_ed25519'
+)
+@ledger_option
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--purpose", required=True, help="Why the file must go out (officials read it).")
+@click.option("--destination", required=True, help="Where it will be published or sent.")
+@key_option()
+def request(
+    ledger: Path | None,
+    file: Path,
+    purpose: str,
+    destination: str,
+    key: Path,
+    passphrase_env: str | None,
+) -> None:
+    """Request approval to export FILE; prints the request id on the last line.
+
+    The file is scanned under the policy in force; the request records what was found (classes,
+    persons, where, hidden parts), never a value from the file.
+    """
+    from approval.workflow.request import request_approval
+
+    done = request_approval(ledger, file, purpose, destination, key, passphrase_env)
+    persons = ", ".join(f"{n} {c}" for c, n in done.persons.items()) or done.verdict
+    click.echo(f"requested approval for {done.file} ({persons}); needs: {', '.join(done.roles)}")
+    click.echo(f"officials review it with: approval show {done.short}", err=False)
+    click.echo(done.id)

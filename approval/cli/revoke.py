@@ -1,0 +1,28 @@
+"""``approval revoke``: withdraw a sign-off or a request."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from approval.cli.options import key_option, ledger_option
+
+
+@click.command(
+    epilog='Example: approval revoke 9d1e44a0b2c3 --key ~/.ssh/id_ed25519 --reason "wrong file"'
+)
+@ledger_option
+@click.argument("statement", metavar="ID")
+@key_option()
+@click.option("--reason", required=True, help="Why it is withdrawn (auditors read it).")
+def revoke(
+    ledger: Path | None, statement: str, key: Path, passphrase_env: str | None, reason: str
+) -> None:
+    """Withdraw the sign-off or request ID (full id or unique prefix), with a reason."""
+    from approval.statements import short_id
+    from approval.workflow.revoke import revoke as do_revoke
+
+    done = do_revoke(ledger, statement, key, passphrase_env, reason)
+    target, revocation = short_id(done.target), short_id(done.id)
+    click.echo(f"{done.signer} revoked {done.what} {target} (revocation {revocation})")

@@ -1,0 +1,85 @@
+"""``approval sign``: an official approves or refuses a request, with their own key."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from approval.cli.options import key_option, ledger_option
+
+
+@click.command(
+    epilog="Example: approval sign 3f9c2a7d41e0 --key ~/.ssh/id_ed25519 --role privacy-officer"
+)
+@ledger_option
+@click.argument("request")
+@key_option()
+@click.option("--role", help="The role you sign under (needed only if you hold several).")
+@click.option("--reject", is_flag=True, help="Refuse the request (a reason is required).")
+@click.option("--comment", help="A comment; for --reject, the reason.")
+@click.option("--yes", is_flag=True, help="Sign without the typed confirmation (automation).")
+def sign(
+    ledger: Path | None,
+    request: str,
+    key: Path,
+    passphrase_env: str | None,
+    role: str | None,
+    reject: bool,
+    comment: str | None,
+    yes: bool,
+) -> None:
+    """Approve REQUEST (or refuse it with --reject) under one role.
+
+    Shows the review screen, then asks you to type the request's short id. Without a terminal
+    it refuses unless --yes is given.
+    """
+    from approval.cli.screen import show
+    from approval.cli.views import decision_section, review_sections
+    from approval.errors import UsageError
+    from approval.workflow.review import Review, sign_request
+
+    interactive = sys.stdin.isatty() and not yes
+    if not yes and not sys.stdin.isatty():
+        raise UsageError(
+            "signing needs a typed confirmation on a terminal",
+            hint="run it on a terminal, or pass --yes to sign without one",
+        )
+    if reject and yes and not comment:
+        raise UsageError("a rejection needs a reason", hint="pass --comment TEXT")
+
+    def confirm(review: Review, chosen: str) -> str | None:
+        if not interactive:
+            return comment
+        show(review_sections(review))
+        reason = comment
+        if reject and not reason:
+            reason = click.prompt("Why do you refuse it", type=str).strip()
+        verb = "refuse" if reject else "approve"
+        typed = click.prompt(
+            f"Type {review.short} to {verb} it as {chosen}", default="", show_default=False
+        )
+        if typed.strip() != review.short:
+            raise UsageError("the id typed does not match: nothing was signed")
+        return reason
+
+    done: Any = sign_request(
+        ledger,
+        request,
+        key,
+        passphrase_env,
+        role=role,
+        reject=reject,
+        comment=comment,
+        confirm=confirm,
+    )
+    verb = "refused" if done.decision == "reject" else "approved"
+    from approval.statements import short_id
+
+    request_short, signoff_short = short_id(done.request), short_id(done.id)
+    click.echo(
+        f"{done.signer} {verb} request {request_short} as {done.role} (sign-off {signoff_short})"
+    )
+    show([decision_section(done.after)])

@@ -1,0 +1,113 @@
+"""How reviews, decisions and statuses look: built from workflow results into ``Section``s."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from approval.cli.screen import Section
+
+
+def _where(location: dict[str, Any]) -> str:
+    parts = []
+    for key in ("part", "sheet", "column", "row", "line", "key"):
+        if location.get(key) not in (None, ""):
+            parts.append(f"{key} {location[key]}")
+    return ", ".join(parts) or "(whole file)"
+
+
+def _hidden_part(location: dict[str, Any]) -> str:
+    """The hidden thing a reviewer should open: the sheet or part, not every column of it."""
+    for key in ("part", "sheet"):
+        if location.get(key):
+            return f"{key} {location[key]}"
+    return _where(location)
+
+
+def scan_section(scan: dict[str, Any], title: str = "What the scan found") -> Section:
+    classes = scan.get("classes", {})
+    facts = [("verdict", str(scan.get("verdict")))]
+    if scan.get("reason"):
+        facts.append(("why unscannable", str(scan["reason"])))
+    for cls, info in classes.items():
+        facts.append((cls, f"{info.get('records', 0)} distinct persons"))
+    hidden = sorted(
+        {
+            _hidden_part(f["location"])
+            for f in scan.get("findings", [])
+            if f["location"].get("hidden")
+        }
+    )
+    if hidden:
+        facts.append(("hidden parts", "; ".join(hidden)))
+    rows = [
+        (
+            f["class"],
+            f["detector"],
+            _where(f["location"]),
+            "yes" if f["location"].get("hidden") else "",
+            str(f["count"]),
+        )
+        for f in scan.get("findings", [])
+    ]
+    return Section(
+        title,
+        facts,
+        ("class", "found", "where", "hidden", "count") if rows else (),
+        rows,
+        style="red" if scan.get("verdict") != "clean" else "green",
+    )
+
+
+def review_sections(review: Any) -> list[Section]:
+    """The review screen an official sees before signing (``show`` and ``sign``)."""
+    from approval.statements import format_time
+
+    request = review.request
+    artifact = request.artifact
+    head = Section(
+        f"Request {review.short}",
+        [
+            ("file", artifact.name),
+            ("sha256", artifact.sha256),
+            ("size", f"{artifact.size:,} bytes"),
+            ("requested by", f"{review.requester_name} ({request.requester})"),
+            ("requested at", format_time(request.at)),
+            ("purpose", request.purpose),
+            ("destination", request.destination),
+            (
+                "policy",
+                f"{request.policy_id} v{request.policy_version} (in force: {review.policy})",
+            ),
+            ("request id", request.id),
+        ],
+    )
+    return [head, scan_section(request.scan), decision_section(review.decision, review.signoffs)]
+
+
+def decision_section(decision: Any, signoffs: Any = ()) -> Section:
+    from approval.statements import format_time, short_id
+
+    rows = [
+        (
+            line.name + f" ({line.signoff.signer})",
+            line.signoff.role,
+            line.signoff.decision + (" (revoked)" if line.revoked else ""),
+            format_time(line.signoff.at),
+            "counts" if line.counted else "",
+            short_id(line.signoff.id),
+        )
+        for line in signoffs
+    ]
+    title = "Sign-offs: allowed" if decision.allowed else "Sign-offs: blocked"
+    # The missing roles are listed once, as a fact; the other reasons explain themselves.
+    notes = [r for r in decision.reasons if not r.startswith("missing: ")]
+    if decision.allowed and decision.expires is not None:
+        notes.append(f"approval valid until {format_time(decision.expires)}")
+    return Section(
+        title,
+        [("missing", ", ".join(decision.missing))] if decision.missing else [],
+        ("official", "role", "decision", "at", "", "id") if rows else (),
+        rows,
+        notes,
+        style="green" if decision.allowed else "yellow",
+    )

@@ -1,0 +1,447 @@
+"""The decision: may this artifact leave at this time? A pure function of the ledger state.
+
+``decide`` returns ``Decision(allowed=True, used=...)`` with the sign-offs it counted, or
+``allowed=False`` with each missing role, rejection and not-counted sign-off in words.
+
+Rules, and the choices made where the issue left room:
+
+- The policy and roster are the ones in force at ``at`` (``LedgerState.adoption_at``); only
+  statements created at or before ``at`` count, so an auditor can ask about any past moment
+  from one replayed state. A clock that lags fails closed (blocked a little longer).
+- A sign-off binds one request, which binds the artifact's sha256 and the adoption it was made
+  under (DESIGN.md invariant 2): approvals count only when that adoption is the one in force.
+- Each required slot is filled by an approval under that role from an official who holds the
+  role in the roster in force, not revoked, not older than ``rule.valid_days``, not the requester
+  (unless ``rule.requester_may_sign``). With ``distinct_signers`` an official fills at most one
+  slot per rule, found by a maximum bipartite matching (officials may hold several roles); the
+  same official may count for two different rules.
+- A rejection blocks the *artifact* (every request for the same sha256), not only its request,
+  while it is not revoked: otherwise a publisher could request again and ask other officials.
+  It blocks each applicable rule with ``rejection_blocks`` that requires the role it was made
+  under. Rejections do not expire, and count whatever adoption their request was made under.
+- Several requests for one artifact: the most recent one that allows is used, else the most
+  recent one, and a reason says so.
+
+``check_signoff`` is the pre-check ``approval sign`` makes before appending: the requester
+trying to approve is refused with ``BlockedError`` (exit 1, the policy forbids it), every other
+refusal is a ``UsageError`` (exit 2). The other pre-checks are in ``approval.state``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from approval.errors import BlockedError, UsageError
+from approval.policy import Rule
+from approval.state import (
+    Adoption,
+    LedgerState,
+    Request,
+    SignOff,
+    a,
+    active_official,
+    check_clock,
+    day,
+)
+from approval.statements import format_time, short_id
+
+
+@dataclass(frozen=True)
+class Decision:
+    allowed: bool
+    request: Request | None
+    used: tuple[SignOff, ...]
+    missing: tuple[str, ...]  # one role per slot still to fill
+    reasons: tuple[str, ...]  # in words a user understands
+    expires: datetime | None = None  # when allowed: the earliest expiry of a used approval
+    adoption: Adoption | None = None  # the policy and roster the decision was made under
+    rules: tuple[Rule, ...] = ()  # the rules that applied
+
+    def to_dict(self) -> dict[str, Any]:
+        """The decision as JSON-ready data (``status --format json``)."""
+        return {
+            "allowed": self.allowed,
+            "request": self.request.id if self.request else None,
+            "policy": (
+                {"id": self.adoption.policy.id, "version": self.adoption.policy.version}
+                if self.adoption
+                else None
+            ),
+            "rules": [r.id for r in self.rules],
+            "used": [
+                {"id": s.id, "signer": s.signer, "role": s.role, "at": format_time(s.at)}
+                for s in self.used
+            ],
+            "missing": list(self.missing),
+            "reasons": list(self.reasons),
+            "expires": format_time(self.expires) if self.expires else None,
+        }
+
+
+def _slots(rule: Rule) -> list[str]:
+    return [q.role for q in rule.require for _ in range(q.count)]
+
+
+def _missing_words(missing: Sequence[str]) -> list[str]:
+    counts: dict[str, int] = {}
+    for role in missing:
+        counts[role] = counts.get(role, 0) + 1
+    return [
+        f"missing: a sign-off as {role}" if n == 1 else f"missing: {n} sign-offs as {role}"
+        for role, n in counts.items()
+    ]
+
+
+def _merge_missing(per_rule: Iterable[Sequence[str]]) -> tuple[str, ...]:
+    """One official may fill the same role in two rules: a role is missing as often as the rule
+    that misses it most."""
+    most: dict[str, int] = {}
+    for missing in per_rule:
+        for role in dict.fromkeys(missing):
+            most[role] = max(most.get(role, 0), missing.count(role))
+    return tuple(role for role, n in most.items() for _ in range(n))
+
+
+def _match(rule: Rule, eligible: Sequence[SignOff]) -> list[SignOff | None]:
+    """The sign-off filling each slot of ``rule`` (None: unfilled), most slots filled.
+
+    Kuhn's augmenting paths over units: officials with ``distinct_signers``, else sign-offs.
+    Units are tried newest first, so the approvals that expire last are used, and the result
+    does not depend on ledger order.
+    """
+    units: dict[str, dict[str, SignOff]] = {}
+    for signoff in eligible:
+        unit = signoff.signer if rule.distinct_signers else signoff.id
+        held = units.setdefault(unit, {})
+        best = held.get(signoff.role)
+        if best is None or (signoff.at, signoff.id) > (best.at, best.id):
+            held[signoff.role] = signoff
+    order = sorted(units, key=lambda u: (max(s.at for s in units[u].values()), u), reverse=True)
+    slots = _slots(rule)
+    assigned: dict[str, int] = {}  # unit -> slot index
+
+    def place(slot: int, visited: set[str]) -> bool:
+        for unit in order:
+            if unit in visited or slots[slot] not in units[unit]:
+                continue
+            visited.add(unit)
+            if unit not in assigned or place(assigned[unit], visited):
+                assigned[unit] = slot
+                return True
+        return False
+
+    for slot in range(len(slots)):
+        place(slot, set())
+    filled: list[SignOff | None] = [None] * len(slots)
+    for unit, slot in assigned.items():
+        filled[slot] = units[unit][slots[slot]]
+    return filled
+
+
+@dataclass(frozen=True)
+class _RuleResult:
+    used: tuple[tuple[SignOff, datetime], ...]  # sign-off and when it expires under the rule
+    missing: tuple[str, ...]
+    notes: tuple[str, ...]
+
+
+def _evaluate_rule(
+    rule: Rule, request: Request, adoption: Adoption, approvals: Sequence[SignOff], at: datetime
+) -> _RuleResult:
+    notes: list[str] = []
+    eligible: list[SignOff] = []
+    for signoff in approvals:
+        if signoff.role not in rule.roles:
+            continue
+        who = signoff.signer
+        if who == request.requester and not rule.requester_may_sign:
+            notes.append(
+                f"{who}'s approval does not count: the requester cannot approve their own request"
+            )
+            continue
+        official = adoption.roster.official(who)
+        if official is None or not official.holds(signoff.role):
+            notes.append(
+                f"{who}'s approval as {signoff.role} does not count: {who} does not hold that "
+                "role in the roster in force"
+            )
+            continue
+        if at >= signoff.at + rule.validity:
+            notes.append(
+                f"{who}'s approval expired on {day(signoff.at + rule.validity)} "
+                f"(valid {rule.valid_days} days)"
+            )
+            continue
+        eligible.append(signoff)
+    filled = _match(rule, eligible)
+    slots = _slots(rule)
+    missing = tuple(role for role, s in zip(slots, filled, strict=True) if s is None)
+    if rule.distinct_signers:
+        by_signer = {s.signer: s for s in filled if s is not None}
+        for signoff in eligible:
+            taken = by_signer.get(signoff.signer)
+            if signoff.role in missing and taken is not None and taken.role != signoff.role:
+                notes.append(
+                    f"{signoff.signer}'s approval as {signoff.role} does not count: "
+                    f"{signoff.signer} already counts as {taken.role}, and each required role "
+                    "needs a distinct official"
+                )
+    used = tuple((s, s.at + rule.validity) for s in filled if s is not None)
+    return _RuleResult(used, missing, tuple(notes))
+
+
+def _rejection_words(signoff: SignOff, request: Request) -> str:
+    words = f"rejected by {signoff.signer} ({signoff.role}) on {day(signoff.at)}"
+    if signoff.request != request.id:
+        words += f" on request {short_id(signoff.request)}"
+    return words + (f": {signoff.comment}" if signoff.comment else "")
+
+
+def _evaluate(
+    state: LedgerState,
+    adoption: Adoption,
+    request: Request,
+    classes: Sequence[str] | None,
+    at: datetime,
+) -> Decision:
+    policy = adoption.policy
+    rules = policy.rules_for(request.classes if classes is None else classes)
+    if not rules:
+        reason = f"no approval needed: no rule of {adoption.label} applies to this file"
+        return Decision(True, request, (), (), (reason,), None, adoption, ())
+    all_slots = _merge_missing(_slots(r) for r in rules)
+    reasons: list[str] = []
+    blocked = False
+
+    # Rejections of any request for this artifact (see the module doc).
+    for other in state.requests_for(request.sha256):
+        for signoff in state.signoffs_for(other.id):
+            if signoff.approves or signoff.at > at:
+                continue
+            withdrawn = state.revocation_of(signoff.id, at)
+            if withdrawn is not None:
+                reasons.append(
+                    f"{signoff.signer}'s rejection ({signoff.role}) was withdrawn by "
+                    f"{withdrawn.signer} on {day(withdrawn.at)}: {withdrawn.reason}"
+                )
+            elif any(r.rejection_blocks and signoff.role in r.roles for r in rules):
+                blocked = True
+                reasons.append(_rejection_words(signoff, request))
+
+    revoked = state.revocation_of(request.id, at)
+    if revoked is not None:
+        reasons.insert(
+            0,
+            f"request {short_id(request.id)} was withdrawn by {revoked.signer} on "
+            f"{day(revoked.at)}: {revoked.reason}",
+        )
+        return Decision(False, request, (), all_slots, tuple(reasons), None, adoption, rules)
+
+    signoffs = [s for s in state.signoffs_for(request.id) if s.at <= at]
+    if request.adoption != adoption.id:
+        verb = "approved" if any(s.approves for s in signoffs) else "requested"
+        now = f"v{policy.version}" if policy.id == request.policy_id else adoption.label
+        reasons.insert(
+            0,
+            f"{verb} under policy {request.policy_id} v{request.policy_version}; {now} is now "
+            "in force: request again",
+        )
+        return Decision(False, request, (), all_slots, tuple(reasons), None, adoption, rules)
+
+    approvals: list[SignOff] = []
+    for signoff in signoffs:
+        if not signoff.approves:
+            continue
+        withdrawn = state.revocation_of(signoff.id, at)
+        if withdrawn is not None:
+            reasons.append(
+                f"{signoff.signer}'s approval as {signoff.role} was revoked by "
+                f"{withdrawn.signer} on {day(withdrawn.at)}: {withdrawn.reason}"
+            )
+        else:
+            approvals.append(signoff)
+    needed = {role for r in rules for role in r.roles}
+    for signoff in approvals:
+        if signoff.role not in needed:
+            reasons.append(
+                f"{signoff.signer}'s approval as {signoff.role} does not count: no rule that "
+                f"applies needs {a(signoff.role)}"
+            )
+
+    results = [_evaluate_rule(rule, request, adoption, approvals, at) for rule in rules]
+    missing = _merge_missing(r.missing for r in results)
+    for result in results:
+        reasons.extend(result.notes)
+    reasons.extend(_missing_words(missing))
+    expiry: dict[str, datetime] = {}
+    by_id: dict[str, SignOff] = {}
+    for result in results:
+        for signoff, expires in result.used:
+            by_id[signoff.id] = signoff
+            expiry[signoff.id] = min(expires, expiry.get(signoff.id, expires))
+    used = tuple(sorted(by_id.values(), key=lambda s: (s.at, s.id)))
+    allowed = not blocked and not missing
+    return Decision(
+        allowed,
+        request,
+        used,
+        missing,
+        tuple(dict.fromkeys(reasons)),  # a note made for two rules is said once
+        min(expiry.values()) if allowed and expiry else None,
+        adoption,
+        rules,
+    )
+
+
+def decide(
+    state: LedgerState,
+    artifact_sha256: str,
+    at: datetime,
+    *,
+    classes: Iterable[str] | None = None,
+    request_id: str | None = None,
+) -> Decision:
+    """May the artifact ``artifact_sha256`` leave at ``at``?
+
+    ``classes`` are the data classes a fresh scan found (the gate); without them, each request's
+    own scan summary says which rules apply. ``request_id`` (full or unique prefix) restricts
+    the decision to one request; ``UsageError`` if it names no request.
+    """
+    at = at if at.tzinfo is not None else at.replace(tzinfo=UTC)
+    wanted = tuple(classes) if classes is not None else None
+    adoption = state.adoption_at(at)
+    if adoption is None:
+        reason = f"no policy was in force on {format_time(at)}: the ledger adopted none by then"
+        return Decision(False, None, (), (), (reason,))
+    rules = adoption.policy.rules_for(wanted) if wanted is not None else None
+    if rules == ():
+        reason = f"no approval needed: no rule of {adoption.label} applies to this file"
+        return Decision(True, None, (), (), (reason,), None, adoption, ())
+
+    if request_id is not None:
+        request = state.request(request_id)
+        candidates: list[Request] = [request]
+        problem = None
+        if request.sha256 != artifact_sha256:
+            problem = (
+                f"request {short_id(request.id)} is for another file ({request.artifact.name}): "
+                "a sign-off binds the exact bytes, so a changed file needs a new request"
+            )
+        elif request.at > at:
+            problem = f"request {short_id(request.id)} was made after {format_time(at)}"
+        if problem is not None:
+            request_rules = rules or adoption.policy.rules_for(request.classes)
+            missing = _merge_missing(_slots(r) for r in request_rules)
+            return Decision(False, request, (), missing, (problem,), None, adoption, request_rules)
+    else:
+        candidates = [r for r in state.requests_for(artifact_sha256) if r.at <= at]
+
+    if not candidates:
+        missing = _merge_missing(_slots(r) for r in rules or ())
+        reasons = ("no request for this file", *_missing_words(missing))
+        return Decision(False, None, (), missing, reasons, None, adoption, rules or ())
+
+    verdicts = [_evaluate(state, adoption, r, wanted, at) for r in candidates]
+    allowing = [v for v in verdicts if v.allowed]
+    chosen = allowing[-1] if allowing else verdicts[-1]
+    if len(candidates) > 1 and chosen.request is not None:
+        which = short_id(chosen.request.id)
+        note = (
+            f"allowed by request {which}, one of {len(candidates)} for this file"
+            if chosen.allowed
+            else f"{len(candidates)} requests for this file and none allows it; "
+            f"this is the most recent, {which}"
+        )
+        chosen = Decision(
+            chosen.allowed,
+            chosen.request,
+            chosen.used,
+            chosen.missing,
+            (note, *chosen.reasons),
+            chosen.expires,
+            chosen.adoption,
+            chosen.rules,
+        )
+    return chosen
+
+
+def check_signoff(
+    state: LedgerState,
+    request_ref: str,
+    official_id: str,
+    role: str | None,
+    decision: str,
+    at: datetime,
+    comment: str | None = None,
+) -> tuple[Request, str]:
+    """The request and role for a sign-off ``official_id`` is about to make, or why not.
+
+    With ``role`` None, picks the one role the official holds that the request needs (preferring
+    one still missing). ``BlockedError`` (exit 1) when the requester tries to approve their own
+    request: the policy forbids it. ``UsageError`` (exit 2) for everything else: an unknown,
+    revoked or outdated request, a role not held or not needed, a second sign-off.
+    """
+    if decision not in ("approve", "reject"):
+        raise UsageError(f"a sign-off approves or rejects, not {decision!r}")
+    check_clock(state, at)
+    official = active_official(state, official_id, at)
+    request = state.request(request_ref)
+    label = f"request {short_id(request.id)}"
+    revoked = state.revocation_of(request.id)
+    if revoked is not None:
+        raise UsageError(f"{label} was withdrawn by {revoked.signer} on {day(revoked.at)}")
+    current = state.current
+    if request.adoption != current.id:
+        raise UsageError(
+            f"{label} was made under policy {request.policy_id} v{request.policy_version}; "
+            f"v{current.policy.version} is now in force",
+            hint="the publisher must request again",
+        )
+    rules = current.policy.rules_for(request.classes)
+    if official.id == request.requester and not any(r.requester_may_sign for r in rules):
+        if decision == "approve":
+            raise BlockedError(f"{official.id} made this request and cannot approve it")
+        raise UsageError(
+            f"{official.id} made this request and cannot reject it",
+            hint=f"withdraw it with `approval revoke {short_id(request.id)}`",
+        )
+    needed = list(dict.fromkeys(q for r in rules for q in r.roles))
+    if role is None:
+        mine = [r for r in needed if official.holds(r)]
+        if not mine:
+            raise UsageError(
+                f"{official.id} holds none of the roles this request needs "
+                f"({', '.join(needed) or 'none'})"
+            )
+        if len(mine) > 1:
+            still = set(decide(state, request.sha256, at, request_id=request.id).missing)
+            open_roles = [r for r in mine if r in still]
+            if len(open_roles) != 1:
+                raise UsageError(
+                    f"{official.id} holds several roles this request needs ({', '.join(mine)})",
+                    hint="choose one with --role",
+                )
+            mine = open_roles
+        role = mine[0]
+    if not official.holds(role):
+        raise UsageError(f"{official.id} does not hold the role {role!r}")
+    if role not in needed:
+        raise UsageError(
+            f"this request needs no sign-off as {role} (it needs: {', '.join(needed)})"
+        )
+    for earlier in state.signoffs_for(request.id):
+        if (
+            earlier.signer == official.id
+            and earlier.role == role
+            and not state.is_revoked(earlier.id)
+        ):
+            raise UsageError(
+                f"{official.id} already signed this request as {role}",
+                hint=f"revoke that sign-off first: `approval revoke {short_id(earlier.id)}`",
+            )
+    if decision == "reject" and not (comment and comment.strip()):
+        raise UsageError("a rejection needs a reason", hint="give one with --comment")
+    return request, role

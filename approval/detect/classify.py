@@ -1,0 +1,918 @@
+"""Record-level classification: which records identify a person, which tie them to a claim,
+and which data class that makes them, as the policy says.
+
+A record is a table row, a JSON object, or a paragraph / list item in text. The detectors
+found in a record, plus those in the context that governs it (a column header, a table or sheet
+title, a heading, the sentence that introduces a list), form a set; the first class of the
+policy whose ``identified_by`` and ``context`` that set satisfies is the record's class. Sets
+are bit masks, so that the class of a mask is computed once per table, not once per row.
+
+Tables are classified in batches of rows, column by column, with one C-level call per column
+where the values allow (``Element.column``): a header and a sample of rows decide what each
+column holds, and a batch in which nobody is identified costs one regex over its free text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from itertools import chain, compress, islice
+from operator import itemgetter
+from typing import Any
+
+from approval.detect.detectors import Element, Found, build
+from approval.detect.detectors.a_number import person_key as a_key
+from approval.detect.detectors.person_name import person_key as name_key
+from approval.detect.numfmt import render
+from approval.detect.report import Tally
+from approval.detect.textnorm import NEGATIONS, NULLS, fold, norm_header
+from approval.detect.units import Cell, Records, Table, Text, Where
+from approval.detect.vocabulary import HeaderIndex
+from approval.policy import Policy
+
+HEAD_ROWS = 10  # rows searched for a header (titles may come first)
+SAMPLE_ROWS = 200  # data rows that decide what a column holds
+BATCH_ROWS = 2048
+MAX_BLOCK_LINES = 200  # a text record longer than this is cut (memory stays flat)
+MAX_BLOCK_CHARS = 256 * 1024
+# Detectors tried, in this order, on the values of a column without a header.
+_PROFILE_ORDER = (
+    "a-number",
+    "birthdate",
+    "nationality",
+    "person-name",
+    "detention-facility",
+    "protection-claim",
+)
+_PROFILE_SHARE = 0.6  # share of a column's values that must have one element's shape
+_ROLE_SHARE = 0.5  # share of values under a header that must fit it, or the header is wrong
+
+
+def cell_text(value: Cell | date, fmt: str | None = None) -> str:
+    """A cell as its reader would see it: numbers through their format, dates as ISO."""
+    if value is None or isinstance(value, bool):
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int | float):
+        return render(value, fmt)
+    # Readers should hand over dates as text; a date object is accepted all the same.
+    obj: object = value
+    if isinstance(obj, datetime):
+        return obj.date().isoformat() if obj.time() == datetime.min.time() else str(obj)
+    if isinstance(obj, date):
+        return obj.isoformat()
+    return str(obj)
+
+
+def column_letters(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A detector's value in a record, and where (a column, a key, a line)."""
+
+    detector: str
+    value: str
+    where: Any  # column index, key, or line number
+    line: int = 0
+
+
+class Engine:
+    """What a policy decides, prepared once per scan: detectors, headers, class masks."""
+
+    def __init__(self, policy: Policy):
+        self.policy = policy
+        self.detectors: dict[str, Element] = build(policy)
+        self.index = HeaderIndex.from_policy(policy)
+        self.bits = {d: 1 << i for i, d in enumerate(self.detectors)}
+        kinds = {d.id: d.element for d in policy.detectors}
+        self.identifiers = tuple(d for d in self.detectors if kinds.get(d) == "identifier")
+        self.others = tuple(d for d in self.detectors if d not in self.identifiers)
+        self._classes = [
+            (
+                c.id,
+                [self._mask(alt) for alt in c.identified_by],
+                self._mask(c.context),
+            )
+            for c in policy.classes
+        ]
+        # Records without any of these bits cannot be in any class: the fast path skips them.
+        id_mask = self._mask(self.identifiers)
+        every_alt_needs_id = all(a & id_mask for _, alts, _ in self._classes for a in alts)
+        self.gate = id_mask if every_alt_needs_id else 0
+        self.class_cache: dict[int, str | None] = {}
+        self.claim = "protection-claim" if "protection-claim" in self.detectors else None
+        self.id_prefilter = _union(
+            [self.detectors[d].prefilter for d in self.identifiers] + [self._label_prefilter()]
+        )
+        self.other_prefilter = _union([self.detectors[d].prefilter for d in self.others])
+        self.finders = tuple(d for d in self.detectors.values() if d.prefilter is not None)
+        self.inline_labels = self._inline_label_pattern()
+
+    def _mask(self, ids: Iterable[str]) -> int:
+        mask = 0
+        for i in ids:
+            mask |= self.bits.get(i, 0)
+        return mask
+
+    def class_of(self, mask: int) -> str | None:
+        if mask in self.class_cache:
+            return self.class_cache[mask]
+        found = None
+        for cls, alts, ctx in self._classes:
+            if any(a & mask == a for a in alts) and ctx & mask == ctx:
+                found = cls
+                break
+        self.class_cache[mask] = found
+        return found
+
+    def context_mask(self, text: str) -> tuple[int, list[Found]]:
+        """Attributes and context named in a title, heading or header (not identifiers)."""
+        if not text:
+            return 0, []
+        mask = 0
+        found: list[Found] = []
+        for det_id in self.others:
+            hits = self.detectors[det_id].find(text)
+            if hits:
+                mask |= self.bits[det_id]
+                found += [Found(f"{det_id}\0{h.value}", h.start, h.end) for h in hits]
+        return mask, found
+
+    def _label_prefilter(self) -> re.Pattern[str] | None:
+        words = {
+            norm_header(h)
+            for d in self.identifiers
+            for h in self.policy.detector(d).headers  # type: ignore[union-attr]
+        }
+        if not words:
+            return None
+        return re.compile(
+            r"(?i)(?<!\w)(?:" + "|".join(map(_label_regex, sorted(words))) + r")\s*[:：]"
+        )
+
+    def _inline_label_pattern(self) -> re.Pattern[str] | None:
+        """Labels of numbers and dates written without a colon: ``Alien No. 212345678``,
+        ``DOB 03/04/1985``, ``born on March 2, 1985``."""
+        labels: list[str] = []
+        for det_id in ("a-number", "birthdate"):
+            vocab = self.policy.detector(det_id)
+            if vocab is not None and det_id in self.detectors:
+                labels += [_label_regex(norm_header(h)) for h in vocab.headers]
+        if not labels:
+            return None
+        value = (
+            r"(\d[\d ./-]{4,12}\d|\d{1,2}(?:st|nd|rd|th)?(?: de)? [^\W\d_]{3,10}\.?,?(?: de)? \d{4}"
+            r"|[^\W\d_]{3,10}\.? \d{1,2}(?:st|nd|rd|th)?,? \d{4})"
+        )
+        return re.compile(
+            r"(?i)(?<!\w)(" + "|".join(labels) + r")\s*[:#=]?\s*(?:on |el |en )?" + value
+        )
+
+
+def _label_regex(normal: str) -> str:
+    parts = []
+    for word in normal.split():
+        if len(word) <= 4 and word.isalpha():
+            parts.append(r"\.?".join(map(re.escape, word)) + r"\.?")
+        else:
+            parts.append(re.escape(word))
+    return r"[\s._-]*".join(parts)
+
+
+def _union(patterns: Sequence[re.Pattern[str] | None]) -> re.Pattern[str] | None:
+    present = [p for p in patterns if p is not None]
+    if not present:
+        return None
+    # Each alternative keeps its own flags; IGNORECASE patterns carry them inline.
+    return re.compile("|".join(_inline_flags(p) for p in present))
+
+
+def _inline_flags(pattern: re.Pattern[str]) -> str:
+    body = pattern.pattern.removeprefix("(?i)")
+    if pattern.flags & re.IGNORECASE:
+        return f"(?i:{body})"
+    return f"(?:{body})"
+
+
+# --- tables -----------------------------------------------------------------------------------
+
+
+@dataclass
+class _Plan:
+    start: int  # index of the first data row
+    width: int
+    header: list[str] | None
+    roles: dict[int, str]  # column -> detector id
+    header_bits: dict[int, int]  # column -> context bits named by its header
+    header_hits: dict[int, list[Found]]
+    free: list[int]
+    title_bits: int
+    title_hits: list[Found]
+    formats: dict[int, str]
+    base: dict[str, Any]  # location fields shared by every finding of the table
+    hidden_columns: frozenset[int]
+    hidden_rows: frozenset[int]
+    sheet_hidden: bool
+    names: list[str] = field(default_factory=list)
+
+
+class Classifier:
+    """Classifies the units of one file into a ``Tally``."""
+
+    def __init__(self, engine: Engine, tally: Tally):
+        self.engine = engine
+        self.tally = tally
+
+    def unit(self, unit: Table | Records | Text) -> None:
+        if isinstance(unit, Table):
+            self.table(unit)
+        elif isinstance(unit, Records):
+            self.records(unit)
+        else:
+            self.text(unit)
+
+    # ---- tables
+
+    def table(self, unit: Table) -> None:
+        rows = iter(unit.rows)
+        head = list(islice(rows, HEAD_ROWS + SAMPLE_ROWS))
+        if not head:
+            return
+        plan = self._plan(unit, head)
+        index = plan.start
+        data: Iterator[Sequence[Cell]] = chain(islice(head, plan.start, None), rows)
+        while True:
+            batch = list(islice(data, BATCH_ROWS))
+            if not batch:
+                break
+            self._batch(plan, batch, index, unit)
+            index += len(batch)
+
+    def _plan(self, unit: Table, head: list[Sequence[Cell]]) -> _Plan:
+        engine = self.engine
+        formats = dict(unit.formats)
+        texts = [[cell_text(v, formats.get(c)) for c, v in enumerate(row)] for row in head]
+        width = max(map(len, texts), default=0)
+        titles = [unit.title] if unit.title else []
+        header_at: int | None = None
+        for i, row in enumerate(texts[:HEAD_ROWS]):
+            filled = [v for v in row if v.strip()]
+            if not filled:
+                continue
+            if width > 1 and len(filled) == 1:
+                titles.append(filled[0])  # a title line above the table
+                continue
+            if self._is_header(row):
+                header_at = i
+            break
+        roles: dict[int, str] = {}
+        header: list[str] | None = None
+        header_bits: dict[int, int] = {}
+        header_hits: dict[int, list[Found]] = {}
+        if header_at is not None:
+            header = texts[header_at]
+            for c, name in enumerate(header):
+                det = engine.index.match(name)
+                if det is not None:
+                    roles[c] = det
+                bits, hits = engine.context_mask(name)
+                if det is not None:
+                    bits &= ~engine.bits[det]
+                if bits:
+                    header_bits[c] = bits
+                    header_hits[c] = hits
+            sample = texts[header_at + 1 :]
+            for c, det in list(roles.items()):
+                if not self._fits(det, [r[c] for r in sample if c < len(r)]):
+                    del roles[c]
+            # Columns the header does not explain are judged by their values, except for
+            # names: under a header, only a name header makes a column of names.
+            for c in range(width):
+                if c not in roles:
+                    profiled = self._profile(
+                        [r[c] for r in sample if c < len(r)], skip=("person-name",)
+                    )
+                    if profiled is not None:
+                        roles[c] = profiled
+            start = header_at + 1
+        else:
+            start = 0
+            for c in range(width):
+                det = self._profile([r[c] for r in texts if c < len(r)])
+                if det is not None:
+                    roles[c] = det
+        title_bits, title_hits = engine.context_mask(" / ".join(titles))
+        base: dict[str, Any] = {}
+        if unit.where.part:
+            base["part"] = unit.where.part
+        if unit.where.sheet:
+            base["sheet"] = unit.where.sheet
+        names = list(unit.column_names or ())
+        return _Plan(
+            start=start,
+            width=width,
+            header=header,
+            roles=roles,
+            header_bits=header_bits,
+            header_hits=header_hits,
+            free=[c for c in range(width) if c not in roles],
+            title_bits=title_bits,
+            title_hits=title_hits,
+            formats=formats,
+            base=base,
+            hidden_columns=unit.hidden_columns,
+            hidden_rows=unit.hidden_rows,
+            sheet_hidden=unit.where.hidden,
+            names=names,
+        )
+
+    def _is_header(self, row: list[str]) -> bool:
+        engine = self.engine
+        filled = [v for v in row if v.strip()]
+        if not any(engine.index.match(v) for v in filled):
+            return False
+        numeric = sum(1 for v in filled if v.strip()[:1].isdigit())
+        if numeric * 2 > len(filled):
+            return False
+        shaped = ("a-number", "birthdate")
+        return not any(
+            engine.detectors[d].looks_like(v) for v in filled for d in shaped if d in engine.bits
+        )
+
+    def _fits(self, det_id: str, values: list[str]) -> bool:
+        """Whether the sample under a header agrees with it (a "Name" column of courts does
+        not hold persons; an "Asylum" column of counts holds no claim)."""
+        detector = self.engine.detectors[det_id]
+        filled = [v for v in values if v.strip() not in NULLS]
+        if len(filled) < 3:
+            return True
+        good = sum(
+            1 for v in filled if detector.canonical(v) is not None or fold(v.strip()) in NEGATIONS
+        )
+        return good >= len(filled) * _ROLE_SHARE
+
+    def _profile(self, values: list[str], skip: Sequence[str] = ()) -> str | None:
+        filled = [v for v in values if v.strip() not in NULLS]
+        if not filled:
+            return None
+        for det_id in _PROFILE_ORDER:
+            if det_id in skip:
+                continue
+            detector = self.engine.detectors.get(det_id)
+            if detector is None:
+                continue
+            if sum(1 for v in filled if detector.looks_like(v)) >= len(filled) * _PROFILE_SHARE:
+                return det_id
+        return None
+
+    def _column(self, plan: _Plan, batch: list[Sequence[Cell]], col: int) -> list[str]:
+        values: list[Any] = list(map(itemgetter(col), batch))
+        if set(map(type, values)) == {str}:
+            return values
+        fmt = plan.formats.get(col)
+        return [cell_text(v, fmt) for v in values]
+
+    def _batch(self, plan: _Plan, batch: list[Sequence[Cell]], first: int, unit: Table) -> None:
+        engine = self.engine
+        n = len(batch)
+        width = max(map(len, batch))
+        if width > plan.width:
+            plan.free += range(plan.width, width)
+            plan.width = width
+        if min(map(len, batch)) < plan.width:
+            pad = ("",) * plan.width
+            batch = [r if len(r) >= plan.width else (*r, *pad[len(r) :]) for r in batch]
+        if unit.cell_formats is not None:
+            batch = self._apply_cell_formats(batch, first, unit.cell_formats)
+
+        const = plan.title_bits
+        rowbits: list[int] | None = None
+        presence: dict[int, list[bool] | None] = {}
+        values: dict[int, list[str]] = {}
+
+        def add(col: int, det_id: str) -> None:
+            nonlocal const, rowbits
+            vals = self._column(plan, batch, col)
+            present = engine.detectors[det_id].column(vals)
+            presence[col] = present
+            values[col] = vals
+            bit = engine.bits[det_id] | plan.header_bits.get(col, 0)
+            if present is None:
+                const |= bit
+            else:
+                column_bits = [bit if p else 0 for p in present]
+                rowbits = (
+                    column_bits if rowbits is None else list(map(int.__or__, rowbits, column_bits))
+                )
+
+        for col, det_id in plan.roles.items():
+            if det_id in engine.identifiers:
+                add(col, det_id)
+
+        # Identifiers written in free text (a notes column, an unlabelled column).
+        extra: dict[int, list[Hit]] = {}
+        if plan.free and engine.id_prefilter is not None:
+            self._free_hits(plan, batch, engine.identifiers, engine.id_prefilter, extra)
+
+        if engine.gate and not const & engine.gate:
+            identified = [
+                i
+                for i in range(n)
+                if (rowbits is not None and rowbits[i] & engine.gate) or i in extra
+            ]
+            if not identified:
+                return  # the fast path: nobody in this batch
+        for col, det_id in plan.roles.items():
+            if det_id not in engine.identifiers:
+                add(col, det_id)
+        if plan.free and engine.other_prefilter is not None:
+            self._free_hits(plan, batch, engine.others, engine.other_prefilter, extra)
+
+        masks = [const] * n if rowbits is None else [const | b for b in rowbits]
+        for i, hits in extra.items():
+            for hit in hits:
+                masks[i] |= engine.bits[hit.detector]
+        classes = [engine.class_of(m) for m in masks] if len(set(masks)) > 1 else None
+        if classes is None:
+            only = engine.class_of(masks[0])
+            if only is None:
+                return
+            classes = [only] * n
+        self._tally_batch(plan, batch, first, classes, masks, presence, values, extra)
+
+    def _apply_cell_formats(
+        self,
+        batch: list[Sequence[Cell]],
+        first: int,
+        cell_formats: Callable[[int, int], str | None],
+    ) -> list[Sequence[Cell]]:
+        out: list[Sequence[Cell]] = []
+        for i, row in enumerate(batch):
+            new: list[Cell] = []
+            for c, v in enumerate(row):
+                if isinstance(v, int | float) and not isinstance(v, bool):
+                    fmt = cell_formats(first + i, c)
+                    new.append(render(v, fmt) if fmt else v)
+                else:
+                    new.append(v)
+            out.append(new)
+        return out
+
+    def _free_hits(
+        self,
+        plan: _Plan,
+        batch: list[Sequence[Cell]],
+        detectors: Sequence[str],
+        prefilter: re.Pattern[str],
+        extra: dict[int, list[Hit]],
+    ) -> None:
+        """Hits of ``detectors`` in the free columns, found row by row only where one regex
+        over the whole batch says there may be some."""
+        for col in plan.free:
+            vals = self._column(plan, batch, col)
+            if not prefilter.search("\n".join(vals)):
+                continue
+            for i, text in enumerate(vals):
+                if text and prefilter.search(text):
+                    hits = self.text_hits(text, detectors, col)
+                    if hits:
+                        extra.setdefault(i, []).extend(hits)
+
+    def _tally_batch(
+        self,
+        plan: _Plan,
+        batch: list[Sequence[Cell]],
+        first: int,
+        classes: list[str | None],
+        masks: list[int],
+        presence: dict[int, list[bool] | None],
+        values: dict[int, list[str]],
+        extra: dict[int, list[Hit]],
+    ) -> None:
+        engine = self.engine
+        n = len(batch)
+        keys = self._row_keys(plan, n, presence, values, extra)
+        hidden_rows = plan.hidden_rows
+        row_hidden = [first + i in hidden_rows for i in range(n)] if hidden_rows else [False] * n
+        groups: dict[tuple[str, bool], list[bool]] = {}
+        for cls in set(classes):
+            if cls is None:
+                continue
+            selected = [c == cls for c in classes]
+            if hidden_rows:
+                for hidden in (False, True):
+                    sel = [s and h == hidden for s, h in zip(selected, row_hidden, strict=True)]
+                    if any(sel):
+                        groups[(cls, hidden)] = sel
+            else:
+                groups[(cls, False)] = selected
+        for (cls, hidden), sel in groups.items():
+            self.tally.add_persons(cls, _flatten(compress(keys, sel)))
+            for col, det_id in plan.roles.items():
+                if col not in presence:
+                    continue
+                present = presence[col]
+                chosen = sel if present is None else list(map(bool.__and__, sel, present))
+                count = sum(chosen)
+                if not count:
+                    continue
+                location = self._column_location(plan, col, hidden)
+                if not self.tally.has_finding(cls, det_id, location):
+                    detector = engine.detectors[det_id]
+                    raw = next(compress(values[col], chosen))
+                    sample = detector.redact(detector.canonical(raw) or raw)
+                else:
+                    sample = ""
+                self.tally.add_finding(cls, det_id, location, count, sample)
+                for header_hit in plan.header_hits.get(col, ()):
+                    det, term = header_hit.value.split("\0")
+                    sample = engine.detectors[det].redact(term)
+                    self.tally.add_finding(cls, det, location, count, sample)
+            if plan.title_hits and any(masks[i] & plan.title_bits for i in compress(range(n), sel)):
+                location = {**plan.base, "context": "title"}
+                if hidden or plan.sheet_hidden:
+                    location["hidden"] = True
+                count = sum(sel)
+                for title_hit in plan.title_hits:
+                    det, term = title_hit.value.split("\0")
+                    sample = engine.detectors[det].redact(term)
+                    self.tally.add_finding(cls, det, location, count, sample)
+            for i in compress(range(n), sel):
+                for hit in extra.get(i, ()):
+                    location = self._column_location(plan, hit.where, hidden)
+                    detector = engine.detectors[hit.detector]
+                    self.tally.add_finding(
+                        cls, hit.detector, location, 1, detector.redact(hit.value)
+                    )
+
+    def _row_keys(
+        self,
+        plan: _Plan,
+        n: int,
+        presence: dict[int, list[bool] | None],
+        values: dict[int, list[str]],
+        extra: dict[int, list[Hit]],
+    ) -> list[list[int]]:
+        """The persons of each row: the canonical A-number, else name and birthdate."""
+        engine = self.engine
+        keys: list[list[int]] = [[] for _ in range(n)]
+        a_cols = [c for c, d in plan.roles.items() if d == "a-number" and c in values]
+        name_cols = [c for c, d in plan.roles.items() if d == "person-name" and c in values]
+        dob_cols = [c for c, d in plan.roles.items() if d == "birthdate" and c in values]
+        a_detector = engine.detectors.get("a-number")
+        for col in a_cols:
+            vals, present = values[col], presence[col]
+            if present is None:
+                # The column check passed: every value is [Aa]?digits.
+                for i, v in enumerate(vals):
+                    keys[i].append(int(v.lstrip("Aa")))
+            else:
+                assert a_detector is not None
+                for i in compress(range(n), present):
+                    canonical = a_detector.canonical(vals[i])
+                    if canonical is not None:
+                        keys[i].append(a_key(canonical))
+        if name_cols:
+            dob = engine.detectors.get("birthdate")
+            for i in range(n):
+                if keys[i]:
+                    continue
+                parts = [values[c][i] for c in name_cols if _present(presence[c], i)]
+                if not parts:
+                    continue
+                birthdate = None
+                for c in dob_cols:
+                    if _present(presence[c], i) and dob is not None:
+                        birthdate = dob.canonical(values[c][i])
+                        break
+                keys[i].append(name_key(" ".join(parts), birthdate))
+        for i, hits in extra.items():
+            keys[i] = _merge_keys(keys[i], hits)
+        return keys
+
+    def _column_location(self, plan: _Plan, col: int, hidden_row: bool) -> dict[str, Any]:
+        location = dict(plan.base)
+        location["column"] = plan.names[col] if col < len(plan.names) else column_letters(col)
+        if plan.header is not None and col < len(plan.header) and plan.header[col].strip():
+            location["header"] = plan.header[col].strip()[:80]
+        location["hidden"] = plan.sheet_hidden or col in plan.hidden_columns or hidden_row
+        return location
+
+    # ---- records (JSON objects, YAML mappings)
+
+    def records(self, unit: Records) -> None:
+        engine = self.engine
+        title_bits, title_hits = engine.context_mask(unit.title)
+        base = _base(unit.where)
+        for record in unit.records:
+            hits: list[Hit] = []
+            for key, value in record.items():
+                text = cell_text(value).strip()
+                if not text or text in NULLS:
+                    continue
+                det_id = engine.index.match(_key_label(key))
+                if det_id is not None:
+                    canonical = engine.detectors[det_id].canonical(text)
+                    if canonical is not None:
+                        hits.append(Hit(det_id, canonical, key))
+                        _, found = engine.context_mask(_key_label(key))
+                        hits += [
+                            Hit(f.value.split("\0")[0], f.value.split("\0")[1], key)
+                            for f in found
+                            if f.value.split("\0")[0] != det_id
+                        ]
+                        continue
+                if isinstance(value, str):
+                    hits += self.text_hits(text, tuple(engine.detectors), key)
+            self._record(hits, title_bits, title_hits, base, lambda key: {"key": str(key)})
+
+    # ---- text
+
+    def text(self, unit: Text) -> None:
+        engine = self.engine
+        title_bits, title_hits = engine.context_mask(unit.title)
+        base = _base(unit.where)
+        # Open headings: level, text, context bits, context hits, line.
+        headings: list[tuple[int, str, int, list[Found], int]] = []
+        intro: tuple[int, list[Found], int, str] | None = None  # bits, hits, line, text
+        block: list[tuple[int, str]] = []
+        block_chars = 0
+        in_item = False
+
+        def flush() -> None:
+            nonlocal block, block_chars, intro
+            if not block:
+                return
+            hits: list[Hit] = []
+            for number, line in block:
+                hits += self.text_hits(line, tuple(engine.detectors), number, line=number)
+            bits = title_bits
+            context_hits = [(h, 0) for h in title_hits]
+            for _, _, heading_bits, found, line_no in headings:
+                bits |= heading_bits
+                context_hits += [(h, line_no) for h in found]
+            if intro is not None:
+                bits |= intro[0]
+                context_hits += [(h, intro[2]) for h in intro[1]]
+            self._record(
+                hits,
+                bits,
+                [h for h, _ in context_hits],
+                base,
+                lambda line: {"line": line},
+                context_lines=[n for _, n in context_hits],
+            )
+            last = block[-1][1].rstrip()
+            if last.endswith(":"):
+                text = " ".join(t.strip() for _, t in block)
+                own_bits, own_hits = engine.context_mask(text)
+                intro = (own_bits, own_hits, block[0][0], text)
+            elif not in_item:
+                intro = None
+            block = []
+            block_chars = 0
+
+        stream = _Lines(unit.lines)
+        for number, line in stream:
+            stripped = line.strip()
+            if not stripped:
+                flush()
+                in_item = False
+                continue
+            heading = _HEADING.match(stripped)
+            if heading:
+                flush()
+                in_item = False
+                intro = None
+                level = len(heading.group(1))
+                while headings and headings[-1][0] >= level:
+                    headings.pop()
+                bits, found = engine.context_mask(heading.group(2))
+                headings.append((level, heading.group(2), bits, found, number))
+                continue
+            if not block and "|" in line and _PIPE_SEPARATOR.match(stream.peek()):
+                next(stream)  # the separator line
+                title = [unit.title, *(h[1] for h in headings)]
+                if intro is not None:
+                    title.append(intro[3])
+                table = Table(
+                    where=unit.where,
+                    rows=_pipe_rows(line, stream),
+                    title=" / ".join(t for t in title if t),
+                )
+                self.table(table)
+                intro = None
+                continue
+            if _LIST_ITEM.match(line):
+                flush()
+                in_item = True
+            block.append((number, line))
+            block_chars += len(line)
+            if len(block) >= MAX_BLOCK_LINES or block_chars >= MAX_BLOCK_CHARS:
+                flush()
+        flush()
+
+    # ---- shared by records and text
+
+    def text_hits(
+        self, text: str, detectors: Sequence[str], where: Any, line: int = 0
+    ) -> list[Hit]:
+        """Every element found in a piece of prose: by shape, and by label (``DOB: ...``)."""
+        engine = self.engine
+        hits: list[Hit] = []
+        for det in detectors:
+            detector = engine.detectors[det]
+            if detector.prefilter is None or not detector.prefilter.search(text):
+                continue
+            hits += [Hit(det, f.value, where, line) for f in detector.find(text)]
+        if ":" in text or "：" in text:
+            hits += [h for h in self._labelled(text, where, line) if h.detector in detectors]
+        if engine.inline_labels is not None and _DIGIT.search(text):
+            for match in engine.inline_labels.finditer(text):
+                det_id = engine.index.match(match.group(1))
+                if det_id is not None and det_id in detectors:
+                    canonical = engine.detectors[det_id].canonical(match.group(2))
+                    if canonical is not None:
+                        hits.append(Hit(det_id, canonical, where, line))
+        return hits
+
+    def _labelled(self, text: str, where: Any, line: int) -> list[Hit]:
+        engine = self.engine
+        marks = list(_LABEL.finditer(text[:4096]))
+        hits = []
+        for k, mark in enumerate(marks):
+            words = mark.group(1).split()
+            det_id = None
+            for size in range(min(4, len(words)), 0, -1):
+                det_id = engine.index.match(" ".join(words[-size:]))
+                if det_id is not None:
+                    break
+            if det_id is None:
+                continue
+            end = marks[k + 1].start() if k + 1 < len(marks) else len(text)
+            value = _VALUE_END.split(text[mark.end() : end], maxsplit=1)[0].strip(" ,;|")
+            canonical = engine.detectors[det_id].canonical(value) if value else None
+            if canonical is not None:
+                hits.append(Hit(det_id, canonical, where, line))
+        return hits
+
+    def _record(
+        self,
+        hits: list[Hit],
+        context_bits: int,
+        context_hits: list[Found],
+        base: dict[str, Any],
+        locate: Callable[[Any], dict[str, Any]],
+        context_lines: list[int] | None = None,
+    ) -> None:
+        engine = self.engine
+        mask = context_bits
+        for hit in hits:
+            mask |= engine.bits[hit.detector]
+        if engine.gate and not mask & engine.gate:
+            return
+        cls = engine.class_of(mask)
+        if cls is None:
+            return
+        self.tally.add_persons(cls, _record_keys(hits))
+        seen: set[tuple[str, Any]] = set()
+        text_like = context_lines is not None
+        for hit in hits:
+            if (hit.detector, hit.where) in seen:
+                continue
+            seen.add((hit.detector, hit.where))
+            location = {**base, **locate(hit.where)}
+            # Prose findings add up per part, with the first line; records per key.
+            group = (tuple(base.items()), "text") if text_like else None
+            sample = engine.detectors[hit.detector].redact(hit.value)
+            self.tally.add_finding(cls, hit.detector, location, 1, sample, group=group)
+        for k, found in enumerate(context_hits):
+            det, term = found.value.split("\0")
+            if det in {h.detector for h in hits}:
+                continue
+            line_no = context_lines[k] if context_lines else 0
+            location = {**base, "context": "heading" if line_no else "title"}
+            if line_no:
+                location["line"] = line_no
+            group = (tuple(base.items()), "context") if text_like else None
+            sample = engine.detectors[det].redact(term)
+            self.tally.add_finding(cls, det, location, 1, sample, group=group)
+
+
+_DIGIT = re.compile(r"\d")
+_PIPE_SEPARATOR = re.compile(r"\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
+_HEADING = re.compile(r"(#{1,6})\s+(.*?)\s*#*\s*$")
+_LIST_ITEM = re.compile(r"\s{0,3}(?:[-*+•]|\d{1,3}[.)])\s+\S")
+# "Label:" in prose; the label is matched against the policy's headers, last words first.
+_LABEL = re.compile(r"([^\W\d_][\w .#'’/()-]{0,40}?)\s*[:：]\s*")
+_VALUE_END = re.compile(r"[;|\t(\[]|\s{2,}| - | – ")
+
+
+class _Lines:
+    """Numbered lines with one line of look-ahead (a pipe table is known by its second line)."""
+
+    def __init__(self, lines: Iterable[str]):
+        self._lines = enumerate(lines, 1)
+        self._back: list[tuple[int, str]] = []
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> tuple[int, str]:
+        return self._back.pop() if self._back else next(self._lines)
+
+    def peek(self) -> str:
+        if not self._back:
+            try:
+                self._back.append(next(self._lines))
+            except StopIteration:
+                return ""
+        return self._back[-1][1]
+
+    def push(self, item: tuple[int, str]) -> None:
+        self._back.append(item)
+
+
+def _pipe_cells(line: str) -> list[str]:
+    line = line.strip()
+    if line.startswith("|"):
+        line = line[1:]
+    if line.endswith("|") and not line.endswith("\\|"):
+        line = line[:-1]
+    return [cell.strip() for cell in line.split("|")]
+
+
+def _pipe_rows(header: str, stream: _Lines) -> Iterator[list[str]]:
+    """A Markdown table's rows, header first, until the first line that is not a row."""
+    yield _pipe_cells(header)
+    for number, line in stream:
+        if "|" not in line or not line.strip():
+            stream.push((number, line))
+            return
+        yield _pipe_cells(line)
+
+
+def _base(where: Where) -> dict[str, Any]:
+    base: dict[str, Any] = {}
+    if where.part:
+        base["part"] = where.part
+    if where.sheet:
+        base["sheet"] = where.sheet
+    if where.hidden:
+        base["hidden"] = True
+    return base
+
+
+def _key_label(key: str) -> str:
+    """The last meaningful segment of a flattened key: ``people[3].dob`` -> ``dob``."""
+    segments = [s for s in re.split(r"[.\[\]/]+", key) if s and not s.isdigit()]
+    return segments[-1] if segments else key
+
+
+def _present(present: list[bool] | None, i: int) -> bool:
+    return present is None or present[i]
+
+
+def _flatten(groups: Iterable[list[int]]) -> Iterator[int]:
+    for group in groups:
+        yield from group
+
+
+def _merge_keys(keys: list[int], hits: list[Hit]) -> list[int]:
+    found = _record_keys(hits)
+    if keys and not any(h.detector == "a-number" for h in hits):
+        return keys  # a name in a note of a row that already names its person
+    return [*keys, *found]
+
+
+def _record_keys(hits: list[Hit]) -> list[int]:
+    """Distinct persons in one record: A-numbers; names on lines (or keys) with no A-number;
+    a name and a birthdate pair up when there is one of each."""
+    a_numbers: dict[str, Hit] = {}
+    names: dict[str, Hit] = {}
+    dobs: list[str] = []
+    a_lines = set()
+    for hit in hits:
+        if hit.detector == "a-number":
+            a_numbers.setdefault(hit.value, hit)
+            a_lines.add(hit.line)
+        elif hit.detector == "person-name":
+            names.setdefault(hit.value, hit)
+        elif hit.detector == "birthdate":
+            dobs.append(hit.value)
+    keys = [a_key(v) for v in a_numbers]
+    loose = [v for v, h in names.items() if not (h.line and h.line in a_lines)]
+    if a_numbers and len(loose) <= len(a_numbers):
+        return keys  # a labelled block: the names belong to the A-numbers
+    birthdate = dobs[0] if len(set(dobs)) == 1 and len(loose) == 1 else None
+    return keys + [name_key(v, birthdate) for v in loose]

@@ -1,0 +1,34 @@
+"""Every detector, listed explicitly; ``tests/detect/test_detectors.py`` checks that this list
+and ``approval.policy.KNOWN_DETECTORS`` name the same elements.
+
+A detector is built from the policy's vocabulary for its element (``build``); a detector the
+policy does not configure is not used.
+"""
+
+from __future__ import annotations
+
+from approval.detect.detectors.a_number import ANumber
+from approval.detect.detectors.base import Element, Found
+from approval.detect.detectors.birthdate import Birthdate
+from approval.detect.detectors.detention_facility import DetentionFacility
+from approval.detect.detectors.nationality import Nationality
+from approval.detect.detectors.person_name import PersonName
+from approval.detect.detectors.protection_claim import ProtectionClaim
+from approval.policy import Policy
+
+DETECTORS: tuple[type[Element], ...] = (
+    PersonName,
+    ANumber,
+    Birthdate,
+    Nationality,
+    DetentionFacility,
+    ProtectionClaim,
+)
+
+__all__ = ["DETECTORS", "Element", "Found", "build"]
+
+
+def build(policy: Policy) -> dict[str, Element]:
+    """The detectors the policy configures, by id, in the policy's order."""
+    by_id = {d.id: d for d in DETECTORS}
+    return {v.id: by_id[v.id](v, policy) for v in policy.detectors if v.id in by_id}

@@ -1,0 +1,181 @@
+"""A person's name: any value under a name header that has a name's shape, in any script; in
+prose, the upper-case ``LAST, First`` form agencies write (``GARCIA LOPEZ, Maria``,
+``ИВАНОВ, Иван``).
+
+A name's shape: letters (any script), a few words, no digits, and none of the words that make
+it an institution or a place (``Houston Immigration Court``, ``HOUSTON, Texas``) or a term of
+the policy (``Asylum Statistics``). Person keys fold case, accents and word order, so
+``PEREZ, Juan`` and ``Juan Pérez`` are one person.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from approval.detect.detectors.base import Element, Found
+from approval.detect.detectors.countries import COUNTRY_NAMES
+from approval.detect.textnorm import NULLS, fold, norm_header, word_set
+from approval.policy import Detector, Policy
+
+_LETTER = r"[^\W\d_]"
+_WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|['’.-](?=[^\W\d_]))*")
+# Up to four surname words before the comma, up to three given names after it: bounded, so
+# that a long line of capitals costs linear time.
+_LAST_FIRST = re.compile(
+    rf"(?<!{_LETTER})({_LETTER}[^\W\d_'’-]+(?:[ '’-]{_LETTER}[^\W\d_'’-]*){{0,3}}),[ \t]+"
+    rf"({_LETTER}[^\W\d_'’-]+(?:[ -]{_LETTER}[^\W\d_'’-]*){{0,2}})"
+)
+_DIGIT = re.compile(r"\d|@|://")
+_COLUMN_BAD = re.compile(r"\d|@")
+
+# Words that make a "name" an institution, a place or a document part. Shapes of language, not
+# policy vocabulary: the policy's own terms are added when the detector is built.
+_NOT_NAME_WORDS = word_set(
+    """
+    the of and for to in on at by with from as or an a is are was were be this that these those
+    re fw fwd dear hello hi thanks thank regards note notes page table figure chart summary report
+    total totals all other others yes no none unknown date time day week month year fiscal fy
+    court courts office offices center centre department dept agency administration county city
+    state states service services division bureau university college school hospital clinic inc
+    llc ltd corp corporation company co group team unit section branch field district region area
+    police sheriff immigration customs enforcement security homeland federal national
+    international church association foundation committee council ministry embassy consulate
+    tribunal board commission program programme project systems street avenue road highway
+    facility facilities jail prison detention processing correctional residential family
+    statistics data update meeting press release media news public affairs secretary director
+    judge officer officers attorney general deputy assistant chief president governor mayor
+    senator representative congress house senate government republic kingdom united
+    north south east west northern southern eastern western fort port mount lake
+    january february march july september october november december
+    monday tuesday wednesday thursday friday saturday sunday
+    centro oficina departamento ciudad estado servicio servicios corte ministerio embajada
+    consulado gobierno
+    """
+)
+
+# Words that start a place name ("San Diego", "El Paso") but also belong inside names
+# ("Juan de los Santos"): they disqualify only an unlabelled value that starts with them.
+_PLACE_PREFIXES = word_set("new san santa saint st los las el la fort port mount lake")
+# Given names that are also places; "SMITH, Jordan" is a person.
+_NAMES_THAT_ARE_PLACES = word_set(
+    "jordan chad georgia israel india virginia carolina dakota kenya florence lorraine"
+)
+
+US_STATES = frozenset(
+    fold(s)
+    for s in word_set(
+        """
+    Alabama Alaska Arizona Arkansas California Colorado Connecticut Delaware Florida Georgia
+    Hawaii Idaho Illinois Indiana Iowa Kansas Kentucky Louisiana Maine Maryland Massachusetts
+    Michigan Minnesota Mississippi Missouri Montana Nebraska Nevada Ohio Oklahoma Oregon
+    Pennsylvania Tennessee Texas Utah Vermont Virginia Washington Wisconsin Wyoming Carolina
+    Dakota Hampshire Jersey Mexico York Columbia Rico Guam
+    AL AK AZ AR CA CO CT DE FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY
+    NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY DC PR
+    Ala Ariz Ark Calif Colo Conn Del Fla Ga Ill Ind Kan Ky Md Mass Mich Minn Miss Mo Mont Neb Nev
+    Okla Ore Penn Pa Tenn Tex Vt Va Wash Wis Wyo
+    """
+    )
+)
+
+
+def person_key(name: str, birthdate: str | None = None) -> int:
+    """A key for counting distinct persons: folded, order-free words, plus the birthdate.
+
+    Python's string hash is salted per process, which is what we want: keys are compared
+    within one scan and never stored.
+    """
+    words = sorted(fold(w) for w in _WORD.findall(name))
+    return (hash((" ".join(words), birthdate or "")) & ((1 << 60) - 1)) | (1 << 60)
+
+
+class PersonName(Element):
+    id = "person-name"
+    prefilter = re.compile(rf"{_LETTER}{{2}},[ \t]+{_LETTER}")
+
+    def __init__(self, vocab: Detector, policy: Policy):
+        super().__init__(vocab, policy)
+        policy_words: set[str] = set()
+        for detector in policy.detectors:
+            if detector.id == self.id:
+                continue
+            for phrase in (*detector.headers, *detector.terms, *detector.acronyms):
+                policy_words.update(norm_header(phrase).split())
+        own = {w for h in vocab.headers for w in norm_header(h).split()}
+        particles = {"de", "la", "del", "los", "las", "da", "do", "dos", "das", "van", "von"}
+        self.stop = frozenset((_NOT_NAME_WORDS | policy_words | own) - particles - {"#"})
+
+    def column(self, values: Sequence[str]) -> list[bool] | None:
+        if NULLS.isdisjoint(values) and not _COLUMN_BAD.search("\n".join(values)):
+            return None
+        return [self.canonical(v) is not None for v in values]
+
+    def canonical(self, value: str) -> str | None:
+        value = " ".join(value.split())
+        if value in NULLS or not 2 <= len(value) <= 100 or _DIGIT.search(value):
+            return None
+        words = _WORD.findall(value)
+        if not 1 <= len(words) <= 8 or sum(map(len, words)) < len(value.replace(" ", "")) * 0.7:
+            return None
+        if any(fold(w) in self.stop for w in words if len(w) > 1):
+            return None
+        return value
+
+    def looks_like(self, value: str) -> bool:
+        value = " ".join(value.split())
+        if self.find(value) and "," in value:
+            return True
+        words = _WORD.findall(value)
+        if len(words) == 1 and 2 <= len(value) <= 4 and value.isalpha():
+            # A name written without spaces, in a script without case (Chinese).
+            return not any(c.isupper() or c.islower() for c in value)
+        if not 2 <= len(words) <= 4 or len(" ".join(words)) != len(value):
+            return False
+        if fold(words[0]) in _PLACE_PREFIXES or self.canonical(value) is None:
+            return False
+        cased = [w for w in words if w[0].isupper() or w[0].islower()]
+        if not cased:  # scripts without case (Arabic, CJK): the shape is all we have
+            return True
+        return all(w[0].isupper() and not w[1:].isupper() for w in words if len(w) > 1)
+
+    def find(self, text: str) -> list[Found]:
+        if "," not in text:
+            return []
+        found = []
+        for match in _LAST_FIRST.finditer(text):
+            surname_words = match.group(1).split(" ")
+            # Keep the upper-case tail: "Prepared by SMITH" is SMITH.
+            tail: list[str] = []
+            for word in reversed(surname_words):
+                if not _is_upper_word(word):
+                    break
+                tail.insert(0, word)
+            if not tail:
+                continue
+            given = []
+            for word in match.group(2).split(" "):
+                if not word[:1].isupper():
+                    break
+                given.append(word)
+            if not given or len(given[0]) < 2:
+                continue
+            if any(fold(w) in self.stop for w in (*tail, *given)) or self._a_place(given):
+                continue
+            start = match.start(1) + len(match.group(1)) - len(" ".join(tail))
+            end = match.start(2) + len(" ".join(given))
+            found.append(Found(f"{' '.join(tail)}, {' '.join(given)}", start, end))
+        return found
+
+    @staticmethod
+    def _a_place(given: list[str]) -> bool:
+        """A dateline or an address: ``HOUSTON, Texas``, ``SAN SALVADOR, El Salvador``."""
+        phrase = fold(" ".join(given))
+        if phrase in _NAMES_THAT_ARE_PLACES:
+            return False
+        return phrase in COUNTRY_NAMES or fold(given[0]) in US_STATES
+
+
+def _is_upper_word(word: str) -> bool:
+    letters = [c for c in word if c.isalpha()]
+    return len(letters) >= 2 and all(c.isupper() for c in letters)

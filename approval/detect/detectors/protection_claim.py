@@ -1,0 +1,43 @@
+"""A claim for protection: asylum, withholding, CAT, credible or reasonable fear, refugee
+status, Form I-589, in every language the policy lists.
+
+Terms match whole words, case- and accent-blind; acronyms (``CAT``, ``CFI``) match in capitals
+only, so that a cat is not the Convention Against Torture. The policy's ``not_terms`` win over
+its terms where they overlap: an ``Asylum Officer`` is a job title, not a claim. Under a claim
+header (``Claim Type``, ``CFI Result``) any value ties the person to a claim except an empty
+one, a plain "no", or a number: a count of cases is an aggregate, not a person's claim.
+
+The sample shown for a claim is the policy's term, not the file's text.
+"""
+
+from __future__ import annotations
+
+from approval.detect.detectors.base import Element, Found
+from approval.detect.detectors.terms import TermMatcher
+from approval.detect.textnorm import NEGATIONS, NULLS, fold, is_count
+from approval.policy import Detector, Policy
+
+
+class ProtectionClaim(Element):
+    id = "protection-claim"
+
+    def __init__(self, vocab: Detector, policy: Policy):
+        super().__init__(vocab, policy)
+        self.terms = TermMatcher(vocab.terms, vocab.acronyms, vocab.not_terms)
+        self.prefilter = self.terms.pattern
+
+    def canonical(self, value: str) -> str | None:
+        value = value.strip()
+        if value in NULLS or fold(value) in NEGATIONS or is_count(value) or len(value) > 500:
+            return None
+        found = self.terms.find(value)
+        return found[0].value if found else "claim"
+
+    def looks_like(self, value: str) -> bool:
+        return bool(self.terms.find(value))
+
+    def find(self, text: str) -> list[Found]:
+        return self.terms.find(text)
+
+    def redact(self, canonical: str) -> str:
+        return canonical

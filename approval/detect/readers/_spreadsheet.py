@@ -1,0 +1,517 @@
+"""What the spreadsheet readers (xlsx, ods, xls) share.
+
+- Cell values as a person opening the file sees them: a number shown through a number format
+  with literal text comes out as that text (212345678 with ``"A"000000000`` is ``A212345678``),
+  dates as ISO dates, whole floats as integers (``212345678``, not ``212345678.0``).
+- python-calamine, opened from a path or from bytes, with its errors turned into
+  ``Unscannable``; a calamine sheet turned into a ``Table`` whose row indices are the sheet's
+  0-based row numbers.
+- The OLE2 compound file that holds a legacy .xls workbook and also wraps password-encrypted
+  OOXML files (an ``EncryptionInfo`` and an ``EncryptedPackage`` stream).
+
+This module is not a reader: it is not listed in ``READER_MODULES``.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import struct
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any, BinaryIO
+
+from approval.detect.units import Cell, Source, Table, Unscannable, Where
+
+if TYPE_CHECKING:
+    from python_calamine import CalamineSheet, CalamineWorkbook
+
+ZIP_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+# ---------------------------------------------------------------------------------------------
+# Cell values
+
+
+def _temporal(value: object) -> str:
+    if isinstance(value, datetime.datetime):
+        if value.time() == datetime.time(0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, datetime.date | datetime.time):
+        return value.isoformat()
+    return str(value)  # timedelta (durations), and anything a future calamine adds
+
+
+def clean_row(row: list[Any]) -> list[Cell]:
+    """Make one calamine row plain ``Cell`` values, in place: whole floats become ints (an
+    A-number is 212345678, not 212345678.0), dates become ISO text."""
+    for i, value in enumerate(row):
+        kind = type(value)
+        if kind is str or kind is int or kind is bool:
+            continue
+        if kind is float:
+            # Beyond 1e15 a float is not an identifier anyone typed, and int() would invent digits.
+            if value.is_integer() and -1e15 < value < 1e15:
+                row[i] = int(value)
+        else:
+            row[i] = _temporal(value)
+    return row
+
+
+# ---------------------------------------------------------------------------------------------
+# Number formats with literal text
+
+
+@dataclass(frozen=True)
+class _Section:
+    tokens: tuple[tuple[str, str], ...]  # ("lit", text) | ("0" | "#" | "?", "") | ("general", "")
+
+    @property
+    def padded(self) -> tuple[str, int, str] | None:
+        """For literals around one run of ``0`` placeholders (``"A"000000000``, the usual
+        identifier format): the prefix, the run's length and the suffix."""
+        kinds = "".join(
+            "0" if kind == "0" else "L" if kind == "lit" else "x" for kind, _ in self.tokens
+        )
+        run = kinds.strip("L")
+        if not run or run.strip("0"):
+            return None
+        first = kinds.index("0")
+        texts = [text for _, text in self.tokens]
+        return "".join(texts[:first]), len(run), "".join(texts[first + len(run) :])
+
+
+@dataclass(frozen=True)
+class NumberFormat:
+    """An integer mask with literal text, as Excel and LibreOffice apply it: ``"A"000000000``,
+    ``000-00-0000``, ``"Case "General``. ``render`` gives the text a reader of the file sees."""
+
+    code: str
+    positive: _Section
+    negative: _Section | None
+    zero: _Section | None
+
+    def __post_init__(self) -> None:
+        # render() runs once per formatted cell (200,000 times for a column of A-numbers):
+        # the usual mask is rendered by zfill, not by a loop over its tokens.
+        object.__setattr__(self, "_padded", self.positive.padded)
+
+    def render(self, value: float) -> str:
+        padded: tuple[str, int, str] | None = self.__dict__["_padded"]
+        if padded is not None and value > 0:
+            prefix, width, suffix = padded
+            return prefix + str(int(value + 0.5)).zfill(width) + suffix
+        if value == 0 and self.zero is not None:
+            return _fill(self.zero, 0)
+        if value < 0:
+            if self.negative is not None:
+                return _fill(self.negative, -value)
+            return "-" + _fill(self.positive, -value)
+        return _fill(self.positive, value)
+
+
+def _fill(section: _Section, value: float) -> str:
+    number = int(value + 0.5)  # Excel rounds half away from zero; value is never negative here
+    out = [text for _, text in section.tokens]
+    slots = [i for i, (kind, _) in enumerate(section.tokens) if kind in "0#?"]
+    if not slots:
+        general = str(number) if float(value).is_integer() else f"{value:.10g}"
+        return "".join(general if kind == "general" else text for kind, text in section.tokens)
+    digits = str(number) if number else ""  # a zero has no significant digit to show
+    left = len(digits)
+    for slot in reversed(slots):
+        if left > 0:
+            left -= 1
+            out[slot] = digits[left]
+        else:
+            kind = section.tokens[slot][0]
+            out[slot] = "0" if kind == "0" else (" " if kind == "?" else "")
+    if left > 0:  # more digits than placeholders: Excel puts the rest in the leftmost one
+        out[slots[0]] = digits[:left] + out[slots[0]]
+    return "".join(out)
+
+
+# Characters Excel shows as themselves without quotes. "/" (fractions), ":" (times) and the
+# letters (dates, AM/PM, scientific) make a format we leave to calamine or do not render.
+_PLAIN_LITERALS = frozenset(" -()+$€£¥'!^&~{}<>=")
+
+
+def _section(code: str) -> _Section | None:
+    tokens: list[tuple[str, str]] = []
+    i = 0
+    while i < len(code):
+        ch = code[i]
+        if ch == '"':
+            end = code.find('"', i + 1)
+            if end < 0:
+                return None
+            tokens.append(("lit", code[i + 1 : end]))
+            i = end + 1
+        elif ch == "\\":
+            tokens.append(("lit", code[i + 1 : i + 2]))
+            i += 2
+        elif ch in "0#?":
+            tokens.append((ch, ""))
+            i += 1
+        elif ch == "_":  # a space as wide as the next character
+            tokens.append(("lit", " "))
+            i += 2
+        elif ch == "*":  # fill the cell with the next character: no fixed text to show
+            i += 2
+        elif ch == "[":
+            end = code.find("]", i)
+            if end < 0:
+                return None
+            inside = code[i + 1 : end]
+            if inside.startswith("$"):  # currency and locale: [$€-407], [$-409]
+                tokens.append(("lit", inside[1:].split("-", 1)[0]))
+            elif not inside.isalnum():  # a condition ([>=100]) or elapsed time ([h])
+                return None
+            i = end + 1  # a colour: [Red], [Color10]
+        elif code[i : i + 7].lower() == "general":
+            tokens.append(("general", ""))
+            i += 7
+        elif ch in _PLAIN_LITERALS:
+            tokens.append(("lit", ch))
+            i += 1
+        else:  # decimals, thousands, %, E+, @, dates and times: not an integer mask
+            return None
+    kinds = {kind for kind, _ in tokens}
+    if "general" in kinds and kinds & {"0", "#", "?"}:
+        return None
+    return _Section(tuple(tokens))
+
+
+def _split_sections(code: str) -> list[str]:
+    sections, start, quoted, bracket = [], 0, False, False
+    for i, ch in enumerate(code):
+        if ch == '"':
+            quoted = not quoted
+        elif not quoted and ch in "[]":
+            bracket = ch == "["
+        elif ch == ";" and not quoted and not bracket and (i == 0 or code[i - 1] != "\\"):
+            sections.append(code[start:i])
+            start = i + 1
+    sections.append(code[start:])
+    return sections
+
+
+def compile_format(code: str) -> NumberFormat | None:
+    """The format if rendering it changes what a reader sees of an integer, else None.
+
+    Only integer masks are rendered: literal text (``"A"000000000``) or zero padding
+    (``000000000``). Dates are calamine's job; decimals, percentages and thousands separators
+    do not hide or reveal identifiers. A format that shows no digits at all (``;;;`` hides a
+    value from the eye) is not applied: the value is still in the file, and still scanned.
+    """
+    parts = _split_sections(code)
+    if not parts[0] or len(parts) > 4:
+        return None
+    compiled = [_section(part) if part else None for part in parts[:3]]
+    positive = compiled[0]
+    if positive is None:
+        return None
+    kinds = [kind for kind, _ in positive.tokens]
+    if not any(kind in ("0", "#", "?", "general") for kind in kinds):
+        return None
+    if "lit" not in kinds and kinds.count("0") < 2:
+        return None  # "0", "#", "General": the plain number
+    negative = compiled[1] if len(compiled) > 1 else None
+    zero = compiled[2] if len(compiled) > 2 else None
+    if len(parts) > 1 and parts[1] and negative is None:
+        return None
+    return NumberFormat(code, positive, negative, zero)
+
+
+@dataclass(slots=True)
+class _Run:
+    first: int
+    last: int
+    fmt: NumberFormat
+
+
+@dataclass(slots=True)
+class _Cursor:
+    index: int  # the column's position in a calamine row
+    runs: list[_Run]
+    at: int = 0
+
+
+class Overlay:
+    """Which cells of one sheet show their number through a ``NumberFormat``.
+
+    Kept as runs of consecutive rows per column, so that a 200,000-row column of A-numbers
+    costs a few objects, not 200,000.
+    """
+
+    def __init__(self) -> None:
+        self._runs: dict[int, list[_Run]] = {}
+        self._texts: dict[int, dict[int, str]] = {}  # row -> column -> text shown
+
+    def __bool__(self) -> bool:
+        return bool(self._runs or self._texts)
+
+    def show(self, row: int, column: int, text: str) -> None:
+        """Cell (row, column) shows ``text`` in place of its number (ODS keeps the text)."""
+        self._texts.setdefault(row, {})[column] = text
+
+    def add(self, row: int, column: int, fmt: NumberFormat, last: int | None = None) -> None:
+        """Cell (row, column), or the cells of rows ``row`` to ``last`` in that column."""
+        last = row if last is None else last
+        runs = self._runs.setdefault(column, [])
+        if runs and runs[-1].last + 1 == row and runs[-1].fmt is fmt:
+            runs[-1].last = last
+        else:
+            runs.append(_Run(row, last, fmt))
+
+    def apply(self, rows: Iterable[list[Cell]], first_column: int) -> Iterator[list[Cell]]:
+        """``rows`` (row 0 first) with formatted numbers rendered; ``first_column`` is the sheet
+        column of each row's first cell."""
+        cursors = []
+        for column, runs in self._runs.items():
+            runs.sort(key=lambda run: run.first)
+            cursors.append(_Cursor(column - first_column, runs))
+        texts = self._texts
+        for r, row in enumerate(rows):
+            for cursor in cursors:
+                runs, at = cursor.runs, cursor.at
+                while at < len(runs) and runs[at].last < r:
+                    at += 1
+                cursor.at = at
+                if at < len(runs) and runs[at].first <= r and 0 <= cursor.index < len(row):
+                    value = row[cursor.index]
+                    if type(value) is int or type(value) is float:
+                        row[cursor.index] = runs[at].fmt.render(value)
+            if r in texts:
+                for column, text in texts[r].items():
+                    index = column - first_column
+                    if 0 <= index < len(row) and type(row[index]) in (int, float):
+                        row[index] = text
+            yield row
+
+
+# ---------------------------------------------------------------------------------------------
+# Columns
+
+
+def column_letter(index: int) -> str:
+    """0 -> A, 25 -> Z, 26 -> AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def column_index(letters: bytes | str) -> int:
+    """A -> 0, AA -> 26."""
+    if isinstance(letters, bytes):
+        letters = letters.decode("ascii")
+    index = 0
+    for ch in letters.upper():
+        index = index * 26 + ord(ch) - 64
+    return index - 1
+
+
+# ---------------------------------------------------------------------------------------------
+# python-calamine
+
+
+@contextmanager
+def calamine_errors() -> Iterator[None]:
+    """Calamine's failures as ``Unscannable``, with no file content in the reason."""
+    try:
+        yield
+    except Unscannable:
+        raise
+    except Exception as e:
+        from python_calamine import PasswordError, ZipError
+
+        if isinstance(e, PasswordError):
+            raise Unscannable("encrypted") from e
+        if isinstance(e, ZipError):
+            raise Unscannable("corrupt: not a valid zip container") from e
+        raise Unscannable(f"corrupt: unreadable workbook ({type(e).__name__})") from e
+    except BaseException as e:
+        # A Rust panic surfaces as pyo3's PanicException, which derives from BaseException.
+        if type(e).__name__ == "PanicException":
+            raise Unscannable("corrupt: unreadable workbook") from e
+        raise
+
+
+def open_calamine(
+    path: str | None, data: IO[bytes], extensions: tuple[str, ...]
+) -> CalamineWorkbook:
+    """The workbook from its path when it is a file on disk whose name calamine maps to the
+    format (it picks a parser by extension), else from the open stream (it sniffs content)."""
+    from python_calamine import CalamineWorkbook
+
+    with calamine_errors():
+        if path is not None and path.lower().endswith(extensions):
+            return CalamineWorkbook.from_path(path)
+        data.seek(0)
+        return CalamineWorkbook.from_filelike(data)
+
+
+@contextmanager
+def opened(source: Source) -> Iterator[tuple[BinaryIO, str | None]]:
+    """The source as a seekable stream, and its path when it is a file on disk."""
+    with source.open() as stream:
+        name = getattr(stream, "name", None)
+        path = name if isinstance(name, str) and Path(name).is_file() else None
+        if not stream.seekable():
+            # An archive member that cannot seek: zip and calamine both need random access.
+            yield io.BytesIO(stream.read()), None
+        else:
+            yield stream, path
+
+
+def _calamine_rows(sheet: CalamineSheet) -> Iterator[list[Cell]]:
+    with calamine_errors():
+        for row in sheet.iter_rows():
+            yield clean_row(row)
+
+
+def sheet_table(
+    book: CalamineWorkbook,
+    name: str,
+    *,
+    hidden: bool,
+    hidden_rows: Iterable[int] = (),
+    hidden_columns: Iterable[int] = (),
+    overlay: Overlay | None = None,
+) -> Table | None:
+    """The sheet ``name`` as a ``Table`` (None when it holds no cells).
+
+    ``hidden_rows`` / ``hidden_columns`` and the overlay are in sheet coordinates (0-based row
+    and column numbers). calamine yields rows from row 0 of the sheet but cells from the first
+    used column, so columns are shifted here, and ``column_names`` keeps the true letters.
+    """
+    with calamine_errors():
+        sheet = book.get_sheet_by_name(name)
+        start, end = sheet.start, sheet.end
+    if start is None or end is None:
+        return None
+    first, last = start[1], end[1]
+    rows: Iterable[list[Cell]] = _calamine_rows(sheet)
+    if overlay:
+        rows = overlay.apply(rows, first)
+    return Table(
+        where=Where(sheet=name, hidden=hidden),
+        rows=rows,
+        title=name,
+        hidden_rows=frozenset(r for r in hidden_rows if 0 <= r <= end[0]),
+        hidden_columns=frozenset(c - first for c in hidden_columns if first <= c <= last),
+        column_names=[column_letter(c) for c in range(first, last + 1)],
+    )
+
+
+def is_hidden(visibility: object) -> bool:
+    """Whether calamine's ``SheetVisibleEnum`` says hidden or veryHidden."""
+    from python_calamine import SheetVisibleEnum
+
+    return bool(visibility != SheetVisibleEnum.Visible)
+
+
+# ---------------------------------------------------------------------------------------------
+# OLE2 compound files (MS-CFB)
+
+_FREE, _END_OF_CHAIN = 0xFFFFFFFF, 0xFFFFFFFE
+_ENCRYPTED_STREAMS = frozenset({"EncryptionInfo", "EncryptedPackage"})
+
+
+class CompoundFile:
+    """A read-only view of an OLE2 compound file held in memory: its streams by name.
+
+    Only what the readers need: the directory, and the bytes of a stream (from the FAT or the
+    mini stream). Every chain is bounded, so a hostile file cannot loop or read out of range.
+    """
+
+    def __init__(self, data: bytes):
+        if len(data) < 512 or not data.startswith(OLE_MAGIC):
+            raise Unscannable("corrupt: not an OLE2 compound file")
+        self._data = data
+        shift, mini_shift = struct.unpack_from("<HH", data, 30)
+        if shift not in (9, 12) or mini_shift != 6:
+            raise Unscannable("corrupt: bad OLE2 header")
+        self._size = 1 << shift
+        self._count = (len(data) - 512 + self._size - 1) // self._size
+        n_fat, dir_start = struct.unpack_from("<II", data, 44)
+        self._cutoff, mini_fat_start, _, difat_start, n_difat = struct.unpack_from(
+            "<IIIII", data, 56
+        )
+        fat_sectors = [s for s in struct.unpack_from("<109I", data, 76) if s != _FREE]
+        sector = difat_start
+        for _ in range(n_difat):
+            if sector in (_FREE, _END_OF_CHAIN):
+                break
+            *ids, sector = struct.unpack(f"<{self._size // 4}I", self._sector(sector))
+            fat_sectors.extend(s for s in ids if s != _FREE)
+        fat_sectors = fat_sectors[:n_fat] if n_fat else fat_sectors
+        fat = b"".join(self._sector(s) for s in fat_sectors)
+        self._fat = struct.unpack(f"<{len(fat) // 4}I", fat)
+        directory = self._chain(dir_start, self._fat, self._sector)
+        self.entries: dict[str, tuple[int, int]] = {}  # stream name -> (start sector, size)
+        root: tuple[int, int] | None = None
+        for offset in range(0, len(directory) - 127, 128):
+            name_len, kind = struct.unpack_from("<HB", directory, offset + 64)
+            start, size = struct.unpack_from("<IQ", directory, offset + 116)
+            if shift == 9:
+                size &= 0xFFFFFFFF  # version 3 files leave the high half undefined
+            name = directory[offset : offset + max(0, min(name_len, 64) - 2)].decode(
+                "utf-16-le", "replace"
+            )
+            if kind == 5 and root is None:
+                root = (start, size)
+            elif kind == 2:
+                self.entries.setdefault(name, (start, size))
+        if root is None:
+            raise Unscannable("corrupt: OLE2 file without a root directory")
+        self._mini_fat: tuple[int, ...] = ()
+        self._mini = b""
+        if mini_fat_start not in (_FREE, _END_OF_CHAIN):
+            raw = self._chain(mini_fat_start, self._fat, self._sector)
+            self._mini_fat = struct.unpack(f"<{len(raw) // 4}I", raw[: len(raw) // 4 * 4])
+            self._mini = self._chain(root[0], self._fat, self._sector)[: root[1]]
+
+    @property
+    def names(self) -> frozenset[str]:
+        return frozenset(self.entries)
+
+    @property
+    def encrypted_package(self) -> bool:
+        """An OOXML file (xlsx, docx, ...) encrypted with a password: Office wraps it so."""
+        return self.names >= _ENCRYPTED_STREAMS
+
+    def stream(self, name: str) -> bytes:
+        start, size = self.entries[name]
+        if size < self._cutoff:
+            return self._chain(start, self._mini_fat, self._mini_sector)[:size]
+        return self._chain(start, self._fat, self._sector)[:size]
+
+    def _sector(self, index: int) -> bytes:
+        offset = 512 + index * self._size
+        if index >= self._count or offset + self._size > len(self._data) + self._size:
+            raise Unscannable("corrupt: OLE2 sector out of range")
+        return self._data[offset : offset + self._size]
+
+    def _mini_sector(self, index: int) -> bytes:
+        offset = index * 64
+        if offset + 64 > len(self._mini) + 64:
+            raise Unscannable("corrupt: OLE2 mini sector out of range")
+        return self._mini[offset : offset + 64]
+
+    @staticmethod
+    def _chain(start: int, fat: tuple[int, ...], sector: Callable[[int], bytes]) -> bytes:
+        parts: list[bytes] = []
+        index = start
+        while index not in (_END_OF_CHAIN, _FREE):
+            if index >= len(fat) or len(parts) > len(fat):  # out of the table, or a loop
+                raise Unscannable("corrupt: broken OLE2 sector chain")
+            parts.append(sector(index))
+            index = fat[index]
+        return b"".join(parts)

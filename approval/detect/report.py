@@ -1,0 +1,128 @@
+"""The scan of one file: what was found, where, and how many distinct persons per class.
+
+``FileReport.to_dict()`` is the scan JSON that DESIGN.md pins; ``summary()`` is the same without
+path, hash or any sample (``$defs/scan_summary`` in the statement schema), which is what the
+ledger keeps in a request. Samples are redacted before they get here: a report is shown to
+people who may not see the data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Verdict = Literal["clean", "protected", "unscannable"]
+CLEAN: Verdict = "clean"
+PROTECTED: Verdict = "protected"
+UNSCANNABLE: Verdict = "unscannable"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One detector's hits in records of one class at one location."""
+
+    cls: str
+    detector: str
+    location: Mapping[str, Any]  # sheet/column/hidden, part/line, key, ...
+    count: int
+    sample: str  # redacted
+
+    def to_dict(self, *, sample: bool = True) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "class": self.cls,
+            "detector": self.detector,
+            "location": dict(self.location),
+            "count": self.count,
+        }
+        if sample:
+            out["sample"] = self.sample
+        return out
+
+
+@dataclass(frozen=True)
+class FileReport:
+    path: str
+    sha256: str
+    size: int
+    format: str
+    verdict: Verdict
+    reason: str | None = None  # why a file is unscannable
+    classes: Mapping[str, int] = field(default_factory=dict)  # class id -> distinct persons
+    findings: tuple[Finding, ...] = ()
+
+    @property
+    def persons(self) -> int:
+        """Distinct persons in the first (strictest) class found; 0 when clean."""
+        return max(self.classes.values(), default=0)
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "path": self.path,
+            "sha256": self.sha256,
+            "format": self.format,
+            "verdict": self.verdict,
+        }
+        if self.reason is not None:
+            out["reason"] = self.reason
+        out["classes"] = {c: {"records": n} for c, n in self.classes.items()}
+        out["findings"] = [f.to_dict() for f in self.findings]
+        return out
+
+    def summary(self) -> dict[str, Any]:
+        """What the scan found without any value from the file, for the ledger."""
+        out: dict[str, Any] = {"verdict": self.verdict, "format": self.format}
+        if self.reason is not None:
+            out["reason"] = self.reason
+        out["classes"] = {c: {"records": n} for c, n in self.classes.items()}
+        out["findings"] = [f.to_dict(sample=False) for f in self.findings]
+        return out
+
+
+class Tally:
+    """Accumulates one file's classified records while its units stream past (mutable, and
+    private to one scan)."""
+
+    def __init__(self, classes: Iterable[str]):
+        self.order = tuple(classes)
+        self.persons: dict[str, set[int]] = {c: set() for c in self.order}
+        # (class, detector, location items) -> [count, sample, location]
+        self._findings: dict[tuple[Any, ...], list[Any]] = {}
+
+    def add_persons(self, cls: str, keys: Iterable[int]) -> None:
+        self.persons[cls].update(keys)
+
+    def add_finding(
+        self,
+        cls: str,
+        detector: str,
+        location: Mapping[str, Any],
+        count: int,
+        sample: str,
+        *,
+        group: Any = None,
+    ) -> None:
+        """Add ``count`` hits; hits with the same class, detector and ``group`` (by default
+        the location itself) add up in one finding that keeps the first location and sample."""
+        if count <= 0:
+            return
+        key = (cls, detector, tuple(location.items()) if group is None else group)
+        entry = self._findings.get(key)
+        if entry is None:
+            self._findings[key] = [count, sample, dict(location)]
+        else:
+            entry[0] += count
+
+    def has_finding(self, cls: str, detector: str, location: Mapping[str, Any]) -> bool:
+        return (cls, detector, tuple(location.items())) in self._findings
+
+    def classes(self) -> dict[str, int]:
+        return {c: len(self.persons[c]) for c in self.order if self.persons[c]}
+
+    def findings(self) -> tuple[Finding, ...]:
+        rank = {c: i for i, c in enumerate(self.order)}
+        items = sorted(self._findings.items(), key=lambda kv: rank.get(kv[0][0], len(rank)))
+        return tuple(
+            Finding(cls, detector, location, count, sample)
+            for (cls, detector, _), (count, sample, location) in items
+        )

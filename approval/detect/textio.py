@@ -1,0 +1,79 @@
+"""Decoding text sources: the encoding sniffed from the first bytes, lines read with a bound.
+
+Agencies export text as UTF-8 (with or without a byte-order mark), UTF-16 (Excel's "Unicode
+text") or Windows-1252. A byte that does not decode is read as Windows-1252 (or Latin-1 where
+that has no character) rather than dropped, so that a name in a mis-encoded file is still a
+name. Binary data is not text: too many control characters and the reader declines it.
+"""
+
+from __future__ import annotations
+
+import codecs
+import io
+from collections.abc import Iterator
+from typing import IO, BinaryIO
+
+FALLBACK = "approval-cp1252"
+_CP1252_HOLES = frozenset(b"\x81\x8d\x8f\x90\x9d")
+_CONTROL = frozenset(range(32)) - frozenset(b"\t\n\r\f\v\x1b") | {0x7F}
+MAX_LINE_CHARS = 1024 * 1024  # a longer line is read in pieces of this size
+
+
+def _fallback(error: UnicodeError) -> tuple[str, int]:
+    if not isinstance(error, UnicodeDecodeError):
+        raise error
+    chunk = error.object[error.start : error.end]
+    text = "".join(chr(b) if b in _CP1252_HOLES else bytes([b]).decode("cp1252") for b in chunk)
+    return text, error.end
+
+
+codecs.register_error(FALLBACK, _fallback)
+
+
+def sniff_encoding(head: bytes) -> str | None:
+    """The encoding of a source that starts with ``head``, or None if it is not text."""
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if head.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        return "utf-32"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    if b"\x00" in head:
+        # UTF-16 without a mark: ASCII text has a zero in every other byte.
+        half = max(len(head) // 2, 1)
+        zero_odd = head[1::2].count(0) / half
+        zero_even = head[0::2].count(0) / half
+        if zero_odd > 0.3 and zero_even < 0.05:
+            return "utf-16-le" if _is_text(head, "utf-16-le") else None
+        if zero_even > 0.3 and zero_odd < 0.05:
+            return "utf-16-be" if _is_text(head, "utf-16-be") else None
+        return None
+    try:
+        head.decode("utf-8")
+        encoding = "utf-8"
+    except UnicodeDecodeError as e:
+        # The head may end inside a multi-byte character; that is still UTF-8.
+        encoding = "utf-8" if e.start >= len(head) - 3 and "end" in e.reason else "cp1252"
+    return encoding if _is_text(head, encoding) else None
+
+
+def _is_text(head: bytes, encoding: str) -> bool:
+    text = head.decode(encoding, errors=FALLBACK)
+    if not text:
+        return True
+    controls = sum(1 for ch in text[:8192] if ord(ch) in _CONTROL)
+    return controls <= max(1, len(text) // 200)
+
+
+def open_text(stream: BinaryIO, encoding: str, *, newline: str | None = None) -> IO[str]:
+    """A text view of a binary stream; undecodable bytes become Windows-1252 characters."""
+    return io.TextIOWrapper(stream, encoding=encoding, errors=FALLBACK, newline=newline)
+
+
+def lines(text: IO[str], max_chars: int = MAX_LINE_CHARS) -> Iterator[str]:
+    """Lines without their line break; a line longer than ``max_chars`` comes in pieces."""
+    while True:
+        line = text.readline(max_chars)
+        if not line:
+            return
+        yield line.rstrip("\r\n")

@@ -1,0 +1,114 @@
+"""Which detector a column header, a JSON key or a text label names, from the policy's words.
+
+Headers are matched loosely (case, accents, punctuation, ``camelCase`` and ``snake_case`` do
+not matter): ``A#``, ``Alien No.``, ``Ctry of Citz``, ``DOB`` and ``Subj Nm`` all name their
+element. A header that holds more words than a vocabulary entry still matches when the entry
+is a phrase of two or more words inside it (``Detainee Last Name``), or a single word at its
+start or end (``Detainee DOB``, ``Nombre del detenido``). Headers that describe an aggregate
+(``Number of asylum cases``, ``Total``, ``% granted``) name no element: a count is not a
+person.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from approval.detect.textnorm import norm_header
+from approval.policy import Policy
+
+# Words that make a header an aggregate over persons rather than a fact about one.
+_AGGREGATE_WORDS = frozenset(
+    {
+        "count",
+        "counts",
+        "total",
+        "totals",
+        "percent",
+        "percentage",
+        "pct",
+        "rate",
+        "average",
+        "avg",
+        "median",
+        "mean",
+        "sum",
+        "share",
+        "ratio",
+        "cantidad",
+        "porcentaje",
+    }
+)
+_AGGREGATE_PHRASES = ("number of", "numero de", "num of", "no of", "nbr of", "# of")
+
+# Beyond this many words a header is a sentence, not a column name; only exact phrases match.
+_MAX_HEADER_WORDS = 6
+
+
+@dataclass(frozen=True)
+class HeaderIndex:
+    """The policy's header vocabulary, normalised once."""
+
+    exact: dict[str, str]  # normalised header -> detector id
+    phrases: tuple[tuple[tuple[str, ...], str], ...]  # multi-word entries, longest first
+    words: dict[str, str]  # single-word entries
+    _cache: dict[str, str | None] = field(default_factory=dict, compare=False, repr=False)
+
+    @classmethod
+    def from_policy(cls, policy: Policy) -> HeaderIndex:
+        exact: dict[str, str] = {}
+        phrases: list[tuple[tuple[str, ...], str]] = []
+        words: dict[str, str] = {}
+        for detector in policy.detectors:
+            for header in detector.headers:
+                normal = norm_header(header)
+                if not normal or normal in exact:
+                    continue  # the first detector to claim a header keeps it
+                exact[normal] = detector.id
+                tokens = tuple(normal.split())
+                if len(tokens) > 1:
+                    phrases.append((tokens, detector.id))
+                else:
+                    words.setdefault(normal, detector.id)
+        phrases.sort(key=lambda p: (-len(p[0]), -sum(map(len, p[0]))))
+        return cls(exact, tuple(phrases), words)
+
+    def match(self, header: object) -> str | None:
+        """The detector id this header names, or None."""
+        if not isinstance(header, str) or not header.strip() or len(header) > 120:
+            return None
+        normal = norm_header(header)
+        if normal not in self._cache:
+            if len(self._cache) > 8192:
+                self._cache.clear()
+            self._cache[normal] = _match(self, normal)
+        return self._cache[normal]
+
+
+def _match(index: HeaderIndex, normal: str) -> str | None:
+    if not normal:
+        return None
+    found = index.exact.get(normal)
+    if found is not None:
+        return found
+    tokens = normal.split()
+    if len(tokens) > _MAX_HEADER_WORDS or _is_aggregate(normal, tokens):
+        return None
+    for phrase, detector_id in index.phrases:
+        if _contains(tokens, phrase):
+            return detector_id
+    for word in (tokens[-1], tokens[0]):
+        if word in index.words:
+            return index.words[word]
+    return None
+
+
+def _is_aggregate(normal: str, tokens: list[str]) -> bool:
+    if tokens[0] == "#" or any(t in _AGGREGATE_WORDS for t in tokens):
+        return True
+    padded = f" {normal} "
+    return any(f" {phrase} " in padded for phrase in _AGGREGATE_PHRASES)
+
+
+def _contains(tokens: list[str], phrase: tuple[str, ...]) -> bool:
+    n = len(phrase)
+    return any(tuple(tokens[i : i + n]) == phrase for i in range(len(tokens) - n + 1))

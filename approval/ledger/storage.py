@@ -1,0 +1,600 @@
+"""The ledger's storage: a bare git repository whose branch ``ledger`` holds one commit per
+signed statement, each adding exactly one JSON file.
+
+Appending uses git's plumbing, never an index: write the blob, rebuild only the five trees on
+the entry's path (root, ``entries``, year, month, day), make the commit, then move the branch by
+compare-and-swap. Whatever happens before the ref moves leaves the ledger as it was (the objects
+already written are unreachable and harmless), so a crash never leaves half an entry. One
+append costs three short git processes (hash-object, commit-tree, update-ref) and round trips
+to two long-lived ones (cat-file, mktree); none of it grows with the ledger.
+
+Signatures are not verified here: replay does that. Every entry is checked against the schema
+on write and on read, and against its place in history (one parent, one new file, named after
+the statement it holds).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import random
+import re
+import secrets
+import time
+import weakref
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from approval.errors import IntegrityError, UsageError
+from approval.ledger import layout
+from approval.ledger.cache import ValidEntries
+from approval.ledger.git import Git, GitError, GitObject, ObjectReader, TreeWriter
+from approval.ledger.layout import TreeEntry
+from approval.statements import (
+    Envelope,
+    Signature,
+    parse_statement_time,
+    short_id,
+    validate_envelope,
+)
+
+LEDGER_ENV = "APPROVAL_LEDGER"
+OPEN_HINT = "create one with 'approval init ...' or pass --ledger DIR"
+
+# Set on create, so that a clone used as the shared remote keeps them too where it matters.
+CONFIG = (
+    # Neither git nor libgit2 fsyncs loose objects or refs by default ("committed,-loose-object"
+    # is the platform default): an append that returned must survive a power cut.
+    ("core.fsync", "committed"),
+    ("core.fsyncMethod", "fsync"),
+    # Pushing into a ledger may only add to its history (invariant 4).
+    ("receive.denyNonFastForwards", "true"),
+    ("receive.denyDeletes", "true"),
+    ("approval.ledger", "1"),
+)
+
+# A writer loses the compare-and-swap only when another one wins, so it does not retry for
+# ever; the bound stops a writer stuck behind a stale ref lock file. Measured without the local
+# writers' lock below: three processes appending flat out lost up to 32 times in a row.
+MAX_ATTEMPTS = 100
+MAX_BACKOFF = 0.1
+# Local writers queue on an advisory lock (flock) instead of racing: a writer that keeps
+# losing wastes a commit per loss and can starve. The compare-and-swap still decides; the lock
+# only spares the losses, and a writer that cannot get it within LOCK_WAIT goes ahead anyway.
+LOCK_FILE = "approval-append.lock"
+LOCK_WAIT = 30.0
+
+# Plumbing never triggers git's automatic repack, so loose objects (seven per append) would pile
+# up without end: a directory entry and an inode each, ~3 KB per append instead of ~1 KB. Like
+# `git gc --auto`, estimate their number from one of the 256 fan-out directories, and repack
+# past ~7000 of them (about every 1000 appends).
+REPACK_SAMPLE_DIR = "17"
+REPACK_SAMPLE_LIMIT = 7000 // 256
+
+# The header line of each commit in `git log` output: \x01 cannot occur in a commit id.
+_LOG_FORMAT = (
+    f"%x01%H%x00%P%x00%ct%x00%s%x00%(trailers:key={layout.TRAILER},valueonly,separator=%x2C)"
+)
+_RAW_LINE = re.compile(rb"^:0{6} 100644 (0+) ([0-9a-f]+) A\t(.*)$")
+_HEX_ID = re.compile(r"^[0-9a-f]{40}(?:[0-9a-f]{24})?$")
+_LOST_RACE = ("but expected", "reference already exists", "File exists")
+
+
+@dataclass(frozen=True)
+class StoredEntry:
+    """One ledger entry as read back: the commit that added it and the exact file bytes."""
+
+    commit: str
+    path: str
+    raw: bytes
+    envelope: Envelope
+    commit_time: datetime
+
+
+@dataclass(frozen=True)
+class _Commit:
+    """A header line of `git log` and the raw diff lines that follow it."""
+
+    oid: str
+    parents: tuple[str, ...]
+    time: int
+    subject: str
+    trailer: str
+    raw: tuple[bytes, ...]
+
+
+class Ledger:
+    """One ledger directory. Holds two long-lived git processes: :meth:`close` them, or use
+    the ledger as a context manager. Not thread-safe; separate processes may share a ledger."""
+
+    # Loose objects in the sampled fan-out directory past which an append repacks.
+    repack_sample_limit: int = REPACK_SAMPLE_LIMIT
+    # Entry files requested from cat-file at once when reading: 256 x 41 bytes of requests stay
+    # well under a pipe's 64 KiB, so neither side can block the other.
+    read_chunk: int = 256
+    # Whether appends from this machine queue on LOCK_FILE (tests turn it off to race).
+    queue_writers: bool = True
+
+    def __init__(self, path: Path, git_dir: Path):
+        self.path = path
+        self.git_dir = git_dir
+        self._git = Git(git_dir)
+        self._reader: ObjectReader | None = None
+        self._writer: TreeWriter | None = None
+        self._open: list[ObjectReader | TreeWriter] = []
+        self._finalizer = weakref.finalize(self, _close_all, self._open)
+        self._trees: dict[str, list[TreeEntry]] = {}
+
+    # -- creating and opening -------------------------------------------------------------
+
+    @classmethod
+    def create(cls, path: Path) -> Ledger:
+        """A new, empty ledger at ``path`` (which must not exist, or be an empty directory).
+
+        Built in a hidden sibling directory and renamed into place, so an interrupted create
+        leaves no half-configured ledger behind."""
+        path = Path(path)
+        if path.exists() and (not path.is_dir() or any(path.iterdir())):
+            raise UsageError(
+                f"cannot create a ledger at {path}: it exists and is not empty",
+                hint="choose a new directory for the ledger",
+            )
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            building = path.parent / f".{path.name}.creating-{secrets.token_hex(4)}"
+            building.mkdir()
+        except OSError as e:
+            raise UsageError(f"cannot create a ledger at {path}: {e.strerror}") from e
+        try:
+            git = Git(building)
+            git.run(["init", "--quiet", "--bare", "--template=", "--initial-branch=ledger"])
+            for key, value in CONFIG:
+                git.run(["config", key, value])
+            building.rename(path)  # onto a missing or empty directory: atomic
+        except BaseException as e:
+            _remove_tree(building)
+            if isinstance(e, OSError):
+                raise UsageError(f"cannot create a ledger at {path}: {e.strerror}") from e
+            raise
+        _fsync_dir(path.parent)
+        return cls(path, path)
+
+    @classmethod
+    def open(cls, path: Path | None = None) -> Ledger:
+        """The ledger at ``path``, else at ``$APPROVAL_LEDGER``: a bare ledger or a clone."""
+        if path is None:
+            named = os.environ.get(LEDGER_ENV, "")
+            if not named:
+                raise UsageError(f"no ledger given (--ledger DIR or ${LEDGER_ENV})", hint=OPEN_HINT)
+            path = Path(named)
+        path = Path(path)
+        if not path.exists():
+            raise UsageError(f"no ledger at {path}", hint=OPEN_HINT)
+        for git_dir in (path, path / ".git"):
+            if _is_ledger_dir(git_dir):
+                return cls(path, git_dir)
+        raise UsageError(f"{path} is not a ledger", hint=OPEN_HINT)
+
+    def close(self) -> None:
+        """Stop the long-lived git processes (they restart on next use)."""
+        _close_all(self._open)
+        self._reader = self._writer = None
+
+    def __enter__(self) -> Ledger:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Ledger({str(self.path)!r})"
+
+    @property
+    def cache_dir(self) -> Path:
+        """Local, untracked caches: inside the git directory, so never committed or cloned."""
+        directory = self.git_dir / "approval-cache"
+        directory.mkdir(exist_ok=True)
+        return directory
+
+    # -- reading --------------------------------------------------------------------------
+
+    def head(self) -> str | None:
+        """The commit id at the tip of the ledger branch; None for an empty ledger."""
+        commit = self._head_commit()
+        return commit.oid if commit else None
+
+    def is_ancestor(self, ancestor: str, descendant: str) -> bool:
+        """Whether commit ``ancestor`` is ``descendant`` or in its history. False when either
+        is not a commit of this ledger."""
+        for oid in (ancestor, descendant):
+            if not _HEX_ID.match(oid):
+                return False
+            found = self._objects.get(oid)
+            if found is None or found.type != "commit":
+                return False
+        if ancestor == descendant:
+            return True
+        done = self._git.run(["merge-base", "--is-ancestor", ancestor, descendant], check=False)
+        if done.returncode in (0, 1):
+            return done.returncode == 0
+        raise GitError(["merge-base"], done.returncode, done.stderr.decode("utf-8", "replace"))
+
+    def entries(self, head: str | None = None, *, use_cache: bool = True) -> Iterator[StoredEntry]:
+        """Every entry, oldest first, up to ``head`` (default: the current tip).
+
+        One `git log` names each commit's parents, time, message and the one file it added; one
+        `git cat-file --batch` reads those files. Raises :class:`IntegrityError`, naming the
+        commit, at the first entry that is not one schema-valid statement added by a commit
+        with the previous entry as its only parent, in a file named after it. With
+        ``use_cache``, files already found valid (by blob id) skip the schema (see cache.py)."""
+        tip = head if head is not None else self.head()
+        if tip is None:
+            return
+        if not _HEX_ID.match(tip):
+            raise UsageError(f"not a commit id: {tip!r}")
+        valid = ValidEntries(self.cache_dir) if use_cache else None
+        log = self._git.popen(
+            [
+                "log",
+                "--reverse",
+                "--root",
+                "--raw",
+                "--no-abbrev",
+                "--no-renames",
+                "--no-relative",
+                "--no-color",
+                "--no-show-signature",
+                f"--format={_LOG_FORMAT}",
+                tip,
+                "--",
+            ]
+        )
+        previous: str | None = None
+        try:
+            chunk: list[_Commit] = []
+            for commit in _parse_log(log.lines()):
+                chunk.append(commit)
+                if len(chunk) == self.read_chunk:
+                    yield from self._read_chunk(chunk, previous, valid)
+                    previous, chunk = chunk[-1].oid, []
+            yield from self._read_chunk(chunk, previous, valid)
+            log.finish()
+        finally:
+            log.close()
+            if valid:
+                valid.save()
+
+    def _read_chunk(
+        self, chunk: list[_Commit], previous: str | None, valid: ValidEntries | None
+    ) -> list[StoredEntry]:
+        if not chunk:
+            return []
+        files = []
+        for commit in chunk:
+            expected = (previous,) if previous else ()
+            if commit.parents != expected:
+                problem = "a merge" if len(commit.parents) > 1 else "not on the previous entry"
+                raise _corrupt(commit.oid, f"history is not linear ({problem})")
+            files.append(_added_file(commit))
+            previous = commit.oid
+        # All requests first, then all answers: one pipe round trip per chunk, not per entry.
+        self._objects.request([blob for _, blob in files])
+        blobs = [self._objects.response() for _ in files]
+        return [
+            _entry(commit, path, blob, found, valid)
+            for commit, (path, blob), found in zip(chunk, files, blobs, strict=True)
+        ]
+
+    # -- appending ------------------------------------------------------------------------
+
+    def append(self, envelope: Envelope) -> str:
+        """Add one statement as one commit; return the commit id.
+
+        Refuses an invalid statement, and one already in the ledger (same path: same created
+        time, kind and id). When another writer moved the branch first, the same entry is
+        rebuilt on the new tip and tried again: the statement keeps the ``seen_head`` its
+        signer saw, only the commit's parent changes."""
+        path = _path_to_write(envelope)
+        blob = self._git.output(["hash-object", "-w", "--stdin"], input=envelope.to_json())
+        with self._writers_queue():
+            return self._publish(envelope, path, blob)
+
+    def _publish(self, envelope: Envelope, path: str, blob: str) -> str:
+        for attempt in range(MAX_ATTEMPTS):
+            parent = self._head_commit()
+            commit = self._make_commit(envelope, path, blob, parent)
+            if self._move_branch(commit, parent.oid if parent else None):
+                # git (core.fsync=committed) fsyncs every object file and the ref's lock file,
+                # but not the directories it renames them into. One fsync of the ref's
+                # directory makes the move itself durable; on a journalling file system
+                # (ext4, xfs, btrfs) it also commits every earlier rename, the objects', in
+                # order. A fsync per object directory, as strict POSIX would have it, cost
+                # ~2 ms each here (up to 8 per append) under load, for no gain on those.
+                _fsync_dir(self.git_dir / "refs" / "heads")
+                self._maybe_repack()
+                return commit
+            time.sleep(random.uniform(0, min(MAX_BACKOFF, 0.001 * 2**attempt)))  # noqa: S311
+        raise UsageError(
+            f"could not append statement {short_id(envelope.id)}: "
+            f"the ledger kept changing ({MAX_ATTEMPTS} attempts)",
+            hint="try again; if it persists, look for a stale refs/heads/ledger.lock",
+        )
+
+    @contextlib.contextmanager
+    def _writers_queue(self) -> Iterator[None]:
+        """Hold the local writers' lock, if there is one to be had (see LOCK_FILE)."""
+        if not self.queue_writers:
+            yield
+            return
+        try:
+            fd = os.open(self.git_dir / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o664)
+        except OSError:
+            yield  # a read-only ledger: the append will fail with git's own message
+            return
+        try:
+            deadline = time.monotonic() + LOCK_WAIT
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() > deadline:
+                        break  # a writer hung while holding it: rely on the swap alone
+                    time.sleep(0.001)
+            yield
+        finally:
+            os.close(fd)  # releases the lock, as a crash would
+
+    def repack(self) -> None:
+        """Pack loose objects, merging packs geometrically (each pack at least twice the next
+        smaller), so that both the number of packs and the work per repack stay logarithmic.
+        Unreachable objects (from lost races or crashes) are kept: pruning them safely is
+        `git gc`'s job, with its grace period for concurrent writers."""
+        self._git.run(["repack", "-d", "-q", "--geometric=2", "--no-write-bitmap-index"])
+
+    def _maybe_repack(self) -> None:
+        sample = self.git_dir / "objects" / REPACK_SAMPLE_DIR
+        loose = sum(1 for _ in sample.iterdir()) if sample.is_dir() else 0
+        if loose > self.repack_sample_limit:
+            # The entry is already in; two writers repacking at once may trip on each other's
+            # packs, and loose objects are merely slower. Try again after the next append.
+            with contextlib.suppress(GitError):
+                self.repack()
+
+    def _make_commit(
+        self, envelope: Envelope, path: str, blob: str, parent: GitObject | None
+    ) -> str:
+        """The commit adding ``path`` to ``parent``'s tree."""
+        *directories, name = path.split("/")
+        # The trees from the root down to the entry's day, as they are in the parent.
+        levels: list[list[TreeEntry]] = []
+        oid = _tree_of(parent) if parent else None
+        for depth in range(len(directories) + 1):
+            entries = self._tree(oid) if oid else []
+            levels.append(entries)
+            if depth < len(directories):
+                found = layout.find(entries, directories[depth].encode())
+                if found and not found.is_tree:
+                    raise _corrupt(parent.oid if parent else "", f"{found.name!r} is not a tree")
+                oid = found.oid if found else None
+        if layout.find(levels[-1], name.encode()):
+            raise UsageError(f"statement {short_id(envelope.id)} is already in the ledger")
+        tree = ""
+        child = TreeEntry(layout.FILE_MODE, blob, name.encode())
+        for depth in reversed(range(len(levels))):
+            entries = layout.with_entry(levels[depth], child)
+            tree = self._tree_writer.write([entry.mktree_record() for entry in entries])
+            self._remember_tree(tree, entries)
+            if depth:
+                child = TreeEntry(layout.TREE_MODE, tree, directories[depth - 1].encode())
+        created = int(envelope.created.timestamp())
+        identity = {
+            "GIT_AUTHOR_NAME": layout.IDENTITY_NAME,
+            "GIT_AUTHOR_EMAIL": layout.IDENTITY_EMAIL,
+            # Author date = when the statement was made; committer date = when it landed.
+            "GIT_AUTHOR_DATE": f"@{created} +0000",
+            "GIT_COMMITTER_NAME": layout.IDENTITY_NAME,
+            "GIT_COMMITTER_EMAIL": layout.IDENTITY_EMAIL,
+        }
+        return self._git.output(
+            [
+                "commit-tree",
+                "--no-gpg-sign",
+                *(["-p", parent.oid] if parent else []),
+                "-F",
+                "-",
+                tree,
+            ],
+            input=layout.commit_message(envelope, path).encode(),
+            env=identity,
+        )
+
+    def _move_branch(self, new: str, old: str | None) -> bool:
+        """Compare-and-swap the branch from ``old`` (None: must not exist yet) to ``new``.
+        False when another writer got there first (or holds the ref's lock right now)."""
+        done = self._git.run(["update-ref", layout.BRANCH, new, old or "0" * len(new)], check=False)
+        if done.returncode == 0:
+            return True
+        stderr = done.stderr.decode("utf-8", "replace")
+        if any(sign in stderr for sign in _LOST_RACE):
+            return False
+        raise GitError(["update-ref"], done.returncode, stderr)
+
+    # -- objects --------------------------------------------------------------------------
+
+    @property
+    def _objects(self) -> ObjectReader:
+        if self._reader is None:
+            self._reader = ObjectReader(self._git)
+            self._open.append(self._reader)
+        return self._reader
+
+    @property
+    def _tree_writer(self) -> TreeWriter:
+        if self._writer is None:
+            self._writer = TreeWriter(self._git)
+            self._open.append(self._writer)
+        return self._writer
+
+    def _head_commit(self) -> GitObject | None:
+        found = self._objects.get(layout.BRANCH)
+        if found is not None and found.type != "commit":
+            raise IntegrityError(f"{layout.BRANCH} points at a {found.type}, not a commit")
+        return found
+
+    def _tree(self, oid: str) -> list[TreeEntry]:
+        """A tree's entries. Trees are immutable, so a cache by id is never stale."""
+        if oid not in self._trees:
+            found = self._objects.get(oid)
+            if found is None or found.type != "tree":
+                raise IntegrityError(f"ledger tree {oid[:12]} is missing or not a tree")
+            try:
+                self._remember_tree(oid, layout.parse_tree(found.data, len(oid) // 2))
+            except ValueError as e:
+                raise IntegrityError(f"ledger tree {oid[:12]} is corrupt: {e}") from e
+        return self._trees[oid]
+
+    def _remember_tree(self, oid: str, entries: list[TreeEntry]) -> None:
+        if len(self._trees) > 256:
+            self._trees.clear()  # only the trees on the last few entries' paths are reused
+        self._trees[oid] = entries
+
+
+# -- helpers ------------------------------------------------------------------------------
+
+
+def _path_to_write(envelope: Envelope) -> str:
+    """Validate a statement before it is written; its entry path."""
+    try:
+        validate_envelope(envelope.to_dict())
+        parse_statement_time(envelope.statement["created"])  # the schema checks only a pattern
+    except (IntegrityError, ValueError) as e:
+        reason = e.message if isinstance(e, IntegrityError) else str(e)
+        raise UsageError(f"refusing to append an invalid statement: {reason}") from e
+    return layout.entry_path(envelope)
+
+
+def _tree_of(commit: GitObject) -> str:
+    first = commit.data.split(b"\n", 1)[0]
+    if not first.startswith(b"tree "):
+        raise _corrupt(commit.oid, "commit has no tree")
+    return first[5:].decode()
+
+
+def _parse_log(lines: Iterable[bytes]) -> Iterator[_Commit]:
+    """`git log --raw` output in our format -> one :class:`_Commit` per commit."""
+    header: list[bytes] | None = None
+    raw: list[bytes] = []
+    for line in lines:
+        line = line.rstrip(b"\n")
+        if line.startswith(b"\x01"):
+            if header is not None:
+                yield _commit_from(header, raw)
+            header, raw = line[1:].split(b"\x00"), []
+        elif line.startswith(b":"):
+            raw.append(line)
+        elif line and header is not None:
+            raise _corrupt(header[0].decode(), "unexpected git log output")
+    if header is not None:
+        yield _commit_from(header, raw)
+
+
+def _commit_from(header: list[bytes], raw: list[bytes]) -> _Commit:
+    if len(header) != 5:
+        raise IntegrityError("cannot read the ledger's history (unexpected git log output)")
+    oid, parents, when, subject, trailer = (part.decode("utf-8", "replace") for part in header)
+    return _Commit(oid, tuple(parents.split()), int(when), subject, trailer, tuple(raw))
+
+
+def _added_file(commit: _Commit) -> tuple[str, str]:
+    """The (path, blob id) of the one file ``commit`` adds; anything else is corruption."""
+    if len(commit.raw) != 1:
+        raise _corrupt(commit.oid, f"changes {len(commit.raw)} files, not exactly one new entry")
+    match = _RAW_LINE.match(commit.raw[0])
+    if not match or len(match[1]) != len(match[2]):
+        raise _corrupt(commit.oid, "does not add exactly one new entry file")
+    path = match[3].decode("utf-8", "replace")
+    if not layout.ENTRY_PATH.match(path):
+        raise _corrupt(commit.oid, f"adds {path!r}, which is not an entry path")
+    if commit.trailer != path:
+        raise _corrupt(commit.oid, f"its {layout.TRAILER} trailer does not name {path}")
+    return path, match[2].decode()
+
+
+def _entry(
+    commit: _Commit, path: str, blob: str, found: GitObject | None, valid: ValidEntries | None
+) -> StoredEntry:
+    if found is None or found.type != "blob":
+        raise _corrupt(commit.oid, f"{path} is missing from the repository")
+    try:
+        envelope, statement = _parse_entry(found.data, blob, valid)
+    except IntegrityError as e:
+        raise _corrupt(commit.oid, f"{path}: {e.message}") from e
+    expected = layout.path_for(envelope.statement["created"], envelope.kind, statement)
+    if path != expected:
+        raise _corrupt(commit.oid, f"{path} holds statement {short_id(statement)}, at {expected}")
+    if commit.subject != f"{envelope.kind} {statement}":
+        raise _corrupt(commit.oid, f"its message does not name the statement in {path}")
+    when = datetime.fromtimestamp(commit.time, UTC)
+    return StoredEntry(commit.oid, path, found.data, envelope, when)
+
+
+def _parse_entry(raw: bytes, blob: str, valid: ValidEntries | None) -> tuple[Envelope, str]:
+    """The envelope in an entry file and its statement id; IntegrityError when it is not a
+    canonical, schema-valid entry (a file the cache knows skips those two checks)."""
+    try:
+        doc = json.loads(raw)
+    except ValueError as e:  # also undecodable UTF-8
+        raise IntegrityError(f"not JSON ({e})") from e
+    if valid is not None and blob in valid:
+        try:
+            signatures = tuple(Signature.from_dict(s) for s in doc["signatures"])
+            envelope = Envelope(doc["statement"], signatures)
+            return envelope, envelope.id
+        except (KeyError, TypeError, ValueError) as e:  # a forged cache line: no entry at all
+            raise IntegrityError("not a ledger entry") from e
+    envelope = Envelope.from_dict(doc)
+    if raw != envelope.to_json():
+        raise IntegrityError("not in canonical form (RFC 8785 and one newline)")
+    if valid is not None:
+        valid.add(blob)
+    return envelope, envelope.id
+
+
+def _corrupt(commit: str, problem: str) -> IntegrityError:
+    return IntegrityError(
+        f"ledger commit {commit[:12]}: {problem}",
+        hint="the ledger's history was changed outside approval; compare it with another clone",
+    )
+
+
+def _is_ledger_dir(git_dir: Path) -> bool:
+    """A git directory whose HEAD names the ledger branch (ours, or a clone of ours)."""
+    try:
+        head = (git_dir / "HEAD").read_text("utf-8").strip()
+    except (OSError, UnicodeDecodeError):
+        return False
+    return head == f"ref: {layout.BRANCH}" and (git_dir / "objects").is_dir()
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _remove_tree(path: Path) -> None:
+    import shutil
+
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def _close_all(processes: list[ObjectReader | TreeWriter]) -> None:
+    while processes:
+        processes.pop().close()

@@ -1,0 +1,247 @@
+"""SSH signatures in the SSHSIG format that ``ssh-keygen -Y sign`` writes (OpenSSH's
+PROTOCOL.sshsig), made and checked in process.
+
+The signature blob is::
+
+    byte[6] "SSHSIG"  uint32 1  string publickey  string namespace  string reserved
+    string hash_algorithm  string signature
+
+and what the key signs is::
+
+    byte[6] "SSHSIG"  string namespace  string reserved  string hash_algorithm  string H(message)
+
+The namespace keeps a signature made for one purpose from being valid for another.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import struct
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa
+from cryptography.hazmat.primitives.asymmetric.utils import (
+    decode_dss_signature,
+    encode_dss_signature,
+)
+
+from approval.errors import IntegrityError
+from approval.signing._wire import Reader, WireError, ssh_mpint, ssh_string
+from approval.signing.keys import (
+    ECDSA_P256,
+    ED25519,
+    RSA,
+    KeyFormatError,
+    PrivateKey,
+    check_public_blob,
+    fingerprint,
+    key_identity,
+)
+from approval.statements import NAMESPACE
+
+MAGIC = b"SSHSIG"
+VERSION = 1
+BEGIN = "-----BEGIN SSH SIGNATURE-----"
+END = "-----END SSH SIGNATURE-----"
+LINE_WIDTH = 70  # as ssh-keygen wraps its base64
+SIGN_HASH = "sha512"  # what ssh-keygen uses; sha256 is accepted on verify
+HASHES: dict[str, Callable[[bytes], hashlib._Hash]] = {
+    "sha512": hashlib.sha512,
+    "sha256": hashlib.sha256,
+}
+RSA_SIGNATURES = {"rsa-sha2-512": hashes.SHA512, "rsa-sha2-256": hashes.SHA256}
+# An RSA-16384 signature armors to under 5 KB; refuse to parse anything far larger.
+MAX_ARMORED = 16 * 1024
+
+VerifyKey = ed25519.Ed25519PublicKey | ec.EllipticCurvePublicKey | rsa.RSAPublicKey
+
+
+class SignatureError(IntegrityError):
+    """A signature that is malformed, or does not match the data, key or namespace (exit 3)."""
+
+
+def sign(data: bytes, key: PrivateKey, namespace: str = NAMESPACE) -> str:
+    """The armored SSH signature of ``data``, as ``ssh-keygen -Y sign -n NAMESPACE`` writes it."""
+    if not namespace:
+        raise ValueError("an SSH signature needs a namespace")
+    digest = hashlib.sha512(data).digest()
+    signature = _sign_raw(key, _signed_data(namespace, SIGN_HASH, digest))
+    blob = b"".join(
+        (
+            MAGIC,
+            struct.pack(">I", VERSION),
+            ssh_string(key.public_blob),
+            ssh_string(namespace.encode("ascii")),
+            ssh_string(b""),
+            ssh_string(SIGN_HASH.encode("ascii")),
+            ssh_string(signature),
+        )
+    )
+    return armor(blob)
+
+
+def verify(data: bytes, armored: str, public_key: str, namespace: str = NAMESPACE) -> None:
+    """Check that ``armored`` signs ``data`` under ``namespace`` with ``public_key``.
+
+    ``public_key`` is an OpenSSH public key line (its comment is ignored): the signature must
+    have been made with exactly that key, never merely "some valid key". Raises
+    ``SignatureError`` on any mismatch.
+    """
+    parsed = parse(armored)
+    if parsed.namespace != namespace:
+        raise SignatureError(
+            f"signature is for namespace {parsed.namespace[:80]!r}, not {namespace!r}"
+        )
+    try:
+        expected_blob, verifier = _verifier(key_identity(public_key))
+    except KeyFormatError as e:
+        raise SignatureError(f"cannot check a signature against this key: {e}") from e
+    if parsed.public_blob != expected_blob:
+        raise SignatureError(
+            f"signature was made with key {fingerprint(parsed.public_blob)}, "
+            f"not the expected {fingerprint(expected_blob)}"
+        )
+    hash_function = HASHES.get(parsed.hash_algorithm)
+    if hash_function is None:
+        raise SignatureError(f"signature uses unsupported hash {parsed.hash_algorithm[:40]!r}")
+    signed = _signed_data(namespace, parsed.hash_algorithm, hash_function(data).digest())
+    try:
+        _verify_raw(verifier, parsed.signature, signed)
+    except InvalidSignature as e:
+        raise SignatureError("signature does not match the signed data") from e
+    except WireError as e:
+        raise SignatureError(f"malformed SSH signature ({e})") from e
+
+
+@dataclass(frozen=True)
+class ParsedSignature:
+    """The fields of an SSHSIG blob; nothing in it is checked against data or key yet."""
+
+    public_blob: bytes
+    namespace: str
+    hash_algorithm: str
+    signature: bytes  # string sig-algorithm, string sig-bytes
+
+    @property
+    def fingerprint(self) -> str:
+        return fingerprint(self.public_blob)
+
+
+def parse(armored: str) -> ParsedSignature:
+    """Parse an armored SSH signature; ``SignatureError`` when it is not a well-formed one."""
+    try:
+        reader = Reader(dearmor(armored))
+        if reader.raw(len(MAGIC)) != MAGIC:
+            raise WireError("does not start with SSHSIG")
+        version = reader.uint32()
+        if version != VERSION:
+            raise WireError(f"version {version}, not {VERSION}")
+        public_blob = reader.string()
+        namespace = reader.text()
+        # ssh-keygen always writes it empty and never reads it; a non-empty one is not ours.
+        if reader.string():
+            raise WireError("reserved field is not empty")
+        hash_algorithm = reader.text()
+        signature = reader.string()
+        reader.end()
+    except WireError as e:
+        raise SignatureError(f"malformed SSH signature ({e})") from e
+    return ParsedSignature(public_blob, namespace, hash_algorithm, signature)
+
+
+def armor(blob: bytes) -> str:
+    """``-----BEGIN SSH SIGNATURE-----``, base64 in lines of 70, the END line, a newline."""
+    encoded = base64.b64encode(blob).decode("ascii")
+    lines = [encoded[i : i + LINE_WIDTH] for i in range(0, len(encoded), LINE_WIDTH)]
+    return "\n".join((BEGIN, *lines, END)) + "\n"
+
+
+def dearmor(armored: str) -> bytes:
+    """The blob inside an armored signature (line endings and surrounding blanks tolerated)."""
+    if len(armored) > MAX_ARMORED:
+        raise WireError("far too long")
+    lines = [line.strip() for line in armored.strip().splitlines()]
+    if len(lines) < 3 or lines[0] != BEGIN or lines[-1] != END:
+        raise WireError(f"no {BEGIN} ... {END} block")
+    try:
+        return base64.b64decode("".join(lines[1:-1]), validate=True)
+    except binascii.Error as e:
+        raise WireError("not base64") from e
+
+
+def _signed_data(namespace: str, hash_algorithm: str, digest: bytes) -> bytes:
+    return b"".join(
+        (
+            MAGIC,
+            ssh_string(namespace.encode("ascii")),
+            ssh_string(b""),
+            ssh_string(hash_algorithm.encode("ascii")),
+            ssh_string(digest),
+        )
+    )
+
+
+def _sign_raw(key: PrivateKey, data: bytes) -> bytes:
+    """An SSH signature blob: ``string algorithm, string signature``."""
+    private = key.key
+    if isinstance(private, ed25519.Ed25519PrivateKey):
+        return ssh_string(ED25519.encode()) + ssh_string(private.sign(data))
+    if isinstance(private, ec.EllipticCurvePrivateKey):
+        r, s = decode_dss_signature(private.sign(data, ec.ECDSA(hashes.SHA256())))
+        return ssh_string(ECDSA_P256.encode()) + ssh_string(ssh_mpint(r) + ssh_mpint(s))
+    signature = private.sign(data, padding.PKCS1v15(), hashes.SHA512())
+    return ssh_string(b"rsa-sha2-512") + ssh_string(signature)
+
+
+# Parsing a key costs more than checking an ed25519 signature; a ledger has few keys.
+@lru_cache(maxsize=4096)
+def _verifier(identity: str) -> tuple[bytes, VerifyKey]:
+    """The blob and loaded key of a public key line ``type base64`` (no comment)."""
+    key_type, encoded = identity.split(" ")
+    try:
+        blob = base64.b64decode(encoded, validate=True)
+    except binascii.Error as e:
+        raise KeyFormatError("public key is not valid base64") from e
+    check_public_blob(blob, key_type)
+    try:
+        key = serialization.load_ssh_public_key(identity.encode("ascii"))
+    except (ValueError, TypeError) as e:
+        raise KeyFormatError("malformed public key") from e
+    if not isinstance(key, ed25519.Ed25519PublicKey | ec.EllipticCurvePublicKey | rsa.RSAPublicKey):
+        raise KeyFormatError(f"keys of type {key_type} are not supported")
+    return blob, key
+
+
+def _verify_raw(key: VerifyKey, signature: bytes, data: bytes) -> None:
+    """Raise ``InvalidSignature`` or ``WireError`` unless ``key`` signed ``data``."""
+    reader = Reader(signature)
+    algorithm = reader.text()
+    raw = reader.string()
+    reader.end()
+    if isinstance(key, ed25519.Ed25519PublicKey):
+        if algorithm != ED25519:
+            raise WireError(f"{algorithm[:40]} signature from an {ED25519} key")
+        key.verify(raw, data)
+    elif isinstance(key, ec.EllipticCurvePublicKey):
+        if algorithm != ECDSA_P256:
+            raise WireError(f"{algorithm[:40]} signature from an {ECDSA_P256} key")
+        numbers = Reader(raw)
+        r, s = numbers.mpint(), numbers.mpint()
+        numbers.end()
+        key.verify(encode_dss_signature(r, s), data, ec.ECDSA(hashes.SHA256()))
+    else:
+        # Plain "ssh-rsa" signatures hash with SHA-1, which OpenSSH refuses too.
+        hash_class = RSA_SIGNATURES.get(algorithm)
+        if hash_class is None:
+            raise WireError(f"{algorithm[:40]} signature from an {RSA} key")
+        size = (key.key_size + 7) // 8
+        if len(raw) > size:
+            raise InvalidSignature
+        # Some signers drop leading zero bytes; OpenSSH pads them back, and so do we.
+        key.verify(raw.rjust(size, b"\0"), data, padding.PKCS1v15(), hash_class())

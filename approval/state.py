@@ -1,0 +1,890 @@
+"""The ledger replayed into a state, and the trust rules every statement must keep.
+
+``LedgerState.apply`` takes envelopes one at a time, in ledger order, whose signatures the
+caller has already verified cryptographically; it checks who may say what (the chain of trust
+from the first adoption, as python-tuf's ``TrustedMetadataSet`` does for its root), and raises
+``IntegrityError`` (exit 3) naming the statement and the rule broken. Each statement costs O(1)
+apart from its own content: replay scales to 100k statements. No I/O, no git, no crypto here.
+
+Decisions taken here (the lead and auditors depend on them):
+
+- *In force* for a statement means the latest adoption before it in ledger order, not the one
+  in force at its ``created`` time: ``created`` is chosen by the signer, and an official removed
+  by a new roster could otherwise backdate a statement to sign under the old one. Validity
+  windows are checked at ``created``. The ledger must ``check`` (or ``apply``) a statement
+  against the state before appending it, so a statement overtaken by a new adoption while it
+  was being made is refused, never appended.
+- ``created`` may not go back by more than ``CLOCK_SKEW`` (5 minutes) from the latest entry:
+  clocks of several machines disagree a little, but a grossly backdated entry is a forgery.
+- A later adoption needs the admin threshold of the roster in force and of the new roster, names
+  the adoption in force as ``previous``, has a strictly higher policy version (an older policy
+  can never be re-adopted) and a roster version no lower than the one in force. The policy id
+  may change; versions keep rising across ids. Every signature on it must be by an admin of
+  either roster, valid at ``created``. A roster-only change therefore raises the policy version
+  too, which is what tells the decision that approvals made before it need a new request.
+- A revocation may withdraw the revoker's own request or sign-off. Someone else's request or
+  approval may be revoked by a privacy-officer or an admin: that can only block, never unblock.
+  Someone else's *rejection* only by an admin, the escape hatch when the refusing official is
+  gone: anyone else could overrule a refusal by revoking it.
+- Any official in the roster in force may request, export or redact (no role is needed: the
+  separation of duties is in who may approve). The requester's own sign-off is accepted into the
+  ledger (a rule may allow it) and the decision never counts it where the rule forbids it.
+- A request may name an adoption that is no longer in force (it raced a new adoption); it must
+  name one the ledger holds. The decision does not count sign-offs on it.
+- Duplicate revocations and sign-offs are accepted (concurrent clones make them); the
+  pre-checks below refuse them before a command appends one.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from approval.errors import IntegrityError, ProblemsError, UsageError
+from approval.policy import (
+    Official,
+    Policy,
+    Roster,
+    Rule,
+    document_from_data,
+    parse_policy,
+    parse_roster,
+)
+from approval.policy.model import UNSCANNABLE, key_identity
+from approval.statements import Envelope, format_time, short_id
+
+# How far back a statement's ``created`` may be from the latest entry's.
+CLOCK_SKEW = timedelta(minutes=5)
+ADMIN = "admin"
+PRIVACY_OFFICER = "privacy-officer"
+# A prefix shorter than this matches too much to be typed on purpose.
+MIN_PREFIX = 4
+_HEX = re.compile(r"[0-9a-f]+")
+
+
+@dataclass(frozen=True)
+class Artifact:
+    sha256: str
+    size: int
+    name: str
+
+    @classmethod
+    def from_dict(cls, doc: dict[str, Any]) -> Artifact:
+        return cls(doc["sha256"], doc["size"], doc["name"])
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"sha256": self.sha256, "size": self.size, "name": self.name}
+
+
+@dataclass(frozen=True)
+class Adoption:
+    id: str
+    policy: Policy
+    roster: Roster
+    at: datetime
+    previous: str | None
+    signers: tuple[str, ...]  # the admins whose signatures counted, in signature order
+
+    @property
+    def label(self) -> str:
+        return f"policy {self.policy.id} v{self.policy.version}"
+
+
+@dataclass(frozen=True)
+class Request:
+    id: str
+    requester: str
+    artifact: Artifact
+    policy_id: str
+    policy_version: int
+    adoption: str
+    purpose: str
+    destination: str
+    # The scan summary as recorded (classes, persons, where): never raw values.
+    scan: dict[str, Any] = field(hash=False)
+    at: datetime
+
+    @property
+    def sha256(self) -> str:
+        return self.artifact.sha256
+
+    @property
+    def classes(self) -> tuple[str, ...]:
+        """The data classes the scan found; ``unscannable`` when the scan could not read it."""
+        found = tuple(self.scan.get("classes", {}))
+        if self.scan.get("verdict") == UNSCANNABLE and UNSCANNABLE not in found:
+            found += (UNSCANNABLE,)
+        return found
+
+
+@dataclass(frozen=True)
+class SignOff:
+    id: str
+    request: str
+    artifact_sha256: str
+    signer: str
+    role: str
+    decision: str  # approve | reject
+    comment: str | None
+    at: datetime
+
+    @property
+    def approves(self) -> bool:
+        return self.decision == "approve"
+
+
+@dataclass(frozen=True)
+class Revocation:
+    id: str
+    target: str
+    signer: str
+    reason: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class Export:
+    id: str
+    signer: str
+    artifact: Artifact
+    destination: str
+    request: str | None
+    signoffs: tuple[str, ...]
+    policy_id: str
+    policy_version: int
+    adoption: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class Redaction:
+    id: str
+    signer: str
+    source: Artifact
+    derivative: Artifact
+    removed: tuple[str, ...]
+    at: datetime
+
+
+Record = Adoption | Request | SignOff | Revocation | Export | Redaction
+
+_KIND_OF: dict[type, str] = {
+    Adoption: "adoption",
+    Request: "request",
+    SignOff: "sign-off",
+    Revocation: "revocation",
+    Export: "export",
+    Redaction: "redaction",
+}
+
+
+def kind_of(record: Record) -> str:
+    """The word for a record's kind, as people read it (``sign-off``, ``request``...)."""
+    return _KIND_OF[type(record)]
+
+
+def a(word: str) -> str:
+    """``a request``, ``an adoption``."""
+    return f"{'an' if word[:1] in 'aeiou' else 'a'} {word}"
+
+
+def fingerprint(key: str) -> str:
+    """A public key's ``SHA256:...`` fingerprint, as ``ssh-keygen -l`` prints it."""
+    try:
+        blob = base64.b64decode(key.split()[1], validate=True)
+    except (IndexError, binascii.Error):
+        return "(not a public key)"
+    digest = base64.b64encode(hashlib.sha256(blob).digest()).decode("ascii")
+    return "SHA256:" + digest.rstrip("=")
+
+
+def day(when: datetime) -> str:
+    """``2026-11-20``: how reasons name a day."""
+    return when.astimezone(UTC).date().isoformat()
+
+
+def _window(official: Official) -> str:
+    parts = []
+    if official.valid_from is not None:
+        parts.append(f"from {day(official.valid_from)}")
+    if official.valid_until is not None:
+        # valid_until is exclusive (the start of the day after the one the roster names).
+        parts.append(f"until {day(official.valid_until - timedelta(seconds=1))}")
+    return "valid " + " ".join(parts)
+
+
+def parse_adoption_documents(
+    policy: dict[str, Any], roster: dict[str, Any], source: str
+) -> tuple[Policy, Roster]:
+    """Validate an adoption's policy and roster documents, each against the other.
+
+    Raises ``ProblemsError`` (exit 2) with every problem; ``apply`` turns it into an
+    ``IntegrityError``.
+    """
+    roster_doc = document_from_data(roster, f"{source} roster")
+    policy_doc = document_from_data(policy, f"{source} policy")
+    return parse_policy(policy_doc, roster_doc), parse_roster(roster_doc)
+
+
+def _key_index(roster: Roster) -> dict[str, Official]:
+    """Key identity -> official: a key lookup in O(1) however many officials sign."""
+    return {key_identity(k): o for o in roster.officials for k in o.keys}
+
+
+@dataclass(frozen=True)
+class _AdminCount:
+    """Who signed an adoption as an admin of one roster, and why others did not count."""
+
+    name: str  # "the roster in force" | "the new roster"
+    roster: Roster
+    admins: tuple[str, ...]
+    keys: frozenset[str]  # identities of the keys that counted
+    # official id -> why their signature did not count for this roster
+    refused: dict[str, str] = field(hash=False)
+
+    @property
+    def short(self) -> int:
+        return self.roster.admin_threshold - len(self.admins)
+
+
+def _count_admins(
+    name: str, roster: Roster, signers: Sequence[tuple[str | None, str]], when: datetime
+) -> _AdminCount:
+    """Distinct admins of ``roster`` among ``(claimed signer, key)`` pairs, valid at ``when``."""
+    index = _key_index(roster)
+    admins: list[str] = []
+    keys: set[str] = set()
+    refused: dict[str, str] = {}
+    for claimed, key in signers:
+        official = index.get(key_identity(key))
+        if official is None:
+            continue
+        if claimed is not None and claimed != official.id:
+            raise IntegrityError(
+                f"a signature names {claimed} but its key belongs to {official.id} in {name}"
+            )
+        if not official.holds(ADMIN):
+            refused[official.id] = f"{official.id} is not an admin in {name}"
+        elif not official.valid_at(when):
+            refused[official.id] = (
+                f"{official.id}'s key in {name} is not valid on {day(when)} ({_window(official)})"
+            )
+        else:
+            keys.add(key_identity(key))
+            if official.id not in admins:
+                admins.append(official.id)
+    return _AdminCount(name, roster, tuple(admins), frozenset(keys), refused)
+
+
+def _uncounted(counts: Sequence[_AdminCount], claimed: str | None, key: str) -> str | None:
+    """Why a signature counted for no roster, or None when it counted."""
+    if any(key_identity(key) in c.keys for c in counts):
+        return None
+    why = [c.refused[claimed] for c in counts if claimed is not None and claimed in c.refused]
+    return "; ".join(why) or f"key {fingerprint(key)} is in neither roster"
+
+
+class LedgerState:
+    """Everything the ledger says so far, indexed for the queries commands and decisions make.
+
+    Build it with ``replay(envelopes)`` or ``apply`` one envelope at a time. Records are frozen;
+    the state itself grows as statements are applied.
+    """
+
+    def __init__(self) -> None:
+        self._adoptions: list[Adoption] = []
+        self._keys: dict[str, Official] = {}  # the roster in force, by key identity
+        self._records: dict[str, Record] = {}
+        self._requests_by_sha: dict[str, list[Request]] = {}
+        self._signoffs_by_request: dict[str, list[SignOff]] = {}
+        self._revocations: dict[str, list[Revocation]] = {}  # by target
+        self._exports_by_sha: dict[str, list[Export]] = {}
+        self._redactions_by_sha: dict[str, list[Redaction]] = {}  # by source and derivative
+        self._latest: datetime | None = None
+        self._checkers: dict[str, Callable[[Envelope, str, str, datetime], Record]] = {
+            "adoption": self._check_adoption,
+            "request": self._check_request,
+            "signoff": self._check_signoff,
+            "revocation": self._check_revocation,
+            "export": self._check_export,
+            "redaction": self._check_redaction,
+        }
+
+    # -- applying statements ----------------------------------------------------------------
+
+    def apply(self, envelope: Envelope, statement_id: str | None = None) -> Record:
+        """Check ``envelope`` against the trust rules and add it; return its record.
+
+        ``statement_id`` is the id the caller already computed from the signed bytes it
+        verified (``statements.statement_id``), saving a second canonicalisation; computed here
+        when not given. Raises ``IntegrityError`` and leaves the state unchanged when a rule is
+        broken.
+        """
+        record = self.check(envelope, statement_id)
+        self._add(record)
+        return record
+
+    def check(self, envelope: Envelope, statement_id: str | None = None) -> Record:
+        """What ``apply`` would add, without adding it: the check before an append."""
+        try:
+            statement_id = statement_id or envelope.id
+            kind = envelope.kind
+            created = envelope.created
+        except (KeyError, TypeError, ValueError) as e:
+            raise IntegrityError(f"a ledger entry is malformed ({e!r})") from e
+        label = f"{kind} {short_id(statement_id)}"
+        if statement_id in self._records:
+            raise IntegrityError(f"{label}: appears twice in the ledger")
+        if not envelope.signatures:
+            raise IntegrityError(f"{label}: is not signed")
+        if self._latest is not None and created < self._latest - CLOCK_SKEW:
+            raise IntegrityError(
+                f"{label}: created {format_time(created)}, more than 5 minutes before an "
+                f"earlier entry ({format_time(self._latest)}): the ledger cannot go back in time"
+            )
+        if not self._adoptions:
+            if kind != "adoption":
+                raise IntegrityError(
+                    f"{label}: the first ledger entry must adopt a policy and roster"
+                )
+        elif envelope.statement.get("seen_head") is None:
+            raise IntegrityError(f"{label}: names no ledger head (only the first entry may)")
+        checker = self._checkers.get(kind)
+        if checker is None:
+            raise IntegrityError(f"{label}: unknown statement kind")
+        try:
+            return checker(envelope, statement_id, label, created)
+        except (KeyError, TypeError, ValueError, AttributeError) as e:
+            raise IntegrityError(f"{label}: malformed statement ({e!r})") from e
+
+    def _check_adoption(
+        self, envelope: Envelope, statement_id: str, label: str, created: datetime
+    ) -> Adoption:
+        statement = envelope.statement
+        try:
+            policy, roster = parse_adoption_documents(
+                statement["policy"], statement["roster"], label
+            )
+        except ProblemsError as e:
+            raise IntegrityError(
+                f"{label}: adopts an invalid policy or roster: {'; '.join(e.problems)}"
+            ) from e
+        current = self._adoptions[-1] if self._adoptions else None
+        previous = statement["previous"]
+        if current is None:
+            if previous is not None:
+                raise IntegrityError(f"{label}: the first adoption names a previous one")
+        else:
+            if previous != current.id:
+                raise IntegrityError(
+                    f"{label}: replaces {short_id(previous or 'nothing')}, but the adoption "
+                    f"in force is {short_id(current.id)}"
+                )
+            if policy.version <= current.policy.version:
+                raise IntegrityError(
+                    f"{label}: policy version {policy.version} is not higher than the version "
+                    f"in force ({current.policy.version}): an older policy can never be "
+                    "re-adopted"
+                )
+            if roster.version < current.roster.version:
+                raise IntegrityError(
+                    f"{label}: roster version {roster.version} is lower than the version in "
+                    f"force ({current.roster.version}): an older roster can never be re-adopted"
+                )
+        pairs = [(s.signer, s.key) for s in envelope.signatures]
+        try:
+            counts = [_count_admins("the new roster", roster, pairs, created)]
+            if current is not None:
+                counts.insert(
+                    0, _count_admins("the roster in force", current.roster, pairs, created)
+                )
+        except IntegrityError as e:
+            raise IntegrityError(f"{label}: {e.message}") from e
+        for signature in envelope.signatures:
+            why = _uncounted(counts, signature.signer, signature.key)
+            if why is not None:
+                raise IntegrityError(
+                    f"{label}: the signature of {signature.signer} does not count: {why}"
+                )
+        for count in counts:
+            if count.short > 0:
+                raise IntegrityError(
+                    f"{label}: {count.roster.admin_threshold} admin signatures of "
+                    f"{count.name} needed, {len(count.admins)} given"
+                )
+        signers = tuple(dict.fromkeys(s.signer for s in envelope.signatures))
+        return Adoption(statement_id, policy, roster, created, previous, signers)
+
+    def _signed_by(self, envelope: Envelope, label: str, created: datetime) -> Official:
+        """The official named in ``statement.signer``, who must hold every signature's key."""
+        name = envelope.statement["signer"]
+        official: Official | None = None
+        for signature in envelope.signatures:
+            if signature.signer != name:
+                raise IntegrityError(
+                    f"{label}: a signature names {signature.signer}, the statement {name}"
+                )
+            official = self._keys.get(key_identity(signature.key))
+            if official is None:
+                raise IntegrityError(
+                    f"{label}: signed by key {fingerprint(signature.key)}, which is not in the "
+                    "roster in force"
+                )
+            if official.id != name:
+                raise IntegrityError(
+                    f"{label}: signed with {official.id}'s key but names {name} as its signer"
+                )
+            if not official.valid_at(created):
+                raise IntegrityError(
+                    f"{label}: {name}'s key was not valid on {format_time(created)} "
+                    f"({_window(official)})"
+                )
+        if official is None:  # no signatures: refused in check() already
+            raise IntegrityError(f"{label}: is not signed")
+        return official
+
+    def _adoption_ref(self, ref: dict[str, Any], label: str) -> Adoption:
+        adoption = self._records.get(ref["adoption"])
+        if (
+            not isinstance(adoption, Adoption)
+            or adoption.policy.id != ref["id"]
+            or adoption.policy.version != ref["version"]
+        ):
+            raise IntegrityError(
+                f"{label}: names policy {ref['id']} v{ref['version']} under adoption "
+                f"{short_id(str(ref['adoption']))}, which the ledger has not adopted"
+            )
+        return adoption
+
+    def _check_request(
+        self, envelope: Envelope, statement_id: str, label: str, created: datetime
+    ) -> Request:
+        statement = envelope.statement
+        official = self._signed_by(envelope, label, created)
+        ref = statement["policy"]
+        self._adoption_ref(ref, label)
+        return Request(
+            id=statement_id,
+            requester=official.id,
+            artifact=Artifact.from_dict(statement["artifact"]),
+            policy_id=ref["id"],
+            policy_version=ref["version"],
+            adoption=ref["adoption"],
+            purpose=statement["purpose"],
+            destination=statement["destination"],
+            scan=statement["scan"],
+            at=created,
+        )
+
+    def _check_signoff(
+        self, envelope: Envelope, statement_id: str, label: str, created: datetime
+    ) -> SignOff:
+        statement = envelope.statement
+        official = self._signed_by(envelope, label, created)
+        request = self._records.get(statement["request"])
+        if not isinstance(request, Request):
+            raise IntegrityError(
+                f"{label}: signs request {short_id(statement['request'])}, which the ledger "
+                "does not hold"
+            )
+        if statement["artifact_sha256"] != request.sha256:
+            raise IntegrityError(
+                f"{label}: names file {short_id(statement['artifact_sha256'])} but request "
+                f"{short_id(request.id)} is for file {short_id(request.sha256)}"
+            )
+        role = statement["role"]
+        if not official.holds(role):
+            raise IntegrityError(
+                f"{label}: {official.id} does not hold the role {role!r} in the roster in force"
+            )
+        return SignOff(
+            id=statement_id,
+            request=request.id,
+            artifact_sha256=request.sha256,
+            signer=official.id,
+            role=role,
+            decision=statement["decision"],
+            comment=statement.get("comment"),
+            at=created,
+        )
+
+    def _check_revocation(
+        self, envelope: Envelope, statement_id: str, label: str, created: datetime
+    ) -> Revocation:
+        statement = envelope.statement
+        official = self._signed_by(envelope, label, created)
+        target = self._records.get(statement["target"])
+        if not isinstance(target, Request | SignOff):
+            what = a(kind_of(target)) if target is not None else "not in the ledger"
+            raise IntegrityError(
+                f"{label}: revokes {short_id(statement['target'])}, which is {what}: only "
+                "requests and sign-offs can be revoked"
+            )
+        refusal = revocation_refusal(official, target)
+        if refusal is not None:
+            raise IntegrityError(f"{label}: {refusal}")
+        return Revocation(statement_id, target.id, official.id, statement["reason"], created)
+
+    def _check_export(
+        self, envelope: Envelope, statement_id: str, label: str, created: datetime
+    ) -> Export:
+        statement = envelope.statement
+        official = self._signed_by(envelope, label, created)
+        artifact = Artifact.from_dict(statement["artifact"])
+        ref = statement["policy"]
+        self._adoption_ref(ref, label)
+        request_id = statement["request"]
+        if request_id is not None:
+            request = self._records.get(request_id)
+            if not isinstance(request, Request) or request.sha256 != artifact.sha256:
+                raise IntegrityError(
+                    f"{label}: names request {short_id(request_id)}, which is not a request "
+                    "for this file in the ledger"
+                )
+        for signoff_id in statement["signoffs"]:
+            signoff = self._records.get(signoff_id)
+            if not isinstance(signoff, SignOff) or signoff.request != request_id:
+                raise IntegrityError(
+                    f"{label}: names sign-off {short_id(signoff_id)}, which is not a sign-off "
+                    "of its request in the ledger"
+                )
+        return Export(
+            id=statement_id,
+            signer=official.id,
+            artifact=artifact,
+            destination=statement["destination"],
+            request=request_id,
+            signoffs=tuple(statement["signoffs"]),
+            policy_id=ref["id"],
+            policy_version=ref["version"],
+            adoption=ref["adoption"],
+            at=created,
+        )
+
+    def _check_redaction(
+        self, envelope: Envelope, statement_id: str, label: str, created: datetime
+    ) -> Redaction:
+        statement = envelope.statement
+        official = self._signed_by(envelope, label, created)
+        return Redaction(
+            id=statement_id,
+            signer=official.id,
+            source=Artifact.from_dict(statement["source"]),
+            derivative=Artifact.from_dict(statement["derivative"]),
+            removed=tuple(statement["removed"]),
+            at=created,
+        )
+
+    def _add(self, record: Record) -> None:
+        self._records[record.id] = record
+        self._latest = record.at if self._latest is None else max(self._latest, record.at)
+        if isinstance(record, Adoption):
+            self._adoptions.append(record)
+            self._keys = _key_index(record.roster)
+        elif isinstance(record, Request):
+            self._requests_by_sha.setdefault(record.sha256, []).append(record)
+        elif isinstance(record, SignOff):
+            self._signoffs_by_request.setdefault(record.request, []).append(record)
+        elif isinstance(record, Revocation):
+            self._revocations.setdefault(record.target, []).append(record)
+        elif isinstance(record, Export):
+            self._exports_by_sha.setdefault(record.artifact.sha256, []).append(record)
+        else:
+            self._redactions_by_sha.setdefault(record.source.sha256, []).append(record)
+            if record.derivative.sha256 != record.source.sha256:
+                self._redactions_by_sha.setdefault(record.derivative.sha256, []).append(record)
+
+    # -- queries ----------------------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return len(self._records)
+
+    @property
+    def latest(self) -> datetime | None:
+        """The latest ``created`` time in the ledger (None when empty)."""
+        return self._latest
+
+    @property
+    def adoptions(self) -> tuple[Adoption, ...]:
+        return tuple(self._adoptions)
+
+    @property
+    def current(self) -> Adoption:
+        """The adoption in force now (the latest); ``UsageError`` when the ledger is empty."""
+        if not self._adoptions:
+            raise UsageError(
+                "the ledger holds no adopted policy", hint="create it with `approval init`"
+            )
+        return self._adoptions[-1]
+
+    def adoption_at(self, when: datetime) -> Adoption | None:
+        """The adoption in force at ``when``: the latest one created at or before it."""
+        for adoption in reversed(self._adoptions):
+            if adoption.at <= when:
+                return adoption
+        return None
+
+    def get(self, statement_id: str) -> Record | None:
+        """The record of a full statement id, or None."""
+        return self._records.get(statement_id)
+
+    def requests_for(self, sha256: str) -> tuple[Request, ...]:
+        """Every request for one artifact, in ledger order."""
+        return tuple(self._requests_by_sha.get(sha256, ()))
+
+    def signoffs_for(self, request_id: str) -> tuple[SignOff, ...]:
+        """Every sign-off of one request (revoked ones too), in ledger order."""
+        return tuple(self._signoffs_by_request.get(request_id, ()))
+
+    def revocations_of(self, statement_id: str) -> tuple[Revocation, ...]:
+        return tuple(self._revocations.get(statement_id, ()))
+
+    def revocation_of(self, statement_id: str, at: datetime | None = None) -> Revocation | None:
+        """The first revocation of a statement (made at or before ``at`` when given)."""
+        for revocation in self._revocations.get(statement_id, ()):
+            if at is None or revocation.at <= at:
+                return revocation
+        return None
+
+    def is_revoked(self, statement_id: str, at: datetime | None = None) -> bool:
+        return self.revocation_of(statement_id, at) is not None
+
+    def exports_for(self, sha256: str) -> tuple[Export, ...]:
+        return tuple(self._exports_by_sha.get(sha256, ()))
+
+    def redactions_for(self, sha256: str) -> tuple[Redaction, ...]:
+        """Redactions whose source or derivative is this artifact."""
+        return tuple(self._redactions_by_sha.get(sha256, ()))
+
+    def request(self, ref: str) -> Request:
+        """A request by full id or unique prefix (a 12-character short id); else ``UsageError``."""
+        record = self.resolve(ref, (Request,))
+        assert isinstance(record, Request)  # resolve() returns only the kinds asked for
+        return record
+
+    def resolve(self, ref: str, kinds: tuple[type, ...] | None = None) -> Record:
+        """A statement by full id or unique prefix, of one of ``kinds`` (any when None)."""
+        wanted = tuple(kinds or _KIND_OF)
+        what = " or ".join(_KIND_OF[k] for k in wanted) if kinds else "statement"
+        text = ref.strip().lower()
+        if len(text) < MIN_PREFIX or len(text) > 64 or not _HEX.fullmatch(text):
+            raise UsageError(
+                f"{ref!r} is not {a(what)} id",
+                hint=f"give the id shown by `approval status` (at least {MIN_PREFIX} hex digits)",
+            )
+        if len(text) == 64:
+            found = self._records.get(text)
+            matches = [found] if found is not None else []
+        else:
+            matches = [r for i, r in self._records.items() if i.startswith(text)]
+        right = [r for r in matches if isinstance(r, wanted)]
+        if len(right) == 1:
+            return right[0]
+        if len(right) > 1:
+            raise UsageError(
+                f"{text} is ambiguous: {len(right)} statements start with it; give more of the id"
+            )
+        if matches:
+            raise UsageError(f"{text} is {a(kind_of(matches[0]))}, not {a(what)}")
+        raise UsageError(f"no {what} {text} in the ledger")
+
+
+def replay(envelopes: Iterable[Envelope]) -> LedgerState:
+    """The state after applying every envelope in ledger order (``IntegrityError`` on the first
+    that breaks a trust rule)."""
+    state = LedgerState()
+    for envelope in envelopes:
+        state.apply(envelope)
+    return state
+
+
+def revocation_refusal(official: Official, target: Request | SignOff) -> str | None:
+    """Why ``official`` may not revoke ``target``, or None when they may (see the module doc)."""
+    owner = target.requester if isinstance(target, Request) else target.signer
+    if owner == official.id or official.holds(ADMIN):
+        return None
+    if isinstance(target, SignOff) and not target.approves:
+        return f"{official.id} may not withdraw {owner}'s rejection: only {owner} or an admin may"
+    if official.holds(PRIVACY_OFFICER):
+        return None
+    what = "request" if isinstance(target, Request) else "sign-off"
+    return (
+        f"{official.id} may not revoke {owner}'s {what}: only {owner}, a privacy-officer or an "
+        "admin may"
+    )
+
+
+# -- pre-checks: the commands call these before appending, for a clear exit-1/2 message -------
+
+
+def check_clock(state: LedgerState, at: datetime) -> None:
+    """``UsageError`` when a statement made ``at`` would go back in time in this ledger."""
+    latest = state.latest
+    if latest is not None and at < latest - CLOCK_SKEW:
+        raise UsageError(
+            f"this computer's clock says {format_time(at)}, but the ledger already holds a "
+            f"statement from {format_time(latest)}",
+            hint="set the clock right and try again",
+        )
+
+
+def identify(state: LedgerState, key: str, at: datetime) -> Official:
+    """The official whose public ``key`` this is in the roster in force, valid at ``at``."""
+    adoption = state.current
+    official = adoption.roster.by_key(key)
+    if official is None:
+        raise UsageError(
+            f"key {fingerprint(key)} belongs to no official in the roster in force "
+            f"({adoption.label})"
+        )
+    if not official.valid_at(at):
+        raise UsageError(f"{official.id}'s key is not valid on {day(at)} ({_window(official)})")
+    return official
+
+
+def active_official(state: LedgerState, official_id: str, at: datetime) -> Official:
+    """The official ``official_id`` in the roster in force, valid at ``at``; else ``UsageError``."""
+    official = state.current.roster.official(official_id)
+    if official is None:
+        raise UsageError(f"{official_id} is not in the roster in force")
+    if not official.valid_at(at):
+        raise UsageError(f"{official_id}'s key is not valid on {day(at)} ({_window(official)})")
+    return official
+
+
+def check_adoption(
+    state: LedgerState, policy: Policy, roster: Roster, keys: Sequence[str], at: datetime
+) -> tuple[str, ...]:
+    """Whether the admins holding ``keys`` may adopt ``policy`` and ``roster`` at ``at``.
+
+    Works for the first adoption (``approval init``, on an empty state) and later ones. Returns
+    the official id for each key (for ``Signature.signer``). Raises ``ProblemsError`` when the
+    documents are invalid, ``UsageError`` otherwise (version not higher, a key that is not an
+    admin's, threshold not met).
+    """
+    check_clock(state, at)
+    try:
+        policy_doc, roster_doc = policy.to_dict(), roster.to_dict()
+    except ValueError as e:
+        raise UsageError("only a policy and roster read from files can be adopted") from e
+    parse_adoption_documents(policy_doc, roster_doc, "the new")
+    current = state.current if state.adoptions else None
+    if current is not None:
+        if policy.version <= current.policy.version:
+            raise UsageError(
+                f"policy version {policy.version} is not higher than the version in force "
+                f"({current.policy.version}): an older policy can never be re-adopted",
+                hint="raise `version:` in the policy file",
+            )
+        if roster.version < current.roster.version:
+            raise UsageError(
+                f"roster version {roster.version} is lower than the version in force "
+                f"({current.roster.version}): an older roster can never be re-adopted"
+            )
+    rosters = [("the new roster", roster)]
+    if current is not None:
+        rosters.insert(0, ("the roster in force", current.roster))
+    ids: list[str] = []
+    for key in keys:
+        owners = {o.id for _, r in rosters if (o := r.by_key(key)) is not None}
+        if not owners:
+            raise UsageError(
+                f"key {fingerprint(key)} belongs to no admin of "
+                + " or ".join(name for name, _ in rosters)
+            )
+        if len(owners) > 1:
+            raise UsageError(
+                f"key {fingerprint(key)} belongs to different officials in the two rosters "
+                f"({', '.join(sorted(owners))})"
+            )
+        ids.append(owners.pop())
+    pairs = [(None, k) for k in keys]
+    counts = [_count_admins(name, r, pairs, at) for name, r in rosters]
+    for official_id, key in zip(ids, keys, strict=True):
+        why = _uncounted(counts, official_id, key)
+        if why is not None:
+            raise UsageError(why)
+    for count in counts:
+        if count.short > 0:
+            where = f" ({count.name})" if current is not None else ""
+            raise UsageError(
+                f"{count.roster.admin_threshold} admin signatures needed{where}, "
+                f"{len(count.admins)} given",
+                hint="give one --key per admin",
+            )
+    return tuple(ids)
+
+
+def check_request(
+    state: LedgerState, official_id: str, classes: Iterable[str], at: datetime
+) -> tuple[Rule, ...]:
+    """The rules a new request for a file holding ``classes`` must satisfy.
+
+    ``UsageError`` when the requester may not sign now, or when no rule applies (a clean file
+    needs no approval: the command says so instead of recording a request).
+    """
+    check_clock(state, at)
+    active_official(state, official_id, at)
+    adoption = state.current
+    rules = adoption.policy.rules_for(classes)
+    if not rules:
+        raise UsageError(
+            f"no approval needed: no rule of {adoption.label} applies to this file",
+            hint="export it with `approval export`",
+        )
+    return rules
+
+
+def check_revocation(
+    state: LedgerState, target_ref: str, official_id: str, at: datetime
+) -> Request | SignOff:
+    """The request or sign-off ``official_id`` may revoke at ``at`` (``UsageError`` if not)."""
+    check_clock(state, at)
+    official = active_official(state, official_id, at)
+    target = state.resolve(target_ref, (Request, SignOff))
+    assert isinstance(target, Request | SignOff)  # resolve() returns only the kinds asked for
+    revoked = state.revocation_of(target.id)
+    if revoked is not None:
+        raise UsageError(
+            f"{kind_of(target)} {short_id(target.id)} was already revoked by {revoked.signer} "
+            f"on {day(revoked.at)}"
+        )
+    refusal = revocation_refusal(official, target)
+    if refusal is not None:
+        raise UsageError(refusal)
+    return target
+
+
+__all__ = [
+    "ADMIN",
+    "CLOCK_SKEW",
+    "PRIVACY_OFFICER",
+    "Adoption",
+    "Artifact",
+    "Export",
+    "LedgerState",
+    "Record",
+    "Redaction",
+    "Request",
+    "Revocation",
+    "SignOff",
+    "a",
+    "active_official",
+    "check_adoption",
+    "check_clock",
+    "check_request",
+    "check_revocation",
+    "day",
+    "fingerprint",
+    "identify",
+    "kind_of",
+    "parse_adoption_documents",
+    "replay",
+    "revocation_refusal",
+]

@@ -1,0 +1,89 @@
+"""Opening the ledger as a verified state, and appending a statement to it safely.
+
+Every command that reads the ledger goes through ``load``: each entry's signatures are verified
+cryptographically, then the state applies the trust rules (who may say what). Nothing is
+decided from an entry that has not passed both.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from approval.ledger import Ledger
+from approval.signing import PrivateKey, load_private_key, sign_statement, verify_signature
+from approval.state import LedgerState
+from approval.statements import STATEMENT_TYPE, Envelope, format_time, statement_id
+
+
+@dataclass
+class Session:
+    """An open ledger and the verified state at its head."""
+
+    ledger: Ledger
+    state: LedgerState
+    head: str | None
+
+    def close(self) -> None:
+        self.ledger.close()
+
+    def __enter__(self) -> Session:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def replay_verified(ledger: Ledger, state: LedgerState | None = None) -> LedgerState:
+    """Verify every entry's signatures and apply it to a fresh (or the given) state."""
+    state = state if state is not None else LedgerState()
+    for entry in ledger.entries():
+        statement = entry.envelope.statement
+        for signature in entry.envelope.signatures:
+            verify_signature(statement, signature)
+        state.apply(entry.envelope, statement_id(statement))
+    return state
+
+
+def load(path: Path | None) -> Session:
+    """Open the ledger at ``path`` (else ``$APPROVAL_LEDGER``) and replay it, verified."""
+    ledger = Ledger.open(path)
+    try:
+        head = ledger.head()
+        state = replay_verified(ledger)
+    except BaseException:
+        ledger.close()
+        raise
+    return Session(ledger, state, head)
+
+
+def new_statement(kind: str, seen_head: str | None, at: datetime, **body: Any) -> dict[str, Any]:
+    """A statement of ``kind`` with the common fields every statement carries."""
+    return {
+        "type": STATEMENT_TYPE,
+        "kind": kind,
+        "created": format_time(at),
+        "seen_head": seen_head,
+        **body,
+    }
+
+
+def read_key(path: Path, passphrase_env: str | None) -> PrivateKey:
+    """Load a signing key (prompting for a passphrase on a terminal when needed)."""
+    return load_private_key(path, passphrase_env=passphrase_env)
+
+
+def sign_and_append(
+    session: Session, statement: dict[str, Any], signers: list[tuple[PrivateKey, str]]
+) -> Envelope:
+    """Sign ``statement``, check it against the trust rules, and append it as one commit."""
+    envelope = Envelope(
+        statement, tuple(sign_statement(statement, key, official) for key, official in signers)
+    )
+    # The same rules replay applies: a statement the ledger would refuse is never appended.
+    session.state.check(envelope)
+    session.ledger.append(envelope)
+    session.state.apply(envelope)
+    return envelope

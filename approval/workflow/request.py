@@ -1,0 +1,88 @@
+"""``approval request``: a publisher asks to export one file, with the scan summary attached."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from approval.errors import UsageError
+from approval.state import check_request, identify
+from approval.statements import now, short_id
+from approval.workflow.ledger import load, new_statement, read_key, sign_and_append
+
+
+@dataclass(frozen=True)
+class Requested:
+    id: str
+    file: str
+    sha256: str
+    requester: str
+    roles: tuple[str, ...]  # the sign-offs it needs
+    persons: dict[str, int]  # class -> distinct persons
+    verdict: str
+
+    @property
+    def short(self) -> str:
+        return short_id(self.id)
+
+
+def request_approval(
+    ledger: Path | None,
+    file: Path,
+    purpose: str,
+    destination: str,
+    key_file: Path,
+    passphrase_env: str | None,
+) -> Requested:
+    """Scan ``file`` under the policy in force and record a signed request for it.
+
+    A clean file needs no approval and is refused with a word to export it directly. The
+    request carries the scan summary (classes, persons, where, hidden parts) but never a value
+    from the file.
+    """
+    from approval.detect.scan import scan_file
+
+    if not file.is_file():
+        raise UsageError(f"{file}: no such file")
+    for name, text in (("purpose", purpose), ("destination", destination)):
+        if not text.strip():
+            raise UsageError(f"--{name} must say something: officials read it before signing")
+    key = read_key(key_file, passphrase_env)
+    with load(ledger) as session:
+        state = session.state
+        at = now()
+        official = identify(state, key.public_line, at)
+        adoption = state.current
+        report = scan_file(file, adoption.policy)
+        classes = [*report.classes, *(["unscannable"] if report.verdict == "unscannable" else [])]
+        if report.verdict == "clean":
+            raise UsageError(
+                f"{file} is clean under {adoption.label}: no approval is needed",
+                hint=f"export it directly: approval export {file} --to DEST --key KEY",
+            )
+        rules = check_request(state, official.id, classes, at)
+        statement = new_statement(
+            "request",
+            session.head,
+            at,
+            signer=official.id,
+            artifact={"sha256": report.sha256, "size": report.size, "name": file.name},
+            policy={
+                "id": adoption.policy.id,
+                "version": adoption.policy.version,
+                "adoption": adoption.id,
+            },
+            purpose=purpose.strip(),
+            destination=destination.strip(),
+            scan=report.summary(),
+        )
+        envelope = sign_and_append(session, statement, [(key, official.id)])
+    return Requested(
+        envelope.id,
+        str(file),
+        report.sha256,
+        official.id,
+        tuple(dict.fromkeys(role for rule in rules for role in rule.roles)),
+        dict(report.classes),
+        report.verdict,
+    )

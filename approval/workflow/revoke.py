@@ -1,0 +1,42 @@
+"""``approval revoke``: withdraw a sign-off or a request, with a reason."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from approval.errors import UsageError
+from approval.state import check_revocation, identify, kind_of
+from approval.statements import now
+from approval.workflow.ledger import load, new_statement, read_key, sign_and_append
+
+
+@dataclass(frozen=True)
+class Revoked:
+    id: str
+    target: str
+    what: str  # "sign-off" or "request"
+    signer: str
+
+
+def revoke(
+    ledger: Path | None, ref: str, key_file: Path, passphrase_env: str | None, reason: str
+) -> Revoked:
+    """Record a signed revocation of the sign-off or request ``ref``."""
+    if not reason.strip():
+        raise UsageError("--reason must say why: auditors read it")
+    key = read_key(key_file, passphrase_env)
+    with load(ledger) as session:
+        at = now()
+        official = identify(session.state, key.public_line, at)
+        target = check_revocation(session.state, ref, official.id, at)
+        statement = new_statement(
+            "revocation",
+            session.head,
+            at,
+            signer=official.id,
+            target=target.id,
+            reason=reason.strip(),
+        )
+        envelope = sign_and_append(session, statement, [(key, official.id)])
+    return Revoked(envelope.id, target.id, kind_of(target), official.id)

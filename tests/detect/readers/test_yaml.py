@@ -1,0 +1,177 @@
+"""The YAML reader: safe loading, flattened as JSON is, and hostile documents refused."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from approval.detect.readers.yaml import READER, YamlReader
+from approval.detect.units import Limits
+from tests.corpus import documents as docs
+from tests.corpus.documents import dump, reason, source
+
+
+def _read(text: str | bytes, reader: YamlReader = READER) -> list[tuple[object, ...]]:
+    data = text.encode() if isinstance(text, str) else text
+    return dump(reader.read(source(data, "x.yaml"), Limits()))
+
+
+@pytest.mark.parametrize(
+    ("head", "name", "accepted"),
+    [
+        (b"anything", "referrals.yaml", True),
+        (b"anything", "referrals.YML", True),
+        (b"---\nname: Ana\n", "export", True),
+        (b"%YAML 1.2\n---\n", "export", True),
+        (b"name: Ana\n", "notes.txt", False),  # YAML-looking text stays with the text reader
+        (b"--- a horizontal rule in prose", "notes", False),
+    ],
+)
+def test_accepts_yaml_by_name_or_directive(head: bytes, name: str, accepted: bool) -> None:
+    assert READER.accepts(head, name) is accepted
+
+
+def test_documents_are_flattened_into_records(tmp_path: Path) -> None:
+    built = docs.yaml_records(tmp_path)
+
+    units = _read(built.path.read_bytes())
+
+    assert units[0] == ("records", "", None, False, [{"title": "Reasonable fear referrals"}])
+    assert units[1][1] == "Reasonable fear referrals: cases"
+    person = docs.PERSONS[24]
+    assert units[1][4][0] == {  # type: ignore[index]
+        "name": person.name,
+        "a_number": person.a_number,
+        "date_of_birth": person.birthdate.isoformat(),  # the text as written, not a date
+        "nationality": person.nationality,
+        "fear_result": "Reasonable Fear - Positive",
+    }
+    assert len(units[1][4]) == 3  # type: ignore[arg-type]
+
+
+def test_scalars_resolve_by_the_yaml_1_2_core_schema() -> None:
+    text = (
+        "nationality: NO\nconsent: yes\nfile: 0212345678\na_number: 212345678\n"
+        "ratio: 1.5\nnothing: ~\nflag: true\nborn: 1990-01-02\nwhen: 2022-11-28 10:15:00\n"
+    )
+
+    assert _read(text) == [
+        (
+            "records",
+            "",
+            None,
+            False,
+            [
+                {
+                    "nationality": "NO",  # Norway, not false
+                    "consent": "yes",
+                    "file": "0212345678",  # keeps its leading zero
+                    "a_number": 212345678,
+                    "ratio": 1.5,
+                    "nothing": None,
+                    "flag": True,
+                    "born": "1990-01-02",
+                    "when": "2022-11-28 10:15:00",
+                }
+            ],
+        )
+    ]
+
+
+def test_tags_are_read_as_data_and_never_constructed(tmp_path: Path) -> None:
+    marker = tmp_path / "constructed"
+    text = (
+        f"run: !!python/object/apply:os.system ['touch {marker}']\n"
+        "person: !applicant {name: Ana Diaz, claim: asylum}\n"
+        "ids: !!set {A212345678, A212345679}\n"
+        "blob: !!binary QW5hIERpYXo=\n"
+    )
+
+    assert _read(text) == [
+        (
+            "records",
+            "",
+            None,
+            False,
+            [
+                {
+                    "run[0]": f"touch {marker}",
+                    "person.name": "Ana Diaz",
+                    "person.claim": "asylum",
+                    "ids[0]": "A212345678",
+                    "ids[1]": "A212345679",
+                    "blob": "Ana Diaz",
+                }
+            ],
+        )
+    ]
+    assert not marker.exists()
+
+
+def test_every_document_of_a_stream_is_read() -> None:
+    assert _read("---\nname: Ana\n---\nname: Bo\n...\n---\n") == [
+        ("records", "", None, False, [{"name": "Ana"}, {"name": "Bo"}])
+    ]
+
+
+def test_anchors_and_merge_keys_expand_as_written() -> None:
+    text = "base: &b {facility: Otay Mesa}\nperson:\n  <<: *b\n  name: Ana Diaz\n"
+
+    assert _read(text) == [
+        (
+            "records",
+            "",
+            None,
+            False,
+            [
+                {
+                    "base.facility": "Otay Mesa",
+                    "person.facility": "Otay Mesa",
+                    "person.name": "Ana Diaz",
+                }
+            ],
+        )
+    ]
+
+
+def test_an_alias_bomb_is_refused(tmp_path: Path) -> None:
+    built = docs.yaml_alias_bomb(tmp_path)
+
+    assert reason(READER.read(source(built.path.read_bytes(), "b.yaml"), Limits())) == (
+        "alias bomb: aliases expand the document too far"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("[" * 100_000, "too deeply nested: more than 64 levels"),
+        ("a: " + "{b: " * 70 + "1" + "}" * 70, "too deeply nested: more than 64 levels"),
+        ("a: &a [*a]\n", "too deeply nested: more than 64 levels"),
+        ("name: [Ana Diaz\nclaim: asylum\n", "corrupt: invalid YAML at line 3"),
+        ("name: Ana Diaz\n  - A212345678\n", "corrupt: invalid YAML at line 2"),
+        ("? [a, b]\n: unhashable key\n", "corrupt: invalid YAML at line 1"),
+    ],
+)
+def test_hostile_yaml_is_refused_with_a_reason(text: str, expected: str) -> None:
+    refused = reason(READER.read(source(text.encode(), "x.yaml"), Limits()))
+
+    assert refused == expected
+    assert "Ana" not in refused
+
+
+def test_a_file_over_the_size_limit_is_refused() -> None:
+    assert reason(YamlReader(max_bytes=100).read(source(b"a: 1\n" * 30, "x.yaml"), Limits())) == (
+        "too large: YAML over 100 bytes"
+    )
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b"", b"---\n", b"# only a comment\n", "name: José\n".encode("utf-16"), b"name: Jos\xe9\n"],
+)
+def test_empty_documents_and_encodings(data: bytes) -> None:
+    units = _read(data)
+
+    assert units in ([], [("records", "", None, False, [{"name": "José"}])])
