@@ -600,6 +600,24 @@ class LedgerState:
             if record.derivative.sha256 != record.source.sha256:
                 self._redactions_by_sha.setdefault(record.derivative.sha256, []).append(record)
 
+    # -- snapshots ----------------------------------------------------------------------------
+
+    @classmethod
+    def restore(cls, records: Iterable[Record], latest: datetime | None) -> LedgerState:
+        """A state holding ``records`` (in ledger order) as a verified replay produced them,
+        without checking any rule again: a saved state, or the slice of one about some
+        artifacts, with every adoption (``approval.workflow.snapshot``). ``latest`` is the
+        whole ledger's, so that a statement checked against a slice cannot go back in time."""
+        state = cls()
+        for record in records:
+            state._add(record)
+        state._latest = latest
+        return state
+
+    def records(self) -> tuple[Record, ...]:
+        """Every record, in ledger order."""
+        return tuple(self._records.values())
+
     # -- queries ----------------------------------------------------------------------------
 
     def __len__(self) -> int:

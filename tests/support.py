@@ -24,9 +24,12 @@ def _isolated_git(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
         "[user]\n\tname = approval tests\n\temail = tests@approval.invalid\n"
         "[init]\n\tdefaultBranch = main\n"
     )
-    saved = {k: os.environ.get(k) for k in ("GIT_CONFIG_GLOBAL", "GIT_CONFIG_NOSYSTEM")}
+    names = ("GIT_CONFIG_GLOBAL", "GIT_CONFIG_NOSYSTEM", "XDG_CACHE_HOME")
+    saved = {k: os.environ.get(k) for k in names}
     os.environ["GIT_CONFIG_GLOBAL"] = str(config)
     os.environ["GIT_CONFIG_NOSYSTEM"] = "1"
+    # The user's caches (approval.workflow.snapshot) go to the session's home, not the real one.
+    os.environ["XDG_CACHE_HOME"] = str(home / ".cache")
     yield
     for key, value in saved.items():
         if value is None:

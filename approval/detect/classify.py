@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from itertools import chain, compress, islice
-from operator import itemgetter
+from operator import itemgetter, methodcaller
 from typing import Any
 
 from approval.detect.detectors import Element, Found, build
@@ -111,11 +111,7 @@ class Engine:
         self.gate = id_mask if every_alt_needs_id else 0
         self.class_cache: dict[int, str | None] = {}
         self.claim = "protection-claim" if "protection-claim" in self.detectors else None
-        self.id_prefilter = _union(
-            [self.detectors[d].prefilter for d in self.identifiers] + [self._label_prefilter()]
-        )
-        self.other_prefilter = _union([self.detectors[d].prefilter for d in self.others])
-        self.finders = tuple(d for d in self.detectors.values() if d.prefilter is not None)
+        self.label_prefilter = self._label_prefilter()
         self.inline_labels = self._inline_label_pattern()
 
     def _mask(self, ids: Iterable[str]) -> int:
@@ -139,6 +135,7 @@ class Engine:
         """Attributes and context named in a title, heading or header (not identifiers)."""
         if not text:
             return 0, []
+        text = text.replace("_", " ")  # asylum_applicants
         mask = 0
         found: list[Found] = []
         for det_id in self.others:
@@ -187,21 +184,6 @@ def _label_regex(normal: str) -> str:
         else:
             parts.append(re.escape(word))
     return r"[\s._-]*".join(parts)
-
-
-def _union(patterns: Sequence[re.Pattern[str] | None]) -> re.Pattern[str] | None:
-    present = [p for p in patterns if p is not None]
-    if not present:
-        return None
-    # Each alternative keeps its own flags; IGNORECASE patterns carry them inline.
-    return re.compile("|".join(_inline_flags(p) for p in present))
-
-
-def _inline_flags(pattern: re.Pattern[str]) -> str:
-    body = pattern.pattern.removeprefix("(?i)")
-    if pattern.flags & re.IGNORECASE:
-        return f"(?i:{body})"
-    return f"(?:{body})"
 
 
 # --- tables -----------------------------------------------------------------------------------
@@ -375,12 +357,15 @@ class Classifier:
                 return det_id
         return None
 
-    def _column(self, plan: _Plan, batch: list[Sequence[Cell]], col: int) -> list[str]:
+    def _column(self, plan: _Plan, batch: list[Sequence[Cell]], col: int) -> tuple[list[str], str]:
+        """A column of the batch as text, and joined by newlines (for one-call checks)."""
         values: list[Any] = list(map(itemgetter(col), batch))
-        if set(map(type, values)) == {str}:
-            return values
-        fmt = plan.formats.get(col)
-        return [cell_text(v, fmt) for v in values]
+        try:
+            return values, "\n".join(values)  # raises unless every cell is text: C speed
+        except TypeError:
+            fmt = plan.formats.get(col)
+            texts = [cell_text(v, fmt) for v in values]
+            return texts, "\n".join(texts)
 
     def _batch(self, plan: _Plan, batch: list[Sequence[Cell]], first: int, unit: Table) -> None:
         engine = self.engine
@@ -402,8 +387,8 @@ class Classifier:
 
         def add(col: int, det_id: str) -> None:
             nonlocal const, rowbits
-            vals = self._column(plan, batch, col)
-            present = engine.detectors[det_id].column(vals)
+            vals, joined = self._column(plan, batch, col)
+            present = engine.detectors[det_id].column(vals, joined)
             presence[col] = present
             values[col] = vals
             bit = engine.bits[det_id] | plan.header_bits.get(col, 0)
@@ -421,8 +406,8 @@ class Classifier:
 
         # Identifiers written in free text (a notes column, an unlabelled column).
         extra: dict[int, list[Hit]] = {}
-        if plan.free and engine.id_prefilter is not None:
-            self._free_hits(plan, batch, engine.identifiers, engine.id_prefilter, extra)
+        if plan.free:
+            self._free_hits(plan, batch, engine.identifiers, extra, labels=True)
 
         if engine.gate and not const & engine.gate:
             identified = [
@@ -435,8 +420,10 @@ class Classifier:
         for col, det_id in plan.roles.items():
             if det_id not in engine.identifiers:
                 add(col, det_id)
-        if plan.free and engine.other_prefilter is not None:
-            self._free_hits(plan, batch, engine.others, engine.other_prefilter, extra)
+        # Attributes and claims in free text, unless every row already has them.
+        wanted = [d for d in engine.others if not const & engine.bits[d]]
+        if plan.free and wanted:
+            self._free_hits(plan, batch, wanted, extra, labels=False)
 
         masks = [const] * n if rowbits is None else [const | b for b in rowbits]
         for i, hits in extra.items():
@@ -473,18 +460,24 @@ class Classifier:
         plan: _Plan,
         batch: list[Sequence[Cell]],
         detectors: Sequence[str],
-        prefilter: re.Pattern[str],
         extra: dict[int, list[Hit]],
+        *,
+        labels: bool,
     ) -> None:
-        """Hits of ``detectors`` in the free columns, found row by row only where one regex
-        over the whole batch says there may be some."""
+        """Hits of ``detectors`` in the free columns, looked for row by row only where a
+        cheap test over the whole batch's text says there may be some."""
+        engine = self.engine
         for col in plan.free:
-            vals = self._column(plan, batch, col)
-            if not prefilter.search("\n".join(vals)):
+            vals, joined = self._column(plan, batch, col)
+            maybe = [d for d in detectors if engine.detectors[d].may_find(joined)]
+            labelled = engine.label_prefilter is not None and ":" in joined
+            if labels and labelled and engine.label_prefilter.search(joined):  # type: ignore[union-attr]
+                maybe = list(detectors)
+            if not maybe:
                 continue
             for i, text in enumerate(vals):
-                if text and prefilter.search(text):
-                    hits = self.text_hits(text, detectors, col)
+                if text:
+                    hits = self.text_hits(text, maybe, col)
                     if hits:
                         extra.setdefault(i, []).extend(hits)
 
@@ -501,7 +494,7 @@ class Classifier:
     ) -> None:
         engine = self.engine
         n = len(batch)
-        keys = self._row_keys(plan, n, presence, values, extra)
+        keys, more_keys = self._row_keys(plan, n, presence, values, extra)
         hidden_rows = plan.hidden_rows
         row_hidden = [first + i in hidden_rows for i in range(n)] if hidden_rows else [False] * n
         groups: dict[tuple[str, bool], list[bool]] = {}
@@ -517,7 +510,10 @@ class Classifier:
             else:
                 groups[(cls, False)] = selected
         for (cls, hidden), sel in groups.items():
-            self.tally.add_persons(cls, _flatten(compress(keys, sel)))
+            self.tally.add_persons(cls, filter(None, compress(keys, sel)))
+            for i in more_keys:
+                if sel[i]:
+                    self.tally.add_persons(cls, more_keys[i])
             for col, det_id in plan.roles.items():
                 if col not in presence:
                     continue
@@ -547,8 +543,8 @@ class Classifier:
                     det, term = title_hit.value.split("\0")
                     sample = engine.detectors[det].redact(term)
                     self.tally.add_finding(cls, det, location, count, sample)
-            for i in compress(range(n), sel):
-                for hit in extra.get(i, ()):
+            for i in (i for i in extra if sel[i]):
+                for hit in extra[i]:
                     location = self._column_location(plan, hit.where, hidden)
                     detector = engine.detectors[hit.detector]
                     self.tally.add_finding(
@@ -562,27 +558,26 @@ class Classifier:
         presence: dict[int, list[bool] | None],
         values: dict[int, list[str]],
         extra: dict[int, list[Hit]],
-    ) -> list[list[int]]:
-        """The persons of each row: the canonical A-number, else name and birthdate."""
+    ) -> tuple[list[int], dict[int, list[int]]]:
+        """The person of each row (0 for none): the canonical A-number, else name and
+        birthdate; and the rows that name more persons in their free text."""
         engine = self.engine
-        keys: list[list[int]] = [[] for _ in range(n)]
         a_cols = [c for c, d in plan.roles.items() if d == "a-number" and c in values]
         name_cols = [c for c, d in plan.roles.items() if d == "person-name" and c in values]
         dob_cols = [c for c, d in plan.roles.items() if d == "birthdate" and c in values]
+        keys: list[int] = [0] * n
         a_detector = engine.detectors.get("a-number")
-        for col in a_cols:
+        for col in reversed(a_cols):  # the first A-number column wins
             vals, present = values[col], presence[col]
             if present is None:
-                # The column check passed: every value is [Aa]?digits.
-                for i, v in enumerate(vals):
-                    keys[i].append(int(v.lstrip("Aa")))
-            else:
-                assert a_detector is not None
+                # The column check passed: every value is [Aa]?digits, so this is C speed.
+                keys = list(map(int, map(_STRIP_A, vals)))
+            elif a_detector is not None:
                 for i in compress(range(n), present):
                     canonical = a_detector.canonical(vals[i])
                     if canonical is not None:
-                        keys[i].append(a_key(canonical))
-        if name_cols:
+                        keys[i] = a_key(canonical)
+        if name_cols and not all(keys):
             dob = engine.detectors.get("birthdate")
             for i in range(n):
                 if keys[i]:
@@ -595,10 +590,15 @@ class Classifier:
                     if _present(presence[c], i) and dob is not None:
                         birthdate = dob.canonical(values[c][i])
                         break
-                keys[i].append(name_key(" ".join(parts), birthdate))
+                keys[i] = name_key(" ".join(parts), birthdate)
+        more: dict[int, list[int]] = {}
         for i, hits in extra.items():
-            keys[i] = _merge_keys(keys[i], hits)
-        return keys
+            found = _merge_keys([keys[i]] if keys[i] else [], hits)
+            if found:
+                keys[i], *rest = found
+                if rest:
+                    more[i] = rest
+        return keys, more
 
     def _column_location(self, plan: _Plan, col: int, hidden_row: bool) -> dict[str, Any]:
         location = dict(plan.base)
@@ -634,7 +634,9 @@ class Classifier:
                         continue
                 if isinstance(value, str):
                     hits += self.text_hits(text, tuple(engine.detectors), key)
-            self._record(hits, title_bits, title_hits, base, lambda key: {"key": str(key)})
+            self._record(
+                hits, title_bits, title_hits, base, lambda key: {"key": str(key)}, one_person=True
+            )
 
     # ---- text
 
@@ -648,22 +650,36 @@ class Classifier:
         block: list[tuple[int, str]] = []
         block_chars = 0
         in_item = False
+        # What the first pieces of a paragraph too long to hold said (a claim governs the
+        # rest of its paragraph).
+        carry: tuple[int, list[Found], int] | None = None
 
-        def flush() -> None:
-            nonlocal block, block_chars, intro
+        def flush(cut: bool = False) -> None:
+            nonlocal block, block_chars, intro, carry
             if not block:
                 return
             hits: list[Hit] = []
             for number, line in block:
                 hits += self.text_hits(line, tuple(engine.detectors), number, line=number)
             bits = title_bits
-            context_hits = [(h, 0) for h in title_hits]
+            context_hits = [(h, (0, "title")) for h in title_hits]
+            if carry is not None:
+                bits |= carry[0]
+                context_hits += [(h, (carry[2], "paragraph")) for h in carry[1]]
+            if cut:
+                own_bits, own_hits = engine.context_mask(" ".join(t for _, t in block))
+                if carry is None:
+                    carry = (own_bits, own_hits, block[0][0])
+                else:
+                    carry = (carry[0] | own_bits, carry[1] + own_hits, carry[2])
+            else:
+                carry = None
             for _, _, heading_bits, found, line_no in headings:
                 bits |= heading_bits
-                context_hits += [(h, line_no) for h in found]
+                context_hits += [(h, (line_no, "heading")) for h in found]
             if intro is not None:
                 bits |= intro[0]
-                context_hits += [(h, intro[2]) for h in intro[1]]
+                context_hits += [(h, (intro[2], "introduction")) for h in intro[1]]
             self._record(
                 hits,
                 bits,
@@ -719,7 +735,7 @@ class Classifier:
             block.append((number, line))
             block_chars += len(line)
             if len(block) >= MAX_BLOCK_LINES or block_chars >= MAX_BLOCK_CHARS:
-                flush()
+                flush(cut=True)
         flush()
 
     # ---- shared by records and text
@@ -732,9 +748,8 @@ class Classifier:
         hits: list[Hit] = []
         for det in detectors:
             detector = engine.detectors[det]
-            if detector.prefilter is None or not detector.prefilter.search(text):
-                continue
-            hits += [Hit(det, f.value, where, line) for f in detector.find(text)]
+            if detector.may_find(text):
+                hits += [Hit(det, f.value, where, line) for f in detector.find(text)]
         if ":" in text or "：" in text:
             hits += [h for h in self._labelled(text, where, line) if h.detector in detectors]
         if engine.inline_labels is not None and _DIGIT.search(text):
@@ -773,8 +788,12 @@ class Classifier:
         context_hits: list[Found],
         base: dict[str, Any],
         locate: Callable[[Any], dict[str, Any]],
-        context_lines: list[int] | None = None,
+        context_lines: list[tuple[int, str]] | None = None,
+        *,
+        one_person: bool = False,
     ) -> None:
+        """Classify one record and tally it. ``one_person``: a structured record (a JSON
+        object) describes one person, whose name may be split over several keys."""
         engine = self.engine
         mask = context_bits
         for hit in hits:
@@ -784,7 +803,8 @@ class Classifier:
         cls = engine.class_of(mask)
         if cls is None:
             return
-        self.tally.add_persons(cls, _record_keys(hits))
+        keys = _one_person_keys(hits) if one_person else _record_keys(hits)
+        self.tally.add_persons(cls, keys)
         seen: set[tuple[str, Any]] = set()
         text_like = context_lines is not None
         for hit in hits:
@@ -800,8 +820,8 @@ class Classifier:
             det, term = found.value.split("\0")
             if det in {h.detector for h in hits}:
                 continue
-            line_no = context_lines[k] if context_lines else 0
-            location = {**base, "context": "heading" if line_no else "title"}
+            line_no, kind = context_lines[k] if context_lines else (0, "title")
+            location = {**base, "context": kind}
             if line_no:
                 location["line"] = line_no
             group = (tuple(base.items()), "context") if text_like else None
@@ -810,6 +830,7 @@ class Classifier:
 
 
 _DIGIT = re.compile(r"\d")
+_STRIP_A = methodcaller("lstrip", "Aa")
 _PIPE_SEPARATOR = re.compile(r"\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
 _HEADING = re.compile(r"(#{1,6})\s+(.*?)\s*#*\s*$")
 _LIST_ITEM = re.compile(r"\s{0,3}(?:[-*+•]|\d{1,3}[.)])\s+\S")
@@ -883,16 +904,24 @@ def _present(present: list[bool] | None, i: int) -> bool:
     return present is None or present[i]
 
 
-def _flatten(groups: Iterable[list[int]]) -> Iterator[int]:
-    for group in groups:
-        yield from group
-
-
 def _merge_keys(keys: list[int], hits: list[Hit]) -> list[int]:
     found = _record_keys(hits)
     if keys and not any(h.detector == "a-number" for h in hits):
         return keys  # a name in a note of a row that already names its person
     return [*keys, *found]
+
+
+def _one_person_keys(hits: list[Hit]) -> list[int]:
+    """The person of a structured record: its A-number(s), else its name parts together and
+    its birthdate."""
+    a_numbers = {h.value for h in hits if h.detector == "a-number"}
+    if a_numbers:
+        return [a_key(v) for v in a_numbers]
+    names = [h.value for h in hits if h.detector == "person-name"]
+    if not names:
+        return []
+    dobs = {h.value for h in hits if h.detector == "birthdate"}
+    return [name_key(" ".join(names), dobs.pop() if len(dobs) == 1 else None)]
 
 
 def _record_keys(hits: list[Hit]) -> list[int]:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from approval.detect.classify import Classifier, Engine
-from approval.detect.readers import readers
+from approval.detect.readers import readers as all_readers
 from approval.detect.report import CLEAN, PROTECTED, UNSCANNABLE, FileReport, Tally
 from approval.detect.textio import sniff_encoding
 from approval.detect.units import Limits, Nested, Reader, Source, Unscannable
@@ -69,9 +69,13 @@ def guess_type(head: bytes) -> str:
 
 
 @dataclass
-class _Budget:
-    """What one top-level file has expanded to so far, across every nesting level."""
+class _Run:
+    """One top-level file's scan: where units go, the bounds, and what was expanded so far
+    across every nesting level."""
 
+    classifier: Classifier
+    limits: Limits
+    readers: Sequence[Reader]
     expanded: int = 0
 
 
@@ -96,8 +100,11 @@ def scan_file(
     *,
     limits: Limits = Limits(),  # noqa: B008 - frozen, so sharing the default is safe
     display_name: str | None = None,
+    readers: Sequence[Reader] | None = None,
 ) -> FileReport:
-    """Scan one file. Never raises for anything about the file's content."""
+    """Scan one file. Never raises for anything about the file's content.
+
+    ``readers`` replaces the registry (tests use it to plug in a fake format)."""
     engine = engine_for(policy)
     name = display_name if display_name is not None else str(path)
     path = Path(path)
@@ -111,16 +118,16 @@ def scan_file(
         return FileReport(name, sha256, 0, "empty", CLEAN)
 
     tally = Tally(c.id for c in policy.classes)
-    classifier = Classifier(engine, tally)
+    run = _Run(Classifier(engine, tally), limits, readers if readers is not None else all_readers())
     source = Source(name=path.name, open=lambda: path.open("rb"), size=size)
     fmt = "unknown"
     failure: str | None = None
     try:
-        reader, head = _pick(source)
+        reader, head = _pick(source, run.readers)
         if reader is None:
             raise Unscannable(_unsupported(source, head))
         fmt = reader.name
-        _read(reader, source, classifier, limits, _Budget())
+        _read(reader, source, run)
         after = path.stat()
         if (after.st_size, after.st_mtime_ns) != (before.st_size, before.st_mtime_ns):
             raise Unscannable("changed while it was scanned")
@@ -187,10 +194,10 @@ def _hash(path: Path) -> tuple[str, int]:
     return digest.hexdigest(), size
 
 
-def _pick(source: Source) -> tuple[Reader | None, bytes]:
+def _pick(source: Source, readers: Sequence[Reader]) -> tuple[Reader | None, bytes]:
     with source.open() as f:
         head = f.read(HEAD_BYTES)
-    for reader in readers():
+    for reader in readers:
         try:
             accepted = reader.accepts(head, source.name)
         except Exception:  # noqa: S112 - a reader that cannot tell does not accept
@@ -211,35 +218,34 @@ def _unsupported(source: Source, head: bytes) -> str:
     return f"unsupported format: {mime}"
 
 
-def _read(
-    reader: Reader, source: Source, classifier: Classifier, limits: Limits, budget: _Budget
-) -> None:
-    for unit in reader.read(source, limits):
+def _read(reader: Reader, source: Source, run: _Run) -> None:
+    for unit in reader.read(source, run.limits):
         if isinstance(unit, Nested):
-            _nested(unit, classifier, limits, budget)
+            _nested(unit, run)
             continue
         if unit.where.part is None and source.part is not None:
             unit.where = replace(unit.where, part=source.part)
-        classifier.unit(unit)
+        run.classifier.unit(unit)
 
 
-def _nested(unit: Nested, classifier: Classifier, limits: Limits, budget: _Budget) -> None:
+def _nested(unit: Nested, run: _Run) -> None:
     source = unit.source
+    limits = run.limits
     label = source.part or unit.where.part or source.name
     if source.depth > limits.max_depth:
         raise Unscannable(f"{label}: nested more than {limits.max_depth} levels deep")
-    budget.expanded += source.size
-    if budget.expanded > limits.max_expanded_bytes:
+    run.expanded += source.size
+    if run.expanded > limits.max_expanded_bytes:
         raise Unscannable(f"expands to more than {limits.max_expanded_bytes} bytes")
     if source.size == 0:
         return
     if source.part is None and unit.where.part is not None:
         source = replace(source, part=unit.where.part)
-    reader, head = _pick(source)
+    reader, head = _pick(source, run.readers)
     if reader is None:
         raise Unscannable(f"{label}: {_unsupported(source, head)}")
     try:
-        _read(reader, source, classifier, limits, budget)
+        _read(reader, source, run)
     except Unscannable as e:
         if e.reason.startswith(f"{label}: ") or e.reason.startswith("expands to"):
             raise

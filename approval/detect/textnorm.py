@@ -92,13 +92,13 @@ def is_null(value: str) -> bool:
     return value.strip() in NULLS
 
 
+_COUNT = re.compile(r"[+-]?(?:\d{1,3}(?:[, ]\d{3})+|\d+)(?:\.\d+)?\s?%?")
+
+
 def is_count(value: str) -> bool:
-    """Whether a cell is a number, a percentage or a range of them: an aggregate, not a fact
-    about one person."""
-    stripped = value.strip().replace(",", "").replace("%", "").replace(" ", "")
-    if not stripped:
-        return False
-    return all(ch.isdigit() or ch in ".-+" for ch in stripped)
+    """Whether a cell is a number or a percentage: an aggregate, not a fact about one person
+    (a date is not a count)."""
+    return _COUNT.fullmatch(value.strip()) is not None
 
 
 def redact_tokens(text: str) -> str:

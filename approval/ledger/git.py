@@ -38,6 +38,10 @@ _KEPT = frozenset(
 )
 _KEPT_PREFIXES = ("GIT_TRACE", "GIT_HTTP_", "GIT_SSL_", "GIT_CURL_")
 
+# Every command we run makes what it writes durable, whatever the repository says: a plain
+# `git clone` of a ledger does not copy the fsync settings that Ledger.create sets (git >= 2.36).
+_OPTIONS = ("-c", "core.fsync=committed", "-c", "core.fsyncMethod=fsync")
+
 
 class GitError(IntegrityError):
     """A git command failed; ``stderr`` is git's own explanation."""
@@ -88,7 +92,7 @@ class Git:
         """Run ``git <args>``; raise :class:`GitError` on failure unless ``check`` is false."""
         try:
             done = subprocess.run(
-                ["git", *args],
+                ["git", *_OPTIONS, *args],
                 input=input,
                 capture_output=True,
                 env=environment(self.git_dir, env),
@@ -125,7 +129,7 @@ class _Process:
         self._stderr: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115
         try:
             self.process = subprocess.Popen(
-                ["git", *args],
+                ["git", *_OPTIONS, *args],
                 stdin=subprocess.PIPE if stdin else subprocess.DEVNULL,
                 stdout=subprocess.PIPE,
                 stderr=self._stderr,

@@ -36,10 +36,17 @@ class Session:
         self.close()
 
 
-def replay_verified(ledger: Ledger, state: LedgerState | None = None) -> LedgerState:
-    """Verify every entry's signatures and apply it to a fresh (or the given) state."""
+def replay_verified(
+    ledger: Ledger,
+    state: LedgerState | None = None,
+    *,
+    head: str | None = None,
+    since: str | None = None,
+) -> LedgerState:
+    """Verify every entry's signatures (up to ``head``, after ``since``) and apply it to a
+    fresh (or the given) state."""
     state = state if state is not None else LedgerState()
-    for entry in ledger.entries():
+    for entry in ledger.entries(head, since=since):
         statement = entry.envelope.statement
         for signature in entry.envelope.signatures:
             verify_signature(statement, signature)
@@ -52,7 +59,10 @@ def load(path: Path | None) -> Session:
     ledger = Ledger.open(path)
     try:
         head = ledger.head()
-        state = replay_verified(ledger)
+        # A verified snapshot and the entries after it, verified now (see snapshot.py).
+        from approval.workflow.snapshot import restore
+
+        state = restore(ledger, head)
     except BaseException:
         ledger.close()
         raise

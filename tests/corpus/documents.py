@@ -22,7 +22,17 @@ from email.message import EmailMessage
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from approval.detect.units import Records, Source, Table, Text, Unit, Unscannable
+from approval.detect.units import (
+    Limits,
+    Nested,
+    Reader,
+    Records,
+    Source,
+    Table,
+    Text,
+    Unit,
+    Unscannable,
+)
 from tests.corpus.people import Person, people
 
 PROTECTED = "protected-person"
@@ -41,7 +51,7 @@ class Built:
     reason: str = ""  # how an unscannable file's reason starts
 
 
-def _us(person: Person) -> str:
+def us(person: Person) -> str:
     """A birthdate as US forms write it."""
     return person.birthdate.strftime("%m/%d/%Y")
 
@@ -197,10 +207,10 @@ def encrypted_pdf(plain: bytes, user_password: str = "s3cret") -> bytes:  # noqa
     return out.getvalue()
 
 
-def _schedule_lines(persons: Sequence[Person]) -> list[str]:
+def schedule_lines(persons: Sequence[Person]) -> list[str]:
     lines = ["Credible fear interview schedule - week of 5 December 2022", ""]
     lines += [
-        f"{p.last_first}    {p.a_number}    DOB {_us(p)}    {p.nationality}    {p.claim}"
+        f"{p.last_first}    {p.a_number}    DOB {us(p)}    {p.nationality}    {p.claim}"
         for p in persons
     ]
     return lines
@@ -375,10 +385,10 @@ def with_encrypted_flag(data: bytes) -> bytes:
     return bytes(out)
 
 
-def _csv(persons: Sequence[Person]) -> bytes:
+def csv_bytes(persons: Sequence[Person]) -> bytes:
     rows = ["Name,A-Number,DOB,Country of Citizenship,Facility,Fear Result"]
     rows += [
-        f'"{p.last_first}",{p.a_number},{_us(p)},{p.nationality},{p.facility},{p.claim}'
+        f'"{p.last_first}",{p.a_number},{us(p)},{p.nationality},{p.facility},{p.claim}'
         for p in persons
     ]
     return ("\r\n".join(rows) + "\r\n").encode()
@@ -398,7 +408,7 @@ def email_to_foreign_government(directory: Path) -> Built:
     deportees had sought protection."""
     persons = PERSONS[1:4]
     listed = "\n".join(
-        f"{n}. {p.last_first} - {p.a_number} - born {_us(p)}" for n, p in enumerate(persons, 1)
+        f"{n}. {p.last_first} - {p.a_number} - born {us(p)}" for n, p in enumerate(persons, 1)
     )
     path = directory / "removal-flight-confirmation.eml"
     path.write_bytes(
@@ -416,13 +426,30 @@ def email_to_foreign_government(directory: Path) -> Built:
     return Built(path, "protected", {PROTECTED: 3})
 
 
+def email_press_office(directory: Path) -> Built:
+    """Negative: a press office email that names officials and mentions asylum in aggregate."""
+    path = directory / "press-office.eml"
+    path.write_bytes(
+        eml_bytes(
+            "Media advisory: new asylum processing figures",
+            "Good morning,\n\n"
+            "Director Alice Chen will brief reporters on Thursday at 10:00 on the agency's\n"
+            "fiscal year 2022 figures, including 241,280 affirmative asylum applications.\n\n"
+            "Please RSVP to Robert Miller, Office of Public Affairs, 202-555-0142.\n",
+            sender="Office of Public Affairs <press@agency.example>",
+            to="newsdesk@paper.example",
+        )
+    )
+    return Built(path, "clean")
+
+
 def email_with_csv(directory: Path) -> Built:
     path = directory / "weekly-report.eml"
     path.write_bytes(
         eml_bytes(
             "Weekly detention report",
             "Hello,\n\nPlease find the weekly report attached.\n\nThanks\n",
-            attachments=[("detainees.csv", _csv(PERSONS[4:9]), "text/csv")],
+            attachments=[("detainees.csv", csv_bytes(PERSONS[4:9]), "text/csv")],
         )
     )
     return Built(path, "protected", {PROTECTED: 5})
@@ -513,7 +540,7 @@ def ndjson_records(directory: Path) -> Built:
             {
                 "alien_no": int(p.a_digits),
                 "subj_nm": p.last_first,
-                "dob": _us(p),
+                "dob": us(p),
                 "relief_sought": "Asylum",
             },
             ensure_ascii=False,
@@ -538,6 +565,17 @@ def json_aggregate(directory: Path) -> Built:
     path = directory / "asylum-by-country.json"
     path.write_text(json.dumps(document), encoding="utf-8")
     return Built(path, "clean")
+
+
+def json_detainees(directory: Path) -> Built:
+    """Personal data without any protection claim: a detention roster."""
+    document = [
+        {"a_number": p.a_number, "name": p.name, "facility": p.facility, "book_in": "2022-11-01"}
+        for p in PERSONS[45:48]
+    ]
+    path = directory / "roster.json"
+    path.write_text(json.dumps(document, indent=1), encoding="utf-8")
+    return Built(path, "protected", {PERSONAL: 3})
 
 
 def yaml_records(directory: Path) -> Built:
@@ -568,13 +606,13 @@ def yaml_alias_bomb(directory: Path) -> Built:
 
 def pdf_text(directory: Path) -> Built:
     path = directory / "schedule.pdf"
-    path.write_bytes(minimal_pdf([_schedule_lines(PERSONS[27:31])], title="Interview schedule"))
+    path.write_bytes(minimal_pdf([schedule_lines(PERSONS[27:31])], title="Interview schedule"))
     return Built(path, "protected", {PROTECTED: 4})
 
 
 def pdf_encrypted(directory: Path) -> Built:
     path = directory / "schedule-encrypted.pdf"
-    path.write_bytes(encrypted_pdf(minimal_pdf([_schedule_lines(PERSONS[27:31])])))
+    path.write_bytes(encrypted_pdf(minimal_pdf([schedule_lines(PERSONS[27:31])])))
     return Built(path, "unscannable", reason="encrypted")
 
 
@@ -586,14 +624,14 @@ def pdf_image_only(directory: Path) -> Built:
 
 def pdf_corrupt(directory: Path) -> Built:
     path = directory / "broken.pdf"
-    path.write_bytes(minimal_pdf([_schedule_lines(PERSONS[27:28])])[:200])
+    path.write_bytes(minimal_pdf([schedule_lines(PERSONS[27:28])])[:200])
     return Built(path, "unscannable", reason="corrupt")
 
 
 def docx_applicants(directory: Path) -> Built:
     persons = PERSONS[31:35]
     rows = [["Name", "A-Number", "Date of birth", "Nationality"]]
-    rows += [[p.name, p.a_number, _us(p), p.nationality] for p in persons]
+    rows += [[p.name, p.a_number, us(p), p.nationality] for p in persons]
     path = directory / "applicants.docx"
     path.write_bytes(
         docx_bytes(
@@ -623,6 +661,13 @@ def docx_staff_directory(directory: Path) -> Built:
     return Built(path, "clean")
 
 
+def docx_truncated(directory: Path) -> Built:
+    data = docx_bytes([("h1", "Asylum applicants"), ("p", PERSONS[48].name)])
+    path = directory / "truncated.docx"
+    path.write_bytes(data[: len(data) // 2])
+    return Built(path, "unscannable", reason="corrupt")
+
+
 def docx_encrypted(directory: Path) -> Built:
     path = directory / "protected-memo.docx"
     path.write_bytes(encrypted_office_package())
@@ -633,7 +678,7 @@ def zip_with_csv(directory: Path) -> Built:
     path = directory / "export.zip"
     path.write_bytes(
         zip_bytes(
-            [("README.txt", b"Weekly export\n"), ("data/detainees.csv", _csv(PERSONS[35:38]))]
+            [("README.txt", b"Weekly export\n"), ("data/detainees.csv", csv_bytes(PERSONS[35:38]))]
         )
     )
     return Built(path, "protected", {PROTECTED: 3})
@@ -652,7 +697,7 @@ def zip_entries_bomb(directory: Path) -> Built:
 
 
 def zip_depth_bomb(directory: Path) -> Built:
-    data = _csv(PERSONS[38:39])
+    data = csv_bytes(PERSONS[38:39])
     name = "detainees.csv"
     for level in range(6):
         data, name = zip_bytes([(name, data)]), f"level{level}.zip"
@@ -663,12 +708,12 @@ def zip_depth_bomb(directory: Path) -> Built:
 
 def zip_encrypted(directory: Path) -> Built:
     path = directory / "encrypted.zip"
-    path.write_bytes(with_encrypted_flag(zip_bytes([("detainees.csv", _csv(PERSONS[39:41]))])))
+    path.write_bytes(with_encrypted_flag(zip_bytes([("detainees.csv", csv_bytes(PERSONS[39:41]))])))
     return Built(path, "unscannable", reason="encrypted")
 
 
 def zip_truncated(directory: Path) -> Built:
-    data = zip_bytes([("detainees.csv", _csv(PERSONS[41:45]))])
+    data = zip_bytes([("detainees.csv", csv_bytes(PERSONS[41:45]))])
     path = directory / "truncated.zip"
     path.write_bytes(data[: len(data) // 2])
     return Built(path, "unscannable", reason="corrupt")
@@ -695,6 +740,7 @@ def empty_json(directory: Path) -> Built:
 BUILDERS: tuple[Callable[[Path], Built], ...] = (
     email_credible_fear,
     email_to_foreign_government,
+    email_press_office,
     email_with_csv,
     email_zip_email,
     html_asylum_table,
@@ -702,6 +748,7 @@ BUILDERS: tuple[Callable[[Path], Built], ...] = (
     json_records,
     ndjson_records,
     json_aggregate,
+    json_detainees,
     yaml_records,
     yaml_alias_bomb,
     pdf_text,
@@ -710,6 +757,7 @@ BUILDERS: tuple[Callable[[Path], Built], ...] = (
     pdf_corrupt,
     docx_applicants,
     docx_staff_directory,
+    docx_truncated,
     docx_encrypted,
     zip_with_csv,
     zip_ratio_bomb,
@@ -764,3 +812,26 @@ def reason(units: Iterable[Unit]) -> str:
     except Unscannable as exc:
         return exc.reason
     raise AssertionError("the reader did not refuse the source")
+
+
+def read_or_refuse(reader: Reader, data: bytes, name: str) -> str | None:
+    """Read everything a reader yields, opening every nested source: ``None`` when it all
+    reads, the reason when the reader refuses. Any other exception is a bug, and escapes."""
+    try:
+        for unit in reader.read(source(data, name), Limits()):
+            if isinstance(unit, Nested):
+                with unit.source.open() as stream:
+                    stream.read()
+            else:
+                dump([unit])
+    except Unscannable as exc:
+        return exc.reason
+    return None
+
+
+def mangle(data: bytes, edits: Sequence[tuple[int, int]], keep: int) -> bytes:
+    """``data`` with bytes overwritten at (position, value) and cut to ``keep`` bytes."""
+    out = bytearray(data)
+    for position, value in edits:
+        out[position % len(out)] = value
+    return bytes(out[:keep])

@@ -9,10 +9,11 @@ that every byte a reader meets is known.
 
 from __future__ import annotations
 
+import random
 import struct
 import zipfile
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -798,6 +799,23 @@ def build_ods_encrypted(directory: Path) -> Built:
     path = directory / "protected.ods"
     path.write_bytes(ods_file(_ods_sheets(people(5, seed=20)), encrypted=True))
     return Built(path, Truth("unscannable", reason="encrypted"))
+
+
+def mutations(data: bytes, count: int, seed: int = 7) -> Iterator[bytes]:
+    """Damaged copies of ``data``, the same for the same seed: bytes changed at random, the
+    file cut short, or a run of it overwritten with noise."""
+    rng = random.Random(seed)
+    for number in range(count):
+        damaged = bytearray(data)
+        if number % 3 == 0:
+            for _ in range(rng.randint(1, 20)):
+                damaged[rng.randrange(len(damaged))] = rng.randrange(256)
+        elif number % 3 == 1:
+            del damaged[rng.randrange(len(damaged)) :]
+        else:
+            at = rng.randrange(len(damaged))
+            damaged[at : at + 50] = rng.randbytes(50)
+        yield bytes(damaged)
 
 
 def build_all(directory: Path) -> list[Built]:

@@ -164,6 +164,17 @@ def test_reading_up_to_an_earlier_head(ledger: Ledger, statement: MakeStatement)
     assert [e.commit for e in ledger.entries(first)] == [first]
 
 
+def test_reading_only_what_came_after_a_known_entry(
+    ledger: Ledger, statement: MakeStatement
+) -> None:
+    first, second, third = (ledger.append(statement(tag)) for tag in "123")
+    assert [e.commit for e in ledger.entries(since=first)] == [second, third]
+    assert [e.commit for e in ledger.entries(third, since=third)] == []
+    assert [e.commit for e in ledger.entries(second, since=first)] == [second]
+    with pytest.raises(UsageError, match="not a commit id"):
+        list(ledger.entries(since="HEAD~1"))
+
+
 def test_a_reader_and_a_writer_can_interleave(ledger: Ledger, statement: MakeStatement) -> None:
     """Appending while iterating: the shared cat-file process must not mix up the answers."""
     ledger.read_chunk = 4

@@ -128,7 +128,10 @@ def test_two_processes_appending_200_each_all_land(
 
 class Interleaved(Ledger):
     """A ledger whose first attempt to move the branch loses to another writer, exactly as if
-    that writer had appended between our reading the head and our compare-and-swap."""
+    that writer had appended between our reading the head and our compare-and-swap. The other
+    writer does not queue with us: it stands for another machine, or a push."""
+
+    queue_writers = False
 
     def __init__(self, path: Path, other: Ledger, sneak_in: Envelope):
         super().__init__(path, path)

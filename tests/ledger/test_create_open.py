@@ -96,3 +96,12 @@ def test_cache_dir_is_inside_the_git_directory_and_never_cloned(
     assert ledger.cache_dir.is_relative_to(ledger.path)
     subprocess.run(["git", "clone", "-q", str(ledger.path), str(tmp_path / "copy")], check=True)
     assert not list((tmp_path / "copy").rglob("probe"))
+
+
+def test_without_git_the_message_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path / "no-programs-here"))
+    with pytest.raises(UsageError, match="cannot run git") as raised:
+        Ledger.create(tmp_path / "ledger")
+    assert "install git" in (raised.value.hint or "")
+    assert not (tmp_path / "ledger").exists()
+    assert list(tmp_path.iterdir()) == []  # the half-built directory is gone too

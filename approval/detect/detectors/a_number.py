@@ -37,9 +37,10 @@ def person_key(canonical: str) -> int:
 class ANumber(Element):
     id = "a-number"
     prefilter = re.compile(r"A[-#.: ]{0,3}\d{2}")
+    gate = "A"
 
-    def column(self, values: Sequence[str]) -> list[bool] | None:
-        if _COLUMN.fullmatch("\n".join(values)):
+    def column(self, values: Sequence[str], joined: str) -> list[bool] | None:
+        if _COLUMN.fullmatch(joined):
             return None
         return [self.canonical(v) is not None for v in values]
 

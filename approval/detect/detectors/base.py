@@ -39,15 +39,27 @@ class Element:
     # A cheap regex that every string ``find`` could match also matches; None when ``find``
     # finds nothing without a label. Used to skip whole batches of cells at C speed.
     prefilter: re.Pattern[str] | None = None
+    # A string every text ``find`` could match contains; tested first, at memchr speed.
+    gate: str | None = None
 
     def __init__(self, vocab: Detector, policy: Policy):
         self.vocab = vocab
 
-    def column(self, values: Sequence[str]) -> list[bool] | None:
-        """Which values are present; None means all of them (the fast answer)."""
-        if NULLS.isdisjoint(values):
+    def may_find(self, text: str) -> bool:
+        """Whether ``find`` may find something in ``text`` (cheap; false positives allowed)."""
+        if self.prefilter is None or (self.gate is not None and self.gate not in text):
+            return False
+        return self.prefilter.search(text) is not None
+
+    # Raw cell values that never hold this element; one C-level set test per column.
+    absent: frozenset[str] = NULLS
+
+    def column(self, values: Sequence[str], joined: str) -> list[bool] | None:
+        """Which values of a column under this element's header are present; None means
+        all of them (the fast answer). ``joined`` is ``"\\n".join(values)``."""
+        if self.absent.isdisjoint(values):
             return None
-        return [v.strip() not in NULLS for v in values]
+        return [self.canonical(v) is not None for v in values]
 
     def canonical(self, value: str) -> str | None:
         value = value.strip()

@@ -104,8 +104,8 @@ def plausible(day: date, *, labelled: bool = True) -> bool:
 class Birthdate(Element):
     id = "birthdate"
 
-    def column(self, values: Sequence[str]) -> list[bool] | None:
-        if _COLUMN.fullmatch("\n".join(values)):
+    def column(self, values: Sequence[str], joined: str) -> list[bool] | None:
+        if _COLUMN.fullmatch(joined):
             return None
         return [self.canonical(v) is not None for v in values]
 

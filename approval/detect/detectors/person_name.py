@@ -22,18 +22,18 @@ _LETTER = r"[^\W\d_]"
 _WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|['’.-](?=[^\W\d_]))*")
 # Up to four surname words before the comma, up to three given names after it: bounded, so
 # that a long line of capitals costs linear time.
+_TOKEN = rf"{_LETTER}(?:{_LETTER}|['’-]{_LETTER})+"  # O'BRIEN, GARCIA-LOPEZ
 _LAST_FIRST = re.compile(
-    rf"(?<!{_LETTER})({_LETTER}[^\W\d_'’-]+(?:[ '’-]{_LETTER}[^\W\d_'’-]*){{0,3}}),[ \t]+"
-    rf"({_LETTER}[^\W\d_'’-]+(?:[ -]{_LETTER}[^\W\d_'’-]*){{0,2}})"
+    rf"(?<![^\W\d_'’-])({_TOKEN}(?: {_TOKEN}){{0,3}}),[ \t]+({_TOKEN}(?: {_TOKEN}){{0,2}})"
 )
 _DIGIT = re.compile(r"\d|@|://")
-_COLUMN_BAD = re.compile(r"\d|@")
+_COLUMN_BAD = re.compile(r"[\d@]")
 
 # Words that make a "name" an institution, a place or a document part. Shapes of language, not
 # policy vocabulary: the policy's own terms are added when the detector is built.
 _NOT_NAME_WORDS = word_set(
     """
-    the of and for to in on at by with from as or an a is are was were be this that these those
+    the of and for to with from is are was were this that these those
     re fw fwd dear hello hi thanks thank regards note notes page table figure chart summary report
     total totals all other others yes no none unknown date time day week month year fiscal fy
     court courts office offices center centre department dept agency administration county city
@@ -93,6 +93,7 @@ def person_key(name: str, birthdate: str | None = None) -> int:
 class PersonName(Element):
     id = "person-name"
     prefilter = re.compile(rf"{_LETTER}{{2}},[ \t]+{_LETTER}")
+    gate = ","
 
     def __init__(self, vocab: Detector, policy: Policy):
         super().__init__(vocab, policy)
@@ -106,8 +107,8 @@ class PersonName(Element):
         particles = {"de", "la", "del", "los", "las", "da", "do", "dos", "das", "van", "von"}
         self.stop = frozenset((_NOT_NAME_WORDS | policy_words | own) - particles - {"#"})
 
-    def column(self, values: Sequence[str]) -> list[bool] | None:
-        if NULLS.isdisjoint(values) and not _COLUMN_BAD.search("\n".join(values)):
+    def column(self, values: Sequence[str], joined: str) -> list[bool] | None:
+        if NULLS.isdisjoint(values) and not _COLUMN_BAD.search(joined):
             return None
         return [self.canonical(v) is not None for v in values]
 

@@ -17,9 +17,13 @@ from approval.detect.detectors.terms import TermMatcher
 from approval.detect.textnorm import NEGATIONS, NULLS, fold, is_count
 from approval.policy import Detector, Policy
 
+# "No" as people type it in a claim column.
+_NEGATIONS_RAW = frozenset(v for n in NEGATIONS for v in (n, n.upper(), n.capitalize(), n.title()))
+
 
 class ProtectionClaim(Element):
     id = "protection-claim"
+    absent = NULLS | _NEGATIONS_RAW
 
     def __init__(self, vocab: Detector, policy: Policy):
         super().__init__(vocab, policy)

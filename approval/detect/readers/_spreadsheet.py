@@ -16,7 +16,11 @@ from __future__ import annotations
 
 import datetime
 import io
+import os
 import struct
+import sys
+import zipfile
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -29,6 +33,11 @@ if TYPE_CHECKING:
     from python_calamine import CalamineSheet, CalamineWorkbook
 
 ZIP_MAGIC = b"PK\x03\x04"
+# What the standard library raises on a damaged zip, besides BadZipFile: a bad deflate stream
+# (zlib.error), an unknown compression method (NotImplementedError), a bad CRC or a short
+# member (BadZipFile, EOFError), a bad header field (ValueError, OSError).
+ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError,
+              NotImplementedError, zlib.error)  # fmt: skip
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 # ---------------------------------------------------------------------------------------------
@@ -47,18 +56,27 @@ def _temporal(value: object) -> str:
 
 def clean_row(row: list[Any]) -> list[Cell]:
     """Make one calamine row plain ``Cell`` values, in place: whole floats become ints (an
-    A-number is 212345678, not 212345678.0), dates become ISO text."""
+    A-number is 212345678, not 212345678.0), dates become ISO text.
+
+    This runs once per cell of every sheet, so the common types are tested first and by
+    identity: it is most of what the reader adds to calamine's own time.
+    """
     for i, value in enumerate(row):
         kind = type(value)
-        if kind is str or kind is int or kind is bool:
+        if kind is str:
             continue
         if kind is float:
             # Beyond 1e15 a float is not an identifier anyone typed, and int() would invent digits.
             if value.is_integer() and -1e15 < value < 1e15:
                 row[i] = int(value)
-        else:
+        elif kind is _DATE:
+            row[i] = value.isoformat()
+        elif kind is not int and kind is not bool:
             row[i] = _temporal(value)
     return row
+
+
+_DATE = datetime.date
 
 
 # ---------------------------------------------------------------------------------------------
@@ -275,6 +293,9 @@ class Overlay:
             runs.sort(key=lambda run: run.first)
             cursors.append(_Cursor(column - first_column, runs))
         texts = self._texts
+        if len(cursors) == 1 and not texts:
+            yield from _apply_one(iter(rows), cursors[0])
+            return
         for r, row in enumerate(rows):
             for cursor in cursors:
                 runs, at = cursor.runs, cursor.at
@@ -291,6 +312,30 @@ class Overlay:
                     if 0 <= index < len(row) and type(row[index]) in (int, float):
                         row[index] = text
             yield row
+
+
+def _apply_one(rows: Iterator[list[Cell]], cursor: _Cursor) -> Iterator[list[Cell]]:
+    """``Overlay.apply`` for one formatted column, the usual case (a column of A-numbers),
+    with the current run in local variables: it runs once per row of the sheet."""
+    index, runs = cursor.index, cursor.runs
+    if index < 0 or not runs:
+        yield from rows
+        return
+    at, first, last, render = 0, runs[0].first, runs[0].last, runs[0].fmt.render
+    for r, row in enumerate(rows):
+        if r > last:
+            while at < len(runs) and runs[at].last < r:
+                at += 1
+            if at == len(runs):
+                yield row
+                yield from rows  # no formatted cell below this row
+                return
+            first, last, render = runs[at].first, runs[at].last, runs[at].fmt.render
+        if r >= first and index < len(row):
+            value = row[index]
+            if type(value) is int or type(value) is float:
+                row[index] = render(value)
+        yield row
 
 
 # ---------------------------------------------------------------------------------------------
@@ -322,6 +367,33 @@ def column_index(letters: bytes | str) -> int:
 
 
 @contextmanager
+def _panic_messages_silenced() -> Iterator[None]:
+    """Around a call that parses a file in calamine: stderr (fd 2) goes to /dev/null.
+
+    calamine panics on some malformed files (an index out of range); pyo3 turns the panic
+    into an exception, which ``calamine_errors`` reports as corrupt. But Rust's panic hook
+    first writes "thread panicked at ..." to fd 2, which would show a user a crash report
+    for what is only a corrupt file. Whatever another thread writes to stderr meanwhile (a
+    progress bar's refresh) is lost; the bar redraws on its next tick.
+    """
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+    except (OSError, ValueError, AttributeError):  # no fd 2, or a replaced sys.stderr
+        yield
+        return
+    try:
+        with Path(os.devnull).open("wb") as sink:
+            os.dup2(sink.fileno(), 2)
+            try:
+                yield
+            finally:
+                os.dup2(saved, 2)
+    finally:
+        os.close(saved)
+
+
+@contextmanager
 def calamine_errors() -> Iterator[None]:
     """Calamine's failures as ``Unscannable``, with no file content in the reason."""
     try:
@@ -350,7 +422,7 @@ def open_calamine(
     format (it picks a parser by extension), else from the open stream (it sniffs content)."""
     from python_calamine import CalamineWorkbook
 
-    with calamine_errors():
+    with calamine_errors(), _panic_messages_silenced():
         if path is not None and path.lower().endswith(extensions):
             return CalamineWorkbook.from_path(path)
         data.seek(0)
@@ -391,7 +463,7 @@ def sheet_table(
     and column numbers). calamine yields rows from row 0 of the sheet but cells from the first
     used column, so columns are shifted here, and ``column_names`` keeps the true letters.
     """
-    with calamine_errors():
+    with calamine_errors(), _panic_messages_silenced():
         sheet = book.get_sheet_by_name(name)
         start, end = sheet.start, sheet.end
     if start is None or end is None:
@@ -434,6 +506,12 @@ class CompoundFile:
     def __init__(self, data: bytes):
         if len(data) < 512 or not data.startswith(OLE_MAGIC):
             raise Unscannable("corrupt: not an OLE2 compound file")
+        try:
+            self._parse(data)
+        except (struct.error, ValueError, IndexError, OverflowError, MemoryError) as e:
+            raise Unscannable("corrupt: malformed OLE2 file") from e
+
+    def _parse(self, data: bytes) -> None:
         self._data = data
         shift, mini_shift = struct.unpack_from("<HH", data, 30)
         if shift not in (9, 12) or mini_shift != 6:
@@ -490,20 +568,28 @@ class CompoundFile:
     def stream(self, name: str) -> bytes:
         start, size = self.entries[name]
         if size < self._cutoff:
-            return self._chain(start, self._mini_fat, self._mini_sector)[:size]
-        return self._chain(start, self._fat, self._sector)[:size]
+            data = self._chain(start, self._mini_fat, self._mini_sector)
+        else:
+            data = self._chain(start, self._fat, self._sector)
+        if len(data) < size:
+            raise Unscannable("corrupt: OLE2 stream shorter than its size")
+        return data[:size]
 
     def _sector(self, index: int) -> bytes:
-        offset = 512 + index * self._size
-        if index >= self._count or offset + self._size > len(self._data) + self._size:
+        if index >= self._count:
             raise Unscannable("corrupt: OLE2 sector out of range")
-        return self._data[offset : offset + self._size]
+        offset = 512 + index * self._size
+        sector = self._data[offset : offset + self._size]
+        if len(sector) < self._size:
+            # A file cut short; refused here, because calamine panics on it.
+            raise Unscannable("corrupt: truncated OLE2 file")
+        return sector
 
     def _mini_sector(self, index: int) -> bytes:
         offset = index * 64
-        if offset + 64 > len(self._mini) + 64:
+        if offset >= len(self._mini):
             raise Unscannable("corrupt: OLE2 mini sector out of range")
-        return self._mini[offset : offset + 64]
+        return self._mini[offset : offset + 64].ljust(64, b"\0")
 
     @staticmethod
     def _chain(start: int, fat: tuple[int, ...], sector: Callable[[int], bytes]) -> bytes:

@@ -53,6 +53,7 @@ from approval.detect.units import (
 )
 
 TABLE_SLICE_ROWS = 10_000
+TABLE_SLICE_CELLS = 1_000_000
 TEXT_SLICE_LINES = 2_000
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _SUFFIXES = frozenset({".docx", ".docm", ".dotx", ".dotm"})
@@ -78,7 +79,10 @@ class _DocxReader:
         suffix = PurePosixPath(name.lower()).suffix
         if head.startswith(OLE_MAGIC):
             return suffix in _SUFFIXES  # an encrypted .docx; a .doc is not ours
-        return is_zip(head) and (suffix in _SUFFIXES or b"word/" in head)
+        # Word writes [Content_Types].xml first and the word/ parts soon after: both are in the
+        # head; an archive that merely holds a folder named word/ is not a Word document.
+        package = b"[Content_Types].xml" in head and b"word/" in head
+        return is_zip(head) and (suffix in _SUFFIXES or package)
 
     def read(self, source: Source, limits: Limits) -> Iterator[Unit]:
         with source.open() as stream:
@@ -251,7 +255,12 @@ def _part_errors() -> Iterator[None]:
         yield
     except expat.ExpatError as exc:
         raise Unscannable("corrupt: invalid XML in the Word package") from exc
-    except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as exc:
+    except (
+        zipfile.BadZipFile, OSError, EOFError, zlib.error, ValueError, NotImplementedError,
+        RuntimeError,
+    ) as exc:  # fmt: skip
+        # As for any archive member (see zip.py): offsets before the file's start, local
+        # headers that disagree with the directory.
         raise Unscannable("corrupt: a Word package part cannot be expanded") from exc
 
 
@@ -273,6 +282,7 @@ class _Table:
     span: int = 1
     merged: bool = False  # a vertical merge continues the cell above
     first: list[Cell] | None = None  # repeated atop each later slice: it may be the header
+    cells: int = 0  # in the current slice
 
 
 class _Flow:
@@ -357,6 +367,8 @@ class _Flow:
         while self.tables:
             self._end_table()
         self._flush_section()
+        while self.deletions and not self.deletions[-1]:
+            self.deletions.pop()
         if self.deletions:
             where = Where(part=f"{self.where.part or 'body'} tracked deletions", hidden=True)
             self.out.append(Text(where, self.deletions, self._title()))
@@ -424,11 +436,12 @@ class _Flow:
             table.rows.append(row)
             if table.first is None:
                 table.first = row
-        if len(table.rows) >= TABLE_SLICE_ROWS:
+        table.cells += len(row)
+        if len(table.rows) >= TABLE_SLICE_ROWS or table.cells >= TABLE_SLICE_CELLS:
             self._emit_rows(table)
 
     def _emit_rows(self, table: _Table) -> None:
-        rows, table.rows = table.rows, []
+        rows, table.rows, table.cells = table.rows, [], 0
         if rows and table.first is not None and rows[0] is not table.first:
             rows.insert(0, table.first)
         if rows:

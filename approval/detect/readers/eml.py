@@ -105,7 +105,9 @@ class _Walk:
         elif kind == "text/html":
             yield from html_units([_text(part)], Where(part="html body"), self.subject)
         else:
-            yield Text(Where(), _text(part).splitlines(), self.subject)
+            lines = _text(part).splitlines()
+            if any(line.strip() for line in lines):
+                yield Text(Where(), lines, self.subject)
 
     def _nested(self, name: str, payload: bytes) -> Nested:
         if self.source.depth >= self.limits.max_depth:

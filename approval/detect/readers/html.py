@@ -28,6 +28,10 @@ from typing import BinaryIO
 from approval.detect.units import Cell, Limits, Source, Table, Text, Unit, Where
 
 TABLE_SLICE_ROWS = 10_000
+TABLE_SLICE_CELLS = 1_000_000
+# Cells that colspan and rowspan add (padding, repeated values): a few bytes of markup can ask
+# for millions. Past this budget spans are ignored: alignment suffers, no value is lost.
+SPAN_CELLS = 5_000_000
 TEXT_SLICE_LINES = 2_000
 _CHUNK = 64 * 1024
 _SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".shtml"})
@@ -48,6 +52,7 @@ _WHITESPACE = re.compile(r"\s+")
 _MAX_COLSPAN = 1_000  # the limits HTML itself sets
 _MAX_ROWSPAN = 65_534
 _TITLE_CHARS = 300
+_CONTEXT_CHARS = 4_000
 
 
 def html_units(chunks: Iterable[str], where: Where, title: str = "") -> Iterator[Unit]:
@@ -134,6 +139,7 @@ class _Table:
     new_spans: dict[int, tuple[int, Cell]] = field(default_factory=dict)
     header: list[Cell] | None = None  # the first row, when it is all <th>
     rows_seen: int = 0
+    cells: int = 0  # in the current slice
     caption: list[str] | None = None
     emitted: bool = False
 
@@ -147,6 +153,8 @@ class _Parser(HTMLParser):
         self._page_title: list[str] | None = None
         self._page_title_text = ""
         self._heading: list[str] | None = None
+        self._held = 0  # characters in the open title, caption or heading
+        self._span_cells = SPAN_CELLS
         self._headings: list[tuple[int, str]] = []  # the open headings: (level, text)
         self._intro = ""  # the last line since the heading: it may introduce a table
         self._line: list[str] = []
@@ -164,6 +172,9 @@ class _Parser(HTMLParser):
 
     def close(self) -> None:
         super().close()
+        # A title, caption or heading never closed is text like any other.
+        for held in (self._page_title, self._heading):
+            self._line += held or []
         while self._tables:
             self._end_table()
         self._flush_line()
@@ -171,11 +182,15 @@ class _Parser(HTMLParser):
         self._flush_hidden(0)
 
     def _flush_hidden(self, at_least: int = TEXT_SLICE_LINES) -> None:
-        if self._hidden and len(self._hidden) >= at_least:
+        if len(self._hidden) < max(at_least, 1):
+            return
+        while self._hidden and not self._hidden[-1]:
+            self._hidden.pop()
+        if self._hidden:
             where = Where(part="comments and data", hidden=True)
             title = self._page_title_text or self._default_title
             self._out.append(Text(where, self._hidden, title))
-            self._hidden = []
+        self._hidden = []
 
     # Events.
 
@@ -187,10 +202,10 @@ class _Parser(HTMLParser):
             kind = (dict(attrs).get("type") or "").strip().lower()
             self._data_script = [] if tag == "script" and kind in _DATA_SCRIPTS else None
         elif tag == "title" and not self._tables:
-            self._page_title = []
+            self._page_title, self._held = [], 0
         elif tag in _HEADINGS and not self._cell_open():
             self._end_block()
-            self._heading = []
+            self._heading, self._held = [], 0
         elif tag == "table":
             self._start_table()
         elif self._tables and tag in ("tr", "td", "th", "caption"):
@@ -247,14 +262,23 @@ class _Parser(HTMLParser):
             return
         if self._page_title is not None:
             self._page_title.append(data)
+            if self._overflows(data):
+                self._line += self._page_title
+                self._page_title = None
         elif self._tables and self._tables[-1].caption is not None:
             self._tables[-1].caption.append(data)
+            if self._overflows(data):
+                self._line += self._tables[-1].caption
+                self._tables[-1].caption = None
         elif self._cell_open():
             cell = self._tables[-1].cell
             if cell is not None:
                 cell.append(data)
         elif self._heading is not None:
             self._heading.append(data)
+            if self._overflows(data):
+                self._line += self._heading
+                self._heading = None
         elif self._pre:
             first, *rest = data.split("\n")
             self._line.append(first)
@@ -268,15 +292,22 @@ class _Parser(HTMLParser):
         self._hidden.extend([*_lines(data), ""])
         self._flush_hidden()
 
+    def _overflows(self, data: str) -> bool:
+        """Whether a title, caption or heading has grown too long to be one: left unclosed,
+        it would swallow the page."""
+        self._held += len(data)
+        return self._held > _CONTEXT_CHARS
+
     # Text, as the text classifier reads it: a blank line ends a paragraph (a record), "- "
     # starts a list item, a line break within a paragraph is a space.
 
     def _space(self) -> None:
         cell = self._tables[-1].cell if self._tables else None
-        (cell if cell is not None else self._line).append(" ")
+        held = self._heading if self._heading is not None else cell
+        (held if held is not None else self._line).append(" ")
 
     def _end_block(self) -> None:
-        if self._cell_open():
+        if self._cell_open() or self._heading is not None:
             self._space()
             return
         self._flush_line()
@@ -324,7 +355,7 @@ class _Parser(HTMLParser):
     def _table_tag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         table = self._tables[-1]
         if tag == "caption":
-            table.caption = []
+            table.caption, self._held = [], 0
         elif tag == "tr":
             self._end_row(table)
             table.row = []
@@ -359,10 +390,19 @@ class _Parser(HTMLParser):
         while len(row) in table.spans:  # cells from above come first
             row.append(table.spans[len(row)][1])
         column = len(row)
-        row.extend([value] + [""] * (table.colspan - 1))
-        if table.rowspan > 1:
-            for offset in range(table.colspan):
+        colspan = self._spend(table.colspan - 1) + 1
+        row.extend([value] + [""] * (colspan - 1))
+        if table.rowspan > 1 and self._spend(colspan * (table.rowspan - 1)):
+            for offset in range(colspan):
                 table.new_spans[column + offset] = (table.rowspan - 1, "" if offset else value)
+
+    def _spend(self, cells: int) -> int:
+        """``cells`` from the span budget, or 0 when it cannot pay for them all."""
+        if cells > self._span_cells:
+            self._span_cells = 0
+            return 0
+        self._span_cells -= cells
+        return cells
 
     def _end_row(self, table: _Table) -> None:
         self._end_cell(table)
@@ -387,11 +427,12 @@ class _Parser(HTMLParser):
         table.row_all_th = True
         table.rows_seen += 1
         table.rows.append(row)
-        if len(table.rows) >= TABLE_SLICE_ROWS:
+        table.cells += len(row)
+        if len(table.rows) >= TABLE_SLICE_ROWS or table.cells >= TABLE_SLICE_CELLS:
             self._emit_rows(table)
 
     def _emit_rows(self, table: _Table) -> None:
-        rows, table.rows = table.rows, []
+        rows, table.rows, table.cells = table.rows, [], 0
         if rows and table.emitted and table.header is not None:
             rows.insert(0, table.header)
         if rows:

@@ -18,9 +18,10 @@ Nesting deeper than ``Limits.max_nesting`` is ``Unscannable``; so is a document 
 itself finds too deep (it raises RecursionError near 1,000 levels), which we catch.
 
 Files up to ``FULL_LOAD_BYTES`` are parsed in one go by the C parser. Larger files are walked
-as a stream: the outer arrays and objects are read token by token and every value that fits in
-``ELEMENT_BYTES`` (a record, typically) is parsed whole by the C parser, so memory stays near
-one element whatever the file's size. NDJSON is read line by line.
+as a stream: the outer arrays and objects are read token by token and every array or object
+that fits in ``ELEMENT_BYTES`` (a record, typically) is parsed whole by the C parser, so memory
+stays near one element whatever the file's size; a single string over ``SCALAR_BYTES`` is
+refused as too large. NDJSON is read line by line.
 """
 
 from __future__ import annotations
@@ -35,12 +36,17 @@ from typing import Any, BinaryIO
 
 from approval.detect.units import Cell, Limits, Records, Source, Table, Unit, Unscannable, Where
 
-FULL_LOAD_BYTES = 32 * 1024 * 1024
-ELEMENT_BYTES = 16 * 1024 * 1024
+FULL_LOAD_BYTES = 4 * 1024 * 1024  # streaming is as fast; this keeps small files exact
+ELEMENT_BYTES = 1024 * 1024  # an array or object this large is walked, not parsed whole
+SCALAR_BYTES = 16 * 1024 * 1024  # a string longer than this is refused
 NDJSON_LINE_BYTES = 64 * 1024 * 1024
 CHUNK_BYTES = 1024 * 1024
 _NDJSON_SUFFIXES = frozenset({".ndjson", ".jsonl", ".jsonlines", ".ldjson"})
 _JSON_SUFFIXES = frozenset({".json", ".geojson", ".har", ".webmanifest"}) | _NDJSON_SUFFIXES
+# Formats of their own whose content may start with "[" or "{" (a CSV cell, a YAML flow map).
+_OTHER_SUFFIXES = frozenset(
+    {".csv", ".tsv", ".tab", ".psv", ".md", ".markdown", ".yaml", ".yml", ".toml", ".ini"}
+)
 # Fields whose text governs the records listed beside them, as a heading governs a list.
 _TITLE_KEYS = frozenset(
     {"title", "subject", "description", "heading", "caption", "report", "dataset", "category"}
@@ -178,7 +184,8 @@ def scalar(value: object) -> Cell:
 
 class JsonReader:
     """``full_load_bytes``: files up to this size are parsed whole; ``element_bytes``: in larger
-    files, values up to this size are parsed whole; ``chunk_bytes``: how much is read at once."""
+    files, arrays and objects up to this size are parsed whole; ``scalar_bytes``: the longest
+    string or number read; ``chunk_bytes``: how much is read at once."""
 
     name = "json"
 
@@ -186,16 +193,19 @@ class JsonReader:
         self,
         full_load_bytes: int = FULL_LOAD_BYTES,
         element_bytes: int = ELEMENT_BYTES,
+        scalar_bytes: int = SCALAR_BYTES,
         chunk_bytes: int = CHUNK_BYTES,
     ):
         self.full_load_bytes = full_load_bytes
         self.element_bytes = element_bytes
+        self.scalar_bytes = scalar_bytes
         self.chunk_bytes = chunk_bytes
 
     def accepts(self, head: bytes, name: str) -> bool:
-        if PurePosixPath(name.lower()).suffix in _JSON_SUFFIXES:
+        suffix = PurePosixPath(name.lower()).suffix
+        if suffix in _JSON_SUFFIXES:
             return True
-        return _looks_like_json(head)
+        return suffix not in _OTHER_SUFFIXES and _looks_like_json(head)
 
     def read(self, source: Source, limits: Limits) -> Iterator[Unit]:
         flatten = Flattener(limits)
@@ -213,7 +223,8 @@ class JsonReader:
                 encoding = _encoding(head[:65536])
                 del head
                 stream.seek(0)
-                tokens = _Tokens(stream, encoding, limits, self.element_bytes, self.chunk_bytes)
+                sizes = (self.element_bytes, self.scalar_bytes, self.chunk_bytes)
+                tokens = _Tokens(stream, encoding, limits, *sizes)
                 yield from units(_stream_value(tokens, flatten, "", 0, False), Where())
                 tokens.expect_end()
 
@@ -264,7 +275,10 @@ def _looks_like_json(head: bytes) -> bool:
     except json.JSONDecodeError as exc:
         return exc.pos >= len(text.rstrip()) or exc.msg.startswith("Unterminated string")
     rest = text[end:]
-    return not rest.strip() or rest.lstrip(" \t\r").startswith("\n")
+    if not rest.strip():
+        return True
+    line_end, _, following = rest.lstrip(" \t\r").partition("\n")
+    return not line_end and following.lstrip().startswith(("{", "["))  # NDJSON
 
 
 def _is_ndjson(head: bytes, name: str) -> bool:
@@ -341,12 +355,19 @@ def _leaf(path: str) -> str:
 
 class _Tokens:
     """Just enough of a JSON tokenizer to walk the outer arrays and objects of a large file;
-    every value that fits in ``ELEMENT_BYTES`` is parsed by the C decoder."""
+    every array or object that fits in ``element_bytes`` is parsed by the C decoder."""
 
     def __init__(
-        self, stream: BinaryIO, encoding: str, limits: Limits, element_bytes: int, chunk: int
+        self,
+        stream: BinaryIO,
+        encoding: str,
+        limits: Limits,
+        element_bytes: int,
+        scalar_bytes: int,
+        chunk: int,
     ):
         self._element_bytes = element_bytes
+        self._scalar_bytes = scalar_bytes
         self._chunk = chunk
         self._stream = stream
         self._decoder = codecs.getincrementaldecoder(encoding)("replace")
@@ -385,8 +406,8 @@ class _Tokens:
         self.pos += 1
 
     def value(self) -> tuple[bool, object]:
-        """(True, the next value) when it fits in ``ELEMENT_BYTES``; (False, None) when it does
-        not and is an array or object, to be walked token by token."""
+        """(True, the next value); or (False, None) for an array or object too large to parse
+        whole, to be walked token by token."""
         self.peek()
         while True:
             try:
@@ -395,9 +416,9 @@ class _Tokens:
                 raise too_deep(self._limits) from exc
             except ValueError:
                 pending = len(self.buffer) - self.pos
-                if pending >= self._element_bytes:
-                    if self.buffer[self.pos] in "[{":
-                        return False, None
+                if pending >= self._element_bytes and self.buffer[self.pos] in "[{":
+                    return False, None
+                if pending >= self._scalar_bytes:
                     raise Unscannable("too large: one JSON value is over the size limit") from None
                 if not self._fill(pending):
                     raise Unscannable("corrupt: invalid JSON") from None

@@ -21,6 +21,7 @@ from typing import IO
 from xml.etree import ElementTree
 
 from approval.detect.readers._spreadsheet import (
+    ZIP_ERRORS,
     ZIP_MAGIC,
     Overlay,
     is_hidden,
@@ -53,7 +54,7 @@ class OdsReader:
         with opened(source) as (stream, path):
             try:
                 package = zipfile.ZipFile(stream)
-            except (zipfile.BadZipFile, OSError, ValueError, EOFError) as e:
+            except ZIP_ERRORS as e:
                 raise Unscannable("corrupt: not a valid zip container") from e
             with package:
                 extras = _extras(package, limits)
@@ -113,7 +114,7 @@ def _extras(package: zipfile.ZipFile, limits: Limits) -> list[_Marks]:
             return []
         with package.open("content.xml") as content:
             return _content_pass(content)
-    except (zipfile.BadZipFile, OSError, EOFError) as e:
+    except ZIP_ERRORS as e:
         raise Unscannable("corrupt: unreadable package part") from e
     except ElementTree.ParseError as e:
         raise Unscannable("corrupt: malformed content part") from e

@@ -138,12 +138,14 @@ def _scan_biff(stream: bytes) -> list[_Marks]:
                 xf_formats.append(int.from_bytes(body[2:4], "little"))
             elif kind == _BOUNDSHEET and len(body) >= 4:
                 offsets.append(int.from_bytes(body[:4], "little"))
+        if any(offset + 4 > len(stream) for offset in offsets):
+            raise Unscannable("corrupt: a sheet starts beyond the workbook stream")
         if not biff8:
             # BIFF5 and older lay records out differently; calamine still reads the values.
             return []
         styles = {i: formats[f] for i, f in enumerate(xf_formats) if f in formats}
         return [_scan_sheet(stream, offset, styles) for offset in offsets]
-    except (struct.error, IndexError, ValueError) as e:
+    except (struct.error, IndexError, ValueError, OverflowError) as e:
         raise Unscannable("corrupt: malformed workbook records") from e
 
 

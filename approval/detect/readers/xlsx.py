@@ -33,7 +33,6 @@ import functools
 import posixpath
 import re
 import zipfile
-import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import IO
@@ -41,6 +40,7 @@ from xml.etree import ElementTree
 
 from approval.detect.readers._spreadsheet import (
     OLE_MAGIC,
+    ZIP_ERRORS,
     ZIP_MAGIC,
     CompoundFile,
     NumberFormat,
@@ -94,7 +94,7 @@ class XlsxReader:
             stream.seek(0)
             try:
                 package = zipfile.ZipFile(stream)
-            except (zipfile.BadZipFile, OSError, ValueError, EOFError) as e:
+            except ZIP_ERRORS as e:
                 raise Unscannable("corrupt: not a valid zip container") from e
             with package:
                 yield from _read_package(package, path, stream, limits)
@@ -160,7 +160,7 @@ class _Package:
             return None
         try:
             return _parse(self.zip.read(entry))
-        except (_ParseError, zipfile.BadZipFile, OSError, ValueError, EOFError) as e:
+        except (_ParseError, *ZIP_ERRORS) as e:
             raise Unscannable(f"corrupt: malformed {what}") from e
 
     def rels(self, name: str) -> dict[str, _Rel]:
@@ -318,7 +318,7 @@ def _scan_sheet(package: _Package, part: str, styles: dict[int, NumberFormat]) -
                 tail = buffer[cut:]
                 if len(tail) > 64 * _CHUNK:  # no tag is 64 MiB long
                     raise Unscannable("corrupt: malformed sheet part")
-    except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as e:
+    except ZIP_ERRORS as e:
         raise Unscannable("corrupt: unreadable sheet part") from e
     return marks
 
@@ -429,13 +429,14 @@ def _comments(package: _Package, sheet_part: str) -> list[str]:
 
 
 def _comment_text(comment: ElementTree.Element) -> Iterator[str]:
+    # Phonetic guides (<rPh>, over Japanese text) repeat the text they annotate: skipped.
+    skipped = {id(e) for r in comment.iter() if _local(r.tag) == "rPh" for e in r.iter()}
     for element in comment.iter():
-        if _local(element.tag) == "rPh":  # phonetic guides repeat the text they annotate
+        if id(element) in skipped or not element.text:
             continue
-        if _local(element.tag) == "t" and element.text:
+        tag = _local(element.tag)
+        if tag == "t" or (tag == "text" and len(element) == 0):  # threaded: text directly
             yield element.text
-        if _local(element.tag) == "text" and element.text and len(element) == 0:
-            yield element.text  # threaded comments hold their text directly
 
 
 # ---------------------------------------------------------------------------------------------
@@ -604,7 +605,7 @@ def _cache_records(package: _Package, part: str, fields: list[_CacheField]) -> I
                     row.append(value)
                 element.clear()
                 yield row
-    except (_ParseError, ValueError, zipfile.BadZipFile, OSError, EOFError) as e:
+    except (_ParseError, *ZIP_ERRORS) as e:
         raise Unscannable("corrupt: malformed pivot cache") from e
 
 

@@ -32,6 +32,8 @@ from approval.detect.units import Limits, Source, Unit, Unscannable, Where
 
 MAX_BYTES = 64 * 1024 * 1024
 _SUFFIXES = frozenset({".yaml", ".yml"})
+# Text formats that may open with "---" (Markdown front matter) and are not YAML documents.
+_OTHER_SUFFIXES = frozenset({".md", ".markdown", ".txt", ".rst", ".csv", ".tsv", ".html", ".htm"})
 _HEAD = re.compile(rb"\A(?:\xef\xbb\xbf)?(?:%YAML[ \t]|---[ \t]*\r?\n)")
 # Each value visited beyond this many per event is expansion by aliases.
 _ALIAS_FACTOR = 10
@@ -87,7 +89,10 @@ class YamlReader:
         self.max_bytes = max_bytes
 
     def accepts(self, head: bytes, name: str) -> bool:
-        return PurePosixPath(name.lower()).suffix in _SUFFIXES or _HEAD.match(head) is not None
+        suffix = PurePosixPath(name.lower()).suffix
+        if suffix in _SUFFIXES:
+            return True
+        return suffix not in _OTHER_SUFFIXES and _HEAD.match(head) is not None
 
     def read(self, source: Source, limits: Limits) -> Iterator[Unit]:
         with source.open() as stream:

@@ -73,7 +73,8 @@ def open_archive(stream: BinaryIO) -> zipfile.ZipFile:
         return zipfile.ZipFile(stream)
     except zipfile.BadZipFile as exc:
         raise Unscannable(f"corrupt: {_zip_problem(exc)}") from exc
-    except (OSError, EOFError, ValueError, zipfile.LargeZipFile) as exc:
+    except (OSError, EOFError, ValueError, zipfile.LargeZipFile, NotImplementedError) as exc:
+        # NotImplementedError: a directory claiming a zip version zipfile does not know.
         raise Unscannable("corrupt: unreadable zip directory") from exc
 
 
@@ -85,7 +86,7 @@ def check_members(members: list[zipfile.ZipInfo], limits: Limits) -> None:
     for info in members:
         if info.flag_bits & 0x1:
             raise Unscannable("encrypted")
-        if info.is_dir():
+        if _is_dir(info):
             continue
         if info.compress_type not in _SUPPORTED_METHODS:
             raise Unscannable(f"unsupported format: zip compression method {info.compress_type}")
@@ -131,9 +132,10 @@ def _copy_member(archive: zipfile.ZipFile, member: str, limits: Limits, out: IO[
         raise Unscannable("corrupt: member missing from zip directory") from exc
     except zipfile.BadZipFile as exc:
         raise Unscannable(f"corrupt: {_zip_problem(exc)}") from exc
-    except (OSError, EOFError, zlib.error, NotImplementedError, RuntimeError) as exc:
+    except (OSError, EOFError, ValueError, zlib.error, NotImplementedError, RuntimeError) as exc:
         # RuntimeError is zipfile's "password required", NotImplementedError a method it does
         # not know: both were checked in the directory, but a local header may disagree.
+        # ValueError: an offset that points before the start of the file.
         raise Unscannable("corrupt: zip member cannot be expanded") from exc
 
 
@@ -154,19 +156,20 @@ class _ZipReader:
             with archive:
                 members = archive.infolist()
         check_members(members, limits)
-        files = [info for info in members if not info.is_dir()]
+        files = [info for info in members if not _is_dir(info)]
         if files and source.depth >= limits.max_depth:
             raise Unscannable(f"zip bomb: archives nested more than {limits.max_depth} deep")
         for info in files:
+            name = info.filename or "(no name)"
             yield Nested(
                 source=Source(
-                    name=info.filename,
+                    name=name,
                     open=member_opener(source, info.filename, limits),
                     size=info.file_size,
                     depth=source.depth + 1,
-                    part=child_part(source, info.filename),
+                    part=child_part(source, name),
                 ),
-                where=Where(part=info.filename),
+                where=Where(part=name),
             )
 
 
@@ -178,6 +181,11 @@ _PROBLEMS = (
     ("Bad offset", "bad zip directory offset"),
     ("File name in directory", "member names differ between directory and header"),
 )
+
+
+def _is_dir(info: zipfile.ZipInfo) -> bool:
+    # ZipInfo.is_dir() fails on an empty name, which a hostile archive may have.
+    return info.filename.endswith("/")
 
 
 def _zip_problem(exc: zipfile.BadZipFile) -> str:

@@ -9,11 +9,13 @@ from pathlib import Path
 from typing import BinaryIO
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from approval.detect.readers.json import READER, JsonReader
 from approval.detect.units import Limits, Records, Source
 from tests.corpus import documents as docs
-from tests.corpus.documents import dump, reason, source
+from tests.corpus.documents import dump, mangle, read_or_refuse, reason, source
 
 CASE = {
     "title": "Credible fear interviews",
@@ -53,6 +55,9 @@ def _read(
         ('{"a": 1}'.encode("utf-16"), "export", True),
         (b"[" * 10_000, "export", True),
         (b"[1] See the footnote.", "notes.txt", False),
+        (b"[1,2]\n3,4\n", "export", False),
+        (b'["a","b"]\n["c","d"]\n', "table.csv", False),
+        (b"{a: 1, b: 2}\n", "flow.yaml", False),
         (b"{name} is a template", "notes.md", False),
         (b"name,a_number\nAna,1\n", "people.csv", False),
         (b"plain text", "notes", False),
@@ -250,7 +255,7 @@ def test_reasons_never_quote_the_document() -> None:
 
 # Streaming: the same units from a file too large to parse whole, with tiny sizes here.
 
-TINY = JsonReader(full_load_bytes=0, element_bytes=64, chunk_bytes=7)
+TINY = JsonReader(full_load_bytes=0, element_bytes=64, scalar_bytes=128, chunk_bytes=7)
 
 
 def test_a_large_array_is_streamed_record_by_record() -> None:
@@ -281,7 +286,7 @@ def test_streaming_stops_at_the_first_problem() -> None:
     assert reason(TINY.read(source(b"[1, 2] [3]", "x.json"), Limits())) == (
         "corrupt: invalid JSON (data after the end)"
     )
-    assert reason(TINY.read(source(b'["' + b"x" * 200 + b'"]', "x.json"), Limits())) == (
+    assert reason(TINY.read(source(b'["' + b"x" * 1000 + b'"]', "x.json"), Limits())) == (
         "too large: one JSON value is over the size limit"
     )
     assert reason(TINY.read(source(b"[" * 100 + b"]" * 100, "x.json"), Limits())) == (
@@ -308,3 +313,23 @@ def test_streaming_reads_no_further_than_it_needs() -> None:
     assert next(iter(first.records)) == {"name": "Person 0", "a_number": 0}
 
     assert sum(reads) < 10_000 < len(data)
+
+
+# Mangled files: whatever bytes change or go missing, the reader reads or refuses with a reason.
+
+SEED = json.dumps({"title": "x", "applicants": [{"n": 1, "aliases": [1, 2]}, {"n": "x"}]}).encode()
+NAME = "x.json"
+REASONS = ("corrupt", "too deeply nested", "too large")
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    edits=st.lists(st.tuples(st.integers(0, 1 << 20), st.integers(0, 255)), max_size=6),
+    keep=st.integers(0, 1 << 20),
+)
+def test_a_mangled_file_is_read_or_refused_never_raises(
+    edits: list[tuple[int, int]], keep: int
+) -> None:
+    refused = read_or_refuse(READER, mangle(SEED, edits, keep), NAME)
+
+    assert refused is None or refused.split(":")[0] in REASONS

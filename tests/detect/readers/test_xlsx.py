@@ -4,7 +4,10 @@ scanner on the same workbooks, with exact verdicts and person counts."""
 
 from __future__ import annotations
 
+import io
+import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,7 +17,9 @@ from openpyxl import Workbook
 from approval.detect.readers import readers
 from approval.detect.readers._spreadsheet import compile_format
 from approval.detect.readers.xlsx import READER
+from approval.detect.scan import scan_file
 from approval.detect.units import Cell, Limits, Source, Table, Text, Unscannable, Where
+from approval.policy import Policy
 from tests.corpus import spreadsheets as corpus
 from tests.corpus.people import Person
 
@@ -271,6 +276,55 @@ def test_comments_are_text_one_paragraph_each(tmp_path: Path) -> None:
     assert comments.rows == [[first], [""], [second]]
 
 
+def test_threaded_comments_are_read_when_no_legacy_note_stands_for_them(tmp_path: Path) -> None:
+    person = corpus.people(1, seed=31)[0]
+    path = corpus.build_clean_aggregates(tmp_path).path
+    comment = f"{person.name} {person.a_number} withholding of removal granted"
+    corpus._rewrite_zip(
+        path,
+        {
+            "xl/threadedComments/threadedComment1.xml": (
+                '<ThreadedComments xmlns="http://schemas.microsoft.com/office/spreadsheetml/'
+                '2018/threadedcomments"><threadedComment ref="B3" id="{1}" personId="{2}">'
+                f"<text>{comment}</text></threadedComment></ThreadedComments>"
+            ).encode(),
+            "xl/worksheets/_rels/sheet1.xml.rels": (
+                b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
+                b'relationships"><Relationship Id="rId9" Type="http://schemas.microsoft.com/'
+                b'office/2017/10/relationships/threadedComment"'
+                b' Target="../threadedComments/threadedComment1.xml"/></Relationships>'
+            ),
+        },
+    )
+    _, comments, _ = read(path)
+    assert comments.where == Where(part="comments", sheet="Asylum by country")
+    assert comments.rows == [[comment]]
+
+
+def _prefixed(xml: bytes) -> bytes:
+    """The sheet as the Open XML SDK may write it: every element with an ``x:`` prefix."""
+    xml = re.sub(rb"<(/?)([A-Za-z]\w*)", rb"<\1x:\2", xml)
+    return xml.replace(b'<x:worksheet xmlns="', b'<x:worksheet xmlns:x="')
+
+
+def test_prefixed_sheet_xml_is_read_the_same(tmp_path: Path) -> None:
+    hidden = corpus.build_hidden_rows(tmp_path, count=3)
+    formatted = corpus.build_number_formats(tmp_path, count=3)
+    for built in (hidden, formatted):
+        corpus._rewrite_zip(built.path, {"xl/worksheets/sheet1.xml": _prefixed})
+    (cases,) = read(hidden.path)
+    assert cases.hidden_rows == frozenset({1, 2, 3})
+    (applicants,) = read(formatted.path)
+    assert [row[1] for row in applicants.rows[1:]] == [p.a_number for p in formatted.people]
+
+
+def test_a_workbook_without_a_telling_name_is_read(tmp_path: Path) -> None:
+    built = corpus.build_2022_leak(tmp_path, count=3)
+    renamed = built.path.rename(tmp_path / "download")
+    assert READER.accepts(renamed.read_bytes()[:8192], renamed.name)
+    assert read(renamed)[1].rows == detainee_rows(built.people)
+
+
 def test_defined_names_yield_their_constants_not_their_references(tmp_path: Path) -> None:
     built = corpus.build_defined_names(tmp_path)
     _, array, scalars = read(built.path)
@@ -442,12 +496,9 @@ CASES = {
 
 
 @pytest.mark.parametrize("case", CASES)
-def test_scan_verdicts_and_person_counts(case: str, tmp_path: Path) -> None:
-    from approval.detect.scan import scan_file
-    from approval.policy import default_policy
-
+def test_scan_verdicts_and_person_counts(case: str, tmp_path: Path, policy: Policy) -> None:
     built = CASES[case](tmp_path)
-    report = scan_file(built.path, default_policy())
+    report = scan_file(built.path, policy)
     assert report.format == "xlsx"
     assert report.verdict == built.truth.verdict, report.reason
     assert report.classes.get("protected-person", 0) == built.truth.persons
@@ -456,12 +507,9 @@ def test_scan_verdicts_and_person_counts(case: str, tmp_path: Path) -> None:
         assert report.reason.startswith(built.truth.reason)
 
 
-def test_scan_reports_the_hidden_sheet_and_redacts_samples(tmp_path: Path) -> None:
-    from approval.detect.scan import scan_file
-    from approval.policy import default_policy
-
+def test_scan_reports_the_hidden_sheet_and_redacts_samples(tmp_path: Path, policy: Policy) -> None:
     built = corpus.build_2022_leak(tmp_path, count=20)
-    report = scan_file(built.path, default_policy())
+    report = scan_file(built.path, policy)
     located = {(f.location.get("sheet"), f.location.get("hidden")) for f in report.findings}
     assert ("Detainees", True) in located
     text = str(report.to_dict())
@@ -470,11 +518,32 @@ def test_scan_reports_the_hidden_sheet_and_redacts_samples(tmp_path: Path) -> No
         assert person.last_first not in text
 
 
-def test_the_leak_sized_workbook_is_counted_exactly(tmp_path: Path) -> None:
-    from approval.detect.scan import scan_file
-    from approval.policy import default_policy
-
+def test_the_leak_sized_workbook_is_counted_exactly(tmp_path: Path, policy: Policy) -> None:
     built = corpus.build_2022_leak(tmp_path, count=6252)
-    report = scan_file(built.path, default_policy())
+    report = scan_file(built.path, policy)
     assert report.verdict == "protected"
     assert report.classes == {"protected-person": 6252}
+
+
+@pytest.mark.parametrize(
+    "build", [corpus.build_2022_leak, corpus.build_orphan_pivot_cache, corpus.build_comments]
+)
+def test_damaged_files_are_read_or_unscannable_never_a_crash(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str], build: Callable[[Path], corpus.Built]
+) -> None:
+    original = build(tmp_path).path
+    outcomes = set()
+    for data in corpus.mutations(original.read_bytes(), 45):
+        source = Source(original.name, lambda data=data: io.BytesIO(data), len(data))
+        try:
+            for unit in READER.read(source, Limits()):
+                if isinstance(unit, Table):
+                    list(unit.rows)
+                elif isinstance(unit, Text):
+                    list(unit.lines)
+            outcomes.add("read")
+        except Unscannable as e:
+            assert e.reason.startswith(("corrupt: ", "encrypted", "unsupported format: "))
+            outcomes.add("unscannable")
+    assert "unscannable" in outcomes
+    assert "panicked" not in capfd.readouterr().err

@@ -5,11 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from approval.detect.readers.yaml import READER, YamlReader
 from approval.detect.units import Limits
 from tests.corpus import documents as docs
-from tests.corpus.documents import dump, reason, source
+from tests.corpus.documents import dump, mangle, read_or_refuse, reason, source
 
 
 def _read(text: str | bytes, reader: YamlReader = READER) -> list[tuple[object, ...]]:
@@ -25,6 +27,7 @@ def _read(text: str | bytes, reader: YamlReader = READER) -> list[tuple[object, 
         (b"---\nname: Ana\n", "export", True),
         (b"%YAML 1.2\n---\n", "export", True),
         (b"name: Ana\n", "notes.txt", False),  # YAML-looking text stays with the text reader
+        (b"---\ntitle: Notes\n---\n# Applicants\n", "notes.md", False),  # front matter
         (b"--- a horizontal rule in prose", "notes", False),
     ],
 )
@@ -149,8 +152,9 @@ def test_an_alias_bomb_is_refused(tmp_path: Path) -> None:
         ("[" * 100_000, "too deeply nested: more than 64 levels"),
         ("a: " + "{b: " * 70 + "1" + "}" * 70, "too deeply nested: more than 64 levels"),
         ("a: &a [*a]\n", "too deeply nested: more than 64 levels"),
-        ("name: [Ana Diaz\nclaim: asylum\n", "corrupt: invalid YAML at line 3"),
-        ("name: Ana Diaz\n  - A212345678\n", "corrupt: invalid YAML at line 2"),
+        ("name: Ana: Diaz\n", "corrupt: invalid YAML at line 1"),
+        ('name: "Ana Diaz\n', "corrupt: invalid YAML at line 2"),
+        ("name:\n  - Ana Diaz\n claim: asylum\n", "corrupt: invalid YAML at line 3"),
         ("? [a, b]\n: unhashable key\n", "corrupt: invalid YAML at line 1"),
     ],
 )
@@ -175,3 +179,23 @@ def test_empty_documents_and_encodings(data: bytes) -> None:
     units = _read(data)
 
     assert units in ([], [("records", "", None, False, [{"name": "José"}])])
+
+
+# Mangled files: whatever bytes change or go missing, the reader reads or refuses with a reason.
+
+SEED = b"title: x\ncases:\n  - name: a\n    n: &x [1, 2]\n  - m: *x\n"
+NAME = "x.yaml"
+REASONS = ("corrupt", "too deeply nested", "alias bomb", "too large")
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    edits=st.lists(st.tuples(st.integers(0, 1 << 20), st.integers(0, 255)), max_size=6),
+    keep=st.integers(0, 1 << 20),
+)
+def test_a_mangled_file_is_read_or_refused_never_raises(
+    edits: list[tuple[int, int]], keep: int
+) -> None:
+    refused = read_or_refuse(READER, mangle(SEED, edits, keep), NAME)
+
+    assert refused is None or refused.split(":")[0] in REASONS

@@ -10,11 +10,21 @@ from pathlib import Path
 from typing import BinaryIO
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from approval.detect.readers.zip import RATIO_GRACE_BYTES, READER
 from approval.detect.units import Limits, Nested, Source, Unscannable
 from tests.corpus import documents as docs
-from tests.corpus.documents import dump, reason, source, with_encrypted_flag, zip_bytes
+from tests.corpus.documents import (
+    dump,
+    mangle,
+    read_or_refuse,
+    reason,
+    source,
+    with_encrypted_flag,
+    zip_bytes,
+)
 
 
 def _nested(data: bytes, name: str = "export.zip", **kwargs: object) -> list[Nested]:
@@ -243,3 +253,23 @@ def test_reasons_never_quote_member_names() -> None:
 
     assert "A212345678" not in reason(READER.read(source(data, "x.zip"), Limits()))
     assert "A212345678" not in raised.value.reason
+
+
+# Mangled files: whatever bytes change or go missing, the reader reads or refuses with a reason.
+
+SEED = zip_bytes([("a.csv", b"a,b\n" * 50), ("b/c.txt", b"x" * 100)])
+NAME = "x.zip"
+REASONS = ("corrupt", "zip bomb", "encrypted", "unsupported format")
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    edits=st.lists(st.tuples(st.integers(0, 1 << 20), st.integers(0, 255)), max_size=6),
+    keep=st.integers(0, 1 << 20),
+)
+def test_a_mangled_file_is_read_or_refused_never_raises(
+    edits: list[tuple[int, int]], keep: int
+) -> None:
+    refused = read_or_refuse(READER, mangle(SEED, edits, keep), NAME)
+
+    assert refused is None or refused.split(":")[0] in REASONS

@@ -1,0 +1,312 @@
+"""The ledger told as events an auditor reads: who did what, when, to which file. Pure.
+
+``describe`` turns one verified record into an :class:`Event`: a sentence (``o.privacy approved
+request 3f9c2a7d41e0 (stats.xlsx) as privacy-officer``) and the facts behind it as JSON-ready
+data. Events are what the timeline prints, what ``--format json`` lists and what the index
+stores for ``--artifact``. They never hold a value from a scanned file: the ledger holds none.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from approval.state import (
+    Adoption,
+    Artifact,
+    Export,
+    LedgerState,
+    Record,
+    Redaction,
+    Request,
+    Revocation,
+    SignOff,
+)
+from approval.statements import format_time, parse_statement_time, short_id
+
+
+@dataclass(frozen=True)
+class Event:
+    position: int  # 1 for the ledger's first statement
+    commit: str
+    id: str
+    kind: str  # adoption | request | signoff | revocation | export | redaction
+    at: datetime
+    who: tuple[str, ...]
+    text: str
+    artifacts: tuple[str, ...]  # the sha256 of every file it is about
+    details: dict[str, Any] = field(hash=False, compare=False)
+
+    @property
+    def when(self) -> str:
+        return format_time(self.at)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "entry": self.position,
+            "commit": self.commit,
+            "id": self.id,
+            "kind": self.kind,
+            "at": self.when,
+            "who": list(self.who),
+            "text": self.text,
+            "artifacts": list(self.artifacts),
+            **self.details,
+        }
+
+    @classmethod
+    def from_dict(cls, doc: dict[str, Any]) -> Event:
+        core = {"entry", "commit", "id", "kind", "at", "who", "text", "artifacts"}
+        return cls(
+            doc["entry"],
+            doc["commit"],
+            doc["id"],
+            doc["kind"],
+            parse_statement_time(doc["at"]),
+            tuple(doc["who"]),
+            doc["text"],
+            tuple(doc["artifacts"]),
+            {k: v for k, v in doc.items() if k not in core},
+        )
+
+
+def describe(record: Record, state: LedgerState, position: int, commit: str) -> Event:
+    """The event for ``record`` (already applied to ``state``)."""
+    if isinstance(record, Adoption):
+        return _adoption(record, state, position, commit)
+    if isinstance(record, Request):
+        return _request(record, position, commit)
+    if isinstance(record, SignOff):
+        return _signoff(record, state, position, commit)
+    if isinstance(record, Revocation):
+        return _revocation(record, state, position, commit)
+    if isinstance(record, Export):
+        return _export(record, state, position, commit)
+    return _redaction(record, position, commit)
+
+
+def _file(artifact: Artifact) -> dict[str, Any]:
+    return artifact.to_dict()
+
+
+def _adoption(record: Adoption, state: LedgerState, position: int, commit: str) -> Event:
+    policy, roster = record.policy, record.roster
+    replaces = ""
+    if record.previous is not None:
+        previous = state.get(record.previous)
+        if isinstance(previous, Adoption):
+            replaces = f", replacing {previous.label}"
+    text = (
+        f"{', '.join(record.signers)} adopted {record.label} with roster v{roster.version} "
+        f"({len(roster.officials)} officials, {roster.admin_threshold} admin signatures to "
+        f"change){replaces}"
+    )
+    details = {
+        "policy": {"id": policy.id, "version": policy.version},
+        "roster": {
+            "version": roster.version,
+            "admin_threshold": roster.admin_threshold,
+            "officials": [
+                {
+                    "id": o.id,
+                    "name": o.name,
+                    "roles": list(o.roles),
+                    "valid_from": format_time(o.valid_from) if o.valid_from else None,
+                    "valid_until": format_time(o.valid_until) if o.valid_until else None,
+                }
+                for o in roster.officials
+            ],
+        },
+        "previous": record.previous,
+    }
+    return Event(
+        position, commit, record.id, "adoption", record.at, record.signers, text, (), details
+    )
+
+
+def scan_words(scan: dict[str, Any]) -> str:
+    """``protected: protected-person 12 persons; hidden: sheet Sheet2``."""
+    parts = [str(scan.get("verdict"))]
+    classes = scan.get("classes", {})
+    if classes:
+        parts.append(", ".join(f"{c} {info.get('records', 0)} persons" for c, info in classes.items()))
+    hidden = hidden_parts(scan)
+    if hidden:
+        parts.append("hidden: " + ", ".join(hidden))
+    if scan.get("reason"):
+        parts.append(str(scan["reason"]))
+    return "; ".join(parts)
+
+
+def hidden_parts(scan: dict[str, Any]) -> list[str]:
+    """The hidden sheets or parts where the scan found something."""
+    found: dict[str, None] = {}
+    for finding in scan.get("findings", []):
+        location = finding.get("location", {})
+        if location.get("hidden"):
+            for key in ("part", "sheet"):
+                if location.get(key):
+                    found[f"{key} {location[key]}"] = None
+                    break
+    return list(found)
+
+
+def _request(record: Request, position: int, commit: str) -> Event:
+    artifact = record.artifact
+    scan = record.scan
+    text = (
+        f"{record.requester} requested approval to export {artifact.name} "
+        f"(sha256 {short_id(artifact.sha256)}) to {record.destination}: request "
+        f"{short_id(record.id)} ({scan_words(scan)})"
+    )
+    details = {
+        "artifact": _file(artifact),
+        "purpose": record.purpose,
+        "destination": record.destination,
+        "policy": {"id": record.policy_id, "version": record.policy_version},
+        "scan": {
+            "verdict": scan.get("verdict"),
+            "format": scan.get("format"),
+            "classes": {c: info.get("records", 0) for c, info in scan.get("classes", {}).items()},
+            "hidden": hidden_parts(scan),
+            "findings": len(scan.get("findings", [])),
+            **({"reason": scan["reason"]} if scan.get("reason") else {}),
+        },
+    }
+    return Event(
+        position,
+        commit,
+        record.id,
+        "request",
+        record.at,
+        (record.requester,),
+        text,
+        (artifact.sha256,),
+        details,
+    )
+
+
+def _request_name(state: LedgerState, request_id: str) -> str:
+    request = state.get(request_id)
+    return request.artifact.name if isinstance(request, Request) else "?"
+
+
+def _signoff(record: SignOff, state: LedgerState, position: int, commit: str) -> Event:
+    name = _request_name(state, record.request)
+    on = f"request {short_id(record.request)} ({name}) as {record.role}"
+    if record.approves:
+        text = f"{record.signer} approved {on}"
+    else:
+        text = f"{record.signer} refused {on}"
+    if record.comment:
+        text += f": {record.comment}"
+    details = {
+        "request": record.request,
+        "artifact": {"sha256": record.artifact_sha256, "name": name},
+        "decision": record.decision,
+        "role": record.role,
+        "comment": record.comment,
+    }
+    return Event(
+        position,
+        commit,
+        record.id,
+        "signoff",
+        record.at,
+        (record.signer,),
+        text,
+        (record.artifact_sha256,),
+        details,
+    )
+
+
+def _revocation(record: Revocation, state: LedgerState, position: int, commit: str) -> Event:
+    target = state.get(record.target)
+    if isinstance(target, SignOff):
+        word = "approval" if target.approves else "refusal"
+        what = (
+            f"{target.signer}'s {word} ({short_id(target.id)}) of request "
+            f"{short_id(target.request)} ({_request_name(state, target.request)})"
+        )
+        sha = target.artifact_sha256
+    elif isinstance(target, Request):
+        what = f"request {short_id(target.id)} ({target.artifact.name})"
+        sha = target.sha256
+    else:  # the state refuses any other target
+        what, sha = short_id(record.target), ""
+    text = f"{record.signer} revoked {what}: {record.reason}"
+    details = {"target": record.target, "reason": record.reason}
+    return Event(
+        position,
+        commit,
+        record.id,
+        "revocation",
+        record.at,
+        (record.signer,),
+        text,
+        (sha,) if sha else (),
+        details,
+    )
+
+
+def _export(record: Export, state: LedgerState, position: int, commit: str) -> Event:
+    artifact = record.artifact
+    signers = []
+    for signoff_id in record.signoffs:
+        signoff = state.get(signoff_id)
+        if isinstance(signoff, SignOff):
+            signers.append(f"{signoff.signer} ({signoff.role})")
+    text = (
+        f"{record.signer} exported {artifact.name} (sha256 {short_id(artifact.sha256)}) "
+        f"to {record.destination}"
+    )
+    if record.request is None:
+        text += ", needing no approval"
+    else:
+        text += f" on request {short_id(record.request)}"
+        if signers:
+            text += f", approved by {', '.join(signers)}"
+    details = {
+        "artifact": _file(artifact),
+        "destination": record.destination,
+        "request": record.request,
+        "signoffs": list(record.signoffs),
+        "policy": {"id": record.policy_id, "version": record.policy_version},
+    }
+    return Event(
+        position,
+        commit,
+        record.id,
+        "export",
+        record.at,
+        (record.signer,),
+        text,
+        (artifact.sha256,),
+        details,
+    )
+
+
+def _redaction(record: Redaction, position: int, commit: str) -> Event:
+    source, derivative = record.source, record.derivative
+    removed = f"removing {len(record.removed)} part{'s' if len(record.removed) != 1 else ''}"
+    text = (
+        f"{record.signer} redacted {source.name} (sha256 {short_id(source.sha256)}) into "
+        f"{derivative.name} (sha256 {short_id(derivative.sha256)}), {removed}"
+    )
+    details = {
+        "source": _file(source),
+        "derivative": _file(derivative),
+        "removed": list(record.removed),
+    }
+    return Event(
+        position,
+        commit,
+        record.id,
+        "redaction",
+        record.at,
+        (record.signer,),
+        text,
+        (source.sha256, derivative.sha256),
+        details,
+    )

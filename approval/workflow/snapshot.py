@@ -1,0 +1,486 @@
+"""The verified ledger state, saved between commands, so that no command replays the whole ledger.
+
+Replaying verifies every signature and rule: about 0.5 ms an entry, a minute at 100k entries, on
+every command. After a verified replay the state is saved, keyed by the head commit it was built
+at; the next command takes it and verifies and applies only the entries after that commit, and
+only while that commit is an ancestor of the head: a rewritten history is never trusted from the
+cache, it is replayed from the first entry (and fails there). A cache that is missing, corrupt,
+made by other code or not on the current history is rebuilt. The audit never uses it.
+
+The state is saved in slices, one per artifact (sha256): the records about it (its requests,
+their sign-offs, the revocations of those, its exports and redactions), in ledger order, next to
+every adoption. The gate decides for one file from the adoptions and that file's slice
+(``View.state_for``), which costs the same at 100 entries and at 100k. A new entry is checked
+against the adoptions and the slice it is about, with the whole ledger's latest time: every rule
+of ``LedgerState.check`` looks only at those (the duplicate of a statement is in the same slice),
+so it passes or fails exactly as it would against the whole state.
+
+Where: a SQLite database per ledger in the user's own cache directory
+(``$XDG_CACHE_HOME/approval/ledgers/<id>/``, mode 0700), not in the ledger's git directory. The
+slices are pickles, and unpickling runs code chosen by whoever wrote the file, while a forged
+slice would approve anything: a shared ledger directory may be writable by others, the user's
+cache directory is not (a directory that is not the user's own, or that others can write, is not
+used). The same database caches ``approval check``'s scans. No usable cache directory: every
+command replays, as before.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import pickle
+import sqlite3
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from approval import __version__
+from approval.ledger import Ledger
+from approval.signing import verify_signature
+from approval.state import (
+    Adoption,
+    Export,
+    LedgerState,
+    Record,
+    Redaction,
+    Request,
+    Revocation,
+    SignOff,
+)
+from approval.statements import statement_id
+
+FORMAT = 1
+DATABASE = "state.sqlite"
+# A small ledger replays in well under a second: its state is not saved.
+MIN_ENTRIES = 256
+# How long a writer waits for another one before giving up saving (it is only a cache).
+BUSY_MS = 2000
+# The code that decides what a replayed state holds: a cache made by other code is rebuilt.
+_CODE = (
+    "state.py",
+    "statements.py",
+    "policy/*.py",
+    "signing/*.py",
+    "schemas/*.json",
+    "workflow/ledger.py",
+    "workflow/snapshot.py",
+)
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v BLOB);
+CREATE TABLE IF NOT EXISTS slices (sha TEXT PRIMARY KEY, records BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS owners (id TEXT PRIMARY KEY, sha TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS scans (key TEXT PRIMARY KEY, report TEXT NOT NULL);
+"""
+
+# One saved record: its position in the ledger (to merge slices back in order) and the record.
+Numbered = tuple[int, Record]
+
+
+@cache
+def code_digest() -> str:
+    """A digest of the code that builds a state (``_CODE``) and of the package version."""
+    root = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha256(f"{FORMAT}\n{__version__}\n".encode())
+    for pattern in _CODE:
+        for path in sorted(root.glob(pattern)):
+            digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def cache_root() -> Path | None:
+    """The user's cache directory for approval, or None when there is none to be had."""
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    if not base:
+        try:
+            base = str(Path.home() / ".cache")
+        except RuntimeError:  # no home directory
+            return None
+    return Path(base) / "approval"
+
+
+def _private_dir(path: Path) -> bool:
+    """Create ``path`` (0700) if needed; whether it is the user's own and nobody else's."""
+    try:
+        path.mkdir(parents=True, exist_ok=True, mode=0o700)
+        info = path.stat()
+    except OSError:
+        return False
+    return info.st_uid == os.getuid() and not info.st_mode & 0o022
+
+
+def database_path(ledger: Ledger) -> Path | None:
+    """Where this ledger's cache lives for this user; None when it cannot be kept safely."""
+    root = cache_root()
+    if root is None:
+        return None
+    ident = hashlib.sha256(str(ledger.git_dir.resolve()).encode()).hexdigest()[:24]
+    directory = root / "ledgers" / ident
+    if not (_private_dir(root) and _private_dir(root / "ledgers") and _private_dir(directory)):
+        return None
+    return directory / DATABASE
+
+
+def connect(ledger: Ledger) -> sqlite3.Connection | None:
+    """This ledger's cache database, created if missing; None when it cannot be used."""
+    path = database_path(ledger)
+    if path is None:
+        return None
+    for _ in range(2):
+        try:
+            db = sqlite3.connect(path, timeout=BUSY_MS / 1000, isolation_level=None)
+        except sqlite3.Error:
+            return None
+        try:
+            if path.stat().st_uid != os.getuid():
+                db.close()
+                return None
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            db.executescript(_SCHEMA)
+            return db
+        except sqlite3.DatabaseError:
+            # Corrupt: a cache, so start again once.
+            db.close()
+            for suffix in ("", "-wal", "-shm"):
+                with contextlib.suppress(OSError):
+                    path.with_name(path.name + suffix).unlink()
+        except OSError:
+            db.close()
+            return None
+    return None
+
+
+def _sha_of(record: Record, owners: dict[str, str], lookup: Any) -> tuple[str, ...]:
+    """The artifacts a record is about (none for an adoption)."""
+    if isinstance(record, Request):
+        return (record.sha256,)
+    if isinstance(record, SignOff):
+        return (record.artifact_sha256,)
+    if isinstance(record, Export):
+        return (record.artifact.sha256,)
+    if isinstance(record, Redaction):
+        return tuple(dict.fromkeys((record.source.sha256, record.derivative.sha256)))
+    if isinstance(record, Revocation):
+        sha = owners.get(record.target) or lookup(record.target)
+        return (sha,) if sha else ()
+    return ()
+
+
+@dataclass
+class View:
+    """The verified ledger at ``head``: its adoptions, its latest time, and the state about any
+    artifacts, restored from the saved slices (or cut from a whole state just replayed)."""
+
+    head: str | None
+    adoptions: tuple[Adoption, ...]
+    latest: datetime | None
+    db: sqlite3.Connection | None
+    # The whole state when it was just replayed (or restored); slices are cut from it.
+    whole: LedgerState | None = None
+    replayed: int = 0  # entries verified by this view (0: all came from the cache)
+    from_cache: bool = False
+    _slices: dict[str, list[Numbered]] = field(default_factory=dict)
+
+    def close(self) -> None:
+        if self.db is not None:
+            self.db.close()
+            self.db = None
+
+    def __enter__(self) -> View:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def state_for(self, artifacts: Iterable[str]) -> LedgerState:
+        """A state with every adoption and the records about ``artifacts``: it decides for
+        them, and checks a new statement about them, as the whole state would."""
+        if self.whole is not None:
+            return self._cut(self.whole, set(artifacts))
+        records: dict[int, Record] = {}
+        for sha in dict.fromkeys(artifacts):
+            records.update(self._slice(sha))
+        ordered = [records[n] for n in sorted(records)]
+        return LedgerState.restore([*self.adoptions, *ordered], self.latest)
+
+    def state(self) -> LedgerState:
+        """The whole state."""
+        if self.whole is None:
+            assert self.db is not None  # a view without a whole state reads its database
+            records: dict[int, Record] = {}
+            # The slices caught up in memory are newer than the database when it was busy.
+            for sha, blob in self.db.execute("SELECT sha, records FROM slices"):
+                if sha not in self._slices:
+                    records.update(_loads(blob))
+            for numbered in self._slices.values():
+                records.update(numbered)
+            ordered = [records[n] for n in sorted(records)]
+            self.whole = LedgerState.restore([*self.adoptions, *ordered], self.latest)
+        return self.whole
+
+    def _slice(self, sha: str) -> list[Numbered]:
+        if sha not in self._slices:
+            found = None
+            if self.db is not None:
+                found = self.db.execute("SELECT records FROM slices WHERE sha=?", (sha,)).fetchone()
+            self._slices[sha] = _loads(found[0]) if found else []
+        return self._slices[sha]
+
+    def _cut(self, whole: LedgerState, artifacts: set[str]) -> LedgerState:
+        owners: dict[str, str] = {}
+        kept: list[Record] = []
+        for record in whole.records():
+            if isinstance(record, Adoption):
+                kept.append(record)
+                continue
+            about = _sha_of(record, owners, lambda _: None)
+            if isinstance(record, Request | SignOff) and about:
+                owners[record.id] = about[0]
+            if artifacts.intersection(about):
+                kept.append(record)
+        return LedgerState.restore(kept, whole.latest)
+
+
+def open_view(ledger: Ledger, head: str | None, *, min_entries: int = MIN_ENTRIES) -> View:
+    """The verified ledger at ``head``: from the cache and the entries after it, else replayed.
+
+    Raises ``IntegrityError`` (exit 3) exactly where a replay from the first entry would."""
+    from approval.workflow.ledger import replay_verified
+
+    db = connect(ledger)
+    try:
+        if head is None:
+            return View(None, (), None, db, LedgerState())
+        saved = _saved(db, ledger, head) if db is not None else None
+        if saved is not None:
+            base, adoptions, latest, count = saved
+            view = View(base, adoptions, latest, db, from_cache=True)
+            if base != head:
+                _catch_up(view, ledger, head, count)
+            return view
+        state = replay_verified(ledger, head=head)
+        view = View(head, state.adoptions, state.latest, db, state, len(state))
+        if db is not None and len(state) >= min_entries:
+            _save_whole(db, head, state)
+        return view
+    except BaseException:
+        if db is not None:
+            db.close()
+        raise
+
+
+def restore(ledger: Ledger, head: str | None, *, min_entries: int = MIN_ENTRIES) -> LedgerState:
+    """The whole verified state at ``head`` (what ``approval.workflow.ledger.load`` uses)."""
+    with open_view(ledger, head, min_entries=min_entries) as view:
+        return view.state()
+
+
+# -- reading and writing the cache ------------------------------------------------------------
+
+
+def _loads(blob: bytes) -> list[Numbered]:
+    # Only the user can write the database (see the module doc).
+    records: list[Numbered] = pickle.loads(blob)  # noqa: S301
+    return records
+
+
+def _dumps(records: list[Numbered]) -> bytes:
+    return pickle.dumps(records, protocol=5)
+
+
+def _meta(db: sqlite3.Connection) -> dict[str, Any]:
+    return dict(db.execute("SELECT k, v FROM meta").fetchall())
+
+
+def _saved(
+    db: sqlite3.Connection, ledger: Ledger, head: str
+) -> tuple[str, tuple[Adoption, ...], datetime | None, int] | None:
+    """The saved state's head, adoptions, latest time and entry count, when it can be used
+    for ``head``: made by this code, at ``head`` or at one of its ancestors."""
+    try:
+        meta = _meta(db)
+        if meta.get("code") != code_digest() or "head" not in meta:
+            return None
+        base = str(meta["head"])
+        if base != head and not ledger.is_ancestor(base, head):
+            return None  # a rewritten history: replay it all
+        adoptions, latest = pickle.loads(meta["adoptions"])  # noqa: S301 - see the module doc
+        return base, tuple(adoptions), latest, int(meta["count"])
+    except Exception:  # a cache made by other code or damaged: rebuilt
+        return None
+
+
+def _save_whole(db: sqlite3.Connection, head: str, state: LedgerState) -> None:
+    """Replace the saved state with ``state`` at ``head`` (one transaction; skipped when
+    another process holds the database too long)."""
+    slices: dict[str, list[Numbered]] = {}
+    owners: dict[str, str] = {}
+    for number, record in enumerate(state.records()):
+        about = _sha_of(record, owners, lambda _: None)
+        if isinstance(record, Request | SignOff) and about:
+            owners[record.id] = about[0]
+        for sha in about:
+            slices.setdefault(sha, []).append((number, record))
+    with _transaction(db) as ok:
+        if not ok:
+            return
+        db.execute("DELETE FROM slices")
+        db.execute("DELETE FROM owners")
+        db.executemany(
+            "INSERT INTO slices VALUES (?, ?)", ((s, _dumps(r)) for s, r in slices.items())
+        )
+        db.executemany("INSERT INTO owners VALUES (?, ?)", owners.items())
+        _write_meta(db, head, state.adoptions, state.latest, len(state))
+
+
+def _write_meta(
+    db: sqlite3.Connection,
+    head: str,
+    adoptions: tuple[Adoption, ...],
+    latest: datetime | None,
+    count: int,
+) -> None:
+    rows = {
+        "format": FORMAT,
+        "code": code_digest(),
+        "head": head,
+        "adoptions": pickle.dumps((list(adoptions), latest), protocol=5),
+        "count": count,
+    }
+    db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", rows.items())
+
+
+@contextlib.contextmanager
+def _transaction(db: sqlite3.Connection) -> Iterator[bool]:
+    """A write transaction; yields False (and writes nothing) when the database is busy or
+    cannot be written: a cache is never worth failing a command for."""
+    try:
+        db.execute("BEGIN IMMEDIATE")
+    except sqlite3.Error:
+        yield False
+        return
+    try:
+        yield True
+    except sqlite3.Error:
+        with contextlib.suppress(sqlite3.Error):
+            db.execute("ROLLBACK")
+        return
+    except BaseException:
+        with contextlib.suppress(sqlite3.Error):
+            db.execute("ROLLBACK")
+        raise
+    with contextlib.suppress(sqlite3.Error):
+        db.execute("COMMIT")
+
+
+def _catch_up(view: View, ledger: Ledger, head: str, count: int) -> None:
+    """Verify and apply the entries after the view's head, each against the adoptions and the
+    slice it is about (see the module doc), then save the slices they changed."""
+    assert view.db is not None and view.head is not None  # only a view read from the cache
+    db = view.db
+    base = view.head
+    adoptions = list(view.adoptions)
+    latest = view.latest
+    owners: dict[str, str] = {}
+    changed: set[str] = set()
+
+    def lookup(target: str) -> str | None:
+        found = db.execute("SELECT sha FROM owners WHERE id=?", (target,)).fetchone()
+        return str(found[0]) if found else None
+
+    number = count
+    for entry in ledger.entries(head, since=base):
+        envelope = entry.envelope
+        statement = envelope.statement
+        for signature in envelope.signatures:
+            verify_signature(statement, signature)
+        ident = statement_id(statement)
+        if envelope.kind == "adoption":
+            record = LedgerState.restore(adoptions, latest).check(envelope, ident)
+            assert isinstance(record, Adoption)
+            adoptions.append(record)
+        else:
+            about = _about(statement, owners, lookup)
+            records: dict[int, Record] = {}
+            for sha in about:
+                records.update(view._slice(sha))
+            ordered = [records[n] for n in sorted(records)]
+            record = LedgerState.restore([*adoptions, *ordered], latest).check(envelope, ident)
+            for sha in _sha_of(record, owners, lookup):
+                view._slice(sha).append((number, record))
+                changed.add(sha)
+            if isinstance(record, Request | SignOff):
+                owners[record.id] = _sha_of(record, owners, lookup)[0]
+        latest = record.at if latest is None else max(latest, record.at)
+        number += 1
+    view.head, view.adoptions, view.latest = head, tuple(adoptions), latest
+    view.replayed = number - count
+    with _transaction(db) as ok:
+        if not ok:
+            return
+        meta = _meta(db)
+        if meta.get("head") != base or meta.get("code") != code_digest():
+            return  # another process moved the saved state meanwhile: theirs stands
+        db.executemany(
+            "INSERT OR REPLACE INTO slices VALUES (?, ?)",
+            ((sha, _dumps(view._slice(sha))) for sha in changed),
+        )
+        db.executemany("INSERT OR REPLACE INTO owners VALUES (?, ?)", owners.items())
+        _write_meta(db, head, view.adoptions, latest, number)
+
+
+def _about(statement: dict[str, Any], owners: dict[str, str], lookup: Any) -> tuple[str, ...]:
+    """The artifacts a statement (not yet checked) says it is about, to pick its slices.
+
+    A statement that lies about its artifact is checked against a slice that does not hold
+    what it refers to, and is refused there as the whole state would refuse it."""
+    kind = statement.get("kind")
+    try:
+        if kind in ("request", "export"):
+            return (str(statement["artifact"]["sha256"]),)
+        if kind == "signoff":
+            return (str(statement["artifact_sha256"]),)
+        if kind == "redaction":
+            return tuple(
+                dict.fromkeys(
+                    (str(statement["source"]["sha256"]), str(statement["derivative"]["sha256"]))
+                )
+            )
+        if kind == "revocation":
+            target = str(statement["target"])
+            sha = owners.get(target) or lookup(target)
+            return (sha,) if sha else ()
+    except (KeyError, TypeError):
+        return ()
+    return ()
+
+
+# -- the scan cache (approval check) ------------------------------------------------------------
+
+
+def cached_scans(db: sqlite3.Connection | None, keys: list[str]) -> dict[str, str]:
+    """Saved scan reports (JSON text) by key."""
+    found: dict[str, str] = {}
+    if db is None:
+        return found
+    for start in range(0, len(keys), 500):
+        batch = keys[start : start + 500]
+        marks = ",".join("?" * len(batch))
+        with contextlib.suppress(sqlite3.Error):
+            found.update(
+                db.execute(f"SELECT key, report FROM scans WHERE key IN ({marks})", batch)  # noqa: S608 - only placeholders
+            )
+    return found
+
+
+def save_scans(db: sqlite3.Connection | None, reports: dict[str, str]) -> None:
+    if db is None or not reports:
+        return
+    with _transaction(db) as ok:
+        if ok:
+            db.executemany("INSERT OR REPLACE INTO scans VALUES (?, ?)", reports.items())

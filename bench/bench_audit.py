@@ -1,0 +1,352 @@
+"""Replay and verify a ledger of 100k validly signed statements; time travel from the index.
+
+Targets (issue 6): at least 5,000 statements verified per second on one core (schema, signature
+and history checks included), replay time linear in the ledger's size, ``audit --as-of`` and
+``audit --artifact`` under one second at 100k statements once the index is built.
+
+The ledger is built the fast way, not through ``Ledger.append`` (16 ms a commit would be half an
+hour): statements are signed in process with real ssh-keygen keys, and their commits written
+with one ``git fast-import``. Each statement names the commit before it as its seen head, so
+commit ids are computed here as git computes them (blob, the five trees on the entry's path,
+commit) and checked against what fast-import wrote.
+
+Run: ``.venv/bin/python bench/bench_audit.py [--statements 100000] [--keep DIR]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from approval.audit.shape import canonical
+from approval.ledger import Ledger
+from approval.ledger.layout import IDENTITY_EMAIL, IDENTITY_NAME, commit_message, path_for
+from approval.policy import default_policy_path, load_policy, load_roster
+from approval.signing import PrivateKey, load_private_key, sign
+from approval.signing.ssh_keygen import run_ssh_keygen
+from approval.statements import NAMESPACE, STATEMENT_TYPE, Envelope, Signature, format_time
+
+TARGET_RATE = 5000
+TARGET_QUERY = 1.0
+START = datetime(2024, 1, 1, tzinfo=UTC)
+STEP = timedelta(minutes=10)  # ~144 entries a day: day trees stay small, as in real use
+CAST = {
+    "a.admin": ("Ada Admin", ["admin"]),
+    "b.admin": ("Ben Admin", ["admin"]),
+    "p.publisher": ("Pat Publisher", ["publisher"]),
+    "o.privacy": ("Olu Privacy", ["privacy-officer"]),
+    "s.senior": ("Sam Senior", ["senior-official"]),
+}
+
+
+# -- git objects, computed as git does ------------------------------------------------------
+
+
+def _oid(kind: bytes, data: bytes) -> bytes:
+    return hashlib.sha1(b"%s %d\x00" % (kind, len(data)) + data, usedforsecurity=False).digest()
+
+
+@dataclass
+class _Level:
+    """One tree on the entries' path whose entries only ever grow at the end (names sort by
+    date): the finished entries as bytes, and the last one, which still changes."""
+
+    done: bytearray = field(default_factory=bytearray)
+    last: bytes = b""
+    name: bytes = b""
+
+    def put(self, mode: bytes, name: bytes, oid: bytes) -> bytes:
+        if name != self.name:
+            self.done += self.last
+            self.name = name
+        self.last = b"%s %s\x00%s" % (mode, name, oid)
+        return _oid(b"tree", bytes(self.done) + self.last)
+
+
+class TreeBuilder:
+    """The root tree after adding each entry under ``entries/YYYY/MM/DD/`` in date order."""
+
+    def __init__(self) -> None:
+        self.levels = [_Level() for _ in range(4)]  # entries, year, month, day
+        self.where: list[bytes] = []
+
+    def add(self, path: str, blob: bytes) -> str:
+        _, year, month, day, name = path.encode().split(b"/")
+        where = [year, month, day]
+        for depth, part in enumerate(where):
+            if depth >= len(self.where) or self.where[depth] != part:
+                self.levels[depth + 1 :] = [_Level() for _ in range(3 - depth)]
+                break
+        self.where = where
+        oid = self.levels[3].put(b"100644", name, blob)
+        for level, part in zip(self.levels[2::-1], (day, month, year), strict=True):
+            oid = level.put(b"40000", part, oid)
+        return _root(oid).hex()
+
+
+def _root(entries: bytes) -> bytes:
+    return _oid(b"tree", b"40000 entries\x00" + entries)
+
+
+# -- statements ------------------------------------------------------------------------------
+
+
+@dataclass
+class Cast:
+    keys: dict[str, PrivateKey]
+    policy: dict[str, Any]
+    roster: dict[str, Any]
+
+
+def make_cast(directory: Path) -> Cast:
+    keys: dict[str, PrivateKey] = {}
+    lines = ["version: 1", "officials:"]
+    for official, (name, roles) in CAST.items():
+        path = directory / official
+        done = run_ssh_keygen(["-q", "-t", "ed25519", "-N", "", "-C", official, "-f", path])
+        if done.returncode != 0:
+            raise SystemExit(f"ssh-keygen failed: {done.stderr.decode()}")
+        keys[official] = load_private_key(path)
+        lines += [
+            f"  - id: {official}",
+            f"    name: {name}",
+            f"    roles: [{', '.join(roles)}]",
+            f'    keys: ["{keys[official].public_line}"]',
+        ]
+    lines += ["admins:", "  threshold: 2"]
+    roster_file = directory / "roster.yaml"
+    roster_file.write_text("\n".join(lines) + "\n")
+    policy = load_policy(default_policy_path(), roster_file).to_dict()
+    return Cast(keys, policy, load_roster(roster_file).to_dict())
+
+
+@dataclass(frozen=True)
+class Written:
+    envelope: Envelope
+    id: str
+    path: str
+    raw: bytes
+
+
+def signed(cast: Cast, statement: dict[str, Any], *signers: str) -> tuple[Envelope, str]:
+    data = canonical(statement)
+    signatures = tuple(
+        Signature(s, cast.keys[s].public_line, sign(data, cast.keys[s], NAMESPACE)) for s in signers
+    )
+    return Envelope(statement, signatures), hashlib.sha256(data).hexdigest()
+
+
+def statements(cast: Cast, count: int) -> Iterator[tuple[str, list[str], dict[str, Any]]]:
+    """(kind, signers, body) of a plausible history: requests, two approvals and an export,
+    with a refusal withdrawn or an approval revoked now and then."""
+    yield "adoption", ["a.admin", "b.admin"], {
+        "policy": cast.policy, "roster": cast.roster, "previous": None,
+    }  # fmt: skip
+    made = 1
+    cycle = 0
+    while made < count:
+        cycle += 1
+        sha = hashlib.sha256(b"file %d" % cycle).hexdigest()
+        request: dict[str, Any] = {
+            "artifact": {"sha256": sha, "size": 40_000 + cycle, "name": f"stats-{cycle}.xlsx"},
+            "policy": {"id": cast.policy["id"], "version": cast.policy["version"], "adoption": "ADOPTION"},
+            "purpose": "FY2022 detention statistics",
+            "destination": "www.example.gov/detention",
+            "scan": {
+                "verdict": "protected", "format": "xlsx",
+                "classes": {"protected-person": {"records": 12}},
+                "findings": [
+                    {"class": "protected-person", "detector": d,
+                     "location": {"sheet": "Sheet2", "column": c, "hidden": True}, "count": 12}
+                    for d, c in (("person-name", "A"), ("a-number", "B"), ("protection-claim", "F"))
+                ],
+            },
+        }  # fmt: skip
+        yield "request", ["p.publisher"], request
+        approve = {"request": "REQUEST", "artifact_sha256": sha, "decision": "approve"}
+        if cycle % 10 == 0:
+            yield "signoff", ["o.privacy"], {**approve, "role": "privacy-officer"}
+            yield "revocation", ["o.privacy"], {"target": "PREVIOUS", "reason": "signed too soon"}
+            made += 3
+            continue
+        yield "signoff", ["o.privacy"], {**approve, "role": "privacy-officer"}
+        yield "signoff", ["s.senior"], {**approve, "role": "senior-official"}
+        yield "export", ["p.publisher"], {
+            "artifact": request["artifact"], "destination": "www.example.gov/detention",
+            "request": "REQUEST", "signoffs": "SIGNOFFS", "policy": request["policy"],
+        }  # fmt: skip
+        made += 4
+
+
+def build(ledger_dir: Path, cast: Cast, count: int) -> list[str]:
+    """A ledger of ``count`` statements at ``ledger_dir``; the commit id of each, in order."""
+    Ledger.create(ledger_dir).close()
+    importer = subprocess.Popen(
+        ["git", "--git-dir", str(ledger_dir), "fast-import", "--quiet", "--date-format=raw"],
+        stdin=subprocess.PIPE,
+    )
+    assert importer.stdin is not None
+    trees = TreeBuilder()
+    commits: list[str] = []
+    parent: str | None = None
+    adoption = request = previous = ""
+    signoffs: list[str] = []
+    at = START
+    for n, (kind, signers, body) in enumerate(statements(cast, count)):
+        if n == count:
+            break
+        body = dict(body)
+        if body.get("policy", {}).get("adoption") == "ADOPTION":
+            body["policy"] = {**body["policy"], "adoption": adoption}
+        if body.get("request") == "REQUEST":
+            body["request"] = request
+        if body.get("target") == "PREVIOUS":
+            body["target"] = previous
+        if body.get("signoffs") == "SIGNOFFS":
+            body["signoffs"] = sorted(signoffs)
+        if kind != "adoption":
+            body["signer"] = signers[0]
+        statement = {
+            "type": STATEMENT_TYPE, "kind": kind, "created": format_time(at),
+            "seen_head": parent, **body,
+        }  # fmt: skip
+        envelope, statement_id = signed(cast, statement, *signers)
+        if kind == "adoption":
+            adoption = statement_id
+        elif kind == "request":
+            request, signoffs = statement_id, []
+        elif kind == "signoff":
+            signoffs.append(statement_id)
+        previous = statement_id
+        raw = canonical(envelope.to_dict()) + b"\n"
+        path = path_for(statement["created"], kind, statement_id)
+        tree = trees.add(path, _oid(b"blob", raw))
+        message = commit_message(envelope, path).encode()
+        when = int(at.timestamp())
+        person = f"{IDENTITY_NAME} <{IDENTITY_EMAIL}> {when} +0000".encode()
+        commit = b"tree %s\n" % tree.encode()
+        if parent:
+            commit += b"parent %s\n" % parent.encode()
+        commit += b"author %s\ncommitter %s\n\n%s" % (person, person, message)
+        parent = _oid(b"commit", commit).hex()
+        commits.append(parent)
+        importer.stdin.write(
+            b"commit refs/heads/ledger\nauthor %s\ncommitter %s\ndata %d\n%s\n"
+            b"M 100644 inline %s\ndata %d\n%s\n"
+            % (person, person, len(message), message, path.encode(), len(raw), raw)
+        )
+        at += STEP
+    importer.stdin.close()
+    if importer.wait() != 0:
+        raise SystemExit("git fast-import failed")
+    with Ledger.open(ledger_dir) as ledger:
+        if ledger.head() != parent:
+            raise SystemExit(f"fast-import wrote {ledger.head()}, computed {parent}: tree mismatch")
+    return commits
+
+
+# -- measuring -------------------------------------------------------------------------------
+
+
+def timed(function: Any, *args: Any) -> tuple[float, float, Any]:
+    """Wall and CPU seconds (this process only) of one call, and its result."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    result = function(*args)
+    return time.perf_counter() - wall, time.process_time() - cpu, result
+
+
+def git_log_seconds(ledger_dir: Path) -> float:
+    from approval.audit.history import _FORMAT
+
+    args = ["git", "--git-dir", str(ledger_dir), "log", "--reverse", "--root", "--raw",
+            "--no-abbrev", "--no-renames", f"--format={_FORMAT}", "refs/heads/ledger"]  # fmt: skip
+    start = time.perf_counter()
+    subprocess.run(args, stdout=subprocess.DEVNULL, check=True)
+    return time.perf_counter() - start
+
+
+def replay(ledger_dir: Path, head: str) -> int:
+    """The full verified replay as ``approval audit`` does it, timeline included."""
+    from approval.workflow.audit import replay_ledger
+
+    with Ledger.open(ledger_dir) as ledger:
+        report = replay_ledger(ledger, head)
+    if report.failure is not None:
+        raise SystemExit(f"audit failed: {report.failure.message}")
+    return len(report.events)
+
+
+def cli(*args: str) -> tuple[float, str]:
+    start = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-m", "approval", "audit", *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "NO_COLOR": "1"},
+    )
+    seconds = time.perf_counter() - start
+    if done.returncode != 0:
+        raise SystemExit(f"approval audit {' '.join(args)} failed: {done.stderr}")
+    return seconds, done.stdout
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--statements", type=int, default=100_000)
+    parser.add_argument("--keep", type=Path, help="build (or reuse) the ledger here")
+    options = parser.parse_args()
+    count = options.statements
+    with tempfile.TemporaryDirectory(prefix="bench-audit-") as scratch:
+        directory = options.keep or Path(scratch)
+        directory.mkdir(parents=True, exist_ok=True)
+        ledger_dir = directory / f"ledger-{count}"
+        commits_file = directory / f"commits-{count}.txt"
+        if not commits_file.exists():
+            cast = make_cast(Path(scratch))
+            seconds, _, commits = timed(build, ledger_dir, cast, count)
+            commits_file.write_text("\n".join(commits) + "\n")
+            print(f"built {count:,} signed statements with git fast-import in {seconds:.1f} s")
+        commits = commits_file.read_text().split()
+        git_log = min(git_log_seconds(ledger_dir) for _ in range(3))
+        print(f"git log --raw alone: {git_log:.2f} s ({count / git_log:,.0f} commits/s)")
+
+        print(f"{'statements':>10} {'wall s':>8} {'cpu s':>8} {'stmt/s':>9} {'us/stmt':>8}")
+        rate = 0.0
+        sizes = sorted({s for s in (1_000, 10_000, count // 3, count) if s <= count})
+        for size in sizes:
+            wall, cpu, verified = timed(replay, ledger_dir, commits[size - 1])
+            assert verified == size
+            rate = size / wall
+            print(f"{size:>10,} {wall:8.2f} {cpu:8.2f} {rate:9,.0f} {wall / size * 1e6:8.0f}")
+        print(f"full audit vs git log alone: {wall / git_log:.1f}x the time")
+
+        seconds, _ = cli("--ledger", str(ledger_dir), "--format", "json")
+        print(f"approval audit (CLI, JSON timeline, index built): {seconds:.1f} s")
+        middle = datetime.fromisoformat("2024-06-01T12:00:00+00:00")
+        as_of, _ = cli("--ledger", str(ledger_dir), "--as-of", middle.isoformat())
+        sha = hashlib.sha256(b"file %d" % max(1, count // 8)).hexdigest()
+        artifact, out = cli("--ledger", str(ledger_dir), "--artifact", sha)
+        assert "exported" in out or "requested" in out, out
+        print(f"approval audit --as-of (CLI, from the index): {as_of:.2f} s")
+        print(f"approval audit --artifact (CLI, from the index): {artifact:.2f} s")
+    met = rate >= TARGET_RATE and max(as_of, artifact) < TARGET_QUERY
+    print(
+        f"targets: >= {TARGET_RATE:,} statements/s ({rate:,.0f}), as-of and artifact < "
+        f"{TARGET_QUERY:.0f} s ({as_of:.2f}, {artifact:.2f}): {'met' if met else 'MISSED'}"
+    )
+    return 0 if met else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

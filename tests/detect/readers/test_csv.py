@@ -1,0 +1,174 @@
+"""The CSV reader: every delimiter, quoting style, encoding, header or none; streamed."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+
+from approval.detect.readers.csv import READER, sniff_delimiter
+from approval.detect.scan import scan_file
+from approval.detect.units import Limits, Source, Table
+from approval.policy import Policy
+from tests.corpus import tabular
+from tests.corpus.people import people
+
+
+def rows_of(path: Path) -> list[Sequence[str]]:
+    source = Source(path.name, lambda: path.open("rb"), path.stat().st_size)
+    units = list(READER.read(source, Limits()))
+    assert len(units) == 1 and isinstance(units[0], Table)
+    return list(units[0].rows)
+
+
+@pytest.mark.parametrize("delimiter", [",", ";", "\t", "|"])
+def test_every_delimiter(tmp_path: Path, policy: Policy, delimiter: str) -> None:
+    case = tabular.detainee_sheet()
+    path = case.write_csv(tmp_path / "detainees.csv", delimiter=delimiter)
+    assert rows_of(path) == case.rows
+    report = scan_file(path, policy)
+    assert (report.verdict, dict(report.classes)) == ("protected", {"protected-person": 25})
+
+
+@pytest.mark.parametrize(
+    "quoting", [csv.QUOTE_MINIMAL, csv.QUOTE_ALL, csv.QUOTE_NONNUMERIC], ids=str
+)
+def test_quoting(tmp_path: Path, policy: Policy, quoting: int) -> None:
+    case = tabular.detainee_sheet(12)
+    path = case.write_csv(tmp_path / "q.csv", quoting=quoting)
+    assert rows_of(path) == case.rows
+    assert dict(scan_file(path, policy).classes) == {"protected-person": 12}
+
+
+def test_quoted_fields_hold_delimiters_quotes_and_line_breaks(
+    tmp_path: Path, policy: Policy
+) -> None:
+    p = people(1)[0]
+    rows = [
+        ["A-Number", "Name", "Notes", "Claim Type"],
+        [p.a_number, p.last_first, 'said "afraid",\nsecond line; third', "Asylum"],
+    ]
+    path = tabular.Case("q", rows, "protected").write_csv(tmp_path / "q.csv")
+    assert rows_of(path) == rows
+    assert dict(scan_file(path, policy).classes) == {"protected-person": 1}
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16", "utf-16-le", "cp1252"])
+def test_encodings(tmp_path: Path, policy: Policy, encoding: str) -> None:
+    rows = [
+        ["Número A", "Apellidos", "Nombre", "Motivo"],
+        ["A212345678", "PÉREZ NÚÑEZ", "José", "Asilo"],
+        ["A213456789", "GARCÍA", "María", "Miedo creíble"],
+    ]
+    path = tabular.Case("enc", rows, "protected").write_csv(tmp_path / "enc.csv", encoding=encoding)
+    assert rows_of(path) == rows
+    report = scan_file(path, policy)
+    assert (report.format, dict(report.classes)) == ("csv", {"protected-person": 2})
+
+
+def test_a_stray_byte_does_not_hide_a_name(tmp_path: Path) -> None:
+    """UTF-8 with one Windows-1252 byte: the byte is read as cp1252, nothing is lost."""
+    path = tmp_path / "mixed.csv"
+    path.write_bytes("Name,Claim\nJosé Pérez,Asylum\n".encode() + b"Ren\xe9 Dubois,CAT\n")
+    assert rows_of(path)[2] == ["René Dubois", "CAT"]
+
+
+@pytest.mark.parametrize("newline", ["\r\n", "\n", "\r"], ids=["crlf", "lf", "cr"])
+def test_line_endings(tmp_path: Path, policy: Policy, newline: str) -> None:
+    case = tabular.detainee_sheet(9)
+    path = case.write_csv(tmp_path / "nl.csv", newline=newline)
+    assert dict(scan_file(path, policy).classes) == {"protected-person": 9}
+
+
+def test_without_a_header_row(tmp_path: Path, policy: Policy) -> None:
+    case = tabular.detainee_sheet(8, header=False)
+    path = case.write_csv(tmp_path / "noheader.csv")
+    report = scan_file(path, policy)
+    assert (report.verdict, dict(report.classes)) == ("protected", {"protected-person": 8})
+
+
+def test_title_lines_above_the_header_govern_the_table(tmp_path: Path, policy: Policy) -> None:
+    persons = people(4, seed=31)
+    rows = [
+        ["Credible fear referrals, FY2022", "", ""],
+        ["", "", ""],
+        ["A-Number", "Name", "Facility"],
+        *[[p.a_number, p.name, p.facility] for p in persons],
+    ]
+    path = tabular.Case("title", rows, "protected").write_csv(tmp_path / "t.csv")
+    report = scan_file(path, policy)
+    assert dict(report.classes) == {"protected-person": 4}
+    contexts = [f for f in report.findings if f.location.get("context") == "title"]
+    assert [(f.detector, f.sample, f.count) for f in contexts] == [
+        ("protection-claim", "credible fear", 4)
+    ]
+
+
+def test_ragged_rows(tmp_path: Path, policy: Policy) -> None:
+    path = tmp_path / "ragged.csv"
+    path.write_text(
+        "A-Number,Name,Claim Type\nA212345678,Juan Perez\nA213456789\n"
+        "A214567890,Ana Ruiz,Asylum,extra,cells\n"
+    )
+    report = scan_file(path, policy)
+    assert dict(report.classes) == {"personal-data": 2, "protected-person": 1}
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "accepted"),
+    [
+        ("data.csv", b"a,b\n1,2\n", True),
+        ("data.tsv", b"a\tb\n1\t2\n", True),
+        ("export.txt", "A#\tName\tClaim\n".encode("utf-16") * 5, True),  # Excel "Unicode text"
+        ("export", b"A#|Name|Claim\nA212345678|Juan Perez|CAT\nx|y|z\n", True),
+        ("notes.txt", b"Dear all, thanks for coming, see you soon.\nBest, J.\n", False),
+        ("table.md", b"| a | b |\n|---|---|\n| 1 | 2 |\n| 3 | 4 |\n", False),
+        ("data.csv", bytes(range(256)) * 4, False),
+    ],
+)
+def test_accepts(name: str, content: bytes, accepted: bool) -> None:
+    assert READER.accepts(content[:8192], name) is accepted
+
+
+@pytest.mark.parametrize(
+    ("sample", "delimiter"),
+    [
+        ("a,b,c\n1,2,3\n", ","),
+        ("a;b;c\n1,5;2,5;3\n", ";"),  # decimal commas
+        ("a\tb, c\td\n1\t2\t3\n", "\t"),
+        ("a|b|c\n1|2|3\n", "|"),
+        ('"x, y";b\n"1, 2";3\n', ";"),
+    ],
+)
+def test_sniff_delimiter(sample: str, delimiter: str) -> None:
+    assert sniff_delimiter(sample)[0] == delimiter
+
+
+def test_a_tsv_named_txt_is_a_table(tmp_path: Path, policy: Policy) -> None:
+    case = tabular.detainee_sheet(6)
+    path = case.write_csv(tmp_path / "export.txt", delimiter="\t", encoding="utf-16")
+    report = scan_file(path, policy)
+    assert (report.format, dict(report.classes)) == ("csv", {"protected-person": 6})
+
+
+def test_memory_does_not_hold_the_file(tmp_path: Path) -> None:
+    """Rows are produced lazily: reading the first row does not read the whole file."""
+    path = tmp_path / "big.csv"
+    with path.open("w") as f:
+        f.write("A-Number,Name\n")
+        for i in range(200_000):
+            f.write(f"A{200000000 + i},Name Number\n")
+    source = Source(path.name, lambda: path.open("rb"), path.stat().st_size)
+    (table,) = READER.read(source, Limits())
+    assert isinstance(table, Table)
+    rows = iter(table.rows)
+    assert next(rows) == ["A-Number", "Name"]
+    assert next(rows) == ["A200000000", "Name Number"]
+
+
+@pytest.mark.parametrize("case", tabular.POSITIVES + tabular.NEGATIVES, ids=lambda c: c.name)
+def test_corpus(tmp_path: Path, policy: Policy, case: tabular.Case) -> None:
+    report = scan_file(case.write_csv(tmp_path / f"{case.name}.csv"), policy)
+    assert (report.verdict, dict(report.classes)) == (case.verdict, case.classes)

@@ -1,0 +1,165 @@
+"""The ods reader, on OpenDocument spreadsheets written as XML by tests/corpus/spreadsheets.py."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from approval.detect.readers.ods import READER
+from approval.detect.scan import scan_file
+from approval.detect.units import Cell, Limits, Source, Table, Text, Unscannable, Where
+from approval.policy import Policy
+from tests.corpus import spreadsheets as corpus
+
+
+def read(path: Path) -> list[Table | Text]:
+    source = Source(path.name, lambda: path.open("rb"), path.stat().st_size)
+    units = []
+    for unit in READER.read(source, Limits()):
+        assert isinstance(unit, Table | Text)
+        units.append(unit)
+    return units
+
+
+def rows(unit: Table) -> list[list[Cell]]:
+    return [list(row) for row in unit.rows]
+
+
+def test_accepts_by_mimetype_or_name(tmp_path: Path) -> None:
+    head = corpus.build_ods_clean(tmp_path).path.read_bytes()[:8192]
+    assert READER.accepts(head, "stats.ods")
+    assert READER.accepts(head, "download")  # the stored mimetype entry says so
+    assert not READER.accepts(b"PK\x03\x04" + bytes(60) + b"word/document.xml", "a.docx")
+    assert not READER.accepts(b"Country,Count\n", "stats.ods")
+
+
+def test_the_hidden_sheet_its_hidden_parts_and_its_comment(tmp_path: Path) -> None:
+    built = corpus.build_ods(tmp_path, count=4)
+    summary, detainees, comments = read(built.path)
+    assert isinstance(summary, Table) and isinstance(detainees, Table)
+    assert summary.where == Where(sheet="Summary", hidden=False)
+    assert detainees.where == Where(sheet="Detainees", hidden=True)
+    assert detainees.title == "Detainees"
+    assert detainees.column_names == list("ABCDE")
+    assert detainees.hidden_rows == frozenset({2})
+    assert detainees.hidden_columns == frozenset({2})
+    assert rows(detainees) == [
+        ["Name", "A-Number", "DOB", "Citizenship", "Claim"],
+        *(
+            [p.last_first, p.a_number, p.birthdate.isoformat(), p.nationality, p.claim]
+            for p in built.people
+        ),
+    ]
+    first = built.people[0]
+    assert isinstance(comments, Text)
+    assert comments.where == Where(part="comments", sheet="Detainees", hidden=True)
+    assert list(comments.lines) == [f"{first.name}: credible fear interview positive"]
+
+
+def test_numbers_keep_their_value_unless_the_text_shown_differs(tmp_path: Path) -> None:
+    sheet = corpus.OdsSheet(
+        "Counts",
+        [["Country", "Count", "Case"], ["Cuba", 12, 212345678]],
+        a_number_columns=frozenset({2}),
+    )
+    path = tmp_path / "counts.ods"
+    path.write_bytes(corpus.ods_file([sheet]))
+    (table,) = read(path)
+    assert isinstance(table, Table)
+    assert rows(table) == [["Country", "Count", "Case"], ["Cuba", 12, "A212345678"]]
+
+
+def test_repeated_hidden_rows_are_counted_not_expanded_beyond_the_data(tmp_path: Path) -> None:
+    path = tmp_path / "repeated.ods"
+    path.write_bytes(corpus.ods_file([corpus.OdsSheet("S", [["a"], ["b"]])]))
+    corpus._rewrite_zip(
+        path,
+        {
+            "content.xml": lambda xml: xml.replace(
+                b"<table:table-row>",
+                b'<table:table-row table:visibility="collapse" table:number-rows-repeated="3">'
+                b"<table:table-cell/></table:table-row><table:table-row>",
+                1,
+            )
+        },
+    )
+    (table,) = read(path)
+    assert isinstance(table, Table)
+    assert rows(table) == [[""], [""], [""], ["a"], ["b"]]
+    assert table.hidden_rows == frozenset({0, 1, 2})
+
+
+def test_a_clean_spreadsheet_yields_one_visible_table(tmp_path: Path) -> None:
+    (table,) = read(corpus.build_ods_clean(tmp_path).path)
+    assert isinstance(table, Table)
+    assert table.where == Where(sheet="Asylum by country")
+    assert (table.hidden_rows, table.hidden_columns) == (frozenset(), frozenset())
+
+
+def test_an_encrypted_spreadsheet_is_unscannable(tmp_path: Path) -> None:
+    with pytest.raises(Unscannable, match=r"^encrypted$"):
+        read(corpus.build_ods_encrypted(tmp_path).path)
+
+
+@pytest.mark.parametrize(
+    ("damage", "reason"),
+    [
+        (lambda data: data[: len(data) // 2], "corrupt: not a valid zip container"),
+        (None, "corrupt: no content in the package"),
+    ],
+)
+def test_a_damaged_spreadsheet_is_corrupt(tmp_path: Path, damage: object, reason: str) -> None:
+    path = corpus.build_ods(tmp_path, count=3).path
+    if callable(damage):
+        path.write_bytes(damage(path.read_bytes()))
+    else:
+        with zipfile.ZipFile(path) as package:
+            parts = {n: package.read(n) for n in package.namelist() if n != "content.xml"}
+        with zipfile.ZipFile(path, "w") as package:
+            for name, data in parts.items():
+                package.writestr(name, data)
+    with pytest.raises(Unscannable) as caught:
+        read(path)
+    assert caught.value.reason == reason
+
+
+@pytest.mark.parametrize(
+    ("build", "verdict", "persons"),
+    [(corpus.build_ods, "protected", 15), (corpus.build_ods_clean, "clean", 0),
+     (corpus.build_ods_encrypted, "unscannable", 0)],
+)  # fmt: skip
+def test_scan_verdicts_and_person_counts(
+    tmp_path: Path, build: object, verdict: str, persons: int, policy: Policy
+) -> None:
+    assert callable(build)
+    built = build(tmp_path)
+    assert (built.truth.verdict, built.truth.persons) == (verdict, persons)
+    report = scan_file(built.path, policy)
+    assert (report.format, report.verdict) == ("ods", verdict)
+    assert report.classes.get("protected-person", 0) == persons
+
+
+@pytest.mark.parametrize("build", [corpus.build_ods])
+def test_damaged_files_are_read_or_unscannable_never_a_crash(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str], build: Callable[[Path], corpus.Built]
+) -> None:
+    original = build(tmp_path).path
+    outcomes = set()
+    for data in corpus.mutations(original.read_bytes(), 45):
+        source = Source(original.name, lambda data=data: io.BytesIO(data), len(data))
+        try:
+            for unit in READER.read(source, Limits()):
+                if isinstance(unit, Table):
+                    list(unit.rows)
+                elif isinstance(unit, Text):
+                    list(unit.lines)
+            outcomes.add("read")
+        except Unscannable as e:
+            assert e.reason.startswith(("corrupt: ", "encrypted", "unsupported format: "))
+            outcomes.add("unscannable")
+    assert "unscannable" in outcomes
+    assert "panicked" not in capfd.readouterr().err

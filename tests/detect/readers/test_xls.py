@@ -1,0 +1,176 @@
+"""The xls reader, on legacy workbooks written record by record (BIFF8 in an OLE2 file) by
+tests/corpus/spreadsheets.py, and the OLE2 compound-file parser under it."""
+
+from __future__ import annotations
+
+import io
+import struct
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from approval.detect.readers._spreadsheet import CompoundFile
+from approval.detect.readers.xls import READER
+from approval.detect.scan import scan_file
+from approval.detect.units import Cell, Limits, Source, Table, Text, Unscannable, Where
+from approval.policy import Policy
+from tests.corpus import spreadsheets as corpus
+
+
+def read(path: Path) -> list[Table]:
+    source = Source(path.name, lambda: path.open("rb"), path.stat().st_size)
+    units = []
+    for unit in READER.read(source, Limits()):
+        assert isinstance(unit, Table)
+        units.append(unit)
+    return units
+
+
+def rows(unit: Table) -> list[list[Cell]]:
+    return [list(row) for row in unit.rows]
+
+
+def test_accepts_ole_files_that_hold_a_workbook(tmp_path: Path) -> None:
+    head = corpus.build_xls(tmp_path, count=3).path.read_bytes()[:8192]
+    assert READER.accepts(head, "stats.xls")
+    assert READER.accepts(head, "download")  # the directory entry "Workbook" is in the head
+    assert not READER.accepts(head, "letter.doc")
+    assert not READER.accepts(b"PK\x03\x04", "stats.xls")
+
+
+@pytest.mark.parametrize("count", [3, 120])  # a Workbook stream in the mini stream, and not
+def test_the_hidden_sheet_with_hidden_parts_and_formatted_values(
+    tmp_path: Path, count: int
+) -> None:
+    built = corpus.build_xls(tmp_path, count=count)
+    summary, detainees = read(built.path)
+    assert summary.where == Where(sheet="Summary", hidden=False)
+    assert detainees.where == Where(sheet="Detainees", hidden=True)
+    assert detainees.column_names == list("ABCDE")
+    assert detainees.hidden_rows == frozenset({2})
+    assert detainees.hidden_columns == frozenset({2})
+    assert rows(detainees) == [
+        ["Name", "A-Number", "DOB", "Citizenship", "Claim"],
+        *(
+            [p.last_first, p.a_number, p.birthdate.isoformat(), p.nationality, p.claim]
+            for p in built.people
+        ),
+    ]
+
+
+def test_a_password_to_open_is_encrypted(tmp_path: Path) -> None:
+    with pytest.raises(Unscannable, match=r"^encrypted$"):
+        read(corpus.build_xls_encrypted(tmp_path).path)
+
+
+def test_an_encrypted_ooxml_package_named_xls_is_encrypted(tmp_path: Path) -> None:
+    path = corpus.build_encrypted(tmp_path).path.rename(tmp_path / "protected.xls")
+    with pytest.raises(Unscannable, match=r"^encrypted$"):
+        read(path)
+
+
+def test_a_broken_compound_file_is_corrupt(tmp_path: Path) -> None:
+    with pytest.raises(Unscannable) as caught:
+        read(corpus.build_xls_corrupt(tmp_path).path)
+    assert caught.value.reason.startswith("corrupt: ")
+
+
+def test_an_ole_file_without_a_workbook_is_unsupported(tmp_path: Path) -> None:
+    path = tmp_path / "letter.xls"
+    path.write_bytes(corpus.ole_file({"WordDocument": bytes(5000)}))
+    with pytest.raises(Unscannable, match=r"^unsupported format: OLE2 compound file"):
+        read(path)
+
+
+def test_compound_file_streams_from_the_fat_and_the_mini_stream() -> None:
+    small, large = b"tiny stream" * 10, bytes(range(256)) * 40
+    compound = CompoundFile(corpus.ole_file({"Small": small, "Large": large}))
+    assert compound.names == {"Small", "Large"}
+    assert compound.stream("Small") == small
+    assert compound.stream("Large") == large
+    assert not compound.encrypted_package
+
+
+def test_a_sector_chain_that_loops_is_corrupt() -> None:
+    data = bytearray(corpus.ole_file({"Large": bytes(5000)}))
+    fat_sector = struct.unpack_from("<I", data, 76)[0]
+    fat_at = 512 + fat_sector * 512
+    struct.pack_into("<I", data, fat_at + 4 * 9, 0)  # the stream's last sector points back
+    with pytest.raises(Unscannable, match=r"^corrupt: "):
+        CompoundFile(bytes(data)).stream("Large")
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b"", corpus.OLE_MAGIC, corpus.OLE_MAGIC + bytes(600), b"\x00" * 1024],
+)
+def test_garbage_is_corrupt_not_a_crash(data: bytes) -> None:
+    with pytest.raises(Unscannable, match=r"^corrupt: "):
+        CompoundFile(data)
+
+
+@pytest.mark.parametrize(
+    ("build", "verdict", "persons"),
+    [(corpus.build_xls, "protected", 15), (corpus.build_xls_encrypted, "unscannable", 0),
+     (corpus.build_xls_corrupt, "unscannable", 0)],
+)  # fmt: skip
+def test_scan_verdicts_and_person_counts(
+    tmp_path: Path, build: object, verdict: str, persons: int, policy: Policy
+) -> None:
+    assert callable(build)
+    built = build(tmp_path)
+    assert (built.truth.verdict, built.truth.persons) == (verdict, persons)
+    report = scan_file(built.path, policy)
+    assert (report.format, report.verdict) == ("xls", verdict)
+    assert report.classes.get("protected-person", 0) == persons
+
+
+def test_a_calamine_panic_is_corrupt_and_prints_nothing(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    # A MERGECELLS record that claims five ranges and holds none: calamine indexes past its
+    # end and panics; Rust's panic hook would write "thread panicked at ..." to stderr.
+    stream = corpus.xls_workbook(corpus._xls_sheets(corpus.people(3, seed=19)))
+    end = stream.rfind(corpus._record(0x000A, b""))
+    stream = stream[:end] + corpus._record(0x00E5, struct.pack("<H", 5)) + stream[end:]
+    path = tmp_path / "merged.xls"
+    path.write_bytes(corpus.ole_file({"Workbook": stream}))
+    with pytest.raises(Unscannable) as caught:
+        read(path)
+    assert caught.value.reason == "corrupt: unreadable workbook"
+    assert capfd.readouterr().err == ""
+
+
+def test_a_sheet_offset_beyond_the_stream_is_corrupt(tmp_path: Path) -> None:
+    stream = bytearray(corpus.xls_workbook(corpus._xls_sheets(corpus.people(3, seed=19))))
+    at = 0
+    while struct.unpack_from("<H", stream, at)[0] != 0x0085:  # to the first BOUNDSHEET
+        at += 4 + struct.unpack_from("<H", stream, at + 2)[0]
+    struct.pack_into("<I", stream, at + 4, 10_000_000)
+    path = tmp_path / "offset.xls"
+    path.write_bytes(corpus.ole_file({"Workbook": bytes(stream)}))
+    with pytest.raises(Unscannable, match=r"^corrupt: a sheet starts beyond"):
+        read(path)
+
+
+@pytest.mark.parametrize("build", [corpus.build_xls])
+def test_damaged_files_are_read_or_unscannable_never_a_crash(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str], build: Callable[[Path], corpus.Built]
+) -> None:
+    original = build(tmp_path).path
+    outcomes = set()
+    for data in corpus.mutations(original.read_bytes(), 45):
+        source = Source(original.name, lambda data=data: io.BytesIO(data), len(data))
+        try:
+            for unit in READER.read(source, Limits()):
+                if isinstance(unit, Table):
+                    list(unit.rows)
+                elif isinstance(unit, Text):
+                    list(unit.lines)
+            outcomes.add("read")
+        except Unscannable as e:
+            assert e.reason.startswith(("corrupt: ", "encrypted", "unsupported format: "))
+            outcomes.add("unscannable")
+    assert "unscannable" in outcomes
+    assert "panicked" not in capfd.readouterr().err

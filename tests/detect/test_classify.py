@@ -1,0 +1,238 @@
+"""Record-level classification on units built by hand (no reader involved): tables with
+hidden parts and number formats, key/value records, and prose."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import pytest
+
+from approval.detect.classify import Classifier, Engine, cell_text, column_letters
+from approval.detect.report import Tally
+from approval.detect.units import Cell, Records, Table, Text, Where
+from approval.policy import Policy
+from tests.corpus.people import people
+
+
+def classify(engine: Engine, *units: Table | Records | Text) -> Tally:
+    tally = Tally(c.id for c in engine.policy.classes)
+    classifier = Classifier(engine, tally)
+    for unit in units:
+        classifier.unit(unit)
+    return tally
+
+
+def table(rows: Sequence[Sequence[Cell]], **kwargs: Any) -> Table:
+    return Table(where=kwargs.pop("where", Where()), rows=rows, **kwargs)
+
+
+def test_a_hidden_sheet_is_scanned_and_marked(engine: Engine) -> None:
+    rows = [["A-Number", "Name", "Claim Type"]]
+    rows += [[p.a_number, p.name, "Asylum"] for p in people(30)]
+    where = Where(sheet="Detainees", hidden=True)
+    tally = classify(engine, table(rows, where=where, column_names=["A", "B", "C"]))
+    assert tally.classes() == {"protected-person": 30}
+    (a_number,) = [f for f in tally.findings() if f.detector == "a-number"]
+    assert dict(a_number.location) == {
+        "sheet": "Detainees",
+        "column": "A",
+        "header": "A-Number",
+        "hidden": True,
+    }
+    assert a_number.count == 30
+
+
+def test_hidden_rows_and_columns_are_findings_of_their_own(engine: Engine) -> None:
+    persons = people(10)
+    rows: list[list[Cell]] = [["Name", "A-Number", "Claim Type"]]
+    rows += [[p.name, p.a_number, "CAT"] for p in persons]
+    unit = table(rows, hidden_rows=frozenset({1, 2, 3}), hidden_columns=frozenset({1}))
+    tally = classify(engine, unit)
+    assert tally.classes() == {"protected-person": 10}
+    found = {(f.detector, f.location["hidden"]): f.count for f in tally.findings()}
+    assert found[("person-name", False)] == 7
+    assert found[("person-name", True)] == 3  # rows 1-3 are hidden
+    assert found[("a-number", True)] == 10  # column B is hidden
+
+
+def test_a_number_stored_as_a_number_with_a_format(engine: Engine) -> None:
+    """``"A"000000000``: the cell holds 212345678, whoever opens the file sees A212345678."""
+    persons = people(5)
+    rows: list[list[Cell]] = [["ID", "Relief"]]
+    rows += [[float(p.a_digits), "Asylum"] for p in persons]
+    tally = classify(engine, table(rows, formats={0: '"A"000000000'}))
+    assert tally.classes() == {"protected-person": 5}
+
+
+def test_per_cell_formats(engine: Engine) -> None:
+    rows: list[list[Cell]] = [["ID", "Relief"], [212345678, "Asylum"], [212345679, "Asylum"]]
+    unit = table(rows, cell_formats=lambda r, c: '"A"000000000' if c == 0 else None)
+    assert classify(engine, unit).classes() == {"protected-person": 2}
+
+
+def test_without_the_format_a_bare_number_is_not_an_a_number(engine: Engine) -> None:
+    rows: list[list[Cell]] = [["ID", "Relief"], [212345678, "Asylum"], [212345679, "Asylum"]]
+    assert classify(engine, table(rows)).classes() == {}
+
+
+def test_the_sheet_title_ties_the_rows_to_a_claim(engine: Engine) -> None:
+    rows = [["A-Number", "Name"], *[[p.a_number, p.name] for p in people(4)]]
+    tally = classify(engine, table(rows, title="Asylum seekers"))
+    assert tally.classes() == {"protected-person": 4}
+    tally = classify(engine, table(rows, title="Transfers"))
+    assert tally.classes() == {"personal-data": 4}
+
+
+def test_a_column_header_ties_its_values_to_a_claim(engine: Engine) -> None:
+    rows = [["Asylum Applicant Name"], *[[p.name] for p in people(3)]]
+    assert classify(engine, table(rows)).classes() == {"protected-person": 3}
+
+
+def test_the_same_person_twice_is_one_person(engine: Engine) -> None:
+    p = people(1)[0]
+    d = p.a_digits
+    rows = [
+        ["A-Number", "Name", "Claim Type"],
+        [p.a_number, p.name, "Asylum"],
+        [f"A-{d[:3]}-{d[3:6]}-{d[6:]}", p.last_first, "CAT"],
+        [d, p.name.upper(), "Credible fear"],
+    ]
+    assert classify(engine, table(rows)).classes() == {"protected-person": 1}
+
+
+def test_a_claim_column_saying_no(engine: Engine) -> None:
+    rows = [["A-Number", "Asylum Claim"], ["A212345678", "Yes"], ["A212345679", "No"]]
+    assert classify(engine, table(rows)).classes() == {
+        "protected-person": 1,
+        "personal-data": 1,
+    }
+
+
+def test_free_text_notes_are_read(engine: Engine) -> None:
+    rows = [
+        ["Case", "Notes"],
+        ["1", "Spoke with GARCIA, Maria about her asylum application"],
+        ["2", "Routine transfer, nothing to note"],
+        ["3", "A-212-345-678 requested a credible fear interview"],
+    ]
+    assert classify(engine, table(rows)).classes() == {"protected-person": 2}
+
+
+def test_many_batches_and_a_late_first_person(engine: Engine) -> None:
+    """A clean start does not make a table clean: the person in row 5,000 is found."""
+    rows: list[list[Cell]] = [["Country", "Count", "Notes"]]
+    rows += [["Guatemala", str(i), ""] for i in range(5000)]
+    rows.append(["Guatemala", "1", "A212345678 applied for asylum"])
+    assert classify(engine, table(rows)).classes() == {"protected-person": 1}
+
+
+def test_records_name_split_over_keys_is_one_person(engine: Engine) -> None:
+    records = [
+        {
+            "subject.first_name": p.first,
+            "subject.last_name": p.last,
+            "dob": p.birthdate.isoformat(),
+            "fear_result": "Positive",
+        }
+        for p in people(4)
+    ]
+    unit = Records(where=Where(part="x.json"), records=records, title="screenings")
+    tally = classify(engine, unit)
+    assert tally.classes() == {"protected-person": 4}
+    keys = {f.location["key"] for f in tally.findings()}
+    assert keys == {"subject.first_name", "subject.last_name", "dob", "fear_result"}
+
+
+def test_records_integers_as_a_numbers_under_their_key(engine: Engine) -> None:
+    records: list[dict[str, Cell]] = [{"alien_no": 212345678, "relief": "Asylum"}]
+    records.append({"invoice_no": 212345679, "relief": "Asylum"})
+    unit = Records(where=Where(), records=records)
+    assert classify(engine, unit).classes() == {"protected-person": 1}
+
+
+def test_records_title_is_context(engine: Engine) -> None:
+    records: list[dict[str, Cell]] = [{"a_number": "A212345678", "name": "Juan Perez"}]
+    unit = Records(where=Where(), records=records, title="asylum_applicants")
+    assert classify(engine, unit).classes() == {"protected-person": 1}
+
+
+def test_text_unit_title_is_context(engine: Engine) -> None:
+    unit = Text(where=Where(part="mail"), lines=["GARCIA, Maria"], title="Re: her asylum case")
+    tally = classify(engine, unit)
+    assert tally.classes() == {"protected-person": 1}
+    (context,) = [f for f in tally.findings() if f.detector == "protection-claim"]
+    assert dict(context.location) == {"part": "mail", "context": "title"}
+
+
+def test_text_records_are_paragraphs_and_list_items(engine: Engine) -> None:
+    lines = [
+        "PEREZ, Juan was transferred.",
+        "",
+        "- GARCIA, Maria: asylum",
+        "- LOPEZ, Ana: transfer",
+    ]
+    tally = classify(engine, Text(where=Where(), lines=lines))
+    assert tally.classes() == {"protected-person": 1}
+
+
+def test_a_pipe_table_in_text_is_a_table(engine: Engine) -> None:
+    lines = ["| Name | Claim Type |", "| --- | --- |", "| Juan Perez | CAT |", "", "after"]
+    assert classify(engine, Text(where=Where(), lines=lines)).classes() == {"protected-person": 1}
+
+
+def test_a_very_long_paragraph_is_cut_but_all_of_it_is_read(engine: Engine) -> None:
+    lines = ["Credible fear interview list:"] + [f"GARCIA, Maria A2{i:08d}" for i in range(1000)]
+    assert classify(engine, Text(where=Where(), lines=lines)).classes() == {
+        "protected-person": 1000
+    }
+
+
+@pytest.mark.parametrize(
+    ("value", "fmt", "text"),
+    [
+        (None, None, ""),
+        (True, None, ""),
+        ("x", None, "x"),
+        (212345678.0, None, "212345678"),
+        (212345678, '"A"000000000', "A212345678"),
+        (1.5, None, "1.5"),
+    ],
+)
+def test_cell_text(value: Cell, fmt: str | None, text: str) -> None:
+    assert cell_text(value, fmt) == text
+
+
+def test_column_letters() -> None:
+    assert [column_letters(i) for i in (0, 1, 25, 26, 27, 701, 702)] == [
+        "A",
+        "B",
+        "Z",
+        "AA",
+        "AB",
+        "ZZ",
+        "AAA",
+    ]
+
+
+def test_classes_come_from_the_policy(policy: Policy) -> None:
+    """A policy that only cares about A-numbers with a claim: names are nothing to it."""
+    doc = policy.to_dict()
+    doc = {
+        **doc,
+        "classes": [
+            {
+                "id": "claims",
+                "cite": "test",
+                "rationale": "test",
+                "identified_by": [["a-number"]],
+                "context": ["protection-claim"],
+            }
+        ],
+        "rules": [{**doc["rules"][0], "applies_to": ["claims"]}],
+        "unscannable": {**doc["unscannable"], "treat_as": "claims"},
+    }
+    narrow = Engine(Policy.from_dict(doc))
+    rows = [["A-Number", "Name", "Claim Type"], ["A212345678", "Juan Perez", "CAT"]]
+    rows.append(["", "Ana Ruiz", "CAT"])
+    assert classify(narrow, table(rows)).classes() == {"claims": 1}

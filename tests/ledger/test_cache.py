@@ -1,0 +1,58 @@
+"""The local record of entry files found valid: it only ever saves time."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from approval.ledger import Ledger
+from approval.ledger.cache import ValidEntries
+from tests.ledger.conftest import MakeStatement, git
+
+
+def test_known_blobs_survive_a_reload_and_garbage_lines_are_ignored(tmp_path: Path) -> None:
+    cache = ValidEntries(tmp_path)
+    cache.add("a" * 40)
+    cache.save()
+    with cache.path.open("ab") as file:
+        file.write(b"not a blob id\n" + b"b" * 40 + b" trailing\n" + b"c" * 20)  # torn write
+    again = ValidEntries(tmp_path)
+    assert "a" * 40 in again
+    assert "b" * 40 not in again
+    assert "c" * 20 not in again
+
+
+def test_a_cache_that_cannot_be_read_or_written_only_costs_time(
+    ledger: Ledger, statement: MakeStatement
+) -> None:
+    ledger.append(statement("one"))
+    blocked = ValidEntries(ledger.cache_dir).path
+    blocked.mkdir()  # neither readable nor writable as a file, even for root
+    assert len(list(ledger.entries())) == 1
+    assert len(list(ledger.entries())) == 1
+    assert blocked.is_dir()
+
+
+def test_the_first_read_fills_the_cache_and_later_reads_agree(
+    ledger: Ledger, statement: MakeStatement
+) -> None:
+    for tag in ("one", "two"):
+        ledger.append(statement(tag))
+    assert not list(ledger.cache_dir.glob("valid-entries-*"))
+    uncached = list(ledger.entries(use_cache=False))
+    assert not list(ledger.cache_dir.glob("valid-entries-*"))
+    first = list(ledger.entries())
+    [cache] = ledger.cache_dir.glob("valid-entries-*")
+    blobs = {git(ledger.path, "rev-parse", f"refs/heads/ledger:{e.path}") for e in first}
+    assert set(cache.read_text().split()) == blobs
+    assert list(ledger.entries()) == first == uncached
+
+
+def test_stopping_early_leaves_the_ledger_usable(ledger: Ledger, statement: MakeStatement) -> None:
+    for tag in ("one", "two", "three"):
+        ledger.append(statement(tag))
+    reading = ledger.entries()
+    first = next(reading)
+    reading.close()  # the git log behind it is stopped, not left running
+    assert first.envelope.statement["reason"] == "withdrawn (one)"
+    ledger.append(statement("four"))
+    assert len(list(ledger.entries())) == 4
