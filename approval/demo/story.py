@@ -86,11 +86,18 @@ def build_world(root: Path, log: Callable[[str], None]) -> World:
 
 
 def chapters(world: World) -> list[Step]:
-    """The story so far. Later chapters add the ledger, sign-offs, export and audit."""
+    """The story so far. Later chapters add export, redaction and audit."""
+    key = {person: world.rel(path) for person, path in world.keys.items()}
     return [
         Step(
             "An administrator checks the policy and the roster before adopting them.",
             ("policy", "check", "policy.yaml", "roster.yaml"),
+            0,
+        ),
+        Step(
+            "Two admins create the ledger and adopt the policy and roster, each with their key.",
+            ("init", "--policy", "policy.yaml", "--roster", "roster.yaml",
+             "--key", key["admin1"], "--key", key["admin2"]),
             0,
         ),
         Step(
@@ -104,19 +111,47 @@ def chapters(world: World) -> list[Step]:
             1,
             lambda out: None if "protected" in out else "the scan did not report protected data",
         ),
-    ]
+        Step(
+            "The publisher asks for approval; the request records what was found, never a value.",
+            ("request", "detention-stats.xlsx", "--purpose", "FY2022 detention statistics",
+             "--destination", "www.example.gov/detention", "--key", key["publisher"]),
+            0,
+        ),
+        Step(
+            "Where the file stands: two sign-offs are missing.",
+            ("status", "detention-stats.xlsx"),
+            1,
+        ),
+        Step(
+            "The privacy officer reviews the request and approves it.",
+            ("sign", "{request}", "--key", key["privacy"], "--yes"),
+            0,
+        ),
+        Step(
+            "The senior official, the Secretary's designee, approves it too.",
+            ("sign", "{request}", "--key", key["senior"], "--yes"),
+            0,
+        ),
+        Step(
+            "Now the file may leave, for 30 days.",
+            ("status", "detention-stats.xlsx"),
+            0,
+        ),
+    ]  # fmt: skip
 
 
 def run_story(root: Path, echo: Callable[[str], None]) -> bool:
     """Build the world in ``root`` and run every step; True when each behaved as it should."""
     world = build_world(root, echo)
     env = {**os.environ, "APPROVAL_LEDGER": str(root / "ledger"), "COLUMNS": "100"}
+    found: dict[str, str] = {}
     for number, step in enumerate(chapters(world), 1):
+        argv = [arg.format(**found) if "{" in arg else arg for arg in step.argv]
         echo("")
         echo(f"# {number}. {step.say}")
-        echo(f"$ approval {shlex.join(step.argv)}")
+        echo(f"$ approval {shlex.join(argv)}")
         done = subprocess.run(
-            [sys.executable, "-m", "approval", *step.argv],
+            [sys.executable, "-m", "approval", *argv],
             cwd=root,
             env=env,
             capture_output=True,
@@ -134,5 +169,8 @@ def run_story(root: Path, echo: Callable[[str], None]) -> bool:
         if problem:
             echo(f"demo: step {number} did not behave as it should: {problem}")
             return False
+        if step.argv[0] == "request":
+            # The request id is the last line; later steps name it by its short form.
+            found["request"] = done.stdout.strip().splitlines()[-1][:12]
         echo(f"(exit {done.returncode}, as expected)")
     return True
