@@ -5,7 +5,8 @@ One ``git log --raw`` names each commit's parents, message and every path it cha
 ``git cat-file --batch`` reads the added files, a chunk of requests at a time. ``--raw`` lists
 every change against the parent, so a commit that also edits or deletes an earlier entry shows
 it; a merge is refused by its parents, so nothing can ride in on a side branch whose commits
-``git log`` would otherwise interleave.
+``git log`` would otherwise interleave (``--first-parent`` keeps them out of the listing, so
+the merge itself is what is named).
 
 This re-implements what ``Ledger.entries`` checks on purpose: the audit is the independent
 second reading, reports the rule that was broken in the auditor's words, and must not read the
@@ -58,7 +59,7 @@ def read_history(ledger: Ledger, head: str) -> Iterator[Commit]:
     git = Git(ledger.git_dir)
     log = git.popen(
         [
-            "log", "--reverse", "--root", "--raw", "--no-abbrev",
+            "log", "--reverse", "--first-parent", "--root", "--raw", "--no-abbrev",
             "--no-renames", "--no-relative", "--no-color", "--no-show-signature",
             "--no-ext-diff", "--no-textconv", f"--format={_FORMAT}", head, "--",
         ]
@@ -66,11 +67,13 @@ def read_history(ledger: Ledger, head: str) -> Iterator[Commit]:
     objects = ObjectReader(git)
     try:
         previous: str | None = None
-        position = 0
         chunk: list[tuple[int, _Header, str, str]] = []
-        for header in _headers(log.lines()):
-            position += 1
-            path, blob = _added_file(header, position, previous)
+        for position, header in enumerate(_headers(log.lines()), start=1):
+            try:
+                path, blob = _added_file(header, position, previous)
+            except AuditFailure:
+                yield from _read(objects, chunk)  # what came before it is verified first
+                raise
             chunk.append((position, header, path, blob))
             previous = header.oid
             if len(chunk) == _CHUNK:
@@ -144,7 +147,9 @@ def _added_file(header: _Header, position: int, previous: str | None) -> tuple[s
     changes = [_RAW.match(line) for line in header.changes]
     for change in changes:
         if change is None:
-            raise AuditFailure(Rule.ONE_ENTRY, "changes something git cannot describe", oid, position)
+            raise AuditFailure(
+                Rule.ONE_ENTRY, "changes something git cannot describe", oid, position
+            )
         if change["status"] != b"A":
             verb = {b"D": "removes", b"M": "changes", b"T": "changes the type of"}.get(
                 change["status"][:1], "changes"
@@ -161,11 +166,21 @@ def _added_file(header: _Header, position: int, previous: str | None) -> tuple[s
     assert change is not None  # checked in the loop
     path = change["path"].decode("utf-8", "replace")
     if change["new_mode"] != b"100644":
-        raise AuditFailure(Rule.ONE_ENTRY, f"adds {path} with mode {change['new_mode'].decode()}, not a plain file", oid, position)
+        raise AuditFailure(
+            Rule.ONE_ENTRY,
+            f"adds {path} with mode {change['new_mode'].decode()}, not a plain file",
+            oid,
+            position,
+        )
     if not ENTRY_PATH.match(path):
-        raise AuditFailure(Rule.ENTRY_FILE, f"adds {path!r}, which is not an entry path", oid, position)
+        raise AuditFailure(
+            Rule.ENTRY_FILE, f"adds {path!r}, which is not an entry path", oid, position
+        )
     if header.trailer != path:
         raise AuditFailure(
-            Rule.ENTRY_FILE, f"its {TRAILER} trailer does not name the file it adds ({path})", oid, position
+            Rule.ENTRY_FILE,
+            f"its {TRAILER} trailer does not name the file it adds ({path})",
+            oid,
+            position,
         )
     return path, change["new"].decode()

@@ -96,11 +96,12 @@ class Replay:
             raise AuditFailure(Rule.SCHEMA, f"{commit.path}: {e.message}", oid, position) from e
         doc = parsed.doc
         statement = doc["statement"]
-        signed = parsed.canonical(statement)
-        canonical = b'{"signatures":%s,"statement":%s}\n' % (
-            parsed.canonical(doc["signatures"]),
-            signed,
-        )
+        try:
+            signed = parsed.canonical(statement)
+            signatures = parsed.canonical(doc["signatures"])
+        except IntegrityError as e:
+            raise AuditFailure(Rule.CANONICAL, f"{commit.path} {e.message}", oid, position) from e
+        canonical = b'{"signatures":%s,"statement":%s}\n' % (signatures, signed)
         if doc.keys() != _ENVELOPE_KEYS or commit.raw != canonical:
             raise AuditFailure(
                 Rule.CANONICAL,
@@ -112,24 +113,20 @@ class Replay:
         statement_id = hashlib.sha256(signed).hexdigest()
         kind: str = statement["kind"]
         expected = path_for(statement["created"], kind, statement_id)
+        problem = None
         if commit.path != expected:
-            raise AuditFailure(
-                Rule.ENTRY_FILE,
+            problem = (
                 f"{commit.path} holds {_kind_word(kind)} {short_id(statement_id)} made "
                 f"{statement['created']}, which belongs at {expected}: the file was changed "
-                "after it was written",
-                oid,
-                position,
+                "after it was written"
             )
-        if commit.subject != f"{kind} {statement_id}":
-            raise AuditFailure(
-                Rule.ENTRY_FILE,
-                f"its message names {commit.subject[:90]!r}, not the statement in {commit.path}",
-                oid,
-                position,
-            )
-        signatures = tuple(Signature.from_dict(s) for s in doc["signatures"])
-        return Envelope(statement, signatures), signed, statement_id, kind
+        elif commit.subject != f"{kind} {statement_id}":
+            problem = f"its message names {commit.subject[:90]!r}, not the statement it adds"
+        if problem is not None:
+            failure = AuditFailure(Rule.ENTRY_FILE, problem, oid, position)
+            raise failure.at(statement_id, _kind_word(kind))
+        envelope = Envelope(statement, tuple(Signature.from_dict(s) for s in doc["signatures"]))
+        return envelope, signed, statement_id, kind
 
     def _check_signatures(self, envelope: Envelope, signed: bytes, oid: str, position: int) -> None:
         for signature in envelope.signatures:
@@ -173,7 +170,11 @@ class Replay:
             # The exporter said the file needed no approval: the ledger must not know better.
             adoption = state.adoption_at(export.at)
             for request in state.requests_for(export.artifact.sha256):
-                if request.at <= export.at and adoption and adoption.policy.rules_for(request.classes):
+                if (
+                    request.at <= export.at
+                    and adoption
+                    and adoption.policy.rules_for(request.classes)
+                ):
                     return (
                         f"exported {name} naming no request, but request {short_id(request.id)} "
                         f"recorded it as holding {', '.join(request.classes)}, which needs "

@@ -74,12 +74,19 @@ class Parsed:
     plain: bool  # json.dumps(doc) == rfc8785.dumps(doc) is guaranteed
 
     def canonical(self, value: Any) -> bytes:
-        """The RFC 8785 bytes of ``value`` (the document or a part of it)."""
+        """The RFC 8785 bytes of ``value`` (the document or a part of it); ``IntegrityError``
+        when it has none (an integer beyond 2**53, a lone surrogate)."""
         if self.plain:
-            return _dumps(value).encode("utf-8")
+            try:
+                return _dumps(value).encode("utf-8")
+            except UnicodeEncodeError as e:
+                raise IntegrityError("holds text that is not UTF-8") from e
         import rfc8785
 
-        data: bytes = rfc8785.dumps(value)
+        try:
+            data: bytes = rfc8785.dumps(value)
+        except rfc8785.CanonicalizationError as e:
+            raise IntegrityError(f"has no canonical form ({e})") from e
         return data
 
 
@@ -90,7 +97,8 @@ def parse(raw: bytes) -> Parsed:
         doc = _decoder.decode(raw.decode("utf-8"))
     except ValueError as e:  # UnicodeDecodeError too
         raise IntegrityError(f"not JSON ({e})") from e
-    return Parsed(doc, not _decoder.unusual and not _ORDER_SENSITIVE.search(raw))
+    plain = not _decoder.unusual and (raw.isascii() or not _ORDER_SENSITIVE.search(raw))
+    return Parsed(doc, plain)
 
 
 def canonical(value: Any) -> bytes:
@@ -158,9 +166,13 @@ class _Compiler:
 
     def __init__(self, root: dict[str, Any]):
         self.root = root
-        self.constants: dict[str, Any] = {"NOTHING": _NOTHING, "MISSING": object()}
+        self.constants: dict[str, Any] = {
+            "NOTHING": _NOTHING,
+            "MISSING": object(),
+            "SCALARS": frozenset(_SCALARS),
+        }
         self.code: list[str] = []
-        self.functions: dict[int, str] = {}  # id(schema) -> function name
+        self.functions: dict[tuple[str, int], str] = {}  # (shape, id(schema)) -> name
         self.defs: dict[str, dict[str, Any]] = root.get("$defs", {})
 
     def constant(self, value: Any) -> str:
@@ -215,7 +227,7 @@ class _Compiler:
                     raise Unsupported(f"non-scalar {word}")
                 # Same type and value: True is not 1 here, as in jsonschema.
                 pairs = self.constant(frozenset((type(o), o) for o in options))
-                parts.append(f"({v}.__class__, {v}) in {pairs}")
+                parts.append(f"({v}.__class__ in SCALARS and ({v}.__class__, {v}) in {pairs})")
         if "pattern" in schema:
             search = self.constant(re.compile(schema["pattern"]).search)  # as jsonschema does
             parts.append(f"(not isinstance({v}, str) or {search}({v}) is not None)")
@@ -234,10 +246,11 @@ class _Compiler:
         return " and ".join(parts) or "True"
 
     def function(self, schema: dict[str, Any]) -> str:
-        if id(schema) in self.functions:
-            return self.functions[id(schema)]
+        key = ("node", id(schema))
+        if key in self.functions:
+            return self.functions[key]
         name = f"f{len(self.functions)}"
-        self.functions[id(schema)] = name
+        self.functions[key] = name
         body = [f"def {name}(v):"]
         leaf = {k: schema[k] for k in _LEAF if k in schema}
         if leaf:
@@ -301,10 +314,10 @@ class _Compiler:
             key = ("leaf", id(schema))
             if key not in self.functions:
                 name = f"f{len(self.functions)}"
-                self.functions[key] = name  # type: ignore[index]
+                self.functions[key] = name
                 test = self.leaf(schema, "v")
                 self.code.append(f"def {name}(v):\n    return NOTHING if ({test}) else None")
-            return self.functions[key]  # type: ignore[index]
+            return self.functions[key]
         return self.function(schema)
 
 

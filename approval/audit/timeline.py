@@ -130,7 +130,9 @@ def scan_words(scan: dict[str, Any]) -> str:
     parts = [str(scan.get("verdict"))]
     classes = scan.get("classes", {})
     if classes:
-        parts.append(", ".join(f"{c} {info.get('records', 0)} persons" for c, info in classes.items()))
+        parts.append(
+            ", ".join(f"{c} {info.get('records', 0)} persons" for c, info in classes.items())
+        )
     hidden = hidden_parts(scan)
     if hidden:
         parts.append("hidden: " + ", ".join(hidden))
@@ -195,10 +197,7 @@ def _request_name(state: LedgerState, request_id: str) -> str:
 def _signoff(record: SignOff, state: LedgerState, position: int, commit: str) -> Event:
     name = _request_name(state, record.request)
     on = f"request {short_id(record.request)} ({name}) as {record.role}"
-    if record.approves:
-        text = f"{record.signer} approved {on}"
-    else:
-        text = f"{record.signer} refused {on}"
+    text = f"{record.signer} {'approved' if record.approves else 'refused'} {on}"
     if record.comment:
         text += f": {record.comment}"
     details = {
@@ -225,13 +224,15 @@ def _revocation(record: Revocation, state: LedgerState, position: int, commit: s
     target = state.get(record.target)
     if isinstance(target, SignOff):
         word = "approval" if target.approves else "refusal"
+        whose = "their own" if target.signer == record.signer else f"{target.signer}'s"
         what = (
-            f"{target.signer}'s {word} ({short_id(target.id)}) of request "
+            f"{whose} {word} ({short_id(target.id)}) of request "
             f"{short_id(target.request)} ({_request_name(state, target.request)})"
         )
         sha = target.artifact_sha256
     elif isinstance(target, Request):
-        what = f"request {short_id(target.id)} ({target.artifact.name})"
+        whose = "their own" if target.requester == record.signer else f"{target.requester}'s"
+        what = f"{whose} request {short_id(target.id)} ({target.artifact.name})"
         sha = target.sha256
     else:  # the state refuses any other target
         what, sha = short_id(record.target), ""
@@ -252,11 +253,8 @@ def _revocation(record: Revocation, state: LedgerState, position: int, commit: s
 
 def _export(record: Export, state: LedgerState, position: int, commit: str) -> Event:
     artifact = record.artifact
-    signers = []
-    for signoff_id in record.signoffs:
-        signoff = state.get(signoff_id)
-        if isinstance(signoff, SignOff):
-            signers.append(f"{signoff.signer} ({signoff.role})")
+    used = [s for i in record.signoffs if isinstance(s := state.get(i), SignOff)]
+    signers = [f"{s.signer} ({s.role})" for s in sorted(used, key=lambda s: (s.at, s.id))]
     text = (
         f"{record.signer} exported {artifact.name} (sha256 {short_id(artifact.sha256)}) "
         f"to {record.destination}"

@@ -26,6 +26,10 @@ COMMANDS: dict[str, str] = {
     "sign": "approval.cli.sign:sign",
     "revoke": "approval.cli.revoke:revoke",
     "status": "approval.cli.status:status",
+    "export": "approval.cli.export:export",
+    "check": "approval.cli.check:check",
+    "redact": "approval.cli.redact:redact",
+    "audit": "approval.cli.audit:audit",
     "demo": "approval.cli.demo:demo",
 }
 

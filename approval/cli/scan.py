@@ -113,10 +113,13 @@ def _headline(report: FileReport) -> str:
 
 
 def _print_text(result: ScanResult) -> None:
-    from approval.cli.render import stdout
+    # rich only for a terminal: piped output is plain lines, and starts faster without it.
+    tty = sys.stdout.isatty()
+    console: Any = None
+    if tty:
+        from approval.cli.render import stdout
 
-    console = stdout()
-    tty = console.is_terminal
+        console = stdout()
     for report in result.reports:
         if not tty:
             click.echo(_headline(report))

@@ -50,8 +50,18 @@ class GitError(IntegrityError):
         self.git_args = list(args)
         self.returncode = returncode
         self.stderr = stderr.strip()
-        reason = self.stderr.splitlines()[-1] if self.stderr else f"exit status {returncode}"
-        super().__init__(f"git {args[0] if args else ''} failed: {reason}")
+        super().__init__(
+            f"git {args[0] if args else ''} failed: {_reason(self.stderr, returncode)}"
+        )
+
+
+def _reason(stderr: str, returncode: int) -> str:
+    """git's one line that says what went wrong: the first error, not the advice after it."""
+    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
+    for line in lines:
+        if line.startswith(("fatal:", "error:")):
+            return line
+    return lines[-1] if lines else f"exit status {returncode}"
 
 
 def environment(git_dir: Path, extra: Mapping[str, str] | None = None) -> dict[str, str]:

@@ -121,6 +121,8 @@ class Ledger:
     read_chunk: int = 256
     # Whether appends from this machine queue on LOCK_FILE (tests turn it off to race).
     queue_writers: bool = True
+    # Attempts at the compare-and-swap before giving up (see MAX_ATTEMPTS).
+    max_attempts: int = MAX_ATTEMPTS
 
     def __init__(self, path: Path, git_dir: Path):
         self.path = path
@@ -313,7 +315,7 @@ class Ledger:
             return self._publish(envelope, path, blob)
 
     def _publish(self, envelope: Envelope, path: str, blob: str) -> str:
-        for attempt in range(MAX_ATTEMPTS):
+        for attempt in range(self.max_attempts):
             parent = self._head_commit()
             commit = self._make_commit(envelope, path, blob, parent)
             if self._move_branch(commit, parent.oid if parent else None):
@@ -327,22 +329,29 @@ class Ledger:
                 self._maybe_repack()
                 return commit
             time.sleep(random.uniform(0, min(MAX_BACKOFF, 0.001 * 2**attempt)))  # noqa: S311
+        lock = self.git_dir / "refs" / "heads" / "ledger.lock"
+        if lock.exists():
+            raise UsageError(
+                f"could not append statement {short_id(envelope.id)}: the ledger branch stayed "
+                f"locked ({self.max_attempts} attempts)",
+                hint=f"if no other approval or git command is running, remove {lock}",
+            )
         raise UsageError(
             f"could not append statement {short_id(envelope.id)}: "
-            f"the ledger kept changing ({MAX_ATTEMPTS} attempts)",
-            hint="try again; if it persists, look for a stale refs/heads/ledger.lock",
+            f"the ledger kept changing ({self.max_attempts} attempts)",
+            hint="try again",
         )
 
     @contextlib.contextmanager
     def _writers_queue(self) -> Iterator[None]:
         """Hold the local writers' lock, if there is one to be had (see LOCK_FILE)."""
-        if not self.queue_writers:
+        fd = -1
+        if self.queue_writers:
+            # A read-only ledger has no lock to take: the append fails with git's own message.
+            with contextlib.suppress(OSError):
+                fd = os.open(self.git_dir / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o664)
+        if fd < 0:
             yield
-            return
-        try:
-            fd = os.open(self.git_dir / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o664)
-        except OSError:
-            yield  # a read-only ledger: the append will fail with git's own message
             return
         try:
             deadline = time.monotonic() + LOCK_WAIT

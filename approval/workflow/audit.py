@@ -1,21 +1,24 @@
 """``approval audit``: replay and verify the whole ledger, time travel, and the stock-tool bundle.
 
-``audit_ledger`` replays every statement from the first, verified, without any cache, and
-refreshes the local index. ``state_as_of`` and ``artifact_history`` answer from that index, which
-is rebuilt by the same full replay whenever it is missing, stale (built for another head) or not
-intact. ``export_bundle`` writes what ``ssh-keygen`` alone needs to check every signature.
+``audit_ledger`` replays every statement from the first, verified, without any cache (the
+index and the snapshots of other commands are never read), and refreshes the audit index.
+``state_as_of`` and ``artifact_history`` answer from that index, which the same full replay
+rebuilds whenever it is missing, stale (built for another head) or not intact. ``export_bundle``
+writes what ``ssh-keygen`` alone needs to check every signature, after an intact replay.
 """
 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+from approval.audit.bundle import Bundle
 from approval.audit.failure import AuditFailure
-from approval.audit.index import ArtifactHistory, AsOf, Index, IndexRow, rows_for
+from approval.audit.index import ArtifactHistory, AsOf, Index
 from approval.audit.replay import Replay, Verified
-from approval.audit.timeline import Event, describe
+from approval.audit.timeline import Event
 from approval.errors import UsageError
 from approval.ledger import Ledger
 from approval.state import LedgerState
@@ -23,7 +26,7 @@ from approval.state import LedgerState
 
 @dataclass(frozen=True)
 class AuditReport:
-    """What a full replay found: the timeline up to the end, or up to the first failure."""
+    """What a full replay found: the timeline to the end, or to the first failure."""
 
     ledger: str
     head: str | None
@@ -32,37 +35,38 @@ class AuditReport:
     signatures: int
     seconds: float
     adoptions: int
-    exports: int
 
     @property
     def intact(self) -> bool:
         return self.failure is None
 
-
-@dataclass
-class _Replayed:
-    report: AuditReport
-    state: LedgerState
-    rows: list[IndexRow]
+    @property
+    def exports(self) -> int:
+        return sum(1 for event in self.events if event.kind == "export")
 
 
-def _replay(ledger: Ledger, head: str | None, *, keep: bool = False) -> tuple[_Replayed, list[Verified]]:
+def replay_ledger(
+    ledger: Ledger, head: str | None, sink: Callable[[Verified], None] | None = None
+) -> tuple[AuditReport, LedgerState]:
+    """Verify every statement up to ``head`` (each handed to ``sink`` too); never raises for a
+    broken ledger: the report says where it broke."""
     from approval.audit.history import read_history
+    from approval.audit.timeline import describe
 
     start = time.perf_counter()
     replay = Replay()
     events: list[Event] = []
-    kept: list[Verified] = []
     failure: AuditFailure | None = None
     if head is not None:
         try:
             for verified in replay.run(read_history(ledger, head)):
-                events.append(describe(verified.record, replay.state, verified.position, verified.commit))
-                if keep:
-                    kept.append(verified)
+                events.append(
+                    describe(verified.record, replay.state, verified.position, verified.commit)
+                )
+                if sink is not None:
+                    sink(verified)
         except AuditFailure as e:
             failure = e
-    state = replay.state
     report = AuditReport(
         str(ledger.path),
         head,
@@ -70,31 +74,29 @@ def _replay(ledger: Ledger, head: str | None, *, keep: bool = False) -> tuple[_R
         failure,
         replay.signatures,
         time.perf_counter() - start,
-        len(state.adoptions),
-        sum(1 for e in events if e.kind == "export"),
+        len(replay.state.adoptions),
     )
-    return _Replayed(report, state, []), kept
+    return report, replay.state
 
 
-def replay_ledger(ledger: Ledger, head: str | None) -> AuditReport:
-    """The full verified replay of ``ledger`` up to ``head`` (the bench calls this alone)."""
-    replayed, _ = _replay(ledger, head)
-    return replayed.report
+def _refresh_index(ledger: Ledger, report: AuditReport, state: LedgerState) -> AuditFailure | None:
+    from approval.audit.index import rows_for
+
+    assert report.head is not None
+    return Index.refresh(ledger.cache_dir, report.head, rows_for(report.events, state))
 
 
 def audit_ledger(path: Path | None) -> AuditReport:
     """Replay and verify every statement; refresh the index when the ledger is intact.
 
-    Also fails (exit 3) when a statement this machine's last index held is gone: a history
-    reset under a clone (a force-push) that no later signature can show."""
+    Fails too (exit 3) when a statement that this machine's index held is gone: a history reset
+    under a clone (a force-push) that no later statement's seen head can show."""
     with Ledger.open(path) as ledger:
-        head = ledger.head()
-        replayed, _ = _replay(ledger, head)
-        report = replayed.report
-        if report.failure is None and head is not None:
-            failure = Index.refresh(ledger.cache_dir, head, rows_for(report.events, replayed.state))
+        report, state = replay_ledger(ledger, ledger.head())
+        if report.failure is None and report.head is not None:
+            failure = _refresh_index(ledger, report, state)
             if failure is not None:
-                report = AuditReport(**{**report.__dict__, "failure": failure})
+                report = replace(report, failure=failure)
     return report
 
 
@@ -106,20 +108,22 @@ def _index(ledger: Ledger) -> Index:
     index = Index.open(ledger.cache_dir, head)
     if index is not None:
         return index
-    replayed, _ = _replay(ledger, head)
-    if replayed.report.failure is not None:
-        raise replayed.report.failure
-    failure = Index.refresh(ledger.cache_dir, head, rows_for(replayed.report.events, replayed.state))
+    report, state = replay_ledger(ledger, head)
+    if report.failure is not None:
+        raise report.failure
+    failure = _refresh_index(ledger, report, state)
     if failure is not None:
         raise failure
     index = Index.open(ledger.cache_dir, head)
-    if index is None:  # a cache directory we cannot write: answer from memory instead
-        index = Index.in_memory(head, rows_for(replayed.report.events, replayed.state))
+    if index is None:  # a cache directory we cannot write: answer from memory
+        from approval.audit.index import rows_for
+
+        index = Index.in_memory(head, rows_for(report.events, state))
     return index
 
 
 def state_as_of(path: Path | None, when: str) -> AsOf:
-    """The policy, roster, open requests, valid approvals and exports at ``when``."""
+    """The policy and roster in force, open requests, valid approvals and exports at ``when``."""
     from approval.audit.index import parse_moment
 
     moment = parse_moment(when)
@@ -132,7 +136,8 @@ def state_as_of(path: Path | None, when: str) -> AsOf:
 
 
 def artifact_history(path: Path | None, subject: str, as_of: str | None = None) -> ArtifactHistory:
-    """Everything the ledger says about one file (a path, hashed now, or a sha256)."""
+    """Everything the ledger says about one file (a path, hashed now, or a sha256), up to
+    ``as_of`` when given."""
     from approval.audit.index import parse_moment, resolve_artifact
 
     sha256, name = resolve_artifact(subject)
@@ -145,13 +150,21 @@ def artifact_history(path: Path | None, subject: str, as_of: str | None = None) 
             index.close()
 
 
-def export_bundle(path: Path | None, directory: Path) -> object:
-    """Replay and verify, then write the bundle ``ssh-keygen`` alone can check."""
-    from approval.audit.bundle import write_bundle
+def export_bundle(path: Path | None, directory: Path) -> Bundle:
+    """Replay and verify, writing each statement and signature as it passes; then the
+    allowed-signers file, ``verify.sh`` and a README. Nothing is left if the replay fails."""
+    from approval.audit.bundle import BundleWriter
 
     with Ledger.open(path) as ledger:
         head = ledger.head()
-        replayed, verified = _replay(ledger, head, keep=True)
-        if replayed.report.failure is not None:
-            raise replayed.report.failure
-        return write_bundle(directory, verified, replayed.state, head)
+        if head is None:
+            raise UsageError("the ledger is empty: nothing to export")
+        writer = BundleWriter(directory)
+        try:
+            report, state = replay_ledger(ledger, head, writer.add)
+            if report.failure is not None:
+                raise report.failure
+            return writer.finish(state.adoptions, head)
+        except BaseException:
+            writer.abort()
+            raise

@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from approval import __version__
 from approval.ledger import Ledger
@@ -53,10 +53,14 @@ from approval.state import (
 )
 from approval.statements import statement_id
 
+if TYPE_CHECKING:
+    from approval.workflow.ledger import Session
+
 FORMAT = 1
 DATABASE = "state.sqlite"
-# A small ledger replays in well under a second: its state is not saved.
-MIN_ENTRIES = 256
+# Entries below which a replayed state is not saved. Even a few entries are worth saving: the
+# first adoption alone costs ~0.3 s to replay (validating its policy and roster documents).
+MIN_ENTRIES = 1
 # How long a writer waits for another one before giving up saving (it is only a cache).
 BUSY_MS = 2000
 # The code that decides what a replayed state holds: a cache made by other code is rebuilt.
@@ -177,7 +181,7 @@ class View:
     artifacts, restored from the saved slices (or cut from a whole state just replayed)."""
 
     head: str | None
-    adoptions: tuple[Adoption, ...]
+    numbered: tuple[Numbered, ...]  # the adoptions, with their places in the ledger
     latest: datetime | None
     db: sqlite3.Connection | None
     # The whole state when it was just replayed (or restored); slices are cut from it.
@@ -185,6 +189,10 @@ class View:
     replayed: int = 0  # entries verified by this view (0: all came from the cache)
     from_cache: bool = False
     _slices: dict[str, list[Numbered]] = field(default_factory=dict)
+
+    @property
+    def adoptions(self) -> tuple[Adoption, ...]:
+        return tuple(a for _, a in self.numbered if isinstance(a, Adoption))
 
     def close(self) -> None:
         if self.db is not None:
@@ -202,17 +210,16 @@ class View:
         them, and checks a new statement about them, as the whole state would."""
         if self.whole is not None:
             return self._cut(self.whole, set(artifacts))
-        records: dict[int, Record] = {}
+        records: dict[int, Record] = dict(self.numbered)
         for sha in dict.fromkeys(artifacts):
             records.update(self._slice(sha))
-        ordered = [records[n] for n in sorted(records)]
-        return LedgerState.restore([*self.adoptions, *ordered], self.latest)
+        return LedgerState.restore([records[n] for n in sorted(records)], self.latest)
 
     def state(self) -> LedgerState:
         """The whole state."""
         if self.whole is None:
             assert self.db is not None  # a view without a whole state reads its database
-            records: dict[int, Record] = {}
+            records: dict[int, Record] = dict(self.numbered)
             # The slices caught up in memory are newer than the database when it was busy.
             for sha, blob in self.db.execute("SELECT sha, records FROM slices"):
                 if sha not in self._slices:
@@ -220,7 +227,7 @@ class View:
             for numbered in self._slices.values():
                 records.update(numbered)
             ordered = [records[n] for n in sorted(records)]
-            self.whole = LedgerState.restore([*self.adoptions, *ordered], self.latest)
+            self.whole = LedgerState.restore(ordered, self.latest)
         return self.whole
 
     def _slice(self, sha: str) -> list[Numbered]:
@@ -258,13 +265,14 @@ def open_view(ledger: Ledger, head: str | None, *, min_entries: int = MIN_ENTRIE
             return View(None, (), None, db, LedgerState())
         saved = _saved(db, ledger, head) if db is not None else None
         if saved is not None:
-            base, adoptions, latest, count = saved
-            view = View(base, adoptions, latest, db, from_cache=True)
+            base, numbered, latest, count = saved
+            view = View(base, numbered, latest, db, from_cache=True)
             if base != head:
                 _catch_up(view, ledger, head, count)
             return view
         state = replay_verified(ledger, head=head)
-        view = View(head, state.adoptions, state.latest, db, state, len(state))
+        numbered = tuple((n, r) for n, r in enumerate(state.records()) if isinstance(r, Adoption))
+        view = View(head, numbered, state.latest, db, state, len(state))
         if db is not None and len(state) >= min_entries:
             _save_whole(db, head, state)
         return view
@@ -299,7 +307,7 @@ def _meta(db: sqlite3.Connection) -> dict[str, Any]:
 
 def _saved(
     db: sqlite3.Connection, ledger: Ledger, head: str
-) -> tuple[str, tuple[Adoption, ...], datetime | None, int] | None:
+) -> tuple[str, tuple[Numbered, ...], datetime | None, int] | None:
     """The saved state's head, adoptions, latest time and entry count, when it can be used
     for ``head``: made by this code, at ``head`` or at one of its ancestors."""
     try:
@@ -309,8 +317,8 @@ def _saved(
         base = str(meta["head"])
         if base != head and not ledger.is_ancestor(base, head):
             return None  # a rewritten history: replay it all
-        adoptions, latest = pickle.loads(meta["adoptions"])  # noqa: S301 - see the module doc
-        return base, tuple(adoptions), latest, int(meta["count"])
+        numbered, latest = pickle.loads(meta["adoptions"])  # noqa: S301 - see the module doc
+        return base, tuple(numbered), latest, int(meta["count"])
     except Exception:  # a cache made by other code or damaged: rebuilt
         return None
 
@@ -320,7 +328,10 @@ def _save_whole(db: sqlite3.Connection, head: str, state: LedgerState) -> None:
     another process holds the database too long)."""
     slices: dict[str, list[Numbered]] = {}
     owners: dict[str, str] = {}
+    numbered: list[Numbered] = []
     for number, record in enumerate(state.records()):
+        if isinstance(record, Adoption):
+            numbered.append((number, record))
         about = _sha_of(record, owners, lambda _: None)
         if isinstance(record, Request | SignOff) and about:
             owners[record.id] = about[0]
@@ -335,13 +346,13 @@ def _save_whole(db: sqlite3.Connection, head: str, state: LedgerState) -> None:
             "INSERT INTO slices VALUES (?, ?)", ((s, _dumps(r)) for s, r in slices.items())
         )
         db.executemany("INSERT INTO owners VALUES (?, ?)", owners.items())
-        _write_meta(db, head, state.adoptions, state.latest, len(state))
+        _write_meta(db, head, tuple(numbered), state.latest, len(state))
 
 
 def _write_meta(
     db: sqlite3.Connection,
     head: str,
-    adoptions: tuple[Adoption, ...],
+    numbered: tuple[Numbered, ...],
     latest: datetime | None,
     count: int,
 ) -> None:
@@ -349,7 +360,7 @@ def _write_meta(
         "format": FORMAT,
         "code": code_digest(),
         "head": head,
-        "adoptions": pickle.dumps((list(adoptions), latest), protocol=5),
+        "adoptions": pickle.dumps((list(numbered), latest), protocol=5),
         "count": count,
     }
     db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", rows.items())
@@ -384,7 +395,7 @@ def _catch_up(view: View, ledger: Ledger, head: str, count: int) -> None:
     assert view.db is not None and view.head is not None  # only a view read from the cache
     db = view.db
     base = view.head
-    adoptions = list(view.adoptions)
+    adoptions = list(view.numbered)
     latest = view.latest
     owners: dict[str, str] = {}
     changed: set[str] = set()
@@ -401,16 +412,15 @@ def _catch_up(view: View, ledger: Ledger, head: str, count: int) -> None:
             verify_signature(statement, signature)
         ident = statement_id(statement)
         if envelope.kind == "adoption":
-            record = LedgerState.restore(adoptions, latest).check(envelope, ident)
-            assert isinstance(record, Adoption)
-            adoptions.append(record)
+            record = LedgerState.restore([a for _, a in adoptions], latest).check(envelope, ident)
+            adoptions.append((number, record))
         else:
             about = _about(statement, owners, lookup)
-            records: dict[int, Record] = {}
+            records: dict[int, Record] = dict(adoptions)
             for sha in about:
                 records.update(view._slice(sha))
             ordered = [records[n] for n in sorted(records)]
-            record = LedgerState.restore([*adoptions, *ordered], latest).check(envelope, ident)
+            record = LedgerState.restore(ordered, latest).check(envelope, ident)
             for sha in _sha_of(record, owners, lookup):
                 view._slice(sha).append((number, record))
                 changed.add(sha)
@@ -418,7 +428,7 @@ def _catch_up(view: View, ledger: Ledger, head: str, count: int) -> None:
                 owners[record.id] = _sha_of(record, owners, lookup)[0]
         latest = record.at if latest is None else max(latest, record.at)
         number += 1
-    view.head, view.adoptions, view.latest = head, tuple(adoptions), latest
+    view.head, view.numbered, view.latest = head, tuple(adoptions), latest
     view.replayed = number - count
     with _transaction(db) as ok:
         if not ok:
@@ -431,7 +441,7 @@ def _catch_up(view: View, ledger: Ledger, head: str, count: int) -> None:
             ((sha, _dumps(view._slice(sha))) for sha in changed),
         )
         db.executemany("INSERT OR REPLACE INTO owners VALUES (?, ?)", owners.items())
-        _write_meta(db, head, view.adoptions, latest, number)
+        _write_meta(db, head, view.numbered, latest, number)
 
 
 def _about(statement: dict[str, Any], owners: dict[str, str], lookup: Any) -> tuple[str, ...]:
@@ -484,3 +494,22 @@ def save_scans(db: sqlite3.Connection | None, reports: dict[str, str]) -> None:
     with _transaction(db) as ok:
         if ok:
             db.executemany("INSERT OR REPLACE INTO scans VALUES (?, ?)", reports.items())
+
+
+# -- the gate's session -----------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def gate(path: Path | None) -> Iterator[tuple[Session, View]]:
+    """The ledger at ``path`` opened for the gate: a session whose state holds the adoptions
+    only (the policy to scan under, the roster to identify with), and the view from which the
+    state about the files scanned is restored (``session.state = view.state_for(...)``)."""
+    from approval.workflow.ledger import Session
+
+    ledger = Ledger.open(path)
+    try:
+        head = ledger.head()
+        with open_view(ledger, head) as view:
+            yield Session(ledger, view.state_for(()), head), view
+    finally:
+        ledger.close()

@@ -15,6 +15,7 @@ import io
 import json
 import random
 import struct
+import warnings
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -364,7 +365,8 @@ def encrypted_office_package() -> bytes:
 
 def zip_bytes(members: Sequence[tuple[str, bytes]], method: int = zipfile.ZIP_DEFLATED) -> bytes:
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", method) as archive:
+    with zipfile.ZipFile(out, "w", method) as archive, warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # duplicate names are wanted, in hostile cases
         for name, data in members:
             archive.writestr(zipfile.ZipInfo(name, (2022, 11, 28, 12, 0, 0)), data, method)
     return out.getvalue()

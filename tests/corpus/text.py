@@ -158,7 +158,7 @@ def press_release() -> TextCase:
             "FOR IMMEDIATE RELEASE",
             "",
             "WASHINGTON, D.C. — Secretary Jordan Blake today announced new measures to reduce",
-            "the asylum backlog. \"Every applicant deserves a fair and timely credible fear",
+            'the asylum backlog. "Every applicant deserves a fair and timely credible fear',
             'interview," said Secretary Blake. Director Ana Ruiz visited the Houston Asylum',
             "Office on Tuesday.",
             "",

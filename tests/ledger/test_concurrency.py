@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from approval.errors import UsageError
 from approval.ledger import BRANCH, Ledger, entry_path
 from approval.ledger.git import GitObject
 from approval.statements import Envelope
@@ -217,3 +218,17 @@ def test_the_branch_moves_only_by_compare_and_swap(
     assert not ledger._move_branch(commit, first)
     assert not ledger._move_branch(commit, None)
     assert ledger.head() == second
+
+
+def test_a_stale_ref_lock_fails_in_one_line_after_bounded_retries(
+    ledger: Ledger, statement: MakeStatement
+) -> None:
+    """A git process killed while holding the branch's lock leaves the lock file behind; git
+    will not remove it for us, and neither will we: we stop and say which file it is."""
+    first = ledger.append(statement("one"))
+    (ledger.path / "refs" / "heads" / "ledger.lock").write_text(first + "\n")
+    ledger.max_attempts = 3
+    with pytest.raises(UsageError, match="stayed locked") as raised:
+        ledger.append(statement("two"))
+    assert str(ledger.path / "refs" / "heads" / "ledger.lock") in (raised.value.hint or "")
+    assert ledger.head() == first

@@ -44,6 +44,7 @@ def _key(text: str) -> str:
 class TermMatcher:
     def __init__(self, terms: Iterable[str], acronyms: Iterable[str], not_terms: Iterable[str]):
         self.kinds: dict[str, str | None] = {}  # folded match -> the policy's term, None if not
+        self._terms: dict[str, str | None] = {}  # the same, by the text as written (a cache)
         alternatives: list[tuple[int, str]] = []
         for term in not_terms:
             self.kinds[_key(term)] = None
@@ -59,13 +60,18 @@ class TermMatcher:
         self.pattern = re.compile(rf"(?<![\w-])(?:{body})(?![\w-])", re.IGNORECASE)
 
     def find(self, text: str) -> list[Found]:
-        found = []
+        """The first occurrence of each term in ``text``."""
+        found: dict[str, Found] = {}
         for match in self.pattern.finditer(text):
             word = match.group()
-            term = self.acronyms.get(word) or self.kinds.get(_key(word))
-            if term is not None:
-                found.append(Found(term, match.start(), match.end()))
-        return found
+            term = self._terms.get(word, ...)
+            if term is ...:
+                term = self.acronyms.get(word) or self.kinds.get(_key(word))
+                if len(self._terms) < 4096:
+                    self._terms[word] = term
+            if term is not None and term not in found:
+                found[term] = Found(term, match.start(), match.end())
+        return list(found.values())
 
     def __bool__(self) -> bool:
         return bool(self.kinds or self.acronyms)

@@ -94,6 +94,10 @@ class _DocxReader:
                 members = archive.infolist()
                 check_members(members, limits)
                 names = {info.filename for info in members}
+                if len(names) < len(members):
+                    # A package has one part per name (OPC); a second one would hide from
+                    # whoever reads the first.
+                    raise Unscannable("corrupt: two parts of the Word package share a name")
                 main = _main_part(archive, names)
                 folder = str(PurePosixPath(main).parent)
                 headings = _heading_styles(archive, f"{folder}/styles.xml", names)
@@ -108,17 +112,20 @@ class _DocxReader:
                             yield from _read_part(archive, name, where, headings, title)
                 if properties:
                     yield Text(Where(part="properties", hidden=True), properties, title)
-        embedded = sorted(name for name in names if name.startswith(f"{folder}/embeddings/"))
+        embedded = [
+            (index, info.filename, info.file_size)
+            for index, info in enumerate(members)
+            if info.filename.startswith(f"{folder}/embeddings/") and not info.filename.endswith("/")
+        ]
         if embedded and source.depth >= limits.max_depth:
             raise Unscannable(
                 f"too deeply nested: embedded files more than {limits.max_depth} deep"
             )
-        for name in embedded:
-            size = next(info.file_size for info in members if info.filename == name)
+        for index, name, size in embedded:
             yield Nested(
                 source=Source(
                     name=name,
-                    open=member_opener(source, name, limits),
+                    open=member_opener(source, index, limits),
                     size=size,
                     depth=source.depth + 1,
                     part=child_part(source, name),

@@ -101,8 +101,9 @@ def check_members(members: list[zipfile.ZipInfo], limits: Limits) -> None:
             raise Unscannable(f"zip bomb: expands to more than {_size(limits.max_expanded_bytes)}")
 
 
-def member_opener(source: Source, member: str, limits: Limits) -> Callable[[], BinaryIO]:
-    """A way to open one member afresh, as a seekable file, at most its declared size.
+def member_opener(source: Source, index: int, limits: Limits) -> Callable[[], BinaryIO]:
+    """A way to open the ``index``-th member afresh, as a seekable file, at most its declared
+    size. By position, not by name: two members may share a name, and each is read.
 
     The member is copied out (to memory, or to a temporary file past a few MiB) because the
     readers of nested formats (ZIP inside ZIP, a workbook in an archive) need to seek, and a
@@ -112,7 +113,7 @@ def member_opener(source: Source, member: str, limits: Limits) -> Callable[[], B
         copy = tempfile.SpooledTemporaryFile(max_size=_SPOOL_BYTES)  # noqa: SIM115
         try:
             with source.open() as raw, open_archive(raw) as archive:
-                _copy_member(archive, member, limits, copy)
+                _copy_member(archive, index, limits, copy)
         except BaseException:
             copy.close()
             raise
@@ -122,13 +123,13 @@ def member_opener(source: Source, member: str, limits: Limits) -> Callable[[], B
     return open_member
 
 
-def _copy_member(archive: zipfile.ZipFile, member: str, limits: Limits, out: IO[bytes]) -> None:
+def _copy_member(archive: zipfile.ZipFile, index: int, limits: Limits, out: IO[bytes]) -> None:
     try:
-        info = archive.getinfo(member)
+        info = archive.infolist()[index]
         check_members([info], limits)
         with archive.open(info) as stream:
             shutil.copyfileobj(stream, out, _COPY_CHUNK)
-    except KeyError as exc:
+    except IndexError as exc:
         raise Unscannable("corrupt: member missing from zip directory") from exc
     except zipfile.BadZipFile as exc:
         raise Unscannable(f"corrupt: {_zip_problem(exc)}") from exc
@@ -156,15 +157,15 @@ class _ZipReader:
             with archive:
                 members = archive.infolist()
         check_members(members, limits)
-        files = [info for info in members if not _is_dir(info)]
+        files = [(index, info) for index, info in enumerate(members) if not _is_dir(info)]
         if files and source.depth >= limits.max_depth:
             raise Unscannable(f"zip bomb: archives nested more than {limits.max_depth} deep")
-        for info in files:
+        for index, info in files:
             name = info.filename or "(no name)"
             yield Nested(
                 source=Source(
                     name=name,
-                    open=member_opener(source, info.filename, limits),
+                    open=member_opener(source, index, limits),
                     size=info.file_size,
                     depth=source.depth + 1,
                     part=child_part(source, name),
@@ -184,8 +185,9 @@ _PROBLEMS = (
 
 
 def _is_dir(info: zipfile.ZipInfo) -> bool:
-    # ZipInfo.is_dir() fails on an empty name, which a hostile archive may have.
-    return info.filename.endswith("/")
+    # Not ZipInfo.is_dir(): it fails on an empty name; and a "directory" that holds data is a
+    # file whatever its name says.
+    return info.filename.endswith("/") and info.file_size == 0
 
 
 def _zip_problem(exc: zipfile.BadZipFile) -> str:

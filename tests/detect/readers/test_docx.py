@@ -275,6 +275,16 @@ def test_broken_packages_are_refused() -> None:
     )
     truncated = docx_bytes([("p", "x")])[:100]
     assert reason(READER.read(source(truncated, "x.docx"), Limits())).startswith("corrupt: ")
+
+    twice = zip_bytes(
+        [
+            ("word/document.xml", f"<w:document {W}/>".encode()),
+            ("word/document.xml", f"<w:document {W}><w:body/></w:document>".encode()),
+        ]
+    )
+    assert reason(READER.read(source(twice, "x.docx"), Limits())) == (
+        "corrupt: two parts of the Word package share a name"
+    )
     bomb = docx_bytes([("p", "x" * 2_000_000)])
     assert reason(READER.read(source(bomb, "x.docx"), Limits())).startswith("zip bomb: ")
 

@@ -237,6 +237,24 @@ def test_a_member_that_lies_about_its_size_expands_no_further() -> None:
         unit.source.open()
 
 
+def test_members_that_share_a_name_are_each_read() -> None:
+    data = zip_bytes([("data.csv", b"Name,A-Number\nAna,A212345678\n"), ("data.csv", b"x\n")])
+
+    first, second = _nested(data)
+
+    with first.source.open() as one, second.source.open() as two:
+        assert (one.read(), two.read()) == (b"Name,A-Number\nAna,A212345678\n", b"x\n")
+
+
+def test_a_directory_entry_that_holds_data_is_read() -> None:
+    data = zip_bytes([("hidden/", b"Name,A-Number\nAna,A212345678\n")])
+
+    (member,) = _nested(data)
+
+    with member.source.open() as stream:
+        assert stream.read() == b"Name,A-Number\nAna,A212345678\n"
+
+
 def test_an_empty_archive_has_no_units() -> None:
     assert dump(READER.read(source(zip_bytes([]), "empty.zip"), Limits())) == []
 

@@ -1,0 +1,287 @@
+"""``approval audit``: verify the whole ledger, see it at any moment, follow one file, or export
+it for ``ssh-keygen`` alone."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from approval.cli.options import ledger_option
+
+# Rows shown in a table on screen; --format json always lists everything.
+SHOWN = 50
+
+
+@click.command(
+    epilog="Examples: approval audit | approval audit --as-of 2026-11-21 | "
+    "approval audit --artifact stats.xlsx | approval audit --export audit-2026/"
+)
+@ledger_option
+@click.option(
+    "--as-of",
+    "as_of",
+    metavar="TIME",
+    help="Show the state at TIME: an ISO date (its end, UTC) or date-time.",
+)
+@click.option(
+    "--artifact",
+    metavar="FILE|SHA256",
+    help="Show one file's whole history (the file is hashed, or give its sha256).",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@click.option(
+    "--export",
+    "export_dir",
+    metavar="DIR",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Write every statement, its signatures, allowed_signers and verify.sh to DIR.",
+)
+def audit(
+    ledger: Path | None,
+    as_of: str | None,
+    artifact: str | None,
+    fmt: str,
+    export_dir: Path | None,
+) -> None:
+    """Replay the ledger from its first statement and verify everything: each statement's
+    schema and signatures, each signer against the roster in force, the chain of policy
+    adoptions, the append-only history, and that each export was allowed when it was made.
+
+    Prints the timeline. Exits 0 when the ledger is intact, 3 when anything is wrong, naming
+    the commit, the statement and the rule broken.
+    """
+    from approval.errors import UsageError
+
+    if export_dir is not None and (as_of or artifact):
+        raise UsageError("--export writes the whole ledger: it takes no --as-of or --artifact")
+    if export_dir is not None:
+        from approval.workflow.audit import export_bundle
+
+        _render_bundle(export_bundle(ledger, export_dir), fmt)
+    elif artifact is not None:
+        from approval.workflow.audit import artifact_history
+
+        _render_artifact(artifact_history(ledger, artifact, as_of), fmt)
+    elif as_of is not None:
+        from approval.workflow.audit import state_as_of
+
+        _render_as_of(state_as_of(ledger, as_of), fmt)
+    else:
+        from approval.workflow.audit import audit_ledger
+
+        report = audit_ledger(ledger)
+        _render_report(report, fmt)
+        if report.failure is not None:
+            raise report.failure
+
+
+def _json(document: Any) -> None:
+    import json
+
+    click.echo(json.dumps(document, indent=2, ensure_ascii=False))
+
+
+def _render_report(report: Any, fmt: str) -> None:
+    from approval.cli.screen import Section, show
+
+    if fmt == "json":
+        _json(
+            {
+                "ledger": report.ledger,
+                "head": report.head,
+                "intact": report.intact,
+                "statements": len(report.events),
+                "signatures": report.signatures,
+                "problem": report.failure.to_dict() if report.failure else None,
+                "timeline": [event.to_dict() for event in report.events],
+            }
+        )
+        return
+    width = len(str(len(report.events)))
+    click.echo(
+        "\n".join(f"{e.when}  {e.position:>{width}}  {e.text}" for e in report.events)
+        or "(the ledger is empty)"
+    )
+    click.echo("")
+    facts = [
+        ("ledger", report.ledger),
+        ("head", report.head or "(none)"),
+        ("statements", f"{len(report.events)} verified"),
+        ("signatures", f"{report.signatures} verified"),
+        ("policies adopted", str(report.adoptions)),
+    ]
+    if report.failure is None:
+        facts.append(("exports", f"{report.exports}, each allowed when it was made"))
+        show([Section("Audit: the ledger is intact", facts, style="green")])
+    else:
+        failure = report.failure
+        facts += [
+            ("broken rule", f"{failure.rule.value}: {failure.rule.words}"),
+            ("where", f"commit {failure.commit or '?'}, entry {failure.position or '?'}"),
+        ]
+        if failure.statement:
+            facts.append(("statement", f"{failure.kind} {failure.statement}"))
+        show([Section("Audit: the ledger is NOT intact", facts, style="red")])
+
+
+def _line_rows(lines: Any, columns: list[str]) -> list[list[str]]:
+    from approval.statements import short_id
+
+    rows = []
+    for line in lines:
+        values = line.to_dict()
+        row = []
+        for column in columns:
+            value = values.get(column, "")
+            if column in ("id", "request") and value:
+                value = short_id(value)
+            row.append(str(value))
+        rows.append(row)
+    return rows
+
+
+def _render_as_of(result: Any, fmt: str) -> None:
+    from approval.cli.screen import Section, show
+    from approval.statements import format_time, short_id
+
+    if fmt == "json":
+        _json(result.to_dict())
+        return
+    sections = []
+    head = Section(
+        f"The ledger as of {format_time(result.moment)}",
+        [("statements by then", str(result.statements)), ("ledger head now", result.head)],
+    )
+    adoption = result.adoption
+    if adoption is None:
+        head.notes.append("no policy was in force yet")
+        show([head])
+        return
+    policy, roster = adoption.details["policy"], adoption.details["roster"]
+    head.facts += [
+        (
+            "policy in force",
+            f"{policy['id']} v{policy['version']} (adoption {short_id(adoption.id)}, "
+            f"{adoption.when}, signed by {', '.join(adoption.who)})",
+        ),
+        (
+            "roster in force",
+            f"v{roster['version']}: {len(roster['officials'])} officials, "
+            f"{roster['admin_threshold']} admin signatures to change it",
+        ),
+    ]
+    sections.append(head)
+    sections.append(
+        Section(
+            "Officials",
+            columns=("id", "name", "roles", "valid"),
+            rows=[
+                (
+                    o["id"],
+                    o["name"],
+                    ", ".join(o["roles"]),
+                    " ".join(
+                        part
+                        for part in (
+                            f"from {o['valid_from']}" if o.get("valid_from") else "",
+                            f"until {o['valid_until']}" if o.get("valid_until") else "",
+                        )
+                        if part
+                    )
+                    or "always",
+                )
+                for o in roster["officials"]
+            ],
+        )
+    )
+    tables = (
+        ("Open requests", result.open_requests, ["id", "name", "signer", "at", "destination"]),
+        (
+            "Valid approvals",
+            result.approvals,
+            ["id", "request", "name", "signer", "role", "at", "expires"],
+        ),
+        ("Refusals standing", result.refusals, ["id", "request", "name", "signer", "role", "at"]),
+        ("Exports so far", result.exports, ["at", "name", "destination", "signer", "request"]),
+    )
+    for title, lines, columns in tables:
+        shown = lines[-SHOWN:]
+        section = Section(f"{title} ({len(lines)})", columns=columns if shown else ())
+        section.rows = _line_rows(shown, columns)
+        if not lines:
+            section.notes.append("none")
+        elif len(lines) > len(shown):
+            section.notes.append(
+                f"the last {len(shown)} of {len(lines)}; --format json lists them all"
+            )
+        sections.append(section)
+    show(sections)
+
+
+def _render_artifact(history: Any, fmt: str) -> None:
+    from approval.cli.screen import Section, show
+
+    if fmt == "json":
+        _json(history.to_dict())
+        return
+    facts = [("sha256", history.sha256)]
+    if history.name:
+        facts.insert(0, ("file", history.name))
+    names = sorted(history.names)
+    if names:
+        facts.append(("known as", ", ".join(names)))
+    exports = [e for e in history.events if e.kind == "export"]
+    facts.append(("statements", str(len(history.events))))
+    facts.append(("exports", str(len(exports))))
+    title = f"History of {history.name or history.sha256[:12]}"
+    if history.moment is not None:
+        from approval.statements import format_time
+
+        title += f" up to {format_time(history.moment)}"
+    notes = []
+    for event in history.events:
+        notes.append(f"{event.when}  {event.text}")
+        notes += [f"    {detail}" for detail in _event_details(event)]
+    if not history.events:
+        notes.append("the ledger holds nothing about this file")
+    show([Section(title, facts), Section("Timeline", notes=notes)])
+
+
+def _event_details(event: Any) -> list[str]:
+    details = event.details
+    if event.kind == "request":
+        scan = details["scan"]
+        lines = [f"purpose: {details['purpose']}"]
+        classes = ", ".join(f"{c}: {n} persons" for c, n in scan["classes"].items())
+        lines.append(
+            f"scan: {scan['verdict']} ({scan['format']}), {classes or 'nothing found'}, "
+            f"{scan['findings']} findings"
+            + (f", hidden: {', '.join(scan['hidden'])}" if scan["hidden"] else "")
+        )
+        return lines
+    if event.kind == "redaction":
+        return [f"removed: {', '.join(details['removed']) or 'nothing'}"]
+    return []
+
+
+def _render_bundle(bundle: Any, fmt: str) -> None:
+    if fmt == "json":
+        _json(
+            {
+                "directory": str(bundle.directory),
+                "head": bundle.head,
+                "statements": bundle.statements,
+                "signatures": bundle.signatures,
+                "allowed_signers": bundle.keys,
+            }
+        )
+        return
+    click.echo(
+        f"exported {bundle.statements} statements and {bundle.signatures} signatures to "
+        f"{bundle.directory} ({bundle.keys} keys in allowed_signers)"
+    )
+    click.echo(f"check them with ssh-keygen alone: sh {bundle.directory / 'verify.sh'}")

@@ -1,0 +1,61 @@
+"""``approval export``: copy a file out through the gate."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from approval.cli.options import key_option, ledger_option
+
+
+@click.command(epilog="Example: approval export stats.xlsx --to /srv/www/detention/ --key KEY")
+@ledger_option
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--to",
+    "dest",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="A directory (the file keeps its name) or a file path.",
+)
+@key_option()
+def export(
+    ledger: Path | None, file: Path, dest: Path, key: Path, passphrase_env: str | None
+) -> None:
+    """Copy FILE to DEST if it is clean, or if the ledger allows its exact bytes now.
+
+    The copy is scanned and decided on before it replaces anything: a refused or failed export
+    leaves DEST as it was. An export that needed approval is recorded in the ledger, signed
+    with your key. Exits 0 when exported, 1 when refused.
+    """
+    from approval.cli.gateview import roles_section, scan_words
+    from approval.cli.screen import Section, show
+    from approval.errors import EXIT_BLOCKED
+    from approval.statements import short_id
+    from approval.workflow.export import export_file
+
+    done = export_file(ledger, file, dest, key, passphrase_env)
+    report = done.report
+    if done.exported:
+        click.echo(
+            f"exported {file} to {done.target} ({report.size:,} bytes, sha256 {report.sha256})"
+        )
+        if done.statement is None:
+            click.echo(f"{scan_words(report)}: no approval needed")
+        else:
+            assert done.decision.request is not None
+            signers = ", ".join(f"{s.signer} ({s.role})" for s in done.decision.used)
+            click.echo(
+                f"approved by {signers} on request {short_id(done.decision.request.id)}; "
+                f"export recorded as {short_id(done.statement)}"
+            )
+        return
+    head = Section(
+        f"{file}: export refused, {done.target} left as it was",
+        [("sha256", report.sha256), ("scan", scan_words(report))],
+        style="red",
+    )
+    next_section = Section("Next", notes=[f"$ {step}" for step in done.next_steps])
+    show([head, roles_section(done.decision), next_section])
+    raise SystemExit(EXIT_BLOCKED)

@@ -1,0 +1,46 @@
+"""``approval redact``: a derivative without the protected data, which needs no approval."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from approval.cli.options import ledger_option
+
+
+@click.command(epilog="Example: approval redact stats.xlsx --out stats-public.xlsx --key KEY")
+@ledger_option
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--out", required=True, type=click.Path(path_type=Path), help="Where to write the derivative."
+)
+@click.option(
+    "--key",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Your OpenSSH private key: record the redaction in the ledger, signed.",
+)
+@click.option("--passphrase-env", metavar="VAR", help="Read the key's passphrase from VAR.")
+def redact(
+    ledger: Path | None, file: Path, out: Path, key: Path | None, passphrase_env: str | None
+) -> None:
+    """Write to OUT a copy of FILE without the columns, keys, sheets and parts that identify
+    persons (xlsx, csv, json), or with identifiers replaced by [REDACTED] (text).
+
+    The copy is scanned and must be clean, or nothing is written (exit 1). Prints its provenance:
+    both sha256s and what was removed (places and counts, never values).
+    """
+    from approval.statements import short_id
+    from approval.workflow.redact import redact_file
+
+    done = redact_file(ledger, file, out, key, passphrase_env)
+    click.echo(f"redacted {file} -> {done.out} (clean under the policy in force)")
+    click.echo(
+        f"  source:     sha256 {done.source_report.sha256} ({done.source_report.size:,} bytes)"
+    )
+    click.echo(f"  derivative: sha256 {done.report.sha256} ({done.report.size:,} bytes)")
+    click.echo("  removed:")
+    for line in done.removed or ("nothing by name (the rescan found it clean)",):
+        click.echo(f"    - {line}")
+    if done.statement is not None:
+        click.echo(f"recorded by {done.signer} as redaction {short_id(done.statement)}")

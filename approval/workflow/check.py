@@ -1,0 +1,315 @@
+"""``approval check``: the gate for CI and pre-commit. The same decision ``export`` takes, for
+every file under some paths (or every staged file): clean or approved passes, anything else
+fails.
+
+Scans are cached by the file's sha256, its extension (the scanner reads some formats by it),
+the policy in force and the scanner's own code: an unchanged file is hashed, not scanned again.
+The decision is never cached: it is taken from the ledger each time, so an approval that
+expired or was revoked fails the next run.
+
+Without a ledger (no ``--ledger``, no ``$APPROVAL_LEDGER``) the check still runs, under the
+bundled default policy, and fails closed: clean files pass; a protected or unscannable file
+cannot be approved without a ledger, so it fails, with a hint.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from approval.decision import Decision, decide
+from approval.detect.report import CLEAN, UNSCANNABLE, FileReport, Finding
+from approval.policy import Policy
+from approval.statements import now
+
+NO_LEDGER = "no ledger is configured: a file with protected or unscannable data cannot be approved"
+NO_LEDGER_HINT = "pass --ledger DIR or set $APPROVAL_LEDGER, or redact the file"
+CLEAN_WORD, APPROVED, BLOCKED = "clean", "approved", "blocked"
+_HASH_CHUNK = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Checked:
+    """One file: its scan (fresh or cached) and the ledger's decision (None without a ledger)."""
+
+    path: str
+    report: FileReport
+    decision: Decision | None
+    cached: bool
+
+    @property
+    def status(self) -> str:
+        if self.report.verdict == CLEAN:
+            return CLEAN_WORD
+        if self.decision is not None and self.decision.allowed:
+            return APPROVED
+        return BLOCKED
+
+    @property
+    def passes(self) -> bool:
+        return self.status != BLOCKED
+
+    def to_dict(self) -> dict[str, Any]:
+        out = self.report.to_dict()
+        out["path"] = self.path
+        out["status"] = self.status
+        out["cached"] = self.cached
+        out["decision"] = self.decision.to_dict() if self.decision is not None else None
+        if self.decision is None and not self.passes:
+            out["reason"] = out.get("reason") or NO_LEDGER
+        return out
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    files: tuple[Checked, ...]
+    ignored: int  # files left out by .approvalignore
+    policy: Policy
+    with_ledger: bool
+    scanned: int  # files scanned now (the others came from the cache)
+
+    @property
+    def exit_code(self) -> int:
+        from approval.errors import EXIT_BLOCKED, EXIT_OK
+
+        return EXIT_OK if all(f.passes for f in self.files) else EXIT_BLOCKED
+
+    def count(self, status: str) -> int:
+        return sum(1 for f in self.files if f.status == status)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "ok": self.exit_code == 0,
+            "files": [f.to_dict() for f in self.files],
+            "summary": {
+                "files": len(self.files),
+                CLEAN_WORD: self.count(CLEAN_WORD),
+                APPROVED: self.count(APPROVED),
+                BLOCKED: self.count(BLOCKED),
+                "ignored": self.ignored,
+                "scanned": self.scanned,
+            },
+        }
+
+
+@cache
+def scanner_digest() -> str:
+    """A digest of the scanner's code: a cached scan made by another scanner is not reused."""
+    from approval import __version__
+
+    root = Path(__file__).resolve().parent.parent / "detect"
+    digest = hashlib.sha256(__version__.encode())
+    for path in sorted(root.rglob("*.py")):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def check(ledger: Path | None, paths: Sequence[Path], *, staged: bool = False) -> CheckResult:
+    """Check every file under ``paths`` (or the staged files, restricted to ``paths``)."""
+    from approval.ledger.storage import LEDGER_ENV
+    from approval.policy import default_policy
+
+    items, ignored = _items(paths, staged)
+    if ledger is None and not os.environ.get(LEDGER_ENV):
+        policy = default_policy()
+        reports, _ = _scan_all(items, policy, None, "")
+        files = tuple(Checked(i.path, r, None, False) for i, r in zip(items, reports, strict=True))
+        return CheckResult(files, ignored, policy, False, len(items))
+
+    from approval.workflow.snapshot import gate
+
+    with gate(ledger) as (session, view):
+        adoption = session.state.current
+        policy = adoption.policy
+        scope = f"{policy.id}:{policy.version}:{adoption.id[:16]}:{scanner_digest()}"
+        reports, fresh = _scan_all(items, policy, view.db, scope)
+        # A clean file needs no approval whatever the ledger holds about it: no slice to read.
+        state = view.state_for({r.sha256 for r in reports if r.verdict != CLEAN})
+        at = now()
+        # No rule applies to a clean file: its decision depends on the policy in force alone.
+        clean = decide(state, "", at, classes=())
+        files = tuple(
+            Checked(
+                item.path,
+                report,
+                clean
+                if report.verdict == CLEAN
+                else decide(state, report.sha256, at, classes=_classes(report)),
+                item.path not in fresh,
+            )
+            for item, report in zip(items, reports, strict=True)
+        )
+    return CheckResult(files, ignored, policy, True, len(fresh))
+
+
+def _classes(report: FileReport) -> list[str]:
+    return [*report.classes, *([UNSCANNABLE] if report.verdict == UNSCANNABLE else [])]
+
+
+# -- what to check --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Item:
+    """One file to check: its display path, its bytes' sha256 and size, and how to scan it."""
+
+    path: str
+    suffix: str
+    sha256: str
+    size: int
+    scan: Callable[[Policy], FileReport]
+
+
+def _items(paths: Sequence[Path], staged: bool) -> tuple[list[_Item], int]:
+    from approval.workflow.worktree import list_files
+
+    if staged:
+        return _staged_items(paths)
+    listed = list_files(paths)
+    items = []
+    for file in listed.files:
+        sha256, size = _hash(file)
+        items.append(_Item(str(file), file.suffix.lower(), sha256, size, _file_scanner(file)))
+    return items, listed.ignored
+
+
+def _file_scanner(file: Path) -> Callable[[Policy], FileReport]:
+    def scan(policy: Policy) -> FileReport:
+        # Imported here: a warm check that scans nothing never loads the scanner.
+        from approval.detect.scan import scan_file
+
+        return scan_file(file, policy, display_name=str(file))
+
+    return scan
+
+
+def _staged_items(paths: Sequence[Path]) -> tuple[list[_Item], int]:
+    """The staged bytes of each staged file, kept in memory until scanned (a commit's worth)."""
+    from approval.workflow.worktree import BlobReader, list_staged
+
+    listed = list_staged(paths)
+    items = []
+    with BlobReader(listed.root) as reader:
+        for staged in listed.files:
+            data = reader.read(staged.blob)
+            if data is None:
+                continue
+            shown = _shown(listed.root, staged.path)
+            sha256 = hashlib.sha256(data).hexdigest()
+            name = Path(staged.path).name
+            items.append(
+                _Item(
+                    shown,
+                    Path(name).suffix.lower(),
+                    sha256,
+                    len(data),
+                    _blob_scanner(name, shown, data),
+                )
+            )
+    return items, listed.ignored
+
+
+def _shown(root: Path, relative: str) -> str:
+    """A staged path as people see it: relative to the current directory where possible."""
+    absolute = root / relative
+    try:
+        return str(absolute.relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return relative
+
+
+def _blob_scanner(name: str, shown: str, data: bytes) -> Callable[[Policy], FileReport]:
+    def scan(policy: Policy) -> FileReport:
+        from approval.detect.scan import scan_file
+
+        # The scanner reads files; the staged bytes get one of their own, under their own name
+        # (some formats are recognised by extension), in a private temporary directory.
+        with tempfile.TemporaryDirectory(prefix="approval-staged-") as directory:
+            copy = Path(directory) / name
+            copy.write_bytes(data)
+            return scan_file(copy, policy, display_name=shown)
+
+    return scan
+
+
+def _hash(file: Path) -> tuple[str, int]:
+    digest = hashlib.sha256()
+    size = 0
+    try:
+        fd = os.open(file, os.O_RDONLY)
+    except OSError:
+        return "", 0  # the scan says why it cannot be read
+    try:
+        while chunk := os.read(fd, _HASH_CHUNK):
+            digest.update(chunk)
+            size += len(chunk)
+    except OSError:
+        return "", 0
+    finally:
+        os.close(fd)
+    return digest.hexdigest(), size
+
+
+# -- scanning, with the cache -----------------------------------------------------------------
+
+
+def _scan_all(
+    items: Sequence[_Item], policy: Policy, db: Any, scope: str
+) -> tuple[list[FileReport], set[str]]:
+    """A report per item, from the cache where it has one; the paths scanned now."""
+    import json
+
+    from approval.workflow.snapshot import cached_scans, save_scans
+
+    keys = [f"{i.sha256}:{i.suffix}:{scope}" if i.sha256 and scope else "" for i in items]
+    known = cached_scans(db, [k for k in keys if k]) if db is not None else {}
+    reports: list[FileReport] = []
+    fresh: set[str] = set()
+    new: dict[str, str] = {}
+    for item, key in zip(items, keys, strict=True):
+        saved = known.get(key) if key else None
+        report = _from_json(saved, item) if saved is not None else None
+        if report is None:
+            report = item.scan(policy)
+            fresh.add(item.path)
+            # Only a scan of the bytes hashed may be cached under their hash.
+            if key and report.sha256 == item.sha256 and report.verdict != UNSCANNABLE:
+                new[key] = json.dumps(_to_cache(report), ensure_ascii=False)
+        reports.append(report)
+    save_scans(db, new)
+    return reports, fresh
+
+
+def _to_cache(report: FileReport) -> dict[str, Any]:
+    out = report.to_dict()
+    out.pop("path")
+    out["size"] = report.size
+    return out
+
+
+def _from_json(text: str, item: _Item) -> FileReport | None:
+    import json
+
+    try:
+        doc = json.loads(text)
+        return FileReport(
+            path=item.path,
+            sha256=doc["sha256"],
+            size=doc["size"],
+            format=doc["format"],
+            verdict=doc["verdict"],
+            reason=doc.get("reason"),
+            classes={c: v["records"] for c, v in doc["classes"].items()},
+            findings=tuple(
+                Finding(f["class"], f["detector"], f["location"], f["count"], f["sample"])
+                for f in doc["findings"]
+            ),
+        )
+    except (ValueError, KeyError, TypeError):
+        return None  # a damaged line: scanned again

@@ -1,0 +1,152 @@
+"""``approval redact``: a derivative of a file without the protected data, that still serves the
+publication, and that the gate lets out with no approval.
+
+The source is first copied aside while it is hashed, so the bytes scanned, redacted and named in
+the provenance are one and the same. The redactor for its format (``approval.redact``) writes the
+derivative to a temporary file beside OUT; the derivative is scanned under the same policy and
+must be clean, or nothing is written. With a key, a signed ``redaction`` statement records the
+provenance (both artifacts, what was removed: places and counts, never values) before OUT is put
+in place, as an export is.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from approval.detect.report import CLEAN, UNSCANNABLE, FileReport
+from approval.errors import BlockedError, UsageError
+from approval.statements import now, short_id
+
+# The statement schema's limits for the removed list.
+MAX_REMOVED_TEXT = 500
+
+
+@dataclass(frozen=True)
+class Redacted:
+    source: Path
+    out: Path
+    source_report: FileReport
+    report: FileReport  # the scan of the derivative: clean
+    removed: tuple[str, ...]
+    statement: str | None  # the redaction statement's id, with a key
+    signer: str | None
+
+
+def out_path(source: Path, out: Path) -> Path:
+    """OUT, or OUT/<name> when OUT is a directory; it must keep the source's extension (the
+    scanner and the people who open it recognise the format by it)."""
+    target = out / source.name if out.is_dir() else out
+    if not target.parent.is_dir():
+        raise UsageError(f"{target.parent}: no such directory")
+    if target.exists() and target.resolve() == source.resolve():
+        raise UsageError(f"{target} is the file itself", hint="write the derivative elsewhere")
+    if target.suffix.lower() != source.suffix.lower():
+        raise UsageError(
+            f"{target.name} must keep the extension of {source.name} ({source.suffix or 'none'})"
+        )
+    return target
+
+
+def redact_file(
+    ledger: Path | None,
+    file: Path,
+    out: Path,
+    key_file: Path | None = None,
+    passphrase_env: str | None = None,
+) -> Redacted:
+    """Write a clean derivative of ``file`` to ``out`` (see the module doc)."""
+    from approval.detect.scan import scan_file
+    from approval.ledger.storage import LEDGER_ENV
+    from approval.policy import default_policy
+    from approval.redact import plan_for, redactor
+    from approval.state import identify
+    from approval.workflow.atomic import Staged, copy_hashing
+    from approval.workflow.ledger import new_statement, read_key, sign_and_append
+
+    if not file.is_file():
+        raise UsageError(f"{file}: no such file")
+    target = out_path(file, out)
+    key = read_key(key_file, passphrase_env) if key_file is not None else None
+    with contextlib.ExitStack() as stack:
+        session = None
+        if key is not None or ledger is not None or os.environ.get(LEDGER_ENV):
+            from approval.workflow.snapshot import gate
+
+            session, _ = stack.enter_context(gate(ledger))
+            policy = session.state.current.policy
+        else:
+            policy = default_policy()
+        signer = identify(session.state, key.public_line, now()).id if session and key else None
+
+        # The source's bytes, copied aside once and hashed as they are copied.
+        private = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="approval-")))
+        copy = private / file.name
+        with copy.open("wb") as f:
+            copy_hashing(file, f)
+        source = scan_file(copy, policy, display_name=str(file))
+        if source.verdict == UNSCANNABLE:
+            raise UsageError(f"cannot redact {file}: it is unscannable ({source.reason})")
+        if source.verdict == CLEAN:
+            raise UsageError(
+                f"{file} is clean: there is nothing to redact",
+                hint=f"export it as it is: approval export {file} --to DEST --key KEY",
+            )
+        chosen = redactor(source.format)
+        if chosen is None:
+            raise UsageError(f"cannot redact {source.format} files")
+
+        try:
+            stage = Staged(target)
+        except OSError as e:
+            raise UsageError(f"cannot write in {target.parent}: {_why(e)}") from e
+        stack.callback(stage.discard)
+        try:
+            removed = tuple(chosen.redact(copy, stage.file, plan_for(source, policy)))
+            stage.file.close()
+        except UsageError:
+            raise
+        except OSError as e:
+            raise UsageError(f"cannot write {target}: {_why(e)}") from e
+        except Exception as e:
+            # The message of a library's exception may quote the file: name its type only.
+            raise UsageError(
+                f"cannot redact {file}: {source.format} rewriting failed ({type(e).__name__})"
+            ) from e
+        report = scan_file(stage.path, policy, display_name=str(target))
+        if report.verdict != CLEAN:
+            what = ", ".join(f"{c} ({n} persons)" for c, n in report.classes.items())
+            raise BlockedError(
+                f"the redacted {file.name} would still hold {what or report.verdict}: "
+                f"{target} was not written",
+                hint=f"see what is left with `approval scan`; redact {file} by hand",
+            )
+        statement_id = None
+        if session is not None and key is not None and signer is not None:
+            statement = new_statement(
+                "redaction",
+                session.head,
+                now(),
+                signer=signer,
+                source={"sha256": source.sha256, "size": source.size, "name": file.name},
+                derivative={"sha256": report.sha256, "size": report.size, "name": target.name},
+                removed=[_clip(line) for line in removed],
+            )
+            statement_id = sign_and_append(session, statement, [(key, signer)]).id
+        try:
+            stage.commit()
+        except OSError as e:
+            recorded = f" (redaction {short_id(statement_id)} was recorded)" if statement_id else ""
+            raise UsageError(f"cannot write {target}: {_why(e)}{recorded}") from e
+    return Redacted(file, target, source, report, removed, statement_id, signer)
+
+
+def _clip(text: str) -> str:
+    return text if len(text) <= MAX_REMOVED_TEXT else text[: MAX_REMOVED_TEXT - 3] + "..."
+
+
+def _why(error: OSError) -> str:
+    return (error.strerror or type(error).__name__).lower()

@@ -1,0 +1,96 @@
+Feature: The gate in the publishing path
+  The 2022 file went out "during a routine update of the website". Under 8 CFR 208.6 a file that
+  ties a person to a protection claim may leave only with the sign-off of designated officials,
+  for those exact bytes. So the gate sits where files leave: in the command a publisher uses to
+  put a file out, and in the CI and pre-commit hooks of the repository a website is built from.
+  A refused file leaves the website exactly as it was.
+
+  Background:
+    Given a ledger adopted by two admins under the 8 CFR 208.6 policy
+
+  Scenario: A clean file is exported without approval
+    Given a CSV of aggregate figures
+    When the publisher exports it to the website
+    Then the export succeeds
+    And the website holds a byte-identical copy
+    And the ledger records no export
+
+  Scenario: A protected workbook without approval is refused, and the website is untouched
+    Given a detention-statistics workbook whose hidden second sheet lists 5 asylum seekers
+    And the website already holds yesterday's version of it
+    When the publisher exports it to the website
+    Then the export is refused
+    And it says sign-offs as "privacy-officer" and "senior-official" are missing
+    And it prints the command to request approval
+    And the website still holds yesterday's version
+
+  Scenario: An approved workbook is exported byte-identical, and the export is recorded
+    Given a detention-statistics workbook whose hidden second sheet lists 5 asylum seekers
+    And the privacy officer and the senior official have approved it
+    When the publisher exports it to the website
+    Then the export succeeds
+    And the website holds a byte-identical copy
+    And the ledger records the export, by the publisher, on both sign-offs
+
+  Scenario: A workbook changed after its approval is refused
+    Given a detention-statistics workbook whose hidden second sheet lists 5 asylum seekers
+    And the privacy officer and the senior official have approved it
+    When one byte of the workbook changes
+    And the publisher exports it to the website
+    Then the export is refused
+    And it says "no request for this file"
+    And the website holds nothing
+
+  Scenario: An approval signed 31 days ago is refused
+    Given a workbook whose approvals were signed 31 days ago
+    When the publisher exports it to the website
+    Then the export is refused
+    And it says "expired"
+    And the website holds nothing
+
+  Scenario: A revoked approval is refused
+    Given a detention-statistics workbook whose hidden second sheet lists 5 asylum seekers
+    And the privacy officer and the senior official have approved it
+    When the privacy officer withdraws the approval because "signed the wrong file"
+    And the publisher exports it to the website
+    Then the export is refused
+    And it says "was revoked by o.privacy"
+    And the website holds nothing
+
+  Scenario: A file that cannot be read is refused
+    Given a workbook encrypted with a password
+    When the publisher exports it to the website
+    Then the export is refused
+    And it says "unscannable (encrypted)"
+    And the website holds nothing
+
+  Scenario: Redacting the workbook makes a file that needs no approval
+    Given a detention-statistics workbook whose hidden second sheet lists 5 asylum seekers
+    When the publisher redacts it, signing the provenance
+    Then the redaction names the hidden sheet it removed and both files' sha256
+    And the ledger records the redaction
+    And the redacted workbook exports with no approval
+
+  Scenario: CI fails a site with an unapproved protected file, and passes once it is approved
+    Given a website repository with aggregate figures and the workbook
+    When CI checks the website
+    Then the check fails and names the workbook
+    When the privacy officer and the senior official approve the workbook
+    And CI checks the website
+    Then the check passes
+
+  Scenario: CI passes once the workbook is replaced by its redacted version
+    Given a website repository with aggregate figures and the workbook
+    When the publisher replaces the workbook by its redacted version
+    And CI checks the website
+    Then the check passes
+
+  Scenario: The pre-commit hook checks what is staged, not the working copy
+    Given a website repository with aggregate figures and the workbook
+    And the workbook is staged
+    And the working copy of the workbook is replaced by a clean file
+    When the pre-commit hook runs
+    Then the check fails and names the workbook
+    When the clean file is staged
+    And the pre-commit hook runs
+    Then the check passes

@@ -1,0 +1,215 @@
+"""Time travel and one file's history, answered from the audit index; the index is rebuilt by a
+full verified replay whenever it is missing, stale or not intact, and never built from a broken
+ledger."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from approval.audit.index import META, parse_moment
+from approval.errors import IntegrityError, UsageError
+from approval.statements import format_time
+from approval.workflow.audit import artifact_history, state_as_of
+from tests.audit.conftest import Audit, Story, append, entries, rebuild
+
+
+def _at(story: Story, name: str, minutes: int = 0) -> str:
+    return format_time(story.times[name] + timedelta(minutes=minutes))
+
+
+def test_as_of_between_approval_and_export(ledger: Path, story: Story) -> None:
+    state = state_as_of(ledger, _at(story, "senior", 1))
+    assert state.adoption is not None and state.adoption.id == story.ids["adoption"]
+    assert state.adoption.details["policy"] == {"id": "8cfr208.6", "version": 1}
+    assert [r.id for r in state.open_requests] == [story.ids["request"]]
+    assert [(a.signer, a.role) for a in state.approvals] == [
+        ("o.privacy", "privacy-officer"),
+        ("s.senior", "senior-official"),
+    ]
+    assert state.approvals[0].expires == format_time(story.times["privacy"] + timedelta(days=30))
+    assert state.exports == () and state.refusals == ()
+    assert state.statements == 4
+
+
+def test_as_of_while_a_refusal_stood(ledger: Path, story: Story) -> None:
+    state = state_as_of(ledger, _at(story, "refusal", 1))
+    assert [r.id for r in state.refusals] == [story.ids["refusal"]]
+    assert [e.id for e in state.exports] == [story.ids["export"]]
+    assert [r.id for r in state.open_requests] == [story.ids["other request"]]
+    assert len(state.approvals) == 2  # still valid: another export could use them
+
+
+def test_as_of_the_end(ledger: Path, story: Story) -> None:
+    state = state_as_of(ledger, _at(story, "redaction", 60))
+    assert state.adoption is not None and state.adoption.id == story.ids["adoption v2"]
+    assert state.refusals == ()  # withdrawn
+    assert state.approvals == ()  # made under v1, or revoked
+    assert [r.id for r in state.open_requests] == [story.ids["request v2"]]
+    assert [(e.name, e.destination) for e in state.exports] == [
+        ("detention-stats.xlsx", "www.example.gov/detention/detention-stats.xlsx")
+    ]
+    assert state.statements == 13
+
+
+def test_as_of_before_anything(ledger: Path, story: Story) -> None:
+    state = state_as_of(ledger, format_time(story.start - timedelta(days=1)))
+    assert state.adoption is None and state.statements == 0
+
+
+def test_as_of_in_the_terminal(ledger: Path, story: Story, audit: Audit) -> None:
+    result = audit(ledger, "--as-of", _at(story, "senior", 1))
+    assert result.code == 0, result.output
+    out = result.stdout
+    assert f"The ledger as of {_at(story, 'senior', 1)}" in out
+    assert "policy in force:    8cfr208.6 v1" in out
+    assert "Open requests (1)" in out and "Valid approvals (2)" in out
+    assert "Exports so far (0)" in out
+    assert "q.publisher  Quinn Publisher  publisher, privacy-officer" in out
+    as_json = json.loads(audit(ledger, "--as-of", _at(story, "export"), "--format", "json").stdout)
+    assert as_json["in_force"]["id"] == story.ids["adoption"]
+    assert [e["id"] for e in as_json["exports"]] == [story.ids["export"]]
+
+
+def test_a_date_means_the_end_of_that_day() -> None:
+    assert format_time(parse_moment("2026-11-21")) == "2026-11-21T23:59:59Z"
+    assert format_time(parse_moment("2026-11-21T06:14:44Z")) == "2026-11-21T06:14:44Z"
+    assert format_time(parse_moment("2026-11-21T08:14:44+02:00")) == "2026-11-21T06:14:44Z"
+    assert format_time(parse_moment("2026-11-21 06:14")) == "2026-11-21T06:14:00Z"
+
+
+@pytest.mark.parametrize("text", ["yesterday", "2026-13-01", "21/11/2026", ""])
+def test_a_time_that_is_not_one(text: str, ledger: Path, audit: Audit) -> None:
+    with pytest.raises(UsageError, match="not a date or time"):
+        parse_moment(text)
+    if text:
+        result = audit(ledger, "--as-of", text)
+        assert result.code == 2 and "not a date or time" in result.stderr
+
+
+def test_artifact_history_of_a_file(ledger: Path, story: Story, audit: Audit) -> None:
+    history = artifact_history(ledger, str(story.workbook))
+    assert history.sha256 == story.sha256 and history.name == "detention-stats.xlsx"
+    assert [e.id for e in history.events] == [
+        story.ids[name] for name in ("request", "privacy", "senior", "export", "redaction")
+    ]
+    result = audit(ledger, "--artifact", story.workbook)
+    assert result.code == 0, result.output
+    out = result.stdout
+    assert "purpose: FY2022 statistics" in out
+    assert "scan: protected (xlsx), protected-person: 12 persons" in out
+    assert "hidden: sheet Sheet2" in out
+    assert "to www.example.gov/detention/detention-stats.xlsx" in out
+    assert "exports:    1" in out
+
+
+def test_artifact_history_by_sha256_and_as_of(ledger: Path, story: Story, audit: Audit) -> None:
+    other = "ab" * 32
+    history = artifact_history(ledger, other)
+    kinds = [e.kind for e in history.events]
+    assert kinds == ["request", "signoff", "revocation", "request", "signoff", "revocation"]
+    assert history.events[1].details["decision"] == "reject"
+    early = artifact_history(ledger, other.upper(), _at(story, "refusal"))
+    assert [e.kind for e in early.events] == ["request", "signoff"]
+    result = audit(ledger, "--artifact", other, "--format", "json")
+    document = json.loads(result.stdout)
+    assert document["names"] == ["fear-interviews.csv"]
+    assert len(document["events"]) == 6
+
+
+def test_a_derivative_has_its_redaction_in_its_history(ledger: Path) -> None:
+    history = artifact_history(ledger, "cd" * 32)
+    assert [e.kind for e in history.events] == ["redaction"]
+    assert history.names == {"detention-stats-redacted.xlsx"}
+
+
+def test_an_unknown_file_has_no_history(ledger: Path, tmp_path: Path, audit: Audit) -> None:
+    unknown = tmp_path / "unknown.csv"
+    unknown.write_text("a,b\n1,2\n")
+    result = audit(ledger, "--artifact", unknown)
+    assert result.code == 0
+    assert "the ledger holds nothing about this file" in result.stdout
+    bad = audit(ledger, "--artifact", "not-a-file-nor-a-hash")
+    assert bad.code == 2 and "no such file, and not a sha256" in bad.stderr
+
+
+def test_the_index_is_built_once_and_reused(ledger: Path, story: Story) -> None:
+    cache = ledger / "approval-cache"
+    state_as_of(ledger, _at(story, "export"))
+    meta = json.loads((cache / META).read_text())
+    database = cache / meta["file"]
+    built = database.stat().st_mtime_ns
+    state_as_of(ledger, _at(story, "senior"))
+    artifact_history(ledger, story.sha256)
+    assert database.stat().st_mtime_ns == built
+    assert meta["statements"] == 13 and len(meta["sha256"]) == 64
+
+
+def test_a_stale_index_is_rebuilt(ledger: Path, story: Story) -> None:
+    state_as_of(ledger, _at(story, "export"))
+    later = story.times["redaction"] + timedelta(minutes=5)
+    append(
+        ledger, story.world, "revocation", later, "p.publisher",
+        target=story.ids["request v2"], reason="no longer needed",
+    )  # fmt: skip
+    state = state_as_of(ledger, format_time(later))
+    assert state.statements == 14
+    assert state.open_requests == ()  # withdrawn by the new statement
+
+
+def test_an_index_that_is_not_intact_is_not_trusted(ledger: Path, story: Story) -> None:
+    cache = ledger / "approval-cache"
+    state_as_of(ledger, _at(story, "export"))
+    meta = json.loads((cache / META).read_text())
+    database = cache / meta["file"]
+    data = bytearray(database.read_bytes())
+    at = data.find(b"www.example.gov/detention/detention-stats.xlsx")
+    data[at : at + 3] = b"ftp"  # a destination changed in place
+    database.write_bytes(bytes(data))
+    state = state_as_of(ledger, _at(story, "export"))
+    assert [e.destination for e in state.exports] == [
+        "www.example.gov/detention/detention-stats.xlsx"
+    ]
+    rebuilt = json.loads((cache / META).read_text())
+    assert rebuilt["sha256"] == meta["sha256"]  # the same bytes as first built
+    assert (cache / rebuilt["file"]).read_bytes() != bytes(data)
+
+
+def test_an_index_for_another_head_is_not_used(ledger: Path, story: Story) -> None:
+    cache = ledger / "approval-cache"
+    state_as_of(ledger, _at(story, "export"))
+    meta = json.loads((cache / META).read_text())
+    meta["head"] = "0" * 40
+    (cache / META).write_text(json.dumps(meta))
+    state = state_as_of(ledger, _at(story, "export"))
+    assert len(state.exports) == 1
+    assert json.loads((cache / META).read_text())["head"] != "0" * 40
+
+
+def test_no_index_is_built_from_a_broken_ledger(
+    ledger: Path, story: Story, tmp_path: Path, audit: Audit
+) -> None:
+    history = entries(ledger)
+    rebuild(ledger, tmp_path / "scratch", history[:2] + history[3:])
+    with pytest.raises(IntegrityError, match="rule seen-head"):
+        state_as_of(ledger, _at(story, "export"))
+    assert not (ledger / "approval-cache" / META).exists()
+    result = audit(ledger, "--artifact", story.workbook)
+    assert result.code == 3 and "rule seen-head" in result.stderr
+
+
+def test_a_ledger_whose_cache_cannot_be_written_answers_from_memory(
+    ledger: Path, story: Story
+) -> None:
+    cache = ledger / "approval-cache"
+    if cache.exists():
+        import shutil
+
+        shutil.rmtree(cache)
+    cache.write_text("not a directory")  # as unwritable as it gets, even for root
+    state = state_as_of(ledger, _at(story, "export"))
+    assert len(state.exports) == 1
+    assert cache.read_text() == "not a directory"

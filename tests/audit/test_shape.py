@@ -1,0 +1,226 @@
+"""The fast shape checks agree with the authorities: the compiled schema checker with
+jsonschema, the fast canonical form with ``rfc8785``."""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import rfc8785
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from approval.audit.shape import (
+    Unsupported,
+    canonical,
+    check_entry,
+    compile_schema,
+    parse,
+    statement_check,
+)
+from approval.errors import IntegrityError
+from approval.schemas import load_schema, validator
+from tests.audit.conftest import Story, entries
+
+
+@pytest.fixture(scope="module")
+def documents(story: Story) -> list[dict[str, Any]]:
+    """Every entry of the story's ledger: every kind of statement, one to three signatures."""
+    found = [json.loads(entry.raw) for entry in entries(story.world.ledger)]
+    assert {doc["statement"]["kind"] for doc in found} == {
+        "adoption", "request", "signoff", "revocation", "export", "redaction",
+    }  # fmt: skip
+    return found
+
+
+def _paths(value: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
+    yield path
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _paths(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _paths(item, (*path, index))
+
+
+def _get(value: Any, path: tuple[Any, ...]) -> Any:
+    for step in path:
+        value = value[step]
+    return value
+
+
+def mutations(doc: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """Documents one change away from ``doc``: a key removed or added, a value of another type
+    or out of its range."""
+    replacements: list[Any] = [None, True, 0, -1, 2**60, "", "x", "A" * 3000, [], {}, ["x"]]
+    for path in _paths(doc):
+        if len(path) > 6:
+            continue  # deep inside an adopted policy: the policy's own schema checks it
+        if path:
+            removed = copy.deepcopy(doc)
+            parent = _get(removed, path[:-1])
+            del parent[path[-1]]
+            yield removed
+            for replacement in replacements:
+                changed = copy.deepcopy(doc)
+                _get(changed, path[:-1])[path[-1]] = replacement
+                yield changed
+        if isinstance(_get(doc, path), dict):
+            added = copy.deepcopy(doc)
+            _get(added, path)["unexpected"] = "value"
+            yield added
+
+
+def _jsonschema_valid(doc: Any) -> bool:
+    return bool(validator("statement").is_valid(doc))
+
+
+def test_the_statement_schema_compiles() -> None:
+    assert statement_check() is not None
+
+
+def test_the_fast_check_agrees_with_jsonschema(documents: list[dict[str, Any]]) -> None:
+    check = statement_check()
+    assert check is not None
+    compared = invalid = 0
+    for doc in documents:
+        assert check(doc) is not None
+        for mutated in mutations(doc):
+            fast = check(mutated) is not None
+            assert fast == _jsonschema_valid(mutated), json.dumps(mutated)[:300]
+            compared += 1
+            invalid += not fast
+    assert compared > 2000 and invalid > 1000  # the mutations did reach the rules
+
+
+def test_an_integer_written_as_a_float_is_left_to_jsonschema(
+    documents: list[dict[str, Any]],
+) -> None:
+    """JSON Schema's "integer" takes 1.0; the fast check is unsure and says no, and the entry
+    is then judged by jsonschema (and refused by the canonical form, which writes 1)."""
+    request = next(d for d in documents if d["statement"]["kind"] == "request")
+    doc = copy.deepcopy(request)
+    doc["statement"]["artifact"]["size"] = float(doc["statement"]["artifact"]["size"])
+    check = statement_check()
+    assert check is not None and check(doc) is None
+    assert _jsonschema_valid(doc)
+    check_entry(doc)  # no error: jsonschema has the last word
+
+
+def test_check_entry_names_what_is_wrong(documents: list[dict[str, Any]]) -> None:
+    doc = copy.deepcopy(documents[1])
+    doc["statement"]["seen_head"] = "not a commit"
+    with pytest.raises(IntegrityError, match="statement/seen_head"):
+        check_entry(doc)
+
+
+@pytest.mark.parametrize(
+    "schema",
+    [
+        {"patternProperties": {"^a": {"type": "string"}}},
+        {"type": "object", "unevaluatedProperties": {"type": "string"}},
+        {"$ref": "https://example.com/other.json"},
+        {"enum": [{"a": 1}]},
+    ],
+)
+def test_a_keyword_it_does_not_implement_is_refused(schema: dict[str, Any]) -> None:
+    with pytest.raises(Unsupported):
+        compile_schema(schema)
+
+
+def test_the_compiled_checker_tracks_unevaluated_properties() -> None:
+    schema = {
+        "type": "object",
+        "properties": {"kind": {"enum": ["a", "b"]}},
+        "allOf": [
+            {"if": {"properties": {"kind": {"const": "a"}}}, "then": {"properties": {"x": {}}}},
+            {"if": {"properties": {"kind": {"const": "b"}}}, "then": {"properties": {"y": {}}}},
+        ],
+        "unevaluatedProperties": False,
+    }
+    check = compile_schema(schema)
+    assert check({"kind": "a", "x": 1}) is not None
+    assert check({"kind": "a", "y": 1}) is None
+    assert check({"kind": "b", "y": 1}) is not None
+    assert check({"kind": "c"}) is None
+
+
+# -- canonical form ---------------------------------------------------------------------------
+
+json_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**60), max_value=2**60)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=6), children, max_size=4)
+    ),
+    max_leaves=12,
+)
+
+
+def _rfc8785(value: Any) -> bytes | None:
+    try:
+        data: bytes = rfc8785.dumps(value)
+    except rfc8785.CanonicalizationError:
+        return None
+    return data
+
+
+@settings(max_examples=400, deadline=None)
+@given(json_values)
+def test_the_fast_canonical_form_is_rfc8785(value: Any) -> None:
+    expected = _rfc8785(value)
+    if expected is None:  # e.g. an integer beyond 2**53: not canonical JSON at all
+        return
+    assert canonical(value) == expected
+    parsed = parse(expected)
+    try:
+        again = parsed.canonical(parsed.doc)
+    except IntegrityError:  # 2.0**53 reads back as an integer RFC 8785 cannot write
+        assert _rfc8785(parsed.doc) is None
+    else:
+        assert again == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"b":1,"a":2}',  # keys out of order
+        '{"a":1.0}',  # a float RFC 8785 writes as 1
+        '{"a":1e+16}',
+        '{"a":"\\u00e9"}',  # an escape RFC 8785 does not make
+        '{"\ue000":1,"\U0001f600":2}',  # code point order, not UTF-16 order
+        '{"a": 1}',
+        '{"a":9007199254740993}',  # beyond 2**53
+    ],
+)
+def test_a_document_not_in_canonical_form_is_told_apart(text: str) -> None:
+    raw = text.encode()
+    parsed = parse(raw)
+    try:
+        produced = parsed.canonical(parsed.doc)
+    except IntegrityError:
+        assert _rfc8785(parsed.doc) is None  # no canonical form at all: refused as such
+        return
+    assert produced != raw
+    assert produced == rfc8785.dumps(parsed.doc)
+
+
+def test_the_ledger_entries_are_canonical(story: Story) -> None:
+    for entry in entries(story.world.ledger):
+        parsed = parse(entry.raw)
+        assert parsed.canonical(parsed.doc) + b"\n" == entry.raw
+
+
+def test_not_json(tmp_path: Path) -> None:
+    with pytest.raises(IntegrityError, match="not JSON"):
+        parse(b"{\xff}")
+    with pytest.raises(IntegrityError, match="not JSON"):
+        parse(b'{"a":')
+    assert load_schema("statement")["type"] == "object"

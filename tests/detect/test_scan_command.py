@@ -1,0 +1,166 @@
+"""``approval scan`` as a user runs it: exit codes, the pinned JSON, SARIF, plain text when
+piped, and never a traceback."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from approval.policy import default_policy_path
+from tests.conftest import run_approval
+from tests.corpus import tabular, text
+from tests.corpus.people import people
+
+
+@pytest.fixture
+def files(tmp_path: Path) -> dict[str, Path]:
+    return {
+        "protected": tabular.detainee_sheet(25).write_csv(tmp_path / "detainees.csv"),
+        "clean": tabular.aggregate_stats_sheet().write_csv(tmp_path / "stats.csv"),
+        "memo": text.fear_memo().write(tmp_path),
+    }
+
+
+def test_clean_files_exit_0(files: dict[str, Path]) -> None:
+    result = run_approval("scan", files["clean"])
+    assert result.code == 0, result.output
+    assert result.stdout.splitlines()[0] == f"{files['clean']}: clean (csv)"
+
+
+def test_protected_files_exit_1_with_a_table_per_file(files: dict[str, Path]) -> None:
+    result = run_approval("scan", files["protected"], files["clean"])
+    assert result.code == 1
+    lines = result.stdout.splitlines()
+    assert lines[0] == f"{files['protected']}: PROTECTED (csv) - protected-person: 25 persons"
+    assert "  protected-person  a-number  column A (A-Number)  25  A" in lines[1]
+    assert lines[-1] == "2 files: 1 protected, 0 unscannable, 1 clean"
+    assert "─" not in result.stdout  # plain text when piped: no box drawing
+
+
+def test_a_missing_path_is_a_usage_error(tmp_path: Path) -> None:
+    result = run_approval("scan", tmp_path / "nope.csv")
+    assert result.code == 2
+    assert result.stdout == ""
+    assert result.stderr.strip() == f"error: {tmp_path / 'nope.csv'}: no such file or directory"
+
+
+def test_no_path_is_a_usage_error() -> None:
+    result = run_approval("scan")
+    assert result.code == 2
+    assert "Traceback" not in result.output
+
+
+def test_json_is_the_pinned_report(files: dict[str, Path], tmp_path: Path) -> None:
+    result = run_approval("scan", "--format", "json", "detainees.csv", "stats.csv", cwd=tmp_path)
+    assert result.code == 1
+    doc = json.loads(result.stdout)
+    assert [f["path"] for f in doc["files"]] == ["detainees.csv", "stats.csv"]
+    protected, clean = doc["files"]
+    assert protected["verdict"] == "protected"
+    assert protected["classes"] == {"protected-person": {"records": 25}}
+    assert {f["detector"] for f in protected["findings"]} == {
+        "a-number",
+        "person-name",
+        "birthdate",
+        "nationality",
+        "detention-facility",
+        "protection-claim",
+    }
+    assert clean == {
+        "path": "stats.csv",
+        "sha256": clean["sha256"],
+        "format": "csv",
+        "verdict": "clean",
+        "classes": {},
+        "findings": [],
+    }
+
+
+def test_sarif(files: dict[str, Path], tmp_path: Path) -> None:
+    result = run_approval("scan", "--format", "sarif", ".", cwd=tmp_path)
+    assert result.code == 1
+    doc = json.loads(result.stdout)
+    assert doc["version"] == "2.1.0"
+    (run,) = doc["runs"]
+    assert run["tool"]["driver"]["name"] == "approval"
+    rule_ids = [r["id"] for r in run["tool"]["driver"]["rules"]]
+    assert rule_ids == ["protected-person", "personal-data", "unscannable"]
+    results = {
+        (r["ruleId"], r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"])
+        for r in run["results"]
+    }
+    assert results == {("protected-person", "detainees.csv"), ("protected-person", "fear-memo.md")}
+    for r in run["results"]:
+        assert r["level"] == "error"
+        assert r["locations"][0]["physicalLocation"]["region"]["startLine"] >= 1
+        assert r["ruleIndex"] == rule_ids.index(r["ruleId"])
+    memo = next(
+        r
+        for r in run["results"]
+        if r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "fear-memo.md"
+    )
+    assert memo["message"]["text"].startswith("6 persons in protected-person records: ")
+
+
+@pytest.mark.parametrize("output", ["text", "json", "sarif"])
+def test_no_value_from_a_file_is_ever_printed(files: dict[str, Path], output: str) -> None:
+    result = run_approval("scan", "--format", output, files["protected"], files["memo"])
+    for p in people(25) + people(6, seed=21):
+        for value in (p.a_number, p.a_digits, p.last.upper(), p.first, p.last_first):
+            assert value not in result.output
+        for day in (p.birthdate.isoformat(), p.birthdate.strftime("%m/%d/%Y")):
+            assert day not in result.output
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "code"),
+    [
+        ("empty.csv", b"", 0),
+        ("random.bin", bytes(range(256)) * 64, 1),
+        ("long.txt", b"A" * (5 * 1024 * 1024), 0),
+        ("nul.csv", b"a,b\x00,c\n" * 100, 1),
+        ("half.csv", "Name,Claim\nJosé,Asylum\n".encode("utf-16")[:-1], 1),
+    ],
+)
+def test_never_a_traceback(tmp_path: Path, name: str, content: bytes, code: int) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    result = run_approval("scan", "--format", "json", path)
+    assert "Traceback" not in result.output
+    assert result.code == code, result.output
+    (report,) = json.loads(result.stdout)["files"]
+    assert report["verdict"] == ("clean" if code == 0 else report["verdict"])
+
+
+def test_a_policy_file_replaces_the_default(tmp_path: Path) -> None:
+    case = tabular.personal_data_sheet()
+    path = case.write_csv(tmp_path / "detainees.csv")
+    assert run_approval("scan", path).code == 1
+    doc = yaml.safe_load(default_policy_path().read_text())
+    doc["classes"] = [c for c in doc["classes"] if c["id"] != "personal-data"]
+    doc["rules"] = [r for r in doc["rules"] if "personal-data" not in r["applies_to"]]
+    narrow = tmp_path / "narrow.yaml"
+    narrow.write_text(yaml.safe_dump(doc))
+    result = run_approval("scan", "--policy", narrow, path)
+    assert result.code == 0, result.output
+
+
+def test_a_bad_policy_file_is_a_usage_error(tmp_path: Path, files: dict[str, Path]) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("id: x\n")
+    result = run_approval("scan", "--policy", bad, files["clean"])
+    assert result.code == 2
+    assert "Traceback" not in result.output
+
+
+def test_directories_are_scanned_recursively(tmp_path: Path) -> None:
+    (tmp_path / "site" / "data").mkdir(parents=True)
+    tabular.detainee_sheet(3).write_csv(tmp_path / "site" / "data" / "hidden.csv")
+    (tmp_path / "site" / "index.md").write_text("# Statistics\n")
+    result = run_approval("scan", "--format", "json", "site", cwd=tmp_path)
+    assert result.code == 1
+    paths = [f["path"] for f in json.loads(result.stdout)["files"]]
+    assert paths == ["site/index.md", "site/data/hidden.csv"]

@@ -1,0 +1,243 @@
+"""``approval check``: every file under the paths passes only when clean or approved; git's view
+of a work tree and ``.approvalignore`` decide what is checked; ``--staged`` checks staged bytes;
+scans are cached, decisions never are."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from approval.demo.synthetic import aggregate_csv, detention_workbook
+from approval.errors import UsageError
+from approval.workflow.check import check
+from approval.workflow.redact import redact_file
+from tests.support import KeyMaker
+from tests.world import World
+
+
+@pytest.fixture
+def world(tmp_path: Path, make_key: KeyMaker) -> World:
+    world = World(tmp_path, make_key)
+    result = world.init()
+    assert result.code == 0, result.output
+    return world
+
+
+@pytest.fixture
+def site(world: World) -> Path:
+    """A site tree: two clean files and the 2022-shaped workbook."""
+    site = world.root / "site"
+    (site / "data").mkdir(parents=True)
+    aggregate_csv(site / "data" / "aggregates.csv")
+    (site / "index.md").write_text("# Detention statistics\n\nFigures by nationality.\n")
+    detention_workbook(site / "data" / "stats.xlsx", count=5)
+    return site
+
+
+@pytest.fixture
+def inside(site: Path) -> Iterator[Path]:
+    """The current directory is the site (pre-commit and CI run there)."""
+    before = Path.cwd()
+    os.chdir(site)
+    yield site
+    os.chdir(before)
+
+
+def git(site: Path, *args: str) -> None:
+    subprocess.run(["git", *args], cwd=site, check=True, capture_output=True)
+
+
+def _status(result: object) -> dict[str, str]:
+    return {f.path: f.status for f in result.files}  # type: ignore[attr-defined]
+
+
+def test_a_tree_with_an_unapproved_protected_file_fails(world: World, site: Path) -> None:
+    result = check(world.ledger, [site])
+    assert result.exit_code == 1
+    statuses = _status(result)
+    assert statuses[str(site / "data" / "stats.xlsx")] == "blocked"
+    assert statuses[str(site / "data" / "aggregates.csv")] == "clean"
+    assert len(statuses) == 3
+
+
+def test_it_passes_once_approved(world: World, site: Path) -> None:
+    request = world.request(site / "data" / "stats.xlsx")
+    for who in ("o.privacy", "s.senior"):
+        assert world.sign(request, who).code == 0
+    result = check(world.ledger, [site])
+    assert result.exit_code == 0
+    assert _status(result)[str(site / "data" / "stats.xlsx")] == "approved"
+
+
+def test_it_passes_once_redacted(world: World, site: Path) -> None:
+    workbook = site / "data" / "stats.xlsx"
+    public = world.root / "stats.xlsx"
+    redact_file(world.ledger, workbook, public)
+    shutil.move(public, workbook)
+    assert check(world.ledger, [site]).exit_code == 0
+
+
+def test_scans_are_cached_decisions_are_not(world: World, site: Path) -> None:
+    request = world.request(site / "data" / "stats.xlsx")
+    signoffs = []
+    for who in ("o.privacy", "s.senior"):
+        assert world.sign(request, who).code == 0
+    cold = check(world.ledger, [site])
+    assert cold.exit_code == 0 and cold.scanned == 3
+    warm = check(world.ledger, [site])
+    assert warm.exit_code == 0 and warm.scanned == 0
+    assert all(f.cached for f in warm.files)
+    assert [f.report for f in warm.files] == [
+        f.report for f in cold.files
+    ]  # the same reports, from the cache
+    from approval.workflow.ledger import load
+
+    with load(world.ledger) as session:
+        signoffs = [s.id for s in session.state.signoffs_for(request)]
+    revoked = world.run("revoke", signoffs[0], "--reason", "wrong file", as_="o.privacy")
+    assert revoked.code == 0, revoked.output
+    after = check(world.ledger, [site])
+    assert after.scanned == 0 and after.exit_code == 1  # decided again, from the ledger
+
+
+def test_a_changed_file_is_scanned_again(world: World, site: Path) -> None:
+    check(world.ledger, [site])
+    (site / "index.md").write_text("# Changed\n")
+    again = check(world.ledger, [site])
+    assert again.scanned == 1
+
+
+def test_without_a_ledger_protected_files_fail_with_a_hint(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("APPROVAL_LEDGER", raising=False)
+    result = check(None, [site])
+    assert result.exit_code == 1 and not result.with_ledger
+    blocked = [f for f in result.files if not f.passes]
+    assert [f.path for f in blocked] == [str(site / "data" / "stats.xlsx")]
+    assert blocked[0].to_dict()["reason"].startswith("no ledger is configured")
+    (site / "data" / "stats.xlsx").unlink()
+    assert check(None, [site]).exit_code == 0
+
+
+def test_gitignore_is_honoured_inside_a_work_tree(world: World, inside: Path) -> None:
+    git(inside, "init", "-q")
+    (inside / ".gitignore").write_text("*.xlsx\n")
+    result = check(world.ledger, [Path()])
+    assert result.exit_code == 0
+    assert "data/stats.xlsx" not in _status(result)
+    assert "data/aggregates.csv" in _status(result)  # untracked files are checked
+    # A tracked file is published whatever .gitignore says.
+    git(inside, "add", "-f", "data/stats.xlsx")
+    assert check(world.ledger, [Path()]).exit_code == 1
+
+
+def test_approvalignore_leaves_files_out_and_says_so(world: World, site: Path) -> None:
+    (site / ".approvalignore").write_text("# test fixtures\ndata/*.xlsx\n")
+    result = check(world.ledger, [site])
+    assert result.exit_code == 0 and result.ignored == 1
+    (site / "data" / ".approvalignore").write_text("!stats.xlsx\n")  # deeper file overrides
+    assert check(world.ledger, [site]).exit_code == 1
+
+
+def test_staged_checks_the_staged_bytes(world: World, inside: Path) -> None:
+    git(inside, "init", "-q")
+    workbook = Path("data/stats.xlsx")
+    git(inside, "add", str(workbook))
+    aggregate_csv(inside / workbook)  # the working copy is now clean; the index is not
+    staged = check(world.ledger, [], staged=True)
+    assert staged.exit_code == 1
+    assert _status(staged) == {"data/stats.xlsx": "blocked"}  # only what is staged
+    assert check(world.ledger, [workbook]).exit_code == 0  # the working copy passes
+    git(inside, "add", str(workbook))
+    assert check(world.ledger, [], staged=True).exit_code == 0
+
+
+def test_staged_with_paths_checks_them_even_when_unchanged(world: World, inside: Path) -> None:
+    """What pre-commit does with ``pre-commit run --all-files``: every file is passed."""
+    git(inside, "init", "-q")
+    git(inside, "add", ".")
+    git(inside, "commit", "-q", "-m", "site")
+    assert check(world.ledger, [], staged=True).files == ()  # nothing staged to change
+    everything = check(world.ledger, [Path("data"), Path("index.md")], staged=True)
+    assert _status(everything) == {
+        "data/aggregates.csv": "clean",
+        "data/stats.xlsx": "blocked",
+        "index.md": "clean",
+    }
+
+
+def test_staged_honours_the_staged_approvalignore(world: World, inside: Path) -> None:
+    git(inside, "init", "-q")
+    git(inside, "add", "data/stats.xlsx")
+    (inside / ".approvalignore").write_text("data/\n")
+    assert check(world.ledger, [], staged=True).exit_code == 1  # not staged: not used
+    git(inside, "add", ".approvalignore")
+    result = check(world.ledger, [], staged=True)
+    assert result.exit_code == 0 and result.ignored == 1
+
+
+def test_staged_outside_a_work_tree_is_a_usage_error(world: World, inside: Path) -> None:
+    with pytest.raises(UsageError, match="needs a git work tree"):
+        check(world.ledger, [], staged=True)
+
+
+def test_a_missing_path_is_a_usage_error(world: World, site: Path) -> None:
+    with pytest.raises(UsageError, match="no such file or directory"):
+        check(world.ledger, [site / "nope"])
+
+
+def test_the_cli_formats(world: World, site: Path) -> None:
+    text = world.run("check", site)
+    assert text.code == 1
+    assert "stats.xlsx: BLOCKED (protected (xlsx); protected-person: 5 persons)" in text.stdout
+    assert "3 files: 2 clean, 0 approved, 1 blocked" in text.stdout
+    as_json = world.run("check", site, "--format", "json")
+    assert as_json.code == 1
+    document = json.loads(as_json.stdout)
+    assert document["ok"] is False and document["summary"]["blocked"] == 1
+    (blocked,) = [f for f in document["files"] if f["status"] == "blocked"]
+    assert blocked["decision"]["missing"] == ["privacy-officer", "senior-official"]
+    sarif = json.loads(world.run("check", site, "--format", "sarif").stdout)
+    results = sarif["runs"][0]["results"]
+    assert {r["ruleId"] for r in results} == {"protected-person"}
+    assert results[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].endswith(
+        "stats.xlsx"
+    )
+    assert world.run("check").code == 2
+
+
+def test_the_pre_commit_hook_definition_runs_the_staged_gate(world: World, inside: Path) -> None:
+    """The hook as pre-commit runs it: its entry, then the staged file names."""
+    import shlex
+    import sys
+
+    import yaml
+
+    from tests.support import ROOT
+
+    (hook,) = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
+    assert hook["id"] == "approval-check" and hook["language"] == "python"
+    assert hook["pass_filenames"] is True
+    command, *args = shlex.split(hook["entry"])
+    assert command == "approval"
+    git(inside, "init", "-q")
+    git(inside, "add", ".")
+    aggregate_csv(inside / "data" / "stats.xlsx")  # the working copy no longer holds it
+    files = ["data/aggregates.csv", "data/stats.xlsx", "index.md"]
+    done = subprocess.run(
+        [sys.executable, "-m", "approval", *args, *files],
+        cwd=inside,
+        env={**os.environ, "APPROVAL_LEDGER": str(world.ledger)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "data/stats.xlsx: BLOCKED" in done.stdout

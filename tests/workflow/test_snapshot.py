@@ -1,0 +1,282 @@
+"""The saved ledger state: it gives what a full replay gives, catches up entry by entry with the
+same checks, and is never trusted for a rewritten history or from a directory others can write."""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from approval.decision import decide
+from approval.errors import IntegrityError
+from approval.ledger import Ledger
+from approval.state import LedgerState
+from approval.statements import now
+from approval.workflow import snapshot
+from approval.workflow.ledger import replay_verified
+from tests.support import KeyMaker
+from tests.world import World
+
+SCAN = {
+    "verdict": "protected",
+    "format": "xlsx",
+    "classes": {"protected-person": {"records": 3}},
+    "findings": [
+        {
+            "class": "protected-person",
+            "detector": "a-number",
+            "location": {"sheet": "Detainees", "column": "B", "hidden": True},
+            "count": 3,
+        }
+    ],
+}
+
+
+def sha(name: str) -> str:
+    return hashlib.sha256(name.encode()).hexdigest()
+
+
+class Agency:
+    """A ledger made in process with real keys: requests and sign-offs at chosen times."""
+
+    def __init__(self, world: World, start: datetime):
+        self.world = world
+        self.at = start
+        self.adoption = world.init_at(start)
+
+    def tick(self) -> datetime:
+        self.at += timedelta(minutes=1)
+        return self.at
+
+    def request(self, name: str, who: str = "p.publisher") -> str:
+        return self.world.append_at(
+            "request",
+            self.tick(),
+            who,
+            artifact={"sha256": sha(name), "size": 10, "name": f"{name}.xlsx"},
+            policy={"id": "8cfr208.6", "version": 1, "adoption": self.adoption},
+            purpose="statistics",
+            destination="www",
+            scan=SCAN,
+        )
+
+    def sign(self, request: str, name: str, who: str, role: str, decision: str = "approve") -> str:
+        body: dict[str, Any] = {}
+        if decision == "reject":
+            body["comment"] = "names on the second sheet"
+        return self.world.append_at(
+            "signoff",
+            self.tick(),
+            who,
+            request=request,
+            artifact_sha256=sha(name),
+            decision=decision,
+            role=role,
+            **body,
+        )
+
+    def approve(self, name: str) -> tuple[str, str, str]:
+        request = self.request(name)
+        first = self.sign(request, name, "o.privacy", "privacy-officer")
+        second = self.sign(request, name, "s.senior", "senior-official")
+        return request, first, second
+
+    def revoke(self, target: str, who: str, reason: str = "wrong file") -> str:
+        return self.world.append_at("revocation", self.tick(), who, target=target, reason=reason)
+
+
+@pytest.fixture
+def agency(tmp_path: Path, make_key: KeyMaker) -> Agency:
+    return Agency(World(tmp_path, make_key), now() - timedelta(days=2))
+
+
+def _open(agency: Agency) -> Ledger:
+    return Ledger.open(agency.world.ledger)
+
+
+def _full(ledger: Ledger) -> LedgerState:
+    return replay_verified(ledger, head=ledger.head())
+
+
+def _same(a: LedgerState, b: LedgerState, names: list[str]) -> None:
+    assert [r.id for r in a.records()] == [r.id for r in b.records()]
+    assert a.latest == b.latest
+    at = now()
+    for name in names:
+        assert decide(a, sha(name), at).to_dict() == decide(b, sha(name), at).to_dict()
+
+
+def test_saved_state_is_the_replayed_state(agency: Agency) -> None:
+    agency.approve("stats")
+    request = agency.request("other")
+    agency.sign(request, "other", "o.privacy", "privacy-officer", "reject")
+    with _open(agency) as ledger:
+        head = ledger.head()
+        first = snapshot.open_view(ledger, head, min_entries=0)
+        assert not first.from_cache and first.replayed == 6
+        first.close()
+        with snapshot.open_view(ledger, head, min_entries=0) as second:
+            assert second.from_cache and second.replayed == 0
+            _same(second.state(), _full(ledger), ["stats", "other", "none"])
+            allowed = decide(second.state_for([sha("stats")]), sha("stats"), now())
+            assert allowed.allowed and len(allowed.used) == 2
+            refused = decide(second.state_for([sha("other")]), sha("other"), now())
+            assert not refused.allowed and "rejected by o.privacy" in " ".join(refused.reasons)
+
+
+def test_catching_up_verifies_only_the_new_entries(agency: Agency) -> None:
+    _, first, _ = agency.approve("stats")
+    with _open(agency) as ledger:
+        snapshot.open_view(ledger, ledger.head(), min_entries=0).close()
+    agency.revoke(first, "o.privacy")  # about "stats": its slice must see it
+    agency.approve("new")
+    with _open(agency) as ledger:
+        head = ledger.head()
+        with snapshot.open_view(ledger, head, min_entries=0) as view:
+            assert view.from_cache and view.replayed == 4
+            assert not decide(view.state_for([sha("stats")]), sha("stats"), now()).allowed
+            assert decide(view.state_for([sha("new")]), sha("new"), now()).allowed
+            _same(view.state(), _full(ledger), ["stats", "new"])
+        with snapshot.open_view(ledger, head, min_entries=0) as again:
+            assert again.replayed == 0  # the catch-up was saved
+
+
+def test_a_forged_entry_after_the_snapshot_fails_as_a_replay_does(agency: Agency) -> None:
+    agency.approve("stats")
+    with _open(agency) as ledger:
+        snapshot.open_view(ledger, ledger.head(), min_entries=0).close()
+    # A request signed with a key outside the roster, appended straight into the ledger.
+    agency.world.keys["p.publisher"] = agency.world.make_key("z.intruder")
+    agency.request("forged")
+    with _open(agency) as ledger:
+        with pytest.raises(IntegrityError) as full:
+            _full(ledger)
+        with pytest.raises(IntegrityError) as cached:
+            snapshot.open_view(ledger, ledger.head(), min_entries=0)
+        assert cached.value.exit_code == 3
+        assert cached.value.message == full.value.message
+
+
+def test_the_whole_ledgers_clock_applies_to_a_slice(agency: Agency) -> None:
+    agency.approve("stats")
+    with _open(agency) as ledger:
+        snapshot.open_view(ledger, ledger.head(), min_entries=0).close()
+    agency.request("late")  # the latest entry, about another artifact
+    agency.at -= timedelta(minutes=30)
+    agency.request("backdated")  # 30 minutes before it: the ledger cannot go back in time
+    with _open(agency) as ledger:
+        with pytest.raises(IntegrityError, match="cannot go back in time"):
+            _full(ledger)
+        with pytest.raises(IntegrityError, match="cannot go back in time"):
+            snapshot.open_view(ledger, ledger.head(), min_entries=0)
+
+
+def test_a_rewritten_history_is_replayed_from_the_start(agency: Agency) -> None:
+    agency.approve("stats")
+    with _open(agency) as ledger:
+        old_head = ledger.head()
+        assert old_head is not None
+        snapshot.open_view(ledger, old_head, min_entries=0).close()
+        # Rewrite: the branch goes back before the sign-offs and takes another path.
+        parent = subprocess.run(
+            ["git", "--git-dir", str(ledger.git_dir), "rev-parse", f"{old_head}~2"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        subprocess.run(
+            ["git", "--git-dir", str(ledger.git_dir), "update-ref", "refs/heads/ledger", parent],
+            check=True,
+        )
+    agency.request("elsewhere")
+    with _open(agency) as ledger:
+        head = ledger.head()
+        assert head is not None and not ledger.is_ancestor(old_head, head)
+        with snapshot.open_view(ledger, head, min_entries=0) as view:
+            assert not view.from_cache
+            assert not decide(view.state_for([sha("stats")]), sha("stats"), now()).allowed
+            _same(view.state(), _full(ledger), ["stats", "elsewhere"])
+
+
+def test_a_damaged_database_is_rebuilt(agency: Agency) -> None:
+    agency.approve("stats")
+    with _open(agency) as ledger:
+        head = ledger.head()
+        snapshot.open_view(ledger, head, min_entries=0).close()
+        path = snapshot.database_path(ledger)
+        assert path is not None and path.exists()
+        path.write_bytes(b"this is not a database" * 100)
+        for suffix in ("-wal", "-shm"):
+            path.with_name(path.name + suffix).unlink(missing_ok=True)
+        with snapshot.open_view(ledger, head, min_entries=0) as view:
+            assert not view.from_cache
+            _same(view.state(), _full(ledger), ["stats"])
+        with snapshot.open_view(ledger, head, min_entries=0) as view:
+            assert view.from_cache
+
+
+def test_a_cache_others_can_write_is_not_used(agency: Agency, tmp_path: Path) -> None:
+    agency.approve("stats")
+    with _open(agency) as ledger:
+        path = snapshot.database_path(ledger)
+        assert path is not None
+        path.parent.chmod(0o777)
+        assert snapshot.database_path(ledger) is None
+        with snapshot.open_view(ledger, ledger.head(), min_entries=0) as view:
+            assert view.db is None and not view.from_cache
+            assert decide(view.state_for([sha("stats")]), sha("stats"), now()).allowed
+        path.parent.chmod(0o700)
+
+
+def test_a_ledger_below_min_entries_is_not_saved(agency: Agency) -> None:
+    agency.approve("stats")
+    with _open(agency) as ledger:
+        head = ledger.head()
+        snapshot.open_view(ledger, head, min_entries=5).close()  # 4 entries
+        with snapshot.open_view(ledger, head, min_entries=5) as view:
+            assert not view.from_cache and view.replayed == 4
+        snapshot.open_view(ledger, head).close()  # by default, any ledger is saved
+        with snapshot.open_view(ledger, head) as view:
+            assert view.from_cache and view.replayed == 0
+
+
+def test_load_uses_the_saved_state(agency: Agency) -> None:
+    from approval.workflow.ledger import load
+
+    agency.approve("stats")
+    with _open(agency) as ledger:
+        snapshot.open_view(ledger, ledger.head(), min_entries=0).close()
+    agency.approve("more")
+    with load(agency.world.ledger) as session, _open(agency) as ledger:
+        _same(session.state, _full(ledger), ["stats", "more"])
+
+
+def test_an_adoption_after_the_snapshot_is_checked_and_applies(agency: Agency) -> None:
+    from approval.policy import load_policy, load_roster
+
+    agency.approve("stats")
+    with _open(agency) as ledger:
+        snapshot.open_view(ledger, ledger.head(), min_entries=0).close()
+    world = agency.world
+    roster = world.roster(version=2, name="roster2.yaml")
+    policy = world.policy(version=2, name="policy2.yaml")
+    world.append_at(
+        "adoption",
+        agency.tick(),
+        "a.admin",
+        "b.admin",
+        policy=load_policy(policy, roster).to_dict(),
+        roster=load_roster(roster).to_dict(),
+        previous=agency.adoption,
+    )
+    with _open(agency) as ledger, snapshot.open_view(ledger, ledger.head(), min_entries=0) as view:
+        assert view.from_cache and view.replayed == 1
+        assert len(view.adoptions) == 2
+        decision = decide(view.state_for([sha("stats")]), sha("stats"), now())
+        assert not decision.allowed  # approved under v1; v2 is in force: request again
+        assert "request again" in decision.reasons[0]
+        _same(view.state(), _full(ledger), ["stats"])
