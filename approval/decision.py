@@ -114,7 +114,10 @@ def _match(rule: Rule, eligible: Sequence[SignOff]) -> list[SignOff | None]:
     """
     units: dict[str, dict[str, SignOff]] = {}
     for signoff in eligible:
-        unit = signoff.signer if rule.distinct_signers else signoff.id
+        # Without distinct signers one official may fill several slots, but each under a
+        # different role: a second approval by the same official as the same role is a
+        # duplicate (clones make them), never a second signature.
+        unit = signoff.signer if rule.distinct_signers else f"{signoff.signer}\0{signoff.role}"
         held = units.setdefault(unit, {})
         best = held.get(signoff.role)
         if best is None or (signoff.at, signoff.id) > (best.at, best.id):
@@ -167,6 +170,14 @@ def _evaluate_rule(
             notes.append(
                 f"{who}'s approval as {signoff.role} does not count: {who} does not hold that "
                 "role in the roster in force"
+            )
+            continue
+        if not official.valid_at(at):
+            # The signer chose ``created``: an appointment that has ended must not keep
+            # counting through an approval dated back into it.
+            notes.append(
+                f"{who}'s approval does not count: {who} is no longer a designated official "
+                "in the roster in force"
             )
             continue
         if at >= signoff.at + rule.validity:
@@ -442,6 +453,4 @@ def check_signoff(
                 f"{official.id} already signed this request as {role}",
                 hint=f"revoke that sign-off first: `approval revoke {short_id(earlier.id)}`",
             )
-    if decision == "reject" and not (comment and comment.strip()):
-        raise UsageError("a rejection needs a reason", hint="give one with --comment")
     return request, role

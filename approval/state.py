@@ -318,19 +318,25 @@ class LedgerState:
 
     # -- applying statements ----------------------------------------------------------------
 
-    def apply(self, envelope: Envelope, statement_id: str | None = None) -> Record:
+    def apply(
+        self, envelope: Envelope, statement_id: str | None = None, *, now: datetime | None = None
+    ) -> Record:
         """Check ``envelope`` against the trust rules and add it; return its record.
 
         ``statement_id`` is the id the caller already computed from the signed bytes it
         verified (``statements.statement_id``), saving a second canonicalisation; computed here
-        when not given. Raises ``IntegrityError`` and leaves the state unchanged when a rule is
+        when not given. ``now`` is the reader's clock: a statement from further in the future
+        than ``CLOCK_SKEW`` is refused (it would block every later append, which may not go
+        back in time). Raises ``IntegrityError`` and leaves the state unchanged when a rule is
         broken.
         """
-        record = self.check(envelope, statement_id)
+        record = self.check(envelope, statement_id, now=now)
         self._add(record)
         return record
 
-    def check(self, envelope: Envelope, statement_id: str | None = None) -> Record:
+    def check(
+        self, envelope: Envelope, statement_id: str | None = None, *, now: datetime | None = None
+    ) -> Record:
         """What ``apply`` would add, without adding it: the check before an append."""
         try:
             statement_id = statement_id or envelope.id
@@ -339,6 +345,11 @@ class LedgerState:
         except (KeyError, TypeError, ValueError) as e:
             raise IntegrityError(f"a ledger entry is malformed ({e!r})") from e
         label = f"{kind} {short_id(statement_id)}"
+        if now is not None and created > now + CLOCK_SKEW:
+            raise IntegrityError(
+                f"{label}: created {format_time(created)}, in the future "
+                f"(now {format_time(now)}): a statement may not be dated ahead"
+            )
         if statement_id in self._records:
             raise IntegrityError(f"{label}: appears twice in the ledger")
         if not envelope.signatures:
@@ -526,10 +537,15 @@ class LedgerState:
                 f"{label}: revokes {short_id(statement['target'])}, which is {what}: only "
                 "requests and sign-offs can be revoked"
             )
-        refusal = revocation_refusal(official, target)
+        refusal = revocation_refusal(official, target, self._requester_of(target))
         if refusal is not None:
             raise IntegrityError(f"{label}: {refusal}")
         return Revocation(statement_id, target.id, official.id, statement["reason"], created)
+
+    def _requester_of(self, target: Request | SignOff) -> str | None:
+        """Who made the request ``target`` is, or is a sign-off of."""
+        request = target if isinstance(target, Request) else self._records.get(target.request)
+        return request.requester if isinstance(request, Request) else None
 
     def _check_export(
         self, envelope: Envelope, statement_id: str, label: str, created: datetime
@@ -722,13 +738,22 @@ def replay(envelopes: Iterable[Envelope]) -> LedgerState:
     return state
 
 
-def revocation_refusal(official: Official, target: Request | SignOff) -> str | None:
+def revocation_refusal(
+    official: Official, target: Request | SignOff, requester: str | None = None
+) -> str | None:
     """Why ``official`` may not revoke ``target``, or None when they may (see the module doc)."""
     owner = target.requester if isinstance(target, Request) else target.signer
-    if owner == official.id or official.holds(ADMIN):
+    if owner == official.id:
         return None
     if isinstance(target, SignOff) and not target.approves:
+        if requester is not None and requester == official.id:
+            # An admin who asked for the file may not overrule the refusal of their own request.
+            return f"{official.id} made this request and may not withdraw {owner}'s rejection of it"
+        if official.holds(ADMIN):
+            return None
         return f"{official.id} may not withdraw {owner}'s rejection: only {owner} or an admin may"
+    if official.holds(ADMIN):
+        return None
     if official.holds(PRIVACY_OFFICER):
         return None
     what = "request" if isinstance(target, Request) else "sign-off"
@@ -873,7 +898,7 @@ def check_revocation(
             f"{kind_of(target)} {short_id(target.id)} was already revoked by {revoked.signer} "
             f"on {day(revoked.at)}"
         )
-    refusal = revocation_refusal(official, target)
+    refusal = revocation_refusal(official, target, state._requester_of(target))
     if refusal is not None:
         raise UsageError(refusal)
     return target

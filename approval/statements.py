@@ -20,11 +20,12 @@ No statement ever holds protected data: counts, column names and locations only.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from approval.errors import IntegrityError
+from approval.errors import IntegrityError, UsageError
 
 STATEMENT_TYPE = "https://approval.invalid/statement/v1"
 KINDS = ("adoption", "request", "signoff", "revocation", "export", "redaction")
@@ -32,12 +33,20 @@ KINDS = ("adoption", "request", "signoff", "revocation", "export", "redaction")
 NAMESPACE = "approval-ledger-v1@approval.invalid"
 
 
-def signed_bytes(statement: dict[str, Any]) -> bytes:
-    """The canonical JSON (RFC 8785) of a statement: the exact bytes every signature covers."""
+def canonical_json(value: Any) -> bytes:
+    """RFC 8785 canonical JSON; a value it cannot represent is bad input (exit 2)."""
     import rfc8785
 
-    data: bytes = rfc8785.dumps(statement)
+    try:
+        data: bytes = rfc8785.dumps(value)
+    except (rfc8785.CanonicalizationError, TypeError, ValueError) as e:
+        raise UsageError(f"cannot be signed as canonical JSON: {e}") from e
     return data
+
+
+def signed_bytes(statement: dict[str, Any]) -> bytes:
+    """The canonical JSON (RFC 8785) of a statement: the exact bytes every signature covers."""
+    return canonical_json(statement)
 
 
 def statement_id(statement: dict[str, Any]) -> str:
@@ -60,8 +69,16 @@ def format_time(when: datetime) -> str:
     return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+_STATEMENT_TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z")
+
+
 def parse_statement_time(text: str) -> datetime:
-    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+    """``ValueError`` unless ``text`` is a real UTC time in exactly the statement format.
+    A pattern and ``fromisoformat``: ~2 us against ~13 us for ``strptime``, which replay
+    otherwise pays for every statement."""
+    if not isinstance(text, str) or not _STATEMENT_TIME.fullmatch(text):
+        raise ValueError(f"time data {text!r} does not match format '%Y-%m-%dT%H:%M:%SZ'")
+    return datetime.fromisoformat(text[:-1]).replace(tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -114,18 +131,23 @@ class Envelope:
 
     def to_json(self) -> bytes:
         """The entry file's bytes: canonical, so the same entry is always the same blob."""
-        import rfc8785
-
-        data: bytes = rfc8785.dumps(self.to_dict())
-        return data + b"\n"
+        return canonical_json(self.to_dict()) + b"\n"
 
 
 def validate_envelope(doc: Any) -> None:
     """Raise ``IntegrityError`` when ``doc`` is not a valid ledger entry."""
+    import jsonschema
+
     from approval.schemas import validator
 
-    errors = sorted(validator("statement").iter_errors(doc), key=lambda e: list(e.path))
-    if errors:
-        first = errors[0]
-        where = "/".join(map(str, first.absolute_path)) or "(top)"
-        raise IntegrityError(f"invalid ledger entry at {where}: {first.message}")
+    # best_match names the real cause (a string too long) rather than the enclosing
+    # "unevaluated properties" error that the per-kind subschemas cause as a side effect.
+    error = jsonschema.exceptions.best_match(validator("statement").iter_errors(doc))
+    if error is not None:
+        where = "/".join(map(str, error.absolute_path)) or "(top)"
+        raise IntegrityError(f"invalid ledger entry at {where}: {_short(error.message)}")
+
+
+def _short(message: str) -> str:
+    # A schema message quotes the offending value; keep it to a glimpse.
+    return message if len(message) <= 200 else message[:200] + "..."

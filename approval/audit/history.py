@@ -16,7 +16,7 @@ local caches (``ValidEntries``) that a normal read may use.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from approval.audit.failure import AuditFailure, Rule
@@ -68,7 +68,7 @@ def read_history(ledger: Ledger, head: str) -> Iterator[Commit]:
     try:
         previous: str | None = None
         chunk: list[tuple[int, _Header, str, str]] = []
-        for position, header in enumerate(_headers(log.lines()), start=1):
+        for position, header in enumerate(_headers(log.lines().read()), start=1):
             try:
                 path, blob = _added_file(header, position, previous)
             except AuditFailure:
@@ -104,21 +104,20 @@ def _read(objects: ObjectReader, chunk: list[tuple[int, _Header, str, str]]) -> 
     return commits
 
 
-def _headers(lines: Iterable[bytes]) -> Iterator[_Header]:
-    fields: list[bytes] | None = None
-    changes: list[bytes] = []
-    for line in lines:
-        line = line.rstrip(b"\n")
-        if line.startswith(b"\x01"):
-            if fields is not None:
-                yield _header(fields, changes)
-            fields, changes = line[1:].split(b"\x00"), []
-        elif line.startswith(b":"):
-            changes.append(line)
-        elif line and fields is not None:
-            raise AuditFailure(Rule.HISTORY, "unexpected git log output", fields[0].decode())
-    if fields is not None:
-        yield _header(fields, changes)
+def _headers(output: bytes) -> Iterator[_Header]:
+    """``git log`` output in our format -> one :class:`_Header` per commit. The whole output
+    at once: ``git log --reverse`` writes nothing until it has walked all of history anyway,
+    and splitting it costs a third of reading it line by line."""
+    for record in output.split(b"\x01")[1:]:
+        first, _, rest = record.partition(b"\n")
+        changes = []
+        for line in rest.split(b"\n"):
+            if line.startswith(b":"):
+                changes.append(line)
+            elif line:
+                oid = first.split(b"\x00", 1)[0].decode("utf-8", "replace")
+                raise AuditFailure(Rule.HISTORY, "unexpected git log output", oid)
+        yield _header(first.split(b"\x00"), changes)
 
 
 def _header(fields: list[bytes], changes: list[bytes]) -> _Header:

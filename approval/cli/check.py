@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from approval.cli.options import ledger_option
+from approval.cli.options import ledger_option, offline_option
 
 if TYPE_CHECKING:
     from approval.workflow.check import CheckResult
@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     "approval check . --format sarif > gate.sarif"
 )
 @ledger_option
+@offline_option(fresh=True)
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option(
     "--staged", is_flag=True, help="Check the staged content of staged files (pre-commit)."

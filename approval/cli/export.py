@@ -6,11 +6,12 @@ from pathlib import Path
 
 import click
 
-from approval.cli.options import key_option, ledger_option
+from approval.cli.options import key_option, ledger_option, offline_option
 
 
 @click.command(epilog="Example: approval export stats.xlsx --to /srv/www/detention/ --key KEY")
 @ledger_option
+@offline_option(fresh=True)
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
 @click.option(
     "--to",

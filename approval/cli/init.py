@@ -29,12 +29,19 @@ from approval.cli.options import key_option, ledger_option
     help="The roster of officials to adopt.",
 )
 @key_option(multiple=True)
+@click.option(
+    "--remote",
+    metavar="URL",
+    help="A git remote the offices share (an empty repository, or one without a `ledger` "
+    "branch): recorded, and the first adoption pushed there.",
+)
 def init(
     ledger: Path | None,
     policy_file: Path,
     roster_file: Path,
     keys: tuple[Path, ...],
     passphrase_env: str | None,
+    remote: str | None,
 ) -> None:
     """Create a new ledger and adopt its first policy and roster.
 
@@ -48,5 +55,9 @@ def init(
         raise UsageError(
             "no ledger directory given", hint="pass --ledger DIR or set $APPROVAL_LEDGER"
         )
-    adopted = init_ledger(ledger, policy_file, roster_file, list(keys), passphrase_env)
+    adopted = init_ledger(
+        ledger, policy_file, roster_file, list(keys), passphrase_env, remote=remote
+    )
     click.echo(f"created ledger {adopted.ledger}: {adopted.summary}")
+    if adopted.remote:
+        click.echo(f"shared through {adopted.remote}: other offices run `approval clone`")

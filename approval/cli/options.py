@@ -23,6 +23,30 @@ def ledger_option(function: F) -> F:
     )(function)
 
 
+def offline_option(*, fresh: bool = False) -> Callable[[F], F]:
+    """``--offline``: do not fetch from the ledger's remote before deciding, nor push after.
+    With ``fresh`` (the gate), a remote that cannot be reached is an error unless it is given;
+    otherwise a warning. The mode holds for the command's run only (closed with its context)."""
+
+    def enter(ctx: click.Context, _param: click.Parameter, offline: bool) -> None:
+        from approval.workflow.sync import Mode, using
+
+        ctx.with_resource(using(Mode(online=not offline, required=fresh, warn=_warn)))
+
+    words = (
+        "Decide on this clone's copy of the ledger without fetching from its remote; the "
+        "decision may be stale."
+        if fresh
+        else "Do not fetch from or push to the ledger's remote; `approval sync` shares the "
+        "statement later, and the decision may be stale."
+    )
+    return click.option("--offline", is_flag=True, expose_value=False, callback=enter, help=words)
+
+
+def _warn(message: str) -> None:
+    click.echo(f"warning: {message}", err=True)
+
+
 def key_option(*, multiple: bool = False) -> Callable[[F], F]:
     """``--key FILE`` (an OpenSSH private key) and ``--passphrase-env VAR``."""
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from approval.cli.options import key_option, ledger_option
+from approval.cli.options import key_option, ledger_option, offline_option
 from approval.errors import ProblemsError
 
 
@@ -45,6 +45,7 @@ def check(files: tuple[Path, ...]) -> None:
     "--key admin1.key --key admin2.key"
 )
 @ledger_option
+@offline_option()
 @click.argument("policy_file", type=click.Path(path_type=Path, dir_okay=False))
 @click.option(
     "--roster",

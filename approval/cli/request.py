@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from approval.cli.options import key_option, ledger_option
+from approval.cli.options import key_option, ledger_option, offline_option
 
 
 @click.command(
@@ -14,6 +14,7 @@ from approval.cli.options import key_option, ledger_option
     '--destination "www.example.gov/detention" --key ~/.ssh/id_ed25519'
 )
 @ledger_option
+@offline_option()
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--purpose", required=True, help="Why the file must go out (officials read it).")
 @click.option("--destination", required=True, help="Where it will be published or sent.")

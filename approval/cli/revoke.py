@@ -6,13 +6,14 @@ from pathlib import Path
 
 import click
 
-from approval.cli.options import key_option, ledger_option
+from approval.cli.options import key_option, ledger_option, offline_option
 
 
 @click.command(
     epilog='Example: approval revoke 9d1e44a0b2c3 --key ~/.ssh/id_ed25519 --reason "wrong file"'
 )
 @ledger_option
+@offline_option()
 @click.argument("statement", metavar="ID")
 @key_option()
 @click.option("--reason", required=True, help="Why it is withdrawn (auditors read it).")

@@ -6,11 +6,12 @@ from pathlib import Path
 
 import click
 
-from approval.cli.options import ledger_option
+from approval.cli.options import ledger_option, offline_option
 
 
 @click.command(epilog="Example: approval show 3f9c2a7d41e0")
 @ledger_option
+@offline_option()
 @click.argument("request")
 def show(ledger: Path | None, request: str) -> None:
     """Show REQUEST for review: what data, how many persons, which sheets and hidden parts,

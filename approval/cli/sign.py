@@ -8,13 +8,14 @@ from typing import Any
 
 import click
 
-from approval.cli.options import key_option, ledger_option
+from approval.cli.options import key_option, ledger_option, offline_option
 
 
 @click.command(
     epilog="Example: approval sign 3f9c2a7d41e0 --key ~/.ssh/id_ed25519 --role privacy-officer"
 )
 @ledger_option
+@offline_option()
 @click.argument("request")
 @key_option()
 @click.option("--role", help="The role you sign under (needed only if you hold several).")

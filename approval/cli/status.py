@@ -7,11 +7,12 @@ from pathlib import Path
 
 import click
 
-from approval.cli.options import ledger_option
+from approval.cli.options import ledger_option, offline_option
 
 
 @click.command(epilog="Example: approval status stats.xlsx")
 @ledger_option
+@offline_option()
 @click.argument("subject", metavar="FILE|REQUEST")
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True

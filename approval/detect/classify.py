@@ -47,8 +47,8 @@ _PROFILE_ORDER = (
     "protection-claim",
 )
 _PROFILE_SHARE = 0.6  # share of a column's values that must have one element's shape
-_ROLE_SHARE = 0.5
-_MAX_SAMPLE_CHARS = 500  # share of values under a header that must fit it, or the header is wrong
+_ROLE_SHARE = 0.5  # share of values under a header that must fit it, or the header is wrong
+_MAX_SAMPLE_CHARS = 500  # a longer value is prose, not a field: read as free text instead
 
 
 def cell_text(value: Cell | date, fmt: str | None = None) -> str:
@@ -111,7 +111,6 @@ class Engine:
         every_alt_needs_id = all(a & id_mask for _, alts, _ in self._classes for a in alts)
         self.gate = id_mask if every_alt_needs_id else 0
         self.class_cache: dict[int, str | None] = {}
-        self.claim = "protection-claim" if "protection-claim" in self.detectors else None
         self.label_prefilter = self._label_prefilter()
         self.inline_labels = self._inline_label_pattern()
 
@@ -244,7 +243,14 @@ class Classifier:
     def _plan(self, unit: Table, head: list[Sequence[Cell]]) -> _Plan:
         engine = self.engine
         formats = dict(unit.formats)
-        texts = [[cell_text(v, formats.get(c)) for c, v in enumerate(row)] for row in head]
+        per_cell = unit.cell_formats
+        texts = [
+            [
+                cell_text(v, (per_cell(r, c) if per_cell is not None else None) or formats.get(c))
+                for c, v in enumerate(row)
+            ]
+            for r, row in enumerate(head)
+        ]
         width = max(map(len, texts), default=0)
         titles = [unit.title] if unit.title else []
         header_at: int | None = None
@@ -327,7 +333,9 @@ class Classifier:
         numeric = sum(1 for v in filled if v.strip()[:1].isdigit())
         if numeric * 2 > len(filled):
             return False
-        shaped = ("a-number", "birthdate")
+        # A row holding values (an A-number, a date, a country, a name) is data, even when
+        # one of its cells is a word of the vocabulary ("Asylum" in a claim column).
+        shaped = ("a-number", "birthdate", "nationality", "person-name")
         return not any(
             engine.detectors[d].looks_like(v) for v in filled for d in shaped if d in engine.bits
         )
@@ -345,7 +353,6 @@ class Classifier:
         return good >= len(filled) * _ROLE_SHARE
 
     def _profile(self, values: list[str], skip: Sequence[str] = ()) -> str | None:
-        # A value longer than this is prose, not a field: it is read as free text instead.
         filled = [v for v in values if len(v) <= _MAX_SAMPLE_CHARS and v.strip() not in NULLS]
         if not filled:
             return None
@@ -661,15 +668,18 @@ class Classifier:
             if not block:
                 return
             hits: list[Hit] = []
-            for number, line in block:
-                hits += self.text_hits(line, tuple(engine.detectors), number, line=number)
+            joined = "\n".join(t for _, t in block)
+            maybe = self.could_identify(joined)
+            if maybe is not None:
+                for number, line in block:
+                    hits += self.text_hits(line, maybe, number, line=number)
             bits = title_bits
             context_hits = [(h, (0, "title")) for h in title_hits]
             if carry is not None:
                 bits |= carry[0]
                 context_hits += [(h, (carry[2], "paragraph")) for h in carry[1]]
             if cut:
-                own_bits, own_hits = engine.context_mask(" ".join(t for _, t in block))
+                own_bits, own_hits = engine.context_mask(joined)
                 if carry is None:
                     carry = (own_bits, own_hits, block[0][0])
                 else:
@@ -742,6 +752,23 @@ class Classifier:
         flush()
 
     # ---- shared by records and text
+
+    def could_identify(self, text: str) -> tuple[str, ...] | None:
+        """The detectors worth running line by line over ``text`` (a block of prose), or None
+        when nobody can be identified in it: one cheap pass over the block instead of every
+        regex over every line."""
+        engine = self.engine
+        everything = tuple(engine.detectors)
+        if not engine.gate:
+            return everything
+        labels, inline = engine.label_prefilter, engine.inline_labels
+        if labels is not None and ":" in text and labels.search(text):
+            return everything
+        if inline is not None and _DIGIT.search(text) and inline.search(text):
+            return everything
+        if any(engine.detectors[d].may_find(text) for d in engine.identifiers):
+            return everything
+        return None
 
     def text_hits(
         self, text: str, detectors: Sequence[str], where: Any, line: int = 0

@@ -4,6 +4,12 @@
 path, hash or any sample (``$defs/scan_summary`` in the statement schema), which is what the
 ledger keeps in a request. Samples are redacted before they get here: a report is shown to
 people who may not see the data.
+
+A finding's ``location`` holds, where they apply: ``part`` (archive member, attachment,
+"comments"), ``sheet``, ``column`` (the letter) and ``header``, ``hidden`` (always present for
+table columns), ``key`` (a JSON/YAML key path), ``line`` (the first line in prose), and
+``context`` ("title", "heading", "introduction", "paragraph") when the finding is the context
+that governs the records rather than a value in them. Prose findings add up per part.
 """
 
 from __future__ import annotations

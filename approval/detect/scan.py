@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -110,6 +111,9 @@ def scan_file(
     path = Path(path)
     try:
         before = path.stat()
+        if not stat.S_ISREG(before.st_mode):
+            # A pipe or a device would block or never end; only files are published.
+            return FileReport(name, "", 0, "unknown", UNSCANNABLE, reason="not a regular file")
         sha256, size = _hash(path)
     except OSError as e:
         reason = f"cannot read: {(e.strerror or type(e).__name__).lower()}"

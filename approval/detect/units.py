@@ -99,7 +99,14 @@ class Records:
 
 @dataclass
 class Text:
-    """Lines of prose. ``title`` is the governing context (subject, document title)."""
+    """Lines of prose. ``title`` is the governing context (subject, document title).
+
+    The classifier reads Markdown structure in the lines, so a reader can express structure
+    that way: ``# Heading`` lines govern what follows them (by level), a blank line ends a
+    paragraph, ``- item`` / ``1. item`` lines are records of their own, a paragraph ending in
+    ``:`` governs the block after it, and a ``| a | b |`` line followed by ``|---|---|`` starts
+    a table. Line numbers in findings count from 1 within the unit.
+    """
 
     where: Where
     lines: Iterable[str]

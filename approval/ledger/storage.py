@@ -29,6 +29,7 @@ import weakref
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from enum import Enum
 from pathlib import Path
 
 from approval.errors import IntegrityError, UsageError
@@ -85,6 +86,25 @@ _LOG_FORMAT = (
 _RAW_LINE = re.compile(rb"^:0{6} 100644 (0+) ([0-9a-f]+) A\t(.*)$")
 _HEX_ID = re.compile(r"^[0-9a-f]{40}(?:[0-9a-f]{24})?$")
 _LOST_RACE = ("but expected", "reference already exists", "File exists")
+
+
+class Tip(Enum):
+    """``append``'s default expectation: whatever the tip is when the entry goes in."""
+
+    ANY = "any"
+
+
+class HeadMoved(UsageError):
+    """``append(expect=...)`` found the branch elsewhere: another writer appended first, so the
+    statement must be checked again against what came in (it was not appended)."""
+
+    def __init__(self, expected: str | None, found: str | None):
+        self.expected = expected
+        self.found = found
+        super().__init__(
+            "the ledger changed while the statement was being made; it was not appended",
+            hint="try again",
+        )
 
 
 @dataclass(frozen=True)
@@ -302,23 +322,48 @@ class Ledger:
 
     # -- appending ------------------------------------------------------------------------
 
-    def append(self, envelope: Envelope) -> str:
+    def append(self, envelope: Envelope, *, expect: str | Tip | None = Tip.ANY) -> str:
         """Add one statement as one commit; return the commit id.
 
         Refuses an invalid statement, and one already in the ledger (same path: same created
-        time, kind and id). When another writer moved the branch first, the same entry is
-        rebuilt on the new tip and tried again: the statement keeps the ``seen_head`` its
-        signer saw, only the commit's parent changes."""
+        time, kind and id). With ``expect`` (a commit id, or None for an empty ledger), the
+        entry goes in only on that tip, else :class:`HeadMoved`: a caller that checked the
+        statement against the state at ``expect`` must check it again against what came in.
+        Without it, when another writer moved the branch first, the same entry is rebuilt on
+        the new tip and tried again: the statement keeps the ``seen_head`` its signer saw, only
+        the commit's parent changes (storage tests and tools that check nothing use this)."""
         path = _path_to_write(envelope)
         blob = self._git.output(["hash-object", "-w", "--stdin"], input=envelope.to_json())
         with self._writers_queue():
-            return self._publish(envelope, path, blob)
+            return self._publish(envelope, path, blob, expect)
 
-    def _publish(self, envelope: Envelope, path: str, blob: str) -> str:
+    def commit_entry(self, envelope: Envelope, parent: str | None) -> str:
+        """A commit adding ``envelope``'s entry on ``parent``, moving no ref: sync rebuilds
+        local entries on the remote's tip with it, and checks them before any ref moves."""
+        path = _path_to_write(envelope)
+        blob = self._git.output(["hash-object", "-w", "--stdin"], input=envelope.to_json())
+        found = self._objects.get(parent) if parent else None
+        if parent and (found is None or found.type != "commit"):
+            raise IntegrityError(f"ledger commit {parent[:12]} is missing or not a commit")
+        return self._make_commit(envelope, path, blob, found)
+
+    def set_head(self, commit: str, *, expect: str | None) -> bool:
+        """Compare-and-swap the branch from ``expect`` (None: no branch yet) to ``commit``,
+        durably; False when the branch is elsewhere (or another writer holds its lock)."""
+        with self._writers_queue():
+            if not self._move_branch(commit, expect):
+                return False
+            _fsync_dir(self.git_dir / "refs" / "heads")
+            return True
+
+    def _publish(self, envelope: Envelope, path: str, blob: str, expect: str | Tip | None) -> str:
         for attempt in range(self.max_attempts):
             parent = self._head_commit()
+            tip = parent.oid if parent else None
+            if expect is not Tip.ANY and tip != expect:
+                raise HeadMoved(expect, tip)
             commit = self._make_commit(envelope, path, blob, parent)
-            if self._move_branch(commit, parent.oid if parent else None):
+            if self._move_branch(commit, tip):
                 # git (core.fsync=committed) fsyncs every object file and the ref's lock file,
                 # but not the directories it renames them into. One fsync of the ref's
                 # directory makes the move itself durable; on a journalling file system

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -22,6 +22,7 @@ class Adopted:
     policy: str  # "8cfr208.6 v1"
     signers: tuple[str, ...]
     officials: int
+    remote: str | None = None  # init --remote: where the ledger is shared
 
     @property
     def summary(self) -> str:
@@ -74,12 +75,19 @@ def _adopt(session: Session, proposal: _Proposal) -> Adopted:
 
 
 def init_ledger(
-    path: Path, policy_file: Path, roster_file: Path, keys: list[Path], passphrase_env: str | None
+    path: Path,
+    policy_file: Path,
+    roster_file: Path,
+    keys: list[Path],
+    passphrase_env: str | None,
+    *,
+    remote: str | None = None,
 ) -> Adopted:
-    """Create a ledger at ``path`` whose first statement adopts the policy and roster.
+    """Create a ledger at ``path`` whose first statement adopts the policy and roster; with
+    ``remote``, record it and push the adoption there (see sync.py).
 
-    Everything (documents, keys, admin threshold) is checked before the directory is created,
-    so a refused init leaves nothing behind.
+    Everything (documents, keys, admin threshold, a reachable remote without a ledger) is
+    checked before the directory is created, so a refused init leaves nothing behind.
     """
     if path.exists() and (not path.is_dir() or any(path.iterdir())):
         raise UsageError(
@@ -87,8 +95,15 @@ def init_ledger(
             hint="choose a new directory, or use `approval policy adopt` on an existing ledger",
         )
     proposal = _propose(LedgerState(), policy_file, roster_file, keys, passphrase_env)
+    shared = None
+    if remote is not None:
+        from approval.workflow.sync import attach, new_remote
+
+        shared = new_remote(path, remote)
     with Session(Ledger.create(path), LedgerState(), None) as session:
-        return _adopt(session, proposal)
+        if shared is not None:
+            attach(session.ledger, shared)  # before the adoption, which then pushes
+        return replace(_adopt(session, proposal), remote=shared)
 
 
 def adopt_policy(

@@ -13,15 +13,20 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from approval.audit.bundle import Bundle
 from approval.audit.failure import AuditFailure
 from approval.audit.index import ArtifactHistory, AsOf, Index
-from approval.audit.replay import Replay, Verified
-from approval.audit.timeline import Event
 from approval.errors import UsageError
 from approval.ledger import Ledger
-from approval.state import LedgerState
+
+if TYPE_CHECKING:
+    # Answering from the index needs none of these (nor the policy, state and crypto code
+    # behind them): imported where a replay runs.
+    from approval.audit.bundle import Bundle
+    from approval.audit.event import Event
+    from approval.audit.replay import Verified
+    from approval.state import LedgerState
 
 
 @dataclass(frozen=True)
@@ -51,6 +56,7 @@ def replay_ledger(
     """Verify every statement up to ``head`` (each handed to ``sink`` too); never raises for a
     broken ledger: the report says where it broke."""
     from approval.audit.history import read_history
+    from approval.audit.replay import Replay
     from approval.audit.timeline import describe
 
     start = time.perf_counter()

@@ -122,10 +122,10 @@ def check(ledger: Path | None, paths: Sequence[Path], *, staged: bool = False) -
         files = tuple(Checked(i.path, r, None, False) for i, r in zip(items, reports, strict=True))
         return CheckResult(files, ignored, policy, False, len(items))
 
-    from approval.workflow.snapshot import gate
+    from approval.workflow.snapshot import opened
 
-    with gate(ledger) as (session, view):
-        adoption = session.state.current
+    with opened(ledger) as (_, view):
+        adoption = view.state_for(()).current
         policy = adoption.policy
         scope = f"{policy.id}:{policy.version}:{adoption.id[:16]}:{scanner_digest()}"
         reports, fresh = _scan_all(items, policy, view.db, scope)
@@ -263,8 +263,6 @@ def _scan_all(
     items: Sequence[_Item], policy: Policy, db: Any, scope: str
 ) -> tuple[list[FileReport], set[str]]:
     """A report per item, from the cache where it has one; the paths scanned now."""
-    import json
-
     from approval.workflow.snapshot import cached_scans, save_scans
 
     keys = [f"{i.sha256}:{i.suffix}:{scope}" if i.sha256 and scope else "" for i in items]
@@ -280,23 +278,32 @@ def _scan_all(
             fresh.add(item.path)
             # Only a scan of the bytes hashed may be cached under their hash.
             if key and report.sha256 == item.sha256 and report.verdict != UNSCANNABLE:
-                new[key] = json.dumps(_to_cache(report), ensure_ascii=False)
+                new[key] = _to_cache(report)
         reports.append(report)
     save_scans(db, new)
     return reports, fresh
 
 
-def _to_cache(report: FileReport) -> dict[str, Any]:
+def _to_cache(report: FileReport) -> str:
+    """A report as the cache keeps it: most files are clean, and a clean file's report is its
+    format and size (``clean <format> <size>``, read without a JSON parser); others as JSON."""
+    import json
+
+    if report.verdict == CLEAN and not report.findings and " " not in report.format:
+        return f"{CLEAN} {report.format} {report.size}"
     out = report.to_dict()
     out.pop("path")
     out["size"] = report.size
-    return out
+    return json.dumps(out, ensure_ascii=False)
 
 
 def _from_json(text: str, item: _Item) -> FileReport | None:
     import json
 
     try:
+        if text.startswith(f"{CLEAN} "):
+            _, fmt, size = text.split(" ")
+            return FileReport(item.path, item.sha256, int(size), fmt, CLEAN)
         doc = json.loads(text)
         return FileReport(
             path=item.path,

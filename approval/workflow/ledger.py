@@ -55,9 +55,13 @@ def replay_verified(
 
 
 def load(path: Path | None) -> Session:
-    """Open the ledger at ``path`` (else ``$APPROVAL_LEDGER``) and replay it, verified."""
+    """Open the ledger at ``path`` (else ``$APPROVAL_LEDGER``) and replay it, verified; a
+    ledger with a remote is synced with it first (see sync.py)."""
+    from approval.workflow.sync import refresh
+
     ledger = Ledger.open(path)
     try:
+        refresh(ledger)
         head = ledger.head()
         # A verified snapshot and the entries after it, verified now (see snapshot.py).
         from approval.workflow.snapshot import restore
@@ -88,12 +92,17 @@ def read_key(path: Path, passphrase_env: str | None) -> PrivateKey:
 def sign_and_append(
     session: Session, statement: dict[str, Any], signers: list[tuple[PrivateKey, str]]
 ) -> Envelope:
-    """Sign ``statement``, check it against the trust rules, and append it as one commit."""
+    """Sign ``statement``, check it against the trust rules, append it as one commit on the
+    session's head (checked again if another writer got there first), and push it when the
+    ledger has a remote (see sync.py)."""
+    from approval.workflow import sync
+
+    if statement.get("seen_head") == session.head:
+        statement["seen_head"] = sync.shared_head(session)
     envelope = Envelope(
         statement, tuple(sign_statement(statement, key, official) for key, official in signers)
     )
     # The same rules replay applies: a statement the ledger would refuse is never appended.
-    session.state.check(envelope)
-    session.ledger.append(envelope)
-    session.state.apply(envelope)
+    sync.append(session, envelope)
+    sync.share(session, envelope)
     return envelope

@@ -9,6 +9,7 @@ from approval.errors import UsageError
 from approval.state import check_request, identify
 from approval.statements import now, short_id
 from approval.workflow.ledger import load, new_statement, read_key, sign_and_append
+from approval.workflow.text import free_text, safe_name, safe_summary
 
 
 @dataclass(frozen=True)
@@ -44,16 +45,19 @@ def request_approval(
 
     if not file.is_file():
         raise UsageError(f"{file}: no such file")
-    for name, text in (("purpose", purpose), ("destination", destination)):
-        if not text.strip():
-            raise UsageError(f"--{name} must say something: officials read it before signing")
     key = read_key(key_file, passphrase_env)
     with load(ledger) as session:
         state = session.state
         at = now()
         official = identify(state, key.public_line, at)
         adoption = state.current
-        report = scan_file(file, adoption.policy)
+        policy = adoption.policy
+        # Checked before the scan, which may take a while: a typo should not cost that.
+        purpose = free_text("--purpose", purpose, policy)
+        destination = free_text("--destination", destination, policy)
+        report = scan_file(file, policy)
+        if not report.sha256:
+            raise UsageError(f"{file}: could not be read to the end (did it change or vanish?)")
         classes = [*report.classes, *(["unscannable"] if report.verdict == "unscannable" else [])]
         if report.verdict == "clean":
             raise UsageError(
@@ -66,15 +70,19 @@ def request_approval(
             session.head,
             at,
             signer=official.id,
-            artifact={"sha256": report.sha256, "size": report.size, "name": file.name},
+            artifact={
+                "sha256": report.sha256,
+                "size": report.size,
+                "name": safe_name(file.name, policy),
+            },
             policy={
                 "id": adoption.policy.id,
                 "version": adoption.policy.version,
                 "adoption": adoption.id,
             },
-            purpose=purpose.strip(),
-            destination=destination.strip(),
-            scan=report.summary(),
+            purpose=purpose,
+            destination=destination,
+            scan=safe_summary(report.summary(), policy),
         )
         envelope = sign_and_append(session, statement, [(key, official.id)])
     return Requested(

@@ -12,6 +12,7 @@ from approval.errors import UsageError
 from approval.state import LedgerState, Request, SignOff, identify
 from approval.statements import now, short_id
 from approval.workflow.ledger import load, new_statement, read_key, sign_and_append
+from approval.workflow.text import free_text
 
 
 @dataclass(frozen=True)
@@ -94,11 +95,17 @@ def status(ledger: Path | None, subject: str) -> Status:
                 classes.append("unscannable")
             decision = decide(state, report.sha256, at, classes=classes)
             sha, verdict, name = report.sha256, report.verdict, subject
+        elif path.suffix and not path.exists() and not _looks_like_id(subject):
+            raise UsageError(f"{subject}: no such file")
         else:
             request = state.request(subject)
             decision = decide(state, request.sha256, at, request_id=request.id)
             sha, verdict, name = request.sha256, None, request.artifact.name
     return Status(subject, sha, decision, verdict, _next_steps(decision, name))
+
+
+def _looks_like_id(text: str) -> bool:
+    return len(text) >= 4 and all(c in "0123456789abcdef" for c in text.lower())
 
 
 def _next_steps(decision: Decision, name: str) -> tuple[str, ...]:
@@ -149,6 +156,8 @@ def sign_request(
         comment = confirm(build_review(state, request, at), chosen)
         if reject and not comment:
             raise UsageError("a rejection needs a reason", hint="pass --comment TEXT")
+        if comment:
+            comment = free_text("the comment", comment, state.current.policy)
         body: dict[str, object] = {
             "signer": official.id,
             "request": request.id,

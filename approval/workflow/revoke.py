@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from approval.errors import UsageError
 from approval.state import check_revocation, identify, kind_of
 from approval.statements import now
 from approval.workflow.ledger import load, new_statement, read_key, sign_and_append
+from approval.workflow.text import free_text
 
 
 @dataclass(frozen=True)
@@ -23,10 +23,9 @@ def revoke(
     ledger: Path | None, ref: str, key_file: Path, passphrase_env: str | None, reason: str
 ) -> Revoked:
     """Record a signed revocation of the sign-off or request ``ref``."""
-    if not reason.strip():
-        raise UsageError("--reason must say why: auditors read it")
     key = read_key(key_file, passphrase_env)
     with load(ledger) as session:
+        reason = free_text("--reason", reason, session.state.current.policy)
         at = now()
         official = identify(session.state, key.public_line, at)
         target = check_revocation(session.state, ref, official.id, at)
@@ -36,7 +35,7 @@ def revoke(
             at,
             signer=official.id,
             target=target.id,
-            reason=reason.strip(),
+            reason=reason,
         )
         envelope = sign_and_append(session, statement, [(key, official.id)])
     return Revoked(envelope.id, target.id, kind_of(target), official.id)

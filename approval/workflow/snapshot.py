@@ -40,7 +40,6 @@ from typing import TYPE_CHECKING, Any
 
 from approval import __version__
 from approval.ledger import Ledger
-from approval.signing import verify_signature
 from approval.state import (
     Adoption,
     Export,
@@ -147,6 +146,9 @@ def connect(ledger: Ledger) -> sqlite3.Connection | None:
             db.execute("PRAGMA synchronous=NORMAL")
             db.executescript(_SCHEMA)
             return db
+        except sqlite3.OperationalError:
+            db.close()  # locked by another process for too long: no cache this time
+            return None
         except sqlite3.DatabaseError:
             # Corrupt: a cache, so start again once.
             db.close()
@@ -186,6 +188,7 @@ class View:
     db: sqlite3.Connection | None
     # The whole state when it was just replayed (or restored); slices are cut from it.
     whole: LedgerState | None = None
+    ledger: Ledger | None = None  # to replay from, should a saved slice not load
     replayed: int = 0  # entries verified by this view (0: all came from the cache)
     from_cache: bool = False
     _slices: dict[str, list[Numbered]] = field(default_factory=dict)
@@ -211,8 +214,11 @@ class View:
         if self.whole is not None:
             return self._cut(self.whole, set(artifacts))
         records: dict[int, Record] = dict(self.numbered)
-        for sha in dict.fromkeys(artifacts):
-            records.update(self._slice(sha))
+        try:
+            for sha in dict.fromkeys(artifacts):
+                records.update(self._slice(sha))
+        except _Damaged:
+            return self._cut(self._replay(), set(artifacts))
         return LedgerState.restore([records[n] for n in sorted(records)], self.latest)
 
     def state(self) -> LedgerState:
@@ -221,13 +227,26 @@ class View:
             assert self.db is not None  # a view without a whole state reads its database
             records: dict[int, Record] = dict(self.numbered)
             # The slices caught up in memory are newer than the database when it was busy.
-            for sha, blob in self.db.execute("SELECT sha, records FROM slices"):
-                if sha not in self._slices:
-                    records.update(_loads(blob))
+            try:
+                for sha, blob in self.db.execute("SELECT sha, records FROM slices"):
+                    if sha not in self._slices:
+                        records.update(_loads(blob))
+            except _Damaged:
+                return self._replay()
             for numbered in self._slices.values():
                 records.update(numbered)
             ordered = [records[n] for n in sorted(records)]
             self.whole = LedgerState.restore(ordered, self.latest)
+        return self.whole
+
+    def _replay(self) -> LedgerState:
+        """The whole state replayed (a saved slice did not load), saved again."""
+        from approval.workflow.ledger import replay_verified
+
+        assert self.ledger is not None and self.head is not None  # set on views from a cache
+        self.whole = replay_verified(self.ledger, head=self.head)
+        if self.db is not None:
+            _save_whole(self.db, self.head, self.whole)
         return self.whole
 
     def _slice(self, sha: str) -> list[Numbered]:
@@ -266,13 +285,13 @@ def open_view(ledger: Ledger, head: str | None, *, min_entries: int = MIN_ENTRIE
         saved = _saved(db, ledger, head) if db is not None else None
         if saved is not None:
             base, numbered, latest, count = saved
-            view = View(base, numbered, latest, db, from_cache=True)
+            view = View(base, numbered, latest, db, from_cache=True, ledger=ledger)
             if base != head:
                 _catch_up(view, ledger, head, count)
             return view
         state = replay_verified(ledger, head=head)
         numbered = tuple((n, r) for n, r in enumerate(state.records()) if isinstance(r, Adoption))
-        view = View(head, numbered, state.latest, db, state, len(state))
+        view = View(head, numbered, state.latest, db, state, ledger, len(state))
         if db is not None and len(state) >= min_entries:
             _save_whole(db, head, state)
         return view
@@ -291,9 +310,18 @@ def restore(ledger: Ledger, head: str | None, *, min_entries: int = MIN_ENTRIES)
 # -- reading and writing the cache ------------------------------------------------------------
 
 
+class _Damaged(Exception):
+    """A saved slice that does not load (a damaged disk, another version's format)."""
+
+
 def _loads(blob: bytes) -> list[Numbered]:
-    # Only the user can write the database (see the module doc).
-    records: list[Numbered] = pickle.loads(blob)  # noqa: S301
+    try:
+        # Only the user can write the database (see the module doc).
+        records: list[Numbered] = pickle.loads(blob)  # noqa: S301
+    except Exception as e:
+        raise _Damaged from e
+    if not isinstance(records, list):
+        raise _Damaged
     return records
 
 
@@ -392,6 +420,9 @@ def _transaction(db: sqlite3.Connection) -> Iterator[bool]:
 def _catch_up(view: View, ledger: Ledger, head: str, count: int) -> None:
     """Verify and apply the entries after the view's head, each against the adoptions and the
     slice it is about (see the module doc), then save the slices they changed."""
+    # Imported here: a command whose view is up to date never loads the crypto libraries.
+    from approval.signing import verify_signature
+
     assert view.db is not None and view.head is not None  # only a view read from the cache
     db = view.db
     base = view.head
@@ -500,16 +531,25 @@ def save_scans(db: sqlite3.Connection | None, reports: dict[str, str]) -> None:
 
 
 @contextlib.contextmanager
+def opened(path: Path | None) -> Iterator[tuple[Ledger, View]]:
+    """The ledger at ``path`` and its view at the current head, for reading."""
+    from approval.workflow.sync import refresh
+
+    ledger = Ledger.open(path)
+    try:
+        refresh(ledger)  # a ledger with a remote: fetch before deciding (see sync.py)
+        with open_view(ledger, ledger.head()) as view:
+            yield ledger, view
+    finally:
+        ledger.close()
+
+
+@contextlib.contextmanager
 def gate(path: Path | None) -> Iterator[tuple[Session, View]]:
     """The ledger at ``path`` opened for the gate: a session whose state holds the adoptions
     only (the policy to scan under, the roster to identify with), and the view from which the
     state about the files scanned is restored (``session.state = view.state_for(...)``)."""
     from approval.workflow.ledger import Session
 
-    ledger = Ledger.open(path)
-    try:
-        head = ledger.head()
-        with open_view(ledger, head) as view:
-            yield Session(ledger, view.state_for(()), head), view
-    finally:
-        ledger.close()
+    with opened(path) as (ledger, view):
+        yield Session(ledger, view.state_for(()), view.head), view

@@ -87,6 +87,15 @@ def list_files(paths: Sequence[Path]) -> Listed:
         if top is None:
             root = start
             found = [(Path(f), Path(os.path.relpath(f, root)).as_posix()) for f in _walk(path)]
+        elif _ignored_by_git(top, path):
+            # Named on purpose though git ignores it (a build output, say): what is published
+            # from there is checked, all of it, with .approvalignore only.
+            root = top
+            base = path.resolve()
+            found = [
+                (Path(f), Path(os.path.relpath(base / os.path.relpath(f, path), top)).as_posix())
+                for f in _walk(path)
+            ]
         else:
             root = top
             found = _git_files(top, path)
@@ -126,6 +135,20 @@ def _git_files(top: Path, path: Path) -> list[tuple[Path, str]]:
         below = absolute.startswith(here + os.sep)
         files.append((Path(absolute[len(here) + 1 :] if below else absolute), name))
     return files
+
+
+def _ignored_by_git(top: Path, path: Path) -> bool:
+    """Whether git ignores ``path`` itself (``.gitignore``, ``info/exclude``...)."""
+    try:
+        done = subprocess.run(
+            ["git", "check-ignore", "-q", str(path.resolve())],
+            cwd=top,
+            capture_output=True,
+            check=False,
+        )
+    except OSError:
+        return False
+    return done.returncode == 0
 
 
 def _read_file(path: Path) -> str | None:

@@ -43,6 +43,11 @@ def test_a_hidden_sheet_is_scanned_and_marked(engine: Engine) -> None:
     assert a_number.count == 30
 
 
+def test_a_first_row_of_data_is_not_taken_for_a_header(engine: Engine) -> None:
+    rows = [["Asylum", p.name, p.nationality] for p in people(6)]
+    assert classify(engine, table(rows)).classes() == {"protected-person": 6}
+
+
 def test_hidden_rows_and_columns_are_findings_of_their_own(engine: Engine) -> None:
     persons = people(10)
     rows: list[list[Cell]] = [["Name", "A-Number", "Claim Type"]]

@@ -239,6 +239,15 @@ def test_scan_paths_refuses_a_missing_path_before_scanning(tmp_path: Path, polic
     assert seen == []
 
 
+def test_a_named_pipe_is_not_read(tmp_path: Path, policy: Policy) -> None:
+    import os
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    report = scan_file(fifo, policy)  # would block forever if it were opened
+    assert (report.verdict, report.reason) == ("unscannable", "not a regular file")
+
+
 def test_iter_files_does_not_follow_directory_links(tmp_path: Path) -> None:
     (tmp_path / "d").mkdir()
     (tmp_path / "d" / "f.txt").write_text("x")

@@ -281,3 +281,27 @@ def test_every_redactor_is_listed_and_importable() -> None:
 )
 def test_strip_indices(key: str, stripped: str) -> None:
     assert strip_indices(key) == stripped
+
+
+def test_the_cli_prints_provenance_and_refuses_unsupported_formats(tmp_path: Path) -> None:
+    from tests.corpus.documents import build_all as documents
+    from tests.support import run_approval
+
+    built = spreadsheets.build_2022_leak(tmp_path, count=4)
+    out = tmp_path / "public.xlsx"
+    done = run_approval("redact", built.path, "--out", out, env={"APPROVAL_LEDGER": ""})
+    assert done.code == 0, done.output
+    source = scan_file(built.path, default_policy()).sha256
+    assert f"source:     sha256 {source}" in done.stdout
+    assert f"derivative: sha256 {scan_file(out, default_policy()).sha256}" in done.stdout
+    assert "- sheet Detainees (hidden), whole" in done.stdout
+    assert _leaks(out, built.people) == []
+    policy = default_policy()
+    protected = [b.path for b in documents(tmp_path) if b.verdict == "protected"]
+    other = next(p for p in protected if scan_file(p, policy).format not in REDACTORS)
+    refused = run_approval("redact", other, "--out", tmp_path / f"o{other.suffix}")
+    assert refused.code == 2
+    assert refused.stderr.startswith(
+        f"error: cannot redact {scan_file(other, policy).format} files"
+    )
+    assert "Traceback" not in refused.output

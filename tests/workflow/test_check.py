@@ -138,6 +138,20 @@ def test_gitignore_is_honoured_inside_a_work_tree(world: World, inside: Path) ->
     assert check(world.ledger, [Path()]).exit_code == 1
 
 
+def test_a_gitignored_directory_named_on_purpose_is_checked(world: World, inside: Path) -> None:
+    """CI checks the build output, which git ignores: it must not pass unchecked."""
+    git(inside, "init", "-q")
+    (inside / ".gitignore").write_text("_site/\n")
+    build = inside / "_site"
+    build.mkdir()
+    shutil.copy(inside / "data" / "stats.xlsx", build / "stats.xlsx")
+    assert "_site/stats.xlsx" not in _status(check(world.ledger, [Path()]))
+    result = check(world.ledger, [Path("_site")])
+    assert _status(result) == {"_site/stats.xlsx": "blocked"}
+    (inside / ".approvalignore").write_text("_site/*.xlsx\n")  # .approvalignore still applies
+    assert check(world.ledger, [Path("_site")]).ignored == 1
+
+
 def test_approvalignore_leaves_files_out_and_says_so(world: World, site: Path) -> None:
     (site / ".approvalignore").write_text("# test fixtures\ndata/*.xlsx\n")
     result = check(world.ledger, [site])

@@ -280,3 +280,24 @@ def test_an_adoption_after_the_snapshot_is_checked_and_applies(agency: Agency) -
         assert not decision.allowed  # approved under v1; v2 is in force: request again
         assert "request again" in decision.reasons[0]
         _same(view.state(), _full(ledger), ["stats"])
+
+
+def test_a_slice_that_does_not_load_is_replayed(agency: Agency) -> None:
+    import sqlite3
+
+    agency.approve("stats")
+    with _open(agency) as ledger:
+        head = ledger.head()
+        snapshot.open_view(ledger, head, min_entries=0).close()
+        path = snapshot.database_path(ledger)
+        assert path is not None
+        with sqlite3.connect(path) as db:
+            db.execute(
+                "UPDATE slices SET records = ? WHERE sha = ?", (b"not a pickle", sha("stats"))
+            )
+        with snapshot.open_view(ledger, head, min_entries=0) as view:
+            assert view.from_cache
+            assert decide(view.state_for([sha("stats")]), sha("stats"), now()).allowed
+        with snapshot.open_view(ledger, head, min_entries=0) as view:  # saved again, whole
+            assert decide(view.state_for([sha("stats")]), sha("stats"), now()).allowed
+            _same(view.state(), _full(ledger), ["stats"])

@@ -27,6 +27,8 @@ _LAST_FIRST = re.compile(
     rf"(?<![^\W\d_'’-])({_TOKEN}(?: {_TOKEN}){{0,3}}),[ \t]+({_TOKEN}(?: {_TOKEN}){{0,2}})"
 )
 _DIGIT = re.compile(r"\d|@|://")
+# Capital letters of the cased scripts names are written in; ``find`` checks case exactly.
+_UPPER = "A-ZÀ-ÖØ-ÞĀ-ſƀ-ɏΆ-ΫЀ-Я"
 _COLUMN_BAD = re.compile(r"[\d@]")
 
 # Words that make a "name" an institution, a place or a document part. Shapes of language, not
@@ -92,7 +94,8 @@ def person_key(name: str, birthdate: str | None = None) -> int:
 
 class PersonName(Element):
     id = "person-name"
-    prefilter = re.compile(rf"{_LETTER}{{2}},[ \t]+{_LETTER}")
+    # Two capitals before a comma (Latin, Greek, Cyrillic): the cheap test of a prose block.
+    prefilter = re.compile(rf"[{_UPPER}]['’-]?[{_UPPER}],[ \t]+{_LETTER}")
     gate = ","
 
     def __init__(self, vocab: Detector, policy: Policy):

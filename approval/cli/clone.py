@@ -1,0 +1,28 @@
+"""``approval clone``: a new clone of a shared ledger, verified before it is trusted."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+
+@click.command(epilog="Example: approval clone ssh://git.example.gov/ledger.git ~/ledger")
+@click.argument("url")
+@click.argument("directory", metavar="DIR", type=click.Path(path_type=Path, file_okay=False))
+def clone(url: str, directory: Path) -> None:
+    """Clone the shared ledger at URL into DIR (a bare git repository).
+
+    Every statement is verified first, as `approval audit` does, from the first entry and
+    without any cache; if anything fails, DIR is not created and the exit is 3.
+    """
+    from approval.workflow.sync import clone_ledger
+
+    done = clone_ledger(url, directory)
+    statements = f"{done.statements} statement{'' if done.statements == 1 else 's'}"
+    signatures = f"{done.signatures} signature{'' if done.signatures == 1 else 's'}"
+    click.echo(
+        f"cloned {done.remote} into {done.path}: {statements} and {signatures} verified; "
+        f"{done.policy} in force"
+    )
+    click.echo(f"use it with --ledger {done.path} (or APPROVAL_LEDGER)")

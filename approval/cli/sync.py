@@ -1,0 +1,43 @@
+"""``approval sync``: share this clone's statements with the remote and take in the others'."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from approval.cli.options import ledger_option
+
+
+@click.command(epilog="Example: approval sync --ledger ~/ledger")
+@ledger_option
+@click.option(
+    "--accept-rewrite",
+    is_flag=True,
+    help="Only for an admin who knows why the shared history was rewritten (a rollback the "
+    "offices agreed on): accept the remote's new history, after verifying all of it from the "
+    "first entry. Without it a rewritten or rolled-back remote is refused (exit 3).",
+)
+def sync(ledger: Path | None, accept_rewrite: bool) -> None:
+    """Fetch the shared ledger, put this clone's new statements on top, push, retry.
+
+    What came in is verified as an audit would; each statement of this clone that the remote
+    lacks is checked again on top of it before it goes out, and one that the shared ledger now
+    refuses is kept out (under refs/approval/rejected/) and named. Pushes are fast-forward
+    only, retried with back-off while other offices push first. Exits 0 when all is shared,
+    1 when a statement was refused, 3 when the remote's history was rewritten or does not
+    verify.
+    """
+    from approval.errors import EXIT_BLOCKED
+    from approval.workflow.sync import Synced, sync_ledger
+
+    done = sync_ledger(ledger, accept_rewrite=accept_rewrite)
+    if done.rewrite_accepted:
+        click.echo(f"accepted the rewritten history of {done.remote} (verified in full)")
+    click.echo(f"came in: {Synced.counts(done.came_in)}")
+    click.echo(f"went out: {Synced.counts(done.went_out)}")
+    click.echo(f"in sync with {done.remote} at {(done.head or 'an empty ledger')[:12]}")
+    for aside in done.set_aside:
+        click.echo(f"refused: {aside.words}", err=True)
+    if done.set_aside:
+        raise SystemExit(EXIT_BLOCKED)

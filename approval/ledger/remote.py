@@ -1,0 +1,254 @@
+"""The ledger's git remote: fetch its branch, push fast-forward only, and the refs a clone keeps
+about it. Mechanics only: nothing here verifies a signature or decides what to trust
+(:mod:`approval.workflow.sync` does).
+
+A clone names one remote, ``origin``. What it fetched lands in ``refs/approval/fetched``, never
+straight in ``refs/remotes/origin/ledger``: the tracking ref moves only to a head that was
+verified, and ``refs/approval/verified`` remembers the last one, so that a later fetch whose head
+does not descend from it can be refused as a rollback or a rewrite. A push is always a
+fast-forward (no ``+``, no ``--force``): when someone else pushed first, the remote refuses it
+and the caller fetches, rebuilds and tries again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import re
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from approval.errors import IntegrityError, UsageError
+from approval.ledger import layout
+from approval.ledger.git import Git, GitError
+from approval.ledger.storage import Ledger
+
+NAME = "origin"
+TRACKING = "refs/remotes/origin/ledger"
+FETCHED = "refs/approval/fetched"
+VERIFIED = "refs/approval/verified"
+# A local statement the shared ledger refused is kept under its statement id, never dropped.
+REJECTED = "refs/approval/rejected/"
+# The local history an accepted rewrite replaced (kept whole, as evidence).
+REPLACED = "refs/approval/replaced/"
+
+# One sync at a time per clone: they would only undo each other's rebuilds. Like the writers'
+# lock in storage.py, it only spares work: every ref still moves by compare-and-swap.
+LOCK_FILE = "approval-sync.lock"
+LOCK_WAIT = 60.0
+
+# git's words for "the remote has no ledger branch (yet)".
+_NO_BRANCH = "couldn't find remote ref"
+# A push the remote refused because its branch moved, or was being moved, under it: fetch,
+# rebuild and try again. Any other refusal (a hook, a protected branch) is final.
+_RETRY = ("fetch first", "non-fast-forward", "stale info", "failed to update ref", "failed to lock")
+_SCP_LIKE = re.compile(r"^[A-Za-z0-9._-]+(@[A-Za-z0-9._-]+)?:")
+_COMMIT = re.compile(r"^[0-9a-f]{40}(?:[0-9a-f]{24})?$")
+
+
+class Unreachable(UsageError):
+    """The remote could not be read or written at all (network, path, permissions)."""
+
+    def __init__(self, url: str, doing: str, reason: str):
+        self.url = url
+        self.reason = reason
+        super().__init__(f"cannot {doing} the shared ledger at {url}: {reason}")
+
+
+@dataclass(frozen=True)
+class Pushed:
+    """What became of a push: ``ok``, or refused because the remote's branch moved first."""
+
+    ok: bool
+    reason: str = ""
+
+
+def normalize_url(url: str) -> str:
+    """``url`` as it is recorded: a local path made absolute (git would read a relative one
+    against whatever directory a later command runs in), anything else as given."""
+    text = url.strip()
+    if not text:
+        raise UsageError("the remote URL is empty")
+    if "://" in text or (_SCP_LIKE.match(text) and not Path(text).exists()):
+        return text
+    return str(Path(text).expanduser().resolve())
+
+
+def url(ledger: Ledger) -> str | None:
+    """The remote this ledger shares with, or None for a ledger of its own."""
+    done = _git(ledger).run(["config", "--get", f"remote.{NAME}.url"], check=False)
+    value = done.stdout.decode("utf-8", "replace").strip()
+    return value or None
+
+
+def set_url(ledger: Ledger, remote_url: str) -> None:
+    """Record ``remote_url`` as the ledger's remote (also for stock git: ``git fetch`` then
+    updates ``origin/ledger``, which approval itself never trusts)."""
+    git = _git(ledger)
+    git.run(["config", f"remote.{NAME}.url", remote_url])
+    git.run(["config", f"remote.{NAME}.fetch", f"+{layout.BRANCH}:{TRACKING}"])
+    git.run(["config", f"remote.{NAME}.tagOpt", "--no-tags"])
+
+
+def remote_head(git_dir: Path, remote_url: str) -> str | None:
+    """The head of the ledger branch at ``remote_url`` without fetching it (None: no branch).
+    ``git_dir`` need not exist yet: ``ls-remote`` needs no repository."""
+    done = Git(git_dir).run(["ls-remote", "--heads", remote_url, layout.BRANCH], check=False)
+    if done.returncode != 0:
+        raise Unreachable(remote_url, "reach", _why(done.stderr))
+    for line in done.stdout.decode("utf-8", "replace").splitlines():
+        oid, _, ref = line.partition("\t")
+        if ref == layout.BRANCH:
+            return oid
+    return None
+
+
+def fetch(ledger: Ledger, remote_url: str) -> str | None:
+    """Fetch the remote's ledger branch into ``refs/approval/fetched``; its head (None: the
+    remote has no ledger branch yet). Nothing else moves."""
+    done = _git(ledger).run(
+        [
+            "fetch",
+            "--quiet",
+            "--no-tags",
+            "--no-write-fetch-head",
+            # No opportunistic update of origin/ledger: it moves only once verified.
+            "--refmap=",
+            NAME,
+            f"+{layout.BRANCH}:{FETCHED}",
+        ],
+        check=False,
+    )
+    if done.returncode != 0:
+        stderr = done.stderr.decode("utf-8", "replace")
+        if _NO_BRANCH in stderr:
+            return None
+        raise Unreachable(remote_url, "fetch", _why(done.stderr))
+    return ref(ledger, FETCHED)
+
+
+def push(ledger: Ledger, remote_url: str, commit: str) -> Pushed:
+    """Push ``commit`` as the remote's ledger branch, fast-forward only. A refusal because
+    someone else pushed first is returned (fetch and try again); any other failure raises:
+    :class:`Unreachable`, or :class:`IntegrityError` when the remote refuses for good."""
+    done = _git(ledger).run(
+        ["push", "--porcelain", "--quiet", NAME, f"{commit}:{layout.BRANCH}"], check=False
+    )
+    if done.returncode == 0:
+        return Pushed(True)
+    refusal = ""
+    for line in done.stdout.decode("utf-8", "replace").splitlines():
+        if line.startswith("!\t"):
+            refusal = line.split("\t")[-1]
+    if not refusal:
+        raise Unreachable(remote_url, "push to", _why(done.stderr))
+    if any(sign in refusal for sign in _RETRY):
+        return Pushed(False, refusal)
+    raise IntegrityError(
+        f"the shared ledger at {remote_url} refused the push: {refusal}",
+        hint="the remote's branch protection or hooks must let `ledger` move forward",
+    )
+
+
+def ref(ledger: Ledger, name: str) -> str | None:
+    """The commit ``name`` points at, or None when there is no such ref."""
+    done = _git(ledger).run(["rev-parse", "--verify", "--quiet", f"{name}^{{commit}}"], check=False)
+    value = done.stdout.decode().strip()
+    return value if done.returncode == 0 and _COMMIT.match(value) else None
+
+
+def set_ref(ledger: Ledger, name: str, commit: str) -> None:
+    _git(ledger).run(["update-ref", name, commit])
+
+
+def advance_ref(ledger: Ledger, name: str, commit: str, old: str | None) -> bool:
+    """Move ``name`` to ``commit`` if it is still at ``old`` (None: whatever it is); False when
+    another process moved it first."""
+    if old is None:
+        set_ref(ledger, name, commit)
+        return True
+    return _git(ledger).run(["update-ref", name, commit, old], check=False).returncode == 0
+
+
+def delete_ref(ledger: Ledger, name: str) -> None:
+    _git(ledger).run(["update-ref", "-d", name], check=False)
+
+
+def merge_base(ledger: Ledger, one: str, other: str) -> str | None:
+    """The newest commit both histories share; None when they share none."""
+    done = _git(ledger).run(["merge-base", one, other], check=False)
+    if done.returncode == 1:
+        return None
+    if done.returncode != 0:
+        raise GitError(["merge-base"], done.returncode, done.stderr.decode("utf-8", "replace"))
+    return done.stdout.decode().strip()
+
+
+def first_parent_log(ledger: Ledger, head: str, since: str | None = None) -> list[tuple[str, str]]:
+    """(commit, subject) of every commit up to ``head`` (after ``since``), oldest first: one
+    ``git log``, no entry read. The subject is ``<kind> <statement id>``."""
+    out = _git(ledger).output(
+        [
+            "log",
+            "--first-parent",
+            "--reverse",
+            "--no-color",
+            "--format=%H %s",
+            f"{since}..{head}" if since else head,
+            "--",
+        ]
+    )
+    log = []
+    for line in out.splitlines():
+        commit, _, subject = line.partition(" ")
+        log.append((commit, subject))
+    return log
+
+
+def rejected(ledger: Ledger) -> dict[str, str]:
+    """Statement id -> commit, for every local statement the shared ledger refused."""
+    out = _git(ledger).output(["for-each-ref", "--format=%(refname) %(objectname)", REJECTED])
+    found = {}
+    for line in out.splitlines():
+        name, _, commit = line.partition(" ")
+        found[name.removeprefix(REJECTED)] = commit
+    return found
+
+
+@contextlib.contextmanager
+def sync_lock(ledger: Ledger) -> Iterator[None]:
+    """Hold this clone's sync lock, if there is one to be had (see LOCK_FILE)."""
+    try:
+        fd = os.open(ledger.git_dir / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o664)
+    except OSError:
+        yield  # a read-only clone: its refs cannot move either
+        return
+    try:
+        deadline = time.monotonic() + LOCK_WAIT
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    break  # a sync hung while holding it: rely on compare-and-swap alone
+                time.sleep(0.005)
+        yield
+    finally:
+        os.close(fd)
+
+
+def _git(ledger: Ledger) -> Git:
+    return Git(ledger.git_dir)
+
+
+def _why(stderr: bytes) -> str:
+    """git's first error line, without its prefix: what the user needs to see."""
+    lines = [line.strip() for line in stderr.decode("utf-8", "replace").splitlines()]
+    for line in lines:
+        if line.startswith(("fatal:", "error:")):
+            return line.split(":", 1)[1].strip()
+    return next((line for line in lines if line), "git gave no reason")

@@ -1,0 +1,111 @@
+"""Offices sharing one ledger: a bare git repository on the local filesystem as the remote, a
+ledger made with ``approval init --remote`` in the first office, ``approval clone`` in the
+others, and the real CLI in each (subprocesses), as the offices would run it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from approval.demo.synthetic import detention_workbook
+from tests.support import CliResult, KeyMaker, run_approval
+from tests.world import World
+
+
+def git(repo: Path, *args: str) -> str:
+    """Stock git on the git directory ``repo``, as an administrator would run it."""
+    done = subprocess.run(
+        ["git", "--git-dir", str(repo), *args], capture_output=True, check=True, env=os.environ
+    )
+    return done.stdout.decode().strip()
+
+
+def subjects(repo: Path, ref: str = "refs/heads/ledger") -> list[str]:
+    """``<kind> <statement id>`` of every entry on ``ref``, oldest first."""
+    out = git(repo, "log", "--first-parent", "--reverse", "--format=%s", ref)
+    return out.splitlines()
+
+
+@dataclass
+class Office:
+    """One office's clone of the ledger, and the CLI run against it."""
+
+    name: str
+    path: Path
+    world: World
+
+    def run(self, *args: str | Path, as_: str | None = None) -> CliResult:
+        extra: list[str | Path] = ["--key", self.world.key(as_).private] if as_ else []
+        return run_approval(
+            *args, *extra, cwd=self.world.root, env={"APPROVAL_LEDGER": str(self.path)}
+        )
+
+    def request(self, file: Path, as_: str = "p.publisher", *extra: str) -> str:
+        result = self.run(
+            "request", file, "--purpose", "FY2022 statistics", "--destination", "www", *extra,
+            as_=as_,
+        )  # fmt: skip
+        assert result.code == 0, result.output
+        return result.stdout.strip().splitlines()[-1]
+
+    def sign(self, request: str, as_: str, *extra: str) -> CliResult:
+        return self.run("sign", request, "--yes", *extra, as_=as_)
+
+    def head(self) -> str:
+        return git(self.path, "rev-parse", "refs/heads/ledger")
+
+    def statements(self) -> list[str]:
+        return subjects(self.path)
+
+
+@dataclass
+class Shared:
+    """The remote and the offices that share it."""
+
+    world: World
+    remote: Path
+    offices: dict[str, Office] = field(default_factory=dict)
+
+    def clone(self, name: str) -> Office:
+        path = self.world.root / name
+        result = run_approval("clone", self.remote, path, cwd=self.world.root)
+        assert result.code == 0, result.output
+        self.offices[name] = Office(name, path, self.world)
+        return self.offices[name]
+
+    def remote_head(self) -> str:
+        return git(self.remote, "rev-parse", "refs/heads/ledger")
+
+    def remote_statements(self) -> list[str]:
+        return subjects(self.remote)
+
+    def workbook(self, name: str = "detention-stats.xlsx", count: int = 12) -> Path:
+        path = self.world.root / name
+        detention_workbook(path, count=count)
+        return path
+
+
+def bare_remote(path: Path) -> Path:
+    """An empty bare repository, as an administrator makes one (no approval settings)."""
+    subprocess.run(["git", "init", "--quiet", "--bare", str(path)], check=True)
+    return path
+
+
+@pytest.fixture
+def shared(tmp_path: Path, make_key: KeyMaker) -> Iterator[Shared]:
+    """Headquarters made the ledger with ``init --remote``; no other office yet."""
+    world = World(tmp_path, make_key)
+    remote = bare_remote(tmp_path / "remote.git")
+    result = world.run(
+        "init", "--policy", world.policy(), "--roster", world.roster(),
+        "--key", world.key("a.admin").private, "--key", world.key("b.admin").private,
+        "--remote", remote,
+    )  # fmt: skip
+    assert result.code == 0, result.output
+    office = Office("hq", world.ledger, world)
+    yield Shared(world, remote, {"hq": office})
