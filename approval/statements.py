@@ -140,14 +140,29 @@ def validate_envelope(doc: Any) -> None:
 
     from approval.schemas import validator
 
-    # best_match names the real cause (a string too long) rather than the enclosing
-    # "unevaluated properties" error that the per-kind subschemas cause as a side effect.
-    error = jsonschema.exceptions.best_match(validator("statement").iter_errors(doc))
-    if error is not None:
+    errors = list(validator("statement").iter_errors(doc))
+    if errors:
+        # A field that fails its kind's subschema is also "unevaluated" at the top; name the
+        # real cause (a string too long), the deepest error that is not that side effect.
+        real = [e for e in errors if e.validator != "unevaluatedProperties"] or errors
+        error = jsonschema.exceptions.best_match([max(real, key=lambda e: len(e.absolute_path))])
         where = "/".join(map(str, error.absolute_path)) or "(top)"
-        raise IntegrityError(f"invalid ledger entry at {where}: {_short(error.message)}")
+        raise IntegrityError(f"invalid ledger entry at {where}: {_describe(error)}")
 
 
-def _short(message: str) -> str:
-    # A schema message quotes the offending value; keep it to a glimpse.
-    return message if len(message) <= 200 else message[:200] + "..."
+def _describe(error: Any) -> str:
+    """What is wrong, without quoting the value: an entry may hold what it should not."""
+    limit = error.validator_value
+    described = {
+        "maxLength": f"is longer than {limit} characters",
+        "minLength": f"is shorter than {limit} characters",
+        "pattern": "does not have the expected form",
+        "enum": f"is not one of {limit}",
+        "const": f"is not {limit!r}",
+        "type": f"is not of type {limit}",
+        "minimum": f"is less than {limit}",
+        "maximum": f"is more than {limit}",
+        "minItems": f"has fewer than {limit} items",
+    }
+    # "required" and the property checks name keys from the schema, never values.
+    return described.get(error.validator, str(error.message)[:300])

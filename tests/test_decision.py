@@ -585,3 +585,30 @@ def test_the_order_of_independent_signoffs_does_not_matter(
     random.shuffle(shuffled)
     other, _ = build(requester, shuffled)
     assert same(decide(book.state, SHA_A, at), decide(other.state, SHA_A, at))
+
+
+# -- found in review: each was a way to be allowed when the policy says no ----------------------
+
+
+def test_one_officials_duplicate_signoffs_do_not_fill_a_role_required_twice() -> None:
+    book = custom_book(require=[{"role": SO, "count": 2}], distinct_signers=False)
+    request = book.request()
+    book.sign("b.okafor", request, SO, T0 + HOUR)
+    book.sign("b.okafor", request, SO, T0 + 2 * HOUR)  # a clone's duplicate, or a second try
+    decision = decide(book.state, SHA_A, T0 + 3 * HOUR)
+    assert not decision.allowed
+    assert decision.missing == (SO,)
+
+
+def test_an_approval_stops_counting_when_the_appointment_ends() -> None:
+    # g.ito's window ended on 2026-10-31: an approval dated inside it never counts later.
+    book = Book()
+    book.adopt(at=datetime(2026, 10, 1, tzinfo=T0.tzinfo))
+    request = book.request(at=datetime(2026, 10, 2, tzinfo=T0.tzinfo))
+    book.sign("g.ito", request, PO, datetime(2026, 10, 3, tzinfo=T0.tzinfo))
+    book.sign("b.okafor", request, SO, datetime(2026, 10, 3, tzinfo=T0.tzinfo))
+    inside = decide(book.state, SHA_A, datetime(2026, 10, 20, tzinfo=T0.tzinfo))
+    assert inside.allowed
+    after = decide(book.state, SHA_A, datetime(2026, 11, 2, tzinfo=T0.tzinfo))
+    assert not after.allowed
+    assert "g.ito is no longer a designated official" in " ".join(after.reasons)

@@ -871,3 +871,37 @@ def test_a_statement_is_accepted_only_with_its_signers_valid_key(
             assert not ok and len(book.state) == before
         else:
             assert ok and len(book.state) == before + 1
+
+
+# -- found in review ------------------------------------------------------------------------
+
+
+def test_a_statement_dated_in_the_future_is_refused() -> None:
+    book = new_book()
+    statement = book.statement(
+        "revocation", T0 + timedelta(days=3650), signer="c.ruiz", target=SHA_A, reason="later"
+    )
+    with integrity("in the future"):
+        book.state.check(envelope(statement, ["c.ruiz"]), now=T0 + HOUR)
+
+
+def test_a_few_minutes_of_clock_skew_is_accepted() -> None:
+    book = new_book()
+    request = book.request(at=T0 + timedelta(minutes=4))
+    assert book.state.check(
+        envelope(book.statement("revocation", T0 + timedelta(minutes=4), signer="c.ruiz",
+                                target=request.id, reason="late"), ["c.ruiz"]),
+        now=T0,
+    )  # fmt: skip
+
+
+def test_an_admin_who_requested_may_not_withdraw_a_rejection_of_their_own_request() -> None:
+    officials = {**OFFICIALS, "d.patel": ("admin", "publisher")}
+    book = Book()
+    book.adopt(roster=roster_doc(officials))
+    request = book.request(by="d.patel")
+    rejection = book.sign("b.okafor", request, "senior-official", T0 + HOUR, reject=True)
+    with integrity("d.patel made this request and may not withdraw b.okafor's rejection"):
+        book.revoke("d.patel", rejection.id, T0 + 2 * HOUR)
+    # Another admin may: the escape hatch when the refusing official is gone.
+    assert book.revoke("a.chen", rejection.id, T0 + 2 * HOUR).signer == "a.chen"
