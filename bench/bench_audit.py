@@ -330,6 +330,8 @@ def main() -> int:
             commits_file.write_text("\n".join(commits) + "\n")
             print(f"built {count:,} signed statements with git fast-import in {seconds:.1f} s")
         commits = commits_file.read_text().split()
+        load = os.getloadavg()[0]
+        print(f"load average {load:.1f} on {os.cpu_count()} cores (other work slows wall times)")
         git_log = min(git_log_seconds(ledger_dir) for _ in range(3))
         print(f"git log --raw alone: {git_log:.2f} s ({count / git_log:,.0f} commits/s)")
 
@@ -342,8 +344,13 @@ def main() -> int:
         rate = cpu_rate = 0.0
         sizes = sorted({s for s in (1_000, 10_000, count // 3, count) if s <= count})
         for size in sizes:
-            wall, cpu, verified = timed(verify, ledger_dir, commits[size - 1])
-            assert verified == size
+            # Best of three below the full size: other work on a shared machine only slows a run.
+            runs = [
+                timed(verify, ledger_dir, commits[size - 1])
+                for _ in range(1 if size == count else 3)
+            ]
+            wall, cpu = min(r[0] for r in runs), min(r[1] for r in runs)
+            assert all(r[2] == size for r in runs)
             rate, cpu_rate = size / wall, size / cpu
             full, _, _ = timed(audit, ledger_dir, commits[size - 1])
             print(

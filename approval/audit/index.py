@@ -26,7 +26,7 @@ import json
 import re
 import secrets
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -41,7 +41,7 @@ if TYPE_CHECKING:
     # Only building the index needs them; answering from it must not load the policy code.
     from approval.state import LedgerState, Request, Revocation, SignOff
 
-FORMAT = 2
+FORMAT = 3
 META = "audit-index.json"
 PREFIX = "audit-index-"
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
@@ -369,16 +369,22 @@ class Index:
         return cls(connection, head)
 
     @staticmethod
-    def refresh(directory: Path, head: str, rows: Sequence[IndexRow]) -> AuditFailure | None:
+    def refresh(
+        directory: Path,
+        head: str,
+        rows: Sequence[IndexRow],
+        set_aside: Callable[[], set[str]] = set,
+    ) -> AuditFailure | None:
         """Save the index of an intact replay up to ``head``, unless the index already there
         held a statement that is gone: then that failure, and the old index stays as evidence.
-        A cache that cannot be written is skipped (the answer comes from memory)."""
+        Statements ``set_aside`` names (kept by the ledger outside its branch, on purpose) are
+        not gone. A cache that cannot be written is skipped (the answer comes from memory)."""
         meta = _read_meta(directory)
         old = _intact(directory, meta) if meta is not None else None
         if meta is not None and old is not None:
             if meta.get("head") == head:
                 return None  # already there
-            failure = _gone(old, meta, {row.id for row in rows})
+            failure = _gone(old, meta, {row.id for row in rows}, set_aside)
             if failure is not None:
                 return failure
         with contextlib.suppress(OSError, sqlite3.Error):
@@ -448,15 +454,21 @@ def _intact(directory: Path, meta: dict[str, Any]) -> Path | None:
     return path if digest.hexdigest() == meta.get("sha256") else None
 
 
-def _gone(path: Path, meta: dict[str, Any], present: set[str]) -> AuditFailure | None:
+def _gone(
+    path: Path, meta: dict[str, Any], present: set[str], set_aside: Callable[[], set[str]]
+) -> AuditFailure | None:
     """A failure naming the first statement the old index held that is no longer present."""
+    aside: set[str] | None = None
     try:
         connection = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True)
         try:
             for entry, commit, statement, kind, at, signer in connection.execute(
                 "SELECT entry, commit_id, id, kind, at, signer FROM statements ORDER BY entry"
             ):
-                if statement not in present:
+                if statement in present:
+                    continue
+                aside = set_aside() if aside is None else aside
+                if statement not in aside:
                     word = "sign-off" if kind == "signoff" else kind
                     return AuditFailure(
                         Rule.KEPT,

@@ -81,19 +81,24 @@ class Replay:
             self._check_signatures(envelope, signed, oid, position)
             self._check_seen_head(envelope, oid, position)
             try:
+                if kind == "export":  # checked before it is applied: a refusal leaves the state
+                    export = self.state.check(envelope, statement_id)
+                    assert isinstance(export, Export)
+                    problem = self._export_problem(export, envelope)
+                    if problem is not None:
+                        raise AuditFailure(Rule.EXPORT, problem, oid, position)
                 record = self.state.apply(envelope, statement_id)
             except IntegrityError as e:
+                if isinstance(e, AuditFailure):
+                    raise
                 raise AuditFailure(Rule.TRUST, _without_label(e.message), oid, position) from e
-            if isinstance(record, Export):
-                problem = self._export_problem(record, envelope)
-                if problem is not None:
-                    raise AuditFailure(Rule.EXPORT, problem, oid, position)
         except AuditFailure as failure:
             if statement_id is not None and failure.statement is None:
                 raise failure.at(statement_id, _kind_word(kind)) from failure
             raise
         self.commits[oid] = position
         self.positions[statement_id] = position
+        self.signatures += len(envelope.signatures)
         return Verified(position, oid, statement_id, envelope, signed, record)
 
     # -- the checks -------------------------------------------------------------------------
@@ -150,7 +155,6 @@ class Replay:
                     oid,
                     position,
                 ) from e
-            self.signatures += 1
 
     def _check_seen_head(self, envelope: Envelope, oid: str, position: int) -> None:
         seen = envelope.statement["seen_head"]

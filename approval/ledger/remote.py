@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from approval.errors import IntegrityError, UsageError
+from approval.errors import UsageError
 from approval.ledger import layout
 from approval.ledger.git import Git, GitError
 from approval.ledger.storage import Ledger
@@ -46,7 +46,6 @@ _NO_BRANCH = "couldn't find remote ref"
 # rebuild and try again. Any other refusal (a hook, a protected branch) is final.
 _RETRY = ("fetch first", "non-fast-forward", "stale info", "failed to update ref", "failed to lock")
 _SCP_LIKE = re.compile(r"^[A-Za-z0-9._-]+(@[A-Za-z0-9._-]+)?:")
-_COMMIT = re.compile(r"^[0-9a-f]{40}(?:[0-9a-f]{24})?$")
 
 
 class Unreachable(UsageError):
@@ -133,7 +132,7 @@ def fetch(ledger: Ledger, remote_url: str) -> str | None:
 def push(ledger: Ledger, remote_url: str, commit: str) -> Pushed:
     """Push ``commit`` as the remote's ledger branch, fast-forward only. A refusal because
     someone else pushed first is returned (fetch and try again); any other failure raises:
-    :class:`Unreachable`, or :class:`IntegrityError` when the remote refuses for good."""
+    :class:`Unreachable`, or :class:`UsageError` when the remote refuses for good."""
     done = _git(ledger).run(
         ["push", "--porcelain", "--quiet", NAME, f"{commit}:{layout.BRANCH}"], check=False
     )
@@ -147,30 +146,30 @@ def push(ledger: Ledger, remote_url: str, commit: str) -> Pushed:
         raise Unreachable(remote_url, "push to", _why(done.stderr))
     if any(sign in refusal for sign in _RETRY):
         return Pushed(False, refusal)
-    raise IntegrityError(
+    raise UsageError(
         f"the shared ledger at {remote_url} refused the push: {refusal}",
-        hint="the remote's branch protection or hooks must let `ledger` move forward",
+        hint="the remote's branch protection or hooks must let `ledger` move forward; "
+        "this clone keeps its statements",
     )
 
 
 def ref(ledger: Ledger, name: str) -> str | None:
     """The commit ``name`` points at, or None when there is no such ref."""
-    done = _git(ledger).run(["rev-parse", "--verify", "--quiet", f"{name}^{{commit}}"], check=False)
-    value = done.stdout.decode().strip()
-    return value if done.returncode == 0 and _COMMIT.match(value) else None
+    return ledger.resolve(name)
 
 
 def set_ref(ledger: Ledger, name: str, commit: str) -> None:
     _git(ledger).run(["update-ref", name, commit])
 
 
-def advance_ref(ledger: Ledger, name: str, commit: str, old: str | None) -> bool:
-    """Move ``name`` to ``commit`` if it is still at ``old`` (None: whatever it is); False when
-    another process moved it first."""
-    if old is None:
-        set_ref(ledger, name, commit)
-        return True
-    return _git(ledger).run(["update-ref", name, commit, old], check=False).returncode == 0
+def mark_verified(ledger: Ledger, commit: str, old: str | None) -> bool:
+    """Remember ``commit`` as the remote's verified head, if the mark is still at ``old``
+    (None: wherever it is), and show it to git users as ``origin/ledger``: one transaction.
+    False when another process moved the mark first."""
+    expect = f" {old}" if old is not None else ""
+    lines = f"update {VERIFIED} {commit}{expect}\nupdate {TRACKING} {commit}\n"
+    done = _git(ledger).run(["update-ref", "--stdin"], input=lines.encode(), check=False)
+    return done.returncode == 0
 
 
 def delete_ref(ledger: Ledger, name: str) -> None:

@@ -116,6 +116,7 @@ class StoredEntry:
     raw: bytes
     envelope: Envelope
     commit_time: datetime
+    blob: str = ""  # the entry file's object id
 
 
 @dataclass(frozen=True)
@@ -233,6 +234,12 @@ class Ledger:
         commit = self._head_commit()
         return commit.oid if commit else None
 
+    def resolve(self, name: str) -> str | None:
+        """The commit a ref (or any revision) names, or None: read through the long-lived
+        ``cat-file``, no process spawned."""
+        found = self._objects.get(name)
+        return found.oid if found is not None and found.type == "commit" else None
+
     def is_ancestor(self, ancestor: str, descendant: str) -> bool:
         """Whether commit ``ancestor`` is ``descendant`` or in its history. False when either
         is not a commit of this ledger."""
@@ -337,11 +344,13 @@ class Ledger:
         with self._writers_queue():
             return self._publish(envelope, path, blob, expect)
 
-    def commit_entry(self, envelope: Envelope, parent: str | None) -> str:
+    def commit_entry(self, envelope: Envelope, parent: str | None, *, blob: str = "") -> str:
         """A commit adding ``envelope``'s entry on ``parent``, moving no ref: sync rebuilds
-        local entries on the remote's tip with it, and checks them before any ref moves."""
+        local entries on the remote's tip with it, and checks them before any ref moves.
+        ``blob``: the entry file's id when it is already stored (an entry read back)."""
         path = _path_to_write(envelope)
-        blob = self._git.output(["hash-object", "-w", "--stdin"], input=envelope.to_json())
+        if not blob:
+            blob = self._git.output(["hash-object", "-w", "--stdin"], input=envelope.to_json())
         found = self._objects.get(parent) if parent else None
         if parent and (found is None or found.type != "commit"):
             raise IntegrityError(f"ledger commit {parent[:12]} is missing or not a commit")
@@ -603,7 +612,7 @@ def _entry(
     if commit.subject != f"{envelope.kind} {statement}":
         raise _corrupt(commit.oid, f"its message does not name the statement in {path}")
     when = datetime.fromtimestamp(commit.time, UTC)
-    return StoredEntry(commit.oid, path, found.data, envelope, when)
+    return StoredEntry(commit.oid, path, found.data, envelope, when, blob)
 
 
 def _parse_entry(raw: bytes, blob: str, valid: ValidEntries | None) -> tuple[Envelope, str]:

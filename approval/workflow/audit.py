@@ -89,7 +89,26 @@ def _refresh_index(ledger: Ledger, report: AuditReport, state: LedgerState) -> A
     from approval.audit.index import rows_for
 
     assert report.head is not None
-    return Index.refresh(ledger.cache_dir, report.head, rows_for(report.events, state))
+    rows = rows_for(report.events, state)
+    return Index.refresh(ledger.cache_dir, report.head, rows, lambda: _set_aside(ledger))
+
+
+def _set_aside(ledger: Ledger) -> set[str]:
+    """Statements this clone keeps outside its branch on purpose, so they are not "gone":
+    its own statements the shared ledger refused (``approval sync`` keeps each under
+    ``refs/approval/rejected/<id>``) and a local history an admin replaced by accepting a
+    rewritten remote (kept whole under ``refs/approval/replaced/``)."""
+    from approval.ledger.git import Git
+    from approval.ledger.remote import REJECTED, REPLACED
+
+    git = Git(ledger.git_dir)
+    refs = git.output(["for-each-ref", "--format=%(refname)", REJECTED, REPLACED]).split()
+    kept = {ref.removeprefix(REJECTED) for ref in refs if ref.startswith(REJECTED)}
+    for ref in refs:
+        if ref.startswith(REPLACED):
+            subjects = git.output(["log", "--first-parent", "--format=%s", ref, "--"])
+            kept.update(line.partition(" ")[2] for line in subjects.splitlines())
+    return kept
 
 
 def audit_ledger(path: Path | None) -> AuditReport:

@@ -174,17 +174,21 @@ def _items(paths: Sequence[Path], staged: bool) -> tuple[list[_Item], int]:
     listed = list_files(paths)
     items = []
     for file in listed.files:
-        sha256, size = _hash(file)
-        items.append(_Item(str(file), file.suffix.lower(), sha256, size, _file_scanner(file)))
+        hashed = _hash(file)
+        if hashed is None:
+            continue  # gone, or a directory (a submodule): nothing to publish
+        sha256, size = hashed
+        suffix = os.path.splitext(file)[1].lower()  # noqa: PTH122 - a string, 5,000 times
+        items.append(_Item(file, suffix, sha256, size, _file_scanner(file)))
     return items, listed.ignored
 
 
-def _file_scanner(file: Path) -> Callable[[Policy], FileReport]:
+def _file_scanner(file: str) -> Callable[[Policy], FileReport]:
     def scan(policy: Policy) -> FileReport:
         # Imported here: a warm check that scans nothing never loads the scanner.
         from approval.detect.scan import scan_file
 
-        return scan_file(file, policy, display_name=str(file))
+        return scan_file(Path(file), policy, display_name=file)
 
     return scan
 
@@ -238,17 +242,23 @@ def _blob_scanner(name: str, shown: str, data: bytes) -> Callable[[Policy], File
     return scan
 
 
-def _hash(file: Path) -> tuple[str, int]:
+def _hash(file: str) -> tuple[str, int] | None:
+    """The sha256 and size of a file; None when it is not there to publish (gone, or a
+    directory); ("", 0) when it cannot be read, which its scan then reports (fail closed)."""
     digest = hashlib.sha256()
     size = 0
     try:
         fd = os.open(file, os.O_RDONLY)
+    except (FileNotFoundError, NotADirectoryError):
+        return None
     except OSError:
-        return "", 0  # the scan says why it cannot be read
+        return "", 0
     try:
         while chunk := os.read(fd, _HASH_CHUNK):
             digest.update(chunk)
             size += len(chunk)
+    except IsADirectoryError:
+        return None
     except OSError:
         return "", 0
     finally:

@@ -169,5 +169,6 @@ def sign_request(
             body["comment"] = comment
         statement = new_statement("signoff", session.head, now(), **body)
         envelope = sign_and_append(session, statement, [(key, official.id)])
-        after = decide(state, request.sha256, now(), request_id=request.id)
+        # The session's state: a lost race replaces it with the state at the new tip.
+        after = decide(session.state, request.sha256, now(), request_id=request.id)
     return Signed(envelope.id, request.id, official.id, chosen, decision_word, after)

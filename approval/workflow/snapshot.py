@@ -307,6 +307,20 @@ def restore(ledger: Ledger, head: str | None, *, min_entries: int = MIN_ENTRIES)
         return view.state()
 
 
+def remember(ledger: Ledger, head: str, state: LedgerState) -> None:
+    """Save ``state``, which the caller verified at ``head``: sync rebuilds this clone's own
+    entries on another office's (new commits), and the saved state of the old branch, no longer
+    an ancestor, would otherwise cost the next command a replay from the first entry."""
+    db = connect(ledger)
+    if db is None:
+        return
+    try:
+        if len(state) >= MIN_ENTRIES:
+            _save_whole(db, head, state)
+    finally:
+        db.close()
+
+
 # -- reading and writing the cache ------------------------------------------------------------
 
 

@@ -52,9 +52,13 @@ if TYPE_CHECKING:
 
 # Rounds of fetch, rebuild and push before giving up. Every lost round means another office
 # pushed, so progress is made; back-off keeps a crowd of offices from colliding again at once.
-MAX_ROUNDS = 60
-BACKOFF_BASE = 0.01
-BACKOFF_CAP = 1.0
+# Bounded in rounds and in time: a clone that cannot get a push in gives up, keeping its
+# statements for the next sync. Back-off is short: a round (fetch, rebuild, push) takes tens of
+# milliseconds, and a clone that waits long while others push only falls further behind.
+MAX_ROUNDS = 1000
+PATIENCE = 300.0
+BACKOFF_BASE = 0.005
+BACKOFF_CAP = 0.1
 # Appends on one clone that lose the compare-and-swap to another process on the same clone.
 MAX_APPENDS = 50
 
@@ -233,7 +237,7 @@ def share(session: Session, envelope: Envelope) -> None:
         verified = git_remote.ref(ledger, git_remote.VERIFIED)
         # Nobody pushed since the fetch before deciding: a fast-forward, nothing to check.
         if git_remote.push(ledger, remote_url, session.head).ok:
-            _verified(ledger, session.head, verified)
+            git_remote.mark_verified(ledger, session.head, verified)
             return
         synced = exchange(ledger, remote_url)
     except Unreachable as e:
@@ -302,32 +306,45 @@ def exchange(ledger: Ledger, remote_url: str, *, accept_rewrite: bool = False) -
     came_in: list[str] = []
     set_aside: list[SetAside] = []
     accepted = False
+    # The verifier at the local head from the round before: a round that lost the push to
+    # another office starts from it, instead of restoring the state and reading the history.
+    known: _Verifier | None = None
+    rewritten = False  # this clone's entries got new commits: save their state at the end
+    started = time.monotonic()
     with git_remote.sync_lock(ledger):
         for attempt in range(MAX_ROUNDS):
             fetched = git_remote.fetch(ledger, remote_url)
-            step = _integrate(ledger, remote_url, fetched, accept_rewrite=accept_rewrite)
+            step = _integrate(ledger, remote_url, fetched, known, accept_rewrite=accept_rewrite)
             if step is None:  # a local append moved the branch meanwhile: again, at once
+                known = None
                 continue
+            known = step.verifier
+            rewritten = rewritten or step.rewritten
             came_in += step.came_in
             set_aside += step.set_aside
             if step.rewrite_accepted:
                 accepted, accept_rewrite = True, False  # the rewrite seen once, not any later
-            if not step.outgoing:
-                return Synced(
-                    remote_url, step.head, tuple(came_in), (), tuple(set_aside), accepted,
-                    attempt + 1,
-                )  # fmt: skip
-            assert step.head is not None  # something goes out: the clone has a head
-            if git_remote.push(ledger, remote_url, step.head).ok:
-                _verified(ledger, step.head, fetched)
+            done = not step.outgoing
+            if not done:
+                assert step.head is not None  # something goes out: the clone has a head
+                done = git_remote.push(ledger, remote_url, step.head).ok
+                if done:
+                    git_remote.mark_verified(ledger, step.head, fetched)
+            if done:
+                if rewritten and known is not None and known.head and known.head == step.head:
+                    from approval.workflow.snapshot import remember
+
+                    remember(ledger, known.head, known.state)
                 return Synced(
                     remote_url, step.head, tuple(came_in), step.outgoing, tuple(set_aside),
                     accepted, attempt + 1,
                 )  # fmt: skip
+            if time.monotonic() - started > PATIENCE:
+                break
             time.sleep(random.uniform(0, min(BACKOFF_CAP, BACKOFF_BASE * 2**attempt)))  # noqa: S311
     raise UsageError(
         f"could not push to the shared ledger at {remote_url}: it kept changing "
-        f"({MAX_ROUNDS} attempts)",
+        f"({attempt + 1} attempts in {time.monotonic() - started:.0f} s)",
         hint="nothing is lost: this clone keeps its statements; run `approval sync` again",
     )
 
@@ -341,17 +358,28 @@ class _Step:
     outgoing: tuple[str, ...] = ()
     set_aside: tuple[SetAside, ...] = ()
     rewrite_accepted: bool = False
+    verifier: _Verifier | None = None  # at ``head``, when this round built one
+    rewritten: bool = False  # this clone's own entries got new commits
 
 
 def _integrate(
-    ledger: Ledger, remote_url: str, fetched: str | None, *, accept_rewrite: bool
+    ledger: Ledger,
+    remote_url: str,
+    fetched: str | None,
+    known: _Verifier | None,
+    *,
+    accept_rewrite: bool,
 ) -> _Step | None:
     """Bring the remote's ``fetched`` head into this clone (see the module doc, 2-5, but the
     push). None when the local branch moved meanwhile."""
     local = ledger.head()
     verified = git_remote.ref(ledger, git_remote.VERIFIED)
+    base = git_remote.merge_base(ledger, local, fetched) if local and fetched else None
+    # The remote must still hold the head this clone verified there. It is an ancestor of the
+    # local head, so of the two heads' merge base when it is one of the remote's ancestors.
     rewrite = verified is not None and (
-        fetched is None or not ledger.is_ancestor(verified, fetched)
+        fetched is None
+        or (verified not in (base, fetched) and not ledger.is_ancestor(verified, fetched))
     )
     if rewrite:
         assert verified is not None
@@ -366,13 +394,12 @@ def _integrate(
         return _accept_rewrite(ledger, fetched, local, verified)
     if fetched is None or fetched == local:
         # An empty remote gets the whole ledger; an equal one needs nothing.
-        if fetched is not None:
-            _verified(ledger, fetched, verified)
+        if fetched is not None and verified != fetched:
+            git_remote.mark_verified(ledger, fetched, verified)
         outgoing = _kinds(ledger, local) if fetched is None and local else ()
-        return _Step(local, (), outgoing)
+        return _Step(local, (), outgoing, verifier=known)
     if local is None:
         return _adopt_remote(ledger, fetched)
-    base = git_remote.merge_base(ledger, local, fetched)
     if base is None:
         raise IntegrityError(
             f"the shared ledger at {remote_url} is a different ledger: it shares no history "
@@ -380,19 +407,22 @@ def _integrate(
             hint="clone it into a new directory with `approval clone` instead",
         )
     if base == fetched:  # the remote is behind: what this clone has on top goes out as it is
-        _verified(ledger, fetched, verified)
-        return _Step(local, (), _kinds(ledger, local, base))
-    from approval.workflow.snapshot import restore
-
+        if verified != fetched:
+            git_remote.mark_verified(ledger, fetched, verified)
+        return _Step(local, (), _kinds(ledger, local, base), verifier=known)
     mine = list(ledger.entries(local, since=base)) if base != local else []
-    state = _truncate(restore(ledger, local), len(mine))
-    verifier = _Verifier.at(ledger, base, state)
+    if known is not None and known.head == local:
+        verifier = known.without_last(len(mine), base)
+    else:
+        from approval.workflow.snapshot import restore
+
+        verifier = _Verifier.at(ledger, base, _truncate(restore(ledger, local), len(mine)))
     came = verifier.take(ledger, fetched, since=base, remote_url=remote_url)
     if not mine:
         if not ledger.set_head(fetched, expect=local):
             return None
-        _verified(ledger, fetched, verified)
-        return _Step(fetched, tuple(came.values()))
+        git_remote.mark_verified(ledger, fetched, verified)
+        return _Step(fetched, tuple(came.values()), verifier=verifier)
     return _rebuild(ledger, verifier, fetched, local, mine, set(came), came, verified, False)
 
 
@@ -414,11 +444,11 @@ def _accept_rewrite(ledger: Ledger, fetched: str, local: str | None, verified: s
 
 def _adopt_remote(ledger: Ledger, fetched: str) -> _Step | None:
     """An empty clone takes the remote's history, verified from the first entry."""
-    _Verifier.replayed(ledger, fetched)
+    verifier = _Verifier.replayed(ledger, fetched)
     if not ledger.set_head(fetched, expect=None):
         return None
-    _verified(ledger, fetched, None)
-    return _Step(fetched, _kinds(ledger, fetched))
+    git_remote.mark_verified(ledger, fetched, None)
+    return _Step(fetched, _kinds(ledger, fetched), verifier=verifier)
 
 
 def _rebuild(
@@ -444,7 +474,7 @@ def _rebuild(
         statement = envelope.id
         if statement in there:  # already shared (a push that was cut off after it landed)
             continue
-        commit = ledger.commit_entry(envelope, tip)
+        commit = ledger.commit_entry(envelope, tip, blob=entry.blob)
         try:
             verifier.admit(commit, entry.path, entry.raw, envelope)
         except AuditFailure as failure:
@@ -463,8 +493,10 @@ def _rebuild(
         for entry, _ in aside:
             git_remote.delete_ref(ledger, f"{git_remote.REJECTED}{entry.envelope.id}")
         return None
-    _verified(ledger, onto, None if rewrite else verified)
-    return _Step(tip, tuple(came.values()), tuple(outgoing), tuple(kept), rewrite)
+    git_remote.mark_verified(ledger, onto, None if rewrite else verified)
+    return _Step(
+        tip, tuple(came.values()), tuple(outgoing), tuple(kept), rewrite, verifier, tip != onto
+    )
 
 
 # -- verifying entries as the audit does --------------------------------------------------------
@@ -474,9 +506,10 @@ class _Verifier:
     """The audit's replay (``approval.audit.replay``), resumed at a verified head: every entry
     admitted is checked by the same rules an auditor's full replay applies to it there."""
 
-    def __init__(self, replay: Replay, count: int):
+    def __init__(self, replay: Replay, count: int, head: str | None):
         self.replay = replay
         self.count = count
+        self.head = head  # the commit the verified state is at
 
     @property
     def state(self) -> LedgerState:
@@ -500,7 +533,23 @@ class _Verifier:
                 f"but its verified state {len(state)} statements",
                 hint="run `approval audit`",
             )
-        return cls(replay, len(log))
+        return cls(replay, len(log), head)
+
+    def without_last(self, count: int, head: str) -> _Verifier:
+        """The verifier at ``head``, ``count`` entries before this one's head (a prefix of the
+        same history: its state is a prefix of the records)."""
+        from approval.audit.replay import Replay
+
+        if not count:
+            return self
+        replay = Replay()
+        replay.state = _truncate(self.replay.state, count)
+        kept = len(replay.state)
+        replay.commits = {c: n for c, n in self.replay.commits.items() if n <= kept}
+        replay.positions = {s: n for s, n in self.replay.positions.items() if n <= kept}
+        if replay.commits.get(head) != kept:
+            raise IntegrityError(f"ledger commit {head[:12]} is not where sync left it")
+        return _Verifier(replay, kept, head)
 
     @classmethod
     def replayed(cls, ledger: Ledger, head: str) -> _Verifier:
@@ -513,7 +562,7 @@ class _Verifier:
         for commit in read_history(ledger, head):
             replay.verify(commit)
             count += 1
-        return cls(replay, count)
+        return cls(replay, count, head)
 
     def take(self, ledger: Ledger, head: str, *, since: str, remote_url: str) -> dict[str, str]:
         """Admit the entries after ``since`` up to ``head`` (the remote's); statement id ->
@@ -548,7 +597,7 @@ class _Verifier:
                 kept = self.replay.state.records()[:before]
                 self.replay.state = LedgerState.restore(kept, latest)
             raise
-        self.count = position
+        self.count, self.head = position, commit
 
 
 # -- clone and init --remote --------------------------------------------------------------------
@@ -597,7 +646,7 @@ def clone_ledger(remote_url: str, path: Path) -> Cloned:
                 ) from report.failure
             if not ledger.set_head(head, expect=None):
                 raise UsageError(f"{building} changed while it was being cloned")
-            _verified(ledger, head, None)
+            git_remote.mark_verified(ledger, head, None)
         building.rename(path)  # onto a missing or empty directory: atomic
     except BaseException:
         shutil.rmtree(building, ignore_errors=True)
@@ -631,15 +680,6 @@ def attach(ledger: Ledger, remote_url: str) -> None:
 
 
 # -- helpers ------------------------------------------------------------------------------------
-
-
-def _verified(ledger: Ledger, head: str, old: str | None) -> None:
-    """Remember ``head`` as verified on the remote (only forward from ``old``: a concurrent
-    sync that got further wins), and show it to git users as ``origin/ledger``."""
-    if old == head:
-        return
-    if git_remote.advance_ref(ledger, git_remote.VERIFIED, head, old):
-        git_remote.set_ref(ledger, git_remote.TRACKING, head)
 
 
 def _truncate(state: LedgerState, drop: int) -> LedgerState:

@@ -68,7 +68,7 @@ def toplevel(directory: Path) -> Path | None:
 class Listed:
     """The files to check and how many ``.approvalignore`` left out."""
 
-    files: tuple[Path, ...]
+    files: tuple[str, ...]  # as shown: relative to the current directory where below it
     ignored: int
 
 
@@ -77,7 +77,7 @@ def list_files(paths: Sequence[Path]) -> Listed:
     for path in paths:
         if not os.path.lexists(path):
             raise UsageError(f"{path}: no such file or directory")
-    files: list[Path] = []
+    files: list[str] = []
     ignored = 0
     for path in paths:
         start = path if path.is_dir() else path.parent
@@ -86,14 +86,14 @@ def list_files(paths: Sequence[Path]) -> Listed:
         # since resolving 5,000 paths costs more than checking them from the cache.
         if top is None:
             root = start
-            found = [(Path(f), Path(os.path.relpath(f, root)).as_posix()) for f in _walk(path)]
+            found = [(f, Path(os.path.relpath(f, root)).as_posix()) for f in _walk(path)]
         elif _ignored_by_git(top, path):
             # Named on purpose though git ignores it (a build output, say): what is published
             # from there is checked, all of it, with .approvalignore only.
             root = top
             base = path.resolve()
             found = [
-                (Path(f), Path(os.path.relpath(base / os.path.relpath(f, path), top)).as_posix())
+                (f, Path(os.path.relpath(base / os.path.relpath(f, path), top)).as_posix())
                 for f in _walk(path)
             ]
         else:
@@ -118,7 +118,7 @@ def _walk(path: Path) -> Iterator[str]:
             yield os.path.join(root, name)  # noqa: PTH118 - strings: see list_files
 
 
-def _git_files(top: Path, path: Path) -> list[tuple[Path, str]]:
+def _git_files(top: Path, path: Path) -> list[tuple[str, str]]:
     """Tracked and untracked, not ignored, files under ``path`` (``.gitignore`` honoured):
     each as shown (relative to the current directory when below it) and relative to ``top``."""
     out = git([*_LS_FILES, str(path.resolve())], top)
@@ -128,12 +128,10 @@ def _git_files(top: Path, path: Path) -> list[tuple[Path, str]]:
         if not raw:
             continue
         name = os.fsdecode(raw)
+        # Deleted but still tracked, or a submodule: the caller skips what is not a file.
         absolute = os.path.join(top, name)  # noqa: PTH118 - strings: see list_files
-        # Deleted but still tracked, or a submodule: nothing to publish here.
-        if not os.path.isfile(absolute):  # noqa: PTH113
-            continue
         below = absolute.startswith(here + os.sep)
-        files.append((Path(absolute[len(here) + 1 :] if below else absolute), name))
+        files.append((absolute[len(here) + 1 :] if below else absolute, name))
     return files
 
 

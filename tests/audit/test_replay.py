@@ -305,3 +305,22 @@ def test_an_export_of_a_file_the_ledger_knows_nothing_about(
         report, _ = replay_ledger(opened, opened.head())
     assert report.failure is None
     assert "needing no approval" in report.events[-1].text
+
+
+def test_a_refused_export_leaves_the_state_as_it_was(
+    small: tuple[World, dict[str, str], datetime],
+) -> None:
+    """``approval sync`` admits entries one by one with ``Replay.verify`` and keeps going with
+    the state when one is refused."""
+    from approval.audit.history import read_history
+    from approval.audit.replay import Replay
+
+    world, ids, start = small
+    _export(world, ids, start + timedelta(minutes=4), signoffs=[ids["o.privacy"]])
+    replay = Replay()
+    with Ledger.open(world.ledger) as opened, pytest.raises(AuditFailure) as raised:
+        for commit in read_history(opened, opened.head() or ""):
+            replay.verify(commit)
+    assert raised.value.rule is Rule.EXPORT
+    assert len(replay.state) == 4  # the adoption, the request and both approvals
+    assert replay.signatures == 5

@@ -241,3 +241,16 @@ def test_a_history_cut_short_under_an_audited_clone_is_caught_by_its_index(
     # A clone that never saw the longer history cannot know: the truncated one is intact.
     fresh = _bare_clone(ledger, tmp_path / "fresh")
     assert audit(fresh).code == 0
+
+
+def test_a_statement_sync_set_aside_is_not_gone(
+    ledger: Path, story: Story, tmp_path: Path, audit: Audit
+) -> None:
+    """``approval sync`` keeps a local statement the shared ledger refused under
+    ``refs/approval/rejected/<id>``: it left the branch on purpose, and the audit says so."""
+    assert audit(ledger).code == 0
+    history = entries(ledger)
+    last = history[-1]
+    git(ledger, "update-ref", f"refs/approval/rejected/{story.ids['redaction']}", last.commit)
+    rebuild(ledger, tmp_path / "scratch", history[:-1])
+    assert audit(ledger).code == 0
