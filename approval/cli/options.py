@@ -34,11 +34,11 @@ def offline_option(*, fresh: bool = False) -> Callable[[F], F]:
         ctx.with_resource(using(Mode(online=not offline, required=fresh, warn=_warn)))
 
     words = (
-        "Decide on this clone's copy of the ledger without fetching from its remote; the "
-        "decision may be stale."
+        "Decide on this clone's copy of the ledger, without fetching from or pushing to its "
+        "remote: the decision may be stale (without it, an unreachable remote is an error)."
         if fresh
-        else "Do not fetch from or push to the ledger's remote; `approval sync` shares the "
-        "statement later, and the decision may be stale."
+        else "Do not fetch from or push to the ledger's remote: the decision may be stale, and "
+        "`approval sync` shares what is recorded later."
     )
     return click.option("--offline", is_flag=True, expose_value=False, callback=enter, help=words)
 

@@ -9,8 +9,8 @@ Each office works in its own clone. ``exchange`` is the whole of sharing:
    trust, exports allowed) on top of the verified state they share with this clone;
 4. rebuild this clone's own statements that the remote lacks on the remote's tip, the same
    entry files in new commits, checking each again against everything before it: a statement
-   the shared ledger now refuses (its request was revoked meanwhile, its signer removed) is kept
-   out, under ``refs/approval/rejected/<id>``, and the user is told;
+   the shared ledger now refuses (its signer left the roster meanwhile, the export it records is
+   no longer allowed) is kept out, under ``refs/approval/rejected/<id>``, and the user is told;
 5. move the local branch by compare-and-swap, and push it, fast-forward only; when someone
    else pushed first, back off (exponential, with jitter) and start again from 1.
 
@@ -50,11 +50,12 @@ if TYPE_CHECKING:
     from approval.ledger.storage import StoredEntry
     from approval.workflow.ledger import Session
 
-# Rounds of fetch, rebuild and push before giving up. Every lost round means another office
-# pushed, so progress is made; back-off keeps a crowd of offices from colliding again at once.
-# Bounded in rounds and in time: a clone that cannot get a push in gives up, keeping its
-# statements for the next sync. Back-off is short: a round (fetch, rebuild, push) takes tens of
-# milliseconds, and a clone that waits long while others push only falls further behind.
+# Rounds of fetch, rebuild and push before giving up, bounded in number and in time: a clone
+# that cannot get its push in keeps its statements for the next sync. Every lost round means
+# another office pushed, so the offices as a whole progress; jittered back-off keeps those that
+# lost from colliding again at once. It stays short: a round takes a fraction of a second, and
+# a clone that waits long while the others push only falls further behind (measured with four
+# offices pushing flat out: a one-second cap starved one of them for 60 rounds).
 MAX_ROUNDS = 1000
 PATIENCE = 300.0
 BACKOFF_BASE = 0.005
@@ -145,15 +146,14 @@ class RewriteRefused(IntegrityError):
         self.verified = verified
         self.found = found
         if found is None:
-            what = "no longer has a ledger branch"
+            what = f"it no longer has a ledger branch (this clone last verified {verified[:12]})"
         else:
-            what = f"now has head {found[:12]}, which does not descend from"
+            what = (
+                f"its head {found[:12]} does not descend from {verified[:12]}, the head this "
+                "clone last verified there (a rollback, or a rewritten history)"
+            )
         super().__init__(
-            f"refusing the shared ledger at {remote_url}: it {what} {verified[:12]}, the head "
-            "this clone last verified there (a rollback, or a rewritten history)"
-            if found is not None
-            else f"refusing the shared ledger at {remote_url}: it {what} (this clone last "
-            f"verified head {verified[:12]} there)",
+            f"refusing the shared ledger at {remote_url}: {what}",
             hint="nothing was changed here; compare with the other offices' clones. An admin "
             "who knows why the history was rewritten can run `approval sync --accept-rewrite`",
         )

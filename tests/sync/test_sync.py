@@ -278,6 +278,17 @@ def test_a_remote_rewound_by_force_push_is_refused(shared: Shared) -> None:
     assert b.run("sync").code == 0
 
 
+def test_a_remote_whose_ledger_branch_was_deleted_is_refused(shared: Shared) -> None:
+    b = shared.clone("b")
+    verified = b.head()
+    git(shared.remote, "update-ref", "-d", "refs/heads/ledger")
+    synced = b.run("sync")
+    assert synced.code == 3, synced.output
+    assert "no longer has a ledger branch" in synced.stderr
+    assert _short(verified) in synced.stderr
+    assert b.head() == verified
+
+
 def test_sync_help_says_who_accept_rewrite_is_for() -> None:
     result = run_approval("sync", "--help")
     assert result.code == 0
