@@ -88,6 +88,15 @@ def main(argv: list[str] | None = None) -> None:
     except click.exceptions.Abort:
         print_error(["aborted"])
         sys.exit(EXIT_USAGE)
+    except click.exceptions.NoArgsIsHelpError as e:
+        # A group named alone (`approval policy`): its help is the answer, as click shows it.
+        e.show()
+        sys.exit(e.exit_code)
+    except click.UsageError as e:
+        # One line saying what is wrong, and where to look, instead of click's usage block.
+        where = e.ctx.command_path if e.ctx is not None else "approval"
+        print_error([e.format_message(), f"hint: see '{where} --help'"])
+        sys.exit(e.exit_code)
     except click.ClickException as e:
         e.show()
         sys.exit(e.exit_code)

@@ -15,8 +15,9 @@ SHOWN = 50
 
 
 @click.command(
+    short_help="Verify the whole ledger; see it at a moment; follow one file.",
     epilog="Examples: approval audit | approval audit --as-of 2026-11-21 | "
-    "approval audit --artifact stats.xlsx | approval audit --export audit-2026/"
+    "approval audit --artifact stats.xlsx | approval audit --export audit-2026/",
 )
 @ledger_option
 @click.option(
@@ -86,7 +87,7 @@ def _json(document: Any) -> None:
 
 
 def _render_report(report: Any, fmt: str) -> None:
-    from approval.cli.screen import Section, show
+    from approval.cli.screen import Section, show, show_timeline
 
     if fmt == "json":
         _json(
@@ -101,10 +102,8 @@ def _render_report(report: Any, fmt: str) -> None:
             }
         )
         return
-    width = len(str(len(report.events)))
-    click.echo(
-        "\n".join(f"{e.when}  {e.position:>{width}}  {e.text}" for e in report.events)
-        or "(the ledger is empty)"
+    show_timeline(
+        [(e.when, e.position, e.text) for e in report.events], empty="(the ledger is empty)"
     )
     click.echo("")
     facts = [
@@ -280,8 +279,10 @@ def _render_bundle(bundle: Any, fmt: str) -> None:
             }
         )
         return
-    click.echo(
+    from approval.cli.screen import say
+
+    say(
         f"exported {bundle.statements} statements and {bundle.signatures} signatures to "
         f"{bundle.directory} ({bundle.keys} keys in allowed_signers)"
     )
-    click.echo(f"check them with ssh-keygen alone: sh {bundle.directory / 'verify.sh'}")
+    say(f"check them with ssh-keygen alone: sh {bundle.directory / 'verify.sh'}")

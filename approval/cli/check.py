@@ -14,8 +14,9 @@ if TYPE_CHECKING:
 
 
 @click.command(
+    short_help="The gate for CI and pre-commit: each file clean or approved.",
     epilog="Examples: approval check site/    approval check --staged    "
-    "approval check . --format sarif > gate.sarif"
+    "approval check . --format sarif > gate.sarif",
 )
 @ledger_option
 @offline_option(fresh=True)
@@ -64,6 +65,7 @@ def _json(data: object) -> None:
 
 def _text(result: CheckResult) -> None:
     from approval.cli.gateview import scan_words
+    from approval.cli.screen import say
     from approval.statements import short_id
     from approval.workflow.check import APPROVED, BLOCKED, CLEAN_WORD, NO_LEDGER, NO_LEDGER_HINT
 
@@ -72,28 +74,28 @@ def _text(result: CheckResult) -> None:
             continue
         decision = item.decision
         if item.status == APPROVED and decision is not None and decision.request is not None:
-            click.echo(
+            say(
                 f"{item.path}: approved ({scan_words(item.report)}; request "
                 f"{short_id(decision.request.id)})"
             )
             continue
-        click.echo(f"{item.path}: BLOCKED ({scan_words(item.report)})")
+        say(f"{item.path}: BLOCKED ({scan_words(item.report)})")
         if decision is None:
-            click.echo(f"  {NO_LEDGER}")
-            click.echo(f"  hint: {NO_LEDGER_HINT}")
+            say(f"  {NO_LEDGER}")
+            say(f"  hint: {NO_LEDGER_HINT}")
             continue
         if decision.missing:
-            click.echo(f"  missing: {', '.join(decision.missing)}")
+            say(f"  missing: {', '.join(decision.missing)}")
         for reason in decision.reasons:
             if not reason.startswith("missing: "):
-                click.echo(f"  {reason}")
+                say(f"  {reason}")
         if decision.request is None:
-            click.echo(
+            say(
                 f'  next: approval request {item.path} --purpose "..." --destination "..." '
                 "--key KEY  (or: approval redact)"
             )
         else:
-            click.echo(f"  next: approval status {short_id(decision.request.id)}")
+            say(f"  next: approval status {short_id(decision.request.id)}")
     total = len(result.files)
     summary = (
         f"{total} file{'s' if total != 1 else ''}: {result.count(CLEAN_WORD)} clean, "
@@ -102,4 +104,4 @@ def _text(result: CheckResult) -> None:
     if result.ignored:
         summary += f"; {result.ignored} left out by .approvalignore"
     summary += f" ({result.scanned} scanned, {total - result.scanned} unchanged)"
-    click.echo(summary)
+    say(summary)

@@ -7,7 +7,10 @@ from pathlib import Path
 import click
 
 
-@click.command(epilog="Example: approval clone ssh://git.example.gov/ledger.git ~/ledger")
+@click.command(
+    short_help="Clone a shared ledger, verifying its whole history first.",
+    epilog="Example: approval clone ssh://git.example.gov/ledger.git ~/ledger",
+)
 @click.argument("url")
 @click.argument("directory", metavar="DIR", type=click.Path(path_type=Path, file_okay=False))
 def clone(url: str, directory: Path) -> None:

@@ -9,7 +9,10 @@ import click
 from approval.cli.options import key_option, ledger_option, offline_option
 
 
-@click.command(epilog="Example: approval export stats.xlsx --to /srv/www/detention/ --key KEY")
+@click.command(
+    short_help="Copy a file out through the gate.",
+    epilog="Example: approval export stats.xlsx --to /srv/www/detention/ --key KEY",
+)
 @ledger_option
 @offline_option(fresh=True)
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
@@ -31,7 +34,7 @@ def export(
     with your key. Exits 0 when exported, 1 when refused.
     """
     from approval.cli.gateview import roles_section, scan_words
-    from approval.cli.screen import Section, show
+    from approval.cli.screen import Section, say, show
     from approval.errors import EXIT_BLOCKED
     from approval.statements import short_id
     from approval.workflow.export import export_file
@@ -39,15 +42,13 @@ def export(
     done = export_file(ledger, file, dest, key, passphrase_env)
     report = done.report
     if done.exported:
-        click.echo(
-            f"exported {file} to {done.target} ({report.size:,} bytes, sha256 {report.sha256})"
-        )
+        say(f"exported {file} to {done.target} ({report.size:,} bytes, sha256 {report.sha256})")
         if done.statement is None:
-            click.echo(f"{scan_words(report)}: no approval needed")
+            say(f"{scan_words(report)}: no approval needed")
         else:
             assert done.decision.request is not None
             signers = ", ".join(f"{s.signer} ({s.role})" for s in done.decision.used)
-            click.echo(
+            say(
                 f"approved by {signers} on request {short_id(done.decision.request.id)}; "
                 f"export recorded as {short_id(done.statement)}"
             )

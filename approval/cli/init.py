@@ -10,8 +10,9 @@ from approval.cli.options import key_option, ledger_option
 
 
 @click.command(
+    short_help="Create a ledger and adopt its first policy and roster.",
     epilog="Example: approval init --ledger ledger/ --policy policies/8cfr208.6.yaml "
-    "--roster roster.yaml --key admin1.key --key admin2.key"
+    "--roster roster.yaml --key admin1.key --key admin2.key",
 )
 @ledger_option
 @click.option(
@@ -48,6 +49,7 @@ def init(
     The adoption is signed by the roster's admins: give one --key per admin, at least the
     roster's admin threshold.
     """
+    from approval.cli.screen import say
     from approval.errors import UsageError
     from approval.workflow.adopt import init_ledger
 
@@ -58,6 +60,6 @@ def init(
     adopted = init_ledger(
         ledger, policy_file, roster_file, list(keys), passphrase_env, remote=remote
     )
-    click.echo(f"created ledger {adopted.ledger}: {adopted.summary}")
+    say(f"created ledger {adopted.ledger}: {adopted.summary}")
     if adopted.remote:
-        click.echo(f"shared through {adopted.remote}: other offices run `approval clone`")
+        say(f"shared through {adopted.remote}: other offices run `approval clone`")

@@ -11,14 +11,16 @@ from approval.errors import ProblemsError
 
 
 @click.group(
-    epilog="Example: approval policy check policies/8cfr208.6.yaml policies/roster.example.yaml"
+    short_help="Check policies and rosters; adopt new versions.",
+    epilog="Example: approval policy check policies/8cfr208.6.yaml policies/roster.example.yaml",
 )
 def policy() -> None:
     """Check policies and rosters, and adopt new versions into the ledger."""
 
 
 @policy.command(
-    epilog="Example: approval policy check policies/8cfr208.6.yaml policies/roster.example.yaml"
+    short_help="Validate policy and roster files.",
+    epilog="Example: approval policy check policies/8cfr208.6.yaml policies/roster.example.yaml",
 )
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
 def check(files: tuple[Path, ...]) -> None:
@@ -27,13 +29,14 @@ def check(files: tuple[Path, ...]) -> None:
     Prints one line per valid file; exits 2 with every problem as file:line:col when any is
     wrong.
     """
+    from approval.cli.screen import say
     from approval.workflow.policy_check import check_files
 
     results = check_files(list(files))
     problems: list[str] = []
     for result in results:
         if result.ok:
-            click.echo(f"{result.path}: ok: {result.summary}")
+            say(f"{result.path}: ok: {result.summary}")
         else:
             problems += result.problems
     if problems:
@@ -41,8 +44,9 @@ def check(files: tuple[Path, ...]) -> None:
 
 
 @policy.command(
+    short_help="Adopt a new policy and roster version (admin threshold).",
     epilog="Example: approval policy adopt policies/8cfr208.6.yaml --roster roster.yaml "
-    "--key admin1.key --key admin2.key"
+    "--key admin1.key --key admin2.key",
 )
 @ledger_option
 @offline_option()
@@ -67,7 +71,8 @@ def adopt(
     Needs the admin threshold of the roster in force and of the new roster, and a policy
     version higher than the one in force: an older policy can never be re-adopted.
     """
+    from approval.cli.screen import say
     from approval.workflow.adopt import adopt_policy
 
     adopted = adopt_policy(ledger, policy_file, roster_file, list(keys), passphrase_env)
-    click.echo(adopted.summary)
+    say(adopted.summary)

@@ -9,7 +9,10 @@ import click
 from approval.cli.options import ledger_option
 
 
-@click.command(epilog="Example: approval redact stats.xlsx --out stats-public.xlsx --key KEY")
+@click.command(
+    short_help="Write a copy without the protected data (needs no approval).",
+    epilog="Example: approval redact stats.xlsx --out stats-public.xlsx --key KEY",
+)
 @ledger_option
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
 @click.option(
@@ -30,17 +33,16 @@ def redact(
     The copy is scanned and must be clean, or nothing is written (exit 1). Prints its provenance:
     both sha256s and what was removed (places and counts, never values).
     """
+    from approval.cli.screen import say
     from approval.statements import short_id
     from approval.workflow.redact import redact_file
 
     done = redact_file(ledger, file, out, key, passphrase_env)
-    click.echo(f"redacted {file} -> {done.out} (clean under the policy in force)")
-    click.echo(
-        f"  source:     sha256 {done.source_report.sha256} ({done.source_report.size:,} bytes)"
-    )
-    click.echo(f"  derivative: sha256 {done.report.sha256} ({done.report.size:,} bytes)")
-    click.echo("  removed:")
+    say(f"redacted {file} -> {done.out} (clean under the policy in force)")
+    say(f"  source:     sha256 {done.source_report.sha256} ({done.source_report.size:,} bytes)")
+    say(f"  derivative: sha256 {done.report.sha256} ({done.report.size:,} bytes)")
+    say("  removed:")
     for line in done.removed or ("nothing by name (the rescan found it clean)",):
-        click.echo(f"    - {line}")
+        say(f"    - {line}")
     if done.statement is not None:
-        click.echo(f"recorded by {done.signer} as redaction {short_id(done.statement)}")
+        say(f"recorded by {done.signer} as redaction {short_id(done.statement)}")

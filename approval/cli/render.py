@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from functools import cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from rich.console import Console
+
+
+def terminal() -> bool:
+    """Whether stdout gets the terminal's rendering (tables and panels), decided as rich decides
+    it without importing rich: stdout is a terminal, or FORCE_COLOR asks for it (as
+    ``approval demo`` does on a terminal, to show each step's screens as they would look)."""
+    return bool(os.environ.get("FORCE_COLOR")) or sys.stdout.isatty()
 
 
 @cache

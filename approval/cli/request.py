@@ -10,8 +10,9 @@ from approval.cli.options import key_option, ledger_option, offline_option
 
 
 @click.command(
+    short_help="Ask the officials to approve one file for export.",
     epilog='Example: approval request stats.xlsx --purpose "FY2022 detention statistics" '
-    '--destination "www.example.gov/detention" --key ~/.ssh/id_ed25519'
+    '--destination "www.example.gov/detention" --key ~/.ssh/id_ed25519',
 )
 @ledger_option
 @offline_option()
@@ -32,10 +33,12 @@ def request(
     The file is scanned under the policy in force; the request records what was found (classes,
     persons, where, hidden parts), never a value from the file.
     """
+    from approval.cli import gateview
+    from approval.cli.screen import say
     from approval.workflow.request import request_approval
 
     done = request_approval(ledger, file, purpose, destination, key, passphrase_env)
-    persons = ", ".join(f"{n} {c}" for c, n in done.persons.items()) or done.verdict
-    click.echo(f"requested approval for {done.file} ({persons}); needs: {', '.join(done.roles)}")
-    click.echo(f"officials review it with: approval show {done.short}", err=False)
+    persons = gateview.persons(done.persons) or done.verdict
+    say(f"requested approval for {done.file} ({persons}); needs: {', '.join(done.roles)}")
+    say(f"officials review it with: approval show {done.short}")
     click.echo(done.id)

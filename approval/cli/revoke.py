@@ -10,7 +10,8 @@ from approval.cli.options import key_option, ledger_option, offline_option
 
 
 @click.command(
-    epilog='Example: approval revoke 9d1e44a0b2c3 --key ~/.ssh/id_ed25519 --reason "wrong file"'
+    short_help="Withdraw a sign-off or a request, with a reason.",
+    epilog='Example: approval revoke 9d1e44a0b2c3 --key ~/.ssh/id_ed25519 --reason "wrong file"',
 )
 @ledger_option
 @offline_option()
@@ -21,9 +22,10 @@ def revoke(
     ledger: Path | None, statement: str, key: Path, passphrase_env: str | None, reason: str
 ) -> None:
     """Withdraw the sign-off or request ID (full id or unique prefix), with a reason."""
+    from approval.cli.screen import say
     from approval.statements import short_id
     from approval.workflow.revoke import revoke as do_revoke
 
     done = do_revoke(ledger, statement, key, passphrase_env, reason)
     target, revocation = short_id(done.target), short_id(done.id)
-    click.echo(f"{done.signer} revoked {done.what} {target} (revocation {revocation})")
+    say(f"{done.signer} revoked {done.what} {target} (revocation {revocation})")

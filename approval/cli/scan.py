@@ -14,7 +14,8 @@ if TYPE_CHECKING:
 
 
 @click.command(
-    epilog="Examples: approval scan stats.xlsx    approval scan site/ --format sarif > scan.sarif"
+    short_help="Find protected-person data in files and directories.",
+    epilog="Examples: approval scan stats.xlsx    approval scan site/ --format sarif > scan.sarif",
 )
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
@@ -114,7 +115,9 @@ def _headline(report: FileReport) -> str:
 
 def _print_text(result: ScanResult) -> None:
     # rich only for a terminal: piped output is plain lines, and starts faster without it.
-    tty = sys.stdout.isatty()
+    from approval.cli.render import terminal
+
+    tty = terminal()
     console: Any = None
     if tty:
         from approval.cli.render import stdout
@@ -146,6 +149,7 @@ _STYLE = {"protected": "bold red", "unscannable": "bold yellow", "clean": "green
 
 
 def _print_rich(console: Any, report: FileReport) -> None:
+    from rich import box
     from rich.markup import escape
     from rich.table import Table
 
@@ -153,17 +157,29 @@ def _print_rich(console: Any, report: FileReport) -> None:
     if not report.findings:
         console.print(f"[{style}]{escape(_headline(report))}[/]")
         return
-    table = Table(title=f"[{style}]{escape(_headline(report))}[/]", title_justify="left")
-    for column in ("class", "detector", "where", "count", "sample"):
-        table.add_column(column, justify="right" if column == "count" else "left")
+    # One class is named in the headline already; a column of it would crowd 80 columns.
+    classes = len({f.cls for f in report.findings}) > 1
+    table = Table(
+        title=f"[{style}]{escape(_headline(report))}[/]",
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        header_style="bold",
+        show_edge=False,
+        pad_edge=False,
+        collapse_padding=True,
+    )
+    columns = ("class", "detector", "where", "count", "sample")[0 if classes else 1 :]
+    for column in columns:
+        table.add_column(
+            column,
+            justify="right" if column == "count" else "left",
+            no_wrap=column in ("class", "detector", "count"),
+        )
     for f in report.findings:
         hidden = bool(f.location.get("hidden"))
+        cells = (f.cls, f.detector, _where(dict(f.location)), str(f.count), f.sample)
         table.add_row(
-            escape(f.cls),
-            escape(f.detector),
-            escape(_where(dict(f.location))),
-            str(f.count),
-            escape(f.sample),
+            *(escape(cell) for cell in cells[0 if classes else 1 :]),
             style="yellow" if hidden else None,
         )
     console.print(table)

@@ -9,7 +9,9 @@ import click
 from approval.cli.options import ledger_option, offline_option
 
 
-@click.command(epilog="Example: approval show 3f9c2a7d41e0")
+@click.command(
+    short_help="The review screen of one request.", epilog="Example: approval show 3f9c2a7d41e0"
+)
 @ledger_option
 @offline_option()
 @click.argument("request")

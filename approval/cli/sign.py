@@ -12,7 +12,8 @@ from approval.cli.options import key_option, ledger_option, offline_option
 
 
 @click.command(
-    epilog="Example: approval sign 3f9c2a7d41e0 --key ~/.ssh/id_ed25519 --role privacy-officer"
+    short_help="Approve or refuse a request with your own key.",
+    epilog="Example: approval sign 3f9c2a7d41e0 --key ~/.ssh/id_ed25519 --role privacy-officer",
 )
 @ledger_option
 @offline_option()
@@ -37,7 +38,7 @@ def sign(
     Shows the review screen, then asks you to type the request's short id. Without a terminal
     it refuses unless --yes is given.
     """
-    from approval.cli.screen import show
+    from approval.cli.screen import say, show
     from approval.cli.views import decision_section, review_sections
     from approval.errors import UsageError
     from approval.workflow.review import Review, sign_request
@@ -80,7 +81,5 @@ def sign(
     from approval.statements import short_id
 
     request_short, signoff_short = short_id(done.request), short_id(done.id)
-    click.echo(
-        f"{done.signer} {verb} request {request_short} as {done.role} (sign-off {signoff_short})"
-    )
+    say(f"{done.signer} {verb} {request_short} as {done.role}: sign-off {signoff_short}")
     show([decision_section(done.after)])

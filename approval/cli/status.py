@@ -10,7 +10,10 @@ import click
 from approval.cli.options import ledger_option, offline_option
 
 
-@click.command(epilog="Example: approval status stats.xlsx")
+@click.command(
+    short_help="Present and missing sign-offs of a file or request.",
+    epilog="Example: approval status stats.xlsx",
+)
 @ledger_option
 @offline_option()
 @click.argument("subject", metavar="FILE|REQUEST")

@@ -9,7 +9,10 @@ import click
 from approval.cli.options import ledger_option
 
 
-@click.command(epilog="Example: approval sync --ledger ~/ledger")
+@click.command(
+    short_help="Share this clone's statements with the remote; take in the others'.",
+    epilog="Example: approval sync --ledger ~/ledger",
+)
 @ledger_option
 @click.option(
     "--accept-rewrite",

@@ -70,8 +70,8 @@ def review_sections(review: Any) -> list[Section]:
             ("file", artifact.name),
             ("sha256", artifact.sha256),
             ("size", f"{artifact.size:,} bytes"),
-            ("requested by", f"{review.requester_name} ({request.requester})"),
-            ("requested at", format_time(request.at)),
+            ("requester", f"{review.requester_name} ({request.requester})"),
+            ("requested", format_time(request.at)),
             ("purpose", request.purpose),
             ("destination", request.destination),
             (
@@ -84,6 +84,16 @@ def review_sections(review: Any) -> list[Section]:
     return [head, scan_section(request.scan), decision_section(review.decision, review.signoffs)]
 
 
+def _aside(line: Any) -> str:
+    """Said only of the exceptions, so that the column stays narrow: a refusal blocks (the notes
+    say so); an approval that is not counted says so."""
+    if line.revoked:
+        return " (revoked)"
+    if line.signoff.decision == "approve" and not line.counted:
+        return " (not counted)"
+    return ""
+
+
 def decision_section(decision: Any, signoffs: Any = ()) -> Section:
     from approval.statements import format_time, short_id
 
@@ -91,9 +101,8 @@ def decision_section(decision: Any, signoffs: Any = ()) -> Section:
         (
             line.name + f" ({line.signoff.signer})",
             line.signoff.role,
-            line.signoff.decision + (" (revoked)" if line.revoked else ""),
+            line.signoff.decision + _aside(line),
             format_time(line.signoff.at),
-            "counts" if line.counted else "",
             short_id(line.signoff.id),
         )
         for line in signoffs
@@ -106,7 +115,7 @@ def decision_section(decision: Any, signoffs: Any = ()) -> Section:
     return Section(
         title,
         [("missing", ", ".join(decision.missing))] if decision.missing else [],
-        ("official", "role", "decision", "at", "", "id") if rows else (),
+        ("official", "role", "decision", "at", "id") if rows else (),
         rows,
         notes,
         style="green" if decision.allowed else "yellow",

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from itertools import chain, compress, islice
 from operator import itemgetter, methodcaller
@@ -24,10 +24,11 @@ from typing import Any
 
 from approval.detect.detectors import Element, Found, build
 from approval.detect.detectors.a_number import person_key as a_key
+from approval.detect.detectors.person_name import PersonName
 from approval.detect.detectors.person_name import person_key as name_key
 from approval.detect.numfmt import render
 from approval.detect.report import Tally
-from approval.detect.textnorm import NEGATIONS, NULLS, fold, norm_header
+from approval.detect.textnorm import NEGATIONS, fold, is_null, norm_header
 from approval.detect.units import Cell, Records, Table, Text, Where
 from approval.detect.vocabulary import HeaderIndex
 from approval.policy import Policy
@@ -49,6 +50,13 @@ _PROFILE_ORDER = (
 _PROFILE_SHARE = 0.6  # share of a column's values that must have one element's shape
 _ROLE_SHARE = 0.5  # share of values under a header that must fit it, or the header is wrong
 _MAX_SAMPLE_CHARS = 500  # a longer value is prose, not a field: read as free text instead
+# A name split over columns of a table without a header (see ``Classifier._name_parts``).
+_NAME_PARTS = (2, 4)  # adjacent columns: last and first name, up to two of each
+_DISTINCT_SHARE = 0.5  # share of distinct names and of distinct birthdates among the rows
+# The longest strings a finding's location may carry (``$defs/scan_summary`` in the statement
+# schema): sheet, part and key names come from the file, which may make them as long as it
+# likes. Headers are cut shorter still (80).
+LOCATION_LIMITS = {"sheet": 200, "part": 500, "column": 200, "key": 200}
 
 
 def cell_text(value: Cell | date, fmt: str | None = None) -> str:
@@ -264,6 +272,7 @@ class Classifier:
             if self._is_header(row):
                 header_at = i
             break
+        title_bits, title_hits = engine.context_mask(" / ".join(titles))
         roles: dict[int, str] = {}
         header: list[str] | None = None
         header_bits: dict[int, int] = {}
@@ -296,16 +305,15 @@ class Classifier:
             start = header_at + 1
         else:
             start = 0
+            columns = [[r[c] if c < len(r) else "" for r in texts] for c in range(width)]
             for c in range(width):
-                det = self._profile([r[c] for r in texts if c < len(r)])
+                det = self._profile(columns[c])
                 if det is not None:
                     roles[c] = det
-        title_bits, title_hits = engine.context_mask(" / ".join(titles))
-        base: dict[str, Any] = {}
-        if unit.where.part:
-            base["part"] = unit.where.part
-        if unit.where.sheet:
-            base["sheet"] = unit.where.sheet
+            claimed = bool(title_bits & engine.bits.get("protection-claim", 0))
+            for c in self._name_parts(columns, roles, claimed):
+                roles[c] = "person-name"
+        base = _base(replace(unit.where, hidden=False))  # hidden: per column, see below
         names = list(unit.column_names or ())
         return _Plan(
             start=start,
@@ -344,7 +352,7 @@ class Classifier:
         """Whether the sample under a header agrees with it (a "Name" column of courts does
         not hold persons; an "Asylum" column of counts holds no claim)."""
         detector = self.engine.detectors[det_id]
-        filled = [v[:_MAX_SAMPLE_CHARS] for v in values if v.strip() not in NULLS]
+        filled = [v[:_MAX_SAMPLE_CHARS] for v in values if not is_null(v)]
         if len(filled) < 3:
             return True
         good = sum(
@@ -353,7 +361,7 @@ class Classifier:
         return good >= len(filled) * _ROLE_SHARE
 
     def _profile(self, values: list[str], skip: Sequence[str] = ()) -> str | None:
-        filled = [v for v in values if len(v) <= _MAX_SAMPLE_CHARS and v.strip() not in NULLS]
+        filled = [v for v in values if len(v) <= _MAX_SAMPLE_CHARS and not is_null(v)]
         if not filled:
             return None
         for det_id in _PROFILE_ORDER:
@@ -365,6 +373,72 @@ class Classifier:
             if sum(1 for v in filled if detector.looks_like(v)) >= len(filled) * _PROFILE_SHARE:
                 return det_id
         return None
+
+    def _name_parts(
+        self, columns: list[list[str]], roles: dict[int, str], claimed: bool
+    ) -> list[int]:
+        """The columns of a table without a header that hold a name split in parts
+        (``GARCIA | Maria``), judged from the sample.
+
+        One word per cell is weak evidence (a city, a status, a code), so it takes all of:
+        2 to 4 adjacent columns of capitalised words that are no common word, place, month or
+        status (``PersonName.looks_like_part``); a column of birthdates in the same rows; a
+        claim (a column of claim terms, or the title) or both a nationality and a detention
+        facility column, which is the shape of a detainee roster; and rows that differ: the
+        names together, and the birthdates, distinct in at least half of the rows (a
+        directory of staff has no birthdates, statistics repeat their categories and dates).
+        Where several runs qualify, the one with the most distinct names wins.
+        """
+        detector = self.engine.detectors.get("person-name")
+        kinds = set(roles.values())
+        if (
+            not isinstance(detector, PersonName)
+            or "person-name" in kinds  # names written whole: the parts are something else
+            or "birthdate" not in kinds
+            or not (
+                claimed
+                or "protection-claim" in kinds
+                or {"nationality", "detention-facility"} <= kinds
+            )
+        ):
+            return []
+        rows = len(columns[0]) if columns else 0
+        dob_cols = [c for c, d in roles.items() if d == "birthdate"]
+        births = [
+            next((columns[c][r] for c in dob_cols if not is_null(columns[c][r])), "")
+            for r in range(rows)
+        ]
+        if not _distinct_enough([b for b in births if b]):
+            return []
+        candidates = [
+            c not in roles and self._part_column(detector, columns[c]) for c in range(len(columns))
+        ]
+        best: list[int] = []
+        best_distinct = 0
+        run: list[int] = []
+        for c in range(len(columns) + 1):
+            if c < len(columns) and candidates[c]:
+                run.append(c)
+                continue
+            if _NAME_PARTS[0] <= len(run) <= _NAME_PARTS[1]:
+                names = [
+                    tuple(fold(columns[k][r].strip()) for k in run)
+                    for r in range(rows)
+                    if births[r] and all(not is_null(columns[k][r]) for k in run)
+                ]
+                distinct = len(set(names))
+                if _distinct_enough(names) and distinct > best_distinct:
+                    best, best_distinct = run, distinct
+            run = []
+        return best
+
+    @staticmethod
+    def _part_column(detector: PersonName, values: list[str]) -> bool:
+        filled = [v for v in values if not is_null(v)]
+        if not filled:
+            return False
+        parts = [v for v in filled if detector.looks_like_part(v)]
+        return len(parts) >= len(filled) * _PROFILE_SHARE and len(set(parts)) >= min(len(parts), 3)
 
     def _column(self, plan: _Plan, batch: list[Sequence[Cell]], col: int) -> tuple[list[str], str]:
         """A column of the batch as text, and joined by newlines (for one-call checks)."""
@@ -611,9 +685,10 @@ class Classifier:
 
     def _column_location(self, plan: _Plan, col: int, hidden_row: bool) -> dict[str, Any]:
         location = dict(plan.base)
-        location["column"] = plan.names[col] if col < len(plan.names) else column_letters(col)
+        column = plan.names[col] if col < len(plan.names) else column_letters(col)
+        location["column"] = column[: LOCATION_LIMITS["column"]]
         if plan.header is not None and col < len(plan.header) and plan.header[col].strip():
-            location["header"] = plan.header[col].strip()[:80]
+            location["header"] = plan.header[col].strip()[:80]  # a header, not a paragraph
         location["hidden"] = plan.sheet_hidden or col in plan.hidden_columns or hidden_row
         return location
 
@@ -627,7 +702,7 @@ class Classifier:
             hits: list[Hit] = []
             for key, value in record.items():
                 text = cell_text(value).strip()
-                if not text or text in NULLS:
+                if is_null(text):
                     continue
                 det_id = engine.index.match(_key_label(key))
                 if det_id is not None:
@@ -643,9 +718,7 @@ class Classifier:
                         continue
                 if isinstance(value, str):
                     hits += self.text_hits(text, tuple(engine.detectors), key)
-            self._record(
-                hits, title_bits, title_hits, base, lambda key: {"key": str(key)}, one_person=True
-            )
+            self._record(hits, title_bits, title_hits, base, _key_location, one_person=True)
 
     # ---- text
 
@@ -913,6 +986,11 @@ def _pipe_rows(header: str, stream: _Lines) -> Iterator[list[str]]:
         yield _pipe_cells(line)
 
 
+def _distinct_enough(values: Sequence[object]) -> bool:
+    """Whether most values differ (persons do; the categories of statistics repeat)."""
+    return bool(values) and len(set(values)) >= len(values) * _DISTINCT_SHARE
+
+
 def _distinct(found: list[Found]) -> list[Found]:
     """The first occurrence of each value: a term said a million times is one term."""
     if len(found) < 2:
@@ -924,14 +1002,19 @@ def _distinct(found: list[Found]) -> list[Found]:
 
 
 def _base(where: Where) -> dict[str, Any]:
+    """The location fields of a unit, cut to the lengths the ledger's schema allows."""
     base: dict[str, Any] = {}
     if where.part:
-        base["part"] = where.part
+        base["part"] = where.part[: LOCATION_LIMITS["part"]]
     if where.sheet:
-        base["sheet"] = where.sheet
+        base["sheet"] = where.sheet[: LOCATION_LIMITS["sheet"]]
     if where.hidden:
         base["hidden"] = True
     return base
+
+
+def _key_location(key: Any) -> dict[str, Any]:
+    return {"key": str(key)[: LOCATION_LIMITS["key"]]}
 
 
 def _key_label(key: str) -> str:

@@ -9,10 +9,36 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from itertools import product
+
+# Marks that stand where someone removed a value (``[REDACTED]``, ``XXXXX``, FOIA exemption
+# ``(b)(6)``): a redacted cell is an empty cell, not a person's name. The common spellings are
+# listed raw, so that a column is still tested with one C-level set operation; the rest (any
+# length of ``X`` or ``*``, several exemptions together) are recognised by ``is_redaction``.
+# A bare "Removed" or "Withheld" is not among them: under a claim header it is an outcome.
+_MARK_WORDS = (
+    *("redacted", "[redacted]", "[removed]", "[withheld]"),
+    *("[deleted]", "(redacted)", "<redacted>", "{redacted}", "[name redacted]", "name redacted"),
+    *("b6", "b7c", "b6, b7c", "(b)(6)", "(b)(7)(c)", "(b)(6), (b)(7)(c)", "(b)(6); (b)(7)(c)"),
+    *("(b)(6) (b)(7)(c)", "pii redacted", "pii withheld", "name withheld", "[name withheld]"),
+    *("[pii redacted]", "[pii withheld]", "redacted per foia", "withheld per foia"),
+)
+REDACTION_MARKS = frozenset(
+    {
+        " ".join(words)
+        for mark in _MARK_WORDS
+        for spelling in (mark, mark.replace("(c)", "(C)"))
+        # every mix of lower, upper and capitalised words: "PII withheld", "Name Redacted"
+        for words in product(*[(w, w.upper(), w.capitalize()) for w in spelling.split(" ")])
+    }
+    | {c * n for c in "Xx*#_█" for n in range(2, 21)}
+    | {"X" + "x" * n for n in range(2, 20)}
+    | {"XXX-XX-XXXX", "xxx-xx-xxxx", "XX/XX/XXXX", "xx/xx/xxxx"}
+)
 
 # What people type in a cell to say "nothing here". Kept raw (not folded) so that a column can
 # be tested with one C-level set operation; the variants are few.
-NULLS = frozenset(
+NULLS = REDACTION_MARKS | frozenset(
     {
         "",
         "-",
@@ -88,8 +114,100 @@ def norm_header(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
+# Words of a redaction mark, folded; qualifiers may stand beside them (``[NAME REDACTED per
+# FOIA]``) but do not make a mark on their own. The weak words are also outcomes of a case
+# ("Removed", "Withheld"): alone they are values, in brackets or with a qualifier marks.
+_REDACTION_WORDS = word_set("redacted redaction redactado redactada censored expunged")
+_WEAK_REDACTION_WORDS = word_set(
+    "removed withheld deleted suppressed omitted sanitized sanitised tachado eliminado suprimido"
+)
+_QUALIFIERS = word_set(
+    """
+    name names pii per foia exemption exemptions exempt privacy by under and data info
+    information value text content personal
+    """
+)
+# One token of a mark: an exemption (``(b)(7)(C)``, ``b(6)``), a word, a run of mask characters,
+# or any other character (a bracket, a separator; anything else means real content).
+_MARK_TOKEN = re.compile(
+    r"\(\s*b\s*\)\s*\((?:\s*7\s*\)\s*\(\s*[a-f]|\s*[1-9])\s*\)"
+    r"|b\s*\((?:\s*7\s*\)\s*\(\s*[a-f]|\s*[1-9])\s*\)"
+    r"|[^\W_]+|\*+|#+|_+|[█▇■▓▒░]+|\S",
+    re.IGNORECASE,
+)
+_MASK_WORD = re.compile(r"x{2,}|b[1-9]|b7[a-f]")  # XXXXX; b6, b7c (folded)
+# What a mark starts with (a mark word, a mask, an exemption, a qualifier): most values are
+# ruled out by their first characters, without a regex.
+_MARK_FIRST = frozenset("[({<*#_█▇■▓▒░")
+_MARK_PREFIXES = (
+    *("redact", "remov", "withh", "delet", "censor", "suppress", "omit", "expung", "saniti"),
+    *("tachad", "elimin", "suprim", "xx", "b(", "b (", *(f"b{d}" for d in range(1, 10))),
+    *("name ", "names ", "pii ", "foia ", "personal ", "privacy ", "exempt", "data ", "info"),
+    *("value ", "text ", "content "),
+)
+_BLOCKS = "█▇■▓▒░"
+_MARK_SEPARATORS = frozenset("[](){}<>,;:/&+.|-–—*")
+
+
+def is_redaction(value: str) -> bool:
+    """Whether a value is only a redaction mark: ``[REDACTED]``, ``XXXXX``, ``***``,
+    ``[removed]``, ``(b)(6)``, ``(b)(6), (b)(7)(C)``, ``REDACTED - (b)(6)``. A value with
+    anything else in it (``Maria XXXXX``) is not: what is left may still identify."""
+    value = value.strip()
+    if value in REDACTION_MARKS:
+        return True
+    if not value or len(value) > 100:
+        return False
+    if value[0] not in _MARK_FIRST and not value[:12].lower().startswith(_MARK_PREFIXES):
+        return False
+    marks = weak = context = 0
+    for token in _MARK_TOKEN.findall(value):
+        first = token[0]
+        if first.isalnum():  # a word, or an exemption written b(6)
+            word = fold(token)
+            if "(" in token or word in _REDACTION_WORDS or _MASK_WORD.fullmatch(word):
+                marks += 1
+            elif word in _WEAK_REDACTION_WORDS:
+                weak += 1
+            elif word in _QUALIFIERS:
+                context += 1
+            else:
+                return False
+        elif len(token) > 1 or first in _BLOCKS:
+            marks += 1  # (b)(6); ***, ###, ___; blocks
+        elif first in _MARK_SEPARATORS:
+            context += first in "[]{}<>"
+        else:
+            return False
+    return marks > 0 or (weak > 0 and context > 0)
+
+
 def is_null(value: str) -> bool:
-    return value.strip() in NULLS
+    """Whether a cell says nothing: empty, a null marker, or a redaction mark."""
+    value = value.strip()
+    return value in NULLS or is_redaction(value)
+
+
+def may_hold_redactions(joined: str) -> bool:
+    """Whether a column's values (``joined`` by newlines) may hold a redaction mark that is not
+    one of the raw ``NULLS``: single-character tests at memchr speed, so that a column of
+    plain values keeps its one-call fast path. (Lower-case ``x`` is in too many words to test
+    for here: runs of it are in ``NULLS`` up to 20 long.)"""
+    return (
+        "[" in joined
+        or "(" in joined
+        or "*" in joined
+        or "#" in joined
+        or "<" in joined
+        or "{" in joined
+        or "█" in joined
+        or "▇" in joined
+        or "■" in joined
+        or "▓" in joined
+        or "▒" in joined
+        or "░" in joined
+        or ("X" in joined and ("XXX" in joined or "Xxx" in joined))
+    )
 
 
 _COUNT = re.compile(r"[+-]?(?:\d{1,3}(?:[, ]\d{3})+|\d+)(?:\.\d+)?\s?%?")

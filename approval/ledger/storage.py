@@ -37,6 +37,7 @@ from approval.ledger import layout
 from approval.ledger.cache import ValidEntries
 from approval.ledger.git import Git, GitError, GitObject, ObjectReader, TreeWriter
 from approval.ledger.layout import TreeEntry
+from approval.ledger.usercache import ledger_cache_dir
 from approval.statements import (
     Envelope,
     Signature,
@@ -221,10 +222,11 @@ class Ledger:
 
     @property
     def cache_dir(self) -> Path:
-        """Local, untracked caches: inside the git directory, so never committed or cloned."""
-        directory = self.git_dir / "approval-cache"
-        with contextlib.suppress(OSError):  # a read-only ledger has no caches, and works
-            directory.mkdir(exist_ok=True)
+        """Local, rebuildable caches: in the user's private cache directory, never in the
+        ledger directory, which others may be able to write (see usercache.py)."""
+        directory = ledger_cache_dir(self.git_dir)
+        with contextlib.suppress(OSError):
+            directory.mkdir(parents=True, exist_ok=True, mode=0o700)
         return directory
 
     # -- reading --------------------------------------------------------------------------
@@ -516,6 +518,15 @@ class Ledger:
         found = self._objects.get(layout.BRANCH)
         if found is not None and found.type != "commit":
             raise IntegrityError(f"{layout.BRANCH} points at a {found.type}, not a commit")
+        if found is None:
+            # No commit: an empty ledger, or a branch whose commit is gone. The second must
+            # never read as "empty" (an audit of nothing passes).
+            named = self._git.run(["rev-parse", "-q", "--verify", layout.BRANCH], check=False)
+            if named.returncode == 0 and named.stdout.strip():
+                oid = named.stdout.decode("ascii", "replace").strip()
+                raise IntegrityError(
+                    f"{layout.BRANCH} points at commit {oid[:12]}, which is not in the ledger"
+                )
         return found
 
     def _tree(self, oid: str) -> list[TreeEntry]:

@@ -40,6 +40,7 @@ from typing import TYPE_CHECKING, Any
 
 from approval import __version__
 from approval.ledger import Ledger
+from approval.ledger.usercache import cache_root, private_dir
 from approval.state import (
     Adoption,
     Export,
@@ -95,35 +96,13 @@ def code_digest() -> str:
     return digest.hexdigest()
 
 
-def cache_root() -> Path | None:
-    """The user's cache directory for approval, or None when there is none to be had."""
-    base = os.environ.get("XDG_CACHE_HOME", "")
-    if not base:
-        try:
-            base = str(Path.home() / ".cache")
-        except RuntimeError:  # no home directory
-            return None
-    return Path(base) / "approval"
-
-
-def _private_dir(path: Path) -> bool:
-    """Create ``path`` (0700) if needed; whether it is the user's own and nobody else's."""
-    try:
-        path.mkdir(parents=True, exist_ok=True, mode=0o700)
-        info = path.stat()
-    except OSError:
-        return False
-    return info.st_uid == os.getuid() and not info.st_mode & 0o022
-
-
 def database_path(ledger: Ledger) -> Path | None:
     """Where this ledger's cache lives for this user; None when it cannot be kept safely."""
     root = cache_root()
     if root is None:
         return None
-    ident = hashlib.sha256(str(ledger.git_dir.resolve()).encode()).hexdigest()[:24]
-    directory = root / "ledgers" / ident
-    if not (_private_dir(root) and _private_dir(root / "ledgers") and _private_dir(directory)):
+    directory = ledger.cache_dir
+    if not directory.is_relative_to(root) or not private_dir(directory):
         return None
     return directory / DATABASE
 

@@ -12,6 +12,7 @@ import pytest
 
 from approval.audit.index import META, parse_moment
 from approval.errors import IntegrityError, UsageError
+from approval.ledger.usercache import ledger_cache_dir
 from approval.statements import format_time
 from approval.workflow.audit import artifact_history, state_as_of
 from tests.audit.conftest import Audit, Story, append, entries, rebuild
@@ -137,7 +138,7 @@ def test_an_unknown_file_has_no_history(ledger: Path, tmp_path: Path, audit: Aud
 
 
 def test_the_index_is_built_once_and_reused(ledger: Path, story: Story) -> None:
-    cache = ledger / "approval-cache"
+    cache = ledger_cache_dir(ledger)
     state_as_of(ledger, _at(story, "export"))
     meta = json.loads((cache / META).read_text())
     database = cache / meta["file"]
@@ -161,7 +162,7 @@ def test_a_stale_index_is_rebuilt(ledger: Path, story: Story) -> None:
 
 
 def test_an_index_that_is_not_intact_is_not_trusted(ledger: Path, story: Story) -> None:
-    cache = ledger / "approval-cache"
+    cache = ledger_cache_dir(ledger)
     state_as_of(ledger, _at(story, "export"))
     meta = json.loads((cache / META).read_text())
     database = cache / meta["file"]
@@ -179,7 +180,7 @@ def test_an_index_that_is_not_intact_is_not_trusted(ledger: Path, story: Story) 
 
 
 def test_an_index_for_another_head_is_not_used(ledger: Path, story: Story) -> None:
-    cache = ledger / "approval-cache"
+    cache = ledger_cache_dir(ledger)
     state_as_of(ledger, _at(story, "export"))
     meta = json.loads((cache / META).read_text())
     meta["head"] = "0" * 40
@@ -196,7 +197,7 @@ def test_no_index_is_built_from_a_broken_ledger(
     rebuild(ledger, tmp_path / "scratch", history[:2] + history[3:])
     with pytest.raises(IntegrityError, match="rule seen-head"):
         state_as_of(ledger, _at(story, "export"))
-    assert not (ledger / "approval-cache" / META).exists()
+    assert not (ledger_cache_dir(ledger) / META).exists()
     result = audit(ledger, "--artifact", story.workbook)
     assert result.code == 3 and "rule seen-head" in result.stderr
 
@@ -204,7 +205,7 @@ def test_no_index_is_built_from_a_broken_ledger(
 def test_a_ledger_whose_cache_cannot_be_written_answers_from_memory(
     ledger: Path, story: Story
 ) -> None:
-    cache = ledger / "approval-cache"
+    cache = ledger_cache_dir(ledger)
     if cache.exists():
         import shutil
 

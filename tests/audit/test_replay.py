@@ -11,6 +11,7 @@ import pytest
 
 from approval.audit.failure import AuditFailure, Rule
 from approval.ledger import Ledger
+from approval.ledger.usercache import ledger_cache_dir
 from approval.statements import now
 from approval.workflow.audit import audit_ledger, replay_ledger
 from tests.audit.conftest import Audit, Story, append, entries, forge, git, scan_summary
@@ -93,7 +94,7 @@ def test_the_audit_reads_no_cache(ledger: Path) -> None:
 
     raw = rfc8785.dumps(doc) + b"\n"
     blob = git(ledger, "hash-object", "-w", "--stdin", input=raw)
-    [cache] = (ledger / "approval-cache").glob("valid-entries-*")
+    [cache] = ledger_cache_dir(ledger).glob("valid-entries-*")
     with cache.open("a") as lines:
         lines.write(blob + "\n")
     scratch = ledger.parent / "scratch"

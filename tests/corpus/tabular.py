@@ -79,6 +79,38 @@ def detainee_sheet(count: int = 25, *, repeat: int = 0, header: bool = True) -> 
     )
 
 
+def split_names_sheet(count: int = 25, *, repeat: int = 0) -> Case:
+    """The leaked sheet without its header row and without its A-numbers: last and first
+    names in columns of their own, beside birthdate, nationality, facility, status and claim.
+    The names are all that identify the persons (this once scanned clean)."""
+    sheet = detainee_sheet(count, repeat=repeat, header=False)
+    return Case(
+        f"split-names-{count}{'-repeat' if repeat else ''}",
+        [row[1:] for row in sheet.rows],
+        "protected",
+        {"protected-person": count},
+    )
+
+
+def spanish_split_names_sheet(count: int = 8) -> Case:
+    """No header; a name in three columns (both surnames, then the given name), as Spanish
+    rosters write it."""
+    persons = people(count, seed=18)
+    mothers = people(count, seed=19)
+    rows = [
+        [
+            p.last.upper(),
+            m.last.upper(),
+            p.first,
+            p.birthdate.strftime("%d/%m/%Y"),
+            p.nationality,
+            "Miedo creíble",
+        ]
+        for p, m in zip(persons, mothers, strict=True)
+    ]
+    return Case("spanish-split-names", rows, "protected", {"protected-person": count})
+
+
 def personal_data_sheet(count: int = 12) -> Case:
     """Detainees without any claim: personal data, not protected-person data."""
     persons = people(count, seed=11)
@@ -238,6 +270,81 @@ def court_calendar_sheet() -> Case:
     return Case("court-calendar", rows, "clean")
 
 
+def staff_list_no_header_sheet() -> Case:
+    """Staff without a header row: last and first names beside hire dates, job titles and
+    offices. Names and dates, but no claim (an asylum officer is a job), no nationality."""
+    rows = [
+        ["Doe", "Jane", "03/02/2015", "Supervisory Asylum Officer", "Houston Asylum Office"],
+        ["Roe", "John", "11/16/2009", "Asylum Officer", "Houston Asylum Office"],
+        ["Lima", "Ana", "06/30/2012", "Refugee Officer", "Refugee Affairs Division"],
+        ["Park", "James", "01/09/2018", "Asylum Officer", "Newark Asylum Office"],
+        ["Adams", "Ruth", "08/21/2004", "Director", "Refugee Affairs Division"],
+    ]
+    return Case("staff-no-header", rows, "clean")
+
+
+def monthly_stats_no_header_sheet() -> Case:
+    """Statistics without a header row: month, city and county (two columns of capitalised
+    words), country, claim and a count. The months repeat from row to row; birthdates of
+    persons do not."""
+    months = ["10/01/2019", "11/01/2019", "12/01/2019", "01/01/2020"]
+    places = [("Houston", "Harris"), ("Dallas", "Tarrant"), ("Atlanta", "Fulton")]
+    countries = ["Guatemala", "Honduras", "El Salvador"]
+    rows = [
+        [month, city, county, countries[(m + p) % 3], "Asylum", f"{(m + 1) * (p + 7) * 113:,}"]
+        for m, month in enumerate(months)
+        for p, (city, county) in enumerate(places)
+    ]
+    return Case("monthly-stats-no-header", rows, "clean")
+
+
+def facility_list_no_header_sheet() -> Case:
+    """Facilities without a header row: city and county beside the opening date, which has the
+    shape of a birthdate. No claim, no nationality: nobody is described."""
+    rows = [
+        ["Stewart Detention Center", "Lumpkin", "Stewart", "10/01/2006", "1752"],
+        ["Tacoma ICE Processing Center", "Tacoma", "Pierce", "04/01/2004", "1575"],
+        ["Montgomery Processing Center", "Conroe", "Montgomery", "09/01/2018", "1000"],
+        ["LaSalle ICE Processing Center", "Jena", "LaSalle", "07/15/2008", "1160"],
+    ]
+    return Case("facilities-no-header", rows, "clean")
+
+
+# Redaction marks as FOIA releases and redacted exports write them: each stands for an empty
+# value, never a person's name.
+REDACTION_MARKS = (
+    "[REDACTED]",
+    "REDACTED",
+    "XXXXX",
+    "***",
+    "[removed]",
+    "(b)(6)",
+    "(b)(7)(C)",
+    "(b)(6), (b)(7)(C)",
+)
+
+
+def redacted_names_sheet() -> Case:
+    """A release whose names were redacted: birthdate, country and claim of nobody."""
+    persons = people(len(REDACTION_MARKS), seed=20)
+    header = ["Name", "DOB", "Country of Citizenship", "Claim Type"]
+    rows = [
+        [mark, p.birthdate.isoformat(), p.nationality, p.claim]
+        for mark, p in zip(REDACTION_MARKS, persons, strict=True)
+    ]
+    return Case("redacted-names", [header, *rows], "clean")
+
+
+def redacted_split_names_sheet() -> Case:
+    """The split-name sheet with both name columns redacted (and no header to say so)."""
+    marks = REDACTION_MARKS
+    rows = [
+        [marks[i % len(marks)], marks[(i + 3) % len(marks)], *row[2:]]
+        for i, row in enumerate(split_names_sheet(12).rows)
+    ]
+    return Case("redacted-split-names", rows, "clean")
+
+
 NEGATIVES: tuple[Case, ...] = (
     aggregate_stats_sheet(),
     facility_list_sheet(),
@@ -245,12 +352,20 @@ NEGATIVES: tuple[Case, ...] = (
     invoices_sheet(),
     court_calendar_sheet(),
     names_only_sheet(),
+    staff_list_no_header_sheet(),
+    monthly_stats_no_header_sheet(),
+    facility_list_no_header_sheet(),
+    redacted_names_sheet(),
+    redacted_split_names_sheet(),
 )
 
 POSITIVES: tuple[Case, ...] = (
     detainee_sheet(),
     detainee_sheet(10, repeat=4),
     detainee_sheet(8, header=False),
+    split_names_sheet(),
+    split_names_sheet(10, repeat=4),
+    spanish_split_names_sheet(),
     personal_data_sheet(),
     loose_headers_sheet(),
     spelled_a_numbers_sheet(),

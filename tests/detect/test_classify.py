@@ -12,6 +12,7 @@ from approval.detect.classify import Classifier, Engine, cell_text, column_lette
 from approval.detect.report import Tally
 from approval.detect.units import Cell, Records, Table, Text, Where
 from approval.policy import Policy
+from tests.corpus import tabular
 from tests.corpus.people import people
 
 
@@ -241,3 +242,230 @@ def test_classes_come_from_the_policy(policy: Policy) -> None:
     rows = [["A-Number", "Name", "Claim Type"], ["A212345678", "Juan Perez", "CAT"]]
     rows.append(["", "Ana Ruiz", "CAT"])
     assert classify(narrow, table(rows)).classes() == {"claims": 1}
+
+
+# --- a name split over columns of a table without a header -----------------------------------
+
+
+def test_a_name_split_over_columns_without_a_header(engine: Engine) -> None:
+    """The leaked sheet without header and A-numbers: the names are in two columns."""
+    case = tabular.split_names_sheet(12)
+    tally = classify(engine, table(case.rows))
+    assert tally.classes() == case.classes == {"protected-person": 12}
+    names = {f.location["column"]: f.count for f in tally.findings() if f.detector == "person-name"}
+    assert names == {"A": 12, "B": 12}
+
+
+def test_a_split_name_is_one_person_with_its_birthdate(engine: Engine) -> None:
+    p = people(1, seed=47)[0]
+    row = [p.last.upper(), p.first, p.birthdate.strftime("%m/%d/%Y"), p.nationality, "Asylum"]
+    namesake = [p.last.upper(), p.first, "01/02/1970", p.nationality, "CAT"]
+    others = [list(r) for r in tabular.split_names_sheet(4).rows]
+    others = [[r[0], r[1], r[2], r[3], r[-1]] for r in others]
+    tally = classify(engine, table([row, row, namesake, *others]))
+    assert tally.classes() == {"protected-person": 6}
+
+
+def test_categorical_columns_beside_split_names_are_not_names(engine: Engine) -> None:
+    """Sex and status are one capitalised word each, like a name part; they are no part of
+    the person (who would otherwise count twice when the status changes)."""
+    persons = people(6, seed=41)
+    rows = [
+        [p.last.upper(), p.first, p.birthdate.isoformat(), sex, status, "Asylum"]
+        for p, sex, status in zip(
+            persons,
+            ["Male", "Female"] * 3,
+            ["Pending", "Released", "Detained", "Pending", "Released", "Detained"],
+            strict=True,
+        )
+    ]
+    rows.append([*rows[0][:4], "Released", "Asylum"])  # the first person again, released
+    tally = classify(engine, table(rows))
+    assert tally.classes() == {"protected-person": 6}
+    columns = {f.location["column"] for f in tally.findings() if f.detector == "person-name"}
+    assert columns == {"A", "B"}
+
+
+@pytest.mark.parametrize(
+    ("keep", "why"),
+    [
+        ([0, 1, 3, 4], "no birthdate"),
+        ([0, 1, 2, 3], "no claim, no nationality, no facility"),
+    ],
+)
+def test_split_names_need_a_birthdate_and_a_claim(
+    engine: Engine, keep: list[int], why: str
+) -> None:
+    persons = people(8, seed=42)
+    rows = [
+        [p.last.upper(), p.first, p.birthdate.isoformat(), "Detained", "Asylum"] for p in persons
+    ]
+    assert classify(engine, table(rows)).classes() == {"protected-person": 8}
+    cut = [[row[c] for c in keep] for row in rows]
+    assert classify(engine, table(cut)).classes() == {}, why
+
+
+def test_split_names_with_nationality_and_facility_are_personal_data(engine: Engine) -> None:
+    """Without a claim, the shape of a detainee roster (birthdate, nationality, facility)."""
+    persons = people(7, seed=43)
+    rows = [
+        [p.last.upper(), p.first, p.birthdate.isoformat(), p.nationality, p.facility]
+        for p in persons
+    ]
+    assert classify(engine, table(rows)).classes() == {"personal-data": 7}
+
+
+def test_a_claim_in_the_title_ties_split_names(engine: Engine) -> None:
+    persons = people(5, seed=44)
+    rows = [[p.last.upper(), p.first, p.birthdate.isoformat()] for p in persons]
+    assert classify(engine, table(rows)).classes() == {}
+    tally = classify(engine, table(rows, title="Credible fear referrals"))
+    assert tally.classes() == {"protected-person": 5}
+
+
+def test_a_header_still_decides_over_values(engine: Engine) -> None:
+    """Under a header row only a name header makes a column of names."""
+    persons = people(6, seed=45)
+    rows = [["Code", "Label", "DOB", "Claim Type"]]
+    rows += [[p.last.upper(), p.first, p.birthdate.isoformat(), "Asylum"] for p in persons]
+    assert classify(engine, table(rows)).classes() == {}
+
+
+@pytest.mark.parametrize(
+    "case",
+    [c for c in tabular.NEGATIVES if "no-header" in c.name or "redacted" in c.name],
+    ids=lambda c: c.name,
+)
+def test_header_less_negatives_stay_clean(engine: Engine, case: tabular.Case) -> None:
+    assert classify(engine, table(case.rows)).classes() == {}
+
+
+# --- redaction marks ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("mark", tabular.REDACTION_MARKS)
+def test_a_redacted_name_column_identifies_nobody(engine: Engine, mark: str) -> None:
+    persons = people(5, seed=46)
+    rows = [["Name", "DOB", "Claim Type"]]
+    rows += [[mark, p.birthdate.isoformat(), "Asylum"] for p in persons]
+    assert classify(engine, table(rows)).classes() == {}
+    # One real name among the marks is one person.
+    rows[3][0] = persons[2].name
+    assert classify(engine, table(rows)).classes() == {"protected-person": 1}
+
+
+@pytest.mark.parametrize("mark", tabular.REDACTION_MARKS)
+def test_a_redacted_claim_ties_nobody_to_a_claim(engine: Engine, mark: str) -> None:
+    rows = [["A-Number", "Claim Type"], ["A212345678", mark], ["A212345679", "Asylum"]]
+    assert classify(engine, table(rows)).classes() == {
+        "protected-person": 1,
+        "personal-data": 1,
+    }
+
+
+@pytest.mark.parametrize("mark", tabular.REDACTION_MARKS)
+def test_a_redacted_name_in_records_identifies_nobody(engine: Engine, mark: str) -> None:
+    records: list[dict[str, Cell]] = [
+        {"name": mark, "first_name": mark, "dob": "1985-03-02", "relief": "Asylum"},
+        {"name": "Juan Perez", "dob": "1985-03-02", "relief": "Asylum"},
+    ]
+    unit = Records(where=Where(), records=records)
+    assert classify(engine, unit).classes() == {"protected-person": 1}
+
+
+@pytest.mark.parametrize("mark", tabular.REDACTION_MARKS)
+def test_a_redacted_name_in_text_identifies_nobody(engine: Engine, mark: str) -> None:
+    lines = [f"Name: {mark}", "DOB: 03/02/1985", "Relief sought: asylum"]
+    assert classify(engine, Text(where=Where(), lines=lines)).classes() == {}
+    lines[0] = "Name: Juan Perez"
+    assert classify(engine, Text(where=Where(), lines=lines)).classes() == {"protected-person": 1}
+
+
+# --- locations fit the ledger's schema ------------------------------------------------------------
+
+
+def _location_schema() -> dict[str, Any]:
+    from approval.schemas import load_schema
+
+    scan = load_schema("statement")["$defs"]["scan_summary"]
+    schema: dict[str, Any] = scan["properties"]["findings"]["items"]["properties"]["location"]
+    return schema
+
+
+def test_long_names_in_locations_are_cut_to_the_schema() -> None:
+    import jsonschema
+
+    from approval.policy import default_policy
+
+    engine = Engine(default_policy())
+    schema = _location_schema()
+    long_sheet, long_part = "S" * 400, "p/" * 400
+    rows = [["A-Number", "Asylum claim " + "h" * 300], ["A212345678", "Yes"]]
+    key = "applicants." + "k" * 300 + ".a_number"
+    units: list[Table | Records | Text] = [
+        table(rows, where=Where(part=long_part, sheet=long_sheet, hidden=True)),
+        Records(
+            where=Where(part=long_part, sheet=long_sheet),
+            records=[{key: "A212345678", "relief": "Asylum"}],
+        ),
+        Text(
+            where=Where(part=long_part),
+            lines=["GARCIA, Maria A212345678"],
+            title="Asylum " + "t" * 300,
+        ),
+    ]
+    tally = classify(engine, *units)
+    findings = tally.findings()
+    assert {f.detector for f in findings} >= {"a-number", "protection-claim"}
+    assert {k for f in findings for k in f.location} == {
+        "part",
+        "sheet",
+        "column",
+        "header",
+        "hidden",
+        "key",
+        "line",
+        "context",
+    }
+    for finding in findings:
+        jsonschema.validate(dict(finding.location), schema)
+    limits = {"sheet": 200, "part": 500, "header": 200, "key": 200}
+    for name, limit in limits.items():
+        assert max(len(f.location[name]) for f in findings if name in f.location) <= limit
+
+
+def test_every_location_key_the_scanner_emits_is_in_the_schema(engine: Engine) -> None:
+    """Scan the tables and prose corpora; every location must validate as the ledger will."""
+    import jsonschema
+
+    from tests.corpus import text as prose
+
+    schema = _location_schema()
+    units: list[Table | Records | Text] = [
+        table(c.rows, where=Where(sheet="Sheet1")) for c in tabular.POSITIVES
+    ]
+    units += [
+        Text(where=Where(part=c.name), lines=c.text.splitlines(), title=c.name)
+        for c in prose.POSITIVES
+    ]
+    units.append(
+        Records(
+            where=Where(part="x.json", hidden=True),
+            records=[{"people[0].name": "Juan Perez", "people[0].relief": "CAT"}],
+        )
+    )
+    tally = classify(engine, *units)
+    keys = {k for f in tally.findings() for k in f.location}
+    assert keys <= set(schema["properties"])
+    assert {"sheet", "column", "header", "hidden", "part", "line", "context", "key"} <= keys
+    for finding in tally.findings():
+        jsonschema.validate(dict(finding.location), schema)
+
+
+def test_an_outcome_that_sounds_like_a_mark_is_still_a_claim(engine: Engine) -> None:
+    """ "Removed" under a claim header is what became of the claim, not a redaction."""
+    rows = [["A-Number", "Asylum Status"], ["A212345678", "Removed"], ["A212345679", "[removed]"]]
+    assert classify(engine, table(rows)).classes() == {
+        "protected-person": 1,
+        "personal-data": 1,
+    }

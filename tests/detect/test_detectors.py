@@ -295,3 +295,121 @@ def test_protection_claim_under_a_header(
     detectors: dict[str, Element], value: str, should_flag: bool
 ) -> None:
     assert (detectors["protection-claim"].canonical(value) is not None) is should_flag
+
+
+# --- redaction marks -------------------------------------------------------------------------
+
+# What FOIA releases and redacted exports put where a value was: an empty value to every
+# detector, never a name, a claim, a country or a facility.
+REDACTION_MARKS = [
+    "[REDACTED]",
+    "REDACTED",
+    "redacted",
+    "XXXXX",
+    "XXXXXXXXXXXXXXXXXXXXXXXXXXXXXX",  # longer than any listed mark
+    "***",
+    "[removed]",
+    "(b)(6)",
+    "(b)(7)(C)",
+    "(b)(6), (b)(7)(C)",
+    "(b)(6);(b)(7)(c)",
+    "b6, b7c",
+    "[Redacted per FOIA (b)(6)]",
+    "REDACTED - (b)(6)",
+    "[NAME WITHHELD]",
+    "█████",
+]
+
+
+@pytest.mark.parametrize("mark", REDACTION_MARKS)
+@pytest.mark.parametrize("detector", sorted(KNOWN_DETECTORS))
+def test_a_redaction_mark_is_an_empty_value(
+    detectors: dict[str, Element], detector: str, mark: str
+) -> None:
+    element = detectors[detector]
+    assert element.canonical(mark) is None
+    assert element.canonical(f"  {mark} ") is None
+    assert not element.looks_like(mark)
+    assert element.find(mark) == []
+
+
+@pytest.mark.parametrize("mark", REDACTION_MARKS)
+@pytest.mark.parametrize("detector", sorted(KNOWN_DETECTORS))
+def test_a_redaction_mark_is_absent_from_a_column(
+    detectors: dict[str, Element], detector: str, mark: str
+) -> None:
+    """Every detector's one-call column test sees the mark, whatever the other values."""
+    plain = {
+        "a-number": "A212345678",
+        "birthdate": "1985-03-02",
+        "nationality": "Guatemala",
+        "detention-facility": "Otay Mesa Detention Center",
+        "person-name": "Juan Perez",
+        "protection-claim": "Asylum",
+    }[detector]
+    values = [plain, mark, plain]
+    assert detectors[detector].column(values, "\n".join(values)) == [True, False, True]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("REDACTED, XXXXX was interviewed", []),
+        ("XXXXX, Xxxxx", []),
+        ("REDACTED, Maria", ["REDACTED, Maria"]),  # what is left may still identify
+    ],
+)
+def test_a_redacted_name_in_text(
+    detectors: dict[str, Element], text: str, expected: list[str]
+) -> None:
+    assert [f.value for f in detectors["person-name"].find(text)] == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "should_flag"),
+    [("Maria XXXXX", True), ("XXXXX XXXXX", False), ("[REDACTED] [REDACTED]", False)],
+)
+def test_a_partly_redacted_name_is_still_a_name(
+    detectors: dict[str, Element], value: str, should_flag: bool
+) -> None:
+    assert (detectors["person-name"].canonical(value) is not None) is should_flag
+
+
+# --- parts of a name (tables without a header) ------------------------------------------------
+
+NAME_PARTS = [
+    ("GARCIA", True),
+    ("Maria", True),
+    ("O'Brien", True),
+    ("GARCIA-LOPEZ", True),
+    ("Villaseñor", True),
+    ("Иван", True),
+    ("王", True),  # a script without case
+    ("garcia", False),  # lower case
+    ("J", False),  # an initial
+    ("Juan Perez", False),  # two words: a whole name, not a part
+    ("Detained", False),  # a status
+    ("Female", False),
+    ("Pending", False),
+    ("Houston", True),  # a city has a name's shape: the classifier needs more than this
+    ("Texas", False),
+    ("TX", False),
+    ("Oct", False),
+    ("Guatemala", False),
+    ("JORDAN", True),  # a surname that is also a country
+    ("MEX", False),
+    ("Asylum", False),  # a term of the policy
+    ("Court", False),
+    ("XXXXX", False),
+    ("REDACTED", False),
+    ("A212345678", False),
+]
+
+
+@pytest.mark.parametrize(("value", "should_flag"), NAME_PARTS)
+def test_person_name_part(detectors: dict[str, Element], value: str, should_flag: bool) -> None:
+    from approval.detect.detectors.person_name import PersonName
+
+    detector = detectors["person-name"]
+    assert isinstance(detector, PersonName)
+    assert detector.looks_like_part(value) is should_flag

@@ -88,14 +88,28 @@ def test_open_refuses_what_is_not_a_ledger(tmp_path: Path, what: str) -> None:
     assert "--ledger DIR" in (raised.value.hint or "")
 
 
-def test_cache_dir_is_inside_the_git_directory_and_never_cloned(
+def test_cache_dir_is_private_to_the_user_and_never_in_the_ledger(
     ledger: Ledger, statement: MakeStatement, tmp_path: Path
 ) -> None:
     ledger.append(statement("one"))
     (ledger.cache_dir / "probe").write_text("local")
-    assert ledger.cache_dir.is_relative_to(ledger.path)
+    # A ledger directory may be shared; a cache others could write would be trusted by us.
+    assert not ledger.cache_dir.is_relative_to(ledger.path)
+    assert ledger.cache_dir.stat().st_mode & 0o077 == 0
     subprocess.run(["git", "clone", "-q", str(ledger.path), str(tmp_path / "copy")], check=True)
     assert not list((tmp_path / "copy").rglob("probe"))
+
+
+def test_a_branch_whose_commit_is_missing_is_not_an_empty_ledger(
+    ledger: Ledger, statement: MakeStatement
+) -> None:
+    from approval.errors import IntegrityError
+
+    ledger.append(statement("one"))
+    ledger.close()
+    (ledger.git_dir / "refs" / "heads" / "ledger").write_text("1" * 40 + "\n")
+    with pytest.raises(IntegrityError, match="which is not in the ledger"):
+        Ledger.open(ledger.path).head()
 
 
 def test_without_git_the_message_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 
 from approval.detect.detectors.base import Element, Found
-from approval.detect.textnorm import NULLS, redact_middle
+from approval.detect.textnorm import is_null, redact_middle
 
 # Digits in groups as people write them: 8-9 together, or 2-3 + 3 + 3 with one separator.
 _DIGITS = r"(\d{2,3}(?:[- .]\d{3}){2}|\d{8,9})"
@@ -46,7 +46,7 @@ class ANumber(Element):
 
     def canonical(self, value: str) -> str | None:
         value = value.strip()
-        if value in NULLS or len(value) > 20:
+        if len(value) > 20 or is_null(value):
             return None
         if value.endswith(".0"):  # a number that went through a spreadsheet as a float
             value = value[:-2]

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
-from approval.detect.textnorm import NULLS, redact_tokens
+from approval.detect.textnorm import NULLS, is_null, may_hold_redactions, redact_tokens
 from approval.policy import Detector, Policy
 
 
@@ -51,19 +51,20 @@ class Element:
             return False
         return self.prefilter.search(text) is not None
 
-    # Raw cell values that never hold this element; one C-level set test per column.
+    # Raw cell values that never hold this element (redaction marks among them); one C-level
+    # set test per column.
     absent: frozenset[str] = NULLS
 
     def column(self, values: Sequence[str], joined: str) -> list[bool] | None:
         """Which values of a column under this element's header are present; None means
         all of them (the fast answer). ``joined`` is ``"\\n".join(values)``."""
-        if self.absent.isdisjoint(values):
+        if self.absent.isdisjoint(values) and not may_hold_redactions(joined):
             return None
         return [self.canonical(v) is not None for v in values]
 
     def canonical(self, value: str) -> str | None:
         value = value.strip()
-        return None if value in NULLS else value
+        return None if is_null(value) else value
 
     def looks_like(self, value: str) -> bool:
         return False

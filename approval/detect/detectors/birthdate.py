@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 
 from approval.detect.detectors.base import Element
-from approval.detect.textnorm import NULLS, fold, redact_digits
+from approval.detect.textnorm import fold, is_null, redact_digits
 
 MONTHS = {
     **dict.fromkeys(("january", "jan", "enero", "ene"), 1),
@@ -110,7 +110,7 @@ class Birthdate(Element):
         return [self.canonical(v) is not None for v in values]
 
     def canonical(self, value: str) -> str | None:
-        if value in NULLS:
+        if is_null(value):
             return None
         day = parse_date(value)
         return day.isoformat() if day is not None and plausible(day) else None

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from approval.detect.detectors.base import Element, Found
 from approval.detect.detectors.terms import TermMatcher
-from approval.detect.textnorm import NULLS, is_count
+from approval.detect.textnorm import is_count, is_null
 from approval.policy import Detector, Policy
 
 
@@ -22,7 +22,7 @@ class DetentionFacility(Element):
 
     def canonical(self, value: str) -> str | None:
         value = value.strip()
-        if value in NULLS or is_count(value) or len(value) > 200:
+        if len(value) > 200 or is_null(value) or is_count(value):
             return None
         return value
 

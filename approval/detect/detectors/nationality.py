@@ -13,7 +13,7 @@ import re
 
 from approval.detect.detectors.base import Element
 from approval.detect.detectors.countries import ALPHA2, ALPHA3, COUNTRY_NAMES
-from approval.detect.textnorm import NULLS, fold, is_count
+from approval.detect.textnorm import fold, is_count, is_null
 
 _WORDISH = re.compile(r"[^\W\d_][^\W\d_ .,'’()-]*(?:[ .,'’()-]+[^\W\d_][^\W\d_.'’()-]*){0,6}\.?")
 
@@ -28,7 +28,7 @@ class Nationality(Element):
 
     def canonical(self, value: str) -> str | None:
         value = value.strip()
-        if value in NULLS or is_count(value) or len(value) > 60:
+        if len(value) > 60 or is_null(value) or is_count(value):
             return None
         if is_country(value) or _WORDISH.fullmatch(value):
             return value

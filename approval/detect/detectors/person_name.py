@@ -4,8 +4,13 @@ prose, the upper-case ``LAST, First`` form agencies write (``GARCIA LOPEZ, Maria
 
 A name's shape: letters (any script), a few words, no digits, and none of the words that make
 it an institution or a place (``Houston Immigration Court``, ``HOUSTON, Texas``) or a term of
-the policy (``Asylum Statistics``). Person keys fold case, accents and word order, so
-``PEREZ, Juan`` and ``Juan Pérez`` are one person.
+the policy (``Asylum Statistics``). A redaction mark (``[REDACTED]``, ``XXXXX``, ``(b)(6)``) is
+no name. Person keys fold case, accents and word order, so ``PEREZ, Juan`` and ``Juan Pérez``
+are one person.
+
+In a table without a header row, a name split over columns (``GARCIA | Maria``) is known by
+``looks_like_part``: one capitalised word that is no common word, place, month or status; the
+classifier decides which adjacent columns of such words hold names (see ``classify``).
 """
 
 from __future__ import annotations
@@ -14,8 +19,17 @@ import re
 from collections.abc import Sequence
 
 from approval.detect.detectors.base import Element, Found
-from approval.detect.detectors.countries import COUNTRY_NAMES
-from approval.detect.textnorm import NULLS, fold, norm_header, word_set
+from approval.detect.detectors.birthdate import MONTHS
+from approval.detect.detectors.countries import ALPHA3, COUNTRY_NAMES
+from approval.detect.textnorm import (
+    NULLS,
+    fold,
+    is_null,
+    is_redaction,
+    may_hold_redactions,
+    norm_header,
+    word_set,
+)
 from approval.policy import Detector, Policy
 
 _LETTER = r"[^\W\d_]"
@@ -55,6 +69,19 @@ _NOT_NAME_WORDS = word_set(
     consulado gobierno
     """
 )
+
+# Values of the categorical columns that sit beside names in a table (sex, status, outcome):
+# one capitalised word each, like a name part, but never one.
+_NOT_NAME_PARTS = word_set(
+    """
+    male female woman women boy girl adult minor child juvenile single married divorced widowed
+    pending active inactive open closed granted denied approved rejected referred released
+    removed deported detained transferred paroled escaped deceased completed positive negative
+    withdrawn dismissed terminated continued scheduled cancelled canceled
+    """
+)
+# One word of a name: letters of any script, ``O'Brien``, ``Garcia-Lopez``.
+_PART = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 
 # Words that start a place name ("San Diego", "El Paso") but also belong inside names
 # ("Juan de los Santos"): they disqualify only an unlabelled value that starts with them.
@@ -111,13 +138,17 @@ class PersonName(Element):
         self.stop = frozenset((_NOT_NAME_WORDS | policy_words | own) - particles - {"#"})
 
     def column(self, values: Sequence[str], joined: str) -> list[bool] | None:
-        if NULLS.isdisjoint(values) and not _COLUMN_BAD.search(joined):
+        if (
+            NULLS.isdisjoint(values)
+            and not may_hold_redactions(joined)
+            and not _COLUMN_BAD.search(joined)
+        ):
             return None
         return [self.canonical(v) is not None for v in values]
 
     def canonical(self, value: str) -> str | None:
         value = " ".join(value.split())
-        if value in NULLS or not 2 <= len(value) <= 100 or _DIGIT.search(value):
+        if not 2 <= len(value) <= 100 or _DIGIT.search(value) or is_null(value):
             return None
         words = _WORD.findall(value)
         if not 1 <= len(words) <= 8 or sum(map(len, words)) < len(value.replace(" ", "")) * 0.7:
@@ -143,6 +174,28 @@ class PersonName(Element):
             return True
         return all(w[0].isupper() and not w[1:].isupper() for w in words if len(w) > 1)
 
+    def looks_like_part(self, value: str) -> bool:
+        """Whether an unlabelled value may be one part of a name (``GARCIA``, ``María``,
+        ``O'Brien``): one capitalised word, not a common word, a place, a month or a status."""
+        value = value.strip()
+        if len(value) > 30 or _PART.fullmatch(value) is None:
+            return False
+        cased = value.lower() != value.upper()
+        if cased and (len(value) < 2 or not value[0].isupper()):
+            return False  # lower case, or an initial (a script without case has neither)
+        word = fold(value)
+        if word in _NAMES_THAT_ARE_PLACES:
+            return True  # JORDAN, Chad
+        return not (
+            word in self.stop
+            or word in _NOT_NAME_PARTS
+            or word in US_STATES
+            or word in MONTHS
+            or word in COUNTRY_NAMES
+            or value in ALPHA3
+            or is_redaction(value)
+        )
+
     def find(self, text: str) -> list[Found]:
         if "," not in text:
             return []
@@ -166,6 +219,8 @@ class PersonName(Element):
                 continue
             if any(fold(w) in self.stop for w in (*tail, *given)) or self._a_place(given):
                 continue
+            if all(map(is_redaction, (*tail, *given))):
+                continue  # REDACTED, XXXXX
             start = match.start(1) + len(match.group(1)) - len(" ".join(tail))
             end = match.start(2) + len(" ".join(given))
             found.append(Found(f"{' '.join(tail)}, {' '.join(given)}", start, end))

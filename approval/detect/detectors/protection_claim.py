@@ -5,7 +5,8 @@ Terms match whole words, case- and accent-blind; acronyms (``CAT``, ``CFI``) mat
 only, so that a cat is not the Convention Against Torture. The policy's ``not_terms`` win over
 its terms where they overlap: an ``Asylum Officer`` is a job title, not a claim. Under a claim
 header (``Claim Type``, ``CFI Result``) any value ties the person to a claim except an empty
-one, a plain "no", or a number: a count of cases is an aggregate, not a person's claim.
+one (a redaction mark is empty), a plain "no", or a number: a count of cases is an aggregate,
+not a person's claim.
 
 The sample shown for a claim is the policy's term, not the file's text.
 """
@@ -14,7 +15,7 @@ from __future__ import annotations
 
 from approval.detect.detectors.base import Element, Found
 from approval.detect.detectors.terms import TermMatcher
-from approval.detect.textnorm import NEGATIONS, NULLS, fold, is_count
+from approval.detect.textnorm import NEGATIONS, NULLS, fold, is_count, is_null
 from approval.policy import Detector, Policy
 
 # "No" as people type it in a claim column.
@@ -32,7 +33,7 @@ class ProtectionClaim(Element):
 
     def canonical(self, value: str) -> str | None:
         value = value.strip()
-        if value in NULLS or fold(value) in NEGATIONS or is_count(value) or len(value) > 500:
+        if len(value) > 500 or is_null(value) or fold(value) in NEGATIONS or is_count(value):
             return None
         found = self.terms.find(value)
         return found[0].value if found else "claim"

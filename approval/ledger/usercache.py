@@ -1,0 +1,58 @@
+"""Where a user's local caches of a ledger live: their own private cache directory.
+
+Caches speed up reads (entries already found valid, the audit index, scans, the verified state)
+and are trusted by the commands that use them. So they must not live where someone else can
+write them: a ledger directory is often shared (a file share, a common checkout), and an entry
+slipped into a shared cache would skip the schema check. ``$XDG_CACHE_HOME/approval`` (default
+``~/.cache/approval``), each directory 0700 and owned by the user; when none can be had, a
+private temporary directory for this process, so that caches only cost speed, never safety.
+"""
+
+from __future__ import annotations
+
+import atexit
+import hashlib
+import os
+import shutil
+import tempfile
+from functools import cache
+from pathlib import Path
+
+
+def cache_root() -> Path | None:
+    """The user's cache directory for approval, or None when there is none to be had."""
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    if not base:
+        try:
+            base = str(Path.home() / ".cache")
+        except RuntimeError:  # no home directory
+            return None
+    return Path(base) / "approval"
+
+
+def private_dir(path: Path) -> bool:
+    """Create ``path`` (0700) if needed; whether it is the user's own and nobody else's."""
+    try:
+        path.mkdir(parents=True, exist_ok=True, mode=0o700)
+        info = path.stat()
+    except OSError:
+        return False
+    return info.st_uid == os.getuid() and not info.st_mode & 0o022
+
+
+def ledger_cache_dir(git_dir: Path) -> Path:
+    """This user's cache directory for the ledger whose git directory is ``git_dir``."""
+    ident = hashlib.sha256(str(git_dir.resolve()).encode()).hexdigest()[:24]
+    root = cache_root()
+    if root is not None:
+        directory = root / "ledgers" / ident
+        if private_dir(root) and private_dir(root / "ledgers") and private_dir(directory):
+            return directory
+    return _scratch() / ident
+
+
+@cache
+def _scratch() -> Path:
+    directory = Path(tempfile.mkdtemp(prefix="approval-cache-"))
+    atexit.register(shutil.rmtree, directory, ignore_errors=True)
+    return directory
