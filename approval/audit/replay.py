@@ -31,7 +31,7 @@ from approval.errors import IntegrityError
 from approval.ledger.layout import path_for
 from approval.signing import SignatureError, verify
 from approval.state import Export, LedgerState, Record, SignOff, day
-from approval.statements import NAMESPACE, Envelope, Signature, format_time, short_id
+from approval.statements import NAMESPACE, Envelope, Signature, format_time, now, short_id
 
 _ENVELOPE_KEYS = frozenset({"signatures", "statement"})
 
@@ -56,6 +56,9 @@ class Replay:
         self.commits: dict[str, int] = {}  # commit id -> position
         self.positions: dict[str, int] = {}  # statement id -> position
         self.signatures = 0
+        # The auditor's clock: a statement dated further ahead is a forgery (or a broken clock)
+        # that would block every later append.
+        self.now = now()
 
     def run(self, commits: Iterable[Commit]) -> Iterator[Verified]:
         """Verify ``commits`` in order; ``AuditFailure`` at the first broken rule.
@@ -82,12 +85,12 @@ class Replay:
             self._check_seen_head(envelope, oid, position)
             try:
                 if kind == "export":  # checked before it is applied: a refusal leaves the state
-                    export = self.state.check(envelope, statement_id)
+                    export = self.state.check(envelope, statement_id, now=self.now)
                     assert isinstance(export, Export)
                     problem = self._export_problem(export, envelope)
                     if problem is not None:
                         raise AuditFailure(Rule.EXPORT, problem, oid, position)
-                record = self.state.apply(envelope, statement_id)
+                record = self.state.apply(envelope, statement_id, now=self.now)
             except IntegrityError as e:
                 if isinstance(e, AuditFailure):
                     raise

@@ -34,10 +34,10 @@ def demo(keep: Path | None) -> None:
     from approval.demo.story import run_story
     from approval.errors import BlockedError, UsageError
 
-    echo = _printer()
     # On a terminal each step's screens are drawn as they would be for the user (tables,
     # panels); piped, they are the plain text the README's transcripts show.
     width = min(shutil.get_terminal_size().columns, 100) if sys.stdout.isatty() else None
+    echo = _printer(width)
     if keep is not None:
         if keep.exists() and any(keep.iterdir()):
             raise UsageError(f"{keep}: not empty", hint="give a new or empty directory to --keep")
@@ -56,13 +56,15 @@ def demo(keep: Path | None) -> None:
         click.echo("The world was temporary; run `approval demo --keep DIR` to explore it.")
 
 
-def _printer() -> Echo:
-    """Echo the story's lines, styled on a colour terminal (click drops the styles when
-    piped; NO_COLOR drops them here)."""
+def _printer(width: int | None) -> Echo:
+    """Echo the story's lines. On a terminal (``width``) the demo's own lines are wrapped at
+    words, commands with shell continuations, and styled unless NO_COLOR; piped, each is one
+    line as it is (tests/test_readme.py reads them)."""
     import os
-    import sys
+    import re
+    import textwrap
 
-    colour = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    colour = width is not None and not os.environ.get("NO_COLOR")
     styles: dict[str, dict[str, Any]] = {
         "intro": {"bold": True},
         "say": {"fg": "cyan", "bold": True},
@@ -72,8 +74,39 @@ def _printer() -> Echo:
     }
 
     def echo(text: str, kind: str) -> None:
+        if width is not None and kind == "command":
+            text = " \\\n    ".join(_wrap_command(text, width - 6))
+        elif width is not None and kind != "output" and len(text) > width:
+            number = re.match(r"# \d+\. ", text)  # "# 12. ": the sentence hangs after it
+            indent = " " * (number.end() if number else 0)
+            text = textwrap.fill(text, width, subsequent_indent=indent, break_on_hyphens=False)
         if colour and kind in styles and text:
             text = click.style(text, **styles[kind])
         click.echo(text)
 
     return echo
+
+
+def _wrap_command(line: str, width: int) -> list[str]:
+    """A shell line cut into pieces of at most ``width`` characters (when its words allow) at
+    spaces outside quotes, so that the pieces joined by backslash-newlines run the same."""
+    words: list[str] = []
+    word, quote = "", ""
+    for char in line:
+        if char == " " and not quote:
+            words.append(word)
+            word = ""
+            continue
+        if quote and char == quote:
+            quote = ""
+        elif not quote and char in "'\"":
+            quote = char
+        word += char
+    words.append(word)
+    pieces = [words[0]]
+    for word in words[1:]:
+        if len(pieces[-1]) + 1 + len(word) > width:
+            pieces.append(word)
+        else:
+            pieces[-1] += " " + word
+    return pieces

@@ -15,7 +15,7 @@ from typing import Any
 from approval.ledger import Ledger
 from approval.signing import PrivateKey, load_private_key, sign_statement, verify_signature
 from approval.state import LedgerState
-from approval.statements import STATEMENT_TYPE, Envelope, format_time, statement_id
+from approval.statements import STATEMENT_TYPE, Envelope, format_time, now, statement_id
 
 
 @dataclass
@@ -46,11 +46,13 @@ def replay_verified(
     """Verify every entry's signatures (up to ``head``, after ``since``) and apply it to a
     fresh (or the given) state."""
     state = state if state is not None else LedgerState()
+    clock = now()
     for entry in ledger.entries(head, since=since):
         statement = entry.envelope.statement
         for signature in entry.envelope.signatures:
             verify_signature(statement, signature)
-        state.apply(entry.envelope, statement_id(statement))
+        # A statement dated ahead of this clock is refused: it would block every later append.
+        state.apply(entry.envelope, statement_id(statement), now=clock)
     return state
 
 

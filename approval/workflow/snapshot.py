@@ -51,7 +51,7 @@ from approval.state import (
     Revocation,
     SignOff,
 )
-from approval.statements import statement_id
+from approval.statements import now, statement_id
 
 if TYPE_CHECKING:
     from approval.workflow.ledger import Session
@@ -416,6 +416,7 @@ def _catch_up(view: View, ledger: Ledger, head: str, count: int) -> None:
     # Imported here: a command whose view is up to date never loads the crypto libraries.
     from approval.signing import verify_signature
 
+    clock = now()  # a statement dated further ahead is refused, as in a full replay
     assert view.db is not None and view.head is not None  # only a view read from the cache
     db = view.db
     base = view.head
@@ -436,7 +437,9 @@ def _catch_up(view: View, ledger: Ledger, head: str, count: int) -> None:
             verify_signature(statement, signature)
         ident = statement_id(statement)
         if envelope.kind == "adoption":
-            record = LedgerState.restore([a for _, a in adoptions], latest).check(envelope, ident)
+            record = LedgerState.restore([a for _, a in adoptions], latest).check(
+                envelope, ident, now=clock
+            )
             adoptions.append((number, record))
         else:
             about = _about(statement, owners, lookup)
@@ -444,7 +447,7 @@ def _catch_up(view: View, ledger: Ledger, head: str, count: int) -> None:
             for sha in about:
                 records.update(view._slice(sha))
             ordered = [records[n] for n in sorted(records)]
-            record = LedgerState.restore(ordered, latest).check(envelope, ident)
+            record = LedgerState.restore(ordered, latest).check(envelope, ident, now=clock)
             for sha in _sha_of(record, owners, lookup):
                 view._slice(sha).append((number, record))
                 changed.add(sha)
