@@ -293,7 +293,9 @@ def _evaluate(
         for signoff, expires in result.used:
             by_id[signoff.id] = signoff
             expiry[signoff.id] = min(expires, expiry.get(signoff.id, expires))
-    used = tuple(sorted(by_id.values(), key=lambda s: (s.at, s.id)))
+    # Ties in time (statements carry whole seconds) go by ledger order, so output is stable.
+    position = {s.id: i for i, s in enumerate(state.signoffs_for(request.id))}
+    used = tuple(sorted(by_id.values(), key=lambda s: (s.at, position.get(s.id, 0), s.id)))
     allowed = not blocked and not missing
     return Decision(
         allowed,

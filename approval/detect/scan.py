@@ -183,7 +183,13 @@ def iter_files(path: Path) -> Iterator[Path]:
         yield path
         return
     for root, dirs, files in os.walk(path):
-        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS)
+        # A git directory (a bare ledger, a submodule's) holds objects, not content to publish.
+        dirs[:] = sorted(
+            d
+            for d in dirs
+            if d not in SKIP_DIRS
+            and not (Path(root, d, "HEAD").is_file() and Path(root, d, "objects").is_dir())
+        )
         for name in sorted(files):
             yield Path(root, name)
 

@@ -108,12 +108,17 @@ def list_files(paths: Sequence[Path]) -> Listed:
     return Listed(tuple(dict.fromkeys(files)), ignored)
 
 
+def _is_git_dir(path: Path) -> bool:
+    return (path / "HEAD").is_file() and (path / "objects").is_dir() and (path / "refs").is_dir()
+
+
 def _walk(path: Path) -> Iterator[str]:
     if not path.is_dir():
         yield str(path)
         return
     for root, dirs, names in os.walk(path):
-        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS)
+        # A git directory (a bare ledger, a submodule's) holds objects, not content to publish.
+        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not _is_git_dir(Path(root) / d))
         for name in sorted(names):
             yield os.path.join(root, name)  # noqa: PTH118 - strings: see list_files
 

@@ -7,7 +7,17 @@ from pathlib import Path
 
 import pytest
 
-from approval.demo.story import CHANGED, PUBLIC, SITE, WORKBOOK, Step, World, chapters, run_story
+from approval.demo.story import (
+    CHANGED,
+    ESCAPES,
+    PUBLIC,
+    SITE,
+    WORKBOOK,
+    Step,
+    World,
+    chapters,
+    run_story,
+)
 from tests.demo.transcript import DemoRun, demo_run
 from tests.support import run_approval
 
@@ -133,3 +143,51 @@ def test_the_checks_see_what_a_step_did_to_the_world(tmp_path: Path) -> None:
     exported = next(s for s in steps.values() if s.say.startswith("The publisher exports it"))
     assert exported.check is not None
     assert exported.check("") == f"{SITE}/{WORKBOOK} is not a byte-identical copy"
+
+
+def test_on_a_terminal_the_steps_draw_their_screens(tmp_path: Path) -> None:
+    """`approval demo` on a terminal runs each command as a terminal would show it (panels),
+    and the story's checks still read that output."""
+    lines: list[str] = []
+
+    def some(world: World) -> list[Step]:
+        steps = chapters(world)
+        return [steps[0], steps[1], steps[4]]  # policy check, init, the refused export
+
+    assert run_story(tmp_path, lambda text, _kind: lines.append(text), some, terminal_width=80)
+    output = ESCAPES.sub("", "\n".join(lines))
+    assert "╭─ detention-stats.xlsx ─" in output
+    assert "Sign-offs, role by role" in output
+    assert not (tmp_path / SITE / WORKBOOK).exists()
+    drawn = [line for line in output.splitlines() if line.startswith(("╭", "│", "╰"))]
+    assert drawn
+    assert all(len(line) == 80 for line in drawn), "panels are as wide as the terminal"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "approval request detention-stats.xlsx --purpose 'FY2022 detention statistics' "
+        "--destination www.example.gov/detention --key keys/publisher",
+        f"cp {WORKBOOK} {CHANGED} && printf '\\037' | dd of={CHANGED} bs=1 seek=10 "
+        "conv=notrunc 2>/dev/null",
+    ],
+)
+def test_a_long_command_wraps_into_lines_that_run_the_same(line: str) -> None:
+    from approval.cli.demo import _wrap_command
+
+    pieces = _wrap_command(line, 40)
+    assert len(pieces) > 1
+    assert all(len(p) <= 40 for p in pieces if " " in p)
+
+    def words(script: str) -> str:
+        # What the shell makes of the line: each word it would pass, bracketed.
+        shown = subprocess.run(
+            ["sh", "-c", "printf '[%s]' " + script.replace("&&", "'&&'").replace("|", "'|'")],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return shown.stdout
+
+    assert words(" \\\n    ".join(pieces)) == words(line)
