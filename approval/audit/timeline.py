@@ -208,7 +208,8 @@ def _revocation(record: Revocation, state: LedgerState, position: int, commit: s
 def _export(record: Export, state: LedgerState, position: int, commit: str) -> Event:
     artifact = record.artifact
     used = [s for i in record.signoffs if isinstance(s := state.get(i), SignOff)]
-    signers = [f"{s.signer} ({s.role})" for s in sorted(used, key=lambda s: (s.at, s.id))]
+    # In the order the export names them: the decision's, by time and then ledger order.
+    signers = [f"{s.signer} ({s.role})" for s in used]
     text = (
         f"{record.signer} exported {artifact.name} (sha256 {short_id(artifact.sha256)}) "
         f"to {record.destination}"
