@@ -208,7 +208,9 @@ def _revocation(record: Revocation, state: LedgerState, position: int, commit: s
 def _export(record: Export, state: LedgerState, position: int, commit: str) -> Event:
     artifact = record.artifact
     used = [s for i in record.signoffs if isinstance(s := state.get(i), SignOff)]
-    # In the order the export names them: the decision's, by time and then ledger order.
+    # By time, then ledger order (statements carry whole seconds): the same as the decision's.
+    order = {s.id: i for i, s in enumerate(state.signoffs_for(record.request or ""))}
+    used.sort(key=lambda s: (s.at, order.get(s.id, 0), s.id))
     signers = [f"{s.signer} ({s.role})" for s in used]
     text = (
         f"{record.signer} exported {artifact.name} (sha256 {short_id(artifact.sha256)}) "
