@@ -25,7 +25,7 @@ from html.parser import HTMLParser
 from pathlib import PurePosixPath
 from typing import BinaryIO
 
-from approval.detect.units import Cell, Limits, Source, Table, Text, Unit, Where
+from approval.detect.units import Cell, Limits, Source, Table, Text, Unit, Unscannable, Where
 
 TABLE_SLICE_ROWS = 10_000
 TABLE_SLICE_CELLS = 1_000_000
@@ -59,10 +59,15 @@ def html_units(chunks: Iterable[str], where: Where, title: str = "") -> Iterator
     """The units of an HTML document given as text chunks. ``title`` is the context when the
     page gives none (an email's subject)."""
     parser = _Parser(where, title)
-    for chunk in chunks:
-        parser.feed(chunk)
-        yield from parser.drain()
-    parser.close()
+    try:
+        for chunk in chunks:
+            parser.feed(chunk)
+            yield from parser.drain()
+        parser.close()
+    except AssertionError as e:
+        # The standard library's markup base asserts on some malformed declarations
+        # (``<![-``) instead of raising a parse error.
+        raise Unscannable("corrupt: malformed HTML declaration") from e
     yield from parser.drain()
 
 
