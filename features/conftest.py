@@ -1,23 +1,4 @@
-"""Fixtures for features/: the same real keys, isolated git and CLI runner as tests/."""
+"""Fixtures for features/: the same real keys, isolated git and CLI runner as tests/ (see
+tests/support.py). pytest finds fixtures by name among this module's globals."""
 
-from tests.support import (
-    ROOT,
-    CliResult,
-    KeyMaker,
-    KeyPair,
-    _isolated_git,
-    approval,
-    make_key,
-    run_approval,
-)
-
-__all__ = [
-    "ROOT",
-    "CliResult",
-    "KeyMaker",
-    "KeyPair",
-    "_isolated_git",
-    "approval",
-    "make_key",
-    "run_approval",
-]
+from tests.conftest import *  # noqa: F403

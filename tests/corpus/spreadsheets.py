@@ -9,6 +9,7 @@ that every byte a reader meets is known.
 
 from __future__ import annotations
 
+import io
 import random
 import struct
 import zipfile
@@ -24,6 +25,7 @@ from openpyxl.comments import Comment
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.worksheet import Worksheet
 
+from approval.detect.units import Limits, Reader, Source, Table, Text, Unscannable
 from tests.corpus.people import Person, people
 
 EPOCH = date(1899, 12, 30)  # Excel's day 0 (the 1900 leap-year bug folded in)
@@ -799,6 +801,25 @@ def build_ods_encrypted(directory: Path) -> Built:
     path = directory / "protected.ods"
     path.write_bytes(ods_file(_ods_sheets(people(5, seed=20)), encrypted=True))
     return Built(path, Truth("unscannable", reason="encrypted"))
+
+
+def mutation_outcomes(reader: Reader, original: Path, count: int = 45) -> set[str]:
+    """Read every damaged copy of ``original`` to the end: the outcomes seen, ``read`` or
+    ``unscannable`` (with a reason of the expected kinds). Any other exception escapes."""
+    outcomes = set()
+    for data in mutations(original.read_bytes(), count):
+        source = Source(original.name, lambda data=data: io.BytesIO(data), len(data))
+        try:
+            for unit in reader.read(source, Limits()):
+                if isinstance(unit, Table):
+                    list(unit.rows)
+                elif isinstance(unit, Text):
+                    list(unit.lines)
+            outcomes.add("read")
+        except Unscannable as e:
+            assert e.reason.startswith(("corrupt: ", "encrypted", "unsupported format: "))
+            outcomes.add("unscannable")
+    return outcomes
 
 
 def mutations(data: bytes, count: int, seed: int = 7) -> Iterator[bytes]:
