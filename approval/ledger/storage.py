@@ -72,6 +72,9 @@ MAX_BACKOFF = 0.1
 # only spares the losses, and a writer that cannot get it within LOCK_WAIT goes ahead anyway.
 LOCK_FILE = "approval-append.lock"
 LOCK_WAIT = 30.0
+# One repack at a time on this machine: a second one is skipped, not queued. Two geometric
+# repacks at once each delete packs the other is still reading from or merging.
+REPACK_LOCK_FILE = "approval-repack.lock"
 
 # Plumbing never triggers git's automatic repack, so loose objects (seven per append) would pile
 # up without end: a directory entry and an inode each, ~3 KB per append instead of ~1 KB. Like
@@ -239,7 +242,7 @@ class Ledger:
     def resolve(self, name: str) -> str | None:
         """The commit a ref (or any revision) names, or None: read through the long-lived
         ``cat-file``, no process spawned."""
-        found = self._objects.get(name)
+        found = self._get(name)
         return found.oid if found is not None and found.type == "commit" else None
 
     def is_ancestor(self, ancestor: str, descendant: str) -> bool:
@@ -248,7 +251,7 @@ class Ledger:
         for oid in (ancestor, descendant):
             if not _HEX_ID.match(oid):
                 return False
-            found = self._objects.get(oid)
+            found = self._get(oid)
             if found is None or found.type != "commit":
                 return False
         if ancestor == descendant:
@@ -324,6 +327,10 @@ class Ledger:
         # All requests first, then all answers: one pipe round trip per chunk, not per entry.
         self._objects.request([blob for _, blob in files])
         blobs = [self._objects.response() for _ in files]
+        if None in blobs:  # perhaps a concurrent repack: ask a fresh cat-file (see _get)
+            blobs = [
+                found or self._get(blob) for found, (_, blob) in zip(blobs, files, strict=True)
+            ]
         return [
             _entry(commit, path, blob, found, valid)
             for commit, (path, blob), found in zip(chunk, files, blobs, strict=True)
@@ -353,7 +360,7 @@ class Ledger:
         path = _path_to_write(envelope)
         if not blob:
             blob = self._git.output(["hash-object", "-w", "--stdin"], input=envelope.to_json())
-        found = self._objects.get(parent) if parent else None
+        found = self._get(parent) if parent else None
         if parent and (found is None or found.type != "commit"):
             raise IntegrityError(f"ledger commit {parent[:12]} is missing or not a commit")
         return self._make_commit(envelope, path, blob, found)
@@ -433,11 +440,23 @@ class Ledger:
     def _maybe_repack(self) -> None:
         sample = self.git_dir / "objects" / REPACK_SAMPLE_DIR
         loose = sum(1 for _ in sample.iterdir()) if sample.is_dir() else 0
-        if loose > self.repack_sample_limit:
-            # The entry is already in; two writers repacking at once may trip on each other's
-            # packs, and loose objects are merely slower. Try again after the next append.
+        if loose <= self.repack_sample_limit:
+            return
+        try:
+            fd = os.open(self.git_dir / REPACK_LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o664)
+        except OSError:
+            return  # a read-only ledger: its owner repacks
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            # The entry is already in; should a writer elsewhere (another machine on a file
+            # share) repack at the same time, loose objects are merely slower: the next append
+            # tries again.
             with contextlib.suppress(GitError):
                 self.repack()
+        except BlockingIOError:
+            pass  # another process is repacking right now
+        finally:
+            os.close(fd)
 
     def _make_commit(
         self, envelope: Envelope, path: str, blob: str, parent: GitObject | None
@@ -514,25 +533,42 @@ class Ledger:
             self._open.append(self._writer)
         return self._writer
 
+    def _get(self, name: str) -> GitObject | None:
+        """An object by id or ref name, asking a fresh ``cat-file`` before calling it missing.
+
+        A long-lived ``cat-file`` can miss an object that exists: another writer's geometric
+        repack may, between its lookups, move the object from a loose file or a pack it knew
+        into a pack it has not yet seen, and delete the old copy. A new process sees the
+        repository as it is now. A truly missing object is missing twice."""
+        found = self._objects.get(name)
+        if found is None and self._reader is not None:
+            self._reader.close()
+            self._open.remove(self._reader)
+            self._reader = None
+            found = self._objects.get(name)
+        return found
+
     def _head_commit(self) -> GitObject | None:
         found = self._objects.get(layout.BRANCH)
-        if found is not None and found.type != "commit":
-            raise IntegrityError(f"{layout.BRANCH} points at a {found.type}, not a commit")
         if found is None:
             # No commit: an empty ledger, or a branch whose commit is gone. The second must
             # never read as "empty" (an audit of nothing passes).
             named = self._git.run(["rev-parse", "-q", "--verify", layout.BRANCH], check=False)
             if named.returncode == 0 and named.stdout.strip():
                 oid = named.stdout.decode("ascii", "replace").strip()
-                raise IntegrityError(
-                    f"{layout.BRANCH} points at commit {oid[:12]}, which is not in the ledger"
-                )
+                found = self._get(oid)
+                if found is None:
+                    raise IntegrityError(
+                        f"{layout.BRANCH} points at commit {oid[:12]}, which is not in the ledger"
+                    )
+        if found is not None and found.type != "commit":
+            raise IntegrityError(f"{layout.BRANCH} points at a {found.type}, not a commit")
         return found
 
     def _tree(self, oid: str) -> list[TreeEntry]:
         """A tree's entries. Trees are immutable, so a cache by id is never stale."""
         if oid not in self._trees:
-            found = self._objects.get(oid)
+            found = self._get(oid)
             if found is None or found.type != "tree":
                 raise IntegrityError(f"ledger tree {oid[:12]} is missing or not a tree")
             try:

@@ -5,10 +5,8 @@ hint, ``--version``, shell completion, and a ``--help`` that starts fast."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
-import time
 
 import click
 import pytest
@@ -119,19 +117,6 @@ def test_completion_offers_the_commands() -> None:
     offered = {line.split(",", 1)[1] for line in result.stdout.splitlines()}
     assert offered == {name for name in COMMANDS if name.startswith("s")}
     assert {"scan", "show", "sign", "status"} <= offered
-
-
-def test_help_starts_fast() -> None:
-    """`approval --help` imports click and the command modules only: best of 5 under 300 ms
-    here (the target, 150 ms, is measured on a quiet machine; tests share the CPU)."""
-    command = [sys.executable, "-m", "approval", "--help"]
-    env = {**os.environ, "NO_COLOR": "1"}
-    best = float("inf")
-    for _ in range(5):
-        start = time.perf_counter()
-        subprocess.run(command, env=env, capture_output=True, check=True)
-        best = min(best, time.perf_counter() - start)
-    assert best < 0.3, f"approval --help took {best * 1000:.0f} ms"
 
 
 def test_every_command_module_imports_only_click_at_module_level() -> None:

@@ -8,13 +8,14 @@ import random
 import subprocess
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 
 from approval.errors import UsageError
 from approval.ledger import BRANCH, Ledger, entry_path
-from approval.ledger.git import GitObject
+from approval.ledger.git import GitObject, ObjectReader
 from approval.statements import Envelope
 from tests.conftest import ROOT, KeyPair
 from tests.ledger.conftest import MakeStatement, git
@@ -232,3 +233,67 @@ def test_a_stale_ref_lock_fails_in_one_line_after_bounded_retries(
         ledger.append(statement("two"))
     assert str(ledger.path / "refs" / "heads" / "ledger.lock") in (raised.value.hint or "")
     assert ledger.head() == first
+
+
+class StaleReader(ObjectReader):
+    """A long-lived ``cat-file`` that cannot see some objects although they exist: what one
+    sees for a moment when another process's repack moves objects into a pack it has not yet
+    scanned and deletes the copies it knew."""
+
+    def __init__(self, ledger: Ledger, unseen: set[str]):
+        super().__init__(ledger._git)
+        self.unseen = unseen
+        self.asked: list[str] = []
+
+    def request(self, names: Sequence[str]) -> None:
+        self.asked = [*self.asked, *names]
+        super().request(names)
+
+    def response(self) -> GitObject | None:
+        found = super().response()
+        asked, self.asked = self.asked[0], self.asked[1:]
+        return None if found is None or {asked, found.oid} & self.unseen else found
+
+
+def give_stale_reader(ledger: Ledger, unseen: set[str]) -> StaleReader:
+    ledger.close()
+    stale = StaleReader(ledger, unseen)
+    ledger._reader = stale
+    ledger._open.append(stale)
+    return stale
+
+
+def test_a_stale_object_reader_is_replaced_before_an_object_is_called_missing(
+    ledger: Ledger, statement: MakeStatement
+) -> None:
+    """The CI failure of 2026-11-21: a writer read "refs/heads/ledger points at a commit which
+    is not in the ledger" while the other writer repacked. Asked again, a fresh process finds it."""
+    ledger.append(statement("one"))
+    head = ledger.append(statement("two"))
+    stale = give_stale_reader(ledger, {head})
+    assert ledger.head() == head
+    assert ledger._reader is not stale  # replaced, and the fresh one kept
+    ledger.append(statement("three"))
+    # Reading entries back: a blob the stale reader cannot see is asked for again.
+    blobs = [line.split()[2] for line in git(ledger.path, "ls-tree", "-r", BRANCH).splitlines()]
+    give_stale_reader(ledger, {blobs[1]})
+    assert len(list(ledger.entries(use_cache=False))) == 3
+    fsck(ledger)
+
+
+def test_a_repack_already_running_here_is_not_joined_by_a_second(
+    ledger: Ledger, statement: MakeStatement
+) -> None:
+    import fcntl
+
+    from approval.ledger.storage import REPACK_LOCK_FILE
+
+    ledger.repack_sample_limit = -1  # every append wants to repack
+    ledger.append(statement("one"))
+    assert git(ledger.path, "count-objects", "-v").count("packs: 1") == 1
+    with (ledger.git_dir / REPACK_LOCK_FILE).open("a+") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)  # another process is repacking
+        ledger.append(statement("two"))
+        assert "count: 0" not in git(ledger.path, "count-objects", "-v")  # left loose
+    ledger.append(statement("three"))
+    assert git(ledger.path, "count-objects", "-v").startswith("count: 0")
