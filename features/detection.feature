@@ -75,6 +75,11 @@ Feature: Finding protected-person data before a file leaves the agency
     When the publisher scans it
     Then the file is protected, with 3 persons of class "protected-person"
 
+  Scenario: A message that names persons in running prose as having sought asylum is protected
+    Given a message to a foreign government confirming in plain sentences that 3 named persons sought asylum, beside named officials
+    When the publisher scans it
+    Then the file is protected, with 3 persons of class "protected-person"
+
   Scenario: An email naming a person and their credible-fear interview is protected
     Given an email whose subject is "Credible fear interview" and whose body names a person in the agency's LAST, First style
     When the publisher scans it

@@ -148,6 +148,18 @@ def removal_message(world: dict[str, Any], count: int) -> None:
 
 
 @given(
+    parsers.parse(
+        "a message to a foreign government confirming in plain sentences that {count:d} named "
+        "persons sought asylum, beside named officials"
+    )
+)
+def confirmation_message(world: dict[str, Any], count: int) -> None:
+    case = text.confirmation_message()
+    assert case.classes == {"protected-person": count}
+    world["path"] = case.write(world["dir"])
+
+
+@given(
     'an email whose subject is "Credible fear interview" and whose body names a person in '
     "the agency's LAST, First style"
 )

@@ -15,6 +15,7 @@ column holds, and a batch in which nobody is identified costs one regex over its
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
@@ -22,10 +23,12 @@ from itertools import chain, compress, islice
 from operator import itemgetter, methodcaller
 from typing import Any
 
+from approval.detect.claimants import claimants
 from approval.detect.detectors import Element, Found, build
 from approval.detect.detectors.a_number import person_key as a_key
 from approval.detect.detectors.person_name import PersonName
 from approval.detect.detectors.person_name import person_key as name_key
+from approval.detect.detectors.protection_claim import ProtectionClaim
 from approval.detect.numfmt import render
 from approval.detect.report import Tally
 from approval.detect.textnorm import NEGATIONS, fold, is_null, norm_header
@@ -33,6 +36,7 @@ from approval.detect.units import Cell, Records, Table, Text, Where
 from approval.detect.vocabulary import HeaderIndex
 from approval.policy import Policy
 
+NAME, CLAIM = "person-name", "protection-claim"
 HEAD_ROWS = 10  # rows searched for a header (titles may come first)
 SAMPLE_ROWS = 200  # data rows that decide what a column holds
 BATCH_ROWS = 512  # small enough that a batch stays in the CPU cache (4x faster than 2048)
@@ -746,6 +750,7 @@ class Classifier:
             if maybe is not None:
                 for number, line in block:
                     hits += self.text_hits(line, maybe, number, line=number)
+            hits += self._claimants(block, joined)
             bits = title_bits
             context_hits = [(h, (0, "title")) for h in title_hits]
             if carry is not None:
@@ -823,6 +828,35 @@ class Classifier:
             if len(block) >= MAX_BLOCK_LINES or block_chars >= MAX_BLOCK_CHARS:
                 flush(cut=True)
         flush()
+
+    def _claimants(self, block: list[tuple[int, str]], joined: str) -> list[Hit]:
+        """Persons that a block's sentences name as claimants (see claimants.py), with the
+        claims that tie them: prose names people in title case, without a label."""
+        engine = self.engine
+        claim, names = engine.detectors.get(CLAIM), engine.detectors.get(NAME)
+        if not isinstance(claim, ProtectionClaim) or not isinstance(names, PersonName):
+            return []
+        if not claim.may_find(joined):
+            return []
+        # One line of text per block, so that a sentence (and a name) may wrap; each line's
+        # offset in it finds the line a name starts on.
+        starts, parts, offset = [], [], 0
+        for _, line in block:
+            starts.append(offset)
+            parts.append(line.strip())
+            offset += len(parts[-1]) + 1
+        text = " ".join(parts)
+        spans = claim.spans(text)
+        found = claimants(text, spans, names)
+        if not found:
+            return []
+
+        def line_of(at: int) -> int:
+            return block[bisect_right(starts, at) - 1][0]
+
+        tied = [Hit(NAME, f.value, line_of(f.start), line_of(f.start)) for f in found]
+        first = spans[0]
+        return [*tied, Hit(CLAIM, first.value, line_of(first.start), line_of(first.start))]
 
     # ---- shared by records and text
 

@@ -428,6 +428,24 @@ def email_to_foreign_government(directory: Path) -> Built:
     return Built(path, "protected", {PROTECTED: 3})
 
 
+def email_confirming_in_prose(directory: Path) -> Built:
+    """The same disclosure in running prose: names in title case, no label, no A-number, and
+    a named official beside them who is no claimant."""
+    a, b = PERSONS[30:32]
+    path = directory / "re-passengers.eml"
+    path.write_bytes(
+        eml_bytes(
+            "RE: passengers",
+            "Dear Consul,\n\n"
+            f"We can confirm that {a.name} and {b.name} had sought asylum before their\n"
+            "removal. Deputy Director Robert Miller will call you on Monday.\n\nRegards\n",
+            sender="Removal Operations <ero@agency.example>",
+            to="consular.section@embassy.example",
+        )
+    )
+    return Built(path, "protected", {PROTECTED: 2})
+
+
 def email_press_office(directory: Path) -> Built:
     """Negative: a press office email that names officials and mentions asylum in aggregate."""
     path = directory / "press-office.eml"
@@ -742,6 +760,7 @@ def empty_json(directory: Path) -> Built:
 BUILDERS: tuple[Callable[[Path], Built], ...] = (
     email_credible_fear,
     email_to_foreign_government,
+    email_confirming_in_prose,
     email_press_office,
     email_with_csv,
     email_zip_email,

@@ -81,6 +81,35 @@ def removal_email() -> TextCase:
     return TextCase("removal-email", "\n".join(lines), "protected", {"protected-person": 3}, ".txt")
 
 
+def confirmation_message() -> TextCase:
+    """The second 2022 disclosure in its plainest form: running prose, names in title case
+    with no label and no A-number, confirming to a foreign government who sought protection.
+    One person is named again by surname alone: still three persons."""
+    a, b, c = people(3, seed=24)
+    text = "\n".join(
+        [
+            "From: removals@agency.example",
+            "To: consul@embassy.example",
+            "Subject: Flight 4471",
+            "",
+            "Dear Consul,",
+            "",
+            f"As discussed by phone, we confirm that {a.name} and {b.name}, who are on",
+            "the manifest for the flight of 14 December, had sought asylum in the United",
+            f"States. Mr. {a.last} also had a credible fear interview in October. The asylum",
+            f"application of {c.name} was denied by the immigration judge.",
+            "",
+            "Director Alice Chen will be at the airport; Robert Miller, Office of Public",
+            "Affairs, said that 40 families sought asylum this month.",
+            "",
+            "Regards,",
+            "Removals Liaison Unit",
+            "",
+        ]
+    )
+    return TextCase("confirmation-message", text, "protected", {"protected-person": 3}, ".txt")
+
+
 def labelled_record() -> TextCase:
     """A case note written as label: value lines; the A-number is bare digits after its
     label. One person, though the name and the number are on different lines."""
@@ -261,6 +290,7 @@ NEGATIVES: tuple[TextCase, ...] = (
 POSITIVES: tuple[TextCase, ...] = (
     fear_memo(),
     removal_email(),
+    confirmation_message(),
     labelled_record(),
     spanish_memo(),
     non_latin_memo(),

@@ -72,7 +72,7 @@ _NOT_NAME_WORDS = word_set(
 
 # Values of the categorical columns that sit beside names in a table (sex, status, outcome):
 # one capitalised word each, like a name part, but never one.
-_NOT_NAME_PARTS = word_set(
+NOT_NAME_PARTS = word_set(
     """
     male female woman women boy girl adult minor child juvenile single married divorced widowed
     pending active inactive open closed granted denied approved rejected referred released
@@ -85,7 +85,7 @@ _PART = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 
 # Words that start a place name ("San Diego", "El Paso") but also belong inside names
 # ("Juan de los Santos"): they disqualify only an unlabelled value that starts with them.
-_PLACE_PREFIXES = word_set("new san santa saint st los las el la fort port mount lake")
+PLACE_PREFIXES = word_set("new san santa saint st los las el la fort port mount lake")
 # Given names that are also places; "SMITH, Jordan" is a person.
 _NAMES_THAT_ARE_PLACES = word_set(
     "jordan chad georgia israel india virginia carolina dakota kenya florence lorraine"
@@ -167,7 +167,7 @@ class PersonName(Element):
             return not any(c.isupper() or c.islower() for c in value)
         if not 2 <= len(words) <= 4 or len(" ".join(words)) != len(value):
             return False
-        if fold(words[0]) in _PLACE_PREFIXES or self.canonical(value) is None:
+        if fold(words[0]) in PLACE_PREFIXES or self.canonical(value) is None:
             return False
         cased = [w for w in words if w[0].isupper() or w[0].islower()]
         if not cased:  # scripts without case (Arabic, CJK): the shape is all we have
@@ -188,7 +188,7 @@ class PersonName(Element):
             return True  # JORDAN, Chad
         return not (
             word in self.stop
-            or word in _NOT_NAME_PARTS
+            or word in NOT_NAME_PARTS
             or word in US_STATES
             or word in MONTHS
             or word in COUNTRY_NAMES

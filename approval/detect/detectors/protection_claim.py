@@ -44,5 +44,9 @@ class ProtectionClaim(Element):
     def find(self, text: str) -> list[Found]:
         return self.terms.find(text)
 
+    def spans(self, text: str) -> list[Found]:
+        """Every occurrence of a claim in ``text``, for tying named persons to it."""
+        return self.terms.spans(text)
+
     def redact(self, canonical: str) -> str:
         return canonical

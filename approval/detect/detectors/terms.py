@@ -73,5 +73,15 @@ class TermMatcher:
                 found[term] = Found(term, match.start(), match.end())
         return list(found.values())
 
+    def spans(self, text: str) -> list[Found]:
+        """Every occurrence of every term in ``text``, in order (not-terms left out)."""
+        found = []
+        for match in self.pattern.finditer(text):
+            word = match.group()
+            term = self.acronyms.get(word) or self.kinds.get(_key(word))
+            if term is not None:
+                found.append(Found(term, match.start(), match.end()))
+        return found
+
     def __bool__(self) -> bool:
         return bool(self.kinds or self.acronyms)

@@ -1,0 +1,271 @@
+"""Persons named in running text as the ones who claimed protection.
+
+The second 2022 disclosure was a plain message: "we confirm that Juan Carlos Mendoza Reyes and
+Maria Elena Gutierrez ... had sought asylum". Prose writes names in title case with no label,
+and prose names officials just as often: press releases, court calendars, media advisories. A
+name in a sentence that mentions asylum is therefore not enough. A name counts when its
+sentence makes the person the claimant:
+
+- a claimant's verb stands just before the claim (``sought asylum``, ``applied for asylum``,
+  ``had a credible fear interview``, ``was granted withholding``, ``solicitó asilo``); or
+- the claim stands beside the name (``asylum seeker Juan Pérez``, ``the asylum application of
+  Juan Pérez``, ``Juan Pérez's asylum claim``, ``Juan Pérez, an asylum seeker``);
+
+and the name is not an official's: no title before it (``Director Alice Chen``, ``Judge``), no
+title or office after it (``Jane Smith, Press Secretary``), no speech verb after it (``Robert
+Miller said``), and it is not a place (``in Otay Mesa``, ``El Salvador``).
+
+These are shapes of English and Spanish, not policy: the policy still decides what a claim is
+(its protection-claim terms) and what a name may not contain (its vocabulary, via
+``PersonName.stop``). Pure functions of the text; the classifier calls them only for a block
+that mentions a claim.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+
+from approval.detect.detectors.base import Found
+from approval.detect.detectors.birthdate import MONTHS
+from approval.detect.detectors.countries import COUNTRY_NAMES
+from approval.detect.detectors.person_name import (
+    NOT_NAME_PARTS,
+    PLACE_PREFIXES,
+    US_STATES,
+    PersonName,
+)
+from approval.detect.textnorm import fold, word_set
+
+# One word of a name: letters of any script, ``O'Brien``, ``García-López``.
+_WORD = re.compile(r"[^\W\d_]+(?:['’-](?![sS]\b)[^\W\d_]+)*")
+# Small words inside a name: ``Juan de los Santos``, ``Ahmad bin Said``.
+_PARTICLES = word_set("de del la las los da das do dos di van von der den y e bin ibn al el")
+# Words that stand before a surname alone and make it a person's: ``Mr. Mendoza Reyes``.
+_HONORIFICS = word_set("mr mrs ms miss mx sr sra srta senor senora señor señora don doña dona")
+# Capitalised at the start of a sentence, never a name's first word.
+_LEADS = word_set(
+    """
+    a an the we our they their he she his her it its i you your my me us them this that these
+    those there here yesterday today tomorrow however also then when after before during since
+    although because while meanwhile further furthermore moreover additionally please as at in
+    on by if so per via both each every some many several all any no not only but and or nor
+    mr mrs ms miss dear according regarding re subject attention attn cc bcc
+    """
+)
+# Jobs and offices: before a name they make it an official's, after it (in apposition) too.
+_TITLES = word_set(
+    """
+    secretary undersecretary congressman congresswoman congressmember sen gov amb
+    director deputy assistant acting associate officer officers
+    official officials judge judges justice commissioner ambassador consul senator
+    representative rep governor mayor president minister chief agent inspector attorney
+    counsel lawyer advocate spokesperson spokesman spokeswoman supervisor supervisory
+    dr doctor professor prof sheriff captain lieutenant sergeant general admiral commander
+    chairman chairwoman chair administrator manager coordinator analyst specialist adjudicator
+    clerk interpreter staff employee press media contact office division department agency
+    bureau unit court ministry embassy consulate hon honorable honourable reverend rev
+    juez jueza director directora secretario secretaria ministro ministra oficial cónsul consul
+    embajador embajadora portavoz
+    """
+)
+# A name followed by one of these is the speaker of the sentence, not its subject.
+_SPEECH = word_set(
+    """
+    said says say announced announces announce stated states noted notes added adds explained
+    explains reported reports told tells testified testifies wrote writes emphasized stressed
+    commented remarked argued urged welcomed briefed will would presented presents visited
+    chaired led leads signed signs approved approves reviewed reviews declared declares
+    dijo afirmó declaró anunció señaló explicó
+    """
+)
+# Before a place, not a person.
+_LOCATIVES = word_set("in at near from into inside outside across through toward towards en desde")
+# A claimant's verb, then at most five words, to the end of the claim.
+_VERBS = (
+    r"(?<![\w-])(?:sought|seek|seeks|seeking|applied|applies|apply|applying|filed|files|file"
+    r"|filing|requested|requests|request|requesting|claimed|claims|claiming|received|receives"
+    r"|receive|obtained|obtains|granted|denied|passed|failed|had|has|have|having|underwent"
+    r"|undergo|undergoes|expressed|expresses|express|fled|flee|flees|referred|eligible"
+    r"|qualified|qualifies|pending"
+    r"|solicitó|solicita|solicitan|solicitaron|pidió|pide|piden|pidieron|recibió|recibieron"
+    r"|obtuvo|obtuvieron|tuvo|tuvieron|tiene|tienen|presentó|presentaron)"
+)
+_CLAIMANT = re.compile(
+    _VERBS + r"(?:[\s,]+[^\W\d_]+(?:['’-][^\W\d_]+)*){0,5}[\s,]*$", re.IGNORECASE
+)
+# The cheap tests of a sentence: a claimant's verb anywhere; a capitalised word, or a
+# possessive or an apposition, right beside a claim.
+_VERB = re.compile(_VERBS + r"(?![\w-])", re.IGNORECASE)
+_NEXT_TO_NAME = re.compile(r"[^\W\d_]['’]s\s|,\s*(?:an?|the|una?|el|la)\s|\s[^\W\d_a-z]")
+# Between a claim and the name after it: ``asylum seeker Juan``, ``asylum claim of Juan``;
+# ``granted asylum to Juan`` (group 1: after a claimant's verb only).
+_CLAIM_THEN_NAME = re.compile(r"\s+(?:(?:of|by|from|de|del)\s+|(to|for|a)\s+)?", re.IGNORECASE)
+# Subjects that come between a name and a claimant's verb when the name is not the claimant.
+_OTHER_SUBJECTS = word_set(
+    """
+    people persons person families family migrants migrant applicants applicant individuals
+    children men women nationals detainees noncitizens immigrants others cases those many
+    who's whom thousands hundreds dozens anyone someone everyone nobody they we he she
+    personas familias migrantes solicitantes
+    """
+)
+# Between a name and the claim after it: ``Juan's asylum``, ``Juan, an asylum seeker``.
+_NAME_THEN_CLAIM = re.compile(
+    r"(?:['’]s\s+(?:[^\W\d_]+\s+)?|,\s*(?:an?|the|una?|el|la)\s+(?:[^\W\d_]+\s+)?)",
+    re.IGNORECASE,
+)
+# A sentence ends at . ! ? followed by a space, unless the word before was an abbreviation or
+# an initial (``Mr.``, ``Alejandro N. Mayorkas``).
+_SENTENCE_END = re.compile(r"[.!?]+[\"”’)]*\s+")
+_ABBREVIATIONS = word_set("mr mrs ms dr sr sra srta st jr no vs etc prof rev hon gen lt col sgt")
+_MAX_WORDS = 6
+_MAX_SENTENCE = 2000  # a "sentence" longer than this is a table or a dump: left to the rest
+
+
+def claimants(text: str, claims: Sequence[Found], names: PersonName) -> list[Found]:
+    """The names in ``text`` that its sentences tie to one of ``claims`` (spans of the
+    policy's protection-claim terms in the same text), each person once per text."""
+    if not claims:
+        return []
+    found: list[Found] = []
+    for start, end in _sentences(text):
+        inside = [c for c in claims if start <= c.start and c.end <= end]
+        if not inside or end - start > _MAX_SENTENCE:
+            continue
+        sentence = text[start:end]
+        claims_here = [Found(c.value, c.start - start, c.end - start) for c in inside]
+        if not _VERB.search(sentence) and not any(
+            _NEXT_TO_NAME.search(sentence, max(0, c.start - 24), c.end + 24) for c in claims_here
+        ):
+            continue  # cheap: nothing in it could tie a name to the claim
+        candidates = list(_candidates(sentence, names.stop))
+        if not candidates:
+            continue
+        for name in candidates:
+            if any(_tied(sentence, name, claim) for claim in claims_here):
+                found.append(Found(name.value, start + name.start, start + name.end))
+    return _one_each(found)
+
+
+def _sentences(text: str) -> Iterator[tuple[int, int]]:
+    start = 0
+    for mark in _SENTENCE_END.finditer(text):
+        words = _WORD.findall(text, max(start, mark.start() - 12), mark.start())
+        last = words[-1] if words else ""
+        if fold(last) in _ABBREVIATIONS or (len(last) == 1 and last.isupper()):
+            continue
+        yield start, mark.start() + 1
+        start = mark.end()
+    if start < len(text):
+        yield start, len(text)
+
+
+def _candidates(sentence: str, stop: frozenset[str]) -> Iterator[Found]:
+    """Runs of capitalised words (with particles inside) that have a person's name's shape
+    and are not an official's or a place."""
+    words = list(_WORD.finditer(sentence))
+    i = 0
+    while i < len(words):
+        if not _capitalised(words[i].group()):
+            i += 1
+            continue
+        run = [words[i]]
+        j = i + 1
+        while j < len(words) and sentence[run[-1].end() : words[j].start()] == " ":
+            word = words[j].group()
+            if not (_capitalised(word) or _particles_then_name(sentence, words, j)):
+                break
+            run.append(words[j])
+            j += 1
+        before = words[i - 1].group() if i else ""
+        after = words[j:]
+        i = j
+        while run and fold(run[0].group()) in _LEADS and fold(run[0].group()) not in _HONORIFICS:
+            before = run[0].group()
+            run = run[1:]
+        if run and fold(run[0].group()) in _HONORIFICS:
+            before, run = run[0].group(), run[1:]
+        honoured = fold(before) in _HONORIFICS
+        if not run or len(run) > _MAX_WORDS or (len(run) < 2 and not honoured):
+            continue
+        if _official_or_place(sentence, run, before, after, stop):
+            continue
+        start, end = run[0].start(), run[-1].end()
+        yield Found(sentence[start:end], start, end)
+
+
+def _particles_then_name(sentence: str, words: list[re.Match[str]], j: int) -> bool:
+    """Whether words[j] starts particles that lead to a capitalised word: ``de la Cruz``."""
+    while j < len(words) and fold(words[j].group()) in _PARTICLES:
+        j += 1
+        if j < len(words) and sentence[words[j - 1].end() : words[j].start()] != " ":
+            return False
+    return j < len(words) and _capitalised(words[j].group())
+
+
+def _capitalised(word: str) -> bool:
+    return word[0].isupper() and any(c.islower() for c in word[1:])
+
+
+def _official_or_place(
+    sentence: str,
+    run: list[re.Match[str]],
+    before: str,
+    after: list[re.Match[str]],
+    stop: frozenset[str],
+) -> bool:
+    folded = [fold(w.group()) for w in run if _capitalised(w.group())]  # not the particles
+    if any(w in stop or w in _TITLES or w in NOT_NAME_PARTS or w in MONTHS for w in folded):
+        return True
+    if folded[0] in PLACE_PREFIXES or any(w in US_STATES for w in folded):
+        return True
+    if " ".join(folded) in COUNTRY_NAMES:
+        return True
+    if fold(before) in _TITLES or fold(before) in _LOCATIVES:
+        return True
+    tail = sentence[run[-1].end() :]
+    next_words = [fold(w.group()) for w in after[:5]]
+    if next_words and next_words[0] in _SPEECH:
+        return True
+    if tail.lstrip().startswith((",", "(", "—", "–", "-")):
+        # In apposition: ``Jane Smith, Press Secretary``, ``Robert Miller (Office of ...)``;
+        # or a speaker set off by commas: ``Jane Smith, who leads the office, said``.
+        if any(w in _TITLES for w in next_words[:4]):
+            return True
+        clause = tail[: tail.find(",", 1) + 1] if tail.find(",", 1) > 0 else ""
+        rest = _WORD.findall(tail, len(clause), len(clause) + 40) if clause else []
+        if rest and fold(rest[0]) in _SPEECH:
+            return True
+    return False
+
+
+def _tied(sentence: str, name: Found, claim: Found) -> bool:
+    """Whether the sentence makes ``name`` the one who made ``claim``."""
+    if claim.end <= name.start:
+        # ``asylum seeker Juan``, ``the asylum claim of Juan``; ``granted asylum to Juan``.
+        gap = _CLAIM_THEN_NAME.fullmatch(sentence, claim.end, name.start)
+        if gap is None:
+            return False
+        return not gap.group(1) or _CLAIMANT.search(sentence, 0, claim.end) is not None
+    if _NAME_THEN_CLAIM.fullmatch(sentence, name.end, claim.start):
+        return True  # ``Juan's asylum claim``, ``Juan, an asylum seeker``
+    # ``Juan ... had sought asylum``: a claimant's verb before (or opening) the claim, with no
+    # other subject between the name and the verb (``Jane Roe asked how many people sought``).
+    verb = _CLAIMANT.search(sentence, name.end, claim.end)
+    if verb is None:
+        return False
+    between = {fold(w) for w in _WORD.findall(sentence, name.end, verb.start())}
+    return between.isdisjoint(_OTHER_SUBJECTS)
+
+
+def _one_each(found: list[Found]) -> list[Found]:
+    """A person named in full and later by surname (``Mr. Mendoza Reyes``) is one person: a
+    name whose words all appear in a longer name found in the same text is dropped."""
+    words = [frozenset(fold(w) for w in _WORD.findall(f.value)) for f in found]
+    kept = []
+    for k, item in enumerate(found):
+        if any(words[k] < other or (words[k] == other and n < k) for n, other in enumerate(words)):
+            continue
+        kept.append(item)
+    return kept

@@ -1,0 +1,111 @@
+"""Persons named in running text as claimants: the message of December 2022 ("we confirm that
+... had sought asylum"), and the prose that names officials beside claims and must stay clean."""
+
+from __future__ import annotations
+
+import pytest
+
+from approval.detect.claimants import claimants
+from approval.detect.detectors import Element
+from approval.detect.detectors.person_name import PersonName
+from approval.detect.detectors.protection_claim import ProtectionClaim
+
+CLAIMANTS = [
+    (
+        "We confirm that Juan Carlos Mendoza Reyes and Maria Elena Gutierrez, who are on the "
+        "manifest for the flight of 14 November, had sought asylum.",
+        ["Juan Carlos Mendoza Reyes", "Maria Elena Gutierrez"],
+    ),
+    ("Asylum seeker Ana Lucía Torres was transferred on Monday.", ["Ana Lucía Torres"]),
+    (
+        "The asylum application of Pedro Alvarez de la Cruz is pending.",
+        ["Pedro Alvarez de la Cruz"],
+    ),
+    ("Pedro Alvarez's credible fear interview took place in October.", ["Pedro Alvarez"]),
+    ("Pedro Alvarez, an asylum seeker from Honduras, arrived Tuesday.", ["Pedro Alvarez"]),
+    ("The court granted withholding of removal to Samir Haddad.", ["Samir Haddad"]),
+    ("Olga Petrova was granted asylum in 2021.", ["Olga Petrova"]),
+    ("José Hernández solicitó asilo en la frontera.", ["José Hernández"]),
+    (
+        "Last week, Maria Gonzalez and her son Luis Gonzalez applied for asylum.",
+        ["Maria Gonzalez", "Luis Gonzalez"],
+    ),
+    ("Mr. Perez had a credible fear interview on 3 March.", ["Perez"]),
+    # Wrapped over lines the way a message body is.
+    ("We confirm that Olga\nPetrova had sought\nasylum.", ["Olga Petrova"]),
+    # Named in full, then by surname: one person.
+    (
+        "Samir Haddad applied for asylum. Mr. Haddad passed his credible fear interview.",
+        ["Samir Haddad"],
+    ),
+]
+
+OFFICIALS_AND_PLACES = [
+    "Director Alice Chen announced that 3,000 people had sought asylum.",
+    "Robert Miller said that 40 families sought asylum in Texas.",
+    "Jane Smith, Press Secretary, said the asylum backlog fell.",
+    "Judge Maria Lopez granted asylum to 14 applicants.",
+    "Asylum officer Jane Doe interviewed 12 applicants who sought asylum.",
+    "Applicants in Otay Mesa sought asylum last year.",
+    "Nationals of Honduras, Guatemala and El Salvador filed 41% of asylum applications.",
+    "Secretary Jordan Blake said every applicant deserves a fair credible fear interview.",
+    "Please RSVP to Robert Miller, Office of Public Affairs, about the asylum figures.",
+    "The New York Times reported that 5,000 people applied for asylum.",
+    "Human Rights Watch said that migrants who sought asylum were returned.",
+    "Under Secretary Robert Smith reviewed the asylum cases.",
+    "Congresswoman Jane Roe asked how many people sought asylum.",
+    "Sen. John Roe asked how many people sought asylum.",
+    "The Refugee Act of 1980 created the asylum system.",
+    "Customs and Border Protection referred 5,000 asylum seekers.",
+    "Catholic Charities staff helped 300 people who applied for asylum.",
+    # A name and a claim in different sentences are not tied.
+    "Maria Gonzalez visited the office. Asylum applications rose by 8 percent.",
+    # No claim at all.
+    "Juan Carlos Mendoza Reyes was transferred on Monday.",
+]
+
+
+@pytest.fixture(scope="module")
+def names(detectors: dict[str, Element]) -> PersonName:
+    found = detectors["person-name"]
+    assert isinstance(found, PersonName)
+    return found
+
+
+@pytest.fixture(scope="module")
+def claim(detectors: dict[str, Element]) -> ProtectionClaim:
+    found = detectors["protection-claim"]
+    assert isinstance(found, ProtectionClaim)
+    return found
+
+
+def found_in(text: str, names: PersonName, claim: ProtectionClaim) -> list[str]:
+    text = " ".join(text.split("\n"))
+    return [f.value for f in claimants(text, claim.spans(text), names)]
+
+
+@pytest.mark.parametrize(("text", "expected"), CLAIMANTS)
+def test_a_person_named_as_the_claimant_is_found(
+    text: str, expected: list[str], names: PersonName, claim: ProtectionClaim
+) -> None:
+    assert found_in(text, names, claim) == expected
+
+
+@pytest.mark.parametrize("text", OFFICIALS_AND_PLACES)
+def test_officials_places_and_untied_names_are_not_claimants(
+    text: str, names: PersonName, claim: ProtectionClaim
+) -> None:
+    assert found_in(text, names, claim) == []
+
+
+def test_positions_point_at_the_name(names: PersonName, claim: ProtectionClaim) -> None:
+    text = "Yesterday Olga Petrova was granted asylum."
+    (found,) = claimants(text, claim.spans(text), names)
+    assert text[found.start : found.end] == "Olga Petrova"
+
+
+def test_a_long_run_of_capitals_costs_linear_time(
+    names: PersonName, claim: ProtectionClaim
+) -> None:
+    text = ("Ana " * 50_000) + "sought asylum."
+    assert found_in(text, names, claim) == []  # a 200 kB "sentence" is no sentence
