@@ -561,9 +561,24 @@ class Ledger:
                     raise IntegrityError(
                         f"{layout.BRANCH} points at commit {oid[:12]}, which is not in the ledger"
                     )
+            elif self._branch_written():
+                raise IntegrityError(f"{layout.BRANCH} is damaged: it names no commit")
         if found is not None and found.type != "commit":
             raise IntegrityError(f"{layout.BRANCH} points at a {found.type}, not a commit")
         return found
+
+    def _branch_written(self) -> bool:
+        """Whether the branch exists as a file or in packed-refs, resolvable or not: a ref
+        that holds garbage must not read as "no branch yet", an empty ledger."""
+        if (self.git_dir / layout.BRANCH).exists():
+            return True
+        try:
+            packed = (self.git_dir / "packed-refs").read_bytes()
+        except FileNotFoundError:
+            return False
+        except OSError as e:
+            raise IntegrityError(f"cannot read the ledger's packed-refs: {e.strerror}") from e
+        return any(line.split(b" ")[-1] == layout.BRANCH.encode() for line in packed.splitlines())
 
     def _tree(self, oid: str) -> list[TreeEntry]:
         """A tree's entries. Trees are immutable, so a cache by id is never stale."""

@@ -112,6 +112,35 @@ def test_a_branch_whose_commit_is_missing_is_not_an_empty_ledger(
         Ledger.open(ledger.path).head()
 
 
+@pytest.mark.parametrize("content", ["garbage\n", "", "ref: refs/heads/nowhere\n"])
+def test_a_damaged_branch_is_not_an_empty_ledger(
+    ledger: Ledger, statement: MakeStatement, content: str
+) -> None:
+    """A reviewer's find: a ref file of garbage read as "no branch yet", and audited intact."""
+    from approval.errors import IntegrityError
+
+    ledger.append(statement("one"))
+    ledger.close()
+    (ledger.git_dir / "refs" / "heads" / "ledger").write_text(content)
+    with pytest.raises(IntegrityError, match="is damaged: it names no commit"):
+        Ledger.open(ledger.path).head()
+
+
+def test_a_packed_branch_is_read_and_a_damaged_one_is_caught(
+    ledger: Ledger, statement: MakeStatement
+) -> None:
+    from approval.errors import IntegrityError
+
+    head = ledger.append(statement("one"))
+    git(ledger.path, "pack-refs", "--all")
+    assert not (ledger.git_dir / "refs" / "heads" / "ledger").exists()
+    assert Ledger.open(ledger.path).head() == head
+    packed = ledger.git_dir / "packed-refs"
+    packed.write_text(packed.read_text().replace(head, "z" * 40))
+    with pytest.raises(IntegrityError, match="packed-refs"):  # git's own words: exit 3
+        Ledger.open(ledger.path).head()
+
+
 def test_without_git_the_message_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PATH", str(tmp_path / "no-programs-here"))
     with pytest.raises(UsageError, match="cannot run git") as raised:
