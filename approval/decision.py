@@ -47,6 +47,7 @@ from approval.state import (
     day,
 )
 from approval.statements import format_time, short_id
+from approval.words import plural
 
 
 @dataclass(frozen=True)
@@ -183,7 +184,7 @@ def _evaluate_rule(
         if at >= signoff.at + rule.validity:
             notes.append(
                 f"{who}'s approval expired on {day(signoff.at + rule.validity)} "
-                f"(valid {rule.valid_days} days)"
+                f"(valid {plural(rule.valid_days, 'day')})"
             )
             continue
         eligible.append(signoff)

@@ -48,3 +48,20 @@ Feature: The regulation as a policy that officials can read and a machine can en
     Then the check fails with exit code 2
     And the problem says "unsafe or unknown YAML tag refused"
     And no file was created
+
+  Scenario: Every problem is listed in one run, in every file given
+    Given the shipped policy with "version: 1" changed to "version: one"
+    And its rule names the role "senior-oficial"
+    And a roster whose official's last valid day is "2026-02-30"
+    When an administrator checks them all with the example roster
+    Then the check fails with exit code 2
+    And the problem says "version: 'one' is not of type 'integer'"
+    And the problem says "rules[0].require[1].role: 'senior-oficial' is not a role defined in the roster or policy"
+    And the problem says "officials[0].valid_until: '2026-02-30' is not a real date (day is out of range for month)"
+    And the example roster is still said to be valid
+
+  Scenario: A file nested too deeply is one problem, not a crash
+    Given a policy file of 5000 opening brackets
+    When an administrator checks it
+    Then the check fails with exit code 2
+    And the problem says "nested too deeply"

@@ -164,3 +164,33 @@ def rejection(world: dict[str, Any]) -> None:
 def unscannable(world: dict[str, Any]) -> None:
     policy = world["policy"]
     assert policy.rules_for(["unscannable"]) == policy.rules_for(["protected-person"])
+
+
+@given(parsers.parse('its rule names the role "{role}"'))
+def rule_names_role(world: dict[str, Any], role: str) -> None:
+    path: Path = world["files"][0]
+    path.write_text(path.read_text().replace("role: senior-official", f"role: {role}", 1))
+
+
+@given(parsers.parse('a roster whose official\'s last valid day is "{day}"'))
+def roster_valid_until(world: dict[str, Any], day: str) -> None:
+    path = world["dir"] / "roster.yaml"
+    path.write_text(ROSTER.read_text().replace("valid_until: 2027-06-30", f"valid_until: {day}"))
+    world["files"].append(path)
+
+
+@given("a policy file of 5000 opening brackets")
+def deep_policy(world: dict[str, Any]) -> None:
+    path = world["dir"] / "policy.yaml"
+    path.write_text("a: " + "[" * 5000 + "\n")
+    world["files"] = [path]
+
+
+@when("an administrator checks them all with the example roster")
+def check_all_with_roster(world: dict[str, Any]) -> None:
+    world["result"] = run_approval("policy", "check", *world["files"], ROSTER)
+
+
+@then("the example roster is still said to be valid")
+def roster_still_valid(world: dict[str, Any]) -> None:
+    assert f"{ROSTER}: ok: roster v1: 5 officials" in world["result"].stdout

@@ -23,6 +23,7 @@ from approval.state import (
     SignOff,
 )
 from approval.statements import format_time, short_id
+from approval.words import plural
 
 
 def describe(record: Record, state: LedgerState, position: int, commit: str) -> Event:
@@ -53,8 +54,8 @@ def _adoption(record: Adoption, state: LedgerState, position: int, commit: str) 
             replaces = f", replacing {previous.label}"
     text = (
         f"{', '.join(record.signers)} adopted {record.label} with roster v{roster.version} "
-        f"({len(roster.officials)} officials, {roster.admin_threshold} admin signatures to "
-        f"change){replaces}"
+        f"({plural(len(roster.officials), 'official')}, "
+        f"{plural(roster.admin_threshold, 'admin signature')} to change){replaces}"
     )
     details = {
         "policy": {"id": policy.id, "version": policy.version},
@@ -85,7 +86,9 @@ def scan_words(scan: dict[str, Any]) -> str:
     classes = scan.get("classes", {})
     if classes:
         parts.append(
-            ", ".join(f"{c} {info.get('records', 0)} persons" for c, info in classes.items())
+            ", ".join(
+                f"{c} {plural(info.get('records', 0), 'person')}" for c, info in classes.items()
+            )
         )
     hidden = hidden_parts(scan)
     if hidden:
@@ -244,7 +247,7 @@ def _export(record: Export, state: LedgerState, position: int, commit: str) -> E
 
 def _redaction(record: Redaction, position: int, commit: str) -> Event:
     source, derivative = record.source, record.derivative
-    removed = f"removing {len(record.removed)} part{'s' if len(record.removed) != 1 else ''}"
+    removed = f"removing {plural(len(record.removed), 'part')}"
     text = (
         f"{record.signer} redacted {source.name} (sha256 {short_id(source.sha256)}) into "
         f"{derivative.name} (sha256 {short_id(derivative.sha256)}), {removed}"

@@ -6,15 +6,20 @@ Commands live in their own modules and are imported only when invoked, so that
 
 from __future__ import annotations
 
+import errno
 import importlib
 import os
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any, TextIO, cast
 
 import click
 
 from approval import __version__
+from approval.cli.options import examples
 from approval.errors import EXIT_USAGE, ApprovalError
+
+if TYPE_CHECKING:
+    from approval.cli.render import OutputError
 
 # name -> "module:attribute"; one line per command. tests/cli/test_registry.py keeps it complete.
 COMMANDS: dict[str, str] = {
@@ -53,12 +58,26 @@ class LazyGroup(click.Group):
             return command
         return super().get_command(ctx, cmd_name)
 
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except OSError as e:
+            if e.errno != errno.EPIPE:
+                raise
+            # Not stdout (that is an OutputError): a pipe to a helper process (git, ssh-keygen)
+            # closed. Click would exit 1, which means "blocked"; it is an internal error.
+            raise HelperPipeClosed() from e
+
+
+class HelperPipeClosed(Exception):
+    """A helper process closed its pipe while we wrote to it."""
+
 
 @click.group(
     cls=LazyGroup,
     lazy=COMMANDS,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 80},
-    epilog="Example: approval scan stats.xlsx    (see 'approval COMMAND --help')",
+    epilog=examples("approval scan stats.xlsx", "approval COMMAND --help"),
 )
 @click.version_option(__version__, "--version", prog_name="approval")
 @click.option("--debug", is_flag=True, help="Show the full traceback of an error.")
@@ -76,34 +95,72 @@ def _debug_requested() -> bool:
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the CLI and turn every error into one line and an exit code."""
-    from approval.cli.render import print_error
+    from approval.cli.render import GuardedOutput, OutputError, decided, forget_outcome
+
+    forget_outcome()
+    original = sys.stdout
+    if original is None:  # started with stdout closed (`>&-`): nothing to guard or flush
+        sys.exit(_run(argv))
+    guarded = GuardedOutput(original)
+    sys.stdout = cast(TextIO, guarded)
+    code: int | None = None
+    try:
+        code = _run(argv)
+        # Output to a file is buffered: a full disk may show only now.
+        guarded.flush()
+    except OutputError as e:
+        code = _output_failed(e, original, code if code is not None else decided())
+    finally:
+        sys.stdout = original
+    sys.exit(code)
+
+
+def _output_failed(error: OutputError, stream: TextIO, known: int | None) -> int:
+    """The rule of approval.cli.render: a closed pipe ends quietly with the code the command
+    had decided on (else 2, never 1 for "blocked"); any other failure is one line and 2."""
+    from approval.cli.render import discard, print_error
+
+    discard(stream)
+    if error.errno == errno.EPIPE:
+        return known if known is not None else EXIT_USAGE
+    print_error([f"cannot write output: {error.reason}"])
+    return EXIT_USAGE
+
+
+def _run(argv: list[str] | None) -> int:
+    """Run the command; the exit code, after any error has been told in one line."""
+    from approval.cli.render import OutputError, print_error
 
     try:
         code = cli.main(args=argv, prog_name="approval", standalone_mode=False)
+    except OutputError:
+        raise
+    except SystemExit as e:
+        # A command that ends with a code of its own (1 for blocked); the caller flushes.
+        return e.code if isinstance(e.code, int) else (0 if e.code is None else EXIT_USAGE)
     except ApprovalError as e:
         if _debug_requested():
             raise
         print_error(e.diagnostics(), e.details)
-        sys.exit(e.exit_code)
+        return e.exit_code
     except click.exceptions.Abort:
         print_error(["aborted"])
-        sys.exit(EXIT_USAGE)
+        return EXIT_USAGE
     except click.exceptions.NoArgsIsHelpError as e:
         # A group named alone (`approval policy`): its help is the answer, as click shows it.
         e.show()
-        sys.exit(e.exit_code)
+        return e.exit_code
     except click.UsageError as e:
         # One line saying what is wrong, and where to look, instead of click's usage block.
         where = e.ctx.command_path if e.ctx is not None else "approval"
         print_error([e.format_message(), f"hint: see '{where} --help'"])
-        sys.exit(e.exit_code)
+        return e.exit_code
     except click.ClickException as e:
         e.show()
-        sys.exit(e.exit_code)
-    except (BrokenPipeError, KeyboardInterrupt):
-        # The reader went away or the user pressed ^C: no traceback, and never exit 0.
-        sys.stderr.close()
-        sys.exit(EXIT_USAGE)
+        return e.exit_code
+    except KeyboardInterrupt:
+        # The user pressed ^C: no traceback, and never exit 0.
+        return EXIT_USAGE
     except Exception as e:
         if _debug_requested():
             raise
@@ -111,5 +168,5 @@ def main(argv: list[str] | None = None) -> None:
         print_error(
             [f"internal error ({type(e).__name__})", "hint: run again with --debug for details"]
         )
-        sys.exit(EXIT_USAGE)
-    sys.exit(code if isinstance(code, int) else 0)
+        return EXIT_USAGE
+    return code if isinstance(code, int) else 0

@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from approval.cli.options import ledger_option
+from approval.cli.options import examples, ledger_option
 
 # Rows shown in a table on screen; --format json always lists everything.
 SHOWN = 50
@@ -16,8 +16,12 @@ SHOWN = 50
 
 @click.command(
     short_help="Verify the whole ledger; see it at a moment; follow one file.",
-    epilog="Examples: approval audit | approval audit --as-of 2026-11-21 | "
-    "approval audit --artifact stats.xlsx | approval audit --export audit-2026/",
+    epilog=examples(
+        "approval audit",
+        "approval audit --as-of 2026-11-21",
+        "approval audit --artifact stats.xlsx",
+        "approval audit --export audit-2026/",
+    ),
 )
 @ledger_option
 @click.option(
@@ -55,26 +59,39 @@ def audit(
     Prints the timeline. Exits 0 when the ledger is intact, 3 when anything is wrong, naming
     the commit, the statement and the rule broken.
     """
-    from approval.errors import UsageError
+    from approval.cli.render import outcome
+    from approval.errors import EXIT_OK, UsageError
 
     if export_dir is not None and (as_of or artifact):
         raise UsageError("--export writes the whole ledger: it takes no --as-of or --artifact")
+    if artifact is not None and Path(artifact).is_dir():
+        raise UsageError(
+            f"{artifact}: is a directory", hint="give --artifact one file, or its sha256"
+        )
     if export_dir is not None:
         from approval.workflow.audit import export_bundle
 
-        _render_bundle(export_bundle(ledger, export_dir), fmt)
+        bundle = export_bundle(ledger, export_dir)
+        outcome(EXIT_OK)
+        _render_bundle(bundle, fmt)
     elif artifact is not None:
         from approval.workflow.audit import artifact_history
 
-        _render_artifact(artifact_history(ledger, artifact, as_of), fmt)
+        history = artifact_history(ledger, artifact, as_of)
+        outcome(EXIT_OK)
+        _render_artifact(history, fmt)
     elif as_of is not None:
         from approval.workflow.audit import state_as_of
 
-        _render_as_of(state_as_of(ledger, as_of), fmt)
+        state = state_as_of(ledger, as_of)
+        outcome(EXIT_OK)
+        _render_as_of(state, fmt)
     else:
         from approval.workflow.audit import audit_ledger
 
         report = audit_ledger(ledger)
+        # Decided before the timeline is printed: `approval audit | head` still says intact.
+        outcome(EXIT_OK if report.failure is None else report.failure.exit_code)
         _render_report(report, fmt)
         if report.failure is not None:
             raise report.failure
@@ -146,6 +163,7 @@ def _line_rows(lines: Any, columns: list[str]) -> list[list[str]]:
 def _render_as_of(result: Any, fmt: str) -> None:
     from approval.cli.screen import Section, show
     from approval.statements import format_time, short_id
+    from approval.words import plural
 
     if fmt == "json":
         _json(result.to_dict())
@@ -169,8 +187,8 @@ def _render_as_of(result: Any, fmt: str) -> None:
         ),
         (
             "roster in force",
-            f"v{roster['version']}: {len(roster['officials'])} officials, "
-            f"{roster['admin_threshold']} admin signatures to change it",
+            f"v{roster['version']}: {plural(len(roster['officials']), 'official')}, "
+            f"{plural(roster['admin_threshold'], 'admin signature')} to change it",
         ),
     ]
     sections.append(head)
@@ -251,14 +269,16 @@ def _render_artifact(history: Any, fmt: str) -> None:
 
 
 def _event_details(event: Any) -> list[str]:
+    from approval.words import plural
+
     details = event.details
     if event.kind == "request":
         scan = details["scan"]
         lines = [f"purpose: {details['purpose']}"]
-        classes = ", ".join(f"{c}: {n} persons" for c, n in scan["classes"].items())
+        classes = ", ".join(f"{c}: {plural(n, 'person')}" for c, n in scan["classes"].items())
         lines.append(
             f"scan: {scan['verdict']} ({scan['format']}), {classes or 'nothing found'}, "
-            f"{scan['findings']} findings"
+            f"{plural(scan['findings'], 'finding')}"
             + (f", hidden: {', '.join(scan['hidden'])}" if scan["hidden"] else "")
         )
         return lines
@@ -280,9 +300,11 @@ def _render_bundle(bundle: Any, fmt: str) -> None:
         )
         return
     from approval.cli.screen import say
+    from approval.words import plural
 
     say(
-        f"exported {bundle.statements} statements and {bundle.signatures} signatures to "
-        f"{bundle.directory} ({bundle.keys} keys in allowed_signers)"
+        f"exported {plural(bundle.statements, 'statement')} and "
+        f"{plural(bundle.signatures, 'signature')} to {bundle.directory} "
+        f"({plural(bundle.keys, 'key')} in allowed_signers)"
     )
     say(f"check them with ssh-keygen alone: sh {bundle.directory / 'verify.sh'}")

@@ -6,10 +6,12 @@ from pathlib import Path
 
 import click
 
+from approval.cli.options import examples
+
 
 @click.command(
     short_help="Clone a shared ledger, verifying its whole history first.",
-    epilog="Example: approval clone ssh://git.example.gov/ledger.git ~/ledger",
+    epilog=examples("approval clone ssh://git.example.gov/ledger.git ~/ledger"),
 )
 @click.argument("url")
 @click.argument("directory", metavar="DIR", type=click.Path(path_type=Path, file_okay=False))
@@ -19,11 +21,15 @@ def clone(url: str, directory: Path) -> None:
     Every statement is verified first, as `approval audit` does, from the first entry and
     without any cache; if anything fails, DIR is not created and the exit is 3.
     """
+    from approval.cli.render import outcome
+    from approval.errors import EXIT_OK
+    from approval.words import plural
     from approval.workflow.sync import clone_ledger
 
     done = clone_ledger(url, directory)
-    statements = f"{done.statements} statement{'' if done.statements == 1 else 's'}"
-    signatures = f"{done.signatures} signature{'' if done.signatures == 1 else 's'}"
+    outcome(EXIT_OK)
+    statements = plural(done.statements, "statement")
+    signatures = plural(done.signatures, "signature")
     click.echo(
         f"cloned {done.remote} into {done.path}: {statements} and {signatures} verified; "
         f"{done.policy} in force"

@@ -7,13 +7,15 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from approval.cli.options import examples, shell_lines
+
 if TYPE_CHECKING:
     from approval.demo.story import Echo
 
 
 @click.command(
     short_help="The whole story on synthetic data, step by step.",
-    epilog="Example: approval demo --keep /tmp/approval-world",
+    epilog=examples("approval demo", "approval demo --keep /tmp/approval-world"),
 )
 @click.option(
     "--keep",
@@ -87,26 +89,5 @@ def _printer(width: int | None) -> Echo:
     return echo
 
 
-def _wrap_command(line: str, width: int) -> list[str]:
-    """A shell line cut into pieces of at most ``width`` characters (when its words allow) at
-    spaces outside quotes, so that the pieces joined by backslash-newlines run the same."""
-    words: list[str] = []
-    word, quote = "", ""
-    for char in line:
-        if char == " " and not quote:
-            words.append(word)
-            word = ""
-            continue
-        if quote and char == quote:
-            quote = ""
-        elif not quote and char in "'\"":
-            quote = char
-        word += char
-    words.append(word)
-    pieces = [words[0]]
-    for word in words[1:]:
-        if len(pieces[-1]) + 1 + len(word) > width:
-            pieces.append(word)
-        else:
-            pieces[-1] += " " + word
-    return pieces
+# The demo wraps its commands as the help's examples do (tests/demo calls it by this name).
+_wrap_command = shell_lines

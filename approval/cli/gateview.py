@@ -9,7 +9,9 @@ from approval.cli.screen import Section
 
 def persons(classes: Any) -> str:
     """``protected-person: 40 persons``."""
-    return "; ".join(f"{c}: {n} person{'s' if n != 1 else ''}" for c, n in classes.items())
+    from approval.words import plural
+
+    return "; ".join(f"{c}: {plural(n, 'person')}" for c, n in classes.items())
 
 
 def scan_words(report: Any) -> str:

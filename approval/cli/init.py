@@ -6,13 +6,15 @@ from pathlib import Path
 
 import click
 
-from approval.cli.options import key_option, ledger_option
+from approval.cli.options import examples, key_option, ledger_option
 
 
 @click.command(
     short_help="Create a ledger and adopt its first policy and roster.",
-    epilog="Example: approval init --ledger ledger/ --policy policies/8cfr208.6.yaml "
-    "--roster roster.yaml --key admin1.key --key admin2.key",
+    epilog=examples(
+        "approval init --ledger ledger/ --policy policies/8cfr208.6.yaml "
+        "--roster roster.yaml --key admin1.key --key admin2.key"
+    ),
 )
 @ledger_option
 @click.option(
@@ -49,8 +51,9 @@ def init(
     The adoption is signed by the roster's admins: give one --key per admin, at least the
     roster's admin threshold.
     """
+    from approval.cli.render import outcome
     from approval.cli.screen import say
-    from approval.errors import UsageError
+    from approval.errors import EXIT_OK, UsageError
     from approval.workflow.adopt import init_ledger
 
     if ledger is None:
@@ -60,6 +63,7 @@ def init(
     adopted = init_ledger(
         ledger, policy_file, roster_file, list(keys), passphrase_env, remote=remote
     )
+    outcome(EXIT_OK)
     say(f"created ledger {adopted.ledger}: {adopted.summary}")
     if adopted.remote:
         say(f"shared through {adopted.remote}: other offices run `approval clone`")

@@ -67,3 +67,52 @@ def key_option(*, multiple: bool = False) -> Callable[[F], F]:
         )(function)
 
     return decorate
+
+
+# Help is at most 80 columns: the epilog is indented 2, each command 2 more.
+EXAMPLE_WIDTH = 76
+
+
+def examples(*commands: str) -> str:
+    """A help epilog of example commands, shown exactly as written.
+
+    Click re-wraps help text to the terminal's width, which cut a command in the middle of an
+    option value (``--role privacy-`` / ``officer``); a paragraph that starts with ``\\b`` is
+    left as it is. A command longer than the line is continued with a backslash, so that it
+    can still be pasted into a shell.
+    """
+    lines = ["\b", "Example:" if len(commands) == 1 else "Examples:"]
+    for command in commands:
+        if len(command) <= EXAMPLE_WIDTH - 2:
+            lines.append(f"  {command}")
+            continue
+        # Room for the continuation's indent (4) and the " \\" at the end of each piece.
+        first, *rest = shell_lines(command, EXAMPLE_WIDTH - 8)
+        pieces = [first, *("    " + piece for piece in rest)]
+        lines += [f"  {piece} \\" for piece in pieces[:-1]] + [f"  {pieces[-1]}"]
+    return "\n".join(lines)
+
+
+def shell_lines(line: str, width: int) -> list[str]:
+    """A shell line cut into pieces of at most ``width`` characters (when its words allow) at
+    spaces outside quotes, so that the pieces joined by backslash-newlines run the same."""
+    words: list[str] = []
+    word, quote = "", ""
+    for char in line:
+        if char == " " and not quote:
+            words.append(word)
+            word = ""
+            continue
+        if quote and char == quote:
+            quote = ""
+        elif not quote and char in "'\"":
+            quote = char
+        word += char
+    words.append(word)
+    pieces = [words[0]]
+    for word in words[1:]:
+        if len(pieces[-1]) + 1 + len(word) > width:
+            pieces.append(word)
+        else:
+            pieces[-1] += " " + word
+    return pieces

@@ -6,13 +6,15 @@ from pathlib import Path
 
 import click
 
-from approval.cli.options import key_option, ledger_option, offline_option
+from approval.cli.options import examples, key_option, ledger_option, offline_option
 
 
 @click.command(
     short_help="Ask the officials to approve one file for export.",
-    epilog='Example: approval request stats.xlsx --purpose "FY2022 detention statistics" '
-    '--destination "www.example.gov/detention" --key ~/.ssh/id_ed25519',
+    epilog=examples(
+        'approval request stats.xlsx --purpose "FY2022 detention statistics" '
+        '--destination "www.example.gov/detention" --key ~/.ssh/id_ed25519'
+    ),
 )
 @ledger_option
 @offline_option()
@@ -34,10 +36,13 @@ def request(
     persons, where, hidden parts), never a value from the file.
     """
     from approval.cli import gateview
+    from approval.cli.render import outcome
     from approval.cli.screen import say
+    from approval.errors import EXIT_OK
     from approval.workflow.request import request_approval
 
     done = request_approval(ledger, file, purpose, destination, key, passphrase_env)
+    outcome(EXIT_OK)
     persons = gateview.persons(done.persons) or done.verdict
     say(f"requested approval for {done.file} ({persons}); needs: {', '.join(done.roles)}")
     say(f"officials review it with: approval show {done.short}")

@@ -6,12 +6,12 @@ from pathlib import Path
 
 import click
 
-from approval.cli.options import key_option, ledger_option, offline_option
+from approval.cli.options import examples, key_option, ledger_option, offline_option
 
 
 @click.command(
     short_help="Withdraw a sign-off or a request, with a reason.",
-    epilog='Example: approval revoke 9d1e44a0b2c3 --key ~/.ssh/id_ed25519 --reason "wrong file"',
+    epilog=examples('approval revoke 9d1e44a0b2c3 --key ~/.ssh/id_ed25519 --reason "wrong file"'),
 )
 @ledger_option
 @offline_option()
@@ -22,10 +22,13 @@ def revoke(
     ledger: Path | None, statement: str, key: Path, passphrase_env: str | None, reason: str
 ) -> None:
     """Withdraw the sign-off or request ID (full id or unique prefix), with a reason."""
+    from approval.cli.render import outcome
     from approval.cli.screen import say
+    from approval.errors import EXIT_OK
     from approval.statements import short_id
     from approval.workflow.revoke import revoke as do_revoke
 
     done = do_revoke(ledger, statement, key, passphrase_env, reason)
+    outcome(EXIT_OK)
     target, revocation = short_id(done.target), short_id(done.id)
     say(f"{done.signer} revoked {done.what} {target} (revocation {revocation})")

@@ -6,11 +6,12 @@ from pathlib import Path
 
 import click
 
-from approval.cli.options import ledger_option, offline_option
+from approval.cli.options import examples, ledger_option, offline_option
 
 
 @click.command(
-    short_help="The review screen of one request.", epilog="Example: approval show 3f9c2a7d41e0"
+    short_help="The review screen of one request.",
+    epilog=examples("approval show 3f9c2a7d41e0"),
 )
 @ledger_option
 @offline_option()
@@ -18,8 +19,12 @@ from approval.cli.options import ledger_option, offline_option
 def show(ledger: Path | None, request: str) -> None:
     """Show REQUEST for review: what data, how many persons, which sheets and hidden parts,
     purpose, destination, requester, who has signed and what is missing."""
+    from approval.cli.render import outcome
     from approval.cli.screen import show as render
     from approval.cli.views import review_sections
+    from approval.errors import EXIT_OK
     from approval.workflow.review import show_request
 
-    render(review_sections(show_request(ledger, request)))
+    review = show_request(ledger, request)
+    outcome(EXIT_OK)
+    render(review_sections(review))

@@ -8,12 +8,15 @@ from typing import Any
 
 import click
 
-from approval.cli.options import key_option, ledger_option, offline_option
+from approval.cli.options import examples, key_option, ledger_option, offline_option
 
 
 @click.command(
     short_help="Approve or refuse a request with your own key.",
-    epilog="Example: approval sign 3f9c2a7d41e0 --key ~/.ssh/id_ed25519 --role privacy-officer",
+    epilog=examples(
+        "approval sign 3f9c2a7d41e0 --key ~/.ssh/id_ed25519 --role privacy-officer",
+        'approval sign 3f9c2a7d41e0 --key ~/.ssh/id_ed25519 --reject --comment "names visible"',
+    ),
 )
 @ledger_option
 @offline_option()
@@ -77,6 +80,10 @@ def sign(
         comment=comment,
         confirm=confirm,
     )
+    from approval.cli.render import outcome
+    from approval.errors import EXIT_OK
+
+    outcome(EXIT_OK)  # signed and recorded, whoever reads what follows
     verb = "refused" if done.decision == "reject" else "approved"
     from approval.statements import short_id
 

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import click
 
-from approval.cli.options import ledger_option, offline_option
+from approval.cli.options import examples, ledger_option, offline_option
 
 
 @click.command(
     short_help="Present and missing sign-offs of a file or request.",
-    epilog="Example: approval status stats.xlsx",
+    epilog=examples("approval status stats.xlsx", "approval status 3f9c2a7d41e0"),
 )
 @ledger_option
 @offline_option()
@@ -25,12 +25,16 @@ def status(ledger: Path | None, subject: str, fmt: str) -> None:
 
     Exits 0 when the file may be exported, 1 when it is blocked.
     """
+    from approval.cli.render import outcome
     from approval.cli.screen import Section, show
     from approval.cli.views import decision_section
-    from approval.errors import EXIT_BLOCKED
+    from approval.errors import EXIT_BLOCKED, EXIT_OK, UsageError
     from approval.workflow.review import status as get_status
 
+    if Path(subject).is_dir() and not _hex(subject):
+        raise UsageError(f"{subject}: is a directory", hint="give one file, or a request id")
     result = get_status(ledger, subject)
+    outcome(EXIT_OK if result.decision.allowed else EXIT_BLOCKED)
     if fmt == "json":
         document = {
             "subject": subject,
@@ -51,3 +55,8 @@ def status(ledger: Path | None, subject: str, fmt: str) -> None:
         show([head, decision_section(result.decision), nxt])
     if not result.decision.allowed:
         raise SystemExit(EXIT_BLOCKED)
+
+
+def _hex(text: str) -> bool:
+    """Whether ``text`` could be a request id: a directory of that name does not hide it."""
+    return all(c in "0123456789abcdef" for c in text.lower())

@@ -6,12 +6,12 @@ from pathlib import Path
 
 import click
 
-from approval.cli.options import ledger_option
+from approval.cli.options import examples, ledger_option
 
 
 @click.command(
     short_help="Share this clone's statements with the remote; take in the others'.",
-    epilog="Example: approval sync --ledger ~/ledger",
+    epilog=examples("approval sync --ledger ~/ledger"),
 )
 @ledger_option
 @click.option(
@@ -31,10 +31,12 @@ def sync(ledger: Path | None, accept_rewrite: bool) -> None:
     1 when a statement was refused, 3 when the remote's history was rewritten or does not
     verify.
     """
-    from approval.errors import EXIT_BLOCKED
+    from approval.cli.render import outcome
+    from approval.errors import EXIT_BLOCKED, EXIT_OK
     from approval.workflow.sync import Synced, sync_ledger
 
     done = sync_ledger(ledger, accept_rewrite=accept_rewrite)
+    outcome(EXIT_BLOCKED if done.set_aside else EXIT_OK)
     if done.rewrite_accepted:
         click.echo(f"accepted the rewritten history of {done.remote} (verified in full)")
     click.echo(f"came in: {Synced.counts(done.came_in)}")

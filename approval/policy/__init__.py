@@ -23,7 +23,7 @@ from approval.policy.model import (
     Roster,
     Rule,
 )
-from approval.policy.validate import policy_problems, roster_problems, schema_problems
+from approval.policy.validate import merge, policy_problems, roster_problems, schema_problems
 from approval.policy.yamldoc import Document, Problem, YamlError, load_yaml
 
 __all__ = [
@@ -64,12 +64,21 @@ def read_document(path: Path | str) -> Document:
         raise UsageError(f"{path}: is a directory, not a policy or roster file") from None
     except OSError as e:
         raise UsageError(f"{path}: cannot read: {e.strerror}") from e
+    # What is wrong with the content is a problem of this file (``policy check`` goes on to
+    # the next); a missing file is a usage error.
     if len(raw) > MAX_DOCUMENT_BYTES:
-        raise UsageError(f"{path}: {len(raw)} bytes is too large for a policy or roster")
+        raise ProblemsError(
+            [
+                f"{path}:1:1: {len(raw)} bytes is too large for a policy or roster "
+                f"(at most {MAX_DOCUMENT_BYTES} bytes)"
+            ]
+        )
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
-        raise UsageError(f"{path}: not UTF-8 text (byte {e.start})") from None
+        line = raw.count(b"\n", 0, e.start) + 1
+        col = e.start - raw.rfind(b"\n", 0, e.start)
+        raise ProblemsError([f"{path}:{line}:{col}: not UTF-8 text (byte {e.start})"]) from None
     try:
         return load_yaml(text, str(path))
     except YamlError as e:
@@ -91,7 +100,7 @@ def _require_mapping(doc: Document, kind: str) -> None:
 def parse_roster(doc: Document) -> Roster:
     """Validate a roster document and build the model."""
     _require_mapping(doc, "roster")
-    problems = schema_problems(doc, "roster") or roster_problems(doc)
+    problems = merge(schema_problems(doc, "roster"), roster_problems(doc))
     if problems:
         raise ProblemsError(map(str, problems))
     return Roster.from_dict(doc.data)
@@ -100,7 +109,7 @@ def parse_roster(doc: Document) -> Roster:
 def parse_policy(doc: Document, roster: Document | None = None) -> Policy:
     """Validate a policy document (against ``roster`` when given) and build the model."""
     _require_mapping(doc, "policy")
-    problems = schema_problems(doc, "policy") or policy_problems(doc, roster)
+    problems = merge(schema_problems(doc, "policy"), policy_problems(doc, roster))
     if problems:
         raise ProblemsError(map(str, problems))
     return Policy.from_dict(doc.data)

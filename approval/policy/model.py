@@ -30,17 +30,27 @@ def parse_time(text: str, *, end_of_day: bool = False) -> datetime:
     """An ISO date or date-time as an aware UTC datetime.
 
     A bare date means the start of that day, or with ``end_of_day`` the start of the next one,
-    so that ``valid_until: 2027-06-30`` covers all of the 30th.
+    so that ``valid_until: 2027-06-30`` covers all of the 30th (and ``9999-12-31``, which has no
+    next day, runs to the end of time). Raises ``ValueError`` for anything that is not a real
+    date or time in range, ``2026-02-30`` included: callers turn it into a problem at a line.
     """
     text = text.strip()
-    if len(text) == 10:
-        day = date.fromisoformat(text)
-        start = datetime(day.year, day.month, day.day, tzinfo=UTC)
-        return start + timedelta(days=1) if end_of_day else start
-    value = datetime.fromisoformat(text.replace(" ", "T").replace("Z", "+00:00"))
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value.astimezone(UTC)
+    try:
+        if len(text) == 10:
+            day = date.fromisoformat(text)
+            start = datetime(day.year, day.month, day.day, tzinfo=UTC)
+            if not end_of_day:
+                return start
+            if day == date.max:
+                return datetime.max.replace(tzinfo=UTC)
+            return start + timedelta(days=1)
+        value = datetime.fromisoformat(text.replace(" ", "T").replace("Z", "+00:00"))
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+    except OverflowError as e:
+        # An offset that pushes year 1 or 9999 out of range; one kind of error for callers.
+        raise ValueError("out of the range of dates") from e
 
 
 def key_identity(key: str) -> str:

@@ -2,22 +2,33 @@
 
 The schema checks shape; the checks here are what a schema cannot say: ids are unique, every
 role and class a rule names exists, the roster can actually meet every threshold with distinct
-officials, keys are real OpenSSH public keys, validity windows are ordered.
+officials, keys are real OpenSSH public keys, dates are real and validity windows ordered.
+
+The semantic checks run even when the schema fails, so that one run lists every problem: each
+looks only at the parts of the document that have the shape it needs (a rule that is not a
+mapping, a role that is not a string, a date that does not parse are skipped: the schema, or
+another check, reports them), and never assumes a key is present.
 """
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterator
 from typing import Any
 
 from approval.policy.model import UNSCANNABLE, parse_time
 from approval.policy.yamldoc import Document, Path, Problem
-from approval.schemas import validator
+from approval.words import plural
+
+# A problem is one line; a schema message that quotes a huge value is cut to this.
+MAX_MESSAGE = 300
 
 
 def schema_problems(doc: Document, schema: str) -> list[Problem]:
     """Every way ``doc`` breaks the named JSON Schema, most specific first."""
     import jsonschema
+
+    from approval.schemas import validator
 
     problems = []
     errors = validator(schema).iter_errors(doc.data)
@@ -25,8 +36,21 @@ def schema_problems(doc: Document, schema: str) -> list[Problem]:
         # In a oneOf/anyOf the deepest sub-error says what was really wrong.
         best = jsonschema.exceptions.best_match([error])
         path: Path = tuple(best.absolute_path)
-        problems.append(doc.problem(path, _schema_message(best)))
+        problems.append(doc.problem(path, _shorten(_schema_message(best))))
     return problems
+
+
+def merge(schema: list[Problem], semantic: list[Problem]) -> list[Problem]:
+    """The schema's problems, then the semantic ones that do not repeat a problem already
+    reported at the same place (a key that is not an OpenSSH line is one problem, not two)."""
+    taken = {problem.path for problem in schema if problem.path}
+    return schema + [problem for problem in semantic if problem.path not in taken]
+
+
+def _shorten(message: str) -> str:
+    if len(message) <= MAX_MESSAGE:
+        return message
+    return message[: MAX_MESSAGE - 20] + " ... " + message[-15:]
 
 
 def _schema_message(error: Any) -> str:
@@ -41,24 +65,68 @@ def _schema_message(error: Any) -> str:
     return str(error.message)
 
 
-def _duplicates(doc: Document, path: Path, items: list[Any], what: str) -> Iterator[Problem]:
+# -- the well-formed parts of a document that may have failed its schema ---------------------
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _entries(data: Any, key: str) -> list[tuple[int, dict[str, Any]]]:
+    """(index, item) for each item of the list ``data[key]`` that is a mapping."""
+    value = data.get(key) if isinstance(data, dict) else None
+    return [(index, item) for index, item in enumerate(_list(value)) if isinstance(item, dict)]
+
+
+def _strings(value: Any) -> list[tuple[int, str]]:
+    """(index, item) for each item of the list ``value`` that is a string."""
+    return [(index, item) for index, item in enumerate(_list(value)) if isinstance(item, str)]
+
+
+def _text(item: dict[str, Any], key: str) -> str | None:
+    value = item.get(key)
+    return value if isinstance(value, str) else None
+
+
+def _count(value: Any) -> int | None:
+    """A positive integer (``True`` is not one, though Python says it is an int)."""
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
+        return value
+    return None
+
+
+def _known(data: Any, key: str) -> set[str] | None:
+    """The ids defined in the list ``data[key]``, or ``None`` when that list is missing or not
+    a list: references to it cannot be checked then (the schema says what is wrong)."""
+    if not isinstance(data, dict) or not isinstance(data.get(key), list):
+        return None
+    return {item_id for _, item in _entries(data, key) if (item_id := _text(item, "id"))}
+
+
+def _duplicates(doc: Document, path: Path, items: Any, what: str) -> Iterator[Problem]:
     seen: dict[str, int] = {}
-    for index, item in enumerate(items):
-        if not isinstance(item, dict) or "id" not in item:
+    for index, item in enumerate(_list(items)):
+        item_id = _text(item, "id") if isinstance(item, dict) else None
+        if item_id is None:
             continue
-        if item["id"] in seen:
-            first_line = doc.where((*path, seen[item["id"]]))[0]
+        if item_id in seen:
+            first_line = doc.where((*path, seen[item_id]))[0]
             yield doc.problem(
                 (*path, index, "id"),
-                f"duplicate {what} id {item['id']!r} (first at line {first_line})",
+                f"duplicate {what} id {item_id!r} (first at line {first_line})",
             )
         else:
-            seen[item["id"]] = index
+            seen[item_id] = index
+
+
+# -- policies -------------------------------------------------------------------------------
 
 
 def policy_problems(doc: Document, roster: Document | None = None) -> list[Problem]:
-    """Semantic problems of a policy that passed its schema, optionally against a roster."""
+    """Semantic problems of a policy, optionally against a roster that passed its checks."""
     data = doc.data
+    if not isinstance(data, dict):
+        return []
     problems: list[Problem] = []
     for key, what in (
         ("roles", "role"),
@@ -66,17 +134,21 @@ def policy_problems(doc: Document, roster: Document | None = None) -> list[Probl
         ("classes", "class"),
         ("rules", "rule"),
     ):
-        problems += _duplicates(doc, (key,), data[key], what)
+        problems += _duplicates(doc, (key,), data.get(key), what)
 
-    detectors = {d["id"] for d in data["detectors"]}
-    classes = {c["id"] for c in data["classes"]}
-    roles = {r["id"] for r in data["roles"]}
-    if roster is not None:
-        roles |= {r for o in roster.data["officials"] for r in o["roles"]}
+    detectors = _known(data, "detectors")
+    classes = _known(data, "classes")
+    roles = _known(data, "roles")
+    if roles is not None and roster is not None:
+        roles |= {
+            r for _, o in _entries(roster.data, "officials") for _, r in _strings(o.get("roles"))
+        }
 
-    for ci, cls in enumerate(data["classes"]):
-        for ai, alternative in enumerate(cls["identified_by"]):
-            for di, detector in enumerate(alternative):
+    for ci, cls in _entries(data, "classes"):
+        if detectors is None:
+            break
+        for ai, alternative in enumerate(_list(cls.get("identified_by"))):
+            for di, detector in _strings(alternative):
                 if detector not in detectors:
                     problems.append(
                         doc.problem(
@@ -84,7 +156,7 @@ def policy_problems(doc: Document, roster: Document | None = None) -> list[Probl
                             f"{detector!r} is not a detector defined in the policy",
                         )
                     )
-        for di, detector in enumerate(cls.get("context", ())):
+        for di, detector in _strings(cls.get("context")):
             if detector not in detectors:
                 problems.append(
                     doc.problem(
@@ -94,9 +166,9 @@ def policy_problems(doc: Document, roster: Document | None = None) -> list[Probl
                 )
 
     covered: set[str] = set()
-    for ri, rule in enumerate(data["rules"]):
-        for ai, class_id in enumerate(rule["applies_to"]):
-            if class_id not in classes and class_id != UNSCANNABLE:
+    for ri, rule in _entries(data, "rules"):
+        for ai, class_id in _strings(rule.get("applies_to")):
+            if classes is not None and class_id not in classes and class_id != UNSCANNABLE:
                 problems.append(
                     doc.problem(
                         ("rules", ri, "applies_to", ai),
@@ -104,32 +176,40 @@ def policy_problems(doc: Document, roster: Document | None = None) -> list[Probl
                     )
                 )
             covered.add(class_id)
-        for qi, requirement in enumerate(rule["require"]):
-            if requirement["role"] not in roles:
+        for qi, requirement in _entries(rule, "require"):
+            role = _text(requirement, "role")
+            if roles is not None and role is not None and role not in roles:
                 problems.append(
                     doc.problem(
                         ("rules", ri, "require", qi, "role"),
-                        f"{requirement['role']!r} is not a role defined in the roster or policy",
+                        f"{role!r} is not a role defined in the roster or policy",
                     )
                 )
 
     unscannable = data.get("unscannable")
-    if unscannable and unscannable["treat_as"] not in classes:
+    treat_as = _text(unscannable, "treat_as") if isinstance(unscannable, dict) else None
+    if classes is not None and treat_as is not None and treat_as not in classes:
         problems.append(
             doc.problem(
                 ("unscannable", "treat_as"),
-                f"{unscannable['treat_as']!r} is not a data class defined in the policy",
+                f"{treat_as!r} is not a data class defined in the policy",
             )
         )
-    for ci, cls in enumerate(data["classes"]):
-        if cls["id"] not in covered:
-            problems.append(
-                doc.problem(
-                    ("classes", ci, "id"),
-                    f"no rule applies to data class {cls['id']!r}: files holding it would "
-                    "leave without any sign-off",
+    # Only when every rule says what it applies to: a broken rule might cover the class.
+    rules = data.get("rules")
+    if isinstance(rules, list) and all(
+        isinstance(rule, dict) and isinstance(rule.get("applies_to"), list) for rule in rules
+    ):
+        for ci, cls in _entries(data, "classes"):
+            defined = _text(cls, "id")
+            if defined is not None and defined not in covered:
+                problems.append(
+                    doc.problem(
+                        ("classes", ci, "id"),
+                        f"no rule applies to data class {defined!r}: files holding it would "
+                        "leave without any sign-off",
+                    )
                 )
-            )
 
     if roster is not None:
         problems += _roster_meets_policy(doc, roster)
@@ -138,29 +218,60 @@ def policy_problems(doc: Document, roster: Document | None = None) -> list[Probl
 
 def _roster_meets_policy(policy: Document, roster: Document) -> Iterator[Problem]:
     """Every role the roster hands out exists, and every rule can be met by the roster."""
-    policy_roles = {r["id"] for r in policy.data["roles"]}
-    officials = roster.data["officials"]
-    for oi, official in enumerate(officials):
-        for ri, role in enumerate(official["roles"]):
-            if role not in policy_roles:
-                yield roster.problem(
-                    ("officials", oi, "roles", ri),
-                    f"{role!r} is not a role defined in the policy {policy.file}",
-                )
-    for ri, rule in enumerate(policy.data["rules"]):
-        slots = [q["role"] for q in rule["require"] for _ in range(q.get("count", 1))]
-        holders = {role: [o["id"] for o in officials if role in o["roles"]] for role in set(slots)}
-        for qi, requirement in enumerate(rule["require"]):
+    policy_roles = _known(policy.data, "roles")
+    officials = _entries(roster.data, "officials")
+    if policy_roles is not None:
+        for oi, official in officials:
+            for ri, role in _strings(official.get("roles")):
+                if role not in policy_roles:
+                    yield roster.problem(
+                        ("officials", oi, "roles", ri),
+                        f"{role!r} is not a role defined in the policy {policy.file}",
+                    )
+    holding: dict[str, list[str]] = {}
+    for _, official in officials:
+        official_id = _text(official, "id")
+        if official_id is None:
+            continue
+        for _, role in _strings(official.get("roles")):
+            holding.setdefault(role, []).append(official_id)
+
+    for ri, rule in _entries(policy.data, "rules"):
+        require = rule.get("require")
+        wanted: list[tuple[int, str, int]] = []
+        for qi, requirement in _entries(rule, "require"):
+            needed = _text(requirement, "role")
+            count = _count(requirement.get("count", 1))
+            if needed is None:
+                continue
+            if count is not None:
+                wanted.append((qi, needed, count))
             # An undefined role is reported once, by policy_problems.
-            if not holders[requirement["role"]] and requirement["role"] in policy_roles:
+            undefined = policy_roles is not None and needed not in policy_roles
+            if not holding.get(needed) and not undefined:
                 yield policy.problem(
                     ("rules", ri, "require", qi, "role"),
-                    f"no official in {roster.file} holds the role {requirement['role']!r}",
+                    f"no official in {roster.file} holds the role {needed!r}",
                 )
-        if not rule.get("distinct_signers", True):
+        if rule.get("distinct_signers", True) is False:
             continue
+        if not isinstance(require, list) or len(wanted) != len(require):
+            continue  # a malformed requirement: the schema reports it; no count to check
+        if not all(holding.get(role) for _, role, _ in wanted):
+            continue  # reported above: the role nobody holds says it better
+        total = sum(count for _, _, count in wanted)
+        if total > len(officials):
+            # Counted before any slot is made: a count of a billion must not build a list.
+            yield policy.problem(
+                ("rules", ri, "require"),
+                f"needs {plural(total, 'distinct official')} but the roster {roster.file} has "
+                f"only {plural(len(officials), 'official')}",
+            )
+            continue
+        slots = [role for _, role, count in wanted for _ in range(count)]
+        holders = {role: holding[role] for role in set(slots)}
         filled = _max_matching(slots, holders)
-        if filled < len(slots) and all(holders.values()):
+        if filled < len(slots):
             yield policy.problem(
                 ("rules", ri, "require"),
                 f"needs {len(slots)} distinct officials ({', '.join(slots)}) but the roster "
@@ -170,62 +281,99 @@ def _roster_meets_policy(policy: Document, roster: Document) -> Iterator[Problem
 
 
 def _max_matching(slots: list[str], holders: dict[str, list[str]]) -> int:
-    """How many slots distinct officials can fill (Kuhn's augmenting paths; rosters are small)."""
-    assigned: dict[str, int] = {}  # official id -> slot index
+    """How many slots distinct officials can fill: augmenting paths found breadth first, so
+    that a long rule cannot run out of stack as a recursive search would."""
+    slot_of: dict[str, int] = {}  # official id -> the slot it fills
+    official_in: dict[int, str] = {}  # slot -> the official filling it
+    for start in range(len(slots)):
+        reached_from: dict[str, int] = {}  # official -> the slot it was reached from
+        queue, seen, free = deque([start]), {start}, None
+        while queue and free is None:
+            slot = queue.popleft()
+            for official in holders[slots[slot]]:
+                if official in reached_from:
+                    continue
+                reached_from[official] = slot
+                if official not in slot_of:
+                    free = official
+                    break
+                if slot_of[official] not in seen:
+                    seen.add(slot_of[official])
+                    queue.append(slot_of[official])
+        # Shift each official on the path to the slot it was reached from.
+        official_or_none = free
+        while official_or_none is not None:
+            slot = reached_from[official_or_none]
+            previous = official_in.get(slot)
+            slot_of[official_or_none], official_in[slot] = slot, official_or_none
+            official_or_none = previous
+    return len(official_in)
 
-    def place(slot: int, visited: set[str]) -> bool:
-        for official in holders[slots[slot]]:
-            if official in visited:
-                continue
-            visited.add(official)
-            if official not in assigned or place(assigned[official], visited):
-                assigned[official] = slot
-                return True
-        return False
 
-    return sum(place(slot, set()) for slot in range(len(slots)))
+# -- rosters --------------------------------------------------------------------------------
 
 
 def roster_problems(doc: Document) -> list[Problem]:
-    """Semantic problems of a roster that passed its schema."""
+    """Semantic problems of a roster."""
+    from cryptography.exceptions import UnsupportedAlgorithm
     from cryptography.hazmat.primitives.serialization import load_ssh_public_key
 
     from approval.policy.model import key_identity
 
     data = doc.data
-    problems = list(_duplicates(doc, ("officials",), data["officials"], "official"))
+    if not isinstance(data, dict):
+        return []
+    problems = list(_duplicates(doc, ("officials",), data.get("officials"), "official"))
     owners: dict[str, str] = {}
-    for oi, official in enumerate(data["officials"]):
-        for ki, key in enumerate(official["keys"]):
+    for oi, official in _entries(data, "officials"):
+        official_id = _text(official, "id") or f"officials[{oi}]"
+        for ki, key in _strings(official.get("keys")):
             path = ("officials", oi, "keys", ki)
             try:
                 load_ssh_public_key(key.encode("ascii"))
-            except (ValueError, UnicodeEncodeError) as e:
-                problems.append(doc.problem(path, f"not a valid OpenSSH public key ({e})"))
+            except (ValueError, UnicodeEncodeError, UnsupportedAlgorithm) as e:
+                problems.append(
+                    doc.problem(path, _shorten(f"not a valid OpenSSH public key ({e})"))
+                )
                 continue
             identity = key_identity(key)
-            if identity in owners and owners[identity] != official["id"]:
+            if identity in owners and owners[identity] != official_id:
                 problems.append(doc.problem(path, f"this key also belongs to {owners[identity]!r}"))
-            owners.setdefault(identity, official["id"])
-        if "valid_from" in official and "valid_until" in official:
-            start = parse_time(official["valid_from"])
-            end = parse_time(official["valid_until"], end_of_day=True)
-            if start >= end:
+            owners.setdefault(identity, official_id)
+        window = {}
+        for field in ("valid_from", "valid_until"):
+            value = _text(official, field)
+            if value is None:
+                continue
+            try:
+                window[field] = parse_time(value, end_of_day=field == "valid_until")
+            except ValueError as e:
                 problems.append(
                     doc.problem(
-                        ("officials", oi, "valid_until"),
-                        f"valid_until {official['valid_until']} is not after "
-                        f"valid_from {official['valid_from']}",
+                        ("officials", oi, field), _shorten(f"{value!r} is not a real date ({e})")
                     )
                 )
-    admins = [o["id"] for o in data["officials"] if "admin" in o["roles"]]
-    threshold = data["admins"]["threshold"]
-    if threshold > len(admins):
-        problems.append(
-            doc.problem(
-                ("admins", "threshold"),
-                f"{threshold} admin signatures needed but only {len(admins)} official"
-                f"{'s hold' if len(admins) != 1 else ' holds'} the role 'admin'",
+        if len(window) == 2 and window["valid_from"] >= window["valid_until"]:
+            problems.append(
+                doc.problem(
+                    ("officials", oi, "valid_until"),
+                    f"valid_until {official['valid_until']} is not after "
+                    f"valid_from {official['valid_from']}",
+                )
             )
-        )
+    admins_section = data.get("admins")
+    threshold = (
+        _count(admins_section.get("threshold")) if isinstance(admins_section, dict) else None
+    )
+    if threshold is not None and isinstance(data.get("officials"), list):
+        admins = [o for _, o in _entries(data, "officials") if "admin" in _list(o.get("roles"))]
+        if threshold > len(admins):
+            holds = "holds" if len(admins) == 1 else "hold"
+            problems.append(
+                doc.problem(
+                    ("admins", "threshold"),
+                    f"{plural(threshold, 'admin signature')} needed but only "
+                    f"{plural(len(admins), 'official')} {holds} the role 'admin'",
+                )
+            )
     return problems

@@ -70,8 +70,38 @@ def format_path(path: Path) -> str:
     return out
 
 
+# A policy nests about six levels and a roster of thousands of officials has some tens of
+# thousands of values. Beyond these limits a file is not one, and is refused before PyYAML's
+# recursive composer runs out of stack or a million-item list takes minutes to check.
+MAX_DEPTH = 50
+MAX_NODES = 50_000
+
+
 class _Loader(yaml.SafeLoader):
-    """SafeLoader that keeps timestamps as the strings they were written as."""
+    """SafeLoader that keeps timestamps as the strings they were written as, and refuses
+    documents nested too deeply or holding too many values, at the place where they go over."""
+
+    def __init__(self, stream: str, file: str):
+        super().__init__(stream)
+        self.file = file
+        self.depth = 0
+        self.nodes = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
+        self.nodes += 1
+        if self.nodes > MAX_NODES or self.depth >= MAX_DEPTH:
+            mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
+            what = (
+                f"nested too deeply (more than {MAX_DEPTH} levels of lists and mappings)"
+                if self.depth >= MAX_DEPTH
+                else f"too many values (more than {MAX_NODES}) for a policy or roster"
+            )
+            raise YamlError(Problem(self.file, mark.line + 1, mark.column + 1, "", what))
+        self.depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
 
 
 def _timestamp_as_string(loader: yaml.SafeLoader, node: yaml.Node) -> str:
@@ -127,7 +157,7 @@ def _walk(
 
 def load_yaml(text: str, file: str) -> Document:
     """Parse one YAML document safely; raise ``YamlError`` with a position on any problem."""
-    loader = _Loader(text)
+    loader = _Loader(text, file)
     try:
         node = loader.get_single_node()
         if node is None:

@@ -12,6 +12,7 @@ from approval.policy import Policy, Roster, load_policy, load_roster
 from approval.signing import PrivateKey
 from approval.state import LedgerState, check_adoption
 from approval.statements import now, short_id
+from approval.words import plural
 from approval.workflow.ledger import Session, load, new_statement, read_key, sign_and_append
 
 
@@ -27,7 +28,7 @@ class Adopted:
     @property
     def summary(self) -> str:
         return (
-            f"adopted policy {self.policy} and a roster of {self.officials} officials "
+            f"adopted policy {self.policy} and a roster of {plural(self.officials, 'official')} "
             f"(adoption {short_id(self.statement)}, signed by {', '.join(self.signers)})"
         )
 

@@ -15,6 +15,7 @@ from approval.policy import (
     parse_roster,
     read_document,
 )
+from approval.words import plural
 
 
 @dataclass(frozen=True)
@@ -31,8 +32,8 @@ class CheckedFile:
 
 def _summary_policy(policy: Policy) -> str:
     return (
-        f"policy {policy.id} v{policy.version}: {len(policy.classes)} data classes, "
-        f"{len(policy.rules)} rules, {len(policy.detectors)} detectors, "
+        f"policy {policy.id} v{policy.version}: {plural(len(policy.classes), 'data class')}, "
+        f"{plural(len(policy.rules), 'rule')}, {plural(len(policy.detectors), 'detector')}, "
         f"unscannable files treated as {policy.unscannable_as}"
     )
 
@@ -40,7 +41,7 @@ def _summary_policy(policy: Policy) -> str:
 def _summary_roster(roster: Roster) -> str:
     admins = len(roster.holders("admin"))
     return (
-        f"roster v{roster.version}: {len(roster.officials)} officials, "
+        f"roster v{roster.version}: {plural(len(roster.officials), 'official')}, "
         f"admin threshold {roster.admin_threshold} of {admins}"
     )
 

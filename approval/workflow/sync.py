@@ -44,6 +44,7 @@ from approval.ledger.remote import Unreachable
 from approval.ledger.storage import HeadMoved
 from approval.state import LedgerState
 from approval.statements import Envelope, short_id
+from approval.words import plural
 
 if TYPE_CHECKING:
     from approval.audit.replay import Replay
@@ -135,8 +136,8 @@ class Synced:
         """``3 statements (2 sign-offs, 1 request)``; ``nothing``."""
         if not kinds:
             return "nothing"
-        parts = [_plural(n, _word(kind)) for kind, n in Counter(kinds).most_common()]
-        return f"{_plural(len(kinds), 'statement')} ({', '.join(parts)})"
+        parts = [plural(n, _word(kind)) for kind, n in Counter(kinds).most_common()]
+        return f"{plural(len(kinds), 'statement')} ({', '.join(parts)})"
 
 
 class RewriteRefused(IntegrityError):
@@ -709,10 +710,6 @@ def _kinds(ledger: Ledger, head: str | None, since: str | None = None) -> tuple[
 
 def _word(kind: str) -> str:
     return {"signoff": "sign-off"}.get(kind, kind)
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 __all__ = [

@@ -38,16 +38,82 @@ def test_subcommands_are_found() -> None:
     assert len(PATHS) == len(COMMANDS) + 2
 
 
-@pytest.mark.parametrize("path", PATHS, ids=" ".join)
-def test_help_has_an_example_and_fits_80_columns(path: tuple[str, ...]) -> None:
+def _examples(help_text: str) -> list[str]:
+    """The example commands of a help text, each continuation line joined to its command."""
+    lines = help_text.splitlines()
+    heads = [n for n, line in enumerate(lines) if line.strip() in ("Example:", "Examples:")]
+    assert len(heads) == 1, help_text
+    commands: list[str] = []
+    continued = False
+    for line in lines[heads[0] + 1 :]:
+        if not line.strip():
+            break
+        piece = line.strip().removesuffix(" \\")
+        if continued:
+            commands[-1] += " " + piece
+        else:
+            commands.append(piece)
+        continued = line.endswith(" \\")
+    return commands
+
+
+def _parse(command_line: str) -> None:
+    """Parse an example as the CLI would: every option and argument must be real."""
+    import shlex
+
+    words = shlex.split(command_line)
+    for redirection in (">", "|", "<"):  # `> scan.sarif` is the shell's, not ours
+        if redirection in words:
+            words = words[: words.index(redirection)]
+    first, *args = words
+    assert first == "approval"
+    command: click.Command = cli
+    parent = cli.make_context("approval", [], resilient_parsing=True)
+    while isinstance(command, click.Group) and args and args[0] in command.list_commands(parent):
+        name, *args = args
+        found = command.get_command(parent, name)
+        assert found is not None
+        command = found
+        if isinstance(command, click.Group):
+            parent = command.make_context(name, [], parent=parent, resilient_parsing=True)
+    assert not isinstance(command, click.Group), command_line
+    with command.make_context(command.name or "", args, parent=parent):
+        pass
+
+
+# Modules other hands edit: they take `epilog=examples(...)` from approval.cli.options.
+NOT_YET_MARKED = {("scan",), ("check",), ("redact",), ("export",)}
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        pytest.param(
+            path,
+            marks=pytest.mark.xfail(
+                strict=True, reason="epilog not yet built with approval.cli.options.examples"
+            ),
+        )
+        if path in NOT_YET_MARKED
+        else path
+        for path in PATHS
+    ],
+    ids=" ".join,
+)
+def test_help_has_examples_that_run_and_fit_80_columns(path: tuple[str, ...]) -> None:
     result = run_approval(*path, "--help", env={"COLUMNS": "200"})
     assert result.code == 0, result.output
     lines = result.stdout.splitlines()
     assert lines[0].startswith(f"Usage: approval {' '.join(path)} ")
-    examples = [line for line in lines if line.strip().startswith(("Example: ", "Examples: "))]
-    assert examples, f"approval {' '.join(path)} --help shows no example"
-    assert "approval " in examples[0]
     assert max(map(len, lines)) <= 80, [line for line in lines if len(line) > 80]
+    commands = _examples(result.stdout)
+    assert commands, f"approval {' '.join(path)} --help shows no example"
+    for command in commands:
+        assert command.startswith(f"approval {path[0]}"), command
+        _parse(command)
+    # Click re-wraps help to the terminal; examples are marked to be left as written.
+    narrow = run_approval(*path, "--help", env={"COLUMNS": "50"})
+    assert _examples(narrow.stdout) == commands
 
 
 def test_the_command_list_is_not_cut_off() -> None:

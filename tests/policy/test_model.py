@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
+
 from approval.policy import UNSCANNABLE, default_policy, default_policy_path, load_roster
 from approval.policy.model import key_identity, parse_time
 from tests.policy.conftest import POLICY, ROSTER
@@ -61,3 +63,15 @@ def test_parse_time() -> None:
     assert parse_time("2026-11-21") == datetime(2026, 11, 21, tzinfo=UTC)
     assert parse_time("2026-11-21", end_of_day=True) == datetime(2026, 11, 22, tzinfo=UTC)
     assert parse_time("2026-11-21T10:00:00+02:00") == datetime(2026, 11, 21, 8, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    "text", ["2026-02-30", "2026-13-01", "next june", "0001-01-01T00:00:00+01:00", ""]
+)
+def test_parse_time_raises_value_error_for_what_is_not_a_real_time(text: str) -> None:
+    with pytest.raises(ValueError):
+        parse_time(text)
+
+
+def test_the_end_of_the_last_day_does_not_overflow() -> None:
+    assert parse_time("9999-12-31", end_of_day=True) == datetime.max.replace(tzinfo=UTC)

@@ -152,13 +152,130 @@ def test_a_list_at_the_top_is_refused(tmp_path: Path) -> None:
 
 
 def test_read_document_refuses_binary_and_huge(tmp_path: Path) -> None:
-    from approval.errors import UsageError
-
+    # Problems of the file's content, at a place, so that `policy check` goes on to the next.
     binary = tmp_path / "b.yaml"
-    binary.write_bytes(b"\xff\xfe\x00garbage")
-    with pytest.raises(UsageError, match="not UTF-8 text"):
-        read_document(binary)
+    binary.write_bytes(b"a: 1\nb: \xff\xfe\x00garbage")
+    (problem,) = problems_of(lambda: read_document(binary))
+    assert problem == f"{binary}:2:4: not UTF-8 text (byte 8)"
     huge = tmp_path / "h.yaml"
     huge.write_bytes(b"a: 1\n" * 300_000)
-    with pytest.raises(UsageError, match="too large"):
-        read_document(huge)
+    (problem,) = problems_of(lambda: read_document(huge))
+    assert problem.startswith(f"{huge}:1:1: 1500000 bytes is too large for a policy or roster")
+
+
+# -- every problem in one run, and never a crash on a malformed part ---------------------------
+
+
+def test_an_impossible_date_is_a_problem_at_its_line(edited: Edit) -> None:
+    roster = edited(ROSTER, "valid_until: 2027-06-30", "valid_until: 2026-02-30")
+    (problem,) = problems_of(lambda: load_roster(roster))
+    assert problem == (
+        f"{roster}:12:5: officials[0].valid_until: '2026-02-30' is not a real date "
+        "(day is out of range for month)"
+    )
+
+
+def test_impossible_dates_do_not_hide_the_other_problems(edited: Edit) -> None:
+    roster = edited(
+        ROSTER, "valid_from: 2026-01-01", "valid_from: 2026-13-01\n    valid_until: 2026-02-29"
+    )
+    roster.write_text(roster.read_text().replace("threshold: 2", "threshold: 3"))
+    problems = problems_of(lambda: load_roster(roster))
+    assert len(problems) == 3, problems
+    assert "valid_from: '2026-13-01' is not a real date (month must be in 1..12)" in problems[0]
+    assert "valid_until: '2026-02-29' is not a real date (day is out of range" in problems[1]
+    assert "admins.threshold: 3 admin signatures needed but only 2 officials" in problems[2]
+
+
+def test_the_last_day_of_time_is_a_valid_until(edited: Edit) -> None:
+    roster = edited(ROSTER, "valid_until: 2027-06-30", "valid_until: 9999-12-31")
+    chen = load_roster(roster).official("a.chen")
+    assert chen is not None and chen.valid_until is not None
+    assert chen.valid_until.year == 9999
+
+
+def test_schema_and_semantic_problems_are_listed_together(edited: Edit) -> None:
+    """Issue 2: every problem in one run. A schema error does not hide an unknown role."""
+    bad = edited(POLICY, "\nversion: 1\n", '\nversion: "one"\n')
+    text = bad.read_text().replace("role: senior-official", "role: senior-oficial", 1)
+    bad.write_text(text.replace("valid_days: 30", "valid_days: -1", 1))
+    problems = problems_of(lambda: load_policy(bad, ROSTER))
+    assert [p.split(": ", 1)[1] for p in problems] == [
+        "rules[0].valid_days: -1 is less than the minimum of 1",
+        "version: 'one' is not of type 'integer'",
+        "rules[0].require[1].role: 'senior-oficial' is not a role defined in the roster or policy",
+    ]
+
+
+def test_a_problem_is_reported_once_even_if_schema_and_semantics_both_see_it(
+    edited: Edit,
+) -> None:
+    roster = edited(ROSTER, "valid_until: 2027-06-30", "valid_until: next june")
+    roster.write_text(roster.read_text().replace('keys: ["ssh-ed25519 ', 'keys: ["ssh-dss ', 1))
+    problems = problems_of(lambda: load_roster(roster))
+    assert len(problems) == 2, problems
+    assert "officials[0].keys[0]: not an OpenSSH public key line" in problems[0]
+    assert "officials[0].valid_until: 'next june' is not a date" in problems[1]
+
+
+def test_a_huge_sign_off_count_is_refused_without_building_it(edited: Edit) -> None:
+    bad = edited(
+        POLICY,
+        "      - role: senior-official",
+        "      - role: senior-official\n        count: 1000000000000",
+    )
+    (problem,) = problems_of(lambda: load_policy(bad, ROSTER))
+    assert problem.endswith(
+        f"rules[0].require: needs 1000000000001 distinct officials but the roster {ROSTER} "
+        "has only 5 officials"
+    )
+
+
+WEIRD: tuple[object, ...] = (None, True, 0, -1, "x", [], {}, [[1]], {"id": ["a"]}, [{"role": 5}])
+
+
+def _paths(
+    data: object, items: int, path: tuple[str | int, ...] = ()
+) -> list[tuple[str | int, ...]]:
+    """Every path in a document, but only the first ``items`` of each list (the others have
+    the same shape) so that the table stays a few hundred rows."""
+    paths = [path]
+    if isinstance(data, dict):
+        for key, value in data.items():
+            paths += _paths(value, items, (*path, key))
+    elif isinstance(data, list):
+        for index, value in enumerate(data[:items]):
+            paths += _paths(value, items, (*path, index))
+    return paths
+
+
+def _replaced(data: object, path: tuple[str | int, ...], value: object) -> object:
+    import copy
+
+    out = copy.deepcopy(data)
+    target = out
+    for part in path[:-1]:
+        target = target[part]  # type: ignore[index]
+    target[path[-1]] = value  # type: ignore[index]
+    return out
+
+
+@pytest.mark.parametrize("kind", ["policy", "roster"])
+def test_any_malformed_part_is_a_problem_never_a_crash(kind: str) -> None:
+    """Semantic checks run beside the schema's: each must skip what is not well-formed."""
+    from approval.policy import document_from_data, parse_policy, parse_roster
+
+    source = read_document(POLICY if kind == "policy" else ROSTER)
+    roster = read_document(ROSTER)
+    paths = [p for p in _paths(source.data, 2 if kind == "policy" else 5) if p]
+    assert len(paths) > 40
+    for path in paths:
+        for value in WEIRD:
+            doc = document_from_data(_replaced(source.data, path, value), "f.yaml")
+            try:
+                if kind == "policy":
+                    parse_policy(doc, roster)
+                else:
+                    parse_roster(doc)
+            except ProblemsError as e:
+                assert e.problems, (path, value)

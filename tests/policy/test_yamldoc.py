@@ -47,3 +47,35 @@ def test_a_python_tag_is_never_constructed(tmp_path) -> None:  # type: ignore[no
 )
 def test_format_path(path: tuple[str | int, ...], text: str) -> None:
     assert format_path(path) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        ("a: " + "[" * 5000, "f.yaml:1:53:"),
+        ("a: " + "{" * 5000, "f.yaml:1:53:"),
+        ("- " * 3000 + "1\n", "f.yaml:1:101:"),
+        ("\n".join(" " * i + "k:" for i in range(1000)) + " 1\n", "f.yaml:50:50:"),
+        ("a:\n" + "".join("  " * i + "- \n" for i in range(1, 200)) + "\n", "f.yaml:"),
+    ],
+    ids=["flow lists", "flow mappings", "block lists", "block mappings", "indented lists"],
+)
+def test_deep_nesting_is_one_problem_not_a_recursion_error(text: str, where: str) -> None:
+    with pytest.raises(YamlError) as caught:
+        load_yaml(text, "f.yaml")
+    message = str(caught.value)
+    assert message.startswith(where)
+    assert message.endswith("nested too deeply (more than 50 levels of lists and mappings)")
+
+
+def test_nesting_a_policy_needs_is_fine() -> None:
+    text = "a: " + "[" * 40 + "]" * 40 + "\n"
+    assert load_yaml(text, "f").positions[("a",)] == (1, 1)
+
+
+def test_too_many_values_is_one_problem() -> None:
+    with pytest.raises(YamlError) as caught:
+        load_yaml("roles: [" + "1, " * 60_000 + "]\n", "f.yaml")
+    assert str(caught.value) == (
+        "f.yaml:1:150000: too many values (more than 50000) for a policy or roster"
+    )
