@@ -57,6 +57,40 @@ Feature: The gate in the publishing path
     And it says "was revoked by o.privacy"
     And the website holds nothing
 
+  Scenario: After a new policy is adopted, the refusal says to request approval again
+    Given a detention-statistics workbook whose hidden second sheet lists 5 asylum seekers
+    And the privacy officer and the senior official have approved it
+    When two admins adopt policy version 2
+    And the publisher exports it to the website
+    Then the export is refused
+    And the next step it prints is a new request, because the approvals were made under the earlier policy
+
+  Scenario: A rejection is lifted by withdrawing it, not by more signatures
+    Given a detention-statistics workbook whose hidden second sheet lists 5 asylum seekers
+    And the senior official has rejected it because "hidden sheet"
+    When the publisher exports it to the website
+    Then the export is refused
+    And the next step it prints is to withdraw the rejection, by its official or an admin
+    And it prints no command to sign
+
+  Scenario: The gate never writes over a device or a pipe
+    Given a detention-statistics workbook whose hidden second sheet lists 5 asylum seekers
+    And the privacy officer and the senior official have approved it
+    And the website's copy of it is a named pipe
+    When the publisher exports it to the website
+    Then the export fails with one line saying it is a named pipe
+    And the named pipe is still a named pipe
+    And the ledger records no export
+
+  Scenario: A file named after a person leaves, and the ledger does not name the person
+    Given a protected file named "A212345679 Juan Lopez.csv"
+    And the privacy officer and the senior official have approved it
+    When the publisher exports it to the website
+    Then the export succeeds
+    And the website holds a byte-identical copy
+    And the ledger records the export of "[redacted].csv" to the website's "[redacted].csv"
+    And nothing in the ledger's history holds "212345679", "Juan" or "Lopez"
+
   Scenario: A file that cannot be read is refused
     Given a workbook encrypted with a password
     When the publisher exports it to the website

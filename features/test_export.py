@@ -6,7 +6,9 @@ website is a directory, the website's repository a real git work tree.
 
 from __future__ import annotations
 
+import os
 import shutil
+import stat
 import subprocess
 from datetime import timedelta
 from pathlib import Path
@@ -133,6 +135,27 @@ def old_approvals(tmp_path: Path, make_key: KeyMaker, story: dict[str, object]) 
     story["file"], story["world"] = path, world
 
 
+@given(parsers.parse('a protected file named "{name}"'))
+def named_after_a_person(world: World, story: dict[str, object], name: str) -> None:
+    from tests.corpus import tabular
+
+    story["file"] = tabular.detainee_sheet(3).write_csv(world.root / name)
+
+
+@given(parsers.parse('the senior official has rejected it because "{why}"'))
+def rejected(world: World, story: dict[str, object], why: str) -> None:
+    request = world.request(_file(story))
+    result = world.sign(request, "s.senior", "--reject", "--comment", why)
+    assert result.code == 0, result.output
+    story["request"] = request
+
+
+@given("the website's copy of it is a named pipe")
+def a_pipe(story: dict[str, object]) -> None:
+    # A pipe stands for any special file: tests never point an export at a real device.
+    os.mkfifo(_www(story) / _file(story).name)
+
+
 @given("a website repository with aggregate figures and the workbook")
 def repository(world: World, story: dict[str, object]) -> None:
     site = world.root / "site"
@@ -165,6 +188,15 @@ def _world(world: World, story: dict[str, object]) -> World:
 def export_it(world: World, story: dict[str, object]) -> None:
     _world(world, story).run("export", _file(story), "--to", _www(story), as_="p.publisher")
     story["result"] = _world(world, story).last
+
+
+@when(parsers.parse("two admins adopt policy version {version:d}"))
+def two_admins_adopt(world: World, version: int) -> None:
+    result = world.run(
+        "policy", "adopt", world.policy(version=version, name=f"policy{version}.yaml"),
+        "--roster", world.roster(), "--key", world.key("a.admin").private, as_="b.admin",
+    )  # fmt: skip
+    assert result.code == 0, result.output
 
 
 @when("one byte of the workbook changes")
@@ -243,6 +275,69 @@ def refused(world: World, story: dict[str, object]) -> None:
     assert last.code == 1, last.output
     assert "export refused" in last.stdout
     assert "Traceback" not in last.output
+
+
+def _next_steps(world: World) -> list[str]:
+    assert world.last is not None
+    lines = world.last.stdout.splitlines()
+    return [line.strip()[2:] for line in lines if line.strip().startswith("$ ")]
+
+
+@then(
+    "the next step it prints is a new request, because the approvals were made under the "
+    "earlier policy"
+)
+def next_is_a_request(world: World, story: dict[str, object]) -> None:
+    (step,) = _next_steps(world)
+    assert step.startswith(f"approval request {_file(story)} --purpose")
+    assert step.endswith("was made under an earlier policy")
+
+
+@then("the next step it prints is to withdraw the rejection, by its official or an admin")
+def next_is_a_revocation(world: World) -> None:
+    revoke = _next_steps(world)[0]
+    assert revoke.startswith("approval revoke ")
+    assert revoke.endswith("# by s.senior or an admin who did not request it")
+
+
+@then("it prints no command to sign")
+def no_sign(world: World) -> None:
+    assert not [step for step in _next_steps(world) if step.startswith("approval sign")]
+
+
+@then("the export fails with one line saying it is a named pipe")
+def fails_on_pipe(world: World) -> None:
+    assert world.last is not None
+    assert world.last.code == 2, world.last.output
+    first = world.last.stderr.splitlines()[0]
+    assert first.startswith("error: ") and "is a named pipe" in first
+    assert "Traceback" not in world.last.output
+
+
+@then("the named pipe is still a named pipe")
+def still_a_pipe(story: dict[str, object]) -> None:
+    assert stat.S_ISFIFO((_www(story) / _file(story).name).lstat().st_mode)
+
+
+@then(parsers.parse('the ledger records the export of "{name}" to the website\'s "{target}"'))
+def export_named(world: World, story: dict[str, object], name: str, target: str) -> None:
+    from approval.workflow.ledger import load
+
+    with load(world.ledger) as session:
+        (export,) = [r for r in session.state.records() if type(r).__name__ == "Export"]
+        assert export.artifact.name == name  # type: ignore[union-attr]
+        assert export.destination == str((_www(story) / target).resolve())  # type: ignore[union-attr]
+
+
+@then(parsers.parse('nothing in the ledger\'s history holds "{a}", "{b}" or "{c}"'))
+def history_holds_none(world: World, a: str, b: str, c: str) -> None:
+    log = subprocess.run(
+        ["git", "log", "--all", "-p", "--format=%B"], cwd=world.ledger, capture_output=True,
+        check=True,
+    ).stdout.decode("utf-8", "replace")  # fmt: skip
+    assert "export" in log
+    for word in (a, b, c):
+        assert word not in log
 
 
 @then("the website holds a byte-identical copy")

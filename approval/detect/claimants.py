@@ -139,7 +139,7 @@ def claimants(text: str, claims: Sequence[Found], names: PersonName) -> list[Fou
             _NEXT_TO_NAME.search(sentence, max(0, c.start - 24), c.end + 24) for c in claims_here
         ):
             continue  # cheap: nothing in it could tie a name to the claim
-        candidates = list(_candidates(sentence, names.stop))
+        candidates = list(name_candidates(sentence, names.stop))
         if not candidates:
             continue
         for name in candidates:
@@ -161,7 +161,7 @@ def _sentences(text: str) -> Iterator[tuple[int, int]]:
         yield start, len(text)
 
 
-def _candidates(sentence: str, stop: frozenset[str]) -> Iterator[Found]:
+def name_candidates(sentence: str, stop: frozenset[str]) -> Iterator[Found]:
     """Runs of capitalised words (with particles inside) that have a person's name's shape
     and are not an official's or a place."""
     words = list(_WORD.finditer(sentence))

@@ -10,12 +10,18 @@ A finding's ``location`` holds, where they apply: ``part`` (archive member, atta
 table columns), ``key`` (a JSON/YAML key path), ``line`` (the first line in prose), and
 ``context`` ("title", "heading", "introduction", "paragraph") when the finding is the context
 that governs the records rather than a value in them. Prose findings add up per part.
+
+Names in a location come from the file and may name a person (a hidden sheet called
+``A212345678 Garcia``, an archive member ``asylum/GARCIA, Maria.pdf``): the scan reports them
+through ``Tally(shown=...)``, which redacts them (``approval.detect.strings.safe_location``), so
+that the text, JSON and SARIF reports and the ledger all show ``[redacted]``. The names as the
+file spells them stay in ``Finding.place``, inside the process, for a redactor to find the place.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 Verdict = Literal["clean", "protected", "unscannable"]
@@ -30,9 +36,16 @@ class Finding:
 
     cls: str
     detector: str
-    location: Mapping[str, Any]  # sheet/column/hidden, part/line, key, ...
+    location: Mapping[str, Any]  # sheet/column/hidden, part/line, key, ...: safe to show
     count: int
     sample: str  # redacted
+    # The location as the file spells it, where names in ``location`` were redacted: to find
+    # the place in the file (a redactor), never to show or record.
+    place: Mapping[str, Any] | None = field(default=None, compare=False, repr=False)
+
+    def in_file(self) -> Finding:
+        """This finding with the location as the file spells it (see ``place``)."""
+        return self if self.place is None else replace(self, location=self.place, place=None)
 
     def to_dict(self, *, sample: bool = True) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -89,8 +102,15 @@ class Tally:
     """Accumulates one file's classified records while its units stream past (mutable, and
     private to one scan)."""
 
-    def __init__(self, classes: Iterable[str]):
+    def __init__(
+        self,
+        classes: Iterable[str],
+        shown: Callable[[Mapping[str, Any]], Mapping[str, Any]] | None = None,
+    ):
+        """``shown`` makes a location safe to show (the scan's: names that identify a person
+        redacted); without it locations are reported as they are."""
         self.order = tuple(classes)
+        self.shown = shown
         self.persons: dict[str, set[int]] = {c: set() for c in self.order}
         # (class, detector, location items) -> [count, sample, location]
         self._findings: dict[tuple[Any, ...], list[Any]] = {}
@@ -129,6 +149,15 @@ class Tally:
         rank = {c: i for i, c in enumerate(self.order)}
         items = sorted(self._findings.items(), key=lambda kv: rank.get(kv[0][0], len(rank)))
         return tuple(
-            Finding(cls, detector, location, count, sample)
+            self._finding(cls, detector, location, count, sample)
             for (cls, detector, _), (count, sample, location) in items
         )
+
+    def _finding(
+        self, cls: str, detector: str, location: Mapping[str, Any], count: int, sample: str
+    ) -> Finding:
+        if self.shown is None:
+            return Finding(cls, detector, location, count, sample)
+        shown = self.shown(location)
+        place = None if shown == location else location
+        return Finding(cls, detector, shown, count, sample, place)

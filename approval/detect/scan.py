@@ -2,8 +2,14 @@
 follow nested sources (archive members, attachments) within the limits, and report.
 
 Fail closed: a file that no reader accepts, that a reader cannot read, or that makes a reader
-fail in any way is ``unscannable`` with a reason that quotes nothing from the file. A file that
-changes while it is scanned is unscannable too: the report's hash must be of what was read.
+fail in any way is ``unscannable`` with a reason that quotes nothing from the file but the name
+of the member at fault. A file that changes while it is scanned is unscannable too: the report's
+hash must be of what was read.
+
+Names from the file (sheets, members, headers, keys) reach the report's locations and reasons;
+those that identify a person are redacted here, where the report is made
+(``approval.detect.strings``), so that every report, and every request made from one, shows
+``[redacted]`` instead.
 """
 
 from __future__ import annotations
@@ -18,12 +24,14 @@ from pathlib import Path
 from approval.detect.classify import Classifier, Engine
 from approval.detect.readers import readers as all_readers
 from approval.detect.report import CLEAN, PROTECTED, UNSCANNABLE, FileReport, Tally
+from approval.detect.strings import safe_location, safe_text
 from approval.detect.textio import sniff_encoding
 from approval.detect.units import Limits, Nested, Reader, Source, Unscannable
 from approval.errors import UsageError
 from approval.policy import Policy
 
 HEAD_BYTES = 8192
+_MAX_REASON = 2000  # the statement schema's limit for text
 _HASH_CHUNK = 1024 * 1024
 # Directories that hold a tool's state, not content anyone publishes.
 SKIP_DIRS = frozenset({".git", ".hg", ".svn"})
@@ -121,7 +129,7 @@ def scan_file(
     if size == 0:
         return FileReport(name, sha256, 0, "empty", CLEAN)
 
-    tally = Tally(c.id for c in policy.classes)
+    tally = Tally((c.id for c in policy.classes), shown=lambda where: safe_location(where, policy))
     run = _Run(Classifier(engine, tally), limits, readers if readers is not None else all_readers())
     source = Source(name=path.name, open=lambda: path.open("rb"), size=size)
     fmt = "unknown"
@@ -149,7 +157,8 @@ def scan_file(
         size=size,
         format=fmt,
         verdict=verdict,
-        reason=failure,
+        # The member at fault is named (``asylum/x.png: unsupported format``), but not a person.
+        reason=None if failure is None else safe_text(failure, policy, _MAX_REASON),
         classes=classes,
         findings=tally.findings(),
     )

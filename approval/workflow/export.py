@@ -12,24 +12,31 @@ The order is what makes it safe:
    the copy is flushed to disk and renamed over the destination. A crash between the two leaves
    a recorded export that did not happen, which an auditor can see and which harms nobody; the
    other order could leave a published file that no record accounts for.
+
+DEST must be a directory, a regular file or nothing yet: a device or a pipe would be replaced by
+the rename (``/dev/null`` becoming a file) or would swallow a recorded export, so it is refused
+before anything is read or recorded. The export statement records the file's name and the
+destination as a request does (``approval.workflow.text``): a name that identifies a person is
+redacted.
 """
 
 from __future__ import annotations
 
+import stat
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from approval.decision import Decision, decide
 from approval.detect.report import UNSCANNABLE, FileReport
 from approval.errors import ApprovalError, UsageError
+from approval.policy import Policy
 from approval.signing import PrivateKey
-from approval.state import identify
+from approval.state import LedgerState, Request, SignOff, identify
 from approval.statements import now, short_id
 from approval.workflow.atomic import Staged, copy_hashing
 from approval.workflow.ledger import Session, new_statement, read_key, sign_and_append
-
-# The statement schema's limit for free text.
-MAX_TEXT = 2000
+from approval.workflow.text import MAX_TEXT, safe_name, safe_text
 
 
 @dataclass(frozen=True)
@@ -52,8 +59,10 @@ class Exported:
 
 def target_path(source: Path, dest: Path) -> Path:
     """DEST itself, or DEST/<source name> when DEST is a directory; ``UsageError`` when that
-    cannot be written to."""
+    cannot be written to, or is not a regular file (see the module doc)."""
+    refuse_special(dest)
     target = dest / source.name if dest.is_dir() else dest
+    refuse_special(target)
     if target.is_dir():
         raise UsageError(f"{target} is a directory", hint="give a directory or a file path")
     if not target.parent.is_dir():
@@ -61,6 +70,35 @@ def target_path(source: Path, dest: Path) -> Path:
     if target.exists() and target.resolve() == source.resolve():
         raise UsageError(f"{target} is the file itself", hint="export it to another place")
     return target
+
+
+def refuse_special(path: Path) -> None:
+    """``UsageError`` when ``path`` exists and is neither a regular file nor a directory (a
+    device, a pipe, a socket, or a link to one): a file put in its place by rename would
+    replace it, and one written into it would not be published."""
+    try:
+        mode = path.stat().st_mode
+    except (FileNotFoundError, NotADirectoryError):
+        return  # nothing there yet: the export makes a file
+    except OSError as e:
+        raise UsageError(f"{path}: {_why(e)}") from e
+    if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+        raise UsageError(
+            f"{path} is {_special(mode)}, not a regular file or a directory: nothing was exported",
+            hint="export to a directory or to a file path",
+        )
+
+
+def _special(mode: int) -> str:
+    for test, words in (
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISFIFO, "a named pipe"),
+        (stat.S_ISSOCK, "a socket"),
+    ):
+        if test(mode):
+            return words
+    return "a special file"
 
 
 def export_file(
@@ -97,12 +135,16 @@ def export_file(
             session.state = view.state_for([sha256])
             decision = decide(session.state, sha256, at, classes=classes)
             if not decision.allowed:
-                steps = next_steps(decision, file, target, key_file)
+                steps = next_steps(decision, file, target, key_file, state=session.state, at=at)
                 return Exported(file, target, report, decision, exporter.id, False, None, steps)
+            # Checked again just before it counts: something may have appeared there since.
+            refuse_special(target)
             statement_id = None
             if decision.rules:
-                artifact = {"sha256": sha256, "size": size, "name": file.name}
-                statement_id = _record(session, decision, exporter.id, artifact, target, key)
+                artifact = {"sha256": sha256, "size": size, "name": safe_name(file.name, policy)}
+                statement_id = _record(
+                    session, decision, exporter.id, artifact, _destination(target, policy), key
+                )
             try:
                 stage.commit()
             except OSError as e:
@@ -123,7 +165,7 @@ def _record(
     decision: Decision,
     exporter: str,
     artifact: dict[str, object],
-    target: Path,
+    destination: str,
     key: PrivateKey,
 ) -> str:
     """Append the signed export statement: which bytes, where, by whom, on which sign-offs."""
@@ -136,7 +178,7 @@ def _record(
         now(),
         signer=exporter,
         artifact=artifact,
-        destination=_text(str(target.resolve())),
+        destination=destination,
         request=decision.request.id,
         signoffs=[s.id for s in decision.used],
         policy={
@@ -148,28 +190,94 @@ def _record(
     return sign_and_append(session, statement, [(key, exporter)]).id
 
 
-def next_steps(decision: Decision, file: Path, target: Path, key_file: Path) -> tuple[str, ...]:
-    """The exact commands that would let the file out."""
-    if decision.request is None:
-        return (
-            f'approval request {_quote(str(file))} --purpose "..." '
-            f"--destination {_quote(str(target))} --key {_quote(str(key_file))}",
-        )
-    short = short_id(decision.request.id)
+def _destination(target: Path, policy: Policy) -> str:
+    """Where the file went, as the ledger keeps it: the full path, its names that identify a
+    person redacted (DEST/<name> ends in the file's own name), the end kept when too long."""
+    text = safe_text(str(target.resolve()), policy)
+    return text if len(text) <= MAX_TEXT else "..." + text[-(MAX_TEXT - 3) :]
+
+
+def next_steps(
+    decision: Decision,
+    file: Path,
+    target: Path,
+    key_file: Path,
+    *,
+    state: LedgerState | None = None,
+    at: datetime | None = None,
+) -> tuple[str, ...]:
+    """The commands that would let the file out, for what actually blocks it.
+
+    Without ``state`` (the ledger's slice for the file) only what the decision itself shows is
+    known: a request made under an earlier policy. A standing rejection, a withdrawn request and
+    expired approvals need the state."""
+    again = (
+        f'approval request {_quote(str(file))} --purpose "..." '
+        f"--destination {_quote(str(target))} --key {_quote(str(key_file))}"
+    )
+    request = decision.request
+    if request is None:
+        return (again,)
+    short = short_id(request.id)
+    rejections = [] if state is None else _standing_rejections(request, decision, state, at)
+    if rejections:
+        # A rejection blocks these bytes under every request and policy until it is withdrawn:
+        # neither a signature nor a new request for the same bytes lets them out.
+        revokes = [
+            f'approval revoke {short_id(r.id)} --key KEY --reason "..."   '
+            f"# by {r.signer} or an admin who did not request it"
+            for r in rejections
+        ]
+        return (*revokes, f"{again}   # once the file is changed: the rejection binds its bytes")
+    if decision.adoption is not None and request.adoption != decision.adoption.id:
+        # Sign-offs bind the policy in force when they were made: none on it can count again.
+        return (f"{again}   # {short} was made under an earlier policy",)
+    if state is not None and state.revocation_of(request.id, at) is not None:
+        return (f"{again}   # {short} was withdrawn",)
     steps = [
         f"approval sign {short} --key KEY --role {role}" for role in dict.fromkeys(decision.missing)
     ]
+    if state is not None and _expired(request, decision, state, at):
+        # An official cannot sign the same request twice: a new request starts afresh.
+        steps.insert(0, f"{again}   # approvals of {short} expired")
     return tuple(steps) or (f"approval status {short}",)
+
+
+def _standing_rejections(
+    request: Request, decision: Decision, state: LedgerState, at: datetime | None
+) -> list[SignOff]:
+    """Rejections of any request for the file, not withdrawn, under a role that a rule that
+    applies lets block (as ``decide`` counts them)."""
+    roles = {role for rule in decision.rules if rule.rejection_blocks for role in rule.roles}
+    return [
+        signoff
+        for other in state.requests_for(request.sha256)
+        for signoff in state.signoffs_for(other.id)
+        if not signoff.approves
+        and signoff.role in roles
+        and (at is None or signoff.at <= at)
+        and not state.is_revoked(signoff.id, at)
+    ]
+
+
+def _expired(request: Request, decision: Decision, state: LedgerState, at: datetime | None) -> bool:
+    """Whether an approval of the request, not revoked, no longer counts for its age."""
+    when = at or now()
+    return any(
+        signoff.approves
+        and not state.is_revoked(signoff.id, at)
+        and any(
+            signoff.role in rule.roles and when >= signoff.at + rule.validity
+            for rule in decision.rules
+        )
+        for signoff in state.signoffs_for(request.id)
+    )
 
 
 def _quote(text: str) -> str:
     import shlex
 
     return shlex.quote(text)
-
-
-def _text(text: str) -> str:
-    return text if len(text) <= MAX_TEXT else "..." + text[-(MAX_TEXT - 3) :]
 
 
 def _why(error: OSError) -> str:

@@ -7,6 +7,10 @@ derivative to a temporary file beside OUT; the derivative is scanned under the s
 must be clean, or nothing is written. With a key, a signed ``redaction`` statement records the
 provenance (both artifacts, what was removed: places and counts, never values) before OUT is put
 in place, as an export is.
+
+The places a redactor names come from the file (a hidden sheet called ``A212345678 Garcia``), as
+do both file names: they are shown and recorded through ``approval.workflow.text`` (names that
+identify a person redacted), like everything a request records.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from approval.detect.report import CLEAN, UNSCANNABLE, FileReport
@@ -31,7 +35,7 @@ class Redacted:
     out: Path
     source_report: FileReport
     report: FileReport  # the scan of the derivative: clean
-    removed: tuple[str, ...]
+    removed: tuple[str, ...]  # places and counts, names that identify a person redacted
     statement: str | None  # the redaction statement's id, with a key
     signer: str | None
 
@@ -39,7 +43,11 @@ class Redacted:
 def out_path(source: Path, out: Path) -> Path:
     """OUT, or OUT/<name> when OUT is a directory; it must keep the source's extension (the
     scanner and the people who open it recognise the format by it)."""
+    from approval.workflow.export import refuse_special
+
+    refuse_special(out)
     target = out / source.name if out.is_dir() else out
+    refuse_special(target)
     if not target.parent.is_dir():
         raise UsageError(f"{target.parent}: no such directory")
     if target.exists() and target.resolve() == source.resolve():
@@ -66,6 +74,7 @@ def redact_file(
     from approval.state import identify
     from approval.workflow.atomic import Staged, copy_hashing
     from approval.workflow.ledger import new_statement, read_key, sign_and_append
+    from approval.workflow.text import safe_name, safe_text
 
     if not file.is_file():
         raise UsageError(f"{file}: no such file")
@@ -104,8 +113,10 @@ def redact_file(
         except OSError as e:
             raise UsageError(f"cannot write in {target.parent}: {_why(e)}") from e
         stack.callback(stage.discard)
+        # The redactor finds places by the names the file gives them, not the redacted ones.
+        in_file = replace(source, findings=tuple(f.in_file() for f in source.findings))
         try:
-            removed = tuple(chosen.redact(copy, stage.file, plan_for(source, policy)))
+            said = chosen.redact(copy, stage.file, plan_for(in_file, policy))
             stage.file.close()
         except UsageError:
             raise
@@ -116,6 +127,7 @@ def redact_file(
             raise UsageError(
                 f"cannot redact {file}: {source.format} rewriting failed ({type(e).__name__})"
             ) from e
+        removed = tuple(safe_text(line, policy, MAX_REMOVED_TEXT) for line in said)
         report = scan_file(stage.path, policy, display_name=str(target))
         if report.verdict != CLEAN:
             what = ", ".join(f"{c} ({n} persons)" for c, n in report.classes.items())
@@ -131,9 +143,17 @@ def redact_file(
                 session.head,
                 now(),
                 signer=signer,
-                source={"sha256": source.sha256, "size": source.size, "name": file.name},
-                derivative={"sha256": report.sha256, "size": report.size, "name": target.name},
-                removed=[_clip(line) for line in removed],
+                source={
+                    "sha256": source.sha256,
+                    "size": source.size,
+                    "name": safe_name(file.name, policy),
+                },
+                derivative={
+                    "sha256": report.sha256,
+                    "size": report.size,
+                    "name": safe_name(target.name, policy),
+                },
+                removed=list(removed),
             )
             statement_id = sign_and_append(session, statement, [(key, signer)]).id
         try:
@@ -142,10 +162,6 @@ def redact_file(
             recorded = f" (redaction {short_id(statement_id)} was recorded)" if statement_id else ""
             raise UsageError(f"cannot write {target}: {_why(e)}{recorded}") from e
     return Redacted(file, target, source, report, removed, statement_id, signer)
-
-
-def _clip(text: str) -> str:
-    return text if len(text) <= MAX_REMOVED_TEXT else text[: MAX_REMOVED_TEXT - 3] + "..."
 
 
 def _why(error: OSError) -> str:

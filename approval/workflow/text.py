@@ -1,9 +1,11 @@
 """What people type and what files are called, made safe to sign into the ledger.
 
 Free text (purpose, destination, comments, reasons) is shown on review screens and kept
-forever: one line, bounded, and free of personal data. Names that come from a file (its name,
-its sheets and columns) may themselves be personal data; they are redacted, not refused,
-because the publisher cannot always choose them.
+forever: one line of UTF-8, bounded, and free of personal data; what breaks a rule is refused
+with a message that names the option and the rule, never the text. Names that come from a file
+(its name, its sheets and columns, a destination path ending in it) may themselves be personal
+data; they are redacted, not refused, because the publisher cannot always choose them. Both use
+the same test of what identifies a person (``approval.detect.strings``).
 """
 
 from __future__ import annotations
@@ -12,18 +14,37 @@ import unicodedata
 from pathlib import PurePath
 from typing import Any
 
-from approval.detect.strings import personal_data_in
+from approval.detect.strings import (
+    KINDS,
+    REDACTED,
+    identifying,
+    personal_data_in,
+    printable,
+    safe_location,
+    safe_text,
+)
 from approval.errors import UsageError
 from approval.policy import Policy
 
 MAX_TEXT = 2000  # the statement schema's limit
-REDACTED = "[redacted]"
-# Location values that are names from the file (numbers and letters like "B" are positions).
-_NAMED = ("sheet", "part", "header", "key", "column")
+MAX_NAME = 255  # the statement schema's limit for a file's name
+__all__ = [
+    "MAX_TEXT",
+    "REDACTED",
+    "free_text",
+    "safe_name",
+    "safe_summary",
+    "safe_text",
+]
 
 
 def free_text(option: str, value: str, policy: Policy) -> str:
     """``value`` stripped, or a ``UsageError`` naming the option when it cannot be recorded."""
+    if any(0xD800 <= ord(c) <= 0xDFFF for c in value):
+        # Bytes that are not UTF-8 reach Python as lone surrogates; no signature can hold them.
+        raise UsageError(
+            f"{option} is not valid UTF-8 text", hint="type it again in a UTF-8 terminal"
+        )
     text = value.strip()
     if not text:
         raise UsageError(f"{option} must say something: officials and auditors read it")
@@ -32,32 +53,48 @@ def free_text(option: str, value: str, policy: Policy) -> str:
     if any(unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") for c in text):
         # A newline or a control character could fake a line on an official's review screen.
         raise UsageError(f"{option} must be one line of text without control characters")
-    found = personal_data_in(text, policy)
-    if found:
+    spans = identifying(text, policy)
+    if spans:
+        # Where, by word, not what: the message must not repeat the personal data.
+        words = sorted({_word_number(text, s.start) for s in spans})
+        kinds = " and ".join(KINDS[k] for k in dict.fromkeys(s.kind for s in spans))
         raise UsageError(
-            f"{option} seems to contain personal data ({', '.join(found)})",
-            hint="describe the file without names or A-numbers: the ledger keeps no personal data",
+            f"{option} seems to contain personal data: {kinds}, "
+            f"at word{'s' if len(words) > 1 else ''} {', '.join(map(str, words))}",
+            hint="describe the file without names or identifying numbers: the ledger keeps no "
+            "personal data (write a date as 2022-11-28, a title in lower case)",
         )
     return text
 
 
+def _word_number(text: str, at: int) -> int:
+    """The 1-based number of the word ``text[at]`` is in."""
+    before = text[:at]
+    inside = bool(before) and not before[-1].isspace()
+    return len(before.split()) + (0 if inside else 1)
+
+
 def safe_name(name: str, policy: Policy) -> str:
-    """A file's base name, with the stem redacted when it holds personal data."""
-    base = PurePath(name).name or name
+    """A file's base name, with the stem redacted when it holds personal data, and bytes that
+    are not UTF-8 replaced (such a file can still be requested)."""
+    base = printable(PurePath(name).name or name)
     if not personal_data_in(base, policy):
-        return base[:255]
+        return base[:MAX_NAME]
     suffix = PurePath(base).suffix
     return f"{REDACTED}{suffix if len(suffix) <= 10 else ''}"
 
 
 def safe_summary(summary: dict[str, Any], policy: Policy) -> dict[str, Any]:
-    """A scan summary whose locations name no person (sheet, part, header, key, column)."""
-    findings = []
-    for finding in summary.get("findings", []):
-        location = dict(finding.get("location", {}))
-        for key in _NAMED:
-            value = location.get(key)
-            if isinstance(value, str) and (len(value) > 200 or personal_data_in(value, policy)):
-                location[key] = REDACTED
-        findings.append({**finding, "location": location})
-    return {**summary, "findings": findings}
+    """A scan summary that names no person: its locations (sheet, part, header, key, column)
+    and the reason a file is unscannable (which may name an archive member) are made safe.
+
+    The scanner already reports them so (``approval.detect.scan``); this is the ledger's own
+    check, for summaries from anywhere."""
+    findings = [
+        {**finding, "location": safe_location(finding.get("location", {}), policy)}
+        for finding in summary.get("findings", [])
+    ]
+    out = {**summary, "findings": findings}
+    if isinstance(summary.get("reason"), str):
+        out["reason"] = safe_text(summary["reason"], policy, MAX_TEXT)
+    return out

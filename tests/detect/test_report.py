@@ -92,3 +92,78 @@ def test_persons_is_the_largest_class() -> None:
     report = FileReport("x", "0" * 64, 1, "csv", "protected", classes={"a": 2, "b": 7})
     assert report.persons == 7
     assert FileReport("x", "0" * 64, 1, "csv", "clean").persons == 0
+
+
+# -- names from the file that identify a person: redacted where the report is made --------
+
+HIDDEN = "A212345678 Garcia"
+
+
+def _hidden_sheet_workbook(path: Path) -> Path:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.title = "Sheet2"
+    book.active.append(["Nationality", "Book-ins"])
+    book.active.append(["Mexico", 10])
+    hidden = book.create_sheet(HIDDEN)
+    hidden.sheet_state = "hidden"
+    hidden.append(["Name", "A-Number", "Claim"])
+    hidden.append(["PEREZ, Ana", "A298765432", "asylum"])
+    hidden.append(["SOTO, Luis", "A298765433", "credible fear"])
+    book.save(path)
+    return path
+
+
+def _leaked(text: str) -> list[str]:
+    return [w for w in ("212345678", "garcia", "maria") if w in text.lower()]
+
+
+def test_a_sheet_named_after_a_person_is_redacted_in_every_report(
+    tmp_path: Path, policy: Policy
+) -> None:
+    from approval.detect.sarif import to_sarif
+
+    report = scan_file(_hidden_sheet_workbook(tmp_path / "hs.xlsx"), policy)
+    doc = report.to_dict()
+    assert list(doc) == ["path", "sha256", "format", "verdict", "classes", "findings"]
+    assert {f["location"]["sheet"] for f in doc["findings"]} == {"[redacted]"}
+    assert list(doc["findings"][0]["location"]) == ["sheet", "column", "header", "hidden"]
+    for text in (
+        json.dumps(doc),
+        json.dumps(report.summary()),
+        json.dumps(to_sarif([report], policy)),
+    ):
+        assert _leaked(text) == []
+    # The redactor still finds the sheet by the name the file gives it.
+    assert {f.in_file().location["sheet"] for f in report.findings} == {HIDDEN}
+
+
+def test_an_archive_member_named_after_a_person_is_redacted_but_others_stay_readable(
+    tmp_path: Path, policy: Policy
+) -> None:
+    import zipfile
+
+    rows = tabular.detainee_sheet(3).write_csv(tmp_path / "rows.csv").read_bytes()
+    archive = tmp_path / "names.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        z.writestr("asylum/applicants.csv", rows)
+        z.writestr("asylum/A212345678_Garcia_Maria.csv", rows)
+    parts = {f.location["part"] for f in scan_file(archive, policy).findings}
+    assert parts == {"names.zip/asylum/applicants.csv", "names.zip/asylum/[redacted].csv"}
+
+    with zipfile.ZipFile(archive, "w") as z:
+        z.writestr("asylum/A212345678_Garcia_Maria.png", b"\x89PNG\r\n\x1a\n" + bytes(100))
+    report = scan_file(archive, policy)
+    assert report.reason == "names.zip/asylum/[redacted].png: unsupported format: image/png"
+    assert report.summary()["reason"] == report.reason
+
+
+def test_a_tally_reports_locations_as_shown() -> None:
+    tally = Tally(["protected-person"], shown=lambda where: {**where, "sheet": "[redacted]"})
+    location = {"sheet": HIDDEN, "column": "B", "hidden": True}
+    tally.add_finding("protected-person", "a-number", location, 2, "A2******78")
+    (finding,) = tally.findings()
+    assert finding.location == {"sheet": "[redacted]", "column": "B", "hidden": True}
+    assert finding.to_dict()["location"]["sheet"] == "[redacted]"
+    assert finding.place == location and finding.in_file().location == location

@@ -164,3 +164,29 @@ def test_directories_are_scanned_recursively(tmp_path: Path) -> None:
     assert result.code == 1
     paths = [f["path"] for f in json.loads(result.stdout)["files"]]
     assert paths == ["site/index.md", "site/data/hidden.csv"]
+
+
+def test_reports_name_no_person_found_in_sheet_or_member_names(tmp_path: Path) -> None:
+    import zipfile
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.title = "Sheet2"
+    hidden = book.create_sheet("A212345678 Garcia")
+    hidden.sheet_state = "hidden"
+    hidden.append(["Name", "A-Number", "Claim"])
+    hidden.append(["PEREZ, Ana", "A298765432", "asylum"])
+    book.save(tmp_path / "hs.xlsx")
+    with zipfile.ZipFile(tmp_path / "names.zip", "w") as z:
+        z.writestr("asylum/A212345678_Garcia_Maria.png", b"\x89PNG\r\n\x1a\n" + bytes(100))
+    paths = (tmp_path / "hs.xlsx", tmp_path / "names.zip")
+    text = run_approval("scan", *paths)
+    assert text.code == 1
+    assert "sheet [redacted], column B (A-Number), hidden" in text.stdout
+    assert "names.zip/asylum/[redacted].png: unsupported format: image/png" in text.stdout
+    for output in ("json", "sarif"):
+        result = run_approval("scan", *paths, "--format", output)
+        assert result.code == 1 and '"[redacted]"' in result.stdout
+        assert "212345678" not in result.stdout and "Garcia" not in result.stdout
+    assert "212345678" not in text.stdout and "Garcia" not in text.stdout

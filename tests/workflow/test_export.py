@@ -3,6 +3,8 @@ exact bytes; a refusal leaves the destination as it was, an approved export is r
 
 from __future__ import annotations
 
+import os
+import stat
 from datetime import timedelta
 from pathlib import Path
 
@@ -216,3 +218,163 @@ def test_staged_files_disappear_unless_committed(tmp_path: Path) -> None:
     stage.discard()
     assert (blocked / "inside").read_text() == "kept"
     assert _leftovers(tmp_path) == []
+
+
+# -- DEST that is not a regular file: never replaced, nothing recorded ----------------------
+
+
+def _pipe(path: Path) -> Path:
+    """A named pipe: the "not a regular file" case, made here (never a real device)."""
+    os.mkfifo(path)
+    return path
+
+
+def test_a_pipe_as_dest_is_refused_and_left_alone(world: World, www: Path) -> None:
+    source = world.root / "aggregates.csv"
+    aggregate_csv(source)
+    key = world.key("p.publisher").private
+    pipe = _pipe(www / "pipe")
+    with pytest.raises(UsageError, match="is a named pipe, not a regular file or a directory"):
+        export_file(world.ledger, source, pipe, key, None)
+    # A directory DEST whose DEST/<name> is the pipe, and a link to a pipe, the same.
+    _pipe(www / "aggregates.csv")
+    with pytest.raises(UsageError, match=r"aggregates\.csv is a named pipe"):
+        export_file(world.ledger, source, www, key, None)
+    (www / "link.csv").symlink_to(pipe)
+    with pytest.raises(UsageError, match=r"link\.csv is a named pipe"):
+        export_file(world.ledger, source, www / "link.csv", key, None)
+    assert stat.S_ISFIFO(pipe.stat().st_mode) and stat.S_ISFIFO(
+        (www / "aggregates.csv").lstat().st_mode
+    )
+    assert _leftovers(www) == []
+
+
+def test_an_approved_file_is_not_exported_into_a_pipe_nor_recorded(world: World, www: Path) -> None:
+    source = world.root / "stats.xlsx"
+    detention_workbook(source, count=5)
+    _approve(world, source)
+    head = _head(world)
+    pipe = _pipe(www / "stats.xlsx")
+    result = world.run("export", source, "--to", pipe, as_="p.publisher")
+    assert result.code == 2, result.output
+    assert result.stderr.splitlines()[0] == (
+        f"error: {pipe} is a named pipe, not a regular file or a directory: nothing was exported"
+    )
+    result = world.run("export", source, "--to", www, as_="p.publisher")
+    assert result.code == 2 and "is a named pipe" in result.stderr
+    assert _head(world) == head  # nothing appended
+    assert stat.S_ISFIFO(pipe.stat().st_mode)
+    assert _leftovers(www) == []
+
+
+# -- "Next": what actually unblocks a refused export ----------------------------------------
+
+
+def _refused(world: World, source: Path, www: Path) -> list[str]:
+    result = world.run("export", source, "--to", www, as_="p.publisher")
+    assert result.code == 1, result.output
+    return [
+        line.strip()[2:] for line in result.stdout.splitlines() if line.strip().startswith("$ ")
+    ]
+
+
+def test_after_a_new_policy_the_next_step_is_a_new_request(world: World, www: Path) -> None:
+    source = world.root / "stats.xlsx"
+    detention_workbook(source, count=5)
+    request = _approve(world, source)
+    adopted = world.run(
+        "policy", "adopt", world.policy(version=2, name="policy2.yaml"), "--roster",
+        world.roster(), "--key", world.key("a.admin").private, as_="b.admin",
+    )  # fmt: skip
+    assert adopted.code == 0, adopted.output
+    (step,) = _refused(world, source, www)
+    assert step.startswith(f"approval request {source} ")
+    assert step.endswith(f"# {request[:12]} was made under an earlier policy")
+    assert "approval sign" not in step
+    # ... and it is what unblocks: a new request, signed, lets the file out.
+    _approve(world, source)
+    assert world.run("export", source, "--to", www, as_="p.publisher").code == 0
+
+
+def test_after_the_request_was_withdrawn_the_next_step_is_a_new_request(
+    world: World, www: Path
+) -> None:
+    source = world.root / "stats.xlsx"
+    detention_workbook(source, count=5)
+    request = world.request(source)
+    assert world.sign(request, "o.privacy").code == 0
+    assert world.run("revoke", request, "--reason", "wrong file", as_="p.publisher").code == 0
+    (step,) = _refused(world, source, www)
+    assert step.startswith(f"approval request {source} ")
+    assert step.endswith(f"# {request[:12]} was withdrawn")
+
+
+def test_a_standing_rejection_needs_its_revocation_not_a_signature(world: World, www: Path) -> None:
+    source = world.root / "stats.xlsx"
+    detention_workbook(source, count=5)
+    request = world.request(source)
+    assert world.sign(request, "o.privacy").code == 0
+    assert world.sign(request, "s.senior", "--reject", "--comment", "hidden sheet").code == 0
+    with load(world.ledger) as session:
+        (rejection,) = [s for s in session.state.signoffs_for(request) if not s.approves]
+    revoke, again = _refused(world, source, www)
+    assert revoke == (
+        f'approval revoke {rejection.id[:12]} --key KEY --reason "..."   '
+        "# by s.senior or an admin who did not request it"
+    )
+    assert again.startswith(f"approval request {source} ")
+    assert again.endswith("# once the file is changed: the rejection binds its bytes")
+    # ... and it is what unblocks: the admin withdraws it, then a senior official signs.
+    assert world.run("revoke", rejection.id[:12], "--reason", "reviewed", as_="a.admin").code == 0
+    assert _refused(world, source, www) == [
+        f"approval sign {request[:12]} --key KEY --role senior-official"
+    ]
+    assert world.sign(request, "t.senior").code == 0
+    assert world.run("export", source, "--to", www, as_="p.publisher").code == 0
+
+
+def test_expired_approvals_need_a_new_request(
+    tmp_path: Path, make_key: KeyMaker, www: Path
+) -> None:
+    from approval.detect.scan import scan_file
+    from approval.policy import default_policy
+    from approval.statements import now
+
+    world = World(tmp_path, make_key)
+    source = tmp_path / "stats.xlsx"
+    detention_workbook(source, count=5)
+    report = scan_file(source, default_policy())
+    start = now() - timedelta(days=32)
+    adoption = world.init_at(start)
+    request = world.append_at(
+        "request", start + timedelta(minutes=1), "p.publisher",
+        artifact={"sha256": report.sha256, "size": report.size, "name": source.name},
+        policy={"id": "8cfr208.6", "version": 1, "adoption": adoption},
+        purpose="FY2022 statistics", destination="www", scan=report.summary(),
+    )  # fmt: skip
+    for who, role in (("o.privacy", "privacy-officer"), ("s.senior", "senior-official")):
+        world.append_at(
+            "signoff", start + timedelta(days=1), who, request=request,
+            artifact_sha256=report.sha256, decision="approve", role=role,
+        )  # fmt: skip
+    steps = _refused(world, source, www)
+    assert steps[0].startswith(f"approval request {source} ")
+    assert steps[0].endswith(f"# approvals of {request[:12]} expired")
+    assert steps[1:] == [
+        f"approval sign {request[:12]} --key KEY --role {role}"
+        for role in ("privacy-officer", "senior-official")
+    ]
+
+
+def test_redact_never_replaces_a_pipe_either(world: World, www: Path) -> None:
+    from approval.workflow.redact import redact_file
+
+    source = world.root / "stats.xlsx"
+    detention_workbook(source, count=5)
+    pipe = _pipe(www / "stats.xlsx")
+    with pytest.raises(UsageError, match="is a named pipe"):
+        redact_file(world.ledger, source, www)
+    with pytest.raises(UsageError, match="is a named pipe"):
+        redact_file(world.ledger, source, pipe)
+    assert stat.S_ISFIFO(pipe.stat().st_mode)
+    assert _leftovers(www) == []

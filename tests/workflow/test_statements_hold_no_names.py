@@ -1,0 +1,268 @@
+"""DESIGN.md invariant 7: the ledger never stores the protected data itself.
+
+Files named after persons (an A-number, ``LAST, First``, ``First Last``), with sheets and archive
+members named after them too, go through every command that signs a statement about a file:
+request, sign-off, rejection, revocation, export and redaction. Then every string of every
+statement, the ledger's whole git history and what ``audit`` and ``show`` print are searched
+for the names and numbers: none may appear. Real CLI, real git, real ssh-keygen keys.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.corpus import tabular
+from tests.support import KeyMaker
+from tests.world import World
+
+# What the file names, sheet names and member names give away.
+CSV_NAME = "A212345678 GARCIA, Maria.csv"
+XLSX_NAME = "A212345679 Juan Lopez.xlsx"
+HIDDEN_SHEET = "A212345678 Garcia"
+MEMBER = "asylum/A212345678_Garcia_Maria.png"
+FORBIDDEN = ("212345678", "212345679", "garcia", "maria", "juan", "lopez")
+
+
+def _hidden_sheet_workbook(path: Path) -> Path:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    summary = book.active
+    summary.title = "Summary"
+    summary.append(["Nationality", "Book-ins"])
+    summary.append(["Mexico", 10])
+    hidden = book.create_sheet(HIDDEN_SHEET)
+    hidden.sheet_state = "hidden"
+    hidden.append(["Name", "A-Number", "Claim"])
+    hidden.append(["PEREZ, Ana", "A298765432", "asylum"])
+    hidden.append(["SOTO, Luis", "A298765433", "credible fear"])
+    book.save(path)
+    return path
+
+
+def _names_zip(path: Path) -> Path:
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr(MEMBER, b"\x89PNG\r\n\x1a\n" + bytes(100))
+        archive.writestr("asylum/applicants.csv", "Nationality,Count\nMexico,3\n")
+    return path
+
+
+def _ok(world: World, *args: str | Path, as_: str | None = None) -> str:
+    result = world.run(*args, as_=as_)
+    assert result.code == 0, result.output
+    return result.stdout
+
+
+def _id(stdout: str) -> str:
+    return stdout.strip().splitlines()[-1]
+
+
+@pytest.fixture(scope="module")
+def story(tmp_path_factory: pytest.TempPathFactory, make_key: KeyMaker) -> dict[str, Any]:
+    """One ledger that has seen every kind of statement about files named after persons."""
+    world = World(tmp_path_factory.mktemp("names"), make_key)
+    assert world.init().code == 0
+    www = world.root / "www"
+    www.mkdir()
+    csv = tabular.detainee_sheet(3).write_csv(world.root / CSV_NAME)
+    xlsx = _hidden_sheet_workbook(world.root / XLSX_NAME)
+    names = _names_zip(world.root / "names.zip")
+    outputs: dict[str, str] = {}
+
+    # request, two approvals (one with a comment), export to a directory: DEST/<the name>
+    request = world.request(csv)
+    _ok(world, "sign", request, "--yes", "--comment", "checked the columns", as_="o.privacy")
+    _ok(world, "sign", request, "--yes", as_="s.senior")
+    outputs["export"] = _ok(world, "export", csv, "--to", www, as_="p.publisher")
+
+    # a rejection of the workbook, and its signed redaction into a directory
+    rejected = world.request(xlsx)
+    _ok(world, "sign", rejected, "--yes", "--reject", "--comment", "hidden sheet", as_="s.senior")
+    public = world.root / "public"
+    public.mkdir()
+    outputs["redact"] = _ok(world, "redact", xlsx, "--out", public, as_="p.publisher")
+
+    # an archive that cannot be read whole, requested, then withdrawn
+    withdrawn = world.request(names)
+    _ok(world, "revoke", withdrawn, "--reason", "wrong archive", as_="p.publisher")
+
+    outputs["show"] = _ok(world, "show", request) + _ok(world, "show", withdrawn)
+    outputs["audit"] = _ok(world, "audit") + _ok(world, "audit", "--format", "json")
+    # The path is the publisher's own (dashboards link to it); what is inside is not.
+    inside = world.root / "hs.xlsx"
+    inside.write_bytes(xlsx.read_bytes())
+    outputs["scan"] = world.run("scan", inside, names, "--format", "sarif").stdout
+    return {"world": world, "outputs": outputs, "www": www, "csv": csv}
+
+
+def _statements(ledger: Path) -> list[dict[str, Any]]:
+    from approval.ledger import Ledger
+
+    with Ledger.open(ledger) as opened:
+        return [entry.envelope.statement for entry in opened.entries()]
+
+
+def _strings(value: Any, path: str = "") -> Iterator[tuple[str, str]]:
+    """Every string in a JSON value, keys included, with where it is."""
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield f"{path}.{key}", key
+            yield from _strings(item, f"{path}.{key}")
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _strings(item, f"{path}[{index}]")
+
+
+def _leaks(text: str) -> list[str]:
+    return [word for word in FORBIDDEN if word in text.lower()]
+
+
+def test_every_kind_of_statement_was_made(story: dict[str, Any]) -> None:
+    kinds = {s["kind"] for s in _statements(story["world"].ledger)}
+    assert {"request", "signoff", "revocation", "export", "redaction"} <= kinds
+
+
+def test_no_string_of_any_statement_names_a_person(story: dict[str, Any]) -> None:
+    found = [
+        (statement["kind"], where, _leaks(text))
+        for statement in _statements(story["world"].ledger)
+        if statement["kind"] != "adoption"  # the policy and roster, typed by admins
+        for where, text in _strings(statement)
+        if _leaks(text)
+    ]
+    assert found == []
+
+
+def test_the_statements_say_what_they_can_without_the_names(story: dict[str, Any]) -> None:
+    by_kind: dict[str, list[dict[str, Any]]] = {}
+    for statement in _statements(story["world"].ledger):
+        by_kind.setdefault(statement["kind"], []).append(statement)
+    (export,) = by_kind["export"]
+    assert export["artifact"]["name"] == "[redacted].csv"
+    assert export["destination"] == str((story["www"] / "[redacted].csv").resolve())
+    (redaction,) = by_kind["redaction"]
+    assert redaction["source"]["name"] == redaction["derivative"]["name"] == "[redacted].xlsx"
+    assert "sheet [redacted] (hidden), whole" in redaction["removed"]
+    names_zip = next(r for r in by_kind["request"] if r["artifact"]["name"] == "names.zip")
+    assert names_zip["scan"]["reason"] == (
+        "names.zip/asylum/[redacted].png: unsupported format: image/png"
+    )
+
+
+def test_the_git_history_holds_no_name(story: dict[str, Any]) -> None:
+    log = subprocess.run(
+        ["git", "log", "--all", "-p", "--format=%H%n%B"],
+        cwd=story["world"].ledger,
+        capture_output=True,
+        check=True,
+    ).stdout.decode("utf-8", "replace")
+    assert "[redacted].csv" in log  # the entries are there, and readable
+    assert _leaks(log) == []
+
+
+@pytest.mark.parametrize("command", ["show", "audit", "scan"])
+def test_what_the_commands_print_names_no_one(story: dict[str, Any], command: str) -> None:
+    output = story["outputs"][command]
+    assert output.strip()
+    assert _leaks(output) == []
+
+
+def test_the_redaction_screen_names_places_not_persons(story: dict[str, Any]) -> None:
+    screen = story["outputs"]["redact"]
+    removed = screen[screen.index("removed:") :].split("recorded by")[0]
+    assert "sheet [redacted] (hidden), whole" in removed
+    assert _leaks(removed) == []
+
+
+def test_the_file_itself_is_exported_under_its_own_name(story: dict[str, Any]) -> None:
+    # Redaction is for the ledger and the reports: the publisher's file keeps its name.
+    csv: Path = story["csv"]
+    assert (story["www"] / CSV_NAME).read_bytes() == csv.read_bytes()
+    assert json.loads(story["outputs"]["scan"])["version"] == "2.1.0"
+
+
+# -- free text the CLI refuses, and a file name that is not UTF-8 ---------------------------
+
+
+def _run_bytes(world: World, *args: bytes) -> subprocess.CompletedProcess[bytes]:
+    """The CLI with arguments as raw bytes, as a shell passes ``$'a\\xffb'``."""
+    env = {**os.environ, "APPROVAL_LEDGER": str(world.ledger), "NO_COLOR": "1"}
+    return subprocess.run(
+        [sys.executable, "-m", "approval", *args],
+        cwd=world.root,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        timeout=300,
+        check=False,
+    )
+
+
+@pytest.fixture
+def world(tmp_path: Path, make_key: KeyMaker) -> World:
+    world = World(tmp_path, make_key)
+    assert world.init().code == 0
+    return world
+
+
+@pytest.mark.parametrize(
+    ("purpose", "message"),
+    [
+        (b"file lists Maria Garcia", "error: --purpose seems to contain personal data: a person"),
+        (b"ref 212345678", "error: --purpose seems to contain personal data: an 8-9 digit number"),
+        (b"a\xffb", "error: --purpose is not valid UTF-8 text"),
+    ],
+)
+def test_a_purpose_that_cannot_be_recorded_is_refused_in_one_line(
+    world: World, purpose: bytes, message: str
+) -> None:
+    csv = tabular.detainee_sheet(3).write_csv(world.root / "detainees.csv")
+    key = os.fsencode(world.key("p.publisher").private)
+    head = _statements(world.ledger)
+    done = _run_bytes(
+        world, b"request", os.fsencode(csv), b"--purpose", purpose, b"--destination", b"www",
+        b"--key", key,
+    )  # fmt: skip
+    stderr = done.stderr.decode("utf-8", "replace")
+    assert done.returncode == 2, stderr
+    assert stderr.splitlines()[0].startswith(message)
+    assert "Traceback" not in stderr
+    assert _leaks(stderr) == []
+    assert _statements(world.ledger) == head  # nothing appended
+
+
+def test_a_file_whose_name_is_not_utf8_can_be_requested_and_exported(world: World) -> None:
+    rows = tabular.detainee_sheet(3).write_csv(world.root / "rows.csv").read_bytes()
+    name = os.fsencode(world.root) + b"/caf\xe9.csv"  # Latin-1, as an old share names it
+    Path(os.fsdecode(name)).write_bytes(rows)
+    key = os.fsencode(world.key("p.publisher").private)
+    done = _run_bytes(
+        world, b"request", name, b"--purpose", b"FY2022 statistics", b"--destination", b"www",
+        b"--key", key,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    request = done.stdout.decode("utf-8", "replace").strip().splitlines()[-1]
+    for who in ("o.privacy", "s.senior"):
+        assert world.sign(request, who).code == 0
+    www = world.root / "www"
+    www.mkdir()
+    done = _run_bytes(world, b"export", name, b"--to", os.fsencode(www), b"--key", key)
+    assert done.returncode == 0, done.stderr
+    assert (os.fsencode(www) + b"/caf\xe9.csv") in [os.fsencode(p) for p in www.iterdir()]
+    recorded = {
+        s["kind"]: s for s in _statements(world.ledger) if s["kind"] in ("request", "export")
+    }
+    assert recorded["request"]["artifact"]["name"] == "caf\ufffd.csv"
+    assert recorded["export"]["artifact"]["name"] == "caf\ufffd.csv"
+    assert recorded["export"]["destination"].endswith("/www/caf\ufffd.csv")
