@@ -6,12 +6,12 @@ from pathlib import Path
 
 import click
 
-from approval.cli.options import key_option, ledger_option, offline_option
+from approval.cli.options import examples, key_option, ledger_option, offline_option
 
 
 @click.command(
     short_help="Copy a file out through the gate.",
-    epilog="Example: approval export stats.xlsx --to /srv/www/detention/ --key KEY",
+    epilog=examples("approval export stats.xlsx --to /srv/www/detention/ --key KEY"),
 )
 @ledger_option
 @offline_option(fresh=True)
@@ -34,12 +34,14 @@ def export(
     with your key. Exits 0 when exported, 1 when refused.
     """
     from approval.cli.gateview import roles_section, scan_words
+    from approval.cli.render import outcome
     from approval.cli.screen import Section, say, show
-    from approval.errors import EXIT_BLOCKED
+    from approval.errors import EXIT_BLOCKED, EXIT_OK
     from approval.statements import short_id
     from approval.workflow.export import export_file
 
     done = export_file(ledger, file, dest, key, passphrase_env)
+    outcome(EXIT_OK if done.exported else EXIT_BLOCKED)
     report = done.report
     if done.exported:
         say(f"exported {file} to {done.target} ({report.size:,} bytes, sha256 {report.sha256})")

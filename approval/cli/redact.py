@@ -6,12 +6,12 @@ from pathlib import Path
 
 import click
 
-from approval.cli.options import ledger_option
+from approval.cli.options import examples, ledger_option
 
 
 @click.command(
     short_help="Write a copy without the protected data (needs no approval).",
-    epilog="Example: approval redact stats.xlsx --out stats-public.xlsx --key KEY",
+    epilog=examples("approval redact stats.xlsx --out stats-public.xlsx --key KEY"),
 )
 @ledger_option
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
@@ -33,11 +33,14 @@ def redact(
     The copy is scanned and must be clean, or nothing is written (exit 1). Prints its provenance:
     both sha256s and what was removed (places and counts, never values).
     """
+    from approval.cli.render import outcome
     from approval.cli.screen import say
+    from approval.errors import EXIT_OK
     from approval.statements import short_id
     from approval.workflow.redact import redact_file
 
     done = redact_file(ledger, file, out, key, passphrase_env)
+    outcome(EXIT_OK)
     say(f"redacted {file} -> {done.out} (clean under the policy in force)")
     say(f"  source:     sha256 {done.source_report.sha256} ({done.source_report.size:,} bytes)")
     say(f"  derivative: sha256 {done.report.sha256} ({done.report.size:,} bytes)")

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from approval.cli.options import examples
+
 if TYPE_CHECKING:
     from approval.detect.report import FileReport
     from approval.workflow.scan import ScanResult
@@ -15,7 +17,7 @@ if TYPE_CHECKING:
 
 @click.command(
     short_help="Find protected-person data in files and directories.",
-    epilog="Examples: approval scan stats.xlsx    approval scan site/ --format sarif > scan.sarif",
+    epilog=examples("approval scan stats.xlsx", "approval scan site/ --format sarif > scan.sarif"),
 )
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
@@ -38,10 +40,12 @@ def scan(paths: tuple[Path, ...], output: str, policy_file: Path | None) -> int:
     Exits 0 when every file is clean, 1 when any file is protected or could not be scanned
     (unscannable files are never passed), 2 for bad usage. Samples are always redacted.
     """
+    from approval.cli.render import outcome
     from approval.workflow.scan import scan as run_scan
 
     with _progress() as progress:
         result = run_scan(list(paths), policy_file=policy_file, progress=progress)
+    outcome(result.exit_code)
     if output == "json":
         _print_json(result.to_dict())
     elif output == "sarif":
@@ -70,20 +74,22 @@ class _progress:
 
         self._progress = Progress(
             SpinnerColumn(),
-            TextColumn("scanning {task.fields[name]} ({task.completed} files)"),
+            TextColumn("scanning {task.fields[name]} ({task.fields[files]})"),
             TimeElapsedColumn(),
             console=stderr(),
             transient=True,
         )
         self._progress.__enter__()
-        self._task = self._progress.add_task("scan", total=None, name="")
+        self._task = self._progress.add_task("scan", total=None, name="", files="0 files")
         return self._advance
 
     def _advance(self, path: Path) -> None:
+        from approval.words import plural
+
         if self._count:
             self._progress.advance(self._task)
         self._count += 1
-        self._progress.update(self._task, name=path.name)
+        self._progress.update(self._task, name=path.name, files=plural(self._count - 1, "file"))
 
     def __exit__(self, *exc: object) -> None:
         if self._progress is not None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from approval.cli.screen import Section
+from approval.words import plural
 
 
 def _where(location: dict[str, Any]) -> str:
@@ -29,7 +30,7 @@ def scan_section(scan: dict[str, Any], title: str = "What the scan found") -> Se
     if scan.get("reason"):
         facts.append(("why unscannable", str(scan["reason"])))
     for cls, info in classes.items():
-        facts.append((cls, f"{info.get('records', 0)} distinct persons"))
+        facts.append((cls, plural(info.get("records", 0), "distinct person")))
     hidden = sorted(
         {
             _hidden_part(f["location"])
