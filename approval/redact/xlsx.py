@@ -20,6 +20,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from approval.detect.strings import safe_text
 from approval.errors import UsageError
 from approval.redact.base import Plan, column_words
 
@@ -52,7 +53,12 @@ class XlsxRedactor:
                 for c in range(1, sheet.max_column + 1)
                 if get_column_letter(c) not in drop and get_column_letter(c) not in hidden_columns
             ]
-            target = new.create_sheet(sheet.title)
+            named = safe_text(sheet.title, plan.policy) != sheet.title
+            # A visible sheet named after a person ("GARCIA, Maria") would carry the name into
+            # a clean derivative: the scanner reads titles as context, not as content.
+            target = new.create_sheet(f"Sheet{len(new.worksheets) + 1}" if named else sheet.title)
+            if named:
+                removed.append(f"the title of visible sheet {target.title}, which named a person")
             for position, column in enumerate(kept, start=1):
                 width = sheet.column_dimensions[get_column_letter(column)].width
                 if width:

@@ -305,3 +305,32 @@ def test_the_cli_prints_provenance_and_refuses_unsupported_formats(tmp_path: Pat
         f"error: cannot redact {scan_file(other, policy).format} files"
     )
     assert "Traceback" not in refused.output
+
+
+def test_a_visible_sheet_named_after_a_person_is_renamed(tmp_path: Path) -> None:
+    """The scanner reads a sheet's title as context, not content: a derivative that scans
+    clean could still carry "GARCIA, Maria" as a tab name."""
+    from openpyxl import Workbook, load_workbook
+
+    person = people(1, seed=77)[0]
+    book = Workbook()
+    totals = book.active
+    totals.title = "Totals"
+    totals.append(["Facility", "Average daily population"])
+    totals.append(["Otay Mesa", 1200])
+    named = book.create_sheet(person.last_first[:31])
+    named.append(["Month", "Hearings"])
+    named.append(["March", 4])
+    hidden = book.create_sheet("Applicants")
+    hidden.sheet_state = "hidden"
+    hidden.append(["Name", "A-Number", "Claim"])
+    hidden.append([person.name, person.a_number, "asylum"])
+    source = tmp_path / "stats.xlsx"
+    book.save(source)
+
+    out = tmp_path / "public.xlsx"
+    done = redact_file(None, source, out)
+    assert load_workbook(out).sheetnames == ["Totals", "Sheet2"]
+    assert "the title of visible sheet Sheet2, which named a person" in done.removed
+    assert _leaks(out, [person]) == []
+    assert not any(person.last in line for line in done.removed)
