@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from approval.audit.failure import AuditFailure
+from approval.audit.failure import AuditFailure, Rule
 from approval.audit.index import ArtifactHistory, AsOf, Index
 from approval.errors import UsageError
 from approval.ledger import Ledger
@@ -118,7 +118,19 @@ def audit_ledger(path: Path | None) -> AuditReport:
     under a clone (a force-push) that no later statement's seen head can show."""
     with Ledger.open(path) as ledger:
         report, state = replay_ledger(ledger, ledger.head())
-        if report.failure is None and report.head is not None:
+        if report.head is None:
+            # Nothing verified is no proof of anything: a ledger always starts with an
+            # adoption, so no branch means a ledger never set up, or one whose branch was
+            # deleted (the objects may all still be there).
+            empty = AuditFailure(
+                Rule.KEPT,
+                "the ledger holds no statements: its branch refs/heads/ledger does not exist, "
+                "so no policy is in force and there is nothing to verify",
+                hint="a ledger starts with `approval init`; if this one held statements, its "
+                "branch was deleted: compare it with another clone",
+            )
+            return replace(report, failure=empty)
+        if report.failure is None:
             failure = _refresh_index(ledger, report, state)
             if failure is not None:
                 report = replace(report, failure=failure)

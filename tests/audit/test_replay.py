@@ -4,6 +4,7 @@ every export was allowed when it was made."""
 from __future__ import annotations
 
 import json
+import subprocess
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -70,11 +71,21 @@ def test_the_json_timeline_lists_every_statement(ledger: Path, story: Story, aud
     assert export["artifacts"] == [story.sha256]
 
 
-def test_an_empty_ledger_audits_intact(tmp_path: Path, audit: Audit) -> None:
+def test_an_empty_ledger_is_no_proof_of_anything(tmp_path: Path, audit: Audit) -> None:
+    """A reviewer's find: a ledger whose branch was deleted audited "intact" (exit 0)."""
     Ledger.create(tmp_path / "empty").close()
     result = audit(tmp_path / "empty")
-    assert result.code == 0, result.output
-    assert "(the ledger is empty)" in result.stdout
+    assert result.code == 3, result.output
+    assert "the ledger holds no statements" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_a_deleted_branch_is_not_an_empty_ledger(ledger: Path, audit: Audit) -> None:
+    assert audit(ledger).code == 0
+    subprocess.run(["git", "-C", str(ledger), "update-ref", "-d", "refs/heads/ledger"], check=True)
+    result = audit(ledger)
+    assert result.code == 3, result.output
+    assert "its branch was deleted" in result.output
 
 
 def test_no_ledger_is_bad_input(tmp_path: Path, audit: Audit) -> None:
