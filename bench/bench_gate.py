@@ -7,9 +7,17 @@ bench_ledger.py does) from statements that are validly signed by the officials o
 so that ``load`` accepts every one: an adoption, then requests, two sign-offs and an export per
 artifact, ending with the approved file's request and sign-offs.
 
-Targets (issue 5): a warm check at least 10x faster than the cold one; deciding for one approved
-file with 100k entries at most 150 ms more than hashing it.
-Run: ``.venv/bin/python bench/bench_gate.py [--files 5000] [--entries 100000]``.
+Targets (issue 5): a warm check at least 10x faster than the cold one, as the whole
+``approval check`` command a user runs and as the check alone; deciding for one approved file
+with 100k entries at most 150 ms more than hashing it. Every time is given as wall clock and as
+CPU time (the process and the git processes it ran): on a machine shared with other work the
+wall clock varies most.
+
+The commands run as an installed package runs, from byte-code: with ``PYTHONDONTWRITEBYTECODE``
+(set in some development shells) every run would compile the package's modules from source
+first, a cost that pip's install-time compilation spares users. The byte-code goes to a
+directory of the benchmark's own (``PYTHONPYCACHEPREFIX``), written by one untimed run.
+Run: ``.venv/bin/python bench/bench_gate.py [--files 5000] [--entries 100000] [--part check]``.
 """
 
 from __future__ import annotations
@@ -18,6 +26,7 @@ import argparse
 import hashlib
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -215,7 +224,22 @@ def big_ledger(agency: Agency, ledger_dir: Path, entries: int, workbook: Path) -
     print(f"  imported them with git fast-import in {time.perf_counter() - start:.1f} s")
 
 
+def _children_cpu() -> float:
+    """CPU time (user + system) of the processes this one has waited for, and theirs."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def run_cli(*args: str | Path, env: dict[str, str], cwd: Path) -> tuple[float, int, str]:
+    took, _, code, output = run_cli_timed(*args, env=env, cwd=cwd)
+    return took, code, output
+
+
+def run_cli_timed(
+    *args: str | Path, env: dict[str, str], cwd: Path
+) -> tuple[float, float, int, str]:
+    """Wall and CPU time of one ``approval`` command, its exit code and output."""
+    cpu = _children_cpu()
     start = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "-m", "approval", *map(str, args)],
@@ -225,23 +249,30 @@ def run_cli(*args: str | Path, env: dict[str, str], cwd: Path) -> tuple[float, i
         text=True,
         check=False,
     )
-    return time.perf_counter() - start, done.returncode, done.stdout + done.stderr
+    took = time.perf_counter() - start
+    return took, _children_cpu() - cpu, done.returncode, done.stdout + done.stderr
 
 
 # A fresh process that times the check alone: what the cache changes, without the interpreter's
-# start-up and the imports, which every run pays alike.
+# start-up and the imports the command has made before the check starts (the CLI imports sync
+# while it parses --offline), which every run pays alike. CPU time: this process's and that of
+# the git processes it ran.
 IN_PROCESS = (
-    "import json, sys, time\n"
+    "import json, resource, sys, time\n"
     "from pathlib import Path\n"
     "from approval.workflow.check import check\n"
-    "import approval.workflow.snapshot, approval.workflow.worktree\n"
-    "start = time.perf_counter()\n"
+    "import approval.workflow.snapshot, approval.workflow.sync, approval.workflow.worktree\n"
+    "def cpu():\n"
+    "    return sum(u.ru_utime + u.ru_stime for u in (resource.getrusage(resource.RUSAGE_SELF),"
+    " resource.getrusage(resource.RUSAGE_CHILDREN)))\n"
+    "start, start_cpu = time.perf_counter(), cpu()\n"
     "result = check(None, [Path('.')])\n"
-    "print(json.dumps([time.perf_counter() - start, result.exit_code, result.scanned]))\n"
+    "took, took_cpu = time.perf_counter() - start, cpu() - start_cpu\n"
+    "print(json.dumps([took, took_cpu, result.exit_code, result.scanned]))\n"
 )
 
 
-def in_process(tree: Path, env: dict[str, str]) -> tuple[float, int]:
+def in_process(tree: Path, env: dict[str, str]) -> tuple[float, float, int]:
     done = subprocess.run(
         [sys.executable, "-c", IN_PROCESS],
         cwd=tree,
@@ -250,9 +281,15 @@ def in_process(tree: Path, env: dict[str, str]) -> tuple[float, int]:
         text=True,
         check=True,
     )
-    took, code, scanned = json.loads(done.stdout.strip().splitlines()[-1])
+    took, cpu, code, scanned = json.loads(done.stdout.strip().splitlines()[-1])
     assert code == 0, done.stdout
-    return float(took), int(scanned)
+    return float(took), float(cpu), int(scanned)
+
+
+def byte_code(work: Path) -> dict[str, str]:
+    """The environment that runs the commands from byte-code of the benchmark's own (an empty
+    ``PYTHONDONTWRITEBYTECODE`` is unset, for Python)."""
+    return {"PYTHONPYCACHEPREFIX": str(work / "pycache"), "PYTHONDONTWRITEBYTECODE": ""}
 
 
 def bench_check(work: Path, agency: Agency, files: int, protected: int, rounds: int) -> bool:
@@ -261,36 +298,44 @@ def bench_check(work: Path, agency: Agency, files: int, protected: int, rounds: 
     approved = build_tree(tree, files, protected)
     ledger = work / "site-ledger"
     approve_files(agency, ledger, approved)
+    code_env = {**byte_code(work), "APPROVAL_LEDGER": str(ledger)}
+    # Untimed: writes the byte-code, and brings the tree into the page cache for every run alike.
+    for _ in range(2):  # cold, then warm: the modules of both
+        env = {**code_env, "XDG_CACHE_HOME": str(work / "c-first")}
+        took, code, output = run_cli("check", ".", env=env, cwd=tree)
+        assert code == 0, output
     # Rounds of cold (a new, empty cache) then warm runs, interleaved so that other load on the
     # machine falls on both alike; the same for the CLI and for the check alone.
-    cli: dict[str, list[float]] = {"cold": [], "warm": []}
-    alone: dict[str, list[float]] = {"cold": [], "warm": []}
+    cli: dict[str, list[tuple[float, float]]] = {"cold": [], "warm": []}
+    alone: dict[str, list[tuple[float, float]]] = {"cold": [], "warm": []}
     for n in range(rounds):
         for runner, times in (("cli", cli), ("alone", alone)):
-            env = {"APPROVAL_LEDGER": str(ledger), "XDG_CACHE_HOME": str(work / f"c-{runner}{n}")}
+            env = {**code_env, "XDG_CACHE_HOME": str(work / f"c-{runner}{n}")}
             for phase in ("cold", "warm", "warm"):
                 if runner == "cli":
-                    took, code, output = run_cli("check", ".", env=env, cwd=tree)
+                    took, cpu, code, output = run_cli_timed("check", ".", env=env, cwd=tree)
                     assert code == 0, output
                     scanned = int(output.rsplit("(", 1)[1].split()[0])
                 else:
-                    took, scanned = in_process(tree, env)
+                    took, cpu, scanned = in_process(tree, env)
                 if (scanned == files) == (phase == "cold"):
-                    times[phase].append(took)
+                    times[phase].append((took, cpu))
                 else:  # the scanner's code changed under the run (a cache miss): not counted
                     print(f"  ({runner} {phase} run scanned {scanned} files: not counted)")
     ok = True
-    for label, times in (("approval check (CLI, wall)", cli), ("the check alone", alone)):
-        cold, warm = statistics.median(times["cold"]), statistics.median(times["warm"])
-        ratio = cold / warm
-        print(
-            f"  {label:28} cold {cold:6.2f} s, warm {warm:6.3f} s: {ratio:5.1f}x "
-            f"(medians of {len(times['cold'])} and {len(times['warm'])})"
-        )
-        ok = ratio >= TARGET_WARM_RATIO if label.startswith("the check") else ok
+    for label, times in (("approval check (the command)", cli), ("the check alone", alone)):
+        for unit, index in (("wall", 0), ("CPU", 1)):
+            cold = statistics.median(t[index] for t in times["cold"])
+            warm = statistics.median(t[index] for t in times["warm"])
+            ratio = cold / warm
+            print(
+                f"  {label:28} {unit:4} cold {cold:6.2f} s, warm {warm:6.3f} s: {ratio:5.1f}x "
+                f"(medians of {len(times['cold'])} and {len(times['warm'])})"
+            )
+            ok = ok and ratio >= TARGET_WARM_RATIO
     print(
-        f"  target: warm >= {TARGET_WARM_RATIO}x faster, on the check alone "
-        f"(the CLI adds the same start-up to both) {'OK' if ok else 'MISSED'}"
+        f"  target: warm >= {TARGET_WARM_RATIO}x faster, for the command and the check alone, "
+        f"wall and CPU {'OK' if ok else 'MISSED'}"
     )
     return ok
 
@@ -376,12 +421,16 @@ def main() -> int:
     parser.add_argument("--protected", type=int, default=50)
     parser.add_argument("--entries", type=int, default=100_000)
     parser.add_argument("--rounds", type=int, default=3, help="cold/warm rounds of check")
+    parser.add_argument("--part", choices=["all", "check", "export"], default="all")
     options = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="bench-gate-"))
-    print(f"work directory {work}")
+    print(f"work directory {work}; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     agency = Agency(work)
-    ok_check = bench_check(work, agency, options.files, options.protected, options.rounds)
-    ok_export = bench_export(work, agency, options.entries)
+    ok_check = ok_export = True
+    if options.part in ("all", "check"):
+        ok_check = bench_check(work, agency, options.files, options.protected, options.rounds)
+    if options.part in ("all", "export"):
+        ok_export = bench_export(work, agency, options.entries)
     subprocess.run(["rm", "-rf", str(work)], check=False)
     return 0 if ok_check and ok_export else 1
 

@@ -8,7 +8,8 @@ from pathlib import Path
 from approval.errors import UsageError
 from approval.state import check_request, identify
 from approval.statements import now, short_id
-from approval.workflow.ledger import load, new_statement, read_key, sign_and_append
+from approval.workflow.ledger import new_statement, read_key, sign_and_append
+from approval.workflow.snapshot import gate
 from approval.workflow.text import free_text, safe_name, safe_summary
 
 
@@ -46,8 +47,8 @@ def request_approval(
     if not file.is_file():
         raise UsageError(f"{file}: no such file")
     key = read_key(key_file, passphrase_env)
-    with load(ledger) as session:
-        state = session.state
+    with gate(ledger) as (session, view):
+        state = session.state  # the adoptions: the policy to scan under, the roster
         at = now()
         official = identify(state, key.public_line, at)
         adoption = state.current
@@ -59,6 +60,9 @@ def request_approval(
         if not report.sha256:
             raise UsageError(f"{file}: could not be read to the end (did it change or vanish?)")
         classes = [*report.classes, *(["unscannable"] if report.verdict == "unscannable" else [])]
+        # The adoptions and the file's slice: the request is checked against it before it is
+        # appended, and its duplicate, if any, is there (its id covers the sha256).
+        state = session.state = view.state_for([report.sha256])
         if report.verdict == "clean":
             raise UsageError(
                 f"{file} is clean under {adoption.label}: no approval is needed",

@@ -1,4 +1,15 @@
-"""``approval show``, ``status`` and ``sign``: what officials review, and their sign-offs."""
+"""``approval show``, ``status`` and ``sign``: what officials review, and their sign-offs.
+
+They answer from the verified ledger's adoptions and the slice about one file (see snapshot.py),
+never restoring the whole state: a request's id names its file, whose slice holds the request,
+its sign-offs and their revocations, every other request for the same file with its sign-offs,
+its exports and redactions: all that ``decide``, ``check_signoff`` and the review screen read,
+beside the policy and roster in force and the whole ledger's latest time. A new sign-off is
+checked against that same state before it is appended, by compare-and-swap on the head it was
+read at (sync.py): the rules of ``LedgerState.check`` for a sign-off look at its request (in the
+slice), at its duplicate (its id covers the file's sha256: in the slice too), at the roster in
+force and at the latest time, so it passes or fails there exactly as against the whole state.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +22,8 @@ from approval.decision import Decision, check_signoff, decide
 from approval.errors import UsageError
 from approval.state import LedgerState, Request, SignOff, identify
 from approval.statements import now, short_id
-from approval.workflow.ledger import load, new_statement, read_key, sign_and_append
+from approval.workflow.ledger import new_statement, read_key, sign_and_append
+from approval.workflow.snapshot import gate, opened
 from approval.workflow.text import free_text
 
 
@@ -65,8 +77,9 @@ def build_review(state: LedgerState, request: Request, at: datetime) -> Review:
 
 def show_request(ledger: Path | None, ref: str) -> Review:
     """The review screen's content for request ``ref`` (full id or unique prefix)."""
-    with load(ledger) as session:
-        return build_review(session.state, session.state.request(ref), now())
+    with opened(ledger) as (_, view):
+        request, state = view.request(ref)
+        return build_review(state, request, now())
 
 
 @dataclass(frozen=True)
@@ -85,20 +98,20 @@ def status(ledger: Path | None, subject: str) -> Status:
     from approval.detect.scan import scan_file
 
     at = now()
-    with load(ledger) as session:
-        state = session.state
+    with opened(ledger) as (_, view):
         path = Path(subject)
         if path.is_file():
-            report = scan_file(path, state.current.policy)
+            report = scan_file(path, view.state_for(()).current.policy)
             classes = [*report.classes]
             if report.verdict == "unscannable":
                 classes.append("unscannable")
+            state = view.state_for([report.sha256])
             decision = decide(state, report.sha256, at, classes=classes)
             sha, verdict, name = report.sha256, report.verdict, subject
         elif path.suffix and not path.exists() and not _looks_like_id(subject):
             raise UsageError(f"{subject}: no such file")
         else:
-            request = state.request(subject)
+            request, state = view.request(subject)
             decision = decide(state, request.sha256, at, request_id=request.id)
             sha, verdict, name = request.sha256, None, request.artifact.name
     return Status(subject, sha, decision, verdict, _next_steps(decision, name))
@@ -148,11 +161,15 @@ def sign_request(
     """Approve or reject request ``ref`` under one role, after ``confirm`` (the review screen)."""
     decision_word = "reject" if reject else "approve"
     key = read_key(key_file, passphrase_env)
-    with load(ledger) as session:
-        state = session.state
+    with gate(ledger) as (session, view):
         at = now()
-        official = identify(state, key.public_line, at)
-        request, chosen = check_signoff(state, ref, official.id, role, decision_word, at, comment)
+        official = identify(session.state, key.public_line, at)
+        found, state = view.request(ref)
+        # The state the sign-off is checked against before, and appended on (see the module doc).
+        session.state = state
+        request, chosen = check_signoff(
+            state, found.id, official.id, role, decision_word, at, comment
+        )
         comment = confirm(build_review(state, request, at), chosen)
         if reject and not comment:
             raise UsageError("a rejection needs a reason", hint="pass --comment TEXT")

@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from approval.state import check_revocation, identify, kind_of
+from approval.state import Request, SignOff, check_revocation, identify, kind_of
 from approval.statements import now
-from approval.workflow.ledger import load, new_statement, read_key, sign_and_append
+from approval.workflow.ledger import new_statement, read_key, sign_and_append
+from approval.workflow.snapshot import gate
 from approval.workflow.text import free_text
 
 
@@ -24,11 +25,16 @@ def revoke(
 ) -> Revoked:
     """Record a signed revocation of the sign-off or request ``ref``."""
     key = read_key(key_file, passphrase_env)
-    with load(ledger) as session:
+    with gate(ledger) as (session, view):
         reason = free_text("--reason", reason, session.state.current.policy)
         at = now()
         official = identify(session.state, key.public_line, at)
-        target = check_revocation(session.state, ref, official.id, at)
+        found, state = view.resolve(ref, (Request, SignOff))
+        # The adoptions and the slice of the target's file: it holds the target, the request of
+        # a sign-off, their revocations, and the revocation's duplicate (its id covers the
+        # target), all that the rules for a revocation read (see snapshot.py).
+        session.state = state
+        target = check_revocation(state, found.id, official.id, at)
         statement = new_statement(
             "revocation",
             session.head,

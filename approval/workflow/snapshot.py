@@ -15,6 +15,13 @@ against the adoptions and the slice it is about, with the whole ledger's latest 
 of ``LedgerState.check`` looks only at those (the duplicate of a statement is in the same slice),
 so it passes or fails exactly as it would against the whole state.
 
+Officials name a statement by its id or a prefix of it (``approval show 3f9c2a7d``). An index
+(``owners``) gives the slice that holds each statement but the adoptions, which every state
+holds: a state with the slices of every statement whose id starts with the prefix holds every
+statement the whole state would match, so ``LedgerState.resolve`` gives there the same answer,
+or the same error (ambiguous, of another kind, not in the ledger), as on the whole state
+(``View.resolve``).
+
 Where: a SQLite database per ledger in the user's own cache directory
 (``$XDG_CACHE_HOME/approval/ledgers/<id>/``, mode 0700), not in the ledger's git directory. The
 slices are pickles, and unpickling runs code chosen by whoever wrote the file, while a forged
@@ -31,7 +38,7 @@ import hashlib
 import os
 import pickle
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Set
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
@@ -42,6 +49,7 @@ from approval import __version__
 from approval.ledger import Ledger
 from approval.ledger.usercache import cache_root, private_dir
 from approval.state import (
+    MIN_PREFIX,
     Adoption,
     Export,
     LedgerState,
@@ -76,8 +84,12 @@ _CODE = (
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v BLOB);
 CREATE TABLE IF NOT EXISTS slices (sha TEXT PRIMARY KEY, records BLOB NOT NULL);
+-- statement id -> the slice that holds it (every statement but the adoptions)
 CREATE TABLE IF NOT EXISTS owners (id TEXT PRIMARY KEY, sha TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS scans (key TEXT PRIMARY KEY, report TEXT NOT NULL);
+-- approval check's scans: by scope (policy, adoption, scanner code), then "<sha256>:<suffix>"
+CREATE TABLE IF NOT EXISTS scan_cache (
+    scope TEXT NOT NULL, key TEXT NOT NULL, report TEXT NOT NULL, PRIMARY KEY (scope, key)
+) WITHOUT ROWID;
 """
 
 # One saved record: its position in the ledger (to merge slices back in order) and the record.
@@ -141,7 +153,7 @@ def connect(ledger: Ledger) -> sqlite3.Connection | None:
 
 
 def _sha_of(record: Record, owners: dict[str, str], lookup: Any) -> tuple[str, ...]:
-    """The artifacts a record is about (none for an adoption)."""
+    """The artifacts a record is about (none for an adoption); the first holds it."""
     if isinstance(record, Request):
         return (record.sha256,)
     if isinstance(record, SignOff):
@@ -171,6 +183,9 @@ class View:
     replayed: int = 0  # entries verified by this view (0: all came from the cache)
     from_cache: bool = False
     _slices: dict[str, list[Numbered]] = field(default_factory=dict)
+    # Statement id -> its slice, for the entries caught up in memory (the database may have been
+    # too busy to take them).
+    _owners: dict[str, str] = field(default_factory=dict)
 
     @property
     def adoptions(self) -> tuple[Adoption, ...]:
@@ -199,6 +214,48 @@ class View:
         except _Damaged:
             return self._cut(self._replay(), set(artifacts))
         return LedgerState.restore([records[n] for n in sorted(records)], self.latest)
+
+    def resolve(
+        self, ref: str, kinds: tuple[type, ...] | None = None
+    ) -> tuple[Record, LedgerState]:
+        """The statement ``ref`` names (a full id or a unique prefix, of one of ``kinds``), and
+        the state about the artifacts it is about: ``LedgerState.resolve``'s answer and errors
+        on the whole state (see the module doc), without restoring it."""
+        if self.whole is not None:
+            record = self.whole.resolve(ref, kinds)
+        else:
+            # Every statement the prefix matches is in these slices, or is an adoption.
+            record = self.state_for(self._owners_of(ref)).resolve(ref, kinds)
+        return record, self.state_for(_sha_of(record, self._owners, self._owner))
+
+    def request(self, ref: str) -> tuple[Request, LedgerState]:
+        """The request ``ref`` names (full id or unique prefix) and the state about its file."""
+        record, state = self.resolve(ref, (Request,))
+        assert isinstance(record, Request)  # resolve() returns only the kinds asked for
+        return record, state
+
+    def _owners_of(self, ref: str) -> list[str]:
+        """The slices holding the statements whose ids start with ``ref``."""
+        text = ref.strip().lower()
+        if len(text) < MIN_PREFIX:
+            return []  # not an id: resolve() says so; it would match much of the ledger
+        found = [sha for ident, sha in self._owners.items() if ident.startswith(text)]
+        if self.db is not None:
+            # Ids are lowercase hex, and every hex digit sorts before "g".
+            rows = self.db.execute(
+                "SELECT DISTINCT sha FROM owners WHERE id >= ? AND id < ?", (text, text + "g")
+            )
+            found += [str(sha) for (sha,) in rows]
+        return list(dict.fromkeys(found))
+
+    def _owner(self, ident: str) -> str | None:
+        """The slice holding the statement ``ident`` (None: an adoption, or not in the ledger)."""
+        if ident in self._owners:
+            return self._owners[ident]
+        if self.db is None:
+            return None
+        found = self.db.execute("SELECT sha FROM owners WHERE id=?", (ident,)).fetchone()
+        return str(found[0]) if found else None
 
     def state(self) -> LedgerState:
         """The whole state."""
@@ -244,7 +301,7 @@ class View:
                 kept.append(record)
                 continue
             about = _sha_of(record, owners, lambda _: None)
-            if isinstance(record, Request | SignOff) and about:
+            if about:
                 owners[record.id] = about[0]
             if artifacts.intersection(about):
                 kept.append(record)
@@ -354,7 +411,7 @@ def _save_whole(db: sqlite3.Connection, head: str, state: LedgerState) -> None:
         if isinstance(record, Adoption):
             numbered.append((number, record))
         about = _sha_of(record, owners, lambda _: None)
-        if isinstance(record, Request | SignOff) and about:
+        if about:  # every statement but an adoption: resolve() finds it by its id
             owners[record.id] = about[0]
         for sha in about:
             slices.setdefault(sha, []).append((number, record))
@@ -422,12 +479,9 @@ def _catch_up(view: View, ledger: Ledger, head: str, count: int) -> None:
     base = view.head
     adoptions = list(view.numbered)
     latest = view.latest
-    owners: dict[str, str] = {}
+    owners = view._owners
+    lookup = view._owner
     changed: set[str] = set()
-
-    def lookup(target: str) -> str | None:
-        found = db.execute("SELECT sha FROM owners WHERE id=?", (target,)).fetchone()
-        return str(found[0]) if found else None
 
     number = count
     for entry in ledger.entries(head, since=base):
@@ -448,11 +502,12 @@ def _catch_up(view: View, ledger: Ledger, head: str, count: int) -> None:
                 records.update(view._slice(sha))
             ordered = [records[n] for n in sorted(records)]
             record = LedgerState.restore(ordered, latest).check(envelope, ident, now=clock)
-            for sha in _sha_of(record, owners, lookup):
+            about = _sha_of(record, owners, lookup)
+            for sha in about:
                 view._slice(sha).append((number, record))
                 changed.add(sha)
-            if isinstance(record, Request | SignOff):
-                owners[record.id] = _sha_of(record, owners, lookup)[0]
+            if about:
+                owners[record.id] = about[0]
         latest = record.at if latest is None else max(latest, record.at)
         number += 1
     view.head, view.numbered, view.latest = head, tuple(adoptions), latest
@@ -500,27 +555,48 @@ def _about(statement: dict[str, Any], owners: dict[str, str], lookup: Any) -> tu
 # -- the scan cache (approval check) ------------------------------------------------------------
 
 
-def cached_scans(db: sqlite3.Connection | None, keys: list[str]) -> dict[str, str]:
-    """Saved scan reports (JSON text) by key."""
+def cached_scans(db: sqlite3.Connection | None, scope: str, keys: Set[str]) -> dict[str, str]:
+    """Saved scan reports (text) by key, for the ``keys`` wanted under ``scope``.
+
+    One ordered read of the scope's rows: a warm check wants most of them, and this costs a
+    fraction of looking 5,000 keys up one by one. The read is bounded, since the scope also
+    holds earlier versions of files (and other trees' files); what it did not reach is then
+    looked up by key."""
     found: dict[str, str] = {}
-    if db is None:
+    if db is None or not keys:
         return found
-    for start in range(0, len(keys), 500):
-        batch = keys[start : start + 500]
-        marks = ",".join("?" * len(batch))
-        with contextlib.suppress(sqlite3.Error):
+    limit = 2 * len(keys) + 1000
+    # A cache: what cannot be read is scanned again.
+    with contextlib.suppress(sqlite3.Error):
+        rows = db.execute(
+            "SELECT key, report FROM scan_cache WHERE scope=? LIMIT ?", (scope, limit)
+        ).fetchall()
+        found = {key: report for key, report in rows if key in keys}
+        if len(rows) < limit:
+            return found
+        missing = [key for key in keys if key not in found]
+        for start in range(0, len(missing), 500):
+            batch = missing[start : start + 500]
+            marks = ",".join("?" * len(batch))
             found.update(
-                db.execute(f"SELECT key, report FROM scans WHERE key IN ({marks})", batch)  # noqa: S608 - only placeholders
+                db.execute(
+                    f"SELECT key, report FROM scan_cache WHERE scope=? AND key IN ({marks})",  # noqa: S608 - only placeholders
+                    (scope, *batch),
+                )
             )
     return found
 
 
-def save_scans(db: sqlite3.Connection | None, reports: dict[str, str]) -> None:
+def save_scans(db: sqlite3.Connection | None, scope: str, reports: dict[str, str]) -> None:
+    """Save scan reports (text) by key under ``scope`` (skipped when the database is busy)."""
     if db is None or not reports:
         return
     with _transaction(db) as ok:
         if ok:
-            db.executemany("INSERT OR REPLACE INTO scans VALUES (?, ?)", reports.items())
+            db.executemany(
+                "INSERT OR REPLACE INTO scan_cache VALUES (?, ?, ?)",
+                ((scope, key, report) for key, report in reports.items()),
+            )
 
 
 # -- the gate's session -----------------------------------------------------------------------
@@ -542,9 +618,11 @@ def opened(path: Path | None) -> Iterator[tuple[Ledger, View]]:
 
 @contextlib.contextmanager
 def gate(path: Path | None) -> Iterator[tuple[Session, View]]:
-    """The ledger at ``path`` opened for the gate: a session whose state holds the adoptions
-    only (the policy to scan under, the roster to identify with), and the view from which the
-    state about the files scanned is restored (``session.state = view.state_for(...)``)."""
+    """The ledger at ``path`` opened for a command about a few files (the gate, a request, a
+    sign-off, a revocation): a session whose state holds the adoptions only (the policy to scan
+    under, the roster to identify with), and the view from which the state about those files is
+    restored (``session.state = view.state_for(...)``, or ``view.resolve``) before anything is
+    decided or appended."""
     from approval.workflow.ledger import Session
 
     with opened(path) as (ledger, view):

@@ -87,7 +87,7 @@ def list_files(paths: Sequence[Path]) -> Listed:
         if top is None:
             root = start
             found = [(f, Path(os.path.relpath(f, root)).as_posix()) for f in _walk(path)]
-        elif _ignored_by_git(top, path):
+        elif not _is_top(top, path) and _ignored_by_git(top, path):
             # Named on purpose though git ignores it (a build output, say): what is published
             # from there is checked, all of it, with .approvalignore only.
             root = top
@@ -100,12 +100,23 @@ def list_files(paths: Sequence[Path]) -> Listed:
             root = top
             found = _git_files(top, path)
         matcher = _matcher(root, [relative for _, relative in found], _read_file)
+        if not matcher:  # no .approvalignore (the usual case): nothing to match 5,000 times
+            files += [shown for shown, _ in found]
+            continue
         for shown, relative in found:
-            if matcher and matcher.ignored(relative):
+            if matcher.ignored(relative):
                 ignored += 1
             else:
                 files.append(shown)
     return Listed(tuple(dict.fromkeys(files)), ignored)
+
+
+def _is_top(top: Path, path: Path) -> bool:
+    """Whether ``path`` is the work tree's root, which git never ignores (one git run saved)."""
+    try:
+        return path.resolve() == top.resolve()
+    except OSError:
+        return False
 
 
 def _is_git_dir(path: Path) -> bool:
@@ -127,16 +138,18 @@ def _git_files(top: Path, path: Path) -> list[tuple[str, str]]:
     """Tracked and untracked, not ignored, files under ``path`` (``.gitignore`` honoured):
     each as shown (relative to the current directory when below it) and relative to ``top``."""
     out = git([*_LS_FILES, str(path.resolve())], top)
-    here = str(Path.cwd().resolve())
+    here = os.path.join(Path.cwd().resolve(), "")  # noqa: PTH118 - strings: see list_files
+    base = os.path.join(top, "")  # noqa: PTH118
+    # Deleted but still tracked, or a submodule: the caller skips what is not a file. Decoded
+    # at once (a NUL is never part of a UTF-8 sequence, so splitting after decoding is the same).
+    names = [name for name in dict.fromkeys(os.fsdecode(out).split("\0")) if name]
+    if base.startswith(here):  # the usual case: every file is below the current directory
+        prefix = base[len(here) :]
+        return [(prefix + name, name) for name in names]
     files = []
-    for raw in dict.fromkeys(out.split(b"\0")):
-        if not raw:
-            continue
-        name = os.fsdecode(raw)
-        # Deleted but still tracked, or a submodule: the caller skips what is not a file.
-        absolute = os.path.join(top, name)  # noqa: PTH118 - strings: see list_files
-        below = absolute.startswith(here + os.sep)
-        files.append((absolute[len(here) + 1 :] if below else absolute, name))
+    for name in names:
+        absolute = base + name
+        files.append((absolute[len(here) :] if absolute.startswith(here) else absolute, name))
     return files
 
 
@@ -164,16 +177,25 @@ def _read_file(path: Path) -> str | None:
 def _matcher(root: Path, relatives: Sequence[str], read: Callable[[Path], str | None]) -> Matcher:
     """The ``.approvalignore`` patterns that apply to files (``/``-separated, relative to
     ``root``): the files in ``root`` and every directory between it and them, shallower first."""
-    directories = {""}
-    for relative in relatives:
-        parts = relative.split("/")[:-1]
-        directories.update("/".join(parts[:depth]) for depth in range(1, len(parts) + 1))
+    directories = _directories(relatives)
     matcher = Matcher()
     for directory in sorted(directories, key=lambda d: (d.count("/") + bool(d), d)):
         text = read(root / directory / FILE_NAME if directory else root / FILE_NAME)
         if text is not None:
             matcher.add(parse(text, directory))
     return matcher
+
+
+def _directories(relatives: Sequence[str]) -> set[str]:
+    """The directories holding ``relatives`` (``/``-separated) and every one above them, the
+    root as "": each file's own directory first, then the ancestors of each directory once
+    (thousands of files share a few directories)."""
+    directories = {""}
+    for parent in {relative.rpartition("/")[0] for relative in relatives}:
+        while parent and parent not in directories:
+            directories.add(parent)
+            parent = parent.rpartition("/")[0]
+    return directories
 
 
 # -- the index (--staged) -------------------------------------------------------------------
@@ -243,10 +265,7 @@ def _index_entries(top: Path, paths: Sequence[Path]) -> list[StagedFile]:
 
 def _staged_matcher(top: Path, files: Sequence[StagedFile], reader: BlobReader) -> Matcher:
     """``.approvalignore`` as staged: the committed gate must not depend on an unstaged edit."""
-    directories = {""}
-    for file in files:
-        parts = file.path.split("/")[:-1]
-        directories.update("/".join(parts[:depth]) for depth in range(1, len(parts) + 1))
+    directories = _directories([file.path for file in files])
     matcher = Matcher()
     for directory in sorted(directories, key=lambda d: (d.count("/") + bool(d), d)):
         name = f"{directory}/{FILE_NAME}" if directory else FILE_NAME

@@ -61,6 +61,16 @@ def test_a_closed_pipe_keeps_a_blocked_answer_and_says_nothing(world: World) -> 
     assert _into_closed_pipe(["status", "one.csv"], world) == (1, "")
 
 
+def test_a_closed_pipe_keeps_the_gates_answer(world: World) -> None:
+    site = world.root / "site"
+    site.mkdir()
+    (site / "notes.md").write_text("# Week 3\n")
+    assert _into_closed_pipe(["check", site], world) == (0, "")
+    (site / "one.csv").write_text(ONE_PERSON)
+    for output in ("text", "json", "sarif"):
+        assert _into_closed_pipe(["check", site, "--format", output], world) == (1, ""), output
+
+
 def test_a_closed_pipe_before_anything_was_decided_is_2(world: World) -> None:
     # --help decides nothing: the reader left, so the command did not do what it was asked.
     assert _into_closed_pipe(["--help"], world) == (2, "")

@@ -255,3 +255,93 @@ def test_the_pre_commit_hook_definition_runs_the_staged_gate(world: World, insid
     )
     assert done.returncode == 1, done.stdout + done.stderr
     assert "data/stats.xlsx: BLOCKED" in done.stdout
+
+
+def _scan_rows(world: World) -> dict[str, str]:
+    """The check's cached scans, key -> report (one scope: one policy and one scanner)."""
+    from approval.ledger import Ledger
+    from approval.workflow.snapshot import connect
+
+    with Ledger.open(world.ledger) as ledger:
+        db = connect(ledger)
+        assert db is not None
+        try:
+            return dict(db.execute("SELECT key, report FROM scan_cache"))
+        finally:
+            db.close()
+
+
+def _replace_scan(world: World, key: str, report: str) -> None:
+    from approval.ledger import Ledger
+    from approval.workflow.snapshot import connect
+
+    with Ledger.open(world.ledger) as ledger:
+        db = connect(ledger)
+        assert db is not None
+        db.execute("UPDATE scan_cache SET report=? WHERE key=?", (report, key))
+        db.close()
+
+
+def test_a_cached_scan_counts_only_for_the_bytes_it_was_made_of(world: World, site: Path) -> None:
+    """The cache is keyed by the content's sha256; a saved line that does not describe those
+    bytes (damaged, or from another file) is not trusted: the file is scanned again."""
+    assert check(world.ledger, [site]).exit_code == 1
+    rows = _scan_rows(world)
+    assert len(rows) == 3 and all(key.count(":") == 1 for key in rows)  # "<sha256>:<suffix>"
+    (workbook,) = [key for key in rows if key.endswith(":.xlsx")]
+    assert rows[workbook].startswith("{")  # a protected file's whole report, as JSON
+    clean_line = next(report for report in rows.values() if report.startswith("clean "))
+    _replace_scan(world, workbook, clean_line)  # another file's size: not these bytes
+    again = check(world.ledger, [site])
+    assert again.exit_code == 1 and again.scanned == 1
+    other = json.loads(rows[workbook]) | {"sha256": "0" * 64}
+    _replace_scan(world, workbook, json.dumps(other))
+    assert check(world.ledger, [site]).scanned == 1
+    assert check(world.ledger, [site]).scanned == 0  # the fresh scans were saved again
+
+
+def test_the_scan_cache_reads_a_scope_at_once_and_the_rest_by_key() -> None:
+    """One ordered read of the scope's rows; past its bound (a scope that also holds many
+    earlier versions of files), what was not reached is looked up by key."""
+    import sqlite3
+
+    from approval.workflow.snapshot import _SCHEMA, cached_scans, save_scans
+
+    db = sqlite3.connect(":memory:", isolation_level=None)
+    db.executescript(_SCHEMA)
+    save_scans(db, "policy:1", {f"{n:064x}:.csv": f"clean csv {n}" for n in range(3000)})
+    save_scans(db, "policy:2", {f"{n:064x}:.csv": "clean csv 0" for n in range(10)})
+    wanted = {f"{n:064x}:.csv" for n in (1, 2999)} | {"f" * 64 + ":.md"}
+    found = cached_scans(db, "policy:1", wanted)  # the bound (2 x 3 + 1000) is reached
+    assert found == {f"{1:064x}:.csv": "clean csv 1", f"{2999:064x}:.csv": "clean csv 2999"}
+    assert cached_scans(db, "policy:2", wanted) == {f"{1:064x}:.csv": "clean csv 0"}
+    assert cached_scans(db, "policy:3", wanted) == {}
+    assert cached_scans(None, "policy:1", wanted) == {}
+
+
+def test_paths_are_shown_from_where_the_check_runs(world: World, inside: Path) -> None:
+    """From a subdirectory, files below it are shown relative to it and the others in full;
+    from above the work tree, relative to where it runs."""
+    git(inside, "init", "-q")
+    os.chdir(inside / "data")
+    below = check(world.ledger, [Path("..")])
+    assert set(_status(below)) == {
+        "aggregates.csv",
+        "stats.xlsx",
+        str(inside.resolve() / "index.md"),
+    }
+    os.chdir(inside.parent)
+    above = check(world.ledger, [Path(inside.name)])
+    assert set(_status(above)) == {
+        f"{inside.name}/data/aggregates.csv",
+        f"{inside.name}/data/stats.xlsx",
+        f"{inside.name}/index.md",
+    }
+
+
+def test_the_directories_whose_approvalignore_applies() -> None:
+    from approval.workflow.worktree import _directories
+
+    files = ["a/b/c.txt", "a/b/d.txt", "a/e.txt", "f.txt", "g/h/i/j.txt"]
+    assert _directories(files) == {"", "a", "a/b", "g", "g/h", "g/h/i"}
+    assert _directories([]) == {""}

@@ -301,3 +301,56 @@ def test_a_slice_that_does_not_load_is_replayed(agency: Agency) -> None:
         with snapshot.open_view(ledger, head, min_entries=0) as view:  # saved again, whole
             assert decide(view.state_for([sha("stats")]), sha("stats"), now()).allowed
             _same(view.state(), _full(ledger), ["stats"])
+
+
+def test_a_revocation_of_an_export_is_refused_as_a_replay_refuses_it(agency: Agency) -> None:
+    request, first, second = agency.approve("stats")
+    export = agency.world.append_at(
+        "export",
+        agency.tick(),
+        "p.publisher",
+        artifact={"sha256": sha("stats"), "size": 10, "name": "stats.xlsx"},
+        destination="/srv/www",
+        request=request,
+        signoffs=[first, second],
+        policy={"id": "8cfr208.6", "version": 1, "adoption": agency.adoption},
+    )
+    with _open(agency) as ledger:
+        snapshot.open_view(ledger, ledger.head()).close()
+    agency.revoke(export, "p.publisher")  # only requests and sign-offs can be revoked
+    with _open(agency) as ledger:
+        with pytest.raises(IntegrityError) as full:
+            _full(ledger)
+        with pytest.raises(IntegrityError) as cached:
+            snapshot.open_view(ledger, ledger.head())
+        assert "which is an export" in full.value.message
+        assert cached.value.message == full.value.message
+
+
+def test_a_statement_caught_up_while_the_database_is_busy_is_found_by_its_id(
+    agency: Agency,
+) -> None:
+    import sqlite3
+
+    agency.approve("stats")
+    with _open(agency) as ledger:
+        snapshot.open_view(ledger, ledger.head()).close()
+        path = snapshot.database_path(ledger)
+    assert path is not None
+    late = agency.request("late")
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another process writing: the catch-up is not saved
+    try:
+        with _open(agency) as ledger, snapshot.open_view(ledger, ledger.head()) as view:
+            assert view.replayed == 1
+            request, state = view.request(late[:6])
+            assert request.id == late and state.requests_for(sha("late")) == (request,)
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    with _open(agency) as ledger, snapshot.open_view(ledger, ledger.head()) as view:
+        assert view.replayed == 1  # not saved then: caught up again, and saved now
+        assert view.request(late[:6])[0].id == late
+    with _open(agency) as ledger, snapshot.open_view(ledger, ledger.head()) as view:
+        assert view.replayed == 0
+        assert view.request(late[:6])[0].id == late
