@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import os
 import subprocess
-import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -136,6 +135,8 @@ class _Process:
     def __init__(self, git: Git, args: Sequence[str], *, stdin: bool):
         self.args = list(args)
         # Open for as long as the process runs; closed in close().
+        import tempfile  # here: it loads shutil, bz2 and lzma, ~3 ms a command that never needs it
+
         self._stderr: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115
         try:
             self.process = subprocess.Popen(

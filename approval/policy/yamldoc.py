@@ -9,9 +9,11 @@ check their format, and a date is never silently turned into a datetime in a sig
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
-import yaml
+if TYPE_CHECKING:
+    import yaml
 
 PathPart = str | int
 Path = tuple[PathPart, ...]
@@ -77,43 +79,51 @@ MAX_DEPTH = 50
 MAX_NODES = 50_000
 
 
-class _Loader(yaml.SafeLoader):
-    """SafeLoader that keeps timestamps as the strings they were written as, and refuses
-    documents nested too deeply or holding too many values, at the place where they go over."""
+@cache
+def _loader_class() -> type[yaml.SafeLoader]:
+    """The loader, made on first use: pyyaml is imported only when YAML is read (a policy
+    check, init, adopt), not by every command that reads the policy from the ledger."""
+    import yaml
 
-    def __init__(self, stream: str, file: str):
-        super().__init__(stream)
-        self.file = file
-        self.depth = 0
-        self.nodes = 0
+    class Loader(yaml.SafeLoader):
+        """SafeLoader that keeps timestamps as the strings they were written as, and refuses
+        documents nested too deeply or holding too many values, at the place where they go
+        over."""
 
-    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
-        self.nodes += 1
-        if self.nodes > MAX_NODES or self.depth >= MAX_DEPTH:
-            mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
-            what = (
-                f"nested too deeply (more than {MAX_DEPTH} levels of lists and mappings)"
-                if self.depth >= MAX_DEPTH
-                else f"too many values (more than {MAX_NODES}) for a policy or roster"
-            )
-            raise YamlError(Problem(self.file, mark.line + 1, mark.column + 1, "", what))
-        self.depth += 1
-        try:
-            return super().compose_node(parent, index)
-        finally:
-            self.depth -= 1
+        def __init__(self, stream: str, file: str):
+            super().__init__(stream)
+            self.file = file
+            self.depth = 0
+            self.nodes = 0
 
+        def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
+            self.nodes += 1
+            if self.nodes > MAX_NODES or self.depth >= MAX_DEPTH:
+                mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
+                what = (
+                    f"nested too deeply (more than {MAX_DEPTH} levels of lists and mappings)"
+                    if self.depth >= MAX_DEPTH
+                    else f"too many values (more than {MAX_NODES}) for a policy or roster"
+                )
+                raise YamlError(Problem(self.file, mark.line + 1, mark.column + 1, "", what))
+            self.depth += 1
+            try:
+                return super().compose_node(parent, index)
+            finally:
+                self.depth -= 1
 
-def _timestamp_as_string(loader: yaml.SafeLoader, node: yaml.Node) -> str:
-    return str(loader.construct_scalar(node))  # type: ignore[arg-type]
+    def timestamp_as_string(loader: yaml.SafeLoader, node: yaml.Node) -> str:
+        return str(loader.construct_scalar(node))  # type: ignore[arg-type]
 
-
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_as_string)
+    Loader.add_constructor("tag:yaml.org,2002:timestamp", timestamp_as_string)
+    return Loader
 
 
 def _walk(
     node: yaml.Node, path: Path, file: str, out: dict[Path, tuple[int, int]], seen_nodes: set[int]
 ) -> None:
+    import yaml
+
     if isinstance(node, yaml.MappingNode | yaml.SequenceNode):
         # An alias makes one node appear twice; refusing them keeps documents plain and stops
         # "billion laughs" expansion before anything is constructed.
@@ -157,7 +167,9 @@ def _walk(
 
 def load_yaml(text: str, file: str) -> Document:
     """Parse one YAML document safely; raise ``YamlError`` with a position on any problem."""
-    loader = _Loader(text, file)
+    import yaml
+
+    loader = _loader_class()(text, file)  # type: ignore[call-arg]
     try:
         node = loader.get_single_node()
         if node is None:

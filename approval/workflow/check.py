@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -246,12 +247,19 @@ def _hash(file: str) -> tuple[str, int] | None:
     digest = hashlib.sha256()
     size = 0
     try:
-        fd = os.open(file, os.O_RDONLY)
+        # Non-blocking: opening a named pipe with no writer must not hang the gate.
+        fd = os.open(file, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY)
     except (FileNotFoundError, NotADirectoryError):
         return None
     except OSError:
         return "", 0
     try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            return None
+        if not stat.S_ISREG(mode):
+            return "", 0  # a pipe, a device, a socket: its scan says "not a regular file"
+        os.set_blocking(fd, True)
         want = _FIRST_READ
         # Read to the end (an empty read), never stopping at a short one: a short read is not
         # proof of the end on every file system, and a hash of a prefix could name the cached

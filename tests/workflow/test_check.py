@@ -345,3 +345,27 @@ def test_the_directories_whose_approvalignore_applies() -> None:
     files = ["a/b/c.txt", "a/b/d.txt", "a/e.txt", "f.txt", "g/h/i/j.txt"]
     assert _directories(files) == {"", "a", "a/b", "g", "g/h", "g/h/i"}
     assert _directories([]) == {""}
+
+
+def test_a_pipe_or_a_device_in_the_tree_fails_closed_and_never_hangs(
+    world: World, site: Path
+) -> None:
+    """A reviewer's find: a named pipe (or a link to /dev/zero) made `check` wait for ever."""
+    import sys
+
+    from tests.conftest import ROOT
+
+    os.mkfifo(site / "data" / "pipe.csv")
+    (site / "data" / "zeros.csv").symlink_to("/dev/zero")  # only ever opened to be looked at
+    done = subprocess.run(
+        [sys.executable, "-m", "approval", "check", str(site), "--ledger", str(world.ledger)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 1, done.stderr
+    for name in ("pipe.csv", "zeros.csv"):
+        line = next(line for line in done.stdout.splitlines() if name in line)
+        assert "not a regular file" in line
