@@ -334,6 +334,12 @@ class LedgerState:
         self._add(record)
         return record
 
+    def add(self, record: Record) -> None:
+        """Add the record that ``check`` just returned, with nothing applied in between: what
+        ``apply`` does after its check, for a caller that looks at the record before it
+        enters the state (replay's export rule) without checking it twice."""
+        self._add(record)
+
     def check(
         self, envelope: Envelope, statement_id: str | None = None, *, now: datetime | None = None
     ) -> Record:
@@ -599,7 +605,8 @@ class LedgerState:
 
     def _add(self, record: Record) -> None:
         self._records[record.id] = record
-        self._latest = record.at if self._latest is None else max(self._latest, record.at)
+        if self._latest is None or record.at > self._latest:
+            self._latest = record.at
         if isinstance(record, Adoption):
             self._adoptions.append(record)
             self._keys = _key_index(record.roster)
@@ -698,6 +705,9 @@ class LedgerState:
 
     def request(self, ref: str) -> Request:
         """A request by full id or unique prefix (a 12-character short id); else ``UsageError``."""
+        found = self._records.get(ref)
+        if isinstance(found, Request):  # a full id, as a decision during replay names it
+            return found
         record = self.resolve(ref, (Request,))
         assert isinstance(record, Request)  # resolve() returns only the kinds asked for
         return record

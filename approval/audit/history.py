@@ -1,8 +1,9 @@
 """The ledger's history as an auditor reads it: every commit, oldest first, with the one file it
 added, checked against the append-only rules without trusting anything the tool wrote beside it.
 
-One ``git log --raw`` names each commit's parents, message and every path it changed; one
-``git cat-file --batch`` reads the added files, a chunk of requests at a time. ``--raw`` lists
+One ``git log --raw`` names each commit's parents, message and every path it changed, read as
+it comes; one ``git cat-file --batch`` reads the added files, a chunk of requests at a time, the
+next chunk asked for while one is verified (git works on the other core meanwhile). ``--raw`` lists
 every change against the parent, so a commit that also edits or deletes an earlier entry shows
 it; a merge is refused by its parents, so nothing can ride in on a side branch whose commits
 ``git log`` would otherwise interleave (``--first-parent`` keeps them out of the listing, so
@@ -18,6 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import IO
 
 from approval.audit.failure import AuditFailure, Rule
 from approval.ledger import Ledger
@@ -28,7 +30,14 @@ from approval.ledger.layout import ENTRY_PATH, TRAILER
 _FORMAT = f"%x01%H%x00%P%x00%s%x00%(trailers:key={TRAILER},valueonly,separator=%x2C)"
 _RAW = re.compile(rb"^:(?P<old_mode>[0-7]{6}) (?P<new_mode>[0-7]{6}) (?P<old>[0-9a-f]+) "
                   rb"(?P<new>[0-9a-f]+) (?P<status>[A-Z][0-9]*)\t(?P<path>.*)$")  # fmt: skip
+# A commit that adds one plain file on one parent (or none): what every commit of a ledger
+# looks like; anything else is taken apart field by field to say what is wrong.
+_USUAL = re.compile(
+    rb"([0-9a-f]{40})\x00([0-9a-f]{40})?\x00([^\x00\n]*)\x00([^\x00\n]*)\n\n"
+    rb":000000 100644 0{40} ([0-9a-f]{40}) A\t([^\n]*)\n"
+)
 _CHUNK = 256  # 256 x 41 bytes of requests stay well under a pipe's 64 KiB
+_BLOCK = 1 << 16
 
 
 @dataclass(frozen=True)
@@ -53,77 +62,143 @@ class _Header:
     changes: tuple[bytes, ...]
 
 
+# (position, commit id, parents, subject, path, blob) of a commit that adds one entry.
+_Added = tuple[int, str, tuple[str, ...], str, str, str]
+
+
 def read_history(ledger: Ledger, head: str) -> Iterator[Commit]:
     """Every commit up to ``head``, oldest first; ``AuditFailure`` at the first that breaks an
     append-only rule (a merge, a commit not on the previous one, anything but one new entry)."""
     git = Git(ledger.git_dir)
-    log = git.popen(
-        [
-            "log", "--reverse", "--first-parent", "--root", "--raw", "--no-abbrev",
-            "--no-renames", "--no-relative", "--no-color", "--no-show-signature",
-            "--no-ext-diff", "--no-textconv", f"--format={_FORMAT}", head, "--",
-        ]
-    )  # fmt: skip
+    log = git.popen(log_arguments(head))
     objects = ObjectReader(git)
     try:
-        previous: str | None = None
-        chunk: list[tuple[int, _Header, str, str]] = []
-        for position, header in enumerate(_headers(log.lines().read()), start=1):
+        asked: list[_Added] = []  # requested from cat-file, not read yet
+        chunk: list[_Added] = []
+        added = _added_files(log.lines())
+        while True:
             try:
-                path, blob = _added_file(header, position, previous)
+                entry = next(added, None)
             except AuditFailure:
-                yield from _read(objects, chunk)  # what came before it is verified first
+                yield from _read(objects, asked)  # what came before it is verified first
+                yield from _ask_and_read(objects, chunk)
                 raise
-            chunk.append((position, header, path, blob))
-            previous = header.oid
+            if entry is None:
+                break
+            chunk.append(entry)
             if len(chunk) == _CHUNK:
-                yield from _read(objects, chunk)
-                chunk = []
-        yield from _read(objects, chunk)
+                commits = _read(objects, asked)
+                # cat-file reads the next chunk while this one is verified.
+                _ask(objects, chunk)
+                asked, chunk = chunk, []
+                yield from commits
+        yield from _read(objects, asked)
+        yield from _ask_and_read(objects, chunk)
         log.finish()
     finally:
         log.close()
         objects.close()
 
 
-def _read(objects: ObjectReader, chunk: list[tuple[int, _Header, str, str]]) -> list[Commit]:
-    if not chunk:
-        return []
+def log_arguments(head: str) -> list[str]:
+    """The ``git log`` whose output :func:`read_history` reads (``bench_audit`` times it)."""
+    return [
+        "log", "--reverse", "--first-parent", "--root", "--raw", "--no-abbrev", "--no-renames",
+        "--no-relative", "--no-color", "--no-show-signature", "--no-ext-diff", "--no-textconv",
+        f"--format={_FORMAT}", head, "--",
+    ]  # fmt: skip
+
+
+def _added_files(stream: IO[bytes]) -> Iterator[_Added]:
+    """Each commit of ``git log`` output in our format with the one entry it adds; stops with
+    ``AuditFailure`` at the first commit that breaks a rule."""
+    previous: str | None = None
+    for position, record in enumerate(_records(stream), start=1):
+        entry = _entry(record, position, previous)
+        yield entry
+        previous = entry[1]
+
+
+def _entry(record: bytes, position: int, previous: str | None) -> _Added:
+    """The entry one commit's record adds, after ``previous``; ``AuditFailure`` if it breaks
+    a rule. The shape every commit of a well-kept ledger has is read in one match; anything
+    else is taken apart field by field (:func:`_careful_entry`) to say what is wrong."""
+    usual = _USUAL.fullmatch(record)
+    if usual is None:
+        return _careful_entry(record, position, previous)
+    oid_bytes, parent, subject, trailer, blob, path_bytes = usual.groups()
+    oid = oid_bytes.decode()
+    parents: tuple[str, ...] = (parent.decode(),) if parent else ()
+    path = path_bytes.decode("utf-8", "replace")
+    _check_parents(parents, previous, oid, position)
+    _check_entry_path(path, trailer.decode("utf-8", "replace"), oid, position)
+    return position, oid, parents, subject.decode("utf-8", "replace"), path, blob.decode()
+
+
+def _careful_entry(record: bytes, position: int, previous: str | None) -> _Added:
+    header = _header_of(record)
+    path, blob = _added_file(header, position, previous)
+    return position, header.oid, header.parents, header.subject, path, blob
+
+
+def _ask(objects: ObjectReader, chunk: list[_Added]) -> None:
     # All requests first, then all answers: one pipe round trip per chunk, not per entry.
-    objects.request([blob for *_, blob in chunk])
+    if chunk:
+        objects.request([blob for *_, blob in chunk])
+
+
+def _ask_and_read(objects: ObjectReader, chunk: list[_Added]) -> list[Commit]:
+    _ask(objects, chunk)
+    return _read(objects, chunk)
+
+
+def _read(objects: ObjectReader, chunk: list[_Added]) -> list[Commit]:
+    """The commits of a chunk whose blobs were asked for, with their entry files."""
     commits = []
-    for position, header, path, blob in chunk:
+    for position, oid, parents, subject, path, blob in chunk:
         found = objects.response()
         if found is None or found.type != "blob":
             raise AuditFailure(
-                Rule.ENTRY_FILE, f"{path} is missing from the repository", header.oid, position
+                Rule.ENTRY_FILE, f"{path} is missing from the repository", oid, position
             )
-        commits.append(
-            Commit(position, header.oid, header.parents, header.subject, path, blob, found.data)
-        )
+        commits.append(Commit(position, oid, parents, subject, path, blob, found.data))
     return commits
 
 
-def _headers(output: bytes) -> Iterator[_Header]:
-    """``git log`` output in our format -> one :class:`_Header` per commit. The whole output
-    at once: ``git log --reverse`` writes nothing until it has walked all of history anyway,
-    and splitting it costs a third of reading it line by line."""
-    for record in output.split(b"\x01")[1:]:
-        first, _, rest = record.partition(b"\n")
-        changes = []
-        for line in rest.split(b"\n"):
-            if line.startswith(b":"):
-                changes.append(line)
-            elif line:
-                oid = first.split(b"\x00", 1)[0].decode("utf-8", "replace")
-                raise AuditFailure(Rule.HISTORY, "unexpected git log output", oid)
-        yield _header(first.split(b"\x00"), changes)
+def _records(stream: IO[bytes], block_size: int = _BLOCK) -> Iterator[bytes]:
+    """``git log`` output in our format, one commit's record at a time, as the output comes:
+    verifying starts while git still writes the rest (``--reverse`` walks the history first,
+    but writes each commit's changes as it goes). Read in large blocks: splitting them costs a
+    third of reading line by line."""
+    rest: bytes | None = None  # None until the first record starts
+    while block := stream.read(block_size):
+        records = block.split(b"\x01")
+        if rest is not None:
+            records[0] = rest + records[0]
+        elif records[0]:
+            raise AuditFailure(Rule.HISTORY, "unexpected git log output")
+        else:
+            records.pop(0)
+        rest = records.pop() if records else None
+        yield from records
+    if rest is not None:
+        yield rest
 
 
-def _header(fields: list[bytes], changes: list[bytes]) -> _Header:
+def _header_of(record: bytes) -> _Header:
+    """One commit's record of ``git log`` output in our format, taken apart."""
+    first, _, rest = record.partition(b"\n")
+    changes = []
+    for line in rest.split(b"\n"):
+        if line.startswith(b":"):
+            changes.append(line)
+        elif line:
+            oid = first.split(b"\x00", 1)[0].decode("utf-8", "replace")
+            raise AuditFailure(Rule.HISTORY, "unexpected git log output", oid)
+    fields = first.decode("utf-8", "replace").split("\x00")
     if len(fields) != 4:
         raise AuditFailure(Rule.HISTORY, "cannot read the ledger's history (git log output)")
-    oid, parents, subject, trailer = (part.decode("utf-8", "replace") for part in fields)
+    oid, parents, subject, trailer = fields
     return _Header(oid, tuple(parents.split()), subject, trailer, tuple(changes))
 
 
@@ -138,11 +213,7 @@ def _added_file(header: _Header, position: int, previous: str | None) -> tuple[s
             oid,
             position,
         )
-    expected = (previous,) if previous else ()
-    if header.parents != expected:
-        raise AuditFailure(
-            Rule.HISTORY, "does not follow the previous entry: history is not linear", oid, position
-        )
+    _check_parents(header.parents, previous, oid, position)
     changes = [_RAW.match(line) for line in header.changes]
     for change in changes:
         if change is None:
@@ -171,15 +242,27 @@ def _added_file(header: _Header, position: int, previous: str | None) -> tuple[s
             oid,
             position,
         )
+    _check_entry_path(path, header.trailer, oid, position)
+    return path, change["new"].decode()
+
+
+def _check_parents(parents: tuple[str, ...], previous: str | None, oid: str, position: int) -> None:
+    expected = (previous,) if previous else ()
+    if parents != expected:
+        raise AuditFailure(
+            Rule.HISTORY, "does not follow the previous entry: history is not linear", oid, position
+        )
+
+
+def _check_entry_path(path: str, trailer: str, oid: str, position: int) -> None:
     if not ENTRY_PATH.match(path):
         raise AuditFailure(
             Rule.ENTRY_FILE, f"adds {path!r}, which is not an entry path", oid, position
         )
-    if header.trailer != path:
+    if trailer != path:
         raise AuditFailure(
             Rule.ENTRY_FILE,
             f"its {TRAILER} trailer does not name the file it adds ({path})",
             oid,
             position,
         )
-    return path, change["new"].decode()

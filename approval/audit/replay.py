@@ -84,13 +84,13 @@ class Replay:
             self._check_signatures(envelope, signed, oid, position)
             self._check_seen_head(envelope, oid, position)
             try:
-                if kind == "export":  # checked before it is applied: a refusal leaves the state
-                    export = self.state.check(envelope, statement_id, now=self.now)
-                    assert isinstance(export, Export)
-                    problem = self._export_problem(export, envelope)
+                record = self.state.check(envelope, statement_id, now=self.now)
+                if kind == "export":  # judged before it is added: a refusal leaves the state
+                    assert isinstance(record, Export)
+                    problem = self._export_problem(record, envelope)
                     if problem is not None:
                         raise AuditFailure(Rule.EXPORT, problem, oid, position)
-                record = self.state.apply(envelope, statement_id, now=self.now)
+                self.state.add(record)
             except IntegrityError as e:
                 if isinstance(e, AuditFailure):
                     raise
@@ -144,7 +144,10 @@ class Replay:
         if problem is not None:
             failure = AuditFailure(Rule.ENTRY_FILE, problem, oid, position)
             raise failure.at(statement_id, _kind_word(kind))
-        envelope = Envelope(statement, tuple(Signature.from_dict(s) for s in doc["signatures"]))
+        signers = tuple(
+            [Signature(s["signer"], s["key"], s["signature"]) for s in doc["signatures"]]
+        )
+        envelope = Envelope(statement, signers)
         return envelope, signed, statement_id, kind
 
     def _check_signatures(self, envelope: Envelope, signed: bytes, oid: str, position: int) -> None:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import hashlib
 import struct
 from collections.abc import Callable
@@ -61,6 +62,12 @@ MAX_ARMORED = 16 * 1024
 
 VerifyKey = ed25519.Ed25519PublicKey | ec.EllipticCurvePublicKey | rsa.RSAPublicKey
 
+_SSHSIG_HEADER = MAGIC + struct.pack(">I", VERSION)
+_UINT32 = struct.Struct(">I").unpack_from
+_ARMOR_HEAD = BEGIN + "\n"
+_ARMOR_TAIL = "\n" + END + "\n"
+_ED25519_SIGNATURE = ssh_string(ED25519.encode("ascii")) + struct.pack(">I", 64)
+
 
 class SignatureError(IntegrityError):
     """A signature that is malformed, or does not match the data, key or namespace (exit 3)."""
@@ -93,26 +100,26 @@ def verify(data: bytes, armored: str, public_key: str, namespace: str = NAMESPAC
     have been made with exactly that key, never merely "some valid key". Raises
     ``SignatureError`` on any mismatch.
     """
-    parsed = parse(armored)
-    if parsed.namespace != namespace:
+    public_blob, signed_namespace, hash_algorithm, signature = _fields(armored)
+    if signed_namespace != namespace:
         raise SignatureError(
-            f"signature is for namespace {parsed.namespace[:80]!r}, not {namespace!r}"
+            f"signature is for namespace {signed_namespace[:80]!r}, not {namespace!r}"
         )
     try:
-        expected_blob, verifier = _verifier(key_identity(public_key))
+        expected_blob, verifier = _line_verifier(public_key)
     except KeyFormatError as e:
         raise SignatureError(f"cannot check a signature against this key: {e}") from e
-    if parsed.public_blob != expected_blob:
+    if public_blob != expected_blob:
         raise SignatureError(
-            f"signature was made with key {fingerprint(parsed.public_blob)}, "
+            f"signature was made with key {fingerprint(public_blob)}, "
             f"not the expected {fingerprint(expected_blob)}"
         )
-    hash_function = HASHES.get(parsed.hash_algorithm)
+    hash_function = HASHES.get(hash_algorithm)
     if hash_function is None:
-        raise SignatureError(f"signature uses unsupported hash {parsed.hash_algorithm[:40]!r}")
-    signed = _signed_data(namespace, parsed.hash_algorithm, hash_function(data).digest())
+        raise SignatureError(f"signature uses unsupported hash {hash_algorithm[:40]!r}")
+    signed = _signed_prefix(namespace, hash_algorithm) + ssh_string(hash_function(data).digest())
     try:
-        _verify_raw(verifier, parsed.signature, signed)
+        _verify_raw(verifier, signature, signed)
     except InvalidSignature as e:
         raise SignatureError("signature does not match the signed data") from e
     except WireError as e:
@@ -135,8 +142,26 @@ class ParsedSignature:
 
 def parse(armored: str) -> ParsedSignature:
     """Parse an armored SSH signature; ``SignatureError`` when it is not a well-formed one."""
+    return ParsedSignature(*_fields(armored))
+
+
+def _fields(armored: str) -> tuple[bytes, str, str, bytes]:
+    """(public key blob, namespace, hash algorithm, signature) of an armored signature."""
     try:
-        reader = Reader(dearmor(armored))
+        blob = dearmor(armored)
+    except WireError as e:
+        raise SignatureError(f"malformed SSH signature ({e})") from e
+    fields = _sshsig_fields(blob)
+    if fields is not None:
+        return fields
+    return _read_fields(blob)  # malformed somewhere: read it field by field to say where
+
+
+def _read_fields(blob: bytes) -> tuple[bytes, str, str, bytes]:
+    """What :func:`_sshsig_fields` reads, field by field; ``SignatureError`` naming the first
+    that is wrong."""
+    try:
+        reader = Reader(blob)
         if reader.raw(len(MAGIC)) != MAGIC:
             raise WireError("does not start with SSHSIG")
         version = reader.uint32()
@@ -152,7 +177,7 @@ def parse(armored: str) -> ParsedSignature:
         reader.end()
     except WireError as e:
         raise SignatureError(f"malformed SSH signature ({e})") from e
-    return ParsedSignature(public_blob, namespace, hash_algorithm, signature)
+    return public_blob, namespace, hash_algorithm, signature
 
 
 def armor(blob: bytes) -> str:
@@ -162,27 +187,70 @@ def armor(blob: bytes) -> str:
     return "\n".join((BEGIN, *lines, END)) + "\n"
 
 
+def _sshsig_fields(blob: bytes) -> tuple[bytes, str, str, bytes] | None:
+    """(public key blob, namespace, hash algorithm, signature) of a well-formed SSHSIG blob
+    in one pass (replay parses one per statement), or None if anything is off: then
+    :func:`_fields` reads it again with :class:`Reader` to name what."""
+    if blob[:10] != _SSHSIG_HEADER:
+        return None
+    # Each string is a uint32 size and that many bytes. A size running past the end leaves a
+    # short slice here, and the end check below refuses it; a size field past the end raises.
+    try:
+        at = 14 + _UINT32(blob, 10)[0]
+        public_blob = blob[14:at]
+        end = at + 4 + _UINT32(blob, at)[0]
+        namespace = blob[at + 4 : end]
+        at = end + 4 + _UINT32(blob, end)[0]
+        reserved = blob[end + 4 : at]
+        end = at + 4 + _UINT32(blob, at)[0]
+        hash_algorithm = blob[at + 4 : end]
+        at = end + 4 + _UINT32(blob, end)[0]
+        signature = blob[end + 4 : at]
+    except struct.error:
+        return None
+    if at != len(blob) or reserved or not (namespace.isascii() and hash_algorithm.isascii()):
+        return None
+    return public_blob, namespace.decode("ascii"), hash_algorithm.decode("ascii"), signature
+
+
 def dearmor(armored: str) -> bytes:
     """The blob inside an armored signature (line endings and surrounding blanks tolerated)."""
     if len(armored) > MAX_ARMORED:
         raise WireError("far too long")
+    if armored.startswith(_ARMOR_HEAD) and armored.endswith(_ARMOR_TAIL):
+        # As sign() and ssh-keygen write it. The same bytes as the tolerant reading below
+        # whenever the base64 is clean; anything else is read that way.
+        body = armored[len(_ARMOR_HEAD) : -len(_ARMOR_TAIL)]
+        if body:
+            with contextlib.suppress(ValueError):
+                return _b64decode(body.replace("\n", ""))
     lines = [line.strip() for line in armored.strip().splitlines()]
     if len(lines) < 3 or lines[0] != BEGIN or lines[-1] != END:
         raise WireError(f"no {BEGIN} ... {END} block")
     try:
-        return base64.b64decode("".join(lines[1:-1]), validate=True)
-    except binascii.Error as e:
+        return _b64decode("".join(lines[1:-1]))
+    except ValueError as e:  # binascii.Error, and text that is not ASCII
         raise WireError("not base64") from e
 
 
+def _b64decode(text: str) -> bytes:
+    """``base64.b64decode(text, validate=True)`` without its Python-level wrapper."""
+    return binascii.a2b_base64(text, strict_mode=True)
+
+
 def _signed_data(namespace: str, hash_algorithm: str, digest: bytes) -> bytes:
+    return _signed_prefix(namespace, hash_algorithm) + ssh_string(digest)
+
+
+@lru_cache(maxsize=64)
+def _signed_prefix(namespace: str, hash_algorithm: str) -> bytes:
+    """What the key signs, up to the message hash: the same for every statement."""
     return b"".join(
         (
             MAGIC,
             ssh_string(namespace.encode("ascii")),
             ssh_string(b""),
             ssh_string(hash_algorithm.encode("ascii")),
-            ssh_string(digest),
         )
     )
 
@@ -197,6 +265,13 @@ def _sign_raw(key: PrivateKey, data: bytes) -> bytes:
         return ssh_string(ECDSA_P256.encode()) + ssh_string(ssh_mpint(r) + ssh_mpint(s))
     signature = private.sign(data, padding.PKCS1v15(), hashes.SHA512())
     return ssh_string(b"rsa-sha2-512") + ssh_string(signature)
+
+
+@lru_cache(maxsize=4096)
+def _line_verifier(line: str) -> tuple[bytes, VerifyKey]:
+    """``_verifier`` by the whole key line as a statement carries it: replay asks for the same
+    few lines every time, and a lookup costs less than taking the line apart."""
+    return _verifier(key_identity(line))
 
 
 # Parsing a key costs more than checking an ed25519 signature; a ledger has few keys.
@@ -220,6 +295,15 @@ def _verifier(identity: str) -> tuple[bytes, VerifyKey]:
 
 def _verify_raw(key: VerifyKey, signature: bytes, data: bytes) -> None:
     """Raise ``InvalidSignature`` or ``WireError`` unless ``key`` signed ``data``."""
+    if (
+        len(signature) == len(_ED25519_SIGNATURE) + 64
+        and signature.startswith(_ED25519_SIGNATURE)
+        and isinstance(key, ed25519.Ed25519PublicKey)
+    ):
+        # string "ssh-ed25519", then a string of 64 bytes: what the reading below accepts
+        # for an ed25519 key, read in one slice (replay checks one per statement).
+        key.verify(signature[len(_ED25519_SIGNATURE) :], data)
+        return
     reader = Reader(signature)
     algorithm = reader.text()
     raw = reader.string()

@@ -150,6 +150,162 @@ def test_the_compiled_checker_tracks_unevaluated_properties() -> None:
     assert check({"kind": "c"}) is None
 
 
+# Values that break one rule or another: wrong types, empty, too long, a final newline (which
+# JSON Schema's "$" lets through), text from outside ASCII.
+_ODD = st.sampled_from(
+    [None, True, 0, -1, 1.0, 2**60, "", "x", "A" * 3000, [], {}, ["x"], "\u00e9", "a.b\n"]
+)
+
+
+def _maybe(valid: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    """Mostly ``valid``, one time in twenty something odd."""
+    # Not n == 0: hypothesis favours the ends of a range.
+    return st.integers(0, 19).flatmap(lambda n: _ODD if n == 7 else valid)
+
+
+_HEX = "0123456789abcdef"
+_TIME = r"20[0-9]{2}-[01][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-5][0-9]Z"
+_SHA256 = st.text(_HEX, min_size=64, max_size=64)
+_OFFICIAL = st.from_regex(r"[a-z0-9][a-z0-9._-]{0,12}", fullmatch=True)
+_TEXT = st.text(min_size=1, max_size=40)
+_ARTIFACT = st.fixed_dictionaries(
+    {"sha256": _maybe(_SHA256), "size": _maybe(st.integers(0, 10**9)), "name": _maybe(_TEXT)}
+)
+_POLICY_REF = st.fixed_dictionaries(
+    {"id": _maybe(_TEXT), "version": _maybe(st.integers(1, 9)), "adoption": _maybe(_SHA256)}
+)
+_LOCATION = st.dictionaries(
+    st.sampled_from(["sheet", "part", "column", "header", "key", "row", "line", "hidden", "x"]),
+    st.one_of(st.text(max_size=5), st.integers(-3, 3), st.booleans()),
+    max_size=4,
+)
+_FINDING = st.fixed_dictionaries(
+    {"class": _maybe(_TEXT), "detector": _maybe(_TEXT), "location": _maybe(_LOCATION),
+     "count": _maybe(st.integers(0, 99))}
+)  # fmt: skip
+_SCAN = st.fixed_dictionaries(
+    {
+        "verdict": _maybe(st.sampled_from(["clean", "protected", "unscannable"])),
+        "format": _maybe(_TEXT),
+        "classes": _maybe(
+            st.dictionaries(_TEXT, _maybe(st.fixed_dictionaries({"records": st.integers(0, 9)})))
+        ),
+        "findings": _maybe(st.lists(_FINDING, max_size=3)),
+    },
+    optional={"reason": _maybe(_TEXT)},
+)
+_BODIES: dict[str, dict[str, st.SearchStrategy[Any]]] = {
+    "adoption": {"policy": st.just({"id": "p"}), "roster": st.just({}),
+                 "previous": st.one_of(st.none(), _SHA256)},
+    "request": {"signer": _OFFICIAL, "artifact": _ARTIFACT, "policy": _POLICY_REF,
+                "purpose": _TEXT, "destination": _TEXT, "scan": _SCAN},
+    "signoff": {"signer": _OFFICIAL, "request": _SHA256, "artifact_sha256": _SHA256,
+                "decision": st.sampled_from(["approve", "reject"]), "role": _OFFICIAL,
+                "comment": _TEXT},
+    "revocation": {"signer": _OFFICIAL, "target": _SHA256, "reason": _TEXT},
+    "export": {"signer": _OFFICIAL, "artifact": _ARTIFACT, "destination": _TEXT,
+               "request": st.one_of(st.none(), _SHA256), "signoffs": st.lists(_SHA256, max_size=2),
+               "policy": _POLICY_REF},
+    "redaction": {"signer": _OFFICIAL, "source": _ARTIFACT, "derivative": _ARTIFACT,
+                  "removed": st.lists(st.text(max_size=9), max_size=2)},
+}  # fmt: skip
+
+
+@st.composite
+def statements(draw: st.DrawFn) -> dict[str, Any]:
+    """A ledger entry of any kind, each field most often right and sometimes wrong, a field
+    of another kind or an unknown one now and then, a required one left out."""
+    kind = draw(st.sampled_from(sorted(_BODIES)))
+    fields = dict(_BODIES[kind])
+    if draw(st.integers(0, 5)) == 3:  # a field that belongs to another kind
+        other = draw(st.sampled_from(sorted(_BODIES)))
+        name = draw(st.sampled_from(sorted(_BODIES[other])))
+        fields.setdefault(name, _BODIES[other][name])
+    statement = {name: draw(_maybe(value)) for name, value in fields.items()}
+    statement.update(
+        type=draw(_maybe(st.just("https://approval.invalid/statement/v1"))),
+        kind=draw(_maybe(st.just(kind))),
+        created=draw(_maybe(st.from_regex(_TIME, fullmatch=True))),
+        seen_head=draw(_maybe(st.one_of(st.none(), st.text(_HEX, min_size=40, max_size=40)))),
+    )
+    if draw(st.integers(0, 5)) == 3:
+        del statement[draw(st.sampled_from(sorted(statement)))]
+    if draw(st.integers(0, 7)) == 3:
+        statement["unexpected"] = "value"
+    signature = {
+        "signer": draw(_maybe(_OFFICIAL)),
+        "key": draw(_maybe(st.just("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIH"))),
+        "signature": draw(
+            _maybe(
+                st.just("-----BEGIN SSH SIGNATURE-----\nU1NIU0lH\n-----END SSH SIGNATURE-----\n")
+            )
+        ),
+    }
+    return {"statement": statement, "signatures": draw(_maybe(st.just([signature])))}
+
+
+@settings(max_examples=1000, deadline=None)
+@given(statements())
+def test_generated_statements_are_judged_as_jsonschema_judges_them(doc: dict[str, Any]) -> None:
+    """The compiled checker is the fast path, jsonschema the authority: what the checker passes
+    jsonschema passes, and ``check_entry`` (the checker, then jsonschema when unsure) refuses
+    exactly what jsonschema refuses."""
+    check = statement_check()
+    assert check is not None
+    valid = _jsonschema_valid(doc)
+    if check(doc) is not None:
+        assert valid
+    try:
+        check_entry(doc)
+    except IntegrityError:
+        assert not valid
+    else:
+        assert valid
+
+
+@pytest.mark.parametrize(
+    ("change", "valid"),
+    [
+        ({}, True),
+        ({"kind": "signoff"}, False),  # the other kind's required fields are missing
+        ({"kind": None}, False),
+        ({"kind": ["request"]}, False),
+        ({"kind": "unknown"}, False),
+        ({"kind": "request", "role": "privacy-officer"}, False),  # evaluated by no branch
+        ({"unexpected": 1}, False),
+        ({"signer": "Not An Id"}, False),
+    ],
+)
+def test_the_branch_for_each_kind_is_found_by_its_kind(
+    documents: list[dict[str, Any]], change: dict[str, Any], valid: bool
+) -> None:
+    request = copy.deepcopy(next(d for d in documents if d["statement"]["kind"] == "request"))
+    request["statement"].update(change)
+    check = statement_check()
+    assert check is not None
+    assert (check(request) is not None) == valid == _jsonschema_valid(request)
+
+
+def test_a_statement_without_a_kind_is_left_to_jsonschema(documents: list[dict[str, Any]]) -> None:
+    """Without ``kind`` every ``if`` of the schema holds and every branch applies: the checker
+    does not try, and jsonschema refuses it (``kind`` is required)."""
+    request = copy.deepcopy(next(d for d in documents if d["statement"]["kind"] == "request"))
+    del request["statement"]["kind"]
+    check = statement_check()
+    assert check is not None and check(request) is None
+    assert not _jsonschema_valid(request)
+
+
+def test_a_pattern_ending_in_dollar_is_checked_narrower_never_wider() -> None:
+    """``$`` lets a final newline through; the checker refuses it and jsonschema decides."""
+    check = compile_schema({"type": "string", "pattern": "^[a-z]+$"})
+    assert check("abc") is not None
+    assert check("abc\n") is None
+    assert check("ab1") is None
+    loose = compile_schema({"type": "string", "pattern": "[a-z]$"})
+    assert loose("1a") is not None and loose("a\n") is not None
+
+
 # -- canonical form ---------------------------------------------------------------------------
 
 json_values = st.recursive(

@@ -17,8 +17,8 @@ from hypothesis import strategies as st
 
 from approval.errors import EXIT_INTEGRITY, IntegrityError
 from approval.signing import PrivateKey, SignatureError, fingerprint, sign, verify
-from approval.signing._wire import ssh_string
-from approval.signing.sshsig import armor, dearmor
+from approval.signing._wire import WireError, ssh_string
+from approval.signing.sshsig import _read_fields, _sshsig_fields, armor, dearmor
 from approval.statements import NAMESPACE
 from tests.conftest import KeyPair
 from tests.signing.conftest import SshKeygen
@@ -125,6 +125,7 @@ GARBLINGS: dict[str, Callable[[str], str]] = {
     "no END line": lambda a: a.replace("-----END SSH SIGNATURE-----", ""),
     "no BEGIN line": lambda a: a.replace("-----BEGIN SSH SIGNATURE-----\n", ""),
     "not base64": lambda a: a[:40] + "!" + a[41:],
+    "not ASCII": lambda a: a[:40] + "\u00e9" + a[41:],
     "signature byte flipped": _flip_last_signature_byte,
     "trailing bytes": lambda a: armor(dearmor(a) + b"\0"),
     "signature message": lambda a: (
@@ -286,3 +287,63 @@ def test_any_data_round_trips_and_any_changed_byte_fails(
             verify(bytes(changed), armored, pair.public)
     with pytest.raises(SignatureError):
         verify(data + b"\n", armored, pair.public)
+
+
+def _outcome(read: Callable[[Any], Any], value: Any) -> Any:
+    try:
+        return read(value)
+    except (SignatureError, WireError) as e:
+        return type(e)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    cut=st.integers(min_value=0, max_value=400),
+    position=st.integers(min_value=0, max_value=400),
+    byte=st.integers(min_value=0, max_value=255),
+    extra=st.binary(max_size=8),
+)
+def test_the_one_pass_field_reader_agrees_with_the_careful_one(
+    loaded: Loaded, cut: int, position: int, byte: int, extra: bytes
+) -> None:
+    """Replay reads every signature's fields in one pass; whatever it accepts the field by
+    field reader accepts with the same fields, and whatever it refuses that reader refuses
+    too, saying why."""
+    _, key = loaded("alice", "ed25519")
+    blob = dearmor(sign(DATA, key))
+    changed = bytearray(blob)
+    changed[position % len(blob)] = byte
+    for variant in (blob, bytes(changed), blob[:cut], blob + extra, bytes(changed) + extra):
+        fast = _sshsig_fields(variant)
+        careful = _outcome(_read_fields, variant)
+        assert fast == (None if careful is SignatureError else careful)
+        if variant == blob:
+            assert fast is not None
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    newline=st.sampled_from(["\n", "\r\n"]),
+    margin=st.sampled_from(["", " ", "\t", "\n"]),
+    width=st.sampled_from([70, 64, 1, 1000]),
+    blank=st.booleans(),
+    noise=st.sampled_from(["", "!", "=", " ", "\u00e9", "-----END SSH SIGNATURE-----"]),
+    position=st.integers(min_value=0, max_value=500),
+)
+def test_reading_the_armor_as_written_agrees_with_the_tolerant_reading(
+    loaded: Loaded, newline: str, margin: str, width: int, blank: bool, noise: str, position: int
+) -> None:
+    """The armor as ``sign`` and ssh-keygen write it is read in one slice; any other layout
+    goes line by line. Both give the same blob, or both refuse."""
+    _, key = loaded("alice", "ed25519")
+    encoded = armor(dearmor(sign(DATA, key))).split("\n")[1:-2]
+    body = "".join(encoded)
+    at = position % (len(body) + 1)
+    body = body[:at] + noise + body[at:]
+    lines = [body[i : i + width] for i in range(0, len(body), width)] + ([""] if blank else [])
+    armored = newline.join(
+        ["-----BEGIN SSH SIGNATURE-----", *lines, "-----END SSH SIGNATURE-----", ""]
+    )
+    for variant in (armored, margin + armored + margin):
+        # A leading space always takes the line by line reading, which strips it.
+        assert _outcome(dearmor, variant) == _outcome(dearmor, " " + variant)
