@@ -10,7 +10,6 @@ import os
 import shutil
 import stat
 import subprocess
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -109,29 +108,12 @@ def approved(world: World, story: dict[str, object]) -> None:
 
 @given("a workbook whose approvals were signed 31 days ago")
 def old_approvals(tmp_path: Path, make_key: KeyMaker, story: dict[str, object]) -> None:
-    from approval.detect.scan import scan_file
-    from approval.policy import default_policy
-    from approval.statements import now
-
     # A fresh ledger, dated in the past: the CLI only ever signs with the current time.
     world = World(tmp_path / "past", make_key)
     world.root.mkdir()
     path = world.root / "detention-stats.xlsx"
     detention_workbook(path, count=5)
-    report = scan_file(path, default_policy())
-    start = now() - timedelta(days=32)
-    adoption = world.init_at(start)
-    request = world.append_at(
-        "request", start + timedelta(minutes=1), "p.publisher",
-        artifact={"sha256": report.sha256, "size": report.size, "name": path.name},
-        policy={"id": "8cfr208.6", "version": 1, "adoption": adoption},
-        purpose="FY2022 statistics", destination="www", scan=report.summary(),
-    )  # fmt: skip
-    for who, role in (("o.privacy", "privacy-officer"), ("s.senior", "senior-official")):
-        world.append_at(
-            "signoff", start + timedelta(days=1), who, request=request,
-            artifact_sha256=report.sha256, decision="approve", role=role,
-        )  # fmt: skip
+    world.approved_long_ago(path)
     story["file"], story["world"] = path, world
 
 

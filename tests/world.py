@@ -140,3 +140,29 @@ class World:
             roster=load_roster(roster).to_dict(),
             previous=None,
         )
+
+    def approved_long_ago(self, path: Path, days: int = 32) -> str:
+        """A fresh ledger adopted ``days`` ago, with a request for ``path`` and both sign-offs
+        a day later, so that under a 30-day policy its approvals have expired (the CLI only
+        ever signs with the current time). The request's id."""
+        from datetime import timedelta
+
+        from approval.detect.scan import scan_file
+        from approval.policy import default_policy
+        from approval.statements import now
+
+        report = scan_file(path, default_policy())
+        start = now() - timedelta(days=days)
+        adoption = self.init_at(start)
+        request = self.append_at(
+            "request", start + timedelta(minutes=1), "p.publisher",
+            artifact={"sha256": report.sha256, "size": report.size, "name": path.name},
+            policy={"id": "8cfr208.6", "version": 1, "adoption": adoption},
+            purpose="FY2022 statistics", destination="www", scan=report.summary(),
+        )  # fmt: skip
+        for who, role in (("o.privacy", "privacy-officer"), ("s.senior", "senior-official")):
+            self.append_at(
+                "signoff", start + timedelta(days=1), who, request=request,
+                artifact_sha256=report.sha256, decision="approve", role=role,
+            )  # fmt: skip
+        return request

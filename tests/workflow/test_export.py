@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import stat
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -139,27 +138,11 @@ def test_bad_destinations_are_usage_errors(world: World, www: Path) -> None:
 
 
 def test_an_expired_approval_is_refused(tmp_path: Path, make_key: KeyMaker, www: Path) -> None:
-    from approval.detect.scan import scan_file
-    from approval.policy import default_policy
-    from approval.statements import now
 
     world = World(tmp_path, make_key)
     source = tmp_path / "stats.xlsx"
     detention_workbook(source, count=5)
-    report = scan_file(source, default_policy())
-    start = now() - timedelta(days=32)
-    adoption = world.init_at(start)
-    request = world.append_at(
-        "request", start + timedelta(minutes=1), "p.publisher",
-        artifact={"sha256": report.sha256, "size": report.size, "name": source.name},
-        policy={"id": "8cfr208.6", "version": 1, "adoption": adoption},
-        purpose="FY2022 statistics", destination="www", scan=report.summary(),
-    )  # fmt: skip
-    for who, role in (("o.privacy", "privacy-officer"), ("s.senior", "senior-official")):
-        world.append_at(
-            "signoff", start + timedelta(days=1), who, request=request,
-            artifact_sha256=report.sha256, decision="approve", role=role,
-        )  # fmt: skip
+    world.approved_long_ago(source)
     done = export_file(world.ledger, source, www, world.key("p.publisher").private, None)
     assert not done.exported
     assert any("expired" in reason for reason in done.decision.reasons)
@@ -336,27 +319,11 @@ def test_a_standing_rejection_needs_its_revocation_not_a_signature(world: World,
 def test_expired_approvals_need_a_new_request(
     tmp_path: Path, make_key: KeyMaker, www: Path
 ) -> None:
-    from approval.detect.scan import scan_file
-    from approval.policy import default_policy
-    from approval.statements import now
 
     world = World(tmp_path, make_key)
     source = tmp_path / "stats.xlsx"
     detention_workbook(source, count=5)
-    report = scan_file(source, default_policy())
-    start = now() - timedelta(days=32)
-    adoption = world.init_at(start)
-    request = world.append_at(
-        "request", start + timedelta(minutes=1), "p.publisher",
-        artifact={"sha256": report.sha256, "size": report.size, "name": source.name},
-        policy={"id": "8cfr208.6", "version": 1, "adoption": adoption},
-        purpose="FY2022 statistics", destination="www", scan=report.summary(),
-    )  # fmt: skip
-    for who, role in (("o.privacy", "privacy-officer"), ("s.senior", "senior-official")):
-        world.append_at(
-            "signoff", start + timedelta(days=1), who, request=request,
-            artifact_sha256=report.sha256, decision="approve", role=role,
-        )  # fmt: skip
+    request = world.approved_long_ago(source)
     steps = _refused(world, source, www)
     assert steps[0].startswith(f"approval request {source} ")
     assert steps[0].endswith(f"# approvals of {request[:12]} expired")
