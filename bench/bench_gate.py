@@ -50,6 +50,16 @@ from approval.workflow.ledger import new_statement
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET_WARM_RATIO = 10
+# The scan summary every synthetic request of the big ledgers carries (bench_review.py too).
+SCAN = {
+    "verdict": "protected",
+    "format": "xlsx",
+    "classes": {"protected-person": {"records": 40}},
+    "findings": [
+        {"class": "protected-person", "detector": "a-number",
+         "location": {"sheet": "Sheet2", "column": "B", "hidden": True}, "count": 40},
+    ],
+}  # fmt: skip
 TARGET_DECIDE_MS = 150
 OFFICIALS = {
     "a.admin": "admin",
@@ -190,15 +200,7 @@ def big_ledger(agency: Agency, ledger_dir: Path, entries: int, workbook: Path) -
     step = timedelta(days=1) / 100
     at = end - step * entries
     envelopes = [agency.adopt(at)]
-    scan = {
-        "verdict": "protected",
-        "format": "xlsx",
-        "classes": {"protected-person": {"records": 40}},
-        "findings": [
-            {"class": "protected-person", "detector": "a-number",
-             "location": {"sheet": "Sheet2", "column": "B", "hidden": True}, "count": 40},
-        ],
-    }  # fmt: skip
+    scan = SCAN
     report = scan_file(workbook, agency.policy)
     last = 3  # the workbook's request and two sign-offs
     i = 0

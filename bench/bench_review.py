@@ -37,7 +37,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from bench_gate import Agency
+from bench_gate import SCAN, Agency
 from bench_ledger import fast_import
 
 from approval.demo.synthetic import detention_workbook
@@ -49,15 +49,6 @@ from approval.statements import Envelope, statement_id
 ROOT = Path(__file__).resolve().parent.parent
 TARGET_S = 1.0
 COMMANDS = ("status FILE", "status REQUEST", "show REQUEST", "sign REQUEST --yes")
-SCAN = {
-    "verdict": "protected",
-    "format": "xlsx",
-    "classes": {"protected-person": {"records": 40}},
-    "findings": [
-        {"class": "protected-person", "detector": "a-number",
-         "location": {"sheet": "Sheet2", "column": "B", "hidden": True}, "count": 40},
-    ],
-}  # fmt: skip
 
 
 def half_approved(
@@ -241,7 +232,7 @@ def main() -> int:
                 wall, cpu, status, output = run([*approval, *args], code.env, work)
                 assert status in (0, 1), output
                 code.cli[label].append((wall, cpu))
-                code.alone[label].append(alone(code, work, *args, ""))
+                code.alone[label].append(alone(code, work, args[0], args[1], ""))
             target = code.to_sign.pop()[:12]
             wall, cpu, status, output = run(
                 [*approval, "sign", target, "--key", str(key), "--yes"], code.env, work
