@@ -72,6 +72,20 @@ def target_path(source: Path, dest: Path) -> Path:
     return target
 
 
+def require_file(file: Path) -> None:
+    """``UsageError`` unless ``file`` is a regular file to read, saying what it is instead."""
+    try:
+        mode = file.stat().st_mode
+    except (FileNotFoundError, NotADirectoryError):
+        raise UsageError(f"{file}: no such file") from None
+    except OSError as e:
+        raise UsageError(f"{file}: {_why(e)}") from e
+    if stat.S_ISDIR(mode):
+        raise UsageError(f"{file}: is a directory", hint="give one file")
+    if not stat.S_ISREG(mode):
+        raise UsageError(f"{file}: is {_special(mode)}, not a regular file")
+
+
 def refuse_special(path: Path) -> None:
     """``UsageError`` when ``path`` exists and is neither a regular file nor a directory (a
     device, a pipe, a socket, or a link to one): a file put in its place by rename would
@@ -108,8 +122,7 @@ def export_file(
     from approval.detect.scan import scan_file
     from approval.workflow.snapshot import gate
 
-    if not file.is_file():
-        raise UsageError(f"{file}: no such file")
+    require_file(file)
     target = target_path(file, dest)
     key = read_key(key_file, passphrase_env)
     with gate(ledger) as (session, view):

@@ -73,11 +73,11 @@ def redact_file(
     from approval.redact import plan_for, redactor
     from approval.state import identify
     from approval.workflow.atomic import Staged, copy_hashing
+    from approval.workflow.export import require_file
     from approval.workflow.ledger import new_statement, read_key, sign_and_append
     from approval.workflow.text import safe_name, safe_text
 
-    if not file.is_file():
-        raise UsageError(f"{file}: no such file")
+    require_file(file)
     target = out_path(file, out)
     key = read_key(key_file, passphrase_env) if key_file is not None else None
     with contextlib.ExitStack() as stack:

@@ -43,9 +43,9 @@ def request_approval(
     from the file.
     """
     from approval.detect.scan import scan_file
+    from approval.workflow.export import require_file
 
-    if not file.is_file():
-        raise UsageError(f"{file}: no such file")
+    require_file(file)
     key = read_key(key_file, passphrase_env)
     with gate(ledger) as (session, view):
         state = session.state  # the adoptions: the policy to scan under, the roster

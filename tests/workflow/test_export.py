@@ -345,3 +345,17 @@ def test_redact_never_replaces_a_pipe_either(world: World, www: Path) -> None:
         redact_file(world.ledger, source, pipe)
     assert stat.S_ISFIFO(pipe.stat().st_mode)
     assert _leftovers(www) == []
+
+
+def test_what_is_given_to_read_must_be_a_regular_file(tmp_path: Path) -> None:
+    """export, request and redact say what the path is instead of "no such file"."""
+    from approval.workflow.export import require_file
+
+    os.mkfifo(tmp_path / "pipe.csv")
+    (tmp_path / "dir").mkdir()
+    (tmp_path / "ok.csv").write_text("a,b\n")
+    require_file(tmp_path / "ok.csv")
+    for name, words in (("pipe.csv", "is a named pipe"), ("dir", "is a directory"),
+                        ("gone.csv", "no such file")):  # fmt: skip
+        with pytest.raises(UsageError, match=words):
+            require_file(tmp_path / name)
