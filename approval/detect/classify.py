@@ -81,6 +81,7 @@ def cell_text(value: Cell | date, fmt: str | None = None) -> str:
 
 
 def column_letters(index: int) -> str:
+    """0 -> A, 26 -> AA: a spreadsheet's name for a column (redaction names them too)."""
     letters = ""
     index += 1
     while index:

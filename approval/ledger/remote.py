@@ -13,10 +13,7 @@ and the caller fetches, rebuilds and tries again.
 from __future__ import annotations
 
 import contextlib
-import fcntl
-import os
 import re
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +21,7 @@ from pathlib import Path
 from approval.errors import UsageError
 from approval.ledger import layout
 from approval.ledger.git import Git, GitError
+from approval.ledger.locks import turn
 from approval.ledger.storage import Ledger
 
 NAME = "origin"
@@ -219,25 +217,10 @@ def rejected(ledger: Ledger) -> dict[str, str]:
 
 @contextlib.contextmanager
 def sync_lock(ledger: Ledger) -> Iterator[None]:
-    """Hold this clone's sync lock, if there is one to be had (see LOCK_FILE)."""
-    try:
-        fd = os.open(ledger.git_dir / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o664)
-    except OSError:
-        yield  # a read-only clone: its refs cannot move either
-        return
-    try:
-        deadline = time.monotonic() + LOCK_WAIT
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    break  # a sync hung while holding it: rely on compare-and-swap alone
-                time.sleep(0.005)
+    """Take this clone's turn to sync (see LOCK_FILE), or go ahead without it: on a read-only
+    clone (its refs cannot move either), or after LOCK_WAIT behind a sync that hung."""
+    with turn(ledger.git_dir / LOCK_FILE, wait=LOCK_WAIT, poll=0.005):
         yield
-    finally:
-        os.close(fd)
 
 
 def _git(ledger: Ledger) -> Git:

@@ -17,7 +17,6 @@ the statement it holds).
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import hashlib
 import json
 import os
@@ -37,6 +36,7 @@ from approval.ledger import layout
 from approval.ledger.cache import ValidEntries
 from approval.ledger.git import Git, GitError, GitObject, ObjectReader, TreeWriter
 from approval.ledger.layout import TreeEntry
+from approval.ledger.locks import turn
 from approval.ledger.usercache import ledger_cache_dir
 from approval.statements import (
     Envelope,
@@ -407,28 +407,13 @@ class Ledger:
 
     @contextlib.contextmanager
     def _writers_queue(self) -> Iterator[None]:
-        """Hold the local writers' lock, if there is one to be had (see LOCK_FILE)."""
-        fd = -1
-        if self.queue_writers:
-            # A read-only ledger has no lock to take: the append fails with git's own message.
-            with contextlib.suppress(OSError):
-                fd = os.open(self.git_dir / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o664)
-        if fd < 0:
+        """Take this machine's writers' turn (see LOCK_FILE), or go ahead without it: on a
+        read-only ledger, or after LOCK_WAIT behind a writer that hung (the swap decides)."""
+        if not self.queue_writers:
             yield
             return
-        try:
-            deadline = time.monotonic() + LOCK_WAIT
-            while True:
-                try:
-                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    break
-                except BlockingIOError:
-                    if time.monotonic() > deadline:
-                        break  # a writer hung while holding it: rely on the swap alone
-                    time.sleep(0.001)
+        with turn(self.git_dir / LOCK_FILE, wait=LOCK_WAIT):
             yield
-        finally:
-            os.close(fd)  # releases the lock, as a crash would
 
     def repack(self) -> None:
         """Pack loose objects, merging packs geometrically (each pack at least twice the next
@@ -442,21 +427,14 @@ class Ledger:
         loose = sum(1 for _ in sample.iterdir()) if sample.is_dir() else 0
         if loose <= self.repack_sample_limit:
             return
-        try:
-            fd = os.open(self.git_dir / REPACK_LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o664)
-        except OSError:
-            return  # a read-only ledger: its owner repacks
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        with turn(self.git_dir / REPACK_LOCK_FILE, wait=0) as ours:
+            if not ours:
+                return  # another process is repacking right now (or the ledger is read-only)
             # The entry is already in; should a writer elsewhere (another machine on a file
             # share) repack at the same time, loose objects are merely slower: the next append
             # tries again.
             with contextlib.suppress(GitError):
                 self.repack()
-        except BlockingIOError:
-            pass  # another process is repacking right now
-        finally:
-            os.close(fd)
 
     def _make_commit(
         self, envelope: Envelope, path: str, blob: str, parent: GitObject | None

@@ -14,6 +14,7 @@ import re
 from pathlib import Path
 from typing import BinaryIO
 
+from approval.detect.classify import column_letters
 from approval.detect.scan import engine_for
 from approval.detect.textio import sniff_encoding
 from approval.redact.base import MARK, Plan
@@ -123,16 +124,6 @@ def _pipe_tables(lines: list[str], plan: Plan) -> list[str]:
             ending = lines[row][len(lines[row].rstrip("\r\n")) :]
             lines[row] = "|" + "|".join(kept) + "|" + ending
     return list(removed)
-
-
-def column_letters(index: int) -> str:
-    """0 -> A, 26 -> AA."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 def _replace(line: str, spans: list[tuple[int, int, str]], counts: dict[str, int]) -> str:
