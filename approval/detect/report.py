@@ -69,6 +69,8 @@ class FileReport:
     reason: str | None = None  # why a file is unscannable
     classes: Mapping[str, int] = field(default_factory=dict)  # class id -> distinct persons
     findings: tuple[Finding, ...] = ()
+    # Every part the readers met (``approval.detect.units.Part``), in the order met.
+    coverage: tuple[Any, ...] = ()
 
     @property
     def persons(self) -> int:

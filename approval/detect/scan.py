@@ -18,7 +18,7 @@ import hashlib
 import os
 import stat
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from approval.detect.classify import Classifier, Engine
@@ -26,7 +26,7 @@ from approval.detect.readers import readers as all_readers
 from approval.detect.report import CLEAN, PROTECTED, UNSCANNABLE, FileReport, Tally
 from approval.detect.strings import safe_location, safe_text
 from approval.detect.textio import sniff_encoding
-from approval.detect.units import Limits, Nested, Reader, Source, Unscannable
+from approval.detect.units import UNREAD, Limits, Nested, Part, Reader, Source, Unscannable
 from approval.errors import UsageError
 from approval.policy import Policy
 
@@ -86,6 +86,7 @@ class _Run:
     limits: Limits
     readers: Sequence[Reader]
     expanded: int = 0
+    coverage: list[Part] = field(default_factory=list)
 
 
 _ENGINES: dict[int, tuple[Policy, Engine]] = {}
@@ -140,6 +141,11 @@ def scan_file(
             raise Unscannable(_unsupported(source, head))
         fmt = reader.name
         _read(reader, source, run)
+        blocking = [p for p in run.coverage if p.read == UNREAD and p.blocks]
+        if blocking:
+            first = blocking[0]
+            more = f" (and {len(blocking) - 1} more unread)" if len(blocking) > 1 else ""
+            raise Unscannable(f"{first.part}: not read: {first.reason}{more}")
         after = path.stat()
         if (after.st_size, after.st_mtime_ns) != (before.st_size, before.st_mtime_ns):
             raise Unscannable("changed while it was scanned")
@@ -161,6 +167,7 @@ def scan_file(
         reason=None if failure is None else safe_text(failure, policy, _MAX_REASON),
         classes=classes,
         findings=tally.findings(),
+        coverage=tuple(run.coverage),
     )
 
 
@@ -239,6 +246,11 @@ def _unsupported(source: Source, head: bytes) -> str:
 
 def _read(reader: Reader, source: Source, run: _Run) -> None:
     for unit in reader.read(source, run.limits):
+        if isinstance(unit, Part):
+            if source.part is not None:
+                unit = replace(unit, part=f"{source.part}/{unit.part}")
+            run.coverage.append(unit)
+            continue
         if isinstance(unit, Nested):
             _nested(unit, run)
             continue

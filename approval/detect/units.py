@@ -7,7 +7,12 @@ A reader turns one source (a file, an archive member, an attachment) into a stre
 - ``Text``: lines of prose (plain text, Markdown, an email body, PDF text, DOCX paragraphs,
   cell comments);
 - ``Nested``: another source inside this one (a ZIP member, an email attachment), which the
-  scanner reads with the reader for its own format, within the depth and size ``Limits``.
+  scanner reads with the reader for its own format, within the depth and size ``Limits``;
+- ``Part``: coverage, not content: one part, member, stream, property or attribute group the
+  reader met, with its size and how it was read (``parsed``, ``text`` by a generic fallback, or
+  ``unread`` with a reason). Every byte of a file belongs to some part a reader names: a part
+  the reader does not know is reported ``unread``, and an unread part that may hold text makes
+  the file ``unscannable`` (fail closed by construction, not by a list of known places).
 
 Units are streamed: a reader yields rows and lines lazily, so memory does not grow with the
 file. A reader that cannot read a source raises ``Unscannable`` with a short reason that never
@@ -19,7 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import BinaryIO, Protocol
+from typing import BinaryIO, Literal, Protocol
 
 Cell = str | int | float | bool | None
 
@@ -121,16 +126,54 @@ class Nested:
     where: Where
 
 
-Unit = Table | Records | Text | Nested
+ReadHow = Literal["parsed", "text", "unread"]
+PARSED: ReadHow = "parsed"
+AS_TEXT: ReadHow = "text"
+UNREAD: ReadHow = "unread"
+
+
+@dataclass(frozen=True)
+class Part:
+    """Coverage of one part of a source: scan JSON's ``files[].coverage[]`` entry.
+
+    ``part`` is the name inside the source (``xl/drawings/drawing1.xml``, ``attachment 2``,
+    ``/Info``, ``<input value>``); the scanner prefixes the nested source's own part. ``kind``
+    says what it is (``sheet``, ``drawing``, ``member``, ``attribute``, ``image``...). ``blocks``
+    is whether an ``unread`` part makes the file unscannable: True unless the reader knows the
+    part cannot carry text a person or program would read as such (a font, a thumbnail is still
+    an image: readers decide, and say why in ``reason``)."""
+
+    part: str
+    kind: str
+    bytes: int
+    read: ReadHow
+    reason: str = ""
+    blocks: bool = True
+
+
+Unit = Table | Records | Text | Nested | Part
+
+
+@dataclass(frozen=True)
+class Probe:
+    """What a reader may look at to say whether it reads a source: its bytes, never its name
+    (nor the name of where it is going). Content decides; a renamed file reads the same."""
+
+    head: bytes  # the first 8 KiB
+    size: int
+    tail: bytes = b""  # the last 8 KiB (a ZIP's directory, a PDF's trailer, an appended file)
+    # A ZIP archive's member names, from its central directory, when the bytes are one.
+    members: frozenset[str] | None = None
 
 
 class Reader(Protocol):
-    """One file format. Listed explicitly in ``approval.detect.readers.READERS``."""
+    """One file format. Listed explicitly in ``approval.detect.readers.READER_MODULES``."""
 
     name: str  # the report's "format", e.g. "csv", "xlsx"
 
-    def accepts(self, head: bytes, name: str) -> bool:
-        """Whether this reader handles a source starting with ``head`` (first 8 KiB)."""
+    def accepts(self, probe: Probe) -> bool:
+        """Whether this reader can read a source with these bytes. Every reader that accepts
+        a source reads it, and the worst verdict stands: accept whatever you can read."""
         ...
 
     def read(self, source: Source, limits: Limits) -> Iterator[Unit]:

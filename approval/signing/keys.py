@@ -27,6 +27,10 @@ from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
 from approval.errors import UsageError
 from approval.signing._wire import Reader, WireError
 
+# What cryptography may hand back for a key file: its SSH loader's types (which grew in 51 to
+# include hybrid post-quantum keys) and its PEM loader's. We accept a few of them.
+AnyPrivateKey = PrivateKeyTypes | serialization.SSHPrivateKeyTypes
+
 ED25519 = "ssh-ed25519"
 ECDSA_P256 = "ecdsa-sha2-nistp256"
 RSA = "ssh-rsa"
@@ -136,7 +140,7 @@ class PrivateKey:
         return fingerprint(self.public_blob)
 
     @classmethod
-    def from_key(cls, key: PrivateKeyTypes, source: str = "") -> PrivateKey:
+    def from_key(cls, key: AnyPrivateKey, source: str = "") -> PrivateKey:
         """Wrap a ``cryptography`` private key; ``UsageError`` when its type is not supported."""
         where = source or "(in memory)"
         key = _signing_key(key, where)
@@ -272,14 +276,14 @@ def _openssh_header(text: str) -> tuple[str, bytes]:
     return cipher, public_blob
 
 
-def _parse_openssh(path: Path, data: bytes, password: bytes | None) -> PrivateKeyTypes:
+def _parse_openssh(path: Path, data: bytes, password: bytes | None) -> AnyPrivateKey:
     try:
         return serialization.load_ssh_private_key(data, password)
     except (ValueError, UnsupportedAlgorithm) as e:
         raise UsageError(f"key {path} is damaged or truncated") from e
 
 
-def _decrypt_openssh(path: Path, data: bytes, passphrase: str) -> PrivateKeyTypes | None:
+def _decrypt_openssh(path: Path, data: bytes, passphrase: str) -> AnyPrivateKey | None:
     """The decrypted key, or None when the passphrase is wrong."""
     try:
         return serialization.load_ssh_private_key(data, passphrase.encode("utf-8"))
@@ -309,7 +313,7 @@ def _load_pem(path: Path, data: bytes, passphrases: _Passphrases) -> SigningKey:
     raise passphrases.wrong()
 
 
-def _signing_key(key: PrivateKeyTypes, where: Path | str) -> SigningKey:
+def _signing_key(key: AnyPrivateKey, where: Path | str) -> SigningKey:
     if isinstance(key, ed25519.Ed25519PrivateKey | ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey):
         return key
     name = type(key).__name__.removesuffix("PrivateKey").lower()

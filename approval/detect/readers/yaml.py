@@ -130,6 +130,10 @@ def _survey(text: str, limits: Limits) -> tuple[int, int]:
             elif isinstance(event, yaml.AliasEvent):
                 aliases += 1
     except yaml.YAMLError as exc:
+        # PyYAML 6.0.3 and later refuse deep flow nesting in the scanner itself, before any
+        # event: the same hostile input, so the same reason as our own bound gives.
+        if "nesting depth" in str(getattr(exc, "problem", "") or ""):
+            raise too_deep(limits) from exc
         raise _corrupt(exc) from exc
     return events, aliases
 
