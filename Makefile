@@ -12,8 +12,9 @@ LOCK := requirements/lock.txt
 UV_VERSION := 0.13.9
 TOOLS := .tools
 LATEST := .venv-latest
+LOWEST := .venv-lowest
 
-.PHONY: demo test lint typecheck dev bench lock test-latest clean
+.PHONY: demo test lint typecheck dev bench lock test-latest test-lowest clean
 
 # --require-hashes: a package whose bytes differ from the lock's is refused, not installed.
 # --no-deps: the lock is complete; nothing may be resolved anew at install time.
@@ -71,5 +72,18 @@ test-latest:
 	$(LATEST)/bin/pytest -q -p no:cacheprovider
 	@echo "test-latest: passed with the versions in $(LATEST)/versions.txt"
 
+# The suite on the lowest releases that pyproject.toml's ranges admit (uv's lowest-direct), so
+# the lower bounds are tested ones. The runtime is what matters here: ruff and mypy are not run,
+# since their oldest releases lint differently.
+test-lowest: $(TOOLS)/bin/uv
+	rm -rf $(LOWEST)
+	$(TOOLS)/bin/uv pip compile pyproject.toml requirements/build.in --extra test \
+		--resolution lowest-direct --python-version 3.11 --no-header -o $(LOWEST).txt
+	$(PYTHON) -m venv $(LOWEST)
+	$(LOWEST)/bin/python -m pip install --quiet --no-deps -r $(LOWEST).txt
+	$(LOWEST)/bin/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	$(LOWEST)/bin/pytest -q -p no:cacheprovider
+	@echo "test-lowest: passed with the versions in $(LOWEST).txt"
+
 clean:
-	rm -rf $(VENV) $(LATEST) $(TOOLS) .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) $(LATEST) $(LOWEST) $(LOWEST).txt $(TOOLS) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -76,7 +76,11 @@ def test_json_is_the_pinned_report(files: dict[str, Path], tmp_path: Path) -> No
         "verdict": "clean",
         "classes": {},
         "findings": [],
-    }
+        "coverage": [
+            {"part": "body", "kind": "table", "bytes": clean["coverage"][0]["bytes"],
+             "read": "parsed", "reason": ""}
+        ],
+    }  # fmt: skip
 
 
 def test_sarif(files: dict[str, Path], tmp_path: Path) -> None:
@@ -124,6 +128,9 @@ def test_no_value_from_a_file_is_ever_printed(files: dict[str, Path], output: st
         ("nul.csv", b"a,b\x00,c\n" * 100, 1),
         ("half.csv", "Name,Claim\nJosé,Asylum\n".encode("utf-16")[:-1], 1),
     ],
+    # Named by file: a 5 MiB parameter in a test id reaches PYTEST_CURRENT_TEST, which the
+    # kernel then refuses to pass to a child process (E2BIG).
+    ids=lambda value: value if isinstance(value, str) else None,
 )
 def test_never_a_traceback(tmp_path: Path, name: str, content: bytes, code: int) -> None:
     path = tmp_path / name
@@ -190,3 +197,38 @@ def test_reports_name_no_person_found_in_sheet_or_member_names(tmp_path: Path) -
         assert result.code == 1 and '"[redacted]"' in result.stdout
         assert "212345678" not in result.stdout and "Garcia" not in result.stdout
     assert "212345678" not in text.stdout and "Garcia" not in text.stdout
+
+
+def test_text_says_how_many_parts_were_read_and_names_the_unread(tmp_path: Path) -> None:
+    import tarfile
+
+    buffer = tmp_path / "bundle.tar"
+    with tarfile.open(buffer, "w") as tar:
+        for name, data in (("a.txt", b"hello\n"), ("photo.png", b"\x89PNG\r\n\x1a\n" + bytes(9))):
+            (tmp_path / name).write_bytes(data)
+            tar.add(tmp_path / name, arcname=name)
+    tabular.aggregate_stats_sheet().write_csv(tmp_path / "stats.csv")
+    result = run_approval("scan", "bundle.tar", "stats.csv", cwd=tmp_path)
+    assert result.code == 1
+    lines = result.stdout.splitlines()
+    assert (
+        lines[0] == "bundle.tar: UNSCANNABLE (bundle.tar/photo.png: unsupported format: image/png)"
+    )
+    assert "  read 3 of 4 parts" in lines  # the headers, a.txt, its body, and photo.png
+    assert "  not read: photo.png (nested): unsupported format: image/png" in lines
+    assert "  read 1 of 1 part" in lines  # stats.csv: its body, parsed
+
+
+def test_sarif_carries_coverage_as_notifications(tmp_path: Path) -> None:
+    import gzip
+
+    (tmp_path / "x.gz").write_bytes(gzip.compress(b"\x89PNG\r\n\x1a\n" + bytes(9)))
+    result = run_approval("scan", "--format", "sarif", "x.gz", cwd=tmp_path)
+    assert result.code == 1
+    (invocation,) = json.loads(result.stdout)["runs"][0]["invocations"]
+    notes = [(n["descriptor"]["id"], n["level"], n["message"]["text"])
+             for n in invocation["toolExecutionNotifications"]]  # fmt: skip
+    assert notes == [
+        ("coverage", "note", "1 of 2 parts read"),
+        ("unread-part", "error", "not read: x (nested): unsupported format: image/png"),
+    ]
