@@ -21,12 +21,14 @@ def clone(url: str, directory: Path) -> None:
     Every statement is verified first, as `approval audit` does, from the first entry and
     without any cache; if anything fails, DIR is not created and the exit is 3.
     """
+    from approval.cli.progress import transfer_progress
     from approval.cli.render import outcome
     from approval.errors import EXIT_OK
     from approval.words import plural
     from approval.workflow.sync import clone_ledger
 
-    done = clone_ledger(url, directory)
+    with transfer_progress() as progress:
+        done = clone_ledger(url, directory, progress=progress)
     outcome(EXIT_OK)
     statements = plural(done.statements, "statement")
     signatures = plural(done.signatures, "signature")

@@ -31,11 +31,13 @@ def sync(ledger: Path | None, accept_rewrite: bool) -> None:
     1 when a statement was refused, 3 when the remote's history was rewritten or does not
     verify.
     """
+    from approval.cli.progress import transfer_progress
     from approval.cli.render import outcome
     from approval.errors import EXIT_BLOCKED, EXIT_OK
     from approval.workflow.sync import Synced, sync_ledger
 
-    done = sync_ledger(ledger, accept_rewrite=accept_rewrite)
+    with transfer_progress() as progress:
+        done = sync_ledger(ledger, accept_rewrite=accept_rewrite, progress=progress)
     outcome(EXIT_BLOCKED if done.set_aside else EXIT_OK)
     if done.rewrite_accepted:
         click.echo(f"accepted the rewritten history of {done.remote} (verified in full)")

@@ -8,6 +8,11 @@ verified, and ``refs/approval/verified`` remembers the last one, so that a later
 does not descend from it can be refused as a rollback or a rewrite. A push is always a
 fast-forward (no ``+``, no ``--force``): when someone else pushed first, the remote refuses it
 and the caller fetches, rebuilds and tries again.
+
+A fetch or a push given a :class:`~approval.ledger.git.Progress` runs through GitPython, which
+reads git's progress meter for it (``approval sync`` and ``approval clone``); without one it
+runs plain git, quietly: importing GitPython would cost a command more than its fetch (see
+git.py). Both raise the same errors.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ from pathlib import Path
 
 from approval.errors import UsageError
 from approval.ledger import layout
-from approval.ledger.git import Git, GitError
+from approval.ledger.git import Git, GitError, Progress, transfer
 from approval.ledger.locks import turn
 from approval.ledger.storage import Ledger
 
@@ -95,7 +100,7 @@ def remote_head(git_dir: Path, remote_url: str) -> str | None:
     ``git_dir`` need not exist yet: ``ls-remote`` needs no repository."""
     done = Git(git_dir).run(["ls-remote", "--heads", remote_url, layout.BRANCH], check=False)
     if done.returncode != 0:
-        raise Unreachable(remote_url, "reach", _why(done.stderr))
+        raise Unreachable(remote_url, "reach", _why(done.stderr.decode("utf-8", "replace")))
     for line in done.stdout.decode("utf-8", "replace").splitlines():
         oid, _, ref = line.partition("\t")
         if ref == layout.BRANCH:
@@ -103,52 +108,57 @@ def remote_head(git_dir: Path, remote_url: str) -> str | None:
     return None
 
 
-def fetch(ledger: Ledger, remote_url: str) -> str | None:
+def fetch(ledger: Ledger, remote_url: str, *, progress: Progress | None = None) -> str | None:
     """Fetch the remote's ledger branch into ``refs/approval/fetched``; its head (None: the
     remote has no ledger branch yet). Nothing else moves."""
-    done = _git(ledger).run(
-        [
-            "fetch",
-            "--quiet",
-            "--no-tags",
-            "--no-write-fetch-head",
-            # No opportunistic update of origin/ledger: it moves only once verified.
-            "--refmap=",
-            NAME,
-            f"+{layout.BRANCH}:{FETCHED}",
-        ],
-        check=False,
-    )
-    if done.returncode != 0:
-        stderr = done.stderr.decode("utf-8", "replace")
-        if _NO_BRANCH in stderr:
+    try:
+        transfer(
+            ledger.git_dir,
+            [
+                "fetch",
+                "--no-tags",
+                "--no-write-fetch-head",
+                # No opportunistic update of origin/ledger: it moves only once verified.
+                "--refmap=",
+                NAME,
+                f"+{layout.BRANCH}:{FETCHED}",
+            ],
+            progress=progress,
+        )
+    except GitError as e:
+        if _NO_BRANCH in e.stderr:
             return None
-        raise Unreachable(remote_url, "fetch", _why(done.stderr))
+        raise Unreachable(remote_url, "fetch", _why(e.stderr)) from e
     return ref(ledger, FETCHED)
 
 
-def push(ledger: Ledger, remote_url: str, commit: str) -> Pushed:
+def push(
+    ledger: Ledger, remote_url: str, commit: str, *, progress: Progress | None = None
+) -> Pushed:
     """Push ``commit`` as the remote's ledger branch, fast-forward only. A refusal because
     someone else pushed first is returned (fetch and try again); any other failure raises:
     :class:`Unreachable`, or :class:`UsageError` when the remote refuses for good."""
-    done = _git(ledger).run(
-        ["push", "--porcelain", "--quiet", NAME, f"{commit}:{layout.BRANCH}"], check=False
-    )
-    if done.returncode == 0:
-        return Pushed(True)
-    refusal = ""
-    for line in done.stdout.decode("utf-8", "replace").splitlines():
-        if line.startswith("!\t"):
-            refusal = line.split("\t")[-1]
-    if not refusal:
-        raise Unreachable(remote_url, "push to", _why(done.stderr))
-    if any(sign in refusal for sign in _RETRY):
-        return Pushed(False, refusal)
-    raise UsageError(
-        f"the shared ledger at {remote_url} refused the push: {refusal}",
-        hint="the remote's branch protection or hooks must let `ledger` move forward; "
-        "this clone keeps its statements",
-    )
+    try:
+        transfer(
+            ledger.git_dir,
+            ["push", "--porcelain", NAME, f"{commit}:{layout.BRANCH}"],
+            progress=progress,
+        )
+    except GitError as e:
+        refusal = ""
+        for line in e.stdout.splitlines():
+            if line.startswith("!\t"):
+                refusal = line.split("\t")[-1]
+        if not refusal:
+            raise Unreachable(remote_url, "push to", _why(e.stderr)) from e
+        if any(sign in refusal for sign in _RETRY):
+            return Pushed(False, refusal)
+        raise UsageError(
+            f"the shared ledger at {remote_url} refused the push: {refusal}",
+            hint="the remote's branch protection or hooks must let `ledger` move forward; "
+            "this clone keeps its statements",
+        ) from e
+    return Pushed(True)
 
 
 def ref(ledger: Ledger, name: str) -> str | None:
@@ -227,9 +237,9 @@ def _git(ledger: Ledger) -> Git:
     return Git(ledger.git_dir)
 
 
-def _why(stderr: bytes) -> str:
+def _why(stderr: str) -> str:
     """git's first error line, without its prefix: what the user needs to see."""
-    lines = [line.strip() for line in stderr.decode("utf-8", "replace").splitlines()]
+    lines = [line.strip() for line in stderr.splitlines()]
     for line in lines:
         if line.startswith(("fatal:", "error:")):
             return line.split(":", 1)[1].strip()

@@ -48,6 +48,7 @@ from approval.words import plural
 
 if TYPE_CHECKING:
     from approval.audit.replay import Replay
+    from approval.ledger.git import Progress
     from approval.ledger.storage import StoredEntry
     from approval.workflow.ledger import Session
 
@@ -289,8 +290,11 @@ def refresh(ledger: Ledger) -> Synced | None:
 # -- approval sync ------------------------------------------------------------------------------
 
 
-def sync_ledger(path: Path | None, *, accept_rewrite: bool = False) -> Synced:
-    """``approval sync``: fetch, rebuild this clone's statements on the remote's, push, retry."""
+def sync_ledger(
+    path: Path | None, *, accept_rewrite: bool = False, progress: Progress | None = None
+) -> Synced:
+    """``approval sync``: fetch, rebuild this clone's statements on the remote's, push, retry.
+    With ``progress``, fetches and pushes report git's progress to it (through GitPython)."""
     with Ledger.open(path) as ledger:
         remote_url = git_remote.url(ledger)
         if remote_url is None:
@@ -299,10 +303,16 @@ def sync_ledger(path: Path | None, *, accept_rewrite: bool = False) -> Synced:
                 hint="clone a shared ledger with `approval clone URL DIR`, or create one with "
                 "`approval init --remote URL`",
             )
-        return exchange(ledger, remote_url, accept_rewrite=accept_rewrite)
+        return exchange(ledger, remote_url, accept_rewrite=accept_rewrite, progress=progress)
 
 
-def exchange(ledger: Ledger, remote_url: str, *, accept_rewrite: bool = False) -> Synced:
+def exchange(
+    ledger: Ledger,
+    remote_url: str,
+    *,
+    accept_rewrite: bool = False,
+    progress: Progress | None = None,
+) -> Synced:
     """Fetch, verify, rebuild, push; again after a back-off while someone else pushed first."""
     came_in: list[str] = []
     set_aside: list[SetAside] = []
@@ -314,7 +324,7 @@ def exchange(ledger: Ledger, remote_url: str, *, accept_rewrite: bool = False) -
     started = time.monotonic()
     with git_remote.sync_lock(ledger):
         for attempt in range(MAX_ROUNDS):
-            fetched = git_remote.fetch(ledger, remote_url)
+            fetched = git_remote.fetch(ledger, remote_url, progress=progress)
             step = _integrate(ledger, remote_url, fetched, known, accept_rewrite=accept_rewrite)
             if step is None:  # a local append moved the branch meanwhile: again, at once
                 known = None
@@ -328,7 +338,7 @@ def exchange(ledger: Ledger, remote_url: str, *, accept_rewrite: bool = False) -
             done = not step.outgoing
             if not done:
                 assert step.head is not None  # something goes out: the clone has a head
-                done = git_remote.push(ledger, remote_url, step.head).ok
+                done = git_remote.push(ledger, remote_url, step.head, progress=progress).ok
                 if done:
                     git_remote.mark_verified(ledger, step.head, fetched)
             if done:
@@ -614,11 +624,11 @@ class Cloned:
     policy: str
 
 
-def clone_ledger(remote_url: str, path: Path) -> Cloned:
+def clone_ledger(remote_url: str, path: Path, *, progress: Progress | None = None) -> Cloned:
     """``approval clone``: fetch the shared ledger into a new bare repository and verify its
     whole history as `approval audit` does (no cache) before the directory appears at
     ``path``; a failure leaves nothing behind (IntegrityError, exit 3, when it does not
-    verify)."""
+    verify). With ``progress``, the fetch reports git's progress to it (through GitPython)."""
     import secrets
     import shutil
 
@@ -633,7 +643,7 @@ def clone_ledger(remote_url: str, path: Path) -> Cloned:
     try:
         with Ledger.create(building) as ledger:
             git_remote.set_url(ledger, remote_url)
-            head = git_remote.fetch(ledger, remote_url)
+            head = git_remote.fetch(ledger, remote_url, progress=progress)
             if head is None:
                 raise UsageError(
                     f"{remote_url} holds no ledger (it has no `ledger` branch)",
