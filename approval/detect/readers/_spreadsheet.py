@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, BinaryIO
 
+from approval.detect.readers._formulas import derives_no_text, evaluate, references
 from approval.detect.units import Cell, Source, Table, Unscannable, Where
 
 if TYPE_CHECKING:
@@ -59,8 +60,14 @@ def clean_row(row: list[Any]) -> list[Cell]:
     A-number is 212345678, not 212345678.0), dates become ISO text.
 
     This runs once per cell of every sheet, so the common types are tested first and by
-    identity: it is most of what the reader adds to calamine's own time.
+    identity: it is most of what the reader adds to calamine's own time. A very wide row loses
+    its trailing empty cells (a row of 16,384 empty-looking cells is nothing to read).
     """
+    if len(row) > _WIDE_ROW:
+        end = len(row)
+        while end and (row[end - 1] == "" or row[end - 1] is None):
+            end -= 1
+        del row[end:]
     for i, value in enumerate(row):
         kind = type(value)
         if kind is str:
@@ -77,6 +84,7 @@ def clean_row(row: list[Any]) -> list[Cell]:
 
 
 _DATE = datetime.date
+_WIDE_ROW = 1024
 
 
 # ---------------------------------------------------------------------------------------------
@@ -367,7 +375,7 @@ def column_index(letters: bytes | str) -> int:
 
 
 @contextmanager
-def _panic_messages_silenced() -> Iterator[None]:
+def silenced() -> Iterator[None]:
     """Around a call that parses a file in calamine: stderr (fd 2) goes to /dev/null.
 
     calamine panics on some malformed files (an index out of range); pyo3 turns the panic
@@ -422,7 +430,7 @@ def open_calamine(
     format (it picks a parser by extension), else from the open stream (it sniffs content)."""
     from python_calamine import CalamineWorkbook
 
-    with calamine_errors(), _panic_messages_silenced():
+    with calamine_errors(), silenced():
         if path is not None and path.lower().endswith(extensions):
             return CalamineWorkbook.from_path(path)
         data.seek(0)
@@ -456,6 +464,7 @@ def sheet_table(
     hidden_rows: Iterable[int] = (),
     hidden_columns: Iterable[int] = (),
     overlay: Overlay | None = None,
+    extra: dict[int, dict[int, Cell]] | None = None,
 ) -> Table | None:
     """The sheet ``name`` as a ``Table`` (None when it holds no cells).
 
@@ -463,9 +472,13 @@ def sheet_table(
     and column numbers). calamine yields rows from row 0 of the sheet but cells from the first
     used column, so columns are shifted here, and ``column_names`` keeps the true letters.
     """
-    with calamine_errors(), _panic_messages_silenced():
+    with calamine_errors(), silenced():
         sheet = book.get_sheet_by_name(name)
         start, end = sheet.start, sheet.end
+    if extra:
+        return _with_extra(
+            sheet, start, end, name, hidden, hidden_rows, hidden_columns, overlay, extra
+        )
     if start is None or end is None:
         return None
     first, last = start[1], end[1]
@@ -480,6 +493,119 @@ def sheet_table(
         hidden_columns=frozenset(c - first for c in hidden_columns if first <= c <= last),
         column_names=[column_letter(c) for c in range(first, last + 1)],
     )
+
+
+def _with_extra(
+    sheet: CalamineSheet,
+    start: tuple[int, int] | None,
+    end: tuple[int, int] | None,
+    name: str,
+    hidden: bool,
+    hidden_rows: Iterable[int],
+    hidden_columns: Iterable[int],
+    overlay: Overlay | None,
+    extra: dict[int, dict[int, Cell]],
+) -> Table:
+    """``sheet_table`` with cells calamine does not give (formulas without a saved value,
+    evaluated), which may lie outside calamine's range: the table spans both."""
+    columns = [c for cells in extra.values() for c in cells]
+    first = min([*columns, *([start[1]] if start else [])])
+    last = max([*columns, *([end[1]] if end else [])])
+    last_row = max([*extra, *([end[0]] if end else [])])
+    shift = (start[1] - first) if start else 0
+    width = last - first + 1
+
+    def rows() -> Iterator[list[Cell]]:
+        source: Iterator[list[Cell]] = iter(())
+        if start is not None:
+            source = _calamine_rows(sheet)
+            if overlay:
+                source = overlay.apply(source, start[1])
+        for index in range(last_row + 1):
+            row: list[Cell] = next(source, [])
+            if shift:
+                row = [None] * shift + row
+            cells = extra.get(index)
+            if cells:
+                row = row + [None] * (width - len(row))
+                for column, value in cells.items():
+                    row[column - first] = value
+            yield row
+
+    return Table(
+        where=Where(sheet=name, hidden=hidden),
+        rows=rows(),
+        title=name,
+        hidden_rows=frozenset(r for r in hidden_rows if 0 <= r <= last_row),
+        hidden_columns=frozenset(c - first for c in hidden_columns if first <= c <= last),
+        column_names=[column_letter(c) for c in range(first, last + 1)],
+    )
+
+
+def formula_values(
+    book: CalamineWorkbook, sheet: str, uncached: list[tuple[int, int, str]]
+) -> tuple[dict[int, dict[int, Cell]], int]:
+    """What the formulas without a saved value (row, column, formula) show, by cell (row ->
+    column -> text), and how many of them could be neither evaluated nor shown to derive no
+    new text (see ``_formulas``)."""
+    if not uncached:
+        return {}, 0
+    formulas = {(row, column): formula for row, column, formula in uncached}
+    wanted = {
+        ref for formula in formulas.values() for ref in references(formula) if ref not in formulas
+    }
+    values = cell_values(book, sheet, wanted) if wanted else {}
+    results: dict[tuple[int, int], str | None] = {}
+    pending: set[tuple[int, int]] = set()
+
+    def resolve(row: int, column: int) -> str | None:
+        key = (row, column)
+        if key in results:
+            return results[key]
+        if key not in formulas:
+            return values.get(key, "")
+        if key in pending or len(pending) > 64:  # a cycle, or a chain too deep to follow
+            return None
+        pending.add(key)
+        value = evaluate(formulas[key], resolve)
+        pending.discard(key)
+        results[key] = value
+        return value
+
+    extra: dict[int, dict[int, Cell]] = {}
+    unresolved = 0
+    for (row, column), formula in formulas.items():
+        value = resolve(row, column)
+        if value is not None:
+            if value:
+                extra.setdefault(row, {})[column] = value
+        elif not derives_no_text(formula):
+            unresolved += 1
+    return extra, unresolved
+
+
+def cell_values(
+    book: CalamineWorkbook, sheet: str, wanted: set[tuple[int, int]]
+) -> dict[tuple[int, int], str]:
+    """The text of the cells ``wanted`` (sheet coordinates), from calamine."""
+    with calamine_errors(), silenced():
+        data = book.get_sheet_by_name(sheet)
+        start = data.start
+    if start is None:
+        return {}
+    first = start[1]
+    rows = {row for row, _ in wanted}
+    out: dict[tuple[int, int], str] = {}
+    with calamine_errors():
+        for index, row in enumerate(data.iter_rows()):
+            if index in rows:
+                cleaned = clean_row(row)
+                for want_row, want_column in wanted:
+                    at = want_column - first
+                    if want_row == index and 0 <= at < len(cleaned):
+                        value = cleaned[at]
+                        out[(want_row, want_column)] = "" if value is None else str(value)
+    return out
 
 
 def is_hidden(visibility: object) -> bool:

@@ -14,7 +14,13 @@ attacks start (the defusedxml approach, without the dependency).
   merge repeats the value, as the reader sees it.
 - What a reader of the file recovers besides the body comes out too: headers and footers,
   footnotes and endnotes, comments and tracked deletions (hidden), text boxes, the document
-  properties (hidden), and embedded files (a workbook pasted into a memo) as ``Nested``.
+  properties (hidden).
+- Every other member is accounted for by ``_package.account`` (the reader accepts a package by
+  its ``word/document.xml``, never by its name, and subsumes the plain ZIP reader): the
+  attributes and field codes of the parts read here (image alternative text, hyperlink
+  tooltips, ``instrText``), styles, settings and document variables, glossary, charts,
+  custom XML and docProps as text; embedded files (a workbook pasted into a memo) and altChunk
+  imports as ``Nested``; pictures and fonts as non-blocking unread parts; macros as unread.
 
 A .docx that is an OLE container is an encrypted Office document ("Agile encryption" wraps the
 package in an ``EncryptedPackage`` stream): ``Unscannable("encrypted")``.
@@ -33,17 +39,12 @@ from pathlib import PurePosixPath
 from typing import IO
 from xml.parsers import expat
 
-from approval.detect.readers.zip import (
-    check_members,
-    child_part,
-    is_zip,
-    member_opener,
-    open_archive,
-)
+from approval.detect.readers._package import DOCX, account, package_kinds
+from approval.detect.readers.zip import check_members, open_archive
 from approval.detect.units import (
     Cell,
     Limits,
-    Nested,
+    Probe,
     Source,
     Table,
     Text,
@@ -56,7 +57,6 @@ TABLE_SLICE_ROWS = 10_000
 TABLE_SLICE_CELLS = 1_000_000
 TEXT_SLICE_LINES = 2_000
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_SUFFIXES = frozenset({".docx", ".docm", ".dotx", ".dotm"})
 _MAIN = "word/document.xml"
 _CHUNK = 64 * 1024
 _SMALL_PART = 4 * 1024 * 1024  # styles, properties, relationships: read whole
@@ -68,21 +68,22 @@ _EXTRA_PARTS = (
     (re.compile(r"comments\.xml"), "comments", True),
 )
 _WHITESPACE = re.compile(r"\s+")
+# What ``_read_part`` reads of a part: the text of its runs (and of deleted runs).
+_RUNS = (frozenset({"t", "delText"}), frozenset[str]())
 _TITLE_CHARS = 300
 _ENCRYPTED_NAME = "EncryptedPackage".encode("utf-16-le")
 
 
 class _DocxReader:
     name = "docx"
+    # Every member of the package is accounted for (``_package.account``): reading the same
+    # bytes as a plain ZIP would add nothing.
+    subsumes = frozenset({"zip"})
 
-    def accepts(self, head: bytes, name: str) -> bool:
-        suffix = PurePosixPath(name.lower()).suffix
-        if head.startswith(OLE_MAGIC):
-            return suffix in _SUFFIXES  # an encrypted .docx; a .doc is not ours
-        # Word writes [Content_Types].xml first and the word/ parts soon after: both are in the
-        # head; an archive that merely holds a folder named word/ is not a Word document.
-        package = b"[Content_Types].xml" in head and b"word/" in head
-        return is_zip(head) and (suffix in _SUFFIXES or package)
+    def accepts(self, probe: Probe) -> bool:
+        # A package with a main document part, whatever the file is called. (A password-
+        # protected .docx is an OLE2 file: the scanner calls it encrypted.)
+        return DOCX in package_kinds(probe)
 
     def read(self, source: Source, limits: Limits) -> Iterator[Unit]:
         with source.open() as stream:
@@ -103,35 +104,22 @@ class _DocxReader:
                 headings = _heading_styles(archive, f"{folder}/styles.xml", names)
                 properties = _properties(archive, names)
                 title = properties[0] if properties else ""
+                # The parts read here hold more than their text runs: image alternative text,
+                # hyperlink tooltips, field codes. The fallback reads them, and not the runs.
+                partly = {main: _RUNS}
                 yield from _read_part(archive, main, Where(), headings, title)
                 for pattern, label, hidden in _EXTRA_PARTS:
                     for name in sorted(names):
                         parent, _, base = name.rpartition("/")
                         if parent == folder and pattern.fullmatch(base):
+                            partly[name] = _RUNS
                             where = Where(part=label, hidden=hidden)
                             yield from _read_part(archive, name, where, headings, title)
                 if properties:
                     yield Text(Where(part="properties", hidden=True), properties, title)
-        embedded = [
-            (index, info.filename, info.file_size)
-            for index, info in enumerate(members)
-            if info.filename.startswith(f"{folder}/embeddings/") and not info.filename.endswith("/")
-        ]
-        if embedded and source.depth >= limits.max_depth:
-            raise Unscannable(
-                f"too deeply nested: embedded files more than {limits.max_depth} deep"
-            )
-        for index, name, size in embedded:
-            yield Nested(
-                source=Source(
-                    name=name,
-                    open=member_opener(source, index, limits),
-                    size=size,
-                    depth=source.depth + 1,
-                    part=child_part(source, name),
-                ),
-                where=Where(part=name),
-            )
+                # Everything else (styles, properties, text boxes' drawings, charts, custom
+                # XML, embedded files, pictures) is accounted for member by member.
+                yield from account(source, archive, limits, {}, partly)
 
 
 def _ole_problem(stream: IO[bytes]) -> Unscannable:

@@ -9,46 +9,76 @@ calamine does not give:
   value 212345678): that text replaces the number when it holds a letter or a leading zero;
 - comments (``office:annotation``), as ``Text`` (part "comments"), one paragraph each.
 
+Every other member is accounted for by ``_package.account``: the rest of ``content.xml``
+(shapes and their text, named expressions, validation lists, forms, and each cell's formula
+attribute, whose literals are text) is read by the generic XML text fallback, skipping the
+cells' text that calamine gave; ``styles.xml`` (headers and footers), ``meta.xml``, settings,
+embedded objects and charts likewise; pictures are non-blocking unread parts.
+
 A package whose manifest lists ``encryption-data`` is ``Unscannable("encrypted")``.
+
+A formula without a saved value (LibreOffice always saves one; generators may not) is
+evaluated as in xlsx (``_formulas``, after ``openformula`` turns ``[.A1]`` and ``;`` into the
+spreadsheet syntax) and its result put in the table; one that cannot be evaluated and may
+build text found nowhere in the file makes an unread, blocking part ``content.xml formulas``.
 """
 
 from __future__ import annotations
 
+import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import IO
 from xml.etree import ElementTree
 
+from approval.detect.readers._package import ODS, account, check_unique, package_kinds
 from approval.detect.readers._spreadsheet import (
     ZIP_ERRORS,
-    ZIP_MAGIC,
     Overlay,
+    formula_values,
     is_hidden,
     open_calamine,
     opened,
     sheet_table,
 )
-from approval.detect.units import Limits, Source, Text, Unit, Unscannable, Where
+from approval.detect.units import (
+    UNREAD,
+    Limits,
+    Part,
+    Probe,
+    Source,
+    Text,
+    Unit,
+    Unscannable,
+    Where,
+)
 
-_MIME = b"application/vnd.oasis.opendocument.spreadsheet"
-_EXTENSIONS = (".ods", ".ots")
+# What calamine reads of content.xml: the cells' text (their formulas are left to the fallback).
+_CELLS = frozenset({"table-cell"})  # a covered cell (under a merge) is read as text
+_CELL_ATTRIBUTES = frozenset({"formula"})
 _TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
 _OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
 _TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
 # What makes the second pass over content.xml worth its time.
-_TRIGGERS = (b"table:visibility=", b"<number:text>", b"office:annotation")
+_TRIGGERS = (b"table:visibility=", b"<number:text>", b"office:annotation", b"table:formula=")
+_VALUES = tuple(
+    _OFFICE + name
+    for name in ("value", "string-value", "boolean-value", "date-value", "time-value")
+)
+_MAX_UNCACHED = 1_000_000  # formula cells without a saved value in one table
 _MAX_INDEX = 1 << 20  # Calc's last row; repeated rows and columns beyond it hold nothing
 
 
 class OdsReader:
     name = "ods"
+    # Every member of the package is accounted for (``_package.account``): reading the same
+    # bytes as a plain ZIP would add nothing.
+    subsumes = frozenset({"zip"})
 
-    def accepts(self, head: bytes, name: str) -> bool:
+    def accepts(self, probe: Probe) -> bool:
         # The package's first entry is "mimetype", stored uncompressed: its content is in the head.
-        return head.startswith(ZIP_MAGIC) and (
-            _MIME in head[:200] or name.lower().endswith(_EXTENSIONS)
-        )
+        return ODS in package_kinds(probe)
 
     def read(self, source: Source, limits: Limits) -> Iterator[Unit]:
         with opened(source) as (stream, path):
@@ -57,11 +87,21 @@ class OdsReader:
             except ZIP_ERRORS as e:
                 raise Unscannable("corrupt: not a valid zip container") from e
             with package:
+                check_unique(package)
                 extras = _extras(package, limits)
                 book = open_calamine(path, stream, (".ods",))
                 for index, meta in enumerate(book.sheets_metadata):
                     hidden = is_hidden(meta.visible)
                     marks = extras[index] if index < len(extras) else _Marks()
+                    extra, unresolved = formula_values(book, meta.name, marks.uncached)
+                    if unresolved:
+                        reason = (
+                            f"{unresolved} formula cells have no saved value"
+                            " and cannot be evaluated"
+                        )
+                        yield Part(
+                            f"content.xml formulas ({index + 1})", "formulas", 0, UNREAD, reason
+                        )
                     table = sheet_table(
                         book,
                         meta.name,
@@ -69,12 +109,16 @@ class OdsReader:
                         hidden_rows=marks.rows(),
                         hidden_columns=marks.columns,
                         overlay=marks.overlay,
+                        extra=extra,
                     )
                     if table is not None:
                         yield table
                     if marks.comments:
                         where = Where(part="comments", sheet=meta.name, hidden=hidden)
                         yield Text(where, marks.comments, meta.name)
+                parsed = {"mimetype": "media type"}
+                partly = {"content.xml": (_CELLS, _CELL_ATTRIBUTES)}
+                yield from account(source, package, limits, parsed, partly)
 
 
 READER = OdsReader()
@@ -88,6 +132,7 @@ class _Marks:
     columns: set[int] = field(default_factory=set)
     overlay: Overlay = field(default_factory=Overlay)
     comments: list[str] = field(default_factory=list)
+    uncached: list[tuple[int, int, str]] = field(default_factory=list)  # formulas, no value
 
     def rows(self) -> Iterator[int]:
         for block in self.hidden_rows:
@@ -168,6 +213,35 @@ def _content_pass(content: IO[bytes]) -> list[_Marks]:
     return tables
 
 
+_ODF_REFERENCE = re.compile(
+    r"\[\$?(?:'?([^'\].]*)'?)?\.\$?([A-Za-z]{1,3})\$?(\d+)(?::\$?\.?\$?([A-Za-z]{1,3})\$?(\d+))?\]"
+)
+_ODF_STRING = re.compile(r'("(?:[^"]|"")*")')
+
+
+def openformula(formula: str) -> str:
+    """An OpenFormula (``of:=[.A1]&" "&CONCATENATE([.B1];"x")``) in the spreadsheet syntax
+    ``_formulas`` reads (``A1&" "&CONCATENATE(B1,"x")``); string literals are left as they are."""
+    body = (
+        formula.split(":", 1)[1]
+        if formula[:6].lower().startswith(("of:", "oooc:", "msoxl:"))
+        else formula
+    )
+    out = []
+    for piece in _ODF_STRING.split(body.removeprefix("=")):
+        if piece.startswith('"'):
+            out.append(piece)
+            continue
+
+        def cell(match: re.Match[str]) -> str:
+            sheet, letters, number, end_letters, end_number = match.groups()
+            ref = f"{letters}{number}" + (f":{end_letters}{end_number}" if end_letters else "")
+            return f"'{sheet}'!{ref}" if sheet else ref
+
+        out.append(_ODF_REFERENCE.sub(cell, piece).replace(";", ","))
+    return "".join(out)
+
+
 def _repeat(element: ElementTree.Element, name: str) -> int:
     value = element.get(_TABLE + name, "1")
     return min(int(value), _MAX_INDEX) if value.isdigit() and int(value) > 0 else 1
@@ -184,10 +258,15 @@ def _cell(element: ElementTree.Element, row: int, column: int, marks: _Marks) ->
             if marks.comments:
                 marks.comments.append("")
             marks.comments.append(" ".join(text.split()))
+    shown = "".join("".join(p.itertext()) for p in element if p.tag == _TEXT + "p").strip()
+    formula = element.get(_TABLE + "formula")
+    if formula and not shown and not any(element.get(name) for name in _VALUES):
+        marks.uncached.append((row, column, openformula(formula)))
+        if len(marks.uncached) > _MAX_UNCACHED:
+            raise Unscannable(f"too large: more than {_MAX_UNCACHED} formulas without a value")
     kind = element.get(_OFFICE + "value-type")
     if kind not in ("float", "percentage", "currency"):
         return
-    shown = "".join("".join(p.itertext()) for p in element if p.tag == _TEXT + "p").strip()
     # Only text that differs from the number in a way that matters: a letter (A212345678)
     # or a leading zero (012345678). Thousands separators and currency signs do not.
     if shown and (any(ch.isalpha() for ch in shown) or (shown[0] == "0" and shown[1:2].isdigit())):

@@ -12,49 +12,97 @@ yields, in order:
   lines ``name: value``, array constants ``{..;..}`` as a ``Table``;
 - pivot caches (part "pivot cache N", hidden): the field names as a header row and the cached
   source records, which a pivot table keeps even after its source sheet is deleted;
-- cached values of external links (part "external link N", hidden).
+- cached values of external links (part "external link N", hidden);
+- formulas (see ``_formulas``): the string literals of every formula as ``Text`` (part
+  "formulas"), whatever value is saved (a workbook may ask Excel to recalculate on load); a
+  formula without a saved value (openpyxl writes them so) evaluated when it is simple
+  (literals, ``&``, ``CONCATENATE``, references to cells of the sheet) and its result put in
+  the sheet's table where Excel shows it; one that cannot be evaluated and may build text
+  that is nowhere in the file (``CHAR``, ``TEXT``, ``MID``...) makes an unread, blocking part
+  ``<sheet part> formulas``;
+- the text of each sheet's XML outside its cells (headers and footers, data validation
+  lists, filter values, hyperlinks, conditional formats, extensions), as ``Text`` located at
+  the sheet's part, through the generic XML fallback;
+- shared strings that no cell uses (part "unused shared strings", hidden);
+- every other member of the package, accounted for by ``_package.account``: drawings and
+  text boxes, charts and their caches, comments' authors, docProps (core, app, custom),
+  customXml, styles, relationships as text; embedded files as ``Nested``; pictures and fonts
+  as non-blocking unread parts; a VBA project as an unread part that blocks.
 
-Cell values come from python-calamine (fast, and it reports sheet visibility). The XML parts
-are read only for what calamine does not give: one streaming pass over each sheet's XML finds
-hidden rows and columns and, only when styles.xml defines a number format with literal text,
-which cells use it. Everything else (comments, names, caches) is small or streamed.
+Cell values come from python-calamine (fast, and it reports sheet visibility). The sheet XML
+is read once more, streamed, by bytes regexes, for what calamine does not give: hidden rows
+and columns, cells shown through a literal number format, formulas, the shared strings used,
+the XML outside ``<sheetData>`` (kept, small, and parsed), and the sheet's extent. The
+extent is checked before calamine reads the sheet: calamine lays a sheet's used range out
+densely, so two cells at A1 and XFD1048576 would make it allocate 17 billion cells (it
+aborts the process); a used range past ``_DENSE_CELLS`` (or ``Limits.max_cells``) is refused
+with the bound named, and the pass stops reading as soon as it knows. The generic fallback
+never re-reads a sheet: it reads the parts not already parsed.
 
 A password-protected workbook is an OLE2 compound file (``EncryptionInfo`` and
-``EncryptedPackage`` streams): ``Unscannable("encrypted")``. A legacy .xls named .xlsx is read
-as an .xls. Binary .xlsb workbooks get calamine's values and visibility only.
+``EncryptedPackage`` streams): ``Unscannable("encrypted")``. A legacy .xls given to this
+reader is read as an .xls. Binary .xlsb workbooks get calamine's values and visibility only
+(their parts are binary: no extent check, no formulas, no outside text; other binary parts
+are nested and, having no reader, make the file unscannable).
 
-Not read: charts' cached values, text boxes and shapes, headers and footers, data validation
-lists, and worksheet parts that workbook.xml no longer lists.
+Known gaps: a cell or row without an ``r`` attribute is not located (its formula is not
+evaluated, its hidden flag not seen), though its extent is counted.
 """
 
 from __future__ import annotations
 
 import functools
+import html
+import io
 import posixpath
 import re
 import zipfile
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from itertools import islice
 from typing import IO
 from xml.etree import ElementTree
 
+from approval.detect.readers._formulas import literals, shift
+from approval.detect.readers._package import (
+    XLSX,
+    Malformed,
+    account,
+    check_unique,
+    is_encrypted_package,
+    package_kinds,
+    xml_text,
+)
 from approval.detect.readers._spreadsheet import (
     OLE_MAGIC,
     ZIP_ERRORS,
-    ZIP_MAGIC,
     CompoundFile,
     NumberFormat,
     Overlay,
     column_index,
+    column_letter,
     compile_format,
+    formula_values,
     is_hidden,
     open_calamine,
     opened,
     sheet_table,
 )
-from approval.detect.units import Cell, Limits, Source, Table, Text, Unit, Unscannable, Where
+from approval.detect.units import (
+    UNREAD,
+    Bound,
+    Cell,
+    Limits,
+    Part,
+    Probe,
+    Source,
+    Table,
+    Text,
+    Unit,
+    Unscannable,
+    Where,
+)
 
-_EXTENSIONS = (".xlsx", ".xlsm", ".xltx", ".xltm", ".xlsb")
 _CHUNK = 1 << 20
 _ParseError = ElementTree.ParseError
 
@@ -72,14 +120,14 @@ def _iterparse(stream: IO[bytes]) -> Iterator[tuple[str, ElementTree.Element]]:
 
 class XlsxReader:
     name = "xlsx"
+    # Every member of the package is accounted for (``_package.account``): reading the same
+    # bytes as a plain ZIP would add nothing.
+    subsumes = frozenset({"zip"})
 
-    def accepts(self, head: bytes, name: str) -> bool:
-        named = name.lower().endswith(_EXTENSIONS)
-        if head.startswith(ZIP_MAGIC):
-            # The first entries' names sit in the head: [Content_Types].xml, xl/workbook.xml...
-            return named or b"xl/workbook." in head or b"xl/_rels/" in head
-        # Office saves a password-protected workbook as an OLE2 file with the same name.
-        return named and head.startswith(OLE_MAGIC)
+    def accepts(self, probe: Probe) -> bool:
+        # A package with a workbook part; Office saves a password-protected workbook as an
+        # OLE2 file wrapping the encrypted package, which is "encrypted", never passed.
+        return XLSX in package_kinds(probe) or is_encrypted_package(probe)
 
     def read(self, source: Source, limits: Limits) -> Iterator[Unit]:
         with opened(source) as (stream, path):
@@ -97,7 +145,7 @@ class XlsxReader:
             except ZIP_ERRORS as e:
                 raise Unscannable("corrupt: not a valid zip container") from e
             with package:
-                yield from _read_package(package, path, stream, limits)
+                yield from _read_package(package, path, stream, limits, source)
 
 
 READER = XlsxReader()
@@ -224,9 +272,14 @@ def _styles(package: _Package, rels: dict[str, _Rel]) -> _Styles:
 
 
 def _read_package(
-    zipped: zipfile.ZipFile, path: str | None, stream: IO[bytes], limits: Limits
+    zipped: zipfile.ZipFile,
+    path: str | None,
+    stream: IO[bytes],
+    limits: Limits,
+    source: Source,
 ) -> Iterator[Unit]:
     package = _Package(zipped, limits)
+    check_unique(zipped)
     workbook = _workbook_part(package)
     if workbook is None:
         raise Unscannable("corrupt: no workbook in the package")
@@ -241,11 +294,44 @@ def _read_package(
             if rel is not None:
                 sheet_parts[sheet.get("name", "")] = rel.target
     styles = _Styles({}, {}) if binary else _styles(package, rels)
+    # Parts read here, not by the generic fallback (``_package.account``): the sheets, whose
+    # cells calamine reads and whose other elements the pass over the sheet reads as text.
+    parsed: dict[str, str] = {}
+    if binary:
+        # calamine reads the binary parts it knows; every other part is accounted for below.
+        parsed.update(
+            (name, "binary part")
+            for name in package.names
+            if re.fullmatch(
+                r"(?i)xl/(?:worksheets/sheet\d*|sharedStrings|workbook|styles)\.bin", name
+            )
+        )
+    strings_used: set[bytes] = set()
+    cells = min(limits.max_cells, _DENSE_CELLS)
+    strings = next((r.target for r in rels.values() if r.type == "sharedStrings"), None)
 
     for meta in book.sheets_metadata:
         hidden = is_hidden(meta.visible)
         part = sheet_parts.get(meta.name)
-        marks = _scan_sheet(package, part, styles.by_style) if part else _Marks()
+        entry = package.part(part) if part else None
+        if entry is None and not binary:
+            # calamine would read a sheet whose XML was never checked for its extent.
+            raise Unscannable("corrupt: a sheet the workbook lists has no part")
+        marks = (
+            _scan_sheet(package, entry, styles.by_style, cells, strings is not None)
+            if entry
+            else _Marks()
+        )
+        if entry:
+            parsed[entry] = "sheet"
+            strings_used |= marks.strings
+            if marks.extent() > cells:
+                if cells == limits.max_cells:
+                    raise Bound(f"a sheet spans more than {cells} cells", "max_cells")
+                # calamine lays out a sheet's used range densely, 32 bytes a cell: past this,
+                # reading it would take more memory than a scan may (512 MB).
+                raise Unscannable(f"too large: a sheet's used range spans more than {cells} cells")
+        extra, unresolved = formula_values(book, meta.name, marks.uncached)
         table = sheet_table(
             book,
             meta.name,
@@ -253,9 +339,35 @@ def _read_package(
             hidden_rows=marks.rows,
             hidden_columns=marks.columns,
             overlay=marks.overlay,
+            extra=extra,
         )
         if table is not None:
             yield table
+            if marks.blocks:
+                again = sheet_table(
+                    book,
+                    meta.name,
+                    hidden=hidden,
+                    hidden_rows=marks.rows,
+                    hidden_columns=marks.columns,
+                    overlay=marks.overlay,
+                    extra=extra,
+                )
+                if again is not None:
+                    yield from _stacked(again, sorted(set(marks.blocks)))
+        if marks.literals:
+            where = Where(part="formulas", sheet=meta.name, hidden=hidden)
+            yield Text(where, marks.literals, meta.name)
+        if entry:
+            yield from _outside_cells(entry, marks, meta.name, hidden)
+            if unresolved:
+                yield Part(
+                    f"{entry} formulas",
+                    "formulas",
+                    0,
+                    UNREAD,
+                    f"{unresolved} formula cells have no saved value and cannot be evaluated",
+                )
         if part:
             comments = _comments(package, part)
             if comments:
@@ -267,12 +379,19 @@ def _read_package(
         sheet_names = [sheet.get("name", "") for sheet in _children(root, "sheet")]
         yield from _defined_names(root, sheet_names)
     if not binary:
-        yield from _pivot_caches(package, rels, styles.by_id)
+        yield from _pivot_caches(package, rels, styles.by_id, parsed)
         yield from _external_links(package)
+        entry = package.part(strings) if strings else None
+        if entry is not None:
+            parsed[entry] = "shared strings"
+            yield from _unused_strings(package, entry, strings_used)
+    yield from account(source, zipped, limits, parsed)
 
 
 # ---------------------------------------------------------------------------------------------
-# One pass over a sheet's XML: hidden rows and columns, cells shown through literal formats
+# One pass over a sheet's XML: hidden rows and columns, cells shown through literal formats,
+# the sheet's extent, its formulas, the shared strings it uses, and everything outside its
+# cells (headers and footers, data validation lists, filters, hyperlinks...) as XML to read
 
 # Each pattern starts with a literal, which the regex engine finds at memchr speed; one
 # alternation of them all runs 15 times slower. A zero height or width hides a row or a
@@ -286,6 +405,31 @@ _CELL_REF = re.compile(rb'\sr="([A-Za-z]{1,3})(\d+)"')
 _COL_MIN = re.compile(rb'\smin="(\d+)"')
 _COL_MAX = re.compile(rb'\smax="(\d+)"')
 _MAX_COLUMNS = 16384
+# The extent calamine will lay out. Rows: every row tag, with its number when it comes first
+# (a row without one is placed after the row before it). Columns: one search for a cell tag
+# that is not ``<c r="`` followed by a column already known (see ``_beyond``): most sheets
+# have none after their first row, so the search is one pass at memchr speed.
+_ROWS = re.compile(rb'<row(?: r="(\d+)")?')
+_ROWS_PREFIXED = re.compile(rb'<(?:\w+:)?row(?:\s+r="(\d+)")?[\s>/]')
+_ROW_SPLIT = re.compile(rb"</(?:\w+:)?row>")
+_CELL_TAG = re.compile(rb"<(?:\w+:)?c[\s>/]")
+_STRING_INDEX = re.compile(rb't="s"[^>]*>\s*<(?:\w+:)?v>(\d+)<')
+_FORMULA = re.compile(rb"<((?:\w+:)?)f(\s[^>]*)?(?:/>|>([^<]*)</\1f>)")
+_CACHED = re.compile(rb"\s*<(?:\w+:)?v>([^<]+)</")
+_SHARED_INDEX = re.compile(rb'\ssi="(\d+)"')
+_SHEET_DATA = re.compile(rb"<(?:\w+:)?sheetData(?=[\s>/])")
+# calamine's layout of a sheet (a sparse list, then a dense range: some 70 bytes a cell, and
+# Python's rows of them after): a used range past this many cells is refused before calamine
+# allocates it, whatever the policy's ``max_cells`` (a file's total), so that peak memory stays
+# near 300 MB. A 200,000-row sheet of 20 columns is within it.
+_DENSE_CELLS = 4_000_000
+_MAX_OUTSIDE = 16 << 20  # bytes of a sheet's XML outside its cells
+_MAX_LITERALS = 16 << 20  # characters of formula literals in one sheet
+_MAX_UNCACHED = 1_000_000  # formula cells without a saved value in one sheet
+# A block of rows after blank rows is read once more as a table of its own: a person reading
+# the sheet sees a second table with its own header, where the classifier, reading the sheet
+# as one table, takes the first header it finds for every row.
+_STACKED_AFTER = 1
 
 
 @dataclass
@@ -293,37 +437,70 @@ class _Marks:
     rows: set[int] = field(default_factory=set)
     columns: set[int] = field(default_factory=set)
     overlay: Overlay = field(default_factory=Overlay)
+    last_row: int = 0  # 1-based, the largest row number met
+    unnumbered_rows: int = 0
+    last_column: int = -1  # 0-based, the largest column a cell is (or may be) placed in
+    prefixed: bool | None = None  # whether the sheet's elements have a prefix (x:c)
+    count_strings: bool = True  # whether the workbook has shared strings to account for
+    previous_row: int = 0  # the last row number met
+    blocks: list[int] = field(default_factory=list)  # see ``_gaps``
+    strings: set[bytes] = field(default_factory=set)  # shared string indices the cells use
+    literals: list[str] = field(default_factory=list)
+    literal_chars: int = 0
+    masters: dict[bytes, tuple[int, int, str]] = field(default_factory=dict)
+    uncached: list[tuple[int, int, str]] = field(default_factory=list)
+    outside: bytearray = field(default_factory=bytearray)
+    phase: int = 0  # 0 before <sheetData>, 1 inside, 2 after
+
+    def extent(self) -> int:
+        """How many cells calamine may lay out for the sheet (an upper bound)."""
+        return (self.last_row + self.unnumbered_rows) * (self.last_column + 1)
 
 
-def _scan_sheet(package: _Package, part: str, styles: dict[int, NumberFormat]) -> _Marks:
-    """Hidden rows and columns (0-based) and the cells shown through a literal format.
+def _scan_sheet(
+    package: _Package, entry: str, styles: dict[int, NumberFormat], cells: int, strings: bool
+) -> _Marks:
+    """What the sheet holds besides calamine's values, in one streamed pass.
 
-    Bytes regexes over the decompressed XML, streamed in 1 MiB chunks cut after a ``>`` so
-    that no tag is split; each hit is checked against the tag it sits in, so text that merely
-    looks like an attribute cannot count. Rows and cells without an ``r`` attribute (allowed,
-    rare) are not located and so not flagged; nor are style attributes preceded by a tab or
-    a newline instead of a space.
+    Bytes regexes over the decompressed XML, streamed in 1 MiB chunks cut after a row (or at
+    least a tag) so that no cell is split; each hit is checked against the tag it sits in, so
+    text that merely looks like an attribute cannot count. Rows and cells without an ``r``
+    attribute (allowed, rare) are not located and so not flagged; nor are style attributes
+    preceded by a tab or a newline instead of a space.
     """
-    marks = _Marks()
-    entry = package.part(part)
-    if entry is None:
-        return marks
+    marks = _Marks(count_strings=strings)
     try:
         with package.zip.open(entry) as xml:
             tail = b""
             while chunk := xml.read(_CHUNK):
                 buffer = tail + chunk
-                cut = buffer.rfind(b">") + 1
+                cut = _cut(buffer)
                 _scan_chunk(buffer[:cut], styles, marks)
+                if marks.extent() > cells:
+                    break  # refused by the caller: reading on would only cost time
                 tail = buffer[cut:]
                 if len(tail) > 64 * _CHUNK:  # no tag is 64 MiB long
                     raise Unscannable("corrupt: malformed sheet part")
+            else:
+                _scan_chunk(tail, styles, marks)
     except ZIP_ERRORS as e:
         raise Unscannable("corrupt: unreadable sheet part") from e
     return marks
 
 
+def _cut(buffer: bytes) -> int:
+    """Where to end a chunk: after its last row, else after its last cell, else its last tag."""
+    for end_tag in (b"</row>", b":row>", b"</c>", b":c>", b">"):
+        at = buffer.rfind(end_tag)
+        if at >= 0:
+            return at + len(end_tag)
+    return 0
+
+
 def _scan_chunk(buffer: bytes, styles: dict[int, NumberFormat], marks: _Marks) -> None:
+    if not buffer:
+        return
+    _outside(buffer, marks)
     hits = [*_HIDDEN.finditer(buffer)]
     for zero in (_ZERO_HEIGHT, _ZERO_WIDTH):  # not customHeight="0"
         hits += (h for h in zero.finditer(buffer) if buffer[h.start() - 1 : h.start()].isspace())
@@ -343,6 +520,209 @@ def _scan_chunk(buffer: bytes, styles: dict[int, NumberFormat], marks: _Marks) -
                 marks.columns.update(range(first - 1, last))
     if styles:
         _styled_cells(buffer, styles, marks.overlay)
+    _extent(buffer, marks)
+    if marks.count_strings and b't="s"' in buffer:
+        marks.strings.update(_STRING_INDEX.findall(buffer))
+    # A formula with text ends in </f>; one without (a shared formula's other cells) follows
+    # one with it, earlier in the sheet.
+    if b"</f>" in buffer or (marks.prefixed and b":f>" in buffer):
+        _formulas(buffer, marks)
+
+
+def _gaps(numbers: list[bytes], marks: _Marks) -> None:
+    """Where a block of rows starts after blank rows (0-based), past the first rows: a second
+    table stacked under the first one on the same sheet."""
+    previous = marks.previous_row
+    for number in map(int, numbers):
+        if number > previous + 1 and previous > 0 and number - 1 >= _STACKED_AFTER:
+            marks.blocks.append(number - 1)
+        previous = number
+
+
+def _extent(buffer: bytes, marks: _Marks) -> None:
+    """The rows and columns calamine will lay out for the cells of ``buffer``."""
+    if marks.prefixed is None:
+        marks.prefixed = re.search(rb"<\w+:worksheet[\s>]", buffer) is not None
+    rows = _ROWS_PREFIXED.findall(buffer) if marks.prefixed else _ROWS.findall(buffer)
+    numbers = [number for number in rows if number]
+    if numbers:
+        marks.last_row = max(marks.last_row, max(map(int, numbers)))
+        first, last = int(numbers[0]), int(numbers[-1])
+        if first != marks.previous_row + 1 or last - first + 1 != len(numbers):
+            _gaps(numbers, marks)  # blank rows between these (rare: one check per chunk)
+        marks.previous_row = last
+    marks.unnumbered_rows += len(rows) - len(numbers)
+    at = 0
+    while hit := _beyond(marks.last_column, bool(marks.prefixed)).search(buffer, at):
+        ref = _CELL_REF.match(buffer, hit.end() - 1)
+        if ref is not None:  # a cell in a column further right
+            marks.last_column = max(marks.last_column, column_index(ref.group(1)))
+            at = hit.end()
+        else:  # a cell without its reference first: placed after the cell before it
+            _unnumbered_cells(buffer, marks)
+            return
+
+
+@functools.cache
+def _beyond(column: int, prefixed: bool) -> re.Pattern[bytes]:
+    """A cell tag that does not start with a reference to a column up to ``column``: the
+    reference comes first in the tag as every writer puts it, and the letters are spelt out
+    as a regex of what is not past ``column``, so that a search finds only news."""
+    letters = column_letter(column) if column >= 0 else ""
+    within = [f"[A-Z]{{1,{len(letters) - 1}}}"] if len(letters) > 1 else []
+    for i, ch in enumerate(letters):
+        rest = len(letters) - i - 1
+        tail = f"[A-Z]{{{rest}}}" if rest else ""
+        if ch > "A":
+            within.append(f"{letters[:i]}[A-{chr(ord(ch) - 1)}]{tail}")
+    within.append(letters)
+    known = "|".join(w for w in within if w) or "(?!)"
+    tag = rb"<(?:\w+:)?c" if prefixed else rb"<c"
+    return re.compile(tag + rb'(?:>|/>|\s(?!r="(?:' + known.encode() + rb")\d))")
+
+
+def _unnumbered_cells(buffer: bytes, marks: _Marks) -> None:
+    """Row by row, for a chunk that has cells without a leading reference: a row of them is
+    as wide as it is long (or its references say more)."""
+    for row in _ROW_SPLIT.split(buffer):
+        refs = [column_index(letters) for letters, _ in _CELL_REF.findall(row)]
+        width = max(len(_CELL_TAG.findall(row)), max(refs, default=-1) + 1)
+        marks.last_column = max(marks.last_column, min(width, _MAX_COLUMNS) - 1)
+
+
+def _stacked(table: Table, starts: list[int]) -> Iterator[Table]:
+    """The blocks of ``table`` that start at ``starts`` (row indices), each a table of its
+    own, from one pass over its rows (the scanner reads a unit before it asks for the next)."""
+    rows = iter(table.rows)
+    at = [0]  # rows taken from ``rows`` so far
+
+    def take(count: int | None) -> Iterator[Sequence[Cell]]:
+        for row in rows if count is None else islice(rows, count):
+            at[0] += 1
+            yield row
+
+    for number, start in enumerate(starts):
+        for _ in take(start - at[0]):
+            pass
+        end = starts[number + 1] if number + 1 < len(starts) else None
+        yield replace(
+            table,
+            where=replace(table.where, part="stacked table"),
+            rows=take(None if end is None else end - start),
+            hidden_rows=frozenset(r - start for r in table.hidden_rows if r >= start),
+        )
+
+
+def _outside(buffer: bytes, marks: _Marks) -> None:
+    """Keep the sheet's XML outside ``<sheetData>``: its start and end tags with everything
+    but the cells make a small document of their own, which the generic fallback reads."""
+    if marks.phase == 0:
+        opening = _SHEET_DATA.search(buffer)
+        if opening is None:
+            marks.outside += buffer
+        else:
+            marks.outside += buffer[: opening.start()]
+            close = buffer.find(b">", opening.end())
+            if close > 0 and buffer[close - 1 : close] == b"/":  # <sheetData/>
+                marks.phase = 2
+                marks.outside += buffer[close + 1 :]
+            else:
+                marks.phase = 1
+                _outside(buffer[opening.end() :], marks)
+    elif marks.phase == 1:
+        at = buffer.find(b"sheetData>")
+        if at >= 0:
+            marks.phase = 2
+            marks.outside += buffer[at + len(b"sheetData>") :]
+    else:
+        marks.outside += buffer
+    if len(marks.outside) > _MAX_OUTSIDE:
+        raise Unscannable(
+            f"too large: a sheet holds more than {_MAX_OUTSIDE >> 20} MiB outside its cells"
+        )
+
+
+def _formulas(buffer: bytes, marks: _Marks) -> None:
+    """Every formula of the chunk: its literals as text, and those without a saved value
+    (``<v>`` missing or empty) kept with their cell, to be evaluated."""
+    for hit in _FORMULA.finditer(buffer):
+        start = max(buffer.rfind(b"<c ", 0, hit.start()), buffer.rfind(b":c ", 0, hit.start()))
+        ref = _CELL_REF.search(buffer, start, buffer.find(b">", start)) if start >= 0 else None
+        if ref is None:
+            continue
+        row, column = int(ref.group(2)) - 1, column_index(ref.group(1))
+        attributes = hit.group(2) or b""
+        formula = html.unescape(hit.group(3).decode("utf-8", "replace")) if hit.group(3) else ""
+        shared = _SHARED_INDEX.search(attributes) if b"shared" in attributes else None
+        if shared is not None:
+            if formula:
+                marks.masters[shared.group(1)] = (row, column, formula)
+            elif (master := marks.masters.get(shared.group(1))) is not None:
+                formula = shift(master[2], row - master[0], column - master[1])
+        if not formula:
+            continue
+        found = literals(formula)
+        if found:
+            line = " ".join(found)
+            marks.literal_chars += len(line)
+            if marks.literal_chars > _MAX_LITERALS:
+                raise Unscannable(
+                    f"too large: a sheet's formulas hold more than {_MAX_LITERALS >> 20} MiB"
+                    " of text"
+                )
+            marks.literals.append(line)
+        if _CACHED.match(buffer, hit.end()) is None:
+            marks.uncached.append((row, column, formula))
+            if len(marks.uncached) > _MAX_UNCACHED:
+                raise Unscannable(
+                    f"too large: more than {_MAX_UNCACHED} formulas without a saved value"
+                )
+
+
+def _outside_cells(entry: str, marks: _Marks, sheet: str, hidden: bool) -> Iterator[Unit]:
+    """The text of the sheet's XML outside its cells: headers and footers, data validation
+    lists, filter values, hyperlinks, conditional formats, extensions."""
+    try:
+        lines = [line for batch in xml_text(io.BytesIO(bytes(marks.outside))) for line in batch]
+    except Malformed:
+        yield Part(entry, "sheet", len(marks.outside), UNREAD, "malformed XML outside the cells")
+        return
+    if lines:
+        yield Text(Where(part=entry, sheet=sheet, hidden=hidden), lines, sheet)
+
+
+def _unused_strings(package: _Package, entry: str, used: set[bytes]) -> Iterator[Unit]:
+    """Shared strings no cell uses, as text: a writer may leave a list of names there after
+    deleting the cells, and the file still carries it."""
+    indices = {int(i) for i in used}
+    try:
+        with package.zip.open(entry) as xml:
+            count = 0
+            tail = b""
+            while chunk := xml.read(_CHUNK):
+                # The needles are 4 bytes: 3 carried over find one that straddles two chunks,
+                # and cannot hold a whole one that was counted already.
+                buffer = tail + chunk
+                count += sum(buffer.count(n) for n in (b"<si>", b"<si ", b":si>", b":si "))
+                tail = buffer[-3:]
+        if count <= len({i for i in indices if i < count}):
+            return
+        lines: list[str] = []
+        with package.zip.open(entry) as xml:
+            index = 0
+            for _, element in _iterparse(xml):
+                if _local(element.tag) != "si":
+                    continue
+                if index not in indices:
+                    text = "".join(_comment_text(element)).strip()
+                    if text:
+                        lines.append(" ".join(text.split()))
+                element.clear()
+                index += 1
+    except (_ParseError, *ZIP_ERRORS) as e:
+        raise Unscannable("corrupt: malformed shared strings") from e
+    if lines:
+        yield Text(Where(part="unused shared strings", hidden=True), lines, "")
 
 
 def _styled_cells(buffer: bytes, styles: dict[int, NumberFormat], overlay: Overlay) -> None:
@@ -511,7 +891,10 @@ class _CacheField:
 
 
 def _pivot_caches(
-    package: _Package, rels: dict[str, _Rel], formats: dict[int, NumberFormat]
+    package: _Package,
+    rels: dict[str, _Rel],
+    formats: dict[int, NumberFormat],
+    parsed: dict[str, str],
 ) -> Iterator[Unit]:
     """Every pivot cache definition in the package, whether workbook.xml lists it or not: the
     records stay in the file after the source sheet, or the pivot table itself, is gone."""
@@ -521,11 +904,15 @@ def _pivot_caches(
     )
     definitions = list(dict.fromkeys([*(p for p in listed if package.part(p)), *found]))
     for number, definition in enumerate(definitions, start=1):
-        yield from _pivot_cache(package, definition, number, formats)
+        yield from _pivot_cache(package, definition, number, formats, parsed)
 
 
 def _pivot_cache(
-    package: _Package, definition: str, number: int, formats: dict[int, NumberFormat]
+    package: _Package,
+    definition: str,
+    number: int,
+    formats: dict[int, NumberFormat],
+    parsed: dict[str, str],
 ) -> Iterator[Unit]:
     root = package.xml(definition, "pivot cache")
     if root is None:
@@ -551,8 +938,12 @@ def _pivot_cache(
         records = guess if guess != definition and package.part(guess) else None
     where = Where(part=f"pivot cache {number}", sheet=sheet, hidden=True)
     header: list[Cell] = [f.name for f in fields]
-    if records is not None and package.part(records):
-        rows = _cache_records(package, records, fields)
+    entry = package.part(records) if records is not None else None
+    if entry is not None:
+        # Every value of the records part is in the rows read here (the definition, which
+        # holds more than its fields, is read by the generic fallback too).
+        parsed[entry] = "pivot cache records"
+        rows = _cache_records(package, entry, fields)
     else:
         # No records saved: the distinct values of each field are all that is left. They are
         # laid side by side, which pairs values that were not in one record; it is still every

@@ -6,9 +6,14 @@ declared size over ``Limits.max_expanded_bytes``, nesting deeper than ``Limits.m
 encrypted members. A member that lies about its size cannot expand beyond what it declared:
 ``zipfile`` stops at the declared size and then fails the CRC check, which we report as corrupt.
 
-Office Open XML (xlsx, docx, pptx) and OpenDocument files are ZIP files too; their own readers
-come first in the registry and this reader declines them, so that a workbook is never scanned
-as a heap of XML parts.
+Office Open XML (xlsx, docx, pptx) and OpenDocument spreadsheets are ZIP files too. This reader
+accepts them like any ZIP (by content: the bytes are a ZIP), and the package readers declare
+that they subsume it (``subsumes = {"zip"}``): when one of them accepts the bytes, the scanner
+reads them with it alone. That holds because a package reader accounts for every member of the
+archive (``_package.account``: the parts it reads, an XML text fallback for the others, and
+every other member ``Nested``, as here), so reading the package as a plain archive too would
+only cost time. A ZIP that no package reader accepts (an OpenDocument text, a package missing
+its main part) is read here, member by member. A name never enters into it.
 """
 
 from __future__ import annotations
@@ -21,25 +26,44 @@ from collections.abc import Callable, Iterator
 from pathlib import PurePosixPath
 from typing import IO, BinaryIO
 
-from approval.detect.units import Limits, Nested, Source, Unit, Unscannable, Where
+from approval.detect.readers._members import (
+    HEAD,
+    MAX_IMAGE,
+    PICTURE_REASON,
+    ends_as_image,
+    image_text,
+    is_image,
+)
+from approval.detect.units import (
+    PARSED,
+    UNREAD,
+    Limits,
+    Nested,
+    Part,
+    Probe,
+    Source,
+    Text,
+    Unit,
+    Unscannable,
+    Where,
+)
 
 _MAGIC = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
-# Containers built on ZIP that have readers of their own, or that we refuse as unsupported
-# rather than half-read as loose XML.
-_OFFICE_SUFFIXES = frozenset(
-    {
-        ".xlsx", ".xlsm", ".xltx", ".xltm", ".xlam",
-        ".docx", ".docm", ".dotx", ".dotm",
-        ".pptx", ".pptm", ".potx", ".ppsx",
-        ".ods", ".odt", ".odp", ".odg", ".ots", ".ott",
-    }
-)  # fmt: skip
 # Members this small expand cheaply whatever their ratio: a 50 KiB run of spaces deflates
 # 1000:1 and is no bomb. Apache POI's ZipSecureFile grants the same kind of grace.
 RATIO_GRACE_BYTES = 1024 * 1024
 # A member is copied to memory up to this size, to a temporary file beyond.
 _SPOOL_BYTES = 16 * 1024 * 1024
 _COPY_CHUNK = 1024 * 1024
+# What expanding a member may raise besides BadZipFile (see ``_copy_member``).
+_EXPAND_ERRORS = (
+    zipfile.BadZipFile,
+    OSError,
+    EOFError,
+    ValueError,
+    zlib.error,
+    NotImplementedError,
+)
 _SUPPORTED_METHODS = frozenset(
     {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA}
 )
@@ -47,24 +71,6 @@ _SUPPORTED_METHODS = frozenset(
 
 def is_zip(head: bytes) -> bool:
     return head.startswith(_MAGIC)
-
-
-def is_office_container(head: bytes, name: str) -> bool:
-    """Whether a ZIP is an Office Open XML or OpenDocument file, from its name or first member.
-
-    Office writes ``[Content_Types].xml`` first; OpenDocument requires ``mimetype`` first, stored,
-    with the media type right after it (ODF 1.2 part 3, 3.3)."""
-    if PurePosixPath(name.lower()).suffix in _OFFICE_SUFFIXES:
-        return True
-    if not head.startswith(b"PK\x03\x04") or len(head) < 30:
-        return False
-    name_length = int.from_bytes(head[26:28], "little")
-    extra_length = int.from_bytes(head[28:30], "little")
-    first = head[30 : 30 + name_length]
-    if first == b"[Content_Types].xml":
-        return True
-    data = head[30 + name_length + extra_length :]
-    return first == b"mimetype" and data.startswith(b"application/vnd.oasis.opendocument")
 
 
 def open_archive(stream: BinaryIO) -> zipfile.ZipFile:
@@ -140,6 +146,19 @@ def _copy_member(archive: zipfile.ZipFile, index: int, limits: Limits, out: IO[b
         raise Unscannable("corrupt: zip member cannot be expanded") from exc
 
 
+def comments(members: list[zipfile.ZipInfo], archive: bytes) -> Iterator[Unit]:
+    """The archive's comment and its members' comments, as text: ``unzip -z`` shows them, and
+    they hold up to 64 KiB each."""
+    for where, raw in (
+        *((f"{info.filename} (comment)", info.comment) for info in members),
+        ("archive comment", archive),
+    ):
+        text = " ".join(raw.decode("utf-8", "replace").split())
+        if text:
+            yield Part(where, "comment", len(raw), PARSED)
+            yield Text(Where(part=where, hidden=True), [text], "")
+
+
 def child_part(source: Source, inner: str) -> str:
     """The location of something inside ``source``, as seen from the top-level file."""
     return f"{source.part or PurePosixPath(source.name).name}/{inner}"
@@ -148,20 +167,34 @@ def child_part(source: Source, inner: str) -> str:
 class _ZipReader:
     name = "zip"
 
-    def accepts(self, head: bytes, name: str) -> bool:
-        return is_zip(head) and not is_office_container(head, name)
+    def accepts(self, probe: Probe) -> bool:
+        # A central directory found from the end is a ZIP too when something precedes it:
+        # zipfile, unzip and Explorer all open it.
+        return is_zip(probe.head) or probe.members is not None
 
     def read(self, source: Source, limits: Limits) -> Iterator[Unit]:
         with source.open() as raw:
             archive = open_archive(raw)
             with archive:
                 members = archive.infolist()
+                comment = archive.comment
         check_members(members, limits)
+        yield from comments(members, comment)
         files = [(index, info) for index, info in enumerate(members) if not _is_dir(info)]
         if files and source.depth >= limits.max_depth:
             raise Unscannable(f"zip bomb: archives nested more than {limits.max_depth} deep")
+        pictures = _pictures(source, files)
         for index, info in files:
             name = info.filename or "(no name)"
+            if index in pictures:
+                # The lead's decision: a picture beside the data does not block the archive
+                # (a picture alone, as a top-level file, still does); the text it carries
+                # (PNG text chunks, JPEG comments, Exif, XMP) is read.
+                yield Part(name, "image", info.file_size, UNREAD, PICTURE_REASON, False)
+                if pictures[index]:
+                    yield Text(Where(part=name, hidden=True), pictures[index], "")
+                continue
+            yield Part(name, "member", info.file_size, PARSED, "read as a file of its own")
             yield Nested(
                 source=Source(
                     name=name,
@@ -172,6 +205,28 @@ class _ZipReader:
                 ),
                 where=Where(part=name),
             )
+
+
+def _pictures(source: Source, files: list[tuple[int, zipfile.ZipInfo]]) -> dict[int, list[str]]:
+    """The members that are pictures, and only pictures (see ``_members.ends_as_image``),
+    with the text each carries."""
+    found: dict[int, list[str]] = {}
+    candidates = [(i, info) for i, info in files if 0 < info.file_size <= MAX_IMAGE]
+    if not candidates:
+        return found
+    with source.open() as raw, open_archive(raw) as archive:
+        for index, info in candidates:
+            try:
+                with archive.open(info) as stream:
+                    head = stream.read(HEAD)
+                    if not is_image(head):
+                        continue
+                    data = head + stream.read()
+            except (*_EXPAND_ERRORS, RuntimeError):
+                continue  # read as a file of its own, which fails with the reason
+            if ends_as_image(data):
+                found[index] = image_text(data)
+    return found
 
 
 _PROBLEMS = (

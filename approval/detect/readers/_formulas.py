@@ -1,0 +1,234 @@
+"""Spreadsheet formulas, as far as a gate needs them: what text a formula shows.
+
+A generator (openpyxl, many scripts) writes formulas without the value they compute; Excel
+computes them when the file is opened (and recomputes every formula of a workbook that asks for
+a full calculation on load, whatever value is saved). So a formula is read three ways:
+
+- its string literals are scanned as text, always (``literals``);
+- a simple formula is evaluated (``evaluate``): string and number literals, ``&``,
+  ``CONCATENATE``/``CONCAT``, ``UPPER``/``LOWER``/``PROPER``/``TRIM``, and references to
+  cells of the same sheet (resolved by the caller, recursively, within a bound);
+- a formula that cannot be evaluated is still covered (``derives_no_text``) when it can only
+  show a number or a value already in the workbook: its functions are aggregates, logic,
+  lookups or dates (``SUM``, ``IF``, ``VLOOKUP``, ``INDEX``...), with no ``&``. Anything else
+  (``CHAR``, ``TEXT``, ``MID``, ``INDIRECT``, an external reference...) can build text that
+  is nowhere in the file: without a saved value, that cell is unread, and blocks.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+_TOKEN = re.compile(
+    r"""\s*(?:
+      (?P<string>"(?:[^"]|"")*")
+    | (?P<ext>\[\d+\])
+    | (?P<func>(?:_xlfn\.|_xlws\.)?[A-Za-z][\w.]*(?=\())
+    | (?P<ref>\$?[A-Za-z]{1,3}\$?\d+(?![\w(]))
+    | (?P<number>\d+(?:\.\d*)?(?:[eE][+-]?\d+)?|\.\d+)
+    | (?P<name>[A-Za-z_\\][\w.]*|'(?:[^']|'')+')
+    | (?P<error>\#(?:NULL!|DIV/0!|VALUE!|REF!|NAME\?|NUM!|N/A))
+    | (?P<op><=|>=|<>|[&(),:;+\-*/^<>=%{}!@$])
+    )""",
+    re.VERBOSE,
+)
+_STRING = re.compile(r'"((?:[^"]|"")*)"')
+_REF = re.compile(r"(\$?)([A-Za-z]{1,3})(\$?)(\d+)")
+
+# Functions whose result is a number, a truth value, or a value taken whole from cells or
+# arguments of the workbook (which are read): no new text.
+_NO_NEW_TEXT = frozenset(
+    """SUM SUMIF SUMIFS SUMPRODUCT COUNT COUNTA COUNTBLANK COUNTIF COUNTIFS AVERAGE AVERAGEA
+    AVERAGEIF AVERAGEIFS MIN MINA MINIFS MAX MAXA MAXIFS MEDIAN MODE STDEV STDEVP STDEV.S
+    STDEV.P VAR VARP VAR.S VAR.P PRODUCT ROUND ROUNDUP ROUNDDOWN INT TRUNC ABS SIGN MOD
+    POWER SQRT CEILING FLOOR CEILING.MATH FLOOR.MATH PI RAND RANDBETWEEN SUBTOTAL AGGREGATE
+    IF IFS IFERROR IFNA AND OR NOT XOR TRUE FALSE ISBLANK ISNUMBER ISTEXT ISERROR ISNA
+    ISERR ISLOGICAL LEN
+    VLOOKUP HLOOKUP XLOOKUP LOOKUP INDEX MATCH XMATCH CHOOSE ROW ROWS COLUMN COLUMNS
+    TODAY NOW DATE YEAR MONTH DAY HOUR MINUTE SECOND WEEKDAY WEEKNUM EDATE EOMONTH DATEDIF
+    DAYS NETWORKDAYS WORKDAY DATEVALUE TIME PERCENTILE QUARTILE RANK RANK.EQ LARGE SMALL
+    N NA""".split()  # noqa: SIM905 - a table of names reads better as words
+)
+_TEXT_FUNCTIONS: dict[str, Callable[[str], str]] = {
+    "UPPER": str.upper,
+    "LOWER": str.lower,
+    "PROPER": str.title,
+    "TRIM": lambda s: " ".join(s.split()),
+    "T": lambda s: s,
+}
+_MAX_TOKENS = 4096
+_MAX_RESULT = 32 * 1024
+
+
+def literals(formula: str) -> list[str]:
+    """The formula's string literals, unescaped."""
+    return [m.group(1).replace('""', '"') for m in _STRING.finditer(formula)]
+
+
+def _tokens(formula: str) -> list[tuple[str, str]] | None:
+    out: list[tuple[str, str]] = []
+    at = 0
+    formula = formula.strip().removeprefix("=")
+    while at < len(formula):
+        match = _TOKEN.match(formula, at)
+        if match is None or match.end() == at:
+            if formula[at:].strip() == "":
+                break
+            return None
+        kind = match.lastgroup or ""
+        out.append((kind, match.group(kind)))
+        at = match.end()
+        if len(out) > _MAX_TOKENS:
+            return None
+    return out
+
+
+def derives_no_text(formula: str) -> bool:
+    """Whether the formula can only show a number or a value already in the workbook."""
+    tokens = _tokens(formula)
+    if tokens is None:
+        return False
+    for kind, text in tokens:
+        if kind == "ext" or (kind == "op" and text == "&"):
+            return False
+        name = text.upper().removeprefix("_XLFN.").removeprefix("_XLWS.")
+        if kind == "func" and name not in _NO_NEW_TEXT:
+            return False
+    return True
+
+
+Resolve = Callable[[int, int], "str | None"]  # (row, column), 0-based -> the cell's text
+
+
+@dataclass
+class _Parser:
+    tokens: list[tuple[str, str]]
+    resolve: Resolve
+    at: int = 0
+
+    def peek(self) -> tuple[str, str] | None:
+        return self.tokens[self.at] if self.at < len(self.tokens) else None
+
+    def take(self) -> tuple[str, str]:
+        token = self.tokens[self.at]
+        self.at += 1
+        return token
+
+    def concat(self) -> str | None:
+        value = self.term()
+        while value is not None and self.peek() == ("op", "&"):
+            self.take()
+            right = self.term()
+            if right is None:
+                return None
+            value += right
+            if len(value) > _MAX_RESULT:
+                return None
+        return value
+
+    def term(self) -> str | None:
+        token = self.peek()
+        if token is None:
+            return None
+        kind, text = self.take()
+        if kind == "string":
+            return text[1:-1].replace('""', '"')
+        if kind == "number":
+            number = float(text)
+            return str(int(number)) if number.is_integer() else text
+        if kind == "ref":
+            ref = _REF.fullmatch(text)
+            if ref is None:
+                return None
+            return self.resolve(int(ref.group(4)) - 1, column(ref.group(2)))
+        if kind == "op" and text == "(":
+            value = self.concat()
+            return value if self.peek() == ("op", ")") and self.take() else None
+        if kind == "func":
+            return self.call(text.upper().removeprefix("_XLFN."))
+        return None
+
+    def call(self, name: str) -> str | None:
+        if self.peek() != ("op", "("):
+            return None
+        self.take()
+        args: list[str] = []
+        while True:
+            if self.peek() == ("op", ")"):
+                self.take()
+                break
+            value = self.concat()
+            if value is None:
+                return None
+            args.append(value)
+            token = self.peek()
+            if token == ("op", ","):
+                self.take()
+            elif token != ("op", ")"):
+                return None
+        if name in ("CONCATENATE", "CONCAT"):
+            return "".join(args)
+        if name in _TEXT_FUNCTIONS and len(args) == 1:
+            return _TEXT_FUNCTIONS[name](args[0])
+        return None
+
+
+def evaluate(formula: str, resolve: Resolve) -> str | None:
+    """The text the formula shows, or None when it is not one this module evaluates."""
+    tokens = _tokens(formula)
+    if not tokens:
+        return None
+    parser = _Parser(tokens, resolve)
+    try:
+        value = parser.concat()
+    except (IndexError, ValueError, RecursionError):
+        return None
+    return value if parser.at == len(tokens) else None
+
+
+def references(formula: str) -> list[tuple[int, int]]:
+    """The same-sheet cells the formula refers to, 0-based (row, column)."""
+    tokens = _tokens(formula) or []
+    out = []
+    for kind, text in tokens:
+        ref = _REF.fullmatch(text) if kind == "ref" else None
+        if ref is not None:
+            out.append((int(ref.group(4)) - 1, column(ref.group(2))))
+    return out
+
+
+def shift(formula: str, rows: int, columns: int) -> str:
+    """A shared formula as written at a cell ``rows`` and ``columns`` away from its master:
+    relative references move, ``$``-anchored parts stay."""
+    tokens = _tokens(formula)
+    if tokens is None:
+        return formula
+    out = []
+    for kind, text in tokens:
+        if kind == "ref" and (ref := _REF.fullmatch(text)):
+            col_fixed, letters, row_fixed, number = ref.groups()
+            col = column(letters) + (0 if col_fixed else columns)
+            row = int(number) + (0 if row_fixed else rows)
+            if col < 0 or row < 1:
+                return formula
+            text = f"{col_fixed}{letter(col)}{row_fixed}{row}"
+        out.append(text)
+    return "".join(out)
+
+
+def column(letters: str) -> int:
+    index = 0
+    for ch in letters.upper():
+        index = index * 26 + ord(ch) - 64
+    return index - 1
+
+
+def letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters

@@ -1,0 +1,181 @@
+"""What a member of an archive or a package is, from its bytes: the checks the ZIP reader and
+the package readers (``_package``) share to account for a member no code reads as text.
+
+Pictures and fonts hold no text a gate can read; they are reported as unread parts that do not
+block (the lead's decision: blocking every logo would make the gate unusable). So that this
+cannot be used to slip text through, a picture must end where its format ends it (data glued
+after a PNG's IEND is something else), and a member that looks like text or starts with the
+magic of a container is never taken for a font, whatever a package declares.
+"""
+
+from __future__ import annotations
+
+import re
+
+from approval.detect.textio import sniff_encoding
+from approval.detect.units import Unscannable
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+VBA_PROJECT = "_VBA_PROJECT".encode("utf-16-le")
+HEAD = 96  # bytes of a member these checks look at
+MAX_IMAGE = 64 << 20  # a bigger "picture" is read as a file of its own
+PICTURE_REASON = "image: pictures are not read (the text they carry is)"
+_FONT_TABLE_TAG = re.compile(rb"[A-Za-z0-9/ ]{4}")
+_CONTAINERS = (
+    b"PK\x03\x04", b"PK\x05\x06", b"\x1f\x8b", b"BZh", b"\xfd7zXZ\x00", b"(\xb5/\xfd",
+    b"7z\xbc\xaf\x27\x1c", b"Rar!", OLE_MAGIC, b"%PDF", b"ustar",
+)  # fmt: skip
+
+
+def is_xml(head: bytes) -> bool:
+    if head.startswith((b"\xff\xfe<\x00", b"\xfe\xff\x00<")):
+        return True
+    return head.removeprefix(b"\xef\xbb\xbf").lstrip(b" \t\r\n").startswith(b"<")
+
+
+def is_image(head: bytes) -> bool:
+    return (
+        head.startswith((b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a"))
+        or head.startswith((b"II*\x00", b"MM\x00*", b"\xd7\xcd\xc6\x9a", b"\x00\x00\x01\x00"))
+        or (head.startswith(b"BM") and head[6:10] == bytes(4))
+        or (head.startswith(b"RIFF") and head[8:12] == b"WEBP")
+        or (head.startswith(b"\x01\x00\x00\x00") and head[40:44] == b" EMF")
+        or (head[:2] in (b"\x01\x00", b"\x02\x00") and head[2:4] == b"\x09\x00")  # WMF
+    )
+
+
+def ends_as_image(data: bytes) -> bool:
+    """Whether a PNG, JPEG or GIF ends where its format ends it: bytes appended after the
+    picture (a CSV glued to a logo) make the member something else, read as such."""
+    if data.startswith(b"\x89PNG"):
+        return data[-12:-4] == b"\x00\x00\x00\x00IEND"
+    if data.startswith(b"\xff\xd8\xff"):
+        return data.rstrip(b"\x00")[-2:] == b"\xff\xd9"
+    if data.startswith(b"GIF8"):
+        return data.endswith(b";")
+    return True
+
+
+def is_font(head: bytes, size: int) -> bool:
+    if head.startswith((b"\x00\x01\x00\x00", b"OTTO", b"true", b"ttcf", b"wOFF", b"wOF2")):
+        return True
+    # Word obfuscates an embedded font by XORing its first 32 bytes with a key; the table
+    # records from byte 32 on are plain: sorted four-letter tags (cmap, glyf, head...), each
+    # with a big-endian offset and length inside the file (which text never spells).
+    if len(head) < 80:
+        return False
+    tags = [head[at : at + 4] for at in (44, 60)]
+    spans = [int.from_bytes(head[at : at + 4], "big") for at in (52, 56, 68, 72)]
+    return (
+        all(_FONT_TABLE_TAG.fullmatch(tag) for tag in tags)
+        and tags[0] < tags[1]
+        and all(0 < value <= size for value in spans)
+    )
+
+
+def is_binary_blob(head: bytes) -> bool:
+    """Bytes that are neither text nor a container some reader opens: what a package may
+    declare a font or printer settings to be and have it taken at its word."""
+    return not head.startswith(_CONTAINERS) and not is_xml(head) and sniff_encoding(head) is None
+
+
+def is_devmode(head: bytes, size: int) -> bool:
+    """Windows printer settings (DEVMODEW): the device name, then a structure whose own size
+    fields (dmSize at byte 68, dmDriverExtra at 70) add up to the member's size."""
+    if len(head) < 72:
+        return False
+    fixed = int.from_bytes(head[68:70], "little")
+    extra = int.from_bytes(head[70:72], "little")
+    return 120 <= fixed <= 512 and fixed + extra == size
+
+
+_UTF16_RUN = re.compile(rb"(?:[\x20-\x7e]\x00){4,}")
+_ASCII_RUN = re.compile(rb"[\x20-\x7e]{4,}")
+
+
+def strings(data: bytes) -> list[str]:
+    """Printable runs, as ``strings`` finds them, in UTF-16LE and in ASCII."""
+    found = [m.group().decode("utf-16-le") for m in _UTF16_RUN.finditer(data)]
+    found += [m.group().decode("ascii") for m in _ASCII_RUN.finditer(data)]
+    return [line for line in (" ".join(s.split()) for s in found) if line]
+
+
+_MAX_METADATA = 16 << 20  # characters of text taken from one picture's metadata
+
+
+def image_text(data: bytes) -> list[str]:
+    """The text a picture carries besides its pixels, which any viewer's "properties" shows:
+    a PNG's text chunks (tEXt, zTXt, iTXt) and Exif, a JPEG's comments and APPn segments
+    (Exif, XMP), a GIF's comment extensions. Lines as in a text file."""
+    if data.startswith(b"\x89PNG"):
+        found = _png_text(data)
+    elif data.startswith(b"\xff\xd8\xff"):
+        found = _jpeg_text(data)
+    else:  # GIF, TIFF, BMP, EMF, WMF, WebP, ICO: whatever is printable
+        found = strings(data)
+    lines = [line for text in found for line in text.splitlines() if line.strip()]
+    if sum(map(len, lines)) > _MAX_METADATA:
+        raise Unscannable(
+            f"too large: a picture carries more than {_MAX_METADATA >> 20} MiB of text"
+        )
+    return lines
+
+
+def _png_text(data: bytes) -> list[str]:
+    out: list[str] = []
+    at = 8
+    while at + 12 <= len(data):
+        length = int.from_bytes(data[at : at + 4], "big")
+        kind = data[at + 4 : at + 8]
+        body = data[at + 8 : at + 8 + length]
+        at += 12 + length
+        if kind == b"tEXt":
+            out.append(body.replace(b"\x00", b": ", 1).decode("latin-1"))
+        elif kind == b"zTXt":
+            keyword, _, rest = body.partition(b"\x00")
+            out.append(keyword.decode("latin-1") + ": " + _inflate(rest[1:]).decode("latin-1"))
+        elif kind == b"iTXt":
+            keyword, _, rest = body.partition(b"\x00")
+            compressed, rest = rest[:1] == b"\x01", rest[2:]
+            _language, _, rest = rest.partition(b"\x00")
+            translated, _, text = rest.partition(b"\x00")
+            value = _inflate(text) if compressed else text
+            out.append(
+                f"{keyword.decode('latin-1')}: {translated.decode('utf-8', 'replace')} "
+                f"{value.decode('utf-8', 'replace')}"
+            )
+        elif kind in (b"eXIf", b"iCCP"):
+            out.extend(strings(body))
+        elif kind == b"IEND":
+            break
+    return out
+
+
+def _jpeg_text(data: bytes) -> list[str]:
+    out: list[str] = []
+    at = 2
+    while at + 4 <= len(data) and data[at] == 0xFF:
+        marker = data[at + 1]
+        if marker in (0xD9, 0xDA):  # end of image, start of scan: pixels from here
+            break
+        if 0xD0 <= marker <= 0xD7 or marker == 0x01:
+            at += 2
+            continue
+        length = int.from_bytes(data[at + 2 : at + 4], "big")
+        body = data[at + 4 : at + 2 + length]
+        if marker == 0xFE:  # COM
+            out.append(body.decode("utf-8", "replace"))
+        elif 0xE0 <= marker <= 0xEF:  # APPn: JFIF, Exif, XMP, Photoshop IRB
+            out.extend(strings(body))
+        at += 2 + length
+    return out
+
+
+def _inflate(raw: bytes) -> bytes:
+    import zlib
+
+    inflater = zlib.decompressobj()
+    try:
+        return inflater.decompress(raw, _MAX_METADATA)
+    except zlib.error:
+        return b""
