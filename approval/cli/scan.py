@@ -119,6 +119,26 @@ def _headline(report: FileReport) -> str:
     return f"{report.path}: PROTECTED ({report.format}) - {persons}"
 
 
+# Unread parts named one per line, at most this many (the rest counted): a line per member of
+# a 10,000-member archive helps nobody.
+_UNREAD_SHOWN = 20
+
+
+def _coverage_lines(report: FileReport) -> list[str]:
+    """How many parts were read, and the unread ones by name, kind and reason."""
+    if not report.coverage:
+        return []
+    unread = [p for p in report.coverage if p.read == "unread"]
+    total = len(report.coverage)
+    lines = [f"read {total - len(unread)} of {total} part{'s' if total != 1 else ''}"]
+    for part in unread[:_UNREAD_SHOWN]:
+        why = f": {part.reason}" if part.reason else ""
+        lines.append(f"not read: {part.part} ({part.kind}){why}")
+    if len(unread) > _UNREAD_SHOWN:
+        lines.append(f"not read: {len(unread) - _UNREAD_SHOWN} more parts")
+    return lines
+
+
 def _print_text(result: ScanResult) -> None:
     # rich only for a terminal: piped output is plain lines, and starts faster without it.
     from approval.cli.render import terminal
@@ -136,8 +156,11 @@ def _print_text(result: ScanResult) -> None:
                 click.echo(
                     f"  {f.cls}  {f.detector}  {_where(dict(f.location))}  {f.count}  {f.sample}"
                 )
+            for line in _coverage_lines(report):
+                click.echo(f"  {line}")
             continue
         _print_rich(console, report)
+        _print_rich_coverage(console, report)
     counts = {v: sum(1 for r in result.reports if r.verdict == v) for v in _VERDICTS}
     total = len(result.reports)
     summary = (
@@ -148,6 +171,13 @@ def _print_text(result: ScanResult) -> None:
         console.print(summary, style="bold")
     else:
         click.echo(summary)
+
+
+def _print_rich_coverage(console: Any, report: FileReport) -> None:
+    from rich.markup import escape
+
+    for line in _coverage_lines(report):
+        console.print(f"  {escape(line)}", style="dim" if line.startswith("read ") else None)
 
 
 _VERDICTS = ("protected", "unscannable", "clean")

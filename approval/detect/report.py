@@ -2,8 +2,17 @@
 
 ``FileReport.to_dict()`` is the scan JSON that DESIGN.md pins; ``summary()`` is the same without
 path, hash or any sample (``$defs/scan_summary`` in the statement schema), which is what the
-ledger keeps in a request. Samples are redacted before they get here: a report is shown to
-people who may not see the data.
+ledger keeps in a request.
+
+``coverage`` lists every part the readers met (``approval.detect.units.Part``): in the scan JSON
+each as ``{"part", "kind", "bytes", "read", "reason"}`` (and ``"blocks"`` for an unread part:
+whether it made the file unscannable); in a summary the same entries, every unread part and
+the read ones up to ``SUMMARY_PARTS`` (the rest folded into one ``more`` entry that counts
+them), so that a request records what was read and the review screen can show it. Part names
+come from the file and are redacted by the scan as locations are.
+
+Samples are redacted before they get here: a report is shown to people who may not see the
+data.
 
 A finding's ``location`` holds, where they apply: ``part`` (archive member, attachment,
 "comments"), ``sheet``, ``column`` (the letter) and ``header``, ``hidden`` (always present for
@@ -24,10 +33,15 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
+from approval.detect.units import UNREAD, Part
+
 Verdict = Literal["clean", "protected", "unscannable"]
 CLEAN: Verdict = "clean"
 PROTECTED: Verdict = "protected"
 UNSCANNABLE: Verdict = "unscannable"
+# A summary lists at most this many read parts (the rest are folded into one entry that counts
+# them): a request for an archive of 10,000 members stays small. Unread parts are all listed.
+SUMMARY_PARTS = 500
 
 
 @dataclass(frozen=True)
@@ -69,8 +83,8 @@ class FileReport:
     reason: str | None = None  # why a file is unscannable
     classes: Mapping[str, int] = field(default_factory=dict)  # class id -> distinct persons
     findings: tuple[Finding, ...] = ()
-    # Every part the readers met (``approval.detect.units.Part``), in the order met.
-    coverage: tuple[Any, ...] = ()
+    # Every part the readers met, in the order met, merged across readers, names made safe.
+    coverage: tuple[Part, ...] = ()
 
     @property
     def persons(self) -> int:
@@ -88,6 +102,7 @@ class FileReport:
             out["reason"] = self.reason
         out["classes"] = {c: {"records": n} for c, n in self.classes.items()}
         out["findings"] = [f.to_dict() for f in self.findings]
+        out["coverage"] = [part_dict(p) for p in self.coverage]
         return out
 
     def summary(self) -> dict[str, Any]:
@@ -97,7 +112,45 @@ class FileReport:
             out["reason"] = self.reason
         out["classes"] = {c: {"records": n} for c, n in self.classes.items()}
         out["findings"] = [f.to_dict(sample=False) for f in self.findings]
+        out["coverage"] = coverage_summary(self.coverage)
         return out
+
+    @property
+    def unread(self) -> tuple[Part, ...]:
+        return tuple(p for p in self.coverage if p.read == UNREAD)
+
+
+def part_dict(part: Part) -> dict[str, Any]:
+    """A coverage entry of the scan JSON."""
+    out: dict[str, Any] = {
+        "part": part.part,
+        "kind": part.kind,
+        "bytes": part.bytes,
+        "read": part.read,
+        "reason": part.reason,
+    }
+    if part.read == UNREAD:
+        out["blocks"] = part.blocks
+    return out
+
+
+def coverage_summary(parts: Iterable[Part]) -> list[dict[str, Any]]:
+    """A summary's coverage (``$defs/scan_summary.coverage`` in the statement schema): every
+    unread part, the read ones up to ``SUMMARY_PARTS``, then one ``more`` entry for the rest."""
+    out: list[dict[str, Any]] = []
+    more = more_bytes = 0
+    for part in parts:
+        if part.read == UNREAD or len(out) < SUMMARY_PARTS:
+            out.append(part_dict(part))
+        else:
+            more += 1
+            more_bytes += part.bytes
+    if more:
+        out.append(
+            {"part": f"{more} more parts", "kind": "more", "bytes": more_bytes, "read": "parsed",
+             "reason": "read; not listed, to keep the request small"}
+        )  # fmt: skip
+    return out
 
 
 class Tally:

@@ -2,6 +2,10 @@
 
 One rule per data class of the policy (and one for unscannable files); one result per file and
 class, whose message says how many persons and where, with redacted samples only.
+
+Coverage travels as tool execution notifications of the run's invocation: per file, a note of
+how many parts were read, and one notification per unread part (``error`` when it made the file
+unscannable, ``note`` when it holds no data: a symbolic link, a class name).
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from typing import Any
 
 from approval import __version__
 from approval.detect.report import PROTECTED, UNSCANNABLE, FileReport, Finding
+from approval.detect.units import UNREAD
 from approval.policy import Policy
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -82,6 +87,36 @@ def _region(findings: Sequence[Finding]) -> dict[str, Any]:
     return {"startLine": min(lines) if lines else 1}
 
 
+def notifications(reports: Sequence[FileReport]) -> list[dict[str, Any]]:
+    """Coverage as SARIF tool execution notifications: what was read of each file."""
+    out: list[dict[str, Any]] = []
+    for report in reports:
+        if not report.coverage:
+            continue
+        location = [{"physicalLocation": {"artifactLocation": {"uri": _uri(report.path)}}}]
+        unread = [p for p in report.coverage if p.read == UNREAD]
+        read = len(report.coverage) - len(unread)
+        out.append(
+            {
+                "descriptor": {"id": "coverage"},
+                "level": "note",
+                "message": {"text": f"{read} of {len(report.coverage)} parts read"},
+                "locations": location,
+            }
+        )
+        for part in unread:
+            out.append(
+                {
+                    "descriptor": {"id": "unread-part"},
+                    "level": "error" if part.blocks else "note",
+                    "message": {"text": f"not read: {part.part} ({part.kind}): {part.reason}"},
+                    "locations": location,
+                    "properties": {"part": part.part, "kind": part.kind, "bytes": part.bytes},
+                }
+            )
+    return out
+
+
 def to_sarif(reports: Sequence[FileReport], policy: Policy) -> dict[str, Any]:
     rules = _rules(policy)
     index = {r["id"]: i for i, r in enumerate(rules)}
@@ -135,6 +170,12 @@ def to_sarif(reports: Sequence[FileReport], policy: Policy) -> dict[str, Any]:
                         **({"hashes": {"sha-256": r.sha256}} if r.sha256 else {}),
                     }
                     for r in reports
+                ],
+                "invocations": [
+                    {
+                        "executionSuccessful": True,
+                        "toolExecutionNotifications": notifications(reports),
+                    }
                 ],
                 "results": results,
             }

@@ -1,13 +1,42 @@
-"""Scan files: pick a reader by the first bytes, stream its units through the classifier,
-follow nested sources (archive members, attachments) within the limits, and report.
+"""Scan files: the bytes choose the readers, every reader that accepts reads, nested sources
+(archive members, attachments, decompressed streams) are read the same way within the limits,
+and every part met is accounted for in the report's coverage.
+
+Choosing readers: a ``Probe`` is built from the bytes alone (the first and last 8 KiB, the size,
+and for a ZIP the member names from its central directory, wherever the archive starts), never
+from the name of the file or of where it is going: renaming a file, or exporting it under another
+name, cannot change how it is read. Every reader that accepts the probe reads the source, except
+a reader that another accepting reader subsumes (``Reader.subsumes`` in ``units``), into one
+tally: the worst verdict stands (a reader that fails makes the file unscannable whatever the
+others found; a person any of them finds makes it protected).
+
+The report's ``format`` names the readers that read the file, joined by ``+`` in registry order
+(``pdf+csv`` for a CSV with a PDF appended); the generic ``text`` and ``trailer`` readers are
+left out of the name when another reader read the file too (their reading shows in the
+coverage).
+
+Coverage: readers yield ``Part`` units; the core adds one for a nested source no reader accepts
+or whose reader fails (``unread``, blocking). Parts merge across readers: a part any reader read
+is read. An unread part that blocks makes the file unscannable, naming the part and the reason.
+
+Prose is passed on as a reader sees it: lines that are not ASCII lose their invisible characters
+and have their compatibility forms folded (``textio.visible``: zero-width spaces between the
+letters of a name, full-width digits), for every reader alike.
+
+Bounds (``Limits``, from the policy's ``limits`` unless given): the core counts rows and cells of
+every table, records and values, the characters of prose and record strings, and checks the
+time, between units and every few rows, so that every reader is bounded without code of its
+own; past a bound the whole file is unscannable and the reason names the bound
+(``more than 50000000 cells (limits.max_cells)``). Nesting depth and expanded bytes count
+across every container.
 
 Fail closed: a file that no reader accepts, that a reader cannot read, or that makes a reader
 fail in any way is ``unscannable`` with a reason that quotes nothing from the file but the name
 of the member at fault. A file that changes while it is scanned is unscannable too: the report's
 hash must be of what was read.
 
-Names from the file (sheets, members, headers, keys) reach the report's locations and reasons;
-those that identify a person are redacted here, where the report is made
+Names from the file (sheets, members, headers, keys, coverage parts) reach the report's
+locations and reasons; those that identify a person are redacted here, where the report is made
 (``approval.detect.strings``), so that every report, and every request made from one, shows
 ``[redacted]`` instead.
 """
@@ -17,21 +46,43 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
-from pathlib import Path
+import struct
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, fields, replace
+from itertools import chain, islice
+from pathlib import Path, PurePath
+from typing import Any, BinaryIO
 
 from approval.detect.classify import Classifier, Engine
 from approval.detect.readers import readers as all_readers
 from approval.detect.report import CLEAN, PROTECTED, UNSCANNABLE, FileReport, Tally
 from approval.detect.strings import safe_location, safe_text
-from approval.detect.textio import sniff_encoding
-from approval.detect.units import UNREAD, Limits, Nested, Part, Reader, Source, Unscannable
+from approval.detect.textio import sniff_encoding, visible
+from approval.detect.units import (
+    PARSED,
+    UNREAD,
+    Bound,
+    Cell,
+    Limits,
+    Nested,
+    Part,
+    Probe,
+    Reader,
+    Records,
+    Source,
+    Table,
+    Text,
+    Unscannable,
+    subsumed_by,
+)
 from approval.errors import UsageError
 from approval.policy import Policy
 
 HEAD_BYTES = 8192
+TAIL_BYTES = 8192
 _MAX_REASON = 2000  # the statement schema's limit for text
+_MAX_PART = 500  # and for a part's name
 _HASH_CHUNK = 1024 * 1024
 # Directories that hold a tool's state, not content anyone publishes.
 SKIP_DIRS = frozenset({".git", ".hg", ".svn"})
@@ -53,6 +104,9 @@ _MAGIC: tuple[tuple[int, bytes, str], ...] = (
     (0, b"BZh", "application/x-bzip2"),
     (0, b"\xfd7zXZ\x00", "application/x-xz"),
     (0, b"(\xb5/\xfd", "application/zstd"),
+    (0, b"\x04\x22\x4d\x18", "application/x-lz4"),
+    (0, b"LZIP", "application/x-lzip"),
+    (0, b"\x1f\x9d", "application/x-compress"),
     (0, b"7z\xbc\xaf\x27\x1c", "application/x-7z-compressed"),
     (0, b"Rar!\x1a\x07", "application/vnd.rar"),
     (0, b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "application/x-ole-storage"),
@@ -65,6 +119,28 @@ _MAGIC: tuple[tuple[int, bytes, str], ...] = (
     (0, b"{\\rtf", "application/rtf"),
     (0, b"-----BEGIN PGP MESSAGE", "application/pgp-encrypted"),
 )
+# Legacy Office formats in OLE2 containers that no reader reads, by their main stream's name.
+_OLE_FORMATS = (
+    ("WordDocument", "legacy Word document (.doc)"),
+    ("PowerPoint Document", "legacy PowerPoint presentation (.ppt)"),
+    ("__substg1.0_", "Outlook message (.msg)"),
+)
+# A ZIP's end of central directory record is at most this far from the end (a 64 KiB comment).
+_EOCD_SEARCH = 22 + 65535 + 20
+# Member names read from a central directory for a probe, at most: enough for any reader to
+# tell a package from a plain archive; the reader itself reads the whole directory.
+_PROBE_MEMBERS = 100_000
+_PROBE_DIRECTORY_BYTES = 64 * 1024 * 1024
+# How often (in records or lines) the bounds and the time are checked.
+_CHECK_EVERY = 1024
+# Rows counted at once (see ``_Budget._rows``).
+_ROW_BATCH = 256
+# Readers that read what others may leave (every text-like format as plain text, the text
+# after a binary file's end): not named in ``format`` next to another reader.
+_FALLBACKS = frozenset({"text", "trailer"})
+# The kind of the parts the core adds for nested sources (archive members, attachments,
+# decompressed streams): read by the readers that accepted them, or unread with the reason.
+NESTED = "nested"
 # An encrypted Office document is an OLE container with this stream (UTF-16 name).
 _ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
 
@@ -77,6 +153,99 @@ def guess_type(head: bytes) -> str:
     return "text/plain" if sniff_encoding(head) is not None else "application/octet-stream"
 
 
+def limits_for(policy: Policy) -> Limits:
+    """The scan bounds of a policy: its ``limits``, the defaults for the rest."""
+    # Counts are whole numbers in the schema; ratio and seconds may be fractions.
+    given: dict[str, Any] = {
+        k: (float(v) if k in _FRACTIONAL else int(v))
+        for k, v in policy.limits.items()
+        if k in _LIMIT_FIELDS
+    }
+    return replace(Limits(), **given) if given else Limits()
+
+
+_LIMIT_FIELDS = frozenset(f.name for f in fields(Limits))
+_FRACTIONAL = frozenset({"max_ratio", "max_seconds"})
+
+
+class _Budget:
+    """What one top-level file has decoded so far, against the ``Limits`` (mutable, private to
+    one scan). Wraps the rows, records and lines of every unit as they stream to the
+    classifier."""
+
+    def __init__(self, limits: Limits):
+        self.limits = limits
+        self.deadline = time.monotonic() + limits.max_seconds
+        self.rows = 0
+        self.cells = 0
+        self.chars = 0
+
+    def check(self) -> None:
+        limits = self.limits
+        if self.rows > limits.max_rows:
+            raise Bound(f"more than {limits.max_rows} rows", "max_rows")
+        if self.cells > limits.max_cells:
+            raise Bound(f"more than {limits.max_cells} cells", "max_cells")
+        if self.chars > limits.max_text_chars:
+            raise Bound(f"more than {limits.max_text_chars} characters of text", "max_text_chars")
+        if time.monotonic() > self.deadline:
+            raise Bound(f"took more than {limits.max_seconds:g} seconds", "max_seconds")
+
+    def bound(self, unit: Table | Records | Text) -> None:
+        """Make the unit's content count against the limits as the classifier reads it."""
+        if isinstance(unit, Table):
+            unit.rows = self._rows(unit.rows)
+        elif isinstance(unit, Records):
+            unit.records = self._records(unit.records)
+        else:
+            unit.lines = self._lines(unit.lines)
+
+    def _rows(self, rows: Iterable[Sequence[Cell]]) -> Iterator[Sequence[Cell]]:
+        # Counted a batch at a time and passed on by C iterators (``islice``, ``chain``):
+        # this runs for every row of every table, and even a per-row Python generator step
+        # costs a few percent of a CSV scan. A batch's cells are counted before any of its rows
+        # is passed on, so a bomb is stopped within one batch.
+        source = iter(rows)
+        batches = iter(lambda: list(islice(source, _ROW_BATCH)), [])
+        return chain.from_iterable(map(self._counted, batches))
+
+    def _counted(self, batch: list[Sequence[Cell]]) -> list[Sequence[Cell]]:
+        self.rows += len(batch)
+        self.cells += sum(map(len, batch))
+        self.check()
+        return batch
+
+    def _records(self, records: Iterable[dict[str, Cell]]) -> Iterator[dict[str, Cell]]:
+        longest = self.limits.max_string_chars
+        for number, record in enumerate(records, 1):
+            self.rows += 1
+            self.cells += len(record)
+            for value in record.values():
+                if isinstance(value, str):
+                    if len(value) > longest:
+                        raise Bound(f"a value longer than {longest} characters", "max_string_chars")
+                    self.chars += len(value)
+            if number % _CHECK_EVERY == 0:
+                self.check()
+            yield record
+        self.check()
+
+    def _lines(self, lines: Iterable[str]) -> Iterator[str]:
+        longest = self.limits.max_string_chars
+        for number, line in enumerate(lines, 1):
+            if not line.isascii():
+                # What a reader sees: a name with zero-width spaces between its letters, or in
+                # full-width letters, is a name (``textio.visible``).
+                line = visible(line)
+            if len(line) > longest:
+                raise Bound(f"a line longer than {longest} characters", "max_string_chars")
+            self.chars += len(line)
+            if number % _CHECK_EVERY == 0:
+                self.check()
+            yield line
+        self.check()
+
+
 @dataclass
 class _Run:
     """One top-level file's scan: where units go, the bounds, and what was expanded so far
@@ -85,8 +254,21 @@ class _Run:
     classifier: Classifier
     limits: Limits
     readers: Sequence[Reader]
+    budget: _Budget
+    top: str  # the file's name, which nested sources' parts start with
     expanded: int = 0
     coverage: list[Part] = field(default_factory=list)
+
+    def add(self, part: Part) -> None:
+        """Record a part, named relative to the file (``people.csv``, not ``x.zip/people.csv``):
+        the same part found by two readers, or as a member and as a nested source, is one."""
+        name = part.part.removeprefix(f"{self.top}/")
+        self.coverage.append(part if name == part.part else replace(part, part=name))
+
+    def nested(self, part: str, size: int, reason: str | None = None) -> None:
+        """The core's own part for a nested source: read, or unread for ``reason``."""
+        how = PARSED if reason is None else UNREAD
+        self.add(Part(part, NESTED, size, how, reason or ""))
 
 
 _ENGINES: dict[int, tuple[Policy, Engine]] = {}
@@ -108,14 +290,17 @@ def scan_file(
     path: Path,
     policy: Policy,
     *,
-    limits: Limits = Limits(),  # noqa: B008 - frozen, so sharing the default is safe
+    limits: Limits | None = None,
     display_name: str | None = None,
     readers: Sequence[Reader] | None = None,
 ) -> FileReport:
     """Scan one file. Never raises for anything about the file's content.
 
-    ``readers`` replaces the registry (tests use it to plug in a fake format)."""
+    ``limits`` replaces the policy's; ``readers`` replaces the registry (tests use it to plug
+    in a fake format). ``display_name`` is how the report names the file (an export's staged
+    copy is reported under the source's name): a name only, never used to choose a reader."""
     engine = engine_for(policy)
+    bounds = limits if limits is not None else limits_for(policy)
     name = display_name if display_name is not None else str(path)
     path = Path(path)
     try:
@@ -131,21 +316,34 @@ def scan_file(
         return FileReport(name, sha256, 0, "empty", CLEAN)
 
     tally = Tally((c.id for c in policy.classes), shown=lambda where: safe_location(where, policy))
-    run = _Run(Classifier(engine, tally), limits, readers if readers is not None else all_readers())
-    source = Source(name=path.name, open=lambda: path.open("rb"), size=size)
+    # The name parts and messages start with: the one the user knows (an export scans a staged
+    # copy). A label only: the bytes choose the readers.
+    label = PurePath(name).name or path.name
+    run = _Run(
+        Classifier(engine, tally),
+        bounds,
+        readers if readers is not None else all_readers(),
+        _Budget(bounds),
+        top=label,
+    )
+    source = Source(name=label, open=lambda: path.open("rb"), size=size)
     fmt = "unknown"
     failure: str | None = None
+    current = fmt
     try:
-        reader, head = _pick(source, run.readers)
-        if reader is None:
-            raise Unscannable(_unsupported(source, head))
-        fmt = reader.name
-        _read(reader, source, run)
-        blocking = [p for p in run.coverage if p.read == UNREAD and p.blocks]
+        chosen, probe = _pick(source, run.readers)
+        if not chosen:
+            raise Unscannable(_unsupported(source, probe.head))
+        fmt = format_name(chosen)
+        for reader in chosen:
+            current = reader.name
+            _read(reader, source, run)
+        blocking = [p for p in merge_coverage(run.coverage) if p.read == UNREAD and p.blocks]
         if blocking:
             first = blocking[0]
             more = f" (and {len(blocking) - 1} more unread)" if len(blocking) > 1 else ""
-            raise Unscannable(f"{first.part}: not read: {first.reason}{more}")
+            # Named from the file, as findings' parts are: ``names.zip/asylum/x.png``.
+            raise Unscannable(f"{label}/{first.part}: {first.reason or 'not read'}{more}")
         after = path.stat()
         if (after.st_size, after.st_mtime_ns) != (before.st_size, before.st_mtime_ns):
             raise Unscannable("changed while it was scanned")
@@ -153,7 +351,7 @@ def scan_file(
         failure = e.reason
     except (Exception, RecursionError, MemoryError) as e:
         # Fail closed; the exception's message may quote the file, so only its type is shown.
-        failure = f"corrupt: cannot read as {fmt} ({type(e).__name__})"
+        failure = f"corrupt: cannot read as {current} ({type(e).__name__})"
 
     classes = tally.classes()
     verdict = UNSCANNABLE if failure is not None else PROTECTED if classes else CLEAN
@@ -167,7 +365,7 @@ def scan_file(
         reason=None if failure is None else safe_text(failure, policy, _MAX_REASON),
         classes=classes,
         findings=tally.findings(),
-        coverage=tuple(run.coverage),
+        coverage=tuple(_shown(p, policy) for p in merge_coverage(run.coverage)),
     )
 
 
@@ -176,7 +374,7 @@ def scan_paths(
     policy: Policy,
     *,
     progress: Callable[[Path], None] | None = None,
-    limits: Limits = Limits(),  # noqa: B008 - frozen, so sharing the default is safe
+    limits: Limits | None = None,
 ) -> list[FileReport]:
     """Scan files and directories (recursively, in name order). A path that does not exist
     is a usage error, raised before anything is scanned."""
@@ -220,68 +418,208 @@ def _hash(path: Path) -> tuple[str, int]:
     return digest.hexdigest(), size
 
 
-def _pick(source: Source, readers: Sequence[Reader]) -> tuple[Reader | None, bytes]:
+# ---------------------------------------------------------------------------------------------
+# Choosing readers
+
+
+def probe(source: Source) -> Probe:
+    """What readers may look at: the bytes of ``source``, never its name."""
     with source.open() as f:
         head = f.read(HEAD_BYTES)
+        size = source.size
+        tail = b""
+        members = None
+        if f.seekable():
+            size = f.seek(0, os.SEEK_END)
+            if size > len(head):
+                f.seek(max(len(head), size - TAIL_BYTES))
+                tail = f.read(TAIL_BYTES)
+            members = zip_members(f, size)
+    return Probe(head=head, size=size, tail=tail, members=members)
+
+
+def zip_members(f: BinaryIO, size: int) -> frozenset[str] | None:
+    """The member names in a ZIP's central directory, found from the end of the bytes as a ZIP
+    reader finds it (so also when something is prepended to the archive), or None."""
+    start = max(0, size - _EOCD_SEARCH)
+    f.seek(start)
+    end = f.read(size - start)
+    at = end.rfind(b"PK\x05\x06")
+    if at < 0 or len(end) - at < 22:
+        return None
+    count, directory_size, directory_offset = struct.unpack_from("<HII", end, at + 10)
+    eocd = start + at
+    if count == 0xFFFF or 0xFFFFFFFF in (directory_size, directory_offset):
+        zip64 = end.rfind(b"PK\x06\x06", 0, at)
+        if zip64 < 0 or len(end) - zip64 < 56:
+            return None
+        count, directory_size = struct.unpack_from("<QQ", end, zip64 + 32)
+        eocd = start + zip64
+    if count > _PROBE_MEMBERS or directory_size > min(eocd, _PROBE_DIRECTORY_BYTES):
+        return None
+    f.seek(eocd - directory_size)
+    directory = f.read(directory_size)
+    names: set[str] = set()
+    at = 0
+    while at + 46 <= len(directory) and directory[at : at + 4] == b"PK\x01\x02":
+        flags = struct.unpack_from("<H", directory, at + 8)[0]
+        name_length, extra_length, comment_length = struct.unpack_from("<HHH", directory, at + 28)
+        raw = directory[at + 46 : at + 46 + name_length]
+        names.add(raw.decode("utf-8" if flags & 0x800 else "cp437", "replace"))
+        at += 46 + name_length + extra_length + comment_length
+    return frozenset(names) if names else None
+
+
+def _pick(source: Source, readers: Sequence[Reader]) -> tuple[list[Reader], Probe]:
+    """Every reader that accepts the source's bytes, less those another of them subsumes."""
+    seen = probe(source)
+    accepted = []
     for reader in readers:
         try:
-            accepted = reader.accepts(head, source.name)
+            if reader.accepts(seen):
+                accepted.append(reader)
         except Exception:  # noqa: S112 - a reader that cannot tell does not accept
             continue
-        if accepted:
-            return reader, head
-    return None, head
+    return subsume(accepted), seen
+
+
+def subsume(accepted: Sequence[Reader]) -> list[Reader]:
+    """``accepted`` without the readers that another accepted reader subsumes (two that
+    claim each other both read: neither covers the other for sure)."""
+    claims = {id(r): subsumed_by(r) for r in accepted}
+    return [
+        reader
+        for reader in accepted
+        if not any(
+            other is not reader
+            and reader.name in claims[id(other)]
+            and other.name not in claims[id(reader)]
+            for other in accepted
+        )
+    ]
+
+
+def format_name(chosen: Sequence[Reader]) -> str:
+    """The report's ``format``: the readers that read the file, the text fallback left out
+    when another read it too."""
+    names = [r.name for r in chosen]
+    shown = [n for n in names if n not in _FALLBACKS] or names
+    return "+".join(dict.fromkeys(shown))
 
 
 def _unsupported(source: Source, head: bytes) -> str:
     mime = guess_type(head)
     if mime == "application/x-ole-storage":
         with source.open() as f:
-            if _ENCRYPTED_PACKAGE in f.read(1024 * 1024):
-                return "encrypted"
+            directory = f.read(1024 * 1024)
+        if _ENCRYPTED_PACKAGE in directory:
+            return "encrypted"
+        for stream, what in _OLE_FORMATS:
+            if stream.encode("utf-16-le") in directory:
+                return f"unsupported format: {what}"
     if mime == "application/pgp-encrypted":
         return "encrypted"
     return f"unsupported format: {mime}"
 
 
+# ---------------------------------------------------------------------------------------------
+# Reading
+
+
 def _read(reader: Reader, source: Source, run: _Run) -> None:
+    budget = run.budget
     for unit in reader.read(source, run.limits):
         if isinstance(unit, Part):
             if source.part is not None:
                 unit = replace(unit, part=f"{source.part}/{unit.part}")
-            run.coverage.append(unit)
+            run.add(unit)
             continue
+        budget.check()
         if isinstance(unit, Nested):
             _nested(unit, run)
             continue
         if unit.where.part is None and source.part is not None:
             unit.where = replace(unit.where, part=source.part)
+        budget.bound(unit)
         run.classifier.unit(unit)
 
 
 def _nested(unit: Nested, run: _Run) -> None:
+    """Read a source inside another as a file is read. What cannot be read becomes an unread
+    part (the scan goes on, and the file is unscannable at the end, naming every such part);
+    a bound passed stops the whole scan."""
     source = unit.source
     limits = run.limits
-    label = source.part or unit.where.part or source.name
-    if source.depth > limits.max_depth:
-        raise Unscannable(f"{label}: nested more than {limits.max_depth} levels deep")
-    run.expanded += source.size
-    if run.expanded > limits.max_expanded_bytes:
-        raise Unscannable(f"expands to more than {limits.max_expanded_bytes} bytes")
-    if source.size == 0:
-        return
     if source.part is None and unit.where.part is not None:
         source = replace(source, part=unit.where.part)
-    reader, head = _pick(source, run.readers)
-    if reader is None:
-        raise Unscannable(f"{label}: {_unsupported(source, head)}")
+    label = source.part or source.name
+    if source.depth > limits.max_depth:
+        reason = f"nested more than {limits.max_depth} levels deep (limits.max_depth)"
+        run.nested(label, source.size, reason)
+        return
+    run.expanded += source.size
+    if run.expanded > limits.max_expanded_bytes:
+        raise Bound(f"expands to more than {limits.max_expanded_bytes} bytes", "max_expanded_bytes")
+    if source.size == 0:
+        run.nested(label, 0)
+        return
     try:
-        _read(reader, source, run)
-    except Unscannable as e:
-        if e.reason.startswith(f"{label}: ") or e.reason.startswith("expands to"):
-            raise
-        raise Unscannable(f"{label}: {e.reason}") from None
+        chosen, seen = _pick(source, run.readers)
+    except Unscannable as e:  # the member could not be opened (a corrupt archive member)
+        run.nested(label, source.size, e.reason)
+        return
     except (Exception, RecursionError) as e:
-        raise Unscannable(
-            f"{label}: corrupt: cannot read as {reader.name} ({type(e).__name__})"
-        ) from None
+        run.nested(label, source.size, f"corrupt: cannot be opened ({type(e).__name__})")
+        return
+    if not chosen:
+        run.nested(label, source.size, _unsupported(source, seen.head))
+        return
+    failure: str | None = None
+    for reader in chosen:
+        try:
+            _read(reader, source, run)
+        except Bound:
+            raise
+        except Unscannable as e:
+            failure = failure or e.reason
+        except (Exception, RecursionError) as e:
+            failure = failure or f"corrupt: cannot read as {reader.name} ({type(e).__name__})"
+    run.nested(label, source.size, failure)
+
+
+# ---------------------------------------------------------------------------------------------
+# Coverage
+
+
+def merge_coverage(parts: Iterable[Part]) -> list[Part]:
+    """Parts as the report lists them: a part that any reader read is not also listed unread
+    (another reader did not know it), except a nested source that could not be read (whatever
+    else says of the member, its content was not read); a nested source read is listed once,
+    as its reader names it; the same part read the same way is listed once."""
+    parts = list(parts)
+    read = {p.part for p in parts if p.read != UNREAD}
+    # The core's own record that a nested source was read says nothing a reader's part for
+    # the same member does not: one entry is enough.
+    listed = {p.part for p in parts if p.read != UNREAD and p.kind != NESTED}
+    seen: set[tuple[str, str, str]] = set()
+    merged = []
+    for part in parts:
+        if part.read == UNREAD and part.part in read and part.kind != NESTED:
+            continue
+        if part.kind == NESTED and part.read != UNREAD and part.part in listed:
+            continue
+        key = (part.part, part.kind, part.read)
+        if key not in seen:
+            seen.add(key)
+            merged.append(part)
+    return merged
+
+
+def _shown(part: Part, policy: Policy) -> Part:
+    """A part safe to show: its name (a member may be named after a person) and reason
+    redacted where they identify someone."""
+    return replace(
+        part,
+        part=safe_text(part.part, policy, _MAX_PART),
+        reason=safe_text(part.reason, policy, _MAX_REASON) if part.reason else "",
+    )

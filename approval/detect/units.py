@@ -6,8 +6,9 @@ A reader turns one source (a file, an archive member, an attachment) into a stre
 - ``Records``: key/value records (JSON objects, YAML mappings, NDJSON lines);
 - ``Text``: lines of prose (plain text, Markdown, an email body, PDF text, DOCX paragraphs,
   cell comments);
-- ``Nested``: another source inside this one (a ZIP member, an email attachment), which the
-  scanner reads with the reader for its own format, within the depth and size ``Limits``;
+- ``Nested``: another source inside this one (a ZIP member, an email attachment, the content of
+  a gzip stream), which the scanner reads as it reads a file (every reader that accepts its
+  bytes), within the depth and size ``Limits``;
 - ``Part``: coverage, not content: one part, member, stream, property or attribute group the
   reader met, with its size and how it was read (``parsed``, ``text`` by a generic fallback, or
   ``unread`` with a reason). Every byte of a file belongs to some part a reader names: a part
@@ -39,18 +40,58 @@ class Unscannable(Exception):
 
 @dataclass(frozen=True)
 class Limits:
-    """Bounds that keep hostile input (zip bombs, deep nesting) from exhausting the machine."""
+    """Bounds that keep hostile input (zip bombs, deep nesting, cell bombs) from exhausting the
+    machine. Each is also a key of the policy's ``limits`` (same name, same meaning), and a
+    file past one is ``unscannable`` with a reason that names it: ``more than 5000000 rows
+    (limits.max_rows)``.
 
-    max_depth: int = 4  # archives / attachments inside each other
+    The scan core enforces the bounds on what is decoded, for every reader alike, as units
+    stream through it (``approval.detect.scan``): rows and cells of every ``Table`` (and
+    records and values of ``Records``), the characters of ``Text`` lines and ``Records``
+    strings, the time spent, the nesting of sources and the bytes they expand to. Readers
+    enforce what only they can see before anything is decoded (a ZIP directory's sizes, the
+    nesting of a JSON document, the length of one CSV field)."""
+
+    max_depth: int = 4  # archives / attachments / compressed streams inside each other
     max_entries: int = 10_000  # members of one archive
-    max_ratio: float = 200.0  # uncompressed / compressed size of an archive member
+    max_ratio: float = 200.0  # decompressed / compressed size of an archive member or stream
     max_expanded_bytes: int = 2 * 1024**3  # everything expanded from one top-level file
     max_nesting: int = 64  # JSON / YAML nesting depth
+    max_rows: int = 5_000_000  # rows of all tables and records of one file
+    max_cells: int = 50_000_000  # cells of all tables and values of all records of one file
+    max_string_chars: int = 16 * 1024**2  # one cell, value or JSON string
+    max_text_chars: int = 1024**3  # prose lines and record strings of one file, in characters
+    max_seconds: float = 300.0  # wall-clock time to scan one file
+
+
+# The policy's ``limits`` keys, which are ``Limits``' fields.
+LIMIT_NAMES: tuple[str, ...] = (
+    "max_depth",
+    "max_entries",
+    "max_ratio",
+    "max_expanded_bytes",
+    "max_nesting",
+    "max_rows",
+    "max_cells",
+    "max_string_chars",
+    "max_text_chars",
+    "max_seconds",
+)
+
+
+class Bound(Unscannable):
+    """A source goes past one of the ``Limits``: the whole top-level file is unscannable (it is
+    not one unread part among others), and the reason names the bound."""
+
+    def __init__(self, what: str, limit: str):
+        super().__init__(f"{what} (limits.{limit})")
+        self.limit = limit
 
 
 @dataclass(frozen=True)
 class Source:
-    """Something to read: a name (for format sniffing and locations) and a way to open it."""
+    """Something to read: a name (for locations and messages only: never to choose how it is
+    read) and a way to open it, afresh at each call."""
 
     name: str
     open: Callable[[], BinaryIO]
@@ -137,11 +178,17 @@ class Part:
     """Coverage of one part of a source: scan JSON's ``files[].coverage[]`` entry.
 
     ``part`` is the name inside the source (``xl/drawings/drawing1.xml``, ``attachment 2``,
-    ``/Info``, ``<input value>``); the scanner prefixes the nested source's own part. ``kind``
+    ``/Info``, ``<input value>``); the scanner prefixes the nested source's own part, so that a
+    report names every part relative to the file (``data.zip``'s ``people.csv/body``). ``kind``
     says what it is (``sheet``, ``drawing``, ``member``, ``attribute``, ``image``...). ``blocks``
     is whether an ``unread`` part makes the file unscannable: True unless the reader knows the
     part cannot carry text a person or program would read as such (a font, a thumbnail is still
-    an image: readers decide, and say why in ``reason``)."""
+    an image: readers decide, and say why in ``reason``).
+
+    The scanner adds a part of kind ``nested`` for every nested source: read (when no reader
+    names the member itself), or unread with the reason no reader could read it. Parts merge
+    across the readers of a source: a part one reader read is read, whatever another says,
+    except a nested source that could not be read."""
 
     part: str
     kind: str
@@ -167,15 +214,37 @@ class Probe:
 
 
 class Reader(Protocol):
-    """One file format. Listed explicitly in ``approval.detect.readers.READER_MODULES``."""
+    """One file format. Listed explicitly in ``approval.detect.readers.READER_MODULES``.
+
+    Choosing readers (``approval.detect.scan``): the scanner builds one ``Probe`` of a source
+    and asks every reader; every reader that accepts reads the source, into the same tally, so
+    the worst verdict stands (a reader that fails makes the source unscannable, whatever the
+    others found), and coverage merges (a part any reader read is read).
+
+    ``subsumes`` (optional, default empty): names of readers whose reading of the same bytes
+    this reader's reading covers, so that reading with them too would only cost time: when
+    this reader and one it subsumes both accept a source, only this one reads it. A CSV read
+    puts every character of the text in some cell, so ``csv`` subsumes ``text``; a JSON parse
+    sees every character but whitespace as a token, key or value, so ``json`` subsumes
+    ``text`` and ``yaml``. Declare it only where it holds for any bytes both accept: a reader
+    that skips anything the other reads (comments, markup, an unknown member) must not claim
+    it. A subsumed reader is still used wherever the subsuming reader does not accept."""
 
     name: str  # the report's "format", e.g. "csv", "xlsx"
 
     def accepts(self, probe: Probe) -> bool:
         """Whether this reader can read a source with these bytes. Every reader that accepts
-        a source reads it, and the worst verdict stands: accept whatever you can read."""
+        a source reads it, and the worst verdict stands: accept whatever you can read, and
+        nothing you would fail on only because it is not your format."""
         ...
 
     def read(self, source: Source, limits: Limits) -> Iterator[Unit]:
-        """The source's units, lazily; raise ``Unscannable`` when it cannot be read."""
+        """The source's units, lazily; raise ``Unscannable`` when it cannot be read. Yield a
+        ``Part`` for every part met, read or not."""
         ...
+
+
+def subsumed_by(reader: object) -> frozenset[str]:
+    """A reader's ``subsumes``, empty when it declares none."""
+    value: object = getattr(reader, "subsumes", frozenset())
+    return frozenset(str(v) for v in value) if isinstance(value, frozenset) else frozenset()

@@ -8,7 +8,7 @@ what an adoption statement signs.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -181,6 +181,9 @@ class Rule:
     distinct_signers: bool = True
     requester_may_sign: bool = False
     rejection_blocks: bool = True
+    # An approval counts only when its signer rescanned the bytes (``SignOff.rescanned``): the
+    # scan summary in a request is whatever the requester's client wrote.
+    require_rescan: bool = False
 
     @property
     def roles(self) -> tuple[str, ...]:
@@ -204,6 +207,9 @@ class Policy:
     rules: tuple[Rule, ...]
     unscannable_as: str
     document: dict[str, Any] | None = None
+    # Scan bounds (``limits`` in the document): names of ``approval.detect.units.Limits``
+    # fields to their values; a bound not named keeps the scanner's default.
+    limits: dict[str, float] = field(default_factory=dict)
 
     @classmethod
     def from_dict(cls, doc: dict[str, Any]) -> Policy:
@@ -248,6 +254,7 @@ class Policy:
                     distinct_signers=r.get("distinct_signers", True),
                     requester_may_sign=r.get("requester_may_sign", False),
                     rejection_blocks=r.get("rejection_blocks", True),
+                    require_rescan=r.get("require_rescan", False),
                 )
                 for r in doc["rules"]
             ),
@@ -255,6 +262,7 @@ class Policy:
             # the first (strictest) class.
             unscannable_as=doc.get("unscannable", {}).get("treat_as", classes[0].id),
             document=doc,
+            limits=dict(doc.get("limits", {})),
         )
 
     def to_dict(self) -> dict[str, Any]:

@@ -26,7 +26,16 @@ def summary_validator() -> Any:
 def test_to_dict_is_the_pinned_shape(tmp_path: Path, policy: Policy) -> None:
     path = tabular.detainee_sheet(5).write_csv(tmp_path / "stats.csv")
     doc = scan_file(path, policy, display_name="stats.csv").to_dict()
-    assert list(doc) == ["path", "sha256", "format", "verdict", "classes", "findings"]
+    assert list(doc) == ["path", "sha256", "format", "verdict", "classes", "findings", "coverage"]
+    assert doc["coverage"] == [
+        {
+            "part": "body",
+            "kind": "table",
+            "bytes": path.stat().st_size,
+            "read": "parsed",
+            "reason": "",
+        }
+    ]
     assert doc["path"] == "stats.csv"
     assert len(doc["sha256"]) == 64
     assert (doc["format"], doc["verdict"]) == ("csv", "protected")
@@ -49,7 +58,10 @@ def test_unscannable_has_a_reason(tmp_path: Path, policy: Policy) -> None:
     doc = scan_file(path, policy).to_dict()
     assert doc["verdict"] == "unscannable"
     assert doc["reason"] == "unsupported format: image/png"
-    assert list(doc) == ["path", "sha256", "format", "verdict", "reason", "classes", "findings"]
+    assert list(doc) == [
+        "path", "sha256", "format", "verdict", "reason", "classes", "findings", "coverage"
+    ]  # fmt: skip
+    assert doc["coverage"] == []  # no reader met a part
 
 
 def test_summary_matches_the_ledger_schema_and_holds_no_sample(
@@ -126,9 +138,10 @@ def test_a_sheet_named_after_a_person_is_redacted_in_every_report(
 
     report = scan_file(_hidden_sheet_workbook(tmp_path / "hs.xlsx"), policy)
     doc = report.to_dict()
-    assert list(doc) == ["path", "sha256", "format", "verdict", "classes", "findings"]
-    assert {f["location"]["sheet"] for f in doc["findings"]} == {"[redacted]"}
-    assert list(doc["findings"][0]["location"]) == ["sheet", "column", "header", "hidden"]
+    assert list(doc) == ["path", "sha256", "format", "verdict", "classes", "findings", "coverage"]
+    in_sheets = [f for f in doc["findings"] if "sheet" in f["location"]]
+    assert {f["location"]["sheet"] for f in in_sheets} == {"[redacted]"}
+    assert list(in_sheets[0]["location"]) == ["sheet", "column", "header", "hidden"]
     for text in (
         json.dumps(doc),
         json.dumps(report.summary()),
@@ -136,7 +149,8 @@ def test_a_sheet_named_after_a_person_is_redacted_in_every_report(
     ):
         assert _leaked(text) == []
     # The redactor still finds the sheet by the name the file gives it.
-    assert {f.in_file().location["sheet"] for f in report.findings} == {HIDDEN}
+    in_file = [f.in_file().location for f in report.findings]
+    assert {where["sheet"] for where in in_file if "sheet" in where} == {HIDDEN}
 
 
 def test_an_archive_member_named_after_a_person_is_redacted_but_others_stay_readable(

@@ -14,7 +14,7 @@ import pytest
 from approval.detect.readers.csv import READER as CSV
 from approval.detect.readers.text import READER as TEXT
 from approval.detect.scan import guess_type, iter_files, scan_file, scan_paths
-from approval.detect.units import Limits, Nested, Source, Table, Unit, Unscannable, Where
+from approval.detect.units import Limits, Nested, Probe, Source, Table, Unit, Unscannable, Where
 from approval.errors import UsageError
 from approval.policy import Policy
 
@@ -27,8 +27,8 @@ class Bundle:
 
     name = "bundle"
 
-    def accepts(self, head: bytes, name: str) -> bool:
-        return head.startswith(b"BUNDLE")
+    def accepts(self, probe: Probe) -> bool:
+        return probe.head.startswith(b"BUNDLE")
 
     def read(self, source: Source, limits: Limits) -> Iterator[Unit]:
         with source.open() as f:
@@ -60,8 +60,8 @@ class Broken:
     def __init__(self, error: Exception):
         self.error = error
 
-    def accepts(self, head: bytes, name: str) -> bool:
-        return head.startswith(b"BROKEN")
+    def accepts(self, probe: Probe) -> bool:
+        return probe.head.startswith(b"BROKEN")
 
     def read(self, source: Source, limits: Limits) -> Iterator[Unit]:
         def rows() -> Iterator[list[str]]:
@@ -171,7 +171,10 @@ def test_expanding_beyond_the_limit_is_unscannable(tmp_path: Path, policy: Polic
     report = scan_file(
         path, policy, readers=[Bundle(), TEXT], limits=Limits(max_expanded_bytes=5000)
     )
-    assert (report.verdict, report.reason) == ("unscannable", "expands to more than 5000 bytes")
+    assert (report.verdict, report.reason) == (
+        "unscannable",
+        "expands to more than 5000 bytes (limits.max_expanded_bytes)",
+    )
 
 
 def test_a_member_nobody_reads_makes_the_file_unscannable(tmp_path: Path, policy: Policy) -> None:
@@ -208,7 +211,7 @@ def test_a_reader_saying_unscannable_is_believed(tmp_path: Path, policy: Policy)
 
 def test_a_reader_that_cannot_tell_does_not_accept(tmp_path: Path, policy: Policy) -> None:
     class Confused(Bundle):
-        def accepts(self, head: bytes, name: str) -> bool:
+        def accepts(self, probe: Probe) -> bool:
             raise ValueError("cannot tell")
 
     path = tmp_path / "p.csv"

@@ -1,10 +1,15 @@
 """CSV and TSV: delimiter (comma, semicolon, tab, pipe) and quoting sniffed, encoding detected
 (UTF-8 with or without BOM, UTF-16, Windows-1252), streamed row by row.
 
-Files named ``.csv``/``.tsv``/``.tab``/``.psv`` are read as tables; so are ``.txt`` files and
-files without a known extension whose first lines are clearly tabular (Excel's "Unicode text"
-export is a UTF-16 TSV named ``.txt``). Whether the first row is a header is for the classifier
-to decide.
+The bytes decide, never the name: a source is a table when it decodes as text and its first
+lines are tabular (every line, or nine in ten, splits into the same number of fields by one
+delimiter: three or more fields, or two with a delimiter other than a comma, or two split by
+commas with no space after them, as prose writes commas). Excel's "Unicode text" export is a
+UTF-16 TSV. Whether the first row is a header is for the classifier to decide.
+
+Every character of the text is in some cell, so a CSV read covers the plain-text read of the
+same bytes (``subsumes = {"text"}``). Coverage: one part, ``body``, parsed. A field longer than
+``Limits.max_string_chars`` makes the file unscannable.
 """
 
 from __future__ import annotations
@@ -13,17 +18,25 @@ import csv
 import io
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from pathlib import PurePath
 
-from approval.detect.textio import open_text, sniff_encoding
-from approval.detect.units import Limits, Source, Table, Unit, Unscannable, Where
+from approval.detect.textio import open_text, sniff_encoding, text_encoding, text_prefix
+from approval.detect.units import (
+    PARSED,
+    Bound,
+    Limits,
+    Part,
+    Probe,
+    Source,
+    Table,
+    Unit,
+    Unscannable,
+    Where,
+)
 
-EXTENSIONS = frozenset({".csv", ".tsv", ".tab", ".psv", ".dsv"})
-# Extensions of text formats that are never tables, even when their lines hold delimiters.
-NOT_TABLES = frozenset({".md", ".markdown", ".rst", ".json", ".ndjson", ".yaml", ".yml", ".xml"})
-SNIFFABLE = frozenset({"", ".txt", ".dat", ".text", ".out", ".log"})
+# The longest field the redactor copies (approval.redact.csv); the scan's bound is
+# ``Limits.max_string_chars``, set before every read (the module's bound is process-wide).
+FIELD_LIMIT = 64 * 1024 * 1024
 DELIMITERS = ("\t", ";", "|", ",")  # in order of preference when equally consistent
-FIELD_LIMIT = 64 * 1024 * 1024  # a longer field is a corrupt file (memory stays bounded)
 _SAMPLE_BYTES = 64 * 1024
 
 
@@ -54,47 +67,59 @@ def _sample(head: bytes, encoding: str) -> str:
     return text[:cut] if cut > 0 and len(head) >= 8192 else text
 
 
-def _is_tabular(sample: str) -> bool:
+def is_tabular(sample: str, whole: bool = False) -> bool:
+    """Whether ``sample`` (the first lines of a text; ``whole`` when it is all of it) reads as
+    a table."""
     delimiter, consistency, width = sniff_delimiter(sample)
     lines = [line for line in sample.splitlines() if line.strip()]
-    if len(lines) < 3 or consistency < 0.9:
+    if len(lines) < (2 if whole else 3) or consistency < 0.9:
         return False
-    return width >= (3 if delimiter == "," else 2)
+    if width >= 3 or (width == 2 and delimiter != ","):
+        return True
+    # Two fields split by a comma: a table when the commas are not a sentence's.
+    return width == 2 and consistency == 1.0 and sample.count(", ") * 2 < sample.count(",")
 
 
 class CsvReader:
     name = "csv"
+    subsumes = frozenset({"text"})
 
-    def accepts(self, head: bytes, name: str) -> bool:
-        suffix = PurePath(name).suffix.lower()
-        if suffix in NOT_TABLES:
-            return False
-        encoding = sniff_encoding(head)
+    def accepts(self, probe: Probe) -> bool:
+        head = probe.head
+        whole = probe.size <= len(head)
+        if sniff_encoding(head) is None:
+            # Text lines and then something else (a PDF appended to a CSV): judge the lines.
+            head, whole = text_prefix(head), False
+        encoding = sniff_encoding(head) if head else None
         if encoding is None:
             return False
-        if suffix in EXTENSIONS:
-            return True
-        return suffix in SNIFFABLE and _is_tabular(_sample(head, encoding))
+        return is_tabular(_sample(head, encoding), whole)
 
     def read(self, source: Source, limits: Limits) -> Iterator[Unit]:
         with source.open() as f:
             head = f.read(_SAMPLE_BYTES)
-        encoding = sniff_encoding(head[:8192])
+        encoding = text_encoding(head[:8192])
         if encoding is None:
             raise Unscannable("corrupt: not text")
         delimiter, _, _ = sniff_delimiter(_sample(head, encoding))
-        yield Table(where=Where(part=source.part), rows=_rows(source, encoding, delimiter))
+        yield Part("body", "table", source.size, PARSED)
+        rows = _rows(source, encoding, delimiter, limits.max_string_chars)
+        yield Table(where=Where(part=source.part), rows=rows)
 
 
-def _rows(source: Source, encoding: str, delimiter: str) -> Iterator[Sequence[str]]:
-    if csv.field_size_limit() < FIELD_LIMIT:
-        csv.field_size_limit(FIELD_LIMIT)
+def _rows(source: Source, encoding: str, delimiter: str, longest: int) -> Iterator[Sequence[str]]:
+    # The module's bound is process-wide; every scan sets the one it needs before it reads.
+    csv.field_size_limit(longest)
     with source.open() as raw:
         text = open_text(raw, encoding, newline="")
         reader = csv.reader(text, delimiter=delimiter)
         try:
             yield from reader
-        except csv.Error:
+        except csv.Error as e:
+            if "field larger than field limit" in str(e):
+                raise Bound(
+                    f"a field longer than {longest} characters", "max_string_chars"
+                ) from None
             # The module's message names no content, but says little to a user either.
             raise Unscannable(f"corrupt: malformed CSV near line {reader.line_num}") from None
 

@@ -22,6 +22,12 @@ as a stream: the outer arrays and objects are read token by token and every arra
 that fits in ``ELEMENT_BYTES`` (a record, typically) is parsed whole by the C parser, so memory
 stays near one element whatever the file's size; a single string over ``SCALAR_BYTES`` is
 refused as too large. NDJSON is read line by line.
+
+The bytes decide, never the name: a source is JSON when its first bytes parse as a JSON object or
+array (to the end of the head, or to the end of a line followed by another value: NDJSON). A
+JSON parse sees every character but whitespace as a token, key or value, so a JSON read covers
+the plain-text, CSV and YAML reads of the same bytes (``subsumes``). Coverage: one part,
+``body``, parsed.
 """
 
 from __future__ import annotations
@@ -31,22 +37,27 @@ import itertools
 import json
 import re
 from collections.abc import Iterator
-from pathlib import PurePosixPath
 from typing import Any, BinaryIO
 
-from approval.detect.units import Cell, Limits, Records, Source, Table, Unit, Unscannable, Where
+from approval.detect.units import (
+    PARSED,
+    Cell,
+    Limits,
+    Part,
+    Probe,
+    Records,
+    Source,
+    Table,
+    Unit,
+    Unscannable,
+    Where,
+)
 
 FULL_LOAD_BYTES = 4 * 1024 * 1024  # streaming is as fast; this keeps small files exact
 ELEMENT_BYTES = 1024 * 1024  # an array or object this large is walked, not parsed whole
 SCALAR_BYTES = 16 * 1024 * 1024  # a string longer than this is refused
 NDJSON_LINE_BYTES = 64 * 1024 * 1024
 CHUNK_BYTES = 1024 * 1024
-_NDJSON_SUFFIXES = frozenset({".ndjson", ".jsonl", ".jsonlines", ".ldjson"})
-_JSON_SUFFIXES = frozenset({".json", ".geojson", ".har", ".webmanifest"}) | _NDJSON_SUFFIXES
-# Formats of their own whose content may start with "[" or "{" (a CSV cell, a YAML flow map).
-_OTHER_SUFFIXES = frozenset(
-    {".csv", ".tsv", ".tab", ".psv", ".md", ".markdown", ".yaml", ".yml", ".toml", ".ini"}
-)
 # Fields whose text governs the records listed beside them, as a heading governs a list.
 _TITLE_KEYS = frozenset(
     {"title", "subject", "description", "heading", "caption", "report", "dataset", "category"}
@@ -188,6 +199,7 @@ class JsonReader:
     string or number read; ``chunk_bytes``: how much is read at once."""
 
     name = "json"
+    subsumes = frozenset({"text", "csv", "yaml"})
 
     def __init__(
         self,
@@ -201,17 +213,15 @@ class JsonReader:
         self.scalar_bytes = scalar_bytes
         self.chunk_bytes = chunk_bytes
 
-    def accepts(self, head: bytes, name: str) -> bool:
-        suffix = PurePosixPath(name.lower()).suffix
-        if suffix in _JSON_SUFFIXES:
-            return True
-        return suffix not in _OTHER_SUFFIXES and _looks_like_json(head)
+    def accepts(self, probe: Probe) -> bool:
+        return _looks_like_json(probe.head, cut=probe.size > len(probe.head))
 
     def read(self, source: Source, limits: Limits) -> Iterator[Unit]:
         flatten = Flattener(limits)
+        yield Part("body", "json", source.size, PARSED)
         with source.open() as stream:
             head = stream.read(self.full_load_bytes + 1)
-            if _is_ndjson(head[:65536], source.name):
+            if _is_ndjson(head[:65536]):
                 stream.seek(0)
                 yield from units(_ndjson(stream, flatten), Where())
             elif len(head) <= self.full_load_bytes:
@@ -259,9 +269,10 @@ def _encoding(head: bytes) -> str:
     return encoding
 
 
-def _looks_like_json(head: bytes) -> bool:
-    """Whether a file with no JSON name starts like JSON: an object or array that the decoder
-    parses to the end of the head (which cuts it anywhere) or that ends where a line does."""
+def _looks_like_json(head: bytes, cut: bool = False) -> bool:
+    """Whether a source starts like JSON: an object or array that the decoder
+    parses to the end of the head (``cut``: the head ends before the source does, anywhere,
+    in a string or an escape too) or that ends where a line does."""
     try:
         text = head.decode(json.detect_encoding(head), "ignore").lstrip("\ufeff \t\r\n")
     except LookupError:
@@ -273,7 +284,10 @@ def _looks_like_json(head: bytes) -> bool:
     except RecursionError:
         return True  # deep nesting: a JSON file, and a hostile one
     except json.JSONDecodeError as exc:
-        return exc.pos >= len(text.rstrip()) or exc.msg.startswith("Unterminated string")
+        if exc.pos >= len(text.rstrip()) or exc.msg.startswith("Unterminated string"):
+            return True
+        # A \\uXXXX escape or a number cut by the end of the head.
+        return cut and exc.pos >= len(text) - 12
     rest = text[end:]
     if not rest.strip():
         return True
@@ -281,10 +295,8 @@ def _looks_like_json(head: bytes) -> bool:
     return not line_end and following.lstrip().startswith(("{", "["))  # NDJSON
 
 
-def _is_ndjson(head: bytes, name: str) -> bool:
-    """NDJSON by name, or by a first line that is a whole JSON value followed by another."""
-    if PurePosixPath(name.lower()).suffix in _NDJSON_SUFFIXES:
-        return True
+def _is_ndjson(head: bytes) -> bool:
+    """NDJSON: a first line that is a whole JSON value followed by another."""
     text = head.decode("utf-8", "ignore").lstrip("\ufeff \t\r\n")
     first, newline, rest = text.partition("\n")
     if not newline or not rest.lstrip().startswith(("{", "[")):

@@ -5,9 +5,20 @@ Cell values and sheet visibility come from python-calamine. One pass over the BI
 height flag) and columns (``COLINFO``), and the cells shown through a number format with
 literal text (``FORMAT`` / ``XF`` / the cell's XF index), rendered as a reader sees them.
 
-A workbook with a ``FILEPASS`` record (password to open, RC4 or XOR) and an OLE2 file holding
-an encrypted OOXML package are ``Unscannable("encrypted")``. Comments (``NOTE`` / ``TXO``) and
-pivot caches of .xls files are not read.
+The same pass reads the text that calamine does not give: comments and text boxes (``TXO``
+with its ``CONTINUE`` records), page headers and footers (``HEADER`` / ``FOOTER``), and the
+document properties (the ``SummaryInformation`` property sets: title, author, keywords...).
+
+The bytes decide, never the name: an OLE2 compound file whose directory (in the first or last
+8 KiB) holds a ``Workbook`` or ``Book`` stream. Legacy Word and PowerPoint files are left to
+"unsupported format". A workbook with a ``FILEPASS`` record (password to open, RC4 or XOR) and
+an OLE2 file holding an encrypted OOXML package are ``Unscannable("encrypted")``.
+
+Coverage: every stream of the compound file is a part: the workbook stream and each sheet
+parsed, the property sets parsed, the ``CompObj`` class name unread (it names the program, not
+content), and any other stream (macros, embedded objects, controls) unread and blocking.
+Not read, and not yet reported as unread: chart caches, data-validation lists, hyperlinks and
+shared strings that no cell uses.
 """
 
 from __future__ import annotations
@@ -28,27 +39,44 @@ from approval.detect.readers._spreadsheet import (
     opened,
     sheet_table,
 )
-from approval.detect.units import Limits, Source, Unit, Unscannable
+from approval.detect.units import (
+    PARSED,
+    UNREAD,
+    Limits,
+    Part,
+    Probe,
+    Source,
+    Text,
+    Unit,
+    Unscannable,
+    Where,
+)
 
-_EXTENSIONS = (".xls", ".xlt", ".xla", ".xlw")
-# Other formats in OLE2 containers, which an .xls reader must leave to others (or to
-# "unsupported format"): Word, PowerPoint, Outlook, installers, and encrypted OOXML.
-_OTHER = (".doc", ".dot", ".ppt", ".pot", ".pps", ".msg", ".msi", ".vsd", ".pub", ".docx",
-          ".docm", ".pptx", ".xlsx", ".xlsm")  # fmt: skip
-_WORKBOOK_ENTRY = "Workbook".encode("utf-16-le")
+# Directory entries: a name in UTF-16, NUL-terminated, at the start of a 128-byte entry.
+_WORKBOOK_ENTRIES = tuple(f"{n}\0".encode("utf-16-le") for n in ("Workbook", "Book"))
+_PROPERTY_SETS = frozenset({"\x05SummaryInformation", "\x05DocumentSummaryInformation"})
+_CLASS_NAME = "\x01CompObj"
+_OTHER_FORMATS = (
+    ("WordDocument", "legacy Word document (.doc)"),
+    ("PowerPoint Document", "legacy PowerPoint presentation (.ppt)"),
+)
 
 
 class XlsReader:
     name = "xls"
 
-    def accepts(self, head: bytes, name: str) -> bool:
-        if not head.startswith(OLE_MAGIC):
+    def accepts(self, probe: Probe) -> bool:
+        if not probe.head.startswith(OLE_MAGIC) or len(probe.head) < 512:
             return False
-        lower = name.lower()
-        if lower.endswith(_EXTENSIONS):
+        if any(e in probe.head or e in probe.tail for e in _WORKBOOK_ENTRIES):
             return True
-        # No telling name: a directory entry "Workbook" in the first sectors says Excel.
-        return not lower.endswith(_OTHER) and _WORKBOOK_ENTRY in head
+        # The directory's first sector: when the probe sees it and it names no workbook, this
+        # is another OLE2 format; when it does not, read, and let the directory tell.
+        shift, start = struct.unpack_from("<H", probe.head, 30)[0], probe.head[48:52]
+        offset = 512 + int.from_bytes(start, "little") * (1 << min(shift, 16))
+        seen_in_head = offset + 128 <= len(probe.head)
+        seen_in_tail = probe.tail and offset >= probe.size - len(probe.tail)
+        return not (seen_in_head or seen_in_tail)
 
     def read(self, source: Source, limits: Limits) -> Iterator[Unit]:
         with opened(source) as (stream, path):
@@ -58,8 +86,16 @@ class XlsReader:
             raise Unscannable("encrypted")
         entry = next((n for n in ("Workbook", "Book") if n in compound.names), None)
         if entry is None:
+            for other, what in _OTHER_FORMATS:
+                if other in compound.names:
+                    raise Unscannable(f"unsupported format: {what}")
             raise Unscannable("unsupported format: OLE2 compound file without a workbook")
-        sheets = _scan_biff(compound.stream(entry))
+        workbook = compound.stream(entry)
+        sheets, texts = _scan_biff(workbook)
+        yield Part(entry, "workbook", len(workbook), PARSED)
+        yield from _streams(compound, entry)
+        if texts:
+            yield Text(Where(part=source.part), texts, title="comments, text boxes, headers")
         book = open_calamine(path, io.BytesIO(data), (".xls", ".xla"))
         for index, meta in enumerate(book.sheets_metadata):
             # calamine lists the sheets in BOUNDSHEET order, as the scan does.
@@ -72,6 +108,7 @@ class XlsReader:
                 hidden_columns=marks.columns,
                 overlay=marks.overlay,
             )
+            yield Part(f"sheet {index + 1}", "sheet", 0, PARSED)
             if table is not None:
                 yield table
 
@@ -79,10 +116,64 @@ class XlsReader:
 READER = XlsReader()
 
 
+def _streams(compound: CompoundFile, workbook: str) -> Iterator[Unit]:
+    """A part for every stream but the workbook's; the text of the property sets."""
+    for name in sorted(compound.names - {workbook}):
+        shown = name.lstrip("\x01\x05")
+        data = compound.stream(name)
+        if name in _PROPERTY_SETS:
+            yield Part(shown, "properties", len(data), PARSED)
+            strings = property_strings(data)
+            if strings:
+                yield Text(Where(part="document properties"), strings)
+        elif name == _CLASS_NAME:
+            yield Part(shown, "class name", len(data), UNREAD, "names the program", blocks=False)
+        else:
+            yield Part(shown, "stream", len(data), UNREAD, "OLE stream this reader does not read")
+
+
+def property_strings(data: bytes) -> list[str]:
+    """The string values (VT_LPSTR, VT_LPWSTR) of an OLE property set stream [MS-OLEPS]."""
+    out: list[str] = []
+    try:
+        sections = struct.unpack_from("<I", data, 24)[0]
+        for index in range(min(sections, 4)):
+            offset = struct.unpack_from("<I", data, 28 + index * 20 + 16)[0]
+            count = struct.unpack_from("<I", data, offset + 4)[0]
+            codepage = "cp1252"
+            values = []
+            for entry in range(min(count, 4096)):
+                pid, at = struct.unpack_from("<II", data, offset + 8 + entry * 8)
+                kind = struct.unpack_from("<H", data, offset + at)[0]
+                if pid == 1 and kind == 2:  # the section's code page
+                    page = struct.unpack_from("<H", data, offset + at + 4)[0]
+                    codepage = "utf-8" if page == 65001 else f"cp{page}"
+                values.append((kind, offset + at + 4))
+            for kind, at in values:
+                size = struct.unpack_from("<I", data, at)[0]
+                if kind == 0x1E:
+                    raw = data[at + 4 : at + 4 + size]
+                    try:
+                        text = raw.decode(codepage, "replace")
+                    except LookupError:
+                        text = raw.decode("cp1252", "replace")
+                elif kind == 0x1F:
+                    text = data[at + 4 : at + 4 + 2 * size].decode("utf-16-le", "replace")
+                else:
+                    continue
+                text = text.rstrip("\0").strip()
+                if text:
+                    out.append(text)
+    except struct.error as e:
+        raise Unscannable("corrupt: malformed document properties") from e
+    return out
+
+
 # ---------------------------------------------------------------------------------------------
 # BIFF8 records [MS-XLS]
 
 _BOF, _EOF, _FILEPASS, _BOUNDSHEET = 0x0809, 0x000A, 0x002F, 0x0085
+_TXO, _CONTINUE, _HEADER, _FOOTER = 0x01B6, 0x003C, 0x0014, 0x0015
 _FORMAT, _XF, _ROW, _COLINFO = 0x041E, 0x00E0, 0x0208, 0x007D
 _NUMBER, _RK, _MULRK, _FORMULA = 0x0203, 0x027E, 0x00BD, 0x0006
 _ROW_HIDDEN = 0x20  # ROW.fDyZero: the row has zero height
@@ -118,8 +209,10 @@ def _string(body: bytes, at: int, length_size: int) -> str:
     return body[start : start + count].decode("latin-1")
 
 
-def _scan_biff(stream: bytes) -> list[_Marks]:
-    """Per sheet, in BOUNDSHEET order: hidden rows and columns, cells with literal formats."""
+def _scan_biff(stream: bytes) -> tuple[list[_Marks], list[str]]:
+    """Per sheet, in BOUNDSHEET order: hidden rows and columns, cells with literal formats; and
+    the text of comments, text boxes, headers and footers anywhere in the stream."""
+    texts = _texts(stream)
     formats: dict[int, NumberFormat] = {}
     xf_formats: list[int] = []
     offsets: list[int] = []
@@ -142,11 +235,49 @@ def _scan_biff(stream: bytes) -> list[_Marks]:
             raise Unscannable("corrupt: a sheet starts beyond the workbook stream")
         if not biff8:
             # BIFF5 and older lay records out differently; calamine still reads the values.
-            return []
+            return [], texts
         styles = {i: formats[f] for i, f in enumerate(xf_formats) if f in formats}
-        return [_scan_sheet(stream, offset, styles) for offset in offsets]
+        return [_scan_sheet(stream, offset, styles) for offset in offsets], texts
     except (struct.error, IndexError, ValueError, OverflowError) as e:
         raise Unscannable("corrupt: malformed workbook records") from e
+
+
+def _texts(stream: bytes) -> list[str]:
+    """Comment and text box text (a TXO record, its characters in the CONTINUE records after
+    it, each starting with a flag byte: 1 for UTF-16), header and footer strings."""
+    texts: list[str] = []
+    at = 0
+    end = len(stream)
+    pending = 0  # characters of a TXO still to read
+    piece: list[str] = []
+    try:
+        while at + 4 <= end:
+            kind, size = struct.unpack_from("<HH", stream, at)
+            body = stream[at + 4 : at + 4 + size]
+            at += 4 + size
+            if kind == _TXO and len(body) >= 12:
+                pending = struct.unpack_from("<H", body, 10)[0]
+                piece = []
+            elif kind == _CONTINUE and pending and body:
+                wide = body[0] & 0x1
+                chunk = body[1:]
+                text = chunk.decode("utf-16-le", "replace") if wide else chunk.decode("latin-1")
+                text = text[:pending]
+                piece.append(text)
+                pending -= len(text)
+                if pending <= 0:
+                    texts.append("".join(piece))
+                    pending = 0
+            elif kind in (_HEADER, _FOOTER) and len(body) >= 3:
+                text = _string(body, 0, 2)
+                if text.strip():
+                    texts.append(text)
+            elif pending and kind != _CONTINUE:
+                texts.append("".join(piece))  # a TXO whose text ran short: keep what there is
+                pending = 0
+    except (struct.error, UnicodeDecodeError) as e:
+        raise Unscannable("corrupt: malformed workbook records") from e
+    return [line for text in texts for line in text.splitlines()]
 
 
 def _scan_sheet(stream: bytes, offset: int, styles: dict[int, NumberFormat]) -> _Marks:

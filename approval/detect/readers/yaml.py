@@ -15,6 +15,16 @@ ISO code of Norway, not false, ``0212345678`` keeps its leading zero, and a date
 it was written as.
 
 A document is built whole, so files over ``MAX_BYTES`` are ``Unscannable("too large: ...")``.
+
+The bytes decide, never the name: a source is YAML when its first lines (the whole lines of the
+head, or all of it) parse as a YAML stream without error and either open with a directive or a
+``---`` document marker, or make a block mapping or sequence (``key: value`` lines, ``- item``
+lines). Markdown with front matter does not parse on past its second ``---`` and is left to the
+text reader; plain prose is a scalar, not a collection. Comments are not values, and a parser
+drops them: this reader reads them as prose of their own (every ``#`` at the start of a line or
+after a blank, to the end of the line; a ``#`` inside a quoted string is read too, which costs
+nothing). It does not claim to subsume the plain-text reader: a YAML file is also read as text.
+Coverage: ``body``, parsed, and ``comments``, read as text.
 """
 
 from __future__ import annotations
@@ -22,18 +32,26 @@ from __future__ import annotations
 import codecs
 import re
 from collections.abc import Iterator
-from pathlib import PurePosixPath
 from typing import Any
 
 import yaml
 
 from approval.detect.readers.json import Flattener, Item, too_deep, units
-from approval.detect.units import Limits, Source, Unit, Unscannable, Where
+from approval.detect.textio import sniff_encoding
+from approval.detect.units import (
+    AS_TEXT,
+    PARSED,
+    Limits,
+    Part,
+    Probe,
+    Source,
+    Text,
+    Unit,
+    Unscannable,
+    Where,
+)
 
 MAX_BYTES = 64 * 1024 * 1024
-_SUFFIXES = frozenset({".yaml", ".yml"})
-# Text formats that may open with "---" (Markdown front matter) and are not YAML documents.
-_OTHER_SUFFIXES = frozenset({".md", ".markdown", ".txt", ".rst", ".csv", ".tsv", ".html", ".htm"})
 _HEAD = re.compile(rb"\A(?:\xef\xbb\xbf)?(?:%YAML[ \t]|---[ \t]*\r?\n)")
 # Each value visited beyond this many per event is expansion by aliases.
 _ALIAS_FACTOR = 10
@@ -88,11 +106,15 @@ class YamlReader:
     def __init__(self, max_bytes: int = MAX_BYTES):
         self.max_bytes = max_bytes
 
-    def accepts(self, head: bytes, name: str) -> bool:
-        suffix = PurePosixPath(name.lower()).suffix
-        if suffix in _SUFFIXES:
-            return True
-        return suffix not in _OTHER_SUFFIXES and _HEAD.match(head) is not None
+    def accepts(self, probe: Probe) -> bool:
+        encoding = sniff_encoding(probe.head)
+        if encoding is None or encoding.startswith("utf-32"):
+            return False
+        text = probe.head.decode(encoding, "replace")
+        if probe.size > len(probe.head):
+            # Whole lines only: the head may cut a line, or a character, anywhere.
+            text = text[: text.rfind("\n") + 1]
+        return _looks_like_yaml(text, marked=_HEAD.match(probe.head) is not None)
 
     def read(self, source: Source, limits: Limits) -> Iterator[Unit]:
         with source.open() as stream:
@@ -103,7 +125,59 @@ class YamlReader:
         del data
         events, aliases = _survey(text, limits)
         budget = events * _ALIAS_FACTOR + _ALIAS_ALLOWANCE if aliases else None
+        yield Part("body", "yaml", source.size, PARSED)
+        comments = _comments(text)
+        if comments:
+            yield Part("comments", "comments", sum(map(len, comments)), AS_TEXT)
+            yield Text(Where(part="comments"), comments)
         yield from units(_documents(text, Flattener(limits, budget)), Where())
+
+
+_COMMENT = re.compile(r"(?:^|[ \t])#(.*)$", re.MULTILINE)
+
+
+def _comments(text: str) -> list[str]:
+    """The text of every comment, one per line."""
+    return [found.strip() for found in _COMMENT.findall(text) if found.strip()]
+
+
+def _looks_like_yaml(text: str, marked: bool) -> bool:
+    """Whether ``text`` parses as YAML and is marked as YAML or makes a block mapping (or a list
+    of them) whose first key is a word (``name:``, ``applicants:``; Markdown's ``Facilities
+    under contract:`` followed by a list parses as YAML too, and is prose); a stream of
+    several documents must be all collections (Markdown's front matter is followed by prose,
+    which YAML reads as a scalar, or by a heading, a comment)."""
+    if not text.strip():
+        return False
+    roots: list[bool] = []  # per document: whether its root is a block collection
+    first_key: str | None = None
+    previous: object = None
+    try:
+        for number, event in enumerate(yaml.parse(text, Loader=_Loader)):
+            if isinstance(previous, yaml.DocumentStartEvent):
+                block = isinstance(event, yaml.CollectionStartEvent) and not event.flow_style
+                roots.append(block)
+            elif (
+                len(roots) == 1
+                and first_key is None
+                and isinstance(previous, yaml.MappingStartEvent)
+                and not previous.flow_style
+                and isinstance(event, yaml.ScalarEvent)
+                and number <= 4  # the root's first key, or its first item's (a list of records)
+            ):
+                first_key = event.value
+            previous = event
+            if number > 10_000:
+                break  # enough seen: the rest of the stream is the reader's to parse
+    except yaml.YAMLError:
+        return False
+    except RecursionError:
+        return True  # deep nesting: a YAML stream, and a hostile one
+    if len(roots) > 1:
+        return all(roots)
+    if marked:
+        return True
+    return bool(roots and roots[0]) and first_key is not None and first_key.split() == [first_key]
 
 
 def _decode(data: bytes) -> str:

@@ -1,4 +1,5 @@
-"""The CSV reader: every delimiter, quoting style, encoding, header or none; streamed."""
+"""The CSV reader: every delimiter, quoting style, encoding, header or none; streamed; chosen by
+its bytes alone."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import pytest
 
 from approval.detect.readers.csv import READER, sniff_delimiter
 from approval.detect.scan import scan_file
-from approval.detect.units import Limits, Source, Table
+from approval.detect.units import PARSED, Bound, Limits, Part, Probe, Source, Table
 from approval.policy import Policy
 from tests.corpus import tabular
 from tests.corpus.people import people
@@ -19,8 +20,13 @@ from tests.corpus.people import people
 def rows_of(path: Path) -> list[Sequence[str]]:
     source = Source(path.name, lambda: path.open("rb"), path.stat().st_size)
     units = list(READER.read(source, Limits()))
-    assert len(units) == 1 and isinstance(units[0], Table)
-    return list(units[0].rows)
+    assert units[0] == Part("body", "table", path.stat().st_size, PARSED)
+    assert len(units) == 2 and isinstance(units[1], Table)
+    return list(units[1].rows)
+
+
+def probe_of(content: bytes) -> Probe:
+    return Probe(head=content[:8192], size=len(content), tail=content[-8192:])
 
 
 @pytest.mark.parametrize("delimiter", [",", ";", "\t", "|"])
@@ -109,27 +115,59 @@ def test_title_lines_above_the_header_govern_the_table(tmp_path: Path, policy: P
 def test_ragged_rows(tmp_path: Path, policy: Policy) -> None:
     path = tmp_path / "ragged.csv"
     path.write_text(
+        "A-Number,Name,Claim Type\n"
+        + "".join(f"A2{i:02}345678,Juan Perez,Removal\n" for i in range(30))
+        + "A212345678,Juan Perez\nA213456789\nA214567890,Ana Ruiz,Asylum,extra,cells\n"
+    )
+    report = scan_file(path, policy)
+    assert (report.format, report.verdict) == ("csv", "protected")
+
+
+def test_ragged_lines_are_not_a_table_but_are_still_read(tmp_path: Path, policy: Policy) -> None:
+    path = tmp_path / "ragged.csv"
+    path.write_text(
         "A-Number,Name,Claim Type\nA212345678,Juan Perez\nA213456789\n"
         "A214567890,Ana Ruiz,Asylum,extra,cells\n"
     )
     report = scan_file(path, policy)
-    assert dict(report.classes) == {"personal-data": 2, "protected-person": 1}
+    assert (report.format, report.verdict) == ("text", "protected")
 
 
 @pytest.mark.parametrize(
-    ("name", "content", "accepted"),
+    ("content", "accepted"),
     [
-        ("data.csv", b"a,b\n1,2\n", True),
-        ("data.tsv", b"a\tb\n1\t2\n", True),
-        ("export.txt", "A#\tName\tClaim\n".encode("utf-16") * 5, True),  # Excel "Unicode text"
-        ("export", b"A#|Name|Claim\nA212345678|Juan Perez|CAT\nx|y|z\n", True),
-        ("notes.txt", b"Dear all, thanks for coming, see you soon.\nBest, J.\n", False),
-        ("table.md", b"| a | b |\n|---|---|\n| 1 | 2 |\n| 3 | 4 |\n", False),
-        ("data.csv", bytes(range(256)) * 4, False),
+        (b"a,b\n1,2\n", True),
+        (b"a\tb\n1\t2\n", True),
+        ("A#\tName\tClaim\n".encode("utf-16") * 5, True),  # Excel "Unicode text"
+        (b"A#|Name|Claim\nA212345678|Juan Perez|CAT\nx|y|z\n", True),
+        (b"Dear all, thanks for coming, see you soon.\nBest, J.\n", False),
+        (b"Dear all, thanks.\nBest, J.\n", False),  # prose commas have a space after them
+        (b"| a | b |\n|---|---|\n| 1 | 2 |\n| 3 | 4 |\n| 5 |\n# Notes\n", False),
+        (bytes(range(256)) * 4, False),
+        (b"a,b,c\n1,2,3\n4,5,6\n" + bytes(range(256)) * 4, True),  # a table, then anything
+        (b"%PDF-1.4\n%x\n" + bytes(range(256)) * 4, False),
     ],
 )
-def test_accepts(name: str, content: bytes, accepted: bool) -> None:
-    assert READER.accepts(content[:8192], name) is accepted
+def test_accepts_by_content_alone(content: bytes, accepted: bool) -> None:
+    assert READER.accepts(probe_of(content)) is accepted
+
+
+def test_only_the_whole_file_may_be_two_lines(tmp_path: Path) -> None:
+    two = b"a,b,c\n1,2,3\n"
+    assert READER.accepts(probe_of(two))
+    # The same two lines at the head of a longer, ragged file are not enough to call it a table.
+    assert not READER.accepts(probe_of(two + b"x" * 9000))
+
+
+def test_a_field_longer_than_the_bound_names_it(tmp_path: Path) -> None:
+    path = tmp_path / "long.csv"
+    path.write_bytes(b"a,b,c\n1,2," + b"x" * 5000 + b"\n")
+    source = Source(path.name, lambda: path.open("rb"), path.stat().st_size)
+    _, table = READER.read(source, Limits(max_string_chars=1000))
+    assert isinstance(table, Table)
+    bound = r"^a field longer than 1000 characters \(limits.max_string_chars\)$"
+    with pytest.raises(Bound, match=bound):
+        list(table.rows)
 
 
 @pytest.mark.parametrize(
@@ -161,7 +199,7 @@ def test_memory_does_not_hold_the_file(tmp_path: Path) -> None:
         for i in range(200_000):
             f.write(f"A{200000000 + i},Name Number\n")
     source = Source(path.name, lambda: path.open("rb"), path.stat().st_size)
-    (table,) = READER.read(source, Limits())
+    _, table = READER.read(source, Limits())
     assert isinstance(table, Table)
     rows = iter(table.rows)
     assert next(rows) == ["A-Number", "Name"]

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from approval.detect.readers.json import READER, JsonReader
-from approval.detect.units import Limits, Records, Source
+from approval.detect.units import PARSED, Limits, Part, Probe, Records, Source
 from tests.corpus import documents as docs
 from tests.corpus.documents import dump, mangle, read_or_refuse, reason, source
 
@@ -43,29 +43,32 @@ def _read(
 
 
 @pytest.mark.parametrize(
-    ("head", "name", "accepted"),
+    ("head", "accepted"),
     [
-        (b"anything", "data.json", True),
-        (b"anything", "lines.NDJSON", True),
-        (b"anything", "lines.jsonl", True),
-        (b'{"name": "Ana"}', "export", True),
-        (b'  \n[{"a": 1}, {"b": ', "export.txt", True),  # cut by the 8 KiB head
-        (b'{"a": 1}\n{"a": 2}\n', "export.log", True),
-        (b"\xef\xbb\xbf[1, 2, 3]", "export", True),
-        ('{"a": 1}'.encode("utf-16"), "export", True),
-        (b"[" * 10_000, "export", True),
-        (b"[1] See the footnote.", "notes.txt", False),
-        (b"[1,2]\n3,4\n", "export", False),
-        (b'["a","b"]\n["c","d"]\n', "table.csv", False),
-        (b"{a: 1, b: 2}\n", "flow.yaml", False),
-        (b"{name} is a template", "notes.md", False),
-        (b"name,a_number\nAna,1\n", "people.csv", False),
-        (b"plain text", "notes", False),
-        (b"", "notes", False),
+        (b'{"name": "Ana"}', True),
+        (b'  \n[{"a": 1}, {"b": ', True),  # cut by the 8 KiB head
+        (b'{"a": 1}\n{"a": 2}\n', True),
+        (b"\xef\xbb\xbf[1, 2, 3]", True),
+        ('{"a": 1}'.encode("utf-16"), True),
+        (b"[" * 10_000, True),
+        (b'["a","b"]\n["c","d"]\n', True),  # NDJSON rows, whatever the file is called
+        (b"[1] See the footnote.", False),
+        (b"[1,2]\n3,4\n", False),
+        (b"{a: 1, b: 2}\n", False),
+        (b"{name} is a template", False),
+        (b"name,a_number\nAna,1\n", False),
+        (b"plain text", False),
+        (b"", False),
     ],
 )
-def test_accepts_json_by_name_or_by_content(head: bytes, name: str, accepted: bool) -> None:
-    assert READER.accepts(head, name) is accepted
+def test_accepts_json_by_content_alone(head: bytes, accepted: bool) -> None:
+    assert READER.accepts(Probe(head=head, size=len(head))) is accepted
+
+
+def test_a_json_read_covers_the_text_csv_and_yaml_reads() -> None:
+    assert {"text", "csv", "yaml"} <= READER.subsumes
+    units = list(READER.read(source(b'{"a": 1}', "x"), Limits()))
+    assert units[0] == Part("body", "json", 8, PARSED)
 
 
 def test_objects_are_flattened_into_records_under_their_context() -> None:
@@ -202,6 +205,7 @@ def test_ndjson_is_read_line_by_line() -> None:
 
 def test_a_bad_ndjson_line_is_corrupt_after_the_good_ones() -> None:
     units = READER.read(source(b'{"a": 1}\n{"a": 2}\nnot json\n', "x.jsonl"), Limits())
+    assert isinstance(next(units), Part)
     first = next(units)
     assert isinstance(first, Records)
     records = iter(first.records)
@@ -308,7 +312,9 @@ def test_streaming_reads_no_further_than_it_needs() -> None:
         return Counting(data)
 
     reader = JsonReader(full_load_bytes=1024, element_bytes=4096, chunk_bytes=1024)
-    first = next(reader.read(Source("big.json", open_counting, len(data)), Limits()))
+    units = reader.read(Source("big.json", open_counting, len(data)), Limits())
+    assert isinstance(next(units), Part)
+    first = next(units)
     assert isinstance(first, Records)
     assert next(iter(first.records)) == {"name": "Person 0", "a_number": 0}
 

@@ -8,15 +8,16 @@ import pytest
 
 from approval.detect.readers.text import READER
 from approval.detect.scan import scan_file
-from approval.detect.textio import MAX_LINE_CHARS, sniff_encoding
-from approval.detect.units import Limits, Source, Text
+from approval.detect.textio import MAX_LINE_CHARS, sniff_encoding, visible
+from approval.detect.units import AS_TEXT, Limits, Part, Source, Text
 from approval.policy import Policy
 from tests.corpus import text
 
 
 def lines_of(path: Path) -> list[str]:
     source = Source(path.name, lambda: path.open("rb"), path.stat().st_size)
-    (unit,) = READER.read(source, Limits())
+    part, unit = READER.read(source, Limits())
+    assert part == Part("body", "text", path.stat().st_size, AS_TEXT)
     assert isinstance(unit, Text)
     return list(unit.lines)
 
@@ -100,4 +101,27 @@ def test_an_introducing_sentence_governs_its_list(tmp_path: Path, policy: Policy
 def test_corpus(tmp_path: Path, policy: Policy, case: text.TextCase) -> None:
     report = scan_file(case.write(tmp_path), policy)
     assert (report.verdict, dict(report.classes)) == (case.verdict, case.classes)
-    assert report.format == "text"
+    # Memos with mail headers are mail by their bytes; the rest is plain text.
+    assert report.format == (
+        "eml" if case.write(tmp_path).read_bytes().startswith(b"From:") else "text"
+    )
+
+
+@pytest.mark.parametrize(
+    "spelled",
+    [
+        "".join(ch + "\u200b" if ch.isalnum() else ch for ch in "GARCIA, Maria A212345678"),
+        "".join(chr(ord(ch) + 0xFEE0) if "!" <= ch <= "~" else ch for ch in "A212345678"),
+    ],
+    ids=["zero-width", "full-width"],
+)
+def test_text_is_read_as_a_person_sees_it(tmp_path: Path, policy: Policy, spelled: str) -> None:
+    path = tmp_path / "memo.txt"
+    path.write_text(f"# Asylum applicants\n\n- {spelled}, credible fear\n", encoding="utf-8")
+    assert scan_file(path, policy).verdict == "protected"
+
+
+def test_visible_drops_invisible_characters_and_folds_compatibility_forms() -> None:
+    assert visible("G\u200bA\u00adR\ufeffC\u2060IA") == "GARCIA"
+    assert visible("Ａ２１２") == "A212"
+    assert visible("plain ascii") == "plain ascii"

@@ -12,18 +12,33 @@ import pytest
 from approval.detect.readers._spreadsheet import CompoundFile
 from approval.detect.readers.xls import READER
 from approval.detect.scan import scan_file
-from approval.detect.units import Cell, Limits, Source, Table, Unscannable, Where
+from approval.detect.units import (
+    Cell,
+    Limits,
+    Part,
+    Probe,
+    Source,
+    Table,
+    Text,
+    Unit,
+    Unscannable,
+    Where,
+)
 from approval.policy import Policy
 from tests.corpus import spreadsheets as corpus
 
 
 def read(path: Path) -> list[Table]:
+    return [u for u in units_of(path) if isinstance(u, Table)]
+
+
+def units_of(path: Path) -> list[Unit]:
     source = Source(path.name, lambda: path.open("rb"), path.stat().st_size)
-    units = []
-    for unit in READER.read(source, Limits()):
-        assert isinstance(unit, Table)
-        units.append(unit)
-    return units
+    return list(READER.read(source, Limits()))
+
+
+def probe_of(data: bytes) -> Probe:
+    return Probe(head=data[:8192], size=len(data), tail=data[-8192:] if len(data) > 8192 else b"")
 
 
 def rows(unit: Table) -> list[list[Cell]]:
@@ -31,11 +46,58 @@ def rows(unit: Table) -> list[list[Cell]]:
 
 
 def test_accepts_ole_files_that_hold_a_workbook(tmp_path: Path) -> None:
-    head = corpus.build_xls(tmp_path, count=3).path.read_bytes()[:8192]
-    assert READER.accepts(head, "stats.xls")
-    assert READER.accepts(head, "download")  # the directory entry "Workbook" is in the head
-    assert not READER.accepts(head, "letter.doc")
-    assert not READER.accepts(b"PK\x03\x04", "stats.xls")
+    data = corpus.build_xls(tmp_path, count=3).path.read_bytes()
+    assert READER.accepts(probe_of(data))  # the directory entry "Workbook", whatever the name
+    assert not READER.accepts(probe_of(corpus.ole_file({"WordDocument": b"x" * 100})))
+    assert not READER.accepts(probe_of(b"PK\x03\x04" + bytes(600)))
+
+
+def test_a_directory_out_of_sight_is_read_to_find_out(tmp_path: Path) -> None:
+    header = corpus.ole_file({"WordDocument": b"x" * 100})[:512]
+    assert READER.accepts(probe_of(header + b"\xff" * 100))  # the directory is not there
+    doc = tmp_path / "letter"
+    doc.write_bytes(corpus.ole_file({"WordDocument": b"x" * 5000}))
+    with pytest.raises(Unscannable, match=r"^unsupported format: legacy Word document"):
+        units_of(doc)
+
+
+def test_every_stream_is_a_part_and_properties_and_comments_are_read(tmp_path: Path) -> None:
+    stream = corpus.xls_workbook(corpus._xls_sheets(corpus.people(3, seed=19)))
+    # A comment's text box: TXO (12+ bytes, cchText at 10), its text in a CONTINUE record.
+    note = "GARCIA, Maria A212345678"
+    txo = corpus._record(0x01B6, bytes(10) + struct.pack("<H", len(note)) + bytes(6))
+    text = corpus._record(0x003C, b"\x00" + note.encode("latin-1"))
+    end = stream.rfind(corpus._record(0x000A, b""))
+    stream = stream[:end] + txo + text + stream[end:]
+    properties = _property_set(["Detainee list", "Jane Smith"])
+    path = tmp_path / "book.xls"
+    path.write_bytes(
+        corpus.ole_file(
+            {"Workbook": stream, "\x05SummaryInformation": properties, "Macros": b"x" * 80}
+        )
+    )
+    units = units_of(path)
+    parts = {(u.part, u.read) for u in units if isinstance(u, Part)}
+    assert {("Workbook", "parsed"), ("SummaryInformation", "parsed"), ("Macros", "unread")} <= parts
+    texts = [list(u.lines) for u in units if isinstance(u, Text)]
+    assert [note] in texts
+    assert ["Detainee list", "Jane Smith"] in texts
+
+
+def _property_set(strings: list[str]) -> bytes:
+    """A property set stream with one section of VT_LPSTR properties [MS-OLEPS]."""
+    values = b""
+    offsets = []
+    at = 8 + 8 * len(strings)
+    for value in strings:
+        raw = value.encode("cp1252") + b"\0"
+        raw += b"\0" * (-len(raw) % 4)
+        offsets.append(at + len(values))
+        values += struct.pack("<HHI", 0x1E, 0, len(value) + 1) + raw
+    ids = b"".join(struct.pack("<II", 2 + i, o) for i, o in enumerate(offsets))
+    section = struct.pack("<II", 8 + len(ids) + len(values), len(strings)) + ids + values
+    header = struct.pack("<HHI", 0xFFFE, 0, 0) + bytes(16) + struct.pack("<I", 1)
+    return header + bytes(16) + struct.pack("<I", len(header) + 20) + section
 
 
 @pytest.mark.parametrize("count", [3, 120])  # a Workbook stream in the mini stream, and not
@@ -77,7 +139,7 @@ def test_a_broken_compound_file_is_corrupt(tmp_path: Path) -> None:
 
 def test_an_ole_file_without_a_workbook_is_unsupported(tmp_path: Path) -> None:
     path = tmp_path / "letter.xls"
-    path.write_bytes(corpus.ole_file({"WordDocument": bytes(5000)}))
+    path.write_bytes(corpus.ole_file({"Other": bytes(5000)}))
     with pytest.raises(Unscannable, match=r"^unsupported format: OLE2 compound file"):
         read(path)
 

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from approval.detect.readers.yaml import READER, YamlReader
-from approval.detect.units import Limits
+from approval.detect.units import PARSED, Limits, Part, Probe
 from tests.corpus import documents as docs
 from tests.corpus.documents import dump, mangle, read_or_refuse, reason, source
 
@@ -20,19 +20,35 @@ def _read(text: str | bytes, reader: YamlReader = READER) -> list[tuple[object, 
 
 
 @pytest.mark.parametrize(
-    ("head", "name", "accepted"),
+    ("head", "accepted"),
     [
-        (b"anything", "referrals.yaml", True),
-        (b"anything", "referrals.YML", True),
-        (b"---\nname: Ana\n", "export", True),
-        (b"%YAML 1.2\n---\n", "export", True),
-        (b"name: Ana\n", "notes.txt", False),  # YAML-looking text stays with the text reader
-        (b"---\ntitle: Notes\n---\n# Applicants\n", "notes.md", False),  # front matter
-        (b"--- a horizontal rule in prose", "notes", False),
+        (b"---\nname: Ana\n", True),
+        (b"%YAML 1.2\n---\n", True),
+        (b"name: Ana\nclaim: asylum\n", True),  # a block mapping, whatever the file's name
+        (b"- name: Ana\n  a_number: A212345678\n", True),
+        (b"---\na: 1\n---\nb: 2\n", True),
+        (b"---\ntitle: Notes\n---\n# Applicants\n", False),  # Markdown front matter
+        (b"---\ntitle: Notes\n---\nSome prose.\n", False),
+        (b"--- a horizontal rule in prose", False),
+        (b"Dear all,\nsee below: the list.\n- one\n", False),  # does not parse
+        (b"plain text\n", False),  # a scalar
+        (b'{"a": 1}\n', False),  # a flow mapping: JSON's
+        (b"a,b,c\n1,2,3\n", False),
     ],
 )
-def test_accepts_yaml_by_name_or_directive(head: bytes, name: str, accepted: bool) -> None:
-    assert READER.accepts(head, name) is accepted
+def test_accepts_yaml_by_content_alone(head: bytes, accepted: bool) -> None:
+    assert READER.accepts(Probe(head=head, size=len(head))) is accepted
+
+
+def test_the_head_is_judged_by_whole_lines() -> None:
+    head = b"name: Ana\nclaim: asy"  # cut by the head: the cut line is left out
+    assert READER.accepts(Probe(head=head, size=100_000))
+
+
+def test_a_yaml_read_is_a_parsed_part() -> None:
+    units = list(READER.read(source(b"a: 1\n", "x"), Limits()))
+    assert units[0] == Part("body", "yaml", 5, PARSED)
+    assert "text" not in getattr(READER, "subsumes", frozenset())  # comments are not values
 
 
 def test_documents_are_flattened_into_records(tmp_path: Path) -> None:
@@ -173,12 +189,17 @@ def test_a_file_over_the_size_limit_is_refused() -> None:
 
 @pytest.mark.parametrize(
     "data",
-    [b"", b"---\n", b"# only a comment\n", "name: José\n".encode("utf-16"), b"name: Jos\xe9\n"],
+    [b"", b"---\n", "name: José\n".encode("utf-16"), b"name: Jos\xe9\n"],
 )
 def test_empty_documents_and_encodings(data: bytes) -> None:
     units = _read(data)
 
     assert units in ([], [("records", "", None, False, [{"name": "José"}])])
+
+
+def test_comments_are_read_as_prose() -> None:
+    units = _read(b"# only a comment\nkind: report  # GARCIA, Maria\nurl: 'a#b'\n")
+    assert units[0] == ("text", "", "comments", False, ["only a comment", "GARCIA, Maria"])
 
 
 # Mangled files: whatever bytes change or go missing, the reader reads or refuses with a reason.
