@@ -1,4 +1,4 @@
-"""Email (.eml, RFC 5322 / MIME), with the stdlib ``email`` package and ``policy.default``.
+"""Email (RFC 5322 / MIME, and MHTML web archives), with the stdlib ``email`` package.
 
 The subject is the title of every body part: "Re: credible fear interview" governs the names in
 the message as a heading governs a list. Bodies come out as ``Text`` (``text/plain``) or through
@@ -7,36 +7,108 @@ the HTML reader (``text/html``: tables as tables). Every attachment, and every a
 format: a CSV or a workbook attached, an email forwarded as an attachment, an archive holding
 more email, each within ``Limits.max_depth``.
 
-The address headers (From, To, Cc) are not scanned: they name the correspondents, who are
-staff far more often than the persons a message is about, and would tie every official who
-writes about asylum to a protection claim.
+Everything else a mail client or a script recovers is read too, as hidden units after the
+bodies: every header of the message and of each part (``X-`` headers included, RFC 2047
+decoded) as ``Name: value`` lines under the subject, except the address headers (From, To, Cc,
+Received...), which are read in a unit of their own without the subject: they name the
+correspondents, staff far more often than the persons a message is about, and the subject's
+context would tie every official who writes about asylum to a protection claim, while a list
+hidden in them is still read; the preamble and epilogue of every multipart. A part whose
+Content-Transfer-Encoding is unknown, or whose base64 does not decode, is an unread part that
+blocks: its bytes mean nothing until decoded. Files uuencoded in a text body are ``Nested``.
+``Part`` units name each MIME part (``part 1.2``), the headers, preambles and epilogues. A
+part whose bytes are a picture (PNG, JPEG, GIF...) is named and its pixels not read, and does
+not block, as pictures everywhere (the text it carries is read); a binary signature (S/MIME)
+likewise.
+
+Content decides: a source is mail when it opens with a block of header lines that includes a
+header mail carries (``accepts``), whatever its name; an mbox is the mbox reader's, which reads
+each of its messages with ``message_units``.
 
 A message is parsed whole, so files over ``MAX_BYTES`` are ``Unscannable("too large: ...")``.
 """
 
 from __future__ import annotations
 
+import binascii
 import io
 import mimetypes
 import re
 from collections.abc import Iterator
 from email import policy
-from email.errors import MessageError
+from email.errors import InvalidBase64LengthDefect, MessageError
 from email.message import Message
 from email.parser import BytesParser
-from pathlib import PurePosixPath
 
+from approval.detect.readers._carriers import picture
+from approval.detect.readers._members import PICTURE_REASON
 from approval.detect.readers.html import html_units
 from approval.detect.readers.zip import child_part
-from approval.detect.units import Limits, Nested, Source, Text, Unit, Unscannable, Where
+from approval.detect.textio import sniff_encoding
+from approval.detect.units import (
+    PARSED,
+    UNREAD,
+    Limits,
+    Nested,
+    Part,
+    Probe,
+    Source,
+    Text,
+    Unit,
+    Unscannable,
+    Where,
+)
 
 MAX_BYTES = 100 * 1024 * 1024
-_SUFFIXES = frozenset({".eml", ".mht", ".mhtml"})
-_HEADER = re.compile(rb"^([A-Za-z][A-Za-z0-9-]{0,60}):", re.M)
-# Headers that mail systems write and memos typed as text do not.
-_MAIL_HEADERS = frozenset({b"message-id", b"mime-version", b"received", b"return-path"})
-_COMMON_HEADERS = frozenset({b"from", b"to", b"subject", b"date", b"cc", b"content-type"})
+_HEADER_LINE = re.compile(rb"^([!-9;-~]{1,76}):")
+# Headers that mail systems write, or that mail carries and few other texts open with.
+_MAIL_HEADERS = frozenset(
+    {b"message-id", b"mime-version", b"received", b"return-path", b"content-type"}
+    | {b"delivered-to", b"dkim-signature", b"x-mailer", b"in-reply-to", b"references"}
+    | {b"content-transfer-encoding", b"snapshot-content-location", b"x-mimeole"}
+)
+_COMMON_HEADERS = frozenset({b"from", b"to", b"subject", b"date", b"cc", b"bcc", b"reply-to"})
+# Headers that name correspondents: read apart, without the subject's context.
+_ADDRESS_HEADERS = frozenset(
+    {"from", "to", "cc", "bcc", "reply-to", "sender", "delivered-to", "return-path", "received"}
+    | {"resent-from", "resent-to", "resent-cc", "resent-sender", "x-original-to", "envelope-to"}
+)
+_KNOWN_ENCODINGS = frozenset(
+    {"", "7bit", "8bit", "binary", "base64", "quoted-printable", "uuencode", "x-uuencode"}
+    | {"uue", "x-uue"}
+)
 _PARSE_ERRORS = (MessageError, ValueError, LookupError, TypeError, AttributeError, IndexError)
+_SLICE_LINES = 2_000
+# Signatures (S/MIME, PGP) are not read: they are opaque bytes with no text of the message.
+_SIGNATURES = frozenset(
+    {"application/pkcs7-signature", "application/x-pkcs7-signature", "application/pgp-signature"}
+)
+_SIGNATURE_BYTES = 64 * 1024
+_CONTAINER_MAGIC = (
+    b"PK", b"\x1f\x8b", b"BZh", b"\xfd7zXZ", b"7z\xbc\xaf", b"Rar!", b"%PDF", b"\xd0\xcf\x11\xe0"
+)  # fmt: skip
+_UU_BEGIN = re.compile(r"begin [0-7]{3,4} (.{1,255})$")
+
+
+def looks_like_mail(head: bytes) -> bool:
+    """Whether bytes open with a mail header block: every line of the first block is a header
+    or its continuation, and one of them is a header mail carries."""
+    head = head.removeprefix(b"\xef\xbb\xbf")
+    block = re.split(rb"\r?\n\r?\n", head, maxsplit=1)[0]
+    lines = block.splitlines()
+    if len(block) == len(head) and len(head) >= 8192:
+        lines = lines[:-1]  # the last line may be cut by the head's end
+    if not lines or not _HEADER_LINE.match(lines[0]):
+        return False
+    names: set[bytes] = set()
+    for line in lines:
+        if line[:1] in (b" ", b"\t"):
+            continue
+        match = _HEADER_LINE.match(line)
+        if match is None:
+            return False
+        names.add(match.group(1).lower())
+    return bool(names & _MAIL_HEADERS) or len(names & _COMMON_HEADERS) >= 2
 
 
 class EmlReader:
@@ -47,67 +119,152 @@ class EmlReader:
     def __init__(self, max_bytes: int = MAX_BYTES):
         self.max_bytes = max_bytes
 
-    def accepts(self, head: bytes, name: str) -> bool:
-        if PurePosixPath(name.lower()).suffix in _SUFFIXES:
-            return True
-        block = head.split(b"\n\n", 1)[0].split(b"\r\n\r\n", 1)[0]
-        if not _HEADER.match(block):
-            return False
-        names = {match.group(1).lower() for match in _HEADER.finditer(block)}
-        return bool(names & _MAIL_HEADERS) and len(names & (_MAIL_HEADERS | _COMMON_HEADERS)) >= 3
+    def accepts(self, probe: Probe) -> bool:
+        return looks_like_mail(probe.head)
 
     def read(self, source: Source, limits: Limits) -> Iterator[Unit]:
         with source.open() as stream:
             data = stream.read(self.max_bytes + 1)
         if len(data) > self.max_bytes:
             raise Unscannable(f"too large: email over {_size(self.max_bytes)}")
-        try:
-            message = BytesParser(policy=policy.default).parsebytes(data)
-        except RecursionError as exc:
-            raise _too_deep(limits) from exc
-        except _PARSE_ERRORS as exc:
-            raise Unscannable("corrupt: unreadable email") from exc
-        del data
-        walk = _Walk(source, limits, _subject(message))
-        try:
-            yield from walk.part(message, 0)
-        except RecursionError as exc:
-            raise _too_deep(limits) from exc
-        except _PARSE_ERRORS as exc:
-            raise Unscannable("corrupt: unreadable email part") from exc
+        yield from message_units(data, source, limits)
+
+
+def message_units(data: bytes, source: Source, limits: Limits, prefix: str = "") -> Iterator[Unit]:
+    """The units of one message; ``prefix`` names it within its file (``message 3`` of an
+    mbox), for its parts and its nested sources."""
+    try:
+        message = BytesParser(policy=policy.default).parsebytes(data)
+    except RecursionError as exc:
+        raise _too_deep(limits) from exc
+    except _PARSE_ERRORS as exc:
+        raise Unscannable("corrupt: unreadable email") from exc
+    del data
+    walk = _Walk(source, limits, _subject(message), prefix)
+    try:
+        yield from walk.part(message, 0, "")
+        yield from walk.carriers()
+    except RecursionError as exc:
+        raise _too_deep(limits) from exc
+    except _PARSE_ERRORS as exc:
+        raise Unscannable("corrupt: unreadable email part") from exc
 
 
 class _Walk:
-    def __init__(self, source: Source, limits: Limits, subject: str):
+    def __init__(self, source: Source, limits: Limits, subject: str, prefix: str = ""):
         self.source = source
         self.limits = limits
         self.subject = subject
+        self.prefix = prefix
         self.count = 0  # parts seen, to name the nameless
+        # Hidden carriers, read after the bodies: part name -> lines.
+        self.headers: list[str] = []
+        self.addresses: list[str] = []
+        self.around: list[tuple[str, list[str]]] = []  # preambles and epilogues
 
-    def part(self, part: Message, depth: int) -> Iterator[Unit]:
+    def _name(self, name: str) -> str:
+        return f"{self.prefix}/{name}" if self.prefix else name
+
+    def part(self, part: Message, depth: int, path: str) -> Iterator[Unit]:
         if depth > self.limits.max_nesting:
             raise _too_deep(self.limits)
         self.count += 1
+        if self.count > self.limits.max_entries:
+            raise Unscannable(
+                f"too many MIME parts: more than {self.limits.max_entries} (limits.max_entries)"
+            )
+        self._headers(part, path)
+        # "message" for a single-part message: "body" would merge with the text reader's.
+        label = self._name(f"part {path}" if path else "message")
         kind = part.get_content_type()
         filename = _filename(part)
         attached = filename is not None or part.get_content_disposition() == "attachment"
+        encoding = str(part.get("content-transfer-encoding", "")).strip().lower()
+        if not part.is_multipart() and encoding not in _KNOWN_ENCODINGS:
+            size = len(str(part.get_payload()))
+            reason = "unknown transfer encoding: its bytes cannot be decoded"
+            yield Part(label, kind, size, UNREAD, reason)
+            return
         if kind == "message/rfc822" or (kind.startswith("message/") and attached):
             inner = part.get_payload(0) if part.is_multipart() else None
             payload = inner.as_bytes() if isinstance(inner, Message) else _payload(part)
+            yield Part(label, kind, len(payload), PARSED)
             yield self._nested(filename or f"message-{self.count}.eml", payload)
         elif part.is_multipart():
+            self._around(part, path)
             children = part.get_payload()
-            for child in children if isinstance(children, list) else []:
+            for number, child in enumerate(children if isinstance(children, list) else [], 1):
                 if isinstance(child, Message):
-                    yield from self.part(child, depth + 1)
+                    inner = f"{path}.{number}" if path else str(number)
+                    yield from self.part(child, depth + 1, inner)
+        elif kind in _SIGNATURES and _is_signature(payload := _payload(part)):
+            reason = "signature: a cryptographic signature, no text of the message"
+            yield Part(label, kind, len(payload), UNREAD, reason, blocks=False)
+        elif (carried := picture(payload := _payload(part))) is not None:
+            # Pixels are not read, here as everywhere (a logo, a saved page's images), and do
+            # not block; the text a picture carries is read. Content decides: a workbook named
+            # chart.png is no picture.
+            yield Part(label, "image", len(payload), UNREAD, PICTURE_REASON, blocks=False)
+            if carried:
+                yield Text(Where(part=label, hidden=True), carried, self.subject)
         elif attached or kind not in ("text/plain", "text/html"):
-            yield self._nested(filename or f"part-{self.count}{_extension(kind)}", _payload(part))
+            payload = _payload(part)
+            yield _coverage(label, kind, len(payload), part)
+            yield self._nested(filename or f"part-{self.count}{_extension(kind)}", payload)
         elif kind == "text/html":
-            yield from html_units([_text(part)], Where(part="html body"), self.subject)
+            text = _text(part)
+            yield _coverage(label, kind, len(text), part)
+            where = Where(part=self._name("html body"))
+            yield from html_units(
+                [text], where, self.subject, limits=self.limits, source=self.source
+            )
         else:
-            lines = _text(part).splitlines()
+            text = _text(part)
+            yield _coverage(label, kind, len(text), part)
+            lines = text.splitlines()
             if any(line.strip() for line in lines):
-                yield Text(Where(), lines, self.subject)
+                yield Text(Where(part=self.prefix or None), lines, self.subject)
+            # Files pasted in the body uuencoded, which mail clients show as attachments.
+            for name, payload in _uuencoded(lines):
+                yield Part(self._name(f"uuencoded {name}"), "attachment", len(payload), PARSED)
+                yield self._nested(name, payload)
+
+    def _headers(self, part: Message, path: str) -> None:
+        """Every header of a part, decoded, as ``Name: value`` lines."""
+        for name, raw in part.raw_items():
+            try:
+                value: object = part.policy.header_fetch_parse(name, raw)
+            except _PARSE_ERRORS:  # a header the policy cannot parse is read as it stands
+                value = raw
+            text = _header_text(value)
+            if not text:
+                continue
+            line = f"{name}: {text}"
+            (self.addresses if name.lower() in _ADDRESS_HEADERS else self.headers).append(line)
+        self.headers.append("")
+
+    def _around(self, part: Message, path: str) -> None:
+        where = f"part {path}" if path else "message"
+        for name, text in (("preamble", part.preamble), ("epilogue", part.epilogue)):
+            lines = [line.rstrip() for line in (text or "").splitlines()]
+            if any(lines):
+                self.around.append((self._name(f"{where} {name}"), lines))
+
+    def carriers(self) -> Iterator[Unit]:
+        """The headers, preambles and epilogues met, as hidden units with their parts."""
+        for part, lines, title in (
+            (self._name("headers"), self.headers, self.subject),
+            (self._name("address headers"), self.addresses, ""),
+            *((part, lines, self.subject) for part, lines in self.around),
+        ):
+            while lines and not lines[-1]:
+                lines.pop()
+            if not lines:
+                continue
+            yield Part(part, "header" if "header" in part else "text", sum(map(len, lines)), PARSED)
+            for start in range(0, len(lines), _SLICE_LINES):
+                slice_ = lines[start : start + _SLICE_LINES]
+                yield Text(Where(part=part, hidden=True), slice_, title)
 
     def _nested(self, name: str, payload: bytes) -> Nested:
         if self.source.depth >= self.limits.max_depth:
@@ -116,16 +273,78 @@ class _Walk:
             )
         # Attachment names come from the sender; keep them to one path segment.
         name = name.replace("/", "_").replace("\\", "_") or f"part-{self.count}"
+        inner = self._name(name)
         return Nested(
             source=Source(
                 name=name,
                 open=lambda: io.BytesIO(payload),
                 size=len(payload),
                 depth=self.source.depth + 1,
-                part=child_part(self.source, name),
+                part=child_part(self.source, inner),
             ),
-            where=Where(part=name),
+            where=Where(part=inner),
         )
+
+
+def _coverage(label: str, kind: str, size: int, part: Message) -> Part:
+    """A leaf part read; unread, and blocking, when its base64 body does not decode (what is
+    read then is the encoded text, not what the part holds)."""
+    if any(isinstance(defect, InvalidBase64LengthDefect) for defect in part.defects):
+        return Part(label, kind, size, UNREAD, "body does not decode from base64")
+    return Part(label, kind, size, PARSED)
+
+
+def _is_signature(payload: bytes) -> bool:
+    """Whether a signature part's bytes are binary and no other format (a signature is DER,
+    opaque): text, or a file that opens as something (a ZIP, a PDF...), is read instead."""
+    return (
+        0 < len(payload) <= _SIGNATURE_BYTES
+        and sniff_encoding(payload[:8192]) is None
+        and not payload.startswith(_CONTAINER_MAGIC)
+    )
+
+
+def _uuencoded(lines: list[str]) -> Iterator[tuple[str, bytes]]:
+    """The files uuencoded in a text body: ``begin 644 name`` ... ``end``."""
+    name: str | None = None
+    data = bytearray()
+    for line in lines:
+        if name is None:
+            match = _UU_BEGIN.match(line)
+            if match:
+                name, data = match.group(1).strip() or "uuencoded", bytearray()
+            continue
+        if line.strip() == "end":
+            yield name, bytes(data)
+            name = None
+            continue
+        data += _uu_line(line)
+    if name is not None:  # no "end": what came is still the file's
+        yield name, bytes(data)
+
+
+def _uu_line(line: str) -> bytes:
+    raw = line.rstrip("\r\n").encode("latin-1", "replace")
+    if not raw or raw in (b"`", b" "):
+        return b""
+    try:
+        return binascii.a2b_uu(raw)
+    except binascii.Error:
+        # Encoders that drop trailing spaces: decode the bytes the length character promises.
+        count = (((raw[0] - 32) & 63) * 4 + 5) // 3
+        try:
+            return binascii.a2b_uu(raw[:count])
+        except binascii.Error:
+            return b""
+
+
+def _header_text(value: object) -> str:
+    """A header's value, decoded (RFC 2047 words, folded lines), on one line."""
+    try:
+        text = str(value)
+    except _PARSE_ERRORS:
+        text = ""
+    return " ".join(text.split())
 
 
 def _subject(message: Message) -> str:

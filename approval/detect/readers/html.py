@@ -5,9 +5,23 @@
   ``rowspan`` keep cells under their headers. Tables nested in a cell are tables of their own.
 - Text is cut into lines at block elements, and into sections at headings; a section's title is
   its heading, else the page ``<title>``. Character references are decoded.
-- Scripts and styles are not text and are skipped, except JSON data blocks
-  (``<script type="application/json">``), which hold data a reader of the file recovers, as
-  do comments: both come out as hidden ``Text``.
+- Everything else a program recovers from the page is read too, as hidden units each under
+  its own part: every attribute value of every element (``title``, ``alt``, ``value``,
+  ``content``, ``data-*``, ``aria-*``, ``placeholder``..., as ``name: value`` lines, the value
+  of a form field or meta element under the field's name; URLs' query strings decoded; an
+  ``srcdoc``'s markup as text), ``data:`` URIs (their bytes a nested source, read by their own
+  content; a picture's pixels are not read, the text it carries is), comments, processing
+  instructions and CDATA, scripts (JSON data blocks as records; JavaScript's string literals
+  and comments as lines, each under its key or variable; any other script type as markup
+  text), style sheets (their literals and comments).
+- Hidden content is content: hidden inputs are attributes like any other, and the text of
+  ``hidden``, ``display:none`` or ``visibility:hidden`` elements and of templates is read as
+  the hidden part ``hidden text`` (tables in them stay tables).
+- A ``Part`` names each carrier read: ``html body``, ``attributes``, ``scripts``, ``styles``,
+  ``comments``, ``hidden text``, ``images`` (data-URI pictures: unread, not blocking).
+
+Content decides: a source is HTML when its head holds an HTML element's tag, whatever its
+name (``accepts``).
 
 The parser is fed in chunks and units come out as their end tags arrive; a long table comes out
 in slices of ``TABLE_SLICE_ROWS`` rows (its header row repeated), a long section in slices of
@@ -17,15 +31,39 @@ in slices of ``TABLE_SLICE_ROWS`` rows (its header row repeated), a long section
 from __future__ import annotations
 
 import codecs
+import json
 import re
 from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
-from pathlib import PurePosixPath
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
-from approval.detect.units import Cell, Limits, Source, Table, Text, Unit, Unscannable, Where
+from approval.detect.readers._carriers import (
+    data_uri,
+    markup_lines,
+    nested,
+    picture,
+    script_lines,
+    url_lines,
+)
+from approval.detect.readers._members import PICTURE_REASON
+from approval.detect.textio import sniff_encoding
+from approval.detect.units import (
+    PARSED,
+    UNREAD,
+    Cell,
+    Limits,
+    Part,
+    Probe,
+    Records,
+    Source,
+    Table,
+    Text,
+    Unit,
+    Unscannable,
+    Where,
+)
 
 TABLE_SLICE_ROWS = 10_000
 TABLE_SLICE_CELLS = 1_000_000
@@ -34,8 +72,17 @@ TABLE_SLICE_CELLS = 1_000_000
 SPAN_CELLS = 5_000_000
 TEXT_SLICE_LINES = 2_000
 _CHUNK = 64 * 1024
-_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".shtml"})
-_STARTS = ("<!doctype html", "<html", "<head", "<body", "<table")
+# An HTML element's start tag anywhere in the head: a page, a fragment, a template, an
+# e-mail body saved alone. Text that merely mentions a tag is read as HTML too (every reader
+# that accepts reads it, and reading a note as a page finds nothing it does not hold).
+_TAG = re.compile(
+    r"<(?:!doctype\s+html|html|head|body|title|meta|link|base|script|style|noscript|template"
+    r"|div|span|p|a|img|table|tr|td|th|thead|tbody|caption|ul|ol|li|dl|dt|dd|form|input"
+    r"|textarea|select|option|button|label|iframe|object|embed|h[1-6]|br|hr|b|i|u|em|strong"
+    r"|pre|code|section|article|header|footer|nav|main|aside|svg|font|center|blockquote)"
+    r"(?=[\s>/])",
+    re.I,
+)
 _META_CHARSET = re.compile(
     rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]{1,40})""", re.I
 )
@@ -47,7 +94,27 @@ _BLOCKS = frozenset(
     }
 )  # fmt: skip
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
-_DATA_SCRIPTS = frozenset({"application/json", "application/ld+json"})
+_VOID = frozenset(
+    {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source"}
+    | {"track", "wbr", "param", "keygen"}
+)
+_JSON_SCRIPTS = frozenset({"application/json", "text/json", "importmap", "speculationrules"})
+_JS_SCRIPTS = frozenset(
+    {
+        "", "module", "text/javascript", "application/javascript", "text/ecmascript",
+        "application/ecmascript", "text/jscript", "text/babel", "text/jsx", "text/typescript",
+        "application/x-javascript", "text/x-javascript", "text/livescript",
+    }
+)  # fmt: skip
+# Attributes whose value is a URL: its query string and fragment are data.
+_URL_ATTRIBUTES = frozenset(
+    {"href", "src", "action", "formaction", "cite", "data", "poster", "background", "longdesc"}
+    | {"ping", "manifest", "codebase", "usemap", "srcset", "xlink:href", "itemid", "content"}
+)
+# What names the value of a form field or a meta element: ``name="a_number" value="A2..."``.
+_VALUE_LABELS = ("name", "id", "property", "itemprop", "http-equiv", "aria-label")
+_BARE_ATTRIBUTES = frozenset({"name", "id", "class", "for", "itemprop", "property", "rel"})
+JSON_SCRIPT_CHARS = 16 * 1024 * 1024  # a larger data block is read for its literals
 _WHITESPACE = re.compile(r"\s+")
 _MAX_COLSPAN = 1_000  # the limits HTML itself sets
 _MAX_ROWSPAN = 65_534
@@ -55,10 +122,18 @@ _TITLE_CHARS = 300
 _CONTEXT_CHARS = 4_000
 
 
-def html_units(chunks: Iterable[str], where: Where, title: str = "") -> Iterator[Unit]:
+def html_units(
+    chunks: Iterable[str],
+    where: Where,
+    title: str = "",
+    *,
+    limits: Limits = Limits(),  # noqa: B008 - frozen, so sharing the default is safe
+    source: Source | None = None,
+) -> Iterator[Unit]:
     """The units of an HTML document given as text chunks. ``title`` is the context when the
-    page gives none (an email's subject)."""
-    parser = _Parser(where, title)
+    page gives none (an email's subject). ``source`` is the file the page is in, for the
+    nested sources of its data URIs; without one, their text is read in place."""
+    parser = _Parser(where, title, limits, source)
     try:
         for chunk in chunks:
             parser.feed(chunk)
@@ -74,21 +149,18 @@ def html_units(chunks: Iterable[str], where: Where, title: str = "") -> Iterator
 class _HtmlReader:
     name = "html"
 
-    def accepts(self, head: bytes, name: str) -> bool:
-        if PurePosixPath(name.lower()).suffix in _SUFFIXES:
-            return True
-        text = head[:1024].decode(_bom_encoding(head) or "latin-1", "ignore")
-        text = text.lstrip("\ufeff \t\r\n").lower()
-        if text.startswith(("<?xml", "<!--")):
-            return "<html" in head[:8192].decode("latin-1").lower()
-        return text.startswith(_STARTS)
+    def accepts(self, probe: Probe) -> bool:
+        encoding = _bom_encoding(probe.head) or sniff_encoding(probe.head)
+        if encoding is None:  # binary: not a page
+            return False
+        return _TAG.search(probe.head.decode(encoding, "ignore")) is not None
 
     def read(self, source: Source, limits: Limits) -> Iterator[Unit]:
         with source.open() as stream:
             head = stream.read(_CHUNK)
             decoder = codecs.getincrementaldecoder(_encoding(head))("replace")
             chunks = _decoded(decoder, head, stream)
-            yield from html_units(chunks, Where())
+            yield from html_units(chunks, Where(), limits=limits, source=source)
 
 
 def _decoded(decoder: codecs.IncrementalDecoder, head: bytes, stream: BinaryIO) -> Iterator[str]:
@@ -112,6 +184,10 @@ def _encoding(head: bytes) -> str:
     bom = _bom_encoding(head)
     if bom:
         return bom
+    if b"\x00" in head[:1024]:  # UTF-16 without a byte order mark
+        sniffed = sniff_encoding(head)
+        if sniffed is not None and sniffed.startswith("utf-16"):
+            return sniffed
     declared = _META_CHARSET.search(head[:4096])
     if declared:
         try:
@@ -150,9 +226,25 @@ class _Table:
 
 
 class _Parser(HTMLParser):
-    def __init__(self, where: Where, title: str):
+    def __init__(self, where: Where, title: str, limits: Limits, source: Source | None):
         super().__init__(convert_charrefs=True)
         self._where = where
+        self._limits = limits
+        self._source = source
+        # Hidden carriers, each buffered as lines and flushed as a hidden Text of its part.
+        self._carriers: dict[str, list[str]] = {
+            "hidden text": [],
+            "attributes": [],
+            "scripts": [],
+            "styles": [],
+            "comments": [],
+        }
+        self._read: dict[str, int] = {"body": 0}  # part -> characters read
+        self._images = 0  # data-URI pictures: bytes
+        self._uris = 0  # data URIs met, to name them
+        self._script_kind = ""
+        self._hiding: list[list[Any]] = []  # open hidden elements: [tag, depth]
+        self._hidden_text: list[str] = []
         self._default_title = title
         self._out: deque[Unit] = deque()
         self._page_title: list[str] | None = None
@@ -167,8 +259,7 @@ class _Parser(HTMLParser):
         self._item = False  # the next line is a list item
         self._pre = 0
         self._skip: str | None = None  # inside <script> or <style>
-        self._data_script: list[str] | None = None
-        self._hidden: list[str] = []  # comments and data scripts
+        self._script: list[str] = []  # the text of the open script or style
         self._tables: list[_Table] = []
 
     def drain(self) -> Iterator[Unit]:
@@ -182,30 +273,210 @@ class _Parser(HTMLParser):
             self._line += held or []
         while self._tables:
             self._end_table()
+        if self._skip:  # a script or style never closed is read all the same
+            self._end_script()
+        if self._hiding:  # so is a hidden element never closed
+            self._carry("hidden text", _lines("".join(self._hidden_text)))
         self._flush_line()
         self._flush_section()
-        self._flush_hidden(0)
+        for carrier in self._carriers:
+            self._flush_carrier(carrier, 0)
+        self._out.extend(self._parts())
 
-    def _flush_hidden(self, at_least: int = TEXT_SLICE_LINES) -> None:
-        if len(self._hidden) < max(at_least, 1):
+    def _part_name(self, name: str) -> str:
+        return f"{self._where.part}/{name}" if self._where.part else name
+
+    def _parts(self) -> list[Part]:
+        kinds = {"body": "html", "attributes": "attribute", "scripts": "script"}
+        kinds |= {"styles": "style", "comments": "comment", "hidden text": "html"}
+        # The page's text is "html body" ("body" alone would merge with the text reader's).
+        names = {"body": self._where.part or "html body"}
+        parts = [
+            Part(names.get(name) or self._part_name(name), kinds.get(name, name), size, PARSED)
+            for name, size in self._read.items()
+        ]
+        if self._images:
+            parts.append(
+                Part(
+                    self._part_name("images"),
+                    "image",
+                    self._images,
+                    UNREAD,
+                    PICTURE_REASON,
+                    blocks=False,
+                )
+            )
+        return parts
+
+    def _carry(self, carrier: str, lines: list[str]) -> None:
+        """Lines of a hidden carrier, as one paragraph."""
+        if not lines:
             return
-        while self._hidden and not self._hidden[-1]:
-            self._hidden.pop()
-        if self._hidden:
-            where = Where(part="comments and data", hidden=True)
+        held = self._carriers[carrier]
+        held.extend([*lines, ""])
+        self._read[carrier] = self._read.get(carrier, 0) + sum(map(len, lines))
+        self._flush_carrier(carrier)
+
+    def _flush_carrier(self, carrier: str, at_least: int = TEXT_SLICE_LINES) -> None:
+        held = self._carriers[carrier]
+        if len(held) < max(at_least, 1):
+            return
+        while held and not held[-1]:
+            held.pop()
+        if held:
+            where = Where(part=self._part_name(carrier), hidden=True)
             title = self._page_title_text or self._default_title
-            self._out.append(Text(where, self._hidden, title))
-        self._hidden = []
+            self._out.append(Text(where, held, title))
+        self._carriers[carrier] = []
+
+    # Attributes, data URIs and scripts: what a program reading the page recovers.
+
+    def _attributes(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {key: value for key, value in attrs if value and value.strip()}
+        if not values:
+            return
+        label_key = next((key for key in _VALUE_LABELS if key in values), "")
+        label_for_value = _collapse(values.get(label_key, ""))[:_TITLE_CHARS]
+        has_value = "value" in values or "content" in values
+        lines: list[str] = []
+        for key, value in values.items():
+            found = data_uri(value)
+            if found is not None:
+                self._data(tag, key, *found)
+                continue
+            if key == label_key and has_value and len(value) <= _TITLE_CHARS:
+                continue  # it labels the value, below
+            if key in ("value", "content") and label_for_value:
+                lines.append(f"{label_for_value}: {_collapse(value)}")
+            elif key in _BARE_ATTRIBUTES:
+                # Identifiers, not labels: "name: description" would read as a person's name.
+                lines.append(_collapse(value))
+            else:
+                lines.append(f"{key}: {_collapse(value)}")
+            if key in _URL_ATTRIBUTES or "?" in value or "%" in value:
+                lines.extend(url_lines(value))
+            if "<" in value and ">" in value:  # srcdoc, a tooltip written in markup
+                lines.extend(markup_lines(value))
+        self._carry("attributes", lines)
+
+    def _data(self, tag: str, key: str, media: str, data: bytes) -> None:
+        self._uris += 1
+        if self._uris > self._limits.max_entries:
+            raise Unscannable(
+                f"too many data URIs: more than {self._limits.max_entries} (limits.max_entries)"
+            )
+        text = picture(data)
+        if text is not None:  # pixels are not read; the text a picture carries is
+            self._images += len(data)
+            self._carry("attributes", text)
+            return
+        name = f"{tag}-{key}-{self._uris}"
+        if self._source is not None:
+            self._out.append(nested(self._source, self._limits, name, data))
+            return
+        # No file to nest in (a page handed over as text): read what text the bytes hold.
+        encoding = sniff_encoding(data[:8192])
+        if encoding is None:
+            raise Unscannable(f"data URI {self._uris} ({media}): not read: binary data")
+        self._carry("attributes", _lines(data.decode(encoding, "replace")))
+
+    def _start_script(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._skip = tag
+        self._script = []
+        kind = (dict(attrs).get("type") or "").split(";")[0].strip().lower()
+        self._script_kind = "css" if tag == "style" else kind
+
+    def _end_script(self) -> None:
+        text = "".join(self._script)
+        kind, tag = self._script_kind, self._skip
+        self._skip, self._script = None, []
+        if not text.strip():
+            return
+        # Read, even when nothing in it is text: the part is listed.
+        self._read.setdefault("styles" if tag == "style" else "scripts", 0)
+        if tag == "style" or kind in _JS_SCRIPTS:
+            self._carry("styles" if tag == "style" else "scripts", script_lines(text))
+        elif kind in _JSON_SCRIPTS or kind.endswith(("+json", "/json")):
+            self._json(text)
+        else:  # a template, a text block, a type nobody runs: its markup's text
+            self._carry("scripts", markup_lines(text))
+
+    def _json(self, text: str) -> None:
+        from approval.detect.readers.json import Flattener, units  # imported on use
+
+        try:
+            value = json.loads(text) if len(text) <= JSON_SCRIPT_CHARS else None
+        except (ValueError, RecursionError):
+            value = None
+        if value is None or isinstance(value, str | int | float | bool):
+            self._carry("scripts", script_lines(text))
+            return
+        self._read["scripts"] = self._read.get("scripts", 0) + len(text)
+        where = Where(part=self._part_name("scripts"), hidden=True)
+        # Each unit's records are taken before the next unit is made: the grouping is lazy.
+        for unit in units(Flattener(self._limits).value(value, "", 0), where):
+            if isinstance(unit, Records):
+                unit.records = list(unit.records)
+            elif isinstance(unit, Table):
+                unit.rows = list(unit.rows)
+            self._out.append(unit)
 
     # Events.
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if self._skip:
             return
+        self._attributes(tag, attrs)
+        if self._hide(tag, attrs):
+            return
+        self._start(tag, attrs)
+
+    # Hidden elements (``hidden``, ``display:none``, ``visibility:hidden``, templates): their
+    # text is read like any other, as the hidden part "hidden text". Tables in them stay tables.
+
+    def _hide(self, tag: str, attrs: list[tuple[str, str | None]]) -> bool:
+        """Whether the tag was taken as the start or the inside of a hidden element."""
+        if self._hiding:
+            top = self._hiding[-1]
+            if tag == top[0]:
+                top[1] += 1
+            if tag in _BLOCKS or tag in _HEADINGS or tag in ("td", "th", "tr"):
+                self._hidden_text.append("\n")
+            return tag not in ("table", "script", "style") and not self._tables
+        if tag in _VOID or self._tables or tag in ("table", "script", "style", "title"):
+            return False
+        values = {key: (value or "").lower() for key, value in attrs}
+        style = values.get("style", "").replace(" ", "")
+        if (
+            tag == "template"
+            or "hidden" in values
+            or "display:none" in style
+            or "visibility:hidden" in style
+        ):
+            self._end_block()
+            self._hiding.append([tag, 1])
+            return True
+        return False
+
+    def _unhide(self, tag: str) -> bool:
+        """Whether the end tag was inside a hidden element (and taken)."""
+        if not self._hiding:
+            return False
+        top = self._hiding[-1]
+        if tag == top[0]:
+            top[1] -= 1
+            if top[1] == 0:
+                self._hiding.pop()
+                if not self._hiding:
+                    self._carry("hidden text", _lines("".join(self._hidden_text)))
+                    self._hidden_text = []
+        elif tag in _BLOCKS or tag in _HEADINGS:
+            self._hidden_text.append("\n")
+        return tag not in ("table", "tr", "td", "th", "caption") or not self._tables
+
+    def _start(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in ("script", "style"):
-            self._skip = tag
-            kind = (dict(attrs).get("type") or "").strip().lower()
-            self._data_script = [] if tag == "script" and kind in _DATA_SCRIPTS else None
+            self._start_script(tag, attrs)
         elif tag == "title" and not self._tables:
             self._page_title, self._held = [], 0
         elif tag in _HEADINGS and not self._cell_open():
@@ -223,20 +494,22 @@ class _Parser(HTMLParser):
             self._item = tag == "li" and not self._cell_open()
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self._skip:
+            return
+        self._attributes(tag, attrs)
         if tag == "br":
             self._space()
         elif tag in _BLOCKS:
             self._end_block()
-        else:
-            self.handle_starttag(tag, attrs)
+        elif tag not in ("script", "style"):  # <script/> opens nothing
+            self._start(tag, attrs)
 
     def handle_endtag(self, tag: str) -> None:
         if self._skip:
             if tag == self._skip:
-                if self._data_script is not None:
-                    self._hidden.extend([*_lines("".join(self._data_script)), ""])
-                    self._flush_hidden()
-                self._skip = self._data_script = None
+                self._end_script()
+            return
+        if self._unhide(tag):
             return
         if tag == "title" and self._page_title is not None:
             self._page_title_text = _collapse("".join(self._page_title))
@@ -262,8 +535,11 @@ class _Parser(HTMLParser):
 
     def handle_data(self, data: str) -> None:
         if self._skip:
-            if self._data_script is not None:
-                self._data_script.append(data)
+            self._script.append(data)
+            return
+        self._read["body"] += len(data)
+        if self._hiding and not self._tables:
+            self._hidden_text.append(data)
             return
         if self._page_title is not None:
             self._page_title.append(data)
@@ -294,8 +570,18 @@ class _Parser(HTMLParser):
             self._line.append(data)
 
     def handle_comment(self, data: str) -> None:
-        self._hidden.extend([*_lines(data), ""])
-        self._flush_hidden()
+        self._carry("comments", _lines(data))
+
+    # Declarations, processing instructions and CDATA sections hold text a program reads.
+    def handle_decl(self, decl: str) -> None:
+        if decl.strip().lower() != "doctype html":  # the one every page has
+            self._carry("comments", _lines(decl))
+
+    def handle_pi(self, data: str) -> None:
+        self._carry("comments", _lines(data))
+
+    def unknown_decl(self, data: str) -> None:
+        self._carry("comments", _lines(data.removeprefix("CDATA[")))
 
     def _overflows(self, data: str) -> bool:
         """Whether a title, caption or heading has grown too long to be one: left unclosed,

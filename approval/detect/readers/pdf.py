@@ -1,30 +1,61 @@
-"""PDF: the text layer, page by page, with pypdf; and what else a reader of the file recovers.
+"""PDF: the text layer page by page, and every other place a PDF carries text, with pypdf.
+
+What a viewer shows or a program recovers, each read and named as a ``Part``:
 
 - each page's text is one ``Text`` unit (``page 3``), titled by the document's title;
-- filled-in form fields (an I-589 is a PDF form) are one record of field name to value;
-- annotation texts (comments, sticky notes) are hidden ``Text``;
-- embedded files are ``Nested`` sources.
+- each page's annotations (comments, sticky notes, pop-ups, links' URIs and their query strings,
+  rich text) are hidden ``Text`` (``page 3 annotations``);
+- the document information dictionary (``/Info``: author, subject, keywords, any custom key);
+- bookmarks (the outline), as a list of their titles;
+- filled-in form fields (an I-589 is a PDF form): one record of field name to value;
+- every other object of the file, swept: its strings (tooltips, options, default values,
+  structure-tree alternate text, named destinations, page labels, private keys) are read as
+  text, and so are unusual names; its streams are read by what they are: XMP metadata and XFA
+  forms as the text of their XML, JavaScript as its string literals and comments, appearance
+  streams, patterns and content no page uses any more as the strings they draw, attached files
+  (the EmbeddedFiles name tree, FileAttachment annotations, any ``/EF``) as ``Nested`` sources
+  the scanner reads by their own content; fonts, pictures, colour profiles and shading data
+  are counted, not read (they carry no text a person reads as such; a JPEG's comments and Exif
+  are read), and any other stream is a ``Nested`` source read by its content (a CSV hidden in
+  a private stream is read as CSV; bytes no reader knows block);
+- earlier revisions: an incremental update (a "redaction" saved over the original) leaves the
+  original in the file, and any tool opens the file as it was: each earlier revision's pages
+  are read for the lines the current one no longer has (``revision 1 page 2``).
 
-Fails closed: a PDF that does not open with the empty password is ``encrypted``; pages with
-images and no text are scanned paper the scanner cannot read: ``no text layer (image-only
-PDF)`` when no page has text, ``no text layer on pages ...`` when some do. A page with neither
-text nor images is blank and passes. Decompression is bounded by pypdf's own limits (75 MB per
-stream), reported as ``too large``.
+Fails closed: a PDF that does not open with the empty password is ``encrypted``; a PDF whose
+pages are all pictures and no text is scanned paper the scanner cannot read: ``no text layer
+(image-only PDF)``. A picture page among text pages is scanned paper too (a scanned list slipped
+into a report is how such lists travel): an unread part that blocks, ``scanned page: no text
+layer``, unlike a picture beside text, which is named and does not block. A page with neither text
+nor images is blank
+and passes. A page whose text cannot be extracted or whose content does not decode (pypdf
+yields nothing for it, quietly), or an object that cannot be parsed, is an unread part that
+blocks. Decompression is bounded by pypdf's own limits (75 MB per stream), reported as ``too
+large``, and the streams swept by ``Limits.max_expanded_bytes``; the objects swept by
+``MAX_OBJECTS``, the files attached by ``Limits.max_entries``, the revisions by
+``MAX_REVISIONS``. Every scan of content written here is linear in its input.
 """
 
 from __future__ import annotations
 
 import io
 import logging
+import re
+import zlib
 from collections.abc import Callable, Iterator
-from pathlib import PurePosixPath
+from dataclasses import dataclass, field
 from typing import Any
 
-from approval.detect.readers.zip import child_part
+from approval.detect.readers._carriers import markup_lines, nested, script_lines, url_lines
+from approval.detect.readers._members import image_text
 from approval.detect.units import (
+    AS_TEXT,
+    PARSED,
+    UNREAD,
     Cell,
     Limits,
-    Nested,
+    Part,
+    Probe,
     Records,
     Source,
     Text,
@@ -33,15 +64,67 @@ from approval.detect.units import (
     Where,
 )
 
-_PAGES_LISTED = 10  # page numbers named in a reason, at most
+_SALVAGE_BYTES = 64 * 1024**2  # decoded from a damaged stream, at most
+MAX_REVISIONS = 32  # earlier revisions read (incremental updates)
+MAX_OBJECTS = 2_000_000  # objects swept in one file; more is unscannable
+_SLICE_LINES = 2_000
+_OBJECT = re.compile(rb"\d+\s+\d+\s+obj\b")
+# Streams by the key that refers to them (anywhere on the path from the referring object).
+_ROLE_BY_KEY = {
+    "/EF": "embedded",
+    "/JS": "script",
+    "/XFA": "xfa",
+    "/Metadata": "xmp",
+    "/FontFile": "font",
+    "/FontFile2": "font",
+    "/FontFile3": "font",
+    "/CIDSet": "font",
+    "/CIDToGIDMap": "font",
+    "/ToUnicode": "font",
+    "/CharProcs": "form",
+    "/AP": "form",
+    "/Thumb": "image",
+    "/JBIG2Globals": "image",
+    "/SMask": "image",
+    "/Mask": "image",
+    "/ColorSpace": "graphics",
+    "/Function": "graphics",
+    "/Functions": "graphics",
+    "/Shading": "graphics",
+    "/TR": "graphics",
+    "/TR2": "graphics",
+    "/HT": "graphics",
+    "/OutputIntents": "graphics",
+}
+# What is counted and not read, and why it may pass.
+_UNREAD_KINDS = {
+    "image": "image: pictures are not read",
+    "font": "font: glyph programs and encodings, no text of the document",
+    "graphics": "graphics: colour profiles, functions and shading data, no text",
+}
+# Strings that are binary by design: keys, hashes, signatures.
+_BINARY_KEYS = frozenset({"/ID", "/O", "/U", "/OE", "/UE", "/Perms", "/ByteRange", "/Cert"})
+_LONG_DIGITS = re.compile(r"\d{6}")
+_NAME_ESCAPE = re.compile(r"#([0-9A-Fa-f]{2})")
+_BEGIN_TEXT = re.compile(rb"\bBT\b")
+_SHOW_TEXT = re.compile(rb"\bT[Jj]\b")
+_STRING_START = re.compile(rb"<<|[(<]|\bET\b")
+_LITERAL_TOKEN = re.compile(rb"\\[\s\S]?|[()]|[^\\()]+")
+_HEX = re.compile(rb"[0-9A-Fa-f]+")
+_PDF_ESCAPES = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"", b"f": b""}
 
 
 class _PdfReader:
     name = "pdf"
 
-    def accepts(self, head: bytes, name: str) -> bool:
-        # The header may follow some bytes of junk; readers look for it in the first 1 KiB.
-        return b"%PDF-" in head[:1024]
+    def accepts(self, probe: Probe) -> bool:
+        # Viewers look for the header in the first KiB, after junk; a polyglot hides it further.
+        # An object in the head or the tail says it is a PDF and not a note that names one.
+        if b"%PDF-" in probe.head[:1024]:
+            return True
+        if b"%PDF-" not in probe.head:
+            return False
+        return bool(_OBJECT.search(probe.head) or _OBJECT.search(probe.tail))
 
     def read(self, source: Source, limits: Limits) -> Iterator[Unit]:
         from pypdf import PdfReader  # imported on use: start-up stays fast
@@ -56,35 +139,584 @@ class _PdfReader:
             pages = _guard(lambda: len(reader.pages))
             if not pages:
                 raise Unscannable("corrupt: a PDF with no pages")
-            title: str = _guard(_title, reader)
-            no_text: list[int] = []
-            any_text = False
-            for number in range(1, pages + 1):
-                page = _guard(lambda n=number: reader.pages[n - 1])
+            document = _Document(reader, source, limits, _guard(_title, reader))
+            yield from document.pages(pages)
+            yield from document.info()
+            yield from document.bookmarks()
+            yield from document.fields()
+            yield from document.sweep()
+            yield from document.revisions(stream)
+        document.check_text_layer()
+
+
+@dataclass
+class _Document:
+    reader: Any
+    source: Source
+    limits: Limits
+    title: str
+    said: set[str] = field(default_factory=set)  # strings already read, not to read twice
+    done: set[int] = field(default_factory=set)  # objects whose streams are already read
+    no_text: list[int] = field(default_factory=list)
+    page_lines: set[str] = field(default_factory=set)  # the current text, to tell what changed
+    any_text: bool = False
+    expanded: int = 0
+    attached: int = 0
+
+    def _say(self, texts: list[str]) -> list[str]:
+        self.said.update(" ".join(text.split()) for text in texts)
+        return texts
+
+    def _fresh(self, label: str, text: str) -> list[str]:
+        """A swept string as lines (the first under its key), unless a carrier above read it
+        already."""
+        pieces = [" ".join(piece.split()) for piece in text.splitlines() if piece.strip()]
+        if not pieces or all(piece in self.said for piece in pieces):
+            return []
+        whole = " ".join(pieces)
+        if whole in self.said or f"{label}: {whole}" in self.said:
+            return []
+        if label:
+            pieces[0] = f"{label}: {pieces[0]}"
+        return pieces
+
+    # Pages: the text layer, pictures, annotations.
+
+    def pages(self, count: int) -> Iterator[Unit]:
+        for number in range(1, count + 1):
+            page = _guard(lambda n=number: self.reader.pages[n - 1])
+            damaged = self._contents(page)
+            if damaged is not None:
+                part = f"page {number} content"
+                if not damaged:
+                    yield Part(part, "page", 0, UNREAD, "a content stream does not decode")
+                else:
+                    # Text pypdf did not extract: the strings of what could be decoded.
+                    lines = _drawn_strings(damaged)
+                    yield Part(part, "page", len(damaged), AS_TEXT)
+                    if lines:
+                        yield Text(Where(part=part, hidden=True), lines, self.title)
+            try:
                 text = _guard(page.extract_text)
-                lines = [line for line in (text or "").splitlines() if line.strip()]
-                if lines:
-                    any_text = True
-                    yield Text(Where(part=f"page {number}"), lines, title)
-                elif _guard(_has_images, page):
-                    no_text.append(number)
-                notes: list[str] = _guard(_annotations, page)
-                if notes:
-                    yield Text(Where(part=f"page {number} annotations", hidden=True), notes, title)
-            fields: dict[str, Cell] = _guard(_fields, reader)
-            if fields:
-                yield Records(Where(part="form fields"), [fields], title)
-            attachments: list[tuple[str, bytes]] = _guard(_attachments, reader)
-            for name, data in attachments:
-                yield _nested(source, limits, name, data)
-        if no_text and not any_text:
+            except Unscannable as exc:
+                if not exc.reason.startswith("corrupt"):
+                    raise
+                yield Part(f"page {number}", "page", 0, UNREAD, "text extraction failed")
+                continue
+            lines = [line for line in (text or "").splitlines() if line.strip()]
+            if lines:
+                self.any_text = True
+                self.page_lines.update(" ".join(line.split()) for line in lines)
+                yield Part(f"page {number}", "page", len(text or ""), PARSED)
+                yield Text(Where(part=f"page {number}"), lines, self.title)
+            elif _guard(_has_images, page):
+                # A picture of a page is scanned paper: what it shows is not read, so it blocks.
+                self.no_text.append(number)
+                reason = "scanned page: no text layer (pictures are not read)"
+                yield Part(f"page {number}", "image", 0, UNREAD, reason)
+            else:
+                yield Part(f"page {number}", "page", 0, PARSED)  # blank
+            notes = self._say(_guard(_annotations, page))
+            if notes:
+                part = f"page {number} annotations"
+                yield Part(part, "annotation", sum(map(len, notes)), PARSED)
+                yield Text(Where(part=part, hidden=True), notes, self.title)
+
+    def _contents(self, page: Any) -> bytes | None:
+        """The page's content streams are read by text extraction, not by the sweep. Returns
+        None when every one decodes; else what could be salvaged of those that do not."""
+        contents = page.get("/Contents")
+        references = contents if isinstance(contents, list) else [contents]
+        damaged: bytes | None = None
+        for reference in references:
+            idnum = getattr(reference, "idnum", None)
+            if idnum is not None:
+                self.done.add(idnum)
+            stream = _guard(lambda r=reference: r.get_object() if r is not None else None)
+            if stream is None or not hasattr(stream, "get_data"):
+                continue
+            try:
+                data = _guard(stream.get_data)
+            except Unscannable as exc:
+                if not exc.reason.startswith("corrupt"):
+                    raise
+                data = b""
+            if not data and _raw(stream):
+                damaged = (damaged or b"") + _salvage(stream)
+        return damaged
+
+    def check_text_layer(self) -> None:
+        """A PDF of scanned pages only is refused: there is nothing the scanner reads in it.
+        Pictures among text pages are named in the coverage, not blocking (a chart, a logo, a
+        signed last page), as pictures are everywhere else."""
+        if self.no_text and not self.any_text:
             raise Unscannable("no text layer (image-only PDF)")
-        if no_text:
-            listed = ", ".join(map(str, no_text[:_PAGES_LISTED]))
-            more = len(no_text) - _PAGES_LISTED
-            noun = "page" if len(no_text) == 1 else "pages"
-            rest = f" and {more} more" if more > 0 else ""
-            raise Unscannable(f"no text layer on {noun} {listed}{rest} (scanned images)")
+
+    # The document's own carriers.
+
+    def info(self) -> Iterator[Unit]:
+        lines = self._say(_guard(_info, self.reader))
+        self._say([line.partition(": ")[2] for line in lines])
+        if lines:
+            yield Part("/Info", "property", sum(map(len, lines)), PARSED)
+            yield Text(Where(part="document info", hidden=True), lines, self.title)
+
+    def bookmarks(self) -> Iterator[Unit]:
+        lines = _guard(_outline, self.reader)
+        self._say([line.removeprefix("- ") for line in lines])
+        if lines:
+            yield Part("bookmarks", "outline", sum(map(len, lines)), PARSED)
+            yield Text(Where(part="bookmarks"), lines, self.title)
+
+    def fields(self) -> Iterator[Unit]:
+        record, texts = _guard(_fields, self.reader)
+        self._say(texts)
+        if record:
+            yield Part("form fields", "form", sum(len(str(v)) for v in record.values()), PARSED)
+            yield Records(Where(part="form fields"), [record], self.title)
+
+    # Every object, for what the carriers above do not read.
+
+    def sweep(self) -> Iterator[Unit]:
+        roles: dict[int, str] = {}
+        names: dict[int, str] = {}  # embedded file stream -> its file name
+        streams: list[tuple[int, Any]] = []
+        strings: list[tuple[str, str]] = []
+        scripts: list[str] = []
+        broken = 0
+        encrypt = _guard(lambda: self.reader.trailer.get("/Encrypt"))
+        skip = getattr(encrypt, "idnum", None)  # keys and hashes, no text
+        for count, (idnum, generation) in enumerate(_object_ids(self.reader)):
+            if count >= MAX_OBJECTS:
+                raise Unscannable(f"too large: more than {MAX_OBJECTS} PDF objects")
+            try:
+                obj = self.reader.get_object(_reference(self.reader, idnum, generation))
+            except Exception:  # a broken object is unread, and blocks below
+                broken += 1
+                continue
+            if obj is None or idnum == skip:
+                continue
+            _Walk(roles, names, strings, scripts).object(obj)
+            if hasattr(obj, "get_data"):
+                streams.append((idnum, obj))
+        fresh = [line for label, text in strings for line in self._fresh(label, text)]
+        yield from self._lines("objects", "strings", AS_TEXT, fresh, hidden=True)
+        yield from self._lines("scripts", "script", PARSED, scripts, hidden=True)
+        if broken:
+            yield Part("objects", "object", 0, UNREAD, f"{broken} objects cannot be parsed")
+        counted: dict[str, int] = {}
+        for idnum, stream in streams:
+            if idnum in self.done:
+                continue
+            yield from self._stream(idnum, stream, roles.get(idnum), names, counted)
+        for kind, size in counted.items():
+            yield Part(f"{kind}s", kind, size, UNREAD, _UNREAD_KINDS[kind], blocks=False)
+
+    def _lines(
+        self, part: str, kind: str, how: Any, lines: list[str], *, hidden: bool
+    ) -> Iterator[Unit]:
+        fresh = [line for line in lines if line]
+        if not fresh:
+            return
+        yield Part(part, kind, sum(map(len, fresh)), how)
+        for start in range(0, len(fresh), _SLICE_LINES):
+            where = Where(part=part, hidden=hidden)
+            yield Text(where, fresh[start : start + _SLICE_LINES], self.title)
+
+    def _stream(
+        self,
+        idnum: int,
+        stream: Any,
+        role: str | None,
+        names: dict[int, str],
+        counted: dict[str, int],
+    ) -> Iterator[Unit]:
+        kind = role or _own_kind(stream)
+        if kind == "structure":  # object and xref streams: their objects are swept one by one
+            return
+        if kind in _UNREAD_KINDS:
+            counted[kind] = counted.get(kind, 0) + int(stream.get("/Length", 0) or 0)
+            if kind == "image" and stream.get("/Filter") in ("/DCTDecode", ["/DCTDecode"]):
+                # A JPEG as stored: its comments, Exif and XMP are text, read without the pixels.
+                carried = image_text(_raw(stream))
+                yield from self._lines(
+                    f"picture text (object {idnum})", "image", PARSED, carried, hidden=True
+                )
+            return
+        data = self._data(idnum, stream)
+        if data is None:
+            yield Part(f"object {idnum}", "stream", 0, UNREAD, "stream cannot be decoded")
+            return
+        part = f"object {idnum}"
+        if kind == "embedded":
+            self.attached += 1
+            if self.attached > self.limits.max_entries:
+                raise Unscannable(
+                    f"too many attached files: more than {self.limits.max_entries}"
+                    " (limits.max_entries)"
+                )
+            name = names.get(idnum) or f"attachment-{idnum}"
+            yield Part(f"attachment {name}", "attachment", len(data), PARSED)
+            yield nested(self.source, self.limits, name, data)
+            return
+        text = data.decode("utf-8", "replace") if kind in ("xmp", "xfa", "script") else None
+        if kind in ("xmp", "xfa") and text is not None:
+            label = {"xmp": "XMP metadata", "xfa": "XFA form"}[kind]
+            yield from self._lines(
+                f"{label} ({part})", kind, PARSED, markup_lines(text), hidden=True
+            )
+        elif kind == "script" and text is not None:
+            lines = script_lines(text)
+            yield from self._lines(f"script ({part})", "script", PARSED, lines, hidden=True)
+        elif kind == "form" or _draws_text(data[:65536]):
+            # An appearance, a pattern, a glyph, or a page's content no page uses any more.
+            lines = _drawn_strings(data)
+            yield from self._lines(f"drawing ({part})", "drawing", AS_TEXT, lines, hidden=True)
+        else:
+            # A stream of no kind PDF defines (private data, an orphan): read as a file of its
+            # own, by its content (a CSV as CSV); bytes no reader knows block there.
+            yield Part(part, "stream", len(data), PARSED)
+            yield nested(self.source, self.limits, f"object-{idnum}", data)
+
+    # Earlier revisions: an incremental update (a "redaction" saved over the original) leaves
+    # the original objects in the file, and any tool opens the file as it was.
+
+    def revisions(self, stream: Any) -> Iterator[Unit]:
+        from pypdf import PdfReader
+
+        ends = _revision_ends(stream)[:-1]
+        if len(ends) > MAX_REVISIONS:
+            reason = f"more than {MAX_REVISIONS} earlier revisions: the oldest are not read"
+            yield Part("revisions", "revision", ends[-MAX_REVISIONS], UNREAD, reason)
+            ends = ends[-MAX_REVISIONS:]
+        for number, end in enumerate(ends, 1):
+            name = f"revision {number}"
+            # The file as it was: its first ``end`` bytes, read in place (not copied).
+            prefix = io.BufferedReader(_Prefix(stream, end))
+            try:
+                old = _guard(PdfReader, prefix, strict=False)
+                _unlock(old)
+                count = _guard(lambda reader=old: len(reader.pages))
+            except Unscannable:
+                # The first part of a linearized file ends in %%EOF and is no document of its
+                # own: nothing there that the whole file does not hold.
+                reason = "not a document of its own (the first part of a linearized file)"
+                yield Part(name, "revision", end, UNREAD, reason, blocks=False)
+                continue
+            yield Part(name, "revision", end, PARSED)
+            for page in range(count):
+                try:
+                    text = _guard(lambda n=page, reader=old: reader.pages[n].extract_text())
+                except Unscannable:
+                    yield Part(
+                        f"{name} page {page + 1}", "page", 0, UNREAD, "text extraction failed"
+                    )
+                    continue
+                lines = [" ".join(line.split()) for line in (text or "").splitlines()]
+                changed = [line for line in lines if line and line not in self.page_lines]
+                if changed:
+                    where = Where(part=f"{name} page {page + 1}", hidden=True)
+                    yield Text(where, changed, self.title)
+
+    def _data(self, idnum: int, stream: Any) -> bytes | None:
+        try:
+            data = _guard(stream.get_data)
+        except Unscannable as exc:
+            if exc.reason.startswith("corrupt"):
+                return None
+            raise
+        if not data and _raw(stream):
+            # pypdf gives nothing for a stream it cannot decode (a truncated Flate stream,
+            # which viewers show in part): decode what can be, or say it is not read.
+            data = _salvage(stream)
+            if not data:
+                return None
+        self.expanded += len(data)
+        if self.expanded > self.limits.max_expanded_bytes:
+            raise Unscannable(
+                f"expands to more than {self.limits.max_expanded_bytes} bytes"
+                " (limits.max_expanded_bytes)"
+            )
+        return bytes(data)
+
+
+class _Walk:
+    """One object's strings, scripts and the roles of the streams it refers to."""
+
+    def __init__(
+        self,
+        roles: dict[int, str],
+        names: dict[int, str],
+        strings: list[tuple[str, str]],
+        scripts: list[str],
+    ):
+        self.roles, self.names, self.strings, self.scripts = roles, names, strings, scripts
+        self.budget = 100_000  # direct values in one object
+
+    def object(self, obj: Any) -> None:
+        self.value(obj, (), 0)
+
+    def value(self, value: Any, path: tuple[str, ...], depth: int) -> None:
+        from pypdf.generic import (
+            ArrayObject,
+            ByteStringObject,
+            DictionaryObject,
+            IndirectObject,
+            NameObject,
+            TextStringObject,
+        )
+
+        self.budget -= 1
+        if self.budget < 0 or depth > 64:
+            return
+        key = path[-1] if path else ""
+        if isinstance(value, IndirectObject):
+            role = next((_ROLE_BY_KEY[k] for k in reversed(path) if k in _ROLE_BY_KEY), None)
+            if role is not None:
+                self.roles.setdefault(value.idnum, role)
+        elif isinstance(value, DictionaryObject):
+            self._filespec(value)
+            for name, item in value.items():
+                if _unusual_name(str(name)):
+                    self.strings.append(("", _name_text(str(name))))
+                self.value(item, (*path, str(name)), depth + 1)
+        elif isinstance(value, ArrayObject):
+            for item in value:
+                self.value(item, path, depth + 1)
+        elif isinstance(value, TextStringObject):
+            if not str(value).strip() or key in _BINARY_KEYS:
+                return
+            if key == "/JS":
+                self.scripts.extend(script_lines(str(value)))
+            elif key == "/RC":
+                self.strings.extend(("", line) for line in markup_lines(str(value)))
+            else:
+                self.strings.append((key[1:], str(value).strip()))
+        elif isinstance(value, ByteStringObject):
+            # Bytes that are no text in any encoding PDF knows (keys, hashes, signatures).
+            if key == "/JS":
+                self.scripts.extend(script_lines(bytes(value).decode("latin-1")))
+        elif isinstance(value, NameObject) and _unusual_name(str(value)):
+            self.strings.append(("", _name_text(str(value))))
+
+    def _filespec(self, spec: Any) -> None:
+        embedded = spec.get("/EF")
+        if embedded is None:
+            return
+        try:
+            embedded = embedded.get_object()
+            name = next(
+                (str(spec[k]) for k in ("/UF", "/F", "/DOS", "/Unix", "/Mac") if spec.get(k)),
+                "",
+            )
+            for reference in embedded.values():
+                idnum = getattr(reference, "idnum", None)
+                if idnum is not None and name:
+                    self.names.setdefault(idnum, name)
+        except Exception:  # noqa: S110 - a nameless attachment is still read, by its number
+            pass
+
+
+def _raw(stream: Any) -> bytes:
+    """A stream's bytes as stored (encoded)."""
+    raw = getattr(stream, "_data", b"")
+    return raw if isinstance(raw, bytes) else b""
+
+
+def _salvage(stream: Any) -> bytes:
+    """What a Flate stream that does not decode whole yields up to its damage, as viewers
+    show it; nothing for any other filter."""
+    filters = stream.get("/Filter")
+    names = [str(f) for f in filters] if isinstance(filters, list) else [str(filters)]
+    if names != ["/FlateDecode"] or stream.get("/DecodeParms"):
+        return b""
+    decompressor = zlib.decompressobj()
+    out = bytearray()
+    raw = _raw(stream)
+    for start in range(0, len(raw), 1024):
+        try:
+            out += decompressor.decompress(raw[start : start + 1024], _SALVAGE_BYTES - len(out))
+        except zlib.error:
+            break
+        if len(out) >= _SALVAGE_BYTES:
+            break
+    return bytes(out)
+
+
+class _Prefix(io.RawIOBase):
+    """The first ``end`` bytes of a seekable stream, as a stream of their own."""
+
+    def __init__(self, stream: Any, end: int):
+        self._stream, self._end, self._position = stream, end, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self._position
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        base = {io.SEEK_SET: 0, io.SEEK_CUR: self._position, io.SEEK_END: self._end}[whence]
+        self._position = max(0, min(self._end, base + offset))
+        return self._position
+
+    def readinto(self, buffer: Any) -> int:
+        count = min(len(buffer), self._end - self._position)
+        if count <= 0:
+            return 0
+        self._stream.seek(self._position)
+        data = self._stream.read(count)
+        buffer[: len(data)] = data
+        self._position += len(data)
+        return len(data)
+
+
+def _revision_ends(stream: Any) -> list[int]:
+    """Where each revision of the file ends: after each ``%%EOF`` marker."""
+    ends: list[int] = []
+    stream.seek(0)
+    offset = 0
+    tail = b""
+    while chunk := stream.read(1024 * 1024):
+        data = tail + chunk
+        start = offset - len(tail)
+        position = data.find(b"%%EOF")
+        while position != -1:
+            end = start + position + 5
+            if not ends or ends[-1] != end:
+                ends.append(end)
+            position = data.find(b"%%EOF", position + 1)
+        tail = data[-4:]
+        offset += len(chunk)
+    return ends
+
+
+def _object_ids(reader: Any) -> Iterator[tuple[int, int]]:
+    for generation, table in list(reader.xref.items()):
+        for idnum in list(table):
+            yield idnum, generation
+    for idnum in list(reader.xref_objStm):
+        yield idnum, 0
+
+
+def _reference(reader: Any, idnum: int, generation: int) -> Any:
+    from pypdf.generic import IndirectObject
+
+    return IndirectObject(idnum, generation, reader)
+
+
+def _own_kind(stream: Any) -> str:
+    """What a stream is by its own dictionary, when nothing that refers to it said."""
+    kind = stream.get("/Type")
+    subtype = stream.get("/Subtype")
+    if kind in ("/ObjStm", "/XRef"):
+        return "structure"
+    if kind == "/EmbeddedFile":
+        return "embedded"
+    if kind == "/Metadata" or subtype == "/XML":
+        return "xmp"
+    if subtype == "/Image" or ("/Width" in stream and "/Height" in stream):
+        return "image"
+    if subtype == "/Form" or "/BBox" in stream or "/PatternType" in stream:
+        return "form"
+    if any(k in stream for k in ("/Length1", "/Length2", "/Length3", "/CMapName")) or subtype in (
+        "/Type1C",
+        "/CIDFontType0C",
+        "/OpenType",
+    ):
+        return "font"
+    if kind == "/CMap":
+        return "font"
+    if any(k in stream for k in ("/FunctionType", "/ShadingType", "/HalftoneType", "/Alternate")):
+        return "graphics"
+    return "stream"
+
+
+def _unusual_name(name: str) -> bool:
+    """A PDF name that carries text rather than naming a key or a value: it holds a space or
+    a run of digits (``/Ana#20Garcia``, ``/A212345678``)."""
+    return " " in name or bool(_LONG_DIGITS.search(name))
+
+
+def _name_text(name: str) -> str:
+    text = _NAME_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), name.removeprefix("/"))
+    return " ".join(text.split())
+
+
+def _draws_text(data: bytes) -> bool:
+    """Whether a stream is a content stream that shows text (operators ``BT`` and ``Tj``)."""
+    return bool(_BEGIN_TEXT.search(data) and _SHOW_TEXT.search(data))
+
+
+def _drawn_strings(content: bytes) -> list[str]:
+    """The strings a content stream draws (appearance streams, patterns, Type 3 glyphs): each
+    ``(...)`` or ``<...>`` operand, one line per text object; what a font re-encodes stays as
+    it is, which is why this is read as ``text``. One pass, linear in the stream."""
+    lines: list[str] = []
+    pieces: list[str] = []
+
+    def flush() -> None:
+        line = " ".join("".join(pieces).split())
+        if line:
+            lines.append(line)
+        pieces.clear()
+
+    position = 0
+    while (match := _STRING_START.search(content, position)) is not None:
+        token = match.group(0)
+        position = match.end()
+        if token == b"ET":
+            flush()
+        elif token == b"<<":
+            continue
+        elif token == b"<":
+            close = content.find(b">", position)
+            close = len(content) if close == -1 else close
+            digits = re.sub(rb"\s", b"", content[position:close])
+            position = close + 1
+            if digits and _HEX.fullmatch(digits):
+                raw = bytes.fromhex(digits.decode("ascii") + ("0" if len(digits) % 2 else ""))
+                pieces.append(_pdf_text(raw))
+        else:  # "(": a literal string, balanced parentheses and escapes within
+            depth, body = 1, bytearray()
+            while depth and (part := _LITERAL_TOKEN.match(content, position)) is not None:
+                position = part.end()
+                piece = part.group(0)
+                depth += {b"(": 1, b")": -1}.get(piece, 0)
+                if depth:
+                    body += piece
+            pieces.append(_pdf_text(_unescape_literal(bytes(body))))
+    flush()
+    return lines
+
+
+def _pdf_text(raw: bytes) -> str:
+    utf16 = raw.startswith(b"\xfe\xff")
+    text = raw.decode("utf-16", "replace") if utf16 else raw.decode("cp1252", "replace")
+    return text.replace("\x00", "")  # two-byte codes of a font with no encoding told
+
+
+def _unescape_literal(body: bytes) -> bytes:
+    out = bytearray()
+    index = 0
+    while index < len(body):
+        byte = body[index : index + 1]
+        if byte != b"\\":
+            out += byte
+            index += 1
+            continue
+        escape = body[index + 1 : index + 2]
+        octal = re.match(rb"[0-7]{1,3}", body[index + 1 : index + 4])
+        if octal:
+            out.append(int(octal.group(0), 8) & 0xFF)
+            index += 1 + len(octal.group(0))
+            continue
+        out += _PDF_ESCAPES.get(escape, b"" if escape in (b"\n", b"\r") else escape)
+        index += 2
+    return bytes(out)
 
 
 def _guard(call: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
@@ -131,6 +763,48 @@ def _title(reader: Any) -> str:
     return " ".join(str(title).split()) if title else ""
 
 
+def _info(reader: Any) -> list[str]:
+    """Every text entry of the document information dictionary, as ``Key: value``."""
+    reference = reader.trailer.get("/Info")
+    info: Any = reference.get_object() if reference is not None else None
+    if not hasattr(info, "items"):
+        return []
+    lines = []
+    for key, value in info.items():
+        value = value.get_object() if hasattr(value, "get_object") else value
+        text = " ".join(str(value).split()) if isinstance(value, str) else ""
+        if text:
+            lines.append(f"{str(key).removeprefix('/')}: {text}")
+    return lines
+
+
+def _outline(reader: Any) -> list[str]:
+    """Bookmark titles as a list, nested items indented; cycles and depth bounded."""
+    reference = reader.trailer["/Root"].get_object().get("/Outlines")
+    root: Any = reference.get_object() if reference is not None else None
+    if not hasattr(root, "get"):
+        return []
+    lines: list[str] = []
+    seen: set[int] = set()
+    stack: list[tuple[Any, int]] = [(root.get("/First"), 0)]
+    while stack and len(lines) < MAX_OBJECTS:
+        reference, depth = stack.pop()
+        idnum = getattr(reference, "idnum", None)
+        if reference is None or idnum in seen or depth > 64:
+            continue
+        if idnum is not None:
+            seen.add(idnum)
+        item = reference.get_object()
+        if not hasattr(item, "get"):
+            continue
+        title = " ".join(str(item.get("/Title", "")).split())
+        if title:
+            lines.append(f"- {title}")
+        stack.append((item.get("/Next"), depth))
+        stack.append((item.get("/First"), depth + 1))
+    return lines
+
+
 def _has_images(page: Any, depth: int = 0) -> bool:
     """Whether a page draws images, directly or in a form XObject (one level of nesting is
     how scanners write them; more is bounded)."""
@@ -150,53 +824,60 @@ def _has_images(page: Any, depth: int = 0) -> bool:
 
 
 def _annotations(page: Any) -> list[str]:
+    """What a page's annotations say: contents, authors, subjects, rich text, links' URIs
+    (and their query strings), pop-ups' text."""
     annotations = page.get("/Annots")
     if annotations is None:
         return []
     lines: list[str] = []
     for reference in annotations.get_object():
         annotation = reference.get_object()
-        for key in ("/Contents", "/T", "/RC"):
+        if not hasattr(annotation, "get"):
+            continue
+        for key in ("/Contents", "/T", "/Subj"):
             value = annotation.get(key)
             if value:
                 lines.extend(line for line in str(value).splitlines() if line.strip())
+        rich = annotation.get("/RC")
+        if rich:
+            rich = rich.get_object()
+            text = (
+                rich.get_data().decode("utf-8", "replace")
+                if hasattr(rich, "get_data")
+                else str(rich)
+            )
+            lines.extend(markup_lines(text))
+        reference = annotation.get("/A")
+        action: Any = reference.get_object() if reference is not None else None
+        uri = action.get("/URI") if hasattr(action, "get") else None
+        if uri:
+            lines.append(f"URI: {uri}")
+            lines.extend(url_lines(str(uri)))
     return lines
 
 
-def _fields(reader: Any) -> dict[str, Cell]:
+def _fields(reader: Any) -> tuple[dict[str, Cell], list[str]]:
+    """Filled-in fields as one record, and every name and value met (read, so not swept)."""
     fields = reader.get_fields() or {}
     record: dict[str, Cell] = {}
-    for name, field in fields.items():
-        value = field.get("/V")
-        if value is None or isinstance(value, list | dict):
+    texts: list[str] = []
+    for name, entry in fields.items():
+        texts.append(str(name))
+        partial = entry.get("/T")
+        if partial:
+            texts.append(f"T: {' '.join(str(partial).split())}")
+        value = entry.get("/V")
+        if value is None:
+            continue
+        if isinstance(value, list):  # a multiple choice: every value chosen
+            value = "; ".join(str(item).removeprefix("/") for item in value)
+        if isinstance(value, dict):
             continue
         text = str(value).removeprefix("/")  # checkbox and choice values are PDF names
+        texts.append(f"V: {' '.join(text.split())}")
         if text and text != "Off":
             record[str(name)] = text
-    return record
-
-
-def _attachments(reader: Any) -> list[tuple[str, bytes]]:
-    found: list[tuple[str, bytes]] = []
-    for name, contents in reader.attachments.items():
-        found.extend((str(name), data) for data in contents)
-    return found
-
-
-def _nested(source: Source, limits: Limits, name: str, data: bytes) -> Nested:
-    if source.depth >= limits.max_depth:
-        raise Unscannable(f"too deeply nested: attachments more than {limits.max_depth} deep")
-    name = PurePosixPath(name.replace("\\", "/")).name or "attachment"
-    return Nested(
-        source=Source(
-            name=name,
-            open=lambda: io.BytesIO(data),
-            size=len(data),
-            depth=source.depth + 1,
-            part=child_part(source, name),
-        ),
-        where=Where(part=name),
-    )
+    return record, texts
 
 
 READER = _PdfReader()

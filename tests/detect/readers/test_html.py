@@ -3,6 +3,7 @@ what a reader of the file recovers besides (comments, JSON data blocks)."""
 
 from __future__ import annotations
 
+import base64
 import io
 from pathlib import Path
 from typing import BinaryIO
@@ -11,35 +12,49 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from approval.detect.readers import csv as csv_reader
 from approval.detect.readers.html import READER, SPAN_CELLS, TABLE_SLICE_ROWS, html_units
-from approval.detect.units import Limits, Source, Where
+from approval.detect.scan import scan_file
+from approval.detect.units import Limits, Nested, Part, Probe, Source, Where
+from approval.policy import Policy
+from tests.corpus import carriers
 from tests.corpus import documents as docs
 from tests.corpus.documents import dump, mangle, read_or_refuse, source
+from tests.corpus.inject.package import png
 
 
-def _read(html: str | bytes, name: str = "page.html") -> list[tuple[object, ...]]:
+def _read(
+    html: str | bytes, name: str = "page.html", *, attributes: bool = False
+) -> list[tuple[object, ...]]:
+    """The units, without the attribute values unless ``attributes`` (most tests are about
+    the rest, and every page has some)."""
     data = html.encode() if isinstance(html, str) else html
-    return dump(READER.read(source(data, name), Limits()))
+    units = dump(READER.read(source(data, name), Limits()))
+    return [unit for unit in units if attributes or unit[2] != "attributes"]
 
 
 @pytest.mark.parametrize(
-    ("head", "name", "accepted"),
+    ("head", "accepted"),
     [
-        (b"anything", "page.html", True),
-        (b"anything", "page.HTM", True),
-        (b"<!DOCTYPE html><html>", "export", True),
-        (b"\n  <html lang='en'>", "export", True),
-        (b"\xef\xbb\xbf<!doctype html>", "export", True),
-        ("<html><body>".encode("utf-16"), "export", True),
-        (b"<table><tr><td>1</td></tr></table>", "fragment", True),
-        (b"<?xml version='1.0'?><html xmlns='http://www.w3.org/1999/xhtml'>", "x", True),
-        (b"<?xml version='1.0'?><Types/>", "x", False),
-        (b"Use <b>bold</b> for emphasis.", "notes.txt", False),
-        (b"name,a_number\n", "people.csv", False),
+        (b"<!DOCTYPE html><html>", True),
+        (b"\n  <html lang='en'>", True),
+        (b"\xef\xbb\xbf<!doctype html>", True),
+        ("<html><body>".encode("utf-16"), True),
+        (b"<table><tr><td>1</td></tr></table>", True),
+        (b"<?xml version='1.0'?><html xmlns='http://www.w3.org/1999/xhtml'>", True),
+        # Liberal: a fragment, a page after a preamble, a note that holds a tag.
+        (b"Saved page\n\n<div class='x'>Ana</div>", True),
+        (b"<!-- saved -->\n<input type=hidden value=x>", True),
+        (b"Use <b>bold</b> for emphasis.", True),
+        # Content only: a name is nothing, and bytes that hold no tag are no page.
+        (b"anything", False),
+        (b"<?xml version='1.0'?><Types/>", False),
+        (b"name,a_number\n", False),
+        (b"PK\x03\x04\x00\x00<html>\x00\x01\x02", False),
     ],
 )
-def test_accepts_html_by_name_or_content(head: bytes, name: str, accepted: bool) -> None:
-    assert READER.accepts(head, name) is accepted
+def test_accepts_html_by_its_tags_never_by_name(head: bytes, accepted: bool) -> None:
+    assert READER.accepts(Probe(head=head, size=len(head))) is accepted
 
 
 def test_a_table_is_titled_by_its_heading_and_the_sentence_before_it(tmp_path: Path) -> None:
@@ -149,23 +164,20 @@ def test_text_comes_out_as_paragraphs_lists_and_headings() -> None:
     ]
 
 
-def test_scripts_and_styles_are_skipped_but_data_and_comments_are_kept() -> None:
+def test_scripts_styles_data_and_comments_are_read_as_hidden_units() -> None:
     html = (
-        "<html><head><title>Report</title><style>p { color: red }</style>"
+        "<html><head><title>Report</title><style>p { color: red } /* Bo Li */</style>"
         "<script>var officer = 'Alice Chen';</script>"
         '<script type="application/json">{"a_number": "A212345678"}</script></head>'
         "<body><p>Visible.</p><!-- removed: GARCIA, Ana A212345679 --></body></html>"
     )
 
     assert _read(html) == [
+        ("records", "", "scripts", True, [{"a_number": "A212345678"}]),
         ("text", "Report", None, False, ["Visible."]),
-        (
-            "text",
-            "Report",
-            "comments and data",
-            True,
-            ['{"a_number": "A212345678"}', "", "removed: GARCIA, Ana A212345679"],
-        ),
+        ("text", "Report", "scripts", True, ["officer: Alice Chen"]),
+        ("text", "Report", "styles", True, ["Bo Li"]),
+        ("text", "Report", "comments", True, ["removed: GARCIA, Ana A212345679"]),
     ]
 
 
@@ -281,6 +293,155 @@ def test_a_span_bomb_adds_a_bounded_number_of_cells() -> None:
 
     units = _read(html)
 
-    total = sum(len(row) for unit in units for row in unit[4])  # type: ignore[attr-defined]
+    total = sum(len(row) for unit in units for row in unit[4])  # type: ignore[attr-defined,misc]
     assert total <= SPAN_CELLS + 2 * 50 * 1000
     assert units[0][4][0][0] == "A212345678"  # type: ignore[index]
+
+
+# Every carrier of a page (issue 12): attribute values, comments, scripts, templates, styles,
+# data URIs. The HTML reader alone finds the list (with the CSV reader for a CSV in a data URI),
+# not only a fallback that reads the markup as text.
+
+
+@pytest.mark.parametrize("place", sorted(carriers.html_attacks()))
+def test_no_carrier_of_a_page_lets_a_list_through(
+    place: str, tmp_path: Path, policy: Policy
+) -> None:
+    path = tmp_path / "facilities.html"
+    path.write_bytes(carriers.html_attacks()[place])
+
+    report = scan_file(path, policy)
+    alone = scan_file(path, policy, readers=(READER, csv_reader.READER))
+
+    assert report.verdict == "protected", report.reason
+    assert alone.verdict == "protected", alone.reason
+    assert alone.classes["protected-person"] == len(carriers.payload_persons())
+
+
+def test_every_attribute_value_is_read_with_its_name_as_label() -> None:
+    html = (
+        "<p title='GARCIA, Ana' data-a-number='A212345678' aria-label='asylum'>x</p>"
+        "<form><input type=hidden name=a_number value=A212345679>"
+        "<input placeholder='LI, Bo'></form>"
+        "<meta property='og:description' content='credible fear list'>"
+        "<a href='/case?name=Luis+Diaz&amp;a=A212345680#sec%201'>case</a>"
+    )
+
+    (attributes,) = [u for u in _read(html, attributes=True) if u[2] == "attributes"]
+
+    assert attributes == (
+        "text",
+        "",
+        "attributes",
+        True,
+        [
+            "title: GARCIA, Ana",
+            "data-a-number: A212345678",
+            "aria-label: asylum",
+            "",
+            "type: hidden",
+            "a_number: A212345679",
+            "",
+            "placeholder: LI, Bo",
+            "",
+            "og:description: credible fear list",
+            "",
+            "href: /case?name=Luis+Diaz&a=A212345680#sec%201",
+            "name: Luis Diaz",
+            "a: A212345680",
+            "sec 1",
+        ],
+    )
+
+
+def test_script_literals_templates_and_other_script_types_are_read() -> None:
+    html = (
+        '<script>const people = [{"name": "GARCIA, Ana", a: "A21234\\u0035678"}];'
+        "// reviewed: LI, Bo</script>"
+        '<script type="text/x-template"><li>DIAZ, Luis A212345680</li></script>'
+        '<script type="application/ld+json">[{"name": "Ana"}, {"name": "Bo"}]</script>'
+        "<template><p>KIM, Jo</p></template><noscript>ORTIZ, Eva</noscript>"
+    )
+
+    units = _read(html)
+
+    assert units == [
+        ("records", "", "scripts", True, [{"name": "Ana"}, {"name": "Bo"}]),
+        ("text", "", None, False, ["ORTIZ, Eva"]),
+        ("text", "", "hidden text", True, ["KIM, Jo"]),
+        (
+            "text",
+            "",
+            "scripts",
+            True,
+            [
+                "name: GARCIA, Ana, a: A212345678",
+                "reviewed: LI, Bo",
+                "",
+                "DIAZ, Luis A212345680",
+            ],
+        ),
+    ]
+
+
+def test_a_data_uri_is_a_nested_source_and_a_picture_is_counted() -> None:
+    csv_uri = "data:text/csv;base64," + base64.b64encode(b"a,b\n1,2\n").decode()
+    image = base64.b64encode(png(text="Bo Li")).decode()
+    html = f"<a href='{csv_uri}'>x</a><img src='data:image/png;base64,{image}'>"
+
+    units = list(READER.read(source(html.encode(), "page.html"), Limits()))
+
+    (nested,) = [u for u in units if isinstance(u, Nested)]
+    assert (nested.source.name, nested.source.part) == ("a-href-1", "page.html/a-href-1")
+    with nested.source.open() as stream:
+        assert stream.read() == b"a,b\n1,2\n"
+    (images,) = [u for u in units if isinstance(u, Part) and u.kind == "image"]
+    assert (images.read, images.blocks) == ("unread", False)
+    # Pixels are not read; the text the picture carries is.
+    assert ("text", "", "attributes", True, ["Description:  Bo Li"]) in dump(units)
+
+
+def test_parts_name_what_was_read_and_an_ordinary_page_is_clean(
+    tmp_path: Path, policy: Policy
+) -> None:
+    path = tmp_path / "page.html"
+    path.write_bytes(carriers.ordinary_html())
+
+    report = scan_file(path, policy)
+
+    assert report.verdict == "clean", report.reason
+    parts = {p.part: (p.read, p.blocks) for p in report.coverage}
+    for carrier in ("html body", "attributes", "scripts", "styles"):
+        assert parts[carrier] == ("parsed", True)
+    assert parts["images"] == ("unread", False)
+
+
+def test_hidden_elements_are_read_and_marked_hidden() -> None:
+    html = (
+        "<p>Visible</p><div hidden><div>Ana <b>Diaz</b></div><p>A212345678</p>after</div>"
+        "<p>shown</p><div style='display: none'><table><tr><td>x</td></tr></table>y</div>"
+        "<section style='visibility:hidden'>Bo Li"  # never closed
+    )
+
+    assert _read(html) == [
+        ("text", "", None, False, ["Visible", "", "shown"]),
+        ("table", "shown", None, False, [["x"]]),  # a table stays a table, hidden or not
+        (
+            "text",
+            "",
+            "hidden text",
+            True,
+            ["Ana Diaz", "A212345678", "after", "", "y", "", "Bo Li"],
+        ),
+    ]
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(alphabet=st.sampled_from("ab \\\"'`/*\n:=;{}[]<>!-?&#%,.data:base64")))
+def test_carrier_helpers_take_any_text(text: str) -> None:
+    from approval.detect.readers._carriers import data_uri, markup_lines, script_lines, url_lines
+
+    for lines in (script_lines(text), markup_lines(text), url_lines(text)):
+        assert all(isinstance(line, str) and line for line in lines)
+    found = data_uri(text)
+    assert found is None or isinstance(found[1], bytes)

@@ -1,0 +1,219 @@
+"""Text that hides in code and markup: shared by the readers whose formats carry scripts,
+style sheets, XML packets and URLs (HTML, PDF, email).
+
+Each function turns one carrier into lines a person would recognise, the way a program that
+runs or parses the carrier recovers them:
+
+- ``script_lines``: JavaScript (and CSS): every string literal, template literal and comment,
+  escapes decoded, grouped as the code groups them (a statement, an object), with the key in
+  front of its value (``name: Ana Garcia, a_number: A212345678``);
+- ``markup_lines``: XML or HTML given as text (XMP, XFA, PDF rich text, an ``srcdoc``): the text
+  between tags and every attribute value;
+- ``url_lines``: a URL's query parameters and fragment, percent-decoded;
+- ``data_uri``: the bytes of a ``data:`` URI;
+- ``picture``: the text a picture carries (shared with the archive readers' ``_members``).
+
+All are linear in their input and quote nothing back but what they were given.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import html
+import io
+import re
+from pathlib import PurePosixPath
+from urllib.parse import parse_qsl, unquote, unquote_to_bytes, urlsplit
+
+from approval.detect.readers._members import (
+    HEAD,
+    MAX_IMAGE,
+    ends_as_image,
+    image_text,
+    is_image,
+)
+from approval.detect.readers.zip import child_part
+from approval.detect.units import Limits, Nested, Source, Unscannable, Where
+
+MAX_LINE_CHARS = 4_000  # a longer group of literals is cut into lines of about this size
+
+# One token of JavaScript or CSS: a comment, a string, an identifier followed by a colon (an
+# object key) or by an assignment (a variable), or one character that ends a group. Regular
+# expression literals are not told from division; a quote inside one at worst starts a string
+# early, and the text still comes out. Every string and comment pattern matches wherever it
+# starts (an unclosed one runs to the end of its line or of the text) and the quantifiers are
+# possessive, so that no input makes the scan quadratic.
+_TOKEN = re.compile(
+    r"""
+    (?P<line>//[^\n]*)
+  | (?P<block>/\*.*?(?:\*/|\Z))
+  | (?P<string>"(?:[^"\\\n]++|\\[\s\S]?)*+(?:"|$)
+              |'(?:[^'\\\n]++|\\[\s\S]?)*+(?:'|$)
+              |`(?:[^`\\]++|\\[\s\S]?)*+(?:`|\Z))
+  | (?<![\w$-])(?P<key>[A-Za-z_$][\w$-]*+)\s*+(?::(?!:)|=(?![=>]))
+  | (?P<colon>:)
+  | (?P<end>[;{}\]\n])
+    """,
+    re.S | re.X | re.M,
+)
+_ESCAPE = re.compile(
+    r"\\(u\{[0-9A-Fa-f]{1,6}\}|u[0-9A-Fa-f]{4}|x[0-9A-Fa-f]{2}|[0-7]{1,3}|.)", re.S
+)
+_SIMPLE_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "b": "", "f": "", "v": "", "0": ""}
+# Both always match where they start, possessively: linear on any input.
+_TAG = re.compile(
+    r"<(?:!--(.*?)(?:-->|\Z)|!\[CDATA\[(.*?)(?:\]\]>|\Z)|([^<>]*+)(?:>|(?=<)|\Z))", re.S
+)
+_ATTRIBUTE = re.compile(
+    r"""(?<![\w:.-])[\w:.-]++\s*+=\s*+(?:"([^"]*+)"?|'([^']*+)'?|([^\s"'>]++))"""
+)
+_WHITESPACE = re.compile(r"\s+")
+
+
+def _unescape(match: re.Match[str]) -> str:
+    escape = match.group(1)
+    if escape.startswith("u{"):
+        code = int(escape[2:-1], 16)
+        return chr(code) if code <= 0x10FFFF else ""
+    if escape[0] in "ux" and len(escape) > 1:
+        return chr(int(escape[1:], 16))
+    if escape[0] in "01234567" and escape != "0":
+        return chr(int(escape, 8))
+    if escape == "\n":
+        return ""
+    return _SIMPLE_ESCAPES.get(escape, escape)
+
+
+def _literal(token: str) -> str:
+    body = token[1:-1] if len(token) > 1 and token[-1] == token[0] else token[1:]
+    return _ESCAPE.sub(_unescape, body) if "\\" in body else body
+
+
+def _collapse(text: str) -> str:
+    return _WHITESPACE.sub(" ", text).strip()
+
+
+def script_lines(code: str) -> list[str]:
+    """The literals and comments of a script or style sheet, a line per group."""
+    out: list[str] = []
+    pieces: list[str] = []
+    size = 0
+    label = ""  # a key waiting for its value
+
+    def flush() -> None:
+        nonlocal pieces, size, label
+        label = ""  # a key whose value is code, not text
+        if pieces:
+            out.append(", ".join(pieces))
+        pieces, size = [], 0
+
+    for match in _TOKEN.finditer(code):
+        kind = match.lastgroup
+        if kind == "end":
+            flush()
+            continue
+        if kind == "key":
+            label = match.group("key") + ":"
+            continue
+        if kind == "colon":
+            if pieces and not label:  # "key": value, a quoted key
+                label = pieces.pop() + ":"
+            continue
+        if kind == "string":
+            text = _collapse(_literal(match.group("string")))
+        else:
+            comment = match.group(kind or "line")
+            text = _collapse(comment[2:-2] if kind == "block" else comment[2:])
+        if not text:
+            continue
+        if label:
+            text, label = f"{label} {text}", ""
+        pieces.append(text)
+        size += len(text)
+        if size > MAX_LINE_CHARS or kind in ("line", "block"):
+            flush()
+    flush()
+    return [line for line in out if line]
+
+
+def markup_lines(text: str) -> list[str]:
+    """The text between tags and every attribute value of XML or HTML held as text; comments
+    and CDATA sections are text too. Entities are decoded; no DTD is expanded."""
+    out: list[str] = []
+    position = 0
+    for match in _TAG.finditer(text):
+        out.append(text[position : match.start()])
+        comment, cdata, tag = match.groups()
+        if comment is not None or cdata is not None:
+            out.append(comment if comment is not None else cdata)
+        elif tag:
+            for attribute in _ATTRIBUTE.finditer(tag):
+                out.append(next(value for value in attribute.groups() if value is not None))
+        position = match.end()
+    out.append(text[position:])
+    lines = (_collapse(html.unescape(piece)) for piece in out)
+    return [line for line in lines if line]
+
+
+def url_lines(url: str) -> list[str]:
+    """A URL's query parameters as ``key: value`` and its fragment, decoded; nothing for a URL
+    that holds neither (the URL itself is read where it stands)."""
+    if url.lstrip().lower().startswith("data:"):
+        return []
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return [unquote(url)]
+    lines = [f"{key}: {value}" for key, value in parse_qsl(parts.query, keep_blank_values=False)]
+    path = unquote(parts.path)
+    if path != parts.path:
+        lines.append(path)
+    if parts.fragment:
+        lines.append(unquote(parts.fragment))
+    return [_collapse(line) for line in lines if line.strip()]
+
+
+def data_uri(url: str) -> tuple[str, bytes] | None:
+    """The media type and bytes of a ``data:`` URI; None for any other URL. A payload that does
+    not decode as base64 is taken as it stands: its text is still read."""
+    stripped = url.strip()
+    if stripped[:5].lower() != "data:" or "," not in stripped:
+        return None
+    header, _, payload = stripped[5:].partition(",")
+    media = header.split(";", 1)[0].strip().lower() or "text/plain"
+    if header.lower().rstrip().endswith(";base64"):
+        compact = "".join(payload.split())
+        try:
+            return media, base64.b64decode(unquote(compact) + "==", validate=False)
+        except (binascii.Error, ValueError):
+            return media, compact.encode("utf-8", "replace")
+    return media, unquote_to_bytes(payload)
+
+
+def picture(data: bytes) -> list[str] | None:
+    """The text a picture carries besides its pixels (PNG text chunks, JPEG comments, Exif,
+    XMP), when the bytes are a picture and only a picture; None for anything else (bytes glued
+    after a picture's end make it something else, read as such). Pixels are not read."""
+    if len(data) > MAX_IMAGE or not is_image(data[:HEAD]) or not ends_as_image(data):
+        return None
+    return image_text(data)
+
+
+def nested(source: Source, limits: Limits, name: str, data: bytes) -> Nested:
+    """``data`` found inside ``source`` (an attachment, a data URI) as a source of its own,
+    read by the reader its bytes call for."""
+    if source.depth >= limits.max_depth:
+        raise Unscannable(f"too deeply nested: attachments more than {limits.max_depth} deep")
+    # Names come from the file; keep them to one path segment.
+    name = PurePosixPath(name.replace("\\", "/")).name or "attachment"
+    return Nested(
+        source=Source(
+            name=name,
+            open=lambda: io.BytesIO(data),
+            size=len(data),
+            depth=source.depth + 1,
+            part=child_part(source, name),
+        ),
+        where=Where(part=name),
+    )

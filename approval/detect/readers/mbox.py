@@ -1,0 +1,77 @@
+"""mbox: a mailbox file of many messages, each read as the email reader reads one.
+
+Content decides: an mbox opens with a ``From `` separator line (``From sender date``). Each
+message runs to the next separator at the start of a line after a blank line (mboxo, mboxrd
+and the "From " lines Thunderbird and mutt write); ``>From `` quoting in bodies is undone
+(mboxrd). A message's units are named ``message N`` (its parts ``message N/part 1.2``, its
+attachments ``box.mbox/message N/report.csv``).
+
+The file is streamed: one message is held at a time, bounded by the email reader's
+``MAX_BYTES``; more than ``Limits.max_entries`` messages is ``Unscannable``, as for an
+archive's members.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from approval.detect.readers.eml import MAX_BYTES, message_units
+from approval.detect.units import PARSED, Limits, Part, Probe, Source, Unit, Unscannable
+
+# "From sender date": an address (or MAILER-DAEMON) and a date with digits in it.
+_SEPARATOR = re.compile(rb"From \S+ +[^\r\n]*\d")
+_QUOTED = re.compile(rb">+From ")
+_LINE_BYTES = 1024 * 1024
+
+
+class MboxReader:
+    name = "mbox"
+
+    def __init__(self, max_bytes: int = MAX_BYTES):
+        self.max_bytes = max_bytes
+
+    def accepts(self, probe: Probe) -> bool:
+        head = probe.head.removeprefix(b"\xef\xbb\xbf")
+        return _SEPARATOR.match(head) is not None
+
+    def read(self, source: Source, limits: Limits) -> Iterator[Unit]:
+        for count, message in enumerate(self._messages(source), 1):
+            if count > limits.max_entries:
+                raise Unscannable(
+                    f"too many messages: more than {limits.max_entries} (limits.max_entries)"
+                )
+            name = f"message {count}"
+            yield Part(name, "message", len(message), PARSED)
+            try:
+                yield from message_units(message, source, limits, prefix=name)
+            except Unscannable as exc:
+                raise Unscannable(f"{name}: {exc.reason}") from None
+
+    def _messages(self, source: Source) -> Iterator[bytes]:
+        current: list[bytes] = []
+        size = 0
+        blank = True  # the start of the file counts as after a blank line
+        started = False
+        at_start = True  # whether this piece starts a line (a long line comes in pieces)
+        with source.open() as stream:
+            for line in iter(lambda: stream.readline(_LINE_BYTES), b""):
+                starts, at_start = at_start, line.endswith(b"\n")
+                if starts and blank and _SEPARATOR.match(line):
+                    if started:
+                        yield b"".join(current[:-1])  # the blank line belongs to the separator
+                    current, size, started = [], 0, True
+                    blank = False
+                    continue
+                blank = starts and not line.strip()
+                if starts and _QUOTED.match(line):
+                    line = line[1:]
+                size += len(line)
+                if size > self.max_bytes:
+                    raise Unscannable(f"too large: a message over {self.max_bytes} bytes")
+                current.append(line)
+        if started:
+            yield b"".join(current)
+
+
+READER = MboxReader()
