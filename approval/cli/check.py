@@ -41,7 +41,9 @@ def check(ledger: Path | None, paths: tuple[Path, ...], staged: bool, output: st
     """Exit 0 when every file under PATHS is clean or approved by the ledger, 1 otherwise.
 
     Directories are walked recursively; inside a git work tree, as git sees them (.gitignore
-    honoured). Files matching .approvalignore patterns (gitignore syntax) are left out. With
+    honoured). Links are followed and submodules entered, as a web server would; a repository
+    inside the tree is blocked; whatever is not checked is named. Files matching
+    .approvalignore patterns (gitignore syntax) are left out, and named. With
     --staged, the staged bytes of the files a commit would add or change are checked (PATHS,
     if given, narrow them). Without a ledger, protected and unscannable files fail.
     """
@@ -92,14 +94,25 @@ def _text(result: CheckResult) -> None:
         say(line)
 
 
+# Names of files left out by .approvalignore shown in words; JSON lists them all.
+_IGNORED_SHOWN = 20
+REFUSED_HINT = "take it out of what is published, or leave it out with .approvalignore"
+
+
 def _words(result: CheckResult) -> Iterator[str]:
     """The answer, line by line: each file that is not clean, then the summary."""
     from approval.cli.gateview import scan_words
     from approval.statements import short_id
     from approval.workflow.check import APPROVED, BLOCKED, CLEAN_WORD, NO_LEDGER, NO_LEDGER_HINT
 
+    for note in result.outside:
+        yield f"{note.path} {note.reason} (what it reaches is checked)"
     for item in result.files:
         if item.status == CLEAN_WORD:
+            continue
+        if item.refusal is not None:
+            yield f"{item.path}: BLOCKED ({item.refusal})"
+            yield f"  hint: {REFUSED_HINT}"
             continue
         decision = item.decision
         if item.status == APPROVED and decision is not None and decision.request is not None:
@@ -125,6 +138,15 @@ def _words(result: CheckResult) -> Iterator[str]:
             )
         else:
             yield f"  next: approval status {short_id(decision.request.id)}"
+    for note in result.skipped:
+        yield f"{note.path}: skipped ({note.reason})"
+    for path in result.left_out[:_IGNORED_SHOWN]:
+        yield f"{path}: left out by .approvalignore"
+    if result.ignored > _IGNORED_SHOWN:
+        yield (
+            f"... and {result.ignored - _IGNORED_SHOWN} more left out by .approvalignore "
+            "(--format json lists them all)"
+        )
     total = len(result.files)
     summary = (
         f"{total} file{'s' if total != 1 else ''}: {result.count(CLEAN_WORD)} clean, "
@@ -132,5 +154,10 @@ def _words(result: CheckResult) -> Iterator[str]:
     )
     if result.ignored:
         summary += f"; {result.ignored} left out by .approvalignore"
-    summary += f" ({result.scanned} scanned, {total - result.scanned} unchanged)"
+    if result.skipped:
+        summary += f"; {len(result.skipped)} skipped"
+    if result.outside:
+        n = len(result.outside)
+        summary += f"; {n} link{'s' if n != 1 else ''} outside the checked tree"
+    summary += f" ({result.scanned} scanned, {result.unchanged} unchanged)"
     yield summary

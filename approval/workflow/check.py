@@ -26,14 +26,18 @@ import stat
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache, cached_property
+from functools import cache, cached_property, lru_cache
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from approval.decision import Decision, decide
 from approval.detect.report import CLEAN, UNSCANNABLE, FileReport, Finding
 from approval.policy import Policy
 from approval.statements import now
+from approval.workflow.worktree import REPOSITORY, SPECIAL, UNREADABLE, Listed, Note
+
+if TYPE_CHECKING:
+    from approval.detect.units import Part
 
 NO_LEDGER = "no ledger is configured: a file with protected or unscannable data cannot be approved"
 NO_LEDGER_HINT = "pass --ledger DIR or set $APPROVAL_LEDGER, or redact the file"
@@ -49,15 +53,20 @@ _CLEAN_PREFIX = f"{CLEAN} "
 
 @dataclass(frozen=True)
 class Checked:
-    """One file: its scan (fresh or cached) and the ledger's decision (None without a ledger)."""
+    """One file: its scan (fresh or cached) and the ledger's decision (None without a ledger);
+    or something blocked without a scan (``refusal``: a repository inside the tree, a
+    directory that cannot be read), which no approval lets out."""
 
     path: str
     report: FileReport
     decision: Decision | None
     cached: bool
+    refusal: str | None = None
 
     @property
     def status(self) -> str:
+        if self.refusal is not None:
+            return BLOCKED
         if self.report.verdict == CLEAN:
             return CLEAN_WORD
         if self.decision is not None and self.decision.allowed:
@@ -74,18 +83,40 @@ class Checked:
         out["status"] = self.status
         out["cached"] = self.cached
         out["decision"] = self.decision.to_dict() if self.decision is not None else None
-        if self.decision is None and not self.passes:
+        if self.refusal is not None:
+            out["reason"] = self.refusal
+        elif self.decision is None and not self.passes:
             out["reason"] = out.get("reason") or NO_LEDGER
         return out
+
+    @classmethod
+    def refused(cls, note: Note) -> Checked:
+        kind = {REPOSITORY: "repository", SPECIAL: "special", UNREADABLE: "directory"}.get(
+            note.reason, "link"
+        )
+        report = FileReport(note.path, "", 0, kind, UNSCANNABLE, reason=note.reason)
+        return cls(note.path, report, None, False, note.reason)
 
 
 @dataclass(frozen=True)
 class CheckResult:
     files: tuple[Checked, ...]
-    ignored: int  # files left out by .approvalignore
+    left_out: tuple[str, ...]  # by .approvalignore
     policy: Policy
     with_ledger: bool
     scanned: int  # files scanned now (the others came from the cache)
+    skipped: tuple[Note, ...] = ()  # not checked, not blocking (dangling links, loops...)
+    outside: tuple[Note, ...] = ()  # links leaving the checked tree: what they reach is checked
+
+    @property
+    def unchanged(self) -> int:
+        """Files whose scan came from the cache."""
+        return sum(1 for f in self.files if f.cached)
+
+    @property
+    def ignored(self) -> int:
+        """How many files ``.approvalignore`` left out."""
+        return len(self.left_out)
 
     @property
     def exit_code(self) -> int:
@@ -111,8 +142,13 @@ class CheckResult:
                 APPROVED: self.count(APPROVED),
                 BLOCKED: self.count(BLOCKED),
                 "ignored": self.ignored,
+                "skipped": len(self.skipped),
+                "outside": len(self.outside),
                 "scanned": self.scanned,
             },
+            "ignored": list(self.left_out),
+            "skipped": [note.to_dict() for note in self.skipped],
+            "outside": [note.to_dict() for note in self.outside],
         }
 
 
@@ -133,12 +169,14 @@ def check(ledger: Path | None, paths: Sequence[Path], *, staged: bool = False) -
     from approval.ledger.storage import LEDGER_ENV
     from approval.policy import default_policy
 
-    items, ignored = _items(paths, staged)
+    items, listing = _items(paths, staged)
+    refused = tuple(Checked.refused(note) for note in listing.refused)
+    notes = (listing.skipped, listing.outside)
     if ledger is None and not os.environ.get(LEDGER_ENV):
         policy = default_policy()
         reports, _ = _scan_all(items, policy, None, "")
         files = tuple(Checked(i.path, r, None, False) for i, r in zip(items, reports, strict=True))
-        return CheckResult(files, ignored, policy, False, len(items))
+        return CheckResult(files + refused, listing.ignored, policy, False, len(items), *notes)
 
     from approval.workflow.snapshot import opened
 
@@ -160,7 +198,7 @@ def check(ledger: Path | None, paths: Sequence[Path], *, staged: bool = False) -
                 else decide(state, report.sha256, at, classes=_classes(report))
             )
             checked.append(Checked(item.path, report, decision, item.path not in fresh))
-    return CheckResult(tuple(checked), ignored, policy, True, len(fresh))
+    return CheckResult(tuple(checked) + refused, listing.ignored, policy, True, len(fresh), *notes)
 
 
 def _classes(report: FileReport) -> list[str]:
@@ -181,21 +219,27 @@ class _Item(NamedTuple):
     data: bytes | None = None
 
 
-def _items(paths: Sequence[Path], staged: bool) -> tuple[list[_Item], int]:
-    from approval.workflow.worktree import list_files
+def _items(paths: Sequence[Path], staged: bool) -> tuple[list[_Item], Listed]:
+    from dataclasses import replace
+
+    from approval.workflow.worktree import GONE, list_files
 
     if staged:
         return _staged_items(paths)
     listed = list_files(paths)
     items = []
+    gone = []
     splitext = os.path.splitext
     for file in listed.files:
         hashed = _hash(file)
         if hashed is None:
-            continue  # gone, or a directory (a submodule): nothing to publish
+            gone.append(Note(file, GONE))  # removed since it was listed: nothing to publish
+            continue
         # Strings, not Path: 5,000 of them on every run.
         items.append(_Item(file, splitext(file)[1].lower(), *hashed))
-    return items, listed.ignored
+    if gone:
+        listed = replace(listed, skipped=listed.skipped + tuple(gone))
+    return items, listed
 
 
 def _scan(item: _Item, policy: Policy) -> FileReport:
@@ -214,7 +258,7 @@ def _scan(item: _Item, policy: Policy) -> FileReport:
         return scan_file(copy, policy, display_name=item.path)
 
 
-def _staged_items(paths: Sequence[Path]) -> tuple[list[_Item], int]:
+def _staged_items(paths: Sequence[Path]) -> tuple[list[_Item], Listed]:
     """The staged bytes of each staged file, kept in memory until scanned (a commit's worth)."""
     from approval.workflow.worktree import BlobReader, list_staged
 
@@ -229,7 +273,9 @@ def _staged_items(paths: Sequence[Path]) -> tuple[list[_Item], int]:
             sha256 = hashlib.sha256(data).hexdigest()
             suffix = Path(staged.path).suffix.lower()
             items.append(_Item(shown, suffix, sha256, len(data), data))
-    return items, listed.ignored
+    skipped = tuple(Note(_shown(listed.root, n.path), n.reason) for n in listed.skipped)
+    ignored = tuple(_shown(listed.root, path) for path in listed.ignored)
+    return items, Listed((), ignored, skipped=skipped)
 
 
 def _shown(root: Path, relative: str) -> str:
@@ -308,15 +354,50 @@ def _scan_all(
 
 def _to_cache(report: FileReport) -> str:
     """A report as the cache keeps it: most files are clean, and a clean file's report is its
-    format and size (``clean <format> <size>``, read without a JSON parser); others as JSON."""
+    format, size and parts, read without a JSON parser (``clean <format> <size>``, then a tab
+    and ``part<US>kind<US>bytes<US>read<US>reason<US>blocks`` per part); others as JSON."""
     import json
 
     if report.verdict == CLEAN and not report.findings and " " not in report.format:
-        return f"{CLEAN} {report.format} {report.size}"
+        fields = [
+            (p.part, p.kind, str(p.bytes), p.read, p.reason, "1" if p.blocks else "")
+            for p in report.coverage
+        ]
+        if not any(_SEPARATORS.intersection(f) for field in fields for f in field):
+            parts = "".join("\t" + _UNIT.join(field) for field in fields)
+            return f"{CLEAN} {report.format} {report.size}{parts}"
     out = report.to_dict()
     out.pop("path")
     out["size"] = report.size
     return json.dumps(out, ensure_ascii=False)
+
+
+# Between a clean report's parts, and between a part's fields (ASCII unit separator). A part
+# named with either (an archive member may be) is kept as JSON instead.
+_UNIT = "\x1f"
+_SEPARATORS = frozenset("\t\x1f\n")
+
+
+@lru_cache(maxsize=4096)
+def _parts(text: str) -> tuple[Part, ...]:
+    """A clean report's parts from the cache. Memoised: thousands of files share a few shapes
+    (one table of the same size), and the Part objects are frozen, so sharing them is safe."""
+    from approval.detect.units import Part  # at run time only when a cached report has parts
+
+    out = []
+    for line in text.split("\t"):
+        part, kind, size, read, reason, blocks = line.split(_UNIT)
+        out.append(Part(part, kind, int(size), read, reason, bool(blocks)))  # type: ignore[arg-type]
+    return tuple(out)
+
+
+def _part(entry: dict[str, Any]) -> Part:
+    from approval.detect.units import Part  # at run time only when a cached report has parts
+
+    blocks = entry.get("blocks", True)
+    return Part(
+        entry["part"], entry["kind"], entry["bytes"], entry["read"], entry["reason"], blocks
+    )
 
 
 def _from_cache(text: str, item: _Item) -> FileReport | None:
@@ -324,10 +405,12 @@ def _from_cache(text: str, item: _Item) -> FileReport | None:
     damaged or is not about those bytes."""
     try:
         if text.startswith(_CLEAN_PREFIX):
-            _, fmt, size = text.split(" ")
+            head, tab, parts = text.partition("\t")
+            _, fmt, size = head.split(" ")
             if int(size) != item.size:
                 return None
-            return FileReport(item.path, item.sha256, item.size, fmt, CLEAN)
+            coverage = _parts(parts) if tab else ()
+            return FileReport(item.path, item.sha256, item.size, fmt, CLEAN, coverage=coverage)
         import json
 
         doc = json.loads(text)
@@ -345,6 +428,7 @@ def _from_cache(text: str, item: _Item) -> FileReport | None:
                 Finding(f["class"], f["detector"], f["location"], f["count"], f["sample"])
                 for f in doc["findings"]
             ),
+            coverage=tuple(_part(p) for p in doc.get("coverage", ())),
         )
     except (ValueError, KeyError, TypeError):
         return None  # a damaged line: scanned again

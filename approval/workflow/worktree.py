@@ -2,6 +2,22 @@
 untracked files, ``.gitignore`` honoured) or what is staged; elsewhere, every file under a
 directory. ``.approvalignore`` files are honoured in both.
 
+What a web server serving the tree would find is found too (nginx, Apache with FollowSymLinks,
+``rsync -L``, ``aws s3 sync`` and CI checkouts with submodules all publish it):
+
+- symbolic links to files and directories are followed, wherever they lead; a link that leaves
+  the checked tree is named as such; a directory reached twice (a loop of links) is walked once,
+  by its (device, inode); a dangling link or a loop of links serves nothing and is named, not
+  blocking;
+- a submodule's or a nested repository's work tree is listed as git lists it there;
+- a repository inside the tree (a ``.git``, ``.hg`` or ``.svn`` directory, a bare git
+  repository such as a ledger or a backup) is content a server would serve: it is refused as a
+  whole ("a version-control repository inside the published tree"), unless ``.approvalignore``
+  leaves it out. Only the work tree's own ``.git``, which git never publishes, is not: it is
+  named as skipped. A directory that cannot be read is refused (fail closed).
+
+Nothing is left out silently: every skipped path is named with its reason (``Listed``).
+
 This talks to the *user's* repository, so unlike the ledger's git wrapper it keeps the caller's
 environment: a pre-commit hook runs with ``GIT_DIR`` and ``GIT_INDEX_FILE`` set (a partial commit
 stages into a temporary index), and ``--staged`` must read exactly that index.
@@ -9,9 +25,11 @@ stages into a temporary index), and ``--staged`` must read exactly that index.
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 import subprocess
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,17 +45,25 @@ _DIFF_STAGED = (
     *("--literal-pathspecs", "diff", "--cached", "--raw", "-z", "--no-renames"),
     *("--diff-filter=ACMT", "--"),
 )
-# Directories that hold a tool's state, not content anyone publishes (as the scanner's walk).
-SKIP_DIRS = frozenset({".git", ".hg", ".svn"})
-# Modes of index entries that are not regular files: symbolic links and submodules.
-_NOT_FILES = frozenset({"120000", "160000"})
+# Modes of index entries that are not regular files, and why they are not checked as staged.
+_NOT_FILES = {
+    "120000": "a symbolic link, staged as one: check the tree it is published from",
+    "160000": "a submodule: its files are checked in its own repository",
+}
 
 
-def git(args: Sequence[str], cwd: Path, *, input: bytes | None = None) -> bytes:
-    """The standard output of ``git <args>`` run in ``cwd``; ``UsageError`` on failure."""
+def git(
+    args: Sequence[str],
+    cwd: Path,
+    *,
+    input: bytes | None = None,
+    env: dict[str, str] | None = None,
+) -> bytes:
+    """The standard output of ``git <args>`` run in ``cwd``; ``UsageError`` on failure.
+    ``env``: the environment (None: the caller's, as a hook sets it)."""
     try:
         done = subprocess.run(
-            ["git", *args], cwd=cwd, input=input, capture_output=True, check=False
+            ["git", *args], cwd=cwd, input=input, capture_output=True, check=False, env=env
         )
     except OSError as e:
         raise UsageError(f"cannot run git: {e.strerror}", hint="install git") from e
@@ -48,7 +74,7 @@ def git(args: Sequence[str], cwd: Path, *, input: bytes | None = None) -> bytes:
     return done.stdout
 
 
-def toplevel(directory: Path) -> Path | None:
+def toplevel(directory: Path, env: dict[str, str] | None = None) -> Path | None:
     """The root of the git work tree holding ``directory``, or None outside one."""
     try:
         done = subprocess.run(
@@ -56,6 +82,7 @@ def toplevel(directory: Path) -> Path | None:
             cwd=directory,
             capture_output=True,
             check=False,
+            env=env,
         )
     except OSError:
         return None
@@ -65,50 +92,294 @@ def toplevel(directory: Path) -> Path | None:
 
 
 @dataclass(frozen=True)
-class Listed:
-    """The files to check and how many ``.approvalignore`` left out."""
+class Note:
+    """Something under the checked paths that is not a file checked as such, and why."""
 
-    files: tuple[str, ...]  # as shown: relative to the current directory where below it
-    ignored: int
+    path: str  # as shown
+    reason: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"path": self.path, "reason": self.reason}
+
+
+# Why a thing is blocked without a scan, or not checked at all: words shown to people.
+REPOSITORY = "a version-control repository inside the published tree"
+UNREADABLE = "cannot read this directory: what the gate cannot read, it blocks"
+DANGLING = "a dangling link: it serves nothing"
+LINK_LOOP = "a loop of links: it serves nothing"
+OWN_REPOSITORY = "the work tree's own repository: git does not publish it"
+EMPTY_SUBMODULE = "a submodule that is not checked out: nothing in it"
+GONE = "tracked, but not in the work tree: nothing to publish"
+SPECIAL = "not a regular file (a pipe, a device or a socket): never opened, blocked"
+# A web server publishes these as any directory: .svn keeps a pristine copy of every file.
+VCS_DIRS = frozenset({".git", ".hg", ".svn"})
+# What a bare git repository holds (a ledger, a backup, a mirror): its objects are content.
+_GIT_DIR_NAMES = frozenset({"HEAD", "objects", "refs"})
+
+
+@dataclass(frozen=True)
+class Listed:
+    """What is under the checked paths, as a web server serving them would find it."""
+
+    files: tuple[str, ...]  # to check; as shown: relative to the current directory where below it
+    ignored: tuple[str, ...] = ()  # left out by .approvalignore
+    refused: tuple[Note, ...] = ()  # blocked without a scan: repositories, unreadable directories
+    skipped: tuple[Note, ...] = ()  # not checked, and not blocking: dangling links, loops...
+    outside: tuple[Note, ...] = ()  # links that leave the checked tree (what they reach is checked)
+
+
+class _Found:
+    """What one checked path holds: each file as (shown, relative to ``root``), and notes;
+    directories already walked, by (device, inode), so that a loop of links ends."""
+
+    def __init__(self, root: Path, checked: str):
+        self.root = root  # where .approvalignore files apply from
+        self.inside = os.path.join(os.path.realpath(checked), "")  # noqa: PTH118
+        self.files: list[tuple[str, str]] = []
+        self.refused: list[tuple[Note, str]] = []  # with the path relative to root
+        self.skipped: list[Note] = []
+        self.outside: list[Note] = []
+        self.seen: dict[tuple[int, int], str] = {}
+
+    # -- a directory as a web server walks it: every entry, links followed ------------------
+
+    def walk(self, shown: str, relative: str) -> None:
+        try:
+            info = os.stat(shown)  # noqa: PTH116 - strings: see list_files
+        except OSError:
+            self.refused.append((Note(shown, UNREADABLE), relative))
+            return
+        key = (info.st_dev, info.st_ino)
+        if key in self.seen:
+            same = f"the same directory as {self.seen[key]}: checked there"
+            self.skipped.append(Note(shown, same))
+            return
+        self.seen[key] = shown
+        try:
+            with os.scandir(shown) as listing:
+                entries = sorted(listing, key=lambda e: e.name)
+        except OSError:
+            self.refused.append((Note(shown, UNREADABLE), relative))
+            return
+        head = os.path.join(shown, "HEAD")  # noqa: PTH118
+        if {e.name for e in entries} >= _GIT_DIR_NAMES and os.path.isfile(head):  # noqa: PTH113
+            self.refused.append((Note(shown, REPOSITORY), relative))
+            return
+        prefix = f"{relative}/" if relative else ""
+        for entry in entries:
+            path, below = entry.path, prefix + entry.name
+            try:
+                if entry.is_symlink():
+                    self.link(path, below)
+                elif entry.is_dir(follow_symlinks=False):
+                    if entry.name in VCS_DIRS:
+                        self.refused.append((Note(path, REPOSITORY), below))
+                    else:
+                        self.walk(path, below)
+                elif entry.is_file(follow_symlinks=False):
+                    self.files.append((path, below))
+                else:  # never opened: opening a device can do things
+                    self.refused.append((Note(path, SPECIAL), below))
+            except OSError:
+                self.refused.append((Note(path, UNREADABLE), below))
+
+    def link(self, shown: str, relative: str) -> None:
+        """A symbolic link, followed as a web server follows it."""
+        try:
+            info = os.stat(shown)  # noqa: PTH116
+        except FileNotFoundError:
+            self.skipped.append(Note(shown, DANGLING))
+            return
+        except OSError as e:
+            if e.errno == errno.ELOOP:
+                self.skipped.append(Note(shown, LINK_LOOP))
+            else:
+                self.refused.append((Note(shown, f"cannot follow this link: {_why(e)}"), relative))
+            return
+        target = os.path.realpath(shown)
+        below = os.path.join(target, "")  # noqa: PTH118
+        if not below.startswith(self.inside):
+            if self.inside.startswith(below):
+                # "/" or a parent of the tree: the server would publish all that is under it,
+                # the checked tree with it. Refused as a whole rather than walked for hours.
+                why = f"a link to {target}, which holds the checked tree: it publishes all of it"
+                self.refused.append((Note(shown, why), relative))
+                return
+            self.outside.append(Note(shown, f"-> {target}: outside the checked tree"))
+        if stat.S_ISDIR(info.st_mode):
+            self.walk(shown, relative)
+        elif stat.S_ISREG(info.st_mode):
+            self.files.append((shown, relative))
+        else:
+            self.refused.append((Note(shown, SPECIAL), relative))
+
+    # -- a git work tree: what git would publish -------------------------------------------
+
+    def work_tree(
+        self,
+        top: Path,
+        path: Path,
+        relative: str,
+        shown_top: str | None = None,
+        env: dict[str, str] | None = None,
+    ) -> None:
+        """The files git lists under ``path`` in the work tree ``top`` (``relative``: ``top``
+        relative to ``root``; ``env``: git's environment, None for the caller's); links,
+        submodules and nested repositories followed."""
+        listed = _git_files(top, path, env, shown_top)
+        prefix = f"{relative}/" if relative else ""
+        if (key := _key(top)) not in self.seen:
+            self.seen[key] = shown_top or _shown_path(top)
+        lstat = os.lstat
+        for shown, name in listed:
+            below = prefix + name.rstrip("/")
+            if name.endswith("/"):  # an untracked directory git does not enter: a repository
+                self.nested(shown.rstrip("/"), below)
+                continue
+            try:
+                mode = lstat(shown).st_mode
+            except FileNotFoundError:
+                self.skipped.append(Note(shown, GONE))
+                continue
+            except OSError as e:
+                self.refused.append((Note(shown, f"cannot read: {_why(e)}"), below))
+                continue
+            if stat.S_ISREG(mode):
+                self.files.append((shown, below))
+            elif stat.S_ISLNK(mode):
+                self.link(shown, below)
+            elif stat.S_ISDIR(mode):  # a submodule
+                self.nested(shown, below)
+            else:
+                self.refused.append((Note(shown, SPECIAL), below))
+        self._bare_repositories()
+
+    def nested(self, shown: str, relative: str) -> None:
+        """A submodule or a repository inside the work tree: its work tree is published as
+        git lists it; a git directory of its own inside the tree is content."""
+        git_dir = os.path.join(shown, ".git")  # noqa: PTH118
+        if os.path.isdir(git_dir):  # noqa: PTH112 - a link to one is served as well
+            self.refused.append((Note(git_dir, REPOSITORY), f"{relative}/.git"))
+        elif not os.path.lexists(git_dir):
+            try:
+                empty = not any(os.scandir(shown))
+            except OSError:
+                empty = False
+            if empty:
+                self.skipped.append(Note(shown, EMPTY_SUBMODULE))
+                return
+            self.walk(shown, relative)  # neither: every file, as a server would
+            return
+        top = Path(shown)
+        # Asked about itself, never through the caller's GIT_DIR (a pre-commit hook sets it).
+        env = {k: v for k, v in os.environ.items() if k not in _REPOSITORY_VARIABLES}
+        found = toplevel(top, env)
+        if found is None or not _same(found, top):
+            self.walk(shown, relative)
+            return
+        self.seen.setdefault(_key(top), shown)
+        try:
+            self.work_tree(top, top, relative, shown, env)
+        except UsageError:
+            self.walk(shown, relative)  # git cannot list it: every file, as a server would
+
+    def _bare_repositories(self) -> None:
+        """Repositories that git lists file by file (a bare one has no ``.git`` to stop it):
+        each is refused once, and none of its files is checked as a file."""
+        heads = [(s, r) for s, r in self.files if r == "HEAD" or r.endswith("/HEAD")]
+        repositories = []
+        for shown_head, head in heads:
+            shown = shown_head[: -len("HEAD")] or "."
+            if all(os.path.isdir(os.path.join(shown, d)) for d in ("objects", "refs")):  # noqa: PTH112, PTH118
+                repositories.append((shown.rstrip("/") or ".", head[: -len("HEAD")]))
+        for shown, directory in repositories:
+            self.refused.append((Note(shown, REPOSITORY), directory.rstrip("/")))
+            self.files = [(s, r) for s, r in self.files if not r.startswith(directory)]
+
+
+def _key(path: Path) -> tuple[int, int]:
+    info = path.stat()
+    return info.st_dev, info.st_ino
+
+
+def _same(a: Path, b: Path) -> bool:
+    try:
+        return a.samefile(b)
+    except OSError:
+        return False
+
+
+def _why(error: OSError) -> str:
+    return (error.strerror or type(error).__name__).lower()
 
 
 def list_files(paths: Sequence[Path]) -> Listed:
-    """Every file under ``paths``, as git would publish them inside a work tree."""
+    """Every file under ``paths``, as a web server serving them would find them (see the
+    module doc); inside a git work tree, as git would publish them."""
     for path in paths:
         if not os.path.lexists(path):
             raise UsageError(f"{path}: no such file or directory")
     files: list[str] = []
-    ignored = 0
+    ignored: list[str] = []
+    refused: list[Note] = []
+    skipped: list[Note] = []
+    outside: list[Note] = []
     for path in paths:
         start = path if path.is_dir() else path.parent
         top = toplevel(start)
         # (as shown, relative to the root whose .approvalignore files apply): string work only,
         # since resolving 5,000 paths costs more than checking them from the cache.
         if top is None:
-            root = start
-            found = [(f, Path(os.path.relpath(f, root)).as_posix()) for f in _walk(path)]
+            found = _Found(start, str(path))
+            _plain(found, path, "" if path.is_dir() else path.name)
         elif not _is_top(top, path) and _ignored_by_git(top, path):
             # Named on purpose though git ignores it (a build output, say): what is published
             # from there is checked, all of it, with .approvalignore only.
-            root = top
-            base = path.resolve()
-            found = [
-                (f, Path(os.path.relpath(base / os.path.relpath(f, path), top)).as_posix())
-                for f in _walk(path)
-            ]
+            found = _Found(top, str(path))
+            _plain(found, path, Path(os.path.relpath(path.resolve(), top)).as_posix())
         else:
-            root = top
-            found = _git_files(top, path)
-        matcher = _matcher(root, [relative for _, relative in found], _read_file)
+            found = _Found(top, str(path))
+            found.work_tree(top, path, "")
+            if _is_top(top, path):
+                own = os.path.normpath(os.path.join(str(path), ".git"))  # noqa: PTH118
+                if os.path.lexists(own):
+                    found.skipped.append(Note(own, OWN_REPOSITORY))
+        relatives = [r for _, r in found.files] + [r for _, r in found.refused if r]
+        matcher = _matcher(found.root, relatives, _read_file)
+        skipped += found.skipped
+        outside += found.outside
         if not matcher:  # no .approvalignore (the usual case): nothing to match 5,000 times
-            files += [shown for shown, _ in found]
+            files += [shown for shown, _ in found.files]
+            refused += [note for note, _ in found.refused]
             continue
-        for shown, relative in found:
+        for shown, relative in found.files:
             if matcher.ignored(relative):
-                ignored += 1
+                ignored.append(shown)
             else:
                 files.append(shown)
-    return Listed(tuple(dict.fromkeys(files)), ignored)
+        for note, relative in found.refused:
+            if relative and matcher.ignored(relative, directory=True):
+                ignored.append(note.path)
+            else:
+                refused.append(note)
+    return Listed(
+        tuple(dict.fromkeys(files)),
+        tuple(dict.fromkeys(ignored)),
+        tuple(dict.fromkeys(refused)),
+        tuple(dict.fromkeys(skipped)),
+        tuple(dict.fromkeys(outside)),
+    )
+
+
+def _plain(found: _Found, path: Path, relative: str) -> None:
+    """``path`` outside a work tree (or ignored by git): a file, a link, or a directory."""
+    shown = str(path)
+    if os.path.islink(shown):  # noqa: PTH114
+        found.link(shown, relative)
+    elif path.is_dir():
+        found.walk(shown, relative)
+    else:
+        found.files.append((shown, relative))
 
 
 def _is_top(top: Path, path: Path) -> bool:
@@ -119,30 +390,27 @@ def _is_top(top: Path, path: Path) -> bool:
         return False
 
 
-def _is_git_dir(path: Path) -> bool:
-    return (path / "HEAD").is_file() and (path / "objects").is_dir() and (path / "refs").is_dir()
+_REPOSITORY_VARIABLES = frozenset(
+    {"GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_COMMON_DIR",
+     "GIT_PREFIX", "GIT_NAMESPACE", "GIT_ALTERNATE_OBJECT_DIRECTORIES"}
+)  # fmt: skip
 
 
-def _walk(path: Path) -> Iterator[str]:
-    if not path.is_dir():
-        yield str(path)
-        return
-    for root, dirs, names in os.walk(path):
-        # A git directory (a bare ledger, a submodule's) holds objects, not content to publish.
-        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not _is_git_dir(Path(root) / d))
-        for name in sorted(names):
-            yield os.path.join(root, name)  # noqa: PTH118 - strings: see list_files
-
-
-def _git_files(top: Path, path: Path) -> list[tuple[str, str]]:
+def _git_files(
+    top: Path, path: Path, env: dict[str, str] | None, shown_top: str | None
+) -> list[tuple[str, str]]:
     """Tracked and untracked, not ignored, files under ``path`` (``.gitignore`` honoured):
-    each as shown (relative to the current directory when below it) and relative to ``top``."""
-    out = git([*_LS_FILES, str(path.resolve())], top)
+    each as shown (relative to the current directory when below it, or below ``shown_top``)
+    and relative to ``top``. An untracked repository is one entry ending in ``/``."""
+    out = git([*_LS_FILES, str(path.resolve())], top, env=env)
+    # Deleted but still tracked, or a submodule: the caller looks at each. Decoded at once (a
+    # NUL is never part of a UTF-8 sequence, so splitting after decoding is the same).
+    names = [name for name in dict.fromkeys(os.fsdecode(out).split("\0")) if name]
+    if shown_top is not None:
+        prefix = os.path.join(shown_top, "")  # noqa: PTH118
+        return [(prefix + name, name) for name in names]
     here = os.path.join(Path.cwd().resolve(), "")  # noqa: PTH118 - strings: see list_files
     base = os.path.join(top, "")  # noqa: PTH118
-    # Deleted but still tracked, or a submodule: the caller skips what is not a file. Decoded
-    # at once (a NUL is never part of a UTF-8 sequence, so splitting after decoding is the same).
-    names = [name for name in dict.fromkeys(os.fsdecode(out).split("\0")) if name]
     if base.startswith(here):  # the usual case: every file is below the current directory
         prefix = base[len(here) :]
         return [(prefix + name, name) for name in names]
@@ -180,10 +448,21 @@ def _matcher(root: Path, relatives: Sequence[str], read: Callable[[Path], str | 
     directories = _directories(relatives)
     matcher = Matcher()
     for directory in sorted(directories, key=lambda d: (d.count("/") + bool(d), d)):
-        text = read(root / directory / FILE_NAME if directory else root / FILE_NAME)
+        file = root / directory / FILE_NAME if directory else root / FILE_NAME
+        text = read(file)
         if text is not None:
-            matcher.add(parse(text, directory))
+            matcher.add(parse(text, directory, _shown_path(file)))
     return matcher
+
+
+def _shown_path(path: Path) -> str:
+    """``path`` as messages show it: relative to the current directory when below it."""
+    here = Path.cwd().resolve()
+    absolute = path if path.is_absolute() else here / path
+    try:
+        return str(absolute.relative_to(here))
+    except ValueError:
+        return str(path)
 
 
 def _directories(relatives: Sequence[str]) -> set[str]:
@@ -205,13 +484,15 @@ def _directories(relatives: Sequence[str]) -> set[str]:
 class StagedFile:
     path: str  # relative to the work tree's root, "/"-separated
     blob: str  # the staged content's object id
+    mode: str = "100644"
 
 
 @dataclass(frozen=True)
 class StagedList:
     root: Path
     files: tuple[StagedFile, ...]
-    ignored: int
+    ignored: tuple[str, ...]  # relative to root
+    skipped: tuple[Note, ...] = ()  # staged links and submodules (paths relative to root)
 
 
 def list_staged(paths: Sequence[Path], cwd: Path | None = None) -> StagedList:
@@ -228,8 +509,15 @@ def list_staged(paths: Sequence[Path], cwd: Path | None = None) -> StagedList:
         matcher = _staged_matcher(top, staged, reader)
     finally:
         reader.close()
-    kept = [f for f in staged if not (matcher and matcher.ignored(f.path))]
-    return StagedList(top, tuple(kept), len(staged) - len(kept))
+    kept, ignored, skipped = [], [], []
+    for file in staged:
+        if matcher and matcher.ignored(file.path):
+            ignored.append(file.path)
+        elif file.mode in _NOT_FILES:
+            skipped.append(Note(file.path, _NOT_FILES[file.mode]))
+        else:
+            kept.append(file)
+    return StagedList(top, tuple(kept), tuple(ignored), tuple(skipped))
 
 
 def _staged_changes(top: Path) -> list[StagedFile]:
@@ -240,8 +528,7 @@ def _staged_changes(top: Path) -> list[StagedFile]:
         if len(parts) < 5 or not header.startswith(b":"):
             continue
         mode, blob = parts[1], parts[3]
-        if mode not in _NOT_FILES:
-            staged.append(StagedFile(os.fsdecode(name), blob))
+        staged.append(StagedFile(os.fsdecode(name), blob, mode))
     return staged
 
 
@@ -258,8 +545,8 @@ def _index_entries(top: Path, paths: Sequence[Path]) -> list[StagedFile]:
         info, _, name = line.partition(b"\t")
         parts = info.decode().split()
         # "<mode> <object> <stage>": stage 0 is the entry a commit takes (others: a conflict).
-        if len(parts) == 3 and parts[2] == "0" and parts[0] not in _NOT_FILES:
-            staged.append(StagedFile(os.fsdecode(name), parts[1]))
+        if len(parts) == 3 and parts[2] == "0":
+            staged.append(StagedFile(os.fsdecode(name), parts[1], parts[0]))
     return staged
 
 
@@ -271,7 +558,8 @@ def _staged_matcher(top: Path, files: Sequence[StagedFile], reader: BlobReader) 
         name = f"{directory}/{FILE_NAME}" if directory else FILE_NAME
         data = reader.read(f":{name}")
         if data is not None:
-            matcher.add(parse(data.decode("utf-8", "replace"), directory))
+            origin = f"{name} (staged)"
+            matcher.add(parse(data.decode("utf-8", "replace"), directory, origin))
     return matcher
 
 

@@ -11,7 +11,7 @@ import pytest
 
 from approval.demo.synthetic import aggregate_csv, detention_workbook
 from approval.errors import UsageError
-from approval.workflow.atomic import PREFIX, Staged, copy_hashing
+from approval.workflow.atomic import PREFIX
 from approval.workflow.export import export_file
 from approval.workflow.ledger import load
 from tests.support import KeyMaker
@@ -159,7 +159,10 @@ def test_the_cli_refusal_says_what_is_missing_role_by_role(world: World, www: Pa
     assert "export refused" in result.stdout
     assert "privacy-officer  signed by o.privacy" in result.stdout
     assert "senior-official  MISSING" in result.stdout
-    assert f"$ approval sign {request[:12]} --key KEY --role senior-official" in result.stdout
+    assert (
+        f"$ approval sign {request[:12]} --file {source} --key KEY --role senior-official"
+        in result.stdout
+    )
     assert list(www.iterdir()) == []
     assert world.sign(request, "s.senior").code == 0
     result = world.run("export", source, "--to", www, as_="p.publisher")
@@ -173,34 +176,6 @@ def test_the_cli_bad_input_is_one_line_exit_2(world: World, www: Path) -> None:
     assert result.code == 2
     assert result.stderr.strip().splitlines()[0].startswith("error: ")
     assert "Traceback" not in result.output
-
-
-def test_staged_files_disappear_unless_committed(tmp_path: Path) -> None:
-    source = tmp_path / "source.bin"
-    source.write_bytes(b"x" * 3_000_000)
-    final = tmp_path / "final.bin"
-    stage = Staged(final)
-    sha256, size = copy_hashing(source, stage.file)
-    assert size == 3_000_000 and len(sha256) == 64
-    assert stage.path.name.endswith("-final.bin") and stage.path.exists()
-    stage.discard()
-    assert not stage.path.exists() and not final.exists()
-    stage = Staged(final)
-    copy_hashing(source, stage.file)
-    stage.commit()
-    stage.discard()
-    assert final.read_bytes() == source.read_bytes()
-    assert _leftovers(tmp_path) == []
-    # A rename that fails (the target became a directory) leaves the target as it was.
-    blocked = tmp_path / "blocked"
-    stage = Staged(blocked)
-    blocked.mkdir()
-    (blocked / "inside").write_text("kept")
-    with pytest.raises(OSError):
-        stage.commit()
-    stage.discard()
-    assert (blocked / "inside").read_text() == "kept"
-    assert _leftovers(tmp_path) == []
 
 
 # -- DEST that is not a regular file: never replaced, nothing recorded ----------------------
@@ -310,7 +285,7 @@ def test_a_standing_rejection_needs_its_revocation_not_a_signature(world: World,
     # ... and it is what unblocks: the admin withdraws it, then a senior official signs.
     assert world.run("revoke", rejection.id[:12], "--reason", "reviewed", as_="a.admin").code == 0
     assert _refused(world, source, www) == [
-        f"approval sign {request[:12]} --key KEY --role senior-official"
+        f"approval sign {request[:12]} --file {source} --key KEY --role senior-official"
     ]
     assert world.sign(request, "t.senior").code == 0
     assert world.run("export", source, "--to", www, as_="p.publisher").code == 0
@@ -328,7 +303,7 @@ def test_expired_approvals_need_a_new_request(
     assert steps[0].startswith(f"approval request {source} ")
     assert steps[0].endswith(f"# approvals of {request[:12]} expired")
     assert steps[1:] == [
-        f"approval sign {request[:12]} --key KEY --role {role}"
+        f"approval sign {request[:12]} --file {source} --key KEY --role {role}"
         for role in ("privacy-officer", "senior-official")
     ]
 

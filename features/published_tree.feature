@@ -1,0 +1,29 @@
+Feature: The gate sees what the web server serves
+  A web server publishes a directory as it finds it: it follows symbolic links (nginx, Apache
+  with FollowSymLinks, rsync -L, aws s3 sync), and a CI checkout brings in submodules. A file
+  of asylum seekers reached through any of these is disclosed as surely as one copied in, so
+  the gate looks where the server looks, and names everything it does not check.
+
+  Background:
+    Given a ledger adopted by two admins under the 8 CFR 208.6 policy
+    And a website directory with an index page
+
+  Scenario: A symlinked directory of protected data under the site is blocked by check
+    Given a directory outside the website holding a list of 4 asylum seekers
+    And the website links to that directory as "data"
+    When CI checks the website
+    Then the check fails
+    And it says "data/people.csv: BLOCKED"
+    And it says the link "data" leads outside the checked tree
+
+  Scenario: A git repository inside the site is blocked, whatever it holds
+    Given a backup repository inside the website
+    When CI checks the website
+    Then the check fails
+    And it says "backup.git: BLOCKED (a version-control repository inside the published tree)"
+
+  Scenario: A dangling link is named but does not block
+    Given the website links to a file that no longer exists as "old.csv"
+    When CI checks the website
+    Then the check passes
+    And it says "old.csv: skipped (a dangling link: it serves nothing)"

@@ -1,0 +1,90 @@
+"""Steps for what ``approval check`` finds in a published tree: links followed, repositories
+blocked, what is not checked named. The real CLI against a real ledger; the website is a
+directory such as a web server serves."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+from pytest_bdd import given, parsers, scenarios, then, when
+
+from tests.corpus.tabular import detainee_sheet
+from tests.support import KeyMaker, run_approval
+from tests.world import World
+
+scenarios("published_tree.feature")
+
+
+@pytest.fixture
+def world(tmp_path: Path, make_key: KeyMaker) -> World:
+    return World(tmp_path, make_key)
+
+
+@pytest.fixture
+def site(world: World) -> Path:
+    return world.root / "site"
+
+
+@given("a ledger adopted by two admins under the 8 CFR 208.6 policy")
+def adopted(world: World) -> None:
+    result = world.init()
+    assert result.code == 0, result.output
+
+
+@given("a website directory with an index page")
+def website(site: Path) -> None:
+    site.mkdir()
+    (site / "index.md").write_text("# Detention statistics\n\nFigures by nationality.\n")
+
+
+@given(parsers.parse("a directory outside the website holding a list of {count:d} asylum seekers"))
+def elsewhere(world: World, count: int) -> None:
+    (world.root / "elsewhere").mkdir()
+    detainee_sheet(count).write_csv(world.root / "elsewhere" / "people.csv")
+
+
+@given(parsers.parse('the website links to that directory as "{name}"'))
+def link_directory(world: World, site: Path, name: str) -> None:
+    (site / name).symlink_to(world.root / "elsewhere", target_is_directory=True)
+
+
+@given(parsers.parse('the website links to a file that no longer exists as "{name}"'))
+def link_dangling(world: World, site: Path, name: str) -> None:
+    (site / name).symlink_to(world.root / "removed.csv")
+
+
+@given("a backup repository inside the website")
+def backup(site: Path) -> None:
+    subprocess.run(
+        ["git", "init", "-q", "--bare", "backup.git"], cwd=site, check=True, capture_output=True
+    )
+
+
+@when("CI checks the website")
+def ci_checks(world: World, site: Path) -> None:
+    world.last = run_approval("check", ".", cwd=site, env={"APPROVAL_LEDGER": str(world.ledger)})
+
+
+@then("the check fails")
+def fails(world: World) -> None:
+    assert world.last is not None and world.last.code == 1, world.last and world.last.output
+
+
+@then("the check passes")
+def passes(world: World) -> None:
+    assert world.last is not None and world.last.code == 0, world.last and world.last.output
+
+
+@then(parsers.parse('it says "{words}"'))
+def says(world: World, words: str) -> None:
+    assert world.last is not None
+    assert words in world.last.stdout, world.last.output
+
+
+@then(parsers.parse('it says the link "{name}" leads outside the checked tree'))
+def says_outside(world: World, name: str) -> None:
+    assert world.last is not None
+    target = (world.root / "elsewhere").resolve()
+    assert f"{name} -> {target}: outside the checked tree" in world.last.stdout, world.last.output
