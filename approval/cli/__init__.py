@@ -18,6 +18,9 @@ from approval import __version__
 from approval.cli.options import examples
 from approval.errors import EXIT_USAGE, ApprovalError
 
+# ^C: 128 + SIGINT, the code a shell reports for a command the user interrupted.
+EXIT_INTERRUPTED = 130
+
 if TYPE_CHECKING:
     from approval.cli.render import OutputError
 
@@ -143,7 +146,10 @@ def _run(argv: list[str] | None) -> int:
             raise
         print_error(e.diagnostics(), e.details)
         return e.exit_code
-    except click.exceptions.Abort:
+    except click.exceptions.Abort as e:
+        # click turns both ^C and the end of input at a prompt into Abort; ^C is an interrupt.
+        if isinstance(e.__context__, KeyboardInterrupt):
+            return EXIT_INTERRUPTED
         print_error(["aborted"])
         return EXIT_USAGE
     except click.exceptions.NoArgsIsHelpError as e:
@@ -159,8 +165,8 @@ def _run(argv: list[str] | None) -> int:
         e.show()
         return e.exit_code
     except KeyboardInterrupt:
-        # The user pressed ^C: no traceback, and never exit 0.
-        return EXIT_USAGE
+        # The user pressed ^C: no traceback, never exit 0, and the shell's code for SIGINT.
+        return EXIT_INTERRUPTED
     except Exception as e:
         if _debug_requested():
             raise
