@@ -49,6 +49,9 @@ from approval.state import (
 from approval.statements import format_time, short_id
 from approval.words import plural
 
+# What a rule with ``require_rescan`` needs of each approval, in the words decisions use.
+RESCANNED = "a sign-off made after a rescan of the bytes"
+
 
 @dataclass(frozen=True)
 class Decision:
@@ -185,6 +188,14 @@ def _evaluate_rule(
             notes.append(
                 f"{who}'s approval expired on {day(signoff.at + rule.validity)} "
                 f"(valid {plural(rule.valid_days, 'day')})"
+            )
+            continue
+        if rule.require_rescan and not signoff.rescanned:
+            # The request's summary is what the requester's client wrote: only an official
+            # whose own client rescanned the bytes has seen what they approve.
+            notes.append(
+                f"{who}'s approval as {signoff.role} does not count: {rule.id} needs "
+                f"{RESCANNED}, and {who} signed without one"
             )
             continue
         eligible.append(signoff)
@@ -360,14 +371,24 @@ def decide(
 
     verdicts = [_evaluate(state, adoption, r, wanted, at) for r in candidates]
     allowing = [v for v in verdicts if v.allowed]
-    chosen = allowing[-1] if allowing else verdicts[-1]
+    if allowing:
+        chosen = allowing[-1]
+    else:
+        # The live request, not a withdrawn or outdated duplicate made after it: the one whose
+        # missing sign-offs are worth asking for (status, check and export name it).
+        live = {r.id for r in live_requests(state, artifact_sha256, at)}
+        chosen = max(
+            reversed(verdicts),
+            key=lambda v: v.request is not None and v.request.id in live,
+        )
     if len(candidates) > 1 and chosen.request is not None:
         which = short_id(chosen.request.id)
+        latest = chosen.request == candidates[-1]
         note = (
             f"allowed by request {which}, one of {len(candidates)} for this file"
             if chosen.allowed
             else f"{len(candidates)} requests for this file and none allows it; "
-            f"this is the most recent, {which}"
+            + (f"this is the most recent, {which}" if latest else f"this is the live one, {which}")
         )
         chosen = Decision(
             chosen.allowed,
@@ -380,6 +401,33 @@ def decide(
             chosen.rules,
         )
     return chosen
+
+
+def live_requests(state: LedgerState, artifact_sha256: str, at: datetime) -> tuple[Request, ...]:
+    """The requests for an artifact that still stand at ``at``: not withdrawn, made under the
+    adoption in force, and none of their approvals lapsed. One is enough: a second request for
+    the same bytes is refused while one stands (``approval request --again`` makes one on
+    purpose), since a duplicate splits the officials' sign-offs and the hints between two."""
+    adoption = state.adoption_at(at)
+    if adoption is None:
+        return ()
+    out = []
+    for request in state.requests_for(artifact_sha256):
+        if request.at > at or request.adoption != adoption.id:
+            continue
+        if state.revocation_of(request.id, at) is not None:
+            continue
+        rules = adoption.policy.rules_for(request.classes)
+        lapsed = any(
+            signoff.approves
+            and signoff.at <= at
+            and not state.is_revoked(signoff.id, at)
+            and any(signoff.role in r.roles and at >= signoff.at + r.validity for r in rules)
+            for signoff in state.signoffs_for(request.id)
+        )
+        if not lapsed:
+            out.append(request)
+    return tuple(out)
 
 
 def check_signoff(

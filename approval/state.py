@@ -133,6 +133,11 @@ class SignOff:
     decision: str  # approve | reject
     comment: str | None
     at: datetime
+    # Whether the signer's own client rescanned the bytes before signing, and the digest of the
+    # request's scan summary it checked them against (``approval.summaries``). Absent in
+    # sign-offs made before clients rescanned: those count as made without a rescan.
+    rescanned: bool = False
+    summary_sha256: str | None = None
 
     @property
     def approves(self) -> bool:
@@ -529,6 +534,8 @@ class LedgerState:
             decision=statement["decision"],
             comment=statement.get("comment"),
             at=created,
+            rescanned=statement.get("rescanned", False),
+            summary_sha256=statement.get("summary_sha256"),
         )
 
     def _check_revocation(

@@ -39,6 +39,7 @@ from approval.policy import default_policy_path, load_policy, load_roster
 from approval.signing import PrivateKey, load_private_key, sign
 from approval.signing.ssh_keygen import run_ssh_keygen
 from approval.statements import NAMESPACE, STATEMENT_TYPE, Envelope, Signature, format_time
+from approval.summaries import summary_digest
 
 TARGET_RATE = 5000
 TARGET_QUERY = 1.0
@@ -180,6 +181,8 @@ def statements(cast: Cast, count: int) -> Iterator[tuple[str, list[str], dict[st
         }  # fmt: skip
         yield "request", ["p.publisher"], request
         approve = {"request": "REQUEST", "artifact_sha256": sha, "decision": "approve"}
+        # As officials sign now: after their own client rescanned the bytes (issue 13).
+        approve |= {"rescanned": True, "summary_sha256": summary_digest(request["scan"])}
         if cycle % 10 == 0:
             yield "signoff", ["o.privacy"], {**approve, "role": "privacy-officer"}
             yield "revocation", ["o.privacy"], {"target": "PREVIOUS", "reason": "signed too soon"}

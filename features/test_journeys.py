@@ -74,7 +74,13 @@ def requested(world: World, story: dict[str, object]) -> None:
 
 @given(parsers.parse('"{who}" has requested approval to publish it'))
 def requested_by(world: World, story: dict[str, object], who: str) -> None:
-    story["that request"] = world.request(_file(story), as_=who)
+    # The same bytes as the publisher's request: a second request is made on purpose only.
+    result = world.run(
+        "request", _file(story), "--purpose", "FY2022 statistics", "--destination", "www",
+        "--again", "--reason", "a second publisher asks for the same file", as_=who,
+    )  # fmt: skip
+    assert result.code == 0, result.output
+    story["that request"] = result.stdout.strip().splitlines()[-1]
 
 
 @given("a ledger whose approvals for a workbook were signed 31 days ago")

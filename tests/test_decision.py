@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from approval.decision import Decision, check_signoff, decide
+from approval.decision import RESCANNED, Decision, check_signoff, decide, live_requests
 from approval.errors import EXIT_BLOCKED, BlockedError, IntegrityError, UsageError
 from approval.state import Request, SignOff
 from approval.statements import short_id
@@ -327,6 +327,67 @@ def test_of_several_blocked_requests_the_most_recent_is_shown() -> None:
         f"2 requests for this file and none allows it; this is the most recent, "
         f"{short_id(latest.id)}"
     )
+
+
+def test_a_withdrawn_duplicate_is_not_the_request_shown() -> None:
+    """Issue 13: the live request, not a later duplicate that was withdrawn, is the one whose
+    missing sign-offs a status names."""
+    book = new_book()
+    live = book.request()
+    duplicate = book.request(at=T0 + HOUR)
+    book.sign("a.chen", live, PO, T0 + HOUR)
+    book.revoke("c.ruiz", duplicate.id, T0 + 2 * HOUR)
+    decision = decide(book.state, SHA_A, T0 + 3 * HOUR)
+    assert decision.request == live and decision.missing == (SO,)
+    assert decision.reasons[0] == (
+        f"2 requests for this file and none allows it; this is the live one, {short_id(live.id)}"
+    )
+    assert live_requests(book.state, SHA_A, T0 + 3 * HOUR) == (live,)
+
+
+def test_live_requests_leave_out_withdrawn_outdated_and_lapsed_ones() -> None:
+    book = new_book()
+    first = book.request()
+    assert live_requests(book.state, SHA_A, T0 + HOUR) == (first,)
+    assert live_requests(book.state, SHA_A, T0) == ()  # not yet made
+    book.sign("a.chen", first, PO, T0 + HOUR)
+    assert live_requests(book.state, SHA_A, T0 + 31 * DAY) == ()  # its approval lapsed
+    book.revoke("c.ruiz", first.id, T0 + 2 * HOUR)
+    assert live_requests(book.state, SHA_A, T0 + 3 * HOUR) == ()
+    second = book.request(at=T0 + 4 * HOUR)
+    book.adopt(policy_doc(version=2), at=T0 + 5 * HOUR)
+    assert live_requests(book.state, SHA_A, T0 + 4 * HOUR + SECOND) == (second,)
+    assert live_requests(book.state, SHA_A, T0 + 6 * HOUR) == ()  # made under v1
+
+
+def test_an_approval_made_without_a_rescan_does_not_count_where_the_rule_needs_one() -> None:
+    book = new_book()
+    request = book.request()
+    book.sign("a.chen", request, PO, T0 + HOUR, rescanned=False)
+    book.sign("b.okafor", request, SO, T0 + HOUR)
+    decision = decide(book.state, SHA_A, T0 + 2 * HOUR)
+    assert not decision.allowed and decision.missing == (PO,)
+    assert (
+        "a.chen's approval as privacy-officer does not count: protected-person-release needs "
+        f"{RESCANNED}, and a.chen signed without one"
+    ) in decision.reasons
+
+
+def test_a_sign_off_from_before_rescans_counts_as_made_without_one() -> None:
+    book = new_book()
+    request = book.request()
+    old = book.sign("a.chen", request, PO, T0 + HOUR, rescanned=None)
+    assert old.rescanned is False and old.summary_sha256 is None
+    book.sign("b.okafor", request, SO, T0 + HOUR)
+    assert not decide(book.state, SHA_A, T0 + 2 * HOUR).allowed
+
+
+def test_a_rule_without_require_rescan_counts_any_approval() -> None:
+    book = custom_book(require_rescan=False)
+    request = book.request()
+    book.sign("a.chen", request, PO, T0 + HOUR, rescanned=False)
+    book.sign("b.okafor", request, SO, T0 + HOUR, rescanned=False)
+    assert decide(book.state, SHA_A, T0 + 2 * HOUR).allowed
 
 
 def test_decide_resolves_a_short_request_id() -> None:

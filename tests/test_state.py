@@ -47,6 +47,7 @@ from approval.statements import (
     short_id,
     validate_envelope,
 )
+from approval.summaries import summary_digest
 from tests.conftest import ROOT
 
 T0 = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
@@ -225,8 +226,11 @@ class Book:
         comment: str | None = None,
         sha256: str | None = None,
         key_of: str | None = None,
+        rescanned: bool | None = True,  # None: a sign-off made before clients rescanned
     ) -> SignOff:
-        extra = {"comment": comment} if comment else {}
+        extra: dict[str, Any] = {"comment": comment} if comment else {}
+        if rescanned is not None:
+            extra |= {"rescanned": rescanned, "summary_sha256": summary_digest(request.scan)}
         statement = self.statement(
             "signoff",
             at,

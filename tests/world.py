@@ -150,6 +150,7 @@ class World:
         from approval.detect.scan import scan_file
         from approval.policy import default_policy
         from approval.statements import now
+        from approval.summaries import summary_digest
 
         report = scan_file(path, default_policy())
         start = now() - timedelta(days=days)
@@ -164,5 +165,6 @@ class World:
             self.append_at(
                 "signoff", start + timedelta(days=1), who, request=request,
                 artifact_sha256=report.sha256, decision="approve", role=role,
+                rescanned=True, summary_sha256=summary_digest(report.summary()),
             )  # fmt: skip
         return request

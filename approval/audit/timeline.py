@@ -157,13 +157,18 @@ def _signoff(record: SignOff, state: LedgerState, position: int, commit: str) ->
     text = f"{record.signer} {'approved' if record.approves else 'refused'} {on}"
     if record.comment:
         text += f": {record.comment}"
-    details = {
+    details: dict[str, Any] = {
         "request": record.request,
         "artifact": {"sha256": record.artifact_sha256, "name": name},
         "decision": record.decision,
         "role": record.role,
         "comment": record.comment,
+        "rescanned": record.rescanned,
     }
+    flag = unrescanned_flag(record, state)
+    if flag is not None:
+        text += f" [FLAG: {flag}]"
+        details["flag"] = flag
     return Event(
         position,
         commit,
@@ -174,6 +179,28 @@ def _signoff(record: SignOff, state: LedgerState, position: int, commit: str) ->
         text,
         (record.artifact_sha256,),
         details,
+    )
+
+
+def unrescanned_flag(record: SignOff, state: LedgerState) -> str | None:
+    """Why an approval made without a rescan of the bytes is flagged: a rule of the policy in
+    force when it was made, for its request's classes and role, needs one (so it never
+    counts); None when nothing needed one."""
+    request = state.get(record.request)
+    if not record.approves or record.rescanned or not isinstance(request, Request):
+        return None
+    if not state.adoptions:
+        return None
+    rules = [
+        rule.id
+        for rule in state.current.policy.rules_for(request.classes)
+        if rule.require_rescan and record.role in rule.roles
+    ]
+    if not rules:
+        return None
+    return (
+        f"approved without a rescan of the bytes, where {', '.join(rules)} requires one: "
+        "it does not count"
     )
 
 

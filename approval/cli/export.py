@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -43,8 +44,9 @@ def export(
     done = export_file(ledger, file, dest, key, passphrase_env)
     outcome(EXIT_OK if done.exported else EXIT_BLOCKED)
     report = done.report
+    source, target = _shown(file, done), _shown(done.target, done)
     if done.exported:
-        say(f"exported {file} to {done.target} ({report.size:,} bytes, sha256 {report.sha256})")
+        say(f"exported {source} to {target} ({report.size:,} bytes, sha256 {report.sha256})")
         if done.statement is None:
             say(f"{scan_words(report)}: no approval needed")
         else:
@@ -56,10 +58,20 @@ def export(
             )
         return
     head = Section(
-        f"{file}: export refused, {done.target} left as it was",
+        f"{source}: export refused, {target} left as it was",
         [("sha256", report.sha256), ("scan", scan_words(report))],
         style="red",
     )
     next_section = Section("Next", notes=[f"$ {step}" for step in done.next_steps])
     show([head, roles_section(done.decision), next_section])
     raise SystemExit(EXIT_BLOCKED)
+
+
+def _shown(path: Path, done: Any) -> str:
+    """A path as the screen prints it: a name in it that identifies a person redacted (CI
+    logs keep what is printed)."""
+    from approval.detect.strings import safe_text
+    from approval.policy import default_policy
+
+    adoption = done.decision.adoption
+    return safe_text(str(path), adoption.policy if adoption is not None else default_policy())

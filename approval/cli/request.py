@@ -22,6 +22,12 @@ from approval.cli.options import examples, key_option, ledger_option, offline_op
 @click.option("--purpose", required=True, help="Why the file must go out (officials read it).")
 @click.option("--destination", required=True, help="Where it will be published or sent.")
 @key_option()
+@click.option(
+    "--again",
+    is_flag=True,
+    help="Make a new request although these bytes already have a live one (needs --reason).",
+)
+@click.option("--reason", help="With --again: why a new request is needed (it is recorded).")
 def request(
     ledger: Path | None,
     file: Path,
@@ -29,19 +35,28 @@ def request(
     destination: str,
     key: Path,
     passphrase_env: str | None,
+    again: bool,
+    reason: str | None,
 ) -> None:
     """Request approval to export FILE; prints the request id on the last line.
 
     The file is scanned under the policy in force; the request records what was found (classes,
-    persons, where, hidden parts), never a value from the file.
+    persons, where, hidden parts), never a value from the file. Bytes that already have an open
+    or approved request are refused (exit 1), naming it; --again --reason makes a new one.
     """
     from approval.cli import gateview
     from approval.cli.render import outcome
     from approval.cli.screen import say
-    from approval.errors import EXIT_OK
+    from approval.errors import EXIT_OK, UsageError
     from approval.workflow.request import request_approval
 
-    done = request_approval(ledger, file, purpose, destination, key, passphrase_env)
+    if again and not reason:
+        raise UsageError("--again needs --reason TEXT: say why a second request is needed")
+    if reason and not again:
+        raise UsageError("--reason goes with --again", hint="add --again, or leave --reason out")
+    done = request_approval(
+        ledger, file, purpose, destination, key, passphrase_env, reason if again else None
+    )
     outcome(EXIT_OK)
     persons = gateview.persons(done.persons) or done.verdict
     say(f"requested approval for {done.file} ({persons}); needs: {', '.join(done.roles)}")

@@ -15,6 +15,7 @@ from approval.cli.options import examples, key_option, ledger_option, offline_op
     short_help="Approve or refuse a request with your own key.",
     epilog=examples(
         "approval sign 3f9c2a7d41e0 --key ~/.ssh/id_ed25519 --role privacy-officer",
+        "approval sign 3f9c2a7d41e0 --file stats.xlsx --key ~/.ssh/id_ed25519",
         'approval sign 3f9c2a7d41e0 --key ~/.ssh/id_ed25519 --reject --comment "names visible"',
     ),
 )
@@ -26,6 +27,13 @@ from approval.cli.options import examples, key_option, ledger_option, offline_op
 @click.option("--reject", is_flag=True, help="Refuse the request (a reason is required).")
 @click.option("--comment", help="A comment; for --reject, the reason.")
 @click.option("--yes", is_flag=True, help="Sign without the typed confirmation (automation).")
+@click.option(
+    "--file",
+    "file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The file under review, rescanned here (default: found under the current directory "
+    "by its sha256).",
+)
 def sign(
     ledger: Path | None,
     request: str,
@@ -35,8 +43,13 @@ def sign(
     reject: bool,
     comment: str | None,
     yes: bool,
+    file: Path | None,
 ) -> None:
     """Approve REQUEST (or refuse it with --reject) under one role.
+
+    The file's bytes are rescanned with this client (--file, or the file with the request's
+    sha256 under the current directory). An approval is refused (exit 1) when the request says
+    less than the bytes hold, and when a rule needs a rescan and none was possible.
 
     Shows the review screen, then asks you to type the request's short id. Without a terminal
     it refuses unless --yes is given.
@@ -79,6 +92,8 @@ def sign(
         reject=reject,
         comment=comment,
         confirm=confirm,
+        file=file,
+        search=None if file else Path.cwd(),
     )
     from approval.cli.render import outcome
     from approval.errors import EXIT_OK
@@ -89,4 +104,13 @@ def sign(
 
     request_short, signoff_short = short_id(done.request), short_id(done.id)
     say(f"{done.signer} {verb} {request_short} as {done.role}: sign-off {signoff_short}")
+    if done.rescan is not None and done.rescan.done:
+        match = (
+            "the request names more than they hold"
+            if done.rescan.differences
+            else ("they match the request")
+        )
+        say(f"after a rescan of the bytes ({done.rescan.note}): {match}")
+    elif done.rescan is not None:
+        say(f"without a rescan of the bytes: {done.rescan.note}")
     show([decision_section(done.after)])

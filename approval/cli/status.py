@@ -37,7 +37,7 @@ def status(ledger: Path | None, subject: str, fmt: str) -> None:
     outcome(EXIT_OK if result.decision.allowed else EXIT_BLOCKED)
     if fmt == "json":
         document = {
-            "subject": subject,
+            "subject": result.subject,
             "sha256": result.sha256,
             "verdict": result.verdict,
             **result.decision.to_dict(),
@@ -50,7 +50,9 @@ def status(ledger: Path | None, subject: str, fmt: str) -> None:
             facts.append(("scan", result.verdict))
         if result.decision.request is not None:
             facts.append(("request", result.decision.request.id))
-        head = Section(f"{subject}: {'allowed' if result.decision.allowed else 'blocked'}", facts)
+        head = Section(
+            f"{result.subject}: {'allowed' if result.decision.allowed else 'blocked'}", facts
+        )
         nxt = Section("Next", notes=[f"$ {step}" for step in result.next_steps])
         show([head, decision_section(result.decision), nxt])
     if not result.decision.allowed:

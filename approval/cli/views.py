@@ -82,7 +82,72 @@ def review_sections(review: Any) -> list[Section]:
             ("request id", request.id),
         ],
     )
-    return [head, scan_section(request.scan), decision_section(review.decision, review.signoffs)]
+    sections = [head]
+    seen = review.rescan
+    if seen is None:
+        sections.append(scan_section(request.scan))
+    elif not seen.done:
+        sections.append(scan_section(request.scan, "What the request says the scan found"))
+        sections.append(
+            Section(
+                "Not rescanned: this screen shows the requester's description only",
+                notes=[seen.note],
+                style="yellow",
+            )
+        )
+    elif not seen.differences:
+        sections.append(scan_section(seen.summary, "What the scan found (your own rescan)"))
+        sections.append(
+            Section(
+                "Rescanned: the request describes the bytes as your client reads them",
+                [("file", str(seen.path)), ("found", seen.note)],
+                style="green",
+            )
+        )
+    else:
+        sections.append(scan_section(request.scan, "What the request says the scan found"))
+        sections.append(scan_section(seen.summary, "What your rescan of the bytes found"))
+        contradicted = bool(seen.understated)
+        title = (
+            "Rescanned: the request does NOT describe the bytes; do not approve it"
+            if contradicted
+            else "Rescanned: the request names more than the bytes hold"
+        )
+        sections.append(
+            Section(
+                title,
+                [("file", str(seen.path)), ("found", seen.note)],
+                notes=[d.words for d in seen.differences],
+                style="red" if contradicted else "yellow",
+            )
+        )
+    coverage = (seen.summary if seen is not None and seen.done else request.scan).get("coverage")
+    if coverage:
+        sections.append(coverage_section(coverage))
+    sections.append(decision_section(review.decision, review.signoffs))
+    return sections
+
+
+def coverage_section(coverage: list[dict[str, Any]]) -> Section:
+    """Every part of the file the scan met: read, read as text, or unread (and why)."""
+    unread = [p for p in coverage if p.get("read") == "unread"]
+    # A long list ends in one "N more parts" entry (read, not listed): counted as N.
+    total = sum(_more(p) if p.get("kind") == "more" else 1 for p in coverage)
+    facts = [
+        ("parts", str(total)),
+        ("read", str(total - len(unread))),
+        ("unread", str(len(unread))),
+    ]
+    rows = [
+        (str(p.get("part", "?")), str(p.get("kind", "")), str(p.get("reason", ""))) for p in unread
+    ]
+    return Section(
+        "Parts of the file",
+        facts,
+        ("unread part", "kind", "why") if rows else (),
+        rows,
+        style="red" if unread else "green",
+    )
 
 
 def _aside(line: Any) -> str:
@@ -121,3 +186,8 @@ def decision_section(decision: Any, signoffs: Any = ()) -> Section:
         notes,
         style="green" if decision.allowed else "yellow",
     )
+
+
+def _more(part: dict[str, Any]) -> int:
+    words = str(part.get("part", "")).split()
+    return int(words[0]) if words and words[0].isdigit() else 1

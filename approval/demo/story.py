@@ -223,20 +223,23 @@ def chapters(world: World) -> list[Step]:
             _says("missing", "privacy-officer, senior-official"),
         ),
         Step(
-            "The privacy officer opens the review screen: what data, how many persons, where.",
+            "The privacy officer opens the review screen: their own client rescans the file "
+            "(found here by its sha256) and checks the request's description against it.",
             ("show", "{request}"),
             0,
-            _says("Sheet2", "protected-person"),
+            _says("Sheet2", "protected-person", "Rescanned: the request describes the bytes"),
         ),
         Step(
-            "The privacy officer approves it with their own key.",
+            "The privacy officer approves it with their own key, after that rescan.",
             ("sign", "{request}", "--key", key["privacy"], "--yes"),
             0,
+            _says("after a rescan of the bytes"),
         ),
         Step(
-            "The senior official, the Secretary's designee, approves it too.",
-            ("sign", "{request}", "--key", key["senior"], "--yes"),
+            "The senior official, the Secretary's designee, approves it too, naming the file.",
+            ("sign", "{request}", "--file", WORKBOOK, "--key", key["senior"], "--yes"),
             0,
+            _says("after a rescan of the bytes"),
             later_second=True,
         ),
         Step(

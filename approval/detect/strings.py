@@ -29,10 +29,14 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from pathlib import PurePath
 from typing import Any
 
 from approval.detect.detectors.a_number import SPELLED
-from approval.detect.detectors.person_name import PersonName
+from approval.detect.detectors.birthdate import MONTHS
+from approval.detect.detectors.countries import COUNTRY_NAMES
+from approval.detect.detectors.person_name import NOT_NAME_PARTS, US_STATES, PersonName
+from approval.detect.textnorm import fold, is_redaction, word_set
 from approval.policy import Policy
 
 REDACTED = "[redacted]"
@@ -63,6 +67,168 @@ _PREVIOUS_WORD = re.compile(r"([^\W_]+)[ _-]+$")
 # Characters that would fake a line or hide text on a screen.
 _INVISIBLE = ("Cc", "Cf", "Zl", "Zp", "Cs")
 _ENGINES: dict[tuple[str, int], object] = {}
+# One word of a name written in any case, and what may stand between two words of one name.
+_CASELESS_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+_NAME_GAP = re.compile(r",? *")
+_CLAUSE = re.compile(r"[^:;()\[\]{}<>|\"!?]+")
+_VOCABULARY: dict[int, tuple[frozenset[str], frozenset[str]]] = {}
+_CLAIMS: dict[tuple[str, int], re.Pattern[str]] = {}
+# Words of a claim beside the policy's terms: a string that holds one is about a claimant.
+_CLAIM_WORDS = ("asylum", "asylee", "refugee", "credible fear", "reasonable fear", "persecution")
+# The words of the scanner's, the redactor's and the workflows' own messages (a reason, a
+# "removed" line: ``pivot cache 1 of sheet ...``), gathered from their string literals: text
+# this tool wrote is no one's name.
+_MESSAGE_WORDS = word_set(
+    """
+    abcdef abort about above accents accept accepted accepts across action add added address
+    admin admitted adopt adopted adoption adoptions afresh after again aggregate agrees
+    ahead alias aliases allowed allows alone alongside alpha already also among ancestor
+    ancestors anchored annotation annotations another answer any anything anywhere appear
+    append appended appending applicable applies apply approvalignore approve archive
+    archives args aria around array arrays article artifact artifacts ascii aside ask asking
+    asks attached attempts attribute attributes audio auditor auditors authors avg away
+    babel back background backwards bad bare base based batch bcc become been before begin
+    begins being below between beyond big bin binary binds bit blank block blocked blocking
+    blockquote blocks body bomb bookmark bookmarks bool boolean both bound bounded bounds
+    box boxes breadth break broke broken browsers budget buffer build builds built bundled
+    busy but byte bytes bzip cache cached caches calamine call caller calls came can cannot
+    canonical cantidad capitalised capitals caption capturing carrier carries carry cell
+    cells censor censored chain change changed changing character characters chars charset
+    cheap checked checksum choose chunk cite claimants claims class classes classified
+    classifier client clone cloned clones cloning codebase col collapse colon colour colspan
+    column columns come comes command commands comment comments commit commits committed
+    common compare compared complaint complete compound compress compressed compression
+    conditional configured configures connection consistency consistent consume contain
+    container content contents context continuation continue contradicts control coordinates
+    core corrupt could counted coverage covered covers create created cross cryptographic
+    css currency custom customxml cut cwd cycles damage damaged dangling database dateline
+    dates decide decides deciding deck declaration declare declared declares decode decoded
+    decoder decodes decompressed decompression deep deeply default defaults defined
+    definition defs delet deleted deleting deletions delimiter delivered depend depth
+    derivative descend desconocido describe describes description descriptor desde dest
+    detect detector detectors device diagrams dialog dictionary did diff differ different
+    differs digest digit digits dir directly directories directory disappeared discarded
+    disk display div docprops doctype does drawing drawings draws driver drop dropped each
+    earlier ecmascript edit element elimin eliminado else elsewhere embed embedded empty
+    encoded encoder encoding encodings encrypted end ended endnotes ends enough entity env
+    envelope environment epilogue epilogues equiv error errors etc evaluated evaluates
+    events every everything exact exactly exchange exclude executable execution exempt
+    exemption exemptions exhausts exist existing exists exit exits expand expanded expands
+    expired exported exports expung expunged ext extension extensions extraction fact fail
+    failed fails failure failures fallback false far fast fetch fetched fetches few fields
+    fieldset figcaption fill filter find finding findings finds fits fix fixed flac flag
+    flattened fld float floats flush folded follow followed follows font footer footers
+    footnotes force formaction format formats formatted formed formula formulas found
+    fragment free fresh frozen func function functions gate gave gen generic get gets git
+    gitignore give gives glued glyph glyphs goes going gone graphics grown gzip had hand
+    handed happen hard has hashed hashes hashing have head header headers heading headings
+    heads heic held help here hidden hide history hits hold holding holds hook how however
+    href http https hyperlink hyperlinks ibn ident identifier identifiers identifies
+    identify identifying idnum ignore ignored ignores img importmap indented info
+    information init inline inner inode insensitive inside install instead int intact
+    integer into introduction ints invalid invariant invocations iso item itemid itemprop
+    items its itself javascript join joined journal jscript jsx just keep keeps kept keygen
+    keywords kind kinds know knowingly known knows label labels lacks large larger lasts
+    later latin lay layer lazily lazy lead leading leaf least leave leaves leaving ledger
+    left legacy legend length lengths less lets lie like limit limits line linearized lines
+    link links listed lit literal literals little live lives livescript load loading locate
+    logo lone long longdesc longer look looked loop loose los lose lost lower lstrip lzip
+    lzma macros made magic mail main make makes malformed manifest many mark marker mask
+    masks master match matches matching max mbox mean meaningful means meanwhile member
+    members memory merge merged mero met meta metadata method million mimetype mine mini
+    minimum missing mode module modules more most move moved mpeg msdownload msoxl must
+    mutable named nameless names namespace naming nan nav near need needed needs neither
+    nested nesting never newlines next nil node nor normalised not nothing notifications now
+    null oasis object objects occurrence octal octet off officials offline offs offset ogg
+    oldest ole omit omitted once one ones online onto oooc opaque opendocument opened opens
+    operators option ora order org original otherwise out outer outermost outline outside
+    over overlap override own owner owners package packages padded pair paragraph param
+    parameters parent parse parsed parser particles pass passes passphrase password past
+    path paths pathspec pathspecs pattern patterns pax pay payload pct people per percentage
+    permissions persecution personal persons pgp phrase picks picture pictures piece pieces
+    pii ping pinned pipe pivot pivots pixels pkcs placeholders places plain plan pop
+    porcentaje position positioned positions positives possible poster power pre preamble
+    preambles prefix prepared prepended present presentation printable printer
+    printersettings prints private probe problem proc process profiles programs progress
+    prompting properties property prose protected provenance ptab publisher publishes purl
+    purpose push pushed pushes put pycache pypdf query quote quoted quotes raise raised
+    raises range rar rather raw reachable reached read readable reader readers reading reads
+    reason reasons rebuild rebuilt recognise recorded recursively redact redactada redactado
+    redaction redactor references refers refname refresh refs refuse refused refuses
+    refusing regex regular reject rejection rel relationships relative rels remote remov
+    remove rename renamed renames render rendered rendering renders repeat repeated replace
+    replaced replay replayed reply reported repository requested requester rescan rescanned
+    resent resolved rest restored resumed retry reused reversed revision revisions
+    revocation revoke revoked rewrite rewriting rewritten rfc rich right role roles rollback
+    root roster rosters round row rows rowspan rule rules run running runs safe safely said
+    salvaged same saniti sanitised sanitized sarif save saved say saying says scalars
+    scanned scanner scanners schema schemas schemastore scope screen script scripts search
+    second seconds sections seekable seems seen sees segment self semicolons sender sentence
+    sentences separate separated separator server serves serving session sets settings
+    several sha shading shallower shape shapes shared shares sharing shm short shorter show
+    shown shows sig sign signal signature signatures signed signer signers signing signoff
+    since sink size skip skipped sld slice slices slide slides small snapshot sniffing
+    sniffs socket soft some someone something source sources space spaced span spans sparse
+    special speculationrules spelling spells spelt split spreadsheet sqlite src srcset
+    stacked stage staged stale standard standing stands start starting starts stay stays
+    stem still stop stopped storage stored str stream streamed streams strict strictest
+    string strings stripped structure structured style styles subclasses subjects submodule
+    substg substream subsumes succeed such suffix supported suppress suppressed suprim
+    suprimido sure surrogateescape surrogates svn swallow sweep swept sym symbolic sync
+    synced synchronous syntax tachad tachado tag tags tail taken takes tally target targets
+    tbl tbz temporary term terminal terms text than their them theme then there they
+    thousands threshold through tie timeline times title titles tlz together token tokenizer
+    tokens too took tool top toplevel toward towards track tracked trailer trailing
+    transaction transfer transitional treated tree true truncated try tuple two txz tying
+    typescript una unclosed uncompressed undecodable under unescaped unique units unk
+    unlabelled unless unread unreadable unscannable unstaged unsupported until unused unzip
+    upper ups uri url urn usage use used usemap user uses using usual utf uue uuencode
+    uuencoded val valid validate validation value values vanish variables verdict verified
+    verifier verify video view viewers visibility visible vnd vocabulary wal walk walked
+    want wanted warning way wbr webp well went what whatever when where whether which while
+    whitespace who whole whom whose why wide will withdraw withh withheld within without
+    word words work workflow worksheets worth would wraps write writer writes writing
+    written wrote xfa xla xlink xlsb xmlns xmp xxx xxxx yet yields you zeros zipfile zstd
+    """
+)
+# Words of file names, sheet names and headers that are no person's name: with the name
+# detector's stop words (which hold the policy's terms), places and months, what a run of
+# unknown words is told apart from. A word missing here costs a redaction, never a leak.
+_FILE_WORDS = word_set(
+    """
+    pdf csv tsv xlsx xlsm xls ods odt docx doc txt json yaml yml xml html htm eml msg zip gz
+    tar tgz png jpg jpeg gif tif tiff bmp ppt pptx md rtf bak tmp old new copy final draft
+    v version rev revised updated update latest current previous redacted clean public
+    internal external official confidential sensitive restricted full partial sample test
+    stats stat figures figure numbers number counts count totals total sum sums rate rates
+    ratio percent share average median trend trends series index indices metrics metric
+    data dataset datasets file files folder document documents doc docs record records list
+    lists log logs sheet sheets book workbook tab tabs page pages table tables chart charts
+    graph graphs map maps image images photo photos scan scans attachment attachments
+    annex appendix exhibit supplement part parts section volume vol chapter
+    monthly quarterly annual annually weekly daily yearly biweekly fiscal calendar q1 q2 q3 q4
+    fy cy ytd mtd period periods quarter quarters week weeks months years day days
+    interview interviews transcript transcripts notes memo memos letter letters email emails
+    message messages form forms case cases caseload backlog docket dockets hearing hearings
+    decision decisions outcome outcomes result results grant grants granted denial denials
+    approval approvals application applications applicant applicants filing filings
+    detainee detainees population populations arrest arrests removal removals return returns
+    encounter encounters apprehension apprehensions release releases book bookin bookout
+    ins outs admission admissions departure departures border borders entry entries
+    nationality nationalities country countries citizenship origin destination location
+    locations site sites field office region regions sector sectors area areas zone
+    adult adults child children minor minors family families unaccompanied accompanied
+    male female men women gender sex age ages group groups category categories type types
+    status statuses level levels code codes id ids key keys reference ref no num nbr
+    input output import export staging web www site publish published publication release
+    press media statement statements brief briefing overview summary summaries detail details
+    breakdown analysis review reviews audit audits check checks report reports reporting
+    request requests response responses foia privacy policy policies procedure procedures
+    guidance manual handbook training template templates example examples demo
+    processing processed pending closed open completed received issued filed
+    agency department dhs ice cbp uscis eoir ero hsi doj state local county national
+    """
+)
 
 
 @dataclass(frozen=True)
@@ -74,8 +240,10 @@ class Span:
     kind: str
 
 
-def identifying(text: str, policy: Policy) -> list[Span]:
-    """Where ``text`` identifies a person (see the module doc), in order."""
+def identifying(text: str, policy: Policy, *, from_file: bool = False) -> list[Span]:
+    """Where ``text`` identifies a person (see the module doc), in order. ``from_file``: a
+    string that comes with a file (its name, a sheet's, a member's), where a name is written
+    in any case, so that any run of unknown words next to a claim counts as one."""
     spaced = text.translate(_SEPARATORS)
     spans: list[Span] = []
     for candidate in dict.fromkeys((text, spaced)):
@@ -94,12 +262,98 @@ def identifying(text: str, policy: Policy) -> list[Span]:
         for found in name_candidates(spaced, names.stop):
             if names.looks_like(found.value):
                 spans.append(Span(found.start, found.end, "person-name"))
+        spans += _caseless_names(spaced, names, policy, from_file)
     return sorted(set(spans), key=lambda s: (s.start, s.end, s.kind))
 
 
+def _caseless_names(spaced: str, names: PersonName, policy: Policy, from_file: bool) -> list[Span]:
+    """Names whose case does not show them (``jose hernandez``, ``MARIA GARCIA``,
+    ``garcia lopez, ana``): runs of two or more words that are no known vocabulary (the
+    name detector's stop words, the policy's terms, places, months, common words of file
+    names) joined by spaces or a comma, where one word is a common given name or surname
+    (``gazetteer``) or, for a string from a file, where the string names a protection claim.
+    Any case: a capitalised run is found by its shape already, and found again does no harm."""
+    from approval.detect.gazetteer import NAMES
+
+    vocabulary = _vocabulary(names)
+    spans: list[Span] = []
+    # A claim makes the unknown words of its own clause a name, not those of a message after
+    # a colon (``asylum/x.png: unsupported format``).
+    for clause in _CLAUSE.finditer(spaced):
+        claim = from_file and _names_a_claim(clause.group(), policy)
+        run: list[tuple[int, int, str]] = []
+
+        def close(run: list[tuple[int, int, str]], claim: bool = claim) -> None:
+            words = [w for _, _, w in run]
+            if len(words) < 2 or not (claim or any(w in NAMES for w in words)):
+                return
+            if not from_file and all(_title(spaced[a:b]) for a, b, _ in run):
+                # Typed text writes names in Title Case, whose shape decides (an official's
+                # name after a title is no claimant's); in a file's name, any case is a name.
+                return
+            spans.append(Span(run[0][0], run[-1][1], "person-name"))
+
+        for m in _CASELESS_WORD.finditer(spaced, clause.start(), clause.end()):
+            word = fold(m.group())
+            known = len(word) < 2 or word in vocabulary or is_redaction(m.group())
+            joined = bool(run) and _NAME_GAP.fullmatch(spaced, run[-1][1], m.start()) is not None
+            if known or not joined:
+                close(run)
+                run = []
+            if not known:
+                run.append((m.start(), m.end(), word))
+        close(run)
+    return spans
+
+
+def _title(word: str) -> bool:
+    return word[:1].isupper() and not word[1:].isupper()
+
+
+def _vocabulary(names: PersonName) -> frozenset[str]:
+    key = id(names.stop)
+    found = _VOCABULARY.get(key)
+    if found is None or found[0] is not names.stop:
+        countries = {w for phrase in COUNTRY_NAMES for w in phrase.split()}
+        words = (
+            names.stop
+            | _FILE_WORDS
+            | _MESSAGE_WORDS
+            | NOT_NAME_PARTS
+            | US_STATES
+            | set(MONTHS)
+            | countries
+        )
+        found = (names.stop, frozenset(words))
+        _VOCABULARY[key] = found
+    return found[1]
+
+
+def _names_a_claim(spaced: str, policy: Policy) -> bool:
+    """Whether ``spaced`` holds a term of the policy's protection-claim detector (or of the
+    default policy's, when it has none), as whole words, in any case."""
+    pattern = _CLAIMS.get((policy.id, policy.version))
+    if pattern is None:
+        detector = policy.detector("protection-claim")
+        if detector is None:
+            from approval.policy import default_policy
+
+            detector = default_policy().detector("protection-claim")
+        terms = {
+            " ".join(fold(t).translate(_SEPARATORS).split())
+            for t in (*(detector.terms if detector else ()), *_CLAIM_WORDS)
+        }
+        body = "|".join(re.escape(t).replace(r"\ ", r"\s+") for t in sorted(terms, key=len)[::-1])
+        pattern = re.compile(rf"(?<![^\W_])(?:{body})(?![^\W_])")
+        _CLAIMS[(policy.id, policy.version)] = pattern
+    return pattern.search(fold(spaced)) is not None
+
+
 def personal_data_in(text: str, policy: Policy) -> tuple[str, ...]:
-    """The kinds of identifying text in ``text`` (``a-number``, ``number``, ``person-name``)."""
-    return tuple(dict.fromkeys(span.kind for span in identifying(text, policy)))
+    """The kinds of identifying text in ``text``, a string that comes with a file (``a-number``,
+    ``number``, ``person-name``)."""
+    spans = identifying(text, policy, from_file=True)
+    return tuple(dict.fromkeys(span.kind for span in spans))
 
 
 def printable(text: str) -> str:
@@ -114,7 +368,7 @@ def safe_text(text: str, policy: Policy, limit: int | None = None) -> str:
     """A string from a file (a name, a location, a reason that names a member) that can be
     shown and signed: identifying words redacted, printable, at most ``limit`` characters."""
     text = printable(text)
-    spans = identifying(text, policy)
+    spans = identifying(text, policy, from_file=True)
     if spans:
         out = []
         at = 0
@@ -186,3 +440,83 @@ def _names(policy: Policy, fallback: bool = True) -> PersonName | None:
     from approval.policy import default_policy
 
     return _names(default_policy(), fallback=False)
+
+
+# -- statements: every string that comes with a file, made safe where a statement is built --
+
+MAX_NAME = 255  # the statement schema's limit for a file's name
+MAX_TEXT = 2000  # and for a text
+MAX_REMOVED = 500  # and for a line of a redaction's ``removed``
+
+
+def safe_file_name(name: str, policy: Policy) -> str:
+    """A file's base name for the ledger: the whole stem redacted when any of it identifies a
+    person (``[redacted].csv``), since what is left of a name next to a redaction may still
+    point at the person; printable, bounded."""
+    base = printable(PurePath(name).name or name)
+    if not identifying(base, policy, from_file=True):
+        return base[:MAX_NAME]
+    suffix = PurePath(base).suffix
+    # The extension says what kind of file it was; a "suffix" that is a word may be a name
+    # (``maria.hernandez``), and is redacted with the rest.
+    extension = 2 <= len(suffix) <= 6 and suffix[1:].isalnum() and fold(suffix[1:]) in _FILE_WORDS
+    return f"{REDACTED}{suffix if extension else ''}"
+
+
+def safe_scan(summary: Mapping[str, Any], policy: Policy) -> dict[str, Any]:
+    """A scan summary that names no person: its finding locations, its reason, and its
+    coverage's part names and reasons (archive members, sheets, streams) made safe."""
+    out = dict(summary)
+    out["findings"] = [
+        {**finding, "location": safe_location(finding.get("location") or {}, policy)}
+        for finding in summary.get("findings") or ()
+    ]
+    if isinstance(summary.get("reason"), str):
+        out["reason"] = safe_text(summary["reason"], policy, MAX_TEXT)
+    if isinstance(summary.get("coverage"), list):
+        out["coverage"] = [
+            _safe_fields(part, ("part", "reason"), policy, NAMED_LIMITS["part"])
+            if isinstance(part, Mapping)
+            else part
+            for part in summary["coverage"]
+        ]
+    return out
+
+
+def safe_statement(statement: Mapping[str, Any], policy: Policy) -> dict[str, Any]:
+    """``statement`` with every string that comes from a file made safe to sign and keep
+    forever (DESIGN.md invariant 7): the artifacts' names, a request's scan summary, an
+    export's destination (a path ending in the file's name), a redaction's list of what it
+    removed (sheet and column names). What people typed (purpose, comments, reasons) is
+    refused when it holds personal data, before this (``workflow.text.free_text``)."""
+    out = dict(statement)
+    for key in ("artifact", "source", "derivative"):
+        artifact = out.get(key)
+        if isinstance(artifact, Mapping) and isinstance(artifact.get("name"), str):
+            out[key] = {**artifact, "name": safe_file_name(artifact["name"], policy)}
+    if out.get("kind") == "request" and isinstance(out.get("scan"), Mapping):
+        out["scan"] = safe_scan(out["scan"], policy)
+    if out.get("kind") == "export" and isinstance(out.get("destination"), str):
+        out["destination"] = _safe_path(out["destination"], policy)
+    if out.get("kind") == "redaction" and isinstance(out.get("removed"), list):
+        out["removed"] = [
+            safe_text(line, policy, MAX_REMOVED) if isinstance(line, str) else line
+            for line in out["removed"]
+        ]
+    return out
+
+
+def _safe_path(path: str, policy: Policy) -> str:
+    """A destination path made safe; when too long, its end kept (the file's own name)."""
+    text = safe_text(path, policy)
+    return text if len(text) <= MAX_TEXT else "..." + text[-(MAX_TEXT - 3) :]
+
+
+def _safe_fields(
+    doc: Mapping[str, Any], keys: Iterable[str], policy: Policy, limit: int
+) -> dict[str, Any]:
+    out = dict(doc)
+    for key in keys:
+        if isinstance(out.get(key), str):
+            out[key] = safe_text(out[key], policy, limit)
+    return out

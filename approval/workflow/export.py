@@ -3,11 +3,15 @@ when the ledger allows its exact bytes at this moment.
 
 The order is what makes it safe:
 
-1. the file is copied into a temporary file in the destination's directory, and hashed as it
-   is copied: one read, so the bytes hashed are the bytes copied;
+1. the file is copied into a staged file on the destination's file system that has no name
+   in the destination until the decision (``approval.workflow.atomic``: an unnamed
+   ``O_TMPFILE``, or a private 0700 directory), and hashed as it is copied: one read, so the
+   bytes hashed are the bytes copied. A kill at any moment, SIGKILL included, leaves no byte of
+   it that the web server could serve;
 2. that copy is scanned, so the bytes scanned are the bytes that will be published, and the
    decision is taken for their sha256 from the ledger (clean: nothing to decide);
-3. refused, or anything fails: the temporary file is removed, the destination is as it was;
+3. refused, or anything fails: the staged file goes, the destination is as it was. SIGTERM,
+   SIGHUP and SIGINT clean up and exit 143, 129 and 130;
 4. allowed where approval was needed: a signed ``export`` statement is appended *first*, then
    the copy is flushed to disk and renamed over the destination. A crash between the two leaves
    a recorded export that did not happen, which an auditor can see and which harms nobody; the
@@ -23,9 +27,10 @@ redacted.
 from __future__ import annotations
 
 import stat
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from approval.decision import Decision, decide
 from approval.detect.report import UNSCANNABLE, FileReport
@@ -34,7 +39,8 @@ from approval.policy import Policy
 from approval.signing import PrivateKey
 from approval.state import LedgerState, Request, SignOff, identify
 from approval.statements import now, short_id
-from approval.workflow.atomic import Staged, copy_hashing
+from approval.summaries import exceeds
+from approval.workflow.atomic import Staged, copy_hashing, signals
 from approval.workflow.ledger import Session, new_statement, read_key, sign_and_append
 from approval.workflow.text import MAX_TEXT, safe_name, safe_text
 
@@ -125,7 +131,7 @@ def export_file(
     require_file(file)
     target = target_path(file, dest)
     key = read_key(key_file, passphrase_env)
-    with gate(ledger) as (session, view):
+    with signals(), gate(ledger) as (session, view):
         at = now()
         exporter = identify(session.state, key.public_line, at)
         policy = session.state.current.policy
@@ -147,6 +153,7 @@ def export_file(
             classes = [*report.classes, *([UNSCANNABLE] if report.verdict == UNSCANNABLE else [])]
             session.state = view.state_for([sha256])
             decision = decide(session.state, sha256, at, classes=classes)
+            decision = beyond_request(decision, report.summary())
             if not decision.allowed:
                 steps = next_steps(decision, file, target, key_file, state=session.state, at=at)
                 return Exported(file, target, report, decision, exporter.id, False, None, steps)
@@ -171,6 +178,27 @@ def export_file(
         finally:
             stage.discard()
     return Exported(file, target, report, decision, exporter.id, True, statement_id, ())
+
+
+# How ``beyond_request`` begins its reason; ``next_steps`` knows the case by it.
+_BEYOND = "the file holds more than request"
+
+
+def beyond_request(decision: Decision, found: dict[str, Any]) -> Decision:
+    """``decision`` blocked when the gate's own scan ``found`` holds more than its request
+    says (a class it leaves out, more persons of a class): the officials approved the
+    request's description, and a patched requester's client writes what it likes there."""
+    request = decision.request
+    if not decision.allowed or request is None or not decision.rules:
+        return decision
+    beyond = exceeds(request.scan, found)
+    if not beyond:
+        return decision
+    why = (
+        f"{_BEYOND} {short_id(request.id)} describes, which is what "
+        f"its officials approved: {'; '.join(beyond)}"
+    )
+    return replace(decision, allowed=False, used=(), expires=None, reasons=(why,))
 
 
 def _record(
@@ -223,7 +251,9 @@ def next_steps(
 
     Without ``state`` (the ledger's slice for the file) only what the decision itself shows is
     known: a request made under an earlier policy. A standing rejection, a withdrawn request and
-    expired approvals need the state."""
+    expired approvals need the state. A path that names a person is FILE or DEST: what the
+    screen prints names no one."""
+    file, target = _shown(file, "FILE", decision), _shown(target, "DEST", decision)
     again = (
         f'approval request {_quote(str(file))} --purpose "..." '
         f"--destination {_quote(str(target))} --key {_quote(str(key_file))}"
@@ -232,6 +262,14 @@ def next_steps(
     if request is None:
         return (again,)
     short = short_id(request.id)
+    if decision.reasons and decision.reasons[0].startswith(_BEYOND):
+        # Approved for what the request said, not for what the bytes hold: it must go, and
+        # a request that describes them must be made and signed.
+        return (
+            f'approval revoke {short} --key KEY --reason "..."   # by its requester, a '
+            "privacy officer or an admin",
+            again,
+        )
     rejections = [] if state is None else _standing_rejections(request, decision, state, at)
     if rejections:
         # A rejection blocks these bytes under every request and policy until it is withdrawn:
@@ -247,9 +285,17 @@ def next_steps(
         return (f"{again}   # {short} was made under an earlier policy",)
     if state is not None and state.revocation_of(request.id, at) is not None:
         return (f"{again}   # {short} was withdrawn",)
+    # The official rescans the bytes they sign (``--file``): a rule may count nothing else.
     steps = [
-        f"approval sign {short} --key KEY --role {role}" for role in dict.fromkeys(decision.missing)
+        f"approval sign {short} --file {_quote(str(file))} --key KEY --role {role}"
+        for role in dict.fromkeys(decision.missing)
     ]
+    if state is not None:
+        steps += [
+            f'approval revoke {short_id(s.id)} --key KEY --reason "..."   # by {s.signer}, '
+            "whose approval made without a rescan does not count; then sign again with --file"
+            for s in _unrescanned(request, decision, state, at)
+        ]
     if state is not None and _expired(request, decision, state, at):
         # An official cannot sign the same request twice: a new request starts afresh.
         steps.insert(0, f"{again}   # approvals of {short} expired")
@@ -273,6 +319,24 @@ def _standing_rejections(
     ]
 
 
+def _unrescanned(
+    request: Request, decision: Decision, state: LedgerState, at: datetime | None
+) -> list[SignOff]:
+    """Approvals of the request, standing, made without a rescan under a role whose rule
+    needs one: their officials cannot sign again as that role until they withdraw them."""
+    roles = {role for rule in decision.rules if rule.require_rescan for role in rule.roles}
+    roles &= set(decision.missing)
+    return [
+        signoff
+        for signoff in state.signoffs_for(request.id)
+        if signoff.approves
+        and not signoff.rescanned
+        and signoff.role in roles
+        and (at is None or signoff.at <= at)
+        and not state.is_revoked(signoff.id, at)
+    ]
+
+
 def _expired(request: Request, decision: Decision, state: LedgerState, at: datetime | None) -> bool:
     """Whether an approval of the request, not revoked, no longer counts for its age."""
     when = at or now()
@@ -285,6 +349,14 @@ def _expired(request: Request, decision: Decision, state: LedgerState, at: datet
         )
         for signoff in state.signoffs_for(request.id)
     )
+
+
+def _shown(path: Path, placeholder: str, decision: Decision) -> Path:
+    from approval.detect.strings import personal_data_in
+    from approval.policy import default_policy
+
+    policy = decision.adoption.policy if decision.adoption is not None else default_policy()
+    return Path(placeholder) if personal_data_in(str(path), policy) else path
 
 
 def _quote(text: str) -> str:

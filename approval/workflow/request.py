@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import shlex
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
-from approval.errors import UsageError
-from approval.state import check_request, identify
-from approval.statements import now, short_id
+from approval.decision import decide, live_requests
+from approval.detect.strings import personal_data_in
+from approval.errors import BlockedError, UsageError
+from approval.policy import Policy
+from approval.state import LedgerState, Request, check_request, identify
+from approval.statements import format_time, now, short_id
+from approval.words import plural
 from approval.workflow.ledger import new_statement, read_key, sign_and_append
 from approval.workflow.snapshot import gate
 from approval.workflow.text import free_text, safe_name, safe_summary
@@ -35,12 +41,14 @@ def request_approval(
     destination: str,
     key_file: Path,
     passphrase_env: str | None,
+    again: str | None = None,
 ) -> Requested:
     """Scan ``file`` under the policy in force and record a signed request for it.
 
     A clean file needs no approval and is refused with a word to export it directly. The
     request carries the scan summary (classes, persons, where, hidden parts) but never a value
-    from the file.
+    from the file. Bytes that already have a live request (``live_requests``) are refused
+    (exit 1, naming it) unless ``again`` gives the reason for a new one, which it records.
     """
     from approval.detect.scan import scan_file
     from approval.workflow.export import require_file
@@ -56,6 +64,8 @@ def request_approval(
         # Checked before the scan, which may take a while: a typo should not cost that.
         purpose = free_text("--purpose", purpose, policy)
         destination = free_text("--destination", destination, policy)
+        if again is not None:
+            again = free_text("--reason", again, policy)
         report = scan_file(file, policy)
         if not report.sha256:
             raise UsageError(f"{file}: could not be read to the end (did it change or vanish?)")
@@ -69,6 +79,9 @@ def request_approval(
                 hint=f"export it directly: approval export {file} --to DEST --key KEY",
             )
         rules = check_request(state, official.id, classes, at)
+        if again is None:
+            _refuse_duplicate(state, report.sha256, at, file, policy)
+        extra = {"again": again} if again is not None else {}
         statement = new_statement(
             "request",
             session.head,
@@ -87,6 +100,7 @@ def request_approval(
             purpose=purpose,
             destination=destination,
             scan=safe_summary(report.summary(), policy),
+            **extra,
         )
         envelope = sign_and_append(session, statement, [(key, official.id)])
     return Requested(
@@ -98,3 +112,32 @@ def request_approval(
         dict(report.classes),
         report.verdict,
     )
+
+
+def _refuse_duplicate(
+    state: LedgerState, sha256: str, at: datetime, file: Path, policy: Policy
+) -> None:
+    """``BlockedError`` naming the live request for these bytes, if there is one: officials
+    would sign one and the gate decide on the other."""
+    live = live_requests(state, sha256, at)
+    if not live:
+        return
+    request = live[-1]
+    short = short_id(request.id)
+    # A hint names no person: a path that would is FILE (the publisher knows which).
+    shown = "FILE" if personal_data_in(str(file), policy) else shlex.quote(str(file))
+    raise BlockedError(
+        f"these bytes already have request {short} ({_standing(state, request, at)}, "
+        f"made by {request.requester} on {format_time(request.at)}): no new request was made",
+        hint=f"follow it with: approval status {short}; or, to make a new one on purpose: "
+        f'approval request {shown} ... --again --reason "..."',
+    )
+
+
+def _standing(state: LedgerState, request: Request, at: datetime) -> str:
+    if decide(state, request.sha256, at, request_id=request.id).allowed:
+        return "approved"
+    signoffs = [s for s in state.signoffs_for(request.id) if not state.is_revoked(s.id, at)]
+    if any(not s.approves for s in signoffs):
+        return "refused"
+    return f"open, {plural(len(signoffs), 'approval')} so far"

@@ -17,11 +17,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
-from approval.decision import Decision, check_signoff, decide
-from approval.errors import UsageError
+from approval.decision import RESCANNED, Decision, check_signoff, decide, live_requests
+from approval.errors import BlockedError, UsageError
+from approval.policy import Policy
 from approval.state import LedgerState, Request, SignOff, identify
 from approval.statements import now, short_id
+from approval.summaries import Difference, compare, summary_digest
 from approval.workflow.ledger import new_statement, read_key, sign_and_append
 from approval.workflow.snapshot import gate, opened
 from approval.workflow.text import free_text
@@ -36,6 +39,68 @@ class SignOffLine:
 
 
 @dataclass(frozen=True)
+class Rescan:
+    """The official's own scan of the bytes under review (DESIGN.md invariant 10), or why
+    there is none. ``summary`` is made safe to show as a request's is."""
+
+    path: str | None  # the file rescanned, as shown (names that identify a person redacted)
+    summary: dict[str, Any] | None
+    differences: tuple[Difference, ...]
+    note: str  # how the file was found, or why it was not
+
+    @property
+    def done(self) -> bool:
+        return self.summary is not None
+
+    @property
+    def understated(self) -> tuple[Difference, ...]:
+        """What the request leaves out of what the bytes hold: refuses an approval."""
+        return tuple(d for d in self.differences if d.understates)
+
+
+def rescan(request: Request, policy: Policy, file: Path | None, search: Path | None) -> Rescan:
+    """Scan the bytes of ``request`` with this client: ``file`` (refused when it holds other
+    bytes), else the file under ``search`` with its sha256 (see locate.py), else nothing."""
+    from approval.detect.scan import scan_file
+    from approval.detect.strings import safe_scan, safe_text
+    from approval.workflow.export import require_file
+    from approval.workflow.locate import find_by_digest, sha256_of
+
+    short = short_id(request.id)
+    if file is not None:
+        require_file(file)
+        try:
+            same = (
+                file.stat().st_size == request.artifact.size and sha256_of(file) == request.sha256
+            )
+        except OSError as e:
+            raise UsageError(f"{file}: {(e.strerror or type(e).__name__).lower()}") from e
+        if not same:
+            raise UsageError(
+                f"{safe_text(str(file), policy)} is not the file of request {short}: its bytes "
+                "differ",
+                hint=f"give the file whose sha256 is {request.sha256}",
+            )
+        path, note = file, "the file given with --file"
+    elif search is not None:
+        located = find_by_digest(search, request.sha256, request.artifact.size)
+        if located.path is None:
+            return Rescan(None, None, (), f"{located.note}: pass --file PATH")
+        path, note = located.path, located.note
+    else:
+        return Rescan(None, None, (), "no file given: pass --file PATH")
+    report = scan_file(path, policy)
+    if report.sha256 != request.sha256:
+        raise UsageError(
+            f"{safe_text(str(path), policy)} changed while it was rescanned",
+            hint="run the command again once nothing writes to it",
+        )
+    summary = safe_scan(report.summary(), policy)
+    shown = safe_text(str(path), policy)
+    return Rescan(shown, summary, compare(request.scan, summary), note)
+
+
+@dataclass(frozen=True)
 class Review:
     """Everything the review screen shows about one request."""
 
@@ -45,13 +110,16 @@ class Review:
     decision: Decision
     signoffs: tuple[SignOffLine, ...]
     at: datetime
+    rescan: Rescan | None = None  # None: the review did not try to rescan
 
     @property
     def short(self) -> str:
         return short_id(self.request.id)
 
 
-def build_review(state: LedgerState, request: Request, at: datetime) -> Review:
+def build_review(
+    state: LedgerState, request: Request, at: datetime, seen: Rescan | None = None
+) -> Review:
     decision = decide(state, request.sha256, at, request_id=request.id)
     roster = state.current.roster
     used = {s.id for s in decision.used}
@@ -72,21 +140,29 @@ def build_review(state: LedgerState, request: Request, at: datetime) -> Review:
         decision,
         lines,
         at,
+        seen,
     )
 
 
-def show_request(ledger: Path | None, ref: str) -> Review:
-    """The review screen's content for request ``ref`` (full id or unique prefix)."""
+def show_request(
+    ledger: Path | None, ref: str, *, file: Path | None = None, search: Path | None = None
+) -> Review:
+    """The review screen's content for request ``ref`` (full id or unique prefix), with this
+    client's rescan of ``file`` or of the file found under ``search`` (see ``rescan``); with
+    neither, the review holds no rescan."""
     with opened(ledger) as (_, view):
         request, state = view.request(ref)
-        return build_review(state, request, now())
+        seen = None
+        if file is not None or search is not None:
+            seen = rescan(request, state.current.policy, file, search)
+        return build_review(state, request, now(), seen)
 
 
 @dataclass(frozen=True)
 class Status:
     """Where a file or request stands, and what to do next."""
 
-    subject: str  # the file or request asked about
+    subject: str  # the file or request asked about, as shown (a name in it redacted)
     sha256: str
     decision: Decision
     verdict: str | None  # the fresh scan's verdict, when a file was given
@@ -96,41 +172,64 @@ class Status:
 def status(ledger: Path | None, subject: str) -> Status:
     """The decision for a file (scanned now) or a request, with the exact next commands."""
     from approval.detect.scan import scan_file
+    from approval.detect.strings import safe_text
 
     at = now()
     with opened(ledger) as (_, view):
         path = Path(subject)
+        policy = view.state_for(()).current.policy
         if path.is_file():
-            report = scan_file(path, view.state_for(()).current.policy)
+            report = scan_file(path, policy)
             classes = [*report.classes]
             if report.verdict == "unscannable":
                 classes.append("unscannable")
             state = view.state_for([report.sha256])
             decision = decide(state, report.sha256, at, classes=classes)
-            sha, verdict, name = report.sha256, report.verdict, subject
+            sha, verdict, file = report.sha256, report.verdict, subject
         elif path.suffix and not path.exists() and not _looks_like_id(subject):
-            raise UsageError(f"{subject}: no such file")
+            raise UsageError(f"{safe_text(subject, policy)}: no such file")
         else:
             request, state = view.request(subject)
             decision = decide(state, request.sha256, at, request_id=request.id)
-            sha, verdict, name = request.sha256, None, request.artifact.name
-    return Status(subject, sha, decision, verdict, _next_steps(decision, name))
+            sha, verdict, file = request.sha256, None, None
+        steps = _next_steps(decision, state, at, file, policy)
+    return Status(safe_text(subject, policy), sha, decision, verdict, steps)
 
 
 def _looks_like_id(text: str) -> bool:
     return len(text) >= 4 and all(c in "0123456789abcdef" for c in text.lower())
 
 
-def _next_steps(decision: Decision, name: str) -> tuple[str, ...]:
+def _next_steps(
+    decision: Decision, state: LedgerState, at: datetime, file: str | None, policy: Policy
+) -> tuple[str, ...]:
+    """Commands that would succeed, with FILE, DEST, KEY and "..." to fill in. A file whose
+    path identifies a person is FILE too: what status prints names no one."""
+    from approval.detect.strings import personal_data_in
+    from approval.workflow.export import next_steps
+
+    if file is not None and personal_data_in(file, policy):
+        file = None
+    name = file or "FILE"
     if decision.allowed:
-        return (f"approval export {name} --to DEST --key KEY",)
-    if decision.request is None:
-        return (f'approval request {name} --purpose "..." --destination "..." --key KEY',)
-    short = short_id(decision.request.id)
-    steps = [
-        f"approval sign {short} --key KEY --role {role}" for role in dict.fromkeys(decision.missing)
-    ]
-    return tuple(steps) or (f"approval show {short}",)
+        return (f"approval export {_quote(name)} --to DEST --key KEY",)
+    request = decision.request
+    if request is not None and state.revocation_of(request.id, at) is not None:
+        # Asked about a withdrawn request: the live one for the same bytes, if any, is the
+        # one to work on.
+        live = live_requests(state, request.sha256, at)
+        if live:
+            return (
+                f"approval status {short_id(live[-1].id)}   # {short_id(request.id)} was "
+                "withdrawn; this is the live request for the same bytes",
+            )
+    return next_steps(decision, Path(name), Path("DEST"), Path("KEY"), state=state, at=at)
+
+
+def _quote(text: str) -> str:
+    import shlex
+
+    return shlex.quote(text)
 
 
 @dataclass(frozen=True)
@@ -141,6 +240,7 @@ class Signed:
     role: str
     decision: str
     after: Decision
+    rescan: Rescan | None = None
 
 
 Confirm = Callable[[Review, str], str | None]
@@ -157,8 +257,16 @@ def sign_request(
     reject: bool,
     comment: str | None,
     confirm: Confirm,
+    file: Path | None = None,
+    search: Path | None = None,
 ) -> Signed:
-    """Approve or reject request ``ref`` under one role, after ``confirm`` (the review screen)."""
+    """Approve or reject request ``ref`` under one role, after ``confirm`` (the review screen).
+
+    The bytes are rescanned first (``file``, else the file under ``search`` with the request's
+    sha256): an approval of a request whose summary says less than the bytes hold is refused
+    (``BlockedError``), and so is an approval without a rescan where a rule that applies needs
+    one. A rejection is recorded either way. The sign-off says whether its signer rescanned,
+    and the digest of the summary they checked."""
     decision_word = "reject" if reject else "approve"
     key = read_key(key_file, passphrase_env)
     with gate(ledger) as (session, view):
@@ -170,17 +278,23 @@ def sign_request(
         request, chosen = check_signoff(
             state, found.id, official.id, role, decision_word, at, comment
         )
-        comment = confirm(build_review(state, request, at), chosen)
+        policy = state.current.policy
+        seen = rescan(request, policy, file, search)
+        if not reject:
+            _may_approve(request, policy, chosen, seen)
+        comment = confirm(build_review(state, request, at, seen), chosen)
         if reject and not comment:
             raise UsageError("a rejection needs a reason", hint="pass --comment TEXT")
         if comment:
-            comment = free_text("the comment", comment, state.current.policy)
+            comment = free_text("the comment", comment, policy)
         body: dict[str, object] = {
             "signer": official.id,
             "request": request.id,
             "artifact_sha256": request.sha256,
             "decision": decision_word,
             "role": chosen,
+            "rescanned": seen.done,
+            "summary_sha256": summary_digest(request.scan),
         }
         if comment:
             body["comment"] = comment
@@ -188,4 +302,26 @@ def sign_request(
         envelope = sign_and_append(session, statement, [(key, official.id)])
         # The session's state: a lost race replaces it with the state at the new tip.
         after = decide(session.state, request.sha256, now(), request_id=request.id)
-    return Signed(envelope.id, request.id, official.id, chosen, decision_word, after)
+    return Signed(envelope.id, request.id, official.id, chosen, decision_word, after, seen)
+
+
+def _may_approve(request: Request, policy: Policy, role: str, seen: Rescan) -> None:
+    """Refuse an approval the rescan contradicts, or one a rule would not count."""
+    short = short_id(request.id)
+    if seen.understated:
+        raise BlockedError(
+            f"request {short} does not describe its file: {seen.understated[0].words}; "
+            "nothing was signed",
+            hint=f'refuse it: approval sign {short} --reject --comment "the description does '
+            'not match the bytes" (the publisher must request again)',
+        )
+    if seen.done:
+        return
+    needing = [
+        r.id for r in policy.rules_for(request.classes) if r.require_rescan and role in r.roles
+    ]
+    if needing:
+        raise UsageError(
+            f"{', '.join(needing)} counts only {RESCANNED} as {role}, and {seen.note}",
+            hint=f"sign where the file is, or give it: approval sign {short} --file PATH",
+        )

@@ -11,15 +11,13 @@ the same test of what identifies a person (``approval.detect.strings``).
 from __future__ import annotations
 
 import unicodedata
-from pathlib import PurePath
 from typing import Any
 
 from approval.detect.strings import (
     KINDS,
     REDACTED,
     identifying,
-    personal_data_in,
-    printable,
+    safe_file_name,
     safe_location,
     safe_text,
 )
@@ -77,11 +75,7 @@ def _word_number(text: str, at: int) -> int:
 def safe_name(name: str, policy: Policy) -> str:
     """A file's base name, with the stem redacted when it holds personal data, and bytes that
     are not UTF-8 replaced (such a file can still be requested)."""
-    base = printable(PurePath(name).name or name)
-    if not personal_data_in(base, policy):
-        return base[:MAX_NAME]
-    suffix = PurePath(base).suffix
-    return f"{REDACTED}{suffix if len(suffix) <= 10 else ''}"
+    return safe_file_name(name, policy)  # one sanitiser for every name from a file
 
 
 def safe_summary(summary: dict[str, Any], policy: Policy) -> dict[str, Any]:

@@ -47,6 +47,7 @@ def tell(world: World, story: Story) -> None:
     request under v2 approved then revoked; a redaction of the workbook."""
     from approval.detect.scan import scan_file  # noqa: F401 - warms the import once
     from approval.policy import load_policy, load_roster
+    from approval.summaries import summary_digest
 
     start = story.start
     step = iter(range(1, 1000))
@@ -68,6 +69,8 @@ def tell(world: World, story: Story) -> None:
         purpose="FY2022 statistics", destination="www.example.gov/detention", scan=scan,
     )  # fmt: skip
     approve = {"request": request, "artifact_sha256": artifact["sha256"], "decision": "approve"}
+    # As the officials' clients record it after rescanning the bytes (review.py).
+    approve |= {"rescanned": True, "summary_sha256": summary_digest(scan)}
     first = put("privacy", "signoff", at(), "o.privacy", **approve, role="privacy-officer")
     second = put("senior", "signoff", at(), "s.senior", **approve, role="senior-official")
     put(

@@ -14,6 +14,7 @@ from approval.audit.failure import AuditFailure, Rule
 from approval.ledger import Ledger
 from approval.ledger.usercache import ledger_cache_dir
 from approval.statements import now
+from approval.summaries import summary_digest
 from approval.workflow.audit import audit_ledger, replay_ledger
 from tests.audit.conftest import Audit, Story, append, entries, forge, git, scan_summary
 from tests.support import KeyMaker
@@ -232,6 +233,7 @@ def small(
         ids[who] = world.append_at(
             "signoff", start + timedelta(minutes=minute), who, request=request,
             artifact_sha256=artifact["sha256"], decision="approve", role=role,
+            rescanned=True, summary_sha256=summary_digest(scan),
         )  # fmt: skip
     return world, ids, start
 

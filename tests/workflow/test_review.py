@@ -32,9 +32,22 @@ from tests.workflow.test_snapshot import SCAN, Agency, sha
 from tests.world import World
 
 
+class _SlicesWorld(World):
+    """The default policy without ``require_rescan``: the requests here are for made-up bytes
+    (``sha(name)``), which no official could rescan; the slices, not the rescans, are tested
+    (those are, on real files, below)."""
+
+    def policy(self, *, version: int = 1, name: str = "policy.yaml") -> Path:
+        path = super().policy(version=version, name=name)
+        text = path.read_text()
+        assert "    require_rescan: true\n" in text
+        path.write_text(text.replace("    require_rescan: true\n", ""))
+        return path
+
+
 @pytest.fixture
 def agency(tmp_path: Path, make_key: KeyMaker) -> Agency:
-    return Agency(World(tmp_path, make_key), now() - timedelta(days=2))
+    return Agency(_SlicesWorld(tmp_path, make_key), now() - timedelta(days=2))
 
 
 def _whole(agency: Agency) -> LedgerState:

@@ -266,3 +266,199 @@ def test_a_file_whose_name_is_not_utf8_can_be_requested_and_exported(world: Worl
     assert recorded["request"]["artifact"]["name"] == "caf\ufffd.csv"
     assert recorded["export"]["artifact"]["name"] == "caf\ufffd.csv"
     assert recorded["export"]["destination"].endswith("/www/caf\ufffd.csv")
+
+
+# -- names in every position, in every case, with claim words around them (issue 13) -------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from approval.detect.gazetteer import NAMES  # noqa: E402
+from approval.detect.strings import safe_file_name, safe_scan, safe_statement, safe_text  # noqa: E402
+from approval.policy import default_policy  # noqa: E402
+
+# Given names and surnames, some on the gazetteer's lists and some not (Ethiopian, Nepali,
+# Tibetan, Yoruba, Persian names: found only by a claim beside them, or by Title Case).
+GIVEN = ("maria", "jose", "kwame", "ousmane", "tenzin", "nasrin", "abebe", "lamine", "haile")
+SURNAMES = ("hernandez", "garcia", "mensah", "ramirez", "dorje", "farahani", "bekele", "thapa")
+CLAIMS = ("asylum", "credible fear", "refugee", "asylum interview", "i-589")
+FORMS = (
+    "{g}_{s}", "{g}-{s}", "{g}.{s}", "{g} {s}", "{s}, {g}", "{s}_{g}", "{g}_{s}_{s2}",
+)  # fmt: skip
+
+
+def _cased(word: str, case: str) -> str:
+    return {"lower": word.lower(), "upper": word.upper(), "title": word.title()}[case]
+
+
+@st.composite
+def file_strings(draw: st.DrawFn) -> tuple[str, tuple[str, ...]]:
+    """A string that comes with a file (a name, a member, a sheet) holding a person's name,
+    and the words of that name."""
+    given_name, surname, second = (
+        draw(st.sampled_from(GIVEN)),
+        draw(st.sampled_from(SURNAMES)),
+        draw(st.sampled_from(SURNAMES)),
+    )
+    case = draw(st.sampled_from(("lower", "upper", "title")))
+    form = draw(st.sampled_from(FORMS))
+    words = (given_name, surname, second) if "{s2}" in form else (given_name, surname)
+    known = all(w in NAMES for w in words)
+    name = form.format(
+        g=_cased(given_name, case),
+        s=_cased(surname, "upper" if form.startswith("{s},") and case == "title" else case),
+        s2=_cased(second, case),
+    )
+    claim = draw(st.sampled_from(CLAIMS))
+    joint = draw(st.sampled_from(("_", " ", "-")))
+    # A claim beside the name whenever the name's own words could not tell (not on the lists,
+    # or not in Title Case): "with claim words around them".
+    where = draw(st.sampled_from(("before", "after", "both") if not known else
+                                 ("before", "after", "both", "none")))  # fmt: skip
+    before = (
+        f"{claim}{joint}"
+        if where in ("before", "both")
+        else draw(st.sampled_from(("", "notes_", "interview ")))
+    )
+    after = f"{joint}{claim}" if where in ("after", "both") else ""
+    folder = draw(st.sampled_from(("", "asylum/", "2022/")))
+    suffix = draw(st.sampled_from(("", ".pdf", ".zip", ".xlsx", ".png")))
+    return f"{folder}{before}{name}{after}{suffix}", words
+
+
+def _leaked(text: str, words: tuple[str, ...]) -> list[str]:
+    folded = text.lower()
+    return [w for w in words if w in folded]
+
+
+def _every_kind(value: str) -> list[dict[str, Any]]:
+    """One statement of each kind that holds strings from files, ``value`` in each of them."""
+    artifact = {"sha256": "a" * 64, "size": 1, "name": value}
+    location = {"sheet": value, "part": value, "header": value, "key": value, "column": value}
+    scan = {
+        "verdict": "unscannable", "format": "zip", "reason": f"{value}: unsupported format",
+        "classes": {"protected-person": {"records": 1}},
+        "findings": [{"class": "protected-person", "detector": "a-number",
+                      "location": location, "count": 1}],
+        "coverage": [{"part": value, "kind": "member", "bytes": 1, "read": "unread",
+                      "reason": f"{value}: encrypted"}],
+    }  # fmt: skip
+    common = {"type": "t", "created": "2026-01-01T00:00:00Z", "seen_head": None, "signer": "x"}
+    return [
+        {**common, "kind": "request", "artifact": artifact, "scan": scan},
+        {**common, "kind": "export", "artifact": artifact, "destination": f"/srv/www/{value}"},
+        {**common, "kind": "redaction", "source": artifact, "derivative": artifact,
+         "removed": [f"sheet {value} (hidden), whole", f"column {value}"]},
+    ]  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(file_strings())
+def test_no_name_in_any_position_survives_the_sanitiser(case: tuple[str, tuple[str, ...]]) -> None:
+    value, words = case
+    policy = default_policy()
+    assert _leaked(safe_text(value, policy), words) == [], safe_text(value, policy)
+    assert _leaked(safe_file_name(value, policy), words) == []
+    for statement in _every_kind(value):
+        made = json.dumps(safe_statement(statement, policy))
+        assert _leaked(made, words) == [], (statement["kind"], made)
+    scan = _every_kind(value)[0]["scan"]
+    assert _leaked(json.dumps(safe_scan(scan, policy)), words) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "detention-stats.xlsx", "detention-stats-v2.xlsx", "aggregates.csv", "names.zip",
+        "asylum/applicants.csv", "FY2022 Detention Stats.xlsx", "Weekly Statistics.xlsx",
+        "asylum grant rates 2022.xlsx", "credible_fear_outcomes_by_facility.csv",
+        "names.zip/asylum/[redacted].png: unsupported format: image/png",
+        "sheet [redacted] (hidden), whole", "Sheet2", "Detainees", "/srv/www/stats.xlsx",
+    ],
+)  # fmt: skip
+def test_what_names_no_one_is_kept_as_it_is(text: str) -> None:
+    assert safe_text(text, default_policy()) == text
+
+
+# The same names through the real CLI: every statement kind, git log -p, every report.
+NAMED_ZIP = "MARIA GARCIA asylum interview.zip"
+NAMED_MEMBERS = ("notes_jose_hernandez_asylum.png", "asylum/tenzin_dorje_credible_fear.pdf")
+NAMED_XLSX = "garcia-lopez, ana - asylum.xlsx"
+NAMED_SHEET = "nasrin farahani asylum"
+NAMED = ("maria", "garcia", "jose", "hernandez", "tenzin", "dorje", "lopez", "nasrin", "farahani")
+
+
+@pytest.fixture(scope="module")
+def named(tmp_path_factory: pytest.TempPathFactory, make_key: KeyMaker) -> dict[str, Any]:
+    from openpyxl import Workbook
+
+    world = World(tmp_path_factory.mktemp("caseless"), make_key)
+    assert world.init().code == 0
+    archive = world.root / NAMED_ZIP
+    with zipfile.ZipFile(archive, "w") as out:
+        for member in NAMED_MEMBERS:
+            out.writestr(member, b"\x89PNG\r\n\x1a\n" + bytes(64))
+    book = Workbook()
+    book.active.append(["Nationality", "Count"])
+    book.active.append(["Mexico", 3])
+    hidden = book.create_sheet(NAMED_SHEET)
+    hidden.sheet_state = "hidden"
+    hidden.append(["Name", "A-Number", "Claim"])
+    hidden.append(["PEREZ, Ana", "A298765432", "asylum"])
+    workbook = world.root / NAMED_XLSX
+    book.save(workbook)
+    site = world.root / "site"
+    site.mkdir()
+    outputs: dict[str, str] = {}
+    zipped = world.request(archive)
+    outputs["show"] = world.run("show", zipped[:12]).stdout
+    outputs["sign"] = _ok(world, "sign", zipped[:12], "--yes", as_="o.privacy")
+    outputs["sign"] += _ok(world, "sign", zipped[:12], "--yes", as_="s.senior")
+    outputs["status"] = _ok(world, "status", str(archive)) + _ok(world, "status", zipped[:12])
+    outputs["export"] = _ok(world, "export", str(archive), "--to", str(site), as_="p.publisher")
+    refused = world.request(workbook)
+    _ok(world, "sign", refused[:12], "--yes", "--reject", "--comment", "hidden", as_="s.senior")
+    _ok(world, "revoke", refused[:12], "--reason", "withdrawn", as_="p.publisher")
+    public = world.root / "public"
+    public.mkdir()
+    outputs["redact"] = world.run(
+        "redact", str(workbook), "--out", str(public), as_="p.publisher"
+    ).stdout
+    outputs["audit"] = _ok(world, "audit") + _ok(world, "audit", "--format", "json")
+    # The scanned path is the publisher's own; what is inside the file is what must not show.
+    copies = [world.root / "a.zip", world.root / "b.xlsx"]
+    copies[0].write_bytes(archive.read_bytes())
+    copies[1].write_bytes(workbook.read_bytes())
+    for fmt in ("text", "json", "sarif"):
+        outputs[f"scan {fmt}"] = world.run("scan", *map(str, copies), "--format", fmt).stdout
+    outputs["git log -p"] = subprocess.run(
+        ["git", "log", "--all", "-p", "--format=%H%n%B"],
+        cwd=world.ledger, capture_output=True, check=True,
+    ).stdout.decode("utf-8", "replace")  # fmt: skip
+    return {"world": world, "outputs": outputs}
+
+
+def test_caseless_names_reach_no_statement(named: dict[str, Any]) -> None:
+    statements = _statements(named["world"].ledger)
+    assert {"request", "signoff", "revocation", "export", "redaction"} <= {
+        s["kind"] for s in statements
+    }
+    found = [
+        (s["kind"], where, text)
+        for s in statements
+        if s["kind"] != "adoption"
+        for where, text in _strings(s)
+        if _leaked(text, NAMED)
+    ]
+    assert found == []
+
+
+@pytest.mark.parametrize(
+    "report",
+    ["show", "sign", "status", "export", "audit", "scan text", "scan json",
+     "scan sarif", "git log -p"],
+)  # fmt: skip
+def test_caseless_names_reach_no_report(named: dict[str, Any], report: str) -> None:
+    text = named["outputs"][report]
+    assert text.strip()
+    assert _leaked(text, NAMED) == []
