@@ -68,3 +68,31 @@ class ProblemsError(UsageError):
     @property
     def details(self) -> list[str]:
         return self.problems
+
+
+# -- errors named by cause (issue 14): the exit code is an attribute of the cause ---------------
+
+
+class LedgerNotWritable(UsageError):
+    """The ledger's directory cannot be written (permission, a read-only file system, a full
+    disk, a file size limit): exit 2, since nothing about the ledger's integrity is in doubt."""
+
+    exit_code = EXIT_USAGE
+
+
+class GitMissing(UsageError):
+    """git, which the ledger needs, is not installed or cannot be run (exit 2)."""
+
+    exit_code = EXIT_USAGE
+
+
+class HistoryRewritten(IntegrityError):
+    """The ledger's head does not descend from the head this clone last verified for the same
+    ledger (a rewind, a rewritten history): exit 3 until the new history is accepted."""
+
+    exit_code = EXIT_INTEGRITY
+
+    def __init__(self, message: str, *, verified: str, found: str | None, hint: str | None = None):
+        self.verified = verified
+        self.found = found
+        super().__init__(message, hint=hint)

@@ -45,12 +45,20 @@ SHOWN = 50
     type=click.Path(path_type=Path, file_okay=False),
     help="Write every statement, its signatures, allowed_signers and verify.sh to DIR.",
 )
+@click.option(
+    "--expect-head",
+    "expect_head",
+    metavar="ID",
+    help="A head taken from elsewhere (another clone, an earlier report): exit 3 unless the "
+    "ledger's head is that commit or descends from it.",
+)
 def audit(
     ledger: Path | None,
     as_of: str | None,
     artifact: str | None,
     fmt: str,
     export_dir: Path | None,
+    expect_head: str | None = None,
 ) -> None:
     """Replay the ledger from its first statement and verify everything: each statement's
     schema and signatures, each signer against the roster in force, the chain of policy
@@ -68,6 +76,12 @@ def audit(
         raise UsageError(
             f"{artifact}: is a directory", hint="give --artifact one file, or its sha256"
         )
+    if expect_head is not None:
+        from approval.ledger import Ledger
+        from approval.ledger.verified import expect_head as check_expected
+
+        with Ledger.open(ledger) as opened:
+            check_expected(opened, expect_head)
     if export_dir is not None:
         from approval.workflow.audit import export_bundle
 
@@ -115,6 +129,11 @@ def _render_report(report: Any, fmt: str) -> None:
                 "statements": len(report.events),
                 "signatures": report.signatures,
                 "problem": report.failure.to_dict() if report.failure else None,
+                "flags": [
+                    {"entry": e.position, "id": e.id, "flag": e.details["flag"]}
+                    for e in report.events
+                    if e.details.get("flag")
+                ],
                 "timeline": [event.to_dict() for event in report.events],
             }
         )
@@ -132,6 +151,15 @@ def _render_report(report: Any, fmt: str) -> None:
     ]
     if report.failure is None:
         facts.append(("exports", f"{report.exports}, each allowed when it was made"))
+        flagged = [str(e.position) for e in report.events if e.details.get("flag")]
+        if flagged:
+            facts.append(
+                (
+                    "flagged",
+                    f"{len(flagged)} approval(s) made without a rescan of the bytes where the "
+                    f"policy required one (entries {', '.join(flagged)}): they do not count",
+                )
+            )
         show([Section("Audit: the ledger is intact", facts, style="green")])
     else:
         failure = report.failure

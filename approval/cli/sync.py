@@ -17,9 +17,10 @@ from approval.cli.options import examples, ledger_option
 @click.option(
     "--accept-rewrite",
     is_flag=True,
-    help="Only for an admin who knows why the shared history was rewritten (a rollback the "
-    "offices agreed on): accept the remote's new history, after verifying all of it from the "
-    "first entry. Without it a rewritten or rolled-back remote is refused (exit 3).",
+    help="Only for an admin who knows why the history was rewritten (a rollback the "
+    "offices agreed on): accept the remote's new history, or this clone's own branch moved "
+    "behind the head it last verified, after verifying all of it from the first entry. "
+    "Without it a rewritten or rolled-back ledger is refused (exit 3).",
 )
 def sync(ledger: Path | None, accept_rewrite: bool) -> None:
     """Fetch the shared ledger, put this clone's new statements on top, push, retry.
@@ -39,6 +40,12 @@ def sync(ledger: Path | None, accept_rewrite: bool) -> None:
     with transfer_progress() as progress:
         done = sync_ledger(ledger, accept_rewrite=accept_rewrite, progress=progress)
     outcome(EXIT_BLOCKED if done.set_aside else EXIT_OK)
+    if not done.remote:  # a ledger without a remote: its own rewrite accepted, nothing shared
+        click.echo(
+            f"accepted this ledger's head {(done.head or 'an empty ledger')[:12]} (verified in "
+            "full); the head it replaces is kept under refs/approval/replaced/"
+        )
+        return
     if done.rewrite_accepted:
         click.echo(f"accepted the rewritten history of {done.remote} (verified in full)")
     click.echo(f"came in: {Synced.counts(done.came_in)}")

@@ -31,13 +31,13 @@ from datetime import UTC, datetime
 from enum import Enum
 from pathlib import Path
 
-from approval.errors import IntegrityError, UsageError
+from approval.errors import IntegrityError, LedgerNotWritable, UsageError
 from approval.ledger import layout
 from approval.ledger.cache import ValidEntries
 from approval.ledger.git import Git, GitError, GitObject, ObjectReader, TreeWriter
 from approval.ledger.layout import TreeEntry
 from approval.ledger.locks import turn
-from approval.ledger.usercache import ledger_cache_dir
+from approval.ledger.usercache import clone_dir, ledger_cache_dir
 from approval.statements import (
     Envelope,
     Signature,
@@ -158,6 +158,8 @@ class Ledger:
         self._open: list[ObjectReader | TreeWriter] = []
         self._finalizer = weakref.finalize(self, _close_all, self._open)
         self._trees: dict[str, list[TreeEntry]] = {}
+        self._identities: dict[str, str] = {}  # head -> identity (see identity())
+        self._ancestry: set[tuple[str, str]] = set()  # (ancestor, descendant) pairs found
 
     # -- creating and opening -------------------------------------------------------------
 
@@ -226,11 +228,48 @@ class Ledger:
     @property
     def cache_dir(self) -> Path:
         """Local, rebuildable caches: in the user's private cache directory, never in the
-        ledger directory, which others may be able to write (see usercache.py)."""
-        directory = ledger_cache_dir(self.git_dir)
+        ledger directory, which others may be able to write (see usercache.py); one directory
+        per ledger identity (:meth:`identity`), never per path alone."""
+        directory = ledger_cache_dir(self.git_dir, self.identity())
         with contextlib.suppress(OSError):
             directory.mkdir(parents=True, exist_ok=True, mode=0o700)
         return directory
+
+    @property
+    def clone_dir(self) -> Path:
+        """The user's private directory for this clone (see usercache.py)."""
+        return clone_dir(self.git_dir)
+
+    def identity(self, head: str | None = None) -> str:
+        """The ledger's identity: the id of its first statement (the genesis adoption), read
+        from the history up to ``head`` (default: the current tip); ``"empty"`` for a ledger
+        with no entry yet. A head that descends from one this clone verified has that one's
+        identity (one ``merge-base``); else the root commit is read (``rev-list``, rare)."""
+        tip = head if head is not None else self.head()
+        if tip is None:
+            return "empty"
+        if tip in self._identities:
+            return self._identities[tip]
+        from approval.ledger.verified import VerifiedHeads
+
+        found = None
+        for genesis, verified in VerifiedHeads(self.clone_dir).items():
+            if verified == tip or self.is_ancestor(verified, tip):
+                found = genesis
+                break
+        if found is None:
+            found = self._genesis(tip)
+        self._identities[tip] = found
+        return found
+
+    def _genesis(self, tip: str) -> str:
+        """The statement id named by the root commit of ``tip``'s history."""
+        out = self._git.output(["rev-list", "--max-parents=0", "--format=%s", tip, "--"])
+        subjects = [line for line in out.splitlines() if not line.startswith("commit ")]
+        statement = (subjects[0] if len(subjects) == 1 else "").partition(" ")[2]
+        if not re.fullmatch(r"[0-9a-f]{64}", statement):
+            raise _corrupt(tip, "its first commit does not name a statement")
+        return statement
 
     # -- reading --------------------------------------------------------------------------
 
@@ -254,9 +293,15 @@ class Ledger:
             found = self._get(oid)
             if found is None or found.type != "commit":
                 return False
-        if ancestor == descendant:
+        if ancestor == descendant or (ancestor, descendant) in self._ancestry:
             return True
         done = self._git.run(["merge-base", "--is-ancestor", ancestor, descendant], check=False)
+        if done.returncode == 0:
+            # Commits are immutable: once in a commit's history, always in it. (A "no" is not
+            # kept: the objects may still be arriving.)
+            if len(self._ancestry) > 64:
+                self._ancestry.clear()
+            self._ancestry.add((ancestor, descendant))
         if done.returncode in (0, 1):
             return done.returncode == 0
         raise GitError(["merge-base"], done.returncode, done.stderr.decode("utf-8", "replace"))
@@ -349,30 +394,49 @@ class Ledger:
         the new tip and tried again: the statement keeps the ``seen_head`` its signer saw, only
         the commit's parent changes (storage tests and tools that check nothing use this)."""
         path = _path_to_write(envelope)
-        blob = self._git.output(["hash-object", "-w", "--stdin"], input=envelope.to_json())
-        with self._writers_queue():
-            return self._publish(envelope, path, blob, expect)
+        with self._writing():
+            blob = self._git.output(["hash-object", "-w", "--stdin"], input=envelope.to_json())
+            with self._writers_queue():
+                return self._publish(envelope, path, blob, expect)
 
     def commit_entry(self, envelope: Envelope, parent: str | None, *, blob: str = "") -> str:
         """A commit adding ``envelope``'s entry on ``parent``, moving no ref: sync rebuilds
         local entries on the remote's tip with it, and checks them before any ref moves.
         ``blob``: the entry file's id when it is already stored (an entry read back)."""
         path = _path_to_write(envelope)
-        if not blob:
-            blob = self._git.output(["hash-object", "-w", "--stdin"], input=envelope.to_json())
-        found = self._get(parent) if parent else None
-        if parent and (found is None or found.type != "commit"):
-            raise IntegrityError(f"ledger commit {parent[:12]} is missing or not a commit")
-        return self._make_commit(envelope, path, blob, found)
+        with self._writing():
+            if not blob:
+                blob = self._git.output(["hash-object", "-w", "--stdin"], input=envelope.to_json())
+            found = self._get(parent) if parent else None
+            if parent and (found is None or found.type != "commit"):
+                raise IntegrityError(f"ledger commit {parent[:12]} is missing or not a commit")
+            return self._make_commit(envelope, path, blob, found)
 
     def set_head(self, commit: str, *, expect: str | None) -> bool:
         """Compare-and-swap the branch from ``expect`` (None: no branch yet) to ``commit``,
         durably; False when the branch is elsewhere (or another writer holds its lock)."""
-        with self._writers_queue():
+        with self._writing(), self._writers_queue():
             if not self._move_branch(commit, expect):
                 return False
             _fsync_dir(self.git_dir / "refs" / "heads")
             return True
+
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[None]:
+        """Writes to the ledger's directory: a failure to write (permission, a read-only file
+        system, a full disk, a file size limit) is named as such, exit 2, never as a damaged
+        ledger (exit 3): an auditor reads exit 3 as tampering."""
+        try:
+            yield
+        except (GitError, OSError) as e:
+            cause = _write_failure(e)
+            if cause is None:
+                raise
+            raise LedgerNotWritable(
+                f"the ledger at {self.path} is not writable: {cause}",
+                hint="nothing was recorded; check the directory's owner and permissions and the "
+                "free space on its disk, then try again",
+            ) from e
 
     def _publish(self, envelope: Envelope, path: str, blob: str, expect: str | Tip | None) -> str:
         for attempt in range(self.max_attempts):
@@ -588,6 +652,43 @@ def _path_to_write(envelope: Envelope) -> str:
         reason = e.message if isinstance(e, IntegrityError) else str(e)
         raise UsageError(f"refusing to append an invalid statement: {reason}") from e
     return layout.entry_path(envelope)
+
+
+# What git or the OS says when a write fails for want of permission or space (git's own words,
+# "unable to create temporary file", "insufficient permission", "cannot lock ref", follow).
+_NOT_WRITABLE = (
+    ("Permission denied", "permission denied"),
+    ("insufficient permission", "permission denied"),
+    ("Operation not permitted", "permission denied"),
+    ("Read-only file system", "a read-only file system"),
+    ("No space left on device", "the disk is full"),
+    ("Disk quota exceeded", "the disk quota is exceeded"),
+    ("File too large", "a file size limit was reached (a full disk?)"),
+)
+
+
+def _write_failure(error: GitError | OSError) -> str | None:
+    """Why a write failed, in words, when it was for want of permission or space; None when it
+    was something else (which stays what it was)."""
+    import errno
+    import signal
+
+    if isinstance(error, OSError):
+        causes = {
+            errno.EACCES: "permission denied",
+            errno.EPERM: "permission denied",
+            errno.EROFS: "a read-only file system",
+            errno.ENOSPC: "the disk is full",
+            errno.EDQUOT: "the disk quota is exceeded",
+            errno.EFBIG: "a file size limit was reached (a full disk?)",
+        }
+        return causes.get(error.errno or 0)
+    if error.returncode == -signal.SIGXFSZ:  # killed for writing past RLIMIT_FSIZE
+        return "a file size limit was reached (a full disk?)"
+    for sign, cause in _NOT_WRITABLE:
+        if sign in error.stderr:
+            return cause
+    return None
 
 
 def _tree_of(commit: GitObject) -> str:

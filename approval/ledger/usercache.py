@@ -40,8 +40,10 @@ def private_dir(path: Path) -> bool:
     return info.st_uid == os.getuid() and not info.st_mode & 0o022
 
 
-def ledger_cache_dir(git_dir: Path) -> Path:
-    """This user's cache directory for the ledger whose git directory is ``git_dir``."""
+def clone_dir(git_dir: Path) -> Path:
+    """This user's directory for the clone whose git directory is ``git_dir``: what the clone
+    remembers about the ledgers it has held (``verified-heads.json``, see verified.py), and one
+    cache directory per ledger identity (:func:`ledger_cache_dir`)."""
     ident = hashlib.sha256(str(git_dir.resolve()).encode()).hexdigest()[:24]
     root = cache_root()
     if root is not None:
@@ -49,6 +51,23 @@ def ledger_cache_dir(git_dir: Path) -> Path:
         if private_dir(root) and private_dir(root / "ledgers") and private_dir(directory):
             return directory
     return _scratch() / ident
+
+
+def ledger_cache_dir(git_dir: Path, identity: str | None = None) -> Path:
+    """This user's cache directory for the ledger ``identity`` (its first statement's id) held
+    at ``git_dir`` (default: the ledger there now). Keyed by the ledger, not only the path: a
+    new ledger made where another one was (``approval demo --keep DIR`` twice) gets caches of
+    its own, and is never taken for a rewrite of the one before (issue 14)."""
+    if identity is None:
+        from approval.ledger.storage import Ledger
+
+        with Ledger.open(git_dir) as ledger:
+            identity = ledger.identity()
+    directory = clone_dir(git_dir) / f"ledger-{identity[:24]}"
+    root = cache_root()
+    if root is not None and directory.is_relative_to(root) and not private_dir(directory):
+        return _scratch() / directory.parent.name / directory.name
+    return directory
 
 
 @cache

@@ -73,7 +73,10 @@ def load(path: Path | None) -> Session:
     ledger = Ledger.open(path)
     try:
         refresh(ledger)
-        head = ledger.head()
+        # Refused (exit 3) when it does not descend from the head this clone verified last.
+        from approval.ledger.verified import current_head
+
+        head = current_head(ledger)
         # A verified snapshot and the entries after it, verified now (see snapshot.py).
         from approval.workflow.snapshot import restore
 
@@ -111,6 +114,11 @@ def sign_and_append(
     from approval.signing import sign_statement
     from approval.workflow import sync
 
+    if statement.get("kind") != "adoption":
+        # The one place every string that came with a file is made safe to keep forever.
+        from approval.detect.strings import safe_statement
+
+        statement = safe_statement(statement, session.state.current.policy)
     if statement.get("seen_head") == session.head:
         statement["seen_head"] = sync.shared_head(session)
     envelope = Envelope(

@@ -23,7 +23,8 @@ or the same error (ambiguous, of another kind, not in the ledger), as on the who
 (``View.resolve``).
 
 Where: a SQLite database per ledger in the user's own cache directory
-(``$XDG_CACHE_HOME/approval/ledgers/<id>/``, mode 0700), not in the ledger's git directory. The
+(``$XDG_CACHE_HOME/approval/ledgers/<clone>/ledger-<identity>/``, mode 0700: keyed by the ledger
+as well as the path, see usercache.py), not in the ledger's git directory. The
 slices are pickles, and unpickling runs code chosen by whoever wrote the file, while a forged
 slice would approve anything: a shared ledger directory may be writable by others, the user's
 cache directory is not (a directory that is not the user's own, or that others can write, is not
@@ -46,7 +47,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from approval import __version__
-from approval.ledger import Ledger
+from approval.ledger import Ledger, verified
 from approval.ledger.usercache import cache_root, private_dir
 from approval.state import (
     MIN_PREFIX,
@@ -318,18 +319,22 @@ def open_view(ledger: Ledger, head: str | None, *, min_entries: int = MIN_ENTRIE
     try:
         if head is None:
             return View(None, (), None, db, LedgerState())
+        if db is not None:
+            _begin_read(db)
         saved = _saved(db, ledger, head) if db is not None else None
         if saved is not None:
             base, numbered, latest, count = saved
             view = View(base, numbered, latest, db, from_cache=True, ledger=ledger)
             if base != head:
                 _catch_up(view, ledger, head, count)
+            verified.record(ledger, head)  # verified: this clone never goes back behind it
             return view
         state = replay_verified(ledger, head=head)
         numbered = tuple((n, r) for n, r in enumerate(state.records()) if isinstance(r, Adoption))
         view = View(head, numbered, state.latest, db, state, ledger, len(state))
         if db is not None and len(state) >= min_entries:
             _save_whole(db, head, state)
+        verified.record(ledger, head)
         return view
     except BaseException:
         if db is not None:
@@ -415,16 +420,16 @@ def _save_whole(db: sqlite3.Connection, head: str, state: LedgerState) -> None:
             owners[record.id] = about[0]
         for sha in about:
             slices.setdefault(sha, []).append((number, record))
-    with _transaction(db) as ok:
-        if not ok:
+    with _transaction(db) as w:
+        if w is None:
             return
-        db.execute("DELETE FROM slices")
-        db.execute("DELETE FROM owners")
-        db.executemany(
+        w.execute("DELETE FROM slices")
+        w.execute("DELETE FROM owners")
+        w.executemany(
             "INSERT INTO slices VALUES (?, ?)", ((s, _dumps(r)) for s, r in slices.items())
         )
-        db.executemany("INSERT INTO owners VALUES (?, ?)", owners.items())
-        _write_meta(db, head, tuple(numbered), state.latest, len(state))
+        w.executemany("INSERT INTO owners VALUES (?, ?)", owners.items())
+        _write_meta(w, head, tuple(numbered), state.latest, len(state))
 
 
 def _write_meta(
@@ -444,27 +449,59 @@ def _write_meta(
     db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", rows.items())
 
 
-@contextlib.contextmanager
-def _transaction(db: sqlite3.Connection) -> Iterator[bool]:
-    """A write transaction; yields False (and writes nothing) when the database is busy or
-    cannot be written: a cache is never worth failing a command for."""
-    try:
-        db.execute("BEGIN IMMEDIATE")
-    except sqlite3.Error:
-        yield False
-        return
-    try:
-        yield True
-    except sqlite3.Error:
-        with contextlib.suppress(sqlite3.Error):
-            db.execute("ROLLBACK")
-        return
-    except BaseException:
-        with contextlib.suppress(sqlite3.Error):
-            db.execute("ROLLBACK")
-        raise
+def _begin_read(db: sqlite3.Connection) -> None:
+    """Hold one consistent snapshot of the database for as long as the view reads it.
+
+    The saved head, its adoptions, its slices and owners are only consistent with each other
+    as one commit of the database wrote them. Read in separate statements, another command's
+    catch-up could slip in between: a view at head B would load a slice already holding the
+    entries after B, and apply them a second time ("appears twice in the ledger", exit 3, for
+    statements that were never recorded). In WAL mode a read transaction sees one snapshot
+    and blocks no writer; writes go through a second connection (:func:`_transaction`)."""
     with contextlib.suppress(sqlite3.Error):
-        db.execute("COMMIT")
+        db.execute("BEGIN")
+
+
+def _writer_for(db: sqlite3.Connection) -> sqlite3.Connection | None:
+    """A second connection to ``db``'s file, for writing while ``db`` holds a read snapshot."""
+    try:
+        rows = db.execute("PRAGMA database_list").fetchall()
+        path = next(str(file) for _, name, file in rows if name == "main")
+        return sqlite3.connect(path, timeout=BUSY_MS / 1000, isolation_level=None)
+    except (sqlite3.Error, StopIteration):
+        return None
+
+
+@contextlib.contextmanager
+def _transaction(db: sqlite3.Connection) -> Iterator[sqlite3.Connection | None]:
+    """A write transaction, on ``db`` or, when ``db`` holds a read snapshot, on a second
+    connection to the same file; yields None (and writes nothing) when the database is busy or
+    cannot be written: a cache is never worth failing a command for."""
+    writer = _writer_for(db) if db.in_transaction else db
+    if writer is None:
+        yield None
+        return
+    try:
+        try:
+            writer.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error:
+            yield None
+            return
+        try:
+            yield writer
+        except sqlite3.Error:
+            with contextlib.suppress(sqlite3.Error):
+                writer.execute("ROLLBACK")
+            return
+        except BaseException:
+            with contextlib.suppress(sqlite3.Error):
+                writer.execute("ROLLBACK")
+            raise
+        with contextlib.suppress(sqlite3.Error):
+            writer.execute("COMMIT")
+    finally:
+        if writer is not db:
+            writer.close()
 
 
 def _catch_up(view: View, ledger: Ledger, head: str, count: int) -> None:
@@ -512,18 +549,16 @@ def _catch_up(view: View, ledger: Ledger, head: str, count: int) -> None:
         number += 1
     view.head, view.numbered, view.latest = head, tuple(adoptions), latest
     view.replayed = number - count
-    with _transaction(db) as ok:
-        if not ok:
+    slices = [(sha, _dumps(view._slice(sha))) for sha in changed]
+    with _transaction(db) as w:
+        if w is None:
             return
-        meta = _meta(db)
+        meta = _meta(w)
         if meta.get("head") != base or meta.get("code") != code_digest():
             return  # another process moved the saved state meanwhile: theirs stands
-        db.executemany(
-            "INSERT OR REPLACE INTO slices VALUES (?, ?)",
-            ((sha, _dumps(view._slice(sha))) for sha in changed),
-        )
-        db.executemany("INSERT OR REPLACE INTO owners VALUES (?, ?)", owners.items())
-        _write_meta(db, head, view.numbered, latest, number)
+        w.executemany("INSERT OR REPLACE INTO slices VALUES (?, ?)", slices)
+        w.executemany("INSERT OR REPLACE INTO owners VALUES (?, ?)", owners.items())
+        _write_meta(w, head, view.numbered, latest, number)
 
 
 def _about(statement: dict[str, Any], owners: dict[str, str], lookup: Any) -> tuple[str, ...]:
@@ -591,9 +626,9 @@ def save_scans(db: sqlite3.Connection | None, scope: str, reports: dict[str, str
     """Save scan reports (text) by key under ``scope`` (skipped when the database is busy)."""
     if db is None or not reports:
         return
-    with _transaction(db) as ok:
-        if ok:
-            db.executemany(
+    with _transaction(db) as w:
+        if w is not None:
+            w.executemany(
                 "INSERT OR REPLACE INTO scan_cache VALUES (?, ?, ?)",
                 ((scope, key, report) for key, report in reports.items()),
             )
@@ -610,7 +645,7 @@ def opened(path: Path | None) -> Iterator[tuple[Ledger, View]]:
     ledger = Ledger.open(path)
     try:
         refresh(ledger)  # a ledger with a remote: fetch before deciding (see sync.py)
-        with open_view(ledger, ledger.head()) as view:
+        with open_view(ledger, verified.current_head(ledger)) as view:
             yield ledger, view
     finally:
         ledger.close()

@@ -27,6 +27,7 @@ the CLI sets for the command.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import random
 import sys
 import time
@@ -40,6 +41,7 @@ from typing import TYPE_CHECKING
 from approval.errors import BlockedError, IntegrityError, UsageError
 from approval.ledger import Ledger, layout
 from approval.ledger import remote as git_remote
+from approval.ledger import verified as verified_heads
 from approval.ledger.remote import Unreachable
 from approval.ledger.storage import HeadMoved
 from approval.state import LedgerState
@@ -199,6 +201,7 @@ def append(session: Session, envelope: Envelope) -> str:
     else:
         session.state.apply(envelope)
         session.head = commit
+        verified_heads.record(ledger, commit)  # the clone never goes back behind its own statement
         return commit
     path, raw = layout.entry_path(envelope), envelope.to_json()
     for _ in range(MAX_APPENDS):
@@ -217,6 +220,7 @@ def append(session: Session, envelope: Envelope) -> str:
             ) from failure
         if ledger.set_head(commit, expect=head):
             session.state, session.head = verifier.state, commit
+            verified_heads.record(ledger, commit)
             return commit
         head = ledger.head()  # moved again (or its lock was held: the same head, again)
     raise UsageError(
@@ -297,13 +301,45 @@ def sync_ledger(
     With ``progress``, fetches and pushes report git's progress to it (through GitPython)."""
     with Ledger.open(path) as ledger:
         remote_url = git_remote.url(ledger)
+        local_accepted = accept_rewrite and accept_local_rewrite(ledger)
+        if remote_url is None and local_accepted:
+            return Synced("", ledger.head(), (), (), rewrite_accepted=True)
         if remote_url is None:
             raise UsageError(
                 f"the ledger at {ledger.path} has no remote to sync with",
                 hint="clone a shared ledger with `approval clone URL DIR`, or create one with "
                 "`approval init --remote URL`",
             )
-        return exchange(ledger, remote_url, accept_rewrite=accept_rewrite, progress=progress)
+        synced = exchange(ledger, remote_url, accept_rewrite=accept_rewrite, progress=progress)
+        if local_accepted and not synced.rewrite_accepted:
+            synced = dataclasses.replace(synced, rewrite_accepted=True)
+        return synced
+
+
+def accept_local_rewrite(ledger: Ledger) -> bool:
+    """``sync --accept-rewrite`` on this clone's own branch: when its head does not descend
+    from the head this clone verified last (verified.py), verify the head from the first entry
+    as an audit does (no cache), keep the old head under ``refs/approval/replaced/``, and
+    record the new one. False when there was nothing to accept."""
+    from approval.errors import HistoryRewritten
+
+    try:
+        verified_heads.current_head(ledger)
+        return False
+    except HistoryRewritten as rewritten:
+        old, head = rewritten.verified, rewritten.found
+    with verified_heads.moving(ledger):
+        if ledger.head() != head:
+            raise UsageError(
+                "the ledger changed while its rewrite was being accepted", hint="try again"
+            )
+        if head is not None:
+            _Verifier.replayed(ledger, head)  # IntegrityError (exit 3) when it does not verify
+        if ledger.is_ancestor(old, old):  # the old history's commits are still here: keep them
+            git_remote.set_ref(ledger, f"{git_remote.REPLACED}{int(time.time())}-{old[:12]}", old)
+        if head is not None:
+            verified_heads.accept(ledger, head, locked=True)
+    return True
 
 
 def exchange(
@@ -500,10 +536,17 @@ def _rebuild(
         name = f"{git_remote.REJECTED}{entry.envelope.id}"
         git_remote.set_ref(ledger, name, entry.commit)
         kept.append(SetAside(entry.envelope.id, entry.envelope.kind, reason, name))
-    if not ledger.set_head(tip, expect=local):
-        for entry, _ in aside:
-            git_remote.delete_ref(ledger, f"{git_remote.REJECTED}{entry.envelope.id}")
-        return None
+    # This clone's own move off its line (a rebase, or an accepted rewrite): recorded as the
+    # verified head with the move, under the lock commands read the head under (verified.py).
+    with verified_heads.moving(ledger):
+        if not ledger.set_head(tip, expect=local):
+            for entry, _ in aside:
+                git_remote.delete_ref(ledger, f"{git_remote.REJECTED}{entry.envelope.id}")
+            return None
+        if rewrite:
+            verified_heads.accept(ledger, tip, locked=True)
+        else:
+            verified_heads.record(ledger, tip, replaces=local, locked=True)
     git_remote.mark_verified(ledger, onto, None if rewrite else verified)
     return _Step(
         tip, tuple(came.values()), tuple(outgoing), tuple(kept), rewrite, verifier, tip != onto

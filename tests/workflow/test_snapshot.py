@@ -16,6 +16,7 @@ from approval.errors import IntegrityError
 from approval.ledger import Ledger
 from approval.state import LedgerState
 from approval.statements import now
+from approval.summaries import summary_digest
 from approval.workflow import snapshot
 from approval.workflow.ledger import replay_verified
 from tests.support import KeyMaker
@@ -76,6 +77,9 @@ class Agency:
             artifact_sha256=sha(name),
             decision=decision,
             role=role,
+            # As an official's client records it after rescanning the bytes (review.py).
+            rescanned=True,
+            summary_sha256=summary_digest(SCAN),
             **body,
         )
 
@@ -354,3 +358,29 @@ def test_a_statement_caught_up_while_the_database_is_busy_is_found_by_its_id(
     with _open(agency) as ledger, snapshot.open_view(ledger, ledger.head()) as view:
         assert view.replayed == 0
         assert view.request(late[:6])[0].id == late
+
+
+def test_a_catch_up_reads_one_snapshot_while_another_command_saves(agency: Agency) -> None:
+    """Issue 14: a command that read the saved head B, then the slices after another command
+    had caught them up past B, applied those entries twice ("appears twice in the ledger",
+    exit 3). The steps of ``open_view``, with the other command's save in between."""
+    agency.approve("stats")
+    with _open(agency) as ledger:
+        snapshot.open_view(ledger, ledger.head(), min_entries=0).close()  # saved at B
+    agency.approve("stats-2")  # three entries after B, one of them about a new slice
+    agency.revoke(agency.request("stats"), "p.publisher")  # and one about the saved slice
+    with _open(agency) as ledger:
+        head = ledger.head()
+        assert head is not None
+        db = snapshot.connect(ledger)
+        assert db is not None
+        snapshot._begin_read(db)
+        saved = snapshot._saved(db, ledger, head)
+        assert saved is not None and saved[0] != head
+        with _open(agency) as other:  # another command catches up to head and saves
+            snapshot.open_view(other, head, min_entries=0).close()
+        base, numbered, latest, count = saved
+        view = snapshot.View(base, numbered, latest, db, from_cache=True, ledger=ledger)
+        with view:
+            snapshot._catch_up(view, ledger, head, count)
+            _same(view.state(), _full(ledger), ["stats", "stats-2"])

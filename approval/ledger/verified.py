@@ -1,0 +1,203 @@
+"""A clone never goes back (DESIGN.md invariant 11): the highest head this clone verified, per
+ledger identity, and the check every command makes against it.
+
+Each clone (a ledger directory, for this user) remembers, for each ledger it has held there (by
+identity: the id of its first statement), the last head it verified. A command that finds a
+head that does not descend from it is refused (:class:`HistoryRewritten`, exit 3, naming both
+heads): someone moved the branch back (``git update-ref``) or rewrote the history, and a
+revocation or a rejection may be gone with it. Only ``approval sync --accept-rewrite``, after
+verifying the new head from the first entry, replaces the record (the old head is kept under
+``refs/approval/replaced/``).
+
+A clone's own moves are not rewrites: sync rebuilds this clone's statements not shared yet on
+another office's (new commits), and records the new head in place of the one it replaced, under
+an exclusive lock; a command reads the head and checks it under the same lock, shared, so it
+never sees the branch moved and the record not yet.
+
+The record lives in the user's private cache directory (usercache.py), which others cannot
+write: whoever can write a shared ledger directory can move its branch, but not this. A record
+that cannot be read is taken as none (the first head seen is recorded again): it only ever
+detects, it never allows what the ledger refuses.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from approval.errors import HistoryRewritten
+
+if TYPE_CHECKING:
+    from approval.ledger.storage import Ledger
+
+FILE = "verified-heads.json"
+LOCK = "verified-heads.lock"
+_ID = re.compile(r"^[0-9a-f]{40}(?:[0-9a-f]{24})?$")
+
+
+class VerifiedHeads:
+    """``verified-heads.json`` in a clone's directory: ledger identity -> the highest head
+    verified, most recently recorded first."""
+
+    def __init__(self, directory: Path):
+        self.directory = directory
+
+    def items(self) -> list[tuple[str, str]]:
+        try:
+            document = json.loads((self.directory / FILE).read_text("utf-8"))
+            pairs = [(str(g), str(h)) for g, h in document["heads"]]
+        except (OSError, ValueError, KeyError, TypeError):
+            return []
+        return [(g, h) for g, h in pairs if _ID.match(h)]
+
+    def get(self, identity: str) -> str | None:
+        return dict(self.items()).get(identity)
+
+    def put(self, identity: str, head: str) -> None:
+        """Record ``head`` for ``identity`` (atomically: a temporary file renamed over)."""
+        pairs = [(identity, head), *((g, h) for g, h in self.items() if g != identity)]
+        path = self.directory / FILE
+        temporary = path.with_name(f".{FILE}.{os.getpid()}")
+        with contextlib.suppress(OSError):
+            temporary.write_text(json.dumps({"heads": pairs[:64]}), "utf-8")
+            temporary.replace(path)
+
+    @contextlib.contextmanager
+    def locked(self, *, exclusive: bool) -> Iterator[None]:
+        """Hold the record's lock (see the module doc); without a lock file, go on unlocked."""
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+            fd = os.open(self.directory / LOCK, os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError:
+            yield
+            return
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
+            yield
+        finally:
+            os.close(fd)
+
+
+def current_head(ledger: Ledger) -> str | None:
+    """The ledger's head, once it is known to descend from the head this clone last verified
+    for the same ledger; :class:`HistoryRewritten` (exit 3) when it does not."""
+    heads = VerifiedHeads(ledger.clone_dir)
+    with heads.locked(exclusive=False):
+        head = ledger.head()
+        check(ledger, head, heads)
+    return head
+
+
+def check(ledger: Ledger, head: str | None, heads: VerifiedHeads | None = None) -> None:
+    """Refuse ``head`` unless it is, or descends from, the head last verified here."""
+    heads = heads or VerifiedHeads(ledger.clone_dir)
+    if head is None:
+        # An empty branch where a ledger was: a deleted branch is a rewrite too.
+        for _, last in heads.items()[:1]:
+            if ledger.is_ancestor(last, last):  # its commits are still here
+                raise _rewritten(ledger, last, None)
+        return
+    identity = ledger.identity(head)
+    verified = heads.get(identity)
+    if verified is None or verified == head or ledger.is_ancestor(verified, head):
+        return
+    raise _rewritten(ledger, verified, head)
+
+
+def record(
+    ledger: Ledger, head: str | None, *, replaces: str | None = None, locked: bool = False
+) -> None:
+    """Remember ``head`` as verified: when it descends from the recorded head, or when it
+    replaces ``replaces`` (this clone's own rebase) and that was, or descended from, the
+    record. Anything else leaves the record as it is (another command moved it further).
+    ``locked``: the caller holds the lock already (:func:`moving`)."""
+    if head is None:
+        return
+    heads = VerifiedHeads(ledger.clone_dir)
+    identity = ledger.identity(head)
+    if heads.get(identity) == head:
+        return
+    lock = contextlib.nullcontext() if locked else heads.locked(exclusive=True)
+    with lock:
+        verified = heads.get(identity)
+        if verified == head:
+            return
+        if (
+            verified is None
+            or ledger.is_ancestor(verified, head)
+            or (replaces is not None and ledger.is_ancestor(verified, replaces))
+        ):
+            heads.put(identity, head)
+
+
+def accept(ledger: Ledger, head: str, *, locked: bool = False) -> str | None:
+    """Record ``head`` (verified in full by the caller) whatever was recorded; the head it
+    replaces, if any."""
+    heads = VerifiedHeads(ledger.clone_dir)
+    identity = ledger.identity(head)
+    lock = contextlib.nullcontext() if locked else heads.locked(exclusive=True)
+    with lock:
+        old = heads.get(identity)
+        heads.put(identity, head)
+    return old if old != head else None
+
+
+@contextlib.contextmanager
+def moving(ledger: Ledger) -> Iterator[None]:
+    """Hold the record's lock, exclusive, while the branch is moved off its line (a rebase)
+    and the new head recorded: no command reads one without the other."""
+    with VerifiedHeads(ledger.clone_dir).locked(exclusive=True):
+        yield
+
+
+def _rewritten(ledger: Ledger, verified: str, found: str | None) -> HistoryRewritten:
+    what = (
+        "has no ledger branch any more"
+        if found is None
+        else f"is at {found[:12]}, which does not descend from {verified[:12]}"
+    )
+    return HistoryRewritten(
+        f"the ledger at {ledger.path} {what}, the head this clone last verified: its history "
+        "was moved back or rewritten, and what it dropped (a revocation, a rejection) would be "
+        "ignored",
+        verified=verified,
+        found=found,
+        hint="nothing was decided or recorded; compare with another clone. An admin who knows "
+        "why can accept the new head, verified in full: approval sync --accept-rewrite",
+    )
+
+
+def expect_head(ledger: Ledger, pinned: str) -> str:
+    """``approval audit --expect-head ID``: an auditor pins a head taken from elsewhere (another
+    clone, a report, a signed note). The ledger passes when its head is that commit or
+    descends from it (the ledger only grows: what was there is still there); exit 3 when the
+    pinned commit is not in this ledger or not in its head's history. The head, checked."""
+    from approval.errors import IntegrityError, UsageError
+
+    text = pinned.strip().lower()
+    if not re.fullmatch(r"[0-9a-f]{7,64}", text):
+        raise UsageError(f"--expect-head {pinned!r}: not a commit id (7 to 64 hex digits)")
+    head = ledger.head()
+    found = ledger.resolve(text)
+    if head is None or found is None or not found.startswith(text):
+        raise IntegrityError(
+            f"the ledger at {ledger.path} does not hold the expected head {text[:12]} "
+            f"(its head: {head[:12] if head else 'none'}): it was rewritten, or it is another "
+            "ledger",
+            hint="compare with the clone the expected head was taken from",
+        )
+    if not ledger.is_ancestor(found, head):
+        raise HistoryRewritten(
+            f"the ledger at {ledger.path} is at {head[:12]}, which does not descend from the "
+            f"expected head {found[:12]}: its history was moved back or rewritten",
+            verified=found,
+            found=head,
+            hint="compare with the clone the expected head was taken from",
+        )
+    return head

@@ -1,0 +1,71 @@
+"""Caches are speed only (issue 14): each file in the user's cache for a ledger (the saved state,
+the entries found valid, the audit index, the scans, the verified-head record) is corrupted in
+turn, and every decision stays the same: the gate's, the status, the audit's."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from approval.demo.synthetic import detention_workbook
+from tests.support import KeyMaker
+from tests.world import World
+
+
+def _decisions(world: World, approved: Path, pending: Path) -> list[tuple[int, str]]:
+    done = []
+    for args in (("check", approved, pending), ("status", pending), ("audit",)):
+        result = world.run(*args)
+        # The verdicts, without the timings and cache counts a cache may change.
+        lines = [
+            line for line in result.stdout.splitlines() if "BLOCKED" in line or "missing" in line
+        ]
+        done.append((result.code, "\n".join(lines)))
+    return done
+
+
+def test_each_cache_file_corrupted_changes_no_decision(
+    tmp_path: Path, make_key: KeyMaker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    world = World(tmp_path, make_key)
+    assert world.init().code == 0
+    approved, pending = tmp_path / "approved.xlsx", tmp_path / "pending.xlsx"
+    detention_workbook(approved, count=3)
+    detention_workbook(pending, count=4)
+    request = world.request(approved)
+    for who in ("o.privacy", "s.senior"):
+        assert world.sign(request, who, "--file", str(approved)).code == 0
+    world.request(pending)
+    expected = _decisions(world, approved, pending)
+    assert [code for code, _ in expected] == [1, 1, 0]
+
+    cache = Path(os.environ["XDG_CACHE_HOME"]) / "approval" / "ledgers"
+    files = sorted(p for p in cache.rglob("*") if p.is_file() and not p.name.endswith(".lock"))
+    names = {p.name for p in files}
+    assert "state.sqlite" in names and "verified-heads.json" in names
+    assert any(name.startswith("valid-entries-") for name in names)
+    for path in files:
+        if not path.exists():  # a sqlite side file, gone when the database was closed
+            continue
+        path.write_bytes(b"\x00garbage\n" * 64)
+        assert _decisions(world, approved, pending) == expected, path.name
+
+
+@pytest.mark.parametrize("missing", ["state.sqlite", "verified-heads.json"])
+def test_a_removed_cache_file_changes_no_decision(
+    tmp_path: Path, make_key: KeyMaker, missing: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    world = World(tmp_path, make_key)
+    assert world.init().code == 0
+    pending = tmp_path / "pending.xlsx"
+    detention_workbook(pending, count=4)
+    world.request(pending)
+    before = world.run("status", pending)
+    for path in (Path(os.environ["XDG_CACHE_HOME"]) / "approval").rglob(missing):
+        path.unlink()
+    after = world.run("status", pending)
+    assert (after.code, after.stdout) == (before.code, before.stdout)
