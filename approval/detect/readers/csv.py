@@ -10,17 +10,27 @@ UTF-16 TSV. Whether the first row is a header is for the classifier to decide.
 Every character of the text is in some cell, so a CSV read covers the plain-text read of the
 same bytes (``subsumes = {"text"}``). Coverage: one part, ``body``, parsed. A field longer than
 ``Limits.max_string_chars`` makes the file unscannable.
+
+A quoted cell may hold line breaks: a whole record (``Name: ...`` on one line, ``A-Number: ...``
+on the next) in one cell, which a spreadsheet shows as lines and a table classifier would see as
+one odd value. When the parse took more physical lines than it gave rows (counted at C speed, so
+ordinary files pay nothing per row), the file is read a second time for those cells only, and
+each such cell is read as prose (a paragraph of its own), as the text reader would have read it.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import itertools
+import operator
 from collections import Counter
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 
 from approval.detect.textio import open_text, sniff_encoding, text_encoding, text_prefix
 from approval.detect.units import (
+    AS_TEXT,
     PARSED,
     Bound,
     Limits,
@@ -28,6 +38,7 @@ from approval.detect.units import (
     Probe,
     Source,
     Table,
+    Text,
     Unit,
     Unscannable,
     Where,
@@ -103,18 +114,38 @@ class CsvReader:
             raise Unscannable("corrupt: not text")
         delimiter, _, _ = sniff_delimiter(_sample(head, encoding))
         yield Part("body", "table", source.size, PARSED)
-        rows = _rows(source, encoding, delimiter, limits.max_string_chars)
+        shape = _Shape()
+        rows = _rows(source, encoding, delimiter, limits.max_string_chars, shape)
         yield Table(where=Where(part=source.part), rows=rows)
+        if shape.lines > shape.rows:
+            lines = list(_broken_cells(source, encoding, delimiter, limits.max_string_chars))
+            if lines:
+                yield Part("cells with line breaks", "text", sum(map(len, lines)), AS_TEXT)
+                yield Text(Where(part=source.part), lines)
 
 
-def _rows(source: Source, encoding: str, delimiter: str, longest: int) -> Iterator[Sequence[str]]:
+@dataclass
+class _Shape:
+    """Rows the parse gave and physical lines it read, known once the rows are consumed."""
+
+    rows: int = 0
+    lines: int = 0
+
+
+def _rows(
+    source: Source, encoding: str, delimiter: str, longest: int, shape: _Shape | None = None
+) -> Iterator[Sequence[str]]:
     # The module's bound is process-wide; every scan sets the one it needs before it reads.
     csv.field_size_limit(longest)
     with source.open() as raw:
         text = open_text(raw, encoding, newline="")
         reader = csv.reader(text, delimiter=delimiter)
+        # Rows counted by zip and itemgetter, in C: no Python step per row.
+        counter = itertools.count()
         try:
-            yield from reader
+            yield from map(operator.itemgetter(1), zip(counter, reader, strict=False))
+            if shape is not None:
+                shape.rows, shape.lines = next(counter) - 1, reader.line_num
         except csv.Error as e:
             if "field larger than field limit" in str(e):
                 raise Bound(
@@ -122,6 +153,15 @@ def _rows(source: Source, encoding: str, delimiter: str, longest: int) -> Iterat
                 ) from None
             # The module's message names no content, but says little to a user either.
             raise Unscannable(f"corrupt: malformed CSV near line {reader.line_num}") from None
+
+
+def _broken_cells(source: Source, encoding: str, delimiter: str, longest: int) -> Iterator[str]:
+    """The lines of every cell that holds a line break, a blank line after each cell."""
+    for row in _rows(source, encoding, delimiter, longest):
+        for cell in row:
+            if "\n" in cell or "\r" in cell:
+                yield from cell.splitlines()
+                yield ""
 
 
 READER = CsvReader()
