@@ -159,6 +159,7 @@ class _Document:
     done: set[int] = field(default_factory=set)  # objects whose streams are already read
     no_text: list[int] = field(default_factory=list)
     page_lines: set[str] = field(default_factory=set)  # the current text, to tell what changed
+    marked: list[bytes] = field(default_factory=list)  # this page's streams with marked content
     any_text: bool = False
     expanded: int = 0
     attached: int = 0
@@ -216,6 +217,7 @@ class _Document:
                 yield Part(f"page {number}", "image", 0, UNREAD, reason)
             else:
                 yield Part(f"page {number}", "page", 0, PARSED)  # blank
+            yield from self.marked_content(number)
             notes = self._say(_guard(_annotations, page))
             if notes:
                 part = f"page {number} annotations"
@@ -243,7 +245,25 @@ class _Document:
                 data = b""
             if not data and _raw(stream):
                 damaged = (damaged or b"") + _salvage(stream)
+            elif _MARKED.search(data):
+                self.marked.append(data)
         return damaged
+
+    def marked_content(self, number: int) -> Iterator[Unit]:
+        """Marked content that replaces what is drawn: ``/ActualText`` (what copy and paste and
+        screen readers give), ``/Alt`` and ``/E``. Text extraction shows the drawing (a row of
+        dots); the strings of the page's content are read for the lines it did not give."""
+        streams, self.marked = self.marked, []
+        lines = [
+            line
+            for data in streams
+            for line in _drawn_strings(data)
+            if " ".join(line.split()) not in self.page_lines
+        ]
+        if lines:
+            part = f"page {number} marked content"
+            yield Part(part, "page", sum(map(len, lines)), AS_TEXT)
+            yield Text(Where(part=part, hidden=True), lines, self.title)
 
     def check_text_layer(self) -> None:
         """A PDF of scanned pages only is refused: there is nothing the scanner reads in it.
@@ -649,6 +669,10 @@ def _name_text(name: str) -> str:
 def _draws_text(data: bytes) -> bool:
     """Whether a stream is a content stream that shows text (operators ``BT`` and ``Tj``)."""
     return bool(_BEGIN_TEXT.search(data) and _SHOW_TEXT.search(data))
+
+
+# Marked-content properties whose strings stand in for what is drawn (ISO 32000-1, 14.9).
+_MARKED = re.compile(rb"/(?:ActualText|Alt|E)\b")
 
 
 def _drawn_strings(content: bytes) -> list[str]:

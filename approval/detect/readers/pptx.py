@@ -3,8 +3,8 @@
 - Each slide, in the deck's order: its text as ``Text`` (one line per paragraph, runs joined,
   titled with the slide's title), its tables as ``Table`` units (a cell per ``a:tc``, its
   paragraphs joined). The slide's other XML (alternative text of pictures, shape names,
-  hyperlinks, custom data) is read by the generic text fallback, which skips the text bodies
-  and tables read here.
+  hyperlinks and their tooltips, custom data) is read by the generic text fallback, which skips
+  only the runs' text read here.
 - Speaker notes, the same way (hidden: the audience does not see them).
 - Everything else is accounted for by ``_package.account``: comments, charts and their cached
   data, SmartArt data, slide layouts and masters, document properties and custom XML as text;
@@ -46,8 +46,9 @@ _SLIDE = re.compile(r"(?i)^ppt/slides/slide(\d+)\.xml$")
 _NOTES = re.compile(r"(?i)^ppt/notesSlides/notesSlide(\d+)\.xml$")
 _TITLES = frozenset({"title", "ctrTitle"})
 _MAX_CELLS = 1_000_000  # of one table: a bigger one is a bomb, not a slide
-# Read here: the fallback reads a slide's XML but for these.
-_READ_HERE = frozenset({"txBody", "tbl"})
+# Read here: the text of runs (in text bodies and table cells). The fallback reads the rest of a
+# slide's XML, attributes within text bodies included (a hyperlink's tooltip).
+_READ_HERE = frozenset({"t"})
 
 
 class _PptxReader:
