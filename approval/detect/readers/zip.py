@@ -35,6 +35,7 @@ from approval.detect.readers._members import (
     is_image,
 )
 from approval.detect.units import (
+    AS_TEXT,
     PARSED,
     UNREAD,
     Limits,
@@ -183,6 +184,12 @@ class _ZipReader:
         files = [(index, info) for index, info in enumerate(members) if not _is_dir(info)]
         if files and source.depth >= limits.max_depth:
             raise Unscannable(f"zip bomb: archives nested more than {limits.max_depth} deep")
+        names = _member_lines(members)
+        if names:
+            # A listing (`unzip -l`, a file manager) shows the names: a folder of files named
+            # after the persons in them is a list of those persons.
+            yield Part("member names", "names", sum(map(len, names)), AS_TEXT)
+            yield Text(Where(part="member names"), names, "")
         pictures = _pictures(source, files)
         for index, info in files:
             name = info.filename or "(no name)"
@@ -205,6 +212,17 @@ class _ZipReader:
                 ),
                 where=Where(part=name),
             )
+
+
+def _member_lines(members: list[zipfile.ZipInfo]) -> list[str]:
+    """Each member's name as a line of words: folders and ``_`` separate words, as people
+    read them."""
+    lines = []
+    for info in members:
+        words = " ".join(info.filename.replace("_", " ").replace("/", " ").split())
+        if words:
+            lines.append(words)
+    return lines
 
 
 def _pictures(source: Source, files: list[tuple[int, zipfile.ZipInfo]]) -> dict[int, list[str]]:

@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from approval.detect.readers.zip import RATIO_GRACE_BYTES, READER
-from approval.detect.units import Limits, Nested, Part, Probe, Source, Unscannable
+from approval.detect.units import Limits, Nested, Part, Probe, Source, Text, Unscannable
 from tests.corpus import documents as docs
 from tests.corpus.documents import (
     dump,
@@ -29,12 +29,28 @@ from tests.corpus.documents import (
 
 def _nested(data: bytes, name: str = "export.zip", **kwargs: object) -> list[Nested]:
     units = list(READER.read(source(data, name, **kwargs), Limits()))  # type: ignore[arg-type]
+    # The members' names are read as text of their own (a listing shows them).
+    listing = [u for u in units if isinstance(u, Part | Text) and u_part(u) == "member names"]
+    assert len(listing) in (0, 2)
+    units = [u for u in units if u not in listing]
     parts = [unit for unit in units if isinstance(unit, Part)]
     nested = [unit for unit in units if isinstance(unit, Nested)]
     assert len(parts) + len(nested) == len(units)
     # Every member is accounted for: one coverage entry each, next to its nested source.
     assert [p.part for p in parts] == [n.where.part for n in nested]
     return nested
+
+
+def u_part(unit: Part | Text) -> str | None:
+    return unit.part if isinstance(unit, Part) else unit.where.part
+
+
+def test_member_names_are_read_as_a_listing() -> None:
+    data = zip_bytes([("asylum/Maria_Garcia_A212345678.pdf", b""), ("b.csv", b"x")])
+    units = list(READER.read(source(data, "x.zip"), Limits()))
+    (listing,) = [u for u in units if isinstance(u, Text)]
+
+    assert list(listing.lines) == ["asylum Maria Garcia A212345678.pdf", "b.csv"]
 
 
 def _patch_sizes(data: bytes, *, declared: int | None = None, method: int | None = None) -> bytes:
