@@ -20,6 +20,9 @@ VBA_PROJECT = "_VBA_PROJECT".encode("utf-16-le")
 HEAD = 96  # bytes of a member these checks look at
 MAX_IMAGE = 64 << 20  # a bigger "picture" is read as a file of its own
 PICTURE_REASON = "image: pictures are not read (the text they carry is)"
+# A picture that is a file of its own (an archive member, a mail attachment) is treated as a
+# picture file at the top level is: unscannable, since what it shows may be a scanned list.
+PICTURE_FILE_REASON = "image file: pictures are not read (the text they carry is)"
 _FONT_TABLE_TAG = re.compile(rb"[A-Za-z0-9/ ]{4}")
 _CONTAINERS = (
     b"PK\x03\x04", b"PK\x05\x06", b"\x1f\x8b", b"BZh", b"\xfd7zXZ\x00", b"(\xb5/\xfd",

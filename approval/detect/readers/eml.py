@@ -41,7 +41,7 @@ from email.message import Message
 from email.parser import BytesParser
 
 from approval.detect.readers._carriers import picture
-from approval.detect.readers._members import PICTURE_REASON
+from approval.detect.readers._members import PICTURE_FILE_REASON, PICTURE_REASON
 from approval.detect.readers.html import html_units
 from approval.detect.readers.zip import child_part
 from approval.detect.textio import sniff_encoding
@@ -201,10 +201,15 @@ class _Walk:
             reason = "signature: a cryptographic signature, no text of the message"
             yield Part(label, kind, len(payload), UNREAD, reason, blocks=False)
         elif (carried := picture(payload := _payload(part))) is not None:
-            # Pixels are not read, here as everywhere (a logo, a saved page's images), and do
-            # not block; the text a picture carries is read. Content decides: a workbook named
-            # chart.png is no picture.
-            yield Part(label, "image", len(payload), UNREAD, PICTURE_REASON, blocks=False)
+            # Pixels are not read. A picture attached as a file is a file of its own, and
+            # blocks as a picture file does at the top level (a scanned list travels as one);
+            # a picture shown in the message or a saved page (inline) is read as a document's
+            # pictures are: named, not blocking. The text a picture carries is read either way.
+            # Content decides: a workbook named chart.png is no picture.
+            if part.get_content_disposition() == "attachment":
+                yield Part(label, "image", len(payload), UNREAD, PICTURE_FILE_REASON)
+            else:
+                yield Part(label, "image", len(payload), UNREAD, PICTURE_REASON, blocks=False)
             if carried:
                 yield Text(Where(part=label, hidden=True), carried, self.subject)
         elif attached or kind not in ("text/plain", "text/html"):

@@ -29,7 +29,7 @@ from typing import IO, BinaryIO
 from approval.detect.readers._members import (
     HEAD,
     MAX_IMAGE,
-    PICTURE_REASON,
+    PICTURE_FILE_REASON,
     ends_as_image,
     image_text,
     is_image,
@@ -189,15 +189,15 @@ class _ZipReader:
             # A listing (`unzip -l`, a file manager) shows the names: a folder of files named
             # after the persons in them is a list of those persons.
             yield Part("member names", "names", sum(map(len, names)), AS_TEXT)
-            yield Text(Where(part="member names"), names, "")
+            yield Text(Where(part=child_part(source, "member names")), names, "")
         pictures = _pictures(source, files)
         for index, info in files:
             name = info.filename or "(no name)"
             if index in pictures:
-                # The lead's decision: a picture beside the data does not block the archive
-                # (a picture alone, as a top-level file, still does); the text it carries
-                # (PNG text chunks, JPEG comments, Exif, XMP) is read.
-                yield Part(name, "image", info.file_size, UNREAD, PICTURE_REASON, False)
+                # A member is a file of its own, and a picture file is unscannable wherever it
+                # is (a scanned list travels as one): it blocks, as at the top level. The text it
+                # carries (PNG text chunks, JPEG comments, Exif, XMP) is read all the same.
+                yield Part(name, "image", info.file_size, UNREAD, PICTURE_FILE_REASON)
                 if pictures[index]:
                     yield Text(Where(part=name, hidden=True), pictures[index], "")
                 continue

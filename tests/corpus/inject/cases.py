@@ -185,6 +185,8 @@ def _cases() -> list[Case]:
             "body + a PNG logo attached",
             ".eml",
             lambda c: eml_with_logo(c),
+            # A picture that is a file of its own blocks, as at the top level.
+            ordinary=False,
         )
     )
     cases += [
@@ -193,12 +195,14 @@ def _cases() -> list[Case]:
             "text chunk of an attached PNG",
             ".eml",
             lambda c: eml_attachment(png(text=c.text()), "chart.png", "image/png"),
+            ordinary=False,  # a picture file of its own blocks
         ),
         Case(
             "eml",
             "comment of an attached JPEG",
             ".eml",
             lambda c: eml_attachment(jpeg(c.text()), "photo.jpg", "image/jpeg"),
+            ordinary=False,  # a picture file of its own blocks
         ),
     ]
     cases += pdf.CASES
@@ -234,12 +238,15 @@ def _cases() -> list[Case]:
             "csv and PNG members",
             ".zip",
             lambda c: zip_bytes([("chart.png", png()), ("list.csv", csv_file(c))]),
+            # A picture that is a file of its own blocks, as at the top level.
+            ordinary=False,
         ),
         Case(
             "zip",
             "text chunk of a PNG member",
             ".zip",
             lambda c: zip_bytes([("chart.png", png(text=c.text()))]),
+            ordinary=False,  # a picture file of its own blocks
         ),
         Case(
             "zip",
@@ -281,7 +288,7 @@ def _cases() -> list[Case]:
             ordinary=False,
         ),
         Case("zip", "archive comment", ".zip", zip_archive_comment),
-        Case("zip", "member names", ".zip", zip_member_names),
+        Case("zip", "names of members", ".zip", zip_member_names),
         Case("zip", "comment of a member", ".zip", zip_member_comment),
     ]
     cases += _each_inner("gzip", ".gz", lambda name, data, fmt: gzip_of(data, name))
@@ -295,7 +302,7 @@ def _cases() -> list[Case]:
     cases += [
         Case("tar", "pax header", ".tar", tar_pax_header),
         Case("tar", "pax global header", ".tar", tar_pax_global),
-        Case("tar", "member names", ".tar", tar_member_names),
+        Case("tar", "names of members", ".tar", tar_member_names),
         Case(
             "tar.gz",
             "member zip",

@@ -250,5 +250,5 @@ CASES: list[Case] = [
     Case("eml", "S/MIME signed body", ".eml", eml_signed),
     Case("eml", "calendar invitation", ".eml", eml_calendar),
     Case("eml", "uuencoded attachment in the body", ".eml", eml_uuencoded),
-    Case("eml", "attachment file names", ".eml", eml_attachment_names),
+    Case("eml", "file names of attachments", ".eml", eml_attachment_names),
 ]

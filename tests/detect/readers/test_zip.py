@@ -30,7 +30,9 @@ from tests.corpus.documents import (
 def _nested(data: bytes, name: str = "export.zip", **kwargs: object) -> list[Nested]:
     units = list(READER.read(source(data, name, **kwargs), Limits()))  # type: ignore[arg-type]
     # The members' names are read as text of their own (a listing shows them).
-    listing = [u for u in units if isinstance(u, Part | Text) and u_part(u) == "member names"]
+    listing = [
+        u for u in units if isinstance(u, Part | Text) and u_part(u).endswith("member names")
+    ]
     assert len(listing) in (0, 2)
     units = [u for u in units if u not in listing]
     parts = [unit for unit in units if isinstance(unit, Part)]
@@ -41,8 +43,8 @@ def _nested(data: bytes, name: str = "export.zip", **kwargs: object) -> list[Nes
     return nested
 
 
-def u_part(unit: Part | Text) -> str | None:
-    return unit.part if isinstance(unit, Part) else unit.where.part
+def u_part(unit: Part | Text) -> str:
+    return unit.part if isinstance(unit, Part) else unit.where.part or ""
 
 
 def test_member_names_are_read_as_a_listing() -> None:
