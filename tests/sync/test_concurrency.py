@@ -5,18 +5,12 @@ full verified replay (the audit's, without any cache). DESIGN.md invariant 5."""
 from __future__ import annotations
 
 import itertools
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from approval.ledger import Ledger
-from approval.workflow.audit import replay_ledger
-from approval.workflow.sync import clone_ledger, sync_ledger
-from tests.support import ROOT, KeyMaker
-from tests.sync.conftest import bare_remote, subjects
-from tests.world import World
+from tests.support import KeyMaker
+from tests.sync.offices import run_offices, settle_and_verify
 
 OFFICES = 4
 STATEMENTS = 100
@@ -76,52 +70,12 @@ sync_ledger(clone)
 def test_four_offices_appending_100_statements_each_all_land_exactly_once(
     tmp_path: Path, make_key: KeyMaker
 ) -> None:
-    world = World(tmp_path, make_key)
-    officials = [f"w{n}.office" for n in range(OFFICES)]
-    cast = {"a.admin": ("admin",), "b.admin": ("admin",), "o.privacy": ("privacy-officer",)}
-    cast["s.senior"] = ("senior-official",)
-    roster = world.roster({**cast, **dict.fromkeys(officials, ("publisher",))})
-    remote = bare_remote(tmp_path / "remote.git")
-    created = world.run(
-        "init", "--policy", world.policy(), "--roster", roster,
-        "--key", world.key("a.admin").private, "--key", world.key("b.admin").private,
-        "--remote", remote,
-    )  # fmt: skip
-    assert created.code == 0, created.output
-    clones = [clone_ledger(str(remote), tmp_path / official).path for official in officials]
-    go = tmp_path / "go"
-    offices = [
-        subprocess.Popen(
-            [sys.executable, "-c", OFFICE, clone, world.key(official).private, official,
-             str(STATEMENTS), go],
-            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        )
-        for clone, official in zip(clones, officials, strict=True)
-    ]  # fmt: skip
-    go.touch()
-    outputs = [office.communicate(timeout=1800) for office in offices]
-    for office, (_, err) in zip(offices, outputs, strict=True):
-        assert office.returncode == 0, err
-    recorded = [line for out, _ in outputs for line in out.split()]
-    assert len(recorded) == len(set(recorded)) == OFFICES * STATEMENTS
+    race = run_offices(tmp_path, make_key, OFFICE, "w", OFFICES, STATEMENTS, timeout=1800)
 
-    # Offices that finished first have not seen the others' last statements: one more sync
-    # (headquarters too, which made none).
-    everyone = [world.ledger, *clones]
-    for clone in everyone:
-        sync_ledger(clone)
-    shared = subjects(remote)
-    ids = [subject.split()[1] for subject in shared]
-    assert len(ids) == len(set(ids)) == 1 + OFFICES * STATEMENTS  # exactly once each
-    assert set(ids[1:]) == set(recorded)
+    shared = settle_and_verify(race)
     assert shared[0].startswith("adoption ")
     # The offices really raced: each one's statements are spread among the others'.
-    owners = [recorded.index(i) // STATEMENTS for i in ids[1:]]
+    ids = [subject.split()[1] for subject in shared]
+    owners = [race.recorded.index(i) // STATEMENTS for i in ids[1:]]
     switches = sum(1 for one, two in itertools.pairwise(owners) if one != two)
     assert switches > 20
-    for clone in everyone:
-        assert subjects(clone) == shared
-        with Ledger.open(clone) as ledger:
-            report, state = replay_ledger(ledger, ledger.head())
-        assert report.failure is None, report.failure.message
-        assert len(state) == 1 + OFFICES * STATEMENTS

@@ -4,18 +4,12 @@ with the same history, which verifies. The race of test_concurrency.py, on the o
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from approval.ledger import Ledger
-from approval.workflow.audit import replay_ledger
-from approval.workflow.sync import clone_ledger, sync_ledger
-from tests.support import ROOT, KeyMaker
-from tests.sync.conftest import bare_remote, subjects
-from tests.world import World
+from tests.support import KeyMaker
+from tests.sync.offices import run_offices, settle_and_verify
 
 OFFICES = 3
 STATEMENTS = 10
@@ -65,46 +59,8 @@ print("reports", Counting.reports, file=sys.stderr)
 def test_offices_syncing_through_gitpython_at_once_land_every_statement_once(
     tmp_path: Path, make_key: KeyMaker
 ) -> None:
-    world = World(tmp_path, make_key)
-    officials = [f"g{n}.office" for n in range(OFFICES)]
-    cast = {"a.admin": ("admin",), "b.admin": ("admin",), "o.privacy": ("privacy-officer",)}
-    cast["s.senior"] = ("senior-official",)
-    roster = world.roster({**cast, **dict.fromkeys(officials, ("publisher",))})
-    remote = bare_remote(tmp_path / "remote.git")
-    created = world.run(
-        "init", "--policy", world.policy(), "--roster", roster,
-        "--key", world.key("a.admin").private, "--key", world.key("b.admin").private,
-        "--remote", remote,
-    )  # fmt: skip
-    assert created.code == 0, created.output
-    clones = [clone_ledger(str(remote), tmp_path / official).path for official in officials]
-    go = tmp_path / "go"
-    offices = [
-        subprocess.Popen(
-            [sys.executable, "-c", OFFICE, clone, world.key(official).private, official,
-             str(STATEMENTS), go],
-            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        )
-        for clone, official in zip(clones, officials, strict=True)
-    ]  # fmt: skip
-    go.touch()
-    outputs = [office.communicate(timeout=600) for office in offices]
-    for office, (_, err) in zip(offices, outputs, strict=True):
-        assert office.returncode == 0, err
-        assert int(err.split("reports")[-1]) > 0  # git's progress came through GitPython
-    recorded = [line for out, _ in outputs for line in out.split()]
-    assert len(recorded) == len(set(recorded)) == OFFICES * STATEMENTS
+    race = run_offices(tmp_path, make_key, OFFICE, "g", OFFICES, STATEMENTS, timeout=600)
 
-    everyone = [world.ledger, *clones]
-    for clone in everyone:
-        sync_ledger(clone)
-    shared = subjects(remote)
-    ids = [subject.split()[1] for subject in shared]
-    assert len(ids) == len(set(ids)) == 1 + OFFICES * STATEMENTS
-    assert set(ids[1:]) == set(recorded)
-    for clone in everyone:
-        assert subjects(clone) == shared
-        with Ledger.open(clone) as ledger:
-            report, state = replay_ledger(ledger, ledger.head())
-        assert report.failure is None, report.failure.message
-        assert len(state) == 1 + OFFICES * STATEMENTS
+    for err in race.errors:
+        assert int(err.split("reports")[-1]) > 0  # git's progress came through GitPython
+    settle_and_verify(race)
