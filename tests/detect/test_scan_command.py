@@ -130,7 +130,7 @@ def test_no_value_from_a_file_is_ever_printed(files: dict[str, Path], output: st
     ],
     # Named by file: a 5 MiB parameter in a test id reaches PYTEST_CURRENT_TEST, which the
     # kernel then refuses to pass to a child process (E2BIG).
-    ids=lambda value: value if isinstance(value, str) else None,
+    ids=["empty", "random", "long", "nul", "half"],
 )
 def test_never_a_traceback(tmp_path: Path, name: str, content: bytes, code: int) -> None:
     path = tmp_path / name
