@@ -58,6 +58,7 @@ lock: $(TOOLS)/bin/uv
 	$(TOOLS)/bin/uv pip compile pyproject.toml requirements/build.in --extra test \
 		--universal --python-version 3.11 --generate-hashes --upgrade \
 		--no-header --annotation-style line -o $(LOCK)
+	$(PYTHON) requirements/stamp.py $(LOCK)
 
 # The suite against whatever is newest today, unpinned, in its own venv. Not part of CI: a new
 # upstream release must not stop a merge, but it should be seen before `make lock` takes it.
