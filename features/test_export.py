@@ -65,23 +65,6 @@ def _git(directory: Path, *args: str) -> None:
 # -- given ----------------------------------------------------------------------------------
 
 
-@given("a ledger adopted by two admins under the 8 CFR 208.6 policy")
-def adopted(world: World) -> None:
-    result = world.init()
-    assert result.code == 0, result.output
-
-
-@given(
-    parsers.parse(
-        "a detention-statistics workbook whose hidden second sheet lists {count:d} asylum seekers"
-    )
-)
-def workbook(world: World, story: dict[str, object], count: int) -> None:
-    path = world.root / "detention-stats.xlsx"
-    detention_workbook(path, count=count)
-    story["file"] = path
-
-
 @given("a CSV of aggregate figures")
 def aggregates(world: World, story: dict[str, object]) -> None:
     path = world.root / "aggregates.csv"

@@ -43,23 +43,6 @@ def _request(story: dict[str, object], which: str = "request") -> str:
 # -- given ----------------------------------------------------------------------------------
 
 
-@given("a ledger adopted by two admins under the 8 CFR 208.6 policy")
-def adopted(world: World) -> None:
-    result = world.init()
-    assert result.code == 0, result.output
-
-
-@given(
-    parsers.parse(
-        "a detention-statistics workbook whose hidden second sheet lists {count:d} asylum seekers"
-    )
-)
-def workbook(world: World, story: dict[str, object], count: int) -> None:
-    path = world.root / "detention-stats.xlsx"
-    detention_workbook(path, count=count)
-    story["file"], story["count"] = path, count
-
-
 @given("a CSV of aggregate figures")
 def aggregates(world: World, story: dict[str, object]) -> None:
     path = world.root / "aggregates.csv"
@@ -89,7 +72,8 @@ def old_approvals(world: World, story: dict[str, object]) -> None:
     from approval.policy import default_policy
     from approval.statements import now
 
-    workbook(world, story, 5)
+    story["file"] = world.root / "detention-stats.xlsx"
+    detention_workbook(story["file"], count=5)
     report = scan_file(_file(story), default_policy())
     start = now() - timedelta(days=32)
     adoption = world.init_at(start)

@@ -27,12 +27,6 @@ def site(world: World) -> Path:
     return world.root / "site"
 
 
-@given("a ledger adopted by two admins under the 8 CFR 208.6 policy")
-def adopted(world: World) -> None:
-    result = world.init()
-    assert result.code == 0, result.output
-
-
 @given("a website directory with an index page")
 def website(site: Path) -> None:
     site.mkdir()

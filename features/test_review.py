@@ -14,7 +14,6 @@ from typing import Any
 import pytest
 from pytest_bdd import given, parsers, scenarios, then, when
 
-from approval.demo.synthetic import detention_workbook
 from approval.detect.scan import scan_file
 from approval.ledger import Ledger
 from approval.policy import default_policy
@@ -58,23 +57,6 @@ def _statements(world: World) -> list[dict[str, Any]]:
 
 
 # -- given ----------------------------------------------------------------------------------
-
-
-@given("a ledger adopted by two admins under the 8 CFR 208.6 policy")
-def adopted(world: World) -> None:
-    result = world.init()
-    assert result.code == 0, result.output
-
-
-@given(
-    parsers.parse(
-        "a detention-statistics workbook whose hidden second sheet lists {count:d} asylum seekers"
-    )
-)
-def workbook(world: World, story: dict[str, Any], count: int) -> None:
-    path = world.root / "detention-stats.xlsx"
-    detention_workbook(path, count=count)
-    story["file"], story["count"] = path, count
 
 
 @given("the publisher has requested approval to publish it")
