@@ -13,6 +13,10 @@ from pathlib import Path
 import pytest
 
 from approval.demo.synthetic import detention_workbook
+from approval.ledger import Ledger
+from approval.ledger import remote as git_remote
+from approval.signing import PrivateKey
+from tests.ledger.envelopes import load_key
 from tests.support import CliResult, KeyMaker, run_approval
 from tests.world import World
 
@@ -109,3 +113,22 @@ def shared(tmp_path: Path, make_key: KeyMaker) -> Iterator[Shared]:
     assert result.code == 0, result.output
     office = Office("hq", world.ledger, world)
     yield Shared(world, remote, {"hq": office})
+
+
+# One office with its own ledger whose remote is a fresh bare repository, and a signer: the
+# git mechanics under sync (test_remote.py, test_transfer.py).
+@pytest.fixture
+def key(make_key: KeyMaker) -> PrivateKey:
+    return load_key(make_key("clerk").private)
+
+
+@pytest.fixture
+def remote(tmp_path: Path) -> Path:
+    return bare_remote(tmp_path / "remote.git")
+
+
+@pytest.fixture
+def office(tmp_path: Path, remote: Path) -> Iterator[Ledger]:
+    with Ledger.create(tmp_path / "office") as ledger:
+        git_remote.set_url(ledger, str(remote))
+        yield ledger

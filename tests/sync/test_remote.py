@@ -3,7 +3,6 @@ push fast-forward only, the refs a clone keeps. Nothing here verifies a signatur
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,26 +12,8 @@ from approval.ledger import Ledger
 from approval.ledger import remote as git_remote
 from approval.ledger.remote import Unreachable
 from approval.signing import PrivateKey
-from tests.ledger.envelopes import load_key, revocation
-from tests.support import KeyMaker
-from tests.sync.conftest import bare_remote, git
-
-
-@pytest.fixture
-def key(make_key: KeyMaker) -> PrivateKey:
-    return load_key(make_key("clerk").private)
-
-
-@pytest.fixture
-def remote(tmp_path: Path) -> Path:
-    return bare_remote(tmp_path / "remote.git")
-
-
-@pytest.fixture
-def office(tmp_path: Path, remote: Path) -> Iterator[Ledger]:
-    with Ledger.create(tmp_path / "office") as ledger:
-        git_remote.set_url(ledger, str(remote))
-        yield ledger
+from tests.ledger.envelopes import revocation
+from tests.sync.conftest import git
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,6 @@ commands take, and a progress bar only on a terminal."""
 from __future__ import annotations
 
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,8 +16,8 @@ from approval.ledger.git import GitError, Quiet, transfer
 from approval.ledger.remote import Unreachable
 from approval.signing import PrivateKey
 from tests.cli.test_terminal import on_terminal
-from tests.ledger.envelopes import load_key, revocation
-from tests.support import KeyMaker, run_approval
+from tests.ledger.envelopes import revocation
+from tests.support import run_approval
 from tests.sync.conftest import Shared, bare_remote, git
 
 # Enough objects that git indexes the pack it receives (above transfer.unpackLimit, 100) and
@@ -44,23 +43,6 @@ class Broken:
 
     def update(self, stage: str, done: int, total: int | None) -> None:
         raise RuntimeError("the display broke")
-
-
-@pytest.fixture
-def key(make_key: KeyMaker) -> PrivateKey:
-    return load_key(make_key("clerk").private)
-
-
-@pytest.fixture
-def remote(tmp_path: Path) -> Path:
-    return bare_remote(tmp_path / "remote.git")
-
-
-@pytest.fixture
-def office(tmp_path: Path, remote: Path) -> Iterator[Ledger]:
-    with Ledger.create(tmp_path / "office") as ledger:
-        git_remote.set_url(ledger, str(remote))
-        yield ledger
 
 
 @pytest.fixture
