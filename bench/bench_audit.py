@@ -32,14 +32,14 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from approval.audit.shape import canonical
 from approval.ledger import Ledger
 from approval.ledger.layout import IDENTITY_EMAIL, IDENTITY_NAME, commit_message, path_for
 from approval.policy import default_policy_path, load_policy, load_roster
 from approval.signing import PrivateKey, load_private_key, sign
 from approval.signing.ssh_keygen import run_ssh_keygen
 from approval.statements import NAMESPACE, STATEMENT_TYPE, Envelope, Signature, format_time
-from approval.summaries import summary_digest
+from approval.trust.shape import canonical
+from approval.trust.summaries import summary_digest
 
 TARGET_RATE = 5000
 TARGET_QUERY = 1.0
@@ -276,7 +276,7 @@ def timed(function: Any, *args: Any) -> tuple[float, float, Any]:
 
 def git_log_seconds(ledger_dir: Path) -> float:
     """The ``git log`` that replay reads, alone."""
-    from approval.audit.history import log_arguments
+    from approval.ledger.history import log_arguments
 
     args = ["git", "--git-dir", str(ledger_dir), *log_arguments("refs/heads/ledger")]
     start = time.perf_counter()
@@ -288,8 +288,8 @@ def verify(ledger_dir: Path, head: str, marks: list[float] | None = None, step: 
     """Every check of the audit, nothing else: history, schema, canonical form, signatures,
     seen heads, trust rules, exports allowed. With ``marks``, the CPU time every ``step``
     statements is appended to it (the first mark before the first statement)."""
-    from approval.audit.history import read_history
-    from approval.audit.replay import Replay
+    from approval.ledger.history import read_history
+    from approval.trust.replay import Replay
 
     with Ledger.open(ledger_dir) as ledger:
         if marks is None:

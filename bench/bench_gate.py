@@ -42,16 +42,16 @@ from typing import Any
 
 from bench_ledger import fast_import
 
-from approval.decision import decide
 from approval.demo.synthetic import FIRST, LAST, detention_workbook
 from approval.detect.scan import scan_file
 from approval.ledger import Ledger
 from approval.ledger.cache import ValidEntries
+from approval.ledger.session import new_statement
 from approval.policy import Policy, load_policy, load_roster
 from approval.signing import PrivateKey, load_private_key, sign_statement
 from approval.statements import Envelope, statement_id
-from approval.summaries import summary_digest
-from approval.workflow.ledger import new_statement
+from approval.trust.decision import decide
+from approval.trust.summaries import summary_digest
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET_WARM_RATIO = 10
@@ -271,7 +271,7 @@ IN_PROCESS = (
     "import json, resource, sys, time\n"
     "from pathlib import Path\n"
     "from approval.workflow.check import check\n"
-    "import approval.workflow.snapshot, approval.workflow.sync, approval.workflow.worktree\n"
+    "import approval.ledger.snapshot, approval.ledger.replication, approval.files.worktree\n"
     "def cpu():\n"
     "    return sum(u.ru_utime + u.ru_stime for u in (resource.getrusage(resource.RUSAGE_SELF),"
     " resource.getrusage(resource.RUSAGE_CHILDREN)))\n"
@@ -453,7 +453,7 @@ def bench_workbook_export(work: Path, agency: Agency, rows: int, runs: int = 5) 
         f"(medians of {runs}); target < {TARGET_EXPORT_S:.0f} s wall {'OK' if ok else 'MISSED'}"
     )
     scanning, _ = timed(lambda: scan_file(workbook, agency.policy), runs=3)
-    from approval.workflow.atomic import Staged, copy_hashing
+    from approval.files.atomic import Staged, copy_hashing
 
     def stage() -> None:
         staged = Staged(www / "staged.xlsx")
@@ -478,8 +478,8 @@ def timed(function: Any, runs: int = 7) -> tuple[float, Any]:
 
 
 def bench_export(work: Path, agency: Agency, entries: int) -> bool:
-    from approval.workflow import snapshot
-    from approval.workflow.ledger import load
+    from approval.ledger import snapshot
+    from approval.ledger.session import load
 
     print(f"\nexport of one approved workbook with {entries} ledger entries")
     workbook = work / "detention-stats.xlsx"

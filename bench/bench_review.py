@@ -123,8 +123,8 @@ def run(command: list[str], env: dict[str, str], cwd: Path) -> tuple[float, floa
 IN_PROCESS = """
 import json, resource, sys, time
 from pathlib import Path
-import approval.decision, approval.ledger, approval.signing, approval.detect.scan
-import approval.workflow.snapshot, approval.workflow.sync
+import approval.trust.decision, approval.ledger, approval.signing, approval.detect.scan
+import approval.ledger.snapshot, approval.ledger.replication
 from approval.workflow import review
 
 def cpu():

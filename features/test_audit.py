@@ -178,7 +178,7 @@ def _replaced(entry: Entry, envelope: Envelope, path: str | None = None) -> Entr
 
 def _state(case: dict[str, Any]) -> Any:
     from approval.ledger import Ledger
-    from approval.workflow.ledger import replay_verified
+    from approval.ledger.session import replay_verified
 
     with Ledger.open(_ledger(case)) as ledger:
         return replay_verified(ledger)

@@ -172,7 +172,7 @@ def change_a_byte(story: dict[str, object]) -> None:
 
 @when(parsers.parse('the privacy officer withdraws the approval because "{why}"'))
 def withdraw(world: World, story: dict[str, object], why: str) -> None:
-    from approval.workflow.ledger import load
+    from approval.ledger.session import load
 
     request = story["request"]
     assert isinstance(request, str)
@@ -286,7 +286,7 @@ def still_a_pipe(story: dict[str, object]) -> None:
 
 @then(parsers.parse('the ledger records the export of "{name}" to the website\'s "{target}"'))
 def export_named(world: World, story: dict[str, object], name: str, target: str) -> None:
-    from approval.workflow.ledger import load
+    from approval.ledger.session import load
 
     with load(world.ledger) as session:
         (export,) = [r for r in session.state.records() if type(r).__name__ == "Export"]
@@ -323,7 +323,7 @@ def still_yesterday(story: dict[str, object]) -> None:
 
 @then("the ledger records no export")
 def no_export(world: World) -> None:
-    from approval.workflow.ledger import load
+    from approval.ledger.session import load
 
     with load(world.ledger) as session:
         assert [r for r in session.state.records() if type(r).__name__ == "Export"] == []
@@ -331,7 +331,7 @@ def no_export(world: World) -> None:
 
 @then("the ledger records the export, by the publisher, on both sign-offs")
 def export_recorded(world: World, story: dict[str, object]) -> None:
-    from approval.workflow.ledger import load
+    from approval.ledger.session import load
 
     request = story["request"]
     with load(world.ledger) as session:
@@ -380,8 +380,8 @@ def redaction_words(story: dict[str, object]) -> None:
 @then("the ledger records the redaction")
 def redaction_recorded(world: World, story: dict[str, object]) -> None:
     from approval.detect.scan import scan_file
+    from approval.ledger.session import load
     from approval.policy import default_policy
-    from approval.workflow.ledger import load
 
     sha = scan_file(_path(story, "redacted"), default_policy()).sha256
     with load(world.ledger) as session:

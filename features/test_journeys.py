@@ -147,7 +147,7 @@ def refuses(world: World, story: dict[str, object], who: str, why: str) -> None:
 
 
 def _signoff_of(world: World, request: str, who: str, decision: str) -> str:
-    from approval.workflow.ledger import load
+    from approval.ledger.session import load
 
     with load(world.ledger) as session:
         found = [

@@ -18,7 +18,7 @@ from approval.detect.scan import scan_file
 from approval.ledger import Ledger
 from approval.policy import default_policy
 from approval.statements import now
-from approval.summaries import summary_digest
+from approval.trust.summaries import summary_digest
 from tests.support import KeyMaker
 from tests.world import World
 

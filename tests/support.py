@@ -35,7 +35,7 @@ def _isolated_git(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     saved = {k: os.environ.get(k) for k in names}
     os.environ["GIT_CONFIG_GLOBAL"] = str(config)
     os.environ["GIT_CONFIG_NOSYSTEM"] = "1"
-    # The user's caches (approval.workflow.snapshot) go to the session's home, not the real one.
+    # The user's caches (approval.ledger.snapshot) go to the session's home, not the real one.
     os.environ["XDG_CACHE_HOME"] = str(home / ".cache")
     yield
     for key, value in saved.items():

@@ -15,10 +15,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from approval.decision import RESCANNED, Decision, check_signoff, decide, live_requests
 from approval.errors import EXIT_BLOCKED, BlockedError, IntegrityError, UsageError
-from approval.state import Request, SignOff
 from approval.statements import short_id
+from approval.trust.decision import RESCANNED, Decision, check_signoff, decide, live_requests
+from approval.trust.state import Request, SignOff
 from tests.test_state import (
     SHA_A,
     SHA_B,

@@ -24,7 +24,15 @@ from hypothesis import strategies as st
 from approval.errors import EXIT_INTEGRITY, IntegrityError, ProblemsError, UsageError
 from approval.policy import parse_policy, parse_roster, read_document
 from approval.policy.yamldoc import Document
-from approval.state import (
+from approval.statements import (
+    STATEMENT_TYPE,
+    Envelope,
+    Signature,
+    format_time,
+    short_id,
+    validate_envelope,
+)
+from approval.trust.state import (
     Adoption,
     Export,
     LedgerState,
@@ -39,15 +47,7 @@ from approval.state import (
     identify,
     replay,
 )
-from approval.statements import (
-    STATEMENT_TYPE,
-    Envelope,
-    Signature,
-    format_time,
-    short_id,
-    validate_envelope,
-)
-from approval.summaries import summary_digest
+from approval.trust.summaries import summary_digest
 from tests.conftest import ROOT
 
 T0 = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)

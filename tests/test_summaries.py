@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from approval.summaries import compare, exceeds, summary_digest
+from approval.trust.summaries import compare, exceeds, summary_digest
 
 
 def summary(

@@ -106,9 +106,9 @@ class World:
         With one signer the statement names it (``signer``); an adoption names none.
         """
         from approval.ledger import Ledger
+        from approval.ledger.session import new_statement
         from approval.signing import load_private_key, sign_statement
         from approval.statements import Envelope
-        from approval.workflow.ledger import new_statement
 
         if kind != "adoption":
             body["signer"] = signers[0]
@@ -150,7 +150,7 @@ class World:
         from approval.detect.scan import scan_file
         from approval.policy import default_policy
         from approval.statements import now
-        from approval.summaries import summary_digest
+        from approval.trust.summaries import summary_digest
 
         report = scan_file(path, default_policy())
         start = now() - timedelta(days=days)

@@ -24,8 +24,8 @@ def clone(url: str, directory: Path) -> None:
     from approval.cli.progress import transfer_progress
     from approval.cli.render import outcome
     from approval.errors import EXIT_OK
+    from approval.ledger.replication import clone_ledger
     from approval.words import plural
-    from approval.workflow.sync import clone_ledger
 
     with transfer_progress() as progress:
         done = clone_ledger(url, directory, progress=progress)

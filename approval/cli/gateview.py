@@ -24,7 +24,7 @@ def scan_words(report: Any) -> str:
 
 def roles_section(decision: Any, title: str = "Sign-offs, role by role") -> Section:
     """One row per required sign-off: who filled it, or that it is missing; then the reasons."""
-    from approval.state import day
+    from approval.trust.state import day
 
     rows = [(s.role, f"signed by {s.signer} on {day(s.at)}") for s in decision.used]
     rows += [(role, "MISSING") for role in decision.missing]

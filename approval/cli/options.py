@@ -29,7 +29,7 @@ def offline_option(*, fresh: bool = False) -> Callable[[F], F]:
     otherwise a warning. The mode holds for the command's run only (closed with its context)."""
 
     def enter(ctx: click.Context, _param: click.Parameter, offline: bool) -> None:
-        from approval.workflow.sync import Mode, using
+        from approval.ledger.replication import Mode, using
 
         ctx.with_resource(using(Mode(online=not offline, required=fresh, warn=_warn)))
 

@@ -35,7 +35,7 @@ def sync(ledger: Path | None, accept_rewrite: bool) -> None:
     from approval.cli.progress import transfer_progress
     from approval.cli.render import outcome
     from approval.errors import EXIT_BLOCKED, EXIT_OK
-    from approval.workflow.sync import Synced, sync_ledger
+    from approval.ledger.replication import Synced, sync_ledger
 
     with transfer_progress() as progress:
         done = sync_ledger(ledger, accept_rewrite=accept_rewrite, progress=progress)

@@ -17,7 +17,7 @@ What identifies a person on its own, in a few words, is what the scanner's detec
 File names join words with ``_ - . /``; they are read as spaces, character for character, so
 that what is found maps back onto the original string.
 
-Free text is refused when it holds one of these (``approval.workflow.text.free_text``); a string
+Free text is refused when it holds one of these (``approval.freetext.free_text``); a string
 that comes from a file is redacted instead (``safe_text``), because the publisher cannot always
 choose it: the identifying words become ``[redacted]`` and the rest (``sheet``, ``.csv``,
 ``asylum/``) stays, so that people can still find the place.

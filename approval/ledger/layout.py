@@ -9,39 +9,23 @@ Each commit's message is ``<kind> <id>`` and a trailer ``Approval-Entry: <path>`
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
-from approval.statements import KINDS, Envelope, short_id
+from approval.statements import Envelope
+
+# Entry naming is the statements' own (replay checks it without the ledger); re-exported here.
+from approval.statements.paths import ENTRIES_DIR, ENTRY_PATH, entry_path, path_for
+
+__all__ = ["ENTRIES_DIR", "ENTRY_PATH", "entry_path", "path_for"]
 
 BRANCH = "refs/heads/ledger"
 TRAILER = "Approval-Entry"
-ENTRIES_DIR = "entries"
 FILE_MODE = b"100644"
 TREE_MODE = b"40000"
 
 # Every commit is made by the tool, never by whoever runs it: the signer is in the statement.
 IDENTITY_NAME = "approval"
 IDENTITY_EMAIL = "ledger@approval.invalid"
-
-_KIND = "|".join(KINDS)
-ENTRY_PATH = re.compile(
-    rf"^{ENTRIES_DIR}/(?P<year>[0-9]{{4}})/(?P<month>[0-9]{{2}})/(?P<day>[0-9]{{2}})/"
-    rf"(?P<stamp>(?P=year)(?P=month)(?P=day)T[0-9]{{6}}Z)-(?P<kind>{_KIND})-(?P<id12>[0-9a-f]{{12}})\.json$"
-)
-
-
-def entry_path(envelope: Envelope) -> str:
-    """The path of the file that holds ``envelope`` in the ledger's tree."""
-    return path_for(envelope.statement["created"], envelope.kind, envelope.id)
-
-
-def path_for(created: str, kind: str, statement_id: str) -> str:
-    """The entry path from the statement's ``created`` text (``YYYY-MM-DDTHH:MM:SSZ``, which the
-    schema guarantees), kind and id. String slicing, not datetime: replay calls this per entry."""
-    year, month, day = created[0:4], created[5:7], created[8:10]
-    stamp = f"{year}{month}{day}T{created[11:13]}{created[14:16]}{created[17:19]}Z"
-    return f"{ENTRIES_DIR}/{year}/{month}/{day}/{stamp}-{kind}-{short_id(statement_id)}.json"
 
 
 def commit_message(envelope: Envelope, path: str) -> str:

@@ -1,6 +1,6 @@
 """The ledger's git remote: fetch its branch, push fast-forward only, and the refs a clone keeps
 about it. Mechanics only: nothing here verifies a signature or decides what to trust
-(:mod:`approval.workflow.sync` does).
+(:mod:`approval.ledger.replication` does).
 
 A clone names one remote, ``origin``. What it fetched lands in ``refs/approval/fetched``, never
 straight in ``refs/remotes/origin/ledger``: the tracking ref moves only to a head that was

@@ -8,12 +8,12 @@ from pathlib import Path
 
 from approval.errors import UsageError
 from approval.ledger import Ledger
+from approval.ledger.session import Session, load, new_statement, read_key, sign_and_append
 from approval.policy import Policy, Roster, load_policy, load_roster
 from approval.signing import PrivateKey
-from approval.state import LedgerState, check_adoption
 from approval.statements import now, short_id
+from approval.trust.state import LedgerState, check_adoption
 from approval.words import plural
-from approval.workflow.ledger import Session, load, new_statement, read_key, sign_and_append
 
 
 @dataclass(frozen=True)
@@ -98,7 +98,7 @@ def init_ledger(
     proposal = _propose(LedgerState(), policy_file, roster_file, keys, passphrase_env)
     shared = None
     if remote is not None:
-        from approval.workflow.sync import attach, new_remote
+        from approval.ledger.replication import attach, new_remote
 
         shared = new_remote(path, remote)
     with Session(Ledger.create(path), LedgerState(), None) as session:

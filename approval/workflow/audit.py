@@ -15,18 +15,18 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from approval.audit.failure import AuditFailure, Rule
-from approval.audit.index import ArtifactHistory, AsOf, Index
 from approval.errors import UsageError
 from approval.ledger import Ledger
+from approval.report.index import ArtifactHistory, AsOf, Index
+from approval.trust.failure import AuditFailure, Rule
 
 if TYPE_CHECKING:
     # Answering from the index needs none of these (nor the policy, state and crypto code
     # behind them): imported where a replay runs.
-    from approval.audit.bundle import Bundle
-    from approval.audit.event import Event
-    from approval.audit.replay import Verified
-    from approval.state import LedgerState
+    from approval.report.bundle import Bundle
+    from approval.report.event import Event
+    from approval.trust.replay import Verified
+    from approval.trust.state import LedgerState
 
 
 @dataclass(frozen=True)
@@ -55,9 +55,9 @@ def replay_ledger(
 ) -> tuple[AuditReport, LedgerState]:
     """Verify every statement up to ``head`` (each handed to ``sink`` too); never raises for a
     broken ledger: the report says where it broke."""
-    from approval.audit.history import read_history
-    from approval.audit.replay import Replay
-    from approval.audit.timeline import describe
+    from approval.ledger.history import read_history
+    from approval.report.timeline import describe
+    from approval.trust.replay import Replay
 
     start = time.perf_counter()
     replay = Replay()
@@ -86,7 +86,7 @@ def replay_ledger(
 
 
 def _refresh_index(ledger: Ledger, report: AuditReport, state: LedgerState) -> AuditFailure | None:
-    from approval.audit.index import rows_for
+    from approval.report.index import rows_for
 
     assert report.head is not None
     rows = rows_for(report.events, state)
@@ -153,7 +153,7 @@ def _index(ledger: Ledger) -> Index:
         raise failure
     index = Index.open(ledger.cache_dir, head)
     if index is None:  # a cache directory we cannot write: answer from memory
-        from approval.audit.index import rows_for
+        from approval.report.index import rows_for
 
         index = Index.in_memory(head, rows_for(report.events, state))
     return index
@@ -161,7 +161,7 @@ def _index(ledger: Ledger) -> Index:
 
 def state_as_of(path: Path | None, when: str) -> AsOf:
     """The policy and roster in force, open requests, valid approvals and exports at ``when``."""
-    from approval.audit.index import parse_moment
+    from approval.report.index import parse_moment
 
     moment = parse_moment(when)
     with Ledger.open(path) as ledger:
@@ -175,7 +175,7 @@ def state_as_of(path: Path | None, when: str) -> AsOf:
 def artifact_history(path: Path | None, subject: str, as_of: str | None = None) -> ArtifactHistory:
     """Everything the ledger says about one file (a path, hashed now, or a sha256), up to
     ``as_of`` when given."""
-    from approval.audit.index import parse_moment, resolve_artifact
+    from approval.report.index import parse_moment, resolve_artifact
 
     sha256, name = resolve_artifact(subject)
     moment = parse_moment(as_of) if as_of is not None else None
@@ -190,7 +190,7 @@ def artifact_history(path: Path | None, subject: str, as_of: str | None = None) 
 def export_bundle(path: Path | None, directory: Path) -> Bundle:
     """Replay and verify, writing each statement and signature as it passes; then the
     allowed-signers file, ``verify.sh`` and a README. Nothing is left if the replay fails."""
-    from approval.audit.bundle import BundleWriter
+    from approval.report.bundle import BundleWriter
 
     with Ledger.open(path) as ledger:
         head = ledger.head()

@@ -30,11 +30,11 @@ from functools import cache, cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from approval.decision import Decision, decide
 from approval.detect.report import CLEAN, UNSCANNABLE, FileReport, Finding
+from approval.files.worktree import REPOSITORY, SPECIAL, UNREADABLE, Listed, Note
 from approval.policy import Policy
 from approval.statements import now
-from approval.workflow.worktree import REPOSITORY, SPECIAL, UNREADABLE, Listed, Note
+from approval.trust.decision import Decision, decide
 
 if TYPE_CHECKING:
     from approval.detect.units import Part
@@ -178,7 +178,7 @@ def check(ledger: Path | None, paths: Sequence[Path], *, staged: bool = False) -
         files = tuple(Checked(i.path, r, None, False) for i, r in zip(items, reports, strict=True))
         return CheckResult(files + refused, listing.ignored, policy, False, len(items), *notes)
 
-    from approval.workflow.snapshot import opened
+    from approval.ledger.snapshot import opened
 
     with opened(ledger) as (_, view):
         adoption = view.state_for(()).current
@@ -222,7 +222,7 @@ class _Item(NamedTuple):
 def _items(paths: Sequence[Path], staged: bool) -> tuple[list[_Item], Listed]:
     from dataclasses import replace
 
-    from approval.workflow.worktree import GONE, list_files
+    from approval.files.worktree import GONE, list_files
 
     if staged:
         return _staged_items(paths)
@@ -260,7 +260,7 @@ def _scan(item: _Item, policy: Policy) -> FileReport:
 
 def _staged_items(paths: Sequence[Path]) -> tuple[list[_Item], Listed]:
     """The staged bytes of each staged file, kept in memory until scanned (a commit's worth)."""
-    from approval.workflow.worktree import BlobReader, list_staged
+    from approval.files.worktree import BlobReader, list_staged
 
     listed = list_staged(paths)
     items = []
@@ -330,7 +330,7 @@ def _scan_all(
     items: Sequence[_Item], policy: Policy, db: Any, scope: str
 ) -> tuple[list[FileReport], set[str]]:
     """A report per item, from the cache where it has one; the paths scanned now."""
-    from approval.workflow.snapshot import cached_scans, save_scans
+    from approval.ledger.snapshot import cached_scans, save_scans
 
     # An unreadable file (no sha256) and a check without a ledger (no scope) are never cached.
     keys = [f"{i.sha256}:{i.suffix}" if i.sha256 and scope else "" for i in items]

@@ -4,7 +4,7 @@ when the ledger allows its exact bytes at this moment.
 The order is what makes it safe:
 
 1. the file is copied into a staged file on the destination's file system that has no name
-   in the destination until the decision (``approval.workflow.atomic``: an unnamed
+   in the destination until the decision (``approval.files.atomic``: an unnamed
    ``O_TMPFILE``, or a private 0700 directory), and hashed as it is copied: one read, so the
    bytes hashed are the bytes copied. A kill at any moment, SIGKILL included, leaves no byte of
    it that the web server could serve;
@@ -20,7 +20,7 @@ The order is what makes it safe:
 DEST must be a directory, a regular file or nothing yet: a device or a pipe would be replaced by
 the rename (``/dev/null`` becoming a file) or would swallow a recorded export, so it is refused
 before anything is read or recorded. The export statement records the file's name and the
-destination as a request does (``approval.workflow.text``): a name that identifies a person is
+destination as a request does (``approval.freetext``): a name that identifies a person is
 redacted.
 """
 
@@ -32,17 +32,17 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from approval.decision import Decision, decide
 from approval.detect.report import UNSCANNABLE, FileReport
 from approval.errors import ApprovalError, UsageError
+from approval.files.atomic import Staged, copy_hashing, signals
+from approval.freetext import MAX_TEXT, safe_name, safe_text
+from approval.ledger.session import Session, new_statement, read_key, sign_and_append
 from approval.policy import Policy
 from approval.signing import PrivateKey
-from approval.state import LedgerState, Request, SignOff, identify
 from approval.statements import now, short_id
-from approval.summaries import exceeds
-from approval.workflow.atomic import Staged, copy_hashing, signals
-from approval.workflow.ledger import Session, new_statement, read_key, sign_and_append
-from approval.workflow.text import MAX_TEXT, safe_name, safe_text
+from approval.trust.decision import Decision, decide
+from approval.trust.state import LedgerState, Request, SignOff, identify
+from approval.trust.summaries import exceeds
 
 
 @dataclass(frozen=True)
@@ -126,7 +126,7 @@ def export_file(
 ) -> Exported:
     """Export ``file`` to ``dest`` if the gate allows it (see the module doc)."""
     from approval.detect.scan import scan_file
-    from approval.workflow.snapshot import gate
+    from approval.ledger.snapshot import gate
 
     require_file(file)
     target = target_path(file, dest)

@@ -9,7 +9,7 @@ provenance (both artifacts, what was removed: places and counts, never values) b
 in place, as an export is.
 
 The places a redactor names come from the file (a hidden sheet called ``A212345678 Garcia``), as
-do both file names: they are shown and recorded through ``approval.workflow.text`` (names that
+do both file names: they are shown and recorded through ``approval.freetext`` (names that
 identify a person redacted), like everything a request records.
 """
 
@@ -68,14 +68,14 @@ def redact_file(
 ) -> Redacted:
     """Write a clean derivative of ``file`` to ``out`` (see the module doc)."""
     from approval.detect.scan import scan_file
+    from approval.files.atomic import Staged, copy_hashing
+    from approval.freetext import safe_name, safe_text
+    from approval.ledger.session import new_statement, read_key, sign_and_append
     from approval.ledger.storage import LEDGER_ENV
     from approval.policy import default_policy
     from approval.redact import plan_for, redactor
-    from approval.state import identify
-    from approval.workflow.atomic import Staged, copy_hashing
+    from approval.trust.state import identify
     from approval.workflow.export import require_file
-    from approval.workflow.ledger import new_statement, read_key, sign_and_append
-    from approval.workflow.text import safe_name, safe_text
 
     require_file(file)
     target = out_path(file, out)
@@ -83,7 +83,7 @@ def redact_file(
     with contextlib.ExitStack() as stack:
         session = None
         if key is not None or ledger is not None or os.environ.get(LEDGER_ENV):
-            from approval.workflow.snapshot import gate
+            from approval.ledger.snapshot import gate
 
             session, _ = stack.enter_context(gate(ledger))
             policy = session.state.current.policy

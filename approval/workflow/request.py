@@ -7,16 +7,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from approval.decision import decide, live_requests
 from approval.detect.strings import personal_data_in
 from approval.errors import BlockedError, UsageError
+from approval.freetext import free_text, safe_name, safe_summary
+from approval.ledger.session import new_statement, read_key, sign_and_append
+from approval.ledger.snapshot import gate
 from approval.policy import Policy
-from approval.state import LedgerState, Request, check_request, identify
 from approval.statements import format_time, now, short_id
+from approval.trust.decision import decide, live_requests
+from approval.trust.state import LedgerState, Request, check_request, identify
 from approval.words import plural
-from approval.workflow.ledger import new_statement, read_key, sign_and_append
-from approval.workflow.snapshot import gate
-from approval.workflow.text import free_text, safe_name, safe_summary
 
 
 @dataclass(frozen=True)

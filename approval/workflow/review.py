@@ -19,15 +19,15 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from approval.decision import RESCANNED, Decision, check_signoff, decide, live_requests
 from approval.errors import BlockedError, UsageError
+from approval.freetext import free_text
+from approval.ledger.session import new_statement, read_key, sign_and_append
+from approval.ledger.snapshot import gate, opened
 from approval.policy import Policy
-from approval.state import LedgerState, Request, SignOff, identify
 from approval.statements import now, short_id
-from approval.summaries import Difference, compare, summary_digest
-from approval.workflow.ledger import new_statement, read_key, sign_and_append
-from approval.workflow.snapshot import gate, opened
-from approval.workflow.text import free_text
+from approval.trust.decision import RESCANNED, Decision, check_signoff, decide, live_requests
+from approval.trust.state import LedgerState, Request, SignOff, identify
+from approval.trust.summaries import Difference, compare, summary_digest
 
 
 @dataclass(frozen=True)
@@ -63,8 +63,8 @@ def rescan(request: Request, policy: Policy, file: Path | None, search: Path | N
     bytes), else the file under ``search`` with its sha256 (see locate.py), else nothing."""
     from approval.detect.scan import scan_file
     from approval.detect.strings import safe_scan, safe_text
+    from approval.files.locate import find_by_digest, sha256_of
     from approval.workflow.export import require_file
-    from approval.workflow.locate import find_by_digest, sha256_of
 
     short = short_id(request.id)
     if file is not None:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from approval.state import Request, SignOff, check_revocation, identify, kind_of
+from approval.freetext import free_text
+from approval.ledger.session import new_statement, read_key, sign_and_append
+from approval.ledger.snapshot import gate
 from approval.statements import now
-from approval.workflow.ledger import new_statement, read_key, sign_and_append
-from approval.workflow.snapshot import gate
-from approval.workflow.text import free_text
+from approval.trust.state import Request, SignOff, check_revocation, identify, kind_of
 
 
 @dataclass(frozen=True)

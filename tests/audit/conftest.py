@@ -47,7 +47,7 @@ def tell(world: World, story: Story) -> None:
     request under v2 approved then revoked; a redaction of the workbook."""
     from approval.detect.scan import scan_file  # noqa: F401 - warms the import once
     from approval.policy import load_policy, load_roster
-    from approval.summaries import summary_digest
+    from approval.trust.summaries import summary_digest
 
     start = story.start
     step = iter(range(1, 1000))
@@ -254,9 +254,9 @@ def append(ledger: Path, world: World, kind: str, at: datetime, *signers: str, *
     """Sign with the world's keys (whoever they are) and append through the ledger API, as
     someone with write access to the ledger and without the tool's checks could."""
     from approval.ledger import Ledger
+    from approval.ledger.session import new_statement
     from approval.signing import load_private_key, sign_statement
     from approval.statements import Envelope
-    from approval.workflow.ledger import new_statement
 
     if kind != "adoption":
         body["signer"] = signers[0]

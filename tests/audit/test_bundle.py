@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from approval.audit.bundle import signature_name, ssh_time
 from approval.ledger import Ledger
+from approval.ledger.session import new_statement
+from approval.report.bundle import signature_name, ssh_time
 from approval.signing import load_private_key, sign_statement
 from approval.statements import NAMESPACE, Envelope, now, signed_bytes
-from approval.workflow.ledger import new_statement
 from tests.audit.conftest import Audit, Story, entries, rebuild, scan_summary
 from tests.support import KeyMaker
 from tests.world import CAST, World

@@ -10,8 +10,9 @@ from typing import Any
 
 import pytest
 
-from approval.audit.failure import AuditFailure
-from approval.audit.history import (
+from approval.ledger import BRANCH, Ledger
+from approval.ledger.git import Git
+from approval.ledger.history import (
     _USUAL,
     _careful_entry,
     _entry,
@@ -19,8 +20,7 @@ from approval.audit.history import (
     log_arguments,
     read_history,
 )
-from approval.ledger import BRANCH, Ledger
-from approval.ledger.git import Git
+from approval.trust.failure import AuditFailure
 from tests.audit.conftest import Story
 
 
@@ -114,7 +114,7 @@ def test_the_history_read_through_a_small_pipe_is_the_whole_history(story: Story
 def test_reading_a_long_history_keeps_cat_file_one_chunk_ahead(tmp_path: Path) -> None:
     """More commits than one chunk of blob requests: each chunk is asked for while the one
     before is verified, and every blob comes back with its own commit."""
-    from approval.audit.history import _CHUNK
+    from approval.ledger.history import _CHUNK
 
     Ledger.create(tmp_path / "many").close()
     stream = bytearray()

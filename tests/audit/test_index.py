@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from approval.audit.index import META, parse_moment
 from approval.errors import IntegrityError, UsageError
 from approval.ledger.usercache import ledger_cache_dir
+from approval.report.index import META, parse_moment
 from approval.statements import format_time
 from approval.workflow.audit import artifact_history, state_as_of
 from tests.audit.conftest import Audit, Story, append, entries, rebuild

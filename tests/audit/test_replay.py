@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from approval.audit.failure import AuditFailure, Rule
 from approval.ledger import Ledger
 from approval.ledger.usercache import ledger_cache_dir
 from approval.statements import now
-from approval.summaries import summary_digest
+from approval.trust.failure import AuditFailure, Rule
+from approval.trust.summaries import summary_digest
 from approval.workflow.audit import audit_ledger, replay_ledger
 from tests.audit.conftest import Audit, Story, append, entries, forge, git, scan_summary
 from tests.support import KeyMaker
@@ -326,8 +326,8 @@ def test_a_refused_export_leaves_the_state_as_it_was(
 ) -> None:
     """``approval sync`` admits entries one by one with ``Replay.verify`` and keeps going with
     the state when one is refused."""
-    from approval.audit.history import read_history
-    from approval.audit.replay import Replay
+    from approval.ledger.history import read_history
+    from approval.trust.replay import Replay
 
     world, ids, start = small
     _export(world, ids, start + timedelta(minutes=4), signoffs=[ids["o.privacy"]])

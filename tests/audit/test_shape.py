@@ -14,7 +14,9 @@ import rfc8785
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from approval.audit.shape import (
+from approval.errors import IntegrityError
+from approval.schemas import load_schema, validator
+from approval.trust.shape import (
     Unsupported,
     canonical,
     check_entry,
@@ -22,8 +24,6 @@ from approval.audit.shape import (
     parse,
     statement_check,
 )
-from approval.errors import IntegrityError
-from approval.schemas import load_schema, validator
 from tests.audit.conftest import Story, entries
 
 

@@ -36,7 +36,7 @@ def _approved(world: World, name: str = "stats.xlsx") -> tuple[Path, str]:
 
 
 def _signoff_of(world: World, request: str, official: str) -> str:
-    from approval.workflow.ledger import load
+    from approval.ledger.session import load
 
     with load(world.ledger) as session:
         (found,) = [s.id for s in session.state.signoffs_for(request) if s.signer == official]

@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 
 from approval.ledger import Ledger
+from approval.ledger.replication import Refused
+from approval.ledger.session import Session, load, new_statement, sign_and_append
 from approval.ledger.storage import HeadMoved
 from approval.signing import PrivateKey
 from approval.statements import now
 from approval.workflow.audit import replay_ledger
-from approval.workflow.ledger import Session, load, new_statement, sign_and_append
-from approval.workflow.sync import Refused
 from tests.ledger.envelopes import load_key, revocation
 from tests.support import KeyMaker
 from tests.sync.conftest import subjects
@@ -114,8 +114,8 @@ def test_an_export_decided_before_a_concurrent_revocation_is_refused(world: Worl
     """The state alone would take it (an export names sign-offs that exist); the audit's rule,
     that the export was allowed when it was made, refuses it, so it never lands to fail every
     later audit."""
-    from approval.decision import decide
     from approval.demo.synthetic import detention_workbook
+    from approval.trust.decision import decide
 
     file = world.root / "stats.xlsx"
     detention_workbook(file, count=4)

@@ -26,8 +26,8 @@ import hashlib, random, sys, time
 from pathlib import Path
 from approval.signing import load_private_key
 from approval.statements import now
-from approval.workflow.ledger import load, new_statement, sign_and_append
-from approval.workflow.sync import Mode, sync_ledger, using
+from approval.ledger.session import load, new_statement, sign_and_append
+from approval.ledger.replication import Mode, sync_ledger, using
 
 clone, key_path, official, count, go = sys.argv[1:]
 clone, key = Path(clone), load_private_key(Path(key_path), interactive=False)

@@ -21,8 +21,8 @@ import hashlib, sys, time
 from pathlib import Path
 from approval.signing import load_private_key
 from approval.statements import now
-from approval.workflow.ledger import load, new_statement, sign_and_append
-from approval.workflow.sync import Mode, sync_ledger, using
+from approval.ledger.session import load, new_statement, sign_and_append
+from approval.ledger.replication import Mode, sync_ledger, using
 
 class Counting:
     reports = 0

@@ -96,7 +96,7 @@ def test_scans_are_cached_decisions_are_not(world: World, site: Path) -> None:
     assert [f.report for f in warm.files] == [
         f.report for f in cold.files
     ]  # the same reports, from the cache
-    from approval.workflow.ledger import load
+    from approval.ledger.session import load
 
     with load(world.ledger) as session:
         signoffs = [s.id for s in session.state.signoffs_for(request)]
@@ -260,7 +260,7 @@ def test_the_pre_commit_hook_definition_runs_the_staged_gate(world: World, insid
 def _scan_rows(world: World) -> dict[str, str]:
     """The check's cached scans, key -> report (one scope: one policy and one scanner)."""
     from approval.ledger import Ledger
-    from approval.workflow.snapshot import connect
+    from approval.ledger.snapshot import connect
 
     with Ledger.open(world.ledger) as ledger:
         db = connect(ledger)
@@ -273,7 +273,7 @@ def _scan_rows(world: World) -> dict[str, str]:
 
 def _replace_scan(world: World, key: str, report: str) -> None:
     from approval.ledger import Ledger
-    from approval.workflow.snapshot import connect
+    from approval.ledger.snapshot import connect
 
     with Ledger.open(world.ledger) as ledger:
         db = connect(ledger)
@@ -305,7 +305,7 @@ def test_the_scan_cache_reads_a_scope_at_once_and_the_rest_by_key() -> None:
     earlier versions of files), what was not reached is looked up by key."""
     import sqlite3
 
-    from approval.workflow.snapshot import _SCHEMA, cached_scans, save_scans
+    from approval.ledger.snapshot import _SCHEMA, cached_scans, save_scans
 
     db = sqlite3.connect(":memory:", isolation_level=None)
     db.executescript(_SCHEMA)
@@ -340,7 +340,7 @@ def test_paths_are_shown_from_where_the_check_runs(world: World, inside: Path) -
 
 
 def test_the_directories_whose_approvalignore_applies() -> None:
-    from approval.workflow.worktree import _directories
+    from approval.files.worktree import _directories
 
     files = ["a/b/c.txt", "a/b/d.txt", "a/e.txt", "f.txt", "g/h/i/j.txt"]
     assert _directories(files) == {"", "a", "a/b", "g", "g/h", "g/h/i"}

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from approval.errors import UsageError
+from approval.files.worktree import DANGLING, LINK_LOOP, OWN_REPOSITORY, REPOSITORY
 from approval.workflow.check import CheckResult, check
-from approval.workflow.worktree import DANGLING, LINK_LOOP, OWN_REPOSITORY, REPOSITORY
 from tests.corpus.tabular import detainee_sheet
 from tests.support import ROOT
 

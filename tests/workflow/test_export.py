@@ -11,9 +11,9 @@ import pytest
 
 from approval.demo.synthetic import aggregate_csv, detention_workbook
 from approval.errors import UsageError
-from approval.workflow.atomic import PREFIX
+from approval.files.atomic import PREFIX
+from approval.ledger.session import load
 from approval.workflow.export import export_file
-from approval.workflow.ledger import load
 from tests.support import KeyMaker
 from tests.world import World
 

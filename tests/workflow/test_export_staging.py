@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from approval.demo.synthetic import detention_workbook
-from approval.workflow.atomic import STAGING_PREFIX, Staged, clean_leftovers, copy_hashing
+from approval.files.atomic import STAGING_PREFIX, Staged, clean_leftovers, copy_hashing
 from tests.support import KeyMaker
 from tests.world import World
 
@@ -165,7 +165,7 @@ def test_leftovers_of_killed_stagings_go_and_live_ones_stay(tmp_path: Path) -> N
 _STAGE_AND_WAIT = """
 import sys, time
 from pathlib import Path
-from approval.workflow.atomic import Staged, copy_hashing
+from approval.files.atomic import Staged, copy_hashing
 stage = Staged(Path(sys.argv[1]), unnamed=sys.argv[3] == "unnamed")
 copy_hashing(Path(sys.argv[2]), stage.file)
 print("staged", flush=True)

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from approval.workflow.ignore import IgnoreFileError, Matcher, parse
+from approval.files.ignore import IgnoreFileError, Matcher, parse
 
 # patterns, path, ignored
 CASES = [

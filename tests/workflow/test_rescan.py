@@ -20,7 +20,7 @@ from approval.detect.scan import scan_file
 from approval.ledger import Ledger
 from approval.policy import default_policy
 from approval.statements import now
-from approval.summaries import summary_digest
+from approval.trust.summaries import summary_digest
 from tests.support import KeyMaker
 from tests.world import World
 
@@ -224,7 +224,7 @@ def test_a_request_withdrawn_or_lapsed_leaves_room_for_a_new_one(
 
 
 def test_review_search_is_bounded_and_says_so(tmp_path: Path) -> None:
-    from approval.workflow import locate
+    from approval.files import locate
 
     root = tmp_path / "tree"
     (root / ".git").mkdir(parents=True)

@@ -13,20 +13,19 @@ from typing import Any
 
 import pytest
 
-from approval.decision import check_signoff, decide
 from approval.demo.synthetic import detention_workbook
 from approval.detect.scan import scan_file
 from approval.errors import ApprovalError, BlockedError, UsageError
-from approval.ledger import Ledger
+from approval.ledger import Ledger, snapshot
+from approval.ledger.replication import Refused
+from approval.ledger.session import new_statement, replay_verified
 from approval.policy import load_policy, load_roster
-from approval.state import LedgerState, Record, Request, SignOff, check_revocation
 from approval.statements import now, short_id, statement_id
-from approval.workflow import snapshot
-from approval.workflow.ledger import new_statement, replay_verified
+from approval.trust.decision import check_signoff, decide
+from approval.trust.state import LedgerState, Record, Request, SignOff, check_revocation
 from approval.workflow.request import request_approval
 from approval.workflow.review import Review, build_review, show_request, sign_request, status
 from approval.workflow.revoke import revoke
-from approval.workflow.sync import Refused
 from tests.support import KeyMaker
 from tests.workflow.test_snapshot import SCAN, Agency, sha
 from tests.world import World

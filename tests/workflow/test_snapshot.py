@@ -11,14 +11,13 @@ from typing import Any
 
 import pytest
 
-from approval.decision import decide
 from approval.errors import IntegrityError
-from approval.ledger import Ledger
-from approval.state import LedgerState
+from approval.ledger import Ledger, snapshot
+from approval.ledger.session import replay_verified
 from approval.statements import now
-from approval.summaries import summary_digest
-from approval.workflow import snapshot
-from approval.workflow.ledger import replay_verified
+from approval.trust.decision import decide
+from approval.trust.state import LedgerState
+from approval.trust.summaries import summary_digest
 from tests.support import KeyMaker
 from tests.world import World
 
@@ -249,7 +248,7 @@ def test_a_ledger_below_min_entries_is_not_saved(agency: Agency) -> None:
 
 
 def test_load_uses_the_saved_state(agency: Agency) -> None:
-    from approval.workflow.ledger import load
+    from approval.ledger.session import load
 
     agency.approve("stats")
     with _open(agency) as ledger:

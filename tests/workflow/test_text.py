@@ -7,8 +7,7 @@ import re
 import pytest
 
 from approval.errors import UsageError
-from approval.policy import default_policy
-from approval.workflow.text import (
+from approval.freetext import (
     MAX_TEXT,
     REDACTED,
     free_text,
@@ -16,6 +15,7 @@ from approval.workflow.text import (
     safe_summary,
     safe_text,
 )
+from approval.policy import default_policy
 
 POLICY = default_policy()
 

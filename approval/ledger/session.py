@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from approval.ledger import Ledger
-from approval.state import LedgerState
 from approval.statements import STATEMENT_TYPE, Envelope, format_time, now, statement_id
+from approval.trust.state import LedgerState
 
 if TYPE_CHECKING:
     # Imported where used: the crypto libraries cost ~20 ms at start-up, and a command that
@@ -68,7 +68,7 @@ def replay_verified(
 def load(path: Path | None) -> Session:
     """Open the ledger at ``path`` (else ``$APPROVAL_LEDGER``) and replay it, verified; a
     ledger with a remote is synced with it first (see sync.py)."""
-    from approval.workflow.sync import refresh
+    from approval.ledger.replication import refresh
 
     ledger = Ledger.open(path)
     try:
@@ -78,7 +78,7 @@ def load(path: Path | None) -> Session:
 
         head = current_head(ledger)
         # A verified snapshot and the entries after it, verified now (see snapshot.py).
-        from approval.workflow.snapshot import restore
+        from approval.ledger.snapshot import restore
 
         state = restore(ledger, head)
     except BaseException:
@@ -111,8 +111,8 @@ def sign_and_append(
     """Sign ``statement``, check it against the trust rules, append it as one commit on the
     session's head (checked again if another writer got there first), and push it when the
     ledger has a remote (see sync.py)."""
+    from approval.ledger import replication as sync
     from approval.signing import sign_statement
-    from approval.workflow import sync
 
     if statement.get("kind") != "adoption":
         # The one place every string that came with a file is made safe to keep forever.

@@ -21,10 +21,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import IO
 
-from approval.audit.failure import AuditFailure, Rule
 from approval.ledger import Ledger
 from approval.ledger.git import Git, ObjectReader
 from approval.ledger.layout import ENTRY_PATH, TRAILER
+from approval.trust.entry import Commit
+from approval.trust.failure import AuditFailure, Rule
 
 # \x01 cannot occur in a commit id: it marks each commit's header line.
 _FORMAT = f"%x01%H%x00%P%x00%s%x00%(trailers:key={TRAILER},valueonly,separator=%x2C)"
@@ -38,19 +39,6 @@ _USUAL = re.compile(
 )
 _CHUNK = 256  # 256 x 41 bytes of requests stay well under a pipe's 64 KiB
 _BLOCK = 1 << 16
-
-
-@dataclass(frozen=True)
-class Commit:
-    """One commit of the ledger branch, in order, with the file it added."""
-
-    position: int  # 1 for the first commit
-    oid: str
-    parents: tuple[str, ...]
-    subject: str
-    path: str
-    blob: str
-    raw: bytes
 
 
 @dataclass(frozen=True)

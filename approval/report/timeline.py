@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from approval.audit.event import Event
-from approval.state import (
+from approval.report.event import Event
+from approval.statements import format_time, short_id
+from approval.trust.state import (
     Adoption,
     Artifact,
     Export,
@@ -22,7 +23,6 @@ from approval.state import (
     Revocation,
     SignOff,
 )
-from approval.statements import format_time, short_id
 from approval.words import plural
 
 

@@ -20,8 +20,8 @@ narrowed to the official's own ``valid_from``/``valid_until``, as ``valid-after`
 at the next adoption's own second: an adoption is signed by admins of the roster it replaces
 and of the new one, at the same instant. ``verify.sh`` checks each signature at its statement's
 ``created`` time (``-Overify-time``), moved up to the start of the adoption in force for it if
-its clock ran up to five minutes behind (``approval.state.CLOCK_SKEW``). The trust rules beyond
-"this key may sign at that time" (roles, thresholds, versions, seen heads) are
+its clock ran up to five minutes behind (``approval.trust.state.CLOCK_SKEW``). The trust
+rules beyond "this key may sign at that time" (roles, thresholds, versions, seen heads) are
 ``approval audit``'s; the bundle proves that every statement is signed by the key of an official
 of the roster in force, with stock tools, years later.
 """
@@ -34,11 +34,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from approval.audit.replay import Verified
 from approval.errors import UsageError
 from approval.policy.model import key_identity
-from approval.state import Adoption
 from approval.statements import NAMESPACE, format_time, short_id
+from approval.trust.replay import Verified
+from approval.trust.state import Adoption
 
 ALLOWED_SIGNERS = "allowed_signers"
 VERIFY = "verify.sh"

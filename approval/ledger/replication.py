@@ -44,15 +44,15 @@ from approval.ledger import remote as git_remote
 from approval.ledger import verified as verified_heads
 from approval.ledger.remote import Unreachable
 from approval.ledger.storage import HeadMoved
-from approval.state import LedgerState
 from approval.statements import Envelope, short_id
+from approval.trust.state import LedgerState
 from approval.words import plural
 
 if TYPE_CHECKING:
-    from approval.audit.replay import Replay
     from approval.ledger.git import Progress
+    from approval.ledger.session import Session
     from approval.ledger.storage import StoredEntry
-    from approval.workflow.ledger import Session
+    from approval.trust.replay import Replay
 
 # Rounds of fetch, rebuild and push before giving up, bounded in number and in time: a clone
 # that cannot get its push in keeps its statements for the next sync. Every lost round means
@@ -189,8 +189,8 @@ def append(session: Session, envelope: Envelope) -> str:
     and the statement checked again, with the audit's rules, before it goes in: a statement the
     ledger refuses now is never appended (:class:`Refused`). The session follows: its state
     holds the statement, its head is the new commit."""
-    from approval.audit.failure import AuditFailure
-    from approval.workflow.snapshot import restore
+    from approval.ledger.snapshot import restore
+    from approval.trust.failure import AuditFailure
 
     ledger = session.ledger
     session.state.check(envelope)
@@ -379,7 +379,7 @@ def exchange(
                     git_remote.mark_verified(ledger, step.head, fetched)
             if done:
                 if rewritten and known is not None and known.head and known.head == step.head:
-                    from approval.workflow.snapshot import remember
+                    from approval.ledger.snapshot import remember
 
                     remember(ledger, known.head, known.state)
                 return Synced(
@@ -461,7 +461,7 @@ def _integrate(
     if known is not None and known.head == local:
         verifier = known.without_last(len(mine), base)
     else:
-        from approval.workflow.snapshot import restore
+        from approval.ledger.snapshot import restore
 
         verifier = _Verifier.at(ledger, base, _truncate(restore(ledger, local), len(mine)))
     came = verifier.take(ledger, fetched, since=base, remote_url=remote_url)
@@ -511,7 +511,7 @@ def _rebuild(
 ) -> _Step | None:
     """Rebuild ``mine`` (this clone's entries the remote lacks) on ``onto``, each checked on
     everything before it; set aside what the shared ledger refuses; move the local branch."""
-    from approval.audit.failure import AuditFailure
+    from approval.trust.failure import AuditFailure
 
     tip = onto
     outgoing: list[str] = []
@@ -557,7 +557,7 @@ def _rebuild(
 
 
 class _Verifier:
-    """The audit's replay (``approval.audit.replay``), resumed at a verified head: every entry
+    """The audit's replay (``approval.trust.replay``), resumed at a verified head: every entry
     admitted is checked by the same rules an auditor's full replay applies to it there."""
 
     def __init__(self, replay: Replay, count: int, head: str | None):
@@ -573,7 +573,7 @@ class _Verifier:
     def at(cls, ledger: Ledger, head: str | None, state: LedgerState) -> _Verifier:
         """At ``head``, whose verified state is ``state``: the positions of its commits and
         statements come from one ``git log`` (the seen-head and export rules ask for them)."""
-        from approval.audit.replay import Replay
+        from approval.trust.replay import Replay
 
         replay = Replay()
         replay.state = state
@@ -592,7 +592,7 @@ class _Verifier:
     def without_last(self, count: int, head: str) -> _Verifier:
         """The verifier at ``head``, ``count`` entries before this one's head (a prefix of the
         same history: its state is a prefix of the records)."""
-        from approval.audit.replay import Replay
+        from approval.trust.replay import Replay
 
         if not count:
             return self
@@ -608,8 +608,8 @@ class _Verifier:
     @classmethod
     def replayed(cls, ledger: Ledger, head: str) -> _Verifier:
         """At ``head``, verified from the first entry without any cache, as `approval audit`."""
-        from approval.audit.history import read_history
-        from approval.audit.replay import Replay
+        from approval.ledger.history import read_history
+        from approval.trust.replay import Replay
 
         replay = Replay()
         count = 0
@@ -637,8 +637,8 @@ class _Verifier:
     def admit(self, commit: str, path: str, raw: bytes, envelope: Envelope) -> None:
         """Verify one entry as the next commit; ``AuditFailure`` (the state is left as it
         was) when a rule refuses it."""
-        from approval.audit.failure import AuditFailure
-        from approval.audit.history import Commit
+        from approval.trust.entry import Commit
+        from approval.trust.failure import AuditFailure
 
         state = self.replay.state
         before, latest = len(state), state.latest

@@ -134,7 +134,7 @@ class SignOff:
     comment: str | None
     at: datetime
     # Whether the signer's own client rescanned the bytes before signing, and the digest of the
-    # request's scan summary it checked them against (``approval.summaries``). Absent in
+    # request's scan summary it checked them against (``approval.trust.summaries``). Absent in
     # sign-offs made before clients rescanned: those count as made without a rescan.
     rescanned: bool = False
     summary_sha256: str | None = None
@@ -636,7 +636,7 @@ class LedgerState:
     def restore(cls, records: Iterable[Record], latest: datetime | None) -> LedgerState:
         """A state holding ``records`` (in ledger order) as a verified replay produced them,
         without checking any rule again: a saved state, or the slice of one about some
-        artifacts, with every adoption (``approval.workflow.snapshot``). ``latest`` is the
+        artifacts, with every adoption (``approval.ledger.snapshot``). ``latest`` is the
         whole ledger's, so that a statement checked against a slice cannot go back in time."""
         state = cls()
         for record in records:

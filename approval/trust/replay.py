@@ -1,6 +1,6 @@
 """Replay: verify each commit's entry from the first, in order, against every rule.
 
-For each commit read by :mod:`approval.audit.history` (which has already checked that it adds
+For each commit read by :mod:`approval.ledger.history` (which has already checked that it adds
 one new entry file on the previous commit), in this order, stopping at the first failure:
 
 1. the file is JSON, a valid statement (schema), in canonical form;
@@ -8,9 +8,9 @@ one new entry file on the previous commit), in this order, stopping at the first
 3. every signature verifies over the statement's exact signed bytes with the key it names;
 4. the ``seen_head`` it names is an earlier commit of this same history (a rewritten past
    leaves later statements naming commits that are no longer there);
-5. the trust rules of :class:`approval.state.LedgerState` (signer in the roster in force and
+5. the trust rules of :class:`approval.trust.state.LedgerState` (signer in the roster in force and
    valid at ``created``, adoptions by the admin threshold of both rosters, versions rising...);
-6. an export was allowed by :func:`approval.decision.decide` at its own time, for its
+6. an export was allowed by :func:`approval.trust.decision.decide` at its own time, for its
    artifact and the classes its request's scan found, on the sign-offs it names.
 
 Pure apart from reading the commits it is handed: no git, no files, no cache.
@@ -23,15 +23,15 @@ import hashlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from approval.audit.failure import AuditFailure, Rule
-from approval.audit.history import Commit
-from approval.audit.shape import check_entry, parse
-from approval.decision import decide
 from approval.errors import IntegrityError
-from approval.ledger.layout import path_for
 from approval.signing import SignatureError, verify
-from approval.state import Export, LedgerState, Record, SignOff, day
 from approval.statements import NAMESPACE, Envelope, Signature, format_time, now, short_id
+from approval.statements.paths import path_for
+from approval.trust.decision import decide
+from approval.trust.entry import Commit
+from approval.trust.failure import AuditFailure, Rule
+from approval.trust.shape import check_entry, parse
+from approval.trust.state import Export, LedgerState, Record, SignOff, day
 
 _ENVELOPE_KEYS = frozenset({"signatures", "statement"})
 

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from approval.errors import UsageError
-from approval.workflow.ignore import FILE_NAME, Matcher, parse
+from approval.files.ignore import FILE_NAME, Matcher, parse
 
 _LS_FILES = (
     *("--literal-pathspecs", "ls-files", "--cached", "--others", "--exclude-standard"),

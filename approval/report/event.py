@@ -1,6 +1,6 @@
 """One statement as the auditor reads it: when, who, what, in a sentence, and the facts behind it.
 
-Kept apart from :mod:`approval.audit.timeline`, which makes events from verified records, so that
+Kept apart from :mod:`approval.report.timeline`, which makes events from verified records, so that
 answering from the index (``--as-of``, ``--artifact``) does not load the policy and state code.
 """
 

@@ -32,14 +32,14 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from approval.audit.event import Event
-from approval.audit.failure import AuditFailure, Rule
 from approval.errors import UsageError
+from approval.report.event import Event
 from approval.statements import format_time, short_id
+from approval.trust.failure import AuditFailure, Rule
 
 if TYPE_CHECKING:
     # Only building the index needs them; answering from it must not load the policy code.
-    from approval.state import LedgerState, Request, Revocation, SignOff
+    from approval.trust.state import LedgerState, Request, Revocation, SignOff
 
 FORMAT = 3
 META = "audit-index.json"
@@ -135,7 +135,7 @@ class IndexRow:
 
 def rows_for(events: Sequence[Event], state: LedgerState) -> list[IndexRow]:
     """The index rows of a verified replay's events (``state`` is the state at its end)."""
-    from approval.state import Adoption, Export, Redaction, Request, Revocation, SignOff
+    from approval.trust.state import Adoption, Export, Redaction, Request, Revocation, SignOff
 
     rows = []
     for event in events:
@@ -196,7 +196,7 @@ def _event(row: tuple[Any, ...]) -> Event:
 
 
 def _signoff_fields(record: SignOff, state: LedgerState) -> dict[str, Any]:
-    from approval.state import Request
+    from approval.trust.state import Request
 
     request = state.get(record.request)
     assert isinstance(request, Request)  # the state checked it
@@ -216,7 +216,7 @@ def _expires(signoff: SignOff, request: Request, state: LedgerState) -> datetime
     one it counts under), the longest validity of the rules that need its role. A sign-off
     that can count for no rule (the requester's own, where the rule forbids it) expires when
     it is made."""
-    from approval.state import Adoption
+    from approval.trust.state import Adoption
 
     adoption = state.get(request.adoption)
     if not signoff.approves or not isinstance(adoption, Adoption):
@@ -231,7 +231,7 @@ def _expires(signoff: SignOff, request: Request, state: LedgerState) -> datetime
 
 
 def _revocation_fields(record: Revocation, state: LedgerState) -> dict[str, Any]:
-    from approval.state import Request, SignOff
+    from approval.trust.state import Request, SignOff
 
     target = state.get(record.target)
     if isinstance(target, SignOff):

@@ -49,7 +49,8 @@ from typing import TYPE_CHECKING, Any
 from approval import __version__
 from approval.ledger import Ledger, verified
 from approval.ledger.usercache import cache_root, private_dir
-from approval.state import (
+from approval.statements import now, statement_id
+from approval.trust.state import (
     MIN_PREFIX,
     Adoption,
     Export,
@@ -60,10 +61,9 @@ from approval.state import (
     Revocation,
     SignOff,
 )
-from approval.statements import now, statement_id
 
 if TYPE_CHECKING:
-    from approval.workflow.ledger import Session
+    from approval.ledger.session import Session
 
 FORMAT = 1
 DATABASE = "state.sqlite"
@@ -278,7 +278,7 @@ class View:
 
     def _replay(self) -> LedgerState:
         """The whole state replayed (a saved slice did not load), saved again."""
-        from approval.workflow.ledger import replay_verified
+        from approval.ledger.session import replay_verified
 
         assert self.ledger is not None and self.head is not None  # set on views from a cache
         self.whole = replay_verified(self.ledger, head=self.head)
@@ -313,7 +313,7 @@ def open_view(ledger: Ledger, head: str | None, *, min_entries: int = MIN_ENTRIE
     """The verified ledger at ``head``: from the cache and the entries after it, else replayed.
 
     Raises ``IntegrityError`` (exit 3) exactly where a replay from the first entry would."""
-    from approval.workflow.ledger import replay_verified
+    from approval.ledger.session import replay_verified
 
     db = connect(ledger)
     try:
@@ -343,7 +343,7 @@ def open_view(ledger: Ledger, head: str | None, *, min_entries: int = MIN_ENTRIE
 
 
 def restore(ledger: Ledger, head: str | None, *, min_entries: int = MIN_ENTRIES) -> LedgerState:
-    """The whole verified state at ``head`` (what ``approval.workflow.ledger.load`` uses)."""
+    """The whole verified state at ``head`` (what ``approval.ledger.session.load`` uses)."""
     with open_view(ledger, head, min_entries=min_entries) as view:
         return view.state()
 
@@ -640,7 +640,7 @@ def save_scans(db: sqlite3.Connection | None, scope: str, reports: dict[str, str
 @contextlib.contextmanager
 def opened(path: Path | None) -> Iterator[tuple[Ledger, View]]:
     """The ledger at ``path`` and its view at the current head, for reading."""
-    from approval.workflow.sync import refresh
+    from approval.ledger.replication import refresh
 
     ledger = Ledger.open(path)
     try:
@@ -658,7 +658,7 @@ def gate(path: Path | None) -> Iterator[tuple[Session, View]]:
     under, the roster to identify with), and the view from which the state about those files is
     restored (``session.state = view.state_for(...)``, or ``view.resolve``) before anything is
     decided or appended."""
-    from approval.workflow.ledger import Session
+    from approval.ledger.session import Session
 
     with opened(path) as (ledger, view):
         yield Session(ledger, view.state_for(()), view.head), view

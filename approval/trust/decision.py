@@ -24,7 +24,7 @@ Rules, and the choices made where the issue left room:
 
 ``check_signoff`` is the pre-check ``approval sign`` makes before appending: the requester
 trying to approve is refused with ``BlockedError`` (exit 1, the policy forbids it), every other
-refusal is a ``UsageError`` (exit 2). The other pre-checks are in ``approval.state``.
+refusal is a ``UsageError`` (exit 2). The other pre-checks are in ``approval.trust.state``.
 """
 
 from __future__ import annotations
@@ -36,7 +36,8 @@ from typing import Any
 
 from approval.errors import BlockedError, UsageError
 from approval.policy import Rule
-from approval.state import (
+from approval.statements import format_time, short_id
+from approval.trust.state import (
     Adoption,
     LedgerState,
     Request,
@@ -46,7 +47,6 @@ from approval.state import (
     check_clock,
     day,
 )
-from approval.statements import format_time, short_id
 from approval.words import plural
 
 # What a rule with ``require_rescan`` needs of each approval, in the words decisions use.
