@@ -31,7 +31,7 @@ from typing import IO, TYPE_CHECKING, Protocol
 if TYPE_CHECKING:
     from git.util import RemoteProgress
 
-from approval.errors import IntegrityError, UsageError
+from approval.errors import GitMissing, IntegrityError
 
 # Environment variables from the caller that may stay: where the user's configuration is, how to
 # reach remotes, tracing. Everything else named GIT_* is dropped, because a git hook (the
@@ -83,7 +83,8 @@ def _reason(stderr: str, returncode: int) -> str:
 def environment(git_dir: Path, extra: Mapping[str, str] | None = None) -> dict[str, str]:
     """The environment every ledger git command runs in."""
     env = {key: value for key, value in os.environ.items() if _kept(key)}
-    env["GIT_DIR"] = str(git_dir)
+    # Absolute: GitPython starts git in the repository (cwd), where a relative --ledger is wrong.
+    env["GIT_DIR"] = os.path.abspath(git_dir)
     # Replace refs (and grafts) would let a local ref silently substitute one entry for another.
     env["GIT_NO_REPLACE_OBJECTS"] = "1"
     # Messages we match (a lost compare-and-swap) are git's English ones.
@@ -97,8 +98,8 @@ def _kept(key: str) -> bool:
     return not key.startswith("GIT_") or key in _KEPT or key.startswith(_KEPT_PREFIXES)
 
 
-def _not_installed(error: OSError) -> UsageError:
-    return UsageError(f"cannot run git: {error.strerror}", hint="install git (2.36 or newer)")
+def _not_installed(error: OSError) -> GitMissing:
+    return GitMissing(f"cannot run git: {error.strerror}", hint="install git (2.36 or newer)")
 
 
 @dataclass(frozen=True)
@@ -144,6 +145,22 @@ class Git:
     ) -> str:
         """The stripped standard output of ``git <args>``."""
         return self.run(args, input=input, env=env).stdout.decode().strip()
+
+    def detach(self, args: Sequence[str], *, keep_fd: int) -> None:
+        """Start ``git <args>`` on its own, outliving this command (as ``git gc --auto``
+        detaches): no output is read, and ``keep_fd`` (a held lock) stays open in the child,
+        so the lock is held until git exits. A git that cannot start is ignored: the work is
+        housekeeping, tried again later."""
+        with contextlib.suppress(OSError):
+            subprocess.Popen(
+                ["git", *_OPTIONS, *args],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                env=environment(self.git_dir),
+                pass_fds=(keep_fd,),
+                start_new_session=True,
+            )
 
     def popen(self, args: Sequence[str]) -> Stream:
         """Start ``git <args>`` whose standard output is read as a stream."""
@@ -351,7 +368,7 @@ def _reporting(git_dir: Path, args: list[str], progress: Progress) -> str:
         from git.cmd import handle_process_output
         from git.exc import GitCommandError, GitCommandNotFound
     except ImportError as e:  # GitPython checks on import that it can run git
-        raise UsageError(
+        raise GitMissing(
             "cannot run git through GitPython", hint="install git (2.36 or newer)"
         ) from e
     meter = _meter(progress)
@@ -367,7 +384,7 @@ def _reporting(git_dir: Path, args: list[str], progress: Progress) -> str:
             errors="replace",
         )
     except GitCommandNotFound as e:
-        raise UsageError("cannot run git", hint="install git (2.36 or newer)") from e
+        raise GitMissing("cannot run git", hint="install git (2.36 or newer)") from e
     handle_process_output(
         process, out.append, meter.new_message_handler(), finalizer=None, decode_streams=False
     )

@@ -3,6 +3,7 @@ that stock git shows as it is."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import subprocess
 from datetime import UTC, datetime, timedelta
@@ -199,4 +200,43 @@ def test_repacking_keeps_every_entry_and_leaves_no_loose_objects(
     assert counts["count"] == "0"
     assert int(counts["in-pack"]) >= 3 * 7
     assert len(list(ledger.entries(use_cache=False))) == 3
+    git(ledger.path, "fsck", "--strict")
+
+
+def test_a_full_repack_recomputing_deltas_is_scheduled_when_the_packed_objects_double(
+    ledger: Ledger, statement: MakeStatement
+) -> None:
+    import time
+
+    from approval.ledger.storage import FULL_REPACK_FILE, REPACK_LOCK_FILE
+
+    ledger.repack_sample_limit = -1  # a scheduled repack after every append
+    ledger.full_repack_min_objects = 20
+    marker = ledger.git_dir / FULL_REPACK_FILE
+
+    def settled() -> None:  # the detached git holds the repack lock until it exits
+        from approval.ledger.locks import turn
+
+        for _ in range(600):
+            with turn(ledger.git_dir / REPACK_LOCK_FILE, wait=0) as free:
+                if free:
+                    return
+            time.sleep(0.05)
+        raise AssertionError("the detached repack did not finish")
+
+    packs = ledger.git_dir / "objects" / "pack"
+    started: list[int] = []  # the packed objects each full repack was started at
+    for tag in range(12):
+        ledger.append(statement(f"p{tag}"))
+        if marker.exists() and (not started or int(marker.read_text()) != started[-1]):
+            started.append(int(marker.read_text()))
+            settled()
+            # Right after it, before the next append: one pack holds every object.
+            assert len(list(packs.glob("*.pack"))) == 1
+    # 7 objects an entry: the first at the minimum, each next one at twice the one before.
+    assert len(started) >= 2
+    assert started[0] >= 20
+    assert all(later >= 2 * earlier for earlier, later in itertools.pairwise(started))
+    settled()
+    assert len(list(ledger.entries(use_cache=False))) == 12
     git(ledger.path, "fsck", "--strict")

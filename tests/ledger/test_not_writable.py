@@ -88,3 +88,27 @@ def test_the_ledger_api_names_the_cause(ledger: Ledger, statement: MakeStatement
     assert raised.value.exit_code == EXIT_USAGE
     assert "not writable" in raised.value.message
     assert [e.envelope.id for e in ledger.entries()] == [first.id]
+
+
+def test_a_missing_git_is_exit_2_naming_git(world: World, tmp_path: Path) -> None:
+    # A PATH with nothing on it: the interpreter is named by its full path, git is not found.
+    empty = tmp_path / "empty-path"
+    empty.mkdir()
+    env = {"PATH": str(empty), "NO_COLOR": "1", "APPROVAL_LEDGER": str(world.ledger),
+           "HOME": os.environ.get("HOME", str(tmp_path))}  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-m", "approval", "status", str(world.root / "stats.xlsx")],
+        cwd=world.root, env=env, capture_output=True, text=True, check=False,
+        stdin=subprocess.DEVNULL, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 2, done.stderr
+    assert "cannot run git" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_a_moved_head_is_a_signal_to_the_appender_not_an_error_with_an_exit_code() -> None:
+    from approval.errors import ApprovalError
+    from approval.ledger.storage import HeadMoved
+
+    # Control flow between the store and the append that retries: never shown, never an exit.
+    assert not issubclass(HeadMoved, ApprovalError)
