@@ -1,0 +1,163 @@
+"""The ledger as the service follows it: the verified view at the current head, polled for a
+new head every second or so (a sync, an append by another command, a revocation), and the
+decisions taken from it.
+
+All of it runs on one thread of its own (``Follower.run`` in the service's ledger executor):
+the ledger's git processes and the view's SQLite connection are not thread-safe, and one
+thread keeps decisions in ledger order. A decision is ``approval check``'s: the scan's classes
+(and ``unscannable``) handed to ``decide`` on the state about the file's sha256, at the time
+of the request; a clean file is decided as ``check`` decides it (no rule applies, a policy in
+force is enough).
+
+A ledger that fails verification (a rewritten history, a corrupt entry) stops every answer
+(``broken``): the gate decides from a verified ledger or not at all.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from approval.detect.report import CLEAN, UNSCANNABLE, FileReport
+from approval.errors import ApprovalError
+from approval.statements import now
+from approval.trust.decision import Decision, decide
+
+if TYPE_CHECKING:
+    from approval.ledger import Ledger
+    from approval.ledger.snapshot import View
+    from approval.policy import Policy
+
+log = logging.getLogger("approval.serve")
+
+
+@dataclass(frozen=True)
+class Generation:
+    """What a decision was taken on: the ledger head, and the adoption in force (the policy
+    scans are made under). ``number`` grows with each new head seen."""
+
+    number: int
+    head: str | None
+    adoption: str  # "" without a ledger (the bundled default policy)
+
+
+def classes_of(report: FileReport) -> list[str]:
+    """The classes the gate decides a scan by: ``approval.workflow.check._classes``."""
+    return [*report.classes, *([UNSCANNABLE] if report.verdict == UNSCANNABLE else [])]
+
+
+class Follower:
+    """The verified ledger at its newest head (see the module doc). Use from one thread."""
+
+    def __init__(self, path: Path | None, *, fetch_every: float = 0.0):
+        self.path = path
+        self.fetch_every = fetch_every
+        self._ledger: Ledger | None = None
+        self._view: View | None = None
+        self._policy: Policy | None = None
+        self._fetched = 0.0
+        self.generation = Generation(0, None, "")
+        self.broken: str | None = None
+
+    # -- opening and following ----------------------------------------------------------------
+
+    def open(self) -> Generation:
+        """Open the ledger and verify it to its head (``ApprovalError`` when it cannot be)."""
+        if self.path is None:
+            from approval.policy import default_policy
+
+            self._policy = default_policy()
+            return self.generation
+        from approval.ledger import Ledger
+
+        self._ledger = Ledger.open(self.path)
+        self._fetch(force=True)
+        self._move(self._current_head())
+        return self.generation
+
+    def poll(self) -> bool:
+        """Look for a new head (and fetch from the remote when due); whether it moved."""
+        if self._ledger is None or self.broken is not None:
+            return False
+        try:
+            self._fetch()
+            head = self._current_head()
+            if head == self.generation.head:
+                return False
+            self._move(head)
+        except ApprovalError as e:
+            # Fail closed: nothing more is allowed until the service is restarted on a ledger
+            # that verifies. The message names heads and paths, never file content.
+            self.broken = e.message
+        except Exception as e:
+            # Not following the ledger any more, the gate could not see a revocation: closed.
+            self.broken = f"cannot follow the ledger ({type(e).__name__})"
+        else:
+            return True
+        log.error("ledger: %s; refusing every request", self.broken)
+        return True
+
+    def _current_head(self) -> str | None:
+        from approval.ledger import verified
+
+        assert self._ledger is not None
+        return verified.current_head(self._ledger)
+
+    def _fetch(self, *, force: bool = False) -> None:
+        if self.fetch_every <= 0 or self._ledger is None:
+            return
+        moment = time.monotonic()
+        if not force and moment - self._fetched < self.fetch_every:
+            return
+        self._fetched = moment
+        from approval.ledger.replication import Mode, refresh, using
+
+        with using(Mode(online=True, required=False, warn=lambda m: log.warning("%s", m))):
+            refresh(self._ledger)
+
+    def _move(self, head: str | None) -> None:
+        from approval.ledger.snapshot import open_view
+
+        assert self._ledger is not None
+        view = open_view(self._ledger, head)
+        old, self._view = self._view, view
+        if old is not None:
+            old.close()  # its read snapshot would keep the cache's log from being checkpointed
+        state = view.state_for(())
+        adoption = state.adoption_at(now())
+        self._policy = adoption.policy if adoption is not None else None
+        self.generation = Generation(
+            self.generation.number + 1, head, adoption.id if adoption is not None else ""
+        )
+
+    def close(self) -> None:
+        if self._view is not None:
+            self._view.close()
+        if self._ledger is not None:
+            with contextlib.suppress(Exception):
+                self._ledger.close()
+
+    # -- deciding -------------------------------------------------------------------------------
+
+    @property
+    def policy(self) -> Policy | None:
+        """The policy files are scanned under (None: a ledger that adopted none)."""
+        return self._policy
+
+    def decide(self, report: FileReport) -> Decision | None:
+        """The ledger's decision for the bytes ``report`` describes; None without a ledger."""
+        if self._view is None:
+            return None
+        at = now()
+        if report.verdict == CLEAN:
+            return decide(self._view.state_for(()), "", at, classes=())
+        state = self._view.state_for({report.sha256})
+        return decide(state, report.sha256, at, classes=classes_of(report))
+
+    def decide_all(self, reports: Sequence[FileReport]) -> list[Decision | None]:
+        return [self.decide(r) for r in reports]

@@ -1,0 +1,147 @@
+"""Which file a web request is for: the request target a web server passes on (nginx's
+``$request_uri`` in ``X-Original-URI``, Caddy's ``X-Forwarded-Uri``, or the service's own
+request path), mapped onto the document root as a static web server maps it, or refused.
+
+The mapping is strict, because a gate that maps a URI to another file than the web server
+opens decides for the wrong bytes. Whatever it cannot map the way nginx does, it refuses:
+
+- the target is decoded once (``%41`` is ``A``); an encoded slash, backslash or NUL, a control
+  byte, or bytes that are not UTF-8 are refused (a second decoding, or a server that splits at
+  a decoded slash, would reach another file);
+- ``.`` and ``..`` segments are refused, not resolved (nginx would resolve them; a link that
+  needs them is broken or a trick); repeated slashes merge, as nginx's ``merge_slashes`` does;
+- a segment starting with a dot (``.git``, ``.svn``, ``.env``, ``.htpasswd``) is refused, on
+  the path asked and on the path it resolves to;
+- links are followed as the web server follows them, and the file they reach must be inside
+  the root (resolved with ``realpath``); the final open refuses a link put in its place since
+  (``O_NOFOLLOW``);
+- a directory maps to its index file (``index.html`` unless configured, as nginx's ``index``);
+  a missing file, a special file or a directory without index is refused (403, not 404: a
+  "go ahead" for a file that is not there yet would let the web server serve one that appears
+  a moment later, undecided).
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from dataclasses import dataclass
+from urllib.parse import unquote_to_bytes
+
+INDEX = "index.html"
+
+# Why a request maps to no file to decide: each a word the service answers and logs.
+BAD_URI = "bad-uri"  # not a path, or bytes that cannot be a file name
+ENCODED = "encoded"  # an encoded slash, backslash or NUL: decoded twice, it is another path
+DOTS = "dot-segment"  # '.' or '..'
+HIDDEN = "hidden"  # a segment starting with a dot (VCS directories, dot files)
+OUTSIDE = "outside"  # resolves outside the document root (a link leaving it)
+MISSING = "missing"  # no such file (nor index)
+SPECIAL = "not-a-file"  # a pipe, a device, a socket, a directory without index
+
+# Refusals that are a request's own doing (a mistyped link, a robot): not worth a log line each.
+QUIET = frozenset({MISSING})
+
+_FORBIDDEN_ENCODED = (b"%2f", b"%5c", b"%00")
+
+
+@dataclass(frozen=True)
+class Mapped:
+    """The file a request is for: ``relative`` as asked (after the index), ``real`` resolved."""
+
+    relative: str
+    real: str
+
+
+@dataclass(frozen=True)
+class Unmapped:
+    reason: str
+    relative: str = ""  # what was asked, decoded, where it could be (for the log, made safe)
+
+
+def segments(target: bytes) -> tuple[tuple[str, ...], bool] | Unmapped:
+    """The path segments of a request target, decoded once, and whether it names a directory
+    (ends with ``/``); or why it cannot be a path under the root."""
+    path = target.split(b"#", 1)[0].split(b"?", 1)[0]
+    if not path.startswith(b"/"):
+        return Unmapped(BAD_URI)
+    if any(b <= 0x20 or b == 0x7F for b in path):
+        return Unmapped(BAD_URI)  # a raw request target holds none (nginx passes it raw)
+    lowered = path.lower()
+    if any(bad in lowered for bad in _FORBIDDEN_ENCODED):
+        return Unmapped(ENCODED)
+    decoded = unquote_to_bytes(path)
+    if any(b < 0x20 or b == 0x7F or b == 0x5C for b in decoded):
+        return Unmapped(ENCODED)
+    try:
+        text = decoded.decode("utf-8")
+    except UnicodeDecodeError:
+        return Unmapped(BAD_URI)
+    parts = tuple(p for p in text.split("/") if p)
+    shown = "/".join(parts)
+    if any(p in (".", "..") for p in parts):
+        return Unmapped(DOTS, shown)
+    if any(p.startswith(".") for p in parts):
+        return Unmapped(HIDDEN, shown)
+    return parts, text.endswith("/") or not parts
+
+
+def locate(root: str, target: bytes, index: str = INDEX) -> Mapped | Unmapped:
+    """The file under ``root`` (a resolved, absolute directory) that ``target`` is for."""
+    found = segments(target)
+    if isinstance(found, Unmapped):
+        return found
+    parts, directory = found
+    relative = "/".join(parts)
+    # Strings, not Path: every request maps one (see worktree.list_files).
+    candidate = os.path.join(root, *parts)  # noqa: PTH118
+    if directory:
+        candidate = os.path.join(candidate, index)  # noqa: PTH118
+        relative = f"{relative}/{index}" if relative else index
+    return _existing(root, candidate, relative, None if directory else index)
+
+
+def _existing(root: str, candidate: str, relative: str, index: str | None) -> Mapped | Unmapped:
+    """``candidate`` resolved inside the root, when it is there; a directory as its
+    ``index`` (None: no index, as for an index that is itself a directory)."""
+    mapped = _resolve(root, candidate, relative)
+    if isinstance(mapped, Unmapped):
+        return mapped
+    try:
+        mode = os.stat(mapped.real).st_mode  # noqa: PTH116
+    except OSError:
+        return Unmapped(MISSING, relative)
+    if not stat.S_ISDIR(mode):
+        return mapped
+    if index is None:
+        return Unmapped(SPECIAL, relative)
+    # nginx redirects /dir to /dir/, which asks again; decided here as its index.
+    index_path = os.path.join(mapped.real, index)  # noqa: PTH118
+    return _existing(root, index_path, f"{relative}/{index}", None)
+
+
+def _resolve(root: str, candidate: str, relative: str) -> Mapped | Unmapped:
+    """``candidate`` (under ``root``) with its links resolved, when it stays inside the root.
+
+    The common case has no link: one ``lstat`` per segment under the root shows it, and the
+    path is its own resolution. A link anywhere: ``realpath``, and the result checked."""
+    path = root
+    for part in candidate[len(root) + 1 :].split("/"):
+        path = f"{path}/{part}"
+        try:
+            mode = os.lstat(path).st_mode
+        except OSError:
+            break  # missing: the caller says so
+        if stat.S_ISLNK(mode):
+            return _linked(root, candidate, relative)
+    return Mapped(relative, candidate)
+
+
+def _linked(root: str, candidate: str, relative: str) -> Mapped | Unmapped:
+    real = os.path.realpath(candidate)
+    if real != root and not real.startswith(root + os.sep):
+        return Unmapped(OUTSIDE, relative)
+    inside = real[len(root) + 1 :]
+    if any(p.startswith(".") for p in inside.split(os.sep) if p):  # noqa: PTH206
+        return Unmapped(HIDDEN, relative)  # a link to .git is .git
+    return Mapped(relative, real)
