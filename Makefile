@@ -14,7 +14,7 @@ TOOLS := .tools
 LATEST := .venv-latest
 LOWEST := .venv-lowest
 
-.PHONY: demo test lint typecheck dev bench lock test-latest test-lowest clean
+.PHONY: demo test lint typecheck dev bench lock test-latest test-lowest clean man system-packages
 
 # --require-hashes: a package whose bytes differ from the lock's is refused, not installed.
 # --no-deps: the lock is complete; nothing may be resolved anew at install time.
@@ -31,19 +31,45 @@ dev: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/approval demo
 
-test: $(STAMP)
+test: $(STAMP) system-packages
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 	$(BIN)/pytest
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
+
+# The man pages in docs/man/, made from the CLI (tests/cli/test_manpages.py fails when they are
+# not current). Read one with `man -l docs/man/approval-scan.1`.
+man: $(STAMP)
+	$(BIN)/python -m approval.cli.manpages docs/man
+
+# Debian packages some tests drive for real: chromium (the HTML audit report, tests/report/
+# test_html.py) and nginx (the web server's gate, tests/serve/test_nginx.py). As root with apt
+# they are installed when missing; otherwise this says what to run. Without them those tests
+# skip on a workstation, saying why, and fail in CI (CI=true).
+SYSTEM_PACKAGES := chromium nginx
+
+system-packages:
+	@missing=""; for p in $(SYSTEM_PACKAGES); do command -v $$p >/dev/null 2>&1 || \
+		[ -x /usr/sbin/$$p ] || missing="$$missing $$p"; done; \
+	if [ -z "$$missing" ]; then echo "system packages: $(SYSTEM_PACKAGES) present"; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "installing$$missing (Debian packages)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			--no-install-recommends $$missing >/dev/null || \
+			echo "warning: could not install$$missing; the tests that need them will say so" >&2; \
+	else \
+		echo "warning: missing$$missing: sudo apt-get install -y --no-install-recommends$$missing" >&2; \
+	fi
 
 bench: $(STAMP)
 	@for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done

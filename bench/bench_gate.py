@@ -478,7 +478,7 @@ def timed(function: Any, runs: int = 7) -> tuple[float, Any]:
 
 
 def bench_export(work: Path, agency: Agency, entries: int) -> bool:
-    from approval.ledger import snapshot
+    from approval.ledger import session, snapshot
     from approval.ledger.session import load
 
     print(f"\nexport of one approved workbook with {entries} ledger entries")
@@ -503,7 +503,7 @@ def bench_export(work: Path, agency: Agency, entries: int) -> bool:
     classes = list(report.classes)
 
     def decide_once() -> bool:
-        with snapshot.gate(ledger_dir) as (_, view):
+        with session.gate(ledger_dir) as (_, view):
             state = view.state_for([report.sha256])
             return decide(state, report.sha256, datetime.now(UTC), classes=classes).allowed
 

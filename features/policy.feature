@@ -65,3 +65,16 @@ Feature: The regulation as a policy that officials can read and a machine can en
     When an administrator checks it
     Then the check fails with exit code 2
     And the problem says "nested too deeply"
+
+  Scenario: A senior official's laptop is lost: the approval she gave last week still counts, the thief's does not
+    Given a protected workbook that the privacy officer and the senior official approved last week
+    And the senior official's laptop was lost two days ago
+    And since the loss her old key approved another protected workbook
+    When the admins adopt a roster with her new key that names the old one compromised since the loss
+    Then the adoption says it is a roster change and that standing approvals are kept
+    And policy version 1 is still in force
+    And the workbook she approved last week can be exported
+    And the other workbook is blocked: the approval made with the old key after the loss does not count
+    And her old key can sign nothing more
+    And with her new key she can approve the other workbook, which can then be exported
+    And the auditor's bundle, checked with ssh-keygen alone, refuses the old key from the time of the loss

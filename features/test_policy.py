@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -9,7 +12,12 @@ import pytest
 from pytest_bdd import given, parsers, scenarios, then, when
 
 from approval.policy import default_policy
+from approval.report.bundle import ssh_time
+from approval.statements import format_time
 from tests.conftest import ROOT, CliResult, run_approval
+from tests.rotation import NEW_KEY, SENIOR, LostLaptop, lost_laptop
+from tests.support import KeyMaker
+from tests.world import World
 
 POLICY = ROOT / "policies" / "8cfr208.6.yaml"
 ROSTER = ROOT / "policies" / "roster.example.yaml"
@@ -194,3 +202,117 @@ def check_all_with_roster(world: dict[str, Any]) -> None:
 @then("the example roster is still said to be valid")
 def roster_still_valid(world: dict[str, Any]) -> None:
     assert f"{ROSTER}: ok: roster v1: 5 officials" in world["result"].stdout
+
+
+# -- a lost laptop: a roster-only adoption replaces a key (tests/rotation.py tells the story) ---
+
+
+@pytest.fixture
+def agency(tmp_path: Path, make_key: KeyMaker) -> World:
+    return World(tmp_path, make_key)
+
+
+@given("a protected workbook that the privacy officer and the senior official approved last week")
+@given("the senior official's laptop was lost two days ago")
+def approved_last_week(agency: World, world: dict[str, Any]) -> None:
+    if "story" not in world:
+        world["story"] = lost_laptop(agency)
+
+
+@given("since the loss her old key approved another protected workbook")
+def thief_approved(world: dict[str, Any]) -> None:
+    story: LostLaptop = world["story"]
+    assert story.world.ledger.exists() and story.thief_signoff
+
+
+@when(
+    "the admins adopt a roster with her new key that names the old one compromised since the loss"
+)
+def adopt_new_roster(world: dict[str, Any]) -> None:
+    world["result"] = world["story"].adopt_new_roster()
+
+
+@then("the adoption says it is a roster change and that standing approvals are kept")
+def says_roster_change(world: dict[str, Any]) -> None:
+    result: CliResult = world["result"]
+    assert result.code == 0, result.output
+    assert "adopted roster v2 (8 officials, 1 key named compromised)" in result.stdout
+    assert "a roster change, so standing requests and approvals are kept" in result.stdout
+
+
+@then(parsers.parse("policy version {version:d} is still in force"))
+def policy_still(world: dict[str, Any], version: int) -> None:
+    story: LostLaptop = world["story"]
+    status = story.world.run("status", story.last_week, "--format", "json")
+    assert json.loads(status.stdout)["policy"] == {"id": "8cfr208.6", "version": version}
+
+
+def _export(story: LostLaptop, file: Path) -> CliResult:
+    www = story.world.root / "www"
+    www.mkdir(exist_ok=True)
+    return story.world.run("export", file, "--to", www, as_="p.publisher")
+
+
+@then("the workbook she approved last week can be exported")
+def last_week_exported(world: dict[str, Any]) -> None:
+    story: LostLaptop = world["story"]
+    result = _export(story, story.last_week)
+    assert result.code == 0, result.output
+    assert "s.senior (senior-official)" in result.stdout
+
+
+@then(
+    "the other workbook is blocked: the approval made with the old key after the loss does not "
+    "count"
+)
+def other_blocked(world: dict[str, Any]) -> None:
+    story: LostLaptop = world["story"]
+    result = _export(story, story.after_loss)
+    assert result.code == 1, result.output
+    status = story.world.run("status", story.after_loss)
+    assert status.code == 1
+    assert "missing: senior-official" in status.stdout
+    assert (
+        "s.senior's approval as senior-official does not count: made on "
+        f"{format_time(story.loss + timedelta(hours=3))} with a key reported compromised since "
+        f"{format_time(story.loss)}"
+    ) in status.stdout
+
+
+@then("her old key can sign nothing more")
+def old_key_refused(world: dict[str, Any]) -> None:
+    story: LostLaptop = world["story"]
+    result = story.world.sign(story.second_request, SENIOR)
+    assert result.code == 2, result.output
+    assert "is named compromised since" in result.stderr and "Traceback" not in result.output
+
+
+@then("with her new key she can approve the other workbook, which can then be exported")
+def new_key_approves(world: dict[str, Any]) -> None:
+    story: LostLaptop = world["story"]
+    signed = story.world.sign(story.second_request, NEW_KEY, "--file", str(story.after_loss))
+    assert signed.code == 0, signed.output
+    assert "s.senior approved" in signed.stdout
+    result = _export(story, story.after_loss)
+    assert result.code == 0, result.output
+
+
+@then(
+    "the auditor's bundle, checked with ssh-keygen alone, refuses the old key from the time of "
+    "the loss"
+)
+def bundle_refuses(world: dict[str, Any]) -> None:
+    story: LostLaptop = world["story"]
+    out = story.world.root / "bundle"
+    exported = story.world.run("audit", "--export", out)
+    assert exported.code == 0, exported.output
+    allowed = (out / "allowed_signers").read_text()
+    old = story.world.key(SENIOR).public.rsplit(" ", 1)[0]
+    cut = ssh_time(story.loss - timedelta(seconds=1))
+    lines = [line for line in allowed.splitlines() if line.endswith(old)]
+    assert lines and all(f'valid-before="{cut}"' in line for line in lines)
+    done = subprocess.run(
+        ["sh", str(out / "verify.sh"), "-q"], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "1 void (a compromised key's), 0 failures" in done.stdout

@@ -20,12 +20,16 @@ from approval.statements import short_id
 from approval.trust.decision import RESCANNED, Decision, check_signoff, decide, live_requests
 from approval.trust.state import Request, SignOff
 from tests.test_state import (
+    OFFICIALS,
     SHA_A,
     SHA_B,
     T0,
     Book,
+    key,
     new_book,
     policy_doc,
+    roster_doc,
+    rotated,
 )
 
 PO = "privacy-officer"
@@ -673,3 +677,100 @@ def test_an_approval_stops_counting_when_the_appointment_ends() -> None:
     after = decide(book.state, SHA_A, datetime(2026, 11, 2, tzinfo=T0.tzinfo))
     assert not after.allowed
     assert "g.ito is no longer a designated official" in " ".join(after.reasons)
+
+
+# -- key rotation: roster-only adoptions and compromised keys (issue 14, item 6) --------------
+
+
+def test_a_roster_only_adoption_keeps_standing_approvals() -> None:
+    book, request, chen, okafor = approved()
+    book.adopt(policy_doc(), rotated("b.okafor"), at=T0 + 3 * HOUR)
+    decision = decide(book.state, SHA_A, T0 + 4 * HOUR)
+    assert decision.allowed and decision.used == (chen, okafor)
+    assert decision.reasons == ()
+    assert live_requests(book.state, SHA_A, T0 + 4 * HOUR) == (request,)
+    # The request stays open to sign under the new roster (a policy change would refuse it).
+    assert check_signoff(book.state, request.id, "f.silva", SO, "reject", T0 + 4 * HOUR) == (
+        request,
+        SO,
+    )
+
+
+def test_a_new_key_signs_a_request_made_before_the_rotation() -> None:
+    book = new_book()
+    request = book.request()
+    book.sign("a.chen", request, PO, T0 + HOUR)
+    book.adopt(policy_doc(), rotated("b.okafor", since=T0 + 2 * HOUR), at=T0 + 3 * HOUR)
+    okafor = book.sign("b.okafor", request, SO, T0 + 4 * HOUR, key_of="b.okafor.new")
+    decision = decide(book.state, SHA_A, T0 + 5 * HOUR)
+    assert decision.allowed and okafor in decision.used
+
+
+def test_approvals_by_a_compromised_key_count_before_the_stated_time_and_not_after() -> None:
+    book = new_book()
+    before = book.request()
+    book.sign("a.chen", before, PO, T0 + HOUR)
+    book.sign("b.okafor", before, SO, T0 + HOUR)
+    after = book.request(sha256=SHA_B, at=T0 + 2 * HOUR)
+    book.sign("a.chen", after, PO, T0 + 3 * HOUR)
+    stolen = book.sign("b.okafor", after, SO, T0 + 3 * HOUR)  # the laptop went at T0+2h
+    assert decide(book.state, SHA_B, T0 + 4 * HOUR).allowed  # nobody knew yet
+    book.adopt(policy_doc(), rotated("b.okafor", since=T0 + 2 * HOUR), at=T0 + 4 * HOUR)
+    assert decide(book.state, SHA_A, T0 + 5 * HOUR).allowed
+    decision = decide(book.state, SHA_B, T0 + 5 * HOUR)
+    assert not decision.allowed and decision.missing == (SO,)
+    assert (
+        "b.okafor's approval as senior-official does not count: made on 2026-11-20T12:00:00Z "
+        "with a key reported compromised since 2026-11-20T11:00:00Z"
+    ) in decision.reasons
+    # The auditor's view of the moment before the roster named it: allowed then.
+    assert decide(book.state, SHA_B, T0 + 4 * HOUR - SECOND).allowed
+    # b.okafor signs again with the new key: the thief's sign-off does not stand in the way.
+    assert check_signoff(book.state, after.id, "b.okafor", SO, "approve", T0 + 5 * HOUR)
+    assert book.state.compromised(stolen) == T0 + 2 * HOUR
+
+
+def test_an_official_removed_from_the_roster_keeps_approvals_until_they_expire() -> None:
+    """Not compromised, only removed: she signs nothing new, and what she approved while
+    designated stands until it expires (a privacy officer revokes it to end it sooner)."""
+    book, _, chen, okafor = approved()
+    without = roster_doc({k: v for k, v in OFFICIALS.items() if k != "b.okafor"}, version=2)
+    book.adopt(policy_doc(), without, at=T0 + 3 * HOUR)
+    decision = decide(book.state, SHA_A, T0 + 4 * HOUR)
+    assert decision.allowed and decision.used == (chen, okafor)
+    expired = decide(book.state, SHA_A, okafor.at + 30 * DAY)
+    assert not expired.allowed and "b.okafor's approval expired on" in " ".join(expired.reasons)
+    with pytest.raises(IntegrityError, match="which is not in the roster in force"):
+        book.sign("b.okafor", book.request(sha256=SHA_B, at=T0 + 5 * HOUR), SO, T0 + 6 * HOUR)
+
+
+def test_a_rejection_by_a_compromised_key_after_the_stated_time_does_not_block() -> None:
+    book = new_book()
+    request = book.request()
+    book.sign("b.okafor", request, SO, T0 + 3 * HOUR, reject=True)  # the thief, at T0+3h
+    assert not decide(book.state, SHA_A, T0 + 3 * HOUR).allowed
+    book.adopt(policy_doc(), rotated("b.okafor", since=T0 + 2 * HOUR), at=T0 + 4 * HOUR)
+    book.sign("a.chen", request, PO, T0 + 5 * HOUR)
+    book.sign("f.silva", request, SO, T0 + 5 * HOUR)
+    decision = decide(book.state, SHA_A, T0 + 6 * HOUR)
+    assert decision.allowed
+    assert (
+        "b.okafor's rejection (senior-official) does not count: made on 2026-11-20T12:00:00Z "
+        "with a key reported compromised since 2026-11-20T11:00:00Z"
+    ) in decision.reasons
+
+
+def test_a_request_made_with_a_compromised_key_after_the_stated_time_blocks() -> None:
+    book = new_book()
+    request = book.request(at=T0 + 3 * HOUR)  # c.ruiz's laptop went at T0+2h
+    book.sign("a.chen", request, PO, T0 + 3 * HOUR)
+    book.sign("b.okafor", request, SO, T0 + 3 * HOUR)
+    book.adopt(policy_doc(), rotated("c.ruiz", since=T0 + 2 * HOUR), at=T0 + 4 * HOUR)
+    decision = decide(book.state, SHA_A, T0 + 5 * HOUR)
+    assert not decision.allowed
+    assert decision.reasons[0] == (
+        f"request {short_id(request.id)} was made on 2026-11-20T12:00:00Z with a key reported "
+        "compromised since 2026-11-20T11:00:00Z: request again"
+    )
+    assert live_requests(book.state, SHA_A, T0 + 5 * HOUR) == ()
+    assert key("c.ruiz") == request.key

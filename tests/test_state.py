@@ -799,11 +799,13 @@ def test_check_adoption_for_init() -> None:
 
 def test_check_adoption_refuses_an_old_version_and_a_short_threshold() -> None:
     book = new_book()
-    policy, roster = _model(policy_doc(1), roster_doc(NEW_ADMINS, threshold=3, version=2))
+    # A changed policy under the version in force: only an unchanged one may stay at v1.
+    changed = policy_doc(1, title="Changed without a new version")
+    policy, roster = _model(changed, roster_doc(NEW_ADMINS, threshold=3, version=2))
     with pytest.raises(
         UsageError,
-        match=r"^policy version 1 is not higher than the version in force \(1\): an older "
-        "policy can never be re-adopted$",
+        match=r"^policy version 1 is the version in force, but the policy differs from it: a "
+        "changed policy needs a higher version$",
     ):
         check_adoption(book.state, policy, roster, [key("a.chen")], T0 + timedelta(days=1))
     policy, roster = _model(policy_doc(2), roster_doc(NEW_ADMINS, threshold=3, version=2))
@@ -941,3 +943,155 @@ def test_an_admin_who_requested_may_not_withdraw_a_rejection_of_their_own_reques
         book.revoke("d.patel", rejection.id, T0 + 2 * HOUR)
     # Another admin may: the escape hatch when the refusing official is gone.
     assert book.revoke("a.chen", rejection.id, T0 + 2 * HOUR).signer == "a.chen"
+
+
+# -- key rotation: roster-only adoptions and compromised keys (issue 14, item 6) --------------
+
+
+def rotated(
+    official: str,
+    *,
+    since: datetime | None = None,
+    version: int = 2,
+    roster: dict[str, Any] | None = None,
+    new_key: str | None = None,
+) -> dict[str, Any]:
+    """``roster`` (default: the usual one) at ``version``, with ``official`` holding a new key
+    (``key(new_key)``, default ``<official>.new``), and with ``since`` the old one named
+    compromised from then. The roster in force's compromises are kept."""
+    doc = copy.deepcopy(roster or roster_doc())
+    doc["version"] = version
+    for entry in doc["officials"]:
+        if entry["id"] == official:
+            entry["keys"] = [key(new_key or f"{official}.new") + " new-laptop"]
+    if since is not None:
+        doc.setdefault("compromised", []).append(
+            {"key": key(official), "since": format_time(since)}
+        )
+    return doc
+
+
+def test_a_roster_only_adoption_keeps_the_policy_and_its_epoch() -> None:
+    book = new_book()
+    first = book.state.current
+    rotation = book.adopt(policy_doc(), rotated("b.okafor"), at=T0 + HOUR)
+    assert rotation.roster_only and rotation.policy.version == 1
+    assert rotation.policy_epoch == first.id and rotation.previous == first.id
+    # An admin's own key: she signs with both, as TUF's root rotation asks.
+    both: list[str | tuple[str, str]] = ["a.chen", ("a.chen", key("a.chen.new")), "d.patel"]
+    again = book.adopt(policy_doc(), rotated("a.chen", version=3), signers=both, at=T0 + 2 * HOUR)
+    assert again.policy_epoch == first.id and again.signers == ("a.chen", "d.patel")
+    changed = book.adopt(
+        policy_doc(2), rotated("a.chen", version=3), signers=both[1:], at=T0 + 3 * HOUR
+    )
+    assert not changed.roster_only and changed.policy_epoch == changed.id
+    # The same policy under another version number is a change: it starts a new epoch too.
+    assert book.state.same_policy(first.id, again) and not book.state.same_policy(first.id, changed)
+
+
+def test_a_roster_only_adoption_needs_a_higher_roster_version() -> None:
+    book = new_book()
+    with integrity(
+        r"roster version 1 is not higher than the version in force \(1\) and the policy is "
+        r"unchanged \(v1\): .* a roster-only change needs a higher roster version"
+    ):
+        book.adopt(policy_doc(), rotated("b.okafor", version=1), at=T0 + HOUR)
+    assert len(book.state.adoptions) == 1
+
+
+def test_a_changed_policy_under_the_version_in_force_is_refused() -> None:
+    book = new_book()
+    with integrity("policy version 1 is the version in force, but the policy differs from it"):
+        book.adopt(policy_doc(1, title="Quietly changed"), rotated("b.okafor"), at=T0 + HOUR)
+
+
+@pytest.mark.parametrize("later", [None, 2 * HOUR])
+def test_a_compromise_cannot_be_taken_back(later: timedelta | None) -> None:
+    book = new_book()
+    book.adopt(policy_doc(), rotated("b.okafor", since=T0 + HOUR), at=T0 + 2 * HOUR)
+    roster = rotated("b.okafor", version=3)  # names no compromise
+    if later is not None:
+        roster["compromised"] = [{"key": key("b.okafor"), "since": format_time(T0 + later)}]
+    with integrity(
+        f"names key {re.escape(fingerprint(key('b.okafor')))} compromised since "
+        "2026-11-20T10:00:00Z, and the new roster .*: a compromise cannot be taken back"
+    ):
+        book.adopt(policy_doc(), roster, at=T0 + 3 * HOUR)
+    # Earlier is stricter, and allowed.
+    roster["compromised"] = [{"key": key("b.okafor"), "since": format_time(T0 + HOUR / 2)}]
+    assert (
+        book.adopt(policy_doc(), roster, at=T0 + 3 * HOUR).roster.compromised_since(key("b.okafor"))
+        == T0 + HOUR / 2
+    )
+
+
+def test_a_key_named_compromised_signs_nothing_more() -> None:
+    book = new_book()
+    request = book.request()
+    rotation = book.adopt(policy_doc(), rotated("b.okafor", since=T0 + HOUR), at=T0 + 2 * HOUR)
+    with integrity(
+        re.escape(f"signed with key {fingerprint(key('b.okafor'))}, which the roster in force ")
+        + "names compromised since 2026-11-20T10:00:00Z"
+    ):
+        book.sign("b.okafor", request, "senior-official", T0 + 3 * HOUR)
+    # Even dated before the compromise: once the roster is in force the key is gone.
+    with integrity("names compromised since"):
+        book.revoke("b.okafor", request.id, T0 + 2 * HOUR)
+    signoff = book.sign(
+        "b.okafor", request, "senior-official", T0 + 3 * HOUR, key_of="b.okafor.new"
+    )
+    assert signoff.key == key("b.okafor.new") and signoff.under == rotation.id
+    with pytest.raises(UsageError, match="is named compromised since 2026-11-20T10:00:00Z"):
+        identify(book.state, key("b.okafor") + " old-laptop", T0 + 3 * HOUR)
+    assert identify(book.state, key("b.okafor.new"), T0 + 3 * HOUR).id == "b.okafor"
+
+
+def test_an_admins_compromised_key_counts_only_for_the_roster_that_still_trusts_it() -> None:
+    """TUF's root rotation: the old roster's threshold may be met with the lost key (a thief
+    holding it alone is still short), the new roster's never; nor any adoption after it."""
+    book = new_book()  # two admins, threshold 2: d.patel cannot leave the old key out
+    roster = rotated("d.patel", since=T0 + HOUR)
+    old_only = ["a.chen", "d.patel"]
+    with integrity(
+        "the signature of d.patel does not count: d.patel's key in the new roster|"
+        "2 admin signatures of the new roster needed, 1 given"
+    ):
+        book.adopt(policy_doc(), roster, signers=old_only, at=T0 + 2 * HOUR)
+    both: list[str | tuple[str, str]] = [*old_only, ("d.patel", key("d.patel.new"))]
+    policy, model = _model(policy_doc(), roster)
+    keys = [key("a.chen"), key("d.patel"), key("d.patel.new")]
+    assert check_adoption(book.state, policy, model, keys, T0 + 2 * HOUR) == (
+        "a.chen",
+        "d.patel",
+        "d.patel",
+    )
+    assert book.adopt(policy_doc(), roster, signers=both, at=T0 + 2 * HOUR).roster_only
+    # From now on the old key counts for nothing, not even for the next adoption.
+    third = rotated("a.chen", version=3, roster=roster)
+    with integrity("which the roster in force names compromised|is in neither roster"):
+        book.adopt(policy_doc(), third, signers=both, at=T0 + 3 * HOUR)
+    policy, model = _model(policy_doc(), third)
+    with pytest.raises(UsageError, match=r"belongs to no admin of the roster in force or the new"):
+        check_adoption(book.state, policy, model, keys, T0 + 3 * HOUR)
+
+
+def test_a_revocation_made_with_a_compromised_key_stops_counting() -> None:
+    four = roster_doc({**OFFICIALS, "h.kim": ("admin",), "i.lund": ("admin",)})
+    book = Book()
+    book.adopt(roster=four)
+    request = book.request()
+    rejection = book.sign("b.okafor", request, "senior-official", T0 + HOUR, reject=True)
+    # a.chen's laptop was lost at T0+2h; whoever has it withdraws the rejection at T0+3h.
+    withdrawn = book.revoke("a.chen", rejection.id, T0 + 3 * HOUR)
+    assert withdrawn.key == key("a.chen")
+    assert book.state.revocation_of(rejection.id) == withdrawn
+    book.adopt(
+        policy_doc(),
+        rotated("a.chen", since=T0 + 2 * HOUR, roster=four),
+        signers=["d.patel", "h.kim"],
+        at=T0 + 4 * HOUR,
+    )
+    assert book.state.revocation_of(rejection.id) is None
+    assert book.state.compromised(withdrawn) == T0 + 2 * HOUR
+    # The auditor's view of the moment before the roster named the key: it counted then.
+    assert book.state.revocation_of(rejection.id, T0 + 4 * HOUR - timedelta(seconds=1)) == withdrawn

@@ -8,23 +8,27 @@ schema is the same: the file is keyed by the schema's digest and a format versio
 the ledger's untracked cache directory and is never cloned; a missing, unreadable or partly
 written file only costs time (lines that do not parse are ignored).
 
-Whoever can write the ledger's directory can write this file too, so it only ever skips the
+Each line carries a tag under this user's cache key (sealed.py), so a line written by anyone
+else (an edited file, a cache restored from elsewhere) is ignored; and it only ever skips the
 shape check: the reader still checks that each file holds the statement its name says.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import os
 import re
 from functools import cache
 from pathlib import Path
 
+from approval.ledger.sealed import tag
 from approval.schemas import load_schema
 
-_FORMAT = 1
-_LINE = re.compile(rb"^[0-9a-f]{40}(?:[0-9a-f]{24})?$")
+_FORMAT = 2  # 2: each line tagged
+_LINE = re.compile(rb"^([0-9a-f]{40}(?:[0-9a-f]{24})?) ([0-9a-f]{32})$")
+_TAG_HEX = 32
 
 
 @cache
@@ -38,24 +42,43 @@ class ValidEntries:
 
     def __init__(self, directory: Path):
         self.path = directory / f"valid-entries-{_schema_digest()}"
-        self._known: set[bytes] | None = None
+        self._context = f"valid-entry {_schema_digest()}"
+        self._known: dict[bytes, bytes] | None = None  # blob id -> its tag, as read
+        self._trusted: set[bytes] = set()  # blob ids whose tag verified, or added here
         self._new: list[bytes] = []
 
-    def _load(self) -> set[bytes]:
+    def _load(self) -> dict[bytes, bytes]:
         if self._known is None:
             try:
                 data = self.path.read_bytes()
             except OSError:
                 data = b""
-            self._known = {line for line in data.splitlines() if _LINE.match(line)}
+            self._known = {}
+            for line in data.splitlines():
+                if found := _LINE.match(line):
+                    self._known[found.group(1)] = found.group(2)
         return self._known
 
+    def _tag(self, blob: bytes) -> bytes:
+        return tag(self._context, blob).hex()[:_TAG_HEX].encode()
+
     def __contains__(self, blob: str) -> bool:
-        return blob.encode() in self._load()
+        key = blob.encode()
+        if key in self._trusted:
+            return True
+        # Checked when asked, not when read: a command reads a few entries of a large file.
+        found = self._load().get(key)
+        if found is None or not hmac.compare_digest(found, self._tag(key)):
+            return False
+        self._trusted.add(key)
+        return True
 
     def add(self, blob: str) -> None:
-        self._load().add(blob.encode())
-        self._new.append(blob.encode() + b"\n")
+        key = blob.encode()
+        line_tag = self._tag(key)
+        self._load()[key] = line_tag
+        self._trusted.add(key)
+        self._new.append(key + b" " + line_tag + b"\n")
 
     def save(self) -> None:
         """Append what was learnt since the last save. One ``write`` with O_APPEND, so that

@@ -84,7 +84,7 @@ def environment(git_dir: Path, extra: Mapping[str, str] | None = None) -> dict[s
     """The environment every ledger git command runs in."""
     env = {key: value for key, value in os.environ.items() if _kept(key)}
     # Absolute: GitPython starts git in the repository (cwd), where a relative --ledger is wrong.
-    env["GIT_DIR"] = os.path.abspath(git_dir)
+    env["GIT_DIR"] = str(Path(git_dir).absolute())
     # Replace refs (and grafts) would let a local ref silently substitute one entry for another.
     env["GIT_NO_REPLACE_OBJECTS"] = "1"
     # Messages we match (a lost compare-and-swap) are git's English ones.

@@ -158,7 +158,36 @@ def push(
             hint="the remote's branch protection or hooks must let `ledger` move forward; "
             "this clone keeps its statements",
         ) from e
+    point_head(remote_url)
     return Pushed(True)
+
+
+def local_path(remote_url: str) -> Path | None:
+    """The directory of a remote on this machine (a path or a ``file://`` URL), else None."""
+    if remote_url.startswith("file://"):
+        return Path(remote_url.removeprefix("file://"))
+    if "://" in remote_url or _SCP_LIKE.match(remote_url):
+        return None
+    return Path(remote_url)
+
+
+def point_head(remote_url: str) -> None:
+    """Point a bare remote's HEAD at the ledger branch when it names a branch that does not
+    exist (``git init --bare`` leaves it at ``master`` or ``main``): then a plain ``git clone``
+    of the remote checks out the ledger's files. A HEAD that names an existing branch was
+    someone's choice and is left alone. Only a remote on this machine can be pointed (git's
+    protocol cannot move HEAD); a failure here is not the push's: it is ignored."""
+    path = local_path(remote_url)
+    if path is None or not path.is_dir():
+        return
+    git = Git(path)
+    named = git.run(["symbolic-ref", "-q", "HEAD"], check=False)
+    target = named.stdout.decode("utf-8", "replace").strip()
+    if named.returncode != 0 or target == layout.BRANCH:
+        return  # detached, unreadable (another owner's, not safe.directory), or already so
+    if git.run(["rev-parse", "-q", "--verify", target], check=False).returncode == 0:
+        return
+    git.run(["symbolic-ref", "HEAD", layout.BRANCH], check=False)
 
 
 def ref(ledger: Ledger, name: str) -> str | None:

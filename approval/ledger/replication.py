@@ -52,7 +52,7 @@ if TYPE_CHECKING:
     from approval.ledger.git import Progress
     from approval.ledger.session import Session
     from approval.ledger.storage import StoredEntry
-    from approval.trust.replay import Replay
+    from approval.trust.verifier import Verifier
 
 # Rounds of fetch, rebuild and push before giving up, bounded in number and in time: a clone
 # that cannot get its push in keeps its statements for the next sync. Every lost round means
@@ -207,10 +207,10 @@ def append(session: Session, envelope: Envelope) -> str:
     for _ in range(MAX_APPENDS):
         if head is None:
             raise IntegrityError("the ledger branch disappeared while a statement was appended")
-        verifier = _Verifier.at(ledger, head, restore(ledger, head))
+        verifier = _at(ledger, head, restore(ledger, head))
         commit = ledger.commit_entry(envelope, head)
         try:
-            verifier.admit(commit, path, raw, envelope)
+            _admit(verifier, commit, path, raw, envelope)
         except AuditFailure as failure:
             session.state, session.head = verifier.state, head
             raise Refused(
@@ -334,7 +334,7 @@ def accept_local_rewrite(ledger: Ledger) -> bool:
                 "the ledger changed while its rewrite was being accepted", hint="try again"
             )
         if head is not None:
-            _Verifier.replayed(ledger, head)  # IntegrityError (exit 3) when it does not verify
+            _replayed(ledger, head)  # IntegrityError (exit 3) when it does not verify
         if ledger.is_ancestor(old, old):  # the old history's commits are still here: keep them
             git_remote.set_ref(ledger, f"{git_remote.REPLACED}{int(time.time())}-{old[:12]}", old)
         if head is not None:
@@ -355,7 +355,7 @@ def exchange(
     accepted = False
     # The verifier at the local head from the round before: a round that lost the push to
     # another office starts from it, instead of restoring the state and reading the history.
-    known: _Verifier | None = None
+    known: Verifier | None = None
     rewritten = False  # this clone's entries got new commits: save their state at the end
     started = time.monotonic()
     with git_remote.sync_lock(ledger):
@@ -405,7 +405,7 @@ class _Step:
     outgoing: tuple[str, ...] = ()
     set_aside: tuple[SetAside, ...] = ()
     rewrite_accepted: bool = False
-    verifier: _Verifier | None = None  # at ``head``, when this round built one
+    verifier: Verifier | None = None  # at ``head``, when this round built one
     rewritten: bool = False  # this clone's own entries got new commits
 
 
@@ -413,7 +413,7 @@ def _integrate(
     ledger: Ledger,
     remote_url: str,
     fetched: str | None,
-    known: _Verifier | None,
+    known: Verifier | None,
     *,
     accept_rewrite: bool,
 ) -> _Step | None:
@@ -459,12 +459,12 @@ def _integrate(
         return _Step(local, (), _kinds(ledger, local, base), verifier=known)
     mine = list(ledger.entries(local, since=base)) if base != local else []
     if known is not None and known.head == local:
-        verifier = known.without_last(len(mine), base)
+        verifier = known.back(len(mine), base)
     else:
         from approval.ledger.snapshot import restore
 
-        verifier = _Verifier.at(ledger, base, _truncate(restore(ledger, local), len(mine)))
-    came = verifier.take(ledger, fetched, since=base, remote_url=remote_url)
+        verifier = _at(ledger, base, _truncate(restore(ledger, local), len(mine)))
+    came = _take(verifier, ledger, fetched, since=base, remote_url=remote_url)
     if not mine:
         if not ledger.set_head(fetched, expect=local):
             return None
@@ -477,7 +477,7 @@ def _accept_rewrite(ledger: Ledger, fetched: str, local: str | None, verified: s
     """An admin accepts a rewritten remote: verify its whole history from the first entry, keep
     the old local history under ``refs/approval/replaced/``, and carry over only this clone's
     statements that were never shared (those after ``verified``)."""
-    verifier = _Verifier.replayed(ledger, fetched)
+    verifier = _replayed(ledger, fetched)
     there = {statement for _, statement in _subjects(ledger, fetched)}
     ours = {statement for _, statement in _subjects(ledger, local)} if local else set()
     came = {s: kind for kind, s in _subjects(ledger, fetched) if s not in ours}
@@ -491,7 +491,7 @@ def _accept_rewrite(ledger: Ledger, fetched: str, local: str | None, verified: s
 
 def _adopt_remote(ledger: Ledger, fetched: str) -> _Step | None:
     """An empty clone takes the remote's history, verified from the first entry."""
-    verifier = _Verifier.replayed(ledger, fetched)
+    verifier = _replayed(ledger, fetched)
     if not ledger.set_head(fetched, expect=None):
         return None
     git_remote.mark_verified(ledger, fetched, None)
@@ -500,7 +500,7 @@ def _adopt_remote(ledger: Ledger, fetched: str) -> _Step | None:
 
 def _rebuild(
     ledger: Ledger,
-    verifier: _Verifier,
+    verifier: Verifier,
     onto: str,
     local: str | None,
     mine: list[StoredEntry],
@@ -523,7 +523,7 @@ def _rebuild(
             continue
         commit = ledger.commit_entry(envelope, tip, blob=entry.blob)
         try:
-            verifier.admit(commit, entry.path, entry.raw, envelope)
+            _admit(verifier, commit, entry.path, entry.raw, envelope)
         except AuditFailure as failure:
             aside.append((entry, failure.problem))
             continue
@@ -553,166 +553,54 @@ def _rebuild(
     )
 
 
-# -- verifying entries as the audit does --------------------------------------------------------
+# -- verifying entries: the one verifier ----------------------------------------------------------
 
 
-class _Verifier:
-    """The audit's replay (``approval.trust.replay``), resumed at a verified head: every entry
-    admitted is checked by the same rules an auditor's full replay applies to it there."""
+def _at(ledger: Ledger, head: str | None, state: LedgerState) -> Verifier:
+    """The one verifier (approval.trust.verifier) resumed at ``head``, whose verified state is
+    ``state``: every entry admitted is checked by the rules an auditor's full replay applies."""
+    from approval.ledger.verifying import resume
 
-    def __init__(self, replay: Replay, count: int, head: str | None):
-        self.replay = replay
-        self.count = count
-        self.head = head  # the commit the verified state is at
+    return resume(ledger, head, state)
 
-    @property
-    def state(self) -> LedgerState:
-        return self.replay.state
 
-    @classmethod
-    def at(cls, ledger: Ledger, head: str | None, state: LedgerState) -> _Verifier:
-        """At ``head``, whose verified state is ``state``: the positions of its commits and
-        statements come from one ``git log`` (the seen-head and export rules ask for them)."""
-        from approval.trust.replay import Replay
+def _replayed(ledger: Ledger, head: str) -> Verifier:
+    """At ``head``, verified from the first entry without any cache, as `approval audit`."""
+    from approval.ledger.verifying import replay_from_first
 
-        replay = Replay()
-        replay.state = state
-        log = git_remote.first_parent_log(ledger, head) if head else []
-        for position, (commit, subject) in enumerate(log, start=1):
-            replay.commits[commit] = position
-            replay.positions[subject.partition(" ")[2]] = position
-        if len(log) != len(state):
-            raise IntegrityError(
-                f"the ledger at {head[:12] if head else 'its start'} holds {len(log)} commits "
-                f"but its verified state {len(state)} statements",
-                hint="run `approval audit`",
-            )
-        return cls(replay, len(log), head)
+    return replay_from_first(ledger, head)
 
-    def without_last(self, count: int, head: str) -> _Verifier:
-        """The verifier at ``head``, ``count`` entries before this one's head (a prefix of the
-        same history: its state is a prefix of the records)."""
-        from approval.trust.replay import Replay
 
-        if not count:
-            return self
-        replay = Replay()
-        replay.state = _truncate(self.replay.state, count)
-        kept = len(replay.state)
-        replay.commits = {c: n for c, n in self.replay.commits.items() if n <= kept}
-        replay.positions = {s: n for s, n in self.replay.positions.items() if n <= kept}
-        if replay.commits.get(head) != kept:
-            raise IntegrityError(f"ledger commit {head[:12]} is not where sync left it")
-        return _Verifier(replay, kept, head)
+def _take(
+    verifier: Verifier, ledger: Ledger, head: str, *, since: str, remote_url: str
+) -> dict[str, str]:
+    """Admit the entries after ``since`` up to ``head`` (the remote's); statement id -> kind.
+    ``IntegrityError`` (exit 3) at the first that does not verify."""
+    from approval.ledger.verifying import admit_entries
 
-    @classmethod
-    def replayed(cls, ledger: Ledger, head: str) -> _Verifier:
-        """At ``head``, verified from the first entry without any cache, as `approval audit`."""
-        from approval.ledger.history import read_history
-        from approval.trust.replay import Replay
+    came: dict[str, str] = {}
+    try:
+        for verified in admit_entries(verifier, ledger, head, since=since):
+            came[verified.id] = verified.envelope.kind
+    except IntegrityError as failure:  # an AuditFailure, or a history read refused
+        raise IntegrityError(
+            f"refusing the shared ledger at {remote_url}: {failure.message}",
+            hint="nothing was changed here; the office that pushed it must look at its "
+            "clone (approval audit)",
+        ) from failure
+    return came
 
-        replay = Replay()
-        count = 0
-        for commit in read_history(ledger, head):
-            replay.verify(commit)
-            count += 1
-        return cls(replay, count, head)
 
-    def take(self, ledger: Ledger, head: str, *, since: str, remote_url: str) -> dict[str, str]:
-        """Admit the entries after ``since`` up to ``head`` (the remote's); statement id ->
-        kind. ``IntegrityError`` (exit 3) at the first that does not verify."""
-        came: dict[str, str] = {}
-        try:
-            for entry in ledger.entries(head, since=since):
-                self.admit(entry.commit, entry.path, entry.raw, entry.envelope)
-                came[entry.envelope.id] = entry.envelope.kind
-        except IntegrityError as failure:  # an AuditFailure, or a history read refused
-            raise IntegrityError(
-                f"refusing the shared ledger at {remote_url}: {failure.message}",
-                hint="nothing was changed here; the office that pushed it must look at its "
-                "clone (approval audit)",
-            ) from failure
-        return came
+def _admit(verifier: Verifier, commit: str, path: str, raw: bytes, envelope: Envelope) -> None:
+    """Verify one entry, committed but not on the branch yet, as the verifier's next;
+    ``AuditFailure`` (the verifier is left as it was) when a rule refuses it."""
+    from approval.trust.entry import Commit
 
-    def admit(self, commit: str, path: str, raw: bytes, envelope: Envelope) -> None:
-        """Verify one entry as the next commit; ``AuditFailure`` (the state is left as it
-        was) when a rule refuses it."""
-        from approval.trust.entry import Commit
-        from approval.trust.failure import AuditFailure
-
-        state = self.replay.state
-        before, latest = len(state), state.latest
-        position = self.count + 1
-        candidate = Commit(position, commit, (), layout.subject(envelope), path, "", raw)
-        try:
-            self.replay.verify(candidate)
-        except AuditFailure:
-            if len(self.replay.state) > before:  # an export refused after it was applied
-                kept = self.replay.state.records()[:before]
-                self.replay.state = LedgerState.restore(kept, latest)
-            raise
-        self.count, self.head = position, commit
+    subject = layout.subject(envelope)
+    verifier.admit(Commit(verifier.count + 1, commit, (), subject, path, "", raw))
 
 
 # -- clone and init --remote --------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Cloned:
-    path: Path
-    remote: str
-    head: str
-    statements: int
-    signatures: int
-    policy: str
-
-
-def clone_ledger(remote_url: str, path: Path, *, progress: Progress | None = None) -> Cloned:
-    """``approval clone``: fetch the shared ledger into a new bare repository and verify its
-    whole history as `approval audit` does (no cache) before the directory appears at
-    ``path``; a failure leaves nothing behind (IntegrityError, exit 3, when it does not
-    verify). With ``progress``, the fetch reports git's progress to it (through GitPython)."""
-    import secrets
-    import shutil
-
-    from approval.workflow.audit import replay_ledger
-
-    if path.exists() and (not path.is_dir() or any(path.iterdir())):
-        raise UsageError(
-            f"cannot clone into {path}: it exists and is not empty", hint="choose a new directory"
-        )
-    remote_url = git_remote.normalize_url(remote_url)
-    building = path.parent / f".{path.name}.cloning-{secrets.token_hex(4)}"
-    try:
-        with Ledger.create(building) as ledger:
-            git_remote.set_url(ledger, remote_url)
-            head = git_remote.fetch(ledger, remote_url, progress=progress)
-            if head is None:
-                raise UsageError(
-                    f"{remote_url} holds no ledger (it has no `ledger` branch)",
-                    hint="create one there with `approval init --remote URL`",
-                )
-            report, state = replay_ledger(ledger, head)
-            if report.failure is not None:
-                raise IntegrityError(
-                    f"refusing to clone {remote_url}: {report.failure.message}",
-                    hint="nothing was cloned; the ledger there does not verify",
-                ) from report.failure
-            if not ledger.set_head(head, expect=None):
-                raise UsageError(f"{building} changed while it was being cloned")
-            git_remote.mark_verified(ledger, head, None)
-        building.rename(path)  # onto a missing or empty directory: atomic
-    except BaseException:
-        shutil.rmtree(building, ignore_errors=True)
-        raise
-    return Cloned(
-        path,
-        remote_url,
-        head,
-        len(state),
-        report.signatures,
-        state.current.label if state.adoptions else "none",
-    )
 
 
 def new_remote(path: Path, remote_url: str) -> str:
@@ -766,14 +654,12 @@ def _word(kind: str) -> str:
 
 
 __all__ = [
-    "Cloned",
     "Mode",
     "Refused",
     "RewriteRefused",
     "SetAside",
     "Synced",
     "append",
-    "clone_ledger",
     "exchange",
     "refresh",
     "share",

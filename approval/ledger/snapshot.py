@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import hmac
 import os
 import pickle
 import sqlite3
@@ -48,8 +49,9 @@ from typing import TYPE_CHECKING, Any
 
 from approval import __version__
 from approval.ledger import Ledger, verified
+from approval.ledger.sealed import TAG_BYTES, seal, tag, unseal
 from approval.ledger.usercache import cache_root, private_dir
-from approval.statements import now, statement_id
+from approval.statements import now
 from approval.trust.state import (
     MIN_PREFIX,
     Adoption,
@@ -63,7 +65,7 @@ from approval.trust.state import (
 )
 
 if TYPE_CHECKING:
-    from approval.ledger.session import Session
+    from approval.ledger.verifying import LedgerHistory
 
 FORMAT = 1
 DATABASE = "state.sqlite"
@@ -74,13 +76,14 @@ MIN_ENTRIES = 1
 BUSY_MS = 2000
 # The code that decides what a replayed state holds: a cache made by other code is rebuilt.
 _CODE = (
-    "state.py",
-    "statements.py",
+    "statements/*.py",
     "policy/*.py",
     "signing/*.py",
     "schemas/*.json",
-    "workflow/ledger.py",
-    "workflow/snapshot.py",
+    "trust/*.py",
+    "ledger/session.py",
+    "ledger/snapshot.py",
+    "ledger/verifying.py",
 )
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v BLOB);
@@ -267,7 +270,7 @@ class View:
             try:
                 for sha, blob in self.db.execute("SELECT sha, records FROM slices"):
                     if sha not in self._slices:
-                        records.update(_loads(blob))
+                        records.update(_loads(blob, sha))
             except _Damaged:
                 return self._replay()
             for numbered in self._slices.values():
@@ -278,7 +281,7 @@ class View:
 
     def _replay(self) -> LedgerState:
         """The whole state replayed (a saved slice did not load), saved again."""
-        from approval.ledger.session import replay_verified
+        from approval.ledger.verifying import replay_verified
 
         assert self.ledger is not None and self.head is not None  # set on views from a cache
         self.whole = replay_verified(self.ledger, head=self.head)
@@ -291,7 +294,7 @@ class View:
             found = None
             if self.db is not None:
                 found = self.db.execute("SELECT records FROM slices WHERE sha=?", (sha,)).fetchone()
-            self._slices[sha] = _loads(found[0]) if found else []
+            self._slices[sha] = _loads(found[0], sha) if found else []
         return self._slices[sha]
 
     def _cut(self, whole: LedgerState, artifacts: set[str]) -> LedgerState:
@@ -313,7 +316,7 @@ def open_view(ledger: Ledger, head: str | None, *, min_entries: int = MIN_ENTRIE
     """The verified ledger at ``head``: from the cache and the entries after it, else replayed.
 
     Raises ``IntegrityError`` (exit 3) exactly where a replay from the first entry would."""
-    from approval.ledger.session import replay_verified
+    from approval.ledger.verifying import replay_verified
 
     db = connect(ledger)
     try:
@@ -369,10 +372,14 @@ class _Damaged(Exception):
     """A saved slice that does not load (a damaged disk, another version's format)."""
 
 
-def _loads(blob: bytes) -> list[Numbered]:
+def _loads(blob: bytes, sha: str) -> list[Numbered]:
+    # Unpickled only when this user's client sealed it (sealed.py): a cache restored from a
+    # shared CI cache, or copied, or edited, could otherwise run code or hold a forged sign-off.
+    opened = unseal(f"slice {sha}", bytes(blob))
+    if opened is None:
+        raise _Damaged
     try:
-        # Only the user can write the database (see the module doc).
-        records: list[Numbered] = pickle.loads(blob)  # noqa: S301
+        records: list[Numbered] = pickle.loads(opened)  # noqa: S301 - sealed by this user
     except Exception as e:
         raise _Damaged from e
     if not isinstance(records, list):
@@ -380,8 +387,8 @@ def _loads(blob: bytes) -> list[Numbered]:
     return records
 
 
-def _dumps(records: list[Numbered]) -> bytes:
-    return pickle.dumps(records, protocol=5)
+def _dumps(records: list[Numbered], sha: str) -> bytes:
+    return seal(f"slice {sha}", pickle.dumps(records, protocol=5))
 
 
 def _meta(db: sqlite3.Connection) -> dict[str, Any]:
@@ -400,7 +407,10 @@ def _saved(
         base = str(meta["head"])
         if base != head and not ledger.is_ancestor(base, head):
             return None  # a rewritten history: replay it all
-        numbered, latest = pickle.loads(meta["adoptions"])  # noqa: S301 - see the module doc
+        opened = unseal(_adoptions_context(base, meta), bytes(meta["adoptions"]))
+        if opened is None:  # not sealed by this user's client (sealed.py): rebuilt
+            return None
+        numbered, latest = pickle.loads(opened)  # noqa: S301 - sealed by this user
         return base, tuple(numbered), latest, int(meta["count"])
     except Exception:  # a cache made by other code or damaged: rebuilt
         return None
@@ -426,10 +436,16 @@ def _save_whole(db: sqlite3.Connection, head: str, state: LedgerState) -> None:
         w.execute("DELETE FROM slices")
         w.execute("DELETE FROM owners")
         w.executemany(
-            "INSERT INTO slices VALUES (?, ?)", ((s, _dumps(r)) for s, r in slices.items())
+            "INSERT INTO slices VALUES (?, ?)", ((s, _dumps(r, s)) for s, r in slices.items())
         )
         w.executemany("INSERT INTO owners VALUES (?, ?)", owners.items())
         _write_meta(w, head, tuple(numbered), state.latest, len(state))
+
+
+def _adoptions_context(head: str, meta: dict[str, Any]) -> str:
+    """What the sealed adoptions are about: the head, count and code they were saved for, so
+    that none of the three can be changed beside them."""
+    return f"adoptions {head} {meta.get('count')} {meta.get('code')}"
 
 
 def _write_meta(
@@ -443,7 +459,10 @@ def _write_meta(
         "format": FORMAT,
         "code": code_digest(),
         "head": head,
-        "adoptions": pickle.dumps((list(numbered), latest), protocol=5),
+        "adoptions": seal(
+            _adoptions_context(head, {"count": count, "code": code_digest()}),
+            pickle.dumps((list(numbered), latest), protocol=5),
+        ),
         "count": count,
     }
     db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", rows.items())
@@ -505,10 +524,11 @@ def _transaction(db: sqlite3.Connection) -> Iterator[sqlite3.Connection | None]:
 
 
 def _catch_up(view: View, ledger: Ledger, head: str, count: int) -> None:
-    """Verify and apply the entries after the view's head, each against the adoptions and the
-    slice it is about (see the module doc), then save the slices they changed."""
-    # Imported here: a command whose view is up to date never loads the crypto libraries.
-    from approval.signing import verify_signature
+    """Admit the entries after the view's head through the one verifier, each resumed on the
+    adoptions and the slice it is about (see the module doc), then save the slices they
+    changed."""
+    from approval.ledger.verifying import LedgerHistory, commit_of
+    from approval.trust.verifier import Verifier
 
     clock = now()  # a statement dated further ahead is refused, as in a full replay
     assert view.db is not None and view.head is not None  # only a view read from the cache
@@ -519,26 +539,29 @@ def _catch_up(view: View, ledger: Ledger, head: str, count: int) -> None:
     owners = view._owners
     lookup = view._owner
     changed: set[str] = set()
+    # Where the commits and statements before each entry are: the ones caught up here, the
+    # slice it is checked on, and git for the history up to the saved head.
+    earlier = LedgerHistory(ledger, base, count)
+    caught = _CaughtUp(earlier)
 
     number = count
+    tip = base
     for entry in ledger.entries(head, since=base):
-        envelope = entry.envelope
-        statement = envelope.statement
-        for signature in envelope.signatures:
-            verify_signature(statement, signature)
-        ident = statement_id(statement)
-        if envelope.kind == "adoption":
-            record = LedgerState.restore([a for _, a in adoptions], latest).check(
-                envelope, ident, now=clock
-            )
+        statement = entry.envelope.statement
+        about = () if entry.envelope.kind == "adoption" else _about(statement, owners, lookup)
+        records: dict[int, Record] = dict(adoptions)
+        for sha in about:
+            records.update(view._slice(sha))
+        ordered = [records[n] for n in sorted(records)]
+        caught.slice = {record.id: n + 1 for n, record in records.items()}
+        verifier = Verifier.resume(
+            LedgerState.restore(ordered, latest), count=number, head=tip, history=caught, now=clock
+        )
+        record = verifier.admit(commit_of(entry, number + 1)).record
+        caught.add(entry.commit, record.id, number + 1)
+        if isinstance(record, Adoption):
             adoptions.append((number, record))
         else:
-            about = _about(statement, owners, lookup)
-            records: dict[int, Record] = dict(adoptions)
-            for sha in about:
-                records.update(view._slice(sha))
-            ordered = [records[n] for n in sorted(records)]
-            record = LedgerState.restore(ordered, latest).check(envelope, ident, now=clock)
             about = _sha_of(record, owners, lookup)
             for sha in about:
                 view._slice(sha).append((number, record))
@@ -547,9 +570,10 @@ def _catch_up(view: View, ledger: Ledger, head: str, count: int) -> None:
                 owners[record.id] = about[0]
         latest = record.at if latest is None else max(latest, record.at)
         number += 1
+        tip = entry.commit
     view.head, view.numbered, view.latest = head, tuple(adoptions), latest
     view.replayed = number - count
-    slices = [(sha, _dumps(view._slice(sha))) for sha in changed]
+    slices = [(sha, _dumps(view._slice(sha), sha)) for sha in changed]
     with _transaction(db) as w:
         if w is None:
             return
@@ -559,6 +583,31 @@ def _catch_up(view: View, ledger: Ledger, head: str, count: int) -> None:
         w.executemany("INSERT OR REPLACE INTO slices VALUES (?, ?)", slices)
         w.executemany("INSERT OR REPLACE INTO owners VALUES (?, ?)", owners.items())
         _write_meta(w, head, view.numbered, latest, number)
+
+
+class _CaughtUp:
+    """The history a catch-up's verifiers ask: the entries caught up so far, the slice being
+    checked on, and, for what is older, the ledger's history up to the saved head."""
+
+    def __init__(self, earlier: LedgerHistory):
+        self.earlier = earlier
+        self.commits: dict[str, int] = {}
+        self.statements: dict[str, int] = {}
+        self.slice: dict[str, int] = {}
+
+    def add(self, commit: str, statement: str, position: int) -> None:
+        self.commits[commit] = position
+        self.statements[statement] = position
+
+    def commit_position(self, commit: str) -> int | None:
+        found = self.commits.get(commit)
+        return found if found is not None else self.earlier.commit_position(commit)
+
+    def statement_position(self, statement_id: str) -> int | None:
+        for known in (self.statements, self.slice):
+            if statement_id in known:
+                return known[statement_id]
+        return self.earlier.statement_position(statement_id)
 
 
 def _about(statement: dict[str, Any], owners: dict[str, str], lookup: Any) -> tuple[str, ...]:
@@ -607,19 +656,32 @@ def cached_scans(db: sqlite3.Connection | None, scope: str, keys: Set[str]) -> d
             "SELECT key, report FROM scan_cache WHERE scope=? LIMIT ?", (scope, limit)
         ).fetchall()
         found = {key: report for key, report in rows if key in keys}
-        if len(rows) < limit:
-            return found
-        missing = [key for key in keys if key not in found]
-        for start in range(0, len(missing), 500):
-            batch = missing[start : start + 500]
-            marks = ",".join("?" * len(batch))
-            found.update(
-                db.execute(
-                    f"SELECT key, report FROM scan_cache WHERE scope=? AND key IN ({marks})",  # noqa: S608 - only placeholders
-                    (scope, *batch),
+        if len(rows) >= limit:
+            missing = [key for key in keys if key not in found]
+            for start in range(0, len(missing), 500):
+                batch = missing[start : start + 500]
+                marks = ",".join("?" * len(batch))
+                found.update(
+                    db.execute(
+                        f"SELECT key, report FROM scan_cache WHERE scope=? AND key IN ({marks})",  # noqa: S608 - only placeholders
+                        (scope, *batch),
+                    )
                 )
-            )
-    return found
+    # A report saved by anyone but this user's client (an edited cache, one restored from a
+    # shared CI cache) could call a protected file clean: only tagged ones count (sealed.py).
+    return {key: report for key, saved in found.items() if (report := _opened(scope, key, saved))}
+
+
+TAG_HEX = 2 * TAG_BYTES
+
+
+def _sealed(scope: str, key: str, report: str) -> str:
+    return tag(f"scan {scope} {key}", report.encode()).hex() + report
+
+
+def _opened(scope: str, key: str, saved: str) -> str | None:
+    report = saved[TAG_HEX:]
+    return report if hmac.compare_digest(_sealed(scope, key, report), saved) else None
 
 
 def save_scans(db: sqlite3.Connection | None, scope: str, reports: dict[str, str]) -> None:
@@ -630,35 +692,5 @@ def save_scans(db: sqlite3.Connection | None, scope: str, reports: dict[str, str
         if w is not None:
             w.executemany(
                 "INSERT OR REPLACE INTO scan_cache VALUES (?, ?, ?)",
-                ((scope, key, report) for key, report in reports.items()),
+                ((scope, key, _sealed(scope, key, report)) for key, report in reports.items()),
             )
-
-
-# -- the gate's session -----------------------------------------------------------------------
-
-
-@contextlib.contextmanager
-def opened(path: Path | None) -> Iterator[tuple[Ledger, View]]:
-    """The ledger at ``path`` and its view at the current head, for reading."""
-    from approval.ledger.replication import refresh
-
-    ledger = Ledger.open(path)
-    try:
-        refresh(ledger)  # a ledger with a remote: fetch before deciding (see sync.py)
-        with open_view(ledger, verified.current_head(ledger)) as view:
-            yield ledger, view
-    finally:
-        ledger.close()
-
-
-@contextlib.contextmanager
-def gate(path: Path | None) -> Iterator[tuple[Session, View]]:
-    """The ledger at ``path`` opened for a command about a few files (the gate, a request, a
-    sign-off, a revocation): a session whose state holds the adoptions only (the policy to scan
-    under, the roster to identify with), and the view from which the state about those files is
-    restored (``session.state = view.state_for(...)``, or ``view.resolve``) before anything is
-    decided or appended."""
-    from approval.ledger.session import Session
-
-    with opened(path) as (ledger, view):
-        yield Session(ledger, view.state_for(()), view.head), view

@@ -53,16 +53,11 @@ def clone_dir(git_dir: Path) -> Path:
     return _scratch() / ident
 
 
-def ledger_cache_dir(git_dir: Path, identity: str | None = None) -> Path:
+def ledger_cache_dir(git_dir: Path, identity: str) -> Path:
     """This user's cache directory for the ledger ``identity`` (its first statement's id) held
-    at ``git_dir`` (default: the ledger there now). Keyed by the ledger, not only the path: a
-    new ledger made where another one was (``approval demo --keep DIR`` twice) gets caches of
-    its own, and is never taken for a rewrite of the one before (issue 14)."""
-    if identity is None:
-        from approval.ledger.storage import Ledger
-
-        with Ledger.open(git_dir) as ledger:
-            identity = ledger.identity()
+    at ``git_dir`` (``Ledger.cache_dir`` gives it for an open ledger). Keyed by the ledger, not
+    only the path: a new ledger made where another one was (``approval demo --keep DIR``
+    twice) gets caches of its own, and is never taken for a rewrite of the one before."""
     directory = clone_dir(git_dir) / f"ledger-{identity[:24]}"
     root = cache_root()
     if root is not None and directory.is_relative_to(root) and not private_dir(directory):

@@ -16,8 +16,9 @@ never sees the branch moved and the record not yet.
 
 The record lives in the user's private cache directory (usercache.py), which others cannot
 write: whoever can write a shared ledger directory can move its branch, but not this. A record
-that cannot be read is taken as none (the first head seen is recorded again): it only ever
-detects, it never allows what the ledger refuses.
+that cannot be read, or is not sealed by this user's client (sealed.py: an edited or copied
+file), is taken as none (the first head seen is recorded again): it only ever detects, it never
+allows what the ledger refuses.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from approval.errors import HistoryRewritten
+from approval.ledger.sealed import seal, unseal
 
 if TYPE_CHECKING:
     from approval.ledger.storage import Ledger
@@ -47,10 +49,14 @@ class VerifiedHeads:
 
     def __init__(self, directory: Path):
         self.directory = directory
+        self._context = f"verified-heads {directory}"
 
     def items(self) -> list[tuple[str, str]]:
         try:
-            document = json.loads((self.directory / FILE).read_text("utf-8"))
+            payload = unseal(self._context, (self.directory / FILE).read_bytes())
+            if payload is None:  # not written by this user's client (sealed.py): none
+                return []
+            document = json.loads(payload)
             pairs = [(str(g), str(h)) for g, h in document["heads"]]
         except (OSError, ValueError, KeyError, TypeError):
             return []
@@ -65,7 +71,8 @@ class VerifiedHeads:
         path = self.directory / FILE
         temporary = path.with_name(f".{FILE}.{os.getpid()}")
         with contextlib.suppress(OSError):
-            temporary.write_text(json.dumps({"heads": pairs[:64]}), "utf-8")
+            payload = json.dumps({"heads": pairs[:64]}).encode()
+            temporary.write_bytes(seal(self._context, payload))
             temporary.replace(path)
 
     @contextlib.contextmanager

@@ -96,11 +96,26 @@ class Official:
 
 
 @dataclass(frozen=True)
+class Compromise:
+    """A key reported lost or stolen (``compromised`` in the roster): from ``since`` on,
+    nothing it signs counts; what it signed before keeps counting (OpenSSH's ``@revoked`` with
+    a time, TUF's key revocation)."""
+
+    key: str  # ``type base64``, without a comment
+    since: datetime
+
+    @classmethod
+    def from_dict(cls, doc: dict[str, Any]) -> Compromise:
+        return cls(key=key_identity(doc["key"]), since=parse_time(doc["since"]))
+
+
+@dataclass(frozen=True)
 class Roster:
     officials: tuple[Official, ...]
     admin_threshold: int
     version: int = 1
     document: dict[str, Any] | None = None
+    compromised: tuple[Compromise, ...] = ()
 
     @classmethod
     def from_dict(cls, doc: dict[str, Any]) -> Roster:
@@ -109,7 +124,20 @@ class Roster:
             admin_threshold=doc["admins"]["threshold"],
             version=doc.get("version", 1),
             document=doc,
+            compromised=tuple(Compromise.from_dict(c) for c in doc.get("compromised", ())),
         )
+
+    def compromised_since(self, key: str) -> datetime | None:
+        """When ``key`` (any comment) was reported compromised, or None: the earliest time
+        the roster names for it."""
+        wanted = key_identity(key)
+        times = [c.since for c in self.compromised if c.key == wanted]
+        return min(times) if times else None
+
+    def compromised_at(self, key: str, when: datetime) -> datetime | None:
+        """The compromise time of ``key`` when a statement made at ``when`` falls after it."""
+        since = self.compromised_since(key)
+        return since if since is not None and when >= since else None
 
     def to_dict(self) -> dict[str, Any]:
         if self.document is None:
@@ -148,6 +176,16 @@ class Detector:
     terms: tuple[str, ...] = ()
     acronyms: tuple[str, ...] = ()
     not_terms: tuple[str, ...] = ()
+    # Words that, right after a term, make it an office, a unit or a job (Credible Fear Unit).
+    offices: tuple[str, ...] = ()
+
+
+def _vocabulary(detector: dict[str, Any], key: str) -> tuple[str, ...]:
+    """A detector's phrases of one kind: its own, then each cited group's (``vocabulary``)."""
+    phrases = list(detector.get(key, ()))
+    for group in detector.get("vocabulary", ()):
+        phrases += [p for p in group.get(key, ()) if p not in phrases]
+    return tuple(phrases)
 
 
 @dataclass(frozen=True)
@@ -235,10 +273,11 @@ class Policy:
                     id=d["id"],
                     element=d["element"],
                     description=d["description"],
-                    headers=tuple(d.get("headers", ())),
-                    terms=tuple(d.get("terms", ())),
-                    acronyms=tuple(d.get("acronyms", ())),
-                    not_terms=tuple(d.get("not_terms", ())),
+                    headers=_vocabulary(d, "headers"),
+                    terms=_vocabulary(d, "terms"),
+                    acronyms=_vocabulary(d, "acronyms"),
+                    not_terms=_vocabulary(d, "not_terms"),
+                    offices=_vocabulary(d, "offices"),
                 )
                 for d in doc["detectors"]
             ),

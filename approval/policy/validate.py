@@ -361,6 +361,7 @@ def roster_problems(doc: Document) -> list[Problem]:
                     f"valid_from {official['valid_from']}",
                 )
             )
+    problems += _compromise_problems(doc, owners)
     admins_section = data.get("admins")
     threshold = (
         _count(admins_section.get("threshold")) if isinstance(admins_section, dict) else None
@@ -376,4 +377,57 @@ def roster_problems(doc: Document) -> list[Problem]:
                     f"{plural(len(admins), 'official')} {holds} the role 'admin'",
                 )
             )
+    return problems
+
+
+def _compromise_problems(doc: Document, owners: dict[str, str]) -> list[Problem]:
+    """``compromised``: real keys and times, none named twice, none still an official's key
+    (``owners``: key identity -> official id): a key reported stolen may sign nothing new."""
+    from cryptography.exceptions import UnsupportedAlgorithm
+    from cryptography.hazmat.primitives.serialization import load_ssh_public_key
+
+    from approval.policy.model import key_identity
+
+    problems = []
+    seen: dict[str, int] = {}
+    for ci, entry in _entries(doc.data, "compromised"):
+        key = _text(entry, "key")
+        if key is not None:
+            path = ("compromised", ci, "key")
+            try:
+                load_ssh_public_key(key.encode("ascii"))
+            except (ValueError, UnicodeEncodeError, UnsupportedAlgorithm) as e:
+                problems.append(
+                    doc.problem(path, _shorten(f"not a valid OpenSSH public key ({e})"))
+                )
+            else:
+                identity = key_identity(key)
+                if identity in owners:
+                    problems.append(
+                        doc.problem(
+                            path,
+                            f"this key is named compromised but is still a key of "
+                            f"{owners[identity]!r}: remove it from their keys",
+                        )
+                    )
+                if identity in seen:
+                    first_line = doc.where(("compromised", seen[identity]))[0]
+                    problems.append(
+                        doc.problem(
+                            path,
+                            f"this key is named compromised twice (first at line {first_line})",
+                        )
+                    )
+                seen.setdefault(identity, ci)
+        since = _text(entry, "since")
+        if since is not None:
+            try:
+                parse_time(since)
+            except ValueError as e:
+                problems.append(
+                    doc.problem(
+                        ("compromised", ci, "since"),
+                        _shorten(f"{since!r} is not a real date ({e})"),
+                    )
+                )
     return problems

@@ -24,13 +24,22 @@ its clock ran up to five minutes behind (``approval.trust.state.CLOCK_SKEW``). T
 rules beyond "this key may sign at that time" (roles, thresholds, versions, seen heads) are
 ``approval audit``'s; the bundle proves that every statement is signed by the key of an official
 of the roster in force, with stock tools, years later.
+
+**Compromised keys.** A key that any adopted roster names compromised (``compromised:`` with
+a time) gets ``valid-before`` the last whole second before that time on every one of its
+lines, in every window, and a comment line naming it: ``ssh-keygen`` then refuses what it
+signed from then on and accepts what it signed before, as the decision counts them (OpenSSH
+keeps ``@revoked`` for a key that is refused whatever the time; this one is refused from a
+time). ``verify.sh`` checks such a signature twice: ``ssh-keygen -Y check-novalidate`` proves
+the bytes were signed by that key, and ``-Y verify`` must refuse it; it is reported as
+``void``, not as a failure, and the script fails if ``ssh-keygen`` accepts it.
 """
 
 from __future__ import annotations
 
 import secrets
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -38,7 +47,7 @@ from approval.errors import UsageError
 from approval.policy.model import key_identity
 from approval.statements import NAMESPACE, format_time, short_id
 from approval.trust.replay import Verified
-from approval.trust.state import Adoption
+from approval.trust.state import Adoption, fingerprint
 
 ALLOWED_SIGNERS = "allowed_signers"
 VERIFY = "verify.sh"
@@ -55,9 +64,33 @@ def signature_name(statement_file: str, index: int) -> str:
     return f"{statement_file}.sig" if index == 0 else f"{statement_file}.{index + 1}.sig"
 
 
+def compromised_keys(adoptions: tuple[Adoption, ...]) -> dict[str, datetime]:
+    """Key identity -> the earliest time any adopted roster names it compromised."""
+    found: dict[str, datetime] = {}
+    for adoption in adoptions:
+        for compromise in adoption.roster.compromised:
+            found[compromise.key] = min(
+                compromise.since, found.get(compromise.key, compromise.since)
+            )
+    return found
+
+
+def last_good_second(since: datetime) -> datetime:
+    """The last whole second before ``since``: statements carry whole seconds, and one made at
+    ``since`` or later does not count, so ``valid-before`` (inclusive) is this."""
+    whole = since.replace(microsecond=0)
+    return whole if whole < since else whole - timedelta(seconds=1)
+
+
 def allowed_signers(adoptions: tuple[Adoption, ...]) -> list[str]:
     """One line per official key per adoption window (see the module doc)."""
     lines = []
+    compromised = compromised_keys(adoptions)
+    for identity, since in compromised.items():
+        lines.append(
+            f"# key {fingerprint(identity)} is named compromised since {format_time(since)}: "
+            f'valid-before="{ssh_time(last_good_second(since))}" on each of its lines'
+        )
     for number, adoption in enumerate(adoptions):
         following = adoptions[number + 1] if number + 1 < len(adoptions) else None
         lines.append(
@@ -73,13 +106,18 @@ def allowed_signers(adoptions: tuple[Adoption, ...]) -> list[str]:
             if official.valid_until is not None:
                 last = official.valid_until - timedelta(seconds=1)  # valid_until is exclusive
                 end = last if end is None else min(end, last)
-            if end is not None and end < start:
-                continue  # never valid while this roster was in force
-            options = f'namespaces="{NAMESPACE}",valid-after="{ssh_time(start)}"'
-            if end is not None:
-                options += f',valid-before="{ssh_time(end)}"'
             for key in official.keys:
-                lines.append(f"{official.id} {options} {key_identity(key)}")
+                identity = key_identity(key)
+                key_end = end
+                if identity in compromised:
+                    cut = last_good_second(compromised[identity])
+                    key_end = cut if key_end is None else min(key_end, cut)
+                if key_end is not None and key_end < start:
+                    continue  # never valid while this roster was in force
+                options = f'namespaces="{NAMESPACE}",valid-after="{ssh_time(start)}"'
+                if key_end is not None:
+                    options += f',valid-before="{ssh_time(key_end)}"'
+                lines.append(f"{official.id} {options} {identity}")
     return lines
 
 
@@ -90,6 +128,9 @@ class _Check:
     signer: str
     time: str
     id: str
+    key: str = ""  # the key's identity
+    when: datetime | None = None
+    void: bool = False  # signed with a compromised key at or after the compromise
 
 
 @dataclass(frozen=True)
@@ -99,6 +140,7 @@ class Bundle:
     signatures: int
     keys: int  # allowed_signers lines
     head: str | None
+    void: int = 0  # signatures by a compromised key at or after the compromise
 
 
 class BundleWriter:
@@ -138,11 +180,31 @@ class BundleWriter:
             sig_name = signature_name(name, index)
             (self.staging / sig_name).write_text(signature.signature, "ascii")
             self.checks.append(
-                _Check(name, sig_name, signature.signer, ssh_time(when), verified.id)
+                _Check(
+                    name,
+                    sig_name,
+                    signature.signer,
+                    ssh_time(when),
+                    verified.id,
+                    key_identity(signature.key),
+                    when,
+                )
             )
 
     def finish(self, adoptions: tuple[Adoption, ...], head: str | None) -> Bundle:
         lines = allowed_signers(adoptions)
+        compromised = compromised_keys(adoptions)
+        if compromised:
+            # Known only now: a later roster may name a key that signed earlier statements.
+            self.checks = [
+                replace(
+                    c,
+                    void=c.key in compromised
+                    and c.when is not None
+                    and c.when >= compromised[c.key],
+                )
+                for c in self.checks
+            ]
         (self.staging / ALLOWED_SIGNERS).write_text("\n".join(lines) + "\n", "utf-8")
         script = self.staging / VERIFY
         script.write_text(verify_script(self.checks), "utf-8")
@@ -154,15 +216,20 @@ class BundleWriter:
             self.abort()
             raise UsageError(f"cannot export to {self.directory}: {e.strerror}") from e
         keys = sum(1 for line in lines if not line.startswith("#"))
-        return Bundle(self.directory, self.count, len(self.checks), keys, head)
+        void = sum(1 for c in self.checks if c.void)
+        return Bundle(self.directory, self.count, len(self.checks), keys, head, void)
 
     def abort(self) -> None:
         shutil.rmtree(self.staging, ignore_errors=True)
 
 
 def verify_script(checks: list[_Check]) -> str:
-    """``verify.sh``: one ``check`` line per signature, so a missing file fails too."""
-    body = "\n".join(f"check {c.file} {c.signature} {c.signer} {c.time} {c.id}" for c in checks)
+    """``verify.sh``: one ``check`` line per signature, so a missing file fails too; ``void``
+    for a signature a compromised key made at or after its compromise."""
+    body = "\n".join(
+        f"{'void' if c.void else 'check'} {c.file} {c.signature} {c.signer} {c.time} {c.id}"
+        for c in checks
+    )
     return _SCRIPT.replace("@NAMESPACE@", NAMESPACE).replace("@CHECKS@", body)
 
 
@@ -178,6 +245,33 @@ quiet=0
 if command -v sha256sum >/dev/null 2>&1; then have_sha=1; else have_sha=0; fi
 ok=0
 failed=0
+voided=0
+sha_matches() {
+    # sha_matches FILE ID
+    [ "$have_sha" -eq 1 ] || return 0
+    sum=$(sha256sum < "$1" 2>/dev/null | cut -d' ' -f1)
+    if [ "$sum" != "$2" ]; then
+        failed=$((failed + 1))
+        echo "FAILED  $1: its sha256 is not the statement id in its name" >&2
+    fi
+}
+void() {
+    # void FILE SIGNATURE SIGNER TIME ID: signed with a key named compromised before TIME.
+    # Genuine (check-novalidate) but refused by allowed_signers (valid-before): it counts for
+    # nothing. Accepted would mean allowed_signers does not say what the ledger says.
+    if ! ssh-keygen -Y check-novalidate -n "$NAMESPACE" -s "$2" < "$1" >/dev/null 2>&1; then
+        failed=$((failed + 1))
+        echo "FAILED  $2 ($3): not a valid signature of $1" >&2
+    elif ssh-keygen -Y verify -f allowed_signers -I "$3" -n "$NAMESPACE" -s "$2" \\
+        -Overify-time="$4" < "$1" >/dev/null 2>&1; then
+        failed=$((failed + 1))
+        echo "FAILED  $2 ($3): made with a compromised key, yet allowed_signers accepts it" >&2
+    else
+        voided=$((voided + 1))
+        [ "$quiet" -eq 1 ] || echo "void    $2 ($3): made with a key named compromised by then"
+    fi
+    sha_matches "$1" "$5"
+}
 check() {
     # check FILE SIGNATURE SIGNER TIME ID
     if ssh-keygen -Y verify -f allowed_signers -I "$3" -n "$NAMESPACE" -s "$2" \\
@@ -197,7 +291,11 @@ check() {
     fi
 }
 @CHECKS@
-echo "$ok signatures verified, $failed failures"
+if [ "$voided" -gt 0 ]; then
+    echo "$ok signatures verified, $voided void (a compromised key's), $failed failures"
+else
+    echo "$ok signatures verified, $failed failures"
+fi
 [ "$failed" -eq 0 ] || exit 1
 exit 0
 """
@@ -228,10 +326,15 @@ Check every signature with stock OpenSSH (8.9 or newer), without the approval to
   `verify.sh`.
 - `allowed_signers`: every official's public key, one line per key per roster window, with the
   namespace and the window as `valid-after`/`valid-before` (UTC, inclusive). A window runs from
-  one adoption to the next, narrowed to the official's own validity.
+  one adoption to the next, narrowed to the official's own validity, and for a key a roster
+  names compromised (lost or stolen) to the last second before its compromise time (a comment
+  line at the top names each such key).
 - `verify.sh`: for each signature, `ssh-keygen -Y verify -f allowed_signers -I <signer>
   -n {NAMESPACE} -s <sig> -Overify-time=<created> < <statement>`,
-  and (when `sha256sum` exists) that the file's sha256 is the id in its name.
+  and (when `sha256sum` exists) that the file's sha256 is the id in its name. A signature made
+  with a compromised key at or after its compromise time is on a `void` line instead: it must
+  be a genuine signature (`ssh-keygen -Y check-novalidate`) that `-Y verify` refuses; it
+  counts for nothing in the ledger, and the script reports it as void, not as a failure.
 
 ## What this proves, and what it does not
 

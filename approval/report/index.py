@@ -41,7 +41,7 @@ if TYPE_CHECKING:
     # Only building the index needs them; answering from it must not load the policy code.
     from approval.trust.state import LedgerState, Request, Revocation, SignOff
 
-FORMAT = 3
+FORMAT = 4  # 4: ``adoption`` holds the policy epoch (roster-only adoptions keep requests)
 META = "audit-index.json"
 PREFIX = "audit-index-"
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
@@ -142,10 +142,11 @@ def rows_for(events: Sequence[Event], state: LedgerState) -> list[IndexRow]:
         record = state.get(event.id)
         fields: dict[str, Any] = {}
         if isinstance(record, Adoption):
-            fields = {"adoption": record.id}
+            fields = {"adoption": record.policy_epoch}
         elif isinstance(record, Request):
             fields = {"sha256": record.sha256, "name": record.artifact.name,
-                      "adoption": record.adoption, "destination": record.destination}  # fmt: skip
+                      "adoption": _epoch(record.adoption, state),
+                      "destination": record.destination}  # fmt: skip
         elif isinstance(record, SignOff):
             fields = _signoff_fields(record, state)
         elif isinstance(record, Revocation):
@@ -206,28 +207,35 @@ def _signoff_fields(record: SignOff, state: LedgerState) -> dict[str, Any]:
         "request": record.request,
         "decision": record.decision,
         "role": record.role,
-        "adoption": request.adoption,
+        "adoption": _epoch(request.adoption, state),
         "expires": format_time(_expires(record, request, state)),
     }
 
 
-def _expires(signoff: SignOff, request: Request, state: LedgerState) -> datetime:
-    """When an approval stops counting: under the policy its request was made under (the only
-    one it counts under), the longest validity of the rules that need its role. A sign-off
-    that can count for no rule (the requester's own, where the rule forbids it) expires when
-    it is made."""
+def _epoch(adoption_id: str, state: LedgerState) -> str:
+    """The adoption that adopted the policy of ``adoption_id``: a roster-only adoption keeps
+    the requests and approvals made before it (``Adoption.policy_epoch``)."""
     from approval.trust.state import Adoption
 
-    adoption = state.get(request.adoption)
-    if not signoff.approves or not isinstance(adoption, Adoption):
+    adoption = state.get(adoption_id)
+    return adoption.policy_epoch if isinstance(adoption, Adoption) else adoption_id
+
+
+def _expires(signoff: SignOff, request: Request, state: LedgerState) -> datetime:
+    """When an approval stops counting, as ``decide`` has it (``counts_until``: the index
+    stores the decision's answer, never its own reading of the rules)."""
+    from approval.trust.decision import counts_until
+
+    if not signoff.approves:
         return signoff.at
-    periods = [
-        rule.validity
-        for rule in adoption.policy.rules_for(request.classes)
-        if signoff.role in rule.roles
-        and (signoff.signer != request.requester or rule.requester_may_sign)
-    ]
-    return signoff.at + max(periods, default=timedelta(0))
+    expires = counts_until(state, signoff)
+    # Made with a key a roster names compromised since before it: it stops counting when that
+    # roster takes force (compromises are never taken back: ``approval.trust.state``).
+    for later in state.adoptions:
+        since = later.roster.compromised_since(signoff.key) if signoff.key else None
+        if since is not None and signoff.at >= since:
+            return max(signoff.at, min(expires, later.at))
+    return expires
 
 
 def _revocation_fields(record: Revocation, state: LedgerState) -> dict[str, Any]:
@@ -402,7 +410,12 @@ class Index:
         count = self._db.execute("SELECT count(*) FROM statements WHERE at <= ?", (t,)).fetchone()
         found = self._db.execute(_IN_FORCE, (t,)).fetchone()
         adoption = _event(found) if found else None
-        in_force = adoption.id if adoption else ""
+        in_force = ""
+        if adoption is not None:
+            epoch = self._db.execute(
+                "SELECT adoption FROM statements WHERE id = ?", (adoption.id,)
+            ).fetchone()
+            in_force = epoch[0] if epoch else adoption.id
         return AsOf(
             moment,
             self.head,

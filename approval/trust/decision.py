@@ -9,9 +9,22 @@ Rules, and the choices made where the issue left room:
   statements created at or before ``at`` count, so an auditor can ask about any past moment
   from one replayed state. A clock that lags fails closed (blocked a little longer).
 - A sign-off binds one request, which binds the artifact's sha256 and the adoption it was made
-  under (DESIGN.md invariant 2): approvals count only when that adoption is the one in force.
-- Each required slot is filled by an approval under that role from an official who holds the
-  role in the roster in force, not revoked, not older than ``rule.valid_days``, not the requester
+  under (DESIGN.md invariant 2): approvals count only when that adoption is the one in force,
+  or one that a roster-only adoption replaced (same policy: ``LedgerState.same_policy``), so
+  that replacing a lost key keeps every standing approval (issue 14).
+- Each sign-off is judged by the roster in force when it entered the ledger (``SignOff.under``):
+  its official held the role there, with a valid key. An official a later roster removes signs
+  nothing new (the ledger refuses it), but what they approved while designated keeps counting
+  until it expires, as a removed key's past signatures do in TUF: a privacy officer expects an
+  authorisation given in office to stand, and withdraws it on purpose (``approval revoke``, by a
+  privacy-officer or an admin) or names the key compromised. An official still in the roster in
+  force must still be valid at the decision's time: an approval dated back into a window that
+  has ended must not count (the signer chooses ``created``; removal is a ledger event).
+- A statement made with a key the roster in force names compromised, at or after the stated
+  time, counts for nothing: not an approval, a rejection, a request, nor a revocation
+  (``LedgerState.compromised``); what the key signed before counts as before.
+- Each required slot is filled by an approval under that role from an official who held the
+  role as above, not revoked, not older than ``rule.valid_days``, not the requester
   (unless ``rule.requester_may_sign``). With ``distinct_signers`` an official fills at most one
   slot per rule, found by a maximum bipartite matching (officials may hold several roles); the
   same official may count for two different rules.
@@ -63,6 +76,12 @@ class Decision:
     expires: datetime | None = None  # when allowed: the earliest expiry of a used approval
     adoption: Adoption | None = None  # the policy and roster the decision was made under
     rules: tuple[Rule, ...] = ()  # the rules that applied
+    # The facts behind a refusal, which the hints that say what would unblock it read (never
+    # working them out again): the rejections that block, the approvals that no longer count
+    # for their age, and those that do not count for want of a rescan.
+    rejections: tuple[SignOff, ...] = ()
+    expired: tuple[SignOff, ...] = ()
+    unrescanned: tuple[SignOff, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """The decision as JSON-ready data (``status --format json``)."""
@@ -153,6 +172,8 @@ class _RuleResult:
     used: tuple[tuple[SignOff, datetime], ...]  # sign-off and when it expires under the rule
     missing: tuple[str, ...]
     notes: tuple[str, ...]
+    expired: tuple[SignOff, ...] = ()
+    unrescanned: tuple[SignOff, ...] = ()
 
 
 def _evaluate_rule(
@@ -160,43 +181,27 @@ def _evaluate_rule(
 ) -> _RuleResult:
     notes: list[str] = []
     eligible: list[SignOff] = []
+    expired: list[SignOff] = []
+    unrescanned: list[SignOff] = []
     for signoff in approvals:
         if signoff.role not in rule.roles:
             continue
         who = signoff.signer
-        if who == request.requester and not rule.requester_may_sign:
-            notes.append(
-                f"{who}'s approval does not count: the requester cannot approve their own request"
-            )
-            continue
-        official = adoption.roster.official(who)
-        if official is None or not official.holds(signoff.role):
-            notes.append(
-                f"{who}'s approval as {signoff.role} does not count: {who} does not hold that "
-                "role in the roster in force"
-            )
-            continue
-        if not official.valid_at(at):
-            # The signer chose ``created``: an appointment that has ended must not keep
-            # counting through an approval dated back into it.
-            notes.append(
-                f"{who}'s approval does not count: {who} is no longer a designated official "
-                "in the roster in force"
-            )
+        own = _own_approval(rule, request, signoff)
+        if own is not None:
+            notes.append(own)
             continue
         if at >= signoff.at + rule.validity:
             notes.append(
                 f"{who}'s approval expired on {day(signoff.at + rule.validity)} "
                 f"(valid {plural(rule.valid_days, 'day')})"
             )
+            expired.append(signoff)
             continue
-        if rule.require_rescan and not signoff.rescanned:
-            # The request's summary is what the requester's client wrote: only an official
-            # whose own client rescanned the bytes has seen what they approve.
-            notes.append(
-                f"{who}'s approval as {signoff.role} does not count: {rule.id} needs "
-                f"{RESCANNED}, and {who} signed without one"
-            )
+        unseen = _not_rescanned(rule, signoff)
+        if unseen is not None:
+            notes.append(unseen)
+            unrescanned.append(signoff)
             continue
         eligible.append(signoff)
     filled = _match(rule, eligible)
@@ -213,7 +218,90 @@ def _evaluate_rule(
                     "needs a distinct official"
                 )
     used = tuple((s, s.at + rule.validity) for s in filled if s is not None)
-    return _RuleResult(used, missing, tuple(notes))
+    return _RuleResult(used, missing, tuple(notes), tuple(expired), tuple(unrescanned))
+
+
+def _own_approval(rule: Rule, request: Request, signoff: SignOff) -> str | None:
+    """Why a rule never counts the requester's own approval, or None."""
+    if signoff.signer == request.requester and not rule.requester_may_sign:
+        return (
+            f"{signoff.signer}'s approval does not count: the requester cannot approve their "
+            "own request"
+        )
+    return None
+
+
+def _not_rescanned(rule: Rule, signoff: SignOff) -> str | None:
+    """Why a rule never counts an approval made without a rescan, or None. The request's
+    summary is what the requester's client wrote: only an official whose own client rescanned
+    the bytes has seen what they approve."""
+    if rule.require_rescan and not signoff.rescanned:
+        return (
+            f"{signoff.signer}'s approval as {signoff.role} does not count: {rule.id} needs "
+            f"{RESCANNED}, and {signoff.signer} signed without one"
+        )
+    return None
+
+
+def counts_until(state: LedgerState, signoff: SignOff) -> datetime:
+    """When ``decide`` stops counting ``signoff`` for every rule of its request's policy,
+    revocations aside (a report asks for those at its own moment): the latest end of validity
+    among the rules that could count it (``_own_approval``, ``_not_rescanned``), cut at the end
+    of its official's appointment in the roster it was signed under. ``signoff.at`` when it
+    never counts (a refusal, the requester's own...). What the audit index stores."""
+    request = state.get(signoff.request)
+    adoption = state.get(request.adoption) if isinstance(request, Request) else None
+    if not signoff.approves or not isinstance(request, Request):
+        return signoff.at
+    if not isinstance(adoption, Adoption):
+        return signoff.at
+    ends = [
+        signoff.at + rule.validity
+        for rule in adoption.policy.rules_for(request.classes)
+        if signoff.role in rule.roles
+        and _own_approval(rule, request, signoff) is None
+        and _not_rescanned(rule, signoff) is None
+    ]
+    until = max(ends, default=signoff.at)
+    signing = state.get(signoff.under) if signoff.under is not None else None
+    roster = signing.roster if isinstance(signing, Adoption) else adoption.roster
+    official = roster.official(signoff.signer)
+    if official is not None and official.valid_until is not None:
+        until = min(until, official.valid_until)
+    return max(signoff.at, until)
+
+
+def _not_standing(
+    state: LedgerState, adoption: Adoption, signoff: SignOff, at: datetime
+) -> str | None:
+    """Why a sign-off counts for nothing at ``at`` whatever the rule (its key compromised, its
+    official not designated: see the module doc), or None."""
+    who, role = signoff.signer, signoff.role
+    what = "approval" if signoff.approves else "rejection"
+    since = state.compromised(signoff, at)
+    if since is not None:
+        return (
+            f"{who}'s {what} as {role} does not count: made on {format_time(signoff.at)} with "
+            f"a key reported compromised since {format_time(since)}"
+        )
+    signing = state.get(signoff.under) if signoff.under is not None else None
+    roster = signing.roster if isinstance(signing, Adoption) else adoption.roster
+    then = roster.official(who)
+    if then is None or not then.holds(role) or not then.valid_at(signoff.at):
+        return (
+            f"{who}'s {what} as {role} does not count: {who} does not hold that role in the "
+            "roster in force"
+        )
+    # Removed by a later roster: judged by the last roster that named them.
+    official = adoption.roster.official(who) or then
+    if not official.valid_at(at):
+        # The signer chose ``created``: an appointment that has ended must not keep
+        # counting through an approval dated back into it.
+        return (
+            f"{who}'s {what} does not count: {who} is no longer a designated official "
+            "in the roster in force"
+        )
+    return None
 
 
 def _rejection_words(signoff: SignOff, request: Request) -> str:
@@ -238,11 +326,20 @@ def _evaluate(
     all_slots = _merge_missing(_slots(r) for r in rules)
     reasons: list[str] = []
     blocked = False
+    blocking: list[SignOff] = []
 
     # Rejections of any request for this artifact (see the module doc).
     for other in state.requests_for(request.sha256):
         for signoff in state.signoffs_for(other.id):
             if signoff.approves or signoff.at > at:
+                continue
+            since = state.compromised(signoff, at)
+            if since is not None:
+                reasons.append(
+                    f"{signoff.signer}'s rejection ({signoff.role}) does not count: made on "
+                    f"{format_time(signoff.at)} with a key reported compromised since "
+                    f"{format_time(since)}"
+                )
                 continue
             withdrawn = state.revocation_of(signoff.id, at)
             if withdrawn is not None:
@@ -252,6 +349,7 @@ def _evaluate(
                 )
             elif any(r.rejection_blocks and signoff.role in r.roles for r in rules):
                 blocked = True
+                blocking.append(signoff)
                 reasons.append(_rejection_words(signoff, request))
 
     revoked = state.revocation_of(request.id, at)
@@ -261,10 +359,24 @@ def _evaluate(
             f"request {short_id(request.id)} was withdrawn by {revoked.signer} on "
             f"{day(revoked.at)}: {revoked.reason}",
         )
-        return Decision(False, request, (), all_slots, tuple(reasons), None, adoption, rules)
+        return Decision(
+            False, request, (), all_slots, tuple(reasons), None, adoption, rules,
+            rejections=tuple(blocking),
+        )  # fmt: skip
+    since = state.compromised(request, at)
+    if since is not None:
+        reasons.insert(
+            0,
+            f"request {short_id(request.id)} was made on {format_time(request.at)} with a key "
+            f"reported compromised since {format_time(since)}: request again",
+        )
+        return Decision(
+            False, request, (), all_slots, tuple(reasons), None, adoption, rules,
+            rejections=tuple(blocking),
+        )  # fmt: skip
 
     signoffs = [s for s in state.signoffs_for(request.id) if s.at <= at]
-    if request.adoption != adoption.id:
+    if not state.same_policy(request.adoption, adoption):
         verb = "approved" if any(s.approves for s in signoffs) else "requested"
         now = f"v{policy.version}" if policy.id == request.policy_id else adoption.label
         reasons.insert(
@@ -272,7 +384,10 @@ def _evaluate(
             f"{verb} under policy {request.policy_id} v{request.policy_version}; {now} is now "
             "in force: request again",
         )
-        return Decision(False, request, (), all_slots, tuple(reasons), None, adoption, rules)
+        return Decision(
+            False, request, (), all_slots, tuple(reasons), None, adoption, rules,
+            rejections=tuple(blocking),
+        )  # fmt: skip
 
     approvals: list[SignOff] = []
     for signoff in signoffs:
@@ -284,6 +399,8 @@ def _evaluate(
                 f"{signoff.signer}'s approval as {signoff.role} was revoked by "
                 f"{withdrawn.signer} on {day(withdrawn.at)}: {withdrawn.reason}"
             )
+        elif (why := _not_standing(state, adoption, signoff, at)) is not None:
+            reasons.append(why)
         else:
             approvals.append(signoff)
     needed = {role for r in rules for role in r.roles}
@@ -318,6 +435,9 @@ def _evaluate(
         min(expiry.values()) if allowed and expiry else None,
         adoption,
         rules,
+        rejections=tuple(blocking),
+        expired=tuple(dict.fromkeys(s for r in results for s in r.expired)),
+        unrescanned=tuple(dict.fromkeys(s for r in results for s in r.unrescanned)),
     )
 
 
@@ -413,7 +533,9 @@ def live_requests(state: LedgerState, artifact_sha256: str, at: datetime) -> tup
         return ()
     out = []
     for request in state.requests_for(artifact_sha256):
-        if request.at > at or request.adoption != adoption.id:
+        if request.at > at or not state.same_policy(request.adoption, adoption):
+            continue
+        if state.compromised(request, at) is not None:
             continue
         if state.revocation_of(request.id, at) is not None:
             continue
@@ -456,7 +578,7 @@ def check_signoff(
     if revoked is not None:
         raise UsageError(f"{label} was withdrawn by {revoked.signer} on {day(revoked.at)}")
     current = state.current
-    if request.adoption != current.id:
+    if not state.same_policy(request.adoption, current):
         raise UsageError(
             f"{label} was made under policy {request.policy_id} v{request.policy_version}; "
             f"v{current.policy.version} is now in force",
@@ -499,6 +621,7 @@ def check_signoff(
             earlier.signer == official.id
             and earlier.role == role
             and not state.is_revoked(earlier.id)
+            and state.compromised(earlier) is None  # a stolen key's, which counts for nothing
         ):
             raise UsageError(
                 f"{official.id} already signed this request as {role}",

@@ -17,11 +17,23 @@ Decisions taken here (the lead and auditors depend on them):
 - ``created`` may not go back by more than ``CLOCK_SKEW`` (5 minutes) from the latest entry:
   clocks of several machines disagree a little, but a grossly backdated entry is a forgery.
 - A later adoption needs the admin threshold of the roster in force and of the new roster, names
-  the adoption in force as ``previous``, has a strictly higher policy version (an older policy
-  can never be re-adopted) and a roster version no lower than the one in force. The policy id
-  may change; versions keep rising across ids. Every signature on it must be by an admin of
-  either roster, valid at ``created``. A roster-only change therefore raises the policy version
-  too, which is what tells the decision that approvals made before it need a new request.
+  the adoption in force as ``previous``, and either changes the policy, with a strictly higher
+  policy version (an older policy can never be re-adopted) and a roster version no lower than
+  the one in force, or repeats the policy in force byte for byte (canonical JSON) with a
+  strictly higher roster version: a *roster-only* adoption, which keeps the requests and
+  approvals made under the policy (``Adoption.policy_epoch``; key rotation, issue 14). The
+  policy id may change; versions keep rising across ids. Every signature on it must be by an
+  admin of either roster, valid at ``created``. A key the new roster names compromised still
+  counts for the roster in force, as an old root key does in TUF's root rotation: the roster in
+  force trusted it, a thief holding it alone is still short of the threshold, and admins who
+  lost their other copies must be able to rotate away from it; the new roster cannot hold it.
+  The new roster must go on naming every key the roster in force names compromised, from the
+  same time or earlier: a compromise cannot be taken back.
+- A roster's ``compromised`` keys (lost or stolen, each with a time; OpenSSH's ``@revoked``,
+  TUF's key revocation) sign nothing more: once that roster is in force, a statement signed
+  with one is refused. Statements it signed before were checked when they entered the ledger;
+  the decision (``approval.trust.decision``) and ``revocation_of`` stop counting those made at
+  or after the compromise time (``LedgerState.compromised``) and keep those made before.
 - A revocation may withdraw the revoker's own request or sign-off. Someone else's request or
   approval may be revoked by a privacy-officer or an admin: that can only block, never unblock.
   Someone else's *rejection* only by an admin, the escape hatch when the refusing official is
@@ -58,6 +70,7 @@ from approval.policy import (
 )
 from approval.policy.model import UNSCANNABLE, key_identity
 from approval.statements import Envelope, format_time, short_id
+from approval.statements.kinds import Artifact  # one value in statements and records
 
 # How far back a statement's ``created`` may be from the latest entry's.
 CLOCK_SKEW = timedelta(minutes=5)
@@ -69,20 +82,6 @@ _HEX = re.compile(r"[0-9a-f]+")
 
 
 @dataclass(frozen=True)
-class Artifact:
-    sha256: str
-    size: int
-    name: str
-
-    @classmethod
-    def from_dict(cls, doc: dict[str, Any]) -> Artifact:
-        return cls(doc["sha256"], doc["size"], doc["name"])
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"sha256": self.sha256, "size": self.size, "name": self.name}
-
-
-@dataclass(frozen=True)
 class Adoption:
     id: str
     policy: Policy
@@ -90,10 +89,23 @@ class Adoption:
     at: datetime
     previous: str | None
     signers: tuple[str, ...]  # the admins whose signatures counted, in signature order
+    # A roster-only adoption: the adoption that adopted its (unchanged) policy; None when this
+    # one adopted the policy. Requests and approvals made under either count under both.
+    policy_since: str | None = None
 
     @property
     def label(self) -> str:
         return f"policy {self.policy.id} v{self.policy.version}"
+
+    @property
+    def policy_epoch(self) -> str:
+        """The adoption that adopted this policy version: the same for every roster-only
+        adoption after it, so a sign-off's request stays current across key rotations."""
+        return self.policy_since or self.id
+
+    @property
+    def roster_only(self) -> bool:
+        return self.policy_since is not None
 
 
 @dataclass(frozen=True)
@@ -109,6 +121,7 @@ class Request:
     # The scan summary as recorded (classes, persons, where): never raw values.
     scan: dict[str, Any] = field(hash=False)
     at: datetime
+    key: str | None = None  # the key it was signed with (``type base64``)
 
     @property
     def sha256(self) -> str:
@@ -138,6 +151,9 @@ class SignOff:
     # sign-offs made before clients rescanned: those count as made without a rescan.
     rescanned: bool = False
     summary_sha256: str | None = None
+    key: str | None = None  # the key it was signed with (``type base64``)
+    # The adoption in force when it entered the ledger: the roster it was checked against.
+    under: str | None = None
 
     @property
     def approves(self) -> bool:
@@ -151,6 +167,7 @@ class Revocation:
     signer: str
     reason: str
     at: datetime
+    key: str | None = None  # the key it was signed with (``type base64``)
 
 
 @dataclass(frozen=True)
@@ -258,10 +275,62 @@ class _AdminCount:
         return self.roster.admin_threshold - len(self.admins)
 
 
+def same_policy_document(policy: Policy, other: Policy) -> bool:
+    """Whether two policies are the same document, by their canonical (signed) bytes."""
+    from approval.statements import canonical_json
+
+    return canonical_json(policy.to_dict()) == canonical_json(other.to_dict())
+
+
+def adoption_refusal(current: Adoption, policy: Policy, roster: Roster) -> tuple[str, str] | None:
+    """Why ``policy`` and ``roster`` may not replace the adoption ``current`` (a message and a
+    hint), or None: the version and compromise rules of the module doc."""
+    if same_policy_document(policy, current.policy):
+        if roster.version <= current.roster.version:
+            return (
+                f"roster version {roster.version} is not higher than the version in force "
+                f"({current.roster.version}) and the policy is unchanged "
+                f"(v{policy.version}): an older policy can never be re-adopted, and a "
+                "roster-only change needs a higher roster version",
+                "raise `version:` in the roster file (or the policy's, for a new policy)",
+            )
+    elif policy.version <= current.policy.version:
+        if policy.version == current.policy.version:
+            return (
+                f"policy version {policy.version} is the version in force, but the policy "
+                "differs from it: a changed policy needs a higher version",
+                "raise `version:` in the policy file, or repeat the policy in force unchanged "
+                "for a roster-only change",
+            )
+        return (
+            f"policy version {policy.version} is not higher than the version in force "
+            f"({current.policy.version}): an older policy can never be re-adopted",
+            "raise `version:` in the policy file",
+        )
+    elif roster.version < current.roster.version:
+        return (
+            f"roster version {roster.version} is lower than the version in force "
+            f"({current.roster.version}): an older roster can never be re-adopted",
+            "raise `version:` in the roster file",
+        )
+    for compromise in current.roster.compromised:
+        since = roster.compromised_since(compromise.key)
+        if since is None or since > compromise.since:
+            return (
+                f"the roster in force names key {fingerprint(compromise.key)} compromised since "
+                f"{format_time(compromise.since)}, and the new roster "
+                + ("does not" if since is None else f"says only since {format_time(since)}")
+                + ": a compromise cannot be taken back",
+                "copy the roster in force's `compromised:` entries into the new roster",
+            )
+    return None
+
+
 def _count_admins(
     name: str, roster: Roster, signers: Sequence[tuple[str | None, str]], when: datetime
 ) -> _AdminCount:
-    """Distinct admins of ``roster`` among ``(claimed signer, key)`` pairs, valid at ``when``."""
+    """Distinct admins of ``roster`` among ``(claimed signer, key)`` pairs, valid at ``when``
+    (a key the roster itself names compromised never counts)."""
     index = _key_index(roster)
     admins: list[str] = []
     keys: set[str] = set()
@@ -279,6 +348,11 @@ def _count_admins(
         elif not official.valid_at(when):
             refused[official.id] = (
                 f"{official.id}'s key in {name} is not valid on {day(when)} ({_window(official)})"
+            )
+        elif (since := roster.compromised_at(key, when)) is not None:
+            refused[official.id] = (
+                f"{official.id}'s key {fingerprint(key)} is named compromised since "
+                f"{format_time(since)}"
             )
         else:
             keys.add(key_identity(key))
@@ -408,17 +482,9 @@ class LedgerState:
                     f"{label}: replaces {short_id(previous or 'nothing')}, but the adoption "
                     f"in force is {short_id(current.id)}"
                 )
-            if policy.version <= current.policy.version:
-                raise IntegrityError(
-                    f"{label}: policy version {policy.version} is not higher than the version "
-                    f"in force ({current.policy.version}): an older policy can never be "
-                    "re-adopted"
-                )
-            if roster.version < current.roster.version:
-                raise IntegrityError(
-                    f"{label}: roster version {roster.version} is lower than the version in "
-                    f"force ({current.roster.version}): an older roster can never be re-adopted"
-                )
+            refusal = adoption_refusal(current, policy, roster)
+            if refusal is not None:
+                raise IntegrityError(f"{label}: {refusal[0]}")
         pairs = [(s.signer, s.key) for s in envelope.signatures]
         try:
             counts = [_count_admins("the new roster", roster, pairs, created)]
@@ -441,17 +507,28 @@ class LedgerState:
                     f"{count.name} needed, {len(count.admins)} given"
                 )
         signers = tuple(dict.fromkeys(s.signer for s in envelope.signatures))
-        return Adoption(statement_id, policy, roster, created, previous, signers)
+        policy_since = None
+        if current is not None and same_policy_document(policy, current.policy):
+            policy_since = current.policy_epoch  # a roster-only adoption
+        return Adoption(statement_id, policy, roster, created, previous, signers, policy_since)
 
     def _signed_by(self, envelope: Envelope, label: str, created: datetime) -> Official:
         """The official named in ``statement.signer``, who must hold every signature's key."""
         name = envelope.statement["signer"]
         official: Official | None = None
+        roster = self._adoptions[-1].roster if self._adoptions else None
         for signature in envelope.signatures:
             if signature.signer != name:
                 raise IntegrityError(
                     f"{label}: a signature names {signature.signer}, the statement {name}"
                 )
+            if roster is not None and roster.compromised:
+                since = roster.compromised_since(signature.key)
+                if since is not None:
+                    raise IntegrityError(
+                        f"{label}: signed with key {fingerprint(signature.key)}, which the roster "
+                        f"in force names compromised since {format_time(since)}"
+                    )
             official = self._keys.get(key_identity(signature.key))
             if official is None:
                 raise IntegrityError(
@@ -502,6 +579,7 @@ class LedgerState:
             destination=statement["destination"],
             scan=statement["scan"],
             at=created,
+            key=key_identity(envelope.signatures[0].key),
         )
 
     def _check_signoff(
@@ -536,6 +614,8 @@ class LedgerState:
             at=created,
             rescanned=statement.get("rescanned", False),
             summary_sha256=statement.get("summary_sha256"),
+            key=key_identity(envelope.signatures[0].key),
+            under=self._adoptions[-1].id,
         )
 
     def _check_revocation(
@@ -553,7 +633,14 @@ class LedgerState:
         refusal = revocation_refusal(official, target, self._requester_of(target))
         if refusal is not None:
             raise IntegrityError(f"{label}: {refusal}")
-        return Revocation(statement_id, target.id, official.id, statement["reason"], created)
+        return Revocation(
+            statement_id,
+            target.id,
+            official.id,
+            statement["reason"],
+            created,
+            key_identity(envelope.signatures[0].key),
+        )
 
     def _requester_of(self, target: Request | SignOff) -> str | None:
         """Who made the request ``target`` is, or is a sign-off of."""
@@ -694,11 +781,35 @@ class LedgerState:
         return tuple(self._revocations.get(statement_id, ()))
 
     def revocation_of(self, statement_id: str, at: datetime | None = None) -> Revocation | None:
-        """The first revocation of a statement (made at or before ``at`` when given)."""
+        """The first revocation of a statement (made at or before ``at`` when given) that
+        counts: one made with a key compromised by then does not (``compromised``)."""
         for revocation in self._revocations.get(statement_id, ()):
-            if at is None or revocation.at <= at:
+            if (at is None or revocation.at <= at) and self.compromised(revocation, at) is None:
                 return revocation
         return None
+
+    def compromised(
+        self, record: Request | SignOff | Revocation, at: datetime | None = None
+    ) -> datetime | None:
+        """The compromise time of the key ``record`` was signed with, when ``record`` was made
+        at or after it, by the roster in force at ``at`` (now when None); else None. Such a
+        statement counts for nothing (see the module doc). A record built by hand, without
+        its key, is never compromised."""
+        if at is not None:
+            adoption = self.adoption_at(at)
+        else:
+            adoption = self._adoptions[-1] if self._adoptions else None
+        if adoption is None or not adoption.roster.compromised or record.key is None:
+            return None
+        return adoption.roster.compromised_at(record.key, record.at)
+
+    def same_policy(self, adoption_id: str, adoption: Adoption) -> bool:
+        """Whether the adoption ``adoption_id`` (a request's) is ``adoption`` or one of the same
+        policy epoch: roster-only adoptions between them keep requests and approvals."""
+        if adoption_id == adoption.id:
+            return True
+        named = self._records.get(adoption_id)
+        return isinstance(named, Adoption) and named.policy_epoch == adoption.policy_epoch
 
     def is_revoked(self, statement_id: str, at: datetime | None = None) -> bool:
         return self.revocation_of(statement_id, at) is not None
@@ -797,6 +908,13 @@ def check_clock(state: LedgerState, at: datetime) -> None:
 def identify(state: LedgerState, key: str, at: datetime) -> Official:
     """The official whose public ``key`` this is in the roster in force, valid at ``at``."""
     adoption = state.current
+    since = adoption.roster.compromised_since(key)
+    if since is not None:
+        raise UsageError(
+            f"key {fingerprint(key)} is named compromised since {format_time(since)} in the "
+            f"roster in force ({adoption.label}): it can sign nothing more",
+            hint="sign with the new key the roster gives you",
+        )
     official = adoption.roster.by_key(key)
     if official is None:
         raise UsageError(
@@ -836,17 +954,9 @@ def check_adoption(
     parse_adoption_documents(policy_doc, roster_doc, "the new")
     current = state.current if state.adoptions else None
     if current is not None:
-        if policy.version <= current.policy.version:
-            raise UsageError(
-                f"policy version {policy.version} is not higher than the version in force "
-                f"({current.policy.version}): an older policy can never be re-adopted",
-                hint="raise `version:` in the policy file",
-            )
-        if roster.version < current.roster.version:
-            raise UsageError(
-                f"roster version {roster.version} is lower than the version in force "
-                f"({current.roster.version}): an older roster can never be re-adopted"
-            )
+        refusal = adoption_refusal(current, policy, roster)
+        if refusal is not None:
+            raise UsageError(refusal[0], hint=refusal[1])
     rosters = [("the new roster", roster)]
     if current is not None:
         rosters.insert(0, ("the roster in force", current.roster))
@@ -936,6 +1046,7 @@ __all__ = [
     "SignOff",
     "a",
     "active_official",
+    "adoption_refusal",
     "check_adoption",
     "check_clock",
     "check_request",
@@ -947,4 +1058,5 @@ __all__ = [
     "parse_adoption_documents",
     "replay",
     "revocation_refusal",
+    "same_policy_document",
 ]

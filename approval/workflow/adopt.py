@@ -1,4 +1,10 @@
-"""``approval init`` and ``approval policy adopt``: a policy and roster, by admin threshold."""
+"""``approval init`` and ``approval policy adopt``: a policy and roster, by admin threshold.
+
+``policy adopt`` without a policy file, or with the policy in force unchanged, is a
+*roster-only* adoption (a new official, a replaced key, a key named compromised): it needs a
+higher roster version, no policy version, and keeps every standing request and approval
+(``approval.trust.state`` holds the rule).
+"""
 
 from __future__ import annotations
 
@@ -8,11 +14,11 @@ from pathlib import Path
 
 from approval.errors import UsageError
 from approval.ledger import Ledger
-from approval.ledger.session import Session, load, new_statement, read_key, sign_and_append
+from approval.ledger.session import Session, load, read_key, sign_and_append
 from approval.policy import Policy, Roster, load_policy, load_roster
 from approval.signing import PrivateKey
-from approval.statements import now, short_id
-from approval.trust.state import LedgerState, check_adoption
+from approval.statements import kinds, now, short_id
+from approval.trust.state import LedgerState, check_adoption, same_policy_document
 from approval.words import plural
 
 
@@ -24,12 +30,23 @@ class Adopted:
     signers: tuple[str, ...]
     officials: int
     remote: str | None = None  # init --remote: where the ledger is shared
+    roster_only: bool = False  # the policy in force, unchanged: standing approvals are kept
+    roster_version: int = 1
+    compromised: int = 0  # keys the roster names compromised
 
     @property
     def summary(self) -> str:
+        signed = f"(adoption {short_id(self.statement)}, signed by {', '.join(self.signers)})"
+        named = f", {plural(self.compromised, 'key')} named compromised" if self.compromised else ""
+        if self.roster_only:
+            return (
+                f"adopted roster v{self.roster_version} ({plural(self.officials, 'official')}"
+                f"{named}) under policy {self.policy}, unchanged {signed}: a roster change, "
+                "so standing requests and approvals are kept"
+            )
         return (
-            f"adopted policy {self.policy} and a roster of {plural(self.officials, 'official')} "
-            f"(adoption {short_id(self.statement)}, signed by {', '.join(self.signers)})"
+            f"adopted policy {self.policy} and a roster of {plural(self.officials, 'official')}"
+            f"{named} {signed}"
         )
 
 
@@ -43,11 +60,22 @@ class _Proposal:
 
 
 def _propose(
-    state: LedgerState, policy_file: Path, roster_file: Path, keys: list[Path], env: str | None
+    state: LedgerState,
+    policy_file: Path | None,
+    roster_file: Path,
+    keys: list[Path],
+    env: str | None,
 ) -> _Proposal:
-    """Validate the documents and keys and check the admin threshold, appending nothing."""
+    """Validate the documents and keys and check the admin threshold, appending nothing.
+    Without ``policy_file``, the policy in force (``check_adoption`` checks it against the
+    new roster)."""
     roster = load_roster(roster_file)
-    policy = load_policy(policy_file, roster_file)
+    if policy_file is not None:
+        policy = load_policy(policy_file, roster_file)
+    elif state.adoptions:
+        policy = state.current.policy
+    else:
+        raise UsageError("the first adoption needs a policy file")
     loaded = tuple(read_key(path, env) for path in keys)
     at = now()
     officials = check_adoption(state, policy, roster, [k.public_line for k in loaded], at)
@@ -56,13 +84,15 @@ def _propose(
 
 def _adopt(session: Session, proposal: _Proposal) -> Adopted:
     state = session.state
-    statement = new_statement(
-        "adoption",
-        session.head,
-        proposal.at,
+    statement = kinds.Adoption(
+        created=proposal.at,
+        seen_head=session.head,
         policy=proposal.policy.to_dict(),
         roster=proposal.roster.to_dict(),
         previous=state.current.id if state.adoptions else None,
+    )
+    roster_only = bool(state.adoptions) and same_policy_document(
+        proposal.policy, state.current.policy
     )
     signers = list(zip(proposal.keys, proposal.officials, strict=True))
     envelope = sign_and_append(session, statement, signers)
@@ -72,6 +102,9 @@ def _adopt(session: Session, proposal: _Proposal) -> Adopted:
         f"{proposal.policy.id} v{proposal.policy.version}",
         tuple(dict.fromkeys(proposal.officials)),
         len(proposal.roster.officials),
+        roster_only=roster_only,
+        roster_version=proposal.roster.version,
+        compromised=len(proposal.roster.compromised),
     )
 
 
@@ -109,12 +142,13 @@ def init_ledger(
 
 def adopt_policy(
     ledger: Path | None,
-    policy_file: Path,
+    policy_file: Path | None,
     roster_file: Path,
     keys: list[Path],
     passphrase_env: str | None,
 ) -> Adopted:
-    """Adopt a new policy version and roster, signed by the admin threshold of both rosters."""
+    """Adopt a new policy version and roster, or (the policy in force, or no ``policy_file``)
+    only a new roster; signed by the admin threshold of both rosters."""
     with load(ledger) as session:
         proposal = _propose(session.state, policy_file, roster_file, keys, passphrase_env)
         return _adopt(session, proposal)

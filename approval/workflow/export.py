@@ -36,12 +36,12 @@ from approval.detect.report import UNSCANNABLE, FileReport
 from approval.errors import ApprovalError, UsageError
 from approval.files.atomic import Staged, copy_hashing, signals
 from approval.freetext import MAX_TEXT, safe_name, safe_text
-from approval.ledger.session import Session, new_statement, read_key, sign_and_append
+from approval.ledger.session import Session, read_key, sign_and_append
 from approval.policy import Policy
 from approval.signing import PrivateKey
-from approval.statements import now, short_id
+from approval.statements import kinds, now, short_id
 from approval.trust.decision import Decision, decide
-from approval.trust.state import LedgerState, Request, SignOff, identify
+from approval.trust.state import LedgerState, identify
 from approval.trust.summaries import exceeds
 
 
@@ -126,7 +126,7 @@ def export_file(
 ) -> Exported:
     """Export ``file`` to ``dest`` if the gate allows it (see the module doc)."""
     from approval.detect.scan import scan_file
-    from approval.ledger.snapshot import gate
+    from approval.ledger.session import gate
 
     require_file(file)
     target = target_path(file, dest)
@@ -161,7 +161,9 @@ def export_file(
             refuse_special(target)
             statement_id = None
             if decision.rules:
-                artifact = {"sha256": sha256, "size": size, "name": safe_name(file.name, policy)}
+                artifact = kinds.Artifact(
+                    sha256=sha256, size=size, name=safe_name(file.name, policy)
+                )
                 statement_id = _record(
                     session, decision, exporter.id, artifact, _destination(target, policy), key
                 )
@@ -205,7 +207,7 @@ def _record(
     session: Session,
     decision: Decision,
     exporter: str,
-    artifact: dict[str, object],
+    artifact: kinds.Artifact,
     destination: str,
     key: PrivateKey,
 ) -> str:
@@ -213,20 +215,17 @@ def _record(
     # An allowed decision that needed approval names its request and adoption.
     assert decision.request is not None and decision.adoption is not None
     adoption = decision.adoption
-    statement = new_statement(
-        "export",
-        session.head,
-        now(),
+    statement = kinds.Export(
+        created=now(),
+        seen_head=session.head,
         signer=exporter,
         artifact=artifact,
         destination=destination,
         request=decision.request.id,
-        signoffs=[s.id for s in decision.used],
-        policy={
-            "id": adoption.policy.id,
-            "version": adoption.policy.version,
-            "adoption": adoption.id,
-        },
+        signoffs=tuple(s.id for s in decision.used),
+        policy=kinds.PolicyRef(
+            id=adoption.policy.id, version=adoption.policy.version, adoption=adoption.id
+        ),
     )
     return sign_and_append(session, statement, [(key, exporter)]).id
 
@@ -249,10 +248,11 @@ def next_steps(
 ) -> tuple[str, ...]:
     """The commands that would let the file out, for what actually blocks it.
 
-    Without ``state`` (the ledger's slice for the file) only what the decision itself shows is
-    known: a request made under an earlier policy. A standing rejection, a withdrawn request and
-    expired approvals need the state. A path that names a person is FILE or DEST: what the
-    screen prints names no one."""
+    Read from the decision's own facts (the rejections that block, the approvals too old or
+    made without a rescan): the hints never judge the ledger a second time. ``state`` (the
+    ledger's slice for the file) says whether the request was withdrawn, and whether it was
+    made under a policy that is no longer in force. A path that names a person is FILE or
+    DEST: what the screen prints names no one."""
     file, target = _shown(file, "FILE", decision), _shown(target, "DEST", decision)
     again = (
         f'approval request {_quote(str(file))} --purpose "..." '
@@ -270,7 +270,7 @@ def next_steps(
             "privacy officer or an admin",
             again,
         )
-    rejections = [] if state is None else _standing_rejections(request, decision, state, at)
+    rejections = decision.rejections
     if rejections:
         # A rejection blocks these bytes under every request and policy until it is withdrawn:
         # neither a signature nor a new request for the same bytes lets them out.
@@ -280,7 +280,11 @@ def next_steps(
             for r in rejections
         ]
         return (*revokes, f"{again}   # once the file is changed: the rejection binds its bytes")
-    if decision.adoption is not None and request.adoption != decision.adoption.id:
+    if (
+        decision.adoption is not None
+        and request.adoption != decision.adoption.id
+        and (state is None or not state.same_policy(request.adoption, decision.adoption))
+    ):
         # Sign-offs bind the policy in force when they were made: none on it can count again.
         return (f"{again}   # {short} was made under an earlier policy",)
     if state is not None and state.revocation_of(request.id, at) is not None:
@@ -290,65 +294,16 @@ def next_steps(
         f"approval sign {short} --file {_quote(str(file))} --key KEY --role {role}"
         for role in dict.fromkeys(decision.missing)
     ]
-    if state is not None:
-        steps += [
-            f'approval revoke {short_id(s.id)} --key KEY --reason "..."   # by {s.signer}, '
-            "whose approval made without a rescan does not count; then sign again with --file"
-            for s in _unrescanned(request, decision, state, at)
-        ]
-    if state is not None and _expired(request, decision, state, at):
+    steps += [
+        f'approval revoke {short_id(s.id)} --key KEY --reason "..."   # by {s.signer}, '
+        "whose approval made without a rescan does not count; then sign again with --file"
+        for s in decision.unrescanned
+        if s.role in decision.missing
+    ]
+    if decision.expired:
         # An official cannot sign the same request twice: a new request starts afresh.
         steps.insert(0, f"{again}   # approvals of {short} expired")
     return tuple(steps) or (f"approval status {short}",)
-
-
-def _standing_rejections(
-    request: Request, decision: Decision, state: LedgerState, at: datetime | None
-) -> list[SignOff]:
-    """Rejections of any request for the file, not withdrawn, under a role that a rule that
-    applies lets block (as ``decide`` counts them)."""
-    roles = {role for rule in decision.rules if rule.rejection_blocks for role in rule.roles}
-    return [
-        signoff
-        for other in state.requests_for(request.sha256)
-        for signoff in state.signoffs_for(other.id)
-        if not signoff.approves
-        and signoff.role in roles
-        and (at is None or signoff.at <= at)
-        and not state.is_revoked(signoff.id, at)
-    ]
-
-
-def _unrescanned(
-    request: Request, decision: Decision, state: LedgerState, at: datetime | None
-) -> list[SignOff]:
-    """Approvals of the request, standing, made without a rescan under a role whose rule
-    needs one: their officials cannot sign again as that role until they withdraw them."""
-    roles = {role for rule in decision.rules if rule.require_rescan for role in rule.roles}
-    roles &= set(decision.missing)
-    return [
-        signoff
-        for signoff in state.signoffs_for(request.id)
-        if signoff.approves
-        and not signoff.rescanned
-        and signoff.role in roles
-        and (at is None or signoff.at <= at)
-        and not state.is_revoked(signoff.id, at)
-    ]
-
-
-def _expired(request: Request, decision: Decision, state: LedgerState, at: datetime | None) -> bool:
-    """Whether an approval of the request, not revoked, no longer counts for its age."""
-    when = at or now()
-    return any(
-        signoff.approves
-        and not state.is_revoked(signoff.id, at)
-        and any(
-            signoff.role in rule.roles and when >= signoff.at + rule.validity
-            for rule in decision.rules
-        )
-        for signoff in state.signoffs_for(request.id)
-    )
 
 
 def _shown(path: Path, placeholder: str, decision: Decision) -> Path:

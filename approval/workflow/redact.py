@@ -70,10 +70,11 @@ def redact_file(
     from approval.detect.scan import scan_file
     from approval.files.atomic import Staged, copy_hashing
     from approval.freetext import safe_name, safe_text
-    from approval.ledger.session import new_statement, read_key, sign_and_append
+    from approval.ledger.session import read_key, sign_and_append
     from approval.ledger.storage import LEDGER_ENV
     from approval.policy import default_policy
     from approval.redact import plan_for, redactor
+    from approval.statements import kinds
     from approval.trust.state import identify
     from approval.workflow.export import require_file
 
@@ -83,7 +84,7 @@ def redact_file(
     with contextlib.ExitStack() as stack:
         session = None
         if key is not None or ledger is not None or os.environ.get(LEDGER_ENV):
-            from approval.ledger.snapshot import gate
+            from approval.ledger.session import gate
 
             session, _ = stack.enter_context(gate(ledger))
             policy = session.state.current.policy
@@ -138,22 +139,17 @@ def redact_file(
             )
         statement_id = None
         if session is not None and key is not None and signer is not None:
-            statement = new_statement(
-                "redaction",
-                session.head,
-                now(),
+            statement = kinds.Redaction(
+                created=now(),
+                seen_head=session.head,
                 signer=signer,
-                source={
-                    "sha256": source.sha256,
-                    "size": source.size,
-                    "name": safe_name(file.name, policy),
-                },
-                derivative={
-                    "sha256": report.sha256,
-                    "size": report.size,
-                    "name": safe_name(target.name, policy),
-                },
-                removed=list(removed),
+                source=kinds.Artifact(
+                    sha256=source.sha256, size=source.size, name=safe_name(file.name, policy)
+                ),
+                derivative=kinds.Artifact(
+                    sha256=report.sha256, size=report.size, name=safe_name(target.name, policy)
+                ),
+                removed=tuple(removed),
             )
             statement_id = sign_and_append(session, statement, [(key, signer)]).id
         try:

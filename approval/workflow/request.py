@@ -10,10 +10,9 @@ from pathlib import Path
 from approval.detect.strings import personal_data_in
 from approval.errors import BlockedError, UsageError
 from approval.freetext import free_text, safe_name, safe_summary
-from approval.ledger.session import new_statement, read_key, sign_and_append
-from approval.ledger.snapshot import gate
+from approval.ledger.session import gate, read_key, sign_and_append
 from approval.policy import Policy
-from approval.statements import format_time, now, short_id
+from approval.statements import format_time, kinds, now, short_id
 from approval.trust.decision import decide, live_requests
 from approval.trust.state import LedgerState, Request, check_request, identify
 from approval.words import plural
@@ -81,26 +80,20 @@ def request_approval(
         rules = check_request(state, official.id, classes, at)
         if again is None:
             _refuse_duplicate(state, report.sha256, at, file, policy)
-        extra = {"again": again} if again is not None else {}
-        statement = new_statement(
-            "request",
-            session.head,
-            at,
+        statement = kinds.Request(
+            created=at,
+            seen_head=session.head,
             signer=official.id,
-            artifact={
-                "sha256": report.sha256,
-                "size": report.size,
-                "name": safe_name(file.name, policy),
-            },
-            policy={
-                "id": adoption.policy.id,
-                "version": adoption.policy.version,
-                "adoption": adoption.id,
-            },
+            artifact=kinds.Artifact(
+                sha256=report.sha256, size=report.size, name=safe_name(file.name, policy)
+            ),
+            policy=kinds.PolicyRef(
+                id=adoption.policy.id, version=adoption.policy.version, adoption=adoption.id
+            ),
             purpose=purpose,
             destination=destination,
             scan=safe_summary(report.summary(), policy),
-            **extra,
+            again=again,
         )
         envelope = sign_and_append(session, statement, [(key, official.id)])
     return Requested(

@@ -21,10 +21,9 @@ from typing import Any
 
 from approval.errors import BlockedError, UsageError
 from approval.freetext import free_text
-from approval.ledger.session import new_statement, read_key, sign_and_append
-from approval.ledger.snapshot import gate, opened
+from approval.ledger.session import gate, opened, read_key, sign_and_append
 from approval.policy import Policy
-from approval.statements import now, short_id
+from approval.statements import kinds, now, short_id
 from approval.trust.decision import RESCANNED, Decision, check_signoff, decide, live_requests
 from approval.trust.state import LedgerState, Request, SignOff, identify
 from approval.trust.summaries import Difference, compare, summary_digest
@@ -287,18 +286,18 @@ def sign_request(
             raise UsageError("a rejection needs a reason", hint="pass --comment TEXT")
         if comment:
             comment = free_text("the comment", comment, policy)
-        body: dict[str, object] = {
-            "signer": official.id,
-            "request": request.id,
-            "artifact_sha256": request.sha256,
-            "decision": decision_word,
-            "role": chosen,
-            "rescanned": seen.done,
-            "summary_sha256": summary_digest(request.scan),
-        }
-        if comment:
-            body["comment"] = comment
-        statement = new_statement("signoff", session.head, now(), **body)
+        statement = kinds.SignOff(
+            created=now(),
+            seen_head=session.head,
+            signer=official.id,
+            request=request.id,
+            artifact_sha256=request.sha256,
+            decision=decision_word,
+            role=chosen,
+            comment=comment or None,
+            rescanned=seen.done,
+            summary_sha256=summary_digest(request.scan),
+        )
         envelope = sign_and_append(session, statement, [(key, official.id)])
         # The session's state: a lost race replaces it with the state at the new tip.
         after = decide(session.state, request.sha256, now(), request_id=request.id)

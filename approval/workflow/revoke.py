@@ -6,9 +6,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from approval.freetext import free_text
-from approval.ledger.session import new_statement, read_key, sign_and_append
-from approval.ledger.snapshot import gate
-from approval.statements import now
+from approval.ledger.session import gate, read_key, sign_and_append
+from approval.statements import kinds, now
 from approval.trust.state import Request, SignOff, check_revocation, identify, kind_of
 
 
@@ -35,13 +34,8 @@ def revoke(
         # target), all that the rules for a revocation read (see snapshot.py).
         session.state = state
         target = check_revocation(state, found.id, official.id, at)
-        statement = new_statement(
-            "revocation",
-            session.head,
-            at,
-            signer=official.id,
-            target=target.id,
-            reason=reason,
+        statement = kinds.Revocation(
+            created=at, seen_head=session.head, signer=official.id, target=target.id, reason=reason
         )
         envelope = sign_and_append(session, statement, [(key, official.id)])
     return Revoked(envelope.id, target.id, kind_of(target), official.id)

@@ -14,7 +14,7 @@ from approval.ledger import Ledger
 from approval.ledger.session import new_statement
 from approval.report.bundle import signature_name, ssh_time
 from approval.signing import load_private_key, sign_statement
-from approval.statements import NAMESPACE, Envelope, now, signed_bytes
+from approval.statements import NAMESPACE, Envelope, format_time, now, signed_bytes
 from tests.audit.conftest import Audit, Story, entries, rebuild, scan_summary
 from tests.support import KeyMaker
 from tests.world import CAST, World
@@ -193,3 +193,80 @@ def test_a_rotated_key_verifies_before_its_rotation_and_not_after(
         stdin=approval.open("rb"), capture_output=True, check=False,
     )  # fmt: skip
     assert late.returncode != 0
+
+
+# -- compromised keys (issue 14): valid-before the compromise, on every line of the key ----------
+
+
+def test_allowed_signers_ends_a_compromised_key_the_second_before_its_compromise() -> None:
+    from datetime import UTC, datetime
+
+    from approval.report.bundle import allowed_signers, last_good_second
+    from tests.test_state import T0, key, new_book, policy_doc, rotated
+
+    book = new_book()
+    since = T0 + timedelta(hours=1, microseconds=500_000)  # a time need not be whole seconds
+    roster = rotated("b.okafor")
+    roster["compromised"] = [{"key": key("b.okafor"), "since": "2026-11-20T10:00:00.5Z"}]
+    book.adopt(policy_doc(), roster, at=T0 + timedelta(hours=2))
+    assert book.state.current.roster.compromised_since(key("b.okafor")) == since
+    lines = allowed_signers(book.state.adoptions)
+    old = [line for line in lines if line.endswith(key("b.okafor"))]
+    # Statements carry whole seconds: one at 10:00:00 is before 10:00:00.5 and counts.
+    assert last_good_second(since) == datetime(2026, 11, 20, 10, 0, 0, tzinfo=UTC)
+    assert last_good_second(T0) == T0 - timedelta(seconds=1)
+    assert len(old) == 1 and 'valid-before="20261120100000Z"' in old[0]  # not the window's end
+    new = [line for line in lines if line.endswith(key("b.okafor.new"))]
+    assert len(new) == 1 and "valid-before" not in new[0]
+    assert (
+        lines[0].startswith("# key SHA256:")
+        and "compromised since 2026-11-20T10:00:00Z" in (lines[0])
+    )
+    # A key compromised before a window opens gets no line in it: a.chen's, from the start.
+    third = rotated("a.chen", version=3, since=T0, roster=book.state.current.roster.to_dict())
+    signers: list[str | tuple[str, str]] = ["a.chen", "d.patel", ("a.chen", key("a.chen.new"))]
+    book.adopt(policy_doc(), third, signers=signers, at=T0 + timedelta(hours=3))
+    lines = allowed_signers(book.state.adoptions)
+    assert not [line for line in lines if line.endswith(key("a.chen"))]
+    assert len([line for line in lines if line.endswith(key("b.okafor"))]) == 1
+    assert len([line for line in lines if line.startswith("# key SHA256:")]) == 2
+
+
+def test_the_bundle_voids_what_a_lost_laptop_signed_after_the_loss(
+    tmp_path: Path, make_key: KeyMaker, audit: Audit
+) -> None:
+    from tests.rotation import SENIOR, lost_laptop
+
+    world = World(tmp_path / "agency", make_key)
+    world.root.mkdir()
+    story = lost_laptop(world)
+    adopted = story.adopt_new_roster()
+    assert adopted.code == 0, adopted.output
+    # The audit's view of now: both requests stand across the roster change, the thief's
+    # approval does not (it stopped counting when the roster naming the key took force).
+    moment = audit(world.ledger, "--as-of", format_time(now()), "--format", "json")
+    assert moment.code == 0, moment.output
+    view = json.loads(moment.stdout)
+    assert {r["id"] for r in view["open_requests"]} == {story.first_request, story.second_request}
+    valid = {a["id"] for a in view["valid_approvals"]}
+    assert len(valid) == 3 and story.thief_signoff not in valid
+    out = tmp_path / "export"
+    assert audit(world.ledger, "--export", out).code == 0
+    done = verify_sh(out)
+    assert done.returncode == 0, done.stdout + done.stderr
+    thief = next(out.glob(f"*-signoff-{story.thief_signoff}.json"))
+    assert f"void    {thief.name}.sig ({SENIOR})" in done.stdout
+    assert "9 signatures verified, 1 void (a compromised key's), 0 failures" in done.stdout
+    assert f"void {thief.name} {thief.name}.sig {SENIOR} " in (out / "verify.sh").read_text()
+    # Without the compromise in allowed_signers, ssh-keygen would accept it: the script fails.
+    allowed = out / "allowed_signers"
+    cut = f',valid-before="{ssh_time(story.loss - timedelta(seconds=1))}"'
+    old = world.key(SENIOR).public.rsplit(" ", 1)[0]
+    lines = allowed.read_text().splitlines()
+    assert any(line.endswith(old) and cut in line for line in lines)
+    allowed.write_text(
+        "\n".join(line.replace(cut, "") if line.endswith(old) else line for line in lines) + "\n"
+    )
+    failed = verify_sh(out, "-q")
+    assert failed.returncode == 1
+    assert "made with a compromised key, yet allowed_signers accepts it" in failed.stderr

@@ -11,11 +11,12 @@ from pathlib import Path
 import pytest
 
 from approval.errors import IntegrityError, UsageError
-from approval.ledger.usercache import ledger_cache_dir
 from approval.report.index import META, parse_moment
-from approval.statements import format_time
+from approval.statements import format_time, now
 from approval.workflow.audit import artifact_history, state_as_of
-from tests.audit.conftest import Audit, Story, append, entries, rebuild
+from tests.audit.conftest import Audit, Story, append, entries, rebuild, scan_summary
+from tests.support import KeyMaker
+from tests.world import World
 
 
 def _at(story: Story, name: str, minutes: int = 0) -> str:
@@ -138,7 +139,7 @@ def test_an_unknown_file_has_no_history(ledger: Path, tmp_path: Path, audit: Aud
 
 
 def test_the_index_is_built_once_and_reused(ledger: Path, story: Story) -> None:
-    cache = ledger_cache_dir(ledger)
+    cache = _cache_dir(ledger)
     state_as_of(ledger, _at(story, "export"))
     meta = json.loads((cache / META).read_text())
     database = cache / meta["file"]
@@ -162,7 +163,7 @@ def test_a_stale_index_is_rebuilt(ledger: Path, story: Story) -> None:
 
 
 def test_an_index_that_is_not_intact_is_not_trusted(ledger: Path, story: Story) -> None:
-    cache = ledger_cache_dir(ledger)
+    cache = _cache_dir(ledger)
     state_as_of(ledger, _at(story, "export"))
     meta = json.loads((cache / META).read_text())
     database = cache / meta["file"]
@@ -180,7 +181,7 @@ def test_an_index_that_is_not_intact_is_not_trusted(ledger: Path, story: Story) 
 
 
 def test_an_index_for_another_head_is_not_used(ledger: Path, story: Story) -> None:
-    cache = ledger_cache_dir(ledger)
+    cache = _cache_dir(ledger)
     state_as_of(ledger, _at(story, "export"))
     meta = json.loads((cache / META).read_text())
     meta["head"] = "0" * 40
@@ -197,7 +198,7 @@ def test_no_index_is_built_from_a_broken_ledger(
     rebuild(ledger, tmp_path / "scratch", history[:2] + history[3:])
     with pytest.raises(IntegrityError, match="rule seen-head"):
         state_as_of(ledger, _at(story, "export"))
-    assert not (ledger_cache_dir(ledger) / META).exists()
+    assert not (_cache_dir(ledger) / META).exists()
     result = audit(ledger, "--artifact", story.workbook)
     assert result.code == 3 and "rule seen-head" in result.stderr
 
@@ -205,7 +206,7 @@ def test_no_index_is_built_from_a_broken_ledger(
 def test_a_ledger_whose_cache_cannot_be_written_answers_from_memory(
     ledger: Path, story: Story
 ) -> None:
-    cache = ledger_cache_dir(ledger)
+    cache = _cache_dir(ledger)
     if cache.exists():
         import shutil
 
@@ -214,3 +215,53 @@ def test_a_ledger_whose_cache_cannot_be_written_answers_from_memory(
     state = state_as_of(ledger, _at(story, "export"))
     assert len(state.exports) == 1
     assert cache.read_text() == "not a directory"
+
+
+def test_the_index_counts_an_approval_exactly_when_the_decision_does(
+    tmp_path: Path, make_key: KeyMaker
+) -> None:
+    """Regression: the index kept its own expiry (the longest validity of the rules needing
+    the role), so an approval that ``decide`` never counts (made without the rescan the rule
+    requires) was listed as a valid approval for 30 days. It now stores ``counts_until``."""
+    from approval.demo.synthetic import detention_workbook
+    from approval.ledger import Ledger
+    from approval.ledger.session import replay_verified
+    from approval.trust.decision import decide
+    from approval.trust.summaries import summary_digest
+
+    world = World(tmp_path, make_key)
+    workbook = tmp_path / "stats.xlsx"
+    detention_workbook(workbook, count=3)
+    artifact, scan = scan_summary(workbook)
+    start = now() - timedelta(days=2)
+    adoption = world.init_at(start)
+    request = world.append_at(
+        "request", start + timedelta(minutes=1), "p.publisher", artifact=artifact,
+        policy={"id": "8cfr208.6", "version": 1, "adoption": adoption},
+        purpose="FY2022 statistics", destination="www", scan=scan,
+    )  # fmt: skip
+    approve = {"request": request, "artifact_sha256": artifact["sha256"], "decision": "approve"}
+    unseen = world.append_at(
+        "signoff", start + timedelta(minutes=2), "o.privacy", **approve, role="privacy-officer"
+    )
+    seen = world.append_at(
+        "signoff", start + timedelta(minutes=3), "s.senior", **approve, role="senior-official",
+        rescanned=True, summary_sha256=summary_digest(scan),
+    )  # fmt: skip
+    moment = start + timedelta(hours=1)
+    listed = {a.id for a in state_as_of(world.ledger, format_time(moment)).approvals}
+    with Ledger.open(world.ledger) as ledger:
+        state = replay_verified(ledger)
+    decision = decide(state, artifact["sha256"], moment, request_id=request)
+    assert not decision.allowed and decision.missing == ("privacy-officer",)
+    assert any("o.privacy" in r and "rescan" in r for r in decision.reasons)
+    assert listed == {seen}
+    assert unseen not in listed
+
+
+def _cache_dir(path: Path) -> Path:
+    """The user's cache directory of the ledger at ``path``."""
+    from approval.ledger import Ledger
+
+    with Ledger.open(path) as opened:
+        return opened.cache_dir

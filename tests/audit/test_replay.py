@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 
 from approval.ledger import Ledger
-from approval.ledger.usercache import ledger_cache_dir
 from approval.statements import now
 from approval.trust.failure import AuditFailure, Rule
 from approval.trust.summaries import summary_digest
@@ -96,6 +95,8 @@ def test_no_ledger_is_bad_input(tmp_path: Path, audit: Audit) -> None:
 
 
 def test_the_audit_reads_no_cache(ledger: Path) -> None:
+    from approval.ledger.cache import ValidEntries
+
     """A forged entry is caught even where the ledger's own read cache says the file is fine."""
     with Ledger.open(ledger) as opened:
         sum(1 for _ in opened.entries())  # fills the ValidEntries cache
@@ -106,9 +107,9 @@ def test_the_audit_reads_no_cache(ledger: Path) -> None:
 
     raw = rfc8785.dumps(doc) + b"\n"
     blob = git(ledger, "hash-object", "-w", "--stdin", input=raw)
-    [cache] = ledger_cache_dir(ledger).glob("valid-entries-*")
-    with cache.open("a") as lines:
-        lines.write(blob + "\n")
+    [cache] = _cache_dir(ledger).glob("valid-entries-*")
+    with cache.open("a") as lines:  # tagged as this user's own client would tag it
+        lines.write(f"{blob} {ValidEntries(cache.parent)._tag(blob.encode()).decode()}\n")
     scratch = ledger.parent / "scratch"
     forge(ledger, scratch, {history[1].path: raw}, history[1].message, [history[0].commit])
     with Ledger.open(ledger) as opened:
@@ -338,3 +339,9 @@ def test_a_refused_export_leaves_the_state_as_it_was(
     assert raised.value.rule is Rule.EXPORT
     assert len(replay.state) == 4  # the adoption, the request and both approvals
     assert replay.signatures == 5
+
+
+def _cache_dir(path: Path) -> Path:
+    """The user's cache directory of the ledger at ``path``."""
+    with Ledger.open(path) as opened:
+        return opened.cache_dir

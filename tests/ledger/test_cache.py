@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+
+import pytest
 
 from approval.ledger import Ledger
 from approval.ledger.cache import ValidEntries
@@ -43,7 +46,7 @@ def test_the_first_read_fills_the_cache_and_later_reads_agree(
     first = list(ledger.entries())
     [cache] = ledger.cache_dir.glob("valid-entries-*")
     blobs = {git(ledger.path, "rev-parse", f"refs/heads/ledger:{e.path}") for e in first}
-    assert set(cache.read_text().split()) == blobs
+    assert {line.split()[0] for line in cache.read_text().splitlines()} == blobs
     assert list(ledger.entries()) == first == uncached
 
 
@@ -56,3 +59,39 @@ def test_stopping_early_leaves_the_ledger_usable(ledger: Ledger, statement: Make
     assert first.envelope.statement["reason"] == "withdrawn (one)"
     ledger.append(statement("four"))
     assert len(list(ledger.entries())) == 4
+
+
+def test_a_line_not_tagged_by_this_users_key_is_not_trusted(tmp_path: Path) -> None:
+    from approval.ledger import sealed
+
+    cache = ValidEntries(tmp_path)
+    cache.add("a" * 40)
+    cache.save()
+    # Lines copied from another machine's cache (another key), or forged with a made-up tag.
+    with cache.path.open("ab") as file:
+        file.write(b"b" * 40 + b" " + b"0" * 32 + b"\n")
+        other = sealed.tag("another ledger's context", b"c" * 40).hex()[:32].encode()
+        file.write(b"c" * 40 + b" " + other + b"\n")
+    again = ValidEntries(tmp_path)
+    assert "a" * 40 in again
+    assert "b" * 40 not in again
+    assert "c" * 40 not in again
+
+
+def test_the_cache_key_lives_outside_the_cache_readable_by_its_owner_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import subprocess
+    import sys
+
+    # In a fresh process, with its own state and cache homes.
+    env = {"XDG_STATE_HOME": str(tmp_path / "state"), "XDG_CACHE_HOME": str(tmp_path / "cache"),
+           "PATH": os.environ["PATH"]}  # fmt: skip
+    code = "from approval.ledger import sealed; print(sealed.seal('x', b'y').hex())"
+    first = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    again = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert first.returncode == 0, first.stderr
+    assert first.stdout == again.stdout  # the same key in both processes
+    key = tmp_path / "state" / "approval" / "cache.key"
+    assert key.stat().st_mode & 0o077 == 0
+    assert not (tmp_path / "cache").exists() or not list((tmp_path / "cache").rglob("cache.key"))

@@ -69,3 +69,52 @@ def test_a_removed_cache_file_changes_no_decision(
         path.unlink()
     after = world.run("status", pending)
     assert (after.code, after.stdout) == (before.code, before.stdout)
+
+
+def test_a_saved_state_not_sealed_by_this_users_client_is_never_used(
+    tmp_path: Path, make_key: KeyMaker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cache restored from a shared CI cache or copied from elsewhere holds well-formed
+    pickles (which would run code when loaded) that no key of this user tagged: the pending
+    file. slices are replaced by each other, untagged, and nothing
+    changes; the same slice tagged as this client would tag it does change the decision, which
+    is what the tag guards."""
+    import hashlib
+    import sqlite3
+
+    from approval.ledger.sealed import TAG_BYTES, seal
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    world = World(tmp_path, make_key)
+    assert world.init().code == 0
+    approved, pending = tmp_path / "approved.xlsx", tmp_path / "pending.xlsx"
+    detention_workbook(approved, count=3)
+    detention_workbook(pending, count=4)
+    request = world.request(approved)
+    for who in ("o.privacy", "s.senior"):
+        assert world.sign(request, who, "--file", str(approved)).code == 0
+    world.request(pending)
+    expected = _decisions(world, approved, pending)
+    [database] = (tmp_path / "cache").rglob("state.sqlite")
+    db = sqlite3.connect(database)
+    slices = dict(db.execute("SELECT sha, records FROM slices"))
+    db.close()
+    assert len(slices) == 2
+    for sha in slices:
+        db = sqlite3.connect(database)
+        for other, blob in slices.items():
+            if other != sha:  # the other file's records (the approved one's, or the reverse)
+                db.execute("UPDATE slices SET records=? WHERE sha=?", (blob[TAG_BYTES:], sha))
+        db.commit()
+        db.close()
+        assert _decisions(world, approved, pending) == expected
+    # The control: tagged by this user's key, the swapped slices would be believed.
+    db = sqlite3.connect(database)
+    # The approved file's slice made of the pending file's records: its sign-offs gone.
+    target = hashlib.sha256(approved.read_bytes()).hexdigest()
+    (source,) = set(slices) - {target}
+    forged = seal(f"slice {target}", slices[source][TAG_BYTES:])
+    db.execute("UPDATE slices SET records=? WHERE sha=?", (forged, target))
+    db.commit()
+    db.close()
+    assert _decisions(world, approved, pending) != expected

@@ -9,8 +9,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from approval.ledger import Ledger
-from approval.ledger.replication import clone_ledger, sync_ledger
+from approval.ledger.replication import sync_ledger
 from approval.workflow.audit import replay_ledger
+from approval.workflow.clone import clone_ledger
 from tests.support import ROOT, KeyMaker
 from tests.sync.conftest import bare_remote, subjects
 from tests.world import World

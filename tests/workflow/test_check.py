@@ -266,20 +266,46 @@ def _scan_rows(world: World) -> dict[str, str]:
         db = connect(ledger)
         assert db is not None
         try:
-            return dict(db.execute("SELECT key, report FROM scan_cache"))
+            # Each report behind its tag (sealed.py), which is this user's client's.
+            return {key: saved[TAG_HEX:] for key, saved in db.execute(SCANS)}
         finally:
             db.close()
 
 
-def _replace_scan(world: World, key: str, report: str) -> None:
+def _replace_scan(world: World, key: str, report: str, *, seal: bool = True) -> None:
+    """Replace a saved report, tagged as this user's client would tag it (or not at all)."""
     from approval.ledger import Ledger
-    from approval.ledger.snapshot import connect
+    from approval.ledger.snapshot import _sealed, connect
 
     with Ledger.open(world.ledger) as ledger:
         db = connect(ledger)
         assert db is not None
-        db.execute("UPDATE scan_cache SET report=? WHERE key=?", (report, key))
+        (scope,) = db.execute("SELECT scope FROM scan_cache WHERE key=?", (key,)).fetchone()
+        saved = _sealed(scope, key, report) if seal else report
+        db.execute("UPDATE scan_cache SET report=? WHERE key=?", (saved, key))
         db.close()
+
+
+SCANS = "SELECT key, report FROM scan_cache"
+TAG_HEX = 64
+
+
+def test_a_cached_scan_not_saved_by_this_users_client_is_never_trusted(
+    world: World, site: Path
+) -> None:
+    """A shared CI cache restored into the user's cache directory, or an edited one, calls the
+    protected workbook clean: the report carries no tag of this user's key, so the file is
+    scanned again and blocked."""
+    assert check(world.ledger, [site]).exit_code == 1
+    rows = _scan_rows(world)
+    (workbook,) = [key for key in rows if key.endswith(":.xlsx")]
+    size = json.loads(rows[workbook])["size"]
+    forged = f"clean xlsx {size}"  # what a clean workbook of that size is saved as
+    _replace_scan(world, workbook, forged)
+    assert check(world.ledger, [site]).exit_code == 0  # the line is one this client trusts
+    _replace_scan(world, workbook, forged, seal=False)  # the same line, not tagged by this key
+    again = check(world.ledger, [site])
+    assert again.exit_code == 1 and again.scanned == 1
 
 
 def test_a_cached_scan_counts_only_for_the_bytes_it_was_made_of(world: World, site: Path) -> None:

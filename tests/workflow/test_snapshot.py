@@ -383,3 +383,49 @@ def test_a_catch_up_reads_one_snapshot_while_another_command_saves(agency: Agenc
         with view:
             snapshot._catch_up(view, ledger, head, count)
             _same(view.state(), _full(ledger), ["stats", "stats-2"])
+
+
+def test_a_catch_up_applies_the_export_rule_as_the_audit_does(agency: Agency) -> None:
+    """Regression: the catch-up from a saved state kept its own rule set, without the export
+    rule, so an export the audit refuses (named no sign-offs, made while none counted) was taken
+    into a command's state. It now goes through the one verifier."""
+    from approval.trust.failure import AuditFailure, Rule
+
+    request = agency.request("stats")
+    with _open(agency) as ledger:
+        snapshot.open_view(ledger, ledger.head(), min_entries=0).close()  # saved here
+    agency.world.append_at(
+        "export", agency.tick(), "p.publisher",
+        artifact={"sha256": sha("stats"), "size": 10, "name": "stats.xlsx"},
+        destination="www", request=request, signoffs=[],
+        policy={"id": "8cfr208.6", "version": 1, "adoption": agency.adoption},
+    )  # fmt: skip
+    with _open(agency) as ledger:
+        with pytest.raises(AuditFailure) as caught:
+            snapshot.open_view(ledger, ledger.head(), min_entries=0)
+        with pytest.raises(AuditFailure) as replayed:
+            _full(ledger)
+    assert caught.value.rule is replayed.value.rule is Rule.EXPORT
+    assert caught.value.message == replayed.value.message
+
+
+def test_a_catch_up_applies_the_seen_head_rule_as_the_audit_does(agency: Agency) -> None:
+    """A statement naming a head that is not in this history is refused by the catch-up, as
+    by a replay from the first entry (it used to be taken)."""
+    from approval.ledger.session import new_statement
+    from approval.signing import load_private_key, sign_statement
+    from approval.statements import Envelope
+    from approval.trust.failure import AuditFailure, Rule
+
+    request = agency.request("stats")
+    with _open(agency) as ledger:
+        snapshot.open_view(ledger, ledger.head(), min_entries=0).close()
+        statement = new_statement(
+            "revocation", "f" * 40, agency.tick(), signer="p.publisher", target=request,
+            reason="wrong file",
+        )  # fmt: skip
+        key = load_private_key(agency.world.key("p.publisher").private)
+        ledger.append(Envelope(statement, (sign_statement(statement, key, "p.publisher"),)))
+    with _open(agency) as ledger, pytest.raises(AuditFailure) as caught:
+        snapshot.open_view(ledger, ledger.head(), min_entries=0)
+    assert caught.value.rule is Rule.SEEN_HEAD

@@ -1,0 +1,241 @@
+"""One frozen dataclass per statement kind, with symmetric ``to_dict``/``from_dict``.
+
+``from_dict(to_dict(s)) == s`` for every statement, and ``to_dict(from_dict(d)) == d`` for every
+schema-valid statement document ``d`` (whose ``created`` is a real time): an optional field is
+absent from the document exactly when it is None here, and a field that the schema requires but
+allows to be null (``seen_head``, an export's ``request``, an adoption's ``previous``) is always
+written. The JSON Schema (``approval/schemas/statement.schema.json``) and these classes are
+checked against each other by ``tests/statements/test_kinds.py``.
+
+Adding a kind is one class here (listed in ``CLASSES``) and its branch in the schema. The
+documents a statement carries whole (an adoption's policy and roster, a request's scan summary)
+stay plain JSON values: what is signed is exactly what was read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import MISSING, dataclass, field, fields
+from datetime import datetime
+from typing import Any, ClassVar, TypeVar
+
+from approval.statements import STATEMENT_TYPE, format_time, parse_statement_time
+
+_COMMON = ("type", "kind", "created", "seen_head")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Artifact:
+    """The bytes a statement is about: sha256, size and the file's base name."""
+
+    sha256: str
+    size: int
+    name: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"sha256": self.sha256, "size": self.size, "name": self.name}
+
+    @classmethod
+    def from_dict(cls, doc: Mapping[str, Any]) -> Artifact:
+        _exact(doc, {"sha256", "size", "name"}, "artifact")
+        return cls(sha256=doc["sha256"], size=doc["size"], name=doc["name"])
+
+
+@dataclass(frozen=True, kw_only=True)
+class PolicyRef:
+    """The policy a statement was made under, and the adoption that put it in force."""
+
+    id: str
+    version: int
+    adoption: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "version": self.version, "adoption": self.adoption}
+
+    @classmethod
+    def from_dict(cls, doc: Mapping[str, Any]) -> PolicyRef:
+        _exact(doc, {"id", "version", "adoption"}, "policy")
+        return cls(id=doc["id"], version=doc["version"], adoption=doc["adoption"])
+
+
+def _exact(doc: Mapping[str, Any], names: set[str], what: str) -> None:
+    if not isinstance(doc, Mapping) or set(doc) != names:
+        raise ValueError(f"{what} must have exactly the fields {', '.join(sorted(names))}")
+
+
+# How one field is written to and read from a statement document.
+_Codec = tuple[Callable[[Any], Any], Callable[[Any], Any]]
+_PLAIN: _Codec = (lambda v: v, lambda v: v)
+_ARTIFACT: _Codec = (Artifact.to_dict, Artifact.from_dict)
+_POLICY: _Codec = (PolicyRef.to_dict, PolicyRef.from_dict)
+_STRINGS: _Codec = (list, tuple)
+
+
+# Field metadata naming the codec of a field that is not written as it is.
+_AN_ARTIFACT = {"codec": _ARTIFACT}
+_A_POLICY = {"codec": _POLICY}
+_A_LIST = {"codec": _STRINGS}
+
+
+S = TypeVar("S", bound="Statement")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Statement:
+    """What every statement says: when it was made and the ledger head its signer saw."""
+
+    KIND: ClassVar[str] = ""
+    created: datetime
+    seen_head: str | None  # None only for the first adoption
+
+    def to_dict(self) -> dict[str, Any]:
+        """The statement document: what is signed (as canonical JSON) and stored."""
+        doc: dict[str, Any] = {
+            "type": STATEMENT_TYPE,
+            "kind": self.KIND,
+            "created": format_time(self.created),
+            "seen_head": self.seen_head,
+        }
+        for f in fields(self):
+            if f.name in _COMMON:
+                continue
+            value = getattr(self, f.name)
+            if value is None and f.default is None:  # an optional field that is absent
+                continue
+            encode, _ = f.metadata.get("codec", _PLAIN)
+            doc[f.name] = encode(value)
+        return doc
+
+    @classmethod
+    def from_dict(cls: type[S], doc: Mapping[str, Any]) -> S:
+        """The statement in ``doc``; ``ValueError`` (or ``KeyError`` for a missing field) when
+        it is not one of this kind. Values are checked by the schema, not here."""
+        if doc.get("type") != STATEMENT_TYPE or doc.get("kind") != cls.KIND:
+            raise ValueError(f"not a {cls.KIND} statement")
+        known = {f.name for f in fields(cls)}
+        unknown = set(doc) - known - {"type", "kind"}
+        if unknown:
+            raise ValueError(f"a {cls.KIND} has no field {sorted(unknown)[0]!r}")
+        values: dict[str, Any] = {"created": parse_statement_time(doc["created"])}
+        for f in fields(cls):
+            if f.name == "created":
+                continue
+            if f.name in doc:
+                _, decode = f.metadata.get("codec", _PLAIN)
+                values[f.name] = decode(doc[f.name])
+            elif f.default is MISSING:
+                raise KeyError(f.name)
+        return cls(**values)
+
+    @classmethod
+    def required(cls) -> frozenset[str]:
+        """The fields every document of this kind has (common ones included)."""
+        own = {f.name for f in fields(cls) if f.default is MISSING}
+        return frozenset(own | {"type", "kind"})
+
+    @classmethod
+    def optional(cls) -> frozenset[str]:
+        return frozenset(f.name for f in fields(cls) if f.default is not MISSING)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Adoption(Statement):
+    """A policy and roster put in force by the admin threshold (of both rosters, after the
+    first). The documents are kept as read: they are what the admins signed."""
+
+    KIND: ClassVar[str] = "adoption"
+    policy: dict[str, Any] = field(hash=False)
+    roster: dict[str, Any] = field(hash=False)
+    previous: str | None  # the adoption this one replaces; None for the first
+
+
+@dataclass(frozen=True, kw_only=True)
+class Request(Statement):
+    """A publisher asks to export one artifact, with the scan summary (never a value)."""
+
+    KIND: ClassVar[str] = "request"
+    signer: str
+    artifact: Artifact = field(metadata=_AN_ARTIFACT)
+    policy: PolicyRef = field(metadata=_A_POLICY)
+    purpose: str
+    destination: str
+    scan: dict[str, Any] = field(hash=False)
+    again: str | None = None  # why a new request was made for bytes with a live one
+
+
+@dataclass(frozen=True, kw_only=True)
+class SignOff(Statement):
+    """An official's approve or reject of one request, under one role."""
+
+    KIND: ClassVar[str] = "signoff"
+    signer: str
+    request: str
+    artifact_sha256: str
+    decision: str  # approve | reject
+    role: str
+    comment: str | None = None
+    rescanned: bool | None = None  # absent in sign-offs made before clients rescanned
+    summary_sha256: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Revocation(Statement):
+    """The withdrawal of a request or a sign-off."""
+
+    KIND: ClassVar[str] = "revocation"
+    signer: str
+    target: str
+    reason: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Export(Statement):
+    """An artifact left through the gate, to where, on which sign-offs."""
+
+    KIND: ClassVar[str] = "export"
+    signer: str
+    artifact: Artifact = field(metadata=_AN_ARTIFACT)
+    destination: str
+    request: str | None  # None: the exporter found that the file needed no approval
+    signoffs: tuple[str, ...] = field(metadata=_A_LIST)
+    policy: PolicyRef = field(metadata=_A_POLICY)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Redaction(Statement):
+    """A derivative made from an artifact, with what was removed (descriptions, no values)."""
+
+    KIND: ClassVar[str] = "redaction"
+    signer: str
+    source: Artifact = field(metadata=_AN_ARTIFACT)
+    derivative: Artifact = field(metadata=_AN_ARTIFACT)
+    removed: tuple[str, ...] = field(metadata=_A_LIST)
+
+
+# Every kind, in the order of ``approval.statements.KINDS``.
+CLASSES: tuple[type[Statement], ...] = (Adoption, Request, SignOff, Revocation, Export, Redaction)
+BY_KIND: dict[str, type[Statement]] = {cls.KIND: cls for cls in CLASSES}
+
+
+def from_dict(doc: Mapping[str, Any]) -> Statement:
+    """The typed statement of a document of any kind (``ValueError`` for an unknown kind)."""
+    cls = BY_KIND.get(str(doc.get("kind")))
+    if cls is None:
+        raise ValueError(f"unknown statement kind {str(doc.get('kind'))[:40]!r}")
+    return cls.from_dict(doc)
+
+
+__all__ = [
+    "BY_KIND",
+    "CLASSES",
+    "Adoption",
+    "Artifact",
+    "Export",
+    "PolicyRef",
+    "Redaction",
+    "Request",
+    "Revocation",
+    "SignOff",
+    "Statement",
+    "from_dict",
+]
