@@ -31,12 +31,14 @@ def _isolated_git(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
         "[user]\n\tname = approval tests\n\temail = tests@approval.invalid\n"
         "[init]\n\tdefaultBranch = main\n"
     )
-    names = ("GIT_CONFIG_GLOBAL", "GIT_CONFIG_NOSYSTEM", "XDG_CACHE_HOME")
+    names = ("GIT_CONFIG_GLOBAL", "GIT_CONFIG_NOSYSTEM", "XDG_CACHE_HOME", "XDG_CONFIG_HOME")
     saved = {k: os.environ.get(k) for k in names}
     os.environ["GIT_CONFIG_GLOBAL"] = str(config)
     os.environ["GIT_CONFIG_NOSYSTEM"] = "1"
     # The user's caches (approval.ledger.snapshot) go to the session's home, not the real one.
     os.environ["XDG_CACHE_HOME"] = str(home / ".cache")
+    # Nor the user's approval config (approval/config.py): a test sets its own when it needs one.
+    os.environ["XDG_CONFIG_HOME"] = str(home / ".config")
     yield
     for key, value in saved.items():
         if value is None:

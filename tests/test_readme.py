@@ -17,6 +17,7 @@ import difflib
 import re
 import shlex
 from dataclasses import dataclass
+from pathlib import Path
 
 import click
 import pytest
@@ -193,3 +194,74 @@ def test_every_command_shown_exists_with_its_options(line: int, command: str) ->
         if word.startswith("-") and word != "-":
             name = word.split("=", 1)[0]
             assert name in options, f"README line {line}: `{' '.join(path)}` has no {name}"
+
+
+# -- shell transcripts: the setting-up steps, run in order in one empty directory -------------
+
+SHELL = re.compile(r"<!-- transcript: shell -->\n+```console\n(.*?)```", re.S)
+PUBLIC_KEY = re.compile(r"\b((?:ssh|sk-ssh|ecdsa|sk-ecdsa)-[a-z0-9@.-]+) AAAA[0-9A-Za-z+/=]+")
+
+
+def test_shell_transcripts(tmp_path: Path) -> None:
+    """Each ``<!-- transcript: shell -->`` block, in README order, in one bash session started in
+    an empty directory (``/home/you/office`` in the README): every command exits 0 and prints
+    what the README shows (public keys shown as ``AAAA...``)."""
+    import subprocess
+    import sys
+
+    text = README.read_text(encoding="utf-8")
+    blocks = [(text.count("\n", 0, m.start()) + 1, m.group(1)) for m in SHELL.finditer(text)]
+    assert len(blocks) >= 4, "the setting-up steps are shown as shell transcripts"
+    steps: list[tuple[int, str, str]] = []
+    for line, body in blocks:
+        for command, output in _prompts(body.rstrip("\n").split("\n")):
+            steps.append((line, command, output))
+    home = tmp_path / "you"
+    office = home / "office"
+    office.mkdir(parents=True)
+    (home / ".gitconfig").write_text("[user]\n\tname = You\n\temail = you@agency.example\n")
+    script = ["set +e"]
+    for n, (_, command, _) in enumerate(steps):
+        script += [f"printf '@@@ {n}\\n'", f"{{ {command}\n}} 2>&1", 'printf "\\n@@@ rc $?\\n"']
+    bin_dir = Path(sys.executable).parent
+    env = {
+        "PATH": f"{bin_dir}:/usr/local/bin:/usr/bin:/bin",
+        "HOME": str(home),
+        "GIT_CONFIG_GLOBAL": str(home / ".gitconfig"),
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "XDG_CACHE_HOME": str(home / ".cache"),
+        "XDG_CONFIG_HOME": str(home / ".config"),
+        "NO_COLOR": "1",
+        "COLUMNS": "100",
+        "LC_ALL": "C.UTF-8",
+    }
+    done = subprocess.run(
+        ["bash", "-c", "\n".join(script)],
+        cwd=office,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    outputs = re.split(r"^@@@ \d+\n", done.stdout, flags=re.M)[1:]
+    assert len(outputs) == len(steps), done.stdout + done.stderr
+    for (line, command, expected), output in zip(steps, outputs, strict=True):
+        body, _, code = output.rstrip("\n").rpartition("\n@@@ rc ")
+        shown = PUBLIC_KEY.sub(r"\1 AAAA...", body.replace(str(home), "/home/you"))
+        assert code == "0", f"README line {line}: `{command}` exited {code}:\n{body}"
+        assert normalise(expected) == normalise(shown), f"README line {line}:\n" + _diff(
+            command, normalise(expected), normalise(shown)
+        )
+
+
+def _prompts(lines: list[str]) -> list[tuple[str, str]]:
+    """(command, the output after it) for each ``$ `` line."""
+    found: list[tuple[str, list[str]]] = []
+    for line in _join(lines):
+        if line.startswith("$ "):
+            found.append((line[2:], []))
+        elif found:
+            found[-1][1].append(line)
+    return [(command, "\n".join(output)) for command, output in found]

@@ -41,6 +41,11 @@ COMMANDS: dict[str, str] = {
     "redact": "approval.cli.redact:redact",
     "audit": "approval.cli.audit:audit",
     "demo": "approval.cli.demo:demo",
+    "doctor": "approval.cli.doctor:doctor",
+    "config": "approval.cli.config:config",
+    "inbox": "approval.cli.inbox:inbox",
+    "watch": "approval.cli.watch:watch",
+    "serve": "approval.cli.serve:serve",
 }
 
 
@@ -153,7 +158,13 @@ def _run(argv: list[str] | None) -> int:
         print_error(["aborted"])
         return EXIT_USAGE
     except click.exceptions.NoArgsIsHelpError as e:
-        # A group named alone (`approval policy`): its help is the answer, as click shows it.
+        if e.ctx is not None and e.ctx.parent is None:
+            # `approval` alone is how people meet the tool (gh, cargo): its help on stdout, as
+            # --help prints it, and success.
+            click.echo(e.ctx.get_help())
+            return 0
+        # A group named alone (`approval policy`): its help is the answer, as click shows it,
+        # and incomplete usage for a script.
         e.show()
         return e.exit_code
     except click.UsageError as e:

@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from approval.cli.options import examples, ledger_option
+from approval.cli.output import quiet_option
 
 # Rows shown in a table on screen; --format json always lists everything.
 SHOWN = 50
@@ -21,6 +22,7 @@ SHOWN = 50
         "approval audit --as-of 2026-11-21",
         "approval audit --artifact stats.xlsx",
         "approval audit --export audit-2026/",
+        "approval audit --html audit-2026.html",
     ),
 )
 @ledger_option
@@ -36,7 +38,12 @@ SHOWN = 50
     help="Show one file's whole history (the file is hashed, or give its sha256).",
 )
 @click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Words for people, or one JSON document for scripts (README: Output for scripts).",
 )
 @click.option(
     "--export",
@@ -52,6 +59,16 @@ SHOWN = 50
     help="A head taken from elsewhere (another clone, an earlier report): exit 3 unless the "
     "ledger's head is that commit or descends from it.",
 )
+@click.option(
+    "--html",
+    "html_file",
+    metavar="FILE",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Also write the audit as one self-contained HTML document for people (a judge, an "
+    "inspector): verdict, policies and rosters, each file's chain, refusals, timeline, and "
+    "how to verify it independently. Written even when the ledger is not intact.",
+)
+@quiet_option
 def audit(
     ledger: Path | None,
     as_of: str | None,
@@ -59,6 +76,7 @@ def audit(
     fmt: str,
     export_dir: Path | None,
     expect_head: str | None = None,
+    html_file: Path | None = None,
 ) -> None:
     """Replay the ledger from its first statement and verify everything: each statement's
     schema and signatures, each signer against the roster in force, the chain of policy
@@ -72,6 +90,12 @@ def audit(
 
     if export_dir is not None and (as_of or artifact):
         raise UsageError("--export writes the whole ledger: it takes no --as-of or --artifact")
+    if html_file is not None and (as_of or artifact or export_dir):
+        raise UsageError(
+            "--html reports on the whole ledger: it takes no --as-of, --artifact or --export"
+        )
+    if html_file is not None and str(html_file) == "-":
+        raise UsageError("--html writes a file", hint="give a file name, e.g. --html audit.html")
     if artifact is not None and Path(artifact).is_dir():
         raise UsageError(
             f"{artifact}: is a directory", hint="give --artifact one file, or its sha256"
@@ -104,20 +128,49 @@ def audit(
         from approval.workflow.audit import audit_ledger
 
         report = audit_ledger(ledger)
+        if html_file is not None:
+            _write_html(report, html_file)
         # Decided before the timeline is printed: `approval audit | head` still says intact.
         outcome(EXIT_OK if report.failure is None else report.failure.exit_code)
-        _render_report(report, fmt)
+        _render_report(report, fmt, html_file)
         if report.failure is not None:
             raise report.failure
 
 
-def _json(document: Any) -> None:
-    import json
+def _json(body: Any, command: str) -> None:
+    from approval.cli.output import emit
 
-    click.echo(json.dumps(document, indent=2, ensure_ascii=False))
+    emit(command, body)
 
 
-def _render_report(report: Any, fmt: str) -> None:
+def _write_html(report: Any, target: Path) -> None:
+    """The HTML report, put in place whole (a reader never sees half of it)."""
+    from approval import __version__
+    from approval.errors import UsageError
+    from approval.files.atomic import staged
+    from approval.report.html import AuditFacts, render
+    from approval.statements import NAMESPACE, now
+
+    facts = AuditFacts(
+        ledger=report.ledger,
+        head=report.head,
+        events=report.events,
+        failure=report.failure.to_dict() if report.failure else None,
+        signatures=report.signatures,
+        generated=now(),
+        version=__version__,
+        namespace=NAMESPACE,
+    )
+    text = render(facts)
+    try:
+        with staged(target) as stage:
+            stage.file.write(text.encode("utf-8"))
+            stage.commit()
+    except OSError as e:
+        raise UsageError(f"cannot write {target}: {e.strerror or type(e).__name__}") from e
+
+
+def _render_report(report: Any, fmt: str, html_file: Path | None = None) -> None:
     from approval.cli.screen import Section, show, show_timeline
 
     if fmt == "json":
@@ -135,7 +188,9 @@ def _render_report(report: Any, fmt: str) -> None:
                     if e.details.get("flag")
                 ],
                 "timeline": [event.to_dict() for event in report.events],
-            }
+                "html": str(html_file) if html_file is not None else None,
+            },
+            "audit",
         )
         return
     show_timeline(
@@ -160,6 +215,8 @@ def _render_report(report: Any, fmt: str) -> None:
                     f"policy required one (entries {', '.join(flagged)}): they do not count",
                 )
             )
+        if html_file is not None:
+            facts.append(("report", f"written to {html_file}"))
         show([Section("Audit: the ledger is intact", facts, style="green")])
     else:
         failure = report.failure
@@ -169,6 +226,8 @@ def _render_report(report: Any, fmt: str) -> None:
         ]
         if failure.statement:
             facts.append(("statement", f"{failure.kind} {failure.statement}"))
+        if html_file is not None:
+            facts.append(("report", f"written to {html_file}"))
         show([Section("Audit: the ledger is NOT intact", facts, style="red")])
 
 
@@ -194,7 +253,7 @@ def _render_as_of(result: Any, fmt: str) -> None:
     from approval.words import plural
 
     if fmt == "json":
-        _json(result.to_dict())
+        _json(result.to_dict(), "audit as-of")
         return
     sections = []
     head = Section(
@@ -271,7 +330,7 @@ def _render_artifact(history: Any, fmt: str) -> None:
     from approval.cli.screen import Section, show
 
     if fmt == "json":
-        _json(history.to_dict())
+        _json(history.to_dict(), "audit artifact")
         return
     facts = [("sha256", history.sha256)]
     if history.name:
@@ -324,7 +383,8 @@ def _render_bundle(bundle: Any, fmt: str) -> None:
                 "statements": bundle.statements,
                 "signatures": bundle.signatures,
                 "allowed_signers": bundle.keys,
-            }
+            },
+            "audit export",
         )
         return
     from approval.cli.screen import say

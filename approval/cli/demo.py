@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from approval.cli.options import examples, shell_lines
+from approval.cli.output import quiet_option
 
 if TYPE_CHECKING:
     from approval.demo.story import Echo
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     type=click.Path(path_type=Path, file_okay=False),
     help="Build the world in DIR (must not exist or be empty) and keep it to explore.",
 )
+@quiet_option
 def demo(keep: Path | None) -> None:
     """Run the whole story on synthetic data: scan, a refused export, request, review, sign,
     export, a changed byte refused, redact, the CI gate, audit, and ssh-keygen verifying.

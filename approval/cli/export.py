@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from approval.cli.options import examples, key_option, ledger_option, offline_option
+from approval.cli.output import output_options
 
 
 @click.command(
@@ -25,6 +26,7 @@ from approval.cli.options import examples, key_option, ledger_option, offline_op
     help="A directory (the file keeps its name) or a file path.",
 )
 @key_option()
+@output_options
 def export(
     ledger: Path | None, file: Path, dest: Path, key: Path, passphrase_env: str | None
 ) -> None:
@@ -35,16 +37,48 @@ def export(
     with your key. Exits 0 when exported, 1 when refused.
     """
     from approval.cli.gateview import roles_section, scan_words
+    from approval.cli.output import emit, json_wanted
     from approval.cli.render import outcome
     from approval.cli.screen import Section, say, show
-    from approval.errors import EXIT_BLOCKED, EXIT_OK
+    from approval.errors import EXIT_BLOCKED, EXIT_OK, UsageError
     from approval.statements import short_id
     from approval.workflow.export import export_file
 
+    if str(dest) == "-":
+        # An export records where the bytes went; "standard output" names no place an auditor
+        # could check, and a file named "-" is what nobody means.
+        raise UsageError(
+            "--to -: an export goes to a file or directory the ledger can name, never to "
+            "standard output",
+            hint="give a directory or a file path (a file named - by its full path: $PWD/-)",
+        )
+    if str(file) == "-":
+        raise UsageError(
+            "export reads a file: standard input has no name or bytes to approve",
+            hint="save it to a file first (a file named - by its full path: $PWD/-)",
+        )
     done = export_file(ledger, file, dest, key, passphrase_env)
     outcome(EXIT_OK if done.exported else EXIT_BLOCKED)
     report = done.report
     source, target = _shown(file, done), _shown(done.target, done)
+    if json_wanted():
+        emit(
+            "export",
+            {
+                "exported": done.exported,
+                "file": source,
+                "to": target,
+                "sha256": report.sha256,
+                "size": report.size,
+                "verdict": report.verdict,
+                "statement": done.statement,
+                "decision": done.decision.to_dict(),
+                "next": list(done.next_steps),
+            },
+        )
+        if not done.exported:
+            raise SystemExit(EXIT_BLOCKED)
+        return
     if done.exported:
         say(f"exported {source} to {target} ({report.size:,} bytes, sha256 {report.sha256})")
         if done.statement is None:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
-from approval.cli.options import examples, key_option, ledger_option
+from approval.cli.options import configured, examples, key_option, ledger_option
+from approval.cli.output import output_options
 
 
 @click.command(
@@ -35,9 +37,11 @@ from approval.cli.options import examples, key_option, ledger_option
 @click.option(
     "--remote",
     metavar="URL",
+    default=lambda: configured("remote"),
     help="A git remote the offices share (an empty repository, or one without a `ledger` "
     "branch): recorded, and the first adoption pushed there.",
 )
+@output_options
 def init(
     ledger: Path | None,
     policy_file: Path,
@@ -51,6 +55,7 @@ def init(
     The adoption is signed by the roster's admins: give one --key per admin, at least the
     roster's admin threshold.
     """
+    from approval.cli.output import emit, json_wanted
     from approval.cli.render import outcome
     from approval.cli.screen import say
     from approval.errors import EXIT_OK, UsageError
@@ -64,6 +69,22 @@ def init(
         ledger, policy_file, roster_file, list(keys), passphrase_env, remote=remote
     )
     outcome(EXIT_OK)
+    if json_wanted():
+        emit("init", _adopted(adopted))
+        return
     say(f"created ledger {adopted.ledger}: {adopted.summary}")
     if adopted.remote:
         say(f"shared through {adopted.remote}: other offices run `approval clone`")
+
+
+def _adopted(adopted: Any) -> dict[str, Any]:
+    """An adoption as the JSON of ``init`` and ``policy adopt``."""
+    return {
+        "ledger": str(adopted.ledger),
+        "statement": adopted.statement,
+        "policy": adopted.policy,
+        "signers": list(adopted.signers),
+        "officials": adopted.officials,
+        "remote": adopted.remote,
+        "summary": adopted.summary,
+    }

@@ -11,15 +11,29 @@ import click
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+def configured(name: str, option: Any = None) -> Any:
+    """``name``'s value: ``option`` when given, else the environment, the project's
+    ``.approval.toml``, the user's config file, the default (``approval config`` shows which)."""
+    from approval.config import load
+
+    return load().value(name, option)
+
+
+def _ledger_from_config(_ctx: click.Context, _param: click.Parameter, value: Any) -> Any:
+    # click has read --ledger and $APPROVAL_LEDGER already; the config files come after them.
+    return value if value is not None else configured("ledger")
+
+
 def ledger_option(function: F) -> F:
-    """``--ledger DIR``, else ``$APPROVAL_LEDGER``."""
+    """``--ledger DIR``, else ``$APPROVAL_LEDGER``, else ``ledger`` in the config files."""
     return click.option(
         "--ledger",
         "ledger",
         type=click.Path(path_type=Path, file_okay=False),
         envvar="APPROVAL_LEDGER",
         show_envvar=True,
-        help="The ledger directory.",
+        callback=_ledger_from_config,
+        help="The ledger directory (default: `ledger` in the config, see `approval config`).",
     )(function)
 
 
@@ -56,17 +70,39 @@ def key_option(*, multiple: bool = False) -> Callable[[F], F]:
             metavar="VAR",
             help="Read the key's passphrase from environment variable VAR (for automation).",
         )(function)
+        if multiple:
+            return click.option(
+                "--key",
+                "keys",
+                required=True,
+                multiple=True,
+                type=click.Path(path_type=Path, dir_okay=False),
+                help="An admin's OpenSSH private key, or its .pub for a key held in ssh-agent "
+                "(repeat for each admin signing).",
+            )(function)
         return click.option(
             "--key",
-            "keys" if multiple else "key",
-            required=True,
-            multiple=multiple,
+            "key",
+            envvar="APPROVAL_KEY",
+            show_envvar=True,
             type=click.Path(path_type=Path, dir_okay=False),
-            help="Your OpenSSH private key"
-            + (" (repeat for each admin signing)." if multiple else "."),
+            callback=_key_from_config,
+            help="Your OpenSSH private key file, or its .pub for a key held in ssh-agent "
+            "(default: `key` in the config, see `approval config`).",
         )(function)
 
     return decorate
+
+
+def _key_from_config(ctx: click.Context, _param: click.Parameter, value: Any) -> Any:
+    if value is None:
+        value = configured("key")
+    if value is None:
+        raise click.UsageError(
+            "no key: pass --key FILE, set APPROVAL_KEY, or set `key` in the config file",
+            ctx=ctx,
+        )
+    return value
 
 
 # Help is at most 80 columns: the epilog is indented 2, each command 2 more.

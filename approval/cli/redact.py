@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from approval.cli.options import examples, ledger_option
+from approval.cli.output import output_options
 
 
 @click.command(
@@ -24,6 +25,7 @@ from approval.cli.options import examples, ledger_option
     help="Your OpenSSH private key: record the redaction in the ledger, signed.",
 )
 @click.option("--passphrase-env", metavar="VAR", help="Read the key's passphrase from VAR.")
+@output_options
 def redact(
     ledger: Path | None, file: Path, out: Path, key: Path | None, passphrase_env: str | None
 ) -> None:
@@ -33,6 +35,7 @@ def redact(
     The copy is scanned and must be clean, or nothing is written (exit 1). Prints its provenance:
     both sha256s and what was removed (places and counts, never values).
     """
+    from approval.cli.output import emit, json_wanted
     from approval.cli.render import outcome
     from approval.cli.screen import say
     from approval.errors import EXIT_OK
@@ -41,6 +44,23 @@ def redact(
 
     done = redact_file(ledger, file, out, key, passphrase_env)
     outcome(EXIT_OK)
+    if json_wanted():
+        emit(
+            "redact",
+            {
+                "out": str(done.out),
+                "source": {
+                    "sha256": done.source_report.sha256,
+                    "size": done.source_report.size,
+                },
+                "derivative": {"sha256": done.report.sha256, "size": done.report.size},
+                "verdict": done.report.verdict,
+                "removed": list(done.removed),
+                "statement": done.statement,
+                "signer": done.signer,
+            },
+        )
+        return
     say(f"redacted {file} -> {done.out} (clean under the policy in force)")
     say(f"  source:     sha256 {done.source_report.sha256} ({done.source_report.size:,} bytes)")
     say(f"  derivative: sha256 {done.report.sha256} ({done.report.size:,} bytes)")

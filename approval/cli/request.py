@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from approval.cli.options import examples, key_option, ledger_option, offline_option
+from approval.cli.output import output_options
 
 
 @click.command(
@@ -28,6 +29,7 @@ from approval.cli.options import examples, key_option, ledger_option, offline_op
     help="Make a new request although these bytes already have a live one (needs --reason).",
 )
 @click.option("--reason", help="With --again: why a new request is needed (it is recorded).")
+@output_options
 def request(
     ledger: Path | None,
     file: Path,
@@ -45,6 +47,7 @@ def request(
     or approved request are refused (exit 1), naming it; --again --reason makes a new one.
     """
     from approval.cli import gateview
+    from approval.cli.output import emit, json_wanted
     from approval.cli.render import outcome
     from approval.cli.screen import say
     from approval.errors import EXIT_OK, UsageError
@@ -58,6 +61,21 @@ def request(
         ledger, file, purpose, destination, key, passphrase_env, reason if again else None
     )
     outcome(EXIT_OK)
+    if json_wanted():
+        emit(
+            "request",
+            {
+                "id": done.id,
+                "short": done.short,
+                "file": done.file,
+                "sha256": done.sha256,
+                "requester": done.requester,
+                "verdict": done.verdict,
+                "persons": done.persons,
+                "needs": list(done.roles),
+            },
+        )
+        return
     persons = gateview.persons(done.persons) or done.verdict
     say(f"requested approval for {done.file} ({persons}); needs: {', '.join(done.roles)}")
     say(f"officials review it with: approval show {done.short}")

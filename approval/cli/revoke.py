@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from approval.cli.options import examples, key_option, ledger_option, offline_option
+from approval.cli.output import output_options
 
 
 @click.command(
@@ -18,10 +19,12 @@ from approval.cli.options import examples, key_option, ledger_option, offline_op
 @click.argument("statement", metavar="ID")
 @key_option()
 @click.option("--reason", required=True, help="Why it is withdrawn (auditors read it).")
+@output_options
 def revoke(
     ledger: Path | None, statement: str, key: Path, passphrase_env: str | None, reason: str
 ) -> None:
     """Withdraw the sign-off or request ID (full id or unique prefix), with a reason."""
+    from approval.cli.output import emit, json_wanted
     from approval.cli.render import outcome
     from approval.cli.screen import say
     from approval.errors import EXIT_OK
@@ -30,5 +33,11 @@ def revoke(
 
     done = do_revoke(ledger, statement, key, passphrase_env, reason)
     outcome(EXIT_OK)
+    if json_wanted():
+        emit(
+            "revoke",
+            {"id": done.id, "target": done.target, "what": done.what, "signer": done.signer},
+        )
+        return
     target, revocation = short_id(done.target), short_id(done.id)
     say(f"{done.signer} revoked {done.what} {target} (revocation {revocation})")

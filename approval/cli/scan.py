@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from approval.cli.options import examples
+from approval.cli.output import quiet_option
 
 if TYPE_CHECKING:
     from approval.detect.report import FileReport
@@ -19,7 +20,8 @@ if TYPE_CHECKING:
     short_help="Find protected-person data in files and directories.",
     epilog=examples("approval scan stats.xlsx", "approval scan site/ --format sarif > scan.sarif"),
 )
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+# Strings, not paths: pathlib makes "./-" "-", and only "-" itself means standard input.
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option(
     "--format",
     "output",
@@ -34,20 +36,29 @@ if TYPE_CHECKING:
     type=click.Path(path_type=Path, dir_okay=False),
     help="Scan under this policy file instead of the bundled default (8 CFR 208.6).",
 )
-def scan(paths: tuple[Path, ...], output: str, policy_file: Path | None) -> int:
-    """Scan files (directories recursively) for protected-person data.
+@quiet_option
+def scan(paths: tuple[str, ...], output: str, policy_file: Path | None) -> int:
+    """Scan files (directories recursively) for protected-person data; - scans standard input.
 
     Exits 0 when every file is clean, 1 when any file is protected or could not be scanned
     (unscannable files are never passed), 2 for bad usage. Samples are always redacted.
     """
     from approval.cli.render import outcome
+    from approval.workflow.scan import STDIN
     from approval.workflow.scan import scan as run_scan
 
     with _progress() as progress:
-        result = run_scan(list(paths), policy_file=policy_file, progress=progress)
+        result = run_scan(
+            [STDIN if path == STDIN else Path(path) for path in paths],
+            policy_file=policy_file,
+            progress=progress,
+            stdin=sys.stdin.buffer,
+        )
     outcome(result.exit_code)
     if output == "json":
-        _print_json(result.to_dict())
+        from approval.cli.output import document
+
+        _print_json(document("scan", result.to_dict()))
     elif output == "sarif":
         from approval.detect.sarif import to_sarif
 

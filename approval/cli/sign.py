@@ -8,7 +8,9 @@ from typing import Any
 
 import click
 
-from approval.cli.options import examples, key_option, ledger_option, offline_option
+from approval.cli.complete import complete_request, complete_role
+from approval.cli.options import configured, examples, key_option, ledger_option, offline_option
+from approval.cli.output import output_options
 
 
 @click.command(
@@ -21,9 +23,14 @@ from approval.cli.options import examples, key_option, ledger_option, offline_op
 )
 @ledger_option
 @offline_option()
-@click.argument("request")
+@click.argument("request", shell_complete=complete_request)
 @key_option()
-@click.option("--role", help="The role you sign under (needed only if you hold several).")
+@click.option(
+    "--role",
+    shell_complete=complete_role,
+    help="The role you sign under (needed only if you hold several; default: `role` in the "
+    "config).",
+)
 @click.option("--reject", is_flag=True, help="Refuse the request (a reason is required).")
 @click.option("--comment", help="A comment; for --reject, the reason.")
 @click.option("--yes", is_flag=True, help="Sign without the typed confirmation (automation).")
@@ -34,6 +41,7 @@ from approval.cli.options import examples, key_option, ledger_option, offline_op
     help="The file under review, rescanned here (default: found under the current directory "
     "by its sha256).",
 )
+@output_options
 def sign(
     ledger: Path | None,
     request: str,
@@ -53,12 +61,16 @@ def sign(
 
     Shows the review screen, then asks you to type the request's short id. Without a terminal
     it refuses unless --yes is given.
+
+    --key may name the .pub file of a key held in ssh-agent ($SSH_AUTH_SOCK): the agent signs,
+    so smart-card (PKCS#11, PIV) and FIDO keys added to it sign too.
     """
     from approval.cli.screen import say, show
     from approval.cli.views import decision_section, review_sections
     from approval.errors import UsageError
     from approval.workflow.review import Review, sign_request
 
+    role = configured("role", role)
     interactive = sys.stdin.isatty() and not yes
     if not yes and not sys.stdin.isatty():
         raise UsageError(
@@ -99,6 +111,11 @@ def sign(
     from approval.errors import EXIT_OK
 
     outcome(EXIT_OK)  # signed and recorded, whoever reads what follows
+    from approval.cli.output import emit, json_wanted
+
+    if json_wanted():
+        emit("sign", _signed(done))
+        return
     verb = "refused" if done.decision == "reject" else "approved"
     from approval.statements import short_id
 
@@ -114,3 +131,18 @@ def sign(
     elif done.rescan is not None:
         say(f"without a rescan of the bytes: {done.rescan.note}")
     show([decision_section(done.after)])
+
+
+def _signed(done: Any) -> dict[str, Any]:
+    """A sign-off as ``sign --format json`` prints it (README: Output for scripts)."""
+    rescan = done.rescan
+    return {
+        "id": done.id,
+        "request": done.request,
+        "signer": done.signer,
+        "role": done.role,
+        "decision": done.decision,
+        "rescanned": rescan is not None and rescan.done,
+        "rescan_note": rescan.note if rescan is not None else None,
+        "decision_after": done.after.to_dict(),
+    }

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
 
+from approval.cli.complete import complete_request
 from approval.cli.options import examples, ledger_option, offline_option
+from approval.cli.output import quiet_option
 
 
 @click.command(
@@ -16,10 +17,16 @@ from approval.cli.options import examples, ledger_option, offline_option
 )
 @ledger_option
 @offline_option()
-@click.argument("subject", metavar="FILE|REQUEST")
+@click.argument("subject", metavar="FILE|REQUEST", shell_complete=complete_request)
 @click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Words for people, or one JSON document for scripts (README: Output for scripts).",
 )
+@quiet_option
 def status(ledger: Path | None, subject: str, fmt: str) -> None:
     """Present and missing sign-offs for FILE (scanned now) or REQUEST, in words.
 
@@ -35,15 +42,25 @@ def status(ledger: Path | None, subject: str, fmt: str) -> None:
         raise UsageError(f"{subject}: is a directory", hint="give one file, or a request id")
     result = get_status(ledger, subject)
     outcome(EXIT_OK if result.decision.allowed else EXIT_BLOCKED)
+    request = result.decision.request
+    # A request's verdict is its scan's as recorded; a file's, the scan made now.
+    verdict = result.verdict
+    if verdict is None and request is not None:
+        verdict = request.scan.get("verdict")
     if fmt == "json":
-        document = {
-            "subject": result.subject,
-            "sha256": result.sha256,
-            "verdict": result.verdict,
-            **result.decision.to_dict(),
-            "next": list(result.next_steps),
-        }
-        click.echo(json.dumps(document, indent=2))
+        from approval.cli.output import emit
+
+        emit(
+            "status",
+            {
+                "subject": result.subject,
+                "sha256": result.sha256,
+                "verdict": verdict,
+                "scanned": "now" if result.verdict is not None else "by the request",
+                **result.decision.to_dict(),
+                "next": list(result.next_steps),
+            },
+        )
     else:
         facts = [("sha256", result.sha256)]
         if result.verdict is not None:

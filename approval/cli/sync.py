@@ -7,13 +7,23 @@ from pathlib import Path
 import click
 
 from approval.cli.options import examples, ledger_option
+from approval.cli.output import output_options
 
 
 @click.command(
     short_help="Share this clone's statements with the remote; take in the others'.",
-    epilog=examples("approval sync --ledger ~/ledger"),
+    epilog=examples(
+        "approval sync --ledger ~/ledger",
+        "approval sync --ledger ~/ledger --remote ssh://git.example.gov/srv/ledger.git",
+    ),
 )
 @ledger_option
+@click.option(
+    "--remote",
+    metavar="URL",
+    help="Attach a ledger made without a remote to URL (an empty git repository, or one "
+    "without a `ledger` branch), then share it. Recorded: later syncs need no --remote.",
+)
 @click.option(
     "--accept-rewrite",
     is_flag=True,
@@ -22,7 +32,8 @@ from approval.cli.options import examples, ledger_option
     "behind the head it last verified, after verifying all of it from the first entry. "
     "Without it a rewritten or rolled-back ledger is refused (exit 3).",
 )
-def sync(ledger: Path | None, accept_rewrite: bool) -> None:
+@output_options
+def sync(ledger: Path | None, remote: str | None, accept_rewrite: bool) -> None:
     """Fetch the shared ledger, put this clone's new statements on top, push, retry.
 
     What came in is verified as an audit would; each statement of this clone that the remote
@@ -32,14 +43,35 @@ def sync(ledger: Path | None, accept_rewrite: bool) -> None:
     1 when a statement was refused, 3 when the remote's history was rewritten or does not
     verify.
     """
+    from approval.cli.output import emit, json_wanted
     from approval.cli.progress import transfer_progress
     from approval.cli.render import outcome
     from approval.errors import EXIT_BLOCKED, EXIT_OK
     from approval.ledger.replication import Synced, sync_ledger
 
+    if remote is not None:
+        _attach(ledger, remote)
     with transfer_progress() as progress:
         done = sync_ledger(ledger, accept_rewrite=accept_rewrite, progress=progress)
     outcome(EXIT_BLOCKED if done.set_aside else EXIT_OK)
+    if json_wanted():
+        emit(
+            "sync",
+            {
+                "remote": done.remote or None,
+                "head": done.head,
+                "came_in": list(done.came_in),
+                "went_out": list(done.went_out),
+                "refused": [
+                    {"id": a.id, "kind": a.kind, "reason": a.reason, "ref": a.ref}
+                    for a in done.set_aside
+                ],
+                "rewrite_accepted": done.rewrite_accepted,
+            },
+        )
+        if done.set_aside:
+            raise SystemExit(EXIT_BLOCKED)
+        return
     if not done.remote:  # a ledger without a remote: its own rewrite accepted, nothing shared
         click.echo(
             f"accepted this ledger's head {(done.head or 'an empty ledger')[:12]} (verified in "
@@ -55,3 +87,24 @@ def sync(ledger: Path | None, accept_rewrite: bool) -> None:
         click.echo(f"refused: {aside.words}", err=True)
     if done.set_aside:
         raise SystemExit(EXIT_BLOCKED)
+
+
+def _attach(path: Path | None, url: str) -> None:
+    """Record ``url`` as the remote of a ledger that has none; the sync that follows pushes
+    it there (and points a bare remote's HEAD at it). The same remote again is no change."""
+    from approval.errors import UsageError
+    from approval.ledger import Ledger
+    from approval.ledger import remote as git_remote
+    from approval.ledger.replication import attach, new_remote
+
+    with Ledger.open(path) as ledger:
+        recorded = git_remote.url(ledger)
+        wanted = git_remote.normalize_url(url)
+        if recorded == wanted:
+            return
+        if recorded is not None:
+            raise UsageError(
+                f"this ledger already shares with {recorded}",
+                hint="a clone has one remote; run `approval sync` without --remote",
+            )
+        attach(ledger, new_remote(ledger.git_dir, wanted))

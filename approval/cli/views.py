@@ -191,3 +191,53 @@ def decision_section(decision: Any, signoffs: Any = ()) -> Section:
 def _more(part: dict[str, Any]) -> int:
     words = str(part.get("part", "")).split()
     return int(words[0]) if words and words[0].isdigit() else 1
+
+
+def review_document(review: Any) -> dict[str, Any]:
+    """The review screen as data (``show --format json``; ``sign`` may share it)."""
+    from approval.statements import format_time
+
+    request = review.request
+    seen = review.rescan
+    rescan: dict[str, Any] | None = None
+    if seen is not None:
+        rescan = {
+            "done": seen.done,
+            "file": seen.path,
+            "note": seen.note,
+            "differences": [d.words for d in seen.differences],
+            "understated": bool(seen.understated),
+            "summary": seen.summary,
+        }
+    return {
+        "request": {
+            "id": request.id,
+            "file": request.artifact.name,
+            "sha256": request.artifact.sha256,
+            "size": request.artifact.size,
+            "requester": request.requester,
+            "requester_name": review.requester_name,
+            "requested": format_time(request.at),
+            "purpose": request.purpose,
+            "destination": request.destination,
+            "policy": {"id": request.policy_id, "version": request.policy_version},
+            "scan": request.scan,
+        },
+        "policy_in_force": review.policy,
+        "rescan": rescan,
+        "signoffs": [
+            {
+                "id": line.signoff.id,
+                "signer": line.signoff.signer,
+                "name": line.name,
+                "role": line.signoff.role,
+                "decision": line.signoff.decision,
+                "at": format_time(line.signoff.at),
+                "comment": line.signoff.comment,
+                "counted": line.counted,
+                "revoked": line.revoked,
+            }
+            for line in review.signoffs
+        ],
+        "decision": review.decision.to_dict(),
+    }

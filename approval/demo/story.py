@@ -329,6 +329,10 @@ def run_story(
     started = time.monotonic()
     world = build_world(root, echo)
     env = {**os.environ, "APPROVAL_LEDGER": str(world.ledger), "COLUMNS": COLUMNS}
+    # Not the user's config (approval/config.py): its output format, key or hooks (which would
+    # announce the demo's synthetic requests) must not change the story.
+    env["XDG_CONFIG_HOME"] = str(world.root / ".config")
+    env.pop("APPROVAL_KEY", None)
     if terminal_width is None:
         env["NO_COLOR"] = "1"
         env.pop("FORCE_COLOR", None)

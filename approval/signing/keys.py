@@ -26,6 +26,7 @@ from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
 
 from approval.errors import UsageError
 from approval.signing._wire import Reader, WireError
+from approval.signing.agent import AgentKey
 
 # What cryptography may hand back for a key file: its SSH loader's types (which grew in 51 to
 # include hybrid post-quantum keys) and its PEM loader's. We accept a few of them.
@@ -34,9 +35,17 @@ AnyPrivateKey = PrivateKeyTypes | serialization.SSHPrivateKeyTypes
 ED25519 = "ssh-ed25519"
 ECDSA_P256 = "ecdsa-sha2-nistp256"
 RSA = "ssh-rsa"
-KEY_TYPES = (ED25519, ECDSA_P256, RSA)
+# FIDO security keys (OpenSSH's PROTOCOL.u2f): they sign only through ssh-agent or ssh-keygen
+# with the hardware present; the tool verifies their signatures in process.
+SK_ED25519 = "sk-ssh-ed25519@openssh.com"
+SK_ECDSA_P256 = "sk-ecdsa-sha2-nistp256@openssh.com"
+SK_TYPES = (SK_ED25519, SK_ECDSA_P256)
+KEY_TYPES = (ED25519, ECDSA_P256, RSA, *SK_TYPES)
 MIN_RSA_BITS = 2048
-SUPPORTED = f"{ED25519}, {ECDSA_P256} or {RSA} of {MIN_RSA_BITS} bits or more"
+SUPPORTED = (
+    f"{ED25519}, {ECDSA_P256}, {RSA} of {MIN_RSA_BITS} bits or more, or a FIDO key "
+    f"({SK_ED25519}, {SK_ECDSA_P256}) held in ssh-agent"
+)
 
 SigningKey = ed25519.Ed25519PrivateKey | ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey
 
@@ -96,6 +105,15 @@ def check_public_blob(blob: bytes, claimed_type: str | None = None) -> str:
             bits = reader.mpint().bit_length()
             if bits < MIN_RSA_BITS:
                 raise KeyFormatError(f"an RSA key of {bits} bits is too short (use {SUPPORTED})")
+        elif key_type == SK_ED25519:
+            if len(reader.string()) != 32:
+                raise KeyFormatError("ed25519 public key is not 32 bytes")
+            reader.text()  # the FIDO application, "ssh:" unless chosen otherwise
+        elif key_type == SK_ECDSA_P256:
+            if reader.text() != "nistp256":
+                raise KeyFormatError(f"{SK_ECDSA_P256} public key names another curve")
+            reader.string()
+            reader.text()
         else:
             raise KeyFormatError(f"keys of type {key_type} are not supported (use {SUPPORTED})")
         reader.end()
@@ -120,9 +138,10 @@ def _decode_line(line: str) -> bytes:
 
 @dataclass(frozen=True)
 class PrivateKey:
-    """A private key in memory, ready to sign. Its repr and equality use the public side only."""
+    """A key ready to sign: in memory, or held by ssh-agent (``AgentKey``). Its repr and
+    equality use the public side only."""
 
-    key: SigningKey = field(repr=False, compare=False)
+    key: SigningKey | AgentKey = field(repr=False, compare=False)
     public_line: str  # "type base64", no comment: what statements and rosters compare
     source: str = field(default="", compare=False)  # where it was loaded from, for messages
     public_blob: bytes = field(init=False, repr=False, compare=False)
@@ -138,6 +157,10 @@ class PrivateKey:
     @property
     def fingerprint(self) -> str:
         return fingerprint(self.public_blob)
+
+    @property
+    def in_agent(self) -> bool:
+        return isinstance(self.key, AgentKey)
 
     @classmethod
     def from_key(cls, key: AnyPrivateKey, source: str = "") -> PrivateKey:
@@ -166,16 +189,80 @@ def load_private_key(
     text = _read_key_text(path)
     asker = _Passphrases(path, passphrase_env, interactive)
     if text.startswith(_OPENSSH_BEGIN):
+        warn_if_unprotected(path)
         key = _load_openssh(path, text, asker)
     elif _PEM_PRIVATE.match(text):
+        warn_if_unprotected(path)
         key = _load_pem(path, text.encode("ascii"), asker)
     elif text.startswith(_PUBLIC_STARTS):
-        raise UsageError(
-            f"key {path} is a public key: give the private key file (usually without .pub)"
-        )
+        return agent_key(path, text)
     else:
         raise UsageError(f"key {path} is not an SSH private key")
     return PrivateKey.from_key(key, str(path))
+
+
+def public_line_of(path: Path) -> str:
+    """The public key (``type base64``) of a key file, private or public, without decrypting
+    anything: an OpenSSH private key file holds its public key in clear; a PEM one is read
+    (and asks for its passphrase when it has one)."""
+    path = Path(path)
+    text = _read_key_text(path)
+    if text.startswith(_PUBLIC_STARTS):
+        return _public_line(path, text)
+    if text.startswith(_OPENSSH_BEGIN):
+        try:
+            blob = _openssh_header(text)[1]
+            key_type = check_public_blob(blob)
+        except (WireError, KeyFormatError) as e:
+            raise UsageError(f"key {path} is damaged or of an unsupported type ({e})") from e
+        return f"{key_type} {base64.b64encode(blob).decode('ascii')}"
+    return load_private_key(path).public_line
+
+
+def _public_line(path: Path, text: str) -> str:
+    line = text.splitlines()[0] if text else ""
+    try:
+        identity = key_identity(line)
+        public_key_blob(identity)
+    except KeyFormatError as e:
+        raise UsageError(f"key {path}: {e}") from e
+    return identity
+
+
+def agent_key(path: Path, text: str) -> PrivateKey:
+    """The key held in ssh-agent whose public key is the one in ``path`` (a ``.pub`` file)."""
+    from approval.signing import agent
+
+    line = _public_line(path, text)
+    socket_path = agent.socket_path()
+    held = agent.find(socket_path, public_key_blob(line))
+    if held is None:
+        raise agent.AgentError(
+            f"ssh-agent does not hold key {path} ({fingerprint(line)})",
+            hint=f"add it with `ssh-add` (the private key beside {path.name}), or give the "
+            "private key file with --key",
+        )
+    return PrivateKey(held, line, str(path))
+
+
+def warn_if_unprotected(path: Path) -> None:
+    """One line on stderr when a private key file is readable or writable by others.
+
+    OpenSSH refuses such a file ("UNPROTECTED PRIVATE KEY FILE!"). We warn and go on: the key
+    may already have been copied, refusing it now protects nothing that its owner cannot fix
+    with chmod, and an automated publisher whose secret store mounts files 0644 would be stopped
+    at the gate with no way to fix it in the job. The warning names the fix.
+    """
+    try:
+        mode = path.stat().st_mode & 0o777
+    except OSError:
+        return
+    if mode & 0o077:
+        print(
+            f"warning: UNPROTECTED PRIVATE KEY FILE: {path} is accessible by others "
+            f"(mode {mode:04o}); run `chmod 600 {path}`",
+            file=sys.stderr,
+        )
 
 
 def _read_key_text(path: Path) -> str:
@@ -240,9 +327,14 @@ def _load_openssh(path: Path, text: str, passphrases: _Passphrases) -> SigningKe
         raise UsageError(f"key {path} is damaged or truncated ({e})") from e
     try:
         # Refuse an unsupported type before asking for its passphrase.
-        check_public_blob(public_blob)
+        key_type = check_public_blob(public_blob)
     except KeyFormatError as e:
         raise UsageError(f"key {path}: {e}") from e
+    if key_type in SK_TYPES:
+        raise UsageError(
+            f"key {path} is a FIDO security key ({key_type}): it signs on its device only",
+            hint=f"add it to ssh-agent (`ssh-add {path}`) and pass --key {path}.pub",
+        )
     data = text.encode("ascii") + b"\n"  # ssh-keygen needs the final newline
     if cipher == "none":
         return _signing_key(_parse_openssh(path, data, None), path)

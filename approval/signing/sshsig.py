@@ -34,10 +34,13 @@ from cryptography.hazmat.primitives.asymmetric.utils import (
 
 from approval.errors import IntegrityError
 from approval.signing._wire import Reader, WireError, ssh_mpint, ssh_string
+from approval.signing.agent import SSH_AGENT_RSA_SHA2_512, AgentKey
 from approval.signing.keys import (
     ECDSA_P256,
     ED25519,
     RSA,
+    SK_ED25519,
+    SK_TYPES,
     KeyFormatError,
     PrivateKey,
     check_public_blob,
@@ -60,7 +63,22 @@ RSA_SIGNATURES = {"rsa-sha2-512": hashes.SHA512, "rsa-sha2-256": hashes.SHA256}
 # An RSA-16384 signature armors to under 5 KB; refuse to parse anything far larger.
 MAX_ARMORED = 16 * 1024
 
-VerifyKey = ed25519.Ed25519PublicKey | ec.EllipticCurvePublicKey | rsa.RSAPublicKey
+# A FIDO key signs a digest of its application, flags, counter and the data's digest
+# (PROTOCOL.u2f); without the "user present" flag OpenSSH refuses the signature unless the
+# allowed-signers line says no-touch-required, and so do we.
+SK_USER_PRESENT = 0x01
+
+
+@dataclass(frozen=True)
+class SkKey:
+    """A FIDO public key: the curve key and the application it was made for."""
+
+    key_type: str
+    key: ed25519.Ed25519PublicKey | ec.EllipticCurvePublicKey
+    application: bytes
+
+
+VerifyKey = ed25519.Ed25519PublicKey | ec.EllipticCurvePublicKey | rsa.RSAPublicKey | SkKey
 
 _SSHSIG_HEADER = MAGIC + struct.pack(">I", VERSION)
 _UINT32 = struct.Struct(">I").unpack_from
@@ -258,6 +276,8 @@ def _signed_prefix(namespace: str, hash_algorithm: str) -> bytes:
 def _sign_raw(key: PrivateKey, data: bytes) -> bytes:
     """An SSH signature blob: ``string algorithm, string signature``."""
     private = key.key
+    if isinstance(private, AgentKey):
+        return _agent_sign(key, private, data)
     if isinstance(private, ed25519.Ed25519PrivateKey):
         return ssh_string(ED25519.encode()) + ssh_string(private.sign(data))
     if isinstance(private, ec.EllipticCurvePrivateKey):
@@ -265,6 +285,21 @@ def _sign_raw(key: PrivateKey, data: bytes) -> bytes:
         return ssh_string(ECDSA_P256.encode()) + ssh_string(ssh_mpint(r) + ssh_mpint(s))
     signature = private.sign(data, padding.PKCS1v15(), hashes.SHA512())
     return ssh_string(b"rsa-sha2-512") + ssh_string(signature)
+
+
+def _agent_sign(key: PrivateKey, agent: AgentKey, data: bytes) -> bytes:
+    """The agent's signature of ``data``, checked here before it is used."""
+    from approval.signing.agent import AgentError
+
+    flags = SSH_AGENT_RSA_SHA2_512 if key.algorithm == RSA else 0
+    signature = agent.sign(data, flags)
+    try:
+        _verify_raw(_line_verifier(key.public_line)[1], signature, data)
+    except (InvalidSignature, WireError, KeyFormatError) as e:
+        raise AgentError(
+            f"ssh-agent returned a signature that does not verify with key {key.fingerprint}"
+        ) from e
+    return signature
 
 
 @lru_cache(maxsize=4096)
@@ -284,17 +319,78 @@ def _verifier(identity: str) -> tuple[bytes, VerifyKey]:
     except binascii.Error as e:
         raise KeyFormatError("public key is not valid base64") from e
     check_public_blob(blob, key_type)
+    if key_type in SK_TYPES:
+        return blob, _sk_key(blob)
     try:
         key = serialization.load_ssh_public_key(identity.encode("ascii"))
     except (ValueError, TypeError) as e:
         raise KeyFormatError("malformed public key") from e
     if not isinstance(key, ed25519.Ed25519PublicKey | ec.EllipticCurvePublicKey | rsa.RSAPublicKey):
         raise KeyFormatError(f"keys of type {key_type} are not supported")
-    return blob, key
+    verifier: VerifyKey = key
+    return blob, verifier
+
+
+def _sk_key(blob: bytes) -> SkKey:
+    """A FIDO public key blob (already checked by ``check_public_blob``), loaded."""
+    reader = Reader(blob)
+    key_type = reader.text()
+    if key_type == SK_ED25519:
+        point = reader.string()
+        application = reader.string()
+        try:
+            return SkKey(key_type, ed25519.Ed25519PublicKey.from_public_bytes(point), application)
+        except ValueError as e:
+            raise KeyFormatError("malformed public key") from e
+    reader.text()  # nistp256
+    point = reader.string()
+    application = reader.string()
+    try:
+        curve_key = ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), point)
+    except ValueError as e:
+        raise KeyFormatError("malformed public key") from e
+    return SkKey(key_type, curve_key, application)
+
+
+def sk_signed_data(application: bytes, flags: int, counter: int, data: bytes) -> bytes:
+    """What a FIDO key signs for ``data`` (PROTOCOL.u2f): sha256(application), flags, counter,
+    no extensions, sha256(data)."""
+    return b"".join(
+        (
+            hashlib.sha256(application).digest(),
+            bytes([flags]),
+            struct.pack(">I", counter),
+            hashlib.sha256(data).digest(),
+        )
+    )
+
+
+def _verify_sk(key: SkKey, signature: bytes, data: bytes) -> None:
+    reader = Reader(signature)
+    algorithm = reader.text()
+    if algorithm != key.key_type:
+        raise WireError(f"{algorithm[:40]} signature from an {key.key_type} key")
+    raw = reader.string()
+    flags = reader.raw(1)[0]
+    counter = reader.uint32()
+    reader.end()
+    if not flags & SK_USER_PRESENT:
+        raise InvalidSignature  # made without a touch: OpenSSH refuses it too
+    signed = sk_signed_data(key.application, flags, counter, data)
+    if isinstance(key.key, ed25519.Ed25519PublicKey):
+        key.key.verify(raw, signed)
+        return
+    numbers = Reader(raw)
+    r, s = numbers.mpint(), numbers.mpint()
+    numbers.end()
+    key.key.verify(encode_dss_signature(r, s), signed, ec.ECDSA(hashes.SHA256()))
 
 
 def _verify_raw(key: VerifyKey, signature: bytes, data: bytes) -> None:
     """Raise ``InvalidSignature`` or ``WireError`` unless ``key`` signed ``data``."""
+    if isinstance(key, SkKey):
+        _verify_sk(key, signature, data)
+        return
     if (
         len(signature) == len(_ED25519_SIGNATURE) + 64
         and signature.startswith(_ED25519_SIGNATURE)

@@ -35,7 +35,8 @@ PATHS = _paths()
 def test_subcommands_are_found() -> None:
     assert ("policy", "check") in PATHS
     assert ("policy", "adopt") in PATHS
-    assert len(PATHS) == len(COMMANDS) + 2
+    assert ("policy", "show") in PATHS
+    assert len(PATHS) == len(COMMANDS) + 3
 
 
 def _examples(help_text: str) -> list[str]:
@@ -61,7 +62,7 @@ def _parse(command_line: str) -> None:
     """Parse an example as the CLI would: every option and argument must be real."""
     import shlex
 
-    words = shlex.split(command_line)
+    words = shlex.split(command_line, comments=True)  # `# why` after an example is the shell's
     for redirection in (">", "|", "<"):  # `> scan.sarif` is the shell's, not ours
         if redirection in words:
             words = words[: words.index(redirection)]

@@ -56,4 +56,4 @@ def test_help_does_not_import_heavy_modules() -> None:
 
 
 def test_group_is_lazy() -> None:
-    assert sorted(cli.list_commands(click.Context(cli))) == sorted(COMMANDS)  # type: ignore[attr-defined]
+    assert sorted(cli.list_commands(click.Context(cli))) == sorted(COMMANDS)

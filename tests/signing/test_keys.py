@@ -24,7 +24,10 @@ from tests.conftest import ROOT, KeyMaker
 from tests.signing.conftest import SshKeygen
 
 PASSPHRASE = "correct horse battery staple"
-SUPPORTED = "use ssh-ed25519, ecdsa-sha2-nistp256 or ssh-rsa of 2048 bits or more"
+SUPPORTED = (
+    "use ssh-ed25519, ecdsa-sha2-nistp256, ssh-rsa of 2048 bits or more, or a FIDO key "
+    "(sk-ssh-ed25519@openssh.com, sk-ecdsa-sha2-nistp256@openssh.com) held in ssh-agent"
+)
 KeyFile = Callable[..., Path]
 
 
@@ -229,10 +232,6 @@ def _cut(path: Path, keep: Callable[[list[str]], list[str]], out: Path) -> Path:
 BAD_KEYS: dict[str, tuple[Callable[[Path, KeyMaker, KeyFile], Path], str]] = {
     "missing": (lambda d, m, k: d / "nothing-here", "key {path} does not exist"),
     "directory": (lambda d, m, k: d, "key {path} is a directory, not a key file"),
-    "public key": (
-        lambda d, m, k: m("alice").public_path,
-        "key {path} is a public key: give the private key file (usually without .pub)",
-    ),
     "empty": (lambda d, m, k: _write(d / "empty", b""), "key {path} is not an SSH private key"),
     "text": (
         lambda d, m, k: _write(d / "notes.txt", b"Dear colleague,\n"),
@@ -286,7 +285,8 @@ BAD_KEYS: dict[str, tuple[Callable[[Path, KeyMaker, KeyFile], Path], str]] = {
     ),
     "security key": (
         lambda d, m, k: _sk_key_file(d / "id_ed25519_sk"),
-        "key {path}: keys of type sk-ssh-ed25519@openssh.com are not supported (" + SUPPORTED + ")",
+        "key {path} is a FIDO security key (sk-ssh-ed25519@openssh.com): it signs on its "
+        "device only",
     ),
 }
 
