@@ -15,6 +15,16 @@ and the name is not an official's: no title before it (``Director Alice Chen``, 
 title or office after it (``Jane Smith, Press Secretary``), no speech verb after it (``Robert
 Miller said``), and it is not a place (``in Otay Mesa``, ``El Salvador``).
 
+Reported speech makes the speaker the claimant when what they said is about themselves: a
+speech verb, whom they told, then a pronoun (or ``que``) and the claim (``Maria Garcia told the
+officer she feared return``, ``Juan López dijo que tenía miedo de regresar``); ``Robert Miller
+said that 40 families sought asylum`` stays an official's.
+
+A name is also a person's when its sentence gives them an identifier or an attribute of a
+detained person (``anchors``: an A-number, a birthdate, a detention facility): ``Ana Perez, born
+on the third of March 1990, ...``, ``Juan Lopez (A212345678) is held at the Otay Mesa Detention
+Center``. Told beside a claim, such a person is protected; without one, personal data.
+
 These are shapes of English and Spanish, not policy: the policy still decides what a claim is
 (its protection-claim terms) and what a name may not contain (its vocabulary, via
 ``PersonName.stop``). Pure functions of the text; the classifier calls them only for a block
@@ -41,8 +51,15 @@ from approval.detect.textnorm import fold, word_set
 _WORD = re.compile(r"[^\W\d_]+(?:['’-](?![sS]\b)[^\W\d_]+)*")
 # Small words inside a name: ``Juan de los Santos``, ``Ahmad bin Said``.
 _PARTICLES = word_set("de del la las los da das do dos di van von der den y e bin ibn al el")
-# Words that stand before a surname alone and make it a person's: ``Mr. Mendoza Reyes``.
-_HONORIFICS = word_set("mr mrs ms miss mx sr sra srta senor senora señor señora don doña dona")
+# Words that stand before a surname alone and make it a person's: ``Mr. Mendoza Reyes``; the
+# roles of the persons records are about (``Detainee Ana Perez``, ``Respondent Lopez``) too.
+_HONORIFICS = word_set(
+    """
+    mr mrs ms miss mx sr sra srta senor senora señor señora don doña dona mme mlle
+    detainee respondent applicant claimant petitioner beneficiary noncitizen subject
+    detenido detenida solicitante
+    """
+)
 # Capitalised at the start of a sentence, never a name's first word.
 _LEADS = word_set(
     """
@@ -66,7 +83,7 @@ _TITLES = word_set(
     clerk interpreter staff employee press media contact office division department agency
     bureau unit court ministry embassy consulate hon honorable honourable reverend rev
     juez jueza director directora secretario secretaria ministro ministra oficial cónsul consul
-    embajador embajadora portavoz
+    embajador embajadora portavoz warden chaplain nurse guard contractor volunteer
     """
 )
 # A name followed by one of these is the speaker of the sentence, not its subject.
@@ -76,9 +93,29 @@ _SPEECH = word_set(
     explains reported reports told tells testified testifies wrote writes emphasized stressed
     commented remarked argued urged welcomed briefed will would presented presents visited
     chaired led leads signed signs approved approves reviewed reviews declared declares
-    dijo afirmó declaró anunció señaló explicó
+    dijo afirmó declaró anunció señaló explicó contó disse declarou afirmou contou
     """
 )
+# Word lists are compared folded (no accents): fold them once.
+_SPEECH = frozenset(map(fold, _SPEECH))
+_TITLES = frozenset(map(fold, _TITLES))
+# The person a speaker talks about, in what they said: themselves.
+_PRONOUNS = word_set("she he ella el elle il ela ele")
+# What introduces reported speech without a pronoun in languages that drop it.
+_COMPLEMENTIZERS = word_set("que qu")
+# Speech verbs of reported speech beside those of ``_SPEECH``: ``a déclaré``, ``told``.
+_REPORTING = _SPEECH | frozenset(
+    map(
+        fold,
+        word_set(
+            "told tells tell informed informs indicated indicates declared declares expressed "
+            "expresses claimed claims manifestó indicó déclaré dit expliqué affirmé raconté"
+        ),
+    )
+)
+# After a name and a comma, these open an adverbial (``Samir Haddad, through an interpreter,
+# told ...``), not an apposition naming a job.
+_PREPOSITIONS = word_set("through with via by using in at on after before during upon con por")
 # Before a place, not a person.
 _LOCATIVES = word_set("in at near from into inside outside across through toward towards en desde")
 # A claimant's verb, then at most five words, to the end of the claim.
@@ -110,6 +147,8 @@ _OTHER_SUBJECTS = word_set(
     personas familias migrantes solicitantes
     """
 )
+# Between a name and a claim that is itself a verb (``fears return``): at most an adverb.
+_DIRECT = re.compile(r"\s+(?:(?:also|still|now|reportedly|allegedly|has|had|then)\s+)?")
 # Between a name and the claim after it: ``Juan's asylum``, ``Juan, an asylum seeker``.
 _NAME_THEN_CLAIM = re.compile(
     r"(?:['’]s\s+(?:[^\W\d_]+\s+)?|,\s*(?:an?|the|una?|el|la)\s+(?:[^\W\d_]+\s+)?)",
@@ -121,29 +160,48 @@ _SENTENCE_END = re.compile(r"[.!?]+[\"”’)]*\s+")
 _ABBREVIATIONS = word_set("mr mrs ms dr sr sra srta st jr no vs etc prof rev hon gen lt col sgt")
 _MAX_WORDS = 6
 _MAX_SENTENCE = 2000  # a "sentence" longer than this is a table or a dump: left to the rest
+_MAX_REPORTED = 25  # words from a speaker to what they said about themselves
 
 
 def claimants(text: str, claims: Sequence[Found], names: PersonName) -> list[Found]:
     """The names in ``text`` that its sentences tie to one of ``claims`` (spans of the
     policy's protection-claim terms in the same text), each person once per text."""
-    if not claims:
+    return persons(text, claims, (), names)
+
+
+def persons(
+    text: str, claims: Sequence[Found], anchors: Sequence[Found], names: PersonName
+) -> list[Found]:
+    """The names in ``text`` that its sentences tie to one of ``claims`` (spans of the
+    policy's protection-claim terms), or give one of ``anchors`` (spans of an A-number, a
+    birthdate or a detention facility), each person once per text."""
+    if not claims and not anchors:
         return []
     found: list[Found] = []
     for start, end in _sentences(text):
+        if end - start > _MAX_SENTENCE:
+            continue
         inside = [c for c in claims if start <= c.start and c.end <= end]
-        if not inside or end - start > _MAX_SENTENCE:
+        anchored = any(start <= a.start and a.end <= end for a in anchors)
+        if not inside and not anchored:
             continue
         sentence = text[start:end]
         claims_here = [Found(c.value, c.start - start, c.end - start) for c in inside]
-        if not _VERB.search(sentence) and not any(
-            _NEXT_TO_NAME.search(sentence, max(0, c.start - 24), c.end + 24) for c in claims_here
+        if (
+            not anchored
+            and not _VERB.search(sentence)
+            and not _REPORTED_HINT.search(fold(sentence))
+            and not any(
+                _NEXT_TO_NAME.search(sentence, max(0, c.start - 24), c.end + 24)
+                for c in claims_here
+            )
         ):
             continue  # cheap: nothing in it could tie a name to the claim
-        candidates = list(name_candidates(sentence, names.stop))
-        if not candidates:
-            continue
-        for name in candidates:
-            if any(_tied(sentence, name, claim) for claim in claims_here):
+        for name, speaker in _candidates(sentence, names.stop):
+            if (anchored and not speaker) or any(
+                _reported(sentence, name, claim) or (not speaker and _tied(sentence, name, claim))
+                for claim in claims_here
+            ):
                 found.append(Found(name.value, start + name.start, start + name.end))
     return _one_each(found)
 
@@ -164,6 +222,14 @@ def _sentences(text: str) -> Iterator[tuple[int, int]]:
 def name_candidates(sentence: str, stop: frozenset[str]) -> Iterator[Found]:
     """Runs of capitalised words (with particles inside) that have a person's name's shape
     and are not an official's or a place."""
+    for name, speaker in _candidates(sentence, stop):
+        if not speaker:
+            yield name
+
+
+def _candidates(sentence: str, stop: frozenset[str]) -> Iterator[tuple[Found, bool]]:
+    """``name_candidates``, with those followed by a speech verb too (``True``): the speakers
+    of a sentence, whom only reported speech about themselves makes claimants."""
     words = list(_WORD.finditer(sentence))
     i = 0
     while i < len(words):
@@ -189,10 +255,11 @@ def name_candidates(sentence: str, stop: frozenset[str]) -> Iterator[Found]:
         honoured = fold(before) in _HONORIFICS
         if not run or len(run) > _MAX_WORDS or (len(run) < 2 and not honoured):
             continue
-        if _official_or_place(sentence, run, before, after, stop):
+        verdict = _official_or_place(sentence, run, before, after, stop)
+        if verdict is True:
             continue
         start, end = run[0].start(), run[-1].end()
-        yield Found(sentence[start:end], start, end)
+        yield Found(sentence[start:end], start, end), verdict == _SPEAKER
 
 
 def _particles_then_name(sentence: str, words: list[re.Match[str]], j: int) -> bool:
@@ -208,13 +275,18 @@ def _capitalised(word: str) -> bool:
     return word[0].isupper() and any(c.islower() for c in word[1:])
 
 
+_SPEAKER = "speaker"
+
+
 def _official_or_place(
     sentence: str,
     run: list[re.Match[str]],
     before: str,
     after: list[re.Match[str]],
     stop: frozenset[str],
-) -> bool:
+) -> bool | str:
+    """True for an official or a place; ``_SPEAKER`` for a name followed by a speech verb
+    (an official's, unless what they said is about themselves: see ``_reported``)."""
     folded = [fold(w.group()) for w in run if _capitalised(w.group())]  # not the particles
     if any(w in stop or w in _TITLES or w in NOT_NAME_PARTS or w in MONTHS for w in folded):
         return True
@@ -227,17 +299,59 @@ def _official_or_place(
     tail = sentence[run[-1].end() :]
     next_words = [fold(w.group()) for w in after[:5]]
     if next_words and next_words[0] in _SPEECH:
-        return True
+        return _SPEAKER
     if tail.lstrip().startswith((",", "(", "—", "–", "-")):
         # In apposition: ``Jane Smith, Press Secretary``, ``Robert Miller (Office of ...)``;
         # or a speaker set off by commas: ``Jane Smith, who leads the office, said``.
-        if any(w in _TITLES for w in next_words[:4]):
+        adverbial = bool(next_words) and next_words[0] in _PREPOSITIONS
+        if not adverbial and any(w in _TITLES for w in next_words[:4]):
             return True
         clause = tail[: tail.find(",", 1) + 1] if tail.find(",", 1) > 0 else ""
         rest = _WORD.findall(tail, len(clause), len(clause) + 40) if clause else []
         if rest and fold(rest[0]) in _SPEECH:
-            return True
+            return _SPEAKER
     return False
+
+
+# A sentence that may report what someone said about themselves.
+_REPORTED_HINT = re.compile(
+    r"(?<![\w-])(?:" + "|".join(sorted(_REPORTING, key=len, reverse=True)) + r")(?![\w-])",
+    re.IGNORECASE,
+)
+
+
+def _reported(sentence: str, name: Found, claim: Found) -> bool:
+    """``Maria Garcia told the officer she feared return``: a speech verb after the name, then
+    a pronoun (or ``que`` / ``qu'``) and, with no other subject between, the claim."""
+    if claim.start <= name.end:
+        return False
+    words = [
+        part  # qu'elle: the complementizer and the pronoun
+        for w in _WORD.findall(sentence, name.end, claim.start)
+        for part in re.split(r"['’]", fold(w))
+        if part
+    ]
+    if not words or len(words) > _MAX_REPORTED:
+        return False
+    verb = next((k for k, w in enumerate(words) if w in _REPORTING), None)
+    if verb is None:
+        return False
+    after = words[verb + 1 :]
+    about = next(
+        (k for k, w in enumerate(after[:7]) if w in _PRONOUNS or w in _COMPLEMENTIZERS), None
+    )
+    if about is None:
+        return False
+    if after[about] in _COMPLEMENTIZERS and about + 1 < len(after):
+        about += after[about + 1] in _PRONOUNS  # "que ella", "qu'elle"
+    said = after[about + 1 :]
+    if len(said) > 8 or any(w in _OTHER_SUBJECTS for w in said):
+        return False
+    # A number after the pronoun is someone else's subject: "she said that 40 families ...".
+    gap = fold(sentence[name.end : claim.start])
+    word = re.escape(after[about])
+    marks = [m.end() for m in re.finditer(rf"(?<![^\W\d_]){word}(?![^\W\d_])", gap)]
+    return not any(c.isdigit() for c in gap[marks[-1] if marks else 0 :])
 
 
 def _tied(sentence: str, name: Found, claim: Found) -> bool:
@@ -250,6 +364,8 @@ def _tied(sentence: str, name: Found, claim: Found) -> bool:
         return not gap.group(1) or _CLAIMANT.search(sentence, 0, claim.end) is not None
     if _NAME_THEN_CLAIM.fullmatch(sentence, name.end, claim.start):
         return True  # ``Juan's asylum claim``, ``Juan, an asylum seeker``
+    if _DIRECT.fullmatch(sentence, name.end, claim.start):
+        return True  # ``Ana Perez fears persecution``, ``Ana Perez also feared return``
     # ``Juan ... had sought asylum``: a claimant's verb before (or opening) the claim, with no
     # other subject between the name and the verb (``Jane Roe asked how many people sought``).
     verb = _CLAIMANT.search(sentence, name.end, claim.end)

@@ -23,20 +23,22 @@ from itertools import chain, compress, islice
 from operator import itemgetter, methodcaller
 from typing import Any
 
-from approval.detect.claimants import claimants
+from approval.detect.claimants import persons as named_persons
 from approval.detect.detectors import Element, Found, build
 from approval.detect.detectors.a_number import person_key as a_key
 from approval.detect.detectors.person_name import PersonName
 from approval.detect.detectors.person_name import person_key as name_key
 from approval.detect.detectors.protection_claim import ProtectionClaim
 from approval.detect.numfmt import render
-from approval.detect.report import Tally
+from approval.detect.report import WEAK_KEYS, Tally
 from approval.detect.textnorm import NEGATIONS, fold, is_null, norm_header
 from approval.detect.units import Cell, Records, Table, Text, Where
-from approval.detect.vocabulary import HeaderIndex
+from approval.detect.vocabulary import HeaderIndex, is_staff_directory
 from approval.policy import Policy
 
 NAME, CLAIM = "person-name", "protection-claim"
+# What, said of a name in its sentence, makes it a person's (see claimants.persons).
+_ANCHORS = ("a-number", "birthdate", "detention-facility")
 HEAD_ROWS = 10  # rows searched for a header (titles may come first)
 SAMPLE_ROWS = 200  # data rows that decide what a column holds
 BATCH_ROWS = 512  # small enough that a batch stays in the CPU cache (4x faster than 2048)
@@ -219,6 +221,29 @@ class _Plan:
     hidden_rows: frozenset[int]
     sheet_hidden: bool
     names: list[str] = field(default_factory=list)
+    staff: bool = False  # a directory of staff (``vocabulary.is_staff_directory``)
+
+
+@dataclass
+class _TextState:
+    """What governs the lines of prose as they are read: open headings (level, text, context
+    bits, context hits, line), the lead line (a heading written as a plain line: bits, hits,
+    line, text), and what the first pieces of a paragraph too long to hold said (bits, hits,
+    line: a claim governs the rest of its paragraph)."""
+
+    headings: list[tuple[int, str, int, list[Found], int]] = field(default_factory=list)
+    lead: tuple[int, list[Found], int, str] | None = None
+    carry: tuple[int, list[Found], int] | None = None
+
+    def moved(self) -> _TextState:
+        """A copy for the unit that continues the flow: its lines count from 1 again, so the
+        context it inherits has no line of its own."""
+        lead, carry = self.lead, self.carry
+        return _TextState(
+            [(level, text, bits, found, 0) for level, text, bits, found, _ in self.headings],
+            None if lead is None else (lead[0], lead[1], 0, lead[3]),
+            None if carry is None else (carry[0], carry[1], 0),
+        )
 
 
 class Classifier:
@@ -227,6 +252,8 @@ class Classifier:
     def __init__(self, engine: Engine, tally: Tally):
         self.engine = engine
         self.tally = tally
+        # What governs the end of the last unit of each flow of text (``Text.flow``).
+        self._flows: dict[str, _TextState] = {}
 
     def unit(self, unit: Table | Records | Text) -> None:
         if isinstance(unit, Table):
@@ -280,6 +307,7 @@ class Classifier:
         title_bits, title_hits = engine.context_mask(" / ".join(titles))
         roles: dict[int, str] = {}
         header: list[str] | None = None
+        staff = False
         header_bits: dict[int, int] = {}
         header_hits: dict[int, list[Found]] = {}
         if header_at is not None:
@@ -307,6 +335,20 @@ class Classifier:
                     )
                     if profiled is not None:
                         roles[c] = profiled
+            if "a-number" not in roles.values() and is_staff_directory(header, sample):
+                # Officials with their job titles: the claim words of the directory's title
+                # and of its units' names ("Credible Fear Unit") are nobody's claim. A column
+                # its header names a claim ("CFI Result") still is one.
+                staff = True
+                no_claim = ~engine.bits.get(CLAIM, 0)
+                title_bits &= no_claim
+                title_hits = [h for h in title_hits if not h.value.startswith(CLAIM + "\0")]
+                header_bits = {c: b & no_claim for c, b in header_bits.items()}
+                roles = {
+                    c: d
+                    for c, d in roles.items()
+                    if d != CLAIM or engine.index.match(header[c]) == CLAIM
+                }
             start = header_at + 1
         else:
             start = 0
@@ -336,6 +378,7 @@ class Classifier:
             hidden_rows=unit.hidden_rows,
             sheet_hidden=unit.where.hidden,
             names=names,
+            staff=staff,
         )
 
     def _is_header(self, row: list[str]) -> bool:
@@ -509,7 +552,11 @@ class Classifier:
             if det_id not in engine.identifiers:
                 add(col, det_id)
         # Attributes and claims in free text, unless every row already has them.
-        wanted = [d for d in engine.others if not const & engine.bits[d]]
+        wanted = [
+            d
+            for d in engine.others
+            if not const & engine.bits[d] and not (plan.staff and d == CLAIM)
+        ]
         if plan.free and wanted:
             self._free_hits(plan, batch, wanted, extra, labels=False)
 
@@ -555,7 +602,10 @@ class Classifier:
         """Hits of ``detectors`` in the free columns, looked for row by row only where a
         cheap test over the whole batch's text says there may be some."""
         engine = self.engine
-        for col in plan.free:
+        columns = plan.free
+        if labels:  # a column of claims is free text too: "A212345678 (GARCIA, Maria): CFI POS"
+            columns = [*plan.free, *(c for c, d in plan.roles.items() if d == CLAIM)]
+        for col in columns:
             vals, joined = self._column(plan, batch, col)
             maybe = [d for d in detectors if engine.detectors[d].may_find(joined)]
             labelled = engine.label_prefilter is not None and ":" in joined
@@ -665,11 +715,17 @@ class Classifier:
                     canonical = a_detector.canonical(vals[i])
                     if canonical is not None:
                         keys[i] = a_key(canonical)
-        if name_cols and not all(keys):
+        tally = self.tally
+        # Rows keyed by A-number link their names to it (the same persons on another sheet,
+        # named but not numbered, are the same persons), while that costs little; rows without
+        # one are keyed by name with birthdate, else with facility, else by name alone.
+        if name_cols and (not all(keys) or tally.wants_aliases()):
             dob = engine.detectors.get("birthdate")
+            fac_cols = [
+                c for c, d in plan.roles.items() if d == "detention-facility" and c in values
+            ]
+            by_name = False
             for i in range(n):
-                if keys[i]:
-                    continue
                 parts = [values[c][i] for c in name_cols if _present(presence[c], i)]
                 if not parts:
                     continue
@@ -678,7 +734,18 @@ class Classifier:
                     if _present(presence[c], i) and dob is not None:
                         birthdate = dob.canonical(values[c][i])
                         break
-                keys[i] = name_key(" ".join(parts), birthdate)
+                facility = next(
+                    (values[c][i] for c in fac_cols if _present(presence[c], i) and values[c][i]),
+                    None,
+                )
+                named = _name_keys(" ".join(parts), birthdate, facility)
+                if not keys[i]:
+                    keys[i] = named[0]
+                    by_name = True
+                for weaker in named:
+                    tally.alias(weaker, keys[i])
+            if by_name:
+                tally.counted_by_name()
         more: dict[int, list[int]] = {}
         for i, hits in extra.items():
             found = _merge_keys([keys[i]] if keys[i] else [], hits)
@@ -731,18 +798,19 @@ class Classifier:
         engine = self.engine
         title_bits, title_hits = engine.context_mask(unit.title)
         base = _base(unit.where)
+        # What governs the lines, carried over from the unit this one continues (the previous
+        # page of a PDF): its open headings, its lead line, the context of its last paragraph.
+        saved = self._flows.get(unit.flow) if unit.continues and unit.flow else None
+        state = saved.moved() if saved is not None else _TextState()
         # Open headings: level, text, context bits, context hits, line.
-        headings: list[tuple[int, str, int, list[Found], int]] = []
+        headings = state.headings
         intro: tuple[int, list[Found], int, str] | None = None  # bits, hits, line, text
         block: list[tuple[int, str]] = []
         block_chars = 0
         in_item = False
-        # What the first pieces of a paragraph too long to hold said (a claim governs the
-        # rest of its paragraph).
-        carry: tuple[int, list[Found], int] | None = None
 
         def flush(cut: bool = False) -> None:
-            nonlocal block, block_chars, intro, carry
+            nonlocal block, block_chars, intro
             if not block:
                 return
             hits: list[Hit] = []
@@ -752,23 +820,49 @@ class Classifier:
                 for number, line in block:
                     hits += self.text_hits(line, maybe, number, line=number)
             hits += self._claimants(block, joined)
+            subjects = _quoted_subjects(block) if "ubject" in joined else set()
+            if subjects:
+                # A quoted message's header: its subject is what the message is about (the
+                # context of what follows), not a person named "Subject".
+                hits = [h for h in hits if not (h.detector == NAME and h.line in subjects)]
+            if (
+                engine.gate  # a record without an identifier is in no class
+                and len(block) <= _LEAD_LINES
+                and all(_is_lead(t) for _, t in block)
+                and not any(h.detector in engine.identifiers for h in hits)
+            ):
+                # A line or two standing alone, which name nobody and are no sentence: a
+                # heading as plain text, a PDF or a report writes it (a report's title and page
+                # header). It governs what follows, until the next such lines or heading.
+                text = " / ".join(t.strip() for _, t in block)
+                bits, found = engine.context_mask(text)
+                state.lead = (bits, found, block[0][0], text)
+                state.carry = None
+                intro = None
+                block = []
+                block_chars = 0
+                return
             bits = title_bits
             context_hits = [(h, (0, "title")) for h in title_hits]
+            carry = state.carry
             if carry is not None:
                 bits |= carry[0]
                 context_hits += [(h, (carry[2], "paragraph")) for h in carry[1]]
             if cut:
                 own_bits, own_hits = engine.context_mask(joined)
                 if carry is None:
-                    carry = (own_bits, own_hits, block[0][0])
+                    state.carry = (own_bits, own_hits, block[0][0])
                 else:
                     merged = _distinct(carry[1] + own_hits)
-                    carry = (carry[0] | own_bits, merged, carry[2])
+                    state.carry = (carry[0] | own_bits, merged, carry[2])
             else:
-                carry = None
+                state.carry = None
             for _, _, heading_bits, found, line_no in headings:
                 bits |= heading_bits
                 context_hits += [(h, (line_no, "heading")) for h in found]
+            if state.lead is not None:
+                bits |= state.lead[0]
+                context_hits += [(h, (state.lead[2], "heading")) for h in state.lead[1]]
             if intro is not None:
                 bits |= intro[0]
                 context_hits += [(h, (intro[2], "introduction")) for h in intro[1]]
@@ -780,6 +874,13 @@ class Classifier:
                 lambda line: {"line": line},
                 context_lines=[n for _, n in context_hits],
             )
+            for number, line in block:
+                if number in subjects:
+                    # A message quoted or forwarded in a body: its subject governs what follows.
+                    subject = _SUBJECT.match(line)
+                    if subject:
+                        bits, found = engine.context_mask(subject.group(1))
+                        state.lead = (bits, found, number, subject.group(1))
             last = block[-1][1].rstrip()
             if last.endswith(":"):
                 text = " ".join(t.strip() for _, t in block)
@@ -792,6 +893,12 @@ class Classifier:
 
         stream = _Lines(unit.lines)
         for number, line in stream:
+            if ">" in line[:4] and _QUOTED.match(line):
+                # A quoted reply reads as the message it quotes: its paragraphs, headings and
+                # tables keep their shape under the quote marks.
+                line = _QUOTED.sub("", line, count=1)
+            if "\f" in line:
+                line = line.replace("\f", "")  # a page break is no text
             stripped = line.strip()
             if not stripped:
                 flush()
@@ -802,6 +909,7 @@ class Classifier:
                 flush()
                 in_item = False
                 intro = None
+                state.lead = None
                 level = len(heading.group(1))
                 while headings and headings[-1][0] >= level:
                     headings.pop()
@@ -811,12 +919,33 @@ class Classifier:
             if not block and "|" in line and _PIPE_SEPARATOR.match(stream.peek()):
                 next(stream)  # the separator line
                 title = [unit.title, *(h[1] for h in headings)]
+                if state.lead is not None:
+                    title.append(state.lead[3])
                 if intro is not None:
                     title.append(intro[3])
                 table = Table(
                     where=unit.where,
                     rows=_pipe_rows(line, stream),
                     title=" / ".join(t for t in title if t),
+                )
+                self.table(table)
+                intro = None
+                continue
+            if block and stripped[:2] in ("--", "==") and _RULE.match(line):
+                # Column headers underlined with dashes: a fixed-width report. The lines above
+                # the header (the report's title, its page header) title the table.
+                header = block.pop()[1]
+                above = [t.strip() for _, t in block]
+                title = [unit.title, *(h[1] for h in headings)]
+                if state.lead is not None:
+                    title.append(state.lead[3])
+                if intro is not None:
+                    title.append(intro[3])
+                flush()
+                table = Table(
+                    where=unit.where,
+                    rows=_fixed_rows(header, line, stream),
+                    title=" / ".join(t for t in (*title, *above) if t),
                 )
                 self.table(table)
                 intro = None
@@ -828,7 +957,12 @@ class Classifier:
             block_chars += len(line)
             if len(block) >= MAX_BLOCK_LINES or block_chars >= MAX_BLOCK_CHARS:
                 flush(cut=True)
-        flush()
+        # A unit that another continues passes on what its last paragraph said (a page ends
+        # in the middle of a table as often as not).
+        flush(cut=bool(unit.flow))
+        if unit.flow and not unit.where.hidden:
+            # A hidden unit of the flow (a page's notes) reads under it, and changes nothing.
+            self._flows[unit.flow] = state
 
     def _claimants(self, block: list[tuple[int, str]], joined: str) -> list[Hit]:
         """Persons that a block's sentences name as claimants (see claimants.py), with the
@@ -837,7 +971,12 @@ class Classifier:
         claim, names = engine.detectors.get(CLAIM), engine.detectors.get(NAME)
         if not isinstance(claim, ProtectionClaim) or not isinstance(names, PersonName):
             return []
-        if not claim.may_find(joined):
+        # Names are persons beside a claim, or beside an A-number, a birthdate (in figures or
+        # in words) or a facility in their sentence (see claimants.persons).
+        anchoring = [d for d in _ANCHORS if d in engine.detectors]
+        anchoring = [d for d in anchoring if engine.detectors[d].may_find(joined)]
+        claimed = claim.may_find(joined)
+        if not claimed and not anchoring:
             return []
         # One line of text per block, so that a sentence (and a name) may wrap; each line's
         # offset in it finds the line a name starts on.
@@ -847,8 +986,9 @@ class Classifier:
             parts.append(line.strip())
             offset += len(parts[-1]) + 1
         text = " ".join(parts)
-        spans = claim.spans(text)
-        found = claimants(text, spans, names)
+        spans = claim.spans(text) if claimed else []
+        anchors = [(d, f) for d in anchoring for f in engine.detectors[d].find(text)]
+        found = named_persons(text, spans, [f for _, f in anchors], names)
         if not found:
             return []
 
@@ -856,6 +996,9 @@ class Classifier:
             return block[bisect_right(starts, at) - 1][0]
 
         tied = [Hit(NAME, f.value, line_of(f.start), line_of(f.start)) for f in found]
+        tied += [Hit(d, f.value, line_of(f.start), line_of(f.start)) for d, f in anchors]
+        if not spans:
+            return tied
         first = spans[0]
         return [*tied, Hit(CLAIM, first.value, line_of(first.start), line_of(first.start))]
 
@@ -941,8 +1084,9 @@ class Classifier:
         cls = engine.class_of(mask)
         if cls is None:
             return
-        keys = _one_person_keys(hits) if one_person else _record_keys(hits)
-        self.tally.add_persons(cls, keys)
+        persons = _one_person_keys(hits) if one_person else _record_persons(hits)
+        for person in persons:
+            self.tally.add_person(cls, person)
         seen: set[tuple[str, Any]] = set()
         text_like = context_lines is not None
         for hit in hits:
@@ -972,6 +1116,84 @@ _STRIP_A = methodcaller("lstrip", "Aa")
 _PIPE_SEPARATOR = re.compile(r"\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
 _HEADING = re.compile(r"(#{1,6})\s+(.*?)\s*#*\s*$")
 _LIST_ITEM = re.compile(r"\s{0,3}(?:[-*+•]|\d{1,3}[.)])\s+\S")
+# Quote marks of a reply ("> ", "> > "), a forwarded or quoted message's subject line.
+_QUOTED = re.compile(r"\s{0,3}(?:>[ \t]?)+")
+_SUBJECT = re.compile(r"\s*(?i:subject|subj|asunto|objet|assunto)\s*:\s*(\S.*)")
+# Dashes under column headers (two columns at least): a fixed-width report.
+_RULE = re.compile(r"\s*(?:-{2,}(?:[ \t]+-{2,})+|={2,}(?:[ \t]+={2,})+)\s*$")
+_DASHES = re.compile(r"-+|=+")
+_PAGE_HEAD_LINES = 12  # lines after a page break before the rule under the repeated header
+# A heading written as a plain line: short, and no sentence; page numbers are not headings.
+_LEAD_CHARS = 160
+_LEAD_LINES = 3
+_PAGE_NUMBER = re.compile(r"(?i)(?:page|pg\.?|p\.)?\s*-?\s*\d+\s*-?(?:\s*(?:of|/)\s*\d+)?")
+
+
+_MAIL_HEADER = re.compile(r"\s*(?i:from|sent|to|cc|date|de|enviado|para|envoy[ée]|objet)\s*:")
+
+
+def _quoted_subjects(block: list[tuple[int, str]]) -> set[int]:
+    """The lines of a block that are the subject of a quoted or forwarded message: a
+    ``Subject:`` line among other header lines (``From:``, ``Sent:``, ``To:``)."""
+    subjects = {n for n, line in block if _SUBJECT.match(line)}
+    if subjects and any(_MAIL_HEADER.match(line) for _, line in block):
+        return subjects
+    return set()
+
+
+def _is_lead(line: str) -> bool:
+    """Whether a line standing alone reads as a heading: short, not ending as a sentence or
+    a label does, not a list item or a page number."""
+    text = line.strip()
+    return (
+        2 < len(text) <= _LEAD_CHARS
+        and text[-1] not in ".!?;,:"
+        and not _LIST_ITEM.match(line)
+        and not _PAGE_NUMBER.fullmatch(text)
+        and any(ch.isalpha() for ch in text)
+    )
+
+
+def _fixed_rows(header: str, rule: str, stream: _Lines) -> Iterator[list[str]]:
+    """A fixed-width report's rows, header first: each line cut where the dashes under the
+    headers start. The table goes on across blank lines and page breaks; a page's header
+    (the report's title, date and page number, the column headers and their dashes again)
+    is passed over, its other lines read as rows. It ends at a heading or a line of prose."""
+    starts = [m.start() for m in _DASHES.finditer(rule)]
+    starts[0] = 0
+    ends: list[int | None] = [*starts[1:], None]
+
+    def cells(line: str) -> list[str]:
+        return [line[a:b].strip() for a, b in zip(starts, ends, strict=True)]
+
+    yield cells(header)
+    head_key, rule_key = " ".join(header.split()), rule.strip()
+    held: list[str] = []  # lines after a page break, until the rule shows the page's header
+    for number, line in stream:
+        if "\f" in line:
+            yield from (cells(t) for t in held if t.strip())
+            held = [line.replace("\f", "")]
+            continue
+        stripped = line.strip()
+        if held:
+            if stripped == rule_key:
+                yield from (cells(t) for t in held if t.strip() and " ".join(t.split()) != head_key)
+                held = []
+            else:
+                held.append(line)
+                if len(held) > _PAGE_HEAD_LINES:
+                    yield from (cells(t) for t in held if t.strip())
+                    held = []
+            continue
+        if not stripped or stripped == rule_key or " ".join(stripped.split()) == head_key:
+            continue
+        if _HEADING.match(stripped) or ("  " not in stripped and len(stripped.split()) >= 6):
+            stream.push((number, line))  # prose again: the table has ended
+            break
+        yield cells(line)
+    yield from (cells(t) for t in held if t.strip())
+
+
 # "Label:" in prose; the label is matched against the policy's headers, last words first.
 _LABEL = re.compile(r"([^\W\d_][\w .#'’/()-]{0,40}?)\s*[:：]\s*")
 _VALUE_END = re.compile(r"[;|\t(\[]|\s{2,}| - | – ")
@@ -1063,43 +1285,125 @@ def _present(present: list[bool] | None, i: int) -> bool:
 
 
 def _merge_keys(keys: list[int], hits: list[Hit]) -> list[int]:
-    found = _record_keys(hits)
+    found = [person[0] for person in _record_persons(hits)]
     if keys and not any(h.detector == "a-number" for h in hits):
         return keys  # a name in a note of a row that already names its person
     return [*keys, *found]
 
 
-def _one_person_keys(hits: list[Hit]) -> list[int]:
-    """The person of a structured record: its A-number(s), else its name parts together and
-    its birthdate."""
-    a_numbers = {h.value for h in hits if h.detector == "a-number"}
-    if a_numbers:
-        return [a_key(v) for v in a_numbers]
+def _name_keys(name: str, birthdate: str | None, facility: str | None) -> list[int]:
+    """A person's identity keys by name, strongest first: with the birthdate, with the
+    detention facility, alone. The name is folded once (``person_name.person_key``); the
+    others derive from its key, so they are the same from a table, a record or prose."""
+    alone = name_key(name)
+    keys = []
+    if birthdate:
+        keys.append(_derived(alone, birthdate))
+    if facility:
+        keys.append(_derived(alone, "@" + fold(" ".join(facility.split()))))
+    keys.append(alone)
+    return keys
+
+
+def _derived(key: int, qualifier: str) -> int:
+    """A name's key qualified by a birthdate or a facility: a key as weak as a name's (see
+    ``report.WEAK_KEYS``), salted per process as the name's is."""
+    return (hash((key, qualifier)) & _KEY_BITS) | WEAK_KEYS
+
+
+_KEY_BITS = WEAK_KEYS - 1
+
+
+def _one_person_keys(hits: list[Hit]) -> list[list[int]]:
+    """The person of a structured record: its A-number(s), else its name parts together with
+    its birthdate; the name keys link to the first A-number."""
+    a_numbers = list(dict.fromkeys(h.value for h in hits if h.detector == "a-number"))
     names = [h.value for h in hits if h.detector == "person-name"]
-    if not names:
-        return []
-    dobs = {h.value for h in hits if h.detector == "birthdate"}
-    return [name_key(" ".join(names), dobs.pop() if len(dobs) == 1 else None)]
+    named: list[int] = []
+    if names:
+        dobs = {h.value for h in hits if h.detector == "birthdate"}
+        named = _name_keys(" ".join(names), dobs.pop() if len(dobs) == 1 else None, None)
+    if a_numbers:
+        return [[a_key(a_numbers[0]), *named], *([a_key(v)] for v in a_numbers[1:])]
+    return [named] if named else []
 
 
-def _record_keys(hits: list[Hit]) -> list[int]:
-    """Distinct persons in one record: A-numbers; names on lines (or keys) with no A-number;
-    a name and a birthdate pair up when there is one of each."""
+def _record_persons(hits: list[Hit]) -> list[list[int]]:
+    """Distinct persons in one record (a paragraph, a list item), each as its identity keys,
+    strongest first: the A-numbers, each with the name on its line when the line names one
+    person; names on lines with no A-number, with the birthdate on their line (or the
+    block's, when it has one name and one birthdate)."""
     a_numbers: dict[str, Hit] = {}
     names: dict[str, Hit] = {}
     dobs: list[str] = []
-    a_lines = set()
+    lines: dict[int, list[Hit]] = {}
     for hit in hits:
         if hit.detector == "a-number":
             a_numbers.setdefault(hit.value, hit)
-            a_lines.add(hit.line)
         elif hit.detector == "person-name":
             names.setdefault(hit.value, hit)
         elif hit.detector == "birthdate":
             dobs.append(hit.value)
-    keys = [a_key(v) for v in a_numbers]
+        else:
+            continue
+        lines.setdefault(hit.line, []).append(hit)
+
+    if len(names) > 1:
+        # A name found twice on a line, whole and in part ("LUGO, María Elena" and "María
+        # Elena"), is one name.
+        on_lines: dict[int, list[str]] = {}
+        for value, hit in names.items():
+            on_lines.setdefault(hit.line, []).append(value)
+        for same in on_lines.values():
+            if len(same) < 2:
+                continue
+            words = {v: set(fold(v).replace(",", " ").split()) for v in same}
+            for value in same:
+                if any(words[value] < words[other] for other in same):
+                    del names[value]
+        lines = {
+            n: [h for h in hs if h.detector != NAME or h.value in names] for n, hs in lines.items()
+        }
+
+    def on_line(line: int, detector: str) -> set[str]:
+        return {h.value for h in lines.get(line, ()) if h.detector == detector}
+
+    persons: list[list[int]] = []
+    for value, hit in a_numbers.items():
+        keys = [a_key(value)]
+        line_names = on_line(hit.line, NAME)
+        if len(line_names) == 1 and len(on_line(hit.line, "a-number")) == 1:
+            line_dobs = on_line(hit.line, "birthdate")
+            dob = line_dobs.pop() if len(line_dobs) == 1 else None
+            keys += _name_keys(line_names.pop(), dob, None)
+        persons.append(keys)
+    a_lines = {h.line for h in a_numbers.values()}
     loose = [v for v, h in names.items() if not (h.line and h.line in a_lines)]
-    if a_numbers and len(loose) <= len(a_numbers):
-        return keys  # a labelled block: the names belong to the A-numbers
-    birthdate = dobs[0] if len(set(dobs)) == 1 and len(loose) == 1 else None
-    return keys + [name_key(v, birthdate) for v in loose]
+    if len(a_numbers) == 1 and len(loose) == 1 and len(persons[0]) == 1:
+        # A labelled block (``Name:``, ``DOB:``, ``A-Number:`` lines): one person.
+        persons[0] += _name_keys(loose[0], dobs[0] if len(set(dobs)) == 1 else None, None)
+        return persons
+    if a_numbers:
+        # A name on a line of its own with its birthdate is a person of its own ("Also Ana
+        # Diaz (DOB 2/6/2001)" among numbered lines); other names may be labels' values.
+        whole = [
+            v
+            for v in loose
+            if names[v].line
+            and len(on_line(names[v].line, NAME)) == 1
+            and len(on_line(names[v].line, "birthdate")) == 1
+        ]
+        if len(loose) - len(whole) <= len(a_numbers):
+            for value in whole:
+                born = on_line(names[value].line, "birthdate").pop()
+                persons.append(_name_keys(value, born, None))
+            return persons
+    block_dob = dobs[0] if len(set(dobs)) == 1 and len(loose) == 1 else None
+    for value in loose:
+        line = names[value].line
+        dob = block_dob
+        line_dobs = on_line(line, "birthdate")
+        if line and len(line_dobs) == 1 and len(on_line(line, NAME)) == 1:
+            dob = line_dobs.pop()
+        persons.append(_name_keys(value, dob, None))
+    return persons

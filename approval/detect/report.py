@@ -29,7 +29,7 @@ file spells them stay in ``Finding.place``, inside the process, for a redactor t
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
@@ -42,6 +42,9 @@ UNSCANNABLE: Verdict = "unscannable"
 # A summary lists at most this many read parts (the rest are folded into one entry that counts
 # them): a request for an archive of 10,000 members stays small. Unread parts are all listed.
 SUMMARY_PARTS = 500
+# Person keys from this value up are weaker than an A-number (names; see
+# ``approval.detect.detectors.person_name.person_key``); below it, an A-number's digits.
+WEAK_KEYS = 1 << 60
 
 
 @dataclass(frozen=True)
@@ -81,7 +84,9 @@ class FileReport:
     format: str
     verdict: Verdict
     reason: str | None = None  # why a file is unscannable
-    classes: Mapping[str, int] = field(default_factory=dict)  # class id -> distinct persons
+    # class id -> distinct persons, each in the strictest class any record of theirs is in,
+    # counted once across sheets, parts, members and attachments (``Tally``).
+    classes: Mapping[str, int] = field(default_factory=dict)
     findings: tuple[Finding, ...] = ()
     # Every part the readers met, in the order met, merged across readers, names made safe.
     coverage: tuple[Part, ...] = ()
@@ -153,9 +158,25 @@ def coverage_summary(parts: Iterable[Part]) -> list[dict[str, Any]]:
     return out
 
 
+# Links of weaker identity keys to A-numbers made while nothing but A-numbers has been met in a
+# file, at most: past it, a large table of A-numbers costs nothing more (a person named without
+# an A-number after that may count twice: more, never fewer).
+ALIAS_BUDGET = 10_000
+ALIAS_LIMIT = 2_000_000  # memory: past it, persons may count twice (more, never fewer)
+_AMBIGUOUS = -1  # an alias that two persons share (a name alone, said of two A-numbers)
+
+
 class Tally:
     """Accumulates one file's classified records while its units stream past (mutable, and
-    private to one scan)."""
+    private to one scan).
+
+    Distinct persons: each person is counted by the strongest identity key a record gives
+    (``add_persons``: the A-number; else the name with the birthdate; else the name with the
+    detention facility; else the name). A record that gives several keys of one person links
+    the weaker to the stronger (``alias``), so that the same person met elsewhere by a weaker
+    key only (a second sheet without A-numbers, a reply that names them by name and birthdate)
+    is one person. A weaker key linked to two different persons links to neither. Each person
+    counts once, in the strictest class any record of theirs falls in."""
 
     def __init__(
         self,
@@ -167,11 +188,55 @@ class Tally:
         self.order = tuple(classes)
         self.shown = shown
         self.persons: dict[str, set[int]] = {c: set() for c in self.order}
+        self._aliases: dict[int, int] = {}
+        self._linked = 0  # calls to ``alias``
+        self._weak = False  # a person was counted by a key weaker than an A-number
         # (class, detector, location items) -> [count, sample, location]
         self._findings: dict[tuple[Any, ...], list[Any]] = {}
 
     def add_persons(self, cls: str, keys: Iterable[int]) -> None:
+        """Count persons, each by its strongest key."""
         self.persons[cls].update(keys)
+
+    def add_person(self, cls: str, keys: Sequence[int]) -> None:
+        """Count one person, by the keys a record gives, strongest first."""
+        if not keys:
+            return
+        self.persons[cls].add(keys[0])
+        if keys[0] >= WEAK_KEYS:
+            self._weak = True
+        for weaker in keys[1:]:
+            self.alias(weaker, keys[0])
+
+    def alias(self, weaker: int, stronger: int) -> None:
+        """Link a weaker identity key of a person to a stronger one."""
+        self._linked += 1
+        if weaker == stronger:
+            return
+        known = self._aliases.get(weaker)
+        if known is None:
+            if len(self._aliases) < ALIAS_LIMIT:
+                self._aliases[weaker] = stronger
+        elif known != stronger and self._resolve(known) != self._resolve(stronger):
+            self._aliases[weaker] = _AMBIGUOUS
+
+    def counted_by_name(self) -> None:
+        """Say that persons were counted by keys weaker than an A-number (``add_persons``)."""
+        self._weak = True
+
+    def wants_aliases(self) -> bool:
+        """Whether a record keyed by its A-number should still link its weaker keys: always
+        once a person was counted by a weaker key, else within ``ALIAS_BUDGET``."""
+        return self._weak or self._linked < ALIAS_BUDGET
+
+    def _resolve(self, key: int) -> int:
+        aliases = self._aliases
+        for _ in range(4):  # name -> name and birthdate -> A-number, at most
+            stronger = aliases.get(key, _AMBIGUOUS)
+            if stronger == _AMBIGUOUS:
+                break
+            key = stronger
+        return key
 
     def add_finding(
         self,
@@ -198,7 +263,21 @@ class Tally:
         return (cls, detector, tuple(location.items())) in self._findings
 
     def classes(self) -> dict[str, int]:
-        return {c: len(self.persons[c]) for c in self.order if self.persons[c]}
+        """Distinct persons per class, each in the strictest class they were found in."""
+        found = [c for c in self.order if self.persons[c]]
+        counted: set[int] = set()
+        out: dict[str, int] = {}
+        for n, cls in enumerate(found):
+            keys = self.persons[cls]
+            if self._aliases and self._weak:
+                keys = set(map(self._resolve, keys))
+            if counted:
+                keys = keys - counted
+            if keys:
+                out[cls] = len(keys)
+                if n + 1 < len(found):  # no copy of the last (often the only) class's keys
+                    counted |= keys
+        return out
 
     def findings(self) -> tuple[Finding, ...]:
         rank = {c: i for i, c in enumerate(self.order)}

@@ -151,12 +151,21 @@ class Text:
     that way: ``# Heading`` lines govern what follows them (by level), a blank line ends a
     paragraph, ``- item`` / ``1. item`` lines are records of their own, a paragraph ending in
     ``:`` governs the block after it, and a ``| a | b |`` line followed by ``|---|---|`` starts
-    a table. Line numbers in findings count from 1 within the unit.
+    a table. A line standing alone (no sentence, nobody named) governs what follows it as a
+    heading does, until the next; a line of dashes under column headers starts a fixed-width
+    table; quote marks of a reply (``> ``) are read through. Line numbers in findings count from
+    1 within the unit.
     """
 
     where: Where
     lines: Iterable[str]
     title: str = ""
+    # Units read in order that make one text (the pages of a PDF) share a ``flow`` name; a
+    # unit that ``continues`` its flow starts under what governed the end of the previous
+    # one (open headings, a heading line, the context of a paragraph cut by the page break).
+    # A hidden unit of a flow (a page's notes) reads under it and leaves it as it was.
+    flow: str = ""
+    continues: bool = False
 
 
 @dataclass

@@ -11,9 +11,10 @@ person.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from approval.detect.textnorm import norm_header
+from approval.detect.textnorm import norm_header, word_set
 from approval.policy import Policy
 
 # Words that make a header an aggregate over persons rather than a fact about one.
@@ -112,3 +113,50 @@ def _is_aggregate(normal: str, tokens: list[str]) -> bool:
 def _contains(tokens: list[str], phrase: tuple[str, ...]) -> bool:
     n = len(phrase)
     return any(tuple(tokens[i : i + n]) == phrase for i in range(len(tokens) - n + 1))
+
+
+# A directory of staff: a column of job titles under a header that says so. The names beside
+# them are officials' (at most their personal data, when the list carries birthdates), and the
+# claim words of the directory's title and of its units' names ("Credible Fear Unit") are
+# nobody's claim. Shapes of how agencies write directories, not policy.
+_JOB_HEADERS = frozenset(
+    {
+        "title",
+        "job title",
+        "position",
+        "position title",
+        "official title",
+        "working title",
+        "role",
+        "job",
+        "rank",
+        "grade",
+        "occupation",
+        "designation",
+        "puesto",
+        "cargo",
+    }
+)
+_JOB_WORDS = word_set(
+    """
+    officer officers chief director directora analyst specialist supervisor supervisory manager
+    assistant clerk judge attorney coordinator deputy adjudicator lead counsel secretary
+    administrator technician advisor adviser head investigator agent interpreter paralegal
+    associate intern trainee liaison official commissioner inspector spokesperson
+    oficial jefe jefa analista asesor asesora
+    """
+)
+_JOB_SHARE = 0.6
+
+
+def is_staff_directory(header: Sequence[str], rows: Sequence[Sequence[str]]) -> bool:
+    """Whether a table with this header row and these sample rows lists staff: a job-title
+    column (by its header) whose values are job titles (``Supervisory Asylum Officer``)."""
+    for c, name in enumerate(header):
+        if norm_header(name) not in _JOB_HEADERS:
+            continue
+        values = [r[c] for r in rows if c < len(r) and r[c].strip()]
+        jobs = sum(1 for v in values if _JOB_WORDS.intersection(norm_header(v).split()))
+        if values and jobs >= len(values) * _JOB_SHARE:
+            return True
+    return False

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from approval.detect.claimants import claimants
+from approval.detect.claimants import claimants, persons
 from approval.detect.detectors import Element
 from approval.detect.detectors.person_name import PersonName
 from approval.detect.detectors.protection_claim import ProtectionClaim
@@ -109,3 +109,73 @@ def test_a_long_run_of_capitals_costs_linear_time(
 ) -> None:
     text = ("Ana " * 50_000) + "sought asylum."
     assert found_in(text, names, claim) == []  # a 200 kB "sentence" is no sentence
+
+
+# --- reported speech, other languages, and persons anchored by what their sentence gives them ---
+
+REPORTED = [
+    ("Maria Garcia told the officer she feared return to Honduras.", ["Maria Garcia"]),
+    ("Juan Lopez said that he was afraid to return.", ["Juan Lopez"]),
+    ("Ana Torres explained to the interviewer that she fears persecution.", ["Ana Torres"]),
+    (
+        "Samir Haddad, through an interpreter, told agents he feared torture if removed.",
+        ["Samir Haddad"],
+    ),
+    ("Juan López dijo al oficial que tenía miedo de regresar.", ["Juan López"]),
+    ("Marie Dubois a déclaré qu'elle craignait de retourner.", ["Marie Dubois"]),
+    ("João Silva pediu asilo na fronteira.", ["João Silva"]),
+    ("Marie Dubois a demandé l'asile en 2021.", ["Marie Dubois"]),
+    ("Ana Perez fears persecution in her home town.", ["Ana Perez"]),
+]
+
+SPEAKERS = [
+    # What officials say about others stays theirs.
+    "Robert Miller said that 40 families sought asylum in Texas.",
+    "Robert Miller said asylum seekers must wait.",
+    "Jane Roe told reporters that many people feared return.",
+    "Director Alice Chen told the committee she expects more asylum claims.",
+    "Juan Pérez dijo que 40 familias solicitaron asilo.",
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), REPORTED)
+def test_reported_speech_about_oneself_makes_a_claimant(
+    text: str, expected: list[str], names: PersonName, claim: ProtectionClaim
+) -> None:
+    assert found_in(text, names, claim) == expected
+
+
+@pytest.mark.parametrize("text", SPEAKERS)
+def test_speakers_about_others_are_not_claimants(
+    text: str, names: PersonName, claim: ProtectionClaim
+) -> None:
+    assert found_in(text, names, claim) == []
+
+
+ANCHORED = [
+    ("Ana Perez, born 03/04/1985, was transferred on Monday.", ["Ana Perez"]),
+    ("Ana Perez was born on the third of March 1990 in Tegucigalpa.", ["Ana Perez"]),
+    ("Juan Lopez (A212345678) missed his appointment.", ["Juan Lopez"]),
+    ("Detainee Juan Lopez is held at the Otay Mesa Detention Center.", ["Juan Lopez"]),
+    (
+        "The officer moved Ana Perez and Juan Lopez to the Stewart Detention Center.",
+        ["Ana Perez", "Juan Lopez"],
+    ),
+    # Officials beside a facility stay officials; places are no persons.
+    ("Director Alice Chen visited the Otay Mesa Detention Center.", []),
+    ("Jane Roe, the facility's administrator, toured the Stewart Detention Center.", []),
+    ("Robert Miller said the Adelanto ICE Processing Center has 1,940 beds.", []),
+    ("Warden John Brown runs the Stewart Detention Center.", []),
+    # Without anything beside it, a name is nobody's data.
+    ("Ana Perez visited the office on Monday.", []),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), ANCHORED)
+def test_a_name_beside_an_identifier_or_attribute_is_a_person(
+    text: str, expected: list[str], detectors: dict[str, Element], names: PersonName
+) -> None:
+    anchors = [
+        f for d in ("a-number", "birthdate", "detention-facility") for f in detectors[d].find(text)
+    ]
+    assert [f.value for f in persons(text, [], anchors, names)] == expected

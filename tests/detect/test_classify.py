@@ -469,3 +469,162 @@ def test_an_outcome_that_sounds_like_a_mark_is_still_a_claim(engine: Engine) -> 
         "protected-person": 1,
         "personal-data": 1,
     }
+
+
+# --- context that carries (issue 19) ----------------------------------------------------------
+
+
+def _rows_text(persons: Sequence[Any]) -> list[str]:
+    return [f"{p.last_first}    {p.a_number}    {p.birthdate:%m/%d/%Y}" for p in persons]
+
+
+@pytest.mark.parametrize(
+    ("heading", "cls"),
+    [("CREDIBLE FEAR REFERRALS, WEEK 45", "protected-person"), ("Transfer list", "personal-data")],
+)
+def test_a_heading_line_governs_the_paragraphs_after_it(
+    engine: Engine, heading: str, cls: str
+) -> None:
+    persons = people(12)
+    lines = [heading, "", *_rows_text(persons[:6]), "", "Page 2", "", *_rows_text(persons[6:])]
+    tally = classify(engine, Text(Where(), lines))
+    assert tally.classes() == {cls: 12}
+
+
+def test_the_next_heading_line_ends_the_previous_one(engine: Engine) -> None:
+    persons = people(8)
+    lines = ["Credible fear referrals", "", *_rows_text(persons[:3])]
+    lines += ["", "Transfers to Otay Mesa", "", *_rows_text(persons[3:])]
+    tally = classify(engine, Text(Where(), lines))
+    assert tally.classes() == {"protected-person": 3, "personal-data": 5}
+
+
+def test_a_sentence_standing_alone_is_no_heading(engine: Engine) -> None:
+    persons = people(4)
+    lines = ["He said he fears asylum officers.", "", *_rows_text(persons)]
+    assert classify(engine, Text(Where(), lines)).classes() == {"personal-data": 4}
+
+
+def test_a_heading_governs_the_pages_that_continue_its_table(engine: Engine) -> None:
+    persons = people(30)
+    pages = [
+        Text(
+            Where(part=f"page {n + 1}"),
+            (["Credible fear referrals, week 45"] if n == 0 else []) + _rows_text(persons[n::3]),
+            flow="pages",
+            continues=n > 0,
+        )
+        for n in range(3)
+    ]
+    assert classify(engine, *pages).classes() == {"protected-person": 30}
+    # Without the flow, each page is read on its own.
+    alone = [Text(p.where, list(p.lines)) for p in pages]
+    assert classify(engine, *alone).classes() == {"protected-person": 10, "personal-data": 20}
+
+
+def test_a_fixed_width_report_is_a_table_titled_by_its_page_header(engine: Engine) -> None:
+    persons = people(25)
+    widths = (22, 12, 12)
+
+    def row(*values: str) -> str:
+        return "".join(v.ljust(w) for v, w in zip(values, widths, strict=True)).rstrip()
+
+    lines: list[str] = []
+    for page, start in enumerate(range(0, 25, 10), 1):
+        lines += [
+            ("\f" if page > 1 else "") + f"RUN DATE 12/05/22      DHS      PAGE {page}",
+            "CREDIBLE FEAR REFERRAL REPORT",
+            "",
+            row("NAME", "A-NUMBER", "BIRTH DATE"),
+            row("-" * 20, "-" * 10, "-" * 10),
+        ]
+        lines += [
+            row(p.last_first.upper(), p.a_number, f"{p.birthdate:%m/%d/%Y}")
+            for p in persons[start : start + 10]
+        ]
+        lines.append("")
+    lines += ["TOTAL RECORDS: 25", "The report ends here and nothing else is listed below it."]
+    tally = classify(engine, Text(Where(), lines))
+    assert tally.classes() == {"protected-person": 25}
+    columns = {f.location.get("header") for f in tally.findings() if "column" in f.location}
+    assert {"NAME", "A-NUMBER", "BIRTH DATE"} <= columns
+
+
+def test_quoted_replies_keep_their_structure(engine: Engine) -> None:
+    persons = people(5)
+    lines = ["Thanks, see below.", "", "On Monday, Records wrote:"]
+    lines += ["> # Asylum referrals", ">"] + [f"> {t}" for t in _rows_text(persons)]
+    assert classify(engine, Text(Where(), lines)).classes() == {"protected-person": 5}
+
+
+def test_a_quoted_subject_governs_what_follows(engine: Engine) -> None:
+    persons = people(4)
+    lines = ["FYI.", "", "-----Original Message-----", "From: Intake", "Subject: CFI results", ""]
+    lines += _rows_text(persons)
+    assert classify(engine, Text(Where(), lines)).classes() == {"protected-person": 4}
+
+
+# --- distinct persons (issue 19) --------------------------------------------------------------
+
+
+def test_the_same_persons_by_a_number_and_by_name_and_birthdate_count_once(
+    engine: Engine,
+) -> None:
+    persons = people(15)
+    full = [["A-Number", "Name", "DOB", "Claim"]]
+    full += [[p.a_number, p.last_first, f"{p.birthdate:%m/%d/%Y}", "Asylum"] for p in persons]
+    named = [["Name", "Date of Birth", "Claim"]]
+    named += [[p.name, p.birthdate.isoformat(), "Asylum"] for p in persons]
+    for order in ((full, named), (named, full)):
+        tally = classify(engine, *(table(rows) for rows in order))
+        assert tally.classes() == {"protected-person": 15}
+
+
+def test_the_same_persons_by_name_and_facility_count_once(engine: Engine) -> None:
+    persons = people(10)
+    full = [["A-Number", "Name", "Detention Facility", "Claim"]]
+    full += [[p.a_number, p.last_first, p.facility, "Asylum"] for p in persons]
+    named = [["Name", "Detention Facility", "Claim"]]
+    named += [[p.last_first, p.facility, "Asylum"] for p in persons]
+    tally = classify(engine, table(named), table(full))
+    assert tally.classes() == {"protected-person": 10}
+
+
+def test_namesakes_with_other_birthdates_are_other_persons(engine: Engine) -> None:
+    persons = people(6)
+    rows = [["Name", "Date of Birth", "Claim"]]
+    rows += [["GARCIA, Maria", p.birthdate.isoformat(), "Asylum"] for p in persons]
+    assert classify(engine, table(rows)).classes() == {"protected-person": 6}
+
+
+def test_a_person_counts_once_in_the_strictest_class(engine: Engine) -> None:
+    persons = people(6)
+    claimed = [["A-Number", "Name", "Claim"]] + [[p.a_number, p.name, "Asylum"] for p in persons]
+    plain = [["A-Number", "Name"]] + [[p.a_number, p.name] for p in people(9)]
+    tally = classify(engine, table(claimed), table(plain))
+    assert tally.classes() == {"protected-person": 6, "personal-data": 3}
+
+
+def test_prose_pairs_a_name_with_the_birthdate_on_its_line(engine: Engine) -> None:
+    persons = people(4)
+    lines = ["Asylum referrals:", ""]
+    lines += [f"{p.last_first}, DOB {p.birthdate:%m/%d/%Y}" for p in persons]
+    rows = [["Name", "DOB", "A-Number", "Claim"]]
+    rows += [[p.name, p.birthdate.isoformat(), p.a_number, "Asylum"] for p in persons]
+    tally = classify(engine, Text(Where(), lines), table(rows))
+    assert tally.classes() == {"protected-person": 4}
+
+
+def test_a_name_alone_links_to_the_one_person_who_bears_it() -> None:
+    from approval.detect.detectors.person_name import person_key
+
+    ana, bo = person_key("Ana Diaz"), person_key("DIAZ, Bo")
+    tally = Tally(["protected-person"])
+    tally.add_person("protected-person", [212345678, person_key("Ana Diaz", "1985-03-04"), ana])
+    tally.add_person("protected-person", [ana])  # Ana again, by name only
+    assert tally.classes() == {"protected-person": 1}
+    # Two persons called Bo Diaz: the name alone is neither of them.
+    tally.add_person("protected-person", [212345679, bo])
+    tally.add_person("protected-person", [212345670, bo])
+    tally.add_person("protected-person", [bo])
+    assert tally.classes() == {"protected-person": 4}

@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 from approval.detect.detectors import DETECTORS, Element
+from approval.detect.detectors.birthdate import words_number
 from approval.policy import KNOWN_DETECTORS
 
 
@@ -200,6 +201,58 @@ def test_birthdate_sample_is_redacted(detectors: dict[str, Element]) -> None:
     assert detectors["birthdate"].redact("1985-03-02") == "19**-**-**"
 
 
+BIRTHDATES_IN_PROSE = [
+    ("Maria Garcia, born 03/04/1985, was moved.", "1985-03-04"),
+    ("Maria Garcia (DOB 3/4/85) was moved.", "1985-03-04"),
+    ("D.O.B.: 1985-03-04", "1985-03-04"),
+    ("born on the third of March 1990", "1990-03-03"),
+    ("born on the 3rd of March, 1990", "1990-03-03"),
+    ("Her date of birth is March third, nineteen ninety.", "1990-03-03"),
+    ("born March twenty-first, nineteen eighty-five", "1985-03-21"),
+    ("born on the fifth of June, two thousand and one", "2001-06-05"),
+    ("date of birth: the ninth of May nineteen oh five", "1905-05-09"),
+    ("nacido el 3 de marzo de 1990", "1990-03-03"),
+    ("nascido em 12 de maio de 1988", "1988-05-12"),
+    ("née le 3 mars 1990", "1990-03-03"),
+    ("Fecha de nacimiento: 12/05/1988", "1988-12-05"),
+    # Without a birth label a date is an event, and a birth needs its year.
+    ("The hearing on March 3, 1990 was postponed.", None),
+    ("the third of March 1990", None),
+    ("She was born in 1990.", None),
+    ("born on March 3", None),
+    ("born on the third of Smarch 1990", None),
+    ("born on the thirty-second of March 1990", None),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), BIRTHDATES_IN_PROSE)
+def test_birthdate_in_prose(detectors: dict[str, Element], text: str, expected: str | None) -> None:
+    found = [f.value for f in detectors["birthdate"].find(text)]
+    assert found == ([expected] if expected else [])
+
+
+@pytest.mark.parametrize(
+    ("words", "number"),
+    [
+        ("third", 3),
+        ("the twenty-third", 23),
+        ("thirty-first", 31),
+        ("nineteen ninety", 1990),
+        ("nineteen eighty-five", 1985),
+        ("nineteen oh five", 1905),
+        ("nineteen hundred and ninety", 1990),
+        ("two thousand and five", 2005),
+        ("two thousand five", 2005),
+        ("twenty ten", 2010),
+        ("3rd", 3),
+        ("fifth third", None),
+        ("banana", None),
+    ],
+)
+def test_numbers_in_words(words: str, number: int | None) -> None:
+    assert words_number(words) == number
+
+
 # --- nationality -----------------------------------------------------------------------------
 
 NATIONALITIES = [
@@ -254,7 +307,7 @@ CLAIMS = [
     ("Withholding of Removal", "withholding of removal"),
     ("CAT", "CAT"),
     ("CFI: positive", "CFI"),
-    ("credible-fear interview", "credible fear"),
+    ("credible-fear interview", "credible fear interview"),
     ("Reasonable Fear - Negative", "reasonable fear"),
     ("Form I-589 pending", "form i-589"),
     ("refugee status", "refugee status"),
@@ -413,3 +466,28 @@ def test_person_name_part(detectors: dict[str, Element], value: str, should_flag
     detector = detectors["person-name"]
     assert isinstance(detector, PersonName)
     assert detector.looks_like_part(value) is should_flag
+
+
+@pytest.mark.parametrize(
+    "column",
+    [
+        ["Last, First", "", ""],  # a template's placeholder
+        ["[Name]", "[Name]"],
+        ["Maria Garcia", "Last Name", "Juan Lopez"],  # a header row repeated in the data
+        ["Nombre", "Apellido"],
+    ],
+)
+def test_a_column_header_or_placeholder_is_never_a_name(
+    detectors: dict[str, Element], column: list[str]
+) -> None:
+    names = detectors["person-name"]
+    present = names.column(column, "\n".join(column))
+    assert present is not None
+    placeholders = [v for v in column if v not in ("Maria Garcia", "Juan Lopez")]
+    assert not any(p for p, v in zip(present, column, strict=True) if v in placeholders)
+
+
+def test_a_sentence_holding_a_name_is_no_name_field(detectors: dict[str, Element]) -> None:
+    names = detectors["person-name"]
+    assert names.looks_like("GARCIA, Maria")
+    assert not names.looks_like("A212345678 (GARCIA, Maria): IJ granted withholding under 241")

@@ -256,3 +256,17 @@ def test_iter_files_does_not_follow_directory_links(tmp_path: Path) -> None:
     (tmp_path / "d" / "f.txt").write_text("x")
     (tmp_path / "d" / "loop").symlink_to(tmp_path / "d")
     assert list(iter_files(tmp_path)) == [tmp_path / "d" / "f.txt"]
+
+
+def test_persons_count_once_across_nested_sources(tmp_path: Path, policy: Policy) -> None:
+    """The same person by A-number in one member, by name and birthdate in another, and by
+    name in a third (nested deeper) is one person; a namesake born another day is another."""
+    numbered = b"A-Number,Name,DOB,Claim Type\nA212345678,Juan Perez,03/04/1985,Asylum\n"
+    named = b"Name,Date of Birth,Claim Type\nPEREZ, Juan,1985-03-04,Asylum\n"
+    namesake = b"Name,Date of Birth,Claim Type\nJuan Perez,1990-01-01,Asylum\n"
+    inner = bundle(("again.csv", named))
+    path = tmp_path / "outer.bin"
+    path.write_bytes(bundle(("a.csv", numbered), ("inner.bundle", inner), ("b.csv", named)))
+    assert dict(scan_file(path, policy, readers=[Bundle(), CSV]).classes) == {"protected-person": 1}
+    path.write_bytes(bundle(("a.csv", numbered), ("c.csv", namesake)))
+    assert dict(scan_file(path, policy, readers=[Bundle(), CSV]).classes) == {"protected-person": 2}

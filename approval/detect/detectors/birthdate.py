@@ -4,7 +4,10 @@ Under a header or label (``DOB``, ``Fecha de nacimiento``, ``born``) a date from
 year is a birthdate, including a spreadsheet serial number and ``YYYYMMDD``. Without one, a date
 is a birthdate only in a table column whose values all look like birthdates of people at least
 a few years old (a calendar of this year's hearings is not a list of birthdays). Prose dates
-without a label are never birthdates. Canonical form: ISO ``YYYY-MM-DD``.
+without a label are never birthdates; with one (the policy's headers, or a birth verb:
+``born``, ``nacida el``, ``nascido em``, ``née le``) they are, in figures or written out in
+words (``born on the third of March 1990``, ``date of birth is March third, nineteen
+ninety``). Canonical form: ISO ``YYYY-MM-DD``.
 """
 
 from __future__ import annotations
@@ -13,8 +16,10 @@ import re
 from collections.abc import Sequence
 from datetime import date, timedelta
 
-from approval.detect.detectors.base import Element
-from approval.detect.textnorm import fold, is_null, redact_digits
+from approval.detect.detectors.base import Element, Found
+from approval.detect.detectors.terms import accent_blind, by_first_letter
+from approval.detect.textnorm import fold, is_null, norm_header, redact_digits
+from approval.policy import Detector, Policy
 
 MONTHS = {
     **dict.fromkeys(("january", "jan", "enero", "ene"), 1),
@@ -30,6 +35,161 @@ MONTHS = {
     **dict.fromkeys(("november", "nov", "noviembre"), 11),
     **dict.fromkeys(("december", "dec", "diciembre", "dic"), 12),
 }
+# Month names of Portuguese and French records, for dates in prose only: in a table cell,
+# "mars" or "mai" alone are words of other languages too often.
+_PROSE_MONTHS = {
+    **MONTHS,
+    **dict.fromkeys(("janeiro", "janvier", "janv"), 1),
+    **dict.fromkeys(("fevereiro", "fevrier", "fev"), 2),
+    **dict.fromkeys(("marco", "mars"), 3),
+    **dict.fromkeys(("avril", "avr"), 4),
+    **dict.fromkeys(("maio", "mai"), 5),
+    **dict.fromkeys(("junho", "juin"), 6),
+    **dict.fromkeys(("julho", "juillet", "juil"), 7),
+    **dict.fromkeys(("aout",), 8),
+    **dict.fromkeys(("setembro", "septembre"), 9),
+    **dict.fromkeys(("outubro", "octobre"), 10),
+    **dict.fromkeys(("novembro", "novembre"), 11),
+    **dict.fromkeys(("dezembro", "decembre"), 12),
+}
+
+# Numbers written out, as a birthdate in words needs them.
+_UNITS = [
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+]
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70}
+_TENS |= {"eighty": 80, "ninety": 90}
+_ORDINAL_UNITS = [
+    "first",
+    "second",
+    "third",
+    "fourth",
+    "fifth",
+    "sixth",
+    "seventh",
+    "eighth",
+    "ninth",
+    "tenth",
+    "eleventh",
+    "twelfth",
+    "thirteenth",
+    "fourteenth",
+    "fifteenth",
+    "sixteenth",
+    "seventeenth",
+    "eighteenth",
+    "nineteenth",
+]
+_NUMBER = {w: n for n, w in enumerate(_UNITS, 1)} | _TENS | {"oh": 0, "zero": 0}
+_ORDINAL = {w: n for n, w in enumerate(_ORDINAL_UNITS, 1)} | {"twentieth": 20, "thirtieth": 30}
+_WORD_ALT = "|".join(sorted({*_NUMBER, *_ORDINAL, "hundred", "thousand"}, key=len, reverse=True))
+# A day: 3, 3rd, third, twenty-third, the third; a year: 1990, nineteen ninety, nineteen
+# eighty-five, two thousand and one, two thousand five.
+_NUM_WORDS = rf"(?:(?:{_WORD_ALT})(?:(?:\s+and)?[\s-]+(?:{_WORD_ALT}))*)"
+_DAY_TEXT = rf"(?:the\s+)?(?:\d{{1,2}}(?:st|nd|rd|th|er|º|°)?|{_NUM_WORDS})"
+_YEAR_TEXT = rf"(?:\d{{4}}|{_NUM_WORDS})"
+_MONTH_TEXT = r"[^\W\d_]{3,9}\.?"
+_DAY_FIRST = re.compile(
+    rf"({_DAY_TEXT})\s+(?:of\s+|de\s+)?({_MONTH_TEXT}),?\s+(?:of\s+|de\s+|in\s+)?({_YEAR_TEXT})",
+    re.IGNORECASE,
+)
+_MONTH_FIRST = re.compile(
+    rf"({_MONTH_TEXT})\s+({_DAY_TEXT}),?\s+(?:of\s+|in\s+)?({_YEAR_TEXT})", re.IGNORECASE
+)
+_NUMERIC_TEXT = re.compile(r"\d{1,4}[-/.]\d{1,2}[-/.]\d{2,4}")
+# Words that say a date is someone's birth, beside the policy's headers (``DOB``, ``born``):
+# the birth verbs of the records' languages.
+_BIRTH_VERBS = (
+    "born",
+    "b.",
+    "nacido",
+    "nacida",
+    "nació",
+    "nascido",
+    "nascida",
+    "nasceu",
+    "né",
+    "née",
+    "date de naissance",
+    "data de nascimento",
+    "lugar y fecha de nacimiento",
+)
+# Between the label and the date: ``born on``, ``date of birth is``, ``nacida el``, ``née le``.
+_FILLER = r"(?:\s*[:=#-]\s*|\s+)(?:(?:on|in|is|was|el|en|em|le|a|de|:)\s+){0,2}"
+
+
+def _label(label: str) -> str:
+    """A birth label as a regex: accents, case and the dots of short words (``D.O.B.``) are
+    free; a one-letter label keeps its dot (``b. 1990``)."""
+    if label == "b.":
+        return r"b\."
+    parts = []
+    for word in norm_header(label).split():
+        if len(word) <= 4 and word.isalpha():
+            parts.append(r"\.?".join(map(accent_blind, word)) + r"\.?")
+        else:
+            parts.append(accent_blind(word))
+    return r"[\s._-]*".join(parts)
+
+
+def words_number(text: str) -> int | None:
+    """``twenty-third`` -> 23, ``nineteen ninety`` -> 1990, ``two thousand and five`` -> 2005,
+    ``3rd`` -> 3, ``1990`` -> 1990; None when the words are no number we write dates with."""
+    text = fold(text.strip())
+    if text.startswith("the "):
+        text = text[4:]
+    digits = re.match(r"(\d+)", text)
+    if digits:
+        return int(digits.group(1))
+    words = [w for w in re.split(r"[\s-]+", text) if w and w != "and"]
+    if not words:
+        return None
+    if "thousand" in words:  # two thousand (and) five
+        at = words.index("thousand")
+        head = _small(words[:at])
+        rest = _small(words[at + 1 :]) if words[at + 1 :] else 0
+        return None if head is None or rest is None else head * 1000 + rest
+    if "hundred" in words:  # nineteen hundred (and) ninety
+        at = words.index("hundred")
+        head = _small(words[:at])
+        rest = _small(words[at + 1 :]) if words[at + 1 :] else 0
+        return None if head is None or rest is None else head * 100 + rest
+    if len(words) >= 2 and words[0] in _NUMBER and 10 <= _NUMBER[words[0]] <= 20:
+        # nineteen ninety, nineteen eighty-five, nineteen oh five, twenty ten
+        rest = _small(words[2:]) if words[1] == "oh" else _small(words[1:])
+        if rest is not None and (words[1] == "oh" or rest >= 10):
+            return _NUMBER[words[0]] * 100 + rest
+    return _small(words)
+
+
+def _small(words: list[str]) -> int | None:
+    """A number below 100 (cardinal or ordinal) from its words."""
+    total = 0
+    for k, word in enumerate(words):
+        value = _NUMBER.get(word, _ORDINAL.get(word))
+        if value is None or (k and (total % 10 or total < 20 or value >= 10)):
+            return None
+        total += value
+    return total if words else None
+
 
 _TIME = r"(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
 _ISO = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})" + _TIME)
@@ -101,8 +261,52 @@ def plausible(day: date, *, labelled: bool = True) -> bool:
     return 1900 <= day.year <= latest and day <= today
 
 
+def prose_date(text: str) -> date | None:
+    """A date as prose writes it after a birth label: in figures, or in words."""
+    text = text.strip().rstrip(".,;")
+    day = parse_date(text)
+    if day is not None:
+        return day
+    for pattern, day_at, month_at in ((_DAY_FIRST, 1, 2), (_MONTH_FIRST, 2, 1)):
+        m = pattern.fullmatch(text)
+        if m is None:
+            continue
+        month = _PROSE_MONTHS.get(fold(m[month_at]).rstrip("."))
+        number, year = words_number(m[day_at]), words_number(m[3])
+        if month and number and year and 1 <= number <= 31 and year >= 1000:
+            return _make(year, month, number)
+    return None
+
+
 class Birthdate(Element):
     id = "birthdate"
+    gate = None
+
+    def __init__(self, vocab: Detector, policy: Policy):
+        super().__init__(vocab, policy)
+        labels = {*vocab.headers, *_BIRTH_VERBS}
+        alternatives = sorted(
+            {(fold(label)[:1], len(label), _label(label)) for label in labels if label.strip(". ")}
+        )
+        value = (
+            rf"({_NUMERIC_TEXT.pattern}|{_DAY_FIRST.pattern}|{_MONTH_FIRST.pattern})"
+            if alternatives
+            else r"(?!x)x"
+        )
+        # A birth label, then (a few small words on) a date: one regex, built once per policy.
+        self.prefilter = re.compile(
+            r"(?<![\w.])(?:" + by_first_letter(alternatives) + r")(?![\w])", re.IGNORECASE
+        )
+        self._labelled = re.compile(self.prefilter.pattern + _FILLER + value, re.IGNORECASE)
+
+    def find(self, text: str) -> list[Found]:
+        """Birthdates in prose: a birth label, then a date in figures or in words."""
+        found = []
+        for match in self._labelled.finditer(text):
+            day = prose_date(match.group(1))
+            if day is not None and plausible(day):
+                found.append(Found(day.isoformat(), match.start(1), match.end(1)))
+        return found
 
     def column(self, values: Sequence[str], joined: str) -> list[bool] | None:
         if _COLUMN.fullmatch(joined):

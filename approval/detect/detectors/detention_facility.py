@@ -17,7 +17,7 @@ class DetentionFacility(Element):
 
     def __init__(self, vocab: Detector, policy: Policy):
         super().__init__(vocab, policy)
-        self.terms = TermMatcher(vocab.terms, vocab.acronyms, vocab.not_terms)
+        self.terms = TermMatcher(vocab.terms, vocab.acronyms, vocab.not_terms, vocab.offices)
         self.prefilter = self.terms.pattern
 
     def canonical(self, value: str) -> str | None:

@@ -132,16 +132,29 @@ class PersonName(Element):
             if detector.id == self.id:
                 continue
             for phrase in (*detector.headers, *detector.terms, *detector.acronyms):
-                policy_words.update(norm_header(phrase).split())
+                # Words of two letters (an, by, cf, ij) are parts of names too: Nguyễn Văn An.
+                policy_words.update(w for w in norm_header(phrase).split() if len(w) > 2)
         own = {w for h in vocab.headers for w in norm_header(h).split()}
         particles = {"de", "la", "del", "los", "las", "da", "do", "dos", "das", "van", "von"}
         self.stop = frozenset((_NOT_NAME_WORDS | policy_words | own) - particles - {"#"})
+        # A column's own words in its values: a template's placeholder (``Last, First``,
+        # ``[Name]``) or a repeated header row, which a column of names never holds.
+        # As people type them: one C-level set test per column keeps the fast path fast; a
+        # placeholder in brackets (``[Name]``, ``<<Name>>``) is caught with redaction marks, and
+        # any hit sends the column down the value-by-value path, which decides.
+        spellings = {*vocab.headers, "last, first", "last, first m", "last, first mi"}
+        self._placeholders = frozenset(
+            variant
+            for header in spellings
+            for variant in (header, header.upper(), header.title(), header.capitalize())
+        ) | {"LAST, First", "LAST, First M.", "Last, First M."}
 
     def column(self, values: Sequence[str], joined: str) -> list[bool] | None:
         if (
             NULLS.isdisjoint(values)
             and not may_hold_redactions(joined)
             and not _COLUMN_BAD.search(joined)
+            and self._placeholders.isdisjoint(values)
         ):
             return None
         return [self.canonical(v) is not None for v in values]
@@ -159,8 +172,11 @@ class PersonName(Element):
 
     def looks_like(self, value: str) -> bool:
         value = " ".join(value.split())
-        if self.find(value) and "," in value:
-            return True
+        if "," in value:
+            # ``GARCIA, Maria`` is a name; a sentence that holds one is a note, not a name.
+            found = self.find(value)
+            if found and sum(f.end - f.start for f in found) >= len(value) * 0.6:
+                return True
         words = _WORD.findall(value)
         if len(words) == 1 and 2 <= len(value) <= 4 and value.isalpha():
             # A name written without spaces, in a script without case (Chinese).

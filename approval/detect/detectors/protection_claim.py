@@ -28,7 +28,7 @@ class ProtectionClaim(Element):
 
     def __init__(self, vocab: Detector, policy: Policy):
         super().__init__(vocab, policy)
-        self.terms = TermMatcher(vocab.terms, vocab.acronyms, vocab.not_terms)
+        self.terms = TermMatcher(vocab.terms, vocab.acronyms, vocab.not_terms, vocab.offices)
         self.prefilter = self.terms.pattern
 
     def canonical(self, value: str) -> str | None:

@@ -68,9 +68,14 @@ _EXTRA_PARTS = (
     (re.compile(r"comments\.xml"), "comments", True),
 )
 _WHITESPACE = re.compile(r"\s+")
+_MERGEFIELD = re.compile(r"\s*MERGEFIELD\s+(\"[^\"]{1,80}\"|[^\s\\]{1,80})", re.IGNORECASE)
+_RUNNING_CHARS = 600  # of the headers' and footers' text, as the body's context
 # What ``_read_part`` reads of a part: the text of its runs (and of deleted runs).
 _RUNS = (frozenset({"t", "delText"}), frozenset[str]())
 _TITLE_CHARS = 300
+# Paragraphs between two tables ("(continued)"), at most, for the second to go on under the
+# first's title when it repeats its header row; with none between (a page break), it does.
+_CONTINUED_PARAGRAPHS = 1
 _ENCRYPTED_NAME = "EncryptedPackage".encode("utf-16-le")
 
 
@@ -104,17 +109,26 @@ class _DocxReader:
                 headings = _heading_styles(archive, f"{folder}/styles.xml", names)
                 properties = _properties(archive, names)
                 title = properties[0] if properties else ""
+                # Headers and footers are on every page: what they say governs the body (a
+                # "Credible fear referrals" running head over a table of names).
+                running = _running_heads(archive, folder, names)
+                body_title = " / ".join(t for t in (title, running) if t)
                 # The parts read here hold more than their text runs: image alternative text,
                 # hyperlink tooltips, field codes. The fallback reads them, and not the runs.
                 partly = {main: _RUNS}
-                yield from _read_part(archive, main, Where(), headings, title)
+                outline: list[str] = []  # the body's headings, as met
+                yield from _read_part(archive, main, Where(), headings, body_title, outline)
+                # Comments and notes sit in the body: what titles it titles them.
+                noted = " / ".join(dict.fromkeys(t for t in (body_title, *outline) if t))
                 for pattern, label, hidden in _EXTRA_PARTS:
                     for name in sorted(names):
                         parent, _, base = name.rpartition("/")
                         if parent == folder and pattern.fullmatch(base):
                             partly[name] = _RUNS
                             where = Where(part=label, hidden=hidden)
-                            yield from _read_part(archive, name, where, headings, title)
+                            part_title = title if label in ("header", "footer") else noted
+                            part_title = part_title[:_RUNNING_CHARS]
+                            yield from _read_part(archive, name, where, headings, part_title)
                 if properties:
                     yield Text(Where(part="properties", hidden=True), properties, title)
                 # Everything else (styles, properties, text boxes' drawings, charts, custom
@@ -178,6 +192,24 @@ def _properties(archive: zipfile.ZipFile, names: set[str]) -> list[str]:
     return [values[key] for key in wanted if values.get(key)]
 
 
+def _running_heads(archive: zipfile.ZipFile, folder: str, names: set[str]) -> str:
+    """The text of the headers and footers, short: the context they give the body."""
+    texts: list[str] = []
+    for name in sorted(names):
+        parent, _, base = name.rpartition("/")
+        if parent != folder or not _RUNNING.fullmatch(base):
+            continue
+        if archive.getinfo(name).file_size > _SMALL_PART:
+            continue  # read as a part of its own all the same, but too long to be a title
+        for event, tag, _, text in _small_part(archive, name, names):
+            if event == "end" and tag == "t" and text.strip():
+                texts.append(text.strip())
+    return _collapse(" ".join(dict.fromkeys(texts)))[:_RUNNING_CHARS]
+
+
+_RUNNING = re.compile(r"(?:header|footer)\d*\.xml")
+
+
 def _small_part(
     archive: zipfile.ZipFile, name: str, names: set[str]
 ) -> Iterator[tuple[str, str, dict[str, str], str]]:
@@ -191,19 +223,27 @@ def _small_part(
 
 
 def _read_part(
-    archive: zipfile.ZipFile, name: str, where: Where, headings: dict[str, int], title: str
+    archive: zipfile.ZipFile,
+    name: str,
+    where: Where,
+    headings: dict[str, int],
+    title: str,
+    outline: list[str] | None = None,
 ) -> Iterator[Unit]:
+    """The units of one part; ``outline`` collects the text of its headings."""
     flow = _Flow(where, headings, title)
     with _part_errors(), archive.open(name) as stream:
         for batch in _xml_events(stream):
             for event, tag, attributes, text in batch:
                 if event == "start":
-                    flow.start(tag)
+                    flow.start(tag, attributes)
                 else:
                     flow.end(tag, attributes, text)
             yield from flow.drain()
     flow.finish()
     yield from flow.drain()
+    if outline is not None:
+        outline += flow.outline
 
 
 Event = tuple[str, str, dict[str, str], str]  # (start|end, local tag, attributes, text)
@@ -277,6 +317,7 @@ class _Table:
     span: int = 1
     merged: bool = False  # a vertical merge continues the cell above
     first: list[Cell] | None = None  # repeated atop each later slice: it may be the header
+    going_on: str = ""  # the previous table's title, if this one repeats its header row
     cells: int = 0  # in the current slice
 
 
@@ -294,19 +335,27 @@ class _Flow:
         self.deletions: list[str] = []
         self.paragraphs: list[_Paragraph] = []
         self.tables: list[_Table] = []
+        # The title of the last table, and the paragraphs since: a table that follows after a
+        # page break or a "(continued)" line goes on under its title.
+        self.outline: list[str] = []  # headings met, up to ``_RUNNING_CHARS``
+        self.continued = ""
+        self.continued_header: list[Cell] | None = None
+        self.between = 0
         self.skip = 0  # inside mc:Fallback: the same content again, in an older form
 
     def drain(self) -> Iterator[Unit]:
         while self.out:
             yield self.out.popleft()
 
-    def start(self, tag: str) -> None:
+    def start(self, tag: str, attributes: dict[str, str] | None = None) -> None:
         if tag == "Fallback":
             self.skip += 1
         if self.skip:
             return
         if tag == "p":
             self.paragraphs.append(_Paragraph())
+        elif tag == "fldSimple" and self.paragraphs and attributes:
+            self._merge_field(self.paragraphs[-1], attributes.get("instr", ""))
         elif tag == "tbl":
             self._start_table()
         elif tag == "tr" and self.tables:
@@ -328,6 +377,8 @@ class _Flow:
             paragraph.text.append(text)
         elif tag == "delText" and paragraph is not None:
             paragraph.deleted.append(text)
+        elif tag == "instrText" and paragraph is not None:
+            self._merge_field(paragraph, text)
         elif tag in ("tab", "ptab") and paragraph is not None:
             paragraph.text.append("\t")
         elif tag in ("br", "cr") and paragraph is not None:
@@ -358,6 +409,15 @@ class _Flow:
         elif tag == "tbl" and self.tables:
             self._end_table()
 
+    @staticmethod
+    def _merge_field(paragraph: _Paragraph, instruction: str) -> None:
+        """A mail-merge field's name says what the value after it is (``CFI_Outcome``,
+        ``A_Number``) where the letter's words do not: it is read as the value's label."""
+        field = _MERGEFIELD.match(instruction)
+        if field:
+            label = field.group(1).strip('"').replace("_", " ")
+            paragraph.text.append(f" {label}: ")
+
     def finish(self) -> None:
         while self.tables:
             self._end_table()
@@ -384,10 +444,14 @@ class _Flow:
             while self.open_headings and self.open_headings[-1][0] >= paragraph.level:
                 self.open_headings.pop()
             self.open_headings.append((paragraph.level, text[:_TITLE_CHARS]))
+            if sum(map(len, self.outline)) < _RUNNING_CHARS:
+                self.outline.append(text[:_TITLE_CHARS])
             self.intro = ""
+            self.continued = ""
         else:
             self.lines += [f"- {text}" if paragraph.item else text, ""]
             self.intro = text
+            self.between += 1
             if len(self.lines) >= TEXT_SLICE_LINES:
                 self._flush_section()
 
@@ -399,8 +463,10 @@ class _Flow:
         self.lines = []
 
     def _title(self) -> str:
-        headings = " / ".join(text for _, text in self.open_headings)
-        return headings or self.default_title
+        # The document's title and running heads govern the whole body, its headings their
+        # sections.
+        headings = [text for _, text in self.open_headings]
+        return " / ".join(t for t in (self.default_title, *headings) if t)
 
     def _start_table(self) -> None:
         if not self.tables:
@@ -409,7 +475,14 @@ class _Flow:
         intro = self.intro if self.intro != heading else ""
         self.intro = ""
         title = ": ".join(part[:_TITLE_CHARS] for part in (heading, intro) if part)
-        self.tables.append(_Table(title=title))
+        table = _Table(title=title)
+        if self.continued and not self.tables:
+            going_on = " / ".join(t for t in (self.continued, intro) if t)[: 2 * _TITLE_CHARS]
+            if self.between == 0:  # nothing but a page break between them
+                table.title = going_on
+            elif self.between <= _CONTINUED_PARAGRAPHS:  # if its header row is repeated
+                table.going_on = going_on
+        self.tables.append(table)
 
     def _end_cell(self, table: _Table) -> None:
         if table.cell is None or table.row is None:
@@ -431,6 +504,8 @@ class _Flow:
             table.rows.append(row)
             if table.first is None:
                 table.first = row
+                if table.going_on and row == self.continued_header:
+                    table.title = table.going_on
         table.cells += len(row)
         if len(table.rows) >= TABLE_SLICE_ROWS or table.cells >= TABLE_SLICE_CELLS:
             self._emit_rows(table)
@@ -447,6 +522,9 @@ class _Flow:
         self._end_row(table)
         self._emit_rows(table)
         self.tables.pop()
+        if not self.tables:
+            self.continued, self.between = table.title, 0
+            self.continued_header = table.first
 
 
 def _local(tag: str) -> str:

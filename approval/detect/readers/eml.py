@@ -1,11 +1,18 @@
 """Email (RFC 5322 / MIME, and MHTML web archives), with the stdlib ``email`` package.
 
 The subject is the title of every body part: "Re: credible fear interview" governs the names in
-the message as a heading governs a list. Bodies come out as ``Text`` (``text/plain``) or through
-the HTML reader (``text/html``: tables as tables). Every attachment, and every attached message
-(``message/rfc822``), is a ``Nested`` source that the scanner reads with the reader for its
-format: a CSV or a workbook attached, an email forwarded as an attachment, an archive holding
-more email, each within ``Limits.max_depth``.
+the message as a heading governs a list. So does the thread a message belongs to: what it quotes
+of earlier messages ("> ..." lines, the text under "On ... wrote:", "-----Original Message-----"
+or a forwarded message's header) titles its body too, so that a person a reply adds inherits the
+claim of the message it answers; in a mailbox, what earlier messages of the same thread said
+(their subjects and the start of their bodies, by In-Reply-To, References or the subject
+without "Re:") titles the replies (``Thread``).
+
+Bodies come out as ``Text`` (``text/plain``) or through the HTML reader (``text/html``: tables
+as tables). Every attachment, and every attached message (``message/rfc822``), is a ``Nested``
+source that the scanner reads with the reader for its format: a CSV or a workbook attached, an
+email forwarded as an attachment, an archive holding more email, each within
+``Limits.max_depth``.
 
 Everything else a mail client or a script recovers is read too, as hidden units after the
 bodies: every header of the message and of each part (``X-`` headers included, RFC 2047
@@ -35,6 +42,7 @@ import io
 import mimetypes
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from email import policy
 from email.errors import InvalidBase64LengthDefect, MessageError
 from email.message import Message
@@ -88,6 +96,48 @@ _CONTAINER_MAGIC = (
     b"PK", b"\x1f\x8b", b"BZh", b"\xfd7zXZ", b"7z\xbc\xaf", b"Rar!", b"%PDF", b"\xd0\xcf\x11\xe0"
 )  # fmt: skip
 _UU_BEGIN = re.compile(r"begin [0-7]{3,4} (.{1,255})$")
+# What a thread passes on to a reply, at most (characters): context, not content.
+THREAD_CHARS = 2_000
+_REPLY_PREFIX = re.compile(r"^\s*(?:(?:re|fwd?|aw|wg|tr|rv|sv|vs)\s*(?:\[\d+\])?\s*:\s*)+", re.I)
+# Where the quoted part of a body starts, when it is not quoted with ">".
+_QUOTE_START = re.compile(
+    r"\s*(?:-{2,}\s*(?:original message|forwarded message|mensaje original|message d'origine)"
+    r"|on\b.{3,300}\bwrote:\s*$|el\b.{3,300}\bescribi[óo]:\s*$|from:\s)",
+    re.I,
+)
+
+
+@dataclass
+class Thread:
+    """What the messages of one mailbox said so far, by thread (mutable, one per read): a
+    message's subject and the start of its body, under its Message-ID and its subject without
+    "Re:", passed on to the replies."""
+
+    said: dict[str, str] = field(default_factory=dict)
+
+    @staticmethod
+    def keys(message: Message) -> tuple[list[str], list[str]]:
+        """The keys a message is known by (its id, its subject), and those of what it answers."""
+        own, answers = [], []
+        subject = _REPLY_PREFIX.sub("", _subject(message)).strip().lower()
+        if subject:
+            own.append(f"subject:{subject}")
+            answers.append(f"subject:{subject}")
+        for name, into in (("message-id", own), ("in-reply-to", answers), ("references", answers)):
+            into += [f"id:{v}" for v in _header_text(message.get(name, "")).split()[:20]]
+        return own, answers
+
+    def before(self, message: Message) -> str:
+        """What the thread said before this message."""
+        _, answers = self.keys(message)
+        said = dict.fromkeys(self.said[k] for k in answers if k in self.said)
+        return " / ".join(said)[:THREAD_CHARS]
+
+    def remember(self, message: Message, before: str, body: str) -> None:
+        own, _ = self.keys(message)
+        text = " / ".join(t for t in (before, _subject(message), body) if t)[-THREAD_CHARS:]
+        for key in own:
+            self.said[key] = text
 
 
 def looks_like_mail(head: bytes) -> bool:
@@ -130,9 +180,12 @@ class EmlReader:
         yield from message_units(data, source, limits)
 
 
-def message_units(data: bytes, source: Source, limits: Limits, prefix: str = "") -> Iterator[Unit]:
+def message_units(
+    data: bytes, source: Source, limits: Limits, prefix: str = "", thread: Thread | None = None
+) -> Iterator[Unit]:
     """The units of one message; ``prefix`` names it within its file (``message 3`` of an
-    mbox), for its parts and its nested sources."""
+    mbox), for its parts and its nested sources; ``thread`` what earlier messages of the same
+    mailbox said."""
     try:
         message = BytesParser(policy=policy.default).parsebytes(data)
     except RecursionError as exc:
@@ -140,10 +193,13 @@ def message_units(data: bytes, source: Source, limits: Limits, prefix: str = "")
     except _PARSE_ERRORS as exc:
         raise Unscannable("corrupt: unreadable email") from exc
     del data
-    walk = _Walk(source, limits, _subject(message), prefix)
+    before = thread.before(message) if thread is not None else ""
+    walk = _Walk(source, limits, _subject(message), prefix, before)
     try:
         yield from walk.part(message, 0, "")
         yield from walk.carriers()
+        if thread is not None:
+            thread.remember(message, before, walk.said)
     except RecursionError as exc:
         raise _too_deep(limits) from exc
     except _PARSE_ERRORS as exc:
@@ -151,11 +207,15 @@ def message_units(data: bytes, source: Source, limits: Limits, prefix: str = "")
 
 
 class _Walk:
-    def __init__(self, source: Source, limits: Limits, subject: str, prefix: str = ""):
+    def __init__(
+        self, source: Source, limits: Limits, subject: str, prefix: str = "", thread: str = ""
+    ):
         self.source = source
         self.limits = limits
         self.subject = subject
         self.prefix = prefix
+        self.thread = thread  # what earlier messages of the thread said
+        self.said = ""  # the start of this message's own text, for the replies
         self.count = 0  # parts seen, to name the nameless
         # Hidden carriers, read after the bodies: part name -> lines.
         self.headers: list[str] = []
@@ -220,15 +280,18 @@ class _Walk:
             text = _text(part)
             yield _coverage(label, kind, len(text), part)
             where = Where(part=self._name("html body"))
-            yield from html_units(
-                [text], where, self.subject, limits=self.limits, source=self.source
-            )
+            title = " / ".join(t for t in (self.subject, self.thread) if t)
+            yield from html_units([text], where, title, limits=self.limits, source=self.source)
         else:
             text = _text(part)
             yield _coverage(label, kind, len(text), part)
             lines = text.splitlines()
             if any(line.strip() for line in lines):
-                yield Text(Where(part=self.prefix or None), lines, self.subject)
+                own, quoted = _own_and_quoted(lines)
+                if not self.said:
+                    self.said = own
+                title = " / ".join(t for t in (self.subject, self.thread, quoted) if t)
+                yield Text(Where(part=self.prefix or None), lines, title)
             # Files pasted in the body uuencoded, which mail clients show as attachments.
             for name, payload in _uuencoded(lines):
                 yield Part(self._name(f"uuencoded {name}"), "attachment", len(payload), PARSED)
@@ -289,6 +352,30 @@ class _Walk:
             ),
             where=Where(part=inner),
         )
+
+
+def _own_and_quoted(lines: list[str]) -> tuple[str, str]:
+    """The start of what a body says itself, and of what it quotes of earlier messages (the
+    thread's context), each up to ``THREAD_CHARS``."""
+    own: list[str] = []
+    quoted: list[str] = []
+    sizes = [0, 0]
+    below = False  # under a reply's or a forward's header: all of it is quoted
+    for line in lines:
+        text = line.strip()
+        if not text:
+            continue
+        if not below and _QUOTE_START.match(text):
+            below = True
+        into = 1 if below or text.startswith(">") else 0
+        if sizes[into] >= THREAD_CHARS:
+            if min(sizes) >= THREAD_CHARS:
+                break
+            continue
+        text = text.lstrip("> ").strip()
+        (quoted if into else own).append(text)
+        sizes[into] += len(text) + 1
+    return " ".join(own)[:THREAD_CHARS], " ".join(quoted)[:THREAD_CHARS]
 
 
 def _coverage(label: str, kind: str, size: int, part: Message) -> Part:

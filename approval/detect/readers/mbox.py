@@ -3,7 +3,8 @@
 Content decides: an mbox opens with a ``From `` separator line (``From sender date``). Each
 message runs to the next separator at the start of a line after a blank line (mboxo, mboxrd
 and the "From " lines Thunderbird and mutt write); ``>From `` quoting in bodies is undone
-(mboxrd). A message's units are named ``message N`` (its parts ``message N/part 1.2``, its
+(mboxrd). A reply is read under what earlier messages of its thread said (``eml.Thread``). A
+message's units are named ``message N`` (its parts ``message N/part 1.2``, its
 attachments ``box.mbox/message N/report.csv``).
 
 The file is streamed: one message is held at a time, bounded by the email reader's
@@ -16,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from approval.detect.readers.eml import MAX_BYTES, message_units
+from approval.detect.readers.eml import MAX_BYTES, Thread, message_units
 from approval.detect.units import PARSED, Limits, Part, Probe, Source, Unit, Unscannable
 
 # "From sender date": an address (or MAILER-DAEMON) and a date with digits in it.
@@ -36,6 +37,7 @@ class MboxReader:
         return _SEPARATOR.match(head) is not None
 
     def read(self, source: Source, limits: Limits) -> Iterator[Unit]:
+        thread = Thread()
         for count, message in enumerate(self._messages(source), 1):
             if count > limits.max_entries:
                 raise Unscannable(
@@ -44,7 +46,7 @@ class MboxReader:
             name = f"message {count}"
             yield Part(name, "message", len(message), PARSED)
             try:
-                yield from message_units(message, source, limits, prefix=name)
+                yield from message_units(message, source, limits, prefix=name, thread=thread)
             except Unscannable as exc:
                 raise Unscannable(f"{name}: {exc.reason}") from None
 

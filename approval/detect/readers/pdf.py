@@ -206,10 +206,12 @@ class _Document:
                 continue
             lines = [line for line in (text or "").splitlines() if line.strip()]
             if lines:
-                self.any_text = True
+                # The pages are one text: a heading on one governs the table that goes on
+                # over the next (``Text.flow``).
+                continues, self.any_text = self.any_text, True
                 self.page_lines.update(" ".join(line.split()) for line in lines)
                 yield Part(f"page {number}", "page", len(text or ""), PARSED)
-                yield Text(Where(part=f"page {number}"), lines, self.title)
+                yield Text(Where(part=f"page {number}"), lines, self.title, "pages", continues)
             elif _guard(_has_images, page):
                 # A picture of a page is scanned paper: what it shows is not read, so it blocks.
                 self.no_text.append(number)
@@ -222,7 +224,9 @@ class _Document:
             if notes:
                 part = f"page {number} annotations"
                 yield Part(part, "annotation", sum(map(len, notes)), PARSED)
-                yield Text(Where(part=part, hidden=True), notes, self.title)
+                # A comment on a page is read under what governs the page.
+                flowing = self.any_text
+                yield Text(Where(part=part, hidden=True), notes, self.title, "pages", flowing)
 
     def _contents(self, page: Any) -> bytes | None:
         """The page's content streams are read by text extraction, not by the sweep. Returns

@@ -10,7 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from approval.detect.readers.docx import READER, TEXT_SLICE_LINES
+from approval.detect.scan import scan_file
 from approval.detect.units import Limits, Nested, Probe
+from approval.policy import Policy
 from tests.corpus import documents as docs
 from tests.corpus.documents import (
     docx_bytes,
@@ -59,24 +61,26 @@ def test_accepts_word_packages_by_content(data: bytes, accepted: bool) -> None:
 def test_a_table_comes_with_its_heading_and_introduction(tmp_path: Path) -> None:
     built = docs.docx_applicants(tmp_path)
     persons = docs.PERSONS[31:35]
+    # The document's title and its footer (a running head) govern the body, then the heading.
+    heading = "November interviews / For official use only / Asylum applicants"
 
     assert _read(built.path.read_bytes()) == [
         (
             "text",
-            "Asylum applicants",
+            heading,
             None,
             False,
             ["The following persons were interviewed in November 2022:"],
         ),
         (
             "table",
-            "Asylum applicants: The following persons were interviewed in November 2022:",
+            f"{heading}: The following persons were interviewed in November 2022:",
             None,
             False,
             [["Name", "A-Number", "Date of birth", "Nationality"]]
             + [[p.name, p.a_number, docs.us(p), p.nationality] for p in persons],
         ),
-        ("text", "Asylum applicants", None, False, ["Prepared by the records unit."]),
+        ("text", heading, None, False, ["Prepared by the records unit."]),
         ("text", "November interviews", "footer", False, ["For official use only"]),
         ("text", "November interviews", "properties", True, ["November interviews"]),
     ]
@@ -102,7 +106,7 @@ def test_paragraphs_are_records_and_headings_nest() -> None:
         ("text", "Case memo", None, False, ["Before any heading."]),
         (
             "text",
-            "Asylum applicants",
+            "Case memo / Asylum applicants",
             None,
             False,
             [
@@ -113,8 +117,8 @@ def test_paragraphs_are_records_and_headings_nest() -> None:
                 "- LI, Bo - A212345679",
             ],
         ),
-        ("text", "Asylum applicants / Detained", None, False, ["DIAZ, Luis"]),
-        ("text", "Closing", None, False, ["Signed."]),
+        ("text", "Case memo / Asylum applicants / Detained", None, False, ["DIAZ, Luis"]),
+        ("text", "Case memo / Closing", None, False, ["Signed."]),
     ]
 
 
@@ -125,11 +129,13 @@ def test_headers_comments_and_tracked_deletions_are_read() -> None:
         comments=["Remove LI, Bo before release"],
     )
 
+    # What the header says is on every page: it governs the body and what was deleted from it.
+    running = "Asylum Division - internal"
     assert _read(data) == [
-        ("text", "", None, False, ["Body.", "", "More."]),
-        ("text", "", "body tracked deletions", True, ["GARCIA, Ana A212345678"]),
+        ("text", running, None, False, ["Body.", "", "More."]),
+        ("text", running, "body tracked deletions", True, ["GARCIA, Ana A212345678"]),
         ("text", "", "header", False, ["Asylum Division - internal"]),
-        ("text", "", "comments", True, ["Remove LI, Bo before release"]),
+        ("text", running, "comments", True, ["Remove LI, Bo before release"]),
     ]
 
 
@@ -328,3 +334,56 @@ def test_a_mangled_file_is_read_or_refused_never_raises(
     refused = read_or_refuse(READER, mangle(SEED, edits, keep), NAME)
 
     assert refused is None or refused.split(":")[0] in REASONS
+
+
+@pytest.mark.parametrize("simple", [True, False])
+def test_a_merge_field_labels_its_value(simple: bool) -> None:
+    """Mail merge: the field's name says what the value is, where the letter does not."""
+    if simple:
+        field = (
+            '<w:fldSimple w:instr=" MERGEFIELD CFI_Outcome "><w:r><w:t>Positive</w:t></w:r>'
+            "</w:fldSimple>"
+        )
+    else:
+        field = (
+            '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+            "<w:r><w:instrText> MERGEFIELD CFI_Outcome \\* MERGEFORMAT </w:instrText></w:r>"
+            '<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>Positive</w:t></w:r>'
+            '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
+        )
+    data = docx_bytes([("xml", f"<w:p><w:r><w:t>GARCIA, Ana - </w:t></w:r>{field}</w:p>")])
+    (body,) = [u for u in _read(data) if u[0] == "text" and u[2] is None]
+    assert body[4] == ["GARCIA, Ana - CFI Outcome: Positive"]
+
+
+def test_the_footer_governs_the_body(tmp_path: Path, policy: Policy) -> None:
+    rows = [["Name", "A-Number"], ["GARCIA, Ana", "A212345678"], ["LI, Bo", "A212345679"]]
+    for footer, cls in (
+        ("Credible fear referrals", "protected-person"),
+        ("Bed list", "personal-data"),
+    ):
+        path = tmp_path / "memo.docx"
+        path.write_bytes(docx_bytes([("table", rows)], footer=[footer]))
+        assert dict(scan_file(path, policy).classes) == {cls: 2}
+
+
+@pytest.mark.parametrize(
+    ("between", "header", "continued"),
+    [
+        ([("xml", '<w:p><w:r><w:br w:type="page"/></w:r></w:p>')], ["Name", "A-Number"], True),
+        ([("p", "(continued)")], ["Name", "A-Number"], True),
+        ([("p", "Transport list")], ["Bus", "Seat"], False),
+        ([("p", "One."), ("p", "Two.")], ["Name", "A-Number"], False),
+    ],
+)
+def test_a_table_broken_over_pages_goes_on_under_its_title(
+    between: list[tuple[str, object]], header: list[str], continued: bool
+) -> None:
+    first = [["Name", "A-Number"], ["GARCIA, Ana", "A212345678"]]
+    second = [header, ["LI, Bo", "A212345679"]]
+    data = docx_bytes(
+        [("p", "Credible fear referrals"), ("table", first), *between, ("table", second)]
+    )
+    titles = [u[1] for u in _read(data) if u[0] == "table"]
+    assert titles[0] == "Credible fear referrals"
+    assert (titles[1].startswith("Credible fear referrals")) is continued

@@ -436,3 +436,28 @@ def test_parts_past_the_entries_limit_are_refused() -> None:
     assert reason(READER.read(source(data, "m.eml"), Limits(max_entries=3))) == (
         "too many MIME parts: more than 3 (limits.max_entries)"
     )
+
+
+@pytest.mark.parametrize(
+    "quote",
+    [
+        ["On Mon, Dec 19, 2022, Intake wrote:", "> Credible fear referrals:", "> GARCIA, Ana"],
+        ["-----Original Message-----", "Credible fear referrals:", "GARCIA, Ana"],
+    ],
+)
+def test_a_reply_is_titled_by_what_it_quotes(quote: list[str]) -> None:
+    data = eml_bytes("Re: list", "\n".join(["Add LI, Bo A212345679.", "", *quote]) + "\n")
+    units = READER.read(source(data, "reply.eml"), Limits())
+    (body,) = [u for u in units if isinstance(u, Text) and not u.where.hidden]
+    assert body.title.startswith("Re: list / ")
+    assert body.title.endswith("Credible fear referrals: GARCIA, Ana")
+
+
+def test_a_person_added_in_a_reply_inherits_the_quoted_claim(
+    tmp_path: Path, policy: Policy
+) -> None:
+    quote = ["On Mon, Intake wrote:", "> Referred for credible fear interviews:", "> GARCIA, Ana"]
+    data = eml_bytes("Re: list", "\n".join(["Add LI, Bo A212345679.", "", *quote]) + "\n")
+    path = tmp_path / "reply.eml"
+    path.write_bytes(data)
+    assert dict(scan_file(path, policy).classes) == {"protected-person": 2}

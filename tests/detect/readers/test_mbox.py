@@ -128,3 +128,15 @@ def test_a_mangled_mailbox_is_read_or_refused_never_raises(
         "too deeply nested",
         "too large",
     )
+
+
+def test_replies_are_read_under_what_their_thread_said(tmp_path: Path, policy: Policy) -> None:
+    """The first message names the claim; a reply (by its subject) adds a person without it;
+    an unrelated message stays apart."""
+    first = eml_bytes("weekly list", "Referred for credible fear interviews:\n\nGARCIA, Ana\n")
+    reply = eml_bytes("RE: weekly list", "Add LI, Bo A212345679.\n")
+    other = eml_bytes("bed space", "Move DIAZ, Luis A212345670.\n")
+    path = tmp_path / "thread.mbox"
+    path.write_bytes(carriers.mbox([first, reply, other]))
+    classes = dict(scan_file(path, policy).classes)
+    assert classes == {"protected-person": 2, "personal-data": 1}

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from approval.detect.readers import csv as csv_reader
 from approval.detect.readers.pdf import READER
 from approval.detect.scan import scan_file
-from approval.detect.units import Limits, Nested, Part, Probe
+from approval.detect.units import Limits, Nested, Part, Probe, Text
 from approval.policy import Policy
 from tests.corpus import carriers
 from tests.corpus import documents as docs
@@ -415,3 +415,24 @@ def test_the_text_a_jpeg_in_the_pdf_carries_is_read() -> None:
     assert [u[4] for u in units if str(u[2]).startswith("picture text")] == [
         ["JFIF", "GARCIA, Ana A212345678"]  # the JFIF segment's printable run, and the comment
     ]
+
+
+def test_pages_and_their_notes_are_one_flow_of_text() -> None:
+    """A heading on page 1 governs the table that goes on over page 2 (``Text.flow``)."""
+    data = minimal_pdf([["Credible fear referrals"], ["GARCIA, Ana A212345678"]], notes=["LI, Bo"])
+    texts = [u for u in READER.read(docs.source(data, "x.pdf"), Limits()) if isinstance(u, Text)]
+    flows = [(t.where.part, t.flow, t.continues) for t in texts if t.flow]
+    assert flows == [
+        ("page 1", "pages", False),
+        ("page 1 annotations", "pages", True),
+        ("page 2", "pages", True),
+    ]
+
+
+def test_a_heading_on_one_page_governs_the_next(tmp_path: Path, policy: Policy) -> None:
+    persons = docs.PERSONS[:20]
+    rows = [f"{p.last_first}    {p.a_number}" for p in persons]
+    data = minimal_pdf([["Credible fear referrals, week 45", *rows[:10]], rows[10:]])
+    path = tmp_path / "referrals.pdf"
+    path.write_bytes(data)
+    assert dict(scan_file(path, policy).classes) == {"protected-person": 20}
