@@ -13,7 +13,17 @@ commit) and checked against what fast-import wrote.
 Each size is verified ``--runs`` times (best kept), and the CPU rate of each tenth of one
 full-size run is printed: flat when replay time grows linearly with the ledger.
 
-Run: ``.venv/bin/python bench/bench_audit.py [--statements 100000] [--keep DIR] [--runs 3]``.
+The whole command as users run it (issue 17): ``approval audit --format json`` in a new process
+with an empty cache directory (``XDG_CACHE_HOME``, removed after each run), on the ledger above,
+on one of ``--grown`` statements written by ``Ledger.append`` one by one as users write them
+(3,000 by default: at 20-70 ms an append, a few minutes to grow, and past the scheduled repacks
+that shape how an appended ledger packs), and on a fast-imported ledger of the same statements'
+size; each interleaved, ``--rounds`` times, with the read floor (one ``git log --raw`` and one
+``git cat-file --batch`` of every entry). CPU time is the command's and every process's under
+it; statements per CPU-second and per wall-second, medians. ``--whole-only`` prints those alone.
+
+Run: ``.venv/bin/python bench/bench_audit.py [--statements 100000] [--keep DIR] [--runs 3]
+[--grown 3000] [--rounds 3] [--whole-only]``.
 """
 
 from __future__ import annotations
@@ -22,6 +32,8 @@ import argparse
 import hashlib
 import itertools
 import os
+import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -180,7 +192,11 @@ def statements(cast: Cast, count: int) -> Iterator[tuple[str, list[str], dict[st
             },
         }  # fmt: skip
         yield "request", ["p.publisher"], request
-        approve = {"request": "REQUEST", "artifact_sha256": sha, "decision": "approve"}
+        approve: dict[str, Any] = {
+            "request": "REQUEST",
+            "artifact_sha256": sha,
+            "decision": "approve",
+        }
         # As officials sign now: after their own client rescanned the bytes (issue 13).
         approve |= {"rescanned": True, "summary_sha256": summary_digest(request["scan"])}
         if cycle % 10 == 0:
@@ -197,6 +213,45 @@ def statements(cast: Cast, count: int) -> Iterator[tuple[str, list[str], dict[st
         made += 4
 
 
+@dataclass
+class Chain:
+    """The ids that later statements of :func:`statements` name, as the history is written."""
+
+    adoption: str = ""
+    request: str = ""
+    previous: str = ""
+    signoffs: list[str] = field(default_factory=list)
+
+    def statement(
+        self, kind: str, signers: list[str], body: dict[str, Any], at: datetime, parent: str | None
+    ) -> dict[str, Any]:
+        """The statement ``body`` stands for, its placeholders filled, seeing ``parent``."""
+        body = dict(body)
+        if body.get("policy", {}).get("adoption") == "ADOPTION":
+            body["policy"] = {**body["policy"], "adoption": self.adoption}
+        if body.get("request") == "REQUEST":
+            body["request"] = self.request
+        if body.get("target") == "PREVIOUS":
+            body["target"] = self.previous
+        if body.get("signoffs") == "SIGNOFFS":
+            body["signoffs"] = sorted(self.signoffs)
+        if kind != "adoption":
+            body["signer"] = signers[0]
+        return {
+            "type": STATEMENT_TYPE, "kind": kind, "created": format_time(at),
+            "seen_head": parent, **body,
+        }  # fmt: skip
+
+    def written(self, kind: str, statement_id: str) -> None:
+        if kind == "adoption":
+            self.adoption = statement_id
+        elif kind == "request":
+            self.request, self.signoffs = statement_id, []
+        elif kind == "signoff":
+            self.signoffs.append(statement_id)
+        self.previous = statement_id
+
+
 def build(ledger_dir: Path, cast: Cast, count: int) -> list[str]:
     """A ledger of ``count`` statements at ``ledger_dir``; the commit id of each, in order."""
     Ledger.create(ledger_dir).close()
@@ -208,35 +263,14 @@ def build(ledger_dir: Path, cast: Cast, count: int) -> list[str]:
     trees = TreeBuilder()
     commits: list[str] = []
     parent: str | None = None
-    adoption = request = previous = ""
-    signoffs: list[str] = []
+    chain = Chain()
     at = START
     for n, (kind, signers, body) in enumerate(statements(cast, count)):
         if n == count:
             break
-        body = dict(body)
-        if body.get("policy", {}).get("adoption") == "ADOPTION":
-            body["policy"] = {**body["policy"], "adoption": adoption}
-        if body.get("request") == "REQUEST":
-            body["request"] = request
-        if body.get("target") == "PREVIOUS":
-            body["target"] = previous
-        if body.get("signoffs") == "SIGNOFFS":
-            body["signoffs"] = sorted(signoffs)
-        if kind != "adoption":
-            body["signer"] = signers[0]
-        statement = {
-            "type": STATEMENT_TYPE, "kind": kind, "created": format_time(at),
-            "seen_head": parent, **body,
-        }  # fmt: skip
+        statement = chain.statement(kind, signers, body, at, parent)
         envelope, statement_id = signed(cast, statement, *signers)
-        if kind == "adoption":
-            adoption = statement_id
-        elif kind == "request":
-            request, signoffs = statement_id, []
-        elif kind == "signoff":
-            signoffs.append(statement_id)
-        previous = statement_id
+        chain.written(kind, statement_id)
         raw = canonical(envelope.to_dict()) + b"\n"
         path = path_for(statement["created"], kind, statement_id)
         tree = trees.add(path, _oid(b"blob", raw))
@@ -329,6 +363,114 @@ def cli(*args: str) -> tuple[float, str]:
     return seconds, done.stdout
 
 
+def grow(ledger_dir: Path, cast: Cast, count: int) -> float:
+    """A ledger of ``count`` statements written as users write them, one ``Ledger.append``
+    each (its scheduled repacks included), each seeing the head before it; the seconds taken."""
+    Ledger.create(ledger_dir).close()
+    chain = Chain()
+    at = START
+    start = time.perf_counter()
+    with Ledger.open(ledger_dir) as ledger:
+        for n, (kind, signers, body) in enumerate(statements(cast, count)):
+            if n == count:
+                break
+            statement = chain.statement(kind, signers, body, at, ledger.head())
+            envelope, statement_id = signed(cast, statement, *signers)
+            ledger.append(envelope)
+            chain.written(kind, statement_id)
+            at += STEP
+    return time.perf_counter() - start
+
+
+# -- the whole command, fresh cache, against the read floor ----------------------------------
+
+
+def read_floor(ledger_dir: Path) -> tuple[float, float, int]:
+    """Wall and CPU seconds (git's and this process's) of reading every entry as a replay
+    must at least: one ``git log --raw`` and one ``git cat-file --batch`` of every entry's
+    blob, streamed; and the number of entries."""
+    from bench_check import children_cpu, reap
+
+    cpu = children_cpu() + time.process_time()
+    start = time.perf_counter()
+    git = ["git", "--git-dir", str(ledger_dir)]
+    log = subprocess.Popen(
+        [*git, "log", "--reverse", "--first-parent", "--raw", "--no-abbrev", "--format=%H",
+         "refs/heads/ledger"],
+        stdout=subprocess.PIPE,
+    )  # fmt: skip
+    cat = subprocess.Popen(
+        [*git, "cat-file", "--batch"], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL
+    )
+    assert log.stdout is not None and cat.stdin is not None
+    entries = 0
+    for line in log.stdout:
+        if line.startswith(b":"):
+            cat.stdin.write(line.split(b" ", 4)[3] + b"\n")
+            entries += 1
+    cat.stdin.close()
+    if log.wait() != 0 or cat.wait() != 0:
+        raise SystemExit("git log or git cat-file failed")
+    wall = time.perf_counter() - start
+    reap()
+    return wall, children_cpu() + time.process_time() - cpu, entries
+
+
+def audit_command(ledger_dir: Path, cache: Path) -> tuple[float, float]:
+    """Wall and CPU seconds (every process under it) of ``approval audit --format json`` as a
+    user runs it on a machine that never saw the ledger: an empty cache directory."""
+    from bench_check import run
+
+    shutil.rmtree(cache, ignore_errors=True)
+    env = {**os.environ, "NO_COLOR": "1", "XDG_CACHE_HOME": str(cache)}
+    command = [sys.executable, "-m", "approval", "audit", "--ledger", str(ledger_dir)]
+    wall, cpu, code, _ = run([*command, "--format", "json"], env, cache.parent)
+    shutil.rmtree(cache, ignore_errors=True)
+    if code != 0:
+        raise SystemExit(f"approval audit failed on {ledger_dir.name} (exit {code})")
+    return wall, cpu
+
+
+def whole_command(ledgers: dict[str, tuple[Path, int]], work: Path, rounds: int) -> None:
+    """The audit command and its read floor on each ledger, interleaved, ``rounds`` times
+    (the order turned each round); medians."""
+    audits: dict[str, list[tuple[float, float]]] = {name: [] for name in ledgers}
+    floors: dict[str, list[tuple[float, float]]] = {name: [] for name in ledgers}
+    for r in range(rounds):
+        names = list(ledgers) if r % 2 == 0 else list(ledgers)[::-1]
+        for name in names:
+            ledger_dir, count = ledgers[name]
+            wall, cpu, entries = read_floor(ledger_dir)
+            if entries != count:
+                raise SystemExit(f"{name}: the floor read {entries} entries, not {count}")
+            floors[name].append((wall, cpu))
+            audits[name].append(audit_command(ledger_dir, work / "xdg-cache"))
+    print(
+        f"\napproval audit --format json, whole command, fresh cache (medians of {rounds} "
+        "interleaved rounds;\nCPU: the command and every process under it), against the read "
+        "floor (git log --raw + git cat-file --batch of every entry):"
+    )
+    print(
+        f"{'ledger':>24} {'entries':>8} | {'wall s':>7} {'cpu s':>7} {'stmt/s':>7}"
+        f" {'cpu st/s':>8} | {'floor s':>7} {'cpu s':>6} {'stmt/s':>7} | {'x floor':>7}"
+    )
+    for name, (_, count) in ledgers.items():
+        wall = statistics.median(w for w, _ in audits[name])
+        cpu = statistics.median(c for _, c in audits[name])
+        floor = statistics.median(w for w, _ in floors[name])
+        floor_cpu = statistics.median(c for _, c in floors[name])
+        print(
+            f"{name:>24} {count:>8,} | {wall:7.2f} {cpu:7.2f} {count / wall:7,.0f}"
+            f" {count / cpu:8,.0f} | {floor:7.2f} {floor_cpu:6.2f} {count / floor:7,.0f}"
+            f" | {wall / floor:6.1f}x"
+        )
+
+
+def load() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"load average {one:.1f} {five:.1f} {fifteen:.1f} on {os.cpu_count()} cores"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--statements", type=int, default=100_000)
@@ -336,8 +478,23 @@ def main() -> int:
     parser.add_argument(
         "--runs", type=int, default=3, help="verify each size this many times, keep the best"
     )
+    parser.add_argument(
+        "--grown",
+        type=int,
+        default=3000,
+        help="entries of the ledger grown by real appends (0: none); ~20-50 ms an append",
+    )
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="rounds of the whole-command figures (medians)"
+    )
+    parser.add_argument("--whole-only", action="store_true", help="only the whole-command figures")
     options = parser.parse_args()
     count = options.statements
+    from bench_check import become_subreaper
+
+    print(f"start: {load()}")
+    if not become_subreaper():
+        print("(not a subreaper here: the CPU of processes that outlive their parent is lost)")
     with tempfile.TemporaryDirectory(prefix="bench-audit-") as scratch:
         directory = options.keep or Path(scratch)
         directory.mkdir(parents=True, exist_ok=True)
@@ -349,8 +506,28 @@ def main() -> int:
             commits_file.write_text("\n".join(commits) + "\n")
             print(f"built {count:,} signed statements with git fast-import in {seconds:.1f} s")
         commits = commits_file.read_text().split()
-        load = os.getloadavg()[0]
-        print(f"load average {load:.1f} on {os.cpu_count()} cores (other work slows wall times)")
+        ledgers = {f"fast-imported {count:,}": (ledger_dir, count)}
+        if options.grown:
+            grown_dir = directory / f"grown-{options.grown}"
+            same_dir = directory / f"imported-{options.grown}"
+            if not (grown_dir / "refs").exists():
+                keys = Path(scratch) / "grown-keys"  # a cast of its own: new keys, new files
+                keys.mkdir()
+                cast = make_cast(keys)
+                seconds = grow(grown_dir, cast, options.grown)
+                print(
+                    f"grew {options.grown:,} statements by Ledger.append in {seconds:.1f} s "
+                    f"({seconds / options.grown * 1000:.1f} ms each)"
+                )
+                build(same_dir, cast, options.grown)
+            ledgers[f"appended {options.grown:,}"] = (grown_dir, options.grown)
+            ledgers[f"fast-imported {options.grown:,}"] = (same_dir, options.grown)
+        whole_command(ledgers, directory, options.rounds)
+        if options.whole_only:
+            print(f"end: {load()}")
+            return 0
+        load_now = os.getloadavg()[0]
+        print(f"load average {load_now:.1f} on {os.cpu_count()} cores (other work slows walls)")
         git_log = min(git_log_seconds(ledger_dir) for _ in range(3))
         print(f"git log --raw alone: {git_log:.2f} s ({count / git_log:,.0f} commits/s)")
 
@@ -397,6 +574,7 @@ def main() -> int:
         assert "exported" in out or "requested" in out, out
         print(f"approval audit --as-of (CLI, from the index): {as_of:.2f} s")
         print(f"approval audit --artifact (CLI, from the index): {artifact:.2f} s")
+    print(f"end: {load()}")
     met = max(rate, cpu_rate) >= TARGET_RATE and max(as_of, artifact) < TARGET_QUERY
     print(
         f"targets: >= {TARGET_RATE:,} statements/s on one core ({rate:,.0f} wall, "

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import click
 
 from approval.cli.options import examples, ledger_option, offline_option
+from approval.cli.output import quiet_option
 
 if TYPE_CHECKING:
     from approval.workflow.check import CheckResult
@@ -30,6 +31,12 @@ if TYPE_CHECKING:
     "--staged", is_flag=True, help="Check the staged content of staged files (pre-commit)."
 )
 @click.option(
+    "--jobs",
+    type=click.IntRange(min=1, max=256),
+    default=None,
+    help="Scan files not scanned before on up to N processes (default: every core; 1: none).",
+)
+@click.option(
     "--format",
     "output",
     type=click.Choice(["text", "json", "sarif"]),
@@ -37,7 +44,10 @@ if TYPE_CHECKING:
     show_default=True,
     help="Blocked files in words, every file as JSON, or blocked files as SARIF 2.1.0.",
 )
-def check(ledger: Path | None, paths: tuple[Path, ...], staged: bool, output: str) -> int:
+@quiet_option
+def check(
+    ledger: Path | None, paths: tuple[Path, ...], staged: bool, jobs: int | None, output: str
+) -> int:
     """Exit 0 when every file under PATHS is clean or approved by the ledger, 1 otherwise.
 
     Directories are walked recursively; inside a git work tree, as git sees them (.gitignore
@@ -58,12 +68,14 @@ def check(ledger: Path | None, paths: tuple[Path, ...], staged: bool, output: st
     # warm run's CPU time). Set back after, for a caller that goes on (tests, CliRunner).
     gc.freeze()
     try:
-        result = run_check(ledger, list(paths), staged=staged)
+        result = run_check(ledger, list(paths), staged=staged, jobs=jobs)
     finally:
         gc.unfreeze()
     outcome(result.exit_code)  # a CI log that stops reading still gets the gate's answer
     if output == "json":
-        _json(result.to_dict())
+        from approval.cli.output import document
+
+        _json(document("check", result.to_dict()))
     elif output == "sarif":
         from approval.detect.sarif import to_sarif
 

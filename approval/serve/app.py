@@ -3,6 +3,9 @@
 Every request asks about one file: the target the web server passes on (``X-Original-URI``,
 nginx's ``auth_request``; ``X-Forwarded-Uri``, Caddy's ``forward_auth`` and Traefik's), or,
 without either, the request's own path (``curl --unix-socket ... http://gate/data/x.csv``).
+A request that carries two of them (the same one twice, or both) is refused: a web server
+sets one and may pass the client's other one on. An error while deciding is a 403 ``error``,
+logged by its type alone.
 The answer is an empty ``200`` (serve it) or ``403`` (do not), whatever the method, with the
 verdict word in ``X-Approval-Verdict`` for the web server's logs (nginx passes no header of
 an auth sub-request to the client unless told to), and, with a store, the decided copy to
@@ -16,6 +19,7 @@ when the ledger failed verification.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
@@ -33,15 +37,15 @@ _TARGET_HEADERS = (b"x-original-uri", b"x-forwarded-uri")
 def target_of(scope: Scope) -> tuple[bytes, bool]:
     """The request target asked about, and whether it came from a web server's header."""
     headers = scope.get("headers") or ()
-    found: dict[bytes, bytes] = {}
-    for name, value in headers:
-        if name in _TARGET_HEADERS:
-            if name in found:
-                return b"", True  # two answers to one question: refused as not a path
-            found[name] = value
-    for name in _TARGET_HEADERS:
-        if name in found:
-            return found[name], True
+    found = [value for name, value in headers if name in _TARGET_HEADERS]
+    if len(found) > 1:
+        # Two answers to one question, refused as not a path: the same header twice, or both
+        # names. A web server sets one of them and passes the client's other headers on (Caddy's
+        # forward_auth passes a client's own X-Original-URI): preferring either name would let
+        # a client choose the file decided while the web server serves another.
+        return b"", True
+    if found:
+        return found[0], True
     raw = scope.get("raw_path") or scope.get("path", "/").encode("utf-8", "surrogateescape")
     return bytes(raw), False
 
@@ -70,7 +74,16 @@ class App:
         if not forwarded and target.split(b"?", 1)[0] == HEALTH:
             await self._health(send)
             return
-        answer = await self.gate.answer(target)
+        try:
+            answer = await self.gate.answer(target)
+        except Exception as e:
+            # Closed, and said in the error's type alone (uvicorn would log the traceback,
+            # whose message could quote a file or a name): never a 200 by accident, never 500.
+            logging.getLogger("approval.serve").error(
+                "refused a request on an error (%s)", type(e).__name__
+            )
+            await _respond(send, 403, "error")
+            return
         extra = [(b"x-approval-file", answer.file.encode())] if answer.file else []
         await _respond(send, 200 if answer.allowed else 403, answer.word, extra=extra)
 
@@ -85,6 +98,8 @@ class App:
         }
         if follower.broken is not None:
             body["problem"] = follower.broken
+        elif follower.path is not None and self.gate.stale():
+            body["problem"] = "the ledger has not been looked at for too long: approvals refused"
         data = json.dumps(body).encode()
         status = 200 if follower.broken is None else 503
         word = "ok" if follower.broken is None else LEDGER_FAILURE

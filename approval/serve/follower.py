@@ -63,6 +63,9 @@ class Follower:
         self._fetched = 0.0
         self.generation = Generation(0, None, "")
         self.broken: str | None = None
+        # When the head was last looked at, successfully (monotonic seconds): the gate stops
+        # trusting approvals when this grows old (a fetch or a git that hangs).
+        self.checked = time.monotonic()
 
     # -- opening and following ----------------------------------------------------------------
 
@@ -78,6 +81,7 @@ class Follower:
         self._ledger = Ledger.open(self.path)
         self._fetch(force=True)
         self._move(self._current_head())
+        self.checked = time.monotonic()
         return self.generation
 
     def poll(self) -> bool:
@@ -88,8 +92,10 @@ class Follower:
             self._fetch()
             head = self._current_head()
             if head == self.generation.head:
+                self.checked = time.monotonic()
                 return False
             self._move(head)
+            self.checked = time.monotonic()
         except ApprovalError as e:
             # Fail closed: nothing more is allowed until the service is restarted on a ledger
             # that verifies. The message names heads and paths, never file content.

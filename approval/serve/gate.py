@@ -10,7 +10,16 @@ A file's decision is kept under what it was computed from:
 - the ledger: the head it was decided at. When the follower sees a new head, the files that
   needed approval are decided again at once (no scan: their scan stands); a clean file needs
   no approval and stands while the adoption in force does (a new policy clears everything);
-- the time: an approval expires, and its decision with it.
+- the time: an approval expires, and its decision with it; and a decision whose bytes were
+  read within ``racy`` seconds of the file's last change is not reused on the stat key (file
+  times tick coarsely: a rewrite in the same tick keeps the key), but hashed again;
+- the follower: when it has not looked at the ledger for ``stale_after`` seconds (a fetch
+  that hangs), no approval stands (``ledger-stale``); clean files are still served.
+
+The file is opened from the root with no link followed on the way (``paths.open_beneath``),
+hashed to the size its stat showed and within the policy's ``max_seconds``; the store's copy
+is made the same way and kept only if its hash is the decided one (store.py). A scan that
+raises is a refusal (``scan-failed``), for every request waiting on it.
 
 A cold decision is taken once per file (single flight: concurrent requests for it wait on the
 same scan), in a bounded pool of scan threads, so other requests go on meanwhile. A request
@@ -24,6 +33,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import os
 import stat
 import time
@@ -35,8 +45,8 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from approval.detect.report import CLEAN, UNSCANNABLE, FileReport
 from approval.serve.follower import Follower
-from approval.serve.paths import INDEX, MISSING, SPECIAL, Mapped, Unmapped, locate
-from approval.serve.store import CopyChanged, ensure_copy, remove_copy, store_name
+from approval.serve.paths import INDEX, MISSING, SPECIAL, Mapped, Unmapped, locate, open_beneath
+from approval.serve.store import CopyChanged, clear_store, ensure_copy, remove_copy, store_name
 
 if TYPE_CHECKING:
     from approval.policy import Policy
@@ -49,6 +59,10 @@ SCANNING = "scanning"  # not decided yet: asked again, it is
 BUSY = "busy"  # too many files waiting for a scan
 NO_POLICY = "no-policy"  # the ledger adopted no policy yet
 LEDGER_FAILURE = "ledger-failure"  # the ledger failed verification: nothing is allowed
+SCAN_FAILED = "scan-failed"  # the scan raised: closed
+STALE = "ledger-stale"  # the ledger has not been looked at for too long: no approval stands
+
+log = logging.getLogger("approval.serve")
 
 _HASH_CHUNK = 1024 * 1024
 _REPORTS = 100_000  # scans kept by sha256 (a clean report is a few hundred bytes)
@@ -88,6 +102,7 @@ class _Known:
     generation: int  # the follower's generation number it was decided at
     adoption: str
     until: float | None  # epoch seconds: when an approval used expires
+    read_at: int  # epoch nanoseconds, at or before the bytes were read (see ``Gate._racy``)
 
 
 class _Changed(Exception):
@@ -105,27 +120,49 @@ def answer_for(relative: str, report: FileReport, decision: Decision | None) -> 
     elif decision is None:
         reason = "no ledger is configured"
     else:
-        reason = "; ".join(r for r in decision.reasons if not r.startswith("missing: "))
-        missing = ", ".join(decision.missing)
-        reason = "; ".join(x for x in (reason, f"missing: {missing}" if missing else "") if x)
+        # Facts, not the decision's sentences: those name the officials who signed and quote
+        # their free-text comments and reasons, which have no place in a web server's log
+        # (``approval status FILE`` tells the whole of it to whoever may read the ledger).
+        facts = [
+            "no request" if decision.request is None else "",
+            f"{len(decision.rejections)} rejection(s)" if decision.rejections else "",
+            f"{len(decision.expired)} expired approval(s)" if decision.expired else "",
+            f"{len(decision.unrescanned)} approval(s) without a rescan"
+            if decision.unrescanned
+            else "",
+            f"missing: {', '.join(decision.missing)}" if decision.missing else "",
+        ]
+        reason = "; ".join(f for f in facts if f) or "not approved"
     return Answer(False, report.verdict, relative, report.sha256, report.size, reason)
 
 
-def scan_exact(real: str, key: StatKey, policy: Policy, known: dict[str, FileReport]) -> FileReport:
+def scan_exact(
+    real: str,
+    key: StatKey,
+    policy: Policy,
+    known: dict[str, FileReport],
+    root: str | None = None,
+) -> FileReport:
     """The scan of the file at ``real`` whose stat was ``key``: those very bytes, read through
-    one open descriptor; ``_Changed`` when the file is another one or changes meanwhile.
-    ``known`` holds scans by ``<sha256>:<suffix>``, consulted and filled."""
+    one descriptor opened from ``root`` (default: the file's directory) with no link followed
+    on the way (``paths.open_beneath``); ``_Changed`` when the file is another one or changes
+    meanwhile. ``known`` holds scans by ``<sha256>:<suffix>``, consulted and filled."""
     from approval.detect.scan import scan_file
 
     try:
-        fd = os.open(real, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+        fd = open_beneath(root or os.path.dirname(real), real)  # noqa: PTH120
     except OSError as e:
-        raise _Changed from e  # gone, or a link put in its place
+        raise _Changed from e  # gone, or a link put in its place or on its way
     try:
-        if stat_key(os.fstat(fd)) != key:
+        opened = os.fstat(fd)
+        if stat_key(opened) != key or not stat.S_ISREG(opened.st_mode):
             raise _Changed
         os.set_blocking(fd, True)
-        sha256 = _hash(fd)
+        from approval.detect.scan import limits_for
+
+        # Bounded in time as the scan is (a sparse file of terabytes reads as zeros for a day,
+        # holding a scan thread): past the policy's max_seconds, refused (``scan-failed``).
+        sha256 = _hash(fd, key.size, time.monotonic() + limits_for(policy).max_seconds)
         suffix = os.path.splitext(real)[1].lower()  # noqa: PTH122
         cache_key = f"{sha256}:{suffix}"
         report = known.get(cache_key)
@@ -155,12 +192,20 @@ def _lstat_key(real: str) -> StatKey | None:
         return None
 
 
-def _hash(fd: int) -> str:
+def _hash(fd: int, size: int, deadline: float = float("inf")) -> str:
+    """The sha256 of the first ``size`` bytes (the size the request's stat saw): a file that
+    keeps growing while it is read (an upload, or a writer that never stops) is read to that
+    size, not for ever, and the ``fstat`` after the scan sees that it changed."""
     import hashlib
 
     digest = hashlib.sha256()
     offset = 0
-    while chunk := os.pread(fd, _HASH_CHUNK, offset):
+    while offset < size:
+        chunk = os.pread(fd, min(_HASH_CHUNK, size - offset), offset)
+        if not chunk:
+            raise _Changed  # shorter than it was: truncated meanwhile
+        if time.monotonic() > deadline:
+            raise TimeoutError("hashing took longer than the policy's max_seconds")
         digest.update(chunk)
         offset += len(chunk)
     return digest.hexdigest()
@@ -183,10 +228,22 @@ class Gate:
         remember: int = 100_000,
         on_refusal: Callable[[Answer], None] | None = None,
         store: str | None = None,
+        stale_after: float | None = None,
+        racy: float = 2.0,
     ):
         self.root = os.path.realpath(root)
         self.store = store
-        self._copies: set[str] = set()
+        # The copies in the store of approved bytes (not clean ones: they stand while the
+        # adoption does, and a new adoption empties the store), each with the scan of its
+        # bytes and the adoption it was decided under: re-decided whenever the ledger moves,
+        # whichever path asked for them (a path since replaced, or forgotten from ``_known``,
+        # still has its copy).
+        self._copies: dict[str, tuple[FileReport, str]] = {}
+        # A follower stuck (a fetch that hangs, a git that never answers) would keep every
+        # approval of its last head for ever, revoked or not: past this, none stands.
+        self.stale_after = stale_after if stale_after is not None else max(60.0, 10 * poll)
+        self._inflight = 0  # scans submitted and not finished, whatever their path
+        self.racy_ns = int(racy * 1e9)
         self.follower = follower
         self.index = index
         self.wait = wait
@@ -235,27 +292,67 @@ class Gate:
         if not self.follower.poll():
             return
         after = self.follower.generation
-        if after.adoption != before.adoption:
-            # Another policy: every scan was made under the old one.
+        if after.adoption != before.adoption or self.follower.broken is not None:
+            # Another policy: every scan was made under the old one (or no ledger to decide
+            # by): nothing decided stands, and no copy stays where the web server reads.
             self._reports.clear()
             self._known.clear()
+            self._copies.clear()
+            if self.store is not None:
+                clear_store(self.store)
             return
         # Decide again, now, each file that needed approval: a revocation stops it at once.
         for real, known in list(self._known.items()):
             if known.answer.word != CLEAN:
-                answer = self._decide(
-                    real, known.key, known.report, known.answer.relative, after.adoption
+                self._decide(
+                    real,
+                    known.key,
+                    known.report,
+                    known.answer.relative,
+                    after.adoption,
+                    known.read_at,
                 )
-                if known.answer.file and not answer.allowed and self.store is not None:
-                    # No longer allowed: its copy goes (it would be served by no answer, but
-                    # protected bytes are not kept where a web server reads).
-                    self._copies.discard(known.answer.file)
-                    remove_copy(self.store, known.answer.file)
+        # And each copy of bytes that needed approval, whichever path it was made for: no
+        # longer allowed, it goes (no answer would name it, but protected bytes are not kept
+        # where a web server reads).
+        for name, (report, adoption) in list(self._copies.items()):
+            if not self._still_allowed(report, adoption):
+                self._copies.pop(name, None)
+                if self.store is not None:
+                    remove_copy(self.store, name)
+
+    def _still_allowed(self, report: FileReport, adoption: str) -> bool:
+        """On the ledger thread: whether bytes scanned as ``report`` under ``adoption`` may
+        still be served."""
+        if self.follower.broken is not None or adoption != self.follower.generation.adoption:
+            return False
+        if report.verdict == CLEAN:
+            return True
+        decision = self.follower.decide(report)
+        return decision is not None and decision.allowed
+
+    def _keep_copy(self, name: str, report: FileReport, adoption: str) -> bool:
+        """On the ledger thread, after a copy was made: kept (and followed) when its bytes
+        are still allowed, else removed. On the ledger thread, so that a revocation polled
+        while the copy was being made is seen here, or sees the copy there."""
+        if not self._still_allowed(report, adoption):
+            assert self.store is not None
+            self._copies.pop(name, None)
+            remove_copy(self.store, name)
+            return False
+        if report.verdict != CLEAN:
+            self._copies[name] = (report, adoption)
+        return True
+
+    def stale(self) -> bool:
+        return time.monotonic() - self.follower.checked > self.stale_after
 
     # -- answering ----------------------------------------------------------------------------
 
     async def answer(self, target: bytes) -> Answer:
         answer = await self._answer(target)
+        if answer.allowed and answer.word != CLEAN and self.stale():
+            answer = Answer(False, STALE, answer.relative, answer.sha256, answer.size)
         if answer.allowed and self.store is not None and not self._stored(answer.file):
             answer = await self._copied(target, answer)
         if not answer.allowed and self.on_refusal is not None:
@@ -279,12 +376,14 @@ class Gate:
         key = stat_key(st)
         generation = self.follower.generation
         known = self._known.get(mapped.real)
-        if known is not None and known.key == key:
+        if known is not None and known.key == key and not self._racy(known):
             if self._current(known):
                 return known.answer
             # The same bytes, another ledger head: decided again, not scanned.
+            if self.stale():
+                return Answer(False, STALE, mapped.relative)  # its thread may be stuck
             loop = asyncio.get_running_loop()
-            return await loop.run_in_executor(
+            decided = loop.run_in_executor(
                 self._ledger_pool,
                 self._decide,
                 mapped.real,
@@ -292,7 +391,12 @@ class Gate:
                 known.report,
                 mapped.relative,
                 generation.adoption,
+                known.read_at,
             )
+            try:
+                return await asyncio.wait_for(decided, self.wait)
+            except TimeoutError:
+                return Answer(False, SCANNING, mapped.relative)
         return await self._cold(mapped, key)
 
     async def _copied(self, target: bytes, answer: Answer) -> Answer:
@@ -302,8 +406,11 @@ class Gate:
         mapped = locate(self.root, target, self.index)
         if isinstance(mapped, Unmapped):
             return Answer(False, mapped.reason, mapped.relative)
+        known = self._known.get(mapped.real)
+        if known is None or known.answer.sha256 != answer.sha256 or not known.answer.allowed:
+            return Answer(False, CHANGED, mapped.relative)  # decided again meanwhile
         name = store_name(answer.sha256, mapped.real)
-        if name not in self._copies or not self._stored(name):
+        if not self._stored(name):
             loop = asyncio.get_running_loop()
             try:
                 await loop.run_in_executor(
@@ -314,10 +421,15 @@ class Gate:
                     mapped.real,
                     answer.sha256,
                     answer.size,
+                    self.root,
                 )
             except CopyChanged:
                 return Answer(False, CHANGED, mapped.relative)
-            self._copies.add(name)
+            kept = await loop.run_in_executor(
+                self._ledger_pool, self._keep_copy, name, known.report, known.adoption
+            )
+            if not kept:
+                return Answer(False, CHANGED, mapped.relative)
         served = replace(answer, file=name)
         known = self._known.get(mapped.real)
         if known is not None and known.answer.sha256 == answer.sha256 and known.answer.allowed:
@@ -340,8 +452,11 @@ class Gate:
     async def _cold(self, mapped: Mapped, key: StatKey) -> Answer:
         pending = self._pending.get(mapped.real)
         if pending is None or pending[0] != key:
-            if len(self._pending) >= self.waiting:
+            # Bounded by scans in flight, not by paths: a path whose bytes keep changing
+            # starts a new scan with each new key while the old ones still run.
+            if self._inflight >= self.waiting:
                 return Answer(False, BUSY, mapped.relative)
+            self._inflight += 1
             future = asyncio.ensure_future(self._scan_and_decide(mapped, key))
             pending = (key, future)
             self._pending[mapped.real] = pending
@@ -357,22 +472,59 @@ class Gate:
             adoption = self.follower.generation.adoption
             if policy is None:
                 return Answer(False, NO_POLICY, mapped.relative)
+            read_at = time.time_ns()  # before the scan opens the file: on the safe side
             try:
                 report = await loop.run_in_executor(
-                    self._scan_pool, scan_exact, mapped.real, key, policy, self._reports
+                    self._scan_pool,
+                    scan_exact,
+                    mapped.real,
+                    key,
+                    policy,
+                    self._reports,
+                    self.root,
                 )
             except _Changed:
                 return Answer(False, CHANGED, mapped.relative)
+            except Exception as e:
+                # A scan that fails (an I/O error, a reader's bug, memory): refused, for every
+                # request waiting on it, and logged by the error's type alone: its message
+                # could quote the file.
+                log.warning("scan failed (%s); refusing the file", type(e).__name__)
+                return Answer(False, SCAN_FAILED, mapped.relative)
             return await loop.run_in_executor(
-                self._ledger_pool, self._decide, mapped.real, key, report, mapped.relative, adoption
+                self._ledger_pool,
+                self._decide,
+                mapped.real,
+                key,
+                report,
+                mapped.relative,
+                adoption,
+                read_at,
             )
         finally:
+            self._inflight -= 1
             current = self._pending.get(mapped.real)
             if current is not None and current[0] == key:
                 del self._pending[mapped.real]
 
+    def _racy(self, known: _Known) -> bool:
+        """Whether the bytes were read so soon after the file's last change that another
+        change could leave the same stat key: file times come from a coarse clock (a tick of
+        1 to 10 ms, seconds on some file systems), so a rewrite within the tick of the last
+        one, its mtime set back, keeps size, mtime and ctime. Such a decision is not reused on
+        the stat key alone; the next request hashes the bytes again (not scanned: the scan is
+        kept by sha256), until one reads them a safe while after the change (git's "racily
+        clean" entries, the same problem)."""
+        return known.read_at - known.key.ctime_ns < self.racy_ns
+
     def _decide(
-        self, real: str, key: StatKey, report: FileReport, relative: str, adoption: str
+        self,
+        real: str,
+        key: StatKey,
+        report: FileReport,
+        relative: str,
+        adoption: str,
+        read_at: int,
     ) -> Answer:
         """On the ledger thread: the decision for ``report``, remembered for ``real``."""
         generation = self.follower.generation
@@ -386,7 +538,7 @@ class Gate:
         if len(self._known) >= self.remember:
             for old in list(self._known)[: max(1, self.remember // 10)]:
                 self._known.pop(old, None)
-        self._known[real] = _Known(key, report, answer, generation.number, adoption, until)
+        self._known[real] = _Known(key, report, answer, generation.number, adoption, until, read_at)
         self.decided += 1
         return answer
 

@@ -13,8 +13,9 @@ opens decides for the wrong bytes. Whatever it cannot map the way nginx does, it
 - a segment starting with a dot (``.git``, ``.svn``, ``.env``, ``.htpasswd``) is refused, on
   the path asked and on the path it resolves to;
 - links are followed as the web server follows them, and the file they reach must be inside
-  the root (resolved with ``realpath``); the final open refuses a link put in its place since
-  (``O_NOFOLLOW``);
+  the root (resolved with ``realpath``); the file is then opened from the root one component
+  at a time with ``O_NOFOLLOW`` at each (``open_beneath``), so a link put in place of the file
+  or of any directory on its way since is refused, never followed out of the root;
 - a directory maps to its index file (``index.html`` unless configured, as nginx's ``index``);
   a missing file, a special file or a directory without index is refused (403, not 404: a
   "go ahead" for a file that is not there yet would let the web server serve one that appears
@@ -23,6 +24,7 @@ opens decides for the wrong bytes. Whatever it cannot map the way nginx does, it
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from dataclasses import dataclass
@@ -135,6 +137,37 @@ def _resolve(root: str, candidate: str, relative: str) -> Mapped | Unmapped:
         if stat.S_ISLNK(mode):
             return _linked(root, candidate, relative)
     return Mapped(relative, candidate)
+
+
+def open_beneath(root: str, real: str) -> int:
+    """A read-only descriptor on the file at ``real`` (a path ``locate`` resolved, under
+    ``root``), opened one component at a time from the root with ``O_NOFOLLOW`` at each: a
+    link put in place of any directory on the way since ``locate`` (a race to read a file
+    outside the root, as the service's user) is an ``OSError`` (``ELOOP``/``ENOTDIR``), never
+    followed. Non-blocking, so that a pipe put in its place does not hang the open (the
+    caller checks what it got with ``fstat``); ``OSError`` for anything else that fails."""
+    if real != root and not real.startswith(root + os.sep):
+        raise OSError(errno.EXDEV, "not under the document root", real)
+    parts = [p for p in real[len(root) + 1 :].split(os.sep) if p]  # noqa: PTH206
+    if not parts:
+        raise OSError(errno.EISDIR, "the document root itself", real)
+    directory = os.open(root, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    try:
+        for part in parts[:-1]:
+            inner = os.open(
+                part,
+                os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC,
+                dir_fd=directory,
+            )
+            os.close(directory)
+            directory = inner
+        return os.open(
+            parts[-1],
+            os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC,
+            dir_fd=directory,
+        )
+    finally:
+        os.close(directory)
 
 
 def _linked(root: str, candidate: str, relative: str) -> Mapped | Unmapped:

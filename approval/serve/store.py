@@ -64,9 +64,14 @@ def open_store(directory: Path) -> str:
     return str(directory.resolve())
 
 
-def ensure_copy(store: str, name: str, source: str, sha256: str, size: int) -> None:
-    """Make ``store/name`` hold the bytes whose hash is ``sha256``, read from ``source``;
-    ``CopyChanged`` when ``source`` no longer holds them."""
+def ensure_copy(store: str, name: str, source: str, sha256: str, size: int, root: str) -> None:
+    """Make ``store/name`` hold the bytes whose hash is ``sha256``, read from ``source`` (under
+    ``root``, opened with no link followed on the way: ``paths.open_beneath``);
+    ``CopyChanged`` when ``source`` no longer holds them. Exactly ``size`` bytes are read and
+    hashed as they are written, and the copy is renamed into place only when their hash is the
+    decided one: what is stored is the decided bytes, whichever inode they were read from."""
+    from approval.serve.paths import open_beneath
+
     target = os.path.join(store, name)  # noqa: PTH118
     if _holds(target, sha256, size):
         return
@@ -75,7 +80,7 @@ def ensure_copy(store: str, name: str, source: str, sha256: str, size: int) -> N
     temporary = f"{target}.{os.getpid()}.{os.urandom(4).hex()}.tmp"
     digest = hashlib.sha256()
     try:
-        source_fd = os.open(source, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+        source_fd = open_beneath(root, source)
     except OSError as e:
         raise CopyChanged from e
     try:
@@ -83,12 +88,15 @@ def ensure_copy(store: str, name: str, source: str, sha256: str, size: int) -> N
             raise CopyChanged
         os.set_blocking(source_fd, True)
         out = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o644)
-        try:
-            while chunk := os.read(source_fd, _CHUNK):
+        with open(out, "wb", closefd=True) as f:  # noqa: PTH123 - writes every byte given
+            left = size
+            while left > 0:
+                chunk = os.read(source_fd, min(_CHUNK, left))
+                if not chunk:
+                    raise CopyChanged  # shorter than decided
                 digest.update(chunk)
-                os.write(out, chunk)
-        finally:
-            os.close(out)
+                f.write(chunk)
+                left -= len(chunk)
         if digest.hexdigest() != sha256:
             raise CopyChanged
         os.replace(temporary, target)  # noqa: PTH105
@@ -96,6 +104,21 @@ def ensure_copy(store: str, name: str, source: str, sha256: str, size: int) -> N
         os.close(source_fd)
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temporary)  # noqa: PTH108
+
+
+def check_apart(store: str, root: str) -> None:
+    """A ``UsageError`` when the store is inside the document root or holds it: a file
+    uploaded into the root would then be in the store, served as decided without being
+    decided (and ``clear_store`` would remove files of the site)."""
+    store_real = os.path.realpath(store)
+    root_real = os.path.realpath(root)
+    for inner, outer in ((store_real, root_real), (root_real, store_real)):
+        if inner == outer or inner.startswith(outer.rstrip(os.sep) + os.sep):
+            raise UsageError(
+                f"--store {store} and the document root {root} overlap: uploads would be served "
+                "from the store undecided",
+                hint="keep the store outside the document root, e.g. /var/lib/approval/store",
+            )
 
 
 _COPY = re.compile(r"^[0-9a-f]{64}(\.[a-z0-9]{1,10})?(\.[0-9]+\.[0-9a-f]{8}\.tmp)?$")

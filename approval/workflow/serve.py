@@ -148,7 +148,7 @@ def check_config(options: ServeOptions) -> ConfigCheck:
             "ledger: none: only clean files are served (protected ones need a ledger to approve)"
         )
     else:
-        from approval.ledger.snapshot import opened
+        from approval.ledger.session import opened
 
         with opened(options.ledger) as (ledger, view):
             state = view.state_for(())
@@ -161,6 +161,13 @@ def check_config(options: ServeOptions) -> ConfigCheck:
                     f"ledger: {ledger.path} verified to {head} ({len(view.adoptions)} "
                     f"adoption(s); policy {adoption.label})"
                 )
+    if options.store is not None:
+        from approval.serve.store import check_apart
+
+        try:
+            check_apart(str(options.store), str(options.root))
+        except UsageError as e:
+            problems.append(e.message)
     if options.store is not None and not options.store.exists():
         parent = options.store.parent
         if os.access(parent, os.W_OK | os.X_OK):
@@ -272,8 +279,9 @@ def serve(options: ServeOptions, *, ready: TextIO | None = None) -> None:
             raise UsageError(problem)
     store = None
     if options.store is not None:
-        from approval.serve.store import clear_store, open_store
+        from approval.serve.store import check_apart, clear_store, open_store
 
+        check_apart(str(options.store), str(options.root))
         store = open_store(options.store)
         clear_store(store)
     listen = options.listen

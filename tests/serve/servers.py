@@ -78,8 +78,7 @@ class Service:
         self.directory = socket_dir()
         self.socket = self.directory / "gate.sock"
         self.store = self.directory / "store" if store else None
-        if self.store is not None:
-            extra = ("--store", str(self.store), *extra)
+        extra = ("--store", str(self.store), *extra) if self.store else ("--no-store", *extra)
         self.log = self.directory / "refusals.log"
         self.stderr = self.directory / "stderr.log"
         args = [
@@ -177,6 +176,8 @@ http {{
             internal;
             proxy_pass http://approval_gate;
             proxy_pass_request_body off;
+            # None of the client's headers: the gate is asked what this block sets, only.
+            proxy_pass_request_headers off;
             proxy_set_header Content-Length "";
             proxy_set_header X-Original-URI $request_uri;
             proxy_http_version 1.1;

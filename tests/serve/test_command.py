@@ -32,7 +32,7 @@ def world(tmp_path: Path, make_key: KeyMaker) -> World:
 
 
 def test_check_config_passes_on_a_root_and_a_verified_ledger(world: World) -> None:
-    result = world.run("serve", "--root", world.root / "www", "--check-config")
+    result = world.run("serve", "--no-store", "--root", world.root / "www", "--check-config")
     assert result.code == 0, result.output
     assert "verified to" in result.stdout
     assert "8cfr208.6" in result.stdout
@@ -41,7 +41,7 @@ def test_check_config_passes_on_a_root_and_a_verified_ledger(world: World) -> No
 
 @pytest.mark.parametrize("root", ["missing", "www/aggregates.csv"])
 def test_check_config_fails_with_2_on_a_bad_root(world: World, root: str) -> None:
-    result = world.run("serve", "--root", world.root / root, "--check-config")
+    result = world.run("serve", "--no-store", "--root", world.root / root, "--check-config")
     assert result.code == 2
     assert "root" in result.stderr
     assert "Traceback" not in result.output
@@ -51,7 +51,7 @@ def test_check_config_fails_with_2_on_a_ledger_that_is_not_one(tmp_path: Path) -
     (tmp_path / "www").mkdir()
     (tmp_path / "not-a-ledger").mkdir()
     result = run_approval(
-        "serve", "--root", tmp_path / "www", "--ledger", tmp_path / "not-a-ledger",
+        "serve", "--no-store", "--root", tmp_path / "www", "--ledger", tmp_path / "not-a-ledger",
         "--check-config",
     )  # fmt: skip
     assert result.code == 2
@@ -61,7 +61,12 @@ def test_check_config_fails_with_2_on_a_ledger_that_is_not_one(tmp_path: Path) -
 def test_check_config_without_a_ledger_says_only_clean_files_are_served(tmp_path: Path) -> None:
     (tmp_path / "www").mkdir()
     result = run_approval(
-        "serve", "--root", tmp_path / "www", "--check-config", env={"APPROVAL_LEDGER": ""}
+        "serve",
+        "--no-store",
+        "--root",
+        tmp_path / "www",
+        "--check-config",
+        env={"APPROVAL_LEDGER": ""},
     )
     assert result.code == 0, result.output
     assert "only clean files are served" in result.stdout
@@ -110,7 +115,7 @@ def test_a_service_that_cannot_verify_its_ledger_does_not_start(tmp_path: Path) 
     (tmp_path / "not-a-ledger").mkdir()
     directory = socket_dir()
     result = run_approval(
-        "serve", "--root", tmp_path / "www", "--ledger", tmp_path / "not-a-ledger",
+        "serve", "--no-store", "--root", tmp_path / "www", "--ledger", tmp_path / "not-a-ledger",
         "--listen", f"unix:{directory}/gate.sock",
     )  # fmt: skip
     shutil.rmtree(directory)
@@ -136,6 +141,8 @@ def test_a_ledger_moved_back_under_the_service_stops_every_answer(world: World) 
         assert service.ask("/aggregates.csv") == (403, "ledger-failure")
         health = check_service(f"unix:{service.socket}")
         assert not health.ok and "refusing everything" in health.words
+        # Nothing decided stands, and no copy stays where the web server reads.
+        assert service.store is not None and not list(service.store.rglob("*.csv"))
 
 
 def test_a_service_on_a_clone_sees_what_is_recorded_on_the_shared_ledger(world: World) -> None:
@@ -160,3 +167,11 @@ def test_a_service_on_a_clone_sees_what_is_recorded_on_the_shared_ledger(world: 
         while time.monotonic() < deadline and service.ask("/stats.xlsx")[0] != 403:
             time.sleep(0.1)
         assert service.ask("/stats.xlsx") == (403, "protected")
+
+
+def test_a_service_without_a_store_must_be_asked_for_by_name(world: World) -> None:
+    # Without a store the web server reads the file after the answer: a swap in between is
+    # served undecided. So the service fails closed unless told otherwise, by name.
+    result = world.run("serve", "--root", world.root / "www", "--check-config")
+    assert result.code == 2
+    assert "needs --store DIR" in result.stderr and "--no-store" in result.stderr

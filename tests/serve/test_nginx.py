@@ -223,3 +223,72 @@ def test_a_bounded_load_of_mixed_requests(
     assert count[0] == 2000
     assert not wrong, wrong[:5]
     assert elapsed < 120, f"{count[0]} requests took {elapsed:.1f} s"
+
+
+# Names nginx and the gate could read differently; each file's bytes are its own.
+_NAMES = (
+    "A.csv", "%41.csv", "a#b.csv", "a;b.csv", "100%.csv", "café.csv", "cafe\u0301.csv",
+    "sp ace.csv", "plus+.csv", "q?.csv", "trail.csv.", "\uff0e\uff0e/x.csv",
+)  # fmt: skip
+_TARGETS = (
+    "/data/A.csv", "/data/%41.csv", "/data/%2541.csv", "/data/a%23b.csv", "/data/a#b.csv",
+    "/data/a;b.csv", "/data/a%3Bb.csv", "/data/100%25.csv", "/data/caf%C3%A9.csv",
+    "/data/cafe%CC%81.csv", "/data/%EF%BC%8E%EF%BC%8E/x.csv", "/data/sp%20ace.csv",
+    "/data/plus+.csv", "/data/plus%2B.csv", "/data/q%3F.csv", "/data/q?.csv",
+    "/data/trail.csv.", "/data/trail.csv", "/data//A.csv", "/data/A.csv;x", "/data/A.csv%00",
+    "/data/%C0%AE%C0%AE/data/A.csv", "/data/A.csv/", "/DATA/A.csv", "/data/x/../A.csv",
+    "/data/A.csv%3F/../a;b.csv", "/data/A.csv%23/../a;b.csv", "/data/A.csv#/../a;b.csv",
+    "/data/A.csv?/../a;b.csv", "/data/%2e%2e/data/A.csv", "/data/A%2ecsv", "/data/A.csv%20",
+)  # fmt: skip
+
+
+def test_the_gate_decides_the_file_nginx_would_open_or_refuses(
+    site: Path, web: tuple[Service, Nginx]
+) -> None:
+    """Differential: for each raw target, the file the gate maps it to, against the bytes
+    nginx itself (the ungated server on the same root) serves for it. Where the gate maps a
+    file, nginx serves that file or nothing; through the gate, a 200 is that file's bytes."""
+    import os
+
+    from approval.serve.paths import Mapped, locate
+
+    _, nginx = web
+    for n, name in enumerate(_NAMES):
+        path = site / "data" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(f"Nationality,Book-ins\nMexico,{n}\n".encode())
+    root = os.path.realpath(site)
+    mapped_any = agreed = 0
+    for target in _TARGETS:
+        mapped = locate(root, target.encode())
+        bare_status, bare_body, _ = nginx.get(target, bare=True)
+        gated_status, gated_body, _ = nginx.get(target)
+        if isinstance(mapped, Mapped):
+            mapped_any += 1
+            decided = Path(mapped.real).read_bytes()
+            assert bare_status != 200 or bare_body == decided, target
+            assert gated_status != 200 or gated_body == decided, target
+            agreed += bare_status == 200 and gated_status == 200
+        else:
+            assert gated_status != 200, target
+    assert mapped_any >= 15 and agreed >= 15  # most names map and are served, as nginx would
+
+
+def test_target_headers_a_client_sends_do_not_reach_the_gate(
+    site: Path, web: tuple[Service, Nginx]
+) -> None:
+    _, nginx = web
+    import http.client
+
+    for header in ("X-Original-URI", "X-Forwarded-Uri"):
+        connection = http.client.HTTPConnection("127.0.0.1", nginx.port, timeout=30)
+        try:
+            connection.request(
+                "GET", "/data/detention-stats.xlsx", headers={header: "/data/aggregates.csv"}
+            )
+            response = connection.getresponse()
+            body = response.read()
+        finally:
+            connection.close()
+        assert response.status == 403, header
+        assert b"PK" not in body[:2]
