@@ -42,6 +42,7 @@ refusal is a ``UsageError`` (exit 2). The other pre-checks are in ``approval.tru
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -510,16 +511,9 @@ def decide(
             else f"{len(candidates)} requests for this file and none allows it; "
             + (f"this is the most recent, {which}" if latest else f"this is the live one, {which}")
         )
-        chosen = Decision(
-            chosen.allowed,
-            chosen.request,
-            chosen.used,
-            chosen.missing,
-            (note, *chosen.reasons),
-            chosen.expires,
-            chosen.adoption,
-            chosen.rules,
-        )
+        # Every fact of the chosen verdict kept (the hints read its rejections, expired and
+        # unrescanned approvals); only the note is added.
+        chosen = dataclasses.replace(chosen, reasons=(note, *chosen.reasons))
     return chosen
 
 

@@ -26,9 +26,11 @@ def _decisions(world: World, approved: Path, pending: Path) -> list[tuple[int, s
     return done
 
 
-def test_each_cache_file_corrupted_changes_no_decision(
+def _approved_and_pending(
     tmp_path: Path, make_key: KeyMaker, monkeypatch: pytest.MonkeyPatch
-) -> None:
+) -> tuple[World, Path, Path, list[tuple[int, str]]]:
+    """A ledger with one approved and one pending workbook, caches in ``tmp_path``, and the
+    decisions about them."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     world = World(tmp_path, make_key)
     assert world.init().code == 0
@@ -40,6 +42,13 @@ def test_each_cache_file_corrupted_changes_no_decision(
         assert world.sign(request, who, "--file", str(approved)).code == 0
     world.request(pending)
     expected = _decisions(world, approved, pending)
+    return world, approved, pending, expected
+
+
+def test_each_cache_file_corrupted_changes_no_decision(
+    tmp_path: Path, make_key: KeyMaker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    world, approved, pending, expected = _approved_and_pending(tmp_path, make_key, monkeypatch)
     assert [code for code, _ in expected] == [1, 1, 0]
 
     cache = Path(os.environ["XDG_CACHE_HOME"]) / "approval" / "ledgers"
@@ -75,26 +84,15 @@ def test_a_saved_state_not_sealed_by_this_users_client_is_never_used(
     tmp_path: Path, make_key: KeyMaker, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A cache restored from a shared CI cache or copied from elsewhere holds well-formed
-    pickles (which would run code when loaded) that no key of this user tagged: the pending
-    file. slices are replaced by each other, untagged, and nothing
-    changes; the same slice tagged as this client would tag it does change the decision, which
-    is what the tag guards."""
+    pickles (which would run code when loaded) that no key of this user tagged: the two files'
+    slices are replaced by each other, untagged, and nothing changes; the same swap tagged as
+    this client would tag it does change the decision, which is what the tag guards."""
     import hashlib
     import sqlite3
 
     from approval.ledger.sealed import TAG_BYTES, seal
 
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    world = World(tmp_path, make_key)
-    assert world.init().code == 0
-    approved, pending = tmp_path / "approved.xlsx", tmp_path / "pending.xlsx"
-    detention_workbook(approved, count=3)
-    detention_workbook(pending, count=4)
-    request = world.request(approved)
-    for who in ("o.privacy", "s.senior"):
-        assert world.sign(request, who, "--file", str(approved)).code == 0
-    world.request(pending)
-    expected = _decisions(world, approved, pending)
+    world, approved, pending, expected = _approved_and_pending(tmp_path, make_key, monkeypatch)
     [database] = (tmp_path / "cache").rglob("state.sqlite")
     db = sqlite3.connect(database)
     slices = dict(db.execute("SELECT sha, records FROM slices"))
