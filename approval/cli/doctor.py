@@ -12,7 +12,10 @@ from approval.cli.output import output_options
 
 @click.command(
     short_help="Check this machine: git, OpenSSH, ledger, remote, keys, caches.",
-    epilog=examples("approval doctor --ledger ~/ledger --key ~/.ssh/id_ed25519"),
+    epilog=examples(
+        "approval doctor --ledger ~/ledger --key ~/.ssh/id_ed25519",
+        "approval doctor --service unix:/run/approval/gate.sock",
+    ),
 )
 @ledger_option
 @click.option(
@@ -22,11 +25,18 @@ from approval.cli.output import output_options
     type=click.Path(path_type=Path, dir_okay=False),
     help="A key to check (its file's permissions; a .pub: held in ssh-agent). Repeatable.",
 )
+@click.option(
+    "--service",
+    "services",
+    multiple=True,
+    metavar="HOST:PORT|unix:PATH",
+    help="An `approval serve` to check: answering, and on which ledger head. Repeatable.",
+)
 @output_options
-def doctor(ledger: Path | None, keys: tuple[Path, ...]) -> None:
+def doctor(ledger: Path | None, keys: tuple[Path, ...], services: tuple[str, ...]) -> None:
     """Check git and OpenSSH (versions), the ledger (found and verified), its remote
     (reachable; git's safe.directory for one owned by another user), key files (private to
-    you) and the caches. Nothing is changed.
+    you), the web gate (`approval serve`, with --service) and the caches. Nothing is changed.
 
     One line per check: ok, warn or fail, with what to do. Exits 0 when nothing fails, 1 when
     something does.
@@ -36,7 +46,7 @@ def doctor(ledger: Path | None, keys: tuple[Path, ...]) -> None:
     from approval.errors import EXIT_BLOCKED, EXIT_OK
     from approval.workflow.doctor import diagnose
 
-    found = diagnose(ledger, keys)
+    found = diagnose(ledger, keys, services)
     code = EXIT_OK if found.ok else EXIT_BLOCKED
     outcome(code)
     if json_wanted():

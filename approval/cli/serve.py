@@ -15,6 +15,8 @@ from approval.cli.options import examples, ledger_option
         "approval serve --root /srv/www --store /var/lib/approval/store "
         "--listen unix:/run/approval/gate.sock",
         "approval serve --root /srv/www --store /var/lib/approval/store --check-config",
+        "approval serve --root /srv/www --store /var/lib/approval/store "
+        "--key /etc/approval/gate_ed25519 --site www",
     ),
 )
 @ledger_option
@@ -74,6 +76,30 @@ from approval.cli.options import examples, ledger_option
     "the service out; a deployment gives --store.",
 )
 @click.option(
+    "--key",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The service's own OpenSSH private key (or its .pub, held in ssh-agent), given in the "
+    "roster to an official holding only the role 'service': each file's first refusal is then "
+    "recorded in the ledger as a signed 'blocked' statement (see --record-per-minute).",
+)
+@click.option(
+    "--passphrase-env",
+    metavar="VAR",
+    help="Read --key's passphrase from environment variable VAR.",
+)
+@click.option(
+    "--site",
+    metavar="NAME",
+    help="The door's name in the 'blocked' statements (default: this host's name).",
+)
+@click.option(
+    "--record-per-minute",
+    default=30,
+    show_default=True,
+    help="With --key: at most this many refusals recorded in any minute; those past it (and "
+    "past 256 waiting) are only logged, so a flood of refusals cannot flood the ledger.",
+)
+@click.option(
     "--check-config",
     is_flag=True,
     help="Check the root, the address and the ledger, and exit 0 (ready) or 2.",
@@ -90,6 +116,10 @@ def serve(
     log: Path | None,
     store: Path | None,
     no_store: bool,
+    key: Path | None,
+    passphrase_env: str | None,
+    site: str | None,
+    record_per_minute: int,
     check_config: bool,
 ) -> int:
     """Decide, for each request a web server is about to answer from ROOT, whether the file
@@ -98,6 +128,8 @@ def serve(
     a path it cannot map). The path comes in the X-Original-URI header (nginx auth_request),
     X-Forwarded-Uri (Caddy forward_auth), or as the request's own path. It never serves a
     file. The ledger is followed as it grows: a revocation stops a file within seconds.
+    With --key, the first refusal of each file's bytes is recorded in the ledger, signed by
+    the service's key, in the background (an answer never waits for it).
     """
     from approval.errors import UsageError
     from approval.workflow.serve import ServeOptions, parse_listen
@@ -126,6 +158,10 @@ def serve(
         fetch_every=fetch_every,
         log=log,
         store=store,
+        key=key,
+        passphrase_env=passphrase_env,
+        site=site,
+        record_per_minute=record_per_minute,
     )
     if check_config:
         from approval.workflow.serve import check_config as run_check

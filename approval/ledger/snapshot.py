@@ -55,6 +55,7 @@ from approval.statements import now
 from approval.trust.state import (
     MIN_PREFIX,
     Adoption,
+    Blocked,
     Export,
     LedgerState,
     Record,
@@ -162,7 +163,7 @@ def _sha_of(record: Record, owners: dict[str, str], lookup: Any) -> tuple[str, .
         return (record.sha256,)
     if isinstance(record, SignOff):
         return (record.artifact_sha256,)
-    if isinstance(record, Export):
+    if isinstance(record, Export | Blocked):
         return (record.artifact.sha256,)
     if isinstance(record, Redaction):
         return tuple(dict.fromkeys((record.source.sha256, record.derivative.sha256)))
@@ -617,7 +618,7 @@ def _about(statement: dict[str, Any], owners: dict[str, str], lookup: Any) -> tu
     what it refers to, and is refused there as the whole state would refuse it."""
     kind = statement.get("kind")
     try:
-        if kind in ("request", "export"):
+        if kind in ("request", "export", "blocked"):
             return (str(statement["artifact"]["sha256"]),)
         if kind == "signoff":
             return (str(statement["artifact_sha256"]),)

@@ -20,6 +20,9 @@ from approval.policy.model import UNSCANNABLE, parse_time
 from approval.policy.yamldoc import Document, Path, Problem
 from approval.words import plural
 
+# The role of a gate's own key (``approval serve``): it signs ``blocked`` statements only
+# (the trust rule is ``approval.trust.state``'s; these checks say so early, at file:line).
+SERVICE = "service"
 # A problem is one line; a schema message that quotes a huge value is cut to this.
 MAX_MESSAGE = 300
 
@@ -178,7 +181,15 @@ def policy_problems(doc: Document, roster: Document | None = None) -> list[Probl
             covered.add(class_id)
         for qi, requirement in _entries(rule, "require"):
             role = _text(requirement, "role")
-            if roles is not None and role is not None and role not in roles:
+            if role == SERVICE:
+                problems.append(
+                    doc.problem(
+                        ("rules", ri, "require", qi, "role"),
+                        f"the role {SERVICE!r} is a gate's own key, which records refusals and "
+                        "approves nothing: no rule may require it",
+                    )
+                )
+            elif roles is not None and role is not None and role not in roles:
                 problems.append(
                     doc.problem(
                         ("rules", ri, "require", qi, "role"),
@@ -340,6 +351,16 @@ def roster_problems(doc: Document) -> list[Problem]:
             if identity in owners and owners[identity] != official_id:
                 problems.append(doc.problem(path, f"this key also belongs to {owners[identity]!r}"))
             owners.setdefault(identity, official_id)
+        held = [r for _, r in _strings(official.get("roles"))]
+        if SERVICE in held and len(held) > 1:
+            # A gate's key lives on a web server: stolen, it must sign nothing but refusals.
+            problems.append(
+                doc.problem(
+                    ("officials", oi, "roles"),
+                    f"the role {SERVICE!r} (a gate's own key) is held alone: give the web "
+                    "gate an official of its own",
+                )
+            )
         window = {}
         for field in ("valid_from", "valid_until"):
             value = _text(official, field)

@@ -252,6 +252,7 @@ _KINDS = {
     "revocation": "Revocations",
     "export": "Exports",
     "redaction": "Redactions",
+    "blocked": "Refused at the web gate",
 }
 
 
@@ -369,6 +370,7 @@ _STEP = {
     "revocation": "revocation",
     "export": "export",
     "redaction": "redaction",
+    "blocked": "refused at the gate",
 }
 
 

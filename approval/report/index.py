@@ -135,7 +135,15 @@ class IndexRow:
 
 def rows_for(events: Sequence[Event], state: LedgerState) -> list[IndexRow]:
     """The index rows of a verified replay's events (``state`` is the state at its end)."""
-    from approval.trust.state import Adoption, Export, Redaction, Request, Revocation, SignOff
+    from approval.trust.state import (
+        Adoption,
+        Blocked,
+        Export,
+        Redaction,
+        Request,
+        Revocation,
+        SignOff,
+    )
 
     rows = []
     for event in events:
@@ -157,6 +165,9 @@ def rows_for(events: Sequence[Event], state: LedgerState) -> list[IndexRow]:
         elif isinstance(record, Redaction):
             fields = {"sha256": record.source.sha256, "sha256_b": record.derivative.sha256,
                       "name": record.source.name}  # fmt: skip
+        elif isinstance(record, Blocked):
+            fields = {"sha256": record.artifact.sha256, "name": record.artifact.name,
+                      "destination": record.site}  # fmt: skip
         row = {
             "sha256": None, "sha256_b": None, "name": None, "request": None, "target": None,
             "decision": None, "role": None, "adoption": None, "expires": None,

@@ -15,6 +15,7 @@ from approval.statements import format_time, short_id
 from approval.trust.state import (
     Adoption,
     Artifact,
+    Blocked,
     Export,
     LedgerState,
     Record,
@@ -38,6 +39,8 @@ def describe(record: Record, state: LedgerState, position: int, commit: str) -> 
         return _revocation(record, state, position, commit)
     if isinstance(record, Export):
         return _export(record, state, position, commit)
+    if isinstance(record, Blocked):
+        return _blocked(record, position, commit)
     return _redaction(record, position, commit)
 
 
@@ -293,5 +296,33 @@ def _redaction(record: Redaction, position: int, commit: str) -> Event:
         (record.signer,),
         text,
         (source.sha256, derivative.sha256),
+        details,
+    )
+
+
+def _blocked(record: Blocked, position: int, commit: str) -> Event:
+    artifact = record.artifact
+    why = f"{record.verdict}" + (f": {record.reason}" if record.reason else "")
+    if record.verdict == "protected" and record.reason:
+        why = f"protected without approval: {record.reason}"
+    text = (
+        f"the web gate at {record.site} refused {artifact.name} "
+        f"(sha256 {short_id(artifact.sha256)}; {why}), recorded by {record.signer}"
+    )
+    details = {
+        "artifact": _file(artifact),
+        "verdict": record.verdict,
+        "site": record.site,
+        "reason": record.reason,
+    }
+    return Event(
+        position,
+        commit,
+        record.id,
+        "blocked",
+        record.at,
+        (record.signer,),
+        text,
+        (artifact.sha256,),
         details,
     )

@@ -7,7 +7,8 @@
 - ``store``: the decided copies the web server serves, so that a file replaced after the
   answer is never served undecided;
 - ``refusals``: the first refusal of each file, one JSON line, no content and no names;
-- ``record``: the proposed signed ``blocked`` statement (not wired in yet);
+- ``record``: with ``--key``, each first refusal signed into the ledger as a ``blocked``
+  statement, from a thread of its own, rate-limited;
 - ``app``: the ASGI application uvicorn serves.
 
 It sits between ``approval.workflow`` (``workflow/serve.py`` builds and runs it) and the ledger.

@@ -1,100 +1,213 @@
 """Recording a refusal in the ledger: a signed ``blocked`` statement by the service's official.
 
-NOT WIRED IN YET. The trust core (``approval.trust``, ``approval.statements``) is being rebuilt
-around one ``Verifier`` and typed statements, and the ledger admits no kind it does not know:
-appending a ``blocked`` statement today would be refused by the verifier (exit 3 on replay).
-This module is the separated piece the lead wires in once the kind exists:
+``approval serve --key FILE`` signs, with a key the roster in force gives to an official holding
+the role ``service`` (and no other: ``approval.trust.state``), one ``blocked`` statement for the
+first refusal of each file's bytes in a run of the service, so that an auditor replaying the
+ledger sees that the door held, and an incident can start from it.
 
-1. add ``Blocked`` to ``approval.statements.kinds`` and admit it in the trust core: its signer
-   must be an official of the roster in force holding the role ``service`` (a new role, granted
-   to the service's own key), and it changes no decision (it records; it never allows or
-   blocks anything);
-2. merge ``approval/schemas/blocked.schema.json`` into ``statement.schema.json`` as a ``$defs``
-   branch of ``kind``;
-3. pass ``BlockedRecorder(...)`` as ``RefusalLog(record=...)`` in ``approval.workflow.serve``
-   and expose ``approval serve --key``.
-
-The statement is made from what the refusal log keeps (sha256, size, verdict, the safe base
-name), so it holds no more than the log does: never content, never a person's name.
+- What it holds: the bytes' sha256 and size, the file's base name made safe (the refusal log's
+  ``safe_path``: a name that identifies a person is redacted), the verdict (``protected`` or
+  ``unscannable``), the decision's facts or the scanner's reason (made safe again here), and
+  the site. Never the file's content, a finding's sample or a person's name. Refusals that are
+  not about a file's bytes (a path outside the root, a missing file, ``scanning``) are only
+  logged.
+- Once per sha256 per run of the service (up to ``remember`` files; past that it starts again).
+- Rate-limited: at most ``per_minute`` statements in any 60 seconds, and at most ``backlog``
+  waiting; the refusals past either are logged ("not recorded") and not recorded, so a flood of
+  refused files cannot flood the ledger (each statement is a commit, pushed to the remote).
+- Never in the way of an answer: the gate's event loop only puts the refusal on a queue; one
+  thread of the recorder's own opens the ledger, signs and appends through the ordinary
+  session (``sign_and_append``: the trust rules checked before the append, compare-and-swap,
+  push). A failure is logged (one line, no content) and changes no answer.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+import collections
+import logging
+import queue
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from approval.detect.report import PROTECTED, UNSCANNABLE
+from approval.errors import ApprovalError
 from approval.serve.gate import Answer
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from approval.ledger.session import Session
     from approval.signing import PrivateKey
+    from approval.statements.kinds import Blocked
 
 KIND = "blocked"
 SERVICE_ROLE = "service"
 RECORDED = frozenset({PROTECTED, UNSCANNABLE})  # verdicts about a file's bytes
+MAX_REASON = 500
+PER_MINUTE = 30
+BACKLOG = 256
+
+log = logging.getLogger("approval.serve")
 
 
 def blocked_statement(
-    answer: Answer, *, signer: str, site: str, name: str, seen_head: str | None, at: datetime
-) -> dict[str, Any]:
-    """The ``blocked`` statement for a refusal (validated by ``blocked.schema.json``).
-    ``name`` is the file's base name, already made safe (``refusals.safe_path``)."""
-    from approval.statements import STATEMENT_TYPE, format_time
+    answer: Answer,
+    *,
+    signer: str,
+    site: str,
+    name: str,
+    seen_head: str | None,
+    at: datetime,
+) -> Blocked:
+    """The ``blocked`` statement for a refusal. ``name`` is the file's base name, already made
+    safe (``refusals.safe_path``); the reason is made safe when signed (``safe_reason``)."""
+    from approval.statements.kinds import Artifact, Blocked
 
     if answer.word not in RECORDED or not answer.sha256:
         raise ValueError(f"a {answer.word!r} refusal is not about a file's bytes")
-    body: dict[str, Any] = {
-        "signer": signer,
-        "artifact": {"sha256": answer.sha256, "size": answer.size, "name": name or "[unnamed]"},
-        "verdict": answer.word,
-        "site": site,
-    }
-    if answer.reason:
-        body["reason"] = answer.reason[:2000]
-    # Built by hand: ``new_statement`` builds through the typed kinds, which have no
-    # ``blocked`` yet (step 1 of the module doc adds ``Blocked(Statement)`` there: ``signer``,
-    # ``artifact: Artifact``, ``verdict``, ``site``, ``reason: str | None = None``).
-    return {
-        "type": STATEMENT_TYPE,
-        "kind": KIND,
-        "created": format_time(at),
-        "seen_head": seen_head,
-        **body,
-    }
+    return Blocked(
+        created=at,
+        seen_head=seen_head,
+        signer=signer,
+        artifact=Artifact(sha256=answer.sha256, size=answer.size, name=name or "[unnamed]"),
+        verdict=answer.word,
+        site=site[:200] or "[unnamed site]",
+        reason=answer.reason[:MAX_REASON] or None,
+    )
 
 
-def validate(statement: dict[str, Any]) -> list[str]:
-    """What is wrong with ``statement`` by the proposed schema (empty: nothing)."""
+def validate(statement: Blocked | dict[str, Any]) -> list[str]:
+    """What is wrong with the statement (or its document) by ``blocked.schema.json`` (empty:
+    nothing)."""
     from approval.schemas import validator
 
-    return [e.message for e in validator(KIND).iter_errors(statement)]
+    doc = statement if isinstance(statement, dict) else statement.to_dict()
+    return [e.message for e in validator(KIND).iter_errors(doc)]
+
+
+def identify_service(session: Session, key: PrivateKey) -> str:
+    """The official of the roster in force whose key ``key`` is, holding the role ``service``
+    (``UsageError`` otherwise: the service says so at start, exit 2)."""
+    from approval.statements import now
+    from approval.trust.state import identify
+
+    return identify(session.state, key.public_line, now(), service=True).id
 
 
 class BlockedRecorder:
-    """Signs and appends a ``blocked`` statement for a refusal, on ``session`` (see the module
-    doc). It appends to git: call it from the gate's ledger thread, never the event loop."""
+    """Records first refusals as ``blocked`` statements, from a thread of its own (see the
+    module doc). ``__call__`` never blocks: it is called on the gate's event loop."""
 
-    def __init__(self, session: Session, key: PrivateKey, official: str, site: str):
-        self.session = session
+    def __init__(
+        self,
+        ledger: Path | None,
+        key: PrivateKey,
+        site: str,
+        *,
+        per_minute: int = PER_MINUTE,
+        backlog: int = BACKLOG,
+        remember: int = 100_000,
+        clock: Callable[[], float] = time.monotonic,
+    ):
+        self.ledger = ledger
         self.key = key
-        self.official = official
         self.site = site
+        self.per_minute = per_minute
+        self.remember = remember
+        self.clock = clock
+        self._queue: queue.Queue[tuple[Answer, str] | None] = queue.Queue(maxsize=backlog)
+        self._seen: set[str] = set()
+        self._times: collections.deque[float] = collections.deque()
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+        self.recorded = 0  # statements appended
+        self.skipped = 0  # refusals not recorded: over the rate or the backlog
+        self.failed = 0  # appends that failed (logged)
 
-    def __call__(self, answer: Answer, name: str) -> str:
-        from approval.ledger.session import sign_and_append
+    # -- the event loop's side ----------------------------------------------------------------
+
+    def __call__(self, answer: Answer, name: str) -> None:
+        if answer.word not in RECORDED or not answer.sha256:
+            return
+        with self._lock:
+            if answer.sha256 in self._seen:
+                return
+            if len(self._seen) >= self.remember:
+                self._seen.clear()
+            self._seen.add(answer.sha256)
+            moment = self.clock()
+            while self._times and moment - self._times[0] >= 60.0:
+                self._times.popleft()
+            if len(self._times) >= self.per_minute:
+                self._skip(answer, f"more than {self.per_minute} a minute")
+                return
+            try:
+                self._queue.put_nowait((answer, name))
+            except queue.Full:
+                self._skip(answer, "too many waiting")
+                return
+            self._times.append(moment)
+
+    def _skip(self, answer: Answer, why: str) -> None:
+        self.skipped += 1
+        log.warning("refusal of sha256 %s not recorded in the ledger (%s)", answer.sha256, why)
+
+    # -- the recorder's thread ----------------------------------------------------------------
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name="approval-record", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Record what is waiting (for up to ``timeout`` seconds), then stop."""
+        if self._thread is None:
+            return
+        try:
+            self._queue.put(None, timeout=timeout)
+        except queue.Full:
+            return  # the daemon thread ends with the process
+        self._thread.join(timeout)
+
+    def _run(self) -> None:
+        while True:
+            item = self._queue.get()
+            if item is None:
+                return
+            answer, name = item
+            try:
+                statement_id = self.record(answer, name)
+            except Exception as e:
+                self.failed += 1
+                # An ApprovalError's message names heads, officials and rules, never content;
+                # another error only by its type (its message could quote anything).
+                why = e.message if isinstance(e, ApprovalError) else type(e).__name__
+                log.warning("could not record the refusal of sha256 %s: %s", answer.sha256, why)
+            else:
+                self.recorded += 1
+                log.info("recorded the refusal of sha256 %s as %s", answer.sha256, statement_id)
+
+    def record(self, answer: Answer, name: str) -> str:
+        """Sign and append the ``blocked`` statement for ``answer``; its id. Opens the ledger
+        each time (a refusal is rare, and the ledger moves meanwhile): the roster in force
+        then, the trust rules at its head."""
+        from approval.detect.strings import safe_text
+        from approval.ledger.session import gate, sign_and_append
         from approval.statements import now
 
-        at = now()
-        statement = blocked_statement(
-            answer,
-            signer=self.official,
-            site=self.site,
-            name=name,
-            seen_head=self.session.head,
-            at=at,
-        )
-        problems = validate(statement)
-        if problems:
-            raise ValueError(problems[0])
-        return sign_and_append(self.session, statement, [(self.key, self.official)]).id
+        with gate(self.ledger) as (session, view):
+            session.state = view.state_for({answer.sha256})
+            official = identify_service(session, self.key)
+            policy = session.state.current.policy
+            reason = safe_text(answer.reason, policy, MAX_REASON) if answer.reason else ""
+            statement = blocked_statement(
+                Answer(False, answer.word, "", answer.sha256, answer.size, reason),
+                signer=official,
+                site=self.site,
+                name=name,
+                seen_head=session.head,
+                at=now(),
+            )
+            return sign_and_append(session, statement, [(self.key, official)]).id

@@ -64,7 +64,7 @@ class RefusalLog:
         self.stream = stream
         self.policy = policy
         self.remember = remember
-        self.record = record  # the ledger recorder (approval.serve.record), when wired
+        self.record = record  # the ledger recorder (approval.serve.record), with --key
         self._seen: set[tuple[str, str]] = set()
         self._lock = threading.Lock()
         self.written = 0

@@ -11,7 +11,9 @@ Kinds (``statement["kind"]``):
 - ``signoff``: an official's ``approve`` or ``reject`` of one request, under one role;
 - ``revocation``: withdrawal of a sign-off or a request;
 - ``export``: an artifact left through the gate, to where, on which sign-offs;
-- ``redaction``: a derivative was made from an artifact, with what was removed.
+- ``redaction``: a derivative was made from an artifact, with what was removed;
+- ``blocked``: a gate (``approval serve``) refused an artifact, signed by a ``service`` key;
+  a record only, it changes no decision.
 
 Every statement names ``seen_head``: the ledger head its signer saw (DESIGN.md invariant 4).
 No statement ever holds protected data: counts, column names and locations only.
@@ -28,7 +30,7 @@ from typing import Any
 from approval.errors import IntegrityError, UsageError
 
 STATEMENT_TYPE = "https://approval.invalid/statement/v1"
-KINDS = ("adoption", "request", "signoff", "revocation", "export", "redaction")
+KINDS = ("adoption", "request", "signoff", "revocation", "export", "redaction", "blocked")
 # The SSH signature namespace: a signature made for this tool is never valid for another use.
 NAMESPACE = "approval-ledger-v1@approval.invalid"
 

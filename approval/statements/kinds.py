@@ -212,8 +212,31 @@ class Redaction(Statement):
     removed: tuple[str, ...] = field(metadata=_A_LIST)
 
 
+@dataclass(frozen=True, kw_only=True)
+class Blocked(Statement):
+    """A gate refused an artifact (``approval serve``: the web server's door held), signed by
+    the service's own official (role ``service``). A record only: it changes no decision. It
+    names the bytes (sha256, size, the safe base name), the verdict and the decision's facts,
+    and the site: never the file's content or a person's name."""
+
+    KIND: ClassVar[str] = "blocked"
+    signer: str
+    artifact: Artifact = field(metadata=_AN_ARTIFACT)
+    verdict: str  # protected | unscannable
+    site: str  # which door: the service's site name
+    reason: str | None = None  # the category of refusal, in the decision's words (no names)
+
+
 # Every kind, in the order of ``approval.statements.KINDS``.
-CLASSES: tuple[type[Statement], ...] = (Adoption, Request, SignOff, Revocation, Export, Redaction)
+CLASSES: tuple[type[Statement], ...] = (
+    Adoption,
+    Request,
+    SignOff,
+    Revocation,
+    Export,
+    Redaction,
+    Blocked,
+)
 BY_KIND: dict[str, type[Statement]] = {cls.KIND: cls for cls in CLASSES}
 
 
@@ -230,6 +253,7 @@ __all__ = [
     "CLASSES",
     "Adoption",
     "Artifact",
+    "Blocked",
     "Export",
     "PolicyRef",
     "Redaction",

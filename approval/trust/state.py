@@ -43,6 +43,10 @@ Decisions taken here (the lead and auditors depend on them):
   ledger (a rule may allow it) and the decision never counts it where the rule forbids it.
 - A request may name an adoption that is no longer in force (it raced a new adoption); it must
   name one the ledger holds. The decision does not count sign-offs on it.
+- A ``blocked`` statement (a gate refused a file: ``approval serve``) is made only by an official
+  holding the role ``service`` in the roster in force; it changes no decision. A holder of the
+  role ``service`` signs nothing else: a web server's key, stolen, must not request, approve,
+  revoke, export or redact (the roster check refuses the role combined with any other).
 - Duplicate revocations and sign-offs are accepted (concurrent clones make them); the
   pre-checks below refuse them before a command appends one.
 """
@@ -69,6 +73,7 @@ from approval.policy import (
     parse_roster,
 )
 from approval.policy.model import UNSCANNABLE, key_identity
+from approval.policy.validate import SERVICE  # a gate's key: ``blocked`` statements only
 from approval.statements import Envelope, format_time, short_id
 from approval.statements.kinds import Artifact  # one value in statements and records
 
@@ -194,7 +199,20 @@ class Redaction:
     at: datetime
 
 
-Record = Adoption | Request | SignOff | Revocation | Export | Redaction
+@dataclass(frozen=True)
+class Blocked:
+    """A gate refused an artifact (a record: it changes no decision)."""
+
+    id: str
+    signer: str
+    artifact: Artifact
+    verdict: str
+    site: str
+    reason: str | None
+    at: datetime
+
+
+Record = Adoption | Request | SignOff | Revocation | Export | Redaction | Blocked
 
 _KIND_OF: dict[type, str] = {
     Adoption: "adoption",
@@ -203,6 +221,7 @@ _KIND_OF: dict[type, str] = {
     Revocation: "revocation",
     Export: "export",
     Redaction: "redaction",
+    Blocked: "blocked",
 }
 
 
@@ -385,6 +404,7 @@ class LedgerState:
         self._revocations: dict[str, list[Revocation]] = {}  # by target
         self._exports_by_sha: dict[str, list[Export]] = {}
         self._redactions_by_sha: dict[str, list[Redaction]] = {}  # by source and derivative
+        self._blocked_by_sha: dict[str, list[Blocked]] = {}
         self._latest: datetime | None = None
         self._checkers: dict[str, Callable[[Envelope, str, str, datetime], Record]] = {
             "adoption": self._check_adoption,
@@ -393,6 +413,7 @@ class LedgerState:
             "revocation": self._check_revocation,
             "export": self._check_export,
             "redaction": self._check_redaction,
+            "blocked": self._check_blocked,
         }
 
     # -- applying statements ----------------------------------------------------------------
@@ -512,8 +533,11 @@ class LedgerState:
             policy_since = current.policy_epoch  # a roster-only adoption
         return Adoption(statement_id, policy, roster, created, previous, signers, policy_since)
 
-    def _signed_by(self, envelope: Envelope, label: str, created: datetime) -> Official:
-        """The official named in ``statement.signer``, who must hold every signature's key."""
+    def _signed_by(
+        self, envelope: Envelope, label: str, created: datetime, *, service: bool = False
+    ) -> Official:
+        """The official named in ``statement.signer``, who must hold every signature's key;
+        a holder of the role ``service`` only for a ``blocked`` statement (``service``)."""
         name = envelope.statement["signer"]
         official: Official | None = None
         roster = self._adoptions[-1].roster if self._adoptions else None
@@ -546,6 +570,11 @@ class LedgerState:
                 )
         if official is None:  # no signatures: refused in check() already
             raise IntegrityError(f"{label}: is not signed")
+        if not service and official.holds(SERVICE):
+            raise IntegrityError(
+                f"{label}: {official.id} holds the role {SERVICE!r}: a service key records a "
+                "gate's refusals and signs nothing else"
+            )
         return official
 
     def _adoption_ref(self, ref: dict[str, Any], label: str) -> Adoption:
@@ -697,6 +726,26 @@ class LedgerState:
             at=created,
         )
 
+    def _check_blocked(
+        self, envelope: Envelope, statement_id: str, label: str, created: datetime
+    ) -> Blocked:
+        statement = envelope.statement
+        official = self._signed_by(envelope, label, created, service=True)
+        if not official.holds(SERVICE):
+            raise IntegrityError(
+                f"{label}: {official.id} does not hold the role {SERVICE!r} in the roster in "
+                "force: only a gate's service key records a refusal"
+            )
+        return Blocked(
+            id=statement_id,
+            signer=official.id,
+            artifact=Artifact.from_dict(statement["artifact"]),
+            verdict=statement["verdict"],
+            site=statement["site"],
+            reason=statement.get("reason"),
+            at=created,
+        )
+
     def _add(self, record: Record) -> None:
         self._records[record.id] = record
         if self._latest is None or record.at > self._latest:
@@ -712,6 +761,8 @@ class LedgerState:
             self._revocations.setdefault(record.target, []).append(record)
         elif isinstance(record, Export):
             self._exports_by_sha.setdefault(record.artifact.sha256, []).append(record)
+        elif isinstance(record, Blocked):
+            self._blocked_by_sha.setdefault(record.artifact.sha256, []).append(record)
         else:
             self._redactions_by_sha.setdefault(record.source.sha256, []).append(record)
             if record.derivative.sha256 != record.source.sha256:
@@ -821,6 +872,10 @@ class LedgerState:
         """Redactions whose source or derivative is this artifact."""
         return tuple(self._redactions_by_sha.get(sha256, ()))
 
+    def blocked_for(self, sha256: str) -> tuple[Blocked, ...]:
+        """Every recorded refusal of one artifact by a gate, in ledger order."""
+        return tuple(self._blocked_by_sha.get(sha256, ()))
+
     def request(self, ref: str) -> Request:
         """A request by full id or unique prefix (a 12-character short id); else ``UsageError``."""
         found = self._records.get(ref)
@@ -905,8 +960,9 @@ def check_clock(state: LedgerState, at: datetime) -> None:
         )
 
 
-def identify(state: LedgerState, key: str, at: datetime) -> Official:
-    """The official whose public ``key`` this is in the roster in force, valid at ``at``."""
+def identify(state: LedgerState, key: str, at: datetime, *, service: bool = False) -> Official:
+    """The official whose public ``key`` this is in the roster in force, valid at ``at``: one
+    holding the role ``service`` when ``service`` (a gate's key), else one not holding it."""
     adoption = state.current
     since = adoption.roster.compromised_since(key)
     if since is not None:
@@ -923,6 +979,18 @@ def identify(state: LedgerState, key: str, at: datetime) -> Official:
         )
     if not official.valid_at(at):
         raise UsageError(f"{official.id}'s key is not valid on {day(at)} ({_window(official)})")
+    if official.holds(SERVICE) != service:
+        if service:
+            raise UsageError(
+                f"{official.id} does not hold the role {SERVICE!r} in the roster in force "
+                f"({adoption.label}): a gate records refusals with a service key",
+                hint="add an official holding only the role service, with this key, to the roster",
+            )
+        raise UsageError(
+            f"{official.id} holds the role {SERVICE!r}: a service key records a gate's "
+            "refusals and signs nothing else",
+            hint="sign with your own key",
+        )
     return official
 
 
@@ -1035,8 +1103,10 @@ __all__ = [
     "ADMIN",
     "CLOCK_SKEW",
     "PRIVACY_OFFICER",
+    "SERVICE",
     "Adoption",
     "Artifact",
+    "Blocked",
     "Export",
     "LedgerState",
     "Record",

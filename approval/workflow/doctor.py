@@ -50,13 +50,37 @@ class Diagnosis:
         return all(check.status != FAIL for check in self.checks)
 
 
-def diagnose(ledger: Path | None, keys: Sequence[Path] = ()) -> Diagnosis:
+def diagnose(
+    ledger: Path | None, keys: Sequence[Path] = (), services: Sequence[str] = ()
+) -> Diagnosis:
     """Every check, in the order a person would fix them."""
     checks = [git_version(), openssh_version()]
     checks += ledger_checks(ledger)
     checks += [key_permissions(key) for key in keys]
+    checks += [service_check(address) for address in services]
     checks.append(cache_health())
     return Diagnosis(tuple(checks))
+
+
+def service_check(address: str) -> Check:
+    """Is an ``approval serve`` answering at ``address`` (``unix:PATH`` or ``HOST:PORT``), and
+    deciding (not refusing everything on a ledger that failed verification)?"""
+    from approval.errors import UsageError
+    from approval.workflow.serve import check_service
+
+    try:
+        health = check_service(address)
+    except UsageError as e:
+        return Check("service", FAIL, e.message, e.hint)
+    if health.ok:
+        return Check("service", OK, health.words)
+    return Check(
+        "service",
+        FAIL,
+        health.words,
+        "start it (`approval serve --check-config` first; README: 'Gate the web server'), "
+        "or check the address and the socket's permissions",
+    )
 
 
 # -- tools -----------------------------------------------------------------------------------

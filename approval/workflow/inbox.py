@@ -39,6 +39,7 @@ from approval.statements import format_time, short_id
 from approval.trust.decision import Decision, check_signoff, decide, live_requests
 from approval.trust.state import (
     Adoption,
+    Blocked,
     Export,
     LedgerState,
     Record,
@@ -313,7 +314,7 @@ def _about(view: View, statement: str) -> set[str]:
         return {record.sha256}
     if isinstance(record, SignOff):
         return {record.artifact_sha256}
-    if isinstance(record, Export):
+    if isinstance(record, Export | Blocked):
         return {record.artifact.sha256}
     if isinstance(record, Redaction):
         return {record.source.sha256, record.derivative.sha256}

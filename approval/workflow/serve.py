@@ -20,11 +20,14 @@ import stat
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from approval.errors import UsageError
 from approval.serve.paths import INDEX
 from approval.statements import now
+
+if TYPE_CHECKING:
+    from approval.signing import PrivateKey
 
 DEFAULT_LISTEN = "127.0.0.1:8181"
 HEALTH_PATH = "/.approval-serve/health"
@@ -81,6 +84,12 @@ class ServeOptions:
     fetch_every: float = 30.0  # seconds between fetches from the ledger's remote (0: never)
     log: Path | None = None  # refusals, one JSON line each (default: stderr)
     store: Path | None = None  # the decided copies the web server serves (serve/store.py)
+    # The service's own key: first refusals recorded in the ledger as ``blocked`` statements
+    # (serve/record.py), at most ``record_per_minute`` a minute.
+    key: Path | None = None
+    passphrase_env: str | None = None
+    site: str | None = None  # the door's name in those statements (default: the host name)
+    record_per_minute: int = 30
 
 
 # -- checking the configuration ----------------------------------------------------------------
@@ -188,7 +197,44 @@ def check_config(options: ServeOptions) -> ConfigCheck:
         )
     if options.scans < 1 or options.wait <= 0 or options.poll <= 0:
         problems.append("--scans must be at least 1; --wait and --poll more than 0")
+    if options.key is not None:
+        try:
+            official, _key = _service_key(options)
+        except UsageError as e:
+            problems.append(f"--key: {e.message}")
+        else:
+            lines.append(
+                f"record: first refusals signed by {official} as blocked statements at site "
+                f"{site_name(options)} (at most {options.record_per_minute} a minute)"
+            )
     return ConfigCheck(tuple(lines), tuple(problems))
+
+
+def site_name(options: ServeOptions) -> str:
+    return options.site or socket.gethostname() or "web"
+
+
+def _ledger_path(options: ServeOptions) -> Path | None:
+    if options.ledger is None and os.environ.get("APPROVAL_LEDGER"):
+        return Path(os.environ["APPROVAL_LEDGER"])
+    return options.ledger
+
+
+def _service_key(options: ServeOptions) -> tuple[str, PrivateKey]:
+    """``--key`` and the roster's official whose key it is, holding the role ``service``;
+    ``UsageError`` when there is no ledger, the key cannot be read, or it is not a service's."""
+    from approval.ledger.session import gate, read_key
+    from approval.serve.record import identify_service
+
+    assert options.key is not None
+    ledger = _ledger_path(options)
+    if ledger is None:
+        raise UsageError("--key records refusals in a ledger, and no ledger is given")
+    if options.record_per_minute < 1:
+        raise UsageError("--record-per-minute must be at least 1")
+    key = read_key(options.key, options.passphrase_env)
+    with gate(ledger) as (session, _view):
+        return identify_service(session, key), key
 
 
 def _stale_socket(path: str) -> bool:
@@ -294,9 +340,19 @@ def serve(options: ServeOptions, *, ready: TextIO | None = None) -> None:
     # average, at 0.5 ms 0.9 ms (measured in process): 1 ms, between the two.
     sys.setswitchinterval(0.001)
     logging.basicConfig(level=logging.INFO, format="approval serve: %(message)s", stream=sys.stderr)
-    ledger = options.ledger
-    if ledger is None and os.environ.get("APPROVAL_LEDGER"):
-        ledger = Path(os.environ["APPROVAL_LEDGER"])
+    ledger = _ledger_path(options)
+    recorder = None
+    official = ""
+    if options.key is not None:
+        from approval.serve.record import BlockedRecorder
+
+        official, key = _service_key(options)  # refused at start, not at the first refusal
+        recorder = BlockedRecorder(
+            ledger,
+            key,
+            site_name(options),
+            per_minute=options.record_per_minute,
+        )
     follower = Follower(ledger, fetch_every=options.fetch_every)
     with contextlib.ExitStack() as stack:
         stream: TextIO = sys.stderr
@@ -305,7 +361,10 @@ def serve(options: ServeOptions, *, ready: TextIO | None = None) -> None:
                 stream = stack.enter_context(options.log.open("a", encoding="utf-8"))
             except OSError as e:
                 raise UsageError(f"--log {options.log}: {(e.strerror or '').lower()}") from e
-        refusals = RefusalLog(stream, lambda: follower.policy)
+        refusals = RefusalLog(stream, lambda: follower.policy, record=recorder)
+        if recorder is not None:
+            recorder.start()
+            stack.callback(recorder.stop)
         gate = Gate(
             options.root,
             follower,
@@ -321,6 +380,13 @@ def serve(options: ServeOptions, *, ready: TextIO | None = None) -> None:
         def started() -> None:
             log = logging.getLogger("approval.serve")
             log.info("deciding for %s on %s", gate.root, listen)
+            if recorder is not None:
+                log.info(
+                    "recording first refusals in the ledger as %s at site %s (at most %d a minute)",
+                    official,
+                    recorder.site,
+                    recorder.per_minute,
+                )
             if store is None:
                 log.warning(
                     "no --store: the web server reads the document root after each answer, "

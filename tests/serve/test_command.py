@@ -1,5 +1,5 @@
 """``approval serve`` as a command: ``--check-config`` (exit 0 or 2), the health answer doctor
-reads (``check_service``), the service answering on a Unix socket, and the proposed ``blocked``
+reads (``check_service``), the service answering on a Unix socket, and the ``blocked``
 statement."""
 
 from __future__ import annotations
@@ -97,7 +97,7 @@ def test_the_blocked_statement_holds_hashes_and_verdicts_only() -> None:
     at = datetime(2026, 12, 7, tzinfo=UTC)
     statement = blocked_statement(
         answer, signer="web.gate", site="www.example.gov", name="stats.xlsx", seen_head=None, at=at
-    )
+    ).to_dict()
     assert validate(statement) == []
     assert statement["kind"] == "blocked"
     assert statement["artifact"] == {"sha256": "a" * 64, "size": 1234, "name": "stats.xlsx"}

@@ -136,6 +136,15 @@ STRATEGIES: dict[str, st.SearchStrategy[Statement]] = {
         derivative=_artifacts,
         removed=st.lists(st.text(max_size=20), max_size=3).map(tuple),
     ),
+    "blocked": st.builds(
+        typed.Blocked,
+        **_common,
+        signer=_official,
+        artifact=_artifacts,
+        verdict=st.sampled_from(["protected", "unscannable"]),
+        site=_text,
+        reason=_optional_text,
+    ),
 }
 
 
@@ -205,3 +214,48 @@ def test_a_valid_document_comes_back_the_same(doc: dict[str, Any]) -> None:
 def test_what_is_not_a_statement_of_its_kind_is_refused(doc: dict[str, Any], error: type) -> None:
     with pytest.raises(error):
         typed.from_dict(doc)
+
+
+# -- blocked: a gate's refusal, recorded ------------------------------------------------------
+
+
+def _blocked_doc(**changes: Any) -> dict[str, Any]:
+    doc: dict[str, Any] = {
+        "type": STATEMENT_TYPE,
+        "kind": "blocked",
+        "created": "2026-12-07T01:00:00Z",
+        "seen_head": "a" * 40,
+        "signer": "web.gate",
+        "artifact": {"sha256": "b" * 64, "size": 10, "name": "stats.xlsx"},
+        "verdict": "protected",
+        "site": "www",
+    }
+    return {**doc, **changes}
+
+
+def test_a_blocked_statement_comes_back_the_same() -> None:
+    for doc in (_blocked_doc(), _blocked_doc(reason="no request", verdict="unscannable")):
+        validate_envelope({"statement": doc, "signatures": [SIGNATURE]})
+        statement = typed.from_dict(doc)
+        assert isinstance(statement, typed.Blocked)
+        assert statement.to_dict() == doc
+
+
+@pytest.mark.parametrize(
+    "doc",
+    [
+        _blocked_doc(verdict="clean"),  # a record of a refusal, nothing else
+        _blocked_doc(verdict="approved"),
+        _blocked_doc(sample="A1******89"),  # no value from the file rides along
+        _blocked_doc(content="Garcia, Maria"),
+        _blocked_doc(artifact={"sha256": "b" * 64, "size": 10, "name": "x", "rows": []}),
+        _blocked_doc(site=""),
+        _blocked_doc(reason="x" * 501),
+        {k: v for k, v in _blocked_doc().items() if k != "site"},
+    ],
+)
+def test_a_blocked_statement_holds_nothing_but_its_fields(doc: dict[str, Any]) -> None:
+    from approval.errors import IntegrityError
+
+    with pytest.raises(IntegrityError):
+        validate_envelope({"statement": doc, "signatures": [SIGNATURE]})
