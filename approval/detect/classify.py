@@ -39,6 +39,8 @@ from approval.policy import Policy
 NAME, CLAIM = "person-name", "protection-claim"
 # What, said of a name in its sentence, makes it a person's (see claimants.persons).
 _ANCHORS = ("a-number", "birthdate", "detention-facility")
+# Headers that name a part of a name only when they are the whole header.
+_BARE_NAME_PARTS = frozenset({"last", "first", "middle", "given", "family", "surnm", "lst", "fst"})
 HEAD_ROWS = 10  # rows searched for a header (titles may come first)
 SAMPLE_ROWS = 200  # data rows that decide what a column holds
 BATCH_ROWS = 512  # small enough that a batch stays in the CPU cache (4x faster than 2048)
@@ -128,6 +130,20 @@ class Engine:
         self.class_cache: dict[int, str | None] = {}
         self.label_prefilter = self._label_prefilter()
         self.inline_labels = self._inline_label_pattern()
+
+    def column_role(self, header: object) -> str | None:
+        """The detector a column header (or a record's key) names: the policy's vocabulary,
+        or a bare part of a name as systems export it (``LAST``, ``FIRST``), which is one
+        only as the whole header ("Last updated" is a date)."""
+        found = self.index.match(header)
+        bare = (
+            found is None
+            and NAME in self.detectors
+            and isinstance(header, str)
+            and len(header) < 20
+            and norm_header(header) in _BARE_NAME_PARTS
+        )
+        return NAME if bare else found
 
     def _mask(self, ids: Iterable[str]) -> int:
         mask = 0
@@ -294,16 +310,28 @@ class Classifier:
         width = max(map(len, texts), default=0)
         titles = [unit.title] if unit.title else []
         header_at: int | None = None
+        above: list[str] = []
         for i, row in enumerate(texts[:HEAD_ROWS]):
-            filled = [v for v in row if v.strip()]
+            filled = [v.strip() for v in row if v.strip()]
             if not filled:
                 continue
             if width > 1 and len(filled) == 1:
-                titles.append(filled[0])  # a title line above the table
+                above.append(filled[0])  # a title line above the table
                 continue
             if self._is_header(row):
                 header_at = i
+                break
+            # A line of a few cells ("Prepared by:", "J. Smith") above a wider header is the
+            # report's preamble, not data: the header is the first wider row that is one.
+            later = self._header_below(texts, i, len(filled))
+            if later is None:
+                break
+            header_at = later
+            above += [
+                " ".join(f) for r in texts[i:later] if (f := [v.strip() for v in r if v.strip()])
+            ]
             break
+        titles += above
         title_bits, title_hits = engine.context_mask(" / ".join(titles))
         roles: dict[int, str] = {}
         header: list[str] | None = None
@@ -313,7 +341,7 @@ class Classifier:
         if header_at is not None:
             header = texts[header_at]
             for c, name in enumerate(header):
-                det = engine.index.match(name)
+                det = engine.column_role(name)
                 if det is not None:
                     roles[c] = det
                 bits, hits = engine.context_mask(name)
@@ -381,10 +409,21 @@ class Classifier:
             staff=staff,
         )
 
+    def _header_below(self, texts: list[list[str]], at: int, cells: int) -> int | None:
+        """The first row after ``at`` (within the head) that is a header wider than every row
+        from ``at`` to it, each ``cells`` wide at least; None when there is none."""
+        widest = cells
+        for j in range(at + 1, min(len(texts), HEAD_ROWS)):
+            filled = sum(1 for v in texts[j] if v.strip())
+            if filled > widest and self._is_header(texts[j]):
+                return j
+            widest = max(widest, filled)
+        return None
+
     def _is_header(self, row: list[str]) -> bool:
         engine = self.engine
         filled = [v for v in row if v.strip()]
-        if not any(engine.index.match(v) for v in filled):
+        if not any(engine.column_role(v) for v in filled):
             return False
         numeric = sum(1 for v in filled if v.strip()[:1].isdigit())
         if numeric * 2 > len(filled):
@@ -435,23 +474,29 @@ class Classifier:
         facility column, which is the shape of a detainee roster; and rows that differ: the
         names together, and the birthdates, distinct in at least half of the rows (a
         directory of staff has no birthdates, statistics repeat their categories and dates).
-        Where several runs qualify, the one with the most distinct names wins.
+        Where several runs qualify, the one with the most distinct names wins. Rows with an
+        A-number column are persons already: the A-numbers stand for the birthdates, and no
+        claim or roster is needed (``LEWIS | Camila | A225297511 | Adelanto``).
         """
         detector = self.engine.detectors.get("person-name")
         kinds = set(roles.values())
+        # Rows numbered by A-number are persons already: the parts beside the number name
+        # them (``LEWIS, Camila, A225297511, Adelanto``), with the numbers as the rows' keys.
+        anchor = "a-number" if "a-number" in kinds else "birthdate"
         if (
             not isinstance(detector, PersonName)
             or "person-name" in kinds  # names written whole: the parts are something else
-            or "birthdate" not in kinds
+            or anchor not in kinds
             or not (
-                claimed
+                anchor == "a-number"
+                or claimed
                 or "protection-claim" in kinds
                 or {"nationality", "detention-facility"} <= kinds
             )
         ):
             return []
         rows = len(columns[0]) if columns else 0
-        dob_cols = [c for c, d in roles.items() if d == "birthdate"]
+        dob_cols = [c for c, d in roles.items() if d == anchor]
         births = [
             next((columns[c][r] for c in dob_cols if not is_null(columns[c][r])), "")
             for r in range(rows)
@@ -776,7 +821,7 @@ class Classifier:
                 text = cell_text(value).strip()
                 if is_null(text):
                     continue
-                det_id = engine.index.match(_key_label(key))
+                det_id = engine.column_role(_key_label(key))
                 if det_id is not None:
                     canonical = engine.detectors[det_id].canonical(text)
                     if canonical is not None:

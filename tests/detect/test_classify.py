@@ -628,3 +628,72 @@ def test_a_name_alone_links_to_the_one_person_who_bears_it() -> None:
     tally.add_person("protected-person", [212345670, bo])
     tally.add_person("protected-person", [bo])
     assert tally.classes() == {"protected-person": 4}
+
+
+# System exports abbreviate their headers: ANUM, ALIEN_NO, A#; LAST and FIRST for a name.
+@pytest.mark.parametrize(
+    ("a_header", "last", "first"),
+    [
+        ("ANUM", "LAST", "FIRST"),
+        ("A_NUM", "LNAME", "FNAME"),
+        ("alien_no", "last_nm", "first_nm"),
+        ("A#", "Surname", "Given"),
+        ("ALIEN NUMBER", "last", "first"),
+        ("A-FILE", "LST_NM", "FST_NM"),
+        ("AXXXXXXXX", "Last", "First"),
+        ("Anbr", "family", "given names"),
+    ],
+)
+def test_abbreviated_headers_of_a_numbers_and_name_parts(
+    engine: Engine, a_header: str, last: str, first: str
+) -> None:
+    persons = people(5, seed=91)
+    rows: list[list[Cell]] = [[last, first, a_header, "STATUS"]]
+    rows += [[p.last.upper(), p.first, p.a_number[1:], "GRANTED"] for p in persons]
+    tally = classify(engine, table(rows, title="Asylum grants"))
+    assert tally.classes() == {"protected-person": 5}
+    headers = {f.detector: f.location.get("header") for f in tally.findings()}
+    assert headers["a-number"] == a_header
+    assert headers["person-name"] in {last, first}
+
+
+@pytest.mark.parametrize("header", ["RECEIPT_NO", "CASE_NUM", "BATCH #", "LAST_RUN", "FIRST_ID"])
+def test_bare_numbers_under_other_headers_are_no_a_numbers(engine: Engine, header: str) -> None:
+    # Receipt, case and batch numbers have nine digits too: only an A-number header makes
+    # bare digits A-numbers.
+    rows: list[list[Cell]] = [["OFFICE", header, "STATUS"]]
+    rows += [["Houston", p.a_number[1:], "GRANTED"] for p in people(5, seed=92)]
+    tally = classify(engine, table(rows, title="Asylum grants"))
+    assert (tally.classes(), list(tally.findings())) == ({}, [])
+
+
+def test_a_header_that_begins_with_last_is_no_name(engine: Engine) -> None:
+    # "Last" and "First" name a part of a name only as the whole header.
+    rows: list[list[Cell]] = [["A-Number", "Last updated", "First hearing"]]
+    rows += [[p.a_number, "Houston", "Dallas"] for p in people(5, seed=93)]
+    tally = classify(engine, table(rows))
+    assert tally.classes() == {"personal-data": 5}
+    assert {f.detector for f in tally.findings()} == {"a-number"}
+
+
+def test_name_parts_beside_a_numbers_without_a_header(engine: Engine) -> None:
+    rows: list[list[Cell]] = [[p.last.upper(), p.first, p.a_number, p.facility] for p in people(6)]
+    tally = classify(engine, table(rows))
+    assert tally.classes() == {"personal-data": 6}
+    assert {f.detector for f in tally.findings()} >= {"a-number", "person-name"}
+
+
+def test_a_preamble_of_several_cells_above_the_header(engine: Engine) -> None:
+    # "Prepared by:" and a name in two cells, a date in two more: the report's head, not data.
+    persons = people(4, seed=94)
+    rows: list[list[Cell]] = [
+        ["Credible fear referrals", "", ""],
+        ["Prepared by:", "records unit", ""],
+        ["Run date:", "11/08/2024", ""],
+        ["Name", "ANUM", "Facility"],
+        *[[p.name, p.a_number[1:], p.facility] for p in persons],
+    ]
+    tally = classify(engine, table(rows))
+    assert tally.classes() == {"protected-person": 4}
+    (a_number,) = [f for f in tally.findings() if f.detector == "a-number"]
+    assert a_number.location.get("header") == "ANUM"

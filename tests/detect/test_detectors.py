@@ -41,6 +41,10 @@ A_NUMBER_IN_TEXT = [
     ("PO A-2023-0045", None),
     ("Invoice 212345678", None),
     ("A 2023 report", None),
+    # A comma-separated line without spaces: the comma ends the number, the next field follows.
+    ("Maria Garcia,A212345678,11/04/2024", "A212345678"),
+    ("A212345678,2024-11-04", "A212345678"),
+    ("A212345678.5", None),  # a decimal, not an A-number
 ]
 
 

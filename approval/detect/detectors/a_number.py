@@ -17,9 +17,10 @@ from approval.detect.textnorm import is_null, redact_middle
 
 # Digits in groups as people write them: 8-9 together, or 2-3 + 3 + 3 with one separator.
 _DIGITS = r"(\d{2,3}(?:[- .]\d{3}){2}|\d{8,9})"
-# Not inside a word or a longer number; the A is upper case in prose (a lower-case "a" is
-# an article far too often).
-SPELLED = re.compile(r"(?<![\w-])A(?:[-#.:]\s?|\s|#-|\s#\s?)?" + _DIGITS + r"(?![\w-]|[.,]\d)")
+# Not inside a word or a longer number (``A12345678.5``); the A is upper case in prose (a
+# lower-case "a" is an article far too often). A comma and digits after it are the next field
+# of a comma-separated line (``A212345678,11/04/2024``), not more of the number.
+SPELLED = re.compile(r"(?<![\w-])A(?:[-#.:]\s?|\s|#-|\s#\s?)?" + _DIGITS + r"(?![\w-]|\.\d)")
 _LABELLED = re.compile(r"[Aa]?(?:[-#.:]\s?|\s|#-|\s#\s?)?" + _DIGITS)
 # A column of clean values ("A212345678" or, under a header, "212345678"), checked in one go.
 _COLUMN = re.compile(r"(?:[Aa]?\d{8,9}\n)*[Aa]?\d{8,9}")

@@ -6,7 +6,9 @@ positive``, matches in any case), with any separator people type between the wor
 (``CF-POS``, ``CF/POS``, ``CF: POS``); a not-term (``asylum officer``) that covers a term at the
 same place wins, because the alternatives are tried longest first and a not-term match is
 dropped; and a term followed by one of the policy's ``offices`` words (``Credible Fear Unit``,
-``Asylum Pre-Screening Section``) names an office, a unit or a job, not a claim.
+``Asylum Pre-Screening Section``) names an office, a unit or a job, not a claim, as do terms
+coordinated before one (``Refugee and Asylum Operations``). An acronym may carry a lower-case
+ending (``CF positives``, ``CF pos'd``, ``CATs``).
 """
 
 from __future__ import annotations
@@ -54,6 +56,10 @@ def _key(text: str) -> str:
 # Between the words of an acronym: what people type between a code and its outcome.
 _ACRONYM_GAP = r"(?:\s*[-/:.]\s*|[\s_]+)"
 _GAPS = re.compile(r"[\s_/:.-]+")
+# How a code or an outcome is inflected in a note ("CF positives", "CF pos'd", "two CATs"):
+# in lower case, right after the acronym's last word.
+_INFLECTION = r"(?-i:s|es|'s|'d|d|ed)?"
+_ENDINGS = ("s", "es", "'s", "'d", "d", "ed")
 
 
 def _acronym_pattern(acronym: str) -> str:
@@ -63,7 +69,7 @@ def _acronym_pattern(acronym: str) -> str:
         # A word in capitals is a code and matches as written; another word (an outcome
         # written out, "positive") matches in any case.
         words.append(escaped if any(c.islower() for c in word) else f"(?-i:{escaped})")
-    return _ACRONYM_GAP.join(words)
+    return _ACRONYM_GAP.join(words) + _INFLECTION
 
 
 def _acronym_key(text: str) -> str:
@@ -71,6 +77,11 @@ def _acronym_key(text: str) -> str:
 
 
 _NEXT_WORD = re.compile(r"[\s_]+([^\W\d_]+)")
+# The words after a term, up to the office word of a unit's name that coordinates two claim
+# types ("Refugee and Asylum Operations", "Asylum, Refugee & International Operations").
+_NEXT_WORDS = re.compile(r"[\s_,&/]+([^\W\d_]+)")
+_CONNECTORS = frozenset({"and", "or", "y", "o", "e", "et", "ou", "international"})
+_COORDINATED_WORDS = 4
 
 
 def by_first_letter(alternatives: list[tuple[str, int, str]]) -> str:
@@ -124,7 +135,13 @@ class TermMatcher:
     def _term(self, word: str) -> str | None:
         term = self._terms.get(word, ...)
         if term is ...:
-            term = self.acronyms.get(_acronym_key(word)) or self.kinds.get(_key(word))
+            key = _acronym_key(word)
+            term = self.acronyms.get(key) or self.kinds.get(_key(word))
+            if term is None:
+                # An inflected acronym: its key without the ending ("cf positives").
+                for ending in _ENDINGS:
+                    if term is None and key.endswith(ending):
+                        term = self.acronyms.get(key[: -len(ending)])
             if len(self._terms) < 4096:
                 self._terms[word] = term
         return term
@@ -134,7 +151,21 @@ class TermMatcher:
         if not self.offices:
             return False
         after = _NEXT_WORD.match(text, end)
-        return after is not None and fold(after.group(1)) in self.offices
+        if after is not None and fold(after.group(1)) in self.offices:
+            return True
+        # A coordinated name: connectors and other claim words, then the office word.
+        at, seen = end, 0
+        while seen < _COORDINATED_WORDS:
+            nxt = _NEXT_WORDS.match(text, at)
+            if nxt is None:
+                return False
+            word = fold(nxt.group(1))
+            if word in self.offices:
+                return seen > 0
+            if word not in _CONNECTORS and word not in self.kinds:
+                return False
+            at, seen = nxt.end(), seen + 1
+        return False
 
     def find(self, text: str) -> list[Found]:
         """The first occurrence of each term in ``text``."""

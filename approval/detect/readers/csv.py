@@ -7,6 +7,12 @@ delimiter: three or more fields, or two with a delimiter other than a comma, or 
 commas with no space after them, as prose writes commas). Excel's "Unicode text" export is a
 UTF-16 TSV. Whether the first row is a header is for the classifier to decide.
 
+Reports put lines above the table (a title, a run date, "Prepared by", blank lines) and below
+it (a total, "End of report"): the lines above, narrower than the table, are not counted when
+judging it; they title the table (its context, as a title row of a sheet is) and are read as
+text as well, so that what they say counts. A few narrower lines at the end of the sample are
+not counted either. A file that is no table by any delimiter is left to the text reader.
+
 Every character of the text is in some cell, so a CSV read covers the plain-text read of the
 same bytes (``subsumes = {"text"}``). Coverage: one part, ``body``, parsed. A field longer than
 ``Limits.max_string_chars`` makes the file unscannable.
@@ -24,11 +30,19 @@ import csv
 import io
 import itertools
 import operator
+import re
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import IO
 
-from approval.detect.textio import open_text, sniff_encoding, text_encoding, text_prefix
+from approval.detect.textio import (
+    open_text,
+    sniff_encoding,
+    text_encoding,
+    text_prefix,
+    visible,
+)
 from approval.detect.units import (
     AS_TEXT,
     PARSED,
@@ -49,25 +63,48 @@ from approval.detect.units import (
 FIELD_LIMIT = 64 * 1024 * 1024
 DELIMITERS = ("\t", ";", "|", ",")  # in order of preference when equally consistent
 _SAMPLE_BYTES = 64 * 1024
+_CHUNK_CHARS = 1 << 20  # text read at a time (see ``_visible_lines``)
+_MARKDOWN_RULE = re.compile(r"[\s:-]*-{3,}[\s:-]*")
+_FOOTER_ROWS = 3  # narrower lines at the end of a sample that do not break its table
 
 
 def sniff_delimiter(sample: str) -> tuple[str, float, int]:
     """The delimiter whose rows have the most consistent number of fields in ``sample``;
     with that consistency (0-1) and the usual number of fields."""
-    best = (",", 0.0, 1)
+    delimiter, consistency, width, _ = sniff_layout(sample)
+    return delimiter, consistency, width
+
+
+def sniff_layout(sample: str) -> tuple[str, float, int, int]:
+    """``sniff_delimiter``'s answer, and the number of rows (blank ones included) before the
+    table: title and preamble lines (a report's name, its date, "Prepared by", blank lines)
+    are narrower than the table, and do not make its rows less consistent. Narrower lines at
+    the end (a total, a footer) do not either."""
+    best = (",", 0.0, 1, 0)
     for delimiter in DELIMITERS:
         if delimiter not in sample:
             continue
         try:
-            rows = [r for r in csv.reader(io.StringIO(sample), delimiter=delimiter) if r]
+            every = list(csv.reader(io.StringIO(sample), delimiter=delimiter))
         except csv.Error:
             continue
+        wide = Counter(len(r) for r in every if len(r) > 1)
+        if not wide:
+            continue
+        width = wide.most_common(1)[0][0]
+        lead = 0
+        while lead < len(every) and len(every[lead]) < width:
+            lead += 1
+        rows = [r for r in every[lead:] if r]
+        footer = 0
+        while len(rows) > 1 and len(rows[-1]) < width and footer < _FOOTER_ROWS:
+            rows.pop()  # a total or a footer line
+            footer += 1
         if not rows:
             continue
-        width, count = Counter(map(len, rows)).most_common(1)[0]
-        consistency = count / len(rows)
-        if width > 1 and (consistency, width) > (best[1], best[2]):
-            best = (delimiter, consistency, width)
+        consistency = sum(1 for r in rows if len(r) == width) / len(rows)
+        if (consistency, width) > (best[1], best[2]):
+            best = (delimiter, consistency, width, lead)
     return best
 
 
@@ -75,20 +112,28 @@ def _sample(head: bytes, encoding: str) -> str:
     text = head.decode(encoding, errors="approval-cp1252")
     # The head may end in the middle of a line: keep whole lines only.
     cut = max(text.rfind("\n"), text.rfind("\r"))
-    return text[:cut] if cut > 0 and len(head) >= 8192 else text
+    # As the rows are read (``_rows``), so that the lines above the table are the same rows.
+    return visible(text[:cut] if cut > 0 and len(head) >= 8192 else text)
 
 
 def is_tabular(sample: str, whole: bool = False) -> bool:
     """Whether ``sample`` (the first lines of a text; ``whole`` when it is all of it) reads as
-    a table."""
-    delimiter, consistency, width = sniff_delimiter(sample)
-    lines = [line for line in sample.splitlines() if line.strip()]
-    if len(lines) < (2 if whole else 3) or consistency < 0.9:
+    a table, below any title lines."""
+    delimiter, consistency, width, lead = sniff_layout(sample)
+    try:
+        rows = [r for r in itertools.islice(_sample_rows(sample, delimiter), lead, None) if r]
+    except csv.Error:
         return False
+    # The rows as wide as the table (a title above it or a footer below are not rows of it).
+    if sum(1 for r in rows if len(r) == width) < (2 if whole else 3) or consistency < 0.9:
+        return False
+    if delimiter == "|" and any(_MARKDOWN_RULE.fullmatch("".join(r)) for r in rows[1:2]):
+        return False  # a Markdown table: text, which the text reader reads as a table
     if width >= 3 or (width == 2 and delimiter != ","):
         return True
     # Two fields split by a comma: a table when the commas are not a sentence's.
-    return width == 2 and consistency == 1.0 and sample.count(", ") * 2 < sample.count(",")
+    table = "\n".join(map(",".join, rows))
+    return width == 2 and consistency == 1.0 and table.count(", ") * 2 < table.count(",")
 
 
 class CsvReader:
@@ -112,16 +157,33 @@ class CsvReader:
         encoding = text_encoding(head[:8192])
         if encoding is None:
             raise Unscannable("corrupt: not text")
-        delimiter, _, _ = sniff_delimiter(_sample(head, encoding))
+        sample = _sample(head, encoding)
+        delimiter, _, _, lead = sniff_layout(sample)
         yield Part("body", "table", source.size, PARSED)
+        title = ""
+        if lead:
+            # Lines above the table (a title, a date, "Prepared by"): they govern the table
+            # as its title, and are read as text too, since what they say counts.
+            above = [
+                delimiter.join(r) for r in itertools.islice(_sample_rows(sample, delimiter), lead)
+            ]
+            title = " / ".join(line.strip() for line in above if line.strip())
+            yield Part("lines above the table", "text", sum(map(len, above)), AS_TEXT)
+            yield Text(Where(part=source.part), above)
         shape = _Shape()
         rows = _rows(source, encoding, delimiter, limits.max_string_chars, shape)
-        yield Table(where=Where(part=source.part), rows=rows)
+        if lead:
+            rows = itertools.islice(rows, lead, None)
+        yield Table(where=Where(part=source.part), rows=rows, title=title)
         if shape.lines > shape.rows:
             lines = list(_broken_cells(source, encoding, delimiter, limits.max_string_chars))
             if lines:
                 yield Part("cells with line breaks", "text", sum(map(len, lines)), AS_TEXT)
                 yield Text(Where(part=source.part), lines)
+
+
+def _sample_rows(sample: str, delimiter: str) -> Iterator[list[str]]:
+    return csv.reader(io.StringIO(sample), delimiter=delimiter)
 
 
 @dataclass
@@ -139,7 +201,7 @@ def _rows(
     csv.field_size_limit(longest)
     with source.open() as raw:
         text = open_text(raw, encoding, newline="")
-        reader = csv.reader(text, delimiter=delimiter)
+        reader = csv.reader(_visible_lines(text), delimiter=delimiter)
         # Rows counted by zip and itemgetter, in C: no Python step per row.
         counter = itertools.count()
         try:
@@ -153,6 +215,35 @@ def _rows(
                 ) from None
             # The module's message names no content, but says little to a user either.
             raise Unscannable(f"corrupt: malformed CSV near line {reader.line_num}") from None
+
+
+def _visible_lines(text: IO[str]) -> Iterator[str]:
+    """The lines of ``text`` as a reader sees them, as prose is (``textio.visible``): zero-width
+    spaces between the letters of a name do not hide it. Read in chunks cut after a line
+    break, so that no Python step runs per line (ASCII chunks pass as they are)."""
+    chunks = _chunks(text)
+    return itertools.chain.from_iterable(
+        io.StringIO(chunk, newline="") for chunk in map(visible, chunks)
+    )
+
+
+def _chunks(text: IO[str]) -> Iterator[str]:
+    carry = ""
+    while True:
+        chunk = text.read(_CHUNK_CHARS)
+        if not chunk:
+            if carry:
+                yield carry
+            return
+        chunk = carry + chunk
+        # After the last "\n", else after the last "\r" that is not the chunk's last character
+        # (it may be the first half of "\r\n"): a line break split in two would be two.
+        cut = chunk.rfind("\n") + 1 or chunk.rfind("\r", 0, len(chunk) - 1) + 1
+        if cut:
+            yield chunk[:cut]
+            carry = chunk[cut:]
+        else:
+            carry = chunk  # a line longer than a chunk: the field bound stops a long one
 
 
 def _broken_cells(source: Source, encoding: str, delimiter: str, longest: int) -> Iterator[str]:

@@ -28,6 +28,7 @@ package in an ``EncryptedPackage`` stream): ``Unscannable("encrypted")``.
 
 from __future__ import annotations
 
+import html
 import re
 import zipfile
 import zlib
@@ -112,7 +113,11 @@ class _DocxReader:
                 # Headers and footers are on every page: what they say governs the body (a
                 # "Credible fear referrals" running head over a table of names).
                 running = _running_heads(archive, folder, names)
-                body_title = " / ".join(t for t in (title, running) if t)
+                # What was said about the document and taken out of it, its comments and
+                # tracked deletions, governs it as well: a "these three are the CAT cases"
+                # comment over a table of names (issue 19).
+                asides = _asides(archive, main, folder, names)
+                body_title = " / ".join(t for t in (title, running, asides) if t)
                 # The parts read here hold more than their text runs: image alternative text,
                 # hyperlink tooltips, field codes. The fallback reads them, and not the runs.
                 partly = {main: _RUNS}
@@ -208,6 +213,49 @@ def _running_heads(archive: zipfile.ZipFile, folder: str, names: set[str]) -> st
 
 
 _RUNNING = re.compile(r"(?:header|footer)\d*\.xml")
+# A deleted run's text, found in the raw XML without a second parse of the whole part.
+# (The end of a paragraph separates its words from the next one's.)
+_DELETED_RUN = re.compile(rb"<(?:[\w.-]+:)?delText(?:\s[^>]*)?>([^<]*)<|</(?:[\w.-]+:)?p>")
+_OVERLAP = 4096  # bytes kept from one chunk to the next, so a run split between them is seen
+
+
+def _asides(archive: zipfile.ZipFile, main: str, folder: str, names: set[str]) -> str:
+    """The start of the comments' text and of the main part's tracked deletions."""
+    comments: list[str] = []
+    name = f"{folder}/comments.xml"
+    if name in names and archive.getinfo(name).file_size <= _SMALL_PART:
+        for event, tag, _, text in _small_part(archive, name, names):
+            if event == "end" and tag == "t" and text.strip():
+                comments.append(text.strip())
+                if sum(map(len, comments)) > _RUNNING_CHARS:
+                    break
+    return " / ".join(
+        t for t in (_collapse(" ".join(comments))[:_RUNNING_CHARS], _deletions(archive, main)) if t
+    )
+
+
+def _deletions(archive: zipfile.ZipFile, main: str) -> str:
+    deleted: list[str] = []
+    size = 0
+    tail = b""
+    with _part_errors(), archive.open(main) as stream:
+        for chunk in iter(lambda: stream.read(_CHUNK), b""):
+            buffer = tail + chunk
+            done = 0
+            for match in _DELETED_RUN.finditer(buffer):
+                run = match.group(1)
+                done = match.end()
+                if run is None:  # a paragraph's end
+                    if deleted and deleted[-1] != " ":
+                        deleted.append(" ")
+                    continue
+                text = html.unescape(run.decode("utf-8", "replace"))
+                deleted.append(text)
+                size += len(text)
+            if size > _RUNNING_CHARS:
+                break
+            tail = buffer[max(done, len(buffer) - _OVERLAP) :]
+    return _collapse("".join(deleted))[:_RUNNING_CHARS]
 
 
 def _small_part(

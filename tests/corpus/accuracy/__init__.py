@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 PROTECTED, PERSONAL = "protected-person", "personal-data"
-TOPICS = ("legacy", "vocabulary", "context", "prose", "negatives", "distinct")
+TOPICS = ("legacy", "vocabulary", "context", "prose", "negatives", "distinct", "heldout")
 
 
 @dataclass(frozen=True)

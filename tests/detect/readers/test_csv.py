@@ -4,12 +4,19 @@ its bytes alone."""
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 
-from approval.detect.readers.csv import READER, sniff_delimiter
+from approval.detect.readers.csv import (
+    _CHUNK_CHARS,
+    READER,
+    _visible_lines,
+    sniff_delimiter,
+    sniff_layout,
+)
 from approval.detect.scan import scan_file
 from approval.detect.units import PARSED, Bound, Limits, Part, Probe, Source, Table
 from approval.policy import Policy
@@ -210,3 +217,107 @@ def test_memory_does_not_hold_the_file(tmp_path: Path) -> None:
 def test_corpus(tmp_path: Path, policy: Policy, case: tabular.Case) -> None:
     report = scan_file(case.write_csv(tmp_path / f"{case.name}.csv"), policy)
     assert (report.verdict, dict(report.classes)) == (case.verdict, case.classes)
+
+
+# Title and preamble lines above the header, footers below the rows: the table is still read as
+# a table under its header, and the lines above govern it as its title.
+_CLAIM_TITLE = ["Credible fear referrals — week 45"]
+_NEUTRAL_TITLE = ["Weekly list — week 45"]
+_REPORT_HEAD = [
+    "Credible fear referrals",
+    "Run date: 11/08/2024",
+    "",
+    "Prepared by: Houston office, records unit",
+    "",
+]
+
+
+def _titled_csv(
+    path: Path, above: list[str], dates: str, footer: list[str], count: int = 6
+) -> Path:
+    header = ["Name", "A-Number", "Next hearing"] if dates else ["Name", "A-Number"]
+    date = {"slash": "11/04/2024", "iso": "2024-11-04", "": ""}[dates]
+    rows = [header] + [[p.name, p.a_number, date][: len(header)] for p in people(count, seed=77)]
+    body = "".join(",".join(r) + "\r\n" for r in rows)
+    path.write_text(
+        "".join(f"{line}\r\n" for line in above) + body + "".join(f"{line}\r\n" for line in footer)
+    )
+    return path
+
+
+@pytest.mark.parametrize(
+    ("above", "dates", "footer", "cls"),
+    [
+        (_CLAIM_TITLE, "slash", [], "protected-person"),
+        (_CLAIM_TITLE, "iso", [], "protected-person"),
+        (_CLAIM_TITLE, "", [], "protected-person"),
+        (_NEUTRAL_TITLE, "slash", [], "personal-data"),
+        (_NEUTRAL_TITLE, "iso", ["Total: 6"], "personal-data"),
+        (_REPORT_HEAD, "slash", [], "protected-person"),
+        (_REPORT_HEAD, "iso", ["", "Total,6", "End of report"], "protected-person"),
+        (["", "", *_CLAIM_TITLE, ""], "slash", ["Page 1 of 1"], "protected-person"),
+    ],
+    ids=lambda v: v if isinstance(v, str) else str(len(v)),
+)
+def test_lines_above_the_header_title_the_table(
+    tmp_path: Path, policy: Policy, above: list[str], dates: str, footer: list[str], cls: str
+) -> None:
+    path = _titled_csv(tmp_path / "t.csv", above, dates, footer)
+    report = scan_file(path, policy)
+    assert (report.format, dict(report.classes)) == ("csv", {cls: 6})
+    found = {f.detector for f in report.findings}
+    assert {"person-name", "a-number"} <= found
+    assert ("protection-claim" in found) is (cls == "protected-person")
+    columns = {f.location.get("header") for f in report.findings if f.detector == "a-number"}
+    assert columns == {"A-Number"}  # read under its header, not as lines of text
+
+
+def test_sniff_layout_counts_the_lines_above_the_table() -> None:
+    sample = (
+        "Credible fear referrals\r\n\r\nPrepared by: J, K\r\nA,B,C\r\n1,2,3\r\n4,5,6\r\nTotal\r\n"
+    )
+    assert sniff_layout(sample) == (",", 1.0, 3, 3)
+
+
+def test_the_lines_above_the_table_are_read_as_text_too(tmp_path: Path, policy: Policy) -> None:
+    # Whatever the title lines say counts: a person named there is a person of the file.
+    (extra,) = people(1, seed=78)
+    above = [f"Re: {extra.last_first} {extra.a_number} and others", *_CLAIM_TITLE]
+    path = _titled_csv(tmp_path / "t.csv", above, "slash", [])
+    report = scan_file(path, policy)
+    assert (report.format, dict(report.classes)) == ("csv", {"protected-person": 7})
+
+
+def test_a_title_line_and_ragged_rows_are_still_read_as_text(
+    tmp_path: Path, policy: Policy
+) -> None:
+    # Not a table by any delimiter: the lines are read as text, and what they hold counts.
+    persons = people(4, seed=79)
+    lines = [*_CLAIM_TITLE, "Name,A-Number,Next hearing"]
+    lines += [f"{p.name},{p.a_number},11/04/2024{',x' * n}" for n, p in enumerate(persons)]
+    path = tmp_path / "ragged.csv"
+    path.write_text("\n".join(lines) + "\n")
+    report = scan_file(path, policy)
+    assert (report.format, dict(report.classes)) == ("text", {"protected-person": 4})
+
+
+def test_zero_width_characters_in_cells_hide_nothing(tmp_path: Path, policy: Policy) -> None:
+    # Shown the same as the plain text, so read the same: as prose is (``textio.visible``).
+    persons = people(5, seed=80)
+    rows = [["Name", "A-Number", "Claim"]]
+    rows += [[p.name, p.a_number, "Asylum"] for p in persons]
+    text = "".join(",".join(r) + "\r\n" for r in rows)
+    path = tmp_path / "zw.csv"
+    path.write_text("".join(ch + "\u200b" if ch.isalnum() else ch for ch in text))
+    report = scan_file(path, policy)
+    assert (report.format, dict(report.classes)) == ("csv", {"protected-person": 5})
+
+
+@pytest.mark.parametrize("newline", ["\r\n", "\n", "\r"], ids=["crlf", "lf", "cr"])
+@pytest.mark.parametrize("shift", [0, 1, 2])
+def test_lines_read_in_chunks_are_the_lines(newline: str, shift: int) -> None:
+    # A chunk may end between the "\r" and the "\n" of a line break: still one line break.
+    first = "x" * (_CHUNK_CHARS - 1 - shift) + newline  # its break at the chunk's end
+    text = first + "".join(f"\u200bx{n},y{newline}" for n in range(5))
+    expected = list(io.StringIO(text.replace("\u200b", ""), newline=""))
+    assert list(_visible_lines(io.StringIO(text, newline=""))) == expected

@@ -129,14 +129,47 @@ def test_headers_comments_and_tracked_deletions_are_read() -> None:
         comments=["Remove LI, Bo before release"],
     )
 
-    # What the header says is on every page: it governs the body and what was deleted from it.
-    running = "Asylum Division - internal"
+    # What the header says is on every page: it governs the body and what was deleted from it;
+    # so do the comments and the deletions (issue 19).
+    running = "Asylum Division - internal / Remove LI, Bo before release / GARCIA, Ana A212345678"
     assert _read(data) == [
         ("text", running, None, False, ["Body.", "", "More."]),
         ("text", running, "body tracked deletions", True, ["GARCIA, Ana A212345678"]),
         ("text", "", "header", False, ["Asylum Division - internal"]),
         ("text", running, "comments", True, ["Remove LI, Bo before release"]),
     ]
+
+
+@pytest.mark.parametrize(
+    ("blocks", "comments"),
+    [
+        # A claim sentence struck out as a tracked change, before or after the table.
+        ([("deleted", "All of them passed the credible fear screening."), ("table", None)], []),
+        ([("table", None), ("deleted", "These are the asylum cases.")], []),
+        # A reviewer's comment on the document.
+        ([("table", None)], ["These three are the CAT cases - do not release."]),
+    ],
+)
+def test_deletions_and_comments_give_their_context_to_the_table(
+    tmp_path: Path, policy: Policy, blocks: list[tuple[str, object]], comments: list[str]
+) -> None:
+    persons = docs.PERSONS[40:43]
+    table = [["Name", "A-Number"]] + [[p.name, p.a_number] for p in persons]
+    filled = [(kind, table if value is None else value) for kind, value in blocks]
+    path = tmp_path / "hold.docx"
+    path.write_bytes(docx_bytes([("p", "Hold list."), *filled], comments=comments))
+
+    assert scan_file(path, policy).classes == {"protected-person": 3}
+
+
+def test_a_document_without_a_claim_aside_is_not_protected(tmp_path: Path, policy: Policy) -> None:
+    persons = docs.PERSONS[40:43]
+    table = [["Name", "A-Number"]] + [[p.name, p.a_number] for p in persons]
+    path = tmp_path / "hold.docx"
+    blocks = [("p", "Hold list."), ("deleted", "Check the dates."), ("table", table)]
+    path.write_bytes(docx_bytes(blocks, comments=["Send by Friday."]))
+
+    assert scan_file(path, policy).classes == {"personal-data": 3}
 
 
 def test_merged_cells_keep_their_columns() -> None:
@@ -387,3 +420,14 @@ def test_a_table_broken_over_pages_goes_on_under_its_title(
     titles = [u[1] for u in _read(data) if u[0] == "table"]
     assert titles[0] == "Credible fear referrals"
     assert (titles[1].startswith("Credible fear referrals")) is continued
+
+
+def test_a_deletion_far_into_a_long_document_titles_it() -> None:
+    # Past the first chunk of the main part: the deletion is found all the same.
+    filler = [
+        ("p", f"Paragraph {n} of the routine hearing notes, nothing to see.") for n in range(1500)
+    ]
+    data = docx_bytes([*filler, ("deleted", "All of them claimed asylum."), ("p", "End.")])
+
+    titles = {u[1] for u in _read(data) if u[2] is None}
+    assert titles == {"All of them claimed asylum."}

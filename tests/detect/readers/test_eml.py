@@ -461,3 +461,26 @@ def test_a_person_added_in_a_reply_inherits_the_quoted_claim(
     path = tmp_path / "reply.eml"
     path.write_bytes(data)
     assert dict(scan_file(path, policy).classes) == {"protected-person": 2}
+
+
+@pytest.mark.parametrize(
+    ("subject", "line"),
+    [
+        # Screening shorthand, inflected, in the subject of a thread: it governs the body.
+        ("RE: CF positives to transfer", "{p.last_first} {p.a_number}"),
+        ("Fwd: RF negatives", "{p.last_first} {p.a_number}"),
+        # The same shorthand on a line of a terse reply.
+        ("RE: transfers", "{p.last_first} {p.a_number} CF pos'd"),
+        # A referral by an asylum officer, said in the body's lead sentence.
+        ("Referrals", "AO referral to the immigration court: {p.last_first} {p.a_number}"),
+    ],
+)
+def test_claim_shorthand_in_a_thread_governs_its_names(
+    tmp_path: Path, policy: Policy, subject: str, line: str
+) -> None:
+    persons = docs.PERSONS[50:52]
+    body = "Hi,\n\n" + "".join(line.format(p=p) + "\n" for p in persons) + "\nThanks\n"
+    path = tmp_path / "reply.eml"
+    path.write_bytes(eml_bytes(subject, body))
+
+    assert scan_file(path, policy).classes == {"protected-person": 2}
