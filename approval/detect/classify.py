@@ -648,7 +648,10 @@ class Classifier:
         cheap test over the whole batch's text says there may be some."""
         engine = self.engine
         columns = plan.free
-        if labels:  # a column of claims is free text too: "A212345678 (GARCIA, Maria): CFI POS"
+        # A column of claims is free text too ("A212345678 (GARCIA, Maria): CFI POS") where the
+        # table has no column of identifiers of its own; where it has one, its rows are already
+        # identified, and searching every claim for identifiers costs 5% of a large table scan.
+        if labels and not any(d in engine.identifiers for d in plan.roles.values()):
             columns = [*plan.free, *(c for c, d in plan.roles.items() if d == CLAIM)]
         for col in columns:
             vals, joined = self._column(plan, batch, col)

@@ -124,7 +124,7 @@ class Thread:
             own.append(f"subject:{subject}")
             answers.append(f"subject:{subject}")
         for name, into in (("message-id", own), ("in-reply-to", answers), ("references", answers)):
-            into += [f"id:{v}" for v in _header_text(message.get(name, "")).split()[:20]]
+            into += [f"id:{v}" for v in _header(message, name).split()[:20]]
         return own, answers
 
     def before(self, message: Message) -> str:
@@ -437,6 +437,16 @@ def _header_text(value: object) -> str:
     except _PARSE_ERRORS:
         text = ""
     return " ".join(text.split())
+
+
+def _header(message: Message, name: str) -> str:
+    """A header's text, or "" where the mail library cannot parse it: a mangled Message-ID
+    raises from inside ``get`` (IndexError as well as its own errors), and a header is only
+    context here, never a reason to refuse the mail."""
+    try:
+        return _header_text(message.get(name, ""))
+    except _PARSE_ERRORS:
+        return ""
 
 
 def _subject(message: Message) -> str:
