@@ -5,8 +5,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import pytest
-
 from approval.ledger import Ledger
 from approval.ledger.cache import ValidEntries
 from tests.ledger.conftest import MakeStatement, git
@@ -79,19 +77,23 @@ def test_a_line_not_tagged_by_this_users_key_is_not_trusted(tmp_path: Path) -> N
 
 
 def test_the_cache_key_lives_outside_the_cache_readable_by_its_owner_only(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
 ) -> None:
     import subprocess
     import sys
 
-    # In a fresh process, with its own state and cache homes.
-    env = {"XDG_STATE_HOME": str(tmp_path / "state"), "XDG_CACHE_HOME": str(tmp_path / "cache"),
-           "PATH": os.environ["PATH"]}  # fmt: skip
-    code = "from approval.ledger import sealed; print(sealed.seal('x', b'y').hex())"
-    first = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
-    again = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
-    assert first.returncode == 0, first.stderr
-    assert first.stdout == again.stdout  # the same key in both processes
+    def seal_in(state: str) -> str:
+        """``seal('x', b'y')`` in a fresh process with its own state and cache homes."""
+        env = {"XDG_STATE_HOME": str(tmp_path / state), "XDG_CACHE_HOME": str(tmp_path / "cache"),
+               "PATH": os.environ["PATH"]}  # fmt: skip
+        code = "from approval.ledger import sealed; print(sealed.seal('x', b'y').hex())"
+        done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    first, again, elsewhere = seal_in("state"), seal_in("state"), seal_in("other-state")
+    assert first == again  # the same key in both processes of one user
+    assert first != elsewhere  # another key: what one saved, the other does not trust
     key = tmp_path / "state" / "approval" / "cache.key"
-    assert key.stat().st_mode & 0o077 == 0
-    assert not (tmp_path / "cache").exists() or not list((tmp_path / "cache").rglob("cache.key"))
+    assert key.stat().st_mode & 0o077 == 0 and len(key.read_bytes()) == 32
+    assert not (tmp_path / "cache").exists()  # nothing of the key in the cache directory
