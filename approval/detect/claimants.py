@@ -135,9 +135,16 @@ _CLAIMANT = re.compile(
 # possessive or an apposition, right beside a claim.
 _VERB = re.compile(_VERBS + r"(?![\w-])", re.IGNORECASE)
 _NEXT_TO_NAME = re.compile(r"[^\W\d_]['’]s\s|,\s*(?:an?|the|una?|el|la)\s|\s[^\W\d_a-z]")
-# Between a claim and the name after it: ``asylum seeker Juan``, ``asylum claim of Juan``;
-# ``granted asylum to Juan`` (group 1: after a claimant's verb only).
-_CLAIM_THEN_NAME = re.compile(r"\s+(?:(?:of|by|from|de|del)\s+|(to|for|a)\s+)?", re.IGNORECASE)
+# Between a claim and the name after it: ``asylum seeker Juan``, ``asylum claim of Juan``,
+# ``the asylum case file of Juan``; ``granted asylum to Juan`` (group 1: after a claimant's
+# verb only).
+_CLAIM_THEN_NAME = re.compile(
+    r"\s+(?:(?:claim|claims|case|cases|file|files|request|requests|petition|petitions|matter"
+    r"|hearing|hearings|interview|interviews|record|records|application|applications|status"
+    r"|proceedings|caso|expediente|solicitud|pedido|dossier|demande)\s+){0,2}"
+    r"(?:(?:of|by|from|de|del|do|da|du)\s+|(to|for|a)\s+)?",
+    re.IGNORECASE,
+)
 # Subjects that come between a name and a claimant's verb when the name is not the claimant.
 _OTHER_SUBJECTS = word_set(
     """
@@ -187,6 +194,7 @@ def persons(
             continue
         sentence = text[start:end]
         claims_here = [Found(c.value, c.start - start, c.end - start) for c in inside]
+        owned = frozenset(a.start - start for a in anchors if start <= a.start and a.end <= end)
         if (
             not anchored
             and not _VERB.search(sentence)
@@ -197,7 +205,7 @@ def persons(
             )
         ):
             continue  # cheap: nothing in it could tie a name to the claim
-        for name, speaker in _candidates(sentence, names.stop):
+        for name, speaker in _candidates(sentence, names.stop, owned):
             if (anchored and not speaker) or any(
                 _reported(sentence, name, claim) or (not speaker and _tied(sentence, name, claim))
                 for claim in claims_here
@@ -227,9 +235,13 @@ def name_candidates(sentence: str, stop: frozenset[str]) -> Iterator[Found]:
             yield name
 
 
-def _candidates(sentence: str, stop: frozenset[str]) -> Iterator[tuple[Found, bool]]:
+def _candidates(
+    sentence: str, stop: frozenset[str], owned: frozenset[int] = frozenset()
+) -> Iterator[tuple[Found, bool]]:
     """``name_candidates``, with those followed by a speech verb too (``True``): the speakers
-    of a sentence, whom only reported speech about themselves makes claimants."""
+    of a sentence, whom only reported speech about themselves makes claimants. ``owned`` are
+    where anchors (an A-number, a birthdate) start in the sentence: a name that one follows
+    right away is a person of record, whatever title or speech verb stands around it."""
     words = list(_WORD.finditer(sentence))
     i = 0
     while i < len(words):
@@ -255,11 +267,37 @@ def _candidates(sentence: str, stop: frozenset[str]) -> Iterator[tuple[Found, bo
         honoured = fold(before) in _HONORIFICS
         if not run or len(run) > _MAX_WORDS or (len(run) < 2 and not honoured):
             continue
+        own = _owns(sentence, run[-1].end(), owned)
+        if own:
+            # ``According to the officer, Ana Ruiz (DOB 05/04/1990) said ...``: officials are
+            # not written with their birthdate or A-number; the title and the speech verb
+            # around the name are someone else's.
+            before, after = "", []
         verdict = _official_or_place(sentence, run, before, after, stop)
         if verdict is True:
             continue
+        if own:
+            verdict = False
         start, end = run[0].start(), run[-1].end()
         yield Found(sentence[start:end], start, end), verdict == _SPEAKER
+
+
+# Between a name and its own identifier or birthdate: ``Ana Ruiz (DOB 05/04/1990)``, ``Ana
+# Ruiz, A-number A212345678``, ``Ana Ruiz, born on the ninth of March``, ``née le 3 mai``.
+_OWN_GAP = re.compile(
+    r"\s*[,(\[]?\s*(?:(?:dob|d\.\s?o\.\s?b\.?|date\s+of\s+birth|born(?:\s+on)?|b\."
+    r"|a[\s-]?(?:number|no\.?|nbr|num|#)|alien\s+(?:no\.?|number|#)|n(?:u|ú)mero\s+a"
+    r"|nacid[oa](?:\s+el)?|n[ée]e?(?:\s+le)?|nascid[oa](?:\s+em)?)\s*[:#]?\s*)?(?:the\s+)?",
+    re.IGNORECASE,
+)
+
+
+def _owns(sentence: str, end: int, owned: frozenset[int]) -> bool:
+    """Whether an anchor starts right after the name that ends at ``end``."""
+    if not owned:
+        return False
+    gap = _OWN_GAP.match(sentence, end)
+    return gap is not None and gap.end() in owned
 
 
 def _particles_then_name(sentence: str, words: list[re.Match[str]], j: int) -> bool:

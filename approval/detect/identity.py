@@ -43,6 +43,17 @@ def name(full_name: str, birthdate: str | None = None, facility: str | None = No
     return key
 
 
+def name_keys(full_name: str, birthdate: str | None, facility: str | None) -> list[str]:
+    """A person's keys by name, strongest first, as the scanner makes its own
+    (``classify._name_keys``): with the birthdate, with the facility, alone."""
+    alone = name(full_name)
+    keys = [f"{alone}|B:{birthdate}"] if birthdate else []
+    if facility:
+        keys.append(f"{alone}|F:{fold(' '.join(facility.split()))}")
+    keys.append(alone)
+    return keys
+
+
 def name_words(full_name: str) -> str:
     """The name's words folded and sorted: the same for every order and spelling of case."""
     return " ".join(sorted(fold(w) for w in _WORD.findall(full_name)))

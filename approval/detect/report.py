@@ -29,10 +29,12 @@ file spells them stay in ``Finding.place``, inside the process, for a redactor t
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
+from approval.detect import identity
+from approval.detect.persons import KeyStore, Links, ranges
 from approval.detect.units import UNREAD, Part
 
 Verdict = Literal["clean", "protected", "unscannable"]
@@ -90,6 +92,17 @@ class FileReport:
     findings: tuple[Finding, ...] = ()
     # Every part the readers met, in the order met, merged across readers, names made safe.
     coverage: tuple[Part, ...] = ()
+    # The persons counted in ``classes`` as stable text (``approval.detect.identity``), only
+    # when the scan was asked for them (``scan_file(identities=True)``): each person once, by
+    # the strongest identity the file gives them, in the strictest class they are in; sorted,
+    # the strictest class's first. As many as ``sum(classes.values())`` (not ``persons``, the
+    # largest class's count). Protected data: never in ``to_dict``, ``summary``, a repr or any
+    # report; for an exposure record only.
+    identities: tuple[str, ...] = field(default=(), compare=False, repr=False)
+    # The same per class, in ``classes``' order: ``len(identities_by_class[c]) == classes[c]``.
+    identities_by_class: Mapping[str, tuple[str, ...]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     @property
     def persons(self) -> int:
@@ -176,19 +189,32 @@ class Tally:
     the weaker to the stronger (``alias``), so that the same person met elsewhere by a weaker
     key only (a second sheet without A-numbers, a reply that names them by name and birthdate)
     is one person. A weaker key linked to two different persons links to neither. Each person
-    counts once, in the strictest class any record of theirs falls in."""
+    counts once, in the strictest class any record of theirs falls in.
+
+    Keys below ``WEAK_KEYS`` are an A-number's digits; the others are salted hashes of a name
+    (``classify._name_keys``), whose stable text (``approval.detect.identity``) is noted in
+    ``names`` where the key is made, when the scan collects identities."""
 
     def __init__(
         self,
         classes: Iterable[str],
         shown: Callable[[Mapping[str, Any]], Mapping[str, Any]] | None = None,
+        *,
+        identities: bool = False,
+        keys: Callable[[], KeyStore] = KeyStore,
     ):
         """``shown`` makes a location safe to show (the scan's: names that identify a person
-        redacted); without it locations are reported as they are."""
+        redacted); without it locations are reported as they are. ``identities``: note each
+        name key's text, for ``identities()`` (None otherwise: a scan pays nothing for it).
+        ``keys`` makes the store of one class's keys (tests make small ones, to spill)."""
+        self.names: dict[int, str] | None = {} if identities else None
         self.order = tuple(classes)
         self.shown = shown
-        self.persons: dict[str, set[int]] = {c: set() for c in self.order}
-        self._aliases: dict[int, int] = {}
+        # Per class, its persons' keys: exact, in bounded memory (``approval.detect.persons``).
+        self.persons: dict[str, KeyStore] = {c: keys() for c in self.order}
+        self._keys = keys
+        # Compact past its first links: a million names fit.
+        self._aliases = Links(limit=ALIAS_LIMIT)
         self._linked = 0  # calls to ``alias``
         self._weak = False  # a person was counted by a key weaker than an A-number
         # (class, detector, location items) -> [count, sample, location]
@@ -213,12 +239,10 @@ class Tally:
         self._linked += 1
         if weaker == stronger:
             return
-        known = self._aliases.get(weaker)
-        if known is None:
-            if len(self._aliases) < ALIAS_LIMIT:
-                self._aliases[weaker] = stronger
-        elif known != stronger and self._resolve(known) != self._resolve(stronger):
-            self._aliases[weaker] = _AMBIGUOUS
+        aliases = self._aliases
+        known = aliases.setdefault(weaker, stronger)  # ``stronger`` when it was not linked
+        if known != stronger and self._resolve(known) != self._resolve(stronger):
+            aliases[weaker] = _AMBIGUOUS
 
     def counted_by_name(self) -> None:
         """Say that persons were counted by keys weaker than an A-number (``add_persons``)."""
@@ -264,20 +288,50 @@ class Tally:
 
     def classes(self) -> dict[str, int]:
         """Distinct persons per class, each in the strictest class they were found in."""
-        found = [c for c in self.order if self.persons[c]]
-        counted: set[int] = set()
         out: dict[str, int] = {}
-        for n, cls in enumerate(found):
-            keys = self.persons[cls]
-            if self._aliases and self._weak:
-                keys = set(map(self._resolve, keys))
-            if counted:
-                keys = keys - counted
-            if keys:
-                out[cls] = len(keys)
-                if n + 1 < len(found):  # no copy of the last (often the only) class's keys
-                    counted |= keys
-        return out
+        for cls, keys in self._distinct():
+            out[cls] = out.get(cls, 0) + len(keys)
+        return {c: out[c] for c in self.order if c in out}
+
+    def identities(self) -> dict[str, tuple[str, ...]]:
+        """The persons ``classes()`` counts, as stable text (``approval.detect.identity``),
+        each by the key it is counted by (its strongest, after aliasing), sorted per class.
+        Empty unless the tally was made with ``identities=True``."""
+        names = self.names
+        if names is None:
+            return {}
+        out: dict[str, list[str]] = {}
+        for cls, keys in self._distinct():
+            texts = out.setdefault(cls, [])
+            for key in keys:
+                # Every name key is noted where it is made; "N:?" would be a key made elsewhere.
+                texts.append(identity.a_number(key) if key < WEAK_KEYS else names.get(key, "N:?"))
+        return {c: tuple(sorted(out[c])) for c in self.order if c in out}
+
+    def _distinct(self) -> Iterator[tuple[str, set[int]]]:
+        """Each class found, strictest first, with its persons (resolved through aliases)
+        that no stricter class holds: range of keys by range of keys (``persons.ranges``), a
+        class maybe more than once, so that the sets stay small whatever the persons."""
+        if self._aliases and self._weak:
+            # In place: a resolved key resolves to itself, and two copies of a million keys
+            # would not fit the memory a count is allowed.
+            for cls, store in self.persons.items():
+                if store:
+                    mapped = self._keys()
+                    mapped.extend(map(self._resolve, store))
+                    store.close()
+                    self.persons[cls] = mapped
+        found = [(c, self.persons[c]) for c in self.order if self.persons[c]]
+        for lo, hi in ranges([store for _, store in found]):
+            counted: set[int] = set()
+            for n, (cls, store) in enumerate(found):
+                keys = store.between(lo, hi)
+                if counted:
+                    keys = keys - counted
+                if keys:
+                    if n + 1 < len(found):  # no copy of the last (often the only) class's keys
+                        counted |= keys
+                    yield cls, keys
 
     def findings(self) -> tuple[Finding, ...]:
         rank = {c: i for i, c in enumerate(self.order)}

@@ -293,8 +293,13 @@ def scan_file(
     limits: Limits | None = None,
     display_name: str | None = None,
     readers: Sequence[Reader] | None = None,
+    identities: bool = False,
 ) -> FileReport:
     """Scan one file. Never raises for anything about the file's content.
+
+    ``identities``: also give the persons counted as stable text (``FileReport.identities``,
+    for an exposure record; protected data, never shown). Off by default: a check or a scan
+    pays nothing for it.
 
     ``limits`` replaces the policy's; ``readers`` replaces the registry (tests use it to plug
     in a fake format). ``display_name`` is how the report names the file (an export's staged
@@ -315,7 +320,11 @@ def scan_file(
     if size == 0:
         return FileReport(name, sha256, 0, "empty", CLEAN)
 
-    tally = Tally((c.id for c in policy.classes), shown=lambda where: safe_location(where, policy))
+    tally = Tally(
+        (c.id for c in policy.classes),
+        shown=lambda where: safe_location(where, policy),
+        identities=identities,
+    )
     # The name parts and messages start with: the one the user knows (an export scans a staged
     # copy). A label only: the bytes choose the readers.
     label = PurePath(name).name or path.name
@@ -354,6 +363,7 @@ def scan_file(
         failure = f"corrupt: cannot read as {current} ({type(e).__name__})"
 
     classes = tally.classes()
+    by_class = tally.identities() if identities else {}
     verdict = UNSCANNABLE if failure is not None else PROTECTED if classes else CLEAN
     return FileReport(
         path=name,
@@ -366,6 +376,8 @@ def scan_file(
         classes=classes,
         findings=tally.findings(),
         coverage=tuple(_shown(p, policy) for p in merge_coverage(run.coverage)),
+        identities=tuple(text for texts in by_class.values() for text in texts),
+        identities_by_class=by_class,
     )
 
 
@@ -536,10 +548,14 @@ def _read(reader: Reader, source: Source, run: _Run) -> None:
             continue
         budget.check()
         if isinstance(unit, Nested):
+            if source.context and not unit.source.context:
+                unit = replace(unit, source=replace(unit.source, context=source.context))
             _nested(unit, run)
             continue
         if unit.where.part is None and source.part is not None:
             unit.where = replace(unit.where, part=source.part)
+        if source.context:  # a mail's subject over its attachment's tables and text
+            unit.title = f"{source.context} / {unit.title}" if unit.title else source.context
         budget.bound(unit)
         run.classifier.unit(unit)
 

@@ -98,6 +98,9 @@ class Source:
     size: int
     depth: int = 0  # 0 for a file given on the command line
     part: str | None = None  # where inside the top-level file, e.g. "archive.zip/data.csv"
+    # What governs everything read from it, as a title: the subject of the mail it is attached
+    # to ("RFI negatives for review" over the attached list). Nested sources inherit it.
+    context: str = ""
 
 
 @dataclass(frozen=True)

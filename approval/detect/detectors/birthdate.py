@@ -5,15 +5,17 @@ year is a birthdate, including a spreadsheet serial number and ``YYYYMMDD``. Wit
 is a birthdate only in a table column whose values all look like birthdates of people at least
 a few years old (a calendar of this year's hearings is not a list of birthdays). Prose dates
 without a label are never birthdates; with one (the policy's headers, or a birth verb:
-``born``, ``nacida el``, ``nascido em``, ``née le``) they are, in figures or written out in
-words (``born on the third of March 1990``, ``date of birth is March third, nineteen
-ninety``). Canonical form: ISO ``YYYY-MM-DD``.
+``born``, ``nacida el``, ``nascido em``, ``née le``, ``F. nac.``) they are, in figures or written
+out in words (``born on the third of March 1990``, ``date of birth is March third, nineteen
+ninety``, ``nacida el tres de marzo de 1987``, ``nascido a vinte e um de março``, ``née le
+premier août mil neuf cent quatre-vingt-cinq``), with a place of birth between (``née à
+Kinshasa le``). Canonical form: ISO ``YYYY-MM-DD``.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 
 from approval.detect.detectors.base import Element, Found
@@ -40,7 +42,7 @@ MONTHS = {
 _PROSE_MONTHS = {
     **MONTHS,
     **dict.fromkeys(("janeiro", "janvier", "janv"), 1),
-    **dict.fromkeys(("fevereiro", "fevrier", "fev"), 2),
+    **dict.fromkeys(("fevereiro", "fevrier", "fev", "fevr"), 2),
     **dict.fromkeys(("marco", "mars"), 3),
     **dict.fromkeys(("avril", "avr"), 4),
     **dict.fromkeys(("maio", "mai"), 5),
@@ -48,9 +50,9 @@ _PROSE_MONTHS = {
     **dict.fromkeys(("julho", "juillet", "juil"), 7),
     **dict.fromkeys(("aout",), 8),
     **dict.fromkeys(("setembro", "septembre"), 9),
-    **dict.fromkeys(("outubro", "octobre"), 10),
+    **dict.fromkeys(("outubro", "octobre", "out"), 10),
     **dict.fromkeys(("novembro", "novembre"), 11),
-    **dict.fromkeys(("dezembro", "decembre"), 12),
+    **dict.fromkeys(("dezembro", "decembre", "dez"), 12),
 }
 
 # Numbers written out, as a birthdate in words needs them.
@@ -101,14 +103,95 @@ _ORDINAL_UNITS = [
 _NUMBER = {w: n for n, w in enumerate(_UNITS, 1)} | _TENS | {"oh": 0, "zero": 0}
 _ORDINAL = {w: n for n, w in enumerate(_ORDINAL_UNITS, 1)} | {"twentieth": 20, "thirtieth": 30}
 _WORD_ALT = "|".join(sorted({*_NUMBER, *_ORDINAL, "hundred", "thousand"}, key=len, reverse=True))
+
+
+# The same in Spanish, Portuguese and French records (``nacida el tres de marzo``, ``nascido a
+# vinte e um de maio``, ``né le premier mars``): every spelling of a day 1-31, folded, with one
+# space between its words (``dix-sept``, ``vingt-et-un`` and ``veinte y uno`` are written both
+# ways), and the words of a year (``mil novecientos ochenta y siete``, ``dix-neuf cent
+# quatre-vingt-sept``), which are added up (``_romance_number``).
+def _romance_days() -> dict[str, int]:
+    es = "uno dos tres cuatro cinco seis siete ocho nueve diez once doce trece catorce quince"
+    pt = "um dois tres quatro cinco seis sete oito nove dez onze doze treze catorze quinze"
+    fr = "un deux trois quatre cinq six sept huit neuf dix onze douze treize quatorze quinze"
+    days: dict[str, int] = {}
+    for words in (es, pt, fr):
+        days |= {w: n for n, w in enumerate(words.split(), 1)}
+    days |= dict.fromkeys(("un", "primero", "primer", "primeiro", "premier"), 1)
+    teens = {
+        16: ("dieciseis", "diez y seis", "dezasseis", "dezesseis", "dezaseis", "seize"),
+        17: ("diecisiete", "diez y siete", "dezassete", "dezessete", "dezasete", "dix sept"),
+        18: ("dieciocho", "diez y ocho", "dezoito", "dix huit"),
+        19: ("diecinueve", "diez y nueve", "dezanove", "dezenove", "dix neuf"),
+    }
+    for n, spellings in teens.items():
+        days |= dict.fromkeys(spellings, n)
+    es_units, pt_units, fr_units = (words.split()[:9] for words in (es, pt, fr))
+    days |= {"veinte": 20, "vinte": 20, "vingt": 20, "treinta": 30, "trinta": 30, "trente": 30}
+    for k in range(9):
+        n = 21 + k
+        days[f"veinte y {es_units[k]}"] = n
+        days["veinti" + es_units[k]] = n
+        days[f"vinte e {pt_units[k]}"] = n
+        days[f"vingt {'et ' if k == 0 else ''}{fr_units[k]}"] = n
+    days |= {"veintiun": 21, "vingt un": 21, "treinta y uno": 31, "treinta y un": 31}
+    days |= {"trinta e um": 31, "trente et un": 31, "trente un": 31}
+    return days
+
+
+_ROMANCE_DAYS = _romance_days()
+# Words of a year, beside the day words: tens, hundreds and thousands.
+_ROMANCE_TENS = {
+    **dict.fromkeys(("cuarenta", "quarenta", "quarante"), 40),
+    **dict.fromkeys(("cincuenta", "cinquenta", "cinquante"), 50),
+    **dict.fromkeys(("sesenta", "sessenta", "soixante"), 60),
+    **dict.fromkeys(("setenta", "septante"), 70),
+    **dict.fromkeys(("ochenta", "oitenta", "huitante", "octante", "quatre vingt"), 80),
+    "quatre vingts": 80,
+    **dict.fromkeys(("noventa", "nonante"), 90),
+}
+_ROMANCE_HUNDREDS = {
+    **dict.fromkeys(("cien", "ciento", "cem", "cento"), 100),
+    **dict.fromkeys(("doscientos", "duzentos"), 200),
+    **dict.fromkeys(("trescientos", "trezentos"), 300),
+    **dict.fromkeys(("cuatrocientos", "quatrocentos"), 400),
+    **dict.fromkeys(("quinientos", "quinhentos"), 500),
+    **dict.fromkeys(("seiscientos", "seiscentos"), 600),
+    **dict.fromkeys(("setecientos", "setecentos"), 700),
+    **dict.fromkeys(("ochocientos", "oitocentos"), 800),
+    **dict.fromkeys(("novecientos", "novecentos"), 900),
+}
+_ROMANCE_VALUES = _ROMANCE_DAYS | _ROMANCE_TENS | _ROMANCE_HUNDREDS
+# Words that multiply what comes before them (``dos mil``, ``neuf cent``) and the ``and`` of
+# each language (``ochenta y siete``, ``oitenta e sete``, ``vingt et un``).
+_ROMANCE_TIMES = {"mil": 1000, "mille": 1000, "cent": 100, "cents": 100}
+_ROMANCE_AND = {"y", "e", "et"}
+
+
+def _words_alt(phrases: Iterable[str]) -> str:
+    """An accent- and spacing-blind alternation of phrases, longest first."""
+    return "|".join(accent_blind(p) for p in sorted(set(phrases), key=len, reverse=True))
+
+
+_ROMANCE_DAY_TEXT = f"(?:{_words_alt(_ROMANCE_DAYS)})"
+_ROMANCE_WORD = _words_alt([*_ROMANCE_VALUES, *_ROMANCE_TIMES])
+_ROMANCE_YEAR_TEXT = (
+    rf"(?:(?:{_ROMANCE_WORD})(?:(?:[\s-]+(?:y|e|et))?[\s-]+(?:{_ROMANCE_WORD}))*)(?![\w-])"
+)
 # A day: 3, 3rd, third, twenty-third, the third; a year: 1990, nineteen ninety, nineteen
 # eighty-five, two thousand and one, two thousand five.
 _NUM_WORDS = rf"(?:(?:{_WORD_ALT})(?:(?:\s+and)?[\s-]+(?:{_WORD_ALT}))*)"
-_DAY_TEXT = rf"(?:the\s+)?(?:\d{{1,2}}(?:st|nd|rd|th|er|º|°)?|{_NUM_WORDS})"
-_YEAR_TEXT = rf"(?:\d{{4}}|{_NUM_WORDS})"
-_MONTH_TEXT = r"[^\W\d_]{3,9}\.?"
+# A day in figures may carry its ordinal mark: 3rd, 1er, 1º, 1.º, 1o, 1ro.
+_DAY_TEXT = (
+    r"(?:the\s+)?(?:\d{1,2}(?:st|nd|rd|th|ero|er|ro|o|\.?[ºª°])?"
+    rf"|{_NUM_WORDS}|{_ROMANCE_DAY_TEXT})"
+)
+_YEAR_TEXT = rf"(?:\d{{4}}|{_NUM_WORDS}|{_ROMANCE_YEAR_TEXT})"
+# Up to ten letters: septiembre.
+_MONTH_TEXT = r"[^\W\d_]{3,10}\.?"
 _DAY_FIRST = re.compile(
-    rf"({_DAY_TEXT})\s+(?:of\s+|de\s+)?({_MONTH_TEXT}),?\s+(?:of\s+|de\s+|in\s+)?({_YEAR_TEXT})",
+    rf"({_DAY_TEXT})\s+(?:of\s+|de\s+)?({_MONTH_TEXT}),?\s+(?:of\s+|del?\s+|in\s+)?"
+    rf"({_YEAR_TEXT})",
     re.IGNORECASE,
 )
 _MONTH_FIRST = re.compile(
@@ -131,9 +214,34 @@ _BIRTH_VERBS = (
     "date de naissance",
     "data de nascimento",
     "lugar y fecha de nacimiento",
+    # The nouns alone and their abbreviations, as forms and notes write them (``F. nac.:``,
+    # ``Data nasc.:``, ``Naissance :``).
+    "nacimiento",
+    "nascimento",
+    "naissance",
+    "f. nac.",
+    "fecha nac.",
+    "fec. nac.",
+    "data nasc.",
+    "dt. nasc.",
+    "nasc.",
+    "date naiss.",
+    "naiss.",
 )
-# Between the label and the date: ``born on``, ``date of birth is``, ``nacida el``, ``née le``.
-_FILLER = r"(?:\s*[:=#-]\s*|\s+)(?:(?:on|in|is|was|el|en|em|le|a|de|:)\s+){0,2}"
+# A label's gender mark (``né(e)``, ``nacido/a``, ``nascido(a)``), the separator, the place of
+# birth (``born in Lagos on``, ``nacida en San Pedro Sula el``, ``née à Kinshasa, le``: capitalised
+# words after in/en/em/à), then a few small words (``born on``, ``date of birth is``, ``nacida el
+# día``, ``nascido no dia``, ``née le``) before the date.
+_UPPER_WORD = r"(?-i:[A-ZÀ-ÖØ-Þ])[^\W\d_]*"
+_PLACE = (
+    rf"(?:(?:in|en|em|à|a|au|no|na)\s+{_UPPER_WORD}"
+    rf"(?:,?[\s-]+(?:{_UPPER_WORD}|de|do|da|del|la)){{0,3}},?\s+)?"
+)
+_FILLER = (
+    r"(?:\((?:e|a|o|s|es|as|os)\)|/(?:e|a|o|as|os))?(?:\s*[:=#-]\s*|\s+)"
+    + _PLACE
+    + r"(?:(?:on|in|is|was|el|en|em|le|a|de|no|d[ií]a|:)\s+){0,2}"
+)
 
 
 def _label(label: str) -> str:
@@ -162,6 +270,8 @@ def words_number(text: str) -> int | None:
     words = [w for w in re.split(r"[\s-]+", text) if w and w != "and"]
     if not words:
         return None
+    if not _ENGLISH.issuperset(words):
+        return _romance_number(words)
     if "thousand" in words:  # two thousand (and) five
         at = words.index("thousand")
         head = _small(words[:at])
@@ -178,6 +288,38 @@ def words_number(text: str) -> int | None:
         if rest is not None and (words[1] == "oh" or rest >= 10):
             return _NUMBER[words[0]] * 100 + rest
     return _small(words)
+
+
+_ENGLISH = frozenset({*_NUMBER, *_ORDINAL, "hundred", "thousand"})
+
+
+def _romance_number(words: list[str]) -> int | None:
+    """A day or a year in Spanish, Portuguese or French words (folded): ``veintitres`` -> 23,
+    ``vingt et un`` -> 21, ``mil novecientos ochenta y siete`` -> 1987, ``dix neuf cent quatre
+    vingt sept`` -> 1987; None when a word is none of these numbers."""
+    phrase = " ".join(words)
+    if phrase in _ROMANCE_DAYS:
+        return _ROMANCE_DAYS[phrase]
+    phrase = re.sub(r"\bquatre vingts?\b", "quatre-vingt", phrase)
+    total = current = 0
+    for word in phrase.split():
+        if word in _ROMANCE_AND:
+            continue
+        if word in _ROMANCE_TIMES:
+            # mil and mille close a thousand (dos mil, mil novecientos); cent multiplies the
+            # hundreds before it (neuf cent, dix-neuf cent).
+            if _ROMANCE_TIMES[word] == 1000:
+                total += max(current, 1) * 1000
+                current = 0
+            else:
+                current = max(current, 1) * 100
+        elif word == "quatre-vingt":
+            current += 80
+        elif word in _ROMANCE_VALUES:
+            current += _ROMANCE_VALUES[word]
+        else:
+            return None
+    return total + current
 
 
 def _small(words: list[str]) -> int | None:
@@ -203,6 +345,13 @@ _SERIAL = re.compile(r"(\d{4,5})(?:\.0+)?")
 # A column of numeric dates, checked in one go; other formats fall back to one by one.
 _NUMERIC_ANY = r"\d{1,4}[-/.]\d{1,2}[-/.]\d{2,4}" + _TIME
 _COLUMN = re.compile(f"(?:{_NUMERIC_ANY}\n)*{_NUMERIC_ANY}")
+# The same for ASCII digits, possessive (no step can give back what it took and still match):
+# several times faster, and it matches only what ``_COLUMN`` matches, so it is tried first.
+_TIME_ASCII = (
+    r"(?:[T ][0-9]{1,2}+:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]++)?+)?+(?:Z|[+-][0-9]{2}:?+[0-9]{2})?+)?+"
+)
+_NUMERIC_ASCII = r"[0-9]{1,4}+[-/.][0-9]{1,2}+[-/.][0-9]{2,4}+" + _TIME_ASCII
+_COLUMN_ASCII = re.compile(f"(?:{_NUMERIC_ASCII}\n)*+{_NUMERIC_ASCII}")
 _EXCEL_EPOCH = date(1899, 12, 30)
 
 # Without a label, a birthdate belongs to someone at least this old.
@@ -264,9 +413,13 @@ def plausible(day: date, *, labelled: bool = True) -> bool:
 def prose_date(text: str) -> date | None:
     """A date as prose writes it after a birth label: in figures, or in words."""
     text = text.strip().rstrip(".,;")
-    day = parse_date(text)
-    if day is not None:
-        return day
+    return parse_date(text) or _written_date(text)
+
+
+def _written_date(text: str) -> date | None:
+    """A date with its month in letters, its day and year in figures or words."""
+    if not 6 <= len(text) <= 120:
+        return None
     for pattern, day_at, month_at in ((_DAY_FIRST, 1, 2), (_MONTH_FIRST, 2, 1)):
         m = pattern.fullmatch(text)
         if m is None:
@@ -309,14 +462,16 @@ class Birthdate(Element):
         return found
 
     def column(self, values: Sequence[str], joined: str) -> list[bool] | None:
-        if _COLUMN.fullmatch(joined):
+        if _COLUMN_ASCII.fullmatch(joined) or (not joined.isascii() and _COLUMN.fullmatch(joined)):
             return None
         return [self.canonical(v) is not None for v in values]
 
     def canonical(self, value: str) -> str | None:
         if is_null(value):
             return None
-        day = parse_date(value)
+        # Under a birth header the value is labelled: the months of every records' language
+        # and dates in words count, as after a label in prose (``3 de março de 1987``).
+        day = parse_date(value) or _written_date(value.strip().rstrip(".,;"))
         return day.isoformat() if day is not None and plausible(day) else None
 
     def looks_like(self, value: str) -> bool:

@@ -155,7 +155,7 @@ class PersonName(Element):
         if (
             self._not_names.isdisjoint(values)
             and not may_hold_redactions(joined)
-            and not _COLUMN_BAD.search(joined)
+            and not _digit_or_at(joined)
         ):
             return None
         return [self.canonical(v) is not None for v in values]
@@ -250,6 +250,26 @@ class PersonName(Element):
         if phrase in _NAMES_THAT_ARE_PLACES:
             return False
         return phrase in COUNTRY_NAMES or fold(given[0]) in US_STATES
+
+
+def _digit_or_at(joined: str) -> bool:
+    """``_COLUMN_BAD.search(joined)``; in ASCII text as eleven ``in`` tests at memchr speed
+    (a regex over a column's text costs as much as the rest of its checks together)."""
+    if not joined.isascii():
+        return _COLUMN_BAD.search(joined) is not None
+    return (
+        "0" in joined
+        or "1" in joined
+        or "2" in joined
+        or "3" in joined
+        or "4" in joined
+        or "5" in joined
+        or "6" in joined
+        or "7" in joined
+        or "8" in joined
+        or "9" in joined
+        or "@" in joined
+    )
 
 
 def _is_upper_word(word: str) -> bool:

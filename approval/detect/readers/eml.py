@@ -349,6 +349,8 @@ class _Walk:
                 size=len(payload),
                 depth=self.source.depth + 1,
                 part=child_part(self.source, inner),
+                # The subject (and the thread) say what an attached list is.
+                context=" / ".join(t for t in (self.subject, self.thread) if t),
             ),
             where=Where(part=inner),
         )

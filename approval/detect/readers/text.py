@@ -5,10 +5,18 @@ list items are records, a sentence ending in ``:`` introduces what comes next, a
 are tables. This reader comes last: it takes any source that decodes as text, whatever
 other reader takes it too (an HTML page, a mail, a YAML file is also read as plain text, unless
 its reader subsumes this one: ``Reader.subsumes``). Coverage: one part, ``body``, read as text.
+
+An HTML page read this way keeps every character, but a page is often one long line, or lines
+with no blank line between its sections: read as one paragraph, a claim word in one section
+(a heading over statistics, a menu) would govern the persons of every other. So the lines of a
+page are cut before the elements that start a block (a heading, a paragraph, a row, an item),
+as a browser lays them out, each piece a paragraph of its own; a piece with no text outside
+its tags joins the next. Line numbers then count those pieces.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from approval.detect.textio import lines, open_text, text_encoding
@@ -38,12 +46,40 @@ class TextReader:
         if encoding is None:
             raise Unscannable("corrupt: not text")
         yield Part("body", "text", source.size, AS_TEXT)
-        yield Text(where=Where(part=source.part), lines=_lines(source, encoding))
+        markup = _MARKUP.search(head) is not None
+        yield Text(where=Where(part=source.part), lines=_lines(source, encoding, markup))
 
 
-def _lines(source: Source, encoding: str) -> Iterator[str]:
+# An HTML page, by the tags of its first bytes.
+_MARKUP = re.compile(rb"(?i)<(?:!doctype\s+html|html|head|body|table|div|h[1-6])[\s>]")
+# The start of an element that a browser lays out as a block of its own.
+_BLOCK = re.compile(
+    r"(?i)(?=<(?:h[1-6]|p|div|tr|li|dt|dd|table|caption|section|article|header|footer|nav"
+    r"|aside|main|blockquote|pre|form|fieldset|title|body|hr|br)[\s/>])"
+)
+_TAG = re.compile(r"<[^>]*>?")
+
+
+def _lines(source: Source, encoding: str, markup: bool = False) -> Iterator[str]:
     with source.open() as raw:
-        yield from lines(open_text(raw, encoding))
+        if not markup:
+            yield from lines(open_text(raw, encoding))
+            return
+        for line in lines(open_text(raw, encoding)):
+            yield from _blocks(line)
+
+
+def _blocks(line: str) -> Iterator[str]:
+    """A line of markup as the blocks it lays out, each followed by a blank line."""
+    held = ""
+    for piece in _BLOCK.split(line):
+        held += piece
+        if _TAG.sub("", held).strip():
+            yield held
+            yield ""
+            held = ""
+    if held:
+        yield held
 
 
 READER = TextReader()

@@ -413,7 +413,16 @@ _ROWS = re.compile(rb'<row(?: r="(\d+)")?')
 _ROWS_PREFIXED = re.compile(rb'<(?:\w+:)?row(?:\s+r="(\d+)")?[\s>/]')
 _ROW_SPLIT = re.compile(rb"</(?:\w+:)?row>")
 _CELL_TAG = re.compile(rb"<(?:\w+:)?c[\s>/]")
-_STRING_INDEX = re.compile(rb't="s"[^>]*>\s*<(?:\w+:)?v>(\d+)<')
+# Possessive: no step can give back what it took and still match (a shared-string workbook
+# has a hit in nearly every cell).
+_STRING_INDEX = re.compile(rb't="s"[^>]*+>\s*+<(?:\w+:)?+v>(\d++)<')
+# Literals looked for in every chunk of a sheet (megabytes of XML): a compiled regex finds a
+# literal several times faster than ``bytes.find`` or ``in`` here, whose skip table is of
+# little use when the needle ends in a character as common in XML as ``"`` or ``>``.
+_SHARED_CELL = re.compile(rb't="s"')
+_FORMULA_END = re.compile(rb"</f>")
+_PREFIXED_FORMULA_END = re.compile(rb":f>")
+_SHEET_DATA_END = re.compile(rb"sheetData>")
 _FORMULA = re.compile(rb"<((?:\w+:)?)f(\s[^>]*)?(?:/>|>([^<]*)</\1f>)")
 _CACHED = re.compile(rb"\s*<(?:\w+:)?v>([^<]+)</")
 _SHARED_INDEX = re.compile(rb'\ssi="(\d+)"')
@@ -521,11 +530,11 @@ def _scan_chunk(buffer: bytes, styles: dict[int, NumberFormat], marks: _Marks) -
     if styles:
         _styled_cells(buffer, styles, marks.overlay)
     _extent(buffer, marks)
-    if marks.count_strings and b't="s"' in buffer:
+    if marks.count_strings and _SHARED_CELL.search(buffer):
         marks.strings.update(_STRING_INDEX.findall(buffer))
     # A formula with text ends in </f>; one without (a shared formula's other cells) follows
     # one with it, earlier in the sheet.
-    if b"</f>" in buffer or (marks.prefixed and b":f>" in buffer):
+    if _FORMULA_END.search(buffer) or (marks.prefixed and _PREFIXED_FORMULA_END.search(buffer)):
         _formulas(buffer, marks)
 
 
@@ -630,10 +639,10 @@ def _outside(buffer: bytes, marks: _Marks) -> None:
                 marks.phase = 1
                 _outside(buffer[opening.end() :], marks)
     elif marks.phase == 1:
-        at = buffer.find(b"sheetData>")
-        if at >= 0:
+        end = _SHEET_DATA_END.search(buffer)
+        if end is not None:
             marks.phase = 2
-            marks.outside += buffer[at + len(b"sheetData>") :]
+            marks.outside += buffer[end.end() :]
     else:
         marks.outside += buffer
     if len(marks.outside) > _MAX_OUTSIDE:
@@ -694,7 +703,7 @@ def _outside_cells(entry: str, marks: _Marks, sheet: str, hidden: bool) -> Itera
 def _unused_strings(package: _Package, entry: str, used: set[bytes]) -> Iterator[Unit]:
     """Shared strings no cell uses, as text: a writer may leave a list of names there after
     deleting the cells, and the file still carries it."""
-    indices = {int(i) for i in used}
+    indices = set(map(int, used))
     try:
         with package.zip.open(entry) as xml:
             count = 0
@@ -705,7 +714,13 @@ def _unused_strings(package: _Package, entry: str, used: set[bytes]) -> Iterator
                 buffer = tail + chunk
                 count += sum(buffer.count(n) for n in (b"<si>", b"<si ", b":si>", b":si "))
                 tail = buffer[-3:]
-        if count <= len({i for i in indices if i < count}):
+        # Every string used (the indices past the table, which a cell may name, left out).
+        below = (
+            len(indices)
+            if not indices or max(indices) < count
+            else sum(1 for i in indices if i < count)
+        )
+        if count <= below:
             return
         lines: list[str] = []
         with package.zip.open(entry) as xml:
