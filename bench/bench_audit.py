@@ -20,10 +20,12 @@ on one of ``--grown`` statements written by ``Ledger.append`` one by one as user
 that shape how an appended ledger packs), and on a fast-imported ledger of the same statements'
 size; each interleaved, ``--rounds`` times, with the read floor (one ``git log --raw`` and one
 ``git cat-file --batch`` of every entry). CPU time is the command's and every process's under
-it; statements per CPU-second and per wall-second, medians. ``--whole-only`` prints those alone.
+it; statements per CPU-second and per wall-second, medians; the same replay in process
+(``replay_ledger``: no start-up, output or index) beside them; the host's load each round.
+``--whole-only`` prints those alone; ``--appended DIR`` adds a ledger grown elsewhere.
 
 Run: ``.venv/bin/python bench/bench_audit.py [--statements 100000] [--keep DIR] [--runs 3]
-[--grown 3000] [--rounds 3] [--whole-only]``.
+[--grown 3000] [--rounds 3] [--whole-only] [--appended LEDGER]``.
 """
 
 from __future__ import annotations
@@ -323,14 +325,18 @@ def verify(ledger_dir: Path, head: str, marks: list[float] | None = None, step: 
     seen heads, trust rules, exports allowed. With ``marks``, the CPU time every ``step``
     statements is appended to it (the first mark before the first statement)."""
     from approval.ledger.history import read_history
+    from approval.ledger.parallel import verify_ahead
     from approval.trust.replay import Replay
 
     with Ledger.open(ledger_dir) as ledger:
+        replay = Replay()
+        # As the audit reads: signatures checked ahead on the other cores.
+        commits = verify_ahead(read_history(ledger, head), replay)
         if marks is None:
-            return sum(1 for _ in Replay().run(read_history(ledger, head)))
+            return sum(1 for _ in replay.run(commits))
         count = 0
         marks.append(time.process_time())
-        for _ in Replay().run(read_history(ledger, head)):
+        for _ in replay.run(commits):
             count += 1
             if count % step == 0:
                 marks.append(time.process_time())
@@ -431,13 +437,49 @@ def audit_command(ledger_dir: Path, cache: Path) -> tuple[float, float]:
     return wall, cpu
 
 
+_IN_PROCESS = """
+import sys, time
+from pathlib import Path
+sys.path.insert(0, sys.argv[2])
+from bench_audit import audit
+from approval.ledger import Ledger
+begun = time.process_time()
+start = time.perf_counter()
+with Ledger.open(Path(sys.argv[1])) as ledger:
+    head = ledger.head()
+    audit(Path(sys.argv[1]), head)
+print(time.perf_counter() - start, begun)
+"""
+
+
+def in_process(ledger_dir: Path) -> tuple[float, float]:
+    """Wall and CPU seconds (every process's: the verifier's, its workers', git's) of the
+    audit's verified replay with its timeline (``replay_ledger``), the command less start-up,
+    output and index. Run in a new process, so that the workers' CPU comes back with it (they
+    are the fork server's children, which end with it); its start-up is taken off."""
+    from bench_check import run
+
+    _, cpu, code, out = run(
+        [sys.executable, "-c", _IN_PROCESS, str(ledger_dir), str(Path(__file__).parent)],
+        dict(os.environ),
+        ledger_dir.parent,
+    )
+    if code != 0:
+        raise SystemExit(f"the replay in process failed on {ledger_dir.name} (exit {code})")
+    replay_wall, start_up = (float(word) for word in out.split())
+    return replay_wall, cpu - start_up
+
+
 def whole_command(ledgers: dict[str, tuple[Path, int]], work: Path, rounds: int) -> None:
-    """The audit command and its read floor on each ledger, interleaved, ``rounds`` times
-    (the order turned each round); medians."""
+    """The audit command, its replay in process and its read floor on each ledger,
+    interleaved, ``rounds`` times (the order turned each round); medians, and the host's load
+    at each round."""
     audits: dict[str, list[tuple[float, float]]] = {name: [] for name in ledgers}
     floors: dict[str, list[tuple[float, float]]] = {name: [] for name in ledgers}
+    inside: dict[str, list[tuple[float, float]]] = {name: [] for name in ledgers}
     for r in range(rounds):
         names = list(ledgers) if r % 2 == 0 else list(ledgers)[::-1]
+        print(f"round {r + 1}: {load()}", flush=True)
         for name in names:
             ledger_dir, count = ledgers[name]
             wall, cpu, entries = read_floor(ledger_dir)
@@ -445,24 +487,36 @@ def whole_command(ledgers: dict[str, tuple[Path, int]], work: Path, rounds: int)
                 raise SystemExit(f"{name}: the floor read {entries} entries, not {count}")
             floors[name].append((wall, cpu))
             audits[name].append(audit_command(ledger_dir, work / "xdg-cache"))
+            inside[name].append(in_process(ledger_dir))
+            (aw, ac), (iw, ic) = audits[name][-1], inside[name][-1]
+            print(
+                f"  {name}: floor {wall:.2f} s ({cpu:.2f} cpu), command {aw:.2f} s"
+                f" ({ac:.2f} cpu), in process {iw:.2f} s ({ic:.2f} cpu)",
+                flush=True,
+            )
     print(
         f"\napproval audit --format json, whole command, fresh cache (medians of {rounds} "
         "interleaved rounds;\nCPU: the command and every process under it), against the read "
         "floor (git log --raw + git cat-file --batch of every entry):"
     )
+    print("(cpu st/s: statements per CPU-second summed over every core and process of the run)")
     print(
         f"{'ledger':>24} {'entries':>8} | {'wall s':>7} {'cpu s':>7} {'stmt/s':>7}"
         f" {'cpu st/s':>8} | {'floor s':>7} {'cpu s':>6} {'stmt/s':>7} | {'x floor':>7}"
+        f" | {'in-proc s':>9} {'cpu s':>6} {'stmt/s':>7} {'cpu st/s':>8}"
     )
     for name, (_, count) in ledgers.items():
         wall = statistics.median(w for w, _ in audits[name])
         cpu = statistics.median(c for _, c in audits[name])
         floor = statistics.median(w for w, _ in floors[name])
         floor_cpu = statistics.median(c for _, c in floors[name])
+        in_wall = statistics.median(w for w, _ in inside[name])
+        in_cpu = statistics.median(c for _, c in inside[name])
         print(
             f"{name:>24} {count:>8,} | {wall:7.2f} {cpu:7.2f} {count / wall:7,.0f}"
             f" {count / cpu:8,.0f} | {floor:7.2f} {floor_cpu:6.2f} {count / floor:7,.0f}"
-            f" | {wall / floor:6.1f}x"
+            f" | {wall / floor:6.1f}x | {in_wall:9.2f} {in_cpu:6.2f} {count / in_wall:7,.0f}"
+            f" {count / in_cpu:8,.0f}"
         )
 
 
@@ -488,6 +542,13 @@ def main() -> int:
         "--rounds", type=int, default=3, help="rounds of the whole-command figures (medians)"
     )
     parser.add_argument("--whole-only", action="store_true", help="only the whole-command figures")
+    parser.add_argument(
+        "--appended",
+        type=Path,
+        action="append",
+        default=[],
+        help="also measure this ledger grown by appends elsewhere (repeatable)",
+    )
     options = parser.parse_args()
     count = options.statements
     from bench_check import become_subreaper
@@ -522,6 +583,12 @@ def main() -> int:
                 build(same_dir, cast, options.grown)
             ledgers[f"appended {options.grown:,}"] = (grown_dir, options.grown)
             ledgers[f"fast-imported {options.grown:,}"] = (same_dir, options.grown)
+        for appended in options.appended:
+            with Ledger.open(appended) as opened:
+                from approval.ledger.verifying import count_entries
+
+                size = count_entries(opened, opened.head())
+            ledgers[f"appended {size:,}"] = (appended, size)
         whole_command(ledgers, directory, options.rounds)
         if options.whole_only:
             print(f"end: {load()}")

@@ -13,7 +13,7 @@ Feature: The gate in the publishing path
     When the publisher exports it to the website
     Then the export succeeds
     And the website holds a byte-identical copy
-    And the ledger records no export
+    And the ledger records the export, naming no request and no sign-off
 
   Scenario: A protected workbook without approval is refused, and the website is untouched
     Given a detention-statistics workbook whose hidden second sheet lists 5 asylum seekers

@@ -329,6 +329,15 @@ def no_export(world: World) -> None:
         assert [r for r in session.state.records() if type(r).__name__ == "Export"] == []
 
 
+@then("the ledger records the export, naming no request and no sign-off")
+def clean_export_recorded(world: World) -> None:
+    from approval.ledger.session import load
+
+    with load(world.ledger) as session:
+        exports = [r for r in session.state.records() if type(r).__name__ == "Export"]
+    assert [(e.request, e.signoffs) for e in exports] == [(None, ())]  # type: ignore[union-attr]
+
+
 @then("the ledger records the export, by the publisher, on both sign-offs")
 def export_recorded(world: World, story: dict[str, object]) -> None:
     from approval.ledger.session import load

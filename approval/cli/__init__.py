@@ -46,6 +46,9 @@ COMMANDS: dict[str, str] = {
     "inbox": "approval.cli.inbox:inbox",
     "watch": "approval.cli.watch:watch",
     "serve": "approval.cli.serve:serve",
+    "exposure": "approval.cli.exposure:exposure",
+    "incident": "approval.cli.incident:incident",
+    "checkpoint": "approval.cli.checkpoint:checkpoint",
 }
 
 

@@ -12,7 +12,7 @@ from approval.cli.output import output_options
 
 @click.command(
     "config",
-    short_help="Where each setting comes from (option, env, project or user file).",
+    short_help="Where each setting comes from: option, env, project, user file.",
     epilog=examples("approval config", "approval config --format json"),
 )
 @output_options

@@ -81,10 +81,12 @@ def export(
         return
     if done.exported:
         say(f"exported {source} to {target} ({report.size:,} bytes, sha256 {report.sha256})")
-        if done.statement is None:
-            say(f"{scan_words(report)}: no approval needed")
+        if not done.needed_approval:
+            statement = done.statement
+            recorded = f"; export recorded as {short_id(statement)}" if statement else ""
+            say(f"{scan_words(report)}: no approval needed{recorded}")
         else:
-            assert done.decision.request is not None
+            assert done.decision.request is not None and done.statement is not None
             signers = ", ".join(f"{s.signer} ({s.role})" for s in done.decision.used)
             say(
                 f"approved by {signers} on request {short_id(done.decision.request.id)}; "

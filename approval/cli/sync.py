@@ -11,7 +11,7 @@ from approval.cli.output import output_options
 
 
 @click.command(
-    short_help="Share this clone's statements with the remote; take in the others'.",
+    short_help="Share this clone's statements with the remote; take the others'.",
     epilog=examples(
         "approval sync --ledger ~/ledger",
         "approval sync --ledger ~/ledger --remote ssh://git.example.gov/srv/ledger.git",

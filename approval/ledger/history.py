@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import IO
 
 from approval.ledger import Ledger
-from approval.ledger.git import Git, ObjectReader
+from approval.ledger.git import Git, GitObject, ObjectReader
 from approval.ledger.layout import ENTRY_PATH, TRAILER
 from approval.trust.entry import Commit
 from approval.trust.failure import AuditFailure, Rule
@@ -37,6 +37,7 @@ _USUAL = re.compile(
     rb"([0-9a-f]{40})\x00([0-9a-f]{40})?\x00([^\x00\n]*)\x00([^\x00\n]*)\n\n"
     rb":000000 100644 0{40} ([0-9a-f]{40}) A\t([^\n]*)\n"
 )
+_OID = re.compile(r"[0-9a-f]{40}(?:[0-9a-f]{24})?")
 _CHUNK = 256  # 256 x 41 bytes of requests stay well under a pipe's 64 KiB
 _BLOCK = 1 << 16
 
@@ -54,54 +55,64 @@ class _Header:
 _Added = tuple[int, str, tuple[str, ...], str, str, str]
 
 
-def read_history(ledger: Ledger, head: str) -> Iterator[Commit]:
+def read_history(
+    ledger: Ledger, head: str, *, since: str | None = None, count: int = 0
+) -> Iterator[Commit]:
     """Every commit up to ``head``, oldest first; ``AuditFailure`` at the first that breaks an
-    append-only rule (a merge, a commit not on the previous one, anything but one new entry)."""
+    append-only rule (a merge, a commit not on the previous one, anything but one new entry).
+    With ``since`` (an ancestor of ``head``, the ``count``-th entry), only the commits after
+    it, the first of them on it: a catch-up reads the entry files as they are, once, and the
+    verifier parses and checks each (no schema and canonical form checked twice)."""
+    for oid in (head, since or head):
+        if not _OID.fullmatch(oid):
+            raise AuditFailure(Rule.HISTORY, f"not a commit id: {oid[:80]!r}")
     git = Git(ledger.git_dir)
-    log = git.popen(log_arguments(head))
+    log = git.popen(log_arguments(head, since))
     objects = ObjectReader(git)
     try:
         asked: list[_Added] = []  # requested from cat-file, not read yet
         chunk: list[_Added] = []
-        added = _added_files(log.lines())
+        added = _added_files(log.lines(), since, count)
         while True:
             try:
                 entry = next(added, None)
             except AuditFailure:
-                yield from _read(objects, asked)  # what came before it is verified first
-                yield from _ask_and_read(objects, chunk)
+                yield from _read(objects, asked, git)  # what came before it is verified first
+                yield from _ask_and_read(objects, chunk, git)
                 raise
             if entry is None:
                 break
             chunk.append(entry)
             if len(chunk) == _CHUNK:
-                commits = _read(objects, asked)
+                commits = _read(objects, asked, git)
                 # cat-file reads the next chunk while this one is verified.
                 _ask(objects, chunk)
                 asked, chunk = chunk, []
                 yield from commits
-        yield from _read(objects, asked)
-        yield from _ask_and_read(objects, chunk)
+        yield from _read(objects, asked, git)
+        yield from _ask_and_read(objects, chunk, git)
         log.finish()
     finally:
         log.close()
         objects.close()
 
 
-def log_arguments(head: str) -> list[str]:
+def log_arguments(head: str, since: str | None = None) -> list[str]:
     """The ``git log`` whose output :func:`read_history` reads (``bench_audit`` times it)."""
     return [
         "log", "--reverse", "--first-parent", "--root", "--raw", "--no-abbrev", "--no-renames",
         "--no-relative", "--no-color", "--no-show-signature", "--no-ext-diff", "--no-textconv",
-        f"--format={_FORMAT}", head, "--",
+        f"--format={_FORMAT}", f"{since}..{head}" if since else head, "--",
     ]  # fmt: skip
 
 
-def _added_files(stream: IO[bytes]) -> Iterator[_Added]:
-    """Each commit of ``git log`` output in our format with the one entry it adds; stops with
-    ``AuditFailure`` at the first commit that breaks a rule."""
-    previous: str | None = None
-    for position, record in enumerate(_records(stream), start=1):
+def _added_files(
+    stream: IO[bytes], previous: str | None = None, count: int = 0
+) -> Iterator[_Added]:
+    """Each commit of ``git log`` output in our format with the one entry it adds, after
+    ``previous`` (the ``count``-th); stops with ``AuditFailure`` at the first commit that
+    breaks a rule."""
+    for position, record in enumerate(_records(stream), start=count + 1):
         entry = _entry(record, position, previous)
         yield entry
         previous = entry[1]
@@ -135,22 +146,35 @@ def _ask(objects: ObjectReader, chunk: list[_Added]) -> None:
         objects.request([blob for *_, blob in chunk])
 
 
-def _ask_and_read(objects: ObjectReader, chunk: list[_Added]) -> list[Commit]:
+def _ask_and_read(objects: ObjectReader, chunk: list[_Added], git: Git) -> list[Commit]:
     _ask(objects, chunk)
-    return _read(objects, chunk)
+    return _read(objects, chunk, git)
 
 
-def _read(objects: ObjectReader, chunk: list[_Added]) -> list[Commit]:
+def _read(objects: ObjectReader, chunk: list[_Added], git: Git) -> list[Commit]:
     """The commits of a chunk whose blobs were asked for, with their entry files."""
     commits = []
     for position, oid, parents, subject, path, blob in chunk:
         found = objects.response()
+        if found is None:
+            found = _fresh_read(git, blob)
         if found is None or found.type != "blob":
             raise AuditFailure(
                 Rule.ENTRY_FILE, f"{path} is missing from the repository", oid, position
             )
         commits.append(Commit(position, oid, parents, subject, path, blob, found.data))
     return commits
+
+
+def _fresh_read(git: Git, blob: str) -> GitObject | None:
+    """``blob`` asked of a new ``cat-file`` before it is called missing: a long-lived one can
+    miss an object that another writer's repack just moved into a pack it has not seen (the
+    same retry as ``Ledger._get``). A truly missing object is missing twice."""
+    reader = ObjectReader(git)
+    try:
+        return reader.get(blob)
+    finally:
+        reader.close()
 
 
 def _records(stream: IO[bytes], block_size: int = _BLOCK) -> Iterator[bytes]:

@@ -39,7 +39,9 @@ import hashlib
 import hmac
 import os
 import pickle
+import signal
 import sqlite3
+import time
 from collections.abc import Iterable, Iterator, Set
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -47,11 +49,11 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from approval import __version__
 from approval.ledger import Ledger, verified
 from approval.ledger.sealed import TAG_BYTES, seal, tag, unseal
 from approval.ledger.usercache import cache_root, private_dir
 from approval.statements import now
+from approval.trust.incidents import RECORDS as INCIDENT_RECORDS
 from approval.trust.state import (
     MIN_PREFIX,
     Adoption,
@@ -64,6 +66,7 @@ from approval.trust.state import (
     Revocation,
     SignOff,
 )
+from approval.trust.witness import Checkpoint
 
 if TYPE_CHECKING:
     from approval.ledger.verifying import LedgerHistory
@@ -85,6 +88,9 @@ _CODE = (
     "ledger/session.py",
     "ledger/snapshot.py",
     "ledger/verifying.py",
+    "ledger/history.py",
+    "ledger/parallel.py",
+    "ledger/checkpoints.py",  # a fresh clone's saved state may start from a checkpoint
 )
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v BLOB);
@@ -97,15 +103,24 @@ CREATE TABLE IF NOT EXISTS scan_cache (
 ) WITHOUT ROWID;
 """
 
+# The slice of the checkpoints (approval.trust.witness): not a sha256, so no file's.
+CHECKPOINTS = "checkpoints"
 # One saved record: its position in the ledger (to merge slices back in order) and the record.
 Numbered = tuple[int, Record]
 
 
 @cache
 def code_digest() -> str:
-    """A digest of the code that builds a state (``_CODE``) and of the package version."""
-    root = Path(__file__).resolve().parent.parent
-    digest = hashlib.sha256(f"{FORMAT}\n{__version__}\n".encode())
+    """A digest of the code and schemas that decide (``_CODE``): the rules' digest, not the
+    package version, so an upgrade that leaves the rules alone keeps every saved state (a
+    fresh replay of a 100k ledger is minutes), and one that changes a rule never reads a
+    state the old rules built."""
+    return rules_digest(Path(__file__).resolve().parent.parent)
+
+
+def rules_digest(root: Path) -> str:
+    """The digest of the files ``_CODE`` names under the package directory ``root``."""
+    digest = hashlib.sha256(f"{FORMAT}\n".encode())
     for pattern in _CODE:
         for path in sorted(root.glob(pattern)):
             digest.update(path.relative_to(root).as_posix().encode() + b"\0")
@@ -170,6 +185,10 @@ def _sha_of(record: Record, owners: dict[str, str], lookup: Any) -> tuple[str, .
     if isinstance(record, Revocation):
         sha = owners.get(record.target) or lookup(record.target)
         return (sha,) if sha else ()
+    if isinstance(record, INCIDENT_RECORDS):  # an incident's statement: in its bytes' slice
+        return (record.sha256,)
+    if isinstance(record, Checkpoint):  # about no file: all in one slice of their own
+        return (CHECKPOINTS,)
     return ()
 
 
@@ -326,6 +345,11 @@ def open_view(ledger: Ledger, head: str | None, *, min_entries: int = MIN_ENTRIE
         if db is not None:
             _begin_read(db)
         saved = _saved(db, ledger, head) if db is not None else None
+        if saved is None:  # a fresh clone: from the newest checkpoint, if any (checkpoints.py)
+            started = _from_checkpoint(db, ledger, head, min_entries)
+            if isinstance(started, View):
+                return started
+            saved = started
         if saved is not None:
             base, numbered, latest, count = saved
             view = View(base, numbered, latest, db, from_cache=True, ledger=ledger)
@@ -344,6 +368,110 @@ def open_view(ledger: Ledger, head: str | None, *, min_entries: int = MIN_ENTRIE
         if db is not None:
             db.close()
         raise
+
+
+def _from_checkpoint(
+    db: sqlite3.Connection | None, ledger: Ledger, head: str, min_entries: int
+) -> View | tuple[str, tuple[Numbered, ...], datetime | None, int] | None:
+    """A view caught up in memory from the state a checkpoint vouches for, then saved at
+    ``head`` as if this clone had verified it all; None when no checkpoint serves (the caller
+    replays every entry). Caught up on the whole state, not saved at the checkpoint's head
+    and read back by slices: saving 100k records is the dearest step, paid once this way."""
+    from approval.ledger.checkpoints import start
+    from approval.ledger.verifying import LedgerHistory, admit_entries
+    from approval.trust.verifier import Verifier
+
+    started = start(ledger, head)
+    if started is None:
+        return None
+    # ``start`` found the checkpoint's head as the ``count``-th commit of the first-parent
+    # history and the state's records as those commits' statements: no ``rev-list --count``.
+    verifier = Verifier.resume(
+        started.state,
+        count=started.count,
+        head=started.head,
+        history=LedgerHistory(ledger, started.head, started.count),
+    )
+    verifier.digests.know(started.count, started.digest)  # checked: not serialized again
+    for _ in admit_entries(verifier, ledger, head, since=started.head):
+        pass
+    state = verifier.state
+    numbered = tuple((n, r) for n, r in enumerate(state.records()) if isinstance(r, Adoption))
+    view = View(head, numbered, state.latest, db, state, ledger, len(state) - started.count)
+    if view.db is not None and len(state) >= min_entries:
+        _save_detached(view, ledger, head, state)
+    verified.record(ledger, head)
+    return view
+
+
+# A state started from a checkpoint with this many records or more is saved by a detached
+# child: saving 100k records costs ~2 s, as much as the rest of a first check on a fresh clone
+# (issue 17: under 5 s), and the command's answer does not depend on it.
+DETACH_AT = 20_000
+DETACHED_WAIT = 60.0  # seconds the child waits for the command to end before it writes
+DETACHED_LIMIT = 300  # seconds it may then take to save, at the lowest priority
+
+
+def _save_detached(
+    view: View,
+    ledger: Ledger,
+    head: str,
+    state: LedgerState,
+    *,
+    at: int = DETACH_AT,
+    wait: float = DETACHED_WAIT,
+) -> int | None:
+    """Save ``state`` at ``head`` (``view``'s) from a child process that outlives this command
+    (as ``git gc --auto`` detaches), and return its pid; None when it was saved here (fewer
+    than ``at`` records, no ``fork``, a fork refused). The child is this process's copy: the
+    verified state in memory and this user's cache key, nothing read again. It first closes
+    every descriptor it inherited (the command's output, which a caller waits on to end; the
+    pipes to ``git cat-file``, which would otherwise never see its input end), writes through a
+    connection of its own, and leaves by ``os._exit``, running none of this process's handlers.
+    SQLite's state must not cross a fork: the view's connection is closed before it and opened
+    again after it. Killed or failed, the child leaves the saved state as it was (one
+    transaction): the next command starts from the checkpoint again. A cache, so no decision
+    waits on it."""
+    assert view.db is not None  # only called with a database
+    path = database_path(ledger)
+    if len(state) < at or path is None or not hasattr(os, "fork"):
+        _save_whole(view.db, head, state)
+        return None
+    view.close()
+    parent = os.getpid()
+    try:
+        child = os.fork()
+    except OSError:
+        child = None
+    if child != 0:
+        view.db = connect(ledger)
+        if view.db is not None:
+            if child is None:
+                _save_whole(view.db, head, state)
+            _begin_read(view.db)
+        return child
+    status = 1
+    try:
+        os.setsid()
+        null = os.open(os.devnull, os.O_RDWR)
+        for fd in (0, 1, 2):
+            os.dup2(null, fd)
+        os.closerange(3, os.sysconf("SC_OPEN_MAX"))
+        # Out of the command's way: the lowest priority, and no write (whose lock would hold
+        # up the command saving its scans) until the command has ended, or a while has passed.
+        os.nice(19)
+        # A lock another thread held at the fork would hang it forever: killed instead.
+        signal.signal(signal.SIGALRM, signal.SIG_DFL)
+        signal.alarm(int(wait) + DETACHED_LIMIT)
+        deadline = time.monotonic() + wait
+        while os.getppid() == parent and time.monotonic() < deadline:
+            time.sleep(0.02)
+        writer = sqlite3.connect(path, timeout=BUSY_MS / 1000, isolation_level=None)
+        _save_whole(writer, head, state)
+        writer.close()
+        status = 0
+    finally:
+        os._exit(status)
 
 
 def restore(ledger: Ledger, head: str | None, *, min_entries: int = MIN_ENTRIES) -> LedgerState:
@@ -620,7 +748,9 @@ def _about(statement: dict[str, Any], owners: dict[str, str], lookup: Any) -> tu
     try:
         if kind in ("request", "export", "blocked"):
             return (str(statement["artifact"]["sha256"]),)
-        if kind == "signoff":
+        if kind == "checkpoint":
+            return (CHECKPOINTS,)
+        if kind == "signoff" or str(kind).startswith("incident-"):
             return (str(statement["artifact_sha256"]),)
         if kind == "redaction":
             return tuple(

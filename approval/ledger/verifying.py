@@ -132,18 +132,24 @@ def admit_entries(
     """Admit the entries after ``since`` (the verifier's head) up to ``head``, one by one."""
     if since != verifier.head:
         raise IntegrityError("the entries to verify do not start at the verifier's head")
-    # Each entry's position is taken when it is read: the one after the verifier's head.
-    entries = ledger.entries(head, since=since)
-    yield from verifier.run(commit_of(entry, verifier.count + 1) for entry in entries)
+    from approval.ledger.history import read_history
+    from approval.ledger.parallel import verify_ahead
+
+    # Read once, verify once: the entry files as git holds them, parsed and checked by the
+    # verifier alone (``Ledger.entries`` would parse and validate each a first time); their
+    # signatures checked ahead on the other cores.
+    commits = read_history(ledger, head, since=since, count=verifier.count)
+    yield from verifier.run(verify_ahead(commits, verifier))
 
 
 def replay_from_first(ledger: Ledger, head: str) -> Verifier:
     """The verifier at ``head``, every entry admitted from the first, as an audit reads them
     (:mod:`approval.ledger.history`, no cache)."""
     from approval.ledger.history import read_history
+    from approval.ledger.parallel import verify_ahead
 
     verifier = Verifier()
-    for _ in verifier.run(read_history(ledger, head)):
+    for _ in verifier.run(verify_ahead(read_history(ledger, head), verifier)):
         pass
     return verifier
 

@@ -233,6 +233,21 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class CheckpointRule:
+    """``checkpoints:`` in a policy: the role whose holders sign checkpoints, how many distinct
+    ones must sign one head for a clone to start from it, and (optionally) after how many
+    entries a new one is due."""
+
+    role: str
+    threshold: int = 1
+    every: int | None = None
+
+    @classmethod
+    def from_dict(cls, doc: dict[str, Any]) -> CheckpointRule:
+        return cls(doc["role"], doc.get("threshold", 1), doc.get("every"))
+
+
+@dataclass(frozen=True)
 class Policy:
     id: str
     version: int
@@ -248,6 +263,9 @@ class Policy:
     # Scan bounds (``limits`` in the document): names of ``approval.detect.units.Limits``
     # fields to their values; a bound not named keeps the scanner's default.
     limits: dict[str, float] = field(default_factory=dict)
+    # Who vouches for the ledger's state at a head (``checkpoints`` in the document); None:
+    # the policy names no one, and no checkpoint can be made.
+    checkpoints: CheckpointRule | None = None
 
     @classmethod
     def from_dict(cls, doc: dict[str, Any]) -> Policy:
@@ -302,6 +320,9 @@ class Policy:
             unscannable_as=doc.get("unscannable", {}).get("treat_as", classes[0].id),
             document=doc,
             limits=dict(doc.get("limits", {})),
+            checkpoints=(
+                CheckpointRule.from_dict(doc["checkpoints"]) if "checkpoints" in doc else None
+            ),
         )
 
     def to_dict(self) -> dict[str, Any]:

@@ -197,6 +197,24 @@ def policy_problems(doc: Document, roster: Document | None = None) -> list[Probl
                     )
                 )
 
+    checkpoints = data.get("checkpoints")
+    witness = _text(checkpoints, "role") if isinstance(checkpoints, dict) else None
+    if witness == SERVICE:
+        problems.append(
+            doc.problem(
+                ("checkpoints", "role"),
+                f"the role {SERVICE!r} is a gate's own key, which signs nothing but refusals: "
+                "it may not vouch for the ledger's state",
+            )
+        )
+    elif roles is not None and witness is not None and witness not in roles:
+        problems.append(
+            doc.problem(
+                ("checkpoints", "role"),
+                f"{witness!r} is not a role defined in the roster or policy",
+            )
+        )
+
     unscannable = data.get("unscannable")
     treat_as = _text(unscannable, "treat_as") if isinstance(unscannable, dict) else None
     if classes is not None and treat_as is not None and treat_as not in classes:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 
 from approval.statements import format_time, parse_statement_time
@@ -25,8 +26,10 @@ class Event:
     artifacts: tuple[str, ...]  # the sha256 of every file it is about
     details: dict[str, Any] = field(hash=False, compare=False)
 
-    @property
+    @cached_property
     def when(self) -> str:
+        # Asked for two and three times an event by one audit (its index row, its JSON):
+        # formatted once (kept in the instance's own dict: the dataclass stays frozen).
         return format_time(self.at)
 
     def to_dict(self) -> dict[str, Any]:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import html
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from approval.report.event import Event
@@ -115,6 +115,7 @@ def render(facts: AuditFacts) -> str:
         _policies(events),
         _artifacts(events),
         _refusals(events),
+        _incidents(events),
         _timeline(events),
         _verify(facts),
     ]
@@ -171,6 +172,7 @@ _PARTS = (
     ("policies", "Policies and rosters"),
     ("artifacts", "Files: from request to export"),
     ("refusals", "Refusals and revocations"),
+    ("incidents", "Incidents"),
     ("timeline", "Timeline"),
     ("verify", "Verify it yourself"),
 )
@@ -253,6 +255,8 @@ _KINDS = {
     "export": "Exports",
     "redaction": "Redactions",
     "blocked": "Refused at the web gate",
+    "incident-open": "Incidents opened",
+    "incident-close": "Incidents closed",
 }
 
 
@@ -412,6 +416,48 @@ def _refusals(events: Sequence[Event]) -> str:
             ),
         )
     return _section("refusals", body)
+
+
+def _incidents(events: Sequence[Event]) -> str:
+    """Each incident: when found, time to contain and to notify, and its statements."""
+    from approval.incident.timeline import duration
+
+    by_incident: dict[str, list[Event]] = {}
+    for e in events:
+        if e.kind.startswith("incident-"):
+            by_incident.setdefault(str(e.details["incident"]), []).append(e)
+    if not by_incident:
+        return _section("incidents", _tag("p", "No incident was opened."))
+    parts = []
+    for incident, own in by_incident.items():
+        found = str(own[0].details["found"])
+        spans: dict[str, str] = {}
+        for e in own:
+            step, after = e.details.get("step"), e.details.get("after_found_seconds")
+            if step in ("taken-down", "persons-notified") and step not in spans:
+                spans[str(step)] = duration(timedelta(seconds=int(after or 0)))
+        closed = [e for e in own if e.kind == "incident-close"]
+        facts = [
+            ("Found", _text(found)),
+            ("Status", _text("closed" if closed else "open")),
+            ("Time to contain (found to taken down)", _text(spans.get("taken-down", "-"))),
+            (
+                "Time to notify (found to persons notified)",
+                _text(spans.get("persons-notified", "-")),
+            ),
+        ]
+        rows = (
+            [_text(e.position), _text(e.when), _text(", ".join(e.who)), _text(e.text)] for e in own
+        )
+        parts.append(
+            _facts(f"Incident {short_id(incident)}", facts)
+            + _table(
+                f"Incident {short_id(incident)}: its statements",
+                ("Entry", "Time (UTC)", "By", "What"),
+                rows,
+            )
+        )
+    return _section("incidents", "".join(parts))
 
 
 def _timeline(events: Sequence[Event]) -> str:

@@ -12,6 +12,7 @@ from typing import Any
 
 from approval.report.event import Event
 from approval.statements import format_time, short_id
+from approval.trust.incidents import RECORDS as INCIDENT_RECORDS
 from approval.trust.state import (
     Adoption,
     Artifact,
@@ -24,6 +25,7 @@ from approval.trust.state import (
     Revocation,
     SignOff,
 )
+from approval.trust.witness import Checkpoint
 from approval.words import plural
 
 
@@ -41,7 +43,24 @@ def describe(record: Record, state: LedgerState, position: int, commit: str) -> 
         return _export(record, state, position, commit)
     if isinstance(record, Blocked):
         return _blocked(record, position, commit)
+    if isinstance(record, INCIDENT_RECORDS):
+        from approval.report.incident import describe_incident
+
+        return describe_incident(record, state, position, commit)
+    if isinstance(record, Checkpoint):
+        return _checkpoint(record, position, commit)
     return _redaction(record, position, commit)
+
+
+def _checkpoint(record: Checkpoint, position: int, commit: str) -> Event:
+    text = (
+        f"{record.signer} vouched for the ledger's state at head {record.head[:12]} "
+        f"(entry {record.count}, state sha256 {short_id(record.state_sha256)})"
+    )
+    details = {"head": record.head, "count": record.count, "state_sha256": record.state_sha256}
+    return Event(
+        position, commit, record.id, "checkpoint", record.at, (record.signer,), text, (), details
+    )
 
 
 def _file(artifact: Artifact) -> dict[str, Any]:

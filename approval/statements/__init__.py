@@ -14,6 +14,8 @@ Kinds (``statement["kind"]``):
 - ``redaction``: a derivative was made from an artifact, with what was removed;
 - ``blocked``: a gate (``approval serve``) refused an artifact, signed by a ``service`` key;
   a record only, it changes no decision.
+- ``incident-open``, ``incident-scope``, ``incident-step``, ``incident-close``: a privacy
+  officer's incident on exposed bytes (issue 16); counts, ids and hashes only.
 
 Every statement names ``seen_head``: the ledger head its signer saw (DESIGN.md invariant 4).
 No statement ever holds protected data: counts, column names and locations only.
@@ -30,7 +32,20 @@ from typing import Any
 from approval.errors import IntegrityError, UsageError
 
 STATEMENT_TYPE = "https://approval.invalid/statement/v1"
-KINDS = ("adoption", "request", "signoff", "revocation", "export", "redaction", "blocked")
+KINDS = (
+    "adoption",
+    "request",
+    "signoff",
+    "revocation",
+    "export",
+    "redaction",
+    "blocked",
+    "incident-open",
+    "incident-scope",
+    "incident-step",
+    "incident-close",
+    "checkpoint",
+)
 # The SSH signature namespace: a signature made for this tool is never valid for another use.
 NAMESPACE = "approval-ledger-v1@approval.invalid"
 

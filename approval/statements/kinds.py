@@ -58,6 +58,36 @@ class PolicyRef:
         return cls(id=doc["id"], version=doc["version"], adoption=doc["adoption"])
 
 
+@dataclass(frozen=True, kw_only=True)
+class Exposure:
+    """Which persons a request's or an export's bytes hold, readable by the privacy officers
+    only (``approval.exposure``): the age ciphertext (base64) of their identity keys, bound by
+    its sha256, the fingerprints of the keys it was encrypted to, and how many persons."""
+
+    record_sha256: str
+    recipients: tuple[str, ...]
+    count: int
+    record: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "record_sha256": self.record_sha256,
+            "recipients": list(self.recipients),
+            "count": self.count,
+            "record": self.record,
+        }
+
+    @classmethod
+    def from_dict(cls, doc: Mapping[str, Any]) -> Exposure:
+        _exact(doc, {"record_sha256", "recipients", "count", "record"}, "exposure")
+        return cls(
+            record_sha256=doc["record_sha256"],
+            recipients=tuple(doc["recipients"]),
+            count=doc["count"],
+            record=doc["record"],
+        )
+
+
 def _exact(doc: Mapping[str, Any], names: set[str], what: str) -> None:
     if not isinstance(doc, Mapping) or set(doc) != names:
         raise ValueError(f"{what} must have exactly the fields {', '.join(sorted(names))}")
@@ -69,12 +99,14 @@ _PLAIN: _Codec = (lambda v: v, lambda v: v)
 _ARTIFACT: _Codec = (Artifact.to_dict, Artifact.from_dict)
 _POLICY: _Codec = (PolicyRef.to_dict, PolicyRef.from_dict)
 _STRINGS: _Codec = (list, tuple)
+_EXPOSURE: _Codec = (Exposure.to_dict, Exposure.from_dict)
 
 
 # Field metadata naming the codec of a field that is not written as it is.
 _AN_ARTIFACT = {"codec": _ARTIFACT}
 _A_POLICY = {"codec": _POLICY}
 _A_LIST = {"codec": _STRINGS}
+_AN_EXPOSURE = {"codec": _EXPOSURE}
 
 
 S = TypeVar("S", bound="Statement")
@@ -161,6 +193,7 @@ class Request(Statement):
     destination: str
     scan: dict[str, Any] = field(hash=False)
     again: str | None = None  # why a new request was made for bytes with a live one
+    exposure: Exposure | None = field(default=None, metadata=_AN_EXPOSURE)  # the persons, sealed
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -199,6 +232,7 @@ class Export(Statement):
     request: str | None  # None: the exporter found that the file needed no approval
     signoffs: tuple[str, ...] = field(metadata=_A_LIST)
     policy: PolicyRef = field(metadata=_A_POLICY)
+    exposure: Exposure | None = field(default=None, metadata=_AN_EXPOSURE)  # the persons, sealed
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -227,6 +261,84 @@ class Blocked(Statement):
     reason: str | None = None  # the category of refusal, in the decision's words (no names)
 
 
+# An incident (issue 16): a privacy officer runs it in the ledger, one signed statement per
+# action. Each names the bytes it is about (``artifact_sha256``): the incident's own slice of the
+# saved state (``approval.ledger.snapshot``) holds it. Counts, ids and hashes only, never a
+# person or anything read from the file.
+
+
+@dataclass(frozen=True, kw_only=True)
+class IncidentOpen(Statement):
+    """An incident opened on bytes found exposed: known to the ledger (``source`` ``ledger``),
+    refused at a gate (``blocked``, naming that statement) or found outside it (``found``)."""
+
+    KIND: ClassVar[str] = "incident-open"
+    signer: str
+    artifact_sha256: str
+    size: int
+    source: str  # ledger | blocked | found
+    found_time: str  # when it was found (statement time format)
+    found_at: str | None = None  # where: a URL or a place, as the officer wrote it
+    blocked: str | None = None  # the ``blocked`` statement it was opened from
+    persons: int | None = None  # how many persons the found copy holds, when scanned
+
+
+@dataclass(frozen=True, kw_only=True)
+class IncidentScope(Statement):
+    """What an incident reaches: the exports of the same bytes, the other exports holding any
+    of the same persons (ids), and how many persons (counts; None when no record says)."""
+
+    KIND: ClassVar[str] = "incident-scope"
+    signer: str
+    incident: str
+    artifact_sha256: str
+    exports: tuple[str, ...] = field(metadata=_A_LIST)
+    related: tuple[str, ...] = field(metadata=_A_LIST)
+    persons: int | None = None
+    shared: int | None = None  # persons the related exports hold too
+
+
+@dataclass(frozen=True, kw_only=True)
+class IncidentStep(Statement):
+    """A containment or notification step, when it was taken and who recorded it."""
+
+    KIND: ClassVar[str] = "incident-step"
+    signer: str
+    incident: str
+    artifact_sha256: str
+    step: str  # see approval.trust.incidents.STEPS
+    taken_at: str  # when it was done (statement time format)
+    text: str | None = None
+    count: int | None = None  # persons notified, letters sent...
+
+
+@dataclass(frozen=True, kw_only=True)
+class IncidentClose(Statement):
+    """The end of an incident, with a summary: nothing more may be recorded on it."""
+
+    KIND: ClassVar[str] = "incident-close"
+    signer: str
+    incident: str
+    artifact_sha256: str
+    summary: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Checkpoint(Statement):
+    """A witness vouches for the verified state at ``head`` (the ``count``-th entry): the sha256
+    of its canonical serialization (:mod:`approval.trust.checkpoint`), the serialization itself
+    in ``state`` when this checkpoint is the one that carries it (a cosignature leaves it out).
+    A fresh clone starts from it (``approval.ledger.checkpoints``); ``audit`` checks it."""
+
+    KIND: ClassVar[str] = "checkpoint"
+    signer: str
+    head: str
+    count: int
+    format: str
+    state_sha256: str
+    state: str | None = field(default=None, hash=False, repr=False)
+
+
 # Every kind, in the order of ``approval.statements.KINDS``.
 CLASSES: tuple[type[Statement], ...] = (
     Adoption,
@@ -236,6 +348,11 @@ CLASSES: tuple[type[Statement], ...] = (
     Export,
     Redaction,
     Blocked,
+    IncidentOpen,
+    IncidentScope,
+    IncidentStep,
+    IncidentClose,
+    Checkpoint,
 )
 BY_KIND: dict[str, type[Statement]] = {cls.KIND: cls for cls in CLASSES}
 
@@ -254,7 +371,12 @@ __all__ = [
     "Adoption",
     "Artifact",
     "Blocked",
+    "Checkpoint",
     "Export",
+    "IncidentClose",
+    "IncidentOpen",
+    "IncidentScope",
+    "IncidentStep",
     "PolicyRef",
     "Redaction",
     "Request",

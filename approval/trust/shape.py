@@ -153,8 +153,9 @@ _ANNOTATIONS = frozenset(
     {"$schema", "$id", "$defs", "$comment", "title", "description", "default", "examples"}
 )
 _LEAF = frozenset(
-    {"type", "const", "enum", "pattern", "minLength", "maxLength", "minimum", "minItems", "items"}
-)
+    {"type", "const", "enum", "pattern", "minLength", "maxLength", "minimum", "maximum",
+     "exclusiveMinimum", "exclusiveMaximum", "minItems", "maxItems", "items"}
+)  # fmt: skip
 _OBJECT = frozenset(
     {"required", "properties", "additionalProperties", "$ref", "allOf", "oneOf", "if", "then",
      "else", "unevaluatedProperties"}
@@ -230,6 +231,12 @@ class _Compiler:
         self.functions: dict[tuple[str, int, bool], str] = {}  # (shape, id, annotate) -> name
         self.defs: dict[str, dict[str, Any]] = root.get("$defs", {})
         self.tables: list[dict[str, Any]] = []  # dispatch tables: value -> function name
+        self.named = 0
+
+    def fresh(self) -> str:
+        """A new function name (never reused: a branch given up on keeps its names)."""
+        self.named += 1
+        return f"f{self.named}"
 
     def constant(self, value: Any) -> str:
         name = f"c{len(self.constants)}"
@@ -301,8 +308,14 @@ class _Compiler:
         if "minimum" in schema:
             least = self.constant(schema["minimum"])
             parts.append(f"({guard('number')}{v} >= {least})")
+        for word, sign in (("maximum", "<="), ("exclusiveMinimum", ">"), ("exclusiveMaximum", "<")):
+            if word in schema:
+                bound = self.constant(schema[word])
+                parts.append(f"({guard('number')}{v} {sign} {bound})")
         if "minItems" in schema:
             parts.append(f"({guard('array')}len({v}) >= {int(schema['minItems'])})")
+        if "maxItems" in schema:
+            parts.append(f"({guard('array')}len({v}) <= {int(schema['maxItems'])})")
         if "items" in schema:
             parts.append(f"({guard('array')}{self.every(schema['items'])}({v}))")
         return " and ".join(parts) or "True"
@@ -312,7 +325,7 @@ class _Compiler:
         ``all()`` over a generator, which costs more than the test for short lists)."""
         key = ("items", id(schema), False)
         if key not in self.functions:
-            name = f"f{len(self.functions)}"
+            name = self.fresh()
             self.functions[key] = name
             test = self.test(schema, "x")
             self.code.append(
@@ -351,7 +364,7 @@ class _Compiler:
         key = ("node", id(schema), annotate)
         if key in self.functions:
             return self.functions[key]
-        name = f"f{len(self.functions)}"
+        name = self.fresh()
         self.functions[key] = name
         unevaluated = schema.get("unevaluatedProperties", True)
         if unevaluated is not True and unevaluated is not False:
@@ -409,7 +422,7 @@ class _Compiler:
             on, table = branches
             # Names for now; compile_schema puts the functions in once they exist.
             lookup = self.constant(
-                {value: self.function_of(then, annotate=collect) for value, then in table.items()}
+                {value: self.branch(then, annotate=collect) for value, then in table.items()}
             )
             self.tables.append(self.constants[lookup])
             body += [
@@ -454,6 +467,17 @@ class _Compiler:
         self.code.append("\n".join(body))
         return name
 
+    def branch(self, schema: Any, *, annotate: bool) -> str:
+        """The function of one kind's branch; ``UNSURE`` (always invalid here, so jsonschema
+        decides) when the branch uses something not implemented: a keyword another kind
+        brings costs that kind the slow path, not every statement."""
+        functions = dict(self.functions)
+        try:
+            return self.function_of(schema, annotate=annotate)
+        except (Unsupported, KeyError, TypeError, ValueError, re.error):
+            self.functions = functions  # names half made are not used again
+            return "UNSURE"
+
     def function_of(self, schema: Any, *, annotate: bool) -> str:
         """A function for any schema, leaves included (for applicators, which need one)."""
         schema = self.unref(schema)
@@ -462,7 +486,7 @@ class _Compiler:
         if self.is_leaf(schema):
             key = ("leaf", id(schema), False)
             if key not in self.functions:
-                name = f"f{len(self.functions)}"
+                name = self.fresh()
                 self.functions[key] = name
                 test = self.leaf(schema, "v")
                 self.code.append(f"def {name}(v):\n    return NOTHING if ({test}) else None")
@@ -474,6 +498,10 @@ def _anything(value: Any) -> frozenset[str]:
     return _NOTHING
 
 
+def _unsure(value: Any) -> None:
+    return None
+
+
 def compile_schema(root: dict[str, Any]) -> Check:
     """A checker for ``root``; ``Unsupported`` when it uses anything beyond the subset."""
     compiler = _Compiler(root)
@@ -483,6 +511,7 @@ def compile_schema(root: dict[str, Any]) -> Check:
         raise Unsupported(str(e)) from e
     namespace = dict(compiler.constants)
     namespace["ANYTHING"] = _anything
+    namespace["UNSURE"] = _unsure
     exec("\n\n".join(compiler.code), namespace)  # noqa: S102 - our own code, built above
     for table in compiler.tables:
         table.update({value: namespace[function] for value, function in table.items()})

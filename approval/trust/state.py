@@ -47,6 +47,9 @@ Decisions taken here (the lead and auditors depend on them):
   holding the role ``service`` in the roster in force; it changes no decision. A holder of the
   role ``service`` signs nothing else: a web server's key, stolen, must not request, approve,
   revoke, export or redact (the roster check refuses the role combined with any other).
+- An incident's statements (``incident-open``, ``-scope``, ``-step``, ``-close``) are signed
+  by a privacy officer only, name an incident opened and not yet closed, and change no
+  decision (``approval.trust.incidents`` holds their rules).
 - Duplicate revocations and sign-offs are accepted (concurrent clones make them); the
   pre-checks below refuse them before a command appends one.
 """
@@ -76,6 +79,15 @@ from approval.policy.model import UNSCANNABLE, key_identity
 from approval.policy.validate import SERVICE  # a gate's key: ``blocked`` statements only
 from approval.statements import Envelope, format_time, short_id
 from approval.statements.kinds import Artifact  # one value in statements and records
+from approval.trust import incidents
+from approval.trust.incidents import (
+    IncidentClose,
+    IncidentOpen,
+    IncidentRecord,
+    IncidentScope,
+    IncidentStep,
+)
+from approval.trust.witness import Checkpoint
 
 # How far back a statement's ``created`` may be from the latest entry's.
 CLOCK_SKEW = timedelta(minutes=5)
@@ -212,7 +224,17 @@ class Blocked:
     at: datetime
 
 
-Record = Adoption | Request | SignOff | Revocation | Export | Redaction | Blocked
+Record = (
+    Adoption
+    | Request
+    | SignOff
+    | Revocation
+    | Export
+    | Redaction
+    | Blocked
+    | IncidentRecord
+    | Checkpoint
+)
 
 _KIND_OF: dict[type, str] = {
     Adoption: "adoption",
@@ -222,6 +244,8 @@ _KIND_OF: dict[type, str] = {
     Export: "export",
     Redaction: "redaction",
     Blocked: "blocked",
+    **incidents.WORDS,
+    Checkpoint: "checkpoint",
 }
 
 
@@ -405,6 +429,8 @@ class LedgerState:
         self._exports_by_sha: dict[str, list[Export]] = {}
         self._redactions_by_sha: dict[str, list[Redaction]] = {}  # by source and derivative
         self._blocked_by_sha: dict[str, list[Blocked]] = {}
+        self._incidents: dict[str, list[IncidentRecord]] = {}  # by incident (open's id)
+        self._checkpoints: list[Checkpoint] = []
         self._latest: datetime | None = None
         self._checkers: dict[str, Callable[[Envelope, str, str, datetime], Record]] = {
             "adoption": self._check_adoption,
@@ -414,6 +440,8 @@ class LedgerState:
             "export": self._check_export,
             "redaction": self._check_redaction,
             "blocked": self._check_blocked,
+            **dict.fromkeys(incidents.KINDS, self._check_incident),
+            "checkpoint": self._check_checkpoint,
         }
 
     # -- applying statements ----------------------------------------------------------------
@@ -597,6 +625,7 @@ class LedgerState:
         official = self._signed_by(envelope, label, created)
         ref = statement["policy"]
         self._adoption_ref(ref, label)
+        _check_exposure(statement, label)
         return Request(
             id=statement_id,
             requester=official.id,
@@ -699,6 +728,7 @@ class LedgerState:
                     f"{label}: names sign-off {short_id(signoff_id)}, which is not a sign-off "
                     "of its request in the ledger"
                 )
+        _check_exposure(statement, label)
         return Export(
             id=statement_id,
             signer=official.id,
@@ -746,6 +776,30 @@ class LedgerState:
             at=created,
         )
 
+    def _check_incident(
+        self, envelope: Envelope, statement_id: str, label: str, created: datetime
+    ) -> IncidentRecord:
+        """The rules of ``approval.trust.incidents`` (a privacy officer's statements)."""
+        official = self._signed_by(envelope, label, created)
+        return incidents.check(envelope.statement, statement_id, label, created, official, self)
+
+    def _check_checkpoint(
+        self, envelope: Envelope, statement_id: str, label: str, created: datetime
+    ) -> Checkpoint:
+        """The rules of ``approval.trust.witness`` (the verifier checks the head and digest)."""
+        from approval.trust import witness
+
+        official = self._signed_by(envelope, label, created)
+        return witness.check(
+            envelope.statement,
+            statement_id,
+            label,
+            created,
+            official,
+            self._adoptions[-1].policy,
+            key_identity(envelope.signatures[0].key),
+        )
+
     def _add(self, record: Record) -> None:
         self._records[record.id] = record
         if self._latest is None or record.at > self._latest:
@@ -763,6 +817,11 @@ class LedgerState:
             self._exports_by_sha.setdefault(record.artifact.sha256, []).append(record)
         elif isinstance(record, Blocked):
             self._blocked_by_sha.setdefault(record.artifact.sha256, []).append(record)
+        elif isinstance(record, incidents.RECORDS):
+            opened = record.id if isinstance(record, IncidentOpen) else record.incident
+            self._incidents.setdefault(opened, []).append(record)
+        elif isinstance(record, Checkpoint):
+            self._checkpoints.append(record)
         else:
             self._redactions_by_sha.setdefault(record.source.sha256, []).append(record)
             if record.derivative.sha256 != record.source.sha256:
@@ -872,9 +931,37 @@ class LedgerState:
         """Redactions whose source or derivative is this artifact."""
         return tuple(self._redactions_by_sha.get(sha256, ()))
 
+    def checkpoints(self) -> tuple[Checkpoint, ...]:
+        """Every checkpoint (and cosignature), in ledger order."""
+        return tuple(self._checkpoints)
+
     def blocked_for(self, sha256: str) -> tuple[Blocked, ...]:
         """Every recorded refusal of one artifact by a gate, in ledger order."""
         return tuple(self._blocked_by_sha.get(sha256, ()))
+
+    def knows_artifact(self, sha256: str) -> bool:
+        """Whether any request, export, redaction or refusal is about these bytes."""
+        return any(
+            sha256 in index
+            for index in (
+                self._requests_by_sha,
+                self._exports_by_sha,
+                self._redactions_by_sha,
+                self._blocked_by_sha,
+            )
+        )
+
+    def incidents(self) -> tuple[IncidentOpen, ...]:
+        """Every incident opened, in ledger order."""
+        opened = (records[0] for records in self._incidents.values())
+        return tuple(r for r in opened if isinstance(r, IncidentOpen))
+
+    def incident_records(self, incident: str) -> tuple[IncidentRecord, ...]:
+        """An incident's statements, its opening first, in ledger order."""
+        return tuple(self._incidents.get(incident, ()))
+
+    def incident_closed(self, incident: str) -> bool:
+        return any(isinstance(r, IncidentClose) for r in self._incidents.get(incident, ()))
 
     def request(self, ref: str) -> Request:
         """A request by full id or unique prefix (a 12-character short id); else ``UsageError``."""
@@ -1108,6 +1195,11 @@ __all__ = [
     "Artifact",
     "Blocked",
     "Export",
+    "IncidentClose",
+    "IncidentOpen",
+    "IncidentRecord",
+    "IncidentScope",
+    "IncidentStep",
     "LedgerState",
     "Record",
     "Redaction",
@@ -1130,3 +1222,18 @@ __all__ = [
     "revocation_refusal",
     "same_policy_document",
 ]
+
+
+def _check_exposure(statement: dict[str, Any], label: str) -> None:
+    """An exposure record's ciphertext must be the bytes its signed sha256 names: checked when
+    the statement is admitted, so that a record made not to match (by a rogue client) is refused
+    by every replay, rather than stopping each privacy officer's later query."""
+    exposure = statement.get("exposure")
+    if exposure is None:
+        return
+    try:
+        data = base64.b64decode(exposure["record"], validate=True)
+    except (binascii.Error, ValueError, TypeError) as e:
+        raise IntegrityError(f"{label}: its exposure record is not base64") from e
+    if hashlib.sha256(data).hexdigest() != exposure["record_sha256"]:
+        raise IntegrityError(f"{label}: its exposure record does not match its sha256")

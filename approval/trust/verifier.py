@@ -18,6 +18,12 @@ first that fails (:class:`~approval.trust.failure.AuditFailure`, exit 3):
 7. the export rule: an export was allowed by :func:`approval.trust.decision.decide` at its own
    time, for its artifact and the classes its request's scan found, on the sign-offs it names.
 
+A checkpoint (:mod:`approval.trust.witness`) meets rule 6 when the head it names is the entry
+it says, and, where the verifier holds the whole state (a replay from the first entry, as the
+audit's), when the state there has the digest it names (:mod:`approval.trust.checkpoint`): a
+false checkpoint is an integrity failure. A catch-up on slices cannot compute the digest; the
+fresh clone that starts from a checkpoint checks it otherwise (``approval.ledger.checkpoints``).
+
 As python-tuf's trusted metadata set does, the verifier is the only place these rules live,
 works on bytes it is handed (no git, no files, no cache), takes its clock once when it is made,
 and changes its state only when an entry passed every rule: a refused entry leaves it as it was,
@@ -42,11 +48,13 @@ from approval.errors import IntegrityError
 from approval.signing import SignatureError, verify
 from approval.statements import NAMESPACE, Envelope, Signature, format_time, now, short_id
 from approval.statements.paths import path_for
+from approval.trust.checkpoint import Digest
 from approval.trust.decision import decide
 from approval.trust.entry import Commit
 from approval.trust.failure import AuditFailure, Rule
 from approval.trust.shape import check_entry, parse
 from approval.trust.state import Export, LedgerState, Record, SignOff, day
+from approval.trust.witness import Checkpoint
 
 _ENVELOPE_KEYS = frozenset({"signatures", "statement"})
 
@@ -128,6 +136,13 @@ class Verifier:
         self._earlier: History = _Nothing()
         self._export_rule: ExportRule = export_rule or export_problem
         self.signatures = 0
+        # (signed bytes, armored signature, key line) that ``approval.signing.verify`` already
+        # accepted under NAMESPACE, ahead of order on another core (ledger/parallel.py): the
+        # same check, not another one; anything not here is verified in place, so a failure
+        # is found, and worded, at the same entry as without it.
+        self.verified_ahead: set[tuple[bytes, str, str]] = set()
+        # The state's digest at each count, for the checkpoints (approval.trust.checkpoint).
+        self.digests = Digest()
         # The verifier's clock: a statement dated further ahead is a forgery (or a broken
         # clock) that would block every later append.
         self.now = now if now is not None else _now()
@@ -240,6 +255,10 @@ class Verifier:
                     problem = self._export_rule(self, record, envelope)
                     if problem is not None:
                         raise AuditFailure(Rule.EXPORT, problem, oid, position)
+                elif isinstance(record, Checkpoint):  # the head and digest it vouches for
+                    problem = self._checkpoint_problem(record)
+                    if problem is not None:
+                        raise AuditFailure(Rule.TRUST, problem, oid, position)
             except IntegrityError as e:
                 if isinstance(e, AuditFailure):
                     raise
@@ -257,6 +276,27 @@ class Verifier:
         return Verified(position, oid, statement_id, envelope, signed, record)
 
     # -- the rules ----------------------------------------------------------------------------
+
+    def _checkpoint_problem(self, checkpoint: Checkpoint) -> str | None:
+        """Rule 6 for a checkpoint: its head is the ``count``-th entry of this history, and,
+        when this verifier holds the whole state (a replay, not a catch-up on slices), the
+        state there has the digest it names: a false checkpoint is an integrity failure."""
+        head, count = checkpoint.head, checkpoint.count
+        found = self.commit_position(head)
+        if found is None:
+            return f"vouches for ledger head {head[:12]}, which is not an earlier commit here"
+        if found != count:
+            return f"says ledger head {head[:12]} is entry {count}, but it is entry {found}"
+        if len(self._state) != self._count:
+            return None  # a slice: the audit and every full replay check the digest
+        digest = self.digests.at(count, self._state.records)
+        if digest != checkpoint.state_sha256:
+            return (
+                f"vouches for a state at {head[:12]} whose sha256 is "
+                f"{checkpoint.state_sha256[:12]}, but the verified state there is "
+                f"{digest[:12]}: a false checkpoint"
+            )
+        return None
 
     def _read(self, commit: Commit, position: int) -> tuple[Envelope, bytes, str, str]:
         """Rules 1 and 2: shape, canonical bytes, and the entry file's name and message."""
@@ -304,7 +344,12 @@ class Verifier:
 
     def _check_signatures(self, envelope: Envelope, signed: bytes, oid: str, position: int) -> None:
         """Rule 3."""
+        ahead = self.verified_ahead
         for signature in envelope.signatures:
+            done = (signed, signature.signature, signature.key)
+            if done in ahead:
+                ahead.discard(done)
+                continue
             try:
                 verify(signed, signature.signature, signature.key, NAMESPACE)
             except SignatureError as e:

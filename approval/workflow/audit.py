@@ -56,6 +56,7 @@ def replay_ledger(
     """Verify every statement up to ``head`` (each handed to ``sink`` too); never raises for a
     broken ledger: the report says where it broke."""
     from approval.ledger.history import read_history
+    from approval.ledger.parallel import verify_ahead
     from approval.report.timeline import describe
     from approval.trust.replay import Replay
 
@@ -65,7 +66,8 @@ def replay_ledger(
     failure: AuditFailure | None = None
     if head is not None:
         try:
-            for verified in replay.run(read_history(ledger, head)):
+            commits = verify_ahead(read_history(ledger, head), replay)  # signatures: all cores
+            for verified in replay.run(commits):
                 events.append(
                     describe(verified.record, replay.state, verified.position, verified.commit)
                 )

@@ -34,6 +34,7 @@ from typing import Any
 
 from approval.detect.report import UNSCANNABLE, FileReport
 from approval.errors import ApprovalError, UsageError
+from approval.exposure.record import exposure_for, settings
 from approval.files.atomic import Staged, copy_hashing, signals
 from approval.freetext import MAX_TEXT, safe_name, safe_text
 from approval.ledger.session import Session, read_key, sign_and_append
@@ -144,7 +145,8 @@ def export_file(
                 sha256, size = copy_hashing(file, stage.file)
             except OSError as e:
                 raise UsageError(f"cannot copy {file} to {target.parent}: {_why(e)}") from e
-            report = scan_file(stage.path, policy, display_name=str(file))
+            # With the persons' identity keys: the export's own exposure record.
+            report = scan_file(stage.path, policy, display_name=str(file), identities=True)
             if report.sha256 != sha256:
                 raise UsageError(
                     f"the copy of {file} changed while it was scanned: nothing was exported",
@@ -160,12 +162,21 @@ def export_file(
             # Checked again just before it counts: something may have appeared there since.
             refuse_special(target)
             statement_id = None
-            if decision.rules:
+            _, record_clean = settings(policy.document)
+            if decision.rules or record_clean:
+                # Exports that needed no approval are recorded too (the policy's
+                # exposure.record_clean_exports): a scanner miss found later can be scoped.
                 artifact = kinds.Artifact(
                     sha256=sha256, size=size, name=safe_name(file.name, policy)
                 )
                 statement_id = _record(
-                    session, decision, exporter.id, artifact, _destination(target, policy), key
+                    session,
+                    decision,
+                    exporter.id,
+                    artifact,
+                    _destination(target, policy),
+                    key,
+                    report.identities,
                 )
             try:
                 stage.commit()
@@ -210,21 +221,30 @@ def _record(
     artifact: kinds.Artifact,
     destination: str,
     key: PrivateKey,
+    persons: tuple[str, ...] = (),
 ) -> str:
-    """Append the signed export statement: which bytes, where, by whom, on which sign-offs."""
-    # An allowed decision that needed approval names its request and adoption.
-    assert decision.request is not None and decision.adoption is not None
-    adoption = decision.adoption
+    """Append the signed export statement: which bytes, where, by whom, on which sign-offs,
+    and the persons they hold, encrypted to the privacy officers in force (none: no record)."""
+    at = now()
+    if decision.rules:
+        # An allowed decision that needed approval names its request and adoption.
+        assert decision.request is not None and decision.adoption is not None
+    adoption = decision.adoption or session.state.current
+    needed = decision.rules or persons
+    current = session.state.current
     statement = kinds.Export(
-        created=now(),
+        created=at,
         seen_head=session.head,
         signer=exporter,
         artifact=artifact,
         destination=destination,
-        request=decision.request.id,
+        request=decision.request.id if decision.rules and decision.request else None,
         signoffs=tuple(s.id for s in decision.used),
         policy=kinds.PolicyRef(
             id=adoption.policy.id, version=adoption.policy.version, adoption=adoption.id
+        ),
+        exposure=(
+            exposure_for(current.policy.document, current.roster, persons, at) if needed else None
         ),
     )
     return sign_and_append(session, statement, [(key, exporter)]).id

@@ -37,6 +37,7 @@ from approval.hooks import persons_of
 from approval.policy import Official
 from approval.statements import format_time, short_id
 from approval.trust.decision import Decision, check_signoff, decide, live_requests
+from approval.trust.incidents import RECORDS as INCIDENT_RECORDS
 from approval.trust.state import (
     Adoption,
     Blocked,
@@ -318,7 +319,11 @@ def _about(view: View, statement: str) -> set[str]:
         return {record.artifact.sha256}
     if isinstance(record, Redaction):
         return {record.source.sha256, record.derivative.sha256}
-    assert isinstance(record, Adoption)
+    if isinstance(record, INCIDENT_RECORDS):  # an incident's statement: about its bytes
+        return {record.sha256}
+    from approval.trust.witness import Checkpoint  # about no file: the ledger's state
+
+    assert isinstance(record, Adoption | Checkpoint)
     return set()
 
 

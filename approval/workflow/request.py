@@ -9,6 +9,7 @@ from pathlib import Path
 
 from approval.detect.strings import personal_data_in
 from approval.errors import BlockedError, UsageError
+from approval.exposure.record import exposure_for
 from approval.freetext import free_text, safe_name, safe_summary
 from approval.ledger.session import gate, read_key, sign_and_append
 from approval.policy import Policy
@@ -65,7 +66,8 @@ def request_approval(
         destination = free_text("--destination", destination, policy)
         if again is not None:
             again = free_text("--reason", again, policy)
-        report = scan_file(file, policy)
+        # With the persons' identity keys: the exposure record (approval.exposure.record).
+        report = scan_file(file, policy, identities=True)
         if not report.sha256:
             raise UsageError(f"{file}: could not be read to the end (did it change or vanish?)")
         classes = [*report.classes, *(["unscannable"] if report.verdict == "unscannable" else [])]
@@ -94,6 +96,7 @@ def request_approval(
             destination=destination,
             scan=safe_summary(report.summary(), policy),
             again=again,
+            exposure=exposure_for(policy.document, adoption.roster, report.identities, at),
         )
         envelope = sign_and_append(session, statement, [(key, official.id)])
     return Requested(

@@ -36,7 +36,8 @@ def test_subcommands_are_found() -> None:
     assert ("policy", "check") in PATHS
     assert ("policy", "adopt") in PATHS
     assert ("policy", "show") in PATHS
-    assert len(PATHS) == len(COMMANDS) + 3
+    assert ("incident", "notify-list") in PATHS
+    assert len(PATHS) == len(COMMANDS) + 3 + 7  # policy's and incident's subcommands
 
 
 def _examples(help_text: str) -> list[str]:

@@ -81,7 +81,8 @@ def test_the_ledger_left_behind_audits(run: DemoRun) -> None:
     report = json.loads(audit.stdout)
     assert report["intact"] is True
     kinds = [event["kind"] for event in report["timeline"]]
-    assert kinds == ["adoption", "request", "signoff", "signoff", "export", "redaction"]
+    # The clean public workbook's export is recorded too (policy exposure.record_clean_exports).
+    assert kinds == ["adoption", "request", "signoff", "signoff", "export", "redaction", "export"]
 
 
 def test_the_site_holds_exactly_what_was_allowed(run: DemoRun) -> None:
@@ -100,7 +101,7 @@ def test_the_bundle_verifies_with_ssh_keygen_alone(run: DemoRun) -> None:
         ["sh", "bundle/verify.sh"], cwd=run.root, capture_output=True, text=True, check=False
     )
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "7 signatures verified, 0 failures" in done.stdout
+    assert "8 signatures verified, 0 failures" in done.stdout
 
 
 def test_keep_refuses_a_directory_in_use(tmp_path: Path) -> None:

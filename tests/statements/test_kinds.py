@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from approval.schemas import load_schema
-from approval.statements import KINDS, STATEMENT_TYPE, validate_envelope
+from approval.statements import KINDS, STATEMENT_TYPE, format_time, validate_envelope
 from approval.statements import kinds as typed
 from approval.statements.kinds import CLASSES, Artifact, PolicyRef, Statement
 
@@ -83,6 +83,41 @@ _scan = st.fixed_dictionaries(
 )
 _common = {"created": _times, "seen_head": _commit}
 _optional_text = st.none() | _text
+_counts = st.none() | st.integers(0, 10_000)
+_incident = {"signer": _official, "incident": _sha, "artifact_sha256": _sha}
+_INCIDENT_STRATEGIES: dict[str, st.SearchStrategy[Statement]] = {
+    "incident-open": st.builds(
+        typed.IncidentOpen,
+        **_common,
+        signer=_official,
+        artifact_sha256=_sha,
+        size=st.integers(0, 2**40),
+        source=st.sampled_from(["ledger", "blocked", "found"]),
+        found_time=_times.map(format_time),
+        found_at=_optional_text,
+        blocked=st.none() | _sha,
+        persons=_counts,
+    ),
+    "incident-scope": st.builds(
+        typed.IncidentScope,
+        **_common,
+        **_incident,
+        exports=st.lists(_sha, max_size=3).map(tuple),
+        related=st.lists(_sha, max_size=3).map(tuple),
+        persons=_counts,
+        shared=_counts,
+    ),
+    "incident-step": st.builds(
+        typed.IncidentStep,
+        **_common,
+        **_incident,
+        step=st.sampled_from(["taken-down", "claw-back-sent", "other"]),
+        taken_at=_times.map(format_time),
+        text=_optional_text,
+        count=_counts,
+    ),
+    "incident-close": st.builds(typed.IncidentClose, **_common, **_incident, summary=_text),
+}
 STRATEGIES: dict[str, st.SearchStrategy[Statement]] = {
     "adoption": st.builds(
         typed.Adoption,
@@ -145,6 +180,17 @@ STRATEGIES: dict[str, st.SearchStrategy[Statement]] = {
         site=_text,
         reason=_optional_text,
     ),
+    "checkpoint": st.builds(
+        typed.Checkpoint,
+        **_common,
+        signer=_official,
+        head=_commit,
+        count=st.integers(min_value=1, max_value=10**6),
+        format=st.just("approval-state/1"),
+        state_sha256=_sha,
+        state=st.none() | st.text(min_size=1, max_size=40),
+    ),
+    **_INCIDENT_STRATEGIES,
 }
 
 

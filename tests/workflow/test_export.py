@@ -49,14 +49,19 @@ def _head(world: World) -> str | None:
         return session.head
 
 
-def test_a_clean_file_is_copied_without_a_record(world: World, www: Path) -> None:
+def test_a_clean_file_is_copied_and_recorded_naming_no_request(world: World, www: Path) -> None:
     source = world.root / "aggregates.csv"
     aggregate_csv(source)
     head = _head(world)
     done = export_file(world.ledger, source, www, world.key("p.publisher").private, None)
-    assert done.exported and done.statement is None and not done.needed_approval
+    # Recorded (policy exposure.record_clean_exports, on by default): a scanner miss found
+    # later can be scoped by its sha256 and destination.
+    assert done.exported and done.statement is not None and not done.needed_approval
     assert (www / "aggregates.csv").read_bytes() == source.read_bytes()
-    assert _head(world) == head  # nothing appended
+    assert _head(world) != head
+    with load(world.ledger) as session:
+        export = session.state.get(done.statement)
+    assert export is not None and export.request is None  # type: ignore[union-attr]
     assert _leftovers(www) == []
 
 

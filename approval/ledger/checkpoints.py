@@ -1,0 +1,284 @@
+"""A fresh clone's first command starts from the newest checkpoint the witnesses signed.
+
+Without a saved state (a new clone, a CI runner, a new release), a command would verify every
+entry from the first. A checkpoint (:mod:`approval.trust.witness`) carries the verified state at
+an earlier head, its digest signed by officials holding the role the policy names
+(``checkpoints: {role: witness, threshold: N}``). :func:`start` finds the newest head that
+enough distinct witnesses vouched for, and the caller (``snapshot.open_view``) saves that state
+and catches up from it through the one verifier, as it catches up from a state it saved itself.
+
+Why this is sound -- the chain of trust, from what a full replay trusts:
+
+1. The anchor is the same as a full replay's: the ledger's first adoption (and, on a clone that
+   verified before, the highest head it verified: ``verified.py`` refuses to go back, and an
+   existing saved state is preferred to any checkpoint).
+2. Every adoption up to the checkpoint's head is admitted by the one verifier (signatures, the
+   admin threshold of the roster in force and of the new one, versions, compromised keys, seen
+   heads), each on the adoptions before it: the roster in force at the head is the one the
+   whole chain of adoptions put there, never one the checkpoint's own state claims.
+3. Each checkpoint entry counted is admitted by the same verifier on that adoption chain: its
+   signatures verify, its signer holds the policy's checkpoint role in that roster, valid and
+   not compromised. Only entries made under the adoption in force at the head count, and
+   ``threshold`` distinct signers must name the same head, count and digest.
+4. The state carried is the one the digest names (checked by the verifier), its records are
+   exactly the statements of the history up to the head, by id and kind and in order (the
+   statement ids are in the commit messages: one ``git log``), and its adoptions are exactly
+   the chain verified in 2. The head's commit id binds every entry before it (git's hashes).
+5. Every entry after the head is verified by the one verifier (the catch-up), checkpoints too.
+
+What the clone takes on the witnesses' word is the content of the records before the head: the
+threshold of witnesses of the roster in force vouches for it, as the admin threshold vouches for
+a roster. ``approval audit`` never takes it: it replays every entry and checks every
+checkpoint's digest against its own replay (a false one is an integrity failure, exit 3).
+
+A checkpoint whose state contradicts the ledger (another count, other statements, another
+chain of adoptions) is proof that the witnesses signed something false: the clone refuses with
+exit 3 rather than fall back to a full replay, which reaches the same verdict minutes later (it
+checks the digest when it admits the checkpoint), while skipping it quietly would leave a ledger
+that fails its audit serving gates that never look. A checkpoint entry that does not verify
+(a publisher's key, a bad signature) is not counted; the catch-up, or a full replay, refuses it
+when it reaches it, exactly where a replay from the first entry would.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from approval.errors import IntegrityError
+from approval.ledger.storage import Ledger, StoredEntry
+from approval.ledger.verifying import LedgerHistory, commit_of
+from approval.trust.checkpoint import state_digest, state_from_document
+from approval.trust.state import Adoption, LedgerState
+from approval.trust.verifier import Verifier
+from approval.trust.witness import Checkpoint, carried
+
+
+@dataclass(frozen=True)
+class Start:
+    """The verified state at ``head`` (the ``count``-th entry), from a checkpoint."""
+
+    head: str
+    count: int
+    digest: str
+    state: LedgerState
+    signers: tuple[str, ...]
+
+
+@dataclass
+class _Group:
+    """The checkpoints naming one head, count and digest."""
+
+    signers: set[str]
+    carrier: str | None  # the state as carried (``witness.carry``), from the first carrier
+
+
+def start(
+    ledger: Ledger, head: str, *, now: datetime | None = None, ahead: bool = True
+) -> Start | None:
+    """The newest checkpointed state up to ``head`` that enough witnesses signed (see the
+    module doc), or None (no such checkpoint: the caller replays from the first entry).
+    ``IntegrityError`` (exit 3) when the one it would start from contradicts the ledger.
+    ``ahead``: parse the newest carried state while git walks the history (the same answer,
+    sooner; tests compare the two)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from approval.ledger.remote import first_parent_log
+
+    # The whole first-parent history (one ``git log`` of every commit, step 4 of the module
+    # doc) is walked by git on one core while this one unpacks and parses the newest
+    # checkpoint's state (the dearest step): the thread only waits on git's output.
+    with ThreadPoolExecutor(1) as pool:
+        walked = pool.submit(first_parent_log, ledger, head)
+        prepared = _prepared(ledger, head) if ahead else None
+        log = walked.result()
+    kinds = [subject.partition(" ")[0] for _, subject in log]
+    if "checkpoint" not in kinds or not kinds or kinds[0] != "adoption":
+        return None
+    adoptions = _adoption_chain(ledger, log, kinds, now)
+    if adoptions is None:
+        return None
+    groups: dict[tuple[str, int, str], _Group] = {}
+    for position in range(len(log), 0, -1):
+        if kinds[position - 1] != "checkpoint":
+            continue
+        found = _admitted(ledger, log, position, adoptions, now)
+        if found is None:
+            continue
+        checkpoint, under, carrier = found
+        key = (checkpoint.head, checkpoint.count, checkpoint.state_sha256)
+        if not 0 < checkpoint.count < position or log[checkpoint.count - 1][0] != checkpoint.head:
+            continue  # the verifier refuses it when it reaches it
+        at_head = _in_force(adoptions, checkpoint.count)
+        if at_head is None or at_head.id != under.id:
+            continue  # an adoption came between the head and the checkpoint: not counted
+        rule = under.policy.checkpoints
+        if rule is None:
+            continue
+        group = groups.setdefault(key, _Group(set(), None))
+        group.signers.add(checkpoint.signer)
+        if group.carrier is None and carrier is not None:
+            group.carrier = carrier
+        if len(group.signers) >= rule.threshold and group.carrier is not None:
+            state = _checked_state(group.carrier, checkpoint, log, adoptions, prepared)
+            return Start(
+                checkpoint.head,
+                checkpoint.count,
+                checkpoint.state_sha256,
+                state,
+                tuple(sorted(group.signers)),
+            )
+    return None
+
+
+def _entry(ledger: Ledger, log: list[tuple[str, str]], position: int) -> StoredEntry:
+    commit = log[position - 1][0]
+    since = log[position - 2][0] if position > 1 else None
+    for entry in ledger.entries(commit, since=since):
+        return entry
+    raise IntegrityError(f"ledger commit {commit[:12]} holds no entry")
+
+
+def _adoption_chain(
+    ledger: Ledger, log: list[tuple[str, str]], kinds: list[str], now: datetime | None
+) -> list[tuple[int, Adoption]] | None:
+    """Every adoption of the history, each admitted by the one verifier on the ones before it
+    (with their positions); None when one is refused (the full replay says why)."""
+    from approval.trust.failure import AuditFailure
+
+    chain: list[tuple[int, Adoption]] = []
+    for position, kind in enumerate(kinds, start=1):
+        if kind != "adoption":
+            continue
+        verifier = _verifier_at(ledger, log, position, chain, now)
+        try:
+            record = verifier.admit(commit_of(_entry(ledger, log, position), position)).record
+        except (AuditFailure, IntegrityError):
+            return None
+        assert isinstance(record, Adoption)  # its subject named an adoption, its file too
+        chain.append((position, record))
+    return chain
+
+
+def _verifier_at(
+    ledger: Ledger,
+    log: list[tuple[str, str]],
+    position: int,
+    chain: list[tuple[int, Adoption]],
+    now: datetime | None,
+) -> Verifier:
+    """A verifier for the entry at ``position`` holding the adoptions before it."""
+    if position == 1:
+        return Verifier(now=now)
+    before = [a for p, a in chain if p < position]
+    parent = log[position - 2][0]
+    latest = max((a.at for a in before), default=None)
+    return Verifier.resume(
+        LedgerState.restore(before, latest),
+        count=position - 1,
+        head=parent,
+        history=LedgerHistory(ledger, parent, position - 1),
+        now=now,
+    )
+
+
+def _in_force(chain: list[tuple[int, Adoption]], count: int) -> Adoption | None:
+    found = [a for p, a in chain if p <= count]
+    return found[-1] if found else None
+
+
+def _admitted(
+    ledger: Ledger,
+    log: list[tuple[str, str]],
+    position: int,
+    chain: list[tuple[int, Adoption]],
+    now: datetime | None,
+) -> tuple[Checkpoint, Adoption, str | None] | None:
+    """The checkpoint at ``position`` admitted on the adoption chain, the adoption it was
+    checked under, and the state it carries; None when the verifier refuses it."""
+    from approval.trust.failure import AuditFailure
+
+    verifier = _verifier_at(ledger, log, position, chain, now)
+    try:
+        entry = _entry(ledger, log, position)
+        verified = verifier.admit(commit_of(entry, position))
+    except (AuditFailure, IntegrityError):
+        return None
+    record = verified.record
+    if not isinstance(record, Checkpoint):
+        return None
+    state = verified.envelope.statement.get("state")
+    # Unpacked, and its digest checked against the one named, by the verifier: unpacked again
+    # only when no state parsed ahead has that digest (``_checked_state``).
+    return record, verifier.state.current, state if isinstance(state, str) else None
+
+
+# How far back from the head the newest checkpoint is looked for ahead of the checks.
+PREPARE_WITHIN = 1000
+
+
+def _prepared(ledger: Ledger, head: str) -> tuple[str, LedgerState] | None:
+    """The digest and the state of the state document carried by the newest checkpoint among
+    the last ``PREPARE_WITHIN`` entries, parsed ahead of every check: a guess at what
+    :func:`start` will use, taken by ``_checked_state`` only for a document of the very digest
+    it checked (sha256: the same bytes, so the same state). None when there is none or it does
+    not parse: the checked path then parses, and refuses, on its own."""
+    from approval.ledger.git import Git, GitError
+
+    try:
+        out = Git(ledger.git_dir).output(
+            ["log", "--first-parent", "--no-color", "--format=%H %s",
+             f"-{PREPARE_WITHIN + 1}", head, "--"]
+        )  # fmt: skip
+        newest = [line.split(" ", 2) for line in out.splitlines()]
+        for n, (commit, kind, _) in enumerate(newest[:-1]):
+            if kind != "checkpoint":
+                continue
+            for entry in ledger.entries(commit, since=newest[n + 1][0]):
+                state = entry.envelope.statement.get("state")
+                if not isinstance(state, str):
+                    break  # a cosignature: the carrier is further back
+                document = carried(state)
+                return state_digest(document), state_from_document(document)
+    except (GitError, IntegrityError, ValueError):
+        return None
+    return None
+
+
+def _checked_state(
+    carrier: str,
+    checkpoint: Checkpoint,
+    log: list[tuple[str, str]],
+    chain: list[tuple[int, Adoption]],
+    prepared: tuple[str, LedgerState] | None = None,
+) -> LedgerState:
+    """The state ``carrier`` holds (as carried), when it is the one ``checkpoint`` vouches for
+    and agrees with the ledger (module doc, step 4); else ``IntegrityError``. ``prepared``: a
+    state parsed ahead (:func:`_prepared`), taken when its document has the digest the
+    checkpoint names: the same bytes as the carried document (whose digest the verifier
+    checked against the same name when it admitted the checkpoint), so the same state."""
+    where = f"checkpoint {checkpoint.id[:12]} of ledger head {checkpoint.head[:12]}"
+    if prepared is not None and prepared[0] == checkpoint.state_sha256:
+        state = prepared[1]
+    else:
+        try:
+            document = carried(carrier)
+        except IntegrityError as e:
+            raise IntegrityError(f"{where}: {e.message}") from e
+        if state_digest(document) != checkpoint.state_sha256:
+            raise IntegrityError(f"{where} carries a state that is not the one it vouches for")
+        state = state_from_document(document)
+    records = state.records()
+    # A statement's id is the sha256 of its signed bytes, kind included.
+    expected = [subject.partition(" ")[2] for _, subject in log[: checkpoint.count]]
+    named = [r.id for r in records]
+    adopted = [a.id for p, a in chain if p <= checkpoint.count]
+    if named != expected or [a.id for a in state.adoptions] != adopted:
+        raise IntegrityError(
+            f"{where} vouches for a state that is not this ledger's: a false checkpoint",
+            hint="run `approval audit`; the witnesses who signed it must answer for it",
+        )
+    return state
+
+
+__all__ = ["Start", "start"]

@@ -1,0 +1,99 @@
+"""Signatures verified ahead on other cores (approval/ledger/parallel.py): the same verdict,
+the same failure at the same entry, as a replay that verifies every signature in order."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from approval.ledger import Ledger
+from approval.ledger.history import read_history
+from approval.ledger.parallel import _verified, verify_ahead
+from approval.trust.failure import AuditFailure
+from approval.trust.replay import Replay
+from tests.audit.conftest import Story, ledger, story
+from tests.audit.test_tamper import CASES, Tamper
+
+__all__ = ["ledger", "story"]
+
+
+def _replay(path: Path, *, batch: int | None) -> tuple[int, tuple[str, int | None, str] | None]:
+    """(statements admitted, (rule, entry, message) of the failure or None); ``batch`` None:
+    every signature in order, no threads."""
+    with Ledger.open(path) as opened:
+        head = opened.head()
+        assert head is not None
+        replay = Replay()
+        commits = read_history(opened, head)
+        source = (
+            commits if batch is None else verify_ahead(commits, replay, batch=batch, threshold=2)
+        )
+        count = 0
+        try:
+            for _ in replay.run(source):
+                count += 1
+        except AuditFailure as failure:
+            return count, (failure.rule.value, failure.position, failure.message)
+        assert not replay.verified_ahead  # nothing left over for a later use
+        return count, None
+
+
+def test_an_intact_ledger_verifies_ahead_every_signature(ledger: Path) -> None:
+    with Ledger.open(ledger) as opened:
+        head = opened.head()
+        assert head is not None
+        commits = list(read_history(opened, head))
+    done = _verified([c.raw for c in commits])
+    assert len(done) >= len(commits)  # adoptions carry two
+    assert _replay(ledger, batch=2) == _replay(ledger, batch=None)
+    assert _replay(ledger, batch=2)[1] is None
+
+
+@pytest.mark.parametrize(("tamper", "rule", "why"), CASES, ids=[c[0].__name__ for c in CASES])
+def test_a_failure_is_the_same_at_the_same_entry(
+    ledger: Path, story: Story, tmp_path: Path, tamper: Tamper, rule: str, why: str
+) -> None:
+    position = tamper(ledger, story, tmp_path / "scratch")
+    alone = _replay(ledger, batch=None)
+    for batch in (1, 3):  # workers started, the broken entry at each place of a batch
+        assert _replay(ledger, batch=batch) == alone
+    assert alone[1] is not None and alone[1][:2] == (rule, position), alone
+
+
+def test_a_forged_signature_is_not_taken_ahead(ledger: Path, story: Story, tmp_path: Path) -> None:
+    from tests.audit.test_tamper import forged_signature_bytes
+
+    position = forged_signature_bytes(ledger, story, tmp_path / "scratch")
+    with Ledger.open(ledger) as opened:
+        head = opened.head()
+        assert head is not None
+        commits = list(read_history(opened, head))
+    forged = commits[position - 1]
+    raws = [c.raw for c in commits]
+    assert not _verified([forged.raw])
+    assert len(_verified(raws)) == len(_verified(raws[: position - 1])) + len(
+        _verified(raws[position:])
+    )
+
+
+class _Counted(set[tuple[bytes, str, str]]):
+    """The verifier's set of signatures verified ahead, counting those it took."""
+
+    taken = 0
+
+    def discard(self, done: object) -> None:
+        self.taken += 1
+        super().discard(done)
+
+
+def test_the_workers_verify_and_the_verifier_takes_their_work(ledger: Path) -> None:
+    with Ledger.open(ledger) as opened:
+        head = opened.head()
+        assert head is not None
+        replay = Replay()
+        counted = _Counted()
+        replay.verified_ahead = counted
+        commits = verify_ahead(read_history(opened, head), replay, batch=2, threshold=2)
+        assert sum(1 for _ in replay.run(commits)) > 4
+    assert counted.taken == replay.signatures  # every one checked by a worker, none twice
