@@ -103,6 +103,11 @@ class FileReport:
     identities_by_class: Mapping[str, tuple[str, ...]] = field(
         default_factory=dict, compare=False, repr=False
     )
+    # Each person of ``identities``, in its order, with every key the file linked to them:
+    # ``identity_groups[i][0] == identities[i]``, then the A-number, name-with-birthdate and
+    # name-with-facility keys that records aliased to it (never a bare name: too many share
+    # one), sorted. So an exposure record finds a person by any of them (``Tally``).
+    identity_groups: tuple[tuple[str, ...], ...] = field(default=(), compare=False, repr=False)
 
     @property
     def persons(self) -> int:
@@ -208,6 +213,7 @@ class Tally:
         name key's text, for ``identities()`` (None otherwise: a scan pays nothing for it).
         ``keys`` makes the store of one class's keys (tests make small ones, to spill)."""
         self.names: dict[int, str] | None = {} if identities else None
+        self._groups: dict[str, tuple[tuple[str, ...], ...]] | None = None
         self.order = tuple(classes)
         self.shown = shown
         # Per class, its persons' keys: exact, in bounded memory (``approval.detect.persons``).
@@ -250,8 +256,9 @@ class Tally:
 
     def wants_aliases(self) -> bool:
         """Whether a record keyed by its A-number should still link its weaker keys: always
-        once a person was counted by a weaker key, else within ``ALIAS_BUDGET``."""
-        return self._weak or self._linked < ALIAS_BUDGET
+        once a person was counted by a weaker key, or when the scan collects identities (an
+        exposure record lists every key of a person), else within ``ALIAS_BUDGET``."""
+        return self._weak or self.names is not None or self._linked < ALIAS_BUDGET
 
     def _resolve(self, key: int) -> int:
         aliases = self._aliases
@@ -297,16 +304,42 @@ class Tally:
         """The persons ``classes()`` counts, as stable text (``approval.detect.identity``),
         each by the key it is counted by (its strongest, after aliasing), sorted per class.
         Empty unless the tally was made with ``identities=True``."""
+        return {c: tuple(g[0] for g in groups) for c, groups in self.identity_groups().items()}
+
+    def identity_groups(self) -> dict[str, tuple[tuple[str, ...], ...]]:
+        """``identities()`` with, for each person, the keys linked to them after their own
+        (A-number, name with birthdate, name with facility; a bare name never), sorted: in the
+        order of ``identities()``. Empty unless the tally was made with ``identities=True``;
+        computed once (counting resolves the stores in place)."""
         names = self.names
         if names is None:
             return {}
-        out: dict[str, list[str]] = {}
+        if self._groups is not None:
+            return self._groups
+
+        def text(key: int) -> str:
+            # Every name key is noted where it is made; "N:?" would be a key made elsewhere.
+            return identity.a_number(key) if key < WEAK_KEYS else names.get(key, "N:?")
+
+        # Every weaker key that resolves to another: its person's aliases. Only keys whose text
+        # was noted can be aliases (A-number keys are always someone's strongest).
+        aliases: dict[int, list[str]] = {}
+        if self._aliases:
+            for key, spelled in names.items():
+                if "|" not in spelled:
+                    continue  # a bare name: never a key a person is looked up by
+                root = self._resolve(key)
+                if root != key:
+                    aliases.setdefault(root, []).append(spelled)
+        out: dict[str, list[tuple[str, ...]]] = {}
         for cls, keys in self._distinct():
-            texts = out.setdefault(cls, [])
+            groups = out.setdefault(cls, [])
             for key in keys:
-                # Every name key is noted where it is made; "N:?" would be a key made elsewhere.
-                texts.append(identity.a_number(key) if key < WEAK_KEYS else names.get(key, "N:?"))
-        return {c: tuple(sorted(out[c])) for c in self.order if c in out}
+                first = text(key)
+                more = sorted(set(aliases.get(key, ())) - {first})
+                groups.append((first, *more))
+        self._groups = {c: tuple(sorted(out[c])) for c in self.order if c in out}
+        return self._groups
 
     def _distinct(self) -> Iterator[tuple[str, set[int]]]:
         """Each class found, strictest first, with its persons (resolved through aliases)

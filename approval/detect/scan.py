@@ -378,6 +378,7 @@ def scan_file(
         coverage=tuple(_shown(p, policy) for p in merge_coverage(run.coverage)),
         identities=tuple(text for texts in by_class.values() for text in texts),
         identities_by_class=by_class,
+        identity_groups=tuple(g for gs in tally.identity_groups().values() for g in gs),
     )
 
 

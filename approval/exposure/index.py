@@ -5,11 +5,15 @@ bytes in the officer's cache directory.
 Decrypting every record per query costs ~0.3 ms each (age's X25519 and the inflate): seconds
 over 10,000 exports. So each record is decrypted once, when the index first meets it, and the
 index keeps, per export, what a query prints (when, where, who, on which sign-offs), and one
-row per person and export: the person's keyed fingerprint (``OfficerKeys.fingerprint``, an HMAC
-under a key derived from the officer's private key) and the export's number. Rows are kept in
+row per identity key of a person and export: the key's keyed fingerprint
+(``OfficerKeys.fingerprint``, an HMAC under a key derived from the officer's private key), the
+export's number and the person's number in its record. Every key a record gives a person (the
+A-number, the name with the birthdate...) has its row, so a query by any finds the export; the
+person's number counts a person asked about by two of their keys once. Rows are kept in
 sorted segments (a new segment per update, merged when there are many), so a lookup is a binary
 search per segment, and an update after a few new exports sorts only their rows. The persons
-themselves are kept too (compressed, per record), for ``persons_of``.
+themselves are kept too (compressed, per record: a line per person, their keys
+tab-separated, strongest first), for ``persons_of``.
 
 The whole index is encrypted (ChaCha20-Poly1305, key derived from the private key), with the
 ledger's identity, its head and the officer's key fingerprint as associated data: a file that
@@ -29,8 +33,9 @@ from typing import Any
 
 from approval.exposure.officer import FINGERPRINT_BYTES, OfficerKeys
 
-VERSION = 1
-_ROW = FINGERPRINT_BYTES + 4  # fingerprint, export number (big-endian: rows sort by bytes)
+VERSION = 2  # 2: a row per key of a person, with the person's number; v1 caches are rebuilt
+# fingerprint, export number, person number in the record (big-endian: rows sort by bytes)
+_ROW = FINGERPRINT_BYTES + 8
 _MAX_SEGMENTS = 8
 _NONCE = 12
 
@@ -108,7 +113,8 @@ class ExposureIndex:
         read: Any,
     ) -> None:
         """Take in one verified statement, in ledger order. ``read(statement, label)`` returns
-        the identity keys of its exposure record, or None when this key cannot read it."""
+        the persons of its exposure record (each their keys, strongest first), or None when
+        this key cannot read it."""
         kind = statement.get("kind")
         if kind == "signoff":
             self.signoffs[statement_id] = (statement["signer"], statement["role"])
@@ -116,7 +122,7 @@ class ExposureIndex:
         if kind not in ("request", "export"):
             return
         exposure = statement.get("exposure")
-        persons: list[str] | None = None
+        persons: list[tuple[str, ...]] | None = None
         if exposure is not None:
             readable = keys.key_fingerprint in exposure["recipients"]
             persons = read(statement, f"{kind} {statement_id[:12]}") if readable else None
@@ -124,7 +130,8 @@ class ExposureIndex:
                 self.unreadable_records += 1
             else:
                 number = len(self.persons)
-                self.persons.append(zlib.compress("\n".join(persons).encode(), 1))
+                lines = "\n".join("\t".join(g) for g in persons)
+                self.persons.append(zlib.compress(lines.encode(), 1))
                 sha = statement["artifact"]["sha256"]
                 self.records_of.setdefault(sha, []).append((statement_id, kind, number))
         if kind != "export":
@@ -146,8 +153,10 @@ class ExposureIndex:
             )
         )
         if persons:
-            tail = struct.pack(">I", position)
-            self._pending.extend(keys.fingerprint(p) + tail for p in persons)
+            pending = self._pending
+            for n, group in enumerate(persons):
+                tail = struct.pack(">II", position, n)
+                pending.extend(keys.fingerprint(k) + tail for k in group)
 
     def settle(self) -> None:
         """File the rows added since the last call as a sorted segment (merging when many)."""
@@ -161,21 +170,28 @@ class ExposureIndex:
     # -- asking ----------------------------------------------------------------------------------
 
     def exports_holding(self, fingerprints: Collection[bytes]) -> dict[int, int]:
-        """Export number -> how many of ``fingerprints`` it holds."""
-        found: dict[int, int] = {}
+        """Export number -> how many of its persons ``fingerprints`` (of any of their keys)
+        name: a person named by two of their keys counts once."""
+        found: dict[int, set[int]] = {}
         for segment in self.segments:
             rows = _Rows(segment)
             for fp in fingerprints:
                 i = bisect_left(rows, fp)
                 while i < len(rows) and rows[i] == fp:
-                    number = int.from_bytes(segment[i * _ROW + FINGERPRINT_BYTES : (i + 1) * _ROW])
-                    found[number] = found.get(number, 0) + 1
+                    at = i * _ROW + FINGERPRINT_BYTES
+                    number, person = struct.unpack_from(">II", segment, at)
+                    found.setdefault(number, set()).add(person)
                     i += 1
-        return found
+        return {number: len(persons) for number, persons in found.items()}
 
     def persons_of_record(self, number: int) -> list[str]:
+        """The persons of record ``number``, each by their strongest key."""
+        return [g[0] for g in self.groups_of_record(number)]
+
+    def groups_of_record(self, number: int) -> list[tuple[str, ...]]:
+        """The persons of record ``number``, each with all their keys, strongest first."""
         text = zlib.decompress(self.persons[number]).decode()
-        return text.split("\n") if text else []
+        return [tuple(line.split("\t")) for line in text.split("\n")] if text else []
 
     # -- saving ----------------------------------------------------------------------------------
 

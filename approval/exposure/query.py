@@ -8,6 +8,11 @@ exposure`` then ask it:
     index = exposure_index(session, key)
     hits = exposures_of(index, {"A012345678"}, key)           # list[ExposureHit]
     persons = persons_of(index, artifact_sha256, key)         # frozenset[str]
+    groups = person_groups_of(index, artifact_sha256, key)    # frozenset[tuple[str, ...]]
+
+A person is found by any identity key their record gives them (the A-number, the name with
+the birthdate, the name with the facility); ``persons_of`` names each by their strongest key
+(what an incident compares across files), ``person_groups_of`` with all their keys.
 """
 
 from __future__ import annotations
@@ -55,7 +60,8 @@ def exposures_of(
     index: ExposureIndex, persons: Collection[str], key: PrivateKey | OfficerKeys
 ) -> list[ExposureHit]:
     """Every export whose record holds any of ``persons`` (identity keys, as
-    ``approval.detect.identity`` spells them), oldest first."""
+    ``approval.detect.identity`` spells them: any key of a person), oldest first; ``matched``
+    counts the record's persons found, each once whatever keys named them."""
     keys = _keys(key)
     found = index.exports_holding({keys.fingerprint(p) for p in persons})
     hits = []
@@ -84,14 +90,23 @@ def persons_of(
     index: ExposureIndex, artifact_sha256: str, key: PrivateKey | OfficerKeys
 ) -> frozenset[str]:
     """The persons the records about ``artifact_sha256`` hold (its exports', else its
-    requests'): empty when no record this key can read is about it."""
+    requests'), each by their strongest key: empty when no record this key can read is
+    about it."""
+    return frozenset(g[0] for g in person_groups_of(index, artifact_sha256, key))
+
+
+def person_groups_of(
+    index: ExposureIndex, artifact_sha256: str, key: PrivateKey | OfficerKeys
+) -> frozenset[tuple[str, ...]]:
+    """``persons_of`` with each person's keys, strongest first (one tuple per person)."""
     _keys(key)  # the same key checks as a query, though the index is already open
     records = index.records_of.get(artifact_sha256, [])
     chosen = [r for r in records if r[1] == "export"] or records
-    persons: set[str] = set()
+    merged: dict[str, set[str]] = {}
     for _, _, number in chosen:
-        persons.update(index.persons_of_record(number))
-    return frozenset(persons)
+        for first, *more in index.groups_of_record(number):
+            merged.setdefault(first, set()).update(more)
+    return frozenset((first, *sorted(more)) for first, more in merged.items())
 
 
 def exports_of_artifact(index: ExposureIndex, artifact_sha256: str) -> list[str]:

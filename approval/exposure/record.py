@@ -29,12 +29,12 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
 from approval.errors import IntegrityError
-from approval.exposure.sealing import encrypt, recipients_usable
+from approval.exposure.sealing import encrypt, groups, recipients_usable
 from approval.policy.model import Roster
 from approval.statements.kinds import Exposure
 
@@ -63,11 +63,13 @@ def recipient_keys(roster: Roster, role: str, at: datetime) -> list[str]:
     return usable
 
 
-def seal_persons(persons: Iterable[str], public_lines: list[str]) -> Exposure:
-    """The ``exposure`` field for ``persons``, encrypted to ``public_lines``."""
+def seal_persons(persons: Iterable[str | Sequence[str]], public_lines: list[str]) -> Exposure:
+    """The ``exposure`` field for ``persons`` (each a key, or a person's keys strongest first:
+    ``FileReport.identity_groups``), encrypted to ``public_lines``; its count is the number of
+    distinct persons, not of keys."""
     from approval.signing.keys import fingerprint
 
-    distinct = sorted(set(persons))
+    distinct = groups(persons)
     ciphertext = encrypt(distinct, public_lines)
     return Exposure(
         record_sha256=hashlib.sha256(ciphertext).hexdigest(),
@@ -90,7 +92,10 @@ def ciphertext(doc: dict[str, Any], label: str) -> bytes:
 
 
 def exposure_for(
-    policy_document: dict[str, Any] | None, roster: Roster, persons: Iterable[str], at: datetime
+    policy_document: dict[str, Any] | None,
+    roster: Roster,
+    persons: Iterable[str | Sequence[str]],
+    at: datetime,
 ) -> Exposure:
     """The record of ``persons`` for a statement made at ``at``, encrypted to the officials
     holding the policy's exposure role in ``roster`` (the roster in force). Fails closed

@@ -10,10 +10,15 @@ through ``pyrage``) to the SSH public keys the roster in force gives the privacy
 A publisher's client encrypts to keys it only has the public half of, and cannot decrypt what it
 wrote: only the ciphertext and its sha256 leave the client.
 
-The plaintext is ``{"v": 1, "persons": [...]}`` as canonical JSON, sorted, each key once,
-compressed: small, and the same persons always make the same plaintext, so that nothing but
-the ciphertext's length (the count is in the request's scan summary anyway) depends on them.
+The plaintext is ``{"v": 2, "persons": [["A012345678", "N:garcia maria|B:1990-04-02"], ...]}``
+as canonical JSON: one list per person, their strongest key first, then every other key the
+file linked to them (``FileReport.identity_groups``), so that a query by the A-number or by the
+name with the birthdate finds the same export; sorted, each person once, compressed: small,
+and the same persons always make the same plaintext, so that nothing but the ciphertext's
+length (the count is in the request's scan summary anyway) depends on them.
 age's own file key is random per record, so two records of the same persons share no bytes.
+Version 1 records (``{"v": 1, "persons": ["A012345678", ...]}``: the strongest key only) are
+still read, each person a group of one.
 
 Decryption needs the officer's private key in a file (age reads no ssh-agent): a key held in
 hardware can sign but not decrypt, so a privacy officer who reads exposure records keeps an
@@ -29,7 +34,9 @@ from collections.abc import Iterable, Sequence
 from approval.errors import UsageError
 from approval.signing import PrivateKey
 
-VERSION = 1
+VERSION = 2
+_READABLE = (1, 2)
+Group = tuple[str, ...]  # one person's keys, strongest first
 # A record decompresses to at most this much: 2.64 million persons of ~40 bytes fit, and a
 # record made to expand without end (a compression bomb signed by a rogue client) stops here.
 MAX_PLAINTEXT = 256 * 1024 * 1024
@@ -49,14 +56,24 @@ def recipients_usable(public_lines: Iterable[str]) -> tuple[list[str], list[str]
     return usable, unusable
 
 
-def plaintext(persons: Iterable[str]) -> bytes:
-    """The record's plaintext: the sorted distinct identity keys, compressed."""
-    document = {"v": VERSION, "persons": sorted(set(persons))}
+def groups(persons: Iterable[str | Sequence[str]]) -> list[Group]:
+    """Each person once (by their strongest key, their other keys merged), sorted: a key
+    alone is a person known by that key only."""
+    merged: dict[str, set[str]] = {}
+    for person in persons:
+        first, *more = (person,) if isinstance(person, str) else person
+        merged.setdefault(first, set()).update(more)
+    return [(first, *sorted(more - {first})) for first, more in sorted(merged.items())]
+
+
+def plaintext(persons: Iterable[str | Sequence[str]]) -> bytes:
+    """The record's plaintext: each person's keys (``groups``), compressed."""
+    document = {"v": VERSION, "persons": [list(g) for g in groups(persons)]}
     raw = json.dumps(document, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
     return zlib.compress(raw.encode(), 9)
 
 
-def encrypt(persons: Iterable[str], public_lines: Sequence[str]) -> bytes:
+def encrypt(persons: Iterable[str | Sequence[str]], public_lines: Sequence[str]) -> bytes:
     """Encrypt ``persons`` to every usable key in ``public_lines`` (the privacy officers')."""
     import pyrage
 
@@ -75,7 +92,13 @@ def encrypt(persons: Iterable[str], public_lines: Sequence[str]) -> bytes:
 
 
 def decrypt(ciphertext: bytes, key: PrivateKey) -> list[str]:
-    """The identity keys in a record, with a privacy officer's private key (a file key)."""
+    """The persons in a record, each by their strongest identity key, with a privacy
+    officer's private key (a file key)."""
+    return [g[0] for g in decrypt_groups(ciphertext, key)]
+
+
+def decrypt_groups(ciphertext: bytes, key: PrivateKey) -> list[Group]:
+    """The persons in a record, each with all their identity keys, strongest first."""
     import pyrage
     from cryptography.hazmat.primitives import serialization
 
@@ -100,7 +123,7 @@ def decrypt(ciphertext: bytes, key: PrivateKey) -> list[str]:
     return _persons(compressed)
 
 
-def _persons(compressed: bytes) -> list[str]:
+def _persons(compressed: bytes) -> list[Group]:
     inflate = zlib.decompressobj()
     try:
         raw = inflate.decompress(compressed, MAX_PLAINTEXT)
@@ -111,11 +134,15 @@ def _persons(compressed: bytes) -> list[str]:
     try:
         document = json.loads(raw)
         persons = document["persons"]
-        if document.get("v") != VERSION or not all(isinstance(p, str) for p in persons):
+        version = document.get("v")
+        if version not in _READABLE or not isinstance(persons, list):
+            raise ValueError
+        found = [(p,) if version == 1 else tuple(p) for p in persons]
+        if not all(g and all(isinstance(k, str) for k in g) for g in found):
             raise ValueError
     except (ValueError, KeyError, TypeError) as e:
         raise ExposureError("an exposure record is damaged (not a list of persons)") from e
-    return list(persons)
+    return found
 
 
 def _bare(line: str) -> str:

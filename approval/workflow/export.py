@@ -176,7 +176,7 @@ def export_file(
                     artifact,
                     _destination(target, policy),
                     key,
-                    report.identities,
+                    report.identity_groups,
                 )
             try:
                 stage.commit()
@@ -221,7 +221,7 @@ def _record(
     artifact: kinds.Artifact,
     destination: str,
     key: PrivateKey,
-    persons: tuple[str, ...] = (),
+    persons: tuple[tuple[str, ...], ...] = (),
 ) -> str:
     """Append the signed export statement: which bytes, where, by whom, on which sign-offs,
     and the persons they hold, encrypted to the privacy officers in force (none: no record)."""

@@ -23,9 +23,9 @@ from approval.detect import identity
 from approval.errors import UsageError
 from approval.exposure.index import ExposureIndex, build
 from approval.exposure.officer import OfficerKeys, officer_keys
-from approval.exposure.query import ExposureHit, exposures_of, persons_of
+from approval.exposure.query import ExposureHit, exposures_of, person_groups_of
 from approval.exposure.record import ciphertext
-from approval.exposure.sealing import ExposureError, decrypt
+from approval.exposure.sealing import ExposureError, decrypt_groups
 from approval.ledger import Ledger
 
 if TYPE_CHECKING:
@@ -61,12 +61,12 @@ def index_at(ledger: Ledger, head: str | None, key: PrivateKey | OfficerKeys) ->
     else:
         saved = None
 
-    def read(statement: dict[str, Any], label: str) -> list[str] | None:
+    def read(statement: dict[str, Any], label: str) -> list[tuple[str, ...]] | None:
         if private is None:
             return None
         data = ciphertext(statement["exposure"], label)
         try:
-            return decrypt(data, private)
+            return decrypt_groups(data, private)
         except ExposureError:
             return None  # encrypted to this key but unreadable: counted as unreadable
 
@@ -119,12 +119,16 @@ class PersonsAnswer:
 
 @dataclass(frozen=True)
 class ArtifactAnswer:
-    """The persons an export (its bytes) exposed: counts, and the file when asked for."""
+    """The persons an export (its bytes) exposed: counts, and the file when asked for.
+
+    The file has a line per person: their strongest key, then every other key the file linked
+    to them, tab-separated (``A012345678<TAB>N:garcia maria|B:1990-04-02``). A person is
+    notified once, and the office finds them by whichever its case system files them under."""
 
     sha256: str
     exports: tuple[str, ...]
     persons: int
-    by_kind: dict[str, int]  # a-number / name-birthdate / name-facility / name
+    by_kind: dict[str, int]  # by strongest key: a-number / name-birthdate / name-facility / name
     out: Path | None
 
 
@@ -164,17 +168,18 @@ def artifact_exposure(
     exports = tuple(e.id for e in index.exports if e.artifact_sha256 == sha)
     if not exports and sha not in index.records_of:
         raise UsageError(f"no export or request of {sha[:12]} is in the ledger")
-    persons = persons_of(index, sha, key)
+    persons = person_groups_of(index, sha, key)
     if not persons and any(
         e.readable is False and e.record_sha256 for e in index.exports if e.id in exports
     ):
         raise ExposureError(f"{CANNOT_READ}: the records of {sha[:12]} were made for other keys")
     by_kind: dict[str, int] = {}
     for person in persons:
-        kind = _kind(person)
+        kind = _kind(person[0])
         by_kind[kind] = by_kind.get(kind, 0) + 1
     if out is not None:
-        write_private(out, "".join(f"{p}\n" for p in sorted(persons)).encode(), force=force)
+        lines = "".join("\t".join(p) + "\n" for p in sorted(persons))
+        write_private(out, lines.encode(), force=force)
     return ArtifactAnswer(sha, exports, len(persons), by_kind, out)
 
 

@@ -414,6 +414,11 @@ class _Exposure:
     def persons_of(self, sha256: str) -> frozenset[str]:
         return frozenset(self._query.persons_of(self._index, sha256, self._key))
 
+    def keys_of(self, sha256: str) -> frozenset[str]:
+        """Every identity key of the persons of ``sha256`` (a person by any of their keys)."""
+        groups = self._query.person_groups_of(self._index, sha256, self._key)
+        return frozenset(k for group in groups for k in group)
+
     def exposures_of(self, persons: frozenset[str]) -> list[Any]:
         return list(self._query.exposures_of(self._index, persons, self._key))
 
@@ -489,7 +494,7 @@ def _related(
             continue
         if export.id not in related:
             related.append(export.id)
-            shared |= persons & records.persons_of(export.artifact.sha256)
+            shared |= persons & records.keys_of(export.artifact.sha256)
     return tuple(related), len(shared)
 
 

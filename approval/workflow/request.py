@@ -96,7 +96,7 @@ def request_approval(
             destination=destination,
             scan=safe_summary(report.summary(), policy),
             again=again,
-            exposure=exposure_for(policy.document, adoption.roster, report.identities, at),
+            exposure=exposure_for(policy.document, adoption.roster, report.identity_groups, at),
         )
         envelope = sign_and_append(session, statement, [(key, official.id)])
     return Requested(

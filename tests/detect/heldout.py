@@ -1038,12 +1038,7 @@ def _clean_cases() -> list[Case]:
 
 
 # Cases the scanner still gets wrong, and why: listed in the table, left out of the tests.
-KNOWN_GAPS = {
-    "heldout2/xlsx-print-header-context": (
-        "a sheet's print header (headerFooter) is read as text of its own, not as the title of "
-        "the sheet's table: the xlsx reader (H1's file) would have to pass it as the title"
-    ),
-}
+KNOWN_GAPS: dict[str, str] = {}
 
 CASES: list[Case] = [
     *_codes(),

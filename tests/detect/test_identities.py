@@ -4,6 +4,7 @@ records; and never in anything a scan shows or records."""
 from __future__ import annotations
 
 import json
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -127,3 +128,49 @@ def test_a_tally_gives_each_person_once_by_the_strongest_key_in_the_strictest_cl
         "personal-data": ("A012345678", "N:bo li"),
     }
     assert Tally(["protected-person"]).identities() == {}
+
+
+def test_a_tally_collecting_identities_gives_each_person_all_their_linked_keys() -> None:
+    tally = Tally(["protected-person"], identities=True)
+    names = tally.names
+    assert names is not None
+    dated, placed, bare = WEAK_KEYS + 1, WEAK_KEYS + 2, WEAK_KEYS + 3
+    names.update(
+        {
+            dated: identity.name("Ana Diaz", "1985-03-04"),
+            placed: identity.name("Ana Diaz", facility="Otay Mesa"),
+            bare: identity.name("Ana Diaz"),
+        }
+    )
+    tally.add_person("protected-person", [212_345_678, dated, placed, bare])
+    tally.add_person("protected-person", [12_345_678])
+    assert tally.identity_groups() == {
+        "protected-person": (
+            ("A012345678",),
+            ("A212345678", "N:ana diaz|B:1985-03-04", "N:ana diaz|F:otay mesa"),
+        )
+    }
+    assert tally.identities() == {"protected-person": ("A012345678", "A212345678")}
+    assert tally.classes() == {"protected-person": 2}
+
+
+def test_a_scan_links_a_numbers_to_names_with_birthdates(tmp_path: Path, policy: Policy) -> None:
+    """A workbook past the alias budget of a default scan: every person still has their
+    name-with-birthdate key when identities are collected."""
+    from approval.demo.synthetic import detention_workbook
+    from approval.demo.synthetic import people as synthetic_people
+
+    path = tmp_path / "stats.xlsx"
+    detention_workbook(path, count=6000)
+    report = scan_file(path, policy, identities=True)
+    assert [g[0] for g in report.identity_groups] == list(report.identities)
+    assert len(report.identity_groups) == 6000
+    dated = {
+        p.a_number: identity.name(p.name, p.birthdate.isoformat()) for p in synthetic_people(6000)
+    }
+    # A name and birthdate two persons share links to neither (synthetic names repeat).
+    shared = {k for k, n in Counter(dated.values()).items() if n > 1}
+    assert all(dated[g[0]] in g[1:] or dated[g[0]] in shared for g in report.identity_groups)
+    assert sum(dated[g[0]] in g[1:] for g in report.identity_groups) > 5900
+    assert not any("|" not in k for g in report.identity_groups for k in g[1:])
+    assert scan_file(path, policy).identity_groups == ()

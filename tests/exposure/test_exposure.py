@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from approval.demo.synthetic import aggregate_csv, detention_workbook, people
+from approval.detect import identity
 from approval.errors import UsageError
 from approval.exposure.sealing import ExposureError
 from approval.ledger import Ledger
@@ -97,12 +98,43 @@ def test_the_persons_of_an_artifact_as_counts_and_a_private_file(world: World) -
     out = world.root / "persons.txt"
     artifact_exposure(world.ledger, answer.sha256, key, None, out)
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
-    assert sorted(out.read_text().split()) == sorted(p.a_number for p in people(4))
+    # A line per person: the strongest key, then the others the workbook linked to them
+    # (a name with a facility only where no other person shares it).
+    lines = sorted(line.split("\t") for line in out.read_text().splitlines())
+    assert [line[0] for line in lines] == sorted(p.a_number for p in people(4))
+    dated = {p.a_number: identity.name(p.name, p.birthdate.isoformat()) for p in people(4)}
+    assert all(dated[first] in more for first, *more in lines)
     with pytest.raises(UsageError, match="exists"):
         artifact_exposure(world.ledger, answer.sha256, key, None, out)
     out.write_text("old")
     artifact_exposure(world.ledger, answer.sha256, key, None, out, force=True)
-    assert len(out.read_text().split()) == 4
+    assert len(out.read_text().splitlines()) == 4
+
+
+def test_a_person_is_found_by_any_key_the_file_gave_them(world: World) -> None:
+    """A workbook with A-numbers, names and birthdates: the record holds each person by all
+    three keys, so a person file of names with birthdates finds the export, as A-numbers do,
+    and the record still counts persons, not keys (issue 16)."""
+    source = _exported(world, 5)
+    with load(world.ledger) as session:
+        docs = [e.envelope.statement for e in session.ledger.entries()]
+    assert [d["exposure"]["count"] for d in docs if d["kind"] in ("request", "export")] == [5, 5]
+    key = world.key("o.privacy").private
+    asked = people(5)[:2]
+    by_name = world.root / "by-name.csv"
+    rows = "".join(f'"{p.name}",{p.birthdate.isoformat()}\n' for p in asked)
+    by_name.write_text("name,dob\n" + rows)
+    found = persons_exposures(world.ledger, [], by_name, key, None)
+    assert [(h.artifact_name, h.matched, h.persons) for h in found.hits] == [(source.name, 2, 5)]
+    by_number = persons_exposures(world.ledger, [asked[0].a_number], None, key, None)
+    assert [(h.export, h.matched) for h in by_number.hits] == [(found.hits[0].export, 1)]
+    # The same person by both keys is one person matched, not two.
+    both = persons_exposures(world.ledger, [asked[0].a_number], by_name, key, None)
+    assert [h.matched for h in both.hits] == [2]
+    # A bare name is no key of a person who has a stronger one: it finds nothing.
+    bare = world.root / "bare.csv"
+    bare.write_text(f'name\n"{asked[0].name}"\n')
+    assert persons_exposures(world.ledger, [], bare, key, None).hits == ()
 
 
 def test_the_index_is_brought_up_to_date_and_a_damaged_one_is_rebuilt(world: World) -> None:

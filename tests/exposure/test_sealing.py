@@ -12,6 +12,7 @@ import pytest
 from approval.exposure.sealing import (
     ExposureError,
     decrypt,
+    decrypt_groups,
     encrypt,
     plaintext,
     recipients_usable,
@@ -82,3 +83,33 @@ def test_a_damaged_or_oversized_record_is_refused_without_data(
 def test_the_same_persons_make_the_same_plaintext() -> None:
     shuffled = list(itertools.chain(reversed(PERSONS), PERSONS))
     assert plaintext(shuffled) == plaintext(PERSONS)
+
+
+def test_a_record_holds_each_person_with_all_their_keys(make_key: KeyMaker) -> None:
+    officer = make_key("o.privacy")
+    maria = ("A012345678", "N:garcia maria|B:1990-04-02")
+    record = encrypt(
+        [maria, "A201234567", ("A012345678", "N:garcia maria|F:otay mesa")], [officer.public]
+    )
+    key = load_private_key(officer.private)
+    assert decrypt_groups(record, key) == [
+        ("A012345678", "N:garcia maria|B:1990-04-02", "N:garcia maria|F:otay mesa"),
+        ("A201234567",),
+    ]
+    assert decrypt(record, key) == ["A012345678", "A201234567"]
+
+
+def test_a_version_1_record_is_still_read(make_key: KeyMaker) -> None:
+    import json
+
+    import pyrage
+
+    officer = make_key("o.privacy")
+    old = json.dumps({"v": 1, "persons": ["A012345678", "N:ana lopez|B:1985-11-30"]})
+    recipient = pyrage.ssh.Recipient.from_str(" ".join(officer.public.split()[:2]))
+    record = bytes(pyrage.encrypt(zlib.compress(old.encode()), [recipient]))
+    key = load_private_key(officer.private)
+    assert decrypt_groups(record, key) == [("A012345678",), ("N:ana lopez|B:1985-11-30",)]
+    future = json.dumps({"v": 3, "persons": [["A012345678"]]})
+    with pytest.raises(ExposureError, match="damaged"):
+        decrypt(bytes(pyrage.encrypt(zlib.compress(future.encode()), [recipient])), key)

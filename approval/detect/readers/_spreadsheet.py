@@ -473,8 +473,10 @@ def sheet_table(
     hidden_columns: Iterable[int] = (),
     overlay: Overlay | None = None,
     extra: dict[int, dict[int, Cell]] | None = None,
+    title: str | None = None,
 ) -> Table | None:
-    """The sheet ``name`` as a ``Table`` (None when it holds no cells).
+    """The sheet ``name`` as a ``Table`` (None when it holds no cells), titled ``title``
+    (the sheet name when not given: a reader may add the sheet's print header to it).
 
     ``hidden_rows`` / ``hidden_columns`` and the overlay are in sheet coordinates (0-based row
     and column numbers). calamine yields rows from row 0 of the sheet but cells from the first
@@ -485,7 +487,7 @@ def sheet_table(
         start, end = sheet.start, sheet.end
     if extra:
         return _with_extra(
-            sheet, start, end, name, hidden, hidden_rows, hidden_columns, overlay, extra
+            sheet, start, end, name, hidden, hidden_rows, hidden_columns, overlay, extra, title
         )
     if start is None or end is None:
         return None
@@ -496,7 +498,7 @@ def sheet_table(
     return Table(
         where=Where(sheet=name, hidden=hidden),
         rows=rows,
-        title=name,
+        title=name if title is None else title,
         hidden_rows=frozenset(r for r in hidden_rows if 0 <= r <= end[0]),
         hidden_columns=frozenset(c - first for c in hidden_columns if first <= c <= last),
         column_names=[column_letter(c) for c in range(first, last + 1)],
@@ -513,6 +515,7 @@ def _with_extra(
     hidden_columns: Iterable[int],
     overlay: Overlay | None,
     extra: dict[int, dict[int, Cell]],
+    title: str | None = None,
 ) -> Table:
     """``sheet_table`` with cells calamine does not give (formulas without a saved value,
     evaluated), which may lie outside calamine's range: the table spans both."""
@@ -543,7 +546,7 @@ def _with_extra(
     return Table(
         where=Where(sheet=name, hidden=hidden),
         rows=rows(),
-        title=name,
+        title=name if title is None else title,
         hidden_rows=frozenset(r for r in hidden_rows if 0 <= r <= last_row),
         hidden_columns=frozenset(c - first for c in hidden_columns if first <= c <= last),
         column_names=[column_letter(c) for c in range(first, last + 1)],

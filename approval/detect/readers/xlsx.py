@@ -4,7 +4,9 @@ The 2022 leak was a second sheet; the 2023 Northern Ireland leak a hidden one. S
 yields, in order:
 
 - every sheet, whatever its state (visible, hidden, veryHidden: ``Where.hidden``), as a
-  ``Table`` titled with the sheet name, with its hidden rows and columns and the sheet's column
+  ``Table`` titled with the sheet name and the text of its print headers and footers (Excel's
+  ``&`` codes taken out: "Credible fear referrals" printed above every page is as much the
+  table's context as a title row), with its hidden rows and columns and the sheet's column
   letters; cell values as a reader of the file sees them (see ``_spreadsheet``): a number shown
   through ``"A"000000000`` is the text ``A212345678``, a date is ``1990-03-04``;
 - each sheet's cell comments, as ``Text`` (part "comments"), one paragraph per comment;
@@ -332,6 +334,7 @@ def _read_package(
                 # reading it would take more memory than a scan may (512 MB).
                 raise Unscannable(f"too large: a sheet's used range spans more than {cells} cells")
         extra, unresolved = formula_values(book, meta.name, marks.uncached)
+        title = " / ".join([meta.name, *_print_titles(marks.outside)])
         table = sheet_table(
             book,
             meta.name,
@@ -340,6 +343,7 @@ def _read_package(
             hidden_columns=marks.columns,
             overlay=marks.overlay,
             extra=extra,
+            title=title,
         )
         if table is not None:
             yield table
@@ -352,6 +356,7 @@ def _read_package(
                     hidden_columns=marks.columns,
                     overlay=marks.overlay,
                     extra=extra,
+                    title=title,
                 )
                 if again is not None:
                     yield from _stacked(again, sorted(set(marks.blocks)))
@@ -686,6 +691,39 @@ def _formulas(buffer: bytes, marks: _Marks) -> None:
                 raise Unscannable(
                     f"too large: more than {_MAX_UNCACHED} formulas without a saved value"
                 )
+
+
+# A sheet's print headers and footers (<headerFooter>: oddHeader, oddFooter, evenHeader,
+# evenFooter, firstHeader, firstFooter), whose text has no child elements. Excel's codes in
+# them: &L &C &R start the left, centre and right sections; &P &N &D &T &F &A &Z &G are the
+# page, pages, date, time, file, sheet, path and picture; &B &I &U &E &S &X &Y &O &H styles;
+# &"font,style" a font, &12 a size, &K colours (&KFF0000, or a theme: &K01+000); && is "&".
+_HEADER_FOOTER = re.compile(
+    rb"<((?:\w+:)?(?:odd|even|first)(?:Header|Footer))(?:\s[^>]*)?>([^<]*)</\1\s*>"
+)
+_PRINT_CODE = re.compile(
+    r'&(?:(&)|([LCRlcr])|"[^"]*"?|[Kk](?:[0-9A-Fa-f]{6}|\d\d[+-]\d{3})|\d+'
+    r"|[PNDTFAZGBIUESXYOHpndtfazgbiuesxyoh])"
+)
+
+
+def _print_titles(outside: bytes | bytearray) -> list[str]:
+    """The text of the sheet's print headers and footers (from its XML outside the cells),
+    one item per section, Excel's codes taken out: printed on every page above and below the
+    table, it titles the table as a sheet name does ("Credible fear referrals")."""
+    start = outside.find(b"headerFooter")  # their parent: the search starts there
+    if start < 0:
+        return []
+    titles: list[str] = []
+    for hit in _HEADER_FOOTER.finditer(outside, start):
+        text = html.unescape(hit.group(2).decode("utf-8", "replace"))
+        text = _PRINT_CODE.sub(lambda m: "&" if m.group(1) else "\n" if m.group(2) else " ", text)
+        for section in text.split("\n"):
+            words = " ".join(section.split())
+            # What codes alone leave ("&D / &F": a slash) titles nothing.
+            if any(ch.isalnum() for ch in words) and words not in titles:
+                titles.append(words)
+    return titles
 
 
 def _outside_cells(entry: str, marks: _Marks, sheet: str, hidden: bool) -> Iterator[Unit]:

@@ -30,7 +30,8 @@ from approval.detect.units import (
 )
 from approval.policy import Policy
 from tests.corpus import spreadsheets as corpus
-from tests.corpus.people import Person
+from tests.corpus.people import Person, people
+from tests.corpus.tabular import staff_directory_sheet, staff_list_no_header_sheet
 
 
 @dataclass
@@ -555,3 +556,91 @@ def test_damaged_files_are_read_or_unscannable_never_a_crash(
     outcomes = corpus.mutation_outcomes(READER, build(tmp_path).path)
     assert "unscannable" in outcomes
     assert "panicked" not in capfd.readouterr().err
+
+
+# ---------------------------------------------------------------------------------------------
+# Print headers and footers title the sheet's table (issue 19: context from a page header)
+
+PRINT_SLOTS = ("oddHeader", "oddFooter", "evenHeader", "evenFooter", "firstHeader", "firstFooter")
+
+
+def _printed(path: Path, rows: list[list[Cell]], slot: str | None, section: str, text: str) -> Path:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Sheet1"
+    if slot is not None:
+        getattr(getattr(sheet, slot), section).text = text
+    for row in rows:
+        sheet.append(row)
+    book.save(path)
+    return path
+
+
+def _names_and_a_numbers(count: int) -> list[list[Cell]]:
+    persons = people(count, seed=4906)
+    rows: list[list[Cell]] = [["Name", "A-Number", "Facility"]]
+    return rows + [[p.name, p.a_number, p.facility] for p in persons]
+
+
+@pytest.mark.parametrize("slot", PRINT_SLOTS)
+def test_every_print_header_and_footer_titles_the_sheet_table(slot: str, tmp_path: Path) -> None:
+    text = '&"Arial,Bold"&14Credible fear &&  reasonable fear&KFF0000 referrals, page &P of &N'
+    path = _printed(tmp_path / "p.xlsx", _names_and_a_numbers(3), slot, "center", text)
+    units = list(READER.read(source(path), Limits()))
+    (table,) = [u for u in units if isinstance(u, Table)]
+    assert table.title == "Sheet1 / Credible fear & reasonable fear referrals, page of"
+    # Still read as text of its own too: a value written in the header counts.
+    outside = [
+        u for u in units if isinstance(u, Text) and u.where.part == "xl/worksheets/sheet1.xml"
+    ]
+    assert any("Credible fear" in line for u in outside for line in u.lines)
+
+
+def test_each_section_of_a_print_header_is_a_title_of_its_own(tmp_path: Path) -> None:
+    path = tmp_path / "p.xlsx"
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.oddHeader.left.text = "&D &T"
+    sheet.oddHeader.center.text = "Withholding docket"
+    sheet.oddHeader.right.text = "&F / &A"
+    sheet.evenFooter.right.text = "Withholding docket"
+    sheet.append(["a", "b"])
+    book.save(path)
+    (table,) = [u for u in READER.read(source(path), Limits()) if isinstance(u, Table)]
+    # Codes alone (a date, a file name) title nothing; a section repeated is given once.
+    assert table.title == "Sheet / Withholding docket"
+
+
+def test_a_sheet_without_print_headers_is_titled_by_its_name(tmp_path: Path) -> None:
+    path = _printed(tmp_path / "p.xlsx", _names_and_a_numbers(2), None, "center", "")
+    (table,) = [u for u in READER.read(source(path), Limits()) if isinstance(u, Table)]
+    assert table.title == "Sheet1"
+
+
+@pytest.mark.parametrize("slot", ["oddHeader", "evenFooter", "firstHeader"])
+def test_a_claim_named_in_the_print_header_protects_the_names_under_it(
+    slot: str, tmp_path: Path, policy: Policy
+) -> None:
+    rows = _names_and_a_numbers(5)
+    bare = scan_file(_printed(tmp_path / "bare.xlsx", rows, None, "center", ""), policy)
+    assert bare.classes == {"personal-data": 5}
+    titled = scan_file(
+        _printed(tmp_path / "cf.xlsx", rows, slot, "center", "&BCredible fear referrals&B"), policy
+    )
+    assert titled.classes == {"protected-person": 5}, titled.reason
+
+
+@pytest.mark.parametrize("header", ["Page &P of &N", "&L&D&C&A&RPage &P", "Asylum Office staff"])
+def test_a_print_header_over_a_staff_list_changes_nothing(
+    header: str, tmp_path: Path, policy: Policy
+) -> None:
+    for case in (staff_directory_sheet(), staff_list_no_header_sheet()):
+        rows: list[list[Cell]] = [list(r) for r in case.rows]
+        bare = scan_file(_printed(tmp_path / "bare.xlsx", rows, None, "center", ""), policy)
+        printed = scan_file(
+            _printed(tmp_path / "p.xlsx", rows, "oddHeader", "center", header), policy
+        )
+        assert (printed.verdict, printed.classes) == (bare.verdict, bare.classes), case.name
+        assert bare.verdict == case.verdict
