@@ -18,8 +18,13 @@ command (``snapshot._save_detached``): the figure is the command's, and each rou
 for that save (and prints when it landed) before the next command, so that no round runs
 beside another's save.
 
+``--baseline DIR`` runs, in each round just before this tree's command, the same command with
+another copy of the package (``DIR/approval``, e.g. a copy taken before a change) first on
+``PYTHONPATH``: a before/after comparison under the same load. ``--only-checkpoint`` skips the
+runs without a checkpoint (a minute each at 100k).
+
 Run: ``.venv/bin/python bench/bench_checkpoint.py [--statements 100000] [--keep DIR]
-[--rounds 3]``.
+[--rounds 3] [--baseline DIR] [--only-checkpoint]``.
 """
 
 from __future__ import annotations
@@ -101,9 +106,12 @@ def checkpoint_and_after(ledger_dir: Path, cast: Cast, count: int) -> tuple[str,
     return head, made
 
 
-def first_check(source: Path, work: Path, reset_to: str | None) -> tuple[float, int, str]:
+def first_check(
+    source: Path, work: Path, reset_to: str | None, package: Path | None = None
+) -> tuple[float, int, str]:
     """Wall seconds of ``approval check clean.csv`` on a fresh bare clone of ``source`` (its
-    branch set back to ``reset_to`` when given), an empty cache; exit code, stderr tail."""
+    branch set back to ``reset_to`` when given), an empty cache; exit code, stderr tail.
+    ``package``: a directory holding another ``approval`` package to run (``--baseline``)."""
     clone = work / "clone.git"
     cache = work / "xdg-cache"
     for path in (clone, cache):
@@ -122,6 +130,8 @@ def first_check(source: Path, work: Path, reset_to: str | None) -> tuple[float, 
         "XDG_CACHE_HOME": str(cache),
         "APPROVAL_LEDGER": str(clone),
     }
+    if package is not None:
+        env["PYTHONPATH"] = str(package)
     start = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "-m", "approval", "check", str(clean)],
@@ -162,6 +172,8 @@ def main() -> int:
     parser.add_argument("--statements", type=int, default=100_000)
     parser.add_argument("--keep", type=Path, help="build (or reuse) the ledger here")
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--baseline", type=Path, help="a directory holding another approval")
+    parser.add_argument("--only-checkpoint", action="store_true")
     options = parser.parse_args()
     count = options.statements
     print(f"start: {load()}")
@@ -190,27 +202,45 @@ def main() -> int:
         work.mkdir()
         withs: list[float] = []
         withouts: list[float] = []
+        baselines: list[float] = []
         for n in range(options.rounds):
+            if options.baseline is not None:
+                wall, code, err = first_check(ledger_dir, work, None, options.baseline)
+                print(f"round {n + 1}: baseline with a checkpoint: {wall:6.2f} s "
+                      f"(exit {code}; {load()})")  # fmt: skip
+                if code != 0:
+                    print(f"  {err}")
+                baselines.append(wall)
             wall, code, err = first_check(ledger_dir, work, None)
             print(f"round {n + 1}: with a checkpoint {AFTER} from the head: {wall:6.2f} s "
                   f"(exit {code}; {load()})")  # fmt: skip
             if code != 0:
                 print(f"  {err}")
             withs.append(wall)
+            if options.only_checkpoint:
+                continue
             wall, code, err = first_check(ledger_dir, work, head)
             print(f"round {n + 1}: no checkpoint ({count - AFTER:,} entries): {wall:6.2f} s "
                   f"(exit {code}; {load()})")  # fmt: skip
             if code != 0:
                 print(f"  {err}")
             withouts.append(wall)
-        with_median, without_median = statistics.median(withs), statistics.median(withouts)
+        with_median = statistics.median(withs)
+        without_median = statistics.median(withouts) if withouts else float("nan")
+        if baselines:
+            print(f"\nbaseline ({options.baseline}) with a checkpoint, median of "
+                  f"{options.rounds}: {statistics.median(baselines):.2f} s")  # fmt: skip
         print(
             f"\nfirst `approval check FILE` on a fresh clone, medians of {options.rounds}:\n"
             f"  with a checkpoint {AFTER} entries from the head: {with_median:.2f} s "
             f"(target < {TARGET_WITH:.0f} s: {'met' if with_median < TARGET_WITH else 'MISSED'})\n"
-            f"  without any checkpoint: {without_median:.2f} s "
-            f"(target < {TARGET_WITHOUT:.0f} s: "
-            f"{'met' if without_median < TARGET_WITHOUT else 'MISSED'})"
+            + (
+                f"  without any checkpoint: {without_median:.2f} s "
+                f"(target < {TARGET_WITHOUT:.0f} s: "
+                f"{'met' if without_median < TARGET_WITHOUT else 'MISSED'})"
+                if withouts
+                else "  without any checkpoint: not run (--only-checkpoint)"
+            )
         )
         print(f"end: {load()}")
     return 0

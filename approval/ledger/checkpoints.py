@@ -42,6 +42,7 @@ when it reaches it, exactly where a replay from the first entry would.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -73,25 +74,104 @@ class _Group:
     carrier: str | None  # the state as carried (``witness.carry``), from the first carrier
 
 
+@dataclass(frozen=True)
+class ReadAhead:
+    """What :func:`start` reads, read by :func:`read_ahead` before the caller knows it needs it."""
+
+    head: str
+    log: list[tuple[str, str]] | None  # None: git failed; start() walks again, and says why
+    prepared: tuple[str, LedgerState] | None
+
+
+def read_ahead(ledger: Ledger, head: str) -> ReadAhead:
+    """The whole first-parent history up to ``head`` and the ledger's root (``Ledger.genesis``,
+    the walk its identity needs), both walked by git from a thread on another core, while this
+    thread unpacks and parses the newest checkpoint's state (the dearest step). For a fresh
+    clone (``snapshot.open_view``): it needs the identity to find its cache before it can know
+    that it has none, then the history to start from a checkpoint; this way the two walks cost
+    no wall time. Nothing here decides: :func:`start` checks it all as if it had read it."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from approval.ledger.storage import roots_of
+
+    def walks() -> list[tuple[str, str]] | None:
+        # A failure is left to the call that needs it (Ledger.identity, start), where it is
+        # raised as it would be without this.
+        listed = _git_to_file(ledger, roots_of(head))
+        if listed is not None:
+            with contextlib.suppress(IntegrityError):
+                ledger.genesis(head, listed=listed)
+        # As ``remote.first_parent_log`` reads it.
+        out = _git_to_file(
+            ledger,
+            ["log", "--first-parent", "--reverse", "--no-color", "--format=%H %s", head, "--"],
+        )
+        if out is None:
+            return None
+        return [
+            (commit, subject) for commit, _, subject in (x.partition(" ") for x in out.splitlines())
+        ]
+
+    with ThreadPoolExecutor(1) as pool:
+        walked = pool.submit(walks)
+        prepared = _prepared(ledger, head)
+        return ReadAhead(head, walked.result(), prepared)
+
+
+def _git_to_file(ledger: Ledger, args: list[str]) -> str | None:
+    """What read-only ``git <args>`` prints, written by git to a file, not a pipe: a thread
+    reading a pipe needs the GIL for every 64 KiB while the parse holds it, so git would wait
+    on the parse (measured: no overlap at all); None when git fails."""
+    import subprocess
+    import tempfile
+
+    from approval.ledger.git import environment
+
+    with tempfile.TemporaryFile() as out:
+        try:
+            done = subprocess.run(
+                ["git", *args],
+                stdout=out,
+                stderr=subprocess.DEVNULL,
+                env=environment(ledger.git_dir),
+                check=False,
+            )
+        except OSError:
+            return None
+        if done.returncode != 0:
+            return None
+        out.seek(0)
+        return out.read().decode().strip()
+
+
 def start(
-    ledger: Ledger, head: str, *, now: datetime | None = None, ahead: bool = True
+    ledger: Ledger,
+    head: str,
+    *,
+    now: datetime | None = None,
+    ahead: bool = True,
+    read: ReadAhead | None = None,
 ) -> Start | None:
     """The newest checkpointed state up to ``head`` that enough witnesses signed (see the
     module doc), or None (no such checkpoint: the caller replays from the first entry).
     ``IntegrityError`` (exit 3) when the one it would start from contradicts the ledger.
     ``ahead``: parse the newest carried state while git walks the history (the same answer,
-    sooner; tests compare the two)."""
+    sooner; tests compare the two). ``read``: the history and parsed state :func:`read_ahead`
+    read for ``head``, used instead of reading them again."""
     from concurrent.futures import ThreadPoolExecutor
 
     from approval.ledger.remote import first_parent_log
 
-    # The whole first-parent history (one ``git log`` of every commit, step 4 of the module
-    # doc) is walked by git on one core while this one unpacks and parses the newest
-    # checkpoint's state (the dearest step): the thread only waits on git's output.
-    with ThreadPoolExecutor(1) as pool:
-        walked = pool.submit(first_parent_log, ledger, head)
-        prepared = _prepared(ledger, head) if ahead else None
-        log = walked.result()
+    if read is not None and read.head == head and read.log is not None:
+        log, prepared = read.log, read.prepared
+    else:
+        # The whole first-parent history (one ``git log`` of every commit, step 4 of the
+        # module doc) is walked by git on one core while this one unpacks and parses the
+        # newest checkpoint's state (the dearest step): the thread only waits on git's output.
+        with ThreadPoolExecutor(1) as pool:
+            walked = pool.submit(first_parent_log, ledger, head)
+            prepared = _prepared(ledger, head) if ahead else None
+            log = walked.result()
     kinds = [subject.partition(" ")[0] for _, subject in log]
     if "checkpoint" not in kinds or not kinds or kinds[0] != "adoption":
         return None
@@ -281,4 +361,4 @@ def _checked_state(
     return state
 
 
-__all__ = ["Start", "start"]
+__all__ = ["ReadAhead", "Start", "read_ahead", "start"]

@@ -69,6 +69,7 @@ from approval.trust.state import (
 from approval.trust.witness import Checkpoint
 
 if TYPE_CHECKING:
+    from approval.ledger.checkpoints import ReadAhead
     from approval.ledger.verifying import LedgerHistory
 
 FORMAT = 1
@@ -318,6 +319,9 @@ class View:
         return self._slices[sha]
 
     def _cut(self, whole: LedgerState, artifacts: set[str]) -> LedgerState:
+        if not artifacts:  # about no file (a session's state): the adoptions, without a pass
+            adoptions = [r for r in whole.records() if isinstance(r, Adoption)]
+            return LedgerState.restore(adoptions, whole.latest)
         owners: dict[str, str] = {}
         kept: list[Record] = []
         for record in whole.records():
@@ -338,6 +342,7 @@ def open_view(ledger: Ledger, head: str | None, *, min_entries: int = MIN_ENTRIE
     Raises ``IntegrityError`` (exit 3) exactly where a replay from the first entry would."""
     from approval.ledger.verifying import replay_verified
 
+    read = _read_ahead(ledger, head)
     db = connect(ledger)
     try:
         if head is None:
@@ -346,7 +351,7 @@ def open_view(ledger: Ledger, head: str | None, *, min_entries: int = MIN_ENTRIE
             _begin_read(db)
         saved = _saved(db, ledger, head) if db is not None else None
         if saved is None:  # a fresh clone: from the newest checkpoint, if any (checkpoints.py)
-            started = _from_checkpoint(db, ledger, head, min_entries)
+            started = _from_checkpoint(db, ledger, head, min_entries, read)
             if isinstance(started, View):
                 return started
             saved = started
@@ -370,8 +375,25 @@ def open_view(ledger: Ledger, head: str | None, *, min_entries: int = MIN_ENTRIE
         raise
 
 
+def _read_ahead(ledger: Ledger, head: str | None) -> ReadAhead | None:
+    """On a clone that has verified nothing yet (a fresh clone: no saved state to start from),
+    what a start from a checkpoint reads, read before the cache is opened: opening it needs the
+    ledger's identity, a walk of the whole history to its root, which git then makes on the
+    other core while this one parses the newest checkpoint's state (issue 17). None on a clone
+    that verified a head: it has a saved state, or replays for another reason."""
+    if head is None or verified.VerifiedHeads(ledger.clone_dir).items():
+        return None
+    from approval.ledger.checkpoints import read_ahead
+
+    return read_ahead(ledger, head)
+
+
 def _from_checkpoint(
-    db: sqlite3.Connection | None, ledger: Ledger, head: str, min_entries: int
+    db: sqlite3.Connection | None,
+    ledger: Ledger,
+    head: str,
+    min_entries: int,
+    read: ReadAhead | None = None,
 ) -> View | tuple[str, tuple[Numbered, ...], datetime | None, int] | None:
     """A view caught up in memory from the state a checkpoint vouches for, then saved at
     ``head`` as if this clone had verified it all; None when no checkpoint serves (the caller
@@ -381,7 +403,7 @@ def _from_checkpoint(
     from approval.ledger.verifying import LedgerHistory, admit_entries
     from approval.trust.verifier import Verifier
 
-    started = start(ledger, head)
+    started = start(ledger, head, read=read)
     if started is None:
         return None
     # ``start`` found the checkpoint's head as the ``count``-th commit of the first-parent

@@ -110,8 +110,10 @@ def check(ledger: Ledger, head: str | None, heads: VerifiedHeads | None = None) 
             if ledger.is_ancestor(last, last):  # its commits are still here
                 raise _rewritten(ledger, last, None)
         return
-    identity = ledger.identity(head)
-    verified = heads.get(identity)
+    recorded = dict(heads.items())
+    if not recorded:
+        return  # nothing verified here yet (a fresh clone): no walk to the root for its identity
+    verified = recorded.get(ledger.identity(head))
     if verified is None or verified == head or ledger.is_ancestor(verified, head):
         return
     raise _rewritten(ledger, verified, head)
