@@ -22,7 +22,7 @@ import hashlib
 import os
 import re
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -78,6 +78,28 @@ def show_incident(ledger: Path | None, ref: str | None) -> Incident:
         return view(session.state.incident_records(opened.id), session.state, now())
 
 
+@dataclass(frozen=True)
+class _Acting:
+    """A privacy officer at work: their key, the loaded ledger, who they are, and when."""
+
+    session: Session
+    key: PrivateKey
+    official: Official
+    at: datetime
+
+    def unpacked(self) -> tuple[Session, LedgerState, PrivateKey, Official, datetime]:
+        return self.session, self.session.state, self.key, self.official, self.at
+
+
+@contextlib.contextmanager
+def _acting(ledger: Path | None, key_file: Path, passphrase_env: str | None) -> Iterator[_Acting]:
+    """Load the ledger as the privacy officer whose key this is (refused for anyone else)."""
+    key = read_key(key_file, passphrase_env)
+    with load(ledger) as session:
+        at = now()
+        yield _Acting(session, key, _officer(session.state, key, at), at)
+
+
 # -- the actions --------------------------------------------------------------------------------
 
 
@@ -97,11 +119,8 @@ def open_incident(
     ``blocked`` (a gate's refusal)."""
     if sum(x is not None for x in (artifact, found_copy, blocked)) != 1:
         raise UsageError("give exactly one of --artifact, --file and --blocked")
-    key = read_key(key_file, passphrase_env)
-    with load(ledger) as session:
-        state = session.state
-        at = now()
-        official = _officer(state, key, at)
+    with _acting(ledger, key_file, passphrase_env) as acting:
+        session, state, key, official, at = acting.unpacked()
         persons: int | None = None
         blocked_id: str | None = None
         if blocked is not None:
@@ -157,11 +176,8 @@ def scope_incident(
 ) -> Recorded:
     """Record what the incident reaches: the exports of its bytes, the other exports holding
     any of its persons, and how many persons (read with the privacy officer's key)."""
-    key = read_key(key_file, passphrase_env)
-    with load(ledger) as session:
-        state = session.state
-        at = now()
-        official = _officer(state, key, at)
+    with _acting(ledger, key_file, passphrase_env) as acting:
+        session, state, key, official, at = acting.unpacked()
         opened = _open(state, ref)
         same = tuple(e.id for e in state.exports_for(opened.sha256))
         persons = _known_persons(session, opened, key, found_copy)
@@ -199,11 +215,8 @@ def record_step(
         raise UsageError("a step 'other' needs --text saying what was done")
     if count is not None and count < 0:
         raise UsageError("--count cannot be negative")
-    key = read_key(key_file, passphrase_env)
-    with load(ledger) as session:
-        state = session.state
-        created = now()
-        official = _officer(state, key, created)
+    with _acting(ledger, key_file, passphrase_env) as acting:
+        session, state, key, official, created = acting.unpacked()
         opened = _open(state, ref)
         taken = _moment(at) if at else created
         if taken > created:
@@ -247,11 +260,8 @@ def notify_list(
     exports too, not only those of the incident's bytes."""
     if out.exists() and not force:
         raise UsageError(f"{out} exists", hint="give another --out, or --force to replace it")
-    key = read_key(key_file, passphrase_env)
-    with load(ledger) as session:
-        state = session.state
-        at = now()
-        official = _officer(state, key, at)
+    with _acting(ledger, key_file, passphrase_env) as acting:
+        session, state, key, official, at = acting.unpacked()
         opened = _open(state, ref)
         everyone = set(_known_persons(session, opened, key, found_copy))
         scope = view(state.incident_records(opened.id), state, at).scope
@@ -282,11 +292,8 @@ def notify_list(
 def close_incident(
     ledger: Path | None, ref: str | None, key_file: Path, passphrase_env: str | None, summary: str
 ) -> Recorded:
-    key = read_key(key_file, passphrase_env)
-    with load(ledger) as session:
-        state = session.state
-        at = now()
-        official = _officer(state, key, at)
+    with _acting(ledger, key_file, passphrase_env) as acting:
+        session, state, key, official, at = acting.unpacked()
         opened = _open(state, ref)
         text = free_text("--summary", summary, state.current.policy)
         if not text:
