@@ -34,7 +34,8 @@ from approval.cli.output import output_options
 )
 @output_options
 def doctor(ledger: Path | None, keys: tuple[Path, ...], services: tuple[str, ...]) -> None:
-    """Check git and OpenSSH (versions), the ledger (found and verified), its remote
+    """Check git and OpenSSH (versions), the ledger (found and verified; a warning when a
+    checkpoint is due, the policy's `checkpoints.every`), its remote
     (reachable; git's safe.directory for one owned by another user), key files (private to
     you), the web gate (`approval serve`, with --service) and the caches. Nothing is changed.
 

@@ -170,6 +170,7 @@ def ledger_checks(path: Path | None) -> list[Check]:
             with open_view(ledger, verified.current_head(ledger)) as view:
                 head = view.head
                 statements = len(view.state()) if head else 0
+                due = checkpoint_check(view.state()) if head else None
             checks.insert(
                 0,
                 Check(
@@ -179,10 +180,47 @@ def ledger_checks(path: Path | None) -> list[Check]:
                     f"{(head or 'none (empty)')[:12]}",
                 ),
             )
+            if due is not None:
+                checks.insert(1, due)
             checks += remote_checks(ledger)
     except ApprovalError as e:
         checks.insert(0, Check("ledger", FAIL, f"{ledger.path}: {e.message}", e.hint))
     return checks
+
+
+def checkpoint_check(state: Any) -> Check:
+    """Is a checkpoint due (the policy's ``checkpoints.every``)? A warning, never a failure:
+    without one a fresh clone replays more entries, and is as safe."""
+    from approval.words import plural
+    from approval.workflow.checkpoint import standing
+
+    found = standing(state)
+    if found.threshold is None:
+        return Check("checkpoint", OK, "the policy names no checkpoint role")
+    last = (
+        f"the last at {found.newest.head[:12]}, {plural(found.since, 'entry', 'entries')} ago"
+        if found.newest is not None
+        else f"none yet, {plural(found.since, 'entry', 'entries')}"
+    )
+    if found.due:
+        return Check(
+            "checkpoint",
+            WARN,
+            f"a checkpoint is due: {found.since} entries "
+            f"{'since the last' if found.newest is not None else 'and none yet'} "
+            f"(policy: every {found.every})",
+            "a witness runs `approval checkpoint`",
+        )
+    if found.newest is not None and len(found.signers) < found.threshold:
+        return Check(
+            "checkpoint",
+            WARN,
+            f"{last}; signed by {len(found.signers)} of the {found.threshold} witnesses a "
+            "clone needs to start from it",
+            "another witness runs `approval checkpoint` to cosign it",
+        )
+    every = f"policy: every {found.every}" if found.every is not None else "policy: no `every`"
+    return Check("checkpoint", OK, f"{last} ({every})")
 
 
 def remote_checks(ledger: Any) -> list[Check]:

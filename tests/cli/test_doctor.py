@@ -8,14 +8,18 @@ import json
 import os
 import shutil
 import subprocess
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from approval.ledger.remote import local_path
+from approval.policy import load_policy, load_roster
+from approval.statements import now
+from approval.workflow.checkpoint import make_checkpoint
 from tests.support import KeyMaker, run_approval
-from tests.world import World
+from tests.world import CAST, World
 
 
 def _init_shared(world: World, remote: Path) -> None:
@@ -60,6 +64,7 @@ def test_a_machine_set_up_right_is_all_ok(shared: tuple[World, Path]) -> None:
         "git",
         "openssh",
         "ledger",
+        "checkpoint",
         "ledger directory",
         "remote",
         "remote directory",
@@ -137,3 +142,76 @@ def test_only_a_remote_on_this_machine_is_pointed() -> None:
         "https://git.example.gov/ledger.git",
     ):
         assert local_path(url) is None, url
+
+
+def _checkpointed(world: World, *, every: int, requests: int, threshold: int = 1) -> None:
+    """An adoption whose policy asks for a checkpoint every ``every`` entries and whose roster
+    has a witness, then ``requests`` requests, in the past."""
+    roster = world.roster(
+        {**{k: roles for k, (_, roles) in CAST.items()}, "w.witness": ("witness",)}
+    )
+    policy = world.policy()
+    text = policy.read_text()
+    assert "  every: 10000" in text
+    text = text.replace("  threshold: 1\n", f"  threshold: {threshold}\n")
+    policy.write_text(text.replace("  every: 10000", f"  every: {every}"))
+    start = now() - timedelta(days=1)
+    adoption = world.append_at(
+        "adoption", start, "a.admin", "b.admin",
+        policy=load_policy(policy, roster).to_dict(), roster=load_roster(roster).to_dict(),
+        previous=None,
+    )  # fmt: skip
+    for n in range(requests):
+        _request(world, start + timedelta(minutes=n + 1), n, adoption)
+
+
+def _request(world: World, at: datetime, n: int, adoption: str) -> None:
+    world.append_at(
+        "request", at, "p.publisher",
+        artifact={"sha256": f"{n:02x}" * 32, "size": 10 + n, "name": f"file{n}.csv"},
+        policy={"id": "8cfr208.6", "version": 1, "adoption": adoption},
+        purpose="FY2022 statistics", destination="www",
+        scan={
+            "verdict": "protected", "format": "csv", "findings": [],
+            "classes": {"protected-person": {"records": 3}},
+        },
+    )  # fmt: skip
+
+
+def test_a_due_checkpoint_warns_without_failing(tmp_path: Path, make_key: KeyMaker) -> None:
+    world = World(tmp_path, make_key)
+    _checkpointed(world, every=3, requests=3)
+    due = _doctor(world)["checkpoint"]
+    assert due["status"] == "warn", due
+    assert due["detail"] == "a checkpoint is due: 4 entries and none yet (policy: every 3)"
+    assert due["hint"] == "a witness runs `approval checkpoint`"
+    text = world.run("doctor")
+    assert text.code == 0, text.output  # a warning never changes the exit code
+    assert "warn  checkpoint" in text.stdout
+    make_checkpoint(world.ledger, world.key("w.witness").private, None)
+    fresh = _doctor(world)["checkpoint"]
+    assert fresh["status"] == "ok", fresh
+    assert "1 entry ago" in fresh["detail"] and "every 3" in fresh["detail"]
+    for n in range(2):  # two more: three since the checkpointed head
+        _request(world, now(), 9 + n, _first(world))
+    again = _doctor(world)["checkpoint"]
+    assert again["status"] == "warn"
+    assert again["detail"] == "a checkpoint is due: 3 entries since the last (policy: every 3)"
+
+
+def _first(world: World) -> str:
+    from approval.ledger import Ledger
+
+    with Ledger.open(world.ledger) as ledger:
+        return next(iter(ledger.entries())).envelope.id
+
+
+def test_a_checkpoint_short_of_its_witnesses_warns(tmp_path: Path, make_key: KeyMaker) -> None:
+    world = World(tmp_path, make_key)
+    _checkpointed(world, every=100, requests=1, threshold=2)
+    assert _doctor(world)["checkpoint"]["status"] == "ok"  # 2 entries of 100
+    make_checkpoint(world.ledger, world.key("w.witness").private, None)
+    short = _doctor(world)["checkpoint"]
+    assert short["status"] == "warn", short
+    assert "signed by 1 of the 2 witnesses" in short["detail"]
+    assert "cosign" in short["hint"]
