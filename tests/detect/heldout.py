@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from tests.corpus.accuracy import PERSONAL, PROTECTED, Case
+from tests.corpus.accuracy import Case, Topic
 from tests.corpus.accuracy._files import (
     Make,
     csv_file,
@@ -35,28 +35,7 @@ from tests.corpus.carriers import mbox
 from tests.corpus.documents import docx_bytes, eml_bytes
 from tests.corpus.people import FACILITIES, Person, people
 
-_PEOPLE = people(400, seed=7_1207_2026)
-_next = 0
-
-
-def _take(count: int) -> list[Person]:
-    """The next ``count`` persons: no two cases share a person unless a case says so."""
-    global _next
-    chosen = _PEOPLE[_next : _next + count]
-    _next += count
-    return chosen
-
-
-def _protected(name: str, filename: str, make: Make, persons: int) -> Case:
-    return Case(f"heldout2/{name}", filename, make, PROTECTED, persons)
-
-
-def _personal(name: str, filename: str, make: Make, persons: int) -> Case:
-    return Case(f"heldout2/{name}", filename, make, PERSONAL, persons)
-
-
-def _clean(name: str, filename: str, make: Make) -> Case:
-    return Case(f"heldout2/{name}", filename, make, None, 0)
+_TOPIC = Topic("heldout2", people(400, seed=7_1207_2026))
 
 
 def _bytes(data: bytes) -> Make:
@@ -163,7 +142,7 @@ def _in_words(day: date) -> str:
 def _codes() -> list[Case]:
     cases: list[Case] = []
 
-    group = _take(8)
+    group = _TOPIC.take(8)
     outcomes = ("CFI POS", "RFI NEG", "CF vacated", "CFI NEG", "RFI POS", "CF referred")
     rows: list[Sequence[object]] = [["Apellido, Nombre", "Numero A", "Centro", "Resultado"]]
     rows += [
@@ -171,60 +150,62 @@ def _codes() -> list[Case]:
         for n, p in enumerate(group)
     ]
     cases.append(
-        _protected(
+        _TOPIC.protected(
             "screen-codes-spanish-headers-xlsx", "semana.xlsx", xlsx_file([("Hoja1", rows)]), 8
         )
     )
 
-    group = _take(7)
+    group = _TOPIC.take(7)
     relief = ("241(b)(3) granted", "WOR denied", "CAT def. granted", "W/H granted IJ")
     rows = [["Subj Nm", "Alien Reg #", "Ctry", "Disp"]]
     rows += [
         [p.name, p.a_digits, p.nationality, relief[n % len(relief)]] for n, p in enumerate(group)
     ]
-    cases.append(_protected("relief-codes-csv", "dispositions.csv", csv_file(rows), 7))
+    cases.append(_TOPIC.protected("relief-codes-csv", "dispositions.csv", csv_file(rows), 7))
 
-    group = _take(6)
+    group = _TOPIC.take(6)
     rows = [["LNAME", "FNAME", "ANBR", "NOTES"]]
     rows += [
         [p.last.upper(), p.first, p.a_digits, f"I-589 filed {p.birthdate.year + 30}-03-02"]
         for p in group
     ]
-    cases.append(_protected("i589-filed-pipe-csv", "filings.txt", csv_file(rows, "|"), 6))
+    cases.append(_TOPIC.protected("i589-filed-pipe-csv", "filings.txt", csv_file(rows, "|"), 6))
 
-    group = _take(6)
+    group = _TOPIC.take(6)
     status = ("Asylee", "Derivative (I-730)", "Principal asylee", "Asylee - derivative child")
     rows = [["Beneficiary", "Birth Dt", "Immigration status"]]
     rows += [[p.name, _iso(p.birthdate), status[n % len(status)]] for n, p in enumerate(group)]
     cases.append(
-        _protected("asylee-derivative-xlsx", "benefits.xlsx", xlsx_file([("Q3", rows)]), 6)
+        _TOPIC.protected("asylee-derivative-xlsx", "benefits.xlsx", xlsx_file([("Q3", rows)]), 6)
     )
 
-    group = _take(5)
+    group = _TOPIC.take(5)
     lines = ["Case notes, detained docket", ""]
     lines += [
         f"{p.last_first} ({p.a_number}): positive CF on {p.birthdate.month}/2, referred to IJ."
         for p in group
     ]
-    cases.append(_protected("referred-to-ij-notes-txt", "notes.txt", text_file(lines), 5))
+    cases.append(_TOPIC.protected("referred-to-ij-notes-txt", "notes.txt", text_file(lines), 5))
 
-    group = _take(6)
+    group = _TOPIC.take(6)
     rows = [["Last", "First", "A No.", "CAT"]]
     rows += [[p.last, p.first, _spaced(p), "def." if n % 2 else "W/H"] for n, p in enumerate(group)]
-    cases.append(_protected("cat-column-xlsx", "cat.xlsx", xlsx_file([("Relief", rows)]), 6))
-    group = _take(5)
+    cases.append(_TOPIC.protected("cat-column-xlsx", "cat.xlsx", xlsx_file([("Relief", rows)]), 6))
+    group = _TOPIC.take(5)
     rows = [["Name", "A-Number", "Remarks"]]
     remarks = ("pos CFI 11/2", "IJ affirmed neg RFI", "CF neg - IJ vacated", "filed 589", "pos RF")
     rows += [[p.name, p.a_number, remarks[n]] for n, p in enumerate(group)]
-    cases.append(_protected("remarks-shorthand-csv", "remarks.csv", csv_file(rows), 5))
-    group = _take(6)
+    cases.append(_TOPIC.protected("remarks-shorthand-csv", "remarks.csv", csv_file(rows), 5))
+    group = _TOPIC.take(6)
     rows = [["A-Number", "Respondent", "Judge", "Hearing"]]
     hearings = ("Individual - asylum/WOR/CAT", "Master", "Individual - 241(b)(3) only")
     rows += [
         [p.a_number, p.last_first, "Hon. Clement Ashby", hearings[n % 3]]
         for n, p in enumerate(group)
     ]
-    cases.append(_protected("court-calendar-respondents-csv", "docket_1209.csv", csv_file(rows), 6))
+    cases.append(
+        _TOPIC.protected("court-calendar-respondents-csv", "docket_1209.csv", csv_file(rows), 6)
+    )
     return cases
 
 
@@ -234,7 +215,7 @@ def _codes() -> list[Case]:
 def _languages() -> list[Case]:
     cases: list[Case] = []
 
-    group = _take(2)
+    group = _TOPIC.take(2)
     a, b = group
     blocks = [
         ("h1", "Informe de entrevista"),
@@ -249,9 +230,9 @@ def _languages() -> list[Case]:
             "internacional por amenazas de una pandilla.",
         ),
     ]
-    cases.append(_protected("spanish-prose-docx", "informe.docx", docx_file(blocks), 2))
+    cases.append(_TOPIC.protected("spanish-prose-docx", "informe.docx", docx_file(blocks), 2))
 
-    group = _take(2)
+    group = _TOPIC.take(2)
     a, b = group
     body = (
         "Prezados,\n\n"
@@ -261,19 +242,19 @@ def _languages() -> list[Case]:
         "Atenciosamente,\nEquipe de casos\n"
     )
     cases.append(
-        _protected("portuguese-mail-eml", "casos.eml", eml_file("Casos da semana", body), 2)
+        _TOPIC.protected("portuguese-mail-eml", "casos.eml", eml_file("Casos da semana", body), 2)
     )
 
-    group = _take(2)
+    group = _TOPIC.take(2)
     a, b = group
     lines = [
         "Note de suivi",
         f"M. {a.name}, né le {_dmy(a.birthdate)}, a déposé une demande d'asile le mois dernier.",
         f"Mme {b.name} (A-{b.a_digits}) a obtenu le statut de réfugiée.",
     ]
-    cases.append(_protected("french-note-pdf", "suivi.pdf", pdf_file([lines]), 2))
+    cases.append(_TOPIC.protected("french-note-pdf", "suivi.pdf", pdf_file([lines]), 2))
 
-    group = _take(1)
+    group = _TOPIC.take(1)
     (a,) = group
     blocks = [
         ("p", "Interview summary"),
@@ -284,9 +265,11 @@ def _languages() -> list[Case]:
             f"{a.nationality}.",
         ),
     ]
-    cases.append(_protected("birth-in-words-prose-docx", "summary.docx", docx_file(blocks), 1))
+    cases.append(
+        _TOPIC.protected("birth-in-words-prose-docx", "summary.docx", docx_file(blocks), 1)
+    )
 
-    group = _take(2)
+    group = _TOPIC.take(2)
     a, b = group
     lines = [
         "Field report",
@@ -294,9 +277,9 @@ def _languages() -> list[Case]:
         "of being deported to her country because of threats.",
         f"{b.name}, A-number {b.a_number}, told agents that he wanted to seek asylum.",
     ]
-    cases.append(_protected("reported-speech-txt", "field.txt", text_file(lines), 2))
+    cases.append(_TOPIC.protected("reported-speech-txt", "field.txt", text_file(lines), 2))
 
-    group = _take(2)
+    group = _TOPIC.take(2)
     a, b = group
     blocks = [
         ("h1", "Litigation update"),
@@ -304,14 +287,16 @@ def _languages() -> list[Case]:
         ("p", f"Counsel asked us to expedite the asylum claim of {b.name}; no date is set."),
         ("p", "Questions to Deputy Director Owen Maricle."),
     ]
-    cases.append(_protected("asylum-case-of-name-docx", "litigation.docx", docx_file(blocks), 2))
+    cases.append(
+        _TOPIC.protected("asylum-case-of-name-docx", "litigation.docx", docx_file(blocks), 2)
+    )
 
     lines = [
         "Audit note",
         "Asylum case files of Director Harriet Solberg's office were sampled in October; "
         "Chief Counsel Owen Maricle reviewed the findings.",
     ]
-    cases.append(_clean("audit-note-officials-txt", "audit.txt", text_file(lines)))
+    cases.append(_TOPIC.clean("audit-note-officials-txt", "audit.txt", text_file(lines)))
     return cases
 
 
@@ -321,7 +306,7 @@ def _languages() -> list[Case]:
 def _context() -> list[Case]:
     cases: list[Case] = []
 
-    group = _take(14)
+    group = _TOPIC.take(14)
     header = "FULL NAME                    ALIEN NUMBER   BIRTH DATE"
 
     def _line(p: Person) -> str:
@@ -329,9 +314,11 @@ def _context() -> list[Case]:
 
     page1 = ["Withholding-only cases pending hearing", "", header, *map(_line, group[:8])]
     page2 = [header, *map(_line, group[8:])]
-    cases.append(_protected("heading-across-pdf-pages", "wo.pdf", pdf_file([page1, page2]), 14))
+    cases.append(
+        _TOPIC.protected("heading-across-pdf-pages", "wo.pdf", pdf_file([page1, page2]), 14)
+    )
 
-    group = _take(10)
+    group = _TOPIC.take(10)
     lines = []
     for page, chunk in enumerate((group[:5], group[5:]), start=1):
         lines += [
@@ -346,9 +333,9 @@ def _context() -> list[Case]:
             for p in chunk
         ]
         lines.append("\f")
-    cases.append(_protected("fixed-width-listing-txt", "RPT417.TXT", text_file(lines), 10))
+    cases.append(_TOPIC.protected("fixed-width-listing-txt", "RPT417.TXT", text_file(lines), 10))
 
-    group = _take(120)
+    group = _TOPIC.take(120)
     offices = ("HOUSTON", "NEWARK", "LOS ANGELES", "SAN FRANCISCO", "NEW YORK", "MIAMI")
     lines = []
     for page in range(12):
@@ -364,33 +351,37 @@ def _context() -> list[Case]:
             for p in group[page * 10 : page * 10 + 10]
         ]
         lines.append("\f")
-    cases.append(_protected("fixed-width-office-pages-txt", "CFREF01.TXT", text_file(lines), 120))
+    cases.append(
+        _TOPIC.protected("fixed-width-office-pages-txt", "CFREF01.TXT", text_file(lines), 120)
+    )
 
-    group = _take(5)
+    group = _TOPIC.take(5)
     rows = [["Name", "A#", "Facility"]]
     rows += [[p.name, p.a_number, p.facility] for p in group]
     cases.append(
-        _protected(
+        _TOPIC.protected(
             "sheet-name-rfi-neg-xlsx", "week49.xlsx", xlsx_file([("RFI negatives", rows)]), 5
         )
     )
 
-    group = _take(7)
+    group = _TOPIC.take(7)
     rows = [["Referrals to Immigration Judge - FY25 Q1"], [], ["Name", "A-No", "DOB"]]
     rows += [[p.name, p.a_number, _iso(p.birthdate)] for p in group]
     cases.append(
-        _protected("title-row-ij-referral-xlsx", "q1.xlsx", xlsx_file([("Data", rows)]), 7)
+        _TOPIC.protected("title-row-ij-referral-xlsx", "q1.xlsx", xlsx_file([("Data", rows)]), 7)
     )
 
-    group = _take(5)
+    group = _TOPIC.take(5)
     body = html_table(
         "Personas con solicitud de asilo en trámite",
         ["Nombre", "Número A", "Nacionalidad"],
         [[p.name, p.a_number, p.nationality] for p in group],
     )
-    cases.append(_protected("html-spanish-heading", "tramite.html", html_file("Casos", body), 5))
+    cases.append(
+        _TOPIC.protected("html-spanish-heading", "tramite.html", html_file("Casos", body), 5)
+    )
 
-    group = _take(4)
+    group = _TOPIC.take(4)
     lines = [
         "# Docket review",
         "",
@@ -400,28 +391,28 @@ def _context() -> list[Case]:
         "| --- | --- |",
     ]
     lines += [f"| {p.name} | {p.a_number} |" for p in group]
-    cases.append(_protected("markdown-241b3-heading", "docket.md", text_file(lines), 4))
+    cases.append(_TOPIC.protected("markdown-241b3-heading", "docket.md", text_file(lines), 4))
 
-    group = _take(4)
+    group = _TOPIC.take(4)
     table = [["Name", "A-Number", "DOB"]]
     table += [[p.name, p.a_number, p.birthdate.strftime("%m/%d/%Y")] for p in group]
     data = docx_bytes([("p", "Weekly list."), ("table", table)], header=["I-589 intake log"])
-    cases.append(_protected("docx-word-header-i589", "intake.docx", _bytes(data), 4))
+    cases.append(_TOPIC.protected("docx-word-header-i589", "intake.docx", _bytes(data), 4))
 
-    group = _take(3)
+    group = _TOPIC.take(3)
     blocks: list[tuple[str, object]] = [("h1", "Transport manifest"), ("p", "Two buses.")]
     blocks += [
         ("deleted", f"{p.last_first} {p.a_number} asylee derivative, do not transfer")
         for p in group
     ]
-    cases.append(_protected("docx-deleted-asylee", "manifest.docx", docx_file(blocks), 3))
+    cases.append(_TOPIC.protected("docx-deleted-asylee", "manifest.docx", docx_file(blocks), 3))
 
-    group = _take(2)
+    group = _TOPIC.take(2)
     notes = [f"Checked the CFI outcome for {p.last_first}, {p.a_number}." for p in group]
     data = docx_bytes([("p", "Draft for review.")], comments=notes)
-    cases.append(_protected("docx-comments-cfi", "draft.docx", _bytes(data), 2))
+    cases.append(_TOPIC.protected("docx-comments-cfi", "draft.docx", _bytes(data), 2))
 
-    group = _take(5)
+    group = _TOPIC.take(5)
     first, new = group[:4], group[4]
     original = [f"{p.last_first}  {p.a_number}" for p in first]
     one = eml_bytes(
@@ -434,9 +425,11 @@ def _context() -> list[Case]:
         *(f"> {line}" for line in original),
     ]
     two = eml_bytes("RE: Fear screening queue, Tue", "\n".join(reply) + "\n")
-    cases.append(_protected("mbox-reply-shorthand", "queue.mbox", _bytes(mbox([one, two])), 5))
+    cases.append(
+        _TOPIC.protected("mbox-reply-shorthand", "queue.mbox", _bytes(mbox([one, two])), 5)
+    )
 
-    group = _take(4)
+    group = _TOPIC.take(4)
     first, new = group[:3], group[3]
     original = [f"{p.name}, {p.a_number}, {p.facility}" for p in first]
     body = "\n".join(
@@ -451,10 +444,12 @@ def _context() -> list[Case]:
     )
     # The claim in the reply is about the person it adds; the quoted list is of transfers.
     cases.append(
-        _protected("eml-reply-only-claim", "re_transfers.eml", eml_file("RE: transfers", body), 1)
+        _TOPIC.protected(
+            "eml-reply-only-claim", "re_transfers.eml", eml_file("RE: transfers", body), 1
+        )
     )
 
-    group = _take(4)
+    group = _TOPIC.take(4)
     first, new = group[:3], group[3]
     original = [f"{p.name}, {p.a_number}" for p in first]
     body = "\n".join(
@@ -470,10 +465,12 @@ def _context() -> list[Case]:
         ]
     )
     cases.append(
-        _protected("eml-outlook-quote-shorthand", "re_cf.eml", eml_file("RE: this week", body), 4)
+        _TOPIC.protected(
+            "eml-outlook-quote-shorthand", "re_cf.eml", eml_file("RE: this week", body), 4
+        )
     )
 
-    group = _take(9)
+    group = _TOPIC.take(9)
     table1 = [["Name", "A-Number"], *[[p.name, p.a_number] for p in group[:5]]]
     table2 = [["Name", "A-Number"], *[[p.name, p.a_number] for p in group[5:]]]
     page_break = '<w:p><w:r><w:br w:type="page"/></w:r></w:p>'
@@ -483,53 +480,57 @@ def _context() -> list[Case]:
         ("xml", page_break),
         ("table", table2),
     ]
-    cases.append(_protected("docx-heading-page-break", "awaiting.docx", docx_file(blocks2), 9))
+    cases.append(
+        _TOPIC.protected("docx-heading-page-break", "awaiting.docx", docx_file(blocks2), 9)
+    )
 
-    group = _take(6)
+    group = _TOPIC.take(6)
     rows = [["Nombre completo", "Fecha de nacimiento", "Pais"]]
     rows += [[p.name, _dmy(p.birthdate), p.nationality] for p in group]
     cases.append(
-        _protected(
+        _TOPIC.protected(
             "sheet-name-spanish-xlsx", "lista.xlsx", xlsx_file([("Solicitantes de asilo", rows)]), 6
         )
     )
-    group = _take(1)
+    group = _TOPIC.take(1)
     (a,) = group
     lines = [
         f"{a.name}, nacida el {_ES_DAYS[a.birthdate.day % 10]} de "
         f"{_ES_MONTHS[a.birthdate.month - 1]} de {a.birthdate.year}, solicitó refugio "
         "porque teme por su vida.",
     ]
-    cases.append(_protected("spanish-birth-in-words-txt", "nota_es.txt", text_file(lines), 1))
-    group = _take(4)
+    cases.append(_TOPIC.protected("spanish-birth-in-words-txt", "nota_es.txt", text_file(lines), 1))
+    group = _TOPIC.take(4)
     lines = ["## Asylee follow-ups", ""]
     lines += [f"- {p.name} ({p.a_number}), next check-in 12/{10 + n}" for n, p in enumerate(group)]
-    cases.append(_protected("markdown-list-under-heading", "followups.md", text_file(lines), 4))
+    cases.append(
+        _TOPIC.protected("markdown-list-under-heading", "followups.md", text_file(lines), 4)
+    )
 
-    group = _take(6)
+    group = _TOPIC.take(6)
     attachment = "Name,A-Number\r\n" + "".join(f"{p.name},{p.a_number}\r\n" for p in group)
     data = eml_bytes(
         "RFI negatives for review",
         "See attached.\n",
         attachments=[("list.csv", attachment.encode(), "text/csv")],
     )
-    cases.append(_protected("eml-subject-governs-attachment", "rfi.eml", _bytes(data), 6))
+    cases.append(_TOPIC.protected("eml-subject-governs-attachment", "rfi.eml", _bytes(data), 6))
 
-    group = _take(5)
+    group = _TOPIC.take(5)
     table = [["Name", "A-Number"], *[[p.name, p.a_number] for p in group]]
     data = docx_bytes([("p", "Roster"), ("table", table)], footer=["Withholding-only docket"])
-    cases.append(_protected("docx-footer-context", "roster_wo.docx", _bytes(data), 5))
-    group = _take(6)
+    cases.append(_TOPIC.protected("docx-footer-context", "roster_wo.docx", _bytes(data), 5))
+    group = _TOPIC.take(6)
     page1 = ["Monthly detention report", "", "Section 4. Persons with a pending 241(b)(3) claim"]
     page2 = ["NAME                         A-NUMBER     DOB"]
     page2 += [f"{p.last_first:<29}{p.a_number:<13}{p.birthdate:%m/%d/%Y}" for p in group]
     cases.append(
-        _protected("pdf-heading-bottom-of-page", "monthly.pdf", pdf_file([page1, page2]), 6)
+        _TOPIC.protected("pdf-heading-bottom-of-page", "monthly.pdf", pdf_file([page1, page2]), 6)
     )
-    group = _take(4)
+    group = _TOPIC.take(4)
     rows = [["Nome", "Número A"], *[[p.name, p.a_number] for p in group]]
     cases.append(
-        _protected(
+        _TOPIC.protected(
             "sheet-name-portuguese-plural-xlsx",
             "pedidos.xlsx",
             xlsx_file([("Pedidos de refúgio", rows)]),
@@ -537,7 +538,7 @@ def _context() -> list[Case]:
         )
     )
 
-    print_group = _take(5)
+    print_group = _TOPIC.take(5)
 
     def print_header(path: Path) -> None:
         from openpyxl import Workbook
@@ -551,7 +552,7 @@ def _context() -> list[Case]:
             sheet.append([p.name, p.a_number, p.facility])
         book.save(path)
 
-    cases.append(_protected("xlsx-print-header-context", "wk49.xlsx", print_header, 5))
+    cases.append(_TOPIC.protected("xlsx-print-header-context", "wk49.xlsx", print_header, 5))
     return cases
 
 
@@ -578,13 +579,13 @@ _ES_MONTHS = [
 def _distinct() -> list[Case]:
     cases: list[Case] = []
 
-    group = _take(8)
+    group = _TOPIC.take(8)
     first = [["Name", "A-Number", "Facility"]]
     first += [[p.name, p.a_number, p.facility] for p in group]
     second = [["A-Number", "CFI result"]]
     second += [[p.a_number, "Positive" if n % 3 else "Negative"] for n, p in enumerate(group[::-1])]
     cases.append(
-        _protected(
+        _TOPIC.protected(
             "same-persons-two-sheets-xlsx",
             "book.xlsx",
             xlsx_file([("Detained", first), ("CFI", second)]),
@@ -592,13 +593,13 @@ def _distinct() -> list[Case]:
         )
     )
 
-    group = _take(7)
+    group = _TOPIC.take(7)
     first = [["Detainee", "DOB", "Facility"]]
     first += [[p.last_first, p.birthdate.strftime("%m/%d/%Y"), p.facility] for p in group]
     second = [["First", "Last", "Birth date", "Screening"]]
     second += [[p.first, p.last, _iso(p.birthdate), "CFI positive"] for p in group[::-1]]
     cases.append(
-        _protected(
+        _TOPIC.protected(
             "name-order-differs-two-sheets-xlsx",
             "two_views.xlsx",
             xlsx_file([("Custody", first), ("Screening", second)]),
@@ -606,19 +607,19 @@ def _distinct() -> list[Case]:
         )
     )
 
-    group = _take(5)
+    group = _TOPIC.take(5)
     listing = [f"{p.last_first}, {p.a_number}, asylum claim pending" for p in group]
     reply = ["Confirmed, same five as below.", "", *(f"> {line}" for line in listing)]
     one = eml_bytes("Asylum pending list", "\n".join(listing) + "\n")
     two = eml_bytes("Re: Asylum pending list", "\n".join(reply) + "\n")
-    cases.append(_protected("quoted-twice-mbox", "pending.mbox", _bytes(mbox([one, two])), 5))
+    cases.append(_TOPIC.protected("quoted-twice-mbox", "pending.mbox", _bytes(mbox([one, two])), 5))
 
-    group = _take(6)
+    group = _TOPIC.take(6)
     rows = [["Date", "Name", "A-Number", "Event"]]
     for p in group:
         rows.append(["2024-11-04", p.name, p.a_number, "CFI scheduled"])
         rows.append(["2024-11-12", p.name, p.a_number, "CFI completed - positive"])
-    cases.append(_protected("events-twice-csv", "events.csv", csv_file(rows), 6))
+    cases.append(_TOPIC.protected("events-twice-csv", "events.csv", csv_file(rows), 6))
     return cases
 
 
@@ -628,58 +629,60 @@ def _distinct() -> list[Case]:
 def _personal_cases() -> list[Case]:
     cases: list[Case] = []
 
-    group = _take(9)
+    group = _TOPIC.take(9)
     rows = [["Detainee", "Birth Dt", "From", "To"]]
     rows += [
         [p.name, _iso(p.birthdate), p.facility, FACILITIES[n % 3]] for n, p in enumerate(group)
     ]
-    cases.append(_personal("transfers-xlsx", "transfers.xlsx", xlsx_file([("Transfers", rows)]), 9))
+    cases.append(
+        _TOPIC.personal("transfers-xlsx", "transfers.xlsx", xlsx_file([("Transfers", rows)]), 9)
+    )
 
-    group = _take(8)
+    group = _TOPIC.take(8)
     rows = [["Alien Reg #", "Surname", "Given", "Booked"]]
     rows += [[p.a_number, p.last, p.first, "11/30/2024"] for p in group]
-    cases.append(_personal("bookings-csv", "bookings.csv", csv_file(rows), 8))
+    cases.append(_TOPIC.personal("bookings-csv", "bookings.csv", csv_file(rows), 8))
 
-    group = _take(2)
+    group = _TOPIC.take(2)
     a, b = group
     lines = [
         f"{a.name} (DOB {a.birthdate:%m/%d/%Y}) was moved to {FACILITIES[1]} on Friday.",
         f"{b.name}, A-number {b.a_number}, remains at {b.facility} pending medical clearance.",
     ]
-    cases.append(_personal("movement-prose-txt", "movement.txt", text_file(lines), 2))
+    cases.append(_TOPIC.personal("movement-prose-txt", "movement.txt", text_file(lines), 2))
 
-    group = _take(5)
+    group = _TOPIC.take(5)
     table = [["Patient", "DOB", "Clinic", "Time"]]
     table += [
         [p.name, p.birthdate.strftime("%m/%d/%Y"), "Dental", f"{9 + n}:00"]
         for n, p in enumerate(group)
     ]
     cases.append(
-        _personal(
+        _TOPIC.personal(
             "medical-docx",
             "clinic.docx",
             docx_file([("h1", "Clinic schedule"), ("table", table)]),
             5,
         )
     )
-    group = _take(7)
+    group = _TOPIC.take(7)
     lines = [
         "DETENTION POPULATION LISTING                         PAGE 1",
         "A-NUMBER   NAME                           DOB",
         "---------  -----------------------------  ----------",
     ]
     lines += [f"{p.a_digits}  {p.last_first:<29}  {p.birthdate:%m/%d/%Y}" for p in group]
-    cases.append(_personal("fixed-width-population-txt", "POP.TXT", text_file(lines), 7))
+    cases.append(_TOPIC.personal("fixed-width-population-txt", "POP.TXT", text_file(lines), 7))
 
-    group = _take(4)
+    group = _TOPIC.take(4)
     body = html_table(
         "Detainees pending transfer",
         ["Detainee", "A-Number", "Facility"],
         [[p.name, p.a_number, p.facility] for p in group],
     )
-    cases.append(_personal("html-detainees", "pending.html", html_file("Pending", body), 4))
+    cases.append(_TOPIC.personal("html-detainees", "pending.html", html_file("Pending", body), 4))
 
-    beds_group = _take(6)
+    beds_group = _TOPIC.take(6)
 
     def beds(path: Path) -> None:
         import io
@@ -700,40 +703,42 @@ def _personal_cases() -> list[Case]:
             eml_bytes("Bed space", "Current list attached.\n", attachments=attachments)
         )
 
-    cases.append(_personal("eml-xlsx-attachment", "beds.eml", beds, 6))
+    cases.append(_TOPIC.personal("eml-xlsx-attachment", "beds.eml", beds, 6))
 
-    group = _take(1)
+    group = _TOPIC.take(1)
     (a,) = group
     lines = [
         f"{a.name}, nacida el {_ES_DAYS[a.birthdate.day % 10]} de "
         f"{_ES_MONTHS[a.birthdate.month - 1]} de {a.birthdate.year}, fue entrevistada el lunes.",
     ]
     cases.append(
-        _personal("spanish-birth-in-words-personal-txt", "traslado.txt", text_file(lines), 1)
+        _TOPIC.personal("spanish-birth-in-words-personal-txt", "traslado.txt", text_file(lines), 1)
     )
 
-    group = _take(5)
+    group = _TOPIC.take(5)
     rows = [["Employee", "DOB", "CAT"]]
     rows += [[p.name, p.birthdate.strftime("%m/%d/%Y"), "ABC"[n % 3]] for n, p in enumerate(group)]
-    group = _take(5)
+    group = _TOPIC.take(5)
     rows = [["Asylum Division - HR roster"], ["Name", "DOB", "Position"]]
     rows += [[p.name, p.birthdate.strftime("%m/%d/%Y"), "Asylum Officer"] for p in group]
     cases.append(
-        _personal("asylum-division-hr-roster-xlsx", "hr_roster.xlsx", xlsx_file([("HR", rows)]), 5)
+        _TOPIC.personal(
+            "asylum-division-hr-roster-xlsx", "hr_roster.xlsx", xlsx_file([("HR", rows)]), 5
+        )
     )
 
-    group = _take(4)
+    group = _TOPIC.take(4)
     rows = [["Credible fear refresher training - attendees"], ["Name", "Employee ID", "DOB"]]
     rows += [
         [p.name, f"E{70_000 + n}", p.birthdate.strftime("%m/%d/%Y")] for n, p in enumerate(group)
     ]
     cases.append(
-        _personal(
+        _TOPIC.personal(
             "training-attendees-dob-xlsx", "training.xlsx", xlsx_file([("Attendees", rows)]), 4
         )
     )
 
-    group = _take(5)
+    group = _TOPIC.take(5)
     body = html_table(
         "Asylum statistics, November",
         ["Nationality", "Claims", "Grants"],
@@ -744,14 +749,14 @@ def _personal_cases() -> list[Case]:
         [[p.name, p.a_number, "11/29/2024"] for p in group],
     )
     cases.append(
-        _personal("html-second-heading-resets", "releases.html", html_file("Nov", body), 5)
+        _TOPIC.personal("html-second-heading-resets", "releases.html", html_file("Nov", body), 5)
     )
     pretty = body.replace("><", ">\n<")  # the same page as an editor writes it, a tag a line
     cases.append(
-        _personal("html-second-heading-pretty", "releases2.html", html_file("Nov", pretty), 5)
+        _TOPIC.personal("html-second-heading-pretty", "releases2.html", html_file("Nov", pretty), 5)
     )
 
-    group = _take(6)
+    group = _TOPIC.take(6)
     stats: list[Sequence[object]] = [
         ["Nationality", "CFI POS", "CFI NEG"],
         ["Ecuador", 2, 1],
@@ -760,7 +765,7 @@ def _personal_cases() -> list[Case]:
     roster: list[Sequence[object]] = [["Name", "A-Number", "Facility"]]
     roster += [[p.name, p.a_number, p.facility] for p in group]
     cases.append(
-        _personal(
+        _TOPIC.personal(
             "xlsx-stats-sheet-then-roster",
             "weekly.xlsx",
             xlsx_file([("CFI stats", stats), ("Roster", roster)]),
@@ -768,13 +773,17 @@ def _personal_cases() -> list[Case]:
         )
     )
 
-    group = _take(5)
+    group = _TOPIC.take(5)
     page1 = ["Asylum office statistics", "Office     Received  Granted", "Houston    57        11"]
     page2 = ["Detention roster", "NAME                         A-NUMBER"]
     page2 += [f"{p.last_first:<29}{p.a_number}" for p in group]
-    cases.append(_personal("pdf-stats-page-then-roster", "report.pdf", pdf_file([page1, page2]), 5))
+    cases.append(
+        _TOPIC.personal("pdf-stats-page-then-roster", "report.pdf", pdf_file([page1, page2]), 5)
+    )
 
-    cases.append(_personal("category-column-cat-xlsx", "hr.xlsx", xlsx_file([("Staff", rows)]), 5))
+    cases.append(
+        _TOPIC.personal("category-column-cat-xlsx", "hr.xlsx", xlsx_file([("Staff", rows)]), 5)
+    )
     return cases
 
 
@@ -795,7 +804,7 @@ def _clean_cases() -> list[Case]:
     rows: list[Sequence[object]] = [["Name", "Position", "Section", "Ext."]]
     rows += [[n, t, s, f"x{4100 + i}"] for i, (n, t, s) in enumerate(_OFFICERS)]
     cases.append(
-        _clean(
+        _TOPIC.clean(
             "asylum-division-directory-xlsx",
             "directory.xlsx",
             xlsx_file([("Asylum Division", rows)]),
@@ -804,14 +813,16 @@ def _clean_cases() -> list[Case]:
 
     blocks: list[tuple[str, object]] = [("h1", "Asylum Division - who to call")]
     blocks += [("p", f"{n}, {t}, {s}") for n, t, s in _OFFICERS]
-    cases.append(_clean("asylum-division-directory-docx", "contacts.docx", docx_file(blocks)))
+    cases.append(_TOPIC.clean("asylum-division-directory-docx", "contacts.docx", docx_file(blocks)))
 
     body = html_table(
         "Asylum Pre-Screening Officers - Houston",
         ["Officer", "Title"],
         [[n, t] for n, t, _ in _OFFICERS],
     )
-    cases.append(_clean("prescreening-officers-html", "officers.html", html_file("Staff", body)))
+    cases.append(
+        _TOPIC.clean("prescreening-officers-html", "officers.html", html_file("Staff", body))
+    )
 
     def template(path: Path) -> None:
         from openpyxl import Workbook
@@ -832,7 +843,7 @@ def _clean_cases() -> list[Case]:
         relief.add("E3:E200")
         book.save(path)
 
-    cases.append(_clean("blank-template-dropdowns-xlsx", "template.xlsx", template))
+    cases.append(_TOPIC.clean("blank-template-dropdowns-xlsx", "template.xlsx", template))
 
     blocks = [
         ("h1", "Reasonable Fear Worksheet"),
@@ -841,18 +852,20 @@ def _clean_cases() -> list[Case]:
         ("p", "Outcome: [ ] RFI POS   [ ] RFI NEG   [ ] Referred to IJ"),
         ("p", "Officer signature: ____________________"),
     ]
-    cases.append(_clean("blank-rf-worksheet-docx", "rf_blank.docx", docx_file(blocks)))
+    cases.append(_TOPIC.clean("blank-rf-worksheet-docx", "rf_blank.docx", docx_file(blocks)))
 
     rows = [["Country of citizenship", "CFI POS", "CFI NEG", "Referred to IJ", "WOR granted"]]
     rows += [["Ecuador", 2, 1, 1, 0], ["Nicaragua", 1, 0, 1, 1], ["India", 3, 2, 0, 0]]
     rows += [["Total", 6, 3, 2, 1]]
     cases.append(
-        _clean("aggregate-small-counts-xlsx", "cfi_stats.xlsx", xlsx_file([("By country", rows)]))
+        _TOPIC.clean(
+            "aggregate-small-counts-xlsx", "cfi_stats.xlsx", xlsx_file([("By country", rows)])
+        )
     )
 
     rows = [["Facility", "Asylum claims", "241(b)(3) grants", "CAT deferrals"]]
     rows += [[f, n + 1, n % 2, 1] for n, f in enumerate(FACILITIES[:5])]
-    cases.append(_clean("aggregate-facility-csv", "by_facility.csv", csv_file(rows)))
+    cases.append(_TOPIC.clean("aggregate-facility-csv", "by_facility.csv", csv_file(rows)))
 
     press = (
         "<h1>Asylum Division reaches processing milestone</h1>"
@@ -861,7 +874,7 @@ def _clean_cases() -> list[Case]:
         "\u201casylum officers worked through the holidays.\u201d</p>"
         "<p>For media inquiries contact the press office.</p>"
     )
-    cases.append(_clean("press-release-quotes-html", "press.html", html_file("News", press)))
+    cases.append(_TOPIC.clean("press-release-quotes-html", "press.html", html_file("News", press)))
 
     blocks = [
         ("h1", "Comunicado de prensa"),
@@ -871,7 +884,7 @@ def _clean_cases() -> list[Case]:
             "Lucía Ferreyra en Washington.",
         ),
     ]
-    cases.append(_clean("press-release-spanish-docx", "comunicado.docx", docx_file(blocks)))
+    cases.append(_TOPIC.clean("press-release-spanish-docx", "comunicado.docx", docx_file(blocks)))
 
     rows = [["Judge", "Courtroom", "Start", "Docket"]]
     rows += [
@@ -879,7 +892,7 @@ def _clean_cases() -> list[Case]:
         ["Hon. Yolanda Pruitt", "6", "09:00", "Asylum merits"],
         ["Hon. Rupert Vance", "2", "13:00", "Withholding-only"],
     ]
-    cases.append(_clean("court-calendar-csv", "calendar.csv", csv_file(rows)))
+    cases.append(_TOPIC.clean("court-calendar-csv", "calendar.csv", csv_file(rows)))
 
     lines = [
         "Immigration Court - Krome - Weekly calendar",
@@ -887,29 +900,31 @@ def _clean_cases() -> list[Case]:
         "Tue  Immigration Judge Lorraine Bextor      Courtroom B   Master calendar",
         "Wed  Assistant Chief Judge Nadia Forsythe   Courtroom A   Bond hearings",
     ]
-    cases.append(_clean("court-calendar-judges-pdf", "krome_cal.pdf", pdf_file([lines])))
+    cases.append(_TOPIC.clean("court-calendar-judges-pdf", "krome_cal.pdf", pdf_file([lines])))
 
     rows = [["Batch #", "Form", "Count", "Received"]]
     rows += [[str(212_004_100 + 31 * n), "I-589", 20 + n, f"2024-10-{n + 10}"] for n in range(6)]
-    cases.append(_clean("batch-numbers-i589-xlsx", "batches.xlsx", xlsx_file([("Lockbox", rows)])))
+    cases.append(
+        _TOPIC.clean("batch-numbers-i589-xlsx", "batches.xlsx", xlsx_file([("Lockbox", rows)]))
+    )
 
     lines = ["LOCKBOX RECEIPT REGISTER", "RECEIPT NO     BATCH       FORM   QTY"]
     lines += [
         f"IOE{8_123_456_000 + n:010d}  {219_880_000 + n * 7:<10}  I-130  {n + 3}" for n in range(6)
     ]
-    cases.append(_clean("receipt-register-txt", "RECEIPTS.TXT", text_file(lines)))
+    cases.append(_TOPIC.clean("receipt-register-txt", "RECEIPTS.TXT", text_file(lines)))
 
     body = (
         "Team,\n\nThe CFI backlog is down to 312. Please finish RFI write-ups before Friday.\n\n"
         "Ines Calloway\nSupervisory Asylum Officer\nCredible Fear Screening Section\n"
     )
-    cases.append(_clean("officer-mail-eml", "backlog.eml", eml_file("CFI backlog", body)))
+    cases.append(_TOPIC.clean("officer-mail-eml", "backlog.eml", eml_file("CFI backlog", body)))
 
     rows = [["Employee ID", "Name", "Title", "Office"]]
     rows += [
         [str(214_330_100 + 7 * i), n, t, "Asylum Division"] for i, (n, t, _) in enumerate(_OFFICERS)
     ]
-    cases.append(_clean("staff-ids-in-a-range-csv", "staff_ids.csv", csv_file(rows)))
+    cases.append(_TOPIC.clean("staff-ids-in-a-range-csv", "staff_ids.csv", csv_file(rows)))
 
     sdt = (
         "<w:sdt><w:sdtPr><w:dropDownList>"
@@ -927,14 +942,14 @@ def _clean_cases() -> list[Case]:
         ("p", "Result:"),
         ("xml", sdt),
     ]
-    cases.append(_clean("blank-form-dropdown-docx", "result_form.docx", docx_file(blocks)))
+    cases.append(_TOPIC.clean("blank-form-dropdown-docx", "result_form.docx", docx_file(blocks)))
 
     body = html_table(
         "Asylum claims by facility, November",
         ["Facility", "Claims", "Positive CF", "Negative CF"],
         [[f, 1 + n % 2, 1, n % 2] for n, f in enumerate(FACILITIES[:6])],
     )
-    cases.append(_clean("aggregate-facility-html", "nov.html", html_file("November", body)))
+    cases.append(_TOPIC.clean("aggregate-facility-html", "nov.html", html_file("November", body)))
 
     blocks = [
         ("h1", "Communiqué"),
@@ -944,7 +959,7 @@ def _clean_cases() -> list[Case]:
             "Hélène Marchetti lors d'une conférence de presse.",
         ),
     ]
-    cases.append(_clean("press-release-french-docx", "communique.docx", docx_file(blocks)))
+    cases.append(_TOPIC.clean("press-release-french-docx", "communique.docx", docx_file(blocks)))
 
     body = html_table(
         "Master calendar - Courtroom 3",
@@ -954,7 +969,7 @@ def _clean_cases() -> list[Case]:
             ["13:00", "Hon. Leona Voss", "Credible fear review"],
         ],
     )
-    cases.append(_clean("court-calendar-html", "court3.html", html_file("Calendar", body)))
+    cases.append(_TOPIC.clean("court-calendar-html", "court3.html", html_file("Calendar", body)))
 
     lines = [
         "CFI outcomes by nationality, week 48",
@@ -963,11 +978,11 @@ def _clean_cases() -> list[Case]:
         "India                   2         1                0",
         "Russia                  1         1                1",
     ]
-    cases.append(_clean("aggregate-nationality-pdf", "week48.pdf", pdf_file([lines])))
+    cases.append(_TOPIC.clean("aggregate-nationality-pdf", "week48.pdf", pdf_file([lines])))
 
     rows = [["Name", "A-Number", "DOB", "CFI outcome", "IJ referral"]]
     rows += [["", "", "", "", ""] for _ in range(30)]
-    cases.append(_clean("blank-header-only-csv", "blank.csv", csv_file(rows)))
+    cases.append(_TOPIC.clean("blank-header-only-csv", "blank.csv", csv_file(rows)))
 
     staff = "Name,Title,Section\r\n" + "".join(f"{n},{t},{u}\r\n" for n, t, u in _OFFICERS)
     data = eml_bytes(
@@ -975,7 +990,7 @@ def _clean_cases() -> list[Case]:
         "Updated list attached.\n",
         attachments=[("staff.csv", staff.encode(), "text/csv")],
     )
-    cases.append(_clean("eml-staff-list-attached", "staff_list.eml", _bytes(data)))
+    cases.append(_TOPIC.clean("eml-staff-list-attached", "staff_list.eml", _bytes(data)))
 
     stats = "Nationality,CFI POS,CFI NEG\r\nEcuador,1,0\r\nIndia,2,1\r\nRussia,1,1\r\n"
     data = eml_bytes(
@@ -983,7 +998,7 @@ def _clean_cases() -> list[Case]:
         "Numbers attached.\n",
         attachments=[("numbers.csv", stats.encode(), "text/csv")],
     )
-    cases.append(_clean("eml-stats-attached", "numbers.eml", _bytes(data)))
+    cases.append(_TOPIC.clean("eml-stats-attached", "numbers.eml", _bytes(data)))
 
     rows = [["Request No.", "Requester", "Organization", "Subject of request", "Received"]]
     foia = (
@@ -996,7 +1011,7 @@ def _clean_cases() -> list[Case]:
         [f"2024-FOIA-{3100 + n}", name, org, subject, f"2024-0{n + 1}-15"]
         for n, (name, org, subject) in enumerate(foia)
     ]
-    cases.append(_clean("foia-log-xlsx", "foia_log.xlsx", xlsx_file([("FOIA log", rows)])))
+    cases.append(_TOPIC.clean("foia-log-xlsx", "foia_log.xlsx", xlsx_file([("FOIA log", rows)])))
 
     lines = [
         "Panel: Credible fear screening in practice",
@@ -1005,7 +1020,7 @@ def _clean_cases() -> list[Case]:
         "- Omar Castellanos, Supervisory Asylum Officer",
         "- Prof. Beth Lindqvist, Refugee Law Clinic",
     ]
-    cases.append(_clean("panel-speakers-md", "panel.md", text_file(lines)))
+    cases.append(_TOPIC.clean("panel-speakers-md", "panel.md", text_file(lines)))
 
     merge = (
         '<w:p><w:fldSimple w:instr=" MERGEFIELD Applicant_Name "><w:r><w:t>\u00abApplicant_Name'
@@ -1019,16 +1034,18 @@ def _clean_cases() -> list[Case]:
         ("xml", merge),
         ("p", "An asylum officer found that you have a credible fear of persecution."),
     ]
-    cases.append(_clean("mail-merge-template-docx", "notice_template.docx", docx_file(blocks)))
+    cases.append(
+        _TOPIC.clean("mail-merge-template-docx", "notice_template.docx", docx_file(blocks))
+    )
 
     rows = [["Name", "Asylum claims", "Positive CF"]]
     rows += [[f, 1 + n % 2, n % 2] for n, f in enumerate(FACILITIES[:5])]
-    cases.append(_clean("aggregate-name-column-csv", "claims_by_site.csv", csv_file(rows)))
+    cases.append(_TOPIC.clean("aggregate-name-column-csv", "claims_by_site.csv", csv_file(rows)))
 
     table = [["Name", "Title", "Unit", "Phone"]]
     table += [[n, t, u, f"202-555-01{40 + i}"] for i, (n, t, u) in enumerate(_OFFICERS)]
     cases.append(
-        _clean(
+        _TOPIC.clean(
             "staff-table-docx",
             "staff.docx",
             docx_file([("h1", "Credible Fear and Asylum staff"), ("table", table)]),

@@ -11,9 +11,10 @@ regression from ``tests/detect/accuracy_baseline.json``.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 PROTECTED, PERSONAL = "protected-person", "personal-data"
 TOPICS = ("legacy", "vocabulary", "context", "prose", "negatives", "distinct", "heldout")
@@ -37,6 +38,33 @@ class Case:
     @property
     def topic(self) -> str:
         return self.name.split("/", 1)[0]
+
+
+_Make = Callable[[Path], None]
+
+
+class Topic:
+    """The cases of one topic, with persons drawn in turn from one list: no two cases share a
+    person unless a case says so (the held-out sets draw from seeds of their own)."""
+
+    def __init__(self, topic: str, persons: Sequence[Any]):
+        self.topic = topic
+        self._persons = list(persons)
+        self._next = 0
+
+    def take(self, count: int) -> list[Any]:
+        chosen = self._persons[self._next : self._next + count]
+        self._next += count
+        return chosen
+
+    def protected(self, name: str, filename: str, make: _Make, persons: int, *d: str) -> Case:
+        return Case(f"{self.topic}/{name}", filename, make, PROTECTED, persons, frozenset(d))
+
+    def personal(self, name: str, filename: str, make: _Make, persons: int, *d: str) -> Case:
+        return Case(f"{self.topic}/{name}", filename, make, PERSONAL, persons, frozenset(d))
+
+    def clean(self, name: str, filename: str, make: _Make) -> Case:
+        return Case(f"{self.topic}/{name}", filename, make, None, 0)
 
 
 def all_cases() -> list[Case]:

@@ -13,9 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from tests.corpus.accuracy import PERSONAL, PROTECTED, Case
+from tests.corpus.accuracy import Case, Topic
 from tests.corpus.accuracy._files import (
-    Make,
     csv_file,
     docx_file,
     eml_file,
@@ -28,16 +27,7 @@ from tests.corpus.accuracy._files import (
 )
 from tests.corpus.people import FACILITIES, Person, people
 
-_PEOPLE = people(320, seed=4_0419_2026)
-_next = 0
-
-
-def _take(count: int) -> list[Person]:
-    """The next ``count`` persons, so that no two cases share a person by accident."""
-    global _next
-    chosen = _PEOPLE[_next : _next + count]
-    _next += count
-    return chosen
+_TOPIC = Topic("heldout", people(320, seed=4_0419_2026))
 
 
 NAME, ANUM, BIRTH, NAT, FAC, CLAIM = (
@@ -48,18 +38,6 @@ NAME, ANUM, BIRTH, NAT, FAC, CLAIM = (
     "detention-facility",
     "protection-claim",
 )
-
-
-def _protected(name: str, filename: str, make: Make, persons: int, *detectors: str) -> Case:
-    return Case(f"heldout/{name}", filename, make, PROTECTED, persons, frozenset(detectors))
-
-
-def _personal(name: str, filename: str, make: Make, persons: int, *detectors: str) -> Case:
-    return Case(f"heldout/{name}", filename, make, PERSONAL, persons, frozenset(detectors))
-
-
-def _clean(name: str, filename: str, make: Make) -> Case:
-    return Case(f"heldout/{name}", filename, make, None, 0)
 
 
 def _dashed(person: Person) -> str:
@@ -78,7 +56,7 @@ def _long(person: Person) -> str:
 def _vocabulary() -> list[Case]:
     cases: list[Case] = []
 
-    group = _take(6)
+    group = _TOPIC.take(6)
     rows: list[list[object]] = [["Full name", "A#", "DOB", "Interview outcome"]]
     for n, p in enumerate(group):
         outcome = (
@@ -88,10 +66,12 @@ def _vocabulary() -> list[Case]:
         )
         rows.append([p.name, p.a_number, us(p.birthdate), outcome])
     cases.append(
-        _protected("cf-outcome-sentence-csv", "screening.csv", csv_file(rows), 6, NAME, ANUM, CLAIM)
+        _TOPIC.protected(
+            "cf-outcome-sentence-csv", "screening.csv", csv_file(rows), 6, NAME, ANUM, CLAIM
+        )
     )
 
-    group = _take(5)
+    group = _TOPIC.take(5)
     rows = [["Subject", "Alien no.", "Nationality", "Disposition"]]
     for p in group:
         rows.append(
@@ -103,16 +83,16 @@ def _vocabulary() -> list[Case]:
             ]
         )
     cases.append(
-        _protected(
+        _TOPIC.protected(
             "rfi-nta-xlsx", "rfi_followup.xlsx", xlsx_file([("Sheet1", rows)]), 5, ANUM, CLAIM
         )
     )
 
-    group = _take(4)
+    group = _TOPIC.take(4)
     table = [["Respondent", "A-Number", "Decision (IJ)"]]
     table += [[p.name, _dashed(p), "Granted withholding of removal"] for p in group]
     cases.append(
-        _protected(
+        _TOPIC.protected(
             "wor-granted-docx",
             "decisions.docx",
             docx_file([("p", "Decisions received this month."), ("table", table)]),
@@ -122,12 +102,14 @@ def _vocabulary() -> list[Case]:
         )
     )
 
-    group = _take(5)
+    group = _TOPIC.take(5)
     lines = ["Relief summary", "NAME                        A-NUMBER     RELIEF"]
     lines += [f"{p.last_first:<28}{p.a_number:<13}CAT deferral granted 2021" for p in group]
-    cases.append(_protected("cat-deferral-pdf", "relief.pdf", pdf_file([lines]), 5, ANUM, CLAIM))
+    cases.append(
+        _TOPIC.protected("cat-deferral-pdf", "relief.pdf", pdf_file([lines]), 5, ANUM, CLAIM)
+    )
 
-    group = _take(6)
+    group = _TOPIC.take(6)
     body = html_table(
         "Household members",
         ["Name", "A-Number", "Date of birth", "Relationship / status"],
@@ -141,7 +123,7 @@ def _vocabulary() -> list[Case]:
         ],
     )
     cases.append(
-        _protected(
+        _TOPIC.protected(
             "derivative-asylee-html",
             "household.html",
             html_file("Household", body),
@@ -152,24 +134,26 @@ def _vocabulary() -> list[Case]:
         )
     )
 
-    group = _take(4)
+    group = _TOPIC.take(4)
     lines = [
         f"{p.name}, A{p.a_digits}, born {us(p.birthdate)}: I-589 filed 03/2023, "
         "biometrics done, awaiting interview."
         for p in group
     ]
     cases.append(
-        _protected("i589-filed-txt", "status_notes.txt", text_file(lines), 4, NAME, ANUM, CLAIM)
+        _TOPIC.protected(
+            "i589-filed-txt", "status_notes.txt", text_file(lines), 4, NAME, ANUM, CLAIM
+        )
     )
 
-    group = _take(3)
+    group = _TOPIC.take(3)
     body = (
         "Team,\n\nThe following received an asylum officer referral to the immigration court:\n\n"
     )
     body += "".join(f"  - {p.name} ({p.a_number})\n" for p in group)
     body += "\nFiles are in the shared drive.\nThanks,\nK.\n"
     cases.append(
-        _protected(
+        _TOPIC.protected(
             "ao-referral-eml",
             "referrals.eml",
             eml_file("Referrals this week", body),
@@ -180,12 +164,12 @@ def _vocabulary() -> list[Case]:
         )
     )
 
-    group = _take(5)
+    group = _TOPIC.take(5)
     rows = [["LAST", "FIRST", "ANUM", "RELIEF_CD", "STATUS"]]
     for p in group:
         rows.append([p.last.upper(), p.first, p.a_digits, "241(b)(3)", "GRANTED"])
     cases.append(
-        _protected(
+        _TOPIC.protected(
             "ina-241b3-code-xlsx",
             "relief_codes.xlsx",
             xlsx_file([("Export", rows)]),
@@ -195,15 +179,17 @@ def _vocabulary() -> list[Case]:
         )
     )
 
-    group = _take(6)
+    group = _TOPIC.take(6)
     codes = ["CF POS", "CF NEG - IJ VAC", "RF POS", "RF NEG - IJ AFF", "CF POS", "CF NEG"]
     rows = [["Name", "A Number", "Facility", "Screen"]]
     rows += [[p.name, p.a_number, p.facility, code] for p, code in zip(group, codes, strict=True)]
     cases.append(
-        _protected("screen-codes-csv", "screens.csv", csv_file(rows, ";"), 6, NAME, ANUM, CLAIM)
+        _TOPIC.protected(
+            "screen-codes-csv", "screens.csv", csv_file(rows, ";"), 6, NAME, ANUM, CLAIM
+        )
     )
 
-    group = _take(3)
+    group = _TOPIC.take(3)
     rows = [["Name", "A-Number", "Comments"]]
     rows += [
         [group[0].name, group[0].a_number, "Asylee status since 2019; applying for LPR"],
@@ -211,7 +197,7 @@ def _vocabulary() -> list[Case]:
         [group[2].name, group[2].a_number, "CAT withholding granted by IJ, DHS did not appeal"],
     ]
     cases.append(
-        _protected(
+        _TOPIC.protected(
             "mixed-relief-comments-csv", "comments.csv", csv_file(rows), 3, NAME, ANUM, CLAIM
         )
     )
@@ -224,7 +210,7 @@ def _vocabulary() -> list[Case]:
 def _prose() -> list[Case]:
     cases: list[Case] = []
 
-    a, b = _take(2)
+    a, b = _TOPIC.take(2)
     lines = [
         "Nota de entrevista",
         "",
@@ -232,9 +218,9 @@ def _prose() -> list[Case]:
         "porque fue amenazado por una pandilla, y pidió asilo en la frontera.",
         f"Su hermana {b.name} (A{b.a_digits}) también solicitó asilo el mismo día.",
     ]
-    cases.append(_protected("spanish-fear-txt", "nota.txt", text_file(lines), 2, NAME, CLAIM))
+    cases.append(_TOPIC.protected("spanish-fear-txt", "nota.txt", text_file(lines), 2, NAME, CLAIM))
 
-    (a,) = _take(1)
+    (a,) = _TOPIC.take(1)
     blocks = [
         ("h2", "Compte rendu"),
         (
@@ -244,10 +230,12 @@ def _prose() -> list[Case]:
         ),
     ]
     cases.append(
-        _protected("french-claim-docx", "compte_rendu.docx", docx_file(blocks), 1, NAME, CLAIM)
+        _TOPIC.protected(
+            "french-claim-docx", "compte_rendu.docx", docx_file(blocks), 1, NAME, CLAIM
+        )
     )
 
-    a, b = _take(2)
+    a, b = _TOPIC.take(2)
     body = (
         "Prezados,\n\n"
         f"{a.name}, nascido em {us(a.birthdate)}, está detido em {a.facility} e pediu refúgio "
@@ -256,7 +244,7 @@ def _prose() -> list[Case]:
         "Atenciosamente\n"
     )
     cases.append(
-        _protected(
+        _TOPIC.protected(
             "portuguese-claim-eml",
             "mensagem.eml",
             eml_file("Atualização de casos", body),
@@ -266,7 +254,7 @@ def _prose() -> list[Case]:
         )
     )
 
-    (a,) = _take(1)
+    (a,) = _TOPIC.take(1)
     lines = [
         "Officer's note, 11/02/2023",
         f"{a.name}, A-number {a.a_number}, is held at {a.facility}. She told the officer she "
@@ -275,10 +263,10 @@ def _prose() -> list[Case]:
         "persecution and referred her case on.",
     ]
     cases.append(
-        _protected("reported-speech-txt", "note.txt", text_file(lines), 1, NAME, ANUM, CLAIM)
+        _TOPIC.protected("reported-speech-txt", "note.txt", text_file(lines), 1, NAME, ANUM, CLAIM)
     )
 
-    (a,) = _take(1)
+    (a,) = _TOPIC.take(1)
     blocks = [
         (
             "p",
@@ -288,7 +276,7 @@ def _prose() -> list[Case]:
         )
     ]
     cases.append(
-        _protected("birth-in-words-docx", "interview.docx", docx_file(blocks), 1, NAME, CLAIM)
+        _TOPIC.protected("birth-in-words-docx", "interview.docx", docx_file(blocks), 1, NAME, CLAIM)
     )
     return cases
 
@@ -299,7 +287,7 @@ def _prose() -> list[Case]:
 def _context() -> list[Case]:
     cases: list[Case] = []
 
-    group = _take(8)
+    group = _TOPIC.take(8)
     rows: list[list[object]] = [
         ["Affirmative asylum applications pending interview - Houston"],
         ["Prepared by the records unit, not for release"],
@@ -310,7 +298,7 @@ def _context() -> list[Case]:
     ]
     rows += [[p.name, p.a_number, us(p.birthdate), p.nationality] for p in group]
     cases.append(
-        _protected(
+        _TOPIC.protected(
             "title-far-above-xlsx",
             "pending.xlsx",
             xlsx_file([("Report", rows)]),
@@ -321,11 +309,11 @@ def _context() -> list[Case]:
         )
     )
 
-    group = _take(5)
+    group = _TOPIC.take(5)
     rows = [["Name", "A#", "Detained at"]]
     rows += [[p.name, p.a_number, p.facility] for p in group]
     cases.append(
-        _protected(
+        _TOPIC.protected(
             "sheet-named-claim-xlsx",
             "transfers_q3.xlsx",
             xlsx_file([("Positive Fear Referrals", rows)]),
@@ -336,7 +324,7 @@ def _context() -> list[Case]:
         )
     )
 
-    group = _take(7)
+    group = _TOPIC.take(7)
     page1 = [
         "Reasonable Fear Screenings",
         "Positive determinations, Southern District, quarter ending 06/30/2024",
@@ -345,7 +333,7 @@ def _context() -> list[Case]:
     page2 = ["Name                       A-Number      Date of Birth"]
     page2 += [f"{p.name:<27}{p.a_number:<14}{us(p.birthdate)}" for p in group]
     cases.append(
-        _protected(
+        _TOPIC.protected(
             "pdf-heading-page-before",
             "rfs.pdf",
             pdf_file([page1, page2]),
@@ -355,7 +343,7 @@ def _context() -> list[Case]:
         )
     )
 
-    group = _take(4)
+    group = _TOPIC.take(4)
     table = [["Name", "A-Number", "Country"]]
     table += [[p.name, p.a_number, p.nationality] for p in group]
     blocks = [
@@ -365,10 +353,12 @@ def _context() -> list[Case]:
         ("table", table),
     ]
     cases.append(
-        _protected("docx-heading-table", "wo_cases.docx", docx_file(blocks), 4, NAME, ANUM, CLAIM)
+        _TOPIC.protected(
+            "docx-heading-table", "wo_cases.docx", docx_file(blocks), 4, NAME, ANUM, CLAIM
+        )
     )
 
-    first, added = _take(2), _take(1)
+    first, added = _TOPIC.take(2), _TOPIC.take(1)
     body = (
         "Adding one more below.\n\n"
         f"also add {added[0].name} {added[0].a_number}, same situation\n\n"
@@ -379,7 +369,7 @@ def _context() -> list[Case]:
         + "> \n"
     )
     cases.append(
-        _protected(
+        _TOPIC.protected(
             "thread-also-add-eml",
             "thread.eml",
             eml_file("RE: hold list", body),
@@ -390,7 +380,7 @@ def _context() -> list[Case]:
         )
     )
 
-    group = _take(9)
+    group = _TOPIC.take(9)
     header = [
         "RUN 2024-03-04  ASYLUM PENDING CASE LISTING - AFFIRMATIVE            PAGE {page}",
         "",
@@ -407,10 +397,12 @@ def _context() -> list[Case]:
         ]
         lines.append("\f")
     cases.append(
-        _protected("fixed-width-page-header-txt", "LISTING.TXT", text_file(lines), 9, ANUM, CLAIM)
+        _TOPIC.protected(
+            "fixed-width-page-header-txt", "LISTING.TXT", text_file(lines), 9, ANUM, CLAIM
+        )
     )
 
-    group = _take(5)
+    group = _TOPIC.take(5)
     body = html_table(
         "Applicants granted asylum, FY2024",
         ["Name", "A-Number", "Date of birth"],
@@ -418,16 +410,16 @@ def _context() -> list[Case]:
         intro="<p>Internal list. Contact the records unit for corrections.</p>",
     )
     cases.append(
-        _protected(
+        _TOPIC.protected(
             "html-heading-table", "granted.html", html_file("List", body), 5, NAME, ANUM, CLAIM
         )
     )
 
-    group = _take(4)
+    group = _TOPIC.take(4)
     table = [["Name", "A#", "Facility"]]
     table += [[p.name, p.a_number, p.facility] for p in group]
     cases.append(
-        _protected(
+        _TOPIC.protected(
             "docx-page-header",
             "results.docx",
             docx_file(
@@ -440,11 +432,11 @@ def _context() -> list[Case]:
         )
     )
 
-    group = _take(4)
+    group = _TOPIC.take(4)
     body = "Please arrange transport for the following:\n\n"
     body += "".join(f"{p.last_first}\t{p.a_number}\t{p.facility}\n" for p in group)
     cases.append(
-        _protected(
+        _TOPIC.protected(
             "subject-carries-eml",
             "transport.eml",
             eml_file("Positive CFI results - transport to hearing", body),
@@ -454,19 +446,21 @@ def _context() -> list[Case]:
         )
     )
 
-    group = _take(6)
+    group = _TOPIC.take(6)
     rows = [
         ["Defensive asylum cases before EOIR - week 12"],
         ["Name", "A-Number", "Next hearing"],
     ]
     rows += [[p.name, p.a_number, "04/22/2024"] for p in group]
     cases.append(
-        _protected("csv-title-line", "defensive_wk12.csv", csv_file(rows), 6, NAME, ANUM, CLAIM)
+        _TOPIC.protected(
+            "csv-title-line", "defensive_wk12.csv", csv_file(rows), 6, NAME, ANUM, CLAIM
+        )
     )
 
-    group = _take(4)
+    group = _TOPIC.take(4)
     cases.append(
-        _protected(
+        _TOPIC.protected(
             "docx-title-property",
             "list.docx",
             docx_file(
@@ -487,19 +481,21 @@ def _context() -> list[Case]:
 def _personal_cases() -> list[Case]:
     cases: list[Case] = []
 
-    group = _take(10)
+    group = _TOPIC.take(10)
     rows: list[list[object]] = [["Detainee", "A-Number", "DOB", "Facility", "Book-in"]]
     rows += [[p.name, p.a_number, us(p.birthdate), p.facility, "11/03/2024"] for p in group]
-    cases.append(_personal("detention-roster-csv", "roster.csv", csv_file(rows), 10, NAME, ANUM))
+    cases.append(
+        _TOPIC.personal("detention-roster-csv", "roster.csv", csv_file(rows), 10, NAME, ANUM)
+    )
 
-    group = _take(6)
+    group = _TOPIC.take(6)
     rows = [["Name", "A#", "From", "To", "Transfer date"]]
     rows += [
         [p.name, p.a_number, p.facility, FACILITIES[n % len(FACILITIES)], "12/01/2024"]
         for n, p in enumerate(group)
     ]
     cases.append(
-        _personal(
+        _TOPIC.personal(
             "transfer-list-xlsx",
             "transfers.xlsx",
             xlsx_file([("Transfers", rows)]),
@@ -509,23 +505,23 @@ def _personal_cases() -> list[Case]:
         )
     )
 
-    group = _take(5)
+    group = _TOPIC.take(5)
     lines = ["Medical appointments - week of 12/02/2024", "NAME                       A-NUMBER"]
     lines += [f"{p.name:<27}{p.a_number}" for p in group]
-    cases.append(_personal("medical-log-pdf", "medical.pdf", pdf_file([lines]), 5, ANUM))
+    cases.append(_TOPIC.personal("medical-log-pdf", "medical.pdf", pdf_file([lines]), 5, ANUM))
 
-    (a,) = _take(1)
+    (a,) = _TOPIC.take(1)
     lines = [
         f"{a.name}, born {_long(a)}, was booked into {a.facility} on 10/19/2024 "
         "after a traffic stop and is awaiting a bond hearing."
     ]
-    cases.append(_personal("booking-prose-txt", "booking.txt", text_file(lines), 1, NAME))
+    cases.append(_TOPIC.personal("booking-prose-txt", "booking.txt", text_file(lines), 1, NAME))
 
-    group = _take(4)
+    group = _TOPIC.take(4)
     table = [["Visitor for", "A-Number", "Visit date"]]
     table += [[p.name, _dashed(p), "11/30/2024"] for p in group]
     cases.append(
-        _personal(
+        _TOPIC.personal(
             "visitation-log-docx",
             "visits.docx",
             docx_file([("h2", "Visitation log"), ("table", table)]),
@@ -534,11 +530,11 @@ def _personal_cases() -> list[Case]:
         )
     )
 
-    group = _take(3)
+    group = _TOPIC.take(3)
     body = "Please move the following detainees to Stewart on Thursday:\n\n"
     body += "".join(f"{p.name} - {p.a_number}\n" for p in group)
     cases.append(
-        _personal(
+        _TOPIC.personal(
             "transfer-request-eml",
             "move.eml",
             eml_file("Bed space", body),
@@ -573,7 +569,7 @@ def _clean_cases() -> list[Case]:
         [name, title, section, f"(201) 555-01{n:02d}", f"{name.split()[0].lower()}@agency.example"]
         for n, (name, title, section) in enumerate(_STAFF)
     ]
-    cases.append(_clean("staff-phone-list-csv", "phones.csv", csv_file(rows)))
+    cases.append(_TOPIC.clean("staff-phone-list-csv", "phones.csv", csv_file(rows)))
 
     rows = [["Officer", "Unit", "Course", "Completed"]]
     rows += [
@@ -581,7 +577,7 @@ def _clean_cases() -> list[Case]:
         for n, (name, _, section) in enumerate(_STAFF)
     ]
     cases.append(
-        _clean(
+        _TOPIC.clean(
             "training-roster-xlsx",
             "training.xlsx",
             xlsx_file([("Asylum officer training", rows)]),
@@ -595,7 +591,9 @@ def _clean_cases() -> list[Case]:
         [],
         [],
     ]
-    cases.append(_clean("blank-intake-xlsx", "intake_template.xlsx", xlsx_file([("Intake", rows)])))
+    cases.append(
+        _TOPIC.clean("blank-intake-xlsx", "intake_template.xlsx", xlsx_file([("Intake", rows)]))
+    )
 
     blocks = [
         ("h1", "Asylum interview worksheet"),
@@ -605,7 +603,7 @@ def _clean_cases() -> list[Case]:
         ("p", "Basis of fear (check one): [ ] race [ ] religion [ ] political opinion"),
         ("p", "Interviewing officer: ______________________"),
     ]
-    cases.append(_clean("blank-worksheet-docx", "worksheet.docx", docx_file(blocks)))
+    cases.append(_TOPIC.clean("blank-worksheet-docx", "worksheet.docx", docx_file(blocks)))
 
     stats: list[Sequence[object]] = [
         ["Nationality", "CF referrals", "Positive", "Negative", "Pending"],
@@ -616,7 +614,7 @@ def _clean_cases() -> list[Case]:
         ["Afghanistan", 1, 1, 0, 0],
         ["Total", 31, 19, 8, 4],
     ]
-    cases.append(_clean("weekly-stats-nationality-csv", "weekly_stats.csv", csv_file(stats)))
+    cases.append(_TOPIC.clean("weekly-stats-nationality-csv", "weekly_stats.csv", csv_file(stats)))
 
     press = (
         "<h1>Agency announces faster asylum processing</h1>"
@@ -626,7 +624,9 @@ def _clean_cases() -> list[Case]:
         "Chicago,&#8221; added Deputy Director Alan Fairweather.</p>"
         "<p>Media contact: Public Affairs, (202) 555-0188.</p>"
     )
-    cases.append(_clean("press-release-html", "release.html", html_file("Press release", press)))
+    cases.append(
+        _TOPIC.clean("press-release-html", "release.html", html_file("Press release", press))
+    )
 
     lines = [
         "Executive Office for Immigration Review - Master calendar, 12/09/2024",
@@ -634,7 +634,7 @@ def _clean_cases() -> list[Case]:
         "Courtroom 2   Immigration Judge Corinne Ashdown        9:00 AM  Individual hearings",
         "Courtroom 3   Assistant Chief IJ Bernard Lisowski      1:00 PM  Master (non-detained)",
     ]
-    cases.append(_clean("court-calendar-pdf", "calendar.pdf", pdf_file([lines])))
+    cases.append(_TOPIC.clean("court-calendar-pdf", "calendar.pdf", pdf_file([lines])))
 
     rows = [["Receipt number", "Batch", "Court case no.", "Received"]]
     rows += [
@@ -646,7 +646,9 @@ def _clean_cases() -> list[Case]:
         ]
         for n in range(1, 8)
     ]
-    cases.append(_clean("receipt-numbers-xlsx", "receipts.xlsx", xlsx_file([("Batch", rows)])))
+    cases.append(
+        _TOPIC.clean("receipt-numbers-xlsx", "receipts.xlsx", xlsx_file([("Batch", rows)]))
+    )
 
     rows = [["Facility", "City", "State", "Capacity", "Average daily population"]]
     rows += [
@@ -658,12 +660,14 @@ def _clean_cases() -> list[Case]:
             (FACILITIES[5], "Lumpkin", "GA", 1752, 1608),
         )
     ]
-    cases.append(_clean("facility-capacity-csv", "facilities.csv", csv_file(rows)))
+    cases.append(_TOPIC.clean("facility-capacity-csv", "facilities.csv", csv_file(rows)))
 
     rows = [["Facility", "Positive CF", "Negative CF", "Referred to IJ"]]
     rows += [[f, 3, 1, 1] for f in FACILITIES[:4]]
     cases.append(
-        _clean("facility-cf-counts-xlsx", "cf_by_facility.xlsx", xlsx_file([("Counts", rows)]))
+        _TOPIC.clean(
+            "facility-cf-counts-xlsx", "cf_by_facility.xlsx", xlsx_file([("Counts", rows)])
+        )
     )
 
     blocks = [
@@ -676,14 +680,16 @@ def _clean_cases() -> list[Case]:
         ),
         ("p", "Signed, Rafael Sondheim, Section Chief"),
     ]
-    cases.append(_clean("policy-memo-docx", "memo.docx", docx_file(blocks)))
+    cases.append(_TOPIC.clean("policy-memo-docx", "memo.docx", docx_file(blocks)))
 
     body = (
         "All,\n\nLet's meet Thursday at 10 to review the asylum backlog figures and the "
         "withholding caseload for Q1.\n\nDolores Whitcombe\nSupervisory Asylum Officer\n"
         "Credible Fear Section\n"
     )
-    cases.append(_clean("backlog-meeting-eml", "meeting.eml", eml_file("Backlog review", body)))
+    cases.append(
+        _TOPIC.clean("backlog-meeting-eml", "meeting.eml", eml_file("Backlog review", body))
+    )
 
     lines = [
         "ASYLUM DIVISION WEEKLY COUNTS                         PAGE 1",
@@ -692,7 +698,7 @@ def _clean_cases() -> list[Case]:
         "HOUSTON             57           40       11        17",
         "NEWARK               4            3        1         0",
     ]
-    cases.append(_clean("fixed-width-stats-txt", "COUNTS.TXT", text_file(lines)))
+    cases.append(_TOPIC.clean("fixed-width-stats-txt", "COUNTS.TXT", text_file(lines)))
     return cases
 
 
@@ -702,13 +708,13 @@ def _clean_cases() -> list[Case]:
 def _distinct() -> list[Case]:
     cases: list[Case] = []
 
-    group = _take(5)
+    group = _TOPIC.take(5)
     first: list[Sequence[object]] = [["Name", "A-Number", "Outcome"]]
     first += [[p.name, p.a_number, "positive fear found"] for p in group]
     second: list[Sequence[object]] = [["A-Number", "Name", "Follow-up"]]
     second += [[p.a_number, p.name, "hearing set"] for p in reversed(group)]
     cases.append(
-        _protected(
+        _TOPIC.protected(
             "two-sheets-same-people-xlsx",
             "followup.xlsx",
             xlsx_file([("Referrals", first), ("Follow-up", second)]),
@@ -718,7 +724,7 @@ def _distinct() -> list[Case]:
         )
     )
 
-    (a,) = _take(1)
+    (a,) = _TOPIC.take(1)
     original = f"{a.name} ({a.a_number}) was granted asylum by the IJ on 10/02/2024."
     body = (
         "FYI, see below.\n\n"
@@ -729,7 +735,7 @@ def _distinct() -> list[Case]:
         "> Please update the case system.\n"
     )
     cases.append(
-        _protected(
+        _TOPIC.protected(
             "quoted-twice-eml", "fwd.eml", eml_file("Fwd: decision", body), 1, NAME, ANUM, CLAIM
         )
     )
@@ -744,7 +750,7 @@ def _distinct() -> list[Case]:
 def _second_round() -> list[Case]:
     cases: list[Case] = []
 
-    group = _take(4)
+    group = _TOPIC.take(4)
     table = [["Name", "A-Number", "Hearing"]]
     table += [[p.name, p.a_number, "01/15/2025"] for p in group]
     blocks = [
@@ -753,13 +759,15 @@ def _second_round() -> list[Case]:
         ("table", table),
     ]
     cases.append(
-        _protected("docx-tracked-deletion", "docket.docx", docx_file(blocks), 4, NAME, ANUM, CLAIM)
+        _TOPIC.protected(
+            "docx-tracked-deletion", "docket.docx", docx_file(blocks), 4, NAME, ANUM, CLAIM
+        )
     )
 
-    group = _take(3)
+    group = _TOPIC.take(3)
     table = [["Name", "A-Number"]] + [[p.name, p.a_number] for p in group]
     cases.append(
-        _protected(
+        _TOPIC.protected(
             "docx-comment",
             "hold.docx",
             docx_file(
@@ -772,10 +780,10 @@ def _second_round() -> list[Case]:
         )
     )
 
-    group = _take(4)
+    group = _TOPIC.take(4)
     table = [["Name", "A#", "Country"]] + [[p.name, p.a_number, p.nationality] for p in group]
     cases.append(
-        _protected(
+        _TOPIC.protected(
             "docx-footer",
             "schedule.docx",
             docx_file(
@@ -788,7 +796,7 @@ def _second_round() -> list[Case]:
         )
     )
 
-    group = _take(5)
+    group = _TOPIC.take(5)
     lines = [
         "# Asylee adjustment queue",
         "",
@@ -798,9 +806,11 @@ def _second_round() -> list[Case]:
         "|---|---|---|",
     ]
     lines += [f"| {p.name} | {p.a_number} | 2023 |" for p in group]
-    cases.append(_protected("markdown-heading", "queue.md", text_file(lines), 5, NAME, ANUM, CLAIM))
+    cases.append(
+        _TOPIC.protected("markdown-heading", "queue.md", text_file(lines), 5, NAME, ANUM, CLAIM)
+    )
 
-    first, added = _take(2), _take(1)
+    first, added = _TOPIC.take(2), _TOPIC.take(1)
     body = (
         f"+1: {added[0].last_first} {added[0].a_number} CF pos\n\n"
         "-----Original Message-----\n"
@@ -809,7 +819,7 @@ def _second_round() -> list[Case]:
         + "".join(f"{p.last_first} {p.a_number} {p.facility}\n" for p in first)
     )
     cases.append(
-        _protected(
+        _TOPIC.protected(
             "terse-reply-eml",
             "reply.eml",
             eml_file("RE: CF positives to transfer", body),
@@ -819,7 +829,7 @@ def _second_round() -> list[Case]:
         )
     )
 
-    group = _take(5)
+    group = _TOPIC.take(5)
     grounds = (
         "political opinion",
         "particular social group (family)",
@@ -830,7 +840,7 @@ def _second_round() -> list[Case]:
     rows: list[Sequence[object]] = [["Name", "A-Number", "Protected ground claimed"]]
     rows += [[p.name, p.a_number, g] for p, g in zip(group, grounds, strict=True)]
     cases.append(
-        _protected(
+        _TOPIC.protected(
             "grounds-of-persecution-xlsx",
             "grounds.xlsx",
             xlsx_file([("Interviews", rows)]),
@@ -841,11 +851,11 @@ def _second_round() -> list[Case]:
         )
     )
 
-    group = _take(4)
+    group = _TOPIC.take(4)
     rows = [["Nombre", "Número A", "Fecha de nacimiento", "¿Solicitó asilo?"]]
     rows += [[p.name, p.a_number, us(p.birthdate), "Sí"] for p in group]
     cases.append(
-        _protected(
+        _TOPIC.protected(
             "spanish-header-xlsx",
             "casos.xlsx",
             xlsx_file([("Casos", rows)]),
@@ -856,20 +866,22 @@ def _second_round() -> list[Case]:
         )
     )
 
-    group = _take(5)
+    group = _TOPIC.take(5)
     rows = [["Detention roster 12/01/2024"], ["Name", "A-Number", "Facility"]]
     rows += [[p.name, p.a_number, p.facility] for p in group]
     cases.append(
-        _personal("csv-title-line-roster", "roster_1201.csv", csv_file(rows), 5, NAME, ANUM)
+        _TOPIC.personal("csv-title-line-roster", "roster_1201.csv", csv_file(rows), 5, NAME, ANUM)
     )
 
-    (a,) = _take(1)
+    (a,) = _TOPIC.take(1)
     body = (
         "Medical,\n\n"
         f"{a.name}, DOB {us(a.birthdate)}, at {a.facility}, needs a dental follow-up "
         "before Friday.\n\nThanks\n"
     )
-    cases.append(_personal("medical-prose-eml", "dental.eml", eml_file("Follow-up", body), 1, NAME))
+    cases.append(
+        _TOPIC.personal("medical-prose-eml", "dental.eml", eml_file("Follow-up", body), 1, NAME)
+    )
 
     pages = [
         [
@@ -880,14 +892,14 @@ def _second_round() -> list[Case]:
             "Determination:  [ ] Positive   [ ] Negative",
         ]
     ]
-    cases.append(_clean("blank-form-pdf", "cf_form_blank.pdf", pdf_file(pages)))
+    cases.append(_TOPIC.clean("blank-form-pdf", "cf_form_blank.pdf", pdf_file(pages)))
 
     body = html_table(
         "Asylum grants by country of nationality, FY2024",
         ["Country", "Grants", "Denials", "Referrals"],
         [["Eritrea", 2, 0, 1], ["Cameroon", 1, 1, 0], ["Nepal", 3, 0, 0], ["Tajikistan", 1, 0, 0]],
     )
-    cases.append(_clean("grants-by-country-html", "grants.html", html_file("Grants", body)))
+    cases.append(_TOPIC.clean("grants-by-country-html", "grants.html", html_file("Grants", body)))
 
     table = [
         ["Name", "Position", "Office"],
@@ -896,7 +908,7 @@ def _second_round() -> list[Case]:
         ["Grace Maalouf", "Program Analyst", "Credible Fear and Reasonable Fear Program"],
     ]
     cases.append(
-        _clean(
+        _TOPIC.clean(
             "staff-directory-docx",
             "directory.docx",
             docx_file([("h1", "Protection Directorate - who's who"), ("table", table)]),
