@@ -13,6 +13,8 @@ Feature: A witness vouches for the ledger, so that a new machine need not replay
     Then the checkpoint status names the witness, with 2 entries since
     And a fresh clone verifies only the 2 entries after the checkpoint
     And a fresh clone passes "approval check" on a clean file
+    And "approval clone" says it verified from the checkpoint at entry 6, witnessed by w.witness
+    And "approval clone --full" says it verified every entry from the first
     And the audit passes
 
   Scenario: Only a witness may vouch for the ledger
@@ -23,3 +25,4 @@ Feature: A witness vouches for the ledger, so that a new machine need not replay
     When the witness signs a checkpoint of a state with one request left out
     Then the audit fails with exit code 3, saying "a false checkpoint"
     And a fresh clone refuses the ledger with exit code 3
+    And "approval clone" refuses it with exit code 3, leaving nothing behind

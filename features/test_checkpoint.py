@@ -112,3 +112,36 @@ def fresh_clone_refuses(case: dict[str, Any], code: int) -> None:
     checked = run_approval("check", clean, cwd=world.root, env={"APPROVAL_LEDGER": str(clone)})
     assert checked.code == code, checked.output
     assert "false checkpoint" in checked.stderr
+
+
+@then(
+    parsers.parse(
+        '"approval clone" says it verified from the checkpoint at entry {count:d}, '
+        "witnessed by {witness}"
+    )
+)
+def clone_from_checkpoint(case: dict[str, Any], count: int, witness: str) -> None:
+    world = _world(case)
+    cloned = run_approval("clone", world.ledger, world.root / "office", cwd=world.root)
+    assert cloned.code == 0, cloned.output
+    assert f"verified from the checkpoint at entry {count} (ledger head " in cloned.stdout
+    assert f"witnessed by {witness}, then the 2 statements after it" in cloned.stdout
+
+
+@then('"approval clone --full" says it verified every entry from the first')
+def clone_full(case: dict[str, Any]) -> None:
+    world = _world(case)
+    cloned = run_approval("clone", "--full", world.ledger, world.root / "full", cwd=world.root)
+    assert cloned.code == 0, cloned.output
+    assert "8 statements and 9 signatures verified from the first entry (--full)" in cloned.stdout
+
+
+@then(parsers.parse('"approval clone" refuses it with exit code {code:d}, leaving nothing behind'))
+def clone_refuses(case: dict[str, Any], code: int) -> None:
+    world = _world(case)
+    target = world.root / "office"
+    cloned = run_approval("clone", world.ledger, target, cwd=world.root)
+    assert cloned.code == code, cloned.output
+    assert "refusing to clone" in cloned.stderr and "false checkpoint" in cloned.stderr
+    assert not target.exists()
+    assert not [p for p in world.root.iterdir() if p.name.startswith(".office.")]

@@ -11,17 +11,30 @@ from approval.cli.output import output_options
 
 
 @click.command(
-    short_help="Clone a shared ledger, verifying its whole history first.",
-    epilog=examples("approval clone ssh://git.example.gov/ledger.git ~/ledger"),
+    short_help="Clone a shared ledger, verified before it appears.",
+    epilog=examples(
+        "approval clone ssh://git.example.gov/ledger.git ~/ledger",
+        "approval clone --full ssh://git.example.gov/ledger.git ~/ledger",
+    ),
 )
 @click.argument("url")
 @click.argument("directory", metavar="DIR", type=click.Path(path_type=Path, file_okay=False))
+@click.option(
+    "--full",
+    is_flag=True,
+    help="Verify every entry from the first, as `approval audit` does, instead of starting "
+    "from the newest checkpoint the witnesses signed.",
+)
 @output_options
-def clone(url: str, directory: Path) -> None:
+def clone(url: str, directory: Path, full: bool) -> None:
     """Clone the shared ledger at URL into DIR (a bare git repository).
 
-    Every statement is verified first, as `approval audit` does, from the first entry and
-    without any cache; if anything fails, DIR is not created and the exit is 3.
+    It is verified first, as a new clone's first command verifies it: from the newest
+    checkpoint that enough witnesses of the roster in force signed (the chain of adoptions and
+    the checkpoint checked, then every entry after it), or from the first entry when no
+    checkpoint serves. --full verifies every statement from the first entry, as `approval
+    audit` does. A false checkpoint, or anything that does not verify: DIR is not created and
+    the exit is 3.
     """
     from approval.cli.output import emit, json_wanted
     from approval.cli.progress import transfer_progress
@@ -31,8 +44,9 @@ def clone(url: str, directory: Path) -> None:
     from approval.workflow.clone import clone_ledger
 
     with transfer_progress() as progress:
-        done = clone_ledger(url, directory, progress=progress)
+        done = clone_ledger(url, directory, progress=progress, full=full)
     outcome(EXIT_OK)
+    started = done.checkpoint
     if json_wanted():
         emit(
             "clone",
@@ -43,13 +57,24 @@ def clone(url: str, directory: Path) -> None:
                 "statements": done.statements,
                 "signatures": done.signatures,
                 "policy": done.policy,
+                "verified": done.verified,
+                "from_checkpoint": started.to_dict() if started is not None else None,
             },
         )
         return
     statements = plural(done.statements, "statement")
     signatures = plural(done.signatures, "signature")
-    click.echo(
-        f"cloned {done.remote} into {done.path}: {statements} and {signatures} verified; "
-        f"{done.policy} in force"
-    )
+    if started is None:
+        how = " (--full)" if done.full else ""
+        click.echo(
+            f"cloned {done.remote} into {done.path}: {statements} and {signatures} verified "
+            f"from the first entry{how}; {done.policy} in force"
+        )
+    else:
+        click.echo(
+            f"cloned {done.remote} into {done.path}: {statements}, verified from the "
+            f"checkpoint at entry {started.count} (ledger head {started.head[:12]}) witnessed "
+            f"by {', '.join(started.witnesses)}, then the {plural(done.verified, 'statement')} "
+            f"after it ({signatures}); {done.policy} in force"
+        )
     click.echo(f"use it with --ledger {done.path} (or APPROVAL_LEDGER)")

@@ -28,9 +28,11 @@ from approval.cli.output import quiet_option
 )
 @quiet_option
 def status(ledger: Path | None, subject: str, fmt: str) -> None:
-    """Present and missing sign-offs for FILE (scanned now) or REQUEST, in words.
+    """Present and missing sign-offs for FILE (scanned now) or REQUEST, in words; and, as
+    `approval doctor` does, a note when a checkpoint of the ledger is due (the policy's
+    `checkpoints.every`) or the newest is short of its witnesses.
 
-    Exits 0 when the file may be exported, 1 when it is blocked.
+    Exits 0 when the file may be exported, 1 when it is blocked (the note changes neither).
     """
     from approval.cli.render import outcome
     from approval.cli.screen import Section, show
@@ -59,6 +61,7 @@ def status(ledger: Path | None, subject: str, fmt: str) -> None:
                 "scanned": "now" if result.verdict is not None else "by the request",
                 **result.decision.to_dict(),
                 "next": list(result.next_steps),
+                "checkpoint": result.checkpoint.to_dict() if result.checkpoint else None,
             },
         )
     else:
@@ -71,7 +74,18 @@ def status(ledger: Path | None, subject: str, fmt: str) -> None:
             f"{result.subject}: {'allowed' if result.decision.allowed else 'blocked'}", facts
         )
         nxt = Section("Next", notes=[f"$ {step}" for step in result.next_steps])
-        show([head, decision_section(result.decision), nxt])
+        sections = [head, decision_section(result.decision), nxt]
+        if result.checkpoint is not None:
+            # About the ledger, not the file: said after it, and the exit code stays the file's.
+            notice = result.checkpoint
+            sections.append(
+                Section(
+                    "Ledger checkpoint",
+                    notes=[notice.detail, f"hint: {notice.hint}"],
+                    style="yellow",
+                )
+            )
+        show(sections)
     if not result.decision.allowed:
         raise SystemExit(EXIT_BLOCKED)
 

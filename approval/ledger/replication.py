@@ -49,6 +49,7 @@ from approval.trust.state import LedgerState
 from approval.words import plural
 
 if TYPE_CHECKING:
+    from approval.ledger.checkpoints import Start
     from approval.ledger.git import Progress
     from approval.ledger.session import Session
     from approval.ledger.storage import StoredEntry
@@ -603,6 +604,50 @@ def _admit(verifier: Verifier, commit: str, path: str, raw: bytes, envelope: Env
 # -- clone and init --remote --------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class CloneVerified:
+    """How ``approval clone`` verified the history it fetched."""
+
+    state: LedgerState  # the whole verified state at the head
+    verified: int  # entries admitted by the verifier here (all of them from the first)
+    signatures: int  # signatures verified among those
+    checkpoint: Start | None  # the checkpoint it started from; None: from the first entry
+
+
+def verify_clone(ledger: Ledger, head: str, *, full: bool = False) -> CloneVerified:
+    """The history up to ``head`` verified as a fresh clone's first command verifies it
+    (``ledger/checkpoints.py``, as ``snapshot.open_view`` uses it): from the newest checkpoint
+    that enough witnesses of the roster in force signed (the chain of adoptions, the witnesses'
+    signatures and roles, the state against the history), then every entry after it through
+    the one verifier. From the first entry, as `approval audit` verifies, when no checkpoint
+    serves (none, too few witnesses, one the verifier refuses: the full replay then says why)
+    or ``full``. ``IntegrityError`` (exit 3) when the history does not verify, or when the
+    checkpoint it would start from contradicts the ledger: a false checkpoint is refused, as
+    the first command refuses it, never stepped over."""
+    from approval.ledger.checkpoints import start
+    from approval.ledger.verifying import LedgerHistory, admit_entries
+    from approval.trust.verifier import Verifier
+
+    started = None if full else start(ledger, head)
+    if started is None:
+        verifier = _replayed(ledger, head)
+        return CloneVerified(verifier.state, verifier.count, verifier.signatures, None)
+    # As ``snapshot._from_checkpoint``: ``start`` found the checkpoint's head as the
+    # ``count``-th commit of the first-parent history, its records as those commits'.
+    verifier = Verifier.resume(
+        started.state,
+        count=started.count,
+        head=started.head,
+        history=LedgerHistory(ledger, started.head, started.count),
+    )
+    verifier.digests.know(started.count, started.digest)  # checked by ``start``
+    for _ in admit_entries(verifier, ledger, head, since=started.head):
+        pass
+    return CloneVerified(
+        verifier.state, verifier.count - started.count, verifier.signatures, started
+    )
+
+
 def new_remote(path: Path, remote_url: str) -> str:
     """``approval init --remote URL``: the URL as it will be recorded, once it is known to be
     reachable and to hold no ledger yet (checked before anything is created)."""
@@ -654,6 +699,7 @@ def _word(kind: str) -> str:
 
 
 __all__ = [
+    "CloneVerified",
     "Mode",
     "Refused",
     "RewriteRefused",
@@ -665,4 +711,5 @@ __all__ = [
     "share",
     "sync_ledger",
     "using",
+    "verify_clone",
 ]

@@ -52,9 +52,11 @@ class Made:
     state_bytes: int
 
 
-def standing(state: LedgerState) -> Standing:
-    """The newest checkpointed head, who vouched for it, and how far the ledger has gone since."""
-    count = len(state)
+def standing(state: LedgerState, count: int | None = None) -> Standing:
+    """The newest checkpointed head, who vouched for it, and how far the ledger has gone since.
+    ``count``: the entries in the ledger when ``state`` holds only some of them (the adoptions
+    and the checkpoints a view restores: ``approval status``)."""
+    count = len(state) if count is None else count
     rule = state.current.policy.checkpoints if state.adoptions else None
     found = state.checkpoints()
     newest = found[-1] if found else None
@@ -73,6 +75,54 @@ def standing(state: LedgerState) -> Standing:
         rule.every if rule else None,
         since,
     )
+
+
+@dataclass(frozen=True)
+class Notice:
+    """What a person should hear about the checkpoints: ``due`` (the policy's
+    ``checkpoints.every`` entries since the newest, or none yet) or ``witnesses`` (the newest
+    signed by fewer witnesses than a clone needs to start from it). Information, never an
+    error: without a checkpoint a fresh clone verifies more entries, and is as safe."""
+
+    kind: str  # due | witnesses
+    detail: str
+    hint: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"kind": self.kind, "detail": self.detail, "hint": self.hint}
+
+
+def last_words(found: Standing) -> str:
+    """Where the newest checkpoint is, in words: ``the last at 3f9c2a7d41e0, 2 entries ago``."""
+    from approval.words import plural
+
+    since = plural(found.since, "entry", "entries")
+    if found.newest is None:
+        return f"none yet, {since}"
+    return f"the last at {found.newest.head[:12]}, {since} ago"
+
+
+def notice(found: Standing) -> Notice | None:
+    """A checkpoint due, or the newest short of its witnesses; None when neither (or the policy
+    names no checkpoint role). The one wording ``approval doctor`` and ``approval status`` use."""
+    if found.threshold is None:
+        return None
+    if found.due:
+        return Notice(
+            "due",
+            f"a checkpoint is due: {found.since} entries "
+            f"{'since the last' if found.newest is not None else 'and none yet'} "
+            f"(policy: every {found.every})",
+            "a witness runs `approval checkpoint`",
+        )
+    if found.newest is not None and len(found.signers) < found.threshold:
+        return Notice(
+            "witnesses",
+            f"{last_words(found)}; signed by {len(found.signers)} of the {found.threshold} "
+            "witnesses a clone needs to start from it",
+            "another witness runs `approval checkpoint` to cosign it",
+        )
+    return None
 
 
 def checkpoint_status(ledger: Path | None) -> Standing:
@@ -160,4 +210,13 @@ def make_checkpoint(ledger: Path | None, key_file: Path, passphrase_env: str | N
     )
 
 
-__all__ = ["Made", "Standing", "checkpoint_status", "make_checkpoint", "standing"]
+__all__ = [
+    "Made",
+    "Notice",
+    "Standing",
+    "checkpoint_status",
+    "last_words",
+    "make_checkpoint",
+    "notice",
+    "standing",
+]

@@ -1,5 +1,10 @@
-"""``approval clone``: a new clone of a shared ledger, verified as an audit verifies it before
-it appears."""
+"""``approval clone``: a new clone of a shared ledger, verified before it appears.
+
+It verifies the history as a fresh clone's first command would (``ledger/checkpoints.py``):
+from the newest checkpoint enough witnesses of the roster in force signed, then every entry
+after it; from the first entry, as an audit does, when no checkpoint serves or with ``full``.
+The verified state is then saved for the new clone (its cache, keyed by its path), so that its
+first command does not verify it all again."""
 
 from __future__ import annotations
 
@@ -10,10 +15,30 @@ from typing import TYPE_CHECKING
 from approval.errors import IntegrityError, UsageError
 from approval.ledger import Ledger
 from approval.ledger import remote as git_remote
-from approval.workflow.audit import replay_ledger
+from approval.ledger.replication import verify_clone
 
 if TYPE_CHECKING:
     from approval.ledger.git import Progress
+    from approval.trust.state import LedgerState
+
+
+@dataclass(frozen=True)
+class FromCheckpoint:
+    """The checkpoint a clone started from: the ledger head it vouches for (the ``count``-th
+    entry), the state's digest, and the witnesses who signed it."""
+
+    head: str
+    count: int
+    state_sha256: str
+    witnesses: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "head": self.head,
+            "count": self.count,
+            "state_sha256": self.state_sha256,
+            "witnesses": list(self.witnesses),
+        }
 
 
 @dataclass(frozen=True)
@@ -22,15 +47,20 @@ class Cloned:
     remote: str
     head: str
     statements: int
-    signatures: int
+    signatures: int  # verified by the clone (after the checkpoint, when it started from one)
     policy: str
+    verified: int = 0  # entries the clone verified one by one
+    checkpoint: FromCheckpoint | None = None  # None: verified from the first entry
+    full: bool = False  # asked to verify from the first entry
 
 
-def clone_ledger(remote_url: str, path: Path, *, progress: Progress | None = None) -> Cloned:
-    """``approval clone``: fetch the shared ledger into a new bare repository and verify its
-    whole history as `approval audit` does (no cache) before the directory appears at
-    ``path``; a failure leaves nothing behind (IntegrityError, exit 3, when it does not
-    verify). With ``progress``, the fetch reports git's progress to it (through GitPython)."""
+def clone_ledger(
+    remote_url: str, path: Path, *, progress: Progress | None = None, full: bool = False
+) -> Cloned:
+    """``approval clone``: fetch the shared ledger into a new bare repository and verify it
+    (see the module doc) before the directory appears at ``path``; a failure leaves nothing
+    behind (IntegrityError, exit 3, when it does not verify, or its newest witnessed checkpoint
+    is false). With ``progress``, the fetch reports git's progress to it (through GitPython)."""
     import secrets
     import shutil
 
@@ -49,12 +79,14 @@ def clone_ledger(remote_url: str, path: Path, *, progress: Progress | None = Non
                     f"{remote_url} holds no ledger (it has no `ledger` branch)",
                     hint="create one there with `approval init --remote URL`",
                 )
-            report, state = replay_ledger(ledger, head)
-            if report.failure is not None:
+            try:
+                checked = verify_clone(ledger, head, full=full)
+            except IntegrityError as e:
                 raise IntegrityError(
-                    f"refusing to clone {remote_url}: {report.failure.message}",
-                    hint="nothing was cloned; the ledger there does not verify",
-                ) from report.failure
+                    f"refusing to clone {remote_url}: {e.message}",
+                    hint="nothing was cloned; the ledger there does not verify"
+                    + (f" ({e.hint})" if e.hint else ""),
+                ) from e
             if not ledger.set_head(head, expect=None):
                 raise UsageError(f"{building} changed while it was being cloned")
             git_remote.mark_verified(ledger, head, None)
@@ -62,11 +94,37 @@ def clone_ledger(remote_url: str, path: Path, *, progress: Progress | None = Non
     except BaseException:
         shutil.rmtree(building, ignore_errors=True)
         raise
+    state = checked.state
+    _remember(path, head, state)
+    started = checked.checkpoint
     return Cloned(
         path,
         remote_url,
         head,
         len(state),
-        report.signatures,
+        checked.signatures,
         state.current.label if state.adoptions else "none",
+        checked.verified,
+        FromCheckpoint(started.head, started.count, started.digest, started.signers)
+        if started is not None
+        else None,
+        full,
     )
+
+
+def _remember(path: Path, head: str, state: LedgerState) -> None:
+    """Record ``head`` as verified by the clone at ``path`` (it never goes back behind it) and
+    save the state verified there for its commands: both are kept per clone path, so only
+    once the clone is in place. A cache: failing to save costs the first command time only."""
+    import sqlite3
+
+    from approval.errors import ApprovalError
+    from approval.ledger import verified
+    from approval.ledger.snapshot import remember
+
+    try:
+        with Ledger.open(path) as ledger:
+            verified.record(ledger, head)
+            remember(ledger, head, state)
+    except (ApprovalError, OSError, sqlite3.Error):
+        return

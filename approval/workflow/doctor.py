@@ -189,38 +189,19 @@ def ledger_checks(path: Path | None) -> list[Check]:
 
 
 def checkpoint_check(state: Any) -> Check:
-    """Is a checkpoint due (the policy's ``checkpoints.every``)? A warning, never a failure:
-    without one a fresh clone replays more entries, and is as safe."""
-    from approval.words import plural
-    from approval.workflow.checkpoint import standing
+    """Is a checkpoint due (the policy's ``checkpoints.every``), or the newest short of its
+    witnesses? A warning, never a failure (``workflow.checkpoint.notice``, which ``approval
+    status`` says too)."""
+    from approval.workflow.checkpoint import last_words, notice, standing
 
     found = standing(state)
     if found.threshold is None:
         return Check("checkpoint", OK, "the policy names no checkpoint role")
-    last = (
-        f"the last at {found.newest.head[:12]}, {plural(found.since, 'entry', 'entries')} ago"
-        if found.newest is not None
-        else f"none yet, {plural(found.since, 'entry', 'entries')}"
-    )
-    if found.due:
-        return Check(
-            "checkpoint",
-            WARN,
-            f"a checkpoint is due: {found.since} entries "
-            f"{'since the last' if found.newest is not None else 'and none yet'} "
-            f"(policy: every {found.every})",
-            "a witness runs `approval checkpoint`",
-        )
-    if found.newest is not None and len(found.signers) < found.threshold:
-        return Check(
-            "checkpoint",
-            WARN,
-            f"{last}; signed by {len(found.signers)} of the {found.threshold} witnesses a "
-            "clone needs to start from it",
-            "another witness runs `approval checkpoint` to cosign it",
-        )
+    warning = notice(found)
+    if warning is not None:
+        return Check("checkpoint", WARN, warning.detail, warning.hint)
     every = f"policy: every {found.every}" if found.every is not None else "policy: no `every`"
-    return Check("checkpoint", OK, f"{last} ({every})")
+    return Check("checkpoint", OK, f"{last_words(found)} ({every})")
 
 
 def remote_checks(ledger: Any) -> list[Check]:

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from approval.errors import BlockedError, UsageError
 from approval.freetext import free_text
@@ -27,6 +27,11 @@ from approval.statements import kinds, now, short_id
 from approval.trust.decision import RESCANNED, Decision, check_signoff, decide, live_requests
 from approval.trust.state import LedgerState, Request, SignOff, identify
 from approval.trust.summaries import Difference, compare, summary_digest
+
+if TYPE_CHECKING:
+    from approval.ledger import Ledger
+    from approval.ledger.snapshot import View
+    from approval.workflow.checkpoint import Notice
 
 
 @dataclass(frozen=True)
@@ -166,6 +171,8 @@ class Status:
     decision: Decision
     verdict: str | None  # the fresh scan's verdict, when a file was given
     next_steps: tuple[str, ...]
+    # A checkpoint due, or the newest short of its witnesses (as `approval doctor` warns).
+    checkpoint: Notice | None = None
 
 
 def status(ledger: Path | None, subject: str) -> Status:
@@ -174,7 +181,7 @@ def status(ledger: Path | None, subject: str) -> Status:
     from approval.detect.strings import safe_text
 
     at = now()
-    with opened(ledger) as (_, view):
+    with opened(ledger) as (opened_ledger, view):
         path = Path(subject)
         policy = view.state_for(()).current.policy
         if path.is_file():
@@ -192,7 +199,54 @@ def status(ledger: Path | None, subject: str) -> Status:
             decision = decide(state, request.sha256, at, request_id=request.id)
             sha, verdict, file = request.sha256, None, None
         steps = _next_steps(decision, state, at, file, policy)
-    return Status(safe_text(subject, policy), sha, decision, verdict, steps)
+        checkpoint = _checkpoint_notice(opened_ledger, view, policy)
+    return Status(safe_text(subject, policy), sha, decision, verdict, steps, checkpoint)
+
+
+def _checkpoint_notice(ledger: Ledger, view: View, policy: Policy) -> Notice | None:
+    """``approval doctor``'s checkpoint warning (``workflow.checkpoint.notice``), from the
+    adoptions and the checkpoints' slice: never the whole state."""
+    from approval.ledger.snapshot import CHECKPOINTS
+    from approval.workflow.checkpoint import notice, standing
+
+    rule = policy.checkpoints
+    if rule is None or view.head is None:
+        return None
+    state = view.state_for([CHECKPOINTS])
+    if view.whole is not None:
+        count: int | None = len(view.whole)
+    else:
+        # Counted by git from the newest checkpoint's head (an ancestor: the verifier admitted
+        # it), or up to `every` commits when there is none: a whole count of a 100k history
+        # is half a second, paid only when a checkpoint is due and there is none yet.
+        found = state.checkpoints()
+        if found:
+            since = _commits(ledger, f"{found[-1].head}..{view.head}")
+            count = None if since is None else found[-1].count + since
+        elif rule.every is None:
+            return None  # nothing to be due, and no checkpoint to lack witnesses
+        else:
+            count = _commits(ledger, view.head, limit=rule.every)
+            if count == rule.every:
+                count = _commits(ledger, view.head)
+    if count is None:
+        return None  # information only: git that cannot count changes no decision
+    return notice(standing(state, count))
+
+
+def _commits(ledger: Ledger, revisions: str, *, limit: int | None = None) -> int | None:
+    """How many first-parent commits ``git rev-list`` counts in ``revisions`` (at most
+    ``limit``); None when git cannot say."""
+    from approval.ledger.git import Git, GitError
+
+    bound = [f"--max-count={limit}"] if limit is not None else []
+    try:
+        out = Git(ledger.git_dir).output(
+            ["rev-list", "--count", "--first-parent", *bound, revisions, "--"]
+        )
+        return int(out.strip())
+    except (GitError, ValueError):
+        return None
 
 
 def _looks_like_id(text: str) -> bool:
