@@ -19,6 +19,7 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from functools import cached_property
 from itertools import chain, compress, islice
 from typing import Any
 
@@ -128,8 +129,16 @@ class Engine:
         every_alt_needs_id = all(a & id_mask for _, alts, _ in self._classes for a in alts)
         self.gate = id_mask if every_alt_needs_id else 0
         self.class_cache: dict[int, str | None] = {}
-        self.label_prefilter = self._label_prefilter()
-        self.inline_labels = self._inline_label_pattern()
+
+    # Compiled when a text first needs them (a colon, a digit in prose or a free column): a
+    # table whose columns are all named by their headers never does.
+    @cached_property
+    def label_prefilter(self) -> re.Pattern[str] | None:
+        return self._label_prefilter()
+
+    @cached_property
+    def inline_labels(self) -> re.Pattern[str] | None:
+        return self._inline_label_pattern()
 
     def column_role(self, header: object) -> str | None:
         """The detector a column header (or a record's key) names: the policy's vocabulary,
@@ -685,7 +694,7 @@ class Classifier:
         for col in columns:
             vals, joined = batch.text(col)
             maybe = [d for d in detectors if engine.detectors[d].may_find(joined)]
-            labelled = engine.label_prefilter is not None and ":" in joined
+            labelled = ":" in joined and engine.label_prefilter is not None
             if labels and labelled and engine.label_prefilter.search(joined):  # type: ignore[union-attr]
                 maybe = list(detectors)
             if not maybe:
@@ -1106,10 +1115,13 @@ class Classifier:
         everything = tuple(engine.detectors)
         if not engine.gate:
             return everything
-        labels, inline = engine.label_prefilter, engine.inline_labels
-        if labels is not None and ":" in text and labels.search(text):
+        if ":" in text and (labels := engine.label_prefilter) is not None and labels.search(text):
             return everything
-        if inline is not None and _DIGIT.search(text) and inline.search(text):
+        if (
+            _DIGIT.search(text)
+            and (inline := engine.inline_labels) is not None
+            and inline.search(text)
+        ):
             return everything
         if any(engine.detectors[d].may_find(text) for d in engine.identifiers):
             return everything
@@ -1127,8 +1139,8 @@ class Classifier:
                 hits += [Hit(det, f.value, where, line) for f in _distinct(detector.find(text))]
         if ":" in text or "：" in text:
             hits += [h for h in self._labelled(text, where, line) if h.detector in detectors]
-        if engine.inline_labels is not None and _DIGIT.search(text):
-            for match in engine.inline_labels.finditer(text):
+        if _DIGIT.search(text) and (inline := engine.inline_labels) is not None:
+            for match in inline.finditer(text):
                 det_id = engine.index.match(match.group(1))
                 if det_id is not None and det_id in detectors:
                     canonical = engine.detectors[det_id].canonical(match.group(2))

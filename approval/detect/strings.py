@@ -66,7 +66,7 @@ _NEXT_WORD = re.compile(r"[ _-]+(?=[^\W_])([^\W_]+)")
 _PREVIOUS_WORD = re.compile(r"([^\W_]+)[ _-]+$")
 # Characters that would fake a line or hide text on a screen.
 _INVISIBLE = ("Cc", "Cf", "Zl", "Zp", "Cs")
-_ENGINES: dict[tuple[str, int], object] = {}
+_NAME_DETECTORS: dict[tuple[str, int], tuple[Policy, PersonName | None]] = {}
 # One word of a name written in any case, and what may stand between two words of one name.
 _CASELESS_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 _NAME_GAP = re.compile(r",? *")
@@ -425,15 +425,18 @@ def _merge(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
 def _names(policy: Policy, fallback: bool = True) -> PersonName | None:
     """The policy's person-name detector; the default policy's when it has none (a name is
     personal data whatever the policy calls it)."""
-    from approval.detect.classify import Engine
-
+    # The name detector alone, not a whole ``classify.Engine``: the others' patterns (claims
+    # in every language, dates in words) take a tenth of a second and more to compile, and a
+    # report that shows no location with text pays for them otherwise.
     key = (policy.id, policy.version)
-    engine = _ENGINES.get(key)
-    if not isinstance(engine, Engine) or engine.policy is not policy:
-        engine = Engine(policy)
-        _ENGINES[key] = engine
-    names = engine.detectors.get("person-name")
-    if isinstance(names, PersonName):
+    cached = _NAME_DETECTORS.get(key)
+    if cached is not None and cached[0] is policy:
+        names = cached[1]
+    else:
+        vocab = policy.detector("person-name")
+        names = PersonName(vocab, policy) if vocab is not None else None
+        _NAME_DETECTORS[key] = (policy, names)
+    if names is not None:
         return names
     if not fallback:
         return None

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
+from functools import cache
 
 from approval.detect.detectors.base import Element, Found
 from approval.detect.detectors.terms import accent_blind, by_first_letter
@@ -189,14 +190,25 @@ _DAY_TEXT = (
 _YEAR_TEXT = rf"(?:\d{{4}}|{_NUM_WORDS}|{_ROMANCE_YEAR_TEXT})"
 # Up to ten letters: septiembre.
 _MONTH_TEXT = r"[^\W\d_]{3,10}\.?"
-_DAY_FIRST = re.compile(
+# Dates in words: large patterns (every spelling of a number in four languages, accent-blind)
+# that take a quarter of a second to compile, so they are compiled when first needed
+# (``_written``): most files have no date in words, and a CSV of dates never asks.
+_DAY_FIRST_TEXT = (
     rf"({_DAY_TEXT})\s+(?:of\s+|de\s+)?({_MONTH_TEXT}),?\s+(?:of\s+|del?\s+|in\s+)?"
-    rf"({_YEAR_TEXT})",
-    re.IGNORECASE,
+    rf"({_YEAR_TEXT})"
 )
-_MONTH_FIRST = re.compile(
-    rf"({_MONTH_TEXT})\s+({_DAY_TEXT}),?\s+(?:of\s+|in\s+)?({_YEAR_TEXT})", re.IGNORECASE
-)
+_MONTH_FIRST_TEXT = rf"({_MONTH_TEXT})\s+({_DAY_TEXT}),?\s+(?:of\s+|in\s+)?({_YEAR_TEXT})"
+
+
+@cache
+def _written() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The day-first and month-first patterns of a date with its month in letters."""
+    return (
+        re.compile(_DAY_FIRST_TEXT, re.IGNORECASE),
+        re.compile(_MONTH_FIRST_TEXT, re.IGNORECASE),
+    )
+
+
 _NUMERIC_TEXT = re.compile(r"\d{1,4}[-/.]\d{1,2}[-/.]\d{2,4}")
 # Words that say a date is someone's birth, beside the policy's headers (``DOB``, ``born``):
 # the birth verbs of the records' languages.
@@ -354,6 +366,10 @@ _NUMERIC_ASCII = r"[0-9]{1,4}+[-/.][0-9]{1,2}+[-/.][0-9]{2,4}+" + _TIME_ASCII
 _COLUMN_ASCII = re.compile(f"(?:{_NUMERIC_ASCII}\n)*+{_NUMERIC_ASCII}")
 _EXCEL_EPOCH = date(1899, 12, 30)
 
+# The fewest characters a labelled birthdate in prose takes, from the label's first character:
+# the label, a separator, and the shortest date the pattern accepts (``1-2-85``).
+_LABELLED_MIN_CHARS = 1 + 1 + 6
+
 # Without a label, a birthdate belongs to someone at least this old.
 _UNLABELLED_MIN_AGE = 5
 
@@ -420,7 +436,8 @@ def _written_date(text: str) -> date | None:
     """A date with its month in letters, its day and year in figures or words."""
     if not 6 <= len(text) <= 120:
         return None
-    for pattern, day_at, month_at in ((_DAY_FIRST, 1, 2), (_MONTH_FIRST, 2, 1)):
+    day_first, month_first = _written()
+    for pattern, day_at, month_at in ((day_first, 1, 2), (month_first, 2, 1)):
         m = pattern.fullmatch(text)
         if m is None:
             continue
@@ -442,20 +459,35 @@ class Birthdate(Element):
             {(fold(label)[:1], len(label), _label(label)) for label in labels if label.strip(". ")}
         )
         value = (
-            rf"({_NUMERIC_TEXT.pattern}|{_DAY_FIRST.pattern}|{_MONTH_FIRST.pattern})"
+            rf"({_NUMERIC_TEXT.pattern}|{_DAY_FIRST_TEXT}|{_MONTH_FIRST_TEXT})"
             if alternatives
             else r"(?!x)x"
         )
-        # A birth label, then (a few small words on) a date: one regex, built once per policy.
-        self.prefilter = re.compile(
+        # A birth label, then (a few small words on) a date: one regex per policy, compiled
+        # when a text first has a label with room for a date after it (``find``): it takes a
+        # third of a second to compile, and most files (a table's headers, a CSV of dates)
+        # never need it.
+        self._labels = re.compile(
             r"(?<![\w.])(?:" + by_first_letter(alternatives) + r")(?![\w])", re.IGNORECASE
         )
-        self._labelled = re.compile(self.prefilter.pattern + _FILLER + value, re.IGNORECASE)
+        self.prefilter = self._labels
+        self._labelled_text = self._labels.pattern + _FILLER + value
+        self._labelled: re.Pattern[str] | None = None
 
     def find(self, text: str) -> list[Found]:
         """Birthdates in prose: a birth label, then a date in figures or in words."""
+        # The labelled pattern starts with the labels': a match of it starts where a label
+        # does, at the first one or later, and needs a label (a character at least), a
+        # separator (one) and a date (six: ``1-2-85``; a date in words is longer) from there.
+        # A text that has no such room cannot hold one.
+        label = self._labels.search(text)
+        if label is None or len(text) - label.start() < _LABELLED_MIN_CHARS:
+            return []
+        labelled = self._labelled
+        if labelled is None:
+            labelled = self._labelled = re.compile(self._labelled_text, re.IGNORECASE)
         found = []
-        for match in self._labelled.finditer(text):
+        for match in labelled.finditer(text):
             day = prose_date(match.group(1))
             if day is not None and plausible(day):
                 found.append(Found(day.isoformat(), match.start(1), match.end(1)))

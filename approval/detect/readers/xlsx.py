@@ -53,6 +53,7 @@ evaluated, its hidden flag not seen), though its extent is counted.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import html
 import io
@@ -308,9 +309,10 @@ def _read_package(
                 r"(?i)xl/(?:worksheets/sheet\d*|sharedStrings|workbook|styles)\.bin", name
             )
         )
-    strings_used: set[bytes] = set()
     cells = min(limits.max_cells, _DENSE_CELLS)
     strings = next((r.target for r in rels.values() if r.type == "sharedStrings"), None)
+    # One tally for the whole workbook: a string is used if a cell of any sheet uses it.
+    strings_used = _UsedStrings() if strings is not None else None
 
     for meta in book.sheets_metadata:
         hidden = is_hidden(meta.visible)
@@ -320,13 +322,10 @@ def _read_package(
             # calamine would read a sheet whose XML was never checked for its extent.
             raise Unscannable("corrupt: a sheet the workbook lists has no part")
         marks = (
-            _scan_sheet(package, entry, styles.by_style, cells, strings is not None)
-            if entry
-            else _Marks()
+            _scan_sheet(package, entry, styles.by_style, cells, strings_used) if entry else _Marks()
         )
         if entry:
             parsed[entry] = "sheet"
-            strings_used |= marks.strings
             if marks.extent() > cells:
                 if cells == limits.max_cells:
                     raise Bound(f"a sheet spans more than {cells} cells", "max_cells")
@@ -387,9 +386,9 @@ def _read_package(
         yield from _pivot_caches(package, rels, styles.by_id, parsed)
         yield from _external_links(package)
         entry = package.part(strings) if strings else None
-        if entry is not None:
+        if entry is not None and strings_used is not None:
             parsed[entry] = "shared strings"
-            yield from _unused_strings(package, entry, strings_used)
+            yield from _unused_strings(package, entry, strings_used.indices)
     yield from account(source, zipped, limits, parsed)
 
 
@@ -400,10 +399,9 @@ def _read_package(
 
 # Each pattern starts with a literal, which the regex engine finds at memchr speed; one
 # alternation of them all runs 15 times slower. A zero height or width hides a row or a
-# column as well as hidden="1" does.
-_HIDDEN = re.compile(rb'hidden="(?:1|true)"')
-_ZERO_HEIGHT = re.compile(rb'ht="0(?:\.0*)?"')
-_ZERO_WIDTH = re.compile(rb'width="0(?:\.0*)?"')
+# column as well as hidden="1" does: the three attributes are found in one pass from the
+# "h" they share (hidden="1", ht="0", widt-h="0"), a letter no cell's markup has.
+_HIDING = re.compile(rb'h(?:idden="(?:1|true)"|t="0(?:\.0*)?"|="0(?:\.0*)?")')
 _TAG = re.compile(rb"<(?:[\w.-]+:)?(\w+)")  # <x:row ...> in prefixed documents
 _ROW_NUMBER = re.compile(rb'\sr="(\d+)"')
 _CELL_REF = re.compile(rb'\sr="([A-Za-z]{1,3})(\d+)"')
@@ -421,6 +419,7 @@ _CELL_TAG = re.compile(rb"<(?:\w+:)?c[\s>/]")
 # Possessive: no step can give back what it took and still match (a shared-string workbook
 # has a hit in nearly every cell).
 _STRING_INDEX = re.compile(rb't="s"[^>]*+>\s*+<(?:\w+:)?+v>(\d++)<')
+_MAX_GAPS = 64  # indices skipped over that ``_UsedStrings`` still looks for one by one
 # Literals looked for in every chunk of a sheet (megabytes of XML): a compiled regex finds a
 # literal several times faster than ``bytes.find`` or ``in`` here, whose skip table is of
 # little use when the needle ends in a character as common in XML as ``"`` or ``>``.
@@ -447,6 +446,65 @@ _STACKED_AFTER = 1
 
 
 @dataclass
+class _UsedStrings:
+    """The shared-string indices the cells use, without a bytes object per cell.
+
+    A shared-string sheet names an index in most of its cells (600,000 of them in 100,000
+    rows of 8 columns), mostly the same few strings again (a country, a facility). Writers
+    (Excel, openpyxl) number the strings in the order the cells first use them, row by row,
+    so each chunk is searched only for the indices that can still be news: those above
+    ``top``, and the few at or below it that no cell has used yet (``gaps``). Every other
+    index is already in ``indices``, so the set is the same as collecting every reference;
+    an index with a leading zero (``007``) is always taken. When too many indices were
+    skipped over (a table in another order), every reference is collected, as before.
+    """
+
+    indices: set[int] = field(default_factory=set)
+    top: int = -1  # every index up to ``top`` is in ``indices`` or in ``gaps``
+    gaps: set[int] = field(default_factory=set)
+    every: bool = False  # collect every reference (too many gaps)
+
+    def note(self, buffer: bytes) -> None:
+        if self.every:
+            self.indices.update(map(int, _STRING_INDEX.findall(buffer)))
+            return
+        found = set(map(int, _news(self.top, tuple(sorted(self.gaps))).findall(buffer)))
+        if not found:
+            return
+        self.indices |= found
+        self.gaps -= found
+        ordered = sorted(found)
+        top = ordered[-1]
+        if top > self.top:
+            # The indices above the old top that this chunk did not use.
+            skipped = top - self.top - (len(ordered) - bisect.bisect_right(ordered, self.top))
+            if skipped + len(self.gaps) > _MAX_GAPS:
+                self.every = True
+                return
+            if skipped:
+                self.gaps |= set(range(self.top + 1, top)).difference(found)
+            self.top = top
+
+
+def _news(top: int, gaps: tuple[int, ...]) -> re.Pattern[bytes]:
+    """``_STRING_INDEX`` for the indices above ``top``, the ``gaps``, and any with a leading
+    zero: decimal numbers above ``top`` spelt out as a regex (more digits; or as many, and a
+    larger digit after a common start)."""
+    digits = str(top) if top >= 0 else ""
+    above = [rb"0\d*+", rb"[1-9]\d{%d,}+" % len(digits)]
+    for i, ch in enumerate(digits):
+        if ch < "9":
+            rest = len(digits) - i - 1
+            above.append(
+                digits[:i].encode()
+                + b"[%c-9]" % (ord(ch) + 1)
+                + (rb"\d{%d}" % rest if rest else b"")
+            )
+    numbers = b"|".join([*above, *(b"%d" % g for g in gaps)])
+    return re.compile(rb't="s"[^>]*+>\s*+<(?:\w+:)?+v>(' + numbers + rb")<")
+
+
+@dataclass
 class _Marks:
     rows: set[int] = field(default_factory=set)
     columns: set[int] = field(default_factory=set)
@@ -455,10 +513,9 @@ class _Marks:
     unnumbered_rows: int = 0
     last_column: int = -1  # 0-based, the largest column a cell is (or may be) placed in
     prefixed: bool | None = None  # whether the sheet's elements have a prefix (x:c)
-    count_strings: bool = True  # whether the workbook has shared strings to account for
+    strings: _UsedStrings | None = None  # the workbook's shared strings used (None: it has none)
     previous_row: int = 0  # the last row number met
     blocks: list[int] = field(default_factory=list)  # see ``_gaps``
-    strings: set[bytes] = field(default_factory=set)  # shared string indices the cells use
     literals: list[str] = field(default_factory=list)
     literal_chars: int = 0
     masters: dict[bytes, tuple[int, int, str]] = field(default_factory=dict)
@@ -472,7 +529,11 @@ class _Marks:
 
 
 def _scan_sheet(
-    package: _Package, entry: str, styles: dict[int, NumberFormat], cells: int, strings: bool
+    package: _Package,
+    entry: str,
+    styles: dict[int, NumberFormat],
+    cells: int,
+    strings: _UsedStrings | None,
 ) -> _Marks:
     """What the sheet holds besides calamine's values, in one streamed pass.
 
@@ -482,7 +543,7 @@ def _scan_sheet(
     attribute (allowed, rare) are not located and so not flagged; nor are style attributes
     preceded by a tab or a newline instead of a space.
     """
-    marks = _Marks(count_strings=strings)
+    marks = _Marks(strings=strings)
     try:
         with package.zip.open(entry) as xml:
             tail = b""
@@ -515,10 +576,14 @@ def _scan_chunk(buffer: bytes, styles: dict[int, NumberFormat], marks: _Marks) -
     if not buffer:
         return
     _outside(buffer, marks)
-    hits = [*_HIDDEN.finditer(buffer)]
-    for zero in (_ZERO_HEIGHT, _ZERO_WIDTH):  # not customHeight="0"
-        hits += (h for h in zero.finditer(buffer) if buffer[h.start() - 1 : h.start()].isspace())
-    for hit in hits:
+    for hit in _HIDING.finditer(buffer):
+        at, kind = hit.start(), buffer[hit.start() + 1 : hit.start() + 2]
+        if kind == b"t" and not buffer[at - 1 : at].isspace():
+            continue  # customHeight="0", not ht="0"
+        if kind == b"=" and not (
+            buffer[at - 4 : at] == b"widt" and buffer[at - 5 : at - 4].isspace()
+        ):
+            continue  # another name ending in h, not width="0"
         start = buffer.rfind(b"<", 0, hit.start())
         end = buffer.find(b">", hit.end())
         tag = _TAG.match(buffer, start) if start >= 0 else None
@@ -535,8 +600,8 @@ def _scan_chunk(buffer: bytes, styles: dict[int, NumberFormat], marks: _Marks) -
     if styles:
         _styled_cells(buffer, styles, marks.overlay)
     _extent(buffer, marks)
-    if marks.count_strings and _SHARED_CELL.search(buffer):
-        marks.strings.update(_STRING_INDEX.findall(buffer))
+    if marks.strings is not None and _SHARED_CELL.search(buffer):
+        marks.strings.note(buffer)
     # A formula with text ends in </f>; one without (a shared formula's other cells) follows
     # one with it, earlier in the sheet.
     if _FORMULA_END.search(buffer) or (marks.prefixed and _PREFIXED_FORMULA_END.search(buffer)):
@@ -738,10 +803,9 @@ def _outside_cells(entry: str, marks: _Marks, sheet: str, hidden: bool) -> Itera
         yield Text(Where(part=entry, sheet=sheet, hidden=hidden), lines, sheet)
 
 
-def _unused_strings(package: _Package, entry: str, used: set[bytes]) -> Iterator[Unit]:
+def _unused_strings(package: _Package, entry: str, indices: set[int]) -> Iterator[Unit]:
     """Shared strings no cell uses, as text: a writer may leave a list of names there after
     deleting the cells, and the file still carries it."""
-    indices = set(map(int, used))
     try:
         with package.zip.open(entry) as xml:
             count = 0
