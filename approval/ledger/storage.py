@@ -42,8 +42,10 @@ from approval.ledger.usercache import clone_dir, ledger_cache_dir
 from approval.statements import (
     Envelope,
     Signature,
+    canonical_json,
     parse_statement_time,
     short_id,
+    signed_bytes,
     validate_envelope,
 )
 
@@ -828,9 +830,14 @@ def _parse_entry(raw: bytes, blob: str, valid: ValidEntries | None) -> tuple[Env
         except (KeyError, TypeError, ValueError) as e:  # a forged cache line: no entry at all
             raise IntegrityError("not a ledger entry") from e
     envelope = Envelope.from_dict(doc)
-    if raw != envelope.to_json():
+    # The envelope's canonical form, built around the statement's own canonical bytes so that
+    # the statement (a 9 MB checkpoint's state, say) is encoded once, not twice: RFC 8785 puts
+    # "signatures" before "statement" and writes the object without whitespace.
+    signed = signed_bytes(envelope.statement)
+    signatures = canonical_json([s.to_dict() for s in envelope.signatures])
+    if raw != b'{"signatures":' + signatures + b',"statement":' + signed + b"}\n":
         raise IntegrityError("not in canonical form (RFC 8785 and one newline)")
-    statement = envelope.id
+    statement = hashlib.sha256(signed).hexdigest()
     if _statement_id_in(raw) != statement:  # cannot happen for a canonical entry; keeps it so
         raise IntegrityError("statement bytes are not where canonical form puts them")
     if valid is not None:
