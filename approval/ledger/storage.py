@@ -834,8 +834,8 @@ def _parse_entry(raw: bytes, blob: str, valid: ValidEntries | None) -> tuple[Env
     # the statement (a 9 MB checkpoint's state, say) is encoded once, not twice: RFC 8785 puts
     # "signatures" before "statement" and writes the object without whitespace.
     signed = signed_bytes(envelope.statement)
-    signatures = canonical_json([s.to_dict() for s in envelope.signatures])
-    if raw != b'{"signatures":' + signatures + b',"statement":' + signed + b"}\n":
+    signed_by = canonical_json([s.to_dict() for s in envelope.signatures])
+    if raw != b'{"signatures":' + signed_by + b',"statement":' + signed + b"}\n":
         raise IntegrityError("not in canonical form (RFC 8785 and one newline)")
     statement = hashlib.sha256(signed).hexdigest()
     if _statement_id_in(raw) != statement:  # cannot happen for a canonical entry; keeps it so
