@@ -4,13 +4,19 @@ it for ``ssh-keygen`` alone."""
 from __future__ import annotations
 
 import gc
+import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from approval.cli.options import examples, ledger_option
 from approval.cli.output import quiet_option
+
+if TYPE_CHECKING:
+    from approval.cli.jsontext import Written
+    from approval.report.event import Event
 
 # Rows shown in a table on screen; --format json always lists everything.
 SHOWN = 50
@@ -144,15 +150,69 @@ def audit(
             _render_report(report, fmt, html_file)
         finally:
             if collecting:
+                _freeze_if_ending()
                 gc.enable()
         if report.failure is not None:
             raise report.failure
+
+
+def _freeze_if_ending() -> None:
+    """In the ``approval`` process itself (its entry point guards stdout), which ends after
+    this command: everything the replay made is frozen (``gc.freeze``), left out of the
+    collections that follow and of the full one at exit, each of which would walk it all
+    again (~0.2 s each at 20k statements: the replayed state is in reference cycles). A caller
+    that goes on (tests, CliRunner) collects it as usual."""
+    from approval.cli.render import GuardedOutput
+
+    if isinstance(sys.stdout, GuardedOutput):
+        gc.freeze()
 
 
 def _json(body: Any, command: str) -> None:
     from approval.cli.output import emit
 
     emit(command, body)
+
+
+# The keys ``Event.to_dict`` puts before an event's details: a detail of the same name would
+# take its key's place there, so such an event is written from its dict.
+_EVENT_KEYS = frozenset(("entry", "commit", "id", "kind", "at", "who", "text", "artifacts"))
+
+
+def _timeline(events: Sequence[Event]) -> Written:
+    """``[event.to_dict() for event in events]`` as ``indented`` writes it, without the dicts:
+    one f-string an event, its details written by ``members`` (the timeline is most of an
+    audit's JSON: ~12 -> ~9.5 us a statement at 20k statements)."""
+    from approval.cli.jsontext import Written, encode, members
+    from approval.cli.jsontext import quoted as string
+
+    def write(newline: str) -> str:
+        if not events:
+            return "[]"
+        inner = newline + "  "
+        key = inner + "  "
+        commit, ident, kind = (f',{key}"{name}": ' for name in ("commit", "id", "kind"))
+        at, who, text, artifacts = (
+            f',{key}"{name}": ' for name in ("at", "who", "text", "artifacts")
+        )
+        entry = f'{{{key}"entry": '
+        parts = []
+        for event in events:
+            details = event.details
+            try:
+                if type(event.position) is not int or not details.keys().isdisjoint(_EVENT_KEYS):
+                    raise TypeError
+                parts.append(
+                    f"{entry}{event.position}{commit}{string(event.commit)}{ident}"
+                    f"{string(event.id)}{kind}{string(event.kind)}{at}{string(event.when)}"
+                    f"{who}{encode(event.who, key)}{text}{string(event.text)}{artifacts}"
+                    f"{encode(event.artifacts, key)}{members(details, key)}{inner}}}"
+                )
+            except TypeError:  # not the usual shape: as ``indented`` writes its dict
+                parts.append(encode(event.to_dict(), inner))
+        return f"[{inner}{(',' + inner).join(parts)}{newline}]"
+
+    return Written(write)
 
 
 def _write_html(report: Any, target: Path) -> None:
@@ -183,8 +243,6 @@ def _write_html(report: Any, target: Path) -> None:
 
 
 def _render_report(report: Any, fmt: str, html_file: Path | None = None) -> None:
-    from approval.cli.screen import Section, show, show_timeline
-
     if fmt == "json":
         _json(
             {
@@ -199,12 +257,14 @@ def _render_report(report: Any, fmt: str, html_file: Path | None = None) -> None
                     for e in report.events
                     if e.details.get("flag")
                 ],
-                "timeline": [event.to_dict() for event in report.events],
+                "timeline": _timeline(report.events),
                 "html": str(html_file) if html_file is not None else None,
             },
             "audit",
         )
         return
+    from approval.cli.screen import Section, show, show_timeline
+
     show_timeline(
         [(e.when, e.position, e.text) for e in report.events], empty="(the ledger is empty)"
     )

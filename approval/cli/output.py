@@ -97,54 +97,11 @@ def emit(command: str, body: dict[str, Any]) -> None:
 
 
 def indented(value: Any) -> str:
-    """``json.dumps(value, indent=2, ensure_ascii=False)``, byte for byte, ~2.5x faster.
-
-    With ``indent`` the standard library drops its C encoder for a generator per value (20 us a
-    statement of ``approval audit --format json``). Here one call per container, the strings
-    escaped by the C function the standard library uses; anything but plain dicts with string
-    keys, lists, strings, ints, bools and None is handed to ``json.dumps`` itself, its lines
-    shifted to the depth: its output holds no raw newline but between lines (a newline in a
-    string is written ``\\n``), so the shift is exact."""
-    from json.encoder import encode_basestring as string  # the C one when _json is there
-
-    def encode(value: Any, newline: str) -> str:
-        kind = type(value)
-        if kind is str:
-            return string(value)
-        if kind is dict:
-            if not value:
-                return "{}"
-            inner = newline + "  "
-            parts = []
-            for key, item in value.items():
-                if type(key) is not str:  # json's own way of writing other keys
-                    return _standard(value, newline)
-                parts.append(f"{string(key)}: {encode(item, inner)}")
-            return f"{{{inner}{(',' + inner).join(parts)}{newline}}}"
-        if kind is list or kind is tuple:
-            if not value:
-                return "[]"
-            inner = newline + "  "
-            items = ("," + inner).join([encode(item, inner) for item in value])
-            return f"[{inner}{items}{newline}]"
-        if kind is int:
-            return int.__repr__(value)
-        if value is None:
-            return "null"
-        if value is True:
-            return "true"
-        if value is False:
-            return "false"
-        return _standard(value, newline)
+    """``json.dumps(value, indent=2, ensure_ascii=False)``, byte for byte, ~2x faster
+    (:mod:`approval.cli.jsontext`, imported when a command writes JSON)."""
+    from approval.cli.jsontext import encode
 
     return encode(value, "\n")
-
-
-def _standard(value: Any, newline: str) -> str:
-    """``value`` as ``json.dumps`` indents it, at the depth ``newline`` starts a line at."""
-    import json
-
-    return json.dumps(value, indent=2, ensure_ascii=False).replace("\n", newline)
 
 
 class _Nowhere(io.TextIOBase):

@@ -102,8 +102,9 @@ def _adoption(record: Adoption, state: LedgerState, position: int, commit: str) 
     )
 
 
-def scan_words(scan: dict[str, Any]) -> str:
-    """``protected: protected-person 12 persons; hidden: sheet Sheet2``."""
+def scan_words(scan: dict[str, Any], hidden: list[str] | None = None) -> str:
+    """``protected: protected-person 12 persons; hidden: sheet Sheet2`` (``hidden``: its
+    ``hidden_parts``, when the caller has them)."""
     parts = [str(scan.get("verdict"))]
     classes = scan.get("classes", {})
     if classes:
@@ -112,7 +113,8 @@ def scan_words(scan: dict[str, Any]) -> str:
                 f"{c} {plural(info.get('records', 0), 'person')}" for c, info in classes.items()
             )
         )
-    hidden = hidden_parts(scan)
+    if hidden is None:
+        hidden = hidden_parts(scan)
     if hidden:
         parts.append("hidden: " + ", ".join(hidden))
     if scan.get("reason"):
@@ -136,10 +138,11 @@ def hidden_parts(scan: dict[str, Any]) -> list[str]:
 def _request(record: Request, position: int, commit: str) -> Event:
     artifact = record.artifact
     scan = record.scan
+    hidden = hidden_parts(scan)
     text = (
         f"{record.requester} requested approval to export {artifact.name} "
         f"(sha256 {short_id(artifact.sha256)}) to {record.destination}: request "
-        f"{short_id(record.id)} ({scan_words(scan)})"
+        f"{short_id(record.id)} ({scan_words(scan, hidden)})"
     )
     details = {
         "artifact": _file(artifact),
@@ -150,7 +153,7 @@ def _request(record: Request, position: int, commit: str) -> Event:
             "verdict": scan.get("verdict"),
             "format": scan.get("format"),
             "classes": {c: info.get("records", 0) for c, info in scan.get("classes", {}).items()},
-            "hidden": hidden_parts(scan),
+            "hidden": hidden,
             "findings": len(scan.get("findings", [])),
             **({"reason": scan["reason"]} if scan.get("reason") else {}),
         },

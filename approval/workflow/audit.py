@@ -91,8 +91,20 @@ def _refresh_index(ledger: Ledger, report: AuditReport, state: LedgerState) -> A
     from approval.report.index import rows_for
 
     assert report.head is not None
+    _know_genesis(ledger, report)
     rows = rows_for(report.events, state)
     return Index.refresh(ledger.cache_dir, report.head, rows, lambda: _set_aside(ledger))
+
+
+def _know_genesis(ledger: Ledger, report: AuditReport) -> None:
+    """Tell ``ledger`` its identity (what its cache directory is keyed by) from an intact
+    replay: the statement of its first entry, the root of a history without merges (the replay
+    refuses one). Else git walks the whole history again for it (``Ledger.genesis``: 0.1 s of
+    CPU at 20k entries, 0.4 s at 100k)."""
+    if report.failure is None and report.head is not None and report.events:
+        first = report.events[0]
+        if first.position == 1:
+            ledger.genesis(report.head, listed=f"commit {first.commit}\n{first.kind} {first.id}\n")
 
 
 def _set_aside(ledger: Ledger) -> set[str]:
