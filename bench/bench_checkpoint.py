@@ -11,7 +11,9 @@ directory and an empty ``XDG_CACHE_HOME``, so no saved state exists; the command
 ``approval check clean.csv`` in a new process. The ledger without a checkpoint is the same clone
 with its branch set back to the head the checkpoint vouches for (``--statements`` - 100 entries,
 no checkpoint in it). Each is run ``--rounds`` times, interleaved; medians; the load average
-printed with each figure.
+printed with each figure, and the command's CPU seconds (user and system, with the git
+processes it waits for): on a shared host the wall time follows the load, the CPU time much
+less, so a before/after comparison reads both.
 
 A large state started from a checkpoint is saved to the cache by a detached child after the
 command (``snapshot._save_detached``): the figure is the command's, and each round then waits
@@ -31,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import sqlite3
 import statistics
@@ -108,9 +111,11 @@ def checkpoint_and_after(ledger_dir: Path, cast: Cast, count: int) -> tuple[str,
 
 def first_check(
     source: Path, work: Path, reset_to: str | None, package: Path | None = None
-) -> tuple[float, int, str]:
+) -> tuple[float, float, int, str]:
     """Wall seconds of ``approval check clean.csv`` on a fresh bare clone of ``source`` (its
-    branch set back to ``reset_to`` when given), an empty cache; exit code, stderr tail.
+    branch set back to ``reset_to`` when given), an empty cache; its CPU seconds (user and
+    system, with the git processes it waited for: less bound to the host's load than the wall
+    time; the detached save is not counted); exit code, stderr tail.
     ``package``: a directory holding another ``approval`` package to run (``--baseline``)."""
     clone = work / "clone.git"
     cache = work / "xdg-cache"
@@ -132,6 +137,7 @@ def first_check(
     }
     if package is not None:
         env["PYTHONPATH"] = str(package)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "-m", "approval", "check", str(clean)],
@@ -142,11 +148,13 @@ def first_check(
         check=False,
     )
     wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     saved = saved_after(cache, start)
     if saved is not None:
         print(f"  (the saved state landed {saved:.1f} s after the command started)")
     shutil.rmtree(cache, ignore_errors=True)
-    return wall, done.returncode, done.stderr.strip()[-300:]
+    return wall, cpu, done.returncode, done.stderr.strip()[-300:]
 
 
 def saved_after(cache: Path, start: float, patience: float = 60.0) -> float | None:
@@ -203,40 +211,47 @@ def main() -> int:
         withs: list[float] = []
         withouts: list[float] = []
         baselines: list[float] = []
+        cpus: dict[str, list[float]] = {"with": [], "without": [], "baseline": []}
         for n in range(options.rounds):
             if options.baseline is not None:
-                wall, code, err = first_check(ledger_dir, work, None, options.baseline)
-                print(f"round {n + 1}: baseline with a checkpoint: {wall:6.2f} s "
-                      f"(exit {code}; {load()})")  # fmt: skip
+                wall, cpu, code, err = first_check(ledger_dir, work, None, options.baseline)
+                print(f"round {n + 1}: baseline with a checkpoint: {wall:6.2f} s, "
+                      f"cpu {cpu:5.2f} s (exit {code}; {load()})")  # fmt: skip
                 if code != 0:
                     print(f"  {err}")
                 baselines.append(wall)
-            wall, code, err = first_check(ledger_dir, work, None)
-            print(f"round {n + 1}: with a checkpoint {AFTER} from the head: {wall:6.2f} s "
-                  f"(exit {code}; {load()})")  # fmt: skip
+                cpus["baseline"].append(cpu)
+            wall, cpu, code, err = first_check(ledger_dir, work, None)
+            print(f"round {n + 1}: with a checkpoint {AFTER} from the head: {wall:6.2f} s, "
+                  f"cpu {cpu:5.2f} s (exit {code}; {load()})")  # fmt: skip
             if code != 0:
                 print(f"  {err}")
             withs.append(wall)
+            cpus["with"].append(cpu)
             if options.only_checkpoint:
                 continue
-            wall, code, err = first_check(ledger_dir, work, head)
-            print(f"round {n + 1}: no checkpoint ({count - AFTER:,} entries): {wall:6.2f} s "
-                  f"(exit {code}; {load()})")  # fmt: skip
+            wall, cpu, code, err = first_check(ledger_dir, work, head)
+            print(f"round {n + 1}: no checkpoint ({count - AFTER:,} entries): {wall:6.2f} s, "
+                  f"cpu {cpu:5.2f} s (exit {code}; {load()})")  # fmt: skip
             if code != 0:
                 print(f"  {err}")
             withouts.append(wall)
+            cpus["without"].append(cpu)
+        cpu_medians = {k: statistics.median(v) for k, v in cpus.items() if v}
         with_median = statistics.median(withs)
         without_median = statistics.median(withouts) if withouts else float("nan")
         if baselines:
             print(f"\nbaseline ({options.baseline}) with a checkpoint, median of "
-                  f"{options.rounds}: {statistics.median(baselines):.2f} s")  # fmt: skip
+                  f"{options.rounds}: {statistics.median(baselines):.2f} s, "
+                  f"cpu {cpu_medians['baseline']:.2f} s")  # fmt: skip
         print(
             f"\nfirst `approval check FILE` on a fresh clone, medians of {options.rounds}:\n"
-            f"  with a checkpoint {AFTER} entries from the head: {with_median:.2f} s "
+            f"  with a checkpoint {AFTER} entries from the head: {with_median:.2f} s, "
+            f"cpu {cpu_medians['with']:.2f} s "
             f"(target < {TARGET_WITH:.0f} s: {'met' if with_median < TARGET_WITH else 'MISSED'})\n"
             + (
-                f"  without any checkpoint: {without_median:.2f} s "
-                f"(target < {TARGET_WITHOUT:.0f} s: "
+                f"  without any checkpoint: {without_median:.2f} s, "
+                f"cpu {cpu_medians['without']:.2f} s (target < {TARGET_WITHOUT:.0f} s: "
                 f"{'met' if without_median < TARGET_WITHOUT else 'MISSED'})"
                 if withouts
                 else "  without any checkpoint: not run (--only-checkpoint)"

@@ -13,8 +13,8 @@ Feature: A witness vouches for the ledger, so that a new machine need not replay
     Then the checkpoint status names the witness, with 2 entries since
     And a fresh clone verifies only the 2 entries after the checkpoint
     And a fresh clone passes "approval check" on a clean file
-    And "approval clone" says it verified from the checkpoint at entry 6, witnessed by w.witness
-    And "approval clone --full" says it verified every entry from the first
+    And "approval clone --from-checkpoint" says it verified from the checkpoint at entry 6, witnessed by w.witness
+    And "approval clone" says it verified every entry from the first
     And the audit passes
 
   Scenario: Only a witness may vouch for the ledger

@@ -116,24 +116,26 @@ def fresh_clone_refuses(case: dict[str, Any], code: int) -> None:
 
 @then(
     parsers.parse(
-        '"approval clone" says it verified from the checkpoint at entry {count:d}, '
-        "witnessed by {witness}"
+        '"approval clone --from-checkpoint" says it verified from the checkpoint at entry '
+        "{count:d}, witnessed by {witness}"
     )
 )
 def clone_from_checkpoint(case: dict[str, Any], count: int, witness: str) -> None:
     world = _world(case)
-    cloned = run_approval("clone", world.ledger, world.root / "office", cwd=world.root)
+    cloned = run_approval(
+        "clone", "--from-checkpoint", world.ledger, world.root / "office", cwd=world.root
+    )
     assert cloned.code == 0, cloned.output
     assert f"verified from the checkpoint at entry {count} (ledger head " in cloned.stdout
     assert f"witnessed by {witness}, then the 2 statements after it" in cloned.stdout
 
 
-@then('"approval clone --full" says it verified every entry from the first')
+@then('"approval clone" says it verified every entry from the first')
 def clone_full(case: dict[str, Any]) -> None:
     world = _world(case)
-    cloned = run_approval("clone", "--full", world.ledger, world.root / "full", cwd=world.root)
+    cloned = run_approval("clone", world.ledger, world.root / "full", cwd=world.root)
     assert cloned.code == 0, cloned.output
-    assert "8 statements and 9 signatures verified from the first entry (--full)" in cloned.stdout
+    assert "8 statements and 9 signatures verified from the first entry;" in cloned.stdout
 
 
 @then(parsers.parse('"approval clone" refuses it with exit code {code:d}, leaving nothing behind'))

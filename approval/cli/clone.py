@@ -14,27 +14,28 @@ from approval.cli.output import output_options
     short_help="Clone a shared ledger, verified before it appears.",
     epilog=examples(
         "approval clone ssh://git.example.gov/ledger.git ~/ledger",
-        "approval clone --full ssh://git.example.gov/ledger.git ~/ledger",
+        "approval clone --from-checkpoint ssh://git.example.gov/ledger.git ~/ledger",
     ),
 )
 @click.argument("url")
 @click.argument("directory", metavar="DIR", type=click.Path(path_type=Path, file_okay=False))
 @click.option(
-    "--full",
+    "--from-checkpoint",
+    "from_checkpoint",
     is_flag=True,
-    help="Verify every entry from the first, as `approval audit` does, instead of starting "
-    "from the newest checkpoint the witnesses signed.",
+    help="Start from the newest checkpoint the witnesses signed (trusting them for the "
+    "entries before it) instead of verifying every entry from the first.",
 )
 @output_options
-def clone(url: str, directory: Path, full: bool) -> None:
+def clone(url: str, directory: Path, from_checkpoint: bool) -> None:
     """Clone the shared ledger at URL into DIR (a bare git repository).
 
-    It is verified first, as a new clone's first command verifies it: from the newest
-    checkpoint that enough witnesses of the roster in force signed (the chain of adoptions and
-    the checkpoint checked, then every entry after it), or from the first entry when no
-    checkpoint serves. --full verifies every statement from the first entry, as `approval
-    audit` does. A false checkpoint, or anything that does not verify: DIR is not created and
-    the exit is 3.
+    Every statement is verified first, from the first entry, as `approval audit` does. With
+    --from-checkpoint it is verified as a new clone's first command verifies it: from the
+    newest checkpoint that enough witnesses of the roster in force signed (the chain of
+    adoptions and the checkpoint checked, then every entry after it), taking the records
+    before it on the witnesses' word; `approval audit` checks that word. A false checkpoint,
+    or anything that does not verify: DIR is not created and the exit is 3.
     """
     from approval.cli.output import emit, json_wanted
     from approval.cli.progress import transfer_progress
@@ -44,7 +45,7 @@ def clone(url: str, directory: Path, full: bool) -> None:
     from approval.workflow.clone import clone_ledger
 
     with transfer_progress() as progress:
-        done = clone_ledger(url, directory, progress=progress, full=full)
+        done = clone_ledger(url, directory, progress=progress, full=not from_checkpoint)
     outcome(EXIT_OK)
     started = done.checkpoint
     if json_wanted():
@@ -65,10 +66,9 @@ def clone(url: str, directory: Path, full: bool) -> None:
     statements = plural(done.statements, "statement")
     signatures = plural(done.signatures, "signature")
     if started is None:
-        how = " (--full)" if done.full else ""
         click.echo(
             f"cloned {done.remote} into {done.path}: {statements} and {signatures} verified "
-            f"from the first entry{how}; {done.policy} in force"
+            f"from the first entry; {done.policy} in force"
         )
     else:
         click.echo(

@@ -23,6 +23,7 @@ caller checked the digest a witness signed.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import typing
@@ -122,25 +123,42 @@ def _decoders(cls: type) -> tuple[frozenset[str], tuple[tuple[str, Callable[[Any
 
 def record_from_dict(doc: dict[str, Any]) -> Record:
     """The record a document's line holds (``ValueError``/``KeyError`` when it holds none)."""
-    cls = _classes().get(str(doc.get(_TAG)))
-    if cls is None or not is_dataclass(cls):
-        raise ValueError(f"unknown record {str(doc.get(_TAG))[:40]!r}")
-    names, decoders = _decoders(cls)
-    values = dict(doc)  # the caller's document is left as it was
-    del values[_TAG]
+    return _record(dict(doc))  # the caller's document is left as it was
+
+
+@cache
+def _readers() -> dict[str, tuple[type, frozenset[str], tuple[tuple[str, Any], ...]]]:
+    """Every record class by its ``$record`` name, with its field names and decoders."""
+    return {name: (cls, *_decoders(cls)) for name, cls in _classes().items() if is_dataclass(cls)}
+
+
+_new = object.__new__
+_set = object.__setattr__
+
+
+def _record(values: dict[str, Any]) -> Record:
+    """``record_from_dict`` on a document of its own, which becomes the record's fields."""
+    if not isinstance(values, dict):
+        raise ValueError("not a JSON object")
+    tag = values.pop(_TAG, None)
+    found = _readers().get(tag)
+    if found is None:
+        raise ValueError(f"unknown record {str(tag)[:40]!r}")
+    cls, names, decoders = found
     if names != values.keys():
         raise ValueError(f"a {cls.__name__} record has other fields than its class")
     for name, decode in decoders:
         values[name] = decode(values[name])
     if cls is Adoption:
         values["policy"], values["roster"] = parse_adoption_documents(
-            doc["policy"], doc["roster"], f"checkpoint state adoption {doc.get('id', '')[:12]}"
+            values["policy"], values["roster"], f"checkpoint state adoption {values['id'][:12]}"
         )
     # Every field is given (record_to_dict writes them all) and the record classes check
     # nothing in ``__post_init__``: filled as ``__init__`` would, without a frozen dataclass's
-    # ``object.__setattr__`` per field (a third of the rebuild at 100k records).
-    record = object.__new__(cls)
-    record.__dict__.update(values)
+    # ``object.__setattr__`` per field (a third of the rebuild at 100k records); the document
+    # parsed for it is its ``__dict__``, not copied.
+    record: object = _new(cls)
+    _set(record, "__dict__", values)
     return typing.cast(Record, record)
 
 
@@ -166,21 +184,36 @@ def state_digest(document: bytes) -> str:
 def state_from_document(document: bytes) -> LedgerState:
     """The state a document serializes; ``IntegrityError`` when it is not one (a format this
     code does not read, a line that is not a record, lines not in canonical form)."""
-    lines = document.split(b"\n")
-    if not document.endswith(b"\n") or lines[0] + b"\n" != HEADER:
-        raise IntegrityError(f"a checkpoint's state is not in the format {FORMAT}")
-    body = lines[1:-1]
+    # The cyclic collector is paused meanwhile (as ``Verifier.run`` pauses it for a replay):
+    # the parse makes only trees (JSON values, records), and every collection it would set off
+    # walks all that it made so far again (measured: more than half its CPU time at 100k).
+    collecting = gc.isenabled()
+    gc.disable()
     try:
-        # One parse of every line at once: 100k calls of json.loads cost a third more.
-        docs = json.loads(b"[" + b",".join(body) + b"]") if body else []
+        return _state_from_document(document)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _state_from_document(document: bytes) -> LedgerState:
+    if not document.endswith(b"\n") or not document.startswith(HEADER):
+        raise IntegrityError(f"a checkpoint's state is not in the format {FORMAT}")
+    count = document.count(b"\n") - 1  # record lines
+    try:
+        # One parse of every line at once (100k calls of json.loads cost a third more), the
+        # lines joined by commas where their newlines were: no list of 100k lines to join,
+        # and each copy of the text freed as soon as the next is made.
+        body = memoryview(document)[len(HEADER) : -1]
+        docs = json.loads("[" + str(body, "utf-8").replace("\n", ",") + "]") if count else []
     except ValueError as e:
         raise IntegrityError(f"a checkpoint's state is not JSON lines ({e})") from e
-    if len(docs) != len(body):  # a line holding two values, or none
+    if not isinstance(docs, list) or len(docs) != count:  # a line holding two values, or none
         raise IntegrityError("a checkpoint's state is not one record per line")
     records: list[Record] = []
     for number, doc in enumerate(docs, start=2):
         try:
-            records.append(record_from_dict(doc))
+            records.append(_record(doc))
         except (ValueError, KeyError, TypeError, AttributeError) as e:
             raise IntegrityError(
                 f"line {number} of a checkpoint's state is not a record ({e})"

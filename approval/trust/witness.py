@@ -59,6 +59,14 @@ def carried(state: str) -> bytes:
     return document
 
 
+@lru_cache(maxsize=1)
+def carried_sha256(state: str) -> str:
+    """The sha256 of the state document a checkpoint carries (what it names); kept as
+    :func:`carried` keeps the document: the checkpoint's check and the parse ahead of it
+    (``ledger.checkpoints``) both need it. ``IntegrityError`` when it carries none."""
+    return hashlib.sha256(carried(state)).hexdigest()
+
+
 @dataclass(frozen=True)
 class Checkpoint:
     """A witness's word on the verified state at ``head`` (the ``count``-th entry)."""
@@ -101,10 +109,9 @@ def check(
     state = statement.get("state")
     if state is not None:
         try:
-            document = carried(state)
+            digest = carried_sha256(state)
         except IntegrityError as e:
             raise IntegrityError(f"{label}: {e.message}") from e
-        digest = hashlib.sha256(document).hexdigest()
         if digest != statement["state_sha256"]:
             raise IntegrityError(
                 f"{label}: carries a state whose sha256 is {digest[:12]}, not the "
@@ -122,4 +129,13 @@ def check(
     )
 
 
-__all__ = ["FORMAT", "KIND", "MAX_STATE_BYTES", "Checkpoint", "carried", "carry", "check"]
+__all__ = [
+    "FORMAT",
+    "KIND",
+    "MAX_STATE_BYTES",
+    "Checkpoint",
+    "carried",
+    "carried_sha256",
+    "carry",
+    "check",
+]

@@ -1,8 +1,12 @@
 """``approval clone``: a new clone of a shared ledger, verified before it appears.
 
-It verifies the history as a fresh clone's first command would (``ledger/checkpoints.py``):
-from the newest checkpoint enough witnesses of the roster in force signed, then every entry
-after it; from the first entry, as an audit does, when no checkpoint serves or with ``full``.
+It verifies every entry from the first, as an audit does (``full``, the default: DESIGN pins
+a clone that verifies its whole history before it is trusted). Without ``full`` (``approval
+clone --from-checkpoint``) it verifies as a fresh clone's first command would
+(``ledger/checkpoints.py``): from the newest checkpoint enough witnesses of the roster in force
+signed, then every entry after it, taking the records before it on the witnesses' word (their
+kinds and ids are checked against the history; their content is what the witnesses vouch
+for, and what ``approval audit`` checks); from the first entry when no checkpoint serves.
 The verified state is then saved for the new clone (its cache, keyed by its path), so that its
 first command does not verify it all again."""
 
@@ -55,7 +59,7 @@ class Cloned:
 
 
 def clone_ledger(
-    remote_url: str, path: Path, *, progress: Progress | None = None, full: bool = False
+    remote_url: str, path: Path, *, progress: Progress | None = None, full: bool = True
 ) -> Cloned:
     """``approval clone``: fetch the shared ledger into a new bare repository and verify it
     (see the module doc) before the directory appears at ``path``; a failure leaves nothing

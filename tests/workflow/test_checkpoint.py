@@ -207,6 +207,42 @@ def test_a_checkpoint_whose_records_lie_fails_the_audit(world: World) -> None:
     assert "a false checkpoint" in audit.stderr
 
 
+def test_a_checkpoint_carrying_a_record_of_another_kind_fails_the_first_command(
+    world: World,
+) -> None:
+    """A request's id holding a made-up revocation of the request before it: the ids still
+    line up with the history, the kinds do not. The first command of a fresh clone refuses
+    it, as `approval clone` (which verifies every entry) and the audit do."""
+    from approval.trust.state import Request, Revocation
+
+    _build(world, requests=3)
+
+    def disguise(records: list[Any]) -> list[Any]:
+        last, before = records[-1], records[-2]
+        assert isinstance(last, Request) and isinstance(before, Request)
+        made_up = Revocation(last.id, before.id, last.requester, "made up", last.at)
+        return [*records[:-1], made_up]
+
+    _forge(world, disguise)
+    with pytest.raises(IntegrityError, match="false checkpoint"):
+        _open(_fresh_clone(world, "clone.git"))
+    audit = world.run("audit")
+    assert audit.code == 3, audit.output
+
+
+def test_every_record_kind_is_named_as_its_statements_are() -> None:
+    """The map the first command checks kinds with covers every kind a statement can have,
+    and every kind of record a state holds."""
+    import typing
+
+    from approval.ledger.checkpoints import STATEMENT_KIND
+    from approval.statements import KINDS
+    from approval.trust.state import Record
+
+    assert sorted(STATEMENT_KIND.values()) == sorted(KINDS)
+    assert set(STATEMENT_KIND) == set(typing.get_args(Record))
+
+
 def test_a_checkpoint_naming_a_wrong_count_fails_the_audit(world: World) -> None:
     _build(world, requests=3)
     head, count = _head_count(world.ledger)

@@ -1,7 +1,8 @@
-"""``approval clone`` starts from the newest checkpoint enough witnesses signed, as a fresh
-clone's first command does (ledger/checkpoints.py), and says so; ``--full`` verifies every entry
-from the first; a checkpoint that does not serve falls back to the full verification, a false
-one refuses the clone (exit 3, nothing left behind), exactly as the first command would.
+"""``approval clone`` verifies every entry from the first by default; with
+``--from-checkpoint`` it starts from the newest checkpoint enough witnesses signed, as a fresh
+clone's first command does (ledger/checkpoints.py), and says so; a checkpoint that does not
+serve falls back to the full verification, a false one refuses the clone (exit 3, nothing left
+behind), exactly as the first command would.
 
 Real ledgers grown through the ledger API (tests/workflow/test_checkpoint.py), real keys, real
 git: the "remote" is the world's ledger directory, cloned through git's file transport."""
@@ -46,7 +47,7 @@ def _leftovers(target: Path) -> list[Path]:
 
 def test_clone_starts_from_the_witnessed_checkpoint(world: World) -> None:
     _checkpointed(world)
-    cloned = clone_ledger(str(world.ledger), world.root / "office")
+    cloned = clone_ledger(str(world.ledger), world.root / "office", full=False)
     assert cloned.checkpoint is not None
     assert (cloned.checkpoint.count, cloned.checkpoint.witnesses) == (13, ("w.witness",))
     assert cloned.statements == 13 + 1 + 3
@@ -70,11 +71,11 @@ def test_full_verifies_every_entry_from_the_first(world: World) -> None:
 def test_a_checkpoint_short_of_its_witnesses_is_not_started_from(world: World) -> None:
     _build(world, threshold=2, requests=5)
     make_checkpoint(world.ledger, world.key("w.witness").private, None)
-    cloned = clone_ledger(str(world.ledger), world.root / "one")
+    cloned = clone_ledger(str(world.ledger), world.root / "one", full=False)
     assert cloned.checkpoint is None and not cloned.full
     assert cloned.verified == cloned.statements == 7
     make_checkpoint(world.ledger, world.key("x.witness").private, None)  # the cosignature
-    cloned = clone_ledger(str(world.ledger), world.root / "two")
+    cloned = clone_ledger(str(world.ledger), world.root / "two", full=False)
     assert cloned.checkpoint is not None
     assert cloned.checkpoint.witnesses == ("w.witness", "x.witness")
     assert (cloned.checkpoint.count, cloned.verified) == (6, 2)
@@ -109,7 +110,7 @@ def test_a_checkpoint_by_no_witness_falls_back_to_the_full_verification(world: W
     target = world.root / "office"
     # Not counted as a checkpoint; the full verification reaches it and refuses its signer.
     with pytest.raises(IntegrityError, match="does not hold the role 'witness'"):
-        clone_ledger(str(world.ledger), target)
+        clone_ledger(str(world.ledger), target, full=False)
     assert not target.exists() and not _leftovers(target)
 
 
@@ -120,26 +121,32 @@ def test_an_entry_after_the_checkpoint_is_verified_as_any_other(world: World) ->
         ledger.append(revocation(stranger, "forged", seen_head=ledger.head(), signer="z.stranger"))
     target = world.root / "office"
     with pytest.raises(IntegrityError, match="not in the roster"):
-        clone_ledger(str(world.ledger), target)
+        clone_ledger(str(world.ledger), target, full=False)
     assert not target.exists() and not _leftovers(target)
 
 
 def test_clone_says_how_it_verified(world: World) -> None:
     _checkpointed(world, before=4, after=2)
-    text = run_approval("clone", world.ledger, world.root / "a", cwd=world.root)
+    text = run_approval(
+        "clone", "--from-checkpoint", world.ledger, world.root / "a", cwd=world.root
+    )
     assert text.code == 0, text.output
     assert "8 statements, verified from the checkpoint at entry 5 (ledger head " in text.stdout
     assert "witnessed by w.witness, then the 3 statements after it (3 signatures)" in text.stdout
-    full = run_approval(
-        "clone", "--full", world.ledger, world.root / "b", "--format", "json", cwd=world.root
-    )
+    full = run_approval("clone", world.ledger, world.root / "b", "--format", "json", cwd=world.root)
     assert full.code == 0, full.output
     document = json.loads(full.stdout)
     assert document["schema"] == "approval/clone/v1"
     assert (document["from_checkpoint"], document["verified"]) == (None, 8)
     started = json.loads(
         run_approval(
-            "clone", world.ledger, world.root / "c", "--format", "json", cwd=world.root
+            "clone",
+            "--from-checkpoint",
+            world.ledger,
+            world.root / "c",
+            "--format",
+            "json",
+            cwd=world.root,
         ).stdout
     )
     assert started["from_checkpoint"]["count"] == 5
