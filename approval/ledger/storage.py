@@ -89,10 +89,15 @@ REPACK_SAMPLE_LIMIT = 7000 // 256
 # merge, which were found among few objects: a ledger grown by real appends stays near 1,800 B
 # an entry even after `git gc`, which reuses them too. A full repack that recomputes deltas
 # (`-f`, git's default window) brings it to ~1,060 B (bench_ledger.py). It runs when the packed
-# objects have doubled since the last one, so its cost stays proportional to the appends
-# (amortised O(1) each), detached like `git gc --auto`, since at 100k entries it takes a minute.
+# objects have grown by a quarter since the last one, so its cost stays proportional to the
+# appends (amortised O(1) each: at most five times the final size in all), detached like
+# `git gc --auto`, since at 100k entries it takes a minute. A quarter, not a doubling: what
+# came after the last full repack packs at ~2,000 B an entry after `git gc`, and at most a
+# fifth of the ledger is that (~1,250 B an entry at worst; half of it, ~1,450 B, when doubling:
+# 1,324 B measured at 100k appends, 28k of them after the last full repack).
 FULL_REPACK_FILE = "approval-full-repack"  # packed objects at the last full repack
 FULL_REPACK_MIN_OBJECTS = 5000  # about 700 entries: below this the small packs are fine
+FULL_REPACK_GROWTH = 1.25  # the packed objects' growth that schedules the next full repack
 
 # The header line of each commit in `git log` output: \x01 cannot occur in a commit id.
 _LOG_FORMAT = (
@@ -518,10 +523,11 @@ class Ledger:
         self._maybe_full_repack()
 
     def _maybe_full_repack(self) -> None:
-        """Recompute every delta, in a detached git, when the packed objects have doubled
-        since the last time (see ``FULL_REPACK_FILE``). The repack lock is held by that git
-        until it exits, so no scheduled repack runs beside it; a failed run is tried again at
-        the next scheduled repack, since the count is written only when it is started."""
+        """Recompute every delta, in a detached git, when the packed objects have grown by
+        ``FULL_REPACK_GROWTH`` since the last time (see ``FULL_REPACK_FILE``). The repack lock
+        is held by that git until it exits, so no scheduled repack runs beside it; a failed run
+        is tried again at the next scheduled repack, since the count is written only when it is
+        started."""
         with contextlib.suppress(GitError, OSError, ValueError):
             counts = dict(
                 line.split(": ", 1)
@@ -531,7 +537,7 @@ class Ledger:
             packed = int(counts.get("in-pack", "0"))
             marker = self.git_dir / FULL_REPACK_FILE
             last = int(marker.read_text() or "0") if marker.exists() else 0
-            if packed < max(self.full_repack_min_objects, 2 * last):
+            if packed < max(self.full_repack_min_objects, FULL_REPACK_GROWTH * last):
                 return
             fd = os.open(self.git_dir / REPACK_LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o664)
             try:
