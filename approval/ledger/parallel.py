@@ -5,11 +5,27 @@ A replay spends about half its time in Ed25519 verification, which needs nothing
 entries before it. Worker processes take the entries a few batches ahead of the verifier, find
 each one's signed bytes and signatures in the stored file as it is (canonical form puts the
 statement last: ``{"signatures":[...],"statement":{...}}``), and check them with
-:func:`approval.signing.verify`, the verifier's own check. What passed goes into the
-verifier's ``verified_ahead`` set just before the verifier reaches those entries; the verifier
-skips only an identical (bytes, signature, key) there and checks everything else in place. A
-worker's failure, or a file that is not canonical, is simply not in the set: the verifier meets
-it in order and refuses it with the same error at the same entry as a replay on one core.
+:func:`approval.signing.verify`, the verifier's own check. A worker answers with numbers only
+(which entries of the batch, and where each one's signatures array ends), not bytes: pickling
+the signed bytes back cost the verifier's process more than it saved. From the bytes it holds
+already, the verifier's process makes each such entry's key, (signed bytes, signatures array
+as stored), into the verifier's ``verified_ahead`` just before the verifier reaches it; the
+verifier skips the check only for an entry whose own signed bytes and canonical signatures
+array are exactly these, and checks everything else in place. A worker's failure, or a file
+that is not canonical, is simply not in the set: the verifier meets it in order and refuses it
+with the same error at the same entry as a replay on one core.
+
+The workers check signatures only: the schema and canonical checks of an entry need its whole
+file parsed, which the verifier does anyway; done ahead too, they moved ~20 us an entry off the
+verifier's core for ~20 us more on the other (a second parse), and on two cores both are busy
+already (below), so it bought no time for 5% more CPU.
+
+Both cores stay busy: each batch is claimed once (a slot per batch in shared memory), by a
+worker when it starts on it, or by the verifier's process, which checks in place a batch that
+no worker has started when the verifier reaches it (at start-up, while the fork server loads),
+and, rather than wait while a worker is on the batch it needs next, checks ahead on its own
+core the furthest batch in flight that no worker has started. Whoever claims a batch checks its
+signatures and the other does not, so none is checked twice.
 
 Processes, not threads: cryptography releases the GIL in ``verify`` (two threads doing
 nothing else verify 1.7x as fast as one), but beside a verifier that holds the GIL for its own
@@ -22,17 +38,20 @@ fewer than ``THRESHOLD`` entries (a command's catch-up) starts none and verifies
 
 from __future__ import annotations
 
+import contextlib
 import json
 import multiprocessing
 import os
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
-from itertools import islice
-from typing import TYPE_CHECKING
+from itertools import count, islice
+from typing import TYPE_CHECKING, Any
 
-from approval.signing import SignatureError, verify
+from approval.errors import IntegrityError
+from approval.signing import verify
 from approval.statements import NAMESPACE
+from approval.trust.shape import SIGNATURES_AT, STATEMENT_AFTER
 
 if TYPE_CHECKING:  # the workers import this module: only what they need at run time
     from approval.trust.entry import Commit
@@ -41,13 +60,17 @@ if TYPE_CHECKING:  # the workers import this module: only what they need at run 
 BATCH = 512  # entries per task
 THRESHOLD = 4096  # entries below which no worker starts (its start-up would cost more)
 DEPTH = 4  # batches in flight ahead of the verifier
-_START = b'{"signatures":'
+# Claim slots, one per batch number modulo RING: far more than the batches in flight.
+RING = 64
 _SPLIT = b'],"statement":'  # the first: a signature's strings hold no raw quote
-_Done = tuple[bytes, str, str]
+# (index in the batch, where its signatures array ends): every signature of that entry verified.
+_Done = tuple[int, int]
+_decode = json.JSONDecoder().decode  # json.loads on bytes first guesses their encoding
+_claims: Any = None  # in a worker: the claim slots it shares with the verifier's process
 
 
 def workers() -> int:
-    """Threads to verify with: the cores this process may use, less the verifier's own."""
+    """Processes to verify with: the cores this process may use, less the verifier's own."""
     try:
         cores = len(os.sched_getaffinity(0))
     except (AttributeError, OSError):
@@ -61,88 +84,165 @@ def verify_ahead(
     *,
     batch: int = BATCH,
     threshold: int = THRESHOLD,
+    share: bool = True,
 ) -> Iterator[Commit]:
     """``commits`` as they come, their signatures checked ahead into ``verifier``. An error
     raised while reading them (a broken history) is raised after every commit read before it
-    was handed on, as without the workers."""
+    was handed on, as without the workers. ``share``: this core takes its part of the work
+    (a batch no worker has started when the verifier reaches it is checked in place; while a
+    worker is on the next one, this core checks ahead a later one that none has started);
+    False: it waits for the workers."""
     source = iter(commits)
     error: BaseException | None = None
 
-    def take(count: int) -> list[Commit]:
+    def take(size: int) -> list[Commit]:
         nonlocal error
         taken: list[Commit] = []
         if error is None:
             try:
-                taken.extend(islice(source, count))
+                taken.extend(islice(source, size))
             except Exception as e:  # handed on in order, after what came before it
                 error = e
         return taken
 
     first = take(max(threshold, 1))
-    pool = _pool() if len(first) >= threshold and error is None else None
-    if pool is None:  # small, or no workers here: every signature in place
+    started = _pool() if len(first) >= threshold and error is None else None
+    if started is None:  # small, or no workers here: every signature in place
         yield from first
         if error is not None:
             raise error
         return
-    pending: deque[tuple[list[Commit], Future[list[_Done]] | None]] = deque()
+    pool, claims = started
+    numbers = count()
+    pending: deque[_Batch] = deque()
 
-    def ask(part: list[Commit]) -> Future[list[_Done]] | None:
+    def ask(part: list[Commit]) -> None:
+        number = next(numbers)
         try:
-            return pool.submit(_verified, [c.raw for c in part])
+            future: Future[list[_Done]] | None = pool.submit(
+                _verified, [c.raw for c in part], number
+            )
         except Exception:  # a broken pool: the verifier checks in place
-            return None
+            future = None
+        pending.append(_Batch(part, number, future))
+
+    def top_up() -> None:
+        while len(pending) < DEPTH and (more := take(batch)):
+            ask(more)
+
+    def spare() -> _Batch | None:
+        """The batch furthest ahead that no worker has started, claimed here."""
+        for later in reversed(pending):
+            if later.done is None and later.future is not None and not later.future.done():
+                if _claim(claims, later.number):
+                    return later
+                return None  # the workers have reached it, and all before it
+        return None
 
     for start in range(0, len(first), batch):
-        part = first[start : start + batch]
-        pending.append((part, ask(part)))
+        ask(first[start : start + batch])
+    ahead = verifier.verified_ahead
     try:
         while pending:
-            while len(pending) < DEPTH and (more := take(batch)):
-                pending.append((more, ask(more)))
-            chunk, future = pending.popleft()
-            try:
-                if future is not None:
-                    verifier.verified_ahead.update(future.result())
-            except Exception:  # noqa: S110 - a lost worker: the verifier checks in place
-                pass
-            yield from chunk
+            top_up()
+            current = pending.popleft()
+            future = current.future
+            done = current.done
+            if done is None and future is not None and share and not future.done():
+                if _claim(claims, current.number):  # no worker started it: in place, here
+                    future.cancel()
+                    future = None
+                else:
+                    # A worker is on it: rather than wait, check ahead here a batch that no
+                    # worker has started, from the far end of those in flight.
+                    while not future.done() and (later := spare()) is not None:
+                        assert later.future is not None
+                        later.future.cancel()
+                        later.done = _verified([c.raw for c in later.commits])
+                        top_up()
+            if done is None and future is not None:
+                with contextlib.suppress(Exception):  # lost: then all in place
+                    done = future.result()  # a worker's answer
+            for index, end in done or ():
+                raw = current.commits[index].raw
+                ahead.add((raw[end + STATEMENT_AFTER : -2], raw[SIGNATURES_AT:end]))
+            yield from current.commits
         if error is not None:
             raise error
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
-        verifier.verified_ahead.clear()
+        ahead.clear()
 
 
-def _pool() -> Executor | None:
-    """Worker processes from a fork server, or None where there are none to have."""
+class _Batch:
+    """Entries handed to the workers together; ``done`` when checked ahead on the verifier's
+    own core instead."""
+
+    __slots__ = ("commits", "done", "future", "number")
+
+    def __init__(self, commits: list[Commit], number: int, future: Future[list[_Done]] | None):
+        self.commits = commits
+        self.number = number
+        self.future = future
+        self.done: list[_Done] | None = None
+
+
+def _pool() -> tuple[Executor, Any] | None:
+    """Worker processes from a fork server and the claim slots they share with this
+    process, or None where there are none to have."""
     try:
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload([__name__])
-        return ProcessPoolExecutor(workers(), mp_context=context)
+        claims = context.Array("q", RING)
+        pool = ProcessPoolExecutor(
+            workers(), mp_context=context, initializer=_share, initargs=(claims,)
+        )
     except (OSError, ValueError, NotImplementedError):
         return None
+    return pool, claims
 
 
-def _verified(chunk: list[bytes]) -> list[_Done]:
-    """The (signed bytes, signature, key) of the entry files ``chunk`` that verify; anything
-    else is left out, for the verifier to meet in order."""
+def _share(claims: Any) -> None:
+    """A worker's start: the claim slots."""
+    global _claims
+    _claims = claims
+
+
+def _claim(claims: Any, number: int) -> bool:
+    """Claim batch ``number`` for the caller: False when someone else already has it."""
+    slot = number % len(claims)
+    with claims.get_lock():
+        if claims[slot] == number + 1:
+            return False
+        claims[slot] = number + 1
+        return True
+
+
+def _verified(chunk: list[bytes], number: int | None = None) -> list[_Done]:
+    """Which entry files of ``chunk`` (batch ``number``, claimed first when there is one to
+    claim: none when the verifier took it) verify, with where each one's signatures array
+    ends; anything else is left out, for the verifier to meet in order."""
+    if number is not None and _claims is not None and not _claim(_claims, number):
+        return []
     done: list[_Done] = []
-    for raw in chunk:
+    for index, raw in enumerate(chunk):
         split = raw.find(_SPLIT)
-        if not raw.startswith(_START) or split < 0 or not raw.endswith(b"}\n"):
+        if not raw.startswith(b'{"signatures":') or split < 0 or not raw.endswith(b"}\n"):
             continue
-        signed = raw[split + len(_SPLIT) : -2]
+        end = split + 1
+        signed = raw[end + STATEMENT_AFTER : -2]
         try:
-            signatures = json.loads(raw[len(_START) : split + 1])
+            signatures = _decode(raw[SIGNATURES_AT:end].decode("utf-8"))
+            if type(signatures) is not list or not signatures:
+                continue
             for signature in signatures:
                 armored, key = signature["signature"], signature["key"]
                 if type(armored) is not str or type(key) is not str:
-                    break
+                    raise TypeError(armored, key)
                 verify(signed, armored, key, NAMESPACE)
-                done.append((signed, armored, key))
-        except (SignatureError, ValueError, KeyError, TypeError, IndexError):
-            continue
+        except (IntegrityError, ValueError, KeyError, TypeError, IndexError):
+            continue  # SignatureError is an IntegrityError
+        done.append((index, end))
     return done
 
 

@@ -35,6 +35,10 @@ from approval.errors import IntegrityError
 _SAFE_INT = 2**53 - 1
 # UTF-8 lead bytes of U+E000..U+10FFFF: where code point and UTF-16 order can disagree.
 _ORDER_SENSITIVE = re.compile(rb"[\xee-\xf4]")
+# Each byte to "0" for an ASCII digit, "." for any other: an integer beyond 2**53 is a run of
+# 16 digits or more, which is what sends a parse to the decoder that looks at every integer.
+_DIGITS = bytes(0x30 if 0x30 <= byte <= 0x39 else 0x2E for byte in range(256))
+_SIXTEEN_DIGITS = b"0" * 16
 _ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 _dumps = _ENCODER.encode
 
@@ -65,7 +69,13 @@ class _Decoder:
 
     def __init__(self) -> None:
         self.unusual = False
+        # Integers by the C scanner itself: a Python call for each costs a third of a parse.
+        # Only a file with a run of 16 digits somewhere may hold one beyond 2**53, and those
+        # are parsed by ``careful``, which looks at each.
         self.decode = json.JSONDecoder(
+            parse_float=self._float, parse_constant=self._constant
+        ).decode
+        self.careful = json.JSONDecoder(
             parse_float=self._float, parse_int=self._int, parse_constant=self._constant
         ).decode
 
@@ -114,12 +124,31 @@ class Parsed:
 def parse(raw: bytes) -> Parsed:
     """Parse an entry file; ``IntegrityError`` when it is not JSON (or not UTF-8)."""
     _decoder.unusual = False
+    decode = _decoder.careful if _SIXTEEN_DIGITS in raw.translate(_DIGITS) else _decoder.decode
     try:
-        doc = _decoder.decode(raw.decode("utf-8"))
+        doc = decode(raw.decode("utf-8"))
     except ValueError as e:  # UnicodeDecodeError too
         raise IntegrityError(f"not JSON ({e})") from e
     plain = not _decoder.unusual and (raw.isascii() or not _ORDER_SENSITIVE.search(raw))
     return Parsed(doc, plain)
+
+
+_ENVELOPE_KEYS = frozenset({"signatures", "statement"})
+SIGNATURES_AT = len(b'{"signatures":')  # where an entry file's signatures array starts
+STATEMENT_AFTER = len(b',"statement":')  # from its end to where the statement starts
+
+
+def envelope_bytes(raw: bytes, parsed: Parsed) -> tuple[bytes, bytes] | None:
+    """(signed bytes, signatures array) of the entry file ``raw`` (parsed as ``parsed``, a
+    valid entry), each in canonical form, or None when ``raw`` is not exactly their canonical
+    envelope and one newline; ``IntegrityError`` when it has no canonical form."""
+    doc = parsed.doc
+    signed = parsed.canonical(doc["statement"])
+    signatures = parsed.canonical(doc["signatures"])
+    canonical = b'{"signatures":%s,"statement":%s}\n' % (signatures, signed)
+    if doc.keys() != _ENVELOPE_KEYS or raw != canonical:
+        return None
+    return signed, signatures
 
 
 def canonical(value: Any) -> bytes:

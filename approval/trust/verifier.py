@@ -52,11 +52,9 @@ from approval.trust.checkpoint import Digest
 from approval.trust.decision import decide
 from approval.trust.entry import Commit
 from approval.trust.failure import AuditFailure, Rule
-from approval.trust.shape import check_entry, parse
+from approval.trust.shape import check_entry, envelope_bytes, parse
 from approval.trust.state import Export, LedgerState, Record, SignOff, day
 from approval.trust.witness import Checkpoint
-
-_ENVELOPE_KEYS = frozenset({"signatures", "statement"})
 
 # The rules, in the order ``admit`` applies them (the time checks are ``Rule.TRUST``'s first).
 ORDER = (
@@ -136,11 +134,13 @@ class Verifier:
         self._earlier: History = _Nothing()
         self._export_rule: ExportRule = export_rule or export_problem
         self.signatures = 0
-        # (signed bytes, armored signature, key line) that ``approval.signing.verify`` already
-        # accepted under NAMESPACE, ahead of order on another core (ledger/parallel.py): the
-        # same check, not another one; anything not here is verified in place, so a failure
-        # is found, and worded, at the same entry as without it.
-        self.verified_ahead: set[tuple[bytes, str, str]] = set()
+        # (signed bytes, signatures array as stored) of an entry every one of whose
+        # signatures ``approval.signing.verify`` already accepted under NAMESPACE over exactly
+        # those bytes, ahead of order on another core (ledger/parallel.py): the same check,
+        # not another one. The verifier skips it only for an entry whose own signed bytes and
+        # canonical signatures array are these; anything else is verified in place, so a
+        # failure is found, and worded, at the same entry as without it.
+        self.verified_ahead: set[tuple[bytes, bytes]] = set()
         # The state's digest at each count, for the checkpoints (approval.trust.checkpoint).
         self.digests = Digest()
         # The verifier's clock: a statement dated further ahead is a forgery (or a broken
@@ -246,8 +246,8 @@ class Verifier:
         statement_id: str | None = None
         kind: str | None = None
         try:
-            envelope, signed, statement_id, kind = self._read(commit, position)
-            self._check_signatures(envelope, signed, oid, position)
+            envelope, signed, signatures, statement_id, kind = self._read(commit, position)
+            self._check_signatures(envelope, signed, signatures, oid, position)
             self._check_seen_head(envelope, oid, position)
             try:
                 record = self._state.check(envelope, statement_id, now=self.now)
@@ -298,23 +298,23 @@ class Verifier:
             )
         return None
 
-    def _read(self, commit: Commit, position: int) -> tuple[Envelope, bytes, str, str]:
-        """Rules 1 and 2: shape, canonical bytes, and the entry file's name and message."""
+    def _read(self, commit: Commit, position: int) -> tuple[Envelope, bytes, bytes, str, str]:
+        """Rules 1 and 2: shape, canonical bytes, and the entry file's name and message; the
+        envelope, its signed bytes and its signatures array, each in canonical form."""
         oid = commit.oid
+        raw = commit.raw
         try:
-            parsed = parse(commit.raw)
+            parsed = parse(raw)
             check_entry(parsed.doc)
         except IntegrityError as e:
             raise AuditFailure(Rule.SCHEMA, f"{commit.path}: {e.message}", oid, position) from e
         doc = parsed.doc
         statement = doc["statement"]
         try:
-            signed = parsed.canonical(statement)
-            signatures = parsed.canonical(doc["signatures"])
+            parts = envelope_bytes(raw, parsed)
         except IntegrityError as e:
             raise AuditFailure(Rule.CANONICAL, f"{commit.path} {e.message}", oid, position) from e
-        canonical = b'{"signatures":%s,"statement":%s}\n' % (signatures, signed)
-        if doc.keys() != _ENVELOPE_KEYS or commit.raw != canonical:
+        if parts is None:
             raise AuditFailure(
                 Rule.CANONICAL,
                 f"{commit.path} is not in canonical form (RFC 8785 and one newline): "
@@ -322,6 +322,7 @@ class Verifier:
                 oid,
                 position,
             )
+        signed, signatures = parts
         statement_id = hashlib.sha256(signed).hexdigest()
         kind: str = statement["kind"]
         expected = path_for(statement["created"], kind, statement_id)
@@ -340,16 +341,19 @@ class Verifier:
         signers = tuple(
             [Signature(s["signer"], s["key"], s["signature"]) for s in doc["signatures"]]
         )
-        return Envelope(statement, signers), signed, statement_id, kind
+        return Envelope(statement, signers), signed, signatures, statement_id, kind
 
-    def _check_signatures(self, envelope: Envelope, signed: bytes, oid: str, position: int) -> None:
-        """Rule 3."""
+    def _check_signatures(
+        self, envelope: Envelope, signed: bytes, signatures: bytes, oid: str, position: int
+    ) -> None:
+        """Rule 3 (``signatures``: the envelope's signatures array in canonical form)."""
         ahead = self.verified_ahead
-        for signature in envelope.signatures:
-            done = (signed, signature.signature, signature.key)
-            if done in ahead:
+        if ahead:
+            done = (signed, signatures)
+            if done in ahead:  # every one of these verified over these bytes already
                 ahead.discard(done)
-                continue
+                return
+        for signature in envelope.signatures:
             try:
                 verify(signed, signature.signature, signature.key, NAMESPACE)
             except SignatureError as e:

@@ -369,6 +369,24 @@ def test_a_document_not_in_canonical_form_is_told_apart(text: str) -> None:
     assert produced == rfc8785.dumps(parsed.doc)
 
 
+@pytest.mark.parametrize(
+    ("text", "plain"),
+    [
+        ('{"a":9007199254740991}', True),  # 2**53 - 1: the largest the C encoder may write
+        ('{"a":-9007199254740991}', True),
+        ('{"a":9007199254740992}', False),
+        ('{"a":[1,-90071992547409930]}', False),
+        ('{"a":"9007199254740993"}', True),  # digits in a string: only looked at closer
+        ('{"a":"9007199254740993","b":12345678901234567890}', False),
+        ('{"a":123456789012345}', True),  # 15 digits: never beyond 2**53
+        ('{"a":1.5}', False),
+        ('{"a":NaN}', False),
+    ],
+)
+def test_a_parse_tells_which_numbers_rfc8785_writes_otherwise(text: str, plain: bool) -> None:
+    assert parse(text.encode()).plain is plain
+
+
 def test_the_ledger_entries_are_canonical(story: Story) -> None:
     for entry in entries(story.world.ledger):
         parsed = parse(entry.raw)
