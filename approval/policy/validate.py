@@ -29,6 +29,14 @@ MAX_MESSAGE = 300
 
 def schema_problems(doc: Document, schema: str) -> list[Problem]:
     """Every way ``doc`` breaks the named JSON Schema, most specific first."""
+    from approval.policy import schemacache
+    from approval.schemas import load_schema
+
+    # A document found valid before (same bytes of data, same schema) needs no jsonschema.
+    marker = schemacache.key(load_schema(schema), doc.data)
+    if marker is not None and schemacache.known_valid(marker):
+        return []
+
     import jsonschema
 
     from approval.schemas import validator
@@ -40,6 +48,8 @@ def schema_problems(doc: Document, schema: str) -> list[Problem]:
         best = jsonschema.exceptions.best_match([error])
         path: Path = tuple(best.absolute_path)
         problems.append(doc.problem(path, _shorten(_schema_message(best))))
+    if not problems and marker is not None:
+        schemacache.remember(marker)
     return problems
 
 

@@ -43,10 +43,8 @@ import mimetypes
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from email import policy
 from email.errors import InvalidBase64LengthDefect, MessageError
-from email.message import Message
-from email.parser import BytesParser
+from typing import TYPE_CHECKING
 
 from approval.detect.readers._carriers import picture
 from approval.detect.readers._members import PICTURE_FILE_REASON, PICTURE_REASON
@@ -66,6 +64,9 @@ from approval.detect.units import (
     Unscannable,
     Where,
 )
+
+if TYPE_CHECKING:
+    from email.message import Message
 
 MAX_BYTES = 100 * 1024 * 1024
 _HEADER_LINE = re.compile(rb"^([!-9;-~]{1,76}):")
@@ -186,6 +187,10 @@ def message_units(
     """The units of one message; ``prefix`` names it within its file (``message 3`` of an
     mbox), for its parts and its nested sources; ``thread`` what earlier messages of the same
     mailbox said."""
+    # The mail library (~10 ms of imports) loads when a message is read, not with the registry.
+    from email import policy
+    from email.parser import BytesParser
+
     try:
         message = BytesParser(policy=policy.default).parsebytes(data)
     except RecursionError as exc:
@@ -226,6 +231,8 @@ class _Walk:
         return f"{self.prefix}/{name}" if self.prefix else name
 
     def part(self, part: Message, depth: int, path: str) -> Iterator[Unit]:
+        from email.message import Message
+
         if depth > self.limits.max_nesting:
             raise _too_deep(self.limits)
         self.count += 1

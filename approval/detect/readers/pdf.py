@@ -39,7 +39,6 @@ large``, and the streams swept by ``Limits.max_expanded_bytes``; the objects swe
 from __future__ import annotations
 
 import io
-import logging
 import re
 import zlib
 from collections.abc import Callable, Iterator
@@ -127,7 +126,9 @@ class _PdfReader:
         return bool(_OBJECT.search(probe.head) or _OBJECT.search(probe.tail))
 
     def read(self, source: Source, limits: Limits) -> Iterator[Unit]:
-        from pypdf import PdfReader  # imported on use: start-up stays fast
+        import logging  # with pypdf, on use: start-up stays fast
+
+        from pypdf import PdfReader
 
         # pypdf logs what it recovers from in a broken file; the verdict says what matters,
         # and the user's terminal is no place for a parser's diary.

@@ -32,9 +32,8 @@ from __future__ import annotations
 import codecs
 import re
 from collections.abc import Iterator
+from functools import cache
 from typing import Any
-
-import yaml
 
 from approval.detect.readers.json import Flattener, Item, too_deep, units
 from approval.detect.textio import sniff_encoding
@@ -57,15 +56,6 @@ _HEAD = re.compile(rb"\A(?:\xef\xbb\xbf)?(?:%YAML[ \t]|---[ \t]*\r?\n)")
 _ALIAS_FACTOR = 10
 _ALIAS_ALLOWANCE = 10_000
 
-_Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when it is built in
-
-
-class _Loader(_Base):  # type: ignore[misc]
-    """Safe loading, the YAML 1.2 core schema, and unknown tags read as plain data."""
-
-    yaml_implicit_resolvers: dict[Any, Any] = {}  # noqa: RUF012  # PyYAML's class registry
-
-
 _CORE_SCHEMA = (
     ("tag:yaml.org,2002:null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
     ("tag:yaml.org,2002:bool", r"^(?:true|True|TRUE|false|False|FALSE)$", list("tTfF")),
@@ -77,25 +67,38 @@ _CORE_SCHEMA = (
     ),
     ("tag:yaml.org,2002:merge", r"^(?:<<)$", ["<"]),
 )
-for _tag, _pattern, _first in _CORE_SCHEMA:
-    _Loader.add_implicit_resolver(_tag, re.compile(_pattern), _first)
 
 
-def _plain(loader: Any, node: yaml.Node) -> object:
-    if isinstance(node, yaml.MappingNode):
-        return loader.construct_mapping(node, deep=True)
-    if isinstance(node, yaml.SequenceNode):
-        return loader.construct_sequence(node, deep=True)
-    return loader.construct_scalar(node)
+@cache
+def _yaml() -> tuple[Any, Any]:
+    """PyYAML and our loader class, on first use: the registry loads this module for every scan,
+    and most files are not YAML-like text (a workbook never needs PyYAML)."""
+    import yaml
 
+    base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when it is built in
 
-def _set_as_list(loader: Any, node: yaml.Node) -> object:
-    # A !!set keeps its members as keys; the members are the data.
-    return list(loader.construct_mapping(node))
+    class Loader(base):  # type: ignore[misc]
+        """Safe loading, the YAML 1.2 core schema, and unknown tags read as plain data."""
 
+        yaml_implicit_resolvers: dict[Any, Any] = {}  # noqa: RUF012  # PyYAML's class registry
 
-_Loader.add_constructor(None, _plain)
-_Loader.add_constructor("tag:yaml.org,2002:set", _set_as_list)
+    for tag, pattern, first in _CORE_SCHEMA:
+        Loader.add_implicit_resolver(tag, re.compile(pattern), first)
+
+    def plain(loader: Any, node: yaml.Node) -> object:
+        if isinstance(node, yaml.MappingNode):
+            return loader.construct_mapping(node, deep=True)
+        if isinstance(node, yaml.SequenceNode):
+            return loader.construct_sequence(node, deep=True)
+        return loader.construct_scalar(node)
+
+    def set_as_list(loader: Any, node: yaml.Node) -> object:
+        # A !!set keeps its members as keys; the members are the data.
+        return list(loader.construct_mapping(node))
+
+    Loader.add_constructor(None, plain)
+    Loader.add_constructor("tag:yaml.org,2002:set", set_as_list)
+    return yaml, Loader
 
 
 class YamlReader:
@@ -152,8 +155,9 @@ def _looks_like_yaml(text: str, marked: bool) -> bool:
     roots: list[bool] = []  # per document: whether its root is a block collection
     first_key: str | None = None
     previous: object = None
+    yaml, loader = _yaml()
     try:
-        for number, event in enumerate(yaml.parse(text, Loader=_Loader)):
+        for number, event in enumerate(yaml.parse(text, Loader=loader)):
             if isinstance(previous, yaml.DocumentStartEvent):
                 block = isinstance(event, yaml.CollectionStartEvent) and not event.flow_style
                 roots.append(block)
@@ -192,8 +196,9 @@ def _decode(data: bytes) -> str:
 def _survey(text: str, limits: Limits) -> tuple[int, int]:
     """(events, aliases) of the whole stream, refusing deep nesting before anything is built."""
     depth = events = aliases = 0
+    yaml, loader = _yaml()
     try:
-        for event in yaml.parse(text, Loader=_Loader):
+        for event in yaml.parse(text, Loader=loader):
             events += 1
             if isinstance(event, yaml.CollectionStartEvent):
                 depth += 1
@@ -213,8 +218,9 @@ def _survey(text: str, limits: Limits) -> tuple[int, int]:
 
 
 def _documents(text: str, flatten: Flattener) -> Iterator[Item]:
+    yaml, loader = _yaml()
     try:
-        for document in yaml.load_all(text, Loader=_Loader):  # a safe loader
+        for document in yaml.load_all(text, Loader=loader):  # a safe loader
             if document is not None:
                 yield from flatten.value(document, "", 0)
     except yaml.YAMLError as exc:
@@ -223,7 +229,7 @@ def _documents(text: str, flatten: Flattener) -> Iterator[Item]:
         raise too_deep(flatten.limits) from exc
 
 
-def _corrupt(exc: yaml.YAMLError) -> Unscannable:
+def _corrupt(exc: Exception) -> Unscannable:
     """The line of the problem, never the problem's text: PyYAML quotes the document."""
     mark = getattr(exc, "problem_mark", None)
     where = f" at line {mark.line + 1}" if mark is not None else ""
