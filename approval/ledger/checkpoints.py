@@ -369,7 +369,9 @@ def _prepared(ledger: Ledger, head: str) -> tuple[str, LedgerState] | None:
             if state is None:
                 continue  # a cosignature: the carrier is further back
             return carried_sha256(state), _parsed(carried(state))
-    except (GitError, IntegrityError, ValueError):
+    except (GitError, IntegrityError, ValueError, RecursionError, MemoryError):
+        # Only a guess: whatever it meets (a hostile blob nested past the stack, say) is left
+        # to the checked path, which refuses it with exit 3.
         return None
     return None
 

@@ -211,11 +211,19 @@ def _share(claims: Any) -> None:
 def _claim(claims: Any, number: int) -> bool:
     """Claim batch ``number`` for the caller: False when someone else already has it."""
     slot = number % len(claims)
-    with claims.get_lock():
+    lock = claims.get_lock()
+    # Never wait for ever: a worker killed while holding the lock (the pool ends the others
+    # when one dies) would hold it for good. Not claimed is safe on both sides: the worker
+    # returns nothing, the verifier waits on the batch's future or checks it in place.
+    if not lock.acquire(timeout=1):
+        return False
+    try:
         if claims[slot] == number + 1:
             return False
         claims[slot] = number + 1
         return True
+    finally:
+        lock.release()
 
 
 def _verified(chunk: list[bytes], number: int | None = None) -> list[_Done]:
@@ -240,7 +248,7 @@ def _verified(chunk: list[bytes], number: int | None = None) -> list[_Done]:
                 if type(armored) is not str or type(key) is not str:
                     raise TypeError(armored, key)
                 verify(signed, armored, key, NAMESPACE)
-        except (IntegrityError, ValueError, KeyError, TypeError, IndexError):
+        except (IntegrityError, ValueError, KeyError, TypeError, IndexError, RecursionError):
             continue  # SignatureError is an IntegrityError
         done.append((index, end))
     return done

@@ -97,19 +97,20 @@ def _require_mapping(doc: Document, kind: str) -> None:
         raise ProblemsError([str(doc.problem((), f"a {kind} must be a mapping at the top"))])
 
 
-def parse_roster(doc: Document) -> Roster:
-    """Validate a roster document and build the model."""
+def parse_roster(doc: Document, *, cached: bool = False) -> Roster:
+    """Validate a roster document and build the model (``cached``: see ``schema_problems``)."""
     _require_mapping(doc, "roster")
-    problems = merge(schema_problems(doc, "roster"), roster_problems(doc))
+    problems = merge(schema_problems(doc, "roster", cached=cached), roster_problems(doc))
     if problems:
         raise ProblemsError(map(str, problems))
     return Roster.from_dict(doc.data)
 
 
-def parse_policy(doc: Document, roster: Document | None = None) -> Policy:
-    """Validate a policy document (against ``roster`` when given) and build the model."""
+def parse_policy(doc: Document, roster: Document | None = None, *, cached: bool = False) -> Policy:
+    """Validate a policy document (against ``roster`` when given) and build the model
+    (``cached``: see ``schema_problems``)."""
     _require_mapping(doc, "policy")
-    problems = merge(schema_problems(doc, "policy"), policy_problems(doc, roster))
+    problems = merge(schema_problems(doc, "policy", cached=cached), policy_problems(doc, roster))
     if problems:
         raise ProblemsError(map(str, problems))
     return Policy.from_dict(doc.data)
@@ -119,13 +120,13 @@ def load_policy(path: Path | str, roster: Path | str | None = None) -> Policy:
     """Read, validate and build a policy from a file, cross-checked against a roster file."""
     roster_doc = read_document(roster) if roster is not None else None
     if roster_doc is not None:
-        parse_roster(roster_doc)
-    return parse_policy(read_document(path), roster_doc)
+        parse_roster(roster_doc, cached=True)
+    return parse_policy(read_document(path), roster_doc, cached=True)
 
 
 def load_roster(path: Path | str) -> Roster:
     """Read, validate and build a roster from a file."""
-    return parse_roster(read_document(path))
+    return parse_roster(read_document(path), cached=True)
 
 
 def default_policy_path() -> Path:

@@ -27,13 +27,18 @@ SERVICE = "service"
 MAX_MESSAGE = 300
 
 
-def schema_problems(doc: Document, schema: str) -> list[Problem]:
-    """Every way ``doc`` breaks the named JSON Schema, most specific first."""
+def schema_problems(doc: Document, schema: str, *, cached: bool = False) -> list[Problem]:
+    """Every way ``doc`` breaks the named JSON Schema, most specific first.
+
+    ``cached``: a document found valid before (same data, same schema) needs no jsonschema
+    (``schemacache``). Only for a file the user's own commands read (a scan's policy file):
+    the marker is in the user's cache, which anything running as the user can write, so it
+    never decides what a ledger admits (adoptions, checkpoints' states: DESIGN, caches are
+    speed only)."""
     from approval.policy import schemacache
     from approval.schemas import load_schema
 
-    # A document found valid before (same bytes of data, same schema) needs no jsonschema.
-    marker = schemacache.key(load_schema(schema), doc.data)
+    marker = schemacache.key(load_schema(schema), doc.data) if cached else None
     if marker is not None and schemacache.known_valid(marker):
         return []
 

@@ -129,6 +129,8 @@ def parse(raw: bytes) -> Parsed:
         doc = decode(raw.decode("utf-8"))
     except ValueError as e:  # UnicodeDecodeError too
         raise IntegrityError(f"not JSON ({e})") from e
+    except RecursionError:  # nested past the interpreter's stack: no entry is
+        raise IntegrityError("not JSON (nested too deeply)") from None
     plain = not _decoder.unusual and (raw.isascii() or not _ORDER_SENSITIVE.search(raw))
     return Parsed(doc, plain)
 

@@ -399,3 +399,13 @@ def test_not_json(tmp_path: Path) -> None:
     with pytest.raises(IntegrityError, match="not JSON"):
         parse(b'{"a":')
     assert load_schema("statement")["type"] == "object"
+
+
+def test_a_file_nested_past_the_stack_is_not_json() -> None:
+    """Deep nesting raises RecursionError in the decoder: it must be an integrity failure of
+    that entry (exit 3), never an internal error."""
+    from approval.trust.shape import parse
+
+    deep = b'{"signatures":' + b"[" * 100_000 + b"]" * 100_000 + b',"statement":{}}\n'
+    with pytest.raises(IntegrityError, match="nested too deeply"):
+        parse(deep)

@@ -93,3 +93,23 @@ def test_different_documents_never_share_a_marker(left: object, right: object) -
     assert schemacache.key(schema, left) != schemacache.key(schema, right)
     assert schemacache.key(schema, {1: "x"}) is None
     assert schemacache.key(schema, {"a": float("nan")}) is None
+
+
+def test_a_forged_marker_never_decides_what_a_ledger_admits(cache: Path, tmp_path: Path) -> None:
+    """Anything running as the user can write a marker for a document that breaks the schema.
+    A file the user's own command reads may take it (the user could edit that file anyway);
+    a policy from ledger data (an adoption replayed, a checkpoint's state) never does."""
+    from approval.policy import parse_policy
+    from approval.policy.yamldoc import load_yaml
+
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(POLICY.read_text() + "no_such_section: true\n")
+    doc = read_document(bad)
+    name = schemacache.key(load_schema("policy"), doc.data)
+    assert name is not None
+    assert schema_problems(doc, "policy")  # it does break the schema
+    schemacache.remember(name)  # the forgery: a marker saying it does not
+    assert schema_problems(doc, "policy", cached=True) == []  # a local file takes it...
+    from_ledger = load_yaml(bad.read_text(), "adoption")
+    with pytest.raises(ProblemsError):  # ...data from a ledger never does
+        parse_policy(from_ledger)
