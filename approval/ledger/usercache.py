@@ -18,16 +18,7 @@ import tempfile
 from functools import cache
 from pathlib import Path
 
-
-def cache_root() -> Path | None:
-    """The user's cache directory for approval, or None when there is none to be had."""
-    base = os.environ.get("XDG_CACHE_HOME", "")
-    if not base:
-        try:
-            base = str(Path.home() / ".cache")
-        except RuntimeError:  # no home directory
-            return None
-    return Path(base) / "approval"
+from approval.cachedirs import cache_root as cache_root  # re-exported: where callers look
 
 
 def private_dir(path: Path) -> bool:

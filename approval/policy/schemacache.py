@@ -84,13 +84,11 @@ def remember(name: str) -> None:
 
 
 def _directory(*, create: bool) -> Path | None:
-    base = os.environ.get("XDG_CACHE_HOME", "")
-    if not base:
-        try:
-            base = str(Path.home() / ".cache")
-        except RuntimeError:  # no home directory
-            return None
-    root = Path(base) / "approval"
+    from approval.cachedirs import cache_root
+
+    root = cache_root()
+    if root is None:
+        return None
     directory = root / _DIRECTORY
     if not (_private(root, create=create) and _private(directory, create=create)):
         return None
