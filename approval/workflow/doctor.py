@@ -17,7 +17,10 @@ import subprocess
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from approval.trust.state import LedgerState
 
 OK, WARN, FAIL = "ok", "warn", "fail"
 
@@ -188,7 +191,7 @@ def ledger_checks(path: Path | None) -> list[Check]:
     return checks
 
 
-def checkpoint_check(state: Any) -> Check:
+def checkpoint_check(state: LedgerState) -> Check:
     """Is a checkpoint due (the policy's ``checkpoints.every``), or the newest short of its
     witnesses? A warning, never a failure (``workflow.checkpoint.notice``, which ``approval
     status`` says too)."""

@@ -327,7 +327,12 @@ def _officer(state: LedgerState, key: PrivateKey, at: datetime) -> Official:
 def _incident(state: LedgerState, ref: str | None) -> IncidentOpen:
     """The incident ``ref`` (an id or unique prefix), or the one open incident when None."""
     if ref is not None:
-        found = state.resolve(ref, (IncidentOpen,))
+        try:
+            found = state.resolve(ref, (IncidentOpen,))
+        except UsageError as e:  # resolve's hint names `approval status`, which lists none
+            raise UsageError(
+                e.message, hint="see the incidents with `approval incident list`"
+            ) from None
         assert isinstance(found, IncidentOpen)
         return found
     live = [o for o in state.incidents() if not state.incident_closed(o.id)]

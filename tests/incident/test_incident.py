@@ -132,6 +132,15 @@ def test_a_publisher_can_neither_open_nor_read_an_incident(world: World, found: 
     assert unscoped.code == 2 and "no exposure record says" in unscoped.stderr
 
 
+def test_an_unknown_incident_points_to_the_list_of_incidents(world: World) -> None:
+    for ref in ("ab" * 8, "not-an-id"):
+        shown = world.run("incident", "show", ref)
+        assert shown.code == 2, shown.output
+        assert len(shown.stderr.strip().splitlines()) == 2  # the error and its hint
+        assert "approval incident list" in shown.stderr
+        assert "approval status" not in shown.stderr
+
+
 def test_open_refuses_bytes_the_ledger_does_not_know_as_an_artifact(world: World) -> None:
     result = world.run("incident", "open", "--artifact", "ab" * 32, as_="o.privacy")
     assert result.code == 2
