@@ -156,16 +156,21 @@ def test_a_file_that_keeps_growing_is_hashed_to_the_size_seen_not_for_ever(site:
     target.write_bytes(b"Nationality,Book-ins\nMexico,12\n")
     key = stat_key(target.stat())
     stop = threading.Event()
+    growing = threading.Event()
 
     def grow() -> None:
         with target.open("ab") as f:
             while not stop.is_set():
                 f.write(b"Mexico,12\n" * 10_000)
                 f.flush()
+                growing.set()
 
     writer = threading.Thread(target=grow)
     writer.start()
     try:
+        # The file has grown past the request's stat before the scan starts: a scan that ran
+        # first, on the small file, would find nothing changed (a race the test must not run).
+        assert growing.wait(10)
         started = time.monotonic()
         with pytest.raises(_Changed):
             scan_exact(str(target), key, default_policy(), {}, os.path.realpath(site))
