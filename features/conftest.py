@@ -4,11 +4,27 @@ fixtures too) by name among this module's globals; a module's own step of the sa
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
 from pytest_bdd import given, parsers
 
 from approval.demo.synthetic import detention_workbook
 from tests.conftest import *  # noqa: F403
+from tests.support import KeyMaker
 from tests.world import World
+
+
+@pytest.fixture
+def world(tmp_path: Path, make_key: KeyMaker) -> World:
+    """A world of its own for each scenario (a feature module may give its own)."""
+    return World(tmp_path, make_key)
+
+
+@pytest.fixture
+def story() -> dict[str, object]:
+    """What a scenario's steps hand on to the next ones."""
+    return {}
 
 
 @given("a ledger adopted by two admins under the 8 CFR 208.6 policy")

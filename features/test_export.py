@@ -25,11 +25,6 @@ YESTERDAY = b"yesterday's workbook"
 
 
 @pytest.fixture
-def world(tmp_path: Path, make_key: KeyMaker) -> World:
-    return World(tmp_path, make_key)
-
-
-@pytest.fixture
 def story(world: World) -> dict[str, object]:
     www = world.root / "www"
     www.mkdir()

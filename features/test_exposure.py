@@ -8,24 +8,12 @@ import stat
 from pathlib import Path
 from typing import Any
 
-import pytest
 from pytest_bdd import given, parsers, scenarios, then, when
 
 from approval.demo.synthetic import people
-from tests.support import KeyMaker
 from tests.world import CAST, World
 
 scenarios("exposure.feature")
-
-
-@pytest.fixture
-def world(tmp_path: Path, make_key: KeyMaker) -> World:
-    return World(tmp_path, make_key)
-
-
-@pytest.fixture
-def story() -> dict[str, object]:
-    return {}
 
 
 def _file(story: dict[str, object]) -> Path:

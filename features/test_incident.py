@@ -16,28 +16,16 @@ import subprocess
 from datetime import timedelta
 from pathlib import Path
 
-import pytest
 from pytest_bdd import given, parsers, scenarios, then, when
 
 from approval.demo.synthetic import Person, people
 from approval.statements import format_time, now
-from tests.support import KeyMaker
 from tests.world import World
 
 scenarios("incident.feature")
 
 FOUND_AT = "https://www.example.gov/detention-statistics"
 COLUMNS = ["Name", "A-Number", "DOB", "Nationality", "Facility", "Case Status", "Fear Result"]
-
-
-@pytest.fixture
-def world(tmp_path: Path, make_key: KeyMaker) -> World:
-    return World(tmp_path, make_key)
-
-
-@pytest.fixture
-def story() -> dict[str, object]:
-    return {}
 
 
 def _roster_file(world: World, name: str, persons: list[Person]) -> Path:

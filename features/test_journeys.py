@@ -8,24 +8,12 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-import pytest
 from pytest_bdd import given, parsers, scenarios, then, when
 
 from approval.demo.synthetic import aggregate_csv, detention_workbook, people
-from tests.support import KeyMaker
 from tests.world import World
 
 scenarios("requesting.feature", "signing.feature", "expiry.feature")
-
-
-@pytest.fixture
-def world(tmp_path: Path, make_key: KeyMaker) -> World:
-    return World(tmp_path, make_key)
-
-
-@pytest.fixture
-def story() -> dict[str, object]:
-    return {}
 
 
 def _file(story: dict[str, object]) -> Path:

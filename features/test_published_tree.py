@@ -11,15 +11,10 @@ import pytest
 from pytest_bdd import given, parsers, scenarios, then, when
 
 from tests.corpus.tabular import detainee_sheet
-from tests.support import KeyMaker, run_approval
+from tests.support import run_approval
 from tests.world import World
 
 scenarios("published_tree.feature")
-
-
-@pytest.fixture
-def world(tmp_path: Path, make_key: KeyMaker) -> World:
-    return World(tmp_path, make_key)
 
 
 @pytest.fixture

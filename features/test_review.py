@@ -46,11 +46,6 @@ def world(tmp_path: Path, make_key: KeyMaker) -> World:
     return World(root, make_key)
 
 
-@pytest.fixture
-def story() -> dict[str, Any]:
-    return {}
-
-
 def _statements(world: World) -> list[dict[str, Any]]:
     with Ledger.open(world.ledger) as ledger:
         return [entry.envelope.statement for entry in ledger.entries()]

@@ -15,17 +15,11 @@ from pytest_bdd import given, parsers, scenarios, then, when
 
 from approval.demo.synthetic import aggregate_csv
 from tests.serve.servers import Service
-from tests.support import KeyMaker
 from tests.world import World
 
 scenarios("serve.feature")
 
 WORKBOOK = "/data/detention-stats.xlsx"
-
-
-@pytest.fixture
-def world(tmp_path: Path, make_key: KeyMaker) -> World:
-    return World(tmp_path, make_key)
 
 
 @pytest.fixture
