@@ -90,6 +90,12 @@ class _Acting:
     def unpacked(self) -> tuple[Session, LedgerState, PrivateKey, Official, datetime]:
         return self.session, self.session.state, self.key, self.official, self.at
 
+    def append(self, statement: kinds.Statement, incident: str | None = None) -> Recorded:
+        """Sign ``statement`` as this officer, append it, and give the incident (``incident``,
+        or the one the statement opens) as it now stands."""
+        envelope = sign_and_append(self.session, statement, [(self.key, self.official.id)])
+        return _recorded(self.session, envelope.id, incident or envelope.id, self.official.id)
+
 
 @contextlib.contextmanager
 def _acting(ledger: Path | None, key_file: Path, passphrase_env: str | None) -> Iterator[_Acting]:
@@ -120,7 +126,7 @@ def open_incident(
     if sum(x is not None for x in (artifact, found_copy, blocked)) != 1:
         raise UsageError("give exactly one of --artifact, --file and --blocked")
     with _acting(ledger, key_file, passphrase_env) as acting:
-        session, state, key, official, at = acting.unpacked()
+        session, state, _, official, at = acting.unpacked()
         persons: int | None = None
         blocked_id: str | None = None
         if blocked is not None:
@@ -133,9 +139,10 @@ def open_incident(
                 refusal.id,
             )
         elif found_copy is not None:
-            sha, size = _hash(found_copy)
+            report = _scan(found_copy, session)
+            sha, size = report.sha256, report.size
             source = "ledger" if state.knows_artifact(sha) else "found"
-            persons = _scan(found_copy, session).persons
+            persons = report.persons
         else:
             assert artifact is not None
             sha, size = _artifact(state, artifact)
@@ -162,8 +169,7 @@ def open_incident(
             blocked=blocked_id,
             persons=persons,
         )
-        envelope = sign_and_append(session, statement, [(key, official.id)])
-        return _recorded(session, envelope.id, envelope.id, official.id)
+        return acting.append(statement)
 
 
 def scope_incident(
@@ -193,8 +199,7 @@ def scope_incident(
             persons=len(persons),
             shared=shared,
         )
-        envelope = sign_and_append(session, statement, [(key, official.id)])
-        return _recorded(session, envelope.id, opened.id, official.id)
+        return acting.append(statement, opened.id)
 
 
 def record_step(
@@ -216,7 +221,7 @@ def record_step(
     if count is not None and count < 0:
         raise UsageError("--count cannot be negative")
     with _acting(ledger, key_file, passphrase_env) as acting:
-        session, state, key, official, created = acting.unpacked()
+        session, state, _, official, created = acting.unpacked()
         opened = _open(state, ref)
         taken = _moment(at) if at else created
         if taken > created:
@@ -240,8 +245,7 @@ def record_step(
             text=note or None,
             count=count,
         )
-        envelope = sign_and_append(session, statement, [(key, official.id)])
-        return _recorded(session, envelope.id, opened.id, official.id)
+        return acting.append(statement, opened.id)
 
 
 def notify_list(
@@ -283,17 +287,14 @@ def notify_list(
             taken_at=format_time(at),
             count=len(everyone),
         )
-        envelope = sign_and_append(session, statement, [(key, official.id)])
-        return NotifyList(
-            _recorded(session, envelope.id, opened.id, official.id), out, len(everyone)
-        )
+        return NotifyList(acting.append(statement, opened.id), out, len(everyone))
 
 
 def close_incident(
     ledger: Path | None, ref: str | None, key_file: Path, passphrase_env: str | None, summary: str
 ) -> Recorded:
     with _acting(ledger, key_file, passphrase_env) as acting:
-        session, state, key, official, at = acting.unpacked()
+        session, state, _, official, at = acting.unpacked()
         opened = _open(state, ref)
         text = free_text("--summary", summary, state.current.policy)
         if not text:
@@ -306,8 +307,7 @@ def close_incident(
             artifact_sha256=opened.sha256,
             summary=text,
         )
-        envelope = sign_and_append(session, statement, [(key, official.id)])
-        return _recorded(session, envelope.id, opened.id, official.id)
+        return acting.append(statement, opened.id)
 
 
 # -- helpers ------------------------------------------------------------------------------------
@@ -405,10 +405,16 @@ def _moment(text: str) -> datetime:
 
 
 def _scan(path: Path, session: Session, *, identities: bool = False) -> FileReport:
-    """The scan of a found copy under the policy in force (with its persons' identities)."""
+    """The scan of a found copy under the policy in force (with its persons' identities), its
+    hash and size the ones the scan read: the copy is read once, not hashed apart first."""
     from approval.detect.scan import scan_file
 
-    return scan_file(path, session.state.current.policy, identities=identities)
+    report = scan_file(path, session.state.current.policy, identities=identities)
+    if not report.sha256:
+        # Unreadable, or not a regular file (a pipe would never end): one line, as `_hash`'s.
+        reason = (report.reason or "unreadable").removeprefix("cannot read: ")
+        raise UsageError(f"cannot read {path}: {reason}")
+    return report
 
 
 class _Exposure:
@@ -455,13 +461,13 @@ def _persons(
     """The identities the incident's bytes hold: from the found copy when given (its hash must
     be the incident's), else from the exposure records of its exports; None when neither."""
     if found_copy is not None:
-        sha, _ = _hash(found_copy)
-        if sha != opened.sha256:
+        report = _scan(found_copy, session, identities=True)
+        if report.sha256 != opened.sha256:
             raise UsageError(
-                f"{found_copy} is not the incident's bytes (sha256 {short_id(sha)}, "
+                f"{found_copy} is not the incident's bytes (sha256 {short_id(report.sha256)}, "
                 f"not {short_id(opened.sha256)})"
             )
-        return frozenset(_scan(found_copy, session, identities=True).identities)
+        return frozenset(report.identities)
     records = _exposure(session, key)
     assert records is not None  # required
     persons = records.persons_of(opened.sha256)
