@@ -31,6 +31,7 @@ from tests.corpus.accuracy._files import (
     text_file,
     xlsx_file,
 )
+from tests.corpus.accuracy.prose import ORDINALS
 from tests.corpus.carriers import mbox
 from tests.corpus.documents import docx_bytes, eml_bytes
 from tests.corpus.people import FACILITIES, Person, people
@@ -81,39 +82,6 @@ _ONES = [
     "nineteen",
 ]
 _TENS = ["_", "_", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
-_ORDINALS = [
-    "first",
-    "second",
-    "third",
-    "fourth",
-    "fifth",
-    "sixth",
-    "seventh",
-    "eighth",
-    "ninth",
-    "tenth",
-    "eleventh",
-    "twelfth",
-    "thirteenth",
-    "fourteenth",
-    "fifteenth",
-    "sixteenth",
-    "seventeenth",
-    "eighteenth",
-    "nineteenth",
-    "twentieth",
-    "twenty-first",
-    "twenty-second",
-    "twenty-third",
-    "twenty-fourth",
-    "twenty-fifth",
-    "twenty-sixth",
-    "twenty-seventh",
-    "twenty-eighth",
-    "twenty-ninth",
-    "thirtieth",
-    "thirty-first",
-]
 
 
 def _below_100(n: int) -> str:
@@ -133,7 +101,7 @@ def _in_words(day: date) -> str:
         if century == 20
         else f"{_below_100(century)} oh {_below_100(rest)}"
     )
-    return f"the {_ORDINALS[day.day - 1]} of {day.strftime('%B')}, {year}"
+    return f"the {ORDINALS[day.day - 1]} of {day.strftime('%B')}, {year}"
 
 
 # --- protected: the claim as codes and abbreviations ------------------------------------------

@@ -28,7 +28,8 @@ A, NAME, DOB, FACILITY, CLAIM = (
     "protection-claim",
 )
 
-_ORDINALS = [
+# Every day of a month, also for tests.detect.heldout, which writes days past the 28th.
+ORDINALS = [
     "first",
     "second",
     "third",
@@ -57,6 +58,9 @@ _ORDINALS = [
     "twenty-sixth",
     "twenty-seventh",
     "twenty-eighth",
+    "twenty-ninth",
+    "thirtieth",
+    "thirty-first",
 ]
 _UNITS = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
 _TENS = {4: "forty", 5: "fifty", 6: "sixty", 7: "seventy", 8: "eighty", 9: "ninety"}
@@ -119,12 +123,12 @@ def _day(p: Person) -> int:
 
 def in_words(p: Person) -> str:
     """``the third of March 1990``."""
-    return f"the {_ORDINALS[_day(p) - 1]} of {p.birthdate.strftime('%B')} {p.birthdate.year}"
+    return f"the {ORDINALS[_day(p) - 1]} of {p.birthdate.strftime('%B')} {p.birthdate.year}"
 
 
 def month_first_words(p: Person) -> str:
     """``March third, nineteen ninety``."""
-    return f"{p.birthdate.strftime('%B')} {_ORDINALS[_day(p) - 1]}, {_year_words(p.birthdate.year)}"
+    return f"{p.birthdate.strftime('%B')} {ORDINALS[_day(p) - 1]}, {_year_words(p.birthdate.year)}"
 
 
 def _case(
