@@ -48,7 +48,7 @@ from datetime import datetime
 
 from approval.errors import IntegrityError
 from approval.ledger.storage import Ledger, StoredEntry
-from approval.ledger.verifying import LedgerHistory, commit_of
+from approval.ledger.verifying import LedgerHistory, admit_entries, commit_of
 from approval.trust.checkpoint import state_digest, state_from_document
 from approval.trust.incidents import IncidentClose, IncidentOpen, IncidentScope, IncidentStep
 from approval.trust.state import (
@@ -224,7 +224,7 @@ def start(
             prepared = _prepared(ledger, head) if ahead else None
             log = walked.result()
     kinds = [subject.partition(" ")[0] for _, subject in log]
-    if "checkpoint" not in kinds or not kinds or kinds[0] != "adoption":
+    if "checkpoint" not in kinds or kinds[0] != "adoption":  # holding one, kinds is not empty
         return None
     adoptions = _adoption_chain(ledger, log, kinds, now)
     if adoptions is None:
@@ -260,6 +260,24 @@ def start(
                 tuple(sorted(group.signers)),
             )
     return None
+
+
+def catch_up(ledger: Ledger, head: str, started: Start) -> Verifier:
+    """A verifier resumed from the state ``started`` vouches for, caught up to ``head`` through
+    the one verifier (``snapshot.open_view`` and ``approval clone`` both start so). :func:`start`
+    found the checkpoint's head as the ``count``-th commit of the first-parent history and the
+    state's records as those commits' statements: no ``rev-list --count``, and its digest is
+    known (checked by ``start``), not serialized again."""
+    verifier = Verifier.resume(
+        started.state,
+        count=started.count,
+        head=started.head,
+        history=LedgerHistory(ledger, started.head, started.count),
+    )
+    verifier.digests.know(started.count, started.digest)
+    for _ in admit_entries(verifier, ledger, head, since=started.head):
+        pass
+    return verifier
 
 
 def _entry(ledger: Ledger, log: list[tuple[str, str]], position: int) -> StoredEntry:
@@ -457,4 +475,4 @@ def _checked_state(
     return state
 
 
-__all__ = ["ReadAhead", "Start", "read_ahead", "start"]
+__all__ = ["ReadAhead", "Start", "catch_up", "read_ahead", "start"]

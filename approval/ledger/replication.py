@@ -624,25 +624,13 @@ def verify_clone(ledger: Ledger, head: str, *, full: bool = False) -> CloneVerif
     or ``full``. ``IntegrityError`` (exit 3) when the history does not verify, or when the
     checkpoint it would start from contradicts the ledger: a false checkpoint is refused, as
     the first command refuses it, never stepped over."""
-    from approval.ledger.checkpoints import start
-    from approval.ledger.verifying import LedgerHistory, admit_entries
-    from approval.trust.verifier import Verifier
+    from approval.ledger.checkpoints import catch_up, start
 
     started = None if full else start(ledger, head)
     if started is None:
         verifier = _replayed(ledger, head)
         return CloneVerified(verifier.state, verifier.count, verifier.signatures, None)
-    # As ``snapshot._from_checkpoint``: ``start`` found the checkpoint's head as the
-    # ``count``-th commit of the first-parent history, its records as those commits'.
-    verifier = Verifier.resume(
-        started.state,
-        count=started.count,
-        head=started.head,
-        history=LedgerHistory(ledger, started.head, started.count),
-    )
-    verifier.digests.know(started.count, started.digest)  # checked by ``start``
-    for _ in admit_entries(verifier, ledger, head, since=started.head):
-        pass
+    verifier = catch_up(ledger, head, started)  # as ``snapshot._from_checkpoint``
     return CloneVerified(
         verifier.state, verifier.count - started.count, verifier.signatures, started
     )

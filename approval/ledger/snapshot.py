@@ -399,25 +399,12 @@ def _from_checkpoint(
     ``head`` as if this clone had verified it all; None when no checkpoint serves (the caller
     replays every entry). Caught up on the whole state, not saved at the checkpoint's head
     and read back by slices: saving 100k records is the dearest step, paid once this way."""
-    from approval.ledger.checkpoints import start
-    from approval.ledger.verifying import LedgerHistory, admit_entries
-    from approval.trust.verifier import Verifier
+    from approval.ledger.checkpoints import catch_up, start
 
     started = start(ledger, head, read=read)
     if started is None:
         return None
-    # ``start`` found the checkpoint's head as the ``count``-th commit of the first-parent
-    # history and the state's records as those commits' statements: no ``rev-list --count``.
-    verifier = Verifier.resume(
-        started.state,
-        count=started.count,
-        head=started.head,
-        history=LedgerHistory(ledger, started.head, started.count),
-    )
-    verifier.digests.know(started.count, started.digest)  # checked: not serialized again
-    for _ in admit_entries(verifier, ledger, head, since=started.head):
-        pass
-    state = verifier.state
+    state = catch_up(ledger, head, started).state
     numbered = tuple((n, r) for n, r in enumerate(state.records()) if isinstance(r, Adoption))
     view = View(head, numbered, state.latest, db, state, ledger, len(state) - started.count)
     if view.db is not None and len(state) >= min_entries:
