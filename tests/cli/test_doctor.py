@@ -8,18 +8,17 @@ import json
 import os
 import shutil
 import subprocess
-from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from approval.ledger.remote import local_path
-from approval.policy import load_policy, load_roster
 from approval.statements import now
 from approval.workflow.checkpoint import make_checkpoint
 from tests.support import KeyMaker, run_approval
-from tests.world import CAST, World
+from tests.workflow.test_checkpoint import _build, _request
+from tests.world import World
 
 
 def _init_shared(world: World, remote: Path) -> None:
@@ -144,43 +143,9 @@ def test_only_a_remote_on_this_machine_is_pointed() -> None:
         assert local_path(url) is None, url
 
 
-def _checkpointed(world: World, *, every: int, requests: int, threshold: int = 1) -> None:
-    """An adoption whose policy asks for a checkpoint every ``every`` entries and whose roster
-    has a witness, then ``requests`` requests, in the past."""
-    roster = world.roster(
-        {**{k: roles for k, (_, roles) in CAST.items()}, "w.witness": ("witness",)}
-    )
-    policy = world.policy()
-    text = policy.read_text()
-    assert "  every: 10000" in text
-    text = text.replace("  threshold: 1\n", f"  threshold: {threshold}\n")
-    policy.write_text(text.replace("  every: 10000", f"  every: {every}"))
-    start = now() - timedelta(days=1)
-    adoption = world.append_at(
-        "adoption", start, "a.admin", "b.admin",
-        policy=load_policy(policy, roster).to_dict(), roster=load_roster(roster).to_dict(),
-        previous=None,
-    )  # fmt: skip
-    for n in range(requests):
-        _request(world, start + timedelta(minutes=n + 1), n, adoption)
-
-
-def _request(world: World, at: datetime, n: int, adoption: str) -> None:
-    world.append_at(
-        "request", at, "p.publisher",
-        artifact={"sha256": f"{n:02x}" * 32, "size": 10 + n, "name": f"file{n}.csv"},
-        policy={"id": "8cfr208.6", "version": 1, "adoption": adoption},
-        purpose="FY2022 statistics", destination="www",
-        scan={
-            "verdict": "protected", "format": "csv", "findings": [],
-            "classes": {"protected-person": {"records": 3}},
-        },
-    )  # fmt: skip
-
-
 def test_a_due_checkpoint_warns_without_failing(tmp_path: Path, make_key: KeyMaker) -> None:
     world = World(tmp_path, make_key)
-    _checkpointed(world, every=3, requests=3)
+    _build(world, every=3, requests=3)
     due = _doctor(world)["checkpoint"]
     assert due["status"] == "warn", due
     assert due["detail"] == "a checkpoint is due: 4 entries and none yet (policy: every 3)"
@@ -208,7 +173,7 @@ def _first(world: World) -> str:
 
 def test_a_checkpoint_short_of_its_witnesses_warns(tmp_path: Path, make_key: KeyMaker) -> None:
     world = World(tmp_path, make_key)
-    _checkpointed(world, every=100, requests=1, threshold=2)
+    _build(world, every=100, requests=1, threshold=2)
     assert _doctor(world)["checkpoint"]["status"] == "ok"  # 2 entries of 100
     make_checkpoint(world.ledger, world.key("w.witness").private, None)
     short = _doctor(world)["checkpoint"]

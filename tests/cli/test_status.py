@@ -7,43 +7,20 @@ Real ledgers grown through the ledger API, real keys, the real CLI in a subproce
 from __future__ import annotations
 
 import json
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from approval.policy import load_policy, load_roster
-from approval.statements import now
 from approval.workflow.checkpoint import make_checkpoint
 from tests.support import KeyMaker
-from tests.workflow.test_checkpoint import WITNESSES, _request
-from tests.world import CAST, World
+from tests.workflow.test_checkpoint import _build
+from tests.world import World
 
 
 @pytest.fixture
 def world(tmp_path: Path, make_key: KeyMaker) -> World:
     return World(tmp_path, make_key)
-
-
-def _ledger(world: World, *, every: int, threshold: int = 1, requests: int = 3) -> str:
-    """An adoption whose policy asks for a checkpoint every ``every`` entries, signed by
-    ``threshold`` witnesses, then ``requests`` requests in the past; the last request's id."""
-    roster = world.roster({**{k: roles for k, (_, roles) in CAST.items()}, **WITNESSES})
-    policy = world.policy()
-    text = policy.read_text()
-    assert "  every: 10000" in text and "  threshold: 1\n" in text
-    text = text.replace("  every: 10000", f"  every: {every}")
-    policy.write_text(text.replace("  threshold: 1\n", f"  threshold: {threshold}\n"))
-    start = now() - timedelta(days=1)
-    adoption = world.append_at(
-        "adoption", start, "a.admin", "b.admin",
-        policy=load_policy(policy, roster).to_dict(), roster=load_roster(roster).to_dict(),
-        previous=None,
-    )  # fmt: skip
-    return [
-        _request(world, start + timedelta(minutes=n + 1), n, adoption) for n in range(requests)
-    ][-1]
 
 
 def _status(world: World, request: str) -> tuple[dict[str, Any], str]:
@@ -59,7 +36,7 @@ def _status(world: World, request: str) -> tuple[dict[str, Any], str]:
 
 
 def test_status_says_a_checkpoint_is_due_and_exits_as_before(world: World) -> None:
-    request = _ledger(world, every=3)
+    request = _build(world, every=3, requests=3)
     due = "a checkpoint is due: 4 entries and none yet (policy: every 3)"
     # Twice: the first command replays the ledger (the whole state), the second starts from
     # its saved state (the adoptions and the checkpoints' slice): the same note.
@@ -85,7 +62,7 @@ def test_status_says_a_checkpoint_is_due_and_exits_as_before(world: World) -> No
 
 
 def test_status_says_the_newest_checkpoint_is_short_of_its_witnesses(world: World) -> None:
-    request = _ledger(world, every=100, threshold=2, requests=1)
+    request = _build(world, every=100, threshold=2, requests=1)
     found, _ = _status(world, request)
     assert found["checkpoint"] is None  # 2 entries of 100, and no checkpoint to cosign
     make_checkpoint(world.ledger, world.key("w.witness").private, None)
@@ -101,7 +78,7 @@ def test_status_says_the_newest_checkpoint_is_short_of_its_witnesses(world: Worl
 
 def test_status_of_an_allowed_file_still_exits_0_with_the_note(world: World) -> None:
     """A clean file is allowed: the note about the ledger does not block it."""
-    _ledger(world, every=1, requests=1)
+    _build(world, every=1, requests=1)
     clean = world.root / "clean.csv"
     clean.write_text("year,count\n2022,6252\n")
     result = world.run("status", clean, "--format", "json")

@@ -42,21 +42,26 @@ class Counting(Ledger):
             yield entry
 
 
-def _build(world: World, *, threshold: int = 1, requests: int = 8) -> None:
-    """An adoption whose roster has two witnesses, then ``requests`` requests, in the past."""
+def _build(world: World, *, threshold: int = 1, requests: int = 8, every: int | None = None) -> str:
+    """An adoption whose roster has two witnesses (whose policy asks for a checkpoint every
+    ``every`` entries, when given), then ``requests`` requests, in the past; the last
+    request's id ("" without one). The one set-up ``approval status`` and ``doctor`` tests
+    share."""
     roster = world.roster({**{k: roles for k, (_, roles) in CAST.items()}, **WITNESSES})
     policy = world.policy()
-    if threshold != 1:
-        text = policy.read_text().replace("  threshold: 1\n", f"  threshold: {threshold}\n")
-        policy.write_text(text)
+    text = policy.read_text()
+    if every is not None:
+        assert "  every: 10000" in text and "  threshold: 1\n" in text
+        text = text.replace("  every: 10000", f"  every: {every}")
+    policy.write_text(text.replace("  threshold: 1\n", f"  threshold: {threshold}\n"))
     start = now() - timedelta(days=1)
     adoption = world.append_at(
         "adoption", start, "a.admin", "b.admin",
         policy=load_policy(policy, roster).to_dict(), roster=load_roster(roster).to_dict(),
         previous=None,
     )  # fmt: skip
-    for n in range(requests):
-        _request(world, start + timedelta(minutes=n + 1), n, adoption)
+    made = [_request(world, start + timedelta(minutes=n + 1), n, adoption) for n in range(requests)]
+    return made[-1] if made else ""
 
 
 def _request(world: World, at: datetime, n: int, adoption: str) -> str:
