@@ -231,3 +231,15 @@ def test_an_incident_on_an_export_is_scoped_from_its_exposure_records(world: Wor
     assert copy["same_bytes"] and copy["ongoing"] and copy["destination"].endswith("hearings.csv")
     listed = world.run("incident", "list")
     assert listed.code == 0 and "open" in listed.stdout
+
+
+def test_a_found_copy_that_cannot_be_read_is_one_line_not_a_hang(world: World) -> None:
+    """A named pipe given as the found copy was read for ever; it is refused at once."""
+    import os
+
+    pipe = world.root / "found.csv"
+    os.mkfifo(pipe)
+    opened = world.run("incident", "open", "--file", pipe, as_="o.privacy")
+    assert opened.code == 2, opened.output
+    assert "not a regular file" in opened.stderr
+    assert "Traceback" not in opened.output
