@@ -88,16 +88,16 @@ REPACK_SAMPLE_LIMIT = 7000 // 256
 # The scheduled repacks above are incremental and reuse the deltas of the small packs they
 # merge, which were found among few objects: a ledger grown by real appends stays near 1,800 B
 # an entry even after `git gc`, which reuses them too. A full repack that recomputes deltas
-# (`-f`, git's default window) brings it to ~1,060 B (bench_ledger.py). It runs when the packed
-# objects have grown by a quarter since the last one, so its cost stays proportional to the
-# appends (amortised O(1) each: at most five times the final size in all), detached like
-# `git gc --auto`, since at 100k entries it takes a minute. A quarter, not a doubling: what
-# came after the last full repack packs at ~2,000 B an entry after `git gc`, and at most a
-# fifth of the ledger is that (~1,250 B an entry at worst; half of it, ~1,450 B, when doubling:
-# 1,324 B measured at 100k appends, 28k of them after the last full repack).
+# (`-f`, git's default window) brings it to ~1,090 B (bench_ledger.py). It runs when the packed
+# objects have grown by a tenth since the last one, so its cost stays proportional to the
+# appends (amortised O(1) each: at most eleven times the final size in all), detached like
+# `git gc --auto`, since at 100k entries it takes a minute. A tenth: what came after the last
+# full repack packs at ~2,170 B an entry after `git gc`, so the worst case, just before the
+# next full repack, is ~1,190 B an entry. Measured on 100k real appends then 26k more: 1,313 B
+# at a quarter (just before the full repack it would schedule), 1,324 B at a doubling.
 FULL_REPACK_FILE = "approval-full-repack"  # packed objects at the last full repack
 FULL_REPACK_MIN_OBJECTS = 5000  # about 700 entries: below this the small packs are fine
-FULL_REPACK_GROWTH = 1.25  # the packed objects' growth that schedules the next full repack
+FULL_REPACK_GROWTH = 1.1  # the packed objects' growth that schedules the next full repack
 
 # The header line of each commit in `git log` output: \x01 cannot occur in a commit id.
 _LOG_FORMAT = (

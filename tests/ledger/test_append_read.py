@@ -233,7 +233,7 @@ def test_a_full_repack_recomputing_deltas_is_scheduled_as_the_packed_objects_gro
             settled()
             # Right after it, before the next append: one pack holds every object.
             assert len(list(packs.glob("*.pack"))) == 1
-    # 7 objects an entry: the first at the minimum, each next one a quarter past the one before.
+    # 7 objects an entry: the first at the minimum, each next one a tenth past the one before.
     assert len(started) >= 3
     assert started[0] >= 20
     assert all(
