@@ -31,6 +31,14 @@ if TYPE_CHECKING:
     "--staged", is_flag=True, help="Check the staged content of staged files (pre-commit)."
 )
 @click.option(
+    "--include-ignored",
+    is_flag=True,
+    help=(
+        "Check git-ignored files too, and block the checkout's own .git: for a web root "
+        "deployed as a git checkout, or a build output directory (a web server serves them)."
+    ),
+)
+@click.option(
     "--jobs",
     type=click.IntRange(min=1, max=256),
     default=None,
@@ -46,16 +54,24 @@ if TYPE_CHECKING:
 )
 @quiet_option
 def check(
-    ledger: Path | None, paths: tuple[Path, ...], staged: bool, jobs: int | None, output: str
+    ledger: Path | None,
+    paths: tuple[Path, ...],
+    staged: bool,
+    include_ignored: bool,
+    jobs: int | None,
+    output: str,
 ) -> int:
     """Exit 0 when every file under PATHS is clean or approved by the ledger, 1 otherwise.
 
     Directories are walked recursively; inside a git work tree, as git sees them (.gitignore
-    honoured). Links are followed and submodules entered, as a web server would; a repository
-    inside the tree is blocked; whatever is not checked is named. Files matching
-    .approvalignore patterns (gitignore syntax) are left out, and named. With
-    --staged, the staged bytes of the files a commit would add or change are checked (PATHS,
-    if given, narrow them). Without a ledger, protected and unscannable files fail.
+    honoured: git-ignored files are named and left out, or checked with --include-ignored,
+    which a web root deployed as a git checkout needs). Links are followed and submodules
+    entered, as a web server would; a repository inside the tree is blocked; whatever is not
+    checked is named. Files matching .approvalignore patterns (gitignore syntax) are left out,
+    and named. With --staged, the staged bytes of the files a commit would add or change are
+    checked (PATHS, if given, narrow them); a file staged through a clean filter (Git LFS) is
+    checked by its work-tree bytes, and blocked unless they are what was staged. Without a
+    ledger, protected and unscannable files fail.
     """
     from approval.cli.render import outcome
     from approval.errors import UsageError
@@ -63,12 +79,20 @@ def check(
 
     if not paths and not staged:
         raise UsageError("give the files or directories to check", hint="e.g. approval check .")
+    if staged and include_ignored:
+        # A commit holds no git-ignored file unless it was added (then it is staged, checked).
+        raise UsageError(
+            "--include-ignored checks a tree, not the staged files",
+            hint="approval check --include-ignored DIR",
+        )
     # The modules loaded so far outlive the check: set aside while it runs, the collections that
     # its thousands of per-file objects trigger need not walk them again (nearly a tenth of a
     # warm run's CPU time). Set back after, for a caller that goes on (tests, CliRunner).
     gc.freeze()
     try:
-        result = run_check(ledger, list(paths), staged=staged, jobs=jobs)
+        result = run_check(
+            ledger, list(paths), staged=staged, jobs=jobs, include_ignored=include_ignored
+        )
     finally:
         gc.unfreeze()
     outcome(result.exit_code)  # a CI log that stops reading still gets the gate's answer
@@ -106,9 +130,19 @@ def _text(result: CheckResult) -> None:
         say(line)
 
 
-# Names of files left out by .approvalignore shown in words; JSON lists them all.
+# Names of files left out by .approvalignore (or by git) shown in words; JSON lists them all.
 _IGNORED_SHOWN = 20
 REFUSED_HINT = "take it out of what is published, or leave it out with .approvalignore"
+# By the kind of refusal (the report's format), where another hint helps more.
+_REFUSED_HINTS = {
+    "filtered": "stage it again (git add), so that the work tree holds what is committed",
+    "lfs-pointer": "fetch the content (git lfs pull; in CI, check out with LFS files), then check",
+}
+GIT_IGNORED = "left out: ignored by git"
+GIT_IGNORED_HINT = (
+    "hint: a web server serves git-ignored files too: check a web root or a deploy "
+    "directory with --include-ignored"
+)
 
 
 def _words(result: CheckResult) -> Iterator[str]:
@@ -124,7 +158,7 @@ def _words(result: CheckResult) -> Iterator[str]:
             continue
         if item.refusal is not None:
             yield f"{item.path}: BLOCKED ({item.refusal})"
-            yield f"  hint: {REFUSED_HINT}"
+            yield f"  hint: {_REFUSED_HINTS.get(item.report.format, REFUSED_HINT)}"
             continue
         decision = item.decision
         if item.status == APPROVED and decision is not None and decision.request is not None:
@@ -159,6 +193,16 @@ def _words(result: CheckResult) -> Iterator[str]:
             f"... and {result.ignored - _IGNORED_SHOWN} more left out by .approvalignore "
             "(--format json lists them all)"
         )
+    git_ignored = result.git_ignored
+    for path in git_ignored[:_IGNORED_SHOWN]:
+        yield f"{path}: {GIT_IGNORED}"
+    if len(git_ignored) > _IGNORED_SHOWN:
+        yield (
+            f"... and {len(git_ignored) - _IGNORED_SHOWN} more ignored by git "
+            "(--format json lists them all)"
+        )
+    if git_ignored:
+        yield GIT_IGNORED_HINT
     total = len(result.files)
     summary = (
         f"{total} file{'s' if total != 1 else ''}: {result.count(CLEAN_WORD)} clean, "
@@ -166,6 +210,8 @@ def _words(result: CheckResult) -> Iterator[str]:
     )
     if result.ignored:
         summary += f"; {result.ignored} left out by .approvalignore"
+    if git_ignored:
+        summary += f"; {len(git_ignored)} ignored by git, not checked"
     if result.skipped:
         summary += f"; {len(result.skipped)} skipped"
     if result.outside:

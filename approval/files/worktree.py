@@ -2,6 +2,13 @@
 untracked files, ``.gitignore`` honoured) or what is staged; elsewhere, every file under a
 directory. ``.approvalignore`` files are honoured in both.
 
+What git ignores (``.gitignore``, ``.git/info/exclude``, the user's ``core.excludesFile``) is
+not checked by default, so that a repository's ``.venv`` or ``node_modules`` is not scanned in
+every CI run, but it is named (``Listed.git_ignored``: each ignored file, or an ignored
+directory once, as ``git status --ignored`` shows it): a web server serving a checkout serves
+those files too. ``include_ignored`` checks them as any other file (a web root deployed as a
+git checkout, a build output directory).
+
 What a web server serving the tree would find is found too (nginx, Apache with FollowSymLinks,
 ``rsync -L``, ``aws s3 sync`` and CI checkouts with submodules all publish it):
 
@@ -30,7 +37,7 @@ import os
 import stat
 import subprocess
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from approval.errors import UsageError
@@ -40,9 +47,16 @@ _LS_FILES = (
     *("--literal-pathspecs", "ls-files", "--cached", "--others", "--exclude-standard"),
     *("-z", "--full-name", "--"),
 )
+# Everything, git-ignored files included (``--include-ignored``): without --exclude-standard.
+_LS_ALL = tuple(a for a in _LS_FILES if a != "--exclude-standard")
+# What git ignores, an ignored directory once ("uploads/"), as ``git status --ignored`` shows it.
+_LS_IGNORED = (
+    *("--literal-pathspecs", "ls-files", "--others", "--ignored", "--exclude-standard"),
+    *("--directory", "-z", "--full-name", "--"),
+)
 # Added, copied, modified or type-changed: what a commit would add (a rename is an addition).
 _DIFF_STAGED = (
-    *("--literal-pathspecs", "diff", "--cached", "--raw", "-z", "--no-renames"),
+    *("--literal-pathspecs", "diff", "--cached", "--raw", "--no-abbrev", "-z", "--no-renames"),
     *("--diff-filter=ACMT", "--"),
 )
 # Modes of index entries that are not regular files, and why they are not checked as staged.
@@ -126,14 +140,18 @@ class Listed:
     refused: tuple[Note, ...] = ()  # blocked without a scan: repositories, unreadable directories
     skipped: tuple[Note, ...] = ()  # not checked, and not blocking: dangling links, loops...
     outside: tuple[Note, ...] = ()  # links that leave the checked tree (what they reach is checked)
+    # Left out because git ignores them (not with include_ignored): a directory ends in "/".
+    git_ignored: tuple[str, ...] = ()
 
 
 class _Found:
     """What one checked path holds: each file as (shown, relative to ``root``), and notes;
     directories already walked, by (device, inode), so that a loop of links ends."""
 
-    def __init__(self, root: Path, checked: str):
+    def __init__(self, root: Path, checked: str, include_ignored: bool = False):
         self.root = root  # where .approvalignore files apply from
+        self.include_ignored = include_ignored
+        self.git_ignored: list[str] = []
         self.inside = os.path.join(os.path.realpath(checked), "")  # noqa: PTH118
         self.files: list[tuple[str, str]] = []
         self.refused: list[tuple[Note, str]] = []  # with the path relative to root
@@ -226,7 +244,9 @@ class _Found:
         """The files git lists under ``path`` in the work tree ``top`` (``relative``: ``top``
         relative to ``root``; ``env``: git's environment, None for the caller's); links,
         submodules and nested repositories followed."""
-        listed = _git_files(top, path, env, shown_top)
+        listed = _git_files(top, path, env, shown_top, everything=self.include_ignored)
+        if not self.include_ignored:
+            self.git_ignored += [shown for shown, _ in _git_ignored(top, path, env, shown_top)]
         prefix = f"{relative}/" if relative else ""
         if (key := _key(top)) not in self.seen:
             self.seen[key] = shown_top or _shown_path(top)
@@ -313,9 +333,10 @@ def _why(error: OSError) -> str:
     return (error.strerror or type(error).__name__).lower()
 
 
-def list_files(paths: Sequence[Path]) -> Listed:
+def list_files(paths: Sequence[Path], *, include_ignored: bool = False) -> Listed:
     """Every file under ``paths``, as a web server serving them would find them (see the
-    module doc); inside a git work tree, as git would publish them."""
+    module doc); inside a git work tree, as git would publish them, what git ignores named
+    (``git_ignored``), or checked too with ``include_ignored``."""
     for path in paths:
         if not os.path.lexists(path):
             raise UsageError(f"{path}: no such file or directory")
@@ -324,6 +345,7 @@ def list_files(paths: Sequence[Path]) -> Listed:
     refused: list[Note] = []
     skipped: list[Note] = []
     outside: list[Note] = []
+    git_ignored: list[str] = []
     for path in paths:
         start = path if path.is_dir() else path.parent
         top = toplevel(start)
@@ -338,16 +360,21 @@ def list_files(paths: Sequence[Path]) -> Listed:
             found = _Found(top, str(path))
             _plain(found, path, Path(os.path.relpath(path.resolve(), top)).as_posix())
         else:
-            found = _Found(top, str(path))
+            found = _Found(top, str(path), include_ignored)
             found.work_tree(top, path, "")
             if _is_top(top, path):
                 own = os.path.normpath(os.path.join(str(path), ".git"))  # noqa: PTH118
-                if os.path.lexists(own):
+                if not os.path.lexists(own):
+                    pass
+                elif include_ignored:  # a web root deployed as a checkout serves it too
+                    found.refused.append((Note(own, REPOSITORY), ".git"))
+                else:
                     found.skipped.append(Note(own, OWN_REPOSITORY))
         relatives = [r for _, r in found.files] + [r for _, r in found.refused if r]
         matcher = _matcher(found.root, relatives, _read_file)
         skipped += found.skipped
         outside += found.outside
+        git_ignored += found.git_ignored
         if not matcher:  # no .approvalignore (the usual case): nothing to match 5,000 times
             files += [shown for shown, _ in found.files]
             refused += [note for note, _ in found.refused]
@@ -368,6 +395,7 @@ def list_files(paths: Sequence[Path]) -> Listed:
         tuple(dict.fromkeys(refused)),
         tuple(dict.fromkeys(skipped)),
         tuple(dict.fromkeys(outside)),
+        tuple(dict.fromkeys(git_ignored)),
     )
 
 
@@ -397,15 +425,60 @@ _REPOSITORY_VARIABLES = frozenset(
 
 
 def _git_files(
-    top: Path, path: Path, env: dict[str, str] | None, shown_top: str | None
+    top: Path,
+    path: Path,
+    env: dict[str, str] | None,
+    shown_top: str | None,
+    *,
+    everything: bool = False,
 ) -> list[tuple[str, str]]:
-    """Tracked and untracked, not ignored, files under ``path`` (``.gitignore`` honoured):
-    each as shown (relative to the current directory when below it, or below ``shown_top``)
-    and relative to ``top``. An untracked repository is one entry ending in ``/``."""
-    out = git([*_LS_FILES, str(path.resolve())], top, env=env)
+    """Tracked and untracked, not ignored, files under ``path`` (``.gitignore`` honoured;
+    ``everything``: ignored ones too): each as shown (relative to the current directory when
+    below it, or below ``shown_top``) and relative to ``top``. An untracked repository is one
+    entry ending in ``/``."""
+    out = git([*(_LS_ALL if everything else _LS_FILES), str(path.resolve())], top, env=env)
     # Deleted but still tracked, or a submodule: the caller looks at each. Decoded at once (a
     # NUL is never part of a UTF-8 sequence, so splitting after decoding is the same).
     names = [name for name in dict.fromkeys(os.fsdecode(out).split("\0")) if name]
+    return _as_shown(top, names, shown_top)
+
+
+def _git_ignored(
+    top: Path, path: Path, env: dict[str, str] | None, shown_top: str | None
+) -> list[tuple[str, str]]:
+    """What git ignores under ``path`` (``.gitignore``, ``info/exclude``, ``core.excludesFile``),
+    as ``_git_files`` gives files: an ignored directory once, ending in ``/``."""
+    out = git([*_LS_IGNORED, str(path.resolve())], top, env=env)
+    names = sorted(name for name in set(os.fsdecode(out).split("\0")) if name)
+    # git lists a directory's files after the directory itself at times ("a/" then "a/b.pyc"):
+    # sorted, a name inside the last directory kept is left out. An empty directory serves
+    # nothing: not named (git's --no-empty-directory, with --ignored, also drops ignored files
+    # beside tracked ones, so it is not used).
+    kept: list[str] = []
+    for name in names:
+        if kept and kept[-1].endswith("/") and name.startswith(kept[-1]):
+            continue
+        if name.endswith("/") and _empty(top / name):
+            continue
+        kept.append(name)
+    return _as_shown(top, kept, shown_top)
+
+
+def _empty(directory: Path) -> bool:
+    """Whether ``directory`` holds nothing but directories (git lists one holding only an
+    empty ``__pycache__/`` as ignored); a link, a file, or what cannot be read is something."""
+    try:
+        with os.scandir(directory) as listing:
+            for entry in listing:
+                if not entry.is_dir(follow_symlinks=False) or not _empty(Path(entry.path)):
+                    return False
+    except OSError:
+        return False
+    return True
+
+
+def _as_shown(top: Path, names: list[str], shown_top: str | None) -> list[tuple[str, str]]:
+    """``names`` (relative to ``top``) as shown, each with its name."""
     if shown_top is not None:
         prefix = os.path.join(shown_top, "")  # noqa: PTH118
         return [(prefix + name, name) for name in names]
@@ -485,6 +558,9 @@ class StagedFile:
     path: str  # relative to the work tree's root, "/"-separated
     blob: str  # the staged content's object id
     mode: str = "100644"
+    # The clean filter it is staged through (its "filter" attribute), "" for none: the staged
+    # blob is then the filter's output (a Git LFS pointer), not the content published.
+    filter: str = ""
 
 
 @dataclass(frozen=True)
@@ -517,7 +593,87 @@ def list_staged(paths: Sequence[Path], cwd: Path | None = None) -> StagedList:
             skipped.append(Note(file.path, _NOT_FILES[file.mode]))
         else:
             kept.append(file)
+    if kept:
+        filters = staged_filters(top, [file.path for file in kept])
+        kept = [replace(file, filter=filters.get(file.path, "")) for file in kept]
     return StagedList(top, tuple(kept), tuple(ignored), tuple(skipped))
+
+
+def staged_filters(top: Path, paths: Sequence[str]) -> dict[str, str]:
+    """The clean filter (``filter`` attribute) of each of ``paths`` that has one, by the work
+    tree's attributes or the index's, whichever names one (a filter in either may have made the
+    staged blob; the gate does not guess which ran)."""
+    names = b"".join(os.fsencode(path) + b"\0" for path in paths)
+    found: dict[str, str] = {}
+    for source in ((), ("--cached",)):
+        out = git(["check-attr", *source, "-z", "--stdin", "filter"], top, input=names)
+        fields = out.split(b"\0")
+        # "<path> NUL filter NUL <value> NUL" per path.
+        for path, value in zip(fields[0::3], fields[2::3], strict=False):
+            driver = value.decode("utf-8", "replace")
+            if driver not in ("unspecified", "unset", ""):
+                found.setdefault(os.fsdecode(path), driver)
+    return found
+
+
+# A Git LFS pointer file (https://github.com/git-lfs/git-lfs/blob/main/docs/spec.md): under
+# 1024 bytes, its first line naming the spec; "hawser" is the spec's first name.
+_LFS_POINTER = (
+    b"version https://git-lfs.github.com/spec/",
+    b"version https://hawser.github.com/spec/",
+)
+_LFS_POINTER_SIZE = 1024
+LFS_POINTER = "a Git LFS pointer: the content it points to is not here to check"
+# Why a file staged through a clean filter, or as a pointer, is blocked without a scan.
+FILTERED = "staged through the clean filter"
+POINTER_STAGED = "staged as a Git LFS pointer"
+
+
+def is_lfs_pointer(head: bytes, size: int) -> bool:
+    """Whether ``size`` bytes starting with ``head`` are a Git LFS pointer: the spec's version
+    line first, and the ``oid`` line every pointer has (a pointer that is not one is scanned
+    as what it is)."""
+    return size < _LFS_POINTER_SIZE and head.startswith(_LFS_POINTER) and b"\noid " in head
+
+
+@dataclass(frozen=True)
+class WorkTreeContent:
+    """What a staged file staged through a clean filter holds: the work-tree bytes, when the
+    same filter makes exactly the staged blob of them; else why it cannot be read."""
+
+    data: bytes | None
+    refusal: str = ""
+
+
+def filtered_content(top: Path, file: StagedFile, staged: bytes) -> WorkTreeContent:
+    """The content of ``file``, staged through a clean filter (``file.filter``) or staged as an
+    LFS pointer (``staged``, its blob): the blob is the filter's output, not what is pushed to
+    the LFS store and checked out everywhere. The work-tree file is that content when the clean
+    filter makes the staged blob of its bytes (``git hash-object --path``, on the very bytes
+    read); otherwise nothing says what the content is, and it is refused."""
+    how = f"{FILTERED} '{file.filter}'" if file.filter else POINTER_STAGED
+    path = top / file.path
+    try:
+        if not stat.S_ISREG(os.lstat(path).st_mode):
+            return WorkTreeContent(None, f"{how}, and the work-tree file is not a regular file")
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return WorkTreeContent(None, f"{how}, and not in the work tree: no content to read")
+    except OSError as e:
+        return WorkTreeContent(None, f"{how}, and the work-tree file cannot be read: {_why(e)}")
+    if is_lfs_pointer(data, len(data)):
+        return WorkTreeContent(None, LFS_POINTER)
+    try:
+        cleaned = git(["hash-object", "--stdin", f"--path={file.path}"], top, input=data)
+    except UsageError:
+        return WorkTreeContent(None, f"{how}: the filter failed on the work-tree file")
+    if cleaned.decode().strip() != file.blob:
+        return WorkTreeContent(
+            None,
+            f"{how}, and the work-tree file is not what was staged: the content committed "
+            "cannot be read",
+        )
+    return WorkTreeContent(data)
 
 
 def _staged_changes(top: Path) -> list[StagedFile]:

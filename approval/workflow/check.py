@@ -36,7 +36,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 from approval.detect.report import CLEAN, UNSCANNABLE, FileReport, Finding
-from approval.files.worktree import REPOSITORY, SPECIAL, UNREADABLE, Listed, Note
+from approval.files.worktree import (
+    FILTERED,
+    LFS_POINTER,
+    POINTER_STAGED,
+    REPOSITORY,
+    SPECIAL,
+    UNREADABLE,
+    Listed,
+    Note,
+    is_lfs_pointer,
+)
 from approval.policy import Policy
 from approval.statements import now
 from approval.trust.decision import Decision, decide
@@ -96,9 +106,14 @@ class Checked:
 
     @classmethod
     def refused(cls, note: Note) -> Checked:
-        kind = {REPOSITORY: "repository", SPECIAL: "special", UNREADABLE: "directory"}.get(
-            note.reason, "link"
-        )
+        kind = {
+            REPOSITORY: "repository",
+            SPECIAL: "special",
+            UNREADABLE: "directory",
+            LFS_POINTER: "lfs-pointer",
+        }.get(note.reason, "link")
+        if note.reason.startswith((FILTERED, POINTER_STAGED)):
+            kind = "filtered"
         report = FileReport(note.path, "", 0, kind, UNSCANNABLE, reason=note.reason)
         return cls(note.path, report, None, False, note.reason)
 
@@ -112,6 +127,9 @@ class CheckResult:
     scanned: int  # files scanned now (the others came from the cache)
     skipped: tuple[Note, ...] = ()  # not checked, not blocking (dangling links, loops...)
     outside: tuple[Note, ...] = ()  # links leaving the checked tree: what they reach is checked
+    # Left out because git ignores them (an ignored directory once, ending in "/"); empty with
+    # include_ignored, which checks them.
+    git_ignored: tuple[str, ...] = ()
 
     @property
     def unchanged(self) -> int:
@@ -150,10 +168,12 @@ class CheckResult:
                 "skipped": len(self.skipped),
                 "outside": len(self.outside),
                 "scanned": self.scanned,
+                "git_ignored": len(self.git_ignored),
             },
             "ignored": list(self.left_out),
             "skipped": [note.to_dict() for note in self.skipped],
             "outside": [note.to_dict() for note in self.outside],
+            "git_ignored": list(self.git_ignored),
         }
 
 
@@ -170,21 +190,28 @@ def scanner_digest() -> str:
 
 
 def check(
-    ledger: Path | None, paths: Sequence[Path], *, staged: bool = False, jobs: int | None = None
+    ledger: Path | None,
+    paths: Sequence[Path],
+    *,
+    staged: bool = False,
+    jobs: int | None = None,
+    include_ignored: bool = False,
 ) -> CheckResult:
     """Check every file under ``paths`` (or the staged files, restricted to ``paths``).
 
     Files not in the scan cache are scanned on up to ``jobs`` processes (default: the cores
-    this process may use; 1: here, one after another); the result is the same either way."""
+    this process may use; 1: here, one after another); the result is the same either way.
+    Inside a git work tree, what git ignores is named and left out, or checked too with
+    ``include_ignored`` (a web root deployed as a checkout serves it)."""
     from approval.files.pool import default_jobs
     from approval.ledger.storage import LEDGER_ENV
     from approval.policy import default_policy
 
     workers = default_jobs() if jobs is None else jobs
 
-    items, listing = _items(paths, staged)
+    items, listing = _items(paths, staged, include_ignored)
     refused = tuple(Checked.refused(note) for note in listing.refused)
-    notes = (listing.skipped, listing.outside)
+    notes = (listing.skipped, listing.outside, listing.git_ignored)
     if ledger is None and not os.environ.get(LEDGER_ENV):
         policy = default_policy()
         reports, _ = _scan_all(items, policy, None, "", workers)
@@ -233,26 +260,34 @@ class _Item(NamedTuple):
     where: str = ""  # where to read the file when not at ``path`` (a worker's absolute path)
 
 
-def _items(paths: Sequence[Path], staged: bool) -> tuple[list[_Item], Listed]:
+def _items(
+    paths: Sequence[Path], staged: bool, include_ignored: bool = False
+) -> tuple[list[_Item], Listed]:
     from dataclasses import replace
 
     from approval.files.worktree import GONE, list_files
 
     if staged:
         return _staged_items(paths)
-    listed = list_files(paths)
+    listed = list_files(paths, include_ignored=include_ignored)
     items = []
     gone = []
+    pointers = []
     splitext = os.path.splitext
     for file in listed.files:
         hashed = _hash(file)
         if hashed is None:
             gone.append(Note(file, GONE))  # removed since it was listed: nothing to publish
             continue
+        if hashed is _POINTER:
+            pointers.append(Note(file, LFS_POINTER))
+            continue
         # Strings, not Path: 5,000 of them on every run.
         items.append(_Item(file, splitext(file)[1].lower(), *hashed))
     if gone:
         listed = replace(listed, skipped=listed.skipped + tuple(gone))
+    if pointers:
+        listed = replace(listed, refused=listed.refused + tuple(pointers))
     return items, listed
 
 
@@ -283,22 +318,32 @@ def _failed(item: _Item, why: str) -> FileReport:
 
 def _staged_items(paths: Sequence[Path]) -> tuple[list[_Item], Listed]:
     """The staged bytes of each staged file, kept in memory until scanned (a commit's worth)."""
-    from approval.files.worktree import BlobReader, list_staged
+    from approval.files.worktree import BlobReader, filtered_content, list_staged
 
     listed = list_staged(paths)
     items = []
+    refused = []
     with BlobReader(listed.root) as reader:
         for staged in listed.files:
             data = reader.read(staged.blob)
-            if data is None:
-                continue
             shown = _shown(listed.root, staged.path)
+            if data is None:  # never passed unread (fail closed)
+                refused.append(Note(shown, "the staged content cannot be read from the index"))
+                continue
+            if staged.filter or is_lfs_pointer(data, len(data)):
+                # The blob is a clean filter's output (a Git LFS pointer): the content is what
+                # the work tree holds, if it is what was staged; else nothing can be read.
+                content = filtered_content(listed.root, staged, data)
+                if content.data is None:
+                    refused.append(Note(shown, content.refusal))
+                    continue
+                data = content.data
             sha256 = hashlib.sha256(data).hexdigest()
             suffix = Path(staged.path).suffix.lower()
             items.append(_Item(shown, suffix, sha256, len(data), data))
     skipped = tuple(Note(_shown(listed.root, n.path), n.reason) for n in listed.skipped)
     ignored = tuple(_shown(listed.root, path) for path in listed.ignored)
-    return items, Listed((), ignored, skipped=skipped)
+    return items, Listed((), ignored, tuple(refused), skipped=skipped)
 
 
 def _shown(root: Path, relative: str) -> str:
@@ -310,11 +355,18 @@ def _shown(root: Path, relative: str) -> str:
         return relative
 
 
+# What ``_hash`` says of a Git LFS pointer: not the content, which is elsewhere (blocked).
+_POINTER = ("", -1)
+_POINTER_SIZE = 1024  # a pointer is smaller (the LFS spec)
+
+
 def _hash(file: str) -> tuple[str, int] | None:
     """The sha256 and size of a file; None when it is not there to publish (gone, or a
-    directory); ("", 0) when it cannot be read, which its scan then reports (fail closed)."""
+    directory); ("", 0) when it cannot be read, which its scan then reports (fail closed);
+    ``_POINTER`` for a Git LFS pointer."""
     digest = hashlib.sha256()
     size = 0
+    head = b""
     try:
         # Non-blocking: opening a named pipe with no writer must not hang the gate.
         fd = os.open(file, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY)
@@ -334,6 +386,8 @@ def _hash(file: str) -> tuple[str, int] | None:
         # proof of the end on every file system, and a hash of a prefix could name the cached
         # scan of an earlier, shorter version of the file.
         while chunk := os.read(fd, want):
+            if size < _POINTER_SIZE:  # the first read, nearly always: a pointer is small
+                head += chunk
             digest.update(chunk)
             size += len(chunk)
             want = _HASH_CHUNK if len(chunk) == want else _FIRST_READ
@@ -343,6 +397,8 @@ def _hash(file: str) -> tuple[str, int] | None:
         return "", 0
     finally:
         os.close(fd)
+    if is_lfs_pointer(head, size):
+        return _POINTER
     return digest.hexdigest(), size
 
 

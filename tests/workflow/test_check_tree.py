@@ -269,7 +269,7 @@ def test_the_cli_names_everything_not_checked(here: Path) -> None:
     document = json.loads(as_json.stdout)
     assert document["summary"] | {"scanned": 0} == {
         "files": 4, "clean": 2, "approved": 0, "blocked": 2, "ignored": 1, "skipped": 1,
-        "outside": 1, "scanned": 0,
+        "outside": 1, "scanned": 0, "git_ignored": 0,
     }  # fmt: skip
     assert document["skipped"] == [{"path": "site/gone.csv", "reason": DANGLING}]
     assert document["ignored"] == ["site/notes.tmp"]

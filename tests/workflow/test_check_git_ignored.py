@@ -1,0 +1,175 @@
+"""What git ignores is not checked by default (a repository's ``.venv`` would be scanned in every
+CI run) but never passes unsaid: every git-ignored file, or ignored directory once, is named,
+whichever rule ignores it (``.gitignore``, ``.git/info/exclude``, the user's
+``core.excludesFile``); ``--include-ignored`` checks them as any other file, which a web root
+deployed as a git checkout needs, since the web server serves them (finding f_gitignore)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from approval.workflow.check import CheckResult, check
+from tests.corpus.tabular import detainee_sheet
+
+
+@pytest.fixture(autouse=True)
+def _no_ledger(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without a ledger a protected file is blocked: all these tests need to see."""
+    monkeypatch.delenv("APPROVAL_LEDGER", raising=False)
+
+
+@pytest.fixture
+def here(tmp_path: Path) -> Iterator[Path]:
+    before = Path.cwd()
+    os.chdir(tmp_path)
+    yield tmp_path
+    os.chdir(before)
+
+
+def git(where: Path, *args: str) -> None:
+    subprocess.run(["git", *args], cwd=where, check=True, capture_output=True)
+
+
+def people_csv(path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return detainee_sheet(4).write_csv(path)
+
+
+@pytest.fixture
+def webroot(here: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A web root deployed as a git checkout: an index page committed, and protected files that
+    git ignores by each of its three rules, which the web server serves all the same."""
+    root = here / "www"
+    root.mkdir()
+    git(root, "init", "-q")
+    (root / "index.html").write_text("<html>Detention statistics</html>\n")
+    (root / ".gitignore").write_text("uploads/\n")
+    people_csv(root / "uploads" / "detention-stats.csv")
+    people_csv(root / "local-only.csv")
+    (root / ".git" / "info" / "exclude").write_text("local-only.csv\n")
+    excludes = here / "global-ignore"
+    excludes.write_text("*.bak\n")
+    people_csv(root / "stats.csv.bak")
+    config = here / "gitconfig"
+    config.write_text(
+        f"{Path(os.environ['GIT_CONFIG_GLOBAL']).read_text()}[core]\n\texcludesFile = {excludes}\n"
+    )
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(config))
+    return root
+
+
+def statuses(result: CheckResult) -> dict[str, str]:
+    return {f.path: f.status for f in result.files}
+
+
+def test_git_ignored_files_are_named_whichever_rule_ignores_them(webroot: Path) -> None:
+    result = check(None, [Path("www")])
+    assert statuses(result) == {"www/.gitignore": "clean", "www/index.html": "clean"}
+    assert result.exit_code == 0  # the default is kept: what git would publish
+    assert result.git_ignored == ("www/local-only.csv", "www/stats.csv.bak", "www/uploads/")
+    document = result.to_dict()
+    assert document["git_ignored"] == list(result.git_ignored)
+    assert document["summary"]["git_ignored"] == 3
+    assert document["ignored"] == [] and document["summary"]["ignored"] == 0  # unchanged meaning
+
+
+def test_include_ignored_checks_them_as_any_other_file(webroot: Path) -> None:
+    result = check(None, [Path("www")], include_ignored=True)
+    assert result.exit_code == 1
+    assert statuses(result) == {
+        # The checkout's own repository is served too (GET /.git/config): blocked as content.
+        "www/.git": "blocked",
+        "www/.gitignore": "clean",
+        "www/index.html": "clean",
+        "www/local-only.csv": "blocked",
+        "www/stats.csv.bak": "blocked",
+        "www/uploads/detention-stats.csv": "blocked",
+    }
+    assert result.git_ignored == ()
+    # .approvalignore still applies, and is still named.
+    (webroot / ".approvalignore").write_text("*.bak\n")
+    kept = check(None, [Path("www")], include_ignored=True)
+    assert kept.left_out == ("www/stats.csv.bak",)
+    assert "www/stats.csv.bak" not in statuses(kept)
+    # Left out by .approvalignore like anything else (a deploy that never copies it).
+    (webroot / ".approvalignore").write_text("*.bak\n.git\n")
+    assert "www/.git" not in statuses(check(None, [Path("www")], include_ignored=True))
+
+
+def test_an_ignored_directory_is_named_once_and_a_tracked_file_in_it_is_checked(
+    here: Path,
+) -> None:
+    git(here, "init", "-q")
+    (here / ".gitignore").write_text("build/\n__pycache__/\n*.log\n")
+    (here / "build").mkdir()
+    (here / "build" / "keep.txt").write_text("kept\n")
+    git(here, "add", "-f", "build/keep.txt")  # tracked: published whatever .gitignore says
+    people_csv(here / "build" / "out.csv")
+    (here / "pkg" / "__pycache__").mkdir(parents=True)
+    (here / "pkg" / "__pycache__" / "m.pyc").write_bytes(b"\x00")
+    (here / "pkg" / "m.py").write_text("x = 1\n")
+    (here / "pkg" / "run.log").write_text("ok\n")
+    (here / "empty" / "__pycache__").mkdir(parents=True)  # serves nothing: not named
+    result = check(None, [Path()])
+    assert "build/keep.txt" in statuses(result)
+    assert result.git_ignored == ("build/out.csv", "pkg/__pycache__/", "pkg/run.log")
+    # Narrowed to a directory, only what is ignored under it.
+    assert check(None, [Path("pkg")]).git_ignored == ("pkg/__pycache__/", "pkg/run.log")
+
+
+def test_ignored_files_of_a_nested_repository_are_named(here: Path) -> None:
+    git(here, "init", "-q")
+    (here / "index.html").write_text("<html></html>\n")
+    nested = here / "vendor"
+    nested.mkdir()
+    git(nested, "init", "-q")
+    (nested / ".gitignore").write_text("dump.csv\n")
+    people_csv(nested / "dump.csv")
+    (nested / "readme.txt").write_text("a vendored tool\n")
+    result = check(None, [Path()])
+    assert "vendor/dump.csv" in result.git_ignored
+    with_ignored = check(None, [Path()], include_ignored=True)
+    assert statuses(with_ignored)["vendor/dump.csv"] == "blocked"
+
+
+def test_the_cli_names_them_and_tells_web_roots_what_to_do(webroot: Path, here: Path) -> None:
+    for n in range(25):
+        (webroot / f"note{n:02}.txt").write_text("figures\n")
+    (webroot / ".gitignore").write_text("uploads/\nnote*.txt\n")
+    env = {k: v for k, v in os.environ.items() if k != "APPROVAL_LEDGER"}
+    command = [sys.executable, "-m", "approval", "check", "www"]
+    done = subprocess.run(command, cwd=here, env=env, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    named = [line for line in lines if line.endswith(": left out: ignored by git")]
+    assert len(named) == 20
+    assert "www/local-only.csv: left out: ignored by git" in named
+    assert "... and 8 more ignored by git (--format json lists them all)" in lines
+    assert any("--include-ignored" in line for line in lines if line.startswith("hint:"))
+    assert lines[-1].startswith("2 files: 2 clean, 0 approved, 0 blocked; 28 ignored by git")
+    as_json = subprocess.run([*command, "--format", "json"], cwd=here, env=env, text=True,
+                             capture_output=True, check=False)  # fmt: skip
+    document = json.loads(as_json.stdout)
+    assert len(document["git_ignored"]) == document["summary"]["git_ignored"] == 28
+    assert "www/uploads/" in document["git_ignored"]  # the directory, once
+
+
+def test_include_ignored_with_staged_is_a_usage_error(webroot: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "approval", "check", "--staged", "--include-ignored"],
+        cwd=webroot,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert done.stderr.splitlines()[0] == (
+        "error: --include-ignored checks a tree, not the staged files"
+    )
