@@ -18,6 +18,9 @@ coverage).
 Coverage: readers yield ``Part`` units; the core adds one for a nested source no reader accepts
 or whose reader fails (``unread``, blocking). Parts merge across readers: a part any reader read
 is read. An unread part that blocks makes the file unscannable, naming the part and the reason.
+No byte is passed over (``_account_binary``): a source read only by readers of text (or of a
+binary file's text trailer) must be text throughout, or its binary data is an unread part; the
+bytes of a ZIP outside its records are read as files of their own.
 
 Prose is passed on as a reader sees it: lines that are not ASCII lose their invisible characters
 and have their compatibility forms folded (``textio.visible``: zero-width spaces between the
@@ -50,12 +53,17 @@ import struct
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields, replace
+from functools import partial
 from itertools import chain, islice
 from pathlib import Path, PurePath
-from typing import Any, BinaryIO
+from typing import IO, Any, BinaryIO
 
 from approval.detect.classify import Classifier, Engine
+from approval.detect.readers import ARCHIVES, structured
 from approval.detect.readers import readers as all_readers
+from approval.detect.readers._binary import binary_start
+from approval.detect.readers._expand import copied_out
+from approval.detect.readers._zipspan import outside
 from approval.detect.report import CLEAN, PROTECTED, UNSCANNABLE, FileReport, Tally
 from approval.detect.strings import safe_location, safe_text
 from approval.detect.textio import sniff_encoding, visible
@@ -74,6 +82,7 @@ from approval.detect.units import (
     Table,
     Text,
     Unscannable,
+    Where,
     subsumed_by,
 )
 from approval.errors import UsageError
@@ -347,6 +356,8 @@ def scan_file(
         for reader in chosen:
             current = reader.name
             _read(reader, source, run)
+        current = "text"
+        _account_binary(source, chosen, run)
         blocking = [p for p in merge_coverage(run.coverage) if p.read == UNREAD and p.blocks]
         if blocking:
             first = blocking[0]
@@ -601,7 +612,62 @@ def _nested(unit: Nested, run: _Run) -> None:
             failure = failure or e.reason
         except (Exception, RecursionError) as e:
             failure = failure or f"corrupt: cannot read as {reader.name} ({type(e).__name__})"
+    if failure is None:
+        try:
+            _account_binary(source, chosen, run)
+        except Bound:
+            raise
+        except (Exception, RecursionError) as e:
+            failure = f"corrupt: cannot read as text ({type(e).__name__})"
     run.nested(label, source.size, failure)
+
+
+def _account_binary(source: Source, chosen: Sequence[Reader], run: _Run) -> None:
+    """Binary data that no reader of its format read is an unread part that blocks. Readers
+    of text (and of a binary file's text trailer) read only what decodes as text: unless a
+    reader that accounts for every byte of its format read the source too
+    (``readers.structured``), the source must be text throughout (``readers._binary``).
+    A ZIP's readers read what its directory names: the bytes outside its records are read as
+    files of their own (``readers._zipspan``)."""
+    held = [reader.name for reader in chosen if structured(reader)]
+    if held:
+        if all(name in ARCHIVES for name in held):
+            _outside_archive(source, run)
+        return
+    at = binary_start(source)
+    if at is None:
+        return
+    if at == 0:
+        with source.open() as f:
+            reason = _unsupported(source, f.read(HEAD_BYTES))
+    else:
+        reason = f"binary data after byte {at} of text, which no reader reads"
+    name = f"{source.part}/binary data" if source.part is not None else "binary data"
+    run.add(Part(name, "binary", source.size - at, UNREAD, reason))
+
+
+def _copy_range(source: Source, start: int, end: int, out: IO[bytes]) -> int:
+    with source.open() as f:
+        f.seek(start)
+        left = end - start
+        while left > 0 and (chunk := f.read(min(left, _HASH_CHUNK))):
+            out.write(chunk)
+            left -= len(chunk)
+    return end - start - left
+
+
+def _outside_archive(source: Source, run: _Run) -> None:
+    """Each range of a ZIP's bytes that no record of the archive holds, read as a file."""
+    with source.open() as f:
+        if not f.seekable() or zip_members(f, source.size) is None:
+            return
+        gaps = outside(f, source.size) or []
+    for start, end in gaps:
+        label = f"bytes {start}-{end} outside the archive"
+        part = f"{source.part}/{label}" if source.part is not None else label
+        with copied_out(partial(_copy_range, source, start, end)) as (opener, size):
+            inner = Source(label, opener, size, source.depth + 1, part, source.context)
+            _nested(Nested(inner, Where(part=part)), run)
 
 
 # ---------------------------------------------------------------------------------------------

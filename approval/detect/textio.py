@@ -5,7 +5,8 @@ text") or Windows-1252. A byte that does not decode is read as Windows-1252 (or 
 that has no character) rather than dropped, so that a name in a mis-encoded file is still a
 name. Binary data is not text: too many control characters and the reader declines it. A
 source whose first lines are text and whose rest is not (``text_encoding``) is read as text
-too: what follows the text is for other readers to read.
+too: what follows the text is for other readers to read, and blocks when none of them reads
+it (``readers._binary``).
 """
 
 from __future__ import annotations

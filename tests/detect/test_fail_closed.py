@@ -171,10 +171,17 @@ def test_a_polyglot_csv_with_a_pdf_appended_is_protected(tmp_path: Path, policy:
 def test_a_table_followed_by_binary_is_still_read_as_a_table(
     tmp_path: Path, policy: Policy
 ) -> None:
+    # The table is read (its persons are found), and the binary data after it, which no
+    # reader of its format read, blocks the file as unscannable (``readers._binary``).
     data = PERSON_CSV + bytes(range(256)) * 64
     report = scan_file(_write(tmp_path, "x.bin", data), policy)
-    assert report.verdict == "protected"
+    assert report.verdict == "unscannable"
     assert report.format.startswith("csv")
+    assert report.classes["protected-person"] == 2
+    at = len(PERSON_CSV)
+    assert report.reason == (
+        f"x.bin/binary data: binary data after byte {at} of text, which no reader reads"
+    )
 
 
 # ---- coverage

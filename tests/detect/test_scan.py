@@ -26,6 +26,7 @@ class Bundle:
     bytes``; a member named ``*.bundle`` is itself a bundle."""
 
     name = "bundle"
+    structured = True  # it reads every byte of its format (``readers.structured``)
 
     def accepts(self, probe: Probe) -> bool:
         return probe.head.startswith(b"BUNDLE")

@@ -19,6 +19,7 @@ from approval.detect.units import Reader
 READER_MODULES: tuple[str, ...] = (
     "approval.detect.readers.xlsx",  # .xlsx / .xlsm: every sheet, hidden parts, pivot caches
     "approval.detect.readers.ods",  # OpenDocument spreadsheets (python-calamine)
+    "approval.detect.readers.odt",  # OpenDocument text, presentations, drawings
     "approval.detect.readers.xls",  # legacy Excel (python-calamine)
     "approval.detect.readers.docx",  # Word: paragraphs and tables
     "approval.detect.readers.pptx",  # PowerPoint: slides, tables, notes; every part accounted
@@ -31,12 +32,38 @@ READER_MODULES: tuple[str, ...] = (
     "approval.detect.readers.xz",
     "approval.detect.readers.tar",  # tar archives (compressed ones via the three above)
     "approval.detect.readers.html",  # tables as tables, the rest as text
+    "approval.detect.readers.xml",  # any XML: records as tables (flat ODF, SpreadsheetML)
+    "approval.detect.readers.rtf",  # Rich Text Format: text and tables, revisions
     "approval.detect.readers.json",  # JSON and NDJSON
     "approval.detect.readers.yaml",
     "approval.detect.readers.csv",  # CSV / TSV, delimiter and encoding sniffed
+    "approval.detect.readers.delimited",  # Ctrl-A (Hive) and unit-separator delimited text
     "approval.detect.readers.trailer",  # text after the end of a binary file
     "approval.detect.readers.text",  # plain text and Markdown (last: the fallback for text)
 )
+
+# Readers that parse a format's structure and account for every byte of what they accept (a
+# part they do not know they report unread). A source that none of them read was read only by
+# readers that decode bytes as text (or read a text trailer), which say nothing of binary data
+# in it: the scanner then requires it to be text throughout (``readers._binary``). A reader
+# left out of this list fails closed: binary bytes it reads make the source unscannable.
+STRUCTURED: frozenset[str] = frozenset(
+    {"xlsx", "ods", "odt", "xls", "docx", "pptx", "pdf", "zip", "gzip", "bz2", "xz", "tar"}
+    | {"delimited"}
+    | {"rtf", "xml"}  # expat checks every byte of XML; rtf names the \bin data it skips
+)
+
+
+# The structured readers that read a ZIP archive by its central directory: the bytes outside
+# the archive's records are read as files of their own, unless a reader of another format read
+# the source too (a PDF that embeds a workbook is a ZIP to them, and the rest is the PDF's).
+ARCHIVES: frozenset[str] = frozenset({"zip", "xlsx", "docx", "pptx", "ods", "odt"})
+
+
+def structured(reader: object) -> bool:
+    """Whether a reader accounts for every byte of what it accepts: listed in ``STRUCTURED``,
+    or declaring ``structured = True`` (a format plugged in outside the registry, by a test)."""
+    return getattr(reader, "name", None) in STRUCTURED or getattr(reader, "structured", 0) is True
 
 
 @cache

@@ -6,8 +6,12 @@ a full calculation on load, whatever value is saved). So a formula is read three
 
 - its string literals are scanned as text, always (``literals``);
 - a simple formula is evaluated (``evaluate``): string and number literals, ``&``,
-  ``CONCATENATE``/``CONCAT``, ``UPPER``/``LOWER``/``PROPER``/``TRIM``, and references to
-  cells of the same sheet (resolved by the caller, recursively, within a bound);
+  ``CONCATENATE``/``CONCAT``, ``UPPER``/``LOWER``/``PROPER``/``TRIM``, ``MID``/``LEFT``/
+  ``RIGHT``/``SUBSTITUTE``/``CHAR``, and references to cells of the same sheet (resolved by
+  the caller, recursively, within a bound);
+- a formula with string literals is read as the text of its cell besides its saved value
+  (``literal_text``): each literal, their concatenation, and its value when it is made of
+  constants, since Excel recalculates a workbook that asks for it on load;
 - a formula that cannot be evaluated is still covered (``derives_no_text``) when it can only
   show a number or a value already in the workbook: its functions are aggregates, logic,
   lookups or dates (``SUM``, ``IF``, ``VLOOKUP``, ``INDEX``...), with no ``&``. Anything else
@@ -65,6 +69,34 @@ _MAX_RESULT = 32 * 1024
 def literals(formula: str) -> list[str]:
     """The formula's string literals, unescaped."""
     return [m.group(1).replace('""', '"') for m in _STRING.finditer(formula)]
+
+
+def literal_text(formula: str, found: list[str]) -> str:
+    """What a formula whose string ``found`` literals are given may show, as one line: the
+    literals, their concatenation (a name split into pieces, ``="Ru"&"by Stephens"``), and
+    the formula's value where it is made of constants only (``=PROPER("ruby stephens")``,
+    ``=MID("xRuby Stephens",2,100)``). The saved value is read besides: Excel shows this one
+    when it recalculates (a workbook may ask for that on load), and the formula bar always
+    shows the formula."""
+    texts = list(found)
+    if len(found) > 1:
+        texts.append("".join(found))
+    value = evaluate(formula, _no_reference)
+    if value and value not in texts:
+        texts.append(value)
+    return " ; ".join(texts)
+
+
+def cell_text(formula: str, found: list[str]) -> str:
+    """What a formula with the string literals ``found`` shows once recalculated, as far as
+    can be told without the workbook: its value when it is made of constants, else its
+    literals joined (a name split in pieces shows whole: ``=IF(A1,"Ru"&"by S","")``)."""
+    value = evaluate(formula, _no_reference)
+    return value if value is not None else "".join(found)
+
+
+def _no_reference(row: int, column: int) -> str | None:
+    return None
 
 
 def _tokens(formula: str) -> list[tuple[str, str]] | None:
@@ -172,7 +204,30 @@ class _Parser:
             return "".join(args)
         if name in _TEXT_FUNCTIONS and len(args) == 1:
             return _TEXT_FUNCTIONS[name](args[0])
+        return _cut(name, args)
+
+
+def _cut(name: str, args: list[str]) -> str | None:
+    """The text functions that take pieces of a text or build one from character codes: a
+    name hidden in a longer literal (``MID("xRuby Stephens",2,100)``) is shown whole."""
+    try:
+        if name == "MID" and len(args) == 3:
+            start, count = int(float(args[1])), int(float(args[2]))
+            return args[0][start - 1 : start - 1 + count] if start >= 1 and count >= 0 else None
+        if name in ("LEFT", "RIGHT") and len(args) in (1, 2):
+            count = int(float(args[1])) if len(args) == 2 else 1
+            if count < 0:
+                return None
+            return args[0][:count] if name == "LEFT" else args[0][len(args[0]) - count :]
+        if name == "SUBSTITUTE" and len(args) == 3:
+            value = args[0].replace(args[1], args[2]) if args[1] else args[0]
+            return value if len(value) <= _MAX_RESULT else None
+        if name == "CHAR" and len(args) == 1:
+            code = int(float(args[0]))
+            return bytes([code]).decode("cp1252", "replace") if 1 <= code <= 255 else None
+    except ValueError:
         return None
+    return None
 
 
 def evaluate(formula: str, resolve: Resolve) -> str | None:

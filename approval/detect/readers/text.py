@@ -12,6 +12,11 @@ with no blank line between its sections: read as one paragraph, a claim word in 
 page are cut before the elements that start a block (a heading, a paragraph, a row, an item),
 as a browser lays them out, each piece a paragraph of its own; a piece with no text outside
 its tags joins the next. Line numbers then count those pieces.
+
+A source that starts as text and goes on as binary data (``textio.text_encoding``: two text
+lines and a zstd stream) is read whole, the binary decoded as odd characters in which nothing
+is found: the scanner then requires a reader of the binary's format to have read the source
+too, or blocks it (``readers._binary``).
 """
 
 from __future__ import annotations

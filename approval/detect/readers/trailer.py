@@ -11,6 +11,12 @@ parsed (as a nested part the core records).
 
 It reads nothing of a text file (the text readers read all of it), and comes after the format
 readers: the report's ``format`` leaves it out when another reader read the file too.
+
+It reads only the trailer: the binary bytes before it are accounted for by the scanner
+(``approval.detect.scan``), not here. When a reader of their format read the file too (a
+workbook, an archive, a PDF: ``readers.structured``), they are that reader's; otherwise they
+are an unread part that blocks (a SQLite database, a zstd stream, a picture with notes after
+it), named with the format its first bytes show.
 """
 
 from __future__ import annotations

@@ -66,7 +66,7 @@ from itertools import islice
 from typing import IO
 from xml.etree import ElementTree
 
-from approval.detect.readers._formulas import literals, shift
+from approval.detect.readers._formulas import cell_text, literal_text, literals, shift
 from approval.detect.readers._package import (
     XLSX,
     Malformed,
@@ -359,6 +359,26 @@ def _read_package(
                 )
                 if again is not None:
                     yield from _stacked(again, sorted(set(marks.blocks)))
+        if marks.shown:
+            # Excel recalculates on load when the workbook asks it to: what the formulas with
+            # literals show then is read in place, beside the saved values read above (the
+            # whole sheet, and its stacked tables, as above).
+            shown = _over(extra, marks.shown)
+            for stacked in (False, True) if marks.blocks else (False,):
+                recalculated = sheet_table(
+                    book,
+                    meta.name,
+                    hidden=hidden,
+                    hidden_rows=marks.rows,
+                    hidden_columns=marks.columns,
+                    overlay=marks.overlay,
+                    extra=shown,
+                    title=title,
+                )
+                if recalculated is not None and stacked:
+                    yield from _stacked(recalculated, sorted(set(marks.blocks)))
+                elif recalculated is not None:
+                    yield recalculated
         if marks.literals:
             where = Where(part="formulas", sheet=meta.name, hidden=hidden)
             yield Text(where, marks.literals, meta.name)
@@ -520,6 +540,9 @@ class _Marks:
     literal_chars: int = 0
     masters: dict[bytes, tuple[int, int, str]] = field(default_factory=dict)
     uncached: list[tuple[int, int, str]] = field(default_factory=list)
+    # Formula cells with string literals whose saved value is not what they show once
+    # recalculated (row -> column -> text): the sheet is read again with these values.
+    shown: dict[int, dict[int, Cell]] = field(default_factory=dict)
     outside: bytearray = field(default_factory=bytearray)
     phase: int = 0  # 0 before <sheetData>, 1 inside, 2 after
 
@@ -721,6 +744,16 @@ def _outside(buffer: bytes, marks: _Marks) -> None:
         )
 
 
+def _over(
+    extra: dict[int, dict[int, Cell]], shown: dict[int, dict[int, Cell]]
+) -> dict[int, dict[int, Cell]]:
+    """``extra`` with the cells of ``shown`` laid over it."""
+    merged = {row: dict(cells) for row, cells in extra.items()}
+    for row, cells in shown.items():
+        merged.setdefault(row, {}).update(cells)
+    return merged
+
+
 def _formulas(buffer: bytes, marks: _Marks) -> None:
     """Every formula of the chunk: its literals as text, and those without a saved value
     (``<v>`` missing or empty) kept with their cell, to be evaluated."""
@@ -742,7 +775,7 @@ def _formulas(buffer: bytes, marks: _Marks) -> None:
             continue
         found = literals(formula)
         if found:
-            line = " ".join(found)
+            line = literal_text(formula, found)
             marks.literal_chars += len(line)
             if marks.literal_chars > _MAX_LITERALS:
                 raise Unscannable(
@@ -750,7 +783,12 @@ def _formulas(buffer: bytes, marks: _Marks) -> None:
                     " of text"
                 )
             marks.literals.append(line)
-        if _CACHED.match(buffer, hit.end()) is None:
+        cached = _CACHED.match(buffer, hit.end())
+        if found and cached is not None:
+            shown = cell_text(formula, found)
+            if shown and shown != html.unescape(cached.group(1).decode("utf-8", "replace")):
+                marks.shown.setdefault(row, {})[column] = shown
+        if cached is None:
             marks.uncached.append((row, column, formula))
             if len(marks.uncached) > _MAX_UNCACHED:
                 raise Unscannable(

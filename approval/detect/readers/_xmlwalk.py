@@ -1,0 +1,447 @@
+"""What the XML readers share: a hardened, streamed expat pass, and the OpenDocument body walker.
+
+``walk`` feeds a stream to expat in chunks and hands every event to a ``Walker``, yielding the
+units the walker has produced after each chunk, so memory stays near one record or table. The
+parser is hardened as the package readers' fallback (``_package.xml_text``) is: an entity
+declaration is refused (that is how XML bombs start, and an entity's text would be read by no
+one), external entities and DTDs are never fetched (expat loads nothing unless asked), and a
+document that is not well-formed raises ``Unscannable`` (after the units read so far): read as
+raw markup it would come out clean, which is what an attacker who breaks a closing tag wants.
+
+``OdfWalker`` reads an OpenDocument body (``content.xml``, ``styles.xml``, or a flat
+``office:document``): paragraphs and headings as lines of ``Text`` (``text:s``, ``text:tab``,
+``text:line-break`` as LibreOffice shows them, spans joined), tables as ``Table`` units (cells'
+paragraphs joined, repeated rows and columns expanded within bounds, hidden rows and columns and
+hidden sheets flagged), every other text node as a line, every attribute value that could carry
+text (``_package``'s rule) as a hidden line, embedded binary data (``office:binary-data``)
+as a picture or a file of its own.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import io
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import IO, Protocol
+from xml.parsers import expat
+
+from approval.detect.readers._members import MAX_IMAGE, PICTURE_REASON, ends_as_image, is_image
+from approval.detect.units import (
+    PARSED,
+    UNREAD,
+    Bound,
+    Cell,
+    Limits,
+    Nested,
+    Part,
+    Source,
+    Table,
+    Text,
+    Unit,
+    Unscannable,
+    Where,
+)
+
+CHUNK = 64 * 1024
+# Attribute values that cannot carry a person's data (as ``_package``'s fallback decides).
+NOISE = re.compile(r"[-+]?\d{0,6}(?:\.\d+)?%?|rId\d+|https?://(?:schemas|purl)\.\S*|urn:\S*|\W*")
+# Layout values ODF repeats on every element: lengths, colours, style names like P1 or T12.
+_ODF_NOISE = re.compile(
+    r"-?\d*\.?\d+(?:cm|mm|in|pt|pc|px|em|%|deg)?|#[0-9a-fA-F]{6}|[A-Za-z]{1,3}\d+"
+)
+TEXT_SLICE = 2_000  # lines per Text unit
+
+
+class Walker(Protocol):
+    out: list[Unit]
+
+    def start(self, name: str, attributes: dict[str, str]) -> None: ...
+    def end(self, name: str) -> None: ...
+    def data(self, text: str) -> None: ...
+    def other(self, text: str) -> None: ...  # a comment or a processing instruction
+    def finish(self) -> None: ...
+
+
+def walk(stream: IO[bytes], choose: Callable[[str], Walker], what: str) -> Iterator[Unit]:
+    """The units of an XML stream; ``choose`` picks the walker by the root element's name
+    (``namespace}local``). ``what`` names the document in reasons ("XML", "content part")."""
+    walker: list[Walker] = []
+    early: list[str] = []  # comments and instructions before the root
+
+    def start(name: str, attributes: dict[str, str]) -> None:
+        if not walker:
+            walker.append(choose(name))
+            for text in early:
+                walker[0].other(text)
+        walker[0].start(name, attributes)
+
+    def other(text: str) -> None:
+        if walker:
+            walker[0].other(text)
+        elif text.strip():
+            early.append(text)
+
+    def refuse(*_: object) -> None:
+        raise Unscannable(f"{what} declares entities, which are not expanded")
+
+    parser = expat.ParserCreate(namespace_separator="}")
+    parser.StartElementHandler = start
+    parser.EndElementHandler = lambda name: walker[0].end(name)
+    parser.CharacterDataHandler = lambda text: walker[0].data(text)
+    parser.CommentHandler = other
+    parser.ProcessingInstructionHandler = lambda target, data: other(f"{target} {data}")
+    parser.EntityDeclHandler = refuse
+    parser.UnparsedEntityDeclHandler = refuse
+
+    # An entity a DTD we do not load would define: its name stands in for it (nothing hidden).
+    def skipped(name: str, _is_parameter: bool) -> None:
+        if walker:
+            walker[0].data(f" {name} ")
+
+    parser.SkippedEntityHandler = skipped
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    try:
+        for chunk in iter(lambda: stream.read(CHUNK), b""):
+            parser.Parse(chunk, False)
+            if walker and walker[0].out:
+                yield from walker[0].out
+                walker[0].out.clear()
+        parser.Parse(b"", True)
+    except expat.ExpatError as exc:
+        line = getattr(exc, "lineno", "?")
+        raise Unscannable(f"corrupt: {what} is not well-formed (line {line})") from exc
+    except (LookupError, UnicodeError, ValueError) as exc:  # an encoding expat cannot take
+        raise Unscannable(f"unsupported format: {what} in an unknown encoding") from exc
+    if not walker:
+        raise Unscannable(f"corrupt: {what} has no root element")
+    walker[0].finish()
+    yield from walker[0].out
+    walker[0].out.clear()
+
+
+def local(name: str) -> str:
+    return name.rpartition("}")[2]
+
+
+class Buffer:
+    """Text accumulating in one place, bounded by ``Limits.max_string_chars``."""
+
+    def __init__(self, limits: Limits):
+        self.parts: list[str] = []
+        self.size = 0
+        self.limit = limits.max_string_chars
+
+    def add(self, text: str) -> None:
+        self.size += len(text)
+        if self.size > self.limit:
+            raise Bound(f"a value longer than {self.limit} characters", "max_string_chars")
+        self.parts.append(text)
+
+    def take(self) -> str:
+        text = "".join(self.parts)
+        self.parts.clear()
+        self.size = 0
+        return text
+
+
+def binary_units(
+    source: Source, encoded: str, index: int, where: Where, limits: Limits
+) -> Iterator[Unit]:
+    """Base64 data embedded in XML (a picture, an object): a picture is an unread part that
+    does not block (as in packages); anything else is read as a file of its own."""
+    name = f"binary data {index}"
+    try:
+        data = base64.b64decode("".join(encoded.split()), validate=True)
+    except (binascii.Error, ValueError):
+        yield Part(name, "embedded", len(encoded), UNREAD, "corrupt: not base64")
+        return
+    if is_image(data[:64]) and len(data) <= MAX_IMAGE and ends_as_image(data):
+        yield Part(name, "image", len(data), UNREAD, PICTURE_REASON, False)
+        return
+    yield Part(name, "embedded", len(data), PARSED, "read as a file of its own")
+    yield Nested(
+        Source(
+            name=name,
+            open=lambda: io.BytesIO(data),
+            size=len(data),
+            depth=source.depth + 1,
+            part=f"{source.part}/{name}" if source.part else name,
+            context=source.context,
+        ),
+        where,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# OpenDocument
+
+OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
+_TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
+_TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+_STYLE = "urn:oasis:names:tc:opendocument:xmlns:style:1.0}"
+_INLINE = frozenset({"span", "a", "s", "tab", "line-break"})
+_MAX_REPEAT = 1_000  # repeated rows or columns that hold something, expanded at most this far
+_MAX_COLUMNS = 16_384
+_VALUE_ATTRIBUTES = tuple(
+    OFFICE + name for name in ("value", "date-value", "time-value", "boolean-value", "string-value")
+)
+
+
+@dataclass
+class _OdfTable:
+    name: str
+    hidden: bool
+    rows: list[list[Cell]] = field(default_factory=list)
+    hidden_rows: set[int] = field(default_factory=set)
+    hidden_columns: set[int] = field(default_factory=set)
+    column: int = 0  # columns declared so far (table:table-column)
+    row: list[Cell] = field(default_factory=list)
+    row_repeat: int = 1
+    row_hidden: bool = False
+    cell: list[str] | None = None  # the paragraphs of the cell being read
+    cell_repeat: int = 1
+    cell_value: str = ""
+
+
+def _repeat(attributes: dict[str, str], name: str) -> int:
+    value = attributes.get(_TABLE + name, "1")
+    return int(value) if value.isdigit() and int(value) > 0 else 1
+
+
+class OdfWalker:
+    """The body of an OpenDocument part, as lines and tables (see the module's docstring)."""
+
+    def __init__(self, source: Source, part: str | None, limits: Limits):
+        self.out: list[Unit] = []
+        self.source = source
+        self.limits = limits
+        self.where = Where(part=part)
+        self.lines: list[str] = []
+        self.attributes: list[str] = []
+        self.paragraphs: list[Buffer] = []  # open text:p / text:h, innermost last
+        self.loose = Buffer(limits)  # text outside any paragraph
+        self.tables: list[_OdfTable] = []
+        self.hidden_styles: set[str] = set()
+        self.style: str | None = None  # the table style being declared
+        self.binary: Buffer | None = None
+        self.binaries = 0
+
+    # events
+
+    def start(self, name: str, attributes: dict[str, str]) -> None:
+        tag = local(name)
+        for key, value in attributes.items():
+            noise = NOISE.fullmatch(value) or _ODF_NOISE.fullmatch(value)
+            # A cell's value attribute is in the table already (its text, or the value).
+            if not noise and (key not in _VALUE_ATTRIBUTES or not self.tables):
+                self.attributes.append(" ".join(value.split()))
+        if name == _STYLE + "style":
+            self.style = attributes.get(_STYLE + "name")
+        elif name == _TABLE + "table" and self.style is None:
+            self._flush_loose()
+            style = attributes.get(_TABLE + "style-name", "")
+            self.tables.append(
+                _OdfTable(attributes.get(_TABLE + "name", ""), style in self.hidden_styles)
+            )
+        elif name.startswith(_STYLE) and tag == "table-properties" and self.style:
+            if attributes.get(_TABLE + "display") == "false":
+                self.hidden_styles.add(self.style)
+        elif name == OFFICE + "binary-data":
+            self.binary = Buffer(self.limits)
+        elif self.tables and name.startswith(_TABLE):
+            self._table_start(tag, attributes)
+        elif name in (_TEXT + "p", _TEXT + "h"):
+            if not self.paragraphs:
+                self._flush_loose()
+            self.paragraphs.append(Buffer(self.limits))
+            if name == _TEXT + "h" and not self._in_cell():
+                level = attributes.get(_TEXT + "outline-level", "1")
+                level = level if level.isdigit() and 0 < int(level) < 7 else "1"
+                self.paragraphs[-1].add("#" * int(level) + " ")
+        elif name == _TEXT + "s":
+            count = attributes.get(_TEXT + "c", "1")
+            self.data(" " * min(int(count) if count.isdigit() else 1, 64))
+        elif name == _TEXT + "tab":
+            self.data("\t")
+        elif name == _TEXT + "line-break":
+            self.data("\n")
+        elif not self.paragraphs and not self._in_cell() and tag not in ("span", "a"):
+            self._flush_loose()
+
+    def end(self, name: str) -> None:
+        if name == _STYLE + "style":
+            self.style = None
+        elif name == OFFICE + "binary-data" and self.binary is not None:
+            self.binaries += 1
+            self.out.extend(
+                binary_units(
+                    self.source, self.binary.take(), self.binaries, self.where, self.limits
+                )
+            )
+            self.binary = None
+        elif name in (_TEXT + "p", _TEXT + "h") and self.paragraphs:
+            text = self.paragraphs.pop().take()
+            if self.paragraphs:  # a paragraph inside one (a text box, a note): its own line
+                self._line(text)
+            elif self._in_cell():
+                cell = self.tables[-1].cell
+                assert cell is not None
+                cell.append(text)
+            else:
+                self._line(text)
+                if not self.tables:
+                    self._line("")
+        elif self.tables and name.startswith(_TABLE):
+            self._table_end(local(name))
+        elif not (self.paragraphs or self._in_cell()) and local(name) not in _INLINE:
+            self._flush_loose()
+        if len(self.lines) >= TEXT_SLICE:
+            self._flush_lines()
+
+    def data(self, text: str) -> None:
+        if self.binary is not None:
+            self.binary.add(text)
+        elif self.paragraphs:
+            self.paragraphs[-1].add(text)
+        else:  # inside a cell, taken by the cell at its end
+            self.loose.add(text)
+
+    def other(self, text: str) -> None:
+        self._line(text)
+
+    def finish(self) -> None:
+        self._flush_loose()
+        while self.tables:
+            self._table_end("table")
+        self._flush_lines()
+        if self.attributes:
+            where = Where(part=f"{self.where.part or ''} attributes".strip(), hidden=True)
+            self.out.append(Text(where, list(self.attributes)))
+            self.attributes.clear()
+
+    # tables
+
+    def _in_cell(self) -> bool:
+        return bool(self.tables) and self.tables[-1].cell is not None
+
+    def _table_start(self, tag: str, attributes: dict[str, str]) -> None:
+        table = self.tables[-1]
+        invisible = attributes.get(_TABLE + "visibility", "visible") in ("collapse", "filter")
+        if tag == "table-column":
+            repeat = min(_repeat(attributes, "number-columns-repeated"), _MAX_COLUMNS)
+            if invisible:
+                table.hidden_columns.update(
+                    range(table.column, min(table.column + repeat, _MAX_COLUMNS))
+                )
+            table.column += repeat
+        elif tag == "table-row":
+            table.row = []
+            table.row_repeat = _repeat(attributes, "number-rows-repeated")
+            table.row_hidden = invisible
+        elif tag in ("table-cell", "covered-table-cell") and table.cell is None:
+            table.cell = []
+            table.cell_repeat = _repeat(attributes, "number-columns-repeated")
+            value = next((attributes[k] for k in _VALUE_ATTRIBUTES if k in attributes), "")
+            table.cell_value = value
+
+    def _table_end(self, tag: str) -> None:
+        table = self.tables[-1]
+        if tag in ("table-cell", "covered-table-cell") and table.cell is not None:
+            loose = self.loose.take().strip()
+            text = "\n".join(p for p in table.cell if p.strip())
+            text = " ".join(x for x in (text, loose) if x) or table.cell_value
+            table.cell = None
+            if text or len(table.row) + table.cell_repeat <= _MAX_COLUMNS:
+                repeat = min(table.cell_repeat, _MAX_REPEAT if text else _MAX_COLUMNS)
+                table.row.extend([text or None] * repeat)
+        elif tag == "table-row":
+            row = table.row
+            while row and row[-1] is None:
+                row.pop()
+            repeat = min(table.row_repeat, _MAX_REPEAT) if row else 1
+            for _ in range(repeat):
+                if table.row_hidden:
+                    table.hidden_rows.add(len(table.rows))
+                table.rows.append(list(row))
+            table.row = []
+        elif tag == "table":
+            self.tables.pop()
+            while table.rows and not table.rows[-1]:
+                table.rows.pop()
+            if table.rows:
+                where = Where(part=self.where.part, sheet=table.name or None, hidden=table.hidden)
+                self._flush_lines()
+                self.out.append(
+                    Table(
+                        where,
+                        table.rows,
+                        table.name,
+                        hidden_rows=frozenset(table.hidden_rows),
+                        hidden_columns=frozenset(table.hidden_columns),
+                    )
+                )
+
+    # lines
+
+    def _line(self, text: str) -> None:
+        for piece in text.split("\n"):
+            self.lines.append(" ".join(piece.split()) if piece.strip() else "")
+
+    def _flush_loose(self) -> None:
+        text = self.loose.take()
+        if text.strip():
+            self._line(text)
+
+    def _flush_lines(self) -> None:
+        lines = [line for i, line in enumerate(self.lines) if line or (i and self.lines[i - 1])]
+        self.lines.clear()
+        if any(lines):
+            self.out.append(Text(self.where, lines))
+
+
+# ---------------------------------------------------------------------------------------------
+# WordprocessingML outside a package: Word 2003 XML, Flat OPC (Word's "XML Document"), a
+# stray document.xml. Its paragraphs, runs and tables are ODF's under other names: the same
+# walker reads them, the names translated.
+
+WORD_NAMESPACES = (
+    "http://schemas.microsoft.com/office/word/2003/wordml}",
+    "http://schemas.openxmlformats.org/wordprocessingml/2006/main}",
+    "http://purl.oclc.org/ooxml/wordprocessingml/main}",
+)
+FLAT_OPC = "http://schemas.microsoft.com/office/2006/xmlPackage}package"
+_WORD_TAGS = {
+    "p": _TEXT + "p",
+    "tab": _TEXT + "tab",
+    "br": _TEXT + "line-break",
+    "cr": _TEXT + "line-break",
+    "tbl": _TABLE + "table",
+    "tr": _TABLE + "table-row",
+    "tc": _TABLE + "table-cell",
+    "binData": OFFICE + "binary-data",
+}
+_BINARY_DATA = "http://schemas.microsoft.com/office/2006/xmlPackage}binaryData"
+
+
+def _word_name(name: str) -> str:
+    if name == _BINARY_DATA:
+        return OFFICE + "binary-data"
+    namespace, _, tag = name.rpartition("}")
+    if namespace + "}" in WORD_NAMESPACES and tag in _WORD_TAGS:
+        return _WORD_TAGS[tag]
+    return name
+
+
+class WordWalker(OdfWalker):
+    """WordprocessingML read as ODF: ``w:p`` a paragraph, ``w:tbl``/``w:tr``/``w:tc`` a table,
+    ``w:tab``/``w:br`` spacing, embedded binary data (``w:binData``, ``pkg:binaryData``) as
+    pictures or files of their own. Tracked deletions (``w:delText``) join their paragraph."""
+
+    def start(self, name: str, attributes: dict[str, str]) -> None:
+        super().start(_word_name(name), attributes)
+
+    def end(self, name: str) -> None:
+        super().end(_word_name(name))

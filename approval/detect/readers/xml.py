@@ -1,0 +1,423 @@
+"""Any well-formed XML: records as tables, everything else as text.
+
+The bytes decide: a source is XML when it starts (after a byte order mark and white space)
+with an XML declaration, or with a root element (or a comment or DOCTYPE before it) whose first
+8 KiB expat parses without error; a page whose root is ``html`` is the HTML reader's. Parsing is
+``_xmlwalk.walk``'s: streamed, entity declarations refused, nothing external fetched, character
+references decoded. A document that turns out not to be well-formed is ``Unscannable`` ("corrupt:
+XML is not well-formed (line N)"), never read as raw markup: that read is what made XML records
+clean (no column headers, values among tags), so a broken closing tag would otherwise be a way
+through the gate. The plain-text reader still reads the same bytes, as it reads any text.
+
+How a document becomes units, chosen by its root element:
+
+- a flat OpenDocument file (``office:document``: .fods, .fodt, .fodp) and ODF parts
+  (``office:document-content`` / ``-styles``): ``_xmlwalk.OdfWalker``, tables as tables;
+- WordprocessingML outside a package (Word 2003 XML, Flat OPC, a lone ``document.xml``):
+  ``_xmlwalk.WordWalker``, paragraphs as lines and tables as tables;
+- an Excel 2003 XML workbook (SpreadsheetML: ``Workbook/Worksheet/Table/Row/Cell/Data``, often
+  saved as .xls): one ``Table`` per worksheet, hidden worksheets, rows and columns flagged,
+  cell comments as text;
+- anything else, generically, as the JSON reader flattens objects: an element's attributes, and
+  the text of its children that hold only text, make its record (``name``, ``dob``,
+  ``name.lang``); a child met once that is itself a record is flattened into it
+  (``address.city``), a few repeated text children are indexed (``alias[1]``). Repeated sibling
+  records (``<person>`` after ``<person>``) become the rows of a ``Table`` whose header row is
+  their keys, so the header detectors see ``name``, ``dob``, ``nationality``; a big group is
+  emitted in chunks as it streams. An element holding both text and elements (prose with
+  markup) is a line of ``Text``, as are comments and processing instructions. Every text node
+  and attribute value ends up in a cell or a line.
+
+Coverage: one part, ``body``, parsed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from xml.parsers import expat
+
+from approval.detect.readers._xmlwalk import (
+    FLAT_OPC,
+    NOISE,
+    OFFICE,
+    TEXT_SLICE,
+    WORD_NAMESPACES,
+    Buffer,
+    OdfWalker,
+    Walker,
+    WordWalker,
+    local,
+    walk,
+)
+from approval.detect.units import (
+    PARSED,
+    Cell,
+    Limits,
+    Part,
+    Probe,
+    Source,
+    Table,
+    Text,
+    Unit,
+    Unscannable,
+    Where,
+)
+
+_ROOT = re.compile(r"<(?![?!])([\w.:-]+)")
+_START = re.compile(r"<(?:\?xml[\s?]|!--|!DOCTYPE\s|[A-Za-z_])")
+_ODF_ROOTS = frozenset(
+    OFFICE + name for name in ("document", "document-content", "document-styles")
+)
+_SS = "urn:schemas-microsoft-com:office:spreadsheet}"
+_EXCEL = "urn:schemas-microsoft-com:office:excel}"
+_CHUNK_ROWS = 2_000  # rows of one group held before they are emitted as a table
+_INDEXED = 50  # repeated text children of one record flattened as name[i] up to this many
+_MAX_DEPTH = 1_000
+_MAX_PIECES = 1 << 20  # characters of a structural element's children kept for its prose line
+
+
+def _decoded_head(head: bytes) -> str | None:
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return head[2:].decode("utf-16-le" if head[0] == 0xFF else "utf-16-be", "ignore")
+    try:
+        return head.removeprefix(b"\xef\xbb\xbf").decode("utf-8")
+    except UnicodeDecodeError as exc:  # a multi-byte character cut at the end of the head
+        if exc.start < len(head) - 8:
+            return head.decode("latin-1") if b"<?xml" in head[:64] else None
+        return head[: exc.start].decode("utf-8", "ignore")
+
+
+def looks_like_xml(head: bytes) -> bool:
+    """An XML declaration, or a root element whose first bytes are well-formed; not a page."""
+    text = _decoded_head(head)
+    if text is None:
+        return False
+    text = text.lstrip(" \t\r\n\ufeff")
+    if not _START.match(text):
+        return False
+    root = _ROOT.search(text)
+    if root is not None and root.group(1).rpartition(":")[2].lower() == "html":
+        return False
+    if text.startswith("<?xml"):
+        return True
+    parser = expat.ParserCreate()
+    try:
+        parser.Parse(text.encode("utf-8"), False)
+    except expat.ExpatError:
+        return False
+    return root is not None
+
+
+class XmlReader:
+    name = "xml"
+
+    def accepts(self, probe: Probe) -> bool:
+        return looks_like_xml(probe.head)
+
+    def read(self, source: Source, limits: Limits) -> Iterator[Unit]:
+        def choose(root: str) -> Walker:
+            if root in _ODF_ROOTS:
+                return OdfWalker(source, source.part, limits)
+            if root == _SS + "Workbook":
+                return _SpreadsheetML(limits)
+            if root == FLAT_OPC or root.rpartition("}")[0] + "}" in WORD_NAMESPACES:
+                return WordWalker(source, source.part, limits)
+            return _Generic(limits)
+
+        with source.open() as stream:
+            yield from walk(stream, choose, "XML")
+        yield Part("body", "xml", source.size, PARSED)
+
+
+READER = XmlReader()
+
+
+# ---------------------------------------------------------------------------------------------
+# Any XML
+
+
+@dataclass
+class _Node:
+    tag: str
+    attributes: dict[str, str]
+    own: Buffer  # text directly inside
+    pieces: list[str] = field(default_factory=list)  # own and children's text, in order
+    size: int = 0
+    children: bool = False
+    complex: bool = False  # something under it was emitted on its own
+    groups: dict[str, list[dict[str, Cell]]] = field(default_factory=dict)
+    tabled: set[str] = field(default_factory=set)
+
+
+class _Generic:
+    def __init__(self, limits: Limits):
+        self.out: list[Unit] = []
+        self.limits = limits
+        self.stack: list[_Node] = []
+        self.lines: list[str] = []
+
+    def start(self, name: str, attributes: dict[str, str]) -> None:
+        if len(self.stack) >= _MAX_DEPTH:
+            raise Unscannable(f"XML nests deeper than {_MAX_DEPTH} elements")
+        if self.stack:
+            self.stack[-1].children = True
+        attrs = {local(k): v for k, v in attributes.items()}
+        self.stack.append(_Node(local(name), attrs, Buffer(self.limits)))
+
+    def data(self, text: str) -> None:
+        node = self.stack[-1]
+        node.own.add(text)
+        self._piece(node, text)
+
+    def other(self, text: str) -> None:
+        if text.strip():
+            self._line(text)
+
+    def end(self, name: str) -> None:
+        node = self.stack.pop()
+        parent = self.stack[-1] if self.stack else None
+        own = " ".join(node.own.take().split())
+        if node.children and own:  # prose with markup: one line, and its parts as records
+            text = " ".join("".join(node.pieces).split())
+            self._line(text)
+            record = self._record(node)
+            self._lines(str(v) for v in record.values() if v is not None)
+            if parent is not None:
+                parent.complex = True
+                self._piece(parent, " " + text + " ")
+            return
+        record = self._record(node)
+        if not node.children and own:
+            record = {"": own, **record}
+        if parent is not None:
+            self._piece(parent, " " + own + " " if own else " ")
+        if parent is None and not node.children:  # a document that is one text
+            self._lines([own, *(str(v) for v in record.values() if v is not None)])
+            return
+        if parent is None or node.complex:
+            if record:
+                self._table(self._path(node), node.tag, [record])
+            if parent is not None:
+                parent.complex = True
+            return
+        if not record:
+            return
+        group = parent.groups.setdefault(node.tag, [])
+        group.append(record)
+        if len(group) >= _CHUNK_ROWS:
+            self._table(self._path(node), node.tag, group)
+            group.clear()
+            parent.tabled.add(node.tag)
+            parent.complex = True
+
+    def finish(self) -> None:
+        self._flush_lines()
+
+    # records
+
+    def _record(self, node: _Node) -> dict[str, Cell]:
+        """The node's own record: its attributes and its children's, flattened; repeated
+        children records go to tables of their own."""
+        record: dict[str, Cell] = dict(node.attributes)
+        for tag, items in node.groups.items():
+            single = len(items) == 1 and tag not in node.tabled
+            values = all(set(item) <= {""} for item in items)
+            if single:
+                for key, value in items[0].items():
+                    record[f"{tag}.{key}" if key else tag] = value
+            elif values and len(items) <= _INDEXED and tag not in node.tabled:
+                for index, item in enumerate(items):
+                    record[f"{tag}[{index}]"] = item[""]
+            elif items:
+                self._table(self._path(node) + " / " + tag, tag, items)
+                node.complex = True
+            elif tag in node.tabled:
+                node.complex = True
+        node.groups.clear()
+        return record
+
+    def _table(self, title: str, tag: str, items: list[dict[str, Cell]]) -> None:
+        keys: dict[str, None] = {}
+        for item in items:
+            keys.update(dict.fromkeys(item))
+        header: list[Cell] = [key or tag for key in keys]
+        rows: list[list[Cell]] = [header]
+        rows.extend([item.get(key) for key in keys] for item in items)
+        self._flush_lines()
+        self.out.append(Table(Where(), rows, title))
+
+    def _path(self, node: _Node) -> str:
+        return " / ".join([n.tag for n in self.stack] + [node.tag])
+
+    # text
+
+    def _piece(self, node: _Node, text: str) -> None:
+        if node.size < _MAX_PIECES:
+            node.pieces.append(text)
+            node.size += len(text)
+
+    def _line(self, text: str) -> None:
+        self.lines.append(" ".join(text.split()))
+        if len(self.lines) >= TEXT_SLICE:
+            self._flush_lines()
+
+    def _lines(self, texts: Iterator[str] | list[str]) -> None:
+        for text in texts:
+            if text.strip() and not NOISE.fullmatch(text):
+                self._line(text)
+
+    def _flush_lines(self) -> None:
+        if self.lines:
+            self.out.append(Text(Where(), list(self.lines)))
+            self.lines.clear()
+
+
+# ---------------------------------------------------------------------------------------------
+# Excel 2003 XML (SpreadsheetML)
+
+
+@dataclass
+class _Sheet:
+    name: str
+    rows: list[list[Cell]] = field(default_factory=list)
+    hidden_rows: set[int] = field(default_factory=set)
+    hidden_columns: set[int] = field(default_factory=set)
+    hidden: bool = False
+    comments: list[str] = field(default_factory=list)
+    column: int = 0
+
+
+class _SpreadsheetML:
+    def __init__(self, limits: Limits):
+        self.out: list[Unit] = []
+        self.limits = limits
+        self.sheet: _Sheet | None = None
+        self.row: list[Cell] | None = None
+        self.cell: Buffer | None = None
+        self.column = 0
+        self.merge = 0
+        self.comment: Buffer | None = None
+        self.visible: Buffer | None = None
+        self.loose = Buffer(limits)
+        self.lines: list[str] = []
+        self.attributes: list[str] = []
+
+    def start(self, name: str, attributes: dict[str, str]) -> None:
+        for key, value in attributes.items():
+            if local(key) not in ("Type", "Index", "StyleID") and not NOISE.fullmatch(value):
+                self.attributes.append(" ".join(value.split()))
+        self._flush_loose()
+        sheet = self.sheet
+        if name == _SS + "Worksheet":
+            self.sheet = _Sheet(attributes.get(_SS + "Name", ""))
+        elif sheet is None:
+            return
+        elif name == _SS + "Column":
+            at = _index(attributes, sheet.column)
+            span = 1 + _number(attributes.get(_SS + "Span"), 0)
+            if attributes.get(_SS + "Hidden") == "1":
+                sheet.hidden_columns.update(range(at, at + min(span, 16_384)))
+            sheet.column = at + span
+        elif name == _SS + "Row":
+            at = _index(attributes, len(sheet.rows))
+            while len(sheet.rows) < min(at, len(sheet.rows) + 1_048_576):
+                sheet.rows.append([])
+            if attributes.get(_SS + "Hidden") == "1":
+                sheet.hidden_rows.add(len(sheet.rows))
+            self.row, self.column = [], 0
+        elif name == _SS + "Cell" and self.row is not None:
+            self.column = min(_index(attributes, self.column), 16_383)
+            self.merge = min(_number(attributes.get(_SS + "MergeAcross"), 0), 16_384)
+            self.cell = Buffer(self.limits)
+        elif name == _SS + "Comment":
+            self.comment = Buffer(self.limits)
+        elif name == _EXCEL + "Visible":
+            self.visible = Buffer(self.limits)
+
+    def end(self, name: str) -> None:
+        sheet = self.sheet
+        if self.comment is not None and name == _SS + "Comment":
+            text = " ".join(self.comment.take().split())
+            if text and sheet is not None:
+                sheet.comments.append(text)
+            self.comment = None
+        elif self.visible is not None and name == _EXCEL + "Visible":
+            if sheet is not None and "hidden" in self.visible.take().lower():
+                sheet.hidden = True
+            self.visible = None
+        elif self.cell is not None and name == _SS + "Cell" and self.row is not None:
+            text = self.cell.take().strip()
+            while len(self.row) < self.column:
+                self.row.append(None)
+            self.row.append(text or None)
+            self.column += 1 + self.merge
+            self.cell = None
+        elif self.row is not None and name == _SS + "Row" and sheet is not None:
+            while self.row and self.row[-1] is None:
+                self.row.pop()
+            sheet.rows.append(self.row)
+            self.row = None
+        elif name == _SS + "Worksheet" and sheet is not None:
+            self._emit(sheet)
+            self.sheet = None
+        else:
+            self._flush_loose()
+
+    def data(self, text: str) -> None:
+        if self.comment is not None:
+            self.comment.add(text)
+        elif self.visible is not None:
+            self.visible.add(text)
+        elif self.cell is not None:
+            self.cell.add(text)
+        else:
+            self.loose.add(text)
+
+    def other(self, text: str) -> None:
+        if text.strip():
+            self.lines.append(" ".join(text.split()))
+
+    def finish(self) -> None:
+        self._flush_loose()
+        if self.sheet is not None:
+            self._emit(self.sheet)
+        if self.lines:
+            self.out.append(Text(Where(), list(self.lines)))
+            self.lines.clear()
+        if self.attributes:
+            self.out.append(Text(Where(part="attributes", hidden=True), list(self.attributes)))
+
+    def _emit(self, sheet: _Sheet) -> None:
+        where = Where(sheet=sheet.name or None, hidden=sheet.hidden)
+        while sheet.rows and not sheet.rows[-1]:
+            sheet.rows.pop()
+        if sheet.rows:
+            self.out.append(
+                Table(
+                    where,
+                    sheet.rows,
+                    sheet.name,
+                    hidden_rows=frozenset(sheet.hidden_rows),
+                    hidden_columns=frozenset(sheet.hidden_columns),
+                )
+            )
+        if sheet.comments:
+            comments = Where(part="comments", sheet=sheet.name or None, hidden=sheet.hidden)
+            self.out.append(Text(comments, sheet.comments, sheet.name))
+
+    def _flush_loose(self) -> None:
+        text = " ".join(self.loose.take().split())
+        if text:
+            self.lines.append(text)
+
+
+def _number(value: str | None, default: int) -> int:
+    return int(value) if value is not None and value.isdigit() else default
+
+
+def _index(attributes: dict[str, str], current: int) -> int:
+    """The 0-based position an ``ss:Index`` (1-based) moves to; ``current`` without one."""
+    at = _number(attributes.get(_SS + "Index"), 0)
+    return at - 1 if at > current else current
