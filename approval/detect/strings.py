@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any
@@ -280,12 +280,19 @@ def _caseless_names(spaced: str, names: PersonName, policy: Policy, from_file: b
     # A claim makes the unknown words of its own clause a name, not those of a message after
     # a colon (``asylum/x.png: unsupported format``).
     for clause in _CLAUSE.finditer(spaced):
-        claim = from_file and _names_a_claim(clause.group(), policy)
         run: list[tuple[int, int, str]] = []
+        # Whether the clause names a claim, asked only of a run that needs the answer: the
+        # claim terms make a large pattern, which most strings (a part's name) never need.
+        said: list[bool] = []
 
-        def close(run: list[tuple[int, int, str]], claim: bool = claim) -> None:
+        def claim(text: str = clause.group(), said: list[bool] = said) -> bool:
+            if not said:
+                said.append(from_file and _names_a_claim(text, policy))
+            return said[0]
+
+        def close(run: list[tuple[int, int, str]], claim: Callable[[], bool] = claim) -> None:
             words = [w for _, _, w in run]
-            if len(words) < 2 or not (claim or any(w in NAMES for w in words)):
+            if len(words) < 2 or not (any(w in NAMES for w in words) or claim()):
                 return
             if not from_file and all(_title(spaced[a:b]) for a, b, _ in run):
                 # Typed text writes names in Title Case, whose shape decides (an official's

@@ -125,3 +125,42 @@ def test_accent_classes_written_as_ranges_match_the_same_letters() -> None:
         for flags in (0, re.IGNORECASE):
             ranged = re.findall(f"[{terms._ACCENTS[letter]}]", every, flags)
             assert ranged == re.findall(f"[{letters}]", every, flags), letter
+
+
+def test_the_plain_claim_pattern_is_used_only_where_no_accent_class_could_differ() -> None:
+    # What the accent classes match besides their own letter, over every code point: a text
+    # without any of it is matched the same by the pattern written with plain letters.
+    every = "".join(map(chr, range(0xD800))) + "".join(map(chr, range(0xE000, 0x110000)))
+    added: set[str] = set()
+    for letter, body in terms._ACCENTS.items():
+        for flags in (0, re.IGNORECASE):
+            added |= set(re.findall(f"[{body}]", every, flags)) - set(
+                re.findall(re.escape(letter), every, flags)
+            )
+    assert "\u212b" in added  # the Angstrom sign folds to å
+    assert set(terms._ACCENTED.findall(every)) == added
+    assert not any(terms.plain_enough(ch) for ch in added)
+
+
+def test_both_claim_patterns_find_the_same_terms(policy: Policy) -> None:
+    vocab = policy.detector("protection-claim")
+    assert vocab is not None
+    matcher = terms.TermMatcher(vocab.terms, vocab.acronyms, vocab.not_terms, vocab.offices)
+    assert matcher._accented is None  # not compiled before a text needs it
+    rng = random.Random(19)
+    phrases = [*vocab.terms, *vocab.acronyms, *vocab.not_terms, "asylum", "CAT", "cat"]
+    pieces = [*rng.sample(phrases, 60), " ", ", ", "-", "_", "Unit", "and", "the", "x", "é"]
+    texts = [p.upper() if rng.random() < 0.3 else p for p in phrases]
+    texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 6))) for _ in range(1500)]
+    plain = 0
+    for text in texts:
+        spans = [m.span() for m in matcher.pattern.finditer(text)]
+        assert [m.span() for m in matcher.pattern_for(text).finditer(text)] == spans, text
+        plain += matcher.pattern_for(text) is matcher._plain
+    assert 0 < plain < len(texts)  # both patterns were exercised
+    # A text without accents never compiles the classes; an accented spelling needs them.
+    fresh = terms.TermMatcher(vocab.terms, vocab.acronyms, vocab.not_terms, vocab.offices)
+    unaccented = [f.value for f in fresh.find("miedo creible")]
+    assert unaccented and fresh._accented is None
+    assert [f.value for f in fresh.find("MIEDO CREÍBLE")] == unaccented
+    assert fresh._accented is not None
