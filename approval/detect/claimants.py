@@ -34,6 +34,7 @@ that mentions a claim.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Sequence
 
 from approval.detect.detectors.base import Found
@@ -177,15 +178,21 @@ def claimants(text: str, claims: Sequence[Found], names: PersonName) -> list[Fou
 
 
 def persons(
-    text: str, claims: Sequence[Found], anchors: Sequence[Found], names: PersonName
+    text: str,
+    claims: Sequence[Found],
+    anchors: Sequence[Found],
+    names: PersonName,
+    breaks: Sequence[int] = (),
 ) -> list[Found]:
     """The names in ``text`` that its sentences tie to one of ``claims`` (spans of the
     policy's protection-claim terms), or give one of ``anchors`` (spans of an A-number, a
-    birthdate or a detention facility), each person once per text."""
+    birthdate or a detention facility), each person once per text. ``breaks``: where the
+    lines of ``text`` start, in order; a "sentence" too long to be one (a calendar, a log:
+    lines without full stops) is read line by line instead of not at all."""
     if not claims and not anchors:
         return []
     found: list[Found] = []
-    for start, end in _sentences(text):
+    for start, end in _bounded(_sentences(text), breaks):
         if end - start > _MAX_SENTENCE:
             continue
         inside = [c for c in claims if start <= c.start and c.end <= end]
@@ -212,6 +219,21 @@ def persons(
             ):
                 found.append(Found(name.value, start + name.start, start + name.end))
     return _one_each(found)
+
+
+def _bounded(
+    sentences: Iterator[tuple[int, int]], breaks: Sequence[int]
+) -> Iterator[tuple[int, int]]:
+    """The sentences, each too long to be one cut at the line breaks inside it."""
+    for start, end in sentences:
+        if end - start <= _MAX_SENTENCE or not breaks:
+            yield start, end
+            continue
+        at = start
+        for cut in breaks[bisect_right(breaks, start) : bisect_left(breaks, end)]:
+            yield at, cut
+            at = cut
+        yield at, end
 
 
 def _sentences(text: str) -> Iterator[tuple[int, int]]:

@@ -34,7 +34,7 @@ from approval.detect.numfmt import render
 from approval.detect.report import WEAK_KEYS, Tally
 from approval.detect.textnorm import NEGATIONS, fold, is_null, norm_header
 from approval.detect.units import Cell, Records, Table, Text, Where
-from approval.detect.vocabulary import HeaderIndex, is_staff_directory
+from approval.detect.vocabulary import HeaderIndex, is_staff_directory, names_other_party
 from approval.policy import Policy
 
 NAME, CLAIM = "person-name", "protection-claim"
@@ -62,6 +62,9 @@ _MAX_SAMPLE_CHARS = 500  # a longer value is prose, not a field: read as free te
 # A name split over columns of a table without a header (see ``Classifier._name_parts``).
 _NAME_PARTS = (2, 4)  # adjacent columns: last and first name, up to two of each
 _DISTINCT_SHARE = 0.5  # share of distinct names and of distinct birthdates among the rows
+# A column of name-shaped values with fewer distinct ones than this share (over this many
+# values at least) holds categories, not persons (``_varied``).
+_VARIED_SHARE, _VARIED_MIN = 0.2, 10
 # The longest strings a finding's location may carry (``$defs/scan_summary`` in the statement
 # schema): sheet, part and key names come from the file, which may make them as long as it
 # likes. Headers are cut shorter still (80).
@@ -247,6 +250,7 @@ class _Plan:
     sheet_hidden: bool
     names: list[str] = field(default_factory=list)
     staff: bool = False  # a directory of staff (``vocabulary.is_staff_directory``)
+    prose: bool = False  # rows of sentences, not of fields: read as lines of text too
     # (column, hidden row) -> the location of its findings: the same for every batch.
     locations: dict[tuple[int, bool], dict[str, Any]] = field(default_factory=dict)
 
@@ -278,10 +282,15 @@ class _Columns:
     ``zip`` at C speed when first asked for: each as text, and joined by newlines (for
     one-call checks), kept for the rest of the batch."""
 
-    def __init__(self, batch: list[Sequence[Cell]], formats: dict[int, str]):
+    def __init__(
+        self,
+        batch: list[Sequence[Cell]],
+        formats: dict[int, str],
+        cells: list[tuple[Any, ...]] | None = None,
+    ):
         self._batch = batch
         self._formats = formats
-        self._cells: list[tuple[Any, ...]] | None = None
+        self._cells = cells  # the columns, when the caller transposed the batch already
         self._text: dict[int, tuple[Sequence[str], str]] = {}
 
     def text(self, col: int) -> tuple[Sequence[str], str]:
@@ -321,21 +330,63 @@ class Classifier:
     # ---- tables
 
     def table(self, unit: Table) -> None:
-        rows = iter(unit.rows)
-        head = list(islice(rows, HEAD_ROWS + SAMPLE_ROWS))
-        if not head:
-            return
-        plan = self._plan(unit, head)
-        index = plan.start
-        data: Iterator[Sequence[Cell]] = chain(islice(head, plan.start, None), rows)
+        rows: Iterator[Sequence[Cell]] = iter(unit.rows)
+        offset = 0  # rows of the unit before the table being read (see ``_header_at``)
         while True:
-            batch = list(islice(data, BATCH_ROWS))
-            if not batch:
-                break
-            self._batch(plan, batch, index, unit)
-            index += len(batch)
+            head = list(islice(rows, HEAD_ROWS + SAMPLE_ROWS))
+            if not head:
+                return
+            plan = self._plan(unit, head, offset)
+            index = offset + plan.start
+            data: Iterator[Sequence[Cell]] = chain(islice(head, plan.start, None), rows)
+            while True:
+                batch = list(islice(data, BATCH_ROWS))
+                if not batch:
+                    return
+                later = self._header_at(plan, batch, index == offset + plan.start)
+                if later is not None:
+                    # A table under a preface read as rows (sentences with commas, a report's
+                    # notes): its header starts a table of its own, however far down it is.
+                    batch, rows = batch[:later], chain(batch[later:], data)
+                if batch:
+                    self._batch(plan, batch, index, unit)
+                    if plan.prose:
+                        # The first time with the rows above the data: its "header" too.
+                        above = head[: plan.start] if index == offset + plan.start else []
+                        self._as_prose(unit, [*above, *batch])
+                    index += len(batch)
+                if later is not None:
+                    offset = index
+                    break
 
-    def _plan(self, unit: Table, head: list[Sequence[Cell]]) -> _Plan:
+    def _header_at(self, plan: _Plan, batch: list[Sequence[Cell]], first: bool) -> int | None:
+        """Where in a batch of a table without a header a header row starts a wider table
+        (or one after a blank row): one C-level pass over the rows' lengths when every row is
+        as wide as the table. ``first``: the batch starts the table (its first row is no
+        later header)."""
+        if plan.header is not None:
+            return None
+        lengths = list(map(len, batch))
+        if min(lengths) == plan.width == max(lengths):
+            return None
+        for j, row in enumerate(batch):
+            wider = lengths[j] > plan.width or (j > 0 and not any(batch[j - 1]))
+            if (
+                lengths[j] > 1
+                and wider
+                and (j or not first)
+                and self._is_header([cell_text(v) for v in row])
+            ):
+                return j
+        return None
+
+    def _as_prose(self, unit: Table, batch: list[Sequence[Cell]]) -> None:
+        """Rows of sentences split at their commas ("Credible fear interview: NAME, born
+        DATE, COUNTRY."): read as the lines of prose they are too; the stricter reading wins."""
+        lines = [",".join(cell_text(v) for v in row) for row in batch]
+        self.text(Text(where=unit.where, lines=lines, title=unit.title))
+
+    def _plan(self, unit: Table, head: list[Sequence[Cell]], offset: int = 0) -> _Plan:
         engine = self.engine
         formats = dict(unit.formats)
         per_cell = unit.cell_formats
@@ -344,7 +395,7 @@ class Classifier:
                 cell_text(v, (per_cell(r, c) if per_cell is not None else None) or formats.get(c))
                 for c, v in enumerate(row)
             ]
-            for r, row in enumerate(head)
+            for r, row in enumerate(head, offset)
         ]
         width = max(map(len, texts), default=0)
         titles = [unit.title] if unit.title else []
@@ -374,7 +425,7 @@ class Classifier:
         title_bits, title_hits = engine.context_mask(" / ".join(titles))
         roles: dict[int, str] = {}
         header: list[str] | None = None
-        staff = False
+        staff = prose = False
         header_bits: dict[int, int] = {}
         header_hits: dict[int, list[Found]] = {}
         if header_at is not None:
@@ -390,15 +441,32 @@ class Classifier:
                     header_bits[c] = bits
                     header_hits[c] = hits
             sample = texts[header_at + 1 :]
+            # Only a header that names someone who is no subject of the records ("Requester",
+            # "Interpreter", "Asylum Officer") explains a column of names without them being
+            # the persons the policy protects.
+            other_party = {c for c, name in enumerate(header) if names_other_party(name)}
             for c, det in list(roles.items()):
-                if not self._fits(det, [r[c] for r in sample if c < len(r)]):
+                column = [r[c] for r in sample if c < len(r)]
+                if not self._fits(det, column):
                     del roles[c]
-            # Columns the header does not explain are judged by their values, except for
-            # names: under a header, only a name header makes a column of names.
+                elif (
+                    det == CLAIM
+                    and c not in other_party
+                    and (who := self._profile(column)) in engine.identifiers
+                ):
+                    # Any value fits a claim header, names too: "Asylum seekers" over names
+                    # is a column of persons, and the header says what they claimed.
+                    roles[c] = who
+                    header_bits[c], header_hits[c] = engine.context_mask(header[c])
+            # Columns the header does not explain are judged by their values, names included,
+            # exactly as in a table without a header: a header outside the vocabulary
+            # ("Claimant", "Detainees", "ФИО") must never make a column less suspicious than
+            # no header at all (decided once per column, from the sample).
             for c in range(width):
                 if c not in roles:
                     profiled = self._profile(
-                        [r[c] for r in sample if c < len(r)], skip=("person-name",)
+                        [r[c] for r in sample if c < len(r)],
+                        skip=(NAME,) if c in other_party else (),
                     )
                     if profiled is not None:
                         roles[c] = profiled
@@ -409,6 +477,22 @@ class Classifier:
                         # which name it too ("W/H"): any value but "no" is the claim ("def.").
                         # The values must agree: "CAT" also heads a column of categories.
                         roles[c] = CLAIM
+            if other_party and {"a-number", "birthdate"} & set(roles.values()):
+                # Rows that give birthdates or A-numbers are about the persons they name,
+                # whatever the header calls them: officials are listed without either.
+                for c in other_party:
+                    column = [r[c] for r in sample if c < len(r)]
+                    if roles.get(c, CLAIM) == CLAIM and self._profile(column) == NAME:
+                        roles[c] = NAME  # "Asylum Officer" names no claim of theirs
+                other_party = set()
+            # A name split over columns whose headers say nothing known ("Apellido paterno |
+            # Primer nombre" spelled otherwise) is found as in a table without a header.
+            claim_bit = engine.bits.get(CLAIM, 0)
+            claimed = bool((title_bits | _or_bits(header_bits.values())) & claim_bit)
+            columns = [[r[c] if c < len(r) else "" for r in sample] for c in range(width)]
+            for c in self._name_parts(columns, roles, claimed):
+                if c not in other_party:
+                    roles[c] = NAME
             if "a-number" not in roles.values() and is_staff_directory(header, sample):
                 # Officials with their job titles: the claim words of the directory's title
                 # and of its units' names ("Credible Fear Unit") are nobody's claim. A column
@@ -423,6 +507,15 @@ class Classifier:
                     for c, d in roles.items()
                     if d != CLAIM or engine.index.match(header[c]) == CLAIM
                 }
+            # A "header" as long as the sentences under it ("Credible fear interview: NAME,
+            # born DATE, ...") is one more of them: prose split at its commas, read as lines
+            # of text too. A real header is a label ("Notes") above a column of sentences.
+            prose = _split_prose(texts[header_at:]) and any(
+                roles.get(c) not in engine.identifiers
+                and _sentences(columns[c])
+                and 2 * len(header[c].split()) >= _median_words(columns[c])
+                for c in range(width)
+            )
             start = header_at + 1
         else:
             start = 0
@@ -434,6 +527,11 @@ class Classifier:
             claimed = bool(title_bits & engine.bits.get("protection-claim", 0))
             for c in self._name_parts(columns, roles, claimed):
                 roles[c] = "person-name"
+            # Sentences split at their commas (", born DATE, COUNTRY."): read as prose too.
+            prose = _split_prose(texts) and any(
+                roles.get(c) not in engine.identifiers and _sentences(columns[c])
+                for c in range(width)
+            )
         base = _base(replace(unit.where, hidden=False))  # hidden: per column, see below
         names = list(unit.column_names or ())
         return _Plan(
@@ -453,6 +551,7 @@ class Classifier:
             sheet_hidden=unit.where.hidden,
             names=names,
             staff=staff,
+            prose=prose,
         )
 
     def _header_below(self, texts: list[list[str]], at: int, cells: int) -> int | None:
@@ -476,9 +575,14 @@ class Classifier:
             return False
         # A row holding values (an A-number, a date, a country, a name) is data, even when
         # one of its cells is a word of the vocabulary ("Asylum" in a claim column).
+        # Headers in capitals ("ARREST METHOD", "BOND AMOUNT") have a name's shape in
+        # capitals: only a name in mixed case says a row is data.
         shaped = ("a-number", "birthdate", "nationality", "person-name")
         return not any(
-            engine.detectors[d].looks_like(v) for v in filled for d in shaped if d in engine.bits
+            engine.detectors[d].looks_like(v)
+            for v in filled
+            for d in shaped
+            if d in engine.bits and not (d == NAME and v.isupper())
         )
 
     def _fits(self, det_id: str, values: list[str]) -> bool:
@@ -503,7 +607,8 @@ class Classifier:
             detector = self.engine.detectors.get(det_id)
             if detector is None:
                 continue
-            if sum(1 for v in filled if detector.looks_like(v)) >= len(filled) * _PROFILE_SHARE:
+            shaped = [v for v in filled if detector.looks_like(v)]
+            if len(shaped) >= len(filled) * _PROFILE_SHARE and (det_id != NAME or _varied(shaped)):
                 return det_id
         return None
 
@@ -582,22 +687,33 @@ class Classifier:
     def _batch(self, plan: _Plan, batch: list[Sequence[Cell]], first: int, unit: Table) -> None:
         engine = self.engine
         n = len(batch)
-        lengths = set(map(len, batch))  # one pass for the widest and the narrowest row
-        width = max(lengths)
-        if width > plan.width:
-            plan.free += range(plan.width, width)
-            plan.width = width
-        if min(lengths) < plan.width:
-            pad = ("",) * plan.width
-            batch = [r if len(r) >= plan.width else (*r, *pad[len(r) :]) for r in batch]
+        # Rows as wide as the table (nearly every batch) are transposed at once, with no test
+        # per row: a strict ``zip`` fails on rows of other widths, which are looked at then.
+        cells: list[tuple[Any, ...]] | None
+        try:
+            cells = list(zip(*batch, strict=True))
+        except ValueError:
+            cells = None
+        if cells is None or len(cells) != plan.width:
+            cells = None
+            lengths = set(map(len, batch))  # one pass for the widest and the narrowest row
+            width = max(lengths)
+            if width > plan.width:
+                plan.free += range(plan.width, width)
+                plan.width = width
+            if min(lengths) < plan.width:
+                pad = ("",) * plan.width
+                batch = [r if len(r) >= plan.width else (*r, *pad[len(r) :]) for r in batch]
         if unit.cell_formats is not None:
             batch = self._apply_cell_formats(batch, first, unit.cell_formats)
-        columns = _Columns(batch, plan.formats)
+            cells = None
+        columns = _Columns(batch, plan.formats, cells)
 
         const = plan.title_bits
         rowbits: list[int] | None = None
         presence: dict[int, list[bool] | None] = {}
         values: dict[int, Sequence[str]] = {}
+        joins: dict[int, str] = {}  # the same, joined by newlines
 
         def add(col: int, det_id: str) -> None:
             nonlocal const, rowbits
@@ -605,6 +721,7 @@ class Classifier:
             present = engine.detectors[det_id].column(vals, joined)
             presence[col] = present
             values[col] = vals
+            joins[col] = joined
             bit = engine.bits[det_id] | plan.header_bits.get(col, 0)
             if present is None:
                 const |= bit
@@ -653,7 +770,7 @@ class Classifier:
             if only is None:
                 return
             classes = [only] * n
-        self._tally_batch(plan, batch, first, classes, masks, presence, values, extra)
+        self._tally_batch(plan, batch, first, classes, masks, presence, values, extra, joins)
 
     def _apply_cell_formats(
         self,
@@ -715,10 +832,11 @@ class Classifier:
         presence: dict[int, list[bool] | None],
         values: dict[int, Sequence[str]],
         extra: dict[int, list[Hit]],
+        joins: dict[int, str],
     ) -> None:
         engine = self.engine
         n = len(batch)
-        keys, more_keys = self._row_keys(plan, n, presence, values, extra)
+        keys, more_keys = self._row_keys(plan, n, presence, values, extra, joins)
         hidden_rows = plan.hidden_rows
         row_hidden = [first + i in hidden_rows for i in range(n)] if hidden_rows else [False] * n
         groups: dict[tuple[str, bool], list[bool]] = {}
@@ -788,9 +906,11 @@ class Classifier:
         presence: dict[int, list[bool] | None],
         values: dict[int, Sequence[str]],
         extra: dict[int, list[Hit]],
+        joins: dict[int, str],
     ) -> tuple[list[int], dict[int, list[int]]]:
         """The person of each row (0 for none): the canonical A-number, else name and
-        birthdate; and the rows that name more persons in their free text."""
+        birthdate; and the rows that name more persons in their free text. ``joins``: the
+        columns' values joined by newlines, as the column checks had them."""
         engine = self.engine
         a_cols = [c for c, d in plan.roles.items() if d == "a-number" and c in values]
         name_cols = [c for c, d in plan.roles.items() if d == "person-name" and c in values]
@@ -802,7 +922,7 @@ class Classifier:
             if present is None:
                 # The column check passed: every value is [Aa]?digits, so this is C speed (the
                 # A dropped from the whole column at once: a third faster than value by value).
-                digits = "\n".join(vals).replace("A", "").replace("a", "")
+                digits = joins[col].replace("A", "").replace("a", "")
                 keys = list(map(int, digits.split("\n")))
             elif a_detector is not None:
                 for i in compress(range(n), present):
@@ -871,13 +991,17 @@ class Classifier:
         engine = self.engine
         title_bits, title_hits = engine.context_mask(unit.title)
         base = _base(unit.where)
-        for record in unit.records:
+        records = iter(unit.records)
+        head = list(islice(records, SAMPLE_ROWS))
+        by_values = self._key_roles(head)
+        for record in chain(head, records):
             hits: list[Hit] = []
             for key, value in record.items():
                 text = cell_text(value).strip()
                 if is_null(text):
                     continue
-                det_id = engine.column_role(_key_label(key))
+                label = _key_label(key)
+                det_id = engine.column_role(label) or by_values.get(label)
                 if det_id is not None:
                     canonical = engine.detectors[det_id].canonical(text)
                     if canonical is not None:
@@ -892,6 +1016,25 @@ class Classifier:
                 if isinstance(value, str):
                     hits += self.text_hits(text, tuple(engine.detectors), key)
             self._record(hits, title_bits, title_hits, base, _key_location, one_person=True)
+
+    def _key_roles(self, head: list[dict[str, Cell]]) -> dict[str, str]:
+        """Keys outside the vocabulary (``names``, ``claimant``) whose values, over the first
+        records, have an identifier's shape, as a column without a header is judged: a key
+        must never make a value less suspicious than a table without a header would."""
+        engine = self.engine
+        values: dict[str, list[str]] = {}
+        for record in head:
+            for key, value in record.items():
+                if isinstance(value, str):
+                    values.setdefault(_key_label(key), []).append(value)
+        roles = {}
+        for label, column in values.items():
+            if engine.column_role(label) is not None or names_other_party(label):
+                continue
+            found = self._profile(column)
+            if found in engine.identifiers:
+                roles[label] = found
+        return roles
 
     # ---- text
 
@@ -1091,7 +1234,7 @@ class Classifier:
         text = " ".join(parts)
         spans = claim.spans(text) if claimed else []
         anchors = [(d, f) for d in anchoring for f in engine.detectors[d].find(text)]
-        found = named_persons(text, spans, [f for _, f in anchors], names)
+        found = named_persons(text, spans, [f for _, f in anchors], names, starts[1:])
         if not found:
             return []
 
@@ -1363,6 +1506,41 @@ def _pipe_rows(header: str, stream: _Lines) -> Iterator[list[str]]:
             stream.push((number, line))
             return
         yield _pipe_cells(line)
+
+
+def _sentences(values: Sequence[str]) -> bool:
+    """Whether most of a column's values are pieces of sentences (two words or more in lower
+    case: "Credible fear interview: Ruby Stephens"), not fields ("Credible Fear - Negative")."""
+    filled = [v for v in values if v.strip()]
+    prose = sum(1 for v in filled if sum(1 for w in v.split() if w[:1].islower()) >= 2)
+    return bool(filled) and prose * 2 >= len(filled)
+
+
+def _split_prose(rows: Sequence[Sequence[str]]) -> bool:
+    """Whether most rows go on after a delimiter with a space, as a sentence goes on after
+    its comma (``..., born 1999-03-14, Mexico.``): a program writing a table does not."""
+    wide = [r for r in rows if len(r) > 1]
+    spaced = sum(1 for r in wide if any(v[:1] == " " and v[1:2].strip() for v in r[1:]))
+    return bool(wide) and spaced * 2 >= len(wide)
+
+
+def _varied(names: Sequence[str]) -> bool:
+    """Whether name-shaped values vary as persons' names do: a column of categories in title
+    case ("Non Criminal", "Convicted Criminal") repeats a few values over many rows, while
+    even a log that lists each person several times names many."""
+    return len(names) < _VARIED_MIN or len(set(names)) >= len(names) * _VARIED_SHARE
+
+
+def _median_words(values: Sequence[str]) -> int:
+    counts = sorted(len(v.split()) for v in values if v.strip())
+    return counts[len(counts) // 2] if counts else 0
+
+
+def _or_bits(masks: Iterable[int]) -> int:
+    mask = 0
+    for bits in masks:
+        mask |= bits
+    return mask
 
 
 def _distinct_enough(values: Sequence[object]) -> bool:

@@ -94,6 +94,21 @@ def _match(index: HeaderIndex, normal: str) -> str | None:
     tokens = normal.split()
     if len(tokens) > _MAX_HEADER_WORDS or _is_aggregate(normal, tokens):
         return None
+    found = _match_tokens(index, tokens)
+    if found is None:
+        # A column of several persons is headed in the plural ("Names", "Detainees", "Full
+        # names", "Applicants", "Respondents"): the vocabulary lists the singular.
+        singular = [_singular(t) for t in tokens]
+        if singular != tokens:
+            found = index.exact.get(" ".join(singular)) or _match_tokens(index, singular)
+    return found
+
+
+def _singular(word: str) -> str:
+    return word[:-1] if len(word) > 3 and word[-1] == "s" and word[-2] not in "su" else word
+
+
+def _match_tokens(index: HeaderIndex, tokens: list[str]) -> str | None:
     for phrase, detector_id in index.phrases:
         if _contains(tokens, phrase):
             return detector_id
@@ -160,3 +175,28 @@ def is_staff_directory(header: Sequence[str], rows: Sequence[Sequence[str]]) -> 
         if values and jobs >= len(values) * _JOB_SHARE:
             return True
     return False
+
+
+# Who a record is about is not everyone it names: a column headed by the role of an official or
+# an outsider to the case (the officer who interviewed, the judge, a FOIA requester) holds names
+# that are not the subjects' own. Only such a header keeps a column of names from being read as
+# the records' persons by its values; every other header not in the policy's vocabulary leaves
+# the column to be judged by its values, as if it had no header.
+_OTHER_PARTY_WORDS = word_set(
+    """
+    officer officers judge judges ij attorney attorneys counsel lawyer lawyers interpreter
+    interpreters translator interviewer interviewers adjudicator adjudicators reviewer reviewers
+    supervisor supervisors preparer author authors speaker speakers moderator presenter panelist
+    requester requesters requestor requestors approver signatory
+    juez jueza abogado abogada interprete traductor entrevistador revisor
+    """
+)
+
+
+def names_other_party(header: str) -> bool:
+    """Whether a column header names an official or an outsider to the records (``Asylum
+    Officer``, ``Requester``, ``Reviewed by``), rather than the persons they are about."""
+    if not isinstance(header, str) or not header.strip() or len(header) > 120:
+        return False
+    tokens = norm_header(header).split()
+    return bool(tokens) and (tokens[-1] == "by" or not _OTHER_PARTY_WORDS.isdisjoint(tokens))

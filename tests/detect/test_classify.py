@@ -323,12 +323,19 @@ def test_a_claim_in_the_title_ties_split_names(engine: Engine) -> None:
     assert tally.classes() == {"protected-person": 5}
 
 
-def test_a_header_still_decides_over_values(engine: Engine) -> None:
-    """Under a header row only a name header makes a column of names."""
+def test_a_header_outside_the_vocabulary_is_judged_as_no_header(engine: Engine) -> None:
+    """Headers that say nothing known leave the columns to their values, as without a header;
+    only headers naming officials or outsiders ("Interpreter") explain names away."""
     persons = people(6, seed=45)
-    rows = [["Code", "Label", "DOB", "Claim Type"]]
-    rows += [[p.last.upper(), p.first, p.birthdate.isoformat(), "Asylum"] for p in persons]
-    assert classify(engine, table(rows)).classes() == {}
+    body = [[p.last.upper(), p.first, p.birthdate.isoformat(), "Asylum"] for p in persons]
+    assert classify(engine, table(body)).classes() == {"protected-person": 6}
+    rows = [["Code", "Label", "DOB", "Claim Type"], *body]
+    assert classify(engine, table(rows)).classes() == {"protected-person": 6}
+    named = [[p.name, "Asylum"] for p in persons]
+    assert classify(engine, table([["Person", "Claim Type"], *named])).classes() == {
+        "protected-person": 6
+    }
+    assert classify(engine, table([["Interpreter", "Claim Type"], *named])).classes() == {}
 
 
 @pytest.mark.parametrize(

@@ -101,3 +101,26 @@ def test_a_large_csv_counts_every_person_across_batches_and_skips_blank_cells(
     report = scan_file(path, policy)
     assert report.verdict == "protected"
     assert report.classes == {"personal-data": 1500}
+
+
+def test_rows_wider_or_narrower_than_the_header_are_read_in_every_batch(policy: Policy) -> None:
+    # A batch whose rows are all one width other than the table's (a notes column that starts
+    # after the first batch) and a batch of mixed widths take the slow path; the rest the
+    # one-call transposition. Either way the A-numbers past the header's columns count.
+    from approval.detect.classify import BATCH_ROWS, Classifier, Engine
+    from approval.detect.report import Tally
+    from approval.detect.units import Table, Where
+
+    header = ["Case", "Status", "Fear Result"]
+    narrow = [[f"C{i}", "Open", "Positive"] for i in range(BATCH_ROWS)]
+    wide = [[f"C{i}", "Open", "Positive", f"A{212000000 + i}"] for i in range(600)]
+    mixed = [[f"D{i}", "Open"] if i % 3 else [f"D{i}", "Open", "Positive", f"A{213000000 + i}"]
+             for i in range(90)]  # fmt: skip
+    rows = [header, *narrow, *wide, *mixed]
+    padded = [[*row, *[""] * (4 - len(row))] for row in rows]
+    counts = []
+    for table in (rows, padded):
+        tally = Tally((c.id for c in policy.classes), shown=lambda where: where)
+        Classifier(Engine(policy), tally).unit(Table(where=Where(), rows=iter(table)))
+        counts.append(tally.classes())
+    assert counts[0] == counts[1] == {"protected-person": 600 + 30}

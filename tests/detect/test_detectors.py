@@ -36,7 +36,8 @@ A_NUMBER_IN_TEXT = [
     ("A2123456789", None),  # 10 digits
     ("QA212345678", None),  # inside a word
     ("212345678", None),  # bare digits need a label
-    ("a212345678", None),  # a lower-case a in prose is an article
+    ("a212345678", "A212345678"),  # glued to its digits, a lower-case a is no article
+    ("a 212345678", None),  # a lower-case a before a space is an article
     ("(212) 345-6789", None),
     ("PO A-2023-0045", None),
     ("Invoice 212345678", None),

@@ -80,6 +80,7 @@ NOT_NAME_PARTS = word_set(
     withdrawn dismissed terminated continued scheduled cancelled canceled
     """
 )
+_VOWELS = frozenset("aeiouy")  # of a folded Latin word (other scripts are not tested)
 # One word of a name: letters of any script, ``O'Brien``, ``Garcia-Lopez``.
 _PART = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 
@@ -189,7 +190,19 @@ class PersonName(Element):
         cased = [w for w in words if w[0].isupper() or w[0].islower()]
         if not cased:  # scripts without case (Arabic, CJK): the shape is all we have
             return True
-        return all(w[0].isupper() and not w[1:].isupper() for w in words if len(w) > 1)
+        if all(w[0].isupper() and not w[1:].isupper() for w in words if len(w) > 1):
+            return True
+        # Names in capitals, as systems export them (``MARIA GARCIA LOPEZ``): no word of a
+        # place, a month or a status, which capitals write as often, and no acronym without
+        # a vowel (``KROME SPC``, ``DHS OIG``).
+        return value.isupper() and not any(
+            (word := fold(w)) in US_STATES
+            or word in COUNTRY_NAMES
+            or word in MONTHS
+            or word in NOT_NAME_PARTS
+            or (word.isascii() and _VOWELS.isdisjoint(word))
+            for w in words
+        )
 
     def looks_like_part(self, value: str) -> bool:
         """Whether an unlabelled value may be one part of a name (``GARCIA``, ``María``,
