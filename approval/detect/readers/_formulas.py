@@ -220,12 +220,17 @@ def _cut(name: str, args: list[str]) -> str | None:
                 return None
             return args[0][:count] if name == "LEFT" else args[0][len(args[0]) - count :]
         if name == "SUBSTITUTE" and len(args) == 3:
-            value = args[0].replace(args[1], args[2]) if args[1] else args[0]
-            return value if len(value) <= _MAX_RESULT else None
+            text, old, new = args
+            if not old:
+                return text
+            # Its length before it is made: a short text with many matches of a long
+            # replacement would otherwise be built whole (gigabytes) to be refused.
+            grown = len(text) + text.count(old) * (len(new) - len(old))
+            return text.replace(old, new) if grown <= _MAX_RESULT else None
         if name == "CHAR" and len(args) == 1:
             code = int(float(args[0]))
             return bytes([code]).decode("cp1252", "replace") if 1 <= code <= 255 else None
-    except ValueError:
+    except (ValueError, OverflowError):  # int(float("1E+999")): infinity
         return None
     return None
 

@@ -39,6 +39,19 @@ def test_a_constant_formula_is_evaluated(formula: str, shown: str) -> None:
     assert evaluate(formula, lambda row, column: None) == shown
 
 
+@pytest.mark.parametrize(
+    "formula",
+    [
+        '=MID("abc",1,1E+999)',  # int(float()) of infinity raises OverflowError
+        '=LEFT("abc",1e400)',
+        # Built whole it would be ~2 GB: refused by its length before it is made.
+        '=SUBSTITUTE("' + "a" * 30000 + '","a","' + "b" * 30000 + '")',
+    ],
+)
+def test_a_formula_past_the_limits_is_not_evaluated(formula: str) -> None:
+    assert evaluate(formula, lambda row, column: None) is None
+
+
 def test_literal_text_holds_the_pieces_their_concatenation_and_the_value() -> None:
     line = literal_text('="Ru"&"by Stephens"', ["Ru", "by Stephens"])
     assert line.split(" ; ") == ["Ru", "by Stephens", "Ruby Stephens"]
