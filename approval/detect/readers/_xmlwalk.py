@@ -7,6 +7,8 @@ declaration is refused (that is how XML bombs start, and an entity's text would 
 one), external entities and DTDs are never fetched (expat loads nothing unless asked), and a
 document that is not well-formed raises ``Unscannable`` (after the units read so far): read as
 raw markup it would come out clean, which is what an attacker who breaks a closing tag wants.
+An element's attribute values, which expat hands over whole, are bounded by
+``Limits.max_string_chars`` as character data is (``Buffer``).
 
 ``OdfWalker`` reads an OpenDocument body (``content.xml``, ``styles.xml``, or a flat
 ``office:document``): paragraphs and headings as lines of ``Text`` (``text:s``, ``text:tab``,
@@ -23,7 +25,7 @@ import base64
 import binascii
 import io
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from typing import IO, Protocol
 from xml.parsers import expat
@@ -65,61 +67,131 @@ class Walker(Protocol):
     def finish(self) -> None: ...
 
 
-def walk(stream: IO[bytes], choose: Callable[[str], Walker], what: str) -> Iterator[Unit]:
+def walk(
+    stream: IO[bytes],
+    choose: Callable[[str], Walker],
+    what: str,
+    limits: Limits | None = None,
+    sequence: bool = False,
+) -> Iterator[Unit]:
     """The units of an XML stream; ``choose`` picks the walker by the root element's name
-    (``namespace}local``). ``what`` names the document in reasons ("XML", "content part")."""
-    walker: list[Walker] = []
-    early: list[str] = []  # comments and instructions before the root
+    (``namespace}local``). ``what`` names the document in reasons ("XML", "content part").
+    With ``sequence``, documents back to back (an XML log: a declaration and a root element,
+    again and again) are read one after the other, each with a parser of its own; anything
+    else after the root element is not well-formed, as in a single document."""
+    limit = (limits or Limits()).max_string_chars
+    pending = b""  # the bytes of the stream from where the next document starts
+    while True:
+        document = _Document(choose, what, limit)
+        rest = yield from document.parse(stream, pending, sequence)
+        if rest is None:
+            return
+        pending = rest
 
-    def start(name: str, attributes: dict[str, str]) -> None:
-        if not walker:
-            walker.append(choose(name))
-            for text in early:
-                walker[0].other(text)
-        walker[0].start(name, attributes)
 
-    def other(text: str) -> None:
-        if walker:
-            walker[0].other(text)
+class _Document:
+    """One document's parse: a hardened expat parser and the walker its root chose."""
+
+    def __init__(self, choose: Callable[[str], Walker], what: str, limit: int):
+        self.choose = choose
+        self.what = what
+        self.limit = limit
+        self.walker: list[Walker] = []
+        self.early: list[str] = []  # comments and instructions before the root
+        self.depth = 0
+
+    def start(self, name: str, attributes: dict[str, str]) -> None:
+        # expat hands an element's attributes whole: they are bounded as its text is.
+        if sum(map(len, attributes.values())) > self.limit:
+            raise Bound(f"a value longer than {self.limit} characters", "max_string_chars")
+        if not self.walker:
+            self.walker.append(self.choose(name))
+            for text in self.early:
+                self.walker[0].other(text)
+        self.depth += 1
+        self.walker[0].start(name, attributes)
+
+    def end(self, name: str) -> None:
+        self.depth -= 1
+        self.walker[0].end(name)
+
+    def other(self, text: str) -> None:
+        if self.walker:
+            self.walker[0].other(text)
         elif text.strip():
-            early.append(text)
+            self.early.append(text)
 
-    def refuse(*_: object) -> None:
-        raise Unscannable(f"{what} declares entities, which are not expanded")
-
-    parser = expat.ParserCreate(namespace_separator="}")
-    parser.StartElementHandler = start
-    parser.EndElementHandler = lambda name: walker[0].end(name)
-    parser.CharacterDataHandler = lambda text: walker[0].data(text)
-    parser.CommentHandler = other
-    parser.ProcessingInstructionHandler = lambda target, data: other(f"{target} {data}")
-    parser.EntityDeclHandler = refuse
-    parser.UnparsedEntityDeclHandler = refuse
+    def refuse(self, *_: object) -> None:
+        raise Unscannable(f"{self.what} declares entities, which are not expanded")
 
     # An entity a DTD we do not load would define: its name stands in for it (nothing hidden).
-    def skipped(name: str, _is_parameter: bool) -> None:
-        if walker:
-            walker[0].data(f" {name} ")
+    def skipped(self, name: str, _is_parameter: bool) -> None:
+        if self.walker:
+            self.walker[0].data(f" {name} ")
 
-    parser.SkippedEntityHandler = skipped
-    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
-    try:
-        for chunk in iter(lambda: stream.read(CHUNK), b""):
-            parser.Parse(chunk, False)
-            if walker and walker[0].out:
-                yield from walker[0].out
-                walker[0].out.clear()
-        parser.Parse(b"", True)
-    except expat.ExpatError as exc:
-        line = getattr(exc, "lineno", "?")
-        raise Unscannable(f"corrupt: {what} is not well-formed (line {line})") from exc
-    except (LookupError, UnicodeError, ValueError) as exc:  # an encoding expat cannot take
-        raise Unscannable(f"unsupported format: {what} in an unknown encoding") from exc
-    if not walker:
-        raise Unscannable(f"corrupt: {what} has no root element")
-    walker[0].finish()
-    yield from walker[0].out
-    walker[0].out.clear()
+    def parse(
+        self, stream: IO[bytes], pending: bytes, sequence: bool
+    ) -> Generator[Unit, None, bytes | None]:
+        """Parse one document from ``pending`` then the stream; the bytes from where the next
+        document starts (``sequence``), or None at the end of the stream."""
+        parser = expat.ParserCreate(namespace_separator="}")
+        parser.StartElementHandler = self.start
+        parser.EndElementHandler = self.end
+        parser.CharacterDataHandler = lambda text: self.walker[0].data(text)
+        parser.CommentHandler = self.other
+        parser.ProcessingInstructionHandler = lambda target, data: self.other(f"{target} {data}")
+        parser.EntityDeclHandler = self.refuse
+        parser.UnparsedEntityDeclHandler = self.refuse
+        parser.SkippedEntityHandler = self.skipped
+        parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+        fed = 0  # bytes given to this parser before ``chunk``
+        chunk, previous = pending, b""
+        try:
+            while True:
+                if not chunk:
+                    chunk = stream.read(CHUNK)
+                    if not chunk:
+                        break
+                try:
+                    parser.Parse(chunk, False)
+                except expat.ExpatError as exc:
+                    if not (sequence and self._next_document(exc)):
+                        raise
+                    at = parser.ErrorByteIndex - fed
+                    if -at > len(previous):
+                        raise
+                    # The next document may start in the chunk before (a tag cut in two).
+                    rest = previous[len(previous) + at :] + chunk if at < 0 else chunk[at:]
+                    yield from self._finish()
+                    return rest
+                fed += len(chunk)
+                chunk, previous = b"", chunk
+                if self.walker and self.walker[0].out:
+                    yield from self.walker[0].out
+                    self.walker[0].out.clear()
+            parser.Parse(b"", True)
+        except expat.ExpatError as exc:
+            line = getattr(exc, "lineno", "?")
+            raise Unscannable(f"corrupt: {self.what} is not well-formed (line {line})") from exc
+        except (LookupError, UnicodeError, ValueError) as exc:  # an encoding expat cannot take
+            raise Unscannable(f"unsupported format: {self.what} in an unknown encoding") from exc
+        yield from self._finish()
+        return None
+
+    def _next_document(self, exc: expat.ExpatError) -> bool:
+        """Whether the parse stopped at another document after this one's root element."""
+        junk = exc.code in (
+            expat.errors.codes[expat.errors.XML_ERROR_JUNK_AFTER_DOC_ELEMENT],
+            expat.errors.codes[expat.errors.XML_ERROR_MISPLACED_XML_PI],
+        )
+        return junk and bool(self.walker) and self.depth == 0
+
+    def _finish(self) -> Iterator[Unit]:
+        if not self.walker:
+            raise Unscannable(f"corrupt: {self.what} has no root element")
+        self.walker[0].finish()
+        yield from self.walker[0].out
+        self.walker[0].out.clear()
 
 
 def local(name: str) -> str:

@@ -15,18 +15,26 @@ value split by formatting or revision-session groups (``}{\\insrsid7220 ``) read
 - Tracked revisions: the text is read as the final version Word shows (insertions,
   ``\\revised``, kept; deletions, ``\\deleted``, left out); a paragraph whose original version
   differs is also read as that (part "revisions", hidden), so deleted text is read too.
-- Groups that hold no content are skipped: the font table (read only for its code pages),
-  colour table, stylesheet, revision and rsid tables, list tables, latent styles, generator.
-  Document properties (``\\info``), field instructions and every other ignorable destination
-  (``{\\*\\...}``, which Word does not show) are read as hidden text (part "hidden text").
-- Binary destinations: a picture (``\\pict``) is an unread part that does not block, as
-  pictures in packages are; a theme or colour-scheme part is decoded and read as a file of its
-  own; Word's data store as its printable strings; an embedded object's data (``\\objdata``,
-  an OLE object) is an unread part that blocks (fail closed: its content is not read), and
-  raw ``\\bin`` data outside a picture likewise. The object's result (what Word shows) is read.
+- Groups Word does not show are read as hidden text (part "hidden text"): the font table
+  (also read for its code pages), colour table, stylesheet, revision and list tables, and
+  the rest of ``_SKIP``, document properties (``\\info``), field instructions, the ANSI half
+  of ``\\upr``, every other ignorable destination (``{\\*\\...}``), a picture's properties
+  and any text among a picture's or object's hex digits.
+- Binary destinations: a picture (``\\pict``, hex or ``\\bin``) that is a picture throughout
+  (``_members``' magic and end checks; a metafile's own length) is an unread part that does
+  not block, as pictures in packages are, and the text it carries is read; anything else is
+  read as a file of its own. A theme or colour-scheme part is decoded and read as a file of
+  its own; so is Word's data store, unless it is the empty compound file Word writes (then
+  its printable strings are read). An embedded object's data (``\\objdata``, an OLE object)
+  is an unread part that blocks (fail closed: its content is not read), and ``\\bin`` data
+  anywhere but in a picture likewise. The object's result (what Word shows) is read.
+- RTF is listed in ``readers.STRUCTURED``, so no rule checks its bytes after it: the reader
+  accounts for all of them. Text holding control bytes (C0 but tab and line ends, written
+  raw, as ``\\'hh`` or ``\\uN``) is binary data: an unread part that blocks. Bytes after
+  the document's last brace, but white space, are read as a file of their own.
 
-Unbalanced groups are ``Unscannable("corrupt: ...")``; text after the last group is read.
-Coverage: ``body`` parsed, plus one part per picture, object and binary part.
+Unbalanced groups are ``Unscannable("corrupt: ...")``.
+Coverage: ``body`` parsed, plus one part per picture, object, file of its own and binary part.
 """
 
 from __future__ import annotations
@@ -38,7 +46,15 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from approval.detect.readers._members import PICTURE_REASON, strings
+from approval.detect.readers._members import (
+    MAX_IMAGE,
+    OLE_MAGIC,
+    PICTURE_REASON,
+    ends_as_image,
+    image_text,
+    is_image,
+    strings,
+)
 from approval.detect.readers._xmlwalk import NOISE, TEXT_SLICE
 from approval.detect.units import (
     AS_TEXT,
@@ -109,6 +125,13 @@ _SKIP = frozenset(
     }
 )
 _PICTURES = frozenset({"pict", "nonshppict"})
+_HEX = frozenset({"picture", "object", "nested", "strings"})  # destinations of hex data
+_TEXTS = frozenset({"hidden", "skip", "fonts"})  # destinations whose text is hidden text
+# C0 controls but tab and line ends: RTF text never holds them, binary data does.
+_CONTROL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_PADDING = b" \t\r\n\f\v\x00"  # what may follow the document's last brace
+_DIB_HEADERS = frozenset({12, 40, 52, 56, 64, 108, 124})  # BITMAPINFOHEADER and its versions
+_EMPTY_COMPOUND = 3 * 512  # header, FAT and directory sectors: no room for a stream's data
 _NESTED = frozenset({"themedata", "colorschememapping"})
 _CHARS = {
     "tab": "\t", "emdash": "\u2014", "endash": "\u2013", "bullet": "\u2022",
@@ -156,6 +179,7 @@ class _State:
     revised: bool = False
     intbl: bool = False
     sink: list[bytes | str] | None = None  # the destination's text, where it is not the body
+    raw: list[bytes] | None = None  # a picture's \\bin data
     fresh: bool = True  # no control word yet in this group: the next one may name a destination
     ignorable: bool = False  # \* seen
     name: str = ""  # the destination's control word
@@ -190,6 +214,7 @@ class _Parser:
         self.pictures = 0
         self.objects = 0
         self.size = 0
+        self.controls = 0  # bytes of text tokens that hold control bytes (binary data)
 
     # -----------------------------------------------------------------------------------------
 
@@ -212,21 +237,30 @@ class _Parser:
                     if len(stack) >= _MAX_DEPTH:
                         raise Unscannable(f"corrupt: RTF groups nest deeper than {_MAX_DEPTH}")
                     stack.append(state)
-                    state = copy.copy(state)
+                    parent, state = state, copy.copy(state)
                     state.fresh, state.ignorable = True, False
+                    if parent.dest in _HEX:
+                        # A group inside binary data (a picture's properties, its uid) is not
+                        # the data: its text is hidden text, and never mixed into the data.
+                        state.dest, state.sink, state.raw, state.name = "hidden", [], None, ""
                 else:
                     if not stack:
                         raise Unscannable("corrupt: RTF closes a group it never opened")
                     closed, state = state, stack.pop()
                     if closed.sink is not None and closed.sink is not state.sink:
                         self._close(closed)
-                    elif closed.sink is not None and closed.dest == "hidden":
-                        closed.sink.append("\n")  # a property, a field's part: a line each
+                    elif closed.sink is not None and closed.dest in _TEXTS:
+                        closed.sink.append("\n")  # a property, a style, a font: a line each
+                    if not stack:  # the end of the document: Word reads nothing after it
+                        yield from self._after(data, pos)
+                        pos = len(data)
                 if self.out:
                     yield from self.out
                     self.out.clear()
                 continue
             if text is not None:
+                if _CONTROL.search(text):
+                    self.controls += len(text)
                 if skip:
                     cut = min(skip, len(text))
                     skip -= cut
@@ -236,10 +270,13 @@ class _Parser:
                 state.fresh = False
                 continue
             if hexa is not None:
+                byte = bytes.fromhex(hexa.decode("ascii"))
+                if _CONTROL.match(byte):  # binary data spelled \\'hh by \\'hh
+                    self.controls += 1
                 if skip:
                     skip -= 1
                 else:
-                    self._bytes(state, bytes.fromhex(hexa.decode("ascii")))
+                    self._bytes(state, byte)
                 state.fresh = False
                 continue
             if symbol is not None:
@@ -262,13 +299,16 @@ class _Parser:
             number = int(param) if param is not None else None
             if name == "bin":
                 length = max(number or 0, 0)
-                if state.dest not in ("picture", "object", "skip"):
+                chunk = data[token.end() : token.end() + length]
+                if state.dest == "picture" and state.raw is not None:
+                    state.raw.append(chunk)  # read when the picture closes, checked as one
+                else:
                     self.objects += 1
                     self.out.append(
                         Part(
                             f"binary data {self.objects}",
                             "binary",
-                            length,
+                            len(chunk),
                             UNREAD,
                             "binary data in the text is not read",
                         )
@@ -282,6 +322,13 @@ class _Parser:
                 state.fresh = False
                 if self._destination(state, name):
                     continue
+            if (
+                name == "u"
+                and number is not None
+                and 0 <= number < 32
+                and number not in (9, 10, 13)
+            ):
+                self.controls += 1
             skip = self._word(state, name, number)
         self._flush()
         if stack:
@@ -297,8 +344,40 @@ class _Parser:
             self.out.append(Text(Where(part="revisions", hidden=True), list(self.revisions)))
         if self.hidden:
             self.out.append(Text(Where(part="hidden text", hidden=True), list(self.hidden)))
+        if self.controls:
+            self.out.append(
+                Part(
+                    "binary data in the text",
+                    "binary",
+                    self.controls,
+                    UNREAD,
+                    "control bytes in the text: binary data, which is not read",
+                )
+            )
         yield from self.out
         self.out.clear()
+
+    def _after(self, data: bytes, start: int) -> Iterator[Unit]:
+        """Bytes after the document's last brace, which Word ignores: anything but white space
+        (a zlib stream, a second document) is read as a file of its own."""
+        rest = data[start:]
+        if rest.strip(_PADDING):
+            name = f"bytes {start}-{len(data)} after the document"
+            yield from self._nested(name, "trailer", rest)
+
+    def _nested(self, name: str, kind: str, data: bytes) -> Iterator[Unit]:
+        yield Part(name, kind, len(data), PARSED, "read as a file of its own")
+        yield Nested(
+            Source(
+                name=name,
+                open=lambda: io.BytesIO(data),
+                size=len(data),
+                depth=self.source.depth + 1,
+                part=f"{self.source.part}/{name}" if self.source.part else name,
+                context=self.source.context,
+            ),
+            Where(part=name),
+        )
 
     # destinations
 
@@ -310,8 +389,7 @@ class _Parser:
         elif name in _SKIP:
             state.dest, state.sink = "skip", []
         elif name in _PICTURES:
-            state.dest, state.sink = "picture", []
-            state.name = name
+            state.dest, state.sink, state.raw = "picture", [], []
         elif name == "objdata":
             state.dest, state.sink = "object", []
         elif name in _NESTED:
@@ -332,55 +410,46 @@ class _Parser:
     def _close(self, closed: _State) -> None:
         """The end of a group that was a destination of its own."""
         sink = closed.sink or []
-        if closed.dest == "hidden":
-            for line in "".join(_text(x) for x in sink).split("\n"):
-                text = " ".join(line.split())
-                if text and not NOISE.fullmatch(text):
-                    self.hidden.append(text)
-        elif closed.dest == "picture":
+        if closed.dest in _TEXTS:
+            self._hidden("".join(_text(x) for x in sink))
+            return
+        data, stray = _unhex(sink)
+        self._hidden(stray)  # text among the hex digits is not data: it is read as text
+        if closed.dest == "picture":
+            data += b"".join(closed.raw or [])
             self.pictures += 1
-            size = sum(len(x) for x in sink) // 2
-            self.out.append(
-                Part(f"picture {self.pictures}", "image", size, UNREAD, PICTURE_REASON, False)
-            )
+            name = f"picture {self.pictures}"
+            if not data or _is_picture(data):
+                self.out.append(Part(name, "image", len(data), UNREAD, PICTURE_REASON, False))
+                self.hidden.extend(image_text(data))
+            else:  # not the picture it says it is (a gzip stream, a PNG with bytes after it)
+                self.out.extend(self._nested(name, "embedded", data))
         elif closed.dest == "object":
             self.objects += 1
-            size = sum(len(x) for x in sink) // 2
             self.out.append(
                 Part(
                     f"object {self.objects}",
                     "embedded",
-                    size,
+                    len(data),
                     UNREAD,
                     "embedded object: its data is not read",
                 )
             )
-        elif closed.dest in ("nested", "strings"):
-            data = _unhex(sink)
-            if closed.dest == "strings":
-                self.out.append(Part(closed.name, "data store", len(data), AS_TEXT))
-                found = strings(data)
-                if found:
-                    self.out.append(Text(Where(part=closed.name, hidden=True), found))
-                return
-            self.out.append(
-                Part(closed.name, "embedded", len(data), PARSED, "read as a file of its own")
-            )
-            self.out.append(
-                Nested(
-                    Source(
-                        name=closed.name,
-                        open=lambda: io.BytesIO(data),
-                        size=len(data),
-                        depth=self.source.depth + 1,
-                        part=f"{self.source.part}/{closed.name}"
-                        if self.source.part
-                        else closed.name,
-                        context=self.source.context,
-                    ),
-                    Where(part=closed.name),
-                )
-            )
+        elif closed.dest == "strings" and _empty_store(data):
+            # Word's data store: an OLE1 header and an empty compound file, which has no
+            # room for a stream; its names (and any other printable run) are read.
+            self.out.append(Part(closed.name, "data store", len(data), AS_TEXT))
+            found = strings(data)
+            if found:
+                self.out.append(Text(Where(part=closed.name, hidden=True), found))
+        else:  # a theme, a colour mapping, a data store that holds something: a file
+            self.out.extend(self._nested(closed.name, "embedded", data))
+
+    def _hidden(self, text: str) -> None:
+        for line in text.split("\n"):
+            line = " ".join(line.split())
+            if line and not NOISE.fullmatch(line):
+                self.hidden.append(line)
 
     # control words
 
@@ -442,9 +511,9 @@ class _Parser:
 
     def _bytes(self, state: _State, data: bytes) -> None:
         if state.sink is not None:
-            if state.dest in ("picture", "object", "nested", "strings"):
+            if state.dest in _HEX:
                 state.sink.append(data)
-            elif state.dest == "hidden":
+            else:
                 state.sink.append(data.decode(self._codec(state), "replace"))
             return
         codec = self._codec(state)
@@ -473,7 +542,7 @@ class _Parser:
     def _char(self, state: _State, text: str) -> None:
         self._flush()
         if state.sink is not None:
-            if state.dest == "hidden":
+            if state.dest in _TEXTS:
                 state.sink.append(text)
             return
         self._put(text, state.deleted, state.revised)
@@ -505,7 +574,7 @@ class _Parser:
     def _par(self, state: _State) -> None:
         self._flush()
         if state.sink is not None:
-            if state.dest == "hidden":
+            if state.dest in _TEXTS:
                 state.sink.append(" ")
             return
         if state.intbl:
@@ -569,10 +638,57 @@ def _text(item: bytes | str) -> str:
     return item if isinstance(item, str) else item.decode("latin-1")
 
 
-def _unhex(sink: list[bytes | str]) -> bytes:
+def _unhex(sink: list[bytes | str]) -> tuple[bytes, str]:
+    """The data a destination's hex digits spell, and its text when it holds anything but hex
+    digits and white space (then all of it, as it was written: the digits may be words)."""
     raw = b"".join(x if isinstance(x, bytes) else x.encode("latin-1", "replace") for x in sink)
     digits = re.sub(rb"[^0-9a-fA-F]", b"", raw)
-    return bytes.fromhex(digits[: len(digits) // 2 * 2].decode("ascii"))
+    stray = raw.decode("latin-1") if re.search(rb"[^0-9a-fA-F \t\r\n]", raw) else ""
+    return bytes.fromhex(digits[: len(digits) // 2 * 2].decode("ascii")), stray
+
+
+def _is_picture(data: bytes) -> bool:
+    """A picture whose bytes are all the picture's (``_members``' checks, and for the formats
+    that say how long they are, nothing but zeros after that length)."""
+    head = data[:64]
+    if len(data) > MAX_IMAGE or not (is_image(head) or _is_dib(head)) or not ends_as_image(data):
+        return False
+    if head[:2] in (b"\x01\x00", b"\x02\x00") and head[2:4] == b"\x09\x00":  # WMF: words
+        return not data[int.from_bytes(head[6:10], "little") * 2 :].strip(b"\x00")
+    if head[40:44] == b" EMF":
+        return not data[int.from_bytes(head[48:52], "little") :].strip(b"\x00")
+    return True
+
+
+def _is_dib(head: bytes) -> bool:
+    """A device-independent bitmap (``\\dibitmap``): a BITMAPINFOHEADER, one plane."""
+    return (
+        len(head) >= 16
+        and int.from_bytes(head[:4], "little") in _DIB_HEADERS
+        and head[12:14] == b"\x01\x00"
+        and head[14] in (1, 4, 8, 16, 24, 32)
+    )
+
+
+def _empty_store(data: bytes) -> bool:
+    """Word's data store: an OLE1 object header (version, format, then class, topic and item
+    names, each length-prefixed), then the object's data, an OLE2 compound file too small to
+    hold any stream (a header, one FAT sector and one directory sector), ending the data."""
+    at = 8
+    if not data.startswith(b"\x01\x05\x00\x00\x02\x00\x00\x00"):
+        return False
+    for _ in range(3):  # class, topic, item
+        if at + 4 > len(data):
+            return False
+        at += 4 + int.from_bytes(data[at : at + 4], "little")
+    size = int.from_bytes(data[at : at + 4], "little")
+    native = data[at + 4 :]
+    return (
+        size == len(native)
+        and size <= _EMPTY_COMPOUND
+        and native.startswith(OLE_MAGIC)
+        and native[30:32] == b"\x09\x00"  # 512-byte sectors
+    )
 
 
 def _known(codec: str) -> bool:

@@ -8,6 +8,10 @@ references decoded. A document that turns out not to be well-formed is ``Unscann
 XML is not well-formed (line N)"), never read as raw markup: that read is what made XML records
 clean (no column headers, values among tags), so a broken closing tag would otherwise be a way
 through the gate. The plain-text reader still reads the same bytes, as it reads any text.
+Documents back to back (an XML log: a declaration and a root element per entry) are read one
+after the other, each parsed as a document of its own; anything else after the root element
+is not well-formed. An element's attribute values are bounded as text is
+(``limits.max_string_chars``).
 
 How a document becomes units, chosen by its root element:
 
@@ -127,7 +131,7 @@ class XmlReader:
             return _Generic(limits)
 
         with source.open() as stream:
-            yield from walk(stream, choose, "XML")
+            yield from walk(stream, choose, "XML", limits, sequence=True)
         yield Part("body", "xml", source.size, PARSED)
 
 

@@ -14,7 +14,7 @@ import pytest
 from approval.detect.readers.xml import READER, looks_like_xml
 from approval.detect.report import FileReport
 from approval.detect.scan import scan_file
-from approval.detect.units import Limits, Part, Probe, Source, Table, Text, Unit, Unscannable
+from approval.detect.units import Bound, Limits, Part, Probe, Source, Table, Text, Unit, Unscannable
 from approval.policy import Policy
 
 HEADER = ("name", "anumber", "dob", "nationality", "facility", "fearResult")
@@ -180,6 +180,9 @@ def test_flat_opendocument_tables_are_tables(tmp_path: Path, policy: Policy, kin
         records_xml(False)[:-12],  # truncated: the root never closes
         records_xml(False).replace(b"</dob>", b"</do>", 1),  # a tag broken on purpose
         b'<?xml version="1.0"?>\n<a>Juan Perez & co</a>',  # a bare ampersand
+        records_xml(False) + b"Juan Perez A212345678",  # text after the root element
+        records_xml(False) + b"<a/>junk",  # a second document, then junk
+        b"<?xml version='1.0'?><a><?xml version='1.0'?></a>",  # a declaration inside the root
     ],
 )
 def test_xml_that_is_not_well_formed_is_unscannable(
@@ -272,3 +275,29 @@ def test_word_xml_paragraphs_and_tables(tmp_path: Path, policy: Policy) -> None:
     assert "Fear referrals" in lines(units)
     report = scan(tmp_path, policy, "letter.doc", data)
     assert (report.verdict, report.classes["protected-person"]) == ("protected", 3)
+
+
+def test_documents_back_to_back_are_read_one_after_the_other(
+    tmp_path: Path, policy: Policy
+) -> None:
+    # An XML log: a declaration and a root element per entry. Many entries, so that documents
+    # start across the parser's chunks, and an entry's tag is cut by a chunk's end.
+    entries = [(f"Clerk {i}", f"{2000 + i}") for i in range(3_000)]
+    log = b"".join(
+        f'<?xml version="1.0"?>\n<entry><who>{who}</who><year>{year}</year></entry>\n'.encode()
+        for who, year in entries
+    )
+    found = [row for table in tables(units_of(log)) for row in table[1:]]
+    assert found == [list(entry) for entry in entries]
+    persons = b"".join(
+        b'<?xml version="1.0"?>\n' + records_xml(False).split(b"?>", 1)[1] + b"\n" for _ in range(2)
+    )
+    report = scan(tmp_path, policy, "log.xml", b'<?xml version="1.0"?><r>Totals</r>\n' + persons)
+    assert (report.verdict, report.format) == ("protected", "xml")
+
+
+def test_attribute_values_are_bounded_as_text_is() -> None:
+    data = b'<?xml version="1.0"?><r><p a="' + b"x" * 600 + b'" b="' + b"y" * 600 + b'"/></r>'
+    assert tables(units_of(data, Limits(max_string_chars=2_000)))
+    with pytest.raises(Bound, match="max_string_chars"):
+        units_of(data, Limits(max_string_chars=1_000))
