@@ -30,6 +30,7 @@ from approval.detect.detectors.a_number import person_key as a_key
 from approval.detect.detectors.person_name import PersonName
 from approval.detect.detectors.person_name import person_key as name_key
 from approval.detect.detectors.protection_claim import ProtectionClaim
+from approval.detect.gazetteer import NAMES as KNOWN_NAMES
 from approval.detect.numfmt import render
 from approval.detect.report import WEAK_KEYS, Tally
 from approval.detect.textnorm import NEGATIONS, fold, is_null, norm_header
@@ -62,9 +63,9 @@ _MAX_SAMPLE_CHARS = 500  # a longer value is prose, not a field: read as free te
 # A name split over columns of a table without a header (see ``Classifier._name_parts``).
 _NAME_PARTS = (2, 4)  # adjacent columns: last and first name, up to two of each
 _DISTINCT_SHARE = 0.5  # share of distinct names and of distinct birthdates among the rows
-# A column of name-shaped values with fewer distinct ones than this share (over this many
-# values at least) holds categories, not persons (``_varied``).
-_VARIED_SHARE, _VARIED_MIN = 0.2, 10
+# A column of name-shaped values may hold categories, not persons (``_categorical``): this many
+# distinct values at most, fewer than this share of its values (over this many values at least).
+_CATEGORIES_MAX, _CATEGORIES_SHARE, _CATEGORIES_MIN = 10, 0.2, 10
 # The longest strings a finding's location may carry (``$defs/scan_summary`` in the statement
 # schema): sheet, part and key names come from the file, which may make them as long as it
 # likes. Headers are cut shorter still (80).
@@ -375,7 +376,10 @@ class Classifier:
                 lengths[j] > 1
                 and wider
                 and (j or not first)
-                and self._is_header([cell_text(v) for v in row])
+                and self._is_header(
+                    [cell_text(v) for v in row],
+                    [cell_text(v) for v in batch[j + 1]] if j + 1 < len(batch) else None,
+                )
             ):
                 return j
         return None
@@ -408,7 +412,7 @@ class Classifier:
             if width > 1 and len(filled) == 1:
                 above.append(filled[0])  # a title line above the table
                 continue
-            if self._is_header(row):
+            if self._is_header(row, texts[i + 1] if i + 1 < len(texts) else None):
                 header_at = i
                 break
             # A line of a few cells ("Prepared by:", "J. Smith") above a wider header is the
@@ -462,14 +466,14 @@ class Classifier:
             # exactly as in a table without a header: a header outside the vocabulary
             # ("Claimant", "Detainees", "ФИО") must never make a column less suspicious than
             # no header at all (decided once per column, from the sample).
+            columns = [[r[c] if c < len(r) else "" for r in sample] for c in range(width)]
+            by_values: set[int] = set()  # names the values say, not the header
             for c in range(width):
                 if c not in roles:
-                    profiled = self._profile(
-                        [r[c] for r in sample if c < len(r)],
-                        skip=(NAME,) if c in other_party else (),
-                    )
+                    profiled = self._profile(columns[c], skip=(NAME,) if c in other_party else ())
                     if profiled is not None:
                         roles[c] = profiled
+                        by_values.add(c)
                     elif header_bits.get(c, 0) & engine.bits.get(CLAIM, 0) and any(
                         engine.detectors[CLAIM].looks_like(r[c]) for r in sample if c < len(r)
                     ):
@@ -489,7 +493,9 @@ class Classifier:
             # Primer nombre" spelled otherwise) is found as in a table without a header.
             claim_bit = engine.bits.get(CLAIM, 0)
             claimed = bool((title_bits | _or_bits(header_bits.values())) & claim_bit)
-            columns = [[r[c] if c < len(r) else "" for r in sample] for c in range(width)]
+            named = bool(title_bits | _or_bits(header_bits.values()))  # anything, not only claims
+            for c in self._categories(columns, roles, by_values, named):
+                del roles[c]
             for c in self._name_parts(columns, roles, claimed):
                 if c not in other_party:
                     roles[c] = NAME
@@ -525,6 +531,8 @@ class Classifier:
                 if det is not None:
                     roles[c] = det
             claimed = bool(title_bits & engine.bits.get("protection-claim", 0))
+            for c in self._categories(columns, roles, set(roles), bool(title_bits)):
+                del roles[c]
             for c in self._name_parts(columns, roles, claimed):
                 roles[c] = "person-name"
             # Sentences split at their commas (", born DATE, COUNTRY."): read as prose too.
@@ -560,12 +568,16 @@ class Classifier:
         widest = cells
         for j in range(at + 1, min(len(texts), HEAD_ROWS)):
             filled = sum(1 for v in texts[j] if v.strip())
-            if filled > widest and self._is_header(texts[j]):
+            if filled > widest and self._is_header(
+                texts[j], texts[j + 1] if j + 1 < len(texts) else None
+            ):
                 return j
             widest = max(widest, filled)
         return None
 
-    def _is_header(self, row: list[str]) -> bool:
+    def _is_header(self, row: Sequence[str], below: Sequence[str] | None = None) -> bool:
+        """Whether a row is a header: a word of the vocabulary in it, and no value. ``below``:
+        the row under it, when there is one."""
         engine = self.engine
         filled = [v for v in row if v.strip()]
         if not any(engine.column_role(v) for v in filled):
@@ -575,15 +587,29 @@ class Classifier:
             return False
         # A row holding values (an A-number, a date, a country, a name) is data, even when
         # one of its cells is a word of the vocabulary ("Asylum" in a claim column).
-        # Headers in capitals ("ARREST METHOD", "BOND AMOUNT") have a name's shape in
-        # capitals: only a name in mixed case says a row is data.
-        shaped = ("a-number", "birthdate", "nationality", "person-name")
-        return not any(
-            engine.detectors[d].looks_like(v)
-            for v in filled
-            for d in shaped
-            if d in engine.bits and not (d == NAME and v.isupper())
-        )
+        shaped = ("a-number", "birthdate", "nationality")
+        detectors = engine.detectors
+        if any(detectors[d].looks_like(v) for v in filled for d in shaped if d in detectors):
+            return False
+        names = detectors.get(NAME)
+        if names is None:
+            return True
+        # Headers in capitals ("ARREST METHOD", "BOND AMOUNT") have a name's shape in capitals:
+        # a name in mixed case says a row is data, and one in capitals when it holds a common
+        # given name or surname ("MARIA LOPEZ GARCIA") or when the row repeats a value of the
+        # row under it ("ASYLUM" over "ASYLUM": a header is not its column's first value).
+        capitals = False
+        for v in filled:
+            if names.looks_like(v):
+                if not v.isupper() or _known_name(v):
+                    return False
+                capitals = True
+        if capitals and below is not None:
+            cells = [v.strip() for v in row]
+            under = [v.strip() for v in below]
+            if cells != under and any(v and v == u for v, u in zip(cells, under, strict=False)):
+                return False
+        return True
 
     def _fits(self, det_id: str, values: list[str]) -> bool:
         """Whether the sample under a header agrees with it (a "Name" column of courts does
@@ -607,10 +633,38 @@ class Classifier:
             detector = self.engine.detectors.get(det_id)
             if detector is None:
                 continue
-            shaped = [v for v in filled if detector.looks_like(v)]
-            if len(shaped) >= len(filled) * _PROFILE_SHARE and (det_id != NAME or _varied(shaped)):
+            if sum(1 for v in filled if detector.looks_like(v)) >= len(filled) * _PROFILE_SHARE:
                 return det_id
         return None
+
+    def _categories(
+        self,
+        columns: Sequence[Sequence[str]],
+        roles: dict[int, str],
+        by_values: set[int],
+        titled: bool,
+    ) -> list[int]:
+        """The columns taken for names by their values (``by_values``) that hold categories
+        instead: statistics in title case or capitals ("Non Criminal", "PENDING CRIMINAL
+        CHARGES") beside counts. A case log has the same shape (a few persons, many rows each),
+        so this never applies where a name could matter: when the table has a column of
+        anything else the policy knows (a claim, a nationality, a birthdate, an A-number, a
+        facility), any of these named in its title or headers (``titled``), or in the sample's
+        other cells. What is left must look like no person's name: few distinct
+        values, repeated, none with a common given name or surname (``gazetteer``)."""
+        found = [
+            c for c, d in roles.items() if d == NAME and c in by_values and _categorical(columns[c])
+        ]
+        if not found or titled or any(d != NAME for d in roles.values()):
+            return []
+        rest = "\n".join(
+            {v for c, column in enumerate(columns) if c not in found for v in column if v.strip()}
+        )
+        engine = self.engine
+        a_number = engine.detectors.get("a-number")
+        if engine.context_mask(rest)[0] or (a_number is not None and a_number.find(rest)):
+            return []
+        return found
 
     def _name_parts(
         self, columns: list[list[str]], roles: dict[int, str], claimed: bool
@@ -993,7 +1047,7 @@ class Classifier:
         base = _base(unit.where)
         records = iter(unit.records)
         head = list(islice(records, SAMPLE_ROWS))
-        by_values = self._key_roles(head)
+        by_values = self._key_roles(head, bool(title_bits))
         for record in chain(head, records):
             hits: list[Hit] = []
             for key, value in record.items():
@@ -1017,7 +1071,7 @@ class Classifier:
                     hits += self.text_hits(text, tuple(engine.detectors), key)
             self._record(hits, title_bits, title_hits, base, _key_location, one_person=True)
 
-    def _key_roles(self, head: list[dict[str, Cell]]) -> dict[str, str]:
+    def _key_roles(self, head: list[dict[str, Cell]], titled: bool) -> dict[str, str]:
         """Keys outside the vocabulary (``names``, ``claimant``) whose values, over the first
         records, have an identifier's shape, as a column without a header is judged: a key
         must never make a value less suspicious than a table without a header would."""
@@ -1025,16 +1079,24 @@ class Classifier:
         values: dict[str, list[str]] = {}
         for record in head:
             for key, value in record.items():
+                column = values.setdefault(_key_label(key), [])  # every key: context too
                 if isinstance(value, str):
-                    values.setdefault(_key_label(key), []).append(value)
-        roles = {}
-        for label, column in values.items():
-            if engine.column_role(label) is not None or names_other_party(label):
-                continue
-            found = self._profile(column)
-            if found in engine.identifiers:
-                roles[label] = found
-        return roles
+                    column.append(value)
+        labels = list(values)
+        known: dict[int, str] = {}  # keys the vocabulary names: context for the rest
+        roles: dict[int, str] = {}
+        for k, label in enumerate(labels):
+            if (role := engine.column_role(label)) is not None:
+                known[k] = role
+            elif not names_other_party(label):
+                found = self._profile(values[label])
+                if found in engine.identifiers:
+                    roles[k] = found
+        # Keys of categories ("Non Criminal") are judged as a table's columns are.
+        columns = [values[label] for label in labels]
+        for k in self._categories(columns, {**known, **roles}, set(roles), titled):
+            del roles[k]
+        return {labels[k]: d for k, d in roles.items()}
 
     # ---- text
 
@@ -1524,11 +1586,26 @@ def _split_prose(rows: Sequence[Sequence[str]]) -> bool:
     return bool(wide) and spaced * 2 >= len(wide)
 
 
-def _varied(names: Sequence[str]) -> bool:
-    """Whether name-shaped values vary as persons' names do: a column of categories in title
-    case ("Non Criminal", "Convicted Criminal") repeats a few values over many rows, while
-    even a log that lists each person several times names many."""
-    return len(names) < _VARIED_MIN or len(set(names)) >= len(names) * _VARIED_SHARE
+def _categorical(values: Sequence[str]) -> bool:
+    """Whether a column's values are a few categories repeated over many rows, none of them
+    with a common given name or surname: "Non Criminal" is one, "Maria Lopez" is not (and a
+    case log of a few persons repeats their names as often as statistics repeat categories)."""
+    filled = [" ".join(v.split()) for v in values if not is_null(v)]
+    distinct = set(filled)
+    return (
+        len(filled) >= _CATEGORIES_MIN
+        and len(distinct) <= _CATEGORIES_MAX
+        and len(distinct) < len(filled) * _CATEGORIES_SHARE
+        and not any(map(_known_name, distinct))
+    )
+
+
+def _known_name(value: str) -> bool:
+    """Whether a value holds a common given name or surname (``gazetteer``), in any case."""
+    return any(w in KNOWN_NAMES for w in _NAME_WORD.findall(fold(value)))
+
+
+_NAME_WORD = re.compile(r"[^\W\d_]+")
 
 
 def _median_words(values: Sequence[str]) -> int:

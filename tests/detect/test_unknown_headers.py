@@ -194,6 +194,7 @@ SPELLINGS: dict[str, Callable[[str], str]] = {
     "middle-dot": grouped("\u00b7"),
     "no-break-space": grouped("\u00a0"),
     "lower-case-hyphens": grouped("-", "a"),
+    "lower-case-dots": grouped(".", "a"),  # a glued to its digits: a number, never an article
     "underscore": glued("A_"),
     "cyrillic": glued("\u0410"),
     "greek": glued("\u0391"),
@@ -214,6 +215,13 @@ NOT_A_NUMBERS = [
     "Plan A 2023",
     "Invoice 212345678",
     "Alienation 2023",
+    # Columns of figures in a table printed as text: one separator between groups, at most
+    # one space after the A.
+    "Category A   120 340 560",
+    "Category A\t120\t340\t560",
+    "A 120  340 560",
+    "A120\t340\t560",
+    "A  218343183",
 ]
 
 
@@ -257,7 +265,7 @@ def test_names_in_capitals_under_an_unknown_header(engine: Engine) -> None:
 
 def test_a_column_of_categories_in_title_case_is_no_names(engine: Engine) -> None:
     """Statistics: an unknown header over categories that have a name's shape ("Non
-    Criminal") beside nationalities and fear results; few distinct values, many rows."""
+    Criminal") beside nationalities and fear results: words no name holds."""
     categories = ["Non Criminal", "Convicted Criminal", "PENDING CRIMINAL CHARGES"]
     rows: list[list[Cell]] = [["Criminality", "Nationality", "Fear Result", "Book-ins"]]
     rows += [

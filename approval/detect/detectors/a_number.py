@@ -23,11 +23,15 @@ DASHES = (
     "\u3030\u30a0\ufe31\ufe32\ufe58\ufe63\uff0d\U00010ead\u2212\u2043\u02d7"
 )
 _MARKS = "/\u2044\u2215\uff0f.\u00b7\u2027\u2022\u2219\u22c5\u30fb\uff0e\uff65_\uff3f"
-_SPACES = " \t\u00a0\u1680\u2000-\u200d\u202f\u205f\u2060\u3000\ufeff"
+_BLANKS = " \u00a0\u1680\u2000-\u200d\u202f\u205f\u2060\u3000\ufeff"  # no tab
+_SPACES = "\t" + _BLANKS
 _SEP = f"[{DASHES}{_MARKS}{_SPACES}]"
+_SPACE = f"[{_SPACES}]"
 _TIGHT = f"[{DASHES}{_MARKS}#:]"  # a separator that is no space
-# Between the prefix and the digits: separators, ``#`` and ``:`` (``A#-``, ``A-No.: ``).
-_JOIN = f"[{DASHES}{_MARKS}{_SPACES}#:]{{0,4}}"
+# Between the prefix and the digits: one space at most on either side of up to three marks,
+# ``#`` and ``:`` among them (``A#-``, ``A-No.: ``, ``Alien # ``). A run of spaces is the gap
+# between the cells of a table printed as text (``Category A   120 340 560``), not a prefix.
+_JOIN = f"(?:{_SPACE}?(?:{_TIGHT}{{1,3}}{_SPACE}?)?)"
 # The letter A and the letters it is confused with (Cyrillic А, Greek Α, full-width Ａ).
 _A_UPPER = "[AАΑＡ]"
 _A_LOWER = "[aаαａ]"
@@ -38,8 +42,11 @@ _LABEL = (
     f"(?i:alien(?:{_SEP}{{0,2}}reg(?:istration)?\\.?)?(?:{_SEP}{{0,2}}{_NO})?"
     f"|{_A_LOWER}{_SEP}{{0,2}}{_NO})"
 )
-# Digits in groups as people write them: 8-9 together, or 2-3 + 3 + 3 with separators.
-_DIGITS = rf"(\d{{2,3}}(?:{_SEP}{{1,3}}\d{{3}}){{2}}|\d{{8,9}})"
+# Digits in groups as people write them: 8-9 together, or 2-3 + 3 + 3 with exactly one
+# separator between groups. Not a tab, nor two spaces: columns of figures in a table printed as
+# text (``120   340   560``, ``120\t340\t560``) are three numbers, not one.
+_GROUP = f"[{DASHES}{_MARKS}{_BLANKS}]"
+_DIGITS = rf"(\d{{2,3}}(?:{_GROUP}\d{{3}}){{2}}|\d{{8,9}})"
 # Not inside a word or a longer number (``A12345678.5``, ``A212-345-678-9``). The A is upper
 # case in prose unless no space follows it (a lower-case "a" is an article far too often:
 # ``a218343183`` and ``a-218-343-183`` are numbers, "a 12345678" is not). A comma and digits
@@ -49,8 +56,13 @@ SPELLED = re.compile(
     + _DIGITS
     + rf"(?![\w{DASHES}]|[{_MARKS}]\d)"
 )
-# Under a header or a label, the prefix is optional and may be in any case.
-_LABELLED = re.compile(rf"(?:{_LABEL}|(?i:{_A_LOWER}))?{_JOIN}" + _DIGITS)
+# Under a header or a label, the prefix is optional and may be in any case, and any run of
+# separators will do: the header vouches for the number (``A  212 345 678``, ``212\t345\t678``
+# typed into a form's boxes).
+_LABELLED = re.compile(
+    rf"(?:{_LABEL}|(?i:{_A_LOWER}))?[{DASHES}{_MARKS}{_SPACES}#:]{{0,4}}"
+    rf"(\d{{2,3}}(?:{_SEP}{{1,3}}\d{{3}}){{2}}|\d{{8,9}})"
+)
 # A column of clean values ("A212345678" or, under a header, "212345678"), checked in one go.
 _COLUMN = re.compile(r"(?:[Aa]?\d{8,9}\n)*[Aa]?\d{8,9}")
 # The same for ASCII digits, possessive (nothing to backtrack into): ten times faster, and it

@@ -70,6 +70,17 @@ _NOT_NAME_WORDS = word_set(
     """
 )
 
+# Words of the categories statistics count persons by ("Non Criminal", "Convicted Criminal",
+# "PENDING CRIMINAL CHARGES", "Other Immigration Violator"): a name never holds one, and a
+# table of them beside nationalities and claims is the shape of a roster of persons.
+_CATEGORY_WORDS = word_set(
+    """
+    non criminal criminals criminality convicted conviction convictions charge charges charged
+    violator violators violation violations offense offenses offence offences offender offenders
+    felony felonies felon misdemeanor misdemeanors misdemeanour aggravated
+    """
+)
+
 # Values of the categorical columns that sit beside names in a table (sex, status, outcome):
 # one capitalised word each, like a name part, but never one.
 NOT_NAME_PARTS = word_set(
@@ -137,7 +148,9 @@ class PersonName(Element):
                 policy_words.update(w for w in norm_header(phrase).split() if len(w) > 2)
         own = {w for h in vocab.headers for w in norm_header(h).split()}
         particles = {"de", "la", "del", "los", "las", "da", "do", "dos", "das", "van", "von"}
-        self.stop = frozenset((_NOT_NAME_WORDS | policy_words | own) - particles - {"#"})
+        self.stop = frozenset(
+            (_NOT_NAME_WORDS | _CATEGORY_WORDS | policy_words | own) - particles - {"#"}
+        )
         # A column's own words in its values: a template's placeholder (``Last, First``,
         # ``[Name]``) or a repeated header row, which a column of names never holds.
         # As people type them: one C-level set test per column keeps the fast path fast; a
