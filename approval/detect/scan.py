@@ -49,21 +49,21 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
-import struct
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields, replace
 from functools import partial
 from itertools import chain, islice
 from pathlib import Path, PurePath
-from typing import IO, Any, BinaryIO
+from typing import IO, Any
 
 from approval.detect.classify import Classifier, Engine
 from approval.detect.readers import ARCHIVES, structured
 from approval.detect.readers import readers as all_readers
 from approval.detect.readers._binary import binary_start
 from approval.detect.readers._expand import copied_out
-from approval.detect.readers._zipspan import outside
+from approval.detect.readers._probe import HEAD_BYTES, probe, zip_members
+from approval.detect.readers._zipspan import Unaccounted, outside
 from approval.detect.report import CLEAN, PROTECTED, UNSCANNABLE, FileReport, Tally
 from approval.detect.strings import safe_location, safe_text
 from approval.detect.textio import sniff_encoding, visible
@@ -88,8 +88,6 @@ from approval.detect.units import (
 from approval.errors import UsageError
 from approval.policy import Policy
 
-HEAD_BYTES = 8192
-TAIL_BYTES = 8192
 _MAX_REASON = 2000  # the statement schema's limit for text
 _MAX_PART = 500  # and for a part's name
 _HASH_CHUNK = 1024 * 1024
@@ -134,12 +132,6 @@ _OLE_FORMATS = (
     ("PowerPoint Document", "legacy PowerPoint presentation (.ppt)"),
     ("__substg1.0_", "Outlook message (.msg)"),
 )
-# A ZIP's end of central directory record is at most this far from the end (a 64 KiB comment).
-_EOCD_SEARCH = 22 + 65535 + 20
-# Member names read from a central directory for a probe, at most: enough for any reader to
-# tell a package from a plain archive; the reader itself reads the whole directory.
-_PROBE_MEMBERS = 100_000
-_PROBE_DIRECTORY_BYTES = 64 * 1024 * 1024
 # How often (in records or lines) the bounds and the time are checked.
 _CHECK_EVERY = 1024
 # Rows counted at once (see ``_Budget._rows``).
@@ -446,54 +438,6 @@ def _hash(path: Path) -> tuple[str, int]:
 # Choosing readers
 
 
-def probe(source: Source) -> Probe:
-    """What readers may look at: the bytes of ``source``, never its name."""
-    with source.open() as f:
-        head = f.read(HEAD_BYTES)
-        size = source.size
-        tail = b""
-        members = None
-        if f.seekable():
-            size = f.seek(0, os.SEEK_END)
-            if size > len(head):
-                f.seek(max(len(head), size - TAIL_BYTES))
-                tail = f.read(TAIL_BYTES)
-            members = zip_members(f, size)
-    return Probe(head=head, size=size, tail=tail, members=members)
-
-
-def zip_members(f: BinaryIO, size: int) -> frozenset[str] | None:
-    """The member names in a ZIP's central directory, found from the end of the bytes as a ZIP
-    reader finds it (so also when something is prepended to the archive), or None."""
-    start = max(0, size - _EOCD_SEARCH)
-    f.seek(start)
-    end = f.read(size - start)
-    at = end.rfind(b"PK\x05\x06")
-    if at < 0 or len(end) - at < 22:
-        return None
-    count, directory_size, directory_offset = struct.unpack_from("<HII", end, at + 10)
-    eocd = start + at
-    if count == 0xFFFF or 0xFFFFFFFF in (directory_size, directory_offset):
-        zip64 = end.rfind(b"PK\x06\x06", 0, at)
-        if zip64 < 0 or len(end) - zip64 < 56:
-            return None
-        count, directory_size = struct.unpack_from("<QQ", end, zip64 + 32)
-        eocd = start + zip64
-    if count > _PROBE_MEMBERS or directory_size > min(eocd, _PROBE_DIRECTORY_BYTES):
-        return None
-    f.seek(eocd - directory_size)
-    directory = f.read(directory_size)
-    names: set[str] = set()
-    at = 0
-    while at + 46 <= len(directory) and directory[at : at + 4] == b"PK\x01\x02":
-        flags = struct.unpack_from("<H", directory, at + 8)[0]
-        name_length, extra_length, comment_length = struct.unpack_from("<HHH", directory, at + 28)
-        raw = directory[at + 46 : at + 46 + name_length]
-        names.add(raw.decode("utf-8" if flags & 0x800 else "cp437", "replace"))
-        at += 46 + name_length + extra_length + comment_length
-    return frozenset(names) if names else None
-
-
 def _pick(source: Source, readers: Sequence[Reader]) -> tuple[list[Reader], Probe]:
     """Every reader that accepts the source's bytes, less those another of them subsumes."""
     seen = probe(source)
@@ -661,7 +605,15 @@ def _outside_archive(source: Source, run: _Run) -> None:
     with source.open() as f:
         if not f.seekable() or zip_members(f, source.size) is None:
             return
-        gaps = outside(f, source.size) or []
+        try:
+            gaps = outside(f, source.size)
+        except Unaccounted:
+            gaps = None
+        if gaps is None:  # a ZIP to its readers whose records cannot all be placed
+            name = f"{source.part}/archive" if source.part is not None else "archive"
+            reason = "cannot account for the archive's bytes"
+            run.add(Part(name, "archive", source.size, UNREAD, reason))
+            return
     for start, end in gaps:
         label = f"bytes {start}-{end} outside the archive"
         part = f"{source.part}/{label}" if source.part is not None else label

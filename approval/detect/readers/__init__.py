@@ -50,8 +50,11 @@ READER_MODULES: tuple[str, ...] = (
 STRUCTURED: frozenset[str] = frozenset(
     {"xlsx", "ods", "odt", "xls", "docx", "pptx", "pdf", "zip", "gzip", "bz2", "xz", "tar"}
     | {"delimited"}
-    | {"rtf", "xml"}  # expat checks every byte of XML; rtf names the \bin data it skips
+    | {"rtf", "xml"}  # expat checks every byte of XML; rtf hands back what it does not read
 )
+# pdf and tar hand back the bytes their format holds but no reader of it reads (between a PDF's
+# objects and after its last %%EOF; a tar's padding and what follows its end) as files of their
+# own (``readers._pdfspan``, ``readers._ranges``); the ZIP readers' gaps are the scanner's.
 
 
 # The structured readers that read a ZIP archive by its central directory: the bytes outside

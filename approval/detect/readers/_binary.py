@@ -15,6 +15,19 @@ them are binary: a compressed stream of a few hundred bytes has many such window
 whose records are separated by control characters (Hive's Ctrl-A) is read by a reader of its
 own (``delimited``), which accounts for those bytes itself.
 
+In text read as UTF-8, byte sequences that are not UTF-8 count too: a compressed blob is
+almost never UTF-8 (about two bytes in five break it), so a short one shows with few control
+bytes. Text in another 8-bit encoding after a UTF-8 head (the reader reads it as Windows-1252)
+breaks it as well, but its accented letters sit between ASCII letters or beside other letters
+(``ação``), its quotes and dashes beside letters or spaces, where a blob's bad sequences sit
+beside control bytes and other bytes above 0x7F (seven times in ten). So a bad sequence counts
+when a neighbour is a control byte or a byte above 0x7F, unless both are letters in
+Windows-1252 (0xC0 and up): ``INVALID`` of them (control bytes included) in a ``WINDOW``. In
+Windows-1252 the five bytes it leaves undefined are control bytes too.
+
+A run of one repeated byte that ends the source (NUL bytes after a fixed-length or
+preallocated export, 0xFF from erased flash) is padding: it holds nothing but its length.
+
 UTF-16 and UTF-32 text is judged as characters: a control character, a code unit that does
 not decode (an unpaired surrogate), a private-use character or a non-character counts (random
 bytes decode to one of those about one character in eight).
@@ -31,17 +44,33 @@ from approval.detect.units import Source
 
 WINDOW = 64  # bytes ...
 THRESHOLD = 4  # ... holding this many control bytes are binary
+INVALID = 6  # ... or, in UTF-8 text, this many of them and bad sequences beside odd bytes
 WIDE_WINDOW = 256  # characters of UTF-16/32 text
 _CHUNK = 1024 * 1024
+_TAIL = 64 * 1024
 _CONTROL = bytes(sorted(frozenset(range(32)) - frozenset(b"\t\n\r\f\v\x1b") | {0x7F}))
 _TEXT_BYTES = bytes(b for b in range(256) if b not in _CONTROL)
 _CONTROL_AT = re.compile(b"[" + re.escape(_CONTROL) + b"]")
+# Windows-1252 leaves these undefined: the text reader reads them as C1 control characters.
+_CP1252_HOLES = b"\x81\x8d\x8f\x90\x9d"
+_TEXT_BYTES_CP1252 = bytes(b for b in _TEXT_BYTES if b not in _CP1252_HOLES)
+_CONTROL_AT_CP1252 = re.compile(b"[" + re.escape(_CONTROL + _CP1252_HOLES) + b"]")
 # In UTF-16/32: controls, code units that do not decode, private use (a tenth of what random
 # bytes decode to), and the non-characters.
 _CONTROL_CHAR = re.compile(
     "[" + re.escape(_CONTROL.decode("ascii")) + "\ue000-\uf8ff\ufffd\ufffe\uffff]"
 )
 _WIDE = ("utf-16", "utf-32")
+# A byte that is not UTF-8, decoded as a lone surrogate (U+DC80-U+DCFF): one of 0x80-0xBF
+# beside a control or any byte above 0x7F, or one of 0xC0-0xFF beside a control, after a byte
+# above 0x7F other than another of 0xC0-0xFF (a valid character ends in 0x80-0xBF), or before
+# one of 0x80-0xBF (a valid character starts at 0xC2 or above: a letter beside a letter).
+_C = re.escape(_CONTROL.decode("ascii"))
+_ODD_BYTE = re.compile(
+    f"(?<=[{_C}\u0080-\U0010ffff])[\udc80-\udcbf]|[\udc80-\udcbf](?=[{_C}\u0080-\U0010ffff])"
+    f"|(?<=[{_C}\u0080-\udcbf\udd00-\U0010ffff])[\udcc0-\udcff]"
+    f"|[\udcc0-\udcff](?=[{_C}\udc80-\udcbf])"
+)
 
 
 def binary_start(source: Source) -> int | None:
@@ -57,36 +86,100 @@ def binary_start(source: Source) -> int | None:
         encoding = sniff_encoding(prefix) or "utf-8"
     if encoding.startswith(_WIDE):
         return _wide_start(source, encoding)
-    return _narrow_start(source)
+    return _narrow_start(source, utf8=encoding.startswith("utf-8"))
 
 
-def _narrow_start(source: Source) -> int | None:
+def _narrow_start(source: Source, *, utf8: bool) -> int | None:
+    end = _padding_start(source)
+    text_bytes, control_at = (
+        (_TEXT_BYTES, _CONTROL_AT)
+        if utf8
+        else (
+            _TEXT_BYTES_CP1252,
+            _CONTROL_AT_CP1252,
+        )
+    )
     held: list[int] = []  # offsets of the last control bytes seen, at most THRESHOLD - 1
+    invalid: list[int] = []  # offsets of the last sequences that are not UTF-8
+    carry = b""  # a UTF-8 sequence cut by the end of a chunk
     offset = 0
     with source.open() as f:
-        while chunk := f.read(_CHUNK):
+        while offset < end and (chunk := f.read(min(_CHUNK, end - offset))):
+            found: list[int] = []
             # Most text holds no control byte at all: one pass in C says so.
-            if len(chunk.translate(None, _TEXT_BYTES)) or held:
-                found = _first_window(_positions(chunk, offset), held)
-                if found is not None:
-                    return found
+            if len(chunk.translate(None, text_bytes)) or held:
+                at = _first_window(_positions(chunk, offset, control_at), held)
+                if at is not None:
+                    found.append(at)
+            if utf8 and (carry or not chunk.isascii()):
+                final = offset + len(chunk) >= end
+                data = carry + chunk
+                positions, used = _invalid_utf8(data, offset - len(carry), final=final)
+                carry = data[used:]
+                controls = [offset + m.start() for m in control_at.finditer(chunk)]
+                merged = iter(sorted({*positions, *controls}))
+                at = _first_window(merged, invalid, threshold=INVALID)
+                if at is not None:
+                    found.append(at)
+            if found:
+                return min(found)
             offset += len(chunk)
     return None
 
 
-def _positions(chunk: bytes, offset: int) -> Iterator[int]:
-    return (offset + m.start() for m in _CONTROL_AT.finditer(chunk))
+def _padding_start(source: Source) -> int:
+    """Where the run of one repeated byte that ends ``source`` starts (its size if none)."""
+    end = source.size
+    with source.open() as f:
+        if not f.seekable() or end == 0:
+            return end
+        f.seek(end - 1)
+        last = f.read(1)
+        while end > 0:
+            start = max(0, end - _TAIL)
+            f.seek(start)
+            block = f.read(end - start)
+            kept = len(block.rstrip(last))
+            if kept:
+                return start + kept
+            end = start
+    return 0
 
 
-def _first_window(positions: Iterator[int], held: list[int], window: int = WINDOW) -> int | None:
-    """The start of the first ``WINDOW`` with ``THRESHOLD`` control positions, counting the
-    ``held`` ones from before (updated for the next chunk)."""
+def _invalid_utf8(data: bytes, offset: int, *, final: bool) -> tuple[list[int], int]:
+    """The offsets of the bytes of ``data`` that are not UTF-8 and sit beside a byte that marks
+    them as binary (``_ODD_BYTE``), and how many of its bytes were judged (an incomplete
+    sequence at the end of a chunk waits for the next). Decoded in C, bad bytes kept as lone
+    surrogates: linear, however many bad bytes (text in Windows-1252 has one a word)."""
+    try:  # most text is UTF-8 throughout
+        return [], codecs.utf_8_decode(data, "strict", final)[1]
+    except UnicodeDecodeError:
+        pass
+    text, used = codecs.utf_8_decode(data, "surrogateescape", final)
+    found: list[int] = []
+    chars = nbytes = 0
+    for match in _ODD_BYTE.finditer(text):
+        nbytes += len(text[chars : match.start()].encode("utf-8", "surrogateescape"))
+        chars = match.start()
+        found.append(offset + nbytes)
+    return found, used
+
+
+def _positions(chunk: bytes, offset: int, control_at: re.Pattern[bytes]) -> Iterator[int]:
+    return (offset + m.start() for m in control_at.finditer(chunk))
+
+
+def _first_window(
+    positions: Iterator[int], held: list[int], window: int = WINDOW, threshold: int = THRESHOLD
+) -> int | None:
+    """The start of the first ``window`` with ``threshold`` positions, counting the ``held``
+    ones from before (updated for the next chunk)."""
     for at in positions:
         held.append(at)
-        if len(held) >= THRESHOLD:
-            if held[-1] - held[-THRESHOLD] < window:
-                return held[-THRESHOLD]
-            del held[: len(held) - THRESHOLD + 1]
+        if len(held) >= threshold:
+            if held[-1] - held[-threshold] < window:
+                return held[-threshold]
+            del held[: len(held) - threshold + 1]
     return None
 
 

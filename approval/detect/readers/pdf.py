@@ -22,6 +22,11 @@ What a viewer shows or a program recovers, each read and named as a ``Part``:
   original in the file, and any tool opens the file as it was: each earlier revision's pages
   are read for the lines the current one no longer has (``revision 1 page 2``).
 
+Bytes no object holds: what follows the last ``%%EOF`` (beyond white space), and what lies
+between the objects, tables and trailers other than white space (``readers._pdfspan``; a
+comment is read too), are read as files of their own: text there is read, binary data blocks.
+A file without ``%%EOF`` blocks (where it ends is unknown).
+
 Fails closed: a PDF that does not open with the empty password is ``encrypted``; a PDF whose
 pages are all pictures and no text is scanned paper the scanner cannot read: ``no text layer
 (image-only PDF)``. A picture page among text pages is scanned paper too (a scanned list slipped
@@ -47,6 +52,8 @@ from typing import Any
 
 from approval.detect.readers._carriers import markup_lines, nested, script_lines, url_lines
 from approval.detect.readers._members import image_text
+from approval.detect.readers._pdfspan import gaps
+from approval.detect.readers._ranges import as_files
 from approval.detect.units import (
     AS_TEXT,
     PARSED,
@@ -65,6 +72,8 @@ from approval.detect.units import (
 
 _SALVAGE_BYTES = 64 * 1024**2  # decoded from a damaged stream, at most
 MAX_REVISIONS = 32  # earlier revisions read (incremental updates)
+_TAIL_CHUNK = 1024 * 1024
+_WHITE = b"\0\t\n\f\r "  # PDF's white space: what may follow the last %%EOF
 MAX_OBJECTS = 2_000_000  # objects swept in one file; more is unscannable
 _SLICE_LINES = 2_000
 _OBJECT = re.compile(rb"\d+\s+\d+\s+obj\b")
@@ -147,6 +156,15 @@ class _PdfReader:
             yield from document.fields()
             yield from document.sweep()
             yield from document.revisions(stream)
+            stream.seek(0)
+            embedded = not stream.read(5).startswith(b"%PDF-") and _held_by_another(source)
+            end = None if embedded else _document_end(stream, source.size)
+            between = [] if end is None else _guard(gaps, stream, end, reader)
+        if end is None and not embedded:
+            yield Part("end", "trailer", 0, UNREAD, "no %%EOF: where the document ends is unknown")
+        yield from as_files(source, between, "between the PDF's objects")
+        if end is not None and end < source.size:
+            yield from as_files(source, [(end, source.size)], "after the end of the PDF")
         document.check_text_layer()
 
 
@@ -597,6 +615,40 @@ class _Prefix(io.RawIOBase):
         buffer[: len(data)] = data
         self._position += len(data)
         return len(data)
+
+
+def _held_by_another(source: Source) -> bool:
+    """Whether a PDF that does not start the file is a member of a format another structured
+    reader reads (a tar or a ZIP holding it): that reader accounts for the bytes around it, and
+    the member, read as a file of its own, for its own."""
+    from approval.detect.readers import readers, structured
+    from approval.detect.readers._probe import probe
+
+    seen = probe(source)
+    return any(
+        structured(other) and other.name != READER.name and other.accepts(seen)
+        for other in readers()
+    )
+
+
+def _document_end(stream: Any, size: int) -> int | None:
+    """Where the document ends: after its last ``%%EOF`` and the white space after it (None if
+    it has none). What follows no PDF reader reads."""
+    end = size
+    while end > 0:
+        start = max(0, end - _TAIL_CHUNK)
+        stream.seek(start)
+        data = stream.read(end - start + 4)  # a marker across the boundary
+        at = data.rfind(b"%%EOF")
+        if at >= 0:
+            stop: int = start + at + 5
+            stream.seek(stop)
+            chunk: bytes
+            while (chunk := stream.read(_TAIL_CHUNK)) and not chunk.strip(_WHITE):
+                stop += len(chunk)
+            return stop + len(chunk) - len(chunk.lstrip(_WHITE))
+        end = start
+    return None
 
 
 def _revision_ends(stream: Any) -> list[int]:

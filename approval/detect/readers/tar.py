@@ -16,6 +16,8 @@ Coverage: every member is a part; the headers are one part, read as text. Regula
 nested sources (the core records how they were read). Directories, symbolic and hard links,
 devices and FIFOs hold no data of their own: unread parts that do not block (a hard link's
 data is the member it links to, read there).
+Bytes no extractor reads must be zero: a regular member's padding to its last 512-byte block,
+and everything after the end-of-archive blocks. What is not is read as a file of its own.
 Sparse members (GNU sparse, whose holes ``tar`` fills in on extraction) and members of a type
 ``tarfile`` does not know block, since what an extractor makes of them is not what we would read.
 
@@ -31,6 +33,7 @@ from pathlib import PurePosixPath
 from typing import IO
 
 from approval.detect.readers._expand import copied_out
+from approval.detect.readers._ranges import as_files, nonzero
 from approval.detect.units import (
     AS_TEXT,
     UNREAD,
@@ -46,6 +49,7 @@ from approval.detect.units import (
 )
 
 _COPY_CHUNK = 1024 * 1024
+_BLOCK = tarfile.BLOCKSIZE
 _NO_DATA = {
     tarfile.DIRTYPE: "directory",
     tarfile.SYMTYPE: "symbolic link",
@@ -86,6 +90,7 @@ class TarReader:
             with archive:
                 count = 0
                 headers: list[str] = []
+                padded: list[tuple[int, int]] = []  # (end of a member's data, its start)
                 while True:
                     try:
                         member = archive.next()
@@ -99,12 +104,34 @@ class TarReader:
                         raise Unscannable(
                             f"more than {limits.max_entries} entries (limits.max_entries)"
                         )
+                    if member.isreg() and not member.issparse():
+                        padded.append((member.offset_data + member.size, member.offset_data))
                     yield from _member(archive, member, source, label)
                 headers += [str(v) for v in archive.pax_headers.values()]  # global headers
+                end = archive.offset
+        yield from _unheld(source, padded, end)
         lines = [line for text in headers for line in text.splitlines() if line.strip()]
         yield Part("headers", "tar headers", sum(map(len, lines)), AS_TEXT)
         if lines:
             yield Text(Where(part=source.part), lines, title="tar headers")
+
+
+def _unheld(source: Source, padded: list[tuple[int, int]], end: int) -> Iterator[Unit]:
+    """The bytes no extractor reads must be zero: a member's padding up to its last block, and
+    everything after the end-of-archive blocks. What is not zero there is read as a file of its
+    own (text is read, binary data blocks)."""
+    with source.open() as f:
+        if not f.seekable():
+            yield Part("padding", "tar padding", 0, UNREAD, "cannot check the archive's padding")
+            return
+        ranges = [
+            found
+            for stop, start in padded
+            if (found := nonzero(f, stop, start + -(-(stop - start) // _BLOCK) * _BLOCK))
+        ]
+        if (found := nonzero(f, end, source.size)) is not None:
+            ranges.append(found)
+    yield from as_files(source, ranges, "outside the tar members")
 
 
 def _header_text(member: tarfile.TarInfo) -> list[str]:

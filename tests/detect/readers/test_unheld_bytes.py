@@ -1,0 +1,228 @@
+"""Bytes that a structured reader's format holds but that no reader of it reads: a ZIP whose
+records cannot all be placed, a payload after the end of a member's deflate stream or in the
+archive comment; bytes after a tar's end-of-archive blocks or in a member's padding; bytes after
+a PDF's last ``%%EOF``. Each is read as a file of its own (text is read, binary blocks) or
+blocks. And the text rule (``readers._binary``): a short compressed blob in UTF-8 text blocks;
+text in an 8-bit encoding and a trailing run of padding bytes do not."""
+
+from __future__ import annotations
+
+import io
+import re
+import struct
+import tarfile
+import zipfile
+import zlib
+from pathlib import Path
+
+import pytest
+
+from approval.detect.report import FileReport
+from approval.detect.scan import scan_file
+from approval.policy import Policy
+from tests.corpus.documents import minimal_pdf
+from tests.corpus.people import people
+
+PERSONS = people(4, seed=2026_12_07)
+CSV = "\n".join(f"{p.name},{p.a_number},{p.nationality}" for p in PERSONS).encode() + b"\n"
+HARMLESS = b"Month,Total\n2022-01,5\n2022-02,7\n2022-03,9\n"
+STREAM = zlib.compress(CSV * 3, 9)[2:-4]  # raw deflate: no reader knows it
+
+
+def _scan(tmp_path: Path, policy: Policy, data: bytes, name: str) -> FileReport:
+    path = tmp_path / name
+    path.write_bytes(data)
+    return scan_file(path, policy)
+
+
+def _zip(*members: tuple[str, bytes], comment: bytes = b"") -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members:
+            archive.writestr(name, data)
+        archive.comment = comment
+    return buffer.getvalue()
+
+
+def _deflated_zip(name: bytes, content: bytes, extra: bytes) -> bytes:
+    """One deflated member whose compressed size also covers ``extra`` after its stream."""
+    stream = zlib.compress(content, 9)[2:-4] + extra
+    crc = zlib.crc32(content)
+    local = struct.pack(
+        "<4s5H3L2H", b"PK\x03\x04", 20, 0, 8, 0, 0, crc, len(stream), len(content), len(name), 0
+    )
+    central = struct.pack(
+        "<4s6H3L5H2L", b"PK\x01\x02", 20, 20, 0, 8, 0, 0, crc, len(stream), len(content),
+        len(name), 0, 0, 0, 0, 0, 0,
+    )  # fmt: skip
+    body = local + name + stream
+    directory = central + name
+    end = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, 1, 1, len(directory), len(body), 0)
+    return body + directory + end
+
+
+def _blocked(report: FileReport, words: str) -> None:
+    assert report.verdict == "unscannable", report.verdict
+    assert report.reason is not None and words in report.reason, report.reason
+
+
+# ZIP
+
+
+def test_a_zip_whose_records_cannot_be_placed_blocks(tmp_path: Path, policy: Policy) -> None:
+    data = bytearray(STREAM + _zip(("stats.txt", HARMLESS), ("d/", b"")))
+    # The directory's entry for d/ points at no local header.
+    entry = data.rfind(b"PK\x01\x02")
+    struct.pack_into("<L", data, entry + 42, 7)
+    report = _scan(tmp_path, policy, bytes(data), "stats.zip")
+    _blocked(report, "cannot account for the archive's bytes")
+
+
+def test_a_payload_after_a_member_stream_inside_its_size_is_read(
+    tmp_path: Path, policy: Policy
+) -> None:
+    data = _deflated_zip(b"stats.txt", HARMLESS, STREAM)
+    assert zipfile.ZipFile(io.BytesIO(data)).read("stats.txt") == HARMLESS  # unzip sees this
+    report = _scan(tmp_path, policy, data, "stats.zip")
+    _blocked(report, "outside the archive")
+    text = _scan(tmp_path, policy, _deflated_zip(b"stats.txt", HARMLESS, CSV), "text.zip")
+    assert text.verdict == "protected"
+
+
+def test_an_honest_deflated_member_leaves_nothing_outside(tmp_path: Path, policy: Policy) -> None:
+    report = _scan(tmp_path, policy, _deflated_zip(b"stats.txt", HARMLESS, b""), "stats.zip")
+    assert report.verdict == "clean", report.reason
+    assert not any("outside the archive" in p.part for p in report.coverage)
+
+
+@pytest.mark.parametrize(
+    ("comment", "verdict"),
+    [(STREAM, "unscannable"), (CSV, "protected"), (b"Prepared by the records office.", "clean")],
+)
+def test_the_archive_comment_is_read_as_a_file_of_its_own(
+    tmp_path: Path, policy: Policy, comment: bytes, verdict: str
+) -> None:
+    report = _scan(tmp_path, policy, _zip(("stats.txt", HARMLESS), comment=comment), "s.zip")
+    assert report.verdict == verdict, report.reason
+
+
+# tar
+
+
+def _tar(*members: tuple[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w", format=tarfile.USTAR_FORMAT) as archive:
+        for name, data in members:
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            archive.addfile(info, io.BytesIO(data))
+    return buffer.getvalue()
+
+
+def test_bytes_after_the_end_of_a_tar_are_read(tmp_path: Path, policy: Policy) -> None:
+    archive = _tar(("stats.csv", HARMLESS))
+    _blocked(_scan(tmp_path, policy, archive + STREAM, "s.tar"), "outside the tar members")
+    assert _scan(tmp_path, policy, archive + CSV, "t.tar").verdict == "protected"
+    assert _scan(tmp_path, policy, archive + bytes(10240), "z.tar").verdict == "clean"
+
+
+def test_bytes_in_a_tar_member_padding_are_read(tmp_path: Path, policy: Policy) -> None:
+    data = bytearray(_tar(("stats.csv", HARMLESS), ("more.csv", HARMLESS)))
+    padding = 512 + len(HARMLESS)  # the first member's data ends here; its block at 1024
+    assert not any(data[padding:1024])
+    payload = STREAM[: 1024 - padding]
+    data[padding : padding + len(payload)] = payload
+    with tarfile.open(fileobj=io.BytesIO(bytes(data))) as archive:  # tar reads it as before
+        assert archive.getnames() == ["stats.csv", "more.csv"]
+    _blocked(_scan(tmp_path, policy, bytes(data), "s.tar"), "outside the tar members")
+
+
+# PDF
+
+
+def test_bytes_after_the_end_of_a_pdf_are_read(tmp_path: Path, policy: Policy) -> None:
+    pdf = minimal_pdf([["Annual totals 2023"]])
+    assert _scan(tmp_path, policy, pdf + b"\r\n  \n", "a.pdf").verdict == "clean"
+    _blocked(_scan(tmp_path, policy, pdf + b"\n" + STREAM, "b.pdf"), "after the end of the PDF")
+    assert _scan(tmp_path, policy, pdf + b"\n" + CSV, "c.pdf").verdict == "protected"
+
+
+def _insert_after_first_object(pdf: bytes, payload: bytes) -> bytes:
+    """``payload`` between the PDF's first two objects, every offset after it moved on."""
+    at = pdf.index(b"endobj\n") + len(b"endobj\n")
+    table = pdf.rindex(b"\nxref\n") + 1
+
+    def moved(match: re.Match[bytes]) -> bytes:
+        offset = int(match.group(1))
+        return b"%010d" % (offset + len(payload) if offset >= at else offset) + match.group(2)
+
+    head, tail = pdf[:table], pdf[table:]
+    tail = re.sub(rb"(\d{10})( \d{5} n)", moved, tail)
+    tail = re.sub(rb"startxref\n(\d+)", lambda m: b"startxref\n%d" % (table + len(payload)), tail)
+    return head[:at] + payload + head[at:] + tail
+
+
+def test_bytes_between_pdf_objects_are_read(tmp_path: Path, policy: Policy) -> None:
+    pdf = minimal_pdf([["Annual totals 2023"]])
+    comment = _insert_after_first_object(pdf, b"% a comment between objects\n")
+    assert _scan(tmp_path, policy, comment, "a.pdf").verdict == "clean"
+    binary = _insert_after_first_object(pdf, STREAM + b"\n")
+    _blocked(_scan(tmp_path, policy, binary, "b.pdf"), "between the PDF's objects")
+    text = _insert_after_first_object(pdf, CSV)
+    assert _scan(tmp_path, policy, text, "c.pdf").verdict == "protected"
+    # A comment holds anything up to the end of its line: it is read as the rest is.
+    line = b"%" + STREAM.replace(b"\n", b"").replace(b"\r", b"") + b"\n"
+    _blocked(_scan(tmp_path, policy, _insert_after_first_object(pdf, line), "d.pdf"), "between")
+
+
+def test_pdfs_inside_a_tar_or_a_stored_zip_are_no_gaps(tmp_path: Path, policy: Policy) -> None:
+    # The PDF reader reads these too (a header in the first KiB): the archive's reader accounts
+    # for the bytes around the member, the member for its own.
+    pdf = minimal_pdf([["Annual totals 2023"]])
+    archive = _tar(("a.pdf", pdf), ("b.pdf", pdf), ("c.csv", HARMLESS))
+    assert _scan(tmp_path, policy, archive, "r.tar").verdict == "clean"
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as stored:
+        stored.writestr("a.pdf", pdf)
+        stored.writestr("c.csv", HARMLESS)
+    report = _scan(tmp_path, policy, buffer.getvalue(), "r.zip")
+    assert report.verdict == "clean", report.reason
+
+
+# Text
+
+
+def test_a_short_compressed_blob_in_utf8_text_blocks(tmp_path: Path, policy: Policy) -> None:
+    # A record compressed (58 bytes): too few control bytes to tell it by them alone.
+    record = b"Name: Maria Lopez, A-Number: A123456789, asylum claim 0\n"
+    blob = zlib.compress(record, 9)[2:-4]
+    controls = [i for i, b in enumerate(blob) if b < 32 and b not in b"\t\n\r\f\v\x1b"]
+    assert len(controls) < 4
+    data = b"Quarterly report\nAll figures are totals.\n" + blob + b"\nEnd of report\n"
+    _blocked(_scan(tmp_path, policy, data, "report.txt"), "binary data after byte")
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        # An ASCII head, then names in Windows-1252 (read as such).
+        HARMLESS * 300 + "Müller, Jérôme, Genève, née à Zürich\n".encode("cp1252") * 20,
+        "Nationalité,Total\nFrançaise,5\nPérou,3\nSão Tomé,1\n".encode("latin-1") * 50,
+        "Nationalité,Total\nFrançaise,5\n".encode() * 50,
+        HARMLESS * 300 + "‘It’s’ – “São João”… JOSÉ NÚÑEZ, Ação\n".encode("cp1252") * 20,
+        HARMLESS * 300 + "NÚÑEZ, Ação, informação, situação\n".encode("cp1252") * 20,
+    ],
+)
+def test_text_in_an_8_bit_encoding_is_text(tmp_path: Path, policy: Policy, data: bytes) -> None:
+    assert _scan(tmp_path, policy, data, "n.txt").verdict == "clean"
+
+
+@pytest.mark.parametrize("pad", [b"\0", b"\xff", b" "])
+def test_a_trailing_run_of_one_byte_is_padding(tmp_path: Path, policy: Policy, pad: bytes) -> None:
+    assert _scan(tmp_path, policy, HARMLESS + pad * 200, "n.csv").verdict == "clean"
+    assert _scan(tmp_path, policy, CSV + pad * 200, "p.csv").verdict == "protected"
+
+
+def test_padding_in_the_middle_is_not_padding(tmp_path: Path, policy: Policy) -> None:
+    report = _scan(tmp_path, policy, HARMLESS + bytes(200) + STREAM, "n.csv")
+    _blocked(report, "binary data")
