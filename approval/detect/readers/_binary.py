@@ -15,15 +15,14 @@ them are binary: a compressed stream of a few hundred bytes has many such window
 whose records are separated by control characters (Hive's Ctrl-A) is read by a reader of its
 own (``delimited``), which accounts for those bytes itself.
 
-In text read as UTF-8, byte sequences that are not UTF-8 count too: a compressed blob is
-almost never UTF-8 (about two bytes in five break it), so a short one shows with few control
-bytes. Text in another 8-bit encoding after a UTF-8 head (the reader reads it as Windows-1252)
-breaks it as well, but its accented letters sit between ASCII letters or beside other letters
-(``ação``), its quotes and dashes beside letters or spaces, where a blob's bad sequences sit
-beside control bytes and other bytes above 0x7F (seven times in ten). So a bad sequence counts
-when a neighbour is a control byte or a byte above 0x7F, unless both are letters in
-Windows-1252 (0xC0 and up): ``INVALID`` of them (control bytes included) in a ``WINDOW``. In
-Windows-1252 the five bytes it leaves undefined are control bytes too.
+In text read as UTF-8, byte sequences that are not UTF-8 count too, where they are not what
+text in Windows-1252 after a UTF-8 head looks like (the reader reads that as Windows-1252):
+a byte Windows-1252 leaves undefined, or a bad byte beside a control byte or such a byte.
+``INVALID`` of them (control bytes included) in a ``WINDOW`` are binary. Bad bytes beside
+other bytes above 0x7F do not count: Excel's CSVs on Windows put symbols and quotes side by
+side (``12½” x 3¼”``, ``…”``), Estonian ``šõ``. A compressed run of a few hundred bytes is still
+found; one of ~60 bytes (a single record) may not be, which, like base64, is a deliberate
+encoding rather than a slip.
 
 A run of one repeated byte that ends the source (NUL bytes after a fixed-length or
 preallocated export, 0xFF from erased flash) is padding: it holds nothing but its length.
@@ -44,7 +43,7 @@ from approval.detect.units import Source
 
 WINDOW = 64  # bytes ...
 THRESHOLD = 4  # ... holding this many control bytes are binary
-INVALID = 6  # ... or, in UTF-8 text, this many of them and bad sequences beside odd bytes
+INVALID = 6  # ... or, in UTF-8 text, this many of them and bad bytes that count
 WIDE_WINDOW = 256  # characters of UTF-16/32 text
 _CHUNK = 1024 * 1024
 _TAIL = 64 * 1024
@@ -61,15 +60,15 @@ _CONTROL_CHAR = re.compile(
     "[" + re.escape(_CONTROL.decode("ascii")) + "\ue000-\uf8ff\ufffd\ufffe\uffff]"
 )
 _WIDE = ("utf-16", "utf-32")
-# A byte that is not UTF-8, decoded as a lone surrogate (U+DC80-U+DCFF): one of 0x80-0xBF
-# beside a control or any byte above 0x7F, or one of 0xC0-0xFF beside a control, after a byte
-# above 0x7F other than another of 0xC0-0xFF (a valid character ends in 0x80-0xBF), or before
-# one of 0x80-0xBF (a valid character starts at 0xC2 or above: a letter beside a letter).
+# A byte that is not UTF-8, decoded as a lone surrogate (U+DC80-U+DCFF), counts when it is
+# one Windows-1252 leaves undefined, or sits beside a control byte or such a byte. Not beside
+# any byte above 0x7F: a CSV saved by Excel on Windows after an ASCII start (`12½” x 3¼”`,
+# `…”`, Estonian `šõ`) is text in Windows-1252 throughout, which the text reader reads, and
+# random bytes hold enough controls and undefined bytes to be found in a few dozen bytes.
 _C = re.escape(_CONTROL.decode("ascii"))
+_HOLES = "\udc81\udc8d\udc8f\udc90\udc9d"
 _ODD_BYTE = re.compile(
-    f"(?<=[{_C}\u0080-\U0010ffff])[\udc80-\udcbf]|[\udc80-\udcbf](?=[{_C}\u0080-\U0010ffff])"
-    f"|(?<=[{_C}\u0080-\udcbf\udd00-\U0010ffff])[\udcc0-\udcff]"
-    f"|[\udcc0-\udcff](?=[{_C}\udc80-\udcbf])"
+    f"[{_HOLES}]|(?<=[{_C}{_HOLES}])[\udc80-\udcff]|[\udc80-\udcff](?=[{_C}{_HOLES}])"
 )
 
 
