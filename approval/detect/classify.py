@@ -63,9 +63,6 @@ _MAX_SAMPLE_CHARS = 500  # a longer value is prose, not a field: read as free te
 # A name split over columns of a table without a header (see ``Classifier._name_parts``).
 _NAME_PARTS = (2, 4)  # adjacent columns: last and first name, up to two of each
 _DISTINCT_SHARE = 0.5  # share of distinct names and of distinct birthdates among the rows
-# A column of name-shaped values may hold categories, not persons (``_categorical``): this many
-# distinct values at most, fewer than this share of its values (over this many values at least).
-_CATEGORIES_MAX, _CATEGORIES_SHARE, _CATEGORIES_MIN = 10, 0.2, 10
 # The longest strings a finding's location may carry (``$defs/scan_summary`` in the statement
 # schema): sheet, part and key names come from the file, which may make them as long as it
 # likes. Headers are cut shorter still (80).
@@ -467,13 +464,11 @@ class Classifier:
             # ("Claimant", "Detainees", "ФИО") must never make a column less suspicious than
             # no header at all (decided once per column, from the sample).
             columns = [[r[c] if c < len(r) else "" for r in sample] for c in range(width)]
-            by_values: set[int] = set()  # names the values say, not the header
             for c in range(width):
                 if c not in roles:
                     profiled = self._profile(columns[c], skip=(NAME,) if c in other_party else ())
                     if profiled is not None:
                         roles[c] = profiled
-                        by_values.add(c)
                     elif header_bits.get(c, 0) & engine.bits.get(CLAIM, 0) and any(
                         engine.detectors[CLAIM].looks_like(r[c]) for r in sample if c < len(r)
                     ):
@@ -493,9 +488,6 @@ class Classifier:
             # Primer nombre" spelled otherwise) is found as in a table without a header.
             claim_bit = engine.bits.get(CLAIM, 0)
             claimed = bool((title_bits | _or_bits(header_bits.values())) & claim_bit)
-            named = bool(title_bits | _or_bits(header_bits.values()))  # anything, not only claims
-            for c in self._categories(columns, roles, by_values, named):
-                del roles[c]
             for c in self._name_parts(columns, roles, claimed):
                 if c not in other_party:
                     roles[c] = NAME
@@ -531,8 +523,6 @@ class Classifier:
                 if det is not None:
                     roles[c] = det
             claimed = bool(title_bits & engine.bits.get("protection-claim", 0))
-            for c in self._categories(columns, roles, set(roles), bool(title_bits)):
-                del roles[c]
             for c in self._name_parts(columns, roles, claimed):
                 roles[c] = "person-name"
             # Sentences split at their commas (", born DATE, COUNTRY."): read as prose too.
@@ -636,35 +626,6 @@ class Classifier:
             if sum(1 for v in filled if detector.looks_like(v)) >= len(filled) * _PROFILE_SHARE:
                 return det_id
         return None
-
-    def _categories(
-        self,
-        columns: Sequence[Sequence[str]],
-        roles: dict[int, str],
-        by_values: set[int],
-        titled: bool,
-    ) -> list[int]:
-        """The columns taken for names by their values (``by_values``) that hold categories
-        instead: statistics in title case or capitals ("Non Criminal", "PENDING CRIMINAL
-        CHARGES") beside counts. A case log has the same shape (a few persons, many rows each),
-        so this never applies where a name could matter: when the table has a column of
-        anything else the policy knows (a claim, a nationality, a birthdate, an A-number, a
-        facility), any of these named in its title or headers (``titled``), or in the sample's
-        other cells. What is left must look like no person's name: few distinct
-        values, repeated, none with a common given name or surname (``gazetteer``)."""
-        found = [
-            c for c, d in roles.items() if d == NAME and c in by_values and _categorical(columns[c])
-        ]
-        if not found or titled or any(d != NAME for d in roles.values()):
-            return []
-        rest = "\n".join(
-            {v for c, column in enumerate(columns) if c not in found for v in column if v.strip()}
-        )
-        engine = self.engine
-        a_number = engine.detectors.get("a-number")
-        if engine.context_mask(rest)[0] or (a_number is not None and a_number.find(rest)):
-            return []
-        return found
 
     def _name_parts(
         self, columns: list[list[str]], roles: dict[int, str], claimed: bool
@@ -1047,7 +1008,7 @@ class Classifier:
         base = _base(unit.where)
         records = iter(unit.records)
         head = list(islice(records, SAMPLE_ROWS))
-        by_values = self._key_roles(head, bool(title_bits))
+        by_values = self._key_roles(head)
         for record in chain(head, records):
             hits: list[Hit] = []
             for key, value in record.items():
@@ -1071,7 +1032,7 @@ class Classifier:
                     hits += self.text_hits(text, tuple(engine.detectors), key)
             self._record(hits, title_bits, title_hits, base, _key_location, one_person=True)
 
-    def _key_roles(self, head: list[dict[str, Cell]], titled: bool) -> dict[str, str]:
+    def _key_roles(self, head: list[dict[str, Cell]]) -> dict[str, str]:
         """Keys outside the vocabulary (``names``, ``claimant``) whose values, over the first
         records, have an identifier's shape, as a column without a header is judged: a key
         must never make a value less suspicious than a table without a header would."""
@@ -1092,10 +1053,6 @@ class Classifier:
                 found = self._profile(values[label])
                 if found in engine.identifiers:
                     roles[k] = found
-        # Keys of categories ("Non Criminal") are judged as a table's columns are.
-        columns = [values[label] for label in labels]
-        for k in self._categories(columns, {**known, **roles}, set(roles), titled):
-            del roles[k]
         return {labels[k]: d for k, d in roles.items()}
 
     # ---- text
@@ -1584,20 +1541,6 @@ def _split_prose(rows: Sequence[Sequence[str]]) -> bool:
     wide = [r for r in rows if len(r) > 1]
     spaced = sum(1 for r in wide if any(v[:1] == " " and v[1:2].strip() for v in r[1:]))
     return bool(wide) and spaced * 2 >= len(wide)
-
-
-def _categorical(values: Sequence[str]) -> bool:
-    """Whether a column's values are a few categories repeated over many rows, none of them
-    with a common given name or surname: "Non Criminal" is one, "Maria Lopez" is not (and a
-    case log of a few persons repeats their names as often as statistics repeat categories)."""
-    filled = [" ".join(v.split()) for v in values if not is_null(v)]
-    distinct = set(filled)
-    return (
-        len(filled) >= _CATEGORIES_MIN
-        and len(distinct) <= _CATEGORIES_MAX
-        and len(distinct) < len(filled) * _CATEGORIES_SHARE
-        and not any(map(_known_name, distinct))
-    )
 
 
 def _known_name(value: str) -> bool:

@@ -1,7 +1,8 @@
 """Tables that name a few persons over many rows (a case log, an interview schedule) and
 tables whose rows are all in capitals: a reviewer found both read as clean, or short of a
-person. A column of names is never taken for categories where anything could make its names
-matter, and an all-caps first row is a header only when nothing in it is a value."""
+person. A column of names is never taken for categories (a claim may come past the rows a
+column is judged from), and an all-caps first row is a header only when nothing in it is a
+value."""
 
 from __future__ import annotations
 
@@ -79,16 +80,27 @@ def test_names_a_claim_follows_past_the_sample_are_names(engine: Engine) -> None
     assert classify(engine, Table(where=Where(), rows=rows)) == {"protected-person": 1}
 
 
-def test_categories_with_nothing_beside_them_are_no_names(engine: Engine) -> None:
-    """Title-case categories over many rows, with no claim nor anything else the policy knows
-    in the sample, are categories: a claim in a later note does not make them persons."""
+def test_names_repeated_in_a_log_with_the_claim_only_past_the_sample_are_persons(
+    engine: Engine,
+) -> None:
+    """Three names on no list, repeated over 300 rows, and the claim in one late note (past
+    the rows a column is judged from): the person that note is about is found, as with varied
+    names. No rule takes a column of name-shaped values for categories from the sample."""
+    names = ["Tsegaye Berhane", "Kidane Warsame", "Bishnu Thapa"]
+    rows: list[list[Cell]] = [[names[n % 3], "", n] for n in range(300)]
+    rows[250][1] = "Credible fear interview; claims asylum, fears return to Eritrea"
+    assert classify(engine, Table(where=Where(), rows=rows)) == {"protected-person": 1}
+
+
+def test_categories_beside_a_claim_are_read_as_names_a_false_alarm_never_a_miss(
+    engine: Engine,
+) -> None:
     categories = ["Single Adults", "Accompanied Minors", "Unaccompanied Minors"]
-    rows: list[list[Cell]] = [[categories[n % 3], "", n] for n in range(240)]
-    rows[-1][1] = "includes asylum referrals"
-    assert classify(engine, Table(where=Where(), rows=rows)) == {}
-    # The same categories beside a claim column are read as names: a false alarm, never a miss.
-    rows = [[categories[n % 3], "asylum", n] for n in range(240)]
+    rows: list[list[Cell]] = [[categories[n % 3], "asylum", n] for n in range(240)]
     assert classify(engine, Table(where=Where(), rows=rows)) == {"protected-person": 3}
+    # With nothing the policy knows anywhere, name-shaped values alone are no finding.
+    rows = [[categories[n % 3], "", n] for n in range(240)]
+    assert classify(engine, Table(where=Where(), rows=rows)) == {}
 
 
 # --- all-caps rows --------------------------------------------------------------------------
