@@ -62,7 +62,8 @@ from approval.detect.readers import ARCHIVES, structured
 from approval.detect.readers import readers as all_readers
 from approval.detect.readers._binary import binary_start
 from approval.detect.readers._expand import copied_out
-from approval.detect.readers._probe import HEAD_BYTES, probe, zip_members
+from approval.detect.readers._probe import HEAD_BYTES, probe
+from approval.detect.readers._probe import zip_members as zip_members  # re-exported for tests
 from approval.detect.readers._zipspan import Unaccounted, outside
 from approval.detect.report import CLEAN, PROTECTED, UNSCANNABLE, FileReport, Tally
 from approval.detect.strings import safe_location, safe_text
@@ -603,13 +604,13 @@ def _copy_range(source: Source, start: int, end: int, out: IO[bytes]) -> int:
 def _outside_archive(source: Source, run: _Run) -> None:
     """Each range of a ZIP's bytes that no record of the archive holds, read as a file."""
     with source.open() as f:
-        if not f.seekable() or zip_members(f, source.size) is None:
-            return
+        # Whenever a ZIP reader read the source, not only when the probe listed its members
+        # (its caps, a count zipfile ignores): bytes between members are read by no one else.
         try:
-            gaps = outside(f, source.size)
+            gaps = outside(f, source.size) if f.seekable() else None
         except Unaccounted:
             gaps = None
-        if gaps is None:  # a ZIP to its readers whose records cannot all be placed
+        if gaps is None:  # a ZIP to its readers whose bytes cannot all be placed
             name = f"{source.part}/archive" if source.part is not None else "archive"
             reason = "cannot account for the archive's bytes"
             run.add(Part(name, "archive", source.size, UNREAD, reason))

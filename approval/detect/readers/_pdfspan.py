@@ -14,6 +14,7 @@ is read, binary data in it blocks).
 from __future__ import annotations
 
 import re
+import zlib
 from typing import Any, BinaryIO
 
 _WHITE = b"\0\t\n\f\r "
@@ -26,7 +27,12 @@ _OBJECT = re.compile(
 _TOKEN = re.compile(
     rb"\d{1,10}[\0\t\n\f\r ]+\d{1,5}[\0\t\n\f\r ]+obj\b|xref\b|trailer\b|startxref\b|%"
 )
-_TABLE = frozenset(b"0123456789fn" + _WHITE)  # all an xref table holds
+_NOT_TABLE = re.compile(rb"[^0-9fn\0\t\n\f\r ]")  # what no xref table holds
+_STREAM = re.compile(rb"stream *(?:\r\n|\n|\r)")
+_OUT = 1024 * 1024  # bytes of output at most per call (a stream may be a compression bomb)
+_FLATE = frozenset({"/FlateDecode", "/Fl"})
+# Filters whose data ends at a marker: what follows it inside the stream is decoded by no one.
+_MARKED = {"/ASCIIHexDecode": b">", "/AHx": b">", "/ASCII85Decode": b"~>", "/A85": b"~>"}
 
 
 def gaps(stream: BinaryIO, end: int, pdf: Any) -> list[tuple[int, int]]:
@@ -35,7 +41,7 @@ def gaps(stream: BinaryIO, end: int, pdf: Any) -> list[tuple[int, int]]:
 
     found: list[tuple[int, int]] = []
     at = 0
-    header = -1  # where the header line ends
+    header = -1  # where the line after the header starts
     while at < end:
         at = _skip_white(stream, at, end)
         if at >= end:
@@ -49,11 +55,14 @@ def gaps(stream: BinaryIO, end: int, pdf: Any) -> list[tuple[int, int]]:
                 if not _marker(peek, at, header):
                     found.append((at, stop))  # a comment holds anything: read as the rest is
                 elif peek.startswith(b"%PDF-"):
-                    header = stop
+                    # Where the next line starts: after a CRLF too (Word ends lines with one).
+                    header = _skip_white(stream, stop, end)
             elif match := _OBJECT.match(peek):
                 stream.seek(_skip_white(stream, at + match.end(), end))
-                read_object(stream, pdf)
+                value = read_object(stream, pdf)
                 stop = _endobj(stream, stream.tell(), end)
+                if stop is not None:
+                    found += _after_stream(stream, at, stop, value)
             elif peek.startswith(b"xref"):
                 stop = _table_end(stream, at + 4, end)
             elif peek.startswith(b"trailer"):
@@ -114,11 +123,61 @@ def _endobj(stream: BinaryIO, at: int, end: int) -> int | None:
 def _table_end(stream: BinaryIO, at: int, end: int) -> int:
     stream.seek(at)
     while at < end and (chunk := stream.read(min(_CHUNK, end - at))):
-        for i, byte in enumerate(chunk):
-            if byte not in _TABLE:
-                return at + i
+        if match := _NOT_TABLE.search(chunk):
+            return at + match.start()
         at += len(chunk)
     return at
+
+
+def _after_stream(stream: BinaryIO, at: int, stop: int, value: Any) -> list[tuple[int, int]]:
+    """The bytes of a stream's data, inside its ``/Length``, after its encoded data ends (a
+    payload after the end of a deflate stream): its decoder drops them, so no one reads them.
+    Nothing when the end cannot be told (a deflate stream that does not end is its decoder's
+    failure to report)."""
+    from pypdf.generic import StreamObject
+
+    if not isinstance(value, StreamObject):
+        return []
+    data = bytes(getattr(value, "_data", b"") or b"")
+    filters = _resolved(value.get("/Filter"))
+    first = _resolved(filters[0] if isinstance(filters, list) and filters else filters)
+    if first in _FLATE:
+        used = _flate_used(data)
+    elif isinstance(first, str) and first in _MARKED:
+        marker = _MARKED[first]
+        cut = data.find(marker)
+        used = cut + len(marker) if cut >= 0 else None
+    else:
+        return []
+    if used is None or not data[used:].strip(_WHITE):
+        return []
+    stream.seek(at)
+    region = stream.read(stop - at)
+    for match in _STREAM.finditer(region):
+        if region.startswith(data, match.end()):
+            start = at + match.end()
+            return [(start + used, start + len(data))]
+    return []
+
+
+def _resolved(value: Any) -> Any:
+    """What a reference (``5 0 R``) names, or the value itself."""
+    try:
+        return value.get_object() if hasattr(value, "get_object") else value
+    except Exception:  # a broken reference: the stream's reader reports it, not the walk
+        return None
+
+
+def _flate_used(data: bytes) -> int | None:
+    """How many bytes of ``data`` its zlib stream uses, or None when it does not end."""
+    d = zlib.decompressobj()
+    try:
+        d.decompress(data, _OUT)
+        while not d.eof and d.unconsumed_tail:
+            d.decompress(d.unconsumed_tail, _OUT)
+    except zlib.error:
+        return None
+    return len(data) - len(d.unused_data) if d.eof else None
 
 
 def _digits_end(stream: BinaryIO, at: int, end: int) -> int | None:

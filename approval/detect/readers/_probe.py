@@ -47,11 +47,12 @@ def zip_members(f: BinaryIO, size: int) -> frozenset[str] | None:
     count, directory_size, directory_offset = struct.unpack_from("<HII", end, at + 10)
     eocd = start + at
     if count == 0xFFFF or 0xFFFFFFFF in (directory_size, directory_offset):
+        # Without a ZIP64 record, zipfile takes the end record's fields as they are (the count
+        # it ignores): so does the probe.
         zip64 = end.rfind(b"PK\x06\x06", 0, at)
-        if zip64 < 0 or len(end) - zip64 < 56:
-            return None
-        count, directory_size = struct.unpack_from("<QQ", end, zip64 + 32)
-        eocd = start + zip64
+        if zip64 >= 0 and len(end) - zip64 >= 56:
+            count, directory_size = struct.unpack_from("<QQ", end, zip64 + 32)
+            eocd = start + zip64
     if count > _PROBE_MEMBERS or directory_size > min(eocd, _PROBE_DIRECTORY_BYTES):
         return None
     f.seek(eocd - directory_size)

@@ -95,6 +95,37 @@ def test_an_honest_deflated_member_leaves_nothing_outside(tmp_path: Path, policy
     assert not any("outside the archive" in p.part for p in report.coverage)
 
 
+def _zip_with_gap(gap: bytes, count: int) -> bytes:
+    """Two members with ``gap`` between them; the end record says ``count`` entries."""
+    data = bytearray(_zip(("a.txt", HARMLESS), ("b.txt", HARMLESS)))
+    second = data.index(b"PK\x03\x04", 4)
+    data[second:second] = gap
+    entry = data.rindex(b"PK\x01\x02")
+    offset = struct.unpack_from("<L", data, entry + 42)[0]
+    struct.pack_into("<L", data, entry + 42, offset + len(gap))
+    end = data.rindex(b"PK\x05\x06")
+    directory = struct.unpack_from("<L", data, end + 16)[0]
+    struct.pack_into(
+        "<HHL", data, end + 8, count, count, struct.unpack_from("<L", data, end + 12)[0]
+    )
+    struct.pack_into("<L", data, end + 16, directory + len(gap))
+    return bytes(data)
+
+
+@pytest.mark.parametrize("count", [2, 0xFFFF])
+def test_bytes_between_members_are_read_whatever_the_entry_count(
+    tmp_path: Path, policy: Policy, count: int
+) -> None:
+    # zipfile ignores the end record's count (0xFFFF without a ZIP64 record is no ZIP64):
+    # the members are read, and so must the bytes between them be.
+    data = _zip_with_gap(CSV, count)
+    assert zipfile.ZipFile(io.BytesIO(data)).read("b.txt") == HARMLESS
+    assert _scan(tmp_path, policy, data, "t.zip").verdict == "protected"
+    _blocked(_scan(tmp_path, policy, _zip_with_gap(STREAM, count), "s.zip"), "outside the archive")
+    report = _scan(tmp_path, policy, _zip_with_gap(b"", count), "c.zip")
+    assert report.verdict == "clean", report.reason
+
+
 @pytest.mark.parametrize(
     ("comment", "verdict"),
     [(STREAM, "unscannable"), (CSV, "protected"), (b"Prepared by the records office.", "clean")],
@@ -147,6 +178,19 @@ def test_bytes_after_the_end_of_a_pdf_are_read(tmp_path: Path, policy: Policy) -
     assert _scan(tmp_path, policy, pdf + b"\n" + CSV, "c.pdf").verdict == "protected"
 
 
+def test_the_marker_line_after_a_crlf_header_is_part_of_the_format(
+    tmp_path: Path, policy: Policy
+) -> None:
+    # As Word writes them: the header ends in CRLF, the marker's bytes are ones Windows-1252
+    # leaves undefined. The same length as the LF header and its marker, so no offset moves.
+    pdf = minimal_pdf([["Annual totals 2023"]])
+    assert pdf.startswith(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    word = b"%PDF-1.4\r\n%\x81\x8d\x8f\x9d" + pdf[len(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3") :]
+    report = _scan(tmp_path, policy, word, "word.pdf")
+    assert report.verdict == "clean", report.coverage
+    assert len(report.coverage) == len(_scan(tmp_path, policy, pdf, "plain.pdf").coverage)
+
+
 def _insert_after_first_object(pdf: bytes, payload: bytes) -> bytes:
     """``payload`` between the PDF's first two objects, every offset after it moved on."""
     at = pdf.index(b"endobj\n") + len(b"endobj\n")
@@ -173,6 +217,37 @@ def test_bytes_between_pdf_objects_are_read(tmp_path: Path, policy: Policy) -> N
     # A comment holds anything up to the end of its line: it is read as the rest is.
     line = b"%" + STREAM.replace(b"\n", b"").replace(b"\r", b"") + b"\n"
     _blocked(_scan(tmp_path, policy, _insert_after_first_object(pdf, line), "d.pdf"), "between")
+
+
+def _stream_object(filters: bytes, data: bytes) -> bytes:
+    head = b"99 0 obj\n<< /Length %d /Filter %s >>\nstream\n" % (len(data), filters)
+    return head + data + b"\nendstream\nendobj\n"
+
+
+@pytest.mark.parametrize(
+    ("filters", "encoded"),
+    [
+        (b"/FlateDecode", zlib.compress(b"BT ET", 9)),
+        (b"[/FlateDecode /ASCIIHexDecode]", zlib.compress(b"4254204554>", 9)),
+        (b"/ASCIIHexDecode", b"4254204554>"),
+        (b"/ASCII85Decode", b"6<#'r;u~>"),
+    ],
+)
+def test_bytes_after_the_end_of_a_stream_inside_its_length_are_read(
+    tmp_path: Path, policy: Policy, filters: bytes, encoded: bytes
+) -> None:
+    # The decoder stops at the end of its data: what follows inside /Length is read by no one.
+    pdf = minimal_pdf([["Annual totals 2023"]])
+
+    def scan(payload: bytes, name: str) -> FileReport:
+        pdf_with = _insert_after_first_object(pdf, _stream_object(filters, encoded + payload))
+        return _scan(tmp_path, policy, pdf_with, name)
+
+    assert scan(CSV, "t.pdf").verdict == "protected"
+    _blocked(scan(STREAM, "s.pdf"), "between the PDF's objects")
+    for payload in (b"", b"\r\n \n"):
+        report = scan(payload, "c.pdf")
+        assert report.verdict == "clean", report.reason
 
 
 def test_pdfs_inside_a_tar_or_a_stored_zip_are_no_gaps(tmp_path: Path, policy: Policy) -> None:
