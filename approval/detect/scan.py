@@ -55,7 +55,7 @@ from dataclasses import dataclass, field, fields, replace
 from functools import partial
 from itertools import chain, islice
 from pathlib import Path, PurePath
-from typing import IO, Any
+from typing import Any
 
 from approval.detect.classify import Classifier, Engine
 from approval.detect.readers import ARCHIVES, structured
@@ -64,6 +64,7 @@ from approval.detect.readers._binary import binary_start
 from approval.detect.readers._expand import copied_out
 from approval.detect.readers._probe import HEAD_BYTES, probe
 from approval.detect.readers._probe import zip_members as zip_members  # re-exported for tests
+from approval.detect.readers._ranges import copy_range
 from approval.detect.readers._zipspan import Unaccounted, outside
 from approval.detect.report import CLEAN, PROTECTED, UNSCANNABLE, FileReport, Tally
 from approval.detect.strings import safe_location, safe_text
@@ -591,16 +592,6 @@ def _account_binary(source: Source, chosen: Sequence[Reader], run: _Run) -> None
     run.add(Part(name, "binary", source.size - at, UNREAD, reason))
 
 
-def _copy_range(source: Source, start: int, end: int, out: IO[bytes]) -> int:
-    with source.open() as f:
-        f.seek(start)
-        left = end - start
-        while left > 0 and (chunk := f.read(min(left, _HASH_CHUNK))):
-            out.write(chunk)
-            left -= len(chunk)
-    return end - start - left
-
-
 def _outside_archive(source: Source, run: _Run) -> None:
     """Each range of a ZIP's bytes that no record of the archive holds, read as a file."""
     with source.open() as f:
@@ -618,7 +609,7 @@ def _outside_archive(source: Source, run: _Run) -> None:
     for start, end in gaps:
         label = f"bytes {start}-{end} outside the archive"
         part = f"{source.part}/{label}" if source.part is not None else label
-        with copied_out(partial(_copy_range, source, start, end)) as (opener, size):
+        with copied_out(partial(copy_range, source, start, end)) as (opener, size):
             inner = Source(label, opener, size, source.depth + 1, part, source.context)
             _nested(Nested(inner, Where(part=part)), run)
 

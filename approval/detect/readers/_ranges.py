@@ -7,6 +7,7 @@ after a tar's end-of-archive blocks or in a member's padding, bytes after a PDF'
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import partial
 from typing import IO, BinaryIO
 
 from approval.detect.readers._expand import copied_out
@@ -31,21 +32,23 @@ def nonzero(f: BinaryIO, start: int, end: int) -> tuple[int, int] | None:
     return None if first < 0 else (first, last)
 
 
+def copy_range(source: Source, start: int, end: int, out: IO[bytes]) -> int:
+    """Bytes ``[start, end)`` of ``source`` written to ``out``; how many there were."""
+    with source.open() as f:
+        f.seek(start)
+        left = end - start
+        while left > 0 and (chunk := f.read(min(left, _CHUNK))):
+            out.write(chunk)
+            left -= len(chunk)
+    return end - start - left
+
+
 def as_files(source: Source, ranges: list[tuple[int, int]], what: str) -> Iterator[Nested]:
     """Each range of ``source`` as a nested source, labelled ``bytes START-END {what}``."""
     for start, end in ranges:
         label = f"bytes {start}-{end} {what}"
         part = f"{source.part}/{label}" if source.part is not None else label
 
-        def write(out: IO[bytes], start: int = start, end: int = end) -> int:
-            with source.open() as f:
-                f.seek(start)
-                left = end - start
-                while left > 0 and (chunk := f.read(min(left, _CHUNK))):
-                    out.write(chunk)
-                    left -= len(chunk)
-            return end - start - left
-
-        with copied_out(write) as (opener, size):
+        with copied_out(partial(copy_range, source, start, end)) as (opener, size):
             inner = Source(label, opener, size, source.depth + 1, part, source.context)
             yield Nested(inner, Where(part=part))

@@ -62,6 +62,7 @@ import re
 import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from functools import partial
 from itertools import islice
 from typing import IO
 from xml.etree import ElementTree
@@ -334,29 +335,21 @@ def _read_package(
                 raise Unscannable(f"too large: a sheet's used range spans more than {cells} cells")
         extra, unresolved = formula_values(book, meta.name, marks.uncached)
         title = " / ".join([meta.name, *_print_titles(marks.outside)])
-        table = sheet_table(
+        read = partial(
+            sheet_table,
             book,
             meta.name,
             hidden=hidden,
             hidden_rows=marks.rows,
             hidden_columns=marks.columns,
             overlay=marks.overlay,
-            extra=extra,
             title=title,
         )
+        table = read(extra=extra)
         if table is not None:
             yield table
             if marks.blocks:
-                again = sheet_table(
-                    book,
-                    meta.name,
-                    hidden=hidden,
-                    hidden_rows=marks.rows,
-                    hidden_columns=marks.columns,
-                    overlay=marks.overlay,
-                    extra=extra,
-                    title=title,
-                )
+                again = read(extra=extra)
                 if again is not None:
                     yield from _stacked(again, sorted(set(marks.blocks)))
         if marks.shown:
@@ -365,16 +358,7 @@ def _read_package(
             # whole sheet, and its stacked tables, as above).
             shown = _over(extra, marks.shown)
             for stacked in (False, True) if marks.blocks else (False,):
-                recalculated = sheet_table(
-                    book,
-                    meta.name,
-                    hidden=hidden,
-                    hidden_rows=marks.rows,
-                    hidden_columns=marks.columns,
-                    overlay=marks.overlay,
-                    extra=shown,
-                    title=title,
-                )
+                recalculated = read(extra=shown)
                 if recalculated is not None and stacked:
                     yield from _stacked(recalculated, sorted(set(marks.blocks)))
                 elif recalculated is not None:

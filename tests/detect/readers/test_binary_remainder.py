@@ -5,41 +5,25 @@ Control-character delimited text (Hive) is read as a table (``readers.delimited`
 
 from __future__ import annotations
 
-import io
 import sqlite3
-import zipfile
 import zlib
 from pathlib import Path
 
 import pytest
 
-from approval.detect.report import FileReport
 from approval.detect.scan import scan_file
 from approval.policy import Policy
 from tests.corpus.people import people
+from tests.detect.readers.bytefiles import HARMLESS
+from tests.detect.readers.bytefiles import scan_bytes as _scan
+from tests.detect.readers.bytefiles import zip_of as _zip
 
 PERSONS = people(6, seed=2026_12_07)
 ROWS = [(p.name, p.a_number, p.birthdate.isoformat(), p.nationality, p.claim) for p in PERSONS]
 HEADER = ("Name", "A-Number", "Date of Birth", "Nationality", "Claim")
 CSV = "\n".join(",".join(r) for r in [HEADER, *ROWS]).encode() + b"\n"
-HARMLESS = b"Month,Total\n2022-01,5\n2022-02,7\n2022-03,9\n"
 # A compressed stream of the list, in a format no reader knows (raw deflate has no magic).
 STREAM = zlib.compress(CSV * 4, 9)[2:-4]
-
-
-def _scan(tmp_path: Path, policy: Policy, data: bytes, name: str = "f") -> FileReport:
-    path = tmp_path / name
-    path.write_bytes(data)
-    return scan_file(path, policy)
-
-
-def _zip(*members: tuple[str, bytes], comment: bytes = b"") -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in members:
-            archive.writestr(name, data)
-        archive.comment = comment
-    return buffer.getvalue()
 
 
 def test_a_sqlite_database_is_unscannable_whatever_text_ends_it(

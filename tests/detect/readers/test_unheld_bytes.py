@@ -18,30 +18,16 @@ from pathlib import Path
 import pytest
 
 from approval.detect.report import FileReport
-from approval.detect.scan import scan_file
 from approval.policy import Policy
 from tests.corpus.documents import minimal_pdf
 from tests.corpus.people import people
+from tests.detect.readers.bytefiles import HARMLESS
+from tests.detect.readers.bytefiles import scan_bytes as _scan
+from tests.detect.readers.bytefiles import zip_of as _zip
 
 PERSONS = people(4, seed=2026_12_07)
 CSV = "\n".join(f"{p.name},{p.a_number},{p.nationality}" for p in PERSONS).encode() + b"\n"
-HARMLESS = b"Month,Total\n2022-01,5\n2022-02,7\n2022-03,9\n"
 STREAM = zlib.compress(CSV * 3, 9)[2:-4]  # raw deflate: no reader knows it
-
-
-def _scan(tmp_path: Path, policy: Policy, data: bytes, name: str) -> FileReport:
-    path = tmp_path / name
-    path.write_bytes(data)
-    return scan_file(path, policy)
-
-
-def _zip(*members: tuple[str, bytes], comment: bytes = b"") -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in members:
-            archive.writestr(name, data)
-        archive.comment = comment
-    return buffer.getvalue()
 
 
 def _deflated_zip(name: bytes, content: bytes, extra: bytes) -> bytes:
