@@ -577,7 +577,13 @@ def _account_binary(source: Source, chosen: Sequence[Reader], run: _Run) -> None
     files of their own (``readers._zipspan``)."""
     held = [reader.name for reader in chosen if structured(reader)]
     if held:
-        if all(name in ARCHIVES for name in held):
+        # The ZIP is the outer format unless a reader of another format read the source too
+        # (a PDF or a tar holding a workbook is a ZIP to the ZIP readers, and the rest is the
+        # PDF's or the tar's, which account for it). But a PDF that does not start the file
+        # (a ZIP holding a stored PDF near its start) leaves the bytes around it to the ZIP's
+        # accounting (``readers.pdf``): then it runs, or nobody reads them.
+        others = {name for name in held if name not in ARCHIVES}
+        if len(others) < len(held) and (not others or (others == {"pdf"} and _pdf_inside(source))):
             _outside_archive(source, run)
         return
     at = binary_start(source)
@@ -590,6 +596,13 @@ def _account_binary(source: Source, chosen: Sequence[Reader], run: _Run) -> None
         reason = f"binary data after byte {at} of text, which no reader reads"
     name = f"{source.part}/binary data" if source.part is not None else "binary data"
     run.add(Part(name, "binary", source.size - at, UNREAD, reason))
+
+
+def _pdf_inside(source: Source) -> bool:
+    """Whether the PDF the PDF reader read does not start the file (``readers.pdf`` then
+    leaves the bytes around it to the format that holds it)."""
+    with source.open() as f:
+        return not f.read(5).startswith(b"%PDF-")
 
 
 def _outside_archive(source: Source, run: _Run) -> None:

@@ -87,6 +87,8 @@ def _end_of_end_record(f: BinaryIO, size: int) -> int | None:
 
 
 def _member_spans(f: BinaryIO, info: zipfile.ZipInfo) -> list[tuple[int, int]] | None:
+    if info.header_offset < 0:  # a directory offset raised past the archive's start
+        return None
     f.seek(info.header_offset)
     header = f.read(30)
     if len(header) < 30 or not header.startswith(_LOCAL):

@@ -30,7 +30,7 @@ import shutil
 import tarfile
 from collections.abc import Iterator
 from pathlib import PurePosixPath
-from typing import IO
+from typing import IO, BinaryIO
 
 from approval.detect.readers._expand import copied_out
 from approval.detect.readers._ranges import as_files, nonzero
@@ -91,6 +91,7 @@ class TarReader:
                 count = 0
                 headers: list[str] = []
                 padded: list[tuple[int, int]] = []  # (end of a member's data, its start)
+                extended: list[tuple[int, int]] = []  # the blocks of extended headers
                 while True:
                     try:
                         member = archive.next()
@@ -106,14 +107,60 @@ class TarReader:
                         )
                     if member.isreg() and not member.issparse():
                         padded.append((member.offset_data + member.size, member.offset_data))
+                    if member.offset_data - member.offset > _BLOCK:
+                        # Extended headers (pax records, a GNU long name) before the member's
+                        # own: tarfile reads a long name up to its first NUL and pax records
+                        # up to one, and nothing reads what follows. Read as files of their own.
+                        extended.append((member.offset + _BLOCK, member.offset_data - _BLOCK))
                     yield from _member(archive, member, source, label)
                 headers += [str(v) for v in archive.pax_headers.values()]  # global headers
                 end = archive.offset
         yield from _unheld(source, padded, end)
+        yield from as_files(source, _extended(source, extended), "of the tar's extended headers")
         lines = [line for text in headers for line in text.splitlines() if line.strip()]
         yield Part("headers", "tar headers", sum(map(len, lines)), AS_TEXT)
         if lines:
             yield Text(Where(part=source.part), lines, title="tar headers")
+
+
+def _extended(source: Source, regions: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Within each region of extended headers (a header block, then its data, maybe several),
+    the data tarfile did not read: it reads a long name, and pax records, up to a NUL, so data
+    holding one before its last byte that is not zero is read as a file of its own (what came
+    before the NUL is in the member's header text already). A header that cannot be read
+    leaves the rest of its region to be read whole (fail closed)."""
+    found: list[tuple[int, int]] = []
+    with source.open() as f:
+        for start, stop in regions:
+            at = start - _BLOCK  # the first extended header's own block
+            while at < stop:
+                f.seek(at)
+                header = f.read(_BLOCK)
+                try:
+                    size = int(header[124:136].split(b"\0", 1)[0].strip() or b"0", 8)
+                except ValueError:
+                    size = -1
+                if len(header) < _BLOCK or size < 0:
+                    if (rest := nonzero(f, max(at, start), stop)) is not None:
+                        found.append(rest)
+                    break
+                data = at + _BLOCK
+                end = min(stop, data + -(-size // _BLOCK) * _BLOCK)
+                if (held := nonzero(f, data, end)) is not None and _beyond(f, *held):
+                    found.append(held)
+                at = end
+    return found
+
+
+def _beyond(f: BinaryIO, start: int, stop: int) -> bool:
+    """Whether ``[start, stop)`` holds a NUL: something after what tarfile read."""
+    f.seek(start)
+    at = start
+    while at < stop and (chunk := f.read(min(1 << 20, stop - at))):
+        if b"\0" in chunk:
+            return True
+        at += len(chunk)
+    return False
 
 
 def _unheld(source: Source, padded: list[tuple[int, int]], end: int) -> Iterator[Unit]:
@@ -135,9 +182,9 @@ def _unheld(source: Source, padded: list[tuple[int, int]], end: int) -> Iterator
 
 
 def _header_text(member: tarfile.TarInfo) -> list[str]:
-    """What a member's header says in words: its name, link target, owner names, pax values."""
+    """What a member's header says in words: its name, link target, owner names, pax records."""
     texts = [member.name, member.linkname, member.uname, member.gname]
-    texts += [str(value) for value in member.pax_headers.values()]
+    texts += [f"{key}={value}" for key, value in member.pax_headers.items()]
     return [text for text in texts if text]
 
 

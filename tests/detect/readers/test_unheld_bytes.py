@@ -112,6 +112,36 @@ def test_bytes_between_members_are_read_whatever_the_entry_count(
     assert report.verdict == "clean", report.reason
 
 
+def _stored_pdf_zip_with_gap(gap: bytes) -> bytes:
+    """A stored PDF first (``%PDF-`` near the start: the PDF reader accepts the archive too),
+    ``gap`` before the second member."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
+        archive.writestr("a.pdf", minimal_pdf([["Annual totals 2023"]]))
+        archive.writestr("b.txt", HARMLESS)
+    data = bytearray(buffer.getvalue())
+    second = data.index(b"PK\x03\x04", 4)
+    data[second:second] = gap
+    entry = data.rindex(b"PK\x01\x02")
+    struct.pack_into(
+        "<L", data, entry + 42, struct.unpack_from("<L", data, entry + 42)[0] + len(gap)
+    )
+    end = data.rindex(b"PK\x05\x06")
+    struct.pack_into("<L", data, end + 16, struct.unpack_from("<L", data, end + 16)[0] + len(gap))
+    return bytes(data)
+
+
+def test_a_zip_that_is_a_pdf_to_the_pdf_reader_too_has_its_gaps_read(
+    tmp_path: Path, policy: Policy
+) -> None:
+    # Both readers take it; the PDF reader leaves the bytes around a PDF that does not start
+    # the file to the archive's accounting, which must then run.
+    assert _scan(tmp_path, policy, _stored_pdf_zip_with_gap(CSV), "t.zip").verdict == "protected"
+    _blocked(_scan(tmp_path, policy, _stored_pdf_zip_with_gap(STREAM), "s.zip"), "outside")
+    report = _scan(tmp_path, policy, _stored_pdf_zip_with_gap(b""), "c.zip")
+    assert report.verdict == "clean", report.reason
+
+
 @pytest.mark.parametrize(
     ("comment", "verdict"),
     [(STREAM, "unscannable"), (CSV, "protected"), (b"Prepared by the records office.", "clean")],
@@ -134,6 +164,47 @@ def _tar(*members: tuple[str, bytes]) -> bytes:
             info.size = len(data)
             archive.addfile(info, io.BytesIO(data))
     return buffer.getvalue()
+
+
+def _tar_hiding(kind: str, hidden: bytes) -> bytes:
+    """A tar whose extended header (a GNU long name, or pax records) says ``notes.txt``, then a
+    NUL, then ``hidden``, where tarfile stops reading."""
+    buffer = io.BytesIO()
+    form = tarfile.GNU_FORMAT if kind == "gnu" else tarfile.PAX_FORMAT
+    with tarfile.open(fileobj=buffer, mode="w", format=form) as archive:
+        info = tarfile.TarInfo("x" * (len(hidden) + 120))  # long: an extended header
+        info.size = len(HARMLESS)
+        archive.addfile(info, io.BytesIO(HARMLESS))
+    data = bytearray(buffer.getvalue())
+    payload = (b"notes.txt" if kind == "gnu" else b"18 path=notes.txt\n") + b"\0" + hidden
+    data[512 : 512 + len(payload)] = payload  # the extended header's data block
+    return bytes(data)
+
+
+@pytest.mark.parametrize("kind", ["gnu", "pax"])
+def test_what_an_extended_tar_header_hides_after_a_nul_is_read(
+    tmp_path: Path, policy: Policy, kind: str
+) -> None:
+    archive = _tar_hiding(kind, CSV)
+    with tarfile.open(fileobj=io.BytesIO(archive)) as opened:
+        assert opened.getnames() == ["notes.txt"]  # what tarfile reads stops at the NUL
+    report = _scan(tmp_path, policy, archive, "h.tar")
+    assert report.verdict in ("protected", "unscannable"), report.verdict
+    assert any("extended headers" in part.part for part in report.coverage)
+
+
+def test_ordinary_extended_headers_are_no_finding(tmp_path: Path, policy: Policy) -> None:
+    for form in (tarfile.GNU_FORMAT, tarfile.PAX_FORMAT):
+        buffer = io.BytesIO()
+        with tarfile.open(fileobj=buffer, mode="w", format=form) as archive:
+            for name in ("d/" + "long_directory_name_" * 8 + "stats.csv", "short.csv"):
+                info = tarfile.TarInfo(name)
+                info.size = len(HARMLESS)
+                info.mtime = 1_700_000_000.5  # a pax record for every member
+                archive.addfile(info, io.BytesIO(HARMLESS))
+        report = _scan(tmp_path, policy, buffer.getvalue(), "ok.tar")
+        assert report.verdict == "clean", report.reason
+        assert not any("extended headers" in part.part for part in report.coverage)
 
 
 def test_bytes_after_the_end_of_a_tar_are_read(tmp_path: Path, policy: Policy) -> None:
