@@ -136,6 +136,7 @@ REFUSED_HINT = "take it out of what is published, or leave it out with .approval
 # By the kind of refusal (the report's format), where another hint helps more.
 _REFUSED_HINTS = {
     "filtered": "stage it again (git add), so that the work tree holds what is committed",
+    "staged": "stage it again (git add); if it stays unreadable, run `git fsck`",
     "lfs-pointer": "fetch the content (git lfs pull; in CI, check out with LFS files), then check",
 }
 GIT_IGNORED = "left out: ignored by git"

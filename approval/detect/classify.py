@@ -1040,20 +1040,15 @@ class Classifier:
         values: dict[str, list[str]] = {}
         for record in head:
             for key, value in record.items():
-                column = values.setdefault(_key_label(key), [])  # every key: context too
                 if isinstance(value, str):
-                    column.append(value)
-        labels = list(values)
-        known: dict[int, str] = {}  # keys the vocabulary names: context for the rest
-        roles: dict[int, str] = {}
-        for k, label in enumerate(labels):
-            if (role := engine.column_role(label)) is not None:
-                known[k] = role
-            elif not names_other_party(label):
-                found = self._profile(values[label])
+                    values.setdefault(_key_label(key), []).append(value)
+        roles: dict[str, str] = {}
+        for label, column in values.items():
+            if engine.column_role(label) is None and not names_other_party(label):
+                found = self._profile(column)
                 if found in engine.identifiers:
-                    roles[k] = found
-        return {labels[k]: d for k, d in roles.items()}
+                    roles[label] = found
+        return roles
 
     # ---- text
 

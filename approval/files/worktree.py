@@ -111,6 +111,9 @@ class Note:
 
     path: str  # as shown
     reason: str
+    # What a refused thing is, when its reason's words do not say (``Checked.refused``): the
+    # report's ``format``, which picks the hint. Not in the JSON of skipped and outside notes.
+    kind: str = ""
 
     def to_dict(self) -> dict[str, str]:
         return {"path": self.path, "reason": self.reason}
@@ -364,12 +367,11 @@ def list_files(paths: Sequence[Path], *, include_ignored: bool = False) -> Liste
             found.work_tree(top, path, "")
             if _is_top(top, path):
                 own = os.path.normpath(os.path.join(str(path), ".git"))  # noqa: PTH118
-                if not os.path.lexists(own):
-                    pass
-                elif include_ignored:  # a web root deployed as a checkout serves it too
-                    found.refused.append((Note(own, REPOSITORY), ".git"))
-                else:
-                    found.skipped.append(Note(own, OWN_REPOSITORY))
+                if os.path.lexists(own):
+                    if include_ignored:  # a web root deployed as a checkout serves it too
+                        found.refused.append((Note(own, REPOSITORY), ".git"))
+                    else:
+                        found.skipped.append(Note(own, OWN_REPOSITORY))
         relatives = [r for _, r in found.files] + [r for _, r in found.refused if r]
         matcher = _matcher(found.root, relatives, _read_file)
         skipped += found.skipped
@@ -490,7 +492,9 @@ def _as_shown(top: Path, names: list[str], shown_top: str | None) -> list[tuple[
     files = []
     for name in names:
         absolute = base + name
-        files.append((absolute[len(here) :] if absolute.startswith(here) else absolute, name))
+        # The current directory itself (an ignored one the user stands in) is "./", not "".
+        shown = absolute[len(here) :] or "./" if absolute.startswith(here) else absolute
+        files.append((shown, name))
     return files
 
 

@@ -12,23 +12,13 @@ from __future__ import annotations
 
 import atexit
 import hashlib
-import os
 import shutil
 import tempfile
 from functools import cache
 from pathlib import Path
 
 from approval.cachedirs import cache_root as cache_root  # re-exported: where callers look
-
-
-def private_dir(path: Path) -> bool:
-    """Create ``path`` (0700) if needed; whether it is the user's own and nobody else's."""
-    try:
-        path.mkdir(parents=True, exist_ok=True, mode=0o700)
-        info = path.stat()
-    except OSError:
-        return False
-    return info.st_uid == os.getuid() and not info.st_mode & 0o022
+from approval.cachedirs import private_dir as private_dir
 
 
 def clone_dir(git_dir: Path) -> Path:

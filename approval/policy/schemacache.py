@@ -27,6 +27,8 @@ import stat
 from pathlib import Path
 from typing import Any
 
+from approval.cachedirs import private_dir
+
 # Bump when what a marker means changes.
 _VERSION = b"approval-schema-valid-v1\0"
 _DIRECTORY = "schema-valid"
@@ -90,20 +92,9 @@ def _directory(*, create: bool) -> Path | None:
     if root is None:
         return None
     directory = root / _DIRECTORY
-    if not (_private(root, create=create) and _private(directory, create=create)):
+    if not (private_dir(root, create=create) and private_dir(directory, create=create)):
         return None
     return directory
-
-
-def _private(path: Path, *, create: bool) -> bool:
-    """``path`` is a real directory of this user that nobody else can write (made 0700)."""
-    try:
-        if create:
-            path.mkdir(parents=True, exist_ok=True, mode=0o700)
-        info = os.lstat(path)
-    except OSError:
-        return False
-    return stat.S_ISDIR(info.st_mode) and info.st_uid == os.getuid() and not info.st_mode & 0o022
 
 
 def _canonical(value: Any) -> bytes:

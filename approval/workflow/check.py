@@ -37,9 +37,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 from approval.detect.report import CLEAN, UNSCANNABLE, FileReport, Finding
 from approval.files.worktree import (
-    FILTERED,
     LFS_POINTER,
-    POINTER_STAGED,
     REPOSITORY,
     SPECIAL,
     UNREADABLE,
@@ -111,9 +109,7 @@ class Checked:
             SPECIAL: "special",
             UNREADABLE: "directory",
             LFS_POINTER: "lfs-pointer",
-        }.get(note.reason, "link")
-        if note.reason.startswith((FILTERED, POINTER_STAGED)):
-            kind = "filtered"
+        }.get(note.reason) or note.kind or "link"
         report = FileReport(note.path, "", 0, kind, UNSCANNABLE, reason=note.reason)
         return cls(note.path, report, None, False, note.reason)
 
@@ -328,14 +324,16 @@ def _staged_items(paths: Sequence[Path]) -> tuple[list[_Item], Listed]:
             data = reader.read(staged.blob)
             shown = _shown(listed.root, staged.path)
             if data is None:  # never passed unread (fail closed)
-                refused.append(Note(shown, "the staged content cannot be read from the index"))
+                refused.append(
+                    Note(shown, "the staged content cannot be read from the index", "staged")
+                )
                 continue
             if staged.filter or is_lfs_pointer(data, len(data)):
                 # The blob is a clean filter's output (a Git LFS pointer): the content is what
                 # the work tree holds, if it is what was staged; else nothing can be read.
                 content = filtered_content(listed.root, staged, data)
                 if content.data is None:
-                    refused.append(Note(shown, content.refusal))
+                    refused.append(Note(shown, content.refusal, "filtered"))
                     continue
                 data = content.data
             sha256 = hashlib.sha256(data).hexdigest()

@@ -124,6 +124,13 @@ def test_an_ignored_directory_is_named_once_and_a_tracked_file_in_it_is_checked(
     assert check(None, [Path("pkg")]).git_ignored == ("pkg/__pycache__/", "pkg/run.log")
 
 
+def test_the_ignored_directory_the_user_stands_in_is_named_dot(webroot: Path) -> None:
+    os.chdir(webroot / "uploads")  # the ``here`` fixture under ``webroot`` restores it
+    result = check(None, [Path("..")])
+    assert "./" in result.git_ignored
+    assert "" not in result.git_ignored
+
+
 def test_ignored_files_of_a_nested_repository_are_named(here: Path) -> None:
     git(here, "init", "-q")
     (here / "index.html").write_text("<html></html>\n")
