@@ -45,14 +45,24 @@ def test_a_case_log_without_a_header_names_its_persons(engine: Engine) -> None:
 
 
 @pytest.mark.parametrize(
-    "header", ["Client", "Individual", "Person", "Customer", "Interviewee", "Name"]
+    ("header", "persons"),
+    [
+        ("Client", 6),
+        ("Individual", 6),
+        ("Person", 6),
+        ("Customer", 6),
+        ("Interviewee", 6),
+        ("Name", 5),
+    ],
 )
-def test_a_case_log_under_any_header_names_its_persons(engine: Engine, header: str) -> None:
-    """The reviewer's log: 5 persons x 12 rows under a header outside the vocabulary."""
+def test_a_case_log_under_any_header_names_its_persons(
+    engine: Engine, header: str, persons: int
+) -> None:
+    """The reviewer's log: 5 persons x 12 rows under a header outside the vocabulary. A header
+    row of words none of which the vocabulary knows ("Client", "Event") is read as one more row
+    of the table: 6 then, 5 under "Name"."""
     rows = [[header, "Event", "Date", "Country"], *case_log(LOG_NAMES, 12)]
-    found = classify(engine, Table(where=Where(), rows=rows))
-    # A header row of unknown words is read as one more row ("Client", "Event"): 5 or 6.
-    assert set(found) == {"protected-person"} and found["protected-person"] >= len(LOG_NAMES)
+    assert classify(engine, Table(where=Where(), rows=rows)) == {"protected-person": persons}
     rows = [[header, "Event", "Date", "Nationality"], *case_log(LOG_NAMES, 12)]
     assert classify(engine, Table(where=Where(), rows=rows)) == {"protected-person": 5}
 

@@ -345,19 +345,21 @@ def test_a_real_picture_is_an_unread_part_that_does_not_block(
 
 @pytest.mark.parametrize("binary", [False, True])
 @pytest.mark.parametrize(
-    "picture",
+    ("picture", "verdict"),
     [
-        gzip.compress(table_csv()),  # no picture at all
-        png() + table_csv(),  # a picture with a list glued after it
-        wmf() + table_csv(),  # a metafile longer than it says
+        (gzip.compress(table_csv()), "protected"),  # no picture at all: the list inside is read
+        (png() + table_csv(), "unscannable"),  # a picture with a list glued after it
+        (wmf() + table_csv(), "unscannable"),  # a metafile longer than it says
     ],
 )
 def test_a_picture_that_is_not_one_is_read_as_a_file(
-    tmp_path: Path, policy: Policy, binary: bool, picture: bytes
+    tmp_path: Path, policy: Policy, binary: bool, picture: bytes, verdict: str
 ) -> None:
     units = units_of(picture_rtf(picture, binary))
     assert [u.source.open().read() for u in units if isinstance(u, Nested)] == [picture]
-    assert scan(tmp_path, policy, picture_rtf(picture, binary)).verdict != "clean"
+    report = scan(tmp_path, policy, picture_rtf(picture, binary))
+    assert report.verdict == verdict
+    assert report.classes["protected-person"] == 3  # found only by reading the list inside
 
 
 @pytest.mark.parametrize(

@@ -211,7 +211,7 @@ def test_entity_declarations_are_refused_quickly(
     started = time.perf_counter()
     report = scan(tmp_path, policy, "bomb.xml", data)
     assert report.verdict == "unscannable"
-    assert "entities" in (report.reason or "") or "not well-formed" in (report.reason or "")
+    assert report.reason == "XML declares entities, which are not expanded"
     assert time.perf_counter() - started < 2
 
 
