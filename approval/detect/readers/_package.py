@@ -344,7 +344,7 @@ _INLINE = frozenset(
 )  # fmt: skip
 # Attribute values that cannot carry a person's data: short numbers, relationship ids, the
 # schema URIs every part repeats. Everything else is read.
-_NOISE = re.compile(r"[-+]?\d{0,6}(?:\.\d+)?%?|rId\d+|https?://(?:schemas|purl)\.\S*|urn:\S*|\W*")
+NOISE = re.compile(r"[-+]?\d{0,6}(?:\.\d+)?%?|rId\d+|https?://(?:schemas|purl)\.\S*|urn:\S*|\W*")
 
 
 def xml_part(
@@ -404,13 +404,13 @@ def xml_text(
         if skipping[0] or local in skip:
             skipping[0] += 1
             for key, value in attributes.items():
-                if key.rpartition("}")[2] in keep and not _NOISE.fullmatch(value):
+                if key.rpartition("}")[2] in keep and not NOISE.fullmatch(value):
                     lines.append(" ".join(value.split())[:_MAX_LINE])
             return
         if local not in _INLINE:
             flush()
         for value in attributes.values():
-            if not _NOISE.fullmatch(value):
+            if not NOISE.fullmatch(value):
                 lines.append(" ".join(value.split())[:_MAX_LINE])
 
     def end(name: str) -> None:

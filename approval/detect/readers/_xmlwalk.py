@@ -31,6 +31,7 @@ from typing import IO, Protocol
 from xml.parsers import expat
 
 from approval.detect.readers._members import MAX_IMAGE, PICTURE_REASON, ends_as_image, is_image
+from approval.detect.readers._package import NOISE as NOISE  # the package readers' own
 from approval.detect.units import (
     PARSED,
     UNREAD,
@@ -48,8 +49,6 @@ from approval.detect.units import (
 )
 
 CHUNK = 64 * 1024
-# Attribute values that cannot carry a person's data (as ``_package``'s fallback decides).
-NOISE = re.compile(r"[-+]?\d{0,6}(?:\.\d+)?%?|rId\d+|https?://(?:schemas|purl)\.\S*|urn:\S*|\W*")
 # Layout values ODF repeats on every element: lengths, colours, style names like P1 or T12.
 _ODF_NOISE = re.compile(
     r"-?\d*\.?\d+(?:cm|mm|in|pt|pc|px|em|%|deg)?|#[0-9a-fA-F]{6}|[A-Za-z]{1,3}\d+"

@@ -537,7 +537,9 @@ class _Parser:
         if 0xDC00 <= code < 0xE000 and self.high is not None:
             code = 0x10000 + ((self.high - 0xD800) << 10) + (code - 0xDC00)
         self.high = None
-        self._char(state, chr(code) if code < 0xD800 or code >= 0xE000 else "\ufffd")
+        # A lone surrogate, or past the last code point (\u99999999999): no character.
+        real = code < 0xD800 or 0xE000 <= code <= 0x10FFFF
+        self._char(state, chr(code) if real else "\ufffd")
 
     def _char(self, state: _State, text: str) -> None:
         self._flush()

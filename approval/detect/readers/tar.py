@@ -116,31 +116,36 @@ class TarReader:
                 headers += [str(v) for v in archive.pax_headers.values()]  # global headers
                 end = archive.offset
         yield from _unheld(source, padded, end)
-        yield from as_files(source, _extended(source, extended), "of the tar's extended headers")
+        yield from _extended(source, extended)
         lines = [line for text in headers for line in text.splitlines() if line.strip()]
         yield Part("headers", "tar headers", sum(map(len, lines)), AS_TEXT)
         if lines:
             yield Text(Where(part=source.part), lines, title="tar headers")
 
 
-def _extended(source: Source, regions: list[tuple[int, int]]) -> list[tuple[int, int]]:
+def _extended(source: Source, regions: list[tuple[int, int]]) -> Iterator[Unit]:
     """Within each region of extended headers (a header block, then its data, maybe several),
-    the data tarfile did not read: it reads a long name, and pax records, up to a NUL, so data
-    holding one before its last byte that is not zero is read as a file of its own (what came
-    before the NUL is in the member's header text already). A header that cannot be read
-    leaves the rest of its region to be read whole (fail closed)."""
+    the data tarfile did not read, as files of their own: it reads a long name, and pax
+    records, up to a NUL, so data holding one before its last byte that is not zero is read
+    (what came before the NUL is in the member's header text already). A header that cannot
+    be read leaves the rest of its region to be read whole (fail closed)."""
     found: list[tuple[int, int]] = []
     with source.open() as f:
+        if regions and not f.seekable():
+            yield Part("extended headers", "tar headers", 0, UNREAD, "cannot check them")
+            return
         for start, stop in regions:
             at = start - _BLOCK  # the first extended header's own block
             while at < stop:
                 f.seek(at)
                 header = f.read(_BLOCK)
-                try:
+                try:  # octal; a base-256 size (no extended header needs one) reads whole
                     size = int(header[124:136].split(b"\0", 1)[0].strip() or b"0", 8)
                 except ValueError:
                     size = -1
-                if len(header) < _BLOCK or size < 0:
+                if len(header) < _BLOCK:
+                    size = -1
+                if size < 0:
                     if (rest := nonzero(f, max(at, start), stop)) is not None:
                         found.append(rest)
                     break
@@ -149,7 +154,7 @@ def _extended(source: Source, regions: list[tuple[int, int]]) -> list[tuple[int,
                 if (held := nonzero(f, data, end)) is not None and _beyond(f, *held):
                     found.append(held)
                 at = end
-    return found
+    yield from as_files(source, found, "of the tar's extended headers")
 
 
 def _beyond(f: BinaryIO, start: int, stop: int) -> bool:

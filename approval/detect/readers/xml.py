@@ -70,6 +70,7 @@ from approval.detect.units import (
 )
 
 _ROOT = re.compile(r"<(?![?!])([\w.:-]+)")
+_LAST_ROW = 1_048_575  # the last row of a sheet in Excel, 0-based
 _START = re.compile(r"<(?:\?xml[\s?]|!--|!DOCTYPE\s|[A-Za-z_])")
 _ODF_ROOTS = frozenset(
     OFFICE + name for name in ("document", "document-content", "document-styles")
@@ -325,9 +326,10 @@ class _SpreadsheetML:
                 sheet.hidden_columns.update(range(at, at + min(span, 16_384)))
             sheet.column = at + span
         elif name == _SS + "Row":
-            at = _index(attributes, len(sheet.rows))
-            while len(sheet.rows) < min(at, len(sheet.rows) + 1_048_576):
-                sheet.rows.append([])
+            # The rows skipped before it, blank; never past Excel's last row (the bound taken
+            # once: measured against the growing list it never stopped).
+            at = min(_index(attributes, len(sheet.rows)), _LAST_ROW)
+            sheet.rows.extend([] for _ in range(at - len(sheet.rows)))
             if attributes.get(_SS + "Hidden") == "1":
                 sheet.hidden_rows.add(len(sheet.rows))
             self.row, self.column = [], 0

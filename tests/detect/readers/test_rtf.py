@@ -125,6 +125,12 @@ def test_code_pages_follow_the_font_and_the_document() -> None:
     assert text(units_of(cp1251))[0] == "Иван"
 
 
+def test_a_code_point_past_the_last_one_is_no_character() -> None:
+    # chr() raised for them (ValueError, OverflowError): the file was blocked for that alone.
+    data = b"{\\rtf1 a\\u1114112? b\\u9999999999? c\\par}"
+    assert text(units_of(data))[0] == "a\ufffd b\ufffd c"
+
+
 def test_revisions_read_as_word_shows_them_and_deletions_too() -> None:
     data = (
         PROLOGUE + "Juan {\\deleted\\revauth1 Pedro }{\\revised\\revauth1 Perez}, A212345678\\par}"

@@ -147,6 +147,22 @@ def test_spreadsheetml_saved_as_xls_is_protected(tmp_path: Path, policy: Policy)
     assert any(f.location.get("hidden") for f in report.findings)
 
 
+def test_a_row_index_past_the_last_row_is_bounded() -> None:
+    """``ss:Index`` far past Excel's last row, twice: the rows before it are padded up to that
+    row only (the bound moved with the padding, and 300 bytes never finished reading)."""
+    far = '<Row ss:Index="9999999999"><Cell><Data ss:Type="String">{}</Data></Cell></Row>'
+    data = (
+        f'<?xml version="1.0"?><Workbook xmlns="{SS}" xmlns:ss="{SS}"><Worksheet ss:Name="S">'
+        f"<Table>{far.format('x')}{far.format('y')}</Table></Worksheet></Workbook>"
+    ).encode()
+    started = time.perf_counter()
+    (table,) = (u for u in units_of(data) if isinstance(u, Table))
+    rows = [list(r) for r in table.rows]
+    assert len(rows) == 1_048_577
+    assert [rows[-2], rows[-1]] == [["x"], ["y"]]
+    assert time.perf_counter() - started < 5
+
+
 @pytest.mark.parametrize("kind", ["spreadsheet", "text"])
 def test_flat_opendocument_tables_are_tables(tmp_path: Path, policy: Policy, kind: str) -> None:
     def cell(value: str) -> str:
