@@ -104,14 +104,19 @@ class Checked:
 
     @classmethod
     def refused(cls, note: Note) -> Checked:
-        kind = {
-            REPOSITORY: "repository",
-            SPECIAL: "special",
-            UNREADABLE: "directory",
-            LFS_POINTER: "lfs-pointer",
-        }.get(note.reason) or note.kind or "link"
+        kind = _REFUSED_KINDS.get(note.reason) or note.kind or "link"
         report = FileReport(note.path, "", 0, kind, UNSCANNABLE, reason=note.reason)
         return cls(note.path, report, None, False, note.reason)
+
+
+# What a refused thing is, by its reason (else the note says, else a link): the report's
+# ``format``, which picks the hint (``cli/check.py``).
+_REFUSED_KINDS = {
+    REPOSITORY: "repository",
+    SPECIAL: "special",
+    UNREADABLE: "directory",
+    LFS_POINTER: "lfs-pointer",
+}
 
 
 @dataclass(frozen=True)
