@@ -611,7 +611,7 @@ def _outside_archive(source: Source, run: _Run) -> None:
         # Whenever a ZIP reader read the source, not only when the probe listed its members
         # (its caps, a count zipfile ignores): bytes between members are read by no one else.
         try:
-            gaps = outside(f, source.size) if f.seekable() else None
+            gaps = outside(f, source.size, source.stream_ends) if f.seekable() else None
         except Unaccounted:
             gaps = None
         if gaps is None:  # a ZIP to its readers whose bytes cannot all be placed

@@ -101,6 +101,11 @@ class Source:
     # What governs everything read from it, as a title: the subject of the mail it is attached
     # to ("RFI negatives for review" over the attached list). Nested sources inherit it.
     context: str = ""
+    # For a ZIP: where a reader that inflated a member to its end found its compressed stream
+    # to end (the member's local header offset -> the compressed bytes its stream used), so
+    # that the accounting of the bytes outside the archive (``readers._zipspan``) need not
+    # inflate it again. A memo filled while the source is read, never a choice of readers.
+    stream_ends: dict[int, int] = field(default_factory=dict, compare=False, repr=False)
 
 
 @dataclass(frozen=True)

@@ -92,6 +92,7 @@ from approval.detect.readers._spreadsheet import (
     opened,
     sheet_table,
 )
+from approval.detect.readers._zipspan import stream_used
 from approval.detect.units import (
     UNREAD,
     Bound,
@@ -323,7 +324,9 @@ def _read_package(
             # calamine would read a sheet whose XML was never checked for its extent.
             raise Unscannable("corrupt: a sheet the workbook lists has no part")
         marks = (
-            _scan_sheet(package, entry, styles.by_style, cells, strings_used) if entry else _Marks()
+            _scan_sheet(package, entry, styles.by_style, cells, strings_used, source.stream_ends)
+            if entry
+            else _Marks()
         )
         if entry:
             parsed[entry] = "sheet"
@@ -392,7 +395,7 @@ def _read_package(
         entry = package.part(strings) if strings else None
         if entry is not None and strings_used is not None:
             parsed[entry] = "shared strings"
-            yield from _unused_strings(package, entry, strings_used.indices)
+            yield from _unused_strings(package, entry, strings_used.indices, source.stream_ends)
     yield from account(source, zipped, limits, parsed)
 
 
@@ -541,6 +544,7 @@ def _scan_sheet(
     styles: dict[int, NumberFormat],
     cells: int,
     strings: _UsedStrings | None,
+    stream_ends: dict[int, int],
 ) -> _Marks:
     """What the sheet holds besides calamine's values, in one streamed pass.
 
@@ -548,7 +552,9 @@ def _scan_sheet(
     least a tag) so that no cell is split; each hit is checked against the tag it sits in, so
     text that merely looks like an attribute cannot count. Rows and cells without an ``r``
     attribute (allowed, rare) are not located and so not flagged; nor are style attributes
-    preceded by a tab or a newline instead of a space.
+    preceded by a tab or a newline instead of a space. Where the sheet's compressed stream ends
+    goes into ``stream_ends`` (``Source.stream_ends``), for the scanner's accounting of the
+    archive's bytes.
     """
     marks = _Marks(strings=strings)
     try:
@@ -565,6 +571,9 @@ def _scan_sheet(
                     raise Unscannable("corrupt: malformed sheet part")
             else:
                 _scan_chunk(tail, styles, marks)
+                info = package.zip.getinfo(entry)
+                if (used := stream_used(xml, info)) is not None:
+                    stream_ends[info.header_offset] = used
     except ZIP_ERRORS as e:
         raise Unscannable("corrupt: unreadable sheet part") from e
     return marks
@@ -825,9 +834,12 @@ def _outside_cells(entry: str, marks: _Marks, sheet: str, hidden: bool) -> Itera
         yield Text(Where(part=entry, sheet=sheet, hidden=hidden), lines, sheet)
 
 
-def _unused_strings(package: _Package, entry: str, indices: set[int]) -> Iterator[Unit]:
+def _unused_strings(
+    package: _Package, entry: str, indices: set[int], stream_ends: dict[int, int]
+) -> Iterator[Unit]:
     """Shared strings no cell uses, as text: a writer may leave a list of names there after
-    deleting the cells, and the file still carries it."""
+    deleting the cells, and the file still carries it. Where the part's compressed stream
+    ends goes into ``stream_ends``, as ``_scan_sheet`` does."""
     try:
         with package.zip.open(entry) as xml:
             count = 0
@@ -838,6 +850,9 @@ def _unused_strings(package: _Package, entry: str, indices: set[int]) -> Iterato
                 buffer = tail + chunk
                 count += sum(buffer.count(n) for n in (b"<si>", b"<si ", b":si>", b":si "))
                 tail = buffer[-3:]
+            info = package.zip.getinfo(entry)
+            if (used := stream_used(xml, info)) is not None:
+                stream_ends[info.header_offset] = used
         # Every string used (the indices past the table, which a cell may name, left out).
         below = (
             len(indices)

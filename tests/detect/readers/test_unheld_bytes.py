@@ -7,6 +7,7 @@ text in an 8-bit encoding and a trailing run of padding bytes do not."""
 
 from __future__ import annotations
 
+import csv
 import io
 import re
 import struct
@@ -15,8 +16,10 @@ import zipfile
 import zlib
 from pathlib import Path
 
+import openpyxl
 import pytest
 
+from approval.detect.readers._zipspan import _stream_length, stream_used
 from approval.detect.report import FileReport
 from approval.policy import Policy
 from tests.corpus.documents import minimal_pdf
@@ -32,18 +35,24 @@ STREAM = zlib.compress(CSV * 3, 9)[2:-4]  # raw deflate: no reader knows it
 
 def _deflated_zip(name: bytes, content: bytes, extra: bytes) -> bytes:
     """One deflated member whose compressed size also covers ``extra`` after its stream."""
-    stream = zlib.compress(content, 9)[2:-4] + extra
-    crc = zlib.crc32(content)
-    local = struct.pack(
-        "<4s5H3L2H", b"PK\x03\x04", 20, 0, 8, 0, 0, crc, len(stream), len(content), len(name), 0
-    )
-    central = struct.pack(
-        "<4s6H3L5H2L", b"PK\x01\x02", 20, 20, 0, 8, 0, 0, crc, len(stream), len(content),
-        len(name), 0, 0, 0, 0, 0, 0,
-    )  # fmt: skip
-    body = local + name + stream
-    directory = central + name
-    end = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, 1, 1, len(directory), len(body), 0)
+    return _deflated_members([(name, content, extra)])
+
+
+def _deflated_members(members: list[tuple[bytes, bytes, bytes]]) -> bytes:
+    """Deflated members (name, content, extra), each one's compressed size also covering its
+    ``extra`` after its stream."""
+    body, directory = b"", b""
+    for name, content, extra in members:
+        stream = zlib.compress(content, 9)[2:-4] + extra
+        crc, sizes = zlib.crc32(content), (len(stream), len(content), len(name))
+        local = struct.pack("<4s5H3L2H", b"PK\x03\x04", 20, 0, 8, 0, 0, crc, *sizes, 0)
+        central = struct.pack(
+            "<4s6H3L5H2L", b"PK\x01\x02", 20, 20, 0, 8, 0, 0, crc, *sizes, 0, 0, 0, 0, 0,
+            len(body),
+        )  # fmt: skip
+        body, directory = body + local + name + stream, directory + central + name
+    count = len(members)
+    end = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, count, count, len(directory), len(body), 0)
     return body + directory + end
 
 
@@ -79,6 +88,62 @@ def test_an_honest_deflated_member_leaves_nothing_outside(tmp_path: Path, policy
     report = _scan(tmp_path, policy, _deflated_zip(b"stats.txt", HARMLESS, b""), "stats.zip")
     assert report.verdict == "clean", report.reason
     assert not any("outside the archive" in p.part for p in report.coverage)
+
+
+def _workbook_hiding(extra: bytes) -> bytes:
+    """A harmless workbook whose sheet's compressed size also covers ``extra`` after its
+    deflate stream: Excel and calamine read the sheet and never see it."""
+    buffer = io.BytesIO()
+    book = openpyxl.Workbook()
+    for row in csv.reader(io.StringIO(HARMLESS.decode())):
+        book.active.append(row)
+    book.save(buffer)
+    with zipfile.ZipFile(buffer) as archive:
+        return _deflated_members(
+            [
+                (name.encode(), archive.read(name), extra if name.endswith("sheet1.xml") else b"")
+                for name in archive.namelist()
+            ]
+        )
+
+
+@pytest.mark.parametrize(("extra", "verdict"), [(STREAM, "unscannable"), (CSV, "protected")])
+def test_a_payload_after_a_sheet_stream_is_read(
+    tmp_path: Path, policy: Policy, extra: bytes, verdict: str
+) -> None:
+    # The sheet pass inflates the sheet and tells the accounting where its stream ended
+    # (``Source.stream_ends``): the accounting must still find what lies past it.
+    data = _workbook_hiding(extra)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert b"2022-03" in archive.read("xl/worksheets/sheet1.xml")
+    report = _scan(tmp_path, policy, data, "stats.xlsx")
+    assert report.verdict == verdict, report.reason
+    assert any("outside the archive" in part.part for part in report.coverage)
+    clean = _scan(tmp_path, policy, _workbook_hiding(b""), "clean.xlsx")
+    assert clean.verdict == "clean", clean.reason
+
+
+@pytest.mark.parametrize("extra", [b"", STREAM])
+def test_a_member_read_to_its_end_tells_whether_its_stream_used_it_all(extra: bytes) -> None:
+    # ``stream_used`` reads zipfile's private state: pinned here against the inflation it
+    # saves, with and without bytes past the stream (then it cannot tell, and says None); and
+    # None for a member not read to its end.
+    data = _deflated_members([(b"a.txt", HARMLESS * 5000, extra), (b"b.txt", HARMLESS, b"")])
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for info in archive.infolist():
+            with archive.open(info) as member:
+                member.read(10)  # all of b.txt's stream (zipfile reads 4 KiB at least)
+                assert (stream_used(member, info) is None) == (info.filename == "a.txt")
+                while member.read(4096):
+                    pass
+                used = stream_used(member, info)
+            at = info.header_offset + 30 + len(info.filename)
+            length = _stream_length(io.BytesIO(data), at, info)
+            if info.filename == "a.txt" and extra:
+                assert used is None
+                assert length == info.compress_size - len(extra)
+            else:
+                assert used == length == info.compress_size
 
 
 def _zip_with_gap(gap: bytes, count: int) -> bytes:
