@@ -26,6 +26,8 @@ yields, in order:
   lists, filter values, hyperlinks, conditional formats, extensions), as ``Text`` located at
   the sheet's part, through the generic XML fallback;
 - shared strings that no cell uses (part "unused shared strings", hidden);
+- Power Query queries (``_mashup``): their M code, the data typed into them and their
+  metadata, from the ``customXml`` part where Excel keeps them;
 - every other member of the package, accounted for by ``_package.account``: drawings and
   text boxes, charts and their caches, comments' authors, docProps (core, app, custom),
   customXml, styles, relationships as text; embedded files as ``Nested``; pictures and fonts
@@ -68,6 +70,7 @@ from typing import IO
 from xml.etree import ElementTree
 
 from approval.detect.readers._formulas import cell_text, literal_text, literals, shift
+from approval.detect.readers._mashup import mashup
 from approval.detect.readers._package import (
     XLSX,
     Malformed,
@@ -396,7 +399,29 @@ def _read_package(
         if entry is not None and strings_used is not None:
             parsed[entry] = "shared strings"
             yield from _unused_strings(package, entry, strings_used.indices, source.stream_ends)
+        yield from _power_queries(package, source, limits, parsed)
     yield from account(source, zipped, limits, parsed)
+
+
+_CUSTOM_XML = re.compile(r"(?i)customXml/item\d*\.xml")
+
+
+def _power_queries(
+    package: _Package, source: Source, limits: Limits, parsed: dict[str, str]
+) -> Iterator[Unit]:
+    """The workbook's Power Query queries (``_mashup``), in the custom XML parts where Excel
+    keeps them; other custom XML is left to the generic fallback."""
+    for name in sorted(package.names):
+        if name in parsed or not _CUSTOM_XML.fullmatch(name):
+            continue
+        try:
+            data = package.zip.read(name)
+        except ZIP_ERRORS as e:
+            raise Unscannable("corrupt: unreadable custom XML part") from e
+        units = mashup(source, limits, name, data)
+        if units is not None:
+            parsed[name] = "power query"
+            yield from units
 
 
 # ---------------------------------------------------------------------------------------------
