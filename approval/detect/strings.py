@@ -5,14 +5,20 @@ types. These are shown in reports and go into the ledger, which must never hold 
 
 What identifies a person on its own, in a few words, is what the scanner's detectors call one:
 
-- an A-number, spelled with its ``A`` (``A212345678``, ``A-212-345-678``);
-- a bare 8-9 digit number (``212345678``, ``212-345-678``): in a file name or a purpose there is
-  no header to say what it is, and an A-file is named by its number. A date written without
-  separators (``20221128``, ``11282022``) is a date;
+- an A-number, spelled with its ``A`` or a label in any grouping (``A212345678``,
+  ``A-212-345-678``, ``A21234 5678``, ``A 2 1 2 3 4 5 6 7 8``, ``A.N. 212,345,678``): the
+  scanner's own recogniser (``a_number.spelled``);
+- a bare 8-9 digit number (``212345678``, ``212-345-678``, ``212 345 678``, one digit at a
+  time): in a file name or a purpose there is no header to say what it is, and an A-file is
+  named by its number (``a_number.bare_numbers``). A date written without separators
+  (``20221128``, ``11282022``), a ZIP+4, an amount with thousands commas and an SSN's 3-2-4
+  are not;
 - a person's name: ``LAST, First`` in capitals (``PersonName.find``), or two to four
   capitalised words that are not a place, an office, a common word or a term of the policy
   (``claimants`` finds the runs, ``PersonName.looks_like`` decides), so that ``Maria Garcia`` is
-  a name and ``Weekly Statistics`` or ``Public Affairs`` is not.
+  a name and ``Weekly Statistics`` or ``Public Affairs`` is not; a surname that an honorific
+  or a family makes a person's (``Mr. Garcia``, ``Sr. Garcia``, ``the garcia family``), while a
+  surname alone, or after a job title (``Director Chen``), is not.
 
 File names join words with ``_ - . /``; they are read as spaces, character for character, so
 that what is found maps back onto the original string.
@@ -32,7 +38,7 @@ from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any
 
-from approval.detect.detectors.a_number import SPELLED
+from approval.detect.detectors.a_number import bare_numbers, spelled
 from approval.detect.detectors.birthdate import MONTHS
 from approval.detect.detectors.countries import COUNTRY_NAMES
 from approval.detect.detectors.person_name import NOT_NAME_PARTS, US_STATES, PersonName
@@ -55,12 +61,6 @@ NAMED_LIMITS = {"sheet": 200, "part": 500, "header": 200, "key": 200, "column": 
 
 # File and sheet names join words with these; detectors look for words.
 _SEPARATORS = str.maketrans(dict.fromkeys("_-./\\", " "))
-# Bare numbers: 8-9 digits together, or in three groups as A-numbers are written.
-_BARE = re.compile(r"(?<!\d)(?:\d{8,9}|\d{2,3}[-.]\d{3}[-.]\d{3})(?!\d)")
-_DATE = re.compile(
-    r"(?:19|20)\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])"  # YYYYMMDD
-    r"|(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])(?:19|20)\d\d"  # MMDDYYYY
-)
 # Words next to an identifier that belong to the same name: ``A212345678_Garcia_Maria``.
 _NEXT_WORD = re.compile(r"[ _-]+(?=[^\W_])([^\W_]+)")
 _PREVIOUS_WORD = re.compile(r"([^\W_]+)[ _-]+$")
@@ -246,13 +246,13 @@ def identifying(text: str, policy: Policy, *, from_file: bool = False) -> list[S
     in any case, so that any run of unknown words next to a claim counts as one."""
     spaced = text.translate(_SEPARATORS)
     spans: list[Span] = []
-    for candidate in dict.fromkeys((text, spaced)):
-        spans += [Span(*m.span(), "a-number") for m in SPELLED.finditer(candidate)]
-    for m in _BARE.finditer(text):
+    candidates = dict.fromkeys((text, spaced))
+    for candidate in candidates:
+        spans += [Span(f.start, f.end, "a-number") for f in spelled(candidate)]
+    for start, end in bare_numbers(text):
         # The digits of a spelled A-number are that A-number, not a second finding.
-        inside = any(s.start <= m.start() and m.end() <= s.end for s in spans)
-        if not inside and not _DATE.fullmatch(m.group()):
-            spans.append(Span(*m.span(), "number"))
+        if not any(s.start <= start and end <= s.end for s in spans):
+            spans.append(Span(start, end, "number"))
     names = _names(policy)
     if names is not None:
         from approval.detect.claimants import name_candidates
@@ -263,6 +263,7 @@ def identifying(text: str, policy: Policy, *, from_file: bool = False) -> list[S
             if names.looks_like(found.value):
                 spans.append(Span(found.start, found.end, "person-name"))
         spans += _caseless_names(spaced, names, policy, from_file)
+        spans += _addressed_names(spaced, names)
     return sorted(set(spans), key=lambda s: (s.start, s.end, s.kind))
 
 
@@ -311,6 +312,54 @@ def _caseless_names(spaced: str, names: PersonName, policy: Policy, from_file: b
                 run.append((m.start(), m.end(), word))
         close(run)
     return spans
+
+
+# A surname is no one on its own ("Garcia" is a street, a county, a shop), but the way people
+# address or group a person makes it someone: an honorific before it (``Mr. Garcia``,
+# ``Sra. Lopez``) or a family around it (``the Garcia family``, ``familia Garcia``). A job title
+# before a name makes it an official's (``Director Chen``): those are not honorifics. ``Sr.``
+# (Señor, or Senior before a job) and ``Don`` (a verb too) count only before a known given name
+# or surname (``gazetteer``).
+_WORD = r"[^\W\d_]+(?:['’-][^\W\d_]+)*"
+_ADDRESSED = re.compile(
+    r"(?<![^\W_])(?P<h>(?i:mrs|mr|ms|mx|miss|mister|srta|sra|se[nñ]ora|se[nñ]or|do[nñ]a|mme|mlle"
+    r"|madame|monsieur|herr|frau|sr|don))\.?[ \t]{1,3}(?P<w>" + _WORD + r")"
+)
+_FAMILY = re.compile(
+    r"(?i)(?<![^\W_])(?:(?P<a>" + _WORD + r")[ \t]{1,3}famil(?:y|ies)"
+    r"|(?:fam[ií]lia|famille)[ \t]{1,3}(?:de[ \t]{1,3})?(?P<b>" + _WORD + r"))(?![^\W_])"
+)
+_LOOSE_HONORIFICS = frozenset({"sr", "don"})
+
+
+def _addressed_names(spaced: str, names: PersonName) -> list[Span]:
+    """Surnames that an honorific or a family makes a person's (see ``_ADDRESSED``)."""
+    from approval.detect.gazetteer import NAMES
+    from approval.detect.vocabulary import JOB_WORDS
+
+    vocabulary = _vocabulary(names)
+    spans: list[Span] = []
+    for m in _ADDRESSED.finditer(spaced):
+        word = fold(m.group("w"))
+        if _known(word, NAMES) or (
+            fold(m.group("h")) not in _LOOSE_HONORIFICS
+            and m.group("w")[:1].isupper()
+            and word not in vocabulary
+            and word not in JOB_WORDS
+        ):
+            spans.append(Span(m.start(), m.end(), "person-name"))
+    for m in _FAMILY.finditer(spaced):
+        if _known(fold(m.group("a") or m.group("b")), NAMES):
+            spans.append(Span(m.start(), m.end(), "person-name"))
+    return spans
+
+
+def _known(word: str, names: frozenset[str]) -> bool:
+    """Whether a word, or a part of a double-barrelled one (``garcia-lopez``), is a name."""
+    return word in names or any(part in names for part in _NAME_JOINS.split(word))
+
+
+_NAME_JOINS = re.compile("['’-]")
 
 
 def _title(word: str) -> bool:

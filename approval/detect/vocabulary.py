@@ -11,10 +11,11 @@ person.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from approval.detect.textnorm import norm_header, word_set
+from approval.detect.detectors.a_number import is_label, plain_value
+from approval.detect.textnorm import is_null, norm_header, word_set
 from approval.policy import Policy
 
 # Words that make a header an aggregate over persons rather than a fact about one.
@@ -52,6 +53,9 @@ class HeaderIndex:
     exact: dict[str, str]  # normalised header -> detector id
     phrases: tuple[tuple[tuple[str, ...], str], ...]  # multi-word entries, longest first
     words: dict[str, str]  # single-word entries
+    # The A-number detector's id when the policy has it: a header that is one of its labels
+    # (``A.N.``) names it, whatever its loose words say.
+    a_number: str | None = None
     _cache: dict[str, str | None] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
@@ -71,12 +75,15 @@ class HeaderIndex:
                 else:
                     words.setdefault(normal, detector.id)
         phrases.sort(key=lambda p: (-len(p[0]), -sum(map(len, p[0]))))
-        return cls(exact, tuple(phrases), words)
+        a_number = "a-number" if policy.detector("a-number") is not None else None
+        return cls(exact, tuple(phrases), words, a_number)
 
     def match(self, header: object) -> str | None:
         """The detector id this header names, or None."""
         if not isinstance(header, str) or not header.strip() or len(header) > 120:
             return None
+        if self.a_number is not None and is_label(header):
+            return self.a_number
         normal = norm_header(header)
         if normal not in self._cache:
             if len(self._cache) > 8192:
@@ -152,7 +159,7 @@ _JOB_HEADERS = frozenset(
         "cargo",
     }
 )
-_JOB_WORDS = word_set(
+JOB_WORDS = word_set(
     """
     officer officers chief director directora analyst specialist supervisor supervisory manager
     assistant clerk judge attorney coordinator deputy adjudicator lead counsel secretary
@@ -171,7 +178,7 @@ def is_staff_directory(header: Sequence[str], rows: Sequence[Sequence[str]]) -> 
         if norm_header(name) not in _JOB_HEADERS:
             continue
         values = [r[c] for r in rows if c < len(r) and r[c].strip()]
-        jobs = sum(1 for v in values if _JOB_WORDS.intersection(norm_header(v).split()))
+        jobs = sum(1 for v in values if JOB_WORDS.intersection(norm_header(v).split()))
         if values and jobs >= len(values) * _JOB_SHARE:
             return True
     return False
@@ -200,3 +207,43 @@ def names_other_party(header: str) -> bool:
         return False
     tokens = norm_header(header).split()
     return bool(tokens) and (tokens[-1] == "by" or not _OTHER_PARTY_WORDS.isdisjoint(tokens))
+
+
+# Headers of a number that files a record under someone, without saying whose number it is:
+# over 8-9 digit numbers in a table about persons or claims, the number is the A-number (an
+# A-file is a "file", the immigration courts' "case", the Alien "Registration"); in a table
+# of orders or budgets, it is not. Shapes of how agencies write headers, not policy: the
+# policy's own a-number headers name the A-number wherever they stand.
+_IDENTIFIER_NOUNS = frozenset({"file", "case", "registration", "reg", "record", "id", "subject"})
+_IDENTIFIER_SUFFIXES = frozenset({"number", "no", "nbr", "num", "#", "id", "nr", "numero"})
+_IDENTIFIER_SHARE = 0.8  # of a column's sample: 8-9 digit numbers, or the header is no A-number
+
+
+def names_identifier(header: object) -> bool:
+    """Whether a column header names a number that files a record (``File number``,
+    ``Case No.``, ``Registration #``, ``Record ID``, ``case_number``) without naming an
+    element of the policy."""
+    if not isinstance(header, str) or not header.strip() or len(header) > 60:
+        return False
+    tokens = norm_header(header).split()
+    if not 2 <= len(tokens) <= 3 or _is_aggregate(" ".join(tokens), tokens):
+        return False
+    return tokens[-2] in _IDENTIFIER_NOUNS and tokens[-1] in _IDENTIFIER_SUFFIXES
+
+
+def identifier_columns(
+    header: Sequence[str], columns: Sequence[Sequence[str]], roles: Mapping[int, str]
+) -> list[int]:
+    """The columns without a role (``roles``: column -> detector id) whose header names a
+    record's number (``names_identifier``) and whose sample values are 8-9 digit numbers
+    (``a_number.plain_value``): A-numbers, when the caller knows the table also holds a claim,
+    names or birthdates (a column of them, or a title or header that names a claim)."""
+    found = []
+    for c, name in enumerate(header):
+        if c in roles or c >= len(columns) or not names_identifier(name):
+            continue
+        filled = [v for v in columns[c] if not is_null(v)]
+        good = sum(1 for v in filled if plain_value(v) is not None)
+        if filled and good >= len(filled) * _IDENTIFIER_SHARE:
+            found.append(c)
+    return found

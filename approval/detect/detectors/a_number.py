@@ -1,19 +1,25 @@
 """The Alien Registration Number: ``A`` and 8 or 9 digits, in every common spelling.
 
-Spelled with its ``A`` (``A212345678``, ``A-212-345-678``, ``A# 212 345 678``,
-``A 212345678``) it is recognised anywhere. A bare 8-9 digit number is one only under a header
-or a label that says so (``canonical``): otherwise invoice, phone and case numbers would be
+Spelled with its ``A`` or a label (``A212345678``, ``A-212-345-678``, ``A# 212 345 678``,
+``A21234 5678``, ``A 2 1 2 3 4 5 6 7 8``, ``A.N. 212,345,678``, ``Alien File No. 212-345-678``)
+it is recognised anywhere (``spelled``). A bare 8-9 digit number is one only under a header or a
+label that says so (``canonical``): otherwise invoice, phone and case numbers would be
 A-numbers. Canonical form: ``A`` and 9 digits, so that ``A12345678`` and ``A012345678`` are the
 same person.
+
+This module is the one recogniser of A-number spellings: the scanner's detector, and the checks
+of what people type and what files are called (``approval.detect.strings``, ``bare_numbers``),
+use the same rules.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from itertools import pairwise
 
 from approval.detect.detectors.base import Element, Found
-from approval.detect.textnorm import is_null, redact_middle
+from approval.detect.textnorm import is_null, redact_middle, word_set
 
 # What people (and word processors) put between the parts of a number: every dash (Unicode
 # category Pd, and the minus sign), slashes, dots and middle dots, underscores, and spaces other
@@ -35,34 +41,179 @@ _JOIN = f"(?:{_SPACE}?(?:{_TIGHT}{{1,3}}{_SPACE}?)?)"
 # The letter A and the letters it is confused with (Cyrillic А, Greek Α, full-width Ａ).
 _A_UPPER = "[AАΑＡ]"
 _A_LOWER = "[aаαａ]"
-# Labels written before the digits, in any case: ``A-No.``, ``A Nbr``, ``Alien #``,
-# ``Alien Reg. No.``, ``Alien Registration Number``.
+# Labels written before the digits, in any case: ``A-No.``, ``A Nbr``, ``A number``,
+# ``Alien #``, ``Alien Reg. No.``, ``Alien Registration Number``, ``Alien File No.``,
+# ``AR No.`` and ``A.R. #`` (Alien Registration), ``USCIS #`` and ``EOIR case no.`` (both
+# systems file a person under the A-number). ``A.N.`` and ``A-File`` / ``A File`` take their
+# capital A (or the dots, the hyphen): in lower case they are the words "an" and "a file".
 _NO = r"(?:no|nbr|num(?:ber)?)\.?"
+_NO_OR_HASH = f"(?:{_NO}|#)"
 _LABEL = (
-    f"(?i:alien(?:{_SEP}{{0,2}}reg(?:istration)?\\.?)?(?:{_SEP}{{0,2}}{_NO})?"
-    f"|{_A_LOWER}{_SEP}{{0,2}}{_NO})"
+    f"(?i:alien(?:{_SEP}{{0,2}}reg(?:istration)?\\.?)?(?:{_SEP}{{0,2}}file)?"
+    f"(?:{_SEP}{{0,2}}{_NO})?"
+    f"|{_A_LOWER}{_SEP}{{0,2}}{_NO}"
+    f"|{_A_LOWER}\\.?r\\.?{_SEP}{{0,2}}{_NO_OR_HASH}"
+    f"|uscis{_SEP}{{0,2}}{_NO_OR_HASH}"
+    f"|eoir(?:{_SEP}{{0,2}}case)?{_SEP}{{0,2}}{_NO_OR_HASH}"
+    f"|{_A_LOWER}\\.{_SPACE}?n\\.)"
+    f"|{_A_UPPER}{_SEP}{{0,2}}(?i:file)(?:{_SEP}{{0,2}}(?i:{_NO_OR_HASH}))?"
+    f"|{_A_LOWER}-(?i:file)(?:{_SEP}{{0,2}}(?i:{_NO_OR_HASH}))?"
 )
-# Digits in groups as people write them: 8-9 together, or 2-3 + 3 + 3 with exactly one
-# separator between groups. Not a tab, nor two spaces: columns of figures in a table printed as
-# text (``120   340   560``, ``120\t340\t560``) are three numbers, not one.
+# One separator between two groups of digits: a dash, a mark or a space; not a tab, nor two
+# spaces (columns of figures in a table printed as text, ``120   340   560``, are three numbers).
+# A comma is one only in thousands (``212,345,678``) and only after a label: without one, that
+# is an amount.
 _GROUP = f"[{DASHES}{_MARKS}{_BLANKS}]"
-_DIGITS = rf"(\d{{2,3}}(?:{_GROUP}\d{{3}}){{2}}|\d{{8,9}})"
-# Not inside a word or a longer number (``A12345678.5``, ``A212-345-678-9``). The A is upper
-# case in prose unless no space follows it (a lower-case "a" is an article far too often:
-# ``a218343183`` and ``a-218-343-183`` are numbers, "a 12345678" is not). A comma and digits
-# after it are the next field of a comma-separated line (``A212345678,11/04/2024``).
+_THOUSANDS = r"\d{2,3},\d{3},\d{3}(?![\d,])"
+# A candidate: a prefix, then digits in groups, however many (``_accept`` decides from the
+# groups and the prefix whether they are an A-number), not inside a word. The A is upper case
+# in prose unless no space follows it (a lower-case "a" is an article far too often:
+# ``a218343183`` and ``a-218-343-183`` are numbers, "a 12345678" is not).
 SPELLED = re.compile(
-    rf"(?<![\w{DASHES}])(?:{_LABEL}{_JOIN}|{_A_UPPER}{_JOIN}|{_A_LOWER}{_TIGHT}{{0,3}})"
-    + _DIGITS
-    + rf"(?![\w{DASHES}]|[{_MARKS}]\d)"
+    rf"(?<![\w{DASHES}])(?:(?P<label>{_LABEL}){_JOIN}|{_A_UPPER}(?P<join>{_JOIN})"
+    rf"|(?P<lower>{_A_LOWER}){_TIGHT}{{0,3}})"
+    rf"(?P<digits>{_THOUSANDS}|\d+(?:{_GROUP}\d+)*)"
 )
-# Under a header or a label, the prefix is optional and may be in any case, and any run of
-# separators will do: the header vouches for the number (``A  212 345 678``, ``212\t345\t678``
-# typed into a form's boxes).
-_LABELLED = re.compile(
-    rf"(?:{_LABEL}|(?i:{_A_LOWER}))?[{DASHES}{_MARKS}{_SPACES}#:]{{0,4}}"
-    rf"(\d{{2,3}}(?:{_SEP}{{1,3}}\d{{3}}){{2}}|\d{{8,9}})"
+_RUN = re.compile(r"\d+")
+# Not inside a word or a longer number (``A12345678.5``, ``A212-345-678-9x``).
+_END = re.compile(rf"[\w{DASHES}]|[{_MARKS}]\d")
+# Words that name one of a series by a letter: ``Row A 1 2 3 4 5 6 7 8 9`` (seats),
+# ``Category A 21234 5678`` (two figures). After one of them and a space, only the spellings
+# that need no context (all digits together, 3-3-3) are an A-number.
+_SERIES_WORDS = word_set(
+    """
+    row rows seat seats grade category table part schedule section zone group block type
+    class level tier form plan appendix annex exhibit attachment column item line option phase
+    round team unit building floor wing gate area region sector box lot list step figure fig
+    panel tab sheet page vol volume division district ward pod bay bed dorm housing suite room
+    tower hall plate model series version chart map grid track lane court field stage test
+    sample batch plot site cluster set tabla fila grupo anexo
+    """
 )
+_WORD_BEFORE = re.compile(r"([^\W\d_]+)\.?[^\S\n]{1,3}$")
+
+
+_LABEL_ALONE = re.compile(rf"[{_SPACES}]*(?:{_LABEL})[{_SPACES}#:.]*")
+
+
+def is_label(text: str) -> bool:
+    """Whether ``text`` is an A-number's label and nothing else (``A.N.``, ``AR #``): a header
+    whose loose words lose what makes it one (``A.N.`` is the word "an" without its dots)."""
+    return len(text) < 40 and _LABEL_ALONE.fullmatch(text) is not None
+
+
+def _year(digits: str) -> bool:
+    return len(digits) == 4 and digits[:2] in ("19", "20")
+
+
+def _shape(groups: list[str], seps: list[str], prefix: str) -> bool:
+    """Whether digits in these groups are an A-number after this kind of prefix: after a label
+    (or ``A#``) in any grouping; after a plain A as people write one: together, 2-3-3 or 3-3-3,
+    5+4 or 4+5 (not a year and a number: ``A-2023-00451`` is a purchase order), one digit at a
+    time; after a lower-case a, or a label that starts with the article ("a number", "a no."),
+    together, 3-3-3 or 5+4."""
+    sizes = [len(g) for g in groups]
+    if len(groups) == 1 or (len(groups) == 3 and sizes[0] in (2, 3) and sizes[1:] == [3, 3]):
+        return True
+    if prefix == "label":
+        return True
+    two = len(groups) == 2 and (sizes == [5, 4] or (sizes == [4, 5] and not _year(groups[0])))
+    if prefix == "lower":
+        return two
+    return two or (max(sizes) == 1 and len(set(seps)) == 1)
+
+
+def _accept(text: str, m: re.Match[str]) -> tuple[str, int] | None:
+    """The canonical A-number of the candidate ``m`` and where it ends, or None."""
+    digits = m.group("digits")
+    if len(digits) < 8:  # a cell reference (``A12``), a year (``A 2023``)
+        return None
+    at = m.start("digits")
+    join = m.group("join")
+    label = m.group("label")
+    if label is not None and label[:1] in _A_LOWER and label[1:2].isspace():
+        prefix = "lower"  # "a number 12,345,678": the article, then a count
+    elif label is not None or (join is not None and "#" in join):
+        prefix = "label"
+    elif m.group("lower") is not None:
+        prefix = "lower"
+    else:
+        prefix = "upper"
+    if digits.isdigit():  # the common case, one run: 8-9 digits or not an A-number at all
+        if len(digits) > 9 or _END.match(text, m.end()):
+            return None
+        return canonical_digits(digits), m.end()
+    if "," in digits:  # thousands: a label's only (without one it is an amount)
+        if prefix != "label":
+            return None
+        end = m.end()
+        groups = digits.split(",")
+        seps = [","] * 2
+    else:
+        runs = list(_RUN.finditer(digits))
+        groups = [r.group() for r in runs]
+        seps = [digits[a.end() : b.start()] for a, b in pairwise(runs)]
+        # The most groups that make 8 or 9 digits; a longer run of groups may go on after a
+        # space with something else (``A212345678 03/02/1985``), never with more of the same
+        # (``A 212 345 678 910``, ``A 1 2 3 4 5 6 7 8 9 0`` are longer numbers).
+        total, take = 0, 0
+        for k, g in enumerate(groups, 1):
+            total += len(g)
+            if total in (8, 9):
+                take = k
+            elif total > 9:
+                break
+        if not take:
+            return None
+        if take < len(groups):
+            if not seps[take - 1].isspace():
+                return None
+            if (
+                take > 1
+                and len(groups[take]) == len(groups[take - 1])
+                and seps[take - 1] == seps[take - 2]
+                and (take + 1 == len(groups) or seps[take] == seps[take - 1])
+            ):
+                return None
+            groups, seps = groups[:take], seps[: take - 1]
+        end = at + runs[take - 1].end()
+    if _END.match(text, end):
+        return None
+    if not _shape(groups, seps, prefix):
+        return None
+    if prefix == "upper" and join and (len(groups) > 1 and not _plain(groups)):
+        # ``Row A 1 2 3 4 5 6 7 8 9``: a letter that names one of a series, then figures.
+        before = _WORD_BEFORE.search(text, max(0, m.start() - 40), m.start())
+        if before is not None and before.group(1).lower() in _SERIES_WORDS:
+            return None
+    return canonical_digits("".join(groups)), end
+
+
+def _plain(groups: list[str]) -> bool:
+    """Whether groups are the 2-3-3 or 3-3-3 of the usual spelling."""
+    return len(groups) == 3 and len(groups[0]) in (2, 3)
+
+
+def spelled(text: str) -> list[Found]:
+    """Every A-number written with its ``A`` or a label, in any of the groupings people use
+    (see ``_shape``), with its canonical value: the one recogniser of spelled A-numbers that
+    the scanner (``ANumber.find``) and the checks of free text (``approval.detect.strings``)
+    share."""
+    found: list[Found] = []
+    for m in SPELLED.finditer(text):
+        accepted = _accept(text, m)
+        if accepted is not None:
+            found.append(Found(accepted[0], m.start(), accepted[1]))
+    return found
+
+
+# Under a header or a label, the prefix is optional and may be in any case, and the digits may
+# be grouped any way, with runs of separators and thousands commas: the header vouches for the
+# number (``A  212 345 678``, ``212\t345\t678`` typed into a form's boxes, ``212,345,678`` from
+# a spreadsheet's number format). A date is still a date.
+_LABELLED_PREFIX = re.compile(rf"(?:{_LABEL}|(?i:{_A_LOWER}))?[{DASHES}{_MARKS}{_SPACES}#:]{{0,4}}")
+_LABELLED_DIGITS = re.compile(rf"\d+(?:[{DASHES}{_MARKS}{_SPACES},]{{1,3}}\d+)*")
+_DATE_SHAPE = re.compile(r"\d{4}(?P<s>\D)\d{1,2}(?P=s)\d{1,2}|\d{1,2}(?P<t>\D)\d{1,2}(?P=t)\d{4}")
 # A column of clean values ("A212345678" or, under a header, "212345678"), checked in one go.
 _COLUMN = re.compile(r"(?:[Aa]?\d{8,9}\n)*[Aa]?\d{8,9}")
 # The same for ASCII digits, possessive (nothing to backtrack into): ten times faster, and it
@@ -70,15 +221,21 @@ _COLUMN = re.compile(r"(?:[Aa]?\d{8,9}\n)*[Aa]?\d{8,9}")
 COLUMN_ASCII = re.compile(r"(?:[Aa]?+[0-9]{8,9}+\n)*+[Aa]?+[0-9]{8,9}+")
 
 
-# ``prefilter`` in parts (see ``ANumber.may_find``): the upper-case A and its labels
-# (``A-No.``, ``Alien Registration Number``), then the lower-case a glued to its digits or
-# starting a label, then the look-alike letters.
+# ``may_find`` in parts: the upper-case A and its labels (``A-No.``, ``A.N.``, ``AR #``,
+# ``A-File``, ``Alien Registration Number``), then the lower-case a glued to its digits or
+# starting a label, then the systems' names, then the look-alike letters.
 _UPPER_HINT = re.compile(
-    r"A(?:[^\w\n]|_){0,4}\d{2}"
-    r"|A(?:[^\w\n]|_){0,2}(?i:n(?:o|br|um))[^\d\n]{0,12}?\d{2}|A(?i:lien)[^\d\n]{0,30}?\d{2}"
+    r"A(?:[^\w\n]|_){0,4}\d"
+    r"|A(?:[^\w\n]|_){0,2}(?i:n(?:o|br|um)|n\.|r\W|file)[^\d\n]{0,12}?\d"
+    r"|A(?i:lien)[^\d\n]{0,30}?\d"
 )
-_LOWER_HINT = re.compile(r"a(?:(?:[^\w\s]|_){0,4}\d|lien|(?:[^\w\n]|_){0,2}n(?:o|br|um))")
+_LOWER_HINT = re.compile(
+    r"a(?:(?:[^\w\s]|_){0,4}\d|lien|(?:[^\w\n]|_){0,2}n(?:o|br|um)|\.?r\.?[^\w\n]{0,2}[n#]"
+    r"|-file|\.\s?n\.)"
+)
+_SYSTEMS = ("USCIS", "uscis", "Uscis", "EOIR", "eoir", "Eoir")
 _LOOK_ALIKES = "АаΑαＡａ"
+_OTHER_DIGIT = re.compile(r"(?![0-9])\d")  # digits of other scripts (full-width ２１２...)
 
 
 def _has_digit(text: str) -> bool:
@@ -87,6 +244,8 @@ def _has_digit(text: str) -> bool:
 
 def canonical_digits(digits: str) -> str:
     """``A`` and the 9 digits, whatever separated them and whatever script wrote them."""
+    if digits.isascii():
+        return "A" + "".join(c for c in digits if c.isdigit()).zfill(9)
     return "A" + "".join(str(int(c)) for c in digits if c.isdigit()).zfill(9)
 
 
@@ -95,12 +254,88 @@ def person_key(canonical: str) -> int:
     return int(canonical[1:])
 
 
+def labelled(value: str) -> str | None:
+    """The canonical A-number of a value that a header or a label says is one, or None."""
+    value = value.strip()
+    if len(value) > 40 or is_null(value):
+        return None
+    if value.endswith(".0"):  # a number that went through a spreadsheet as a float
+        value = value[:-2]
+    prefix = _LABELLED_PREFIX.match(value)
+    rest = value[prefix.end() :] if prefix else value
+    if not _LABELLED_DIGITS.fullmatch(rest) or _DATE_SHAPE.fullmatch(rest):
+        return None
+    if "," in rest and not re.fullmatch(r"\d{2,3},\d{3},\d{3}", rest):
+        return None  # commas only as thousands: ``212345678,212345679`` is two numbers
+    groups = _RUN.findall(rest)
+    if len(groups) > 1 and _year(groups[0]):
+        return None  # a year and a serial: ``2023-000451`` files a case, not a person
+    digits = sum(map(len, groups))
+    return canonical_digits(rest) if digits in (8, 9) else None
+
+
+_PLAIN_VALUE = re.compile(rf"\d{{8,9}}|\d{{2,3}}(?P<s>{_GROUP})\d{{3}}(?P=s)\d{{3}}")
+
+
+def plain_value(value: str) -> str | None:
+    """The canonical A-number of a cell under a header that says only "a record's number"
+    (``Case No.``): 8-9 digits together or 3-3-3 (through a spreadsheet as a float too), or
+    spelled with its A; a case system's own shapes (``2023-0001``) are not."""
+    value = value.strip()
+    if value.endswith(".0"):
+        value = value[:-2]
+    if _PLAIN_VALUE.fullmatch(value):
+        return canonical_digits(value)
+    found = spelled(value)
+    if len(found) == 1 and found[0].start == 0 and found[0].end == len(value):
+        return found[0].value
+    return None
+
+
+# -- bare numbers: what may be an A-number without its A, in a short text (a purpose, a file's
+# name) where no header says what it is. Not a date (``20221128``), a ZIP+4 (``20529-2100``),
+# an amount (``212,345,678``), a phone number or an SSN (3-2-4): 8-9 digits together, 2-3-3 or
+# 3-3-3 with one separator, 5+4 or 4+5 with a space or ``_``, or one digit at a time (but for
+# counting, ``1 2 3 4 5 6 7 8 9``); never one of a longer run of the same groups
+# (``120 340 560 780`` is four figures). Run over the text as it is: file names join words with
+# ``_``, which it takes as a space, and a dash is not a space (``20529-2100`` is a ZIP+4).
+_B = "[-. _\u00a0]"
+BARE = re.compile(
+    r"(?<![\d,])(?<!\d[-. _\u00a0])"
+    r"(?:\d{8,9}"
+    rf"|\d{{2,3}}(?P<s>{_B})\d{{3}}(?P=s)\d{{3}}"
+    r"|\d{5}[ _]\d{4}|\d{4}[ _]\d{5}"
+    rf"|\d(?P<t>{_B})\d(?:(?P=t)\d){{6,7}})"
+    rf"(?!\d|,\d|{_B}\d)"
+)
+_DATE = re.compile(
+    r"(?:19|20)\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])"  # YYYYMMDD
+    r"|(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])(?:19|20)\d\d"  # MMDDYYYY
+)
+
+
+def bare_numbers(text: str) -> list[tuple[int, int]]:
+    """Where ``text`` holds a number that may be an A-number without its A (see ``BARE``)."""
+    return [
+        m.span()
+        for m in BARE.finditer(text)
+        if not _DATE.fullmatch(m.group()) and not _counting(m.group())
+    ]
+
+
+def _counting(text: str) -> bool:
+    """``1 2 3 4 5 6 7 8 9``: one digit at a time, counting up, is a count, not a number."""
+    digits = [int(c) for c in text if c.isdigit()]
+    return len(digits) == len(text) // 2 + 1 and all(b == a + 1 for a, b in pairwise(digits))
+
+
 class ANumber(Element):
     id = "a-number"
-    # Every A, its look-alikes in either case, and the labels: what ``find`` could match, in
-    # one regex (``may_find`` tests the same in cheaper steps).
+    # Every A, its look-alikes in either case, the labels and the systems' names: what
+    # ``find`` could match, in one regex (``may_find`` tests the same in cheaper steps).
     prefilter = re.compile(
-        rf"(?i:{_A_LOWER}{_JOIN}\d{{2}}|(?:alien|{_A_LOWER}{_SEP}{{0,2}}n)[^\d\n]{{0,30}}\d{{2}})"
+        rf"(?i:{_A_LOWER}{_JOIN}\d|(?:alien|{_A_LOWER}[^\w\n]{{0,2}}(?:n|r|file)|uscis|eoir)"
+        r"[^\d\n]{0,30}\d)"
     )
 
     def may_find(self, text: str) -> bool:
@@ -109,11 +344,14 @@ class ANumber(Element):
         needs digits too, and the look-alike letters are looked for only in non-ASCII text."""
         if "A" in text and _UPPER_HINT.search(text):
             return True
-        if "a" in text and _has_digit(text) and _LOWER_HINT.search(text):
-            return True
+        if _has_digit(text):
+            if "a" in text and _LOWER_HINT.search(text):
+                return True
+            if any(s in text for s in _SYSTEMS):
+                return True
         return (
             not text.isascii()
-            and any(c in text for c in _LOOK_ALIKES)
+            and (any(c in text for c in _LOOK_ALIKES) or _OTHER_DIGIT.search(text) is not None)
             and self.prefilter.search(text) is not None
         )
 
@@ -123,21 +361,15 @@ class ANumber(Element):
         return [self.canonical(v) is not None for v in values]
 
     def canonical(self, value: str) -> str | None:
-        value = value.strip()
-        if len(value) > 40 or is_null(value):
-            return None
-        if value.endswith(".0"):  # a number that went through a spreadsheet as a float
-            value = value[:-2]
-        match = _LABELLED.fullmatch(value)
-        return canonical_digits(match.group(1)) if match else None
+        return labelled(value)
 
     def looks_like(self, value: str) -> bool:
-        return SPELLED.fullmatch(value.strip()) is not None
+        value = value.strip()
+        found = spelled(value)
+        return len(found) == 1 and found[0].start == 0 and found[0].end == len(value)
 
     def find(self, text: str) -> list[Found]:
-        return [
-            Found(canonical_digits(m.group(1)), m.start(), m.end()) for m in SPELLED.finditer(text)
-        ]
+        return spelled(text)
 
     def redact(self, canonical: str) -> str:
         return redact_middle(canonical)
