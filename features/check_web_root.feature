@@ -24,3 +24,17 @@ Feature: The gate checks what a web root deployed from git serves
     When the pre-commit gate checks the staged files
     Then the check fails
     And it says "stats.csv: BLOCKED (protected (csv)"
+
+  Scenario: A git repository planted in a web root neither hides files nor runs its commands
+    Given a web root that is a plain directory holding a list of 4 asylum seekers
+    And someone planted a git repository there that ignores every file and names a command
+    When the deploy job checks the web root from the directory above it
+    Then the check fails
+    And it says "www/people.csv: BLOCKED"
+    And it says "www/.git: BLOCKED (a git repository this check does not run in"
+    And the planted command did not run
+    When CI checks the web root
+    Then the check fails
+    And it says ".: BLOCKED (nothing in this directory was checked: every file is left out"
+    And it says "people.csv: left out: ignored by git"
+    And the planted command did not run

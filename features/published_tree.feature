@@ -22,8 +22,21 @@ Feature: The gate sees what the web server serves
     Then the check fails
     And it says "backup.git: BLOCKED (a version-control repository inside the published tree)"
 
-  Scenario: A dangling link is named but does not block
+  Scenario: A link that cannot be resolved here is blocked
+    A link whose target is not where the gate runs may well be where the site is published: a
+    git-ignored file in the publisher's checkout, an absolute path on the deploy host.
     Given the website links to a file that no longer exists as "old.csv"
     When CI checks the website
-    Then the check passes
-    And it says "old.csv: skipped (a dangling link: it serves nothing)"
+    Then the check fails
+    And it says "old.csv: BLOCKED (a link to"
+    And it says "removed.csv that cannot be read here)"
+    And it says "hint: check it where it resolves, or remove it"
+
+  Scenario: A committed link to a git-ignored list is blocked before the commit and in CI
+    Given a repository whose website links "stats.csv" to a git-ignored list of 4 asylum seekers
+    When the pre-commit gate checks the staged files
+    Then the check fails
+    And it says "site/stats.csv: BLOCKED (protected (csv)"
+    When the link is committed and CI checks a fresh clone
+    Then the check fails
+    And it says "site/stats.csv: BLOCKED (a link to ../private/people.csv that cannot be read here)"

@@ -4,6 +4,7 @@ The real CLI against a real ledger and real git repositories."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 from pathlib import Path
 
@@ -47,11 +48,16 @@ def uploads(webroot: Path, count: int) -> None:
 
 
 @given("a repository that keeps CSV files in Git LFS")
-def lfs_repository(webroot: Path) -> None:
+def lfs_repository(world: World, webroot: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Where `git lfs install` configures the filter: the user's global git configuration (the
+    # gate runs no filter that the checked repository's own configuration defines).
+    config = world.root / "gitconfig"
+    config.write_text(Path(os.environ["GIT_CONFIG_GLOBAL"]).read_text())
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(config))
     webroot.mkdir()
     git(webroot, "init", "-q")
-    git(webroot, "config", "filter.lfs.clean", _LFS_CLEAN)
-    git(webroot, "config", "filter.lfs.smudge", "cat")
+    git(webroot, "config", "--global", "filter.lfs.clean", _LFS_CLEAN)
+    git(webroot, "config", "--global", "filter.lfs.smudge", "cat")
     (webroot / ".gitattributes").write_text("*.csv filter=lfs diff=lfs merge=lfs -text\n")
     git(webroot, "add", ".gitattributes")
 
@@ -60,6 +66,33 @@ def lfs_repository(webroot: Path) -> None:
 def staged_list(webroot: Path, count: int, name: str) -> None:
     detainee_sheet(count).write_csv(webroot / name)
     git(webroot, "add", name)
+
+
+@given(
+    parsers.parse("a web root that is a plain directory holding a list of {count:d} asylum seekers")
+)
+def plain_webroot(webroot: Path, count: int) -> None:
+    webroot.mkdir()
+    detainee_sheet(count).write_csv(webroot / "people.csv")
+
+
+@given("someone planted a git repository there that ignores every file and names a command")
+def planted(world: World, webroot: Path) -> None:
+    git(webroot, "init", "-q")
+    (webroot / ".git" / "info" / "exclude").write_text("*\n")
+    # git runs core.fsmonitor as a shell command whenever it reads the index.
+    git(webroot, "config", "core.fsmonitor", f"touch {world.root / 'ran'}; false #")
+
+
+@then("the planted command did not run")
+def not_run(world: World) -> None:
+    assert not (world.root / "ran").exists()
+
+
+@when("the deploy job checks the web root from the directory above it")
+def deploy_checks(world: World, webroot: Path) -> None:
+    env = {"APPROVAL_LEDGER": str(world.ledger)}
+    world.last = run_approval("check", webroot.name, cwd=world.root, env=env)
 
 
 @when("CI checks the web root")

@@ -51,6 +51,45 @@ def backup(site: Path) -> None:
     )
 
 
+def git(where: Path, *args: str) -> None:
+    subprocess.run(["git", *args], cwd=where, check=True, capture_output=True)
+
+
+@pytest.fixture
+def repository(world: World) -> Path:
+    return world.root / "repo"
+
+
+@given(
+    parsers.parse(
+        'a repository whose website links "{name}" to a git-ignored list of {count:d} asylum '
+        "seekers"
+    )
+)
+def linked_ignored(repository: Path, name: str, count: int) -> None:
+    (repository / "site").mkdir(parents=True)
+    (repository / "private").mkdir()
+    detainee_sheet(count).write_csv(repository / "private" / "people.csv")
+    (repository / ".gitignore").write_text("private/\n")
+    (repository / "site" / name).symlink_to("../private/people.csv")
+    git(repository, "init", "-q")
+    git(repository, "add", ".gitignore", "site")
+
+
+@when("the pre-commit gate checks the staged files")
+def pre_commit(world: World, repository: Path) -> None:
+    env = {"APPROVAL_LEDGER": str(world.ledger)}
+    world.last = run_approval("check", "--staged", cwd=repository, env=env)
+
+
+@when("the link is committed and CI checks a fresh clone")
+def ci_clone(world: World, repository: Path) -> None:
+    git(repository, "commit", "-q", "-m", "site")
+    clone = world.root / "ci"
+    git(world.root, "clone", "-q", str(repository), str(clone))
+    world.last = run_approval("check", ".", cwd=clone, env={"APPROVAL_LEDGER": str(world.ledger)})
+
+
 @when("CI checks the website")
 def ci_checks(world: World, site: Path) -> None:
     world.last = run_approval("check", ".", cwd=site, env={"APPROVAL_LEDGER": str(world.ledger)})

@@ -63,15 +63,22 @@ def check(
 ) -> int:
     """Exit 0 when every file under PATHS is clean or approved by the ledger, 1 otherwise.
 
-    Directories are walked recursively; inside a git work tree, as git sees them (.gitignore
-    honoured: git-ignored files are named and left out, or checked with --include-ignored,
-    which a web root deployed as a git checkout needs). Links are followed and submodules
-    entered, as a web server would; a repository inside the tree is blocked; whatever is not
+    Directories are walked recursively. Inside the git work tree the command runs in, as git
+    sees them (.gitignore honoured: git-ignored files are named and left out, or checked with
+    --include-ignored, which a web root deployed as a git checkout needs); a directory in any
+    other work tree (a .git put in a web root or an upload directory) is checked as a plain
+    directory, every file, its .git blocked. A directory under which files were left out and
+    none checked is blocked. Links are followed and submodules entered, as a web server would;
+    a link that cannot be resolved here (dangling, a loop) is blocked, since it may resolve
+    where the tree is published; a repository inside the tree is blocked; whatever is not
     checked is named. Files matching .approvalignore patterns (gitignore syntax) are left out,
     and named. With --staged, the staged bytes of the files a commit would add or change are
-    checked (PATHS, if given, narrow them); a file staged through a clean filter (Git LFS) is
-    checked by its work-tree bytes, and blocked unless they are what was staged. Without a
-    ledger, protected and unscannable files fail.
+    checked (PATHS, if given, narrow them); a staged link by what it reaches in the work tree,
+    blocked unless that is inside the checkout; a file staged through a clean filter (Git LFS)
+    by its work-tree bytes, blocked unless they are what was staged, or when the filter is set
+    in the repository's own git config (it is not run). Git never runs an fsmonitor, a hook or
+    a fetch that the checked tree's git config names. Without a ledger, protected and
+    unscannable files fail.
     """
     from approval.cli.render import outcome
     from approval.errors import UsageError
@@ -136,6 +143,22 @@ REFUSED_HINT = "take it out of what is published, or leave it out with .approval
 # By the kind of refusal (the report's format), where another hint helps more.
 _REFUSED_HINTS = {
     "filtered": "stage it again (git add), so that the work tree holds what is committed",
+    "staged-link": "stage it again (git add), so that the work tree holds what is committed",
+    "unresolved-link": (
+        "check it where it resolves, or remove it (or leave it out with .approvalignore)"
+    ),
+    "local-filter": (
+        "configure the filter in your global git config (git lfs install does), not the "
+        "repository's"
+    ),
+    "foreign-repository": (
+        "if it is your checkout, run the check from inside it (cd there; approval check .); "
+        "else take the .git out of what is published"
+    ),
+    "left-out": (
+        "check what is left out (--include-ignored checks git-ignored files), or do not name "
+        "a directory that publishes nothing"
+    ),
     "staged": "stage it again (git add); if it stays unreadable, run `git fsck`",
     "lfs-pointer": "fetch the content (git lfs pull; in CI, check out with LFS files), then check",
 }

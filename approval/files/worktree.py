@@ -14,9 +14,10 @@ What a web server serving the tree would find is found too (nginx, Apache with F
 
 - symbolic links to files and directories are followed, wherever they lead; a link that leaves
   the checked tree is named as such; a directory reached twice (a loop of links) is walked once,
-  by its (device, inode); a dangling link or a loop of links serves nothing and is named, not
-  blocking;
-- a submodule's or a nested repository's work tree is listed as git lists it there;
+  by its (device, inode); a link that cannot be resolved here (dangling, a loop of links) is
+  blocked, since it may resolve where the tree is published;
+- a submodule's work tree is listed as git lists it there; a repository nested in the work tree
+  that is not a submodule is walked as a server would walk it;
 - a repository inside the tree (a ``.git``, ``.hg`` or ``.svn`` directory, a bare git
   repository such as a ledger or a backup) is content a server would serve: it is refused as a
   whole ("a version-control repository inside the published tree"), unless ``.approvalignore``
@@ -28,10 +29,38 @@ Nothing is left out silently: every skipped path is named with its reason (``Lis
 This talks to the *user's* repository, so unlike the ledger's git wrapper it keeps the caller's
 environment: a pre-commit hook runs with ``GIT_DIR`` and ``GIT_INDEX_FILE`` set (a partial commit
 stages into a temporary index), and ``--staged`` must read exactly that index.
+
+The checked tree is not trusted, its repository's configuration included (finding
+f_planted_git): whoever can write to a web root or an upload directory can put a ``.git`` there.
+
+- Every git command runs through ``_command``: no ``core.fsmonitor`` (git runs it as a shell
+  command on any index read), no hooks, no external diff or textconv, no pager, no transport
+  (``protocol.allow=never``: a partial clone's lazy fetch of a missing blob runs the
+  repository's ``remote.<name>.uploadpack`` or ``core.sshCommand``), no prompt. Git's own
+  guard, ``safe.directory``, stops a repository owned by another user; these stop one owned by
+  the same user. System and global configuration are kept: the user's and the administrator's,
+  not the tree's (``git lfs install`` writes there).
+- A clean filter is a command too: ``--staged`` runs one only when the filter's commands are
+  defined outside the checked repository (global, system or ``-c``); one that the repository's
+  own configuration defines or redefines is not run, and its file is blocked
+  (``filter_defined_outside``).
+- A work tree's ignore rules decide what is left out only in the *user's checkout*: the work
+  tree the command runs in (the one holding the current directory, as git itself finds it). A
+  directory in another work tree (``approval check /srv/www`` from elsewhere, where a ``.git``
+  may have been planted) is walked as a plain directory, every file checked, its ``.git``
+  blocked (``FOREIGN_REPOSITORY``). A repository nested in the checkout that is not one of its
+  submodules is walked the same way. And a checked directory under which files were left out
+  but none was checked is blocked (``nothing_checked``): ignore rules alone never turn the gate
+  off.
+- A link that cannot be resolved here (dangling, a loop) is blocked: it may resolve where the
+  tree is published (a git-ignored target, an absolute path on the deploy host). A staged link
+  is checked through the work tree when it resolves inside the checkout, and blocked otherwise
+  (``staged_link``). ``.approvalignore`` is the explicit way to leave one out.
 """
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import stat
@@ -57,13 +86,41 @@ _LS_IGNORED = (
 # Added, copied, modified or type-changed: what a commit would add (a rename is an addition).
 _DIFF_STAGED = (
     *("--literal-pathspecs", "diff", "--cached", "--raw", "--no-abbrev", "-z", "--no-renames"),
-    *("--diff-filter=ACMT", "--"),
+    *("--no-ext-diff", "--no-textconv", "--diff-filter=ACMT", "--"),
 )
+# A symbolic link, staged as one: its blob is the link's text (``staged_link``).
+LINK_MODE = "120000"
 # Modes of index entries that are not regular files, and why they are not checked as staged.
 _NOT_FILES = {
-    "120000": "a symbolic link, staged as one: check the tree it is published from",
     "160000": "a submodule: its files are checked in its own repository",
 }
+
+
+# Settings that make a git command on the checked tree run nothing from that tree's
+# configuration (see the module doc). ``-c`` outranks every configuration file.
+_SAFE_CONFIG = (
+    *("-c", "core.fsmonitor=false", "-c", "core.hooksPath=/dev/null"),
+    *("-c", "protocol.allow=never", "-c", "core.pager=cat"),
+    *("-c", "core.askPass=", "-c", "credential.helper=", "-c", "gc.auto=0"),
+    *("-c", "maintenance.auto=false", "-c", "core.untrackedCache=false"),
+)
+# GIT_NO_LAZY_FETCH (git 2.44 and later): a missing object is missing, never fetched; older
+# versions are held by protocol.allow=never. GIT_OPTIONAL_LOCKS: nothing is written back.
+_SAFE_ENVIRONMENT = {
+    "GIT_NO_LAZY_FETCH": "1",
+    "GIT_TERMINAL_PROMPT": "0",
+    "GIT_OPTIONAL_LOCKS": "0",
+}
+
+
+def _command(args: Sequence[str]) -> list[str]:
+    """``git <args>`` as every command on the checked tree runs: see ``_SAFE_CONFIG``."""
+    return ["git", *_SAFE_CONFIG, *args]
+
+
+def _environment(env: dict[str, str] | None) -> dict[str, str]:
+    """``env`` (None: the caller's, as a hook sets it) with ``_SAFE_ENVIRONMENT``."""
+    return {**(os.environ if env is None else env), **_SAFE_ENVIRONMENT}
 
 
 def git(
@@ -77,7 +134,12 @@ def git(
     ``env``: the environment (None: the caller's, as a hook sets it)."""
     try:
         done = subprocess.run(
-            ["git", *args], cwd=cwd, input=input, capture_output=True, check=False, env=env
+            _command(args),
+            cwd=cwd,
+            input=input,
+            capture_output=True,
+            check=False,
+            env=_environment(env),
         )
     except OSError as e:
         raise UsageError(f"cannot run git: {e.strerror}", hint="install git") from e
@@ -88,21 +150,24 @@ def git(
     return done.stdout
 
 
-def toplevel(directory: Path, env: dict[str, str] | None = None) -> Path | None:
-    """The root of the git work tree holding ``directory``, or None outside one."""
+def _succeeds(args: Sequence[str], cwd: Path, env: dict[str, str] | None = None) -> bytes | None:
+    """The standard output of ``git <args>``, or None when it fails or cannot run."""
     try:
         done = subprocess.run(
-            ["git", "rev-parse", "--show-toplevel"],
-            cwd=directory,
-            capture_output=True,
-            check=False,
-            env=env,
+            _command(args), cwd=cwd, capture_output=True, check=False, env=_environment(env)
         )
     except OSError:
         return None
-    if done.returncode != 0 or not done.stdout.strip():
+    return done.stdout if done.returncode == 0 else None
+
+
+def toplevel(directory: Path, env: dict[str, str] | None = None) -> Path | None:
+    """The root of the git work tree holding ``directory``, or None outside one (or in one git
+    refuses: another user's, by ``safe.directory``)."""
+    out = _succeeds(["rev-parse", "--show-toplevel"], directory, env)
+    if out is None or not out.strip():
         return None
-    return Path(os.fsdecode(done.stdout.strip()))
+    return Path(os.fsdecode(out.strip()))
 
 
 @dataclass(frozen=True)
@@ -122,12 +187,36 @@ class Note:
 # Why a thing is blocked without a scan, or not checked at all: words shown to people.
 REPOSITORY = "a version-control repository inside the published tree"
 UNREADABLE = "cannot read this directory: what the gate cannot read, it blocks"
-DANGLING = "a dangling link: it serves nothing"
-LINK_LOOP = "a loop of links: it serves nothing"
+# A link that does not resolve here may resolve where the tree is published (a git-ignored
+# target, an absolute path on the deploy host, which ``rsync -L`` or nginx then serves).
+UNRESOLVED = "unresolved-link"  # its kind (``Note.kind``), which picks the hint
+LINK_LOOP = "a loop of links that cannot be resolved here"
+# A git work tree the check does not run in: not the user's checkout (a planted ``.git``).
+FOREIGN_REPOSITORY = (
+    "a git repository this check does not run in: its ignore rules are not used, and its "
+    ".git is content a server would serve"
+)
+# A checked directory under which files were left out (by git's ignore rules, by
+# .approvalignore) and none checked: ignore rules alone never turn the gate off.
+LEFT_OUT = "left-out"  # its kind
 OWN_REPOSITORY = "the work tree's own repository: git does not publish it"
 EMPTY_SUBMODULE = "a submodule that is not checked out: nothing in it"
 GONE = "tracked, but not in the work tree: nothing to publish"
 SPECIAL = "not a regular file (a pipe, a device or a socket): never opened, blocked"
+
+
+def dangling(target: str) -> str:
+    """Why a link whose target is not here is blocked (``target``: the link's text)."""
+    return f"a link to {target} that cannot be read here"
+
+
+def nothing_checked(git_ignored: int, left_out: int) -> str:
+    """Why a checked path under which every file was left out is blocked."""
+    by = [f"{git_ignored} ignored by git"] if git_ignored else []
+    by += [f"{left_out} left out by .approvalignore"] if left_out else []
+    return f"nothing in this directory was checked: every file is left out ({', '.join(by)})"
+
+
 # A web server publishes these as any directory: .svn keeps a pristine copy of every file.
 VCS_DIRS = frozenset({".git", ".hg", ".svn"})
 # What a bare git repository holds (a ledger, a backup, a mirror): its objects are content.
@@ -161,6 +250,8 @@ class _Found:
         self.skipped: list[Note] = []
         self.outside: list[Note] = []
         self.seen: dict[tuple[int, int], str] = {}
+        # The real path of a ``.git`` that is not the user's checkout's (``FOREIGN_REPOSITORY``)
+        self.foreign = ""
 
     # -- a directory as a web server walks it: every entry, links followed ------------------
 
@@ -194,7 +285,7 @@ class _Found:
                     self.link(path, below)
                 elif entry.is_dir(follow_symlinks=False):
                     if entry.name in VCS_DIRS:
-                        self.refused.append((Note(path, REPOSITORY), below))
+                        self.refused.append((Note(path, self._repository(path)), below))
                     else:
                         self.walk(path, below)
                 elif entry.is_file(follow_symlinks=False):
@@ -204,16 +295,23 @@ class _Found:
             except OSError:
                 self.refused.append((Note(path, UNREADABLE), below))
 
+    def _repository(self, path: str) -> str:
+        """Why the repository directory ``path`` is refused."""
+        if self.foreign and os.path.realpath(path) == self.foreign:
+            return FOREIGN_REPOSITORY
+        return REPOSITORY
+
     def link(self, shown: str, relative: str) -> None:
-        """A symbolic link, followed as a web server follows it."""
+        """A symbolic link, followed as a web server follows it; one that cannot be resolved
+        here is blocked (it may resolve where the tree is published)."""
         try:
             info = os.stat(shown)  # noqa: PTH116
-        except FileNotFoundError:
-            self.skipped.append(Note(shown, DANGLING))
+        except (FileNotFoundError, NotADirectoryError):
+            self.refused.append((Note(shown, dangling(_link_text(shown)), UNRESOLVED), relative))
             return
         except OSError as e:
             if e.errno == errno.ELOOP:
-                self.skipped.append(Note(shown, LINK_LOOP))
+                self.refused.append((Note(shown, LINK_LOOP, UNRESOLVED), relative))
             else:
                 self.refused.append((Note(shown, f"cannot follow this link: {_why(e)}"), relative))
             return
@@ -257,7 +355,7 @@ class _Found:
         for shown, name in listed:
             below = prefix + name.rstrip("/")
             if name.endswith("/"):  # an untracked directory git does not enter: a repository
-                self.nested(shown.rstrip("/"), below)
+                self.walk(shown.rstrip("/"), below)  # not the checkout's: as a server finds it
                 continue
             try:
                 mode = lstat(shown).st_mode
@@ -272,18 +370,21 @@ class _Found:
             elif stat.S_ISLNK(mode):
                 self.link(shown, below)
             elif stat.S_ISDIR(mode):  # a submodule
-                self.nested(shown, below)
+                self.submodule(top, env, shown, below)
             else:
                 self.refused.append((Note(shown, SPECIAL), below))
         self._bare_repositories()
 
-    def nested(self, shown: str, relative: str) -> None:
-        """A submodule or a repository inside the work tree: its work tree is published as
-        git lists it; a git directory of its own inside the tree is content."""
+    def submodule(
+        self, owner: Path, owner_env: dict[str, str] | None, shown: str, relative: str
+    ) -> None:
+        """A submodule of the work tree ``owner``: its work tree is published as git lists it
+        there, when its ``.git`` is the pointer into ``owner``'s git directory that git makes;
+        anything else there (a ``.git`` directory, a pointer elsewhere: a repository that is not
+        the checkout's) is walked as a server would walk it, a git directory refused as
+        content."""
         git_dir = os.path.join(shown, ".git")  # noqa: PTH118
-        if os.path.isdir(git_dir):  # noqa: PTH112 - a link to one is served as well
-            self.refused.append((Note(git_dir, REPOSITORY), f"{relative}/.git"))
-        elif not os.path.lexists(git_dir):
+        if not os.path.lexists(git_dir):
             try:
                 empty = not any(os.scandir(shown))
             except OSError:
@@ -291,7 +392,10 @@ class _Found:
             if empty:
                 self.skipped.append(Note(shown, EMPTY_SUBMODULE))
                 return
-            self.walk(shown, relative)  # neither: every file, as a server would
+            self.walk(shown, relative)  # not checked out by git: every file, as a server would
+            return
+        if not _points_into(git_dir, _common_dir(owner, owner_env)):
+            self.walk(shown, relative)
             return
         top = Path(shown)
         # Asked about itself, never through the caller's GIT_DIR (a pre-commit hook sets it).
@@ -318,6 +422,37 @@ class _Found:
         for shown, directory in repositories:
             self.refused.append((Note(shown, REPOSITORY), directory.rstrip("/")))
             self.files = [(s, r) for s, r in self.files if not r.startswith(directory)]
+
+
+def _common_dir(top: Path, env: dict[str, str] | None) -> str:
+    """The real path of the git directory the work tree ``top`` shares (where git keeps its
+    submodules' repositories), or "" when git does not say."""
+    out = _succeeds(["rev-parse", "--path-format=absolute", "--git-common-dir"], top, env)
+    return os.path.realpath(os.fsdecode(out.strip())) if out and out.strip() else ""
+
+
+def _points_into(git_file: str, common_dir: str) -> bool:
+    """Whether ``git_file`` is a ``gitdir:`` pointer (what git writes in a submodule) to a
+    directory inside ``common_dir``."""
+    if not common_dir or not os.path.isfile(git_file) or os.path.islink(git_file):  # noqa: PTH113, PTH114
+        return False
+    try:
+        with open(git_file, "rb") as file:  # noqa: PTH123
+            line = file.read(4096).partition(b"\n")[0].strip()
+    except OSError:
+        return False
+    if not line.startswith(b"gitdir: "):
+        return False
+    where = os.path.join(os.path.dirname(git_file), os.fsdecode(line[len(b"gitdir: ") :]))  # noqa: PTH118, PTH120
+    return os.path.realpath(where).startswith(os.path.join(common_dir, ""))  # noqa: PTH118
+
+
+def _link_text(path: str) -> str:
+    """What the link at ``path`` says (its target as written), or "?" when it cannot be read."""
+    try:
+        return os.readlink(path)  # noqa: PTH115 - strings: see list_files
+    except OSError:
+        return "?"
 
 
 def _key(path: Path) -> tuple[int, int]:
@@ -349,19 +484,26 @@ def list_files(paths: Sequence[Path], *, include_ignored: bool = False) -> Liste
     skipped: list[Note] = []
     outside: list[Note] = []
     git_ignored: list[str] = []
+    home = _Home()
     for path in paths:
         start = path if path.is_dir() else path.parent
         top = toplevel(start)
         # (as shown, relative to the root whose .approvalignore files apply): string work only,
         # since resolving 5,000 paths costs more than checking them from the cache.
-        if top is None:
+        if top is not None and not home.holds(top, start):
+            # Not the user's checkout (a .git planted in a web root, checked from elsewhere):
+            # its ignore rules are not theirs. Every file, as a server would find it.
+            found = _Found(start, str(path))
+            found.foreign = os.path.realpath(top / ".git")
+            _plain(found, path, "" if path.is_dir() else path.name)
+        elif top is None:
             found = _Found(start, str(path))
             _plain(found, path, "" if path.is_dir() else path.name)
         elif not _is_top(top, path) and _ignored_by_git(top, path):
             # Named on purpose though git ignores it (a build output, say): what is published
             # from there is checked, all of it, with .approvalignore only.
             found = _Found(top, str(path))
-            _plain(found, path, Path(os.path.relpath(path.resolve(), top)).as_posix())
+            _plain(found, path, Path(os.path.relpath(_unfollowed(path), top)).as_posix())
         else:
             found = _Found(top, str(path), include_ignored)
             found.work_tree(top, path, "")
@@ -378,19 +520,26 @@ def list_files(paths: Sequence[Path], *, include_ignored: bool = False) -> Liste
         outside += found.outside
         git_ignored += found.git_ignored
         if not matcher:  # no .approvalignore (the usual case): nothing to match 5,000 times
-            files += [shown for shown, _ in found.files]
-            refused += [note for note, _ in found.refused]
-            continue
-        for shown, relative in found.files:
-            if matcher.ignored(relative):
-                ignored.append(shown)
-            else:
-                files.append(shown)
-        for note, relative in found.refused:
-            if relative and matcher.ignored(relative, directory=True):
-                ignored.append(note.path)
-            else:
-                refused.append(note)
+            kept = [shown for shown, _ in found.files]
+            blocked = [note for note, _ in found.refused]
+            left_out: list[str] = []
+        else:
+            kept, blocked, left_out = [], [], []
+            for shown, relative in found.files:
+                (left_out if matcher.ignored(relative) else kept).append(shown)
+            for note, relative in found.refused:
+                if relative and matcher.ignored(relative, directory=True):
+                    left_out.append(note.path)
+                else:
+                    blocked.append(note)
+        if not kept and not blocked and (left_out or found.git_ignored) and path.is_dir():
+            # Left out, and nothing checked: whatever put the rules there (a planted .git's
+            # info/exclude of "*", an .approvalignore of "*"), the gate checked nothing.
+            why = nothing_checked(len(found.git_ignored), len(left_out))
+            blocked.append(Note(str(path), why, LEFT_OUT))
+        files += kept
+        refused += blocked
+        ignored += left_out
     return Listed(
         tuple(dict.fromkeys(files)),
         tuple(dict.fromkeys(ignored)),
@@ -399,6 +548,23 @@ def list_files(paths: Sequence[Path], *, include_ignored: bool = False) -> Liste
         tuple(dict.fromkeys(outside)),
         tuple(dict.fromkeys(git_ignored)),
     )
+
+
+class _Home:
+    """The user's checkout: the git work tree the command runs in (holding the current
+    directory, as git finds it), asked once and only when a checked path is in a work tree."""
+
+    def __init__(self) -> None:
+        self._top: Path | None = None
+        self._asked = False
+
+    def holds(self, top: Path, start: Path) -> bool:
+        """Whether ``top``, the work tree holding ``start``, is the user's checkout."""
+        if _same(start, Path.cwd()):
+            return True  # ``approval check .``: the question git just answered
+        if not self._asked:
+            self._top, self._asked = toplevel(Path.cwd()), True
+        return self._top is not None and _same(self._top, top)
 
 
 def _plain(found: _Found, path: Path, relative: str) -> None:
@@ -410,6 +576,15 @@ def _plain(found: _Found, path: Path, relative: str) -> None:
         found.walk(shown, relative)
     else:
         found.files.append((shown, relative))
+
+
+def _unfollowed(path: Path) -> str:
+    """``path`` made absolute for git, its directories resolved but not a link it ends in: git
+    keeps a link as one (resolved, a staged link would be looked up as its target's path, and
+    a dangling one as nothing at all)."""
+    if not path.is_symlink():
+        return str(path.resolve())
+    return str(path.absolute().parent.resolve() / path.name)
 
 
 def _is_top(top: Path, path: Path) -> bool:
@@ -438,7 +613,7 @@ def _git_files(
     ``everything``: ignored ones too): each as shown (relative to the current directory when
     below it, or below ``shown_top``) and relative to ``top``. An untracked repository is one
     entry ending in ``/``."""
-    out = git([*(_LS_ALL if everything else _LS_FILES), str(path.resolve())], top, env=env)
+    out = git([*(_LS_ALL if everything else _LS_FILES), _unfollowed(path)], top, env=env)
     # Deleted but still tracked, or a submodule: the caller looks at each. Decoded at once (a
     # NUL is never part of a UTF-8 sequence, so splitting after decoding is the same).
     names = [name for name in dict.fromkeys(os.fsdecode(out).split("\0")) if name]
@@ -450,7 +625,7 @@ def _git_ignored(
 ) -> list[tuple[str, str]]:
     """What git ignores under ``path`` (``.gitignore``, ``info/exclude``, ``core.excludesFile``),
     as ``_git_files`` gives files: an ignored directory once, ending in ``/``."""
-    out = git([*_LS_IGNORED, str(path.resolve())], top, env=env)
+    out = git([*_LS_IGNORED, _unfollowed(path)], top, env=env)
     names = sorted(name for name in set(os.fsdecode(out).split("\0")) if name)
     # git lists a directory's files after the directory itself at times ("a/" then "a/b.pyc"):
     # sorted, a name inside the last directory kept is left out. An empty directory serves
@@ -500,16 +675,7 @@ def _as_shown(top: Path, names: list[str], shown_top: str | None) -> list[tuple[
 
 def _ignored_by_git(top: Path, path: Path) -> bool:
     """Whether git ignores ``path`` itself (``.gitignore``, ``info/exclude``...)."""
-    try:
-        done = subprocess.run(
-            ["git", "check-ignore", "-q", str(path.resolve())],
-            cwd=top,
-            capture_output=True,
-            check=False,
-        )
-    except OSError:
-        return False
-    return done.returncode == 0
+    return _succeeds(["check-ignore", "-q", _unfollowed(path)], top) is not None
 
 
 def _read_file(path: Path) -> str | None:
@@ -570,9 +736,9 @@ class StagedFile:
 @dataclass(frozen=True)
 class StagedList:
     root: Path
-    files: tuple[StagedFile, ...]
+    files: tuple[StagedFile, ...]  # regular files, and links (``LINK_MODE``: ``staged_link``)
     ignored: tuple[str, ...]  # relative to root
-    skipped: tuple[Note, ...] = ()  # staged links and submodules (paths relative to root)
+    skipped: tuple[Note, ...] = ()  # staged submodules (paths relative to root)
 
 
 def list_staged(paths: Sequence[Path], cwd: Path | None = None) -> StagedList:
@@ -597,8 +763,8 @@ def list_staged(paths: Sequence[Path], cwd: Path | None = None) -> StagedList:
             skipped.append(Note(file.path, _NOT_FILES[file.mode]))
         else:
             kept.append(file)
-    if kept:
-        filters = staged_filters(top, [file.path for file in kept])
+    if files := [file.path for file in kept if file.mode != LINK_MODE]:
+        filters = staged_filters(top, files)
         kept = [replace(file, filter=filters.get(file.path, "")) for file in kept]
     return StagedList(top, tuple(kept), tuple(ignored), tuple(skipped))
 
@@ -647,6 +813,46 @@ class WorkTreeContent:
 
     data: bytes | None
     refusal: str = ""
+    kind: str = "filtered"  # the refusal's kind (``Note.kind``), which picks the hint
+
+
+# Where a setting may come from for the gate to run the command it names: not the checked
+# repository's own configuration ("local", "worktree"), which whoever wrote the tree chose.
+_OUTSIDE_SCOPES = frozenset({"system", "global", "command"})
+LOCAL_FILTER = "local-filter"  # the kind of a refusal to run a filter the repository defines
+
+
+def filter_defined_outside(top: Path, driver: str) -> bool:
+    """Whether the commands git would run for the clean filter ``driver`` (its ``clean`` and
+    ``process`` settings, as in effect) were configured outside the repository at ``top``: in
+    the system's or the user's global configuration (``git lfs install`` writes there) or by
+    ``-c``. A command set in the repository's own configuration is one the checked tree chose,
+    unless the very same command is configured outside it as well (``git lfs install --local``
+    on a machine where it is also installed globally)."""
+    try:
+        out = git(["config", "--show-scope", "-z", "--list"], top)
+    except UsageError:
+        return False
+    effective: dict[str, tuple[str, str]] = {}  # setting: (scope, value), the last one wins
+    outside: set[tuple[str, str]] = set()
+    wanted = {f"filter.{driver}.clean", f"filter.{driver}.process"}
+    fields = os.fsdecode(out).split("\0")
+    # "<scope> NUL <key> LF <value> NUL" per setting (the value and LF absent for a bare key).
+    for scope, entry in zip(fields[0::2], fields[1::2], strict=False):
+        key, _, value = entry.partition("\n")
+        section, _, rest = key.partition(".")
+        subsection, _, name = rest.rpartition(".")
+        # Section and variable names are case-insensitive (git lowers them); not the driver.
+        if f"{section.lower()}.{subsection}.{name.lower()}" not in wanted:
+            continue
+        setting = f"filter.{subsection}.{name.lower()}"
+        effective[setting] = (scope, value)
+        if scope in _OUTSIDE_SCOPES:
+            outside.add((setting, value))
+    return all(
+        scope in _OUTSIDE_SCOPES or (setting, value) in outside
+        for setting, (scope, value) in effective.items()
+    )
 
 
 def filtered_content(top: Path, file: StagedFile, staged: bytes) -> WorkTreeContent:
@@ -656,6 +862,10 @@ def filtered_content(top: Path, file: StagedFile, staged: bytes) -> WorkTreeCont
     filter makes the staged blob of its bytes (``git hash-object --path``, on the very bytes
     read); otherwise nothing says what the content is, and it is refused."""
     how = f"{FILTERED} '{file.filter}'" if file.filter else POINTER_STAGED
+    if file.filter and not filter_defined_outside(top, file.filter):
+        # Running it would run a command the checked repository's configuration names.
+        why = f"{how}, which this repository's own git configuration defines: not run"
+        return WorkTreeContent(None, why, LOCAL_FILTER)
     path = top / file.path
     try:
         if not stat.S_ISREG(os.lstat(path).st_mode):
@@ -667,8 +877,11 @@ def filtered_content(top: Path, file: StagedFile, staged: bytes) -> WorkTreeCont
         return WorkTreeContent(None, f"{how}, and the work-tree file cannot be read: {_why(e)}")
     if is_lfs_pointer(data, len(data)):
         return WorkTreeContent(None, LFS_POINTER)
+    # Without a filter (a pointer staged as it is), nothing is to run: --no-filters makes sure
+    # that none does, whatever the attributes say by now.
+    how_hashed = f"--path={file.path}" if file.filter else "--no-filters"
     try:
-        cleaned = git(["hash-object", "--stdin", f"--path={file.path}"], top, input=data)
+        cleaned = git(["hash-object", "--stdin", how_hashed], top, input=data)
     except UsageError:
         return WorkTreeContent(None, f"{how}: the filter failed on the work-tree file")
     if cleaned.decode().strip() != file.blob:
@@ -678,6 +891,59 @@ def filtered_content(top: Path, file: StagedFile, staged: bytes) -> WorkTreeCont
             "cannot be read",
         )
     return WorkTreeContent(data)
+
+
+@dataclass(frozen=True)
+class Reached:
+    """What a staged link serves, read in the work tree (``staged_link``): each file as (its
+    path relative to the work tree's root, "/"-separated; where to read it), and notes, their
+    paths relative to the root too."""
+
+    files: tuple[tuple[str, str], ...] = ()
+    refused: tuple[Note, ...] = ()
+    skipped: tuple[Note, ...] = ()
+    outside: tuple[Note, ...] = ()
+
+
+STAGED_LINK = "staged-link"  # the kind of a link staged as other than what the work tree holds
+
+
+def staged_link(top: Path, file: StagedFile, staged: bytes) -> Reached:
+    """What the link ``file``, staged with the text ``staged``, serves once committed and
+    published (``rsync -L``, nginx): read through the work tree when the link there is the one
+    staged and it resolves inside the checkout; blocked otherwise, since what it reaches
+    elsewhere (a git-ignored file, an absolute path on the deploy host) cannot be read here."""
+    target = os.fsdecode(staged)
+    path = os.path.join(top, file.path)  # noqa: PTH118
+    try:
+        here = os.readlink(path)  # noqa: PTH115
+    except OSError:
+        here = None
+    if here != target:
+        why = f"a link to {target}, staged, while the work tree holds something else there"
+        return Reached(refused=(Note(file.path, why, STAGED_LINK),))
+    if os.path.isabs(target):  # noqa: PTH117
+        # Resolved on each host by its own files: what it serves depends on where it is.
+        why = f"a link to {target}, an absolute path: it serves whatever each host holds there"
+        return Reached(refused=(Note(file.path, why, UNRESOLVED),))
+    root = os.path.realpath(top)
+    real = os.path.realpath(path)
+    if real == root or not real.startswith(os.path.join(root, "")):  # noqa: PTH118
+        why = f"a link to {target}, which leads out of the checkout: it cannot be checked here"
+        return Reached(refused=(Note(file.path, why, UNRESOLVED),))
+    found = _Found(top, root)
+    found.link(path, file.path)  # a file, a directory walked, or blocked (dangling, a loop)
+    shown = len(os.path.join(str(top), ""))  # noqa: PTH118 - the notes: relative to the root
+
+    def relative(notes: Sequence[Note]) -> tuple[Note, ...]:
+        return tuple(replace(n, path=n.path[shown:]) for n in notes)
+
+    return Reached(
+        tuple((name, where) for where, name in found.files),
+        relative([note for note, _ in found.refused]),
+        relative(found.skipped),
+        relative(found.outside),
+    )
 
 
 def _staged_changes(top: Path) -> list[StagedFile]:
@@ -696,7 +962,7 @@ def _index_entries(top: Path, paths: Sequence[Path]) -> list[StagedFile]:
     for path in paths:
         if not os.path.lexists(path):
             raise UsageError(f"{path}: no such file or directory")
-    specs = [str(p.resolve()) for p in paths]
+    specs = [_unfollowed(p) for p in paths]
     out = git(
         ["--literal-pathspecs", "ls-files", "--stage", "-z", "--full-name", "--", *specs], top
     )
@@ -728,30 +994,37 @@ class BlobReader:
 
     def __init__(self, top: Path):
         self._process = subprocess.Popen(
-            ["git", "cat-file", "--batch"],
+            _command(["cat-file", "--batch"]),
             cwd=top,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
+            env=_environment(None),
         )
 
     def read(self, name: str) -> bytes | None:
-        """The content of object ``name`` (an id, or ``:path`` for the index), or None."""
+        """The content of object ``name`` (an id, or ``:path`` for the index), or None (also
+        when git stopped: a partial clone's missing object, which is never fetched)."""
         process = self._process
         assert process.stdin is not None and process.stdout is not None
-        process.stdin.write(name.encode() + b"\n")
-        process.stdin.flush()
+        try:
+            process.stdin.write(os.fsencode(name) + b"\n")
+            process.stdin.flush()
+        except OSError:  # git ended (BrokenPipeError): nothing more can be read
+            return None
         header = process.stdout.readline().split()
         if len(header) != 3 or header[1] != b"blob":
             if len(header) == 3:  # not a blob: skip its content
                 process.stdout.read(int(header[2]) + 1)
             return None
-        data = process.stdout.read(int(header[2]) + 1)
-        return data[:-1]
+        size = int(header[2])
+        data = process.stdout.read(size + 1)
+        return data[:-1] if len(data) == size + 1 else None  # cut short: never a prefix
 
     def close(self) -> None:
         if self._process.stdin:
-            self._process.stdin.close()
+            with contextlib.suppress(OSError):  # git ended first: nothing was left to flush
+                self._process.stdin.close()
         if self._process.stdout:
             self._process.stdout.close()
         self._process.wait()

@@ -30,13 +30,14 @@ import os
 import stat
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache, cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 from approval.detect.report import CLEAN, UNSCANNABLE, FileReport, Finding
 from approval.files.worktree import (
+    FOREIGN_REPOSITORY,
     LFS_POINTER,
     REPOSITORY,
     SPECIAL,
@@ -113,6 +114,7 @@ class Checked:
 # ``format``, which picks the hint (``cli/check.py``).
 _REFUSED_KINDS = {
     REPOSITORY: "repository",
+    FOREIGN_REPOSITORY: "foreign-repository",
     SPECIAL: "special",
     UNREADABLE: "directory",
     LFS_POINTER: "lfs-pointer",
@@ -264,8 +266,6 @@ class _Item(NamedTuple):
 def _items(
     paths: Sequence[Path], staged: bool, include_ignored: bool = False
 ) -> tuple[list[_Item], Listed]:
-    from dataclasses import replace
-
     from approval.files.worktree import GONE, list_files
 
     if staged:
@@ -318,35 +318,69 @@ def _failed(item: _Item, why: str) -> FileReport:
 
 
 def _staged_items(paths: Sequence[Path]) -> tuple[list[_Item], Listed]:
-    """The staged bytes of each staged file, kept in memory until scanned (a commit's worth)."""
-    from approval.files.worktree import BlobReader, filtered_content, list_staged
+    """The staged bytes of each staged file, kept in memory until scanned (a commit's worth); a
+    staged link by what it reaches in the work tree, or blocked (``staged_link``)."""
+    from approval.files.worktree import (
+        LINK_MODE,
+        BlobReader,
+        filtered_content,
+        list_staged,
+        staged_link,
+    )
 
     listed = list_staged(paths)
+    root = listed.root
     items = []
-    refused = []
-    with BlobReader(listed.root) as reader:
+    refused: list[Note] = []
+    skipped = [Note(_shown(root, n.path), n.reason) for n in listed.skipped]
+    outside: list[Note] = []
+    with BlobReader(root) as reader:
         for staged in listed.files:
             data = reader.read(staged.blob)
-            shown = _shown(listed.root, staged.path)
+            shown = _shown(root, staged.path)
             if data is None:  # never passed unread (fail closed)
                 refused.append(
                     Note(shown, "the staged content cannot be read from the index", "staged")
                 )
                 continue
+            if staged.mode == LINK_MODE:
+                reached = staged_link(root, staged, data)
+                items += _reached_items(root, reached.files, refused)
+                for notes, into in ((reached.refused, refused), (reached.skipped, skipped),
+                                    (reached.outside, outside)):  # fmt: skip
+                    into += [replace(n, path=_shown(root, n.path)) for n in notes]
+                continue
             if staged.filter or is_lfs_pointer(data, len(data)):
                 # The blob is a clean filter's output (a Git LFS pointer): the content is what
                 # the work tree holds, if it is what was staged; else nothing can be read.
-                content = filtered_content(listed.root, staged, data)
+                content = filtered_content(root, staged, data)
                 if content.data is None:
-                    refused.append(Note(shown, content.refusal, "filtered"))
+                    refused.append(Note(shown, content.refusal, content.kind))
                     continue
                 data = content.data
             sha256 = hashlib.sha256(data).hexdigest()
             suffix = Path(staged.path).suffix.lower()
             items.append(_Item(shown, suffix, sha256, len(data), data))
-    skipped = tuple(Note(_shown(listed.root, n.path), n.reason) for n in listed.skipped)
-    ignored = tuple(_shown(listed.root, path) for path in listed.ignored)
-    return items, Listed((), ignored, tuple(refused), skipped=skipped)
+    ignored = tuple(_shown(root, path) for path in listed.ignored)
+    return items, Listed((), ignored, tuple(refused), tuple(skipped), tuple(outside))
+
+
+def _reached_items(
+    root: Path, files: Sequence[tuple[str, str]], refused: list[Note]
+) -> list[_Item]:
+    """The files a staged link reaches, as items read from the work tree (``where``), shown
+    under the link's path, hashed here as a tree's files are; an LFS pointer to ``refused``."""
+    items = []
+    for relative, where in files:
+        hashed = _hash(where)
+        shown = _shown(root, relative)
+        if hashed is _POINTER:
+            refused.append(Note(shown, LFS_POINTER))
+            continue
+        # Gone since it was found: its scan says it cannot be read (blocked).
+        sha256, size = hashed or ("", 0)
+        items.append(_Item(shown, Path(where).suffix.lower(), sha256, size, where=where))
+    return items
 
 
 def _shown(root: Path, relative: str) -> str:
@@ -433,7 +467,8 @@ def _scan_all(
         from approval.files.pool import Failed, map_ordered
 
         # A worker's current directory is not this one: it is told where each file is.
-        todo = [items[n]._replace(where=str(Path(items[n].path).absolute())) for n in cold]
+        todo = [items[n]._replace(where=str(Path(items[n].where or items[n].path).absolute()))
+                for n in cold]  # fmt: skip
         sizes = [item.size for item in todo]
         if sum(sizes) < _POOL_BYTES:
             jobs = 1

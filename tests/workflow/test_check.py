@@ -347,7 +347,8 @@ def test_the_scan_cache_reads_a_scope_at_once_and_the_rest_by_key() -> None:
 
 def test_paths_are_shown_from_where_the_check_runs(world: World, inside: Path) -> None:
     """From a subdirectory, files below it are shown relative to it and the others in full;
-    from above the work tree, relative to where it runs."""
+    from above the work tree, relative to where it runs (checked there as a plain directory,
+    its .git blocked: the work tree is not the one the check runs in)."""
     git(inside, "init", "-q")
     os.chdir(inside / "data")
     below = check(world.ledger, [Path("..")])
@@ -359,6 +360,7 @@ def test_paths_are_shown_from_where_the_check_runs(world: World, inside: Path) -
     os.chdir(inside.parent)
     above = check(world.ledger, [Path(inside.name)])
     assert set(_status(above)) == {
+        f"{inside.name}/.git",
         f"{inside.name}/data/aggregates.csv",
         f"{inside.name}/data/stats.xlsx",
         f"{inside.name}/index.md",

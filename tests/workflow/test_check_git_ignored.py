@@ -2,7 +2,11 @@
 CI run) but never passes unsaid: every git-ignored file, or ignored directory once, is named,
 whichever rule ignores it (``.gitignore``, ``.git/info/exclude``, the user's
 ``core.excludesFile``); ``--include-ignored`` checks them as any other file, which a web root
-deployed as a git checkout needs, since the web server serves them (finding f_gitignore)."""
+deployed as a git checkout needs, since the web server serves them (finding f_gitignore).
+
+Git's ignore rules are the user's only in the checkout the check runs in (finding
+f_planted_git): these tests run inside it; tests/workflow/test_check_untrusted_tree.py checks
+a work tree from outside."""
 
 from __future__ import annotations
 
@@ -45,7 +49,8 @@ def people_csv(path: Path) -> Path:
 @pytest.fixture
 def webroot(here: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A web root deployed as a git checkout: an index page committed, and protected files that
-    git ignores by each of its three rules, which the web server serves all the same."""
+    git ignores by each of its three rules, which the web server serves all the same. The check
+    runs in it, as a deploy job in the checkout does."""
     root = here / "www"
     root.mkdir()
     git(root, "init", "-q")
@@ -62,6 +67,7 @@ def webroot(here: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         f"{Path(os.environ['GIT_CONFIG_GLOBAL']).read_text()}[core]\n\texcludesFile = {excludes}\n"
     )
     monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(config))
+    os.chdir(root)  # the ``here`` fixture restores the directory
     return root
 
 
@@ -70,10 +76,10 @@ def statuses(result: CheckResult) -> dict[str, str]:
 
 
 def test_git_ignored_files_are_named_whichever_rule_ignores_them(webroot: Path) -> None:
-    result = check(None, [Path("www")])
-    assert statuses(result) == {"www/.gitignore": "clean", "www/index.html": "clean"}
+    result = check(None, [Path()])
+    assert statuses(result) == {".gitignore": "clean", "index.html": "clean"}
     assert result.exit_code == 0  # the default is kept: what git would publish
-    assert result.git_ignored == ("www/local-only.csv", "www/stats.csv.bak", "www/uploads/")
+    assert result.git_ignored == ("local-only.csv", "stats.csv.bak", "uploads/")
     document = result.to_dict()
     assert document["git_ignored"] == list(result.git_ignored)
     assert document["summary"]["git_ignored"] == 3
@@ -81,26 +87,26 @@ def test_git_ignored_files_are_named_whichever_rule_ignores_them(webroot: Path) 
 
 
 def test_include_ignored_checks_them_as_any_other_file(webroot: Path) -> None:
-    result = check(None, [Path("www")], include_ignored=True)
+    result = check(None, [Path()], include_ignored=True)
     assert result.exit_code == 1
     assert statuses(result) == {
         # The checkout's own repository is served too (GET /.git/config): blocked as content.
-        "www/.git": "blocked",
-        "www/.gitignore": "clean",
-        "www/index.html": "clean",
-        "www/local-only.csv": "blocked",
-        "www/stats.csv.bak": "blocked",
-        "www/uploads/detention-stats.csv": "blocked",
+        ".git": "blocked",
+        ".gitignore": "clean",
+        "index.html": "clean",
+        "local-only.csv": "blocked",
+        "stats.csv.bak": "blocked",
+        "uploads/detention-stats.csv": "blocked",
     }
     assert result.git_ignored == ()
     # .approvalignore still applies, and is still named.
     (webroot / ".approvalignore").write_text("*.bak\n")
-    kept = check(None, [Path("www")], include_ignored=True)
-    assert kept.left_out == ("www/stats.csv.bak",)
-    assert "www/stats.csv.bak" not in statuses(kept)
+    kept = check(None, [Path()], include_ignored=True)
+    assert kept.left_out == ("stats.csv.bak",)
+    assert "stats.csv.bak" not in statuses(kept)
     # Left out by .approvalignore like anything else (a deploy that never copies it).
     (webroot / ".approvalignore").write_text("*.bak\n.git\n")
-    assert "www/.git" not in statuses(check(None, [Path("www")], include_ignored=True))
+    assert ".git" not in statuses(check(None, [Path()], include_ignored=True))
 
 
 def test_an_ignored_directory_is_named_once_and_a_tracked_file_in_it_is_checked(
@@ -125,13 +131,15 @@ def test_an_ignored_directory_is_named_once_and_a_tracked_file_in_it_is_checked(
 
 
 def test_the_ignored_directory_the_user_stands_in_is_named_dot(webroot: Path) -> None:
-    os.chdir(webroot / "uploads")  # the ``here`` fixture under ``webroot`` restores it
+    os.chdir(webroot / "uploads")  # the ``here`` fixture restores it
     result = check(None, [Path("..")])
     assert "./" in result.git_ignored
     assert "" not in result.git_ignored
 
 
-def test_ignored_files_of_a_nested_repository_are_named(here: Path) -> None:
+def test_a_nested_repository_is_checked_whole_its_ignore_rules_not_used(here: Path) -> None:
+    """A repository inside the checkout that is not one of its submodules is not the user's
+    checkout: anyone who could write there could have made it, its ignore rules included."""
     git(here, "init", "-q")
     (here / "index.html").write_text("<html></html>\n")
     nested = here / "vendor"
@@ -140,32 +148,33 @@ def test_ignored_files_of_a_nested_repository_are_named(here: Path) -> None:
     (nested / ".gitignore").write_text("dump.csv\n")
     people_csv(nested / "dump.csv")
     (nested / "readme.txt").write_text("a vendored tool\n")
-    result = check(None, [Path()])
-    assert "vendor/dump.csv" in result.git_ignored
-    with_ignored = check(None, [Path()], include_ignored=True)
-    assert statuses(with_ignored)["vendor/dump.csv"] == "blocked"
+    for result in (check(None, [Path()]), check(None, [Path()], include_ignored=True)):
+        assert result.git_ignored == ()
+        assert statuses(result)["vendor/dump.csv"] == "blocked"
+        assert statuses(result)["vendor/.git"] == "blocked"
+        assert statuses(result)["vendor/readme.txt"] == "clean"
 
 
-def test_the_cli_names_them_and_tells_web_roots_what_to_do(webroot: Path, here: Path) -> None:
+def test_the_cli_names_them_and_tells_web_roots_what_to_do(webroot: Path) -> None:
     for n in range(25):
         (webroot / f"note{n:02}.txt").write_text("figures\n")
     (webroot / ".gitignore").write_text("uploads/\nnote*.txt\n")
     env = {k: v for k, v in os.environ.items() if k != "APPROVAL_LEDGER"}
-    command = [sys.executable, "-m", "approval", "check", "www"]
-    done = subprocess.run(command, cwd=here, env=env, capture_output=True, text=True, check=False)
+    command = [sys.executable, "-m", "approval", "check", "."]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     named = [line for line in lines if line.endswith(": left out: ignored by git")]
     assert len(named) == 20
-    assert "www/local-only.csv: left out: ignored by git" in named
+    assert "local-only.csv: left out: ignored by git" in named
     assert "... and 8 more ignored by git (--format json lists them all)" in lines
     assert any("--include-ignored" in line for line in lines if line.startswith("hint:"))
     assert lines[-1].startswith("2 files: 2 clean, 0 approved, 0 blocked; 28 ignored by git")
-    as_json = subprocess.run([*command, "--format", "json"], cwd=here, env=env, text=True,
+    as_json = subprocess.run([*command, "--format", "json"], env=env, text=True,
                              capture_output=True, check=False)  # fmt: skip
     document = json.loads(as_json.stdout)
     assert len(document["git_ignored"]) == document["summary"]["git_ignored"] == 28
-    assert "www/uploads/" in document["git_ignored"]  # the directory, once
+    assert "uploads/" in document["git_ignored"]  # the directory, once
 
 
 def test_include_ignored_with_staged_is_a_usage_error(webroot: Path) -> None:

@@ -2,7 +2,11 @@
 filter's output, a pointer, while the bytes pushed to the LFS store and checked out everywhere
 are the work tree's. Such a file is checked by its work-tree bytes when the same filter makes
 exactly the staged blob of them, and blocked otherwise: never passed on a pointer (finding
-f_lfs_staged). A pointer with nothing behind it is blocked in a plain check too."""
+f_lfs_staged). A pointer with nothing behind it is blocked in a plain check too.
+
+A filter is a command: the gate runs one only when it is configured outside the checked
+repository (the user's global configuration, where ``git lfs install`` puts it), never one the
+repository's own configuration defines (finding f_planted_git)."""
 
 from __future__ import annotations
 
@@ -16,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from approval.demo.synthetic import aggregate_csv
-from approval.files.worktree import FILTERED, LFS_POINTER
+from approval.files.worktree import FILTERED, LFS_POINTER, LOCAL_FILTER
 from approval.workflow.check import CheckResult, check
 from tests.corpus.tabular import detainee_sheet
 
@@ -37,18 +41,29 @@ def git(where: Path, *args: str) -> None:
     subprocess.run(["git", *args], cwd=where, check=True, capture_output=True)
 
 
+def global_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A global git configuration of the test's own (``git config --global`` writes there)."""
+    config = tmp_path / "gitconfig"
+    config.write_text(Path(os.environ["GIT_CONFIG_GLOBAL"]).read_text())
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(config))
+
+
 @pytest.fixture
-def repo(tmp_path: Path) -> Iterator[Path]:
-    """A repository whose CSV files are stored through an LFS-style clean filter."""
-    git(tmp_path, "init", "-q")
-    git(tmp_path, "config", "filter.lfs.clean", _CLEAN)
-    git(tmp_path, "config", "filter.lfs.smudge", "cat")
-    git(tmp_path, "config", "filter.lfs.required", "true")
-    (tmp_path / ".gitattributes").write_text("*.csv filter=lfs diff=lfs merge=lfs -text\n")
-    git(tmp_path, "add", ".gitattributes")
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A repository whose CSV files are stored through an LFS-style clean filter, configured
+    where ``git lfs install`` configures it: the user's global configuration."""
+    global_config(tmp_path, monkeypatch)
+    git(tmp_path, "config", "--global", "filter.lfs.clean", _CLEAN)
+    git(tmp_path, "config", "--global", "filter.lfs.smudge", "cat")
+    git(tmp_path, "config", "--global", "filter.lfs.required", "true")
+    root = tmp_path / "repo"
+    root.mkdir()
+    git(root, "init", "-q")
+    (root / ".gitattributes").write_text("*.csv filter=lfs diff=lfs merge=lfs -text\n")
+    git(root, "add", ".gitattributes")
     before = Path.cwd()
-    os.chdir(tmp_path)
-    yield tmp_path
+    os.chdir(root)
+    yield root
     os.chdir(before)
 
 
@@ -110,7 +125,8 @@ def test_a_work_tree_pointer_staged_again_through_the_filter_blocks(repo: Path) 
     it is, so the staged blob matches, and still nothing real was read."""
     pointer = "version https://git-lfs.github.com/spec/v1\noid sha1:" + "1" * 40 + "\n"
     (repo / "stats.csv").write_text(pointer)
-    git(repo, "config", "filter.lfs.clean", "cat")  # git-lfs's clean passes a pointer through
+    # git-lfs's clean passes a pointer through
+    git(repo, "config", "--global", "filter.lfs.clean", "cat")
     git(repo, "add", "stats.csv")
     status, reason = by_path(check(None, [], staged=True))["stats.csv"]
     assert (status, reason) == ("blocked", LFS_POINTER)
@@ -129,6 +145,37 @@ def test_a_pointer_in_a_checked_tree_blocks(tmp_path: Path) -> None:
     big = tmp_path / "big.txt"
     big.write_text("version https://git-lfs.github.com/spec/v1\n" + "figures\n" * 200)
     assert {Path(f.path).name: f.status for f in check(None, [big]).files} == {"big.txt": "clean"}
+
+
+@pytest.mark.parametrize("setting", ["clean", "process"])
+def test_a_filter_the_repository_defines_is_not_run(repo: Path, setting: str) -> None:
+    """A repository's own configuration (a planted one, or one that came with the tree) names
+    the command; the gate does not run it, and blocks the file it would have read."""
+    people = detainee_sheet(4).write_csv(repo / "stats.csv")
+    git(repo, "add", "stats.csv")  # staged through the user's filter
+    ran = repo.parent / "ran"
+    git(repo, "config", f"filter.lfs.{setting}", f"touch {ran}; cat")
+    result = check(None, [], staged=True)
+    assert not ran.exists()
+    status, reason = by_path(result)["stats.csv"]
+    assert status == "blocked"
+    assert reason == (
+        f"{FILTERED} 'lfs', which this repository's own git configuration defines: not run"
+    )
+    assert {f.path: f.report.format for f in result.files}["stats.csv"] == LOCAL_FILTER
+    assert people.exists()
+
+
+def test_the_users_own_filter_set_in_the_repository_too_is_run(repo: Path) -> None:
+    """``git lfs install --local`` where git-lfs is also installed globally: the command is
+    the user's, wherever else it is written."""
+    detainee_sheet(4).write_csv(repo / "stats.csv")
+    git(repo, "add", "stats.csv")
+    git(repo, "config", "filter.lfs.clean", _CLEAN)
+    (checked,) = [f for f in check(None, [], staged=True).files if f.path == "stats.csv"]
+    assert (checked.status, checked.refusal, checked.report.verdict) == (
+        "blocked", None, "protected"
+    )  # fmt: skip
 
 
 def test_the_cli_says_why_and_what_to_do(repo: Path) -> None:

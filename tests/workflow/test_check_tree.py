@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from approval.errors import UsageError
-from approval.files.worktree import DANGLING, LINK_LOOP, OWN_REPOSITORY, REPOSITORY
+from approval.files.worktree import LINK_LOOP, OWN_REPOSITORY, REPOSITORY, dangling
 from approval.workflow.check import CheckResult, check
 from tests.corpus.tabular import detainee_sheet
 from tests.support import ROOT
@@ -100,21 +100,58 @@ def test_loops_of_links_end_and_are_named(here: Path) -> None:
     site = site_with_index(here)
     people_csv(site / "data" / "people.csv")
     (site / "data" / "again").symlink_to("..", target_is_directory=True)  # site/data/again -> site
-    (site / "self").symlink_to("self")  # a link to itself
     result = check(None, [Path("site")])
     assert statuses(result) == {"site/data/people.csv": "blocked", "site/index.md": "clean"}
     skipped = reasons(result.skipped)
     assert skipped["site/data/again"] == "the same directory as site: checked there"
-    assert skipped["site/self"] == LINK_LOOP
 
 
-def test_a_dangling_link_is_named_and_does_not_block(here: Path) -> None:
+def test_a_loop_that_never_resolves_is_blocked(here: Path) -> None:
+    """Nothing it names can be read here (ELOOP): where it is published it may resolve."""
+    site = site_with_index(here)
+    (site / "self").symlink_to("self")
+    result = check(None, [Path("site")])
+    assert {f.path: f.refusal for f in result.files if f.refusal} == {"site/self": LINK_LOOP}
+    assert result.exit_code == 1
+
+
+def test_a_dangling_link_is_blocked_unless_left_out(here: Path) -> None:
+    """A link to a file that is not here may resolve where the tree is published (finding
+    f_dangling_link): blocked, named with what it points to; ``.approvalignore`` is the
+    explicit way to leave one out."""
     site = site_with_index(here)
     (site / "gone.csv").symlink_to(here / "nowhere.csv")
+    (site / "private.csv").symlink_to("../private/people.csv")
     result = check(None, [Path("site")])
-    assert result.exit_code == 0
-    assert reasons(result.skipped) == {"site/gone.csv": DANGLING}
-    assert check(None, [Path("site/gone.csv")]).skipped == result.skipped  # named alone, too
+    assert result.exit_code == 1
+    refused = {f.path: (f.refusal, f.report.format) for f in result.files if f.refusal}
+    assert refused == {
+        "site/gone.csv": (dangling(str(here / "nowhere.csv")), "unresolved-link"),
+        "site/private.csv": (dangling("../private/people.csv"), "unresolved-link"),
+    }
+    assert dangling("../private/people.csv") == (
+        "a link to ../private/people.csv that cannot be read here"
+    )
+    alone = check(None, [Path("site/gone.csv")])
+    assert [(f.path, f.status) for f in alone.files] == [("site/gone.csv", "blocked")]
+    (site / ".approvalignore").write_text("gone.csv\nprivate.csv\n")
+    left_out = check(None, [Path("site")])
+    assert left_out.exit_code == 0
+    assert set(left_out.left_out) == {"site/gone.csv", "site/private.csv"}
+
+
+def test_a_tracked_dangling_link_named_alone_is_blocked(here: Path) -> None:
+    """git is asked about the link, not its target (asked about a target that is not there, it
+    listed nothing, and nothing was checked)."""
+    git(here, "init", "-q")
+    site = site_with_index(here)
+    (site / "stats.csv").symlink_to("../exports/people.csv")  # not ignored: just not here
+    git(here, "add", ".")
+    for named in (Path("site/stats.csv"), Path("site")):
+        result = check(None, [named])
+        assert {f.path: f.status for f in result.files if f.refusal} == {
+            "site/stats.csv": "blocked"
+        }
 
 
 def test_a_git_directory_or_a_bare_repository_in_a_plain_tree_is_blocked(here: Path) -> None:
@@ -247,6 +284,7 @@ def test_the_cli_names_everything_not_checked(here: Path) -> None:
     site = site_with_index(here)
     (site / "data").symlink_to(here / "elsewhere", target_is_directory=True)
     (site / "gone.csv").symlink_to(here / "nowhere.csv")
+    (site / "again").symlink_to(".", target_is_directory=True)
     git(site, "init", "-q", "--bare", "backup.git")
     (site / "notes.tmp").write_text("draft\n")
     (site / ".approvalignore").write_text("*.tmp\n")
@@ -257,10 +295,14 @@ def test_the_cli_names_everything_not_checked(here: Path) -> None:
     lines = text.stdout.splitlines()
     assert f"site/data -> {(here / 'elsewhere').resolve()}: outside the checked tree" in lines[0]
     assert f"site/backup.git: BLOCKED ({REPOSITORY})" in lines
-    assert f"site/gone.csv: skipped ({DANGLING})" in lines
+    gone = lines.index(f"site/gone.csv: BLOCKED ({dangling(str(here / 'nowhere.csv'))})")
+    assert lines[gone + 1] == (
+        "  hint: check it where it resolves, or remove it (or leave it out with .approvalignore)"
+    )
+    assert "site/again: skipped (the same directory as site: checked there)" in lines
     assert "site/notes.tmp: left out by .approvalignore" in lines
     assert lines[-1] == (
-        "4 files: 2 clean, 0 approved, 2 blocked; 1 left out by .approvalignore; 1 skipped; "
+        "5 files: 2 clean, 0 approved, 3 blocked; 1 left out by .approvalignore; 1 skipped; "
         "1 link outside the checked tree (3 scanned, 0 unchanged)"
     )
     as_json = subprocess.run(
@@ -268,10 +310,14 @@ def test_the_cli_names_everything_not_checked(here: Path) -> None:
     )
     document = json.loads(as_json.stdout)
     assert document["summary"] | {"scanned": 0} == {
-        "files": 4, "clean": 2, "approved": 0, "blocked": 2, "ignored": 1, "skipped": 1,
+        "files": 5, "clean": 2, "approved": 0, "blocked": 3, "ignored": 1, "skipped": 1,
         "outside": 1, "scanned": 0, "git_ignored": 0,
     }  # fmt: skip
-    assert document["skipped"] == [{"path": "site/gone.csv", "reason": DANGLING}]
+    assert document["skipped"] == [
+        {"path": "site/again", "reason": "the same directory as site: checked there"}
+    ]
+    (link,) = [f for f in document["files"] if f["path"] == "site/gone.csv"]
+    assert (link["status"], link["format"]) == ("blocked", "unresolved-link")
     assert document["ignored"] == ["site/notes.tmp"]
     assert document["outside"][0]["path"] == "site/data"
     (repository,) = [f for f in document["files"] if f["path"] == "site/backup.git"]
@@ -287,17 +333,17 @@ def test_the_cli_names_everything_not_checked(here: Path) -> None:
     assert ROOT.is_dir()
 
 
-def test_staged_links_and_submodules_are_named(here: Path) -> None:
-    """A commit holds a link as a link and a submodule as a commit id: neither is content to
-    scan as staged, and neither passes unsaid."""
-    people_csv(here / "private.csv")
-    (here / "people.csv").symlink_to("private.csv")
+def test_a_staged_submodule_is_named(here: Path) -> None:
+    """A commit holds a submodule as a commit id: not content to scan as staged, and not
+    passed unsaid (staged links: tests/workflow/test_check_staged_links.py)."""
     git(here, "init", "-q")
-    git(here, "add", "people.csv")
+    commit = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"  # any id: a gitlink is not read
+    git(here, "update-index", "--add", "--cacheinfo", f"160000,{commit},lib")
     result = check(None, [], staged=True)
     assert result.files == ()
-    assert [n.path for n in result.skipped] == ["people.csv"]
-    assert result.skipped[0].reason.startswith("a symbolic link, staged as one")
+    assert reasons(result.skipped) == {
+        "lib": "a submodule: its files are checked in its own repository"
+    }
 
 
 def test_a_clean_report_with_parts_comes_back_from_the_cache_whole() -> None:
