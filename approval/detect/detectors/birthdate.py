@@ -174,6 +174,24 @@ def _words_alt(phrases: Iterable[str]) -> str:
     return "|".join(accent_blind(p) for p in sorted(set(phrases), key=len, reverse=True))
 
 
+# Weekdays before a date, as long date formats write them (Excel's "Long Date", which a sheet
+# saved as CSV keeps: ``Wednesday, March 14, 1999``, ``miércoles, 14 de marzo de 1999``,
+# ``Wed 14/03/1999``): skipped, whatever day they name.
+_WEEKDAY_NAMES = (
+    *("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"),
+    *("mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun"),
+    *("lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo"),
+    *("lun", "mié", "jue", "vie", "sáb", "dom"),
+    *("segunda-feira", "terça-feira", "quarta-feira", "quinta-feira", "sexta-feira"),
+    *("segunda", "terça", "quarta", "quinta", "sexta", "seg", "ter", "qua", "qui", "sex"),
+    *("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"),
+    *("lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim."),
+)
+_WEEKDAY_TEXT = rf"(?:{_words_alt(_WEEKDAY_NAMES)})\.?,?\s+"
+# In a value: a word, then its name is looked up (an alternation of every spelling, accent-blind,
+# costs a few microseconds on every name cell of a table).
+_WEEKDAY = re.compile(r"([^\W\d_]{3,9}(?:-feira)?)\.?,?\s+")
+_WEEKDAYS = frozenset(fold(name).rstrip(".") for name in _WEEKDAY_NAMES)
 _ROMANCE_DAY_TEXT = f"(?:{_words_alt(_ROMANCE_DAYS)})"
 _ROMANCE_WORD = _words_alt([*_ROMANCE_VALUES, *_ROMANCE_TIMES])
 _ROMANCE_YEAR_TEXT = (
@@ -253,6 +271,7 @@ _FILLER = (
     r"(?:\((?:e|a|o|s|es|as|os)\)|/(?:e|a|o|as|os))?(?:\s*[:=#-]\s*|\s+)"
     + _PLACE
     + r"(?:(?:on|in|is|was|el|en|em|le|a|de|no|d[ií]a|:)\s+){0,2}"
+    + rf"(?:{_WEEKDAY_TEXT})?"
 )
 
 
@@ -397,6 +416,12 @@ def parse_date(text: str, *, labelled: bool = True) -> date | None:
             serial = int(m[1])
             return _EXCEL_EPOCH + timedelta(days=serial) if 366 < serial < 80_000 else None
         return None
+    weekday = _WEEKDAY.match(text)
+    if weekday is not None and weekday.end() < len(text) and fold(weekday[1]) in _WEEKDAYS:
+        # "Mar" is a weekday (mardi, martes) and a month: a date either way.
+        found = parse_date(text[weekday.end() :], labelled=labelled)
+        if found is not None:
+            return found
     if m := _MONTH_DAY.fullmatch(text):
         month = MONTHS.get(fold(m[1]))
         return _make(int(m[3]), month, int(m[2])) if month else None
@@ -436,6 +461,11 @@ def _written_date(text: str) -> date | None:
     """A date with its month in letters, its day and year in figures or words."""
     if not 6 <= len(text) <= 120:
         return None
+    weekday = _WEEKDAY.match(text)
+    if weekday is not None and weekday.end() < len(text) and fold(weekday[1]) in _WEEKDAYS:
+        found = _written_date(text[weekday.end() :])
+        if found is not None:
+            return found
     day_first, month_first = _written()
     for pattern, day_at, month_at in ((day_first, 1, 2), (month_first, 2, 1)):
         m = pattern.fullmatch(text)

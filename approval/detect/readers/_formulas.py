@@ -292,3 +292,90 @@ def letter(index: int) -> str:
         index, rest = divmod(index - 1, 26)
         letters = chr(65 + rest) + letters
     return letters
+
+
+# ---------------------------------------------------------------------------------------------
+# Cells of a CSV opened in a spreadsheet
+
+# What starts a formula when Excel or LibreOffice opens a CSV: ``=``, and ``+ - @`` (Lotus
+# habits that Excel keeps: ``+A1``, ``@SUM(...)``).
+FORMULA_LEADS = "=+-@"
+_LITERAL_ONLY = re.compile(r'=\s*"((?:[^"]|"")*)"\s*')
+
+
+@dataclass(frozen=True)
+class Typed:
+    """What a spreadsheet makes of a formula typed in a cell (or opened from a CSV): ``shown``,
+    the text the cell shows (its value, or the formula as written where it has none that can
+    be told); ``line``, its string literals as ``literal_text`` gives them when they say more
+    than ``shown`` ("" otherwise); ``unread``, whether it may show text that is neither of
+    those (a function that builds text from what cannot be evaluated here)."""
+
+    shown: str
+    line: str
+    unread: bool
+
+
+def typed(text: str) -> Typed | None:
+    """What a spreadsheet shows for a CSV cell ``text`` that it takes as a formula, or None
+    when the cell shows nothing but ``text`` itself: not a formula (``-5``, ``+1 555 0100``,
+    ``@handle`` and ``=`` alone are numbers, errors or the text as typed), or a formula that
+    can only show a number or a value of another cell, which is read where it is.
+
+    A unary ``+`` or ``@`` shows its operand; a ``-`` before a formula that builds text is read
+    as a ``-`` before that text (Excel shows an error or the text with its sign: reading the
+    text is the safe side). Without the workbook around it, a reference has no value: a formula
+    that joins one to something (``=A2&B2``) may build text, and is ``unread``."""
+    lead = text[:1]
+    if len(text) < 2 or lead not in FORMULA_LEADS:
+        return None
+    if lead == "=" and (only := _LITERAL_ONLY.fullmatch(text)) is not None:
+        # ``="00123"``, the usual way to keep leading zeros, often in every row: its literal.
+        return Typed(only[1].replace('""', '"'), "", False)
+    formula = "=" + text[1:]
+    tokens = _tokens(formula)
+    if tokens is None:
+        # Not a formula a spreadsheet takes: shown as typed. An "=" cell with the makings of
+        # text (a literal, a join, a call) may be one in a dialect this reader does not know;
+        # so may any formula too long for this reader to take apart.
+        long = len(text) > _MAX_TOKENS
+        if (lead == "=" or long) and any(sign in text for sign in '"&('):
+            return Typed(text, "", True)
+        return None
+    if not tokens:
+        return None
+    found = literals(text)
+    value = evaluate(formula, _no_reference)
+    if value is None and ("op", ";") in tokens:
+        # Arguments split by ";", as Excel writes them where "," is the decimal sign and as
+        # LibreOffice does everywhere.
+        commas = "".join("," if token == ("op", ";") else token[1] for token in tokens)
+        value = evaluate("=" + commas, _no_reference)
+    if value is not None:
+        shown = "-" + value if lead == "-" else value
+        line = literal_text(formula, found) if found else ""
+        if shown == text and not line:
+            return None
+        return Typed(shown, "" if line in (shown, value) else line, False)
+    unread = _may_build_text(tokens)
+    line = literal_text(formula, found) if found else ""
+    if not unread and not line:
+        return None
+    return Typed(text, line, unread)
+
+
+def _may_build_text(tokens: list[tuple[str, str]]) -> bool:
+    """Whether a formula that cannot be evaluated may show text that is in no cell: it calls a
+    function that makes text, refers outside the file, or joins (``&``) a literal, a cell or a
+    call to something. Names alone (``- Smith & Co``) are errors in a CSV, which defines none."""
+    joins = ("op", "&") in tokens
+    for kind, text in tokens:
+        if kind == "ext":
+            return True
+        if kind == "func":
+            name = text.upper().removeprefix("_XLFN.").removeprefix("_XLWS.")
+            if name not in _NO_NEW_TEXT or joins:
+                return True
+        if joins and kind in ("string", "ref", "number"):
+            return True
+    return False

@@ -22,6 +22,15 @@ on the next) in one cell, which a spreadsheet shows as lines and a table classif
 one odd value. When the parse took more physical lines than it gave rows (counted at C speed, so
 ordinary files pay nothing per row), the file is read a second time for those cells only, and
 each such cell is read as prose (a paragraph of its own), as the text reader would have read it.
+
+A cell that starts with ``=`` (or ``+ - @``) is a formula to Excel and LibreOffice, which
+evaluate it when they open the file: ``=CHAR(65)&218343183`` shows an A-number that is nowhere
+in the bytes as such. Such a cell is read as it shows (``_formulas.typed``: evaluated where it
+can be, its string literals read besides, as a sheet's formulas are), and a formula that may
+build text that cannot be evaluated here (``=A2&B2``, ``=TEXT(...)``) is an unread part that
+blocks. Cells are looked at only in rows parsed from a chunk of text that holds a field start
+with one of those characters (``_Formulas.watch``, at C speed per chunk); other rows cost
+nothing.
 """
 
 from __future__ import annotations
@@ -31,10 +40,12 @@ import io
 import itertools
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from functools import cache
 from typing import IO
 
+from approval.detect.readers._formulas import FORMULA_LEADS, typed
 from approval.detect.textio import (
     open_text,
     sniff_encoding,
@@ -45,6 +56,7 @@ from approval.detect.textio import (
 from approval.detect.units import (
     AS_TEXT,
     PARSED,
+    UNREAD,
     Bound,
     Limits,
     Part,
@@ -66,6 +78,7 @@ _CHUNK_CHARS = 1 << 20  # text read at a time (see ``_visible_lines``)
 _MARKDOWN_RULE = re.compile(r"[\s:-]*-{3,}[\s:-]*")
 _FOOTER_ROWS = 3  # narrower lines at the end of a sample that do not break its table
 _ROW_BATCH = 256  # rows parsed before any is passed on (see ``_rows``)
+_MAX_FORMULA_TEXT = 16 << 20  # characters of formula literals read from one file
 
 
 def sniff_delimiter(sample: str) -> tuple[str, float, int]:
@@ -131,9 +144,11 @@ def is_tabular(sample: str, whole: bool = False) -> bool:
         return False  # a Markdown table: text, which the text reader reads as a table
     if width >= 3 or (width == 2 and delimiter != ","):
         return True
-    # Two fields split by a comma: a table when the commas are not a sentence's.
-    table = "\n".join(map(",".join, rows))
-    return width == 2 and consistency == 1.0 and table.count(", ") * 2 < table.count(",")
+    # Two fields split by a comma: a table when the commas are not a sentence's (a space after
+    # them). Commas inside quoted fields (``"Wednesday, March 14, 1999"``) are no delimiters,
+    # and say nothing either way.
+    spaced = sum(1 for r in rows if len(r) == 2 and r[1][:1].isspace())
+    return width == 2 and consistency == 1.0 and spaced * 2 < len(rows)
 
 
 class CsvReader:
@@ -170,11 +185,23 @@ class CsvReader:
             title = " / ".join(line.strip() for line in above if line.strip())
             yield Part("lines above the table", "text", sum(map(len, above)), AS_TEXT)
             yield Text(Where(part=source.part), above)
-        shape = _Shape()
+        shape = _Shape(formulas=_Formulas(delimiter))
         rows = _rows(source, encoding, delimiter, limits.max_string_chars, shape)
         if lead:
             rows = itertools.islice(rows, lead, None)
         yield Table(where=Where(part=source.part), rows=rows, title=title)
+        if shape.formulas.lines:
+            lines = shape.formulas.lines
+            yield Part("formula literals", "formulas", sum(map(len, lines)), AS_TEXT)
+            yield Text(Where(part=source.part), lines, title)
+        if shape.formulas.unread:
+            yield Part(
+                "formulas",
+                "formulas",
+                0,
+                UNREAD,
+                f"{shape.formulas.unread} formula cells may build text that cannot be evaluated",
+            )
         if shape.lines > shape.rows:
             lines = list(_broken_cells(source, encoding, delimiter, limits.max_string_chars))
             if lines:
@@ -187,11 +214,74 @@ def _sample_rows(sample: str, delimiter: str) -> Iterator[list[str]]:
 
 
 @dataclass
+class _Formulas:
+    """The cells a spreadsheet would take as formulas (see the module's docstring): which
+    chunks of text may hold one (``watch``, per chunk), and what was found in the rows
+    (``read``): literals to read as text, and how many formulas could not be evaluated."""
+
+    delimiter: str
+    chunks: int = 0  # chunks of text passed to the parser so far
+    hot: int = -2  # the last of them that holds a field start that may be a formula
+    lines: list[str] = field(default_factory=list)
+    chars: int = 0
+    unread: int = 0
+
+    def watch(self, chunk: str) -> str:
+        self.chunks += 1
+        # "=" anywhere, or "+ - @" with a join or a call after it: no other cell builds text.
+        # One-character tests run at memory speed; the pattern only on chunks that pass them.
+        if ("=" in chunk or (("&" in chunk or "(" in chunk) and _any_lead(chunk))) and (
+            _candidates(self.delimiter).search(chunk)
+        ):
+            self.hot = self.chunks - 1
+        return chunk
+
+    def read(self, batch: list[list[str]]) -> None:
+        for row in batch:
+            for index, cell in enumerate(row):
+                lead = cell[:1]
+                if not lead or lead not in FORMULA_LEADS:
+                    continue
+                # "+ - @" with no join and no call shows a number, an error or the text as
+                # written (``-5``, ``+1 555 0100``): skipped at the cost of two searches.
+                if lead != "=" and "&" not in cell and "(" not in cell:
+                    continue
+                if (found := typed(cell)) is not None:
+                    row[index] = found.shown
+                    self.unread += found.unread
+                    if found.line:
+                        self.chars += len(found.line)
+                        if self.chars > _MAX_FORMULA_TEXT:
+                            raise Unscannable(
+                                f"too large: formulas hold more than {_MAX_FORMULA_TEXT >> 20}"
+                                " MiB of text"
+                            )
+                        self.lines.append(found.line)
+
+
+def _any_lead(chunk: str) -> bool:
+    return "-" in chunk or "+" in chunk or "@" in chunk
+
+
+@cache
+def _candidates(delimiter: str) -> re.Pattern[str]:
+    """A field that may be a formula: ``=`` at the start of a field (after the delimiter, a
+    line break or an opening quote); ``+ - @`` there with ``&`` or ``(`` later on the line, or
+    at the start of a quoted field (which may go on over more lines)."""
+    start = re.escape(delimiter)
+    return re.compile(
+        rf'(?:^|[{start}\r"])=|"[-+@]|(?:^|[{start}\r])[-+@][^\r\n&(]*[&(]', re.MULTILINE
+    )
+
+
+@dataclass
 class _Shape:
-    """Rows the parse gave and physical lines it read, known once the rows are consumed."""
+    """Rows the parse gave and physical lines it read, known once the rows are consumed; and
+    the formulas met in them."""
 
     rows: int = 0
     lines: int = 0
+    formulas: _Formulas = field(default_factory=lambda: _Formulas(","))
 
 
 def _rows(
@@ -209,11 +299,19 @@ def _row_batches(
     csv.field_size_limit(longest)
     with source.open() as raw:
         text = open_text(raw, encoding, newline="")
-        reader = csv.reader(_visible_lines(text), delimiter=delimiter)
+        formulas = shape.formulas if shape is not None else None
+        watch = formulas.watch if formulas is not None else None
+        reader = csv.reader(_visible_lines(text, watch), delimiter=delimiter)
         rows = 0
+        current = 0  # the chunk being parsed when the last batch ended
         try:
             while batch := list(itertools.islice(reader, _ROW_BATCH)):
                 rows += len(batch)
+                if formulas is not None:
+                    # The batch's rows come from the chunks parsed since the last one ended.
+                    if formulas.hot >= current - 1:
+                        formulas.read(batch)
+                    current = formulas.chunks - 1
                 yield batch
             if shape is not None:
                 shape.rows, shape.lines = rows, reader.line_num
@@ -226,11 +324,15 @@ def _row_batches(
             raise Unscannable(f"corrupt: malformed CSV near line {reader.line_num}") from None
 
 
-def _visible_lines(text: IO[str]) -> Iterator[str]:
+def _visible_lines(text: IO[str], watch: Callable[[str], str] | None = None) -> Iterator[str]:
     """The lines of ``text`` as a reader sees them, as prose is (``textio.visible``): zero-width
     spaces between the letters of a name do not hide it. Read in chunks cut after a line
-    break, so that no Python step runs per line (ASCII chunks pass as they are)."""
-    return itertools.chain.from_iterable(map(_chunk_lines, map(visible, _chunks(text))))
+    break, so that no Python step runs per line (ASCII chunks pass as they are); ``watch``
+    sees each chunk before its lines are parsed."""
+    chunks = map(visible, _chunks(text))
+    if watch is not None:
+        chunks = map(watch, chunks)
+    return itertools.chain.from_iterable(map(_chunk_lines, chunks))
 
 
 # Line breaks of ``str.splitlines`` that a CSV line does not end at (ASCII ones; the others are

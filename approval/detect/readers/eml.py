@@ -23,6 +23,9 @@ context would tie every official who writes about asylum to a protection claim, 
 hidden in them is still read; the preamble and epilogue of every multipart. A part whose
 Content-Transfer-Encoding is unknown, or whose base64 does not decode, is an unread part that
 blocks: its bytes mean nothing until decoded. Files uuencoded in a text body are ``Nested``.
+An attached message or a multipart sent with a transfer encoding (base64 or quoted-printable:
+MIME forbids it, Outlook writes it, Thunderbird decodes it) is decoded first and then read as a
+message (``_decoded_entity``): the parser would take the encoded text for the message itself.
 ``Part`` units name each MIME part (``part 1.2``), the headers, preambles and epilogues. A
 part whose bytes are a picture (PNG, JPEG, GIF...) is named and its pixels not read, and does
 not block, as pictures everywhere (the text it carries is read); a binary signature (S/MIME)
@@ -40,6 +43,7 @@ from __future__ import annotations
 import binascii
 import io
 import mimetypes
+import quopri
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -86,6 +90,7 @@ _KNOWN_ENCODINGS = frozenset(
     {"", "7bit", "8bit", "binary", "base64", "quoted-printable", "uuencode", "x-uuencode"}
     | {"uue", "x-uue"}
 )
+_IDENTITY = frozenset({"", "7bit", "8bit", "binary"})
 _PARSE_ERRORS = (MessageError, ValueError, LookupError, TypeError, AttributeError, IndexError)
 _SLICE_LINES = 2_000
 # Signatures (S/MIME, PGP) are not read: they are opaque bytes with no text of the message.
@@ -251,6 +256,16 @@ class _Walk:
             size = len(str(part.get_payload()))
             reason = "unknown transfer encoding: its bytes cannot be decoded"
             yield Part(label, kind, size, UNREAD, reason)
+            return
+        if kind.startswith(("message/", "multipart/")) and encoding not in _IDENTITY:
+            decoded = _decoded_entity(part, kind, encoding)
+            if decoded is None:
+                size = len(part.as_bytes())
+                reason = f"{encoding} {kind} that does not decode: its bytes cannot be read"
+                yield Part(label, kind, size, UNREAD, reason)
+                return
+            yield Part(label, kind, len(decoded), PARSED, f"decoded from {encoding}")
+            yield self._nested(filename or f"message-{self.count}.eml", decoded)
             return
         if kind == "message/rfc822" or (kind.startswith("message/") and attached):
             inner = part.get_payload(0) if part.is_multipart() else None
@@ -482,6 +497,29 @@ def _payload(part: Message) -> bytes:
         return data
     raw = part.get_payload()
     return raw.encode("utf-8", "surrogateescape") if isinstance(raw, str) else b""
+
+
+def _decoded_entity(part: Message, kind: str, encoding: str) -> bytes | None:
+    """A message or multipart part sent with a transfer encoding, decoded, as a message to read
+    (a multipart keeps its Content-Type, which names its boundary); None when it does not
+    decode. The parser took the encoded text for the entity's content: its body is that text
+    as the part's bytes give it back, after the part's own headers."""
+    raw = part.as_bytes()
+    cut = raw.find(b"\n\n")
+    body = raw[cut + 2 :] if cut >= 0 else b""
+    try:
+        if encoding == "base64":
+            decoded = binascii.a2b_base64(body)
+        elif encoding == "quoted-printable":
+            decoded = quopri.decodestring(body)
+        else:
+            return None
+    except (binascii.Error, ValueError):
+        return None
+    if kind.startswith("multipart/"):
+        header = str(part.get("content-type", kind)).encode("utf-8", "surrogateescape")
+        return b"MIME-Version: 1.0\r\nContent-Type: " + header + b"\r\n\r\n" + decoded
+    return decoded
 
 
 def _text(part: Message) -> str:

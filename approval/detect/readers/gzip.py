@@ -4,8 +4,11 @@ archive, which the tar reader then reads.
 
 Every member is read, as ``gunzip`` writes them out one after the other, and so is every header:
 the original file name (``FNAME``), the comment (``FCOMMENT``) and the extra field (``FEXTRA``)
-are text a tool shows, read as prose. Each member's CRC and length are checked. Bytes after the
-last member that are neither a member nor zero padding make the file unscannable.
+are text a tool shows, read as prose (the file name cut into words as archive member names
+are: ``Stephens_Ruby_A218343183.csv``). Each member's CRC and length are checked. Zero padding
+between and after members is skipped, and a member after padding is read (``gunzip`` stops
+there; other tools go on). Bytes after the last member that are neither a member nor zero
+padding are an unread part that blocks.
 
 The bytes decide: the magic ``1f 8b`` and the deflate method. Coverage: the compressed stream,
 parsed; its header fields, read as text; the content as a nested part.
@@ -18,8 +21,10 @@ from collections.abc import Iterator
 from typing import BinaryIO
 
 from approval.detect.readers._expand import content, inner_name
+from approval.detect.readers._names import name_words
 from approval.detect.units import (
     AS_TEXT,
+    UNREAD,
     Limits,
     Part,
     Probe,
@@ -45,6 +50,7 @@ class _Members:
         self.raw = raw
         self.buffer = b""
         self.fields: list[str] = []
+        self.left = 0  # bytes after the members that are neither a member nor zero padding
         self._chunks = self._members()
 
     def read(self, size: int = -1) -> bytes:
@@ -81,7 +87,7 @@ class _Members:
         for flag in (_FNAME, _FCOMMENT):
             if flags & flag:
                 text, at = self._field(at)
-                self.fields.append(text)
+                self.fields.append(name_words(text) if flag == _FNAME else text)
         if flags & _FHCRC:
             at += 2
         self._more(at)
@@ -108,15 +114,19 @@ class _Members:
                 or int.from_bytes(self.buffer[4:8], "little") != length & 0xFFFFFFFF
             ):
                 raise Unscannable("corrupt: bad gzip stream")
-            self.buffer = self.buffer[8:]
-            rest = self.buffer + self.raw.read(_CHUNK)
+            # Zero padding, then another member or the end.
+            rest = self.buffer[8:]
+            while not (rest := rest.lstrip(b"\0")):
+                rest = self.raw.read(_CHUNK)
+                if not rest:
+                    self.buffer = b""
+                    return
+            if len(rest) < 2:
+                rest += self.raw.read(_CHUNK)
             self.buffer = rest
-            if not rest.strip(b"\0"):
-                if self.raw.read(1):  # padding, then something else
-                    raise Unscannable("corrupt: bad gzip stream")
-                return
             if not rest.startswith(_MAGIC[:2]):
-                raise Unscannable("corrupt: bad gzip stream")
+                self.left = len(rest) + sum(map(len, iter(lambda: self.raw.read(_CHUNK), b"")))
+                return
 
 
 class GzipReader:
@@ -140,6 +150,9 @@ class GzipReader:
         if fields:
             yield Part("header", "gzip header", sum(map(len, fields)), AS_TEXT)
             yield Text(Where(part=source.part), fields, title="gzip header")
+        if members and members[-1].left:
+            reason = "bytes after the last gzip member that are no gzip member: not read"
+            yield Part("after the gzip members", "trailing data", members[-1].left, UNREAD, reason)
 
 
 READER = GzipReader()

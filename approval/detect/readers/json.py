@@ -28,6 +28,10 @@ array (to the end of the head, or to the end of a line followed by another value
 JSON parse sees every character but whitespace as a token, key or value, so a JSON read covers
 the plain-text, CSV and YAML reads of the same bytes (``subsumes``). Coverage: one part,
 ``body``, parsed.
+
+A key may occur twice in one object: a parser keeps the last value, a text editor or a
+browser's raw view shows every one. Every value is kept (``pairs``): a repeated key is read
+again as ``key (2)``, ``key (3)``... beside the first, in the parse and in the stream alike.
 """
 
 from __future__ import annotations
@@ -239,9 +243,28 @@ class JsonReader:
                 tokens.expect_end()
 
 
+def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+    """An object with every one of its keys' values (``object_pairs_hook``): a key met again
+    is kept as ``key (2)`` (``key (3)``, ...: the first free name)."""
+    obj = dict(items)
+    if len(obj) == len(items):
+        return obj
+    obj = {}
+    for key, value in items:
+        name, number = key, 1
+        while name in obj:
+            number += 1
+            name = f"{key} ({number})"
+        obj[name] = value
+    return obj
+
+
+_DECODER = json.JSONDecoder(object_pairs_hook=pairs)
+
+
 def _load(text: str, limits: Limits) -> object:
     try:
-        return json.loads(text)
+        return _DECODER.decode(text)
     except RecursionError as exc:
         raise too_deep(limits) from exc
     except json.JSONDecodeError as exc:
@@ -315,7 +338,7 @@ def _ndjson(stream: BinaryIO, flatten: Flattener) -> Iterator[Item]:
         if not line.strip():
             continue
         try:
-            value = json.loads(_decode(line))
+            value = _DECODER.decode(_decode(line))
         except RecursionError as exc:
             raise too_deep(flatten.limits) from exc
         except ValueError as exc:
@@ -383,7 +406,7 @@ class _Tokens:
         self._chunk = chunk
         self._stream = stream
         self._decoder = codecs.getincrementaldecoder(encoding)("replace")
-        self._json = json.JSONDecoder()
+        self._json = json.JSONDecoder(object_pairs_hook=pairs)
         self._limits = limits
         self.buffer = ""
         self.pos = 0
@@ -465,12 +488,14 @@ def _stream_value(
         # member is walked on its own under its key path.
         tokens.take("{")
         record: dict[str, Cell] = {}
+        seen: set[str] = set()  # every key of the object, scalar or not
         for _ in _members(tokens, "}"):
             ok, key = tokens.value()
             if not ok or not isinstance(key, str):
                 raise Unscannable("corrupt: invalid JSON")
             tokens.take(":")
             whole, member = tokens.value()
+            key = _free(key, seen)
             title = _join(path, key)
             context = _context(record)
             title = f"{context}: {title}" if context else title
@@ -482,6 +507,17 @@ def _stream_value(
                 record[key] = scalar(member)
         if record:
             yield path, record
+
+
+def _free(key: str, seen: set[str]) -> str:
+    """``key``, or its first free name (``key (2)``...) when the object has it already, as
+    ``pairs`` names it."""
+    name, number = key, 1
+    while name in seen:
+        number += 1
+        name = f"{key} ({number})"
+    seen.add(name)
+    return name
 
 
 def _members(tokens: _Tokens, close: str) -> Iterator[None]:

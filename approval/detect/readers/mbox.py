@@ -1,8 +1,10 @@
 """mbox: a mailbox file of many messages, each read as the email reader reads one.
 
 Content decides: an mbox opens with a ``From `` separator line (``From sender date``). Each
-message runs to the next separator at the start of a line after a blank line (mboxo, mboxrd
-and the "From " lines Thunderbird and mutt write); ``>From `` quoting in bodies is undone
+message runs to the next separator line, with or without a blank line before it (mboxo,
+mboxrd and the "From " lines Thunderbird and mutt write; mutt and Python's ``mailbox`` split at
+a separator that follows a body line directly, so a message there is a message of its own,
+its body decoded, not text of the one before); ``>From `` quoting in bodies is undone
 (mboxrd). A reply is read under what earlier messages of its thread said (``eml.Thread``). A
 message's units are named ``message N`` (its parts ``message N/part 1.2``, its
 attachments ``box.mbox/message N/report.csv``).
@@ -59,9 +61,10 @@ class MboxReader:
         with source.open() as stream:
             for line in iter(lambda: stream.readline(_LINE_BYTES), b""):
                 starts, at_start = at_start, line.endswith(b"\n")
-                if starts and blank and _SEPARATOR.match(line):
+                if starts and _SEPARATOR.match(line):
                     if started:
-                        yield b"".join(current[:-1])  # the blank line belongs to the separator
+                        # A blank line before the separator belongs to it.
+                        yield b"".join(current[:-1] if blank else current)
                     current, size, started = [], 0, True
                     blank = False
                     continue

@@ -33,6 +33,7 @@ from pathlib import PurePosixPath
 from typing import IO, BinaryIO
 
 from approval.detect.readers._expand import copied_out
+from approval.detect.readers._names import name_words
 from approval.detect.readers._ranges import as_files, nonzero
 from approval.detect.units import (
     AS_TEXT,
@@ -49,6 +50,7 @@ from approval.detect.units import (
 )
 
 _COPY_CHUNK = 1024 * 1024
+_PAX_PATHS = frozenset({"path", "linkpath", "GNU.sparse.name"})
 _BLOCK = tarfile.BLOCKSIZE
 _NO_DATA = {
     tarfile.DIRTYPE: "directory",
@@ -187,9 +189,13 @@ def _unheld(source: Source, padded: list[tuple[int, int]], end: int) -> Iterator
 
 
 def _header_text(member: tarfile.TarInfo) -> list[str]:
-    """What a member's header says in words: its name, link target, owner names, pax records."""
-    texts = [member.name, member.linkname, member.uname, member.gname]
-    texts += [f"{key}={value}" for key, value in member.pax_headers.items()]
+    """What a member's header says in words: its name and link target (cut into words as a
+    listing is read, ``_names``), owner names, pax records (paths cut likewise)."""
+    texts = [name_words(member.name), name_words(member.linkname), member.uname, member.gname]
+    texts += [
+        f"{key}={name_words(value) if key in _PAX_PATHS else value}"
+        for key, value in member.pax_headers.items()
+    ]
     return [text for text in texts if text]
 
 

@@ -1,6 +1,11 @@
 """xz streams (and legacy .lzma): the content is a nested source, read as a file is read,
 within the limits (``approval.detect.readers._expand``); a ``.tar.xz`` holds a tar archive.
 
+Concatenated streams are one, as ``xz -dc`` writes them out, with the zero stream padding the
+format allows between and after them (``_streams``: ``LZMAFile`` stops at padding and drops
+the streams after it). Bytes after the last stream that are neither a stream nor padding are
+an unread part that blocks.
+
 The bytes decide: the xz magic ``fd 37 7a 58 5a 00``, or an LZMA-alone header (properties byte
 0x5d, a power-of-two dictionary size). Coverage: the compressed stream, parsed, and the content
 as a nested part.
@@ -13,15 +18,16 @@ from collections.abc import Iterator
 from typing import BinaryIO
 
 from approval.detect.readers._expand import content, inner_name
-from approval.detect.units import Limits, Probe, Source, Unit
+from approval.detect.readers._streams import Streams
+from approval.detect.units import UNREAD, Limits, Part, Probe, Source, Unit
 
 _MAGIC = b"\xfd7zXZ\x00"
 _SUFFIXES = {".txz": ".tar", ".tlz": ".tar", ".xz": "", ".lzma": ""}
 _ERRORS = (lzma.LZMAError, OSError, EOFError, ValueError)
 
 
-def _open(raw: BinaryIO) -> BinaryIO:
-    return lzma.LZMAFile(raw, mode="rb")  # type: ignore[return-value]
+def _starts(data: bytes) -> bool:
+    return data.startswith(_MAGIC) or _lzma_alone(data)
 
 
 def _lzma_alone(head: bytes) -> bool:
@@ -43,7 +49,16 @@ class XzReader:
 
     def read(self, source: Source, limits: Limits) -> Iterator[Unit]:
         inner = inner_name(source.name, _SUFFIXES, "decompressed")
-        yield from content(source, _open, limits, _ERRORS, "xz", inner)
+        opened: list[Streams] = []
+
+        def decompress(raw: BinaryIO) -> BinaryIO:
+            opened.append(Streams(raw, lzma.LZMADecompressor, _starts))
+            return opened[-1]  # type: ignore[return-value]  # read() is all that is used
+
+        yield from content(source, decompress, limits, _ERRORS, "xz", inner)
+        if opened and opened[-1].left:
+            reason = "bytes after the last xz stream that are no xz stream: not read"
+            yield Part("after the xz streams", "trailing data", opened[-1].left, UNREAD, reason)
 
 
 READER = XzReader()

@@ -34,6 +34,7 @@ from approval.detect.readers._members import (
     image_text,
     is_image,
 )
+from approval.detect.readers._names import name_words
 from approval.detect.units import (
     AS_TEXT,
     PARSED,
@@ -219,7 +220,7 @@ def _member_lines(members: list[zipfile.ZipInfo]) -> list[str]:
     read them."""
     lines = []
     for info in members:
-        words = " ".join(info.filename.replace("_", " ").replace("/", " ").split())
+        words = name_words(info.filename)
         if words:
             lines.append(words)
     return lines
