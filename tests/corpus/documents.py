@@ -859,3 +859,59 @@ def mangle(data: bytes, edits: Sequence[tuple[int, int]], keep: int) -> bytes:
     for position, value in edits:
         out[position % len(out)] = value
     return bytes(out[:keep])
+
+
+HELVETICA = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"
+
+
+def pdf_stream(data: bytes, entries: bytes = b"") -> bytes:
+    """The body of a stream object (stored as it is, not compressed)."""
+    return b"<< /Length %d %s>>\nstream\n" % (len(data), entries) + data + b"\nendstream"
+
+
+def drawn_pdf(
+    pages: Sequence[bytes],
+    *,
+    resources: bytes = b"<< /Font << /F1 3 0 R >> >>",
+    objects: Sequence[bytes] = (HELVETICA,),
+    media: tuple[int, int] = (612, 792),
+    catalog: bytes = b"",
+    page: bytes = b"",
+) -> bytes:
+    """A PDF whose pages draw the given content streams, all with the same ``resources``
+    (``catalog``, ``page``: more entries of the catalog, such as ``/OCProperties``, and of
+    each page, such as ``/Annots``).
+    ``objects`` are numbered from 3 (1 is the catalog, 2 the page tree), so that resources
+    and the objects themselves can refer to one another; by default object 3 is Helvetica
+    (WinAnsi), ``/F1``."""
+    bodies: list[bytes] = [b"", b""]
+    bodies += objects
+    kids = []
+    for content in pages:
+        bodies.append(pdf_stream(content))
+        bodies.append(
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %d %d] /Resources %s /Contents %d 0 R"
+            b" %s>>" % (*media, resources, len(bodies), page)
+        )
+        kids.append(len(bodies))
+    bodies[0] = b"<< /Type /Catalog /Pages 2 0 R %s>>" % catalog
+    bodies[1] = b"<< /Type /Pages /Kids [%s] /Count %d >>" % (
+        b" ".join(b"%d 0 R" % kid for kid in kids),
+        len(kids),
+    )
+    out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for number, body in enumerate(bodies, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(bodies) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\n" % (len(bodies) + 1)
+    out += b"startxref\n%d\n%%%%EOF\n" % xref
+    return bytes(out)
+
+
+def pdf_literal(text: str) -> bytes:
+    """A PDF literal string (WinAnsi) for a content stream."""
+    return _pdf_string(text)

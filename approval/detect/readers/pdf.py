@@ -3,6 +3,12 @@
 What a viewer shows or a program recovers, each read and named as a ``Part``:
 
 - each page's text is one ``Text`` unit (``page 3``), titled by the document's title;
+- each page's text as shown (``page 3 as shown``, ``readers._pdfshow``), from the same parse:
+  the strings drawn, ordered by line and along each line as a person reads them, invisible
+  ones (render mode 3 or 7, no size, no width, no opacity, the colour of what lies under
+  them) leaving their room but no text; read where it says what the stream's order does not
+  (words or glyphs drawn right to left, filler hidden inside a value): both readings are
+  read, and the worst verdict stands;
 - each page's annotations (comments, sticky notes, pop-ups, links' URIs and their query strings,
   rich text) are hidden ``Text`` (``page 3 annotations``);
 - the document information dictionary (``/Info``: author, subject, keywords, any custom key);
@@ -31,9 +37,15 @@ Fails closed: a PDF that does not open with the empty password is ``encrypted``;
 pages are all pictures and no text is scanned paper the scanner cannot read: ``no text layer
 (image-only PDF)``. A picture page among text pages is scanned paper too (a scanned list slipped
 into a report is how such lists travel): an unread part that blocks, ``scanned page: no text
-layer``, unlike a picture beside text, which is named and does not block. A page with neither text
-nor images is blank
-and passes. A page whose text cannot be extracted or whose content does not decode (pypdf
+layer``, unlike a picture beside text, which is named and does not block. A text page is scanned
+paper as well when pictures cover it nearly whole (``SCAN_COVER``) with little text on it (a
+Bates number, a page number, a thin OCR layer: ``SCAN_TEXT``), or mostly (``FIGURE_COVER``) with
+hardly a caption (``FIGURE_TEXT``): ``scanned page: pictures cover 83% of it ...`` (an OCR layer
+counts as text: it is not checked against the picture). Text in a font whose glyphs map to no
+Unicode (a Type 3 font with private glyph names, a composite font of glyph ids, codes that
+decode to control characters, all without ``ToUnicode``) is shown by a viewer and read by no
+one: an unread part that blocks (``page 3 glyphs``). A page with neither text nor images is
+blank and passes. A page whose text cannot be extracted or whose content does not decode (pypdf
 yields nothing for it, quietly), or an object that cannot be parsed, is an unread part that
 blocks. Decompression is bounded by pypdf's own limits (75 MB per stream), reported as ``too
 large``, and the streams swept by ``Limits.max_expanded_bytes``; the objects swept by
@@ -52,6 +64,7 @@ from typing import Any
 
 from approval.detect.readers._carriers import markup_lines, nested, script_lines, url_lines
 from approval.detect.readers._members import image_text
+from approval.detect.readers._pdfshow import Page as _Shown
 from approval.detect.readers._pdfspan import gaps
 from approval.detect.readers._ranges import as_files
 from approval.detect.units import (
@@ -71,6 +84,12 @@ from approval.detect.units import (
 )
 
 _SALVAGE_BYTES = 64 * 1024**2  # decoded from a damaged stream, at most
+# A page that pictures cover this much (of its area) and with fewer characters of text than
+# this is scanned paper: nearly all of it a picture, a stamp or an OCR layer too thin to
+# stand for the page; or mostly pictures and hardly a caption. A chart in a report, within
+# the page's margins (63% of a letter page inside one-inch margins), keeps its caption.
+SCAN_COVER, SCAN_TEXT = 0.75, 400
+FIGURE_COVER, FIGURE_TEXT = 0.5, 40
 MAX_REVISIONS = 32  # earlier revisions read (incremental updates)
 _TAIL_CHUNK = 1024 * 1024
 _WHITE = b"\0\t\n\f\r "  # PDF's white space: what may follow the last %%EOF
@@ -150,6 +169,7 @@ class _PdfReader:
             if not pages:
                 raise Unscannable("corrupt: a PDF with no pages")
             document = _Document(reader, source, limits, _guard(_title, reader))
+            document.layers = _layers_off(reader)
             yield from document.pages(pages)
             yield from document.info()
             yield from document.bookmarks()
@@ -180,6 +200,9 @@ class _Document:
     page_lines: set[str] = field(default_factory=set)  # the current text, to tell what changed
     marked: list[bytes] = field(default_factory=list)  # this page's streams with marked content
     any_text: bool = False
+    any_shown: bool = False
+    fonts: dict[int, Any] = field(default_factory=dict)  # fonts as text, by their dictionary
+    layers: frozenset[int] = frozenset()  # optional content off by default (hidden layers)
     expanded: int = 0
     attached: int = 0
 
@@ -216,8 +239,17 @@ class _Document:
                     yield Part(part, "page", len(damaged), AS_TEXT)
                     if lines:
                         yield Text(Where(part=part, hidden=True), lines, self.title)
+            # One parse of the content gives both readings: pypdf's text in the order the
+            # stream draws it, and the page as shown (``readers._pdfshow``).
+            shown = _Shown(_resources(page), _page_box(page), self.fonts, layers_off=self.layers)
             try:
-                text = _guard(page.extract_text)
+                text = _guard(
+                    page.extract_text,
+                    visitor_operand_before=shown.before,
+                    visitor_operand_after=shown.after,
+                )
+                if not shown.visited:
+                    _guard(_walk, self.reader, page, shown)  # no resources: pypdf stops early
             except Unscannable as exc:
                 if not exc.reason.startswith("corrupt"):
                     raise
@@ -231,13 +263,15 @@ class _Document:
                 self.page_lines.update(" ".join(line.split()) for line in lines)
                 yield Part(f"page {number}", "page", len(text or ""), PARSED)
                 yield Text(Where(part=f"page {number}"), lines, self.title, "pages", continues)
-            elif _guard(_has_images, page):
+                yield from self._scanned(number, shown)
+            elif shown.image_area > 0 or _guard(_has_images, page):
                 # A picture of a page is scanned paper: what it shows is not read, so it blocks.
                 self.no_text.append(number)
                 reason = "scanned page: no text layer (pictures are not read)"
                 yield Part(f"page {number}", "image", 0, UNREAD, reason)
             else:
                 yield Part(f"page {number}", "page", 0, PARSED)  # blank
+            yield from self.as_shown(number, text or "", shown)
             yield from self.marked_content(number)
             notes = self._say(_guard(_annotations, page))
             if notes:
@@ -246,6 +280,77 @@ class _Document:
                 # A comment on a page is read under what governs the page.
                 flowing = self.any_text
                 yield Text(Where(part=part, hidden=True), notes, self.title, "pages", flowing)
+            yield from self.appearances(number, page)
+
+    def appearances(self, number: int, page: Any) -> Iterator[Unit]:
+        """What the page's annotations draw (their appearance streams), as shown: the sweep
+        reads their strings in the order drawn; read here in the order seen where that says
+        more, and glyphs that map to no text block as on the page."""
+        part = f"page {number} annotations as shown"
+        lines: list[str] = []
+        unmapped, complete = 0, True
+        for stream in _guard(_appearance_streams, page):
+            box = _numbers_of(stream.get("/BBox")) or (-1e9, -1e9, 1e9, 1e9)
+            shown = _Shown(_resources(stream), box, self.fonts, layers_off=self.layers)
+            try:
+                _guard(_walk, self.reader, stream, shown, own=True)
+                drawn = shown.lines()
+            except Unscannable:
+                complete = False
+                continue
+            unmapped += shown.unmapped
+            complete = complete and shown.complete
+            flat = "".join("".join(_drawn_strings(_guard(stream.get_data))).split())
+            if any("".join(line.split()) not in flat for line in drawn):
+                lines += drawn
+        if unmapped:
+            reason = "text in a font whose glyphs map to no Unicode: not read"
+            yield Part(f"page {number} annotation glyphs", "font", unmapped, UNREAD, reason)
+        if not complete:
+            reason = "the text as shown cannot be followed"
+            yield Part(f"page {number} annotations layout", "annotation", 0, UNREAD, reason)
+        if lines:
+            yield Part(part, "annotation", sum(map(len, lines)), PARSED)
+            yield Text(Where(part=part, hidden=True), lines, self.title, "pages", self.any_text)
+
+    def as_shown(self, number: int, text: str, shown: _Shown) -> Iterator[Unit]:
+        """The page as a person sees it, where it says more than the stream's order: each
+        line as shown that the extracted text does not hold (characters in another order,
+        invisible ones left out) makes the whole page read again as shown, so that what
+        governs its lines governs them there too. Glyphs that map to no text block."""
+        part = f"page {number} as shown"
+        if shown.unmapped:
+            reason = "text in a font whose glyphs map to no Unicode: not read"
+            yield Part(f"page {number} glyphs", "font", shown.unmapped, UNREAD, reason)
+        try:
+            lines = shown.lines()
+        except Exception:  # numbers past what floats hold: the page is not followed
+            lines, shown.complete = [], False
+        if not shown.complete:
+            # Named apart from the reading: parts of one name merge, and a read one wins.
+            reason = "the text as shown cannot be followed"
+            yield Part(f"page {number} layout", "page", 0, UNREAD, reason)
+        flat = "".join(text.split())
+        if any("".join(line.split()) not in flat for line in lines):
+            continues, self.any_shown = self.any_shown, True
+            yield Part(part, "page", sum(map(len, lines)), PARSED)
+            yield Text(Where(part=part), lines, self.title, "pages as shown", continues)
+
+    def _scanned(self, number: int, shown: _Shown) -> Iterator[Unit]:
+        """A page that is mostly a picture and carries little text is scanned paper with a
+        stamp on it (a Bates number, a page number): what the picture shows is not read. A
+        chart with its caption is a smaller picture, or one with more text around it."""
+        area = _area(shown.box)
+        covered = min(1.0, shown.image_area / area) if area > 0 else 0.0
+        covered = 1.0 if covered != covered else covered  # NaN: matrices made to overflow
+        if (covered >= SCAN_COVER and shown.chars < SCAN_TEXT) or (
+            covered >= FIGURE_COVER and shown.chars < FIGURE_TEXT
+        ):
+            reason = (
+                f"scanned page: pictures cover {covered:.0%} of it beside"
+                f" {shown.chars} characters of text (pictures are not read)"
+            )
+            yield Part(f"page {number} picture", "image", 0, UNREAD, reason)
 
     def _contents(self, page: Any) -> bytes | None:
         """The page's content streams are read by text extraction, not by the sweep. Returns
@@ -884,6 +989,117 @@ def _outline(reader: Any) -> list[str]:
         stack.append((item.get("/Next"), depth))
         stack.append((item.get("/First"), depth + 1))
     return lines
+
+
+def _layers_off(reader: Any) -> frozenset[int]:
+    """The optional content groups (layers) a viewer hides when it opens the file: its default
+    configuration's ``/OFF``, or all but ``/ON`` when its base state is off. A configuration
+    that cannot be read hides nothing (viewers show such content)."""
+    try:
+        catalog = reader.trailer["/Root"].get_object()
+        reference = catalog.get("/OCProperties")
+        properties: Any = reference.get_object() if reference is not None else None
+        config: Any = properties.get("/D") if hasattr(properties, "get") else None
+        if not hasattr(config, "get"):
+            return frozenset()
+
+        def numbers(key: str, where: Any = config) -> set[int]:
+            items = where.get(key)
+            items = items.get_object() if items is not None else []
+            return (
+                {i.idnum for i in items if hasattr(i, "idnum")}
+                if isinstance(items, list)
+                else set()
+            )
+
+        off = numbers("/OFF")
+        if config.get("/BaseState") == "/OFF":
+            off |= numbers("/OCGs", properties) - numbers("/ON")
+        return frozenset(off)
+    except Exception:
+        return frozenset()
+
+
+MAX_APPEARANCES = 10_000  # appearance streams read as shown, per page
+
+
+def _appearance_streams(page: Any) -> list[Any]:
+    """Each annotation's appearance streams (normal, rollover, down; each state of them)."""
+    annotations = page.get("/Annots")
+    annotations = annotations.get_object() if annotations is not None else None
+    streams: list[Any] = []
+    for reference in annotations if isinstance(annotations, list) else []:
+        annotation = reference.get_object()
+        found = annotation.get("/AP") if hasattr(annotation, "get") else None
+        appearance: Any = found.get_object() if found is not None else None
+        if not hasattr(appearance, "values"):
+            continue
+        for value in appearance.values():
+            value = value.get_object()
+            states = [value]
+            if not hasattr(value, "get_data") and hasattr(value, "values"):
+                states = [state.get_object() for state in value.values()]
+            streams.extend(state for state in states if hasattr(state, "get_data"))
+        if len(streams) > MAX_APPEARANCES:
+            raise Unscannable(f"too large: more than {MAX_APPEARANCES} appearances on a page")
+    return streams
+
+
+def _numbers_of(value: Any) -> tuple[float, float, float, float] | None:
+    try:
+        a, b, c, d = (float(x) for x in value)
+    except Exception:
+        return None
+    return (min(a, c), min(b, d), max(a, c), max(b, d))
+
+
+def _resources(page: Any) -> Any:
+    try:
+        if hasattr(page, "get_inherited"):
+            resources = page.get_inherited("/Resources", None)
+        else:  # a form: its own
+            resources = page.get("/Resources")
+        resources = resources.get_object() if resources is not None else None
+    except Exception:  # broken resources: text extraction says so, or finds nothing to draw
+        return None
+    return resources if hasattr(resources, "get") else None
+
+
+def _page_box(page: Any) -> tuple[float, float, float, float]:
+    """The part of the page a viewer shows (the crop box, within the media box); a letter
+    page where the boxes cannot be read (pypdf's own default is no better)."""
+    try:
+        return _boxes(page)
+    except Exception:
+        return (0.0, 0.0, 612.0, 792.0)
+
+
+def _boxes(page: Any) -> tuple[float, float, float, float]:
+    crop, media = page.cropbox, page.mediabox
+    boxes = [
+        (min(b.left, b.right), min(b.bottom, b.top), max(b.left, b.right), max(b.bottom, b.top))
+        for b in (crop, media)
+    ]
+    (a, b, c, d), (e, f, g, h) = boxes
+    return (float(max(a, e)), float(max(b, f)), float(min(c, g)), float(min(d, h)))
+
+
+def _area(box: tuple[float, ...]) -> float:
+    return max(0.0, box[2] - box[0]) * max(0.0, box[3] - box[1])
+
+
+def _walk(reader: Any, page: Any, shown: _Shown, *, own: bool = False) -> None:
+    """The page's operators, for a page pypdf's text extraction does not parse (one without
+    resources, which can still draw inline pictures); or a stream's ``own``."""
+    from pypdf.generic import ContentStream
+
+    contents = page if own else page.get("/Contents")
+    contents = contents.get_object() if contents is not None else None
+    if contents is None:
+        return
+    for operands, operator in ContentStream(contents, reader, "bytes").operations:
+        shown.before(operator, operands, None, None)
+        shown.after(operator, operands, None, None)
 
 
 def _has_images(page: Any, depth: int = 0) -> bool:
