@@ -102,28 +102,138 @@ def _is_text(head: bytes, encoding: str) -> bool:
     return controls <= max(1, len(text) // 200)
 
 
-# Characters that take no room on screen (format characters: zero-width space and joiners, soft
-# hyphen, direction marks, word joiner, byte-order mark): written between the letters of a name
-# they hide it from every pattern and from no reader.
-_INVISIBLE = dict.fromkeys(
-    (0x00AD, 0x061C, 0x180E, 0xFEFF, *range(0x200B, 0x2010), *range(0x202A, 0x202F),
-     *range(0x2060, 0x2065), *range(0x2066, 0x206A))
+# Characters that take no room on screen: Unicode's Default_Ignorable_Code_Point property (zero-
+# width space and joiners, soft hyphen, direction marks and overrides, variation selectors, tag
+# characters, the combining grapheme joiner, Hangul fillers...). Written between the letters of
+# a name they hide it from every pattern and from no reader. The ranges are those of
+# DerivedCoreProperties.txt, Unicode 15.1.0 (the same as 14.0, the version of this Python's
+# ``unicodedata``); kept as the table's ranges so that it can be checked against the file.
+_DEFAULT_IGNORABLE = (
+    (0x00AD, 0x00AD), (0x034F, 0x034F), (0x061C, 0x061C), (0x115F, 0x1160),
+    (0x17B4, 0x17B5), (0x180B, 0x180F), (0x200B, 0x200F), (0x202A, 0x202E),
+    (0x2060, 0x206F), (0x3164, 0x3164), (0xFE00, 0xFE0F), (0xFEFF, 0xFEFF),
+    (0xFFA0, 0xFFA0), (0xFFF0, 0xFFF8), (0x1BCA0, 0x1BCA3), (0x1D173, 0x1D17A),
+    (0xE0000, 0xE0FFF),
 )  # fmt: skip
-
+_INVISIBLE = dict.fromkeys(
+    code for first, last in _DEFAULT_IGNORABLE for code in range(first, last + 1)
+)
 
 # The same characters as one class: a search runs in C at a few ns a character, where a
 # ``translate`` of a chunk with any non-ASCII letter looks each character up in the table.
-_INVISIBLE_FOUND = re.compile("[" + "".join(map(chr, _INVISIBLE)) + "]")
+_INVISIBLE_FOUND = re.compile(
+    "[" + "".join(f"\\U{first:08x}-\\U{last:08x}" for first, last in _DEFAULT_IGNORABLE) + "]"
+)
+
+# Explicit directional formatting (UAX #9): LRE, RLE, PDF, LRO, RLO; LRI, RLI, FSI, PDI.
+_LRE, _RLE, _PDF, _LRO, _RLO = "\u202a", "\u202b", "\u202c", "\u202d", "\u202e"
+_LRI, _RLI, _FSI, _PDI = "\u2066", "\u2067", "\u2068", "\u2069"
+_OPENERS = frozenset((_LRE, _RLE, _LRO, _RLO, _LRI, _RLI, _FSI))
+_OVERRIDES = re.compile("[\u202d\u202e]")
+# Paragraph separators end every embedding (rule X8); segment separators (tabs) are laid out at
+# the paragraph's level (L1), outside any override.
+_PARAGRAPH_ENDS = frozenset("\n\r\x1c\x1d\x1e\x85\u2029")
+_SEGMENT_ENDS = frozenset("\t\x0b\x1f")
+_MAX_DEPTH = 125  # UAX #9's max_depth
+
+
+def displayed(text: str) -> str:
+    """``text`` in the order a screen shows it where directional overrides force it: the
+    characters of a right-to-left override (U+202E ... U+202C) are laid out right to left,
+    so ``\u202e987654321A\u202c`` shows as ``A123456789``. Only overridden characters move
+    (rules X1-X8 and L2 of UAX #9, for explicit overrides): ordinary Arabic or Hebrew text is
+    stored in reading order and stays as it is. The explicit formatting characters are
+    dropped."""
+    if _OVERRIDES.search(text) is None:
+        return text
+    out: list[str] = []
+    run: list[tuple[int, str]] = []  # overridden characters and their levels
+    stack: list[tuple[int, bool, bool]] = []  # (level, overriding, isolate)
+
+    def level() -> int:
+        return stack[-1][0] if stack else 0
+
+    def end_run() -> None:
+        if run:
+            out.extend(_reordered(run))
+            run.clear()
+
+    for ch in text:
+        if ch in _PARAGRAPH_ENDS:
+            end_run()
+            stack.clear()
+            out.append(ch)
+        elif ch in _OPENERS:
+            odd = ch in (_RLE, _RLO, _RLI)
+            new = level() + 1
+            new += (new % 2 == 1) != odd
+            if new <= _MAX_DEPTH:
+                stack.append((new, ch in (_LRO, _RLO), ch in (_LRI, _RLI, _FSI)))
+        elif ch == _PDF:
+            if stack and not stack[-1][2]:
+                stack.pop()
+        elif ch == _PDI:
+            while stack and not stack[-1][2]:
+                stack.pop()
+            if stack:
+                stack.pop()
+        elif stack and stack[-1][1] and ch not in _SEGMENT_ENDS:
+            run.append((stack[-1][0], ch))
+        else:
+            end_run()
+            out.append(ch)
+    end_run()
+    return "".join(out)
+
+
+def _reordered(run: list[tuple[int, str]]) -> list[str]:
+    """Rule L2 over one run of overridden characters: from the highest level down to the
+    lowest odd one, every stretch at that level or higher is reversed."""
+    levels = [lvl for lvl, _ in run]
+    chars = [ch for _, ch in run]
+    lowest_odd = min(levels) | 1
+    for floor in range(max(levels), lowest_odd - 1, -1):
+        i = 0
+        while i < len(chars):
+            if levels[i] < floor:
+                i += 1
+                continue
+            j = i
+            while j < len(chars) and levels[j] >= floor:
+                j += 1
+            chars[i:j] = chars[i:j][::-1]
+            levels[i:j] = levels[i:j][::-1]
+            i = j
+    return chars
 
 
 def visible(text: str) -> str:
     """``text`` as a reader sees it: invisible characters dropped, compatibility forms
-    (full-width letters and digits, ligatures) folded to the plain ones (NFKC)."""
+    (full-width letters and digits, ligatures) folded to the plain ones (NFKC), and a line
+    that directional overrides reorder shown as the screen shows it, followed (on a line of
+    its own) by the order it is stored in, which is what a program copying it gets."""
     if text.isascii():
         return text
+    if _OVERRIDES.search(text) is not None:
+        text = _both_orders(text)
     if _INVISIBLE_FOUND.search(text) is not None:
         text = text.translate(_INVISIBLE)
     return unicodedata.normalize("NFKC", text)
+
+
+def _both_orders(text: str) -> str:
+    """Each line of ``text`` that overrides reorder, as shown, then as stored."""
+    out: list[str] = []
+    for line in text.splitlines(keepends=True):
+        body = line.rstrip("\r\n")
+        shown = displayed(body)
+        stored = body.translate(_INVISIBLE)
+        if shown.translate(_INVISIBLE) == stored:
+            out.append(line)
+            continue
+        # The stored copy without double quotes: a delimited file's quoting stays as it was.
+        out.append(shown + "\n" + stored.replace('"', "") + line[len(body) :])
+    return "".join(out)
 
 
 def open_text(stream: BinaryIO, encoding: str, *, newline: str | None = None) -> IO[str]:

@@ -34,6 +34,7 @@ from approval.detect.readers._members import (
     is_image,
 )
 from approval.detect.readers.zip import child_part
+from approval.detect.textio import sniff_encoding
 from approval.detect.units import Limits, Nested, Source, Unscannable, Where
 
 MAX_LINE_CHARS = 4_000  # a longer group of literals is cut into lines of about this size
@@ -135,6 +136,56 @@ def script_lines(code: str) -> list[str]:
             flush()
     flush()
     return [line for line in out if line]
+
+
+# A string literal that may be base64: long enough to hold a value, nothing but its alphabet.
+_BASE64 = re.compile(r"[A-Za-z0-9+/_-]{16,}={0,2}")
+_ROT13 = str.maketrans(
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz",
+    "NOPQRSTUVWXYZABCDEFGHIJKLMnopqrstuvwxyzabcdefghijklm",
+)
+
+
+def decoded_literals(code: str) -> list[str]:
+    """The text a script makes of its own string literals on load, where the script says how:
+    base64 decoded (``atob``, ``Buffer.from(..., "base64")``), reversed (``.reverse()``),
+    ROT13 (``fromCharCode`` of shifted codes). A literal decodes only when the script calls
+    the decoder, so that ordinary scripts cost nothing more; a literal that does not decode to
+    text yields nothing."""
+    lowered = code.lower()
+    base64ed = "atob" in lowered or "base64" in lowered
+    reversed_ = "reverse(" in lowered
+    shifted = "fromcharcode" in lowered
+    if not (base64ed or reversed_ or shifted):
+        return []
+    out: list[str] = []
+    for match in _TOKEN.finditer(code):
+        token = match.group("string")
+        if not token:
+            continue
+        literal = _literal(token)
+        if base64ed and _BASE64.fullmatch(literal.strip()):
+            out.extend(_text_lines(_base64(literal.strip())))
+        if reversed_:
+            out.extend(_text_lines(literal[::-1].encode()))
+        if shifted:
+            out.extend(_text_lines(literal.translate(_ROT13).encode()))
+    return out
+
+
+def _base64(literal: str) -> bytes:
+    try:
+        return base64.b64decode(literal.replace("-", "+").replace("_", "/") + "==")
+    except (binascii.Error, ValueError):
+        return b""
+
+
+def _text_lines(data: bytes) -> list[str]:
+    encoding = sniff_encoding(data[:8192]) if data else None
+    if encoding is None:
+        return []
+    text = data.decode(encoding, "replace")
+    return [line for line in (_collapse(piece) for piece in text.splitlines()) if line]
 
 
 def markup_lines(text: str) -> list[str]:

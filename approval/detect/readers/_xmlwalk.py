@@ -16,7 +16,9 @@ An element's attribute values, which expat hands over whole, are bounded by
 paragraphs joined, repeated rows and columns expanded within bounds, hidden rows and columns and
 hidden sheets flagged), every other text node as a line, every attribute value that could carry
 text (``_package``'s rule) as a hidden line, embedded binary data (``office:binary-data``)
-as a picture or a file of its own.
+as a picture or a file of its own. A span whose text style hides it (``text:display="none"``,
+a size under a point) is left out of its paragraph as shown, the rest joined; the whole
+paragraph is read too, as the hidden part "<part> hidden text".
 """
 
 from __future__ import annotations
@@ -254,6 +256,9 @@ _TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
 _TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
 _STYLE = "urn:oasis:names:tc:opendocument:xmlns:style:1.0}"
 _INLINE = frozenset({"span", "a", "s", "tab", "line-break"})
+_FO = "urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0}"
+# A font size no one reads: "0pt", "0.5pt", "0%".
+_TINY = re.compile(r"0*\.?\d*(?:pt|%|cm|mm|in|pc|px)?")
 _MAX_REPEAT = 1_000  # repeated rows or columns that hold something, expanded at most this far
 _MAX_COLUMNS = 16_384
 _VALUE_ATTRIBUTES = tuple(
@@ -277,6 +282,53 @@ class _OdfTable:
     cell_value: str = ""
 
 
+def unshown_styles(stream: IO[bytes]) -> frozenset[str]:
+    """The text styles of an OpenDocument part that hide their text, as ``OdfWalker``
+    finds them (a hardened parse: entities refused, as ``walk`` refuses them)."""
+    found: set[str] = set()
+    style: list[str] = []
+
+    def start(name: str, attributes: dict[str, str]) -> None:
+        if name == _STYLE + "style":
+            style.append(attributes.get(_STYLE + "name", ""))
+        elif name == _STYLE + "text-properties" and style and style[-1]:
+            size = attributes.get(_FO + "font-size", "1pt").strip()
+            tiny = _TINY.fullmatch(size) is not None and _points(size) < 1
+            if attributes.get(_TEXT + "display") in ("none", "condition") or tiny:
+                found.add(style[-1])
+
+    def end(name: str) -> None:
+        if name == _STYLE + "style" and style:
+            style.pop()
+
+    def refuse(*_: object) -> None:
+        raise Unscannable("styles declare entities, which are not expanded")
+
+    parser = expat.ParserCreate(namespace_separator="}")
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.EntityDeclHandler = refuse
+    parser.UnparsedEntityDeclHandler = refuse
+    try:
+        for chunk in iter(lambda: stream.read(CHUNK), b""):
+            parser.Parse(chunk, False)
+        parser.Parse(b"", True)
+    except expat.ExpatError as exc:
+        raise Unscannable("corrupt: styles are not well-formed") from exc
+    return frozenset(found)
+
+
+def _points(size: str) -> float:
+    """A font size in points (a percentage as a share of 12 points)."""
+    number = re.match(r"\d*\.?\d*", size)
+    try:
+        value = float(number.group(0)) if number and number.group(0) else 1.0
+    except ValueError:
+        return 1.0
+    scale = {"cm": 28.35, "mm": 2.835, "in": 72.0, "pc": 12.0, "px": 0.75, "%": 0.12}
+    return value * next((f for unit, f in scale.items() if size.endswith(unit)), 1.0)
+
+
 def _repeat(attributes: dict[str, str], name: str) -> int:
     value = attributes.get(_TABLE + name, "1")
     return int(value) if value.isdigit() and int(value) > 0 else 1
@@ -285,7 +337,15 @@ def _repeat(attributes: dict[str, str], name: str) -> int:
 class OdfWalker:
     """The body of an OpenDocument part, as lines and tables (see the module's docstring)."""
 
-    def __init__(self, source: Source, part: str | None, limits: Limits):
+    def __init__(
+        self,
+        source: Source,
+        part: str | None,
+        limits: Limits,
+        unshown: frozenset[str] = frozenset(),
+    ):
+        """``unshown``: the hidden text styles another part declares (``styles.xml``'s, for
+        the spans of ``content.xml``)."""
         self.out: list[Unit] = []
         self.source = source
         self.limits = limits
@@ -296,6 +356,13 @@ class OdfWalker:
         self.loose = Buffer(limits)  # text outside any paragraph
         self.tables: list[_OdfTable] = []
         self.hidden_styles: set[str] = set()
+        # Text styles that hide their text (``text:display="none"``, a size under a point):
+        # a paragraph is read as shown, without their spans, and all of its text is read
+        # too, as hidden lines (``hidden``).
+        self.unshown_styles: set[str] = set(unshown)
+        self.shown: list[Buffer] = []  # what is shown of each open paragraph
+        self.spans: list[bool] = []  # open text:span elements: whether each hides its text
+        self.hidden: list[str] = []
         self.style: str | None = None  # the table style being declared
         self.binary: Buffer | None = None
         self.binaries = 0
@@ -320,6 +387,14 @@ class OdfWalker:
         elif name.startswith(_STYLE) and tag == "table-properties" and self.style:
             if attributes.get(_TABLE + "display") == "false":
                 self.hidden_styles.add(self.style)
+        elif name == _STYLE + "text-properties" and self.style:
+            size = attributes.get(_FO + "font-size", "1pt").strip()
+            tiny = _TINY.fullmatch(size) is not None and _points(size) < 1
+            if attributes.get(_TEXT + "display") in ("none", "condition") or tiny:
+                self.unshown_styles.add(self.style)
+        elif name == _TEXT + "span":
+            style = attributes.get(_TEXT + "style-name", "")
+            self.spans.append(bool(self.spans and self.spans[-1]) or style in self.unshown_styles)
         elif name == OFFICE + "binary-data":
             self.binary = Buffer(self.limits)
         elif self.tables and name.startswith(_TABLE):
@@ -328,10 +403,12 @@ class OdfWalker:
             if not self.paragraphs:
                 self._flush_loose()
             self.paragraphs.append(Buffer(self.limits))
+            self.shown.append(Buffer(self.limits))
             if name == _TEXT + "h" and not self._in_cell():
                 level = attributes.get(_TEXT + "outline-level", "1")
                 level = level if level.isdigit() and 0 < int(level) < 7 else "1"
                 self.paragraphs[-1].add("#" * int(level) + " ")
+                self.shown[-1].add("#" * int(level) + " ")
         elif name == _TEXT + "s":
             count = attributes.get(_TEXT + "c", "1")
             self.data(" " * min(int(count) if count.isdigit() else 1, 64))
@@ -353,8 +430,13 @@ class OdfWalker:
                 )
             )
             self.binary = None
+        elif name == _TEXT + "span" and self.spans:
+            self.spans.pop()
         elif name in (_TEXT + "p", _TEXT + "h") and self.paragraphs:
-            text = self.paragraphs.pop().take()
+            everything = self.paragraphs.pop().take()
+            text = self.shown.pop().take() if self.shown else everything
+            if text != everything and everything.strip():
+                self.hidden.append(" ".join(everything.split()))
             if self.paragraphs:  # a paragraph inside one (a text box, a note): its own line
                 self._line(text)
             elif self._in_cell():
@@ -377,6 +459,8 @@ class OdfWalker:
             self.binary.add(text)
         elif self.paragraphs:
             self.paragraphs[-1].add(text)
+            if self.shown and not (self.spans and self.spans[-1]):
+                self.shown[-1].add(text)
         else:  # inside a cell, taken by the cell at its end
             self.loose.add(text)
 
@@ -392,6 +476,10 @@ class OdfWalker:
             where = Where(part=f"{self.where.part or ''} attributes".strip(), hidden=True)
             self.out.append(Text(where, list(self.attributes)))
             self.attributes.clear()
+        if self.hidden:
+            where = Where(part=f"{self.where.part or ''} hidden text".strip(), hidden=True)
+            self.out.append(Text(where, list(self.hidden)))
+            self.hidden.clear()
 
     # tables
 

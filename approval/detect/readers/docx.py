@@ -12,6 +12,12 @@ attacks start (the defusedxml approach, without the dependency).
   first, title it. A table's title is the heading above it and the paragraph that introduces
   it. Merged cells keep their columns: ``gridSpan`` pads, a vertical
   merge repeats the value, as the reader sees it.
+- Text hidden by formatting (``w:vanish``, a hidden character or paragraph style, a run under
+  a point high, a ruby's annotation) is left out of the line as Word shows it, the visible
+  runs joined (a hidden paragraph mark runs the paragraph into the next); all of the
+  paragraph's text is read too, as the hidden part "<part> hidden text". Symbols
+  (``w:sym``) are their characters. Both sides of an ``mc:AlternateContent`` are read: what
+  the Fallback says that its Choice does not is read as hidden text.
 - What a reader of the file recovers besides the body comes out too: headers and footers,
   footnotes and endnotes, comments and tracked deletions (hidden), text boxes, the document
   properties (hidden).
@@ -108,6 +114,7 @@ class _DocxReader:
                 main = _main_part(archive, names)
                 folder = str(PurePosixPath(main).parent)
                 headings = _heading_styles(archive, f"{folder}/styles.xml", names)
+                unshown = _hidden_styles(archive, f"{folder}/styles.xml", names)
                 properties = _properties(archive, names)
                 title = properties[0] if properties else ""
                 # Headers and footers are on every page: what they say governs the body (a
@@ -122,7 +129,9 @@ class _DocxReader:
                 # hyperlink tooltips, field codes. The fallback reads them, and not the runs.
                 partly = {main: _RUNS}
                 outline: list[str] = []  # the body's headings, as met
-                yield from _read_part(archive, main, Where(), headings, body_title, outline)
+                yield from _read_part(
+                    archive, main, Where(), headings, body_title, outline, unshown
+                )
                 # Comments and notes sit in the body: what titles it titles them.
                 noted = " / ".join(dict.fromkeys(t for t in (body_title, *outline) if t))
                 for pattern, label, hidden in _EXTRA_PARTS:
@@ -133,7 +142,9 @@ class _DocxReader:
                             where = Where(part=label, hidden=hidden)
                             part_title = title if label in ("header", "footer") else noted
                             part_title = part_title[:_RUNNING_CHARS]
-                            yield from _read_part(archive, name, where, headings, part_title)
+                            yield from _read_part(
+                                archive, name, where, headings, part_title, None, unshown
+                            )
                 if properties:
                     yield Text(Where(part="properties", hidden=True), properties, title)
                 # Everything else (styles, properties, text boxes' drawings, charts, custom
@@ -184,6 +195,40 @@ def _heading_styles(archive: zipfile.ZipFile, name: str, names: set[str]) -> dic
             found.setdefault(style_id, int(value) + 1)
     found.pop("", None)
     return found
+
+
+def _hidden_styles(archive: zipfile.ZipFile, name: str, names: set[str]) -> frozenset[str]:
+    """Style ids whose text Word does not show (``w:vanish`` in the style's run properties,
+    or in a style it is based on)."""
+    hidden: set[str] = set()
+    based: dict[str, str] = {}
+    style_id = ""
+    in_ppr = False
+    for event, tag, attributes, _ in _small_part(archive, name, names):
+        if tag == "pPr":
+            in_ppr = event == "start"
+        elif event != "start":
+            continue
+        elif tag == "style":
+            style_id = attributes.get("styleId", "")
+        elif tag == "basedOn" and style_id:
+            based[style_id] = attributes.get("val", "")
+        elif tag in ("vanish", "specVanish") and style_id and not in_ppr and _on(attributes):
+            hidden.add(style_id)
+    for style in list(based):
+        seen: set[str] = set()
+        parent = style
+        while parent in based and parent not in seen and parent not in hidden:
+            seen.add(parent)
+            parent = based[parent]
+        if parent in hidden:
+            hidden.add(style)
+    return frozenset(hidden)
+
+
+def _on(attributes: dict[str, str]) -> bool:
+    """A toggle property (``<w:vanish/>``, ``w:val="true"``) that is on."""
+    return attributes.get("val", "true").lower() not in ("0", "false", "off")
 
 
 def _properties(archive: zipfile.ZipFile, names: set[str]) -> list[str]:
@@ -277,9 +322,11 @@ def _read_part(
     headings: dict[str, int],
     title: str,
     outline: list[str] | None = None,
+    hidden: frozenset[str] = frozenset(),
 ) -> Iterator[Unit]:
-    """The units of one part; ``outline`` collects the text of its headings."""
-    flow = _Flow(where, headings, title)
+    """The units of one part; ``outline`` collects the text of its headings; ``hidden``
+    names the styles whose text is not shown."""
+    flow = _Flow(where, headings, title, hidden)
     with _part_errors(), archive.open(name) as stream:
         for batch in _xml_events(stream):
             for event, tag, attributes, text in batch:
@@ -349,7 +396,10 @@ def _part_errors() -> Iterator[None]:
 
 @dataclass
 class _Paragraph:
-    text: list[str] = field(default_factory=list)
+    text: list[str] = field(default_factory=list)  # all of its text, hidden runs too
+    shown: list[str] = field(default_factory=list)  # what Word shows on the line
+    hidden_style: bool = False  # its paragraph style hides its runs
+    mark_hidden: bool = False  # a hidden paragraph mark: Word runs it into the next one
     deleted: list[str] = field(default_factory=list)
     level: int | None = None  # a heading's
     item: bool = False  # a list paragraph
@@ -372,9 +422,32 @@ class _Table:
 class _Flow:
     """WordprocessingML events in, units out."""
 
-    def __init__(self, where: Where, headings: dict[str, int], title: str):
+    def __init__(
+        self,
+        where: Where,
+        headings: dict[str, int],
+        title: str,
+        hidden: frozenset[str] = frozenset(),
+    ):
         self.where = where
         self.headings = headings
+        self.hidden_styles = hidden
+        # Text hidden by formatting (``w:vanish``, a 1-point size, a hidden style, a ruby's
+        # annotation) inside or between visible text: the line is read as Word shows it, and
+        # all of its text, the hidden runs joined in, is read as the hidden part "hidden text".
+        self.hidden_lines: list[str] = []
+        self.run_hidden = False
+        self.in_ppr = False
+        # Inside w:rPrChange or w:pPrChange: the formatting before a tracked change, not what
+        # Word shows.
+        self.changed = 0
+        self.ruby_text = 0  # inside w:rt: shown above the base, not on the line
+        self.carried = ""  # a paragraph whose mark is hidden: shown as the next one's start
+        # Both sides of an mc:AlternateContent are read: Word 2010 shows the Choice, older
+        # Word and other tools the Fallback (the same text box, as VML), and the two need not
+        # say the same thing. Per open AlternateContent: the Choice's paragraphs, and whether
+        # the Choice is the side being read; what the Fallback adds is read as hidden text.
+        self.choices: list[tuple[set[str], bool]] = []
         self.default_title = title
         self.out: deque[Unit] = deque()
         self.open_headings: list[tuple[int, str]] = []
@@ -389,18 +462,25 @@ class _Flow:
         self.continued = ""
         self.continued_header: list[Cell] | None = None
         self.between = 0
-        self.skip = 0  # inside mc:Fallback: the same content again, in an older form
 
     def drain(self) -> Iterator[Unit]:
         while self.out:
             yield self.out.popleft()
 
     def start(self, tag: str, attributes: dict[str, str] | None = None) -> None:
-        if tag == "Fallback":
-            self.skip += 1
-        if self.skip:
-            return
-        if tag == "p":
+        if tag == "r":
+            self.run_hidden = False
+        elif tag == "pPr":
+            self.in_ppr = True
+        elif tag == "rt":
+            self.ruby_text += 1
+        elif tag in ("rPrChange", "pPrChange"):
+            self.changed += 1
+        elif tag == "AlternateContent":
+            self.choices.append((set(), False))
+        elif tag in ("Choice", "Fallback") and self.choices:
+            self.choices[-1] = (self.choices[-1][0], tag == "Choice")
+        elif tag == "p":
             self.paragraphs.append(_Paragraph())
         elif tag == "fldSimple" and self.paragraphs and attributes:
             self._merge_field(self.paragraphs[-1], attributes.get("instr", ""))
@@ -414,27 +494,53 @@ class _Flow:
             if table.row is None:
                 table.row = []
 
+    def _add(self, paragraph: _Paragraph, text: str) -> None:
+        paragraph.text.append(text)
+        if not (self.run_hidden or self.ruby_text or paragraph.hidden_style):
+            paragraph.shown.append(text)
+
     def end(self, tag: str, attributes: dict[str, str], text: str) -> None:
-        if tag == "Fallback":
-            self.skip -= 1
-            return
-        if self.skip:
-            return
         paragraph = self.paragraphs[-1] if self.paragraphs else None
         if tag == "t" and paragraph is not None:
-            paragraph.text.append(text)
+            self._add(paragraph, text)
+        elif tag == "sym" and paragraph is not None:
+            self._add(paragraph, _symbol(attributes.get("char", "")))
+        elif tag == "pPr":
+            self.in_ppr = False
+        elif tag == "rt":
+            self.ruby_text -= self.ruby_text > 0
+        elif tag in ("rPrChange", "pPrChange"):
+            self.changed -= self.changed > 0
+        elif tag == "AlternateContent" and self.choices:
+            self.choices.pop()
+        elif tag == "Choice" and self.choices:
+            self.choices[-1] = (self.choices[-1][0], False)
+        elif self.changed and tag in ("vanish", "specVanish", "rStyle", "sz", "pStyle"):
+            pass
+        elif tag in ("vanish", "specVanish") and _on(attributes):
+            if self.in_ppr and paragraph is not None:
+                paragraph.mark_hidden = True
+            elif not self.in_ppr:
+                self.run_hidden = True
+        elif tag == "rStyle" and not self.in_ppr:
+            self.run_hidden |= (attributes.get("val") or "") in self.hidden_styles
+        elif tag == "sz" and not self.in_ppr:
+            # Half-points: 2 is a 1-point run, a line no one reads.
+            size = attributes.get("val") or ""
+            self.run_hidden |= size.isdigit() and int(size) <= 2
         elif tag == "delText" and paragraph is not None:
             paragraph.deleted.append(text)
         elif tag == "instrText" and paragraph is not None:
             self._merge_field(paragraph, text)
         elif tag in ("tab", "ptab") and paragraph is not None:
-            paragraph.text.append("\t")
+            self._add(paragraph, "\t")
         elif tag in ("br", "cr") and paragraph is not None:
-            paragraph.text.append(" ")
+            self._add(paragraph, " ")
         elif tag == "noBreakHyphen" and paragraph is not None:
-            paragraph.text.append("-")
+            self._add(paragraph, "-")
         elif tag == "pStyle" and paragraph is not None:
             style = attributes.get("val") or ""
+            paragraph.hidden_style = style in self.hidden_styles
             if style in self.headings:
                 paragraph.level = self.headings[style]
             paragraph.item |= style.lower().startswith("list")
@@ -465,11 +571,20 @@ class _Flow:
         if field:
             label = field.group(1).strip('"').replace("_", " ")
             paragraph.text.append(f" {label}: ")
+            paragraph.shown.append(f" {label}: ")
 
     def finish(self) -> None:
+        if self.carried:  # the last paragraph's mark hidden: nothing to run into
+            self._end_paragraph(_Paragraph())
         while self.tables:
             self._end_table()
         self._flush_section()
+        while self.hidden_lines and not self.hidden_lines[-1]:
+            self.hidden_lines.pop()
+        if self.hidden_lines:
+            where = Where(part=f"{self.where.part or 'body'} hidden text", hidden=True)
+            self.out.append(Text(where, self.hidden_lines, self._title()))
+            self.hidden_lines = []
         while self.deletions and not self.deletions[-1]:
             self.deletions.pop()
         if self.deletions:
@@ -478,10 +593,26 @@ class _Flow:
             self.deletions = []
 
     def _end_paragraph(self, paragraph: _Paragraph) -> None:
-        text = _collapse("".join(paragraph.text))
+        everything = _collapse("".join(paragraph.text))
+        shown = "".join(paragraph.shown)
         deleted = _collapse("".join(paragraph.deleted))
         if deleted:
             self.deletions += [deleted, ""]
+        if paragraph.mark_hidden and not (self.tables and self.tables[-1].cell is not None):
+            self.carried += shown
+            if everything:
+                self.hidden_lines += [everything, ""]
+            return
+        text = _collapse(self.carried + shown)
+        self.carried = ""
+        if everything and everything != text:
+            self._hidden_line(everything)
+        if self.choices and self.choices[-1][1]:
+            self.choices[-1][0].add(text)
+        elif self.choices:  # a Fallback: what its Choice did not say, read as hidden text
+            if text and text not in self.choices[-1][0]:
+                self._hidden_line(text)
+            return
         if not text:
             return
         table = self.tables[-1] if self.tables else None
@@ -503,6 +634,13 @@ class _Flow:
             if len(self.lines) >= TEXT_SLICE_LINES:
                 self._flush_section()
 
+    def _hidden_line(self, text: str) -> None:
+        self.hidden_lines += [text, ""]
+        if len(self.hidden_lines) >= TEXT_SLICE_LINES:
+            where = Where(part=f"{self.where.part or 'body'} hidden text", hidden=True)
+            self.out.append(Text(where, self.hidden_lines, self._title()))
+            self.hidden_lines = []
+
     def _flush_section(self) -> None:
         while self.lines and not self.lines[-1]:
             self.lines.pop()
@@ -517,6 +655,8 @@ class _Flow:
         return " / ".join(t for t in (self.default_title, *headings) if t)
 
     def _start_table(self) -> None:
+        if self.carried and not self.tables:  # a hidden paragraph mark does not run into it
+            self._end_paragraph(_Paragraph())
         if not self.tables:
             self._flush_section()
         heading = self._title()
@@ -578,6 +718,19 @@ class _Flow:
 def _local(tag: str) -> str:
     """A tag without its namespace: transitional and strict OOXML use different ones."""
     return tag.rpartition("}")[2]
+
+
+def _symbol(code: str) -> str:
+    """The character of a ``w:sym``: its code in hex; a symbol font's private-use codes
+    (U+F020-U+F0FF) stand for the font's single-byte codes, which in a text font such as
+    Arial are the plain letters."""
+    try:
+        number = int(code, 16)
+    except ValueError:
+        return ""
+    if 0xF000 <= number <= 0xF0FF:
+        number -= 0xF000
+    return chr(number) if 0 < number <= 0x10FFFF else ""
 
 
 def _span(value: str | None) -> int:

@@ -15,8 +15,16 @@
   and comments as lines, each under its key or variable; any other script type as markup
   text), style sheets (their literals and comments).
 - Hidden content is content: hidden inputs are attributes like any other, and the text of
-  ``hidden``, ``display:none`` or ``visibility:hidden`` elements and of templates is read as
-  the hidden part ``hidden text`` (tables in them stay tables).
+  hidden elements (``hidden``, ``display:none``, ``visibility:hidden``, ``font-size:0``,
+  ``opacity:0``, in a style attribute or a style sheet's rule; templates) is read as the
+  hidden part ``hidden text`` (tables in them stay tables). The page's own text is read as a
+  browser shows it: without them, the visible pieces around them joined, in cells too (a
+  value with hidden filler in it, ``A218<span hidden>999</span>343183``, is the value).
+- Text shown in the reverse of its stored order (``<bdo dir=rtl>``, ``unicode-bidi:
+  bidi-override`` with ``direction:rtl``) is read as shown (``textio.displayed``), and as
+  stored, as hidden text. ``data:`` URIs in style sheets and style attributes (``url(...)``,
+  ``@import``) are read as those of ``<img>``; a script's string literals are read decoded
+  where the script calls the decoder (``_carriers.decoded_literals``).
 - A ``Part`` names each carrier read: ``html body``, ``attributes``, ``scripts``, ``styles``,
   ``comments``, ``hidden text``, ``images`` (data-URI pictures: unread, not blocking).
 
@@ -41,6 +49,7 @@ from typing import Any, BinaryIO
 
 from approval.detect.readers._carriers import (
     data_uri,
+    decoded_literals,
     markup_lines,
     nested,
     picture,
@@ -48,7 +57,7 @@ from approval.detect.readers._carriers import (
     url_lines,
 )
 from approval.detect.readers._members import PICTURE_REASON
-from approval.detect.textio import sniff_encoding
+from approval.detect.textio import displayed, sniff_encoding
 from approval.detect.units import (
     PARSED,
     UNREAD,
@@ -120,6 +129,166 @@ _MAX_COLSPAN = 1_000  # the limits HTML itself sets
 _MAX_ROWSPAN = 65_534
 _TITLE_CHARS = 300
 _CONTEXT_CHARS = 4_000
+# Table structure is never taken as hidden: a hidden row's or cell's values stay in their
+# columns (a cell's content hidden in a cell is hidden as any other).
+_TABLE_TAGS = frozenset({"table", "tr", "td", "th", "caption", "thead", "tbody", "tfoot"})
+_CELL_ENDS = frozenset({"table", "tr", "td", "th", "caption"})
+_RLO, _LRO, _PDF = "\u202e", "\u202d", "\u202c"
+_BIDI_CONTROLS = dict.fromkeys(map(ord, _RLO + _LRO + _PDF))
+_CSS_COMMENT = re.compile(r"/\*.*?(?:\*/|\Z)", re.S)
+# A rule's selectors and declarations (the innermost braces: rules inside @media are rules).
+_CSS_RULE = re.compile(r"([^{}]{1,2000})\{([^{}]*)\}")
+_CSS_DECLARATION = re.compile(r"([-\w]+)\s*:\s*([^;]*)")
+# ``url(...)`` and ``@import "..."`` in a style sheet or a style attribute: a data URI there
+# (an SVG background that draws text, an imported sheet of ``content:`` strings) is read.
+_CSS_URL = re.compile(
+    r"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^)'"\s]*))\s*\)|@import\s*(?:"([^"]*)"|'([^']*)')""",
+    re.I,
+)
+_ZERO = re.compile(r"[+-]?0*\.?0*(?:[a-z]{1,4}|%)?")
+_ZERO_CLIP = re.compile(r"rect\(\s*0[a-z]*[\s,]+0|inset\(\s*50%|circle\(\s*0")
+_FAR = re.compile(r"-\d{4,}(?:\.\d*)?(?:px|pt|em|rem)?")  # -9999px
+_SCALE_ZERO = re.compile(r"scale[xy]?\(\s*0*\.?0*\s*[,)]")
+_ABSOLUTE_SIZE = re.compile(
+    r"[+-]?(?:\d+\.?\d*|\.\d+)(?:px|pt|pc|cm|mm|in|q|rem|vw|vh)"
+    r"|xx-small|x-small|small|medium|large|x-large|xx-large|xxx-large"
+)
+# What hides an element's text (``_hidden_kind``): "none" generates nothing, so the text
+# around it joins; "visibility" and "size" can be undone by a descendant that says so.
+_NONE, _VISIBILITY, _SIZE = "none", "visibility", "size"
+# Sizes no one reads, by unit (the largest): a 1-pixel font, a box 1 pixel wide.
+_TINY_UNITS = {"px": 1.5, "pt": 1.0, "pc": 0.1, "mm": 0.4, "cm": 0.04, "in": 0.015, "q": 1.6}
+_TINY_UNITS |= {"em": 0.1, "rem": 0.1, "%": 10.0, "vw": 0.1, "vh": 0.1, "": 0.0}
+_LENGTH = re.compile(r"([+-]?(?:\d+\.?\d*|\.\d+))([a-z]{0,4}|%)")
+
+
+def _tiny(value: str) -> bool:
+    """Whether a length is too small to read (``0``, ``1px``, ``0.05em``)."""
+    match = _LENGTH.fullmatch(value.strip())
+    if match is None:
+        return False
+    limit = _TINY_UNITS.get(match.group(2))
+    return limit is not None and float(match.group(1)) <= limit
+
+
+@dataclass(frozen=True)
+class _Selector:
+    """The last compound of a CSS selector (``div.menu > li.x:hover`` -> ``li.x``): an element
+    it matches may be one the rule applies to. Taking more elements as hidden than a browser
+    does costs nothing: their text is read all the same, as hidden text."""
+
+    tag: str
+    id: str
+    classes: frozenset[str]
+    attributes: frozenset[str]
+
+    def matches(self, tag: str, values: dict[str, str]) -> bool:
+        if self.tag and self.tag != tag:
+            return False
+        if self.id and values.get("id", "") != self.id:
+            return False
+        if self.attributes and not self.attributes <= values.keys():
+            return False
+        return not self.classes or self.classes <= frozenset(values.get("class", "").split())
+
+
+_COMPOUND = re.compile(r"([a-z][\w-]*|\*)?((?:[.#][\w-]+|\[[^\]]*\]|::?[\w-]+(?:\([^)]*\))?)*)")
+_SIMPLE = re.compile(r"([.#])([\w-]+)|\[\s*([\w-]+)|(::?)([\w-]+)")
+_ARGUMENTS = re.compile(r"\([^)]*\)")
+_SELECTOR_LIST = re.compile(r",(?![^()]*\))")  # the commas outside parentheses
+
+
+def _selector(text: str) -> _Selector | None:
+    compound = re.split(r"[\s>+~]+", text.strip().lower())[-1]
+    match = _COMPOUND.fullmatch(compound)
+    if match is None:
+        return None
+    tag = match.group(1) or ""
+    ids: list[str] = []
+    classes: list[str] = []
+    attributes: list[str] = []
+    # A pseudo-class's argument is not a requirement: ``i:not(.shown)`` may be any ``i``.
+    for simple in _SIMPLE.finditer(_ARGUMENTS.sub("", match.group(2))):
+        kind, name, attribute, colons, pseudo = simple.groups()
+        if kind == "#":
+            ids.append(name)
+        elif kind == ".":
+            classes.append(name)
+        elif attribute:
+            attributes.append(attribute)
+        elif colons == "::" or pseudo in ("before", "after", "first-line", "first-letter"):
+            return None  # generated content, not the element's own text
+    if not (tag.strip("*") or ids or classes or attributes):
+        return None  # every element: a reset, not a way to hide one
+    return _Selector(
+        tag.strip("*"), ids[0] if ids else "", frozenset(classes), frozenset(attributes)
+    )
+
+
+def _declarations(text: str) -> dict[str, str]:
+    return {
+        name.lower(): value.lower().replace("!important", "").strip()
+        for name, value in _CSS_DECLARATION.findall(text)
+    }
+
+
+@dataclass(frozen=True)
+class _Effect:
+    """What a rule or a style attribute does to the text of the elements it applies to."""
+
+    hides: str = ""  # _NONE, _VISIBILITY, _SIZE, or nothing
+    shows_visible: bool = False  # visibility: visible
+    shows_size: bool = False  # an absolute font size
+    override: bool = False  # unicode-bidi: bidi-override
+    direction: str = ""
+
+
+_NO_EFFECT = _Effect()
+_MARKED = frozenset({"template", "bdo"})  # hide or reverse their text with no attribute
+
+
+def _effect(declarations: dict[str, str]) -> _Effect:
+    hides = ""
+    if _tiny(declarations.get("font-size", "1em")):
+        hides = _SIZE
+    if declarations.get("visibility") in ("hidden", "collapse"):
+        hides = _VISIBILITY
+    clipped = "overflow" in declarations and declarations["overflow"] != "visible"
+    if (
+        declarations.get("display") == "none"
+        or declarations.get("content-visibility") == "hidden"
+        or _ZERO.fullmatch(declarations.get("opacity", "1"))
+        # Off the page or cut to nothing: the "screen reader only" patterns.
+        or _ZERO_CLIP.search(declarations.get("clip", "") + declarations.get("clip-path", ""))
+        or (
+            clipped
+            and (_tiny(declarations.get("width", "")) or _tiny(declarations.get("height", "")))
+        )
+        or _FAR.fullmatch(declarations.get("text-indent", ""))
+        or _FAR.fullmatch(declarations.get("left", ""))
+        or _SCALE_ZERO.search(declarations.get("transform", ""))
+    ):
+        hides = _NONE
+    direction = declarations.get("direction", "")
+    return _Effect(
+        hides,
+        declarations.get("visibility") == "visible",
+        _ABSOLUTE_SIZE.fullmatch(declarations.get("font-size", "")) is not None
+        and not _tiny(declarations.get("font-size", "")),
+        declarations.get("unicode-bidi") in ("bidi-override", "isolate-override"),
+        direction if direction in ("rtl", "ltr") else "",
+    )
+
+
+@dataclass
+class _Hidden:
+    """An open element that hides its text (or, ``shows``, one inside it that shows it again)."""
+
+    tag: str
+    tables: int  # the tables open when it started: it is active while no other has opened
+    kind: str
+    shows: bool = False
+    depth: int = 1  # open elements of its tag, itself included
 
 
 def html_units(
@@ -243,8 +412,19 @@ class _Parser(HTMLParser):
         self._images = 0  # data-URI pictures: bytes
         self._uris = 0  # data URIs met, to name them
         self._script_kind = ""
-        self._hiding: list[list[Any]] = []  # open hidden elements: [tag, depth]
+        self._hiding: list[_Hidden] = []  # open hidden elements, innermost last
         self._hidden_text: list[str] = []
+        # Style sheet rules that hide, or that force right-to-left order (bidi-override): by
+        # selector, as the sheets are met (a rule after the element it hides is not applied to
+        # it: that element's text is read as shown, and in the hidden text too).
+        # Indexed by a class, an id, a tag or "[" (attributes only) the selector requires.
+        self._css: dict[str, dict[tuple[_Selector, _Effect], None]] = {}
+        # Rules that only show text again (a font size, ``visibility:visible``): looked at
+        # inside hidden elements only.
+        self._css_shows: dict[str, dict[tuple[_Selector, _Effect], None]] = {}
+        self._css_rules_read = 0
+        self._effects_for: tuple[object, list[_Effect]] = (None, [])
+        self._bidi: list[list[Any]] = []  # open override elements: [tag, depth]
         self._default_title = title
         self._out: deque[Unit] = deque()
         self._page_title: list[str] | None = None
@@ -277,6 +457,7 @@ class _Parser(HTMLParser):
             self._end_script()
         if self._hiding:  # so is a hidden element never closed
             self._carry("hidden text", _lines("".join(self._hidden_text)))
+            self._hiding, self._hidden_text = [], []
         self._flush_line()
         self._flush_section()
         for carrier in self._carriers:
@@ -344,6 +525,8 @@ class _Parser(HTMLParser):
             if found is not None:
                 self._data(tag, key, *found)
                 continue
+            if key == "style":
+                self._css_uris(tag, value)
             if key == label_key and has_value and len(value) <= _TITLE_CHARS:
                 continue  # it labels the value, below
             if key in ("value", "content") and label_for_value:
@@ -355,6 +538,8 @@ class _Parser(HTMLParser):
                 lines.append(f"{key}: {_collapse(value)}")
             if key in _URL_ATTRIBUTES or "?" in value or "%" in value:
                 lines.extend(url_lines(value))
+            if key.startswith("on") or value.lstrip()[:11].lower() == "javascript:":
+                lines.extend(decoded_literals(value))  # a handler is a script
             if "<" in value and ">" in value:  # srcdoc, a tooltip written in markup
                 lines.extend(markup_lines(value))
         self._carry("attributes", lines)
@@ -380,6 +565,73 @@ class _Parser(HTMLParser):
             raise Unscannable(f"data URI {self._uris} ({media}): not read: binary data")
         self._carry("attributes", _lines(data.decode(encoding, "replace")))
 
+    def _css_uris(self, tag: str, css: str) -> None:
+        """The data URIs of a style sheet or a style attribute, read as the ``<img>`` ones."""
+        if "data:" not in css.lower():
+            return
+        for match in _CSS_URL.finditer(css):
+            url = next((group for group in match.groups() if group is not None), "")
+            found = data_uri(url)
+            if found is not None:
+                self._data(tag, "url", *found)
+
+    def _css_rules(self, css: str) -> None:
+        """The rules of a style sheet that hide an element, show it again inside a hidden one,
+        or reverse its text (each kept once: a thousand rules that size spans are one)."""
+        css = _CSS_COMMENT.sub(" ", css)
+        for selectors, body in _CSS_RULE.findall(css):
+            effect = _effect(_declarations(body))
+            if effect == _NO_EFFECT:
+                continue
+            for text in _SELECTOR_LIST.split(selectors):
+                selector = _selector(text)
+                if selector is None or self._css_rules_read >= self._limits.max_entries:
+                    continue
+                key = (
+                    f".{min(selector.classes)}"
+                    if selector.classes
+                    else f"#{selector.id}"
+                    if selector.id
+                    else selector.tag or "["
+                )
+                shows_only = not (effect.hides or effect.override or effect.direction)
+                index = self._css_shows if shows_only else self._css
+                index.setdefault(key, {})[(selector, effect)] = None
+                self._css_rules_read += 1
+
+    def _effects(
+        self, tag: str, attrs: list[tuple[str, str | None]], shows: bool = False
+    ) -> list[_Effect]:
+        """What the rules that may apply to an element, and its own style, do to its text.
+        Any rule that may apply counts (a rule that shows it again may be one for hover).
+        Worked out once per start tag: every element of every page comes here."""
+        if self._effects_for[0] is attrs and not shows:
+            return self._effects_for[1]
+        found: list[_Effect] = []
+        css = self._css_shows if shows else self._css
+        rules = [css[tag]] if tag in css else []
+        if attrs and css:
+            rules += [css["["]] if "[" in css else []
+            for key, value in attrs:
+                if key == "id" and value and f"#{value.lower()}" in css:
+                    rules.append(css[f"#{value.lower()}"])
+                elif key == "class" and value:
+                    rules += [
+                        css[f".{name}"] for name in value.lower().split() if f".{name}" in css
+                    ]
+        if rules:
+            values = {key: (value or "").lower() for key, value in attrs}
+            for group in rules:
+                for selector, effect in group:
+                    if effect not in found and selector.matches(tag, values):
+                        found.append(effect)
+        for key, value in attrs:
+            if key == "style" and value:
+                found.append(_effect(_declarations(value)))
+        if not shows:
+            self._effects_for = (attrs, found)
+        return found
+
     def _start_script(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self._skip = tag
         self._script = []
@@ -394,8 +646,13 @@ class _Parser(HTMLParser):
             return
         # Read, even when nothing in it is text: the part is listed.
         self._read.setdefault("styles" if tag == "style" else "scripts", 0)
-        if tag == "style" or kind in _JS_SCRIPTS:
-            self._carry("styles" if tag == "style" else "scripts", script_lines(text))
+        if tag == "style":
+            self._css_rules(text)
+            self._css_uris("style", text)
+            self._carry("styles", script_lines(text))
+        elif kind in _JS_SCRIPTS:
+            self._carry("scripts", script_lines(text))
+            self._carry("scripts", decoded_literals(text))
         elif kind in _JSON_SCRIPTS or kind.endswith(("+json", "/json")):
             self._json(text)
         else:  # a template, a text block, a type nobody runs: its markup's text
@@ -426,53 +683,145 @@ class _Parser(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if self._skip:
             return
+        if (
+            not (attrs or self._hiding or self._bidi)
+            and tag not in _MARKED
+            and tag not in self._css
+        ):
+            self._start(tag, attrs)  # the common case, kept short
+            return
         self._attributes(tag, attrs)
         if self._hide(tag, attrs):
             return
+        if self._bidi and self._bidi[-1][0] in ("td", "th") and tag in ("td", "th", "tr"):
+            self._bidi[-1][1] = 1  # the cell ends where the next one starts
+            self._end_override(self._bidi[-1][0])
         self._start(tag, attrs)
+        self._override(tag, attrs)
 
-    # Hidden elements (``hidden``, ``display:none``, ``visibility:hidden``, templates): their
-    # text is read like any other, as the hidden part "hidden text". Tables in them stay tables.
+    # Hidden elements (``hidden``, ``display:none``, ``visibility:hidden``, ``font-size:0``,
+    # ``opacity:0``, in a style attribute or a style sheet's rule, templates): the page's text
+    # is read as a browser shows it, without them (a value with hidden filler inside it,
+    # ``A218<span hidden>999</span>343183``, is the value), and their text is read too, as the
+    # hidden part "hidden text". Tables in them stay tables.
+
+    def _hiding_now(self) -> bool:
+        top = self._hiding[-1] if self._hiding else None
+        return top is not None and not top.shows and top.tables == len(self._tables)
 
     def _hide(self, tag: str, attrs: list[tuple[str, str | None]]) -> bool:
         """Whether the tag was taken as the start or the inside of a hidden element."""
-        if self._hiding:
-            top = self._hiding[-1]
-            if tag == top[0]:
-                top[1] += 1
-            if tag in _BLOCKS or tag in _HEADINGS or tag in ("td", "th", "tr"):
+        top = self._hiding[-1] if self._hiding else None
+        active = top is not None and top.tables == len(self._tables)
+        if top is not None and active and not top.shows:
+            if tag in ("table", "script", "style"):
+                return False
+            if self._tables and tag in _CELL_ENDS:  # the cell it was in ends, and so does it
+                self._close_hidden()
+                return False
+            if tag in _BLOCKS or tag in _HEADINGS:
                 self._hidden_text.append("\n")
-            return tag not in ("table", "script", "style") and not self._tables
-        if tag in _VOID or self._tables or tag in ("table", "script", "style", "title"):
-            return False
-        values = {key: (value or "").lower() for key, value in attrs}
-        style = values.get("style", "").replace(" ", "")
-        if (
-            tag == "template"
-            or "hidden" in values
-            or "display:none" in style
-            or "visibility:hidden" in style
-        ):
-            self._end_block()
-            self._hiding.append([tag, 1])
+            if top.kind != _NONE and self._shows(tag, attrs, top.kind):
+                self._hiding.append(_Hidden(tag, len(self._tables), "", shows=True))
+                return False
+            top.depth += tag == top.tag
             return True
+        if tag in _VOID or tag in _TABLE_TAGS or tag in ("script", "style", "title"):
+            return False
+        kind = self._hidden_kind(tag, attrs)
+        if kind:
+            if kind != _NONE and (tag in _BLOCKS or tag in _HEADINGS):
+                self._end_block()  # it takes its room on the page, blank
+            if self._hidden_text:
+                self._hidden_text.append("\n")
+            self._hiding.append(_Hidden(tag, len(self._tables), kind))
+            return True
+        if top is not None and active and tag == top.tag:
+            top.depth += 1
         return False
+
+    def _hidden_kind(self, tag: str, attrs: list[tuple[str, str | None]]) -> str:
+        if tag == "template" or any(key == "hidden" for key, _ in attrs):
+            return _NONE
+        # Any rule that may apply and hides it hides it: a later rule that shows it again
+        # may be one that applies only on hover, or not at all.
+        kinds = {effect.hides for effect in self._effects(tag, attrs)}
+        return next((kind for kind in (_NONE, _VISIBILITY, _SIZE) if kind in kinds), "")
+
+    def _shows(self, tag: str, attrs: list[tuple[str, str | None]], kind: str) -> bool:
+        """Whether an element inside a hidden one shows its text again (``visibility:
+        visible``, an absolute font size)."""
+        effects = self._effects(tag, attrs) + self._effects(tag, attrs, shows=True)
+        if kind == _VISIBILITY:
+            return any(effect.shows_visible for effect in effects)
+        return any(effect.shows_size for effect in effects)
+
+    def _close_hidden(self) -> None:
+        """The innermost hidden (or shown-again) element ends."""
+        self._hiding.pop()
+        if not self._hiding:
+            self._carry("hidden text", _lines("".join(self._hidden_text)))
+            self._hidden_text = []
 
     def _unhide(self, tag: str) -> bool:
         """Whether the end tag was inside a hidden element (and taken)."""
-        if not self._hiding:
+        top = self._hiding[-1] if self._hiding else None
+        if top is None or top.tables != len(self._tables):
             return False
-        top = self._hiding[-1]
-        if tag == top[0]:
+        if tag == top.tag:
+            top.depth -= 1
+            if top.depth == 0:
+                self._close_hidden()
+            return not top.shows
+        if self._tables and tag in _CELL_ENDS:
+            while self._hiding and self._hiding[-1].tables == len(self._tables):
+                self._close_hidden()
+            return False
+        if top.shows:
+            return False
+        if tag in _BLOCKS or tag in _HEADINGS:
+            self._hidden_text.append("\n")
+        return True
+
+    # Text shown in the reverse of the order it is stored in: ``<bdo dir=rtl>``, or
+    # ``unicode-bidi: bidi-override`` with ``direction: rtl``. The element's text is marked
+    # with the override characters, and lines and cells are read as shown (``_shown``).
+
+    def _override(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        top = self._bidi[-1] if self._bidi else None
+        override = tag == "bdo"
+        effects = self._effects(tag, attrs)
+        if not (override or effects):
+            if top is not None and tag == top[0]:
+                top[1] += 1
+            return
+        direction = next(((v or "").lower().strip() for k, v in attrs if k == "dir"), "")
+        for effect in effects:
+            override |= effect.override
+            direction = effect.direction or direction
+        if override and direction in ("rtl", "ltr"):
+            self.handle_data(_RLO if direction == "rtl" else _LRO)
+            self._bidi.append([tag, 1])
+        elif top is not None and tag == top[0]:
+            top[1] += 1
+
+    def _end_override(self, tag: str) -> None:
+        top = self._bidi[-1] if self._bidi else None
+        if top is not None and tag == top[0]:
             top[1] -= 1
             if top[1] == 0:
-                self._hiding.pop()
-                if not self._hiding:
-                    self._carry("hidden text", _lines("".join(self._hidden_text)))
-                    self._hidden_text = []
-        elif tag in _BLOCKS or tag in _HEADINGS:
-            self._hidden_text.append("\n")
-        return tag not in ("table", "tr", "td", "th", "caption") or not self._tables
+                self._bidi.pop()
+                self.handle_data(_PDF)
+
+    def _shown(self, text: str) -> str:
+        """A line or a cell as shown; the order it is stored in is read as hidden text."""
+        if _RLO not in text and _LRO not in text:
+            return _collapse(text.translate(_BIDI_CONTROLS) if _PDF in text else text)
+        shown = _collapse(displayed(text))
+        stored = _collapse(text.translate(_BIDI_CONTROLS))
+        if stored != shown:
+            self._carry("hidden text", [stored])
+        return shown
 
     def _start(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in ("script", "style"):
@@ -497,6 +846,12 @@ class _Parser(HTMLParser):
         if self._skip:
             return
         self._attributes(tag, attrs)
+        if self._hiding_now():
+            return
+        if tag not in _VOID and tag not in _TABLE_TAGS and self._hidden_kind(tag, attrs):
+            # ``<span hidden/>``: HTML ignores the slash, and the element is open.
+            self._hide(tag, attrs)
+            return
         if tag == "br":
             self._space()
         elif tag in _BLOCKS:
@@ -511,6 +866,8 @@ class _Parser(HTMLParser):
             return
         if self._unhide(tag):
             return
+        if self._bidi:
+            self._end_override(tag)
         if tag == "title" and self._page_title is not None:
             self._page_title_text = _collapse("".join(self._page_title))
             self._page_title = None
@@ -538,7 +895,7 @@ class _Parser(HTMLParser):
             self._script.append(data)
             return
         self._read["body"] += len(data)
-        if self._hiding and not self._tables:
+        if self._hiding_now():
             self._hidden_text.append(data)
             return
         if self._page_title is not None:
@@ -606,7 +963,7 @@ class _Parser(HTMLParser):
             self._lines.append("")
 
     def _flush_line(self) -> None:
-        line = _collapse("".join(self._line))
+        line = self._shown("".join(self._line))
         self._line.clear()
         if line:
             if self._item:
@@ -674,7 +1031,7 @@ class _Parser(HTMLParser):
     def _end_cell(self, table: _Table) -> None:
         if table.cell is None or table.row is None:
             return
-        value = _collapse("".join(table.cell))
+        value = self._shown("".join(table.cell))
         table.cell = None
         table.row_all_th &= table.cell_th
         row = table.row

@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterator
 
 from approval.detect.readers._package import account, check_unique, zip_members
 from approval.detect.readers._spreadsheet import ZIP_ERRORS
-from approval.detect.readers._xmlwalk import OdfWalker, Walker, walk
+from approval.detect.readers._xmlwalk import OdfWalker, Walker, unshown_styles, walk
 from approval.detect.readers.zip import check_members, open_archive
 from approval.detect.units import Limits, Probe, Source, Unit, Unscannable
 
@@ -60,10 +60,15 @@ class OdtReader:
                     raise Unscannable("encrypted")
                 if "content.xml" not in names:
                     raise Unscannable("corrupt: no content in the package")
+                # Named styles that hide text are declared in styles.xml, used in content.xml.
+                unshown = frozenset[str]()
+                if "styles.xml" in names:
+                    with archive.open("styles.xml") as part:
+                        unshown = unshown_styles(part)
                 for name in _BODIES:
                     if name in names:
                         with archive.open(name) as part:
-                            walker = OdfWalker(source, name, limits)
+                            walker = OdfWalker(source, name, limits, unshown)
                             yield from walk(part, _always(walker), name)
             except ZIP_ERRORS as exc:
                 raise Unscannable("corrupt: a package part cannot be expanded") from exc

@@ -5,6 +5,8 @@
   paragraphs joined). The slide's other XML (alternative text of pictures, shape names,
   hyperlinks and their tooltips, custom data) is read by the generic text fallback, which skips
   only the runs' text read here.
+- Runs no one can read on the slide (under a point high, ``a:noFill``) are left out of their
+  line, the visible runs joined; the whole paragraph is read too, as "<slide> hidden text".
 - Speaker notes, the same way (hidden: the audience does not see them).
 - Everything else is accounted for by ``_package.account``: comments, charts and their cached
   data, SmartArt data, slide layouts and masters, document properties and custom XML as text;
@@ -131,6 +133,13 @@ class _Slide:
     lines: list[str] = field(default_factory=list)
     title: list[str] = field(default_factory=list)
     paragraph: list[str] | None = None
+    # Runs PowerPoint draws so that no one reads them (under a point high, ``a:noFill``),
+    # inside or between visible ones: the line is read as shown, without them, and all of
+    # its text is read too, as the hidden part "<slide> hidden text".
+    shown: list[str] = field(default_factory=list)
+    hidden: list[str] = field(default_factory=list)
+    run_hidden: bool = False
+    properties: int = 0  # depth inside the run's a:rPr (its direct children are at 1)
     title_shape: bool = False
     tables: list[list[list[Cell]]] = field(default_factory=list)
     row: list[Cell] | None = None
@@ -147,10 +156,21 @@ class _Slide:
             self.title_shape = False
         elif tag == "ph" and attributes.get("type") in _TITLES:
             self.title_shape = True
+        elif self.properties:
+            self.properties += 1
+            if tag == "noFill" and self.properties == 2:  # the text's fill, not its outline's
+                self.run_hidden = True
+        elif tag == "r":
+            self.run_hidden = False
+        elif tag == "rPr":
+            self.properties = 1
+            size = attributes.get("sz", "")
+            self.run_hidden = size.isdigit() and int(size) <= 100  # hundredths of a point
         elif tag == "p":
-            self.paragraph = []
+            self.paragraph, self.shown = [], []
         elif tag == "br" and self.paragraph is not None:
             self.paragraph.append(" ")
+            self.shown.append(" ")
         elif tag == "tbl":
             self.tables.append([])
         elif tag == "tr" and self.tables:
@@ -161,11 +181,21 @@ class _Slide:
     def text(self, data: str) -> None:
         if self.paragraph is not None:
             self.paragraph.append(data)
+            if not self.run_hidden:
+                self.shown.append(data)
 
     def end(self, tag: str) -> None:
-        if tag == "p" and self.paragraph is not None:
-            line = " ".join("".join(self.paragraph).split())
-            self.paragraph = None
+        if self.properties:
+            self.properties -= 1
+            return
+        if tag == "r":
+            self.run_hidden = False
+        elif tag == "p" and self.paragraph is not None:
+            everything = " ".join("".join(self.paragraph).split())
+            line = " ".join("".join(self.shown).split())
+            self.paragraph, self.shown = None, []
+            if everything != line:
+                self.hidden.append(everything)
             if not line:
                 return
             if self.cell is not None:
@@ -213,6 +243,9 @@ def _read_slide(archive: zipfile.ZipFile, name: str, where: Where) -> Iterator[U
     lines = [*slide.title, *slide.lines]
     if lines:
         yield Text(slide.where, lines, title)
+    if slide.hidden:
+        where = replace(slide.where, part=f"{slide.where.part} hidden text", hidden=True)
+        yield Text(where, slide.hidden, title)
 
 
 def _parser() -> expat.XMLParserType:

@@ -15,6 +15,10 @@ value split by formatting or revision-session groups (``}{\\insrsid7220 ``) read
 - Tracked revisions: the text is read as the final version Word shows (insertions,
   ``\\revised``, kept; deletions, ``\\deleted``, left out); a paragraph whose original version
   differs is also read as that (part "revisions", hidden), so deleted text is read too.
+- Hidden text (``\\v``) and text under a point high (``\\fs0``-``\\fs2``) are left out of
+  the line as Word shows it, the rest joined, and read in the paragraph's other version
+  (part "revisions"); footnotes and annotations are read as hidden text, not in the line
+  they are anchored in.
 - Groups Word does not show are read as hidden text (part "hidden text"): the font table
   (also read for its code pages), colour table, stylesheet, revision and list tables, and
   the rest of ``_SKIP``, document properties (``\\info``), field instructions, the ANSI half
@@ -177,6 +181,11 @@ class _State:
     font: int | None = None
     deleted: bool = False
     revised: bool = False
+    # Text Word does not show on the line: hidden (``\v``), or under a point high (``\fs0``
+    # to ``\fs2``, in half-points). Left out of the line, as deletions are; read in the
+    # paragraph's other version (part "revisions").
+    invisible: bool = False
+    tiny: bool = False
     intbl: bool = False
     sink: list[bytes | str] | None = None  # the destination's text, where it is not the body
     raw: list[bytes] | None = None  # a picture's \\bin data
@@ -400,6 +409,9 @@ class _Parser:
             state.dest, state.sink = "skip", []  # its \ud half is read
         elif name == "ud":
             state.dest, state.sink = "body", None
+        elif name in ("footnote", "annotation", "atnid", "atnauthor"):
+            # Shown at the foot of the page or in the margin, not where it is anchored.
+            state.dest, state.sink = "hidden", []
         elif name == "info" or (state.ignorable and state.dest in ("body", "upr")):
             state.dest, state.sink = "hidden", []
         else:
@@ -494,7 +506,13 @@ class _Parser:
         elif name == "plain":
             self._flush()
             state.font = None
-            state.deleted = state.revised = False
+            state.deleted = state.revised = state.invisible = state.tiny = False
+        elif name == "v":
+            self._flush()
+            state.invisible = number != 0
+        elif name == "fs":
+            self._flush()
+            state.tiny = number is not None and number <= 2
         elif name == "deleted":
             self._flush()
             state.deleted = number != 0
@@ -517,7 +535,7 @@ class _Parser:
                 state.sink.append(data.decode(self._codec(state), "replace"))
             return
         codec = self._codec(state)
-        to = (state.deleted, state.revised)
+        to = (state.deleted or state.invisible or state.tiny, state.revised)
         if self.pending and (codec != self.pending_codec or to != self.pending_to):
             self._flush()
         self.pending_codec, self.pending_to = codec, to
@@ -547,7 +565,7 @@ class _Parser:
             if state.dest in _TEXTS:
                 state.sink.append(text)
             return
-        self._put(text, state.deleted, state.revised)
+        self._put(text, state.deleted or state.invisible or state.tiny, state.revised)
 
     def _put(self, text: str, deleted: bool, revised: bool) -> None:
         self.size += len(text)

@@ -76,15 +76,17 @@ def _lines(source: Source, encoding: str, markup: bool = False) -> Iterator[str]
 
 def _blocks(line: str) -> Iterator[str]:
     """A line of markup as the blocks it lays out, each followed by a blank line."""
-    held = ""
+    # Each piece is looked at once (markup of thousands of nested blocks with no text between
+    # them would otherwise be rescanned at every piece: quadratic).
+    held: list[str] = []
     for piece in _BLOCK.split(line):
-        held += piece
-        if _TAG.sub("", held).strip():
-            yield held
+        held.append(piece)
+        if _TAG.sub("", piece).strip():
+            yield "".join(held)
             yield ""
-            held = ""
+            held = []
     if held:
-        yield held
+        yield "".join(held)
 
 
 READER = TextReader()
