@@ -10,6 +10,30 @@ are bit masks, so that the class of a mask is computed once per table, not once 
 Tables are classified in batches of rows, column by column, with one C-level call per column
 where the values allow (``Element.column``): a header and a sample of rows decide what each
 column holds, and a batch in which nobody is identified costs one regex over its free text.
+
+No row goes unjudged by what the sample decided. The plan (``_Plan``: the header row, each
+column's role, by a share of the sample's values) is a default, not a verdict on the rows it
+did not see, nor on a minority of those it did: rows of persons below 10,000 filler rows, at
+the very end, one every 500 rows, or a third of the sample itself would otherwise pass under
+roles that say "nothing here". So every batch whose rows the plan does not all identify is
+looked at again (``Classifier._unplanned``), as a table of its own would be:
+
+- every column that is not the plan's name column, whatever its role, is tested for values
+  with a name's shape that its role does not explain; at C speed where the column's text
+  cannot hold two words (counts, codes, one-word categories: ``_may_hold_words``), once per
+  distinct value otherwise (remembered per table), so the cost falls on role-less columns,
+  per batch and not per cell, and a table whose rows are all identified pays nothing;
+- such a value is a name when the row says so: a common given name or surname in it, an
+  A-number or a birthdate in its row (among names that differ), or a run of consecutive
+  rows of names that differ (a run cut by the end of a batch is read again with the next);
+  categories with a name's shape ("Single Adults") repeat and have none of these;
+- A-numbers are looked for in columns the sample gave another role, and under an
+  "A-Number" header whose sample held none;
+- a header after blank rows starts a second table, planned from its own header (a sheet with
+  two tables, its blank rows as wide as the rest).
+
+Records (JSON, YAML) are judged the same way, record by record, under keys whose values in the
+first records had no role (``Classifier._unplanned_names``).
 """
 
 from __future__ import annotations
@@ -63,6 +87,18 @@ _MAX_SAMPLE_CHARS = 500  # a longer value is prose, not a field: read as free te
 # A name split over columns of a table without a header (see ``Classifier._name_parts``).
 _NAME_PARTS = (2, 4)  # adjacent columns: last and first name, up to two of each
 _DISTINCT_SHARE = 0.5  # share of distinct names and of distinct birthdates among the rows
+# Names found below or beside the plan (``Classifier._unplanned``): a run of this many names
+# in a column of one batch, nearly all different, is a list of persons on its own.
+_RUN_ROWS = 5
+_RUN_DISTINCT = 0.9
+_SHAPE_CACHE = 4096  # values of one column whose shape is remembered (a table's categories)
+_PLAIN_VALUES = 8  # values of two words that are no names, stripped from a column's text
+# Attributes looked for, in this order, in the cells of a row found to name a person.
+_ROW_ATTRIBUTES = ("birthdate", "nationality", "detention-facility")
+# The ASCII characters that cannot stand between two words of a name (``PersonName.looks_like``
+# joins words by any one character but a letter, a digit, ``'``, ``.`` or ``-``; ``@`` and
+# digits are no name's), deleted in one C-level pass to see what else a column's text holds.
+_NOT_GAPS = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz.'-@"
 # The longest strings a finding's location may carry (``$defs/scan_summary`` in the statement
 # schema): sheet, part and key names come from the file, which may make them as long as it
 # likes. Headers are cut shorter still (80).
@@ -249,6 +285,20 @@ class _Plan:
     names: list[str] = field(default_factory=list)
     staff: bool = False  # a directory of staff (``vocabulary.is_staff_directory``)
     prose: bool = False  # rows of sentences, not of fields: read as lines of text too
+    # Columns whose header names someone who is no subject of the records ("Interpreter").
+    other_party: frozenset[int] = frozenset()
+    # Columns headed "A-Number" whose sample held none: a number below is one all the same.
+    numbered: frozenset[int] = frozenset()
+    # column -> value -> whether the value has a name's shape the column's role does not
+    # explain (``Classifier._unplanned``): the values of a column repeat, batch after batch.
+    shapes: dict[int, dict[str, bool]] = field(default_factory=dict)
+    # column -> its few values of two words or more that are no names, when it has few: a
+    # batch holding no other such value is passed over without a look at its values.
+    plain: dict[int, list[str]] = field(default_factory=dict)
+    # What the last batch left to the next (``Classifier.table``): rows at its end to read
+    # again, and where a second table starts in it.
+    held: int = 0
+    split: int | None = None
     # (column, hidden row) -> the location of its findings: the same for every batch.
     locations: dict[tuple[int, bool], dict[str, Any]] = field(default_factory=dict)
 
@@ -348,6 +398,20 @@ class Classifier:
                     batch, rows = batch[:later], chain(batch[later:], data)
                 if batch:
                     self._batch(plan, batch, index, unit)
+                    if plan.split is not None:
+                        # A header after blank rows (``_header_after_blank``): a second table,
+                        # planned from its own header and rows.
+                        split, plan.split = plan.split, None
+                        rest = data if later is None else rows
+                        batch, rows, later = batch[:split], chain(batch[split:], rest), split
+                    elif plan.held and later is None and len(batch) == BATCH_ROWS:
+                        # Rows at the end of the batch that may begin a run of names which
+                        # goes on in the next (``_unplanned``): judged again with it. They
+                        # identified nobody, so nothing of theirs was counted (a table read as
+                        # prose too never holds rows back: its lines would be read twice).
+                        held = 0 if plan.prose else plan.held
+                        data = chain(batch[len(batch) - held :], data)
+                        batch = batch[: len(batch) - held]
                     if plan.prose:
                         # The first time with the rows above the data: its "header" too.
                         above = head[: plan.start] if index == offset + plan.start else []
@@ -429,6 +493,8 @@ class Classifier:
         staff = prose = False
         header_bits: dict[int, int] = {}
         header_hits: dict[int, list[Found]] = {}
+        other_party: set[int] = set()
+        dropped: set[int] = set()  # A-number headers over a sample of something else
         if header_at is not None:
             header = texts[header_at]
             for c, name in enumerate(header):
@@ -450,6 +516,8 @@ class Classifier:
                 column = [r[c] for r in sample if c < len(r)]
                 if not self._fits(det, column):
                     del roles[c]
+                    if det == "a-number":
+                        dropped.add(c)
                 elif (
                     det == CLAIM
                     and c not in other_party
@@ -550,6 +618,8 @@ class Classifier:
             names=names,
             staff=staff,
             prose=prose,
+            other_party=frozenset(other_party),
+            numbered=frozenset(c for c in dropped if roles.get(c) is None),
         )
 
     def _header_below(self, texts: list[list[str]], at: int, cells: int) -> int | None:
@@ -701,6 +771,7 @@ class Classifier:
 
     def _batch(self, plan: _Plan, batch: list[Sequence[Cell]], first: int, unit: Table) -> None:
         engine = self.engine
+        plan.held = 0
         n = len(batch)
         # Rows as wide as the table (nearly every batch) are transposed at once, with no test
         # per row: a strict ``zip`` fails on rows of other widths, which are looked at then.
@@ -756,6 +827,18 @@ class Classifier:
             self._free_hits(plan, columns, engine.identifiers, extra, labels=True)
 
         if engine.gate and not const & engine.gate:
+            # Rows the plan does not identify are judged by their own values too: the plan's
+            # roles come from a sample, and rows below it (or a minority within it) may hold
+            # what the sample did not.
+            shaped = self._unplanned(plan, columns, n, rowbits, presence, extra)
+            if (shaped or extra) and (split := self._header_after_blank(plan, batch, columns)):
+                # Read up to the second table only: nothing of this batch is counted yet.
+                self._batch(plan, batch[:split], first, unit)
+                plan.split = split
+                return
+            if not any(batch[-1]):
+                # A blank row may end the batch and a header begin the next: read it again.
+                plan.held = max(plan.held, 1)
             identified = [
                 i
                 for i in range(n)
@@ -786,6 +869,202 @@ class Classifier:
                 return
             classes = [only] * n
         self._tally_batch(plan, batch, first, classes, masks, presence, values, extra, joins)
+
+    def _header_after_blank(
+        self, plan: _Plan, batch: list[Sequence[Cell]], columns: _Columns
+    ) -> int | None:
+        """Where a header after blank rows starts a second table in a batch (a sheet with two
+        tables, one under the other, its blank rows as wide as the rest, which ``_header_at``
+        does not see): the second is planned from its own header, which may say what the
+        first's does not ("Fear result"). Asked only of batches with rows the plan identifies
+        nobody in but that hold an identifier's shape (the only rows a second plan could
+        judge otherwise); a blank row is an empty line in the first column's text."""
+        vals, joined = columns.text(0)
+        if not ("\n\n" in joined or joined[:1] == "\n" or joined[-1:] == "\n"):
+            return None
+        for j in range(len(batch) - 1):
+            if vals[j] or any(batch[j]) or not any(batch[j + 1]):
+                continue
+            row = [cell_text(v) for v in batch[j + 1]]
+            below = [cell_text(v) for v in batch[j + 2]] if j + 2 < len(batch) else None
+            if [v.strip() for v in row] != [v.strip() for v in plan.header or ()] and (
+                self._is_header(row, below)
+            ):
+                return j + 1
+        return None
+
+    def _unplanned(
+        self,
+        plan: _Plan,
+        columns: _Columns,
+        n: int,
+        rowbits: list[int] | None,
+        presence: dict[int, list[bool] | None],
+        extra: dict[int, list[Hit]],
+    ) -> bool:
+        """Names in the rows of a batch that the plan identifies nobody in, found in columns
+        the plan gave no name role: every row is judged, not only the sample's. Whether
+        any value has a name's shape there (found a name or not).
+
+        The plan decides a column's role from a sample, by a share of its values: a column
+        of names is one where most values are names. Rows that differ from the sample (below
+        it, after any number of filler rows, interleaved, at the very end, or a minority
+        inside it) would keep the sample's roles and go unjudged. So each batch looks again
+        at its unidentified rows, column by column, cheaply: a column whose text cannot hold
+        two words (ASCII without a separator between letters: counts, codes, one-word
+        categories) is passed over in one C-level pass (``_may_hold_words``); in the others,
+        each distinct value is judged once per table (``_Plan.shapes``) by ``looks_like``
+        (less what the column's own role explains: a country in a column of nationalities).
+        A-numbers are looked for in columns the sample gave another role, as in free ones.
+
+        A value with a name's shape is a person's name when the rows say so as a table of
+        their own would: it holds a common given name or surname; or its row has an A-number
+        or a birthdate, among names that differ; or it is one of a run of consecutive rows of
+        names that differ (``_RUN_ROWS``; a run at the end of the batch is left to be read
+        again with the next, ``_Plan.held``). Categories that have a name's shape ("Single
+        Adults", "Voluntary Departure") repeat, hold no known name and stand beside no
+        birthdate of their own. Columns headed as someone else's (an interpreter's) and
+        directories of staff are left as the plan left them. The rows found are classified
+        as any other: their claim comes from their own cells (``_free_hits``) or from the
+        header and title."""
+        engine = self.engine
+        names = engine.detectors.get(NAME)
+        if not isinstance(names, PersonName) or plan.staff:
+            return False
+        gate = engine.gate
+        numbers = engine.detectors.get("a-number")
+        shaped: dict[int, list[int]] = {}
+        for col in range(plan.width):
+            role = plan.roles.get(col)
+            present = presence.get(col) if role in engine.identifiers else None
+            if role in engine.identifiers and present is None:
+                continue  # every value is the column's identifier
+            vals, joined = columns.text(col)
+            if col in plan.numbered and numbers is not None:
+                # Under its header a number is an A-number (``canonical``), wherever it is,
+                # as it would be in a table of its own (the sample's values decided otherwise).
+                fits = numbers.column(vals, joined)
+                for i, value in enumerate(vals):
+                    if (
+                        (fits is None or fits[i])
+                        and (rowbits is None or not rowbits[i] & gate)
+                        and not any(h.where == col for h in extra.get(i, ()))
+                        and (number := numbers.canonical(value)) is not None
+                    ):
+                        extra.setdefault(i, []).append(Hit("a-number", number, col))
+            if role not in (None, "a-number") and numbers is not None and numbers.may_find(joined):
+                # A-numbers in a column the sample gave another role (free columns have
+                # theirs looked for in ``_free_hits``).
+                for i, value in enumerate(vals):
+                    if (rowbits is None or not rowbits[i] & gate) and numbers.may_find(value):
+                        hits = [Hit("a-number", f.value, col) for f in numbers.find(value)]
+                        if hits:
+                            extra.setdefault(i, []).extend(hits)
+            if role == NAME or col in plan.other_party or not _may_hold_words(joined, n):
+                continue
+            plain = plan.plain.get(col)
+            if plain and not _may_hold_words(_without(joined, plain), n):
+                continue  # its only values of two words are the few known to be no names
+            verdicts = plan.shapes.setdefault(col, {})
+            explains = engine.detectors.get(role) if role is not None else None
+            distinct = set(vals)
+            suspect: set[str] = set()
+            for value in distinct.difference(verdicts):
+                verdict = (
+                    _may_be_name(value)
+                    and names.looks_like(value)
+                    and not (explains is not None and explains.looks_like(value))
+                )
+                if len(verdicts) < _SHAPE_CACHE:
+                    verdicts[value] = verdict
+                elif verdict:
+                    suspect.add(value)
+            # The values seen before (one C-level pass): most batches have no new ones.
+            suspect.update(filter(verdicts.get, distinct))
+            worded: list[str] = []  # "El Salvador", "Los Angeles": stripped, and skipped
+            for value in distinct:
+                if value not in suspect and _may_hold_words(value, 1):
+                    worded.append(value)
+                    if len(worded) > _PLAIN_VALUES:
+                        break
+            if len(worded) <= _PLAIN_VALUES:
+                plan.plain[col] = worded
+            if not suspect:
+                continue
+            rows = [
+                i
+                for i, v in enumerate(vals)
+                if v in suspect
+                and (rowbits is None or not rowbits[i] & gate)
+                and (present is None or not present[i])
+            ]
+            if rows:
+                shaped[col] = rows
+        tail = 0  # rows at the end of the batch in a run too short to judge yet
+        for col, rows in shaped.items():
+            vals = columns.text(col)[0]
+            found = [vals[i] for i in rows]
+            varied = len(set(found)) >= len(found) * _DISTINCT_SHARE
+            in_runs = _runs(rows, found)
+            if rows[-1] == n - 1:
+                start = len(rows) - 1
+                while start and rows[start - 1] == rows[start] - 1:
+                    start -= 1
+                if len(rows) - start < _RUN_ROWS:
+                    tail = max(tail, len(rows) - start)
+            known = {v for v in set(found) if _known_name(v)}
+            for i, value in zip(rows, found, strict=True):
+                sure = i in in_runs or value in known
+                if not (sure or varied):
+                    continue  # a repeated category: not worth a look at the rest of its row
+                attributes, anchored = self._row_attributes(plan, columns, i, col, rowbits, extra)
+                if sure or anchored:
+                    hits = extra.setdefault(i, [])
+                    hits.append(Hit(NAME, names.canonical(value) or value.strip(), col))
+                    hits += attributes
+        # The next batch reads the short run again, with what follows it; never a row that
+        # identified someone here (it would be counted twice).
+        plan.held = min(tail, n - 1 - max(extra, default=-1))
+        return bool(shaped)
+
+    def _row_attributes(
+        self,
+        plan: _Plan,
+        columns: _Columns,
+        row: int,
+        name_col: int,
+        rowbits: list[int] | None,
+        extra: dict[int, list[Hit]],
+    ) -> tuple[list[Hit], bool]:
+        """The attributes (birthdate, nationality, facility) in the role-less cells of a row
+        found to name a person (the plan's role columns are read as always), and whether the
+        row has an A-number or a birthdate: what anchors a name to a person."""
+        engine = self.engine
+        a_bit = engine.bits.get("a-number", 0)
+        anchored = bool(rowbits is not None and rowbits[row] & a_bit) or any(
+            h.detector == "a-number" for h in extra.get(row, ())
+        )
+        hits: list[Hit] = []
+        shapes = [d for d in _ROW_ATTRIBUTES if d in engine.detectors]
+        for col in range(plan.width):
+            if col == name_col:
+                continue
+            role = plan.roles.get(col)
+            value = columns.text(col)[0][row]
+            if is_null(value) or len(value) > _MAX_SAMPLE_CHARS:
+                continue
+            if role == "birthdate":
+                anchored = anchored or engine.detectors[role].canonical(value) is not None
+                continue
+            if role is not None:
+                continue
+            for det_id in shapes:
+                detector = engine.detectors[det_id]
+                if detector.looks_like(value):
+                    hits.append(Hit(det_id, detector.canonical(value) or value.strip(), col))
+                    anchored = anchored or det_id == "birthdate"
+                    break
+        return hits, anchored
 
     def _apply_cell_formats(
         self,
@@ -1009,8 +1288,10 @@ class Classifier:
         records = iter(unit.records)
         head = list(islice(records, SAMPLE_ROWS))
         by_values = self._key_roles(head)
+        names = engine.detectors.get(NAME)
         for record in chain(head, records):
             hits: list[Hit] = []
+            shaped: list[tuple[str, str]] = []  # values of keys without a role (see below)
             for key, value in record.items():
                 text = cell_text(value).strip()
                 if is_null(text):
@@ -1030,7 +1311,38 @@ class Classifier:
                         continue
                 if isinstance(value, str):
                     hits += self.text_hits(text, tuple(engine.detectors), key)
+                    if det_id is None and names is not None and not names_other_party(label):
+                        shaped.append((key, text))
+            if shaped:
+                hits += self._unplanned_names(shaped, hits)
             self._record(hits, title_bits, title_hits, base, _key_location, one_person=True)
+
+    def _unplanned_names(self, values: list[tuple[str, str]], hits: list[Hit]) -> list[Hit]:
+        """Names under keys the first records gave no role (``_key_roles`` decides from a
+        sample, as a table's plan does): each record is judged by its own values, as a
+        table's rows are (``_unplanned``). A value with a name's shape is a name when it
+        holds a common given name or surname, or when its record has an A-number or a
+        birthdate (under its key, or with a birthdate's shape under another key)."""
+        names = self.engine.detectors[NAME]
+        if any(h.detector == NAME for h in hits):
+            return []  # the record names its person already
+        dob = self.engine.detectors.get("birthdate")
+        anchored = any(h.detector in ("a-number", "birthdate") for h in hits)
+        shaped = []
+        born: list[Hit] = []
+        for key, text in values:
+            if len(text) > _MAX_SAMPLE_CHARS:
+                continue
+            if names.looks_like(text):
+                shaped.append((key, text))
+            elif dob is not None and dob.looks_like(text):
+                born.append(Hit("birthdate", dob.canonical(text) or text, key))
+        found = [
+            Hit(NAME, names.canonical(text) or text, key)
+            for key, text in shaped
+            if anchored or born or _known_name(text)
+        ]
+        return [*found, *born] if found else []
 
     def _key_roles(self, head: list[dict[str, Cell]]) -> dict[str, str]:
         """Keys outside the vocabulary (``names``, ``claimant``) whose values, over the first
@@ -1549,6 +1861,57 @@ _NAME_WORD = re.compile(r"[^\W\d_]+")
 def _median_words(values: Sequence[str]) -> int:
     counts = sorted(len(v.split()) for v in values if v.strip())
     return counts[len(counts) // 2] if counts else 0
+
+
+def _runs(rows: list[int], values: list[str]) -> set[int]:
+    """The rows (ascending) that are in runs of ``_RUN_ROWS`` consecutive rows or more whose
+    values nearly all differ."""
+    found: set[int] = set()
+    start = 0
+    for k in range(1, len(rows) + 1):
+        if k < len(rows) and rows[k] == rows[k - 1] + 1:
+            continue
+        run = values[start:k]
+        if len(run) >= _RUN_ROWS and len(set(run)) >= len(run) * _RUN_DISTINCT:
+            found.update(rows[start:k])
+        start = k
+    return found
+
+
+def _may_be_name(value: str) -> bool:
+    """False for a value that ``PersonName.looks_like`` must refuse, told from its first
+    characters (a tenth of its cost: a column of notes holds thousands of distinct values): a
+    first word in lower case of two letters or more ("the office..."), or a digit, with no
+    comma (``GARCIA, Maria`` in a sentence is looked at whole)."""
+    text = value.lstrip()
+    if "," in text:
+        return True
+    if text[:1].isdigit():
+        return False
+    return not (text[:1].islower() and text[1:2].isalpha())
+
+
+def _without(joined: str, values: Sequence[str]) -> str:
+    """A column's text (values joined by newlines) with every value equal to one of
+    ``values`` made empty: each replacement keeps both newlines, so the rows still count;
+    the second pass takes the occurrences the first skipped (two in a row share a newline)."""
+    text = "\n" + joined + "\n"
+    for value in values:
+        line = "\n" + value + "\n"
+        text = text.replace(line, "\n\n").replace(line, "\n\n")
+    return text[1:-1]
+
+
+def _may_hold_words(joined: str, rows: int) -> bool:
+    """Whether a column's values (``joined`` by newlines, ``rows`` of them) may hold a value
+    of two words or more: always, unless the text is ASCII, has no line break inside a value
+    and no character that may stand between two words. A column of counts, dates, codes or
+    one-word categories is passed over at memchr speed."""
+    if not joined.isascii():
+        return True
+    # What is left is the newlines between the values, unless a value holds a gap (a space, a
+    # comma, a control character) or a line break of its own.
+    return len(joined.encode("ascii").translate(None, _NOT_GAPS)) != rows - 1
 
 
 def _or_bits(masks: Iterable[int]) -> int:
