@@ -59,7 +59,12 @@ from approval.detect.numfmt import render
 from approval.detect.report import WEAK_KEYS, Tally
 from approval.detect.textnorm import NEGATIONS, fold, is_null, norm_header
 from approval.detect.units import Cell, Records, Table, Text, Where
-from approval.detect.vocabulary import HeaderIndex, is_staff_directory, names_other_party
+from approval.detect.vocabulary import (
+    HeaderIndex,
+    identifier_columns,
+    is_staff_directory,
+    names_other_party,
+)
 from approval.policy import Policy
 
 NAME, CLAIM = "person-name", "protection-claim"
@@ -556,6 +561,13 @@ class Classifier:
             # Primer nombre" spelled otherwise) is found as in a table without a header.
             claim_bit = engine.bits.get(CLAIM, 0)
             claimed = bool((title_bits | _or_bits(header_bits.values())) & claim_bit)
+            if "a-number" in engine.detectors and (
+                claimed or {CLAIM, NAME, "birthdate"} & set(roles.values())
+            ):
+                # A "File number" or "Case No." of 8-9 digits beside a claim, names or
+                # birthdates is the A-number (``vocabulary.identifier_columns``).
+                for c in identifier_columns(header, columns, roles):
+                    roles[c] = "a-number"
             for c in self._name_parts(columns, roles, claimed):
                 if c not in other_party:
                     roles[c] = NAME

@@ -108,21 +108,6 @@ def test_a_policy_header_over_bare_numbers_beside_a_claim_is_protected(
         assert report.classes.get("protected-person") == 3
 
 
-def _needs_classify_hook() -> bool:
-    """Whether ``classify`` calls ``vocabulary.identifier_columns`` (the hook this rule needs;
-    ``classify.py`` is another engineer's file)."""
-    import inspect
-
-    from approval.detect import classify
-
-    return "identifier_columns" not in inspect.getsource(classify)
-
-
-@pytest.mark.xfail(
-    _needs_classify_hook(),
-    reason="classify._plan does not call vocabulary.identifier_columns yet",
-    strict=True,
-)
 @pytest.mark.parametrize("header", ["file number", "registration number", "case number"])
 def test_a_generic_number_header_beside_a_claim_is_protected(
     tmp_path: Path, policy: Policy, header: str
