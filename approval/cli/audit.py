@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import gc
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -132,7 +132,7 @@ def audit(
         outcome(EXIT_OK)
         _render_as_of(state, fmt)
     else:
-        from approval.workflow.audit import audit_ledger
+        from approval.workflow.audit import audited
 
         # The replay pauses the cyclic collector (``Replay.run``); kept paused until the
         # report is out: the index rows, the events' dicts and the JSON made after it would
@@ -141,30 +141,38 @@ def audit(
         # after, for a caller that goes on (tests, CliRunner).
         collecting = gc.isenabled()
         gc.disable()
+        kept: list[object] = []
         try:
-            report = audit_ledger(ledger)
-            if html_file is not None:
-                _write_html(report, html_file)
-            # Decided before the timeline is printed: `approval audit | head` still says intact.
-            outcome(EXIT_OK if report.failure is None else report.failure.exit_code)
-            _render_report(report, fmt, html_file)
+            # The index is finished in a thread while the report is written.
+            with audited(ledger) as report:
+                kept.append(report)
+                if html_file is not None:
+                    _write_html(report, html_file)
+                # Decided before the timeline is printed: `approval audit | head` still says
+                # intact.
+                outcome(EXIT_OK if report.failure is None else report.failure.exit_code)
+                _render_report(report, fmt, html_file)
         finally:
             if collecting:
-                _freeze_if_ending()
+                _freeze_if_ending(kept)
                 gc.enable()
         if report.failure is not None:
             raise report.failure
 
 
-def _freeze_if_ending() -> None:
+def _freeze_if_ending(kept: list[object]) -> None:
     """In the ``approval`` process itself (its entry point guards stdout), which ends after
     this command: everything the replay made is frozen (``gc.freeze``), left out of the
     collections that follow and of the full one at exit, each of which would walk it all
-    again (~0.2 s each at 20k statements: the replayed state is in reference cycles). A caller
-    that goes on (tests, CliRunner) collects it as usual."""
+    again (~0.2 s each at 20k statements: the replayed state is in reference cycles). ``kept``
+    (the report) is frozen in a cycle of its own, so never freed either: else its events go
+    one by one as the command returns (~0.2 s of CPU at 100k statements), just before the
+    process ends and its memory goes back whole. A caller that goes on (tests, CliRunner)
+    collects it all as usual."""
     from approval.cli.render import GuardedOutput
 
     if isinstance(sys.stdout, GuardedOutput):
+        kept.append(kept)
         gc.freeze()
 
 
@@ -180,24 +188,38 @@ _EVENT_KEYS = frozenset(("entry", "commit", "id", "kind", "at", "who", "text", "
 
 
 def _timeline(events: Sequence[Event]) -> Written:
-    """``[event.to_dict() for event in events]`` as ``indented`` writes it, without the dicts:
-    one f-string an event, its details written by ``members`` (the timeline is most of an
-    audit's JSON: ~12 -> ~9.5 us a statement at 20k statements)."""
-    from approval.cli.jsontext import Written, encode, members
+    """The timeline as one value that writes itself (what ``_emit_timeline`` writes in
+    pieces)."""
+    from approval.cli.jsontext import Written
+
+    return Written(lambda newline: "".join(_timeline_pieces(events, newline)))
+
+
+# Events a piece of the streamed timeline holds (~1 MB of JSON).
+_PIECE = 1024
+
+
+def _timeline_pieces(events: Sequence[Event], newline: str, size: int = _PIECE) -> Iterator[str]:
+    """``[event.to_dict() for event in events]`` as ``indented`` writes it at the depth whose
+    lines start with ``newline``, in pieces of ``size`` events, without the dicts: one
+    f-string an event, its details written by ``members`` (the timeline is most of an audit's
+    JSON: ~12 -> ~9.5 us a statement at 20k statements)."""
+    from approval.cli.jsontext import encode, members
     from approval.cli.jsontext import quoted as string
 
-    def write(newline: str) -> str:
-        if not events:
-            return "[]"
-        inner = newline + "  "
-        key = inner + "  "
-        commit, ident, kind = (f',{key}"{name}": ' for name in ("commit", "id", "kind"))
-        at, who, text, artifacts = (
-            f',{key}"{name}": ' for name in ("at", "who", "text", "artifacts")
-        )
-        entry = f'{{{key}"entry": '
+    if not events:
+        yield "[]"
+        return
+    inner = newline + "  "
+    key = inner + "  "
+    commit, ident, kind = (f',{key}"{name}": ' for name in ("commit", "id", "kind"))
+    at, who, text, artifacts = (f',{key}"{name}": ' for name in ("at", "who", "text", "artifacts"))
+    entry = f'{{{key}"entry": '
+    between = "," + inner
+    opening = "[" + inner
+    for start in range(0, len(events), size):
         parts = []
-        for event in events:
+        for event in events[start : start + size]:
             details = event.details
             try:
                 if type(event.position) is not int or not details.keys().isdisjoint(_EVENT_KEYS):
@@ -210,9 +232,40 @@ def _timeline(events: Sequence[Event]) -> Written:
                 )
             except TypeError:  # not the usual shape: as ``indented`` writes its dict
                 parts.append(encode(event.to_dict(), inner))
-        return f"[{inner}{(',' + inner).join(parts)}{newline}]"
+        yield (between if start else opening) + between.join(parts)
+    yield newline + "]"
 
-    return Written(write)
+
+# Where the timeline goes in the rest of the document: never in what ``indented`` writes,
+# which escapes a NUL in a string (``\u0000``).
+_MARK = "\0timeline\0"
+
+
+def _emit_timeline(command: str, body: dict[str, Any], events: Sequence[Event]) -> None:
+    """``emit(command, body)``, ``body["timeline"]`` (``None`` there) written in pieces as they
+    are made: at 100k statements the timeline is ~100 MB of JSON, which as one string was made,
+    copied whole three more times (joined into the document, a newline added, encoded) and
+    searched for ANSI codes (``click.echo``: JSON has none, it escapes ESC): ~30% of the JSON's
+    CPU. The same bytes."""
+    from approval.cli.jsontext import Written
+    from approval.cli.output import document, indented
+
+    depth: list[str] = []
+
+    def mark(newline: str) -> str:
+        depth.append(newline)
+        return _MARK
+
+    text = indented(document(command, {**body, "timeline": Written(mark)}))
+    before, after = text.split(_MARK)  # exactly one: the rest holds no NUL
+    stream = sys.stdout
+    if stream is None:  # started with no stdout at all (``>&-``): as ``click.echo`` does
+        return
+    stream.write(before)
+    for piece in _timeline_pieces(events, depth[0]):
+        stream.write(piece)
+    stream.write(after + "\n")
+    stream.flush()
 
 
 def _write_html(report: Any, target: Path) -> None:
@@ -244,7 +297,8 @@ def _write_html(report: Any, target: Path) -> None:
 
 def _render_report(report: Any, fmt: str, html_file: Path | None = None) -> None:
     if fmt == "json":
-        _json(
+        _emit_timeline(
+            "audit",
             {
                 "ledger": report.ledger,
                 "head": report.head,
@@ -257,10 +311,10 @@ def _render_report(report: Any, fmt: str, html_file: Path | None = None) -> None
                     for e in report.events
                     if e.details.get("flag")
                 ],
-                "timeline": _timeline(report.events),
+                "timeline": None,
                 "html": str(html_file) if html_file is not None else None,
             },
-            "audit",
+            report.events,
         )
         return
     from approval.cli.screen import Section, show, show_timeline

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from approval.cli.audit import _timeline
+from approval.cli.audit import _emit_timeline, _timeline, _timeline_pieces
 from approval.cli.jsontext import Written
 from approval.cli.output import indented
 from approval.ledger import Ledger
@@ -49,6 +49,67 @@ def test_the_timeline_is_the_events_dicts_byte_for_byte(events: list[Event]) -> 
     for chosen in (events, _odd(events), events[:1], []):
         body = {"before": 1, "timeline": _timeline(chosen), "after": [None]}
         assert indented(body) == _plain(chosen)
+
+
+@pytest.mark.parametrize("size", [1, 2, 5, 1024])
+def test_the_timeline_in_pieces_is_the_same_at_any_size(events: list[Event], size: int) -> None:
+    for chosen in (events, _odd(events), events[:1], []):
+        pieces = list(_timeline_pieces(chosen, "\n    ", size))
+        assert len(pieces) == (-(-len(chosen) // size) + 1 if chosen else 1)
+        expected = json.dumps([e.to_dict() for e in chosen], indent=2, ensure_ascii=False)
+        assert "".join(pieces) == expected.replace("\n", "\n    ")
+
+
+def test_the_streamed_report_is_the_document_byte_for_byte(
+    events: list[Event], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``approval audit --format json`` writes its timeline in pieces: the same bytes as the
+    whole document printed at once, whatever comes before and after it."""
+    from approval.cli.output import emit
+
+    for chosen in (events, _odd(events), []):
+        body = {"head": "é\0", "timeline": None, "after": [None, {"nested": [1]}]}
+        _emit_timeline("audit", body, chosen)
+        streamed = capsys.readouterr().out
+        emit("audit", {**body, "timeline": [e.to_dict() for e in chosen]})
+        assert streamed == capsys.readouterr().out
+        assert json.loads(streamed)["timeline"] == json.loads(_plain(chosen))["timeline"]
+
+
+def test_the_ending_process_keeps_its_report_to_the_end(events: list[Event]) -> None:
+    """In the ``approval`` process (its stdout guarded) the report is frozen in a cycle of its
+    own, never freed one event at a time as the command returns; anywhere else it goes as
+    usual."""
+    import gc
+    import sys
+    import weakref
+
+    from approval.cli.audit import _freeze_if_ending
+    from approval.cli.render import GuardedOutput
+
+    assert gc.get_freeze_count() == 0
+    report = dataclasses.replace(events[0])
+    gone = weakref.ref(report)
+    _freeze_if_ending([report])  # stdout is pytest's: a caller that goes on
+    del report
+    assert gone() is None and gc.get_freeze_count() == 0
+
+    report = dataclasses.replace(events[0])
+    kept = weakref.ref(report)
+    stdout = sys.stdout
+    sys.stdout = GuardedOutput(stdout)
+    try:
+        _freeze_if_ending([report])
+    finally:
+        sys.stdout = stdout
+    try:
+        del report
+        gc.collect()
+        assert kept() is not None
+    finally:
+        gc.unfreeze()
+        gc.collect()
+    assert kept() is None
 
 
 def test_a_written_value_is_put_at_its_depth() -> None:

@@ -4,16 +4,26 @@ ledger."""
 
 from __future__ import annotations
 
+import hashlib
 import json
+import shutil
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from approval.errors import IntegrityError, UsageError
-from approval.report.index import META, parse_moment
+from approval.report.index import META, PREFIX, Index, parse_moment, rows_for
 from approval.statements import format_time, now
-from approval.workflow.audit import artifact_history, state_as_of
+from approval.trust.failure import Rule
+from approval.workflow.audit import (
+    artifact_history,
+    audit_ledger,
+    audited,
+    replay_ledger,
+    state_as_of,
+)
 from tests.audit.conftest import Audit, Story, append, entries, rebuild, scan_summary
 from tests.support import KeyMaker
 from tests.world import World
@@ -257,6 +267,103 @@ def test_the_index_counts_an_approval_exactly_when_the_decision_does(
     assert any("o.privacy" in r and "rescan" in r for r in decision.reasons)
     assert listed == {seen}
     assert unseen not in listed
+
+
+def test_an_index_finished_beside_the_report_is_the_one_written_at_once(
+    ledger: Path, story: Story
+) -> None:
+    """``approval audit`` finishes the index in a thread while it writes its report: the same
+    bytes as written at once, whole and in place when the block ends, nothing left beside."""
+    cache = _cache_dir(ledger)
+    assert audit_ledger(ledger).intact
+    at_once = json.loads((cache / META).read_text())
+    shutil.rmtree(cache)
+    with audited(ledger) as report:
+        assert report.intact and len(report.events) == 13
+        written = [event.to_dict() for event in report.events]  # the report's work meanwhile
+    assert len(written) == 13
+    beside = json.loads((cache / META).read_text())
+    assert beside == at_once
+    database = cache / beside["file"]
+    assert hashlib.sha256(database.read_bytes()).hexdigest() == beside["sha256"]
+    assert [p.name for p in cache.glob(f"*{PREFIX}*")] == [database.name]
+    assert list(cache.glob(f".{META}*")) == []
+    state = state_as_of(ledger, _at(story, "export"))  # answered from it, not rebuilt
+    assert len(state.exports) == 1
+    assert database.exists() and (cache / META).read_text() == json.dumps(beside, indent=2) + "\n"
+
+
+def test_a_statement_gone_fails_before_the_report_is_handed_over(
+    ledger: Path, story: Story, tmp_path: Path
+) -> None:
+    """The check against the old index is made before the caller gets the report (so
+    before anything is printed), and the old index stays as evidence."""
+    cache = _cache_dir(ledger)
+    assert audit_ledger(ledger).intact
+    kept = (cache / META).read_bytes()
+    database = cache / json.loads(kept)["file"]
+    evidence = database.read_bytes()
+    rebuild(ledger, tmp_path / "scratch", entries(ledger)[:-2])
+    with audited(ledger) as report:
+        assert report.failure is not None and report.failure.rule is Rule.KEPT
+        assert report.failure.statement == story.ids["revocation"]
+    assert (cache / META).read_bytes() == kept
+    assert database.read_bytes() == evidence
+    assert list(cache.glob(f".{PREFIX}*")) == []
+
+
+def test_an_index_that_cannot_be_finished_is_left_out(ledger: Path) -> None:
+    """The database lost between its rows and its end (a disk, a cleaner): no index, no
+    meta file, no temporary file; the next question rebuilds it."""
+    from approval.ledger import Ledger
+
+    cache = _cache_dir(ledger)
+
+    def after_a_loss(work: Callable[[], None]) -> None:
+        building = list(cache.glob(f".{PREFIX}*.tmp"))
+        assert len(building) == 1  # the rows are in it already
+        building[0].unlink()
+        work()
+
+    with Ledger.open(ledger) as opened:
+        report, state = replay_ledger(opened, opened.head())
+    assert report.head is not None and report.intact
+    events = report.events
+    failure = Index.refresh(
+        cache,
+        report.head,
+        (event.id for event in events),
+        lambda: rows_for(events, state),
+        finish=after_a_loss,
+    )
+    assert failure is None
+    assert not (cache / META).exists()
+    assert list(cache.glob(f"*{PREFIX}*")) == [] and list(cache.glob(f".{META}*")) == []
+
+
+def test_an_index_with_whole_indexes_answers_the_same(ledger: Path, story: Story) -> None:
+    """Index files written before the partial indexes (whole ``by_target`` and
+    ``by_request``) answer the same: the queries name the indexes, which either kind serves."""
+    import sqlite3
+
+    cache = _cache_dir(ledger)
+    moments = [_at(story, name) for name in ("export", "senior", "redaction")]
+    partial = [state_as_of(ledger, moment).to_dict() for moment in moments]
+    meta = json.loads((cache / META).read_text())
+    database = cache / meta["file"]
+    with sqlite3.connect(database) as db:
+        db.executescript(
+            "DROP INDEX by_target; DROP INDEX by_request;"
+            "CREATE INDEX by_target ON statements (target, at);"
+            "CREATE INDEX by_request ON statements (request, kind, at);"
+        )
+    db.close()
+    meta["sha256"] = hashlib.sha256(database.read_bytes()).hexdigest()
+    (cache / META).write_text(json.dumps(meta))
+    whole = [state_as_of(ledger, moment).to_dict() for moment in moments]
+    assert json.loads((cache / META).read_text())["sha256"] == meta["sha256"]  # not rebuilt
+    assert whole == partial
+    assert any(answer["exports"] for answer in whole)
 
 
 def _cache_dir(path: Path) -> Path:
