@@ -11,6 +11,7 @@ person.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -229,6 +230,36 @@ def names_identifier(header: object) -> bool:
     if not 2 <= len(tokens) <= 3 or _is_aggregate(" ".join(tokens), tokens):
         return False
     return tokens[-2] in _IDENTIFIER_NOUNS and tokens[-1] in _IDENTIFIER_SUFFIXES
+
+
+# A label in prose that names a record's number (``File No.: 212345678``, ``Case #: ...``):
+# the nouns and suffixes of ``names_identifier``, then a colon; its value ends where a label's
+# value does in ``classify`` (a semicolon, a bar, a tab, a parenthesis, two spaces, a dash).
+_RECORD_LABEL = re.compile(
+    r"(?i)(?<![^\W_])(?:file|case|registration|reg|record|subject)\.?[ \t_-]?"
+    r"(?:number|no|nbr|num|#|id|nr|numero)\.?[ \t]*[:：][ \t]*"
+)
+_RECORD_VALUE_END = re.compile(r"[;|\t(\[]|\s{2,}| - | – ")
+
+
+def record_numbers(line: str) -> list[str]:
+    """The A-numbers after labels in a line of prose that name a record's number (``File
+    No.: 212345678``): 8-9 digits together or 3-3-3, or spelled with its A
+    (``a_number.plain_value``). As under such a header, they are A-numbers only beside a
+    claim, a name or a birthdate: the caller decides that from the paragraph and its context."""
+    if ":" not in line and "：" not in line:
+        return []
+    found = []
+    for m in _RECORD_LABEL.finditer(line):
+        # The label's own words decide, as a header's would (``Total case number`` is a count).
+        words = line[max(0, m.start() - 40) : m.end()].rstrip(" \t:：").split()
+        if not all(names_identifier(" ".join(words[-k:])) for k in (2, 3) if k <= len(words)):
+            continue
+        value = _RECORD_VALUE_END.split(line[m.end() :], maxsplit=1)[0].strip(" ,;.|")
+        number = plain_value(value) if value else None
+        if number is not None:
+            found.append(number)
+    return found
 
 
 def identifier_columns(

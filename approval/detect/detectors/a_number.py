@@ -2,10 +2,13 @@
 
 Spelled with its ``A`` or a label (``A212345678``, ``A-212-345-678``, ``A# 212 345 678``,
 ``A21234 5678``, ``A 2 1 2 3 4 5 6 7 8``, ``A.N. 212,345,678``, ``Alien File No. 212-345-678``)
-it is recognised anywhere (``spelled``). A bare 8-9 digit number is one only under a header or a
-label that says so (``canonical``): otherwise invoice, phone and case numbers would be
-A-numbers. Canonical form: ``A`` and 9 digits, so that ``A12345678`` and ``A012345678`` are the
-same person.
+it is recognised anywhere (``spelled``), with any look-alike of the letter A (``A_LIKE_UPPER``),
+and glued to the words of a file's name (``Stephens_Ruby_A218343183_I-589.pdf``, ``glued``).
+Spread over three cells by a CSV reader (``A218,343,183``) it is found row by row
+(``spread_over_cells``). A bare 8-9 digit number is one only under a header or a label that
+says so (``canonical``): otherwise invoice, phone and case numbers would be A-numbers.
+Canonical form: ``A`` and 9 digits, so that ``A12345678`` and ``A012345678`` are the same
+person.
 
 This module is the one recogniser of A-number spellings: the scanner's detector, and the checks
 of what people type and what files are called (``approval.detect.strings``, ``bare_numbers``),
@@ -15,7 +18,7 @@ use the same rules.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from itertools import pairwise
 
 from approval.detect.detectors.base import Element, Found
@@ -38,9 +41,38 @@ _TIGHT = f"[{DASHES}{_MARKS}#:]"  # a separator that is no space
 # ``#`` and ``:`` among them (``A#-``, ``A-No.: ``, ``Alien # ``). A run of spaces is the gap
 # between the cells of a table printed as text (``Category A   120 340 560``), not a prefix.
 _JOIN = f"(?:{_SPACE}?(?:{_TIGHT}{{1,3}}{_SPACE}?)?)"
-# The letter A and the letters it is confused with (Cyrillic А, Greek Α, full-width Ａ).
-_A_UPPER = "[AАΑＡ]"
-_A_LOWER = "[aаαａ]"
+# The letters confused with A: every entry of Unicode's confusables.txt (UTS #39,
+# https://www.unicode.org/Public/security/latest/confusables.txt) whose target is LATIN CAPITAL
+# LETTER A (0041) or LATIN SMALL LETTER A (0061), by the case they read as; and the small
+# capital ᴀ, which reads as an A in any font. A table, not letters added one at a time as
+# they are found. The mathematical letters are 13 styles of one alphabet, 52 code points apart.
+_MATH_A = 0x1D400  # MATHEMATICAL BOLD CAPITAL A; its small a is 26 further
+_MATH_ALPHA = (0x1D6A8, 0x1D6E2, 0x1D71C, 0x1D756, 0x1D790)  # capital alpha; small is 26 further
+A_LIKE_UPPER = (
+    "\u0391"  # GREEK CAPITAL LETTER ALPHA
+    "\u0410"  # CYRILLIC CAPITAL LETTER A
+    "\u13aa"  # CHEROKEE LETTER GO
+    "\u15c5"  # CANADIAN SYLLABICS CARRIER GHO
+    "\u1d00"  # LATIN LETTER SMALL CAPITAL A
+    "\ua4ee"  # LISU LETTER A
+    "\uff21"  # FULLWIDTH LATIN CAPITAL LETTER A
+    "\U000102a0"  # CARIAN LETTER A
+    "\U00016f40"  # MIAO LETTER ZZYA
+    + "".join(chr(_MATH_A + 52 * k) for k in range(13))
+    + "".join(map(chr, _MATH_ALPHA))
+)
+A_LIKE_LOWER = (
+    "\u0251"  # LATIN SMALL LETTER ALPHA
+    "\u03b1"  # GREEK SMALL LETTER ALPHA
+    "\u0430"  # CYRILLIC SMALL LETTER A
+    "\u237a"  # APL FUNCTIONAL SYMBOL ALPHA
+    "\uff41"  # FULLWIDTH LATIN SMALL LETTER A
+    + "".join(chr(_MATH_A + 26 + 52 * k) for k in range(13))
+    + "".join(chr(c + 26) for c in _MATH_ALPHA)
+)
+_A_UPPER = f"[A{A_LIKE_UPPER}]"
+_A_LOWER = f"[a{A_LIKE_LOWER}]"
+_A_LOWER_SET = frozenset("a" + A_LIKE_LOWER)
 # Labels written before the digits, in any case: ``A-No.``, ``A Nbr``, ``A number``,
 # ``Alien #``, ``Alien Reg. No.``, ``Alien Registration Number``, ``Alien File No.``,
 # ``AR No.`` and ``A.R. #`` (Alien Registration), ``USCIS #`` and ``EOIR case no.`` (both
@@ -196,15 +228,152 @@ def _plain(groups: list[str]) -> bool:
 
 def spelled(text: str) -> list[Found]:
     """Every A-number written with its ``A`` or a label, in any of the groupings people use
-    (see ``_shape``), with its canonical value: the one recogniser of spelled A-numbers that
-    the scanner (``ANumber.find``) and the checks of free text (``approval.detect.strings``)
-    share."""
+    (see ``_shape``), or glued to the words around it (``glued``), with its canonical value:
+    the one recogniser of spelled A-numbers that the scanner (``ANumber.find``) and the
+    checks of free text (``approval.detect.strings``) share."""
     found: list[Found] = []
     for m in SPELLED.finditer(text):
         accepted = _accept(text, m)
         if accepted is not None:
             found.append(Found(accepted[0], m.start(), accepted[1]))
+    for g in glued(text):
+        if not any(f.start < g.end and g.start < f.end for f in found):
+            found.append(g)
+    if len(found) > 1:
+        found.sort(key=lambda f: f.start)
     return found
+
+
+# -- glued: an A-number that is one word with its neighbours, the way case files are named
+# (``Stephens_Ruby_A218343183_I-589.pdf``, ``Ruby-Stephens-A218343183``,
+# ``StephensRubyA218343183``, ``A218343183_2023-01-05.pdf``), and one written with thousands
+# commas and no space after its A (``A218,343,183``: an amount has a currency sign between,
+# ``A$218,343,183``). The A and its digits are together (or joined by one mark) and in the
+# usual shapes; what decides is around them: glued after a letter only as an upper-case A,
+# after a word that holds no digit and is not a hex number (``f0a218343183``,
+# ``DEADBEEFA218343183``, ``x9A21834318`` are digests and codes); never followed by a letter or
+# a digit (``SKU-A218343183X``, ``a218343183f0``), nor by more digits after a mark but a year
+# (``A218343183-2023-01-05``; ``A21834318.5``, ``A21834318-001`` are other numbers).
+_GLUE_MARKS = f"{DASHES}_.#"
+# Searched from the character after the A (a look-behind): a class of letters with astral
+# characters in it, tried at every position, is four times slower.
+_GLUED = re.compile(
+    rf"(?<=[Aa{A_LIKE_UPPER}{A_LIKE_LOWER}])(?:(?P<commas>\d{{2,3}},\d{{3}},\d{{3}}(?![\d,]))"
+    rf"|[{_GLUE_MARKS}]?(?P<digits>\d{{8,9}}|\d{{2,3}}(?P<s>[{DASHES}_.])\d{{3}}(?P=s)\d{{3}}))"
+)
+_HEX_LETTERS = frozenset("abcdefABCDEF")
+_LETTERS_BEFORE = re.compile(r"[^\W\d_]+$")
+# What may not follow: a letter or a digit; a mark and digits but a year (the next field);
+# a comma and three digits (more thousands). A comma and a figure is the next cell of a CSV.
+_NOT_AFTER = re.compile(rf"[^\W_]|[{_GLUE_MARKS}{_MARKS}](?!(?:19|20)\d\d(?!\d))\d|,\d{{3}}(?!\d)")
+_BASE64_AFTER = frozenset("+=")
+
+
+def glued(text: str) -> list[Found]:
+    """A-numbers glued to the words around them (see ``_GLUED``)."""
+    found: list[Found] = []
+    for m in _GLUED.finditer(text):
+        start, end = m.start() - 1, m.end()
+        upper = text[start] not in _A_LOWER_SET
+        after_letter = start > 0 and text[start - 1].isalpha()
+        if m.group("commas") is not None and not upper:
+            continue
+        if start > 0 and text[start - 1].isdigit():
+            continue
+        if after_letter and not (upper and _word_before(text, start)):
+            continue
+        if _NOT_AFTER.match(text, end) or (after_letter and text[end : end + 1] in _BASE64_AFTER):
+            continue
+        digits = m.group("commas") or m.group("digits")
+        found.append(Found(canonical_digits(digits), start, end))
+    return found
+
+
+def _word_before(text: str, at: int) -> bool:
+    """Whether the letters glued before an A at ``at`` are a word (``Ruby``, ``Wu``,
+    ``STEPHENS``): not the end of a code with digits in it, nor two capitals (``QA``), nor hex
+    letters in one case (a digest)."""
+    run = _LETTERS_BEFORE.search(text, max(0, at - 64), at)
+    if run is None:
+        return False
+    if run.start() > 0 and text[run.start() - 1].isdigit():
+        return False
+    letters = run.group()
+    if letters.isupper() and len(letters) < 3:
+        return False  # a code's letters (``QA218343183``, ``CA21834318``), not a word
+    return not (_HEX_LETTERS.issuperset(letters) and (letters.isupper() or letters.islower()))
+
+
+# -- spread over cells: ``A218,343,183`` in an unquoted CSV line is read as three cells, ``A218``,
+# ``343`` and ``183`` (a spreadsheet shows three cells too; a text editor, the A-number). Three
+# cells side by side that read an upper-case A (or a look-alike) and 2-3 digits at the end of
+# the first (``Maria Garcia   A218`` when a table printed as text is read as CSV), exactly 3
+# digits, then 3 digits at the start of the third are one A-number; not when a fourth cell of 3
+# digits follows (``A218,343,183,456`` is a longer figure), nor with spaces after the commas
+# (``A12, 345, 678`` is a list). A header that names the second and third columns says the
+# cells are three values (``Section,Count,Total`` over ``A12,345,678``), unless it names the
+# first an A-number's: then the row is wider than what it describes.
+_SPREAD_FIRST = re.compile(rf"(?<![^\W_])[A{A_LIKE_UPPER}]\d{{2,3}}\Z")
+_SPREAD_HINT = re.compile(rf"(?<![^\W_])[A{A_LIKE_UPPER}]\d{{2,3}}(?:\n|\Z)")
+_SPREAD_HINT_ASCII = re.compile(r"A[0-9]{2,3}(?:\n|\Z)")
+_SPREAD_MIDDLE = re.compile(r"\d{3}")
+_SPREAD_LAST = re.compile(r"\d{3}(?!\d|[.,]\d)")
+
+
+def spread_over_cells(
+    column: Callable[[int], tuple[Sequence[str], str]],
+    width: int,
+    header: Sequence[str] | None = None,
+) -> list[tuple[int, int, str]]:
+    """A-numbers spread over three cells of a row (see ``_SPREAD_FIRST``), as (row, column
+    of the first cell, canonical A-number). ``column(c)`` is column ``c``'s values and the same
+    joined by newlines (one regex per column skips those that start none); ``header``, the
+    table's header row if it has one."""
+    found: list[tuple[int, int, str]] = []
+    for c in range(width - 2):
+        if header is not None and _headed_apart(header, c):
+            continue
+        values, joined = column(c)
+        if joined.isascii():
+            if "A" not in joined or not _SPREAD_HINT_ASCII.search(joined):
+                continue  # the common case, at memchr speed: a regex that starts with a literal
+        elif not _SPREAD_HINT.search(joined):
+            continue
+        middles, lasts = column(c + 1)[0], column(c + 2)[0]
+        fourths = column(c + 3)[0] if c + 3 < width else None
+        for i, value in enumerate(values):
+            first = _SPREAD_FIRST.search(value)
+            if (
+                first is not None
+                and _SPREAD_MIDDLE.fullmatch(middles[i])
+                and _SPREAD_LAST.match(lasts[i])
+                and not (
+                    fourths is not None
+                    and _SPREAD_MIDDLE.fullmatch(lasts[i])
+                    and _SPREAD_MIDDLE.fullmatch(fourths[i])
+                )
+            ):
+                digits = first.group()[1:] + middles[i] + lasts[i][:3]
+                found.append((i, c, canonical_digits(digits)))
+    return found
+
+
+def _headed_apart(header: Sequence[str], c: int) -> bool:
+    """Whether a header names columns ``c + 1`` and ``c + 2`` on their own, and ``c`` as no
+    A-number's."""
+    named = [str(h).strip() if h is not None else "" for h in header[c : c + 3]]
+    return (
+        len(named) == 3
+        and all(_WORDED.search(h) and not is_null(h) for h in named[1:])
+        and not _A_HEADER.search(named[0])
+    )
+
+
+_WORDED = re.compile(r"[^\W\d_]")  # a header names with words; figures are a row of data
+
+
+# A header that names an A-number (``A-Number``, ``A #``, ``Alien No.``, ``A.N.``).
+_A_HEADER = re.compile(rf"(?:^|[^\w])(?:{_LABEL}|{_A_UPPER})(?:[^\w]|$)")
 
 
 # Under a header or a label, the prefix is optional and may be in any case, and the digits may
@@ -234,7 +403,7 @@ _LOWER_HINT = re.compile(
     r"|-file|\.\s?n\.)"
 )
 _SYSTEMS = ("USCIS", "uscis", "Uscis", "EOIR", "eoir", "Eoir")
-_LOOK_ALIKES = "АаΑαＡａ"
+_LOOK_ALIKES = A_LIKE_UPPER + A_LIKE_LOWER
 _OTHER_DIGIT = re.compile(r"(?![0-9])\d")  # digits of other scripts (full-width ２１２...)
 
 
@@ -334,7 +503,8 @@ class ANumber(Element):
     # Every A, its look-alikes in either case, the labels and the systems' names: what
     # ``find`` could match, in one regex (``may_find`` tests the same in cheaper steps).
     prefilter = re.compile(
-        rf"(?i:{_A_LOWER}{_JOIN}\d|(?:alien|{_A_LOWER}[^\w\n]{{0,2}}(?:n|r|file)|uscis|eoir)"
+        rf"(?i:[{A_LIKE_UPPER}]{_JOIN}\d|{_A_LOWER}{_JOIN}\d"
+        rf"|(?:alien|{_A_LOWER}[^\w\n]{{0,2}}(?:n|r|file)|uscis|eoir)"
         r"[^\d\n]{0,30}\d)"
     )
 
