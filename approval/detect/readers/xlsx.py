@@ -448,6 +448,7 @@ _ROWS = re.compile(rb'<row(?: r="(\d+)")?')
 _ROWS_PREFIXED = re.compile(rb'<(?:\w+:)?row(?:\s+r="(\d+)")?[\s>/]')
 _ROW_SPLIT = re.compile(rb"</(?:\w+:)?row>")
 _CELL_TAG = re.compile(rb"<(?:\w+:)?c[\s>/]")
+_REF_FIRST = re.compile(rb'<(?:\w+:)?c\sr="([A-Za-z]{1,3})\d')  # a cell tag, its reference first
 # Possessive: no step can give back what it took and still match (a shared-string workbook
 # has a hit in nearly every cell).
 _STRING_INDEX = re.compile(rb't="s"[^>]*+>\s*+<(?:\w+:)?+v>(\d++)<')
@@ -676,7 +677,10 @@ def _extent(buffer: bytes, marks: _Marks) -> None:
     while hit := _beyond(marks.last_column, bool(marks.prefixed)).search(buffer, at):
         ref = _CELL_REF.match(buffer, hit.end() - 1)
         if ref is not None:  # a cell in a column further right
-            marks.last_column = max(marks.last_column, column_index(ref.group(1)))
+            # The rightmost of the rest of the chunk's cells at once: stepping one column at a
+            # time would compile a pattern for each column of a 16,384-column row (3 s).
+            widest = (column_index(r) for r in _REF_FIRST.findall(buffer, hit.start()))
+            marks.last_column = max(marks.last_column, column_index(ref.group(1)), *widest)
             at = hit.end()
         else:  # a cell without its reference first: placed after the cell before it
             _unnumbered_cells(buffer, marks)
