@@ -2,16 +2,12 @@
 look-alike of the letter A (Cherokee Ꭺ, Lisu ꓮ, small capital ᴀ: Unicode's confusables), with
 thousands commas that a CSV reader splits into three cells (``A218,343,183``), and after a
 label in prose that names a record's number (``File No.: 212345678``). Digests, UUIDs, base64,
-product codes, versions, dated file names, paper sizes, cell references and amounts stay out.
-
-The CSV and prose cases need a hook in ``classify`` (another engineer's file): their tests are
-marked xfail until it is there (``_hooked``)."""
+product codes, versions, dated file names, paper sizes, cell references and amounts stay out."""
 
 from __future__ import annotations
 
 import base64
 import hashlib
-import inspect
 import unicodedata
 import uuid
 from collections.abc import Sequence
@@ -206,17 +202,6 @@ def test_a_header_that_names_the_cells_keeps_them_apart() -> None:
     assert _spread(rows, ["Alien numbers"]) == [(0, "A012345678")]
 
 
-def _classify_calls(name: str) -> bool:
-    from approval.detect import classify
-
-    return name in inspect.getsource(classify)
-
-
-@pytest.mark.xfail(
-    not _classify_calls("spread_over_cells"),
-    reason="classify._batch does not call a_number.spread_over_cells yet",
-    strict=True,
-)
 @pytest.mark.parametrize(
     "text",
     [
@@ -262,11 +247,6 @@ def test_record_numbers_after_labels(line: str, expected: list[str]) -> None:
     assert record_numbers(line) == expected
 
 
-@pytest.mark.xfail(
-    not _classify_calls("record_numbers"),
-    reason="classify's prose flush does not call vocabulary.record_numbers yet",
-    strict=True,
-)
 @pytest.mark.parametrize(
     "text",
     [
