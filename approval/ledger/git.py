@@ -265,7 +265,7 @@ class Batch(_Process):
         return data
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class GitObject:
     oid: str
     type: str
@@ -290,6 +290,16 @@ class ObjectReader:
         oid, kind, size = header
         data = self._batch.read(int(size) + 1)[:-1]  # each object ends with a newline
         return GitObject(oid.decode(), kind.decode(), data)
+
+    def blob(self) -> bytes | None:
+        """The next response's content when it is a blob, else None (missing, or another
+        type of object, read past all the same): what a reader of entry files needs, without
+        a ``GitObject`` and its decoded names for each (replay reads one per statement)."""
+        header = self._batch.readline().split(b" ")
+        if len(header) != 3:
+            return None
+        data = self._batch.read(int(header[2]) + 1)[:-1]
+        return data if header[1] == b"blob" else None
 
     def get(self, name: str) -> GitObject | None:
         self.request([name])

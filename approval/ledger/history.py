@@ -155,14 +155,15 @@ def _read(objects: ObjectReader, chunk: list[_Added], git: Git) -> list[Commit]:
     """The commits of a chunk whose blobs were asked for, with their entry files."""
     commits = []
     for position, oid, parents, subject, path, blob in chunk:
-        found = objects.response()
-        if found is None:
+        data = objects.blob()
+        if data is None:  # missing (or not a blob: then not one the second time either)
             found = _fresh_read(git, blob)
-        if found is None or found.type != "blob":
-            raise AuditFailure(
-                Rule.ENTRY_FILE, f"{path} is missing from the repository", oid, position
-            )
-        commits.append(Commit(position, oid, parents, subject, path, blob, found.data))
+            if found is None or found.type != "blob":
+                raise AuditFailure(
+                    Rule.ENTRY_FILE, f"{path} is missing from the repository", oid, position
+                )
+            data = found.data
+        commits.append(Commit(position, oid, parents, subject, path, blob, data))
     return commits
 
 

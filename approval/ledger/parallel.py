@@ -7,12 +7,13 @@ each one's signed bytes and signatures in the stored file as it is (canonical fo
 statement last: ``{"signatures":[...],"statement":{...}}``), and check them with
 :func:`approval.signing.verify`, the verifier's own check. A worker answers with numbers only
 (which entries of the batch, and where each one's signatures array ends), not bytes: pickling
-the signed bytes back cost the verifier's process more than it saved. From the bytes it holds
-already, the verifier's process makes each such entry's key, (signed bytes, signatures array
-as stored), into the verifier's ``verified_ahead`` just before the verifier reaches it; the
-verifier skips the check only for an entry whose own signed bytes and canonical signatures
-array are exactly these, and checks everything else in place. A worker's failure, or a file
-that is not canonical, is simply not in the set: the verifier meets it in order and refuses it
+the signed bytes back cost the verifier's process more than it saved. The verifier's process
+puts each such entry's file (the bytes it holds already, hashed once) with that end into the
+verifier's ``verified_ahead`` just before the verifier reaches it; the verifier skips the
+check only for an entry whose file is exactly those bytes, found canonical, with its own
+signatures array ending there (so its signed bytes and signatures are the ones the worker
+checked), and checks everything else in place. A worker's failure, or a file
+that is not canonical, is simply not there: the verifier meets it in order and refuses it
 with the same error at the same entry as a replay on one core.
 
 The workers check signatures only: the schema and canonical checks of an entry need its whole
@@ -163,9 +164,9 @@ def verify_ahead(
             if done is None and future is not None:
                 with contextlib.suppress(Exception):  # lost: then all in place
                     done = future.result()  # a worker's answer
+            commits = current.commits
             for index, end in done or ():
-                raw = current.commits[index].raw
-                ahead.add((raw[end + STATEMENT_AFTER : -2], raw[SIGNATURES_AT:end]))
+                ahead[commits[index].raw] = end
             yield from current.commits
         if error is not None:
             raise error

@@ -100,7 +100,7 @@ def parse_statement_time(text: str) -> datetime:
     return datetime.fromisoformat(text)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Signature:
     """One SSH signature over a statement's signed bytes."""
 
@@ -116,7 +116,7 @@ class Signature:
         return cls(doc["signer"], doc["key"], doc["signature"])
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Envelope:
     """A statement and its signatures: one ledger entry."""
 

@@ -56,6 +56,7 @@ from approval.trust.state import (
     LedgerState,
     Request,
     SignOff,
+    _built,
     a,
     active_official,
     check_clock,
@@ -187,17 +188,18 @@ def _evaluate_rule(
     eligible: list[SignOff] = []
     expired: list[SignOff] = []
     unrescanned: list[SignOff] = []
+    roles, validity = rule.roles, rule.validity  # properties, computed once here
     for signoff in approvals:
-        if signoff.role not in rule.roles:
+        if signoff.role not in roles:
             continue
         who = signoff.signer
         own = _own_approval(rule, request, signoff)
         if own is not None:
             notes.append(own)
             continue
-        if at >= signoff.at + rule.validity:
+        if at >= signoff.at + validity:
             notes.append(
-                f"{who}'s approval expired on {day(signoff.at + rule.validity)} "
+                f"{who}'s approval expired on {day(signoff.at + validity)} "
                 f"(valid {plural(rule.valid_days, 'day')})"
             )
             expired.append(signoff)
@@ -221,8 +223,17 @@ def _evaluate_rule(
                     f"{signoff.signer} already counts as {taken.role}, and each required role "
                     "needs a distinct official"
                 )
-    used = tuple((s, s.at + rule.validity) for s in filled if s is not None)
-    return _RuleResult(used, missing, tuple(notes), tuple(expired), tuple(unrescanned))
+    used = tuple((s, s.at + validity) for s in filled if s is not None)
+    return _built(
+        _RuleResult,
+        {
+            "used": used,
+            "missing": missing,
+            "notes": tuple(notes),
+            "expired": tuple(expired),
+            "unrescanned": tuple(unrescanned),
+        },
+    )
 
 
 def _own_approval(rule: Rule, request: Request, signoff: SignOff) -> str | None:
@@ -315,6 +326,12 @@ def _rejection_words(signoff: SignOff, request: Request) -> str:
     return words + (f": {signoff.comment}" if signoff.comment else "")
 
 
+def _all_slots(rules: Sequence[Rule]) -> tuple[str, ...]:
+    """Every role the rules need, as often as the rule that needs it most (what a refused
+    request misses; only a refusal asks, so only a refusal computes it)."""
+    return _merge_missing(_slots(r) for r in rules)
+
+
 def _evaluate(
     state: LedgerState,
     adoption: Adoption,
@@ -327,7 +344,6 @@ def _evaluate(
     if not rules:
         reason = f"no approval needed: no rule of {adoption.label} applies to this file"
         return Decision(True, request, (), (), (reason,), None, adoption, ())
-    all_slots = _merge_missing(_slots(r) for r in rules)
     reasons: list[str] = []
     blocked = False
     blocking: list[SignOff] = []
@@ -364,7 +380,7 @@ def _evaluate(
             f"{day(revoked.at)}: {revoked.reason}",
         )
         return Decision(
-            False, request, (), all_slots, tuple(reasons), None, adoption, rules,
+            False, request, (), _all_slots(rules), tuple(reasons), None, adoption, rules,
             rejections=tuple(blocking),
         )  # fmt: skip
     since = state.compromised(request, at)
@@ -375,7 +391,7 @@ def _evaluate(
             f"reported compromised since {format_time(since)}: request again",
         )
         return Decision(
-            False, request, (), all_slots, tuple(reasons), None, adoption, rules,
+            False, request, (), _all_slots(rules), tuple(reasons), None, adoption, rules,
             rejections=tuple(blocking),
         )  # fmt: skip
 
@@ -389,7 +405,7 @@ def _evaluate(
             "in force: request again",
         )
         return Decision(
-            False, request, (), all_slots, tuple(reasons), None, adoption, rules,
+            False, request, (), _all_slots(rules), tuple(reasons), None, adoption, rules,
             rejections=tuple(blocking),
         )  # fmt: skip
 
@@ -427,21 +443,28 @@ def _evaluate(
             by_id[signoff.id] = signoff
             expiry[signoff.id] = min(expires, expiry.get(signoff.id, expires))
     # Ties in time (statements carry whole seconds) go by ledger order, so output is stable.
-    position = {s.id: i for i, s in enumerate(state.signoffs_for(request.id))}
-    used = tuple(sorted(by_id.values(), key=lambda s: (s.at, position.get(s.id, 0), s.id)))
+    if len(by_id) > 1:
+        position = {s.id: i for i, s in enumerate(state.signoffs_for(request.id))}
+        used = tuple(sorted(by_id.values(), key=lambda s: (s.at, position.get(s.id, 0), s.id)))
+    else:
+        used = tuple(by_id.values())
     allowed = not blocked and not missing
-    return Decision(
-        allowed,
-        request,
-        used,
-        missing,
-        tuple(dict.fromkeys(reasons)),  # a note made for two rules is said once
-        min(expiry.values()) if allowed and expiry else None,
-        adoption,
-        rules,
-        rejections=tuple(blocking),
-        expired=tuple(dict.fromkeys(s for r in results for s in r.expired)),
-        unrescanned=tuple(dict.fromkeys(s for r in results for s in r.unrescanned)),
+    # Every field, in order (replay decides every export again: see ``_built``).
+    return _built(
+        Decision,
+        {
+            "allowed": allowed,
+            "request": request,
+            "used": used,
+            "missing": missing,
+            "reasons": tuple(dict.fromkeys(reasons)),  # a note made for two rules is said once
+            "expires": min(expiry.values()) if allowed and expiry else None,
+            "adoption": adoption,
+            "rules": rules,
+            "rejections": tuple(blocking),
+            "expired": tuple(dict.fromkeys(s for r in results for s in r.expired)),
+            "unrescanned": tuple(dict.fromkeys(s for r in results for s in r.unrescanned)),
+        },
     )
 
 

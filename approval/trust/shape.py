@@ -97,7 +97,7 @@ class _Decoder:
 _decoder = _Decoder()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Parsed:
     """An entry file parsed: the document, and whether the C encoder writes it canonically."""
 

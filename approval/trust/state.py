@@ -63,7 +63,8 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from functools import lru_cache
+from typing import Any, TypeVar
 
 from approval.errors import IntegrityError, ProblemsError, UsageError
 from approval.policy import (
@@ -96,6 +97,30 @@ PRIVACY_OFFICER = "privacy-officer"
 # A prefix shorter than this matches too much to be typed on purpose.
 MIN_PREFIX = 4
 _HEX = re.compile(r"[0-9a-f]+")
+# ``key_identity`` of the key lines a replay meets, one or two per statement and few distinct:
+# a pure function of the line, which is the whole key of its memo.
+_identities = lru_cache(maxsize=1024)(key_identity)
+
+
+def _identity(key: str) -> str:
+    # Anything but a string (never, past the schema) fails as ``key_identity`` has it fail.
+    return _identities(key) if key.__class__ is str else key_identity(key)
+
+
+_R = TypeVar("_R")
+_new = object.__new__
+_set = object.__setattr__
+
+
+def _built(cls: type[_R], fields: dict[str, Any]) -> _R:
+    """``cls(**fields)`` for a record class given every one of its fields, in order, without
+    a frozen dataclass's ``object.__setattr__`` per field (~2 us a sign-off, and replay builds
+    a record per statement). The record classes check nothing in ``__init__`` (no
+    ``__post_init__``), as ``approval.trust.checkpoint`` relies on too; a test compares each
+    with the record ``__init__`` makes."""
+    record = _new(cls)
+    _set(record, "__dict__", fields)
+    return record
 
 
 @dataclass(frozen=True)
@@ -585,7 +610,7 @@ class LedgerState:
                         f"{label}: signed with key {fingerprint(signature.key)}, which the roster "
                         f"in force names compromised since {format_time(since)}"
                     )
-            official = self._keys.get(key_identity(signature.key))
+            official = self._keys.get(_identity(signature.key))
             if official is None:
                 raise IntegrityError(
                     f"{label}: signed by key {fingerprint(signature.key)}, which is not in the "
@@ -630,18 +655,21 @@ class LedgerState:
         ref = statement["policy"]
         self._adoption_ref(ref, label)
         _check_exposure(statement, label)
-        return Request(
-            id=statement_id,
-            requester=official.id,
-            artifact=Artifact.from_dict(statement["artifact"]),
-            policy_id=ref["id"],
-            policy_version=ref["version"],
-            adoption=ref["adoption"],
-            purpose=statement["purpose"],
-            destination=statement["destination"],
-            scan=statement["scan"],
-            at=created,
-            key=key_identity(envelope.signatures[0].key),
+        return _built(
+            Request,
+            {
+                "id": statement_id,
+                "requester": official.id,
+                "artifact": Artifact.from_dict(statement["artifact"]),
+                "policy_id": ref["id"],
+                "policy_version": ref["version"],
+                "adoption": ref["adoption"],
+                "purpose": statement["purpose"],
+                "destination": statement["destination"],
+                "scan": statement["scan"],
+                "at": created,
+                "key": _identity(envelope.signatures[0].key),
+            },
         )
 
     def _check_signoff(
@@ -665,19 +693,22 @@ class LedgerState:
             raise IntegrityError(
                 f"{label}: {official.id} does not hold the role {role!r} in the roster in force"
             )
-        return SignOff(
-            id=statement_id,
-            request=request.id,
-            artifact_sha256=request.sha256,
-            signer=official.id,
-            role=role,
-            decision=statement["decision"],
-            comment=statement.get("comment"),
-            at=created,
-            rescanned=statement.get("rescanned", False),
-            summary_sha256=statement.get("summary_sha256"),
-            key=key_identity(envelope.signatures[0].key),
-            under=self._adoptions[-1].id,
+        return _built(
+            SignOff,
+            {
+                "id": statement_id,
+                "request": request.id,
+                "artifact_sha256": request.sha256,
+                "signer": official.id,
+                "role": role,
+                "decision": statement["decision"],
+                "comment": statement.get("comment"),
+                "at": created,
+                "rescanned": statement.get("rescanned", False),
+                "summary_sha256": statement.get("summary_sha256"),
+                "key": _identity(envelope.signatures[0].key),
+                "under": self._adoptions[-1].id,
+            },
         )
 
     def _check_revocation(
@@ -695,13 +726,16 @@ class LedgerState:
         refusal = revocation_refusal(official, target, self._requester_of(target))
         if refusal is not None:
             raise IntegrityError(f"{label}: {refusal}")
-        return Revocation(
-            statement_id,
-            target.id,
-            official.id,
-            statement["reason"],
-            created,
-            key_identity(envelope.signatures[0].key),
+        return _built(
+            Revocation,
+            {
+                "id": statement_id,
+                "target": target.id,
+                "signer": official.id,
+                "reason": statement["reason"],
+                "at": created,
+                "key": _identity(envelope.signatures[0].key),
+            },
         )
 
     def _requester_of(self, target: Request | SignOff) -> str | None:
@@ -733,17 +767,20 @@ class LedgerState:
                     "of its request in the ledger"
                 )
         _check_exposure(statement, label)
-        return Export(
-            id=statement_id,
-            signer=official.id,
-            artifact=artifact,
-            destination=statement["destination"],
-            request=request_id,
-            signoffs=tuple(statement["signoffs"]),
-            policy_id=ref["id"],
-            policy_version=ref["version"],
-            adoption=ref["adoption"],
-            at=created,
+        return _built(
+            Export,
+            {
+                "id": statement_id,
+                "signer": official.id,
+                "artifact": artifact,
+                "destination": statement["destination"],
+                "request": request_id,
+                "signoffs": tuple(statement["signoffs"]),
+                "policy_id": ref["id"],
+                "policy_version": ref["version"],
+                "adoption": ref["adoption"],
+                "at": created,
+            },
         )
 
     def _check_redaction(

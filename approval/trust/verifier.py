@@ -52,7 +52,7 @@ from approval.trust.checkpoint import Digest
 from approval.trust.decision import decide
 from approval.trust.entry import Commit
 from approval.trust.failure import AuditFailure, Rule
-from approval.trust.shape import check_entry, envelope_bytes, parse
+from approval.trust.shape import SIGNATURES_AT, check_entry, envelope_bytes, parse
 from approval.trust.state import Export, LedgerState, Record, SignOff, day
 from approval.trust.witness import Checkpoint
 
@@ -106,7 +106,7 @@ class _Upto:
         return found if found is not None and found <= self.count else None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Verified:
     """One statement that passed every rule, and what it became in the state."""
 
@@ -134,13 +134,16 @@ class Verifier:
         self._earlier: History = _Nothing()
         self._export_rule: ExportRule = export_rule or export_problem
         self.signatures = 0
-        # (signed bytes, signatures array as stored) of an entry every one of whose
-        # signatures ``approval.signing.verify`` already accepted under NAMESPACE over exactly
-        # those bytes, ahead of order on another core (ledger/parallel.py): the same check,
-        # not another one. The verifier skips it only for an entry whose own signed bytes and
-        # canonical signatures array are these; anything else is verified in place, so a
-        # failure is found, and worded, at the same entry as without it.
-        self.verified_ahead: set[tuple[bytes, bytes]] = set()
+        # Entry files (their bytes) every one of whose signatures ``approval.signing.verify``
+        # already accepted under NAMESPACE, ahead of order on another core
+        # (ledger/parallel.py), each with where its signatures array ends: the worker read the
+        # array from ``raw[SIGNATURES_AT:end]`` and checked it over ``raw[end +
+        # STATEMENT_AFTER:-2]``. The same check, not another one. The verifier skips it only
+        # for an entry whose bytes are these and that it found canonical, with its own
+        # signatures array ending at ``end``: then its signed bytes and signatures are exactly
+        # those slices (the key binds every input the check read). Anything else is verified
+        # in place, so a failure is found, and worded, at the same entry as without it.
+        self.verified_ahead: dict[bytes, int] = {}
         # The state's digest at each count, for the checkpoints (approval.trust.checkpoint).
         self.digests = Digest()
         # The verifier's clock: a statement dated further ahead is a forgery (or a broken
@@ -247,7 +250,7 @@ class Verifier:
         kind: str | None = None
         try:
             envelope, signed, signatures, statement_id, kind = self._read(commit, position)
-            self._check_signatures(envelope, signed, signatures, oid, position)
+            self._check_signatures(envelope, commit.raw, signed, signatures, oid, position)
             self._check_seen_head(envelope, oid, position)
             try:
                 record = self._state.check(envelope, statement_id, now=self.now)
@@ -344,15 +347,20 @@ class Verifier:
         return Envelope(statement, signers), signed, signatures, statement_id, kind
 
     def _check_signatures(
-        self, envelope: Envelope, signed: bytes, signatures: bytes, oid: str, position: int
+        self,
+        envelope: Envelope,
+        raw: bytes,
+        signed: bytes,
+        signatures: bytes,
+        oid: str,
+        position: int,
     ) -> None:
-        """Rule 3 (``signatures``: the envelope's signatures array in canonical form)."""
+        """Rule 3 (``raw``: the entry file, found canonical, which is ``{"signatures":``,
+        ``signatures``, ``,"statement":``, ``signed``, ``}`` and a newline)."""
         ahead = self.verified_ahead
-        if ahead:
-            done = (signed, signatures)
-            if done in ahead:  # every one of these verified over these bytes already
-                ahead.discard(done)
-                return
+        # Every one of these verified over these bytes already (see ``verified_ahead``).
+        if ahead and ahead.pop(raw, None) == SIGNATURES_AT + len(signatures):
+            return
         for signature in envelope.signatures:
             try:
                 verify(signed, signature.signature, signature.key, NAMESPACE)
@@ -422,19 +430,26 @@ def export_problem(verifier: Verifier, export: Export, envelope: Envelope) -> st
     # The exporter decided on the ledger at its seen head. A sign-off of the same request
     # appended after that head (a concurrent clone) may change which ones the decision picks:
     # then the named ones were checked above, and that must do.
-    seen = verifier.commit_position(envelope.statement["seen_head"]) or 0
-    later = any(
-        (verifier.statement_position(s.id) or 0) > seen for s in state.signoffs_for(export.request)
-    )
     named = set(export.signoffs)
     unnamed = [s for s in decision.used if s.id not in named]
-    if unnamed and not later:
+    if unnamed and not _signed_later(verifier, export, envelope):
         first = unnamed[0]
         return (
             f"does not name the sign-offs the decision used at {format_time(export.at)}: "
             f"{first.signer}'s approval as {first.role} ({short_id(first.id)}) is missing"
         )
     return None
+
+
+def _signed_later(verifier: Verifier, export: Export, envelope: Envelope) -> bool:
+    """Whether a sign-off of the export's request entered the ledger after the head the
+    exporter saw (asked only when the decision used one the export does not name)."""
+    assert export.request is not None
+    seen = verifier.commit_position(envelope.statement["seen_head"]) or 0
+    return any(
+        (verifier.statement_position(s.id) or 0) > seen
+        for s in verifier.state.signoffs_for(export.request)
+    )
 
 
 def _now() -> datetime:

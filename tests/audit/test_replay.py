@@ -345,3 +345,33 @@ def _cache_dir(path: Path) -> Path:
     """The user's cache directory of the ledger at ``path``."""
     with Ledger.open(path) as opened:
         return opened.cache_dir
+
+
+def test_records_and_decisions_built_without_init_are_what_init_makes(ledger: Path) -> None:
+    """Replay builds its records, their artifacts and each export's decision without a frozen
+    dataclass's ``__init__`` (``approval.trust.state._built``): each is the value, with its
+    fields in the order, that ``__init__`` makes of the same fields."""
+    import dataclasses
+
+    from approval.trust.decision import decide
+    from approval.trust.state import Export
+
+    def same_as_init(value: object) -> None:
+        again = dataclasses.replace(value)  # type: ignore[type-var]
+        assert again == value and list(vars(again)) == list(vars(value)), type(value)
+
+    with Ledger.open(ledger) as opened:
+        report, state = replay_ledger(opened, opened.head())
+    assert report.failure is None
+    kinds = set()
+    for record in state.records():
+        same_as_init(record)
+        kinds.add(type(record).__name__)
+        artifact = getattr(record, "artifact", None)
+        if artifact is not None:
+            same_as_init(artifact)
+        if isinstance(record, Export) and record.request is not None:
+            decision = decide(state, record.artifact.sha256, record.at, request_id=record.request)
+            same_as_init(decision)
+            assert decision.allowed and decision.used
+    assert {"Request", "SignOff", "Revocation", "Export"} <= kinds

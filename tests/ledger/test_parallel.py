@@ -77,14 +77,15 @@ def test_a_forged_signature_is_not_taken_ahead(ledger: Path, story: Story, tmp_p
     )
 
 
-class _Counted(set[tuple[bytes, bytes]]):
+class _Counted(dict[bytes, int]):
     """The verifier's entries whose signatures were verified ahead, counting those it took."""
 
     taken = 0
 
-    def discard(self, done: object) -> None:
-        self.taken += 1
-        super().discard(done)
+    def pop(self, raw: bytes, default: object = None) -> object:  # type: ignore[override]
+        found = super().pop(raw, default)
+        self.taken += found is not default
+        return found
 
 
 def test_the_workers_verify_and_the_verifier_takes_their_work(ledger: Path) -> None:
@@ -122,3 +123,30 @@ def test_a_batch_is_verified_by_whoever_claims_it_first(ledger: Path) -> None:
         assert parallel._claim(claims, 6 + parallel.RING)  # the slot, used again later
     finally:
         parallel._share(None)
+
+
+def test_an_entry_ahead_with_another_end_is_verified_in_place(
+    ledger: Path, story: Story, tmp_path: Path
+) -> None:
+    """The verifier skips a signature check only for an entry whose file a worker checked
+    with the signatures array ending where its own canonical one does: a forged entry put in
+    ``verified_ahead`` with any other end is checked in place, and fails there as alone."""
+    from tests.audit.test_tamper import forged_signature_bytes
+
+    position = forged_signature_bytes(ledger, story, tmp_path / "scratch")
+    alone = _replay(ledger, batch=None)
+    with Ledger.open(ledger) as opened:
+        head = opened.head()
+        assert head is not None
+        commits = list(read_history(opened, head))
+    raw = commits[position - 1].raw
+    true_end = raw.find(b'],"statement":') + 1
+    for end in (true_end - 1, true_end + 1, 0, len(raw)):
+        replay = Replay()
+        replay.verified_ahead[bytes(raw)] = end  # the same bytes, another object
+        with pytest.raises(AuditFailure) as failure:
+            for _ in replay.run(commits):
+                pass
+        assert alone[1] == (failure.value.rule.value, failure.value.position, failure.value.message)
+        assert failure.value.rule.value == "signature" and failure.value.position == position
+        assert not replay.verified_ahead  # taken, not trusted
