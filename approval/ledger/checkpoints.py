@@ -237,6 +237,8 @@ def start(
         if found is None:
             continue
         checkpoint, under, carrier = found
+        if _signer_compromised(checkpoint, adoptions):
+            continue  # a stolen key's word counts for nothing, whenever the theft was found
         key = (checkpoint.head, checkpoint.count, checkpoint.state_sha256)
         if not 0 < checkpoint.count < position or log[checkpoint.count - 1][0] != checkpoint.head:
             continue  # the verifier refuses it when it reaches it
@@ -329,6 +331,17 @@ def _verifier_at(
         history=LedgerHistory(ledger, parent, position - 1),
         now=now,
     )
+
+
+def _signer_compromised(checkpoint: Checkpoint, chain: list[tuple[int, Adoption]]) -> bool:
+    """Whether the roster in force at the head being verified (the newest of the whole chain,
+    not the one the checkpoint was admitted under) names the checkpoint's key compromised at or
+    before the checkpoint was made: a compromise reported after a stolen key signed a false
+    checkpoint must stop it seeding clones (a full replay then checks its digest)."""
+    if not chain or checkpoint.key is None:
+        return checkpoint.key is None  # no key known: nothing to clear it by
+    roster = chain[-1][1].roster
+    return roster.compromised_at(checkpoint.key, checkpoint.at) is not None
 
 
 def _in_force(chain: list[tuple[int, Adoption]], count: int) -> Adoption | None:
@@ -466,8 +479,11 @@ def _checked_state(
     # (module doc), which `approval audit` checks.
     expected = [subject for _, subject in log[: checkpoint.count]]
     named = [f"{STATEMENT_KIND.get(type(r), '?')} {r.id}" for r in records]
-    adopted = [a.id for p, a in chain if p <= checkpoint.count]
-    if named != expected or [a.id for a in state.adoptions] != adopted:
+    # The adoptions whole (policy, roster, keys, roles, compromises, signers), not only their
+    # ids: who may sign after the head comes from the chain of adoptions this clone verified
+    # (module doc, step 2), never from what a witness carried.
+    adopted = [a for p, a in chain if p <= checkpoint.count]
+    if named != expected or list(state.adoptions) != adopted:
         raise IntegrityError(
             f"{where} vouches for a state that is not this ledger's: a false checkpoint",
             hint="run `approval audit`; the witnesses who signed it must answer for it",

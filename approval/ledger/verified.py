@@ -91,6 +91,49 @@ class VerifiedHeads:
             os.close(fd)
 
 
+# The pin inside the clone's own git directory (one per user: the seal is this user's): it
+# moves with the directory (``mv``, ``cp -a``), where the record above, keyed by the path, does
+# not; and it names the ledger's identity, so a history with another first adoption swapped in
+# over ``objects/`` and ``refs/`` is refused, not taken for a new ledger. A directory made anew
+# (``rm -rf``, then ``approval init``) has no pin: a new ledger, as before.
+PIN_DIR = "approval"
+
+
+def _pin_path(ledger: Ledger) -> Path:
+    return ledger.git_dir / PIN_DIR / f"verified-head.{os.getuid()}"
+
+
+_PIN_CONTEXT = "verified-pin"  # not the path: the pin must survive a move
+
+
+def read_pin(ledger: Ledger) -> tuple[str, str] | None:
+    """The (identity, head) pinned in the clone's git directory, or None (none, unreadable,
+    or not sealed by this user's client)."""
+    try:
+        payload = unseal(_PIN_CONTEXT, _pin_path(ledger).read_bytes())
+        if payload is None:
+            return None
+        document = json.loads(payload)
+        identity, head = str(document["identity"]), str(document["head"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return (identity, head) if _ID.match(head) else None
+
+
+def _write_pin(ledger: Ledger, identity: str, head: str) -> None:
+    """Pin ``identity`` at ``head`` (atomically); a git directory this user cannot write keeps
+    none (the record in the user's cache still holds)."""
+    path = _pin_path(ledger)
+    if read_pin(ledger) == (identity, head):
+        return
+    with contextlib.suppress(OSError):
+        path.parent.mkdir(exist_ok=True)
+        temporary = path.with_name(f".{path.name}.{os.getpid()}")
+        payload = json.dumps({"identity": identity, "head": head}).encode()
+        temporary.write_bytes(seal(_PIN_CONTEXT, payload))
+        temporary.replace(path)
+
+
 def current_head(ledger: Ledger) -> str | None:
     """The ledger's head, once it is known to descend from the head this clone last verified
     for the same ledger; :class:`HistoryRewritten` (exit 3) when it does not."""
@@ -104,6 +147,7 @@ def current_head(ledger: Ledger) -> str | None:
 def check(ledger: Ledger, head: str | None, heads: VerifiedHeads | None = None) -> None:
     """Refuse ``head`` unless it is, or descends from, the head last verified here."""
     heads = heads or VerifiedHeads(ledger.clone_dir)
+    _check_pin(ledger, head)
     if head is None:
         # An empty branch where a ledger was: a deleted branch is a rewrite too.
         for _, last in heads.items()[:1]:
@@ -119,6 +163,31 @@ def check(ledger: Ledger, head: str | None, heads: VerifiedHeads | None = None) 
     raise _rewritten(ledger, verified, head)
 
 
+def _check_pin(ledger: Ledger, head: str | None) -> None:
+    """Refuse ``head`` unless it is, or descends from, the head pinned in the git directory,
+    of the same ledger (see :data:`PIN_DIR`)."""
+    # Checked even when the record in the user's cache names the same head: that record is
+    # per identity, so it would take another ledger for a new one. (A "descends" answer is
+    # kept by the ledger: the check below asks git once.)
+    pin = read_pin(ledger)
+    if pin is None:
+        return
+    identity, pinned = pin
+    if head is not None and (pinned == head or ledger.is_ancestor(pinned, head)):
+        return
+    if head is not None and ledger.genesis(head) != identity:
+        raise HistoryRewritten(
+            f"the ledger at {ledger.path} is not the ledger this clone verified: its history "
+            f"starts from another first adoption ({ledger.genesis(head)[:12]}, not "
+            f"{identity[:12]}); it was swapped for another ledger",
+            verified=pinned,
+            found=head,
+            hint="nothing was decided or recorded; compare with another clone. An admin who "
+            "knows why can accept it, verified in full: approval sync --accept-rewrite",
+        )
+    raise _rewritten(ledger, pinned, head)
+
+
 def record(
     ledger: Ledger, head: str | None, *, replaces: str | None = None, locked: bool = False
 ) -> None:
@@ -131,6 +200,7 @@ def record(
     heads = VerifiedHeads(ledger.clone_dir)
     identity = ledger.identity(head)
     if heads.get(identity) == head:
+        _write_pin(ledger, identity, head)  # one pin read when it is there already
         return
     lock = contextlib.nullcontext() if locked else heads.locked(exclusive=True)
     with lock:
@@ -143,6 +213,7 @@ def record(
             or (replaces is not None and ledger.is_ancestor(verified, replaces))
         ):
             heads.put(identity, head)
+            _write_pin(ledger, identity, head)
 
 
 def accept(ledger: Ledger, head: str, *, locked: bool = False) -> str | None:
@@ -154,6 +225,7 @@ def accept(ledger: Ledger, head: str, *, locked: bool = False) -> str | None:
     with lock:
         old = heads.get(identity)
         heads.put(identity, head)
+        _write_pin(ledger, identity, head)
     return old if old != head else None
 
 

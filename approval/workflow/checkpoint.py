@@ -17,9 +17,10 @@ from pathlib import Path
 from approval.errors import IntegrityError, UsageError
 from approval.ledger.replication import shared_head
 from approval.ledger.session import load, read_key, sign_and_append
+from approval.ledger.storage import Ledger
 from approval.statements import kinds, now
 from approval.trust.checkpoint import records_to_document, state_digest
-from approval.trust.state import LedgerState, identify
+from approval.trust.state import LedgerState, Record, identify
 from approval.trust.witness import FORMAT, Checkpoint, carry
 
 
@@ -131,6 +132,25 @@ def checkpoint_status(ledger: Path | None) -> Standing:
         return standing(session.state)
 
 
+def _replayed_in_full(ledger: Ledger, head: str, state: LedgerState) -> tuple[Record, ...]:
+    """The records at ``head`` as this client verifies them from the first entry: a witness
+    vouches only for what it replayed itself. The session's state may have started from
+    another witness's checkpoint (a fresh clone does), whose records before its head are that
+    witness's word; signing their digest again would let one false (or stolen-key) checkpoint
+    launder itself through every honest witness. Exit 3 when the two differ: the state this
+    clone started from is not the ledger's."""
+    from approval.ledger.verifying import replay_verified
+
+    replayed = replay_verified(ledger, head=head).records()
+    if replayed != state.records():
+        raise IntegrityError(
+            "the state this clone started from (a checkpoint) is not the one its own replay of "
+            "the ledger gives: a false checkpoint; no checkpoint was signed",
+            hint="run `approval audit`; the witnesses who signed it must answer for it",
+        )
+    return replayed
+
+
 def make_checkpoint(ledger: Path | None, key_file: Path, passphrase_env: str | None) -> Made:
     """Sign a checkpoint of the head (or cosign the newest one, see the module doc)."""
     key = read_key(key_file, passphrase_env)
@@ -162,7 +182,7 @@ def make_checkpoint(ledger: Path | None, key_file: Path, passphrase_env: str | N
             )
         now_standing = standing(state)
         newest = now_standing.newest
-        records = state.records()
+        records = _replayed_in_full(session.ledger, session.head, state)
         cosign = newest is not None and all(
             isinstance(r, Checkpoint) and r.head == newest.head for r in records[newest.count :]
         )

@@ -126,3 +126,41 @@ def test_the_demo_runs_twice_in_one_kept_directory(tmp_path: Path) -> None:
         shutil.rmtree(kept, ignore_errors=True)
         done = run_approval("demo", "--keep", kept, cwd=tmp_path)
         assert done.code == 0, done.output[-2000:]
+
+
+def test_a_moved_clone_still_refuses_a_rewound_branch(world: World) -> None:
+    """The highest verified head is pinned inside the clone's git directory, so it moves with
+    it: the path-keyed record in the user's cache is not the only one."""
+    path, request = _approved(world)
+    assert world.run("revoke", _signoff_of(world, request, "s.senior"), "--reason", "x",
+                     as_="s.senior").code == 0  # fmt: skip
+    assert world.run("check", path).code == 1
+    longer = git(world.ledger, "rev-parse", BRANCH)
+    git(world.ledger, "update-ref", BRANCH, f"{longer}~1")  # the revocation is gone
+    moved = world.root.with_name(world.root.name + "-moved")
+    world.root.rename(moved)
+    world.root = moved
+    refused = world.run("check", moved / path.name)
+    assert refused.code == 3, refused.output
+    assert longer[:12] in refused.stderr
+
+
+def test_another_ledger_swapped_into_the_clone_directory_is_refused(
+    world: World, tmp_path: Path, make_key: KeyMaker
+) -> None:
+    """Someone who can write the ledger directory swaps in a ledger of their own making (its
+    own first adoption) over objects/ and refs/: not a new ledger, but not the one verified."""
+    path, _ = _approved(world)
+    assert world.run("check", path).code == 0
+    (tmp_path / "other").mkdir()
+    other = World(tmp_path / "other", make_key)
+    assert other.init().code == 0
+    for part in ("objects", "refs"):
+        shutil.rmtree(world.ledger / part)
+        shutil.copytree(other.ledger / part, world.ledger / part, symlinks=True)
+    (world.ledger / "packed-refs").unlink(missing_ok=True)
+    if (other.ledger / "packed-refs").exists():
+        shutil.copy(other.ledger / "packed-refs", world.ledger / "packed-refs")
+    refused = world.run("check", path)
+    assert refused.code == 3, refused.output
+    assert "not the ledger this clone verified" in refused.stderr
