@@ -386,7 +386,9 @@ class ArtifactHistory:
 # -- the index file ---------------------------------------------------------------------------
 
 
-def _at_once(work: Callable[[], None]) -> None:
+def at_once(work: Callable[[], None]) -> None:
+    """Run ``work`` now: how ``Index.refresh`` finishes an index unless told to do it
+    beside the caller's own work."""
     work()
 
 
@@ -431,7 +433,7 @@ class Index:
         ids: Iterable[str],
         rows: Callable[[], Iterable[IndexRow]],
         set_aside: Callable[[], set[str]] = set,
-        finish: Callable[[Callable[[], None]], None] = _at_once,
+        finish: Callable[[Callable[[], None]], None] = at_once,
     ) -> AuditFailure | None:
         """Save the index of an intact replay up to ``head`` (its statements ``ids``, their
         rows made by ``rows``), unless the index already there held a statement that is gone:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from approval.errors import UsageError
 from approval.ledger import Ledger
-from approval.report.index import ArtifactHistory, AsOf, Index
+from approval.report.index import ArtifactHistory, AsOf, Index, at_once
 from approval.trust.failure import AuditFailure, Rule
 
 if TYPE_CHECKING:
@@ -93,12 +93,8 @@ def replay_ledger(
 Finish = Callable[[Callable[[], None]], None]
 
 
-def _at_once(work: Callable[[], None]) -> None:
-    work()
-
-
 def _refresh_index(
-    ledger: Ledger, report: AuditReport, state: LedgerState, finish: Finish = _at_once
+    ledger: Ledger, report: AuditReport, state: LedgerState, finish: Finish = at_once
 ) -> AuditFailure | None:
     from approval.report.index import rows_for
 
@@ -149,7 +145,7 @@ def audit_ledger(path: Path | None) -> AuditReport:
 
     Fails too (exit 3) when a statement that this machine's index held is gone: a history reset
     under a clone (a force-push) that no later statement's seen head can show."""
-    return _audit(path, _at_once)
+    return _audit(path, at_once)
 
 
 @contextlib.contextmanager
