@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 from approval.detect.detectors.base import Found
 from approval.detect.detectors.birthdate import MONTHS
@@ -445,3 +445,94 @@ def _one_each(found: list[Found]) -> list[Found]:
             continue
         kept.append(item)
     return kept
+
+
+# --- a list of names under a claim ------------------------------------------------------------
+#
+# "Asylum seekers detained at Port Isabel:" over a list of names says of each that they sought
+# protection, as a sheet titled "Asylum applicants" says it of its rows. The heading (or the
+# line that introduces the list) governs the list that follows it. Lists under a claim name
+# officials as often (``Asylum Office staff``, a conference's speakers, a reading list's
+# authors): such a context names no claimant unless it also names the persons who claim.
+
+# A list item's mark: ``- ``, ``* ``, ``• ``, ``1. ``, ``2) ``.
+_ITEM_MARK = re.compile(r"\s*(?:[-*+•·▪◦‣]|\(?\d{1,3}[.)])?\s*")
+# What may follow a listed name: an attribute in brackets or after a comma or dash.
+_AFTER_NAME = re.compile(r"\s*(?:[,;:(\[]|\s[-–—]|[-–—]\s)\s*(.*?)\s*[)\]]?\s*[.;,]?\s*")
+# Words of a context that lists officials, speakers, authors or contacts, not claimants.
+_NOT_CLAIMANTS = frozenset(
+    map(
+        fold,
+        word_set(
+            """
+            staff staffs personnel team teams employees officers officials directory contacts
+            contact roster speakers speaker panel panelists panellists moderators moderator
+            presenters presenter conference conferences symposium workshop seminar webinar
+            agenda program programme attendees participants faculty reading bibliography
+            references reference sources citations cited authors author editors editor
+            contributors acknowledgements acknowledgments signatories signatory board committee
+            members leadership biographies bios organizers organisers trainers trainees
+            volunteers interpreters translators judges adjudicators counsel attorneys lawyers
+            reviewers supervisors
+            personal equipo funcionarios ponentes autores bibliografía
+            """
+        ),
+    )
+)
+# Words of a context that name the persons who claim: they win over the words above
+# (``Asylum seekers interviewed by officers``).
+_CLAIMANT_NOUNS = frozenset(
+    map(
+        fold,
+        word_set(
+            """
+            seekers seeker applicants applicant claimants claimant detainees detainee refugees
+            asylees asylee interviewees interviewee respondents respondent noncitizens migrants
+            individuals persons people families beneficiaries petitioners principals derivatives
+            solicitantes solicitante refugiados refugiadas detenidos detenidas demandeurs
+            requerentes
+            """
+        ),
+    )
+)
+
+
+def claimant_list(context: str) -> bool | None:
+    """Whose names a context over a list gives: the claimants' (True: it names them,
+    ``Asylum seekers interviewed by officers``), someone else's (False: officials, speakers,
+    authors, contacts), or it does not say (None: a context further out may)."""
+    words = {fold(w) for w in _WORD.findall(context)}
+    if not words.isdisjoint(_CLAIMANT_NOUNS):
+        return True
+    if not words.isdisjoint(_NOT_CLAIMANTS):
+        return False
+    return None
+
+
+def listed_name(line: str, names: PersonName, attribute: Callable[[str], bool]) -> Found | None:
+    """The name that a line of a list holds alone (``- Ana Perez``, ``2. Ana Perez (Mexico)``,
+    ``Ana Perez, Honduras``, ``PEREZ, Ana``), with at most an attribute after it that
+    ``attribute`` accepts (a nationality, a facility, a birthdate); None for anything else: a
+    sentence, an official (``Jane Smith, Press Secretary``), a place or a country."""
+    mark = _ITEM_MARK.match(line)
+    at = mark.end() if mark else 0
+    rest = line[at:].rstrip()
+    if not rest or len(rest) > 160:
+        return None
+    name: Found | None = None
+    for found in names.find(rest):  # ``PEREZ, Ana``
+        if found.start == 0:
+            name = found
+            break
+    if name is None:
+        for found in name_candidates(rest, names.stop):
+            name = found if found.start == 0 else None
+            break
+    if name is None or names.canonical(name.value) is None:
+        return None
+    tail = rest[name.end :]
+    if tail.strip():
+        after = _AFTER_NAME.fullmatch(tail)
+        if after is None or not after.group(1) or not attribute(after.group(1)):
+            return None
+    return Found(name.value, at + name.start, at + name.end)

@@ -34,6 +34,18 @@ looked at again (``Classifier._unplanned``), as a table of its own would be:
 
 Records (JSON, YAML) are judged the same way, record by record, under keys whose values in the
 first records had no role (``Classifier._unplanned_names``).
+
+A claim stated once governs the persons it is about, wherever it is stated:
+
+- a heading, a lead line or a line that introduces a list ("Asylum seekers detained at Port
+  Isabel:") governs the list of names that follows it, one a line, as a sheet's title governs
+  its rows (``Classifier._listed``; lists of officials, speakers, authors or contacts are not
+  the claimants', ``claimants.claimant_list``);
+- a claim typed into a cell of a row that identifies a person makes the row a protected
+  person's, whatever role the sample gave the column (``Classifier._claims_elsewhere``);
+- records split over tables of one file joined by a key (names in "People", claims in "Cases"
+  under the person's ID; persons.csv beside cases.csv in one archive) are joined
+  (``Classifier._join``).
 """
 
 from __future__ import annotations
@@ -48,9 +60,12 @@ from itertools import chain, compress, islice
 from typing import Any
 
 from approval.detect import identity
+from approval.detect.claimants import claimant_list, listed_name
 from approval.detect.claimants import persons as named_persons
 from approval.detect.detectors import Element, Found, build
 from approval.detect.detectors.a_number import person_key as a_key
+from approval.detect.detectors.a_number import spread_over_cells
+from approval.detect.detectors.countries import COUNTRY_NAMES
 from approval.detect.detectors.person_name import PersonName
 from approval.detect.detectors.person_name import person_key as name_key
 from approval.detect.detectors.protection_claim import ProtectionClaim
@@ -64,6 +79,7 @@ from approval.detect.vocabulary import (
     identifier_columns,
     is_staff_directory,
     names_other_party,
+    record_numbers,
 )
 from approval.policy import Policy
 
@@ -96,6 +112,10 @@ _DISTINCT_SHARE = 0.5  # share of distinct names and of distinct birthdates amon
 # in a column of one batch, nearly all different, is a list of persons on its own.
 _RUN_ROWS = 5
 _RUN_DISTINCT = 0.9
+# Headers of a key that joins the tables of a relational export (``Classifier._join``), and how
+# many key values of a file are kept for it.
+_KEYS = frozenset({"id", "key", "ref", "no", "number", "nbr", "num", "#", "code"})
+_MAX_KEYED = 200_000
 _SHAPE_CACHE = 4096  # values of one column whose shape is remembered (a table's categories)
 _PLAIN_VALUES = 8  # values of two words that are no names, stripped from a column's text
 # Attributes looked for, in this order, in the cells of a row found to name a person.
@@ -304,6 +324,11 @@ class _Plan:
     # again, and where a second table starts in it.
     held: int = 0
     split: int | None = None
+    # What the table gives to records split over tables (``Classifier._join``): its key
+    # column, and its names' or its claims' column (None: not decided yet; (): neither).
+    join: tuple[int, str, int] | tuple[()] | None = None
+    # column -> value -> the claim it holds, or None (``Classifier._claims_elsewhere``).
+    claims: dict[int, dict[str, str | None]] = field(default_factory=dict)
     # (column, hidden row) -> the location of its findings: the same for every batch.
     locations: dict[tuple[int, bool], dict[str, Any]] = field(default_factory=dict)
 
@@ -318,6 +343,9 @@ class _TextState:
     headings: list[tuple[int, str, int, list[Found], int]] = field(default_factory=list)
     lead: tuple[int, list[Found], int, str] | None = None
     carry: tuple[int, list[Found], int] | None = None
+    # Whether only lists of names have followed the last heading, lead or introducing line
+    # (or the start of the unit): such a list is what that context is about.
+    listing: bool = True
 
     def moved(self) -> _TextState:
         """A copy for the unit that continues the flow: its lines count from 1 again, so the
@@ -327,6 +355,7 @@ class _TextState:
             [(level, text, bits, found, 0) for level, text, bits, found, _ in self.headings],
             None if lead is None else (lead[0], lead[1], 0, lead[3]),
             None if carry is None else (carry[0], carry[1], 0),
+            self.listing,
         )
 
 
@@ -371,6 +400,11 @@ class Classifier:
         self.tally = tally
         # What governs the end of the last unit of each flow of text (``Text.flow``).
         self._flows: dict[str, _TextState] = {}
+        # Records split over tables of the file joined by a key (``_join``): the persons of a
+        # table of names by their key's value, and the key values of a table of claims.
+        self._keyed_persons: dict[str, int] = {}
+        self._keyed_claims: set[str] = set()
+        self._keyed_where: dict[str, tuple[dict[str, Any], str]] = {}
 
     def unit(self, unit: Table | Records | Text) -> None:
         if isinstance(unit, Table):
@@ -806,6 +840,10 @@ class Classifier:
             batch = self._apply_cell_formats(batch, first, unit.cell_formats)
             cells = None
         columns = _Columns(batch, plan.formats, cells)
+        if plan.join is None:
+            plan.join = self._join_role(plan)
+        if plan.join:
+            self._join(plan, columns, first)
 
         const = plan.title_bits
         rowbits: list[int] | None = None
@@ -837,6 +875,10 @@ class Classifier:
         extra: dict[int, list[Hit]] = {}
         if plan.free:
             self._free_hits(plan, columns, engine.identifiers, extra, labels=True)
+        # An A-number with thousands commas in an unquoted CSV line is read as three cells.
+        if "a-number" in engine.detectors:
+            for i, col, number in spread_over_cells(columns.text, plan.width, plan.header):
+                extra.setdefault(i, []).append(Hit("a-number", number, col))
 
         if engine.gate and not const & engine.gate:
             # Rows the plan does not identify are judged by their own values too: the plan's
@@ -874,6 +916,9 @@ class Classifier:
         for i, hits in extra.items():
             for hit in hits:
                 masks[i] |= engine.bits[hit.detector]
+        claim_bit = engine.bits.get(CLAIM, 0)
+        if claim_bit and not const & claim_bit and not plan.staff:
+            self._claims_elsewhere(plan, columns, masks, extra, claim_bit)
         classes = [engine.class_of(m) for m in masks] if len(set(masks)) > 1 else None
         if classes is None:
             only = engine.class_of(masks[0])
@@ -881,6 +926,112 @@ class Classifier:
                 return
             classes = [only] * n
         self._tally_batch(plan, batch, first, classes, masks, presence, values, extra, joins)
+
+    def _join_role(self, plan: _Plan) -> tuple[int, str, int] | tuple[()]:
+        """Whether the table is one half of records split over tables joined by a key (a
+        relational export: names in "People", claims in "Cases" under the person's ID; or
+        persons.csv beside cases.csv in one archive): a key column (``ID``, ``person_id``)
+        beside names and no claim, or beside claims and no identifier. Tables that identify
+        persons by an A-number or list staff are not."""
+        header = plan.header
+        if header is None or plan.staff:
+            return ()
+        roles = plan.roles
+        keys = [
+            c
+            for c, text in enumerate(header)
+            if c not in roles and (words := norm_header(text).split()) and words[-1] in _KEYS
+        ]
+        if len(keys) != 1:
+            return ()
+        if CLAIM not in roles.values():
+            # The persons, by their A-number where the table has one, else by their name.
+            for det_id in ("a-number", NAME):
+                ids = [c for c, d in roles.items() if d == det_id and c not in plan.other_party]
+                if ids:
+                    return (keys[0], det_id, ids[0])
+        if not any(d in self.engine.identifiers for d in roles.values()):
+            claims = [c for c, d in roles.items() if d == CLAIM]
+            if claims:
+                return (keys[0], CLAIM, claims[0])
+        return ()
+
+    def _join(self, plan: _Plan, columns: _Columns, first: int) -> None:
+        """Persons of a table of names whose key a table of claims of the same file holds
+        (in either order) are protected persons, counted once each."""
+        key_col, role, col = plan.join  # type: ignore[misc]
+        engine = self.engine
+        detector = engine.detectors[role]
+        keys, vals = columns.text(key_col)[0], columns.text(col)[0]
+        room = _MAX_KEYED - len(self._keyed_persons) - len(self._keyed_claims)
+        found = 0
+        for key, value in zip(keys, vals, strict=True):
+            key = key.strip()
+            if not key or not value or found >= room:
+                continue
+            canonical = detector.canonical(value)
+            if canonical is None:
+                continue
+            found += 1
+            if role == CLAIM:
+                self._keyed_claims.add(key)
+            else:
+                person = a_key(canonical) if role == "a-number" else name_key(canonical)
+                self._keyed_persons.setdefault(key, person)
+            if role not in self._keyed_where:
+                location = self._column_location(plan, col, False)
+                self._keyed_where[role] = (location, detector.redact(canonical))
+        matched = self._keyed_claims.intersection(self._keyed_persons)
+        if not matched:
+            return
+        cls = engine.class_of(_or_bits(engine.bits[d] for d in self._keyed_where))
+        if cls is None:
+            return
+        for key in matched:
+            self.tally.add_person(cls, [self._keyed_persons.pop(key)])
+        for det, (location, sample) in self._keyed_where.items():
+            self.tally.add_finding(cls, det, location, len(matched), sample)
+
+    def _claims_elsewhere(
+        self,
+        plan: _Plan,
+        columns: _Columns,
+        masks: list[int],
+        extra: dict[int, list[Hit]],
+        claim_bit: int,
+    ) -> None:
+        """Claims in the cells of rows that identify a person but hold no claim where the plan
+        looks for one: a claim typed into the nationality, facility or birthdate column makes
+        the row a protected person's, whatever the column's role (the sample's plan would
+        class it personal data, which needs fewer sign-offs). One regex over each column's
+        text per batch, then each distinct value once per table; the free columns and the
+        claim column were searched already."""
+        engine = self.engine
+        claim = engine.detectors[CLAIM]
+        gate = engine.gate or ~0
+        # A batch has few distinct masks: one C-level pass says whether any row lacks a claim.
+        if not any(m & gate and not m & claim_bit for m in set(masks)):
+            return
+        lacking = [i for i, m in enumerate(masks) if m & gate and not m & claim_bit]
+        for col, det_id in plan.roles.items():
+            if det_id == CLAIM or col in plan.other_party:
+                continue
+            vals, joined = columns.text(col)
+            if not claim.may_find(joined):
+                continue
+            seen = plan.claims.setdefault(col, {})
+            for i in lacking:
+                value = vals[i]
+                if not value:
+                    continue
+                found = seen.get(value, "")
+                if found == "":
+                    found = claim.canonical(value) if claim.may_find(value) else None
+                    if len(seen) < _SHAPE_CACHE:
+                        seen[value] = found
+                if found is not None:
+                    extra.setdefault(i, []).append(Hit(CLAIM, found, col))
+                    masks[i] |= claim_bit
 
     def _header_after_blank(
         self, plan: _Plan, batch: list[Sequence[Cell]], columns: _Columns
@@ -1402,16 +1553,32 @@ class Classifier:
                 for number, line in block:
                     hits += self.text_hits(line, maybe, number, line=number)
             hits += self._claimants(block, joined)
+            records = (
+                [Hit("a-number", v, n, n) for n, line in block for v in record_numbers(line)]
+                if "a-number" in engine.detectors
+                else []
+            )
             subjects = _quoted_subjects(block) if "ubject" in joined else set()
             if subjects:
                 # A quoted message's header: its subject is what the message is about (the
                 # context of what follows), not a person named "Subject".
                 hits = [h for h in hits if not (h.detector == NAME and h.line in subjects)]
+            listed = (
+                self._listed(block, title_bits, unit.title, headings, state.lead, intro)
+                if state.listing
+                else None
+            )
+            if listed is None:
+                state.listing = False  # something else than a list: the context's list ended
+            else:
+                lines = {h.line for h in hits if h.detector == NAME}
+                hits += [h for h in listed if h.line not in lines]
             if (
                 engine.gate  # a record without an identifier is in no class
                 and len(block) <= _LEAD_LINES
                 and all(_is_lead(t) for _, t in block)
                 and not any(h.detector in engine.identifiers for h in hits)
+                and not records
             ):
                 # A line or two standing alone, which name nobody and are no sentence: a
                 # heading as plain text, a PDF or a report writes it (a report's title and page
@@ -1420,6 +1587,7 @@ class Classifier:
                 bits, found = engine.context_mask(text)
                 state.lead = (bits, found, block[0][0], text)
                 state.carry = None
+                state.listing = True
                 intro = None
                 block = []
                 block_chars = 0
@@ -1448,6 +1616,12 @@ class Classifier:
             if intro is not None:
                 bits |= intro[0]
                 context_hits += [(h, (intro[2], "introduction")) for h in intro[1]]
+            if records:
+                # A label that names a record's number (``File No.: 212345678``) names an
+                # A-number beside a claim, a name or a birthdate, as such a header does.
+                beside = _or_bits(engine.bits.get(d, 0) for d in (CLAIM, NAME, "birthdate"))
+                if bits & beside or any(engine.bits[h.detector] & beside for h in hits):
+                    hits += records
             self._record(
                 hits,
                 bits,
@@ -1468,6 +1642,7 @@ class Classifier:
                 text = " ".join(t.strip() for _, t in block)
                 own_bits, own_hits = engine.context_mask(text)
                 intro = (own_bits, own_hits, block[0][0], text)
+                state.listing = True
             elif not in_item:
                 intro = None
             block = []
@@ -1497,6 +1672,7 @@ class Classifier:
                     headings.pop()
                 bits, found = engine.context_mask(heading.group(2))
                 headings.append((level, heading.group(2), bits, found, number))
+                state.listing = True
                 continue
             if not block and "|" in line and _PIPE_SEPARATOR.match(stream.peek()):
                 next(stream)  # the separator line
@@ -1547,6 +1723,50 @@ class Classifier:
         if unit.flow and not unit.where.hidden:
             # A hidden unit of the flow (a page's notes) reads under it, and changes nothing.
             self._flows[unit.flow] = state
+
+    def _listed(
+        self,
+        block: list[tuple[int, str]],
+        title_bits: int,
+        title: str,
+        headings: list[tuple[int, str, int, list[Found], int]],
+        lead: tuple[int, list[Found], int, str] | None,
+        intro: tuple[int, list[Found], int, str] | None,
+    ) -> list[Hit] | None:
+        """The names of a block that is a list of names (one a line, with at most an attribute:
+        ``- Ana Perez (Mexico)``), as persons when what governs the block (the unit's title,
+        the open headings, the lead line, the line that introduced the list) states a claim
+        about them, as a sheet's title governs its rows (``claimants.listed_name``); [] when
+        it does not; None when the block is no list of names or no claim governs it."""
+        engine = self.engine
+        names, claim_bit = engine.detectors.get(NAME), engine.bits.get(CLAIM, 0)
+        if not isinstance(names, PersonName) or not claim_bit:
+            return None
+        contexts = [(b, t) for _, t, b, _, _ in headings]
+        if title:
+            contexts.insert(0, (title_bits, title))
+        contexts += [(c[0], c[3]) for c in (lead, intro) if c is not None]
+        if not any(bits & claim_bit for bits, _ in contexts):
+            return None  # no claim governs the block: no list of it can matter
+        found = []
+        for number, line in block:
+            name = listed_name(line, names, self._attribute)
+            if name is None:
+                return None
+            found.append(Hit(NAME, name.value, number, number))
+        # Innermost first: the context nearest the list decides whose names it holds.
+        for _, text in reversed(contexts):
+            verdict = claimant_list(text)
+            if verdict is not None:
+                return found if verdict else []
+        return found
+
+    def _attribute(self, value: str) -> bool:
+        """Whether a value after a listed name is an attribute of a person of record."""
+        detectors = self.engine.detectors
+        return fold(value) in COUNTRY_NAMES or any(
+            d in detectors and detectors[d].canonical(value) is not None for d in _ROW_ATTRIBUTES
+        )
 
     def _claimants(self, block: list[tuple[int, str]], joined: str) -> list[Hit]:
         """Persons that a block's sentences name as claimants (see claimants.py), with the
