@@ -17,6 +17,7 @@ use the same rules.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Sequence
 from itertools import pairwise
@@ -330,8 +331,9 @@ def spread_over_cells(
     joined by newlines (one regex per column skips those that start none); ``header``, the
     table's header row if it has one."""
     found: list[tuple[int, int, str]] = []
+    apart = _apart(tuple(header)) if header is not None else frozenset()
     for c in range(width - 2):
-        if header is not None and _headed_apart(header, c):
+        if c in apart:
             continue
         values, joined = column(c)
         if joined.isascii():
@@ -358,7 +360,14 @@ def spread_over_cells(
     return found
 
 
-def _headed_apart(header: Sequence[str], c: int) -> bool:
+@functools.lru_cache(maxsize=64)
+def _apart(header: tuple[object, ...]) -> frozenset[int]:
+    """The columns ``_headed_apart`` rules out under ``header``: once per table, not per batch
+    of its rows."""
+    return frozenset(c for c in range(len(header)) if _headed_apart(header, c))
+
+
+def _headed_apart(header: Sequence[object], c: int) -> bool:
     """Whether a header names columns ``c + 1`` and ``c + 2`` on their own, and ``c`` as no
     A-number's."""
     named = [str(h).strip() if h is not None else "" for h in header[c : c + 3]]
