@@ -82,6 +82,13 @@ Feature: The gate in the publishing path
     And the named pipe is still a named pipe
     And the ledger records no export
 
+  Scenario: The gate never writes into the ledger
+    Given a detention-statistics workbook whose hidden second sheet lists 5 asylum seekers
+    And the privacy officer and the senior official have approved it
+    When the publisher exports it into the ledger's own directory
+    Then the export fails with one line saying the destination is inside the ledger
+    And the ledger is as it was before the export
+
   Scenario: A file named after a person leaves, and the ledger does not name the person
     Given a protected file named "A212345679 Juan Lopez.csv"
     And the privacy officer and the senior official have approved it

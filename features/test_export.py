@@ -150,6 +150,14 @@ def export_it(world: World, story: dict[str, object]) -> None:
     story["result"] = _world(world, story).last
 
 
+@when("the publisher exports it into the ledger's own directory")
+def export_into_ledger(world: World, story: dict[str, object]) -> None:
+    refs = world.ledger / "refs" / "heads" / "ledger"
+    story["ledger_head"] = refs.read_bytes()
+    story["ledger_names"] = sorted(p.name for p in world.ledger.iterdir())
+    world.run("export", _file(story), "--to", world.ledger, as_="p.publisher")
+
+
 @when(parsers.parse("two admins adopt policy version {version:d}"))
 def two_admins_adopt(world: World, version: int) -> None:
     result = world.run(
@@ -272,6 +280,22 @@ def fails_on_pipe(world: World) -> None:
     first = world.last.stderr.splitlines()[0]
     assert first.startswith("error: ") and "is a named pipe" in first
     assert "Traceback" not in world.last.output
+
+
+@then("the export fails with one line saying the destination is inside the ledger")
+def fails_into_ledger(world: World) -> None:
+    assert world.last is not None
+    assert world.last.code == 2, world.last.output
+    (first,) = world.last.stderr.strip().splitlines()[:1]
+    assert first.startswith("error: ") and "is inside the ledger" in first
+    assert "Traceback" not in world.last.output
+
+
+@then("the ledger is as it was before the export")
+def ledger_unchanged(world: World, story: dict[str, object]) -> None:
+    refs = world.ledger / "refs" / "heads" / "ledger"
+    assert refs.read_bytes() == story["ledger_head"]
+    assert sorted(p.name for p in world.ledger.iterdir()) == story["ledger_names"]
 
 
 @then("the named pipe is still a named pipe")

@@ -34,7 +34,9 @@ def export(
 
     The copy is scanned and decided on before it replaces anything: a refused or failed export
     leaves DEST as it was. An export that needed approval is recorded in the ledger, signed
-    with your key. Exits 0 when exported, 1 when refused.
+    with your key, naming DEST's directory as it was opened before the decision; the bytes go
+    into that very directory or nowhere. DEST inside the ledger or a .git directory is refused
+    (exit 2). Exits 0 when exported, 1 when refused.
     """
     from approval.cli.gateview import roles_section, scan_words
     from approval.cli.output import emit, json_wanted

@@ -17,6 +17,14 @@ The order is what makes it safe:
    a recorded export that did not happen, which an auditor can see and which harms nobody; the
    other order could leave a published file that no record accounts for.
 
+The destination directory is opened once, before the decision, and the bytes are put in place
+through that descriptor, so they land in the directory the statement names (resolved then, never
+again): a directory swapped before the statement is appended fails the export with nothing
+recorded; one swapped after fails it with nothing written, and the error says the export was
+recorded. DEST inside the ledger (its refs, objects, the directory itself: a file there could
+move the branch back over the very record just made) or inside any git directory is refused
+before anything is read, compared by device and inode along the resolved path.
+
 DEST must be a directory, a regular file or nothing yet: a device or a pipe would be replaced by
 the rename (``/dev/null`` becoming a file) or would swallow a recorded export, so it is refused
 before anything is read or recorded. The export statement records the file's name and the
@@ -26,7 +34,10 @@ redacted.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import stat
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
@@ -35,7 +46,8 @@ from typing import Any
 from approval.detect.report import UNSCANNABLE, FileReport
 from approval.errors import ApprovalError, UsageError
 from approval.exposure.record import exposure_for, settings
-from approval.files.atomic import Staged, copy_hashing, signals
+from approval.files.atomic import DestinationMoved, Staged, copy_hashing, signals
+from approval.files.atomic import refuse_git_directory as refuse_git
 from approval.freetext import MAX_TEXT, safe_name, safe_text
 from approval.ledger.session import Session, read_key, sign_and_append
 from approval.policy import Policy
@@ -122,10 +134,42 @@ def _special(mode: int) -> str:
     return "a special file"
 
 
+def refuse_git_directory(directory: Path, shown: Path, ledgers: Sequence[Path] = ()) -> None:
+    """``UsageError`` (``shown`` is named) when ``directory`` is, or is inside, one of
+    ``ledgers`` or any git directory (``.git``, or a bare repository such as the ledger):
+    a file put there could replace a ref or an object of the ledger (moving its branch back
+    over the record just appended) or of another repository, or leave protected data in the
+    shared ledger. Compared by device and inode along the resolved path, not by its text."""
+    protected = set()
+    for ledger in ledgers:
+        with contextlib.suppress(OSError):
+            info = Path(ledger).stat()
+            protected.add((info.st_dev, info.st_ino))
+    here = Path(os.path.realpath(directory))
+    for place in (here, *here.parents):
+        try:
+            info = place.stat()
+        except OSError as e:
+            raise UsageError(f"{place}: {_why(e)}: nothing was written") from e
+        if (info.st_dev, info.st_ino) in protected:
+            raise UsageError(
+                f"{shown} is inside the ledger: nothing was written",
+                hint="give a place outside the ledger",
+            )
+    refuse_git(here, shown)
+
+
 def export_file(
-    ledger: Path | None, file: Path, dest: Path, key_file: Path, passphrase_env: str | None
+    ledger: Path | None,
+    file: Path,
+    dest: Path,
+    key_file: Path,
+    passphrase_env: str | None,
+    *,
+    staging: Callable[[Path], Staged] = Staged,
 ) -> Exported:
-    """Export ``file`` to ``dest`` if the gate allows it (see the module doc)."""
+    """Export ``file`` to ``dest`` if the gate allows it (see the module doc). ``staging``
+    makes the staged file (tests pass one that swaps the destination at a chosen moment)."""
     from approval.detect.scan import scan_file
     from approval.ledger.session import gate
 
@@ -133,14 +177,18 @@ def export_file(
     target = target_path(file, dest)
     key = read_key(key_file, passphrase_env)
     with signals(), gate(ledger) as (session, view):
+        ledgers = (session.ledger.path, session.ledger.git_dir)
+        # Before anything is staged there, and again on the directory actually opened.
+        refuse_git_directory(target.parent, target, ledgers)
         at = now()
         exporter = identify(session.state, key.public_line, at)
         policy = session.state.current.policy
         try:
-            stage = Staged(target)
+            stage = staging(target)
         except OSError as e:
             raise UsageError(f"cannot write in {target.parent}: {_why(e)}") from e
         try:
+            refuse_git_directory(stage.directory, target, ledgers)
             try:
                 sha256, size = copy_hashing(file, stage.file)
             except OSError as e:
@@ -159,8 +207,16 @@ def export_file(
             if not decision.allowed:
                 steps = next_steps(decision, file, target, key_file, state=session.state, at=at)
                 return Exported(file, target, report, decision, exporter.id, False, None, steps)
-            # Checked again just before it counts: something may have appeared there since.
-            refuse_special(target)
+            # Checked again just before it counts: something may have appeared there since,
+            # or the directory opened may no longer be the one the record will name.
+            refuse_special(stage.target)
+            try:
+                stage.check_place()
+            except DestinationMoved as e:
+                raise UsageError(
+                    f"{stage.directory}: {_why(e)}: nothing was exported or recorded",
+                    hint="something moves directories there; export again",
+                ) from e
             statement_id = None
             _, record_clean = settings(policy.document)
             if decision.rules or record_clean:
@@ -174,7 +230,7 @@ def export_file(
                     decision,
                     exporter.id,
                     artifact,
-                    _destination(target, policy),
+                    _destination(stage.target, policy),
                     key,
                     report.identity_groups,
                 )
@@ -251,9 +307,11 @@ def _record(
 
 
 def _destination(target: Path, policy: Policy) -> str:
-    """Where the file went, as the ledger keeps it: the full path, its names that identify a
-    person redacted (DEST/<name> ends in the file's own name), the end kept when too long."""
-    text = safe_text(str(target.resolve()), policy)
+    """Where the file went, as the ledger keeps it: ``target`` (the directory the staging opened,
+    as resolved then, and the file's name), its names that identify a person redacted
+    (DEST/<name> ends in the file's own name), the end kept when too long. Never resolved
+    again: the bytes go to the directory opened, whatever a path says by now."""
+    text = safe_text(str(target), policy)
     return text if len(text) <= MAX_TEXT else "..." + text[-(MAX_TEXT - 3) :]
 
 

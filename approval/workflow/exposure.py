@@ -323,24 +323,15 @@ def _check_out(out: Path, force: bool) -> None:
 
 
 def write_private(out: Path, data: bytes, *, force: bool) -> None:
-    """Write ``data`` to ``out`` 0600, atomically (a private temporary file renamed into
-    place); an existing ``out`` is refused unless ``force``."""
+    """Write ``data`` to ``out`` 0600, atomically, through its directory opened once
+    (``approval.files.atomic.write_private``); an existing ``out`` is refused unless
+    ``force``."""
+    from approval.files.atomic import write_private as write
+
     _check_out(out, force)
-    temporary = out.with_name(f".{out.name}.{os.getpid()}.tmp")
     try:
-        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        try:
-            os.write(fd, data)
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        if force:
-            temporary.replace(out)
-        else:
-            os.link(temporary, out)  # fails if ``out`` appeared meanwhile: never overwritten
+        write(out, data, force=force)
     except FileExistsError:
         raise UsageError(f"{out} exists: nothing was written", hint="add --force") from None
     except OSError as e:
         raise UsageError(f"cannot write {out}: {(e.strerror or '').lower()}") from e
-    finally:
-        temporary.unlink(missing_ok=True)

@@ -19,9 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import os
 import re
-import secrets
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -517,29 +515,16 @@ def _related(
 
 
 def _write_private(out: Path, persons: list[str], *, force: bool) -> None:
-    """``out``, created 0600 whole or not at all; an existing file only with ``force``."""
-    directory = out.parent
-    temporary = directory / f".{out.name}.{secrets.token_hex(6)}.tmp"
+    """``out``, created 0600 whole or not at all, through its directory opened once; an
+    existing file only with ``force``."""
+    from approval.files.atomic import write_private
+
     body = "".join(f"{p}\n" for p in persons).encode()
     try:
-        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as file:
-            os.fchmod(fd, 0o600)  # whatever the umask
-            file.write(body)
-            file.flush()
-            os.fsync(fd)
-        if force:
-            temporary.replace(out)
-        else:
-            os.link(temporary, out)  # refuses, atomically, a file made meanwhile
-            temporary.unlink()
+        write_private(out, body, force=force)
     except FileExistsError as e:
-        with contextlib.suppress(OSError):
-            temporary.unlink()
         raise UsageError(f"{out} exists", hint="give another --out, or --force") from e
     except OSError as e:
-        with contextlib.suppress(OSError):
-            temporary.unlink()
         raise UsageError(f"cannot write {out}: {(e.strerror or type(e).__name__).lower()}") from e
 
 

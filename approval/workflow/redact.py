@@ -76,7 +76,7 @@ def redact_file(
     from approval.redact import plan_for, redactor
     from approval.statements import kinds
     from approval.trust.state import identify
-    from approval.workflow.export import require_file
+    from approval.workflow.export import refuse_git_directory, require_file
 
     require_file(file)
     target = out_path(file, out)
@@ -109,11 +109,15 @@ def redact_file(
         if chosen is None:
             raise UsageError(f"cannot redact {source.format} files")
 
+        ledgers = (session.ledger.path, session.ledger.git_dir) if session is not None else ()
+        refuse_git_directory(target.parent, target, ledgers)
         try:
             stage = Staged(target)
         except OSError as e:
             raise UsageError(f"cannot write in {target.parent}: {_why(e)}") from e
         stack.callback(stage.discard)
+        # The directory actually opened: every write after goes through it (Staged).
+        refuse_git_directory(stage.directory, target, ledgers)
         # The redactor finds places by the names the file gives them, not the redacted ones.
         in_file = replace(source, findings=tuple(f.in_file() for f in source.findings))
         try:
