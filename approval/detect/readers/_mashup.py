@@ -41,7 +41,9 @@ _ROOT = "{http://schemas.microsoft.com/DataMashup}DataMashup"
 _FROM_TEXT = re.compile(
     r'Binary\.FromText\(\s*"([^"]*)"\s*(?:,\s*BinaryEncoding\.(Base64|Hex)\s*)?\)', re.IGNORECASE
 )
-_MAX_INFLATED = 64 << 20
+_MAX_INFLATED = 64 << 20  # decoded literals of one workbook's queries, in all
+_MAX_CODE = 16 << 20  # M code of one workbook's queries, in all
+_CALLS = re.compile(r"Binary\.FromText\(", re.IGNORECASE)
 
 
 class _Broken(Exception):
@@ -113,41 +115,75 @@ def _pieces(stream: bytes) -> list[tuple[str, bytes]]:
 
 
 def _literals(source: Source, limits: Limits, name: str, parts: bytes) -> Iterator[Unit]:
-    """Each binary literal of the package's M code, decoded, as a file of its own."""
+    """Each binary literal of the package's M code, decoded, as a file of its own: one member
+    at a time, within ``_MAX_CODE`` of code and ``_MAX_INFLATED`` of decoded literals in all
+    (past either, or a member that inflates beyond the policy's ratio: an unread part that
+    blocks, before anything is read); a ``Binary.FromText`` call whose literal is not one
+    quoted string (two joined with ``&``) is an unread part that blocks too."""
     try:
         with zipfile.ZipFile(BytesIO(parts)) as archive:
-            code = [
-                archive.read(info).decode("utf-8", "replace")
-                for info in archive.infolist()
-                if info.filename.lower().endswith(".m") and info.file_size <= _MAX_INFLATED
-            ]
+            code_left, decoded_left, count = _MAX_CODE, _MAX_INFLATED, 0
+            for info in archive.infolist():
+                if not info.filename.lower().endswith(".m"):
+                    continue
+                ratio = info.file_size / max(info.compress_size, 1)
+                if info.file_size > code_left or (
+                    info.file_size > 1 << 20 and ratio > limits.max_ratio
+                ):
+                    why = "too large: the queries' code expands beyond the limits"
+                    yield Part(f"{name}/code", "power query", info.file_size, UNREAD, why)
+                    return
+                with archive.open(info) as member:
+                    raw = member.read(code_left + 1)
+                code_left -= len(raw)
+                if code_left < 0:
+                    why = "too large: the queries' code expands beyond the limits"
+                    yield Part(f"{name}/code", "power query", len(raw), UNREAD, why)
+                    return
+                text = raw.decode("utf-8", "replace")
+                matches = list(_FROM_TEXT.finditer(text))
+                if len(_CALLS.findall(text)) > len(matches):
+                    why = "a binary literal that is not one quoted string cannot be decoded"
+                    yield Part(f"{info.filename} literals", "power query", len(raw), UNREAD, why)
+                for match in matches:
+                    count += 1
+                    label = f"power query literal {count}"
+                    data = _decoded(match)
+                    if data is None:
+                        yield Part(label, "power query", len(match[1]), UNREAD, "corrupt literal")
+                        continue
+                    data = _inflated(data, decoded_left)
+                    decoded_left -= len(data)
+                    if decoded_left < 0:
+                        why = "too large: the queries' literals expand beyond the limits"
+                        yield Part(label, "power query", len(data), UNREAD, why)
+                        return
+                    yield nested(source, limits, label, data)
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, zlib.error):
         return  # the package is read as a file of its own: its own reader says what is wrong
-    count = 0
-    for text in code:
-        for match in _FROM_TEXT.finditer(text):
-            count += 1
-            label = f"power query literal {count}"
-            try:
-                if (match.group(2) or "base64").lower() == "hex":
-                    data = bytes.fromhex(match.group(1))
-                else:
-                    data = base64.b64decode("".join(match.group(1).split()), validate=True)
-            except (binascii.Error, ValueError):
-                yield Part(label, "power query", len(match.group(1)), UNREAD, "corrupt literal")
-                continue
-            yield nested(source, limits, label, _inflated(data))
 
 
-def _inflated(data: bytes) -> bytes:
+def _decoded(match: re.Match[str]) -> bytes | None:
+    try:
+        if (match.group(2) or "base64").lower() == "hex":
+            return bytes.fromhex(match.group(1))
+        return base64.b64decode("".join(match.group(1).split()), validate=True)
+    except (binascii.Error, ValueError):
+        return None
+
+
+def _inflated(data: bytes, most: int) -> bytes:
     """``data`` inflated when it is exactly one raw deflate stream (``Compression.Deflate``,
     which "Enter Data" writes), else as it is: its readers tell what else it is (a gzip is
-    read by the gzip reader)."""
+    read by the gzip reader). Inflated output stops past ``most`` bytes: the caller, seeing
+    more than it allows, refuses it as too large."""
     decompressor = zlib.decompressobj(-15)
     try:
-        out = decompressor.decompress(data, _MAX_INFLATED)
+        out = decompressor.decompress(data, max(most, 0) + 1)
     except zlib.error:
         return data
-    if decompressor.eof and not decompressor.unused_data and not decompressor.unconsumed_tail:
+    if decompressor.unconsumed_tail:  # stopped at ``most``: at least that large
+        return out
+    if decompressor.eof and not decompressor.unused_data:
         return out
     return data

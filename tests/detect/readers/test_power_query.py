@@ -144,3 +144,36 @@ def test_other_custom_xml_is_read_as_before(tmp_path: Path, policy: Policy) -> N
     report = scan_file(_workbook(tmp_path, custom), policy)
     assert report.verdict == "clean", report.reason
     assert not any(part.kind == "power query" for part in report.coverage)
+
+
+def test_a_literal_that_is_not_one_quoted_string_blocks(tmp_path: Path, policy: Policy) -> None:
+    code = 'shared T = Binary.FromText("aGVsbG8=" & "IHdvcmxk", BinaryEncoding.Base64);'
+    report = scan_file(_workbook(tmp_path, _mashup(code)), policy)
+    assert report.verdict == "unscannable", report.verdict
+    assert report.reason is not None and "not one quoted string" in report.reason
+
+
+def test_queries_whose_code_expands_beyond_the_limits_block_before_they_are_read(
+    tmp_path: Path, policy: Policy
+) -> None:
+    # Members of 2 MiB of code, each compressed to almost nothing: refused by their sizes
+    # before any is read (an 8 MB workbook of these once took 1.6 GB to scan).
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for number in range(20):
+            archive.writestr(f"Formulas/Section{number}.m", "x" * (2 << 20))
+    stream = (
+        bytes(4)
+        + _sized(buffer.getvalue())
+        + _sized(b"<PermissionList/>")
+        + _sized(bytes(4) + _sized(b"<LocalPackageMetadataFile/>") + _sized(b""))
+        + _sized(b"")
+    )
+    custom = (
+        '<DataMashup xmlns="http://schemas.microsoft.com/DataMashup">'
+        f"{base64.b64encode(stream).decode()}</DataMashup>"
+    ).encode()
+    report = scan_file(_workbook(tmp_path, custom), policy)
+    assert report.verdict == "unscannable", report.verdict
+    refused = [p for p in report.coverage if p.kind == "power query" and p.read == "unread"]
+    assert [p.reason for p in refused] == ["too large: the queries' code expands beyond the limits"]
