@@ -334,14 +334,14 @@ def _verifier_at(
 
 
 def _signer_compromised(checkpoint: Checkpoint, chain: list[tuple[int, Adoption]]) -> bool:
-    """Whether the roster in force at the head being verified (the newest of the whole chain,
-    not the one the checkpoint was admitted under) names the checkpoint's key compromised at or
-    before the checkpoint was made: a compromise reported after a stolen key signed a false
-    checkpoint must stop it seeding clones (a full replay then checks its digest)."""
+    """Whether any roster of the verified adoption chain names the checkpoint's key
+    compromised, whatever the time it gives: an admin's ``since`` is often when the loss was
+    noticed, not when the key was stolen, so a false checkpoint signed before it must not seed
+    clones either. Skipping an honest one only costs a full replay (which checks its digest)."""
     if not chain or checkpoint.key is None:
         return checkpoint.key is None  # no key known: nothing to clear it by
-    roster = chain[-1][1].roster
-    return roster.compromised_at(checkpoint.key, checkpoint.at) is not None
+    key = checkpoint.key
+    return any(adoption.roster.compromised_since(key) is not None for _, adoption in chain)
 
 
 def _in_force(chain: list[tuple[int, Adoption]], count: int) -> Adoption | None:

@@ -213,7 +213,11 @@ class Ledger:
                 raise UsageError(f"cannot create a ledger at {path}: {e.strerror}") from e
             raise
         _fsync_dir(path.parent)
-        return cls(path, path)
+        ledger = cls(path, path)
+        from approval.ledger.verified import forget
+
+        forget(ledger)  # a new ledger here: what this user pinned for the directory before is gone
+        return ledger
 
     @classmethod
     def open(cls, path: Path | None = None) -> Ledger:

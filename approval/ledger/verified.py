@@ -28,6 +28,8 @@ import fcntl
 import json
 import os
 import re
+import stat
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -94,44 +96,135 @@ class VerifiedHeads:
 # The pin inside the clone's own git directory (one per user: the seal is this user's): it
 # moves with the directory (``mv``, ``cp -a``), where the record above, keyed by the path, does
 # not; and it names the ledger's identity, so a history with another first adoption swapped in
-# over ``objects/`` and ``refs/`` is refused, not taken for a new ledger. A directory made anew
-# (``rm -rf``, then ``approval init``) has no pin: a new ledger, as before.
-PIN_DIR = "approval"
-
-
-def _pin_path(ledger: Ledger) -> Path:
-    return ledger.git_dir / PIN_DIR / f"verified-head.{os.getuid()}"
-
-
+# over ``objects/`` and ``refs/`` is refused, not taken for a new ledger. A file of this user's
+# directly in the git directory (whose group and mode a shared clone already set): nothing to
+# create, and a file made with a random name, exclusively (mkstemp), renamed over the pin, so a
+# link planted there is replaced, never followed. Best effort: a git directory this user cannot
+# write keeps none, and whoever can write it can delete it; so the same pin is also kept in
+# this user's private cache, keyed by the git directory's path and by its (device, inode),
+# which ``mv`` keeps (:func:`_cache_pins`). A missing pin where those hold one is not a new
+# ledger: only ``approval init`` or ``approval clone`` (a directory made anew: :func:`forget`)
+# or ``approval sync --accept-rewrite`` (:func:`accept`) put another ledger's identity there.
+PIN_PREFIX = ".approval-verified-head."
 _PIN_CONTEXT = "verified-pin"  # not the path: the pin must survive a move
 
 
-def read_pin(ledger: Ledger) -> tuple[str, str] | None:
-    """The (identity, head) pinned in the clone's git directory, or None (none, unreadable,
-    or not sealed by this user's client)."""
+def _pin_path(ledger: Ledger) -> Path:
+    return ledger.git_dir / f"{PIN_PREFIX}{os.getuid()}"
+
+
+def _cache_pins(ledger: Ledger) -> list[tuple[Path, str]]:
+    """This user's copies of the pin, in their private cache: (file, seal context), by the git
+    directory's resolved path and by its (device, inode); none that cannot be had."""
+    from approval.cachedirs import cache_root, private_dir
+
+    pins: list[tuple[Path, str]] = []
+    with contextlib.suppress(OSError, RuntimeError):
+        resolved = ledger.git_dir.resolve()
+        pins.append((ledger.clone_dir / "clone-pin", f"clone-pin {resolved}"))
+        info = resolved.stat()
+        root = cache_root()
+        if root is not None:
+            directory = root / "ledgers" / "by-inode"
+            if private_dir(root) and private_dir(root / "ledgers") and private_dir(directory):
+                name = f"{info.st_dev}-{info.st_ino}"
+                pins.append((directory / name, f"clone-pin {name}"))
+    return pins
+
+
+def _read_sealed(path: Path, context: str) -> tuple[str, str] | None:
+    """(identity, head) from a pin file of this user's, sealed by this user's client; None
+    otherwise. A link is not followed (O_NOFOLLOW), and a file of someone else's not read."""
     try:
-        payload = unseal(_PIN_CONTEXT, _pin_path(ledger).read_bytes())
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError:
+        return None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_uid != os.getuid():
+            return None
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            raw = handle.read(1 << 16)
+        payload = unseal(context, raw)
         if payload is None:
             return None
         document = json.loads(payload)
         identity, head = str(document["identity"]), str(document["head"])
     except (OSError, ValueError, KeyError, TypeError):
         return None
+    finally:
+        os.close(fd)
     return (identity, head) if _ID.match(head) else None
 
 
-def _write_pin(ledger: Ledger, identity: str, head: str) -> None:
-    """Pin ``identity`` at ``head`` (atomically); a git directory this user cannot write keeps
-    none (the record in the user's cache still holds)."""
-    path = _pin_path(ledger)
-    if read_pin(ledger) == (identity, head):
+def _write_sealed(path: Path, context: str, identity: str, head: str) -> None:
+    """Write the pin at ``path``: a new file of a random name made exclusively (0600), renamed
+    over it; nothing when that cannot be done (best effort)."""
+    payload = seal(context, json.dumps({"identity": identity, "head": head}).encode())
+    try:
+        fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    except OSError:
         return
-    with contextlib.suppress(OSError):
-        path.parent.mkdir(exist_ok=True)
-        temporary = path.with_name(f".{path.name}.{os.getpid()}")
-        payload = json.dumps({"identity": identity, "head": head}).encode()
-        temporary.write_bytes(seal(_PIN_CONTEXT, payload))
-        temporary.replace(path)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+        Path(name).replace(path)  # replaces a link planted at ``path``, never follows it
+    except OSError:
+        with contextlib.suppress(OSError):
+            Path(name).unlink()
+
+
+def read_pin(ledger: Ledger) -> tuple[str, str] | None:
+    """The (identity, head) pinned in the clone's git directory, or None (none, unreadable,
+    or not sealed by this user's client)."""
+    return _read_sealed(_pin_path(ledger), _PIN_CONTEXT)
+
+
+def read_pins(ledger: Ledger) -> list[tuple[str, str]]:
+    """Every pin this user holds for this git directory: in it, and in the private cache."""
+    found = [pin for path, context in _cache_pins(ledger) if (pin := _read_sealed(path, context))]
+    pin = read_pin(ledger)
+    return [*found, pin] if pin is not None and pin not in found else found
+
+
+def _write_pin(
+    ledger: Ledger,
+    identity: str,
+    head: str,
+    *,
+    replaces: str | None = None,
+    replace: bool = False,
+) -> None:
+    """Pin ``identity`` at ``head`` in the git directory and in the cache; a pin of another
+    ledger, or of a head that neither ``head`` nor ``replaces`` (this clone's own rebase, see
+    :func:`record`) descends from, is kept unless ``replace`` (only what the user chose: a new
+    ledger made there, an accepted rewrite)."""
+    places = [(_pin_path(ledger), _PIN_CONTEXT), *_cache_pins(ledger)]
+    for path, context in places:
+        pin = _read_sealed(path, context)
+        if pin == (identity, head):
+            continue
+        if (
+            replace
+            or pin is None
+            or (
+                pin[0] == identity
+                and (
+                    ledger.is_ancestor(pin[1], head)
+                    or (replaces is not None and ledger.is_ancestor(pin[1], replaces))
+                )
+            )
+        ):
+            _write_sealed(path, context, identity, head)
+
+
+def forget(ledger: Ledger) -> None:
+    """A ledger made anew at this git directory (``approval init``, ``approval clone``): the
+    pins of what was there before (the same path, or a reused inode) are dropped."""
+    for path, _ in [(_pin_path(ledger), ""), *_cache_pins(ledger)]:
+        with contextlib.suppress(OSError):
+            if path.lstat().st_uid == os.getuid():
+                path.unlink()
 
 
 def current_head(ledger: Ledger) -> str | None:
@@ -165,14 +258,15 @@ def check(ledger: Ledger, head: str | None, heads: VerifiedHeads | None = None) 
 
 def _check_pin(ledger: Ledger, head: str | None) -> None:
     """Refuse ``head`` unless it is, or descends from, the head pinned in the git directory,
-    of the same ledger (see :data:`PIN_DIR`)."""
+    of the same ledger (see :data:`PIN_PREFIX`)."""
     # Checked even when the record in the user's cache names the same head: that record is
     # per identity, so it would take another ledger for a new one. (A "descends" answer is
     # kept by the ledger: the check below asks git once.)
-    pin = read_pin(ledger)
-    if pin is None:
-        return
-    identity, pinned = pin
+    for identity, pinned in read_pins(ledger):
+        _check_one_pin(ledger, head, identity, pinned)
+
+
+def _check_one_pin(ledger: Ledger, head: str | None, identity: str, pinned: str) -> None:
     if head is not None and (pinned == head or ledger.is_ancestor(pinned, head)):
         return
     if head is not None and ledger.genesis(head) != identity:
@@ -213,7 +307,7 @@ def record(
             or (replaces is not None and ledger.is_ancestor(verified, replaces))
         ):
             heads.put(identity, head)
-            _write_pin(ledger, identity, head)
+            _write_pin(ledger, identity, head, replaces=replaces)
 
 
 def accept(ledger: Ledger, head: str, *, locked: bool = False) -> str | None:
@@ -225,7 +319,7 @@ def accept(ledger: Ledger, head: str, *, locked: bool = False) -> str | None:
     with lock:
         old = heads.get(identity)
         heads.put(identity, head)
-        _write_pin(ledger, identity, head)
+        _write_pin(ledger, identity, head, replace=True)
     return old if old != head else None
 
 

@@ -128,6 +128,7 @@ def _remember(path: Path, head: str, state: LedgerState) -> None:
 
     try:
         with Ledger.open(path) as ledger:
+            verified.forget(ledger)  # made anew: pins of what was at this path before go
             verified.record(ledger, head)
             remember(ledger, head, state)
     except (ApprovalError, OSError, sqlite3.Error):

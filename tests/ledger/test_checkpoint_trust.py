@@ -100,3 +100,30 @@ def test_a_witness_never_vouches_for_a_state_it_did_not_replay(world: World) -> 
         make_checkpoint(clone, world.key("x.witness").private, None)
     after = subprocess.run(["git", "-C", str(clone), "rev-parse", "ledger"], capture_output=True)
     assert after.stdout == before.stdout  # nothing signed
+
+
+def test_a_checkpoint_by_a_key_named_compromised_only_after_it_still_does_not_seed(
+    world: World,
+) -> None:
+    """The ``since`` an admin gives is often when the loss was noticed, after the thief used
+    the key: a checkpoint signed before it counts for nothing either (a full replay instead)."""
+    _build(world, requests=3)
+    assert world.run("checkpoint", as_="w.witness").code == 0
+    _request(world, now(), 90, _adoption(world))
+    assert _open(_fresh_clone(world, "before.git"))[1] == 2  # from the checkpoint
+    since = now().strftime("%Y-%m-%dT%H:%M:%SZ")  # after the checkpoint was signed
+    stolen = world.key("w.witness").public
+    world.keys["w.witness"] = world.make_key("w.witness.new")
+    roster = world.roster(
+        {**{k: roles for k, (_, roles) in CAST.items()}, **WITNESSES}, version=2, name="r2.yaml"
+    )
+    roster.write_text(
+        roster.read_text() + f'compromised:\n  - key: "{stolen}"\n    since: "{since}"\n'
+    )
+    adopted = world.run(
+        "policy", "adopt", "--roster", roster, "--key", world.key("a.admin").private,
+        "--key", world.key("b.admin").private, "--offline",
+    )  # fmt: skip
+    assert adopted.code == 0, adopted.output
+    _, replayed, held = _open(_fresh_clone(world, "after.git"))
+    assert replayed == held  # every entry, from the first
