@@ -68,21 +68,30 @@ class Streams:
                 out = stream.decompress(data, _CHUNK)
                 if out:
                     yield out
-            pending = stream.unused_data
-            # Zero padding (xz's stream padding; a tape's or a disk image's blocks), then
-            # another stream, or the end.
-            while not (pending := pending.lstrip(b"\0")):
-                pending = self.raw.read(_CHUNK)
-                if not pending:
-                    return
-            while len(pending) < 16 and (more := self.raw.read(_CHUNK)):
-                pending += more
+            pending = after_padding(stream.unused_data, self.raw, 16)
+            if not pending:
+                return
             if not self._starts(pending):
-                self.left = len(pending) + _count(self.raw)
+                self.left = len(pending) + count_rest(self.raw)
                 return
 
 
-def _count(raw: BinaryIO) -> int:
+def after_padding(data: bytes, raw: BinaryIO, head: int) -> bytes:
+    """What follows a stream's end (``data``, then the rest of ``raw``) after zero padding
+    (xz's stream padding; a tape's or a disk image's blocks): at least ``head`` bytes of it
+    when the file has them, enough to tell whether another stream starts; ``b""`` at the
+    file's end."""
+    while not (data := data.lstrip(b"\0")):
+        data = raw.read(_CHUNK)
+        if not data:
+            return b""
+    while len(data) < head and (more := raw.read(_CHUNK)):
+        data += more
+    return data
+
+
+def count_rest(raw: BinaryIO) -> int:
+    """The bytes left in ``raw``, read chunk by chunk."""
     total = 0
     while chunk := raw.read(_CHUNK):
         total += len(chunk)

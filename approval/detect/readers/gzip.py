@@ -22,6 +22,7 @@ from typing import BinaryIO
 
 from approval.detect.readers._expand import content, inner_name
 from approval.detect.readers._names import name_words
+from approval.detect.readers._streams import after_padding, count_rest
 from approval.detect.units import (
     AS_TEXT,
     UNREAD,
@@ -115,17 +116,11 @@ class _Members:
             ):
                 raise Unscannable("corrupt: bad gzip stream")
             # Zero padding, then another member or the end.
-            rest = self.buffer[8:]
-            while not (rest := rest.lstrip(b"\0")):
-                rest = self.raw.read(_CHUNK)
-                if not rest:
-                    self.buffer = b""
-                    return
-            if len(rest) < 2:
-                rest += self.raw.read(_CHUNK)
-            self.buffer = rest
-            if not rest.startswith(_MAGIC[:2]):
-                self.left = len(rest) + sum(map(len, iter(lambda: self.raw.read(_CHUNK), b"")))
+            self.buffer = after_padding(self.buffer[8:], self.raw, 2)
+            if not self.buffer:
+                return
+            if not self.buffer.startswith(_MAGIC[:2]):
+                self.left = len(self.buffer) + count_rest(self.raw)
                 return
 
 

@@ -19,7 +19,9 @@
   ``opacity:0``, in a style attribute or a style sheet's rule; templates) is read as the
   hidden part ``hidden text`` (tables in them stay tables). The page's own text is read as a
   browser shows it: without them, the visible pieces around them joined, in cells too (a
-  value with hidden filler in it, ``A218<span hidden>999</span>343183``, is the value).
+  value with hidden filler in it, ``A218<span hidden>999</span>343183``, is the value). Past
+  ``GROUP_MATCH_RULES`` rules under one class (or ``SELECTOR_CHECKS`` checks in a page), an
+  element takes what any of those rules does, unchecked, so a page costs time in its size.
 - Text shown in the reverse of its stored order (``<bdo dir=rtl>``, ``unicode-bidi:
   bidi-override`` with ``direction:rtl``) is read as shown (``textio.displayed``), and as
   stored, as hidden text. ``data:`` URIs in style sheets and style attributes (``url(...)``,
@@ -182,14 +184,16 @@ class _Selector:
     classes: frozenset[str]
     attributes: frozenset[str]
 
-    def matches(self, tag: str, values: dict[str, str]) -> bool:
+    def matches(self, tag: str, values: dict[str, str], classes: frozenset[str]) -> bool:
+        """Whether it may apply to an element: ``values`` its attributes, ``classes`` its
+        class names (split once per element, not once per rule)."""
         if self.tag and self.tag != tag:
             return False
         if self.id and values.get("id", "") != self.id:
             return False
         if self.attributes and not self.attributes <= values.keys():
             return False
-        return not self.classes or self.classes <= frozenset(values.get("class", "").split())
+        return self.classes <= classes
 
 
 _COMPOUND = re.compile(r"([a-z][\w-]*|\*)?((?:[.#][\w-]+|\[[^\]]*\]|::?[\w-]+(?:\([^)]*\))?)*)")
@@ -278,6 +282,28 @@ def _effect(declarations: dict[str, str]) -> _Effect:
         declarations.get("unicode-bidi") in ("bidi-override", "isolate-override"),
         direction if direction in ("rtl", "ltr") else "",
     )
+
+
+# Style sheet rules are indexed under one key each (a class, an id, a tag), and an element
+# checks the rules under each of its keys: rules that all require ``.a`` (``.a.c1``, ...
+# ``.a.c9999``) make every ``.a`` element check all of them, and a page of such elements
+# check rules times elements (a 1 MB page: minutes). So past ``GROUP_MATCH_RULES`` rules under
+# one key, an element with the key takes what any of them does, unchecked; and past
+# ``SELECTOR_CHECKS`` checks in a page, every element does so for every key it has. That is
+# the reading of the selectors this module makes anyway (``_Selector``), only wider: an
+# element taken as hidden has its text read all the same, as hidden text (one rule,
+# ``.never .a``, already makes every ``.a`` taken as hidden). Blocking such a page as too
+# large instead would turn away a page with a large style sheet for what is still read whole.
+GROUP_MATCH_RULES = 32
+SELECTOR_CHECKS = 500_000
+
+
+@dataclass
+class _Group:
+    """The style sheet rules indexed under one key, and the union of what they do."""
+
+    rules: dict[tuple[_Selector, _Effect], None] = field(default_factory=dict)
+    effects: dict[_Effect, None] = field(default_factory=dict)
 
 
 @dataclass
@@ -418,11 +444,12 @@ class _Parser(HTMLParser):
         # selector, as the sheets are met (a rule after the element it hides is not applied to
         # it: that element's text is read as shown, and in the hidden text too).
         # Indexed by a class, an id, a tag or "[" (attributes only) the selector requires.
-        self._css: dict[str, dict[tuple[_Selector, _Effect], None]] = {}
+        self._css: dict[str, _Group] = {}
         # Rules that only show text again (a font size, ``visibility:visible``): looked at
         # inside hidden elements only.
-        self._css_shows: dict[str, dict[tuple[_Selector, _Effect], None]] = {}
+        self._css_shows: dict[str, _Group] = {}
         self._css_rules_read = 0
+        self._checks_left = SELECTOR_CHECKS  # see GROUP_MATCH_RULES
         self._effects_for: tuple[object, list[_Effect]] = (None, [])
         self._bidi: list[list[Any]] = []  # open override elements: [tag, depth]
         self._default_title = title
@@ -596,7 +623,9 @@ class _Parser(HTMLParser):
                 )
                 shows_only = not (effect.hides or effect.override or effect.direction)
                 index = self._css_shows if shows_only else self._css
-                index.setdefault(key, {})[(selector, effect)] = None
+                group = index.setdefault(key, _Group())
+                group.rules[(selector, effect)] = None
+                group.effects[effect] = None
                 self._css_rules_read += 1
 
     def _effects(
@@ -621,9 +650,16 @@ class _Parser(HTMLParser):
                     ]
         if rules:
             values = {key: (value or "").lower() for key, value in attrs}
+            classes = frozenset(values.get("class", "").split())
             for group in rules:
-                for selector, effect in group:
-                    if effect not in found and selector.matches(tag, values):
+                if len(group.rules) > self._checks_left:
+                    self._checks_left = 0  # from now on, every group is taken whole
+                if len(group.rules) > GROUP_MATCH_RULES or not self._checks_left:
+                    found.extend(effect for effect in group.effects if effect not in found)
+                    continue
+                self._checks_left -= len(group.rules)
+                for selector, effect in group.rules:
+                    if effect not in found and selector.matches(tag, values, classes):
                         found.append(effect)
         for key, value in attrs:
             if key == "style" and value:

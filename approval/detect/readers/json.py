@@ -249,14 +249,8 @@ def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
     obj = dict(items)
     if len(obj) == len(items):
         return obj
-    obj = {}
-    for key, value in items:
-        name, number = key, 1
-        while name in obj:
-            number += 1
-            name = f"{key} ({number})"
-        obj[name] = value
-    return obj
+    names = _Names()
+    return {names.free(key): value for key, value in items}
 
 
 _DECODER = json.JSONDecoder(object_pairs_hook=pairs)
@@ -488,16 +482,19 @@ def _stream_value(
         # member is walked on its own under its key path.
         tokens.take("{")
         record: dict[str, Cell] = {}
-        seen: set[str] = set()  # every key of the object, scalar or not
+        names = _Names()  # every key of the object, scalar or not
+        # The record's title values, kept as they come (``_context`` of the whole record at
+        # each key would cost the object's size per key: n² on an object of many scalars).
+        titles: dict[str, Cell] = {}
         for _ in _members(tokens, "}"):
             ok, key = tokens.value()
             if not ok or not isinstance(key, str):
                 raise Unscannable("corrupt: invalid JSON")
             tokens.take(":")
             whole, member = tokens.value()
-            key = _free(key, seen)
+            key = names.free(key)
             title = _join(path, key)
-            context = _context(record)
+            context = _context(titles)
             title = f"{context}: {title}" if context else title
             if not whole:
                 yield from _stream_value(tokens, flatten, title, depth + 1, False)
@@ -505,19 +502,37 @@ def _stream_value(
                 yield from flatten.value(member, title, depth + 1)
             else:
                 record[key] = scalar(member)
+                if key.lower() in _TITLE_KEYS:
+                    titles[key] = record[key]
         if record:
             yield path, record
 
 
-def _free(key: str, seen: set[str]) -> str:
-    """``key``, or its first free name (``key (2)``...) when the object has it already, as
-    ``pairs`` names it."""
-    name, number = key, 1
-    while name in seen:
-        number += 1
-        name = f"{key} ({number})"
-    seen.add(name)
-    return name
+class _Names:
+    """The names of one object's members, as ``pairs`` and ``_stream_value`` give them: a key,
+    or when the object has that name already, its first free ``key (2)``, ``key (3)``...
+
+    Each key keeps the number to try next, so its n-th copy costs one step, not n (a file of
+    thousands of copies of one key would otherwise take n²/2). Names are only ever added, so
+    every number below that one is taken: the first free name is the same as counting from 2.
+    A number is passed over once per real key spelled ``key (n)``, so the whole object costs
+    steps in proportion to its keys."""
+
+    def __init__(self) -> None:
+        self._seen: set[str] = set()
+        self._next: dict[str, int] = {}
+
+    def free(self, key: str) -> str:
+        name = key
+        if name in self._seen:
+            number = self._next.get(key, 2)
+            name = f"{key} ({number})"
+            while name in self._seen:
+                number += 1
+                name = f"{key} ({number})"
+            self._next[key] = number + 1
+        self._seen.add(name)
+        return name
 
 
 def _members(tokens: _Tokens, close: str) -> Iterator[None]:

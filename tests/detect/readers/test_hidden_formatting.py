@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import base64
 import json
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from approval.detect.readers.html import html_units
+from approval.detect.readers.html import GROUP_MATCH_RULES, SELECTOR_CHECKS, html_units
 from approval.detect.scan import scan_file
 from approval.detect.units import Table, Text, Where
 from approval.policy import Policy
@@ -120,6 +121,59 @@ def test_html_ordinary_page_with_hidden_menus_stays_clean(tmp_path: Path, policy
     assert "ساعات العمل من الاثنين إلى الجمعة" in body  # right-to-left text as stored
     assert "Office hours." in body  # a bdo shown as the screen shows it
     assert _scan(tmp_path, policy, "ordinary.html", page) == "clean"
+
+
+def _body_and_hidden(page: str) -> tuple[list[str], list[str]]:
+    units = _units(page)
+    body = [line for kind, part, lines in units if part is None for line in lines]
+    hidden = [line for kind, part, lines in units if part == "hidden text" for line in lines]
+    return body, hidden
+
+
+def test_html_many_rules_under_one_class_are_taken_together() -> None:
+    # Up to GROUP_MATCH_RULES rules under one class, each is matched; past it, an element with
+    # the class takes what any of them does: its text is read, as hidden text.
+    for rules, shown in ((GROUP_MATCH_RULES, True), (GROUP_MATCH_RULES + 1, False)):
+        sheet = "".join(f".a.c{i}{{display:none}}" for i in range(rules))
+        body, hidden = _body_and_hidden(f"<style>{sheet}</style><p class=a>shown</p>")
+        assert ("shown" in body, "shown" in hidden) == (shown, not shown)
+
+
+def test_html_thousands_of_rules_under_one_class_are_fast(tmp_path: Path, policy: Policy) -> None:
+    # Each ".a" element checked all 4,000 rules that require ".a": 3,000 elements took seconds
+    # (a 1 MB page, minutes).
+    person = PERSONS[0]
+    sheet = "".join(f".a.c{i}{{display:none}}" for i in range(4000))
+    page = (
+        f"<html><head><style>{sheet}</style></head><body>"
+        + '<p class="a">x</p>' * 3000
+        + f'<p class="a c7">{person.name}, {person.a_number}</p></body></html>'
+    )
+    start = time.monotonic()
+    assert f"{person.name}, {person.a_number}" in _body_and_hidden(page)[1]
+    assert _scan(tmp_path, policy, "rules.html", page) == "protected"
+    assert time.monotonic() - start < 2
+
+
+def test_html_selector_checks_past_the_budget_take_every_group_whole() -> None:
+    # Groups under the size limit, but an element in each of them: 300 classes of 32 rules
+    # each check 9,600 rules per element. Past SELECTOR_CHECKS, every group is taken whole.
+    groups = 300
+    sheet = "".join(
+        f".g{g}.x{i}{{display:none}}" for g in range(groups) for i in range(GROUP_MATCH_RULES)
+    )
+    every = " ".join(f"g{g}" for g in range(groups))
+    elements = SELECTOR_CHECKS // (groups * GROUP_MATCH_RULES) + 1
+    page = (
+        f"<style>{sheet}</style><p class=g0>early</p>"
+        + f'<p class="{every}">x</p>' * elements
+        + "<p class=g0>late</p>"
+    )
+    start = time.monotonic()
+    body, hidden = _body_and_hidden(page)
+    assert time.monotonic() - start < 2
+    assert "early" in body and "early" not in hidden
+    assert "late" in hidden and "late" not in body
 
 
 # Bidi overrides
