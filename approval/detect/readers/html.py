@@ -127,6 +127,12 @@ _VALUE_LABELS = ("name", "id", "property", "itemprop", "http-equiv", "aria-label
 _BARE_ATTRIBUTES = frozenset({"name", "id", "class", "for", "itemprop", "property", "rel"})
 JSON_SCRIPT_CHARS = 16 * 1024 * 1024  # a larger data block is read for its literals
 _WHITESPACE = re.compile(r"\s+")
+# Text of a hidden element inside a line or a cell, marked where it stands (noncharacters,
+# which no page may carry: taken out of its text first): the line as shown leaves it out, and
+# the line as stored, read as hidden text too, has it in place, so a value that a rule taken
+# too widely for hidden (``.never .a {display: none}``) would split is still read whole.
+_IN, _OUT = "\ufdd0", "\ufdd1"
+_INLINE_HIDDEN = re.compile("\ufdd0[^\ufdd1]*\ufdd1")
 _MAX_COLSPAN = 1_000  # the limits HTML itself sets
 _MAX_ROWSPAN = 65_534
 _TITLE_CHARS = 300
@@ -850,7 +856,13 @@ class _Parser(HTMLParser):
                 self.handle_data(_PDF)
 
     def _shown(self, text: str) -> str:
-        """A line or a cell as shown; the order it is stored in is read as hidden text."""
+        """A line or a cell as shown; the order it is stored in, and the line with the text of
+        hidden elements in place, are read as hidden text."""
+        if _IN in text:
+            stored = _collapse(text.replace(_IN, "").replace(_OUT, "").translate(_BIDI_CONTROLS))
+            text = _INLINE_HIDDEN.sub("", text)
+            if stored != _collapse(text.translate(_BIDI_CONTROLS)):
+                self._carry("hidden text", [stored])
         if _RLO not in text and _LRO not in text:
             return _collapse(text.translate(_BIDI_CONTROLS) if _PDF in text else text)
         shown = _collapse(displayed(text))
@@ -931,9 +943,27 @@ class _Parser(HTMLParser):
             self._script.append(data)
             return
         self._read["body"] += len(data)
+        if _IN in data or _OUT in data:
+            data = data.replace(_IN, "").replace(_OUT, "")
         if self._hiding_now():
             self._hidden_text.append(data)
+            if self._hidden_inline():
+                # Marked piece by piece: a preformatted block splits its text at line ends.
+                self._visible("\n".join(_IN + piece + _OUT for piece in data.split("\n")))
             return
+        self._visible(data)
+
+    def _hidden_inline(self) -> bool:
+        """Whether the hidden element being read stands inside a line or a cell (no block or
+        heading hides it)."""
+        level = len(self._tables)
+        return not any(
+            h.tag in _BLOCKS or h.tag in _HEADINGS or h.tag == "template"
+            for h in self._hiding
+            if h.tables == level and not h.shows
+        )
+
+    def _visible(self, data: str) -> None:
         if self._page_title is not None:
             self._page_title.append(data)
             if self._overflows(data):
@@ -1141,6 +1171,8 @@ def _span(value: str | None, limit: int) -> int:
 
 
 def _collapse(text: str) -> str:
+    if _IN in text:  # a title or a heading as shown (its hidden text is read as such)
+        text = _INLINE_HIDDEN.sub("", text)
     return _WHITESPACE.sub(" ", text).strip()
 
 

@@ -98,7 +98,9 @@ def test_html_prose_is_not_split_at_a_hidden_element_and_its_text_is_still_read(
 
     units = _units(page)
     assert ("text", None, [f"{person.name}, {person.a_number}"]) in units
-    assert ("text", "hidden text", ["q", "", "99"]) in units
+    # The hidden pieces, and the line as stored with them in place (read too, as hidden text).
+    stored = f"{person.first}q {person.last}, {person.a_number[:4]}99{person.a_number[4:]}"
+    assert ("text", "hidden text", ["q", "", "99", "", stored]) in units
 
 
 def test_html_hidden_element_in_a_cell_ends_with_the_cell() -> None:
@@ -107,7 +109,7 @@ def test_html_hidden_element_in_a_cell_ends_with_the_cell() -> None:
     assert _units(page) == [
         ("table", None, [["A", "B"]]),
         ("text", None, ["after"]),
-        ("text", "hidden text", ["x"]),
+        ("text", "hidden text", ["x", "", "Ax"]),  # the cell as stored, its hidden text in place
     ]
 
 
@@ -444,3 +446,25 @@ def test_scripts_decode_their_literals_only_when_they_call_a_decoder(
     plain = "<html><body><script>const logo = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAAB';</script><p>Hi</p>"
     units = [u for u in _units(plain) if u[1] == "scripts"]
     assert units == [("text", "scripts", ["logo: iVBORw0KGgoAAAANSUhEUgAAAAEAAAAB"])]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "<p>Re: A21<span class=a>83</span>43183 - credible fear found; asylum claim pending.</p>",
+        "<table><tr><th>A-Number</th><th>Claim</th></tr>"
+        "<tr><td>A21<span class=a>83</span>43183</td><td>credible fear</td></tr></table>",
+        "<pre>Re: A21<span class=a>83</span>43183\ncredible fear found</pre>",
+    ],
+)
+def test_a_value_split_by_a_rule_taken_too_widely_is_read_whole(
+    tmp_path: Path, policy: Policy, body: str
+) -> None:
+    # ``.never .a`` hides nothing on this page (no ``.never``), but the reader takes every
+    # ``.a`` for hidden: the line as stored, the span's text in place, is read as hidden text.
+    page = f"<html><head><style>.never .a{{display:none}}</style></head><body>{body}</body></html>"
+    path = tmp_path / "p.html"
+    path.write_text(page)
+    report = scan_file(path, policy)
+    assert report.verdict == "protected", report.reason
+    assert any(f.detector == "a-number" for f in report.findings)
