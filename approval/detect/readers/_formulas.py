@@ -202,6 +202,8 @@ class _Parser:
                 return None
         if name in ("CONCATENATE", "CONCAT"):
             return "".join(args)
+        if name == "HYPERLINK" and len(args) in (1, 2):
+            return args[-1]  # the cell shows the link's friendly name, else its address
         if name in _TEXT_FUNCTIONS and len(args) == 1:
             return _TEXT_FUNCTIONS[name](args[0])
         return _cut(name, args)

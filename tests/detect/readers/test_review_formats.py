@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import bz2
+import csv
 import gzip
 import io
 import json
@@ -129,6 +130,29 @@ def test_names_and_a_numbers_built_by_formulas_are_read(tmp_path: Path, policy: 
     report = scan(tmp_path, policy, "f.csv", formula_csv(P))
     assert (report.format, report.verdict) == ("csv", "protected")
     assert report.persons == len(P)
+
+
+def test_a_link_shows_its_friendly_name(tmp_path: Path, policy: Policy) -> None:
+    # ``HYPERLINK`` shows its name (else its address): a statistics table of sources is
+    # clean, and a name written into a link's friendly name is read.
+    def written(rows: list[list[str]]) -> str:
+        out = io.StringIO()
+        csv.writer(out, lineterminator="\n").writerows(rows)
+        return out.getvalue()
+
+    sources = [
+        ["Source", "Table", "Count"],
+        ['=HYPERLINK("https://www.dhs.gov/ohss/topics/immigration","OHSS")', "Arrests", "5"],
+        ['=HYPERLINK("https://www.uscis.gov/tools/reports-and-studies")', "Receipts", "7"],
+    ]
+    report = scan(tmp_path, policy, "s.csv", written(sources))
+    assert (report.format, report.verdict) == ("csv", "clean"), report.reason
+    people = [["Case", "Link", "Claim"]] + [
+        [str(n), f'=HYPERLINK("https://example.org/{n}","{p.name} {p.a_number}")', p.claim]
+        for n, p in enumerate(P)
+    ]
+    report = scan(tmp_path, policy, "p.csv", written(people))
+    assert (report.format, report.verdict) == ("csv", "protected"), report.reason
 
 
 def test_tsv_formulas_in_libreoffice_syntax_are_read(tmp_path: Path, policy: Policy) -> None:
