@@ -43,8 +43,19 @@ def checkout(webroot: Path, pattern: str) -> None:
 
 @given(parsers.parse("the uploads hold a list of {count:d} asylum seekers"))
 def uploads(webroot: Path, count: int) -> None:
-    (webroot / "uploads").mkdir()
+    (webroot / "uploads").mkdir(exist_ok=True)
     detainee_sheet(count).write_csv(webroot / "uploads" / "people.csv")
+
+
+@given("the uploads hold only figures")
+def figures(webroot: Path) -> None:
+    (webroot / "uploads").mkdir()
+    (webroot / "uploads" / "figures.txt").write_text("detained in 2022: 1,204\n")
+
+
+@given(parsers.parse('someone planted an .approvalignore there that names "{name}"'))
+def planted_approvalignore(webroot: Path, name: str) -> None:
+    (webroot / ".approvalignore").write_text(f"{name}\n")
 
 
 @given("a repository that keeps CSV files in Git LFS")

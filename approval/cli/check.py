@@ -78,7 +78,9 @@ def check(
     by its work-tree bytes, blocked unless they are what was staged, or when the filter is set
     in the repository's own git config (it is not run). Git never runs an fsmonitor, a hook or
     a fetch that the checked tree's git config names. Without a ledger, protected and
-    unscannable files fail.
+    unscannable files fail. Whatever leaves a file out (git's ignore rules, .approvalignore),
+    the file is still scanned, since a web server serves it: one holding protected data (or
+    encrypted, or corrupt) blocks unless approved, named with the rule that left it out.
     """
     from approval.cli.render import outcome
     from approval.errors import UsageError
@@ -152,9 +154,11 @@ _REFUSED_HINTS = {
         "repository's"
     ),
     "foreign-repository": (
-        "if it is your checkout, run the check from inside it (cd there; approval check .); "
-        "else take the .git out of what is published"
+        "if it is a checkout of yours, check it from inside that checkout (what its ignore "
+        "rules leave out is scanned there too; --include-ignored checks it all); else take "
+        "the .git out of what is published"
     ),
+    "left-out-file": "approve it, remove it, or move it out of the published tree",
     "left-out": (
         "check what is left out (--include-ignored checks git-ignored files), or do not name "
         "a directory that publishes nothing"
@@ -235,7 +239,7 @@ def _words(result: CheckResult) -> Iterator[str]:
     if result.ignored:
         summary += f"; {result.ignored} left out by .approvalignore"
     if git_ignored:
-        summary += f"; {len(git_ignored)} ignored by git, not checked"
+        summary += f"; {len(git_ignored)} ignored by git (scanned: protected ones block)"
     if result.skipped:
         summary += f"; {len(result.skipped)} skipped"
     if result.outside:

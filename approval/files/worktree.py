@@ -7,7 +7,9 @@ not checked by default, so that a repository's ``.venv`` or ``node_modules`` is 
 every CI run, but it is named (``Listed.git_ignored``: each ignored file, or an ignored
 directory once, as ``git status --ignored`` shows it): a web server serving a checkout serves
 those files too. ``include_ignored`` checks them as any other file (a web root deployed as a
-git checkout, a build output directory).
+git checkout, a build output directory). Whatever rule leaves a file out (git's, from any
+source, or ``.approvalignore``), the file is still listed with that rule
+(``Listed.left_out_files``): ``approval check`` scans it, and one holding protected data blocks.
 
 What a web server serving the tree would find is found too (nginx, Apache with FollowSymLinks,
 ``rsync -L``, ``aws s3 sync`` and CI checkouts with submodules all publish it):
@@ -35,8 +37,10 @@ f_planted_git): whoever can write to a web root or an upload directory can put a
 
 - Every git command runs through ``_command``: no ``core.fsmonitor`` (git runs it as a shell
   command on any index read), no hooks, no external diff or textconv, no pager, no transport
-  (``protocol.allow=never``: a partial clone's lazy fetch of a missing blob runs the
-  repository's ``remote.<name>.uploadpack`` or ``core.sshCommand``), no prompt. Git's own
+  (``protocol.allow=never``, and ``protocol.<name>.allow=never`` for each transport, which a
+  repository's own ``protocol.ext.allow=always`` would otherwise outrank: a partial clone's lazy
+  fetch of a missing blob runs the repository's ``remote.<name>.uploadpack``,
+  ``core.sshCommand`` or an ``ext::`` remote), no prompt. Git's own
   guard, ``safe.directory``, stops a repository owned by another user; these stop one owned by
   the same user. System and global configuration are kept: the user's and the administrator's,
   not the tree's (``git lfs install`` writes there).
@@ -51,7 +55,7 @@ f_planted_git): whoever can write to a web root or an upload directory can put a
   blocked (``FOREIGN_REPOSITORY``). A repository nested in the checkout that is not one of its
   submodules is walked the same way. And a checked directory under which files were left out
   but none was checked is blocked (``nothing_checked``): ignore rules alone never turn the gate
-  off.
+  off. Nor do they hide a file: every left-out file is still scanned (``left_out_files``).
 - A link that cannot be resolved here (dangling, a loop) is blocked: it may resolve where the
   tree is published (a git-ignored target, an absolute path on the deploy host). A staged link
   is checked through the work tree when it resolves inside the checkout, and blocked otherwise
@@ -103,9 +107,17 @@ _SAFE_CONFIG = (
     *("-c", "protocol.allow=never", "-c", "core.pager=cat"),
     *("-c", "core.askPass=", "-c", "credential.helper=", "-c", "gc.auto=0"),
     *("-c", "maintenance.auto=false", "-c", "core.untrackedCache=false"),
+    # protocol.allow is only the default: a repository's own protocol.<name>.allow=always
+    # (``ext::``, which runs any command) outranks it. Each transport is forbidden by name.
+    *(
+        a
+        for name in ("ext", "fd", "file", "git", "ssh", "http", "https", "ftp", "ftps")
+        for a in ("-c", f"protocol.{name}.allow=never")
+    ),
 )
-# GIT_NO_LAZY_FETCH (git 2.44 and later): a missing object is missing, never fetched; older
-# versions are held by protocol.allow=never. GIT_OPTIONAL_LOCKS: nothing is written back.
+# GIT_NO_LAZY_FETCH, where git honours it (2.44, and backported to older maintenance releases
+# such as 2.39.5): a missing object is missing, never fetched; elsewhere the protocol settings
+# above hold a lazy fetch. GIT_OPTIONAL_LOCKS: nothing is written back.
 _SAFE_ENVIRONMENT = {
     "GIT_NO_LAZY_FETCH": "1",
     "GIT_TERMINAL_PROMPT": "0",
@@ -150,11 +162,18 @@ def git(
     return done.stdout
 
 
-def _succeeds(args: Sequence[str], cwd: Path, env: dict[str, str] | None = None) -> bytes | None:
+def _succeeds(
+    args: Sequence[str], cwd: Path, env: dict[str, str] | None = None, input: bytes | None = None
+) -> bytes | None:
     """The standard output of ``git <args>``, or None when it fails or cannot run."""
     try:
         done = subprocess.run(
-            _command(args), cwd=cwd, capture_output=True, check=False, env=_environment(env)
+            _command(args),
+            cwd=cwd,
+            input=input,
+            capture_output=True,
+            check=False,
+            env=_environment(env),
         )
     except OSError:
         return None
@@ -234,6 +253,9 @@ class Listed:
     outside: tuple[Note, ...] = ()  # links that leave the checked tree (what they reach is checked)
     # Left out because git ignores them (not with include_ignored): a directory ends in "/".
     git_ignored: tuple[str, ...] = ()
+    # Every regular file left out (by git's ignore rules or .approvalignore), as shown, with
+    # the rule that left it out: a web server serves it all the same, so it is still scanned.
+    left_out_files: tuple[tuple[str, str], ...] = ()
 
 
 class _Found:
@@ -244,6 +266,7 @@ class _Found:
         self.root = root  # where .approvalignore files apply from
         self.include_ignored = include_ignored
         self.git_ignored: list[str] = []
+        self.left_out_files: list[tuple[str, str]] = []  # (shown, the rule): git-ignored ones
         self.inside = os.path.join(os.path.realpath(checked), "")  # noqa: PTH118
         self.files: list[tuple[str, str]] = []
         self.refused: list[tuple[Note, str]] = []  # with the path relative to root
@@ -347,7 +370,9 @@ class _Found:
         submodules and nested repositories followed."""
         listed = _git_files(top, path, env, shown_top, everything=self.include_ignored)
         if not self.include_ignored:
-            self.git_ignored += [shown for shown, _ in _git_ignored(top, path, env, shown_top)]
+            ignored = _git_ignored(top, path, env, shown_top)
+            self.git_ignored += [shown for shown, _ in ignored]
+            self.left_out_files += _ignored_files(top, ignored, env)
         prefix = f"{relative}/" if relative else ""
         if (key := _key(top)) not in self.seen:
             self.seen[key] = shown_top or _shown_path(top)
@@ -484,6 +509,7 @@ def list_files(paths: Sequence[Path], *, include_ignored: bool = False) -> Liste
     skipped: list[Note] = []
     outside: list[Note] = []
     git_ignored: list[str] = []
+    left_out_files: list[tuple[str, str]] = []
     home = _Home()
     for path in paths:
         start = path if path.is_dir() else path.parent
@@ -519,6 +545,7 @@ def list_files(paths: Sequence[Path], *, include_ignored: bool = False) -> Liste
         skipped += found.skipped
         outside += found.outside
         git_ignored += found.git_ignored
+        left_out_files += found.left_out_files
         if not matcher:  # no .approvalignore (the usual case): nothing to match 5,000 times
             kept = [shown for shown, _ in found.files]
             blocked = [note for note, _ in found.refused]
@@ -526,7 +553,11 @@ def list_files(paths: Sequence[Path], *, include_ignored: bool = False) -> Liste
         else:
             kept, blocked, left_out = [], [], []
             for shown, relative in found.files:
-                (left_out if matcher.ignored(relative) else kept).append(shown)
+                if matcher.ignored(relative):
+                    left_out.append(shown)
+                    left_out_files.append((shown, _rule(matcher, relative)))
+                else:
+                    kept.append(shown)
             for note, relative in found.refused:
                 if relative and matcher.ignored(relative, directory=True):
                     left_out.append(note.path)
@@ -547,7 +578,26 @@ def list_files(paths: Sequence[Path], *, include_ignored: bool = False) -> Liste
         tuple(dict.fromkeys(skipped)),
         tuple(dict.fromkeys(outside)),
         tuple(dict.fromkeys(git_ignored)),
+        tuple(dict(left_out_files).items()),
     )
+
+
+def _rule(matcher: Matcher, relative: str) -> str:
+    """The ``.approvalignore`` line that leaves ``relative`` out (``<file>:<line>``): the last
+    pattern that decides, for the first of its directories (or itself) that is ignored."""
+    parts = relative.strip("/").split("/")
+    for depth in range(1, len(parts) + 1):
+        path, directory = "/".join(parts[:depth]), depth < len(parts)
+        last = None
+        for pattern in matcher.patterns:
+            if pattern.base and not path.startswith(pattern.base + "/"):
+                continue
+            if pattern.hits(path[len(pattern.base) + 1 :] if pattern.base else path,
+                            directory=directory):  # fmt: skip
+                last = pattern
+        if last is not None and not last.negated:
+            return last.origin
+    return FILE_NAME
 
 
 class _Home:
@@ -639,6 +689,41 @@ def _git_ignored(
             continue
         kept.append(name)
     return _as_shown(top, kept, shown_top)
+
+
+def _ignored_files(
+    top: Path, ignored: Sequence[tuple[str, str]], env: dict[str, str] | None
+) -> list[tuple[str, str]]:
+    """Every regular file that git ignores (``ignored``: as ``_git_ignored`` gives them, a
+    directory once), as shown, with the rule that leaves it out (``<source>:<line>: <pattern>``,
+    as ``git check-ignore -v`` says; a directory's files by the directory's). Links and what
+    is not a regular file are not followed here: only files are scanned."""
+    if not ignored:
+        return []
+    names = b"".join(os.fsencode(name.rstrip("/")) + b"\0" for _, name in ignored)
+    out = _succeeds(["check-ignore", "-v", "-z", "--stdin"], top, env, names) or b""
+    fields = os.fsdecode(out).split("\0")
+    # "<source> NUL <line> NUL <pattern> NUL <path> NUL" per path.
+    rules = {
+        path: f"{source}:{line}: {pattern}"
+        for source, line, pattern, path in zip(
+            fields[0::4], fields[1::4], fields[2::4], fields[3::4], strict=False
+        )
+    }
+    files: list[tuple[str, str]] = []
+    for shown, name in ignored:
+        rule = rules.get(name.rstrip("/"), "git's ignore rules")
+        if not name.endswith("/"):
+            if os.path.isfile(shown) and not os.path.islink(shown):  # noqa: PTH113, PTH114
+                files.append((shown, rule))
+            continue
+        for directory, _, entries in os.walk(shown.rstrip("/")):
+            for entry in entries:
+                where = os.path.join(directory, entry)  # noqa: PTH118
+                with contextlib.suppress(OSError):
+                    if stat.S_ISREG(os.lstat(where).st_mode):
+                        files.append((where, rule))
+    return files
 
 
 def _empty(directory: Path) -> bool:

@@ -15,7 +15,7 @@ import pytest
 
 from approval.demo.synthetic import aggregate_csv, detention_workbook
 from approval.errors import UsageError
-from approval.workflow.check import check
+from approval.workflow.check import LEFT_OUT_FILE, check
 from approval.workflow.redact import redact_file
 from tests.support import KeyMaker
 from tests.world import World
@@ -128,11 +128,16 @@ def test_without_a_ledger_protected_files_fail_with_a_hint(
 
 def test_gitignore_is_honoured_inside_a_work_tree(world: World, inside: Path) -> None:
     git(inside, "init", "-q")
-    (inside / ".gitignore").write_text("*.xlsx\n")
+    (inside / ".gitignore").write_text("*.md\n")
     result = check(world.ledger, [Path()])
-    assert result.exit_code == 0
-    assert "data/stats.xlsx" not in _status(result)
+    assert "index.md" not in _status(result)  # clean and ignored: named only
+    assert result.git_ignored == ("index.md",)
     assert "data/aggregates.csv" in _status(result)  # untracked files are checked
+    # Ignored, but protected: a web server serves it all the same (blocked, with the rule).
+    (inside / ".gitignore").write_text("*.xlsx\n")
+    left = {f.path: f for f in check(world.ledger, [Path()]).files}["data/stats.xlsx"]
+    assert (left.status, left.report.format) == ("blocked", LEFT_OUT_FILE)
+    assert left.refusal is not None and left.refusal.startswith("left out by .gitignore:1: *.xlsx")
     # A tracked file is published whatever .gitignore says.
     git(inside, "add", "-f", "data/stats.xlsx")
     assert check(world.ledger, [Path()]).exit_code == 1
@@ -145,19 +150,30 @@ def test_a_gitignored_directory_named_on_purpose_is_checked(world: World, inside
     build = inside / "_site"
     build.mkdir()
     shutil.copy(inside / "data" / "stats.xlsx", build / "stats.xlsx")
-    assert "_site/stats.xlsx" not in _status(check(world.ledger, [Path()]))
+    whole = {f.path: f for f in check(world.ledger, [Path()]).files}  # scanned as left out
+    assert whole["_site/stats.xlsx"].report.format == LEFT_OUT_FILE
     result = check(world.ledger, [Path("_site")])
     assert _status(result) == {"_site/stats.xlsx": "blocked"}
+    assert result.files[0].report.format == "xlsx"  # checked as any file
     (inside / ".approvalignore").write_text("_site/*.xlsx\n")  # .approvalignore still applies
     assert check(world.ledger, [Path("_site")]).ignored == 1
 
 
 def test_approvalignore_leaves_files_out_and_says_so(world: World, site: Path) -> None:
+    (site / ".approvalignore").write_text("# test fixtures\ndata/*.csv\n")
+    result = check(world.ledger, [site])
+    assert result.ignored == 1 and str(site / "data" / "aggregates.csv") not in _status(result)
+    # A protected file left out is served all the same: blocked, the rule named.
     (site / ".approvalignore").write_text("# test fixtures\ndata/*.xlsx\n")
     result = check(world.ledger, [site])
-    assert result.exit_code == 0 and result.ignored == 1
+    assert result.exit_code == 1 and result.ignored == 1
+    (left,) = result.files[-1:]
+    assert left.report.format == LEFT_OUT_FILE and left.refusal is not None
+    assert left.refusal.startswith(f"left out by {site / '.approvalignore'}:2, but it holds")
     (site / "data" / ".approvalignore").write_text("!stats.xlsx\n")  # deeper file overrides
-    assert check(world.ledger, [site]).exit_code == 1
+    result = check(world.ledger, [site])
+    assert (result.exit_code, result.ignored) == (1, 0)
+    assert {f.report.format for f in result.files} == {"csv", "text", "xlsx"}
 
 
 def test_staged_checks_the_staged_bytes(world: World, inside: Path) -> None:

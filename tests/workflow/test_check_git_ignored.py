@@ -76,14 +76,37 @@ def statuses(result: CheckResult) -> dict[str, str]:
 
 
 def test_git_ignored_files_are_named_whichever_rule_ignores_them(webroot: Path) -> None:
+    """And scanned: a protected one blocks (a web server serves it), named with the rule that
+    left it out; a clean one is only named."""
+    (webroot / "uploads" / "logo.txt").write_text("a logo\n")
     result = check(None, [Path()])
-    assert statuses(result) == {".gitignore": "clean", "index.html": "clean"}
-    assert result.exit_code == 0  # the default is kept: what git would publish
+    left = "left-out-file"
+    assert {f.path: (f.status, f.report.format) for f in result.files} == {
+        ".gitignore": ("clean", "text"),
+        "index.html": ("clean", "html"),
+        "local-only.csv": ("blocked", left),
+        "stats.csv.bak": ("blocked", left),
+        "uploads/detention-stats.csv": ("blocked", left),
+    }
+    rules = {f.path: (f.refusal or "").partition(", but")[0] for f in result.files}
+    assert rules["local-only.csv"] == "left out by .git/info/exclude:1: local-only.csv"
+    assert rules["stats.csv.bak"] == f"left out by {webroot.parent / 'global-ignore'}:1: *.bak"
+    assert rules["uploads/detention-stats.csv"] == "left out by .gitignore:1: uploads/"
+    assert result.exit_code == 1
     assert result.git_ignored == ("local-only.csv", "stats.csv.bak", "uploads/")
     document = result.to_dict()
     assert document["git_ignored"] == list(result.git_ignored)
     assert document["summary"]["git_ignored"] == 3
     assert document["ignored"] == [] and document["summary"]["ignored"] == 0  # unchanged meaning
+    entry = next(f for f in document["files"] if f["path"] == "local-only.csv")
+    assert (entry["format"], entry["status"]) == (left, "blocked")
+    assert entry["reason"].startswith("left out by .git/info/exclude:1")
+    # Clean files left out stay merely named: the checkout's .venv passes.
+    for path in ("local-only.csv", "stats.csv.bak", "uploads/detention-stats.csv"):
+        (webroot / path).write_text("figures\n")
+    clean = check(None, [Path()])
+    assert (clean.exit_code, len(clean.files)) == (0, 2)
+    assert clean.git_ignored == result.git_ignored
 
 
 def test_include_ignored_checks_them_as_any_other_file(webroot: Path) -> None:
@@ -103,7 +126,8 @@ def test_include_ignored_checks_them_as_any_other_file(webroot: Path) -> None:
     (webroot / ".approvalignore").write_text("*.bak\n")
     kept = check(None, [Path()], include_ignored=True)
     assert kept.left_out == ("stats.csv.bak",)
-    assert "stats.csv.bak" not in statuses(kept)
+    # Left out, and protected: blocked all the same, as left out.
+    assert {f.path: f.report.format for f in kept.files}["stats.csv.bak"] == "left-out-file"
     # Left out by .approvalignore like anything else (a deploy that never copies it).
     (webroot / ".approvalignore").write_text("*.bak\n.git\n")
     assert ".git" not in statuses(check(None, [Path()], include_ignored=True))
@@ -162,14 +186,23 @@ def test_the_cli_names_them_and_tells_web_roots_what_to_do(webroot: Path) -> Non
     env = {k: v for k, v in os.environ.items() if k != "APPROVAL_LEDGER"}
     command = [sys.executable, "-m", "approval", "check", "."]
     done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
-    assert done.returncode == 0, done.stderr
+    assert done.returncode == 1, done.stderr
     lines = done.stdout.splitlines()
+    blocked = lines.index(
+        "local-only.csv: BLOCKED (left out by .git/info/exclude:1: local-only.csv, but it holds "
+        "protected data (protected-person): a web server serves it all the same)"
+    )
+    assert lines[blocked + 1] == (
+        "  hint: approve it, remove it, or move it out of the published tree"
+    )
     named = [line for line in lines if line.endswith(": left out: ignored by git")]
     assert len(named) == 20
     assert "local-only.csv: left out: ignored by git" in named
     assert "... and 8 more ignored by git (--format json lists them all)" in lines
     assert any("--include-ignored" in line for line in lines if line.startswith("hint:"))
-    assert lines[-1].startswith("2 files: 2 clean, 0 approved, 0 blocked; 28 ignored by git")
+    assert lines[-1].startswith(
+        "5 files: 2 clean, 0 approved, 3 blocked; 28 ignored by git (scanned: protected ones block)"
+    )
     as_json = subprocess.run([*command, "--format", "json"], env=env, text=True,
                              capture_output=True, check=False)  # fmt: skip
     document = json.loads(as_json.stdout)

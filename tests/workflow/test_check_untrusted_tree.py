@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from approval.files.worktree import FOREIGN_REPOSITORY, REPOSITORY, nothing_checked
-from approval.workflow.check import CheckResult, check
+from approval.workflow.check import CheckResult, check, left_out_refusal
 from tests.corpus.tabular import detainee_sheet
 
 
@@ -92,7 +92,11 @@ def test_standing_in_a_planted_git_runs_nothing_and_checking_nothing_blocks(
     assert not (planted.parent / "ran").exists()
     result = check(None, [Path()])
     assert result.exit_code == 1
-    assert refusals(result) == {".": nothing_checked(1, 0)}
+    assert refusals(result) == {
+        ".": nothing_checked(1, 0),
+        # Left out, and scanned: served all the same.
+        "stats.csv": left_out_refusal(".git/info/exclude:1: *", result.files[0].report),
+    }
     assert result.git_ignored == ("stats.csv",)
     assert {f.path: f.report.format for f in result.files}["."] == "left-out"
     assert not (planted.parent / "ran").exists()
@@ -192,10 +196,13 @@ def test_a_directory_whose_files_are_all_left_out_is_blocked(here: Path) -> None
     detainee_sheet(4).write_csv(drop / "stats.csv")
     (here / ".gitignore").write_text("*.log\ndrop/\n")  # a plain directory, named on purpose
     result = check(None, [Path("drop")])
-    assert refusals(result) == {"drop": nothing_checked(0, 2)}
+    assert set(refusals(result)) == {"drop", "drop/stats.csv"}
+    assert refusals(result)["drop"] == nothing_checked(0, 2)
     assert set(result.left_out) == {"drop/.approvalignore", "drop/stats.csv"}
+    # Named alone and left out, it is still scanned: protected, it blocks.
     alone = check(None, [Path("drop/stats.csv")])
-    assert (alone.exit_code, alone.left_out) == (0, ("drop/stats.csv",))
+    assert (alone.exit_code, alone.left_out) == (1, ("drop/stats.csv",))
+    assert refusals(alone)["drop/stats.csv"].startswith("left out by drop/.approvalignore:1")
     # An empty directory left nothing out: nothing to say.
     (here / "empty").mkdir()
     assert check(None, [Path("empty")]).exit_code == 0
