@@ -13,7 +13,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,24 +20,9 @@ import pytest
 from approval.files.worktree import _command
 from approval.workflow.check import LEFT_OUT_FILE, CheckResult, check
 from tests.corpus.tabular import detainee_sheet
+from tests.workflow.checking import git
 
-
-@pytest.fixture(autouse=True)
-def _no_ledger(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Without a ledger a protected file is blocked: all these tests need to see."""
-    monkeypatch.delenv("APPROVAL_LEDGER", raising=False)
-
-
-@pytest.fixture
-def here(tmp_path: Path) -> Iterator[Path]:
-    before = Path.cwd()
-    os.chdir(tmp_path)
-    yield tmp_path
-    os.chdir(before)
-
-
-def git(where: Path, *args: str, env: dict[str, str] | None = None) -> None:
-    subprocess.run(["git", *args], cwd=where, check=True, capture_output=True, env=env)
+pytestmark = pytest.mark.usefixtures("no_ledger")
 
 
 def web_root(where: Path) -> Path:

@@ -23,6 +23,7 @@ from approval.demo.synthetic import aggregate_csv
 from approval.files.worktree import FILTERED, LFS_POINTER, LOCAL_FILTER
 from approval.workflow.check import CheckResult, check
 from tests.corpus.tabular import detainee_sheet
+from tests.workflow.checking import git
 
 # A clean filter that does what git-lfs's does to the blob (git-lfs is not needed): the content
 # is replaced by a pointer naming its hash.
@@ -32,13 +33,7 @@ _CLEAN = (
 )
 
 
-@pytest.fixture(autouse=True)
-def _no_ledger(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("APPROVAL_LEDGER", raising=False)
-
-
-def git(where: Path, *args: str) -> None:
-    subprocess.run(["git", *args], cwd=where, check=True, capture_output=True)
+pytestmark = pytest.mark.usefixtures("no_ledger")
 
 
 def global_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -18,15 +18,9 @@ from approval.demo.synthetic import aggregate_csv
 from approval.files.worktree import dangling
 from approval.workflow.check import CheckResult, check
 from tests.corpus.tabular import detainee_sheet
+from tests.workflow.checking import git
 
-
-@pytest.fixture(autouse=True)
-def _no_ledger(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("APPROVAL_LEDGER", raising=False)
-
-
-def git(where: Path, *args: str) -> None:
-    subprocess.run(["git", *args], cwd=where, check=True, capture_output=True)
+pytestmark = pytest.mark.usefixtures("no_ledger")
 
 
 @pytest.fixture

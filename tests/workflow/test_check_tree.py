@@ -9,7 +9,6 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,29 +18,9 @@ from approval.files.worktree import LINK_LOOP, OWN_REPOSITORY, REPOSITORY, dangl
 from approval.workflow.check import CheckResult, check
 from tests.corpus.tabular import detainee_sheet
 from tests.support import ROOT
+from tests.workflow.checking import git
 
-
-@pytest.fixture(autouse=True)
-def _no_ledger(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Without a ledger a protected file is blocked: all these tests need to see."""
-    monkeypatch.delenv("APPROVAL_LEDGER", raising=False)
-
-
-@pytest.fixture
-def here(tmp_path: Path) -> Iterator[Path]:
-    before = Path.cwd()
-    os.chdir(tmp_path)
-    yield tmp_path
-    os.chdir(before)
-
-
-def git(where: Path, *args: str) -> None:
-    subprocess.run(
-        ["git", "-c", "protocol.file.allow=always", *args],
-        cwd=where,
-        check=True,
-        capture_output=True,
-    )
+pytestmark = pytest.mark.usefixtures("no_ledger")
 
 
 def people_csv(path: Path) -> Path:

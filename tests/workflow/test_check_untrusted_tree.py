@@ -12,8 +12,6 @@ leave every file out and a configuration that names commands for git to run.
 from __future__ import annotations
 
 import os
-import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,24 +19,9 @@ import pytest
 from approval.files.worktree import FOREIGN_REPOSITORY, REPOSITORY, nothing_checked
 from approval.workflow.check import CheckResult, check, left_out_refusal
 from tests.corpus.tabular import detainee_sheet
+from tests.workflow.checking import git
 
-
-@pytest.fixture(autouse=True)
-def _no_ledger(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Without a ledger a protected file is blocked: all these tests need to see."""
-    monkeypatch.delenv("APPROVAL_LEDGER", raising=False)
-
-
-@pytest.fixture
-def here(tmp_path: Path) -> Iterator[Path]:
-    before = Path.cwd()
-    os.chdir(tmp_path)
-    yield tmp_path
-    os.chdir(before)
-
-
-def git(where: Path, *args: str) -> bytes:
-    return subprocess.run(["git", *args], cwd=where, check=True, capture_output=True).stdout
+pytestmark = pytest.mark.usefixtures("no_ledger")
 
 
 def statuses(result: CheckResult) -> dict[str, str]:
