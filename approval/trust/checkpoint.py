@@ -36,7 +36,7 @@ from typing import Any
 
 from approval.errors import IntegrityError
 from approval.statements import format_time, parse_statement_time
-from approval.statements.kinds import Artifact
+from approval.statements.kinds import Artifact, built
 from approval.trust.shape import canonical
 from approval.trust.state import Adoption, LedgerState, Record, parse_adoption_documents
 from approval.trust.witness import FORMAT
@@ -132,10 +132,6 @@ def _readers() -> dict[str, tuple[type, frozenset[str], tuple[tuple[str, Any], .
     return {name: (cls, *_decoders(cls)) for name, cls in _classes().items() if is_dataclass(cls)}
 
 
-_new = object.__new__
-_set = object.__setattr__
-
-
 def _record(values: dict[str, Any]) -> Record:
     """``record_from_dict`` on a document of its own, which becomes the record's fields."""
     if not isinstance(values, dict):
@@ -157,9 +153,7 @@ def _record(values: dict[str, Any]) -> Record:
     # nothing in ``__post_init__``: filled as ``__init__`` would, without a frozen dataclass's
     # ``object.__setattr__`` per field (a third of the rebuild at 100k records); the document
     # parsed for it is its ``__dict__``, not copied.
-    record: object = _new(cls)
-    _set(record, "__dict__", values)
-    return typing.cast(Record, record)
+    return typing.cast(Record, built(cls, values))
 
 
 def record_line(record: Record) -> bytes:

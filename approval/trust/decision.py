@@ -51,12 +51,12 @@ from typing import Any
 from approval.errors import BlockedError, UsageError
 from approval.policy import Rule
 from approval.statements import format_time, short_id
+from approval.statements.kinds import built as _built
 from approval.trust.state import (
     Adoption,
     LedgerState,
     Request,
     SignOff,
-    _built,
     a,
     active_official,
     check_clock,

@@ -64,7 +64,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
-from typing import Any, TypeVar
+from typing import Any
 
 from approval.errors import IntegrityError, ProblemsError, UsageError
 from approval.policy import (
@@ -80,6 +80,7 @@ from approval.policy.model import UNSCANNABLE, key_identity
 from approval.policy.validate import SERVICE  # a gate's key: ``blocked`` statements only
 from approval.statements import Envelope, format_time, short_id
 from approval.statements.kinds import Artifact  # one value in statements and records
+from approval.statements.kinds import built as _built
 from approval.trust import incidents
 from approval.trust.incidents import (
     IncidentClose,
@@ -105,22 +106,6 @@ _identities = lru_cache(maxsize=1024)(key_identity)
 def _identity(key: str) -> str:
     # Anything but a string (never, past the schema) fails as ``key_identity`` has it fail.
     return _identities(key) if key.__class__ is str else key_identity(key)
-
-
-_R = TypeVar("_R")
-_new = object.__new__
-_set = object.__setattr__
-
-
-def _built(cls: type[_R], fields: dict[str, Any]) -> _R:
-    """``cls(**fields)`` for a record class given every one of its fields, in order, without
-    a frozen dataclass's ``object.__setattr__`` per field (~2 us a sign-off, and replay builds
-    a record per statement). The record classes check nothing in ``__init__`` (no
-    ``__post_init__``), as ``approval.trust.checkpoint`` relies on too; a test compares each
-    with the record ``__init__`` makes."""
-    record = _new(cls)
-    _set(record, "__dict__", fields)
-    return record
 
 
 @dataclass(frozen=True)

@@ -349,7 +349,7 @@ def _cache_dir(path: Path) -> Path:
 
 def test_records_and_decisions_built_without_init_are_what_init_makes(ledger: Path) -> None:
     """Replay builds its records, their artifacts and each export's decision without a frozen
-    dataclass's ``__init__`` (``approval.trust.state._built``): each is the value, with its
+    dataclass's ``__init__`` (``approval.statements.kinds.built``): each is the value, with its
     fields in the order, that ``__init__`` makes of the same fields."""
     import dataclasses
 
