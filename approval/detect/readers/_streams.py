@@ -15,6 +15,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import BinaryIO, Protocol
 
+from approval.detect.readers._expand import content, inner_name
+from approval.detect.units import UNREAD, Limits, Part, Source, Unit
+
 _CHUNK = 256 * 1024
 
 
@@ -96,3 +99,29 @@ def count_rest(raw: BinaryIO) -> int:
     while chunk := raw.read(_CHUNK):
         total += len(chunk)
     return total
+
+
+def read_streams(
+    source: Source,
+    limits: Limits,
+    decompressor: Callable[[], Decompressor],
+    starts: Callable[[bytes], bool],
+    errors: tuple[type[BaseException], ...],
+    label: str,
+    suffixes: dict[str, str],
+) -> Iterator[Unit]:
+    """The units of a file of ``label`` streams (``xz``, ``bzip2``): their content read as a
+    file of its own (``_expand.content``), then what is after the last stream, when anything
+    is, as an unread part that blocks."""
+    opened: list[Streams] = []
+
+    def decompress(raw: BinaryIO) -> BinaryIO:
+        opened.append(Streams(raw, decompressor, starts))
+        return opened[-1]  # type: ignore[return-value]  # read() is all that is used
+
+    yield from content(
+        source, decompress, limits, errors, label, inner_name(source.name, suffixes, "decompressed")
+    )
+    if opened and opened[-1].left:
+        reason = f"bytes after the last {label} stream that are no {label} stream: not read"
+        yield Part(f"after the {label} streams", "trailing data", opened[-1].left, UNREAD, reason)

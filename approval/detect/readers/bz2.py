@@ -13,11 +13,9 @@ from __future__ import annotations
 import bz2
 import re
 from collections.abc import Iterator
-from typing import BinaryIO
 
-from approval.detect.readers._expand import content, inner_name
-from approval.detect.readers._streams import Streams
-from approval.detect.units import UNREAD, Limits, Part, Probe, Source, Unit
+from approval.detect.readers._streams import read_streams
+from approval.detect.units import Limits, Probe, Source, Unit
 
 # An empty stream has the end-of-stream magic (sqrt(pi)) where the first block would be.
 _MAGIC = re.compile(rb"\ABZh[1-9](?:\x31\x41\x59\x26\x53\x59|\x17\x72\x45\x38\x50\x90)")
@@ -36,17 +34,9 @@ class Bz2Reader:
         return _MAGIC.match(probe.head) is not None
 
     def read(self, source: Source, limits: Limits) -> Iterator[Unit]:
-        inner = inner_name(source.name, _SUFFIXES, "decompressed")
-        opened: list[Streams] = []
-
-        def decompress(raw: BinaryIO) -> BinaryIO:
-            opened.append(Streams(raw, bz2.BZ2Decompressor, _starts))
-            return opened[-1]  # type: ignore[return-value]  # read() is all that is used
-
-        yield from content(source, decompress, limits, _ERRORS, "bzip2", inner)
-        if opened and opened[-1].left:
-            reason = "bytes after the last bzip2 stream that are no bzip2 stream: not read"
-            yield Part("after the bzip2 streams", "trailing data", opened[-1].left, UNREAD, reason)
+        return read_streams(
+            source, limits, bz2.BZ2Decompressor, _starts, _ERRORS, "bzip2", _SUFFIXES
+        )
 
 
 READER = Bz2Reader()

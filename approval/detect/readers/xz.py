@@ -15,11 +15,9 @@ from __future__ import annotations
 
 import lzma
 from collections.abc import Iterator
-from typing import BinaryIO
 
-from approval.detect.readers._expand import content, inner_name
-from approval.detect.readers._streams import Streams
-from approval.detect.units import UNREAD, Limits, Part, Probe, Source, Unit
+from approval.detect.readers._streams import read_streams
+from approval.detect.units import Limits, Probe, Source, Unit
 
 _MAGIC = b"\xfd7zXZ\x00"
 _SUFFIXES = {".txz": ".tar", ".tlz": ".tar", ".xz": "", ".lzma": ""}
@@ -48,17 +46,9 @@ class XzReader:
         return probe.head.startswith(_MAGIC) or _lzma_alone(probe.head)
 
     def read(self, source: Source, limits: Limits) -> Iterator[Unit]:
-        inner = inner_name(source.name, _SUFFIXES, "decompressed")
-        opened: list[Streams] = []
-
-        def decompress(raw: BinaryIO) -> BinaryIO:
-            opened.append(Streams(raw, lzma.LZMADecompressor, _starts))
-            return opened[-1]  # type: ignore[return-value]  # read() is all that is used
-
-        yield from content(source, decompress, limits, _ERRORS, "xz", inner)
-        if opened and opened[-1].left:
-            reason = "bytes after the last xz stream that are no xz stream: not read"
-            yield Part("after the xz streams", "trailing data", opened[-1].left, UNREAD, reason)
+        return read_streams(
+            source, limits, lzma.LZMADecompressor, _starts, _ERRORS, "xz", _SUFFIXES
+        )
 
 
 READER = XzReader()
