@@ -145,14 +145,7 @@ def git(
     """The standard output of ``git <args>`` run in ``cwd``; ``UsageError`` on failure.
     ``env``: the environment (None: the caller's, as a hook sets it)."""
     try:
-        done = subprocess.run(
-            _command(args),
-            cwd=cwd,
-            input=input,
-            capture_output=True,
-            check=False,
-            env=_environment(env),
-        )
+        done = _completed(args, cwd, env, input)
     except OSError as e:
         raise UsageError(f"cannot run git: {e.strerror}", hint="install git") from e
     if done.returncode != 0:
@@ -167,17 +160,21 @@ def _succeeds(
 ) -> bytes | None:
     """The standard output of ``git <args>``, or None when it fails or cannot run."""
     try:
-        done = subprocess.run(
-            _command(args),
-            cwd=cwd,
-            input=input,
-            capture_output=True,
-            check=False,
-            env=_environment(env),
-        )
+        done = _completed(args, cwd, env, input)
     except OSError:
         return None
     return done.stdout if done.returncode == 0 else None
+
+
+def _completed(
+    args: Sequence[str], cwd: Path, env: dict[str, str] | None, input: bytes | None
+) -> subprocess.CompletedProcess[bytes]:
+    """``git <args>`` run in ``cwd`` with the safe configuration (``_command``) and
+    environment (``_environment``), its output captured; ``OSError`` when git cannot run."""
+    return subprocess.run(
+        _command(args), cwd=cwd, input=input, capture_output=True, check=False,
+        env=_environment(env),
+    )  # fmt: skip
 
 
 def toplevel(directory: Path, env: dict[str, str] | None = None) -> Path | None:
