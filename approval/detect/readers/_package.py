@@ -267,9 +267,8 @@ def content_types(archive: zipfile.ZipFile) -> Callable[[str], str]:
             elif tag.endswith("Override"):
                 overrides[attributes.get("PartName", "").lower()] = kind
 
-        parser = expat.ParserCreate(namespace_separator="}")
+        parser = safe_parser(_refuse)
         parser.StartElementHandler = start
-        parser.StartDoctypeDeclHandler = parser.EntityDeclHandler = _refuse
         try:
             parser.Parse(archive.read(info), True)
         except (expat.ExpatError, Malformed, *ZIP_ERRORS):
@@ -285,6 +284,18 @@ def content_types(archive: zipfile.ZipFile) -> Callable[[str], str]:
 
 def _refuse(*_: object) -> None:
     raise Malformed
+
+
+def safe_parser(refuse: Callable[..., None], *, doctype: bool = False) -> expat.XMLParserType:
+    """An expat parser (names split at ``}``) that never expands a declared entity: every
+    entity declaration, and any DTD unless ``doctype``, calls ``refuse``, which raises. How
+    every reader of XML in packages sets one up (expat refuses a "billion laughs"; these
+    refuse the declarations that start one, and an external entity is never fetched)."""
+    parser = expat.ParserCreate(namespace_separator="}")
+    parser.EntityDeclHandler = parser.UnparsedEntityDeclHandler = refuse
+    if not doctype:
+        parser.StartDoctypeDeclHandler = refuse
+    return parser
 
 
 def _nested(source: Source, limits: Limits, index: int, info: zipfile.ZipInfo) -> Iterator[Unit]:
@@ -386,7 +397,7 @@ def xml_text(
 
     Elements named in ``skip`` (local names) are read by the caller: their subtree is left
     out, but for the attributes named in ``keep``."""
-    parser = expat.ParserCreate(namespace_separator="}")
+    parser = safe_parser(_refuse)
     lines: list[str] = []
     current: list[str] = []
     size = [0]
@@ -427,14 +438,9 @@ def xml_text(
         if size[0] > _MAX_LINE:
             flush()
 
-    def refuse(*_: object) -> None:
-        raise Malformed
-
     parser.StartElementHandler = start
     parser.EndElementHandler = end
     parser.CharacterDataHandler = data
-    parser.StartDoctypeDeclHandler = refuse
-    parser.EntityDeclHandler = refuse
     try:
         for chunk in iter(lambda: stream.read(_CHUNK), b""):
             parser.Parse(chunk, False)

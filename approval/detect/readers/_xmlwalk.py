@@ -34,6 +34,7 @@ from xml.parsers import expat
 
 from approval.detect.readers._members import MAX_IMAGE, PICTURE_REASON, ends_as_image, is_image
 from approval.detect.readers._package import NOISE as NOISE  # the package readers' own
+from approval.detect.readers._package import safe_parser
 from approval.detect.units import (
     PARSED,
     UNREAD,
@@ -135,14 +136,12 @@ class _Document:
     ) -> Generator[Unit, None, bytes | None]:
         """Parse one document from ``pending`` then the stream; the bytes from where the next
         document starts (``sequence``), or None at the end of the stream."""
-        parser = expat.ParserCreate(namespace_separator="}")
+        parser = safe_parser(self.refuse, doctype=True)  # a DTD without entities is XML's own
         parser.StartElementHandler = self.start
         parser.EndElementHandler = self.end
         parser.CharacterDataHandler = lambda text: self.walker[0].data(text)
         parser.CommentHandler = self.other
         parser.ProcessingInstructionHandler = lambda target, data: self.other(f"{target} {data}")
-        parser.EntityDeclHandler = self.refuse
-        parser.UnparsedEntityDeclHandler = self.refuse
         parser.SkippedEntityHandler = self.skipped
         parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
         fed = 0  # bytes given to this parser before ``chunk``
@@ -304,11 +303,9 @@ def unshown_styles(stream: IO[bytes]) -> frozenset[str]:
     def refuse(*_: object) -> None:
         raise Unscannable("styles declare entities, which are not expanded")
 
-    parser = expat.ParserCreate(namespace_separator="}")
+    parser = safe_parser(refuse, doctype=True)
     parser.StartElementHandler = start
     parser.EndElementHandler = end
-    parser.EntityDeclHandler = refuse
-    parser.UnparsedEntityDeclHandler = refuse
     try:
         for chunk in iter(lambda: stream.read(CHUNK), b""):
             parser.Parse(chunk, False)

@@ -46,7 +46,7 @@ from pathlib import PurePosixPath
 from typing import IO
 from xml.parsers import expat
 
-from approval.detect.readers._package import DOCX, account, package_kinds
+from approval.detect.readers._package import DOCX, account, package_kinds, safe_parser
 from approval.detect.readers.zip import check_members, open_archive
 from approval.detect.units import (
     Cell,
@@ -348,7 +348,6 @@ def _xml_events(stream: IO[bytes]) -> Iterator[list[Event]]:
     """Expat events in batches, one batch per chunk read: ``("start", tag, attributes, "")``
     and ``("end", tag, attributes, text)``, names without namespaces, ``text`` the character
     data since the previous event (an element's text, for the leaves that have one)."""
-    parser = expat.ParserCreate(namespace_separator="}")
     batch: list[Event] = []
     text: list[str] = []
     opened: list[dict[str, str]] = []
@@ -366,11 +365,10 @@ def _xml_events(stream: IO[bytes]) -> Iterator[list[Event]]:
     def refuse(*_: object) -> None:
         raise Unscannable("corrupt: a DTD or entity declaration in the Word package")
 
+    parser = safe_parser(refuse)
     parser.StartElementHandler = start
     parser.EndElementHandler = end
     parser.CharacterDataHandler = text.append
-    parser.StartDoctypeDeclHandler = refuse
-    parser.EntityDeclHandler = refuse
     for chunk in iter(lambda: stream.read(_CHUNK), b""):
         parser.Parse(chunk, False)
         yield batch

@@ -28,7 +28,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from xml.parsers import expat
 
-from approval.detect.readers._package import PPTX, account, check_unique, package_kinds
+from approval.detect.readers._package import (
+    PPTX,
+    account,
+    check_unique,
+    package_kinds,
+    safe_parser,
+)
 from approval.detect.readers._spreadsheet import ZIP_ERRORS
 from approval.detect.readers.zip import check_members, open_archive
 from approval.detect.units import (
@@ -249,14 +255,10 @@ def _read_slide(archive: zipfile.ZipFile, name: str, where: Where) -> Iterator[U
 
 
 def _parser() -> expat.XMLParserType:
-    parser = expat.ParserCreate(namespace_separator="}")
-
     def refuse(*_: object) -> None:
         raise Unscannable("corrupt: a DTD or entity declaration in the PowerPoint package")
 
-    parser.StartDoctypeDeclHandler = refuse
-    parser.EntityDeclHandler = refuse
-    return parser
+    return safe_parser(refuse)
 
 
 @contextmanager
