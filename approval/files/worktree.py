@@ -821,6 +821,9 @@ class StagedList:
     files: tuple[StagedFile, ...]  # regular files, and links (``LINK_MODE``: ``staged_link``)
     ignored: tuple[str, ...]  # relative to root
     skipped: tuple[Note, ...] = ()  # staged submodules (paths relative to root)
+    # The regular files among ``ignored``, with the staged ``.approvalignore`` line that left
+    # each out: committed, they are published all the same, so ``check`` scans them too.
+    left_out: tuple[tuple[StagedFile, str], ...] = ()
 
 
 def list_staged(paths: Sequence[Path], cwd: Path | None = None) -> StagedList:
@@ -838,17 +841,22 @@ def list_staged(paths: Sequence[Path], cwd: Path | None = None) -> StagedList:
     finally:
         reader.close()
     kept, ignored, skipped = [], [], []
+    left_out: list[tuple[StagedFile, str]] = []
     for file in staged:
         if matcher and matcher.ignored(file.path):
             ignored.append(file.path)
+            if file.mode not in _NOT_FILES and file.mode != LINK_MODE:
+                left_out.append((file, _rule(matcher, file.path)))
         elif file.mode in _NOT_FILES:
             skipped.append(Note(file.path, _NOT_FILES[file.mode]))
         else:
             kept.append(file)
-    if files := [file.path for file in kept if file.mode != LINK_MODE]:
+    files = [file.path for file in kept if file.mode != LINK_MODE]
+    if files := files + [file.path for file, _ in left_out]:
         filters = staged_filters(top, files)
         kept = [replace(file, filter=filters.get(file.path, "")) for file in kept]
-    return StagedList(top, tuple(kept), tuple(ignored), tuple(skipped))
+        left_out = [(replace(f, filter=filters.get(f.path, "")), r) for f, r in left_out]
+    return StagedList(top, tuple(kept), tuple(ignored), tuple(skipped), tuple(left_out))
 
 
 def staged_filters(top: Path, paths: Sequence[str]) -> dict[str, str]:

@@ -218,10 +218,7 @@ def check(
 
     workers = default_jobs() if jobs is None else jobs
 
-    items, listing = _items(paths, staged, include_ignored)
-    # Left out by rules, served all the same: scanned too (with the same cache), and one that
-    # is not clean blocks unless approved; clean ones are only named (``_left_out``).
-    loose, rules = _left_out_items(listing.left_out_files)
+    items, listing, loose, rules = _items(paths, staged, include_ignored)
     refused = tuple(Checked.refused(note) for note in listing.refused)
     notes = (listing.skipped, listing.outside, listing.git_ignored)
     every = [*items, *loose]
@@ -354,11 +351,19 @@ class _Item(NamedTuple):
 
 def _items(
     paths: Sequence[Path], staged: bool, include_ignored: bool = False
-) -> tuple[list[_Item], Listed]:
-    from approval.files.worktree import GONE, list_files
-
+) -> tuple[list[_Item], Listed, list[_Item], list[str]]:
+    """The files to check; what lists them; and the files left out by rules, with each one's
+    rule: published all the same, they are scanned too (with the same cache), and one that is
+    not clean blocks unless approved; clean ones are only named (``_left_out``)."""
     if staged:
         return _staged_items(paths)
+    items, listed = _tree_items(paths, include_ignored)
+    return items, listed, *_left_out_items(listed.left_out_files)
+
+
+def _tree_items(paths: Sequence[Path], include_ignored: bool) -> tuple[list[_Item], Listed]:
+    from approval.files.worktree import GONE, list_files
+
     listed = list_files(paths, include_ignored=include_ignored)
     items = []
     gone = []
@@ -406,9 +411,11 @@ def _failed(item: _Item, why: str) -> FileReport:
     return FileReport(item.path, "", item.size, "unknown", UNSCANNABLE, reason=reason)
 
 
-def _staged_items(paths: Sequence[Path]) -> tuple[list[_Item], Listed]:
+def _staged_items(paths: Sequence[Path]) -> tuple[list[_Item], Listed, list[_Item], list[str]]:
     """The staged bytes of each staged file, kept in memory until scanned (a commit's worth); a
-    staged link by what it reaches in the work tree, or blocked (``staged_link``)."""
+    staged link by what it reaches in the work tree, or blocked (``staged_link``). The files a
+    staged ``.approvalignore`` leaves out are committed and published all the same: their
+    staged bytes are scanned as left-out files, with the rule."""
     from approval.files.worktree import (
         LINK_MODE,
         BlobReader,
@@ -447,11 +454,26 @@ def _staged_items(paths: Sequence[Path]) -> tuple[list[_Item], Listed]:
                     refused.append(Note(shown, content.refusal, content.kind))
                     continue
                 data = content.data
-            sha256 = hashlib.sha256(data).hexdigest()
-            suffix = Path(staged.path).suffix.lower()
-            items.append(_Item(shown, suffix, sha256, len(data), data))
+            items.append(_staged_item(shown, staged.path, data))
+        loose, rules = [], []
+        for staged, rule in listed.left_out:
+            data = reader.read(staged.blob)
+            if data is not None and (staged.filter or is_lfs_pointer(data, len(data))):
+                # The work tree's content when the filter makes the blob of it; else the blob,
+                # which is what the commit holds.
+                data = filtered_content(root, staged, data).data or data
+            if data is not None:
+                loose.append(_staged_item(_shown(root, staged.path), staged.path, data))
+                rules.append(rule)
     ignored = tuple(_shown(root, path) for path in listed.ignored)
-    return items, Listed((), ignored, tuple(refused), tuple(skipped), tuple(outside))
+    listing = Listed((), ignored, tuple(refused), tuple(skipped), tuple(outside))
+    return items, listing, loose, rules
+
+
+def _staged_item(shown: str, path: str, data: bytes) -> _Item:
+    return _Item(
+        shown, Path(path).suffix.lower(), hashlib.sha256(data).hexdigest(), len(data), data
+    )
 
 
 def _reached_items(

@@ -204,13 +204,26 @@ def test_staged_with_paths_checks_them_even_when_unchanged(world: World, inside:
 
 
 def test_staged_honours_the_staged_approvalignore(world: World, inside: Path) -> None:
+    """The staged ``.approvalignore`` leaves files out, as it will in the commit; a left-out
+    file is committed and published all the same, so its staged bytes are scanned: a clean one
+    is only named, a protected one blocks with the rule that left it out."""
     git(inside, "init", "-q")
-    git(inside, "add", "data/stats.xlsx")
+    git(inside, "add", "data/stats.xlsx", "data/aggregates.csv")
     (inside / ".approvalignore").write_text("data/\n")
     assert check(world.ledger, [], staged=True).exit_code == 1  # not staged: not used
     git(inside, "add", ".approvalignore")
     result = check(world.ledger, [], staged=True)
-    assert result.exit_code == 0 and result.ignored == 1
+    assert result.exit_code == 1 and result.ignored == 2
+    (stats,) = [f for f in result.files if f.status == "blocked"]
+    assert (stats.path, stats.report.format) == ("data/stats.xlsx", LEFT_OUT_FILE)
+    assert stats.refusal == (
+        "left out by .approvalignore (staged):1, but it holds protected data "
+        "(protected-person): a web server serves it all the same"
+    )
+    (inside / "data" / "stats.xlsx").unlink()  # the staged bytes are what is committed
+    assert check(world.ledger, [], staged=True).exit_code == 1
+    git(inside, "rm", "-q", "--cached", "data/stats.xlsx")
+    assert check(world.ledger, [], staged=True).exit_code == 0
 
 
 def test_staged_outside_a_work_tree_is_a_usage_error(world: World, inside: Path) -> None:
