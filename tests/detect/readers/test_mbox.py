@@ -47,7 +47,11 @@ def test_each_message_is_read_under_its_number() -> None:
 
     units = list(READER.read(source(data, "box.mbox"), Limits()))
 
-    bodies = [u for u in dump(units) if u[0] == "text" and not str(u[2]).endswith("headers")]
+    bodies = [
+        u
+        for u in dump(units)
+        if u[0] == "text" and not str(u[2]).endswith("headers") and u[2] != "separator lines"
+    ]
     assert bodies == [
         ("text", "Facilities", "message 1", False, ["Bed space rose."]),
         # ">From " quoting, which the mbox writer adds, is undone.
@@ -88,6 +92,28 @@ def test_an_ordinary_mailbox_is_clean(tmp_path: Path, policy: Policy) -> None:
 
     assert report.verdict == "clean", report.reason
     assert not [p for p in report.coverage if p.read == "unread"]
+
+
+def test_a_body_line_read_as_a_separator_is_read_too(tmp_path: Path, policy: Policy) -> None:
+    """Unquoted "From " lines in a body (mboxo) start a message in every mail reader, and a
+    person opening the file as text reads them: their text is read, not dropped."""
+    lines = [f"From {p.name.replace(' ', '_')} {p.a_number} 2023-01-0{n}" for n, p in
+             enumerate(carriers.payload_persons()[:3], 1)]  # fmt: skip
+    data = (
+        b"From records@agency.example Mon Dec 19 10:15:00 2022\n"
+        b"Subject: deportees\n\nThese sought protection (credible fear):\n"
+        + "\n".join(lines).encode("latin-1")
+        + b"\n"
+    )
+    units = list(READER.read(source(data, "box.mbox"), Limits()))
+    (separators,) = [u for u in dump(units) if u[2] == "separator lines"]
+    assert separators[4][1:] == [line.removeprefix("From ") for line in lines]
+    path = tmp_path / "box.mbox"
+    path.write_bytes(data)
+    assert scan_file(path, policy).verdict == "protected"
+    assert reason(MboxReader(max_separators=80).read(source(data, "box"), Limits())) == (
+        "too large: separator lines over 80 bytes"
+    )
 
 
 def test_too_many_messages_or_too_large_a_message_is_refused() -> None:
