@@ -54,7 +54,14 @@ _KEPT_PREFIXES = ("GIT_TRACE", "GIT_HTTP_", "GIT_SSL_", "GIT_CURL_")
 
 # Every command we run makes what it writes durable, whatever the repository says: a plain
 # `git clone` of a ledger does not copy the fsync settings that Ledger.create sets (git >= 2.36).
-_OPTIONS = ("-c", "core.fsync=committed", "-c", "core.fsyncMethod=fsync")
+# And it runs no program the ledger's directory names: a ledger directory copied from someone
+# else carries its hooks (``reference-transaction`` runs on every append) and its config (an
+# ``ext::`` remote that its ``protocol.ext.allow`` lets run); ``-c`` outranks every config file.
+_OPTIONS = (
+    *("-c", "core.fsync=committed", "-c", "core.fsyncMethod=fsync"),
+    *("-c", "core.hooksPath=/dev/null", "-c", "protocol.ext.allow=never"),
+    *("-c", "core.fsmonitor=false"),
+)
 
 
 class GitError(IntegrityError):

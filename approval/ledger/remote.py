@@ -120,6 +120,7 @@ def fetch(ledger: Ledger, remote_url: str, *, progress: Progress | None = None) 
                 "--no-write-fetch-head",
                 # No opportunistic update of origin/ledger: it moves only once verified.
                 "--refmap=",
+                *_no_remote_hooks("--upload-pack", remote_url),
                 NAME,
                 f"+{layout.BRANCH}:{FETCHED}",
             ],
@@ -141,7 +142,13 @@ def push(
     try:
         transfer(
             ledger.git_dir,
-            ["push", "--porcelain", NAME, f"{commit}:{layout.BRANCH}"],
+            [
+                "push",
+                "--porcelain",
+                *_no_remote_hooks("--receive-pack", remote_url),
+                NAME,
+                f"{commit}:{layout.BRANCH}",
+            ],
             progress=progress,
         )
     except GitError as e:
@@ -160,6 +167,19 @@ def push(
         ) from e
     point_head(remote_url)
     return Pushed(True)
+
+
+def _no_remote_hooks(option: str, remote_url: str) -> list[str]:
+    """For a remote on this machine (a directory on a file share), the program git runs on
+    its side, without its hooks: git runs that side here, as this user, and the remote's
+    ``hooks/`` (``pre-receive``, ``reference-transaction``...), which anyone who can write the
+    share can fill, would run with the official's keys at hand. The program named here also
+    overrides a ``remote.origin.receivepack`` / ``uploadpack`` set in the ledger's config. A
+    remote reached over the network runs its own hooks on its own host, as a forge does."""
+    if local_path(remote_url) is None:
+        return []
+    side = option.removeprefix("--")
+    return [f"{option}=git -c core.hooksPath=/dev/null {side}"]
 
 
 def local_path(remote_url: str) -> Path | None:

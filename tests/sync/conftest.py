@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import os
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -98,6 +98,38 @@ def bare_remote(path: Path) -> Path:
     """An empty bare repository, as an administrator makes one (no approval settings)."""
     subprocess.run(["git", "init", "--quiet", "--bare", str(path)], check=True)
     return path
+
+
+# A stand-in for ssh to a git server: git passes the host and then the command it asks the
+# server to run (``git-receive-pack '/path'``), and this runs it here. The remote's hooks run
+# on the "server", as a forge's do: what a test needs to make a remote refuse or hold a push,
+# since a remote reached as a local path runs without its hooks (``remote._no_remote_hooks``).
+_FAKE_SSH = """#!/bin/sh
+for last; do :; done
+exec sh -c "$last"
+"""
+
+
+@pytest.fixture
+def over_ssh(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[[Path], str]:
+    """``over_ssh(remote)``: an ``ssh://`` URL that reaches the bare repository ``remote``
+    through the stand-in server (``GIT_SSH_COMMAND``, which ledger git commands keep)."""
+    script = tmp_path / "fake-ssh"
+    script.write_text(_FAKE_SSH)
+    script.chmod(0o755)
+    monkeypatch.setenv("GIT_SSH_COMMAND", str(script))
+    return lambda remote: f"ssh://server{remote.absolute()}"
+
+
+def server_hook(remote: Path, body: str | bytes, name: str = "pre-receive") -> None:
+    """A hook of the bare repository ``remote``, as its server's administrator installs one."""
+    hook = remote / "hooks" / name
+    hook.parent.mkdir(exist_ok=True)
+    if isinstance(body, str):
+        hook.write_text(body)
+    else:
+        hook.write_bytes(body)
+    hook.chmod(0o755)
 
 
 @pytest.fixture

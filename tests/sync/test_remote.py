@@ -3,6 +3,7 @@ push fast-forward only, the refs a clone keeps. Nothing here verifies a signatur
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,7 @@ from approval.ledger import remote as git_remote
 from approval.ledger.remote import Unreachable
 from approval.signing import PrivateKey
 from tests.ledger.envelopes import revocation
-from tests.sync.conftest import git
+from tests.sync.conftest import git, server_hook
 
 
 @pytest.mark.parametrize(
@@ -80,17 +81,48 @@ def test_a_push_that_is_not_a_fast_forward_is_refused_for_a_retry(
     assert git(remote, "rev-parse", "refs/heads/ledger") == theirs  # never forced
 
 
-def test_a_push_a_hook_declines_is_a_final_error(
-    office: Ledger, remote: Path, key: PrivateKey
+def test_a_push_a_server_hook_declines_is_a_final_error(
+    office: Ledger, remote: Path, key: PrivateKey, over_ssh: Callable[[Path], str]
 ) -> None:
-    hook = remote / "hooks" / "pre-receive"
-    hook.write_text("#!/bin/sh\necho 'ledger is frozen' >&2\nexit 1\n")
-    hook.chmod(0o755)
+    server_hook(remote, "#!/bin/sh\necho 'ledger is frozen' >&2\nexit 1\n")
+    url = over_ssh(remote)
+    git_remote.set_url(office, url)
     head = office.append(revocation(key, "one"))
     with pytest.raises(UsageError) as refused:
-        git_remote.push(office, str(remote), head)
+        git_remote.push(office, url, head)
     assert "refused the push" in refused.value.message
     assert "hook declined" in refused.value.message
+
+
+@pytest.mark.parametrize("name", ["pre-receive", "update", "post-receive", "reference-transaction"])
+def test_no_hook_of_a_remote_on_this_machine_runs_as_the_official(
+    office: Ledger, remote: Path, key: PrivateKey, tmp_path: Path, name: str
+) -> None:
+    """A remote on a file share is run by git here, as this user: its hooks (which anyone who
+    can write the share can fill) never run, on a push or a fetch, as a path or a file URL;
+    nor does a remote-side program the ledger's own config names."""
+    ran = tmp_path / "ran"
+    server_hook(remote, f"#!/bin/sh\ntouch {ran}\n", name)
+    git(office.git_dir, "config", "remote.origin.receivepack", f"touch {ran}; git-receive-pack")
+    git(office.git_dir, "config", "remote.origin.uploadpack", f"touch {ran}; git-upload-pack")
+    for url in (str(remote), f"file://{remote}"):
+        git_remote.set_url(office, url)
+        head = office.append(revocation(key, url))
+        assert git_remote.push(office, url, head).ok
+        assert git_remote.fetch(office, url) == head
+    assert git(remote, "rev-parse", "refs/heads/ledger") == head
+    assert not ran.exists()
+
+
+def test_no_hook_of_the_ledger_directory_runs(
+    office: Ledger, key: PrivateKey, tmp_path: Path
+) -> None:
+    """A ledger directory copied from someone else carries its hooks: none runs on an append."""
+    ran = tmp_path / "ran"
+    for name in ("reference-transaction", "post-commit", "pre-auto-gc"):
+        server_hook(office.git_dir, f"#!/bin/sh\ntouch {ran}\n", name)
+    office.append(revocation(key, "one"))
+    assert not ran.exists()
 
 
 def test_an_unreachable_remote_says_so_in_one_line(office: Ledger, tmp_path: Path) -> None:

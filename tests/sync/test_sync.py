@@ -9,13 +9,14 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from approval.ledger import Ledger
 from approval.ledger.remote import REJECTED, REPLACED, VERIFIED
 from tests.ledger.envelopes import load_key, revocation
 from tests.support import ROOT, run_approval
-from tests.sync.conftest import Shared, git, subjects
+from tests.sync.conftest import Shared, git, server_hook, subjects
 
 
 def _short(commit: str) -> str:
@@ -316,16 +317,20 @@ while [ -e {hold} ]; do sleep 0.05; done
 """
 
 
-def test_a_push_killed_half_way_loses_nothing(shared: Shared, tmp_path: Path) -> None:
+def test_a_push_killed_half_way_loses_nothing(
+    shared: Shared, tmp_path: Path, over_ssh: Callable[[Path], str]
+) -> None:
+    """The remote, a server's (its hooks run there: one holds the push), and the push killed
+    while the server holds it."""
     hq, b = shared.offices["hq"], shared.clone("b")
+    git(b.path, "config", "remote.origin.url", over_ssh(shared.remote))
     request = hq.request(shared.workbook())
     assert b.run("sync").code == 0
     assert b.sign(request, "o.privacy", "--offline").code == 0
     signoff = b.statements()[-1]
     hold, entered = tmp_path / "hold", tmp_path / "entered"
     hook = shared.remote / "hooks" / "pre-receive"
-    hook.write_text(_HOOK.format(hold=hold, entered=entered))
-    hook.chmod(0o755)
+    server_hook(shared.remote, _HOOK.format(hold=hold, entered=entered))
     hold.touch()
     env = {**os.environ, "APPROVAL_LEDGER": str(b.path)}
     push = subprocess.Popen(

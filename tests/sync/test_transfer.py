@@ -5,6 +5,7 @@ commands take, and a progress bar only on a terminal."""
 from __future__ import annotations
 
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,7 @@ from approval.signing import PrivateKey
 from tests.cli.test_terminal import on_terminal
 from tests.ledger.envelopes import revocation
 from tests.support import run_approval
-from tests.sync.conftest import Shared, bare_remote, git
+from tests.sync.conftest import Shared, bare_remote, git, server_hook
 
 # Enough objects that git indexes the pack it receives (above transfer.unpackLimit, 100) and
 # reports "Receiving objects" as it goes.
@@ -108,14 +109,14 @@ def test_with_progress_a_push_that_is_not_a_fast_forward_is_refused_for_a_retry(
 
 
 def test_with_progress_a_declined_push_is_a_final_error_named_by_its_cause(
-    office: Ledger, remote: Path, key: PrivateKey
+    office: Ledger, remote: Path, key: PrivateKey, over_ssh: Callable[[Path], str]
 ) -> None:
-    hook = remote / "hooks" / "pre-receive"
-    hook.write_text("#!/bin/sh\necho 'ledger is frozen' >&2\nexit 1\n")
-    hook.chmod(0o755)
+    server_hook(remote, "#!/bin/sh\necho 'ledger is frozen' >&2\nexit 1\n")
+    url = over_ssh(remote)
+    git_remote.set_url(office, url)
     head = office.append(revocation(key, "one"))
     with pytest.raises(UsageError) as refused:
-        git_remote.push(office, str(remote), head, progress=Recorder())
+        git_remote.push(office, url, head, progress=Recorder())
     assert "hook declined" in refused.value.message
     cause = refused.value.__cause__
     assert isinstance(cause, GitError)  # ours, made from GitPython's GitCommandError
@@ -123,14 +124,18 @@ def test_with_progress_a_declined_push_is_a_final_error_named_by_its_cause(
 
 
 def test_a_remote_message_that_is_not_utf8_neither_stops_nor_garbles_the_push(
-    office: Ledger, remote: Path, key: PrivateKey, capfd: pytest.CaptureFixture[str]
+    office: Ledger,
+    remote: Path,
+    key: PrivateKey,
+    capfd: pytest.CaptureFixture[str],
+    over_ssh: Callable[[Path], str],
 ) -> None:
-    hook = remote / "hooks" / "pre-receive"
-    hook.write_bytes(b"#!/bin/sh\nprintf '\\377\\376 frozen\\n' >&2\nexit 1\n")
-    hook.chmod(0o755)
+    server_hook(remote, b"#!/bin/sh\nprintf '\\377\\376 frozen\\n' >&2\nexit 1\n")
+    url = over_ssh(remote)
+    git_remote.set_url(office, url)
     head = office.append(revocation(key, "one"))
     with pytest.raises(UsageError) as refused:
-        git_remote.push(office, str(remote), head, progress=Recorder())
+        git_remote.push(office, url, head, progress=Recorder())
     assert "hook declined" in refused.value.message
     assert capfd.readouterr().err == ""  # GitPython's reader thread read it all, quietly
 
