@@ -48,15 +48,60 @@ def is_image(head: bytes) -> bool:
 
 
 def ends_as_image(data: bytes) -> bool:
-    """Whether a PNG, JPEG or GIF ends where its format ends it: bytes appended after the
-    picture (a CSV glued to a logo) make the member something else, read as such."""
+    """Whether a picture is a picture and only that: it ends where its format ends it (a PNG's
+    chunks lead to its IEND at the end; a JPEG ends in EOI; a GIF in its trailer; a BMP, WebP
+    or EMF is as long as its header says), and no ZIP's end record sits in its tail. Bytes
+    appended after the picture (a CSV glued to a logo), or a picture that is also a ZIP (a
+    private chunk holding an archive whose end record swallows the IEND: any unzip tool lists
+    its files), make the member something else, read as such."""
+    if _ZIP_END in data[-_ZIP_TAIL:]:
+        return False
     if data.startswith(b"\x89PNG"):
-        return data[-12:-4] == b"\x00\x00\x00\x00IEND"
+        return _png_chunks(data) is not None
     if data.startswith(b"\xff\xd8\xff"):
         return data.rstrip(b"\x00")[-2:] == b"\xff\xd9"
     if data.startswith(b"GIF8"):
         return data.endswith(b";")
+    if data.startswith(b"BM"):
+        return int.from_bytes(data[2:6], "little") == len(data)
+    if data.startswith(b"RIFF"):
+        declared = int.from_bytes(data[4:8], "little") + 8
+        return len(data) in (declared, declared + (declared & 1))  # a pad byte after odd
+    if data.startswith(b"\x01\x00\x00\x00") and data[40:44] == b" EMF":
+        return int.from_bytes(data[48:52], "little") == len(data)
     return True
+
+
+# A ZIP's end of central directory record, and how far from the end it may sit (its comment is
+# at most 65,535 bytes).
+_ZIP_END = b"PK\x05\x06"
+_ZIP_TAIL = 22 + 0xFFFF
+
+# The chunk types of PNG (ISO/IEC 15948, the PNG 3rd edition, APNG) and the extensions that
+# registered writers use: pixels, colour and layout. Text chunks and Exif are read as such; any
+# other chunk (a private one: a lower-case second letter) is read for the text it holds.
+_PNG_KNOWN = frozenset(
+    b"IHDR PLTE IDAT IEND tRNS cHRM gAMA iCCP sBIT sRGB cICP mDCV cLLI mDCv bKGD hIST "
+    b"pHYs sPLT tIME acTL fcTL fdAT oFFs pCAL sCAL sTER gIFg dSIG tEXt zTXt iTXt eXIf".split()
+)
+
+
+def _png_chunks(data: bytes) -> list[tuple[bytes, bytes]] | None:
+    """A PNG's chunks (type, body), to its IEND, which must end the data; None when the
+    chunks do not lead there (a length running past the end, bytes after IEND)."""
+    chunks: list[tuple[bytes, bytes]] = []
+    at = 8
+    while at + 12 <= len(data):
+        length = int.from_bytes(data[at : at + 4], "big")
+        kind = data[at + 4 : at + 8]
+        end = at + 12 + length
+        if end > len(data):
+            return None
+        chunks.append((kind, data[at + 8 : at + 8 + length]))
+        at = end
+        if kind == b"IEND":
+            return chunks if at == len(data) else None
+    return None
 
 
 def is_font(head: bytes, size: int) -> bool:
@@ -126,12 +171,7 @@ def image_text(data: bytes) -> list[str]:
 
 def _png_text(data: bytes) -> list[str]:
     out: list[str] = []
-    at = 8
-    while at + 12 <= len(data):
-        length = int.from_bytes(data[at : at + 4], "big")
-        kind = data[at + 4 : at + 8]
-        body = data[at + 8 : at + 8 + length]
-        at += 12 + length
+    for kind, body in _png_chunks(data) or ():
         if kind == b"tEXt":
             out.append(body.replace(b"\x00", b": ", 1).decode("latin-1"))
         elif kind == b"zTXt":
@@ -147,22 +187,24 @@ def _png_text(data: bytes) -> list[str]:
                 f"{keyword.decode('latin-1')}: {translated.decode('utf-8', 'replace')} "
                 f"{value.decode('utf-8', 'replace')}"
             )
-        elif kind in (b"eXIf", b"iCCP"):
-            out.extend(strings(body))
-        elif kind == b"IEND":
-            break
+        elif kind in (b"eXIf", b"iCCP") or kind not in _PNG_KNOWN:
+            out.extend(strings(body))  # a private chunk: whatever text it holds
     return out
 
 
 def _jpeg_text(data: bytes) -> list[str]:
+    """The comments and APPn segments of a JPEG, those between and after its scans included (a
+    progressive JPEG has several; a comment may follow the last one)."""
     out: list[str] = []
     at = 2
-    while at + 4 <= len(data) and data[at] == 0xFF:
+    while at + 4 <= len(data):
+        if data[at] != 0xFF:
+            return out
         marker = data[at + 1]
-        if marker in (0xD9, 0xDA):  # end of image, start of scan: pixels from here
-            break
-        if 0xD0 <= marker <= 0xD7 or marker == 0x01:
-            at += 2
+        if marker == 0xD9:  # end of image
+            return out
+        if 0xD0 <= marker <= 0xD7 or marker in (0x01, 0xFF):
+            at += 1 if marker == 0xFF else 2  # fill bytes, markers without a length
             continue
         length = int.from_bytes(data[at + 2 : at + 4], "big")
         body = data[at + 4 : at + 2 + length]
@@ -171,7 +213,20 @@ def _jpeg_text(data: bytes) -> list[str]:
         elif 0xE0 <= marker <= 0xEF:  # APPn: JFIF, Exif, XMP, Photoshop IRB
             out.extend(strings(body))
         at += 2 + length
+        if marker == 0xDA:  # start of scan: entropy-coded data to the next marker
+            at = _next_marker(data, at)
     return out
+
+
+def _next_marker(data: bytes, at: int) -> int:
+    """Where the next marker starts after entropy-coded data: an 0xFF that is neither a stuffed
+    zero (FF 00) nor a restart marker (FF D0-D7), which belong to the scan."""
+    while (at := data.find(b"\xff", at)) >= 0 and at + 1 < len(data):
+        follower = data[at + 1]
+        if follower != 0x00 and not 0xD0 <= follower <= 0xD7:
+            return at
+        at += 2
+    return len(data)
 
 
 def _inflate(raw: bytes) -> bytes:

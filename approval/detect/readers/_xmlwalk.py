@@ -32,7 +32,13 @@ from dataclasses import dataclass, field
 from typing import IO, Protocol
 from xml.parsers import expat
 
-from approval.detect.readers._members import MAX_IMAGE, PICTURE_REASON, ends_as_image, is_image
+from approval.detect.readers._members import (
+    MAX_IMAGE,
+    PICTURE_REASON,
+    ends_as_image,
+    image_text,
+    is_image,
+)
 from approval.detect.readers._package import NOISE as NOISE  # the package readers' own
 from approval.detect.readers._package import safe_parser
 from approval.detect.units import (
@@ -223,7 +229,8 @@ def binary_units(
     source: Source, encoded: str, index: int, where: Where, limits: Limits
 ) -> Iterator[Unit]:
     """Base64 data embedded in XML (a picture, an object): a picture is an unread part that
-    does not block (as in packages); anything else is read as a file of its own."""
+    does not block, the text it carries read (as in packages); anything else is read as a
+    file of its own."""
     name = f"binary data {index}"
     try:
         data = base64.b64decode("".join(encoded.split()), validate=True)
@@ -232,6 +239,8 @@ def binary_units(
         return
     if is_image(data[:64]) and len(data) <= MAX_IMAGE and ends_as_image(data):
         yield Part(name, "image", len(data), UNREAD, PICTURE_REASON, False)
+        if lines := image_text(data):
+            yield Text(Where(part=name, hidden=True), lines, "")
         return
     yield Part(name, "embedded", len(data), PARSED, "read as a file of its own")
     yield Nested(
