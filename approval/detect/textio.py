@@ -42,6 +42,10 @@ def sniff_encoding(head: bytes) -> str | None:
     if head.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
         return "utf-32"
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        if _eight_bit(head[2:]):
+            # A mark that the bytes after it belie: 8-bit text (UTF-8, Windows-1252), which
+            # cat, grep and a browser show as such and UTF-16 turns into CJK.
+            return sniff_encoding(head[2:])
         return "utf-16"
     if b"\x00" in head:
         # UTF-16 without a mark: ASCII text has a zero in every other byte.
@@ -60,6 +64,23 @@ def sniff_encoding(head: bytes) -> str | None:
         # The head may end inside a multi-byte character; that is still UTF-8.
         encoding = "utf-8" if e.start >= len(head) - 3 and "end" in e.reason else "cp1252"
     return encoding if _is_text(head, encoding) else None
+
+
+def _eight_bit(body: bytes) -> bool:
+    """Whether bytes after a UTF-16 mark are 8-bit text, not UTF-16: UTF-16 text of any script
+    has a zero byte (an ASCII character, a line break) or a control byte (the low byte of one
+    code unit in ten) within a few dozen characters; 8-bit text has neither. A short body is
+    8-bit only if it is UTF-8 as well (CJK in UTF-16 seldom is); one that is not is read as
+    UTF-16 and blocks where its ASCII runs show (``readers._binary``)."""
+    if not body or len(body.translate(None, _CONTROL_BYTES_BUT_TAB)) != len(body):
+        return False
+    if len(body) >= _EIGHT_BIT_MIN:
+        return True
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError as e:
+        return e.start >= len(body) - 3 and "end" in e.reason
+    return True
 
 
 def text_encoding(head: bytes) -> str | None:
@@ -92,6 +113,8 @@ def text_prefix(head: bytes) -> bytes:
 BINARY_MAGIC = (b"%PDF-", b"%!PS", b"{\\rtf", b"\x1f\x8b", b"BZh", b"PK\x03\x04", b"\x89PNG")
 _BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)
 _CONTROL_BYTES = frozenset(range(32)) - frozenset(b"\t\f\v\x1b") | {0x7F}
+_CONTROL_BYTES_BUT_TAB = bytes(sorted(frozenset(range(32)) - frozenset(b"\t\n\r\f\v\x1b")))
+_EIGHT_BIT_MIN = 1024  # bytes after a mark without a zero or control byte: 8-bit text
 
 
 def _is_text(head: bytes, encoding: str) -> bool:

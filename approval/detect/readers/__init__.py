@@ -37,6 +37,7 @@ READER_MODULES: tuple[str, ...] = (
     "approval.detect.readers.json",  # JSON and NDJSON
     "approval.detect.readers.yaml",
     "approval.detect.readers.csv",  # CSV / TSV, delimiter and encoding sniffed
+    "approval.detect.readers.vcard",  # vCard, iCalendar, LDIF: unfolded, values decoded
     "approval.detect.readers.delimited",  # Ctrl-A (Hive) and unit-separator delimited text
     "approval.detect.readers.trailer",  # text after the end of a binary file
     "approval.detect.readers.text",  # plain text and Markdown (last: the fallback for text)

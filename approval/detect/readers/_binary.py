@@ -38,8 +38,9 @@ import codecs
 import re
 from collections.abc import Iterator
 
+from approval.detect.readers._armor import encrypted, encrypted_bytes
 from approval.detect.textio import sniff_encoding, text_prefix
-from approval.detect.units import Source
+from approval.detect.units import Source, Unscannable
 
 WINDOW = 64  # bytes ...
 THRESHOLD = 4  # ... holding this many control bytes are binary
@@ -47,6 +48,7 @@ INVALID = 6  # ... or, in UTF-8 text, this many of them and bad bytes that count
 WIDE_WINDOW = 256  # characters of UTF-16/32 text
 _CHUNK = 1024 * 1024
 _TAIL = 64 * 1024
+_ARMOUR_TAIL = 64  # bytes kept from one chunk to the next: an armour line's start
 _CONTROL = bytes(sorted(frozenset(range(32)) - frozenset(b"\t\n\r\f\v\x1b") | {0x7F}))
 _TEXT_BYTES = bytes(b for b in range(256) if b not in _CONTROL)
 _CONTROL_AT = re.compile(b"[" + re.escape(_CONTROL) + b"]")
@@ -60,6 +62,13 @@ _CONTROL_CHAR = re.compile(
     "[" + re.escape(_CONTROL.decode("ascii")) + "\ue000-\uf8ff\ufffd\ufffe\uffff]"
 )
 _WIDE = ("utf-16", "utf-32")
+# In UTF-16, a run of printable ASCII bytes (and tabs and line breaks) is 8-bit text: UTF-16
+# text of any script has a zero or a control byte within a few characters (Latin, Cyrillic,
+# Arabic...: its high bytes; CJK: about one code unit in five has two printable bytes), while
+# UTF-8 text decoded as UTF-16 is CJK throughout, with nothing a detector finds. A switch of
+# encoding mid-file (UTF-16 rows, then UTF-8 ones) blocks there, as binary data would.
+NARROW_RUN = 48
+_NARROW_RUN = re.compile(rb"[\t\n\r\x20-\x7e]{%d}" % NARROW_RUN)
 # A byte that is not UTF-8, decoded as a lone surrogate (U+DC80-U+DCFF), counts when it is
 # one Windows-1252 leaves undefined, or sits beside a control byte or such a byte. Not beside
 # any byte above 0x7F: a CSV saved by Excel on Windows after an ASCII start (`12½” x 3¼”`,
@@ -102,8 +111,11 @@ def _narrow_start(source: Source, *, utf8: bool) -> int | None:
     invalid: list[int] = []  # offsets of the last sequences that are not UTF-8
     carry = b""  # a UTF-8 sequence cut by the end of a chunk
     offset = 0
+    tail = b""  # the end of the last chunk, for armour across the boundary
     with source.open() as f:
         while offset < end and (chunk := f.read(min(_CHUNK, end - offset))):
+            _check_armour(tail + chunk)
+            tail = chunk[-_ARMOUR_TAIL:]
             found: list[int] = []
             # Most text holds no control byte at all: one pass in C says so.
             if len(chunk.translate(None, text_bytes)) or held:
@@ -124,6 +136,13 @@ def _narrow_start(source: Source, *, utf8: bool) -> int | None:
                 return min(found)
             offset += len(chunk)
     return None
+
+
+def _check_armour(data: bytes) -> None:
+    """Ciphertext in ASCII armour is text no one reads as such: it blocks, ``encrypted``
+    (``readers._armor``), whichever text reader read the source (a CSV's cell too)."""
+    if (reason := encrypted_bytes(data)) is not None:
+        raise Unscannable(reason)
 
 
 def _padding_start(source: Source) -> int:
@@ -186,10 +205,20 @@ def _wide_start(source: Source, encoding: str) -> int | None:
     decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
     held: list[int] = []
     chars = 0
+    offset = 0
+    carry = b""  # the end of the last chunk, for a run of 8-bit text across the boundary
     with source.open() as f:
         while True:
             chunk = f.read(_CHUNK)
+            if encoding.startswith("utf-16"):
+                narrow = _NARROW_RUN.search(carry + chunk)
+                if narrow is not None:
+                    return offset - len(carry) + narrow.start()
+                carry = chunk[-NARROW_RUN:]
+                offset += len(chunk)
             text = decoder.decode(chunk, final=not chunk)
+            if (reason := encrypted(text)) is not None:
+                raise Unscannable(reason)
             # A byte-order mark decodes to nothing; U+FFFE or U+FFFF is not text either.
             positions = (chars + m.start() for m in _CONTROL_CHAR.finditer(text))
             found = _first_window(positions, held, WIDE_WINDOW)

@@ -23,6 +23,8 @@ context would tie every official who writes about asylum to a protection claim, 
 hidden in them is still read; the preamble and epilogue of every multipart. A part whose
 Content-Transfer-Encoding is unknown, or whose base64 does not decode, is an unread part that
 blocks: its bytes mean nothing until decoded. Files uuencoded in a text body are ``Nested``.
+A fragment of a message split across mails (``message/partial``) blocks: it is read only whole.
+A body that holds ciphertext in ASCII armour (``readers._armor``) is ``encrypted``.
 An attached message or a multipart sent with a transfer encoding (base64 or quoted-printable:
 MIME forbids it, Outlook writes it, Thunderbird decodes it) is decoded first and then read as a
 message (``_decoded_entity``): the parser would take the encoded text for the message itself.
@@ -50,6 +52,7 @@ from dataclasses import dataclass, field
 from email.errors import InvalidBase64LengthDefect, MessageError
 from typing import TYPE_CHECKING
 
+from approval.detect.readers._armor import encrypted
 from approval.detect.readers._carriers import picture
 from approval.detect.readers._members import PICTURE_FILE_REASON, PICTURE_REASON
 from approval.detect.readers.html import html_units
@@ -267,6 +270,13 @@ class _Walk:
             yield Part(label, kind, len(decoded), PARSED, f"decoded from {encoding}")
             yield self._nested(filename or f"message-{self.count}.eml", decoded)
             return
+        if kind == "message/partial":
+            # One fragment of a message split across mails (RFC 2046, 5.2.2): no fragment is
+            # a message of its own, and the whole is read only reassembled. Blocks.
+            size = len(str(part.get_payload()))
+            reason = "message/partial: a fragment of a message split across mails, not read"
+            yield Part(label, kind, size, UNREAD, reason)
+            return
         if kind == "message/rfc822" or (kind.startswith("message/") and attached):
             inner = part.get_payload(0) if part.is_multipart() else None
             payload = inner.as_bytes() if isinstance(inner, Message) else _payload(part)
@@ -298,14 +308,14 @@ class _Walk:
             payload = _payload(part)
             yield _coverage(label, kind, len(payload), part)
             yield self._nested(filename or f"part-{self.count}{_extension(kind)}", payload)
+        elif (armour := encrypted(text := _text(part))) is not None:
+            raise Unscannable(armour)  # ciphertext in ASCII armour (``readers._armor``)
         elif kind == "text/html":
-            text = _text(part)
             yield _coverage(label, kind, len(text), part)
             where = Where(part=self._name("html body"))
             title = " / ".join(t for t in (self.subject, self.thread) if t)
             yield from html_units([text], where, title, limits=self.limits, source=self.source)
         else:
-            text = _text(part)
             yield _coverage(label, kind, len(text), part)
             lines = text.splitlines()
             if any(line.strip() for line in lines):

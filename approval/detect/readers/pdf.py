@@ -23,7 +23,10 @@ What a viewer shows or a program recovers, each read and named as a ``Part``:
   the scanner reads by their own content; fonts, pictures, colour profiles and shading data
   are counted, not read (they carry no text a person reads as such; a JPEG's comments and Exif
   are read), and any other stream is a ``Nested`` source read by its content (a CSV hidden in
-  a private stream is read as CSV; bytes no reader knows block);
+  a private stream is read as CSV; bytes no reader knows block). A stream is read in every
+  role the file gives it (the keys that refer to it, its own dictionary), and a claim that it
+  is a picture, a font, graphics data or the parser's own structure is believed only when its
+  bytes bear it out (``readers._pdfkinds``): else it is read by its content;
 - earlier revisions: an incremental update (a "redaction" saved over the original) leaves the
   original in the file, and any tool opens the file as it was: each earlier revision's pages
   are read for the lines the current one no longer has (``revision 1 page 2``).
@@ -64,6 +67,15 @@ from typing import Any
 
 from approval.detect.readers._carriers import markup_lines, nested, script_lines, url_lines
 from approval.detect.readers._members import image_text
+from approval.detect.readers._pdfkinds import (
+    is_content,
+    is_glyph_data,
+    is_graphics,
+    is_opaque,
+    is_picture,
+    is_xref,
+    stored_picture,
+)
 from approval.detect.readers._pdfshow import Page as _Shown
 from approval.detect.readers._pdfspan import gaps
 from approval.detect.readers._ranges import as_files
@@ -105,13 +117,13 @@ _ROLE_BY_KEY = {
     "/FontFile": "font",
     "/FontFile2": "font",
     "/FontFile3": "font",
-    "/CIDSet": "font",
-    "/CIDToGIDMap": "font",
+    "/CIDSet": "opaque",
+    "/CIDToGIDMap": "opaque",
     "/ToUnicode": "font",
     "/CharProcs": "form",
     "/AP": "form",
     "/Thumb": "image",
-    "/JBIG2Globals": "image",
+    "/JBIG2Globals": "opaque",
     "/SMask": "image",
     "/Mask": "image",
     "/ColorSpace": "graphics",
@@ -128,13 +140,16 @@ _UNREAD_KINDS = {
     "image": "image: pictures are not read",
     "font": "font: glyph programs and encodings, no text of the document",
     "graphics": "graphics: colour profiles, functions and shading data, no text",
+    "opaque": "binary tables of pictures and fonts (JBIG2 globals, CID sets and maps), no text",
 }
+# The roles a stream is read in, the attached file and a file of its own first.
+_READ_ORDER = ("embedded", "stream", "xmp", "xfa", "script", "form")
 # Strings that are binary by design: keys, hashes, signatures.
 _BINARY_KEYS = frozenset({"/ID", "/O", "/U", "/OE", "/UE", "/Perms", "/ByteRange", "/Cert"})
 _LONG_DIGITS = re.compile(r"\d{6}")
 _NAME_ESCAPE = re.compile(r"#([0-9A-Fa-f]{2})")
-_BEGIN_TEXT = re.compile(rb"\bBT\b")
-_SHOW_TEXT = re.compile(rb"\bT[Jj]\b")
+# Marked-content properties whose strings stand in for what is drawn (ISO 32000-1, 14.9).
+_MARKED = re.compile(rb"/(?:ActualText|Alt|E)\b")
 _STRING_START = re.compile(rb"<<|[(<]|\bET\b")
 _LITERAL_TOKEN = re.compile(rb"\\[\s\S]?|[()]|[^\\()]+")
 _HEX = re.compile(rb"[0-9A-Fa-f]+")
@@ -426,7 +441,7 @@ class _Document:
     # Every object, for what the carriers above do not read.
 
     def sweep(self) -> Iterator[Unit]:
-        roles: dict[int, str] = {}
+        roles: dict[int, set[str]] = {}
         names: dict[int, str] = {}  # embedded file stream -> its file name
         streams: list[tuple[int, Any]] = []
         strings: list[tuple[str, str]] = []
@@ -453,10 +468,17 @@ class _Document:
         if broken:
             yield Part("objects", "object", 0, UNREAD, f"{broken} objects cannot be parsed")
         counted: dict[str, int] = {}
+        used = _guard(_structure, self.reader, streams)
         for idnum, stream in streams:
             if idnum in self.done:
                 continue
-            yield from self._stream(idnum, stream, roles.get(idnum), names, counted)
+            kinds = set(roles.get(idnum, ())) | {_own_kind(stream)}
+            if len(kinds) > 1:
+                kinds.discard("stream")  # nothing claimed by itself, something by a referrer
+            if "structure" in kinds and idnum not in used:
+                kinds.discard("structure")  # a claim the parser did not act on
+                kinds.add("stream")
+            yield from self._stream(idnum, stream, kinds, names, counted)
         for kind, size in counted.items():
             yield Part(f"{kind}s", kind, size, UNREAD, _UNREAD_KINDS[kind], blocks=False)
 
@@ -475,18 +497,21 @@ class _Document:
         self,
         idnum: int,
         stream: Any,
-        role: str | None,
+        kinds: set[str],
         names: dict[int, str],
         counted: dict[str, int],
     ) -> Iterator[Unit]:
-        kind = role or _own_kind(stream)
-        if kind == "structure":  # object and xref streams: their objects are swept one by one
+        """Read a stream in every role the file gives it (the keys that refer to it and its
+        own dictionary): a claim that it is a picture, a font or graphics data is believed
+        only when its decoded bytes bear it out, else the stream is read by its content."""
+        if kinds == {"structure"}:  # the parser's own object and xref streams: swept already
             return
-        if kind in _UNREAD_KINDS:
-            counted[kind] = counted.get(kind, 0) + int(stream.get("/Length", 0) or 0)
-            if kind == "image" and stream.get("/Filter") in ("/DCTDecode", ["/DCTDecode"]):
-                # A JPEG as stored: its comments, Exif and XMP are text, read without the pixels.
-                carried = image_text(_raw(stream))
+        raw = _raw(stream)
+        if kinds == {"image"} and stored_picture(stream, raw, self.limits.max_expanded_bytes):
+            counted["image"] = counted.get("image", 0) + len(raw)
+            if raw.startswith(b"\xff\xd8\xff"):
+                # A JPEG: its comments, Exif and XMP are text, read without the pixels.
+                carried = image_text(raw)
                 yield from self._lines(
                     f"picture text (object {idnum})", "image", PARSED, carried, hidden=True
                 )
@@ -495,6 +520,31 @@ class _Document:
         if data is None:
             yield Part(f"object {idnum}", "stream", 0, UNREAD, "stream cannot be decoded")
             return
+        for kind in ("image", "font", "graphics", "opaque"):
+            if kind in kinds and not _bears_out(kind, stream, data):
+                kinds.discard(kind)
+                kinds.add("stream")
+        if "form" in kinds and not is_content(data):
+            kinds.add("stream")  # drawn by a page, yet not drawing operators throughout
+        if "stream" in kinds and is_content(data):
+            kinds.discard("stream")  # content no page uses any more: the strings it draws
+            kinds.add("form")
+        # Counted unread only when no role reads it (an attachment that is also a thumbnail is
+        # read as the attachment).
+        counted_only = not kinds - _UNREAD_KINDS.keys() - {"structure"}
+        for kind in sorted(kinds & _UNREAD_KINDS.keys()) if counted_only else ():
+            counted[kind] = counted.get(kind, 0) + int(stream.get("/Length", 0) or 0)
+            if kind == "image" and data.startswith(b"\xff\xd8\xff"):
+                # A JPEG: its comments, Exif and XMP are text, read without the pixels.
+                carried = image_text(data)
+                yield from self._lines(
+                    f"picture text (object {idnum})", "image", PARSED, carried, hidden=True
+                )
+        for kind in _READ_ORDER:
+            if kind in kinds:
+                yield from self._read_as(kind, idnum, data, names)
+
+    def _read_as(self, kind: str, idnum: int, data: bytes, names: dict[int, str]) -> Iterator[Unit]:
         part = f"object {idnum}"
         if kind == "embedded":
             self.attached += 1
@@ -516,11 +566,11 @@ class _Document:
         elif kind == "script" and text is not None:
             lines = script_lines(text)
             yield from self._lines(f"script ({part})", "script", PARSED, lines, hidden=True)
-        elif kind == "form" or _draws_text(data[:65536]):
+        elif kind == "form":
             # An appearance, a pattern, a glyph, or a page's content no page uses any more.
             lines = _drawn_strings(data)
             yield from self._lines(f"drawing ({part})", "drawing", AS_TEXT, lines, hidden=True)
-        else:
+        elif kind == "stream":
             # A stream of no kind PDF defines (private data, an orphan): read as a file of its
             # own, by its content (a CSV as CSV); bytes no reader knows block there.
             yield Part(part, "stream", len(data), PARSED)
@@ -593,7 +643,7 @@ class _Walk:
 
     def __init__(
         self,
-        roles: dict[int, str],
+        roles: dict[int, set[str]],
         names: dict[int, str],
         strings: list[tuple[str, str]],
         scripts: list[str],
@@ -621,7 +671,7 @@ class _Walk:
         if isinstance(value, IndirectObject):
             role = next((_ROLE_BY_KEY[k] for k in reversed(path) if k in _ROLE_BY_KEY), None)
             if role is not None:
-                self.roles.setdefault(value.idnum, role)
+                self.roles.setdefault(value.idnum, set()).add(role)
         elif isinstance(value, DictionaryObject):
             self._filespec(value)
             for name, item in value.items():
@@ -790,6 +840,55 @@ def _reference(reader: Any, idnum: int, generation: int) -> Any:
     return IndirectObject(idnum, generation, reader)
 
 
+def _bears_out(kind: str, stream: Any, data: bytes) -> bool:
+    if kind == "image":
+        return is_picture(stream, data)
+    if kind == "font":
+        return is_glyph_data(stream, data)
+    if kind == "opaque":
+        return is_opaque(data)
+    return is_graphics(stream, data)
+
+
+def _structure(reader: Any, streams: list[tuple[int, Any]]) -> frozenset[int]:
+    """The object and cross-reference streams the parser read: those that hold an object it
+    took from them, and those its chain of cross-reference sections (``startxref``, then
+    ``/Prev`` and ``/XRefStm``) went through. A stream that only calls itself one is data."""
+    used = {number for number, _index in reader.xref_objStm.values()}
+    at: dict[int, tuple[int, Any]] = {}
+    for generation, table in reader.xref.items():
+        for idnum, offset in table.items():
+            at[offset] = (idnum, generation)
+    by_id = dict(streams)
+    pending = [
+        getattr(reader, "_startxref", None),
+        reader.trailer.get("/Prev"),
+        reader.trailer.get("/XRefStm"),
+    ]
+    seen: set[int] = set()
+    while pending:
+        offset = pending.pop()
+        if not isinstance(offset, int) or offset in seen or offset not in at:
+            continue
+        seen.add(offset)
+        idnum = at[offset][0]
+        stream = by_id.get(idnum)
+        if stream is None or stream.get("/Type") != "/XRef":
+            continue
+        used.add(idnum)
+        pending += [stream.get("/Prev"), stream.get("/XRefStm")]
+    for idnum, stream in streams:
+        # Sections the parser reached another way (a rebuilt table): whose bytes are a table.
+        if stream.get("/Type") == "/XRef" and idnum not in used:
+            try:
+                data = stream.get_data()
+            except Exception:  # noqa: S112 - not decoded: read as a stream, and blocked, below
+                continue
+            if is_xref(stream, data):
+                used.add(idnum)
+    return frozenset(used)
+
+
 def _own_kind(stream: Any) -> str:
     """What a stream is by its own dictionary, when nothing that refers to it said."""
     kind = stream.get("/Type")
@@ -826,15 +925,6 @@ def _unusual_name(name: str) -> bool:
 def _name_text(name: str) -> str:
     text = _NAME_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), name.removeprefix("/"))
     return " ".join(text.split())
-
-
-def _draws_text(data: bytes) -> bool:
-    """Whether a stream is a content stream that shows text (operators ``BT`` and ``Tj``)."""
-    return bool(_BEGIN_TEXT.search(data) and _SHOW_TEXT.search(data))
-
-
-# Marked-content properties whose strings stand in for what is drawn (ISO 32000-1, 14.9).
-_MARKED = re.compile(rb"/(?:ActualText|Alt|E)\b")
 
 
 def _drawn_strings(content: bytes) -> list[str]:

@@ -16,7 +16,9 @@ its tags joins the next. Line numbers then count those pieces.
 A source that starts as text and goes on as binary data (``textio.text_encoding``: two text
 lines and a zstd stream) is read whole, the binary decoded as odd characters in which nothing
 is found: the scanner then requires a reader of the binary's format to have read the source
-too, or blocks it (``readers._binary``).
+too, or blocks it (``readers._binary``). Ciphertext in ASCII armour (``gpg --armor``,
+``openssl enc -a``, ``age --armor``) is text no one reads as such: ``encrypted``, it blocks
+(``readers._armor``).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from approval.detect.readers._armor import MARKERS, encrypted
 from approval.detect.textio import lines, open_text, text_encoding
 from approval.detect.units import (
     AS_TEXT,
@@ -67,11 +70,16 @@ _TAG = re.compile(r"<[^>]*>?")
 
 def _lines(source: Source, encoding: str, markup: bool = False) -> Iterator[str]:
     with source.open() as raw:
-        if not markup:
-            yield from lines(open_text(raw, encoding))
-            return
         for line in lines(open_text(raw, encoding)):
-            yield from _blocks(line)
+            if MARKERS[0] in line or MARKERS[1] in line:
+                # Ciphertext in ASCII armour (``readers._armor``): text no one reads as such.
+                reason = encrypted(line)
+                if reason is not None:
+                    raise Unscannable(reason)
+            if markup:
+                yield from _blocks(line)
+            else:
+                yield line
 
 
 def _blocks(line: str) -> Iterator[str]:

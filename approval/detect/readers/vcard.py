@@ -1,0 +1,201 @@
+"""Contacts, calendars and directory exports (vCard, iCalendar, LDIF) as their tools show them.
+
+These formats fold long lines and encode values, and every address book, calendar and
+``ldapsearch`` undoes both before showing a value: read as plain text, a name in quoted-
+printable (``=41=6E=61``), in base64 (``FN;ENCODING=b:QW5h...``, LDIF's ``cn:: QW5h...``) or an
+A-number cut by a fold is found by no detector. So each content line is unfolded (a line break
+followed by a space or a tab is removed, RFC 6350 3.2, RFC 5545 3.1, RFC 2849; a quoted-
+printable value's soft break ``=`` too) and its value decoded (``ENCODING=QUOTED-PRINTABLE``,
+``ENCODING=b`` or ``BASE64``, LDIF ``::``, in the ``CHARSET`` it names), then read as the line
+the decoded file would hold (``NOTE:A123456789 born ...``). The plain-text reader reads the
+file as stored too; the worst verdict stands.
+
+A decoded value that is a picture (a contact's photo) is named and not read, as pictures in
+documents are; one that is neither text nor a picture (an attached file) is read as a file of
+its own, by its content, and blocks when no reader knows it.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import codecs
+import quopri
+import re
+from collections.abc import Iterator
+
+from approval.detect.readers._carriers import nested
+from approval.detect.readers._members import HEAD, PICTURE_REASON, is_image
+from approval.detect.textio import FALLBACK, lines, open_text, sniff_encoding
+from approval.detect.units import (
+    PARSED,
+    UNREAD,
+    Limits,
+    Part,
+    Probe,
+    Source,
+    Text,
+    Unit,
+    Unscannable,
+    Where,
+)
+
+_SLICE_LINES = 2_000  # lines read in one unit (a record is not cut: cards are short)
+MAX_LOGICAL_CHARS = 16 * 1024 * 1024  # an unfolded line longer than this is read in pieces
+_CARD = re.compile(rb"\A(?:\xef\xbb\xbf)?\s*BEGIN:(?:VCARD|VCALENDAR)\s*$", re.IGNORECASE | re.M)
+_LDIF_START = re.compile(
+    r"\A\ufeff?(?:#[^\n]*\n|[ \t\r]*\n)*(?:version:[ \t]*1[ \t\r]*$|dn::?[ \t])", re.M
+)
+# A content line: name and parameters (a quoted parameter may hold a colon), then the value.
+_PROPERTY = re.compile(r'((?:[^:"]|"[^"]*")*):(.*)', re.S)
+_LDIF = re.compile(r"([A-Za-z0-9;.\-]+)(::?)\s*(.*)", re.S)
+_ESCAPE = re.compile(r"\\([nN,;:\\])")
+_UNESCAPED = {"n": "\n", "N": "\n"}
+_PARAMETER = re.compile(r";([^;=]+)(?:=((?:\"[^\"]*\"|[^;])*))?")
+
+
+class DirectoryReader:
+    name = "vcard"
+
+    def accepts(self, probe: Probe) -> bool:
+        head = probe.head
+        encoding = sniff_encoding(head)
+        if encoding is None:
+            return False
+        if not encoding.startswith("utf-8") and encoding != "cp1252":
+            head = head.decode(encoding, "replace").encode("utf-8", "replace")
+        if _CARD.match(head[:512]) is not None:
+            return True
+        return _LDIF_START.match(head[:4096].decode("utf-8", "replace")) is not None
+
+    def read(self, source: Source, limits: Limits) -> Iterator[Unit]:
+        with source.open() as f:
+            head = f.read(8192)
+        encoding = sniff_encoding(head)
+        if encoding is None:
+            raise Unscannable("corrupt: not text")
+        first = head.decode(encoding, "replace")
+        ldif = _CARD.match(head[:512]) is None and _LDIF_START.match(first) is not None
+        yield Part("values", "directory", source.size, PARSED, "unfolded and decoded")
+        found: list[Unit] = []  # pictures and files found in values, as they are decoded
+        held: list[str] = []
+        with source.open() as raw:
+            for line in _unfolded(lines(open_text(raw, encoding)), ldif=ldif):
+                read = _ldif_line if ldif else _content_line
+                held.extend(read(line, source, limits, found))
+                if len(held) >= _SLICE_LINES or found:
+                    yield Text(Where(part="values"), held)
+                    yield from found
+                    held, found = [], []
+        if held:
+            yield Text(Where(part="values"), held)
+
+
+def _unfolded(physical: Iterator[str], *, ldif: bool) -> Iterator[str]:
+    """Logical lines: a line that starts with a space (or, but in LDIF, a tab) continues the
+    one before; a quoted-printable value that ends in ``=`` goes on in the next line."""
+    held: str | None = None
+    for line in physical:
+        if held is not None and len(held) < MAX_LOGICAL_CHARS:
+            if line[:1] == " " or (not ldif and line[:1] == "\t"):
+                held += line[1:]
+                continue
+            if not ldif and held.endswith("=") and _quoted_printable(held):
+                held = held[:-1] + line
+                continue
+        if held is not None:
+            yield held
+        held = line
+    if held is not None:
+        yield held
+
+
+def _quoted_printable(line: str) -> bool:
+    match = _PROPERTY.match(line)
+    return match is not None and "QUOTED-PRINTABLE" in match.group(1).upper()
+
+
+def _content_line(line: str, source: Source, limits: Limits, found: list[Unit]) -> Iterator[str]:
+    match = _PROPERTY.match(line)
+    if match is None:
+        yield line
+        return
+    head, value = match.groups()
+    name, _, _ = head.partition(";")
+    if name.upper() in ("END", "BEGIN") and value.upper() in ("VCARD", "VEVENT", "VTODO"):
+        yield line
+        if name.upper() == "END":
+            yield ""  # one record a paragraph
+        return
+    parameters = {key.strip().upper(): (v or "").strip('"') for key, v in _PARAMETER.findall(head)}
+    coding = parameters.get("ENCODING", "").upper()
+    if "QUOTED-PRINTABLE" in parameters or coding == "QUOTED-PRINTABLE":
+        data: bytes | None = quopri.decodestring(value.encode("latin-1", "replace"))
+    elif coding in ("B", "BASE64") or "BASE64" in parameters:
+        data = _base64(value)
+    else:
+        yield from f"{name}:{_unescaped(value)}".splitlines()
+        return
+    yield from _decoded(name, data, parameters.get("CHARSET", "utf-8"), source, limits, found)
+
+
+def _ldif_line(line: str, source: Source, limits: Limits, found: list[Unit]) -> Iterator[str]:
+    if not line.strip():
+        yield ""
+        return
+    match = _LDIF.fullmatch(line)
+    if match is None or line.startswith("#"):
+        yield line
+        return
+    name, colons, value = match.groups()
+    if colons == ":":
+        yield f"{name}: {value}"
+        return
+    yield from _decoded(name, _base64(value), "utf-8", source, limits, found)
+
+
+def _decoded(
+    name: str,
+    data: bytes | None,
+    charset: str,
+    source: Source,
+    limits: Limits,
+    found: list[Unit],
+) -> Iterator[str]:
+    label = f"{name} value"
+    if data is None:
+        found.append(Part(label, "value", 0, UNREAD, "value does not decode from base64"))
+        return
+    if is_image(data[:HEAD]):
+        found.append(Part(label, "image", len(data), UNREAD, PICTURE_REASON, blocks=False))
+        return
+    if sniff_encoding(data[:8192]) is None:
+        # Neither text nor a picture: a file of its own, read by its content.
+        found.append(Part(label, "attachment", len(data), PARSED))
+        found.append(nested(source, limits, f"{name.lower()}-value", data))
+        return
+    try:
+        codecs.lookup(charset)
+    except LookupError:
+        charset = "utf-8"
+    text = data.decode(charset, FALLBACK)
+    first, *rest = text.splitlines() or [""]
+    yield f"{name}:{first}"
+    yield from rest
+
+
+def _base64(value: str) -> bytes | None:
+    compact = "".join(value.split())
+    try:
+        return base64.b64decode(compact + "=" * (-len(compact) % 4), validate=True)
+    except (binascii.Error, ValueError):
+        return None
+
+
+def _unescaped(value: str) -> str:
+    if "\\" not in value:
+        return value
+    return _ESCAPE.sub(lambda m: _UNESCAPED.get(m.group(1), m.group(1)), value)
+
+
+READER = DirectoryReader()
