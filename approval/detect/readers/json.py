@@ -8,10 +8,24 @@ How a document becomes units, the same for JSON, NDJSON lines and YAML documents
   path that holds it and by the title-like fields of the object around it (``title``,
   ``description``, ``status``, ...): the context that governs the records, as a sheet title
   governs a sheet;
-- an object whose keys are all identifiers (they hold a digit) and whose values are all objects is
-  a map of records (``{"A212345678": {...}}``): one record per entry, the key kept as ``@key``;
-- an array of arrays of scalars is a table, one row per inner array; an array of scalars
-  outside any record is a one-column table;
+- an array of scalars in a record is also a one-column table of its own, titled by its key
+  (``{"cfi_positive": [names]}``: a record is one person, a list may be many); arrays of one
+  length are also zipped into one table headed by their keys (pandas' orient=list); an array
+  of arrays of scalars is a table, one row per inner array;
+- a key that is an A-number (as ``detectors.a_number`` spells one, never a bare 9-digit number)
+  is a record's own: the entry under it is a record of its own, the key kept as ``@key``,
+  whatever the value (``{"A212345678": "credible fear positive"}``);
+- an object whose keys are all identifiers (they hold a digit), or names (``Maria GARCIA``)
+  over objects that share their fields, and whose values are all objects is a map of records:
+  one record per entry, the key kept as ``@key``;
+- the frames pandas writes are tables: orient=split (``columns`` beside ``data`` rows as wide,
+  the ``index`` as the first column), orient=columns (objects keyed by one index of numbers);
+  orient=index and orient=records are maps and arrays of records;
+- what is read apart from a record (a list, an entry under an A-number, rows, a frame) is
+  titled by the record's fields, title-like ones first, which governed it as part of the
+  record (``{"names": [...], "claim": "asylum"}``);
+- a title's key path written as code writes keys (``cfi_positive``) has its short words read in
+  capitals, as the acronyms they were (CFI, CAT);
 - integers stay integers: an A-number in JSON is often the number 212345678.
 
 Nesting deeper than ``Limits.max_nesting`` is ``Unscannable``; so is a document the JSON parser
@@ -43,6 +57,7 @@ import re
 from collections.abc import Iterator
 from typing import Any, BinaryIO
 
+from approval.detect.detectors.a_number import spelled
 from approval.detect.units import (
     PARSED,
     Cell,
@@ -90,18 +105,14 @@ class Flattener:
         self.limits = limits
         self._left = budget
 
-    def value(self, value: object, path: str, depth: int) -> Iterator[Item]:
-        """Items for a value that is not inside a record."""
+    def value(self, value: object, path: str, depth: int, in_array: bool = False) -> Iterator[Item]:
+        """Items for a value that is not inside a record (``in_array``: an array's element)."""
         self._visit(depth)
         if isinstance(value, dict):
-            if _is_record_map(value):
-                for key, entry in value.items():
-                    yield from self._record(entry, path, depth + 1, {"@key": scalar(key)})
-            else:
-                yield from self._record(value, path, depth, {})
+            yield from self._object(value, path, depth, in_array)
         elif isinstance(value, list | tuple):
-            for element in value:
-                yield from self.element(element, path, depth + 1)
+            elements = (item for e in value for item in self.element(e, path, depth + 1))
+            yield from contiguous(elements, path)
         else:
             yield path, {_leaf(path): scalar(value)}
 
@@ -111,22 +122,90 @@ class Flattener:
             self._visit(depth)
             yield path, [scalar(v) for v in element]
         elif isinstance(element, dict | list | tuple):
-            yield from self.value(element, path, depth)
+            yield from self.value(element, path, depth, in_array=True)
         else:
             self._visit(depth)
             yield path, [scalar(element)]
 
+    def entry(self, key: str, item: object, path: str, depth: int) -> Iterator[Item]:
+        """The record that an entry under a data key (``_data_key``) forms: the key as its
+        ``@key``, beside the object's fields, or beside the value under the name of the
+        object that holds the entry (``value`` at the top)."""
+        record: dict[str, Cell] = {"@key": key}
+        if isinstance(item, dict):
+            yield from self._record(item, path, depth, record)
+            return
+        leaf = _label(path) or "value"
+        if isinstance(item, list | tuple) and not any(map(_is_container, item)):
+            self._visit(depth)
+            record.update((f"{leaf}[{n}]", scalar(v)) for n, v in enumerate(item))
+            yield path, record
+        elif isinstance(item, list | tuple):
+            yield from self._record({leaf: item}, path, depth, record)
+        else:
+            self._visit(depth)
+            record[leaf] = scalar(item)
+            yield path, record
+
+    def _object(self, obj: dict[Any, Any], path: str, depth: int, in_array: bool) -> Iterator[Item]:
+        split = _split_table(obj)
+        if split is not None:
+            rows, used = split
+            self._visit_rows(rows, depth)
+            yield from ((path, row) for row in rows)
+            rest = {key: item for key, item in obj.items() if key not in used}
+            if rest:
+                yield from self._record(rest, path, depth, {})
+            return
+        columns = _column_major(obj)
+        if columns is not None:
+            self._visit_rows(columns, depth)
+            yield from ((path, row) for row in columns)
+        elif _is_record_map(obj):
+            for key, entry in obj.items():
+                yield from self._record(entry, path, depth + 1, {"@key": scalar(key)})
+        else:
+            yield from self._record(obj, path, depth, {}, in_array)
+
     def _record(
-        self, obj: dict[Any, Any], path: str, depth: int, record: dict[str, Cell]
+        self,
+        obj: dict[Any, Any],
+        path: str,
+        depth: int,
+        record: dict[str, Cell],
+        in_array: bool = False,
     ) -> Iterator[Item]:
-        later: list[tuple[str, object]] = []  # arrays of objects: records of their own
+        """``in_array``: an array's element, whose lists are titled by its title-like fields
+        only, as its arrays of objects are, so that the lists of all its elements make one
+        unit (``contiguous``), not one each."""
+        later: list[_Later] = []
         self._flatten(obj, "", depth, record, later)
         if record:
             yield path, record
-        context = _context(obj)
-        for key, found in later:
+        if not later:
+            return
+        context = _context(obj)  # what governs the arrays of objects, as before
+        # What governs what was part of the record itself: its fields (but its lists).
+        broad = ""
+        if any(kind != _OBJECTS and not (in_array and kind == _SCALARS) for kind, *_ in later):
+            listed = {key for kind, key, *_ in later if kind == _SCALARS}
+            broad = _broad({k: v for k, v in record.items() if k.partition("[")[0] not in listed})
+        lists: list[tuple[str, list[Cell]]] = []
+        for kind, key, found, at in later:
+            if kind == _SCALARS:
+                assert isinstance(found, list)
+                lists.append((key, found))
+                continue
             title = _join(path, key)
-            yield from self.value(found, f"{context}: {title}" if context else title, depth + 1)
+            if kind == _OBJECTS:
+                yield from self.value(found, f"{context}: {title}" if context else title, at)
+            elif kind == _ENTRY:
+                prefix, _, name = key.rpartition("\0")
+                yield from self.entry(name, found, _titled(broad, _join(path, prefix)), at)
+            else:
+                yield from self.value(found, _titled(broad, title), at)
+        if lists:
+            yield from _list_tables(lists, context if in_array else broad, path)
 
     def _flatten(
         self,
@@ -134,36 +213,43 @@ class Flattener:
         prefix: str,
         depth: int,
         record: dict[str, Cell],
-        later: list[tuple[str, object]],
+        later: list[_Later],
     ) -> None:
         self._visit(depth)
         for raw_key, item in obj.items():
-            key = _join(prefix, str(raw_key))
-            if isinstance(item, dict):
-                self._flatten(item, key, depth + 1, record, later)
+            name = str(raw_key)
+            key = _join(prefix, name)
+            data_key = _data_key(name)
+            if data_key is not None:
+                later.append((_ENTRY, f"{prefix}\0{data_key}", item, depth + 1))
+            elif isinstance(item, dict):
+                if _is_table(item):
+                    later.append((_TABLE, key, item, depth + 1))
+                else:
+                    self._flatten(item, key, depth + 1, record, later)
             elif isinstance(item, list | tuple):
-                self._flatten_list(item, key, depth + 1, record, later)
+                self._visit(depth + 1)
+                if not any(map(_is_container, item)):
+                    # In the record, as its own values (a person's "relief": ["asylum"]), and
+                    # a column of its own (``_list_tables``).
+                    values = [scalar(v) for v in item]
+                    for index, value in enumerate(values):
+                        self._visit(depth + 2)
+                        record[f"{key}[{index}]"] = value
+                    later.append((_SCALARS, key, values, depth + 1))
+                elif any(_holds_object(v) for v in item):
+                    later.append((_OBJECTS, key, item, depth + 1))
+                else:
+                    later.append((_TABLE, key, item, depth + 1))
             else:
                 self._visit(depth + 1)
                 record[key] = scalar(item)
 
-    def _flatten_list(
-        self,
-        items: list[Any] | tuple[Any, ...],
-        key: str,
-        depth: int,
-        record: dict[str, Cell],
-        later: list[tuple[str, object]],
-    ) -> None:
-        self._visit(depth)
-        for index, item in enumerate(items):
-            if isinstance(item, dict):
-                later.append((key, [item]))
-            elif isinstance(item, list | tuple):
-                self._flatten_list(item, f"{key}[{index}]", depth + 1, record, later)
-            else:
-                self._visit(depth + 1)
-                record[f"{key}[{index}]"] = scalar(item)
+    def _visit_rows(self, rows: list[list[Cell]], depth: int) -> None:
+        for row in rows:
+            self._visit(depth + 1)
+            for _ in row:
+                self._visit(depth + 2)
 
     def _visit(self, depth: int) -> None:
         if depth > self.limits.max_nesting:
@@ -174,6 +260,25 @@ class Flattener:
                 raise Unscannable("alias bomb: aliases expand the document too far")
 
 
+_PENDING_ITEMS = 10_000
+
+
+def contiguous(items: Iterator[Item], path: str) -> Iterator[Item]:
+    """An array's own records and rows as they come, and what else its elements hold (their
+    lists, arrays of objects nested in them) after them, ``_PENDING_ITEMS`` at most held at
+    once: items of other titles between an array's records would make one unit per element."""
+    pending: list[Item] = []
+    for item in items:
+        if item[0] == path:
+            yield item
+            continue
+        pending.append(item)
+        if len(pending) >= _PENDING_ITEMS:
+            yield from pending
+            pending.clear()
+    yield from pending
+
+
 def units(items: Iterator[Item], where: Where) -> Iterator[Unit]:
     """Consecutive items of one kind and title as one lazy unit: consume a unit's records or
     rows before asking for the next unit."""
@@ -181,9 +286,9 @@ def units(items: Iterator[Item], where: Where) -> Iterator[Unit]:
         items, key=lambda item: (item[0], isinstance(item[1], dict))
     ):
         if is_record:
-            yield Records(where=where, records=_records(group), title=title)
+            yield Records(where=where, records=_records(group), title=_cased(title))
         else:
-            yield Table(where=where, rows=_rows(group), title=title)
+            yield Table(where=where, rows=_rows(group), title=_cased(title))
 
 
 def scalar(value: object) -> Cell:
@@ -357,8 +462,19 @@ def _is_container(value: object) -> bool:
 
 
 def _is_record_map(obj: dict[Any, Any]) -> bool:
-    return len(obj) >= 2 and all(
-        isinstance(value, dict) and _DIGIT.search(str(key)) for key, value in obj.items()
+    """Objects keyed by their records' identifiers (they hold a digit: ``A212345678``,
+    ``case-0001``, ``0``) or by their persons' names (``Maria GARCIA``) when the objects share
+    their fields: sections of one record (``"Personal Info": {...}, "Case Details": {...}``)
+    do not."""
+    if len(obj) < 2 or not all(isinstance(value, dict) for value in obj.values()):
+        return False
+    if all(_DIGIT.search(str(key)) for key in obj):
+        return True
+    if not all(_DIGIT.search(str(key)) or _name_key(str(key)) for key in obj):
+        return False
+    first = set(next(iter(obj.values())))
+    return bool(first) and all(
+        2 * len(first & value.keys()) >= len(value) for value in obj.values()
     )
 
 
@@ -377,6 +493,211 @@ def _join(prefix: str, key: str) -> str:
 
 def _leaf(path: str) -> str:
     return path.rsplit(": ", 1)[-1] or "value"
+
+
+def _label(path: str) -> str:
+    """The last key of a title's key path: ``asylum_cases`` for ``Title: report.asylum_cases``."""
+    return _leaf(path).rpartition(".")[2] if _leaf(path) != "value" else ""
+
+
+def _titled(context: str, path: str) -> str:
+    return f"{context}: {path}" if context else path
+
+
+# What a record hands on to the parts split out of it (``_broad``).
+_BROAD_VALUE_CHARS = 200
+_BROAD_CHARS = 2000
+
+# Kinds of what a record sets aside (``Flattener._flatten``): (kind, key, value, depth).
+_OBJECTS = "objects"  # an array that holds objects: records of their own
+_SCALARS = "scalars"  # an array of scalars: a column of its own
+_TABLE = "table"  # rows, a frame or a map of records, under the record's key
+_ENTRY = "entry"  # a value under a data key: a record of its own, keyed by it
+_Later = tuple[str, str, object, int]
+
+
+def _ordered(record: dict[str, Cell]) -> list[tuple[str, Cell]]:
+    """A record's values, title-like fields first, without nulls."""
+    items = [(key, value) for key, value in record.items() if value is not None]
+    return sorted(items, key=lambda item: _label(item[0]).lower() not in _TITLE_KEYS)
+
+
+def _broad(record: dict[str, Cell]) -> str:
+    """The fields of a record as a title for what was split out of it (rows, frames, entries
+    under data keys): these were the record's own values, judged with its fields."""
+    parts: list[str] = []
+    size = 0
+    for key, value in _ordered(record):
+        part = f"{key} = {str(value)[:_BROAD_VALUE_CHARS]}".replace(": ", " ")
+        size += len(part) + 2
+        if size > _BROAD_CHARS:
+            break
+        parts.append(part)
+    return "; ".join(parts)
+
+
+def _list_tables(lists: list[tuple[str, list[Cell]]], context: str, path: str) -> Iterator[Item]:
+    """Arrays of scalars of one record, each a column of its own under its key and the record's
+    fields (``{"cfi_positive": [names]}``, ``{"names": [...], "claim": "asylum"}``): a record
+    is one person, a list in it may be many. Arrays of one length are also zipped into one
+    table headed by their keys (``{"name": [...], "dob": [...]}``: pandas' orient=list), as well
+    as read on their own (two lists of persons of one length are not one table of pairs)."""
+    by_length: dict[int, list[tuple[str, list[Cell]]]] = {}
+    for key, values in lists:
+        if values:
+            by_length.setdefault(len(values), []).append((key, values))
+            title = _titled(context, _join(path, key))
+            yield from ((title, [value]) for value in values)
+    for group in by_length.values():
+        if len(group) > 1:
+            title = _titled(context, path)
+            yield title, [_label(key) for key, _ in group]
+            for row in zip(*(values for _, values in group), strict=True):
+                yield title, list(row)
+
+
+_HOLDS_STEPS = 100_000
+
+
+def _holds_object(value: object) -> bool:
+    """Whether an object is in a value, at any depth: walked with a stack, not recursion (the
+    walk that follows bounds the nesting, with a reason), and for ``_HOLDS_STEPS`` values at
+    most (YAML's aliases make a small document a huge tree: the walk that follows counts them);
+    past that, as if it did."""
+    stack = [value]
+    for _ in range(_HOLDS_STEPS):
+        if not stack:
+            return False
+        item = stack.pop()
+        if isinstance(item, dict):
+            return True
+        if isinstance(item, list | tuple):
+            stack.extend(item)
+    return True
+
+
+# Keys that are data, not a field's name: an A-number, as the one recogniser of A-numbers
+# spells one (``A212345678``, ``A-212-345-678``; never a bare 9-digit number, which config
+# files and APIs key by), always; a name written as names are (``Maria GARCIA``, ``GARCIA,
+# Maria``) only over objects that share their fields (``_is_record_map``): title-case field
+# names (``"Last Name": "DIAZ"``, ``"Case Details": {...}``) look the same.
+_NAME_WORD = r"[^\W\d_]+(?:['’.-][^\W\d_]+)*\.?"
+_NAME_KEY = re.compile(rf"{_NAME_WORD}(?:,? {_NAME_WORD}){{1,5}}")
+_NAME_SPLIT = re.compile(r",? ")
+_PARTICLES = frozenset(
+    {"de", "del", "la", "las", "los", "da", "das", "do", "dos", "du", "di", "van", "von", "der"}
+    | {"den", "le", "bin", "bint", "al", "el", "y", "e", "ibn"}
+)
+_NAME_KEY_CHARS = 80
+_IDENTIFIER_KEY_CHARS = 40
+
+
+def _identifier_key(key: str) -> bool:
+    key = key.strip()
+    if len(key) > _IDENTIFIER_KEY_CHARS or not _DIGIT.search(key):
+        return False
+    found = spelled(key)
+    return len(found) == 1 and found[0].start == 0 and found[0].end == len(key)
+
+
+def _name_key(key: str) -> bool:
+    if len(key) > _NAME_KEY_CHARS or not _NAME_KEY.fullmatch(key):
+        return False
+    words = [w for w in _NAME_SPLIT.split(key) if w.lower() not in _PARTICLES]
+    return len(words) >= 2 and all(w[0].isupper() for w in words)
+
+
+_COPY = re.compile(r" \(\d+\)\Z")  # a key met again in one object (``pairs``)
+
+
+def _data_key(key: str) -> str | None:
+    """A key that is a record's own, an A-number whatever the value under it, as the file
+    spells it (a repeated key without its ``(2)``); None for a field's name."""
+    key = _COPY.sub("", key)
+    return key if _identifier_key(key) else None
+
+
+_HEADER_KEYS = ("columns", "fields", "headers", "header")
+_ROW_KEYS = ("data", "rows", "values")
+
+
+def _column_name(column: object) -> str | None:
+    if isinstance(column, str | int | float) and not isinstance(column, bool):
+        return str(column)
+    if isinstance(column, dict) and isinstance(column.get("name"), str):
+        return str(column["name"])  # a table schema's field: {"name": ..., "type": ...}
+    return None
+
+
+def _split_table(obj: dict[Any, Any]) -> tuple[list[list[Cell]], set[str]] | None:
+    """Column names beside rows as wide (pandas' orient=split, ``{"columns": [...], "index":
+    [...], "data": [[...], ...]}``, and the like): one table, the index as its first column;
+    with the keys it used."""
+    header_key = next((k for k in _HEADER_KEYS if isinstance(obj.get(k), list)), None)
+    rows_key = next((k for k in _ROW_KEYS if isinstance(obj.get(k), list)), None)
+    if header_key is None or rows_key is None:
+        return None
+    names = [_column_name(column) for column in obj[header_key]]
+    rows = obj[rows_key]
+    if not names or not rows or any(name is None for name in names):
+        return None
+    width = len(names)
+    if not all(
+        isinstance(row, list) and len(row) == width and not any(map(_is_container, row))
+        for row in rows
+    ):
+        return None
+    header: list[Cell] = list(names)
+    index = obj.get("index")
+    used = {header_key, rows_key}
+    if isinstance(index, list) and len(index) == len(rows) and not any(map(_is_container, index)):
+        used.add("index")
+        table = [["", *header]]
+        table += [[scalar(i), *map(scalar, row)] for i, row in zip(index, rows, strict=True)]
+        return table, used
+    return [header, *([scalar(v) for v in row] for row in rows)], used
+
+
+def _column_major(obj: dict[Any, Any]) -> list[list[Cell]] | None:
+    """Columns keyed by their rows' index (pandas' orient=columns, ``{"name": {"0": ...,
+    "1": ...}, "dob": {...}}``): objects of scalars with one set of keys that are data (numbers,
+    identifiers) under keys that are not (those are a map of records). One table, the index as
+    its first column."""
+    columns = list(obj.values())
+    if not columns or not all(isinstance(column, dict) for column in columns):
+        return None
+    index = list(columns[0])
+    if len(index) < 2 or any(_DIGIT.search(str(key)) for key in obj):
+        return None
+    if not all(_DIGIT.search(str(key)) for key in index):
+        return None
+    keys = set(index)
+    for column in columns:
+        if len(column) != len(index) or column.keys() != keys:
+            return None
+        if any(map(_is_container, column.values())):
+            return None
+    table: list[list[Cell]] = [["", *(str(key) for key in obj)]]
+    table += [[scalar(key), *(scalar(column[key]) for column in columns)] for key in index]
+    return table
+
+
+def _is_table(obj: dict[Any, Any]) -> bool:
+    return _split_table(obj) is not None or _column_major(obj) is not None or _is_record_map(obj)
+
+
+# A key path written as code writes keys (``cfi_positive``, ``cf_pos``) has lost the capitals
+# of the acronyms in it, which is how they are told from words (CAT, CFI): short words of such
+# a path are read in capitals.
+_CODE_PATH = re.compile(r"[a-z0-9_.\[\]-]*[a-z][a-z0-9_.\[\]-]*")
+_SHORT_WORD = re.compile(r"(?<![a-z0-9])(?:[a-z]{2,3}|[a-z][0-9]{3})(?![a-z0-9])")
+
+
+def _cased(title: str) -> str:
+    context, sep, path = title.rpartition(": ")
+    if not _CODE_PATH.fullmatch(path):
+        return title
+    return context + sep + _SHORT_WORD.sub(lambda m: m.group().upper(), path)
 
 
 # Streaming, for files too large to parse whole.
@@ -475,8 +796,12 @@ def _stream_value(
         yield from (flatten.element if in_array else flatten.value)(value, path, depth)
     elif tokens.peek() == "[":
         tokens.take("[")
-        for _ in _members(tokens, "]"):
-            yield from _stream_value(tokens, flatten, path, depth + 1, True)
+        elements = (
+            item
+            for _ in _members(tokens, "]")
+            for item in _stream_value(tokens, flatten, path, depth + 1, True)
+        )
+        yield from contiguous(elements, path)
     else:
         # An object too large to parse whole: its scalars make one record, and each large
         # member is walked on its own under its key path.
@@ -498,6 +823,8 @@ def _stream_value(
             title = f"{context}: {title}" if context else title
             if not whole:
                 yield from _stream_value(tokens, flatten, title, depth + 1, False)
+            elif (data_key := _data_key(key)) is not None:
+                yield from flatten.entry(data_key, member, _titled(context, path), depth + 1)
             elif isinstance(member, dict | list):
                 yield from flatten.value(member, title, depth + 1)
             else:

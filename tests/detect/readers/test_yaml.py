@@ -107,6 +107,7 @@ def test_tags_are_read_as_data_and_never_constructed(tmp_path: Path) -> None:
         "blob: !!binary QW5hIERpYXo=\n"
     )
 
+    fields = "person.name = Ana Diaz; person.claim = asylum; blob = Ana Diaz"
     assert _read(text) == [
         (
             "records",
@@ -123,7 +124,10 @@ def test_tags_are_read_as_data_and_never_constructed(tmp_path: Path) -> None:
                     "blob": "Ana Diaz",
                 }
             ],
-        )
+        ),
+        # Each list is also a column of its own (``readers.json._list_tables``).
+        ("table", f"{fields}: RUN", None, False, [[f"touch {marker}"]]),
+        ("table", f"{fields}: IDS", None, False, [["A212345678"], ["A212345679"]]),
     ]
     assert not marker.exists()
 
