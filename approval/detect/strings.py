@@ -506,6 +506,7 @@ def _names(policy: Policy, fallback: bool = True) -> PersonName | None:
 MAX_NAME = 255  # the statement schema's limit for a file's name
 MAX_TEXT = 2000  # and for a text
 MAX_REMOVED = 500  # and for a line of a redaction's ``removed``
+_MAX_KIND = 100  # and for a coverage part's ``kind``
 
 
 def safe_file_name(name: str, policy: Policy) -> str:
@@ -534,7 +535,13 @@ def safe_scan(summary: Mapping[str, Any], policy: Policy) -> dict[str, Any]:
         out["reason"] = safe_text(summary["reason"], policy, MAX_TEXT)
     if isinstance(summary.get("coverage"), list):
         out["coverage"] = [
-            _safe_fields(part, ("part", "reason"), policy, NAMED_LIMITS["part"])
+            # A part's kind may come from the file too (a MIME part's Content-Type).
+            _safe_fields(
+                _safe_fields(part, ("part", "reason"), policy, NAMED_LIMITS["part"]),
+                ("kind",),
+                policy,
+                _MAX_KIND,
+            )
             if isinstance(part, Mapping)
             else part
             for part in summary["coverage"]
@@ -562,7 +569,23 @@ def safe_statement(statement: Mapping[str, Any], policy: Policy) -> dict[str, An
             safe_text(line, policy, MAX_REMOVED) if isinstance(line, str) else line
             for line in out["removed"]
         ]
-    return out
+    # Whatever string is left, printable: the ledger refuses a control or format character
+    # anywhere in a statement (approval.trust.text); what people type was refused before this.
+    printed: dict[str, Any] = _printable_all(out)
+    return printed
+
+
+def _printable_all(value: Any) -> Any:
+    """``value`` with every string in it (keys too) made ``printable``."""
+    if isinstance(value, str):
+        return printable(value)
+    if isinstance(value, Mapping):
+        return {
+            printable(k) if isinstance(k, str) else k: _printable_all(v) for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [_printable_all(item) for item in value]
+    return value
 
 
 def _safe_path(path: str, policy: Policy) -> str:

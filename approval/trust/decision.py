@@ -32,6 +32,9 @@ Rules, and the choices made where the issue left room:
   while it is not revoked: otherwise a publisher could request again and ask other officials.
   It blocks each applicable rule with ``rejection_blocks`` that requires the role it was made
   under. Rejections do not expire, and count whatever adoption their request was made under.
+  A withdrawal of someone else's rejection by an official who requested those bytes (before or
+  after withdrawing it) does not count (``LedgerState.revocation_of``): an admin may not
+  overrule the refusal that blocks their own request.
 - Several requests for one artifact: the most recent one that allows is used, else the most
   recent one, and a reason says so.
 
@@ -371,6 +374,12 @@ def _evaluate(
                 blocked = True
                 blocking.append(signoff)
                 reasons.append(_rejection_words(signoff, request))
+                ignored = state.withdrawal_by_requester(signoff, at)
+                if ignored is not None:
+                    reasons.append(
+                        f"{ignored.signer}'s withdrawal of {signoff.signer}'s rejection does not "
+                        f"count: {ignored.signer} requested this file"
+                    )
 
     revoked = state.revocation_of(request.id, at)
     if revoked is not None:

@@ -37,7 +37,14 @@ Decisions taken here (the lead and auditors depend on them):
 - A revocation may withdraw the revoker's own request or sign-off. Someone else's request or
   approval may be revoked by a privacy-officer or an admin: that can only block, never unblock.
   Someone else's *rejection* only by an admin, the escape hatch when the refusing official is
-  gone: anyone else could overrule a refusal by revoking it.
+  gone: anyone else could overrule a refusal by revoking it. Not by an admin who requested those
+  bytes (any request for the rejection's sha256, since a rejection blocks them all): that would
+  be overruling the refusal of one's own request. A withdrawal made before its signer requested
+  the bytes is admitted, and stops counting once they do (``revocation_of``).
+- Every string a statement carries is plain text: one line, without control or format
+  characters (``approval.trust.text``); a request's or an export's exposure record is an age
+  file encrypted to the keys it names (``approval.trust.agefile``). The writer only ever makes
+  such statements; another one is a forgery (exit 3, naming the field, never the text).
 - Any official in the roster in force may request, export or redact (no role is needed: the
   separation of duties is in who may approve). The requester's own sign-off is accepted into the
   ledger (a rule may allow it) and the decision never counts it where the rule forbids it.
@@ -60,7 +67,7 @@ import base64
 import binascii
 import hashlib
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
@@ -81,7 +88,8 @@ from approval.policy.validate import SERVICE  # a gate's key: ``blocked`` statem
 from approval.statements import Envelope, format_time, short_id
 from approval.statements.kinds import Artifact  # one value in statements and records
 from approval.statements.kinds import built as _built
-from approval.trust import incidents
+from approval.trust import agefile, incidents
+from approval.trust import text as plaintext
 from approval.trust.incidents import (
     IncidentClose,
     IncidentOpen,
@@ -483,9 +491,17 @@ class LedgerState:
         self._add(record)
 
     def check(
-        self, envelope: Envelope, statement_id: str | None = None, *, now: datetime | None = None
+        self,
+        envelope: Envelope,
+        statement_id: str | None = None,
+        *,
+        now: datetime | None = None,
+        signed: bytes | None = None,
     ) -> Record:
-        """What ``apply`` would add, without adding it: the check before an append."""
+        """What ``apply`` would add, without adding it: the check before an append.
+
+        ``signed``, the statement's canonical bytes when the caller has them (a replay),
+        spares most statements the walk over their strings (``text.may_hold``)."""
         try:
             statement_id = statement_id or envelope.id
             kind = envelope.kind
@@ -517,6 +533,10 @@ class LedgerState:
         checker = self._checkers.get(kind)
         if checker is None:
             raise IntegrityError(f"{label}: unknown statement kind")
+        if signed is None or plaintext.may_hold(signed):
+            not_plain = plaintext.problem(envelope.statement)
+            if not_plain is not None:
+                raise IntegrityError(f"{label}: {not_plain}")
         try:
             return checker(self, envelope, statement_id, label, created)
         except (KeyError, TypeError, ValueError, AttributeError) as e:
@@ -708,7 +728,7 @@ class LedgerState:
                 f"{label}: revokes {short_id(statement['target'])}, which is {what}: only "
                 "requests and sign-offs can be revoked"
             )
-        refusal = revocation_refusal(official, target, self._requester_of(target))
+        refusal = revocation_refusal(official, target, *self._requesters_of(target))
         if refusal is not None:
             raise IntegrityError(f"{label}: {refusal}")
         return _built(
@@ -727,6 +747,36 @@ class LedgerState:
         """Who made the request ``target`` is, or is a sign-off of."""
         request = target if isinstance(target, Request) else self._records.get(target.request)
         return request.requester if isinstance(request, Request) else None
+
+    def _requesters_of(self, target: Request | SignOff) -> tuple[str | None, frozenset[str]]:
+        """Who made the request ``target`` is (or is a sign-off of), and who made any request
+        for the same bytes (a rejection blocks them all)."""
+        sha256 = target.sha256 if isinstance(target, Request) else target.artifact_sha256
+        others = frozenset(r.requester for r in self._requests_by_sha.get(sha256, ()))
+        return self._requester_of(target), others
+
+    def _requested_by(self, revocation: Revocation, at: datetime | None) -> bool:
+        """Whether ``revocation`` withdraws someone else's rejection of bytes its signer
+        requested (by ``at``, before or after the withdrawal): then it does not count."""
+        target = self._records.get(revocation.target)
+        if not isinstance(target, SignOff) or target.approves:
+            return False
+        if target.signer == revocation.signer:
+            return False
+        return any(
+            r.requester == revocation.signer and (at is None or r.at <= at)
+            for r in self._requests_by_sha.get(target.artifact_sha256, ())
+        )
+
+    def withdrawal_by_requester(
+        self, signoff: SignOff, at: datetime | None = None
+    ) -> Revocation | None:
+        """A withdrawal of the rejection ``signoff`` that does not count because its signer
+        requested those bytes (see ``revocation_of``), or None: for the decision's words."""
+        for revocation in self._revocations.get(signoff.id, ()):
+            if (at is None or revocation.at <= at) and self._requested_by(revocation, at):
+                return revocation
+        return None
 
     def _check_export(
         self, envelope: Envelope, statement_id: str, label: str, created: datetime
@@ -918,9 +968,15 @@ class LedgerState:
 
     def revocation_of(self, statement_id: str, at: datetime | None = None) -> Revocation | None:
         """The first revocation of a statement (made at or before ``at`` when given) that
-        counts: one made with a key compromised by then does not (``compromised``)."""
+        counts: one made with a key compromised by then does not (``compromised``), nor an
+        admin's withdrawal of someone else's rejection of bytes the admin requested by then
+        (before or after the withdrawal: a request made later must not ride on it)."""
         for revocation in self._revocations.get(statement_id, ()):
-            if (at is None or revocation.at <= at) and self.compromised(revocation, at) is None:
+            if (
+                (at is None or revocation.at <= at)
+                and self.compromised(revocation, at) is None
+                and not self._requested_by(revocation, at)
+            ):
                 return revocation
         return None
 
@@ -1035,9 +1091,14 @@ def replay(envelopes: Iterable[Envelope]) -> LedgerState:
 
 
 def revocation_refusal(
-    official: Official, target: Request | SignOff, requester: str | None = None
+    official: Official,
+    target: Request | SignOff,
+    requester: str | None = None,
+    others: Collection[str] = (),
 ) -> str | None:
-    """Why ``official`` may not revoke ``target``, or None when they may (see the module doc)."""
+    """Why ``official`` may not revoke ``target``, or None when they may (see the module doc).
+    ``requester`` made the request ``target`` is about; ``others`` made any request for the
+    same bytes."""
     owner = target.requester if isinstance(target, Request) else target.signer
     if owner == official.id:
         return None
@@ -1045,6 +1106,12 @@ def revocation_refusal(
         if requester is not None and requester == official.id:
             # An admin who asked for the file may not overrule the refusal of their own request.
             return f"{official.id} made this request and may not withdraw {owner}'s rejection of it"
+        if official.id in others:
+            # Nor by asking for the same bytes again (``--again``): the rejection blocks those.
+            return (
+                f"{official.id} requested the same file and may not withdraw {owner}'s "
+                "rejection of it"
+            )
         if official.holds(ADMIN):
             return None
         return f"{official.id} may not withdraw {owner}'s rejection: only {owner} or an admin may"
@@ -1133,6 +1200,13 @@ def check_adoption(
     except ValueError as e:
         raise UsageError("only a policy and roster read from files can be adopted") from e
     parse_adoption_documents(policy_doc, roster_doc, "the new")
+    not_plain = plaintext.find(roster_doc, "roster")
+    if not_plain is not None:  # the ledger would refuse it (``approval.trust.text``)
+        raise UsageError(
+            f"the {plaintext.describe(*not_plain)}: names and keys in a roster are one line of "
+            "text without control or format characters",
+            hint="edit the roster file",
+        )
     current = state.current if state.adoptions else None
     if current is not None:
         refusal = adoption_refusal(current, policy, roster)
@@ -1206,7 +1280,7 @@ def check_revocation(
             f"{kind_of(target)} {short_id(target.id)} was already revoked by {revoked.signer} "
             f"on {day(revoked.at)}"
         )
-    refusal = revocation_refusal(official, target, state._requester_of(target))
+    refusal = revocation_refusal(official, target, *state._requesters_of(target))
     if refusal is not None:
         raise UsageError(refusal)
     return target
@@ -1263,3 +1337,11 @@ def _check_exposure(statement: dict[str, Any], label: str) -> None:
         raise IntegrityError(f"{label}: its exposure record is not base64") from e
     if hashlib.sha256(data).hexdigest() != exposure["record_sha256"]:
         raise IntegrityError(f"{label}: its exposure record does not match its sha256")
+    try:
+        agefile.check(data, exposure["recipients"])
+    except agefile.NotAge as e:
+        # Invariant 7: the persons a file holds are in the ledger only encrypted.
+        raise IntegrityError(
+            f"{label}: its exposure record is not an age file encrypted to the keys it names "
+            f"({e}): the persons it lists may be readable by anyone holding the ledger"
+        ) from e

@@ -14,7 +14,9 @@ first that fails (:class:`~approval.trust.failure.AuditFailure`, exit 3):
 5. time: not dated ahead of the verifier's clock, nor back before the latest entry
    (``LedgerState.check`` makes these checks first, with the rest of the trust rules);
 6. trust rules: :class:`approval.trust.state.LedgerState` (signer in the roster in force and
-   valid at ``created``, adoptions by the admin threshold of both rosters, versions rising...);
+   valid at ``created``, adoptions by the admin threshold of both rosters, versions rising,
+   text plain and exposure records sealed...; the text is checked on the canonical bytes first,
+   so that most statements skip the walk over their strings: ``approval.trust.text``);
 7. the export rule: an export was allowed by :func:`approval.trust.decision.decide` at its own
    time, for its artifact and the classes its request's scan found, on the sign-offs it names.
 
@@ -253,7 +255,7 @@ class Verifier:
             self._check_signatures(envelope, commit.raw, signed, signatures, oid, position)
             self._check_seen_head(envelope, oid, position)
             try:
-                record = self._state.check(envelope, statement_id, now=self.now)
+                record = self._state.check(envelope, statement_id, now=self.now, signed=signed)
                 if isinstance(record, Export):  # judged before it is added
                     problem = self._export_rule(self, record, envelope)
                     if problem is not None:

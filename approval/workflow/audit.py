@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     # behind them): imported where a replay runs.
     from approval.report.bundle import Bundle
     from approval.report.event import Event
+    from approval.report.personal import TextWarning
     from approval.trust.replay import Verified
     from approval.trust.state import LedgerState
 
@@ -42,6 +43,9 @@ class AuditReport:
     signatures: int
     seconds: float
     adoptions: int
+    # Statements whose text seems to hold personal data (``approval.report.personal``): a
+    # detector's judgement, reported, never an integrity failure (the exit code stays 0).
+    warnings: tuple[TextWarning, ...] = ()
 
     @property
     def intact(self) -> bool:
@@ -59,12 +63,15 @@ def replay_ledger(
     broken ledger: the report says where it broke."""
     from approval.ledger.history import read_history
     from approval.ledger.parallel import verify_ahead
+    from approval.report.personal import PersonalData
     from approval.report.timeline import describe
     from approval.trust.replay import Replay
 
     start = time.perf_counter()
     replay = Replay()
     events: list[Event] = []
+    warnings: list[TextWarning] = []
+    personal = PersonalData()
     failure: AuditFailure | None = None
     if head is not None:
         try:
@@ -72,6 +79,12 @@ def replay_ledger(
             for verified in replay.run(commits):
                 events.append(
                     describe(verified.record, replay.state, verified.position, verified.commit)
+                )
+                warnings += personal.warnings(
+                    verified.envelope.statement,
+                    verified.id,
+                    verified.position,
+                    replay.state.current.policy,
                 )
                 if sink is not None:
                     sink(verified)
@@ -85,6 +98,7 @@ def replay_ledger(
         replay.signatures,
         time.perf_counter() - start,
         len(replay.state.adoptions),
+        tuple(warnings),
     )
     return report, replay.state
 
