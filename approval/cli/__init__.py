@@ -176,7 +176,8 @@ def _run(argv: list[str] | None) -> int:
         print_error([e.format_message(), f"hint: see '{where} --help'"])
         return e.exit_code
     except click.ClickException as e:
-        e.show()
+        # Through our one error printer: the message may name a path the user gave.
+        print_error([e.format_message()])
         return e.exit_code
     except KeyboardInterrupt:
         # The user pressed ^C: no traceback, never exit 0, and the shell's code for SIGINT.

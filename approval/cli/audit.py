@@ -247,7 +247,7 @@ def _emit_timeline(command: str, body: dict[str, Any], events: Sequence[Event]) 
     copied whole three more times (joined into the document, a newline added, encoded) and
     searched for ANSI codes (``click.echo``: JSON has none, it escapes ESC): ~30% of the JSON's
     CPU. The same bytes."""
-    from approval.cli.jsontext import Written
+    from approval.cli.jsontext import Written, inert_json
     from approval.cli.output import document, indented
 
     depth: list[str] = []
@@ -261,10 +261,10 @@ def _emit_timeline(command: str, body: dict[str, Any], events: Sequence[Event]) 
     stream = sys.stdout
     if stream is None:  # started with no stdout at all (``>&-``): as ``click.echo`` does
         return
-    stream.write(before)
+    stream.write(inert_json(before))
     for piece in _timeline_pieces(events, depth[0]):
-        stream.write(piece)
-    stream.write(after + "\n")
+        stream.write(inert_json(piece))
+    stream.write(inert_json(after) + "\n")
     stream.flush()
 
 
@@ -311,12 +311,14 @@ def _render_report(report: Any, fmt: str, html_file: Path | None = None) -> None
                     for e in report.events
                     if e.details.get("flag")
                 ],
+                "warnings": [w.to_dict() for w in report.warnings],
                 "timeline": None,
                 "html": str(html_file) if html_file is not None else None,
             },
             report.events,
         )
         return
+    from approval.cli.render import shown_path
     from approval.cli.screen import Section, show, show_timeline
 
     show_timeline(
@@ -332,6 +334,10 @@ def _render_report(report: Any, fmt: str, html_file: Path | None = None) -> None
     ]
     if report.failure is None:
         facts.append(("exports", f"{report.exports}, each allowed when it was made"))
+        # Text that seems to hold personal data: a detector's judgement, not a failure.
+        facts += [("warning", w.message) for w in report.warnings[:10]]
+        if len(report.warnings) > 10:
+            facts.append(("warnings", f"{len(report.warnings) - 10} more (--format json)"))
         flagged = [str(e.position) for e in report.events if e.details.get("flag")]
         if flagged:
             facts.append(
@@ -342,7 +348,7 @@ def _render_report(report: Any, fmt: str, html_file: Path | None = None) -> None
                 )
             )
         if html_file is not None:
-            facts.append(("report", f"written to {html_file}"))
+            facts.append(("report", f"written to {shown_path(html_file)}"))
         show([Section("Audit: the ledger is intact", facts, style="green")])
     else:
         failure = report.failure
@@ -353,7 +359,7 @@ def _render_report(report: Any, fmt: str, html_file: Path | None = None) -> None
         if failure.statement:
             facts.append(("statement", f"{failure.kind} {failure.statement}"))
         if html_file is not None:
-            facts.append(("report", f"written to {html_file}"))
+            facts.append(("report", f"written to {shown_path(html_file)}"))
         show([Section("Audit: the ledger is NOT intact", facts, style="red")])
 
 
@@ -513,12 +519,14 @@ def _render_bundle(bundle: Any, fmt: str) -> None:
             "audit export",
         )
         return
+    from approval.cli.render import shown_path
     from approval.cli.screen import say
     from approval.words import plural
 
+    directory = shown_path(bundle.directory)  # the user's: a name in it is not for a log
     say(
         f"exported {plural(bundle.statements, 'statement')} and "
-        f"{plural(bundle.signatures, 'signature')} to {bundle.directory} "
+        f"{plural(bundle.signatures, 'signature')} to {directory} "
         f"({plural(bundle.keys, 'key')} in allowed_signers)"
     )
-    say(f"check them with ssh-keygen alone: sh {bundle.directory / 'verify.sh'}")
+    say(f"check them with ssh-keygen alone: sh {shown_path(bundle.directory / 'verify.sh')}")

@@ -121,13 +121,16 @@ def check(
 def _json(data: object) -> None:
     import json
 
-    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+    from approval.cli.jsontext import inert_json
+
+    click.echo(inert_json(json.dumps(data, indent=2, ensure_ascii=False)))
 
 
 def _text(result: CheckResult) -> None:
-    from approval.cli.render import terminal
+    from approval.cli.render import inert, terminal
 
-    lines = list(_words(result))
+    # Each line inert: it names files (and what a link or a remote said about them).
+    lines = [inert(line) for line in _words(result)]
     if not terminal():
         # Piped (CI, pre-commit, a log): one line per fact, written at once, and rich, which
         # only a terminal's wrapping needs, is not even imported.

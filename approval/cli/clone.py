@@ -63,18 +63,22 @@ def clone(url: str, directory: Path, from_checkpoint: bool) -> None:
             },
         )
         return
+    from approval.cli.render import shown_path
+    from approval.cli.screen import print_line as echo
+
     statements = plural(done.statements, "statement")
     signatures = plural(done.signatures, "signature")
+    where = shown_path(done.path)  # the user's directory: a name in it is not for a log
     if started is None:
-        click.echo(
-            f"cloned {done.remote} into {done.path}: {statements} and {signatures} verified "
+        echo(
+            f"cloned {done.remote} into {where}: {statements} and {signatures} verified "
             f"from the first entry; {done.policy} in force"
         )
     else:
-        click.echo(
-            f"cloned {done.remote} into {done.path}: {statements}, verified from the "
+        echo(
+            f"cloned {done.remote} into {where}: {statements}, verified from the "
             f"checkpoint at entry {started.count} (ledger head {started.head[:12]}) witnessed "
             f"by {', '.join(started.witnesses)}, then the {plural(done.verified, 'statement')} "
             f"after it ({signatures}); {done.policy} in force"
         )
-    click.echo(f"use it with --ledger {done.path} (or APPROVAL_LEDGER)")
+    echo(f"use it with --ledger {where} (or APPROVAL_LEDGER)")

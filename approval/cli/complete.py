@@ -45,7 +45,10 @@ def complete_request(
         found = _requests(ctx, typed)
     except Exception:  # a Tab that fails offers nothing, and says nothing
         return []
-    return [CompletionItem(ident[:SHOWN], help=name) for ident, name in found]
+    from approval.cli.render import inert
+
+    # The name is the ledger's: a shell shows it beside the id.
+    return [CompletionItem(ident[:SHOWN], help=inert(name)) for ident, name in found]
 
 
 def _requests(ctx: click.Context, typed: str) -> list[tuple[str, str]]:
@@ -95,7 +98,9 @@ def complete_role(
     if not adoptions:
         return []
     roles = sorted({role for o in adoptions[-1].roster.officials for role in o.roles})
-    return [CompletionItem(role) for role in roles if role.startswith(incomplete)]
+    from approval.cli.render import inert
+
+    return [CompletionItem(inert(role)) for role in roles if role.startswith(incomplete)]
 
 
 def _adoptions(ctx: click.Context) -> tuple[Adoption, ...]:

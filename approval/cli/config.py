@@ -36,6 +36,8 @@ def config() -> None:
             {"settings": [s.to_dict() for s in settings], "files": loaded.files()},
         )
         return
+    from approval.cli.screen import print_line as echo  # values are the config files'
+
     for setting in settings:
         value = setting.value
         if setting.name == "hooks":
@@ -43,12 +45,12 @@ def config() -> None:
             shown = ", ".join(events) + f" (timeout {value.timeout:g} s)" if events else "none"
         else:
             shown = "-" if value is None else str(value)
-        click.echo(f"{setting.name:<7} {shown}  [{setting.source}]")
-    click.echo("files:")
+        echo(f"{setting.name:<7} {shown}  [{setting.source}]")
+    echo("files:")
     project = loaded.project.path if loaded.project is not None else None
-    click.echo(f"  project  {project or f'none ({PROJECT_FILE} here or in a directory above)'}")
+    echo(f"  project  {project or f'none ({PROJECT_FILE} here or in a directory above)'}")
     # Named as the variable when it is set: the same words on every machine (and in README).
     xdg = loaded.env.get("XDG_CONFIG_HOME", "")
     where = "$XDG_CONFIG_HOME/" if xdg and Path(xdg).is_absolute() else "~/.config/"
     state = "" if loaded.user is not None else " (not found)"
-    click.echo(f"  user     {where}{USER_FILE}{state}")
+    echo(f"  user     {where}{USER_FILE}{state}")

@@ -53,10 +53,12 @@ def doctor(ledger: Path | None, keys: tuple[Path, ...], services: tuple[str, ...
     if json_wanted():
         emit("doctor", {"ok": found.ok, "checks": [c.to_dict() for c in found.checks]})
     else:
+        from approval.cli.screen import print_line as echo  # details quote remotes, files
+
         width = max(len(c.name) for c in found.checks)
         for check in found.checks:
-            click.echo(f"{check.status:<4}  {check.name:<{width}}  {check.detail}")
+            echo(f"{check.status:<4}  {check.name:<{width}}  {check.detail}")
             if check.hint and check.status != "ok":
-                click.echo(f"{'':<4}  {'':<{width}}  hint: {check.hint}")
+                echo(f"{'':<4}  {'':<{width}}  hint: {check.hint}")
     if code:
         raise SystemExit(code)

@@ -108,8 +108,7 @@ def export(
 def _shown(path: Path, done: Any) -> str:
     """A path as the screen prints it: a name in it that identifies a person redacted (CI
     logs keep what is printed)."""
-    from approval.detect.strings import safe_text
-    from approval.policy import default_policy
+    from approval.cli.render import shown_path
 
     adoption = done.decision.adoption
-    return safe_text(str(path), adoption.policy if adoption is not None else default_policy())
+    return shown_path(path, adoption.policy if adoption is not None else None)

@@ -59,7 +59,7 @@ def exposure(
     cannot decrypt). Nothing is printed that names a person.
     """
     from approval.cli.output import emit, json_wanted
-    from approval.cli.render import outcome
+    from approval.cli.render import outcome, shown_path
     from approval.cli.screen import say
     from approval.errors import EXIT_OK, UsageError
     from approval.statements import format_time, short_id
@@ -97,7 +97,7 @@ def exposure(
         for export in answer.exports:
             say(f"  export {short_id(export)}")
         if answer.out is not None:
-            say(f"persons written to {answer.out} (mode 0600)")
+            say(f"persons written to {shown_path(answer.out)} (mode 0600)")
         return
     found = flow.persons_exposures(ledger, persons, person_file, key, passphrase_env)
     outcome(EXIT_OK)

@@ -77,35 +77,37 @@ def _age(days: int) -> str:
 
 
 def _show(found: Any) -> None:
+    # Each line through ``print_line``: purposes, destinations and names come from the ledger.
+    from approval.cli.screen import print_line as echo
     from approval.statements import format_time
     from approval.words import plural
 
     who = "the office" if found.official is None else f"{found.official} ({', '.join(found.roles)})"
     if not found.waiting:
-        click.echo(f"Nothing waits for {who}.")
+        echo(f"Nothing waits for {who}.")
     else:
-        click.echo(f"{plural(len(found.waiting), 'request')} waiting for {who}, oldest first:")
+        echo(f"{plural(len(found.waiting), 'request')} waiting for {who}, oldest first:")
     for item in found.waiting:
         request = item.request
-        click.echo("")
-        click.echo(f"{item.to_dict()['short']}  {request.artifact.name}  ({_age(item.age.days)})")
-        click.echo(f"  requested by {request.requester} on {format_time(request.at)}")
-        click.echo(f"  purpose:     {request.purpose}")
-        click.echo(f"  destination: {request.destination}")
+        echo("")
+        echo(f"{item.to_dict()['short']}  {request.artifact.name}  ({_age(item.age.days)})")
+        echo(f"  requested by {request.requester} on {format_time(request.at)}")
+        echo(f"  purpose:     {request.purpose}")
+        echo(f"  destination: {request.destination}")
         persons = "not recorded" if item.persons is None else plural(item.persons, "person")
-        click.echo(f"  persons:     {persons}")
-        click.echo(f"  hidden:      {', '.join(item.hidden) or 'none'}")
+        echo(f"  persons:     {persons}")
+        echo(f"  hidden:      {', '.join(item.hidden) or 'none'}")
         if item.mine:
-            click.echo(f"  you sign as: {', '.join(item.mine)}")
-        click.echo(f"  waits for:   {', '.join(item.missing)}")
-        click.echo(f"  $ approval show {item.to_dict()['short']}")
+            echo(f"  you sign as: {', '.join(item.mine)}")
+        echo(f"  waits for:   {', '.join(item.missing)}")
+        echo(f"  $ approval show {item.to_dict()['short']}")
     if found.expiring is not None:
-        click.echo("")
+        echo("")
         if not found.expiring:
-            click.echo("No approval lapses in the days asked for.")
+            echo("No approval lapses in the days asked for.")
         for entry in found.expiring:
             exported = "exported" if entry.exported else "not exported yet"
-            click.echo(
+            echo(
                 f"{entry.to_dict()['short']}  {entry.request.artifact.name}: approvals lapse "
                 f"{format_time(entry.expires)} ({', '.join(entry.signers)}; {exported})"
             )

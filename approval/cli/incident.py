@@ -180,7 +180,7 @@ def notify_list(
     """Write the persons INCIDENT exposed, one identity a line, to --out (created 0600; a
     privacy officer's key reads them), and record that the list was made, with its count."""
     from approval.cli.output import emit, json_wanted
-    from approval.cli.render import outcome
+    from approval.cli.render import outcome, shown_path
     from approval.cli.screen import say
     from approval.errors import EXIT_OK
     from approval.statements import short_id
@@ -209,7 +209,7 @@ def notify_list(
         )
         return
     say(
-        f"wrote {done.persons} persons to notify to {done.path} (0600) for incident "
+        f"wrote {done.persons} persons to notify to {shown_path(done.path)} (0600) for incident "
         f"{short_id(done.recorded.incident.id)} (statement {short_id(done.recorded.id)})"
     )
 

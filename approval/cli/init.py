@@ -56,7 +56,7 @@ def init(
     roster's admin threshold.
     """
     from approval.cli.output import emit, json_wanted
-    from approval.cli.render import outcome
+    from approval.cli.render import outcome, shown_path
     from approval.cli.screen import say
     from approval.errors import EXIT_OK, UsageError
     from approval.workflow.adopt import init_ledger
@@ -72,7 +72,7 @@ def init(
     if json_wanted():
         emit("init", _adopted(adopted))
         return
-    say(f"created ledger {adopted.ledger}: {adopted.summary}")
+    say(f"created ledger {shown_path(adopted.ledger)}: {adopted.summary}")
     if adopted.remote:
         say(f"shared through {adopted.remote}: other offices run `approval clone`")
 

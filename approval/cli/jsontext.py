@@ -8,13 +8,22 @@ strings in one C pass); anything but plain dicts with string keys, lists, string
 and None is handed to ``json.dumps`` itself, its lines shifted to the depth: its output holds no
 raw newline but between lines (a newline in a string is written ``\\n``), so the shift is exact.
 A :class:`Written` value writes itself.
+
+``json`` escapes the C0 controls in a string, not DEL, the C1 controls (U+009B is a CSI to
+some terminals), bidi and other format characters, nor the line and paragraph separators:
+:func:`inert_json` escapes those too in a document about to be printed (``\\u202e``), so that
+JSON on a terminal cannot act on it either, and a reader gets the same strings.
 """
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Callable
 from json.encoder import encode_basestring
 from typing import Any
+
+from approval.cli.render import INVISIBLE
 
 # A string as JSON writes it (UTF-8 as it is): the C function when ``_json`` is there.
 quoted: Callable[[str], str] = encode_basestring
@@ -103,3 +112,27 @@ def _standard(value: Any, newline: str) -> str:
     import json
 
     return json.dumps(value, indent=2, ensure_ascii=False).replace("\n", newline)
+
+
+# DEL and everything beyond ASCII: the characters ``inert_json`` looks at one by one.
+_BEYOND_ASCII = re.compile(r"[\x7f-\U0010ffff]")
+
+
+def inert_json(text: str) -> str:
+    """JSON ``text`` whose strings hold no control or format character as it is: each is
+    written as a ``\\uXXXX`` escape (a pair of them beyond the BMP), the same string to a
+    reader. Outside its strings JSON holds only ASCII, so every such character is in one."""
+    if text.isascii() and "\x7f" not in text:
+        return text
+    return _BEYOND_ASCII.sub(_escaped, text)
+
+
+def _escaped(match: re.Match[str]) -> str:
+    char = match[0]
+    if unicodedata.category(char) not in INVISIBLE:
+        return char
+    code = ord(char)
+    if code < 0x10000:
+        return f"\\u{code:04x}"
+    code -= 0x10000
+    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"

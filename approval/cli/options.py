@@ -58,7 +58,9 @@ def offline_option(*, fresh: bool = False) -> Callable[[F], F]:
 
 
 def _warn(message: str) -> None:
-    click.echo(f"warning: {message}", err=True)
+    from approval.cli.render import print_warning
+
+    print_warning(message)  # it may hold what a remote said, or a path
 
 
 def key_option(*, multiple: bool = False) -> Callable[[F], F]:

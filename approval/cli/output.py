@@ -92,8 +92,11 @@ def document(command: str, body: dict[str, Any]) -> dict[str, Any]:
 
 
 def emit(command: str, body: dict[str, Any]) -> None:
-    """Print ``command``'s JSON document (UTF-8 as it is: file names stay readable)."""
-    click.echo(indented(document(command, body)))
+    """Print ``command``'s JSON document (UTF-8 as it is: file names stay readable; what a
+    terminal would act on escaped, ``jsontext.inert_json``)."""
+    from approval.cli.jsontext import inert_json
+
+    click.echo(inert_json(indented(document(command, body))))
 
 
 def indented(value: Any) -> str:

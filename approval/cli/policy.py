@@ -32,7 +32,7 @@ def check(files: tuple[Path, ...]) -> None:
     wrong.
     """
     from approval.cli.output import emit, json_wanted
-    from approval.cli.render import outcome
+    from approval.cli.render import outcome, shown_path
     from approval.cli.screen import say
     from approval.errors import EXIT_OK, EXIT_USAGE
     from approval.workflow.policy_check import check_files
@@ -61,7 +61,7 @@ def check(files: tuple[Path, ...]) -> None:
     problems: list[str] = []
     for result in results:
         if result.ok:
-            say(f"{result.path}: ok: {result.summary}")
+            say(f"{shown_path(result.path)}: ok: {result.summary}")
         else:
             problems += result.problems
     if problems:
@@ -188,4 +188,9 @@ def show(ledger: Path | None, bundled: bool) -> None:
             },
         )
         return
+    from approval.cli.render import inert
+
+    # Each line inert: the policy's words are whoever adopted it's (YAML leaves bidi controls
+    # as they are).
+    text = "\n".join(inert(line) for line in text.split("\n"))
     click.echo(text, nl=not text.endswith("\n"))

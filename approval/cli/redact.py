@@ -36,7 +36,7 @@ def redact(
     both sha256s and what was removed (places and counts, never values).
     """
     from approval.cli.output import emit, json_wanted
-    from approval.cli.render import outcome
+    from approval.cli.render import outcome, shown_path
     from approval.cli.screen import say
     from approval.errors import EXIT_OK
     from approval.statements import short_id
@@ -61,7 +61,7 @@ def redact(
             },
         )
         return
-    say(f"redacted {file} -> {done.out} (clean under the policy in force)")
+    say(f"redacted {shown_path(file)} -> {shown_path(done.out)} (clean under the policy in force)")
     say(f"  source:     sha256 {done.source_report.sha256} ({done.source_report.size:,} bytes)")
     say(f"  derivative: sha256 {done.report.sha256} ({done.report.size:,} bytes)")
     say("  removed:")

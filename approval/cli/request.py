@@ -48,7 +48,7 @@ def request(
     """
     from approval.cli import gateview
     from approval.cli.output import emit, json_wanted
-    from approval.cli.render import outcome
+    from approval.cli.render import outcome, shown_path
     from approval.cli.screen import say
     from approval.errors import EXIT_OK, UsageError
     from approval.workflow.request import request_approval
@@ -77,6 +77,7 @@ def request(
         )
         return
     persons = gateview.persons(done.persons) or done.verdict
-    say(f"requested approval for {done.file} ({persons}); needs: {', '.join(done.roles)}")
+    shown = shown_path(done.file)  # as the user named it: a name in it is not for a log
+    say(f"requested approval for {shown} ({persons}); needs: {', '.join(done.roles)}")
     say(f"officials review it with: approval show {done.short}")
     click.echo(done.id)

@@ -10,6 +10,7 @@ import click
 
 from approval.cli.options import examples
 from approval.cli.output import quiet_option
+from approval.cli.render import inert
 
 if TYPE_CHECKING:
     from approval.detect.report import FileReport
@@ -95,12 +96,16 @@ class _progress:
         return self._advance
 
     def _advance(self, path: Path) -> None:
+        from rich.markup import escape
+
         from approval.words import plural
 
         if self._count:
             self._progress.advance(self._task)
         self._count += 1
-        self._progress.update(self._task, name=path.name, files=plural(self._count - 1, "file"))
+        # The name is the file's author's: inert, and never read as rich markup.
+        name = escape(inert(path.name))
+        self._progress.update(self._task, name=name, files=plural(self._count - 1, "file"))
 
     def __exit__(self, *exc: object) -> None:
         if self._progress is not None:
@@ -110,7 +115,9 @@ class _progress:
 def _print_json(data: object) -> None:
     import json
 
-    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+    from approval.cli.jsontext import inert_json
+
+    click.echo(inert_json(json.dumps(data, indent=2, ensure_ascii=False)))
 
 
 def _where(location: dict[str, Any]) -> str:
@@ -120,6 +127,10 @@ def _where(location: dict[str, Any]) -> str:
 
 
 def _headline(report: FileReport) -> str:
+    return inert(_words(report))  # a file's name is its author's: one line, nothing to act on
+
+
+def _words(report: FileReport) -> str:
     if report.verdict == "unscannable":
         return f"{report.path}: UNSCANNABLE ({report.reason})"
     if report.verdict == "clean":
@@ -165,10 +176,13 @@ def _print_text(result: ScanResult) -> None:
             click.echo(_headline(report))
             for f in report.findings:
                 click.echo(
-                    f"  {f.cls}  {f.detector}  {_where(dict(f.location))}  {f.count}  {f.sample}"
+                    inert(
+                        f"  {f.cls}  {f.detector}  {_where(dict(f.location))}  {f.count}  "
+                        f"{f.sample}"
+                    )
                 )
             for line in _coverage_lines(report):
-                click.echo(f"  {line}")
+                click.echo(f"  {inert(line)}")
             continue
         _print_rich(console, report)
         _print_rich_coverage(console, report)
@@ -188,7 +202,8 @@ def _print_rich_coverage(console: Any, report: FileReport) -> None:
     from rich.markup import escape
 
     for line in _coverage_lines(report):
-        console.print(f"  {escape(line)}", style="dim" if line.startswith("read ") else None)
+        style = "dim" if line.startswith("read ") else None
+        console.print(f"  {escape(inert(line))}", style=style)
 
 
 _VERDICTS = ("protected", "unscannable", "clean")
@@ -226,7 +241,7 @@ def _print_rich(console: Any, report: FileReport) -> None:
         hidden = bool(f.location.get("hidden"))
         cells = (f.cls, f.detector, _where(dict(f.location)), str(f.count), f.sample)
         table.add_row(
-            *(escape(cell) for cell in cells[0 if classes else 1 :]),
+            *(escape(inert(cell)) for cell in cells[0 if classes else 1 :]),
             style="yellow" if hidden else None,
         )
     console.print(table)

@@ -1,15 +1,21 @@
 """One way to show structured output: rich panels and tables on a terminal, plain lines when
-piped (so scripts and logs get text they can grep, and ``NO_COLOR`` is honoured by rich)."""
+piped (so scripts and logs get text they can grep, and ``NO_COLOR`` is honoured by rich).
+
+Every string given here is made ``inert`` before it is laid out (``approval.cli.render``): a
+purpose, a name or a comment from the ledger cannot move the cursor, restyle or reorder the
+screen, nor fake a line. A screen built from these (``show``, ``say``, ``print_line``,
+``show_timeline``) needs nothing more; one that prints by other means must do the same.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 import click
 
-from approval.cli.render import stdout
+from approval.cli.render import inert, stdout
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
@@ -32,6 +38,7 @@ MAX_WIDTH = 100
 
 
 def show(sections: Sequence[Section]) -> None:
+    sections = [_inert(section) for section in sections]
     console = stdout()
     if not console.is_terminal:
         _plain(sections)
@@ -69,6 +76,19 @@ def show(sections: Sequence[Section]) -> None:
                 width=width,
             )
         )
+
+
+def _inert(section: Section) -> Section:
+    """``section`` with each of its strings ``inert``: one line each, nothing a terminal acts
+    on."""
+    return replace(
+        section,
+        title=inert(section.title),
+        facts=[(inert(key), inert(value)) for key, value in section.facts],
+        columns=[inert(name) for name in section.columns],
+        rows=[[inert(cell) for cell in row] for row in section.rows],
+        notes=[inert(note) for note in section.notes],
+    )
 
 
 def _table(console: Console, section: Section, room: int) -> RenderableType:
@@ -119,11 +139,18 @@ def _table(console: Console, section: Section, room: int) -> RenderableType:
 def say(line: str = "") -> None:
     """One line of a command's answer: wrapped at words (indent kept) on a terminal, as it is
     when piped, so that a log keeps one line per fact."""
+    line = inert(line)
     console = stdout()
     if not console.is_terminal:
         click.echo(line)
         return
     console.print(_note(line), width=min(console.width, MAX_WIDTH))
+
+
+def print_line(text: str = "") -> None:
+    """One line as it is, on a terminal too (no wrapping), made ``inert``: for plain lists
+    (``inbox``) whose lines hold values from the ledger."""
+    click.echo(inert(text))
 
 
 def show_timeline(rows: Sequence[tuple[str, int, str]], empty: str) -> None:
@@ -133,6 +160,7 @@ def show_timeline(rows: Sequence[tuple[str, int, str]], empty: str) -> None:
     if not rows:
         click.echo(empty)
         return
+    rows = [(inert(when), position, inert(text)) for when, position, text in rows]
     if not console.is_terminal:
         width = len(str(max(position for _, position, _ in rows)))
         click.echo("\n".join(f"{when}  {n:>{width}}  {text}" for when, n, text in rows))

@@ -65,6 +65,7 @@ def sign(
     --key may name the .pub file of a key held in ssh-agent ($SSH_AUTH_SOCK): the agent signs,
     so smart-card (PKCS#11, PIV) and FIDO keys added to it sign too.
     """
+    from approval.cli.render import inert
     from approval.cli.screen import say, show
     from approval.cli.views import decision_section, review_sections
     from approval.errors import UsageError
@@ -88,8 +89,9 @@ def sign(
         if reject and not reason:
             reason = click.prompt("Why do you refuse it", type=str).strip()
         verb = "refuse" if reject else "approve"
+        # The role is the roster's word (from the ledger): inert, as the screen above is.
         typed = click.prompt(
-            f"Type {review.short} to {verb} it as {chosen}", default="", show_default=False
+            inert(f"Type {review.short} to {verb} it as {chosen}"), default="", show_default=False
         )
         if typed.strip() != review.short:
             raise UsageError("the id typed does not match: nothing was signed")

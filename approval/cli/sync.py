@@ -72,19 +72,23 @@ def sync(ledger: Path | None, remote: str | None, accept_rewrite: bool) -> None:
         if done.set_aside:
             raise SystemExit(EXIT_BLOCKED)
         return
+    from approval.cli.render import inert
+    from approval.cli.screen import print_line as echo
+
+    # The remote's name and what it sent are not ours: each line made inert.
     if not done.remote:  # a ledger without a remote: its own rewrite accepted, nothing shared
-        click.echo(
+        echo(
             f"accepted this ledger's head {(done.head or 'an empty ledger')[:12]} (verified in "
             "full); the head it replaces is kept under refs/approval/replaced/"
         )
         return
     if done.rewrite_accepted:
-        click.echo(f"accepted the rewritten history of {done.remote} (verified in full)")
-    click.echo(f"came in: {Synced.counts(done.came_in)}")
-    click.echo(f"went out: {Synced.counts(done.went_out)}")
-    click.echo(f"in sync with {done.remote} at {(done.head or 'an empty ledger')[:12]}")
+        echo(f"accepted the rewritten history of {done.remote} (verified in full)")
+    echo(f"came in: {Synced.counts(done.came_in)}")
+    echo(f"went out: {Synced.counts(done.went_out)}")
+    echo(f"in sync with {done.remote} at {(done.head or 'an empty ledger')[:12]}")
     for aside in done.set_aside:
-        click.echo(f"refused: {aside.words}", err=True)
+        click.echo(inert(f"refused: {aside.words}"), err=True)
     if done.set_aside:
         raise SystemExit(EXIT_BLOCKED)
 

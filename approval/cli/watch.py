@@ -54,11 +54,12 @@ def watch(
     import sys
     import time
 
+    from approval.cli.jsontext import inert_json
     from approval.workflow.watch import poll
 
     while True:
         for event in poll(ledger, from_start=from_start, expiring_days=days):
-            click.echo(json.dumps(event, sort_keys=True, ensure_ascii=False))
+            click.echo(inert_json(json.dumps(event, sort_keys=True, ensure_ascii=False)))
         if once:
             return
         # stdout may be a pipe to a bot: each event is out before the wait.
