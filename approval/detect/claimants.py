@@ -536,3 +536,187 @@ def listed_name(line: str, names: PersonName, attribute: Callable[[str], bool]) 
         if after is None or not after.group(1) or not attribute(after.group(1)):
             return None
     return Found(name.value, at + name.start, at + name.end)
+
+
+# --- a record written as a line or a short paragraph --------------------------------------------
+#
+# "Re: Ana Perez - credible fear interview negative", "**Ana Perez** (Honduras) — CFI positive;
+# paroled.", "Subject: Ana Perez. Credible fear interview held at Otay Mesa; negative.": a record
+# kept by hand names its person first and what happened to them after, with no verb that a
+# sentence would tie them with. A short block that opens with a person's name (after a list
+# mark, emphasis, or a label such as ``Re:``) and holds a claim after it is such a record. The
+# name must be one a reader takes for a person's whatever its case: a common given name or
+# surname (``known``: the gazetteer), or written ``LAST, First``; or the record must say so
+# itself: an attribute of a person of record right after the name (``Ana Perez (Honduras)``)
+# or the claim itself (``Ana Perez - asylum seeker``). And no official's: a title in
+# apposition, a speech verb after it, a label that names a sender, author or speaker.
+
+MAX_RECORD = 320  # characters of a block: a record, not a paragraph of running text
+# What stands between a name and its first annotation: ``Ana Perez (Honduras)``, ``Ana Perez,
+# Honduras,``, ``Ana Perez - Honduras -``; and between a name and a claim right after it.
+_ANNOTATION = re.compile(
+    r"[*_]*\s*(?:[,;(\[|]|\s[-–—]|[-–—]\s)\s*([^,;:()\[\]|–—]{1,40}?)\s*(?:[)\],;:|–—]|\s-\s|$)"
+)
+_BARE_GAP = re.compile(r"[*_\s,.:;|()\[\]–—-]*")
+# A list mark, a label (``Re:``, ``Subject:``, ``Per your request:``), emphasis and quotes.
+_RECORD_LEAD = re.compile(
+    r"\s*(?:[-*+•·▪◦‣]|\(?\d{1,3}[.)])?\s*"
+    r"(?:([^\W\d_]+(?:[ .'’/-]+[^\W\d_]+){0,3})\.?\s*[:：]\s*)?"
+    r"[*_\"“‘'`]*\s*"
+)
+# Labels of someone who is not the record's person: a sender, an author, a speaker.
+_NOT_SUBJECT_LABELS = (
+    _TITLES
+    | _NOT_CLAIMANTS
+    | frozenset(
+        word_set(
+            "from to cc bcc sent by author prepared signed attn attention contact approved "
+            "requester interviewer de para enviado"
+        )
+    )
+)
+
+
+def record_subject(
+    text: str,
+    breaks: Sequence[int],
+    claims: Sequence[Found],
+    names: PersonName,
+    known: Callable[[str], bool],
+    attribute: Callable[[str], bool],
+) -> Found | None:
+    """The person a short block (``text``, its lines joined by spaces; ``breaks``: where its
+    lines after the first start) is the record of: the name that opens its first line, with a
+    claim of ``claims`` after it in the block; None for anything else. ``known``: whether a
+    name holds a common given name or surname; ``attribute``: whether a value is an attribute
+    of a person of record (a nationality, a facility, a birthdate)."""
+    if not claims or len(text) > MAX_RECORD:
+        return None
+    first_end = breaks[0] - 1 if breaks else len(text)
+    lead = _RECORD_LEAD.match(text, 0, first_end)
+    if lead is None:
+        return None
+    label = lead.group(1)
+    if label and not {fold(w) for w in _WORD.findall(label)}.isdisjoint(_NOT_SUBJECT_LABELS):
+        return None
+    at = lead.end()
+    line = text[at:first_end]
+    name = next((f for f in names.find(line) if f.start == 0), None)  # ``PEREZ, Ana``
+    shaped = name is None  # found by its title case only
+    if name is not None:
+        words = [fold(w) for w in _WORD.findall(line, name.end, name.end + 60)[:4]]
+        if words and (words[0] in _SPEECH or not _TITLES.isdisjoint(words)):
+            return None  # ``SMITH, John, Asylum Officer``; ``SMITH, John said``
+    else:
+        candidate = next(iter(_candidates(line, names.stop)), None)
+        if candidate is None or candidate[1] or candidate[0].start != 0:
+            return None
+        name = candidate[0]
+    if names.canonical(name.value) is None:
+        return None
+    end = at + name.end
+    later = [c for c in claims if c.start >= end]
+    if not later:
+        return None
+    if shaped and not known(name.value):
+        # Title case is the shape of many things: the record must say it is a person's.
+        gap = _ANNOTATION.match(text, end, first_end)
+        second = text[breaks[0] : breaks[1] - 1 if len(breaks) > 1 else len(text)] if breaks else ""
+        if not (
+            _BARE_GAP.fullmatch(text, end, later[0].start)
+            or (gap is not None and attribute(gap.group(1)))
+            or (end == first_end and attribute(second.strip()))
+        ):
+            return None
+    # A name on a line of its own over a job's title (a signature) is an official's.
+    below = _WORD.findall(text, first_end, first_end + 60)[:4]
+    if not text[end:first_end].strip() and not _TITLES.isdisjoint(map(fold, below)):
+        return None
+    return Found(name.value, at + name.start, end)
+
+
+# --- a claim stated about the persons a file lists ---------------------------------------------
+#
+# "All persons listed above applied for asylum.", "This workbook lists the credible fear
+# interviews held in November.", "Legend: 1 = positive credible fear determination": said once,
+# anywhere in a file (a closing paragraph, a trailing line, a Readme sheet, a paragraph far
+# above the table), such a sentence ties every person the file lists to the claim. A claim in
+# a sentence that points at the file or at its persons does; a code defined as a claim (a
+# legend) does. Claims said of nobody in particular ("Asylum seekers from Honduras cite
+# threats", a heading "Asylum statistics") and the names of offices (the policy's ``offices``,
+# which the claim's terms leave out) do not.
+
+# Words that point at what the file lists.
+_POINTERS = word_set(
+    """
+    listed above below foregoing aforementioned attached enclosed herein hereto hereunder
+    listadas listados listada listado arriba abajo anteriores adjunta adjunto adjuntas
+    adjuntos mencionadas mencionados ci-dessus ci-dessous énumérées
+    """
+)
+# "This workbook", "these individuals", "all persons", "the following applicants".
+_DEMONSTRATIVES = word_set(
+    "this these all each every following este esta estos estas todas todos cada siguientes "
+    "ces suivants suivantes"
+)
+_LISTS = _CLAIMANT_NOUNS | frozenset(
+    map(
+        fold,
+        word_set(
+            """
+            person individual list lists table tables sheet sheets workbook spreadsheet file
+            files document memo memorandum report roster records entries names cases rows
+            manifest lista tabla hoja archivo documento informe registros nombres casos
+            """
+        ),
+    )
+)
+# A code defined as a claim: ``1 = positive credible fear``, ``R = referred after ...``.
+_DEFINED = re.compile(r"(?:^|[\s,;:(*†])[\w*†.+-]{1,6}\s*[=＝]\s*(?:[^\W\d_]+\s+){0,3}$")
+_LEGEND = re.compile(r"\s*(?:[*†‡]+|(?i:legend|key|codes?|notes?|footnotes?)\b)")
+
+
+_POINTERS = frozenset(map(fold, _POINTERS))
+# Where a sentence ends, told cheaply: a full stop (or ! ?) and a space.
+_STOPS = (". ", "! ", "? ", "; ")
+
+
+def states_claim(text: str, claims: Sequence[Found]) -> Found | None:
+    """The claim of ``claims`` (spans in ``text``) that its sentence states of the persons
+    the file lists: a sentence that points at them or at the file, or a code defined as the
+    claim; None when there is none. Only the sentences that hold a claim are read (prose is
+    long, and statements are few), each cut where a full stop and a space end it."""
+    end = -1
+    for claim in claims:
+        if claim.start < end:
+            continue  # in the sentence read last
+        # Within a sentence's length of the claim either way: a block may be long.
+        lo, hi = max(0, claim.start - _MAX_SENTENCE), claim.end + _MAX_SENTENCE
+        before = max(text.rfind(stop, lo, claim.start) for stop in _STOPS)
+        start = before + 2 if before >= 0 else lo
+        ends = [at for stop in _STOPS if (at := text.find(stop, claim.end, hi)) >= 0]
+        end = min(ends) + 1 if ends else min(hi, len(text))
+        head = text[start : claim.start]
+        if ("=" in head or "＝" in head) and (
+            _DEFINED.search(text, start, claim.start) or _LEGEND.match(text, start)
+        ):
+            return claim
+        folded = _WORD.findall(fold(text[start:end]))
+        if not _POINTERS.isdisjoint(folded):
+            return claim
+        if _DEMONSTRATIVES.isdisjoint(folded):
+            continue
+        words = list(_WORD.finditer(text, start, end))
+        folded = [fold(w.group()) for w in words]
+        for k, word in enumerate(folded[:-1]):
+            if word not in _DEMONSTRATIVES:
+                continue
+            for j in (k + 1, k + 2):
+                if j < len(folded) and folded[j] in _LISTS:
+                    # ``all asylum seekers`` is said of everyone: the word between may be
+                    # no part of a claim.
+                    between = words[k + 1].start()
+                    if j == k + 2 and any(c.start <= between < c.end for c in claims):
+                        continue
+                    return claim
+    return None

@@ -45,7 +45,12 @@ A claim stated once governs the persons it is about, wherever it is stated:
   person's, whatever role the sample gave the column (``Classifier._claims_elsewhere``);
 - records split over tables of one file joined by a key (names in "People", claims in "Cases"
   under the person's ID; persons.csv beside cases.csv in one archive) are joined
-  (``Classifier._join``).
+  (``Classifier._join``), by any column whose values are unique per row where two tables share
+  most of them ("Case", "Idx": ``Classifier._join_loose``).
+
+A table turned sideways (one record per column, a one-person form of label/value pairs) is read
+transposed too (``Classifier._sideways``); a 1 under a claim header is the claim of the named
+person in its row (``Classifier._flag_columns``).
 """
 
 from __future__ import annotations
@@ -60,7 +65,13 @@ from itertools import chain, compress, islice
 from typing import Any
 
 from approval.detect import identity
-from approval.detect.claimants import claimant_list, listed_name
+from approval.detect.claimants import (
+    MAX_RECORD,
+    claimant_list,
+    listed_name,
+    record_subject,
+    states_claim,
+)
 from approval.detect.claimants import persons as named_persons
 from approval.detect.detectors import Element, Found, build
 from approval.detect.detectors.a_number import person_key as a_key
@@ -69,10 +80,11 @@ from approval.detect.detectors.countries import COUNTRY_NAMES
 from approval.detect.detectors.person_name import PersonName
 from approval.detect.detectors.person_name import person_key as name_key
 from approval.detect.detectors.protection_claim import ProtectionClaim
+from approval.detect.detectors.terms import AccentBlind, accent_blind
 from approval.detect.gazetteer import NAMES as KNOWN_NAMES
 from approval.detect.numfmt import render
 from approval.detect.report import WEAK_KEYS, Tally
-from approval.detect.textnorm import NEGATIONS, fold, is_null, norm_header
+from approval.detect.textnorm import NEGATIONS, fold, is_count, is_null, norm_header
 from approval.detect.units import Cell, Records, Table, Text, Where
 from approval.detect.vocabulary import (
     HeaderIndex,
@@ -87,12 +99,17 @@ NAME, CLAIM = "person-name", "protection-claim"
 # What, said of a name in its sentence, makes it a person's (see claimants.persons).
 _ANCHORS = ("a-number", "birthdate", "detention-facility")
 # Headers that name a part of a name only when they are the whole header.
-_BARE_NAME_PARTS = frozenset({"last", "first", "middle", "given", "family", "surnm", "lst", "fst"})
+_BARE_NAME_PARTS = frozenset(
+    {"last", "first", "middle", "given", "family", "surnm", "lst", "fst", "ln", "fn"}
+)
+# Initials that head the parts of a name side by side only (``L | F``): alone, an "F" is a sex.
+_INITIAL_PARTS = (("l", "f"), ("f", "l"))
 HEAD_ROWS = 10  # rows searched for a header (titles may come first)
 SAMPLE_ROWS = 200  # data rows that decide what a column holds
 BATCH_ROWS = 512  # small enough that a batch stays in the CPU cache (4x faster than 2048)
 MAX_BLOCK_LINES = 200  # a text record longer than this is cut (memory stays flat)
 MAX_BLOCK_CHARS = 256 * 1024
+_RECORD_LINES = 6  # a block of prose this short may be one person's record (``_claimants``)
 # Detectors tried, in this order, on the values of a column without a header.
 _PROFILE_ORDER = (
     "a-number",
@@ -116,6 +133,11 @@ _RUN_DISTINCT = 0.9
 # many key values of a file are kept for it.
 _KEYS = frozenset({"id", "key", "ref", "no", "number", "nbr", "num", "#", "code"})
 _MAX_KEYED = 200_000
+_HELD_CHUNK = 1 << 16  # held keys moved into the file's tally at a time (``Classifier.finish``)
+_HELD_NAMES = 200_000  # names held as text at most (about 15 MB); past it, as keys
+# A key found by its values (``Classifier._loose_key``): short, and under no header of counts.
+_MAX_KEY_CHARS = 40
+_MEASURES = frozenset({"count", "counts", "total", "totals", "sum", "cases", "persons"})
 _SHAPE_CACHE = 4096  # values of one column whose shape is remembered (a table's categories)
 _PLAIN_VALUES = 8  # values of two words that are no names, stripped from a column's text
 # Attributes looked for, in this order, in the cells of a row found to name a person.
@@ -195,11 +217,11 @@ class Engine:
     # Compiled when a text first needs them (a colon, a digit in prose or a free column): a
     # table whose columns are all named by their headers never does.
     @cached_property
-    def label_prefilter(self) -> re.Pattern[str] | None:
+    def label_prefilter(self) -> AccentBlind | None:
         return self._label_prefilter()
 
     @cached_property
-    def inline_labels(self) -> re.Pattern[str] | None:
+    def inline_labels(self) -> AccentBlind | None:
         return self._inline_label_pattern()
 
     def column_role(self, header: object) -> str | None:
@@ -247,7 +269,7 @@ class Engine:
                 found += [Found(f"{det_id}\0{h.value}", h.start, h.end) for h in hits]
         return mask, found
 
-    def _label_prefilter(self) -> re.Pattern[str] | None:
+    def _label_prefilter(self) -> AccentBlind | None:
         words = {
             norm_header(h)
             for d in self.identifiers
@@ -255,36 +277,47 @@ class Engine:
         }
         if not words:
             return None
-        return re.compile(
-            r"(?i)(?<!\w)(?:" + "|".join(map(_label_regex, sorted(words))) + r")\s*[:：]"
+        # Accent-blind (``Número de extranjero:``), in two forms: see ``AccentBlind``.
+        return AccentBlind(
+            lambda accents: (
+                r"(?<!\w)(?:"
+                + "|".join(_label_regex(w, accents) for w in sorted(words))
+                + r")\s*[:：]"
+            )
         )
 
-    def _inline_label_pattern(self) -> re.Pattern[str] | None:
+    def _inline_label_pattern(self) -> AccentBlind | None:
         """Labels of numbers and dates written without a colon: ``Alien No. 212345678``,
         ``DOB 03/04/1985``, ``born on March 2, 1985``."""
         labels: list[str] = []
         for det_id in ("a-number", "birthdate"):
             vocab = self.policy.detector(det_id)
             if vocab is not None and det_id in self.detectors:
-                labels += [_label_regex(norm_header(h)) for h in vocab.headers]
+                labels += [norm_header(h) for h in vocab.headers]
         if not labels:
             return None
         value = (
             r"(\d[\d ./-]{4,12}\d|\d{1,2}(?:st|nd|rd|th)?(?: de)? [^\W\d_]{3,10}\.?,?(?: de)? \d{4}"
             r"|[^\W\d_]{3,10}\.? \d{1,2}(?:st|nd|rd|th)?,? \d{4})"
         )
-        return re.compile(
-            r"(?i)(?<!\w)(" + "|".join(labels) + r")\s*[:#=]?\s*(?:on |el |en )?" + value
+        return AccentBlind(
+            lambda accents: (
+                r"(?<!\w)("
+                + "|".join(_label_regex(w, accents) for w in labels)
+                + r")\s*[:#=]?\s*(?:on |el |en )?"
+                + value
+            )
         )
 
 
-def _label_regex(normal: str) -> str:
+def _label_regex(normal: str, accents: bool = True) -> str:
+    # Accent-blind: the header is folded (``numero``), the text is not (``Número``).
     parts = []
     for word in normal.split():
         if len(word) <= 4 and word.isalpha():
-            parts.append(r"\.?".join(map(re.escape, word)) + r"\.?")
+            parts.append(r"\.?".join(accent_blind(c, accents) for c in word) + r"\.?")
         else:
-            parts.append(re.escape(word))
+            parts.append(accent_blind(word, accents))
     return r"[\s._-]*".join(parts)
 
 
@@ -326,11 +359,19 @@ class _Plan:
     split: int | None = None
     # What the table gives to records split over tables (``Classifier._join``): its key
     # column, and its names' or its claims' column (None: not decided yet; (): neither).
-    join: tuple[int, str, int] | tuple[()] | None = None
+    join: tuple[int, str, int, int] | tuple[()] | None = None
     # column -> value -> the claim it holds, or None (``Classifier._claims_elsewhere``).
     claims: dict[int, dict[str, str | None]] = field(default_factory=dict)
     # (column, hidden row) -> the location of its findings: the same for every batch.
     locations: dict[tuple[int, bool], dict[str, Any]] = field(default_factory=dict)
+    # A table turned sideways (``Classifier._sideways``): its rows as columns, read as a
+    # table of their own too; and, in that reading, the row of the unit its first column was.
+    transposed: list[list[str]] | None = None
+    row_of_column: int | None = None
+    # Columns whose values are told present one by one, not by their detector's ``column``:
+    # per-person flags under a claim header (``Classifier._flag_columns``: a "1" is the
+    # person's claim), a pivot's labels of persons among labels of groups (``_grouped``).
+    present: dict[int, Callable[[str], bool]] = field(default_factory=dict)
 
 
 @dataclass
@@ -391,6 +432,13 @@ class _Columns:
         self._text[col] = done
         return done
 
+    def blank(self, col: int) -> bool:
+        """Whether a cell of the column is empty: one C-level pass over it."""
+        if self._cells is None:
+            self._cells = list(zip(*self._batch, strict=True))
+        column = self._cells[col]
+        return "" in column or None in column
+
 
 class Classifier:
     """Classifies the units of one file into a ``Tally``."""
@@ -405,6 +453,23 @@ class Classifier:
         self._keyed_persons: dict[str, int] = {}
         self._keyed_claims: set[str] = set()
         self._keyed_where: dict[str, tuple[dict[str, Any], str]] = {}
+        # A claim stated about the persons the file lists, anywhere in it (``finish``): where
+        # it was first stated, and its term; the records that only lacked a claim, held in a
+        # tally of their own under the class the claim would give them; that class per mask.
+        self._stated: tuple[dict[str, Any], str] | None = None
+        self._held: Tally | None = None
+        self._targets: dict[int, str | None] = {}
+        self._checked_cells: set[str] = set()  # cells that stated no claim (``_stated_in_cells``)
+        # Names held as text (``_hold_names``), per the class a claim would give them.
+        self._held_names: list[tuple[str, list[str]]] = []
+        self._held_count = 0
+        # The same, by a key column found by its values (``_loose_key``): per table, its role,
+        # location and key -> value; per pair of tables, the keys they share, and those counted.
+        self._loose: list[tuple[str, dict[str, Any], dict[str, str]]] = []
+        self._loose_shared: dict[tuple[int, int], tuple[set[str], set[str]]] = {}
+        self._loose_size = 0
+        # While a table turned sideways is read transposed: the row its first column was.
+        self._sideways_row: int | None = None
 
     def unit(self, unit: Table | Records | Text) -> None:
         if isinstance(unit, Table):
@@ -413,6 +478,76 @@ class Classifier:
             self.records(unit)
         else:
             self.text(unit)
+
+    # ---- the file as a whole
+
+    def finish(self) -> None:
+        """Close the file: a claim stated anywhere in it about the persons it lists ("All
+        persons listed above applied for asylum", a legend, a Readme sheet: ``_statement``)
+        governs every record of the file that lacked only a claim (``_target``), as a sheet's
+        title governs its rows: those records count in the class the claim gives them. Called
+        once, after the last unit (``scan.scan_file``)."""
+        held, stated = self._held, self._stated
+        self._held = None
+        if held is None or stated is None:
+            return
+        location, term = stated
+        tally = self.tally
+        for target, names in self._held_names:
+            held.add_persons(target, (_name_keys(v, None, None, tally.names)[0] for v in names))
+        self._held_names = []
+        counts = held.classes()
+        for cls in held.order:
+            store = held.persons[cls]
+            if not store:
+                continue
+            keys = iter(store)
+            while chunk := list(islice(keys, _HELD_CHUNK)):
+                tally.add_persons(cls, chunk)
+            store.close()
+            tally.add_finding(cls, CLAIM, location, counts.get(cls, 1), term)
+        tally.counted_by_name()  # resolve the held name keys through the file's links
+        for finding in held.findings():
+            tally.add_finding(
+                finding.cls, finding.detector, finding.location, finding.count, finding.sample
+            )
+
+    def _target(self, mask: int) -> str | None:
+        """The class a claim stated about the file's persons would give a record of ``mask``,
+        when it is stricter than the record's own (None: the claim would change nothing)."""
+        if mask in self._targets:
+            return self._targets[mask]
+        engine = self.engine
+        claim_bit = engine.bits.get(CLAIM, 0)
+        target = None
+        if claim_bit and not mask & claim_bit and (not engine.gate or mask & engine.gate):
+            order = self.tally.order
+            own, claimed = engine.class_of(mask), engine.class_of(mask | claim_bit)
+            if (claimed is not None and claimed != own) and (
+                own is None or order.index(claimed) < order.index(own)
+            ):
+                target = claimed
+        self._targets[mask] = target
+        return target
+
+    def _hold(self) -> Tally:
+        """The tally of the records a stated claim would make stricter (``finish``)."""
+        if self._held is None:
+            self._held = Tally(self.tally.order)
+        return self._held
+
+    def _statement(
+        self, text: str, location: dict[str, Any], spans: list[Found] | None = None
+    ) -> None:
+        """Whether ``text`` (a paragraph, a line, a cell) states a claim of the persons the
+        file lists (``claimants.states_claim``; ``spans``: its claims, when known): the first
+        such statement is kept."""
+        claim = self.engine.detectors.get(CLAIM)
+        if self._stated is not None or not isinstance(claim, ProtectionClaim):
+            return
+        found = states_claim(text, claim.spans(text) if spans is None else spans)
+        if found is not None:
+            self._stated = ({**location, "context": "statement"}, claim.redact(found.value))
 
     # ---- tables
 
@@ -424,6 +559,8 @@ class Classifier:
             if not head:
                 return
             plan = self._plan(unit, head, offset)
+            if plan.transposed is not None:
+                self._read_sideways(unit, plan.transposed, offset)
             index = offset + plan.start
             data: Iterator[Sequence[Cell]] = chain(islice(head, plan.start, None), rows)
             while True:
@@ -504,6 +641,7 @@ class Classifier:
         width = max(map(len, texts), default=0)
         titles = [unit.title] if unit.title else []
         header_at: int | None = None
+        labels = False  # a header found by its values, outside the vocabulary (``_heads_columns``)
         above: list[str] = []
         for i, row in enumerate(texts[:HEAD_ROWS]):
             filled = [v.strip() for v in row if v.strip()]
@@ -519,6 +657,8 @@ class Classifier:
             # report's preamble, not data: the header is the first wider row that is one.
             later = self._header_below(texts, i, len(filled))
             if later is None:
+                if self._heads_columns(row, texts[i + 1 :]):
+                    header_at, labels = i, True  # "Case | Result": no row of data
                 break
             header_at = later
             above += [
@@ -530,6 +670,8 @@ class Classifier:
         roles: dict[int, str] = {}
         header: list[str] | None = None
         staff = prose = False
+        transposed: list[list[str]] | None = None
+        present: dict[int, Callable[[str], bool]] = {}
         header_bits: dict[int, int] = {}
         header_hits: dict[int, list[Found]] = {}
         other_party: set[int] = set()
@@ -546,6 +688,11 @@ class Classifier:
                 if bits:
                     header_bits[c] = bits
                     header_hits[c] = hits
+            for c in range(len(header) - 1):
+                pair = (norm_header(header[c]), norm_header(header[c + 1]))
+                free = not {c, c + 1} & roles.keys()
+                if pair in _INITIAL_PARTS and free and NAME in engine.detectors:
+                    roles[c] = roles[c + 1] = NAME
             sample = texts[header_at + 1 :]
             # Only a header that names someone who is no subject of the records ("Requester",
             # "Interpreter", "Asylum Officer") explains a column of names without them being
@@ -574,6 +721,10 @@ class Classifier:
             for c in range(width):
                 if c not in roles:
                     profiled = self._profile(columns[c], skip=(NAME,) if c in other_party else ())
+                    if profiled is None and c < len(header) and _PIVOT_HEADER.match(header[c]):
+                        profiled = self._grouped(columns[c])
+                        if profiled is not None:
+                            present[c] = self._not_group(profiled)
                     if profiled is not None:
                         roles[c] = profiled
                     elif header_bits.get(c, 0) & engine.bits.get(CLAIM, 0) and any(
@@ -595,8 +746,10 @@ class Classifier:
             # Primer nombre" spelled otherwise) is found as in a table without a header.
             claim_bit = engine.bits.get(CLAIM, 0)
             claimed = bool((title_bits | _or_bits(header_bits.values())) & claim_bit)
-            if "a-number" in engine.detectors and (
-                claimed or {CLAIM, NAME, "birthdate"} & set(roles.values())
+            if (
+                "a-number" in engine.detectors
+                and not labels  # read as without a header: its words name nothing known
+                and (claimed or {CLAIM, NAME, "birthdate"} & set(roles.values()))
             ):
                 # A "File number" or "Case No." of 8-9 digits beside a claim, names or
                 # birthdates is the A-number (``vocabulary.identifier_columns``).
@@ -619,6 +772,10 @@ class Classifier:
                     for c, d in roles.items()
                     if d != CLAIM or engine.index.match(header[c]) == CLAIM
                 }
+            if not staff:
+                for c in self._flag_columns(header, columns, roles, header_bits, other_party):
+                    roles[c] = CLAIM
+                    present[c] = _flag_set
             # A "header" as long as the sentences under it ("Credible fear interview: NAME,
             # born DATE, ...") is one more of them: prose split at its commas, read as lines
             # of text too. A real header is a label ("Notes") above a column of sentences.
@@ -631,6 +788,8 @@ class Classifier:
             start = header_at + 1
         else:
             start = 0
+            if self._sideways_row is None and len(head) < HEAD_ROWS + SAMPLE_ROWS:
+                transposed = self._sideways(texts, width)
             columns = [[r[c] if c < len(r) else "" for r in texts] for c in range(width)]
             for c in range(width):
                 det = self._profile(columns[c])
@@ -666,6 +825,157 @@ class Classifier:
             prose=prose,
             other_party=frozenset(other_party),
             numbered=frozenset(c for c in dropped if roles.get(c) is None),
+            transposed=transposed,
+            row_of_column=self._sideways_row,
+            present=present,
+        )
+
+    def _flag_columns(
+        self,
+        header: list[str],
+        columns: list[list[str]],
+        roles: dict[int, str],
+        header_bits: dict[int, int],
+        other_party: set[int],
+    ) -> list[int]:
+        """Columns of per-person flags: a claim header ("Asylum", "CF POS", "Sum of CFI
+        Positive") over 0s and 1s, in a table of persons (a pivot per person, a checklist).
+        A number under a claim header is a count of cases, an aggregate (``_fits``), unless
+        the rows are distinct persons: then a 1 is that person's claim. The sample's numbers
+        must be mostly 0 or 1 (a caseload per officer counts 12, 7, 30) and the table's names,
+        where a column holds them, must differ (an officer named on every row is no list of
+        persons); the rows whose person is found row by row (names under group labels of a
+        pivot) are the only ones classed, as ever."""
+        engine = self.engine
+        claim_bit = engine.bits.get(CLAIM, 0)
+        if not claim_bit:
+            return []
+        names = [c for c, d in roles.items() if d == NAME and c not in other_party]
+        for c in names:
+            filled = [fold(v.strip()) for v in columns[c] if not is_null(v)]
+            if not _distinct_enough(filled):
+                return []
+        flags = []
+        for c, name in enumerate(header):
+            if roles.get(c, CLAIM) != CLAIM or c in other_party:
+                continue  # a claim column fits 0s and 1s half-way ("0" is a "no")
+            if not (header_bits.get(c, 0) & claim_bit or engine.column_role(name) == CLAIM):
+                continue
+            filled = [v.strip() for v in columns[c] if not is_null(v)]
+            counts = [v for v in filled if is_count(v)]
+            bits = [v for v in counts if _FLAG.fullmatch(v)]
+            if (
+                filled
+                and len(counts) == len(filled)
+                and 2 * len(bits) >= len(filled)
+                and any(v[:1] == "1" for v in bits)
+            ):
+                flags.append(c)
+        return flags
+
+    def _grouped(self, values: list[str]) -> str | None:
+        """What a pivot's "Row Labels" column holds at its deepest level: its labels of
+        groups (a facility, a country) set aside, the identifier most of the rest are
+        (``Port Isabel`` over ``GARCIA, Maria`` and ``LOPEZ, Ana``)."""
+        detectors = self.engine.detectors
+        groups = [detectors[d] for d in ("detention-facility", "nationality") if d in detectors]
+        rest = [v for v in values if not any(g.looks_like(v) for g in groups)]
+        found = self._profile(rest) if 2 * len(rest) <= len(values) else None
+        return found if found in self.engine.identifiers else None
+
+    def _not_group(self, det_id: str) -> Callable[[str], bool]:
+        """A value of a pivot's labels that is the identifier, not a group's label."""
+        detectors = self.engine.detectors
+        groups = [detectors[d] for d in ("detention-facility", "nationality") if d in detectors]
+        detector = detectors[det_id]
+
+        def present(value: str) -> bool:
+            return detector.canonical(value) is not None and not any(
+                g.looks_like(value) for g in groups
+            )
+
+        return present
+
+    def _sideways(self, texts: list[list[str]], width: int) -> list[list[str]] | None:
+        """A table turned sideways, transposed: one record per column under labels in its
+        first column (``Name | GARCIA, Maria | LOPEZ, Ana``, ``DOB | ...``), or a one-person
+        form of label/value pairs (``Applicant | Maria Garcia``, ``Outcome | Positive``).
+        Such a table has no header row, so its columns mix every element and its rows are no
+        records. It is one when the header vocabulary names two elements or more in its first
+        column, in half its labels at least, and fewer than two in its first row. None for
+        any other table (the whole table is in the head: a sideways table is short)."""
+        if width < 2 or len(texts) < 2:
+            return None
+        role = self.engine.column_role
+        labels = [r[0].strip() for r in texts if r and r[0].strip()]
+        named = [d for d in map(role, labels) if d is not None]
+        if len(set(named)) < 2 or 2 * len(named) < len(labels):
+            return None
+        if sum(1 for v in texts[0][1:] if role(v) is not None) >= 2:
+            return None
+        return [[r[c] if c < len(r) else "" for r in texts] for c in range(width)]
+
+    def _read_sideways(self, unit: Table, rows: list[list[str]], offset: int) -> None:
+        """Read a table turned sideways (``_sideways``) as the table it is: its first column
+        the header, each other column a record. Its findings are located by the unit's row.
+        The plain reading stands too: a person counts once, in the stricter class."""
+        flipped = Table(
+            where=unit.where,
+            rows=rows,
+            title=unit.title,
+            hidden_rows=unit.hidden_columns,
+            hidden_columns=frozenset(r - offset for r in unit.hidden_rows if r >= offset),
+        )
+        self._sideways_row = offset
+        try:
+            self.table(flipped)
+        finally:
+            self._sideways_row = None
+
+    def _claims_over_claims(self, row: Sequence[str], below: Sequence[str]) -> bool:
+        """Whether a row's only words of the vocabulary are claims over claims ("Asylum" over
+        "CAT"), beside a word that is a common given name or surname, or a part of a name
+        over another (``STEPHENS | Ruby | Asylum``): the first record of a table without a
+        header, not its header."""
+        claim, names = self.engine.detectors.get(CLAIM), self.engine.detectors.get(NAME)
+        if claim is None or not isinstance(names, PersonName):
+            return False
+        role = self.engine.column_role
+        vocabulary = [c for c, v in enumerate(row) if v.strip() and role(v) is not None]
+        if not all(
+            role(row[c]) == CLAIM
+            and claim.looks_like(row[c])
+            and c < len(below)
+            and claim.looks_like(below[c])
+            for c in vocabulary
+        ):
+            return False
+        return any(
+            c not in vocabulary
+            and len(v.split()) == 1
+            and (
+                _known_name(v)
+                or (names.looks_like_part(v) and c < len(below) and names.looks_like_part(below[c]))
+            )
+            for c, v in enumerate(row)
+        )
+
+    def _heads_columns(self, row: Sequence[str], below: Sequence[Sequence[str]]) -> bool:
+        """Whether a row whose words are outside the header vocabulary is a header all the
+        same (``Case | Result`` over ``HOU-0001 | Credible fear positive``): every cell a
+        distinct short label without digits or any element's shape, over at least one column
+        whose values below have an element's shape that its label does not have."""
+        cells = [v.strip() for v in row]
+        if len(cells) < 2 or not all(cells) or len({fold(v) for v in cells}) < len(cells):
+            return False
+        if any(len(v) > 40 or _DIGIT.search(v) or _known_name(v) for v in cells):
+            return False
+        detectors = self.engine.detectors
+        if any(d.looks_like(v) for d in detectors.values() for v in cells):
+            return False
+        return any(
+            self._profile([r[c] for r in below if c < len(r)]) is not None
+            for c in range(len(cells))
         )
 
     def _header_below(self, texts: list[list[str]], at: int, cells: int) -> int | None:
@@ -686,7 +996,7 @@ class Classifier:
         the row under it, when there is one."""
         engine = self.engine
         filled = [v for v in row if v.strip()]
-        if not any(engine.column_role(v) for v in filled):
+        if not any(engine.column_role(v) or _PIVOT_HEADER.match(v) for v in filled):
             return False
         numeric = sum(1 for v in filled if v.strip()[:1].isdigit())
         if numeric * 2 > len(filled):
@@ -697,6 +1007,8 @@ class Classifier:
         detectors = engine.detectors
         if any(detectors[d].looks_like(v) for v in filled for d in shaped if d in detectors):
             return False
+        if below is not None and self._claims_over_claims(row, below):
+            return False
         names = detectors.get(NAME)
         if names is None:
             return True
@@ -706,7 +1018,7 @@ class Classifier:
         # row under it ("ASYLUM" over "ASYLUM": a header is not its column's first value).
         capitals = False
         for v in filled:
-            if names.looks_like(v):
+            if names.looks_like(v) and not _PIVOT_HEADER.match(v):
                 if not v.isupper() or _known_name(v):
                     return False
                 capitals = True
@@ -722,6 +1034,11 @@ class Classifier:
         not hold persons; an "Asylum" column of counts holds no claim)."""
         detector = self.engine.detectors[det_id]
         filled = [v[:_MAX_SAMPLE_CHARS] for v in values if not is_null(v)]
+        if self._sideways_row is not None and det_id in self.engine.identifiers:
+            # A table read sideways has a record or a few under each label, and its labels may
+            # head descriptions (a codebook): its identifiers must have their shape.
+            shaped = sum(1 for v in filled if detector.looks_like(v))
+            return 2 * shaped >= len(filled) > 0
         if len(filled) < 3:
             return True
         good = sum(
@@ -758,13 +1075,17 @@ class Classifier:
         directory of staff has no birthdates, statistics repeat their categories and dates).
         Where several runs qualify, the one with the most distinct names wins. Rows with an
         A-number column are persons already: the A-numbers stand for the birthdates, and no
-        claim or roster is needed (``LEWIS | Camila | A225297511 | Adelanto``).
+        claim or roster is needed (``LEWIS | Camila | A225297511 | Adelanto``). Without
+        either, a column of claims anchors the parts when a third of the rows at least hold a
+        common given name or surname (``gazetteer``: ``GARCIA | Maria | Asylum``).
         """
         detector = self.engine.detectors.get("person-name")
         kinds = set(roles.values())
         # Rows numbered by A-number are persons already: the parts beside the number name
         # them (``LEWIS, Camila, A225297511, Adelanto``), with the numbers as the rows' keys.
         anchor = "a-number" if "a-number" in kinds else "birthdate"
+        if anchor not in kinds and CLAIM in kinds and NAME not in kinds:
+            anchor = CLAIM  # the parts must then hold known names (below)
         if (
             not isinstance(detector, PersonName)
             or "person-name" in kinds  # names written whole: the parts are something else
@@ -783,7 +1104,7 @@ class Classifier:
             next((columns[c][r] for c in dob_cols if not is_null(columns[c][r])), "")
             for r in range(rows)
         ]
-        if not _distinct_enough([b for b in births if b]):
+        if anchor != CLAIM and not _distinct_enough([b for b in births if b]):
             return []
         candidates = [
             c not in roles and self._part_column(detector, columns[c]) for c in range(len(columns))
@@ -802,6 +1123,10 @@ class Classifier:
                     if births[r] and all(not is_null(columns[k][r]) for k in run)
                 ]
                 distinct = len(set(names))
+                if anchor == CLAIM:
+                    known = sum(1 for n in names if any(w in KNOWN_NAMES for w in n))
+                    if 3 * known < len(names) or known < 2:
+                        distinct = 0  # single words beside a claim: categories, unless names
                 if _distinct_enough(names) and distinct > best_distinct:
                     best, best_distinct = run, distinct
             run = []
@@ -840,8 +1165,10 @@ class Classifier:
             batch = self._apply_cell_formats(batch, first, unit.cell_formats)
             cells = None
         columns = _Columns(batch, plan.formats, cells)
+        if self._stated is None and not plan.staff:
+            self._stated_in_cells(plan, batch, columns)
         if plan.join is None:
-            plan.join = self._join_role(plan)
+            plan.join = self._join_role(plan, columns)
         if plan.join:
             self._join(plan, columns, first)
 
@@ -854,7 +1181,11 @@ class Classifier:
         def add(col: int, det_id: str) -> None:
             nonlocal const, rowbits
             vals, joined = columns.text(col)
-            present = engine.detectors[det_id].column(vals, joined)
+            test = plan.present.get(col)
+            if test is not None:
+                present: list[bool] | None = list(map(test, vals))
+            else:
+                present = engine.detectors[det_id].column(vals, joined)
             presence[col] = present
             values[col] = vals
             joins[col] = joined
@@ -923,16 +1254,23 @@ class Classifier:
         if classes is None:
             only = engine.class_of(masks[0])
             if only is None:
+                # Nobody here, unless a claim the file states makes them someone (``finish``).
+                target = None if plan.staff else self._target(masks[0])
+                if target is not None:
+                    self._hold_names(plan, target, n, presence, values, extra)
                 return
             classes = [only] * n
         self._tally_batch(plan, batch, first, classes, masks, presence, values, extra, joins)
 
-    def _join_role(self, plan: _Plan) -> tuple[int, str, int] | tuple[()]:
+    def _join_role(self, plan: _Plan, columns: _Columns) -> tuple[int, str, int, int] | tuple[()]:
         """Whether the table is one half of records split over tables joined by a key (a
         relational export: names in "People", claims in "Cases" under the person's ID; or
-        persons.csv beside cases.csv in one archive): a key column (``ID``, ``person_id``)
-        beside names and no claim, or beside claims and no identifier. Tables that identify
-        persons by an A-number or list staff are not."""
+        persons.csv beside cases.csv in one archive): a key column beside names and no claim,
+        or beside claims and no identifier. Tables that list staff are not. The key is the
+        column its header names one (``ID``, ``person_id``), else one whose values (in the
+        first batch) are unique per row, whatever its header ("Case", "Idx", "Row":
+        ``_loose_key``); such a key joins two tables only where they share most of their
+        values (``_join_loose``). The last item: the table's index in ``_loose``, or -1."""
         header = plan.header
         if header is None or plan.staff:
             return ()
@@ -942,28 +1280,72 @@ class Classifier:
             for c, text in enumerate(header)
             if c not in roles and (words := norm_header(text).split()) and words[-1] in _KEYS
         ]
-        if len(keys) != 1:
+        if len(keys) > 1:
             return ()
+        side: tuple[str, int] | None = None
         if CLAIM not in roles.values():
             # The persons, by their A-number where the table has one, else by their name.
             for det_id in ("a-number", NAME):
                 ids = [c for c, d in roles.items() if d == det_id and c not in plan.other_party]
                 if ids:
-                    return (keys[0], det_id, ids[0])
-        if not any(d in self.engine.identifiers for d in roles.values()):
+                    side = (det_id, ids[0])
+                    break
+        if side is None and not any(d in self.engine.identifiers for d in roles.values()):
             claims = [c for c, d in roles.items() if d == CLAIM]
             if claims:
-                return (keys[0], CLAIM, claims[0])
-        return ()
+                side = (CLAIM, claims[0])
+        if side is None:
+            return ()
+        if keys:
+            return (keys[0], *side, -1)
+        loose = self._loose_key(plan, columns)
+        if loose is None or (side[0] == CLAIM and self._counts_beside(plan, columns, loose)):
+            return ()
+        self._loose.append((side[0], self._column_location(plan, side[1], False), {}))
+        return (loose, *side, len(self._loose) - 1)
+
+    def _counts_beside(self, plan: _Plan, columns: _Columns, key: int) -> bool:
+        """Whether a table of claims counts them (``Relief | Cases``, numbered rows): an
+        aggregate, whose row numbers are nobody's key."""
+        for c in range(plan.width):
+            if c == key or c in plan.roles:
+                continue
+            filled = [v for v in columns.text(c)[0] if v.strip()]
+            if filled and all(map(is_count, filled)):
+                return True
+        return False
+
+    def _loose_key(self, plan: _Plan, columns: _Columns) -> int | None:
+        """The first column without a role whose values in the batch are a key: one on
+        nearly every row, each different, short (a case number, a row's index); a header
+        of counts ("Total", "Cases") heads no key."""
+        for c, text in enumerate(plan.header or ()):
+            if c in plan.roles or c in plan.other_party or c >= plan.width:
+                continue
+            if _MEASURES.intersection(norm_header(text).split()):
+                continue
+            vals = columns.text(c)[0]
+            filled = [v for v in map(str.strip, vals) if v]
+            if (
+                len(filled) >= 2
+                and 10 * len(filled) >= 9 * len(vals)
+                and len(set(filled)) == len(filled)
+                and max(map(len, filled)) <= _MAX_KEY_CHARS
+            ):
+                return c
+        return None
 
     def _join(self, plan: _Plan, columns: _Columns, first: int) -> None:
         """Persons of a table of names whose key a table of claims of the same file holds
         (in either order) are protected persons, counted once each."""
-        key_col, role, col = plan.join  # type: ignore[misc]
+        key_col, role, col, loose = plan.join  # type: ignore[misc]
+        if loose >= 0:
+            self._join_loose(columns, key_col, role, col, loose)
+            return
         engine = self.engine
         detector = engine.detectors[role]
         keys, vals = columns.text(key_col)[0], columns.text(col)[0]
-        room = _MAX_KEYED - len(self._keyed_persons) - len(self._keyed_claims)
+        room = _MAX_KEYED - len(self._keyed_persons) - len(self._keyed_claims) - self._loose_size
         found = 0
         for key, value in zip(keys, vals, strict=True):
             key = key.strip()
@@ -991,6 +1373,172 @@ class Classifier:
             self.tally.add_person(cls, [self._keyed_persons.pop(key)])
         for det, (location, sample) in self._keyed_where.items():
             self.tally.add_finding(cls, det, location, len(matched), sample)
+
+    def _join_loose(self, columns: _Columns, key_col: int, role: str, col: int, table: int) -> None:
+        """Records split over tables joined by a key found by its values (``_loose_key``):
+        the values are kept as they are (one C-level pass per batch), and a person is judged
+        only once its key is shared with a table of the other half, which most of the two
+        tables' keys must be (a row's index in one table and a count in another share few)."""
+        keys, vals = columns.text(key_col)[0], columns.text(col)[0]
+        batch = dict(zip(map(str.strip, keys), vals, strict=True))
+        batch.pop("", None)
+        room = _MAX_KEYED - len(self._keyed_persons) - len(self._keyed_claims) - self._loose_size
+        if len(batch) > room:
+            batch = dict(islice(batch.items(), max(room, 0)))
+        own = self._loose[table][2]
+        own.update(batch)
+        self._loose_size += len(batch)
+        for other, (other_role, _, theirs) in enumerate(self._loose):
+            if (other_role == CLAIM) == (role == CLAIM):
+                continue
+            pair = (other, table) if role == CLAIM else (table, other)
+            shared, counted = self._loose_shared.setdefault(pair, (set(), set()))
+            shared.update(batch.keys() & theirs.keys())
+            if 2 * len(shared) < max(len(own), len(theirs)):
+                continue
+            fresh = shared - counted
+            counted |= fresh
+            if fresh:
+                self._count_loose(pair, fresh)
+
+    def _count_loose(self, pair: tuple[int, int], keys: set[str]) -> None:
+        """Count the persons of a table of names whose keys a table of claims shares."""
+        engine = self.engine
+        role, where, persons = self._loose[pair[0]]
+        _, claim_where, claims = self._loose[pair[1]]
+        detector, claim = engine.detectors[role], engine.detectors[CLAIM]
+        cls = engine.class_of(engine.bits[role] | engine.bits[CLAIM])
+        if cls is None:
+            return
+        found: list[tuple[str, str]] = []
+        for key in keys:
+            canonical = detector.canonical(persons[key])
+            said = claim.canonical(claims[key])
+            if canonical is not None and said is not None:
+                found.append((canonical, said))
+                person = a_key(canonical) if role == "a-number" else name_key(canonical)
+                self.tally.add_person(cls, [person])
+        if found:
+            self.tally.add_finding(cls, role, where, len(found), detector.redact(found[0][0]))
+            self.tally.add_finding(cls, CLAIM, claim_where, len(found), claim.redact(found[0][1]))
+
+    def _stated_in_cells(self, plan: _Plan, batch: list[Sequence[Cell]], columns: _Columns) -> None:
+        """A claim stated of the file's persons in a row of its own: a table's closing line
+        ("All persons listed above applied for asylum"), a legend under it ("1 = positive
+        credible fear"), a Readme sheet (``_statement``). Such a row holds its text in the
+        first column and leaves the last empty (a CSV line shorter than the table is padded):
+        one pass over the rows' last cells, then the few such rows' text; a one-column table
+        is tested with one C-level call. A value with a claim and four words or more, once
+        per file."""
+        claim = self.engine.detectors.get(CLAIM)
+        if not isinstance(claim, ProtectionClaim) or plan.width < 1:
+            return
+        if plan.width == 1:
+            if not isinstance(batch[0][0] if batch[0] else None, str):
+                return
+            values, joined = columns.text(0)
+            if " " not in joined or not claim.may_find(joined):
+                return
+        elif columns.blank(plan.width - 1):
+            values = [cell_text(row[0]) for row in batch if row and row[-1] in ("", None)]
+        else:
+            return
+        checked = self._checked_cells
+        for value in values:
+            if not isinstance(value, str) or value.count(" ") < 3 or value in checked:
+                continue
+            if len(checked) < _SHAPE_CACHE:
+                checked.add(value)
+            if claim.may_find(value):
+                self._statement(value, self._column_location(plan, 0, False))
+                if self._stated is not None:
+                    return
+
+    def _hold_names(
+        self,
+        plan: _Plan,
+        target: str,
+        n: int,
+        presence: dict[int, list[bool] | None],
+        values: dict[int, Sequence[str]],
+        extra: dict[int, list[Hit]],
+    ) -> None:
+        """Rows that name persons and nothing more (no class of their own), held for a claim
+        the file may state: their names as the text they are, within ``_HELD_NAMES`` (their
+        keys are made only when a claim is stated, in ``finish``: a directory of names costs
+        no more than it did), past it their keys; and the findings that would show them."""
+        engine = self.engine
+        held = self._hold()
+        cols = [c for c, d in plan.roles.items() if d == NAME and c in values]
+        if len(cols) == 1:
+            present = presence[cols[0]]
+            column = values[cols[0]]
+            found = list(filter(None, column if present is None else compress(column, present)))
+        else:
+            parts = [[values[c][i] for c in cols if _present(presence[c], i)] for i in range(n)]
+            found = [" ".join(p) for p in parts if p]
+        found += [h.value for hits in extra.values() for h in hits if h.detector == NAME]
+        if self._held_count + len(found) <= _HELD_NAMES:
+            self._held_names.append((target, found))
+            self._held_count += len(found)
+        else:
+            names = self.tally.names
+            held.add_persons(target, (_name_keys(v, None, None, names)[0] for v in found))
+        for col, det_id in plan.roles.items():
+            present = presence.get(col, [])
+            if det_id not in engine.identifiers or col not in values:
+                continue
+            count = n if present is None else sum(present)
+            if not count:
+                continue
+            location = self._column_location(plan, col, False)
+            sample = ""
+            if not held.has_finding(target, det_id, location):
+                detector = engine.detectors[det_id]
+                raw = next(v for v in values[col] if v)
+                sample = detector.redact(detector.canonical(raw) or raw)
+            held.add_finding(target, det_id, location, count, sample)
+
+    def _hold_rows(
+        self,
+        plan: _Plan,
+        masks: list[int],
+        keys: list[int],
+        more: dict[int, list[int]],
+        presence: dict[int, list[bool] | None],
+        values: dict[int, Sequence[str]],
+    ) -> None:
+        """Rows that lacked only a claim, held until the file is read (``finish``): their
+        persons under the class a claim would give them, and the findings of their
+        identifiers there. A few distinct masks per batch."""
+        engine = self.engine
+        targets = {m: t for m in set(masks) if (t := self._target(m)) is not None}
+        if not targets:
+            return
+        held = self._hold()
+        for mask, target in targets.items():
+            sel = [m == mask for m in masks] if len(targets) > 1 or len(set(masks)) > 1 else None
+            chosen_keys = keys if sel is None else compress(keys, sel)
+            held.add_persons(target, filter(None, chosen_keys))
+            for i, rest in more.items():
+                if sel is None or sel[i]:
+                    held.add_persons(target, rest)
+            for col, det_id in plan.roles.items():
+                if det_id not in engine.identifiers or col not in presence:
+                    continue
+                present = presence[col]
+                everyone = [True] * len(masks) if sel is None else sel
+                chosen = everyone if present is None else list(map(bool.__and__, everyone, present))
+                count = sum(chosen)
+                if not count:
+                    continue
+                location = self._column_location(plan, col, False)
+                sample = ""
+                if not held.has_finding(target, det_id, location):
+                    detector = engine.detectors[det_id]
+                    raw = next(compress(values[col], chosen))
+                    sample = detector.redact(detector.canonical(raw) or raw)
+                held.add_finding(target, det_id, location, count, sample)
 
     def _claims_elsewhere(
         self,
@@ -1294,6 +1842,8 @@ class Classifier:
         engine = self.engine
         n = len(batch)
         keys, more_keys = self._row_keys(plan, n, presence, values, extra, joins)
+        if not plan.staff:
+            self._hold_rows(plan, masks, keys, more_keys, presence, values)
         hidden_rows = plan.hidden_rows
         row_hidden = [first + i in hidden_rows for i in range(n)] if hidden_rows else [False] * n
         groups: dict[tuple[str, bool], list[bool]] = {}
@@ -1435,8 +1985,11 @@ class Classifier:
 
     def _new_location(self, plan: _Plan, col: int, hidden_row: bool) -> dict[str, Any]:
         location = dict(plan.base)
-        column = plan.names[col] if col < len(plan.names) else column_letters(col)
-        location["column"] = column[: LOCATION_LIMITS["column"]]
+        if plan.row_of_column is not None:
+            location["row"] = plan.row_of_column + col + 1  # a table read sideways
+        else:
+            column = plan.names[col] if col < len(plan.names) else column_letters(col)
+            location["column"] = column[: LOCATION_LIMITS["column"]]
         if plan.header is not None and col < len(plan.header) and plan.header[col].strip():
             location["header"] = plan.header[col].strip()[:80]  # a header, not a paragraph
         location["hidden"] = plan.sheet_hidden or col in plan.hidden_columns or hidden_row
@@ -1552,7 +2105,7 @@ class Classifier:
             if maybe is not None:
                 for number, line in block:
                     hits += self.text_hits(line, maybe, number, line=number)
-            hits += self._claimants(block, joined)
+            hits += self._claimants(block, joined, base)
             records = (
                 [Hit("a-number", v, n, n) for n, line in block for v in record_numbers(line)]
                 if "a-number" in engine.detectors
@@ -1564,7 +2117,7 @@ class Classifier:
                 # context of what follows), not a person named "Subject".
                 hits = [h for h in hits if not (h.detector == NAME and h.line in subjects)]
             listed = (
-                self._listed(block, title_bits, unit.title, headings, state.lead, intro)
+                self._listed(block, title_bits, unit.title, headings, state.lead, intro, base)
                 if state.listing
                 else None
             )
@@ -1732,6 +2285,7 @@ class Classifier:
         headings: list[tuple[int, str, int, list[Found], int]],
         lead: tuple[int, list[Found], int, str] | None,
         intro: tuple[int, list[Found], int, str] | None,
+        base: dict[str, Any] | None = None,
     ) -> list[Hit] | None:
         """The names of a block that is a list of names (one a line, with at most an attribute:
         ``- Ana Perez (Mexico)``), as persons when what governs the block (the unit's title,
@@ -1747,7 +2301,11 @@ class Classifier:
             contexts.insert(0, (title_bits, title))
         contexts += [(c[0], c[3]) for c in (lead, intro) if c is not None]
         if not any(bits & claim_bit for bits, _ in contexts):
-            return None  # no claim governs the block: no list of it can matter
+            # No claim governs the block: a list of names waits for one the file may state
+            # (``finish``), unless what governs it lists officials, speakers or authors.
+            if base is None or any(claimant_list(t) is False for _, t in contexts):
+                return None
+            return self._hold_list(block, names, base)
         found = []
         for number, line in block:
             name = listed_name(line, names, self._attribute)
@@ -1761,6 +2319,28 @@ class Classifier:
                 return found if verdict else []
         return found
 
+    def _hold_list(
+        self, block: list[tuple[int, str]], names: PersonName, base: dict[str, Any]
+    ) -> list[Hit] | None:
+        """A list of names that no claim governs, held for one the file may state
+        (``finish``): [] when the block is such a list (the list goes on), else None."""
+        target = self._target(self.engine.bits[NAME])
+        if target is None:
+            return None
+        found = []
+        for number, line in block:
+            name = listed_name(line, names, self._attribute)
+            if name is None:
+                return None
+            found.append(Hit(NAME, name.value, number, number))
+        held = self._hold()
+        held.add_persons(target, (p[0] for p in _record_persons(found, self.tally.names) if p))
+        location = {**base, "line": block[0][0]}
+        sample = names.redact(found[0].value)
+        group = (tuple(base.items()), "text")
+        held.add_finding(target, NAME, location, len(found), sample, group=group)
+        return []
+
     def _attribute(self, value: str) -> bool:
         """Whether a value after a listed name is an attribute of a person of record."""
         detectors = self.engine.detectors
@@ -1768,9 +2348,14 @@ class Classifier:
             d in detectors and detectors[d].canonical(value) is not None for d in _ROW_ATTRIBUTES
         )
 
-    def _claimants(self, block: list[tuple[int, str]], joined: str) -> list[Hit]:
+    def _claimants(
+        self, block: list[tuple[int, str]], joined: str, base: dict[str, Any] | None = None
+    ) -> list[Hit]:
         """Persons that a block's sentences name as claimants (see claimants.py), with the
-        claims that tie them: prose names people in title case, without a label."""
+        claims that tie them: prose names people in title case, without a label. A short
+        block that opens with a person's name and holds a claim is a record of theirs
+        (``claimants.record_subject``). A claim the block states of the persons the file
+        lists is kept for the whole file (``_statement``; ``base``: where the block is)."""
         engine = self.engine
         claim, names = engine.detectors.get(CLAIM), engine.detectors.get(NAME)
         if not isinstance(claim, ProtectionClaim) or not isinstance(names, PersonName):
@@ -1791,8 +2376,14 @@ class Classifier:
             offset += len(parts[-1]) + 1
         text = " ".join(parts)
         spans = claim.spans(text) if claimed else []
+        if spans and self._stated is None and base is not None:
+            self._statement(text, {**base, "line": block[0][0]}, spans)
         anchors = [(d, f) for d in anchoring for f in engine.detectors[d].find(text)]
         found = named_persons(text, spans, [f for _, f in anchors], names, starts[1:])
+        if spans and len(block) <= _RECORD_LINES and len(text) <= MAX_RECORD:
+            subject = record_subject(text, starts[1:], spans, names, _known_name, self._attribute)
+            if subject is not None and all(f.start != subject.start for f in found):
+                found.append(subject)
         if not found:
             return []
 
@@ -1889,10 +2480,25 @@ class Classifier:
         if engine.gate and not mask & engine.gate:
             return
         cls = engine.class_of(mask)
-        if cls is None:
+        # A record that lacked only a claim waits for one the file may state (``finish``):
+        # a structured record naming its person alone too, not a name alone in prose (a
+        # message's sender, a signature).
+        target = self._target(mask) if cls is not None or one_person else None
+        if cls is None and target is None:
             return
         names = self.tally.names
         persons = _one_person_keys(hits, names) if one_person else _record_persons(hits, names)
+        if target is not None:
+            held = self._hold()
+            held.add_persons(target, (person[0] for person in persons if person))
+            for hit in hits:
+                if hit.detector in engine.identifiers:
+                    sample = engine.detectors[hit.detector].redact(hit.value)
+                    location = {**base, **locate(hit.where)}
+                    group = (tuple(base.items()), "text") if context_lines is not None else None
+                    held.add_finding(target, hit.detector, location, 1, sample, group=group)
+        if cls is None:
+            return
         for person in persons:
             self.tally.add_person(cls, person)
         seen: set[tuple[str, Any]] = set()
@@ -2144,6 +2750,22 @@ def _may_hold_words(joined: str, rows: int) -> bool:
     # What is left is the newlines between the values, unless a value holds a gap (a space, a
     # comma, a control character) or a line break of its own.
     return len(joined.encode("ascii").translate(None, _NOT_GAPS)) != rows - 1
+
+
+_FLAG = re.compile(r"[01](?:[.,]0+)?")
+# The captions of a spreadsheet's pivot table: a header, whatever its fields are called.
+_PIVOT_HEADER = re.compile(
+    r"(?i)\s*(?:row labels|column labels|(?:sum|count|average|max|min) of\s+\S)"
+)
+
+
+def _flag_set(value: str) -> bool:
+    """Whether a per-person flag is set: a 1, or a mark ("X", "Y"); not a blank, a "no", a
+    zero, nor another count (a pivot's "Grand Total" row counts the persons above it)."""
+    value = value.strip()
+    if is_count(value):
+        return _FLAG.fullmatch(value) is not None and value[:1] == "1"
+    return not (is_null(value) or fold(value) in NEGATIONS)
 
 
 def _or_bits(masks: Iterable[int]) -> int:

@@ -7,15 +7,22 @@ is a phrase of two or more words inside it (``Detainee Last Name``), or a single
 start or end (``Detainee DOB``, ``Nombre del detenido``). Headers that describe an aggregate
 (``Number of asylum cases``, ``Total``, ``% granted``) name no element: a count is not a
 person.
+
+A context detector's terms and acronyms (the protection claim's) head its columns too, under
+stricter rules, since they were written for prose: a phrase of two words or more inside the
+header, function words aside (``Resultado entrevista miedo`` holds ``entrevista de miedo``), or
+one word that is the whole header but for words of a result (``CAT``, ``Refugee status``,
+``Withholding (Y/N)``); never beside an office word or inside a not-term (``Refugee Officer``).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from approval.detect.detectors.a_number import is_label, plain_value
+from approval.detect.detectors.terms import expand
 from approval.detect.textnorm import is_null, norm_header, word_set
 from approval.policy import Policy
 
@@ -46,6 +53,26 @@ _AGGREGATE_PHRASES = ("number of", "numero de", "num of", "no of", "nbr of", "# 
 # Beyond this many words a header is a sentence, not a column name; only exact phrases match.
 _MAX_HEADER_WORDS = 6
 
+# Words of a column of results, beside a claim word or a screening noun: ``CAT Result``,
+# ``Refugee status``, ``Withholding (Y/N)``, ``Resultado miedo creíble``. Shapes of how
+# agencies write headers, not policy. No dates: ``Interview Date`` heads a hiring sheet too.
+_RESULT_WORDS = word_set(
+    """
+    result results outcome outcomes decision decisions determination determinations finding
+    findings status type code flag y n yn yes no found sought claimed requested
+    expressed granted denied pending filed received positive negative pos neg
+    resultado resultados decision estado estatus tipo situacion positivo negativo
+    resultat statut positif negatif
+    """
+)
+# Words a phrase may drop or add in a header without changing what it names.
+_FUNCTION_WORDS = word_set("of the a an de del la el los las d du des le les do da dos das y e et")
+# Words that name a claim's column as the whole header (give or take result words), but mean
+# something else beside other words: ``Fear``, ``Screening`` and ``Interview`` over a
+# detainee's results, not ``TB Screening`` or ``Job Interview``; ``Withholding``, not ``Tax
+# withholding``. The policy lists them as headers; here is only how far they reach.
+_WHOLE_ONLY = word_set("fear screening interview withholding entrevista entretien")
+
 
 @dataclass(frozen=True)
 class HeaderIndex:
@@ -57,6 +84,19 @@ class HeaderIndex:
     # The A-number detector's id when the policy has it: a header that is one of its labels
     # (``A.N.``) names it, whatever its loose words say.
     a_number: str | None = None
+    # A context detector's terms and acronyms as headers (see the module's docstring), words
+    # without function words: phrases of several words, longest first, and single words.
+    # Each with whether it is an acronym's: a header names an acronym only with its codes in
+    # capitals, as written ("CAT", not "Cat", a column of categories; see ``codes``).
+    claim_phrases: tuple[tuple[tuple[str, ...], str, bool], ...] = ()
+    claim_words: dict[str, tuple[str, bool]] = field(default_factory=dict)
+    codes: dict[str, frozenset[str]] = field(default_factory=dict)  # cat -> {CAT}
+    # Office words and not-terms: a header holding one names no claim by the terms above.
+    offices: frozenset[str] = frozenset()
+    not_phrases: tuple[tuple[str, ...], ...] = ()
+    # Each phrase list above by its first word -> the phrases' positions in it: a header is
+    # tried against the few phrases that start with one of its words, in their order.
+    starts: dict[str, dict[str, tuple[int, ...]]] = field(default_factory=dict)
     _cache: dict[str, str | None] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
@@ -64,6 +104,11 @@ class HeaderIndex:
         exact: dict[str, str] = {}
         phrases: list[tuple[tuple[str, ...], str]] = []
         words: dict[str, str] = {}
+        claim_phrases: list[tuple[tuple[str, ...], str, bool]] = []
+        claim_words: dict[str, tuple[str, bool]] = {}
+        offices: set[str] = set()
+        not_phrases: list[tuple[str, ...]] = []
+        codes: dict[str, set[str]] = {}
         for detector in policy.detectors:
             for header in detector.headers:
                 normal = norm_header(header)
@@ -73,11 +118,49 @@ class HeaderIndex:
                 tokens = tuple(normal.split())
                 if len(tokens) > 1:
                     phrases.append((tokens, detector.id))
+                elif normal in _WHOLE_ONLY:
+                    claim_words.setdefault(normal, (detector.id, False))
                 else:
                     words.setdefault(normal, detector.id)
+        for detector in policy.detectors:
+            if detector.element != "context":
+                continue
+            spelled = [a for entry in detector.acronyms for a, _ in expand(entry)]
+            for acronym in spelled:
+                for word in acronym.split():
+                    if not any(c.islower() for c in word):
+                        for token in norm_header(word).split():
+                            codes.setdefault(token, set()).add(word)
+            entries = [(t, False) for t in detector.terms] + [(a, True) for a in spelled]
+            for phrase, coded in entries:
+                content = _content(norm_header(phrase).split())
+                if len(content) > 1:
+                    claim_phrases.append((content, detector.id, coded))
+                elif content:
+                    claim_words.setdefault(content[0], (detector.id, coded))
+            offices.update(norm_header(w) for w in detector.offices)
+            not_phrases += [_content(norm_header(t).split()) for t in detector.not_terms]
         phrases.sort(key=lambda p: (-len(p[0]), -sum(map(len, p[0]))))
+        claim_phrases.sort(key=lambda p: (-len(p[0]), -sum(map(len, p[0]))))
         a_number = "a-number" if policy.detector("a-number") is not None else None
-        return cls(exact, tuple(phrases), words, a_number)
+        unique_claims = tuple(dict.fromkeys(claim_phrases))
+        nots = tuple(dict.fromkeys(p for p in not_phrases if p))
+        return cls(
+            exact,
+            tuple(phrases),
+            words,
+            a_number,
+            claim_phrases=unique_claims,
+            claim_words=claim_words,
+            codes={k: frozenset(v) for k, v in codes.items()},
+            offices=frozenset(offices),
+            not_phrases=nots,
+            starts={
+                "phrases": _by_first([p for p, _ in phrases]),
+                "claims": _by_first([p for p, _, _ in unique_claims]),
+                "not": _by_first(list(nots)),
+            },
+        )
 
     def match(self, header: object) -> str | None:
         """The detector id this header names, or None."""
@@ -85,15 +168,14 @@ class HeaderIndex:
             return None
         if self.a_number is not None and is_label(header):
             return self.a_number
-        normal = norm_header(header)
-        if normal not in self._cache:
+        if header not in self._cache:
             if len(self._cache) > 8192:
                 self._cache.clear()
-            self._cache[normal] = _match(self, normal)
-        return self._cache[normal]
+            self._cache[header] = _match(self, norm_header(header), header)
+        return self._cache[header]
 
 
-def _match(index: HeaderIndex, normal: str) -> str | None:
+def _match(index: HeaderIndex, normal: str, raw: str = "") -> str | None:
     if not normal:
         return None
     found = index.exact.get(normal)
@@ -103,13 +185,53 @@ def _match(index: HeaderIndex, normal: str) -> str | None:
     if len(tokens) > _MAX_HEADER_WORDS or _is_aggregate(normal, tokens):
         return None
     found = _match_tokens(index, tokens)
-    if found is None:
+    singular = [_singular(t) for t in tokens]
+    if found is None and singular != tokens:
         # A column of several persons is headed in the plural ("Names", "Detainees", "Full
         # names", "Applicants", "Respondents"): the vocabulary lists the singular.
-        singular = [_singular(t) for t in tokens]
-        if singular != tokens:
-            found = index.exact.get(" ".join(singular)) or _match_tokens(index, singular)
+        found = index.exact.get(" ".join(singular)) or _match_tokens(index, singular)
+    if found is None:
+        found = _match_claim(index, tokens, raw)
+        if found is None and singular != tokens:
+            found = _match_claim(index, singular, raw)
     return found
+
+
+def _content(tokens: Sequence[str]) -> tuple[str, ...]:
+    return tuple(t for t in tokens if t not in _FUNCTION_WORDS)
+
+
+def _match_claim(index: HeaderIndex, tokens: list[str], raw: str) -> str | None:
+    """The context detector a header names by its terms (the module's docstring), or None."""
+    content = list(_content(tokens))
+    if not content or index.offices.intersection(content):
+        return None
+    if _found(content, index.not_phrases, index.starts.get("not")):
+        return None
+    claims = index.claim_phrases
+    for i in _candidates(content, len(claims), index.starts.get("claims")):
+        phrase, detector_id, acronym = claims[i]
+        if _contains(content, phrase) and (not acronym or _as_written(index, phrase, raw)):
+            return detector_id
+    core = [t for t in content if t not in _RESULT_WORDS]
+    if len(core) == 1 and core[0] in index.claim_words:
+        detector_id, acronym = index.claim_words[core[0]]
+        if not acronym or _as_written(index, core, raw):
+            return detector_id
+    return None
+
+
+_RAW_WORDS = re.compile(r"[^\W_]+")
+
+
+def _as_written(index: HeaderIndex, words: Sequence[str], raw: str) -> bool:
+    """Whether the codes among ``words`` stand in the raw header in capitals (``CAT``)."""
+    wanted = [index.codes[w] for w in words if w in index.codes]
+    if not wanted:
+        return True
+    written = set(_RAW_WORDS.findall(raw.replace("-", ""))) | set(_RAW_WORDS.findall(raw))
+    written |= {w[:-1] for w in written if w.endswith("s")}  # "CATs", "CFIs"
+    return all(not spellings.isdisjoint(written) for spellings in wanted)
 
 
 def _singular(word: str) -> str:
@@ -117,7 +239,8 @@ def _singular(word: str) -> str:
 
 
 def _match_tokens(index: HeaderIndex, tokens: list[str]) -> str | None:
-    for phrase, detector_id in index.phrases:
+    for i in _candidates(tokens, len(index.phrases), index.starts.get("phrases")):
+        phrase, detector_id = index.phrases[i]
         if _contains(tokens, phrase):
             return detector_id
     for word in (tokens[-1], tokens[0]):
@@ -131,6 +254,30 @@ def _is_aggregate(normal: str, tokens: list[str]) -> bool:
         return True
     padded = f" {normal} "
     return any(f" {phrase} " in padded for phrase in _AGGREGATE_PHRASES)
+
+
+def _by_first(phrases: Sequence[tuple[str, ...]]) -> dict[str, tuple[int, ...]]:
+    starts: dict[str, list[int]] = {}
+    for i, phrase in enumerate(phrases):
+        starts.setdefault(phrase[0], []).append(i)
+    return {word: tuple(at) for word, at in starts.items()}
+
+
+def _candidates(
+    tokens: Sequence[str], count: int, starts: dict[str, tuple[int, ...]] | None
+) -> Iterable[int]:
+    """The positions of the phrases that may be in ``tokens``, in the phrases' order."""
+    if starts is None:
+        return range(count)
+    return sorted({i for t in set(tokens) for i in starts.get(t, ())})
+
+
+def _found(
+    tokens: list[str],
+    phrases: Sequence[tuple[str, ...]],
+    starts: dict[str, tuple[int, ...]] | None,
+) -> bool:
+    return any(_contains(tokens, phrases[i]) for i in _candidates(tokens, len(phrases), starts))
 
 
 def _contains(tokens: list[str], phrase: tuple[str, ...]) -> bool:

@@ -112,6 +112,14 @@ def stated_elsewhere(ps: Sequence[Person] = PERSONS) -> list[Case]:
             n,
         ),
         Case(
+            "xlsx-closing-row.xlsx",
+            xlsx_bytes(
+                [("Roster", [*roster, [], ["All persons listed above applied for asylum."]])]
+            ),
+            PROTECTED,
+            n,
+        ),
+        Case(
             "txt-list-then-statement.txt",
             (
                 "Hi all,\n\nThe following people were interviewed today:\n\n"

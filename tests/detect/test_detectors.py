@@ -311,7 +311,7 @@ CLAIMS = [
     ("asylum-seekers", "asylum seekers"),
     ("Withholding of Removal", "withholding of removal"),
     ("CAT", "CAT"),
-    ("CFI: positive", "CFI"),
+    ("CFI: positive", "CFI positive"),  # a code and its outcome
     ("credible-fear interview", "credible fear interview"),
     ("Reasonable Fear - Negative", "reasonable fear"),
     ("Form I-589 pending", "form i-589"),

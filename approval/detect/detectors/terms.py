@@ -9,12 +9,19 @@ dropped; and a term followed by one of the policy's ``offices`` words (``Credibl
 ``Asylum Pre-Screening Section``) names an office, a unit or a job, not a claim, as do terms
 coordinated before one (``Refugee and Asylum Operations``). An acronym may carry a lower-case
 ending (``CF positives``, ``CF pos'd``, ``CATs``).
+
+An acronym's word may list its spellings in brackets: ``[CF,CFI,RF] [pos,neg]`` is every code
+with every outcome, compiled as one pattern, not one per pair; an acronym of two words matches
+in either order (``Positive CF``). Terms in scripts written without spaces (Chinese, Japanese,
+Thai) match inside a sentence, having no word boundary to stand on.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator
+from itertools import product
 
 from approval.detect.detectors.base import Found
 from approval.detect.textnorm import fold
@@ -43,14 +50,31 @@ _ACCENTED = re.compile("[\u00c0-\u00c5\u00c7-\u00cf\u00d1-\u00d6\u00d9-\u00dc"
                        "\u00e0-\u00e5\u00e7-\u00ef\u00f1-\u00f6\u00f9-\u00fc\u212b]")  # fmt: skip
 
 
+# Letters of scripts written without spaces between words (CJK, kana, Thai).
+_UNSPACED = re.compile("[\u0e00-\u0e7f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
 def plain_enough(text: str) -> bool:
     """Whether ``text`` holds none of the letters the accent classes add (``_ACCENTED``)."""
     return text.isascii() or _ACCENTED.search(text) is None
 
 
+def _letter(ch: str) -> str:
+    """What a pattern writes for a letter of a term: a Latin letter without its accent (the
+    accent classes put the accented forms back), any other as written, in lower case. Folding
+    an Arabic ``ئ`` or a Cyrillic ``й`` would leave a letter and a combining mark (or drop the
+    mark) that the text, written precomposed, does not hold."""
+    folded = fold(ch)
+    return folded if len(folded) == 1 and folded.isascii() else ch.lower()
+
+
+def _first(term: str) -> str:
+    return _letter(unicodedata.normalize("NFC", term)[:1]) if term else ""
+
+
 def _pattern(term: str, accents: bool = True) -> str:
     out: list[str] = []
-    for ch in fold(term):
+    for ch in map(_letter, unicodedata.normalize("NFC", term)):
         if ch.isspace():
             if not out or out[-1] != r"[\s_-]+":
                 out.append(r"[\s_-]+")
@@ -61,10 +85,39 @@ def _pattern(term: str, accents: bool = True) -> str:
     return "".join(out)
 
 
-def accent_blind(text: str) -> str:
+def accent_blind(text: str, accents: bool = True) -> str:
     """A regex for ``text`` that ignores accents and matches any run of spaces, ``_`` or
-    ``-`` between its words (use with ``re.IGNORECASE``)."""
-    return _pattern(text)
+    ``-`` between its words (use with ``re.IGNORECASE``). ``accents=False``: the same written
+    with plain letters, right for a text that is ``plain_enough``."""
+    return _pattern(text, accents)
+
+
+class AccentBlind:
+    """A pattern built by ``build(accents)`` from ``accent_blind`` pieces, in the two forms
+    ``TermMatcher`` keeps: with plain letters for a text that is ``plain_enough``, with the
+    accent classes (compiled when a text first needs them) for any other."""
+
+    def __init__(self, build: Callable[[bool], str], flags: int = re.IGNORECASE):
+        self._plain = re.compile(build(False), flags)
+        self._source = build(True)
+        self._flags = flags
+        self._accented: re.Pattern[str] | None = None
+
+    @property
+    def pattern(self) -> re.Pattern[str]:
+        """The pattern with the accent classes: right for any text."""
+        if self._accented is None:
+            self._accented = re.compile(self._source, self._flags)
+        return self._accented
+
+    def pattern_for(self, text: str) -> re.Pattern[str]:
+        return self._plain if plain_enough(text) else self.pattern
+
+    def search(self, text: str) -> re.Match[str] | None:
+        return self.pattern_for(text).search(text)
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        return self.pattern_for(text).finditer(text)
 
 
 def _key(text: str) -> str:
@@ -80,14 +133,59 @@ _INFLECTION = r"(?-i:s|es|'s|'d|d|ed)?"
 _ENDINGS = ("s", "es", "'s", "'d", "d", "ed")
 
 
-def _acronym_pattern(acronym: str) -> str:
+# Brackets, not braces: a policy holding "{" leaves libyaml's fast path (``yamldoc``).
+_BRACKETS = re.compile(r"\[([^\[\]]*)\]")
+
+
+def spellings(acronym: str) -> list[list[str]]:
+    """An acronym's words, each as the list of its spellings: ``[CF,RF] [POS,negative]`` is
+    two words of two spellings each (a code and an outcome, every pair of them)."""
     words = []
     for word in acronym.split():
-        escaped = re.escape(word)
-        # A word in capitals is a code and matches as written; another word (an outcome
-        # written out, "positive") matches in any case.
-        words.append(escaped if any(c.islower() for c in word) else f"(?-i:{escaped})")
-    return _ACRONYM_GAP.join(words) + _INFLECTION
+        braced = _BRACKETS.fullmatch(word)
+        options = braced.group(1).split(",") if braced else [word]
+        words.append([o.strip() for o in options if o.strip()])
+    return [w for w in words if w]
+
+
+def expand(acronym: str) -> list[tuple[str, str]]:
+    """Every acronym an entry stands for, with the spelling its sample shows: each spelling of
+    each word (``spellings``), in both orders when it has two words (``positive CF`` is shown
+    as ``CF positive``)."""
+    words = spellings(acronym)
+    combos = [(" ".join(c), " ".join(c)) for c in product(*words)]
+    if len(words) == 2:
+        combos += [(f"{b} {a}", f"{a} {b}") for a, b in product(*words)]
+    return combos
+
+
+def _word_pattern(options: list[str]) -> str:
+    # A word in capitals is a code and matches as written; another word (an outcome written
+    # out, "positive") matches in any case. Longest first: CFI before CF.
+    ordered = sorted(set(options), key=lambda w: (-len(w), w))
+    codes = [re.escape(w) for w in ordered if not any(c.islower() for c in w)]
+    words = [re.escape(w) for w in ordered if any(c.islower() for c in w)]
+    parts = ([f"(?-i:{'|'.join(codes)})"] if codes else []) + words
+    return parts[0] if len(parts) == 1 else f"(?:{'|'.join(parts)})"
+
+
+def _acronym_patterns(acronym: str) -> list[tuple[str, int, str]]:
+    """The alternatives of one acronym entry: (first letter, length, pattern) per order, one
+    compact pattern for all the spellings of its words rather than one per combination."""
+    words = spellings(acronym)
+    orders = [words, words[::-1]] if len(words) == 2 else [words]
+    out = []
+    for order in orders:
+        # One alternative per first letter of the first word, for ``by_first_letter``.
+        firsts: dict[str, list[str]] = {}
+        for option in order[0]:
+            firsts.setdefault(_first(option), []).append(option)
+        rest = [_word_pattern(w) for w in order[1:]]
+        length = sum(max(map(len, w)) for w in order) + len(order) - 1
+        for first, options in firsts.items():
+            body = _ACRONYM_GAP.join([_word_pattern(options), *rest])
+            out.append((first, length, body + _INFLECTION))
+    return out
 
 
 def _acronym_key(text: str) -> str:
@@ -139,20 +237,30 @@ class TermMatcher:
         phrases: list[tuple[str, str]] = []  # each term and not-term, with its first letter
         for term in not_terms:
             self.kinds[_key(term)] = None
-            phrases.append((fold(term)[:1], term))
+            phrases.append((_first(term), term))
         for term in terms:
             self.kinds.setdefault(_key(term), term)
-            phrases.append((fold(term)[:1], term))
+            phrases.append((_first(term), term))
         self.acronyms: dict[str, str] = {}
         spelled: list[tuple[str, int, str]] = []  # first letter, length, pattern
-        for acronym in acronyms:
-            self.acronyms.setdefault(_acronym_key(acronym), acronym)
-            spelled.append((fold(acronym)[:1], len(acronym), _acronym_pattern(acronym)))
+        for entry in acronyms:
+            for acronym, shown in expand(entry):
+                self.acronyms.setdefault(_acronym_key(acronym), shown)
+            spelled += _acronym_patterns(entry)
+
+        # Scripts written without spaces (Chinese, Japanese, Thai) have no word boundaries:
+        # their terms match wherever they stand ("申请庇护" inside a sentence).
+        unspaced = [t for _, t in phrases if _UNSPACED.match(t) and _UNSPACED.match(t[-1])]
+        spaced = [(f, t) for f, t in phrases if t not in unspaced]
 
         def whole(accents: bool) -> str:
-            alternatives = [(f, len(t), _pattern(t, accents)) for f, t in phrases] + spelled
+            alternatives = [(f, len(t), _pattern(t, accents)) for f, t in spaced] + spelled
             body = by_first_letter(alternatives, accents)
-            return rf"(?<![\w-])(?:{body})(?![\w-])"
+            bounded = rf"(?<![\w-])(?:{body})(?![\w-])"
+            if not unspaced:
+                return bounded
+            loose = "|".join(map(re.escape, sorted(unspaced, key=len, reverse=True)))
+            return f"{bounded}|{loose}"
 
         # Two forms of one pattern: with the accent classes (compiled when a text first holds
         # an accented letter) and without them (for every other text; see ``_ACCENTED``).

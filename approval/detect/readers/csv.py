@@ -138,15 +138,28 @@ def is_tabular(sample: str, whole: bool = False) -> bool:
     except csv.Error:
         return False
     # The rows as wide as the table (a title above it or a footer below are not rows of it).
+    if whole and not lead and len(rows) == 1 and width >= 3 and consistency >= 0.9:
+        # One record on one line (``NAME,1999-03-14,Asylum``): a table of one row without a
+        # header; not a sentence (a space after most commas, a field of many words) nor a
+        # number with thousands commas (``212,345,678``), which the text reader reads.
+        fields = rows[0]
+        return not (
+            sum(1 for f in fields[1:] if f[:1].isspace()) * 2 >= width - 1
+            or any(len(f.split()) > 5 for f in fields)
+            or any(
+                f[:3].isdigit() and not f[3:4].isdigit() and fields[k][-1:].isdigit()
+                for k, f in enumerate(fields[1:])
+            )
+        )
     if sum(1 for r in rows if len(r) == width) < (2 if whole else 3) or consistency < 0.9:
         return False
     if delimiter == "|" and any(_MARKDOWN_RULE.fullmatch("".join(r)) for r in rows[1:2]):
         return False  # a Markdown table: text, which the text reader reads as a table
-    if width >= 3 or (width == 2 and delimiter != ","):
+    if width >= 3 or (width == 2 and delimiter not in ",;"):
         return True
-    # Two fields split by a comma: a table when the commas are not a sentence's (a space after
-    # them). Commas inside quoted fields (``"Wednesday, March 14, 1999"``) are no delimiters,
-    # and say nothing either way.
+    # Two fields split by a comma (or a semicolon): a table when the marks are not a
+    # sentence's (a space after them). Commas inside quoted fields (``"Wednesday, March 14,
+    # 1999"``) are no delimiters, and say nothing either way.
     spaced = sum(1 for r in rows if len(r) == 2 and r[1][:1].isspace())
     return width == 2 and consistency == 1.0 and spaced * 2 < len(rows)
 

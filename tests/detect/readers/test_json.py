@@ -74,6 +74,7 @@ def test_a_json_read_covers_the_text_csv_and_yaml_reads() -> None:
 def test_objects_are_flattened_into_records_under_their_context() -> None:
     assert _read(json.dumps(CASE).encode()) == [
         ("records", "", None, False, [{"title": "Credible fear interviews", "count": 2}]),
+        # An array's records make one unit; what its elements hold comes after them.
         (
             "records",
             "Credible fear interviews: applicants",
@@ -87,7 +88,8 @@ def test_objects_are_flattened_into_records_under_their_context() -> None:
                     "aliases[0]": "Ana D",
                     "aliases[1]": "AD",
                     "case.type": "asylum",
-                }
+                },
+                {"name": "Bo Li", "a_number": 223456789},
             ],
         ),
         (
@@ -97,12 +99,21 @@ def test_objects_are_flattened_into_records_under_their_context() -> None:
             False,
             [{"name": "Luis Diaz", "a_number": 212345679}],
         ),
+        # An array of scalars is also a column of its own.
         (
-            "records",
-            "Credible fear interviews: applicants",
+            "table",
+            "Credible fear interviews: applicants.aliases",
             None,
             False,
-            [{"name": "Bo Li", "a_number": 223456789, "flags[0][0]": 1, "flags[0][1]": 2}],
+            [["Ana D"], ["AD"]],
+        ),
+        # Rows, under the fields of the record they were part of.
+        (
+            "table",
+            "name = Bo Li; a_number = 223456789: Credible fear interviews: applicants.flags",
+            None,
+            False,
+            [[1, 2]],
         ),
     ]
 
@@ -125,22 +136,9 @@ def test_arrays_of_rows_are_tables() -> None:
     data = b'{"rows": [["Name", "A-Number"], ["Ana Diaz", 212345678]], "ids": [1, 2]}'
 
     assert _read(data) == [
-        (
-            "records",
-            "",
-            None,
-            False,
-            [
-                {
-                    "ids[0]": 1,
-                    "ids[1]": 2,
-                    "rows[0][0]": "Name",
-                    "rows[0][1]": "A-Number",
-                    "rows[1][0]": "Ana Diaz",
-                    "rows[1][1]": 212345678,
-                }
-            ],
-        )
+        ("records", "", None, False, [{"ids[0]": 1, "ids[1]": 2}]),
+        ("table", "rows", None, False, [["Name", "A-Number"], ["Ana Diaz", 212345678]]),
+        ("table", "IDS", None, False, [[1], [2]]),  # a code's short words read as acronyms
     ]
     assert _read(b'[["Name", "A-Number"], ["Ana Diaz", 212345678], "loose"]') == [
         ("table", "", None, False, [["Name", "A-Number"], ["Ana Diaz", 212345678], ["loose"]])
@@ -220,7 +218,7 @@ def test_the_json_fixtures_read_as_their_builders_say(tmp_path: Path) -> None:
     units = _read(built.path.read_bytes())
     (records,) = [u for u in units if u[1] == "Credible fear screenings, November 2022: records"]
     assert len(records[4]) == 6  # type: ignore[arg-type]
-    assert all(isinstance(r["a_number"], int) for r in records[4])  # type: ignore[attr-defined, index]
+    assert all(isinstance(r["a_number"], int) for r in records[4])  # type: ignore[attr-defined]
 
     ndjson = _read(docs.ndjson_records(tmp_path).path.read_bytes(), "relief.ndjson")
     assert [len(u[4]) for u in ndjson] == [4]  # type: ignore[arg-type]
