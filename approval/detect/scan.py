@@ -47,6 +47,7 @@ locations and reasons; those that identify a person are redacted here, where the
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import stat
 import time
@@ -55,7 +56,7 @@ from dataclasses import dataclass, field, fields, replace
 from functools import partial
 from itertools import chain, islice
 from pathlib import Path, PurePath
-from typing import Any
+from typing import Any, BinaryIO, cast
 
 from approval.detect.classify import Classifier, Engine
 from approval.detect.readers import ARCHIVES, structured
@@ -307,20 +308,70 @@ def scan_file(
     ``limits`` replaces the policy's; ``readers`` replaces the registry (tests use it to plug
     in a fake format). ``display_name`` is how the report names the file (an export's staged
     copy is reported under the source's name): a name only, never used to choose a reader."""
+    name = display_name if display_name is not None else str(path)
+    try:
+        # Non-blocking: opening a named pipe with no writer must not hang the scan (its fstat
+        # then says it is not a file).
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
+    except OSError as e:
+        return FileReport(name, "", 0, "unknown", UNSCANNABLE, reason=_cannot_read(e))
+    try:
+        return scan_fd(
+            fd,
+            policy,
+            name=name,
+            label=PurePath(name).name or Path(path).name,
+            limits=limits,
+            readers=readers,
+            identities=identities,
+        )
+    finally:
+        os.close(fd)
+
+
+def scan_fd(
+    fd: int,
+    policy: Policy,
+    *,
+    name: str,
+    label: str | None = None,
+    limits: Limits | None = None,
+    readers: Sequence[Reader] | None = None,
+    identities: bool = False,
+) -> FileReport:
+    """Scan the file open at ``fd`` (``scan_file``'s work, for a caller that opened the file
+    itself, as the web gate does with no link followed on the way). The descriptor is not
+    closed; ``name`` names the file in the report, ``label`` starts its parts' names.
+
+    The bytes hashed are the bytes parsed: every reader reads the inode open at ``fd``
+    (``_opener``), and a file whose identity moved while it was scanned (``_identity``: an
+    in-place rewrite moves the ctime, which no one can set back) is ``unscannable`` with
+    ``CHANGED_WHILE_SCANNED``, a report nobody may keep."""
     engine = engine_for(policy)
     bounds = limits if limits is not None else limits_for(policy)
-    name = display_name if display_name is not None else str(path)
-    path = Path(path)
     try:
-        before = path.stat()
+        before = os.fstat(fd)
         if not stat.S_ISREG(before.st_mode):
             # A pipe or a device would block or never end; only files are published.
             return FileReport(name, "", 0, "unknown", UNSCANNABLE, reason="not a regular file")
-        sha256, size = _hash(path)
+        os.set_blocking(fd, True)
+        size = before.st_size
+        # Changed so recently that a change in the same clock tick would keep its ctime.
+        racy = time.time_ns() - before.st_ctime_ns < _RACY_NS
+        if size <= SNAPSHOT_BYTES:
+            data = _read_exactly(fd, size)
+            sha256 = hashlib.sha256(data).hexdigest()
+            opener: Callable[[], BinaryIO] = partial(io.BytesIO, data)
+        else:
+            sha256 = _hash_fd(fd, size)
+            opener = _opener(fd)
+    except _Moved:
+        return _changed(name, before)
     except OSError as e:
-        reason = f"cannot read: {(e.strerror or type(e).__name__).lower()}"
-        return FileReport(name, "", 0, "unknown", UNSCANNABLE, reason=reason)
+        return FileReport(name, "", 0, "unknown", UNSCANNABLE, reason=_cannot_read(e))
     if size == 0:
+        if _identity(os.fstat(fd)) != _identity(before):
+            return _changed(name, before)
         return FileReport(name, sha256, 0, "empty", CLEAN)
 
     tally = Tally(
@@ -330,7 +381,7 @@ def scan_file(
     )
     # The name parts and messages start with: the one the user knows (an export scans a staged
     # copy). A label only: the bytes choose the readers.
-    label = PurePath(name).name or path.name
+    label = label or PurePath(name).name or "file"
     run = _Run(
         Classifier(engine, tally),
         bounds,
@@ -338,7 +389,7 @@ def scan_file(
         _Budget(bounds),
         top=label,
     )
-    source = Source(name=label, open=lambda: path.open("rb"), size=size)
+    source = Source(name=label, open=opener, size=size)
     fmt = "unknown"
     failure: str | None = None
     current = fmt
@@ -352,20 +403,27 @@ def scan_file(
             _read(reader, source, run)
         current = "text"
         _account_binary(source, chosen, run)
+        run.classifier.finish()  # what the file states as a whole (a claim about its persons)
         blocking = [p for p in merge_coverage(run.coverage) if p.read == UNREAD and p.blocks]
         if blocking:
             first = blocking[0]
             more = f" (and {len(blocking) - 1} more unread)" if len(blocking) > 1 else ""
             # Named from the file, as findings' parts are: ``names.zip/asylum/x.png``.
             raise Unscannable(f"{label}/{first.part}: {first.reason or 'not read'}{more}")
-        after = path.stat()
-        if (after.st_size, after.st_mtime_ns) != (before.st_size, before.st_mtime_ns):
-            raise Unscannable("changed while it was scanned")
     except Unscannable as e:
         failure = e.reason
     except (Exception, RecursionError, MemoryError) as e:
         # Fail closed; the exception's message may quote the file, so only its type is shown.
         failure = f"corrupt: cannot read as {current} ({type(e).__name__})"
+    # Whatever the readers made of it (a reader may fail because the bytes moved under it):
+    # bytes that moved are not the bytes hashed, and nothing found or missed in them stands.
+    try:
+        if size > SNAPSHOT_BYTES and racy and _hash_fd(fd, size) != sha256:
+            raise _Moved
+        if _identity(os.fstat(fd)) != _identity(before):
+            raise _Moved
+    except (_Moved, OSError):
+        return _changed(name, before)
 
     classes = tally.classes()
     by_class = tally.identities() if identities else {}
@@ -426,14 +484,139 @@ def iter_files(path: Path) -> Iterator[Path]:
             yield Path(root, name)
 
 
-def _hash(path: Path) -> tuple[str, int]:
+# ---------------------------------------------------------------------------------------------
+# The bytes hashed are the bytes parsed
+#
+# A report names its bytes by sha256, and whoever keeps it (the web gate's and ``check``'s
+# caches) trusts that the readers parsed those bytes. So the file is opened once; the hash is
+# read from that descriptor; every reader reads the same inode; and the descriptor's identity
+# (``_identity``) is the same before and after, or the report says the file changed (an
+# owner can set mtime back with ``utime``, but that moves the ctime, which only the clock
+# sets). A small file is read once into memory and parsed from there: hashed and parsed
+# bytes are the same object, whatever the file does. A larger one is parsed through the
+# descriptor; if it was changed within ``_RACY_NS`` before the scan, it is hashed again after
+# it. File times come from a coarse clock on many kernels and file systems (a tick of 1-10
+# ms, seconds on some): a rewrite within the tick of the change before it keeps the ctime
+# (Linux 6.13 and later give a queried ctime a fine-grained next one). A file changed long
+# before its scan has a ctime from an earlier tick, and any change during the scan moves it;
+# one changed just before is hashed again, as git treats a "racily clean" entry (on the 100
+# MB CSV of bench_scan.py the second hash would cost 3% of the scan, on every file).
+
+# Files up to this size are scanned from one read into memory (a few ms of reading).
+SNAPSHOT_BYTES = 8 * 1024 * 1024
+# The reason of a report on a file that moved while it was scanned: unscannable, and about
+# no bytes (no sha256), so that no cache keeps it and no approval lets it through.
+CHANGED_WHILE_SCANNED = "changed while it was scanned"
+_PROC_FD = "/proc/self/fd"
+_RACY_NS = 3_000_000_000  # a tick of the coarsest file times met (2 s on FAT), and some
+
+
+class _Moved(Exception):
+    """The file's bytes are not those its first read saw."""
+
+
+def _identity(st: os.stat_result) -> tuple[int, int, int, int, int]:
+    return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns
+
+
+def _changed(name: str, before: os.stat_result) -> FileReport:
+    return FileReport(
+        name, "", before.st_size, "unknown", UNSCANNABLE, reason=CHANGED_WHILE_SCANNED
+    )
+
+
+def _cannot_read(e: OSError) -> str:
+    return f"cannot read: {(e.strerror or type(e).__name__).lower()}"
+
+
+def _read_exactly(fd: int, size: int) -> bytes:
+    """The first ``size`` bytes of the file (its size when it was looked at)."""
+    chunks = []
+    offset = 0
+    while offset < size:
+        chunk = os.pread(fd, min(_HASH_CHUNK, size - offset), offset)
+        if not chunk:
+            raise _Moved  # shorter than its fstat said: truncated meanwhile
+        chunks.append(chunk)
+        offset += len(chunk)
+    return b"".join(chunks)
+
+
+def _hash_fd(fd: int, size: int) -> str:
     digest = hashlib.sha256()
-    size = 0
-    with path.open("rb") as f:
-        while chunk := f.read(_HASH_CHUNK):
-            digest.update(chunk)
-            size += len(chunk)
-    return digest.hexdigest(), size
+    offset = 0
+    while offset < size:
+        chunk = os.pread(fd, min(_HASH_CHUNK, size - offset), offset)
+        if not chunk:
+            raise _Moved
+        digest.update(chunk)
+        offset += len(chunk)
+    return digest.hexdigest()
+
+
+def _opener(fd: int, *, proc: bool = True) -> Callable[[], BinaryIO]:
+    """How each reader opens the file open at ``fd``: a file object of its own (readers
+    seek, and two may read at once: one through another's archive) on that very inode.
+
+    On Linux, ``/proc/self/fd/N`` opened again: a new open file description of the same
+    inode (not of whatever was renamed onto the path since), a plain ``FileIO`` at full
+    speed. Where there is no such link (or it names another file), ``pread`` on the
+    descriptor with an offset of the reader's own (``_PreadFile``): a ``dup`` would share one
+    offset among readers, and a private copy would cost a write of the whole file."""
+    if proc:
+        link = f"{_PROC_FD}/{fd}"
+        try:
+            seen, held = Path(link).stat(), os.fstat(fd)
+            same = (seen.st_dev, seen.st_ino) == (held.st_dev, held.st_ino)
+        except OSError:
+            same = False
+        if same:
+            return partial(_open_link, link)
+    return partial(_pread_file, fd)
+
+
+def _open_link(link: str) -> BinaryIO:
+    return open(link, "rb")  # noqa: PTH123 - the reader closes it
+
+
+def _pread_file(fd: int) -> BinaryIO:
+    return cast(BinaryIO, io.BufferedReader(_PreadFile(fd), buffer_size=64 * 1024))
+
+
+class _PreadFile(io.RawIOBase):
+    """A read-only view of an open descriptor with an offset of its own (``os.pread``); closing
+    it leaves the descriptor open."""
+
+    def __init__(self, fd: int):
+        super().__init__()
+        self._fd = fd
+        self._pos = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        view = memoryview(buffer).cast("B")
+        data = os.pread(self._fd, len(view), self._pos)
+        view[: len(data)] = data
+        self._pos += len(data)
+        return len(data)
+
+    def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
+        if whence == os.SEEK_CUR:
+            offset += self._pos
+        elif whence == os.SEEK_END:
+            offset += os.fstat(self._fd).st_size
+        if offset < 0:
+            raise ValueError("negative seek position")
+        self._pos = offset
+        return offset
+
+    def tell(self) -> int:
+        return self._pos
 
 
 # ---------------------------------------------------------------------------------------------
@@ -563,6 +746,8 @@ def _nested(unit: Nested, run: _Run) -> None:
             _account_binary(source, chosen, run)
         except Bound:
             raise
+        except Unscannable as e:  # armoured ciphertext found by the text check
+            failure = e.reason
         except (Exception, RecursionError) as e:
             failure = f"corrupt: cannot read as text ({type(e).__name__})"
     run.nested(label, source.size, failure)

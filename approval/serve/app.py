@@ -96,10 +96,15 @@ class App:
             "head": generation.head,
             "decided": self.gate.decided,
         }
+        stale = self.gate.staleness() if follower.path is not None else None
         if follower.broken is not None:
             body["problem"] = follower.broken
-        elif follower.path is not None and self.gate.stale():
-            body["problem"] = "the ledger has not been looked at for too long: approvals refused"
+        elif stale is not None:
+            # Still answering (clean files are served), but no approval stands: not ok, for
+            # a monitor and for ``approval doctor``.
+            body["ok"] = False
+            body["stale"] = True
+            body["problem"] = f"{stale}: approvals refused"
         data = json.dumps(body).encode()
         status = 200 if follower.broken is None else 503
         word = "ok" if follower.broken is None else LEDGER_FAILURE

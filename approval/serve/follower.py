@@ -11,6 +11,11 @@ force is enough).
 
 A ledger that fails verification (a rewritten history, a corrupt entry) stops every answer
 (``broken``): the gate decides from a verified ledger or not at all.
+
+A clone with a remote, fetched every ``fetch_every`` seconds, is only as fresh as its last
+fetch that succeeded (``fetched``): a remote that cannot be reached is not a ledger looked at,
+and a revocation pushed there would never be seen. The gate counts it stale past its limit
+(``Gate.stale``): no approval stands until a fetch succeeds again.
 """
 
 from __future__ import annotations
@@ -66,6 +71,12 @@ class Follower:
         # When the head was last looked at, successfully (monotonic seconds): the gate stops
         # trusting approvals when this grows old (a fetch or a git that hangs).
         self.checked = time.monotonic()
+        # With a remote to fetch from: when a fetch last succeeded (monotonic seconds; None
+        # before the first), and why the last one failed. ``fetching`` is whether the ledger
+        # has a remote and fetches are asked for.
+        self.fetching = False
+        self.fetched: float | None = None
+        self.fetch_problem: str | None = None
 
     # -- opening and following ----------------------------------------------------------------
 
@@ -121,10 +132,29 @@ class Follower:
         if not force and moment - self._fetched < self.fetch_every:
             return
         self._fetched = moment
+        from approval.errors import UsageError
+        from approval.ledger import remote as git_remote
+        from approval.ledger.remote import Unreachable
         from approval.ledger.replication import Mode, refresh, using
 
-        with using(Mode(online=True, required=False, warn=lambda m: log.warning("%s", m))):
-            refresh(self._ledger)
+        if git_remote.url(self._ledger) is None:
+            self.fetching = False  # a ledger of its own: what it holds is all there is
+            return
+        self.fetching = True
+        try:
+            # Required: an unreachable remote is an error here, told apart from a fetch that
+            # worked, so that only a fetch that worked counts as fresh (``fetched``).
+            with using(Mode(online=True, required=True, warn=lambda m: log.warning("%s", m))):
+                refresh(self._ledger)
+        except UsageError as e:
+            cause = e if isinstance(e, Unreachable) else e.__cause__
+            if not isinstance(cause, Unreachable):
+                raise
+            self.fetch_problem = cause.message
+            log.warning("ledger: cannot fetch: %s", self.fetch_problem)
+            return
+        self.fetched = time.monotonic()
+        self.fetch_problem = None
 
     def _move(self, head: str | None) -> None:
         from approval.ledger.snapshot import open_view

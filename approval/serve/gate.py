@@ -14,7 +14,9 @@ A file's decision is kept under what it was computed from:
   read within ``racy`` seconds of the file's last change is not reused on the stat key (file
   times tick coarsely: a rewrite in the same tick keeps the key), but hashed again;
 - the follower: when it has not looked at the ledger for ``stale_after`` seconds (a fetch
-  that hangs), no approval stands (``ledger-stale``); clean files are still served.
+  that hangs), or, with a remote to fetch from, no fetch has succeeded for
+  ``fetch_stale_after`` seconds (a remote it cannot reach: a revocation pushed there is not
+  seen), no approval stands (``ledger-stale``); clean files are still served.
 
 The file is opened from the root with no link followed on the way (``paths.open_beneath``),
 hashed to the size its stat showed and within the policy's ``max_seconds``; the store's copy
@@ -37,18 +39,19 @@ import logging
 import os
 import stat
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from approval.detect.report import CLEAN, UNSCANNABLE, FileReport
+from approval.detect.report import CLEAN, PROTECTED, UNSCANNABLE, FileReport
 from approval.serve.follower import Follower
 from approval.serve.paths import INDEX, MISSING, SPECIAL, Mapped, Unmapped, locate, open_beneath
 from approval.serve.store import CopyChanged, clear_store, ensure_copy, remove_copy, store_name
 
 if TYPE_CHECKING:
+    from approval.detect.units import Reader
     from approval.policy import Policy
     from approval.trust.decision import Decision
 
@@ -60,13 +63,13 @@ BUSY = "busy"  # too many files waiting for a scan
 NO_POLICY = "no-policy"  # the ledger adopted no policy yet
 LEDGER_FAILURE = "ledger-failure"  # the ledger failed verification: nothing is allowed
 SCAN_FAILED = "scan-failed"  # the scan raised: closed
+CANNOT_READ = "cannot read: permission denied"  # the reason of an unreadable file
 STALE = "ledger-stale"  # the ledger has not been looked at for too long: no approval stands
 
 log = logging.getLogger("approval.serve")
 
 _HASH_CHUNK = 1024 * 1024
 _REPORTS = 100_000  # scans kept by sha256 (a clean report is a few hundred bytes)
-_PROC_FD = "/proc/self/fd"
 
 
 class StatKey(NamedTuple):
@@ -109,6 +112,10 @@ class _Changed(Exception):
     """The file is not the one the request's stat saw (see the module doc)."""
 
 
+class _Unreadable(Exception):
+    """The file is there but the service may not read it (permissions)."""
+
+
 def answer_for(relative: str, report: FileReport, decision: Decision | None) -> Answer:
     """``approval check``'s status of a file (``Checked.status``) as an answer."""
     if report.verdict == CLEAN:
@@ -142,15 +149,19 @@ def scan_exact(
     policy: Policy,
     known: dict[str, FileReport],
     root: str | None = None,
+    readers: Sequence[Reader] | None = None,
 ) -> FileReport:
     """The scan of the file at ``real`` whose stat was ``key``: those very bytes, read through
     one descriptor opened from ``root`` (default: the file's directory) with no link followed
     on the way (``paths.open_beneath``); ``_Changed`` when the file is another one or changes
-    meanwhile. ``known`` holds scans by ``<sha256>:<suffix>``, consulted and filled."""
-    from approval.detect.scan import scan_file
+    meanwhile. ``known`` holds scans by ``<sha256>:<suffix>``, consulted and filled.
+    ``readers`` replaces the scanner's registry (tests plug in a fake format)."""
+    from approval.detect.scan import limits_for, scan_fd
 
     try:
         fd = open_beneath(root or os.path.dirname(real), real)  # noqa: PTH120
+    except PermissionError as e:
+        raise _Unreadable from e  # there, but not ours to read: closed, and said so
     except OSError as e:
         raise _Changed from e  # gone, or a link put in its place or on its way
     try:
@@ -158,31 +169,54 @@ def scan_exact(
         if stat_key(opened) != key or not stat.S_ISREG(opened.st_mode):
             raise _Changed
         os.set_blocking(fd, True)
-        from approval.detect.scan import limits_for
-
         # Bounded in time as the scan is (a sparse file of terabytes reads as zeros for a day,
         # holding a scan thread): past the policy's max_seconds, refused (``scan-failed``).
         sha256 = _hash(fd, key.size, time.monotonic() + limits_for(policy).max_seconds)
         suffix = os.path.splitext(real)[1].lower()  # noqa: PTH122
         cache_key = f"{sha256}:{suffix}"
         report = known.get(cache_key)
+        fresh = report is None
         if report is None:
-            # The descriptor's own path in /proc: the scanner reads the inode opened here,
-            # whatever is renamed onto ``real`` meanwhile.
-            through = Path(f"{_PROC_FD}/{fd}") if Path(_PROC_FD).is_dir() else Path(real)
-            report = scan_file(through, policy, display_name=Path(real).name)
+            # Through this descriptor: the scanner hashes and parses the inode opened here,
+            # whatever is renamed onto ``real`` meanwhile, and reports a file that moved under
+            # it as changed (no sha256: not the bytes hashed here).
+            name = os.path.basename(real)  # noqa: PTH119
+            report = scan_fd(fd, policy, name=name, readers=readers)
             if report.sha256 != sha256:
                 raise _Changed
-            if report.verdict != UNSCANNABLE:
-                if len(known) >= _REPORTS:
-                    for old in list(known)[: _REPORTS // 10]:
-                        known.pop(old, None)
-                known[cache_key] = report
         if stat_key(os.fstat(fd)) != key or _lstat_key(real) != key:
             raise _Changed
+        # Kept by sha256 only now, once the file is known to have held those bytes
+        # throughout: a report kept before this check would speak for bytes nobody parsed.
+        if fresh and report.verdict != UNSCANNABLE:
+            if len(known) >= _REPORTS:
+                for old in list(known)[: _REPORTS // 10]:
+                    known.pop(old, None)
+            known[cache_key] = report
         return report
     finally:
         os.close(fd)
+
+
+def _named(mapped: Mapped, root: str, policy: Policy) -> str | None:
+    """Why the path asked, or the path it resolves to under ``root``, may not be served for
+    its name (``detect.names``), or None."""
+    from approval.detect.names import name_holds_data
+
+    real = mapped.real[len(root) + 1 :] if mapped.real.startswith(root + "/") else ""
+    for path in dict.fromkeys((mapped.relative, real)):
+        named = name_holds_data(path, policy) if path else None
+        if named is not None:
+            return named.reason
+    return None
+
+
+def _dir_id(path: str) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)  # noqa: PTH116 - strings
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
 
 
 def _lstat_key(real: str) -> StatKey | None:
@@ -229,9 +263,14 @@ class Gate:
         on_refusal: Callable[[Answer], None] | None = None,
         store: str | None = None,
         stale_after: float | None = None,
+        fetch_stale_after: float | None = None,
         racy: float = 2.0,
     ):
+        # The root as given, and where it leads now: a link (``/srv/www -> releases/42``, an
+        # atomic deploy) is followed at each request as nginx follows it (``_follow_root``).
+        self.given_root = os.path.abspath(root)  # noqa: PTH100
         self.root = os.path.realpath(root)
+        self._root_id = _dir_id(self.root)
         self.store = store
         # The copies in the store of approved bytes (not clean ones: they stand while the
         # adoption does, and a new adoption empties the store), each with the scan of its
@@ -242,6 +281,13 @@ class Gate:
         # A follower stuck (a fetch that hangs, a git that never answers) would keep every
         # approval of its last head for ever, revoked or not: past this, none stands.
         self.stale_after = stale_after if stale_after is not None else max(60.0, 10 * poll)
+        # Fetches that fail, one after another, for this long (three missed fetches, a
+        # minute at least): the clone may miss a revocation, and no approval stands.
+        self.fetch_stale_after = (
+            fetch_stale_after
+            if fetch_stale_after is not None
+            else max(self.stale_after, 3 * follower.fetch_every)
+        )
         self._inflight = 0  # scans submitted and not finished, whatever their path
         self.racy_ns = int(racy * 1e9)
         self.follower = follower
@@ -345,7 +391,26 @@ class Gate:
         return True
 
     def stale(self) -> bool:
-        return time.monotonic() - self.follower.checked > self.stale_after
+        return self.staleness() is not None
+
+    def staleness(self) -> str | None:
+        """Why no approval stands now (the ledger is stale), or None. Not looked at for
+        ``stale_after`` seconds (its thread stuck); or, fetching from a remote, no fetch has
+        succeeded for ``fetch_stale_after`` seconds (or none yet): an office's revocation is
+        pushed to the remote, and a clone that cannot reach it would never see it."""
+        moment = time.monotonic()
+        if moment - self.follower.checked > self.stale_after:
+            return f"the ledger has not been looked at for {self.stale_after:g} s"
+        follower = self.follower
+        if follower.fetching:
+            if follower.fetched is None:
+                return "no fetch from the ledger's remote has succeeded yet"
+            if moment - follower.fetched > self.fetch_stale_after:
+                return (
+                    f"no fetch from the ledger's remote has succeeded for "
+                    f"{self.fetch_stale_after:g} s"
+                )
+        return None
 
     # -- answering ----------------------------------------------------------------------------
 
@@ -359,14 +424,28 @@ class Gate:
             self.on_refusal(answer)
         return answer
 
+    def _follow_root(self) -> None:
+        """Where the root leads now: one ``stat`` per request; when the link was switched to
+        another directory, resolved again, and nothing decided under the old one stands."""
+        now = _dir_id(self.given_root)
+        if now is None or now == self._root_id:
+            return
+        real = os.path.realpath(self.given_root)
+        self.root, self._root_id = real, _dir_id(real)
+        self._known.clear()
+        log.info("document root now leads to %s: deciding again", real)
+
     async def _answer(self, target: bytes) -> Answer:
         if self.follower.broken is not None:
             return Answer(False, LEDGER_FAILURE)
+        self._follow_root()
         mapped = locate(self.root, target, self.index)
         if isinstance(mapped, Unmapped):
             return Answer(False, mapped.reason, mapped.relative)
         try:
             st = os.stat(mapped.real, follow_symlinks=False)  # noqa: PTH116 - strings
+        except PermissionError:
+            return Answer(False, UNSCANNABLE, mapped.relative, reason=CANNOT_READ)
         except OSError:
             return Answer(False, MISSING, mapped.relative)
         if stat.S_ISLNK(st.st_mode):
@@ -472,6 +551,12 @@ class Gate:
             adoption = self.follower.generation.adoption
             if policy is None:
                 return Answer(False, NO_POLICY, mapped.relative)
+            # A file whose name is the data (``claims/<name> <A-number> asylum.txt``) is
+            # refused before its bytes are read: listed and served under that name, it
+            # discloses whatever it holds (``detect.names``).
+            named = await loop.run_in_executor(self._scan_pool, _named, mapped, self.root, policy)
+            if named is not None:
+                return Answer(False, PROTECTED, mapped.relative, reason=named)
             read_at = time.time_ns()  # before the scan opens the file: on the safe side
             try:
                 report = await loop.run_in_executor(
@@ -485,6 +570,10 @@ class Gate:
                 )
             except _Changed:
                 return Answer(False, CHANGED, mapped.relative)
+            except _Unreadable:
+                # Not a change, and not to be decided again at each request as one: the
+                # service's user may not read it (a web server running as another user may).
+                return Answer(False, UNSCANNABLE, mapped.relative, reason=CANNOT_READ)
             except Exception as e:
                 # A scan that fails (an I/O error, a reader's bug, memory): refused, for every
                 # request waiting on it, and logged by the error's type alone: its message

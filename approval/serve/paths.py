@@ -31,6 +31,8 @@ from dataclasses import dataclass
 from urllib.parse import unquote_to_bytes
 
 INDEX = "index.html"
+# Where there is no ``O_PATH`` (not Linux), directories are opened for reading.
+_O_PATH = getattr(os, "O_PATH", os.O_RDONLY)
 
 # Why a request maps to no file to decide: each a word the service answers and logs.
 BAD_URI = "bad-uri"  # not a path, or bytes that cannot be a file name
@@ -151,14 +153,13 @@ def open_beneath(root: str, real: str) -> int:
     parts = [p for p in real[len(root) + 1 :].split(os.sep) if p]  # noqa: PTH206
     if not parts:
         raise OSError(errno.EISDIR, "the document root itself", real)
-    directory = os.open(root, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    # Directories are only walked through, not read: ``O_PATH`` needs search permission
+    # alone, as the web server's own open does (a traverse-only 0711 directory is fine).
+    walk = _O_PATH | os.O_DIRECTORY | os.O_CLOEXEC
+    directory = os.open(root, walk)
     try:
         for part in parts[:-1]:
-            inner = os.open(
-                part,
-                os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC,
-                dir_fd=directory,
-            )
+            inner = os.open(part, walk | os.O_NOFOLLOW, dir_fd=directory)
             os.close(directory)
             directory = inner
         return os.open(

@@ -64,6 +64,7 @@ def blocked_statement(
 ) -> Blocked:
     """The ``blocked`` statement for a refusal. ``name`` is the file's base name, already made
     safe (``refusals.safe_path``); the reason is made safe when signed (``safe_reason``)."""
+    from approval.detect.strings import printable
     from approval.statements.kinds import Artifact, Blocked
 
     if answer.word not in RECORDED or not answer.sha256:
@@ -74,7 +75,8 @@ def blocked_statement(
         signer=signer,
         artifact=Artifact(sha256=answer.sha256, size=answer.size, name=name or "[unnamed]"),
         verdict=answer.word,
-        site=site[:200] or "[unnamed site]",
+        # One line of plain text, as the ledger admits (approval.trust.text): ``--site`` is typed.
+        site=printable(site)[:200] or "[unnamed site]",
         reason=answer.reason[:MAX_REASON] or None,
     )
 

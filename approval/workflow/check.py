@@ -228,6 +228,7 @@ def check(
         pairs = list(zip(every, reports, strict=True))
         files = tuple(Checked(i.path, r, None, False) for i, r in pairs[: len(items)])
         files += _left_out(pairs[len(items) :], rules, None, set())
+        files = tuple(_names_checked(files, paths, policy, None, ""))
         return CheckResult(files + refused, listing.ignored, policy, False, len(every), *notes)
 
     from approval.ledger.session import opened
@@ -255,7 +256,66 @@ def check(
         n = len(items)
         pairs = list(zip(every[n:], reports[n:], strict=True))
         checked[n:] = _left_out(pairs, rules, decisions[n:], fresh)
+        checked = _names_checked(checked, paths, policy, view.db, scope)
     return CheckResult(tuple(checked) + refused, listing.ignored, policy, True, len(fresh), *notes)
+
+
+def _names_checked(
+    checked: Sequence[Checked], roots: Sequence[Path], policy: Policy, db: Any, scope: str
+) -> list[Checked]:
+    """``checked``, each file whose published path (relative to the tree checked) holds
+    protected data blocked, named redacted (``detect.names``): a web server lists and serves
+    it under that name, whatever it holds. A listing found clean is cached under the
+    listing's digest, so that a warm check does not read the names again."""
+    from approval.ledger.snapshot import cached_scans, save_scans
+
+    published = {c.path: _published(c.path, roots) for c in checked if c.refusal is None}
+    if not published:
+        return list(checked)
+    listing = "\n".join(sorted(set(published.values())))
+    key = "names:" + hashlib.sha256(listing.encode("utf-8", "surrogateescape")).hexdigest()
+    if db is not None and scope and cached_scans(db, scope, {key}).get(key) == _NAMES_CLEAN:
+        return list(checked)
+    from approval.detect.names import protected_names
+
+    found = protected_names(sorted(set(published.values())), policy)
+    if not found:
+        if db is not None and scope:
+            save_scans(db, scope, {key: _NAMES_CLEAN})
+        return list(checked)
+    out = []
+    for c in checked:
+        named = found.get(published.get(c.path, ""))
+        if named is None or c.refusal is not None:
+            out.append(c)
+            continue
+        # Shown redacted, in the text, the JSON and the CI log alike.
+        shown = _redacted_path(c.path, policy)
+        report = replace(c.report, path=shown)
+        out.append(replace(c, path=shown, report=report, refusal=named.reason))
+    return out
+
+
+_NAMES_CLEAN = "clean"
+
+
+def _published(path: str, roots: Sequence[Path]) -> str:
+    """``path`` as the web server publishes it: relative to the tree checked (the folders
+    above it are the checker's, not the site's), a file given alone by its own name."""
+    best = ""
+    for root in roots:
+        prefix = str(root).rstrip("/")
+        if path == prefix:
+            return Path(path).name
+        if path.startswith(prefix + "/") and len(prefix) > len(best):
+            best = prefix
+    return path[len(best) + 1 :] if best else path
+
+
+def _redacted_path(path: str, policy: Policy) -> str:
+    from approval.detect.strings import safe_text
+
+    return safe_text(path, policy)
 
 
 # The ``format`` of a file left out by ignore rules that is blocked all the same: it holds
@@ -590,7 +650,10 @@ def _scan_all(
             report = _failed(item, scanned.reason) if isinstance(scanned, Failed) else scanned
             reports[n] = report
             fresh.add(item.path)
-            # Only a scan of the bytes hashed may be cached under their hash.
+            # Only a scan of the bytes hashed may be cached under their hash: the scanner
+            # hashes the bytes its readers parse, from one descriptor, and a file that moved
+            # while it was scanned comes back unscannable with no sha256 (``scan.scan_fd``),
+            # so that a rewrite during the scan (its mtime set back) leaves nothing kept.
             # A failed read may pass next time; "unsupported format" is the bytes' own (every
             # .pyc of an ignored .venv, scanned as left out on each run): it is kept.
             lasting = report.verdict != UNSCANNABLE or (report.reason or "").startswith(

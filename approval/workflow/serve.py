@@ -130,6 +130,29 @@ def check_index(index: str) -> str | None:
     return None
 
 
+def check_options(options: ServeOptions) -> list[str]:
+    """What in the options cannot work, each in one line: checked by ``--check-config`` and
+    before the service starts (a bad value is a usage error, never a traceback from the
+    server it would start)."""
+    problems = []
+    if options.scans < 1 or options.wait <= 0 or options.poll <= 0:
+        problems.append("--scans must be at least 1; --wait and --poll more than 0")
+    if options.fetch_every < 0:
+        problems.append("--fetch-every must be 0 (never) or more")
+    if options.record_per_minute < 1:
+        problems.append("--record-per-minute must be at least 1")
+    listen = options.listen
+    if listen.path is not None and not _socket_directory_ok(listen.path):
+        directory = Path(listen.path).parent
+        problems.append(f"--listen unix:{listen.path}: cannot make a socket in {directory}")
+    return problems
+
+
+def _socket_directory_ok(path: str) -> bool:
+    directory = Path(path).parent
+    return directory.is_dir() and os.access(directory, os.W_OK | os.X_OK)
+
+
 def check_config(options: ServeOptions) -> ConfigCheck:
     """``approval serve --check-config``: everything the service needs, checked without
     starting it. A ledger that fails verification raises (exit 3), as every command does."""
@@ -139,15 +162,18 @@ def check_config(options: ServeOptions) -> ConfigCheck:
         if problem:
             problems.append(problem)
     if not problems:
-        lines.append(f"document root: {os.path.realpath(options.root)} (index: {options.index})")
+        real = os.path.realpath(options.root)
+        # A link (``/srv/www -> releases/42``, an atomic deploy) is followed at each request,
+        # as nginx follows it: the files decided are those of the release it names now.
+        linked = " (a link, followed at each request)" if real != str(options.root) else ""
+        lines.append(f"document root: {real}{linked} (index: {options.index})")
+    problems.extend(check_options(options))
     listen = options.listen
     if listen.path is not None:
-        directory = Path(listen.path).parent
-        if not directory.is_dir() or not os.access(directory, os.W_OK | os.X_OK):
-            problems.append(f"listen: cannot make a socket in {directory}")
-        elif Path(listen.path).exists() and not _stale_socket(listen.path):
+        # A directory it cannot make a socket in is said by ``check_options``.
+        if Path(listen.path).exists() and not _stale_socket(listen.path):
             problems.append(f"listen: {listen.path} exists and is not a stale socket")
-        else:
+        elif _socket_directory_ok(listen.path):
             lines.append(f"listen: {listen} (the web server's user must be able to connect)")
     else:
         where = "loopback" if listen.loopback else "NOT loopback: any host that reaches it can ask"
@@ -195,8 +221,6 @@ def check_config(options: ServeOptions) -> ConfigCheck:
             "store: none: the web server reads the document root itself, and a file replaced "
             "between the answer and its read is served undecided (see --store)"
         )
-    if options.scans < 1 or options.wait <= 0 or options.poll <= 0:
-        problems.append("--scans must be at least 1; --wait and --poll more than 0")
     if options.key is not None:
         try:
             official, _key = _service_key(options)
@@ -285,6 +309,11 @@ def check_service(listen: str | Listen, timeout: float = 2.0) -> ServiceHealth:
     if not isinstance(body, dict):
         return ServiceHealth(False, f"approval serve at {where}: not an approval service")
     head = body.get("head") if isinstance(body.get("head"), str) else None
+    if response.status == 200 and body.get("stale"):
+        problem = body.get("problem") or "the ledger is stale"
+        return ServiceHealth(
+            False, f"approval serve at {where}: answering, but no approval stands: {problem}", head
+        )
     if response.status != 200 or not body.get("ok"):
         problem = body.get("problem") or f"status {response.status}"
         return ServiceHealth(False, f"approval serve at {where}: refusing everything: {problem}")
@@ -320,7 +349,7 @@ def serve(options: ServeOptions, *, ready: TextIO | None = None) -> None:
     from approval.serve.gate import Gate
     from approval.serve.refusals import RefusalLog
 
-    for problem in (check_root(options.root), check_index(options.index)):
+    for problem in (check_root(options.root), check_index(options.index), *check_options(options)):
         if problem:
             raise UsageError(problem)
     store = None

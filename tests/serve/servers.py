@@ -74,7 +74,11 @@ class Service:
         extra: tuple[str, ...] = (),
         env: Mapping[str, str] | None = None,
         store: bool = True,
+        healthy: bool = True,
     ):
+        # ``healthy``: ready when health says ok; else when it answers at all (a service
+        # that starts stale, its remote out of reach, answers and says it is not ok).
+        self.healthy = healthy
         self.directory = socket_dir()
         self.socket = self.directory / "gate.sock"
         self.store = self.directory / "store" if store else None
@@ -102,8 +106,10 @@ class Service:
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise AssertionError(f"approval serve exited: {self.stderr.read_text()}")
-            if self.socket.exists() and check_service(f"unix:{self.socket}").ok:
-                return
+            if self.socket.exists():
+                health = check_service(f"unix:{self.socket}")
+                if health.ok or (not self.healthy and "not answering" not in health.words):
+                    return
             time.sleep(0.05)
         self.close()
         raise AssertionError(f"approval serve did not start: {self.stderr.read_text()}")

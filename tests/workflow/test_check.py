@@ -295,8 +295,10 @@ def _scan_rows(world: World) -> dict[str, str]:
         db = connect(ledger)
         assert db is not None
         try:
-            # Each report behind its tag (sealed.py), which is this user's client's.
-            return {key: saved[TAG_HEX:] for key, saved in db.execute(SCANS)}
+            # Each report behind its tag (sealed.py), which is this user's client's; not the
+            # result of reading the tree's file names (``names:<digest>``, detect/names.py).
+            rows = db.execute(SCANS)
+            return {key: saved[TAG_HEX:] for key, saved in rows if not key.startswith("names:")}
         finally:
             db.close()
 
