@@ -1489,15 +1489,9 @@ class Classifier:
             if det_id not in engine.identifiers or col not in values:
                 continue
             count = n if present is None else sum(present)
-            if not count:
-                continue
-            location = self._column_location(plan, col, False)
-            sample = ""
-            if not held.has_finding(target, det_id, location):
-                detector = engine.detectors[det_id]
-                raw = next(v for v in values[col] if v)
-                sample = detector.redact(detector.canonical(raw) or raw)
-            held.add_finding(target, det_id, location, count, sample)
+            if count:
+                raws = (v for v in values[col] if v)
+                self._hold_finding(held, target, plan, col, det_id, count, raws)
 
     def _hold_rows(
         self,
@@ -1530,15 +1524,29 @@ class Classifier:
                 everyone = [True] * len(masks) if sel is None else sel
                 chosen = everyone if present is None else list(map(bool.__and__, everyone, present))
                 count = sum(chosen)
-                if not count:
-                    continue
-                location = self._column_location(plan, col, False)
-                sample = ""
-                if not held.has_finding(target, det_id, location):
-                    detector = engine.detectors[det_id]
-                    raw = next(compress(values[col], chosen))
-                    sample = detector.redact(detector.canonical(raw) or raw)
-                held.add_finding(target, det_id, location, count, sample)
+                if count:
+                    raws = compress(values[col], chosen)
+                    self._hold_finding(held, target, plan, col, det_id, count, raws)
+
+    def _hold_finding(
+        self,
+        held: Tally,
+        target: str,
+        plan: _Plan,
+        col: int,
+        det_id: str,
+        count: int,
+        raws: Iterator[str],
+    ) -> None:
+        """A held column's finding: where, how many, and a redacted sample (the first value of
+        ``raws``, taken only when the place has none yet)."""
+        location = self._column_location(plan, col, False)
+        sample = ""
+        if not held.has_finding(target, det_id, location):
+            detector = self.engine.detectors[det_id]
+            raw = next(raws)
+            sample = detector.redact(detector.canonical(raw) or raw)
+        held.add_finding(target, det_id, location, count, sample)
 
     def _claims_elsewhere(
         self,
