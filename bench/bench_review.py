@@ -45,8 +45,6 @@ from approval.demo.synthetic import detention_workbook
 from approval.detect.scan import scan_file
 from approval.ledger import Ledger
 from approval.ledger.cache import ValidEntries
-from approval.ledger.session import new_statement
-from approval.signing import sign_statement
 from approval.statements import Envelope, statement_id
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -58,31 +56,6 @@ COMMANDS = (
     "inbox --key KEY",
     "sign REQUEST --yes",
 )
-
-
-class SeenAgency(Agency):
-    """The agency whose statements name a real earlier head (the first entry's commit): the
-    ledger's rules check that a statement's ``seen_head`` is an earlier commit of its history."""
-
-    seen: str | None = None
-
-    def envelope(self, kind: str, at: datetime, *signers: str, **body: Any) -> Envelope:
-        if kind != "adoption":
-            body["signer"] = signers[0]
-        statement = new_statement(kind, self.seen if self.adoption else None, at, **body)
-        return Envelope(
-            statement, tuple(sign_statement(statement, self.keys[s], s) for s in signers)
-        )
-
-
-def genesis_commit(adoption: Envelope, work: Path) -> str:
-    """The commit ``fast_import`` makes of the first entry: the same bytes, times and identity
-    give the same commit id in the benchmark's ledger."""
-    with Ledger.create(work / "genesis") as scratch:
-        fast_import(scratch, [adoption])
-        head = scratch.head()
-    assert head is not None
-    return head
 
 
 def half_approved(
@@ -100,8 +73,6 @@ def build(agency: Agency, ledger_dir: Path, entries: int, workbook: Path, pendin
     tail = 2 * (pending + 1)
     at = end - step * entries
     envelopes: list[Envelope] = [agency.adopt(at)]
-    if isinstance(agency, SeenAgency):
-        agency.seen = genesis_commit(envelopes[0], ledger_dir.parent)
     start = time.perf_counter()
     i = 0
     while len(envelopes) < entries - tail:
@@ -234,7 +205,7 @@ def main() -> int:
     work = Path(tempfile.mkdtemp(prefix="bench-review-"))
     print(f"work directory {work}")
     os.environ["XDG_CACHE_HOME"] = str(work / "cache-build")  # not the user's own
-    agency = SeenAgency(work)
+    agency = Agency(work)
     key = agency.paths["s.senior"]
     workbook = work / "detention-stats.xlsx"
     detention_workbook(workbook, count=40)
