@@ -845,14 +845,14 @@ def list_staged(paths: Sequence[Path], cwd: Path | None = None) -> StagedList:
     for file in staged:
         if matcher and matcher.ignored(file.path):
             ignored.append(file.path)
-            if file.mode not in _NOT_FILES and file.mode != LINK_MODE:
+            if file.mode not in _NOT_FILES:
                 left_out.append((file, _rule(matcher, file.path)))
         elif file.mode in _NOT_FILES:
             skipped.append(Note(file.path, _NOT_FILES[file.mode]))
         else:
             kept.append(file)
     files = [file.path for file in kept if file.mode != LINK_MODE]
-    if files := files + [file.path for file, _ in left_out]:
+    if files := files + [file.path for file, _ in left_out if file.mode != LINK_MODE]:
         filters = staged_filters(top, files)
         kept = [replace(file, filter=filters.get(file.path, "")) for file in kept]
         left_out = [(replace(f, filter=filters.get(f.path, "")), r) for f, r in left_out]

@@ -108,9 +108,32 @@ def remote_head(git_dir: Path, remote_url: str) -> str | None:
     return None
 
 
+# Settings that make git run a program on a fetch or a push. Set in the ledger directory's own
+# config (one copied from someone else), they would run it as whoever syncs, with their keys
+# at hand: refused there; the user's global config is where such settings belong.
+_PROGRAMS = re.compile(r"core\.sshcommand|core\.gitproxy|core\.askpass|credential\.(?:.*\.)?helper")
+
+
+def refuse_programs(ledger: Ledger) -> None:
+    """A ``UsageError`` when the ledger's own git config names a program a fetch or a push
+    would run (``core.sshCommand``, ``credential.helper``...); the user's global config, and
+    ``GIT_SSH_COMMAND``, are where such settings belong."""
+    done = _git(ledger).run(["config", "--local", "--name-only", "--list"], check=False)
+    names = done.stdout.decode("utf-8", "replace").split()
+    named = sorted({name for name in names if _PROGRAMS.fullmatch(name.lower())})
+    if named:
+        raise UsageError(
+            f"the ledger's own git config sets {', '.join(named)}, which runs a program on "
+            "every fetch and push: refused",
+            hint="set it in your global git config (or GIT_SSH_COMMAND), and remove it from "
+            f"the ledger's: git --git-dir {ledger.git_dir} config --unset {named[0]}",
+        )
+
+
 def fetch(ledger: Ledger, remote_url: str, *, progress: Progress | None = None) -> str | None:
     """Fetch the remote's ledger branch into ``refs/approval/fetched``; its head (None: the
     remote has no ledger branch yet). Nothing else moves."""
+    refuse_programs(ledger)
     try:
         transfer(
             ledger.git_dir,
@@ -139,6 +162,7 @@ def push(
     """Push ``commit`` as the remote's ledger branch, fast-forward only. A refusal because
     someone else pushed first is returned (fetch and try again); any other failure raises:
     :class:`Unreachable`, or :class:`UsageError` when the remote refuses for good."""
+    refuse_programs(ledger)
     try:
         transfer(
             ledger.git_dir,

@@ -228,8 +228,12 @@ def check(
         pairs = list(zip(every, reports, strict=True))
         files = tuple(Checked(i.path, r, None, False) for i, r in pairs[: len(items)])
         files += _left_out(pairs[len(items) :], rules, None, set())
-        files = tuple(_names_checked(files, paths, policy, None, ""))
-        return CheckResult(files + refused, listing.ignored, policy, False, len(every), *notes)
+        quiet = _named_only(pairs[len(items) :], None, set())
+        named, found = _names_checked(files, paths, policy, None, "", quiet)
+        listing, notes = _names_hidden(listing, notes, found, policy)
+        return CheckResult(
+            tuple(named) + refused, listing.ignored, policy, False, len(every), *notes
+        )
 
     from approval.ledger.session import opened
 
@@ -256,44 +260,88 @@ def check(
         n = len(items)
         pairs = list(zip(every[n:], reports[n:], strict=True))
         checked[n:] = _left_out(pairs, rules, decisions[n:], fresh)
-        checked = _names_checked(checked, paths, policy, view.db, scope)
+        quiet = _named_only(pairs, decisions[n:], fresh)
+        checked, found = _names_checked(checked, paths, policy, view.db, scope, quiet)
+        listing, notes = _names_hidden(listing, notes, found, policy)
     return CheckResult(tuple(checked) + refused, listing.ignored, policy, True, len(fresh), *notes)
 
 
-def _names_checked(
-    checked: Sequence[Checked], roots: Sequence[Path], policy: Policy, db: Any, scope: str
+def _named_only(
+    pairs: Sequence[tuple[_Item, FileReport]], decisions: Sequence[Decision] | None, fresh: set[str]
 ) -> list[Checked]:
+    """The left-out files that are only named (clean, or media): their names are published
+    all the same, so they are read as data too (``_names_checked``)."""
+    return [
+        Checked(
+            item.path,
+            report,
+            decisions[n] if decisions is not None else None,
+            item.path not in fresh,
+        )
+        for n, (item, report) in enumerate(pairs)
+        if report.verdict == CLEAN or _inert(report)
+    ]
+
+
+def _names_hidden(
+    listing: Listed,
+    notes: tuple[tuple[Note, ...], tuple[Note, ...], tuple[str, ...]],
+    found: set[str],
+    policy: Policy,
+) -> tuple[Listed, tuple[tuple[Note, ...], tuple[Note, ...], tuple[str, ...]]]:
+    """The lists of left-out files with each name that holds protected data redacted."""
+    if not found:
+        return listing, notes
+    ignored = tuple(_redacted_path(p, policy) if p in found else p for p in listing.ignored)
+    git_ignored = tuple(_redacted_path(p, policy) if p in found else p for p in notes[2])
+    return replace(listing, ignored=ignored), (notes[0], notes[1], git_ignored)
+
+
+def _names_checked(
+    checked: Sequence[Checked],
+    roots: Sequence[Path],
+    policy: Policy,
+    db: Any,
+    scope: str,
+    quiet: Sequence[Checked] = (),
+) -> tuple[list[Checked], set[str]]:
     """``checked``, each file whose published path (relative to the tree checked) holds
     protected data blocked, named redacted (``detect.names``): a web server lists and serves
-    it under that name, whatever it holds. A listing found clean is cached under the
-    listing's digest, so that a warm check does not read the names again."""
+    it under that name, whatever it holds; and the files of ``quiet`` (left out, and only
+    named) whose names do, blocked the same way. Also the paths so found. A listing found
+    clean is cached under the listing's digest, so that a warm check does not read the names
+    again."""
     from approval.ledger.snapshot import cached_scans, save_scans
 
-    published = {c.path: _published(c.path, roots) for c in checked if c.refusal is None}
+    every = [*checked, *quiet]
+    published = {c.path: _published(c.path, roots) for c in every if c.refusal is None}
     if not published:
-        return list(checked)
+        return list(checked), set()
     listing = "\n".join(sorted(set(published.values())))
     key = "names:" + hashlib.sha256(listing.encode("utf-8", "surrogateescape")).hexdigest()
     if db is not None and scope and cached_scans(db, scope, {key}).get(key) == _NAMES_CLEAN:
-        return list(checked)
+        return list(checked), set()
     from approval.detect.names import protected_names
 
     found = protected_names(sorted(set(published.values())), policy)
     if not found:
         if db is not None and scope:
             save_scans(db, scope, {key: _NAMES_CLEAN})
-        return list(checked)
+        return list(checked), set()
     out = []
-    for c in checked:
+    paths = set()
+    for n, c in enumerate(every):
         named = found.get(published.get(c.path, ""))
         if named is None or c.refusal is not None:
-            out.append(c)
+            if n < len(checked):
+                out.append(c)
             continue
+        paths.add(c.path)
         # Shown redacted, in the text, the JSON and the CI log alike.
         shown = _redacted_path(c.path, policy)
         report = replace(c.report, path=shown)
         out.append(replace(c, path=shown, report=report, refusal=named.reason))
-    return out
+    return out, paths
 
 
 _NAMES_CLEAN = "clean"
@@ -515,16 +563,33 @@ def _staged_items(paths: Sequence[Path]) -> tuple[list[_Item], Listed, list[_Ite
                     continue
                 data = content.data
             items.append(_staged_item(shown, staged.path, data))
-        loose, rules = [], []
+        # Left out, committed all the same: read as a staged file is (a link by what it
+        # reaches here; through a filter only when the content is known; unreadable, refused),
+        # each with its rule. A left-out link that cannot be followed here stays left out: that
+        # is what .approvalignore is for (README).
+        loose: list[_Item] = []
+        rules: list[str] = []
         for staged, rule in listed.left_out:
             data = reader.read(staged.blob)
-            if data is not None and (staged.filter or is_lfs_pointer(data, len(data))):
-                # The work tree's content when the filter makes the blob of it; else the blob,
-                # which is what the commit holds.
-                data = filtered_content(root, staged, data).data or data
-            if data is not None:
-                loose.append(_staged_item(_shown(root, staged.path), staged.path, data))
-                rules.append(rule)
+            shown = _shown(root, staged.path)
+            if data is None:
+                refused.append(
+                    Note(shown, "the staged content cannot be read from the index", "staged")
+                )
+                continue
+            if staged.mode == LINK_MODE:
+                found = _reached_items(root, staged_link(root, staged, data).files, refused)
+                loose += found
+                rules += [rule] * len(found)
+                continue
+            if staged.filter or is_lfs_pointer(data, len(data)):
+                content = filtered_content(root, staged, data)
+                if content.data is None:
+                    refused.append(Note(shown, content.refusal, content.kind))
+                    continue
+                data = content.data
+            loose.append(_staged_item(shown, staged.path, data))
+            rules.append(rule)
     ignored = tuple(_shown(root, path) for path in listed.ignored)
     listing = Listed((), ignored, tuple(refused), tuple(skipped), tuple(outside))
     return items, listing, loose, rules

@@ -278,11 +278,12 @@ def directory_files() -> dict[str, bytes]:
     }
 
 
-def contact_with_photo() -> bytes:
-    """A harmless contact card with its photo, base64 as vCard 3.0 writes it."""
+def contact_with_photo(glued: bytes = b"") -> bytes:
+    """A harmless contact card with its photo, base64 as vCard 3.0 writes it; ``glued``
+    after the picture's end (a list riding behind a PNG's signature)."""
     from tests.corpus.inject.package import png
 
-    photo = base64.b64encode(png()).decode()
+    photo = base64.b64encode(png() + glued).decode()
     return (
         "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Front Desk\r\nORG:Field Office\r\n"
         f"PHOTO;ENCODING=b;TYPE=PNG:{photo}\r\nNOTE;ENCODING=b:{_b64('Open 9 to 5')}\r\n"

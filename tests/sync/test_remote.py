@@ -144,3 +144,25 @@ def test_the_first_parent_log_names_every_entry_in_order(office: Ledger, key: Pr
     assert [subject for _, subject in log] == [f"revocation {e.id}" for e in envelopes]
     assert git_remote.first_parent_log(office, commits[-1], commits[0]) == log[1:]
     assert git_remote.merge_base(office, commits[0], commits[2]) == commits[0]
+
+
+@pytest.mark.parametrize(
+    "setting", ["core.sshCommand", "credential.helper", "credential.https://x.example.helper"]
+)
+def test_a_program_named_in_the_ledgers_own_config_is_refused(
+    office: Ledger, remote: Path, key: PrivateKey, tmp_path: Path, setting: str
+) -> None:
+    """A ledger directory copied from someone else carries its config: a program it names for
+    fetches and pushes is refused, never run (the user's global config is where it belongs)."""
+    ran = tmp_path / "ran"
+    url = f"ssh://server{remote}"
+    git_remote.set_url(office, url)
+    git(office.git_dir, "config", setting, f"touch {ran}; false")
+    head = office.append(revocation(key, "one"))
+    for attempt in (
+        lambda: git_remote.fetch(office, url),
+        lambda: git_remote.push(office, url, head),
+    ):
+        with pytest.raises(UsageError, match="runs a program on every fetch and push"):
+            attempt()
+    assert not ran.exists()

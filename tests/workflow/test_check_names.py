@@ -64,3 +64,15 @@ def test_without_a_ledger_a_named_file_is_blocked_too(tmp_path: Path) -> None:
     assert result.code == 1
     assert "[redacted]" in result.stdout
     assert "A212345679" not in result.output
+
+
+def test_a_left_out_file_named_after_a_person_is_blocked_and_not_named(world: World) -> None:
+    """Left out by .approvalignore (clean inside), it is served and listed under its name all
+    the same: blocked, and named redacted in the list of left-out files too."""
+    site = _site(world.root)
+    (site / ".approvalignore").write_text("claims/\n")
+    for form in ((), ("--format", "json")):
+        result = world.run("check", site, *form)
+        assert result.code == 1, result.output
+        assert "A212345678" not in result.output and "Maria Garcia" not in result.output
+        assert "A212345679" not in result.output

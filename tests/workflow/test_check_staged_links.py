@@ -123,6 +123,30 @@ def test_approvalignore_leaves_a_staged_link_out(repo: Path) -> None:
     assert result.left_out == ("site/stats.csv",)
 
 
+def test_a_left_out_link_is_checked_by_what_it_reaches(repo: Path) -> None:
+    """Left out by the staged .approvalignore, a link that resolves here is committed and
+    serves its target all the same: what it reaches is scanned, and blocks with the rule."""
+    (repo / ".approvalignore").write_text("site/\n")
+    git(repo, "add", ".approvalignore")
+    stage_link(repo, "site/stats.csv", "../private/people.csv")
+    result = check(None, [], staged=True)
+    assert result.exit_code == 1
+    status, refusal = by_path(result)["site/stats.csv"]
+    assert status == "blocked"
+    assert (refusal or "").startswith("left out by .approvalignore (staged):1, but it holds")
+
+
+def test_a_left_out_file_whose_staged_bytes_cannot_be_read_is_blocked(repo: Path) -> None:
+    (repo / ".approvalignore").write_text("site/\n")
+    (repo / "site" / "people.csv").write_bytes((repo / "private" / "people.csv").read_bytes())
+    git(repo, "add", ".approvalignore", "site/people.csv")
+    blob = git(repo, "rev-parse", ":site/people.csv").decode().strip()
+    (repo / ".git" / "objects" / blob[:2] / blob[2:]).unlink()  # a partial clone's lost blob
+    result = check(None, [], staged=True)
+    assert result.exit_code == 1
+    assert by_path(result)["site/people.csv"][0] == "blocked"
+
+
 def test_the_cli_says_why_and_what_to_do(repo: Path) -> None:
     stage_link(repo, "site/stats.csv", "../private/gone.csv")
     env = {k: v for k, v in os.environ.items() if k != "APPROVAL_LEDGER"}

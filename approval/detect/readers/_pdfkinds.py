@@ -216,17 +216,42 @@ def stored_picture(stream: Any, raw: bytes, limit: int) -> bool:
 
 
 def is_font_program(data: bytes) -> bool:
-    """A TrueType/OpenType, Type 1 or CFF font program, by its magic."""
+    """A TrueType/OpenType, Type 1 or CFF font program, by its magic and by what follows it:
+    glyph data is binary, or (Type 1) encrypted after ``eexec`` as binary or hex; a magic
+    followed by readable text is text behind a claim, read as such."""
     head = data[:HEAD]
-    if is_font(head, len(data)) or head.startswith(b"\x80\x01"):  # sfnt, or Type 1 as PFB
-        return True
     if head.startswith(b"%!"):  # Type 1: PostScript whose glyphs are encrypted (eexec)
-        return b"eexec" in data[:_PIECE]
+        at = data.find(b"eexec", 0, _PIECE)
+        encrypted = data[at + 5 : at + 5 + _SAMPLE].strip() if at >= 0 else b""
+        return bool(encrypted) and (
+            _HEX.fullmatch(encrypted) is not None or not _mostly_printable(encrypted)
+        )
+    if is_font(head, len(data)) or head.startswith(b"\x80\x01"):  # sfnt, or Type 1 as PFB
+        return not _mostly_printable(data)
     # CFF: major version 1, minor 0, a 4-byte header, offsets of 1 to 4 bytes; CFF2.
-    return len(head) >= 4 and (
-        (head[0] == 1 and head[1] == 0 and head[2] == 4 and 1 <= head[3] <= 4)
-        or (head[0] == 2 and head[1] == 0 and head[2] == 5)
+    return (
+        len(head) >= 4
+        and (
+            (head[0] == 1 and head[1] == 0 and head[2] == 4 and 1 <= head[3] <= 4)
+            or (head[0] == 2 and head[1] == 0 and head[2] == 5)
+        )
+        and not _mostly_printable(data)
     )
+
+
+_SAMPLE = 4096  # bytes looked at after eexec
+_HEX = re.compile(rb"[0-9A-Fa-f\s]+")
+_PRINTABLE = bytes(range(0x20, 0x7F)) + b"\t\r\n"
+
+
+def _mostly_printable(data: bytes) -> bool:
+    """Whether nine bytes in ten are printable ASCII: text, where a font's glyphs or a
+    colour profile's curves are binary (their few text tags, a name or a copyright, are a
+    small part of them)."""
+    if not data:
+        return False
+    binary = len(data.translate(None, _PRINTABLE))
+    return binary * 10 < len(data)
 
 
 def is_graphics(stream: Any, data: bytes) -> bool:
@@ -250,14 +275,16 @@ def is_graphics(stream: Any, data: bytes) -> bool:
         expected = (size * outputs * bits + 7) // 8
         return 0 < expected <= len(data) <= expected + _SLACK
     # An ICC profile (ICCBased, an output intent), or a palette, shading mesh or halftone.
-    return data[36:40] == b"acsp" or is_opaque(data)
+    profile = data[36:40] == b"acsp" and int.from_bytes(data[:4], "big") == len(data)
+    return (profile and not _mostly_printable(data)) or is_opaque(data)
 
 
 def is_opaque(data: bytes) -> bool:
     """Binary tables no one reads as text (a palette, a shading mesh, a CID set, JBIG2
     globals): neither text, nor a container some reader opens, nor zlib data that inflates
-    (a compressed file behind a claim)."""
-    if not is_binary_blob(data[:HEAD]):
+    (a compressed file behind a claim); nor text behind a binary head (``_mostly_printable``
+    over the whole)."""
+    if not is_binary_blob(data[:HEAD]) or _mostly_printable(data):
         return False
     if len(data) > 2 and data[0] & 0x0F == 8 and (data[0] << 8 | data[1]) % 31 == 0:
         try:

@@ -24,8 +24,8 @@ import quopri
 import re
 from collections.abc import Iterator
 
-from approval.detect.readers._carriers import nested
-from approval.detect.readers._members import HEAD, PICTURE_REASON, is_image
+from approval.detect.readers._carriers import nested, picture
+from approval.detect.readers._members import PICTURE_REASON
 from approval.detect.textio import FALLBACK, lines, open_text, sniff_encoding
 from approval.detect.units import (
     PARSED,
@@ -94,20 +94,28 @@ class DirectoryReader:
 def _unfolded(physical: Iterator[str], *, ldif: bool) -> Iterator[str]:
     """Logical lines: a line that starts with a space (or, but in LDIF, a tab) continues the
     one before; a quoted-printable value that ends in ``=`` goes on in the next line."""
-    held: str | None = None
+    # The pieces of the line being joined, and their length: joined once, when the line ends
+    # (joining as they come copies the line so far for each piece: quadratic in its length).
+    pieces: list[str] = []
+    size = 0
+    qp = False  # whether the held line's property is quoted-printable (asked once a line)
     for line in physical:
-        if held is not None and len(held) < MAX_LOGICAL_CHARS:
+        if pieces and size < MAX_LOGICAL_CHARS:
             if line[:1] == " " or (not ldif and line[:1] == "\t"):
-                held += line[1:]
+                pieces.append(line[1:])
+                size += len(line) - 1
                 continue
-            if not ldif and held.endswith("=") and _quoted_printable(held):
-                held = held[:-1] + line
+            if qp and pieces[-1].endswith("="):
+                pieces[-1] = pieces[-1][:-1]
+                pieces.append(line)
+                size += len(line) - 1
                 continue
-        if held is not None:
-            yield held
-        held = line
-    if held is not None:
-        yield held
+        if pieces:
+            yield "".join(pieces)
+        pieces, size = [line], len(line)
+        qp = not ldif and _quoted_printable(line)
+    if pieces:
+        yield "".join(pieces)
 
 
 def _quoted_printable(line: str) -> bool:
@@ -166,8 +174,12 @@ def _decoded(
     if data is None:
         found.append(Part(label, "value", 0, UNREAD, "value does not decode from base64"))
         return
-    if is_image(data[:HEAD]):
+    if (carried := picture(data)) is not None:
+        # A picture and only that (``_carriers.picture``: it ends where its format ends it);
+        # the text it carries is read. Anything else with a picture's magic is read below.
         found.append(Part(label, "image", len(data), UNREAD, PICTURE_REASON, blocks=False))
+        if carried:
+            found.append(Text(Where(part=label, hidden=True), carried, ""))
         return
     if sniff_encoding(data[:8192]) is None:
         # Neither text nor a picture: a file of its own, read by its content.

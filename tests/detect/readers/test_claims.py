@@ -107,3 +107,37 @@ def test_a_contact_photo_is_named_and_the_card_passes(tmp_path: Path, policy: Po
     report = scan_file(path, policy)
     assert report.verdict == "clean", report.reason
     assert "vcard" in report.format
+    # A "photo" that is a picture and more is read as what it is: never a clean pass.
+    path.write_bytes(claims.contact_with_photo(glued=carriers.payload_csv()))
+    assert scan_file(path, policy).verdict != "clean"
+
+
+def test_a_long_quoted_printable_value_is_unfolded_whole(tmp_path: Path, policy: Policy) -> None:
+    """20,000 soft line breaks in one value: joined once (it was quadratic: minutes)."""
+    value = "=\r\n".join(["Open 9 to 5."] * 20_000)
+    card = f"BEGIN:VCARD\r\nVERSION:2.1\r\nNOTE;ENCODING=QUOTED-PRINTABLE:{value}\r\nEND:VCARD\r\n"
+    path = tmp_path / "desk.vcf"
+    path.write_bytes(card.encode())
+    report = scan_file(path, policy)
+    assert report.verdict == "clean", report.reason
+    from approval.detect.readers.vcard import _unfolded
+
+    (line,) = [x for x in _unfolded(iter(card.split("\r\n")), ldif=False) if x.startswith("NOTE")]
+    assert line.endswith("Open 9 to 5." * 20_000)
+
+
+def test_a_font_or_profile_claim_over_readable_text_is_not_believed() -> None:
+    """Reviewer round 6: a font's magic, or an ICC profile's ``acsp``, then a list in plain
+    text, is text behind a claim (read as such), where glyphs and curves are binary."""
+    text = carriers.payload_csv() * 4
+    assert not _pdfkinds.is_font_program(b"%!PS-AdobeFont-1.0: X\ncurrentfile eexec\n" + text)
+    hex_glyphs = b"%!PS-AdobeFont-1.0: X\ncurrentfile eexec\n" + b"d9d66f633b846a989b9974b0" * 90
+    assert _pdfkinds.is_font_program(hex_glyphs)
+    assert _pdfkinds.is_font_program(b"%!PS-AdobeFont-1.0: X\neexec\n" + bytes(range(256)) * 8)
+    assert not _pdfkinds.is_font_program(b"\x00\x01\x00\x00" + bytes(92) + text)
+    icc = b"\x00" * 36 + b"acsp" + text
+    assert not _pdfkinds.is_graphics({}, icc)
+    assert not _pdfkinds.is_opaque(icc)
+    binary = bytes(range(256)) * 16
+    profile = len(binary).to_bytes(4, "big") + binary[4:36] + b"acsp" + binary[40:]
+    assert _pdfkinds.is_graphics({}, profile)
