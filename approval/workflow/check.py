@@ -538,8 +538,14 @@ def _staged_items(paths: Sequence[Path]) -> tuple[list[_Item], Listed, list[_Ite
     refused: list[Note] = []
     skipped = [Note(_shown(root, n.path), n.reason) for n in listed.skipped]
     outside: list[Note] = []
+    loose: list[_Item] = []
+    rules: list[str] = []
+    # The left-out files (with their rule) are committed all the same: read as a staged file
+    # is, into ``loose``. A left-out link that cannot be followed here stays left out: that is
+    # what .approvalignore is for (README).
+    every = [*((staged, None) for staged in listed.files), *listed.left_out]
     with BlobReader(root) as reader:
-        for staged in listed.files:
+        for staged, rule in every:
             data = reader.read(staged.blob)
             shown = _shown(root, staged.path)
             if data is None:  # never passed unread (fail closed)
@@ -549,7 +555,12 @@ def _staged_items(paths: Sequence[Path]) -> tuple[list[_Item], Listed, list[_Ite
                 continue
             if staged.mode == LINK_MODE:
                 reached = staged_link(root, staged, data)
-                items += _reached_items(root, reached.files, refused)
+                found = _reached_items(root, reached.files, refused)
+                if rule is not None:
+                    loose += found
+                    rules += [rule] * len(found)
+                    continue
+                items += found
                 for notes, into in ((reached.refused, refused), (reached.skipped, skipped),
                                     (reached.outside, outside)):  # fmt: skip
                     into += [replace(n, path=_shown(root, n.path)) for n in notes]
@@ -562,34 +573,11 @@ def _staged_items(paths: Sequence[Path]) -> tuple[list[_Item], Listed, list[_Ite
                     refused.append(Note(shown, content.refusal, content.kind))
                     continue
                 data = content.data
-            items.append(_staged_item(shown, staged.path, data))
-        # Left out, committed all the same: read as a staged file is (a link by what it
-        # reaches here; through a filter only when the content is known; unreadable, refused),
-        # each with its rule. A left-out link that cannot be followed here stays left out: that
-        # is what .approvalignore is for (README).
-        loose: list[_Item] = []
-        rules: list[str] = []
-        for staged, rule in listed.left_out:
-            data = reader.read(staged.blob)
-            shown = _shown(root, staged.path)
-            if data is None:
-                refused.append(
-                    Note(shown, "the staged content cannot be read from the index", "staged")
-                )
-                continue
-            if staged.mode == LINK_MODE:
-                found = _reached_items(root, staged_link(root, staged, data).files, refused)
-                loose += found
-                rules += [rule] * len(found)
-                continue
-            if staged.filter or is_lfs_pointer(data, len(data)):
-                content = filtered_content(root, staged, data)
-                if content.data is None:
-                    refused.append(Note(shown, content.refusal, content.kind))
-                    continue
-                data = content.data
-            loose.append(_staged_item(shown, staged.path, data))
-            rules.append(rule)
+            if rule is None:
+                items.append(_staged_item(shown, staged.path, data))
+            else:
+                loose.append(_staged_item(shown, staged.path, data))
+                rules.append(rule)
     ignored = tuple(_shown(root, path) for path in listed.ignored)
     listing = Listed((), ignored, tuple(refused), tuple(skipped), tuple(outside))
     return items, listing, loose, rules
