@@ -2314,17 +2314,24 @@ class Classifier:
             if base is None or any(claimant_list(t) is False for _, t in contexts):
                 return None
             return self._hold_list(block, names, base)
+        found = self._listed_hits(block, names)
+        if found is None:
+            return None
+        # Innermost first: the context nearest the list decides whose names it holds.
+        for _, text in reversed(contexts):
+            verdict = claimant_list(text)
+            if verdict is not None:
+                return found if verdict else []
+        return found
+
+    def _listed_hits(self, block: list[tuple[int, str]], names: PersonName) -> list[Hit] | None:
+        """Each line of ``block`` as the name it lists, or None when a line lists none."""
         found = []
         for number, line in block:
             name = listed_name(line, names, self._attribute)
             if name is None:
                 return None
             found.append(Hit(NAME, name.value, number, number))
-        # Innermost first: the context nearest the list decides whose names it holds.
-        for _, text in reversed(contexts):
-            verdict = claimant_list(text)
-            if verdict is not None:
-                return found if verdict else []
         return found
 
     def _hold_list(
@@ -2333,14 +2340,9 @@ class Classifier:
         """A list of names that no claim governs, held for one the file may state
         (``finish``): [] when the block is such a list (the list goes on), else None."""
         target = self._target(self.engine.bits[NAME])
-        if target is None:
+        found = self._listed_hits(block, names) if target is not None else None
+        if target is None or found is None:
             return None
-        found = []
-        for number, line in block:
-            name = listed_name(line, names, self._attribute)
-            if name is None:
-                return None
-            found.append(Hit(NAME, name.value, number, number))
         held = self._hold()
         held.add_persons(target, (p[0] for p in _record_persons(found, self.tally.names) if p))
         location = {**base, "line": block[0][0]}

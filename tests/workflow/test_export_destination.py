@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -23,7 +24,7 @@ from approval.demo.synthetic import aggregate_csv, detention_workbook
 from approval.errors import ApprovalError, UsageError
 from approval.files.atomic import DestinationMoved, Staged, copy_hashing, write_private
 from approval.ledger.session import load
-from approval.workflow.export import export_file
+from approval.workflow.export import Exported, export_file
 from tests.support import KeyMaker
 from tests.world import World
 
@@ -154,42 +155,40 @@ def test_the_target_is_the_directory_resolved_when_opened(tmp_path: Path) -> Non
 # -- export: the record names where the bytes are, or the failure says so --------------------
 
 
-def test_a_swap_before_the_record_records_nothing_and_writes_nothing(
-    world: World, tmp_path: Path
-) -> None:
+def _swapped(
+    world: World, tmp_path: Path, swap: type
+) -> tuple[Path, Path, Path, Callable[[], Exported]]:
+    """``pub/``, the directory swapped in for it, a clean source, and its export by the
+    publisher with the stage that makes the swap ``swap``."""
     pub, elsewhere = _places(tmp_path)
     source = tmp_path / "aggregates.csv"
     aggregate_csv(source)
+
+    def export() -> Exported:
+        key = world.key("p.publisher").private
+        return export_file(world.ledger, source, pub, key, None, staging=_stager(swap, elsewhere))
+
+    return pub, elsewhere, source, export
+
+
+def test_a_swap_before_the_record_records_nothing_and_writes_nothing(
+    world: World, tmp_path: Path
+) -> None:
+    _, elsewhere, _, export = _swapped(world, tmp_path, _SwapWhenOpened)
     head = _head(world)
     with pytest.raises(UsageError, match="nothing was exported or recorded"):
-        export_file(
-            world.ledger,
-            source,
-            pub,
-            world.key("p.publisher").private,
-            None,
-            staging=_stager(_SwapWhenOpened, elsewhere),
-        )
+        export()
     assert _head(world) == head
     assert list(elsewhere.iterdir()) == []
     assert list((tmp_path / "pub.real").iterdir()) == []
 
 
 def test_a_swap_after_the_record_writes_nothing_and_says_so(world: World, tmp_path: Path) -> None:
-    pub, elsewhere = _places(tmp_path)
+    pub, elsewhere, source, export = _swapped(world, tmp_path, _SwapBeforePlacing)
     recorded = pub.resolve()
-    source = tmp_path / "aggregates.csv"
-    aggregate_csv(source)
     before = _destinations(world, source)
     with pytest.raises(ApprovalError, match=r"was recorded, but .* could not be written") as e:
-        export_file(
-            world.ledger,
-            source,
-            pub,
-            world.key("p.publisher").private,
-            None,
-            staging=_stager(_SwapBeforePlacing, elsewhere),
-        )
+        export()
     assert e.value.exit_code == 2
     (new,) = set(_destinations(world, source).items()) - set(before.items())
     assert new[1] == str(recorded / "aggregates.csv")
@@ -202,18 +201,9 @@ def test_a_swap_after_the_record_writes_nothing_and_says_so(world: World, tmp_pa
 def test_a_swap_that_wins_every_check_puts_the_bytes_only_in_the_recorded_directory(
     world: World, tmp_path: Path
 ) -> None:
-    pub, elsewhere = _places(tmp_path)
+    pub, elsewhere, source, export = _swapped(world, tmp_path, _SwapAndWinTheCheck)
     recorded = pub.resolve()
-    source = tmp_path / "aggregates.csv"
-    aggregate_csv(source)
-    done = export_file(
-        world.ledger,
-        source,
-        pub,
-        world.key("p.publisher").private,
-        None,
-        staging=_stager(_SwapAndWinTheCheck, elsewhere),
-    )
+    done = export()
     assert done.statement is not None
     # The recorded directory is the one opened (moved since, as any directory may be after an
     # export): its bytes are there, and not in the directory swapped in.
