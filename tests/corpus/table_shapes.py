@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from approval.detect.scan import scan_file
+from approval.policy import Policy
 from tests.corpus.accuracy._files import Make, Rows, csv_file, docx_file, xlsx_file
 from tests.corpus.people import Person, people
 
@@ -172,3 +174,10 @@ def offices_rows() -> Rows:
             ("Boston", "ZBO"),
         )
     ]
+
+
+def scan(tmp_path: Path, policy: Policy, name: str, make: Make) -> dict[str, int]:
+    """The classes found in the file ``make`` writes as ``name``."""
+    path = tmp_path / name
+    make(path)
+    return dict(scan_file(path, policy).classes)

@@ -8,18 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from approval.detect.scan import scan_file
 from approval.policy import Policy
 from tests.corpus import table_shapes as shapes
 from tests.corpus.accuracy._files import Make, csv_file, xlsx_file
 
 PERSONS = shapes.PERSONS[:8]
-
-
-def scan(tmp_path: Path, policy: Policy, name: str, make: Make) -> dict[str, int]:
-    path = tmp_path / name
-    make(path)
-    return dict(scan_file(path, policy).classes)
 
 
 @pytest.mark.parametrize(
@@ -34,12 +27,12 @@ def scan(tmp_path: Path, policy: Policy, name: str, make: Make) -> dict[str, int
 def test_a_one_under_a_claim_header_is_the_persons_claim(
     tmp_path: Path, policy: Policy, name: str, make: Make
 ) -> None:
-    assert scan(tmp_path, policy, name, make) == {"protected-person": len(PERSONS)}
+    assert shapes.scan(tmp_path, policy, name, make) == {"protected-person": len(PERSONS)}
 
 
 def test_a_zero_is_no_claim(tmp_path: Path, policy: Policy) -> None:
     rows = [["Name", "Asylum"]] + [[p.name, k % 2] for k, p in enumerate(PERSONS)]
-    assert scan(tmp_path, policy, "half.csv", csv_file(rows)) == {"protected-person": 4}
+    assert shapes.scan(tmp_path, policy, "half.csv", csv_file(rows)) == {"protected-person": 4}
 
 
 @pytest.mark.parametrize(
@@ -57,4 +50,4 @@ def test_a_zero_is_no_claim(tmp_path: Path, policy: Policy) -> None:
 def test_counts_that_are_no_flags_stay_clean(
     tmp_path: Path, policy: Policy, name: str, rows: list[list[object]]
 ) -> None:
-    assert scan(tmp_path, policy, name, csv_file(rows)) == {}
+    assert shapes.scan(tmp_path, policy, name, csv_file(rows)) == {}

@@ -8,18 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from approval.detect.scan import scan_file
 from approval.policy import Policy
 from tests.corpus import table_shapes as shapes
-from tests.corpus.accuracy._files import Make, xlsx_file
+from tests.corpus.accuracy._files import xlsx_file
 
 PERSONS = shapes.PERSONS[:8]
-
-
-def scan(tmp_path: Path, policy: Policy, name: str, make: Make) -> dict[str, int]:
-    path = tmp_path / name
-    make(path)
-    return dict(scan_file(path, policy).classes)
 
 
 @pytest.mark.parametrize(
@@ -35,7 +28,7 @@ def test_sheets_joined_by_any_unique_key(
     tmp_path: Path, policy: Policy, key: str, keys: list[object]
 ) -> None:
     make = shapes.split_sheets(PERSONS, key, keys)
-    assert scan(tmp_path, policy, "split.xlsx", make) == {"protected-person": 8}
+    assert shapes.scan(tmp_path, policy, "split.xlsx", make) == {"protected-person": 8}
 
 
 def test_only_the_shared_keys_join(tmp_path: Path, policy: Policy) -> None:
@@ -45,11 +38,11 @@ def test_only_the_shared_keys_join(tmp_path: Path, policy: Policy) -> None:
     results: list[list[object]] = [["Case", "Result"]]
     results += [[f"C{k}", "Credible fear positive"] for k in range(6)]
     make = xlsx_file([("People", people), ("Screening", results)])
-    assert scan(tmp_path, policy, "subset.xlsx", make) == {"protected-person": 6}
+    assert shapes.scan(tmp_path, policy, "subset.xlsx", make) == {"protected-person": 6}
 
 
 def test_tables_sharing_few_values_are_not_joined(tmp_path: Path, policy: Policy) -> None:
-    assert scan(tmp_path, policy, "unrelated.xlsx", shapes.unrelated_sheets(PERSONS)) == {}
+    assert shapes.scan(tmp_path, policy, "unrelated.xlsx", shapes.unrelated_sheets(PERSONS)) == {}
 
 
 def test_a_key_that_repeats_is_no_key(tmp_path: Path, policy: Policy) -> None:
@@ -58,7 +51,7 @@ def test_a_key_that_repeats_is_no_key(tmp_path: Path, policy: Policy) -> None:
     results: list[list[object]] = [["Unit", "Result"], ["U0", "Credible fear positive"]]
     results.append(["U1", "Credible fear negative"])
     make = xlsx_file([("People", people), ("Screening", results)])
-    assert scan(tmp_path, policy, "units.xlsx", make) == {}
+    assert shapes.scan(tmp_path, policy, "units.xlsx", make) == {}
 
 
 def test_numbered_counts_of_claims_are_no_records(tmp_path: Path, policy: Policy) -> None:
@@ -69,4 +62,4 @@ def test_numbered_counts_of_claims_are_no_records(tmp_path: Path, policy: Policy
     summary: list[list[object]] = [["Row", "Relief", "Applications"]]
     summary += [[1, "Asylum", 40], [2, "Withholding of removal", 12], [3, "CAT", 3]]
     make = xlsx_file([("Roster", roster), ("Summary", summary)])
-    assert scan(tmp_path, policy, "summary.xlsx", make) == {"personal-data": 4}
+    assert shapes.scan(tmp_path, policy, "summary.xlsx", make) == {"personal-data": 4}

@@ -17,12 +17,6 @@ PERSONS = shapes.PERSONS[:6]
 ONE = shapes.PERSONS[6]
 
 
-def scan(tmp_path: Path, policy: Policy, name: str, make: Make) -> dict[str, int]:
-    path = tmp_path / name
-    make(path)
-    return dict(scan_file(path, policy).classes)
-
-
 @pytest.mark.parametrize(
     ("name", "make", "persons"),
     [
@@ -36,7 +30,7 @@ def scan(tmp_path: Path, policy: Policy, name: str, make: Make) -> dict[str, int
 def test_a_table_turned_sideways_is_read_as_records(
     tmp_path: Path, policy: Policy, name: str, make: Make, persons: int
 ) -> None:
-    assert scan(tmp_path, policy, name, make) == {"protected-person": persons}
+    assert shapes.scan(tmp_path, policy, name, make) == {"protected-person": persons}
 
 
 def test_a_sideways_table_names_its_rows_in_findings(tmp_path: Path, policy: Policy) -> None:
@@ -61,4 +55,4 @@ def test_a_sideways_table_names_its_rows_in_findings(tmp_path: Path, policy: Pol
 def test_sideways_shapes_without_records_stay_clean(
     tmp_path: Path, policy: Policy, name: str, make: Make
 ) -> None:
-    assert scan(tmp_path, policy, name, make) == {}
+    assert shapes.scan(tmp_path, policy, name, make) == {}
