@@ -529,28 +529,26 @@ def _cannot_read(e: OSError) -> str:
     return f"cannot read: {(e.strerror or type(e).__name__).lower()}"
 
 
-def _read_exactly(fd: int, size: int) -> bytes:
-    """The first ``size`` bytes of the file (its size when it was looked at)."""
-    chunks = []
+def _chunks(fd: int, size: int) -> Iterator[bytes]:
+    """The first ``size`` bytes of the file (its size when it was looked at), in pieces read
+    at their offsets (the descriptor's own offset is the readers')."""
     offset = 0
     while offset < size:
         chunk = os.pread(fd, min(_HASH_CHUNK, size - offset), offset)
         if not chunk:
             raise _Moved  # shorter than its fstat said: truncated meanwhile
-        chunks.append(chunk)
+        yield chunk
         offset += len(chunk)
-    return b"".join(chunks)
+
+
+def _read_exactly(fd: int, size: int) -> bytes:
+    return b"".join(_chunks(fd, size))
 
 
 def _hash_fd(fd: int, size: int) -> str:
     digest = hashlib.sha256()
-    offset = 0
-    while offset < size:
-        chunk = os.pread(fd, min(_HASH_CHUNK, size - offset), offset)
-        if not chunk:
-            raise _Moved
+    for chunk in _chunks(fd, size):
         digest.update(chunk)
-        offset += len(chunk)
     return digest.hexdigest()
 
 
