@@ -55,19 +55,14 @@ def protected_names(paths: Sequence[str], policy: Policy) -> dict[str, NamedData
     """The paths (relative, as published) whose words hold data of a class the policy
     protects, each with what was found; empty for nearly every listing, at the cost of one
     classification."""
-    words = {path: name_words(path) for path in paths}
-    lines = [w for w in words.values() if w]
-    if not lines or not _classes(lines, policy):
+    lines = [w for w in map(name_words, paths) if w]
+    together = _classes(lines, policy) if lines else ()
+    if not together:
         return {}
-    found = {}
-    for path, line in words.items():
-        classes = _classes([line], policy) if line else ()
-        if classes:
-            found[path] = NamedData(safe_text(path, policy), classes)
+    found = {path: named for path in paths if (named := name_holds_data(path, policy))}
     if found:
         return found
     # Persons named across paths only: shown together, they block together.
-    together = _classes(lines, policy)
     return {path: NamedData(safe_text(path, policy), together) for path in paths}
 
 

@@ -73,7 +73,7 @@ def problem(statement: dict[str, Any]) -> str | None:
     """Why ``statement`` is not plain text (a field named, the character by its code point,
     never the text), or None."""
     skip = _NOT_CHECKED.get(statement.get("kind", ""))
-    found = _first({k: v for k, v in statement.items() if k != skip} if skip else statement, "")
+    found = find({k: v for k, v in statement.items() if k != skip} if skip else statement, "")
     if found is None:
         return None
     return (
@@ -83,19 +83,14 @@ def problem(statement: dict[str, Any]) -> str | None:
     )
 
 
-def find(value: Any, path: str = "") -> tuple[str, str] | None:
-    """The first refused character in ``value`` (its strings and keys), and where it is
-    (``path`` naming ``value`` itself), or None."""
-    return _first(value, path)
-
-
 def describe(where: str, char: str) -> str:
     """``purpose holds an escape character (U+001B)``: where, and what by its code point."""
     return f"{where} holds {_what(char)} (U+{ord(char):04X})"
 
 
-def _first(value: Any, path: str) -> tuple[str, str] | None:
-    """The first refused character in ``value`` (strings, dict keys), with where it is."""
+def find(value: Any, path: str = "") -> tuple[str, str] | None:
+    """The first refused character in ``value`` (its strings and keys), and where it is
+    (``path`` naming ``value`` itself), or None."""
     if value.__class__ is str:
         char = _refused(value)
         return (path or "text", char) if char else None
@@ -106,12 +101,12 @@ def _first(value: Any, path: str) -> tuple[str, str] | None:
             # A key that is no field name (a data class's) is data: not repeated.
             name = key if _FIELD.fullmatch(key) else "[...]"
             inner = f"{path}.{name}" if path else name
-            found = _first(item, inner)
+            found = find(item, inner)
             if found is not None:
                 return found
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            found = _first(item, f"{path}[{index}]")
+            found = find(item, f"{path}[{index}]")
             if found is not None:
                 return found
     return None
