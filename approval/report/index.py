@@ -3,12 +3,14 @@
 
 It lives in the ledger's local cache directory (``Ledger.cache_dir``, never committed or
 cloned) as ``audit-index-<digest>.sqlite``, described by ``audit-index.json``: the format, the
-head commit the replay stopped at, and the sha256 of the database file. It is used only when
-that head is the ledger's head now and the file's digest matches; anything else (missing,
-stale, partly written, changed) is rebuilt by a full verified replay, never trusted. The digest
-proves the file is the one written, not who wrote it: whoever can write the ledger directory
-can write this cache too, so an answer an auditor will rely on should come from ``approval
-audit`` itself, which always replays.
+head commit the replay stopped at, the digest of the rules that replay applied (an upgrade
+that changes a rule must not answer from what the old rules admitted; one that leaves them
+alone keeps the index), and the sha256 of the database file. It is used only when that head
+is the ledger's head now, the rules are the ones running, and the file's digest matches;
+anything else (missing, stale, partly written, changed) is rebuilt by a full verified
+replay, never trusted. The digest proves the file is the one written, not who wrote it:
+whoever can write the ledger directory can write this cache too, so an answer an auditor will
+rely on should come from ``approval audit`` itself, which always replays.
 
 No pickles: rows of plain columns and JSON events. Times are stored as
 ``YYYY-MM-DDTHH:MM:SSZ``, which sort as they compare.
@@ -400,10 +402,11 @@ class Index:
         self.head = head
 
     @classmethod
-    def open(cls, directory: Path, head: str) -> Index | None:
-        """The index for ``head``, if one is there and intact; else None (rebuild it)."""
+    def open(cls, directory: Path, head: str, rules: str) -> Index | None:
+        """The index for ``head`` built under ``rules`` (their digest), if one is there and
+        intact; else None (rebuild it)."""
         meta = _read_meta(directory)
-        if meta is None or meta.get("head") != head:
+        if meta is None or meta.get("head") != head or meta.get("rules") != rules:
             return None
         path = _intact(directory, meta)
         if path is None:
@@ -434,13 +437,15 @@ class Index:
         rows: Callable[[], Iterable[IndexRow]],
         set_aside: Callable[[], set[str]] = set,
         finish: Callable[[Callable[[], None]], None] = at_once,
+        *,
+        rules: str,
     ) -> AuditFailure | None:
-        """Save the index of an intact replay up to ``head`` (its statements ``ids``, their
-        rows made by ``rows``), unless the index already there held a statement that is gone:
-        then that failure, decided before anything is written, and the old index stays as
-        evidence. Statements ``set_aside`` names (kept by the ledger outside its branch, on
-        purpose) are not gone. A cache that cannot be written is skipped (the answer comes
-        from memory).
+        """Save the index of an intact replay up to ``head`` under ``rules`` (their digest;
+        its statements ``ids``, their rows made by ``rows``), unless the index already there
+        held a statement that is gone: then that failure, decided before anything is written,
+        and the old index stays as evidence. Statements ``set_aside`` names (kept by the
+        ledger outside its branch, on purpose) are not gone. A cache that cannot be written is
+        skipped (the answer comes from memory).
 
         The rows are written here; ``finish`` is handed the rest (sorting the indexes, the
         digest, putting the file in place: SQLite and hashlib, which leave the GIL while they
@@ -449,13 +454,13 @@ class Index:
         meta = _read_meta(directory)
         old = _intact(directory, meta) if meta is not None else None
         if meta is not None and old is not None:
-            if meta.get("head") == head:
+            if meta.get("head") == head and meta.get("rules") == rules:
                 return None  # already there
             failure = _gone(old, meta, set(ids), set_aside)
             if failure is not None:
                 return failure
         with contextlib.suppress(OSError, sqlite3.Error):
-            finish(_save(directory, head, rows()))
+            finish(_save(directory, head, rules, rows()))
         return None
 
     def close(self) -> None:
@@ -571,7 +576,7 @@ def _fill(connection: sqlite3.Connection, head: str, rows: Iterable[IndexRow]) -
     connection.commit()
 
 
-def _save(directory: Path, head: str, rows: Iterable[IndexRow]) -> Callable[[], None]:
+def _save(directory: Path, head: str, rules: str, rows: Iterable[IndexRow]) -> Callable[[], None]:
     """Write the rows to a database beside the index's final name; what finishes it (below)."""
     directory.mkdir(parents=True, exist_ok=True)
     building = directory / f".{PREFIX}{secrets.token_hex(6)}.tmp"
@@ -613,8 +618,8 @@ def _save(directory: Path, head: str, rows: Iterable[IndexRow]) -> Callable[[], 
                 digest = hashlib.sha256(building.read_bytes()).hexdigest()
                 final = directory / f"{PREFIX}{digest[:16]}.sqlite"
                 building.replace(final)
-                meta = {"format": FORMAT, "head": head, "file": final.name, "sha256": digest,
-                        "statements": count}  # fmt: skip
+                meta = {"format": FORMAT, "head": head, "rules": rules, "file": final.name,
+                        "sha256": digest, "statements": count}  # fmt: skip
                 staged = directory / f".{META}.{secrets.token_hex(6)}.tmp"
                 staged.write_text(json.dumps(meta, indent=2) + "\n", "utf-8")
                 staged.replace(directory / META)

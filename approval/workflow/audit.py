@@ -110,6 +110,7 @@ Finish = Callable[[Callable[[], None]], None]
 def _refresh_index(
     ledger: Ledger, report: AuditReport, state: LedgerState, finish: Finish = at_once
 ) -> AuditFailure | None:
+    from approval.ledger.snapshot import code_digest
     from approval.report.index import rows_for
 
     assert report.head is not None
@@ -122,6 +123,7 @@ def _refresh_index(
         lambda: rows_for(events, state),
         lambda: _set_aside(ledger),
         finish,
+        rules=code_digest(),
     )
 
 
@@ -209,10 +211,12 @@ def _audit(path: Path | None, finish: Finish) -> AuditReport:
 
 def _index(ledger: Ledger) -> Index:
     """The intact index for the ledger's head, rebuilt by a full verified replay if need be."""
+    from approval.ledger.snapshot import code_digest  # the rules the index must be built by
+
     head = ledger.head()
     if head is None:
         raise UsageError("the ledger is empty", hint="create it with `approval init`")
-    index = Index.open(ledger.cache_dir, head)
+    index = Index.open(ledger.cache_dir, head, code_digest())
     if index is not None:
         return index
     report, state = replay_ledger(ledger, head)
@@ -221,7 +225,7 @@ def _index(ledger: Ledger) -> Index:
     failure = _refresh_index(ledger, report, state)
     if failure is not None:
         raise failure
-    index = Index.open(ledger.cache_dir, head)
+    index = Index.open(ledger.cache_dir, head, code_digest())
     if index is None:  # a cache directory we cannot write: answer from memory
         from approval.report.index import rows_for
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from approval.errors import IntegrityError, UsageError
+from approval.ledger.snapshot import code_digest
 from approval.report.index import META, PREFIX, Index, parse_moment, rows_for
 from approval.statements import format_time, now
 from approval.trust.failure import Rule
@@ -201,6 +202,24 @@ def test_an_index_for_another_head_is_not_used(ledger: Path, story: Story) -> No
     assert json.loads((cache / META).read_text())["head"] != "0" * 40
 
 
+def test_an_index_built_by_other_rules_is_rebuilt(ledger: Path, story: Story) -> None:
+    """An upgrade that changes a rule must not answer from what the old rules admitted; one
+    that leaves them alone keeps the index (keyed by the rules' digest, not the version)."""
+    cache = _cache_dir(ledger)
+    state_as_of(ledger, _at(story, "export"))
+    meta = json.loads((cache / META).read_text())
+    assert meta["rules"] == code_digest()
+    database = cache / meta["file"]
+    built = database.stat().st_mtime_ns
+    state_as_of(ledger, _at(story, "senior"))
+    assert database.stat().st_mtime_ns == built  # the same rules: used as it is
+    (cache / META).write_text(json.dumps({**meta, "rules": "0" * 64}))
+    state = state_as_of(ledger, _at(story, "export"))
+    assert len(state.exports) == 1
+    assert json.loads((cache / META).read_text())["rules"] == code_digest()
+    assert database.stat().st_mtime_ns != built  # replayed and written again
+
+
 def test_no_index_is_built_from_a_broken_ledger(
     ledger: Path, story: Story, tmp_path: Path, audit: Audit
 ) -> None:
@@ -335,6 +354,7 @@ def test_an_index_that_cannot_be_finished_is_left_out(ledger: Path) -> None:
         (event.id for event in events),
         lambda: rows_for(events, state),
         finish=after_a_loss,
+        rules=code_digest(),
     )
     assert failure is None
     assert not (cache / META).exists()
