@@ -6,6 +6,7 @@ armour; a mail split into fragments. Each with its honest control (the same clai
 from __future__ import annotations
 
 import base64
+import urllib.parse
 import zlib
 from typing import Any
 
@@ -264,7 +265,8 @@ def directory_files() -> dict[str, bytes]:
     ics = (
         "BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"
         + "".join(
-            f"BEGIN:VEVENT\r\nSUMMARY:Credible fear interview {p.name} {p.a_number[:5]}\r\n"
+            # Folded inside the claim's words and the A-number: read as stored, neither is there.
+            f"BEGIN:VEVENT\r\nSUMMARY:Credible fe\r\n ar interview {p.name} {p.a_number[:5]}\r\n"
             f" {p.a_number[5:]} {p.nationality}\r\nEND:VEVENT\r\n"
             for p in persons
         )
@@ -275,6 +277,37 @@ def directory_files() -> dict[str, bytes]:
         "vcard 3.0 base64": b64.encode(),
         "ldif base64": ldif.encode(),
         "icalendar folded": ics.encode(),
+    }
+
+
+def directory_carriers() -> dict[str, bytes]:
+    """A list of claimants (``carriers.payload_csv``) carried in a directory file the ways its
+    tools decode: in UTF-16 under base64 (Excel's "Unicode Text"), in a vCard 4.0 data URI,
+    in an iCalendar attachment, and in a card behind a line or blank lines of its own."""
+    table = payload_csv().decode()
+    b8 = base64.b64encode(table.encode()).decode()
+    b16 = base64.b64encode(table.encode("utf-16")).decode()
+    b16le = base64.b64encode(table.encode("utf-16-le")).decode()
+
+    def card(value_line: str, version: str = "3.0") -> str:
+        return f"BEGIN:VCARD\r\nVERSION:{version}\r\nFN:Team\r\n{value_line}\r\nEND:VCARD\r\n"
+
+    return {
+        "note base64 utf-16": card("NOTE;ENCODING=b:" + b16).encode(),
+        "note base64 utf-16le": card("NOTE;ENCODING=b:" + b16le).encode(),
+        "ldif utf-16": f"version: 1\ndn: cn=x\ndescription:: {b16}\n".encode(),
+        "key data uri": card("KEY:data:text/csv;base64," + b8, "4.0").encode(),
+        "note data uri percent": card(
+            "NOTE:data:text/plain," + urllib.parse.quote(table), "4.0"
+        ).encode(),
+        "ics attachment utf-16": (
+            "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nSUMMARY:meeting\r\n"
+            f"ATTACH;FMTTYPE=text/csv;ENCODING=BASE64;VALUE=BINARY:{b16}\r\n"
+            "END:VEVENT\r\nEND:VCALENDAR\r\n"
+        ).encode(),
+        "card after a line": b"Contacts exported 2022-11-28\r\n"
+        + card("NOTE;ENCODING=b:" + b8).encode(),
+        "card after blank lines": b"\r\n" * 300 + card("NOTE;ENCODING=b:" + b8).encode(),
     }
 
 

@@ -6,13 +6,17 @@ printable (``=41=6E=61``), in base64 (``FN;ENCODING=b:QW5h...``, LDIF's ``cn:: Q
 A-number cut by a fold is found by no detector. So each content line is unfolded (a line break
 followed by a space or a tab is removed, RFC 6350 3.2, RFC 5545 3.1, RFC 2849; a quoted-
 printable value's soft break ``=`` too) and its value decoded (``ENCODING=QUOTED-PRINTABLE``,
-``ENCODING=b`` or ``BASE64``, LDIF ``::``, in the ``CHARSET`` it names), then read as the line
-the decoded file would hold (``NOTE:A123456789 born ...``). The plain-text reader reads the
-file as stored too; the worst verdict stands.
+``ENCODING=b`` or ``BASE64``, LDIF ``::``, vCard 4.0's ``data:`` URIs, in the ``CHARSET`` it
+names, or in UTF-16/32 when the bytes are: Excel's "Unicode Text"), then read as the line the
+decoded file would hold (``NOTE:A123456789 born ...``). The plain-text reader reads the file as
+stored too; the worst verdict stands. A card is known by its ``BEGIN:VCARD`` (or
+``VCALENDAR``) line anywhere in the file's head, not only on its first line: a line in front of
+it must not turn the decoding off.
 
 A decoded value that is a picture (a contact's photo) is named and not read, as pictures in
 documents are; one that is neither text nor a picture (an attached file) is read as a file of
-its own, by its content, and blocks when no reader knows it.
+its own, by its content, and blocks when no reader knows it. Decoded text of several lines (an
+attached CSV, a long note) is read as a file of its own too, so that a table keeps its shape.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ import binascii
 import codecs
 import quopri
 import re
+import urllib.parse
 from collections.abc import Iterator
 
 from approval.detect.readers._carriers import nested, picture
@@ -42,7 +47,11 @@ from approval.detect.units import (
 
 _SLICE_LINES = 2_000  # lines read in one unit (a record is not cut: cards are short)
 MAX_LOGICAL_CHARS = 16 * 1024 * 1024  # an unfolded line longer than this is read in pieces
-_CARD = re.compile(rb"\A(?:\xef\xbb\xbf)?\s*BEGIN:(?:VCARD|VCALENDAR)\s*$", re.IGNORECASE | re.M)
+# A card's first line, anywhere in the head (text in front of it must not hide the card).
+_CARD = re.compile(
+    rb"^(?:\xef\xbb\xbf)?[ \t]*BEGIN:(?:VCARD|VCALENDAR)[ \t\r]*$", re.IGNORECASE | re.M
+)
+_HEAD = 8192  # bytes of the head searched for a card's first line
 _LDIF_START = re.compile(
     r"\A\ufeff?(?:#[^\n]*\n|[ \t\r]*\n)*(?:version:[ \t]*1[ \t\r]*$|dn::?[ \t])", re.M
 )
@@ -52,6 +61,9 @@ _LDIF = re.compile(r"([A-Za-z0-9;.\-]+)(::?)\s*(.*)", re.S)
 _ESCAPE = re.compile(r"\\([nN,;:\\])")
 _UNESCAPED = {"n": "\n", "N": "\n"}
 _PARAMETER = re.compile(r";([^;=]+)(?:=((?:\"[^\"]*\"|[^;])*))?")
+# RFC 2397: data:[<mediatype>][;base64],<data>
+_DATA_URI = re.compile(r"\s*data:[^,]*?(;base64)?,(.*)", re.I | re.S)
+_FILE_LINES = 2  # decoded text with more lines than this is read as a file of its own
 
 
 class DirectoryReader:
@@ -64,18 +76,19 @@ class DirectoryReader:
             return False
         if not encoding.startswith("utf-8") and encoding != "cp1252":
             head = head.decode(encoding, "replace").encode("utf-8", "replace")
-        if _CARD.match(head[:512]) is not None:
+        if _CARD.search(head[:_HEAD]) is not None:
             return True
         return _LDIF_START.match(head[:4096].decode("utf-8", "replace")) is not None
 
     def read(self, source: Source, limits: Limits) -> Iterator[Unit]:
         with source.open() as f:
-            head = f.read(8192)
+            head = f.read(_HEAD)
         encoding = sniff_encoding(head)
         if encoding is None:
             raise Unscannable("corrupt: not text")
         first = head.decode(encoding, "replace")
-        ldif = _CARD.match(head[:512]) is None and _LDIF_START.match(first) is not None
+        card = _CARD.search(first.encode("utf-8", "replace")) is not None
+        ldif = not card and _LDIF_START.match(first) is not None
         yield Part("values", "directory", source.size, PARSED, "unfolded and decoded")
         found: list[Unit] = []  # pictures and files found in values, as they are decoded
         held: list[str] = []
@@ -141,6 +154,9 @@ def _content_line(line: str, source: Source, limits: Limits, found: list[Unit]) 
         data: bytes | None = quopri.decodestring(value.encode("latin-1", "replace"))
     elif coding in ("B", "BASE64") or "BASE64" in parameters:
         data = _base64(value)
+    elif (uri := _DATA_URI.match(value)) is not None:
+        # vCard 4.0 (RFC 6350) writes PHOTO, KEY, SOUND and LOGO as RFC 2397 data URIs.
+        data = _base64(uri.group(2)) if uri.group(1) else _percent(uri.group(2))
     else:
         yield from f"{name}:{_unescaped(value)}".splitlines()
         return
@@ -181,19 +197,31 @@ def _decoded(
         if carried:
             found.append(Text(Where(part=label, hidden=True), carried, ""))
         return
-    if sniff_encoding(data[:8192]) is None:
+    sniffed = sniff_encoding(data[:8192])
+    if sniffed is None:
         # Neither text nor a picture: a file of its own, read by its content.
         found.append(Part(label, "attachment", len(data), PARSED))
         found.append(nested(source, limits, f"{name.lower()}-value", data))
         return
+    if sniffed.startswith(("utf-16", "utf-32")):
+        charset = sniffed  # bytes that are UTF-16 or 32 are that, whatever CHARSET says
     try:
         codecs.lookup(charset)
     except LookupError:
         charset = "utf-8"
     text = data.decode(charset, FALLBACK)
     first, *rest = text.splitlines() or [""]
+    if len(rest) >= _FILE_LINES:
+        # An attached table or document: read as the file it is, so a CSV keeps its columns.
+        found.append(Part(label, "attachment", len(data), PARSED))
+        found.append(nested(source, limits, f"{name.lower()}-value", text.encode("utf-8")))
+        return
     yield f"{name}:{first}"
     yield from rest
+
+
+def _percent(value: str) -> bytes:
+    return urllib.parse.unquote_to_bytes(value)
 
 
 def _base64(value: str) -> bytes | None:

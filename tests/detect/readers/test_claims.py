@@ -93,14 +93,6 @@ def test_a_message_fragment_blocks(tmp_path: Path, policy: Policy, number: int) 
     assert "message/partial" in reason
 
 
-@pytest.mark.parametrize("case", sorted(claims.directory_files()))
-def test_folded_and_encoded_directory_values_are_read_decoded(
-    tmp_path: Path, policy: Policy, case: str
-) -> None:
-    verdict, reason = _scan(tmp_path, policy, claims.directory_files()[case], "contacts.vcf")
-    assert verdict == "protected", (case, reason)
-
-
 def test_a_contact_photo_is_named_and_the_card_passes(tmp_path: Path, policy: Policy) -> None:
     path = tmp_path / "desk.vcf"
     path.write_bytes(claims.contact_with_photo())
