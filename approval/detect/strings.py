@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any
@@ -506,7 +506,8 @@ def _names(policy: Policy, fallback: bool = True) -> PersonName | None:
 MAX_NAME = 255  # the statement schema's limit for a file's name
 MAX_TEXT = 2000  # and for a text
 MAX_REMOVED = 500  # and for a line of a redaction's ``removed``
-_MAX_KIND = 100  # and for a coverage part's ``kind``
+_MAX_PART = NAMED_LIMITS["part"]  # and for a coverage part's name and reason
+_MAX_KIND = 100  # and for its ``kind``
 
 
 def safe_file_name(name: str, policy: Policy) -> str:
@@ -523,56 +524,89 @@ def safe_file_name(name: str, policy: Policy) -> str:
     return f"{REDACTED}{suffix if extension else ''}"
 
 
-def safe_scan(summary: Mapping[str, Any], policy: Policy) -> dict[str, Any]:
-    """A scan summary that names no person: its finding locations, its reason, and its
-    coverage's part names and reasons (archive members, sheets, streams) made safe."""
-    out = dict(summary)
-    out["findings"] = [
-        {**finding, "location": safe_location(finding.get("location") or {}, policy)}
-        for finding in summary.get("findings") or ()
-    ]
-    if isinstance(summary.get("reason"), str):
-        out["reason"] = safe_text(summary["reason"], policy, MAX_TEXT)
-    if isinstance(summary.get("coverage"), list):
-        out["coverage"] = [
+# Where a string comes with a file: its place in the statement (keys and list indexes), how it
+# is made safe ("name": a file's base name; "path": its end kept; "text") and its limit.
+Place = tuple[str | int, ...]
+_MAX_BLOCKED_REASON = 500  # the schema's limit for a blocked statement's reason
+
+
+def file_strings(statement: Mapping[str, Any]) -> Iterator[tuple[Place, str, str, int]]:
+    """Every string of ``statement`` that comes with a file: the artifacts' names, a request's
+    scan summary (its findings' named locations, its reason, its coverage's part names,
+    reasons and kinds), an export's destination (a path ending in the file's name), a
+    redaction's list of what it removed, a refusal's reason at the web gate. The one list:
+    ``safe_statement`` makes them safe before signing, and the audit warns of personal data in
+    them (``approval.report.personal``), so the two cannot drift apart."""
+    kind = statement.get("kind")
+    for key in ("artifact", "source", "derivative"):
+        artifact = statement.get(key)
+        if isinstance(artifact, Mapping) and isinstance(artifact.get("name"), str):
+            yield (key, "name"), artifact["name"], "name", MAX_NAME
+    scan = statement.get("scan")
+    if kind == "request" and isinstance(scan, Mapping):
+        for index, finding in enumerate(_items(scan.get("findings"))):
+            location = finding.get("location") if isinstance(finding, Mapping) else None
+            for key, limit in NAMED_LIMITS.items():
+                if isinstance(location, Mapping) and isinstance(location.get(key), str):
+                    place = ("scan", "findings", index, "location", key)
+                    yield place, location[key], "text", limit
+        if isinstance(scan.get("reason"), str):
+            yield ("scan", "reason"), scan["reason"], "text", MAX_TEXT
+        for index, part in enumerate(_items(scan.get("coverage"))):
             # A part's kind may come from the file too (a MIME part's Content-Type).
-            _safe_fields(
-                _safe_fields(part, ("part", "reason"), policy, NAMED_LIMITS["part"]),
-                ("kind",),
-                policy,
-                _MAX_KIND,
-            )
-            if isinstance(part, Mapping)
-            else part
-            for part in summary["coverage"]
-        ]
-    return out
+            for key, limit in (("part", _MAX_PART), ("reason", _MAX_PART), ("kind", _MAX_KIND)):
+                if isinstance(part, Mapping) and isinstance(part.get(key), str):
+                    yield ("scan", "coverage", index, key), part[key], "text", limit
+    if kind == "export" and isinstance(statement.get("destination"), str):
+        yield ("destination",), statement["destination"], "path", MAX_TEXT
+    if kind == "redaction":
+        for index, line in enumerate(_items(statement.get("removed"))):
+            if isinstance(line, str):
+                yield ("removed", index), line, "text", MAX_REMOVED
+    if kind == "blocked" and isinstance(statement.get("reason"), str):
+        yield ("reason",), statement["reason"], "text", _MAX_BLOCKED_REASON
+
+
+def _items(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def safe_scan(summary: Mapping[str, Any], policy: Policy) -> dict[str, Any]:
+    """A scan summary that names no person, as a request carries it (``file_strings``)."""
+    safe: dict[str, Any] = safe_statement({"kind": "request", "scan": summary}, policy)["scan"]
+    return safe
 
 
 def safe_statement(statement: Mapping[str, Any], policy: Policy) -> dict[str, Any]:
-    """``statement`` with every string that comes from a file made safe to sign and keep
-    forever (DESIGN.md invariant 7): the artifacts' names, a request's scan summary, an
-    export's destination (a path ending in the file's name), a redaction's list of what it
-    removed (sheet and column names). What people typed (purpose, comments, reasons) is
-    refused when it holds personal data, before this (``workflow.text.free_text``)."""
-    out = dict(statement)
-    for key in ("artifact", "source", "derivative"):
-        artifact = out.get(key)
-        if isinstance(artifact, Mapping) and isinstance(artifact.get("name"), str):
-            out[key] = {**artifact, "name": safe_file_name(artifact["name"], policy)}
-    if out.get("kind") == "request" and isinstance(out.get("scan"), Mapping):
-        out["scan"] = safe_scan(out["scan"], policy)
-    if out.get("kind") == "export" and isinstance(out.get("destination"), str):
-        out["destination"] = _safe_path(out["destination"], policy)
-    if out.get("kind") == "redaction" and isinstance(out.get("removed"), list):
-        out["removed"] = [
-            safe_text(line, policy, MAX_REMOVED) if isinstance(line, str) else line
-            for line in out["removed"]
-        ]
+    """``statement`` with every string that comes from a file (``file_strings``) made safe to
+    sign and keep forever (DESIGN.md invariant 7). What people typed (purpose, comments,
+    reasons) is refused when it holds personal data, before this
+    (``workflow.text.free_text``)."""
+    out: dict[str, Any] = _copied(statement)
+    for place, text, how, limit in list(file_strings(out)):
+        if how == "name":
+            safe = safe_file_name(text, policy)
+        elif how == "path":
+            safe = _safe_path(text, policy)
+        else:
+            safe = safe_text(text, policy, limit)
+        holder: Any = out
+        for step in place[:-1]:
+            holder = holder[step]
+        holder[place[-1]] = safe
     # Whatever string is left, printable: the ledger refuses a control or format character
     # anywhere in a statement (approval.trust.text); what people type was refused before this.
     printed: dict[str, Any] = _printable_all(out)
     return printed
+
+
+def _copied(value: Any) -> Any:
+    """``value`` with every mapping and list in it copied (a statement is set in place)."""
+    if isinstance(value, Mapping):
+        return {k: _copied(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_copied(item) for item in value]
+    return value
 
 
 def _printable_all(value: Any) -> Any:
@@ -592,13 +626,3 @@ def _safe_path(path: str, policy: Policy) -> str:
     """A destination path made safe; when too long, its end kept (the file's own name)."""
     text = safe_text(path, policy)
     return text if len(text) <= MAX_TEXT else "..." + text[-(MAX_TEXT - 3) :]
-
-
-def _safe_fields(
-    doc: Mapping[str, Any], keys: Iterable[str], policy: Policy, limit: int
-) -> dict[str, Any]:
-    out = dict(doc)
-    for key in keys:
-        if isinstance(out.get(key), str):
-            out[key] = safe_text(out[key], policy, limit)
-    return out

@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from approval.detect.strings import identifying
+from approval.detect.strings import Place, file_strings, identifying
 from approval.policy import Policy
 from approval.statements import short_id
 
@@ -34,9 +34,6 @@ _TYPED = {
     "incident-close": ("summary",),
     "blocked": ("site",),
 }
-# Names that come with a file (made safe by ``safe_statement`` before signing).
-_ARTIFACTS = ("artifact", "source", "derivative")
-_FROM_FILE = {"export": ("destination",)}
 _WORDS = {"a-number": "an A-number", "number": "an 8-9 digit number", "person-name": "a name"}
 
 
@@ -107,18 +104,14 @@ def _texts(statement: dict[str, Any], kind: str) -> Iterator[tuple[str, str, boo
         value = statement.get(field)
         if isinstance(value, str):
             yield field, value, False
-    for field in _FROM_FILE.get(kind, ()):
-        value = statement.get(field)
-        if isinstance(value, str):
-            yield field, value, True
-    for field in _ARTIFACTS:
-        artifact = statement.get(field)
-        if isinstance(artifact, dict) and isinstance(artifact.get("name"), str):
-            yield f"{field}.name", artifact["name"], True
-    if kind == "redaction":
-        for index, line in enumerate(statement.get("removed") or ()):
-            if isinstance(line, str):
-                yield f"removed[{index}]", line, True
+    # What comes with a file: the writer's own list (``safe_statement`` makes these safe).
+    for place, text, _, _ in file_strings(statement):
+        yield _field(place), text, True
+
+
+def _field(place: Place) -> str:
+    """``scan.findings[2].location.sheet``"""
+    return "".join(f"[{step}]" if isinstance(step, int) else f".{step}" for step in place)[1:]
 
 
 def _word(kind: str) -> str:
