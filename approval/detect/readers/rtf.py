@@ -129,6 +129,8 @@ _SKIP = frozenset(
     }
 )
 _PICTURES = frozenset({"pict", "nonshppict"})
+_LEVELS = frozenset({"leveltext", "levelnumbers"})
+_LEVEL_BYTES = 10  # a length and nine placeholders, or nine offsets
 _HEX = frozenset({"picture", "object", "nested", "strings"})  # destinations of hex data
 _TEXTS = frozenset({"hidden", "skip", "fonts"})  # destinations whose text is hidden text
 # C0 controls but tab and line ends: RTF text never holds them, binary data does.
@@ -192,6 +194,10 @@ class _State:
     fresh: bool = True  # no control word yet in this group: the next one may name a destination
     ignorable: bool = False  # \* seen
     name: str = ""  # the destination's control word
+    # Inside a list level's \leveltext or \levelnumbers: their \'hh bytes are a length and
+    # placeholders (\'01, \'00), not binary data, in every list Word writes: so many of them
+    # (a level's label has at most nine placeholders) are not counted as binary data.
+    levels: int = 0
 
 
 @dataclass
@@ -247,7 +253,7 @@ class _Parser:
                         raise Unscannable(f"corrupt: RTF groups nest deeper than {_MAX_DEPTH}")
                     stack.append(state)
                     parent, state = state, copy.copy(state)
-                    state.fresh, state.ignorable = True, False
+                    state.fresh, state.ignorable, state.levels = True, False, 0
                     if parent.dest in _HEX:
                         # A group inside binary data (a picture's properties, its uid) is not
                         # the data: its text is hidden text, and never mixed into the data.
@@ -280,8 +286,11 @@ class _Parser:
                 continue
             if hexa is not None:
                 byte = bytes.fromhex(hexa.decode("ascii"))
-                if _CONTROL.match(byte):  # binary data spelled \\'hh by \\'hh
-                    self.controls += 1
+                if _CONTROL.match(byte):
+                    if state.levels:
+                        state.levels -= 1  # a list level's length or placeholder
+                    else:
+                        self.controls += 1  # binary data spelled \\'hh by \\'hh
                 if skip:
                     skip -= 1
                 else:
@@ -329,6 +338,8 @@ class _Parser:
                 continue
             if state.fresh:
                 state.fresh = False
+                if name in _LEVELS:
+                    state.levels = _LEVEL_BYTES
                 if self._destination(state, name):
                     continue
             if (

@@ -316,6 +316,46 @@ def test_control_bytes_in_the_text_block(tmp_path: Path, policy: Policy, body: b
     assert scan(tmp_path, policy, b"{\\rtf1\\ansi hello\tworld\\par}").verdict == "clean"
 
 
+# A list table as Word writes it: a bullet level (\'01 then the Symbol character) and a
+# numbered level (\'02 \'00 .: a length, then the level's number placeholder).
+BULLETS = "{\\leveltext\\leveltemplateid67698689\\'01\\u-3913 ?;}{\\levelnumbers;}"
+NUMBERS = "{\\leveltext\\leveltemplateid67698703\\'02\\'00.;}{\\levelnumbers\\'01;}"
+
+
+def list_rtf(levels: str, body: str = "Budget approved") -> bytes:
+    table = (
+        "{\\*\\listtable{\\list\\listtemplateid1{\\listlevel\\levelnfc0\\levelstartat1"
+        + levels
+        + "\\fi-360\\li720}{\\listname ;}\\listid1}}"
+        "{\\*\\listoverridetable{\\listoverride\\listid1\\listoverridecount0\\ls1}}"
+    )
+    return (
+        "{\\rtf1\\ansi\\deff0{\\fonttbl{\\f0 Arial;}{\\f3 Symbol;}}"
+        + table
+        + f"\nWeekly minutes\\par\n\\pard\\ls1\\ilvl0 {body}\\par\n}}"
+    ).encode()
+
+
+@pytest.mark.parametrize("levels", [BULLETS, NUMBERS, BULLETS + NUMBERS])
+def test_a_word_list_is_read_not_taken_for_binary_data(
+    tmp_path: Path, policy: Policy, levels: str
+) -> None:
+    """A list level's length and placeholder bytes (\\'01, \\'00) are not binary data."""
+    assert scan(tmp_path, policy, list_rtf(levels)).verdict == "clean"
+    rows = "\\par ".join(", ".join(p) for p in PERSONS)
+    listed = list_rtf(levels, "Credible fear referrals:\\par " + word_escape(rows))
+    assert scan(tmp_path, policy, listed).verdict == "protected"
+
+
+def test_binary_data_spelled_in_a_list_level_still_blocks(tmp_path: Path, policy: Policy) -> None:
+    """Only a level's few bytes are let pass: more control bytes there are binary data."""
+    payload = "".join(f"\\'{b:02x}" for b in gzip.compress(table_csv()))
+    data = list_rtf("{\\leveltext\\'02\\'00." + payload + ";}{\\levelnumbers\\'01;}")
+    assert scan(tmp_path, policy, data).verdict == "unscannable"
+    nested = list_rtf("{\\leveltext\\'02\\'00.{\\'01\\'02\\'03};}")
+    assert scan(tmp_path, policy, nested).verdict == "unscannable"
+
+
 @pytest.mark.parametrize("group", ["\\colortbl", "\\stylesheet", "\\*\\mydata", "\\info"])
 def test_binary_data_outside_a_picture_blocks_in_any_group(
     tmp_path: Path, policy: Policy, group: str
