@@ -154,12 +154,16 @@ _MAX_METADATA = 16 << 20  # characters of text taken from one picture's metadata
 def image_text(data: bytes) -> list[str]:
     """The text a picture carries besides its pixels, which any viewer's "properties" shows:
     a PNG's text chunks (tEXt, zTXt, iTXt) and Exif, a JPEG's comments and APPn segments
-    (Exif, XMP), a GIF's comment extensions. Lines as in a text file."""
+    (Exif, XMP, extended XMP joined across its segments), a GIF's comment, plain-text and
+    application extensions (their sub-blocks joined, as every GIF reader joins them: a
+    length byte every few characters must not cut the text). Lines as in a text file."""
     if data.startswith(b"\x89PNG"):
         found = _png_text(data)
     elif data.startswith(b"\xff\xd8\xff"):
         found = _jpeg_text(data)
-    else:  # GIF, TIFF, BMP, EMF, WMF, WebP, ICO: whatever is printable
+    elif data.startswith((b"GIF87a", b"GIF89a")):
+        found = _gif_text(data) + strings(data)
+    else:  # TIFF, BMP, EMF, WMF, WebP, ICO: whatever is printable
         found = strings(data)
     lines = [line for text in found for line in text.splitlines() if line.strip()]
     if sum(map(len, lines)) > _MAX_METADATA:
@@ -192,17 +196,63 @@ def _png_text(data: bytes) -> list[str]:
     return out
 
 
+def _gif_text(data: bytes) -> list[str]:
+    """The text of a GIF's extensions, each one's sub-blocks joined; the pixels' sub-blocks
+    skipped. What cannot be walked (a broken GIF) is left to ``strings`` of the whole file."""
+    out: list[str] = []
+    at = 13
+    if len(data) >= at and data[10] & 0x80:  # a global colour table
+        at += 3 << ((data[10] & 0x07) + 1)
+    while at < len(data):
+        block = data[at]
+        if block == 0x3B:  # trailer
+            break
+        if block == 0x2C:  # an image: descriptor, colour table, LZW code size, pixels
+            if at + 10 > len(data):
+                break
+            flags = data[at + 9]
+            at += 10 + ((3 << ((flags & 0x07) + 1)) if flags & 0x80 else 0) + 1
+            _, at = _sub_blocks(data, at)
+            continue
+        if block != 0x21 or at + 2 > len(data):
+            break
+        label = data[at + 1]
+        joined, at = _sub_blocks(data, at + 2)
+        if label == 0x01:  # plain text: a 12-byte grid header, then the text
+            joined = joined[12:]
+        if label in (0x01, 0xFE):
+            out.append(joined.decode("utf-8", "replace"))
+        elif label == 0xFF:  # an application's data (XMP, ICC, private)
+            out.extend(strings(joined))
+    return out
+
+
+def _sub_blocks(data: bytes, at: int) -> tuple[bytes, int]:
+    """The data of the sub-blocks from ``at`` joined, and where they end."""
+    pieces: list[bytes] = []
+    while at < len(data) and (size := data[at]):
+        pieces.append(data[at + 1 : at + 1 + size])
+        at += 1 + size
+    return b"".join(pieces), at + 1
+
+
+_EXTENDED_XMP = b"http://ns.adobe.com/xmp/extension/\x00"
+
+
 def _jpeg_text(data: bytes) -> list[str]:
     """The comments and APPn segments of a JPEG, those between and after its scans included (a
-    progressive JPEG has several; a comment may follow the last one)."""
+    progressive JPEG has several; a comment may follow the last one). Extended XMP, cut into
+    APP1 segments of 64 KiB, is joined again (by its GUID, at each piece's offset) as XMP
+    readers do: a segment boundary must not cut a name."""
     out: list[str] = []
+    extended: dict[bytes, dict[int, bytes]] = {}
     at = 2
     while at + 4 <= len(data):
         if data[at] != 0xFF:
-            return out
+            break
         marker = data[at + 1]
         if marker == 0xD9:  # end of image
-            return out
+            break
         if 0xD0 <= marker <= 0xD7 or marker in (0x01, 0xFF):
             at += 1 if marker == 0xFF else 2  # fill bytes, markers without a length
             continue
@@ -210,12 +260,23 @@ def _jpeg_text(data: bytes) -> list[str]:
         body = data[at + 4 : at + 2 + length]
         if marker == 0xFE:  # COM
             out.append(body.decode("utf-8", "replace"))
+        elif marker == 0xE1 and body.startswith(_EXTENDED_XMP) and len(body) >= 75:
+            guid, offset = body[35:67], int.from_bytes(body[71:75], "big")
+            extended.setdefault(guid, {})[offset] = body[75:]
         elif 0xE0 <= marker <= 0xEF:  # APPn: JFIF, Exif, XMP, Photoshop IRB
             out.extend(strings(body))
         at += 2 + length
         if marker == 0xDA:  # start of scan: entropy-coded data to the next marker
             at = _next_marker(data, at)
-    return out
+    return out + _joined_xmp(extended)
+
+
+def _joined_xmp(extended: dict[bytes, dict[int, bytes]]) -> list[str]:
+    return [
+        line
+        for pieces in extended.values()
+        for line in strings(b"".join(pieces[offset] for offset in sorted(pieces)))
+    ]
 
 
 def _next_marker(data: bytes, at: int) -> int:

@@ -120,3 +120,59 @@ def test_pictures_inside_documents(
     assert scan(with_chunk(png(), b"prIv", LIST)) == "protected"
     assert scan(png(text=LIST.decode())) == "protected"  # an iTXt chunk, in XML too
     assert scan(polyglot(png(), LIST)) != "clean"
+
+
+def gif(comment: bytes, step: int, application: bytes = b"") -> bytes:
+    """A 1x1 GIF whose comment extension holds ``comment`` in sub-blocks of ``step`` bytes
+    (a writer may cut them anywhere up to 255), and an application extension holding
+    ``application`` in sub-blocks of 7 bytes."""
+
+    def blocks(data: bytes, size: int) -> bytes:
+        pieces = (data[at : at + size] for at in range(0, len(data), size))
+        return b"".join(bytes([len(p)]) + p for p in pieces) + b"\x00"
+
+    head = b"GIF89a" + struct.pack("<HH", 1, 1) + b"\x80\x00\x00" + b"\x00\x00\x00\xff\xff\xff"
+    extra = b"\x21\xff\x0bXMP DataXMP" + blocks(application, 7) if application else b""
+    image = b"\x2c" + struct.pack("<HHHH", 0, 0, 1, 1) + b"\x00" + b"\x02\x02\x44\x01\x00"
+    return head + b"\x21\xfe" + blocks(comment, step) + extra + image + b";"
+
+
+def extended_xmp(text: bytes, piece: int) -> bytes:
+    """A JPEG whose extended XMP (``text``) is cut into APP1 segments of ``piece`` bytes, as
+    Adobe's writers cut one of more than 64 KiB."""
+    guid = b"0123456789ABCDEF0123456789ABCDEF"
+    segments = b""
+    for offset in range(0, len(text), piece):
+        body = (
+            b"http://ns.adobe.com/xmp/extension/\x00"
+            + guid
+            + struct.pack(">II", len(text), offset)
+            + text[offset : offset + piece]
+        )
+        segments += b"\xff\xe1" + struct.pack(">H", len(body) + 2) + body
+    return JPEG[:20] + segments + JPEG[20:]
+
+
+@pytest.mark.parametrize("step", [3, 5, 255])
+def test_a_gif_comment_is_read_with_its_sub_blocks_joined(step: int) -> None:
+    lines = image_text(gif(LIST, step, application=b"<x:xmpmeta>" + LIST))
+    joined = "\n".join(lines)
+    assert "Name,A-Number,Date of birth,Country,Claim" in joined
+    assert joined.count(LIST.decode().splitlines()[1]) >= 2  # the comment and the XMP
+
+
+def test_extended_xmp_is_read_joined_across_its_segments() -> None:
+    first = LIST.decode().splitlines()[1]
+    lines = image_text(extended_xmp(b"<rdf:Description>" + LIST, 5))
+    assert first in lines
+
+
+@pytest.mark.parametrize(
+    "picture", [gif(LIST, 5), extended_xmp(b"<rdf:Description>" + LIST, 7)], ids=["gif", "jpeg"]
+)
+def test_a_list_cut_into_a_pictures_blocks_blocks_a_document(
+    tmp_path: Path, policy: Policy, picture: bytes
+) -> None:
+    path = tmp_path / "report.fodt"
+    path.write_bytes(_flat_odt(picture))
+    assert scan_file(path, policy).verdict == "protected"
