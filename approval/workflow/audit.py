@@ -26,10 +26,13 @@ if TYPE_CHECKING:
     # Answering from the index needs none of these (nor the policy, state and crypto code
     # behind them): imported where a replay runs.
     from approval.report.bundle import Bundle
+    from approval.report.compromise import KeyWarning
     from approval.report.event import Event
     from approval.report.personal import TextWarning
     from approval.trust.replay import Verified
     from approval.trust.state import LedgerState
+
+    AuditWarning = TextWarning | KeyWarning
 
 
 @dataclass(frozen=True)
@@ -44,8 +47,10 @@ class AuditReport:
     seconds: float
     adoptions: int
     # Statements whose text seems to hold personal data (``approval.report.personal``): a
-    # detector's judgement, reported, never an integrity failure (the exit code stays 0).
-    warnings: tuple[TextWarning, ...] = ()
+    # detector's judgement; and statements signed with a key a later roster names compromised
+    # since before them (``approval.report.compromise``). Reported, never an integrity failure
+    # (the exit code stays 0).
+    warnings: tuple[AuditWarning, ...] = ()
 
     @property
     def intact(self) -> bool:
@@ -63,6 +68,7 @@ def replay_ledger(
     broken ledger: the report says where it broke."""
     from approval.ledger.history import read_history
     from approval.ledger.parallel import verify_ahead
+    from approval.report.compromise import Signatures
     from approval.report.personal import PersonalData
     from approval.report.timeline import describe
     from approval.trust.replay import Replay
@@ -70,8 +76,9 @@ def replay_ledger(
     start = time.perf_counter()
     replay = Replay()
     events: list[Event] = []
-    warnings: list[TextWarning] = []
+    warnings: list[AuditWarning] = []
     personal = PersonalData()
+    signatures = Signatures()
     failure: AuditFailure | None = None
     if head is not None:
         try:
@@ -86,10 +93,14 @@ def replay_ledger(
                     verified.position,
                     replay.state.current.policy,
                 )
+                signatures.note(verified)
                 if sink is not None:
                     sink(verified)
         except AuditFailure as e:
             failure = e
+        # What a key signed after a roster (adopted later) says it was stolen: known only now.
+        warnings += signatures.warnings(replay.state.adoptions)
+        warnings.sort(key=lambda w: w.position)
     report = AuditReport(
         str(ledger.path),
         head,
