@@ -353,6 +353,10 @@ _INLINE = frozenset(
         "soft-page-break", "bookmark", "fld", "endParaRPr", "instrText", "fldChar",
     }
 )  # fmt: skip
+# Elements whose whole subtree runs inside the paragraph, whatever its elements are called: a
+# run's formatting (``a:rPr`` holds ``a:solidFill``, ``a:latin``, ``a:hlinkClick``; ``w:rPr``
+# holds ``w:b``, ``w:color``) must not cut the line a value split across runs is read from.
+_RUNS = frozenset({"r", "rPr", "endParaRPr", "fld", "fldSimple", "hyperlink", "smartTag"})
 # Attribute values that cannot carry a person's data: short numbers, relationship ids, the
 # schema URIs every part repeats. Everything else is read.
 NOISE = re.compile(r"[-+]?\d{0,6}(?:\.\d+)?%?|rId\d+|https?://(?:schemas|purl)\.\S*|urn:\S*|\W*")
@@ -391,9 +395,10 @@ def xml_text(
 ) -> Iterator[list[str]]:
     """Every text node and attribute value of an XML document, streamed, in slices of lines.
 
-    Text inside a paragraph's runs joins one line; every other element ends a line. Attribute
-    values come as lines of their own. A DTD or entity declaration is refused (OOXML and ODF
-    have no use for them; they are how XML bombs start), as is anything not well-formed.
+    Text inside a paragraph's runs (formatting and all) joins one line; every other element ends
+    a line. Attribute values come as lines of their own. A DTD or entity declaration is refused
+    (OOXML and ODF have no use for them; they are how XML bombs start), as is anything not
+    well-formed.
 
     Elements named in ``skip`` (local names) are read by the caller: their subtree is left
     out, but for the attributes named in ``keep``."""
@@ -402,6 +407,7 @@ def xml_text(
     current: list[str] = []
     size = [0]
     skipping = [0]
+    running = [0]  # depth inside a run (``_RUNS``): everything there is inline
 
     def flush() -> None:
         text = " ".join("".join(current).split())
@@ -418,7 +424,9 @@ def xml_text(
                 if key.rpartition("}")[2] in keep and not NOISE.fullmatch(value):
                     lines.append(" ".join(value.split())[:_MAX_LINE])
             return
-        if local not in _INLINE:
+        if running[0] or local in _RUNS:
+            running[0] += 1
+        elif local not in _INLINE:
             flush()
         for value in attributes.values():
             if not NOISE.fullmatch(value):
@@ -427,6 +435,8 @@ def xml_text(
     def end(name: str) -> None:
         if skipping[0]:
             skipping[0] -= 1
+        elif running[0]:
+            running[0] -= 1
         elif name.rpartition("}")[2] not in _INLINE:
             flush()
 

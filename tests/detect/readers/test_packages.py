@@ -404,6 +404,31 @@ def test_the_fallback_reads_text_and_attribute_values_but_not_markup_noise() -> 
     assert lines == ["Photo of Ana Diaz", "Ana Diaz", "A212345678"]
 
 
+@pytest.mark.parametrize(
+    "formatting",
+    [
+        '<a:solidFill><a:srgbClr val="1F2F3F"/></a:solidFill>',  # DrawingML: text boxes, charts
+        '<a:latin typeface="Calibri"/><a:hlinkClick r:id="rId4"/>',
+        '<w:b/><w:color w:val="FF0000"/>',  # WordprocessingML
+    ],
+)
+def test_a_value_split_across_formatted_runs_is_read_as_one_line(formatting: str) -> None:
+    """A run's formatting elements are inside the run: they must not cut the line, or a name
+    and an A-number split across runs (as every editor splits them) are read in pieces."""
+    pieces = ["Ma", "ria Gar", "cia A2123", "45678"]
+    runs = "".join(
+        f'<a:r><a:rPr lang="en-US">{formatting}</a:rPr><a:t>{piece}</a:t></a:r>' for piece in pieces
+    )
+    xml = (
+        '<a:txBody xmlns:a="urn:a" xmlns:w="urn:w" xmlns:r="urn:r"><a:p>'
+        f'{runs}<a:endParaRPr lang="en-US">{formatting}</a:endParaRPr></a:p>'
+        "<a:p><a:r><a:t>next</a:t></a:r></a:p></a:txBody>"
+    ).encode()
+    lines = [line for batch in xml_text(io.BytesIO(xml)) for line in batch]
+    assert "Maria Garcia A212345678" in lines
+    assert lines[-1] == "next"  # a paragraph still ends its line
+
+
 # ---------------------------------------------------------------------------------------------
 # Decoded bounds: cells that look empty
 
