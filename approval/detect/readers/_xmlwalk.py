@@ -59,8 +59,10 @@ from approval.detect.units import (
 
 CHUNK = 64 * 1024
 # Layout values ODF repeats on every element: lengths, colours, style names like P1 or T12.
+# Never seven digits or more: an A-number (A212345678, or bare) is not a style's name.
 _ODF_NOISE = re.compile(
-    r"-?\d*\.?\d+(?:cm|mm|in|pt|pc|px|em|%|deg)?|#[0-9a-fA-F]{6}|[A-Za-z]{1,3}\d+"
+    r"-?(?:\d{1,6}(?:\.\d+)?|\.\d+)(?:cm|mm|in|pt|pc|px|em|%|deg)?|#[0-9a-fA-F]{6}"
+    r"|[A-Za-z]{1,3}\d{1,6}"
 )
 TEXT_SLICE = 2_000  # lines per Text unit
 

@@ -179,3 +179,16 @@ def test_a_clean_document_is_clean(tmp_path: Path, policy: Policy) -> None:
     data = package("text", "<text:p>Monthly detention statistics: 6252 in custody.</text:p>")
     report = scan(tmp_path, policy, data, "stats.odt")
     assert report.verdict == "clean", report.reason
+
+
+@pytest.mark.parametrize("value", ["A212345678", "212345678", "A-212-345-678"])
+def test_an_attribute_shaped_like_an_a_number_is_read_not_taken_for_layout(value: str) -> None:
+    """Style names (P1, T12) and lengths are layout noise; an A-number in an attribute (a list
+    style's prefix, which LibreOffice prints before each item) is not."""
+    styles = (
+        '<office:styles><text:list-style style:name="L1"><text:list-level-style-number '
+        f'text:level="1" style:num-prefix="{value}" style:num-format="1"/></text:list-style>'
+        "</office:styles>"
+    )
+    units = units_of(package("text", '<text:p text:style-name="P1">Referrals</text:p>', styles))
+    assert lines(units, "styles.xml attributes") == [value]  # not the style names L1, P1
