@@ -266,6 +266,8 @@ _TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
 _TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
 _STYLE = "urn:oasis:names:tc:opendocument:xmlns:style:1.0}"
 _INLINE = frozenset({"span", "a", "s", "tab", "line-break"})
+# Anchored in a paragraph, shown elsewhere: a comment (in the margin), a footnote or endnote.
+_ASIDE = frozenset({OFFICE + "annotation", _TEXT + "note"})
 _FO = "urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0}"
 # A font size no one reads: "0pt", "0.5pt", "0%".
 _TINY = re.compile(r"0*\.?\d*(?:pt|%|cm|mm|in|pc|px)?")
@@ -405,6 +407,12 @@ class OdfWalker:
             self.spans.append(bool(self.spans and self.spans[-1]) or style in self.unshown_styles)
         elif name == OFFICE + "binary-data":
             self.binary = Buffer(self.limits)
+        elif name in _ASIDE:
+            # A comment or a note anchored inside a paragraph is shown in the margin or at the
+            # foot of the page: its text (author and date too) is a line of its own, never
+            # spliced into the words it is anchored between.
+            self.paragraphs.append(Buffer(self.limits))
+            self.shown.append(Buffer(self.limits))
         elif self.tables and name.startswith(_TABLE):
             self._table_start(tag, attributes)
         elif name in (_TEXT + "p", _TEXT + "h"):
@@ -440,6 +448,11 @@ class OdfWalker:
             self.binary = None
         elif name == _TEXT + "span" and self.spans:
             self.spans.pop()
+        elif name in _ASIDE and self.paragraphs:
+            aside = self.paragraphs.pop().take()
+            if self.shown:
+                self.shown.pop()
+            self._line(aside)
         elif name in (_TEXT + "p", _TEXT + "h") and self.paragraphs:
             everything = self.paragraphs.pop().take()
             text = self.shown.pop().take() if self.shown else everything

@@ -192,3 +192,25 @@ def test_an_attribute_shaped_like_an_a_number_is_read_not_taken_for_layout(value
     )
     units = units_of(package("text", '<text:p text:style-name="P1">Referrals</text:p>', styles))
     assert lines(units, "styles.xml attributes") == [value]  # not the style names L1, P1
+
+
+@pytest.mark.parametrize(
+    "aside",
+    [
+        "<office:annotation><dc:creator>Reviewer</dc:creator><dc:date>2026-11-30T10:00:00</dc:date>"
+        "<text:p>check the spelling</text:p></office:annotation>",
+        '<text:note text:note-class="footnote"><text:note-citation>1</text:note-citation>'
+        "<text:note-body><text:p>from the intake sheet</text:p></text:note-body></text:note>",
+    ],
+    ids=["comment", "footnote"],
+)
+def test_a_comment_or_note_anchored_in_a_word_leaves_the_word_whole(aside: str) -> None:
+    """LibreOffice shows a comment in the margin and a note at the foot of the page: the words
+    they are anchored between stay one line, and the comment or note is a line of its own."""
+    body = f"<text:p>Juan Pe{aside}rez A212345678</text:p>".replace(
+        "<office:annotation>",
+        '<office:annotation xmlns:dc="http://purl.org/dc/elements/1.1/">',
+    )
+    text = lines(units_of(package("text", body)))
+    assert "Juan Perez A212345678" in text
+    assert any("check the spelling" in line or "from the intake sheet" in line for line in text)
