@@ -58,6 +58,7 @@ from itertools import chain, islice
 from pathlib import Path, PurePath
 from typing import Any, BinaryIO, cast
 
+from approval.detect.carried import payload_units, uris
 from approval.detect.classify import Classifier, Engine
 from approval.detect.readers import ARCHIVES, structured
 from approval.detect.readers import readers as all_readers
@@ -84,6 +85,7 @@ from approval.detect.units import (
     Source,
     Table,
     Text,
+    Unit,
     Unscannable,
     Where,
     subsumed_by,
@@ -183,6 +185,17 @@ class _Budget:
         self.rows = 0
         self.cells = 0
         self.chars = 0
+        # Data URIs met in lines and string values, read by the core once their unit is
+        # classified (``approval.detect.carried``); how many so far in the file.
+        self.carried: list[str] = []
+        self.uris = 0
+
+    def carry(self, text: str) -> None:
+        found = uris(text)
+        self.uris += len(found)
+        if self.uris > self.limits.max_entries:
+            raise Bound(f"more than {self.limits.max_entries} data URIs", "max_entries")
+        self.carried += found
 
     def check(self) -> None:
         limits = self.limits
@@ -229,6 +242,8 @@ class _Budget:
                     if len(value) > longest:
                         raise Bound(f"a value longer than {longest} characters", "max_string_chars")
                     self.chars += len(value)
+                    if "data:" in value:
+                        self.carry(value)
             if number % _CHECK_EVERY == 0:
                 self.check()
             yield record
@@ -244,6 +259,8 @@ class _Budget:
             if len(line) > longest:
                 raise Bound(f"a line longer than {longest} characters", "max_string_chars")
             self.chars += len(line)
+            if "data:" in line:
+                self.carry(line)
             if number % _CHECK_EVERY == 0:
                 self.check()
             yield line
@@ -679,24 +696,41 @@ def _unsupported(source: Source, head: bytes) -> str:
 
 def _read(reader: Reader, source: Source, run: _Run) -> None:
     budget = run.budget
-    for unit in reader.read(source, run.limits):
+    found = 0  # data URIs read out of this source's text so far
+
+    def take(unit: Unit) -> None:
+        nonlocal found
         if isinstance(unit, Part):
             if source.part is not None:
                 unit = replace(unit, part=f"{source.part}/{unit.part}")
             run.add(unit)
-            continue
+            return
         budget.check()
         if isinstance(unit, Nested):
             if source.context and not unit.source.context:
                 unit = replace(unit, source=replace(unit.source, context=source.context))
             _nested(unit, run)
-            continue
+            return
         if unit.where.part is None and source.part is not None:
             unit.where = replace(unit.where, part=source.part)
         if source.context:  # a mail's subject over its attachment's tables and text
             unit.title = f"{source.context} / {unit.title}" if unit.title else source.context
         budget.bound(unit)
         run.classifier.unit(unit)
+        drain()
+
+    def drain() -> None:
+        """The payloads of the data URIs met in the lines and values read so far."""
+        nonlocal found
+        while budget.carried:
+            uri = budget.carried.pop(0)
+            found += 1
+            for carried in payload_units(source, run.limits, uri, found):
+                take(carried)
+
+    for unit in reader.read(source, run.limits):
+        take(unit)
+    drain()
 
 
 def _nested(unit: Nested, run: _Run) -> None:
