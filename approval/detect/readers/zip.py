@@ -33,6 +33,7 @@ from approval.detect.readers._members import (
     ends_as_image,
     image_text,
     is_image,
+    strings,
 )
 from approval.detect.readers._names import name_words
 from approval.detect.units import (
@@ -161,6 +162,39 @@ def comments(members: list[zipfile.ZipInfo], archive: bytes) -> Iterator[Unit]:
             yield Text(Where(part=where, hidden=True), [text], "")
 
 
+# Extra fields that hold numbers only (sizes, times, ids, alignment, encryption settings).
+_NUMERIC_EXTRAS = frozenset(
+    {0x0001, 0x000A, 0x000D, 0x0017, 0x5455, 0x5855, 0x7855, 0x7875, 0x756E, 0x9901, 0xCAFE,
+     0xD935}
+)  # fmt: skip
+_UNICODE_PATH, _UNICODE_COMMENT = 0x7075, 0x6375
+
+
+def extras(members: list[zipfile.ZipInfo]) -> Iterator[Unit]:
+    """What the members' extra fields hold besides numbers: Info-ZIP's Unicode path and
+    comment (``unzip -l`` and ``unzip -z`` show them instead of the names and comments
+    ``zipfile`` reads), and the text of any field no tool is known to fill with numbers."""
+    for info in members:
+        lines: list[str] = []
+        data, at = info.extra, 0
+        while at + 4 <= len(data):
+            kind = int.from_bytes(data[at : at + 2], "little")
+            size = int.from_bytes(data[at + 2 : at + 4], "little")
+            body = data[at + 4 : at + 4 + size]
+            at += 4 + size
+            if kind in (_UNICODE_PATH, _UNICODE_COMMENT):
+                text = body[5:].decode("utf-8", "replace")  # after a version and a CRC-32
+                lines.append(name_words(text) if kind == _UNICODE_PATH else " ".join(text.split()))
+            elif kind not in _NUMERIC_EXTRAS:
+                lines += strings(body)
+        if at < len(data):  # bytes no field header covers
+            lines += strings(data[at:])
+        if any(lines):
+            where = f"{info.filename} (extra fields)"
+            yield Part(where, "extra fields", len(data), PARSED)
+            yield Text(Where(part=where, hidden=True), [line for line in lines if line], "")
+
+
 def child_part(source: Source, inner: str) -> str:
     """The location of something inside ``source``, as seen from the top-level file."""
     return f"{source.part or PurePosixPath(source.name).name}/{inner}"
@@ -182,6 +216,7 @@ class _ZipReader:
                 comment = archive.comment
         check_members(members, limits)
         yield from comments(members, comment)
+        yield from extras(members)
         files = [(index, info) for index, info in enumerate(members) if not _is_dir(info)]
         if files and source.depth >= limits.max_depth:
             raise Unscannable(f"zip bomb: archives nested more than {limits.max_depth} deep")
