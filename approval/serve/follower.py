@@ -6,8 +6,13 @@ All of it runs on one thread of its own (``Follower.run`` in the service's ledge
 the ledger's git processes and the view's SQLite connection are not thread-safe, and one
 thread keeps decisions in ledger order. A decision is ``approval check``'s: the scan's classes
 (and ``unscannable``) handed to ``decide`` on the state about the file's sha256, at the time
-of the request; a clean file is decided as ``check`` decides it (no rule applies, a policy in
-force is enough).
+of the request. A clean file needs no decision: the adoption in force is enough.
+
+The time is part of every decision: a statement dated ahead of now (the ledger accepts a clock
+a few minutes ahead), an adoption dated ahead, an official's ``valid_until``, an approval's
+expiry. The follower looks again at the adoption in force when the next one dated ahead comes
+into force (``due``, ``turn``), and every decision comes with the moment it could change
+(``Decided.until``, ``approval.trust.gating.next_change``), at which the gate decides again.
 
 A ledger that fails verification (a rewritten history, a corrupt entry) stops every answer
 (``broken``): the gate decides from a verified ledger or not at all.
@@ -23,15 +28,15 @@ from __future__ import annotations
 import contextlib
 import logging
 import time
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from approval.detect.report import CLEAN, UNSCANNABLE, FileReport
+from approval.detect.report import FileReport
 from approval.errors import ApprovalError
 from approval.statements import now
 from approval.trust.decision import Decision, decide
+from approval.trust.gating import classes_of, next_change
 
 if TYPE_CHECKING:
     from approval.ledger import Ledger
@@ -43,17 +48,25 @@ log = logging.getLogger("approval.serve")
 
 @dataclass(frozen=True)
 class Generation:
-    """What a decision was taken on: the ledger head, and the adoption in force (the policy
-    scans are made under). ``number`` grows with each new head seen."""
+    """What a decision was taken on: the ledger head, and the adoption in force with its
+    policy (scans are made under it). One object, replaced whole, so that a reader on another
+    thread never pairs one adoption with another's policy. ``number`` grows with each new head
+    seen, and each adoption dated ahead that comes into force (``Follower.turn``)."""
 
     number: int
     head: str | None
     adoption: str  # "" without a ledger (the bundled default policy)
+    policy: Policy | None = None  # None: a ledger that adopted none (yet)
+    turns: float | None = None  # epoch seconds: when an adoption dated ahead comes into force
 
 
-def classes_of(report: FileReport) -> list[str]:
-    """The classes the gate decides a scan by: ``approval.workflow.check._classes``."""
-    return [*report.classes, *([UNSCANNABLE] if report.verdict == UNSCANNABLE else [])]
+@dataclass(frozen=True)
+class Decided:
+    """A decision and the first moment it could change by the time alone (epoch seconds;
+    None: never, until the ledger moves)."""
+
+    decision: Decision | None
+    until: float | None
 
 
 class Follower:
@@ -64,7 +77,6 @@ class Follower:
         self.fetch_every = fetch_every
         self._ledger: Ledger | None = None
         self._view: View | None = None
-        self._policy: Policy | None = None
         self._fetched = 0.0
         self.generation = Generation(0, None, "")
         self.broken: str | None = None
@@ -85,7 +97,7 @@ class Follower:
         if self.path is None:
             from approval.policy import default_policy
 
-            self._policy = default_policy()
+            self.generation = Generation(0, None, "", default_policy())
             return self.generation
         from approval.ledger import Ledger
 
@@ -104,7 +116,7 @@ class Follower:
             head = self._current_head()
             if head == self.generation.head:
                 self.checked = time.monotonic()
-                return False
+                return self.turn()
             self._move(head)
             self.checked = time.monotonic()
         except ApprovalError as e:
@@ -122,7 +134,8 @@ class Follower:
     def _current_head(self) -> str | None:
         from approval.ledger import verified
 
-        assert self._ledger is not None
+        if self._ledger is None:
+            raise RuntimeError("the ledger is not open")
         return verified.current_head(self._ledger)
 
     def _fetch(self, *, force: bool = False) -> None:
@@ -159,17 +172,46 @@ class Follower:
     def _move(self, head: str | None) -> None:
         from approval.ledger.snapshot import open_view
 
-        assert self._ledger is not None
+        if self._ledger is None:
+            raise RuntimeError("the ledger is not open")
         view = open_view(self._ledger, head)
         old, self._view = self._view, view
         if old is not None:
             old.close()  # its read snapshot would keep the cache's log from being checkpointed
+        self._adopt(view, head)
+
+    def _adopt(self, view: View, head: str | None) -> None:
+        """The adoption in force now at ``head``, and when the next one dated ahead (the
+        ledger accepts a clock a few minutes ahead) comes into force: a new generation."""
         state = view.state_for(())
-        adoption = state.adoption_at(now())
-        self._policy = adoption.policy if adoption is not None else None
+        at = now()
+        adoption = state.adoption_at(at)
+        ahead = [a.at for a in state.adoptions if a.at > at]
         self.generation = Generation(
-            self.generation.number + 1, head, adoption.id if adoption is not None else ""
+            self.generation.number + 1,
+            head,
+            adoption.id if adoption is not None else "",
+            adoption.policy if adoption is not None else None,
+            min(ahead).timestamp() if ahead else None,
         )
+
+    def due(self) -> bool:
+        """Whether an adoption dated ahead has come into force since the adoption in force
+        was last looked at (``turn`` it). One comparison: asked at every request."""
+        turns = self.generation.turns
+        return turns is not None and time.time() >= turns
+
+    def turn(self) -> bool:
+        """When ``due``: the adoption in force now, in a new generation; whether it moved."""
+        if not self.due() or self._view is None or self.broken is not None:
+            return False
+        try:
+            self._adopt(self._view, self.generation.head)
+        except Exception as e:
+            # The view no longer answers: the gate could not know the policy in force. Closed.
+            self.broken = f"cannot follow the ledger ({type(e).__name__})"
+            log.error("ledger: %s; refusing every request", self.broken)
+        return True
 
     def close(self) -> None:
         if self._view is not None:
@@ -183,17 +225,18 @@ class Follower:
     @property
     def policy(self) -> Policy | None:
         """The policy files are scanned under (None: a ledger that adopted none)."""
-        return self._policy
+        return self.generation.policy
 
-    def decide(self, report: FileReport) -> Decision | None:
-        """The ledger's decision for the bytes ``report`` describes; None without a ledger."""
+    def decide(self, report: FileReport) -> Decided:
+        """The ledger's decision now for the bytes ``report`` describes (a scan that is not
+        clean: a clean one needs none), with the moment it could change; no decision without
+        a ledger."""
         if self._view is None:
-            return None
+            return Decided(None, None)
         at = now()
-        if report.verdict == CLEAN:
-            return decide(self._view.state_for(()), "", at, classes=())
         state = self._view.state_for({report.sha256})
-        return decide(state, report.sha256, at, classes=classes_of(report))
-
-    def decide_all(self, reports: Sequence[FileReport]) -> list[Decision | None]:
-        return [self.decide(r) for r in reports]
+        decision = decide(
+            state, report.sha256, at, classes=classes_of(report), found=report.summary()
+        )
+        change = next_change(state, at)
+        return Decided(decision, change.timestamp() if change is not None else None)

@@ -5,14 +5,20 @@ A file's decision is kept under what it was computed from:
 - the file: its path resolved, and ``(device, inode, size, mtime_ns, ctime_ns)``. A file
   replaced in place (a new inode by rename, or new bytes in the same inode, which moves its
   ctime, which no one can set back) has another key and is decided again before it is served;
-- the bytes: the scan is kept under their sha256 (and the name's suffix), so a copy of a file
-  already scanned is hashed, not scanned;
+- the bytes: the scan is kept under their sha256 (and the name's suffix) and the adoption
+  whose policy it was made under, so a copy of a file already scanned is hashed, not scanned,
+  and a scan made under a policy no longer in force is never found (a scan that ends after a
+  new adoption cleared the reports leaves its report under the old adoption's key);
 - the ledger: the head it was decided at. When the follower sees a new head, the files that
   needed approval are decided again at once (no scan: their scan stands); a clean file needs
   no approval and stands while the adoption in force does (a new policy clears everything);
-- the time: an approval expires, and its decision with it; and a decision whose bytes were
-  read within ``racy`` seconds of the file's last change is not reused on the stat key (file
-  times tick coarsely: a rewrite in the same tick keeps the key), but hashed again;
+- the time: a decision is kept until the first moment it could change by the time alone (a
+  revocation, a sign-off or an adoption dated ahead of now, an official's ``valid_until``, an
+  approval's expiry: ``approval.trust.gating.next_change``), and taken again then, before it
+  is served; an adoption dated ahead is put in force (``Follower.turn``) before any request
+  is answered from that moment on. And a decision whose bytes were read within ``racy``
+  seconds of the file's last change is not reused on the stat key (file times tick coarsely:
+  a rewrite in the same tick keeps the key), but hashed again;
 - the follower: when it has not looked at the ledger for ``stale_after`` seconds (a fetch
   that hangs), or, with a remote to fetch from, no fetch has succeeded for
   ``fetch_stale_after`` seconds (a remote it cannot reach: a revocation pushed there is not
@@ -35,6 +41,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import os
 import stat
@@ -46,9 +53,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from approval.detect.report import CLEAN, PROTECTED, UNSCANNABLE, FileReport
-from approval.serve.follower import Follower
+from approval.serve.follower import Decided, Follower, Generation
 from approval.serve.paths import INDEX, MISSING, SPECIAL, Mapped, Unmapped, locate, open_beneath
 from approval.serve.store import CopyChanged, clear_store, ensure_copy, remove_copy, store_name
+from approval.trust.gating import APPROVED as _APPROVED_STATUS
+from approval.trust.gating import CLEAN_WORD, status_of
 
 if TYPE_CHECKING:
     from approval.detect.units import Reader
@@ -104,7 +113,7 @@ class _Known:
     answer: Answer
     generation: int  # the follower's generation number it was decided at
     adoption: str
-    until: float | None  # epoch seconds: when an approval used expires
+    until: float | None  # epoch seconds: when the decision could change by the time alone
     read_at: int  # epoch nanoseconds, at or before the bytes were read (see ``Gate._racy``)
 
 
@@ -117,10 +126,12 @@ class _Unreadable(Exception):
 
 
 def answer_for(relative: str, report: FileReport, decision: Decision | None) -> Answer:
-    """``approval check``'s status of a file (``Checked.status``) as an answer."""
-    if report.verdict == CLEAN:
+    """``approval check``'s status of a file (``approval.trust.gating.status_of``) as an
+    answer."""
+    status = status_of(report, decision)
+    if status == CLEAN_WORD:
         return Answer(True, CLEAN, relative, report.sha256, report.size)
-    if decision is not None and decision.allowed:
+    if status == _APPROVED_STATUS:
         return Answer(True, APPROVED, relative, report.sha256, report.size)
     if report.verdict == UNSCANNABLE:
         reason = report.reason or ""
@@ -150,12 +161,17 @@ def scan_exact(
     known: dict[str, FileReport],
     root: str | None = None,
     readers: Sequence[Reader] | None = None,
+    *,
+    adoption: str,
 ) -> FileReport:
     """The scan of the file at ``real`` whose stat was ``key``: those very bytes, read through
     one descriptor opened from ``root`` (default: the file's directory) with no link followed
     on the way (``paths.open_beneath``); ``_Changed`` when the file is another one or changes
-    meanwhile. ``known`` holds scans by ``<sha256>:<suffix>``, consulted and filled.
-    ``readers`` replaces the scanner's registry (tests plug in a fake format)."""
+    meanwhile. ``known`` holds scans by ``<adoption>:<sha256>:<suffix>``, consulted and
+    filled: ``adoption`` is the one whose policy ``policy`` is, so that a scan is only ever
+    found under the policy it was made under. (The scanner's code is the process's own, the
+    same for every key: the reports live in memory only.) ``readers`` replaces the scanner's
+    registry (tests plug in a fake format)."""
     from approval.detect.scan import limits_for, scan_fd
 
     try:
@@ -173,7 +189,7 @@ def scan_exact(
         # holding a scan thread): past the policy's max_seconds, refused (``scan-failed``).
         sha256 = _hash(fd, key.size, time.monotonic() + limits_for(policy).max_seconds)
         suffix = os.path.splitext(real)[1].lower()  # noqa: PTH122
-        cache_key = f"{sha256}:{suffix}"
+        cache_key = f"{adoption}:{sha256}:{suffix}"
         report = known.get(cache_key)
         fresh = report is None
         if report is None:
@@ -265,6 +281,7 @@ class Gate:
         stale_after: float | None = None,
         fetch_stale_after: float | None = None,
         racy: float = 2.0,
+        readers: Sequence[Reader] | None = None,
     ):
         # The root as given, and where it leads now: a link (``/srv/www -> releases/42``, an
         # atomic deploy) is followed at each request as nginx follows it (``_follow_root``).
@@ -274,10 +291,11 @@ class Gate:
         self.store = store
         # The copies in the store of approved bytes (not clean ones: they stand while the
         # adoption does, and a new adoption empties the store), each with the scan of its
-        # bytes and the adoption it was decided under: re-decided whenever the ledger moves,
-        # whichever path asked for them (a path since replaced, or forgotten from ``_known``,
-        # still has its copy).
-        self._copies: dict[str, tuple[FileReport, str]] = {}
+        # bytes, the adoption it was decided under and when its decision could change by the
+        # time alone: re-decided whenever the ledger moves or that moment passes, whichever
+        # path asked for them (a path since replaced, or forgotten from ``_known``, still has
+        # its copy).
+        self._copies: dict[str, tuple[FileReport, str, float | None]] = {}
         # A follower stuck (a fetch that hangs, a git that never answers) would keep every
         # approval of its last head for ever, revoked or not: past this, none stands.
         self.stale_after = stale_after if stale_after is not None else max(60.0, 10 * poll)
@@ -297,6 +315,7 @@ class Gate:
         self.waiting = waiting
         self.remember = remember
         self.on_refusal = on_refusal
+        self.readers = readers  # the scanner's registry replaced (tests plug in a fake format)
         self._scan_pool = ThreadPoolExecutor(max(1, scans), thread_name_prefix="approval-scan")
         self._ledger_pool = ThreadPoolExecutor(1, thread_name_prefix="approval-ledger")
         self._known: dict[str, _Known] = {}
@@ -335,8 +354,21 @@ class Gate:
 
     def _poll_once(self) -> None:
         before = self.follower.generation
-        if not self.follower.poll():
-            return
+        if self.follower.poll():
+            self._moved(before)
+        else:
+            self._recheck_copies(time.time())
+
+    def _turn(self) -> None:
+        """On the ledger thread: an adoption dated ahead that has come into force is put in
+        force before anything more is decided (``Follower.turn``)."""
+        before = self.follower.generation
+        if self.follower.turn():
+            self._moved(before)
+
+    def _moved(self, before: Generation) -> None:
+        """On the ledger thread, after the follower moved from ``before`` (a new head, or an
+        adoption dated ahead come into force): what was decided is decided again."""
         after = self.follower.generation
         if after.adoption != before.adoption or self.follower.broken is not None:
             # Another policy: every scan was made under the old one (or no ledger to decide
@@ -361,33 +393,48 @@ class Gate:
         # And each copy of bytes that needed approval, whichever path it was made for: no
         # longer allowed, it goes (no answer would name it, but protected bytes are not kept
         # where a web server reads).
-        for name, (report, adoption) in list(self._copies.items()):
-            if not self._still_allowed(report, adoption):
+        self._recheck_copies(None)
+
+    def _recheck_copies(self, moment: float | None) -> None:
+        """On the ledger thread: each copy in the store decided again (only those whose
+        decision could have changed by ``moment``, epoch seconds; all when None); one no
+        longer allowed is removed."""
+        for name, (report, adoption, until) in list(self._copies.items()):
+            if moment is not None and (until is None or moment < until):
+                continue
+            allowed, until = self._still_allowed(report, adoption)
+            if allowed:
+                self._copies[name] = (report, adoption, until)
+            else:
                 self._copies.pop(name, None)
                 if self.store is not None:
                     remove_copy(self.store, name)
 
-    def _still_allowed(self, report: FileReport, adoption: str) -> bool:
+    def _still_allowed(self, report: FileReport, adoption: str) -> tuple[bool, float | None]:
         """On the ledger thread: whether bytes scanned as ``report`` under ``adoption`` may
-        still be served."""
-        if self.follower.broken is not None or adoption != self.follower.generation.adoption:
-            return False
+        still be served, and until when that could not change by the time alone."""
+        generation = self.follower.generation
+        if self.follower.broken is not None or adoption != generation.adoption:
+            return False, None
         if report.verdict == CLEAN:
-            return True
-        decision = self.follower.decide(report)
-        return decision is not None and decision.allowed
+            return True, generation.turns
+        decided = self.follower.decide(report)
+        allowed = decided.decision is not None and decided.decision.allowed
+        return allowed, _earliest(decided.until, generation.turns)
 
     def _keep_copy(self, name: str, report: FileReport, adoption: str) -> bool:
         """On the ledger thread, after a copy was made: kept (and followed) when its bytes
         are still allowed, else removed. On the ledger thread, so that a revocation polled
         while the copy was being made is seen here, or sees the copy there."""
-        if not self._still_allowed(report, adoption):
-            assert self.store is not None
+        self._turn()
+        allowed, until = self._still_allowed(report, adoption)
+        if not allowed:
             self._copies.pop(name, None)
-            remove_copy(self.store, name)
+            if self.store is not None:
+                remove_copy(self.store, name)
             return False
         if report.verdict != CLEAN:
-            self._copies[name] = (report, adoption)
+            self._copies[name] = (report, adoption, until)
         return True
 
     def stale(self) -> bool:
@@ -415,11 +462,23 @@ class Gate:
     # -- answering ----------------------------------------------------------------------------
 
     async def answer(self, target: bytes) -> Answer:
+        if self.follower.due():
+            # An adoption dated ahead came into force: in force before this is answered (its
+            # policy may make protected what the one before passed as clean).
+            loop = asyncio.get_running_loop()
+            turned = loop.run_in_executor(self._ledger_pool, self._turn)
+            try:
+                await asyncio.wait_for(turned, self.wait)
+            except TimeoutError:
+                return self._refused(Answer(False, SCANNING))
         answer = await self._answer(target)
         if answer.allowed and answer.word != CLEAN and self.stale():
             answer = Answer(False, STALE, answer.relative, answer.sha256, answer.size)
         if answer.allowed and self.store is not None and not self._stored(answer.file):
             answer = await self._copied(target, answer)
+        return self._refused(answer)
+
+    def _refused(self, answer: Answer) -> Answer:
         if not answer.allowed and self.on_refusal is not None:
             self.on_refusal(answer)
         return answer
@@ -481,7 +540,8 @@ class Gate:
     async def _copied(self, target: bytes, answer: Answer) -> Answer:
         """``answer`` naming the store's copy of the decided bytes, made now if missing; 403
         ``changed`` when the file no longer holds them (see store.py)."""
-        assert self.store is not None
+        if self.store is None:
+            return answer  # no store: the web server serves the file itself
         mapped = locate(self.root, target, self.index)
         if isinstance(mapped, Unmapped):
             return Answer(False, mapped.reason, mapped.relative)
@@ -521,6 +581,8 @@ class Gate:
         return bool(name) and os.path.exists(f"{self.store}/{name}")  # noqa: PTH110
 
     def _current(self, known: _Known) -> bool:
+        """Whether ``known`` may be answered as it is: taken at the ledger's head (or, clean,
+        under the adoption in force), and no moment that could change it has passed."""
         generation = self.follower.generation
         if known.until is not None and time.time() >= known.until:
             return False
@@ -547,8 +609,9 @@ class Gate:
     async def _scan_and_decide(self, mapped: Mapped, key: StatKey) -> Answer:
         loop = asyncio.get_running_loop()
         try:
-            policy = self.follower.policy
-            adoption = self.follower.generation.adoption
+            # One read: the adoption and its policy together (another thread replaces both).
+            generation = self.follower.generation
+            policy, adoption = generation.policy, generation.adoption
             if policy is None:
                 return Answer(False, NO_POLICY, mapped.relative)
             # A file whose name is the data (``claims/<name> <A-number> asylum.txt``) is
@@ -559,15 +622,17 @@ class Gate:
                 return Answer(False, PROTECTED, mapped.relative, reason=named)
             read_at = time.time_ns()  # before the scan opens the file: on the safe side
             try:
-                report = await loop.run_in_executor(
-                    self._scan_pool,
+                scan = functools.partial(
                     scan_exact,
                     mapped.real,
                     key,
                     policy,
                     self._reports,
                     self.root,
+                    self.readers,
+                    adoption=adoption,
                 )
+                report = await loop.run_in_executor(self._scan_pool, scan)
             except _Changed:
                 return Answer(False, CHANGED, mapped.relative)
             except _Unreadable:
@@ -615,21 +680,28 @@ class Gate:
         adoption: str,
         read_at: int,
     ) -> Answer:
-        """On the ledger thread: the decision for ``report``, remembered for ``real``."""
+        """On the ledger thread: the decision for ``report``, remembered for ``real`` until
+        the ledger moves or the moment it could change by the time alone."""
+        self._turn()
         generation = self.follower.generation
         if generation.adoption != adoption:
             return Answer(False, CHANGED, relative)  # scanned under a policy no longer in force
         if self.follower.broken is not None:
             return Answer(False, LEDGER_FAILURE, relative)
-        decision = None if report.verdict == CLEAN else self.follower.decide(report)
-        answer = answer_for(relative, report, decision)
-        until = decision.expires.timestamp() if decision and decision.expires else None
+        decided = Decided(None, None) if report.verdict == CLEAN else self.follower.decide(report)
+        answer = answer_for(relative, report, decided.decision)
+        # A clean file stands while its adoption does: until the next one dated ahead.
+        until = _earliest(decided.until, generation.turns)
         if len(self._known) >= self.remember:
             for old in list(self._known)[: max(1, self.remember // 10)]:
                 self._known.pop(old, None)
         self._known[real] = _Known(key, report, answer, generation.number, adoption, until, read_at)
         self.decided += 1
         return answer
+
+
+def _earliest(*moments: float | None) -> float | None:
+    return min((m for m in moments if m is not None), default=None)
 
 
 def _warm_up() -> None:

@@ -37,6 +37,13 @@ Rules, and the choices made where the issue left room:
   overrule the refusal that blocks their own request.
 - Several requests for one artifact: the most recent one that allows is used, else the most
   recent one, and a reason says so.
+- Given the gate's own scan of the bytes (``found``: check, status, serve and export all pass
+  it), a request counts only for what its summary describes: officials approve that
+  description, and a patched requester's client writes what it likes there (one person where
+  the bytes hold forty, a class left out). A request whose summary the scan exceeds
+  (``summaries.exceeds``) allows nothing, whatever its sign-offs; another request for the same
+  bytes that describes them still can. A decision without a scan (the ledger's replay of an
+  export, the review of a request) has only the request's summary and judges by it.
 
 ``check_signoff`` is the pre-check ``approval sign`` makes before appending: the requester
 trying to approve is refused with ``BlockedError`` (exit 1, the policy forbids it), every other
@@ -46,13 +53,13 @@ refusal is a ``UsageError`` (exit 2). The other pre-checks are in ``approval.tru
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from approval.errors import BlockedError, UsageError
-from approval.policy import Rule
+from approval.policy import UNSCANNABLE, Rule
 from approval.statements import format_time, short_id
 from approval.statements.kinds import built as _built
 from approval.trust.state import (
@@ -65,10 +72,14 @@ from approval.trust.state import (
     check_clock,
     day,
 )
+from approval.trust.summaries import exceeds
 from approval.words import plural
 
 # What a rule with ``require_rescan`` needs of each approval, in the words decisions use.
 RESCANNED = "a sign-off made after a rescan of the bytes"
+
+# How the reason begins when a file holds more than its request describes (``held_to``).
+BEYOND = "the file holds more than request"
 
 
 @dataclass(frozen=True)
@@ -87,6 +98,8 @@ class Decision:
     rejections: tuple[SignOff, ...] = ()
     expired: tuple[SignOff, ...] = ()
     unrescanned: tuple[SignOff, ...] = ()
+    # What the gate's scan found beyond the request's summary, when that is what refuses.
+    beyond: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """The decision as JSON-ready data (``status --format json``)."""
@@ -473,7 +486,39 @@ def _evaluate(
             "rejections": tuple(blocking),
             "expired": tuple(dict.fromkeys(s for r in results for s in r.expired)),
             "unrescanned": tuple(dict.fromkeys(s for r in results for s in r.unrescanned)),
+            "beyond": (),
         },
+    )
+
+
+def classes_in(found: Mapping[str, Any]) -> tuple[str, ...]:
+    """The classes a scan summary asks the decision about: its own, and ``unscannable`` for
+    bytes the scanner could not read (fail closed: it has rules of its own)."""
+    classes = tuple(str(c) for c in found.get("classes") or {})
+    if found.get("verdict") == UNSCANNABLE and UNSCANNABLE not in classes:
+        classes += (UNSCANNABLE,)
+    return classes
+
+
+def held_to(decision: Decision, found: Mapping[str, Any]) -> Decision:
+    """``decision`` held to what its request describes: blocked when the scan summary
+    ``found`` of the same bytes holds more (a class the request leaves out, more persons of a
+    class, a worse verdict), since the officials approved the request's description. A
+    decision blocked already keeps its reasons and gains this one."""
+    request = decision.request
+    if request is None or not decision.rules:
+        return decision
+    beyond = exceeds(request.scan, found)
+    if not beyond:
+        return decision
+    why = (
+        f"{BEYOND} {short_id(request.id)} describes, which is what its officials approved: "
+        f"{'; '.join(beyond)}"
+    )
+    if not decision.allowed:
+        return dataclasses.replace(decision, reasons=(*decision.reasons, why))
+    return dataclasses.replace(
+        decision, allowed=False, used=(), expires=None, reasons=(why,), beyond=beyond
     )
 
 
@@ -484,14 +529,20 @@ def decide(
     *,
     classes: Iterable[str] | None = None,
     request_id: str | None = None,
+    found: Mapping[str, Any] | None = None,
 ) -> Decision:
     """May the artifact ``artifact_sha256`` leave at ``at``?
 
-    ``classes`` are the data classes a fresh scan found (the gate); without them, each request's
-    own scan summary says which rules apply. ``request_id`` (full or unique prefix) restricts
-    the decision to one request; ``UsageError`` if it names no request.
+    ``found`` is a fresh scan's summary of the bytes (``FileReport.summary()``; its
+    ``verdict`` and ``classes`` are read): the gate's. It says which rules apply, and no
+    request allows more than it describes (``held_to``). ``classes`` (default: those of
+    ``found``) are the data classes to decide by; without either, each request's own scan
+    summary says which rules apply. ``request_id`` (full or unique prefix) restricts the
+    decision to one request; ``UsageError`` if it names no request.
     """
     at = at if at.tzinfo is not None else at.replace(tzinfo=UTC)
+    if classes is None and found is not None:
+        classes = classes_in(found)
     wanted = tuple(classes) if classes is not None else None
     adoption = state.adoption_at(at)
     if adoption is None:
@@ -526,6 +577,8 @@ def decide(
         return Decision(False, None, (), missing, reasons, None, adoption, rules or ())
 
     verdicts = [_evaluate(state, adoption, r, wanted, at) for r in candidates]
+    if found is not None:
+        verdicts = [held_to(v, found) for v in verdicts]
     allowing = [v for v in verdicts if v.allowed]
     if allowing:
         chosen = allowing[-1]

@@ -55,13 +55,16 @@ from approval.files.worktree import (
 from approval.policy import Policy
 from approval.statements import now
 from approval.trust.decision import Decision, decide
+from approval.trust.gating import APPROVED as APPROVED  # the words of a file's status
+from approval.trust.gating import BLOCKED as BLOCKED
+from approval.trust.gating import CLEAN_WORD as CLEAN_WORD
+from approval.trust.gating import classes_of, status_of
 
 if TYPE_CHECKING:
     from approval.detect.units import Part
 
 NO_LEDGER = "no ledger is configured: a file with protected or unscannable data cannot be approved"
 NO_LEDGER_HINT = "pass --ledger DIR or set $APPROVAL_LEDGER, or redact the file"
-CLEAN_WORD, APPROVED, BLOCKED = "clean", "approved", "blocked"
 # Reads while hashing: most published files fit the first; a larger file continues in larger
 # chunks. Not 1 MiB from the start: os.read allocates what it is asked for, and asking 1 MiB
 # twice per small file (its bytes, then the end) costs more than hashing it (measured: 6.7 us a
@@ -87,11 +90,7 @@ class Checked:
     def status(self) -> str:
         if self.refusal is not None:
             return BLOCKED
-        if self.report.verdict == CLEAN:
-            return CLEAN_WORD
-        if self.decision is not None and self.decision.allowed:
-            return APPROVED
-        return BLOCKED
+        return status_of(self.report, self.decision)
 
     @property
     def passes(self) -> bool:
@@ -253,7 +252,9 @@ def check(
             decision = (
                 clean
                 if report.verdict == CLEAN
-                else decide(state, report.sha256, at, classes=_classes(report))
+                else decide(
+                    state, report.sha256, at, classes=classes_of(report), found=report.summary()
+                )
             )
             decisions.append(decision)
             checked.append(Checked(item.path, report, decision, item.path not in fresh))
@@ -436,10 +437,6 @@ def _left_out_items(files: Sequence[tuple[str, str]]) -> tuple[list[_Item], list
         items.append(_Item(file, splitext(file)[1].lower(), *hashed))
         rules.append(rule)
     return items, rules
-
-
-def _classes(report: FileReport) -> list[str]:
-    return [*report.classes, *([UNSCANNABLE] if report.verdict == UNSCANNABLE else [])]
 
 
 # -- what to check --------------------------------------------------------------------------

@@ -38,12 +38,11 @@ import contextlib
 import os
 import stat
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
-from approval.detect.report import UNSCANNABLE, FileReport
+from approval.detect.report import FileReport
 from approval.errors import ApprovalError, UsageError
 from approval.exposure.record import exposure_for, settings
 from approval.files.atomic import DestinationMoved, Staged, copy_hashing, signals
@@ -53,9 +52,8 @@ from approval.ledger.session import Session, read_key, sign_and_append
 from approval.policy import Policy
 from approval.signing import PrivateKey
 from approval.statements import kinds, now, short_id
-from approval.trust.decision import Decision, decide
+from approval.trust.decision import BEYOND, Decision, decide
 from approval.trust.state import LedgerState, identify
-from approval.trust.summaries import exceeds
 
 
 @dataclass(frozen=True)
@@ -200,10 +198,10 @@ def export_file(
                     f"the copy of {file} changed while it was scanned: nothing was exported",
                     hint="something else writes in the destination directory; try again",
                 )
-            classes = [*report.classes, *([UNSCANNABLE] if report.verdict == UNSCANNABLE else [])]
             session.state = view.state_for([sha256])
-            decision = decide(session.state, sha256, at, classes=classes)
-            decision = beyond_request(decision, report.summary())
+            # Its classes (and ``unscannable``) decide which rules apply, and no request allows
+            # more than it describes (``held_to``): one rule with check, status and serve.
+            decision = decide(session.state, sha256, at, found=report.summary())
             if not decision.allowed:
                 steps = next_steps(decision, file, target, key_file, state=session.state, at=at)
                 return Exported(file, target, report, decision, exporter.id, False, None, steps)
@@ -247,27 +245,6 @@ def export_file(
         finally:
             stage.discard()
     return Exported(file, target, report, decision, exporter.id, True, statement_id, ())
-
-
-# How ``beyond_request`` begins its reason; ``next_steps`` knows the case by it.
-_BEYOND = "the file holds more than request"
-
-
-def beyond_request(decision: Decision, found: dict[str, Any]) -> Decision:
-    """``decision`` blocked when the gate's own scan ``found`` holds more than its request
-    says (a class it leaves out, more persons of a class): the officials approved the
-    request's description, and a patched requester's client writes what it likes there."""
-    request = decision.request
-    if not decision.allowed or request is None or not decision.rules:
-        return decision
-    beyond = exceeds(request.scan, found)
-    if not beyond:
-        return decision
-    why = (
-        f"{_BEYOND} {short_id(request.id)} describes, which is what "
-        f"its officials approved: {'; '.join(beyond)}"
-    )
-    return replace(decision, allowed=False, used=(), expires=None, reasons=(why,))
 
 
 def _record(
@@ -340,7 +317,7 @@ def next_steps(
     if request is None:
         return (again,)
     short = short_id(request.id)
-    if decision.reasons and decision.reasons[0].startswith(_BEYOND):
+    if decision.beyond or (decision.reasons and decision.reasons[0].startswith(BEYOND)):
         # Approved for what the request said, not for what the bytes hold: it must go, and
         # a request that describes them must be made and signed.
         return (

@@ -186,11 +186,9 @@ def status(ledger: Path | None, subject: str) -> Status:
         policy = view.state_for(()).current.policy
         if path.is_file():
             report = scan_file(path, policy)
-            classes = [*report.classes]
-            if report.verdict == "unscannable":
-                classes.append("unscannable")
             state = view.state_for([report.sha256])
-            decision = decide(state, report.sha256, at, classes=classes)
+            # Held to what its request describes, as export holds it (``held_to``).
+            decision = decide(state, report.sha256, at, found=report.summary())
             sha, verdict, file = report.sha256, report.verdict, subject
         elif path.suffix and not path.exists() and not _looks_like_id(subject):
             raise UsageError(f"{safe_text(subject, policy)}: no such file")

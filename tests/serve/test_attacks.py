@@ -17,9 +17,9 @@ import pytest
 
 from approval.demo.synthetic import aggregate_csv, detention_workbook
 from approval.errors import UsageError
-from approval.policy import Policy, default_policy
+from approval.policy import default_policy
 from approval.serve.app import App
-from approval.serve.follower import Follower
+from approval.serve.follower import Follower, Generation
 from approval.serve.gate import (
     BUSY,
     SCAN_FAILED,
@@ -124,7 +124,7 @@ def test_a_directory_swapped_for_a_link_after_mapping_is_not_followed(
     with pytest.raises(OSError):
         os.close(open_beneath(root, mapped.real))
     with pytest.raises(_Changed):
-        scan_exact(mapped.real, key, default_policy(), {}, root)
+        scan_exact(mapped.real, key, default_policy(), {}, root, adoption="")
     store = tmp_path / "store"
     store.mkdir()
     sha = hashlib.sha256((outside / "aggregates.csv").read_bytes()).hexdigest()
@@ -140,7 +140,7 @@ def test_a_pipe_put_in_place_of_a_file_does_not_hang_the_scan(site: Path) -> Non
     os.mkfifo(target)
     started = time.monotonic()
     with pytest.raises(_Changed):
-        scan_exact(str(target), key, default_policy(), {}, os.path.realpath(site))
+        scan_exact(str(target), key, default_policy(), {}, os.path.realpath(site), adoption="")
     assert time.monotonic() - started < 2
 
     async def body(gate: Gate) -> str:
@@ -173,7 +173,7 @@ def test_a_file_that_keeps_growing_is_hashed_to_the_size_seen_not_for_ever(site:
         assert growing.wait(10)
         started = time.monotonic()
         with pytest.raises(_Changed):
-            scan_exact(str(target), key, default_policy(), {}, os.path.realpath(site))
+            scan_exact(str(target), key, default_policy(), {}, os.path.realpath(site), adoption="")
         assert time.monotonic() - started < 5
     finally:
         stop.set()
@@ -376,9 +376,10 @@ def test_an_error_while_deciding_is_a_403_and_logs_no_message(
 class _HastyFollower(Follower):
     """No ledger, and the bundled policy with a scan bound of a fifth of a second."""
 
-    @property
-    def policy(self) -> Policy | None:
-        return replace(default_policy(), limits={"max_seconds": 0.2})
+    def open(self) -> Generation:
+        hasty = replace(default_policy(), limits={"max_seconds": 0.2})
+        self.generation = replace(super().open(), policy=hasty)
+        return self.generation
 
 
 def test_a_huge_sparse_file_is_refused_in_the_scan_bound_not_hashed_for_a_day(

@@ -118,8 +118,8 @@ def test_a_file_that_is_not_what_was_looked_at_is_not_scanned_as_it(site: Path) 
     key = stat_key(Path(real).stat())
     older = StatKey(key.dev, key.ino, key.size, key.mtime_ns - 1, key.ctime_ns)
     with pytest.raises(_Changed):
-        scan_exact(real, older, default_policy(), {})
-    report = scan_exact(real, key, default_policy(), {})
+        scan_exact(real, older, default_policy(), {}, adoption="")
+    report = scan_exact(real, key, default_policy(), {}, adoption="")
     assert report.verdict == "clean"
 
 

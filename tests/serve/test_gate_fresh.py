@@ -54,7 +54,9 @@ def test_a_file_rewritten_while_scanned_is_changed_and_its_scan_not_kept(
     known: dict[str, FileReport] = {}
     reader = Rows(edit=lambda: _rewrite_tail(path, HARMLESS))
     with pytest.raises(_Changed):
-        scan_exact(str(path), key, default_policy(), known, str(tmp_path), readers=[reader])
+        scan_exact(
+            str(path), key, default_policy(), known, str(tmp_path), readers=[reader], adoption=""
+        )
     # Nothing kept by sha256: the next request for the protected bytes scans them again.
     assert known == {}
 
@@ -70,9 +72,10 @@ def test_an_untouched_file_is_scanned_once_and_kept(tmp_path: Path) -> None:
         known,
         str(tmp_path),
         readers=[Rows()],
+        adoption="a1",
     )
     assert report.verdict == PROTECTED
-    assert list(known) == [f"{report.sha256}:.rows"]
+    assert list(known) == [f"a1:{report.sha256}:.rows"]
 
 
 # -- a remote it cannot fetch from: stale ----------------------------------------------------
