@@ -168,6 +168,10 @@ _REFUSED_HINTS = {
     ),
     "staged": "stage it again (git add); if it stays unreadable, run `git fsck`",
     "lfs-pointer": "fetch the content (git lfs pull; in CI, check out with LFS files), then check",
+    "submodule": "check the submodule out at the staged commit (git submodule update), then commit",
+    "export-subst": (
+        "remove the $Format:...$ placeholder, or the export-subst attribute from .gitattributes"
+    ),
 }
 GIT_IGNORED = "left out: ignored by git"
 GIT_IGNORED_HINT = (

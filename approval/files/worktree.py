@@ -28,6 +28,16 @@ What a web server serving the tree would find is found too (nginx, Apache with F
 
 Nothing is left out silently: every skipped path is named with its reason (``Listed``).
 
+Git's listing is not taken as complete (finding G1): git leaves out, without an error, a
+``.git`` file or a directory named ``.git`` anywhere, and a directory it cannot open (it warns
+and exits 0; the warning is a refusal too). After git's listing, ``_Found._reconcile`` walks the
+checked directory again: whatever on disk git did not account for (tracked, untracked, ignored,
+the work tree's own ``.git``, a submodule) is found as a server finds it, scanned or refused.
+What git ignores is walked the same way (``_Found._ignored``): its links followed, what cannot be
+read refused. ``git archive`` rewrites files with the ``export-subst`` attribute: one holding a
+``$Format:`` placeholder is refused (``SUBSTITUTED``). ``--staged`` reads a staged submodule's
+files at the staged commit in its own repository, or refuses it (``unread_submodule``).
+
 This talks to the *user's* repository, so unlike the ledger's git wrapper it keeps the caller's
 environment: a pre-commit hook runs with ``GIT_DIR`` and ``GIT_INDEX_FILE`` set (a partial commit
 stages into a temporary index), and ``--staged`` must read exactly that index.
@@ -67,6 +77,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import re
 import stat
 import subprocess
 from collections.abc import Callable, Sequence
@@ -96,7 +107,7 @@ _DIFF_STAGED = (
 LINK_MODE = "120000"
 # Modes of index entries that are not regular files, and why they are not checked as staged.
 _NOT_FILES = {
-    "160000": "a submodule: its files are checked in its own repository",
+    "160000": "a submodule: its files are checked in its own repository",  # see list_staged
 }
 
 
@@ -144,6 +155,17 @@ def git(
 ) -> bytes:
     """The standard output of ``git <args>`` run in ``cwd``; ``UsageError`` on failure.
     ``env``: the environment (None: the caller's, as a hook sets it)."""
+    return _git_warned(args, cwd, input=input, env=env)[0]
+
+
+def _git_warned(
+    args: Sequence[str],
+    cwd: Path,
+    *,
+    input: bytes | None = None,
+    env: dict[str, str] | None = None,
+) -> tuple[bytes, bytes]:
+    """``git``, with the standard error too: what git warns about and still exits 0 on."""
     try:
         done = _completed(args, cwd, env, input)
     except OSError as e:
@@ -152,7 +174,7 @@ def git(
         reason = done.stderr.decode("utf-8", "replace").strip().splitlines()
         command = next((a for a in args if not a.startswith("-")), "")
         raise UsageError(f"git {command} failed: {reason[-1] if reason else done.returncode}")
-    return done.stdout
+    return done.stdout, done.stderr
 
 
 def _succeeds(
@@ -272,6 +294,8 @@ class _Found:
         self.seen: dict[tuple[int, int], str] = {}
         # The real path of a ``.git`` that is not the user's checkout's (``FOREIGN_REPOSITORY``)
         self.foreign = ""
+        # Whether a repository found in a walk is refused as a whole (else walked as files)
+        self.repositories = True
 
     # -- a directory as a web server walks it: every entry, links followed ------------------
 
@@ -294,7 +318,11 @@ class _Found:
             self.refused.append((Note(shown, UNREADABLE), relative))
             return
         head = os.path.join(shown, "HEAD")  # noqa: PTH118
-        if {e.name for e in entries} >= _GIT_DIR_NAMES and os.path.isfile(head):  # noqa: PTH113
+        if (
+            self.repositories
+            and {e.name for e in entries} >= _GIT_DIR_NAMES
+            and os.path.isfile(head)  # noqa: PTH113
+        ):
             self.refused.append((Note(shown, REPOSITORY), relative))
             return
         prefix = f"{relative}/" if relative else ""
@@ -304,7 +332,7 @@ class _Found:
                 if entry.is_symlink():
                     self.link(path, below)
                 elif entry.is_dir(follow_symlinks=False):
-                    if entry.name in VCS_DIRS:
+                    if entry.name in VCS_DIRS and self.repositories:
                         self.refused.append((Note(path, self._repository(path)), below))
                     else:
                         self.walk(path, below)
@@ -365,15 +393,23 @@ class _Found:
         """The files git lists under ``path`` in the work tree ``top`` (``relative``: ``top``
         relative to ``root``; ``env``: git's environment, None for the caller's); links,
         submodules and nested repositories followed."""
-        listed = _git_files(top, path, env, shown_top, everything=self.include_ignored)
-        if not self.include_ignored:
-            ignored = _git_ignored(top, path, env, shown_top)
-            self.git_ignored += [shown for shown, _ in ignored]
-            self.left_out_files += _ignored_files(top, ignored, env)
+        listed, unopened = _git_files(top, path, env, shown_top, everything=self.include_ignored)
         prefix = f"{relative}/" if relative else ""
+        # What git accounted for (listed, or an ignored or nested-repository directory once):
+        # anything else on disk under ``path`` is found by ``_reconcile``.
+        accounted = {name.rstrip("/") for _, name in listed}
+        if not self.include_ignored:
+            ignored, more = _git_ignored(top, path, env, shown_top)
+            unopened += more
+            self.git_ignored += [shown for shown, _ in ignored]
+            self._ignored(top, ignored, env, prefix)
+            accounted.update(name.rstrip("/") for _, name in ignored)
+        for shown, name in unopened:  # git warned, and exited 0: nothing under it was listed
+            self.refused.append((Note(shown.rstrip("/"), UNREADABLE), prefix + name.rstrip("/")))
         if (key := _key(top)) not in self.seen:
             self.seen[key] = shown_top or _shown_path(top)
         lstat = os.lstat
+        regular: list[tuple[str, str]] = []  # (shown, name): what ``git archive`` may rewrite
         for shown, name in listed:
             below = prefix + name.rstrip("/")
             if name.endswith("/"):  # an untracked directory git does not enter: a repository
@@ -389,13 +425,119 @@ class _Found:
                 continue
             if stat.S_ISREG(mode):
                 self.files.append((shown, below))
+                regular.append((shown, name))
             elif stat.S_ISLNK(mode):
                 self.link(shown, below)
             elif stat.S_ISDIR(mode):  # a submodule
                 self.submodule(top, env, shown, below)
             else:
                 self.refused.append((Note(shown, SPECIAL), below))
+        self._substituted(top, regular, env)
+        self._reconcile(top, path, prefix, shown_top, accounted)
         self._bare_repositories()
+
+    def _substituted(
+        self, top: Path, regular: Sequence[tuple[str, str]], env: dict[str, str] | None
+    ) -> None:
+        """Files that ``git archive`` rewrites (``export_subst``) and that hold a placeholder it
+        fills in: refused, whatever .approvalignore says (what is published is not these
+        bytes)."""
+        marked = _tree_export_subst(top, env) if regular else set()
+        if not marked:
+            return
+        refused = set()
+        for shown, name in regular:
+            if name in marked and _has_placeholder(shown):
+                self.refused.append((Note(shown, SUBSTITUTED, EXPORT_SUBST), ""))
+                refused.add(shown)
+        self.files = [(s, r) for s, r in self.files if s not in refused]
+
+    def _ignored(
+        self, top: Path, ignored: Sequence[tuple[str, str]], env: dict[str, str] | None, prefix: str
+    ) -> None:
+        """What git ignores (``ignored``: as ``_git_ignored`` gives it, a directory once) is
+        served all the same: each file found as a server finds it (links followed, directories
+        walked) is a left-out file, with the rule that left it out; what cannot be read (an
+        unreadable directory, a dangling link, a loop) is refused, as in any directory."""
+        rules = _ignore_rules(top, ignored, env)
+        for shown, name in ignored:
+            rule = rules.get(name.rstrip("/"), "git's ignore rules")
+            found = _Found(self.root, "/")
+            found.inside, found.seen, found.foreign = self.inside, self.seen, self.foreign
+            # What git ignores is scanned file by file, a repository's files too (a
+            # .gitignore'd ledger's objects): git, which does not publish it, said what it is.
+            found.repositories = False
+            below = prefix + name.rstrip("/")
+            if name.endswith("/"):
+                found.walk(shown.rstrip("/"), below)
+            else:
+                found.entry(shown, below)
+            self.left_out_files += [(where, rule) for where, _ in found.files]
+            self.refused += found.refused
+            self.skipped += found.skipped
+            self.outside += found.outside
+
+    def entry(self, shown: str, relative: str) -> None:
+        """One thing that is not known to be a directory: a link followed, a file, a directory
+        walked, or refused."""
+        try:
+            mode = os.lstat(shown).st_mode
+        except FileNotFoundError:
+            return  # gone since it was listed: nothing to publish
+        except OSError as e:
+            self.refused.append((Note(shown, f"cannot read: {_why(e)}"), relative))
+            return
+        if stat.S_ISLNK(mode):
+            self.link(shown, relative)
+        elif stat.S_ISREG(mode):
+            self.files.append((shown, relative))
+        elif stat.S_ISDIR(mode):
+            self.walk(shown, relative)
+        else:
+            self.refused.append((Note(shown, SPECIAL), relative))
+
+    def _reconcile(
+        self, top: Path, path: Path, prefix: str, shown_top: str | None, accounted: set[str]
+    ) -> None:
+        """Git leaves things out without an error (a ``.git`` file or a directory named
+        ``.git`` anywhere, a directory it cannot open): everything under ``path`` on disk that
+        git did not account for (``accounted``: names relative to ``top``) is found as a server
+        finds it, scanned or refused, never skipped. Only the work tree's own ``.git`` is not
+        (``list_files`` names it)."""
+        root = os.path.realpath(top)
+        start = _unfollowed(path)
+        name = "" if start == root else os.path.relpath(start, root)
+        if name.startswith(".."):
+            return  # not in this work tree: git listed nothing of it
+        parts = Path(name).parts if name else ()
+        if any("/".join(parts[: n + 1]) in accounted for n in range(len(parts))):
+            return  # git listed it (or a directory holding it) as one: looked at already
+        if name and (os.path.islink(start) or not os.path.isdir(start)):  # noqa: PTH112, PTH114
+            if name not in accounted and os.path.lexists(start):
+                self.entry(_as_shown(top, [name], shown_top)[0][0], prefix + name)
+            return
+        pending = [name]
+        while pending:
+            directory = pending.pop()
+            try:
+                with os.scandir(os.path.join(root, directory)) as listing:  # noqa: PTH118
+                    entries = [(e.name, e.is_dir(follow_symlinks=False)) for e in listing]
+            except OSError:
+                shown = _as_shown(top, [directory], shown_top)[0][0] if directory else str(path)
+                self.refused.append((Note(shown, UNREADABLE), prefix + directory))
+                continue
+            for entry, is_dir in entries:
+                below = f"{directory}/{entry}" if directory else entry
+                if below in accounted or below == ".git":  # the work tree's own: see list_files
+                    continue
+                if is_dir and entry not in VCS_DIRS:
+                    pending.append(below)
+                    continue
+                shown = _as_shown(top, [below], shown_top)[0][0]
+                if is_dir:  # a repository git skips (any ".git"): content a server serves
+                    self.refused.append((Note(shown, self._repository(shown)), prefix + below))
+                else:
+                    self.entry(shown, prefix + below)
 
     def submodule(
         self, owner: Path, owner_env: dict[str, str] | None, shown: str, relative: str
@@ -444,6 +586,62 @@ class _Found:
         for shown, directory in repositories:
             self.refused.append((Note(shown, REPOSITORY), directory.rstrip("/")))
             self.files = [(s, r) for s, r in self.files if not r.startswith(directory)]
+
+
+# ``git archive`` (a common way to publish a site) fills in ``$Format:...$`` in a file with the
+# export-subst attribute: the commit message (%B), notes (%N), names and mail addresses of its
+# author and committer... Text no check reads, from whoever wrote the commit.
+EXPORT_SUBST = "export-subst"  # the kind of its refusal, which picks the hint
+SUBSTITUTED = (
+    "export-subst: git archive fills in its $Format:...$ placeholder with commit data (a "
+    "commit message, notes, names) that no check reads"
+)
+_PLACEHOLDER = b"$Format:"
+
+
+def export_subst(top: Path, names: Sequence[str], env: dict[str, str] | None = None) -> set[str]:
+    """Which of ``names`` (relative to the work tree ``top``) have the ``export-subst``
+    attribute, by the work tree's attributes or the index's (``git archive`` of a commit reads
+    the committed ones; with ``--worktree-attributes``, the work tree's)."""
+    if not names:
+        return set()
+    data = b"".join(os.fsencode(name) + b"\0" for name in names)
+    found: set[str] = set()
+    for source in ((), ("--cached",)):
+        out = git(
+            ["check-attr", *source, "-z", "--stdin", "export-subst"], top, input=data, env=env
+        )
+        fields = out.split(b"\0")
+        # "<path> NUL export-subst NUL <value> NUL" per path.
+        for path, value in zip(fields[0::3], fields[2::3], strict=False):
+            if value not in (b"unspecified", b"unset", b""):
+                found.add(os.fsdecode(path))
+    return found
+
+
+def _tree_export_subst(top: Path, env: dict[str, str] | None) -> set[str]:
+    """The files of the work tree ``top`` (tracked or not, not ignored) with the
+    ``export-subst`` attribute, as ``export_subst`` says, in two cheap runs of git rather than
+    one question per file: git's own attribute pathspec (the work tree's attributes, the
+    index's where a .gitattributes is not in the work tree); and, only when a .gitattributes in
+    the work tree differs from the index's, the index's too."""
+    magic = ["ls-files", "-z", "--cached", "--others", "--exclude-standard"]
+    out = git([*magic, "--", ":(attr:export-subst)"], top, env=env)
+    found = {os.fsdecode(name) for name in out.split(b"\0") if name}
+    differ = ["diff", "--name-only", "-z", "--no-ext-diff", "--", ":(glob)**/.gitattributes"]
+    if git(differ, top, env=env).strip(b"\0"):
+        every = [n for n in os.fsdecode(git([*magic[:3], "--"], top, env=env)).split("\0") if n]
+        found |= export_subst(top, every, env)
+    return found
+
+
+def _has_placeholder(path: str) -> bool:
+    """Whether the file at ``path`` holds ``$Format:`` (or cannot be read: fail closed)."""
+    try:
+        with open(path, "rb") as file:  # noqa: PTH123
+            return _PLACEHOLDER in file.read()
+    except OSError:
+        return True
 
 
 def _common_dir(top: Path, env: dict[str, str] | None) -> str:
@@ -655,24 +853,42 @@ def _git_files(
     shown_top: str | None,
     *,
     everything: bool = False,
-) -> list[tuple[str, str]]:
+) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     """Tracked and untracked, not ignored, files under ``path`` (``.gitignore`` honoured;
     ``everything``: ignored ones too): each as shown (relative to the current directory when
     below it, or below ``shown_top``) and relative to ``top``. An untracked repository is one
-    entry ending in ``/``."""
-    out = git([*(_LS_ALL if everything else _LS_FILES), _unfollowed(path)], top, env=env)
+    entry ending in ``/``. Second: the directories git could not open (``_unopened``)."""
+    out, warned = _git_warned(
+        [*(_LS_ALL if everything else _LS_FILES), _unfollowed(path)], top, env=_in_c(env)
+    )
     # Deleted but still tracked, or a submodule: the caller looks at each. Decoded at once (a
     # NUL is never part of a UTF-8 sequence, so splitting after decoding is the same).
     names = [name for name in dict.fromkeys(os.fsdecode(out).split("\0")) if name]
-    return _as_shown(top, names, shown_top)
+    return _as_shown(top, names, shown_top), _unopened(top, warned, shown_top)
+
+
+def _in_c(env: dict[str, str] | None) -> dict[str, str]:
+    """``env`` (None: the caller's) with git's messages in English, for ``_unopened``."""
+    return {**(os.environ if env is None else env), "LC_ALL": "C"}
+
+
+# What git says, on its standard error and still exiting 0, of a directory it cannot read.
+_UNOPENED = re.compile(rb"^warning: could not open directory '(.*)': ", re.MULTILINE)
+
+
+def _unopened(top: Path, warned: bytes, shown_top: str | None) -> list[tuple[str, str]]:
+    """The directories git could not open (``warned``: its standard error), as shown."""
+    names = [os.fsdecode(m[1]) for m in _UNOPENED.finditer(warned)]
+    return _as_shown(top, names, shown_top) if names else []
 
 
 def _git_ignored(
     top: Path, path: Path, env: dict[str, str] | None, shown_top: str | None
-) -> list[tuple[str, str]]:
+) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     """What git ignores under ``path`` (``.gitignore``, ``info/exclude``, ``core.excludesFile``),
-    as ``_git_files`` gives files: an ignored directory once, ending in ``/``."""
-    out = git([*_LS_IGNORED, _unfollowed(path)], top, env=env)
+    as ``_git_files`` gives files: an ignored directory once, ending in ``/``; and the
+    directories git could not open."""
+    out, warned = _git_warned([*_LS_IGNORED, _unfollowed(path)], top, env=_in_c(env))
     names = sorted(name for name in set(os.fsdecode(out).split("\0")) if name)
     # git lists a directory's files after the directory itself at times ("a/" then "a/b.pyc"):
     # sorted, a name inside the last directory kept is left out. An empty directory serves
@@ -685,42 +901,27 @@ def _git_ignored(
         if name.endswith("/") and _empty(top / name):
             continue
         kept.append(name)
-    return _as_shown(top, kept, shown_top)
+    return _as_shown(top, kept, shown_top), _unopened(top, warned, shown_top)
 
 
-def _ignored_files(
+def _ignore_rules(
     top: Path, ignored: Sequence[tuple[str, str]], env: dict[str, str] | None
-) -> list[tuple[str, str]]:
-    """Every regular file that git ignores (``ignored``: as ``_git_ignored`` gives them, a
-    directory once), as shown, with the rule that leaves it out (``<source>:<line>: <pattern>``,
-    as ``git check-ignore -v`` says; a directory's files by the directory's). Links and what
-    is not a regular file are not followed here: only files are scanned."""
+) -> dict[str, str]:
+    """The rule that leaves out each of ``ignored`` (as ``_git_ignored`` gives them), by its
+    name without a trailing "/": ``<source>:<line>: <pattern>``, as ``git check-ignore -v``
+    says."""
     if not ignored:
-        return []
+        return {}
     names = b"".join(os.fsencode(name.rstrip("/")) + b"\0" for _, name in ignored)
     out = _succeeds(["check-ignore", "-v", "-z", "--stdin"], top, env, names) or b""
     fields = os.fsdecode(out).split("\0")
     # "<source> NUL <line> NUL <pattern> NUL <path> NUL" per path.
-    rules = {
+    return {
         path: f"{source}:{line}: {pattern}"
         for source, line, pattern, path in zip(
             fields[0::4], fields[1::4], fields[2::4], fields[3::4], strict=False
         )
     }
-    files: list[tuple[str, str]] = []
-    for shown, name in ignored:
-        rule = rules.get(name.rstrip("/"), "git's ignore rules")
-        if not name.endswith("/"):
-            if os.path.isfile(shown) and not os.path.islink(shown):  # noqa: PTH113, PTH114
-                files.append((shown, rule))
-            continue
-        for directory, _, entries in os.walk(shown.rstrip("/")):
-            for entry in entries:
-                where = os.path.join(directory, entry)  # noqa: PTH118
-                with contextlib.suppress(OSError):
-                    if stat.S_ISREG(os.lstat(where).st_mode):
-                        files.append((where, rule))
-    return files
 
 
 def _empty(directory: Path) -> bool:
@@ -824,17 +1025,39 @@ class StagedList:
     # The regular files among ``ignored``, with the staged ``.approvalignore`` line that left
     # each out: committed, they are published all the same, so ``check`` scans them too.
     left_out: tuple[tuple[StagedFile, str], ...] = ()
+    # Blocked without a scan (paths relative to root): what ``git archive`` rewrites
+    # (``SUBSTITUTED``), whatever .approvalignore says; a staged submodule whose commit cannot
+    # be read (``unread_submodule``).
+    refused: tuple[Note, ...] = ()
+    # Object directories of staged submodules, whose files are among ``files``: a
+    # ``BlobReader`` given them reads their content.
+    objects: tuple[str, ...] = ()
 
 
 def list_staged(paths: Sequence[Path], cwd: Path | None = None) -> StagedList:
-    """Without ``paths``: the files a commit would add or change, as staged. With ``paths``
-    (what pre-commit passes): the staged content of every file under them, changed or not, so
-    that ``pre-commit run --all-files`` checks every file."""
+    """Without ``paths`` (what the shipped pre-commit hook runs): the files a commit would add
+    or change, as staged, links and submodules included. With ``paths``: the staged content of
+    every file under them, changed or not (``approval check --staged .`` checks every file). A
+    staged submodule stands for the files of its staged commit (``_submodule_files``)."""
     here = cwd or Path.cwd()
     top = toplevel(here)
     if top is None:
         raise UsageError("--staged needs a git work tree", hint="run it inside the repository")
     staged = _index_entries(top, paths) if paths else _staged_changes(top)
+    # A staged submodule is published with its files (a CI checkout with submodules, a
+    # deploy): those of the staged commit, read in the submodule's own repository.
+    refused: list[Note] = []
+    objects: list[str] = []
+    if any(file.mode == GITLINK_MODE for file in staged):
+        staged = [
+            found
+            for file in staged
+            for found in (
+                _submodule_files(top, file, objects, refused)
+                if file.mode == GITLINK_MODE
+                else [file]
+            )
+        ]
     reader = BlobReader(top)
     try:
         matcher = _staged_matcher(top, staged, reader)
@@ -856,7 +1079,81 @@ def list_staged(paths: Sequence[Path], cwd: Path | None = None) -> StagedList:
         filters = staged_filters(top, files)
         kept = [replace(file, filter=filters.get(file.path, "")) for file in kept]
         left_out = [(replace(f, filter=filters.get(f.path, "")), r) for f, r in left_out]
-    return StagedList(top, tuple(kept), tuple(ignored), tuple(skipped), tuple(left_out))
+        if marked := export_subst(top, files):
+            marked_files = [f for f in staged if f.path in marked]
+            substituted = _staged_placeholders(top, marked_files, objects)
+            refused += [Note(path, SUBSTITUTED, EXPORT_SUBST) for path in sorted(substituted)]
+            kept = [file for file in kept if file.path not in substituted]
+            left_out = [(f, r) for f, r in left_out if f.path not in substituted]
+    return StagedList(
+        top,
+        tuple(kept),
+        tuple(ignored),
+        tuple(skipped),
+        tuple(left_out),
+        tuple(refused),
+        tuple(objects),
+    )
+
+
+GITLINK_MODE = "160000"
+SUBMODULE = "submodule"  # the kind of a staged submodule that cannot be read, for its hint
+
+
+def unread_submodule(commit: str) -> str:
+    """Why a staged submodule whose files cannot be read here is blocked."""
+    return (
+        f"a submodule staged at commit {commit[:12]}, which its repository here does not "
+        "hold (or it is not checked out): its files cannot be checked"
+    )
+
+
+def _submodule_files(
+    top: Path, link: StagedFile, objects: list[str], refused: list[Note]
+) -> list[StagedFile]:
+    """The files of the submodule staged as ``link`` (a gitlink: its object is a commit), as
+    that commit holds them, read in the submodule's repository in the work tree (its object
+    directory added to ``objects``, where ``BlobReader`` finds their content); a submodule
+    within it likewise. Refused (to ``refused``) when that repository is not there or does not
+    hold the commit: nothing says what it publishes."""
+    where = top / link.path
+    # Asked about itself, never through the caller's GIT_DIR (a pre-commit hook sets it).
+    env = {k: v for k, v in os.environ.items() if k not in _REPOSITORY_VARIABLES}
+    found = toplevel(where, env) if where.is_dir() and not where.is_symlink() else None
+    listing = objects_dir = None
+    if found is not None and _same(found, where):
+        tree = ["--literal-pathspecs", "ls-tree", "-r", "-z", "--full-tree", link.blob, "--"]
+        listing = _succeeds(tree, where, env)
+        git_path = ["rev-parse", "--path-format=absolute", "--git-path", "objects"]
+        objects_dir = _succeeds(git_path, where, env)
+    if listing is None or not objects_dir or not objects_dir.strip():
+        refused.append(Note(link.path, unread_submodule(link.blob), SUBMODULE))
+        return []
+    objects.append(os.fsdecode(objects_dir.strip()))
+    files: list[StagedFile] = []
+    for entry in listing.split(b"\0"):
+        info, _, name = entry.partition(b"\t")
+        parts = info.decode().split()
+        if len(parts) != 3:
+            continue
+        file = StagedFile(f"{link.path}/{os.fsdecode(name)}", parts[2], parts[0])
+        if file.mode == GITLINK_MODE:
+            files += _submodule_files(top, file, objects, refused)
+        else:
+            files.append(file)
+    return files
+
+
+def _staged_placeholders(
+    top: Path, files: Sequence[StagedFile], objects: Sequence[str] = ()
+) -> set[str]:
+    """The paths of ``files`` whose staged content holds ``$Format:`` (or cannot be read)."""
+    with BlobReader(top, objects) as reader:
+        return {
+            file.path
+            for file in files
+            if file.mode != LINK_MODE and _PLACEHOLDER in (reader.read(file.blob) or _PLACEHOLDER)
+        }
 
 
 def staged_filters(top: Path, paths: Sequence[str]) -> dict[str, str]:
@@ -876,13 +1173,13 @@ def staged_filters(top: Path, paths: Sequence[str]) -> dict[str, str]:
     return found
 
 
-# A Git LFS pointer file (https://github.com/git-lfs/git-lfs/blob/main/docs/spec.md): under
-# 1024 bytes, its first line naming the spec; "hawser" is the spec's first name.
-_LFS_POINTER = (
-    b"version https://git-lfs.github.com/spec/",
-    b"version https://hawser.github.com/spec/",
-)
+# A Git LFS pointer file (https://github.com/git-lfs/git-lfs/blob/main/docs/spec.md), as
+# git-lfs decodes one (lfs/pointer.go): under 1024 bytes, whitespace around it trimmed, blank
+# lines skipped, the version line first, naming one of the spec's names: "git-media" and
+# "hawser" are its earlier ones (v1Aliases). Any such version accepted here: a pointer that a
+# later git-lfs reads is not content either.
 _LFS_POINTER_SIZE = 1024
+_LFS_NAMES = re.compile(rb"git-media|hawser|git-lfs")
 LFS_POINTER = "a Git LFS pointer: the content it points to is not here to check"
 # Why a file staged through a clean filter, or as a pointer, is blocked without a scan.
 FILTERED = "staged through the clean filter"
@@ -890,10 +1187,20 @@ POINTER_STAGED = "staged as a Git LFS pointer"
 
 
 def is_lfs_pointer(head: bytes, size: int) -> bool:
-    """Whether ``size`` bytes starting with ``head`` are a Git LFS pointer: the spec's version
-    line first, and the ``oid`` line every pointer has (a pointer that is not one is scanned
-    as what it is)."""
-    return size < _LFS_POINTER_SIZE and head.startswith(_LFS_POINTER) and b"\noid " in head
+    """Whether ``size`` bytes starting with ``head`` are a Git LFS pointer: the version line
+    first (after blank lines and whitespace, which git-lfs trims), and an ``oid`` line, as
+    every pointer has (a file that is not one is scanned as what it is). Cheap on other files:
+    the size and one ``in`` first."""
+    if size >= _LFS_POINTER_SIZE or b"version" not in head:
+        return False
+    lines = [line.strip() for line in head.strip().splitlines()]
+    lines = [line for line in lines if line]
+    return (
+        bool(lines)
+        and lines[0].startswith(b"version ")
+        and _LFS_NAMES.search(lines[0]) is not None
+        and any(line.startswith(b"oid ") for line in lines[1:])
+    )
 
 
 @dataclass(frozen=True)
@@ -1082,14 +1389,24 @@ def _staged_matcher(top: Path, files: Sequence[StagedFile], reader: BlobReader) 
 class BlobReader:
     """One ``git cat-file --batch`` for the staged contents."""
 
-    def __init__(self, top: Path):
+    def __init__(self, top: Path, objects: Sequence[str] = ()):
+        """``objects``: more object directories to read from (staged submodules')."""
+        env = _environment(None)
+        if objects:
+            # Quoted as git unquotes this variable: a path may hold the separator.
+            more = [f'"{o.replace(chr(92), chr(92) * 2).replace(chr(34), chr(92) + chr(34))}"'
+                    for o in objects]  # fmt: skip
+            before = env.get("GIT_ALTERNATE_OBJECT_DIRECTORIES")
+            env["GIT_ALTERNATE_OBJECT_DIRECTORIES"] = os.pathsep.join(
+                [*([before] if before else []), *more]
+            )
         self._process = subprocess.Popen(
             _command(["cat-file", "--batch"]),
             cwd=top,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
-            env=_environment(None),
+            env=env,
         )
 
     def read(self, name: str) -> bytes | None:

@@ -532,7 +532,7 @@ def _staged_items(paths: Sequence[Path]) -> tuple[list[_Item], Listed, list[_Ite
     listed = list_staged(paths)
     root = listed.root
     items = []
-    refused: list[Note] = []
+    refused = [Note(_shown(root, n.path), n.reason, n.kind) for n in listed.refused]
     skipped = [Note(_shown(root, n.path), n.reason) for n in listed.skipped]
     outside: list[Note] = []
     loose: list[_Item] = []
@@ -541,7 +541,7 @@ def _staged_items(paths: Sequence[Path]) -> tuple[list[_Item], Listed, list[_Ite
     # is, into ``loose``. A left-out link that cannot be followed here stays left out: that is
     # what .approvalignore is for (README).
     every = [*((staged, None) for staged in listed.files), *listed.left_out]
-    with BlobReader(root) as reader:
+    with BlobReader(root, listed.objects) as reader:
         for staged, rule in every:
             data = reader.read(staged.blob)
             shown = _shown(root, staged.path)
