@@ -58,7 +58,7 @@ from itertools import chain, islice
 from pathlib import Path, PurePath
 from typing import Any, BinaryIO, cast
 
-from approval.detect.carried import payload_units, uris
+from approval.detect.carried import Carrier, payload_units
 from approval.detect.classify import Classifier, Engine
 from approval.detect.readers import ARCHIVES, structured
 from approval.detect.readers import readers as all_readers
@@ -186,16 +186,16 @@ class _Budget:
         self.cells = 0
         self.chars = 0
         # Data URIs met in lines and string values, read by the core once their unit is
-        # classified (``approval.detect.carried``); how many so far in the file.
-        self.carried: list[str] = []
-        self.uris = 0
+        # classified (``approval.detect.carried``).
+        self.carrier = Carrier(limits.max_string_chars)
 
-    def carry(self, text: str) -> None:
-        found = uris(text)
-        self.uris += len(found)
-        if self.uris > self.limits.max_entries:
+    def carried(self) -> list[str]:
+        """The data URIs found whole since last asked; too many in one file stop the scan."""
+        carrier = self.carrier
+        if carrier.count > self.limits.max_entries:
             raise Bound(f"more than {self.limits.max_entries} data URIs", "max_entries")
-        self.carried += found
+        found, carrier.found = carrier.found, []
+        return found
 
     def check(self) -> None:
         limits = self.limits
@@ -242,8 +242,8 @@ class _Budget:
                     if len(value) > longest:
                         raise Bound(f"a value longer than {longest} characters", "max_string_chars")
                     self.chars += len(value)
-                    if "data:" in value:
-                        self.carry(value)
+                    if "a:" in value or "A:" in value:  # ``carried.may_hold``, inline
+                        self.carrier.value(value)
             if number % _CHECK_EVERY == 0:
                 self.check()
             yield record
@@ -251,6 +251,7 @@ class _Budget:
 
     def _lines(self, lines: Iterable[str]) -> Iterator[str]:
         longest = self.limits.max_string_chars
+        carrier = self.carrier
         for number, line in enumerate(lines, 1):
             if not line.isascii():
                 # What a reader sees: a name with zero-width spaces between its letters, or in
@@ -259,11 +260,12 @@ class _Budget:
             if len(line) > longest:
                 raise Bound(f"a line longer than {longest} characters", "max_string_chars")
             self.chars += len(line)
-            if "data:" in line:
-                self.carry(line)
+            if "a:" in line or "A:" in line or carrier.waiting:  # ``carried.may_hold``
+                carrier.line(line)
             if number % _CHECK_EVERY == 0:
                 self.check()
             yield line
+        carrier.close()
         self.check()
 
 
@@ -722,11 +724,11 @@ def _read(reader: Reader, source: Source, run: _Run) -> None:
     def drain() -> None:
         """The payloads of the data URIs met in the lines and values read so far."""
         nonlocal found
-        while budget.carried:
-            uri = budget.carried.pop(0)
-            found += 1
-            for carried in payload_units(source, run.limits, uri, found):
-                take(carried)
+        while carried := budget.carried():
+            for uri in carried:
+                found += 1
+                for unit in payload_units(source, run.limits, uri, found):
+                    take(unit)
 
     for unit in reader.read(source, run.limits):
         take(unit)

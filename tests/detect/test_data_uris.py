@@ -81,3 +81,39 @@ def test_too_many_data_uris_stop_the_scan(tmp_path: Path, policy: Policy) -> Non
     report = scan_file(path, policy)
     assert report.verdict == "unscannable"
     assert "data URIs" in (report.reason or "")
+
+
+def _wrapped(payload: str, width: int = 76, joint: str = "\n") -> str:
+    return joint.join(payload[at : at + width] for at in range(0, len(payload), width))
+
+
+WRAPPED = {
+    "scheme in capitals.md": f"See [the list](DATA:text/csv;base64,{B64}).\n",
+    "scheme in mixed case.md": f"See [the list](Data:Text/CSV;BASE64,{B64}).\n",
+    "base64 wrapped in lines.txt": f"Attached:\ndata:text/csv;base64,{_wrapped(B64)}\n\nEnd.\n",
+    "base64 wrapped in a value.json": json.dumps({"file": "data:text/csv;base64," + _wrapped(B64)}),
+    "base64 in groups.md": f"[list](data:text/csv;base64,{_wrapped(B64, joint=' ')})\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(WRAPPED))
+def test_a_data_uri_is_read_as_browsers_decode_it(
+    tmp_path: Path, policy: Policy, name: str
+) -> None:
+    """A URL's scheme is read in any case, and base64's white space is dropped (WHATWG's
+    forgiving-base64): a consumer of these URIs gets the whole list."""
+    path = tmp_path / name.replace(" ", "-")
+    path.write_text(WRAPPED[name])
+    report = scan_file(path, policy)
+    assert report.classes.get("protected-person") == 6, (name, report.reason)
+
+
+def test_a_data_uri_longer_than_a_line_is_read_whole(tmp_path: Path, policy: Policy) -> None:
+    """A line longer than the reader's limit is read in pieces: a URI across them is joined,
+    never read in part (the list sits at the end of 1 MiB of other text)."""
+    filler = "".join(f"note {n}: monthly statistics regenerated\n" for n in range(30_000))
+    payload = base64.b64encode(filler.encode() + LIST).decode()
+    assert len(payload) > 1 << 20
+    path = tmp_path / "notes.md"
+    path.write_text(f"[extract](data:text/plain;base64,{payload})\n")
+    assert scan_file(path, policy).classes.get("protected-person") == 6
