@@ -120,11 +120,12 @@ def audit(
         outcome(EXIT_OK)
         _render_bundle(bundle, fmt)
     elif artifact is not None:
-        from approval.workflow.audit import artifact_history
+        from approval.workflow.audit import artifact_history, set_aside_statements
 
         history = artifact_history(ledger, artifact, as_of)
+        held = [h for h in set_aside_statements(ledger) if h.export]
         outcome(EXIT_OK)
-        _render_artifact(history, fmt)
+        _render_artifact(history, fmt, [h for h in held if h.artifact == history.sha256])
     elif as_of is not None:
         from approval.workflow.audit import state_as_of
 
@@ -312,6 +313,7 @@ def _render_report(report: Any, fmt: str, html_file: Path | None = None) -> None
                     if e.details.get("flag")
                 ],
                 "warnings": [w.to_dict() for w in report.warnings],
+                "set_aside": [held.to_dict() for held in report.set_aside],
                 "timeline": None,
                 "html": str(html_file) if html_file is not None else None,
             },
@@ -334,6 +336,8 @@ def _render_report(report: Any, fmt: str, html_file: Path | None = None) -> None
     ]
     if report.failure is None:
         facts.append(("exports", f"{report.exports}, each allowed when it was made"))
+        # Set aside by a sync (refs/approval/rejected/): an export there is a file that left.
+        facts += [("SET ASIDE", held.words) for held in report.set_aside]
         # Text that seems to hold personal data: a detector's judgement, not a failure.
         facts += [("warning", w.message) for w in report.warnings[:10]]
         if len(report.warnings) > 10:
@@ -458,11 +462,14 @@ def _render_as_of(result: Any, fmt: str) -> None:
     show(sections)
 
 
-def _render_artifact(history: Any, fmt: str) -> None:
+def _render_artifact(history: Any, fmt: str, held: Sequence[Any] = ()) -> None:
+    """``held``: this file's exports a sync set aside (verified): it left all the same."""
     from approval.cli.screen import Section, show
 
     if fmt == "json":
-        _json(history.to_dict(), "audit artifact")
+        body = history.to_dict()
+        body["set_aside"] = [one.to_dict() for one in held]
+        _json(body, "audit artifact")
         return
     facts = [("sha256", history.sha256)]
     if history.name:
@@ -473,6 +480,9 @@ def _render_artifact(history: Any, fmt: str) -> None:
     exports = [e for e in history.events if e.kind == "export"]
     facts.append(("statements", str(len(history.events))))
     facts.append(("exports", str(len(exports))))
+    if held:
+        facts.append(("exports set aside", f"{len(held)}: the file left all the same"))
+        facts += [("SET ASIDE", one.words) for one in held]
     title = f"History of {history.name or history.sha256[:12]}"
     if history.moment is not None:
         from approval.statements import format_time

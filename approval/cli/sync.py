@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from approval.cli.options import examples, ledger_option
 from approval.cli.output import output_options
+
+if TYPE_CHECKING:
+    from approval.ledger.setaside import Held
 
 
 @click.command(
@@ -67,8 +72,10 @@ def sync(ledger: Path | None, remote: str | None, accept_rewrite: bool) -> None:
                     for a in done.set_aside
                 ],
                 "rewrite_accepted": done.rewrite_accepted,
+                "set_aside": [held.to_dict() for held in done.held],
             },
         )
+        _warn_held(done.held)
         if done.set_aside:
             raise SystemExit(EXIT_BLOCKED)
         return
@@ -89,8 +96,19 @@ def sync(ledger: Path | None, remote: str | None, accept_rewrite: bool) -> None:
     echo(f"in sync with {done.remote} at {(done.head or 'an empty ledger')[:12]}")
     for aside in done.set_aside:
         click.echo(inert(f"refused: {aside.words}"), err=True)
+    _warn_held(done.held)
     if done.set_aside:
         raise SystemExit(EXIT_BLOCKED)
+
+
+def _warn_held(held: Sequence[Held]) -> None:
+    """Every sync tells of each export set aside (a file that left without a record the
+    ledger admits) and each set-aside statement that does not verify, until someone acts."""
+    from approval.cli.render import inert
+
+    for one in held:
+        if one.export or not one.genuine:
+            click.echo(inert(f"warning: {one.words}"), err=True)
 
 
 def _attach(path: Path | None, url: str) -> None:

@@ -37,6 +37,12 @@ VERIFIED = "refs/approval/verified"
 REJECTED = "refs/approval/rejected/"
 # The local history an accepted rewrite replaced (kept whole, as evidence).
 REPLACED = "refs/approval/replaced/"
+# Every office's set-aside statements are shared too (``approval sync`` pushes this clone's
+# under the same names on the remote, never forced, never deleted): a fetch brings the remote's
+# here, and each one this clone lacks is copied into REJECTED, never over one it holds.
+INCOMING_REJECTED = "refs/approval/incoming/rejected/"
+_STATEMENT_ID = re.compile(r"[0-9a-f]{64}")
+_ZERO = "0" * 40
 
 # One sync at a time per clone: they would only undo each other's rebuilds. Like the writers'
 # lock in storage.py, it only spares work: every ref still moves by compare-and-swap.
@@ -146,6 +152,7 @@ def fetch(ledger: Ledger, remote_url: str, *, progress: Progress | None = None) 
                 *_no_remote_hooks("--upload-pack", remote_url),
                 NAME,
                 f"+{layout.BRANCH}:{FETCHED}",
+                f"+{REJECTED}*:{INCOMING_REJECTED}*",
             ],
             progress=progress,
         )
@@ -289,12 +296,59 @@ def first_parent_log(ledger: Ledger, head: str, since: str | None = None) -> lis
 
 
 def rejected(ledger: Ledger) -> dict[str, str]:
-    """Statement id -> commit, for every local statement the shared ledger refused."""
-    out = _git(ledger).output(["for-each-ref", "--format=%(refname) %(objectname)", REJECTED])
+    """Statement id -> commit, for every statement set aside that this clone holds (its own,
+    and other offices' fetched from the remote)."""
+    return _refs(ledger, REJECTED)
+
+
+def adopt_rejected(ledger: Ledger) -> list[str]:
+    """Copy each set-aside statement the last fetch brought (INCOMING_REJECTED) that this
+    clone does not hold into REJECTED: created only, never moved or deleted (a ref this clone
+    holds under the same name stays as it is). The ids copied. Nothing here says they are
+    genuine: ``approval.ledger.setaside`` verifies each before anyone is told of it."""
+    theirs = _refs(ledger, INCOMING_REJECTED)
+    ours = rejected(ledger)
+    new = {s: c for s, c in theirs.items() if s not in ours and _STATEMENT_ID.fullmatch(s)}
+    if not new:
+        return []
+    lines = "".join(f"create {REJECTED}{s} {c}\n" for s, c in sorted(new.items()))
+    done = _git(ledger).run(["update-ref", "--stdin"], input=lines.encode(), check=False)
+    if done.returncode != 0:  # one of them appeared meanwhile: each on its own
+        for statement, commit in sorted(new.items()):
+            _git(ledger).run(["update-ref", f"{REJECTED}{statement}", commit, _ZERO], check=False)
+    return sorted(new)
+
+
+def publish_rejected(ledger: Ledger, remote_url: str) -> list[str]:
+    """Push each set-aside statement this clone holds that the remote lacked at the last
+    fetch, under the same name, never forced: the remote keeps what it holds. The ids pushed
+    (``Unreachable`` or ``UsageError`` as :func:`push`; a refusal of some of them is left for
+    the next sync)."""
+    theirs = _refs(ledger, INCOMING_REJECTED)
+    mine = {s: c for s, c in rejected(ledger).items() if s not in theirs}
+    if not mine:
+        return []
+    refspecs = [f"{c}:{REJECTED}{s}" for s, c in sorted(mine.items())]
+    hooks = _no_remote_hooks("--receive-pack", remote_url)
+    try:
+        transfer(ledger.git_dir, ["push", "--porcelain", *hooks, NAME, *refspecs])
+    except GitError as e:
+        if not any(line.startswith("!\t") for line in e.stdout.splitlines()):
+            raise Unreachable(remote_url, "push to", _why(e.stderr)) from e
+        raise UsageError(
+            f"the shared ledger at {remote_url} refused statements set aside here "
+            f"({len(refspecs)}): {_why(e.stderr)}",
+            hint=f"the remote must accept new refs under {REJECTED}; they are kept here",
+        ) from e
+    return sorted(mine)
+
+
+def _refs(ledger: Ledger, prefix: str) -> dict[str, str]:
+    out = _git(ledger).output(["for-each-ref", "--format=%(refname) %(objectname)", prefix])
     found = {}
     for line in out.splitlines():
         name, _, commit = line.partition(" ")
-        found[name.removeprefix(REJECTED)] = commit
+        found[name.removeprefix(prefix)] = commit
     return found
 
 

@@ -52,6 +52,7 @@ if TYPE_CHECKING:
     from approval.ledger.checkpoints import Start
     from approval.ledger.git import Progress
     from approval.ledger.session import Session
+    from approval.ledger.setaside import Held
     from approval.ledger.storage import StoredEntry
     from approval.trust.verifier import Verifier
 
@@ -134,6 +135,9 @@ class Synced:
     set_aside: tuple[SetAside, ...] = ()
     rewrite_accepted: bool = False
     rounds: int = 1
+    # Every statement this clone holds set aside (this sync's and earlier ones', this office's
+    # and, fetched, the others'), verified: told on every sync while they stay outside.
+    held: tuple[Held, ...] = ()
 
     @staticmethod
     def counts(kinds: tuple[str, ...]) -> str:
@@ -314,7 +318,17 @@ def sync_ledger(
         synced = exchange(ledger, remote_url, accept_rewrite=accept_rewrite, progress=progress)
         if local_accepted and not synced.rewrite_accepted:
             synced = dataclasses.replace(synced, rewrite_accepted=True)
-        return synced
+        return dataclasses.replace(synced, held=_held(ledger))
+
+
+def _held(ledger: Ledger) -> tuple[Held, ...]:
+    """The statements set aside that this clone holds, verified; none when there are none
+    (one ``for-each-ref``)."""
+    from approval.ledger.setaside import examine, held_refs
+
+    if not held_refs(ledger):
+        return ()
+    return examine(ledger, ledger.head(), None)
 
 
 def accept_local_rewrite(ledger: Ledger) -> bool:
@@ -383,6 +397,7 @@ def exchange(
                     from approval.ledger.snapshot import remember
 
                     remember(ledger, known.head, known.state)
+                _share_set_aside(ledger, remote_url)
                 return Synced(
                     remote_url, step.head, tuple(came_in), step.outgoing, tuple(set_aside),
                     accepted, attempt + 1,
@@ -395,6 +410,19 @@ def exchange(
         f"({attempt + 1} attempts in {time.monotonic() - started:.0f} s)",
         hint="nothing is lost: this clone keeps its statements; run `approval sync` again",
     )
+
+
+def _share_set_aside(ledger: Ledger, remote_url: str) -> None:
+    """Every office's clone holds every statement set aside (remote.py, INCOMING_REJECTED):
+    take the ones the fetch brought, push this clone's the remote lacks. The branch is shared
+    already: a failure here is a warning, and the next sync tries again."""
+    try:
+        git_remote.adopt_rejected(ledger)
+        git_remote.publish_rejected(ledger, remote_url)
+    except UsageError as e:  # Unreachable, or the remote refused the refs
+        current_mode().warn(
+            f"statements set aside here were not shared: {e.message}; the next sync tries again"
+        )
 
 
 @dataclass(frozen=True)
@@ -533,16 +561,19 @@ def _rebuild(
     # The refused entries are kept before the branch moves off them: never dropped, even by a
     # crash between the two.
     kept = []
+    made = []  # refs this round created (one already held, the same statement, stays as it is)
     for entry, reason in aside:
         name = f"{git_remote.REJECTED}{entry.envelope.id}"
-        git_remote.set_ref(ledger, name, entry.commit)
+        if git_remote.ref(ledger, name) is None:
+            git_remote.set_ref(ledger, name, entry.commit)
+            made.append(name)
         kept.append(SetAside(entry.envelope.id, entry.envelope.kind, reason, name))
     # This clone's own move off its line (a rebase, or an accepted rewrite): recorded as the
     # verified head with the move, under the lock commands read the head under (verified.py).
     with verified_heads.moving(ledger):
         if not ledger.set_head(tip, expect=local):
-            for entry, _ in aside:
-                git_remote.delete_ref(ledger, f"{git_remote.REJECTED}{entry.envelope.id}")
+            for name in made:
+                git_remote.delete_ref(ledger, name)
             return None
         if rewrite:
             verified_heads.accept(ledger, tip, locked=True)

@@ -43,7 +43,9 @@ if TYPE_CHECKING:
     # Only building the index needs them; answering from it must not load the policy code.
     from approval.trust.state import Adoption, LedgerState, Request, Revocation, SignOff
 
-FORMAT = 4  # 4: ``adoption`` holds the policy epoch (roster-only adoptions keep requests)
+# 4: ``adoption`` holds the policy epoch (roster-only adoptions keep requests); 5: texts the
+# audit warns of are withheld (an index made before may hold them: made again)
+FORMAT = 5
 META = "audit-index.json"
 PREFIX = "audit-index-"
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
@@ -139,11 +141,23 @@ class IndexRow(NamedTuple):
     event: str
 
 
-def rows_for(events: Iterable[Event], state: LedgerState) -> Iterator[IndexRow]:
+def rows_for(
+    events: Iterable[Event], state: LedgerState, withheld: tuple[str, ...] = ()
+) -> Iterator[IndexRow]:
     """The index rows of a verified replay's events (``state`` is the state at its end), made
     as the database takes them: each row is written while it is fresh in the CPU's caches and
     its memory serves the next, instead of 100k rows held at once (tens of MB, made, then read
-    again from memory to be written)."""
+    again from memory to be written). ``withheld``: texts the audit warns of
+    (``approval.report.personal``), kept out of the columns too (the events are withheld)."""
+    if withheld:
+        from approval.report.personal import withhold
+
+        for row in rows_for(events, state):
+            yield row._replace(
+                name=row.name and withhold(row.name, withheld),
+                destination=row.destination and withhold(row.destination, withheld),
+            )
+        return
     from approval.trust.state import (
         Adoption,
         Blocked,

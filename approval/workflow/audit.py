@@ -25,6 +25,7 @@ from approval.trust.failure import AuditFailure, Rule
 if TYPE_CHECKING:
     # Answering from the index needs none of these (nor the policy, state and crypto code
     # behind them): imported where a replay runs.
+    from approval.ledger.setaside import Held
     from approval.report.bundle import Bundle
     from approval.report.compromise import KeyWarning
     from approval.report.event import Event
@@ -51,6 +52,13 @@ class AuditReport:
     # since before them (``approval.report.compromise``). Reported, never an integrity failure
     # (the exit code stays 0).
     warnings: tuple[AuditWarning, ...] = ()
+    # Statements kept outside the branch under refs/approval/rejected/ (``approval sync`` set
+    # them aside), each verified on its own history (approval.ledger.setaside): an export
+    # among them is a file that left without a record the ledger admits. Reported, never an
+    # integrity failure (the ledger itself is intact).
+    set_aside: tuple[Held, ...] = ()
+    # The texts warned of (``PersonalData.withheld``): no event shows them, nor the index.
+    withheld: tuple[str, ...] = ()
 
     @property
     def intact(self) -> bool:
@@ -69,7 +77,7 @@ def replay_ledger(
     from approval.ledger.history import read_history
     from approval.ledger.parallel import verify_ahead
     from approval.report.compromise import Signatures
-    from approval.report.personal import PersonalData
+    from approval.report.personal import PersonalData, withhold_event
     from approval.report.timeline import describe
     from approval.trust.replay import Replay
 
@@ -101,6 +109,9 @@ def replay_ledger(
         # What a key signed after a roster (adopted later) says it was stolen: known only now.
         warnings += signatures.warnings(replay.state.adoptions)
         warnings.sort(key=lambda w: w.position)
+    withheld = personal.withheld
+    if withheld:  # a rogue statement's text, wherever an event shows it (never when honest)
+        events = [withhold_event(event, withheld) for event in events]
     report = AuditReport(
         str(ledger.path),
         head,
@@ -110,6 +121,7 @@ def replay_ledger(
         time.perf_counter() - start,
         len(replay.state.adoptions),
         tuple(warnings),
+        withheld=withheld,
     )
     return report, replay.state
 
@@ -131,7 +143,7 @@ def _refresh_index(
         ledger.cache_dir,
         report.head,
         (event.id for event in events),
-        lambda: rows_for(events, state),
+        lambda: rows_for(events, state, report.withheld),
         lambda: _set_aside(ledger),
         finish,
         rules=code_digest(),
@@ -165,6 +177,20 @@ def _set_aside(ledger: Ledger) -> set[str]:
             subjects = git.output(["log", "--first-parent", "--format=%s", ref, "--"])
             kept.update(line.partition(" ")[2] for line in subjects.splitlines())
     return kept
+
+
+def set_aside_statements(path: Path | None) -> tuple[Held, ...]:
+    """Every statement set aside under refs/approval/rejected/, verified at the ledger's head
+    (``audit --artifact`` shows the exports of its file among them)."""
+    with Ledger.open(path) as ledger:
+        head = ledger.head()
+        if head is None:
+            return ()
+        from approval.ledger.setaside import examine, held_refs
+
+        if not held_refs(ledger):
+            return ()
+        return examine(ledger, head, None)
 
 
 def audit_ledger(path: Path | None) -> AuditReport:
@@ -214,10 +240,21 @@ def _audit(path: Path | None, finish: Finish) -> AuditReport:
             )
             return replace(report, failure=empty)
         if report.failure is None:
+            report = replace(report, set_aside=_held(ledger, report.head, state))
             failure = _refresh_index(ledger, report, state, finish)
             if failure is not None:
                 report = replace(report, failure=failure)
     return report
+
+
+def _held(ledger: Ledger, head: str, state: LedgerState) -> tuple[Held, ...]:
+    """Every statement set aside under refs/approval/rejected/, verified; () at the cost of
+    one ``for-each-ref`` when there is none."""
+    from approval.ledger.setaside import examine, held_refs
+
+    if not held_refs(ledger):
+        return ()
+    return examine(ledger, head, state)
 
 
 def _index(ledger: Ledger) -> Index:
@@ -240,7 +277,7 @@ def _index(ledger: Ledger) -> Index:
     if index is None:  # a cache directory we cannot write: answer from memory
         from approval.report.index import rows_for
 
-        index = Index.in_memory(head, rows_for(report.events, state))
+        index = Index.in_memory(head, rows_for(report.events, state, report.withheld))
     return index
 
 

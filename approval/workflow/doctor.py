@@ -174,6 +174,7 @@ def ledger_checks(path: Path | None) -> list[Check]:
                 head = view.head
                 statements = len(view.state()) if head else 0
                 due = checkpoint_check(view.state()) if head else None
+                aside = set_aside_checks(ledger, head, view.state()) if head else []
             checks.insert(
                 0,
                 Check(
@@ -185,9 +186,37 @@ def ledger_checks(path: Path | None) -> list[Check]:
             )
             if due is not None:
                 checks.insert(1, due)
+            checks += aside
             checks += remote_checks(ledger)
     except ApprovalError as e:
         checks.insert(0, Check("ledger", FAIL, f"{ledger.path}: {e.message}", e.hint))
+    return checks
+
+
+def set_aside_checks(ledger: Any, head: str, state: LedgerState) -> list[Check]:
+    """One check per statement a sync set aside (refs/approval/rejected/), verified: an
+    export there is a file that left without a record the ledger admits, and one that does not
+    verify was put there by someone (both to act on: ``fail``); any other is not in force."""
+    from approval.ledger.setaside import examine, held_refs
+
+    if not held_refs(ledger):
+        return []
+    checks = []
+    for held in examine(ledger, head, state):
+        if held.export:
+            hint = (
+                f"approval incident open --artifact {held.artifact} --key KEY (README: "
+                "'Statements set aside')"
+            )
+            checks.append(Check("set aside", FAIL, held.words, hint))
+        elif not held.genuine:
+            checks.append(
+                Check("set aside", FAIL, held.words, "compare with the other offices' clones")
+            )
+        else:
+            checks.append(
+                Check("set aside", WARN, held.words, "make the statement again if still meant")
+            )
     return checks
 
 

@@ -197,6 +197,8 @@ def inbox_of(
 ) -> Inbox:
     """What waits for ``official`` (for anyone with None) at ``at``, oldest first; with
     ``expiring_days``, also the allowed requests whose approvals lapse within that many days."""
+    from approval.report.personal import shown_request
+
     current = state.current
     waiting: list[Waiting] = []
     expiring: list[Expiring] = []
@@ -212,7 +214,7 @@ def inbox_of(
                 if horizon is not None and expires is not None and expires <= horizon:
                     expiring.append(
                         Expiring(
-                            request,
+                            shown_request(request, current.policy),
                             expires,
                             tuple(s.signer for s in decision.used),
                             any(e.request == request.id for e in state.exports_for(sha)),
@@ -226,13 +228,15 @@ def inbox_of(
                 mine = _my_roles(state, decision, request, official, at)
                 if not mine:
                     continue
+            # Shown: text a rogue client recorded that the audit would warn of is withheld.
+            shown = shown_request(request, current.policy)
             waiting.append(
                 Waiting(
-                    request,
+                    shown,
                     mine,
                     decision.missing,
-                    persons_of(request.scan),
-                    tuple(sorted(hidden_parts(request.scan))),
+                    persons_of(shown.scan),
+                    tuple(sorted(hidden_parts(shown.scan))),
                     at - request.at,
                 )
             )

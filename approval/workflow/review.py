@@ -124,12 +124,17 @@ class Review:
 def build_review(
     state: LedgerState, request: Request, at: datetime, seen: Rescan | None = None
 ) -> Review:
+    from approval.report.personal import shown_request, shown_signoff
+
     decision = decide(state, request.sha256, at, request_id=request.id)
     roster = state.current.roster
+    # What the screen shows: text a rogue client recorded that the audit would warn of is
+    # withheld (the decision above is made from the statements as recorded).
+    policy = state.current.policy
     used = {s.id for s in decision.used}
     lines = tuple(
         SignOffLine(
-            s,
+            shown_signoff(s, policy),
             (o.name if (o := roster.official(s.signer)) else s.signer),
             s.id in used,
             state.is_revoked(s.id),
@@ -138,7 +143,7 @@ def build_review(
     )
     requester = roster.official(request.requester)
     return Review(
-        request,
+        shown_request(request, policy),
         requester.name if requester else request.requester,
         state.current.label,
         decision,
