@@ -39,6 +39,7 @@ from approval.detect.readers._members import (
     image_text,
     is_image,
 )
+from approval.detect.readers._numbering import LEVELS, Counters, Level, count
 from approval.detect.readers._package import NOISE as NOISE  # the package readers' own
 from approval.detect.readers._package import safe_parser
 from approval.detect.units import (
@@ -294,6 +295,103 @@ class _OdfTable:
     cell_value: str = ""
 
 
+@dataclass(frozen=True)
+class ListLevel:
+    """How LibreOffice labels an item at one level of a list style: ``prefix``, the number
+    (``level``'s format and start; the last ``shown`` levels' numbers), ``suffix``, then a
+    tab, a space or nothing (``text:label-followed-by``)."""
+
+    level: Level
+    prefix: str = ""
+    suffix: str = ""
+    shown: int = 1
+    followed: str = "\t"
+
+
+_LIST_LEVELS = frozenset(
+    _TEXT + name
+    for name in (
+        "list-level-style-number",
+        "list-level-style-bullet",
+        "list-level-style-image",
+        "outline-level-style",
+    )
+)
+_NUMBERED = frozenset({_TEXT + "list-level-style-number", _TEXT + "outline-level-style"})
+OUTLINE = "\0outline"  # the outline style's key among the list styles: it numbers headings
+_FOLLOWED = {"listtab": "\t", "space": " ", "nothing": ""}
+
+
+class ListStyles:
+    """The list styles an OpenDocument part declares (``text:list-style``), read from its
+    events: style name: level (0-based): ``ListLevel``."""
+
+    def __init__(self, known: dict[str, dict[int, ListLevel]] | None = None):
+        self.styles: dict[str, dict[int, ListLevel]] = dict(known or {})
+        self.style: dict[int, ListLevel] | None = None
+        self.level: dict[str, str] | None = None  # the level being declared
+
+    def start(self, name: str, attributes: dict[str, str]) -> None:
+        if name == _TEXT + "list-style":
+            self.style = self.styles[attributes.get(_STYLE + "name", "")] = {}
+        elif name == _TEXT + "outline-style":
+            self.style = self.styles[OUTLINE] = {}
+        elif name in _LIST_LEVELS and self.style is not None:
+            number = name in _NUMBERED
+            # A bullet is drawn between the prefix and the suffix where a number would be.
+            bullet = attributes.get(_TEXT + "bullet-char", "")[:1] if not number else ""
+            self.level = {
+                "level": attributes.get(_TEXT + "level", "1"),
+                "prefix": attributes.get(_STYLE + "num-prefix", "") + bullet,
+                "suffix": attributes.get(_STYLE + "num-suffix", ""),
+                "format": attributes.get(_STYLE + "num-format", "") if number else "",
+                "start": attributes.get(_TEXT + "start-value", "1"),
+                "shown": attributes.get(_TEXT + "display-levels", "1"),
+            }
+        elif name == _STYLE + "list-level-label-alignment" and self.level is not None:
+            self.level["followed"] = attributes.get(_TEXT + "label-followed-by", "listtab")
+
+    def end(self, name: str) -> None:
+        if name in (_TEXT + "list-style", _TEXT + "outline-style"):
+            self.style = None
+        elif name in _LIST_LEVELS and self.style is not None and self.level is not None:
+            declared = self.level
+            self.level = None
+            start = declared["start"]
+            level = Level(count(start, 1), declared["format"])
+            self.style[_list_level(declared["level"]) - 1] = ListLevel(
+                level,
+                declared["prefix"],
+                declared["suffix"],
+                _list_level(declared["shown"]),
+                _FOLLOWED.get(declared.get("followed", "listtab"), "\t"),
+            )
+
+
+def _list_level(value: str) -> int:
+    return min(max(count(value, 1), 1), LEVELS)
+
+
+def list_styles(stream: IO[bytes]) -> dict[str, dict[int, ListLevel]]:
+    """The list styles of an OpenDocument part (``styles.xml``'s, for ``content.xml``'s
+    lists), in a hardened parse as ``unshown_styles``."""
+    styles = ListStyles()
+
+    def refuse(*_: object) -> None:
+        raise Unscannable("styles declare entities, which are not expanded")
+
+    parser = safe_parser(refuse, doctype=True)
+    parser.StartElementHandler = styles.start
+    parser.EndElementHandler = styles.end
+    try:
+        for chunk in iter(lambda: stream.read(CHUNK), b""):
+            parser.Parse(chunk, False)
+        parser.Parse(b"", True)
+    except expat.ExpatError as exc:
+        raise Unscannable("corrupt: styles are not well-formed") from exc
+    return styles.styles
+
+
 def unshown_styles(stream: IO[bytes]) -> frozenset[str]:
     """The text styles of an OpenDocument part that hide their text, as ``OdfWalker``
     finds them (a hardened parse: entities refused, as ``walk`` refuses them)."""
@@ -353,9 +451,10 @@ class OdfWalker:
         part: str | None,
         limits: Limits,
         unshown: frozenset[str] = frozenset(),
+        lists: dict[str, dict[int, ListLevel]] | None = None,
     ):
         """``unshown``: the hidden text styles another part declares (``styles.xml``'s, for
-        the spans of ``content.xml``)."""
+        the spans of ``content.xml``); ``lists``: the list styles it declares."""
         self.out: list[Unit] = []
         self.source = source
         self.limits = limits
@@ -376,6 +475,13 @@ class OdfWalker:
         self.style: str | None = None  # the table style being declared
         self.binary: Buffer | None = None
         self.binaries = 0
+        # A list item's label is drawn by LibreOffice from its list style and a counter
+        # ("A2183431" + "83" + " "), never stored with its text: it is read as the start of
+        # the item's first paragraph. Per open text:list, its style; counters per style.
+        self.list_styles = ListStyles(lists)
+        self.open_lists: list[str] = []
+        self.counters: dict[str, Counters] = {}
+        self.label = ""  # of the list item whose first paragraph has not started yet
 
     # events
 
@@ -407,6 +513,10 @@ class OdfWalker:
             self.spans.append(bool(self.spans and self.spans[-1]) or style in self.unshown_styles)
         elif name == OFFICE + "binary-data":
             self.binary = Buffer(self.limits)
+        elif name.startswith((_TEXT + "list", _TEXT + "outline")):
+            self._list_start(name, attributes)
+        elif name == _STYLE + "list-level-label-alignment":
+            self.list_styles.start(name, attributes)
         elif name in _ASIDE:
             # A comment or a note anchored inside a paragraph is shown in the margin or at the
             # foot of the page: its text (author and date too) is a line of its own, never
@@ -425,6 +535,12 @@ class OdfWalker:
                 level = level if level.isdigit() and 0 < int(level) < 7 else "1"
                 self.paragraphs[-1].add("#" * int(level) + " ")
                 self.shown[-1].add("#" * int(level) + " ")
+            if name == _TEXT + "h" and not self.label:
+                self._heading_label(attributes)
+            if self.label:
+                self.paragraphs[-1].add(self.label)
+                self.shown[-1].add(self.label)
+                self.label = ""
         elif name == _TEXT + "s":
             count = attributes.get(_TEXT + "c", "1")
             self.data(" " * min(int(count) if count.isdigit() else 1, 64))
@@ -448,6 +564,12 @@ class OdfWalker:
             self.binary = None
         elif name == _TEXT + "span" and self.spans:
             self.spans.pop()
+        elif name.startswith((_TEXT + "list", _TEXT + "outline")):
+            self.list_styles.end(name)
+            if name == _TEXT + "list" and self.open_lists:
+                self.open_lists.pop()
+            elif name == _TEXT + "list-item":
+                self.label = ""
         elif name in _ASIDE and self.paragraphs:
             aside = self.paragraphs.pop().take()
             if self.shown:
@@ -501,6 +623,50 @@ class OdfWalker:
             where = Where(part=f"{self.where.part or ''} hidden text".strip(), hidden=True)
             self.out.append(Text(where, list(self.hidden)))
             self.hidden.clear()
+
+    # lists
+
+    def _list_start(self, name: str, attributes: dict[str, str]) -> None:
+        self.list_styles.start(name, attributes)
+        if name == _TEXT + "list":
+            # A list without a style of its own is numbered by the list it is in.
+            inherited = self.open_lists[-1] if self.open_lists else ""
+            style = attributes.get(_TEXT + "style-name") or inherited
+            goes_on = attributes.get(_TEXT + "continue-numbering") == "true" or bool(
+                attributes.get(_TEXT + "continue-list")
+            )
+            if not self.open_lists and not goes_on:
+                self.counters.pop(style, None)  # a new list numbers from its start again
+            self.open_lists.append(style)
+        elif name == _TEXT + "list-item" and self.open_lists:
+            style = self.open_lists[-1]
+            levels = self.list_styles.styles.get(style, {})
+            depth = min(len(self.open_lists), LEVELS) - 1
+            start = attributes.get(_TEXT + "start-value", "")
+            self._count(style, levels, depth, count(start, 1) if start else None)
+
+    def _heading_label(self, attributes: dict[str, str]) -> None:
+        """A heading outside a list item is numbered by the outline style, as a list."""
+        levels = self.list_styles.styles.get(OUTLINE)
+        if not levels or attributes.get(_TEXT + "is-list-header") == "true":
+            return
+        depth = _list_level(attributes.get(_TEXT + "outline-level", "1")) - 1
+        start = attributes.get(_TEXT + "start-value", "")
+        restart = attributes.get(_TEXT + "restart-numbering") == "true"
+        self._count(OUTLINE, levels, depth, count(start, 1) if restart and start else None)
+
+    def _count(
+        self, style: str, levels: dict[int, ListLevel], depth: int, start: int | None
+    ) -> None:
+        """Count an item of the list ``style`` at ``depth``; its label is read next."""
+        counters = self.counters.setdefault(style, Counters())
+        numbered = {depth: level.level for depth, level in levels.items()}
+        counters.advance(depth, numbered, start)
+        if depth in levels:
+            level = levels[depth]
+            numbers = counters.odf_numbers(depth, numbered, level.shown)
+            label = level.prefix + numbers + level.suffix
+            self.label = label + level.followed if label else ""
 
     # tables
 

@@ -18,6 +18,9 @@ attacks start (the defusedxml approach, without the dependency).
   paragraph's text is read too, as the hidden part "<part> hidden text". Symbols
   (``w:sym``) are their characters. Both sides of an ``mc:AlternateContent`` are read: what
   the Fallback says that its Choice does not is read as hidden text.
+- A numbered paragraph starts with the label Word draws for it (``numbering.xml``: the level's
+  lvlText, its counters in their formats, restarts and redefined levels, list styles, the
+  suffix), as Word shows it: "A2183431%1." started at 83 is "A218343183.".
 - What a reader of the file recovers besides the body comes out too: headers and footers,
   footnotes and endnotes, comments and tracked deletions (hidden), text boxes, the document
   properties (hidden).
@@ -35,17 +38,19 @@ package in an ``EncryptedPackage`` stream): ``Unscannable("encrypted")``.
 from __future__ import annotations
 
 import html
+import posixpath
 import re
 import zipfile
 import zlib
 from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
 from typing import IO
 from xml.parsers import expat
 
+from approval.detect.readers._numbering import LEVELS, Counters, Level, count
 from approval.detect.readers._package import DOCX, account, package_kinds, safe_parser
 from approval.detect.readers.zip import check_members, open_archive
 from approval.detect.units import (
@@ -115,6 +120,7 @@ class _DocxReader:
                 folder = str(PurePosixPath(main).parent)
                 headings = _heading_styles(archive, f"{folder}/styles.xml", names)
                 unshown = _hidden_styles(archive, f"{folder}/styles.xml", names)
+                lists = _word_lists(archive, main, folder, names)
                 properties = _properties(archive, names)
                 title = properties[0] if properties else ""
                 # Headers and footers are on every page: what they say governs the body (a
@@ -130,7 +136,7 @@ class _DocxReader:
                 partly = {main: _RUNS}
                 outline: list[str] = []  # the body's headings, as met
                 yield from _read_part(
-                    archive, main, Where(), headings, body_title, outline, unshown
+                    archive, main, Where(), headings, body_title, outline, unshown, lists
                 )
                 # Comments and notes sit in the body: what titles it titles them.
                 noted = " / ".join(dict.fromkeys(t for t in (body_title, *outline) if t))
@@ -143,7 +149,7 @@ class _DocxReader:
                             part_title = title if label in ("header", "footer") else noted
                             part_title = part_title[:_RUNNING_CHARS]
                             yield from _read_part(
-                                archive, name, where, headings, part_title, None, unshown
+                                archive, name, where, headings, part_title, None, unshown, lists
                             )
                 if properties:
                     yield Text(Where(part="properties", hidden=True), properties, title)
@@ -224,6 +230,90 @@ def _hidden_styles(archive: zipfile.ZipFile, name: str, names: set[str]) -> froz
         if parent in hidden:
             hidden.add(style)
     return frozenset(hidden)
+
+
+@dataclass(frozen=True)
+class _WordLists:
+    """What Word numbers paragraphs with: the abstract lists' levels; each list instance's
+    abstract list, restarts (``startOverride``) and redefined levels; the list a paragraph
+    style numbers its paragraphs in (style id: numId, level)."""
+
+    abstract: dict[str, dict[int, Level]] = field(default_factory=dict)
+    nums: dict[str, tuple[str, dict[int, int], dict[int, Level]]] = field(default_factory=dict)
+    styles: dict[str, tuple[str, int]] = field(default_factory=dict)
+    # An abstract list that is a numbering style's (``numStyleLink``): the style's list
+    # defines its levels.
+    links: dict[str, str] = field(default_factory=dict)
+
+
+def _word_lists(archive: zipfile.ZipFile, main: str, folder: str, names: set[str]) -> _WordLists:
+    """The numbering definitions (the part the main part's relationships call numbering,
+    else ``numbering.xml``) and the styles' list numbering."""
+    name = _related(archive, main, "/numbering", names) or f"{folder}/numbering.xml"
+    lists = _WordLists()
+    levels: dict[int, Level] = {}  # of the abstract list or override being read
+    level: dict[str, str] = {}  # the level being read: ilvl, start, numFmt, lvlText, ...
+    num = abstract = ""
+    override = -1
+    for event, tag, attributes, _ in _small_part(archive, name, names):
+        value = attributes.get("val", "")
+        if event == "start" and tag == "abstractNum":
+            levels, num = {}, ""
+            abstract = attributes.get("abstractNumId", "")
+            lists.abstract[abstract] = levels
+        elif event == "start" and tag == "numStyleLink" and not num:
+            lists.links[abstract] = value
+        elif event == "start" and tag == "num":
+            levels, num = {}, attributes.get("numId", "")
+            lists.nums[num] = ("", {}, levels)
+        elif event == "start" and tag == "abstractNumId" and num in lists.nums:
+            lists.nums[num] = (value, *lists.nums[num][1:])
+        elif event == "start" and tag == "lvlOverride":
+            override = count(attributes.get("ilvl", ""))
+        elif event == "start" and tag == "startOverride" and num in lists.nums:
+            lists.nums[num][1][override] = count(value)
+        elif event == "start" and tag == "lvl":
+            level = {"ilvl": attributes.get("ilvl", "") or str(override)}
+        elif event == "start" and tag in ("start", "numFmt", "lvlText") and level:
+            level[tag] = value
+        elif event == "start" and tag == "suff" and level:
+            level[tag] = {"space": " ", "nothing": ""}.get(value, "\t")
+        elif event == "start" and tag == "isLgl" and level:
+            level[tag] = "1" if _on(attributes) else ""
+        elif event == "end" and tag == "lvl" and level:
+            levels[count(level["ilvl"])] = Level(
+                count(level.get("start", "0")),
+                level.get("numFmt", "decimal"),
+                level.get("lvlText", ""),
+                bool(level.get("isLgl")),
+                level.get("suff", "\t"),
+            )
+            level = {}
+    styles = f"{folder}/styles.xml"
+    style_id = ""
+    for event, tag, attributes, _ in _small_part(archive, styles, names):
+        if event == "start" and tag == "style":
+            style_id = attributes.get("styleId", "")
+        elif event == "start" and tag in ("numId", "ilvl") and style_id:
+            num_id, ilvl = lists.styles.get(style_id, ("", 0))
+            if tag == "numId":
+                num_id = attributes.get("val", "")
+            else:
+                ilvl = count(attributes.get("val", ""))
+            lists.styles[style_id] = (num_id, ilvl)
+    return lists
+
+
+def _related(archive: zipfile.ZipFile, main: str, kind: str, names: set[str]) -> str:
+    """The part the main part's relationships name with a type ending in ``kind``."""
+    folder, _, base = main.rpartition("/")
+    rels = f"{folder}/_rels/{base}.rels" if folder else f"_rels/{base}.rels"
+    for event, tag, attributes, _ in _small_part(archive, rels, names):
+        if event == "start" and tag == "Relationship" and attributes.get("Type", "").endswith(kind):
+            target = attributes.get("Target", "")
+            path = target.lstrip("/") if target.startswith("/") else f"{folder}/{target}"
+            return posixpath.normpath(path)
+    return ""
 
 
 def _on(attributes: dict[str, str]) -> bool:
@@ -323,10 +413,11 @@ def _read_part(
     title: str,
     outline: list[str] | None = None,
     hidden: frozenset[str] = frozenset(),
+    lists: _WordLists | None = None,
 ) -> Iterator[Unit]:
     """The units of one part; ``outline`` collects the text of its headings; ``hidden``
-    names the styles whose text is not shown."""
-    flow = _Flow(where, headings, title, hidden)
+    names the styles whose text is not shown; ``lists`` numbers its list paragraphs."""
+    flow = _Flow(where, headings, title, hidden, lists)
     with _part_errors(), archive.open(name) as stream:
         for batch in _xml_events(stream):
             for event, tag, attributes, text in batch:
@@ -401,6 +492,9 @@ class _Paragraph:
     deleted: list[str] = field(default_factory=list)
     level: int | None = None  # a heading's
     item: bool = False  # a list paragraph
+    style: str = ""
+    num_id: str | None = None  # its list (w:numPr), if it says
+    ilvl: int | None = None  # its level in that list
 
 
 @dataclass
@@ -426,8 +520,14 @@ class _Flow:
         headings: dict[str, int],
         title: str,
         hidden: frozenset[str] = frozenset(),
+        lists: _WordLists | None = None,
     ):
         self.where = where
+        # Numbered paragraphs: Word draws each one's label from the list's definition and
+        # counters, and shows it before the text ("A2183431" + "83" + "." from lvlText
+        # "A2183431%1." started at 83): the label is read as the line's start.
+        self.lists = lists or _WordLists()
+        self.counters: dict[str, Counters] = {}
         self.headings = headings
         self.hidden_styles = hidden
         # Text hidden by formatting (``w:vanish``, a 1-point size, a hidden style, a ruby's
@@ -513,7 +613,9 @@ class _Flow:
             self.choices.pop()
         elif tag == "Choice" and self.choices:
             self.choices[-1] = (self.choices[-1][0], False)
-        elif self.changed and tag in ("vanish", "specVanish", "rStyle", "sz", "pStyle"):
+        elif self.changed and tag in (
+            "vanish", "specVanish", "rStyle", "sz", "pStyle", "numId", "ilvl",
+        ):  # fmt: skip
             pass
         elif tag in ("vanish", "specVanish") and _on(attributes):
             if self.in_ppr and paragraph is not None:
@@ -538,6 +640,7 @@ class _Flow:
             self._add(paragraph, "-")
         elif tag == "pStyle" and paragraph is not None:
             style = attributes.get("val") or ""
+            paragraph.style = style
             paragraph.hidden_style = style in self.hidden_styles
             if style in self.headings:
                 paragraph.level = self.headings[style]
@@ -548,7 +651,12 @@ class _Flow:
                 paragraph.level = int(level) + 1
         elif tag == "numPr" and paragraph is not None:
             paragraph.item = True
+        elif tag == "numId" and paragraph is not None and self.in_ppr:
+            paragraph.num_id = attributes.get("val") or ""
+        elif tag == "ilvl" and paragraph is not None and self.in_ppr:
+            paragraph.ilvl = count(attributes.get("val") or "")
         elif tag == "p" and paragraph is not None:
+            self._label(paragraph)
             self._end_paragraph(self.paragraphs.pop())
         elif tag == "gridSpan" and self.tables:
             self.tables[-1].span = _span(attributes.get("val"))
@@ -560,6 +668,34 @@ class _Flow:
             self._end_row(self.tables[-1])
         elif tag == "tbl" and self.tables:
             self._end_table()
+
+    def _label(self, paragraph: _Paragraph) -> None:
+        """Put the paragraph's list label, as Word draws it, before its text."""
+        num_id, ilvl = self.lists.styles.get(paragraph.style, ("", 0))
+        num_id = num_id if paragraph.num_id is None else paragraph.num_id
+        ilvl = min(ilvl if paragraph.ilvl is None else paragraph.ilvl, LEVELS - 1)
+        if not num_id or num_id == "0" or num_id not in self.lists.nums:
+            return  # numId 0 takes a style's numbering away
+        abstract, restarts, redefined = self.lists.nums[num_id]
+        linked = self.lists.styles.get(self.lists.links.get(abstract, ""), ("", 0))[0]
+        if linked in self.lists.nums:  # one step: a style's list is not a link again
+            abstract = self.lists.nums[linked][0]
+        levels = self.lists.abstract.get(abstract, {}) | redefined
+        for restarted, start in restarts.items():
+            levels[restarted] = replace(levels.get(restarted, Level()), start=start)
+        # Instances of one abstract list number on together; one that restarts a level
+        # counts on its own.
+        key = f"num {num_id}" if restarts or redefined else f"abstract {abstract}"
+        counters = self.counters.setdefault(key, Counters())
+        counters.advance(ilvl, levels)
+        label = counters.word_label(ilvl, levels)
+        if label:
+            paragraph.item = True
+            # What follows the label: a tab, a space or nothing (w:suff), as Word shows it.
+            label += levels.get(ilvl, Level()).suffix
+            paragraph.text.insert(0, label)
+            if not paragraph.hidden_style:
+                paragraph.shown.insert(0, label)
 
     @staticmethod
     def _merge_field(paragraph: _Paragraph, instruction: str) -> None:

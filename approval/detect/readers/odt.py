@@ -6,9 +6,11 @@ ods reader's. ``content.xml`` (the body: paragraphs, headings, lists, tables, sl
 text boxes, notes, annotations) and ``styles.xml`` (headers, footers, master pages) are read by
 ``_xmlwalk.OdfWalker``: a paragraph's spans, spaces (``text:s``), tabs and line breaks joined as
 LibreOffice shows them, tables as ``Table`` units, every other text node and every attribute
-that could hold text as lines. Every other member is accounted for by ``_package.account``:
-``meta.xml`` and settings as XML text, embedded objects (``Object 1/content.xml``, a chart, a
-spreadsheet) as text or as files of their own, pictures as non-blocking unread parts.
+that could hold text as lines; a list item or numbered heading starts with the label its list
+or outline style draws (prefix, number or bullet, suffix). Every other member is accounted
+for by ``_package.account``: ``meta.xml`` and settings as XML text, embedded objects
+(``Object 1/content.xml``, a chart, a spreadsheet) as text or as files of their own, pictures
+as non-blocking unread parts.
 
 The ZIP is checked against ``Limits`` from its central directory before anything is expanded
 (``zip.check_members``); a package whose manifest lists ``encryption-data`` is
@@ -22,7 +24,14 @@ from collections.abc import Callable, Iterator
 
 from approval.detect.readers._package import account, check_unique, zip_members
 from approval.detect.readers._spreadsheet import ZIP_ERRORS
-from approval.detect.readers._xmlwalk import OdfWalker, Walker, unshown_styles, walk
+from approval.detect.readers._xmlwalk import (
+    ListLevel,
+    OdfWalker,
+    Walker,
+    list_styles,
+    unshown_styles,
+    walk,
+)
 from approval.detect.readers.zip import check_members, open_archive
 from approval.detect.units import Limits, Probe, Source, Unit, Unscannable
 
@@ -62,13 +71,17 @@ class OdtReader:
                     raise Unscannable("corrupt: no content in the package")
                 # Named styles that hide text are declared in styles.xml, used in content.xml.
                 unshown = frozenset[str]()
+                # So are list styles, which label the items of content.xml's lists.
+                lists: dict[str, dict[int, ListLevel]] = {}
                 if "styles.xml" in names:
                     with archive.open("styles.xml") as part:
                         unshown = unshown_styles(part)
+                    with archive.open("styles.xml") as part:
+                        lists = list_styles(part)
                 for name in _BODIES:
                     if name in names:
                         with archive.open(name) as part:
-                            walker = OdfWalker(source, name, limits, unshown)
+                            walker = OdfWalker(source, name, limits, unshown, lists)
                             yield from walk(part, _always(walker), name)
             except ZIP_ERRORS as exc:
                 raise Unscannable("corrupt: a package part cannot be expanded") from exc
