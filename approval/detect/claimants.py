@@ -46,7 +46,7 @@ from approval.detect.detectors.person_name import (
     US_STATES,
     PersonName,
 )
-from approval.detect.textnorm import fold, word_set
+from approval.detect.textnorm import fold, unconfuse, word_set
 
 # One word of a name: letters of any script, ``O'Brien``, ``García-López``.
 _WORD = re.compile(r"[^\W\d_]+(?:['’-](?![sS]\b)[^\W\d_]+)*")
@@ -127,7 +127,8 @@ _VERBS = (
     r"|undergo|undergoes|expressed|expresses|express|fled|flee|flees|referred|eligible"
     r"|qualified|qualifies|pending"
     r"|solicitó|solicita|solicitan|solicitaron|pidió|pide|piden|pidieron|recibió|recibieron"
-    r"|obtuvo|obtuvieron|tuvo|tuvieron|tiene|tienen|presentó|presentaron)"
+    r"|obtuvo|obtuvieron|tuvo|tuvieron|tiene|tienen|presentó|presentaron"
+    r"|pediu|pediram|pede|pedem|solicitou|solicitaram|requereu|requereram|obteve|recebeu)"
 )
 _CLAIMANT = re.compile(
     _VERBS + r"(?:[\s,]+[^\W\d_]+(?:['’-][^\W\d_]+)*){0,5}[\s,]*$", re.IGNORECASE
@@ -155,8 +156,28 @@ _OTHER_SUBJECTS = word_set(
     personas familias migrantes solicitantes
     """
 )
-# Between a name and a claim that is itself a verb (``fears return``): at most an adverb.
-_DIRECT = re.compile(r"\s+(?:(?:also|still|now|reportedly|allegedly|has|had|then)\s+)?")
+# Between a name and a claim that is itself a verb (``fears return``): at most an adverb; or
+# the outcome of the person's own case (``Ana Perez won her asylum case``).
+_DIRECT = re.compile(
+    r"\s+(?:(?:also|still|now|reportedly|allegedly|has|had|then|te)\s+)?"
+    r"(?:(?:won|lost|wins|loses|withdrew|withdraws|abandoned|appealed|appeals|ganó|perdió)"
+    r"\s+(?:her|his|their|su|sus)\s+(?:[^\W\d_]+\s+)?)?",
+    re.IGNORECASE,
+)
+# Between a name and the claim that says what the person is: ``Ana Perez is an asylum seeker``,
+# ``Ana Perez was a refugee``, ``Ana Perez es solicitante de asilo``. The claim must name a
+# person (``an asylum expert``, ``an asylum officer`` name a job): see ``_is_person_claim``.
+_COPULA = re.compile(
+    r"\s+(?:is|was|are|were|has\s+been|had\s+been|became|becomes|remains|remained|es|era|fue)"
+    r"\s+(?:(?:an?|the|una?|un|el|la)\s+)?(?:(?:former|registered|recognized|recognised"
+    r"|pending|rejected|denied|unaccompanied|young|new)\s+)?",
+    re.IGNORECASE,
+)
+# Persons a claim names: ``asylum seeker``, ``refugee``, ``asylee`` (the claim's last word, or
+# the word right after it: ``an asylum applicant``).
+_CLAIM_PERSONS = frozenset(
+    map(fold, word_set("seeker seekers refugee refugees asylee asylees applicant claimant"))
+)
 # Between a name and the claim after it: ``Juan's asylum``, ``Juan, an asylum seeker``.
 _NAME_THEN_CLAIM = re.compile(
     r"(?:['’]s\s+(?:[^\W\d_]+\s+)?|,\s*(?:an?|the|una?|el|la)\s+(?:[^\W\d_]+\s+)?)",
@@ -200,6 +221,11 @@ def persons(
         if not inside and not anchored:
             continue
         sentence = text[start:end]
+        if not sentence.isascii():
+            # Look-alike letters read as Latin ("hаd sоught" with Cyrillic а, о), where that
+            # keeps every position.
+            latin, moved = unconfuse(sentence)
+            sentence = latin if moved is None else sentence
         claims_here = [Found(c.value, c.start - start, c.end - start) for c in inside]
         owned = frozenset(a.start - start for a in anchors if start <= a.start and a.end <= end)
         if (
@@ -418,12 +444,16 @@ def _tied(sentence: str, name: Found, claim: Found) -> bool:
     """Whether the sentence makes ``name`` the one who made ``claim``."""
     if claim.end <= name.start:
         # ``asylum seeker Juan``, ``the asylum claim of Juan``; ``granted asylum to Juan``.
+        if _GRANTED_TO.fullmatch(sentence, claim.end, name.start):
+            return True  # ``Asylum granted to Juan on 3 March``
         gap = _CLAIM_THEN_NAME.fullmatch(sentence, claim.end, name.start)
         if gap is None:
             return False
         return not gap.group(1) or _CLAIMANT.search(sentence, 0, claim.end) is not None
     if _NAME_THEN_CLAIM.fullmatch(sentence, name.end, claim.start):
         return True  # ``Juan's asylum claim``, ``Juan, an asylum seeker``
+    if _COPULA.fullmatch(sentence, name.end, claim.start) and _is_person_claim(sentence, claim):
+        return True  # ``Juan is an asylum seeker from Honduras``
     if _DIRECT.fullmatch(sentence, name.end, claim.start):
         return True  # ``Ana Perez fears persecution``, ``Ana Perez also feared return``
     # ``Juan ... had sought asylum``: a claimant's verb before (or opening) the claim, with no
@@ -433,6 +463,25 @@ def _tied(sentence: str, name: Found, claim: Found) -> bool:
         return False
     between = {fold(w) for w in _WORD.findall(sentence, name.end, verb.start())}
     return between.isdisjoint(_OTHER_SUBJECTS)
+
+
+# Between a claim and the person it was decided for: ``Asylum granted to Juan``, ``asylum
+# was denied to Juan``, ``asilo otorgado a Juan``.
+_GRANTED_TO = re.compile(
+    r"\s+(?:(?:was|were|has\s+been|had\s+been|fue)\s+)?(?:granted|awarded|approved|denied"
+    r"|given|refused|otorgad[oa]|concedid[oa]|negad[oa])\s+(?:to|a|al)\s+",
+    re.IGNORECASE,
+)
+
+
+def _is_person_claim(sentence: str, claim: Found) -> bool:
+    """Whether a claim names a person: its last word, or the word after it, is one."""
+    words = _WORD.findall(sentence, claim.start, claim.end)
+    after = _WORD.match(sentence, claim.end + 1) if claim.end < len(sentence) else None
+    return bool(words) and (
+        fold(words[-1]) in _CLAIM_PERSONS
+        or (after is not None and fold(after.group()) in _CLAIM_PERSONS)
+    )
 
 
 def _one_each(found: list[Found]) -> list[Found]:
@@ -524,6 +573,8 @@ def listed_name(line: str, names: PersonName, attribute: Callable[[str], bool]) 
         if found.start == 0:
             name = found
             break
+    if name is None:
+        name = _last_first(rest, names)  # ``Perez, Ana``, ``**Perez**, Ana``
     if name is None:
         for found in name_candidates(rest, names.stop):
             name = found if found.start == 0 else None
@@ -719,4 +770,301 @@ def states_claim(text: str, claims: Sequence[Found]) -> Found | None:
                     if j == k + 2 and any(c.start <= between < c.end for c in claims):
                         continue
                     return claim
+    return None
+
+
+# --- a name and a claim on one short line ------------------------------------------------------
+#
+# "Ruby Stephens - asylum pending", "STEPHENS, Ruby (CF POS)", "Ruby Stephens / Asylum", "Ruby
+# Stephens | CFI POS", "Asylum: Ruby Stephens", "Asylum seekers: Ruby Stephens, Omar Haddad":
+# a line of a list, a cell of a notes column, a line of a log, written as a field is, with no
+# verb that a sentence would tie the person with. The name and the claim are joined by a mark
+# (a dash, brackets, a slash, a bar, a colon, a line break inside a cell), not by words, so such
+# a line says nothing else than that this person made this claim. An official is written the
+# same way (``Jane Roe - Asylum Officer``, ``Director, Asylum Division: Jane Roe``): a job's
+# title, a label naming a sender or staff, or a speech verb on the line makes it theirs.
+
+MAX_CLAIM_LINE = 160  # characters: a field, not a paragraph
+# What joins a name and the claim after it: ``Ruby Stephens - asylum``, ``Ruby Stephens
+# (asylum)``, ``Ruby Stephens / Asylum``, ``Ruby Stephens | CFI POS``, ``Ruby Stephens: asylum
+# granted``, a line break (a cell of two lines); one mark at least, emphasis around it.
+_JOINT = re.compile(r"[*_\s]*(?:[:|/(\[\n–—]|\s-{1,2}\s?|-{1,2}\s)[*_\s:|/(\[–—-]*")
+# An attribute in brackets between a name and its joint: ``Ruby Stephens (Mexico) - asylum``.
+_BRACKETED = re.compile(r"\s*[(\[]\s*([^()\[\]]{1,40}?)\s*[)\]]")
+# What may stand after the claim on such a line: a few words of status, no sentence.
+_MAX_AFTER_CLAIM = 5
+# A claim as a label over the names after it: ``Asylum:``, ``Asylum seekers:``.
+_CLAIM_LABEL = re.compile(r"\s*[*_\"“']*\s*([^:\n]{1,80}?)\s*[*_]*\s*:\s*[*_]*\s*")
+# Capitalised words of a claim's label that say what became of the claim.
+_STATUSES = word_set(
+    "granted denied pending positive negative approved referred rejected pos neg filed "
+    "received closed withdrawn found screened interviewed resettled admitted"
+)
+# Between the names of an inline list: ``Ruby Stephens, Omar Haddad and Ana Perez``.
+_NAME_SEPARATOR = re.compile(r"\s*(?:[,;/]|\s(?:and|y|e|et|&)\s)\s*(?:(?:and|y|e|et|&)\s+)?")
+# Words after a name on such a line that make it an official's, a writer's or a speaker's.
+_NOT_CLAIMANT_ROLES = _TITLES | frozenset(
+    map(
+        fold,
+        word_set(
+            "expert experts scholar scholars researcher researchers journalist journalists "
+            "reporter reporters author authors writer editor professor fellow historian "
+            "policy policies law laws program programs unit training trainer statistics data "
+            "report reports figures news reform update updates briefing trends backlog "
+            "research study studies article articles book books council access services "
+            "service center centre institute foundation network coalition alliance project "
+            "clinic association society international initiative rights watch fund "
+            "organization organisation ngo church ministries"
+        ),
+    )
+)
+
+
+def claim_line(
+    line: str,
+    claims: Sequence[Found],
+    names: PersonName,
+    attribute: Callable[[str], bool],
+) -> list[Found]:
+    """The persons a short line (or cell) names with a claim of ``claims`` (spans in
+    ``line``) joined to them by a mark, not by words: ``Ruby Stephens - asylum pending``,
+    ``STEPHENS, Ruby (CF POS)``, ``Ruby Stephens (Mexico) | asylum``, ``Asylum: Ruby
+    Stephens``, ``Asylum seekers: Ruby Stephens, Omar Haddad``; [] for anything else (a
+    sentence, an official with a job's title, a label that names staff or a sender).
+    ``attribute``: whether a value is an attribute of a person of record (a nationality)."""
+    if not claims or len(line) > _MAX_SENTENCE:
+        return []
+    if len(line) <= MAX_CLAIM_LINE:
+        found = _name_then_claim(line, claims, names, attribute)
+        if found is not None:
+            return [found]
+    return _claim_then_names(line, claims, names)
+
+
+def _name_then_claim(
+    line: str, claims: Sequence[Found], names: PersonName, attribute: Callable[[str], bool]
+) -> Found | None:
+    # The name opens the line (after a list mark), or follows a label (``Re: Ruby Stephens -
+    # asylum``); ``Ruby Stephens: asylum granted`` is no label over a name.
+    for lead_pattern in (_PLAIN_LEAD, _RECORD_LEAD):
+        lead = lead_pattern.match(line)
+        if lead is None:
+            continue
+        label = lead.group(1) if lead.lastindex else None
+        if label and not {fold(w) for w in _WORD.findall(label)}.isdisjoint(_NOT_SUBJECT_LABELS):
+            return None
+        found = _joined_name(line, lead.end(), claims, names, attribute)
+        if found is not None:
+            return found
+    return None
+
+
+_PLAIN_LEAD = re.compile(r"\s*(?:[-*+•·▪◦‣]|\(?\d{1,3}[.)])?\s*[*_\"“‘'`]*\s*")
+
+
+def _joined_name(
+    line: str,
+    at: int,
+    claims: Sequence[Found],
+    names: PersonName,
+    attribute: Callable[[str], bool],
+) -> Found | None:
+    """The name that starts at ``at`` when a mark joins it to a claim after it."""
+    rest = line[at:]
+    name = next((f for f in names.find(rest) if f.start == 0), None)  # ``STEPHENS, Ruby``
+    if name is None:
+        name = _last_first(rest, names)  # ``Stephens, Ruby``
+    if name is None:
+        candidate = next(iter(_candidates(rest, names.stop)), None)
+        if candidate is None or candidate[1] or candidate[0].start != 0:
+            return None
+        name = candidate[0]
+    if names.canonical(name.value) is None:
+        return None
+    end = at + name.end
+    later = [c for c in claims if c.start >= end]
+    if not later:
+        return None
+    claim = later[0]
+    gap = end
+    bracket = _BRACKETED.match(line, gap, claim.start)
+    if bracket is not None and attribute(bracket.group(1)):
+        gap = bracket.end()  # ``Ruby Stephens (Mexico) - asylum``
+        if gap == claim.start or not line[gap : claim.start].strip():
+            gap = claim.start  # ``Ruby Stephens (Mexico) asylum``: the bracket joins them
+    if gap != claim.start and not _JOINT.fullmatch(line, gap, claim.start):
+        return None
+    after = _WORD.findall(line, claim.end)
+    words = {fold(w) for w in _WORD.findall(line, end)}
+    if (
+        len(after) > _MAX_AFTER_CLAIM
+        or not all(map(_status_word, after))
+        or _about_a_group(line, claim)
+        or not words.isdisjoint(_NOT_CLAIMANT_ROLES)
+        or not words.isdisjoint(_SPEECH)
+        or _VERB_AFTER.search(line, claim.end)
+    ):
+        return None
+    return Found(name.value, at + name.start, end)
+
+
+# ``Stephens, Ruby``: a surname, a comma, given names, in title case.
+_LAST_FIRST = re.compile(
+    r"[*_]*([^\W\d_][^\W\d_'’-]*(?:[ '’-][^\W\d_]+)?)[*_]*,\s[*_]*([^\W\d_]+(?:\s[^\W\d_]+)?)[*_]*"
+    r"(?=\s*(?:[(\[|/:;,–—\n-]|$))"
+)
+
+
+def _last_first(text: str, names: PersonName) -> Found | None:
+    """A name written ``Surname, Given`` in title case at the start of ``text``, when the
+    same words written ``Given Surname`` read as a person's name."""
+    match = _LAST_FIRST.match(text)
+    if match is None:
+        return None
+    last, given = match.group(1), match.group(2)
+    if fold(last) in COUNTRY_NAMES or fold(given) in COUNTRY_NAMES:
+        return None  # ``Paris, France``: a place
+    turned = f"{given} {last}"
+    candidate = next(iter(_candidates(turned, names.stop)), None)
+    if candidate is None or candidate[1] or candidate[0].value != turned:
+        return None
+    return Found(f"{last}, {given}", 0, match.end())
+
+
+# Persons in the plural: a claim that names them is said of a group (``Jane Roe: asylum seekers
+# wait at the border``), not of the person on the line.
+_GROUPS = frozenset(
+    map(
+        fold,
+        word_set(
+            "seekers refugees asylees applicants claimants migrants families people persons "
+            "solicitantes refugiados migrantes"
+        ),
+    )
+)
+
+
+def _about_a_group(line: str, claim: Found) -> bool:
+    words = _WORD.findall(line, claim.start, claim.end)
+    after = _WORD.match(line, claim.end + 1) if claim.end < len(line) else None
+    return bool(words) and (
+        fold(words[-1]) in _GROUPS or (after is not None and fold(after.group()) in _GROUPS)
+    )
+
+
+def _status_word(word: str) -> bool:
+    """Whether a word after a claim on a record's line reads as its status (``pending``,
+    ``Positive``, ``POS``, a country, a month), not as the title of a book or an article
+    (``Jane Roe - Asylum in America``, ``Jane Roe - Refugee Stories``)."""
+    if not word[0].isupper() or word.isupper():
+        return True
+    folded = fold(word)
+    return folded in _STATUSES or folded in COUNTRY_NAMES or folded in MONTHS
+
+
+# A sentence goes on after the claim where a field does not: ``... asylum was discussed``.
+_VERB_AFTER = re.compile(
+    r"(?i)\b(?:is|are|was|were|will|would|said|says|discussed|spoke|speaks|wrote|writes)\b"
+)
+
+
+def _claim_then_names(line: str, claims: Sequence[Found], names: PersonName) -> list[Found]:
+    """``Asylum: Ruby Stephens``, ``Asylum seekers: Ruby Stephens, Omar Haddad and Ana
+    Perez``: a label holding a claim, and after it nothing but names."""
+    label = _CLAIM_LABEL.match(line)
+    if label is None or not any(c.end <= label.end(1) for c in claims):
+        return []
+    words = {fold(w) for w in _WORD.findall(label.group(1))}
+    inside = [w for c in claims for w in _WORD.findall(line, c.start, c.end)]
+    proper = {
+        fold(w.group())
+        for k, w in enumerate(_WORD.finditer(label.group(1)))
+        if k and w.group()[0].isupper() and w.group() not in inside
+    }
+    if not proper <= _STATUSES | _CLAIMANT_NOUNS:
+        return []  # ``Asylum Access: Jane Roe``, ``Refugee Council: Jane Roe``: a body's name
+    if (
+        not words.isdisjoint(_NOT_SUBJECT_LABELS)
+        or not words.isdisjoint(_NOT_CLAIMANT_ROLES)
+        or not words.isdisjoint(_SPEECH)
+        or claimant_list(label.group(1)) is False
+    ):
+        return []
+    found: list[Found] = []
+    at = label.end()
+    text = line.rstrip(" .;*_\"”'\r\n")
+    while at < len(text):
+        piece = text[at:]
+        name = next((f for f in names.find(piece) if f.start == 0), None)
+        if name is None:
+            candidate = next(iter(_candidates(piece, names.stop)), None)
+            if candidate is None or candidate[1] or candidate[0].start != 0:
+                return []
+            name = candidate[0]
+        if names.canonical(name.value) is None:
+            return []
+        found.append(Found(name.value, at + name.start, at + name.end))
+        at += name.end
+        if at >= len(text):
+            break
+        joint = _NAME_SEPARATOR.match(text, at)
+        if joint is None or joint.end() == at:
+            return []
+        at = joint.end()
+    return found
+
+
+# --- a letter to the claimant ------------------------------------------------------------------
+#
+# "Dear Ruby Stephens, / Your Form I-589 has been received.": a letter names its addressee once,
+# in the salutation, and tells them about their own claim in the second person. The addressee is
+# the claimant when a sentence says the claim is theirs (``your asylum application``, ``you were
+# granted asylum``); a letter to an official (``Dear Judge Roe``) or about the topic (``thank you
+# for your letter about asylum``) names none.
+
+_SALUTATION = re.compile(
+    r"\s*(?i:dear|estimad[oa]|querid[oa]|cher|chère|prezad[oa])\s+([^,:;\n]{3,80}?)\s*[,:]\s*$"
+)
+# A claim said to the addressee: ``your asylum application``, ``you were granted asylum``,
+# ``your Form I-589``, ``su solicitud de asilo``.
+_ADDRESSED = re.compile(
+    r"(?i)(?<![\w-])(?:you|your|yours|su|sus|usted|votre|vos)\s+((?:[^\W\d_]+[\s-]+){0,3})$"
+)
+# Words between ``you`` and a claim that make the claim the letter's topic, not the addressee's.
+_TOPICAL = word_set(
+    """
+    about regarding concerning on re of question questions inquiry enquiry views view opinion
+    letter email message interest support work article comments comment testimony report
+    sobre acerca
+    """
+)
+
+
+def salutation(line: str, names: PersonName) -> Found | None:
+    """The addressee a letter's salutation names (``Dear Ruby Stephens,``, ``Dear Ms.
+    Stephens:``, ``Estimada Sra. Pérez,``); None for an official (``Dear Judge Roe,``), a
+    group (``Dear colleagues,``) or any other line."""
+    match = _SALUTATION.match(line)
+    if match is None:
+        return None
+    candidate = next(iter(_candidates(match.group(1), names.stop)), None)
+    if candidate is None or candidate[1]:
+        return None
+    name = candidate[0]
+    if match.group(1)[name.end :].strip() or names.canonical(name.value) is None:
+        return None
+    at = match.start(1)
+    return Found(name.value, at + name.start, at + name.end)
+
+
+def addressed_claim(text: str, claims: Sequence[Found]) -> Found | None:
+    """The first claim of ``claims`` (spans in ``text``) that ``text`` says is its reader's
+    own: ``your asylum application``, ``you were granted asylum``; None for none."""
+    for claim in claims:
+        head = text[max(0, claim.start - 48) : claim.start]
+        match = _ADDRESSED.search(head)
+        if match is not None and _TOPICAL.isdisjoint(
+            fold(w) for w in _WORD.findall(match.group(1))
+        ):
+            return claim
     return None

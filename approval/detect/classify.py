@@ -49,8 +49,9 @@ A claim stated once governs the persons it is about, wherever it is stated:
   most of them ("Case", "Idx": ``Classifier._join_loose``).
 
 A table turned sideways (one record per column, a one-person form of label/value pairs) is read
-transposed too (``Classifier._sideways``); a 1 under a claim header is the claim of the named
-person in its row (``Classifier._flag_columns``).
+transposed too (``Classifier._sideways``), one in long format (``record | field | value``)
+pivoted too, one row per record (``Classifier.table``, ``long_format``); a 1 under a claim
+header is the claim of the named person in its row (``Classifier._flag_columns``).
 """
 
 from __future__ import annotations
@@ -64,18 +65,23 @@ from functools import cached_property
 from itertools import chain, compress, islice
 from typing import Any
 
-from approval.detect import identity
+from approval.detect import identity, long_format
 from approval.detect.claimants import (
+    MAX_CLAIM_LINE,
     MAX_RECORD,
+    addressed_claim,
+    claim_line,
     claimant_list,
     listed_name,
     record_subject,
+    salutation,
     states_claim,
 )
 from approval.detect.claimants import persons as named_persons
-from approval.detect.detectors import Element, Found, build
+from approval.detect.contacts import CONTACTS, credits, lists_organisations, tied_in_prose
+from approval.detect.detectors import OTHER_IDENTIFIERS, Element, Found, build
+from approval.detect.detectors.a_number import broken_over_lines, spread_over_cells
 from approval.detect.detectors.a_number import person_key as a_key
-from approval.detect.detectors.a_number import spread_over_cells
 from approval.detect.detectors.countries import COUNTRY_NAMES
 from approval.detect.detectors.person_name import PersonName
 from approval.detect.detectors.person_name import person_key as name_key
@@ -133,6 +139,7 @@ _RUN_DISTINCT = 0.9
 # many key values of a file are kept for it.
 _KEYS = frozenset({"id", "key", "ref", "no", "number", "nbr", "num", "#", "code"})
 _MAX_KEYED = 200_000
+_PIVOT_CHUNK = 4096  # records of a long table read pivoted at a time (``Classifier.table``)
 _HELD_CHUNK = 1 << 16  # held keys moved into the file's tally at a time (``Classifier.finish``)
 _HELD_NAMES = 200_000  # names held as text at most (about 15 MB); past it, as keys
 # A key found by its values (``Classifier._loose_key``): short, and under no header of counts.
@@ -153,11 +160,16 @@ LOCATION_LIMITS = {"sheet": 200, "part": 500, "column": 200, "key": 200}
 
 
 def cell_text(value: Cell | date, fmt: str | None = None) -> str:
-    """A cell as its reader would see it: numbers through their format, dates as ISO."""
-    if value is None or isinstance(value, bool):
+    """A cell as its reader would see it: numbers through their format, dates as ISO, and a
+    boolean as a spreadsheet shows it, ``TRUE`` or ``FALSE``: a yes/no flag stored as a real
+    boolean (an xlsx ``TRUE``, a JSON ``true``) is the same flag as a typed ``Y``, and
+    ``FALSE`` is the "no" (``NEGATIONS``) that leaves a claim column empty."""
+    if value is None:
         return ""
     if isinstance(value, str):
         return value
+    if isinstance(value, bool):  # before int: a bool is an int to Python
+        return "TRUE" if value else "FALSE"
     if isinstance(value, int | float):
         return render(value, fmt)
     # Readers should hand over dates as text; a date object is accepted all the same.
@@ -282,7 +294,7 @@ class Engine:
             lambda accents: (
                 r"(?<!\w)(?:"
                 + "|".join(_label_regex(w, accents) for w in sorted(words))
-                + r")\s*[:：]"
+                + r")['\"’]?\s*(?:[:：=]|->)"
             )
         )
 
@@ -470,6 +482,8 @@ class Classifier:
         self._loose_size = 0
         # While a table turned sideways is read transposed: the row its first column was.
         self._sideways_row: int | None = None
+        self._pivoting = False  # while a long table's records are read (``table``)
+        self._long = False  # while a long table is read as it stands (``table``)
 
     def unit(self, unit: Table | Records | Text) -> None:
         if isinstance(unit, Table):
@@ -552,10 +566,66 @@ class Classifier:
     # ---- tables
 
     def table(self, unit: Table) -> None:
+        """Read a table. One in long format (``record | field | value``: ``long_format``) is
+        read pivoted too, one row per record under its field names, as the table it was
+        melted from; its plain reading stands as well (a person counts once)."""
+        if self._pivoting:
+            self._table(unit)
+            return
+        rows = iter(unit.rows)
+        head = list(islice(rows, HEAD_ROWS + SAMPLE_ROWS))
+        form = long_format.shape([[cell_text(v) for v in r] for r in head], self.engine.column_role)
+        if form is None:
+            self._table(replace(unit, rows=rows), head)  # no layer more per row
+            return
+        pivot = long_format.Pivot(form, cell_text)
+        pending: list[list[Cell]] = []
+
+        def tapped() -> Iterator[Sequence[Cell]]:
+            for row in chain(head, rows):
+                yield row
+                pending.extend(pivot.add(row))
+                if len(pending) >= _PIVOT_CHUNK:
+                    self._pivoted(unit, form, pending)
+                    pending.clear()
+
+        self._long = True
+        try:
+            self._table(replace(unit, rows=tapped()))
+        finally:
+            self._long = False
+        self._pivoted(unit, form, [*pending, *pivot.rest()])
+
+    def _pivoted(self, unit: Table, form: long_format.Shape, records: list[list[Cell]]) -> None:
+        """Read records of a long table as a table of their own, under its field names; its
+        findings are located in the long table's columns (the values', the id's)."""
+        if not records:
+            return
+        names = list(unit.column_names or ())
+
+        def name(col: int) -> str:
+            return names[col] if col < len(names) else column_letters(col)
+
+        ids = [] if form.id is None else [name(form.id)]
+        pivoted = Table(
+            where=unit.where,
+            rows=[long_format.header(form), *records],
+            title=unit.title,
+            column_names=[*ids, *(name(form.values) for _ in form.fields)],
+        )
+        self._pivoting = True
+        try:
+            self._table(pivoted)
+        finally:
+            self._pivoting = False
+
+    def _table(self, unit: Table, first: list[Sequence[Cell]] | None = None) -> None:
+        """``first``: the unit's first rows, when the caller has taken them from its rows."""
         rows: Iterator[Sequence[Cell]] = iter(unit.rows)
         offset = 0  # rows of the unit before the table being read (see ``_header_at``)
         while True:
-            head = list(islice(rows, HEAD_ROWS + SAMPLE_ROWS))
+            head = first if first is not None else list(islice(rows, HEAD_ROWS + SAMPLE_ROWS))
+            first = None
             if not head:
                 return
             plan = self._plan(unit, head, offset)
@@ -758,7 +828,9 @@ class Classifier:
             for c in self._name_parts(columns, roles, claimed):
                 if c not in other_party:
                     roles[c] = NAME
-            if "a-number" not in roles.values() and is_staff_directory(header, sample):
+            if "a-number" not in roles.values() and is_staff_directory(
+                header, sample, engine.index
+            ):
                 # Officials with their job titles: the claim words of the directory's title
                 # and of its units' names ("Credible Fear Unit") are nobody's claim. A column
                 # its header names a claim ("CFI Result") still is one.
@@ -772,6 +844,13 @@ class Classifier:
                     for c, d in roles.items()
                     if d != CLAIM or engine.index.match(header[c]) == CLAIM
                 }
+            persons = {c for c, d in roles.items() if d in (NAME, "birthdate", "a-number")}
+            persons |= {c for c, h in enumerate(header) if engine.index.match(h) == CLAIM}
+            if CONTACTS.intersection(roles.values()) and lists_organisations(
+                header, sample, persons
+            ):
+                # Legal-aid providers' office phones and mailboxes, beside their services.
+                roles = {c: d for c, d in roles.items() if d not in CONTACTS}
             if not staff:
                 for c in self._flag_columns(header, columns, roles, header_bits, other_party):
                     roles[c] = CLAIM
@@ -788,7 +867,12 @@ class Classifier:
             start = header_at + 1
         else:
             start = 0
-            if self._sideways_row is None and len(head) < HEAD_ROWS + SAMPLE_ROWS:
+            if (
+                self._sideways_row is None
+                and not self._long
+                and len(head) < HEAD_ROWS + SAMPLE_ROWS
+            ):
+                # (A long table's pairs are read pivoted, one record each: ``table``.)
                 transposed = self._sideways(texts, width)
             columns = [[r[c] if c < len(r) else "" for r in texts] for c in range(width)]
             for c in range(width):
@@ -1005,7 +1089,13 @@ class Classifier:
         # one of its cells is a word of the vocabulary ("Asylum" in a claim column).
         shaped = ("a-number", "birthdate", "nationality")
         detectors = engine.detectors
-        if any(detectors[d].looks_like(v) for v in filled for d in shaped if d in detectors):
+        # (Not a header word of another identifier: ``FIN`` is also Finland's code.)
+        if any(
+            detectors[d].looks_like(v) and engine.column_role(v) not in OTHER_IDENTIFIERS
+            for v in filled
+            for d in shaped
+            if d in detectors
+        ):
             return False
         if below is not None and self._claims_over_claims(row, below):
             return False
@@ -1206,9 +1296,14 @@ class Classifier:
         extra: dict[int, list[Hit]] = {}
         if plan.free:
             self._free_hits(plan, columns, engine.identifiers, extra, labels=True)
+        if NAME not in plan.roles.values() and not plan.staff:
+            self._claim_cells(plan, columns, extra)
         # An A-number with thousands commas in an unquoted CSV line is read as three cells.
         if "a-number" in engine.detectors:
-            for i, col, number in spread_over_cells(columns.text, plan.width, plan.header):
+            spread = spread_over_cells(
+                columns.text, plan.width, plan.header, lambda c: presence.get(c, ()) is None
+            )
+            for i, col, number in spread:
                 extra.setdefault(i, []).append(Hit("a-number", number, col))
 
         if engine.gate and not const & engine.gate:
@@ -1803,6 +1898,35 @@ class Classifier:
             out.append(new)
         return out
 
+    def _claim_cells(self, plan: _Plan, batch: _Columns, extra: dict[int, list[Hit]]) -> None:
+        """Cells that hold a name and a claim joined by a mark (``Ana Perez - asylum
+        pending``, ``PEREZ, Ana (CF POS)``, a cell of two lines): a record each
+        (``claimants.claim_line``). Only in a table with no column of names (whose rows that
+        column identifies), and only in a column whose text holds a claim: a free column, or
+        one the sample took for a column of claims."""
+        claim, names = self.engine.detectors.get(CLAIM), self.engine.detectors.get(NAME)
+        if not isinstance(claim, ProtectionClaim) or not isinstance(names, PersonName):
+            return
+        for col in [*plan.free, *(c for c, d in plan.roles.items() if d == CLAIM)]:
+            vals, joined = batch.text(col)
+            if not _NAME_PAIR.search(joined) or not claim.may_find(joined):
+                continue
+            # A column of categories (``Asylum``, ``CF POS``) repeats its values: each is
+            # read once per batch, and only one with two capitalised words side by side.
+            seen: dict[str, tuple[list[Found], list[Found]]] = {}
+            for i, text in enumerate(vals):
+                if not text or len(text) > MAX_CLAIM_LINE:
+                    continue
+                if text not in seen:
+                    shaped = _NAME_PAIR.search(text) and claim.may_find(text)
+                    spans = claim.spans(text) if shaped else []
+                    people = claim_line(text, spans, names, self._attribute) if spans else []
+                    seen[text] = (spans, people)
+                spans, persons = seen[text]
+                if persons:
+                    hits = [Hit(NAME, f.value, col) for f in persons]
+                    extra.setdefault(i, []).extend([*hits, Hit(CLAIM, spans[0].value, col)])
+
     def _free_hits(
         self,
         plan: _Plan,
@@ -1824,7 +1948,7 @@ class Classifier:
         for col in columns:
             vals, joined = batch.text(col)
             maybe = [d for d in detectors if engine.detectors[d].may_find(joined)]
-            labelled = ":" in joined and engine.label_prefilter is not None
+            labelled = may_label(joined) and engine.label_prefilter is not None
             if labels and labelled and engine.label_prefilter.search(joined):  # type: ignore[union-attr]
                 maybe = list(detectors)
             if not maybe:
@@ -1975,6 +2099,8 @@ class Classifier:
                     tally.alias(weaker, keys[i])
             if by_name:
                 tally.counted_by_name()
+        if not all(keys):
+            _other_keys(plan.roles, engine.detectors, presence, values, keys)
         more: dict[int, list[int]] = {}
         for i, hits in extra.items():
             found = _merge_keys([keys[i]] if keys[i] else [], hits, tally.names)
@@ -2012,6 +2138,7 @@ class Classifier:
         records = iter(unit.records)
         head = list(islice(records, SAMPLE_ROWS))
         by_values = self._key_roles(head)
+        flags = self._flag_keys(head)
         names = engine.detectors.get(NAME)
         for record in chain(head, records):
             hits: list[Hit] = []
@@ -2024,6 +2151,8 @@ class Classifier:
                 det_id = engine.column_role(label) or by_values.get(label)
                 if det_id is not None:
                     canonical = engine.detectors[det_id].canonical(text)
+                    if canonical is None and label in flags and _flag_set(text):
+                        canonical = flags[label]  # a 1 under ``asylum``: this person's "Y"
                     if canonical is not None:
                         hits.append(Hit(det_id, canonical, key))
                         _, found = engine.context_mask(_key_label(key))
@@ -2068,6 +2197,29 @@ class Classifier:
         ]
         return [*found, *born] if found else []
 
+    def _flag_keys(self, head: list[dict[str, Cell]]) -> dict[str, str]:
+        """Claim keys whose values, over the first records, are yes/no flags written as
+        numbers (``"asylum": 1``, ``"cf": "0"``), with the claim each names: a record is one
+        person, so its 1 is that person's "Y", as a 0/1 column of a table of persons is
+        (``_flag_columns``); a key that counts (12, 7, 30) is an aggregate still."""
+        claims = self.engine.detectors.get(CLAIM)
+        if claims is None:
+            return {}
+        values: dict[str, list[str]] = {}
+        for record in head:
+            for key, value in record.items():
+                text = cell_text(value).strip() if not isinstance(value, bool) else ""
+                if text and is_count(text):
+                    label = _key_label(key)
+                    if self.engine.column_role(label) == CLAIM:
+                        values.setdefault(label, []).append(text)
+        flags: dict[str, str] = {}
+        for label, numbers in values.items():
+            bits = [v for v in numbers if _FLAG.fullmatch(v)]
+            if 2 * len(bits) >= len(numbers) and any(v[:1] == "1" for v in bits):
+                flags[label] = claims.canonical(label) or "claim"
+        return flags
+
     def _key_roles(self, head: list[dict[str, Cell]]) -> dict[str, str]:
         """Keys outside the vocabulary (``names``, ``claimant``) whose values, over the first
         records, have an identifier's shape, as a column without a header is judged: a key
@@ -2102,23 +2254,33 @@ class Classifier:
         block: list[tuple[int, str]] = []
         block_chars = 0
         in_item = False
+        addressee: list[tuple[int, Found]] = []  # a letter's, from its salutation
 
         def flush(cut: bool = False) -> None:
             nonlocal block, block_chars, intro
             if not block:
                 return
+            over = self._heading_over_list(block) if len(block) > 1 else 0
+            if over:
+                # A heading or an intro line right above a list of names, with no blank line
+                # between (``Granted asylum:`` over names): read as the two blocks it is.
+                block, rest = block[:over], block[over:]
+                flush()
+                block = rest
             hits: list[Hit] = []
             joined = "\n".join(t for _, t in block)
             maybe = self.could_identify(joined)
             if maybe is not None:
                 for number, line in block:
                     hits += self.text_hits(line, maybe, number, line=number)
-            hits += self._claimants(block, joined, base)
+            hits += self._claimants(block, joined, base, addressee)
             records = (
                 [Hit("a-number", v, n, n) for n, line in block for v in record_numbers(line)]
                 if "a-number" in engine.detectors
                 else []
             )
+            if maybe is not None and "a-number" in maybe:  # cut by a line break: ``A2183-``
+                hits += [Hit("a-number", v, n, n) for n, v in broken_over_lines(block, joined)]
             subjects = _quoted_subjects(block) if "ubject" in joined else set()
             if subjects:
                 # A quoted message's header: its subject is what the message is about (the
@@ -2177,6 +2339,26 @@ class Classifier:
             if intro is not None:
                 bits |= intro[0]
                 context_hits += [(h, (intro[2], "introduction")) for h in intro[1]]
+            if any(h.detector == "email" for h in hits):
+                # An address in prose counts only tied to a claim (its sentence, its line,
+                # its record, a list under a claim's heading): not a README's maintainers.
+                claim_bit = engine.bits.get(CLAIM, 0)
+                texts = [t for _, t in block]
+                at = {n: k for k, (n, _) in enumerate(block)}
+                governed = bool(bits & claim_bit) and not any(credits(h[1]) for h in headings[-1:])
+                hits = [
+                    h
+                    for h in hits
+                    if h.detector != "email"
+                    or h.line not in at
+                    or tied_in_prose(
+                        texts,
+                        at[h.line],
+                        h.value,
+                        lambda t: bool(engine.context_mask(t)[0] & claim_bit),
+                        governed,
+                    )
+                ]
             if records:
                 # A label that names a record's number (``File No.: 212345678``) names an
                 # A-number beside a claim, a name or a birthdate, as such a header does.
@@ -2271,6 +2453,29 @@ class Classifier:
                 self.table(table)
                 intro = None
                 continue
+            if (
+                "  " in stripped
+                and (rule := _aligned_header(line, stream.peek(), engine.column_role)) is not None
+            ):
+                # Column headers of the vocabulary over rows aligned under them, with no rule
+                # of dashes: a fixed-width report all the same, cut where the headers start.
+                above = [t.strip() for _, t in block]
+                title = [unit.title, *(h[1] for h in headings)]
+                if state.lead is not None:
+                    title.append(state.lead[3])
+                if intro is not None:
+                    title.append(intro[3])
+                flush()
+                table = Table(
+                    where=unit.where,
+                    rows=_fixed_rows(
+                        line, rule, stream, " ".join(t for t in (*title, *above) if t)
+                    ),
+                    title=" / ".join(t for t in (*title, *above) if t),
+                )
+                self.table(table)
+                intro = None
+                continue
             if _LIST_ITEM.match(line):
                 flush()
                 in_item = True
@@ -2324,6 +2529,32 @@ class Classifier:
                 return found if verdict else []
         return found
 
+    def _heading_over_list(self, block: list[tuple[int, str]]) -> int:
+        """How many lines open ``block`` as a heading or an intro that states a claim over
+        the list of names below them (``Asylum applicants:``, ``CREDIBLE FEAR - POSITIVE``,
+        ``We confirm that the following people sought asylum:``, ``**Granted asylum**``);
+        0 when the block is no such heading and list."""
+        engine = self.engine
+        names, claim_bit = engine.detectors.get(NAME), engine.bits.get(CLAIM, 0)
+        if not isinstance(names, PersonName) or not claim_bit:
+            return 0
+        first = block[0][1].strip()
+        if len(first) > _LEAD_CHARS or listed_name(first, names, self._attribute) is not None:
+            return 0
+        for over in range(1, min(_LEAD_LINES, len(block) - 1) + 1):
+            head = " ".join(t.strip() for _, t in block[:over])
+            last = block[over - 1][1]
+            if len(head) > _LEAD_CHARS or not (last.rstrip().endswith(":") or _is_lead(last)):
+                return 0  # a heading or an intro, not a sentence or a closing (``Sincerely,``)
+            if listed_name(block[over][1], names, self._attribute) is None:
+                continue  # the heading goes on, or the block is no list
+            if not engine.context_mask(head)[0] & claim_bit:
+                return 0  # a list under no claim is left as it was written
+            if self._listed_hits(block[over:], names) is None:
+                return 0
+            return over
+        return 0
+
     def _listed_hits(self, block: list[tuple[int, str]], names: PersonName) -> list[Hit] | None:
         """Each line of ``block`` as the name it lists, or None when a line lists none."""
         found = []
@@ -2359,17 +2590,28 @@ class Classifier:
         )
 
     def _claimants(
-        self, block: list[tuple[int, str]], joined: str, base: dict[str, Any] | None = None
+        self,
+        block: list[tuple[int, str]],
+        joined: str,
+        base: dict[str, Any] | None = None,
+        addressee: list[tuple[int, Found]] | None = None,
     ) -> list[Hit]:
         """Persons that a block's sentences name as claimants (see claimants.py), with the
         claims that tie them: prose names people in title case, without a label. A short
         block that opens with a person's name and holds a claim is a record of theirs
         (``claimants.record_subject``). A claim the block states of the persons the file
-        lists is kept for the whole file (``_statement``; ``base``: where the block is)."""
+        lists is kept for the whole file (``_statement``; ``base``: where the block is).
+        ``addressee``: the person a letter's salutation named (``Dear Ana Perez,``), set
+        here from a block that opens with one, and a claimant where a block tells them of
+        their own claim (``Your asylum application``)."""
         engine = self.engine
         claim, names = engine.detectors.get(CLAIM), engine.detectors.get(NAME)
         if not isinstance(claim, ProtectionClaim) or not isinstance(names, PersonName):
             return []
+        if addressee is not None and block[0][1][:12].lstrip()[:1] in _GREETING_INITIALS:
+            dear = salutation(block[0][1], names)
+            if dear is not None:
+                addressee[:] = [(block[0][0], dear)]
         # Names are persons beside a claim, or beside an A-number, a birthdate (in figures or
         # in words) or a facility in their sentence (see claimants.persons).
         anchoring = [d for d in _ANCHORS if d in engine.detectors]
@@ -2394,13 +2636,36 @@ class Classifier:
             subject = record_subject(text, starts[1:], spans, names, _known_name, self._attribute)
             if subject is not None and all(f.start != subject.start for f in found):
                 found.append(subject)
-        if not found:
+        if spans:
+            # Each line that joins a name to a claim by a mark (``Ana Perez - asylum``,
+            # ``Asylum seekers: Ana Perez, Omar Haddad``): a record of its own, however many
+            # such lines the block holds.
+            for k in sorted({bisect_right(starts, c.start) - 1 for c in spans}):
+                at, line = starts[k], parts[k]
+                own = [Found(c.value, c.start - at, c.end - at) for c in spans]
+                own = [c for c in own if c.start >= 0 and c.end <= len(line)]
+                people = claim_line(line, own, names, self._attribute)
+                if not people and k and not any(starts[k - 1] <= c.start < at for c in spans):
+                    # A name on the line above its claim (a cell of two lines, copied out).
+                    above = len(parts[k - 1]) + 1
+                    at -= above
+                    moved = [Found(c.value, c.start + above, c.end + above) for c in own]
+                    people = claim_line(f"{parts[k - 1]}\n{line}", moved, names, self._attribute)
+                for person in people:
+                    if all(f.start != at + person.start for f in found):
+                        found.append(Found(person.value, at + person.start, at + person.end))
+        letter: list[Hit] = []
+        if spans and addressee and addressed_claim(text, spans) is not None:
+            number, dear = addressee[0]
+            letter = [Hit(NAME, dear.value, number, number)]
+        if not found and not letter:
             return []
 
         def line_of(at: int) -> int:
             return block[bisect_right(starts, at) - 1][0]
 
         tied = [Hit(NAME, f.value, line_of(f.start), line_of(f.start)) for f in found]
+        tied += letter
         tied += [Hit(d, f.value, line_of(f.start), line_of(f.start)) for d, f in anchors]
         if not spans:
             return tied
@@ -2417,7 +2682,11 @@ class Classifier:
         everything = tuple(engine.detectors)
         if not engine.gate:
             return everything
-        if ":" in text and (labels := engine.label_prefilter) is not None and labels.search(text):
+        if (
+            may_label(text)
+            and (labels := engine.label_prefilter) is not None
+            and labels.search(text)
+        ):
             return everything
         if (
             _DIGIT.search(text)
@@ -2439,7 +2708,7 @@ class Classifier:
             detector = engine.detectors[det]
             if detector.may_find(text):
                 hits += [Hit(det, f.value, where, line) for f in _distinct(detector.find(text))]
-        if ":" in text or "：" in text:
+        if may_label(text):
             hits += [h for h in self._labelled(text, where, line) if h.detector in detectors]
         if _DIGIT.search(text) and (inline := engine.inline_labels) is not None:
             for match in inline.finditer(text):
@@ -2452,20 +2721,37 @@ class Classifier:
 
     def _labelled(self, text: str, where: Any, line: int) -> list[Hit]:
         engine = self.engine
-        marks = list(_LABEL.finditer(text[:4096]))
-        hits = []
-        for k, mark in enumerate(marks):
-            words = mark.group(1).split()
-            det_id = None
-            for size in range(min(4, len(words)), 0, -1):
-                det_id = engine.index.match(" ".join(words[-size:]))
+        # Each label, with where it starts: at the words that name a header, so that the value
+        # before it ends there (``name=Ruby Stephens relief=asylum`` on one line); a ``key=``
+        # that names none is one word (``status=filed``), a ``Label:`` all its words.
+        marks: list[tuple[int, int, str | None, bool]] = []
+        for mark in _LABEL.finditer(text[:4096]):
+            words = list(_LABEL_WORD.finditer(mark.group(1)))
+            det_id, start = None, mark.start()
+            sizes = range(min(4, len(words)), 0, -1)
+            if mark.group(2) not in ":：":
+                # A ``key=`` is one word as a rule: the value before it may end in words that
+                # a header's phrase holds (``name="Ruby Stephens" cf_result=positive``).
+                sizes = range(1, min(4, len(words)) + 1)
+            for size in sizes:
+                det_id = engine.index.match(" ".join(w.group() for w in words[-size:]))
                 if det_id is not None:
+                    start = mark.start(1) + words[-size].start()
                     break
+            if det_id is None and mark.group(2) not in ":：" and words:
+                start = mark.start(1) + words[-1].start()
+            marks.append((start, mark.end(), det_id, mark.group(2) not in ":："))
+        hits = []
+        for k, (_, after, det_id, keyed) in enumerate(marks):
             if det_id is None:
                 continue
-            end = marks[k + 1].start() if k + 1 < len(marks) else len(text)
-            value = _VALUE_END.split(text[mark.end() : end], maxsplit=1)[0].strip(" ,;|")
-            canonical = engine.detectors[det_id].canonical(value) if value else None
+            end = marks[k + 1][0] if k + 1 < len(marks) else len(text)
+            # Quoted values (``name="Ruby Stephens"``, ``{'name': 'Ruby Stephens'}``) unquoted.
+            value = _VALUE_END.split(text[after:end], maxsplit=1)[0].strip(_QUOTES)
+            detector = engine.detectors[det_id]
+            if keyed and det_id == NAME and not detector.looks_like(value):
+                continue  # a ``name=`` of markup or code names a thing: ``name=description``
+            canonical = detector.canonical(value) if value else None
             if canonical is not None:
                 hits.append(Hit(det_id, canonical, where, line))
         return hits
@@ -2555,6 +2841,14 @@ _PAGE_NUMBER = re.compile(r"(?i)(?:page|pg\.?|p\.)?\s*-?\s*\d+\s*-?(?:\s*(?:of|/
 _MAIL_HEADER = re.compile(r"\s*(?i:from|sent|to|cc|date|de|enviado|para|envoy[ée]|objet)\s*:")
 
 
+# A capitalised word after a space, as the second word of a name has (``Ana Perez``, ``PEREZ,
+# Ana``): a cheap test that a cell may hold a name (a literal first: C speed over a column).
+_NAME_PAIR = re.compile(r" [^\W\da-z]")
+# First letters of a letter's greeting (``Dear``, ``Estimada``, ``Querido``, ``Cher``): a
+# cheap test before the salutation's pattern.
+_GREETING_INITIALS = frozenset("DdEeQqCcPp")
+
+
 def _quoted_subjects(block: list[tuple[int, str]]) -> set[int]:
     """The lines of a block that are the subject of a quoted or forwarded message: a
     ``Subject:`` line among other header lines (``From:``, ``Sent:``, ``To:``)."""
@@ -2629,13 +2923,52 @@ def _fixed_rows(header: str, rule: str, stream: _Lines, title: str = "") -> Iter
     yield from (cells(t) for t in held if row(t))
 
 
+_CELL_GAP = re.compile(r"\S+(?: \S+)*")  # a cell of a fixed-width line: words one space apart
+_HEADER_CELLS = 12  # more cells than this in a line: no header of a report
+
+
+def _aligned_header(line: str, below: str, role: Callable[[str], str | None]) -> str | None:
+    """A fixed-width report's header without a rule under it (``Name        Relief``): the
+    dashes such a rule would have, or None. Its cells (words one space apart, two or more
+    spaces between cells) are headers of the vocabulary, two at least and half of them, and
+    the line below is a row aligned under them, each of its cells starting where a header
+    starts, and no rule of dashes (that header is read by the rule: ``Classifier.text``)."""
+    if "  " not in below.strip() or _RULE.match(below) or _HEADING.match(line.strip()):
+        return None
+    cells = list(_CELL_GAP.finditer(line))
+    if not 2 <= len(cells) <= _HEADER_CELLS or any(len(c.group()) > 40 for c in cells):
+        return None
+    named = sum(1 for c in cells if role(c.group()) is not None)
+    if named < 2 or 2 * named < len(cells):
+        return None
+    # Each cell of the row starts where a header does (left-aligned columns; a row may leave
+    # cells empty): a line of prose or of another layout under a header-like line does not.
+    starts = {c.start() for c in cells}
+    row = [c.start() for c in _CELL_GAP.finditer(below)]
+    if len(row) < 2 or not starts.issuperset(row):
+        return None
+    rule = [" "] * cells[-1].end()
+    for cell in cells:
+        rule[cell.start() : cell.end()] = "-" * (cell.end() - cell.start())
+    return "".join(rule)
+
+
 _LETTERS = re.compile(r"[^\W\d_]+")
 _NINE_DIGITS = re.compile(r"(?<!\d)\d{3}[-\s]?\d{3}[-\s]?\d{2,3}(?!\d)")
 
 
-# "Label:" in prose; the label is matched against the policy's headers, last words first.
-_LABEL = re.compile(r"([^\W\d_][\w .#'’/()-]{0,40}?)\s*[:：]\s*")
+# "Label:" in prose, and the other ways lines pair a key with its value: ``key=value`` (logs,
+# .ini and .properties files), ``key -> value``, ``key => value``; never a comparison (``==``,
+# ``!=``, ``<=``, ``>=``). The label is matched against the policy's headers, last words first.
+_LABEL = re.compile(r"([^\W\d_][\w .#'’\"/()-]{0,40}?)\s*([:：]|->|=>|(?<![=!<>])=(?![=>]))\s*")
 _VALUE_END = re.compile(r"[;|\t(\[]|\s{2,}| - | – ")
+_LABEL_WORD = re.compile(r"\S+")
+_QUOTES = " ,;|\"'“”‘’`"
+
+
+def may_label(text: str) -> bool:
+    """Whether ``text`` may pair a label with a value (``_LABEL``): a few C-level scans."""
+    return ":" in text or "=" in text or "->" in text or "：" in text
 
 
 class _Lines:
@@ -2872,10 +3205,58 @@ def _one_person_keys(hits: list[Hit], into: dict[int, str] | None = None) -> lis
         named = _name_keys(" ".join(names), dobs.pop() if len(dobs) == 1 else None, None, into)
     if a_numbers:
         return [[a_key(a_numbers[0]), *named], *([a_key(v)] for v in a_numbers[1:])]
-    return [named] if named else []
+    if named:
+        return [named]
+    # Else its other identifiers (an e-mail, a receipt number), all one person's.
+    others = sorted({(h.detector, h.value) for h in hits if h.detector in OTHER_IDENTIFIERS})
+    return [[identifier_key(d, v) for d, v in others]] if others else []
+
+
+def _other_keys(
+    roles: dict[int, str],
+    detectors: dict[str, Element],
+    presence: dict[int, list[bool] | None],
+    values: dict[int, Sequence[str]],
+    keys: list[int],
+) -> None:
+    """Key the rows that no A-number or name keys by another identifier of theirs (an e-mail,
+    a receipt number: ``OTHER_IDENTIFIERS``), in place."""
+    for col, det in roles.items():
+        if det not in OTHER_IDENTIFIERS or col not in values:
+            continue
+        detector, vals, present = detectors[det], values[col], presence.get(col)
+        for i, key in enumerate(keys):
+            if not key and _present(present, i):
+                canonical = detector.canonical(vals[i])
+                if canonical is not None:
+                    keys[i] = identifier_key(det, canonical)
+
+
+def identifier_key(det: str, canonical: str) -> int:
+    """A person's key by an identifier other than the A-number and the name: as weak as a
+    name's (``report.WEAK_KEYS``), salted per process as the name's is."""
+    return (hash((det, canonical)) & _KEY_BITS) | WEAK_KEYS
 
 
 def _record_persons(hits: list[Hit], into: dict[int, str] | None = None) -> list[list[int]]:
+    """Distinct persons in one record: by A-number and name (``_named_persons``), else by
+    its other identifiers (``OTHER_IDENTIFIERS``): as many persons as the identifier it holds
+    most values of (a block of one person's e-mail, SSN and phone is one person; a list of
+    eight e-mails, eight), keyed by those values."""
+    persons = _named_persons(hits, into)
+    if persons:
+        return persons
+    by_kind: dict[str, list[str]] = {}
+    for hit in hits:
+        if hit.detector in OTHER_IDENTIFIERS and hit.value not in by_kind.get(hit.detector, ()):
+            by_kind.setdefault(hit.detector, []).append(hit.value)
+    if not by_kind:
+        return []
+    kind = max(sorted(by_kind), key=lambda d: len(by_kind[d]))
+    return [[identifier_key(kind, v)] for v in by_kind[kind]]
+
+
+def _named_persons(hits: list[Hit], into: dict[int, str] | None = None) -> list[list[int]]:
     """Distinct persons in one record (a paragraph, a list item), each as its identity keys,
     strongest first: the A-numbers, each with the name on its line when the line names one
     person; names on lines with no A-number, with the birthdate on their line (or the

@@ -11,6 +11,8 @@ import unicodedata
 from functools import lru_cache
 from itertools import product
 
+from approval.detect.confusables import CONFUSABLE_CHARS, CONFUSABLES
+
 # Marks that stand where someone removed a value (``[REDACTED]``, ``XXXXX``, FOIA exemption
 # ``(b)(6)``): a redacted cell is an empty cell, not a person's name. The common spellings are
 # listed raw, so that a column is still tested with one C-level set operation; the rest (any
@@ -86,7 +88,9 @@ NEGATIONS = frozenset(
 )
 
 _COMBINING = re.compile(r"[\u0300-\u036f]")
-_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+# A word starts at a capital after a small letter (``dateOfBirth``), before a capital and a
+# small letter (``CFResult``), and after a digit (``i589Filed``: a form's number, then a word).
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z0-9])(?=[A-Z][a-z])")
 _DROP = re.compile(r"[.'’]")
 _PUNCT = re.compile(r"[^\w#]+|_")
 _SPACES = re.compile(r"\s+")
@@ -98,11 +102,134 @@ def word_set(text: str) -> frozenset[str]:
 
 
 def fold(text: str) -> str:
-    """Lower case without accents: ``Número`` -> ``numero``."""
+    """Lower case without accents, look-alike letters read as Latin: ``Número`` -> ``numero``,
+    ``аsylum`` (a Cyrillic ``а``) -> ``asylum`` (``unconfuse``)."""
     if text.isascii():
         return text.lower()  # ASCII has no decomposition and no combining mark: 8x faster
+    if _SUSPECT.isdisjoint(text):
+        return fold_accents(text)
+    if len(text) <= _SHORT:
+        return _fold_confused(text)  # a word, a name, a label: the same ones come back
+    return fold_accents(unconfuse(text)[0])
+
+
+# A text this short is a word or a field, worth remembering (a detector folds each word of
+# a name, a header, a value); a paragraph is not.
+_SHORT = 64
+
+
+@lru_cache(maxsize=16384)
+def _fold_confused(text: str) -> str:
+    return fold_accents(unconfuse(text)[0])
+
+
+def fold_accents(text: str) -> str:
+    """Lower case without accents, and nothing more: a Cyrillic ``е`` stays one (``fold`` reads
+    a word of look-alikes as Latin; a letter of a policy's Russian term must not)."""
+    if text.isascii():
+        return text.lower()
     text = unicodedata.normalize("NFKD", text)
     return _COMBINING.sub("", text).lower()
+
+
+# Combining marks, which a font draws over the letter before them (``a\u0332`` is an
+# underlined a): stripped from a word that reads as Latin, they leave its letters.
+_MARK_RANGES = (
+    *((0x0300, 0x036F), (0x1AB0, 0x1AFF), (0x1DC0, 0x1DFF), (0x20D0, 0x20FF)),
+    (0xFE20, 0xFE2F),
+)
+_MARKS = "".join(f"\\u{first:04x}-\\u{last:04x}" for first, last in _MARK_RANGES)
+_MARK = re.compile(f"[{_MARKS}]")
+# The cheap gate, a set test at C speed: a text without a look-alike letter or a combining
+# mark is left as it is. (A regex class of the look-alikes costs a microsecond a character:
+# ``re`` tests the ~870 of them outside the Basic Multilingual Plane one by one.)
+_MARK_CHARS = frozenset(
+    chr(code) for first, last in _MARK_RANGES for code in range(first, last + 1)
+)
+_SUSPECT = CONFUSABLE_CHARS | _MARK_CHARS
+# Latin letters, accented ones included: a word may mix them with look-alikes (``rеfugié``).
+_LATIN = "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f"
+_ASTRAL = "\U00010000-\U0010ffff"
+
+
+def _reads_latin(lookalikes: str) -> re.Pattern[str]:
+    """A whole word of Latin letters, ``lookalikes`` and marks, with at least one look-alike
+    or mark: the words a reader takes for Latin. A word with any other letter (``убежище``,
+    ``Сергей``) is written in its own script and is left alone."""
+    return re.compile(
+        f"(?<![^\\W\\d_])[{_LATIN}]*[{lookalikes}{_MARKS}][{_LATIN}{lookalikes}{_MARKS}]*"
+        "(?![^\\W\\d_])"
+    )
+
+
+# The words themselves, exactly.
+_READS_LATIN = _reads_latin(re.escape("".join(sorted(CONFUSABLES))))
+# A superset of them that ``re`` tests at C speed (one table for the Basic Multilingual Plane,
+# one range beyond it): every word of ``_READS_LATIN`` lies inside one of its matches, and a
+# match holding no character beyond the plane is one (the two classes agree there).
+_MAY_READ_LATIN = _reads_latin(
+    re.escape("".join(sorted(c for c in CONFUSABLES if c <= "\uffff"))) + _ASTRAL
+)
+_TO_LATIN = str.maketrans(CONFUSABLES)
+_HAS_ASTRAL = re.compile(f"[{_ASTRAL}]")
+
+
+# A batch's text is read by several detectors in turn (each claim term's first test, then its
+# spans): the words are found once. A few texts, never written anywhere.
+@lru_cache(maxsize=8)
+def _words_reading_latin(text: str) -> tuple[tuple[int, int], ...]:
+    """The spans of ``text``'s words that read as Latin (``_READS_LATIN``'s matches), found
+    with the fast superset; in a text holding characters beyond the Basic Multilingual Plane
+    (an emoji, a mathematical letter), a candidate holding one is tested again with the exact
+    pattern, over the candidate alone."""
+    if _HAS_ASTRAL.search(text) is None:
+        return tuple(m.span() for m in _MAY_READ_LATIN.finditer(text))
+    spans: list[tuple[int, int]] = []
+    for candidate in _MAY_READ_LATIN.finditer(text):
+        start, end = candidate.span()
+        if _HAS_ASTRAL.search(text, start, end) is None:
+            spans.append((start, end))
+        else:
+            # The exact words inside it: its lookbehind sees the text before ``start``, and
+            # the character at ``end`` is no letter, as the end of the string is not.
+            spans.extend(word.span() for word in _READS_LATIN.finditer(text, start, end))
+    return tuple(spans)
+
+
+def unconfuse(text: str) -> tuple[str, list[int] | None]:
+    """``text`` with each word that reads as Latin written in Latin letters (UTS #39's
+    look-alikes of ``confusables``, case kept: ``CΑT`` with a Greek Alpha -> ``CAT``) and
+    without its combining marks (``a\u0301sylum`` -> ``asylum``); and, when marks were
+    removed, where each character of the result (and its end) stands in ``text``, else None
+    (the positions are the same). Only those words are converted, one by one: a text
+    without a look-alike or a mark costs one set test."""
+    if text.isascii() or _SUSPECT.isdisjoint(text):
+        return text, None
+    spans = _words_reading_latin(text)
+    if not spans:
+        return text, None
+    pieces: list[str] = []
+    where: list[int] | None = None
+    last = 0
+    for start, end in spans:
+        pieces.append(text[last:start])
+        latin = text[start:end].translate(_TO_LATIN)
+        if not _MARK_CHARS.isdisjoint(latin):
+            if where is None:
+                where = list(range(start))
+            else:
+                where.extend(range(last, start))
+            kept = [i for i, ch in enumerate(latin, start) if ch not in _MARK_CHARS]
+            where.extend(kept)
+            latin = _MARK.sub("", latin)
+        elif where is not None:
+            where.extend(range(last, end))
+        pieces.append(latin)
+        last = end
+    pieces.append(text[last:])
+    if where is not None:
+        where.extend(range(last, len(text) + 1))
+    return "".join(pieces), where
 
 
 @lru_cache(maxsize=4096)

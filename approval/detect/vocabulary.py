@@ -10,9 +10,12 @@ person.
 
 A context detector's terms and acronyms (the protection claim's) head its columns too, under
 stricter rules, since they were written for prose: a phrase of two words or more inside the
-header, function words aside (``Resultado entrevista miedo`` holds ``entrevista de miedo``), or
+header, function words aside (``Resultado entrevista miedo`` holds ``entrevista de miedo``),
 one word that is the whole header but for words of a result (``CAT``, ``Refugee status``,
-``Withholding (Y/N)``); never beside an office word or inside a not-term (``Refugee Officer``).
+``Withholding (Y/N)``), or one word beside one other (``MPP fear``, ``Fear (MPP)``, ``CFI
+date``); never as one compound with an office, unit or staff word, nor inside a not-term
+(``Refugee Officer``, ``Asylum office``, ``Asylum Director``), whichever rule found it, unless
+a result's word stands in it too (``Asylum decision (field office)`` is the claim's column).
 """
 
 from __future__ import annotations
@@ -20,10 +23,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 
+from approval.detect.contacts import CONTACTS as _CONTACT_IDS
 from approval.detect.detectors.a_number import is_label, plain_value
 from approval.detect.detectors.terms import expand
-from approval.detect.textnorm import is_null, norm_header, word_set
+from approval.detect.textnorm import is_null, norm_header, unconfuse, word_set
 from approval.policy import Policy
 
 # Words that make a header an aggregate over persons rather than a fact about one.
@@ -56,11 +61,13 @@ _MAX_HEADER_WORDS = 6
 # Words of a column of results, beside a claim word or a screening noun: ``CAT Result``,
 # ``Refugee status``, ``Withholding (Y/N)``, ``Resultado miedo creíble``. Shapes of how
 # agencies write headers, not policy. No dates: ``Interview Date`` heads a hiring sheet too.
+# The verbs of a boolean key (``isAsylee``, ``hasFear``) say the same: a yes/no column.
 _RESULT_WORDS = word_set(
     """
     result results outcome outcomes decision decisions determination determinations finding
     findings status type code flag y n yn yes no found sought claimed requested
     expressed granted denied pending filed received positive negative pos neg
+    is has was had ever
     resultado resultados decision estado estatus tipo situacion positivo negativo
     resultat statut positif negatif
     """
@@ -94,6 +101,12 @@ class HeaderIndex:
     # Office words and not-terms: a header holding one names no claim by the terms above.
     offices: frozenset[str] = frozenset()
     not_phrases: tuple[tuple[str, ...], ...] = ()
+    # The context detectors' ids: a header the loose rules give one of them (``Asylum
+    # office``: "asylum" at its start) names none beside an office word or inside a not-term.
+    context_ids: frozenset[str] = frozenset()
+    # The words of the context detectors' terms, acronyms and headers, results aside: an
+    # office or unit word right beside one makes a compound (``Asylum office``, ``CAT Team``).
+    claim_terms: frozenset[str] = frozenset()
     # Each phrase list above by its first word -> the phrases' positions in it: a header is
     # tried against the few phrases that start with one of its words, in their order.
     starts: dict[str, dict[str, tuple[int, ...]]] = field(default_factory=dict)
@@ -109,9 +122,13 @@ class HeaderIndex:
         offices: set[str] = set()
         not_phrases: list[tuple[str, ...]] = []
         codes: dict[str, set[str]] = {}
+        context_ids: set[str] = set()
+        claim_terms: set[str] = set()
         for detector in policy.detectors:
             for header in detector.headers:
                 normal = norm_header(header)
+                if detector.element == "context":
+                    claim_terms.update(_content(normal.split()))
                 if not normal or normal in exact:
                     continue  # the first detector to claim a header keeps it
                 exact[normal] = detector.id
@@ -125,6 +142,7 @@ class HeaderIndex:
         for detector in policy.detectors:
             if detector.element != "context":
                 continue
+            context_ids.add(detector.id)
             spelled = [a for entry in detector.acronyms for a, _ in expand(entry)]
             for acronym in spelled:
                 for word in acronym.split():
@@ -134,6 +152,7 @@ class HeaderIndex:
             entries = [(t, False) for t in detector.terms] + [(a, True) for a in spelled]
             for phrase, coded in entries:
                 content = _content(norm_header(phrase).split())
+                claim_terms.update(content)
                 if len(content) > 1:
                     claim_phrases.append((content, detector.id, coded))
                 elif content:
@@ -155,6 +174,8 @@ class HeaderIndex:
             codes={k: frozenset(v) for k, v in codes.items()},
             offices=frozenset(offices),
             not_phrases=nots,
+            context_ids=frozenset(context_ids),
+            claim_terms=frozenset(claim_terms - _RESULT_WORDS),
             starts={
                 "phrases": _by_first([p for p, _ in phrases]),
                 "claims": _by_first([p for p, _, _ in unique_claims]),
@@ -190,6 +211,8 @@ def _match(index: HeaderIndex, normal: str, raw: str = "") -> str | None:
         # A column of several persons is headed in the plural ("Names", "Detainees", "Full
         # names", "Applicants", "Respondents"): the vocabulary lists the singular.
         found = index.exact.get(" ".join(singular)) or _match_tokens(index, singular)
+    if found in index.context_ids and _names_an_office(index, tokens, raw):
+        return None  # "Asylum office", "Asylum Director": a place or a job, nobody's claim
     if found is None:
         found = _match_claim(index, tokens, raw)
         if found is None and singular != tokens:
@@ -204,9 +227,7 @@ def _content(tokens: Sequence[str]) -> tuple[str, ...]:
 def _match_claim(index: HeaderIndex, tokens: list[str], raw: str) -> str | None:
     """The context detector a header names by its terms (the module's docstring), or None."""
     content = list(_content(tokens))
-    if not content or index.offices.intersection(content):
-        return None
-    if _found(content, index.not_phrases, index.starts.get("not")):
+    if not content or _names_an_office(index, tokens, raw):
         return None
     claims = index.claim_phrases
     for i in _candidates(content, len(claims), index.starts.get("claims")):
@@ -218,7 +239,88 @@ def _match_claim(index: HeaderIndex, tokens: list[str], raw: str) -> str | None:
         detector_id, acronym = index.claim_words[core[0]]
         if not acronym or _as_written(index, core, raw):
             return detector_id
+    pair = [t for t in tokens if t not in _RESULT_WORDS]
+    if len(pair) == 2:
+        # A claim word beside one other word names the claim whatever that word is ("MPP
+        # fear", "Fear (MPP)", "Refugee app", "CFI date"): the office and staff words that
+        # would make it a place or a job were ruled out above. Not the words that mean
+        # something else beside another ("TB screening", "Tax withholding"), nor a phrase
+        # of its own ("Fear of flying").
+        for word in pair:
+            if word in index.claim_words and word not in _WHOLE_ONLY - _BESIDE_ANY:
+                detector_id, acronym = index.claim_words[word]
+                if not acronym or _as_written(index, [word], raw):
+                    return detector_id
     return None
+
+
+# Of ``_WHOLE_ONLY``, the words that name a claim beside any other (``MPP fear``): nobody's
+# "fear" is a test or a payroll line.
+_BESIDE_ANY = word_set("fear")
+# Words that make a header beside a claim word a unit or a job rather than a claim, with the
+# policy's office words: how agencies name their units and their staff. Not a place where
+# claimants are ("Asylum centre", "Asylum region" over persons still names their claim).
+_UNIT_WORDS = word_set(
+    """
+    department dept departement departamento agency bureau ministry service services affairs
+    affair
+    director directora directors deputy chief head manager managers supervisor trainer trainers
+    instructor instructors facilitator teacher teachers lecturer coordinator administrator
+    secretary clerk assistant employee employees personnel analyst specialist
+    """
+)
+
+
+# Words of a claim's result or its record beside an office or unit word: the header is the
+# claim's column, kept by the office that decided it ("Asylum decision (field office)",
+# "Refugee status (department)", "Fear claim - deputy review").
+_STATUS_WORDS = word_set(
+    """
+    status statuses decision decisions outcome outcomes result results claim claims filed
+    granted denied pending type types date dates determination determinations finding findings
+    estado estatus resultado resultados decision tipo fecha statut resultat
+    """
+)
+# Where a header's words stop running together: brackets, slashes, colons, commas and a dash
+# between spaces ("Withholding - Service Center" is a claim and a place, not a unit's name).
+_SEGMENT_BREAK = re.compile(r"\s[-\u2013\u2014]+\s|[()\[\]{}/\\|:;,]")
+
+
+def _names_an_office(index: HeaderIndex, tokens: Sequence[str], raw: str = "") -> bool:
+    """Whether a header names an office, a unit or a job rather than a claim: an office or
+    unit word right beside a claim word as one compound (``Asylum office``, ``Refugee
+    Affairs``, ``CAT Team``, ``Asylum Director``) or a not-term (``Refugee Officer``), and no
+    word of a result or a status anywhere in it (``Asylum office decision`` is a claim's)."""
+    if not _STATUS_WORDS.isdisjoint(tokens) or not _STATUS_WORDS.isdisjoint(
+        _singular(t) for t in tokens
+    ):
+        return False
+    parts = [norm_header(p).split() for p in _SEGMENT_BREAK.split(raw)] if raw else [tokens]
+    for part in parts:
+        for words in (part, [_singular(t) for t in part]):
+            content = list(_content(words))
+            if _found(content, index.not_phrases, index.starts.get("not")):
+                return True
+            for a, b in pairwise(content):
+                if (a in index.claim_terms and _an_office_word(index, b)) or (
+                    b in index.claim_terms and _an_office_word(index, a)
+                ):
+                    return True
+    return False
+
+
+def _an_office_word(index: HeaderIndex, word: str) -> bool:
+    return word in index.offices or word in _UNIT_WORDS
+
+
+def _holds_an_office(index: HeaderIndex, words: Sequence[str]) -> bool:
+    """Whether a unit's name (a value, not a header) holds an office or unit word anywhere
+    or a not-term (``Refugee Affairs Division``, ``Asylum Services``)."""
+    return (
+        not index.offices.isdisjoint(words)
+        or not _UNIT_WORDS.isdisjoint(words)
+        or _found(list(_content(words)), index.not_phrases, index.starts.get("not"))
+    )
 
 
 _RAW_WORDS = re.compile(r"[^\W_]+")
@@ -229,6 +331,8 @@ def _as_written(index: HeaderIndex, words: Sequence[str], raw: str) -> bool:
     wanted = [index.codes[w] for w in words if w in index.codes]
     if not wanted:
         return True
+    if not raw.isascii():
+        raw = unconfuse(raw)[0]  # "CΑT" with a Greek Alpha is written in capitals too
     written = set(_RAW_WORDS.findall(raw.replace("-", ""))) | set(_RAW_WORDS.findall(raw))
     written |= {w[:-1] for w in written if w.endswith("s")}  # "CATs", "CFIs"
     return all(not spellings.isdisjoint(written) for spellings in wanted)
@@ -319,17 +423,124 @@ JOB_WORDS = word_set(
 _JOB_SHARE = 0.6
 
 
-def is_staff_directory(header: Sequence[str], rows: Sequence[Sequence[str]]) -> bool:
-    """Whether a table with this header row and these sample rows lists staff: a job-title
-    column (by its header) whose values are job titles (``Supervisory Asylum Officer``)."""
-    for c, name in enumerate(header):
-        if norm_header(name) not in _JOB_HEADERS:
+# Headers of a column of staff by their function (``Director``, ``Asylum Office Director``,
+# ``Trainer``): roles that head a directory or a training roster, never a case's ("Case
+# manager", "Supervisor" and "Officer" stand beside applicants too).
+_STAFF_HEADS = word_set(
+    """
+    director directors directora directeur trainer trainers instructor instructors facilitator
+    facilitators teacher teachers lecturer lecturers trainee trainees
+    """
+)
+# Headers of a column of an organisation's units or courses (``Department``, ``Team``,
+# ``Course``), whose values then name units (``Asylum``, ``CAT``, ``Credible Fear``), not
+# claims. Not "Office", "Program", "Class" or "Section": a case's asylum office, a refugee
+# programme, a class of admission and a section of the law are facts about a claimant.
+_UNIT_HEADS = word_set(
+    """
+    department departments dept departamento departement division team teams unit units branch
+    directorate bureau course courses training trainings module modules workshop workshops
+    """
+)
+
+
+# Headers of a column of person names that can be the staff's own: a plain name, or a member
+# of staff. Any other header of names (``Detainee``, ``Respondent``, ``Applicant``) names the
+# persons a record is about, and the table is theirs.
+_STAFF_NAME_HEADS = frozenset(
+    {
+        "name",
+        "names",
+        "full name",
+        "staff",
+        "staff name",
+        "staff member",
+        "employee",
+        "employee name",
+        "official",
+        "contact",
+        "contact name",
+        "nombre",
+        "nom",
+    }
+)
+# Headers that stand beside a plain name in a directory of units: where and how to reach the
+# staff. Anything else (a country, a birthdate, a hearing date) makes the names a case's.
+_DIRECTORY_HEADS = word_set(
+    """
+    office location room building site city region district extension ext fax mobile cell
+    phone telephone email mail
+    """
+)
+
+
+def is_staff_directory(
+    header: Sequence[str], rows: Sequence[Sequence[str]], index: HeaderIndex | None = None
+) -> bool:
+    """Whether a table with this header row and these sample rows lists staff, whose names
+    are the staff's own, never a case's: a job-title column (by its header) whose values are
+    job titles (``Supervisory Asylum Officer``) beside plain names; a column headed by a staff
+    role of a directory or a course (``Director``, ``Trainer``) with no other column of names
+    beside it; or a column of units or courses (``Department``, ``Course``) whose values name
+    units (an office or unit word in them, or, given the policy's ``index``, a claim's words
+    alone: ``Asylum``, ``CAT``, ``Credible fear``) when the only names are the staff's."""
+    normal = [" ".join(norm_header(h).split()) if isinstance(h, str) else "" for h in header]
+    matched = [index.match(h) if index is not None else None for h in header]
+    named = {
+        c for c, d in enumerate(matched) if d == "person-name" or normal[c] in _STAFF_NAME_HEADS
+    }
+    if any(normal[c] not in _STAFF_NAME_HEADS for c in named):
+        return False  # "Detainee", "Respondent": the persons a record is about
+    # A birthdate, an A-number or another fact of a person's own: a case's table.
+    personal = index is not None and any(
+        d is not None and d != "person-name" and d not in _CONTACT_IDS | index.context_ids
+        for d in matched
+    )
+    staff_named = False
+    units = False
+    for c, name in enumerate(normal):
+        words = name.split()
+        if not words:
             continue
         values = [r[c] for r in rows if c < len(r) and r[c].strip()]
-        jobs = sum(1 for v in values if JOB_WORDS.intersection(norm_header(v).split()))
-        if values and jobs >= len(values) * _JOB_SHARE:
-            return True
-    return False
+        if not values:
+            continue
+        if name in _JOB_HEADERS:
+            jobs = sum(1 for v in values if JOB_WORDS.intersection(norm_header(v).split()))
+            if jobs >= len(values) * _JOB_SHARE:
+                return True
+        elif words[-1] in _STAFF_HEADS and len(words) <= 4:
+            # The staff role's column holds the names: no other column of names beside it.
+            if named or personal:
+                return False
+            staff_named = True
+        elif words[-1] in _UNIT_HEADS and len(words) <= 2:
+            found = sum(1 for v in values if _a_unit(v, index))
+            units = units or found >= len(values) * _JOB_SHARE
+    if staff_named:
+        return True
+    if not units or personal:
+        return False
+    # Plain names beside units: only where, and how, to reach them may stand beside.
+    return all(
+        not words
+        or c in named
+        or words[-1] in _UNIT_HEADS
+        or words[-1] in _STAFF_HEADS
+        or " ".join(words) in _JOB_HEADERS
+        or (matched[c] is not None and matched[c] in _CONTACT_IDS)
+        or not _DIRECTORY_HEADS.isdisjoint(words)
+        for c, words in enumerate(n.split() for n in normal)
+    )
+
+
+def _a_unit(value: str, index: HeaderIndex | None) -> bool:
+    words = norm_header(value).split()
+    if not words or len(words) > 6:
+        return False
+    if not _UNIT_WORDS.isdisjoint(words) or (index is not None and _holds_an_office(index, words)):
+        return True
+    return index is not None and index.match(value) in index.context_ids
 
 
 # Who a record is about is not everyone it names: a column headed by the role of an official or

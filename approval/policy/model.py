@@ -16,6 +16,12 @@ from typing import Any
 KNOWN_DETECTORS = (
     "person-name",
     "a-number",
+    "email",
+    "ssn",
+    "passport-number",
+    "receipt-number",
+    "phone",
+    "fin",
     "birthdate",
     "nationality",
     "detention-facility",

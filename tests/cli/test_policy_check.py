@@ -70,7 +70,7 @@ def test_an_impossible_date_is_a_problem_and_every_other_file_is_still_checked(
     assert result.code == 2
     assert "internal error" not in result.output
     assert result.stdout.splitlines() == [
-        f"{POLICY}: ok: policy 8cfr208.6 v1: 2 data classes, 2 rules, 6 detectors, "
+        f"{POLICY}: ok: policy 8cfr208.6 v1: 2 data classes, 2 rules, 12 detectors, "
         "unscannable files treated as protected-person",
         f"{ROSTER}: ok: roster v1: 5 officials, admin threshold 2 of 2",
     ]

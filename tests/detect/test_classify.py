@@ -198,7 +198,8 @@ def test_a_very_long_paragraph_is_cut_but_all_of_it_is_read(engine: Engine) -> N
     ("value", "fmt", "text"),
     [
         (None, None, ""),
-        (True, None, ""),
+        (True, None, "TRUE"),  # a yes/no flag as a spreadsheet shows it
+        (False, None, "FALSE"),
         ("x", None, "x"),
         (212345678.0, None, "212345678"),
         (212345678, '"A"000000000', "A212345678"),

@@ -404,6 +404,12 @@ def test_a_redaction_mark_is_absent_from_a_column(
         "detention-facility": "Otay Mesa Detention Center",
         "person-name": "Juan Perez",
         "protection-claim": "Asylum",
+        "email": "ruby.stephens@gmail.com",
+        "ssn": "601-12-3401",
+        "passport-number": "G31234567",
+        "receipt-number": "ZLA2412345678",
+        "phone": "(202) 555-0101",
+        "fin": "1100000131",
     }[detector]
     values = [plain, mark, plain]
     assert detectors[detector].column(values, "\n".join(values)) == [True, False, True]

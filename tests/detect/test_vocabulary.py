@@ -49,7 +49,10 @@ HEADERS = [
     ("Total asylum claims", None),
     ("Asylum grant rate", None),
     ("Invoice No.", None),
-    ("Phone", None),
+    ("Phone", "phone"),  # a person's identifier too (8 CFR 208.6: any that points to one)
+    ("Applicant email", "email"),
+    ("Receipt #", "receipt-number"),
+    ("FIN", "fin"),
     ("Court", None),
     ("Hearing Date", None),
     ("", None),

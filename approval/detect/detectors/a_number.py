@@ -19,7 +19,10 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
+from bisect import bisect_right
 from collections.abc import Callable, Sequence
+from decimal import Decimal, InvalidOperation
 from itertools import pairwise
 
 from approval.detect.detectors.base import Element, Found
@@ -90,13 +93,14 @@ _LABEL = (
     f"|eoir(?:{_SEP}{{0,2}}case)?{_SEP}{{0,2}}{_NO_OR_HASH}"
     f"|{_A_LOWER}\\.{_SPACE}?n\\.)"
     f"|{_A_UPPER}{_SEP}{{0,2}}(?i:file)(?:{_SEP}{{0,2}}(?i:{_NO_OR_HASH}))?"
+    f"|{_A_UPPER}\\.R\\."  # A.R., Alien Registration, with both its dots (``AR`` is a state)
     f"|{_A_LOWER}-(?i:file)(?:{_SEP}{{0,2}}(?i:{_NO_OR_HASH}))?"
 )
 # One separator between two groups of digits: a dash, a mark or a space; not a tab, nor two
 # spaces (columns of figures in a table printed as text, ``120   340   560``, are three numbers).
 # A comma is one only in thousands (``212,345,678``) and only after a label: without one, that
 # is an amount.
-_GROUP = f"[{DASHES}{_MARKS}{_BLANKS}]"
+_GROUP = f"[{DASHES}{_MARKS}{_BLANKS}'\u2019]"  # and the apostrophe: ``218'343'183``
 _THOUSANDS = r"\d{2,3},\d{3},\d{3}(?![\d,])"
 # A candidate: a prefix, then digits in groups, however many (``_accept`` decides from the
 # groups and the prefix whether they are an A-number), not inside a word. The A is upper case
@@ -108,6 +112,9 @@ SPELLED = re.compile(
     rf"(?P<digits>{_THOUSANDS}|\d+(?:{_GROUP}\d+)*)"
 )
 _RUN = re.compile(r"\d+")
+_DASH = re.compile(f"[{DASHES}]")
+_APOSTROPHE = re.compile("['\u2019]")
+_SPACE_RE = re.compile(_SPACE)
 # Not inside a word or a longer number (``A12345678.5``, ``A212-345-678-9x``).
 _END = re.compile(rf"[\w{DASHES}]|[{_MARKS}]\d")
 # Words that name one of a series by a letter: ``Row A 1 2 3 4 5 6 7 8 9`` (seats),
@@ -176,6 +183,10 @@ def _accept(text: str, m: re.Match[str]) -> tuple[str, int] | None:
         if len(digits) > 9 or _END.match(text, m.end()):
             return None
         return canonical_digits(digits), m.end()
+    if prefix != "label" and join and _APOSTROPHE.search(digits) and _SPACE_RE.search(join):
+        # Swiss thousands after an A and a space are an amount (``Part A: 12'345'678``), as
+        # commas are; tight to its A (``A-218'343'183``) or after a label, an A-number.
+        return None
     if "," in digits:  # thousands: a label's only (without one it is an amount)
         if prefix != "label":
             return None
@@ -198,18 +209,24 @@ def _accept(text: str, m: re.Match[str]) -> tuple[str, int] | None:
                 break
         if not take:
             return None
-        if take < len(groups):
-            if not seps[take - 1].isspace():
-                return None
-            if (
-                take > 1
-                and len(groups[take]) == len(groups[take - 1])
-                and seps[take - 1] == seps[take - 2]
-                and (take + 1 == len(groups) or seps[take] == seps[take - 1])
-            ):
-                return None
-            groups, seps = groups[:take], seps[: take - 1]
-        end = at + runs[take - 1].end()
+        if take == 1 and len(groups) == 2 and len(groups[1]) == 2 and _DASH.fullmatch(seps[0]):
+            # ``A218343183-01``: a two-digit suffix (a family member's file, a copy) after the
+            # digits together; the A-number is the run before it.
+            end = at + runs[1].end()
+            groups, seps = groups[:1], []
+        else:
+            if take < len(groups):
+                if not seps[take - 1].isspace():
+                    return None
+                if (
+                    take > 1
+                    and len(groups[take]) == len(groups[take - 1])
+                    and seps[take - 1] == seps[take - 2]
+                    and (take + 1 == len(groups) or seps[take] == seps[take - 1])
+                ):
+                    return None
+                groups, seps = groups[:take], seps[: take - 1]
+            end = at + runs[take - 1].end()
     if _END.match(text, end):
         return None
     if not _shape(groups, seps, prefix):
@@ -231,7 +248,14 @@ def spelled(text: str) -> list[Found]:
     """Every A-number written with its ``A`` or a label, in any of the groupings people use
     (see ``_shape``), or glued to the words around it (``glued``), with its canonical value:
     the one recogniser of spelled A-numbers that the scanner (``ANumber.find``) and the
-    checks of free text (``approval.detect.strings``) share."""
+    checks of free text (``approval.detect.strings``) share. Combining marks on the A or the
+    digits (``A\u0301218343183``) are read through (``_marked``)."""
+    if not text.isascii() and _marked(text):
+        return _unmarked_spelled(text)
+    return _spelled(text)
+
+
+def _spelled(text: str) -> list[Found]:
     found: list[Found] = []
     for m in SPELLED.finditer(text):
         accepted = _accept(text, m)
@@ -243,6 +267,144 @@ def spelled(text: str) -> list[Found]:
     if len(found) > 1:
         found.sort(key=lambda f: f.start)
     return found
+
+
+# -- broken over lines: a number that a line break cuts (``A2183-`` at the end of one line,
+# ``43183`` at the start of the next: a word processor's hyphenation, a wrapped column of a
+# report printed as text). The lines are joined where the first ends in digits (or digits and
+# a dash) and the next starts with digits: with nothing between where the digits are glued to
+# their A (or a dash ends the line), else with a space, as between groups; what ``spelled``
+# finds across the join is the line's A-number.
+_BROKEN = re.compile(rf"\d[{DASHES}\u00ad]?[^\S\n]*\n[^\S\n]*\d")
+_LINE_END = re.compile(rf"[{DASHES}\u00ad]$")
+_GLUED_END = re.compile(r"[^\W\d_][^\w\s]?\d+$")  # ``A2183``, ``A#2183``: the A on its digits
+
+
+def broken_over_lines(lines: Sequence[tuple[int, str]], joined: str) -> list[tuple[int, str]]:
+    """A-numbers cut by a line break, as (the number of the line they start on, canonical
+    A-number); ``joined`` is the lines joined by newlines (a cheap test first)."""
+    if _BROKEN.search(joined) is None:
+        return []
+    found: list[tuple[int, str]] = []
+    for (number, line), (_, after) in pairwise(lines):
+        head, tail = line.rstrip(), after.lstrip()
+        if not (tail[:1].isdigit() and head and (head[-1].isdigit() or _LINE_END.search(head))):
+            continue
+        bare = _LINE_END.sub("", head)
+        if bare != head:
+            joins = [bare + tail, head + tail]
+        elif _GLUED_END.search(head):
+            joins = [head + tail, f"{head} {tail}"]
+        else:  # digits apart from their A: a space between the parts, as between groups
+            joins = [f"{head} {tail}"]
+        for text in joins:
+            cut = len(head) if text.startswith(head) else len(bare)
+            hits = [f for f in spelled(text) if f.start < cut < f.end]
+            if hits:
+                found.append((number, hits[0].value))
+                break
+    return found
+
+
+# -- combining marks: a mark (Unicode categories Mn and Me: an accent U+0301, a strike-through
+# U+0336, a slash U+0338, an enclosing circle U+20DD) renders over the character before it and
+# leaves an A and its digits readable on screen, while every pattern above sees a character
+# between them. The marks are dropped before an A-number is looked for, the way readers drop
+# the invisible characters (``textio.visible``); in text, where one stands after a digit or
+# before one (``_marked``), and the spans found are those of the text as it was. A reader
+# that composes text (NFC) turns A and U+0301 into one letter, Á: the letters that decompose
+# into an A and marks are read as that A.
+
+
+@functools.cache
+def _mark_class() -> str:
+    """Every combining mark (Mn, Me) as one character class, from this Python's Unicode
+    database: built once, when a value or a text first holds a mark (25 to 80 ms; the marks
+    of planes 0, 1 and 14, where all of them are), not at import."""
+    ranges: list[tuple[int, int]] = []
+    category = unicodedata.category
+    for code in (*range(0x20000), *range(0xE0000, 0xE1000)):
+        if category(chr(code)) in ("Mn", "Me"):
+            if ranges and ranges[-1][1] == code - 1:
+                ranges[-1] = (ranges[-1][0], code)
+            else:
+                ranges.append((code, code))
+    return "".join(f"\\U{a:08x}-\\U{b:08x}" for a, b in ranges)
+
+
+@functools.cache
+def _accented_a() -> dict[int, str]:
+    """The letters that decompose into an A (or an a) and marks (À, Á, Ä, Å, Ǎ, Ạ...), each
+    to its A: one character for one, so that positions stay."""
+    table: dict[int, str] = {}
+    for code in (*range(0xC0, 0x250), *range(0x1E00, 0x1F00)):
+        base = unicodedata.normalize("NFD", chr(code))
+        if len(base) > 1 and base[0] in "Aa":
+            table[code] = base[0]
+    return table
+
+
+@functools.cache
+def _marks() -> re.Pattern[str]:
+    return re.compile(f"[{_mark_class()}]+")
+
+
+# Where a mark may matter: a character beyond ASCII after a digit, or before one (a few marks
+# or separators between). Two regexes that each start with a small class, skipped at C speed:
+# one that starts with the class of every mark is ten times slower over a page of accented
+# prose. What they find is checked one character at a time.
+_AFTER_DIGIT = re.compile(r"[0-9][^\x00-\x7f]")
+_BEFORE_DIGIT = re.compile(r"[^\x00-\x7f][^\w\n]{0,4}[0-9]")
+_MARK_CATEGORIES = ("Mn", "Me")
+
+
+def _marked(text: str) -> bool:
+    """Whether a combining mark stands after a digit or before one (on the A, between the
+    digits), or an accented A before digits: ``text`` is beyond ASCII."""
+    if not _has_digit(text):
+        return False
+    accented = _accented_a()
+    category = unicodedata.category
+    for m in _AFTER_DIGIT.finditer(text):
+        if category(m.group()[1]) in _MARK_CATEGORIES:
+            return True
+    for m in _BEFORE_DIGIT.finditer(text):
+        char = m.group()[0]
+        if category(char) in _MARK_CATEGORIES or ord(char) in accented:
+            return True
+    return False
+
+
+def without_marks(value: str) -> str:
+    """``value`` without its combining marks (see ``_mark_class``), decomposed first (Á is A
+    and a mark): a cell's value."""
+    if value.isascii():
+        return value
+    return _marks().sub("", unicodedata.normalize("NFD", value))
+
+
+def _unmarked_spelled(text: str) -> list[Found]:
+    """``_spelled`` over ``text`` without its marks, with the spans mapped back to ``text``."""
+    text = text.translate(_accented_a())  # one for one: the spans stay
+    kept: list[tuple[int, int]] = []  # (position in the stripped text, in ``text``)
+    pieces: list[str] = []
+    at = length = 0
+    for m in _marks().finditer(text):
+        if m.start() > at:
+            kept.append((length, at))
+            pieces.append(text[at : m.start()])
+            length += m.start() - at
+        at = m.end()
+    if at < len(text):
+        kept.append((length, at))
+        pieces.append(text[at:])
+    starts = [k[0] for k in kept]
+
+    def where(pos: int) -> int:
+        k = bisect_right(starts, pos) - 1
+        return kept[k][1] + pos - kept[k][0]
+
+    return [Found(f.value, where(f.start), where(f.end - 1) + 1) for f in _spelled("".join(pieces))]
 
 
 # -- glued: an A-number that is one word with its neighbours, the way case files are named
@@ -325,12 +487,15 @@ def spread_over_cells(
     column: Callable[[int], tuple[Sequence[str], str]],
     width: int,
     header: Sequence[str] | None = None,
+    whole: Callable[[int], bool] | None = None,
 ) -> list[tuple[int, int, str]]:
-    """A-numbers spread over three cells of a row (see ``_SPREAD_FIRST``), as (row, column
-    of the first cell, canonical A-number). ``column(c)`` is column ``c``'s values and the same
-    joined by newlines (one regex per column skips those that start none); ``header``, the
-    table's header row if it has one."""
-    found: list[tuple[int, int, str]] = []
+    """A-numbers spread over three cells of a row (see ``_SPREAD_FIRST``), or split over
+    cells by the table's own layout (``_split_over_cells``), as (row, column of the first
+    cell, canonical A-number). ``column(c)`` is column ``c``'s values and the same joined by
+    newlines (one regex per column skips those that start none); ``header``, the table's
+    header row if it has one; ``whole(c)``, whether column ``c`` is known to hold an
+    A-number in every row (none of them is broken)."""
+    found = _split_over_cells(column, width, header, whole)
     apart = _apart(tuple(header)) if header is not None else frozenset()
     for c in range(width - 2):
         if c in apart:
@@ -360,6 +525,92 @@ def spread_over_cells(
     return found
 
 
+# -- split over cells: the letter in one cell and the digits in the next (``A | 218343183``, a
+# form's box for the letter); the digits in two or three columns that the header names as
+# parts of an A-number (``A-Number (1) | A-Number (2) | A-Number (3)`` over ``218 | 343 |
+# 183``); under an A-number's header, a number broken over two rows (``A2183`` above
+# ``43183``: a wrapped cell exported line by line). A letter cell beside a number is one only
+# where no header names the two columns as something else (``Grade | Amount``).
+_LETTER_CELL = re.compile(rf"[A{A_LIKE_UPPER}][{DASHES}#:.]?")
+_LETTER_HINT = re.compile(rf"(?:^|\n)[A{A_LIKE_UPPER}][{DASHES}#:.]?(?:\n|$)")
+_PART = re.compile(r"\d{2,6}")
+_ROW_HEAD = re.compile(
+    rf"[A{A_LIKE_UPPER}][{DASHES}#:.]?(?P<d>\d{{2,7}})[{DASHES}]?|(?P<e>\d{{2,7}})[{DASHES}]"
+)
+_ROW_TAIL = re.compile(r"\d{1,7}")
+
+
+def _split_over_cells(
+    column: Callable[[int], tuple[Sequence[str], str]],
+    width: int,
+    header: Sequence[str] | None,
+    whole: Callable[[int], bool] | None,
+) -> list[tuple[int, int, str]]:
+    found: list[tuple[int, int, str]] = []
+    parts, under = _headed_parts(tuple(header)) if header is not None else ((), ())
+    for c in range(width - 1):
+        values, joined = column(c)
+        # A column of letters is two characters a row: tested by its length first, since
+        # any search of every column's text costs more than all of this (a table's scan).
+        if len(joined) > 3 * len(values) or not _LETTER_HINT.search(joined):
+            continue
+        if header is not None and not _letter_headed(tuple(header), c):
+            continue
+        digits = column(c + 1)[0]
+        for i, value in enumerate(values):
+            if _LETTER_CELL.fullmatch(value.strip()) and _PLAIN_VALUE.fullmatch(digits[i].strip()):
+                found.append((i, c, canonical_digits(digits[i])))
+    for first, count in parts:
+        cells = [column(c)[0] for c in range(first, first + count)]
+        for i, row in enumerate(zip(*cells, strict=True)):
+            row = tuple(v.strip() for v in row)
+            if all(_PART.fullmatch(v) for v in row) and sum(map(len, row)) in (8, 9):
+                found.append((i, first, canonical_digits("".join(row))))
+    for c in under:
+        if c >= width or (whole is not None and whole(c)):
+            continue  # every row an A-number: none broken
+        values = column(c)[0]
+        for i in range(len(values) - 1):
+            head = _ROW_HEAD.fullmatch(values[i].strip())
+            tail = values[i + 1].strip()
+            if head is not None and _ROW_TAIL.fullmatch(tail):
+                number = (head.group("d") or head.group("e")) + tail
+                if len(number) in (8, 9):
+                    found.append((i, c, canonical_digits(number)))
+    return found
+
+
+@functools.lru_cache(maxsize=64)
+def _headed_parts(
+    header: tuple[object, ...],
+) -> tuple[tuple[tuple[int, int], ...], tuple[int, ...]]:
+    """Under ``header``: the runs of two or three columns each headed as an A-number's (its
+    parts), and every column headed as one (where a number may break over two rows)."""
+    named = [isinstance(h, str) and _A_LABEL_HEADER.search(h) is not None for h in header]
+    runs: list[tuple[int, int]] = []
+    c = 0
+    while c < len(named):
+        n = 0
+        while c + n < len(named) and named[c + n]:
+            n += 1
+        if n in (2, 3):
+            runs.append((c, n))
+        c += max(n, 1)
+    return tuple(runs), tuple(c for c, yes in enumerate(named) if yes)
+
+
+@functools.lru_cache(maxsize=256)
+def _letter_headed(header: tuple[object, ...], c: int) -> bool:
+    """Whether the header over a letter cell and the cell after it lets them be one A-number:
+    it names either as an A-number's (``A | Number``), or names neither with words."""
+    if c + 1 >= len(header):
+        return True
+    pair = [str(h).strip() if h is not None else "" for h in header[c : c + 2]]
+    if any(_A_HEADER.search(h) for h in pair) or is_label(" ".join(pair)):
+        return True
+    return not any(_WORDED.search(h) and not is_null(h) for h in pair)
+
+
 @functools.lru_cache(maxsize=64)
 def _apart(header: tuple[object, ...]) -> frozenset[int]:
     """The columns ``_headed_apart`` rules out under ``header``: once per table, not per batch
@@ -381,8 +632,10 @@ def _headed_apart(header: Sequence[object], c: int) -> bool:
 _WORDED = re.compile(r"[^\W\d_]")  # a header names with words; figures are a row of data
 
 
-# A header that names an A-number (``A-Number``, ``A #``, ``Alien No.``, ``A.N.``).
+# A header that names an A-number (``A-Number``, ``A #``, ``Alien No.``, ``A.N.``); one
+# that names it by a label, not a bare letter (``A-Number (2)``, not ``Grade A``).
 _A_HEADER = re.compile(rf"(?:^|[^\w])(?:{_LABEL}|{_A_UPPER})(?:[^\w]|$)")
+_A_LABEL_HEADER = re.compile(rf"(?:^|[^\w])(?:{_LABEL})(?:[^\w]|$)")
 
 
 # Under a header or a label, the prefix is optional and may be in any case, and the digits may
@@ -390,7 +643,7 @@ _A_HEADER = re.compile(rf"(?:^|[^\w])(?:{_LABEL}|{_A_UPPER})(?:[^\w]|$)")
 # number (``A  212 345 678``, ``212\t345\t678`` typed into a form's boxes, ``212,345,678`` from
 # a spreadsheet's number format). A date is still a date.
 _LABELLED_PREFIX = re.compile(rf"(?:{_LABEL}|(?i:{_A_LOWER}))?[{DASHES}{_MARKS}{_SPACES}#:]{{0,4}}")
-_LABELLED_DIGITS = re.compile(rf"\d+(?:[{DASHES}{_MARKS}{_SPACES},]{{1,3}}\d+)*")
+_LABELLED_DIGITS = re.compile(rf"\d+(?:[{DASHES}{_MARKS}{_SPACES},'\u2019]{{1,3}}\d+)*")
 _DATE_SHAPE = re.compile(r"\d{4}(?P<s>\D)\d{1,2}(?P=s)\d{1,2}|\d{1,2}(?P<t>\D)\d{1,2}(?P=t)\d{4}")
 # A column of clean values ("A212345678" or, under a header, "212345678"), checked in one go.
 _COLUMN = re.compile(r"(?:[Aa]?\d{8,9}\n)*[Aa]?\d{8,9}")
@@ -432,15 +685,51 @@ def person_key(canonical: str) -> int:
     return int(canonical[1:])
 
 
+# How a cell hands over a number that went through a spreadsheet: with the prefix that keeps
+# it text (``'218343183``), as a float (``218343183.0``), in scientific notation
+# (``2.18343183E+08``, or ``2.18343E+08`` where the format kept six figures: still the column
+# of A-numbers, some digits lost).
+_E_NOTATION = re.compile(r"\d(?:[.,]\d{1,8})?[eE]\+?0?[78]")
+_TEXT_PREFIX = ("'", "\u2019")
+_PARENS = re.compile(r"\((\d{2,3})\)\s?")
+# After the digits, under a header: a two-digit suffix (``-01``, a family member's or a
+# copy's) or one letter (``218343183X``).
+_SUFFIX = re.compile(rf"(?P<number>.*\d)(?:[{DASHES}]\d\d|[A-Za-z])")
+
+
+def _cell(value: str) -> str:
+    """A cell's value as the number it renders (see ``_E_NOTATION``), its marks dropped."""
+    value = without_marks(value.strip())
+    if value[:1] in _TEXT_PREFIX:
+        value = value[1:]
+    if value.endswith(".0"):
+        return value[:-2]
+    if _E_NOTATION.fullmatch(value):
+        try:
+            number = Decimal(value.replace(",", "."))
+        except InvalidOperation:  # pragma: no cover - the pattern is a decimal's
+            return value
+        if number == number.to_integral_value():
+            return str(int(number))
+    return value
+
+
 def labelled(value: str) -> str | None:
     """The canonical A-number of a value that a header or a label says is one, or None."""
-    value = value.strip()
+    value = _cell(value)
     if len(value) > 40 or is_null(value):
         return None
-    if value.endswith(".0"):  # a number that went through a spreadsheet as a float
-        value = value[:-2]
     prefix = _LABELLED_PREFIX.match(value)
     rest = value[prefix.end() :] if prefix else value
+    if rest[:1] == "(":  # ``(218) 343-183``: a phone's shape, nine digits (a phone has ten)
+        rest = _PARENS.sub(r"\1 ", rest, count=1)
+    found = _labelled_digits(rest)
+    if found is None and (suffixed := _SUFFIX.fullmatch(rest)) is not None:
+        found = _labelled_digits(suffixed.group("number"))
+    return found
+
+
+def _labelled_digits(rest: str) -> str | None:
     if not _LABELLED_DIGITS.fullmatch(rest) or _DATE_SHAPE.fullmatch(rest):
         return None
     if "," in rest and not re.fullmatch(r"\d{2,3},\d{3},\d{3}", rest):
@@ -457,11 +746,10 @@ _PLAIN_VALUE = re.compile(rf"\d{{8,9}}|\d{{2,3}}(?P<s>{_GROUP})\d{{3}}(?P=s)\d{{
 
 def plain_value(value: str) -> str | None:
     """The canonical A-number of a cell under a header that says only "a record's number"
-    (``Case No.``): 8-9 digits together or 3-3-3 (through a spreadsheet as a float too), or
-    spelled with its A; a case system's own shapes (``2023-0001``) are not."""
-    value = value.strip()
-    if value.endswith(".0"):
-        value = value[:-2]
+    (``Case No.``): 8-9 digits together or 3-3-3 (through a spreadsheet as a float, in
+    scientific notation, as text: ``_cell``), or spelled with its A; a case system's own
+    shapes (``2023-0001``) are not."""
+    value = _cell(value)
     if _PLAIN_VALUE.fullmatch(value):
         return canonical_digits(value)
     found = spelled(value)
@@ -528,11 +816,13 @@ class ANumber(Element):
                 return True
             if any(s in text for s in _SYSTEMS):
                 return True
+        if text.isascii():
+            return False
+        if _marked(text):
+            return True  # an A or digits under combining marks (``spelled`` reads through them)
         return (
-            not text.isascii()
-            and (any(c in text for c in _LOOK_ALIKES) or _OTHER_DIGIT.search(text) is not None)
-            and self.prefilter.search(text) is not None
-        )
+            any(c in text for c in _LOOK_ALIKES) or _OTHER_DIGIT.search(text) is not None
+        ) and self.prefilter.search(text) is not None
 
     def column(self, values: Sequence[str], joined: str) -> list[bool] | None:
         if COLUMN_ASCII.fullmatch(joined) or (not joined.isascii() and _COLUMN.fullmatch(joined)):

@@ -3,10 +3,11 @@ status, Form I-589, in every language the policy lists.
 
 Terms match whole words, case- and accent-blind; acronyms (``CAT``, ``CFI``) match in capitals
 only, so that a cat is not the Convention Against Torture. The policy's ``not_terms`` win over
-its terms where they overlap: an ``Asylum Officer`` is a job title, not a claim. Under a claim
-header (``Claim Type``, ``CFI Result``) any value ties the person to a claim except an empty
-one (a redaction mark is empty), a plain "no", or a number: a count of cases is an aggregate,
-not a person's claim.
+its terms where they overlap: an ``Asylum Officer`` is a job title, not a claim. Look-alike
+letters of other scripts read as the Latin letters they look like (``CΑT`` with a Greek
+Alpha). Under a claim header (``Claim Type``, ``CFI Result``) any value ties the person to a
+claim except an empty one (a redaction mark is empty), a plain "no", or a number: a count of
+cases is an aggregate, not a person's claim.
 
 The sample shown for a claim is the policy's term, not the file's text.
 """

@@ -13,7 +13,10 @@ ending (``CF positives``, ``CF pos'd``, ``CATs``).
 An acronym's word may list its spellings in brackets: ``[CF,CFI,RF] [pos,neg]`` is every code
 with every outcome, compiled as one pattern, not one per pair; an acronym of two words matches
 in either order (``Positive CF``). Terms in scripts written without spaces (Chinese, Japanese,
-Thai) match inside a sentence, having no word boundary to stand on.
+Thai) match inside a sentence, having no word boundary to stand on. A word written with
+letters of other scripts that look Latin, or with combining marks over its letters (``аsylum``
+with a Cyrillic ``а``), is matched as the Latin word it reads as (``textnorm.unconfuse``), at
+the text's own positions.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from collections.abc import Callable, Iterable, Iterator
 from itertools import product
 
 from approval.detect.detectors.base import Found
-from approval.detect.textnorm import fold
+from approval.detect.textnorm import fold, fold_accents, unconfuse
 
 # Each letter with its accented forms, as the body of a character class. The accented forms of
 # a vowel are consecutive in Latin-1 (à-å is àáâãäå): written as a range, a class compiles in
@@ -64,7 +67,7 @@ def _letter(ch: str) -> str:
     accent classes put the accented forms back), any other as written, in lower case. Folding
     an Arabic ``ئ`` or a Cyrillic ``й`` would leave a letter and a combining mark (or drop the
     mark) that the text, written precomposed, does not hold."""
-    folded = fold(ch)
+    folded = fold_accents(ch)
     return folded if len(folded) == 1 and folded.isascii() else ch.lower()
 
 
@@ -283,6 +286,8 @@ class TermMatcher:
 
     def search(self, text: str) -> bool:
         """Whether any term, acronym or not-term occurs in ``text`` (a cheap first test)."""
+        if not text.isascii():
+            text = unconfuse(text)[0]  # "аsylum" with a Cyrillic а reads as asylum
         return self.pattern_for(text).search(text) is not None
 
     def _term(self, word: str) -> str | None:
@@ -323,19 +328,25 @@ class TermMatcher:
     def find(self, text: str) -> list[Found]:
         """The first occurrence of each term in ``text``."""
         found: dict[str, Found] = {}
-        for match in self.pattern_for(text).finditer(text):
-            term = self._term(match.group())
-            if term is not None and term not in found and not self._an_office(text, match.end()):
-                found[term] = Found(term, match.start(), match.end())
+        for hit in self.spans(text):
+            found.setdefault(hit.value, hit)
         return list(found.values())
 
     def spans(self, text: str) -> list[Found]:
-        """Every occurrence of every term in ``text``, in order (not-terms left out)."""
+        """Every occurrence of every term in ``text``, in order (not-terms left out). A word
+        that reads as Latin is read so (``textnorm.unconfuse``: look-alike letters of other
+        scripts, combining marks); the positions are ``text``'s own."""
+        where: list[int] | None = None
+        if not text.isascii():
+            text, where = unconfuse(text)
         found = []
         for match in self.pattern_for(text).finditer(text):
             term = self._term(match.group())
             if term is not None and not self._an_office(text, match.end()):
-                found.append(Found(term, match.start(), match.end()))
+                start, end = match.start(), match.end()
+                if where is not None:
+                    start, end = where[start], where[end]
+                found.append(Found(term, start, end))
         return found
 
     def __bool__(self) -> bool:

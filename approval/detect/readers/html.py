@@ -4,7 +4,9 @@
   introduces it ("The following persons were interviewed:") when there is one. ``colspan`` and
   ``rowspan`` keep cells under their headers. Tables nested in a cell are tables of their own.
 - Text is cut into lines at block elements, and into sections at headings; a section's title is
-  its heading, else the page ``<title>``. Character references are decoded.
+  its heading, else the page ``<title>``. Character references are decoded. A description
+  list's term and its description are one line, ``term: description``, as a label and its value
+  (``<dt>Name</dt><dd>Ana Perez</dd>``), and the pairs of one list one paragraph.
 - Everything else a program recovers from the page is read too, as hidden units each under
   its own part: every attribute value of every element (``title``, ``alt``, ``value``,
   ``content``, ``data-*``, ``aria-*``, ``placeholder``..., as ``name: value`` lines, the value
@@ -97,6 +99,7 @@ _TAG = re.compile(
 _META_CHARSET = re.compile(
     rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]{1,40})""", re.I
 )
+_TERMS = ("dt", "dd")  # a description list's label/value pairs (``_Parser._start_term``)
 _BLOCKS = frozenset(
     {
         "address", "article", "aside", "blockquote", "br", "dd", "details", "dialog", "div",
@@ -470,6 +473,10 @@ class _Parser(HTMLParser):
         self._line: list[str] = []
         self._lines: list[str] = []
         self._item = False  # the next line is a list item
+        # A description list's term and its description make one line, ``term: description``
+        # (``_term``): the open one of them, and whether the line holds a term's label.
+        self._term: str | None = None
+        self._term_label = False
         self._pre = 0
         self._skip: str | None = None  # inside <script> or <style>
         self._script: list[str] = []  # the text of the open script or style
@@ -884,7 +891,9 @@ class _Parser(HTMLParser):
         elif self._tables and tag in ("tr", "td", "th", "caption"):
             self._table_tag(tag, attrs)
         elif tag == "br":
-            self._space()
+            self._break()
+        elif tag in _TERMS and not self._cell_open() and self._heading is None:
+            self._start_term(tag)
         elif tag in _BLOCKS:
             self._end_block()
             self._pre += tag == "pre"
@@ -901,7 +910,7 @@ class _Parser(HTMLParser):
             self._hide(tag, attrs)
             return
         if tag == "br":
-            self._space()
+            self._break()
         elif tag in _BLOCKS:
             self._end_block()
         elif tag not in ("script", "style"):  # <script/> opens nothing
@@ -933,6 +942,8 @@ class _Parser(HTMLParser):
             self._end_table()
         elif self._tables and tag in ("tr", "td", "th", "caption"):
             self._table_end_tag(tag)
+        elif tag in _TERMS and not self._cell_open() and self._heading is None:
+            self._end_term(tag)
         elif tag in _BLOCKS:
             self._end_block()
             if tag == "pre" and self._pre:
@@ -1014,6 +1025,38 @@ class _Parser(HTMLParser):
 
     # Text, as the text classifier reads it: a blank line ends a paragraph (a record), "- "
     # starts a list item, a line break within a paragraph is a space.
+
+    def _break(self) -> None:
+        # ``<br>`` outside a cell or heading ends a line (not a paragraph): a list written
+        # with line breaks (``Granted asylum<br>Ana Perez<br>...``) keeps one name a line.
+        if self._cell_open() or self._heading is not None:
+            self._space()
+        else:
+            self._flush_line()
+
+    # A description list (``<dl><dt>Name</dt><dd>Ruby Stephens</dd>...``) is label/value
+    # pairs: each read as the line ``Name: Ruby Stephens``, the pairs of one list one paragraph
+    # (one record), as a form's lines are. A term without a description is a line of its own;
+    # a second description of one term a line of its own too. End tags may be left out.
+
+    def _start_term(self, tag: str) -> None:
+        if tag == "dd" and self._term == "dt":
+            self._end_term("dt")
+        if not (tag == "dd" and self._term_label):
+            self._flush_line()
+            self._term_label = False
+        self._term = tag
+
+    def _end_term(self, tag: str) -> None:
+        if tag == "dt" and self._term == "dt":
+            label = "".join(self._line).strip()
+            if label:
+                self._line.append(" " if label.endswith((":", "：")) else ": ")
+                self._term_label = True
+        else:
+            self._flush_line()
+            self._term_label = False
+        self._term = None
 
     def _space(self) -> None:
         cell = self._tables[-1].cell if self._tables else None

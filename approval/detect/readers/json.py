@@ -18,6 +18,14 @@ How a document becomes units, the same for JSON, NDJSON lines and YAML documents
 - an object whose keys are all identifiers (they hold a digit), or names (``Maria GARCIA``)
   over objects that share their fields, and whose values are all objects is a map of records:
   one record per entry, the key kept as ``@key``;
+- an object keyed by persons' names over scalars or lists of scalars (``{"asylum": {"Ruby
+  Stephens": "pending"}}``) is also a table of its own, one row per entry (the key, then the
+  value), titled by the key path that holds it: its keys are values (``_is_name_map``; not
+  title-case field names, nor a figure per name);
+- a lone object in an array that is a part of its record (a name in parts, FHIR's ``"name":
+  [{"given": [...], "family": ...}]``; a coded value) is flattened into the record too, under
+  the array's key (``name[0].family``), and a field that holds the whole of what its object
+  stands for (``text``, ``display``, ``value``) is named by the object's key (``name[0]``);
 - the frames pandas writes are tables: orient=split (``columns`` beside ``data`` rows as wide,
   the ``index`` as the first column), orient=columns (objects keyed by one index of numbers);
   orient=index and orient=records are maps and arrays of records;
@@ -166,6 +174,17 @@ class Flattener:
                 yield from self._record(entry, path, depth + 1, {"@key": scalar(key)})
         else:
             yield from self._record(obj, path, depth, {}, in_array)
+            if _is_name_map(obj):
+                yield from self._name_rows(obj, path, depth)
+
+    def _name_rows(self, obj: dict[Any, Any], title: str, depth: int) -> Iterator[Item]:
+        """A map keyed by persons' names (``_is_name_map``) as the table it is: one row per
+        entry, the key first, then its value (or the values of its list), under the key path
+        that holds the map as title (``{"asylum": {"Ruby Stephens": "pending"}}``)."""
+        for key, value in obj.items():
+            self._visit(depth + 1)
+            values = value if isinstance(value, list | tuple) else [value]
+            yield title, [str(key), *(scalar(v) for v in values)]
 
     def _record(
         self,
@@ -202,6 +221,11 @@ class Flattener:
             elif kind == _ENTRY:
                 prefix, _, name = key.rpartition("\0")
                 yield from self.entry(name, found, _titled(broad, _join(path, prefix)), at)
+            elif kind == _NAMES:
+                assert isinstance(found, dict)
+                # Titled as arrays of objects are: the record's fields hold the map's own
+                # entries, read as field names.
+                yield from self._name_rows(found, _titled(context, title), at)
             else:
                 yield from self.value(found, _titled(broad, title), at)
         if lists:
@@ -226,6 +250,8 @@ class Flattener:
                 if _is_table(item):
                     later.append((_TABLE, key, item, depth + 1))
                 else:
+                    if _is_name_map(item):
+                        later.append((_NAMES, key, item, depth + 1))
                     self._flatten(item, key, depth + 1, record, later)
             elif isinstance(item, list | tuple):
                 self._visit(depth + 1)
@@ -238,11 +264,20 @@ class Flattener:
                         record[f"{key}[{index}]"] = value
                     later.append((_SCALARS, key, values, depth + 1))
                 elif any(_holds_object(v) for v in item):
+                    if len(item) == 1 and _flat_object(item[0]):
+                        # One object in an array is a part of the record, its fields under
+                        # the array's key (FHIR's ``"name": [{"given": [...], "family": ...}]``
+                        # is the person's name), as well as a record of its own.
+                        self._flatten(item[0], f"{key}[0]", depth + 2, record, [])
                     later.append((_OBJECTS, key, item, depth + 1))
                 else:
                     later.append((_TABLE, key, item, depth + 1))
             else:
                 self._visit(depth + 1)
+                if prefix and name.lower() in _WHOLE_KEYS and prefix not in record:
+                    # The whole of what its object stands for (``"name": {"text": "Ruby
+                    # Stephens"}``): named by the object's key, not by ``text``.
+                    key = prefix
                 record[key] = scalar(item)
 
     def _visit_rows(self, rows: list[list[Cell]], depth: int) -> None:
@@ -478,6 +513,74 @@ def _is_record_map(obj: dict[Any, Any]) -> bool:
     )
 
 
+_NAME_MAP_SHARE = 0.8  # share of a map's keys that must be written as names are
+
+
+def _is_name_map(obj: dict[Any, Any]) -> bool:
+    """A map keyed by persons' names (``Ruby Stephens``, ``Stephens, Ruby``) over scalars or
+    lists of scalars (``{"Ruby Stephens": "pending"}``): its keys are values, read as a table
+    of their own (``Flattener._name_rows``) beside the record that reads them as field names.
+    Title-case field names (``"Full Name": "Nombre completo"``) look the same: the classifier
+    judges the table's column of keys as it judges any column without a header."""
+    if len(obj) < 2 or any(isinstance(v, dict) for v in obj.values()):
+        return False
+    if any(isinstance(v, list | tuple) and any(map(_is_container, v)) for v in obj.values()):
+        return False
+    numbers = [v for v in obj.values() if isinstance(v, int | float) and not isinstance(v, bool)]
+    if len(numbers) == len(obj) and any(v not in (0, 1) for v in numbers):
+        return False  # a figure per name (grant rates per judge): statistics, not 0/1 flags
+    names = sum(1 for key in obj if isinstance(key, str) and _person_key(key))
+    return names >= 2 and names >= _NAME_MAP_SHARE * len(obj)
+
+
+# Words of field names written in title case (``Last Name``, ``Fear Result``, ``Case Details``),
+# which no person's name holds.
+_FIELD_WORDS = frozenset(
+    {"name", "names", "date", "birth", "dob", "result", "results", "status", "type", "number"}
+    | {"id", "code", "info", "information", "details", "detail", "address", "country", "city"}
+    | {"office", "case", "cases", "file", "application", "decision", "notes", "note", "phone"}
+    | {"email", "title", "level", "count", "total", "rate", "fear", "claim", "relief", "label"}
+    | {"field", "value", "description", "summary", "section", "page", "form", "report"}
+)
+
+
+def _person_key(key: str) -> bool:
+    """A key written as a person's name is (``_name_key``), with no word of a field's name."""
+    return _name_key(key) and not any(
+        w.lower().strip(".,") in _FIELD_WORDS for w in _NAME_SPLIT.split(key)
+    )
+
+
+# Fields that hold the whole of what their object stands for: FHIR's ``text``, XML-as-JSON's
+# ``#text``, a code's ``display``.
+_WHOLE_KEYS = frozenset({"text", "#text", "display", "value", "fullname", "full_name"})
+# Fields of an object that is a part of a record, not a record: a name in parts (FHIR's
+# ``HumanName``: ``use``, ``text``, ``family``, ``given``, ``prefix``, ``suffix``, ``period``),
+# a coded value or an identifier (``system``, ``code``, ``value``, ``display``). An object with
+# any other field (``name``, ``a_number``: a dependent) is a record of its own only.
+_PART_KEYS = frozenset(
+    {"use", "text", "family", "given", "prefix", "suffix", "period", "first", "last", "middle"}
+    | {"firstname", "lastname", "middlename", "givenname", "familyname", "fullname", "surname"}
+    | {"system", "code", "value", "display", "type"}
+)
+
+
+def _flat_object(value: object) -> bool:
+    """A lone object in an array that is a part of its record (``_PART_KEYS``): its fields
+    scalars or lists of scalars (``period``, an object, aside)."""
+    if not isinstance(value, dict) or not value:
+        return False
+    for key, item in value.items():
+        if not isinstance(key, str) or re.sub(r"[\s_-]", "", key.lower()) not in _PART_KEYS:
+            return False
+        if key != "period" and (
+            isinstance(item, dict)
+            or (isinstance(item, list | tuple) and any(map(_is_container, item)))
+        ):
+            return False
+    return True
+
+
 def _context(obj: dict[Any, Any]) -> str:
     parts = [
         value[:_TITLE_VALUE_CHARS].strip()
@@ -513,6 +616,7 @@ _OBJECTS = "objects"  # an array that holds objects: records of their own
 _SCALARS = "scalars"  # an array of scalars: a column of its own
 _TABLE = "table"  # rows, a frame or a map of records, under the record's key
 _ENTRY = "entry"  # a value under a data key: a record of its own, keyed by it
+_NAMES = "names"  # a map keyed by persons' names: a table of its own (``_is_name_map``)
 _Later = tuple[str, str, object, int]
 
 

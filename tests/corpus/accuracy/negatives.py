@@ -1,15 +1,16 @@
 """What must pass: staff directories (names with job titles, offices and units whose words
 mention asylum, fear screening or protection), blank forms and templates, aggregate tables by
 nationality or facility (small counts included), press releases quoting named officials, court
-calendars naming judges, and batch, receipt and case numbers in the A-number range. Each is
-clean; a staff list that carries the staff's birthdates is the officials' personal data, never
-a list of protected persons."""
+calendars naming judges, and batch and case numbers in the A-number range. Each is clean but
+the batch reports whose USCIS receipt numbers sit beside asylum case types (a receipt number
+points to one person's filing: protected, by the receipt number); a staff list that carries
+the staff's birthdates is the officials' personal data, never a list of protected persons."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from tests.corpus.accuracy import PERSONAL, Case
+from tests.corpus.accuracy import PERSONAL, PROTECTED, Case
 from tests.corpus.accuracy._files import (
     Make,
     csv_file,
@@ -28,6 +29,12 @@ from tests.corpus.people import FACILITIES, NATIONALITIES
 
 def _clean(name: str, filename: str, make: Make) -> Case:
     return Case(f"negatives/{name}", filename, make, None, 0)
+
+
+def _receipts(name: str, filename: str, make: Make, persons: int) -> Case:
+    """Receipt numbers beside a claim: each is one person's filing (8 CFR 208.6)."""
+    found = frozenset({"receipt-number", "protection-claim"})
+    return Case(f"negatives/{name}", filename, make, PROTECTED, persons, found)
 
 
 # --- staff directories ------------------------------------------------------------------------
@@ -417,21 +424,24 @@ def _numbers() -> list[Case]:
         "FOIA request 2023-212345678 covers asylum statistics.",
     ]
     return [
-        _clean(
+        _receipts(
             "receipt-batch-case-csv-1",
             "batches.csv",
             csv_file([["Receipt No.", "Batch", "Case #", "Case Type"], *rows]),
+            len(rows),
         ),
-        _clean("receipt-batch-case-txt-2", "batches.txt", text_file(lines)),
-        _clean(
+        _receipts("receipt-batch-case-txt-2", "batches.txt", text_file(lines), 1),
+        _receipts(
             "receipt-batch-case-xlsx-3",
             "batches.xlsx",
             xlsx_file([("Batches", [["Receipt Number", "Batch ID", "Case #", "Type"], *rows])]),
+            len(rows),
         ),
-        _clean(
+        _receipts(
             "case-numbers-eml-4",
             "cases.eml",
             eml_file("Closed asylum cases", "\n".join(lines[2:]) + "\n"),
+            1,
         ),
     ]
 
