@@ -2432,33 +2432,19 @@ class Classifier:
                 self.table(table)
                 intro = None
                 continue
+            fixed: tuple[str, str] | None = None  # (header line, the rule its columns end at)
             if block and stripped[:2] in ("--", "==") and _RULE.match(line):
                 # Column headers underlined with dashes: a fixed-width report. The lines above
                 # the header (the report's title, its page header) title the table.
-                header = block.pop()[1]
-                above = [t.strip() for _, t in block]
-                title = [unit.title, *(h[1] for h in headings)]
-                if state.lead is not None:
-                    title.append(state.lead[3])
-                if intro is not None:
-                    title.append(intro[3])
-                flush()
-                table = Table(
-                    where=unit.where,
-                    rows=_fixed_rows(
-                        header, line, stream, " ".join(t for t in (*title, *above) if t)
-                    ),
-                    title=" / ".join(t for t in (*title, *above) if t),
-                )
-                self.table(table)
-                intro = None
-                continue
-            if (
+                fixed = (block.pop()[1], line)
+            elif (
                 "  " in stripped
                 and (rule := _aligned_header(line, stream.peek(), engine.column_role)) is not None
             ):
                 # Column headers of the vocabulary over rows aligned under them, with no rule
                 # of dashes: a fixed-width report all the same, cut where the headers start.
+                fixed = (line, rule)
+            if fixed is not None:
                 above = [t.strip() for _, t in block]
                 title = [unit.title, *(h[1] for h in headings)]
                 if state.lead is not None:
@@ -2466,12 +2452,11 @@ class Classifier:
                 if intro is not None:
                     title.append(intro[3])
                 flush()
+                titled = " / ".join(t for t in (*title, *above) if t)
                 table = Table(
                     where=unit.where,
-                    rows=_fixed_rows(
-                        line, rule, stream, " ".join(t for t in (*title, *above) if t)
-                    ),
-                    title=" / ".join(t for t in (*title, *above) if t),
+                    rows=_fixed_rows(*fixed, stream, " ".join(t for t in (*title, *above) if t)),
+                    title=titled,
                 )
                 self.table(table)
                 intro = None

@@ -10,6 +10,19 @@ from faker import Faker
 
 SEED = 208_6
 
+# Names written as a listing writes them, accents and all (the red team's round-7 persons):
+# for the layout tests, which need a few fixed names rather than a generated roster.
+LISTED_NAMES = (
+    "Ruby Stephens",
+    "Megan Jones",
+    "Ricardo Villaseñor",
+    "Mark Smith",
+    "Luis Tórrez",
+    "Tammy Harper",
+    "Estefanía Hill",
+    "Jaqueline Gray",
+)
+
 NATIONALITIES = (
     "Guatemala",
     "Honduras",

@@ -15,17 +15,9 @@ from approval.detect.classify import cell_text
 from approval.detect.report import FileReport
 from approval.detect.scan import scan_file
 from approval.policy import Policy
+from tests.corpus.people import LISTED_NAMES
 
-NAMES = [
-    "Ruby Stephens",
-    "Megan Jones",
-    "Ricardo Villaseñor",
-    "Mark Smith",
-    "Luis Tórrez",
-    "Tammy Harper",
-    "Estefanía Hill",
-    "Jaqueline Gray",
-]
+NAMES = list(LISTED_NAMES)
 A_NUMBERS = [f"2{n:08d}" for n in (18343183, 4953397, 5164497, 14811693, 23160999, 12102290)]
 CLAIMS = ["Asylum", "Credible Fear - Negative", "Withholding of Removal", "CAT", "I-589 pending"]
 

@@ -376,19 +376,7 @@ def list_styles(stream: IO[bytes]) -> dict[str, dict[int, ListLevel]]:
     """The list styles of an OpenDocument part (``styles.xml``'s, for ``content.xml``'s
     lists), in a hardened parse as ``unshown_styles``."""
     styles = ListStyles()
-
-    def refuse(*_: object) -> None:
-        raise Unscannable("styles declare entities, which are not expanded")
-
-    parser = safe_parser(refuse, doctype=True)
-    parser.StartElementHandler = styles.start
-    parser.EndElementHandler = styles.end
-    try:
-        for chunk in iter(lambda: stream.read(CHUNK), b""):
-            parser.Parse(chunk, False)
-        parser.Parse(b"", True)
-    except expat.ExpatError as exc:
-        raise Unscannable("corrupt: styles are not well-formed") from exc
+    _parse_styles(stream, styles.start, styles.end)
     return styles.styles
 
 
@@ -411,6 +399,18 @@ def unshown_styles(stream: IO[bytes]) -> frozenset[str]:
         if name == _STYLE + "style" and style:
             style.pop()
 
+    _parse_styles(stream, start, end)
+    return frozenset(found)
+
+
+def _parse_styles(
+    stream: IO[bytes],
+    start: Callable[[str, dict[str, str]], None],
+    end: Callable[[str], None],
+) -> None:
+    """A hardened parse of an OpenDocument part for its styles: entities refused, as ``walk``
+    refuses them; anything not well-formed unscannable."""
+
     def refuse(*_: object) -> None:
         raise Unscannable("styles declare entities, which are not expanded")
 
@@ -423,7 +423,6 @@ def unshown_styles(stream: IO[bytes]) -> frozenset[str]:
         parser.Parse(b"", True)
     except expat.ExpatError as exc:
         raise Unscannable("corrupt: styles are not well-formed") from exc
-    return frozenset(found)
 
 
 def _points(size: str) -> float:

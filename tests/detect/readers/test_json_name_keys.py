@@ -17,15 +17,9 @@ from approval.detect.report import FileReport
 from approval.detect.scan import scan_file
 from approval.detect.units import Limits
 from approval.policy import Policy
+from tests.corpus.people import LISTED_NAMES
 
-NAMES = [
-    "Ruby Stephens",
-    "Megan Jones",
-    "Ricardo Villaseñor",
-    "Mark Smith",
-    "Luis Tórrez",
-    "Tammy Harper",
-]
+NAMES = list(LISTED_NAMES[:6])
 
 
 def scan(tmp_path: Path, name: str, text: str, policy: Policy) -> FileReport:
