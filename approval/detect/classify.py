@@ -1947,10 +1947,11 @@ class Classifier:
             columns = [*plan.free, *(c for c, d in plan.roles.items() if d == CLAIM)]
         for col in columns:
             vals, joined = batch.text(col)
-            maybe = [d for d in detectors if engine.detectors[d].may_find(joined)]
-            labelled = may_label(joined) and engine.label_prefilter is not None
-            if labels and labelled and engine.label_prefilter.search(joined):  # type: ignore[union-attr]
+            prefilter = engine.label_prefilter
+            if labels and prefilter is not None and may_label(joined) and prefilter.search(joined):
                 maybe = list(detectors)
+            else:
+                maybe = [d for d in detectors if engine.detectors[d].may_find(joined)]
             if not maybe:
                 continue
             for i, text in enumerate(vals):
