@@ -658,11 +658,8 @@ def record_subject(
         words = [fold(w) for w in _WORD.findall(line, name.end, name.end + 60)[:4]]
         if words and (words[0] in _SPEECH or not _TITLES.isdisjoint(words)):
             return None  # ``SMITH, John, Asylum Officer``; ``SMITH, John said``
-    else:
-        candidate = next(iter(_candidates(line, names.stop)), None)
-        if candidate is None or candidate[1] or candidate[0].start != 0:
-            return None
-        name = candidate[0]
+    elif (name := _opening_shape(line, names)) is None:
+        return None
     if names.canonical(name.value) is None:
         return None
     end = at + name.end
@@ -874,11 +871,8 @@ def _joined_name(
     name = next((f for f in names.find(rest) if f.start == 0), None)  # ``STEPHENS, Ruby``
     if name is None:
         name = _last_first(rest, names)  # ``Stephens, Ruby``
-    if name is None:
-        candidate = next(iter(_candidates(rest, names.stop)), None)
-        if candidate is None or candidate[1] or candidate[0].start != 0:
-            return None
-        name = candidate[0]
+    if name is None and (name := _opening_shape(rest, names)) is None:
+        return None
     if names.canonical(name.value) is None:
         return None
     end = at + name.end
@@ -913,6 +907,14 @@ _LAST_FIRST = re.compile(
     r"[*_]*([^\W\d_][^\W\d_'’-]*(?:[ '’-][^\W\d_]+)?)[*_]*,\s[*_]*([^\W\d_]+(?:\s[^\W\d_]+)?)[*_]*"
     r"(?=\s*(?:[(\[|/:;,–—\n-]|$))"
 )
+
+
+def _opening_shape(text: str, names: PersonName) -> Found | None:
+    """A name known by its shape alone (title case) that opens ``text``, or None."""
+    candidate = next(iter(_candidates(text, names.stop)), None)
+    if candidate is None or candidate[1] or candidate[0].start != 0:
+        return None
+    return candidate[0]
 
 
 def _last_first(text: str, names: PersonName) -> Found | None:
