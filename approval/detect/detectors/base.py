@@ -75,3 +75,16 @@ class Element:
     def redact(self, canonical: str) -> str:
         """A sample safe to show to people who may not see the data."""
         return redact_tokens(canonical)
+
+
+def grouped_token(
+    value: str, longest: int, grouped: re.Pattern[str], token: re.Pattern[str]
+) -> str | None:
+    """A labelled document number as one token: written whole or in groups (``AB 123 456``,
+    ``AB-123-456``), at most ``longest`` characters as written; None when it is not one."""
+    value = value.strip()
+    if is_null(value) or len(value) > longest:
+        return None
+    if grouped.fullmatch(value):
+        value = value.replace("-", "").replace(" ", "")
+    return value if token.fullmatch(value) else None

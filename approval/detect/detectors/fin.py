@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 
-from approval.detect.detectors.base import Element
-from approval.detect.textnorm import is_null, redact_middle
+from approval.detect.detectors.base import Element, grouped_token
+from approval.detect.textnorm import redact_middle
 
 _TOKEN = re.compile(r"[A-Za-z0-9]{7,12}")
 _GROUPED = re.compile(r"[A-Za-z0-9]{2,6}(?:[- ][A-Za-z0-9]{2,6}){1,3}")
@@ -23,16 +23,10 @@ class FingerprintNumber(Element):
     id = "fin"
 
     def canonical(self, value: str) -> str | None:
-        value = value.strip()
-        if is_null(value) or len(value) > 20:
+        token = grouped_token(value, 20, _GROUPED, _TOKEN)
+        if token is None or _DATE.fullmatch(token) or sum(c.isdigit() for c in token) < 6:
             return None
-        if _GROUPED.fullmatch(value):
-            value = value.replace("-", "").replace(" ", "")
-        if not _TOKEN.fullmatch(value) or _DATE.fullmatch(value):
-            return None
-        if sum(c.isdigit() for c in value) < 6:
-            return None
-        return value.upper()
+        return token.upper()
 
     def redact(self, canonical: str) -> str:
         return redact_middle(canonical)

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 
-from approval.detect.detectors.base import Element
-from approval.detect.textnorm import is_null, redact_middle
+from approval.detect.detectors.base import Element, grouped_token
+from approval.detect.textnorm import redact_middle
 
 _TOKEN = re.compile(r"[A-Za-z0-9]{6,12}")
 _GROUPED = re.compile(r"[A-Za-z0-9]{1,6}(?:[- ][A-Za-z0-9]{1,7}){1,2}")
@@ -22,18 +22,15 @@ class Passport(Element):
     id = "passport-number"
 
     def canonical(self, value: str) -> str | None:
-        value = value.strip()
-        if is_null(value) or len(value) > 16 or _DATE.fullmatch(value):
+        if _DATE.fullmatch(value.strip()):
             return None
-        if _GROUPED.fullmatch(value):
-            value = value.replace("-", "").replace(" ", "")
-        if not _TOKEN.fullmatch(value):
+        token = grouped_token(value, 16, _GROUPED, _TOKEN)
+        if token is None:
             return None
-        digits = sum(c.isdigit() for c in value)
-        letters = len(value) - digits
-        if digits < 5 or letters > 3:
+        digits = sum(c.isdigit() for c in token)
+        if digits < 5 or len(token) - digits > 3:
             return None
-        return value.upper()
+        return token.upper()
 
     def redact(self, canonical: str) -> str:
         return redact_middle(canonical)
