@@ -26,10 +26,9 @@ import binascii
 import codecs
 import quopri
 import re
-import urllib.parse
 from collections.abc import Iterator
 
-from approval.detect.readers._carriers import nested, picture
+from approval.detect.readers._carriers import data_uri, nested, picture
 from approval.detect.readers._members import PICTURE_REASON
 from approval.detect.textio import FALLBACK, lines, open_text, sniff_encoding
 from approval.detect.units import (
@@ -61,8 +60,6 @@ _LDIF = re.compile(r"([A-Za-z0-9;.\-]+)(::?)\s*(.*)", re.S)
 _ESCAPE = re.compile(r"\\([nN,;:\\])")
 _UNESCAPED = {"n": "\n", "N": "\n"}
 _PARAMETER = re.compile(r";([^;=]+)(?:=((?:\"[^\"]*\"|[^;])*))?")
-# RFC 2397: data:[<mediatype>][;base64],<data>
-_DATA_URI = re.compile(r"\s*data:[^,]*?(;base64)?,(.*)", re.I | re.S)
 _FILE_LINES = 2  # decoded text with more lines than this is read as a file of its own
 
 
@@ -154,9 +151,9 @@ def _content_line(line: str, source: Source, limits: Limits, found: list[Unit]) 
         data: bytes | None = quopri.decodestring(value.encode("latin-1", "replace"))
     elif coding in ("B", "BASE64") or "BASE64" in parameters:
         data = _base64(value)
-    elif (uri := _DATA_URI.match(value)) is not None:
+    elif (uri := data_uri(value)) is not None:
         # vCard 4.0 (RFC 6350) writes PHOTO, KEY, SOUND and LOGO as RFC 2397 data URIs.
-        data = _base64(uri.group(2)) if uri.group(1) else _percent(uri.group(2))
+        data = uri[1]
     else:
         yield from f"{name}:{_unescaped(value)}".splitlines()
         return
@@ -218,10 +215,6 @@ def _decoded(
         return
     yield f"{name}:{first}"
     yield from rest
-
-
-def _percent(value: str) -> bytes:
-    return urllib.parse.unquote_to_bytes(value)
 
 
 def _base64(value: str) -> bytes | None:
