@@ -8,6 +8,7 @@ except under CI (``CI=true``), where a missing nginx fails.
 
 from __future__ import annotations
 
+import asyncio
 import http.client
 import os
 import shutil
@@ -16,13 +17,17 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
 from types import TracebackType
+from typing import TypeVar
 
 import pytest
 
+from approval.serve.gate import Gate
 from approval.workflow.serve import check_service
+
+T = TypeVar("T")
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 
@@ -292,3 +297,16 @@ class Nginx:
         tb: TracebackType | None,
     ) -> None:
         self.close()
+
+
+def run(gate: Gate, body: Callable[[Gate], Awaitable[T]]) -> T:
+    """``body`` with the gate started, then stopped whatever happens."""
+
+    async def main() -> T:
+        await gate.start()
+        try:
+            return await body(gate)
+        finally:
+            await gate.stop()
+
+    return asyncio.run(main())

@@ -8,10 +8,8 @@ import hashlib
 import os
 import threading
 import time
-from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import TypeVar
 
 import pytest
 
@@ -32,10 +30,9 @@ from approval.serve.gate import (
 )
 from approval.serve.paths import Mapped, locate, open_beneath
 from approval.serve.store import CopyChanged, check_apart, ensure_copy
+from tests.serve.servers import run
 from tests.support import KeyMaker
 from tests.world import World
-
-T = TypeVar("T")
 
 
 @pytest.fixture(scope="module")
@@ -52,17 +49,6 @@ def site(tmp_path: Path, workbook: bytes) -> Path:
     aggregate_csv(site / "data" / "aggregates.csv")
     (site / "data" / "stats.xlsx").write_bytes(workbook)
     return site
-
-
-def run(gate: Gate, body: Callable[[Gate], Awaitable[T]]) -> T:
-    async def main() -> T:
-        await gate.start()
-        try:
-            return await body(gate)
-        finally:
-            await gate.stop()
-
-    return asyncio.run(main())
 
 
 # -- the request target: the client cannot choose it --------------------------------------------

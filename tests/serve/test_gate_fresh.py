@@ -11,9 +11,7 @@ import subprocess
 import sys
 import textwrap
 import time
-from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import TypeVar
 
 import pytest
 
@@ -24,22 +22,9 @@ from approval.serve.follower import Follower
 from approval.serve.gate import STALE, Gate, _Changed, scan_exact, stat_key
 from approval.serve.paths import MISSING
 from tests.detect.test_scan_identity import HARMLESS, Rows, _content, _rewrite_tail
+from tests.serve.servers import run
 from tests.support import KeyMaker, run_approval
 from tests.world import World
-
-T = TypeVar("T")
-
-
-def run(gate: Gate, body: Callable[[Gate], Awaitable[T]]) -> T:
-    async def main() -> T:
-        await gate.start()
-        try:
-            return await body(gate)
-        finally:
-            await gate.stop()
-
-    return asyncio.run(main())
-
 
 # -- the bytes scanned are the bytes kept ----------------------------------------------------
 

@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import pytest
 import yaml
@@ -25,10 +24,9 @@ from approval.serve.follower import Follower
 from approval.serve.gate import APPROVED, Gate
 from approval.statements import now
 from approval.trust.summaries import summary_digest
+from tests.serve.servers import run
 from tests.support import KeyMaker
 from tests.world import POLICY, World
-
-T = TypeVar("T")
 
 AHEAD = timedelta(seconds=2)  # how far ahead of the decision a statement is dated
 PROTECTED_CSV = (
@@ -52,17 +50,6 @@ def site(world: World) -> Path:
     site.mkdir()
     (site / "people.csv").write_text(PROTECTED_CSV)
     return site
-
-
-def run(gate: Gate, body: Callable[[Gate], Awaitable[T]]) -> T:
-    async def main() -> T:
-        await gate.start()
-        try:
-            return await body(gate)
-        finally:
-            await gate.stop()
-
-    return asyncio.run(main())
 
 
 async def until(moment: datetime) -> None:
