@@ -79,7 +79,7 @@ from approval.words import plural
 RESCANNED = "a sign-off made after a rescan of the bytes"
 
 # How the reason begins when a file holds more than its request describes (``held_to``).
-BEYOND = "the file holds more than request"
+_BEYOND = "the file holds more than request"
 
 
 @dataclass(frozen=True)
@@ -512,7 +512,7 @@ def held_to(decision: Decision, found: Mapping[str, Any]) -> Decision:
     if not beyond:
         return decision
     why = (
-        f"{BEYOND} {short_id(request.id)} describes, which is what its officials approved: "
+        f"{_BEYOND} {short_id(request.id)} describes, which is what its officials approved: "
         f"{'; '.join(beyond)}"
     )
     if not decision.allowed:

@@ -52,7 +52,7 @@ from approval.ledger.session import Session, read_key, sign_and_append
 from approval.policy import Policy
 from approval.signing import PrivateKey
 from approval.statements import kinds, now, short_id
-from approval.trust.decision import BEYOND, Decision, decide
+from approval.trust.decision import Decision, decide
 from approval.trust.state import LedgerState, identify
 
 
@@ -317,7 +317,7 @@ def next_steps(
     if request is None:
         return (again,)
     short = short_id(request.id)
-    if decision.beyond or (decision.reasons and decision.reasons[0].startswith(BEYOND)):
+    if decision.beyond:
         # Approved for what the request said, not for what the bytes hold: it must go, and
         # a request that describes them must be made and signed.
         return (
