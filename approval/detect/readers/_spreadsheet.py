@@ -28,6 +28,7 @@ from itertools import chain, islice
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, BinaryIO
 
+from approval.detect.numfmt import NumberFormat
 from approval.detect.readers._formulas import derives_no_text, evaluate, references
 from approval.detect.units import Cell, Source, Table, Unscannable, Where
 
@@ -90,168 +91,7 @@ _ROW_BATCH = 256  # rows read from calamine before any is passed on (see ``_cala
 
 
 # ---------------------------------------------------------------------------------------------
-# Number formats with literal text
-
-
-@dataclass(frozen=True)
-class _Section:
-    tokens: tuple[tuple[str, str], ...]  # ("lit", text) | ("0" | "#" | "?", "") | ("general", "")
-
-    @property
-    def padded(self) -> tuple[str, int, str] | None:
-        """For literals around one run of ``0`` placeholders (``"A"000000000``, the usual
-        identifier format): the prefix, the run's length and the suffix."""
-        kinds = "".join(
-            "0" if kind == "0" else "L" if kind == "lit" else "x" for kind, _ in self.tokens
-        )
-        run = kinds.strip("L")
-        if not run or run.strip("0"):
-            return None
-        first = kinds.index("0")
-        texts = [text for _, text in self.tokens]
-        return "".join(texts[:first]), len(run), "".join(texts[first + len(run) :])
-
-
-@dataclass(frozen=True)
-class NumberFormat:
-    """An integer mask with literal text, as Excel and LibreOffice apply it: ``"A"000000000``,
-    ``000-00-0000``, ``"Case "General``. ``render`` gives the text a reader of the file sees."""
-
-    code: str
-    positive: _Section
-    negative: _Section | None
-    zero: _Section | None
-
-    def __post_init__(self) -> None:
-        # render() runs once per formatted cell (200,000 times for a column of A-numbers):
-        # the usual mask is rendered by zfill, not by a loop over its tokens.
-        object.__setattr__(self, "_padded", self.positive.padded)
-
-    def render(self, value: float) -> str:
-        padded: tuple[str, int, str] | None = self.__dict__["_padded"]
-        if padded is not None and value > 0:
-            prefix, width, suffix = padded
-            return prefix + str(int(value + 0.5)).zfill(width) + suffix
-        if value == 0 and self.zero is not None:
-            return _fill(self.zero, 0)
-        if value < 0:
-            if self.negative is not None:
-                return _fill(self.negative, -value)
-            return "-" + _fill(self.positive, -value)
-        return _fill(self.positive, value)
-
-
-def _fill(section: _Section, value: float) -> str:
-    number = int(value + 0.5)  # Excel rounds half away from zero; value is never negative here
-    out = [text for _, text in section.tokens]
-    slots = [i for i, (kind, _) in enumerate(section.tokens) if kind in "0#?"]
-    if not slots:
-        general = str(number) if float(value).is_integer() else f"{value:.10g}"
-        return "".join(general if kind == "general" else text for kind, text in section.tokens)
-    digits = str(number) if number else ""  # a zero has no significant digit to show
-    left = len(digits)
-    for slot in reversed(slots):
-        if left > 0:
-            left -= 1
-            out[slot] = digits[left]
-        else:
-            kind = section.tokens[slot][0]
-            out[slot] = "0" if kind == "0" else (" " if kind == "?" else "")
-    if left > 0:  # more digits than placeholders: Excel puts the rest in the leftmost one
-        out[slots[0]] = digits[:left] + out[slots[0]]
-    return "".join(out)
-
-
-# Characters Excel shows as themselves without quotes. "/" (fractions), ":" (times) and the
-# letters (dates, AM/PM, scientific) make a format we leave to calamine or do not render.
-_PLAIN_LITERALS = frozenset(" -()+$€£¥'!^&~{}<>=")
-
-
-def _section(code: str) -> _Section | None:
-    tokens: list[tuple[str, str]] = []
-    i = 0
-    while i < len(code):
-        ch = code[i]
-        if ch == '"':
-            end = code.find('"', i + 1)
-            if end < 0:
-                return None
-            tokens.append(("lit", code[i + 1 : end]))
-            i = end + 1
-        elif ch == "\\":
-            tokens.append(("lit", code[i + 1 : i + 2]))
-            i += 2
-        elif ch in "0#?":
-            tokens.append((ch, ""))
-            i += 1
-        elif ch == "_":  # a space as wide as the next character
-            tokens.append(("lit", " "))
-            i += 2
-        elif ch == "*":  # fill the cell with the next character: no fixed text to show
-            i += 2
-        elif ch == "[":
-            end = code.find("]", i)
-            if end < 0:
-                return None
-            inside = code[i + 1 : end]
-            if inside.startswith("$"):  # currency and locale: [$€-407], [$-409]
-                tokens.append(("lit", inside[1:].split("-", 1)[0]))
-            elif not inside.isalnum():  # a condition ([>=100]) or elapsed time ([h])
-                return None
-            i = end + 1  # a colour: [Red], [Color10]
-        elif code[i : i + 7].lower() == "general":
-            tokens.append(("general", ""))
-            i += 7
-        elif ch in _PLAIN_LITERALS:
-            tokens.append(("lit", ch))
-            i += 1
-        else:  # decimals, thousands, %, E+, @, dates and times: not an integer mask
-            return None
-    kinds = {kind for kind, _ in tokens}
-    if "general" in kinds and kinds & {"0", "#", "?"}:
-        return None
-    return _Section(tuple(tokens))
-
-
-def _split_sections(code: str) -> list[str]:
-    sections, start, quoted, bracket = [], 0, False, False
-    for i, ch in enumerate(code):
-        if ch == '"':
-            quoted = not quoted
-        elif not quoted and ch in "[]":
-            bracket = ch == "["
-        elif ch == ";" and not quoted and not bracket and (i == 0 or code[i - 1] != "\\"):
-            sections.append(code[start:i])
-            start = i + 1
-    sections.append(code[start:])
-    return sections
-
-
-def compile_format(code: str) -> NumberFormat | None:
-    """The format if rendering it changes what a reader sees of an integer, else None.
-
-    Only integer masks are rendered: literal text (``"A"000000000``) or zero padding
-    (``000000000``). Dates are calamine's job; decimals, percentages and thousands separators
-    do not hide or reveal identifiers. A format that shows no digits at all (``;;;`` hides a
-    value from the eye) is not applied: the value is still in the file, and still scanned.
-    """
-    parts = _split_sections(code)
-    if not parts[0] or len(parts) > 4:
-        return None
-    compiled = [_section(part) if part else None for part in parts[:3]]
-    positive = compiled[0]
-    if positive is None:
-        return None
-    kinds = [kind for kind, _ in positive.tokens]
-    if not any(kind in ("0", "#", "?", "general") for kind in kinds):
-        return None
-    if "lit" not in kinds and kinds.count("0") < 2:
-        return None  # "0", "#", "General": the plain number
-    negative = compiled[1] if len(compiled) > 1 else None
-    zero = compiled[2] if len(compiled) > 2 else None
-    if len(parts) > 1 and parts[1] and negative is None:
-        return None
-    return NumberFormat(code, positive, negative, zero)
+# Number formats: ``approval.detect.numfmt``
 
 
 @dataclass(slots=True)
@@ -269,7 +109,8 @@ class _Cursor:
 
 
 class Overlay:
-    """Which cells of one sheet show their number through a ``NumberFormat``.
+    """Which cells of one sheet show their value through a ``NumberFormat``, or show a text
+    of their own (ODS keeps the text each cell shows beside the value it stores).
 
     Kept as runs of consecutive rows per column, so that a 200,000-row column of A-numbers
     costs a few objects, not 200,000.
@@ -278,13 +119,31 @@ class Overlay:
     def __init__(self) -> None:
         self._runs: dict[int, list[_Run]] = {}
         self._texts: dict[int, dict[int, str]] = {}  # row -> column -> text shown
+        self._hiding = False  # a text shown in place of a value that it does not show
 
     def __bool__(self) -> bool:
         return bool(self._runs or self._texts)
 
-    def show(self, row: int, column: int, text: str) -> None:
-        """Cell (row, column) shows ``text`` in place of its number (ODS keeps the text)."""
+    def show(self, row: int, column: int, text: str, *, hides: bool = False) -> None:
+        """Cell (row, column) shows ``text`` in place of its value; ``hides``: the text does
+        not show what the cell stores (the stored value is to be read as hidden)."""
         self._texts.setdefault(row, {})[column] = text
+        self._hiding = self._hiding or hides
+
+    @property
+    def hides(self) -> bool:
+        """Whether a cell may show less than it stores (see ``NumberFormat.hides``): the
+        sheet's stored values are then read once more, as hidden."""
+        return self._hiding or any(run.fmt.hides for runs in self._runs.values() for run in runs)
+
+    def applied(self) -> dict[NumberFormat, tuple[int, int]]:
+        """Each format applied to a cell, and its first cell (row, column)."""
+        first: dict[NumberFormat, tuple[int, int]] = {}
+        for column, runs in sorted(self._runs.items()):
+            for run in runs:
+                if run.fmt not in first or run.first < first[run.fmt][0]:
+                    first[run.fmt] = (run.first, column)
+        return first
 
     def add(self, row: int, column: int, fmt: NumberFormat, last: int | None = None) -> None:
         """Cell (row, column), or the cells of rows ``row`` to ``last`` in that column."""
@@ -296,8 +155,8 @@ class Overlay:
             runs.append(_Run(row, last, fmt))
 
     def apply(self, rows: Iterable[list[Cell]], first_column: int) -> Iterator[list[Cell]]:
-        """``rows`` (row 0 first) with formatted numbers rendered; ``first_column`` is the sheet
-        column of each row's first cell."""
+        """``rows`` (row 0 first) with formatted values rendered; ``first_column`` is the
+        sheet column of each row's first cell."""
         cursors = []
         for column, runs in self._runs.items():
             runs.sort(key=lambda run: run.first)
@@ -314,12 +173,15 @@ class Overlay:
                 cursor.at = at
                 if at < len(runs) and runs[at].first <= r and 0 <= cursor.index < len(row):
                     value = row[cursor.index]
-                    if type(value) is int or type(value) is float:
-                        row[cursor.index] = runs[at].fmt.render(value)
+                    kind = type(value)
+                    if kind is int or kind is float:
+                        row[cursor.index] = runs[at].fmt.render(value)  # type: ignore[arg-type]
+                    elif kind is str and runs[at].fmt.text is not None:
+                        row[cursor.index] = runs[at].fmt.render_text(value)  # type: ignore[arg-type]
             if r in texts:
                 for column, text in texts[r].items():
                     index = column - first_column
-                    if 0 <= index < len(row) and type(row[index]) in (int, float):
+                    if 0 <= index < len(row) and row[index] is not None:
                         row[index] = text
             yield row
 
@@ -331,7 +193,8 @@ def _apply_one(rows: Iterator[list[Cell]], cursor: _Cursor) -> Iterator[list[Cel
     if index < 0 or not runs:
         yield from rows
         return
-    at, first, last, render = 0, runs[0].first, runs[0].last, runs[0].fmt.render
+    at, first, last, fmt = 0, runs[0].first, runs[0].last, runs[0].fmt
+    render, texts = fmt.render, fmt.text is not None
     for r, row in enumerate(rows):
         if r > last:
             while at < len(runs) and runs[at].last < r:
@@ -340,11 +203,14 @@ def _apply_one(rows: Iterator[list[Cell]], cursor: _Cursor) -> Iterator[list[Cel
                 yield row
                 yield from rows  # no formatted cell below this row
                 return
-            first, last, render = runs[at].first, runs[at].last, runs[at].fmt.render
+            first, last, fmt = runs[at].first, runs[at].last, runs[at].fmt
+            render, texts = fmt.render, fmt.text is not None
         if r >= first and index < len(row):
             value = row[index]
             if type(value) is int or type(value) is float:
                 row[index] = render(value)
+            elif texts and type(value) is str:
+                row[index] = fmt.render_text(value)
         yield row
 
 

@@ -5,8 +5,12 @@ python-calamine. ``content.xml`` is read once more, streamed, only when it holds
 calamine does not give:
 
 - hidden rows and columns (``table:visibility="collapse"`` or ``"filter"``);
-- numbers shown with text (an ODS cell keeps the text it shows, ``A212345678``, beside its
-  value 212345678): that text replaces the number when it holds a letter or a leading zero;
+- what a typed cell shows (an ODS cell keeps the text it shows, ``A212345678``, beside the
+  value it stores, 212345678, which is what calamine gives): the text replaces the value when
+  it is more than a rendering of it (a number shown with a letter or a leading zero, a text
+  cell whose ``office:string-value`` differs from its paragraph, a date, time or boolean shown
+  as words it cannot render to); when the text does not show the stored value, the sheet's
+  stored values are read once more, hidden (part "stored values");
 - comments (``office:annotation``), as ``Text`` (part "comments"), one paragraph each.
 
 Every other member is accounted for by ``_package.account``: the rest of ``content.xml``
@@ -28,7 +32,7 @@ from __future__ import annotations
 import re
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import IO
 from xml.etree import ElementTree
 
@@ -60,8 +64,21 @@ _CELL_ATTRIBUTES = frozenset({"formula"})
 _TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
 _OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
 _TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
-# What makes the second pass over content.xml worth its time.
-_TRIGGERS = (b"table:visibility=", b"<number:text>", b"office:annotation", b"table:formula=")
+# What makes the second pass over content.xml worth its time (it costs about what calamine
+# does): hidden rows or columns, a style with literal text, comments, formulas, a text cell
+# that stores a value beside the text it shows, and a typed cell whose text has a letter or
+# a leading zero (a style's literal, or a writer's text, shown in place of its value).
+_TRIGGERS = (b"table:visibility=", b"<number:text>", b"office:annotation", b"table:formula=",
+             b"office:string-value=", b"number:text-content")  # fmt: skip
+_CELL_TEXT = (
+    # Within the cell: elements before its paragraph (an annotation), not the next cell's.
+    rb'"[^>]*+>\s*+(?:<(?!text:p|/?table:)[^>]*+>\s*+)*+<text:p>'
+)
+_LETTER = rb"(?:[^<]|<(?!/text:p>)[^>]*+>)*?[A-Za-z\x80-\xff]"
+_SHOWN_TEXT = re.compile(
+    rb'office:value-type="(?:(?:float|percentage|currency)' + _CELL_TEXT + rb"(?:0\d|" + _LETTER
+    + rb")|(?:date|time|boolean)" + _CELL_TEXT + _LETTER + rb")"
+)  # fmt: skip
 _VALUES = tuple(
     _OFFICE + name
     for name in ("value", "string-value", "boolean-value", "date-value", "time-value")
@@ -113,6 +130,19 @@ class OdsReader:
                     )
                     if table is not None:
                         yield table
+                    if marks.overlay.hides:
+                        # Cells that show a text which is not what they store: the stored
+                        # values are in the file all the same, read as hidden.
+                        stored = sheet_table(
+                            book,
+                            meta.name,
+                            hidden=True,
+                            hidden_rows=marks.rows(),
+                            hidden_columns=marks.columns,
+                            extra=extra,
+                        )
+                        if stored is not None:
+                            yield replace(stored, where=Where("stored values", meta.name, True))
                     if marks.comments:
                         where = Where(part="comments", sheet=meta.name, hidden=hidden)
                         yield Text(where, marks.comments, meta.name)
@@ -170,9 +200,9 @@ def _needs_pass(package: zipfile.ZipFile) -> bool:
         tail = b""
         while chunk := content.read(1 << 20):
             buffer = tail + chunk
-            if any(trigger in buffer for trigger in _TRIGGERS):
+            if any(trigger in buffer for trigger in _TRIGGERS) or _SHOWN_TEXT.search(buffer):
                 return True
-            tail = buffer[-32:]
+            tail = buffer[-4096:]  # a cell cut by the chunk's end is whole in the next
     return False
 
 
@@ -265,9 +295,49 @@ def _cell(element: ElementTree.Element, row: int, column: int, marks: _Marks) ->
         if len(marks.uncached) > _MAX_UNCACHED:
             raise Unscannable(f"too large: more than {_MAX_UNCACHED} formulas without a value")
     kind = element.get(_OFFICE + "value-type")
-    if kind not in ("float", "percentage", "currency"):
-        return
-    # Only text that differs from the number in a way that matters: a letter (A212345678)
-    # or a leading zero (012345678). Thousands separators and currency signs do not.
-    if shown and (any(ch.isalpha() for ch in shown) or (shown[0] == "0" and shown[1:2].isdigit())):
-        marks.overlay.show(row, column, shown)
+    if shown:
+        shows = _shows(kind, element, shown)
+        if shows is not None:
+            marks.overlay.show(row, column, shown, hides=shows)
+
+
+_NON_DIGITS = re.compile(r"\D+")
+_WORD = re.compile(r"[^\W\d_]{3,}")
+# How office suites show a boolean, in the languages they ship: a rendering, not a text.
+_BOOLEANS = frozenset(
+    {"true", "false", "wahr", "falsch", "vrai", "faux", "verdadero", "falso", "vero", "sim",
+     "não", "ja", "nein", "oui", "non", "yes", "no", "waar", "onwaar", "prawda", "fałsz",
+     "sant", "usant", "igaz", "hamis"}
+)  # fmt: skip
+
+
+def _shows(kind: str | None, element: ElementTree.Element, shown: str) -> bool | None:
+    """Whether a typed cell's text (``shown``) is more than a rendering of the value it
+    stores: None when it is only a rendering, else whether it hides the stored value.
+
+    What calamine reads is the stored value (``office:value``, ``office:string-value``...);
+    what LibreOffice shows is that value through the cell's style, whose ``number:text``
+    literals may be a name or an A-number, and what other programs show is the saved text
+    itself. A number shown with a letter (A212345678) or a leading zero (012345678) is
+    shown as its text; so is any text that a date, time or boolean could not render to."""
+    if kind in ("float", "percentage", "currency"):
+        # Thousands separators and currency signs change nothing that matters.
+        if not (any(ch.isalpha() for ch in shown) or (shown[0] == "0" and shown[1:2].isdigit())):
+            return None
+        number = element.get(_OFFICE + "value", "").split(".")[0].lstrip("-+")
+        return _NON_DIGITS.sub("", number) not in _NON_DIGITS.sub("", shown)
+    if kind == "string":
+        stored = element.get(_OFFICE + "string-value")
+        if stored is None or " ".join(stored.split()) == " ".join(shown.split()):
+            return None  # calamine read the text itself
+        return True
+    if kind == "date":
+        year = element.get(_OFFICE + "date-value", "")[:4]
+        if not any(ch.isalpha() for ch in shown) or (year.isdigit() and year in shown):
+            return None  # 03/04/1990, March 4, 1990
+        return True
+    if kind == "time":
+        return None if _WORD.search(shown) is None else True
+    if kind == "boolean":
+        return None if shown.lower() in _BOOLEANS or shown in ("0", "1") else True
+    return None

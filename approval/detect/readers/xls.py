@@ -14,11 +14,19 @@ The bytes decide, never the name: an OLE2 compound file whose directory (in the 
 "unsupported format". A workbook with a ``FILEPASS`` record (password to open, RC4 or XOR) and
 an OLE2 file holding an encrypted OOXML package are ``Unscannable("encrypted")``.
 
+What the number formats show (``approval.detect.numfmt``): a cell's number or text through
+the section that applies to it, in the table; each applied format's own text once, at its
+first cell (part "number format at B2"); the sheet's stored values again, hidden (part
+"stored values"), when a format shows less than a cell stores; the text of the ``FORMAT``
+records no cell uses (part "number formats", hidden). List validations (``DV``: the items
+typed into the rule, its prompt and error messages) as text (part "data validation lists"),
+and the shared strings (``SST``, across its ``CONTINUE`` records) that no ``LABELSST`` cell
+uses (part "unused shared strings", hidden).
+
 Coverage: every stream of the compound file is a part: the workbook stream and each sheet
 parsed, the property sets parsed, the ``CompObj`` class name unread (it names the program, not
 content), and any other stream (macros, embedded objects, controls) unread and blocking.
-Not read, and not yet reported as unread: chart caches, data-validation lists, hyperlinks and
-shared strings that no cell uses.
+Not read, and not yet reported as unread: chart caches and hyperlinks.
 """
 
 from __future__ import annotations
@@ -26,14 +34,15 @@ from __future__ import annotations
 import io
 import struct
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import partial
 
+from approval.detect.numfmt import NumberFormat, compile_format, format_literals
 from approval.detect.readers._spreadsheet import (
     OLE_MAGIC,
     CompoundFile,
-    NumberFormat,
     Overlay,
-    compile_format,
+    column_letter,
     is_hidden,
     open_calamine,
     opened,
@@ -91,26 +100,50 @@ class XlsReader:
                     raise Unscannable(f"unsupported format: {what}")
             raise Unscannable("unsupported format: OLE2 compound file without a workbook")
         workbook = compound.stream(entry)
-        sheets, texts = _scan_biff(workbook)
+        biff = _scan_biff(workbook)
         yield Part(entry, "workbook", len(workbook), PARSED)
         yield from _streams(compound, entry)
-        if texts:
-            yield Text(Where(part=source.part), texts, title="comments, text boxes, headers")
+        if biff.texts:
+            yield Text(Where(part=source.part), biff.texts, title="comments, text boxes, headers")
         book = open_calamine(path, io.BytesIO(data), (".xls", ".xla"))
+        applied: set[NumberFormat] = set()
         for index, meta in enumerate(book.sheets_metadata):
             # calamine lists the sheets in BOUNDSHEET order, as the scan does.
-            marks = sheets[index] if index < len(sheets) else _Marks()
-            table = sheet_table(
+            marks = biff.sheets[index] if index < len(biff.sheets) else _Marks()
+            hidden = is_hidden(meta.visible)
+            read = partial(
+                sheet_table,
                 book,
                 meta.name,
-                hidden=is_hidden(meta.visible),
+                hidden=hidden,
                 hidden_rows=marks.rows,
                 hidden_columns=marks.columns,
-                overlay=marks.overlay,
             )
+            table = read(overlay=marks.overlay)
             yield Part(f"sheet {index + 1}", "sheet", 0, PARSED)
             if table is not None:
                 yield table
+            for fmt, (row, column) in marks.overlay.applied().items():
+                applied.add(fmt)
+                if fmt.literals:
+                    at = f"number format at {column_letter(column)}{row + 1}"
+                    yield Text(Where(part=at, sheet=meta.name, hidden=hidden), fmt.literals)
+            if marks.overlay.hides:
+                # A format that shows no digits or no text: the stored values, as hidden.
+                stored = read()
+                if stored is not None:
+                    yield replace(stored, where=Where("stored values", meta.name, hidden=True))
+            if marks.validations:
+                where = Where(part="data validation lists", sheet=meta.name, hidden=hidden)
+                yield Text(where, marks.validations, meta.name)
+        shown = {fmt.code for fmt in applied}
+        unapplied = [
+            line for code, found in biff.literals.items() if code not in shown for line in found
+        ]
+        if unapplied:
+            yield Text(Where(part="number formats", hidden=True), list(dict.fromkeys(unapplied)))
+        if biff.unused:
+            yield Text(Where(part="unused shared strings", hidden=True), biff.unused)
 
 
 READER = XlsReader()
@@ -176,6 +209,8 @@ _BOF, _EOF, _FILEPASS, _BOUNDSHEET = 0x0809, 0x000A, 0x002F, 0x0085
 _TXO, _CONTINUE, _HEADER, _FOOTER = 0x01B6, 0x003C, 0x0014, 0x0015
 _FORMAT, _XF, _ROW, _COLINFO = 0x041E, 0x00E0, 0x0208, 0x007D
 _NUMBER, _RK, _MULRK, _FORMULA = 0x0203, 0x027E, 0x00BD, 0x0006
+_SST, _LABELSST, _DV, _LABEL = 0x00FC, 0x00FD, 0x01BE, 0x0204
+_MAX_STRINGS = 1 << 22  # shared strings in one workbook (Excel's own limit is near this)
 _ROW_HIDDEN = 0x20  # ROW.fDyZero: the row has zero height
 _COLUMN_HIDDEN = 0x1  # COLINFO.fHidden
 
@@ -185,6 +220,17 @@ class _Marks:
     rows: set[int] = field(default_factory=set)
     columns: set[int] = field(default_factory=set)
     overlay: Overlay = field(default_factory=Overlay)
+    validations: list[str] = field(default_factory=list)  # list items, prompts, messages
+
+
+@dataclass
+class _Biff:
+    """What one pass over the workbook stream found."""
+
+    sheets: list[_Marks]  # per sheet, in BOUNDSHEET order
+    texts: list[str]  # comments, text boxes, headers and footers
+    literals: dict[str, list[str]]  # format code -> the text it shows of its own
+    unused: list[str]  # shared strings no cell uses
 
 
 def _records(stream: bytes, at: int) -> Iterator[tuple[int, bytes]]:
@@ -209,37 +255,118 @@ def _string(body: bytes, at: int, length_size: int) -> str:
     return body[start : start + count].decode("latin-1")
 
 
-def _scan_biff(stream: bytes) -> tuple[list[_Marks], list[str]]:
-    """Per sheet, in BOUNDSHEET order: hidden rows and columns, cells with literal formats; and
-    the text of comments, text boxes, headers and footers anywhere in the stream."""
+def _scan_biff(stream: bytes) -> _Biff:
+    """Per sheet, in BOUNDSHEET order: hidden rows and columns, cells with literal formats,
+    list validations; the text of comments, text boxes, headers and footers anywhere in the
+    stream; every format's literal text; the shared strings no cell uses."""
     texts = _texts(stream)
     formats: dict[int, NumberFormat] = {}
+    literals: dict[str, list[str]] = {}
     xf_formats: list[int] = []
     offsets: list[int] = []
+    strings: list[str] = []
+    sst: list[bytes] = []  # the SST record and the CONTINUE records after it
     biff8 = True
     try:
         for kind, body in _records(stream, 0):
+            if sst and kind == _CONTINUE:
+                sst.append(body)
+                continue
+            if sst:
+                strings, sst = _shared_strings(sst), []
             if kind == _FILEPASS:
                 raise Unscannable("encrypted")
             if kind == _BOF:
                 biff8 = body[:2] == b"\x00\x06"
             elif kind == _FORMAT and biff8 and len(body) >= 5:
-                fmt = compile_format(_string(body, 2, 2))
+                code = _string(body, 2, 2)
+                if found := format_literals(code):
+                    literals[code] = found
+                fmt = compile_format(code)
                 if fmt is not None:
                     formats[int.from_bytes(body[:2], "little")] = fmt
             elif kind == _XF and len(body) >= 4:
                 xf_formats.append(int.from_bytes(body[2:4], "little"))
             elif kind == _BOUNDSHEET and len(body) >= 4:
                 offsets.append(int.from_bytes(body[:4], "little"))
+            elif kind == _SST and biff8 and len(body) >= 8:
+                sst = [body]
         if any(offset + 4 > len(stream) for offset in offsets):
             raise Unscannable("corrupt: a sheet starts beyond the workbook stream")
         if not biff8:
             # BIFF5 and older lay records out differently; calamine still reads the values.
-            return [], texts
+            return _Biff([], texts, literals, [])
         styles = {i: formats[f] for i, f in enumerate(xf_formats) if f in formats}
-        return [_scan_sheet(stream, offset, styles) for offset in offsets], texts
+        used: set[int] = set()
+        sheets = [_scan_sheet(stream, offset, styles, used) for offset in offsets]
+        unused = [
+            " ".join(text.split())
+            for index, text in enumerate(strings)
+            if index not in used and text.strip()
+        ]
+        return _Biff(sheets, texts, literals, unused)
     except (struct.error, IndexError, ValueError, OverflowError) as e:
         raise Unscannable("corrupt: malformed workbook records") from e
+
+
+def _shared_strings(pieces: list[bytes]) -> list[str]:
+    """The SST's strings [MS-XLS 2.4.265], read across the ``CONTINUE`` records after it
+    (``pieces``). A string's characters cut by a record boundary go on after a new flags byte
+    (1: UTF-16); its formatting runs and phonetic data do not."""
+    body = pieces[0]
+    count = min(struct.unpack_from("<I", body, 4)[0], _MAX_STRINGS)
+    out: list[str] = []
+    piece, at = 0, 8
+    data = pieces[0]
+
+    def advance() -> None:
+        nonlocal piece, at, data
+        piece += 1
+        if piece >= len(pieces):
+            raise ValueError("SST runs past its records")
+        data, at = pieces[piece], 0
+
+    def skip(size: int) -> None:
+        nonlocal at
+        while size > 0:
+            if at >= len(data):
+                advance()
+            step = min(size, len(data) - at)
+            at += step
+            size -= step
+
+    for _ in range(count):
+        if at + 3 > len(data):
+            if at < len(data):
+                raise ValueError("a string header split across records")
+            advance()
+        chars, flags = struct.unpack_from("<HB", data, at)
+        at += 3
+        runs = ext = 0
+        if flags & 0x8:
+            runs = struct.unpack_from("<H", data, at)[0]
+            at += 2
+        if flags & 0x4:
+            ext = struct.unpack_from("<I", data, at)[0]
+            at += 4
+        wide = flags & 0x1
+        parts: list[str] = []
+        while chars > 0:
+            if at >= len(data):
+                advance()
+                wide = data[0] & 0x1
+                at = 1
+            width = 2 if wide else 1
+            take = min(chars, (len(data) - at) // width)
+            if take <= 0:
+                raise ValueError("a character cut in half")
+            raw = data[at : at + take * width]
+            parts.append(raw.decode("utf-16-le", "replace") if wide else raw.decode("latin-1"))
+            at += take * width
+            chars -= take
+        skip(4 * runs + ext)
+        out.append("".join(parts))
+    return out
 
 
 def _texts(stream: bytes) -> list[str]:
@@ -280,7 +407,9 @@ def _texts(stream: bytes) -> list[str]:
     return [line for text in texts for line in text.splitlines()]
 
 
-def _scan_sheet(stream: bytes, offset: int, styles: dict[int, NumberFormat]) -> _Marks:
+def _scan_sheet(
+    stream: bytes, offset: int, styles: dict[int, NumberFormat], used: set[int]
+) -> _Marks:
     marks = _Marks()
     if offset >= len(stream):
         return marks
@@ -292,9 +421,16 @@ def _scan_sheet(stream: bytes, offset: int, styles: dict[int, NumberFormat]) -> 
             first, last, _, _, flags = struct.unpack_from("<HHHHH", body)
             if flags & _COLUMN_HIDDEN:
                 marks.columns.update(range(first, min(last, 16383) + 1))
+        elif kind == _LABELSST and len(body) >= 10:
+            row, column, xf, index = struct.unpack_from("<HHHI", body)
+            used.add(index)
+            if xf in styles:
+                marks.overlay.add(row, column, styles[xf])
+        elif kind == _DV:
+            marks.validations.extend(_validation(body))
         elif not styles:
             continue
-        elif kind in (_NUMBER, _RK, _FORMULA) and len(body) >= 6:
+        elif kind in (_NUMBER, _RK, _FORMULA, _LABEL) and len(body) >= 6:
             row, column, xf = struct.unpack_from("<HHH", body)
             if xf in styles:
                 marks.overlay.add(row, column, styles[xf])
@@ -306,3 +442,33 @@ def _scan_sheet(stream: bytes, offset: int, styles: dict[int, NumberFormat]) -> 
                     marks.overlay.add(row, column, styles[xf])
                 column += 1
     return marks
+
+
+def _validation(body: bytes) -> list[str]:
+    """A data validation's text [MS-XLS 2.4.117]: its prompt and error titles and messages,
+    and a list typed into the rule (a ``PtgStr`` in its first formula, items between NULs),
+    one line each, a blank line after the rule's."""
+    at = 4  # dwDvFlags
+    lines: list[str] = []
+    for _ in range(4):  # PromptTitle, ErrorTitle, Prompt, Error: XLUnicodeString
+        text, at = _unicode_string(body, at, 2)
+        if text.strip("\0 "):
+            lines.append(" ".join(text.split()))
+    size = struct.unpack_from("<H", body, at)[0]
+    formula = body[at + 4 : at + 4 + size]
+    if formula[:1] == b"\x17":  # PtgStr: a ShortXLUnicodeString
+        text, _ = _unicode_string(formula, 1, 1)
+        lines.extend(item.strip() for item in text.split("\0") if item.strip())
+    return [*lines, ""] if lines else []
+
+
+def _unicode_string(body: bytes, at: int, length_size: int) -> tuple[str, int]:
+    """``_string``, and the offset after it."""
+    count = int.from_bytes(body[at : at + length_size], "little")
+    if at + length_size >= len(body):
+        raise ValueError("a string beyond its record")
+    wide = body[at + length_size] & 0x1
+    start = at + length_size + 1
+    end = start + count * (2 if wide else 1)
+    raw = body[start:end]
+    return (raw.decode("utf-16-le", "replace") if wide else raw.decode("latin-1")), end

@@ -9,6 +9,13 @@ yields, in order:
   table's context as a title row), with its hidden rows and columns and the sheet's column
   letters; cell values as a reader of the file sees them (see ``_spreadsheet``): a number shown
   through ``"A"000000000`` is the text ``A212345678``, a date is ``1990-03-04``;
+- what the number formats show (``approval.detect.numfmt``): a cell's number or text through
+  the section that applies to it, in the table (``"Jose Ramirez"`` shows that name, ``"A"@``
+  puts an A before a text); each applied format's own text once, at its first cell (part
+  "number format at B2"); the sheet's stored values again, hidden (part "stored values"),
+  when a format shows less than a cell stores; the text of the formats no cell uses (part
+  "number formats", hidden: anyone who opens the file can apply them);
+- each sheet's list validations, one item a line (part "data validation lists");
 - each sheet's cell comments, as ``Text`` (part "comments"), one paragraph per comment;
 - defined names holding constants (part "defined names"): ``"text"`` and numbers as ``Text``
   lines ``name: value``, array constants ``{..;..}`` as a ``Table``;
@@ -69,6 +76,7 @@ from itertools import islice
 from typing import IO
 from xml.etree import ElementTree
 
+from approval.detect.numfmt import NumberFormat, compile_format, format_literals
 from approval.detect.readers._formulas import cell_text, literal_text, literals, shift
 from approval.detect.readers._mashup import mashup
 from approval.detect.readers._package import (
@@ -84,11 +92,9 @@ from approval.detect.readers._spreadsheet import (
     OLE_MAGIC,
     ZIP_ERRORS,
     CompoundFile,
-    NumberFormat,
     Overlay,
     column_index,
     column_letter,
-    compile_format,
     formula_values,
     is_hidden,
     open_calamine,
@@ -251,8 +257,11 @@ def _workbook_part(package: _Package) -> str | None:
 
 @dataclass(frozen=True)
 class _Styles:
-    by_id: dict[int, NumberFormat]  # numFmtId -> a format with literal text (pivot caches)
+    by_id: dict[int, NumberFormat]  # numFmtId -> a format that changes what is seen (pivots)
     by_style: dict[int, NumberFormat]  # cell style index (the ``s`` of a cell) -> that format
+    # The literal text of every format the styles define, applied or not, by format code.
+    literals: dict[str, list[str]] = field(default_factory=dict)
+    default: NumberFormat | None = None  # style 0's, shown by every cell without a style
 
 
 def _styles(package: _Package, rels: dict[str, _Rel]) -> _Styles:
@@ -261,10 +270,15 @@ def _styles(package: _Package, rels: dict[str, _Rel]) -> _Styles:
     if root is None:
         return _Styles({}, {})
     by_id: dict[int, NumberFormat] = {}
+    literals: dict[str, list[str]] = {}
+    # Every numFmt, those of conditional formats (dxf) too: a rule shows them when it holds.
     for element in _children(root, "numFmt"):
-        fmt = compile_format(element.get("formatCode", ""))
+        code = element.get("formatCode", "")
+        if found := format_literals(code):
+            literals[code] = found
+        fmt = compile_format(code)
         if fmt is not None and (number := element.get("numFmtId", "")).isdigit():
-            by_id[int(number)] = fmt
+            by_id.setdefault(int(number), fmt)
     by_style: dict[int, NumberFormat] = {}
     if by_id:
         for container in _children(root, "cellXfs"):
@@ -274,9 +288,36 @@ def _styles(package: _Package, rels: dict[str, _Rel]) -> _Styles:
                     by_style[index] = by_id[int(number)]
     # A cell with no style attribute has style 0; were style 0 given a literal format (a
     # changed Normal style) such cells would need a full scan of every cell tag. Nobody does
-    # that to the Normal style, so style 0 is left out rather than slow every workbook.
-    by_style.pop(0, None)
-    return _Styles(by_id, by_style)
+    # that to the Normal style, so style 0 is left out rather than slow every workbook; what
+    # it shows of its own is read as shown (see ``_format_texts``).
+    default = by_style.pop(0, None)
+    return _Styles(by_id, by_style, literals, default)
+
+
+def _format_texts(
+    sheet: str, hidden: bool, overlay: Overlay, applied: set[NumberFormat]
+) -> Iterator[Unit]:
+    """What the formats applied to the sheet's cells show of their own, once per format, at
+    its first cell: a section a cell's value does not reach shows its text to other values
+    (and a format may show it whatever the cell holds)."""
+    for fmt, (row, column) in overlay.applied().items():
+        applied.add(fmt)
+        if fmt.literals:
+            where = Where(part=f"number format at {column_letter(column)}{row + 1}", sheet=sheet,
+                          hidden=hidden)  # fmt: skip
+            yield Text(where, fmt.literals, sheet)
+
+
+def _unapplied_formats(styles: _Styles, applied: set[NumberFormat]) -> Iterator[Unit]:
+    """The literal text of the formats no cell was seen to use, as hidden text: a style can be
+    applied by anyone who opens the file. Style 0's is shown by every unstyled cell."""
+    shown = {fmt.code for fmt in applied}
+    if styles.default is not None and styles.default.literals:
+        yield Text(Where(part="number format of unstyled cells"), styles.default.literals, "")
+        shown.add(styles.default.code)
+    lines = [line for code, found in styles.literals.items() if code not in shown for line in found]
+    if lines:
+        yield Text(Where(part="number formats", hidden=True), list(dict.fromkeys(lines)), "")
 
 
 def _read_package(
@@ -318,6 +359,7 @@ def _read_package(
     strings = next((r.target for r in rels.values() if r.type == "sharedStrings"), None)
     # One tally for the whole workbook: a string is used if a cell of any sheet uses it.
     strings_used = _UsedStrings() if strings is not None else None
+    applied: set[NumberFormat] = set()  # formats a cell of some sheet shows its value through
 
     for meta in book.sheets_metadata:
         hidden = is_hidden(meta.visible)
@@ -369,11 +411,20 @@ def _read_package(
                     yield from _stacked(recalculated, sorted(set(marks.blocks)))
                 elif recalculated is not None:
                     yield recalculated
+        if marks.overlay:
+            yield from _format_texts(meta.name, hidden, marks.overlay, applied)
+            if marks.overlay.hides:
+                # A format that shows no digits ("Jose Ramirez", ;;;"..."@) or no text: what
+                # the cells store is in the file all the same, read as hidden.
+                stored = read(extra=extra, overlay=None)
+                if stored is not None:
+                    yield replace(stored, where=Where("stored values", meta.name, hidden=True))
         if marks.literals:
             where = Where(part="formulas", sheet=meta.name, hidden=hidden)
             yield Text(where, marks.literals, meta.name)
         if entry:
             yield from _outside_cells(entry, marks, meta.name, hidden)
+            yield from _validation_lists(marks.outside, meta.name, hidden)
             if unresolved:
                 yield Part(
                     f"{entry} formulas",
@@ -392,6 +443,7 @@ def _read_package(
     if root is not None:
         sheet_names = [sheet.get("name", "") for sheet in _children(root, "sheet")]
         yield from _defined_names(root, sheet_names)
+    yield from _unapplied_formats(styles, applied)
     if not binary:
         yield from _pivot_caches(package, rels, styles.by_id, parsed)
         yield from _external_links(package)
@@ -861,6 +913,26 @@ def _outside_cells(entry: str, marks: _Marks, sheet: str, hidden: bool) -> Itera
         return
     if lines:
         yield Text(Where(part=entry, sheet=sheet, hidden=hidden), lines, sheet)
+
+
+# A list validation's items, typed into the rule: <formula1>"A,B,C"</formula1>, or
+# <x14:formula1><xm:f>"A,B,C"</xm:f></x14:formula1> in the extension Excel 2010 writes.
+_VALIDATION_LIST = re.compile(rb'<((?:\w+:)?(?:formula1|f))>\s*"([^<]*)"\s*</\1>')
+
+
+def _validation_lists(outside: bytes | bytearray, sheet: str, hidden: bool) -> Iterator[Unit]:
+    """The items of the sheet's list validations, one line each, as the dropdown shows them
+    (the XML outside the cells is read as text too, where they are one line of commas)."""
+    if b"ormula1" not in outside:
+        return
+    lines: list[str] = []
+    for hit in _VALIDATION_LIST.finditer(outside):
+        text = html.unescape(hit.group(2).decode("utf-8", "replace")).replace('""', '"')
+        lines.extend(item.strip() for item in text.split(",") if item.strip())
+        lines.append("")
+    if lines:
+        where = Where(part="data validation lists", sheet=sheet, hidden=hidden)
+        yield Text(where, lines[:-1], sheet)
 
 
 def _unused_strings(

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from approval.detect.readers._spreadsheet import compile_format
+from approval.detect.numfmt import compile_format
 from approval.detect.readers.xlsx import READER
 from approval.detect.scan import probe, scan_file
 from approval.detect.units import (
