@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from approval.detect.readers._metafile import is_emf, is_wmf, metafile_text
 from approval.detect.textio import sniff_encoding
 from approval.detect.units import Unscannable
 
@@ -156,14 +157,18 @@ def image_text(data: bytes) -> list[str]:
     a PNG's text chunks (tEXt, zTXt, iTXt) and Exif, a JPEG's comments and APPn segments
     (Exif, XMP, extended XMP joined across its segments), a GIF's comment, plain-text and
     application extensions (their sub-blocks joined, as every GIF reader joins them: a
-    length byte every few characters must not cut the text). Lines as in a text file."""
+    length byte every few characters must not cut the text), an EMF's or WMF's text records
+    laid out as drawn (``_metafile``: text drawn by glyph index makes it unscannable). Lines
+    as in a text file."""
     if data.startswith(b"\x89PNG"):
         found = _png_text(data)
     elif data.startswith(b"\xff\xd8\xff"):
         found = _jpeg_text(data)
     elif data.startswith((b"GIF87a", b"GIF89a")):
         found = _gif_text(data) + strings(data)
-    else:  # TIFF, BMP, EMF, WMF, WebP, ICO: whatever is printable
+    elif is_emf(data) or is_wmf(data):  # the text records as drawn, and whatever is printable
+        found = metafile_text(data) + strings(data)
+    else:  # TIFF, BMP, WebP, ICO: whatever is printable
         found = strings(data)
     lines = [line for text in found for line in text.splitlines() if line.strip()]
     if sum(map(len, lines)) > _MAX_METADATA:
