@@ -2414,6 +2414,13 @@ class Classifier:
                 level = len(heading.group(1))
                 while headings and headings[-1][0] >= level:
                     headings.pop()
+                # A heading is read as well as it governs: it is a line a reader sees, and
+                # may name a person (``# Maria Lopez - A212345678 - asylum granted``), under
+                # the headings above it. One that names nobody only governs what follows.
+                block, block_chars = [(number, heading.group(2))], len(heading.group(2))
+                flush()
+                intro = None
+                state.lead = None
                 bits, found = engine.context_mask(heading.group(2))
                 headings.append((level, heading.group(2), bits, found, number))
                 state.listing = True

@@ -759,6 +759,9 @@ class _Flow:
             self.open_headings.append((paragraph.level, text[:_TITLE_CHARS]))
             if sum(map(len, self.outline)) < _RUNNING_CHARS:
                 self.outline.append(text[:_TITLE_CHARS])
+            # Read as well as it titles its section: a heading is text a reader sees and may
+            # name a person; written as the heading line a Markdown reader knows.
+            self.lines += [f"{'#' * min(max(paragraph.level, 1), 6)} {text}", ""]
             self.intro = ""
             self.continued = ""
         else:

@@ -70,7 +70,7 @@ def test_a_table_comes_with_its_heading_and_introduction(tmp_path: Path) -> None
             heading,
             None,
             False,
-            ["The following persons were interviewed in November 2022:"],
+            ["# Asylum applicants", "", "The following persons were interviewed in November 2022:"],
         ),
         (
             "table",
@@ -110,6 +110,8 @@ def test_paragraphs_are_records_and_headings_nest() -> None:
             None,
             False,
             [
+                "# Asylum applicants",
+                "",
                 "The following persons applied:",
                 "",
                 "- GARCIA, Ana - A212345678",
@@ -117,8 +119,15 @@ def test_paragraphs_are_records_and_headings_nest() -> None:
                 "- LI, Bo - A212345679",
             ],
         ),
-        ("text", "Case memo / Asylum applicants / Detained", None, False, ["DIAZ, Luis"]),
-        ("text", "Case memo / Closing", None, False, ["Signed."]),
+        # Each heading is read as its section's first line, as well as titling it.
+        (
+            "text",
+            "Case memo / Asylum applicants / Detained",
+            None,
+            False,
+            ["## Detained", "", "DIAZ, Luis"],
+        ),
+        ("text", "Case memo / Closing", None, False, ["# Closing", "", "Signed."]),
     ]
 
 
