@@ -316,6 +316,13 @@ def _pptx(picture: bytes) -> bytes:
     return rewrite_zip(pptx([_slide("")]), add=[("ppt/media/image1.emf", picture)])
 
 
+def _rtf(picture: bytes, control: str) -> bytes:
+    return b"{\\rtf1\\ansi Quarterly facilities report\\par {\\pict\\%s %s}}" % (
+        control.encode(),
+        picture.hex().encode(),
+    )
+
+
 def test_documents_with_metafiles_through_the_cli(tmp_path: Path) -> None:
     chart = emf(font() + [exttextout(20 + 80 * i, 120, t) for i, t in enumerate(CHART)])
     files = {
@@ -323,6 +330,9 @@ def test_documents_with_metafiles_through_the_cli(tmp_path: Path) -> None:
         "clean.pptx": (_pptx(wmf([*meta_font(), textout(0, 0, "Total")])), "clean"),
         "names.docx": (_docx(by_glyph_shuffled()), "protected"),
         "names.pptx": (_pptx(wmf_by_word(True)), "protected"),
+        "clean.rtf": (_rtf(chart, "emfblip"), "clean"),
+        "names.rtf": (_rtf(by_word_reversed(), "emfblip"), "protected"),
+        "names-wmf.rtf": (_rtf(wmf_by_word(False), "wmetafile8"), "protected"),
         "glyphs.docx": (_docx(emf([exttextout(0, 0, "\x12\x2c", options=0x10)])), "unscannable"),
     }
     for name, (data, _) in files.items():
