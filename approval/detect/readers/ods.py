@@ -40,6 +40,7 @@ from approval.detect.readers._package import ODS, account, check_unique, package
 from approval.detect.readers._spreadsheet import (
     ZIP_ERRORS,
     Overlay,
+    column_letter,
     formula_values,
     is_hidden,
     open_calamine,
@@ -130,6 +131,9 @@ class OdsReader:
                     )
                     if table is not None:
                         yield table
+                    for row, column, found in marks.formats.values():
+                        at = f"number format at {column_letter(column)}{row + 1}"
+                        yield Text(Where(at, meta.name, hidden), found, meta.name)
                     if marks.overlay.hides:
                         # Cells that show a text which is not what they store: the stored
                         # values are in the file all the same, read as hidden.
@@ -163,6 +167,9 @@ class _Marks:
     overlay: Overlay = field(default_factory=Overlay)
     comments: list[str] = field(default_factory=list)
     uncached: list[tuple[int, int, str]] = field(default_factory=list)  # formulas, no value
+    # Data styles applied to a cell that show words or digits of their own: name -> the
+    # first cell (row, column) and that text.
+    formats: dict[str, tuple[int, int, list[str]]] = field(default_factory=dict)
 
     def rows(self) -> Iterator[int]:
         for block in self.hidden_rows:
@@ -185,10 +192,19 @@ def _extras(package: zipfile.ZipFile, limits: Limits) -> list[_Marks]:
         info = package.getinfo("content.xml")
         if info.file_size > limits.max_ratio * max(info.compress_size, 1) > 1 << 20:
             raise Unscannable("corrupt: a part expands beyond the limits")
-        if not _needs_pass(package):
+        styles = _Styles()
+        if "styles.xml" in names:
+            info = package.getinfo("styles.xml")
+            if info.file_size > limits.max_ratio * max(info.compress_size, 1) > 1 << 20:
+                raise Unscannable("corrupt: a part expands beyond the limits")
+            data = package.read("styles.xml")
+            if _LITERAL_STYLE.search(data):
+                # Common cell styles whose number format shows words or digits of its own.
+                _read_styles(ElementTree.fromstring(data), styles)  # noqa: S314 - expat
+        if not styles.data and not _needs_pass(package):
             return []
         with package.open("content.xml") as content:
-            return _content_pass(content)
+            return _content_pass(content, styles)
     except ZIP_ERRORS as e:
         raise Unscannable("corrupt: unreadable package part") from e
     except ElementTree.ParseError as e:
@@ -206,8 +222,109 @@ def _needs_pass(package: zipfile.ZipFile) -> bool:
     return False
 
 
-def _content_pass(content: IO[bytes]) -> list[_Marks]:
+# ---------------------------------------------------------------------------------------------
+# Data styles: what LibreOffice shows of a cell's value, whatever text the file saved for it
+
+_NUMBER = "{urn:oasis:names:tc:opendocument:xmlns:datastyle:1.0}"
+_STYLE = "{urn:oasis:names:tc:opendocument:xmlns:style:1.0}"
+# A literal with a letter or a digit in a data style (dates' separators are not).
+_LITERAL_STYLE = re.compile(rb"<number:text>[^<]*?[A-Za-z0-9\x80-\xff]|number:text-content")
+
+
+@dataclass
+class _DataStyle:
+    # ("lit", text) | ("number", min digits) | ("content", "") | ("other", "")
+    tokens: list[tuple[str, str]]
+    maps: list[str]  # the styles ``style:map`` applies under a condition
+
+    @property
+    def literal(self) -> str:
+        return " ".join("".join(t for kind, t in self.tokens if kind == "lit").split())
+
+
+@dataclass
+class _Styles:
+    data: dict[str, _DataStyle] = field(default_factory=dict)  # data style name -> it
+    cells: dict[str, str] = field(default_factory=dict)  # cell style name -> data style name
+
+    def literals(self, name: str) -> list[str]:
+        """The words and digits the data style ``name`` (and those it maps to) shows."""
+        out: list[str] = []
+        pending, seen = [name], set[str]()
+        while pending and len(seen) < 16:
+            current = pending.pop()
+            style = self.data.get(current)
+            if style is None or current in seen:
+                continue
+            seen.add(current)
+            text = style.literal.strip(" -()+$'!^&~{}<>=,.:;/")
+            if any(ch.isalnum() for ch in text) and text not in out:
+                out.append(text)
+            pending.extend(style.maps)
+        return out
+
+
+def _data_style(element: ElementTree.Element) -> _DataStyle:
+    tokens: list[tuple[str, str]] = []
+    maps: list[str] = []
+    for child in element:
+        tag = child.tag
+        if tag in (_NUMBER + "text", _NUMBER + "currency-symbol"):
+            tokens.append(("lit", "".join(child.itertext())))
+        elif tag == _NUMBER + "number" and child.get(_NUMBER + "decimal-places", "0") == "0":
+            digits = child.get(_NUMBER + "min-integer-digits", "1")
+            tokens.append(("number", digits if digits.isdigit() else "1"))
+        elif tag == _NUMBER + "text-content":
+            tokens.append(("content", ""))
+        elif tag == _STYLE + "map":
+            maps.append(child.get(_STYLE + "apply-style-name", ""))
+        elif tag.startswith(_NUMBER):
+            tokens.append(("other", ""))
+    return _DataStyle(tokens, maps)
+
+
+def _read_styles(root: ElementTree.Element, styles: _Styles) -> None:
+    for element in root.iter():
+        _note_style(element, styles)
+
+
+def _note_style(element: ElementTree.Element, styles: _Styles) -> None:
+    tag = element.tag
+    if tag.startswith(_NUMBER) and tag.endswith("-style"):
+        style = _data_style(element)
+        if style.literal or style.maps or any(k == "content" for k, _ in style.tokens):
+            styles.data[element.get(_STYLE + "name", "")] = style
+    elif tag == _STYLE + "style" and element.get(_STYLE + "family") == "table-cell":
+        data = element.get(_STYLE + "data-style-name")
+        if data:
+            styles.cells[element.get(_STYLE + "name", "")] = data
+
+
+def _rendered(style: _DataStyle, kind: str | None, element: ElementTree.Element, shown: str) -> str:
+    """The cell as LibreOffice shows it through a data style of literals and at most one whole
+    number (``"A"`` + 9 digits, or a name alone) or of literals around the text
+    (``number:text-content``); "" when the style is not such a one."""
+    kinds = [k for k, _ in style.tokens]
+    if kind == "string" and "content" in kinds and "other" not in kinds:
+        return "".join(shown if k == "content" else t for k, t in style.tokens if k != "number")
+    if kind != "float" or kinds.count("number") > 1 or "other" in kinds or "content" in kinds:
+        return ""
+    if "number" not in kinds:  # a style that is only text shows it for every value
+        return "".join(t for _, t in style.tokens)
+    try:
+        value = float(element.get(_OFFICE + "value", ""))
+    except ValueError:
+        return ""
+    if not value.is_integer() or value < 0 or value >= 1e15:
+        return ""
+    return "".join(
+        str(int(value)).zfill(min(int(t), 64)) if k == "number" else t for k, t in style.tokens
+    )
+
+
+def _content_pass(content: IO[bytes], styles: _Styles | None = None) -> list[_Marks]:
     """One streamed parse of content.xml: per table, in order, what calamine does not give."""
+    styles = _Styles() if styles is None else styles
     tables: list[_Marks] = []
     marks = _Marks()
     row = column = 0
@@ -234,12 +351,14 @@ def _content_pass(content: IO[bytes]) -> list[_Marks]:
             continue
         open_elements.pop()
         if tag in (_TABLE + "table-cell", _TABLE + "covered-table-cell"):
-            _cell(element, row, column, marks)
+            _cell(element, row, column, marks, styles)
             column += _repeat(element, "number-columns-repeated")
         elif tag == _TABLE + "table-row":
             row += row_repeat
             if open_elements:  # drop the finished row: memory stays flat on long sheets
                 open_elements[-1].remove(element)
+        elif not tables:  # the automatic styles, before the first table
+            _note_style(element, styles)
     return tables
 
 
@@ -281,7 +400,9 @@ def _invisible(element: ElementTree.Element) -> bool:
     return element.get(_TABLE + "visibility", "visible") in ("collapse", "filter")
 
 
-def _cell(element: ElementTree.Element, row: int, column: int, marks: _Marks) -> None:
+def _cell(
+    element: ElementTree.Element, row: int, column: int, marks: _Marks, styles: _Styles
+) -> None:
     for note in element.iter(_OFFICE + "annotation"):
         text = " ".join(" ".join(p.itertext()) for p in note.iter(_TEXT + "p")).strip()
         if text:
@@ -295,10 +416,21 @@ def _cell(element: ElementTree.Element, row: int, column: int, marks: _Marks) ->
         if len(marks.uncached) > _MAX_UNCACHED:
             raise Unscannable(f"too large: more than {_MAX_UNCACHED} formulas without a value")
     kind = element.get(_OFFICE + "value-type")
-    if shown:
-        shows = _shows(kind, element, shown)
-        if shows is not None:
-            marks.overlay.show(row, column, shown, hides=shows)
+    shows = _shows(kind, element, shown) if shown else None
+    if shows is not None:
+        marks.overlay.show(row, column, shown, hides=shows)
+    name = styles.cells.get(element.get(_TABLE + "style-name", ""))
+    style = styles.data.get(name) if name else None
+    if style is None or name is None:
+        return
+    if name not in marks.formats and (found := styles.literals(name)):
+        marks.formats[name] = (row, column, found)
+    if shows is None and kind in ("float", "string"):
+        # The saved text is one rendering; LibreOffice shows the value through the style.
+        rendered = _rendered(style, kind, element, shown)
+        if rendered and rendered != shown:
+            hides = kind == "float" and all(k != "number" for k, _ in style.tokens)
+            marks.overlay.show(row, column, rendered, hides=hides)
 
 
 _NON_DIGITS = re.compile(r"\D+")

@@ -1246,7 +1246,9 @@ def _cache_records(package: _Package, part: str, fields: list[_CacheField]) -> I
                         value = f.items[index] if f and 0 <= index < len(f.items) else None
                     else:
                         value = _cache_value(child)
-                    if f and f.fmt and type(value) in (int, float):
+                    # A format that hides the number (its own text alone) leaves it: the
+                    # text is read with the formats no cell uses.
+                    if f and f.fmt and not f.fmt.hides and type(value) in (int, float):
                         value = f.fmt.render(value)  # type: ignore[arg-type]
                     row.append(value)
                 element.clear()

@@ -248,7 +248,9 @@ def test_a_workbook_with_ordinary_formats_stays_clean(tmp_path: Path, policy: Po
 # ods
 
 
-def _ods(path: Path, cells: list[str], styles: str = "") -> None:
+def _ods(path: Path, cells: list[str], styles: str = "", common: str = "") -> None:
+    """A one-sheet ODS of ``cells`` (each a row's cells), with ``styles`` among the automatic
+    styles of content.xml and ``common`` as the common styles of styles.xml."""
     rows = "".join(f"<table:table-row>{cell}</table:table-row>" for cell in cells)
     sheet = corpus.OdsSheet("Referrals", [])
     data = corpus.ods_file([sheet])
@@ -258,6 +260,12 @@ def _ods(path: Path, cells: list[str], styles: str = "") -> None:
     content = content.replace("</table:table>", rows + "</table:table>", 1)
     content = content.replace("</office:automatic-styles>", styles + "</office:automatic-styles>")
     members["content.xml"] = content.encode()
+    if common:
+        namespaces = corpus._ODS_NAMESPACES
+        members["styles.xml"] = (
+            f'<?xml version="1.0" encoding="UTF-8"?>\n<office:document-styles {namespaces}>'
+            f"<office:styles>{common}</office:styles></office:document-styles>"
+        ).encode()
     with zipfile.ZipFile(path, "w") as new:
         for name, member in members.items():
             kind = zipfile.ZIP_STORED if name == "mimetype" else zipfile.ZIP_DEFLATED
@@ -316,6 +324,51 @@ def test_ods_renderings_of_a_value_are_not_texts_of_their_own(
     read = units(ODS, path)
     assert read[Where(sheet="Referrals")] == [[shown]]
     assert Where("stored values", "Referrals", hidden=True) not in read
+
+
+def _styled(style: str, kind: str, value: str, shown: str) -> str:
+    attribute = "value" if kind == "float" else "string-value"
+    value_attribute = f" office:{attribute}={quoteattr(value)}" if kind == "float" else ""
+    return (
+        f'<table:table-cell table:style-name="{style}" office:value-type="{kind}"'
+        f"{value_attribute}><text:p>{escape(shown)}</text:p></table:table-cell>"
+    )
+
+
+def test_ods_cells_are_shown_through_their_data_style(tmp_path: Path, policy: Policy) -> None:
+    """LibreOffice shows a value through its cell's data style, whatever text the file saved:
+    ``"A"`` + 9 digits over a number saved as its digits, ``"A"`` + the text over a text cell
+    (a style in styles.xml), and a style whose text is a name, once at its first cell."""
+    persons = people(3, seed=38)
+    common = (
+        '<number:text-style style:name="T1"><number:text>A</number:text>'
+        "<number:text-content/></number:text-style>"
+        '<style:style style:name="Aid" style:family="table-cell" style:data-style-name="T1"/>'
+        f'<number:number-style style:name="N9"><number:text>{escape(persons[0].name)}'
+        "</number:text></number:number-style>"
+        '<style:style style:name="Who" style:family="table-cell" style:data-style-name="N9"/>'
+    )
+    header = "".join(_cell("string", h, h) for h in ("A-Number", "Case", "Claim", "Name"))
+    cells = [header]
+    for person in persons:
+        digits = person.a_number[1:]
+        cells.append(
+            _styled("Aid", "string", "", digits)
+            + _styled("ce1", "float", digits, digits)
+            + _cell("string", person.claim, person.claim)
+            + _styled("Who", "float", "1", "1")
+        )
+    path = tmp_path / "cases.ods"
+    _ods(path, cells, common=common)
+    read = units(ODS, path)
+    table = read[Where(sheet="Referrals")]
+    assert [row[:2] for row in table[1:]] == [[p.a_number, p.a_number] for p in persons]
+    assert [row[3] for row in table[1:]] == [persons[0].name] * len(persons)
+    stored = read[Where("stored values", "Referrals", hidden=True)]
+    assert [row[3] for row in stored[1:]] == [1] * len(persons)
+    assert read[Where("number format at D2", "Referrals")] == [[persons[0].name]]
+    report = scan_file(path, policy)
+    assert report.classes.get("protected-person") == len(persons)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -51,8 +51,12 @@ def test_accepts_by_the_stored_mimetype_never_by_name(tmp_path: Path) -> None:
 
 def test_the_hidden_sheet_its_hidden_parts_and_its_comment(tmp_path: Path) -> None:
     built = corpus.build_ods(tmp_path, count=4)
-    summary, detainees, comments = read(built.path)
+    summary, detainees, shown, comments = read(built.path)
     assert isinstance(summary, Table) and isinstance(detainees, Table)
+    # The A-number style's own text, once, at the first cell shown through it.
+    assert isinstance(shown, Text)
+    assert shown.where == Where(part="number format at B2", sheet="Detainees", hidden=True)
+    assert list(shown.lines) == ["A"]
     assert summary.where == Where(sheet="Summary", hidden=False)
     assert detainees.where == Where(sheet="Detainees", hidden=True)
     assert detainees.title == "Detainees"
@@ -80,9 +84,10 @@ def test_numbers_keep_their_value_unless_the_text_shown_differs(tmp_path: Path) 
     )
     path = tmp_path / "counts.ods"
     path.write_bytes(corpus.ods_file([sheet]))
-    (table,) = read(path)
+    table, shown = read(path)
     assert isinstance(table, Table)
     assert rows(table) == [["Country", "Count", "Case"], ["Cuba", 12, "A212345678"]]
+    assert isinstance(shown, Text) and shown.where.part == "number format at C2"
 
 
 def test_repeated_hidden_rows_are_counted_not_expanded_beyond_the_data(tmp_path: Path) -> None:
