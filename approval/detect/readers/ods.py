@@ -246,6 +246,18 @@ class _DataStyle:
 class _Styles:
     data: dict[str, _DataStyle] = field(default_factory=dict)  # data style name -> it
     cells: dict[str, str] = field(default_factory=dict)  # cell style name -> data style name
+    parents: dict[str, str] = field(default_factory=dict)  # cell style name -> its parent's
+
+    def data_style(self, cell_style: str) -> str | None:
+        """The data style a cell style shows values through, its own or its parents'."""
+        name: str | None = cell_style
+        for _ in range(16):  # a chain of parents, bounded: a loop ends here
+            if name is None:
+                return None
+            if name in self.cells:
+                return self.cells[name]
+            name = self.parents.get(name)
+        return None
 
     def literals(self, name: str) -> list[str]:
         """The words and digits the data style ``name`` (and those it maps to) shows."""
@@ -295,9 +307,12 @@ def _note_style(element: ElementTree.Element, styles: _Styles) -> None:
         if style.literal or style.maps or any(k == "content" for k, _ in style.tokens):
             styles.data[element.get(_STYLE + "name", "")] = style
     elif tag == _STYLE + "style" and element.get(_STYLE + "family") == "table-cell":
+        name = element.get(_STYLE + "name", "")
         data = element.get(_STYLE + "data-style-name")
         if data:
-            styles.cells[element.get(_STYLE + "name", "")] = data
+            styles.cells[name] = data
+        elif parent := element.get(_STYLE + "parent-style-name"):
+            styles.parents[name] = parent
 
 
 def _rendered(style: _DataStyle, kind: str | None, element: ElementTree.Element, shown: str) -> str:
@@ -419,7 +434,7 @@ def _cell(
     shows = _shows(kind, element, shown) if shown else None
     if shows is not None:
         marks.overlay.show(row, column, shown, hides=shows)
-    name = styles.cells.get(element.get(_TABLE + "style-name", ""))
+    name = styles.data_style(element.get(_TABLE + "style-name", ""))
     style = styles.data.get(name) if name else None
     if style is None or name is None:
         return

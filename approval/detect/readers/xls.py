@@ -336,6 +336,8 @@ def _shared_strings(pieces: list[bytes]) -> list[str]:
             size -= step
 
     for _ in range(count):
+        if at >= len(data) and piece == len(pieces) - 1:
+            break  # fewer strings than the count says: the table ends with its records
         if at + 3 > len(data):
             if at < len(data):
                 raise ValueError("a string header split across records")

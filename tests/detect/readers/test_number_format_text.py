@@ -19,6 +19,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from approval.detect.numfmt import compile_format, format_literals
 from approval.detect.readers.ods import READER as ODS
 from approval.detect.readers.xls import READER as XLS
+from approval.detect.readers.xls import _shared_strings
 from approval.detect.readers.xlsx import READER as XLSX
 from approval.detect.scan import scan_file
 from approval.detect.units import Cell, Limits, Source, Table, Text, Where
@@ -346,7 +347,11 @@ def test_ods_cells_are_shown_through_their_data_style(tmp_path: Path, policy: Po
         '<style:style style:name="Aid" style:family="table-cell" style:data-style-name="T1"/>'
         f'<number:number-style style:name="N9"><number:text>{escape(persons[0].name)}'
         "</number:text></number:number-style>"
-        '<style:style style:name="Who" style:family="table-cell" style:data-style-name="N9"/>'
+        '<style:style style:name="Named" style:family="table-cell" style:data-style-name="N9"/>'
+    )
+    # An automatic style that inherits its data style from the named one.
+    automatic = (
+        '<style:style style:name="Who" style:family="table-cell" style:parent-style-name="Named"/>'
     )
     header = "".join(_cell("string", h, h) for h in ("A-Number", "Case", "Claim", "Name"))
     cells = [header]
@@ -359,7 +364,7 @@ def test_ods_cells_are_shown_through_their_data_style(tmp_path: Path, policy: Po
             + _styled("Who", "float", "1", "1")
         )
     path = tmp_path / "cases.ods"
-    _ods(path, cells, common=common)
+    _ods(path, cells, styles=automatic, common=common)
     read = units(ODS, path)
     table = read[Where(sheet="Referrals")]
     assert [row[:2] for row in table[1:]] == [[p.a_number, p.a_number] for p in persons]
@@ -455,3 +460,20 @@ def test_xls_formats_validations_and_unused_strings(tmp_path: Path, policy: Poli
     report = scan_file(path, policy)
     assert report.verdict == "protected"
     assert report.classes.get("protected-person") == len(persons)
+
+
+@pytest.mark.parametrize(
+    ("strings", "split", "declared", "flag"),
+    [
+        (["Name", "A-Number", "Claim"], 43, 3, True),  # characters cut: a flags byte first
+        (["Name", "A-Number", "Claim"], 38, 3, False),  # cut between two strings
+        (["Name", "Ana Díaz"], 1000, 5, False),  # fewer strings than the count says
+    ],
+)
+def test_shared_strings_across_continue_records(
+    strings: list[str], split: int, declared: int, flag: bool
+) -> None:
+    body = struct.pack("<II", declared, declared) + b"".join(map(_wide, strings))
+    head, rest = body[:split], body[split:]
+    pieces = [head, (b"\x01" if flag else b"") + rest] if rest else [head]
+    assert _shared_strings(pieces) == strings
