@@ -12,9 +12,10 @@ yields, in order:
 - what the number formats show (``approval.detect.numfmt``): a cell's number or text through
   the section that applies to it, in the table (``"Jose Ramirez"`` shows that name, ``"A"@``
   puts an A before a text); each applied format's own text once, at its first cell (part
-  "number format at B2"); the sheet's stored values again, hidden (part "stored values"),
-  when a format shows less than a cell stores; the text of the formats no cell uses (part
-  "number formats", hidden: anyone who opens the file can apply them);
+  "number format at B2", and a conditional format's at the first cell of its range); the
+  sheet's stored values again, hidden (part "stored values"), when a format shows less than
+  a cell stores; the text of the formats no cell uses (part "number formats", hidden: anyone
+  who opens the file can apply them);
 - each sheet's list validations, one item a line (part "data validation lists");
 - each sheet's cell comments, as ``Text`` (part "comments"), one paragraph per comment;
 - defined names holding constants (part "defined names"): ``"text"`` and numbers as ``Text``
@@ -262,6 +263,9 @@ class _Styles:
     # The literal text of every format the styles define, applied or not, by format code.
     literals: dict[str, list[str]] = field(default_factory=dict)
     default: NumberFormat | None = None  # style 0's, shown by every cell without a style
+    # The format code of each differential format (dxf) by index: what a conditional format
+    # (``<cfRule dxfId="0">``) shows a cell through when its rule holds.
+    dxf_codes: list[str | None] = field(default_factory=list)
 
 
 def _styles(package: _Package, rels: dict[str, _Rel]) -> _Styles:
@@ -291,7 +295,40 @@ def _styles(package: _Package, rels: dict[str, _Rel]) -> _Styles:
     # that to the Normal style, so style 0 is left out rather than slow every workbook; what
     # it shows of its own is read as shown (see ``_format_texts``).
     default = by_style.pop(0, None)
-    return _Styles(by_id, by_style, literals, default)
+    dxf_codes: list[str | None] = []
+    for container in _children(root, "dxfs"):
+        for dxf in (e for e in container if _local(e.tag) == "dxf"):
+            numbers = next(_children(dxf, "numFmt"), None)
+            dxf_codes.append(numbers.get("formatCode") if numbers is not None else None)
+    return _Styles(by_id, by_style, literals, default, dxf_codes)
+
+
+# A conditional format's range and its rules' differential formats, in the sheet's XML outside
+# its cells: <conditionalFormatting sqref="B2:B40"><cfRule type="cellIs" dxfId="0" ...>.
+_CONDITIONAL = re.compile(
+    rb"<(?:\w+:)?conditionalFormatting\b[^>]*>.*?</(?:\w+:)?conditionalFormatting>", re.S
+)
+_SQREF = re.compile(rb'\ssqref="\$?([A-Za-z]{1,3})\$?(\d+)')
+_DXF_ID = re.compile(rb'<(?:\w+:)?cfRule\b[^>]*?\sdxfId="(\d+)"')
+
+
+def _conditional_formats(
+    outside: bytes | bytearray, styles: _Styles, sheet: str, hidden: bool, shown: set[str]
+) -> Iterator[Unit]:
+    """What the number formats of the sheet's conditional formats show of their own, once per
+    format, at the first cell of the range it applies to (``shown`` collects their codes)."""
+    if not styles.dxf_codes or b"onditionalFormatting" not in outside:
+        return
+    for block in _CONDITIONAL.finditer(outside):
+        where = _SQREF.search(block.group(0))
+        for hit in _DXF_ID.finditer(block.group(0)):
+            index = int(hit.group(1))
+            code = styles.dxf_codes[index] if index < len(styles.dxf_codes) else None
+            if code is None or code in shown or not (found := styles.literals.get(code)):
+                continue
+            shown.add(code)
+            at = f"{where.group(1).decode().upper()}{int(where.group(2))}" if where else "sheet"
+            yield Text(Where(f"number format at {at}", sheet, hidden), found, sheet)
 
 
 def _format_texts(
@@ -308,10 +345,12 @@ def _format_texts(
             yield Text(where, fmt.literals, sheet)
 
 
-def _unapplied_formats(styles: _Styles, applied: set[NumberFormat]) -> Iterator[Unit]:
+def _unapplied_formats(
+    styles: _Styles, applied: set[NumberFormat], conditional: set[str]
+) -> Iterator[Unit]:
     """The literal text of the formats no cell was seen to use, as hidden text: a style can be
     applied by anyone who opens the file. Style 0's is shown by every unstyled cell."""
-    shown = {fmt.code for fmt in applied}
+    shown = {fmt.code for fmt in applied} | conditional
     if styles.default is not None and styles.default.literals:
         yield Text(Where(part="number format of unstyled cells"), styles.default.literals, "")
         shown.add(styles.default.code)
@@ -360,6 +399,7 @@ def _read_package(
     # One tally for the whole workbook: a string is used if a cell of any sheet uses it.
     strings_used = _UsedStrings() if strings is not None else None
     applied: set[NumberFormat] = set()  # formats a cell of some sheet shows its value through
+    conditional: set[str] = set()  # format codes a sheet's conditional formats apply
 
     for meta in book.sheets_metadata:
         hidden = is_hidden(meta.visible)
@@ -425,6 +465,7 @@ def _read_package(
         if entry:
             yield from _outside_cells(entry, marks, meta.name, hidden)
             yield from _validation_lists(marks.outside, meta.name, hidden)
+            yield from _conditional_formats(marks.outside, styles, meta.name, hidden, conditional)
             if unresolved:
                 yield Part(
                     f"{entry} formulas",
@@ -443,7 +484,7 @@ def _read_package(
     if root is not None:
         sheet_names = [sheet.get("name", "") for sheet in _children(root, "sheet")]
         yield from _defined_names(root, sheet_names)
-    yield from _unapplied_formats(styles, applied)
+    yield from _unapplied_formats(styles, applied, conditional)
     if not binary:
         yield from _pivot_caches(package, rels, styles.by_id, parsed)
         yield from _external_links(package)

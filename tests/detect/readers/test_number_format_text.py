@@ -209,6 +209,28 @@ def test_formats_no_cell_uses_are_read_as_hidden_text(tmp_path: Path, policy: Po
     )
 
 
+def test_a_conditional_formats_text_is_shown_at_its_range(tmp_path: Path) -> None:
+    from openpyxl.formatting.rule import CellIsRule
+    from openpyxl.styles.differential import DifferentialStyle
+    from openpyxl.styles.numbers import NumberFormat as Format
+
+    person = people(1, seed=39)[0]
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Referrals"
+    sheet.append(["Case", "Flag"])
+    sheet.append([1, 1])
+    rule = CellIsRule(operator="equal", formula=["1"])
+    rule.dxf = DifferentialStyle(numFmt=Format(numFmtId=201, formatCode=f'"{person.name}"'))
+    sheet.conditional_formatting.add("B2:B40", rule)
+    path = tmp_path / "flags.xlsx"
+    book.save(path)
+    read = units(XLSX, path)
+    assert read[Where("number format at B2", "Referrals")] == [[person.name]]
+    assert Where(part="number formats", hidden=True) not in read
+
+
 def test_a_list_validation_is_read_item_by_item(tmp_path: Path) -> None:
     names = [p.name for p in people(3, seed=34)]
     book = Workbook()
