@@ -5,10 +5,10 @@ and shared strings no cell uses, in xlsx, ods and xls workbooks built here."""
 
 from __future__ import annotations
 
+import io
 import re
 import struct
 import zipfile
-from collections.abc import Callable
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
@@ -26,8 +26,6 @@ from approval.detect.units import Cell, Limits, Source, Table, Text, Where
 from approval.policy import Policy
 from tests.corpus import spreadsheets as corpus
 from tests.corpus.people import Person, people
-
-Reader = Callable[[Source, Limits], object]
 
 
 def units(reader: object, path: Path) -> dict[Where, list[list[Cell]]]:
@@ -277,7 +275,7 @@ def _ods(path: Path, cells: list[str], styles: str = "", common: str = "") -> No
     rows = "".join(f"<table:table-row>{cell}</table:table-row>" for cell in cells)
     sheet = corpus.OdsSheet("Referrals", [])
     data = corpus.ods_file([sheet])
-    with zipfile.ZipFile(__import__("io").BytesIO(data)) as old:
+    with zipfile.ZipFile(io.BytesIO(data)) as old:
         members = {info.filename: old.read(info) for info in old.infolist()}
     content = members["content.xml"].decode()
     content = content.replace("</table:table>", rows + "</table:table>", 1)
