@@ -54,10 +54,11 @@ from typing import TYPE_CHECKING
 
 from approval.detect.readers._armor import encrypted
 from approval.detect.readers._carriers import picture
+from approval.detect.readers._charsets import codec_for, decode
 from approval.detect.readers._members import PICTURE_FILE_REASON, PICTURE_REASON
 from approval.detect.readers.html import html_units
 from approval.detect.readers.zip import child_part
-from approval.detect.textio import sniff_encoding
+from approval.detect.textio import FALLBACK, sniff_encoding
 from approval.detect.units import (
     PARSED,
     UNREAD,
@@ -254,7 +255,7 @@ class _Walk:
         kind = part.get_content_type()
         filename = _filename(part)
         attached = filename is not None or part.get_content_disposition() == "attachment"
-        encoding = str(part.get("content-transfer-encoding", "")).strip().lower()
+        encoding = _transfer_encoding(part)
         if not part.is_multipart() and encoding not in _KNOWN_ENCODINGS:
             size = len(str(part.get_payload()))
             reason = "unknown transfer encoding: its bytes cannot be decoded"
@@ -308,7 +309,11 @@ class _Walk:
             payload = _payload(part)
             yield _coverage(label, kind, len(payload), part)
             yield self._nested(filename or f"part-{self.count}{_extension(kind)}", payload)
-        elif (armour := encrypted(text := _text(part))) is not None:
+        elif (codec := _codec(part)) is None:
+            # A charset no client knows: the bytes cannot be read as any client shows them.
+            reason = "unknown charset: its text cannot be decoded as shown"
+            yield Part(label, kind, len(_payload(part)), UNREAD, reason)
+        elif (armour := encrypted(text := _text(part, codec))) is not None:
             raise Unscannable(armour)  # ciphertext in ASCII armour (``readers._armor``)
         elif kind == "text/html":
             yield _coverage(label, kind, len(text), part)
@@ -318,6 +323,15 @@ class _Walk:
         else:
             yield _coverage(label, kind, len(text), part)
             lines = text.splitlines()
+            flowed, delsp = _flowed(part)
+            if flowed:
+                # RFC 3676: a line that ends in a space goes on in the next, as Thunderbird and
+                # Apple Mail show it; with delsp=yes that space is not part of the text. A
+                # client that ignores format=flowed shows the lines as sent: read as well.
+                stored, lines = lines, _unflowed(lines, delsp=delsp)
+                if delsp and stored != lines:
+                    hidden = Where(part=self._name("lines as sent"), hidden=True)
+                    yield Text(hidden, stored, self.subject)
             if any(line.strip() for line in lines):
                 own, quoted = _own_and_quoted(lines)
                 if not self.said:
@@ -532,13 +546,70 @@ def _decoded_entity(part: Message, kind: str, encoding: str) -> bytes | None:
     return decoded
 
 
-def _text(part: Message) -> str:
+def _transfer_encoding(part: Message) -> str:
+    """A part's Content-Transfer-Encoding as mail clients take it: trimmed and lower-cased
+    (``base64 ``, ``Quoted-Printable\t``). The header is rewritten so: the mail library's
+    decoding compares the value as sent and would give back the encoded text as the body."""
+    raw = str(part.get("content-transfer-encoding", ""))
+    encoding = raw.strip().lower()
+    if raw != encoding and encoding in _KNOWN_ENCODINGS and encoding:
+        part.replace_header("content-transfer-encoding", encoding)
+    return encoding
+
+
+def _codec(part: Message) -> str | None:
+    """The codec of a text part's charset (``readers._charsets``): "" when it names none (the
+    bytes are sniffed), None when no client knows the label it names."""
+    label = part.get_content_charset()
+    return "" if label is None else codec_for(label)
+
+
+def _text(part: Message, codec: str) -> str:
     data = _payload(part)
-    charset = part.get_content_charset() or "utf-8"
+    if not codec:
+        # No charset: what the bytes are, as a client's detection takes them (UTF-8, a
+        # legacy CJK encoding, Windows-1252), read leniently.
+        return data.decode(sniff_encoding(data[:8192]) or "utf-8", FALLBACK)
+    return decode(data, codec)
+
+
+def _flowed(part: Message) -> tuple[bool, bool]:
+    """Whether a text part is ``format=flowed`` (RFC 3676), and whether ``delsp=yes``."""
     try:
-        return data.decode(charset, "replace")
-    except LookupError:  # a charset Python does not know
-        return data.decode("cp1252", "replace")
+        flowed = str(part.get_param("format", "")).strip().lower() == "flowed"
+        delsp = str(part.get_param("delsp", "")).strip().lower() == "yes"
+    except _PARSE_ERRORS:
+        return False, False
+    return flowed, delsp
+
+
+def _unflowed(lines: list[str], *, delsp: bool) -> list[str]:
+    """Flowed lines joined as a client shows them (RFC 3676, 4.2 and 4.5): a line that ends in
+    a space (but the signature separator "-- ") is joined to the next of the same quote depth,
+    without that space under ``delsp``; a space stuffed at a line's start is removed."""
+    out: list[str] = []
+    held: list[str] = []  # the pieces of the paragraph being joined
+    held_depth = 0
+    for line in lines:
+        body = line.lstrip(">")
+        depth = len(line) - len(body)
+        body = body.removeprefix(" ")
+        if held and depth != held_depth:
+            out.append(_quoted(held_depth, "".join(held)))
+            held = []
+        if body.endswith(" ") and body != "-- ":
+            held.append(body[:-1] if delsp else body)
+            held_depth = depth
+            continue
+        out.append(_quoted(depth, "".join(held) + body))
+        held = []
+    if held:
+        out.append(_quoted(held_depth, "".join(held)))
+    return out
+
+
+def _quoted(depth: int, text: str) -> str:
+    return ">" * depth + " " + text if depth else text
 
 
 def _extension(kind: str) -> str:

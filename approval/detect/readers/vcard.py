@@ -23,12 +23,12 @@ from __future__ import annotations
 
 import base64
 import binascii
-import codecs
 import quopri
 import re
 from collections.abc import Iterator
 
 from approval.detect.readers._carriers import data_uri, nested, picture
+from approval.detect.readers._charsets import codec_for, decode
 from approval.detect.readers._members import PICTURE_REASON
 from approval.detect.textio import FALLBACK, lines, open_text, sniff_encoding
 from approval.detect.units import (
@@ -91,8 +91,10 @@ class DirectoryReader:
         held: list[str] = []
         with source.open() as raw:
             for line in _unfolded(lines(open_text(raw, encoding)), ldif=ldif):
-                read = _ldif_line if ldif else _content_line
-                held.extend(read(line, source, limits, found))
+                if ldif:
+                    held.extend(_ldif_line(line, source, limits, found))
+                else:
+                    held.extend(_content_line(line, source, limits, found, encoding))
                 if len(held) >= _SLICE_LINES or found:
                     yield Text(Where(part="values"), held)
                     yield from found
@@ -133,7 +135,11 @@ def _quoted_printable(line: str) -> bool:
     return match is not None and "QUOTED-PRINTABLE" in match.group(1).upper()
 
 
-def _content_line(line: str, source: Source, limits: Limits, found: list[Unit]) -> Iterator[str]:
+def _content_line(
+    line: str, source: Source, limits: Limits, found: list[Unit], encoding: str = "utf-8"
+) -> Iterator[str]:
+    """One logical line, decoded; ``encoding`` is the file's, which a raw 8-bit value's
+    ``CHARSET`` (vCard 2.1) overrides."""
     match = _PROPERTY.match(line)
     if match is None:
         yield line
@@ -154,6 +160,11 @@ def _content_line(line: str, source: Source, limits: Limits, found: list[Unit]) 
     elif (uri := data_uri(value)) is not None:
         # vCard 4.0 (RFC 6350) writes PHOTO, KEY, SOUND and LOGO as RFC 2397 data URIs.
         data = uri[1]
+    elif (charset := parameters.get("CHARSET")) and not value.isascii():
+        # vCard 2.1: 8-bit bytes in the charset the value names (Outlook, phones), which the
+        # file's own encoding does not tell.
+        yield from _in_charset(name, value, charset, encoding, found)
+        return
     else:
         yield from f"{name}:{_unescaped(value)}".splitlines()
         return
@@ -200,13 +211,13 @@ def _decoded(
         found.append(Part(label, "attachment", len(data), PARSED))
         found.append(nested(source, limits, f"{name.lower()}-value", data))
         return
+    codec = codec_for(charset)
     if sniffed.startswith(("utf-16", "utf-32")):
-        charset = sniffed  # bytes that are UTF-16 or 32 are that, whatever CHARSET says
-    try:
-        codecs.lookup(charset)
-    except LookupError:
-        charset = "utf-8"
-    text = data.decode(charset, FALLBACK)
+        codec = sniffed  # bytes that are UTF-16 or 32 are that, whatever CHARSET says
+    if codec is None:
+        found.append(Part(label, "value", len(data), UNREAD, _UNKNOWN_CHARSET))
+        return
+    text = decode(data, codec, FALLBACK)
     first, *rest = text.splitlines() or [""]
     if len(rest) >= _FILE_LINES:
         # An attached table or document: read as the file it is, so a CSV keeps its columns.
@@ -215,6 +226,41 @@ def _decoded(
         return
     yield f"{name}:{first}"
     yield from rest
+
+
+def _in_charset(
+    name: str, value: str, charset: str, encoding: str, found: list[Unit]
+) -> Iterator[str]:
+    """A raw value in the ``CHARSET`` it names: its bytes (as the file's ``encoding`` read
+    them) decoded again; a charset no address book knows is an unread value."""
+    codec = codec_for(charset)
+    if codec is None:
+        found.append(Part(f"{name} value", "value", len(value), UNREAD, _UNKNOWN_CHARSET))
+    elif not encoding.startswith(("utf-16", "utf-32")):  # 16-bit text holds no 8-bit bytes
+        value = decode(_stored_bytes(value, encoding), codec, FALLBACK)
+    yield from f"{name}:{_unescaped(value)}".splitlines()
+
+
+def _stored_bytes(value: str, encoding: str) -> bytes:
+    """The bytes that ``encoding`` (with ``textio.FALLBACK``) decoded to ``value``."""
+    if encoding.startswith("utf-8"):
+        return value.encode("utf-8", "surrogateescape")
+    try:
+        return value.encode(encoding)
+    except UnicodeEncodeError:  # bytes the fallback read as Windows-1252 or Latin-1
+        return b"".join(_stored_char(ch, encoding) for ch in value)
+
+
+def _stored_char(ch: str, encoding: str) -> bytes:
+    for codec in (encoding, "cp1252", "latin-1"):
+        try:
+            return ch.encode(codec)
+        except UnicodeEncodeError:
+            continue
+    return b"?"
+
+
+_UNKNOWN_CHARSET = "unknown charset: the value cannot be decoded as shown"
 
 
 def _base64(value: str) -> bytes | None:

@@ -227,9 +227,16 @@ def test_broken_mail_never_raises() -> None:
     )
 
     units = _read(broken_base64)
+    parts = [
+        u for u in READER.read(source(broken_base64, "m.eml"), Limits()) if isinstance(u, Part)
+    ]
 
-    assert units[0][4] == ["José"]
-    assert units[1][:2] == ("nested", "a.csv")
+    # A charset no client knows is not guessed at: the part is unread, and blocks.
+    assert [(p.part, p.read, p.reason) for p in parts if p.read == "unread"] == [
+        ("part 1", "unread", "unknown charset: its text cannot be decoded as shown"),
+        ("part 2", "unread", "body does not decode from base64"),
+    ]
+    assert units[0][:2] == ("nested", "a.csv")
     assert _read(b"") == []
     assert _read(b"no headers at all\n\nbody") == [
         ("text", "", None, False, ["no headers at all", "", "body"])

@@ -1,0 +1,221 @@
+"""Mail and contacts in the encodings clients decode: a transfer encoding with white space
+after it, charset labels Python does not know (``readers._charsets``), format=flowed, vCard
+2.1's ``CHARSET`` on raw 8-bit values. Each file is what a client shows with an A-number in it;
+the scan must find it, or block where the bytes cannot be read as shown."""
+
+from __future__ import annotations
+
+import base64
+from pathlib import Path
+
+import pytest
+
+from approval.detect.readers._charsets import LABELS, codec_for, decode
+from approval.detect.scan import scan_file
+from approval.policy import Policy
+
+_HEAD = "From: a@example.org\r\nTo: b@example.org\r\nSubject: hi\r\nMIME-Version: 1.0\r\n"
+_LATIN = "Maria Elena Gonzalez A212345678 asylum granted"
+_JAPANESE = "マリア・ゴンサレス Ａ２１２３４５６７８ 庇護申請"
+_CSV = b"Name,A-Number,DOB,Status\r\nMaria Elena Gonzalez,A212345678,1985-03-14,granted\r\n"
+
+
+def _detectors(path: Path, policy: Policy) -> set[str]:
+    report = scan_file(path, policy)
+    assert report.verdict == "protected", report.reason
+    return {finding.detector for finding in report.findings}
+
+
+def _mail(headers: str, body: str | bytes) -> bytes:
+    raw = body.encode() if isinstance(body, str) else body
+    return (_HEAD + headers + "\r\n").encode() + raw
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        (
+            "base64-space.eml",
+            _mail(
+                "Content-Type: text/plain\r\nContent-Transfer-Encoding: base64 \r\n",
+                base64.b64encode(_LATIN.encode()) + b"\r\n",
+            ),
+        ),
+        (
+            "qp-tab.eml",
+            _mail(
+                "Content-Type: text/plain\r\nContent-Transfer-Encoding: Quoted-Printable\t\r\n",
+                "=41=32=31=32345678\r\n",
+            ),
+        ),
+        (
+            "attachment.eml",
+            _mail(
+                'Content-Type: multipart/mixed; boundary="BB"\r\n',
+                "--BB\r\nContent-Type: text/plain\r\n\r\nsee attached\r\n--BB\r\n"
+                'Content-Type: text/csv; name="list.csv"\r\n'
+                'Content-Disposition: attachment; filename="list.csv"\r\n'
+                "Content-Transfer-Encoding:  BASE64  \r\n\r\n"
+                + base64.b64encode(_CSV).decode()
+                + "\r\n--BB--\r\n",
+            ),
+        ),
+        (
+            "inbox.mbox",
+            b"From a@example.org Mon Dec  7 10:00:00 2026\n"
+            + _HEAD.replace("\r\n", "\n").encode()
+            + b"Content-Type: text/plain\nContent-Transfer-Encoding: base64 \n\n"
+            + base64.b64encode(b"A212345678")
+            + b"\n\n",
+        ),
+    ],
+)
+def test_a_transfer_encoding_is_read_trimmed(
+    tmp_path: Path, policy: Policy, name: str, data: bytes
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(data)
+
+    assert "a-number" in _detectors(path, policy)
+
+
+def test_an_unknown_transfer_encoding_with_space_still_blocks(
+    tmp_path: Path, policy: Policy
+) -> None:
+    path = tmp_path / "m.eml"
+    path.write_bytes(_mail("Content-Transfer-Encoding: x-gzip64 \r\n", "H4sIAAAA\r\n"))
+
+    report = scan_file(path, policy)
+
+    assert report.verdict == "unscannable"
+    assert "unknown transfer encoding" in str(report.reason)
+
+
+@pytest.mark.parametrize(
+    ("label", "codec", "text"),
+    [
+        ("unicode", "utf-16-le", _LATIN),
+        ("ucs-2", "utf-16-le", _LATIN),
+        ("iso-10646-ucs-2", "utf-16-le", _LATIN),
+        ("csUnicode", "utf-16-le", _LATIN),
+        ("unicodeFEFF", "utf-16-le", _LATIN),
+        ("unicodeFFFE", "utf-16-be", _LATIN),
+        ("x-sjis", "shift_jis", _JAPANESE),
+        ("MS_Kanji", "shift_jis", _JAPANESE),
+        ("x-euc-jp", "euc_jp", _JAPANESE),
+        ("csISO2022JP", "iso2022_jp", _JAPANESE),
+        ("x-gbk", "gbk", "玛丽亚 Ａ２１２３４５６７８ 申请庇护"),
+        ("ks_c_5601-1987", "cp949", "Ａ２１２３４５６７８"),
+    ],
+)
+def test_a_charset_clients_know_is_decoded(
+    tmp_path: Path, policy: Policy, label: str, codec: str, text: str
+) -> None:
+    path = tmp_path / "m.eml"
+    body = base64.b64encode(text.encode(codec)) + b"\r\n"
+    headers = (
+        f'Content-Type: text/plain; charset="{label}"\r\nContent-Transfer-Encoding: base64\r\n'
+    )
+    path.write_bytes(_mail(headers, body))
+
+    assert "a-number" in _detectors(path, policy)
+
+
+@pytest.mark.parametrize("label", ["x-no-such-charset", "unicode_escape", "punycode", "rot13"])
+def test_a_charset_no_client_knows_blocks(tmp_path: Path, policy: Policy, label: str) -> None:
+    path = tmp_path / "m.eml"
+    path.write_bytes(_mail(f"Content-Type: text/plain; charset={label}\r\n", "A212345678\r\n"))
+
+    report = scan_file(path, policy)
+
+    assert report.verdict == "unscannable"
+    assert "unknown charset" in str(report.reason)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "A2 \r\n12 \r\n34 \r\n56 \r\n78\r\n",
+        "Ma \r\nria Gon \r\nzalez, A21 \r\n2345678, asy \r\nlum appli \r\ncant\r\n",
+        "> A2 \r\n> 12 \r\n> 345678\r\n",  # quoted lines flow within their depth
+    ],
+)
+def test_format_flowed_delsp_is_joined(tmp_path: Path, policy: Policy, body: str) -> None:
+    path = tmp_path / "m.eml"
+    path.write_bytes(_mail("Content-Type: text/plain; format=flowed; delsp=yes\r\n", body))
+
+    assert "a-number" in _detectors(path, policy)
+
+
+def test_format_flowed_lines_are_read_as_sent_too(tmp_path: Path, policy: Policy) -> None:
+    """With delsp=yes a client that ignores format=flowed (Outlook) shows the lines as sent:
+    the space the join removes may be the one that makes the number a number."""
+    path = tmp_path / "m.eml"
+    body = "Case of Maria Elena Gonzalez \r\nA212345678\r\n"
+    path.write_bytes(_mail("Content-Type: text/plain; format=flowed; delsp=yes\r\n", body))
+
+    assert "a-number" in _detectors(path, policy)
+
+
+@pytest.mark.parametrize(
+    ("charset", "codec"),
+    [("x-sjis", "shift_jis"), ("Shift_JIS", "shift_jis"), ("EUC-JP", "euc_jp"), ("UTF-8", "utf-8")],
+)
+@pytest.mark.parametrize("encoded", [False, True])
+def test_a_vcard_value_is_read_in_its_charset(
+    tmp_path: Path, policy: Policy, charset: str, codec: str, encoded: bool
+) -> None:
+    """vCard 2.1: ``CHARSET`` names the encoding of a value, raw 8-bit or quoted-printable."""
+    value = _JAPANESE.encode(codec)
+    if encoded:
+        qp = "".join(f"={byte:02X}" for byte in value).encode()
+        line = b"NOTE;CHARSET=" + charset.encode() + b";ENCODING=QUOTED-PRINTABLE:" + qp
+    else:
+        line = b"NOTE;CHARSET=" + charset.encode() + b":" + value
+    path = tmp_path / "c.vcf"
+    path.write_bytes(b"BEGIN:VCARD\r\nVERSION:2.1\r\nFN:x\r\n" + line + b"\r\nEND:VCARD\r\n")
+
+    assert "a-number" in _detectors(path, policy)
+
+
+def test_a_vcard_charset_no_reader_knows_blocks(tmp_path: Path, policy: Policy) -> None:
+    path = tmp_path / "c.vcf"
+    path.write_bytes(
+        b"BEGIN:VCARD\r\nVERSION:2.1\r\nFN:x\r\nNOTE;CHARSET=x-nothing;ENCODING=QUOTED-PRINTABLE:"
+        b"=41=32\r\nEND:VCARD\r\n"
+    )
+
+    report = scan_file(path, policy)
+
+    assert report.verdict == "unscannable"
+    assert "unknown charset" in str(report.reason)
+
+
+@pytest.mark.parametrize(
+    ("label", "codec"),
+    [
+        ("  UTF8 ", "utf-8"),
+        ('"ISO-8859-1"', "cp1252"),  # as browsers: Latin-1 is read as Windows-1252
+        ("us-ascii", "cp1252"),
+        ("gb2312", "gb18030"),
+        ("big5", "big5hkscs"),
+        ("windows-31j", "cp932"),
+        ("utf-7", "utf-7"),
+        ("iso-2022-kr", "iso2022_kr"),
+        ("x-user-defined", None),
+        ("unicode-1-1-utf-7x", None),
+        ("latin1\x00", None),
+    ],
+)
+def test_codec_for(label: str, codec: str | None) -> None:
+    assert codec_for(label) == codec
+
+
+def test_every_label_names_a_text_codec() -> None:
+    for codec in set(LABELS.values()):
+        assert "A212".encode(codec).decode(codec) == "A212"
+
+
+def test_a_byte_order_mark_outranks_the_label() -> None:
+    assert decode("A212".encode("utf-16-be").join([b"\xfe\xff", b""]), "utf-16-le") == "A212"
+    assert decode(b"\xef\xbb\xbfA\xc3\xa9", "cp1252") == "Aé"
