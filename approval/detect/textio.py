@@ -1,7 +1,10 @@
 """Decoding text sources: the encoding sniffed from the first bytes, lines read with a bound.
 
 Agencies export text as UTF-8 (with or without a byte-order mark), UTF-16 (Excel's "Unicode
-text") or Windows-1252. A byte that does not decode is read as Windows-1252 (or Latin-1 where
+text") or Windows-1252. Text in a legacy CJK encoding is read as a Japanese or Chinese editor
+detects it: ISO-2022 by its escapes (blocks when they are of a set no codec reads, or do not
+decode), EUC-JP, GB18030, Shift_JIS or Big5 when the bytes are not UTF-8 and decode strictly to
+CJK text (``legacy_cjk``). A byte that does not decode is read as Windows-1252 (or Latin-1 where
 that has no character) rather than dropped, so that a name in a mis-encoded file is still a
 name. Binary data is not text: too many control characters and the reader declines it. A
 source whose first lines are text and whose rest is not (``text_encoding``) is read as text

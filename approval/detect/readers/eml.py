@@ -22,7 +22,12 @@ correspondents, staff far more often than the persons a message is about, and th
 context would tie every official who writes about asylum to a protection claim, while a list
 hidden in them is still read; the preamble and epilogue of every multipart. A part whose
 Content-Transfer-Encoding is unknown, or whose base64 does not decode, is an unread part that
-blocks: its bytes mean nothing until decoded. Files uuencoded in a text body are ``Nested``.
+blocks: its bytes mean nothing until decoded. The encoding is taken as clients take it, trimmed
+and lower-cased (``base64 ``). A text part is decoded in its charset as clients know the label
+(``readers._charsets``: ``unicode`` and ``ucs-2`` are UTF-16LE, ``x-sjis`` Shift_JIS...); a
+label no client knows blocks, and a part without one is sniffed as a text file is
+(``textio.sniff_encoding``). A ``format=flowed`` body (RFC 3676) is read joined as Thunderbird
+shows it, and with ``delsp=yes`` its lines as sent as well. Files uuencoded in a text body are ``Nested``.
 A fragment of a message split across mails (``message/partial``) blocks: it is read only whole.
 A body that holds ciphertext in ASCII armour (``readers._armor``) is ``encrypted``.
 An attached message or a multipart sent with a transfer encoding (base64 or quoted-printable:
