@@ -27,7 +27,8 @@ and lower-cased (``base64 ``). A text part is decoded in its charset as clients 
 (``readers._charsets``: ``unicode`` and ``ucs-2`` are UTF-16LE, ``x-sjis`` Shift_JIS...); a
 label no client knows blocks, and a part without one is sniffed as a text file is
 (``textio.sniff_encoding``). A ``format=flowed`` body (RFC 3676) is read joined as Thunderbird
-shows it, and with ``delsp=yes`` its lines as sent as well. Files uuencoded in a text body are ``Nested``.
+shows it, and with ``delsp=yes`` its lines as sent as well. Files uuencoded in a text body
+are ``Nested``.
 A fragment of a message split across mails (``message/partial``) blocks: it is read only whole.
 A body that holds ciphertext in ASCII armour (``readers._armor``) is ``encrypted``.
 An attached message or a multipart sent with a transfer encoding (base64 or quoted-printable:
