@@ -26,6 +26,7 @@ Every step is linear in the content stream; the records are bounded per page.
 from __future__ import annotations
 
 import math
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -37,6 +38,15 @@ _KERN = 300  # a TJ adjustment that moves back more than this (thousandths of an
 _WORD_GAP = 150  # one that moves forward more than this is a space between words
 _TINY = 1.0  # glyphs smaller than this (in points, either way) show nothing readable
 _IDENTITY = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+# A font whose shown codes map to text that cannot be what they show (``_Font.misread``): this
+# many distinct codes mapped to blanks, to private-use characters, or to one letter or digit.
+_MISREAD_SPACES, _MISREAD_NOTHING, _MISREAD_PRIVATE, _MISREAD_SHARED = 8, 5, 8, 4
+_MISREAD_BLANKS = 12  # of those first three together
+_MAX_CODES = 65536
+MISREAD_REASON = (
+    "text in a font that maps many of the glyphs it shows to one letter, to blanks or to"
+    " private-use characters: what it shows is not read"
+)
 _GLYPH_IDS = frozenset({"/Identity-H", "/Identity-V"})
 
 
@@ -169,6 +179,12 @@ class _Font:
         self.widths = self.font.character_widths
         self.default = float(self.widths.get("default", 500) or 0)
         self.cache: dict[bytes, tuple[str, float, int, int, float, int]] = {}
+        # The codes of this font shown where people see them, and the text each maps to,
+        # across the document (``misread``).
+        self.shown: dict[str, str] = {}
+        self.seen: set[bytes] = set()
+        self.blanks = [0, 0, 0]  # distinct codes shown mapped to spaces, nothing, private use
+        self.targets: dict[str, int] = {}  # distinct codes shown mapped to each letter or digit
         self.table: tuple[dict[int, str], list[float], bytes] | None = None
         if isinstance(self.font.encoding, dict):
             # A simple font: one byte, one glyph; its text and advance by table, so a string
@@ -210,6 +226,64 @@ class _Font:
             advance = float(width) * self.scale if isinstance(width, (int, float)) else 0.0
             out.append(("" if unmapped else text, advance, space, unmapped))
         return out
+
+    def saw(self, raw: bytes) -> None:
+        """Note the codes of a string shown visibly, and what each new one maps to."""
+        if raw in self.seen or len(self.shown) >= _MAX_CODES:
+            return
+        if len(self.seen) < 8192:
+            self.seen.add(raw)
+        font = self.font
+        if isinstance(font.encoding, str):
+            try:
+                codes = raw.decode(font.encoding, "surrogatepass")
+            except (UnicodeDecodeError, LookupError):
+                codes = raw.decode("latin-1")
+            named: list[Any] = list(codes)
+        else:
+            codes = raw.decode("latin-1")
+            named = [font.encoding.get(byte, chr(byte)) for byte in raw]
+        mapping, shown = font.character_map, self.shown
+        for code, name in zip(codes, named, strict=True):
+            if code in shown:
+                continue
+            text = mapping.get(name, name)
+            text = text if isinstance(text, str) else ""
+            if text.startswith("/"):
+                text = _glyph_name_text(text) or text
+            shown[code] = text
+            self._count(text)
+
+    def _count(self, text: str) -> None:
+        """Count what a newly shown code maps to (``misread``)."""
+        if text.startswith("/") or (text and _unmapped(text)):
+            return  # no text at all: counted as unmapped glyphs
+        kinds = {unicodedata.category(c) for c in text}
+        if not text or kinds <= {"Cf"}:
+            self.blanks[1] += 1
+        elif not text.strip() or kinds <= {"Zs", "Cf"}:
+            self.blanks[0] += 1
+        elif kinds == {"Co"}:
+            self.blanks[2] += 1
+        elif len(text) == 1 and text.isascii() and text.isalnum():
+            self.targets[text] = self.targets.get(text, 0) + 1
+
+    def misread(self) -> bool:
+        """Whether the text this font's shown codes map to cannot be what they show: many
+        distinct codes mapped to one letter or digit (every glyph of a name to ``x``), to
+        spaces, to nothing (no text, format characters) or to private-use characters. An
+        ordinary font maps each glyph it shows to its own character; a few share one (a space
+        and a no-break space, a letter and its small capital, an Arabic letter's forms, which
+        are no Latin letter); a typeset text shows a few kinds of space and symbol fonts put a
+        few bullets in the private-use area."""
+        spaces, nothing, private = self.blanks
+        return (
+            spaces >= _MISREAD_SPACES
+            or nothing >= _MISREAD_NOTHING
+            or private >= _MISREAD_PRIVATE
+            or spaces + nothing + private >= _MISREAD_BLANKS
+            or max(self.targets.values(), default=0) >= _MISREAD_SHARED
+        )
 
     def measure(self, raw: bytes) -> tuple[str, float, int, int, float, int]:
         """The string's text, summed advance, word spaces, unmapped glyphs, smallest advance
@@ -280,6 +354,8 @@ class Page:
     fonts: dict[int, tuple[Any, _Font | None]]
     runs: list[Run] = field(default_factory=list)
     unmapped: int = 0  # glyphs shown (visibly) that map to no text
+    pending: list[bytes] = field(default_factory=list)  # strings measured, not yet placed
+    used: dict[int, _Font] = field(default_factory=dict)  # fonts shown visibly on the page
     chars: int = 0  # characters shown on the page, visible or not (an OCR layer counts)
     image_area: float = 0.0
     visited: bool = False
@@ -679,6 +755,7 @@ class Page:
         font = state.font
         if font is None:
             return "", 0.0, len(raw)  # a font no one can read: every code unread
+        self.pending.append(raw)
         text, width, spaces, unmapped, smallest, count = font.measure(raw)
         size, th = state.size, state.scale
         if count > 1 and (th <= 0 or smallest * size + state.char_spacing <= 0):
@@ -696,6 +773,7 @@ class Page:
         state = self.state
         assert state.font is not None  # _measure said so
         for glyph, advance, space, lost in state.font.glyphs(raw):
+            self.pending.append(raw)
             tx = advance * state.size + state.char_spacing + state.word_spacing * space
             self._run(glyph, tx * state.scale, int(lost))
 
@@ -726,6 +804,12 @@ class Page:
             visible = self._shows_against(x + dx / 2, y + dy / 2 + em * 0.3)
         if unmapped and visible:
             self.unmapped += unmapped
+        if self.pending:
+            if visible and state.font is not None:
+                self.used[id(state.font)] = state.font
+                for raw in self.pending:
+                    state.font.saw(raw)
+            self.pending.clear()
         box = self.box
         if text and box[0] - 1 <= x <= box[2] + 1 and box[1] - 1 <= y <= box[3] + 1:
             self.chars += len(text) - text.count(" ")
@@ -770,6 +854,11 @@ class Page:
         return background is None or any(c != background for c in colours)
 
     # The reading.
+
+    def misread(self) -> int:
+        """The fonts shown on the page whose codes map to text that cannot be what they show
+        (``_Font.misread``, over what the document showed so far)."""
+        return sum(1 for font in self.used.values() if font.misread())
 
     def lines(self) -> list[str]:
         """The runs as lines: grouped by direction, ordered by line from the top and along

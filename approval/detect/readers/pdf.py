@@ -76,6 +76,7 @@ from approval.detect.readers._pdfkinds import (
     is_xref,
     stored_picture,
 )
+from approval.detect.readers._pdfshow import MISREAD_REASON
 from approval.detect.readers._pdfshow import Page as _Shown
 from approval.detect.readers._pdfspan import gaps
 from approval.detect.readers._ranges import as_files
@@ -303,7 +304,7 @@ class _Document:
         more, and glyphs that map to no text block as on the page."""
         part = f"page {number} annotations as shown"
         lines: list[str] = []
-        unmapped, complete = 0, True
+        unmapped, misread, complete = 0, 0, True
         for stream in _guard(_appearance_streams, page):
             box = _numbers_of(stream.get("/BBox")) or (-1e9, -1e9, 1e9, 1e9)
             shown = _Shown(_resources(stream), box, self.fonts, layers_off=self.layers)
@@ -314,6 +315,7 @@ class _Document:
                 complete = False
                 continue
             unmapped += shown.unmapped
+            misread += shown.misread()
             complete = complete and shown.complete
             flat = "".join("".join(_drawn_strings(_guard(stream.get_data))).split())
             if any("".join(line.split()) not in flat for line in drawn):
@@ -321,6 +323,9 @@ class _Document:
         if unmapped:
             reason = "text in a font whose glyphs map to no Unicode: not read"
             yield Part(f"page {number} annotation glyphs", "font", unmapped, UNREAD, reason)
+        if misread:
+            part = f"page {number} annotation font text"
+            yield Part(part, "font", misread, UNREAD, MISREAD_REASON)
         if not complete:
             reason = "the text as shown cannot be followed"
             yield Part(f"page {number} annotations layout", "annotation", 0, UNREAD, reason)
@@ -337,6 +342,9 @@ class _Document:
         if shown.unmapped:
             reason = "text in a font whose glyphs map to no Unicode: not read"
             yield Part(f"page {number} glyphs", "font", shown.unmapped, UNREAD, reason)
+        if misread := shown.misread():
+            reason = MISREAD_REASON
+            yield Part(f"page {number} font text", "font", misread, UNREAD, reason)
         try:
             lines = shown.lines()
         except Exception:  # numbers past what floats hold: the page is not followed
