@@ -241,6 +241,7 @@ class _Walk:
         self.headers: list[str] = []
         self.addresses: list[str] = []
         self.around: list[tuple[str, list[str]]] = []  # preambles and epilogues
+        self.unread_headers = 0  # headers with encoded words in a charset no client knows
 
     def _name(self, name: str) -> str:
         return f"{self.prefix}/{name}" if self.prefix else name
@@ -357,6 +358,14 @@ class _Walk:
             except _PARSE_ERRORS:  # a header the policy cannot parse is read as it stands
                 value = raw
             text = _header_text(value)
+            if "=?" in raw:
+                # Encoded words (RFC 2047) in a charset the mail library reads otherwise than
+                # clients, or not at all: ``unicode``, ``x-sjis``... (``readers._charsets``).
+                decoded = _client_decoded(raw)
+                if decoded is None:
+                    self.unread_headers += 1
+                elif decoded:
+                    text = decoded
             if not text:
                 continue
             line = f"{name}: {text}"
@@ -372,6 +381,9 @@ class _Walk:
 
     def carriers(self) -> Iterator[Unit]:
         """The headers, preambles and epilogues met, as hidden units with their parts."""
+        if self.unread_headers:
+            reason = "unknown charset: encoded words in headers cannot be decoded as shown"
+            yield Part(self._name("encoded headers"), "header", self.unread_headers, UNREAD, reason)
         for part, lines, title in (
             (self._name("headers"), self.headers, self.subject),
             (self._name("address headers"), self.addresses, ""),
@@ -505,9 +517,53 @@ def _header(message: Message, name: str) -> str:
 
 def _subject(message: Message) -> str:
     try:
-        return " ".join(str(message.get("subject", "")).split())
+        raw = message.get_all("subject", failobj=[""])
+        decoded = _client_decoded(raw[0]) if raw and "=?" in str(raw[0]) else ""
+        return decoded or " ".join(str(message.get("subject", "")).split())
     except _PARSE_ERRORS:
         return ""
+
+
+_ENCODED_WORD = re.compile(r"=\?([^?\s*]+)(?:\*[^?\s]*)?\?([bBqQ])\?([^?\s]*)\?=")
+_BETWEEN_WORDS = re.compile(r"(?<=\?=)\s+(?==\?)")
+
+
+def _client_decoded(raw: object) -> str | None:
+    """A header's value with its encoded words decoded as mail clients decode them, on one
+    line: "" when the mail library decodes them alike (its text stands), None when one names a
+    charset no client knows (the header cannot be read as shown)."""
+    text = str(raw)
+    labels = {match.group(1).lower() for match in _ENCODED_WORD.finditer(text)}
+    codecs_ = {label: codec_for(label) for label in labels}
+    if None in codecs_.values():
+        return None
+    if all(_same_codec(label, codec or "") for label, codec in codecs_.items()):
+        return ""
+    joined = _BETWEEN_WORDS.sub("", " ".join(text.split()))
+    return _ENCODED_WORD.sub(_decoded_word, joined)
+
+
+def _same_codec(label: str, codec: str) -> bool:
+    """Whether Python's codec for ``label`` is ``codec``: the mail library decodes by it."""
+    import codecs
+
+    try:
+        return codecs.lookup(label).name == codecs.lookup(codec).name
+    except LookupError:
+        return False
+
+
+def _decoded_word(match: re.Match[str]) -> str:
+    codec = codec_for(match.group(1)) or "utf-8"
+    payload = match.group(3).encode("ascii", "replace")
+    try:
+        if match.group(2) in "bB":
+            data = binascii.a2b_base64(payload + b"=" * (-len(payload) % 4))
+        else:
+            data = quopri.decodestring(payload.replace(b"_", b" "), header=True)
+    except (binascii.Error, ValueError):
+        return match.group(0)
+    return " ".join(decode(data, codec).split())
 
 
 def _filename(part: Message) -> str | None:

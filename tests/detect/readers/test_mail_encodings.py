@@ -219,3 +219,37 @@ def test_every_label_names_a_text_codec() -> None:
 def test_a_byte_order_mark_outranks_the_label() -> None:
     assert decode("A212".encode("utf-16-be").join([b"\xfe\xff", b""]), "utf-16-le") == "A212"
     assert decode(b"\xef\xbb\xbfA\xc3\xa9", "cp1252") == "Aé"
+
+
+@pytest.mark.parametrize(
+    ("label", "codec"),
+    [("unicode", "utf-16-le"), ("x-sjis", "shift_jis"), ("ucs-2", "utf-16-le"), ("UTF-8", "utf-8")],
+)
+@pytest.mark.parametrize("header", ["Subject", "X-Note", "To"])
+def test_encoded_words_are_decoded_in_their_charset(
+    tmp_path: Path, policy: Policy, label: str, codec: str, header: str
+) -> None:
+    word = base64.b64encode("Maria Elena Gonzalez Ａ２１２３４５６７８".encode(codec)).decode()
+    data = (
+        f"From: a@example.org\r\n{header}: =?{label}?B?{word}?=\r\nMIME-Version: 1.0\r\n"
+        "Content-Type: text/plain\r\n\r\nhello\r\n"
+    )
+    path = tmp_path / "m.eml"
+    path.write_bytes(data.encode())
+
+    assert "a-number" in _detectors(path, policy)
+
+
+def test_an_encoded_word_in_an_unknown_charset_blocks(tmp_path: Path, policy: Policy) -> None:
+    word = base64.b64encode(b"A212345678").decode()
+    path = tmp_path / "m.eml"
+    path.write_bytes(
+        _mail("Content-Type: text/plain\r\n", "hello\r\n").replace(
+            b"Subject: hi", f"Subject: =?x-nothing?B?{word}?=".encode()
+        )
+    )
+
+    report = scan_file(path, policy)
+
+    assert report.verdict == "unscannable"
+    assert "encoded words in headers" in str(report.reason)
