@@ -53,6 +53,7 @@ class _Piece:
     width: float
     em: float
     text: str
+    turn: int  # the baseline's angle, counterclockwise, in degrees
 
 
 @dataclass
@@ -67,6 +68,7 @@ class _State:
     height: float = 16.0
     width: float = 0.0
     charset: int = 0
+    escapement: float = 0.0  # tenths of a degree, counterclockwise
     mirrored: bool = False
 
     def scale(self) -> tuple[float, float]:
@@ -109,11 +111,17 @@ class _Layout:
             raise Unscannable(f"too large: a picture draws more than {MAX_PIECES} strings")
         em = abs(state.height) or 16.0
         advance = _advance(state, text, advance)
-        ox, oy = state.device(x, y)
+        dx, dy = state.device(x, y)
         m11, m12, m21, m22 = state.world[:4]
         sx, sy = state.scale()
         unit_x, unit_y = math.hypot(m11 * sx, m12 * sy), math.hypot(m21 * sx, m22 * sy)
         width, em_dev = advance * unit_x, em * unit_y
+        # Turned text (the font's escapement, a rotating transform) runs along its own
+        # baseline: placed in a frame turned with it, in steps of 15 degrees.
+        axis = math.degrees(math.atan2(-m12 * sy, m11 * sx)) if unit_x else 0.0
+        turn = round((state.escapement / 10 + axis) / 15) * 15 % 360 if math.isfinite(axis) else 0
+        cos, sin = math.cos(math.radians(turn)), math.sin(math.radians(turn))
+        ox, oy = dx * cos - dy * sin, dx * sin + dy * cos
         horizontal = state.align & _TA_HORIZONTAL
         if horizontal == _TA_CENTER:
             ox -= width / 2
@@ -125,15 +133,17 @@ class _Layout:
         elif vertical == _TA_BOTTOM:
             oy -= 0.2 * em_dev
         if math.isfinite(ox) and math.isfinite(oy) and math.isfinite(width + em_dev):
-            self.pieces.append(_Piece(ox, oy, width, em_dev, text))
+            self.pieces.append(_Piece(ox, oy, width, em_dev, text, turn))
         else:
-            self.pieces.append(_Piece(0.0, 0.0, 0.0, 1.0, text))
+            self.pieces.append(_Piece(0.0, 0.0, 0.0, 1.0, text, 0))
 
     def lines(self) -> list[str]:
         out: list[str] = []
         row: list[_Piece] = []
-        for piece in sorted(self.pieces, key=lambda p: (p.y, p.x)):
-            if row and piece.y - row[0].y > 0.5 * max(piece.em, row[0].em):
+        for piece in sorted(self.pieces, key=lambda p: (p.turn, p.y, p.x)):
+            if row and (
+                piece.turn != row[0].turn or piece.y - row[0].y > 0.5 * max(piece.em, row[0].em)
+            ):
                 out.append(_joined(row))
                 row = []
             row.append(piece)
@@ -220,7 +230,7 @@ class _Walk:
         layout, plus = _Layout(), _Plus()
         self.layouts += [layout, plus.layout]
         state, saved = _State(), list[_State]()
-        fonts: dict[int, tuple[float, float, int]] = {}
+        fonts: dict[int, tuple[float, float, int, float]] = {}
         cursor = (0.0, 0.0)
         at = 0
         while True:
@@ -266,11 +276,12 @@ class _Walk:
             elif kind == 82 and size >= 40:  # EMR_EXTCREATEFONTINDIRECTW
                 handle = int.from_bytes(record[8:12], "little")
                 height, width = _I2.unpack_from(record, 12)
-                fonts[handle] = (float(height), float(width), record[35])
+                turned = int.from_bytes(record[20:24], "little", signed=True)
+                fonts[handle] = (float(height), float(width), record[35], float(turned))
             elif kind == 37 and size >= 12:  # EMR_SELECTOBJECT
                 chosen = fonts.get(int.from_bytes(record[8:12], "little"))
                 if chosen:
-                    state.height, state.width, state.charset = chosen
+                    state.height, state.width, state.charset, state.escapement = chosen
             elif kind == 40 and size >= 12:  # EMR_DELETEOBJECT
                 fonts.pop(int.from_bytes(record[8:12], "little"), None)
             elif kind == 27 and size >= 16:  # EMR_MOVETOEX
@@ -462,7 +473,7 @@ class _Walk:
         self.layouts.append(layout)
         state, saved = _State(), list[_State]()
         # The object table: a new object takes the lowest free index.
-        objects: dict[int, tuple[float, float, int] | None] = {}
+        objects: dict[int, tuple[float, float, int, float] | None] = {}
         freed: list[int] = []
         cursor = (0.0, 0.0)
         embedded: list[bytes] = []
@@ -503,13 +514,13 @@ class _Walk:
                 free = heapq.heappop(freed) if freed else len(objects)
                 font = None
                 if kind == 0x02FB and size >= 20:
-                    height, width = struct.unpack_from("<2h", record, 6)
-                    font = (float(height), float(width), record[19])
+                    height, width, turned = struct.unpack_from("<3h", record, 6)
+                    font = (float(height), float(width), record[19], float(turned))
                 objects[free] = font
             elif kind == 0x012D and size >= 8:  # META_SELECTOBJECT
                 chosen = objects.get(int.from_bytes(record[6:8], "little"))
                 if chosen:
-                    state.height, state.width, state.charset = chosen
+                    state.height, state.width, state.charset, state.escapement = chosen
             elif kind == 0x01F0 and size >= 8:  # META_DELETEOBJECT
                 index = int.from_bytes(record[6:8], "little")
                 if index in objects:

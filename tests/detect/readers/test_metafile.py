@@ -6,6 +6,7 @@ labels stay clean. The metafiles are built record by record here."""
 from __future__ import annotations
 
 import json
+import math
 import re
 import struct
 from collections.abc import Callable, Sequence
@@ -79,8 +80,10 @@ def smalltextout(x: int, y: int, text: str, options: int = 0x100) -> bytes:
     return record(108, struct.pack("<2iIIIff", x, y, len(text), options, 1, 1.0, 1.0) + raw)
 
 
-def font(handle: int = 1, height: int = EM, width: int = ADVANCE) -> list[bytes]:
-    logfont = struct.pack("<5i8B", height, width, 0, 0, 400, 0, 0, 0, 0, 0, 0, 0, 0)
+def font(
+    handle: int = 1, height: int = EM, width: int = ADVANCE, escapement: int = 0
+) -> list[bytes]:
+    logfont = struct.pack("<5i8B", height, width, escapement, 0, 400, 0, 0, 0, 0, 0, 0, 0, 0)
     logfont += "Arial".encode("utf-16-le").ljust(64, b"\x00")
     return [record(82, struct.pack("<I", handle) + logfont), record(37, struct.pack("<I", 1))]
 
@@ -200,6 +203,18 @@ def right_to_left_by_current_position() -> bytes:
     return emf(records)
 
 
+def turned_by_glyph(turn: int) -> bytes:
+    """Each glyph drawn on its own in a font turned by ``turn`` degrees (a label up the side
+    of a chart), along the turned baseline, in shuffled order."""
+    cos, sin = math.cos(math.radians(turn)), math.sin(math.radians(turn))
+    pieces = [
+        (round(500 + u * cos + v * sin), round(500 - u * sin + v * cos), text)
+        for u, v, text in placed(LINES, glyphs)
+    ]
+    order = sorted(range(len(pieces)), key=lambda i: (i * 7919) % len(pieces))
+    return emf(font(escapement=10 * turn) + [smalltextout(*pieces[i]) for i in order])
+
+
 def window_origin_moves() -> bytes:
     """Every word drawn at (0, 0), the window origin moved so that it lands in its place;
     records in reverse order."""
@@ -246,24 +261,27 @@ def wmf_in_emf() -> bytes:
     return emf([record(70, struct.pack("<I", len(data)) + data)])
 
 
-DRAWN = [
-    by_word_reversed,
-    by_glyph_shuffled,
-    ansi_by_word,
-    one_polytext,
-    right_to_left_by_current_position,
-    window_origin_moves,
-    world_transform_moves,
-    emf_plus_strings,
-    emf_plus_driver_string,
-    lambda: wmf_by_word(False),
-    lambda: wmf_by_word(True),
-    wmf_ext_by_glyph,
-    wmf_in_emf,
-]
+DRAWN: dict[str, Callable[[], bytes]] = {
+    "emf by word reversed": by_word_reversed,
+    "emf by glyph shuffled": by_glyph_shuffled,
+    "emf ansi by word": ansi_by_word,
+    "emf polytext": one_polytext,
+    "emf right to left by current position": right_to_left_by_current_position,
+    "emf turned 90": lambda: turned_by_glyph(90),
+    "emf turned 180": lambda: turned_by_glyph(180),
+    "emf turned 270": lambda: turned_by_glyph(270),
+    "emf window origin moves": window_origin_moves,
+    "emf world transform moves": world_transform_moves,
+    "emf+ strings": emf_plus_strings,
+    "emf+ driver string": emf_plus_driver_string,
+    "wmf by word": lambda: wmf_by_word(False),
+    "placeable wmf by word": lambda: wmf_by_word(True),
+    "placeable wmf by glyph": wmf_ext_by_glyph,
+    "wmf in emf": wmf_in_emf,
+}
 
 
-@pytest.mark.parametrize("build", DRAWN, ids=lambda b: getattr(b, "__name__", "wmf"))
+@pytest.mark.parametrize("build", DRAWN.values(), ids=DRAWN.keys())
 def test_the_text_a_metafile_draws_is_read_as_a_person_sees_it(build: Callable[[], bytes]) -> None:
     read = image_text(build())
     for line in LINES:
