@@ -113,7 +113,8 @@ def legacy_cjk(head: bytes) -> str | None:
     Windows-1252 does not: its accented letters, decoded as CJK, are lone ideographs between
     ASCII letters, or the decoding fails on an accent before a space or a digit. Of the codecs
     that fit, the one whose text holds most kana and full-width forms wins."""
-    if sum(1 for byte in head[:8192] if byte >= 0x80) < _CJK_MIN_CHARS:
+    head = head[:8192]
+    if len(head) - len(head.translate(None, _HIGH_BYTES)) < _CJK_MIN_CHARS:
         return None
     best, best_score = None, 0
     for codec in _CJK_CODECS:
@@ -136,30 +137,23 @@ def _strict(head: bytes, codec: str) -> str | None:
 
 def _cjk_score(text: str) -> int:
     """How well ``text`` reads as CJK: 0 unless it is (``legacy_cjk``); kana, full-width forms
-    and CJK punctuation count double, ideographs once."""
-    wide = ideographs = other = in_runs = 0
-    after_wide = False
-    for position, ch in enumerate(text):
-        code = ord(ch)
-        if code < 0x80:
-            after_wide = False
-            continue
-        if 0x3000 <= code <= 0x30FF or 0xFF01 <= code <= 0xFF5E:
-            wide += 1
-        elif 0x4E00 <= code <= 0x9FFF:
-            ideographs += 1
-        else:
-            other += 1
-        nxt = text[position + 1 : position + 2]
-        if after_wide or (nxt and ord(nxt) >= 0x80):
-            in_runs += 1
-        after_wide = True
-    total = wide + ideographs + other
+    and CJK punctuation count double, ideographs once. Counted by searches that run in C."""
+    total = len(_NON_ASCII.findall(text))
+    in_runs = sum(map(len, _NON_ASCII_RUNS.findall(text)))
     if total < _CJK_MIN_CHARS or in_runs < _CJK_RUNS * total:
         return 0
+    wide = len(_WIDE_FORMS.findall(text))
+    ideographs = len(_IDEOGRAPHS.findall(text))
     if wide + ideographs < _CJK_FIT * total:
         return 0
     return 2 * wide + ideographs
+
+
+_NON_ASCII = re.compile("[^\x00-\x7f]")
+_NON_ASCII_RUNS = re.compile("[^\x00-\x7f]{2,}")
+_WIDE_FORMS = re.compile("[\u3000-\u30ff\uff01-\uff5e]")  # CJK punctuation, kana, full-width
+_IDEOGRAPHS = re.compile("[\u4e00-\u9fff]")
+_HIGH_BYTES = bytes(range(0x80, 0x100))
 
 
 def _eight_bit(body: bytes) -> bool:
