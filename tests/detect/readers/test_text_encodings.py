@@ -106,3 +106,16 @@ def test_a_narrow_space_does_not_split_a_number(tmp_path: Path, policy: Policy, 
 )
 def test_visible_narrow_spaces(text: str, shown: str) -> None:
     assert visible(text) == shown
+
+
+def test_a_narrow_space_does_not_split_a_number_in_a_csv(tmp_path: Path, policy: Policy) -> None:
+    path = tmp_path / "list.csv"
+    path.write_text(
+        "Name,A-Number\nMaria Elena Gonzalez,A212\u200a345678\nJose Perez,A212\u2009345679\n",
+        encoding="utf-8",
+    )
+
+    report = scan_file(path, policy)
+
+    assert report.verdict == "protected", report.reason
+    assert "a-number" in {finding.detector for finding in report.findings}
