@@ -40,3 +40,11 @@ Feature: The gate sees what the web server serves
     When the link is committed and CI checks a fresh clone
     Then the check fails
     And it says "site/stats.csv: BLOCKED (a link to ../private/people.csv that cannot be read here)"
+
+  Scenario: A list committed outside a sparse checkout is checked from what git holds
+    Git pushes and archives what it holds, not what the work tree shows: a file a sparse
+    checkout leaves out, or one marked skip-worktree, is checked from its index blob.
+    Given a repository with a list of 4 asylum seekers in "data", checked out without "data"
+    When CI checks the repository
+    Then the check fails
+    And it says "data/people.csv (index): BLOCKED (protected (csv)"

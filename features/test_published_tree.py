@@ -116,3 +116,28 @@ def says_outside(world: World, name: str) -> None:
     assert world.last is not None
     target = (world.root / "elsewhere").resolve()
     assert f"{name} -> {target}: outside the checked tree" in world.last.stdout, world.last.output
+
+
+@given(
+    parsers.parse(
+        'a repository with a list of {count:d} asylum seekers in "{data}", checked out without '
+        '"{same}"'
+    )
+)
+def sparse(repository: Path, count: int, data: str, same: str) -> None:
+    (repository / "site").mkdir(parents=True)
+    (repository / "site" / "index.md").write_text("# Detention statistics\n")
+    (repository / data).mkdir()
+    detainee_sheet(count).write_csv(repository / data / "people.csv")
+    git(repository, "init", "-q")
+    git(repository, "add", ".")
+    identity = ("-c", "user.name=Publisher", "-c", "user.email=publisher@example.org")
+    git(repository, *identity, "commit", "-q", "--no-verify", "-m", "site and data")
+    git(repository, "sparse-checkout", "set", "site")
+    assert not (repository / same).exists()
+
+
+@when("CI checks the repository")
+def ci_checks_repository(world: World, repository: Path) -> None:
+    env = {"APPROVAL_LEDGER": str(world.ledger)}
+    world.last = run_approval("check", ".", cwd=repository, env=env)

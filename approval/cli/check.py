@@ -167,6 +167,7 @@ _REFUSED_HINTS = {
         "a directory that publishes nothing"
     ),
     "staged": "stage it again (git add); if it stays unreadable, run `git fsck`",
+    "committed": "fetch the missing objects (git fetch; git fsck names them), then check",
     "lfs-pointer": "fetch the content (git lfs pull; in CI, check out with LFS files), then check",
     "submodule": "check the submodule out at the staged commit (git submodule update), then commit",
     "export-subst": (

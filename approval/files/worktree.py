@@ -37,6 +37,10 @@ What git ignores is walked the same way (``_Found._ignored``): its links followe
 read refused. ``git archive`` rewrites files with the ``export-subst`` attribute: one holding a
 ``$Format:`` placeholder is refused (``SUBSTITUTED``). ``--staged`` reads a staged submodule's
 files at the staged commit in its own repository, or refuses it (``unread_submodule``).
+Git publishes what it holds, not what the work tree shows: a tracked file missing from the work
+tree (a sparse checkout) or marked skip-worktree or assume-unchanged is checked from its index
+and HEAD blobs (``_Found.committed_copies``); and a staged ``.gitattributes`` changes how files
+committed earlier leave, so ``list_staged`` then takes every file under its directory.
 
 This talks to the *user's* repository, so unlike the ledger's git wrapper it keeps the caller's
 environment: a pre-commit hook runs with ``GIT_DIR`` and ``GIT_INDEX_FILE`` set (a partial commit
@@ -77,6 +81,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import posixpath
 import re
 import stat
 import subprocess
@@ -88,7 +93,8 @@ from approval.errors import UsageError
 from approval.files.ignore import FILE_NAME, Matcher, parse
 
 _LS_FILES = (
-    *("--literal-pathspecs", "ls-files", "--cached", "--others", "--exclude-standard"),
+    # -v: each name after a tag, lower case for an assume-unchanged entry, "S" skip-worktree.
+    *("--literal-pathspecs", "ls-files", "-v", "--cached", "--others", "--exclude-standard"),
     *("-z", "--full-name", "--"),
 )
 # Everything, git-ignored files included (``--include-ignored``): without --exclude-standard.
@@ -240,6 +246,27 @@ LEFT_OUT = "left-out"  # its kind
 OWN_REPOSITORY = "the work tree's own repository: git does not publish it"
 EMPTY_SUBMODULE = "a submodule that is not checked out: nothing in it"
 GONE = "tracked, but not in the work tree: nothing to publish"
+# What a tracked file checked from its blobs is (``_Found.committed_copies``): git publishes
+# what it holds, not what the work tree does.
+NOT_CHECKED_OUT = "not in the work tree (or marked skip-worktree or assume-unchanged)"
+COMMITTED = "committed"  # the kind of a refusal to pass a blob that cannot be read
+
+
+@dataclass(frozen=True)
+class Committed:
+    """The bytes git holds for a tracked file the work tree does not show
+    (``_Found.committed_copies``): from its index entry, or HEAD's where that differs."""
+
+    path: str  # as shown
+    source: str  # "index" or "HEAD"
+    data: bytes
+
+    @property
+    def shown(self) -> str:
+        """The path with where the bytes came from."""
+        return f"{self.path} ({self.source})"
+
+
 SPECIAL = "not a regular file (a pipe, a device or a socket): never opened, blocked"
 
 
@@ -275,6 +302,9 @@ class Listed:
     # Every regular file left out (by git's ignore rules or .approvalignore), as shown, with
     # the rule that left it out: a web server serves it all the same, so it is still scanned.
     left_out_files: tuple[tuple[str, str], ...] = ()
+    # Tracked files not in the work tree, or marked skip-worktree or assume-unchanged: checked
+    # from git's blobs (``_Found.committed_copies``), whatever .approvalignore says.
+    committed: tuple[Committed, ...] = ()
 
 
 class _Found:
@@ -291,6 +321,7 @@ class _Found:
         self.refused: list[tuple[Note, str]] = []  # with the path relative to root
         self.skipped: list[Note] = []
         self.outside: list[Note] = []
+        self.committed: list[Committed] = []  # tracked files checked from git's blobs
         self.seen: dict[tuple[int, int], str] = {}
         # The real path of a ``.git`` that is not the user's checkout's (``FOREIGN_REPOSITORY``)
         self.foreign = ""
@@ -393,7 +424,9 @@ class _Found:
         """The files git lists under ``path`` in the work tree ``top`` (``relative``: ``top``
         relative to ``root``; ``env``: git's environment, None for the caller's); links,
         submodules and nested repositories followed."""
-        listed, unopened = _git_files(top, path, env, shown_top, everything=self.include_ignored)
+        listed, unopened, flagged = _git_files(
+            top, path, env, shown_top, everything=self.include_ignored
+        )
         prefix = f"{relative}/" if relative else ""
         # What git accounted for (listed, or an ignored or nested-repository directory once):
         # anything else on disk under ``path`` is found by ``_reconcile``.
@@ -410,15 +443,19 @@ class _Found:
             self.seen[key] = shown_top or _shown_path(top)
         lstat = os.lstat
         regular: list[tuple[str, str]] = []  # (shown, name): what ``git archive`` may rewrite
+        absent: list[tuple[str, str, str]] = []  # (shown, name, below): read from the index
         for shown, name in listed:
             below = prefix + name.rstrip("/")
             if name.endswith("/"):  # an untracked directory git does not enter: a repository
                 self.walk(shown.rstrip("/"), below)  # not the checkout's: as a server finds it
                 continue
+            if name in flagged:  # the work tree is not what git publishes: the index is
+                absent.append((shown, name, below))
             try:
                 mode = lstat(shown).st_mode
             except FileNotFoundError:
-                self.skipped.append(Note(shown, GONE))
+                if name not in flagged:
+                    absent.append((shown, name, below))
                 continue
             except OSError as e:
                 self.refused.append((Note(shown, f"cannot read: {_why(e)}"), below))
@@ -433,8 +470,75 @@ class _Found:
             else:
                 self.refused.append((Note(shown, SPECIAL), below))
         self._substituted(top, regular, env)
+        if absent:
+            self.committed_copies(top, absent, env)
         self._reconcile(top, path, prefix, shown_top, accounted)
         self._bare_repositories()
+
+    def committed_copies(
+        self, top: Path, entries: Sequence[tuple[str, str, str]], env: dict[str, str] | None
+    ) -> None:
+        """Tracked files that are not in the work tree (a sparse checkout, a deletion not
+        staged) or whose work-tree bytes git does not look at (skip-worktree,
+        assume-unchanged): git publishes them all the same (push, ``git archive``). Each is
+        checked from its index blob, and its HEAD blob where that differs, read with
+        ``git cat-file`` (``committed``), shown with where the bytes came from; what cannot
+        be read is refused. ``entries``: (shown, name relative to ``top``, relative to root)."""
+        wanted = {name for _, name, _ in entries}
+        index: dict[str, list[tuple[str, str]]] = {}
+        out = git([*_LS_STAGE, "--", "."], top, env=env)
+        for line in out.split(b"\0"):
+            info, _, raw = line.partition(b"\t")
+            parts = info.decode().split()
+            if len(parts) == 3 and (name := os.fsdecode(raw)) in wanted:
+                index.setdefault(name, []).append((parts[0], parts[1]))
+        head: dict[str, tuple[str, str]] = {}
+        tree = _succeeds(["ls-tree", "-r", "-z", "--full-tree", "HEAD"], top, env)
+        for line in (tree or b"").split(b"\0"):
+            info, _, raw = line.partition(b"\t")
+            parts = info.decode().split()
+            if len(parts) == 3 and (name := os.fsdecode(raw)) in wanted:
+                head[name] = (parts[0], parts[2])
+        marked = _tree_export_subst(top, env)
+        with BlobReader(top, env=env) as reader:
+            for shown, name, below in entries:
+                sources = [(mode, blob, "index") for mode, blob in index.get(name, [])]
+                if name in head and head[name][1] not in {b for _, b, _ in sources}:
+                    sources.append((*head[name], "HEAD"))
+                if not sources:  # gone from the index since it was listed
+                    self.skipped.append(Note(shown, GONE))
+                for mode, blob, source in sources:
+                    self._committed_copy(reader, shown, below, name in marked, mode, blob, source)
+
+    def _committed_copy(
+        self,
+        reader: BlobReader,
+        shown: str,
+        below: str,
+        substituted: bool,
+        mode: str,
+        blob: str,
+        source: str,
+    ) -> None:
+        """One blob of a tracked file checked from git (``committed_copies``)."""
+        where = f"{shown} ({source})"
+        if mode == GITLINK_MODE:
+            self.skipped.append(Note(shown, EMPTY_SUBMODULE))
+            return
+        if mode == LINK_MODE:
+            why = f"a link, tracked but {NOT_CHECKED_OUT}: what it reaches cannot be read here"
+            self.refused.append((Note(where, why, UNRESOLVED), below))
+            return
+        data = reader.read(blob)
+        if data is None:
+            why = f"tracked but {NOT_CHECKED_OUT}, and its {source} content cannot be read"
+            self.refused.append((Note(where, why, COMMITTED), below))
+        elif is_lfs_pointer(data, len(data)):
+            self.refused.append((Note(where, LFS_POINTER), below))
+        elif substituted and _PLACEHOLDER in data:
+            self.refused.append((Note(where, SUBSTITUTED, EXPORT_SUBST), below))
+        else:
+            self.committed.append(Committed(shown, source, data))
 
     def _substituted(
         self, top: Path, regular: Sequence[tuple[str, str]], env: dict[str, str] | None
@@ -705,6 +809,7 @@ def list_files(paths: Sequence[Path], *, include_ignored: bool = False) -> Liste
     outside: list[Note] = []
     git_ignored: list[str] = []
     left_out_files: list[tuple[str, str]] = []
+    committed: list[Committed] = []
     home = _Home()
     for path in paths:
         start = path if path.is_dir() else path.parent
@@ -741,6 +846,7 @@ def list_files(paths: Sequence[Path], *, include_ignored: bool = False) -> Liste
         outside += found.outside
         git_ignored += found.git_ignored
         left_out_files += found.left_out_files
+        committed += found.committed
         if not matcher:  # no .approvalignore (the usual case): nothing to match 5,000 times
             kept = [shown for shown, _ in found.files]
             blocked = [note for note, _ in found.refused]
@@ -774,6 +880,7 @@ def list_files(paths: Sequence[Path], *, include_ignored: bool = False) -> Liste
         tuple(dict.fromkeys(outside)),
         tuple(dict.fromkeys(git_ignored)),
         tuple(dict(left_out_files).items()),
+        tuple(dict.fromkeys(committed)),
     )
 
 
@@ -853,18 +960,22 @@ def _git_files(
     shown_top: str | None,
     *,
     everything: bool = False,
-) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+) -> tuple[list[tuple[str, str]], list[tuple[str, str]], set[str]]:
     """Tracked and untracked, not ignored, files under ``path`` (``.gitignore`` honoured;
     ``everything``: ignored ones too): each as shown (relative to the current directory when
     below it, or below ``shown_top``) and relative to ``top``. An untracked repository is one
-    entry ending in ``/``. Second: the directories git could not open (``_unopened``)."""
+    entry ending in ``/``. Second: the directories git could not open (``_unopened``). Third:
+    the names of the entries marked skip-worktree or assume-unchanged (``_Found.committed``)."""
     out, warned = _git_warned(
         [*(_LS_ALL if everything else _LS_FILES), _unfollowed(path)], top, env=_in_c(env)
     )
     # Deleted but still tracked, or a submodule: the caller looks at each. Decoded at once (a
-    # NUL is never part of a UTF-8 sequence, so splitting after decoding is the same).
-    names = [name for name in dict.fromkeys(os.fsdecode(out).split("\0")) if name]
-    return _as_shown(top, names, shown_top), _unopened(top, warned, shown_top)
+    # NUL is never part of a UTF-8 sequence, so splitting after decoding is the same). Each
+    # entry is "<tag> <name>" (``-v``).
+    entries = [entry for entry in dict.fromkeys(os.fsdecode(out).split("\0")) if entry]
+    names = list(dict.fromkeys(entry[2:] for entry in entries))
+    flagged = {entry[2:] for entry in entries if entry[0] == "S" or entry[0].islower()}
+    return _as_shown(top, names, shown_top), _unopened(top, warned, shown_top), flagged
 
 
 def _in_c(env: dict[str, str] | None) -> dict[str, str]:
@@ -1044,6 +1155,12 @@ def list_staged(paths: Sequence[Path], cwd: Path | None = None) -> StagedList:
     if top is None:
         raise UsageError("--staged needs a git work tree", hint="run it inside the repository")
     staged = _index_entries(top, paths) if paths else _staged_changes(top)
+    if not paths and (directories := _attribute_changes(top)):
+        # A staged .gitattributes (added, changed or removed) changes how files already
+        # committed leave (export-subst, filters, eol, export-ignore): every file under its
+        # directory is checked as staged, not only those the commit changes.
+        known = {file.path for file in staged}
+        staged += [f for f in _index_under(top, directories) if f.path not in known]
     # A staged submodule is published with its files (a CI checkout with submodules, a
     # deploy): those of the staged commit, read in the submodule's own repository.
     refused: list[Note] = []
@@ -1355,14 +1472,38 @@ def _staged_changes(top: Path) -> list[StagedFile]:
     return staged
 
 
+# A staged change of any .gitattributes, a removal too (git archive reads the committed ones).
+_DIFF_ATTRIBUTES = (
+    *("diff", "--cached", "--name-only", "-z", "--no-renames", "--no-ext-diff"),
+    *("--no-textconv", "--", ":(glob)**/.gitattributes"),
+)
+
+
+def _attribute_changes(top: Path) -> list[str]:
+    """The directories (relative to ``top``, "" for the root) of each staged change to a
+    ``.gitattributes``: its rules apply to the files under it."""
+    out = os.fsdecode(git(list(_DIFF_ATTRIBUTES), top))
+    return sorted({posixpath.dirname(name) for name in out.split("\0") if name})
+
+
+def _index_under(top: Path, directories: Sequence[str]) -> list[StagedFile]:
+    """The index entries under ``directories`` (relative to ``top``), present in the work
+    tree or not (a sparse checkout)."""
+    return _ls_stage(top, [directory or "." for directory in directories])
+
+
 def _index_entries(top: Path, paths: Sequence[Path]) -> list[StagedFile]:
     for path in paths:
         if not os.path.lexists(path):
             raise UsageError(f"{path}: no such file or directory")
-    specs = [_unfollowed(p) for p in paths]
-    out = git(
-        ["--literal-pathspecs", "ls-files", "--stage", "-z", "--full-name", "--", *specs], top
-    )
+    return _ls_stage(top, [_unfollowed(p) for p in paths])
+
+
+_LS_STAGE = ("--literal-pathspecs", "ls-files", "--stage", "-z", "--full-name")
+
+
+def _ls_stage(top: Path, specs: Sequence[str]) -> list[StagedFile]:
+    out = git([*_LS_STAGE, "--", *specs], top)
     staged: list[StagedFile] = []
     for line in out.split(b"\0"):
         info, _, name = line.partition(b"\t")
@@ -1389,9 +1530,10 @@ def _staged_matcher(top: Path, files: Sequence[StagedFile], reader: BlobReader) 
 class BlobReader:
     """One ``git cat-file --batch`` for the staged contents."""
 
-    def __init__(self, top: Path, objects: Sequence[str] = ()):
-        """``objects``: more object directories to read from (staged submodules')."""
-        env = _environment(None)
+    def __init__(self, top: Path, objects: Sequence[str] = (), env: dict[str, str] | None = None):
+        """``objects``: more object directories to read from (staged submodules'); ``env``:
+        git's environment (None: the caller's)."""
+        env = _environment(env)
         if objects:
             # Quoted as git unquotes this variable: a path may hold the separator.
             more = [f'"{o.replace(chr(92), chr(92) * 2).replace(chr(34), chr(92) + chr(34))}"'
