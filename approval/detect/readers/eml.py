@@ -53,6 +53,7 @@ import io
 import mimetypes
 import quopri
 import re
+import urllib.parse
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email.errors import InvalidBase64LengthDefect, MessageError
@@ -366,6 +367,10 @@ class _Walk:
                     self.unread_headers += 1
                 elif decoded:
                     text = decoded
+            if name.lower() in ("content-disposition", "content-type") and "*" in raw:
+                # An RFC 2231 file name in a charset the mail library reads otherwise.
+                extended = _extended_name(" ".join(raw.split()))
+                text += f" (name: {extended})" if extended else ""
             if not text:
                 continue
             line = f"{name}: {text}"
@@ -573,7 +578,38 @@ def _filename(part: Message) -> str | None:
         return None
     if name is None:
         return None
+    for header, raw in part.raw_items():  # as sent: the parsed header renders it decoded
+        if header.lower() not in ("content-disposition", "content-type") or "*" not in raw:
+            continue
+        if (extended := _extended_name(" ".join(raw.split()))) is not None:
+            name = extended  # what clients decode (a charset label Python does not know)
+            break
     return str(name).strip() or None
+
+
+# An RFC 2231 parameter (``filename*=``, ``filename*0*=``...) of the names mail gives a part.
+_EXTENDED = re.compile(r"""(?i);\s*(?:file)?name\*(\d+)?(\*)?\s*=\s*("[^"]*"|[^;\s]*)""")
+
+
+def _extended_name(raw: str) -> str | None:
+    """A name given by RFC 2231 parameters, decoded in their charset as clients decode it,
+    when the charset is one the mail library reads otherwise (``ucs-2``, ``x-sjis``); None when
+    it reads it alike, or there is none."""
+    pieces = sorted(
+        (int(number or 0), bool(star or not number), value.strip('"'))
+        for number, star, value in _EXTENDED.findall(raw)
+    )
+    if not pieces or not pieces[0][1] or pieces[0][2].count("'") < 2:
+        return None
+    label, _, first = pieces[0][2].split("'", 2)
+    codec = codec_for(label)
+    if codec is None or _same_codec(label, codec):
+        return None
+    data = b"".join(
+        urllib.parse.unquote_to_bytes(value) if extended else value.encode("ascii", "replace")
+        for (_, extended, value) in [(0, True, first), *pieces[1:]]
+    )
+    return decode(data, codec)
 
 
 def _payload(part: Message) -> bytes:

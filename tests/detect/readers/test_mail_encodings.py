@@ -253,3 +253,24 @@ def test_an_encoded_word_in_an_unknown_charset_blocks(tmp_path: Path, policy: Po
 
     assert report.verdict == "unscannable"
     assert "encoded words in headers" in str(report.reason)
+
+
+@pytest.mark.parametrize(("label", "codec"), [("ucs-2", "utf-16-le"), ("x-sjis", "shift_jis")])
+def test_an_attachment_name_is_decoded_in_its_charset(
+    tmp_path: Path, policy: Policy, label: str, codec: str
+) -> None:
+    """RFC 2231 ``filename*=charset''...`` in a label clients know and Python does not."""
+    name = "".join(f"%{b:02X}" for b in "Gonzalez Maria A212345678.txt".encode(codec))
+    half = len(name) // 2 // 3 * 3  # continuations cut between escapes
+    path = tmp_path / "m.eml"
+    path.write_bytes(
+        _mail(
+            'Content-Type: multipart/mixed; boundary="BB"\r\n',
+            "--BB\r\nContent-Type: text/plain\r\n\r\nsee attached\r\n--BB\r\n"
+            "Content-Type: text/plain\r\nContent-Disposition: attachment;"
+            f" filename*0*={label}''{name[:half]}; filename*1*={name[half:]}\r\n\r\n"
+            "nothing here\r\n--BB--\r\n",
+        )
+    )
+
+    assert "a-number" in _detectors(path, policy)
