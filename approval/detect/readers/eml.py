@@ -522,8 +522,8 @@ def _header(message: Message, name: str) -> str:
 
 def _subject(message: Message) -> str:
     try:
-        raw = message.get_all("subject", failobj=[""])
-        decoded = _client_decoded(raw[0]) if raw and "=?" in str(raw[0]) else ""
+        raw = next((v for k, v in message.raw_items() if k.lower() == "subject"), "")
+        decoded = _client_decoded(raw) if "=?" in raw else ""
         return decoded or " ".join(str(message.get("subject", "")).split())
     except _PARSE_ERRORS:
         return ""

@@ -11,8 +11,11 @@ from pathlib import Path
 import pytest
 
 from approval.detect.readers._charsets import LABELS, codec_for, decode
+from approval.detect.readers.eml import READER
 from approval.detect.scan import scan_file
+from approval.detect.units import Limits
 from approval.policy import Policy
+from tests.corpus.documents import dump, source
 
 _HEAD = "From: a@example.org\r\nTo: b@example.org\r\nSubject: hi\r\nMIME-Version: 1.0\r\n"
 _LATIN = "Maria Elena Gonzalez A212345678 asylum granted"
@@ -274,3 +277,14 @@ def test_an_attachment_name_is_decoded_in_its_charset(
     )
 
     assert "a-number" in _detectors(path, policy)
+
+
+def test_the_subject_titles_the_body_decoded_in_its_charset() -> None:
+    word = base64.b64encode("credible fear interview".encode("utf-16-le")).decode()
+    data = _mail("Content-Type: text/plain\r\n", "Maria Elena Gonzalez\r\n").replace(
+        b"Subject: hi", f"Subject: =?unicode?B?{word}?=".encode()
+    )
+
+    units = dump(READER.read(source(data, "m.eml"), Limits()))
+
+    assert ("text", "credible fear interview", None, False, ["Maria Elena Gonzalez"]) in units
