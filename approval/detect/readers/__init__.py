@@ -36,6 +36,7 @@ READER_MODULES: tuple[str, ...] = (
     "approval.detect.readers.rtf",  # Rich Text Format: text and tables, revisions
     "approval.detect.readers.json",  # JSON and NDJSON
     "approval.detect.readers.yaml",
+    "approval.detect.readers.sylk",  # SYLK: the sheet Excel shows, its formulas computed
     "approval.detect.readers.csv",  # CSV / TSV, delimiter and encoding sniffed
     "approval.detect.readers.vcard",  # vCard, iCalendar, LDIF: unfolded, values decoded
     "approval.detect.readers.delimited",  # Ctrl-A (Hive) and unit-separator delimited text

@@ -1,0 +1,122 @@
+"""SYLK files read as the sheet Excel shows: saved values, formulas computed, formats' text.
+
+Excel opens a file that starts with ``ID;`` as SYLK whatever its name, and computes its
+formulas on opening; read as text, a name or an A-number built by a formula passed clean.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from approval.detect.scan import scan_file
+from approval.policy import Policy
+
+HEADER = (
+    'ID;PWXL;N;E\r\nC;Y1;X1;K"name"\r\nC;Y1;X2;K"a_number"\r\nC;Y1;X3;K"dob"\r\n'
+    'C;Y1;X4;K"status"\r\n'
+)
+
+
+def _sylk(*records: str) -> bytes:
+    return (HEADER + "".join(r + "\r\n" for r in records) + "E\r\n").encode()
+
+
+PERSON_BY_FORMULAS = _sylk(
+    'C;Y2;X1;E"Mar"&"ia Lo"&"pez"',
+    'C;Y2;X2;K0;E"A"&"212345678"',
+    'C;Y2;X3;K"1984-03-12"',
+    'C;Y2;X4;K"asylum pending"',
+)
+
+
+@pytest.mark.parametrize("name", ["cases.slk", "cases.csv", "cases.txt"])
+def test_cells_built_by_formulas_are_read_as_excel_shows_them(
+    tmp_path: Path, policy: Policy, name: str
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(PERSON_BY_FORMULAS)
+
+    report = scan_file(path, policy)
+
+    assert report.verdict == "protected", report.reason
+    assert report.classes["protected-person"] == 1
+
+
+def test_r1c1_references_are_resolved_from_the_cells_they_name(
+    tmp_path: Path, policy: Policy
+) -> None:
+    # Given and family name in hidden-looking helper columns, joined by a relative formula.
+    path = tmp_path / "joined.slk"
+    path.write_bytes(
+        _sylk(
+            'C;Y2;X5;K"Maria"',
+            'C;Y2;X6;K"Lopez"',
+            'C;Y2;X1;ERC[4]&" "&RC[5]',
+            'C;Y2;X2;K"A212345678"',
+            'C;Y2;X3;K"1984-03-12"',
+            'C;Y2;X4;K"asylum pending"',
+        )
+    )
+
+    report = scan_file(path, policy)
+
+    assert report.verdict == "protected"
+    names = [f for f in report.findings if f.detector == "person-name"]
+    assert [f.location.get("column") for f in names] == ["A"]  # shown in the formula's cell
+
+
+def test_a_formula_that_may_build_text_with_no_saved_value_blocks(
+    tmp_path: Path, policy: Policy
+) -> None:
+    path = tmp_path / "opaque.slk"
+    path.write_bytes(_sylk('C;Y2;X1;EINDIRECT("Z9")&"x"'))
+
+    report = scan_file(path, policy)
+
+    assert report.verdict == "unscannable"
+    assert "formula" in report.reason
+
+
+@pytest.mark.parametrize(
+    "records",
+    [
+        ('C;Y2;X1;K"Year"', "C;Y2;X2;K12", "C;Y3;X2;ESUM(R[-1]C:R[-1]C)"),  # a number only
+        ("F;P0;FG0G;Y2;X1", 'C;Y2;X1;K"Total detained"', "C;Y2;X2;K431"),
+    ],
+)
+def test_statistics_in_sylk_stay_clean(
+    tmp_path: Path, policy: Policy, records: tuple[str, ...]
+) -> None:
+    path = tmp_path / "stats.slk"
+    path.write_bytes(("ID;PWXL;N;E\r\n" + "".join(r + "\r\n" for r in records) + "E\r\n").encode())
+
+    assert scan_file(path, policy).verdict == "clean"
+
+
+@pytest.mark.parametrize(
+    "record",
+    [
+        'P;P"Maria Lopez, A212345678, asylum granted"',  # a number format's own text
+        'C;Y5;X1;K1;A"Maria Lopez A212345678 credible fear positive"',  # a cell's comment
+        'NN;NMaria_Lopez;E"A212345678 asylum"',  # a name, read as text
+    ],
+)
+def test_text_outside_the_cells_is_read(tmp_path: Path, policy: Policy, record: str) -> None:
+    path = tmp_path / "other.slk"
+    path.write_bytes(("ID;PWXL;N;E\r\n" + record + "\r\nE\r\n").encode())
+
+    report = scan_file(path, policy)
+
+    assert report.verdict != "clean"
+    assert any(f.detector == "a-number" for f in report.findings)
+
+
+def test_a_cell_past_the_last_column_is_corrupt(tmp_path: Path, policy: Policy) -> None:
+    path = tmp_path / "wide.slk"
+    path.write_bytes(_sylk('C;Y2;X99999;K"x"'))
+
+    report = scan_file(path, policy)
+
+    assert report.verdict == "unscannable"
