@@ -147,6 +147,9 @@ LABELS: dict[str, str] = {
     for label in names.split()
 }
 _STRIPPED = " \t\n\f\r\"'"
+# Labels that say no charset is known (RFC 1428's ``unknown-8bit``): a client shows such text
+# in its default encoding, which a reader approximates by sniffing the bytes.
+UNLABELLED = frozenset({"unknown-8bit", "x-unknown", "unknown"})
 
 
 def codec_for(label: str) -> str | None:

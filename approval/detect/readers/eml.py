@@ -61,7 +61,7 @@ from typing import TYPE_CHECKING
 
 from approval.detect.readers._armor import encrypted
 from approval.detect.readers._carriers import picture
-from approval.detect.readers._charsets import codec_for, decode
+from approval.detect.readers._charsets import UNLABELLED, codec_for, decode
 from approval.detect.readers._members import PICTURE_FILE_REASON, PICTURE_REASON
 from approval.detect.readers.html import html_units
 from approval.detect.readers.zip import child_part
@@ -659,7 +659,7 @@ def _codec(part: Message) -> str | None:
     """The codec of a text part's charset (``readers._charsets``): "" when it names none (the
     bytes are sniffed), None when no client knows the label it names."""
     label = part.get_content_charset()
-    return "" if label is None else codec_for(label)
+    return "" if label is None or label.strip() in UNLABELLED else codec_for(label)
 
 
 def _text(part: Message, codec: str) -> str:

@@ -288,3 +288,13 @@ def test_the_subject_titles_the_body_decoded_in_its_charset() -> None:
     units = dump(READER.read(source(data, "m.eml"), Limits()))
 
     assert ("text", "credible fear interview", None, False, ["Maria Elena Gonzalez"]) in units
+
+
+@pytest.mark.parametrize("label", ["unknown-8bit", "x-unknown"])
+def test_a_charset_that_says_unknown_is_sniffed(tmp_path: Path, policy: Policy, label: str) -> None:
+    """RFC 1428: text whose charset nobody knew, shown in a client's default encoding."""
+    path = tmp_path / "m.eml"
+    body = _JAPANESE.encode("euc_jp") + b"\r\n"
+    path.write_bytes(_mail(f"Content-Type: text/plain; charset={label}\r\n", body))
+
+    assert "a-number" in _detectors(path, policy)
