@@ -280,6 +280,31 @@ def shift(formula: str, rows: int, columns: int) -> str:
     return "".join(out)
 
 
+# An R1C1 reference (SYLK, SpreadsheetML): ``R``/``C`` each with an absolute number, a
+# bracketed offset, or nothing (this row, this column); not inside a name.
+_R1C1 = re.compile(r"(?<![\w.])R(\[-?\d+\]|\d+)?C(\[-?\d+\]|\d+)?(?![\w(])")
+
+
+def from_r1c1(formula: str, row: int, column: int) -> str:
+    """``formula`` with its R1C1 references written as A1 ones, from the cell at ``row``,
+    ``column`` (1-based), so that this module reads them."""
+
+    def one(match: re.Match[str]) -> str:
+        r = _axis(match.group(1), row)
+        c = _axis(match.group(2), column)
+        return f"{letter(max(c, 1) - 1)}{max(r, 1)}"
+
+    return _R1C1.sub(one, formula)
+
+
+def _axis(spec: str | None, here: int) -> int:
+    if not spec:
+        return here
+    if spec[0] == "[":
+        return here + int(spec[1:-1])
+    return int(spec)
+
+
 def column(letters: str) -> int:
     index = 0
     for ch in letters.upper():

@@ -16,14 +16,13 @@ The text readers read the same bytes as lines besides; this one adds what a spre
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from approval.detect.numfmt import format_literals
 from approval.detect.readers._formulas import (
     derives_no_text,
     evaluate,
-    letter,
+    from_r1c1,
     literal_text,
     literals,
 )
@@ -43,9 +42,6 @@ from approval.detect.units import (
 )
 
 _BOM = b"\xef\xbb\xbf"
-# An R1C1 reference: ``R``/``C`` each with an absolute number, a bracketed offset, or nothing
-# (this row, this column). Not inside a name: ``RC`` stands alone.
-_R1C1 = re.compile(r"(?<![\w.])R(\[-?\d+\]|\d+)?C(\[-?\d+\]|\d+)?(?![\w(])")
 _MAX_FORMULAS = 100_000  # formulas evaluated; past this the file is read as too many
 # Records that only lay out the sheet (the header, its bounds, options, column widths, the
 # end): no text of their own.
@@ -67,26 +63,6 @@ def _value(raw: str) -> str:
     if len(raw) >= 2 and raw[0] == raw[-1] == '"':
         return raw[1:-1].replace('""', '"')
     return raw
-
-
-def _a1(formula: str, row: int, column: int) -> str:
-    """``formula`` with its R1C1 references as A1 ones, from the cell at ``row``, ``column``
-    (1-based), so that ``readers._formulas`` reads them."""
-
-    def one(match: re.Match[str]) -> str:
-        r = _axis(match.group(1), row)
-        c = _axis(match.group(2), column)
-        return f"{letter(max(c, 1) - 1)}{max(r, 1)}"
-
-    return _R1C1.sub(one, formula)
-
-
-def _axis(spec: str | None, here: int) -> int:
-    if not spec:
-        return here
-    if spec[0] == "[":
-        return here + int(spec[1:-1])
-    return int(spec)
 
 
 class SylkReader:
@@ -150,7 +126,7 @@ class SylkReader:
         unread = 0
         formula_lines: list[str] = []
         for r, c, formula, has_saved in formulas:
-            a1 = _a1(formula, r, c)
+            a1 = from_r1c1(formula, r, c)
             value = evaluate(a1, lambda rr, cc: cells.get((rr + 1, cc + 1)))
             if value is not None:
                 # What Excel shows once it has computed the formula on opening.

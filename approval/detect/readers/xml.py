@@ -42,6 +42,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from xml.parsers import expat
 
+from approval.detect.readers._formulas import (
+    derives_no_text,
+    evaluate,
+    from_r1c1,
+    literal_text,
+    literals,
+)
 from approval.detect.readers._xmlwalk import (
     FLAT_OPC,
     NOISE,
@@ -57,6 +64,7 @@ from approval.detect.readers._xmlwalk import (
 )
 from approval.detect.units import (
     PARSED,
+    UNREAD,
     Cell,
     Limits,
     Part,
@@ -308,6 +316,11 @@ class _SpreadsheetML:
         self.loose = Buffer(limits)
         self.lines: list[str] = []
         self.attributes: list[str] = []
+        # Excel computes a cell's ``ss:Formula`` (R1C1) when it opens the file: its value is
+        # the cell's text; what no one can compute, with no saved value, is unread.
+        self.formula: str | None = None
+        self.formula_lines: list[str] = []
+        self.unread_formulas = 0
 
     def start(self, name: str, attributes: dict[str, str]) -> None:
         for key, value in attributes.items():
@@ -337,6 +350,7 @@ class _SpreadsheetML:
             self.column = min(_index(attributes, self.column), 16_383)
             self.merge = min(_number(attributes.get(_SS + "MergeAcross"), 0), 16_384)
             self.cell = Buffer(self.limits)
+            self.formula = attributes.get(_SS + "Formula")
         elif name == _SS + "Comment":
             self.comment = Buffer(self.limits)
         elif name == _EXCEL + "Visible":
@@ -355,6 +369,9 @@ class _SpreadsheetML:
             self.visible = None
         elif self.cell is not None and name == _SS + "Cell" and self.row is not None:
             text = self.cell.take().strip()
+            if self.formula and sheet is not None:
+                text = self._computed(sheet, self.row, self.formula, text)
+                self.formula = None
             while len(self.row) < self.column:
                 self.row.append(None)
             self.row.append(text or None)
@@ -394,6 +411,30 @@ class _SpreadsheetML:
             self.lines.clear()
         if self.attributes:
             self.out.append(Text(Where(part="attributes", hidden=True), list(self.attributes)))
+        if self.formula_lines:
+            where = Where(part="formulas", hidden=True)
+            self.out.append(Text(where, list(self.formula_lines)))
+        if self.unread_formulas:
+            why = f"{self.unread_formulas} formula(s) that may build text, with no saved value"
+            self.out.append(Part("formulas", "formula", 0, UNREAD, why))
+
+    def _computed(self, sheet: _Sheet, row: list[Cell], formula: str, saved: str) -> str:
+        """A formula cell's text as Excel shows it once computed: its value when this module
+        can compute it (from the cells before it), else the value saved with it."""
+        here = len(sheet.rows)  # 0-based: the row being read is not in ``rows`` yet
+
+        def resolve(r: int, c: int) -> str | None:
+            cells = row if r == here else sheet.rows[r] if r < here else []
+            value = cells[c] if c < len(cells) else None
+            return value if isinstance(value, str) else None
+
+        a1 = from_r1c1(formula, here + 1, self.column + 1)
+        value = evaluate(a1, resolve)
+        if value is None and not saved and not derives_no_text(a1):
+            self.unread_formulas += 1
+        if found := literals(a1):
+            self.formula_lines.append(literal_text(a1, found))
+        return value if value else saved
 
     def _emit(self, sheet: _Sheet) -> None:
         where = Where(sheet=sheet.name or None, hidden=sheet.hidden)

@@ -1,0 +1,97 @@
+"""Excel 2003 XML (SpreadsheetML): a cell's ``ss:Formula`` read as Excel shows it once computed.
+
+Excel computes ``ss:Formula`` (R1C1 notation) on opening; read only as an attribute's text, a
+name built by ``SUBSTITUTE`` or an A-number by ``CHAR(65)&...`` passed clean.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from xml.sax.saxutils import quoteattr
+
+import pytest
+
+from approval.detect.scan import scan_file
+from approval.policy import Policy
+
+HEAD = (
+    '<?xml version="1.0"?>\n<?mso-application progid="Excel.Sheet"?>\n'
+    '<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet" '
+    'xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet">'
+    '<Worksheet ss:Name="S"><Table>'
+)
+TAIL = "</Table></Worksheet></Workbook>"
+
+
+def _data(text: str) -> str:
+    return f'<Cell><Data ss:Type="String">{text}</Data></Cell>'
+
+
+def _formula(formula: str, saved: str = "") -> str:
+    inner = f'<Data ss:Type="String">{saved}</Data>' if saved else ""
+    return f"<Cell ss:Formula={quoteattr(formula)}>{inner}</Cell>"
+
+
+def _book(*rows: list[str]) -> bytes:
+    body = "".join("<Row>" + "".join(cells) + "</Row>" for cells in rows)
+    return (HEAD + body + TAIL).encode()
+
+
+HEADER = [_data("name"), _data("a_number"), _data("dob"), _data("status")]
+
+
+@pytest.mark.parametrize(
+    "cells",
+    [
+        # constants only: computed
+        [
+            _formula('=SUBSTITUTE("MariaXLopez","X"," ")'),
+            _formula('=CHAR(65)&"212345678"'),
+            _data("1984-03-12"),
+            _data("asylum pending"),
+        ],
+        # R1C1 references to cells before it, joined
+        [
+            _data("Maria"),
+            _data("Lopez"),
+            _formula('=RC[-2]&" "&RC[-1]'),
+            _data("A212345678"),
+            _data("1984-03-12"),
+            _data("asylum pending"),
+        ],
+    ],
+)
+def test_formulas_are_read_as_computed(tmp_path: Path, policy: Policy, cells: list[str]) -> None:
+    header = HEADER if len(cells) == 4 else [_data("given"), _data("family"), *HEADER]
+    path = tmp_path / "book.xml"
+    path.write_bytes(_book(header, cells))
+
+    report = scan_file(path, policy)
+
+    assert report.verdict == "protected", report.reason
+
+
+def test_a_formula_that_may_build_text_with_no_saved_value_blocks(
+    tmp_path: Path, policy: Policy
+) -> None:
+    path = tmp_path / "opaque.xml"
+    path.write_bytes(_book([_data("x")], [_formula('=INDIRECT("Z9")&"x"')]))
+
+    report = scan_file(path, policy)
+
+    assert report.verdict == "unscannable"
+    assert "formula" in report.reason
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        _formula("=SUM(R[-1]C:R[-1]C)"),  # a number only
+        _formula('=INDIRECT("Z9")&"x"', saved="431"),  # Excel's saved value is read
+    ],
+)
+def test_statistics_stay_clean(tmp_path: Path, policy: Policy, cell: str) -> None:
+    path = tmp_path / "stats.xml"
+    path.write_bytes(_book([_data("Total detained")], [_data("12")], [cell]))
+
+    assert scan_file(path, policy).verdict == "clean"
