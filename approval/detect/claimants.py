@@ -46,6 +46,7 @@ from approval.detect.detectors.person_name import (
     US_STATES,
     PersonName,
 )
+from approval.detect.gazetteer import GIVEN, SURNAMES
 from approval.detect.textnorm import fold, unconfuse, word_set
 
 # One word of a name: letters of any script, ``O'Brien``, ``García-López``.
@@ -213,13 +214,17 @@ def persons(
     if not claims and not anchors:
         return []
     found: list[Found] = []
+    last = 0  # where the sentence before this one starts
     for start, end in _bounded(_sentences(text), breaks):
+        before, last = last, start
         if end - start > _MAX_SENTENCE:
             continue
         inside = [c for c in claims if start <= c.start and c.end <= end]
         anchored = any(start <= a.start and a.end <= end for a in anchors)
         if not inside and not anchored:
             continue
+        if inside and before < start:
+            found += _referred(text, before, start, end, inside, names)
         sentence = text[start:end]
         if not sentence.isascii():
             # Look-alike letters read as Latin ("hаd sоught" with Cyrillic а, о), where that
@@ -245,6 +250,36 @@ def persons(
             ):
                 found.append(Found(name.value, start + name.start, start + name.end))
     return _one_each(found)
+
+
+_MAX_LEAD = 3  # words before a pronoun that opens a sentence: ``Later that day, she ...``
+
+
+def _referred(
+    text: str, before: int, start: int, end: int, claims: list[Found], names: PersonName
+) -> list[Found]:
+    """``We met Maria Lopez on Monday. She told the officer she fears return.``: the person
+    a sentence's opening pronoun stands for, when the sentence makes the pronoun the claimant
+    and the sentence before names one person only (two, and the pronoun is anyone's)."""
+    sentence = text[start:end]
+    words = list(_WORD.finditer(sentence, 0, 80))[: _MAX_LEAD + 1]
+    pronoun = next((w for w in words if fold(w.group()) in _PRONOUNS), None)
+    if pronoun is None:
+        return []
+    lead = sentence[: pronoun.start()]
+    if not (lead.rstrip().endswith(",") or all(fold(w) in _LEADS for w in _WORD.findall(lead))):
+        return []  # ``The officer said he ...``: the pronoun is not the sentence's subject
+    subject = Found(pronoun.group(), pronoun.start(), pronoun.end())
+    here = [Found(c.value, c.start - start, c.end - start) for c in claims]
+    if not any(_reported(sentence, subject, c) or _tied(sentence, subject, c) for c in here):
+        return []
+    if end - before > 2 * _MAX_SENTENCE:
+        return []
+    people = [name for name, speaker in _candidates(text[before:start], names.stop)]
+    if len(people) != 1:
+        return []
+    name = people[0]
+    return [Found(name.value, before + name.start, before + name.end)]
 
 
 def _bounded(
@@ -293,14 +328,14 @@ def _candidates(
     words = list(_WORD.finditer(sentence))
     i = 0
     while i < len(words):
-        if not _capitalised(words[i].group()):
+        if not _name_word(words[i].group()):
             i += 1
             continue
         run = [words[i]]
         j = i + 1
         while j < len(words) and sentence[run[-1].end() : words[j].start()] == " ":
             word = words[j].group()
-            if not (_capitalised(word) or _particles_then_name(sentence, words, j)):
+            if not (_name_word(word) or _particles_then_name(sentence, words, j)):
                 break
             run.append(words[j])
             j += 1
@@ -314,6 +349,8 @@ def _candidates(
             before, run = run[0].group(), run[1:]
         honoured = fold(before) in _HONORIFICS
         if not run or len(run) > _MAX_WORDS or (len(run) < 2 and not honoured):
+            continue
+        if not _cased_name(run):
             continue
         own = _owns(sentence, run[-1].end(), owned)
         if own:
@@ -354,11 +391,40 @@ def _particles_then_name(sentence: str, words: list[re.Match[str]], j: int) -> b
         j += 1
         if j < len(words) and sentence[words[j - 1].end() : words[j].start()] != " ":
             return False
-    return j < len(words) and _capitalised(words[j].group())
+    return j < len(words) and _name_word(words[j].group())
 
 
 def _capitalised(word: str) -> bool:
     return word[0].isupper() and any(c.islower() for c in word[1:])
+
+
+def _name_word(word: str) -> bool:
+    """A word of a name: capitalised (``Lopez``), or a common given name or surname typed
+    without the case that shows one (``lopez``, ``LOPEZ``): a careless note names a person
+    all the same."""
+    return _capitalised(word) or (
+        len(word) > 1 and (word.islower() or word.isupper()) and fold(word) in _KNOWN
+    )
+
+
+_KNOWN = GIVEN | SURNAMES
+
+
+def _cased_name(run: list[re.Match[str]]) -> bool:
+    """Whether a run of name words is a name: one in title case is, by its shape; one with
+    words in lower case or capitals only when those words are a given name and a surname from
+    the gazetteer (``maria lopez``, ``MARIA LOPEZ``), not two words that merely are names."""
+    words = [fold(w.group()) for w in run if fold(w.group()) not in _PARTICLES]
+    uncased = [fold(w.group()) for w in run if not _capitalised(w.group())]
+    uncased = [w for w in uncased if w not in _PARTICLES]
+    if not uncased:
+        return True
+    return (
+        len(words) >= 2
+        and all(w in _KNOWN for w in uncased)
+        and any(w in GIVEN for w in words)
+        and any(w in SURNAMES for w in words[1:])
+    )
 
 
 _SPEAKER = "speaker"
@@ -373,7 +439,7 @@ def _official_or_place(
 ) -> bool | str:
     """True for an official or a place; ``_SPEAKER`` for a name followed by a speech verb
     (an official's, unless what they said is about themselves: see ``_reported``)."""
-    folded = [fold(w.group()) for w in run if _capitalised(w.group())]  # not the particles
+    folded = [fold(w.group()) for w in run if _name_word(w.group())]  # not the particles
     if any(w in stop or w in _TITLES or w in NOT_NAME_PARTS or w in MONTHS for w in folded):
         return True
     if folded[0] in PLACE_PREFIXES or any(w in US_STATES for w in folded):
@@ -522,7 +588,8 @@ _NOT_CLAIMANTS = frozenset(
             contributors acknowledgements acknowledgments signatories signatory board committee
             members leadership biographies bios organizers organisers trainers trainees
             volunteers interpreters translators judges adjudicators counsel attorneys lawyers
-            reviewers supervisors
+            reviewers supervisors maintainers maintainer contributor developers developer
+            committers owners credits
             personal equipo funcionarios ponentes autores bibliografía
             """
         ),
@@ -651,6 +718,8 @@ def record_subject(
     if label and not {fold(w) for w in _WORD.findall(label)}.isdisjoint(_NOT_SUBJECT_LABELS):
         return None
     at = lead.end()
+    if label and not text[at:first_end].strip():
+        at = lead.start(1)  # ``Maria Lopez:`` over the record's fields: a YAML key, a label
     line = text[at:first_end]
     name = next((f for f in names.find(line) if f.start == 0), None)  # ``PEREZ, Ana``
     shaped = name is None  # found by its title case only
@@ -658,7 +727,7 @@ def record_subject(
         words = [fold(w) for w in _WORD.findall(line, name.end, name.end + 60)[:4]]
         if words and (words[0] in _SPEECH or not _TITLES.isdisjoint(words)):
             return None  # ``SMITH, John, Asylum Officer``; ``SMITH, John said``
-    elif (name := _opening_shape(line, names)) is None:
+    elif (name := _opening_shape(line, names) or _last_first(line, names)) is None:
         return None
     if names.canonical(name.value) is None:
         return None
@@ -791,7 +860,10 @@ _BRACKETED = re.compile(r"\s*[(\[]\s*([^()\[\]]{1,40}?)\s*[)\]]")
 # What may stand after the claim on such a line: a few words of status, no sentence.
 _MAX_AFTER_CLAIM = 5
 # A claim as a label over the names after it: ``Asylum:``, ``Asylum seekers:``.
-_CLAIM_LABEL = re.compile(r"\s*[*_\"“']*\s*([^:\n]{1,80}?)\s*[*_]*\s*:\s*[*_]*\s*")
+# ``Asylum seekers - Ruby Stephens, Omar Haddad``: a dash between spaces is such a label's colon.
+_CLAIM_LABEL = re.compile(
+    r"\s*[*_\"“']*\s*([^:\n]{1,80}?)\s*[*_]*\s*(?::|\s[-–—]{1,2}(?=\s))\s*[*_]*\s*"
+)
 # Capitalised words of a claim's label that say what became of the claim.
 _STATUSES = word_set(
     "granted denied pending positive negative approved referred rejected pos neg filed "
@@ -805,6 +877,7 @@ _NOT_CLAIMANT_ROLES = _TITLES | frozenset(
         fold,
         word_set(
             "expert experts scholar scholars researcher researchers journalist journalists "
+            "maintainer maintainers contributor contributors developer developers "
             "reporter reporters author authors writer editor professor fellow historian "
             "policy policies law laws program programs unit training trainer statistics data "
             "report reports figures news reform update updates briefing trends backlog "
@@ -835,7 +908,7 @@ def claim_line(
         found = _name_then_claim(line, claims, names, attribute)
         if found is not None:
             return [found]
-    return _claim_then_names(line, claims, names)
+    return _claim_then_names(line, claims, names, attribute)
 
 
 def _name_then_claim(
@@ -970,9 +1043,17 @@ _VERB_AFTER = re.compile(
 )
 
 
-def _claim_then_names(line: str, claims: Sequence[Found], names: PersonName) -> list[Found]:
+def _claim_then_names(
+    line: str,
+    claims: Sequence[Found],
+    names: PersonName,
+    attribute: Callable[[str], bool] = lambda _: False,
+) -> list[Found]:
     """``Asylum: Ruby Stephens``, ``Asylum seekers: Ruby Stephens, Omar Haddad and Ana
-    Perez``: a label holding a claim, and after it nothing but names."""
+    Perez``, ``Asylum seekers - Ruby Stephens``: a label holding a claim, and after it nothing
+    but names, each maybe with an attribute in brackets; a surname alone is a name there when
+    its bracket holds a person's attribute (``Protection claims: Lopez (Honduras); Ramirez
+    (Guatemala)``)."""
     label = _CLAIM_LABEL.match(line)
     if label is None or not any(c.end <= label.end(1) for c in claims):
         return []
@@ -1000,13 +1081,21 @@ def _claim_then_names(line: str, claims: Sequence[Found], names: PersonName) -> 
         name = next((f for f in names.find(piece) if f.start == 0), None)
         if name is None:
             candidate = next(iter(_candidates(piece, names.stop)), None)
-            if candidate is None or candidate[1] or candidate[0].start != 0:
-                return []
-            name = candidate[0]
-        if names.canonical(name.value) is None:
+            if candidate is not None and not candidate[1] and candidate[0].start == 0:
+                name = candidate[0]
+            else:
+                name = _surname_of_record(piece, names, attribute)
+                if name is None:
+                    return []
+        elif names.canonical(name.value) is None:
             return []
+        if any(fold(w) in _NOT_CLAIMANT_ROLES for w in _WORD.findall(name.value)):
+            return []  # ``Asylum seekers - Policy Guidance, Training Unit``: a topic, a body
         found.append(Found(name.value, at + name.start, at + name.end))
         at += name.end
+        bracket = _BRACKETED.match(text, at)
+        if bracket is not None and attribute(bracket.group(1)):
+            at = bracket.end()  # ``Maria Lopez (Honduras), ...``
         if at >= len(text):
             break
         joint = _NAME_SEPARATOR.match(text, at)
@@ -1014,6 +1103,25 @@ def _claim_then_names(line: str, claims: Sequence[Found], names: PersonName) -> 
             return []
         at = joint.end()
     return found
+
+
+def _surname_of_record(
+    piece: str, names: PersonName, attribute: Callable[[str], bool]
+) -> Found | None:
+    """``Lopez (Honduras)`` opening ``piece``: one capitalised word, not known vocabulary, a
+    place or a title, with a person's attribute in brackets after it."""
+    word = _WORD.match(piece)
+    if word is None or not _capitalised(word.group()):
+        return None
+    folded = fold(word.group())
+    if folded in names.stop or folded in _TITLES or folded in NOT_NAME_PARTS:
+        return None
+    if folded in COUNTRY_NAMES or folded in US_STATES or folded in MONTHS:
+        return None
+    bracket = _BRACKETED.match(piece, word.end())
+    if bracket is None or not attribute(bracket.group(1)):
+        return None
+    return Found(word.group(), 0, word.end())
 
 
 # --- a letter to the claimant ------------------------------------------------------------------

@@ -33,6 +33,19 @@ CLAIMANTS = [
     ("Mr. Perez had a credible fear interview on 3 March.", ["Perez"]),
     # Wrapped over lines the way a message body is.
     ("We confirm that Olga\nPetrova had sought\nasylum.", ["Olga Petrova"]),
+    # Typed carelessly: a given name and a surname in lower case or in capitals.
+    ("maria lopez applied for asylum last year.", ["maria lopez"]),
+    ("Intake notes: jose luis ramirez sought asylum at the port.", ["jose luis ramirez"]),
+    ("MARIA LOPEZ applied for asylum on 3 March.", ["MARIA LOPEZ"]),
+    ("We confirm that JOSE RAMIREZ had a credible fear interview.", ["JOSE RAMIREZ"]),
+    # The claim in the sentence after the name, told of her or him.
+    (
+        "We met Maria Lopez on Monday. She told the officer she fears return to Honduras.",
+        ["Maria Lopez"],
+    ),
+    ("We met Olga Petrova on Monday. She applied for asylum last year.", ["Olga Petrova"]),
+    ("Samir Haddad came to the office. Later, he sought asylum.", ["Samir Haddad"]),
+    ("we met maria lopez at the shelter. she applied for asylum.", ["maria lopez"]),
     # Named in full, then by surname: one person.
     (
         "Samir Haddad applied for asylum. Mr. Haddad passed his credible fear interview.",
@@ -62,6 +75,17 @@ OFFICIALS_AND_PLACES = [
     "Maria Gonzalez visited the office. Asylum applications rose by 8 percent.",
     # No claim at all.
     "Juan Carlos Mendoza Reyes was transferred on Monday.",
+    # Lower case or capitals: an official is an official, common words are no name.
+    "asylum officer maria lopez reviewed the file and found 12 applicants sought asylum.",
+    "JUDGE MARIA LOPEZ granted asylum to 14 applicants.",
+    "grace and mercy applied for asylum in the story.",
+    # A pronoun after a name: the next sentence says nothing of a claim that is hers, or the
+    # sentence before names two people and the pronoun is either's.
+    "We met Maria Lopez on Monday. She is our new asylum officer.",
+    "We met Maria Lopez on Monday. She told us that asylum applications rose by 8 percent.",
+    "Maria Lopez met Jose Ramirez on Monday. She applied for asylum.",
+    "We met Maria Lopez on Monday. The officer said he sought asylum in 2019.",
+    "Director Alice Chen spoke on Monday. She said 3,000 people sought asylum.",
 ]
 
 

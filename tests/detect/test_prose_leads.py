@@ -33,6 +33,14 @@ CLAIMED = [
     ("crlf.txt", ("Asylum applicants:\n" + _lines(NAMES)).replace("\n", "\r\n")),
     ("last-first.txt", "Asylum applicants:\n" + "".join(f"{p.last}, {p.first}\n" for p in PERSONS)),
     ("inline.txt", "Asylum seekers: " + ", ".join(NAMES[:-1]) + f" and {NAMES[-1]}\n"),
+    # A dash for the colon, an attribute in brackets, a surname alone with its country.
+    ("inline-dash.txt", "Asylum seekers - " + ", ".join(NAMES) + "\n"),
+    ("inline-en-dash.txt", "Withholding granted – " + "; ".join(NAMES) + "\n"),
+    ("inline-countries.txt", "Asylum seekers: Maria Lopez (Honduras), Jose Ramirez (Guatemala)\n"),
+    ("surnames.txt", "Asylum claims: Lopez (Honduras); Ramirez (Guatemala)\n"),
+    # Typed without case.
+    ("lower.txt", "asylum seekers:\nmaria lopez\njose ramirez\n"),
+    ("caps.txt", "CREDIBLE FEAR - POSITIVE\nMARIA LOPEZ\nJOSE RAMIREZ\n"),
     (
         "inline-sentence.txt",
         "The following persons passed their credible fear interviews: " + ", ".join(NAMES) + ".\n",
@@ -59,6 +67,15 @@ CLEAN = [
     # A closing over a signature, under a sentence that mentions a claim.
     ("closing.txt", f"Thank you for your question about asylum.\nSincerely,\n{NAMES[0]}\n"),
     ("titles.txt", f"Granted asylum:\n{NAMES[0]}\nAsylum Officer\n"),
+    # A dash after a claim over an office, a topic or a body, not persons.
+    ("office.txt", "Withholding - Service Center\n"),
+    ("nebraska.txt", "Asylum - Nebraska Service Center\n"),
+    ("topics.txt", "Asylum seekers - Policy Guidance, Fact Sheet\n"),
+    ("units.txt", "Credible fear - Training Unit, Asylum Division\n"),
+    # Names of a project's maintainers under a heading about a claim.
+    ("readme.md", "# credible fear tools\n\nMaintainers:\n- maria lopez\n- jose ramirez\n"),
+    ("readme-title.md", "# Asylum statistics\n\nMaintainers: Maria Lopez, Jose Ramirez\n"),
+    ("contributors.md", "# Asylum tracker\n\nContributors:\n" + _lines(NAMES)),
     # A heading above prose, not a list.
     ("prose.txt", "Asylum statistics\nApplications rose by 8 percent in the third quarter.\n"),
 ]
