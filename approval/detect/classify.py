@@ -88,6 +88,7 @@ from approval.detect.detectors.person_name import person_key as name_key
 from approval.detect.detectors.protection_claim import ProtectionClaim
 from approval.detect.detectors.terms import AccentBlind, accent_blind
 from approval.detect.gazetteer import NAMES as KNOWN_NAMES
+from approval.detect.gazetteer import full_name
 from approval.detect.numfmt import render
 from approval.detect.report import WEAK_KEYS, Tally
 from approval.detect.textnorm import NEGATIONS, fold, is_count, is_null, norm_header
@@ -737,6 +738,11 @@ class Classifier:
             break
         titles += above
         title_bits, title_hits = engine.context_mask(" / ".join(titles))
+        if header_at is None and title_bits and names_other_party(_title_leaf(unit.title)):
+            # A list under ``contributors``, ``attorneys``, ``maintainers`` (a JSON array, a
+            # YAML list) names them: the claim words of the title around it are nobody's.
+            title_bits &= ~engine.bits.get(CLAIM, 0)
+            title_hits = [h for h in title_hits if not h.value.startswith(CLAIM + "\0")]
         roles: dict[int, str] = {}
         header: list[str] | None = None
         staff = prose = False
@@ -2141,9 +2147,22 @@ class Classifier:
         by_values = self._key_roles(head)
         flags = self._flag_keys(head)
         names = engine.detectors.get(NAME)
+        keyed: dict[str, tuple[str, str] | None] = {}  # key path -> (name, masked path)
         for record in chain(head, records):
             hits: list[Hit] = []
             shaped: list[tuple[str, str]] = []  # values of keys without a role (see below)
+            masked: dict[str, str] = {}
+            persons: set[str] = set()
+            if isinstance(names, PersonName):
+                if len(keyed) > _MAX_KEYED:
+                    keyed.clear()
+                for key in record:
+                    if key not in keyed:
+                        keyed[key] = _named_key(key, names)
+                    if (named := keyed[key]) is not None:
+                        hits.append(Hit(NAME, names.canonical(named[0]) or named[0], named[1]))
+                        masked[key] = named[1]
+                        persons.add(named[0])
             for key, value in record.items():
                 text = cell_text(value).strip()
                 if is_null(text):
@@ -2169,7 +2188,14 @@ class Classifier:
                         shaped.append((key, text))
             if shaped:
                 hits += self._unplanned_names(shaped, hits)
-            self._record(hits, title_bits, title_hits, base, _key_location, one_person=True)
+            one = True
+            if masked:
+                # The key names the person: the report shows where without saying whom.
+                hits = [replace(h, where=masked.get(h.where, h.where)) for h in hits]
+                # Keys naming several persons (``{"Lopez, Maria": ..., "Ramirez, Jose": ...}``)
+                # make a map of persons, not one person's record.
+                one = len(persons) < 2
+            self._record(hits, title_bits, title_hits, base, _key_location, one_person=one)
 
     def _unplanned_names(self, values: list[tuple[str, str]], hits: list[Hit]) -> list[Hit]:
         """Names under keys the first records gave no role (``_key_roles`` decides from a
@@ -3140,6 +3166,67 @@ def _base(where: Where) -> dict[str, Any]:
 
 def _key_location(key: Any) -> dict[str, Any]:
     return {"key": str(key)[: LOCATION_LIMITS["key"]]}
+
+
+_MAX_KEYED = 4096  # key paths whose reading is kept while a file's records are read
+_KEY_SEGMENTS = re.compile(r"[^.\[\]]+")
+_SLUG_WORD = re.compile(r"[^._\s-]+")
+_NAME_MASK = "<name>"
+
+
+def _named_key(key: str, names: PersonName) -> tuple[str, str] | None:
+    """The person a record's key path names, and the path with the name masked:
+    ``{"Lopez, Maria": {"status": ...}}``, ``{"cases": {"Maria Lopez": "asylum"}}`` (a name's
+    shape with a common given name or surname: title case alone is the shape of a program's
+    strings too, ``"Save Changes"``; or ``LOPEZ, Maria``), ``{"maria.lopez": ...}``,
+    ``{"maria_lopez": ...}`` (a common given name and surname, joined as identifiers join
+    words)."""
+    segments = [m for m in _KEY_SEGMENTS.finditer(key) if not m.group().isdigit()]
+    for m in segments:
+        text = m.group().strip()
+        if (
+            len(text) <= 60
+            and (" " in text or "," in text)
+            and _name_shaped(text, names)
+            and (_known_name(text) or any(f.start == 0 for f in names.find(text)))
+        ):
+            return text, f"{key[: m.start()]}{_NAME_MASK}{key[m.end() :]}"
+    # Words of a slug: within one segment (``maria_lopez``) or over dotted ones (``maria.lopez``).
+    words = [
+        (at.group(), m.start() + at.start(), m.start() + at.end())
+        for m in segments
+        for at in _SLUG_WORD.finditer(m.group())
+    ]
+    for i in range(len(words)):
+        for n in (3, 2):
+            run = words[i : i + n]
+            if len(run) == n and full_name([fold(w) for w, _, _ in run]):
+                start, end = run[0][1], run[-1][2]
+                text = " ".join(w for w, _, _ in run)
+                return text, f"{key[:start]}{_NAME_MASK}{key[end:]}"
+    return None
+
+
+def _name_shaped(text: str, names: PersonName) -> bool:
+    """A name's shape, as a value has one, or ``Surname, Given`` in title case: a key is a
+    label, not a sentence, so the comma needs no capitals to be a name's."""
+    if names.looks_like(text):
+        return True
+    parts = text.split(",")
+    if len(parts) != 2:
+        return False
+    words = [w for part in parts for w in part.split()]
+    return (
+        all(1 <= len(part.split()) <= 3 for part in parts)
+        and all(names.looks_like_part(w) for w in words)
+        and names.canonical(text) is not None
+    )
+
+
+def _title_leaf(title: str) -> str:
+    """The last part of a title: the key a JSON list stands under (``... : contributors``)."""
+    parts = [p for p in re.split(r"[:/.\[\]]+", title[-200:]) if p.strip() and not p.isdigit()]
+    return parts[-1].strip() if parts else ""
 
 
 def _key_label(key: str) -> str:

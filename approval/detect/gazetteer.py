@@ -100,3 +100,16 @@ SURNAMES = word_set(
 )
 
 NAMES = GIVEN | SURNAMES
+
+
+def full_name(words: list[str]) -> bool:
+    """Whether folded ``words`` are a given name and a surname from these lists, two to four
+    words in all (``maria lopez``, ``jose luis ramirez``): a name written without case, in a
+    key (``maria.lopez``, ``maria_lopez``) or a careless note, not two words that merely are
+    names."""
+    return (
+        2 <= len(words) <= 4
+        and all(w in NAMES for w in words)
+        and words[0] in GIVEN
+        and any(w in SURNAMES for w in words[1:])
+    )

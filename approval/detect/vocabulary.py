@@ -460,6 +460,10 @@ _STAFF_NAME_HEADS = frozenset(
         "official",
         "contact",
         "contact name",
+        "attorney",
+        "attorney name",
+        "lawyer",
+        "counsel",
         "nombre",
         "nom",
     }
@@ -517,6 +521,9 @@ def is_staff_directory(
         elif words[-1] in _UNIT_HEADS and len(words) <= 2:
             found = sum(1 for v in values if _a_unit(v, index))
             units = units or found >= len(values) * _JOB_SHARE
+        elif _names_field(words):
+            found = sum(1 for v in values if _a_field(v, index))
+            units = units or found >= len(values) * _JOB_SHARE
     if staff_named:
         return True
     if not units or personal:
@@ -526,12 +533,48 @@ def is_staff_directory(
         not words
         or c in named
         or words[-1] in _UNIT_HEADS
+        or _names_field(words)
         or words[-1] in _STAFF_HEADS
         or " ".join(words) in _JOB_HEADERS
         or (matched[c] is not None and matched[c] in _CONTACT_IDS)
         or not _DIRECTORY_HEADS.isdisjoint(words)
         for c, words in enumerate(n.split() for n in normal)
     )
+
+
+# Headers of the field a professional works in (``Practice area``, ``Specialty``): in a
+# directory of lawyers or clinics, ``Asylum`` under one is their work, not anyone's claim.
+_FIELD_HEADS = word_set(
+    """
+    practice practices specialty specialties speciality specialities specialization
+    specializations specialisation specialisations expertise
+    """
+)
+_FIELDS = re.compile(r"\s*(?:[,;/&]|\band\b|\by\b)\s*")
+
+
+def _names_field(words: list[str]) -> bool:
+    """``Practice``, ``Practice area``, ``Areas of practice``, ``Specialty``."""
+    return len(words) <= 3 and (
+        words[-1] in _FIELD_HEADS
+        or (words[0] in _FIELD_HEADS and words[-1] in ("area", "areas"))
+        or (words[0] in ("area", "areas") and words[-1] in _FIELD_HEADS)
+    )
+
+
+def _a_field(value: str, index: HeaderIndex | None) -> bool:
+    """``Asylum and withholding``, ``Asylum; CAT``: fields of work, not a case's state
+    (``asylum pending``: a client's claim under a column so headed)."""
+    if not _CASE_STATES.isdisjoint(norm_header(value).split()):
+        return False
+    return all(_a_unit(piece, index) for piece in _FIELDS.split(value) if piece.strip())
+
+
+# Words of what became of a claim, which no field of work holds.
+_CASE_STATES = word_set(
+    "pending granted denied positive negative approved referred rejected filed closed withdrawn "
+    "pos neg"
+)
 
 
 def _a_unit(value: str, index: HeaderIndex | None) -> bool:
@@ -554,6 +597,7 @@ _OTHER_PARTY_WORDS = word_set(
     interpreters translator interviewer interviewers adjudicator adjudicators reviewer reviewers
     supervisor supervisors preparer author authors speaker speakers moderator presenter panelist
     requester requesters requestor requestors approver signatory
+    maintainer maintainers contributor contributors developer developers committer committers
     juez jueza abogado abogada interprete traductor entrevistador revisor
     """
 )

@@ -31,6 +31,8 @@ def _with(*columns: list[str]) -> list[list[str]]:
 
 
 _NAMES = [p.name for p in _STAFF]
+_EMAILS = [f"{p.first[0].lower()}{p.last.lower()}@lawfirm.com" for p in _STAFF]
+_PRACTICES = ["asylum", "Asylum and withholding", "asylum", "Asylum; CAT", "asylum", "Asylum"]
 
 
 @pytest.mark.parametrize(
@@ -51,6 +53,11 @@ _NAMES = [p.name for p in _STAFF]
         (["Name", "Section"], _with(_NAMES, ["241(b)(3)"] * 6), False),
         (["Applicant", "Case manager"], _with(_NAMES, _NAMES[::-1]), False),
         (["Name", "Department"], _with(_NAMES, ["Paris", "Lyon", "Asylum"] * 2), False),
+        # A directory of lawyers by their practice, not a case list.
+        (["Name", "Email", "Practice"], _with(_NAMES, _EMAILS, _PRACTICES), True),
+        (["Attorney", "Email", "Practice area"], _with(_NAMES, _EMAILS, _PRACTICES), True),
+        (["Attorney", "Client", "Claim"], _with(_NAMES, _NAMES[::-1], ["Asylum"] * 6), False),
+        (["Name", "Email", "Practice"], _with(_NAMES, _EMAILS, ["asylum pending"] * 6), False),
     ],
 )
 def test_staff_directory(
@@ -81,8 +88,21 @@ def _scan(tmp_path: Path, policy: Policy, rows: list[list[str]]) -> dict[str, in
         [["Name", "Team", "Email"], *_with(_NAMES, ["CAT"] * 6, ["team@uscis.dhs.gov"] * 6)],
         [["Trainer", "Course"], *_with(_NAMES, ["Credible fear"] * 6)],
         [["Instructor", "Module", "Date"], *_with(_NAMES, ["Asylum law"] * 6, ["2024-05-01"] * 6)],
+        [["name", "email", "practice"], *_with(_NAMES, _EMAILS, _PRACTICES)],
+        [["Attorney", "Email", "Practice area"], *_with(_NAMES, _EMAILS, _PRACTICES)],
+        [["Email", "Areas of practice"], *_with(_EMAILS, _PRACTICES)],
     ],
-    ids=["office-directors", "deputies", "departments", "teams", "trainers", "instructors"],
+    ids=[
+        "office-directors",
+        "deputies",
+        "departments",
+        "teams",
+        "trainers",
+        "instructors",
+        "lawyers",
+        "attorneys",
+        "lawyers-by-email",
+    ],
 )
 def test_a_staff_list_is_clean(tmp_path: Path, policy: Policy, rows: list[list[str]]) -> None:
     assert _scan(tmp_path, policy, rows) == {}
@@ -103,8 +123,14 @@ def test_a_staff_list_is_clean(tmp_path: Path, policy: Policy, rows: list[list[s
         ],
         # A staff-shaped table with a claim column: the column still is one.
         [["Name", "Department", "Claim type"], *_with(_NAMES, _UNITS, ["Asylum"] * 6)],
+        # Clients beside their attorney and the e-mail they were reached at.
+        [
+            ["Attorney", "Client", "Email", "Claim"],
+            *_with(_NAMES, _NAMES[::-1], _EMAILS, ["Asylum"] * 6),
+        ],
+        [["Name", "Email", "Claim"], *_with(_NAMES, _EMAILS, ["Asylum"] * 6)],
     ],
-    ids=["departement", "caseworker", "claim-column"],
+    ids=["departement", "caseworker", "claim-column", "clients", "emails-and-claims"],
 )
 def test_a_case_list_that_looks_like_staff_is_protected(
     tmp_path: Path, policy: Policy, rows: list[list[str]]

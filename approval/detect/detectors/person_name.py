@@ -183,6 +183,10 @@ class PersonName(Element):
             return None
         if any(fold(w) in self.stop for w in words if len(w) > 1):
             return None
+        if "-" in value and any(
+            fold(part) in self.stop for w in words if "-" in w for part in w.split("-")
+        ):
+            return None  # ``asylum-tracker``: a slug of words, a package's or a file's name
         return value
 
     def looks_like(self, value: str) -> bool:
