@@ -267,8 +267,10 @@ _TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
 _TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
 _STYLE = "urn:oasis:names:tc:opendocument:xmlns:style:1.0}"
 _INLINE = frozenset({"span", "a", "s", "tab", "line-break"})
-# Anchored in a paragraph, shown elsewhere: a comment (in the margin), a footnote or endnote.
-_ASIDE = frozenset({OFFICE + "annotation", _TEXT + "note"})
+# Anchored in a paragraph, shown elsewhere: a comment (in the margin), a footnote or endnote,
+# a ruby's annotation (drawn small above its base, never on the line: "A212345678" annotated
+# "file" does not read "A212345678file").
+_ASIDE = frozenset({OFFICE + "annotation", _TEXT + "note", _TEXT + "ruby-text"})
 _FO = "urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0}"
 # A font size no one reads: "0pt", "0.5pt", "0%".
 _TINY = re.compile(r"0*\.?\d*(?:pt|%|cm|mm|in|pc|px)?")
@@ -763,6 +765,7 @@ _WORD_TAGS = {
     "tab": _TEXT + "tab",
     "br": _TEXT + "line-break",
     "cr": _TEXT + "line-break",
+    "rt": _TEXT + "ruby-text",
     "tbl": _TABLE + "table",
     "tr": _TABLE + "table-row",
     "tc": _TABLE + "table-cell",

@@ -13,9 +13,11 @@ attacks start (the defusedxml approach, without the dependency).
   it. Merged cells keep their columns: ``gridSpan`` pads, a vertical
   merge repeats the value, as the reader sees it.
 - Text hidden by formatting (``w:vanish``, a hidden character or paragraph style, a run under
-  a point high, a ruby's annotation) is left out of the line as Word shows it, the visible
-  runs joined (a hidden paragraph mark runs the paragraph into the next); all of the
-  paragraph's text is read too, as the hidden part "<part> hidden text". Symbols
+  a point high, a ruby's annotation, white space condensed or scaled to nothing) is left out
+  of the line as Word shows it, the visible runs joined (a hidden paragraph mark, or a drop
+  cap's frame, runs the paragraph into the next); a bidirectional override (``w:bdo``) shows
+  its runs in its direction: "876543212A" right to left is "A212345678". All of the
+  paragraph's text, as stored, is read too, as the hidden part "<part> hidden text". Symbols
   (``w:sym``) are their characters. Both sides of an ``mc:AlternateContent`` are read: what
   the Fallback says that its Choice does not is read as hidden text.
 - A numbered paragraph starts with the label Word draws for it (``numbering.xml``: the level's
@@ -80,6 +82,7 @@ _EXTRA_PARTS = (
     (re.compile(r"comments\.xml"), "comments", True),
 )
 _WHITESPACE = re.compile(r"\s+")
+_INTEGER = re.compile(r"-?[0-9]{1,7}")
 _MERGEFIELD = re.compile(r"\s*MERGEFIELD\s+(\"[^\"]{1,80}\"|[^\s\\]{1,80})", re.IGNORECASE)
 _RUNNING_CHARS = 600  # of the headers' and footers' text, as the body's context
 # What ``_read_part`` reads of a part: the text of its runs (and of deleted runs).
@@ -489,6 +492,7 @@ class _Paragraph:
     shown: list[str] = field(default_factory=list)  # what Word shows on the line
     hidden_style: bool = False  # its paragraph style hides its runs
     mark_hidden: bool = False  # a hidden paragraph mark: Word runs it into the next one
+    drop_cap: bool = False  # a drop cap's frame: shown as the next paragraph's first letters
     deleted: list[str] = field(default_factory=list)
     level: int | None = None  # a heading's
     item: bool = False  # a list paragraph
@@ -535,11 +539,16 @@ class _Flow:
         # all of its text, the hidden runs joined in, is read as the hidden part "hidden text".
         self.hidden_lines: list[str] = []
         self.run_hidden = False
+        # A run condensed (w:spacing) or scaled (w:w) so far that its spaces have no width.
+        self.run_squeezed = False
         self.in_ppr = False
         # Inside w:rPrChange or w:pPrChange: the formatting before a tracked change, not what
         # Word shows.
         self.changed = 0
         self.ruby_text = 0  # inside w:rt: shown above the base, not on the line
+        # Open w:bdo elements (bidirectional overrides): the paragraph, whether the override
+        # is left to right, where its shown text starts.
+        self.overrides: list[tuple[_Paragraph, bool, int]] = []
         self.carried = ""  # a paragraph whose mark is hidden: shown as the next one's start
         # Both sides of an mc:AlternateContent are read: Word 2010 shows the Choice, older
         # Word and other tools the Fallback (the same text box, as VML), and the two need not
@@ -567,11 +576,15 @@ class _Flow:
 
     def start(self, tag: str, attributes: dict[str, str] | None = None) -> None:
         if tag == "r":
-            self.run_hidden = False
+            self.run_hidden = self.run_squeezed = False
         elif tag == "pPr":
             self.in_ppr = True
         elif tag == "rt":
             self.ruby_text += 1
+        elif tag == "bdo" and self.paragraphs:
+            paragraph = self.paragraphs[-1]
+            ltr = (attributes or {}).get("val", "ltr") != "rtl"
+            self.overrides.append((paragraph, ltr, len(paragraph.shown)))
         elif tag in ("rPrChange", "pPrChange"):
             self.changed += 1
         elif tag == "AlternateContent":
@@ -594,7 +607,8 @@ class _Flow:
 
     def _add(self, paragraph: _Paragraph, text: str) -> None:
         paragraph.text.append(text)
-        if not (self.run_hidden or self.ruby_text or paragraph.hidden_style):
+        squeezed = self.run_squeezed and not text.strip()
+        if not (self.run_hidden or self.ruby_text or paragraph.hidden_style or squeezed):
             paragraph.shown.append(text)
 
     def end(self, tag: str, attributes: dict[str, str], text: str) -> None:
@@ -607,6 +621,8 @@ class _Flow:
             self.in_ppr = False
         elif tag == "rt":
             self.ruby_text -= self.ruby_text > 0
+        elif tag == "bdo" and self.overrides:
+            self._override(*self.overrides.pop())
         elif tag in ("rPrChange", "pPrChange"):
             self.changed -= self.changed > 0
         elif tag == "AlternateContent" and self.choices:
@@ -614,7 +630,8 @@ class _Flow:
         elif tag == "Choice" and self.choices:
             self.choices[-1] = (self.choices[-1][0], False)
         elif self.changed and tag in (
-            "vanish", "specVanish", "rStyle", "sz", "pStyle", "numId", "ilvl",
+            "vanish", "specVanish", "rStyle", "sz", "pStyle", "numId", "ilvl", "framePr",
+            "spacing", "w",
         ):  # fmt: skip
             pass
         elif tag in ("vanish", "specVanish") and _on(attributes):
@@ -628,6 +645,13 @@ class _Flow:
             # Half-points: 2 is a 1-point run, a line no one reads.
             size = attributes.get("val") or ""
             self.run_hidden |= size.isdigit() and int(size) <= 2
+        elif tag in ("spacing", "w") and not self.in_ppr:
+            # A space condensed by 2 points or more (twentieths of a point), or scaled under a
+            # fifth of its width, is drawn as nothing: "A212" " " "345678" reads A212345678.
+            value = attributes.get("val") or ""
+            number = int(value) if _INTEGER.fullmatch(value) else None
+            if number is not None:
+                self.run_squeezed |= number <= -40 if tag == "spacing" else number < 20
         elif tag == "delText" and paragraph is not None:
             paragraph.deleted.append(text)
         elif tag == "instrText" and paragraph is not None:
@@ -645,6 +669,10 @@ class _Flow:
             if style in self.headings:
                 paragraph.level = self.headings[style]
             paragraph.item |= style.lower().startswith("list")
+        elif tag == "framePr" and paragraph is not None and self.in_ppr:
+            # A drop cap: Word stores the big first letter as a paragraph of its own, in a
+            # frame, and shows it as the start of the next paragraph's first line.
+            paragraph.drop_cap = attributes.get("dropCap") in ("drop", "margin")
         elif tag == "outlineLvl" and paragraph is not None:
             level = attributes.get("val") or ""
             if level.isdigit() and int(level) < 9:
@@ -668,6 +696,14 @@ class _Flow:
             self._end_row(self.tables[-1])
         elif tag == "tbl" and self.tables:
             self._end_table()
+
+    def _override(self, paragraph: _Paragraph, ltr: bool, start: int) -> None:
+        """The end of a ``w:bdo``: its runs' characters are shown in its direction, whatever
+        their own (a right-to-left override shows "876543212A" as "A212345678"). Read as
+        shown; the stored order stays in the paragraph's text, read as hidden text."""
+        outer = self.overrides[-1][1] if self.overrides else True
+        if ltr != outer:  # inside an override the other way, its reversal undoes this one
+            paragraph.shown[start:] = ["".join(paragraph.shown[start:])[::-1]]
 
     def _label(self, paragraph: _Paragraph) -> None:
         """Put the paragraph's list label, as Word draws it, before its text."""
@@ -732,10 +768,13 @@ class _Flow:
         deleted = _collapse("".join(paragraph.deleted))
         if deleted:
             self.deletions += [deleted, ""]
-        if paragraph.mark_hidden and not (self.tables and self.tables[-1].cell is not None):
+        in_cell = self.tables and self.tables[-1].cell is not None
+        if (paragraph.mark_hidden or paragraph.drop_cap) and not in_cell:
             self.carried += shown
-            if everything:
+            if paragraph.mark_hidden and everything:
                 self.hidden_lines += [everything, ""]
+            elif everything and everything != _collapse(shown):
+                self._hidden_line(everything)
             return
         text = _collapse(self.carried + shown)
         self.carried = ""

@@ -5,12 +5,12 @@ probe's head) names an OpenDocument text, presentation or graphics type; spreads
 ods reader's. ``content.xml`` (the body: paragraphs, headings, lists, tables, slides and their
 text boxes, notes, annotations) and ``styles.xml`` (headers, footers, master pages) are read by
 ``_xmlwalk.OdfWalker``: a paragraph's spans, spaces (``text:s``), tabs and line breaks joined as
-LibreOffice shows them, tables as ``Table`` units, every other text node and every attribute
-that could hold text as lines; a list item or numbered heading starts with the label its list
-or outline style draws (prefix, number or bullet, suffix). Every other member is accounted
-for by ``_package.account``: ``meta.xml`` and settings as XML text, embedded objects
-(``Object 1/content.xml``, a chart, a spreadsheet) as text or as files of their own, pictures
-as non-blocking unread parts.
+LibreOffice shows them (a ruby's annotation, drawn above its base, a line of its own), tables
+as ``Table`` units, every other text node and every attribute that could hold text as lines;
+a list item or numbered heading starts with the label its list or outline style draws (prefix,
+number or bullet, suffix). Every other member is accounted for by ``_package.account``:
+``meta.xml`` and settings as XML text, embedded objects (``Object 1/content.xml``, a chart, a
+spreadsheet) as text or as files of their own, pictures as non-blocking unread parts.
 
 The ZIP is checked against ``Limits`` from its central directory before anything is expanded
 (``zip.check_members``); a package whose manifest lists ``encryption-data`` is

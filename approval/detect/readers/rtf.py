@@ -10,13 +10,16 @@ ANSI half yields to its ``\\ud`` Unicode half. Text continues across group bound
 value split by formatting or revision-session groups (``}{\\insrsid7220 ``) reads whole.
 
 - Paragraphs (``\\par``, ``\\sect``, ``\\page``; ``\\line`` breaks a line) are lines of
-  ``Text``, separated by blank lines. Cells (``\\cell``, ``\\nestcell``) and rows (``\\row``,
-  ``\\nestrow``) make ``Table`` units; a paragraph outside a table (no ``\\intbl``) ends one.
+  ``Text``, separated by blank lines; a drop cap's paragraph (``\\dropcapli``,
+  ``\\dropcapt``) starts the next one's line, as Word shows it. Cells (``\\cell``,
+  ``\\nestcell``) and rows (``\\row``, ``\\nestrow``) make ``Table`` units; a paragraph
+  outside a table (no ``\\intbl``) ends one.
 - Tracked revisions: the text is read as the final version Word shows (insertions,
   ``\\revised``, kept; deletions, ``\\deleted``, left out); a paragraph whose original version
   differs is also read as that (part "revisions", hidden), so deleted text is read too.
-- Hidden text (``\\v``) and text under a point high (``\\fs0``-``\\fs2``) are left out of
-  the line as Word shows it, the rest joined, and read in the paragraph's other version
+- Hidden text (``\\v``), text under a point high (``\\fs0``-``\\fs2``) and white space
+  condensed to nothing (``\\expndtw-40``, ``\\charscalex10``) are left out of the line as Word
+  shows it, the rest joined, and read in the paragraph's other version
   (part "revisions"); footnotes and annotations are read as hidden text, not in the line
   they are anchored in.
 - Groups Word does not show are read as hidden text (part "hidden text"): the font table
@@ -188,7 +191,13 @@ class _State:
     # paragraph's other version (part "revisions").
     invisible: bool = False
     tiny: bool = False
+    # Condensed by 2 points or more (``\expndtw``, ``\expnd``), or scaled under a fifth of its
+    # width (``\charscalex``): white space drawn as nothing, left out of the line.
+    squeezed: bool = False
     intbl: bool = False
+    # A drop cap (``\dropcapliN``, ``\dropcaptN``): Word shows the paragraph's letters, in a
+    # frame, as the start of the next paragraph's first line; they are read there.
+    drop_cap: bool = False
     sink: list[bytes | str] | None = None  # the destination's text, where it is not the body
     raw: list[bytes] | None = None  # a picture's \\bin data
     fresh: bool = True  # no control word yet in this group: the next one may name a destination
@@ -218,7 +227,8 @@ class _Parser:
         self.paragraph = _Paragraph()
         self.pending = bytearray()  # bytes awaiting decoding in ``pending_codec``
         self.pending_codec = "cp1252"
-        self.pending_to: tuple[bool, bool] = (False, False)  # (deleted, revised) of the bytes
+        # (deleted, revised, squeezed) of the bytes
+        self.pending_to: tuple[bool, bool, bool] = (False, False, False)
         self.high: int | None = None  # a high surrogate waiting for its pair
         self.lines: list[str] = []
         self.revisions: list[str] = []
@@ -495,7 +505,9 @@ class _Parser:
             state.intbl = True
         elif name == "pard":
             self._flush()
-            state.intbl = False
+            state.intbl = state.drop_cap = False
+        elif name in ("dropcapli", "dropcapt"):
+            state.drop_cap = number is not None and number > 0
         elif name == "f" and number is not None:
             self._flush()
             if state.dest == "fonts":
@@ -518,12 +530,20 @@ class _Parser:
             self._flush()
             state.font = None
             state.deleted = state.revised = state.invisible = state.tiny = False
+            state.squeezed = False
         elif name == "v":
             self._flush()
             state.invisible = number != 0
         elif name == "fs":
             self._flush()
             state.tiny = number is not None and number <= 2
+        elif name in ("expndtw", "expnd"):  # twentieths of a point, quarter points
+            self._flush()
+            unit = 5 if name == "expnd" else 1
+            state.squeezed = number is not None and number * unit <= -40
+        elif name == "charscalex":  # percent of the width
+            self._flush()
+            state.squeezed = number is not None and 0 < number < 20
         elif name == "deleted":
             self._flush()
             state.deleted = number != 0
@@ -546,7 +566,7 @@ class _Parser:
                 state.sink.append(data.decode(self._codec(state), "replace"))
             return
         codec = self._codec(state)
-        to = (state.deleted or state.invisible or state.tiny, state.revised)
+        to = (state.deleted or state.invisible or state.tiny, state.revised, state.squeezed)
         if self.pending and (codec != self.pending_codec or to != self.pending_to):
             self._flush()
         self.pending_codec, self.pending_to = codec, to
@@ -556,7 +576,8 @@ class _Parser:
         if self.pending:
             text = bytes(self.pending).decode(self.pending_codec, "replace")
             self.pending.clear()
-            self._put(text, *self.pending_to)
+            deleted, revised, squeezed = self.pending_to
+            self._put(text, deleted or (squeezed and not text.strip()), revised)
 
     def _unicode(self, state: _State, number: int) -> None:
         code = number + 65536 if number < 0 else number
@@ -576,7 +597,8 @@ class _Parser:
             if state.dest in _TEXTS:
                 state.sink.append(text)
             return
-        self._put(text, state.deleted or state.invisible or state.tiny, state.revised)
+        unshown = state.deleted or state.invisible or state.tiny
+        self._put(text, unshown or (state.squeezed and not text.strip()), state.revised)
 
     def _put(self, text: str, deleted: bool, revised: bool) -> None:
         self.size += len(text)
@@ -607,6 +629,8 @@ class _Parser:
         if state.sink is not None:
             if state.dest in _TEXTS:
                 state.sink.append(" ")
+            return
+        if state.drop_cap:  # the paragraph runs on into the next one
             return
         if state.intbl:
             final, original = self._take()
