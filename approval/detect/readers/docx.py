@@ -123,6 +123,7 @@ class _DocxReader:
                 folder = str(PurePosixPath(main).parent)
                 headings = _heading_styles(archive, f"{folder}/styles.xml", names)
                 unshown = _hidden_styles(archive, f"{folder}/styles.xml", names)
+                drop_caps = _drop_cap_styles(archive, f"{folder}/styles.xml", names)
                 lists = _word_lists(archive, main, folder, names)
                 properties = _properties(archive, names)
                 title = properties[0] if properties else ""
@@ -139,7 +140,7 @@ class _DocxReader:
                 partly = {main: _RUNS}
                 outline: list[str] = []  # the body's headings, as met
                 yield from _read_part(
-                    archive, main, Where(), headings, body_title, outline, unshown, lists
+                    archive, main, Where(), headings, body_title, outline, unshown, lists, drop_caps
                 )
                 # Comments and notes sit in the body: what titles it titles them.
                 noted = " / ".join(dict.fromkeys(t for t in (body_title, *outline) if t))
@@ -152,7 +153,15 @@ class _DocxReader:
                             part_title = title if label in ("header", "footer") else noted
                             part_title = part_title[:_RUNNING_CHARS]
                             yield from _read_part(
-                                archive, name, where, headings, part_title, None, unshown, lists
+                                archive,
+                                name,
+                                where,
+                                headings,
+                                part_title,
+                                None,
+                                unshown,
+                                lists,
+                                drop_caps,
                             )
                 if properties:
                     yield Text(Where(part="properties", hidden=True), properties, title)
@@ -233,6 +242,33 @@ def _hidden_styles(archive: zipfile.ZipFile, name: str, names: set[str]) -> froz
         if parent in hidden:
             hidden.add(style)
     return frozenset(hidden)
+
+
+def _drop_cap_styles(archive: zipfile.ZipFile, name: str, names: set[str]) -> frozenset[str]:
+    """Paragraph style ids whose frame is a drop cap (``w:framePr w:dropCap``), or based on
+    one whose is, unless their own frame says otherwise."""
+    own: dict[str, bool] = {}
+    based: dict[str, str] = {}
+    style_id = ""
+    for event, tag, attributes, _ in _small_part(archive, name, names):
+        if event != "start":
+            continue
+        if tag == "style":
+            style_id = attributes.get("styleId", "")
+        elif tag == "basedOn" and style_id:
+            based[style_id] = attributes.get("val", "")
+        elif tag == "framePr" and style_id:
+            own[style_id] = attributes.get("dropCap") in ("drop", "margin")
+    found: set[str] = set()
+    for style in {*own, *based}:
+        seen: set[str] = set()
+        parent = style
+        while parent not in own and parent in based and parent not in seen:
+            seen.add(parent)
+            parent = based[parent]
+        if own.get(parent):
+            found.add(style)
+    return frozenset(found)
 
 
 @dataclass(frozen=True)
@@ -417,10 +453,12 @@ def _read_part(
     outline: list[str] | None = None,
     hidden: frozenset[str] = frozenset(),
     lists: _WordLists | None = None,
+    drop_caps: frozenset[str] = frozenset(),
 ) -> Iterator[Unit]:
     """The units of one part; ``outline`` collects the text of its headings; ``hidden``
-    names the styles whose text is not shown; ``lists`` numbers its list paragraphs."""
-    flow = _Flow(where, headings, title, hidden, lists)
+    names the styles whose text is not shown; ``lists`` numbers its list paragraphs;
+    ``drop_caps`` names the paragraph styles that make a drop cap."""
+    flow = _Flow(where, headings, title, hidden, lists, drop_caps)
     with _part_errors(), archive.open(name) as stream:
         for batch in _xml_events(stream):
             for event, tag, attributes, text in batch:
@@ -525,8 +563,10 @@ class _Flow:
         title: str,
         hidden: frozenset[str] = frozenset(),
         lists: _WordLists | None = None,
+        drop_caps: frozenset[str] = frozenset(),
     ):
         self.where = where
+        self.drop_caps = drop_caps
         # Numbered paragraphs: Word draws each one's label from the list's definition and
         # counters, and shows it before the text ("A2183431" + "83" + "." from lvlText
         # "A2183431%1." started at 83): the label is read as the line's start.
@@ -666,6 +706,7 @@ class _Flow:
             style = attributes.get("val") or ""
             paragraph.style = style
             paragraph.hidden_style = style in self.hidden_styles
+            paragraph.drop_cap = style in self.drop_caps  # the paragraph's own frame decides
             if style in self.headings:
                 paragraph.level = self.headings[style]
             paragraph.item |= style.lower().startswith("list")

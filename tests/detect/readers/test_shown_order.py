@@ -6,6 +6,8 @@ right-to-left text and ordinary drop caps stay clean."""
 
 from __future__ import annotations
 
+import io
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -51,6 +53,18 @@ def _run(text: str, props: str = "") -> str:
 
 def _docx(body: str) -> bytes:
     return docx_bytes([("p", "Client list"), ("xml", body)])
+
+
+def _with_styles(data: bytes, styles: str) -> bytes:
+    """The package with ``styles`` (``w:style`` elements) added to its styles part."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            content = src.read(info)
+            if info.filename == "word/styles.xml":
+                content = content.replace(b"</w:styles>", styles.encode() + b"</w:styles>")
+            dst.writestr(info.filename, content)
+    return out.getvalue()
 
 
 # Word: bidirectional overrides
@@ -138,6 +152,28 @@ def test_docx_only_a_drop_cap_runs_on(frame: str, expected: list[str]) -> None:
     )
 
     assert _lines(DOCX, _docx(body), "cap.docx")[0] == expected
+
+
+@pytest.mark.parametrize(
+    ("frame", "expected"),
+    [
+        ("", ["Client list", "The office opens at nine."]),
+        ("<w:framePr w:dropCap='none'/>", ["Client list", "T", "he office opens at nine."]),
+    ],
+)
+def test_docx_drop_cap_by_paragraph_style(frame: str, expected: list[str]) -> None:
+    styles = (
+        '<w:style w:type="paragraph" w:styleId="Cap"><w:pPr><w:framePr w:dropCap="drop"/>'
+        '</w:pPr></w:style><w:style w:type="paragraph" w:styleId="BigCap"><w:basedOn '
+        'w:val="Cap"/></w:style>'
+    )
+    body = (
+        f"<w:p><w:pPr><w:pStyle w:val='BigCap'/>{frame}</w:pPr>{_run('T')}</w:p>"
+        f"<w:p>{_run('he office opens at nine.')}</w:p>"
+    )
+    data = _with_styles(_docx(body), styles)
+
+    assert _lines(DOCX, data, "cap.docx")[0] == expected
 
 
 def test_rtf_drop_cap_starts_the_next_paragraph(tmp_path: Path, policy: Policy) -> None:
