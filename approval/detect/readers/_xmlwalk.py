@@ -786,10 +786,28 @@ def _word_name(name: str) -> str:
 class WordWalker(OdfWalker):
     """WordprocessingML read as ODF: ``w:p`` a paragraph, ``w:tbl``/``w:tr``/``w:tc`` a table,
     ``w:tab``/``w:br`` spacing, embedded binary data (``w:binData``, ``pkg:binaryData``) as
-    pictures or files of their own. Tracked deletions (``w:delText``) join their paragraph."""
+    pictures or files of their own. Tracked deletions (``w:delText``) join their paragraph.
+    A bidirectional override (``w:bdo``) shows its runs in its direction: read so, the stored
+    order read as hidden text, as the docx reader does."""
+
+    def __init__(self, source: Source, part: str | None, limits: Limits):
+        super().__init__(source, part, limits)
+        # Open w:bdo elements: the paragraph's shown text, whether left to right, where its
+        # text starts.
+        self.overrides: list[tuple[Buffer, bool, int]] = []
 
     def start(self, name: str, attributes: dict[str, str]) -> None:
+        namespace, _, tag = name.rpartition("}")
+        if tag == "bdo" and namespace + "}" in WORD_NAMESPACES and self.shown:
+            ltr = attributes.get(namespace + "}val", "ltr") != "rtl"
+            self.overrides.append((self.shown[-1], ltr, len(self.shown[-1].parts)))
         super().start(_word_name(name), attributes)
 
     def end(self, name: str) -> None:
+        namespace, _, tag = name.rpartition("}")
+        if tag == "bdo" and namespace + "}" in WORD_NAMESPACES and self.overrides:
+            shown, ltr, start = self.overrides.pop()
+            outer = self.overrides[-1][1] if self.overrides else True
+            if ltr != outer:  # inside an override the other way, its reversal undoes this one
+                shown.parts[start:] = ["".join(shown.parts[start:])[::-1]]
         super().end(_word_name(name))

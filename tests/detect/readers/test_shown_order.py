@@ -326,3 +326,21 @@ def test_flat_word_xml_ruby_annotation_is_a_line_of_its_own(tmp_path: Path, poli
 
     assert shown[:2] == ["No7", f"Case {PERSONS[0].a_number} opened."]
     assert _scan(tmp_path, policy, "document.xml", data) == "protected"
+
+
+def test_flat_word_xml_override_is_read_as_shown(tmp_path: Path, policy: Policy) -> None:
+    body = "".join(
+        f"<w:p>{_run(f'{p.name}, born {p.birthdate}, ')}<w:bdo w:val='rtl'>"
+        f"{_run(p.a_number[::-1])}</w:bdo></w:p>"
+        for p in PERSONS
+    )
+    data = (
+        "<?xml version='1.0'?><w:document xmlns:w='http://schemas.openxmlformats.org/"
+        f"wordprocessingml/2006/main'><w:body>{body}</w:body></w:document>"
+    ).encode()
+    shown, hidden = _lines(XML, data, "document.xml")
+    first = PERSONS[0]
+
+    assert shown[0] == f"{first.name}, born {first.birthdate}, {first.a_number}"
+    assert any(first.a_number[::-1] in line for line in hidden)
+    assert _scan(tmp_path, policy, "document.xml", data) == "protected"
