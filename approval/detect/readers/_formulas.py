@@ -305,6 +305,36 @@ def _axis(spec: str | None, here: int) -> int:
     return int(spec)
 
 
+# OpenFormula, the formulas of ODF spreadsheets (ODS, flat ODS).
+_ODF_REFERENCE = re.compile(
+    r"\[\$?(?:'?([^'\].]*)'?)?\.\$?([A-Za-z]{1,3})\$?(\d+)(?::\$?\.?\$?([A-Za-z]{1,3})\$?(\d+))?\]"
+)
+_ODF_STRING = re.compile(r'("(?:[^"]|"")*")')
+
+
+def openformula(formula: str) -> str:
+    """An OpenFormula (``of:=[.A1]&" "&CONCATENATE([.B1];"x")``) in the spreadsheet syntax
+    ``_formulas`` reads (``A1&" "&CONCATENATE(B1,"x")``); string literals are left as they are."""
+    body = (
+        formula.split(":", 1)[1]
+        if formula[:6].lower().startswith(("of:", "oooc:", "msoxl:"))
+        else formula
+    )
+    out = []
+    for piece in _ODF_STRING.split(body.removeprefix("=")):
+        if piece.startswith('"'):
+            out.append(piece)
+            continue
+
+        def cell(match: re.Match[str]) -> str:
+            sheet, letters, number, end_letters, end_number = match.groups()
+            ref = f"{letters}{number}" + (f":{end_letters}{end_number}" if end_letters else "")
+            return f"'{sheet}'!{ref}" if sheet else ref
+
+        out.append(_ODF_REFERENCE.sub(cell, piece).replace(";", ","))
+    return "".join(out)
+
+
 def column(letters: str) -> int:
     index = 0
     for ch in letters.upper():

@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from typing import IO, Protocol
 from xml.parsers import expat
 
+from approval.detect.readers._formulas import derives_no_text, evaluate, openformula
 from approval.detect.readers._members import (
     MAX_IMAGE,
     PICTURE_REASON,
@@ -295,6 +296,7 @@ class _OdfTable:
     cell: list[str] | None = None  # the paragraphs of the cell being read
     cell_repeat: int = 1
     cell_value: str = ""
+    cell_formula: str = ""
 
 
 @dataclass(frozen=True)
@@ -483,6 +485,7 @@ class OdfWalker:
         self.open_lists: list[str] = []
         self.counters: dict[str, Counters] = {}
         self.label = ""  # of the list item whose first paragraph has not started yet
+        self.unread_formulas = 0  # formula cells saved with no value that may build text
 
     # events
 
@@ -620,6 +623,11 @@ class OdfWalker:
             where = Where(part=f"{self.where.part or ''} attributes".strip(), hidden=True)
             self.out.append(Text(where, list(self.attributes)))
             self.attributes.clear()
+        if self.unread_formulas:
+            why = f"{self.unread_formulas} formula(s) that may build text, with no saved value"
+            part = f"{self.where.part or ''} formulas".strip()
+            self.out.append(Part(part, "formula", 0, UNREAD, why))
+            self.unread_formulas = 0
         if self.hidden:
             where = Where(part=f"{self.where.part or ''} hidden text".strip(), hidden=True)
             self.out.append(Text(where, list(self.hidden)))
@@ -674,6 +682,22 @@ class OdfWalker:
     def _in_cell(self) -> bool:
         return bool(self.tables) and self.tables[-1].cell is not None
 
+    def _computed(self, table: _OdfTable) -> str:
+        """A formula cell saved with no value, as LibreOffice shows it once computed (from the
+        cells before it); one that may build text no one can compute here is unread."""
+        here = len(table.rows)
+
+        def resolve(r: int, c: int) -> str | None:
+            cells = table.row if r == here else table.rows[r] if r < here else []
+            value = cells[c] if c < len(cells) else None
+            return value if isinstance(value, str) else None
+
+        formula = openformula(table.cell_formula)
+        value = evaluate(formula, resolve)
+        if value is None and not derives_no_text(formula):
+            self.unread_formulas += 1
+        return value or ""
+
     def _table_start(self, tag: str, attributes: dict[str, str]) -> None:
         table = self.tables[-1]
         invisible = attributes.get(_TABLE + "visibility", "visible") in ("collapse", "filter")
@@ -693,6 +717,7 @@ class OdfWalker:
             table.cell_repeat = _repeat(attributes, "number-columns-repeated")
             value = next((attributes[k] for k in _VALUE_ATTRIBUTES if k in attributes), "")
             table.cell_value = value
+            table.cell_formula = attributes.get(_TABLE + "formula", "")
 
     def _table_end(self, tag: str) -> None:
         table = self.tables[-1]
@@ -700,6 +725,8 @@ class OdfWalker:
             loose = self.loose.take().strip()
             text = "\n".join(p for p in table.cell if p.strip())
             text = " ".join(x for x in (text, loose) if x) or table.cell_value
+            if table.cell_formula and not text:
+                text = self._computed(table)
             table.cell = None
             if text or len(table.row) + table.cell_repeat <= _MAX_COLUMNS:
                 repeat = min(table.cell_repeat, _MAX_REPEAT if text else _MAX_COLUMNS)

@@ -95,3 +95,71 @@ def test_statistics_stay_clean(tmp_path: Path, policy: Policy, cell: str) -> Non
     path.write_bytes(_book([_data("Total detained")], [_data("12")], [cell]))
 
     assert scan_file(path, policy).verdict == "clean"
+
+
+# Flat ODS (``.fods``): ``table:formula`` in OpenFormula, read the same way.
+FODS = (
+    '<?xml version="1.0" encoding="UTF-8"?><office:document '
+    'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+    'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+    'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2" '
+    'office:mimetype="application/vnd.oasis.opendocument.spreadsheet"><office:body>'
+    '<office:spreadsheet><table:table table:name="S">{rows}</table:table></office:spreadsheet>'
+    "</office:body></office:document>"
+)
+
+
+def _fods(*rows: list[str]) -> bytes:
+    body = "".join("<table:table-row>" + "".join(r) + "</table:table-row>" for r in rows)
+    return FODS.format(rows=body).encode()
+
+
+def _odf_text(text: str) -> str:
+    return (
+        f'<table:table-cell office:value-type="string"><text:p>{text}</text:p></table:table-cell>'
+    )
+
+
+def _odf_formula(formula: str) -> str:
+    return f"<table:table-cell table:formula={quoteattr(formula)}/>"
+
+
+ODF_HEADER = [_odf_text(t) for t in ("name", "a_number", "dob", "status")]
+
+
+def test_flat_ods_formulas_are_read_as_computed(tmp_path: Path, policy: Policy) -> None:
+    path = tmp_path / "book.fods"
+    path.write_bytes(
+        _fods(
+            ODF_HEADER,
+            [
+                _odf_formula('of:=SUBSTITUTE("MariaXLopez";"X";" ")'),
+                _odf_formula('of:=CHAR(65)&"212345678"'),
+                _odf_text("1984-03-12"),
+                _odf_text("asylum pending"),
+            ],
+        )
+    )
+
+    report = scan_file(path, policy)
+
+    assert report.verdict == "protected", report.reason
+
+
+def test_a_flat_ods_formula_no_one_can_compute_blocks(tmp_path: Path, policy: Policy) -> None:
+    path = tmp_path / "opaque.fods"
+    path.write_bytes(_fods([_odf_text("x")], [_odf_formula('of:=INDIRECT("Z9")&"x"')]))
+
+    report = scan_file(path, policy)
+
+    assert report.verdict == "unscannable"
+    assert "formula" in report.reason
+
+
+def test_flat_ods_sums_stay_clean(tmp_path: Path, policy: Policy) -> None:
+    path = tmp_path / "stats.fods"
+    path.write_bytes(
+        _fods([_odf_text("Total detained")], [_odf_text("12")], [_odf_formula("of:=SUM([.A2])")])
+    )
+
+    assert scan_file(path, policy).verdict == "clean"
