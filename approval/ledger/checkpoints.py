@@ -49,6 +49,7 @@ from datetime import datetime
 from approval.errors import IntegrityError
 from approval.ledger.storage import Ledger, StoredEntry
 from approval.ledger.verifying import LedgerHistory, admit_entries, commit_of
+from approval.statements.limits import max_entry_bytes
 from approval.trust.checkpoint import state_digest, state_from_document
 from approval.trust.incidents import IncidentClose, IncidentOpen, IncidentScope, IncidentStep
 from approval.trust.state import (
@@ -441,6 +442,10 @@ def _carried_by(ledger: Ledger, commit: str) -> str | None:
     )
     fields = (added or "").split()
     if len(fields) != 6 or fields[4] != "A":
+        return None
+    # Read ahead of the verifier: a file over the cap is left for it to refuse (limits.py).
+    size = _git_to_file(ledger, ["cat-file", "-s", fields[3]])
+    if not size or not size.isdigit() or int(size) > max_entry_bytes("checkpoint"):
         return None
     text = _git_to_file(ledger, ["cat-file", "blob", fields[3]])
     entry = json.loads(text) if text else None

@@ -272,6 +272,14 @@ class Batch(_Process):
         return data
 
 
+class TooLarge(Exception):
+    """An object larger than its reader would read: ``size`` bytes, by git's word."""
+
+    def __init__(self, size: int):
+        super().__init__(f"{size} bytes")
+        self.size = size
+
+
 @dataclass(frozen=True, slots=True)
 class GitObject:
     oid: str
@@ -290,23 +298,34 @@ class ObjectReader:
         Keep a request under the pipe's 64 KiB or both sides may wait on each other."""
         self._batch.send(b"".join(name.encode() + b"\n" for name in names))
 
-    def response(self) -> GitObject | None:
+    def response(self, limit: int | None = None) -> GitObject | None:
+        """The next answer; :class:`TooLarge` (this reader closed) for one over ``limit``."""
         header = self._batch.readline().split(b" ")
         if len(header) != 3:  # "<name> missing" / "<name> ambiguous"
             return None
         oid, kind, size = header
+        self._check_size(int(size), limit)
         data = self._batch.read(int(size) + 1)[:-1]  # each object ends with a newline
         return GitObject(oid.decode(), kind.decode(), data)
 
-    def blob(self) -> bytes | None:
+    def blob(self, limit: int | None = None) -> bytes | None:
         """The next response's content when it is a blob, else None (missing, or another
         type of object, read past all the same): what a reader of entry files needs, without
-        a ``GitObject`` and its decoded names for each (replay reads one per statement)."""
+        a ``GitObject`` and its decoded names for each (replay reads one per statement).
+        :class:`TooLarge` (this reader closed) for one over ``limit``."""
         header = self._batch.readline().split(b" ")
         if len(header) != 3:
             return None
+        self._check_size(int(header[2]), limit)
         data = self._batch.read(int(header[2]) + 1)[:-1]
         return data if header[1] == b"blob" else None
+
+    def _check_size(self, size: int, limit: int | None) -> None:
+        # git names the size before the bytes: an object over the limit is never read. Its
+        # bytes are still in the pipe, so this reader cannot answer again: it is closed.
+        if limit is not None and size > limit:
+            self.close()
+            raise TooLarge(size)
 
     def get(self, name: str) -> GitObject | None:
         self.request([name])

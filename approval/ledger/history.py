@@ -22,8 +22,9 @@ from dataclasses import dataclass
 from typing import IO
 
 from approval.ledger import Ledger
-from approval.ledger.git import Git, GitObject, ObjectReader
+from approval.ledger.git import Git, GitObject, ObjectReader, TooLarge
 from approval.ledger.layout import ENTRY_PATH, TRAILER
+from approval.statements.limits import kind_in_path, max_entry_bytes, oversize
 from approval.trust.entry import Commit
 from approval.trust.failure import AuditFailure, Rule
 
@@ -155,7 +156,13 @@ def _read(objects: ObjectReader, chunk: list[_Added], git: Git) -> list[Commit]:
     """The commits of a chunk whose blobs were asked for, with their entry files."""
     commits = []
     for position, oid, parents, subject, path, blob in chunk:
-        data = objects.blob()
+        kind = kind_in_path(path)
+        try:
+            data = objects.blob(max_entry_bytes(kind))
+        except TooLarge as e:  # never read, never admitted
+            raise AuditFailure(
+                Rule.ENTRY_FILE, f"{path}: {oversize(kind, e.size)}", oid, position
+            ) from e
         if data is None:  # missing (or not a blob: then not one the second time either)
             found = _fresh_read(git, blob)
             if found is None or found.type != "blob":

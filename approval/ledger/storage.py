@@ -35,7 +35,7 @@ from pathlib import Path
 from approval.errors import IntegrityError, LedgerNotWritable, UsageError
 from approval.ledger import layout
 from approval.ledger.cache import ValidEntries
-from approval.ledger.git import Git, GitError, GitObject, ObjectReader, TreeWriter
+from approval.ledger.git import Git, GitError, GitObject, ObjectReader, TooLarge, TreeWriter
 from approval.ledger.layout import TreeEntry
 from approval.ledger.locks import turn
 from approval.ledger.usercache import clone_dir, ledger_cache_dir
@@ -48,6 +48,7 @@ from approval.statements import (
     signed_bytes,
     validate_envelope,
 )
+from approval.statements.limits import kind_in_path, max_entry_bytes, oversize
 
 LEDGER_ENV = "APPROVAL_LEDGER"
 OPEN_HINT = "create one with 'approval init ...' or pass --ledger DIR"
@@ -396,7 +397,7 @@ class Ledger:
             previous = commit.oid
         # All requests first, then all answers: one pipe round trip per chunk, not per entry.
         self._objects.request([blob for _, blob in files])
-        blobs = [self._objects.response() for _ in files]
+        blobs = self._responses(chunk, files)
         if None in blobs:  # perhaps a concurrent repack: ask a fresh cat-file (see _get)
             blobs = [
                 found or self._get(blob) for found, (_, blob) in zip(blobs, files, strict=True)
@@ -405,6 +406,22 @@ class Ledger:
             _entry(commit, path, blob, found, valid)
             for commit, (path, blob), found in zip(chunk, files, blobs, strict=True)
         ]
+
+    def _responses(
+        self, chunk: list[_Commit], files: list[tuple[str, str]]
+    ) -> list[GitObject | None]:
+        """The answers to a chunk's requests, none read past its kind's cap (limits.py)."""
+        reader = self._objects
+        found: list[GitObject | None] = []
+        for commit, (path, _) in zip(chunk, files, strict=True):
+            kind = kind_in_path(path)
+            try:
+                found.append(reader.response(max_entry_bytes(kind)))
+            except TooLarge as e:  # the reader closed itself: the next read opens another
+                self._open.remove(reader)
+                self._reader = None
+                raise _corrupt(commit.oid, f"{path}: {oversize(kind, e.size)}") from e
+        return found
 
     # -- appending ------------------------------------------------------------------------
 
@@ -419,8 +436,10 @@ class Ledger:
         the new tip and tried again: the statement keeps the ``seen_head`` its signer saw, only
         the commit's parent changes (storage tests and tools that check nothing use this)."""
         path = _path_to_write(envelope)
+        data = envelope.to_json()
+        _check_size(envelope, data)
         with self._writing():
-            blob = self._git.output(["hash-object", "-w", "--stdin"], input=envelope.to_json())
+            blob = self._git.output(["hash-object", "-w", "--stdin"], input=data)
             with self._writers_queue():
                 return self._publish(envelope, path, blob, expect)
 
@@ -431,7 +450,9 @@ class Ledger:
         path = _path_to_write(envelope)
         with self._writing():
             if not blob:
-                blob = self._git.output(["hash-object", "-w", "--stdin"], input=envelope.to_json())
+                data = envelope.to_json()
+                _check_size(envelope, data)
+                blob = self._git.output(["hash-object", "-w", "--stdin"], input=data)
             found = self._get(parent) if parent else None
             if parent and (found is None or found.type != "commit"):
                 raise IntegrityError(f"ledger commit {parent[:12]} is missing or not a commit")
@@ -710,6 +731,15 @@ def _root_statement(tip: str, out: str) -> str:
     if not re.fullmatch(r"[0-9a-f]{64}", statement):
         raise _corrupt(tip, "its first commit does not name a statement")
     return statement
+
+
+def _check_size(envelope: Envelope, data: bytes) -> None:
+    """Refuse an entry file over its kind's cap (limits.py): no reader would admit it."""
+    problem = oversize(envelope.kind, len(data))
+    if problem is not None:
+        raise UsageError(
+            f"refusing to append this {envelope.kind}: {problem}", hint="shorten its texts or lists"
+        )
 
 
 def _path_to_write(envelope: Envelope) -> str:

@@ -249,8 +249,8 @@ class StaleReader(ObjectReader):
         self.asked = [*self.asked, *names]
         super().request(names)
 
-    def response(self) -> GitObject | None:
-        found = super().response()
+    def response(self, limit: int | None = None) -> GitObject | None:
+        found = super().response(limit)
         asked, self.asked = self.asked[0], self.asked[1:]
         return None if found is None or {asked, found.oid} & self.unseen else found
 
