@@ -1,23 +1,41 @@
-"""Data URIs in any text a reader hands over: a Markdown image or link, a JSON or YAML value, a
-mail's plain text, an XML text node, a line of a text file.
+"""Files carried in any text a reader hands over: ``data:`` URIs and bare base64
+(``approval.detect.blobs``) in a Markdown image or link, a JSON or YAML value, a mail's plain
+text, an XML text node, a line of a text file, a cell of a CSV file or a workbook.
 
 Browsers, editors and Markdown viewers decode ``data:`` URIs (RFC 2397) wherever they stand:
-``[list](data:text/csv;base64,...)`` is a file a reader of the page gets with a click. The HTML,
-SVG, PDF and vCard readers decode the ones their format places; this module finds them in every
-other text the scan core reads (``approval.detect.scan`` hands each line and string value to a
-``Carrier``, behind a substring test), and says what each payload is to be read as: a picture for
-the text it carries (not blocking, as pictures in documents are), a font as an unread part (not
-blocking), anything else as a file of its own, read by the reader its bytes call for, and
-blocking when none knows it.
+``[list](data:text/csv;base64,...)`` is a file a reader of the page gets with a click; a cell
+of base64 is a file to anyone with ``base64 -d``. The HTML, SVG, PDF and vCard readers decode
+the URIs their format places; this module finds them in every other text the scan core reads
+(``approval.detect.scan`` hands each line, string value and batch of table rows to a
+``Carrier``, behind one cheap test, ``blobs.may_hold``), and says what each payload is to be
+read as: a picture for the text it carries (not blocking, as pictures in documents are), a font
+as an unread part (not blocking), anything else as a file of its own, read by the reader its
+bytes call for, and blocking when none knows it. A payload found in a cell is named for it
+(``data-uri-1 in cell C5``, ``base64-2 in cell B9``: the row counted in the table's rows).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import cast
 
+from approval.detect.blobs import MIN_CHARS, decode, may_hold, runs
 from approval.detect.readers._carriers import data_uri, nested, picture
 from approval.detect.readers._members import PICTURE_REASON, is_font
-from approval.detect.units import UNREAD, Limits, Part, Source, Text, Unit, Where
+from approval.detect.units import (
+    UNREAD,
+    Bound,
+    Cell,
+    Limits,
+    Part,
+    Source,
+    Table,
+    Text,
+    Unit,
+    Where,
+)
 
 # ``data:`` not inside a word (``metadata:``), in any case (a URL's scheme is), a media type
 # and parameters without spaces, the comma, then a payload long enough to hold anything (a
@@ -35,28 +53,29 @@ _BASE64_RUN = re.compile(r"[ \t]*([A-Za-z0-9+/=]+)")
 _HEAD = 64
 
 
-def may_hold(text: str) -> bool:
-    """Whether ``text`` may hold a data URI: the cheap test before ``Carrier`` looks (``data:``
-    in any case ends in ``a:`` or ``A:``)."""
-    return "a:" in text or "A:" in text
+@dataclass(frozen=True)
+class Found:
+    """A file found in a unit's text: a data URI whole, or the bytes of a bare base64 run."""
 
-
-def uris(text: str) -> list[str]:
-    """The data URIs in ``text``."""
-    return _URI.findall(text)
+    uri: str | None
+    data: bytes
+    place: str  # the cell that holds it (``cell B7``), or ""
 
 
 class Carrier:
-    """The data URIs of one file's lines and string values, as they stream to the classifier.
+    """The data URIs and bare base64 files (``approval.detect.blobs``) of one file's lines,
+    string values and table cells, as they stream to the classifier.
 
     A base64 payload that reaches the end of its line goes on in the lines after it that are
     base64 and nothing else (a reader's line cut at its length limit goes on the same way), up
-    to ``longest`` characters: a URI is never read in part."""
+    to ``max_string_chars``: a URI is never read in part. More than ``max_entries`` files, or
+    more than ``max_expanded_bytes`` of them waiting to be read, stop the scan (``Bound``)."""
 
-    def __init__(self, longest: int):
-        self.found: list[str] = []  # URIs whole, to be read
+    def __init__(self, limits: Limits):
+        self.found: list[Found] = []  # to be read
         self.count = 0
-        self._longest = longest
+        self._limits = limits
+        self._held = 0  # characters and bytes in ``found``
         self._open: list[str] | None = None  # a base64 URI that may go on in the next line
         self._size = 0
 
@@ -65,10 +84,15 @@ class Carrier:
         """Whether a URI may go on in the next line (which must then be handed over)."""
         return self._open is not None
 
+    def take(self) -> list[Found]:
+        """The files found since last asked."""
+        found, self.found, self._held = self.found, [], 0
+        return found
+
     def line(self, text: str) -> None:
         if self._open is not None:
             run = _BASE64_RUN.match(text)
-            if run is not None and self._size < self._longest:
+            if run is not None and self._size < self._limits.max_string_chars:
                 self._open.append(run.group(1))
                 self._size += len(run.group(1))
                 if run.end() >= len(text.rstrip()):
@@ -76,36 +100,120 @@ class Carrier:
                 text = text[run.end() :]
             self.close()
         if may_hold(text):
-            self._find(text, at_line_end=True)
+            self._find(text, "", at_line_end=True)
 
-    def value(self, text: str) -> None:
+    def value(self, text: str, place: str = "") -> None:
         if may_hold(text):
-            self._find(text, at_line_end=False)
+            self._find(text, place, at_line_end=False)
+
+    def cells(self, table: Table) -> Callable[[list[Sequence[Cell]]], None]:
+        """What hands one table's rows over, a batch at a time (``approval.detect.scan``)."""
+        return _Cells(self, table.column_names, table.carries)
 
     def close(self) -> None:
         """The end of a unit's lines: a URI still open is whole."""
         if self._open is not None:
-            self.found.append("".join(self._open))
+            uri = "".join(self._open)
             self._open = None
+            self._add(Found(uri, b"", ""), len(uri))
 
-    def _find(self, text: str, *, at_line_end: bool) -> None:
-        end = len(text.rstrip())
-        for match in _URI.finditer(text):
-            self.count += 1
-            uri = match.group()
-            if at_line_end and match.end() >= end and ";base64," in uri[:200].lower():
-                self._open, self._size = [uri], len(uri)
-            else:
-                self.found.append(uri)
+    def _find(self, text: str, place: str, *, at_line_end: bool) -> None:
+        if "a:" in text or "A:" in text:
+            end = len(text.rstrip())
+            found = False
+            for match in _URI.finditer(text):
+                uri, found = match.group(), True
+                if at_line_end and match.end() >= end and ";base64," in uri[:200].lower():
+                    self._open, self._size = [uri], len(uri)
+                else:
+                    self._add(Found(uri, b"", place), len(uri))
+            if found:  # a URI's payload is no bare run of its own
+                text = _URI.sub(" ", text)
+        for run in runs(text):
+            data = decode(run)
+            if data is not None:
+                self._add(Found(None, data, place), len(data))
+
+    def _add(self, found: Found, size: int) -> None:
+        limits = self._limits
+        self.count += 1
+        self.found.append(found)
+        self._held += size
+        if self.count > limits.max_entries:
+            raise Bound(f"more than {limits.max_entries} data URIs and base64 files", "max_entries")
+        if self._held > limits.max_expanded_bytes:
+            raise Bound(
+                f"expands to more than {limits.max_expanded_bytes} bytes", "max_expanded_bytes"
+            )
 
 
-def payload_units(source: Source, limits: Limits, uri: str, number: int) -> list[Unit]:
-    """What the scan reads of the ``number``-th data URI found in ``source``."""
-    found = data_uri(uri)
-    if found is None:
-        return []
-    media, data = found
-    name = f"data-uri-{number}"
+class _Cells:
+    """One table's cells, handed to a ``Carrier`` a batch of rows at a time.
+
+    Every row of every table passes here. A reader that parsed the cells from text it watched
+    says whether any of that text may carry a file (``Table.carries``, ``blobs.may_carry``);
+    else a batch is first tested whole, in C: its rows joined (``:`` for a URI's scheme) and
+    their lengths (a base64 file is long). Only a batch that may carry something is looked at
+    cell by cell."""
+
+    def __init__(
+        self,
+        carrier: Carrier,
+        columns: Sequence[str] | None,
+        carries: Callable[[], bool] | None,
+    ):
+        self._carrier = carrier
+        self._columns = columns
+        self._carries = carries
+        self._row = 0
+
+    def __call__(self, batch: list[Sequence[Cell]]) -> None:
+        first = self._row
+        self._row += len(batch)
+        if self._carries is not None and not self._carries():
+            return  # the reader watched the text these cells came from: none may carry
+        rows: list[str] | None
+        try:
+            rows = list(map("".join, cast(list[Sequence[str]], batch)))
+            texts = rows
+        except TypeError:  # numbers among the cells: only the text cells can carry
+            rows = None
+            texts = [cell for row in batch for cell in row if isinstance(cell, str)]
+        if not texts or (max(map(len, texts)) < MIN_CHARS and ":" not in "".join(texts)):
+            return
+        carrier = self._carrier
+        for at, row in enumerate(batch):
+            if rows is not None and len(rows[at]) < MIN_CHARS and ":" not in rows[at]:
+                continue
+            for col, cell in enumerate(row):
+                if isinstance(cell, str) and may_hold(cell):
+                    carrier.value(cell, f"cell {self._column(col)}{first + at + 1}")
+
+    def _column(self, col: int) -> str:
+        columns = self._columns
+        if columns is not None and col < len(columns):
+            return columns[col]
+        name = ""
+        col += 1
+        while col:
+            col, rest = divmod(col - 1, 26)
+            name = chr(65 + rest) + name
+        return name
+
+
+def payload_units(source: Source, limits: Limits, found: Found, number: int) -> list[Unit]:
+    """What the scan reads of the ``number``-th file found in ``source``'s text, named for
+    where it stood."""
+    place = f" in {found.place}" if found.place else ""
+    if found.uri is None:
+        media, data = "application/octet-stream", found.data
+        name = f"base64-{number}{place}"
+    else:
+        decoded = data_uri(found.uri)
+        if decoded is None:
+            return []
+        media, data = decoded
+        name = f"data-uri-{number}{place}"
     carried = picture(data)
     if carried is not None:  # pixels are not read; the text a picture carries is
         return [
@@ -117,4 +225,4 @@ def payload_units(source: Source, limits: Limits, uri: str, number: int) -> list
     return [nested(source, limits, name, data)]
 
 
-__all__ = ["Carrier", "may_hold", "payload_units", "uris"]
+__all__ = ["Carrier", "Found", "may_hold", "payload_units"]

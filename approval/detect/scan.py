@@ -58,7 +58,8 @@ from itertools import chain, islice
 from pathlib import Path, PurePath
 from typing import Any, BinaryIO, cast
 
-from approval.detect.carried import Carrier, payload_units
+from approval.detect.blobs import may_hold
+from approval.detect.carried import Carrier, Found, payload_units
 from approval.detect.classify import Classifier, Engine
 from approval.detect.readers import ARCHIVES, structured
 from approval.detect.readers import readers as all_readers
@@ -185,17 +186,13 @@ class _Budget:
         self.rows = 0
         self.cells = 0
         self.chars = 0
-        # Data URIs met in lines and string values, read by the core once their unit is
-        # classified (``approval.detect.carried``).
-        self.carrier = Carrier(limits.max_string_chars)
+        # Files carried in lines, string values and cells (data URIs, bare base64), read by
+        # the core once their unit is classified (``approval.detect.carried``).
+        self.carrier = Carrier(limits)
 
-    def carried(self) -> list[str]:
-        """The data URIs found whole since last asked; too many in one file stop the scan."""
-        carrier = self.carrier
-        if carrier.count > self.limits.max_entries:
-            raise Bound(f"more than {self.limits.max_entries} data URIs", "max_entries")
-        found, carrier.found = carrier.found, []
-        return found
+    def carried(self) -> list[Found]:
+        """The files found whole since last asked (too many stop the scan as they are found)."""
+        return self.carrier.take()
 
     def check(self) -> None:
         limits = self.limits
@@ -211,25 +208,29 @@ class _Budget:
     def bound(self, unit: Table | Records | Text) -> None:
         """Make the unit's content count against the limits as the classifier reads it."""
         if isinstance(unit, Table):
-            unit.rows = self._rows(unit.rows)
+            unit.rows = self._rows(unit)
         elif isinstance(unit, Records):
             unit.records = self._records(unit.records)
         else:
             unit.lines = self._lines(unit.lines)
 
-    def _rows(self, rows: Iterable[Sequence[Cell]]) -> Iterator[Sequence[Cell]]:
+    def _rows(self, table: Table) -> Iterator[Sequence[Cell]]:
         # Counted a batch at a time and passed on by C iterators (``islice``, ``chain``):
         # this runs for every row of every table, and even a per-row Python generator step
-        # costs a few percent of a CSV scan. A batch's cells are counted before any of its rows
-        # is passed on, so a bomb is stopped within one batch.
-        source = iter(rows)
+        # costs a few percent of a CSV scan. A batch's cells are counted (and handed to the
+        # carrier) before any of its rows is passed on, so a bomb is stopped within one batch.
+        source = iter(table.rows)
         batches = iter(lambda: list(islice(source, _ROW_BATCH)), [])
-        return chain.from_iterable(map(self._counted, batches))
+        counted = partial(self._counted, self.carrier.cells(table))
+        return chain.from_iterable(map(counted, batches))
 
-    def _counted(self, batch: list[Sequence[Cell]]) -> list[Sequence[Cell]]:
+    def _counted(
+        self, carry: Callable[[list[Sequence[Cell]]], None], batch: list[Sequence[Cell]]
+    ) -> list[Sequence[Cell]]:
         self.rows += len(batch)
         self.cells += sum(map(len, batch))
         self.check()
+        carry(batch)
         return batch
 
     def _records(self, records: Iterable[dict[str, Cell]]) -> Iterator[dict[str, Cell]]:
@@ -242,7 +243,7 @@ class _Budget:
                     if len(value) > longest:
                         raise Bound(f"a value longer than {longest} characters", "max_string_chars")
                     self.chars += len(value)
-                    if "a:" in value or "A:" in value:  # ``carried.may_hold``, inline
+                    if may_hold(value):
                         self.carrier.value(value)
             if number % _CHECK_EVERY == 0:
                 self.check()
@@ -260,7 +261,7 @@ class _Budget:
             if len(line) > longest:
                 raise Bound(f"a line longer than {longest} characters", "max_string_chars")
             self.chars += len(line)
-            if "a:" in line or "A:" in line or carrier.waiting:  # ``carried.may_hold``
+            if carrier.waiting or may_hold(line):
                 carrier.line(line)
             if number % _CHECK_EVERY == 0:
                 self.check()

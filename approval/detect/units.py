@@ -135,6 +135,10 @@ class Table:
     column_names: Sequence[str] | None = None  # column letters (A, B, ...) where they exist
     formats: dict[int, str] = field(default_factory=dict)
     cell_formats: Callable[[int, int], str | None] | None = None  # (row, col) -> number format
+    # Whether any text the cells were parsed from so far may carry a file (a data URI, a bare
+    # base64 file: ``approval.detect.blobs.may_carry``), for a reader that watches its text;
+    # None: every batch of cells is tested (``approval.detect.carried``).
+    carries: Callable[[], bool] | None = None
 
 
 @dataclass

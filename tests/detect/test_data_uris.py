@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from approval.detect.carried import uris
+from approval.detect.carried import Carrier
 from approval.detect.scan import scan_file
 from approval.detect.units import Limits
 from approval.policy import Policy
@@ -71,7 +71,9 @@ def test_a_payload_no_reader_knows_blocks(tmp_path: Path, policy: Policy) -> Non
 
 def test_only_data_uris_are_taken() -> None:
     text = f"metadata:abcdefghijklmnopqrstuvwxyz, data: 12, 13 and 14; data:short, and {URI[:60]}"
-    assert uris(text) == [URI[:60]]
+    carrier = Carrier(Limits())
+    carrier.value(text)
+    assert [found.uri for found in carrier.take()] == [URI[:60]]
 
 
 def test_too_many_data_uris_stop_the_scan(tmp_path: Path, policy: Policy) -> None:

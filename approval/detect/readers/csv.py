@@ -45,6 +45,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import IO
 
+from approval.detect.blobs import MIN_CHARS, may_carry, may_hold_uri
 from approval.detect.readers._formulas import FORMULA_LEADS, typed
 from approval.detect.textio import (
     open_text,
@@ -202,7 +203,10 @@ class CsvReader:
         rows = _rows(source, encoding, delimiter, limits.max_string_chars, shape)
         if lead:
             rows = itertools.islice(rows, lead, None)
-        yield Table(where=Where(part=source.part), rows=rows, title=title)
+        formulas = shape.formulas
+        yield Table(
+            where=Where(part=source.part), rows=rows, title=title, carries=lambda: formulas.carries
+        )
         if shape.formulas.lines:
             lines = shape.formulas.lines
             yield Part("formula literals", "formulas", sum(map(len, lines)), AS_TEXT)
@@ -235,6 +239,8 @@ class _Formulas:
     delimiter: str
     chunks: int = 0  # chunks of text passed to the parser so far
     hot: int = -2  # the last of them that holds a field start that may be a formula
+    carries: bool = False  # whether any chunk so far may carry a file (``blobs.may_carry``)
+    _chunk: str = ""  # the chunk being cut into lines
     lines: list[str] = field(default_factory=list)
     chars: int = 0
     unread: int = 0
@@ -247,7 +253,22 @@ class _Formulas:
             _candidates(self.delimiter).search(chunk)
         ):
             self.hot = self.chunks - 1
+            self.carries = True  # a formula may build a data URI
+        if not self.carries:
+            self.carries = may_hold_uri(chunk)
+        self._chunk = chunk
         return chunk
+
+    def cut(self, lines: Iterable[str]) -> Iterable[str]:
+        """A chunk's lines as ``_chunk_lines`` cut them: a line long enough to hold a base64
+        file is looked at (a list's lengths cost one C pass; a ``StringIO``'s chunk is looked
+        at whole)."""
+        if not self.carries:
+            if not isinstance(lines, list):
+                self.carries = may_carry(self._chunk)
+            elif lines and max(map(len, lines)) >= MIN_CHARS:
+                self.carries = any(map(may_carry, lines))
+        return lines
 
     def read(self, batch: list[list[str]]) -> None:
         for row in batch:
@@ -314,7 +335,8 @@ def _row_batches(
         text = open_text(raw, encoding, newline="")
         formulas = shape.formulas if shape is not None else None
         watch = formulas.watch if formulas is not None else None
-        reader = csv.reader(_visible_lines(text, watch), delimiter=delimiter)
+        cut = formulas.cut if formulas is not None else None
+        reader = csv.reader(_visible_lines(text, watch, cut), delimiter=delimiter)
         rows = 0
         current = 0  # the chunk being parsed when the last batch ended
         try:
@@ -337,15 +359,22 @@ def _row_batches(
             raise Unscannable(f"corrupt: malformed CSV near line {reader.line_num}") from None
 
 
-def _visible_lines(text: IO[str], watch: Callable[[str], str] | None = None) -> Iterator[str]:
+def _visible_lines(
+    text: IO[str],
+    watch: Callable[[str], str] | None = None,
+    cut: Callable[[Iterable[str]], Iterable[str]] | None = None,
+) -> Iterator[str]:
     """The lines of ``text`` as a reader sees them, as prose is (``textio.visible``): zero-width
     spaces between the letters of a name do not hide it. Read in chunks cut after a line
     break, so that no Python step runs per line (ASCII chunks pass as they are); ``watch``
-    sees each chunk before its lines are parsed."""
+    sees each chunk before its lines are parsed, ``cut`` its lines."""
     chunks = map(visible, _chunks(text))
     if watch is not None:
         chunks = map(watch, chunks)
-    return itertools.chain.from_iterable(map(_chunk_lines, chunks))
+    lines = map(_chunk_lines, chunks)
+    if cut is not None:
+        lines = map(cut, lines)
+    return itertools.chain.from_iterable(lines)
 
 
 # Line breaks of ``str.splitlines`` that a CSV line does not end at (ASCII ones; the others are

@@ -1,0 +1,120 @@
+"""Bare base64: a file written as base64 with no ``data:`` in front of it, in a cell, a line or
+a string value (an export's ``attachment`` column, a JSON field, a pasted blob).
+
+Anyone decodes such a run with ``base64 -d``; a spreadsheet of many columns carries a whole
+roster in one cell this way. A run is taken when it is long (``MIN_CHARS``), is base64 and
+nothing else (the standard or the URL-safe alphabet, not both, padded where it ends), decodes
+cleanly, and its bytes are a file: text (UTF-8, UTF-16 or UTF-32) or bytes that start with the
+signature of a known format (an archive, a compressed stream, a PDF, an Office or OpenDocument
+file, a picture). Anything else that decodes (a hash, a signature, a key, a token, ciphertext)
+is random bytes to every reader and is left where it stands: it holds no file, and blocking it
+would block every export that carries signatures.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+from collections.abc import Iterator
+
+from approval.detect.textio import sniff_encoding
+
+MIN_CHARS = 200  # shorter runs are tokens, hashes and ids; 150 bytes is a few rows of a list
+# A run of the base64 alphabets (both, told apart when decoding), not inside a longer word of
+# them; possessive, and starting only where no alphabet character stands before it: linear.
+_RUN = re.compile(
+    rf"(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{{{MIN_CHARS},}}+={{0,2}}+(?![A-Za-z0-9+/_=-])"
+)
+_URL_SAFE = b"-_"
+_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_"
+# Signatures of file formats (at offset 0): what the scan core reads, or names as unsupported
+# and blocks. Two-byte signatures that random bytes would show once in 65,536 blobs (``MZ``)
+# are not taken; gzip is taken with its method byte.
+_MAGIC = (
+    b"PK\x03\x04",
+    b"PK\x05\x06",
+    b"\x1f\x8b\x08",
+    b"%PDF-",
+    b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",  # OLE: xls, doc, msg, encrypted Office
+    b"BZh",
+    b"\xfd7zXZ\x00",
+    b"(\xb5/\xfd",  # zstd
+    b"\x04\x22\x4d\x18",  # lz4
+    b"7z\xbc\xaf\x27\x1c",
+    b"Rar!\x1a\x07",
+    b"{\\rtf",
+    b"SQLite format 3\x00",
+    b"\x89PNG\r\n\x1a\n",
+    b"\xff\xd8\xff",
+    b"GIF87a",
+    b"GIF89a",
+    b"II*\x00",
+    b"MM\x00*",
+    b"\x7fELF",
+    b"wOFF",
+    b"wOF2",
+)
+_TAR = (257, b"ustar")
+# ``may_carry``: the base64 alphabets as one byte, anything else as another, for a run search.
+_AS_RUNS = bytes(65 if chr(b) in _ALPHABET else 10 for b in range(256))
+_LONG_RUN = b"A" * MIN_CHARS
+
+
+def may_hold(text: str) -> bool:
+    """Whether a cell, line or string value may carry a file (a ``data:`` URI, whose scheme in
+    any case ends in ``a:`` or ``A:``, or a bare base64 file, which is long): the one cheap test
+    before ``approval.detect.carried.Carrier`` looks."""
+    return "a:" in text or "A:" in text or len(text) >= MIN_CHARS
+
+
+def may_hold_uri(text: str) -> bool:
+    """Whether a piece of text may hold a ``data:`` URI, at memory speed (``:`` by ``memchr``
+    first): for readers that watch their text as they parse it (``Table.carries``)."""
+    return ":" in text and ("a:" in text or "A:" in text)
+
+
+def may_carry(chunk: str) -> bool:
+    """Whether any cell of a piece of a text file (a chunk or a line a CSV reader parses) may
+    carry a file, at memory speed: ``may_hold_uri``, or a long run of the base64 alphabets
+    (one translation and one search)."""
+    if may_hold_uri(chunk):
+        return True
+    if len(chunk) < MIN_CHARS:
+        return False
+    return _LONG_RUN in chunk.encode("latin-1", "replace").translate(_AS_RUNS)
+
+
+def runs(text: str) -> Iterator[str]:
+    """The runs of ``text`` that may be base64 files (see ``decode``)."""
+    if len(text) >= MIN_CHARS:
+        yield from _RUN.findall(text)
+
+
+def decode(run: str) -> bytes | None:
+    """The file a base64 run holds: its bytes when they are text or a known format, else
+    None (not base64, or bytes that are no file)."""
+    body = run.rstrip("=")
+    if len(body) % 4 == 1 or (len(run) != len(body) and len(run) % 4):
+        return None
+    url_safe = "-" in body or "_" in body
+    if url_safe and ("+" in body or "/" in body):
+        return None  # two alphabets: no encoder writes that
+    try:
+        data = base64.b64decode(
+            body + "=" * (-len(body) % 4), altchars=_URL_SAFE if url_safe else None, validate=True
+        )
+    except (binascii.Error, ValueError):
+        return None
+    return data if is_file(data) else None
+
+
+def is_file(data: bytes) -> bool:
+    """Whether decoded bytes are a file: text, or a known format's signature."""
+    if data.startswith(_MAGIC) or data[_TAR[0] : _TAR[0] + len(_TAR[1])] == _TAR[1]:
+        return True
+    encoding = sniff_encoding(data[:8192])
+    return encoding is not None and encoding.startswith("utf")
+
+
+__all__ = ["MIN_CHARS", "decode", "is_file", "may_carry", "may_hold", "may_hold_uri", "runs"]
