@@ -47,3 +47,12 @@ Feature: Officials review the bytes they sign, not the requester's description o
     When the publisher requests approval to publish it again
     Then the command fails with exit code 1
     And it says "these bytes already have request"
+
+  Scenario: A refused file with one figure changed says it was refused before
+    Given the publisher has requested approval to publish it
+    When "o.privacy" refuses the request because "names on the hidden sheet"
+    And the publisher changes one figure of the workbook and requests approval for it
+    And "s.senior" opens the review screen with the file at hand
+    Then it says "refused before: detention-stats.xlsx"
+    And it says "by o.privacy on"
+    And it says "names on the hidden sheet"

@@ -127,6 +127,17 @@ def requests_again(world: World, story: dict[str, Any]) -> None:
     )  # fmt: skip
 
 
+@when("the publisher changes one figure of the workbook and requests approval for it")
+def changes_one_figure(world: World, story: dict[str, Any]) -> None:
+    from openpyxl import load_workbook
+
+    book = load_workbook(story["file"])
+    sheet = book["FY2022 Summary"]
+    sheet["B2"] = int(sheet["B2"].value or 0) + 1
+    book.save(story["file"])
+    story["request"] = world.request(story["file"])
+
+
 # -- then -----------------------------------------------------------------------------------
 
 

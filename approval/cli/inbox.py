@@ -100,6 +100,8 @@ def _show(found: Any) -> None:
         if item.mine:
             echo(f"  you sign as: {', '.join(item.mine)}")
         echo(f"  waits for:   {', '.join(item.missing)}")
+        for line in item.refused_before:
+            echo(f"  {line}")
         echo(f"  $ approval show {item.to_dict()['short']}")
     if found.expiring is not None:
         echo("")

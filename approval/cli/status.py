@@ -36,6 +36,7 @@ def status(ledger: Path | None, subject: str, fmt: str) -> None:
     """
     from approval.cli.render import outcome
     from approval.cli.screen import Section, show
+    from approval.cli.show import refused_sections
     from approval.cli.views import decision_section
     from approval.errors import EXIT_BLOCKED, EXIT_OK, UsageError
     from approval.workflow.review import status as get_status
@@ -62,6 +63,7 @@ def status(ledger: Path | None, subject: str, fmt: str) -> None:
                 **result.decision.to_dict(),
                 "next": list(result.next_steps),
                 "checkpoint": result.checkpoint.to_dict() if result.checkpoint else None,
+                "refused_before": list(result.refused_before),
             },
         )
     else:
@@ -75,6 +77,7 @@ def status(ledger: Path | None, subject: str, fmt: str) -> None:
         )
         nxt = Section("Next", notes=[f"$ {step}" for step in result.next_steps])
         sections = [head, decision_section(result.decision), nxt]
+        sections[1:1] = refused_sections(result.refused_before)
         if result.checkpoint is not None:
             # About the ledger, not the file: said after it, and the exit code stays the file's.
             notice = result.checkpoint

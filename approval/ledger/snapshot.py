@@ -98,6 +98,8 @@ CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v BLOB);
 CREATE TABLE IF NOT EXISTS slices (sha TEXT PRIMARY KEY, records BLOB NOT NULL);
 -- statement id -> the slice that holds it (every statement but the adoptions)
 CREATE TABLE IF NOT EXISTS owners (id TEXT PRIMARY KEY, sha TEXT NOT NULL);
+-- rejection id -> the slice that holds it: the files refused before (trust/refusals.py)
+CREATE TABLE IF NOT EXISTS refusals (id TEXT PRIMARY KEY, sha TEXT NOT NULL);
 -- approval check's scans: by scope (policy, adoption, scanner code), then "<sha256>:<suffix>"
 CREATE TABLE IF NOT EXISTS scan_cache (
     scope TEXT NOT NULL, key TEXT NOT NULL, report TEXT NOT NULL, PRIMARY KEY (scope, key)
@@ -309,6 +311,19 @@ class View:
         if self.db is not None:
             _save_whole(self.db, self.head, self.whole)
         return self.whole
+
+    def refused_artifacts(self) -> tuple[str, ...]:
+        """The files (sha256) any request of which was ever rejected: with ``state_for``, the
+        state ``trust.refusals.refused_before`` looks in, without restoring the whole."""
+        if self.whole is not None:
+            return tuple(dict.fromkeys(_rejected(self.whole.records())))
+        assert self.db is not None  # a view without a whole state reads its database
+        found = [str(sha) for (sha,) in self.db.execute("SELECT DISTINCT sha FROM refusals")]
+        # Slices caught up in memory are newer than the database when it was busy.
+        for sha, numbered in self._slices.items():
+            if any(True for _ in _rejected(r for _, r in numbered)):
+                found.append(sha)
+        return tuple(dict.fromkeys(found))
 
     def _slice(self, sha: str) -> list[Numbered]:
         if sha not in self._slices:
@@ -573,11 +588,26 @@ def _save_whole(db: sqlite3.Connection, head: str, state: LedgerState) -> None:
             return
         w.execute("DELETE FROM slices")
         w.execute("DELETE FROM owners")
+        w.execute("DELETE FROM refusals")
         w.executemany(
             "INSERT INTO slices VALUES (?, ?)", ((s, _dumps(r, s)) for s, r in slices.items())
         )
         w.executemany("INSERT INTO owners VALUES (?, ?)", owners.items())
+        w.executemany("INSERT INTO refusals VALUES (?, ?)", _refusal_rows(state.records(), owners))
         _write_meta(w, head, tuple(numbered), state.latest, len(state))
+
+
+def _rejected(records: Iterable[Record]) -> Iterator[str]:
+    """The files the rejections among ``records`` are about."""
+    for record in records:
+        if isinstance(record, SignOff) and not record.approves:
+            yield record.artifact_sha256
+
+
+def _refusal_rows(records: Iterable[Record], owners: dict[str, str]) -> Iterator[tuple[str, str]]:
+    for record in records:
+        if isinstance(record, SignOff) and not record.approves:
+            yield record.id, owners.get(record.id, record.artifact_sha256)
 
 
 def _adoptions_context(head: str, meta: dict[str, Any]) -> str:
@@ -720,6 +750,10 @@ def _catch_up(view: View, ledger: Ledger, head: str, count: int) -> None:
             return  # another process moved the saved state meanwhile: theirs stands
         w.executemany("INSERT OR REPLACE INTO slices VALUES (?, ?)", slices)
         w.executemany("INSERT OR REPLACE INTO owners VALUES (?, ?)", owners.items())
+        refused = (r for sha in changed for _, r in view._slice(sha))
+        w.executemany(
+            "INSERT OR REPLACE INTO refusals VALUES (?, ?)", _refusal_rows(refused, owners)
+        )
         _write_meta(w, head, view.numbered, latest, number)
 
 

@@ -72,6 +72,8 @@ class Waiting:
     persons: int | None
     hidden: tuple[str, ...]
     age: timedelta
+    # "refused before: ..." lines: earlier refusals of files like this one (trust/refusals.py).
+    refused_before: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         request = self.request
@@ -90,6 +92,7 @@ class Waiting:
             "hidden": list(self.hidden),
             "mine": list(self.mine),
             "missing": list(self.missing),
+            "refused_before": list(self.refused_before),
         }
 
 
@@ -194,10 +197,14 @@ def inbox_of(
     official: Official | None,
     at: datetime,
     expiring_days: int | None = None,
+    refusals: LedgerState | None = None,
 ) -> Inbox:
     """What waits for ``official`` (for anyone with None) at ``at``, oldest first; with
-    ``expiring_days``, also the allowed requests whose approvals lapse within that many days."""
-    from approval.report.personal import shown_request
+    ``expiring_days``, also the allowed requests whose approvals lapse within that many days.
+    ``refusals``: a state holding every refused file (default ``state``), where each waiting
+    request's earlier refusals of files like it are looked up (``refused_before``)."""
+    from approval.report.personal import shown_request, shown_signoff
+    from approval.trust.refusals import refused_before
 
     current = state.current
     waiting: list[Waiting] = []
@@ -230,6 +237,14 @@ def inbox_of(
                     continue
             # Shown: text a rogue client recorded that the audit would warn of is withheld.
             shown = shown_request(request, current.policy)
+            prior = refused_before(
+                state if refusals is None else refusals,
+                name=request.artifact.name,
+                sha256=sha,
+                scan=request.scan,
+                at=at,
+                request_id=request.id,
+            )
             waiting.append(
                 Waiting(
                     shown,
@@ -238,6 +253,13 @@ def inbox_of(
                     persons_of(shown.scan),
                     tuple(sorted(hidden_parts(shown.scan))),
                     at - request.at,
+                    tuple(
+                        p.line(
+                            shown_request(p.request, current.policy).artifact.name,
+                            shown_signoff(p.signoff, current.policy).comment,
+                        )
+                        for p in prior
+                    ),
                 )
             )
     # Statements carry whole seconds: ties keep ledger order (the sort is stable).
@@ -280,7 +302,9 @@ def inbox(
         at = now()
         state = state_of_candidates(opened_ledger, view, at)
         official = identify(state, public, at) if public is not None else None
-        return inbox_of(state, official, at, expiring_days)
+        refused = view.refused_artifacts()
+        refusals = view.state_for(refused) if refused else None
+        return inbox_of(state, official, at, expiring_days, refusals)
 
 
 def state_of_candidates(ledger: Ledger, view: View, at: datetime) -> LedgerState:

@@ -115,14 +115,62 @@ class Review:
     signoffs: tuple[SignOffLine, ...]
     at: datetime
     rescan: Rescan | None = None  # None: the review did not try to rescan
+    # "refused before: ..." lines (trust/refusals.py), as a screen may show them.
+    refused_before: tuple[str, ...] = ()
 
     @property
     def short(self) -> str:
         return short_id(self.request.id)
 
 
+def refused_lines(
+    view: View,
+    *,
+    name: str,
+    sha256: str,
+    scan: dict[str, Any] | None,
+    at: datetime,
+    request_id: str | None = None,
+) -> tuple[str, ...]:
+    """The earlier refusals of files like this one (``trust.refusals.refused_before``), one
+    line each, the file name and the official's reason withheld where a screen would withhold
+    them. From the slices of the refused files only, never the whole state."""
+    from approval.report.personal import shown_request, shown_signoff
+    from approval.trust.refusals import refused_before
+
+    refused = view.refused_artifacts()
+    if not refused:
+        return ()
+    state = view.state_for([*refused, sha256])
+    policy = state.current.policy
+    return tuple(
+        prior.line(
+            shown_request(prior.request, policy).artifact.name,
+            shown_signoff(prior.signoff, policy).comment,
+        )
+        for prior in refused_before(
+            state, name=name, sha256=sha256, scan=scan, at=at, request_id=request_id
+        )
+    )
+
+
+def _refused_for(view: View, request: Request, at: datetime) -> tuple[str, ...]:
+    return refused_lines(
+        view,
+        name=request.artifact.name,
+        sha256=request.sha256,
+        scan=request.scan,
+        at=at,
+        request_id=request.id,
+    )
+
+
 def build_review(
-    state: LedgerState, request: Request, at: datetime, seen: Rescan | None = None
+    state: LedgerState,
+    request: Request,
+    at: datetime,
+    seen: Rescan | None = None,
+    refused: tuple[str, ...] = (),
 ) -> Review:
     from approval.report.personal import shown_request, shown_signoff
 
@@ -150,6 +198,7 @@ def build_review(
         lines,
         at,
         seen,
+        refused,
     )
 
 
@@ -164,7 +213,8 @@ def show_request(
         seen = None
         if file is not None or search is not None:
             seen = rescan(request, state.current.policy, file, search)
-        return build_review(state, request, now(), seen)
+        at = now()
+        return build_review(state, request, at, seen, _refused_for(view, request, at))
 
 
 @dataclass(frozen=True)
@@ -178,6 +228,7 @@ class Status:
     next_steps: tuple[str, ...]
     # A checkpoint due, or the newest short of its witnesses (as `approval doctor` warns).
     checkpoint: Notice | None = None
+    refused_before: tuple[str, ...] = ()  # as on the review screen (``refused_lines``)
 
 
 def status(ledger: Path | None, subject: str) -> Status:
@@ -195,15 +246,17 @@ def status(ledger: Path | None, subject: str) -> Status:
             # Held to what its request describes, as export holds it (``held_to``).
             decision = decide(state, report.sha256, at, found=report.summary())
             sha, verdict, file = report.sha256, report.verdict, subject
+            refused = refused_lines(view, name=path.name, sha256=sha, scan=report.summary(), at=at)
         elif path.suffix and not path.exists() and not _looks_like_id(subject):
             raise UsageError(f"{safe_text(subject, policy)}: no such file")
         else:
             request, state = view.request(subject)
             decision = decide(state, request.sha256, at, request_id=request.id)
             sha, verdict, file = request.sha256, None, None
+            refused = _refused_for(view, request, at)
         steps = _next_steps(decision, state, at, file, policy)
         checkpoint = _checkpoint_notice(opened_ledger, view, policy)
-    return Status(safe_text(subject, policy), sha, decision, verdict, steps, checkpoint)
+    return Status(safe_text(subject, policy), sha, decision, verdict, steps, checkpoint, refused)
 
 
 def _checkpoint_notice(ledger: Ledger, view: View, policy: Policy) -> Notice | None:
@@ -338,7 +391,8 @@ def sign_request(
         seen = rescan(request, policy, file, search)
         if not reject:
             _may_approve(request, policy, chosen, seen)
-        comment = confirm(build_review(state, request, at, seen), chosen)
+        review = build_review(state, request, at, seen, _refused_for(view, request, at))
+        comment = confirm(review, chosen)
         if reject and not comment:
             raise UsageError("a rejection needs a reason", hint="pass --comment TEXT")
         if comment:
