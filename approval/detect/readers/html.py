@@ -29,6 +29,16 @@
   stored, as hidden text. ``data:`` URIs in style sheets and style attributes (``url(...)``,
   ``@import``) are read as those of ``<img>``; a script's string literals are read decoded
   where the script calls the decoder (``_carriers.decoded_literals``).
+- Text CSS generates is read in place, joined to the element's own: ``::before``/``::after``
+  (and ``::marker``) content (strings, escapes, ``attr()``, quotes, counters), ``<q>`` quotes,
+  a string list marker, a declarative shadow root (``<template shadowrootmode>``) where its
+  host stands. The override of a ``unicode-bidi`` rule takes the direction its element
+  inherits (``dir``, ``direction``; SVG presentation attributes too). Layout that may show
+  pieces in another order (flex and grid containers, ``order``, grid placement,
+  ``float:right``, SVG ``x`` positions) has its pieces read also in those orders, joined, and a
+  negative spacing or margin its line read also without the spaces it closes, all as hidden
+  text, bounded per piece (its ends), per container (``LAYOUT_PIECES``) and per page
+  (``LAYOUT_CHARS``).
 - A ``Part`` names each carrier read: ``html body``, ``attributes``, ``scripts``, ``styles``,
   ``comments``, ``hidden text``, ``images`` (data-URI pictures: unread, not blocking).
 
@@ -145,6 +155,24 @@ _CONTEXT_CHARS = 4_000
 _TABLE_TAGS = frozenset({"table", "tr", "td", "th", "caption", "thead", "tbody", "tfoot"})
 _CELL_ENDS = frozenset({"table", "tr", "td", "th", "caption"})
 _RLO, _LRO, _PDF = "\u202e", "\u202d", "\u202c"
+# An element whose negative spacing closes a space (``word-spacing: -0.3em``, a negative
+# margin): its text is marked in its line, and the line is read again with the spaces in it
+# and at its edges taken out, as hidden text.
+_TIGHT_IN, _TIGHT_OUT = "\ufdd2", "\ufdd3"
+_TIGHT = re.compile("\\s*\ufdd2([^\ufdd3]*)\ufdd3?\\s*")
+_MARKS = dict.fromkeys(map(ord, "\ufdd0\ufdd1\ufdd2\ufdd3"))
+_TIGHT_MARKS = dict.fromkeys(map(ord, _TIGHT_IN + _TIGHT_OUT))
+# Presentation attributes (SVG) read as the style declarations they stand for.
+_PRESENTATION = frozenset({"direction", "unicode-bidi", "word-spacing", "letter-spacing"})
+# Pieces that layout may show in another order (``_Frame``): bounded per container, per piece
+# (its two ends are kept: a value split across pieces meets at their edges) and per page.
+LAYOUT_PIECES = 64
+LAYOUT_FRAMES = 8  # open at once
+LAYOUT_CHARS = 2_000_000
+_PIECE_EDGE = 200
+_IMPLIED_ENDS = frozenset({"li", "p", "dt", "dd", "option", "td", "th", "tr", "rt", "rp"})
+_GENERATING = frozenset({"q", "li", "text", "tspan"})  # generate text or place it by default
+_GENERATED_CHARS = 1_000
 _BIDI_CONTROLS = dict.fromkeys(map(ord, _RLO + _LRO + _PDF))
 _CSS_COMMENT = re.compile(r"/\*.*?(?:\*/|\Z)", re.S)
 # A rule's selectors and declarations (the innermost braces: rules inside @media are rules).
@@ -209,6 +237,7 @@ _COMPOUND = re.compile(r"([a-z][\w-]*|\*)?((?:[.#][\w-]+|\[[^\]]*\]|::?[\w-]+(?:
 _SIMPLE = re.compile(r"([.#])([\w-]+)|\[\s*([\w-]+)|(::?)([\w-]+)")
 _ARGUMENTS = re.compile(r"\([^)]*\)")
 _SELECTOR_LIST = re.compile(r",(?![^()]*\))")  # the commas outside parentheses
+_PSEUDO = re.compile(r"::?(before|after|marker)\s*$", re.I)
 
 
 def _selector(text: str) -> _Selector | None:
@@ -239,10 +268,50 @@ def _selector(text: str) -> _Selector | None:
 
 
 def _declarations(text: str) -> dict[str, str]:
+    """A rule's declarations, names in lower case, values as written (strings keep their
+    case: ``content: "A212"``)."""
     return {
-        name.lower(): value.lower().replace("!important", "").strip()
+        name.lower(): (_IMPORTANT.sub("", value) if "!" in value else value).strip()
         for name, value in _CSS_DECLARATION.findall(text)
     }
+
+
+_IMPORTANT = re.compile(r"!\s*important", re.I)
+# Text CSS generates (``content``, ``quotes``, a string list marker): strings, with their
+# escapes, ``attr()``, quotes and counters, in the order given.
+_CSS_TOKEN = re.compile(
+    r""""((?:[^"\\]|\\[\s\S])*)"|'((?:[^'\\]|\\[\s\S])*)'|attr\(\s*([-\w:]+)[^)]*\)"""
+    r"""|(open-quote|close-quote)|counters?\(\s*([-\w]+)[^)]*\)""",
+    re.I,
+)
+_CSS_ESCAPE = re.compile(r"\\(?:([0-9a-fA-F]{1,6})\s?|\n|([\s\S]))")
+_COUNTER = re.compile(r"([-a-zA-Z_][-\w]*)(?:\s+([+-]?\d{1,18}))?")
+_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?", re.I)
+
+
+def _unescape(text: str) -> str:
+    def one(match: re.Match[str]) -> str:
+        code, char = match.groups()
+        if code:
+            value = int(code, 16)
+            return chr(value) if 0 < value <= 0x10FFFF and not 0xD800 <= value <= 0xDFFF else ""
+        return char or ""
+
+    return _CSS_ESCAPE.sub(one, text) if "\\" in text else text
+
+
+def _strings(value: str) -> tuple[str, ...]:
+    """The strings of a value (``quotes: "A" "B"``, ``list-style: "A212" inside``)."""
+    return tuple(_unescape(a or b) for a, b, *_ in _CSS_TOKEN.findall(value) if a or b)
+
+
+def _counters(value: str, default: int) -> tuple[tuple[str, int], ...]:
+    if value.strip().lower() in ("", "none", "initial", "inherit", "unset"):
+        return ()
+    return tuple(
+        (name.lower(), int(number) if number else default)
+        for name, number in _COUNTER.findall(value)
+    )
 
 
 @dataclass(frozen=True)
@@ -254,13 +323,88 @@ class _Effect:
     shows_size: bool = False  # an absolute font size
     override: bool = False  # unicode-bidi: bidi-override
     direction: str = ""
+    # Text CSS generates: a pseudo-element's ``content`` (as written: ``attr()`` and counters
+    # are taken per element), ``quotes``, a string list marker (``list-style-type: "A2"``).
+    before: str = ""
+    after: str = ""
+    quotes: tuple[str, ...] = ()
+    marker: str = ""
+    counter_reset: tuple[tuple[str, int], ...] = ()
+    counter_increment: tuple[tuple[str, int], ...] = ()
+    # Layout that may show pieces in another order than stored: a flex or grid container
+    # ("flex", "reverse" for row-reverse), a piece placed out of order (``order``, grid
+    # placement: its sort key; ``float: right``), a negative spacing that closes a space.
+    layout: str = ""
+    place: tuple[float, ...] | None = None
+    float_right: bool = False
+    tight: bool = False
 
 
 _NO_EFFECT = _Effect()
 _MARKED = frozenset({"template", "bdo"})  # hide or reverse their text with no attribute
 
 
-def _effect(declarations: dict[str, str]) -> _Effect:
+_FLEX = frozenset({"flex", "inline-flex", "grid", "inline-grid", "-webkit-box", "-ms-flexbox"})
+_SPACINGS = (
+    "word-spacing", "letter-spacing", "margin", "margin-left", "margin-right",
+    "margin-inline", "margin-inline-start", "margin-inline-end", "text-indent",
+)  # fmt: skip
+
+
+_SPACING_NAMES = frozenset(_SPACINGS)
+_PLACES = ("grid-row", "grid-row-start", "grid-area", "grid-column", "grid-column-start")
+_LAYOUT_NAMES = frozenset(
+    {"flex-direction", "flex-flow", "-webkit-box-direction", "display", "float", "order"}
+    | {"-webkit-box-ordinal-group", *_PLACES, *_SPACINGS}
+)
+
+
+def _numbers(value: str) -> tuple[float, ...]:
+    return tuple(float(number) for number in _NUMBER.findall(value)[:4])
+
+
+def _layout(declarations: dict[str, str]) -> dict[str, Any]:
+    """What a rule's declarations (in lower case) do to the order and spacing of pieces."""
+    found: dict[str, Any] = {}
+    if declarations.keys().isdisjoint(_LAYOUT_NAMES):
+        return found
+    flow = declarations.get("flex-direction", "") + declarations.get("flex-flow", "")
+    if "reverse" in flow or declarations.get("-webkit-box-direction") == "reverse":
+        found["layout"] = "reverse"
+    elif declarations.get("display", "").split(" ")[-1] in _FLEX:
+        found["layout"] = "flex"
+    place: tuple[float, ...] = ()
+    for name in _PLACES:
+        if name in declarations:
+            place += _numbers(declarations[name])[:1]
+    place += _numbers(
+        declarations.get("order", "") + declarations.get("-webkit-box-ordinal-group", "")
+    )[:1]
+    if place:
+        found["place"] = place
+    if declarations.get("float") in ("right", "inline-end"):
+        found["float_right"] = True
+    if any(
+        declarations[name].startswith("-") or " -" in declarations[name]
+        for name in declarations.keys() & _SPACING_NAMES
+    ):
+        found["tight"] = True
+    return found
+
+
+def _effect(raw: dict[str, str]) -> _Effect:
+    declarations = {name: value.lower() for name, value in raw.items()}
+    found = _layout(declarations)
+    if "quotes" in raw:
+        found["quotes"] = _strings(raw["quotes"])
+    for name in ("list-style-type", "list-style"):
+        marker = _strings(raw[name]) if name in raw else ()
+        if marker:
+            found["marker"] = marker[0]
+    if "counter-reset" in declarations:
+        found["counter_reset"] = _counters(declarations["counter-reset"], 0)
+    if "counter-increment" in declarations:
+        found["counter_increment"] = _counters(declarations["counter-increment"], 1)
     hides = ""
     if _tiny(declarations.get("font-size", "1em")):
         hides = _SIZE
@@ -290,6 +434,7 @@ def _effect(declarations: dict[str, str]) -> _Effect:
         and not _tiny(declarations.get("font-size", "")),
         declarations.get("unicode-bidi") in ("bidi-override", "isolate-override"),
         direction if direction in ("rtl", "ltr") else "",
+        **found,
     )
 
 
@@ -324,6 +469,38 @@ class _Hidden:
     kind: str
     shows: bool = False
     depth: int = 1  # open elements of its tag, itself included
+
+
+@dataclass
+class _Frame:
+    """A container whose pieces layout may show in another order than stored: a flex or grid
+    container ("flex"; "reverse" for ``row-reverse``), a run of floated or ordered siblings
+    ("float", "flex"; ``virtual``: their parent is not known), an SVG ``<text>`` ("svg",
+    pieces placed by their ``x``; ``xs``, its characters' own). Its pieces' texts, in the
+    other orders, are read as hidden text when it ends."""
+
+    kind: str
+    virtual: bool = False
+    level: int = 0  # open watched elements when it started (a virtual one ends below it)
+    xs: tuple[float, ...] = ()
+    pieces: list[tuple[tuple[float, ...] | None, list[str]]] = field(default_factory=list)
+    open: bool = False  # its last piece is an element still open
+    loose: bool = False  # its last piece is text outside any element
+
+
+@dataclass
+class _Watch:
+    """An open element with something to do at its end, or to hand down to its children."""
+
+    tag: str
+    depth: int = 1  # open elements of its tag, itself included
+    after: str = ""  # text generated after its own
+    quotes: tuple[str, ...] = ()
+    marker: str = ""
+    direction: str = ""
+    frame: _Frame | None = None
+    piece: _Frame | None = None
+    tight: bool = False
 
 
 def html_units(
@@ -461,6 +638,10 @@ class _Parser(HTMLParser):
         self._checks_left = SELECTOR_CHECKS  # see GROUP_MATCH_RULES
         self._effects_for: tuple[object, list[_Effect]] = (None, [])
         self._bidi: list[list[Any]] = []  # open override elements: [tag, depth]
+        self._watch: list[_Watch] = []  # open elements watched (``_generate``)
+        self._frames: list[_Frame] = []  # open layout containers, innermost last
+        self._counters: dict[str, int] = {}
+        self._layout_left = LAYOUT_CHARS
         self._default_title = title
         self._out: deque[Unit] = deque()
         self._page_title: list[str] | None = None
@@ -495,6 +676,8 @@ class _Parser(HTMLParser):
             self._end_table()
         if self._skip:  # a script or style never closed is read all the same
             self._end_script()
+        while self._frames:
+            self._close_frame(self._frames[-1])
         if self._hiding:  # so is a hidden element never closed
             self._carry("hidden text", _lines("".join(self._hidden_text)))
             self._hiding, self._hidden_text = [], []
@@ -620,11 +803,27 @@ class _Parser(HTMLParser):
         or reverse its text (each kept once: a thousand rules that size spans are one)."""
         css = _CSS_COMMENT.sub(" ", css)
         for selectors, body in _CSS_RULE.findall(css):
-            effect = _effect(_declarations(body))
-            if effect == _NO_EFFECT:
+            declarations = _declarations(body)
+            own = _effect(declarations)
+            content = declarations.get("content", "")
+            for name, number in own.counter_reset:  # a sheet after the root's start tag
+                if name not in self._counters:
+                    self._count(name, number, reset=True)
+            if own == _NO_EFFECT and not content:
                 continue
             for text in _SELECTOR_LIST.split(selectors):
-                selector = _selector(text)
+                pseudo = _PSEUDO.search(text)
+                if pseudo is not None:  # text generated before or after the element's
+                    if not content:
+                        continue
+                    text = text[: pseudo.start()]
+                    kind = pseudo.group(1).lower()
+                    effect = _Effect(after=content) if kind == "after" else _Effect(before=content)
+                elif own == _NO_EFFECT:
+                    continue
+                else:
+                    effect = own
+                selector = _selector(text or "*")
                 if selector is None or self._css_rules_read >= self._limits.max_entries:
                     continue
                 key = (
@@ -634,7 +833,9 @@ class _Parser(HTMLParser):
                     if selector.id
                     else selector.tag or "["
                 )
-                shows_only = not (effect.hides or effect.override or effect.direction)
+                shows_only = (effect.shows_visible or effect.shows_size) and effect == _Effect(
+                    shows_visible=effect.shows_visible, shows_size=effect.shows_size
+                )
                 index = self._css_shows if shows_only else self._css
                 group = index.setdefault(key, _Group())
                 group.rules[(selector, effect)] = None
@@ -674,9 +875,14 @@ class _Parser(HTMLParser):
                 for selector, effect in group.rules:
                     if effect not in found and selector.matches(tag, values, classes):
                         found.append(effect)
+        presentation: dict[str, str] = {}
         for key, value in attrs:
             if key == "style" and value:
                 found.append(_effect(_declarations(value)))
+            elif key in _PRESENTATION and value:
+                presentation[key] = value
+        if presentation:
+            found.append(_effect(presentation))
         if not shows:
             self._effects_for = (attrs, found)
         return found
@@ -738,6 +944,8 @@ class _Parser(HTMLParser):
             and tag not in self._css
         ):
             self._start(tag, attrs)  # the common case, kept short
+            if self._watch and tag not in _VOID:
+                self._generate(tag, attrs)
             return
         self._attributes(tag, attrs)
         if self._hide(tag, attrs):
@@ -747,6 +955,8 @@ class _Parser(HTMLParser):
             self._end_override(self._bidi[-1][0])
         self._start(tag, attrs)
         self._override(tag, attrs)
+        if tag not in _VOID:
+            self._generate(tag, attrs)
 
     # Hidden elements (``hidden``, ``display:none``, ``visibility:hidden``, ``font-size:0``,
     # ``opacity:0``, in a style attribute or a style sheet's rule, templates): the page's text
@@ -790,7 +1000,9 @@ class _Parser(HTMLParser):
         return False
 
     def _hidden_kind(self, tag: str, attrs: list[tuple[str, str | None]]) -> str:
-        if tag == "template" or any(key == "hidden" for key, _ in attrs):
+        if any(key == "hidden" for key, _ in attrs) or (
+            tag == "template" and not any(key.startswith("shadowroot") for key, _ in attrs)
+        ):  # a declarative shadow root is shown where its host is
             return _NONE
         # Any rule that may apply and hides it hides it: a later rule that shows it again
         # may be one that applies only on hover, or not at all.
@@ -848,6 +1060,8 @@ class _Parser(HTMLParser):
         for effect in effects:
             override |= effect.override
             direction = effect.direction or direction
+        if override and direction not in ("rtl", "ltr"):  # the direction is inherited
+            direction = next((w.direction for w in reversed(self._watch) if w.direction), "")
         if override and direction in ("rtl", "ltr"):
             self.handle_data(_RLO if direction == "rtl" else _LRO)
             self._bidi.append([tag, 1])
@@ -862,9 +1076,197 @@ class _Parser(HTMLParser):
                 self._bidi.pop()
                 self.handle_data(_PDF)
 
+    # Text CSS generates, read in place (``::before``/``::after`` content, ``<q>`` quotes, a
+    # string list marker), and layout that may show pieces in another order (``_Frame``) or
+    # close a space (``_TIGHT_IN``): watched from an element's start to its end.
+
+    def _generate(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        effects = self._effects(tag, attrs) if attrs or tag in self._css else []
+        top = self._watch[-1] if self._watch else None
+        direction = next((v or "" for k, v in attrs if k == "dir"), "").strip().lower()
+        if not (effects or direction) and tag not in _GENERATING:
+            if self._frames and not self._frames[-1].open:  # a container's piece
+                watch = _Watch(tag)
+                self._piece(watch, None, False, ())
+                if watch.piece is not None:
+                    self._watch.append(watch)
+                    return
+            if top is not None and tag == top.tag:
+                top.depth += 1
+            return
+        watch = _Watch(tag)
+        watch.direction = direction if direction in ("rtl", "ltr") else ""
+        before = after = ""
+        layout, place, float_right = "", None, False
+        for effect in effects:
+            for name, number in effect.counter_reset:
+                self._count(name, number, reset=True)
+            for name, number in effect.counter_increment:
+                self._count(name, number)
+            before, after = effect.before or before, effect.after or after
+            watch.quotes = effect.quotes or watch.quotes
+            watch.marker = effect.marker or watch.marker
+            watch.direction = effect.direction or watch.direction
+            watch.tight |= effect.tight
+            layout, place = effect.layout or layout, effect.place or place
+            float_right |= effect.float_right
+        quotes = watch.quotes or next((w.quotes for w in reversed(self._watch) if w.quotes), ())
+        text = self._content(before, attrs, quotes)
+        watch.after = self._content(after, attrs, quotes)
+        if tag == "q" and quotes:
+            text, watch.after = quotes[0] + text, watch.after + (quotes[1:] or ("",))[0]
+        if tag == "li" and not before:
+            marker = watch.marker or next((w.marker for w in reversed(self._watch) if w.marker), "")
+            text = marker[:_GENERATED_CHARS] + text
+        xs = _numbers_all(attrs, "x") if tag in ("text", "tspan") else ()
+        self._piece(watch, place, float_right, xs)
+        if (layout or tag == "text" or len(xs) > 1) and len(self._frames) < LAYOUT_FRAMES:
+            watch.frame = _Frame(layout or "svg", xs=xs if len(xs) > 1 else ())
+            self._frames.append(watch.frame)
+        if (
+            watch.after
+            or watch.tight
+            or watch.frame
+            or watch.piece
+            or watch.quotes
+            or (watch.marker or watch.direction)
+        ):
+            self._watch.append(watch)
+        elif top is not None and tag == top.tag:
+            top.depth += 1
+        if watch.tight:
+            self._visible(_TIGHT_IN)
+        if text:
+            self.handle_data(text)
+
+    def _piece(
+        self,
+        watch: _Watch,
+        place: tuple[float, ...] | None,
+        float_right: bool,
+        xs: tuple[float, ...],
+    ) -> None:
+        """Starts the element as a piece of the open container, or of a run of floated or
+        ordered siblings."""
+        if self._layout_left <= 0:
+            return
+        frame = self._frames[-1] if self._frames else None
+        key = xs[:1] or place
+        if frame is None or frame.open:
+            if not (place or float_right) or len(self._frames) >= LAYOUT_FRAMES:
+                return
+            frame = _Frame("float" if float_right else "flex", virtual=True, level=len(self._watch))
+            self._frames.append(frame)
+        if len(frame.pieces) >= LAYOUT_PIECES:
+            return
+        frame.pieces.append((key, []))
+        frame.open, frame.loose = True, False
+        watch.piece = frame
+
+    def _collect(self, data: str) -> None:
+        """Visible text, into the pieces of the open layout containers."""
+        for frame in list(self._frames):
+            if not frame.open and not frame.loose:
+                if not data.strip():
+                    continue
+                if frame.virtual:  # text between floated siblings ends their run
+                    self._close_frame(frame)
+                    continue
+                if len(frame.pieces) >= LAYOUT_PIECES:
+                    continue
+                frame.pieces.append((None, []))
+                frame.loose = True
+            if self._layout_left <= 0:
+                return
+            self._layout_left -= len(data)
+            pieces = frame.pieces[-1][1]
+            pieces.append(data)
+            if len(pieces) > 8 or len(data) > 2 * _PIECE_EDGE:
+                text = "".join(pieces)
+                if len(text) > 3 * _PIECE_EDGE:
+                    text = text[:_PIECE_EDGE] + " " + text[-_PIECE_EDGE:]
+                pieces[:] = [text]
+
+    def _end_watch(self) -> None:
+        watch = self._watch[-1]
+        watch.depth -= 1
+        if watch.depth:
+            return
+        self._watch.pop()
+        if watch.after:
+            self.handle_data(watch.after)
+        if watch.tight:
+            self._visible(_TIGHT_OUT)
+        if watch.frame is not None:
+            self._close_frame(watch.frame)
+        if watch.piece is not None:
+            watch.piece.open = False
+        while (
+            self._frames and self._frames[-1].virtual and self._frames[-1].level > len(self._watch)
+        ):
+            self._close_frame(self._frames[-1])
+
+    def _close_frame(self, frame: _Frame) -> None:
+        """The other orders a container's pieces may be shown in, read as hidden text."""
+        if frame in self._frames:
+            self._frames.remove(frame)
+        texts = [_piece_text("".join(text)) for _, text in frame.pieces]
+        lines: list[str] = []
+        if frame.xs:  # characters placed one by one
+            chars = "".join(texts)
+            last = frame.xs[-1]
+            places = [*frame.xs, *(last + (i + 1) * 1e-6 for i in range(len(chars)))]
+            lines.append(
+                "".join(c for _, c in sorted(zip(places, chars, strict=False), key=lambda p: p[0]))
+            )
+        if len(texts) > 1:
+            keys: list[tuple[float, ...]] = []
+            for key, _ in frame.pieces:
+                default = keys[-1] if frame.kind == "svg" and keys else (0.0,)
+                keys.append(key if key is not None else default)
+            stored = list(range(len(texts)))
+            ordered = sorted(stored, key=lambda i: keys[i])
+            orders = [stored, ordered]
+            if frame.kind in ("reverse", "float"):
+                orders += [stored[::-1], ordered[::-1]]
+            for order in orders:
+                lines += ["".join(texts[i] for i in order), " ".join(texts[i] for i in order)]
+        self._carry("hidden text", list(dict.fromkeys(line for line in lines if line)))
+
+    def _count(self, name: str, number: int, reset: bool = False) -> None:
+        if reset or name in self._counters or len(self._counters) < 64:
+            self._counters[name] = number if reset else self._counters.get(name, 0) + number
+
+    def _content(
+        self, value: str, attrs: list[tuple[str, str | None]], quotes: tuple[str, ...]
+    ) -> str:
+        """The text a ``content`` value generates for an element."""
+        if not value or value.lower() in ("none", "normal"):
+            return ""
+        parts: list[str] = []
+        for one, two, attribute, quote, counter in _CSS_TOKEN.findall(value):
+            if one or two:
+                parts.append(_unescape(one or two))
+            elif attribute:
+                parts.append(next((v or "" for k, v in attrs if k == attribute.lower()), ""))
+            elif quote:
+                index = 0 if quote.lower() == "open-quote" else 1
+                parts.append(quotes[index] if len(quotes) > index else "")
+            elif counter:
+                parts.append(str(self._counters.get(counter.lower(), 0)))
+        return "".join(parts)[:_GENERATED_CHARS]
+
     def _shown(self, text: str) -> str:
         """A line or a cell as shown; the order it is stored in, and the line with the text of
         hidden elements in place, are read as hidden text."""
+        if _TIGHT_IN in text:
+            tight = _TIGHT.sub(lambda m: _WHITESPACE.sub("", m.group(1)), text)
+            text = text.translate(_TIGHT_MARKS)
+            tight = _collapse(displayed(tight.translate(_TIGHT_MARKS)))
+            if tight != _collapse(displayed(text)):
+                self._carry("hidden text", [tight])
+        elif _TIGHT_OUT in text:
+            text = text.translate(_TIGHT_MARKS)
         if _IN in text:
             stored = _collapse(text.replace(_IN, "").replace(_OUT, "").translate(_BIDI_CONTROLS))
             text = _INLINE_HIDDEN.sub("", text)
@@ -923,6 +1325,14 @@ class _Parser(HTMLParser):
             return
         if self._unhide(tag):
             return
+        if self._watch:
+            while self._watch[-1].tag != tag and self._watch[-1].tag in _IMPLIED_ENDS:
+                self._watch[-1].depth = 1  # an element whose end tag may be left out
+                self._end_watch()
+                if not self._watch:
+                    break
+            if self._watch and self._watch[-1].tag == tag:
+                self._end_watch()
         if self._bidi:
             self._end_override(tag)
         if tag == "title" and self._page_title is not None:
@@ -954,14 +1364,16 @@ class _Parser(HTMLParser):
             self._script.append(data)
             return
         self._read["body"] += len(data)
-        if _IN in data or _OUT in data:
-            data = data.replace(_IN, "").replace(_OUT, "")
+        if _IN in data or _OUT in data or _TIGHT_IN in data or _TIGHT_OUT in data:
+            data = data.translate(_MARKS)
         if self._hiding_now():
             self._hidden_text.append(data)
             if self._hidden_inline():
                 # Marked piece by piece: a preformatted block splits its text at line ends.
                 self._visible("\n".join(_IN + piece + _OUT for piece in data.split("\n")))
             return
+        if self._frames:
+            self._collect(data)
         self._visible(data)
 
     def _hidden_inline(self) -> bool:
@@ -1216,7 +1628,20 @@ def _span(value: str | None, limit: int) -> int:
 def _collapse(text: str) -> str:
     if _IN in text:  # a title or a heading as shown (its hidden text is read as such)
         text = _INLINE_HIDDEN.sub("", text)
+    if _TIGHT_IN in text or _TIGHT_OUT in text:
+        text = text.translate(_TIGHT_MARKS)
     return _WHITESPACE.sub(" ", text).strip()
+
+
+def _piece_text(text: str) -> str:
+    if _RLO in text or _LRO in text:
+        text = displayed(text)
+    return _collapse(text.translate(_BIDI_CONTROLS).translate(_MARKS))
+
+
+def _numbers_all(attrs: list[tuple[str, str | None]], name: str) -> tuple[float, ...]:
+    value = next((v or "" for k, v in attrs if k == name), "")
+    return tuple(float(n) for n in _NUMBER.findall(value)[: LAYOUT_PIECES * 16])
 
 
 def _lines(text: str) -> list[str]:
