@@ -64,6 +64,12 @@ GENERATED = {
         ),
         "<p></p>",
     ),
+    "selector read as any": (
+        _STYLE.format(
+            '*,*::before{box-sizing:border-box;content:""}:is(p)::before{content:"A212"}'
+        ),
+        "<p>345678</p>",
+    ),
     "shadow root": (
         "",
         '<div><template shadowrootmode="open">A212<slot></slot></template>345678</div>',
@@ -192,6 +198,10 @@ CLEAN = {
         _STYLE.format('.post li::before{content:"\\2192  "} a::after{content:" ↗"}'),
         '<ul class="post"><li>Read the <a href="/a">release notes</a></li><li>Upgrade</li></ul>'
         "<p>We shipped version 2.4 on Monday.</p>",
+    ),
+    "reset and section signs": (
+        _STYLE.format('*::before,*::after{content:none} :where(h2)::before{content:"§ "}'),
+        "<h2>Install</h2><p>Run the installer, then restart.</p>",
     ),
     "flex menu": (
         _STYLE.format("nav{display:flex;flex-direction:row-reverse} nav a{order:2}"),
