@@ -57,6 +57,13 @@ GENERATED = {
     ),
     "list marker": (_STYLE.format('li{list-style-type:"A212"}'), "<ul><li>345678</li></ul>"),
     "inherited marker": (_STYLE.format('ul{list-style:"A212" inside}'), "<ul><li>345678</li></ul>"),
+    "counter style": (
+        _STYLE.format(
+            '@counter-style an{system:cyclic;symbols:"212";prefix:"A";suffix:""}'
+            "ul{list-style-type:an}"
+        ),
+        "<ul><li>345678</li></ul>",
+    ),
     "::marker": (_STYLE.format('li::marker{content:"A212"}'), "<ul><li>345678</li></ul>"),
     "counter": (
         _STYLE.format(
