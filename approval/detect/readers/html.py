@@ -70,6 +70,7 @@ from approval.detect.readers._carriers import (
     script_lines,
     url_lines,
 )
+from approval.detect.readers._charsets import codec_for
 from approval.detect.readers._members import PICTURE_REASON
 from approval.detect.textio import displayed, sniff_encoding
 from approval.detect.units import (
@@ -562,6 +563,9 @@ def _bom_encoding(head: bytes) -> str | None:
     return None
 
 
+_CJK = ("iso2022", "euc_", "gb18030", "cp932", "big5")
+
+
 def _encoding(head: bytes) -> str:
     """The byte order mark, else ``<meta charset>``, else UTF-8 if the head is UTF-8, else
     cp1252 (which browsers use for latin-1 too)."""
@@ -574,12 +578,17 @@ def _encoding(head: bytes) -> str:
             return sniffed
     declared = _META_CHARSET.search(head[:4096])
     if declared:
-        try:
-            name = codecs.lookup(declared.group(1).decode("ascii")).name
-        except LookupError:
-            name = ""
-        if name and name not in ("utf-16-le", "utf-16-be", "utf-16"):  # a lie in an 8-bit file
-            return "cp1252" if name in ("latin-1", "iso8859-1", "ascii") else name
+        # Labels as browsers know them (``x-sjis``, ``unicode``...); one they do not know is
+        # ignored, as they ignore it, and the bytes decide.
+        name = codec_for(declared.group(1).decode("ascii", "replace")) or ""
+        if name.startswith(("utf-16", "utf-32")):  # a lie in an 8-bit file: UTF-8 (WHATWG)
+            return "utf-8"
+        if name:
+            return name
+    # A Japanese, Chinese or Korean page with no label is detected as a browser does.
+    sniffed = sniff_encoding(head) if b"\x1b" in head or not head.isascii() else None
+    if sniffed is not None and sniffed.startswith(_CJK):
+        return sniffed
     try:
         head.decode("utf-8")
     except UnicodeDecodeError as exc:
