@@ -71,6 +71,7 @@ from approval.detect.readers._carriers import (
     url_lines,
 )
 from approval.detect.readers._charsets import codec_for
+from approval.detect.readers._formulas import derives_no_text, evaluate
 from approval.detect.readers._members import PICTURE_REASON
 from approval.detect.textio import displayed, sniff_encoding
 from approval.detect.units import (
@@ -605,6 +606,7 @@ class _Table:
     row_all_th: bool = True
     cell: list[str] | None = None
     cell_th: bool = False
+    formula: str = ""  # the cell's ``x:fmla`` (Excel's HTML): what Excel computes on opening
     colspan: int = 1
     rowspan: int = 1
     # Cells of rows above that span into this row: column -> (rows left, this one included;
@@ -622,6 +624,7 @@ class _Parser(HTMLParser):
     def __init__(self, where: Where, title: str, limits: Limits, source: Source | None):
         super().__init__(convert_charrefs=True)
         self._where = where
+        self._unread_formulas = 0
         self._limits = limits
         self._source = source
         # Hidden carriers, each buffered as lines and flushed as a hidden Text of its part.
@@ -713,6 +716,9 @@ class _Parser(HTMLParser):
             Part(names.get(name) or self._part_name(name), kinds.get(name, name), size, PARSED)
             for name, size in self._read.items()
         ]
+        if self._unread_formulas:
+            why = f"{self._unread_formulas} formula(s) that may build text, with no saved value"
+            parts.append(Part(self._part_name("formulas"), "formula", 0, UNREAD, why))
         if self._images:
             parts.append(
                 Part(
@@ -1574,6 +1580,7 @@ class _Parser(HTMLParser):
             values = dict(attrs)
             table.cell = []
             table.cell_th = tag == "th"
+            table.formula = values.get("x:fmla") or ""
             table.colspan = _span(values.get("colspan"), _MAX_COLSPAN)
             table.rowspan = _span(values.get("rowspan"), _MAX_ROWSPAN)
 
@@ -1593,6 +1600,8 @@ class _Parser(HTMLParser):
             return
         value = self._shown("".join(table.cell))
         table.cell = None
+        if table.formula and not value.strip():
+            value = self._computed(table.formula)
         table.row_all_th &= table.cell_th
         row = table.row
         while len(row) in table.spans:  # cells from above come first
@@ -1603,6 +1612,15 @@ class _Parser(HTMLParser):
         if table.rowspan > 1 and self._spend(colspan * (table.rowspan - 1)):
             for offset in range(colspan):
                 table.new_spans[column + offset] = (table.rowspan - 1, "" if offset else value)
+
+    def _computed(self, formula: str) -> str:
+        """A cell of Excel's HTML that holds only a formula, as Excel shows it once computed:
+        its value when made of constants; one that may build text no one can compute here is
+        unread (its literals are read with the attributes)."""
+        value = evaluate(formula, lambda row, column: None)
+        if value is None and not derives_no_text(formula):
+            self._unread_formulas += 1
+        return value or ""
 
     def _spend(self, cells: int) -> int:
         """``cells`` from the span budget, or 0 when it cannot pay for them all."""

@@ -163,3 +163,53 @@ def test_flat_ods_sums_stay_clean(tmp_path: Path, policy: Policy) -> None:
     )
 
     assert scan_file(path, policy).verdict == "clean"
+
+
+# Excel's HTML (``.xls`` saved as a web page): a cell's ``x:fmla``, computed on opening.
+def _excel_html(*rows: list[str]) -> bytes:
+    body = "".join("<tr>" + "".join(r) + "</tr>" for r in rows)
+    return (
+        '<html xmlns:x="urn:schemas-microsoft-com:office:excel"><body><table>'
+        f"{body}</table></body></html>"
+    ).encode()
+
+
+def _td(text: str = "", formula: str = "") -> str:
+    attribute = f" x:fmla={quoteattr(formula)}" if formula else ""
+    return f"<td{attribute}>{text}</td>"
+
+
+def test_excel_html_formulas_are_read_as_computed(tmp_path: Path, policy: Policy) -> None:
+    path = tmp_path / "book.xls"
+    path.write_bytes(
+        _excel_html(
+            [_td(t) for t in ("name", "a_number", "dob", "status")],
+            [
+                _td(formula='=SUBSTITUTE("MariaXLopez","X"," ")'),
+                _td(formula="=CHAR(65)&212345678"),
+                _td("1984-03-12"),
+                _td("asylum pending"),
+            ],
+        )
+    )
+
+    report = scan_file(path, policy)
+
+    assert report.verdict == "protected", report.reason
+
+
+@pytest.mark.parametrize(
+    ("cell", "verdict"),
+    [
+        (_td(formula='=INDIRECT("Z9")&"x"'), "unscannable"),
+        (_td(formula="=SUM(A1:A2)"), "clean"),
+        (_td("431", formula='=INDIRECT("Z9")&"x"'), "clean"),  # the value Excel saved
+    ],
+)
+def test_excel_html_formulas_no_one_can_compute(
+    tmp_path: Path, policy: Policy, cell: str, verdict: str
+) -> None:
+    path = tmp_path / "stats.xls"
+    path.write_bytes(_excel_html([_td("Total detained")], [cell]))
+
+    assert scan_file(path, policy).verdict == verdict
