@@ -23,6 +23,7 @@ from typing import cast
 
 from approval.detect.blobs import MIN_CHARS, decode, may_hold, runs
 from approval.detect.readers._carriers import data_uri, nested, picture
+from approval.detect.readers._formulas import letter
 from approval.detect.readers._members import PICTURE_REASON, is_font
 from approval.detect.units import (
     UNREAD,
@@ -193,12 +194,7 @@ class _Cells:
         columns = self._columns
         if columns is not None and col < len(columns):
             return columns[col]
-        name = ""
-        col += 1
-        while col:
-            col, rest = divmod(col - 1, 26)
-            name = chr(65 + rest) + name
-        return name
+        return letter(col)
 
 
 def payload_units(source: Source, limits: Limits, found: Found, number: int) -> list[Unit]:
