@@ -199,6 +199,16 @@ def metafile_text(data: bytes) -> list[str]:
     return walk.lines()
 
 
+def _restored(saved: list[_State], level: int, state: _State) -> _State:
+    """The state a RESTOREDC brings back (``level`` below 0: that many saves back; above 0: the
+    save of that number), the saves after it dropped; ``state`` when there is no such save."""
+    keep = len(saved) + level if level < 0 else level - 1
+    if 0 <= keep < len(saved):
+        state = saved[keep]
+        del saved[keep:]
+    return state
+
+
 def _truncated() -> Unscannable:
     return Unscannable("corrupt: a picture (metafile) is truncated or a record runs past its end")
 
@@ -291,11 +301,7 @@ class _Walk:
                 if len(saved) < 1024:
                     saved.append(replace(state))
             elif kind == 34 and size >= 12:  # EMR_RESTOREDC
-                level = int.from_bytes(record[8:12], "little", signed=True)
-                keep = len(saved) + level if level < 0 else level - 1
-                if 0 <= keep < len(saved):
-                    state = saved[keep]
-                    del saved[keep:]
+                state = _restored(saved, int.from_bytes(record[8:12], "little", signed=True), state)
             elif size >= 12:
                 self._mapping(kind, record + bytes(4), state)
 
@@ -530,11 +536,7 @@ class _Walk:
                 if len(saved) < 1024:
                     saved.append(replace(state))
             elif kind == 0x0127 and size >= 8:  # META_RESTOREDC
-                level = int.from_bytes(record[6:8], "little", signed=True)
-                keep = len(saved) + level if level < 0 else level - 1
-                if 0 <= keep < len(saved):
-                    state = saved[keep]
-                    del saved[keep:]
+                state = _restored(saved, int.from_bytes(record[6:8], "little", signed=True), state)
             elif kind == 0x0626 and size >= 10:  # META_ESCAPE
                 function, count = struct.unpack_from("<HH", record, 6)
                 body = record[10 : 10 + count]
