@@ -62,6 +62,7 @@ _CONTROL_CHAR = re.compile(
     "[" + re.escape(_CONTROL.decode("ascii")) + "\ue000-\uf8ff\ufffd\ufffe\uffff]"
 )
 _WIDE = ("utf-16", "utf-32")
+_CJK = ("cp932", "shift_jis", "euc_", "gb18030", "big5", "iso2022")
 # In UTF-16, a run of printable ASCII bytes (and tabs and line breaks) is 8-bit text: UTF-16
 # text of any script has a zero or a control byte within a few characters (Latin, Cyrillic,
 # Arabic...: its high bytes; CJK: about one code unit in five has two printable bytes), while
@@ -94,14 +95,17 @@ def binary_start(source: Source) -> int | None:
         encoding = sniff_encoding(prefix) or "utf-8"
     if encoding.startswith(_WIDE):
         return _wide_start(source, encoding)
-    return _narrow_start(source, utf8=encoding.startswith("utf-8"))
+    # In Shift_JIS, EUC, GB18030 and Big5 the bytes Windows-1252 leaves undefined are lead
+    # and trail bytes of characters: only control bytes say binary there.
+    cjk = encoding.startswith(_CJK)
+    return _narrow_start(source, utf8=encoding.startswith("utf-8"), holes=not cjk)
 
 
-def _narrow_start(source: Source, *, utf8: bool) -> int | None:
+def _narrow_start(source: Source, *, utf8: bool, holes: bool = True) -> int | None:
     end = _padding_start(source)
     text_bytes, control_at = (
         (_TEXT_BYTES, _CONTROL_AT)
-        if utf8
+        if utf8 or not holes
         else (
             _TEXT_BYTES_CP1252,
             _CONTROL_AT_CP1252,

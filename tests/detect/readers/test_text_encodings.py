@@ -40,7 +40,8 @@ def test_cjk_text_is_decoded(
 
     assert sniff_encoding(data) == sniffed
     assert "a-number" in {finding.detector for finding in report.findings}
-    assert report.verdict in ("protected", "unscannable"), report.reason
+    # Read, not blocked as binary: a lead byte Windows-1252 leaves undefined is text here.
+    assert report.verdict == "protected", report.reason
 
 
 @pytest.mark.parametrize(
