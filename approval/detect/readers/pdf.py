@@ -317,8 +317,7 @@ class _Document:
             unmapped += shown.unmapped
             misread += shown.misread()
             complete = complete and shown.complete
-            flat = "".join("".join(_drawn_strings(_guard(stream.get_data))).split())
-            if any("".join(line.split()) not in flat for line in drawn):
+            if _says_more(drawn, "".join(_drawn_strings(_guard(stream.get_data)))):
                 lines += drawn
         if unmapped:
             reason = "text in a font whose glyphs map to no Unicode: not read"
@@ -353,8 +352,7 @@ class _Document:
             # Named apart from the reading: parts of one name merge, and a read one wins.
             reason = "the text as shown cannot be followed"
             yield Part(f"page {number} layout", "page", 0, UNREAD, reason)
-        flat = "".join(text.split())
-        if any("".join(line.split()) not in flat for line in lines):
+        if _says_more(lines, text):
             continues, self.any_shown = self.any_shown, True
             yield Part(part, "page", sum(map(len, lines)), PARSED)
             yield Text(Where(part=part), lines, self.title, "pages as shown", continues)
@@ -1273,6 +1271,19 @@ def _fields(reader: Any) -> tuple[dict[str, Cell], list[str]]:
         if text and text != "Off":
             record[str(name)] = text
     return record, texts
+
+
+def _says_more(lines: list[str], text: str) -> bool:
+    """Whether lines as shown say what ``text`` (as extracted) does not: characters in
+    another order, invisible ones left out, or a word the extracted text holds only in pieces
+    (``A212 345678`` where a space squeezed to nothing or set in a tenth of a point shows
+    ``A212345678``)."""
+    flat = "".join(text.split())
+    spaced = " ".join(text.split())
+    return any(
+        "".join(line.split()) not in flat or any(word not in spaced for word in line.split())
+        for line in lines
+    )
 
 
 READER = _PdfReader()

@@ -202,6 +202,28 @@ def test_text_drawn_out_of_order_is_read_as_shown(
     assert _scan(tmp_path, policy, data) == "protected"
 
 
+@pytest.mark.parametrize(
+    "squeeze",
+    [
+        b"3 Tz ( ) Tj 100 Tz",  # horizontal scaling to 3%
+        b"/F1 0.1 Tf ( ) Tj /F1 10 Tf",  # a tenth of a point
+    ],
+)
+def test_a_space_drawn_with_no_room_does_not_split_a_number(
+    squeeze: bytes, tmp_path: Path, policy: Policy
+) -> None:
+    # pypdf reads "A212 345678"; the page shows A212345678, beside a name and a claim.
+    content = (
+        b"BT /F1 10 Tf 40 700 Td (Maria Lopez, granted asylum, A-number ) Tj (A212) Tj "
+        + squeeze
+        + b" (345678) Tj ET"
+    )
+    units = _units(drawn_pdf([content]))
+
+    assert any("A212345678" in line for line in _shown(units))
+    assert _scan(tmp_path, policy, drawn_pdf([content])) == "protected"
+
+
 def test_text_in_reading_order_is_read_once(tmp_path: Path, policy: Policy) -> None:
     data = drawn_pdf([_lines(["Detention statistics", PROSE[:90], PROSE[90:180]])])
     units = _units(data)
