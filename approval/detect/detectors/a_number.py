@@ -160,7 +160,16 @@ def _shape(groups: list[str], seps: list[str], prefix: str) -> bool:
     two = len(groups) == 2 and (sizes == [5, 4] or (sizes == [4, 5] and not _year(groups[0])))
     if prefix == "lower":
         return two
-    return two or (max(sizes) == 1 and len(set(seps)) == 1)
+    # Dashes in other places after the A (``A212-345678``, ``A21-234-5678``): one kind of dash,
+    # two or three groups of two or more, not a year first (``A-2023-00451``).
+    dashed = (
+        len(groups) in (2, 3)
+        and min(sizes) >= 2
+        and len(set(seps)) == 1
+        and _DASH.fullmatch(seps[0]) is not None
+        and not _year(groups[0])
+    )
+    return two or dashed or (max(sizes) == 1 and len(set(seps)) == 1)
 
 
 def _accept(text: str, m: re.Match[str]) -> tuple[str, int] | None:

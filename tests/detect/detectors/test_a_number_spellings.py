@@ -54,7 +54,11 @@ SPELLINGS = [
     ("A212345678 03/02/1985", A),  # a date after it is the next field
     ("GARCIA, Maria A 212 345 678 1985-03-02", A),
     ("Maria Garcia,A212345678,11/04/2024", A),
+    ("A212-345678", A),  # dashes in other places: one kind, groups of two or more
+    ("A21-234-5678", A),
+    ("A212\u2011345678", A),  # Word's non-breaking hyphen
     # Not A-numbers.
+    ("A2023-004512", None),  # a year first
     ("A 2 1 2 3 4 5 6 7 8 9 0", None),  # ten digits, one at a time
     ("Row A 1 2 3 4 5 6 7 8 9", None),  # seats
     ("Category A 21234 5678", None),
