@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import cast
 
-from approval.detect.blobs import MIN_CHARS, decode, may_hold, runs
+from approval.detect.blobs import MIN_CHARS, decode, may_hold, may_hold_uri, runs
 from approval.detect.readers._carriers import data_uri, nested, picture
 from approval.detect.readers._formulas import letter
 from approval.detect.readers._members import PICTURE_REASON, is_font
@@ -153,9 +153,9 @@ class _Cells:
 
     Every row of every table passes here. A reader that parsed the cells from text it watched
     says whether any of that text may carry a file (``Table.carries``, ``blobs.may_carry``);
-    else a batch is first tested whole, in C: its rows joined (``:`` for a URI's scheme) and
-    their lengths (a base64 file is long). Only a batch that may carry something is looked at
-    cell by cell."""
+    else a batch is first tested whole, in C: its rows joined (``a:`` or ``A:`` for a URI's
+    scheme, as ``blobs.may_hold`` tests a cell) and their lengths (a base64 file is long). Only
+    a batch that may carry something is looked at, a row and then a cell at a time."""
 
     def __init__(
         self,
@@ -180,11 +180,11 @@ class _Cells:
         except TypeError:  # numbers among the cells: only the text cells can carry
             rows = None
             texts = [cell for row in batch for cell in row if isinstance(cell, str)]
-        if not texts or (max(map(len, texts)) < MIN_CHARS and ":" not in "".join(texts)):
+        if not texts or (max(map(len, texts)) < MIN_CHARS and not may_hold_uri("".join(texts))):
             return
         carrier = self._carrier
         for at, row in enumerate(batch):
-            if rows is not None and len(rows[at]) < MIN_CHARS and ":" not in rows[at]:
+            if rows is not None and not may_hold(rows[at]):
                 continue
             for col, cell in enumerate(row):
                 if isinstance(cell, str) and may_hold(cell):
