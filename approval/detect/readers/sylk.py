@@ -148,10 +148,12 @@ class SylkReader:
             if last_column > _MAX_COLUMNS:
                 raise Unscannable(f"corrupt: a cell past column {_MAX_COLUMNS}")
             # Rows that hold a cell only: a row number far down names no row between.
-            rows = [
-                [cells.get((r, c), "") for c in range(1, last_column + 1)]
-                for r in sorted({r for r, _ in cells})
-            ]
+            numbers = sorted({r for r, _ in cells})
+            if len(numbers) * last_column > limits.max_cells:
+                # A few records far apart (a cell at the last column, one per row) would lay
+                # out billions of empty cells: refused before one is made.
+                raise Bound(f"more than {limits.max_cells} cells", "max_cells")
+            rows = ([cells.get((r, c), "") for c in range(1, last_column + 1)] for r in numbers)
             yield Table(where=Where(part=source.part), rows=rows)
         if formula_lines:
             yield Text(Where(part="formulas", hidden=True), formula_lines, "")

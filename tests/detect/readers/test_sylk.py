@@ -6,6 +6,7 @@ formulas on opening; read as text, a name or an A-number built by a formula pass
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -120,3 +121,20 @@ def test_a_cell_past_the_last_column_is_corrupt(tmp_path: Path, policy: Policy) 
     report = scan_file(path, policy)
 
     assert report.verdict == "unscannable"
+
+
+def test_cells_far_apart_are_bounded_before_the_sheet_is_laid_out(
+    tmp_path: Path, policy: Policy
+) -> None:
+    # One cell at the last column and one per row below: 5,001 short records would lay out
+    # 82 million empty cells.
+    records = ['C;Y1;X16384;K"x"', *(f"C;Y{row};X1;K1" for row in range(2, 5002))]
+    path = tmp_path / "sparse.slk"
+    path.write_bytes(("ID;PWXL;N;E\r\n" + "".join(r + "\r\n" for r in records) + "E\r\n").encode())
+
+    started = time.process_time()
+    report = scan_file(path, policy)
+
+    assert report.verdict == "unscannable"
+    assert "max_cells" in (report.reason or "")
+    assert time.process_time() - started < 5
