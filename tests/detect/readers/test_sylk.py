@@ -97,21 +97,24 @@ def test_statistics_in_sylk_stay_clean(
 
 
 @pytest.mark.parametrize(
-    "record",
+    ("record", "part"),
     [
-        'P;P"Maria Lopez, A212345678, asylum granted"',  # a number format's own text
-        'C;Y5;X1;K1;A"Maria Lopez A212345678 credible fear positive"',  # a cell's comment
-        'NN;NMaria_Lopez;E"A212345678 asylum"',  # a name, read as text
+        ('P;P"Maria Lopez, A212345678, asylum granted"', "number formats"),  # a format's text
+        ('C;Y5;X1;K1;A"Maria Lopez A212345678 credible fear positive"', "other records"),  # a note
+        ('NN;NMaria_Lopez;E"A212345678 asylum"', "other records"),  # a name, read as text
     ],
 )
-def test_text_outside_the_cells_is_read(tmp_path: Path, policy: Policy, record: str) -> None:
+def test_text_outside_the_cells_is_read(
+    tmp_path: Path, policy: Policy, record: str, part: str
+) -> None:
     path = tmp_path / "other.slk"
     path.write_bytes(("ID;PWXL;N;E\r\n" + record + "\r\nE\r\n").encode())
 
     report = scan_file(path, policy)
 
     assert report.verdict != "clean"
-    assert any(f.detector == "a-number" for f in report.findings)
+    # Read by this reader, not only by the text reader's lines of the same bytes.
+    assert any(f.detector == "a-number" and f.location.get("part") == part for f in report.findings)
 
 
 def test_a_cell_past_the_last_column_is_corrupt(tmp_path: Path, policy: Policy) -> None:
@@ -121,6 +124,7 @@ def test_a_cell_past_the_last_column_is_corrupt(tmp_path: Path, policy: Policy) 
     report = scan_file(path, policy)
 
     assert report.verdict == "unscannable"
+    assert "column" in (report.reason or "")
 
 
 def test_cells_far_apart_are_bounded_before_the_sheet_is_laid_out(
