@@ -329,6 +329,7 @@ class _Effect:
     # are taken per element), ``quotes``, a string list marker (``list-style-type: "A2"``).
     before: str = ""
     after: str = ""
+    marker_content: str = ""  # a ``::marker``'s: drawn instead of the list marker
     quotes: tuple[str, ...] = ()
     marker: str = ""
     marker_style: str = ""  # a ``@counter-style`` named by ``list-style-type``
@@ -846,7 +847,13 @@ class _Parser(HTMLParser):
                         continue
                     text = text[: pseudo.start()]
                     kind = pseudo.group(1).lower()
-                    effect = _Effect(after=content) if kind == "after" else _Effect(before=content)
+                    effect = (
+                        _Effect(after=content)
+                        if kind == "after"
+                        else _Effect(marker_content=content)
+                        if kind == "marker"
+                        else _Effect(before=content)
+                    )
                 elif own == _NO_EFFECT:
                     continue
                 else:
@@ -1137,6 +1144,7 @@ class _Parser(HTMLParser):
         watch.direction = direction if direction in ("rtl", "ltr") else ""
         befores: dict[str, None] = {}  # every rule that may apply: a browser shows one
         afters: dict[str, None] = {}
+        markers: dict[str, None] = {}
         layout, place, float_right = "", None, False
         for effect in effects:
             for name, number in effect.counter_reset:
@@ -1147,6 +1155,8 @@ class _Parser(HTMLParser):
                 befores[effect.before] = None
             if effect.after:
                 afters[effect.after] = None
+            if effect.marker_content:
+                markers[effect.marker_content] = None
             watch.quotes = effect.quotes or watch.quotes
             watch.marker = (
                 effect.marker or self._counter_styles.get(effect.marker_style, "") or watch.marker
@@ -1160,9 +1170,12 @@ class _Parser(HTMLParser):
         watch.after = "".join(self._content(value, attrs, quotes) for value in afters)
         if tag == "q" and quotes:
             text, watch.after = quotes[0] + text, watch.after + (quotes[1:] or ("",))[0]
-        if tag == "li" and not befores:
+        # A ``::marker``'s content is drawn instead of the list marker (and is read before
+        # any other element's text); a ``::before``'s is drawn after the marker.
+        marker = "".join(self._content(value, attrs, quotes) for value in markers)
+        if tag == "li" and not markers:
             marker = watch.marker or next((w.marker for w in reversed(self._watch) if w.marker), "")
-            text = marker[:_GENERATED_CHARS] + text
+        text = marker[:_GENERATED_CHARS] + text
         xs = _numbers_all(attrs, "x") if tag in ("text", "tspan") else ()
         self._piece(watch, place, float_right, xs)
         if (layout or tag == "text" or len(xs) > 1) and len(self._frames) < LAYOUT_FRAMES:

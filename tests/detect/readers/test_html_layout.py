@@ -65,6 +65,15 @@ GENERATED = {
         "<ul><li>345678</li></ul>",
     ),
     "::marker": (_STYLE.format('li::marker{content:"A212"}'), "<ul><li>345678</li></ul>"),
+    # A ``::before`` is drawn after the marker, whatever its content: it does not replace it.
+    "marker and an empty ::before": (
+        _STYLE.format('li{list-style-type:"A212"} li::before{content:""}'),
+        "<ul><li>345678</li></ul>",
+    ),
+    "::marker then ::before": (
+        _STYLE.format('li::before{content:"12"} li::marker{content:"A2"}'),
+        "<ul><li>345678</li></ul>",
+    ),
     "counter": (
         _STYLE.format(
             'body{counter-reset:n 212345677}p{counter-increment:n}p::before{content:"A" counter(n)}'
