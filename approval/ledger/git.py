@@ -327,9 +327,9 @@ class ObjectReader:
             self.close()
             raise TooLarge(size)
 
-    def get(self, name: str) -> GitObject | None:
+    def get(self, name: str, limit: int | None = None) -> GitObject | None:
         self.request([name])
-        return self.response()
+        return self.response(limit)
 
     def close(self) -> None:
         self._batch.close()

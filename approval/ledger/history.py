@@ -157,30 +157,32 @@ def _read(objects: ObjectReader, chunk: list[_Added], git: Git) -> list[Commit]:
     commits = []
     for position, oid, parents, subject, path, blob in chunk:
         kind = kind_in_path(path)
+        limit = max_entry_bytes(kind)
         try:
-            data = objects.blob(max_entry_bytes(kind))
+            data = objects.blob(limit)
+            if data is None:  # missing (or not a blob: then not one the second time either)
+                found = _fresh_read(git, blob, limit)
+                if found is None or found.type != "blob":
+                    raise AuditFailure(
+                        Rule.ENTRY_FILE, f"{path} is missing from the repository", oid, position
+                    )
+                data = found.data
         except TooLarge as e:  # never read, never admitted
             raise AuditFailure(
                 Rule.ENTRY_FILE, f"{path}: {oversize(kind, e.size)}", oid, position
             ) from e
-        if data is None:  # missing (or not a blob: then not one the second time either)
-            found = _fresh_read(git, blob)
-            if found is None or found.type != "blob":
-                raise AuditFailure(
-                    Rule.ENTRY_FILE, f"{path} is missing from the repository", oid, position
-                )
-            data = found.data
         commits.append(Commit(position, oid, parents, subject, path, blob, data))
     return commits
 
 
-def _fresh_read(git: Git, blob: str) -> GitObject | None:
+def _fresh_read(git: Git, blob: str, limit: int) -> GitObject | None:
     """``blob`` asked of a new ``cat-file`` before it is called missing: a long-lived one can
     miss an object that another writer's repack just moved into a pack it has not seen (the
-    same retry as ``Ledger._get``). A truly missing object is missing twice."""
+    same retry as ``Ledger._get``). A truly missing object is missing twice. ``TooLarge``
+    for one over ``limit``, as the long-lived one."""
     reader = ObjectReader(git)
     try:
-        return reader.get(blob)
+        return reader.get(blob, limit)
     finally:
         reader.close()
 

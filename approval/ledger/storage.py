@@ -397,31 +397,28 @@ class Ledger:
             previous = commit.oid
         # All requests first, then all answers: one pipe round trip per chunk, not per entry.
         self._objects.request([blob for _, blob in files])
-        blobs = self._responses(chunk, files)
+        asked = list(zip(chunk, files, strict=True))
+        blobs = [self._entry_file(commit, path) for commit, (path, _) in asked]
         if None in blobs:  # perhaps a concurrent repack: ask a fresh cat-file (see _get)
             blobs = [
-                found or self._get(blob) for found, (_, blob) in zip(blobs, files, strict=True)
+                found or self._entry_file(commit, path, blob)
+                for found, (commit, (path, blob)) in zip(blobs, asked, strict=True)
             ]
         return [
             _entry(commit, path, blob, found, valid)
             for commit, (path, blob), found in zip(chunk, files, blobs, strict=True)
         ]
 
-    def _responses(
-        self, chunk: list[_Commit], files: list[tuple[str, str]]
-    ) -> list[GitObject | None]:
-        """The answers to a chunk's requests, none read past its kind's cap (limits.py)."""
-        reader = self._objects
-        found: list[GitObject | None] = []
-        for commit, (path, _) in zip(chunk, files, strict=True):
-            kind = kind_in_path(path)
-            try:
-                found.append(reader.response(max_entry_bytes(kind)))
-            except TooLarge as e:  # the reader closed itself: the next read opens another
-                self._open.remove(reader)
-                self._reader = None
-                raise _corrupt(commit.oid, f"{path}: {oversize(kind, e.size)}") from e
-        return found
+    def _entry_file(self, commit: _Commit, path: str, blob: str = "") -> GitObject | None:
+        """The long-lived reader's next answer, or with ``blob`` that object (:meth:`_get`),
+        never read past the cap of the kind ``path`` names (limits.py)."""
+        kind = kind_in_path(path)
+        limit = max_entry_bytes(kind)
+        try:
+            return self._get(blob, limit) if blob else self._objects.response(limit)
+        except TooLarge as e:  # the reader closed itself: the next read opens another
+            self._drop_reader()
+            raise _corrupt(commit.oid, f"{path}: {oversize(kind, e.size)}") from e
 
     # -- appending ------------------------------------------------------------------------
 
@@ -652,20 +649,27 @@ class Ledger:
             self._open.append(self._writer)
         return self._writer
 
-    def _get(self, name: str) -> GitObject | None:
-        """An object by id or ref name, asking a fresh ``cat-file`` before calling it missing.
+    def _get(self, name: str, limit: int | None = None) -> GitObject | None:
+        """An object by id or ref name, asking a fresh ``cat-file`` before calling it missing;
+        ``TooLarge`` for one over ``limit`` (the caller then drops the reader, ``_drop_reader``).
 
         A long-lived ``cat-file`` can miss an object that exists: another writer's geometric
         repack may, between its lookups, move the object from a loose file or a pack it knew
         into a pack it has not yet seen, and delete the old copy. A new process sees the
         repository as it is now. A truly missing object is missing twice."""
-        found = self._objects.get(name)
-        if found is None and self._reader is not None:
+        found = self._objects.get(name, limit)
+        if found is None:
+            self._drop_reader()
+            found = self._objects.get(name, limit)
+        return found
+
+    def _drop_reader(self) -> None:
+        """Close the long-lived ``cat-file`` (again, when it closed itself): the next read
+        opens another."""
+        if self._reader is not None:
             self._reader.close()
             self._open.remove(self._reader)
             self._reader = None
-            found = self._objects.get(name)
-        return found
 
     def _head_commit(self) -> GitObject | None:
         found = self._objects.get(layout.BRANCH)

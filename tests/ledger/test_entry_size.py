@@ -14,7 +14,8 @@ import pytest
 from approval.demo.synthetic import detention_workbook
 from approval.errors import EXIT_INTEGRITY, EXIT_USAGE, IntegrityError, UsageError
 from approval.ledger import Ledger
-from approval.ledger.history import read_history
+from approval.ledger.git import Git, ObjectReader, TooLarge
+from approval.ledger.history import _read, read_history
 from approval.signing import PrivateKey, sign_statement
 from approval.statements import KINDS, STATEMENT_TYPE, Envelope, format_time, now
 from approval.statements.limits import (
@@ -150,3 +151,27 @@ def test_kind_in_path_reads_every_kind_back(kind: str) -> None:
 @pytest.mark.parametrize("path", ["", "entries/x.json", "README.md"])
 def test_kind_in_path_of_no_entry_is_empty(path: str) -> None:
     assert kind_in_path(path) == ""
+
+
+def test_a_blob_read_again_after_a_miss_is_capped_too(
+    ledger: Ledger, tmp_path: Path, statement: MakeStatement
+) -> None:
+    """A blob the long-lived ``cat-file`` called missing is asked of a fresh one (a concurrent
+    repack): that read is held to the same cap, never read whole."""
+    ledger.append(statement("before"))
+    path = _push_giant(ledger, tmp_path, "signoff", 70 * 1024)
+    head = ledger.head()
+    assert head is not None
+    git = Git(ledger.git_dir)
+    blob = git.output(["rev-parse", f"{head}:{path}"])
+    with pytest.raises(TooLarge):
+        ObjectReader(git).get(blob, max_entry_bytes("signoff"))
+    objects = ObjectReader(git)
+    try:
+        objects.request(["0" * 40])  # what the long-lived reader answers: missing
+        with pytest.raises(AuditFailure) as failed:
+            _read(objects, [(2, head, (), "signoff", path, blob)], git)
+    finally:
+        objects.close()
+    assert failed.value.rule is Rule.ENTRY_FILE
+    assert path in failed.value.message and "over the signoff cap of 64 KiB" in failed.value.message
