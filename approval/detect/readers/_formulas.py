@@ -22,7 +22,7 @@ a full calculation on load, whatever value is saved). So a formula is read three
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 _TOKEN = re.compile(
@@ -248,6 +248,32 @@ def evaluate(formula: str, resolve: Resolve) -> str | None:
     except (IndexError, ValueError, RecursionError):
         return None
     return value if parser.at == len(tokens) else None
+
+
+def computed(formula: str, resolve: Resolve, saved: bool = False) -> tuple[str | None, bool]:
+    """A formula cell as a spreadsheet shows it once it computes it on opening: its value
+    (None when ``evaluate`` cannot tell), and whether the cell is unread, for a value neither
+    computed nor ``saved`` with it, where the formula may build text (``derives_no_text``)."""
+    value = evaluate(formula, resolve)
+    return value, value is None and not saved and not derives_no_text(formula)
+
+
+def unread_reason(count: int) -> str:
+    """Why ``count`` formula cells (see ``computed``) leave their part unread."""
+    return f"{count} formula(s) that may build text, with no saved value"
+
+
+def read_so_far(rows: Sequence[Sequence[object]], row: Sequence[object]) -> Resolve:
+    """Resolve references from a sheet streamed in order: the rows before (``rows``) and the
+    row being read (``row``, next after them); a cell not read yet, or not text, is None."""
+    here = len(rows)
+
+    def resolve(r: int, c: int) -> str | None:
+        cells = row if r == here else rows[r] if r < here else ()
+        value = cells[c] if c < len(cells) else None
+        return value if isinstance(value, str) else None
+
+    return resolve
 
 
 def references(formula: str) -> list[tuple[int, int]]:

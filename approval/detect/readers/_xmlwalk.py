@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from typing import IO, Protocol
 from xml.parsers import expat
 
-from approval.detect.readers._formulas import derives_no_text, evaluate, openformula
+from approval.detect.readers._formulas import computed, openformula, read_so_far, unread_reason
 from approval.detect.readers._members import (
     MAX_IMAGE,
     PICTURE_REASON,
@@ -624,9 +624,8 @@ class OdfWalker:
             self.out.append(Text(where, list(self.attributes)))
             self.attributes.clear()
         if self.unread_formulas:
-            why = f"{self.unread_formulas} formula(s) that may build text, with no saved value"
             part = f"{self.where.part or ''} formulas".strip()
-            self.out.append(Part(part, "formula", 0, UNREAD, why))
+            self.out.append(Part(part, "formula", 0, UNREAD, unread_reason(self.unread_formulas)))
             self.unread_formulas = 0
         if self.hidden:
             where = Where(part=f"{self.where.part or ''} hidden text".strip(), hidden=True)
@@ -685,17 +684,9 @@ class OdfWalker:
     def _computed(self, table: _OdfTable) -> str:
         """A formula cell saved with no value, as LibreOffice shows it once computed (from the
         cells before it); one that may build text no one can compute here is unread."""
-        here = len(table.rows)
-
-        def resolve(r: int, c: int) -> str | None:
-            cells = table.row if r == here else table.rows[r] if r < here else []
-            value = cells[c] if c < len(cells) else None
-            return value if isinstance(value, str) else None
-
         formula = openformula(table.cell_formula)
-        value = evaluate(formula, resolve)
-        if value is None and not derives_no_text(formula):
-            self.unread_formulas += 1
+        value, unread = computed(formula, read_so_far(table.rows, table.row))
+        self.unread_formulas += unread
         return value or ""
 
     def _table_start(self, tag: str, attributes: dict[str, str]) -> None:

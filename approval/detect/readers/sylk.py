@@ -20,11 +20,11 @@ from collections.abc import Iterator
 
 from approval.detect.numfmt import format_literals
 from approval.detect.readers._formulas import (
-    derives_no_text,
-    evaluate,
+    computed,
     from_r1c1,
     literal_text,
     literals,
+    unread_reason,
 )
 from approval.detect.units import (
     PARSED,
@@ -127,22 +127,15 @@ class SylkReader:
         formula_lines: list[str] = []
         for r, c, formula, has_saved in formulas:
             a1 = from_r1c1(formula, r, c)
-            value = evaluate(a1, lambda rr, cc: cells.get((rr + 1, cc + 1)))
+            value, unseen = computed(a1, lambda rr, cc: cells.get((rr + 1, cc + 1)), has_saved)
             if value is not None:
                 # What Excel shows once it has computed the formula on opening.
                 cells[(r, c)] = value
-            elif not has_saved and not derives_no_text(a1):
-                unread += 1
+            unread += unseen
             if found := literals(formula):
                 formula_lines.append(literal_text(a1, found))
         if unread:
-            yield Part(
-                "formulas",
-                "formula",
-                0,
-                UNREAD,
-                f"{unread} formula(s) that may build text, with no saved value",
-            )
+            yield Part("formulas", "formula", 0, UNREAD, unread_reason(unread))
         if cells:
             last_column = max(c for _, c in cells)
             if last_column > _MAX_COLUMNS:

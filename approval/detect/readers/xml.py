@@ -43,11 +43,12 @@ from dataclasses import dataclass, field
 from xml.parsers import expat
 
 from approval.detect.readers._formulas import (
-    derives_no_text,
-    evaluate,
+    computed,
     from_r1c1,
     literal_text,
     literals,
+    read_so_far,
+    unread_reason,
 )
 from approval.detect.readers._xmlwalk import (
     FLAT_OPC,
@@ -415,23 +416,16 @@ class _SpreadsheetML:
             where = Where(part="formulas", hidden=True)
             self.out.append(Text(where, list(self.formula_lines)))
         if self.unread_formulas:
-            why = f"{self.unread_formulas} formula(s) that may build text, with no saved value"
+            why = unread_reason(self.unread_formulas)
             self.out.append(Part("formulas", "formula", 0, UNREAD, why))
 
     def _computed(self, sheet: _Sheet, row: list[Cell], formula: str, saved: str) -> str:
         """A formula cell's text as Excel shows it once computed: its value when this module
         can compute it (from the cells before it), else the value saved with it."""
-        here = len(sheet.rows)  # 0-based: the row being read is not in ``rows`` yet
-
-        def resolve(r: int, c: int) -> str | None:
-            cells = row if r == here else sheet.rows[r] if r < here else []
-            value = cells[c] if c < len(cells) else None
-            return value if isinstance(value, str) else None
-
-        a1 = from_r1c1(formula, here + 1, self.column + 1)
-        value = evaluate(a1, resolve)
-        if value is None and not saved and not derives_no_text(a1):
-            self.unread_formulas += 1
+        # 1-based: the row being read is not in ``rows`` yet.
+        a1 = from_r1c1(formula, len(sheet.rows) + 1, self.column + 1)
+        value, unread = computed(a1, read_so_far(sheet.rows, row), bool(saved))
+        self.unread_formulas += unread
         if found := literals(a1):
             self.formula_lines.append(literal_text(a1, found))
         return value if value else saved
