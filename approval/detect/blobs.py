@@ -18,6 +18,7 @@ import binascii
 import re
 from collections.abc import Iterator
 
+from approval.detect.signatures import SIGNATURES
 from approval.detect.textio import sniff_encoding
 
 MIN_CHARS = 200  # shorter runs are tokens, hashes and ids; 150 bytes is a few rows of a list
@@ -28,34 +29,17 @@ _RUN = re.compile(
 )
 _URL_SAFE = b"-_"
 _ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_"
-# Signatures of file formats (at offset 0): what the scan core reads, or names as unsupported
-# and blocks. Two-byte signatures that random bytes would show once in 65,536 blobs (``MZ``)
-# are not taken; gzip is taken with its method byte.
+# Signatures of file formats: those the scan core names (``signatures``), which it reads or
+# blocks as unsupported, and tar's and the web fonts' besides. Two-byte signatures that random
+# bytes would show once in 65,536 blobs (``MZ``) are not taken; gzip is taken with its method
+# byte.
 _MAGIC = (
-    b"PK\x03\x04",
-    b"PK\x05\x06",
-    b"\x1f\x8b\x08",
-    b"%PDF-",
-    b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",  # OLE: xls, doc, msg, encrypted Office
-    b"BZh",
-    b"\xfd7zXZ\x00",
-    b"(\xb5/\xfd",  # zstd
-    b"\x04\x22\x4d\x18",  # lz4
-    b"7z\xbc\xaf\x27\x1c",
-    b"Rar!\x1a\x07",
-    b"{\\rtf",
-    b"SQLite format 3\x00",
-    b"\x89PNG\r\n\x1a\n",
-    b"\xff\xd8\xff",
-    b"GIF87a",
-    b"GIF89a",
-    b"II*\x00",
-    b"MM\x00*",
-    b"\x7fELF",
-    b"wOFF",
-    b"wOF2",
+    *((at, magic) for at, magic, _ in SIGNATURES if len(magic) > 2),
+    (0, b"\x1f\x8b\x08"),
+    (257, b"ustar"),
+    (0, b"wOFF"),
+    (0, b"wOF2"),
 )
-_TAR = (257, b"ustar")
 # ``may_carry``: the base64 alphabets as one byte, anything else as another, for a run search.
 _AS_RUNS = bytes(65 if chr(b) in _ALPHABET else 10 for b in range(256))
 _LONG_RUN = b"A" * MIN_CHARS
@@ -111,7 +95,7 @@ def decode(run: str) -> bytes | None:
 
 def is_file(data: bytes) -> bool:
     """Whether decoded bytes are a file: text, or a known format's signature."""
-    if data.startswith(_MAGIC) or data[_TAR[0] : _TAR[0] + len(_TAR[1])] == _TAR[1]:
+    if any(data[at : at + len(magic)] == magic for at, magic in _MAGIC):
         return True
     encoding = sniff_encoding(data[:8192])
     return encoding is not None and encoding.startswith("utf")

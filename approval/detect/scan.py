@@ -70,6 +70,7 @@ from approval.detect.readers._probe import zip_members as zip_members  # re-expo
 from approval.detect.readers._ranges import copy_range
 from approval.detect.readers._zipspan import Unaccounted, outside
 from approval.detect.report import CLEAN, PROTECTED, UNSCANNABLE, FileReport, Tally
+from approval.detect.signatures import signature
 from approval.detect.strings import safe_location, safe_text
 from approval.detect.textio import sniff_encoding, visible
 from approval.detect.units import (
@@ -100,38 +101,6 @@ _HASH_CHUNK = 1024 * 1024
 # Directories that hold a tool's state, not content anyone publishes.
 SKIP_DIRS = frozenset({".git", ".hg", ".svn"})
 
-_MAGIC: tuple[tuple[int, bytes, str], ...] = (
-    (0, b"\x89PNG\r\n\x1a\n", "image/png"),
-    (0, b"\xff\xd8\xff", "image/jpeg"),
-    (0, b"GIF87a", "image/gif"),
-    (0, b"GIF89a", "image/gif"),
-    (0, b"II*\x00", "image/tiff"),
-    (0, b"MM\x00*", "image/tiff"),
-    (8, b"WEBP", "image/webp"),
-    (4, b"ftypheic", "image/heic"),
-    (4, b"ftyp", "video/mp4"),
-    (0, b"%PDF-", "application/pdf"),
-    (0, b"PK\x03\x04", "application/zip"),
-    (0, b"PK\x05\x06", "application/zip"),
-    (0, b"\x1f\x8b", "application/gzip"),
-    (0, b"BZh", "application/x-bzip2"),
-    (0, b"\xfd7zXZ\x00", "application/x-xz"),
-    (0, b"(\xb5/\xfd", "application/zstd"),
-    (0, b"\x04\x22\x4d\x18", "application/x-lz4"),
-    (0, b"LZIP", "application/x-lzip"),
-    (0, b"\x1f\x9d", "application/x-compress"),
-    (0, b"7z\xbc\xaf\x27\x1c", "application/x-7z-compressed"),
-    (0, b"Rar!\x1a\x07", "application/vnd.rar"),
-    (0, b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "application/x-ole-storage"),
-    (0, b"\x7fELF", "application/x-executable"),
-    (0, b"MZ", "application/x-msdownload"),
-    (0, b"OggS", "audio/ogg"),
-    (0, b"ID3", "audio/mpeg"),
-    (0, b"fLaC", "audio/flac"),
-    (0, b"SQLite format 3\x00", "application/vnd.sqlite3"),
-    (0, b"{\\rtf", "application/rtf"),
-    (0, b"-----BEGIN PGP MESSAGE", "application/pgp-encrypted"),
-)
 # Legacy Office formats in OLE2 containers that no reader reads, by their main stream's name.
 _OLE_FORMATS = (
     ("WordDocument", "legacy Word document (.doc)"),
@@ -154,9 +123,8 @@ _ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
 
 def guess_type(head: bytes) -> str:
     """A MIME-like type from magic bytes, for the reason of an unsupported file."""
-    for offset, magic, mime in _MAGIC:
-        if head[offset : offset + len(magic)] == magic:
-            return mime
+    if (mime := signature(head)) is not None:
+        return mime
     return "text/plain" if sniff_encoding(head) is not None else "application/octet-stream"
 
 

@@ -20,7 +20,8 @@ from openpyxl import Workbook
 
 from approval.detect import blobs
 from approval.detect.carried import Carrier
-from approval.detect.scan import scan_file
+from approval.detect.scan import guess_type, scan_file
+from approval.detect.signatures import SIGNATURES
 from approval.detect.units import Bound, Limits
 from approval.policy import Policy
 from tests.conftest import run_approval
@@ -171,6 +172,21 @@ RUNS = [
 @pytest.mark.parametrize(("run", "taken"), RUNS)
 def test_which_runs_are_files(run: str, taken: bool) -> None:
     assert any(blobs.decode(r) is not None for r in blobs.runs(f"file: {run}.")) is taken
+
+
+@pytest.mark.parametrize(
+    ("offset", "magic", "mime"), [row for row in SIGNATURES if len(row[1]) > 2], ids=repr
+)
+def test_bytes_the_scan_names_by_signature_are_a_file(offset: int, magic: bytes, mime: str) -> None:
+    """Random bytes but for a signature the scan core names (``scan.guess_type``: read, or
+    blocked as unsupported, an MP3 or an Ogg file too) are a file, never left as data."""
+    noise = random.Random(offset).randbytes(400)
+    data = noise[:offset] + magic + noise[offset:]
+    assert guess_type(data) == mime
+    assert not blobs.is_file(noise)
+    assert blobs.is_file(data)
+    run = base64.b64encode(data).decode()
+    assert [blobs.decode(r) for r in blobs.runs(f"attachment: {run}")] == [data]
 
 
 def test_too_many_carried_files_stop_the_scan() -> None:
