@@ -11,6 +11,7 @@ from xml.sax.saxutils import quoteattr
 
 import pytest
 
+from approval.detect.report import FileReport
 from approval.detect.scan import scan_file
 from approval.policy import Policy
 
@@ -40,28 +41,41 @@ def _book(*rows: list[str]) -> bytes:
 HEADER = [_data("name"), _data("a_number"), _data("dob"), _data("status")]
 
 
+def _shown_in(report: FileReport) -> set[tuple[str, str]]:
+    """(detector, column) of the findings in the sheet's cells."""
+    return {(f.detector, f.location["column"]) for f in report.findings if "column" in f.location}
+
+
 @pytest.mark.parametrize(
-    "cells",
+    ("cells", "shown"),
     [
         # constants only: computed
-        [
-            _formula('=SUBSTITUTE("MariaXLopez","X"," ")'),
-            _formula('=CHAR(65)&"212345678"'),
-            _data("1984-03-12"),
-            _data("asylum pending"),
-        ],
+        (
+            [
+                _formula('=SUBSTITUTE("MariaXLopez","X"," ")'),
+                _formula('=CHAR(65)&"212345678"'),
+                _data("1984-03-12"),
+                _data("asylum pending"),
+            ],
+            {("person-name", "A"), ("a-number", "B")},
+        ),
         # R1C1 references to cells before it, joined
-        [
-            _data("Maria"),
-            _data("Lopez"),
-            _formula('=RC[-2]&" "&RC[-1]'),
-            _data("A212345678"),
-            _data("1984-03-12"),
-            _data("asylum pending"),
-        ],
+        (
+            [
+                _data("Maria"),
+                _data("Lopez"),
+                _formula('=RC[-2]&" "&RC[-1]'),
+                _data("A212345678"),
+                _data("1984-03-12"),
+                _data("asylum pending"),
+            ],
+            {("person-name", "C")},
+        ),
     ],
 )
-def test_formulas_are_read_as_computed(tmp_path: Path, policy: Policy, cells: list[str]) -> None:
+def test_formulas_are_read_as_computed(
+    tmp_path: Path, policy: Policy, cells: list[str], shown: set[tuple[str, str]]
+) -> None:
     header = HEADER if len(cells) == 4 else [_data("given"), _data("family"), *HEADER]
     path = tmp_path / "book.xml"
     path.write_bytes(_book(header, cells))
@@ -69,6 +83,8 @@ def test_formulas_are_read_as_computed(tmp_path: Path, policy: Policy, cells: li
     report = scan_file(path, policy)
 
     assert report.verdict == "protected", report.reason
+    # In the formulas' own cells, not only in their literals or in the cells they join.
+    assert shown <= _shown_in(report)
 
 
 def test_a_formula_that_may_build_text_with_no_saved_value_blocks(
@@ -144,6 +160,7 @@ def test_flat_ods_formulas_are_read_as_computed(tmp_path: Path, policy: Policy) 
     report = scan_file(path, policy)
 
     assert report.verdict == "protected", report.reason
+    assert {("person-name", "A"), ("a-number", "B")} <= _shown_in(report)
 
 
 def test_a_flat_ods_formula_no_one_can_compute_blocks(tmp_path: Path, policy: Policy) -> None:
