@@ -262,8 +262,9 @@ def test_an_encoded_word_in_an_unknown_charset_blocks(tmp_path: Path, policy: Po
 def test_an_attachment_name_is_decoded_in_its_charset(
     tmp_path: Path, policy: Policy, label: str, codec: str
 ) -> None:
-    """RFC 2231 ``filename*=charset''...`` in a label clients know and Python does not."""
-    name = "".join(f"%{b:02X}" for b in "Gonzalez Maria A212345678.txt".encode(codec))
+    """RFC 2231 ``filename*=charset''...`` in a label clients know and Python does not; the
+    A-number in full-width digits, which are no ASCII in either encoding."""
+    name = "".join(f"%{b:02X}" for b in "Gonzalez Maria Ａ２１２３４５６７８.txt".encode(codec))
     half = len(name) // 2 // 3 * 3  # continuations cut between escapes
     path = tmp_path / "m.eml"
     path.write_bytes(
