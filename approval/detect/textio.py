@@ -127,6 +127,12 @@ def legacy_cjk(head: bytes) -> str | None:
     return best
 
 
+def is_cjk(encoding: str) -> bool:
+    """Whether ``encoding`` (as ``sniff_encoding`` names it) is a legacy CJK one: ISO-2022 by
+    its escapes, or one ``legacy_cjk`` detects."""
+    return encoding.startswith("iso2022") or encoding in _CJK_CODECS
+
+
 def _strict(head: bytes, codec: str) -> str | None:
     """``head`` decoded strictly by ``codec`` (it may end inside a character), or None."""
     try:

@@ -39,7 +39,7 @@ import re
 from collections.abc import Iterator
 
 from approval.detect.readers._armor import encrypted, encrypted_bytes
-from approval.detect.textio import sniff_encoding, text_prefix
+from approval.detect.textio import is_cjk, sniff_encoding, text_prefix
 from approval.detect.units import Source, Unscannable
 
 WINDOW = 64  # bytes ...
@@ -62,7 +62,6 @@ _CONTROL_CHAR = re.compile(
     "[" + re.escape(_CONTROL.decode("ascii")) + "\ue000-\uf8ff\ufffd\ufffe\uffff]"
 )
 _WIDE = ("utf-16", "utf-32")
-_CJK = ("cp932", "shift_jis", "euc_", "gb18030", "big5", "iso2022")
 # In UTF-16, a run of printable ASCII bytes (and tabs and line breaks) is 8-bit text: UTF-16
 # text of any script has a zero or a control byte within a few characters (Latin, Cyrillic,
 # Arabic...: its high bytes; CJK: about one code unit in five has two printable bytes), while
@@ -97,8 +96,7 @@ def binary_start(source: Source) -> int | None:
         return _wide_start(source, encoding)
     # In Shift_JIS, EUC, GB18030 and Big5 the bytes Windows-1252 leaves undefined are lead
     # and trail bytes of characters: only control bytes say binary there.
-    cjk = encoding.startswith(_CJK)
-    return _narrow_start(source, utf8=encoding.startswith("utf-8"), holes=not cjk)
+    return _narrow_start(source, utf8=encoding.startswith("utf-8"), holes=not is_cjk(encoding))
 
 
 def _narrow_start(source: Source, *, utf8: bool, holes: bool = True) -> int | None:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from approval.detect.scan import scan_file
-from approval.detect.textio import legacy_cjk, sniff_encoding, visible
+from approval.detect.textio import is_cjk, legacy_cjk, sniff_encoding, visible
 from approval.policy import Policy
 
 _JAPANESE = "氏名 マリア・ゴンサレス 外国人登録番号 Ａ２１２３４５６７８ 庇護申請中\n"
@@ -39,6 +39,7 @@ def test_cjk_text_is_decoded(
     report = scan_file(path, policy)
 
     assert sniff_encoding(data) == sniffed
+    assert is_cjk(sniffed)
     assert "a-number" in {finding.detector for finding in report.findings}
     # Read, not blocked as binary: a lead byte Windows-1252 leaves undefined is text here.
     assert report.verdict == "protected", report.reason
