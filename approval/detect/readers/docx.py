@@ -122,8 +122,7 @@ class _DocxReader:
                 main = _main_part(archive, names)
                 folder = str(PurePosixPath(main).parent)
                 headings = _heading_styles(archive, f"{folder}/styles.xml", names)
-                unshown = _hidden_styles(archive, f"{folder}/styles.xml", names)
-                drop_caps = _drop_cap_styles(archive, f"{folder}/styles.xml", names)
+                unshown, drop_caps = _shown_styles(archive, f"{folder}/styles.xml", names)
                 lists = _word_lists(archive, main, folder, names)
                 properties = _properties(archive, names)
                 title = properties[0] if properties else ""
@@ -215,10 +214,14 @@ def _heading_styles(archive: zipfile.ZipFile, name: str, names: set[str]) -> dic
     return found
 
 
-def _hidden_styles(archive: zipfile.ZipFile, name: str, names: set[str]) -> frozenset[str]:
-    """Style ids whose text Word does not show (``w:vanish`` in the style's run properties,
-    or in a style it is based on)."""
-    hidden: set[str] = set()
+def _shown_styles(
+    archive: zipfile.ZipFile, name: str, names: set[str]
+) -> tuple[frozenset[str], frozenset[str]]:
+    """Style ids whose text Word does not show (``w:vanish`` in the style's run properties),
+    and paragraph style ids whose frame is a drop cap (``w:framePr w:dropCap``), each with
+    the styles based on one (unless their own frame says otherwise): one pass over the part."""
+    hidden: dict[str, bool] = {}
+    drop_caps: dict[str, bool] = {}
     based: dict[str, str] = {}
     style_id = ""
     in_ppr = False
@@ -232,33 +235,15 @@ def _hidden_styles(archive: zipfile.ZipFile, name: str, names: set[str]) -> froz
         elif tag == "basedOn" and style_id:
             based[style_id] = attributes.get("val", "")
         elif tag in ("vanish", "specVanish") and style_id and not in_ppr and _on(attributes):
-            hidden.add(style_id)
-    for style in list(based):
-        seen: set[str] = set()
-        parent = style
-        while parent in based and parent not in seen and parent not in hidden:
-            seen.add(parent)
-            parent = based[parent]
-        if parent in hidden:
-            hidden.add(style)
-    return frozenset(hidden)
-
-
-def _drop_cap_styles(archive: zipfile.ZipFile, name: str, names: set[str]) -> frozenset[str]:
-    """Paragraph style ids whose frame is a drop cap (``w:framePr w:dropCap``), or based on
-    one whose is, unless their own frame says otherwise."""
-    own: dict[str, bool] = {}
-    based: dict[str, str] = {}
-    style_id = ""
-    for event, tag, attributes, _ in _small_part(archive, name, names):
-        if event != "start":
-            continue
-        if tag == "style":
-            style_id = attributes.get("styleId", "")
-        elif tag == "basedOn" and style_id:
-            based[style_id] = attributes.get("val", "")
+            hidden[style_id] = True
         elif tag == "framePr" and style_id:
-            own[style_id] = attributes.get("dropCap") in ("drop", "margin")
+            drop_caps[style_id] = attributes.get("dropCap") in ("drop", "margin")
+    return _inherited(hidden, based), _inherited(drop_caps, based)
+
+
+def _inherited(own: dict[str, bool], based: dict[str, str]) -> frozenset[str]:
+    """The styles for which ``own`` (what a style says itself) is true, for itself or for
+    the nearest style it is based on that says."""
     found: set[str] = set()
     for style in {*own, *based}:
         seen: set[str] = set()
