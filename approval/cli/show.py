@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from pathlib import Path
 
 import click
@@ -10,7 +9,6 @@ import click
 from approval.cli.complete import complete_request
 from approval.cli.options import examples, ledger_option, offline_option
 from approval.cli.output import output_options
-from approval.cli.screen import Section
 
 
 @click.command(
@@ -47,23 +45,8 @@ def show(ledger: Path | None, request: str, file: Path | None) -> None:
     contradicted = review.rescan is not None and bool(review.rescan.understated)
     outcome(EXIT_BLOCKED if contradicted else EXIT_OK)
     if json_wanted():
-        emit(
-            "show",
-            {
-                **review_document(review),
-                "contradicted": contradicted,
-                "refused_before": list(review.refused_before),
-            },
-        )
+        emit("show", {**review_document(review), "contradicted": contradicted})
     else:
-        render([*review_sections(review), *refused_sections(review.refused_before)])
+        render(review_sections(review))
     if contradicted:
         raise SystemExit(EXIT_BLOCKED)
-
-
-def refused_sections(lines: Sequence[str]) -> list[Section]:
-    """The earlier refusals of files like this one (``approval.trust.refusals``): none, or one
-    section for the official to read before they sign. Information, not a block."""
-    if not lines:
-        return []
-    return [Section("Refused before: a file like this one", notes=list(lines), style="yellow")]

@@ -67,7 +67,6 @@ def sign(
     """
     from approval.cli.render import inert
     from approval.cli.screen import say, show
-    from approval.cli.show import refused_sections
     from approval.cli.views import decision_section, review_sections
     from approval.errors import UsageError
     from approval.workflow.review import Review, sign_request
@@ -85,7 +84,7 @@ def sign(
     def confirm(review: Review, chosen: str) -> str | None:
         if not interactive:
             return comment
-        show([*review_sections(review), *refused_sections(review.refused_before)])
+        show(review_sections(review))
         reason = comment
         if reject and not reason:
             reason = click.prompt("Why do you refuse it", type=str).strip()

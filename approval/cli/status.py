@@ -36,8 +36,7 @@ def status(ledger: Path | None, subject: str, fmt: str) -> None:
     """
     from approval.cli.render import outcome
     from approval.cli.screen import Section, show
-    from approval.cli.show import refused_sections
-    from approval.cli.views import decision_section
+    from approval.cli.views import decision_section, refused_sections
     from approval.errors import EXIT_BLOCKED, EXIT_OK, UsageError
     from approval.workflow.review import status as get_status
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from approval.cli.screen import Section
@@ -125,7 +126,15 @@ def review_sections(review: Any) -> list[Section]:
     if coverage:
         sections.append(coverage_section(coverage))
     sections.append(decision_section(review.decision, review.signoffs))
-    return sections
+    return [*sections, *refused_sections(review.refused_before)]
+
+
+def refused_sections(lines: Sequence[str]) -> list[Section]:
+    """The earlier refusals of files like this one (``approval.trust.refusals``): none, or one
+    section for the official to read before they sign. Information, not a block."""
+    if not lines:
+        return []
+    return [Section("Refused before: a file like this one", notes=list(lines), style="yellow")]
 
 
 def coverage_section(coverage: list[dict[str, Any]]) -> Section:
@@ -225,6 +234,7 @@ def review_document(review: Any) -> dict[str, Any]:
         },
         "policy_in_force": review.policy,
         "rescan": rescan,
+        "refused_before": list(review.refused_before),
         "signoffs": [
             {
                 "id": line.signoff.id,
