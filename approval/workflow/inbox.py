@@ -201,10 +201,11 @@ def inbox_of(
 ) -> Inbox:
     """What waits for ``official`` (for anyone with None) at ``at``, oldest first; with
     ``expiring_days``, also the allowed requests whose approvals lapse within that many days.
-    ``refusals``: a state holding every refused file (default ``state``), where each waiting
-    request's earlier refusals of files like it are looked up (``refused_before``)."""
-    from approval.report.personal import shown_request, shown_signoff
-    from approval.trust.refusals import refused_before
+    ``refusals``: a state holding every refused file, where each waiting request's earlier
+    refusals of files like it are looked up (``review.refused_in``); None when no file was
+    ever refused (nothing to look up)."""
+    from approval.report.personal import shown_request
+    from approval.workflow.review import refused_in
 
     current = state.current
     waiting: list[Waiting] = []
@@ -237,13 +238,17 @@ def inbox_of(
                     continue
             # Shown: text a rogue client recorded that the audit would warn of is withheld.
             shown = shown_request(request, current.policy)
-            prior = refused_before(
-                state if refusals is None else refusals,
-                name=request.artifact.name,
-                sha256=sha,
-                scan=request.scan,
-                at=at,
-                request_id=request.id,
+            refused = (
+                ()
+                if refusals is None
+                else refused_in(
+                    refusals,
+                    name=request.artifact.name,
+                    sha256=sha,
+                    scan=request.scan,
+                    at=at,
+                    request_id=request.id,
+                )
             )
             waiting.append(
                 Waiting(
@@ -253,13 +258,7 @@ def inbox_of(
                     persons_of(shown.scan),
                     tuple(sorted(hidden_parts(shown.scan))),
                     at - request.at,
-                    tuple(
-                        p.line(
-                            shown_request(p.request, current.policy).artifact.name,
-                            shown_signoff(p.signoff, current.policy).comment,
-                        )
-                        for p in prior
-                    ),
+                    refused,
                 )
             )
     # Statements carry whole seconds: ties keep ledger order (the sort is stable).

@@ -132,16 +132,30 @@ def refused_lines(
     at: datetime,
     request_id: str | None = None,
 ) -> tuple[str, ...]:
-    """The earlier refusals of files like this one (``trust.refusals.refused_before``), one
-    line each, the file name and the official's reason withheld where a screen would withhold
-    them. From the slices of the refused files only, never the whole state."""
-    from approval.report.personal import shown_request, shown_signoff
-    from approval.trust.refusals import refused_before
-
+    """The earlier refusals of files like this one (:func:`refused_in`), from the slices of
+    the refused files only, never the whole state."""
     refused = view.refused_artifacts()
     if not refused:
         return ()
     state = view.state_for([*refused, sha256])
+    return refused_in(state, name=name, sha256=sha256, scan=scan, at=at, request_id=request_id)
+
+
+def refused_in(
+    state: LedgerState,
+    *,
+    name: str,
+    sha256: str,
+    scan: dict[str, Any] | None,
+    at: datetime,
+    request_id: str | None = None,
+) -> tuple[str, ...]:
+    """The earlier refusals in ``state`` of files like this one
+    (``trust.refusals.refused_before``), one line each, the file name and the official's
+    reason withheld where a screen would withhold them (``show``, ``status``, ``inbox``)."""
+    from approval.report.personal import shown_request, shown_signoff
+    from approval.trust.refusals import refused_before
+
     policy = state.current.policy
     return tuple(
         prior.line(
