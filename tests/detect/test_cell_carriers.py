@@ -158,11 +158,19 @@ def test_a_known_format_no_reader_reads_blocks(tmp_path: Path, policy: Policy) -
     assert "base64-1 in cell C5" in (report.reason or "")
 
 
+# The list's base64 with both ``+`` and ``/`` in it (B64 has neither).
+SIGNS = base64.b64encode(LIST + b"\n???~~~").decode()
+
+
 RUNS = [
     (B64, True),
     (B64[:-4], True),  # unpadded tail: still decodes
-    (B64 + "A", False),  # a length no base64 has
+    (B64 + "A", False),  # more after the padding: no run
+    (B64.rstrip("=")[:-1], False),  # a length no base64 has (4n + 1)
     (B64.replace("A", "-", 1).replace("B", "+", 1), False),  # two alphabets
+    (SIGNS, True),
+    (SIGNS.replace("+", "-").replace("/", "_"), True),  # URL-safe
+    (SIGNS.replace("+", "-"), False),  # two alphabets, the same bytes in either
     (base64.b64encode(random.Random(2).randbytes(400)).decode(), False),
     (base64.b64encode(b"%PDF-1.7\n" + bytes(300)).decode(), True),
     (B64[: blobs.MIN_CHARS - 4], False),  # too short to be taken
@@ -171,6 +179,7 @@ RUNS = [
 
 @pytest.mark.parametrize(("run", "taken"), RUNS)
 def test_which_runs_are_files(run: str, taken: bool) -> None:
+    assert "+" in SIGNS and "/" in SIGNS
     assert any(blobs.decode(r) is not None for r in blobs.runs(f"file: {run}.")) is taken
 
 
