@@ -291,6 +291,8 @@ def _scan_biff(stream: bytes) -> _Biff:
                 offsets.append(int.from_bytes(body[:4], "little"))
             elif kind == _SST and biff8 and len(body) >= 8:
                 sst = [body]
+        if sst:  # the last records of the stream: no record after them flushed the table
+            strings = _shared_strings(sst)
         if any(offset + 4 > len(stream) for offset in offsets):
             raise Unscannable("corrupt: a sheet starts beyond the workbook stream")
         if not biff8:

@@ -497,3 +497,21 @@ def test_shared_strings_across_continue_records(
     head, rest = body[:split], body[split:]
     pieces = [head, (b"\x01" if flag else b"") + rest] if rest else [head]
     assert _shared_strings(pieces) == strings
+
+
+def test_shared_strings_that_end_the_stream_are_read(tmp_path: Path) -> None:
+    # No EOF record: the workbook's records run on through its sheet into an SST and its
+    # CONTINUE, the last records of the stream, with no record after them.
+    bof = struct.pack("<HHHHII", 0x0600, 0x0005, 0x0DBB, 0x07CC, 0, 6)
+    head = _record(0x0809, bof) + _record(0x0042, struct.pack("<H", 1200))
+    sheet_bof = _record(0x0809, struct.pack("<HHHHII", 0x0600, 0x0010, 0x0DBB, 0x07CC, 0, 6))
+    sheet = sheet_bof + _record(0x00FD, struct.pack("<HHHI", 0, 0, 0, 0))
+    bound_size = 4 + 6 + len(_wide("S", 1))
+    boundsheet = _record(0x0085, struct.pack("<IBB", len(head) + bound_size, 0, 0) + _wide("S", 1))
+    sst = _sst(["Name", "Maria Lopez"], 30)
+    path = tmp_path / "tail.xls"
+    path.write_bytes(corpus.ole_file({"Workbook": head + boundsheet + sheet + sst}))
+
+    read = units(XLS, path)
+
+    assert read[Where("unused shared strings", hidden=True)] == [["Maria Lopez"]]
