@@ -53,7 +53,6 @@ import io
 import mimetypes
 import quopri
 import re
-import urllib.parse
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email.errors import InvalidBase64LengthDefect, MessageError
@@ -587,29 +586,27 @@ def _filename(part: Message) -> str | None:
     return str(name).strip() or None
 
 
-# An RFC 2231 parameter (``filename*=``, ``filename*0*=``...) of the names mail gives a part.
-_EXTENDED = re.compile(r"""(?i);\s*(?:file)?name\*(\d+)?(\*)?\s*=\s*("[^"]*"|[^;\s]*)""")
-
-
 def _extended_name(raw: str) -> str | None:
-    """A name given by RFC 2231 parameters, decoded in their charset as clients decode it,
-    when the charset is one the mail library reads otherwise (``ucs-2``, ``x-sjis``); None when
-    it reads it alike, or there is none."""
-    pieces = sorted(
-        (int(number or 0), bool(star or not number), value.strip('"'))
-        for number, star, value in _EXTENDED.findall(raw)
-    )
-    if not pieces or not pieces[0][1] or pieces[0][2].count("'") < 2:
+    """A name given by RFC 2231 parameters (``filename*=``, ``filename*0*=``...), decoded in
+    their charset as clients decode it, when the charset is one the mail library reads
+    otherwise (``ucs-2``, ``x-sjis``); None when it reads it alike, or there is none. The mail
+    library joins and unquotes the parameters: its compat32 ``Message`` gives them as sent."""
+    from email.message import Message
+
+    header = Message()
+    header["content-type"] = raw
+    try:
+        params = [header.get_param(name) for name in ("filename", "name")]
+    except _PARSE_ERRORS:
         return None
-    label, _, first = pieces[0][2].split("'", 2)
+    value = next((p for p in params if isinstance(p, tuple)), None)
+    if value is None:
+        return None
+    label, text = value[0] or "", value[2]
     codec = codec_for(label)
     if codec is None or _same_codec(label, codec):
         return None
-    data = b"".join(
-        urllib.parse.unquote_to_bytes(value) if extended else value.encode("ascii", "replace")
-        for (_, extended, value) in [(0, True, first), *pieces[1:]]
-    )
-    return decode(data, codec)
+    return decode(text.encode("latin-1", "replace"), codec)
 
 
 def _payload(part: Message) -> bytes:
