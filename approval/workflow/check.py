@@ -484,11 +484,8 @@ def _tree_items(paths: Sequence[Path], include_ignored: bool) -> tuple[list[_Ite
             continue
         # Strings, not Path: 5,000 of them on every run.
         items.append(_Item(file, splitext(file)[1].lower(), *hashed))
-    # Tracked files the work tree does not show: what git holds for them, read from git.
-    for copy in listed.committed:
-        suffix = splitext(copy.path)[1].lower()
-        digest = hashlib.sha256(copy.data).hexdigest()
-        items.append(_Item(copy.shown, suffix, digest, len(copy.data), copy.data))
+    # Tracked files the work tree does not show: what git holds for them, as staged bytes are.
+    items += [_staged_item(copy.shown, copy.path, copy.data) for copy in listed.committed]
     if gone:
         listed = replace(listed, skipped=listed.skipped + tuple(gone))
     if pointers:
