@@ -216,7 +216,9 @@ def test_odt_drop_cap_is_a_style_of_its_own_paragraph(tmp_path: Path, policy: Po
         f"{p.birthdate}.</text:p>"
         for p in PERSONS
     )
+    shown, _ = _lines(ODT, hd.odt_bytes(body, style), "cap.odt")
 
+    assert f"{PERSONS[0].a_number} is the file of {PERSONS[0].name}" in shown[0]
     assert _scan(tmp_path, policy, "cap.odt", hd.odt_bytes(body, style)) == "protected"
 
 
