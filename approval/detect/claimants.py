@@ -1080,14 +1080,8 @@ def _claim_then_names(
         piece = text[at:]
         name = next((f for f in names.find(piece) if f.start == 0), None)
         if name is None:
-            candidate = next(iter(_candidates(piece, names.stop)), None)
-            if candidate is not None and not candidate[1] and candidate[0].start == 0:
-                name = candidate[0]
-            else:
-                name = _surname_of_record(piece, names, attribute)
-                if name is None:
-                    return []
-        elif names.canonical(name.value) is None:
+            name = _opening_shape(piece, names) or _surname_of_record(piece, names, attribute)
+        if name is None or names.canonical(name.value) is None:
             return []
         if any(fold(w) in _NOT_CLAIMANT_ROLES for w in _WORD.findall(name.value)):
             return []  # ``Asylum seekers - Policy Guidance, Training Unit``: a topic, a body

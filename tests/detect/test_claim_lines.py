@@ -85,6 +85,9 @@ OFFICIAL_LINES = [
     "Jane Roe - Asylum in America",
     "Jane Roe — Refugee Stories",
     "Jane Roe: asylum seekers wait at the border",
+    # A label's words joined as a tool's or a file's name: no person's name after the label.
+    "Asylum: Data-Export Tool",
+    "Asylum seekers: Asylum-Tracker Stephens",
 ]
 
 
