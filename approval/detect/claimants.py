@@ -46,7 +46,7 @@ from approval.detect.detectors.person_name import (
     US_STATES,
     PersonName,
 )
-from approval.detect.gazetteer import GIVEN, SURNAMES
+from approval.detect.gazetteer import GIVEN, NAMES, SURNAMES
 from approval.detect.textnorm import fold, unconfuse, word_set
 
 # One word of a name: letters of any script, ``O'Brien``, ``García-López``.
@@ -403,11 +403,8 @@ def _name_word(word: str) -> bool:
     without the case that shows one (``lopez``, ``LOPEZ``): a careless note names a person
     all the same."""
     return _capitalised(word) or (
-        len(word) > 1 and (word.islower() or word.isupper()) and fold(word) in _KNOWN
+        len(word) > 1 and (word.islower() or word.isupper()) and fold(word) in NAMES
     )
-
-
-_KNOWN = GIVEN | SURNAMES
 
 
 def _cased_name(run: list[re.Match[str]]) -> bool:
@@ -421,7 +418,7 @@ def _cased_name(run: list[re.Match[str]]) -> bool:
         return True
     return (
         len(words) >= 2
-        and all(w in _KNOWN for w in uncased)
+        and all(w in NAMES for w in uncased)
         and any(w in GIVEN for w in words)
         and any(w in SURNAMES for w in words[1:])
     )
