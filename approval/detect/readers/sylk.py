@@ -5,8 +5,9 @@ computes its formulas on opening: ``C;Y2;X1;E"Mar"&"ia Lo"&"pez"`` shows ``Maria
 though no line of the file says it. Read as text, such a file passes. This reader reads it as
 the sheet Excel shows: ``C`` records place cells (``Y`` row, ``X`` column, kept from the record
 before when left out, as ``F`` records also move them), ``K`` is a cell's saved value and ``E``
-its formula, in R1C1 notation (``R[-1]C``: one row up), which is evaluated as the workbook
-readers evaluate one (``readers._formulas``). A formula that may build text it cannot
+its formula (``M`` an array formula's; ``S`` shares the formula of the cell its ``R`` and ``C``
+name), in R1C1 notation (``R[-1]C``: one row up), which is evaluated as the workbook readers
+evaluate one (``readers._formulas``). A formula that may build text it cannot
 evaluate, with no saved value, is a cell no one can vouch for: an unread part that blocks.
 ``P`` records are number formats (``P;P"A"000000000``): their literal text is read as
 hidden text, as the other spreadsheets' formats are.
@@ -84,6 +85,8 @@ class SylkReader:
             text = data.decode("cp1252", errors="replace")  # the ANSI code page Excel assumes
         cells: dict[tuple[int, int], str] = {}
         formulas: list[tuple[int, int, str, bool]] = []  # row, column, formula, saved value
+        defined: dict[tuple[int, int], str] = {}  # each formula by its cell, for shared ones
+        orphans = 0  # cells sharing the formula of a cell that has none, with no saved value
         shown_formats: list[str] = []
         other: list[str] = []  # comments, names, records of kinds not read as cells
         row = column = 1
@@ -93,6 +96,8 @@ class SylkReader:
             if kind in ("C", "F"):
                 saved: str | None = None
                 formula: str | None = None
+                shared = False
+                origin = [0, 0]  # the cell a shared formula (``;S;R2;C1``) is taken from
                 for field in fields[1:]:
                     tag, rest = field[:1], field[1:]
                     if tag == "Y" and rest.isdigit():
@@ -101,8 +106,12 @@ class SylkReader:
                         column = int(rest)
                     elif kind == "C" and tag == "K":
                         saved = _value(rest)
-                    elif kind == "C" and tag == "E":
+                    elif kind == "C" and tag in ("E", "M"):  # M: an array formula's
                         formula = rest
+                    elif kind == "C" and tag == "S":
+                        shared = True
+                    elif kind == "C" and tag in ("R", "C") and rest.isdigit():
+                        origin[tag == "C"] = int(rest)
                     elif kind == "C" and tag == "A":  # a cell's comment
                         other.append(_value(rest))
                 if kind == "C":
@@ -110,7 +119,13 @@ class SylkReader:
                         raise Bound(f"more than {limits.max_cells} cells", "max_cells")
                     if saved is not None:
                         cells[(row, column)] = saved
+                    if shared and formula is None:
+                        # R1C1 reads the same from any cell: the shared formula is the text
+                        # of the cell that defines it.
+                        formula = defined.get((origin[0], origin[1]))
+                        orphans += formula is None and saved is None
                     if formula is not None:
+                        defined[(row, column)] = formula
                         formulas.append((row, column, formula, saved is not None))
             elif kind == "P":
                 for field in fields[1:]:
@@ -123,7 +138,7 @@ class SylkReader:
         if len(formulas) > _MAX_FORMULAS:
             raise Bound(f"more than {_MAX_FORMULAS} formulas", "max_cells")
         yield Part("sheet", "sheet", source.size, PARSED)
-        unread = 0
+        unread = orphans
         formula_lines: list[str] = []
         for r, c, formula, has_saved in formulas:
             a1 = from_r1c1(formula, r, c)

@@ -142,3 +142,52 @@ def test_cells_far_apart_are_bounded_before_the_sheet_is_laid_out(
     assert report.verdict == "unscannable"
     assert "max_cells" in (report.reason or "")
     assert time.process_time() - started < 5
+
+
+@pytest.mark.parametrize(
+    ("records", "shown_in"),
+    [
+        # an array formula (M, no E): Excel computes it whatever K says
+        (('C;Y2;X5;K"Maria"', 'C;Y2;X6;K"Lopez"', 'C;Y2;X7;K"x";MRC[-2]&" "&RC[-1];R2;C7'), "G"),
+        # a formula shared (S) down column G from the cell R2C7, which defines it (D); in a
+        # column with no header, where only the text shown is a name
+        (
+            (
+                'C;Y3;X5;K"Maria"',
+                'C;Y3;X6;K"Lopez"',
+                'C;Y2;X7;K" ";ERC[-2]&" "&RC[-1];D',
+                "C;Y3;X7;S;R2;C7",
+            ),
+            "G",
+        ),
+    ],
+)
+def test_array_and_shared_formulas_are_read_as_computed(
+    tmp_path: Path, policy: Policy, records: tuple[str, ...], shown_in: str
+) -> None:
+    row = records[0][3]
+    path = tmp_path / "shared.slk"
+    path.write_bytes(
+        _sylk(
+            *records,
+            f'C;Y{row};X2;K"A212345678"',
+            f'C;Y{row};X3;K"1984-03-12"',
+            f'C;Y{row};X4;K"asylum pending"',
+        )
+    )
+
+    report = scan_file(path, policy)
+
+    assert report.verdict == "protected", report.reason
+    names = [f for f in report.findings if f.detector == "person-name"]
+    assert shown_in in [f.location.get("column") for f in names]  # shown in the formula's cell
+
+
+def test_a_formula_shared_from_a_cell_without_one_blocks(tmp_path: Path, policy: Policy) -> None:
+    path = tmp_path / "orphan.slk"
+    path.write_bytes(_sylk("C;Y2;X1;S;R9;C9"))
+
+    report = scan_file(path, policy)
+
+    assert report.verdict == "unscannable"
+    assert "formula" in (report.reason or "")
