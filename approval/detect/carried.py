@@ -221,4 +221,4 @@ def payload_units(source: Source, limits: Limits, found: Found, number: int) -> 
     return [nested(source, limits, name, data)]
 
 
-__all__ = ["Carrier", "Found", "may_hold", "payload_units"]
+__all__ = ["Carrier", "Found", "payload_units"]
