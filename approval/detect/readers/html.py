@@ -821,9 +821,15 @@ class _Parser(HTMLParser):
 
     def _css_rules(self, css: str) -> None:
         """The rules of a style sheet that hide an element, show it again inside a hidden one,
-        or reverse its text (each kept once: a thousand rules that size spans are one)."""
+        or reverse its text (each kept once: a thousand rules that size spans are one). The
+        strings of a rule that escapes characters are read decoded as CSS decodes them (the
+        "styles" lines read them as JavaScript does, in which ``"\\41 212"`` is "! 212", not
+        "A212")."""
         css = _CSS_COMMENT.sub(" ", css)
+        escaped: list[str] = []
         for selectors, body in _CSS_RULE.findall(css):
+            if "\\" in body:
+                escaped.append(" ".join(_strings(body)))
             declarations = _declarations(body)
             if selectors.strip().lower().startswith("@counter-style"):  # a marker's symbols
                 name = selectors.strip()[len("@counter-style") :].strip().lower()
@@ -882,6 +888,7 @@ class _Parser(HTMLParser):
                 group.rules[(selector, effect)] = None
                 group.effects[effect] = None
                 self._css_rules_read += 1
+        self._carry("styles", [line for line in map(_collapse, escaped) if line])
 
     def _effects(
         self, tag: str, attrs: list[tuple[str, str | None]], shows: bool = False

@@ -102,6 +102,17 @@ def test_generated_text_is_read_in_place(case: str) -> None:
     assert any("A212345678" in line for line in shown), shown
 
 
+def test_a_style_sheets_escapes_are_read_as_css_decodes_them() -> None:
+    # No element shows it: the sheet's strings are read as a carrier, decoded as CSS decodes
+    # them ("\41 " is "A"; JavaScript's "\41" is "!").
+    page = _page("", _STYLE.format('.none::before{content:"\\41 212" "\\33 45678"}'))
+
+    units = dump(READER.read(source(page.encode(), "page.html"), Limits()))
+
+    styles = [line for u in units if u[0] == "text" and u[2] == "styles" for line in u[4]]
+    assert "A212 345678" in styles, styles
+
+
 # (page, where the reading is): what is shown, or an alternative reading in the hidden text.
 LAYOUT = {
     "inherited override": (
