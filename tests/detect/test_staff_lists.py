@@ -91,6 +91,9 @@ def _scan(tmp_path: Path, policy: Policy, rows: list[list[str]]) -> dict[str, in
         [["name", "email", "practice"], *_with(_NAMES, _EMAILS, _PRACTICES)],
         [["Attorney", "Email", "Practice area"], *_with(_NAMES, _EMAILS, _PRACTICES)],
         [["Email", "Areas of practice"], *_with(_EMAILS, _PRACTICES)],
+        # One practice for all: only the header tells it from a column of claims (the mixed
+        # practices above are no claims under any header).
+        [["Email", "Areas of practice"], *_with(_EMAILS, ["Asylum"] * 6)],
     ],
     ids=[
         "office-directors",
@@ -102,6 +105,7 @@ def _scan(tmp_path: Path, policy: Policy, rows: list[list[str]]) -> dict[str, in
         "lawyers",
         "attorneys",
         "lawyers-by-email",
+        "lawyers-one-practice",
     ],
 )
 def test_a_staff_list_is_clean(tmp_path: Path, policy: Policy, rows: list[list[str]]) -> None:
