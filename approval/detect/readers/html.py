@@ -162,7 +162,7 @@ _RLO, _LRO, _PDF = "\u202e", "\u202d", "\u202c"
 # and at its edges taken out, as hidden text.
 _TIGHT_IN, _TIGHT_OUT = "\ufdd2", "\ufdd3"
 _TIGHT = re.compile("\\s*\ufdd2([^\ufdd3]*)\ufdd3?\\s*")
-_MARKS = dict.fromkeys(map(ord, "\ufdd0\ufdd1\ufdd2\ufdd3"))
+_MARKS = dict.fromkeys(map(ord, _IN + _OUT + _TIGHT_IN + _TIGHT_OUT))
 _TIGHT_MARKS = dict.fromkeys(map(ord, _TIGHT_IN + _TIGHT_OUT))
 # Presentation attributes (SVG) read as the style declarations they stand for.
 _PRESENTATION = frozenset({"direction", "unicode-bidi", "word-spacing", "letter-spacing"})
@@ -477,7 +477,7 @@ class _Hidden:
     depth: int = 1  # open elements of its tag, itself included
 
 
-@dataclass
+@dataclass(eq=False)  # found and removed by identity: two frames may hold the same
 class _Frame:
     """A container whose pieces layout may show in another order than stored: a flex or grid
     container ("flex"; "reverse" for ``row-reverse``), a run of floated or ordered siblings
