@@ -135,10 +135,14 @@ _SAFE_CONFIG = (
 # GIT_NO_LAZY_FETCH, where git honours it (2.44, and backported to older maintenance releases
 # such as 2.39.5): a missing object is missing, never fetched; elsewhere the protocol settings
 # above hold a lazy fetch. GIT_OPTIONAL_LOCKS: nothing is written back.
+# GIT_LITERAL_PATHSPECS: a hook run by ``git --literal-pathspecs commit`` (magit commits so)
+# inherits it set, which would make ``:(glob)`` and ``:(attr:...)`` match nothing, passing
+# what they look for; where a name must be taken literally, --literal-pathspecs says so.
 _SAFE_ENVIRONMENT = {
     "GIT_NO_LAZY_FETCH": "1",
     "GIT_TERMINAL_PROMPT": "0",
     "GIT_OPTIONAL_LOCKS": "0",
+    "GIT_LITERAL_PATHSPECS": "0",
 }
 
 

@@ -62,6 +62,25 @@ def test_an_attribute_only_commit_rechecks_the_files_it_affects(here: Path, dire
     assert refusals(result) == {"site/deep/notes.txt": SUBSTITUTED}
 
 
+@pytest.mark.parametrize("staged", [True, False])
+def test_export_subst_is_found_under_literal_pathspecs(
+    here: Path, monkeypatch: pytest.MonkeyPatch, staged: bool
+) -> None:
+    """A hook run by ``git --literal-pathspecs commit`` (magit commits so) inherits
+    GIT_LITERAL_PATHSPECS=1: the attribute pathspecs find the marked file all the same, in the
+    staged change of attributes and in the tree."""
+    repository(here)
+    (here / "site").mkdir()
+    (here / "site" / "notes.txt").write_text(PLACEHOLDER)
+    commit(here, "site")
+    (here / "site" / ".gitattributes").write_text("notes.txt export-subst\n")
+    git(here, "add", "site/.gitattributes")
+    monkeypatch.setenv("GIT_LITERAL_PATHSPECS", "1")
+    result = check(None, [], staged=True) if staged else check(None, [Path()])
+    assert result.exit_code == 1
+    assert refusals(result) == {"site/notes.txt": SUBSTITUTED}
+
+
 def test_removing_a_gitattributes_rechecks_the_files_under_it(here: Path) -> None:
     """``* export-subst`` at the root, unset below: removing the lower file sets it there."""
     repository(here)
