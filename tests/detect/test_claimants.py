@@ -79,6 +79,9 @@ OFFICIALS_AND_PLACES = [
     "asylum officer maria lopez reviewed the file and found 12 applicants sought asylum.",
     "JUDGE MARIA LOPEZ granted asylum to 14 applicants.",
     "grace and mercy applied for asylum in the story.",
+    # Words of the gazetteer, but no given name and surname: two given names (pink light).
+    "rosa luz applied for asylum.",
+    "ROSA LUZ applied for asylum.",
     # A pronoun after a name: the next sentence says nothing of a claim that is hers, or the
     # sentence before names two people and the pronoun is either's.
     "We met Maria Lopez on Monday. She is our new asylum officer.",
