@@ -411,16 +411,13 @@ def _cased_name(run: list[re.Match[str]]) -> bool:
     """Whether a run of name words is a name: one in title case is, by its shape; one with
     words in lower case or capitals only when those words are a given name and a surname from
     the gazetteer (``maria lopez``, ``MARIA LOPEZ``), not two words that merely are names."""
-    words = [fold(w.group()) for w in run if fold(w.group()) not in _PARTICLES]
-    uncased = [fold(w.group()) for w in run if not _capitalised(w.group())]
-    uncased = [w for w in uncased if w not in _PARTICLES]
-    if not uncased:
+    kept = [w.group() for w in run if fold(w.group()) not in _PARTICLES]
+    if all(_capitalised(w) for w in kept):
         return True
+    # Words in lower case or capitals are in the gazetteer: ``_name_word`` took them so.
+    words = [fold(w) for w in kept]
     return (
-        len(words) >= 2
-        and all(w in NAMES for w in uncased)
-        and any(w in GIVEN for w in words)
-        and any(w in SURNAMES for w in words[1:])
+        len(words) >= 2 and any(w in GIVEN for w in words) and any(w in SURNAMES for w in words[1:])
     )
 
 
