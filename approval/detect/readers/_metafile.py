@@ -8,8 +8,10 @@ and viewport origins and extents, map mode, world transform, saved and restored 
 text alignment and the current position are followed, pieces on one baseline are joined left to
 right, and a gap wider than a space becomes one. Text drawn by glyph index (``ETO_GLYPH_INDEX``,
 an EMF+ driver string without its character lookup) is shown and read by no one: the picture is
-unscannable, as are records that run past their end, a metafile with no end record, and nesting
-or record counts beyond the caps (metafiles embedded in comments are read too).
+unscannable, as are records that run past their end, a metafile with no end record, and nesting,
+record counts or bytes walked beyond the caps (metafiles embedded in comments are read too; one
+embedded again and again, each format of a comment pointing at the same bytes, is walked no
+more than the nesting allows a picture's own bytes to be).
 """
 
 from __future__ import annotations
@@ -191,7 +193,7 @@ def is_wmf(data: bytes) -> bool:
 def metafile_text(data: bytes) -> list[str]:
     """The lines an EMF or WMF draws (and an EMF's description). Raises ``Unscannable`` for
     text shown that no one reads and for a metafile that cannot be walked to its end."""
-    walk = _Walk()
+    walk = _Walk(len(data))
     if is_emf(data):
         walk.emf(data, 0)
     elif is_wmf(data):
@@ -214,10 +216,13 @@ def _truncated() -> Unscannable:
 
 
 class _Walk:
-    def __init__(self) -> None:
+    def __init__(self, size: int) -> None:
         self.layouts: list[_Layout] = []
         self.extra: list[str] = []
         self.records = 0
+        # Metafiles nested in one another each lie within the one around them: walked once
+        # each, their bytes come to at most this.
+        self.budget = (MAX_NESTING + 1) * size
 
     def lines(self) -> list[str]:
         return self.extra + [line for layout in self.layouts for line in layout.lines()]
@@ -227,11 +232,18 @@ class _Walk:
         if self.records > MAX_RECORDS:
             raise Unscannable(f"too large: a picture has more than {MAX_RECORDS} records")
 
+    def _enter(self, data: bytes, depth: int) -> None:
+        """A metafile about to be walked, ``depth`` deep: within the nesting and the bytes."""
+        if depth > MAX_NESTING:
+            raise Unscannable(f"too deeply nested: metafiles more than {MAX_NESTING} deep")
+        self.budget -= len(data)
+        if self.budget < 0:
+            raise Unscannable("too large: a picture (metafile) embeds the same bytes over again")
+
     # EMF ----------------------------------------------------------------------------------
 
     def emf(self, data: bytes, depth: int) -> None:
-        if depth > MAX_NESTING:
-            raise Unscannable(f"too deeply nested: metafiles more than {MAX_NESTING} deep")
+        self._enter(data, depth)
         if len(data) < 88:
             raise _truncated()
         total = int.from_bytes(data[48:52], "little")
@@ -469,8 +481,7 @@ class _Walk:
     # WMF ----------------------------------------------------------------------------------
 
     def wmf(self, data: bytes, depth: int) -> None:
-        if depth > MAX_NESTING:
-            raise Unscannable(f"too deeply nested: metafiles more than {MAX_NESTING} deep")
+        self._enter(data, depth)
         at = 22 if data[:4] == b"\xd7\xcd\xc6\x9a" else 0
         if len(data) < at + 18 or data[at + 2 : at + 4] != b"\x09\x00":
             raise _truncated()

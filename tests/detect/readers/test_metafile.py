@@ -261,6 +261,14 @@ def wmf_in_emf() -> bytes:
     return emf([record(70, struct.pack("<I", len(data)) + data)])
 
 
+def multiformats(inner: bytes, copies: int) -> bytes:
+    """An EMF whose comment offers ``inner`` as ``copies`` formats, all at the same bytes."""
+    head = 28 + 16 * copies
+    formats = struct.pack("<4I", 0x464D4520, 0x10000, len(inner), head) * copies
+    data = b"GDIC" + struct.pack("<I5I", 0x40000004, 0, 0, 0, 0, copies) + formats + inner
+    return emf([record(70, struct.pack("<I", len(data)) + data)])
+
+
 DRAWN: dict[str, Callable[[], bytes]] = {
     "emf by word reversed": by_word_reversed,
     "emf by glyph shuffled": by_glyph_shuffled,
@@ -278,6 +286,7 @@ DRAWN: dict[str, Callable[[], bytes]] = {
     "placeable wmf by word": lambda: wmf_by_word(True),
     "placeable wmf by glyph": wmf_ext_by_glyph,
     "wmf in emf": wmf_in_emf,
+    "emf in emf": lambda: multiformats(by_word_reversed(), 1),
 }
 
 
@@ -314,6 +323,8 @@ FAILING = [
     (lambda: emf([struct.pack("<II", 84, 0)]), "truncated"),  # a record that never advances
     (lambda: wmf([textout(0, 0, "Lopez")])[:-6], "truncated"),
     (lambda: wmf([struct.pack("<IH", 0, 0x0521)]), "truncated"),
+    # The same big metafile offered as a thousand formats: walked a thousand times, no.
+    (lambda: multiformats(emf([record(70, bytes(1 << 16)), *font()]), 1000), "too large"),
 ]
 
 
