@@ -71,7 +71,7 @@ from approval.detect.readers._carriers import (
     url_lines,
 )
 from approval.detect.readers._charsets import codec_for
-from approval.detect.readers._formulas import derives_no_text, evaluate
+from approval.detect.readers._formulas import computed, unread_reason
 from approval.detect.readers._members import PICTURE_REASON
 from approval.detect.textio import displayed, sniff_encoding
 from approval.detect.units import (
@@ -718,7 +718,7 @@ class _Parser(HTMLParser):
             for name, size in self._read.items()
         ]
         if self._unread_formulas:
-            why = f"{self._unread_formulas} formula(s) that may build text, with no saved value"
+            why = unread_reason(self._unread_formulas)
             parts.append(Part(self._part_name("formulas"), "formula", 0, UNREAD, why))
         if self._images:
             parts.append(
@@ -1637,9 +1637,8 @@ class _Parser(HTMLParser):
         """A cell of Excel's HTML that holds only a formula, as Excel shows it once computed:
         its value when made of constants; one that may build text no one can compute here is
         unread (its literals are read with the attributes)."""
-        value = evaluate(formula, lambda row, column: None)
-        if value is None and not derives_no_text(formula):
-            self._unread_formulas += 1
+        value, unread = computed(formula, lambda row, column: None)
+        self._unread_formulas += unread
         return value or ""
 
     def _spend(self, cells: int) -> int:
