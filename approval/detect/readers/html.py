@@ -73,7 +73,7 @@ from approval.detect.readers._carriers import (
 from approval.detect.readers._charsets import codec_for
 from approval.detect.readers._formulas import computed, unread_reason
 from approval.detect.readers._members import PICTURE_REASON
-from approval.detect.textio import displayed, sniff_encoding
+from approval.detect.textio import displayed, is_cjk, sniff_encoding
 from approval.detect.units import (
     PARSED,
     UNREAD,
@@ -565,9 +565,6 @@ def _bom_encoding(head: bytes) -> str | None:
     return None
 
 
-_CJK = ("iso2022", "euc_", "gb18030", "cp932", "big5")
-
-
 def _encoding(head: bytes) -> str:
     """The byte order mark, else ``<meta charset>``, else UTF-8 if the head is UTF-8, else
     cp1252 (which browsers use for latin-1 too)."""
@@ -589,7 +586,7 @@ def _encoding(head: bytes) -> str:
             return name
     # A Japanese, Chinese or Korean page with no label is detected as a browser does.
     sniffed = sniff_encoding(head) if b"\x1b" in head or not head.isascii() else None
-    if sniffed is not None and sniffed.startswith(_CJK):
+    if sniffed is not None and is_cjk(sniffed):
         return sniffed
     try:
         head.decode("utf-8")
