@@ -4,11 +4,12 @@ a string value (an export's ``attachment`` column, a JSON field, a pasted blob).
 Anyone decodes such a run with ``base64 -d``; a spreadsheet of many columns carries a whole
 roster in one cell this way. A run is taken when it is long (``MIN_CHARS``), is base64 and
 nothing else (the standard or the URL-safe alphabet, not both, padded where it ends), decodes
-cleanly, and its bytes are a file: text (UTF-8, UTF-16 or UTF-32) or bytes that start with the
-signature of a known format (an archive, a compressed stream, a PDF, an Office or OpenDocument
-file, a picture). Anything else that decodes (a hash, a signature, a key, a token, ciphertext)
-is random bytes to every reader and is left where it stands: it holds no file, and blocking it
-would block every export that carries signatures.
+cleanly, and its bytes are a file: text in any encoding the scan reads (UTF-8, UTF-16,
+Windows-1252, Shift_JIS...) or bytes that start with the signature of a known format (an
+archive, a compressed stream, a PDF, an Office or OpenDocument file, a picture). Anything else
+that decodes (a hash, a signature, a key, a token, ciphertext) is random bytes to every reader
+and is left where it stands: it holds no file, and blocking it would block every export that
+carries signatures.
 """
 
 from __future__ import annotations
@@ -95,11 +96,12 @@ def decode(run: str) -> bytes | None:
 
 
 def is_file(data: bytes) -> bool:
-    """Whether decoded bytes are a file: text, or a known format's signature."""
+    """Whether decoded bytes are a file: text in any encoding the scan reads (Windows-1252 as
+    Excel writes a CSV, Shift_JIS...: random bytes hold too many control bytes to pass), or a
+    known format's signature."""
     if any(data[at : at + len(magic)] == magic for at, magic in _MAGIC):
         return True
-    encoding = sniff_encoding(data[:8192])
-    return encoding is not None and encoding.startswith("utf")
+    return sniff_encoding(data[:8192]) is not None
 
 
 __all__ = ["MIN_CHARS", "decode", "is_file", "may_carry", "may_hold", "may_hold_uri", "runs"]

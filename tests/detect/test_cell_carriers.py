@@ -65,6 +65,8 @@ CARRIED = {
     "bare URL-safe base64": base64.urlsafe_b64encode(LIST).decode(),
     "bare base64 of a gzip": base64.b64encode(gzip.compress(LIST, mtime=0)).decode(),
     "bare base64 of UTF-16": base64.b64encode(LIST.decode().encode("utf-16")).decode(),
+    # Excel's "CSV" on Windows: a name with an accent is no UTF-8.
+    "bare base64 of Windows-1252": base64.b64encode(LIST.decode().encode("cp1252")).decode(),
 }
 
 
@@ -171,6 +173,8 @@ RUNS = [
     (SIGNS, True),
     (SIGNS.replace("+", "-").replace("/", "_"), True),  # URL-safe
     (SIGNS.replace("+", "-"), False),  # two alphabets, the same bytes in either
+    (base64.b64encode(LIST.decode().encode("cp1252")).decode(), True),
+    (base64.b64encode(("氏名 マリア・ゴンサレス 庇護申請中\n" * 8).encode("cp932")).decode(), True),
     (base64.b64encode(random.Random(2).randbytes(400)).decode(), False),
     (base64.b64encode(b"%PDF-1.7\n" + bytes(300)).decode(), True),
     (B64[: blobs.MIN_CHARS - 4], False),  # too short to be taken
