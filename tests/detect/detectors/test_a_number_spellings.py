@@ -59,6 +59,8 @@ SPELLINGS = [
     ("A212\u2011345678", A),  # Word's non-breaking hyphen
     # Not A-numbers.
     ("A2023-004512", None),  # a year first
+    ("A2023-00451", None),  # nine digits: only the year tells it from A212-345678
+    ("A1998-1234", None),
     ("A 2 1 2 3 4 5 6 7 8 9 0", None),  # ten digits, one at a time
     ("Row A 1 2 3 4 5 6 7 8 9", None),  # seats
     ("Category A 21234 5678", None),
