@@ -1277,13 +1277,28 @@ def _says_more(lines: list[str], text: str) -> bool:
     """Whether lines as shown say what ``text`` (as extracted) does not: characters in
     another order, invisible ones left out, or a word the extracted text holds only in pieces
     (``A212 345678`` where a space squeezed to nothing or set in a tenth of a point shows
-    ``A212345678``)."""
-    flat = "".join(text.split())
-    spaced = " ".join(text.split())
-    return any(
-        "".join(line.split()) not in flat or any(word not in spaced for word in line.split())
-        for line in lines
-    )
+    ``A212345678``). Linear when the lines follow the extracted order: each is looked for
+    from where the one before it was found, and a word that is a word of the text is in it."""
+    extracted = text.split()
+    flat, spaced, whole = "".join(extracted), " ".join(extracted), set(extracted)
+    in_flat = in_spaced = 0
+    for line in lines:
+        shown = line.split()
+        in_flat = _find(flat, "".join(shown), in_flat)
+        if in_flat < 0:
+            return True
+        for word in shown:
+            if word not in whole:
+                in_spaced = _find(spaced, word, in_spaced)
+                if in_spaced < 0:
+                    return True
+    return False
+
+
+def _find(text: str, part: str, start: int) -> int:
+    """Where ``part`` is in ``text``, looked for from ``start`` first; -1 if nowhere."""
+    found = text.find(part, start)
+    return found if found >= 0 else text.find(part)
 
 
 READER = _PdfReader()
