@@ -84,6 +84,24 @@ class _State:
             )
         return 1.0, 1.0
 
+    def select(self, font: tuple[float, float, int, float]) -> None:
+        """A font chosen: its height, average width, character set and escapement."""
+        self.height, self.width, self.charset, self.escapement = font
+
+    def frame(self, viewport: bool, origin: bool, first: float, second: float) -> None:
+        """The window's or the viewport's origin or extent set."""
+        old = self.viewport if viewport else self.window
+        new = (first, second, old[2], old[3]) if origin else (old[0], old[1], first, second)
+        if viewport:
+            self.viewport = new
+        else:
+            self.window = new
+
+    def scale_extent(self, viewport: bool, xn: int, xd: int, yn: int, yd: int) -> None:
+        """The window's or the viewport's extent scaled by xn/xd and yn/yd."""
+        old = self.viewport if viewport else self.window
+        self.frame(viewport, False, old[2] * _ratio(xn, xd), old[3] * _ratio(yn, yd))
+
     def device(self, x: float, y: float) -> tuple[float, float]:
         m11, m12, m21, m22, dx, dy = self.world
         wx, wy = m11 * x + m21 * y + dx, m12 * x + m22 * y + dy
@@ -201,6 +219,12 @@ def metafile_text(data: bytes) -> list[str]:
     return walk.lines()
 
 
+def _save(saved: list[_State], state: _State) -> None:
+    """A SAVEDC: a copy of ``state`` kept, up to a cap."""
+    if len(saved) < 1024:
+        saved.append(replace(state))
+
+
 def _restored(saved: list[_State], level: int, state: _State) -> _State:
     """The state a RESTOREDC brings back (``level`` below 0: that many saves back; above 0: the
     save of that number), the saves after it dropped; ``state`` when there is no such save."""
@@ -286,9 +310,7 @@ class _Walk:
                 raw = record[start : start + chars * (2 if wide else 1)]
                 if len(raw) < chars * (2 if wide else 1):
                     raise _truncated()
-                if chars and options & _ETO_GLYPH_INDEX:
-                    raise Unscannable(GLYPHS_REASON)
-                text = _utf16(raw) if wide else _ansi(raw, state.charset)
+                text = _string(raw, wide, options, state.charset)
                 cursor = self._text(state, layout, cursor, x, y, text, 0.0)
             elif kind == 70 and size >= 12:  # EMR_COMMENT
                 length = int.from_bytes(record[8:12], "little")
@@ -301,17 +323,15 @@ class _Walk:
                 turned = int.from_bytes(record[20:24], "little", signed=True)
                 fonts[handle] = (float(height), float(width), record[35], float(turned))
             elif kind == 37 and size >= 12:  # EMR_SELECTOBJECT
-                chosen = fonts.get(int.from_bytes(record[8:12], "little"))
-                if chosen:
-                    state.height, state.width, state.charset, state.escapement = chosen
+                if chosen := fonts.get(int.from_bytes(record[8:12], "little")):
+                    state.select(chosen)
             elif kind == 40 and size >= 12:  # EMR_DELETEOBJECT
                 fonts.pop(int.from_bytes(record[8:12], "little"), None)
             elif kind == 27 and size >= 16:  # EMR_MOVETOEX
                 x, y = _I2.unpack_from(record, 8)
                 cursor = (float(x), float(y))
             elif kind == 33:  # EMR_SAVEDC
-                if len(saved) < 1024:
-                    saved.append(replace(state))
+                _save(saved, state)
             elif kind == 34 and size >= 12:  # EMR_RESTOREDC
                 state = _restored(saved, int.from_bytes(record[8:12], "little", signed=True), state)
             elif size >= 12:
@@ -326,23 +346,10 @@ class _Walk:
         elif kind == 115:  # EMR_SETLAYOUT
             state.mirrored = bool(first & 1)
         elif kind in (9, 10, 11, 12):  # window/viewport extent/origin
-            target = state.window if kind in (9, 10) else state.viewport
-            if kind in (10, 12):
-                target = (float(first), float(second), target[2], target[3])
-            else:
-                target = (target[0], target[1], float(first), float(second))
-            if kind in (9, 10):
-                state.window = target
-            else:
-                state.viewport = target
+            state.frame(kind in (11, 12), kind in (10, 12), float(first), float(second))
         elif kind in (31, 32) and len(record) >= 24:  # EMR_SCALEVIEWPORTEXTEX / WINDOW
             xn, xd, yn, yd = struct.unpack_from("<4i", record, 8)
-            target = state.viewport if kind == 31 else state.window
-            scaled = (target[0], target[1], target[2] * _ratio(xn, xd), target[3] * _ratio(yn, yd))
-            if kind == 31:
-                state.viewport = scaled
-            else:
-                state.window = scaled
+            state.scale_extent(kind == 31, xn, xd, yn, yd)
         elif kind in (35, 36) and len(record) >= 32:  # EMR_SET/MODIFYWORLDTRANSFORM
             given = _F6.unpack_from(record, 8)
             how = int.from_bytes(record[32:36], "little") if kind == 36 else 4
@@ -367,10 +374,7 @@ class _Walk:
         length = chars * (2 if wide else 1)
         if chars and (offset < 8 or offset + length > len(record)):
             raise _truncated()
-        if chars and options & _ETO_GLYPH_INDEX:
-            raise Unscannable(GLYPHS_REASON)
-        raw = record[offset : offset + length]
-        text = _utf16(raw) if wide else _ansi(raw, state.charset)
+        text = _string(record[offset : offset + length], wide, options, state.charset)
         advance = 0.0
         step = 8 if options & 0x2000 else 4  # ETO_PDY: x and y advances
         if dx_at >= 8 and dx_at + step * chars <= len(record):
@@ -519,9 +523,7 @@ class _Walk:
                 start = 14 + (8 if options & (_ETO_OPAQUE | _ETO_CLIPPED) else 0)
                 if start + length > size:
                     raise _truncated()
-                if length and options & _ETO_GLYPH_INDEX:
-                    raise Unscannable(GLYPHS_REASON)
-                text = _ansi(record[start : start + length], state.charset)
+                text = _string(record[start : start + length], False, options, state.charset)
                 dx_at = start + length + (length & 1)
                 advance = 0.0
                 if dx_at + 2 * length <= size:
@@ -535,17 +537,15 @@ class _Walk:
                     font = (float(height), float(width), record[19], float(turned))
                 objects[free] = font
             elif kind == 0x012D and size >= 8:  # META_SELECTOBJECT
-                chosen = objects.get(int.from_bytes(record[6:8], "little"))
-                if chosen:
-                    state.height, state.width, state.charset, state.escapement = chosen
+                if chosen := objects.get(int.from_bytes(record[6:8], "little")):
+                    state.select(chosen)
             elif kind == 0x01F0 and size >= 8:  # META_DELETEOBJECT
                 index = int.from_bytes(record[6:8], "little")
                 if index in objects:
                     del objects[index]
                     heapq.heappush(freed, index)
             elif kind == 0x001E:  # META_SAVEDC
-                if len(saved) < 1024:
-                    saved.append(replace(state))
+                _save(saved, state)
             elif kind == 0x0127 and size >= 8:  # META_RESTOREDC
                 state = _restored(saved, int.from_bytes(record[6:8], "little", signed=True), state)
             elif kind == 0x0626 and size >= 10:  # META_ESCAPE
@@ -570,28 +570,14 @@ class _Walk:
             second, first = (float(v) for v in struct.unpack_from("<2h", record, 6))
             if kind == 0x0214:  # META_MOVETO
                 return first, second
-            if kind == 0x020B:
-                state.window = (first, second, *state.window[2:])
-            elif kind == 0x020C:
-                state.window = (*state.window[:2], first, second)
-            elif kind == 0x020D:
-                state.viewport = (first, second, *state.viewport[2:])
-            elif kind == 0x020E:
-                state.viewport = (*state.viewport[:2], first, second)
-            elif kind == 0x020F:  # META_OFFSETWINDOWORG
-                w = state.window
-                state.window = (w[0] + first, w[1] + second, w[2], w[3])
-            elif kind == 0x0211:  # META_OFFSETVIEWPORTORG
-                v = state.viewport
-                state.viewport = (v[0] + first, v[1] + second, v[2], v[3])
+            if kind in (0x020B, 0x020C, 0x020D, 0x020E):  # META_SETWINDOW/VIEWPORTORG/EXT
+                state.frame(kind >= 0x020D, kind in (0x020B, 0x020D), first, second)
+            elif kind in (0x020F, 0x0211):  # META_OFFSETWINDOWORG / VIEWPORTORG
+                old = state.viewport if kind == 0x0211 else state.window
+                state.frame(kind == 0x0211, True, old[0] + first, old[1] + second)
             elif kind in (0x0410, 0x0412) and len(record) >= 14:  # META_SCALE*EXT
                 yd, yn, xd, xn = struct.unpack_from("<4h", record, 6)
-                target = state.window if kind == 0x0410 else state.viewport
-                scaled = (*target[:2], target[2] * _ratio(xn, xd), target[3] * _ratio(yn, yd))
-                if kind == 0x0410:
-                    state.window = scaled
-                else:
-                    state.viewport = scaled
+                state.scale_extent(kind == 0x0412, xn, xd, yn, yd)
         return cursor
 
 
@@ -633,6 +619,14 @@ def _combine(world: tuple[float, ...], given: tuple[float, ...], how: int) -> tu
         adx * b11 + ady * b21 + bdx,
         adx * b12 + ady * b22 + bdy,
     )
+
+
+def _string(raw: bytes, wide: bool, options: int, charset: int) -> str:
+    """A text record's string, in UTF-16 or the font's code page; ``Unscannable`` when it
+    is drawn by glyph index (``ETO_GLYPH_INDEX``)."""
+    if raw and options & _ETO_GLYPH_INDEX:
+        raise Unscannable(GLYPHS_REASON)
+    return _utf16(raw) if wide else _ansi(raw, charset)
 
 
 def _utf16(raw: bytes) -> str:
