@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from approval.detect.readers.pdf import READER
+from approval.detect.readers.pdf import READER, _says_more
 from approval.detect.scan import scan_file
 from approval.detect.units import Limits, Part, Text, Unit
 from approval.policy import Policy
@@ -222,6 +222,31 @@ def test_a_space_drawn_with_no_room_does_not_split_a_number(
 
     assert any("A212345678" in line for line in _shown(units))
     assert _scan(tmp_path, policy, drawn_pdf([content])) == "protected"
+
+
+SAYS_MORE = [
+    (["Detention statistics", "by month"], "Detention statistics\nby month", False),
+    # Lines shown in another order than extracted (a footer drawn first): each is found.
+    (
+        ["by month", "Total 12", "Detention statistics"],
+        "Detention statistics\nby month Total 12",
+        False,
+    ),
+    (["Total  12"], "Total\n12", False),  # spacing and line breaks are not words
+    (["stat"], "Detention statistics", False),  # a piece of a word is in it
+    (["tics by"], "Detention statistics by month", False),
+    (["onth", "stat"], "Detention statistics by month", False),  # a piece found before
+    (["A212345678"], "Maria Lopez A212 345678", True),  # a word only in pieces
+    (["by month", "A212345678"], "by month A212 345678", True),
+    (["Lopez Maria"], "Maria Lopez", True),  # characters in another order
+]
+
+
+@pytest.mark.parametrize(("lines", "text", "more"), SAYS_MORE)
+def test_a_page_as_shown_says_more_than_the_extracted_text(
+    lines: list[str], text: str, more: bool
+) -> None:
+    assert _says_more(lines, text) is more
 
 
 def test_text_in_reading_order_is_read_once(tmp_path: Path, policy: Policy) -> None:
