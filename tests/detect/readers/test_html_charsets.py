@@ -18,10 +18,16 @@ JAPANESE = (
     "<table><tr><td>氏名</td><td>A番号</td></tr><tr><td>山田 太郎</td>"
     "<td>Ａ２１２３４５６７８</td></tr></table><p>asylum pending 1985-03-14</p>"
 )
+# A "+" starts a base64 run in UTF-7: a browser, which knows no UTF-7, shows "+A212345678".
+PLUS = "<p>Maria Lopez, +&#65;212345678, born 1985-03-14, asylum granted.</p>"
 
 # What the HTML reader reads of each body once it is decoded right. The scan alone cannot tell:
 # the text reader reads the same bytes, in the encoding it detects for itself.
-READ = {LATIN: "Maria Lopez, A212345678", JAPANESE: "Ａ２１２３４５６７８"}
+READ = {
+    LATIN: "Maria Lopez, A212345678",
+    PLUS: "Maria Lopez, +A212345678",
+    JAPANESE: "Ａ２１２３４５６７８",
+}
 
 
 def _page(meta: str, body: str) -> str:
@@ -43,6 +49,9 @@ def _html_read(data: bytes) -> str:
         # The same with text that reads only in UTF-8 (an ASCII page reads in any of them).
         ('<meta charset="utf-16">', JAPANESE, "utf-8"),
         ('<meta charset="no-such-charset">', JAPANESE, "utf-8"),
+        # Labels mail knows and browsers do not: ignored as well.
+        ('<meta charset="utf-7">', PLUS, "utf-8"),
+        ('<meta charset="ibm437">', JAPANESE, "utf-8"),
         ("", JAPANESE, "euc_jp"),
         ("", JAPANESE, "iso2022_jp"),
         ("", JAPANESE, "cp932"),
