@@ -1038,10 +1038,7 @@ _VERB_AFTER = re.compile(
 
 
 def _claim_then_names(
-    line: str,
-    claims: Sequence[Found],
-    names: PersonName,
-    attribute: Callable[[str], bool] = lambda _: False,
+    line: str, claims: Sequence[Found], names: PersonName, attribute: Callable[[str], bool]
 ) -> list[Found]:
     """``Asylum: Ruby Stephens``, ``Asylum seekers: Ruby Stephens, Omar Haddad and Ana
     Perez``, ``Asylum seekers - Ruby Stephens``: a label holding a claim, and after it nothing
