@@ -136,7 +136,7 @@ def _quoted_printable(line: str) -> bool:
 
 
 def _content_line(
-    line: str, source: Source, limits: Limits, found: list[Unit], encoding: str = "utf-8"
+    line: str, source: Source, limits: Limits, found: list[Unit], encoding: str
 ) -> Iterator[str]:
     """One logical line, decoded; ``encoding`` is the file's, which a raw 8-bit value's
     ``CHARSET`` (vCard 2.1) overrides."""
