@@ -22,12 +22,14 @@ from collections.abc import Iterator
 from approval.detect.signatures import SIGNATURES
 from approval.detect.textio import sniff_encoding
 
+WRAP_CHARS = 40  # a line of base64 wrapped at this width or more goes on in the next one
 MIN_CHARS = 200  # shorter runs are tokens, hashes and ids; 150 bytes is a few rows of a list
 # A run of the base64 alphabets (both, told apart when decoding), not inside a longer word of
 # them; possessive, and starting only where no alphabet character stands before it: linear.
 _RUN = re.compile(
     rf"(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{{{MIN_CHARS},}}+={{0,2}}+(?![A-Za-z0-9+/_=-])"
 )
+_BREAK = re.compile(r"[ \t]*\r?\n[ \t]*")
 _URL_SAFE = b"-_"
 _ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_"
 # Signatures of file formats: those the scan core names (``signatures``), which it reads or
@@ -54,6 +56,13 @@ def may_hold(text: str) -> bool:
     return len(text) >= MIN_CHARS or may_hold_uri(text)
 
 
+def may_wrap(line: str) -> bool:
+    """Whether a line may be one of a file written as base64 over several lines (76 columns a
+    line as ``base64`` writes it, 64 as PEM does), which a line alone is too short to show:
+    long, and no blank inside it (``memchr``: prose has one within a few characters)."""
+    return len(line) >= WRAP_CHARS and " " not in line.strip()
+
+
 def may_hold_uri(text: str) -> bool:
     """Whether a piece of text may hold a ``data:`` URI, at memory speed (``:`` by ``memchr``
     first): for readers that watch their text as they parse it (``Table.carries``)."""
@@ -72,9 +81,20 @@ def may_carry(chunk: str) -> bool:
 
 
 def runs(text: str) -> Iterator[str]:
-    """The runs of ``text`` that may be base64 files (see ``decode``)."""
+    """The runs of ``text`` that may be base64 files (see ``decode``); in a value or a cell of
+    several lines, also the runs its lines make joined (base64 as ``base64`` and MIME write
+    it: 76 columns a line, which every decoder joins)."""
     if len(text) >= MIN_CHARS:
-        yield from _RUN.findall(text)
+        found = _RUN.findall(text)
+        yield from found
+        if "\n" in text:
+            seen = set(found)
+            yield from (run for run in _RUN.findall(unwrapped(text)) if run not in seen)
+
+
+def unwrapped(text: str) -> str:
+    """``text`` with its line breaks (and the blanks around them) taken out."""
+    return _BREAK.sub("", text)
 
 
 def decode(run: str) -> bytes | None:
@@ -104,4 +124,15 @@ def is_file(data: bytes) -> bool:
     return sniff_encoding(data[:8192]) is not None
 
 
-__all__ = ["MIN_CHARS", "decode", "is_file", "may_carry", "may_hold", "may_hold_uri", "runs"]
+__all__ = [
+    "MIN_CHARS",
+    "WRAP_CHARS",
+    "decode",
+    "is_file",
+    "may_carry",
+    "may_hold",
+    "may_hold_uri",
+    "may_wrap",
+    "runs",
+    "unwrapped",
+]

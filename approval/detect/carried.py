@@ -21,7 +21,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import cast
 
-from approval.detect.blobs import MIN_CHARS, decode, may_hold, may_hold_uri, runs
+from approval.detect.blobs import (
+    MIN_CHARS,
+    WRAP_CHARS,
+    decode,
+    may_hold,
+    may_hold_uri,
+    runs,
+)
 from approval.detect.readers._carriers import data_uri, nested, picture
 from approval.detect.readers._formulas import letter
 from approval.detect.readers._members import PICTURE_REASON, is_font
@@ -51,6 +58,8 @@ _URI = re.compile(
 )
 # How a base64 payload the line before ended with may go on at the start of a line.
 _BASE64_RUN = re.compile(r"[ \t]*([A-Za-z0-9+/=]+)")
+# A line of bare base64 and nothing else, in either alphabet (``blobs.decode`` tells them).
+_BASE64_LINE = re.compile(r"[A-Za-z0-9+/_-]+={0,2}")
 _HEAD = 64
 
 
@@ -69,7 +78,9 @@ class Carrier:
 
     A base64 payload that reaches the end of its line goes on in the lines after it that are
     base64 and nothing else (a reader's line cut at its length limit goes on the same way), up
-    to ``max_string_chars``: a URI is never read in part. More than ``max_entries`` files, or
+    to ``max_string_chars``: a URI is never read in part. Bare base64 wrapped over lines of
+    ``WRAP_CHARS`` or more (``base64``, MIME, PEM) is joined the same way, until a shorter line,
+    its padding, or a line of anything else ends it. More than ``max_entries`` files, or
     more than ``max_expanded_bytes`` of them waiting to be read, stop the scan (``Bound``)."""
 
     def __init__(self, limits: Limits):
@@ -79,11 +90,13 @@ class Carrier:
         self._held = 0  # characters and bytes in ``found``
         self._open: list[str] | None = None  # a base64 URI that may go on in the next line
         self._size = 0
+        self._wrapped: list[str] | None = None  # lines of bare base64 that may go on
 
     @property
     def waiting(self) -> bool:
-        """Whether a URI may go on in the next line (which must then be handed over)."""
-        return self._open is not None
+        """Whether a URI or wrapped base64 may go on in the next line (which must then be
+        handed over)."""
+        return self._open is not None or self._wrapped is not None
 
     def take(self) -> list[Found]:
         """The files found since last asked."""
@@ -91,6 +104,8 @@ class Carrier:
         return found
 
     def line(self, text: str) -> None:
+        if (self._wrapped is not None or len(text) >= WRAP_CHARS) and self._wrap(text.strip()):
+            return
         if self._open is not None:
             run = _BASE64_RUN.match(text)
             if run is not None and self._size < self._limits.max_string_chars:
@@ -112,11 +127,39 @@ class Carrier:
         return _Cells(self, table.column_names, table.carries)
 
     def close(self) -> None:
-        """The end of a unit's lines: a URI still open is whole."""
+        """The end of a unit's lines: a URI or wrapped base64 still open is whole."""
+        self._unwrap()
         if self._open is not None:
             uri = "".join(self._open)
             self._open = None
             self._add(Found(uri, b"", ""), len(uri))
+
+    def _wrap(self, line: str) -> bool:
+        """Take ``line`` as one of bare base64 wrapped over lines, if it is one; say whether
+        it was taken (the line then holds nothing else)."""
+        if self._open is not None or _BASE64_LINE.fullmatch(line) is None:
+            self._unwrap()
+            return False
+        if self._wrapped is None:
+            if len(line) < WRAP_CHARS or line.endswith("="):
+                return False  # one line alone: read as any line is
+            self._wrapped, self._size = [], 0
+        self._wrapped.append(line)
+        self._size += len(line)
+        if (
+            len(line) < WRAP_CHARS
+            or line.endswith("=")
+            or (self._size >= self._limits.max_string_chars)
+        ):
+            self._unwrap()  # its last line
+        return True
+
+    def _unwrap(self) -> None:
+        wrapped, self._wrapped = self._wrapped, None
+        if wrapped is not None and len(wrapped) > 1 and self._size >= MIN_CHARS:
+            self._find("".join(wrapped), "", at_line_end=False)
+        elif wrapped:
+            self._find(wrapped[0], "", at_line_end=False)
 
     def _find(self, text: str, place: str, *, at_line_end: bool) -> None:
         if "a:" in text or "A:" in text:

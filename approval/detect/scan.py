@@ -58,7 +58,7 @@ from itertools import chain, islice
 from pathlib import Path, PurePath
 from typing import Any, BinaryIO, cast
 
-from approval.detect.blobs import may_hold
+from approval.detect.blobs import may_hold, may_wrap
 from approval.detect.carried import Carrier, Found, payload_units
 from approval.detect.classify import Classifier, Engine
 from approval.detect.readers import ARCHIVES, structured
@@ -229,7 +229,7 @@ class _Budget:
             if len(line) > longest:
                 raise Bound(f"a line longer than {longest} characters", "max_string_chars")
             self.chars += len(line)
-            if carrier.waiting or may_hold(line):
+            if carrier.waiting or may_hold(line) or may_wrap(line):
                 carrier.line(line)
             if number % _CHECK_EVERY == 0:
                 self.check()

@@ -30,6 +30,8 @@ from tests.corpus.carriers import payload_csv
 LIST = payload_csv()
 B64 = base64.b64encode(LIST).decode()
 URI = f"data:text/csv;base64,{B64}"
+WRAPPED = base64.encodebytes(LIST).decode()  # 76 columns a line, as base64 and MIME write it
+PEM = "\n".join(B64[at : at + 64] for at in range(0, len(B64), 64))  # 64, as PEM does
 HEADER = ["Case", "Office", "Attachment", "Status"]
 
 
@@ -67,6 +69,8 @@ CARRIED = {
     "bare base64 of UTF-16": base64.b64encode(LIST.decode().encode("utf-16")).decode(),
     # Excel's "CSV" on Windows: a name with an accent is no UTF-8.
     "bare base64 of Windows-1252": base64.b64encode(LIST.decode().encode("cp1252")).decode(),
+    # A cell of several lines (a quoted CSV field; a workbook cell with line breaks).
+    "bare base64 wrapped at 76 columns": WRAPPED,
 }
 
 
@@ -138,7 +142,20 @@ BARE_ELSEWHERE = {
     "notes.txt": f"Attached roster:\n{B64}\n",
     "export.json": json.dumps({"report": "weekly", "attachment": B64}),
     "notes.md": f"# Notes\n\n`{B64}`\n",
+    "wrapped.txt": f"Attached roster:\n\n{WRAPPED}\nRegards\n",
+    "wrapped.json": json.dumps({"report": "weekly", "attachment": WRAPPED}),
+    "roster.pem": f"-----BEGIN ROSTER-----\n{PEM}\n-----END ROSTER-----\n",
 }
+
+
+def test_wrapped_base64_of_no_file_stays_data(tmp_path: Path, policy: Policy) -> None:
+    # A certificate's DER and a list of digests, one a line: base64 (and hex) that is no file.
+    der = base64.encodebytes(random.Random(7).randbytes(1500)).decode()
+    digests = "\n".join(hashlib.sha256(bytes([n])).hexdigest() for n in range(40))
+    path = tmp_path / "keys.txt"
+    path.write_text(f"-----BEGIN CERTIFICATE-----\n{der}-----END CERTIFICATE-----\n\n{digests}\n")
+    report = scan_file(path, policy)
+    assert report.verdict == "clean", report.reason
 
 
 @pytest.mark.parametrize("name", sorted(BARE_ELSEWHERE))

@@ -338,11 +338,18 @@ def _row_batches(
         cut = formulas.cut if formulas is not None else None
         reader = csv.reader(_visible_lines(text, watch, cut), delimiter=delimiter)
         rows = 0
+        lines = 0  # physical lines the parser had read when the last batch ended
         current = 0  # the chunk being parsed when the last batch ended
         try:
             while batch := list(itertools.islice(reader, _ROW_BATCH)):
                 rows += len(batch)
                 if formulas is not None:
+                    if not formulas.carries and reader.line_num - lines > len(batch):
+                        # A row over several lines: a quoted cell with line breaks, which may
+                        # hold base64 wrapped as encoders write it (76 columns a line), no line
+                        # of it long enough for ``cut`` to notice. Free to tell, per batch.
+                        formulas.carries = True
+                    lines = reader.line_num
                     # The batch's rows come from the chunks parsed since the last one ended.
                     if formulas.hot >= current - 1:
                         formulas.read(batch)
