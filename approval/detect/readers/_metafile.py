@@ -120,6 +120,7 @@ def _ratio(num: float, den: float) -> float:
 class _Layout:
     """Pieces drawn in one coordinate space, laid out as lines."""
 
+    drawn: list[int]  # the pieces drawn in all the picture's layouts, one count they share
     pieces: list[_Piece] = field(default_factory=list)
 
     def draw(self, state: _State, x: float, y: float, text: str, advance: float) -> None:
@@ -127,7 +128,8 @@ class _Layout:
         (0: estimated from the font)."""
         if not text.strip():
             return
-        if len(self.pieces) >= MAX_PIECES:
+        self.drawn[0] += 1
+        if self.drawn[0] > MAX_PIECES:
             raise Unscannable(f"too large: a picture draws more than {MAX_PIECES} strings")
         em = abs(state.height) or 16.0
         advance = _advance(state, text, advance)
@@ -176,9 +178,9 @@ class _Layout:
 class _Plus:
     """The EMF+ records of one EMF: their own transform, fonts and coordinate space."""
 
+    layout: _Layout
     state: _State = field(default_factory=_State)
     fonts: dict[int, float] = field(default_factory=dict)
-    layout: _Layout = field(default_factory=_Layout)
 
 
 def _joined(row: list[_Piece]) -> str:
@@ -242,6 +244,7 @@ def _truncated() -> Unscannable:
 class _Walk:
     def __init__(self, size: int) -> None:
         self.layouts: list[_Layout] = []
+        self.drawn = [0]
         self.extra: list[str] = []
         self.records = 0
         # Metafiles nested in one another each lie within the one around them: walked once
@@ -250,6 +253,12 @@ class _Walk:
 
     def lines(self) -> list[str]:
         return self.extra + [line for layout in self.layouts for line in layout.lines()]
+
+    def _layout(self) -> _Layout:
+        """A coordinate space of its own, its pieces counted with the picture's."""
+        layout = _Layout(self.drawn)
+        self.layouts.append(layout)
+        return layout
 
     def _count(self) -> None:
         self.records += 1
@@ -273,8 +282,7 @@ class _Walk:
         total = int.from_bytes(data[48:52], "little")
         if total > len(data) or total < 88:
             raise _truncated()
-        layout, plus = _Layout(), _Plus()
-        self.layouts += [layout, plus.layout]
+        layout, plus = self._layout(), _Plus(self._layout())
         state, saved = _State(), list[_State]()
         fonts: dict[int, tuple[float, float, int, float]] = {}
         cursor = (0.0, 0.0)
@@ -490,8 +498,7 @@ class _Walk:
         if len(data) < at + 18 or data[at + 2 : at + 4] != b"\x09\x00":
             raise _truncated()
         at += 18
-        layout = _Layout()
-        self.layouts.append(layout)
+        layout = self._layout()
         state, saved = _State(), list[_State]()
         # The object table: a new object takes the lowest free index.
         objects: dict[int, tuple[float, float, int, float] | None] = {}

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from approval.detect.readers import _metafile
 from approval.detect.readers._members import image_text
 from approval.detect.readers._metafile import GLYPHS_REASON, metafile_text
 from approval.detect.units import Unscannable
@@ -338,6 +339,18 @@ def test_text_no_one_reads_and_broken_metafiles_fail_closed(
 ) -> None:
     with pytest.raises(Unscannable, match=re.escape(reason)):
         image_text(build())
+
+
+def test_a_pictures_strings_are_capped_across_its_layouts(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cap on strings drawn is the picture's: its EMF and EMF+ records (and nested
+    metafiles) draw into layouts of their own, none of which alone reaches the cap."""
+    monkeypatch.setattr(_metafile, "MAX_PIECES", len(LINES) + 1)
+    gdi = [exttextout(0, 100 + 2 * EM * n, line) for n, line in enumerate(LINES)]
+    plus = emfplus(*(draw_string(0, 100 + 2 * EM * n, line) for n, line in enumerate(LINES)))
+    for picture in (emf([*font(), *gdi]), emf([plus])):
+        assert [line for line in metafile_text(picture) if line in LINES] == LINES
+    with pytest.raises(Unscannable, match="too large"):
+        metafile_text(emf([*font(), *gdi, plus]))
 
 
 def _docx(picture: bytes) -> bytes:
