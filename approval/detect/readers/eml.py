@@ -241,7 +241,7 @@ class _Walk:
         self.headers: list[str] = []
         self.addresses: list[str] = []
         self.around: list[tuple[str, list[str]]] = []  # preambles and epilogues
-        self.unread_headers = 0  # headers with encoded words in a charset no client knows
+        self.unread_headers = 0  # size of the headers with encoded words no client decodes
 
     def _name(self, name: str) -> str:
         return f"{self.prefix}/{name}" if self.prefix else name
@@ -363,7 +363,7 @@ class _Walk:
                 # clients, or not at all: ``unicode``, ``x-sjis``... (``readers._charsets``).
                 decoded = _client_decoded(raw)
                 if decoded is None:
-                    self.unread_headers += 1
+                    self.unread_headers += len(raw)
                 elif decoded:
                     text = decoded
             if name.lower() in ("content-disposition", "content-type") and "*" in raw:

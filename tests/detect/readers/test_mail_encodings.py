@@ -266,6 +266,8 @@ def test_an_encoded_word_in_an_unknown_charset_blocks(tmp_path: Path, policy: Po
 
     assert report.verdict == "unscannable"
     assert "encoded words in headers" in str(report.reason)
+    (part,) = [p for p in report.coverage if p.part == "encoded headers"]
+    assert part.bytes == len(f"=?x-nothing?B?{word}?=")  # the header's size, not a count
 
 
 @pytest.mark.parametrize(("label", "codec"), [("ucs-2", "utf-16-le"), ("x-sjis", "shift_jis")])
