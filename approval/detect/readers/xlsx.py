@@ -304,12 +304,24 @@ def _styles(package: _Package, rels: dict[str, _Rel]) -> _Styles:
 
 
 # A conditional format's range and its rules' differential formats, in the sheet's XML outside
-# its cells: <conditionalFormatting sqref="B2:B40"><cfRule type="cellIs" dxfId="0" ...>.
-_CONDITIONAL = re.compile(
-    rb"<(?:\w+:)?conditionalFormatting\b[^>]*>.*?</(?:\w+:)?conditionalFormatting>", re.S
-)
+# its cells: <conditionalFormatting sqref="B2:B40"><cfRule type="cellIs" dxfId="0" ...>. An
+# element is found by its start, then its end, not by one lazy pattern from start to end:
+# over starts with no end, that pattern searched to the end from each (a minute for 200 KB).
+_CONDITIONAL_START = re.compile(rb"<(?:\w+:)?conditionalFormatting\b")
+_CONDITIONAL_END = re.compile(rb"</(?:\w+:)?conditionalFormatting>")
 _SQREF = re.compile(rb'\ssqref="\$?([A-Za-z]{1,3})\$?(\d+)')
-_DXF_ID = re.compile(rb'<(?:\w+:)?cfRule\b[^>]*?\sdxfId="(\d+)"')
+_DXF_ID = re.compile(rb'<(?:\w+:)?cfRule\b[^<>]*?\sdxfId="(\d+)"')  # within its tag
+
+
+def _conditional_blocks(outside: bytes | bytearray) -> Iterator[bytes | bytearray]:
+    """Each ``conditionalFormatting`` element of the sheet's XML outside its cells."""
+    at = 0
+    while (start := _CONDITIONAL_START.search(outside, at)) is not None:
+        end = _CONDITIONAL_END.search(outside, start.end())
+        if end is None:
+            return
+        yield outside[start.start() : end.end()]
+        at = end.end()
 
 
 def _conditional_formats(
@@ -319,9 +331,9 @@ def _conditional_formats(
     format, at the first cell of the range it applies to (``shown`` collects their codes)."""
     if not styles.dxf_codes or b"onditionalFormatting" not in outside:
         return
-    for block in _CONDITIONAL.finditer(outside):
-        where = _SQREF.search(block.group(0))
-        for hit in _DXF_ID.finditer(block.group(0)):
+    for block in _conditional_blocks(outside):
+        where = _SQREF.search(block)
+        for hit in _DXF_ID.finditer(block):
             index = int(hit.group(1))
             code = styles.dxf_codes[index] if index < len(styles.dxf_codes) else None
             if code is None or code in shown or not (found := styles.literals.get(code)):

@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import re
 import struct
+import time
 import zipfile
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
@@ -227,6 +228,39 @@ def test_a_conditional_formats_text_is_shown_at_its_range(tmp_path: Path) -> Non
     read = units(XLSX, path)
     assert read[Where("number format at B2", "Referrals")] == [[person.name]]
     assert Where(part="number formats", hidden=True) not in read
+
+
+def test_unclosed_conditional_formats_cost_no_more_than_their_bytes(tmp_path: Path) -> None:
+    from openpyxl.formatting.rule import CellIsRule
+    from openpyxl.styles.differential import DifferentialStyle
+    from openpyxl.styles.numbers import NumberFormat as Format
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Referrals"
+    sheet.append(["Case", "Flag"])
+    sheet.append([1, 1])
+    rule = CellIsRule(operator="equal", formula=["1"])
+    rule.dxf = DifferentialStyle(numFmt=Format(numFmtId=201, formatCode='"asylum"'))
+    sheet.conditional_formatting.add("B2:B40", rule)
+    built = tmp_path / "built.xlsx"
+    book.save(built)
+    # 20,000 elements that never end, after the one that does (half a megabyte, 2 KB zipped).
+    path = tmp_path / "unclosed.xlsx"
+    with zipfile.ZipFile(built) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                unclosed = b"<x:conditionalFormatting>" * 20_000
+                data = data.replace(b"</worksheet>", unclosed + b"</worksheet>")
+            out.writestr(info, data)
+
+    started = time.process_time()
+    read = units(XLSX, path)
+
+    assert time.process_time() - started < 5
+    assert read[Where("number format at B2", "Referrals")] == [["asylum"]]
 
 
 def test_a_list_validation_is_read_item_by_item(tmp_path: Path) -> None:
