@@ -174,6 +174,15 @@ LAYOUT = {
         "hidden",
     ),
     "word-spacing": ("", '<p style="word-spacing:-0.28em">A212 345678</p>', "hidden"),
+    # Tailwind Typography's backticks around <code>: a rule read as any element's, whose text
+    # is read in place, and its line also without it.
+    "rule read as any": (
+        _STYLE.format(
+            '.prose :where(code):not(:where([class~="not-prose"] *))::after{content:"`"}'
+        ),
+        '<div class="prose"><p>Case <b>A212</b>345678 opened.</p></div>',
+        "hidden",
+    ),
     "letter-spacing": ("", '<p>A212 <b style="letter-spacing:-1em">345678</b></p>', "hidden"),
     "negative margin": (
         "",
