@@ -32,7 +32,10 @@
 - Text CSS generates is read in place, joined to the element's own: ``::before``/``::after``
   (and ``::marker``) content (strings, escapes, ``attr()``, quotes, counters), ``<q>`` quotes,
   a string list marker, a declarative shadow root (``<template shadowrootmode>``) where its
-  host stands. The override of a ``unicode-bidi`` rule takes the direction its element
+  host stands; text of a rule whose selector is read as any element's (``*::before``,
+  ``:where(code)::after``) is read in every element's place, and its line also without it,
+  as hidden text. A style sheet's escaped strings are read decoded as CSS decodes them. The
+  override of a ``unicode-bidi`` rule takes the direction its element
   inherits (``dir``, ``direction``; SVG presentation attributes too). Layout that may show
   pieces in another order (flex and grid containers, ``order``, grid placement,
   ``float:right``, SVG ``x`` positions) has its pieces read also in those orders, joined, and a
