@@ -183,6 +183,7 @@ class _Font:
         # across the document (``misread``).
         self.shown: dict[str, str] = {}
         self.seen: set[bytes] = set()
+        self.last = b""  # the string noted last (once per glyph when drawn glyph by glyph)
         self.blanks = [0, 0, 0]  # distinct codes shown mapped to spaces, nothing, private use
         self.targets: dict[str, int] = {}  # distinct codes shown mapped to each letter or digit
         self.table: tuple[dict[int, str], list[float], bytes] | None = None
@@ -229,8 +230,9 @@ class _Font:
 
     def saw(self, raw: bytes) -> None:
         """Note the codes of a string shown visibly, and what each new one maps to."""
-        if raw in self.seen or len(self.shown) >= _MAX_CODES:
+        if raw == self.last or raw in self.seen or len(self.shown) >= _MAX_CODES:
             return
+        self.last = raw
         if len(self.seen) < 8192:
             self.seen.add(raw)
         font = self.font
