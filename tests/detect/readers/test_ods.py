@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import time
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from approval.detect.readers.ods import READER
+from approval.detect.readers.ods import READER, _needs_pass
 from approval.detect.scan import probe, scan_file
 from approval.detect.units import (
     Cell,
@@ -167,3 +168,45 @@ def test_damaged_files_are_read_or_unscannable_never_a_crash(
     outcomes = corpus.mutation_outcomes(READER, build(tmp_path).path)
     assert "unscannable" in outcomes
     assert "panicked" not in capfd.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        b'<c office:value-type="float"><text:p>1<a>',  # a paragraph with no letter, never closed
+        b'<c office:value-type="float"><b>',  # elements, never a paragraph
+        b'office:value-type="float',  # a tag never closed
+    ],
+)
+def test_the_quick_look_for_shown_text_costs_no_more_than_its_bytes(
+    tmp_path: Path, cell: bytes
+) -> None:
+    # Each typed cell's search stops at the next one: from each it ran to the chunk's end
+    # (20 seconds for these 8,000).
+    path = tmp_path / "many.zip"
+    with zipfile.ZipFile(path, "w") as package:
+        package.writestr("content.xml", cell * 8_000)
+
+    started = time.process_time()
+    with zipfile.ZipFile(path) as package:
+        needed = _needs_pass(package)
+
+    assert time.process_time() - started < 2
+    assert not needed
+
+
+def test_the_quick_look_still_finds_a_number_shown_with_a_letter(tmp_path: Path) -> None:
+    cell = (
+        b'<table:table-cell office:value-type="float" office:value="212345678" '
+        b'calcext:value-type="float"><text:p>A212345678</text:p></table:table-cell>'
+    )
+    plain = (
+        b'<table:table-cell office:value-type="float" office:value="7" '
+        b'calcext:value-type="float"><text:p>7</text:p></table:table-cell>'
+    )
+    path = tmp_path / "shown.zip"
+    with zipfile.ZipFile(path, "w") as package:
+        package.writestr("content.xml", plain * 1000 + cell)
+
+    with zipfile.ZipFile(path) as package:
+        assert _needs_pass(package)
