@@ -29,6 +29,7 @@ MIN_CHARS = 200  # shorter runs are tokens, hashes and ids; 150 bytes is a few r
 _RUN = re.compile(
     rf"(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{{{MIN_CHARS},}}+={{0,2}}+(?![A-Za-z0-9+/_=-])"
 )
+_HEX = re.compile(r"[0-9A-Fa-f]+")
 _BREAK = re.compile(r"[ \t]*\r?\n[ \t]*")
 _URL_SAFE = b"-_"
 _ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_"
@@ -102,6 +103,10 @@ def decode(run: str) -> bytes | None:
     None (not base64, or bytes that are no file)."""
     body = run.rstrip("=")
     if len(body) % 4 == 1 or (len(run) != len(body) and len(run) % 4):
+        return None
+    if _HEX.fullmatch(body):
+        # Hexadecimal (an RTF picture, a digest, a hex dump): base64 of anything long has
+        # letters past F (every one of 200 characters in 0-9A-Fa-f: one chance in 10^92).
         return None
     url_safe = "-" in body or "_" in body
     if url_safe and ("+" in body or "/" in body):

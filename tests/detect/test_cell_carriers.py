@@ -195,6 +195,9 @@ RUNS = [
     (base64.b64encode(random.Random(2).randbytes(400)).decode(), False),
     (base64.b64encode(b"%PDF-1.7\n" + bytes(300)).decode(), True),
     (B64[: blobs.MIN_CHARS - 4], False),  # too short to be taken
+    # Hexadecimal (an RTF picture, a hex dump) whose base64 decoding would read as text.
+    (bytes(300).hex(), False),
+    (b"".join(n.to_bytes(4, "little") for n in range(100)).hex(), False),
 ]
 
 
