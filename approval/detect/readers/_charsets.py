@@ -152,10 +152,23 @@ _STRIPPED = " \t\n\f\r\"'"
 UNLABELLED = frozenset({"unknown-8bit", "x-unknown", "unknown"})
 
 
+# The Encoding Standard's labels alone: what a browser decodes a page in. A label only mail
+# clients know (utf-7, utf-32, IBM and DOS code pages) is one a browser ignores.
+WEB_LABELS: dict[str, str] = {
+    label: codec for codec, names in _WHATWG.items() for label in names.split()
+}
+
+
 def codec_for(label: str) -> str | None:
     """The Python codec that decodes text labelled ``label`` as clients show it, or None when
     no client knows the label (the text then cannot be read as shown: the caller blocks)."""
     return LABELS.get(label.strip(_STRIPPED).lower())
+
+
+def web_codec_for(label: str) -> str | None:
+    """The Python codec a browser decodes a page labelled ``label`` in, or None when browsers
+    ignore the label (and the bytes decide)."""
+    return WEB_LABELS.get(label.strip(_STRIPPED).lower())
 
 
 def decode(data: bytes, codec: str, errors: str = "replace") -> str:

@@ -73,7 +73,7 @@ from approval.detect.readers._carriers import (
     script_lines,
     url_lines,
 )
-from approval.detect.readers._charsets import _WHATWG, codec_for
+from approval.detect.readers._charsets import web_codec_for
 from approval.detect.readers._formulas import computed, unread_reason
 from approval.detect.readers._members import PICTURE_REASON
 from approval.detect.textio import displayed, is_cjk, sniff_encoding
@@ -575,11 +575,6 @@ def _bom_encoding(head: bytes) -> str | None:
     return None
 
 
-# What browsers decode a page in: the Encoding Standard's encodings. A label that names
-# another (mail's utf-7, utf-32, IBM and DOS code pages) is one they ignore.
-_WEB_CODECS = frozenset(_WHATWG)
-
-
 def _encoding(head: bytes) -> str:
     """The byte order mark, else ``<meta charset>``, else UTF-8 if the head is UTF-8, else
     cp1252 (which browsers use for latin-1 too)."""
@@ -595,10 +590,10 @@ def _encoding(head: bytes) -> str:
         # Labels as browsers know them (``x-sjis``, ``unicode``...); one they do not know is
         # ignored, as they ignore it, and the bytes decide: a page labelled utf-7 is shown
         # as its bytes are, and read as UTF-7 its "+A212345678" would be lost.
-        name = codec_for(declared.group(1).decode("ascii", "replace")) or ""
+        name = web_codec_for(declared.group(1).decode("ascii", "replace")) or ""
         if name.startswith("utf-16"):  # a lie in an 8-bit file: UTF-8 (WHATWG)
             return "utf-8"
-        if name in _WEB_CODECS:
+        if name:
             return name
     # A Japanese, Chinese or Korean page with no label is detected as a browser does.
     sniffed = sniff_encoding(head) if b"\x1b" in head or not head.isascii() else None
