@@ -46,6 +46,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from _bytecode import compile_package
+
 from approval.ledger import Ledger
 from approval.ledger.layout import IDENTITY_EMAIL, IDENTITY_NAME, commit_message, path_for
 from approval.policy import default_policy_path, load_policy, load_roster
@@ -550,6 +552,7 @@ def main() -> int:
         help="also measure this ledger grown by appends elsewhere (repeatable)",
     )
     options = parser.parse_args()
+    compile_package()  # commands run from byte-code, as installed (bench/_bytecode.py)
     count = options.statements
     from bench_check import become_subreaper
 
