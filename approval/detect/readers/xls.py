@@ -24,9 +24,17 @@ and the shared strings (``SST``, across its ``CONTINUE`` records) that no ``LABE
 uses (part "unused shared strings", hidden).
 
 Coverage: every stream of the compound file is a part: the workbook stream and each sheet
-parsed, the property sets parsed, the ``CompObj`` class name unread (it names the program, not
-content), and any other stream (macros, embedded objects, controls) unread and blocking.
-Not read, and not yet reported as unread: chart caches and hyperlinks.
+parsed, the property sets parsed, the ``CompObj`` class name's strings read (bytes after them
+read as a file of its own; a stream not laid out so unread and blocking), an ``\x01Ole``
+header of an embedded object without a link parsed (it holds flags and zeros), and any other
+stream (macros, embedded objects, controls, an ``\x01Ole`` with a moniker) unread and blocking.
+
+Every byte of the workbook stream: the globals and each sheet's substream (to the EOF that
+closes its BOF, through the substreams nested in it: an embedded chart, whose series names and
+cached values are read as text, since calamine skips them). What lies outside them (a
+substream no ``BOUNDSHEET`` points to, bytes after the last sheet) is read as a file of its
+own, so text is read and records block; the zeros writers pad the stream with are nothing.
+Not read, and not yet reported as unread: hyperlinks, and a BIFF5 workbook's nested charts.
 """
 
 from __future__ import annotations
@@ -52,6 +60,7 @@ from approval.detect.units import (
     PARSED,
     UNREAD,
     Limits,
+    Nested,
     Part,
     Probe,
     Source,
@@ -65,6 +74,9 @@ from approval.detect.units import (
 _WORKBOOK_ENTRIES = tuple(f"{n}\0".encode("utf-16-le") for n in ("Workbook", "Book"))
 _PROPERTY_SETS = frozenset({"\x05SummaryInformation", "\x05DocumentSummaryInformation"})
 _CLASS_NAME = "\x01CompObj"
+_OLE_HEADER = "\x01Ole"
+_OLE_VERSION = 0x02000001
+_UNICODE_MARKER = 0x71B239F4
 _OTHER_FORMATS = (
     ("WordDocument", "legacy Word document (.doc)"),
     ("PowerPoint Document", "legacy PowerPoint presentation (.ppt)"),
@@ -102,7 +114,13 @@ class XlsReader:
         workbook = compound.stream(entry)
         biff = _scan_biff(workbook)
         yield Part(entry, "workbook", len(workbook), PARSED)
-        yield from _streams(compound, entry)
+        for start, end in biff.unreached:
+            # Bytes outside the globals and every sheet's substream: no spreadsheet program
+            # shows them, calamine does not read them. Text is read; records block.
+            name = f"{entry} bytes {start}-{end} outside its substreams"
+            yield Part(name, "unreached bytes", end - start, PARSED, "read as a file of its own")
+            yield _nested(source, name, workbook[start:end])
+        yield from _streams(source, compound, entry)
         if biff.texts:
             yield Text(Where(part=source.part), biff.texts, title="comments, text boxes, headers")
         book = open_calamine(path, io.BytesIO(data), (".xls", ".xla"))
@@ -136,6 +154,9 @@ class XlsReader:
             if marks.validations:
                 where = Where(part="data validation lists", sheet=meta.name, hidden=hidden)
                 yield Text(where, marks.validations, meta.name)
+            if marks.embedded:
+                where = Where(part="embedded charts", sheet=meta.name, hidden=hidden)
+                yield Text(where, marks.embedded, meta.name)
         shown = {fmt.code for fmt in applied}
         unapplied = [
             line for code, found in biff.literals.items() if code not in shown for line in found
@@ -149,8 +170,24 @@ class XlsReader:
 READER = XlsReader()
 
 
-def _streams(compound: CompoundFile, workbook: str) -> Iterator[Unit]:
-    """A part for every stream but the workbook's; the text of the property sets."""
+def _nested(source: Source, name: str, data: bytes) -> Nested:
+    """``data`` from inside the file, read as a file of its own (by its content)."""
+    return Nested(
+        Source(
+            name=name,
+            open=lambda: io.BytesIO(data),
+            size=len(data),
+            depth=source.depth + 1,
+            part=f"{source.part}/{name}" if source.part else name,
+            context=source.context,
+        ),
+        Where(part=name),
+    )
+
+
+def _streams(source: Source, compound: CompoundFile, workbook: str) -> Iterator[Unit]:
+    """A part for every stream but the workbook's; the text of the property sets and of the
+    class name stream."""
     for name in sorted(compound.names - {workbook}):
         shown = name.lstrip("\x01\x05")
         data = compound.stream(name)
@@ -159,10 +196,72 @@ def _streams(compound: CompoundFile, workbook: str) -> Iterator[Unit]:
             strings = property_strings(data)
             if strings:
                 yield Text(Where(part="document properties"), strings)
-        elif name == _CLASS_NAME:
-            yield Part(shown, "class name", len(data), UNREAD, "names the program", blocks=False)
+        elif name == _CLASS_NAME and (found := class_names(data)) is not None:
+            strings, end = found
+            yield Part(shown, "class name", len(data), PARSED)
+            if strings:
+                yield Text(Where(part="class name", hidden=True), strings)
+            if data[end:].strip(b"\0"):
+                after = f"{shown} bytes {end}-{len(data)} after its strings"
+                yield Part(
+                    after, "class name", len(data) - end, PARSED, "read as a file of its own"
+                )
+                yield _nested(source, after, data[end:])
+        elif name == _OLE_HEADER and _empty_ole_header(data):
+            yield Part(
+                shown, "object header", len(data), PARSED, "embedded, no link: holds nothing"
+            )
         else:
             yield Part(shown, "stream", len(data), UNREAD, "OLE stream this reader does not read")
+
+
+def class_names(data: bytes) -> tuple[list[str], int] | None:
+    """The strings of a ``CompObj`` stream [MS-OLEDS 2.3.8] (the program's name for the
+    document, the clipboard format, the ProgID; in ANSI, then maybe again in UTF-16) and the
+    offset after them; None when the stream is not laid out so."""
+    strings: list[str] = []
+
+    def string(at: int, wide: bool, clipboard: bool) -> int:
+        size: int = struct.unpack_from("<I", data, at)[0]
+        at += 4
+        if clipboard and size in (0xFFFFFFFF, 0xFFFFFFFE):
+            return at + 4  # a standard clipboard format: a number
+        end = at + size * (2 if wide else 1)
+        if end > len(data):
+            raise ValueError("a string beyond the stream")
+        raw = data[at:end]
+        text = raw.decode("utf-16-le", "replace") if wide else raw.decode("cp1252", "replace")
+        text = " ".join(text.replace("\0", " ").split())  # a NUL ends it for Windows only
+        if text:
+            strings.append(text)
+        return end
+
+    try:
+        at = string(28, wide=False, clipboard=False)  # after the header: AnsiUserType
+        at = string(at, wide=False, clipboard=True)
+        if at + 4 <= len(data):  # Reserved1: the ProgID, absent in some writers' streams
+            at = string(at, wide=False, clipboard=False)
+        if at + 4 <= len(data) and struct.unpack_from("<I", data, at)[0] == _UNICODE_MARKER:
+            at = string(at + 4, wide=True, clipboard=False)
+            at = string(at, wide=True, clipboard=True)
+            at = string(at, wide=True, clipboard=False)
+    except (struct.error, ValueError):
+        return None
+    return strings, at
+
+
+def _empty_ole_header(data: bytes) -> bool:
+    """Whether an ``\x01Ole`` stream [MS-OLEDS 2.3.3] is the header of an embedded (not
+    linked) object, with no moniker: version, flags and zeros, nothing else."""
+    if len(data) < 20:
+        return False
+    version, _, _, _, moniker = struct.unpack_from("<IIIII", data)
+    return (
+        version == _OLE_VERSION
+        and moniker == 0
+        and not data[12:16].strip(b"\0")
+        and (not data[20:].strip(b"\0"))
+    )
 
 
 def property_strings(data: bytes) -> list[str]:
@@ -211,6 +310,7 @@ _FORMAT, _XF, _ROW, _COLINFO = 0x041E, 0x00E0, 0x0208, 0x007D
 _NUMBER, _RK, _MULRK, _FORMULA = 0x0203, 0x027E, 0x00BD, 0x0006
 _SST, _LABELSST, _DV, _LABEL = 0x00FC, 0x00FD, 0x01BE, 0x0204
 _MAX_STRINGS = 1 << 22  # shared strings in one workbook (Excel's own limit is near this)
+_RSTRING, _STRING, _SERIESTEXT = 0x00D6, 0x0207, 0x100D
 _ROW_HIDDEN = 0x20  # ROW.fDyZero: the row has zero height
 _COLUMN_HIDDEN = 0x1  # COLINFO.fHidden
 
@@ -221,6 +321,7 @@ class _Marks:
     columns: set[int] = field(default_factory=set)
     overlay: Overlay = field(default_factory=Overlay)
     validations: list[str] = field(default_factory=list)  # list items, prompts, messages
+    embedded: list[str] = field(default_factory=list)  # embedded charts' text and values
 
 
 @dataclass
@@ -231,18 +332,60 @@ class _Biff:
     texts: list[str]  # comments, text boxes, headers and footers
     literals: dict[str, list[str]]  # format code -> the text it shows of its own
     unused: list[str]  # shared strings no cell uses
+    unreached: list[tuple[int, int]]  # bytes outside every substream, not zero
 
 
-def _records(stream: bytes, at: int) -> Iterator[tuple[int, bytes]]:
-    """(type, body) from offset ``at`` to the substream's EOF record."""
+def _records(stream: bytes, at: int) -> Iterator[tuple[int, bytes, int]]:
+    """(type, body, depth) from offset ``at`` to the EOF record that closes the substream
+    there. A substream nested in it (an embedded chart's BOF ... EOF inside a worksheet) is
+    walked through, its records at depth 2 or more: stopping at its EOF would leave the rest
+    of the sheet (its validations, its later drawings) unread."""
     end = len(stream)
+    depth = 0
     while at + 4 <= end:
         kind, size = struct.unpack_from("<HH", stream, at)
         body = stream[at + 4 : at + 4 + size]
         at += 4 + size
-        yield kind, body
+        if kind == _BOF:
+            depth += 1
+        yield kind, body, max(depth, 1)
         if kind == _EOF:
-            return
+            depth -= 1
+            if depth <= 0:
+                return
+
+
+def _substream_end(stream: bytes, at: int) -> int:
+    """The offset after the EOF record that closes the substream at ``at``."""
+    end = len(stream)
+    depth = 0
+    while at + 4 <= end:
+        kind, size = struct.unpack_from("<HH", stream, at)
+        at += 4 + size
+        if kind == _BOF:
+            depth += 1
+        elif kind == _EOF:
+            depth -= 1
+            if depth <= 0:
+                break
+    return min(at, end)
+
+
+def _unreached(stream: bytes, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The ranges of ``stream`` outside every substream (``spans``) that hold a byte other
+    than zero, each trimmed of the zeros at its ends. Writers pad the stream with zeros (to
+    4096 bytes, out of the mini stream); Excel writes nothing else there, so whatever else
+    is there was put there, and is read as a file of its own."""
+    out: list[tuple[int, int]] = []
+    at = 0
+    for start, end in [*sorted(spans), (len(stream), len(stream))]:
+        if start > at:
+            gap = stream[at:start]
+            kept = gap.lstrip(b"\0")
+            if kept:
+                out.append((start - len(kept), at + len(gap.rstrip(b"\0"))))
+        at = max(at, end)
+    return out
 
 
 def _string(body: bytes, at: int, length_size: int) -> str:
@@ -268,7 +411,7 @@ def _scan_biff(stream: bytes) -> _Biff:
     sst: list[bytes] = []  # the SST record and the CONTINUE records after it
     biff8 = True
     try:
-        for kind, body in _records(stream, 0):
+        for kind, body, _ in _records(stream, 0):
             if sst and kind == _CONTINUE:
                 sst.append(body)
                 continue
@@ -295,9 +438,11 @@ def _scan_biff(stream: bytes) -> _Biff:
             strings = _shared_strings(sst)
         if any(offset + 4 > len(stream) for offset in offsets):
             raise Unscannable("corrupt: a sheet starts beyond the workbook stream")
+        spans = [(at, _substream_end(stream, at)) for at in (0, *offsets)]
+        unreached = _unreached(stream, spans)
         if not biff8:
             # BIFF5 and older lay records out differently; calamine still reads the values.
-            return _Biff([], texts, literals, [])
+            return _Biff([], texts, literals, [], unreached)
         styles = {i: formats[f] for i, f in enumerate(xf_formats) if f in formats}
         used: set[int] = set()
         sheets = [_scan_sheet(stream, offset, styles, used) for offset in offsets]
@@ -306,7 +451,7 @@ def _scan_biff(stream: bytes) -> _Biff:
             for index, text in enumerate(strings)
             if index not in used and text.strip()
         ]
-        return _Biff(sheets, texts, literals, unused)
+        return _Biff(sheets, texts, literals, unused, unreached)
     except (struct.error, IndexError, ValueError, OverflowError) as e:
         raise Unscannable("corrupt: malformed workbook records") from e
 
@@ -417,8 +562,12 @@ def _scan_sheet(
     marks = _Marks()
     if offset >= len(stream):
         return marks
-    for kind, body in _records(stream, offset):
-        if kind == _ROW and len(body) >= 16:
+    for kind, body, depth in _records(stream, offset):
+        if depth > 1:
+            # An embedded chart (or other substream in the sheet), which calamine skips: its
+            # title and series names, and the cached values of its series.
+            marks.embedded.extend(_embedded_text(kind, body))
+        elif kind == _ROW and len(body) >= 16:
             if struct.unpack_from("<H", body, 12)[0] & _ROW_HIDDEN:
                 marks.rows.add(struct.unpack_from("<H", body)[0])
         elif kind == _COLINFO and len(body) >= 10:
@@ -446,6 +595,41 @@ def _scan_sheet(
                     marks.overlay.add(row, column, styles[xf])
                 column += 1
     return marks
+
+
+def _embedded_text(kind: int, body: bytes) -> list[str]:
+    """The text of one record of a substream nested in a sheet (an embedded chart: its cached
+    series values, Number / Label / RK cells after SIIndex, and its titles and series names,
+    SeriesText), which calamine skips: the numbers as digits, the strings as they are."""
+    if kind in (_LABEL, _RSTRING) and len(body) >= 9:
+        text = _string(body, 6, 2)
+    elif kind == _STRING and len(body) >= 3:
+        text = _string(body, 0, 2)
+    elif kind == _SERIESTEXT and len(body) >= 4:
+        text = _string(body, 2, 1)
+    elif kind == _NUMBER and len(body) >= 14:
+        text = _number(struct.unpack_from("<d", body, 6)[0])
+    elif kind == _RK and len(body) >= 10:
+        text = _number(_rk(struct.unpack_from("<I", body, 6)[0]))
+    else:
+        return []
+    return [text] if text.strip() else []
+
+
+def _rk(value: int) -> float:
+    """An RkNumber [MS-XLS 2.5.217]: a 30-bit integer or the high bits of a double, maybe /100."""
+    if value & 0x2:
+        number = float(struct.unpack("<i", struct.pack("<I", value & 0xFFFFFFFC))[0] >> 2)
+    else:
+        number = struct.unpack("<d", struct.pack("<Q", (value & 0xFFFFFFFC) << 32))[0]
+    return number / 100 if value & 0x1 else number
+
+
+def _number(value: float) -> str:
+    """A cached number as a cell shows it by default: whole numbers without a decimal point."""
+    if value != value or value in (float("inf"), float("-inf")):
+        return ""
+    return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
 
 
 def _validation(body: bytes) -> list[str]:

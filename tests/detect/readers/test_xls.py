@@ -11,6 +11,7 @@ import pytest
 
 from approval.detect.readers._spreadsheet import CompoundFile
 from approval.detect.readers.xls import READER
+from approval.detect.report import FileReport
 from approval.detect.scan import scan_file
 from approval.detect.units import (
     Cell,
@@ -222,3 +223,176 @@ def test_damaged_files_are_read_or_unscannable_never_a_crash(
     outcomes = corpus.mutation_outcomes(READER, build(tmp_path).path)
     assert "unscannable" in outcomes
     assert "panicked" not in capfd.readouterr().err
+
+
+# ---------------------------------------------------------------------------------------------
+# Every byte of the workbook stream and every stream of the file: read, or blocking
+
+SUMMARY = corpus.XlsSheet("Summary", [["Month", "Total"], ["2022-01", 5], ["2022-02", 7]])
+BOF_SHEET = corpus._record(0x0809, struct.pack("<HHHHII", 0x0600, 0x0010, 0x0DBB, 0x07CC, 0, 6))
+BOF_CHART = corpus._record(0x0809, struct.pack("<HHHHII", 0x0600, 0x0020, 0x0DBB, 0x07CC, 0, 6))
+EOF = corpus._record(0x000A, b"")
+# A CompObj stream as Excel 2003 writes it, and the \x01Ole stream of an embedded workbook.
+COMPOBJ = bytes.fromhex(
+    "0100feff030a0000ffffffff2008020000000000c0000000000000461f0000004d6963726f736f667420"
+    "457863656c203230303320576f726b736865657400060000004269666638000e000000457863656c2e53"
+    "686565742e3800f439b271000000000000000000000000"
+)
+OLE_HEADER = struct.pack("<IIIII", 0x02000001, 0, 0, 0, 0)
+
+
+def _labels(persons: list[corpus.Person]) -> bytes:
+    """LABEL cells: a header row, then each person's name, A-number and claim."""
+    rows = [["Name", "A-Number", "Claim"], *([p.name, p.a_number, p.claim] for p in persons)]
+    return b"".join(
+        corpus._record(0x0204, struct.pack("<HHH", r, c, 0) + corpus._unicode(value))
+        for r, row in enumerate(rows)
+        for c, value in enumerate(row)
+    )
+
+
+def _after_globals(stream: bytes, data: bytes) -> bytes:
+    """``data`` between the globals' EOF and the first sheet, the sheet offsets moved on."""
+    out, at = bytearray(stream), 0
+    while True:
+        kind, size = struct.unpack_from("<HH", stream, at)
+        if kind == 0x0085:
+            offset = struct.unpack_from("<I", stream, at + 4)[0]
+            struct.pack_into("<I", out, at + 4, offset + len(data))
+        at += 4 + size
+        if kind == 0x000A:
+            return bytes(out[:at]) + data + bytes(out[at:])
+
+
+def _scan(tmp_path: Path, policy: Policy, streams: dict[str, bytes]) -> FileReport:
+    path = tmp_path / "book.xls"
+    path.write_bytes(corpus.ole_file(streams))
+    return scan_file(path, policy)
+
+
+def _unread(report: FileReport) -> list[str]:
+    return [p.part for p in report.coverage if p.read == "unread" and p.blocks]
+
+
+PERSONS = corpus.people(4, seed=2026_12_08)
+
+
+@pytest.mark.parametrize(
+    "place",
+    [
+        lambda s, d: s + d,  # after the last sheet
+        lambda s, d: s + bytes(300) + d + bytes(700),  # amid padding
+        _after_globals,  # between the globals and the first sheet
+    ],
+    ids=["after", "in-padding", "between"],
+)
+def test_a_substream_no_sheet_points_to_blocks(
+    tmp_path: Path, policy: Policy, place: Callable[[bytes, bytes], bytes]
+) -> None:
+    # A worksheet's records that no BOUNDSHEET names: calamine never reads them, and the
+    # report said the workbook was parsed.
+    stream = corpus.xls_workbook([SUMMARY])
+    hidden = BOF_SHEET + _labels(PERSONS) + EOF
+    report = _scan(tmp_path, policy, {"Workbook": place(stream, hidden)})
+    assert report.verdict == "unscannable"
+    [part] = _unread(report)
+    assert part.startswith("Workbook bytes ") and "outside its substreams" in part
+
+
+def test_text_outside_the_substreams_is_read_as_text(tmp_path: Path, policy: Policy) -> None:
+    stream = corpus.xls_workbook([SUMMARY])
+    lines = "".join(f"{p.name},{p.a_number},{p.claim}\n" for p in PERSONS)
+    report = _scan(
+        tmp_path, policy, {"Workbook": stream + ("Name,A-Number,Claim\n" + lines).encode()}
+    )
+    assert report.verdict == "protected"
+    assert report.classes.get("protected-person") == len(PERSONS)
+
+
+@pytest.mark.parametrize("size", [0, 4096, 9000])
+def test_zero_padding_after_the_last_sheet_passes(
+    tmp_path: Path, policy: Policy, size: int
+) -> None:
+    # Writers pad a small workbook stream with zeros to 4096 bytes, out of the mini stream.
+    stream = corpus.xls_workbook([SUMMARY])
+    stream += bytes(max(0, size - len(stream)))
+    report = _scan(tmp_path, policy, {"Workbook": _after_globals(stream, bytes(64))})
+    assert report.verdict == "clean", report.reason
+    assert not any("outside" in p.part for p in report.coverage)
+
+
+def test_an_embedded_chart_is_read_and_the_sheet_after_it(tmp_path: Path) -> None:
+    # A chart inside a worksheet is a BOF ... EOF substream in the sheet's: calamine skips
+    # it, and the sheet's records after its EOF (a validation list) were left unread.
+    chart = (
+        BOF_CHART
+        + corpus._record(0x100D, struct.pack("<H", 0) + corpus._unicode("Referrals", 1))
+        + _labels(PERSONS)
+        + corpus._record(0x0203, struct.pack("<HHHd", 9, 1, 0, float(PERSONS[0].a_digits)))
+        + EOF
+    )
+    validation = _dv_list(["Officer Smith", PERSONS[1].name])
+    stream = corpus.xls_workbook([SUMMARY])
+    end = stream.rfind(EOF)
+    stream = stream[:end] + chart + validation + stream[end:]
+    path = tmp_path / "chart.xls"
+    path.write_bytes(corpus.ole_file({"Workbook": stream}))
+    texts = {u.where.part: list(u.lines) for u in units_of(path) if isinstance(u, Text)}
+    embedded = texts["embedded charts"]
+    assert embedded[0] == "Referrals"
+    assert {PERSONS[2].name, PERSONS[2].a_number, PERSONS[0].a_digits} <= set(embedded)
+    assert PERSONS[1].name in texts["data validation lists"]
+
+
+def _dv_list(items: list[str]) -> bytes:
+    listed = "\0".join(items)
+    formula = b"\x17" + corpus._unicode(listed, 1)
+    strings = b"".join(corpus._unicode(t) for t in ("\0", "\0", "Pick one", "\0"))
+    body = struct.pack("<I", 3) + strings + struct.pack("<HH", len(formula), 0) + formula
+    body += struct.pack("<HH", 0, 0) + struct.pack("<HHHHH", 1, 1, 50, 0, 0)
+    return corpus._record(0x01BE, body)
+
+
+def test_the_usual_streams_of_an_excel_file_pass(tmp_path: Path, policy: Policy) -> None:
+    stream = corpus.xls_workbook([SUMMARY])
+    streams = {
+        "Workbook": stream + bytes(4096 - len(stream)),
+        "\x05SummaryInformation": _property_set(["Monthly totals", "Jane Smith"]),
+        "\x05DocumentSummaryInformation": _property_set(["Microsoft Excel"]),
+        "\x01CompObj": COMPOBJ,
+        "\x01Ole": OLE_HEADER,
+    }
+    report = _scan(tmp_path, policy, streams)
+    assert report.verdict == "clean", report.reason
+    read = {p.part: p.read for p in report.coverage}
+    assert read["CompObj"] == read["Ole"] == "parsed"
+
+
+def _compobj(user_type: bytes) -> bytes:
+    """``COMPOBJ`` with another AnsiUserType string (the program's name for the document)."""
+    rest = COMPOBJ[28 + 4 + struct.unpack_from("<I", COMPOBJ, 28)[0] :]
+    return COMPOBJ[:28] + struct.pack("<I", len(user_type)) + user_type + rest
+
+
+LINE = f"{PERSONS[0].name}, {PERSONS[0].a_number}, {PERSONS[0].claim}\n".encode()
+
+
+@pytest.mark.parametrize(
+    ("stream", "data", "verdict"),
+    [
+        ("\x01CompObj", COMPOBJ + bytes(8), "clean"),
+        ("\x01CompObj", COMPOBJ + b"\n" + LINE, "protected"),  # text after its strings
+        ("\x01CompObj", _compobj(LINE + b"\0"), "protected"),  # text as its strings
+        ("\x01CompObj", COMPOBJ[:28] + struct.pack("<I", 4000) + LINE, "unscannable"),
+        ("\x01Ole", OLE_HEADER[:16] + struct.pack("<I", len(LINE)) + LINE, "unscannable"),
+        ("\x01Ole", OLE_HEADER + b"\x01", "unscannable"),
+    ],
+    ids=["padded", "after", "inside", "malformed", "moniker", "more"],
+)
+def test_class_name_and_object_streams_are_read_or_block(
+    tmp_path: Path, policy: Policy, stream: str, data: bytes, verdict: str
+) -> None:
+    report = _scan(tmp_path, policy, {"Workbook": corpus.xls_workbook([SUMMARY]), stream: data})
+    assert report.verdict == verdict, (report.reason, _unread(report))
+    if verdict == "unscannable":
+        assert _unread(report) == [stream.lstrip("\x01")]
