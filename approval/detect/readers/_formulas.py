@@ -6,8 +6,9 @@ a full calculation on load, whatever value is saved). So a formula is read three
 
 - its string literals are scanned as text, always (``literals``);
 - a simple formula is evaluated (``evaluate``): string and number literals, ``&``,
-  ``CONCATENATE``/``CONCAT``, ``UPPER``/``LOWER``/``PROPER``/``TRIM``, ``MID``/``LEFT``/
-  ``RIGHT``/``SUBSTITUTE``/``CHAR``, and references to cells of the same sheet (resolved by
+  ``CONCATENATE``/``CONCAT``/``TEXTJOIN``, ``UPPER``/``LOWER``/``PROPER``/``TRIM``, ``MID``/
+  ``LEFT``/``RIGHT``/``SUBSTITUTE``/``CHAR``/``UNICHAR``/``REPT``, ``TEXT`` through a number
+  format (not a date's), and references to cells of the same sheet (resolved by
   the caller, recursively, within a bound);
 - a formula with string literals is read as the text of its cell besides its saved value
   (``literal_text``): each literal, their concatenation, and its value when it is made of
@@ -24,6 +25,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+
+from approval.detect.numfmt import compile_format, render
 
 _TOKEN = re.compile(
     r"""\s*(?:
@@ -180,6 +183,8 @@ class _Parser:
             return value if self.peek() == ("op", ")") and self.take() else None
         if kind == "func":
             return self.call(text.upper().removeprefix("_XLFN."))
+        if kind == "name" and text.upper() in ("TRUE", "FALSE"):
+            return text.upper()
         return None
 
     def call(self, name: str) -> str | None:
@@ -232,9 +237,41 @@ def _cut(name: str, args: list[str]) -> str | None:
         if name == "CHAR" and len(args) == 1:
             code = int(float(args[0]))
             return bytes([code]).decode("cp1252", "replace") if 1 <= code <= 255 else None
+        if name == "UNICHAR" and len(args) == 1:
+            code = int(float(args[0]))
+            return chr(code) if 1 <= code <= 0x10FFFF else None
+        if name == "REPT" and len(args) == 2:
+            times = int(float(args[1]))
+            return args[0] * times if times >= 0 and len(args[0]) * times <= _MAX_RESULT else None
+        if name == "TEXTJOIN" and len(args) >= 3:
+            skip = args[1].upper() in ("TRUE", "1")
+            return args[0].join(a for a in args[2:] if a or not skip)
+        if name == "TEXT" and len(args) == 2:
+            return _text(args[0], args[1])
     except (ValueError, OverflowError):  # int(float("1E+999")): infinity
         return None
     return None
+
+
+# What a TEXT format shows that this module cannot render: dates and times (a birthdate
+# kept as its serial number 31120 shows as 1985-03-14), once quoted and escaped text is out.
+_QUOTED = re.compile(r'"[^"]*"?|\\.|\[[^\]]*\]')
+_DATE_CODES = re.compile(r"[yYmMdDhHsSeEbBgG]")
+
+
+def _text(value: str, code: str) -> str | None:
+    """``TEXT(value, code)``: a number through the format (``"A"000000000``, ``0000-00-00``),
+    a text through its text section; None for a date or time format."""
+    try:
+        number = float(value)
+    except ValueError:
+        compiled = compile_format(code)
+        return value if compiled is None else compiled.render_text(value)
+    if code.strip().upper() == "GENERAL":
+        return render(number, None)
+    if _DATE_CODES.search(_QUOTED.sub("", code)):
+        return None
+    return render(number, code)
 
 
 def evaluate(formula: str, resolve: Resolve) -> str | None:

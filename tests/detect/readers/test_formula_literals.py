@@ -33,6 +33,10 @@ HEADER = ("Name", "A-Number", "Date of Birth", "Nationality", "Claim")
         ('=RIGHT("xxRuby Stephens",13)', "Ruby Stephens"),
         ('=SUBSTITUTE("Ruby#Stephens","#"," ")', "Ruby Stephens"),
         ("=CHAR(82)&CHAR(117)&CHAR(98)&CHAR(121)", "Ruby"),
+        ('=UNICHAR(82)&UNICHAR(117)&REPT("b",1)&"y"', "Ruby"),
+        ('=TEXTJOIN(" ",TRUE,"Ruby","","Stephens")', "Ruby Stephens"),
+        ('=TEXT(212345678,"""A""000000000")', "A212345678"),
+        ('=TEXT(19850314,"0000-00-00")', "1985-03-14"),
     ],
 )
 def test_a_constant_formula_is_evaluated(formula: str, shown: str) -> None:
@@ -44,6 +48,8 @@ def test_a_constant_formula_is_evaluated(formula: str, shown: str) -> None:
     [
         '=MID("abc",1,1E+999)',  # int(float()) of infinity raises OverflowError
         '=LEFT("abc",1e400)',
+        '=TEXT(31120,"yyyy-mm-dd")',  # a date format: not rendered here, so not computed
+        '=REPT("abc",99999)',
         # Built whole it would be ~2 GB: refused by its length before it is made.
         '=SUBSTITUTE("' + "a" * 30000 + '","a","' + "b" * 30000 + '")',
     ],
