@@ -170,6 +170,10 @@ _REFUSED_HINTS = {
     "committed": "fetch the missing objects (git fetch; git fsck names them), then check",
     "lfs-pointer": "fetch the content (git lfs pull; in CI, check out with LFS files), then check",
     "submodule": "check the submodule out at the staged commit (git submodule update), then commit",
+    "unread-submodule": (
+        "check the submodules out (git submodule update --init --recursive; actions/checkout "
+        "with submodules: recursive), then check"
+    ),
     "export-subst": (
         "remove the $Format:...$ placeholder, or the export-subst attribute from .gitattributes"
     ),

@@ -18,8 +18,10 @@ What a web server serving the tree would find is found too (nginx, Apache with F
   the checked tree is named as such; a directory reached twice (a loop of links) is walked once,
   by its (device, inode); a link that cannot be resolved here (dangling, a loop of links) is
   blocked, since it may resolve where the tree is published;
-- a submodule's work tree is listed as git lists it there; a repository nested in the work tree
-  that is not a submodule is walked as a server would walk it;
+- a submodule's work tree is listed as git lists it there; one that is not checked out (a
+  clone without ``--recursive``) by the files of the commit it pins, read from git's objects
+  (``_Found.pinned``), or blocked when that commit is not here; a repository nested in the work
+  tree that is not a submodule is walked as a server would walk it;
 - a repository inside the tree (a ``.git``, ``.hg`` or ``.svn`` directory, a bare git
   repository such as a ledger or a backup) is content a server would serve: it is refused as a
   whole ("a version-control repository inside the published tree"), unless ``.approvalignore``
@@ -248,7 +250,20 @@ FOREIGN_REPOSITORY = (
 # .approvalignore) and none checked: ignore rules alone never turn the gate off.
 LEFT_OUT = "left-out"  # its kind
 OWN_REPOSITORY = "the work tree's own repository: git does not publish it"
-EMPTY_SUBMODULE = "a submodule that is not checked out: nothing in it"
+# A submodule the work tree does not hold (a clone without --recursive, a deinit): a deploy
+# that recurses (``git clone --recursive``, GitHub Pages) publishes the files of the commit it
+# pins, which are checked from git's objects (``_Found.pinned``), or blocked when not here.
+UNREAD_SUBMODULE = "unread-submodule"  # the kind of that refusal, which picks the hint
+
+
+def submodule_not_here(commit: str) -> str:
+    """Why a submodule whose pinned ``commit`` cannot be read here is blocked."""
+    return (
+        f"a submodule that is not checked out: its commit {commit[:12]} cannot be read here; "
+        "check it out (git submodule update --init) or leave it out with .approvalignore"
+    )
+
+
 GONE = "tracked, but not in the work tree: nothing to publish"
 # What a tracked file checked from its blobs is (``_Found.committed_copies``): git publishes
 # what it holds, not what the work tree does.
@@ -470,7 +485,8 @@ class _Found:
             elif stat.S_ISLNK(mode):
                 self.link(shown, below)
             elif stat.S_ISDIR(mode):  # a submodule
-                self.submodule(top, env, shown, below)
+                if not self.submodule(top, env, shown, below):
+                    absent.append((shown, name, below))  # not checked out: its pinned commit
             else:
                 self.refused.append((Note(shown, SPECIAL), below))
         self._substituted(top, regular, env)
@@ -504,7 +520,10 @@ class _Found:
             if len(parts) == 3 and (name := os.fsdecode(raw)) in wanted:
                 head[name] = (parts[0], parts[2])
         marked = _tree_export_subst(top, env)
-        with BlobReader(top, env=env) as reader:
+        modes = [m for e in index.values() for m, _ in e] + [m for m, _ in head.values()]
+        # A submodule's commits are in its own repository (under .git/modules), if anywhere.
+        objects = module_objects(top, env) if GITLINK_MODE in modes else ()
+        with BlobReader(top, objects, env) as reader:
             for shown, name, below in entries:
                 sources = [(mode, blob, "index") for mode, blob in index.get(name, [])]
                 if name in head and head[name][1] not in {b for _, b, _ in sources}:
@@ -512,7 +531,43 @@ class _Found:
                 if not sources:  # gone from the index since it was listed
                     self.skipped.append(Note(shown, GONE))
                 for mode, blob, source in sources:
+                    if mode == GITLINK_MODE:
+                        self.pinned(top, env, reader, objects, shown, below, blob)
+                        continue
                     self._committed_copy(reader, shown, below, name in marked, mode, blob, source)
+
+    def pinned(
+        self,
+        top: Path,
+        env: dict[str, str] | None,
+        reader: BlobReader,
+        objects: Sequence[str],
+        shown: str,
+        below: str,
+        commit: str,
+    ) -> None:
+        """A submodule the work tree does not hold, pinned at ``commit``: a deploy that
+        recurses publishes that commit's files, so each is checked from git's objects
+        (``objects``: the submodules' object directories, which ``reader`` reads too), shown
+        with the commit; a submodule within it likewise. Blocked when the commit cannot be
+        read here (a clone without --recursive): nothing says what it publishes."""
+        listing = pinned_tree(top, commit, env, objects)
+        if listing is None:
+            self.refused.append((Note(shown, submodule_not_here(commit), UNREAD_SUBMODULE), below))
+            return
+        source = f"submodule commit {commit[:12]}"
+        for file in listing:
+            where, inside = f"{shown}/{file.path}", f"{below}/{file.path}"
+            if file.mode == GITLINK_MODE:
+                self.pinned(top, env, reader, objects, where, inside, file.blob)
+            elif file.mode == LINK_MODE:
+                why = (
+                    "a link in a submodule that is not checked out: what it reaches cannot be "
+                    "read here"
+                )
+                self.refused.append((Note(f"{where} ({source})", why, UNRESOLVED), inside))
+            else:
+                self._committed_copy(reader, where, inside, False, file.mode, file.blob, source)
 
     def _committed_copy(
         self,
@@ -526,9 +581,6 @@ class _Found:
     ) -> None:
         """One blob of a tracked file checked from git (``committed_copies``)."""
         where = f"{shown} ({source})"
-        if mode == GITLINK_MODE:
-            self.skipped.append(Note(shown, EMPTY_SUBMODULE))
-            return
         if mode == LINK_MODE:
             why = f"a link, tracked but {NOT_CHECKED_OUT}: what it reaches cannot be read here"
             self.refused.append((Note(where, why, UNRESOLVED), below))
@@ -649,12 +701,13 @@ class _Found:
 
     def submodule(
         self, owner: Path, owner_env: dict[str, str] | None, shown: str, relative: str
-    ) -> None:
+    ) -> bool:
         """A submodule of the work tree ``owner``: its work tree is published as git lists it
         there, when its ``.git`` is the pointer into ``owner``'s git directory that git makes;
         anything else there (a ``.git`` directory, a pointer elsewhere: a repository that is not
         the checkout's) is walked as a server would walk it, a git directory refused as
-        content."""
+        content. False, and nothing done, when it is not checked out (an empty directory): the
+        caller checks the commit it pins (``pinned``)."""
         git_dir = os.path.join(shown, ".git")  # noqa: PTH118
         if not os.path.lexists(git_dir):
             try:
@@ -662,25 +715,25 @@ class _Found:
             except OSError:
                 empty = False
             if empty:
-                self.skipped.append(Note(shown, EMPTY_SUBMODULE))
-                return
+                return False
             self.walk(shown, relative)  # not checked out by git: every file, as a server would
-            return
+            return True
         if not _points_into(git_dir, _common_dir(owner, owner_env)):
             self.walk(shown, relative)
-            return
+            return True
         top = Path(shown)
         # Asked about itself, never through the caller's GIT_DIR (a pre-commit hook sets it).
         env = {k: v for k, v in os.environ.items() if k not in _REPOSITORY_VARIABLES}
         found = toplevel(top, env)
         if found is None or not _same(found, top):
             self.walk(shown, relative)
-            return
+            return True
         self.seen.setdefault(_key(top), shown)
         try:
             self.work_tree(top, top, relative, shown, env)
         except UsageError:
             self.walk(shown, relative)  # git cannot list it: every file, as a server would
+        return True
 
     def _bare_repositories(self) -> None:
         """Repositories that git lists file by file (a bare one has no ``.git`` to stop it):
@@ -1221,6 +1274,57 @@ GITLINK_MODE = "160000"
 SUBMODULE = "submodule"  # the kind of a staged submodule that cannot be read, for its hint
 
 
+def module_objects(top: Path, env: dict[str, str] | None = None) -> tuple[str, ...]:
+    """The object directories of the submodules' repositories that git keeps for the work
+    tree ``top`` (``<git dir>/modules/<name>``, a nested one under its own ``modules``): where
+    the commit a submodule pins is, when it was ever checked out here (it stays after
+    ``git submodule deinit``). Objects are named by their content, so any store that holds a
+    commit holds that very commit."""
+    common = _common_dir(top, env)
+    found: list[str] = []
+    for directory, below, names in os.walk(os.path.join(common, "modules") if common else ""):  # noqa: PTH118
+        below.sort()
+        if "objects" in below and "HEAD" in names:
+            found.append(os.path.join(directory, "objects"))  # noqa: PTH118
+            below[:] = ["modules"] if "modules" in below else []
+    return tuple(found)
+
+
+def pinned_tree(
+    top: Path, commit: str, env: dict[str, str] | None = None, objects: Sequence[str] = ()
+) -> list[StagedFile] | None:
+    """Every entry of the tree of ``commit`` (files, links, and a submodule within it as its
+    gitlink), read in the repository of ``top`` with ``objects`` as more object directories;
+    None when the commit (or a tree of it) cannot be read here, which is never fetched."""
+    tree = ["--literal-pathspecs", "ls-tree", "-r", "-z", "--full-tree", commit, "--"]
+    out = _succeeds(tree, top, _alternates(env, objects))
+    if out is None:
+        return None
+    files = []
+    for entry in out.split(b"\0"):
+        info, _, name = entry.partition(b"\t")
+        parts = info.decode().split()
+        if len(parts) == 3:  # "<mode> <type> <object>"
+            files.append(StagedFile(os.fsdecode(name), parts[2], parts[0]))
+    return files
+
+
+def _alternates(env: dict[str, str] | None, objects: Sequence[str]) -> dict[str, str] | None:
+    """``env`` (None: the caller's) with ``objects`` as more object directories to read from,
+    quoted as git unquotes ``GIT_ALTERNATE_OBJECT_DIRECTORIES`` (a path may hold the
+    separator)."""
+    if not objects:
+        return env
+    out = dict(os.environ if env is None else env)
+    more = [f'"{o.replace(chr(92), chr(92) * 2).replace(chr(34), chr(92) + chr(34))}"'
+            for o in objects]  # fmt: skip
+    before = out.get("GIT_ALTERNATE_OBJECT_DIRECTORIES")
+    out["GIT_ALTERNATE_OBJECT_DIRECTORIES"] = os.pathsep.join(
+        [*([before] if before else []), *more]
+    )
+    return out
+
+
 def unread_submodule(commit: str) -> str:
     """Why a staged submodule whose files cannot be read here is blocked."""
     return (
@@ -1537,15 +1641,7 @@ class BlobReader:
     def __init__(self, top: Path, objects: Sequence[str] = (), env: dict[str, str] | None = None):
         """``objects``: more object directories to read from (staged submodules'); ``env``:
         git's environment (None: the caller's)."""
-        env = _environment(env)
-        if objects:
-            # Quoted as git unquotes this variable: a path may hold the separator.
-            more = [f'"{o.replace(chr(92), chr(92) * 2).replace(chr(34), chr(92) + chr(34))}"'
-                    for o in objects]  # fmt: skip
-            before = env.get("GIT_ALTERNATE_OBJECT_DIRECTORIES")
-            env["GIT_ALTERNATE_OBJECT_DIRECTORIES"] = os.pathsep.join(
-                [*([before] if before else []), *more]
-            )
+        env = _environment(_alternates(env, objects))
         self._process = subprocess.Popen(
             _command(["cat-file", "--batch"]),
             cwd=top,

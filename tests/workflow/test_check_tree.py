@@ -209,7 +209,8 @@ def test_a_submodule_is_checked_as_checked_out(here: Path) -> None:
     assert site.is_dir()
 
 
-def test_a_submodule_that_is_not_checked_out_is_named(here: Path) -> None:
+def test_a_submodule_that_is_not_checked_out_is_checked_at_its_commit(here: Path) -> None:
+    """Not skipped: a deploy that recurses publishes it (test_check_unread_submodule)."""
     library = here / "library"
     library.mkdir()
     git(library, "init", "-q")
@@ -223,8 +224,9 @@ def test_a_submodule_that_is_not_checked_out_is_named(here: Path) -> None:
     git(project, "commit", "-q", "-m", "lib")
     git(project, "submodule", "deinit", "-q", "-f", "lib")
     os.chdir(project)
-    skipped = reasons(check(None, [Path()]).skipped)
-    assert skipped["lib"] == "a submodule that is not checked out: nothing in it"
+    result = check(None, [Path()])
+    assert "lib" not in reasons(result.skipped)
+    assert any(f.path.startswith("lib/a.md (submodule commit ") for f in result.files)
 
 
 def test_approvalignore_can_leave_out_a_repository(here: Path) -> None:
