@@ -35,6 +35,13 @@ waits for it at most ``wait`` seconds, then is answered 403 ``scanning``: a file
 served before it is decided. After the scan the file is looked at again, by its open
 descriptor and by its path: a file that changed while it was scanned is not approved
 (``changed``), and decided again on the next request.
+
+Without a store, a request for a file is also one for each precompressed sibling the web
+server may send in its place (``X.gz`` for ``X``: ``paths.precompressed``). Each that is there
+is decided as a file of its own, and cached so, at the same time as the file; one that is not
+allowed refuses the request, and the answer names it (its path, sha256 and verdict). With a
+store this cannot happen: the web server serves a copy named by its hash, which has no
+siblings.
 """
 
 from __future__ import annotations
@@ -54,7 +61,17 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from approval.detect.report import CLEAN, PROTECTED, UNSCANNABLE, FileReport
 from approval.serve.follower import Decided, Follower, Generation
-from approval.serve.paths import INDEX, MISSING, SPECIAL, Mapped, Unmapped, locate, open_beneath
+from approval.serve.paths import (
+    INDEX,
+    MISSING,
+    SPECIAL,
+    UNREADABLE,
+    Mapped,
+    Unmapped,
+    locate,
+    open_beneath,
+    precompressed,
+)
 from approval.serve.store import CopyChanged, clear_store, ensure_copy, remove_copy, store_name
 from approval.trust.gating import APPROVED as _APPROVED_STATUS
 from approval.trust.gating import CLEAN_WORD, status_of
@@ -74,6 +91,12 @@ LEDGER_FAILURE = "ledger-failure"  # the ledger failed verification: nothing is 
 SCAN_FAILED = "scan-failed"  # the scan raised: closed
 CANNOT_READ = "cannot read: permission denied"  # the reason of an unreadable file
 STALE = "ledger-stale"  # the ledger has not been looked at for too long: no approval stands
+
+# Why the file asked is refused for a sibling's sake (the sibling's own path is the answer's).
+_VARIANT = (
+    "a precompressed variant the web server may send in place of the file asked "
+    "(gzip_static, precompressed) is not allowed"
+)
 
 log = logging.getLogger("approval.serve")
 
@@ -501,6 +524,38 @@ class Gate:
         mapped = locate(self.root, target, self.index)
         if isinstance(mapped, Unmapped):
             return Answer(False, mapped.reason, mapped.relative)
+        if self.store is not None:
+            # The web server serves the store's copy, named ``<sha256><suffix>``: no
+            # ``.gz`` sibling of a copy can be there for it to send instead.
+            return await self._decided(mapped)
+        variants = precompressed(self.root, mapped)
+        if not variants:
+            return await self._decided(mapped)  # the common case: one stat per name
+        answers = await asyncio.gather(self._decided(mapped), *(self._variant(v) for v in variants))
+        if not answers[0].allowed:
+            return answers[0]
+        for answer in answers[1:]:
+            if answer.allowed and answer.word != CLEAN and self.stale():
+                answer = Answer(False, STALE, answer.relative, answer.sha256, answer.size)
+            if not answer.allowed:
+                why = answer.reason or answer.word
+                return replace(answer, reason=f"{_VARIANT}: {why}")
+        return answers[0]
+
+    async def _variant(self, variant: Mapped | Unmapped) -> Answer:
+        """The answer for a precompressed sibling the web server may send in place of the
+        file asked (``paths.precompressed``): a file of its own, decided (and cached) as if
+        it were asked for; one that cannot be decided is refused."""
+        if isinstance(variant, Mapped):
+            return await self._decided(variant)
+        if variant.reason == UNREADABLE:
+            return Answer(False, UNSCANNABLE, variant.relative, reason=CANNOT_READ)
+        if variant.reason == MISSING:
+            return Answer(False, CHANGED, variant.relative)  # gone since its stat
+        return Answer(False, variant.reason, variant.relative)
+
+    async def _decided(self, mapped: Mapped) -> Answer:
+        """The answer for the file ``mapped``: cached on its stat key, else decided."""
         try:
             st = os.stat(mapped.real, follow_symlinks=False)  # noqa: PTH116 - strings
         except PermissionError:

@@ -20,6 +20,15 @@ opens decides for the wrong bytes. Whatever it cannot map the way nginx does, it
   a missing file, a special file or a directory without index is refused (403, not 404: a
   "go ahead" for a file that is not there yet would let the web server serve one that appears
   a moment later, undecided).
+
+A static server may also send another file than the one a URI maps to, by content
+negotiation on the encoding: nginx's ``gzip_static`` (and ``gunzip``, ``brotli_static``,
+``zstd_static``), Caddy's ``file_server { precompressed }``, h2o's ``send-compressed`` and
+their like send ``X.gz``, ``X.br`` or ``X.zst`` for ``X`` when the client accepts it. So the
+request for ``X`` is also a request for each such sibling that is there (``precompressed``:
+one ``stat`` per name when none is), each decided as a file of its own. Negotiation on other
+siblings (Apache's MultiViews: ``X.html``, ``X.en``, ``X.csv`` for ``X``) happens only when
+``X`` itself is not there, and a missing ``X`` is refused: it is never reached.
 """
 
 from __future__ import annotations
@@ -42,6 +51,14 @@ HIDDEN = "hidden"  # a segment starting with a dot (VCS directories, dot files)
 OUTSIDE = "outside"  # resolves outside the document root (a link leaving it)
 MISSING = "missing"  # no such file (nor index)
 SPECIAL = "not-a-file"  # a pipe, a device, a socket, a directory without index
+
+UNREADABLE = "unreadable"  # there, but its directory may not be searched: closed
+
+# The siblings a static server sends for ``X`` when the client accepts their encoding: gzip,
+# brotli and zstd as nginx's and Caddy's modules name them, and the rarer names other servers
+# and build tools use (deflate as ``.zz`` or ``.deflate``, ``.gzip``, ``.zstd``). One more name
+# costs one ``stat`` per request; a name missing here is a file served undecided.
+PRECOMPRESSED = (".gz", ".br", ".zst", ".zstd", ".zz", ".deflate", ".gzip")
 
 # Refusals that are a request's own doing (a mistyped link, a robot): not worth a log line each.
 QUIET = frozenset({MISSING})
@@ -103,6 +120,31 @@ def locate(root: str, target: bytes, index: str = INDEX) -> Mapped | Unmapped:
         candidate = os.path.join(candidate, index)  # noqa: PTH118
         relative = f"{relative}/{index}" if relative else index
     return _existing(root, candidate, relative, None if directory else index)
+
+
+def precompressed(root: str, mapped: Mapped) -> list[Mapped | Unmapped]:
+    """The siblings of the file ``mapped`` a static server may send in its place (see the
+    module doc), as ``locate`` maps them: each that is there, or why it cannot be decided
+    (a link leaving the root, a directory, a name it may not look at). Named from the path
+    asked, not from the file a link reaches, as the web server names them. None there (the
+    common case): one ``stat`` per name."""
+    found: list[Mapped | Unmapped] = []
+    for suffix in PRECOMPRESSED:
+        relative = mapped.relative + suffix
+        candidate = os.path.join(root, relative)  # noqa: PTH118
+        try:
+            os.stat(candidate)  # noqa: PTH116 - strings, as every path here
+        except (FileNotFoundError, NotADirectoryError):
+            continue  # not there (or a dangling link): the web server cannot send it either
+        except PermissionError:
+            found.append(Unmapped(UNREADABLE, relative))
+            continue
+        except OSError:
+            found.append(Unmapped(SPECIAL, relative))  # a loop of links, a name too long
+            continue
+        # Gone since the stat is MISSING here, and refused by the caller as a change.
+        found.append(_existing(root, candidate, relative, None))
+    return found
 
 
 def _existing(root: str, candidate: str, relative: str, index: str | None) -> Mapped | Unmapped:

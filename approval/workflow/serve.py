@@ -219,7 +219,9 @@ def check_config(options: ServeOptions) -> ConfigCheck:
     else:
         lines.append(
             "store: none: the web server reads the document root itself, and a file replaced "
-            "between the answer and its read is served undecided (see --store)"
+            "between the answer and its read is served undecided (see --store); precompressed "
+            "variants it may send instead (X.gz, X.br, X.zst for X: gzip_static, precompressed) "
+            "are decided with their file"
         )
     if options.key is not None:
         try:

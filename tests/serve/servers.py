@@ -169,7 +169,7 @@ http {{
     fastcgi_temp_path {prefix}/tmp/fastcgi;
     uwsgi_temp_path {prefix}/tmp/uwsgi;
     scgi_temp_path {prefix}/tmp/scgi;
-    types {{ text/csv csv; text/html html; application/octet-stream xlsx; }}
+    types {{ text/csv csv; text/html html; application/octet-stream xlsx; }}{gzip_lines}
     upstream approval_gate {{
         server {upstream};
         keepalive 32;
@@ -211,6 +211,11 @@ STORE_LINES = """
             try_files /$approval_file =403;"""
 
 
+# nginx's precompressed files: ``X.gz`` sent for ``X`` to a client that accepts gzip.
+GZIP_LINES = """
+    gzip_static on;"""
+
+
 class Nginx:
     """nginx on loopback in front of ``service`` (a Unix socket), serving ``root``."""
 
@@ -222,9 +227,11 @@ class Nginx:
         *,
         workers: int = 1,
         store: Path | None = None,
+        gzip_static: bool = False,
     ):
         """With ``store``, nginx serves the service's decided copies (``--store``), never the
-        document root; without, the document root itself (plain ``auth_request``)."""
+        document root; without, the document root itself (plain ``auth_request``). With
+        ``gzip_static``, ``X.gz`` is sent for ``X`` to a client that accepts gzip."""
         binary = nginx_binary()
         self.prefix = prefix
         (prefix / "tmp").mkdir(parents=True, exist_ok=True)
@@ -243,6 +250,7 @@ class Nginx:
                 bare_port=self.bare_port,
                 root=root,
                 store_lines=STORE_LINES.format(store=store) if store is not None else "",
+                gzip_lines=GZIP_LINES if gzip_static else "",
             )
         )
         self.process = subprocess.Popen(
@@ -264,13 +272,15 @@ class Nginx:
         self.close()
         raise AssertionError("nginx did not start")
 
-    def get(self, path: str, *, bare: bool = False) -> tuple[int, bytes, str]:
+    def get(
+        self, path: str, *, bare: bool = False, headers: Mapping[str, str] | None = None
+    ) -> tuple[int, bytes, str]:
         """(status, body, verdict header) of GET ``path``."""
         connection = http.client.HTTPConnection(
             "127.0.0.1", self.bare_port if bare else self.port, timeout=30
         )
         try:
-            connection.request("GET", path)
+            connection.request("GET", path, headers=dict(headers or {}))
             response = connection.getresponse()
             return response.status, response.read(), response.getheader("X-Approval-Verdict", "")
         finally:

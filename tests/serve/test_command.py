@@ -36,6 +36,7 @@ def test_check_config_passes_on_a_root_and_a_verified_ledger(world: World) -> No
     assert result.code == 0, result.output
     assert "verified to" in result.stdout
     assert "8cfr208.6" in result.stdout
+    assert "precompressed variants" in result.stdout  # without a store: X.gz is decided too
     assert result.stdout.strip().endswith("ready")
 
 

@@ -292,3 +292,46 @@ def test_target_headers_a_client_sends_do_not_reach_the_gate(
             connection.close()
         assert response.status == 403, header
         assert b"PK" not in body[:2]
+
+
+def test_precompressed_variants_nginx_sends_are_gated_like_their_files(
+    world: World, site: Path
+) -> None:
+    """``gzip_static on`` without a store: nginx sends ``X.gz`` for ``X`` to a client that
+    accepts gzip. A clean file with a protected ``.gz`` beside it is refused until the ``.gz``
+    itself is approved; a clean ``.gz`` beside a clean file is served."""
+    import gzip
+
+    data = site / "data"
+    protected = (
+        b"name,a_number,dob,nationality,claim\n"
+        b"Maria Lopez,A212345678,1990-01-02,Honduras,asylum granted\n"
+        b"Jose Perez,A098765432,1985-03-04,Guatemala,withholding of removal\n"
+    )
+    (data / "aggregates.csv.gz").write_bytes(gzip.compress(protected))
+    (site / "index.html.gz").write_bytes(gzip.compress((site / "index.html").read_bytes()))
+    accepts = {"Accept-Encoding": "gzip"}
+    with (
+        Service(site, world.ledger, store=False) as service,
+        Nginx(site, service.socket, world.root / "nginx", gzip_static=True) as nginx,
+    ):
+        # Ungated, nginx does send the .gz: the question is real.
+        status, body, _ = nginx.get("/data/aggregates.csv", bare=True, headers=accepts)
+        assert status == 200 and gzip.decompress(body) == protected
+        status, body, verdict = nginx.get("/data/aggregates.csv", headers=accepts)
+        assert (status, verdict) == (403, "protected")
+        assert b"A212345678" not in body and not body.startswith(b"\x1f\x8b")
+        assert nginx.get("/data/aggregates.csv")[0] == 403  # whatever the client accepts
+        status, body, verdict = nginx.get("/", headers=accepts)  # index.html and its clean .gz
+        assert (status, verdict) == (200, "clean") and body.startswith(b"\x1f\x8b")
+
+        request = world.request(data / "aggregates.csv.gz")
+        for who in ("o.privacy", "s.senior"):
+            assert world.sign(request, who).code == 0
+        assert eventually(lambda: nginx.get("/data/aggregates.csv", headers=accepts)[0] == 200)
+        status, body, verdict = nginx.get("/data/aggregates.csv", headers=accepts)
+        assert (status, verdict) == (200, "clean")  # the file asked; its variant approved
+        assert gzip.decompress(body) == protected
+        refusals = "\n".join(service.refusals())
+        assert '"path": "data/aggregates.csv.gz"' in refusals
+        assert "precompressed variant" in refusals and "A212345678" not in refusals
