@@ -9,6 +9,16 @@ its formula (``M`` an array formula's; ``S`` shares the formula of the cell its 
 name), in R1C1 notation (``R[-1]C``: one row up), which is evaluated as the workbook readers
 evaluate one (``readers._formulas``). A formula that may build text it cannot
 evaluate, with no saved value, is a cell no one can vouch for: an unread part that blocks.
+
+An ``O`` record with ``L`` (A1 mode) switches the formulas after it to A1 notation (``A1&B1``;
+a shared formula moves with its cell), as Gnumeric reads them, and a file LibreOffice wrote
+(``ID;PCALCOOO32``, ``ID;PSCALC3``) has them from the start, as LibreOffice reads its own.
+Microsoft's notes say SYLK expressions stay R1C1 whatever the mode, so a formula in A1 mode is
+read both ways: the cell shows the first reading that can be computed, the other's value is
+read besides (part "formulas", hidden), and a reading that may build text it cannot compute,
+with no saved value, blocks as above. A defined name (``NN;Nfull;E"Ma"&"ria"``) that a formula
+uses is computed through its expression, as the spreadsheet does; one that cannot be (a name
+deeper than a few names of names) is a formula that may build text.
 ``P`` records are number formats (``P;P"A"000000000``): their literal text is read as
 hidden text, as the other spreadsheets' formats are.
 
@@ -17,7 +27,9 @@ The text readers read the same bytes as lines besides; this one adds what a spre
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from approval.detect.numfmt import format_literals
 from approval.detect.readers._formulas import (
@@ -25,6 +37,7 @@ from approval.detect.readers._formulas import (
     from_r1c1,
     literal_text,
     literals,
+    shift,
     unread_reason,
 )
 from approval.detect.units import (
@@ -48,6 +61,8 @@ _MAX_FORMULAS = 100_000  # formulas evaluated; past this the file is read as too
 # end): no text of their own.
 _LAYOUT = frozenset({"ID", "B", "O", "W", "E"})
 _MAX_COLUMNS = 16_384  # Excel's last column
+# Producers (``ID;P...``) whose SYLK formulas are in A1 notation: LibreOffice's own files.
+_A1_PRODUCERS = frozenset({"CALCOOO32", "SCALC3"})
 
 
 def _is_sylk(head: bytes) -> bool:
@@ -84,8 +99,10 @@ class SylkReader:
         except UnicodeDecodeError:
             text = data.decode("cp1252", errors="replace")  # the ANSI code page Excel assumes
         cells: dict[tuple[int, int], str] = {}
-        formulas: list[tuple[int, int, str, bool]] = []  # row, column, formula, saved value
-        defined: dict[tuple[int, int], str] = {}  # each formula by its cell, for shared ones
+        formulas: list[_Formula] = []
+        defined: dict[tuple[int, int], _Formula] = {}  # each formula by its cell, for sharing
+        a1 = False  # formulas in A1 notation (``O;L``, LibreOffice's own files)
+        names: dict[str, str] = {}  # defined names (``NN;Nname;Eexpression``), upper case
         orphans = 0  # cells sharing the formula of a cell that has none, with no saved value
         shown_formats: list[str] = []
         other: list[str] = []  # comments, names, records of kinds not read as cells
@@ -93,6 +110,11 @@ class SylkReader:
         for record in text.splitlines():
             fields = _fields(record)
             kind = fields[0]
+            if kind == "ID":
+                a1 = a1 or any(f[:1] == "P" and f[1:] in _A1_PRODUCERS for f in fields[1:])
+            elif kind == "O":
+                # Options: ``L`` is A1 mode, for the formulas from here on.
+                a1 = a1 or any(f[:1] == "L" for f in fields[1:])
             if kind in ("C", "F"):
                 saved: str | None = None
                 formula: str | None = None
@@ -119,19 +141,31 @@ class SylkReader:
                         raise Bound(f"more than {limits.max_cells} cells", "max_cells")
                     if saved is not None:
                         cells[(row, column)] = saved
-                    if shared and formula is None:
-                        # R1C1 reads the same from any cell: the shared formula is the text
-                        # of the cell that defines it.
-                        formula = defined.get((origin[0], origin[1]))
-                        orphans += formula is None and saved is None
+                    this: _Formula | None = None
                     if formula is not None:
-                        defined[(row, column)] = formula
-                        formulas.append((row, column, formula, saved is not None))
+                        this = _Formula(row, column, formula, saved is not None, a1)
+                    elif shared:
+                        # The formula of the cell that defines it, as written there: R1C1
+                        # reads the same from any cell, A1 references move with the cell.
+                        master = defined.get((origin[0], origin[1]))
+                        if master is not None:
+                            this = _Formula(
+                                row, column, master.text, saved is not None, master.a1, master
+                            )
+                        orphans += master is None and saved is None
+                    if this is not None:
+                        defined[(row, column)] = this.master or this
+                        formulas.append(this)
             elif kind == "P":
                 for field in fields[1:]:
                     if field[:1] == "P":
                         shown_formats += format_literals(field[1:])
             elif kind not in _LAYOUT and record.strip():
+                if kind == "NN":
+                    named = {f[:1]: f[1:] for f in fields[1:] if f[:1] in ("N", "E")}
+                    # A name that reads as a cell (``A1``, ``R1C1``) is none Excel keeps.
+                    if named.get("N") and "E" in named and not _CELL.fullmatch(named["N"]):
+                        names[named["N"].upper()] = named["E"]
                 # Names (``NN``), links, records this reader does not know: read as text, so
                 # that nothing in the file goes unread.
                 other.append(record)
@@ -140,15 +174,25 @@ class SylkReader:
         yield Part("sheet", "sheet", source.size, PARSED)
         unread = orphans
         formula_lines: list[str] = []
-        for r, c, formula, has_saved in formulas:
-            a1 = from_r1c1(formula, r, c)
-            value, unseen = computed(a1, lambda rr, cc: cells.get((rr + 1, cc + 1)), has_saved)
-            if value is not None:
-                # What Excel shows once it has computed the formula on opening.
-                cells[(r, c)] = value
+        for entry in formulas:
+            readings = [_with_names(reading, names) for reading in entry.readings()]
+            values: list[str] = []
+            unseen = False
+            for reading in readings:
+                value, missed = computed(
+                    reading, lambda rr, cc: cells.get((rr + 1, cc + 1)), entry.saved
+                )
+                unseen = unseen or missed
+                if value is not None and value not in values:
+                    values.append(value)
+            if values:
+                # What Excel shows once it has computed the formula on opening; what the
+                # other reading computes is read besides.
+                cells[(entry.row, entry.column)] = values[0]
+                formula_lines.extend(values[1:])
             unread += unseen
-            if found := literals(formula):
-                formula_lines.append(literal_text(a1, found))
+            if found := literals(entry.text):
+                formula_lines.append(literal_text(readings[0], found))
         if unread:
             yield Part("formulas", "formula", 0, UNREAD, unread_reason(unread))
         if cells:
@@ -172,3 +216,60 @@ class SylkReader:
 
 
 READER = SylkReader()
+
+
+_STRING = re.compile(r'("(?:[^"]|"")*")')
+_NAME = re.compile(r"(?<![\w.$'])[A-Za-z_\\][\w.]*(?![\w(!])")
+_CELL = re.compile(r"[A-Za-z]{1,3}\d+|[Rr]\d*[Cc]\d*")
+_NAME_DEPTH = 4  # names whose expressions use names, followed this deep
+
+
+def _with_names(formula: str, names: dict[str, str]) -> str:
+    """``formula`` with each defined name it uses replaced by the name's expression, in
+    brackets, as a spreadsheet computes it (``=full`` where ``full`` is ``"Ma"&"ria"``
+    shows "Maria"); names deeper than ``_NAME_DEPTH`` are left, which cannot be computed."""
+    if not names:
+        return formula
+    for _ in range(_NAME_DEPTH):
+        pieces = _STRING.split(formula)
+        changed = False
+        for index in range(0, len(pieces), 2):  # the pieces outside string literals
+
+            def one(match: re.Match[str]) -> str:
+                nonlocal changed
+                expression = names.get(match.group(0).upper())
+                if expression is None:
+                    return match.group(0)
+                changed = True
+                return f"({expression})"
+
+            pieces[index] = _NAME.sub(one, pieces[index])
+        formula = "".join(pieces)
+        if not changed:
+            break
+    return formula
+
+
+@dataclass(frozen=True)
+class _Formula:
+    """A cell's formula as the file writes it, in A1 notation or R1C1; ``master``, the cell
+    whose formula it shares (``C;S;R2;C1``)."""
+
+    row: int
+    column: int
+    text: str
+    saved: bool  # a value is saved with it
+    a1: bool
+    master: _Formula | None = None
+
+    def readings(self) -> list[str]:
+        """The formula in the A1 notation ``_formulas`` reads: in R1C1 mode its R1C1
+        reading; in A1 mode its A1 reading (moved from its master's cell), then the R1C1
+        one, where they differ."""
+        r1c1 = from_r1c1(self.text, self.row, self.column)
+        if not self.a1:
+            return [r1c1]
+        a1 = self.text
+        if self.master is not None:
+            a1 = shift(self.text, self.row - self.master.row, self.column - self.master.column)
+        return [a1] if r1c1 == a1 else [a1, r1c1]

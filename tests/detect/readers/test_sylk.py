@@ -6,6 +6,7 @@ formulas on opening; read as text, a name or an A-number built by a formula pass
 
 from __future__ import annotations
 
+import io
 import time
 from pathlib import Path
 
@@ -191,3 +192,142 @@ def test_a_formula_shared_from_a_cell_without_one_blocks(tmp_path: Path, policy:
 
     assert report.verdict == "unscannable"
     assert "formula" in (report.reason or "")
+
+
+# ---------------------------------------------------------------------------------------------
+# A1 mode: ``O;L`` (and LibreOffice's own files) write formulas in A1 notation
+
+PEOPLE = [("Maria", "Lopez", "A212345678"), ("Jose", "Ramirez", "A209876543")]
+
+
+def _people_rows() -> list[str]:
+    """A header row, and a row per person from row 2: given and family names in E and F,
+    the A-number in B, the claim in D; A is left to a formula."""
+    out = ['C;Y1;X1;K"name"', 'C;Y1;X2;K"a_number"', 'C;Y1;X4;K"status"']
+    for row, (given, family, number) in enumerate(PEOPLE, start=2):
+        out += [f'C;Y{row};X5;K"{given}"', f'C;Y{row};X6;K"{family}"']
+        out += [f'C;Y{row};X2;K"{number}"', f'C;Y{row};X4;K"asylum pending"']
+    return out
+
+
+def _shown(data: bytes) -> dict[tuple[int, int], object]:
+    """The sheet the SYLK reader lays out, by 1-based (row, column) of its non-empty cells."""
+    from approval.detect.readers.sylk import READER
+    from approval.detect.units import Limits, Source, Table
+
+    source = Source("f.slk", lambda: io.BytesIO(data), len(data))
+    [table] = [u for u in READER.read(source, Limits()) if isinstance(u, Table)]
+    return {
+        (r, c): value
+        for r, row in enumerate(table.rows, start=1)
+        for c, value in enumerate(row, start=1)
+        if value != ""
+    }
+
+
+@pytest.mark.parametrize(
+    ("head", "first"),
+    [
+        ("ID;PWXL;N;E\r\nO;L;D;V0;K47;G100 0.001", 'EE2&" "&F2'),
+        ("ID;PWXL;N;E\r\nO;L", 'ECONCATENATE(E2," ",$F2)'),
+        ("ID;PCALCOOO32", 'EE2&" "&F2'),  # LibreOffice reads its own files' formulas in A1
+    ],
+    ids=["excel-options", "concatenate", "libreoffice"],
+)
+def test_a1_formulas_are_computed_and_shared_ones_move_with_their_cell(
+    tmp_path: Path, policy: Policy, head: str, first: str
+) -> None:
+    # The formula in A2 joins the names in E2 and F2; A3 shares it (S), so there it joins
+    # E3 and F3. Read as R1C1 it stayed "E2 ..." in every row: A3 showed row 2's person.
+    records = [f"C;Y2;X1;{first};D", "C;Y3;X1;S;R2;C1", *_people_rows()]
+    data = (head + "\r\n" + "".join(r + "\r\n" for r in records) + "E\r\n").encode()
+
+    shown = _shown(data)
+
+    assert shown[(2, 1)] == "Maria Lopez"
+    assert shown[(3, 1)] == "Jose Ramirez"
+    path = tmp_path / "a1.slk"
+    path.write_bytes(data)
+    report = scan_file(path, policy)
+    assert report.verdict == "protected", report.reason
+
+
+def test_formulas_before_the_option_stay_r1c1(tmp_path: Path, policy: Policy) -> None:
+    # "From that record on": an R1C1 formula before O;L is read as R1C1 alone.
+    records = ['C;Y2;X1;ERC[4]&" "&RC[5]', "O;L", 'C;Y3;X1;EE3&" "&F3', *_people_rows()]
+    data = ("ID;PWXL;N;E\r\n" + "".join(r + "\r\n" for r in records) + "E\r\n").encode()
+
+    shown = _shown(data)
+
+    assert (shown[(2, 1)], shown[(3, 1)]) == ("Maria Lopez", "Jose Ramirez")
+    path = tmp_path / "mixed.slk"
+    path.write_bytes(data)
+    assert scan_file(path, policy).verdict == "protected"
+
+
+@pytest.mark.parametrize(
+    "formula",
+    [
+        'EINDIRECT("E2")&F2',  # a function this reader does not compute
+        'ERC[4]&" "&RC[5]',  # R1C1 in A1 mode: no A1 reading of it, and it joins text
+        "EE2&Z99",  # a cell that holds nothing
+    ],
+)
+def test_an_a1_formula_that_cannot_be_computed_blocks(
+    tmp_path: Path, policy: Policy, formula: str
+) -> None:
+    records = ["O;L", f"C;Y2;X1;{formula}", *_people_rows()]
+    path = tmp_path / "opaque.slk"
+    path.write_bytes(("ID;PWXL;N;E\r\n" + "".join(r + "\r\n" for r in records) + "E\r\n").encode())
+
+    report = scan_file(path, policy)
+
+    assert report.verdict == "unscannable"
+    assert "formula" in (report.reason or "")
+
+
+def test_an_a1_formula_is_also_read_as_r1c1() -> None:
+    # Microsoft's notes say SYLK formulas stay R1C1 in A1 mode: "RC2&RC1" is B2&A2 so, and
+    # A1 cells RC2 and RC1 (column 471) that hold nothing in A1. The reading that computes
+    # is shown; a value saved with it is no reason to skip it.
+    records = ['C;Y2;X1;K"Maria "', 'C;Y2;X2;K"Lopez"', 'C;Y2;X3;K"x";ERC2&RC1']
+    data = ("ID;PWXL;N;E\r\nO;L\r\n" + "".join(r + "\r\n" for r in records) + "E\r\n").encode()
+
+    assert _shown(data)[(1, 3)] == "LopezMaria "
+
+
+@pytest.mark.parametrize(
+    ("name", "verdict"),
+    [
+        ('"Maria"&" Lopez"', "protected"),  # computed: the cell shows the name's text
+        ('first&" "&last', "protected"),  # names of names
+        ('INDIRECT("Z1")&"x"', "unscannable"),  # may build text this reader cannot compute
+    ],
+)
+def test_a_formula_that_uses_a_defined_name_is_computed_through_it(
+    tmp_path: Path, policy: Policy, name: str, verdict: str
+) -> None:
+    # ``=full`` shows what the name's expression computes: a formula with no function and no
+    # "&" of its own, it passed as one that builds no text.
+    records = [
+        'NN;Nfirst;E"Maria"',
+        'NN;Nlast;E"Lopez"',
+        f"NN;Nfull;E{name}",
+        'C;Y1;X1;K"name"',
+        'C;Y1;X2;K"a_number"',
+        'C;Y1;X3;K"status"',
+        "C;Y2;X1;Efull",
+        'C;Y2;X2;K"A212345678"',
+        'C;Y2;X3;K"asylum pending"',
+    ]
+    data = ("ID;PWXL;N;E\r\n" + "".join(r + "\r\n" for r in records) + "E\r\n").encode()
+    path = tmp_path / "names.slk"
+    path.write_bytes(data)
+
+    report = scan_file(path, policy)
+
+    assert report.verdict == verdict, report.reason
+    if verdict == "protected":
+        assert _shown(data)[(2, 1)] == "Maria Lopez"
+    else:
+        assert "formula" in (report.reason or "")
