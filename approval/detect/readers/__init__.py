@@ -34,6 +34,7 @@ READER_MODULES: tuple[str, ...] = (
     "approval.detect.readers.html",  # tables as tables, the rest as text
     "approval.detect.readers.xml",  # any XML: records as tables (flat ODF, SpreadsheetML)
     "approval.detect.readers.rtf",  # Rich Text Format: text and tables, revisions
+    "approval.detect.readers.ipynb",  # Jupyter notebooks: strings joined as viewers join them
     "approval.detect.readers.json",  # JSON and NDJSON
     "approval.detect.readers.yaml",
     "approval.detect.readers.sylk",  # SYLK: the sheet Excel shows, its formulas computed

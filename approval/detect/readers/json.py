@@ -66,8 +66,10 @@ from collections.abc import Iterator
 from typing import Any, BinaryIO
 
 from approval.detect.detectors.a_number import spelled
+from approval.detect.readers._probe import HEAD_BYTES, TAIL_BYTES
 from approval.detect.units import (
     PARSED,
+    UNREAD,
     Cell,
     Limits,
     Part,
@@ -369,18 +371,29 @@ class JsonReader:
                 stream.seek(0)
                 yield from units(_ndjson(stream, flatten), Where())
             elif len(head) <= self.full_load_bytes:
+                ends = _probe_ends(head, len(head))
                 text = _decode(head)
                 del head
                 if text.strip():  # an empty file discloses nothing
-                    yield from units(flatten.value(_load(text, limits), "", 0), Where())
+                    value = _load(text, limits)
+                    if missed := _notebook_missed(is_notebook(value), *ends, source.size):
+                        yield missed
+                    yield from units(flatten.value(value, "", 0), Where())
             else:
                 encoding = _encoding(head[:65536])
                 del head
                 stream.seek(0)
                 sizes = (self.element_bytes, self.scalar_bytes, self.chunk_bytes)
                 tokens = _Tokens(stream, encoding, limits, *sizes)
-                yield from units(_stream_value(tokens, flatten, "", 0, False), Where())
+                keys: set[str] = set()  # the top-level object's keys
+                yield from units(_stream_value(tokens, flatten, "", 0, False, keys), Where())
                 tokens.expect_end()
+                if any(_is_key(key, "nbformat") for key in keys):
+                    with source.open() as again:
+                        first = again.read(HEAD_BYTES)
+                        again.seek(max(HEAD_BYTES, source.size - TAIL_BYTES))
+                        if missed := _notebook_missed(True, first, again.read(), source.size):
+                            yield missed
 
 
 def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -394,6 +407,70 @@ def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
 
 
 _DECODER = json.JSONDecoder(object_pairs_hook=pairs)
+
+
+def parse(data: bytes, limits: Limits) -> object:
+    """A whole document's value, decoded as ``_decode`` decodes it, every key kept (``pairs``)."""
+    return _load(_decode(data), limits)
+
+
+# Jupyter notebooks (``readers.ipynb``): the keys nbformat writes at the top of a notebook (in
+# order: ``cells`` first, ``nbformat`` last; ``worksheets`` in nbformat 3).
+NOTEBOOK_KEYS = ("cells", "nbformat", "worksheets")
+_NOTEBOOK_KEY = re.compile(r'"(?:cells|nbformat|worksheets)"\s*:')
+
+
+def looks_like_notebook(head: bytes, tail: bytes) -> bool:
+    """Whether a source whose first and last 8 KiB are ``head`` and ``tail`` is a JSON object
+    that names a notebook's keys there: the notebook reader's probe. A notebook whose keys lie
+    past both (behind padding in its metadata, or spelled with escapes) is blocked by the JSON
+    reader instead (``notebook_missed``)."""
+    try:
+        encoding = json.detect_encoding(head)
+        text = head.decode(encoding, "ignore").lstrip("\ufeff \t\r\n")
+        end = tail.decode(encoding, "ignore")
+    except LookupError:
+        return False
+    if not text.startswith("{"):
+        return False
+    return _NOTEBOOK_KEY.search(text) is not None or _NOTEBOOK_KEY.search(end) is not None
+
+
+def _probe_ends(data: bytes, size: int) -> tuple[bytes, bytes]:
+    """The head and tail a ``Probe`` of a source holds, from its first bytes (``data``)."""
+    tail = data[max(HEAD_BYTES, size - TAIL_BYTES) :] if size > HEAD_BYTES else b""
+    return data[:HEAD_BYTES], tail
+
+
+def _is_key(key: object, name: str) -> bool:
+    return isinstance(key, str) and _COPY.sub("", key) == name
+
+
+def is_notebook(value: object) -> bool:
+    """Whether a document is a notebook: an object with ``nbformat`` (every notebook has one),
+    or with ``cells`` (``worksheets``' cells in nbformat 3) that holds a cell (an object with a
+    ``cell_type``), which a viewer shows without one."""
+    if not isinstance(value, dict):
+        return False
+    cells: list[object] = []
+    for key, item in value.items():
+        if _is_key(key, "nbformat"):
+            return True
+        if _is_key(key, "cells") and isinstance(item, list):
+            cells += item
+        if _is_key(key, "worksheets") and isinstance(item, list):
+            cells += (c for s in item if isinstance(s, dict) for c in s.get("cells") or [])
+    return any(isinstance(c, dict) and any(_is_key(k, "cell_type") for k in c) for c in cells)
+
+
+def _notebook_missed(notebook: bool, head: bytes, tail: bytes, size: int) -> Part | None:
+    """A notebook that the notebook reader did not take, since its probe did not see its keys:
+    Jupyter joins its cells' strings, which no reading of the strings one by one sees. Blocks.
+    (A streamed document is known as one by its ``nbformat`` alone.)"""
+    if not notebook or looks_like_notebook(head, tail):
+        return None
+    reason = "a Jupyter notebook whose keys are not where its first or last 8 KiB show them"
+    return Part("notebook", "notebook", size, UNREAD, reason)
 
 
 def _load(text: str, limits: Limits) -> object:
@@ -889,13 +966,21 @@ class _Tokens:
 
 
 def _stream_value(
-    tokens: _Tokens, flatten: Flattener, path: str, depth: int, in_array: bool
+    tokens: _Tokens,
+    flatten: Flattener,
+    path: str,
+    depth: int,
+    in_array: bool,
+    keys: set[str] | None = None,
 ) -> Iterator[Item]:
+    """``keys``: filled with the keys of the value when it is an object (the top level's)."""
     if depth > flatten.limits.max_nesting:
         raise too_deep(flatten.limits)
     if depth == 0 and not tokens.peek():
         return  # only white space
     whole, value = tokens.value()
+    if whole and keys is not None and isinstance(value, dict):
+        keys.update(value)
     if whole:
         yield from (flatten.element if in_array else flatten.value)(value, path, depth)
     elif tokens.peek() == "[":
@@ -922,6 +1007,8 @@ def _stream_value(
             tokens.take(":")
             whole, member = tokens.value()
             key = names.free(key)
+            if keys is not None:
+                keys.add(key)
             title = _join(path, key)
             context = _context(titles)
             title = f"{context}: {title}" if context else title

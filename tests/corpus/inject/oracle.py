@@ -59,6 +59,9 @@ def a_numbers_in(data: bytes, depth: int = 0) -> set[str]:
         nested.append(html.unescape(data.decode("utf-8", "replace")).encode())
         with contextlib.suppress(ValueError):
             nested.append(json.dumps(json.loads(data), ensure_ascii=False).encode())
+    if b'"nbformat"' in data:  # a notebook: strings in pieces, which its viewers join
+        with contextlib.suppress(ValueError):
+            nested.append(json.dumps(_joined(json.loads(data)), ensure_ascii=False).encode())
     for m in _BASE64.finditer(data):
         with contextlib.suppress(ValueError):
             nested.append(base64.b64decode(m.group(1)))
@@ -119,3 +122,14 @@ def a_numbers_in(data: bytes, depth: int = 0) -> set[str]:
         if inner != data:
             found |= a_numbers_in(inner, depth + 1)
     return found
+
+
+def _joined(value: object) -> object:
+    """Every array of strings in a JSON value joined with nothing between its strings."""
+    if isinstance(value, list):
+        if value and all(isinstance(item, str) for item in value):
+            return "".join(value)
+        return [_joined(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _joined(item) for key, item in value.items()}
+    return value

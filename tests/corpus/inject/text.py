@@ -1,4 +1,4 @@
-"""CSV, TSV, plain text, Markdown, JSON, NDJSON and YAML carriers."""
+"""CSV, TSV, plain text, Markdown, JSON, NDJSON, YAML and Jupyter notebook carriers."""
 
 from __future__ import annotations
 
@@ -218,6 +218,40 @@ def text_fullwidth(c: Content) -> bytes:
     return "".join(chr(ord(ch) + 0xFEE0) if "!" <= ch <= "~" else ch for ch in c.text()).encode()
 
 
+def _split(text: str, size: int = 5) -> list[str]:
+    """A string as an array of pieces, as nbformat stores a multi-line string and viewers join
+    it: no piece holds a whole value."""
+    return [text[n : n + size] for n in range(0, len(text), size)]
+
+
+def _notebook(*cells: dict[str, object]) -> bytes:
+    document = {"cells": list(cells), "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    return json.dumps(document, indent=1).encode()
+
+
+def ipynb_markdown(c: Content) -> bytes:
+    """A Markdown cell whose source array cuts every value in pieces."""
+    return _notebook({"cell_type": "markdown", "metadata": {}, "source": _split(c.text())})
+
+
+def ipynb_stream(c: Content) -> bytes:
+    """A code cell's printed output, its text array cut the same way."""
+    output = {"output_type": "stream", "name": "stdout", "text": _split(c.text())}
+    cell = {"cell_type": "code", "execution_count": 1, "metadata": {}, "outputs": [output]}
+    return _notebook({**cell, "source": ["print(report)"]})
+
+
+def ipynb_html(c: Content) -> bytes:
+    """An HTML table output (pandas' ``_repr_html_``), its lines cut in pieces."""
+    rows = "".join(
+        "<tr>" + "".join(f"<td>{escape(v)}</td>" for v in row) + "</tr>" for row in c.table()
+    )
+    output = {"output_type": "execute_result", "execution_count": 1, "metadata": {}}
+    output["data"] = {"text/html": _split(f"<table>{rows}</table>", 7), "text/plain": ["df"]}
+    cell = {"cell_type": "code", "execution_count": 1, "metadata": {}, "outputs": [output]}
+    return _notebook({**cell, "source": ["df"]})
+
+
 CASES: list[Case] = [
     Case("csv", "rows", ".csv", csv_file),
     Case("csv", "tab-separated", ".tsv", tsv_file),
@@ -252,4 +286,7 @@ CASES: list[Case] = [
     Case("rtf", "body", ".rtf", rtf_document),
     Case("text", "zero-width characters inside values", ".txt", text_zero_width),
     Case("text", "full-width characters", ".txt", text_fullwidth),
+    Case("ipynb", "Markdown cell in pieces", ".ipynb", ipynb_markdown),
+    Case("ipynb", "stream output in pieces", ".ipynb", ipynb_stream),
+    Case("ipynb", "HTML output in pieces", ".ipynb", ipynb_html),
 ]
