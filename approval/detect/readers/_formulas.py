@@ -253,10 +253,11 @@ def _cut(name: str, args: list[str]) -> str | None:
     return None
 
 
-# What a TEXT format shows that this module cannot render: dates and times (a birthdate
-# kept as its serial number 31120 shows as 1985-03-14), once quoted and escaped text is out.
+# What a TEXT format shows that this module cannot render, once quoted and escaped text is
+# out: letters, which are dates and times (a birthdate kept as its serial number 31120 shows
+# as 1985-03-14), or shown as they are (``A000000000``) where numfmt would drop them.
 _QUOTED = re.compile(r'"[^"]*"?|\\.|\[[^\]]*\]')
-_DATE_CODES = re.compile(r"[yYmMdDhHsSeEbBgG]")
+_LETTERS = re.compile(r"[A-Za-z]")
 
 
 def _text(value: str, code: str) -> str | None:
@@ -269,7 +270,7 @@ def _text(value: str, code: str) -> str | None:
         return value if compiled is None else compiled.render_text(value)
     if code.strip().upper() == "GENERAL":
         return render(number, None)
-    if _DATE_CODES.search(_QUOTED.sub("", code)):
+    if _LETTERS.search(_QUOTED.sub("", code)):
         return None
     return render(number, code)
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime
 import io
 import os
+import re
 import struct
 import sys
 import zipfile
@@ -29,7 +30,14 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, BinaryIO
 
 from approval.detect.numfmt import NumberFormat
-from approval.detect.readers._formulas import derives_no_text, evaluate, references
+from approval.detect.readers._formulas import (
+    cell_text,
+    computed,
+    derives_no_text,
+    evaluate,
+    literals,
+    references,
+)
 from approval.detect.units import Cell, Source, Table, Unscannable, Where
 
 if TYPE_CHECKING:
@@ -442,18 +450,51 @@ def _with_extra(
     )
 
 
+@dataclass
+class FormulaValues:
+    """What a sheet's formulas show once computed (``formula_values``)."""
+
+    extra: dict[int, dict[int, Cell]]  # formulas without a saved value: row -> column -> text
+    shown: dict[int, dict[int, Cell]]  # saved formulas that compute to another value
+    unread: int  # formulas without a saved value that may build text and cannot be computed
+    stale: int  # the same with a saved value, in a workbook that recalculates on load
+
+    def reason(self) -> str:
+        """Why the sheet's formulas leave it unread ("" when they do not)."""
+        parts = []
+        if self.unread:
+            parts.append(f"{self.unread} formula cells have no saved value")
+        if self.stale:
+            parts.append(
+                f"{self.stale} formula cells are recalculated on load, their saved value unused"
+            )
+        return " and ".join(parts) + " and cannot be evaluated" if parts else ""
+
+
 def formula_values(
-    book: CalamineWorkbook, sheet: str, uncached: list[tuple[int, int, str]]
-) -> tuple[dict[int, dict[int, Cell]], int]:
-    """What the formulas without a saved value (row, column, formula) show, by cell (row ->
-    column -> text), and how many of them could be neither evaluated nor shown to derive no
-    new text (see ``_formulas``)."""
-    if not uncached:
-        return {}, 0
+    book: CalamineWorkbook,
+    sheet: str,
+    uncached: list[tuple[int, int, str]],
+    saved: list[tuple[int, int, str]] | None = None,
+    recalculates: bool = False,
+) -> FormulaValues:
+    """What the formulas without a saved value (``uncached``: row, column, formula) show,
+    and what the formulas with one (``saved``) compute to where that differs from the saved
+    value: a saved value is the file's claim about what the application shows, and one that
+    recalculates on load (``recalculates``) shows what it computes. A formula is computed
+    from the cells it refers to (formulas among them computed in turn); one that cannot be
+    and may build text (see ``_formulas.computed``) is unread when it has no saved value, or
+    when the workbook ``recalculates``. A saved formula that cannot be computed reads as its
+    saved value to the formulas that refer to it, or as its literals joined (``cell_text``)."""
+    saved = saved or []
+    if not uncached and not saved:
+        return FormulaValues({}, {}, 0, 0)
     formulas = {(row, column): formula for row, column, formula in uncached}
-    wanted = {
-        ref for formula in formulas.values() for ref in references(formula) if ref not in formulas
-    }
+    with_value = {(row, column): formula for row, column, formula in saved}
+    wanted = {ref for formula in formulas.values() for ref in references(formula)}
+    wanted.update(ref for formula in with_value.values() for ref in references(formula))
+    wanted.difference_update(formulas)
+    wanted.update(with_value)
     values = cell_values(book, sheet, wanted) if wanted else {}
     results: dict[tuple[int, int], str | None] = {}
     pending: set[tuple[int, int]] = set()
@@ -461,27 +502,51 @@ def formula_values(
     def resolve(row: int, column: int) -> str | None:
         key = (row, column)
         if key in results:
-            return results[key]
-        if key not in formulas:
-            return values.get(key, "")
-        if key in pending or len(pending) > 64:  # a cycle, or a chain too deep to follow
-            return None
-        pending.add(key)
-        value = evaluate(formulas[key], resolve)
-        pending.discard(key)
-        results[key] = value
-        return value
+            value = results[key]
+        else:
+            formula = formulas.get(key) or with_value.get(key)
+            if formula is None:
+                return values.get(key, "")
+            if key in pending or len(pending) > 64:  # a cycle, or a chain too deep to follow
+                return None
+            pending.add(key)
+            value = evaluate(formula, resolve)
+            pending.discard(key)
+            results[key] = value
+        return values.get(key, "") if value is None and key in with_value else value
 
-    extra: dict[int, dict[int, Cell]] = {}
-    unresolved = 0
+    out = FormulaValues({}, {}, 0, 0)
     for (row, column), formula in formulas.items():
-        value = resolve(row, column)
-        if value is not None:
-            if value:
-                extra.setdefault(row, {})[column] = value
-        elif not derives_no_text(formula):
-            unresolved += 1
-    return extra, unresolved
+        value, unread = computed(formula, resolve)
+        if value:
+            out.extra.setdefault(row, {})[column] = value
+        out.unread += unread
+    for (row, column), formula in with_value.items():
+        value, unread = computed(formula, resolve, saved=not recalculates)
+        if value is None and (found := literals(formula)):
+            value = cell_text(formula, found)
+        if value and value != values.get((row, column), ""):
+            out.shown.setdefault(row, {})[column] = value
+        out.stale += unread
+    return out
+
+
+def builds_text(formula: str) -> bool:
+    """Whether a formula may show text other than a value of the workbook (``_formulas``):
+    a join, or a call or reference that ``derives_no_text`` does not clear. The quick tests
+    first: most formulas (``SUM(B2:B9)``, ``B2*C2``) are told apart without tokens."""
+    if "&" in formula:
+        return True
+    return ("(" in formula or "[" in formula) and not derives_no_text(formula)
+
+
+_BARE_REFERENCE = re.compile(r"\s*=?\s*\$?[A-Za-z]{1,3}\$?\d+\s*")
+
+
+def forwards(formula: str) -> bool:
+    """Whether the formula is one cell of the sheet (``=Z100``): it shows what that cell
+    shows, which may be a text formula computed anew."""
+    return _BARE_REFERENCE.fullmatch(formula) is not None
 
 
 def cell_values(
@@ -494,17 +559,23 @@ def cell_values(
     if start is None:
         return {}
     first = start[1]
-    rows = {row for row, _ in wanted}
+    by_row: dict[int, list[int]] = {}
+    for want_row, want_column in wanted:
+        by_row.setdefault(want_row, []).append(want_column)
+    last = max(by_row)
     out: dict[tuple[int, int], str] = {}
     with calamine_errors():
         for index, row in enumerate(data.iter_rows()):
-            if index in rows:
+            if index > last:
+                break
+            columns = by_row.get(index)
+            if columns:
                 cleaned = clean_row(row)
-                for want_row, want_column in wanted:
+                for want_column in columns:
                     at = want_column - first
-                    if want_row == index and 0 <= at < len(cleaned):
+                    if 0 <= at < len(cleaned):
                         value = cleaned[at]
-                        out[(want_row, want_column)] = "" if value is None else str(value)
+                        out[(index, want_column)] = "" if value is None else str(value)
     return out
 
 

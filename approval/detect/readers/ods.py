@@ -25,6 +25,10 @@ A formula without a saved value (LibreOffice always saves one; generators may no
 evaluated as in xlsx (``_formulas``, after ``openformula`` turns ``[.A1]`` and ``;`` into the
 spreadsheet syntax) and its result put in the table; one that cannot be evaluated and may
 build text found nowhere in the file makes an unread, blocking part ``content.xml formulas``.
+A formula with a saved value that may build text is computed as well, and the table read
+again with what it computes where that differs (LibreOffice recalculates a file another
+program saved when it opens it, and any file on Ctrl+Shift+F9); in a file it recalculates on
+load, one that cannot be computed is unread as above.
 """
 
 from __future__ import annotations
@@ -41,8 +45,10 @@ from approval.detect.readers._package import ODS, account, check_unique, package
 from approval.detect.readers._spreadsheet import (
     ZIP_ERRORS,
     Overlay,
+    builds_text,
     column_letter,
     formula_values,
+    forwards,
     is_hidden,
     open_calamine,
     opened,
@@ -50,6 +56,7 @@ from approval.detect.readers._spreadsheet import (
 )
 from approval.detect.units import (
     UNREAD,
+    Cell,
     Limits,
     Part,
     Probe,
@@ -112,16 +119,16 @@ class OdsReader:
             with package:
                 check_unique(package)
                 extras = _extras(package, limits)
+                recalculates = _recalculates(package)
                 book = open_calamine(path, stream, (".ods",))
                 for index, meta in enumerate(book.sheets_metadata):
                     hidden = is_hidden(meta.visible)
                     marks = extras[index] if index < len(extras) else _Marks()
-                    extra, unresolved = formula_values(book, meta.name, marks.uncached)
-                    if unresolved:
-                        reason = (
-                            f"{unresolved} formula cells have no saved value"
-                            " and cannot be evaluated"
-                        )
+                    values = formula_values(
+                        book, meta.name, marks.uncached, marks.saved, recalculates
+                    )
+                    extra = values.extra
+                    if reason := values.reason():
                         yield Part(
                             f"content.xml formulas ({index + 1})", "formulas", 0, UNREAD, reason
                         )
@@ -136,6 +143,20 @@ class OdsReader:
                     )
                     if table is not None:
                         yield table
+                    if values.shown:
+                        # What the formulas compute to, where it is not their saved value:
+                        # what LibreOffice shows once it recalculates (on load, or Ctrl+Shift+F9).
+                        again = sheet_table(
+                            book,
+                            meta.name,
+                            hidden=hidden,
+                            hidden_rows=marks.rows(),
+                            hidden_columns=marks.columns,
+                            overlay=marks.overlay,
+                            extra=_over(extra, values.shown),
+                        )
+                        if again is not None:
+                            yield again
                     for row, column, found in marks.formats.values():
                         at = f"number format at {column_letter(column)}{row + 1}"
                         yield Text(Where(at, meta.name, hidden), found, meta.name)
@@ -172,6 +193,8 @@ class _Marks:
     overlay: Overlay = field(default_factory=Overlay)
     comments: list[str] = field(default_factory=list)
     uncached: list[tuple[int, int, str]] = field(default_factory=list)  # formulas, no value
+    # Formulas with a saved value that may build text, or show another cell: computed anew.
+    saved: list[tuple[int, int, str]] = field(default_factory=list)
     # Data styles applied to a cell that show words or digits of their own: name -> the
     # first cell (row, column) and that text.
     formats: dict[str, tuple[int, int, list[str]]] = field(default_factory=dict)
@@ -179,6 +202,35 @@ class _Marks:
     def rows(self) -> Iterator[int]:
         for block in self.hidden_rows:
             yield from block
+
+
+# Who wrote the file (meta.xml): LibreOffice recalculates, on load, a document that another
+# program saved (its values may be that program's), whatever its settings say for its own.
+_GENERATOR = re.compile(rb"<meta:generator>([^<]*)<")
+_OWN_GENERATORS = (b"LibreOffice", b"OpenOffice", b"StarOffice")
+
+
+def _recalculates(package: zipfile.ZipFile) -> bool:
+    """Whether LibreOffice computes the formulas anew when it opens the file: it saved the
+    file, or it recalculates it as another program's (no generator named counts as such)."""
+    try:
+        info = package.getinfo("meta.xml")
+        with package.open(info) as meta:
+            head = meta.read(64 << 10)
+    except (KeyError, *ZIP_ERRORS):
+        return True
+    found = _GENERATOR.search(head)
+    return found is None or not any(name in found.group(1) for name in _OWN_GENERATORS)
+
+
+def _over(
+    extra: dict[int, dict[int, Cell]], shown: dict[int, dict[int, Cell]]
+) -> dict[int, dict[int, Cell]]:
+    """``extra`` with the cells of ``shown`` laid over it."""
+    merged = {row: dict(cells) for row, cells in extra.items()}
+    for row, cells in shown.items():
+        merged.setdefault(row, {}).update(cells)
+    return merged
 
 
 def _extras(package: zipfile.ZipFile, limits: Limits) -> list[_Marks]:
@@ -406,6 +458,12 @@ def _cell(
         marks.uncached.append((row, column, openformula(formula)))
         if len(marks.uncached) > _MAX_UNCACHED:
             raise Unscannable(f"too large: more than {_MAX_UNCACHED} formulas without a value")
+    elif formula:
+        spelt = openformula(formula)
+        if '"' in spelt or builds_text(spelt) or forwards(spelt):
+            marks.saved.append((row, column, spelt))
+            if len(marks.saved) > _MAX_UNCACHED:
+                raise Unscannable(f"too large: more than {_MAX_UNCACHED} formulas that build text")
     kind = element.get(_OFFICE + "value-type")
     shows = _shows(kind, element, shown) if shown else None
     if shows is not None:

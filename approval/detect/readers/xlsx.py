@@ -29,7 +29,12 @@ yields, in order:
   (literals, ``&``, ``CONCATENATE``, references to cells of the sheet) and its result put in
   the sheet's table where Excel shows it; one that cannot be evaluated and may build text
   that is nowhere in the file (``CHAR``, ``TEXT``, ``MID``...) makes an unread, blocking part
-  ``<sheet part> formulas``;
+  ``<sheet part> formulas``. A saved value is only the file's claim about what Excel shows:
+  a formula that may build text (a join, a text function, literals, or ``=Z100``) is
+  computed from its cells whatever value is saved, and the sheet read again with what it
+  computes where that differs (``=A1&B1`` over a hidden row, saved as ``-``). In a workbook
+  Excel recalculates on load (``fullCalcOnLoad``, ``forceFullCalc``, an older ``calcId``, no
+  calculation chain) one that cannot be computed is unread in the same part;
 - the text of each sheet's XML outside its cells (headers and footers, data validation
   lists, filter values, hyperlinks, conditional formats, extensions), as ``Text`` located at
   the sheet's part, through the generic XML fallback;
@@ -78,7 +83,7 @@ from typing import IO
 from xml.etree import ElementTree
 
 from approval.detect.numfmt import NumberFormat, compile_format, format_literals
-from approval.detect.readers._formulas import cell_text, literal_text, literals, shift
+from approval.detect.readers._formulas import literal_text, literals, shift
 from approval.detect.readers._mashup import mashup
 from approval.detect.readers._package import (
     XLSX,
@@ -94,9 +99,11 @@ from approval.detect.readers._spreadsheet import (
     ZIP_ERRORS,
     CompoundFile,
     Overlay,
+    builds_text,
     column_index,
     column_letter,
     formula_values,
+    forwards,
     is_hidden,
     open_calamine,
     opened,
@@ -268,6 +275,28 @@ class _Styles:
     dxf_codes: list[str | None] = field(default_factory=list)
 
 
+# The calculation engine of Excel 2019 and Microsoft 365: Excel recalculates every formula of a
+# workbook last calculated by an older one (a lower ``calcId``, or none: other writers).
+_CURRENT_CALC_ID = 191029
+
+
+def _recalculates(root: ElementTree.Element, package: _Package, rels: dict[str, _Rel]) -> bool:
+    """Whether Excel computes the formulas anew when it opens the workbook, so that it shows
+    their computed values, not the saved ones: asked to (``fullCalcOnLoad``,
+    ``forceFullCalc``), last calculated by an older engine, or without the calculation chain
+    Excel keeps beside the values it computed."""
+    calc = next(_children(root, "calcPr"), None)
+    if calc is None:
+        return True
+    if any(calc.get(flag) in ("1", "true") for flag in ("fullCalcOnLoad", "forceFullCalc")):
+        return True
+    calc_id = calc.get("calcId", "")
+    if not calc_id.isdigit() or int(calc_id) < _CURRENT_CALC_ID:
+        return True
+    chain = next((r.target for r in rels.values() if r.type == "calcChain"), None)
+    return chain is None or package.part(chain) is None
+
+
 def _styles(package: _Package, rels: dict[str, _Rel]) -> _Styles:
     target = next((r.target for r in rels.values() if r.type == "styles"), None)
     root = package.xml(target, "styles part") if target else None
@@ -394,6 +423,7 @@ def _read_package(
             if rel is not None:
                 sheet_parts[sheet.get("name", "")] = rel.target
     styles = _Styles({}, {}) if binary else _styles(package, rels)
+    recalculates = root is not None and _recalculates(root, package, rels)
     # Parts read here, not by the generic fallback (``_package.account``): the sheets, whose
     # cells calamine reads and whose other elements the pass over the sheet reads as text.
     parsed: dict[str, str] = {}
@@ -433,7 +463,10 @@ def _read_package(
                 # calamine lays out a sheet's used range densely, 32 bytes a cell: past this,
                 # reading it would take more memory than a scan may (512 MB).
                 raise Unscannable(f"too large: a sheet's used range spans more than {cells} cells")
-        extra, unresolved = formula_values(book, meta.name, marks.uncached)
+        values = formula_values(
+            book, meta.name, marks.uncached, marks.saved + marks.forwards, recalculates
+        )
+        extra, shown = values.extra, values.shown
         title = " / ".join([meta.name, *_print_titles(marks.outside)])
         read = partial(
             sheet_table,
@@ -452,11 +485,11 @@ def _read_package(
                 again = read(extra=extra)
                 if again is not None:
                     yield from _stacked(again, sorted(set(marks.blocks)))
-        if marks.shown:
-            # Excel recalculates on load when the workbook asks it to: what the formulas with
-            # literals show then is read in place, beside the saved values read above (the
+        if shown:
+            # Excel recalculates on load when the workbook asks it to (and on F9): what the
+            # formulas show then is read in place, beside the saved values read above (the
             # whole sheet, and its stacked tables, as above).
-            shown = _over(extra, marks.shown)
+            shown = _over(extra, shown)
             for stacked in (False, True) if marks.blocks else (False,):
                 recalculated = read(extra=shown)
                 if recalculated is not None and stacked:
@@ -478,14 +511,12 @@ def _read_package(
             yield from _outside_cells(entry, marks, meta.name, hidden)
             yield from _validation_lists(marks.outside, meta.name, hidden)
             yield from _conditional_formats(marks.outside, styles, meta.name, hidden, conditional)
-            if unresolved:
-                yield Part(
-                    f"{entry} formulas",
-                    "formulas",
-                    0,
-                    UNREAD,
-                    f"{unresolved} formula cells have no saved value and cannot be evaluated",
-                )
+            if marks.forwards_dropped and values.shown:
+                # Cells that show other cells, too many to keep: some may show a formula
+                # whose saved value is not what it computes.
+                values = replace(values, stale=values.stale + 1)
+            if reason := values.reason():
+                yield Part(f"{entry} formulas", "formulas", 0, UNREAD, reason)
         if part:
             comments = _comments(package, part)
             if comments:
@@ -658,9 +689,13 @@ class _Marks:
     literal_chars: int = 0
     masters: dict[bytes, tuple[int, int, str]] = field(default_factory=dict)
     uncached: list[tuple[int, int, str]] = field(default_factory=list)
-    # Formula cells with string literals whose saved value is not what they show once
-    # recalculated (row -> column -> text): the sheet is read again with these values.
-    shown: dict[int, dict[int, Cell]] = field(default_factory=dict)
+    # Formulas with a saved value that may build text (a join, a text function, literals):
+    # computed from their cells whatever value is saved (``formula_values``).
+    saved: list[tuple[int, int, str]] = field(default_factory=list)
+    # ``=Z100`` with a saved value: computed too, in case Z100 is a text formula whose
+    # saved value is stale; past ``_MAX_UNCACHED`` of them, no longer kept (noted).
+    forwards: list[tuple[int, int, str]] = field(default_factory=list)
+    forwards_dropped: bool = False
     outside: bytearray = field(default_factory=bytearray)
     phase: int = 0  # 0 before <sheetData>, 1 inside, 2 after
 
@@ -910,17 +945,22 @@ def _formulas(buffer: bytes, marks: _Marks) -> None:
                     " of text"
                 )
             marks.literals.append(line)
-        cached = _CACHED.match(buffer, hit.end())
-        if found and cached is not None:
-            shown = cell_text(formula, found)
-            if shown and shown != html.unescape(cached.group(1).decode("utf-8", "replace")):
-                marks.shown.setdefault(row, {})[column] = shown
-        if cached is None:
+        if _CACHED.match(buffer, hit.end()) is None:
             marks.uncached.append((row, column, formula))
             if len(marks.uncached) > _MAX_UNCACHED:
                 raise Unscannable(
                     f"too large: more than {_MAX_UNCACHED} formulas without a saved value"
                 )
+        elif found or builds_text(formula):
+            marks.saved.append((row, column, formula))
+            if len(marks.saved) > _MAX_UNCACHED:
+                raise Unscannable(f"too large: more than {_MAX_UNCACHED} formulas that build text")
+        elif forwards(formula):
+            # ``=Z100``: what Z100 shows, which may be a text formula computed anew.
+            if len(marks.forwards) < _MAX_UNCACHED:
+                marks.forwards.append((row, column, formula))
+            else:
+                marks.forwards_dropped = True
 
 
 # A sheet's print headers and footers (<headerFooter>: oddHeader, oddFooter, evenHeader,
