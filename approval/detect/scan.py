@@ -626,16 +626,22 @@ def subsume(accepted: Sequence[Reader]) -> list[Reader]:
     """``accepted`` without the readers that another accepted reader subsumes (two that
     claim each other both read: neither covers the other for sure)."""
     claims = {id(r): subsumed_by(r) for r in accepted}
-    return [
-        reader
-        for reader in accepted
+    chosen: list[Reader] = []
+    for reader in accepted:
         if not any(
             other is not reader
             and reader.name in claims[id(other)]
             and other.name not in claims[id(reader)]
             for other in accepted
-        )
-    ]
+        ):
+            chosen.append(reader)
+            continue
+        # What the other's reading does not hold, a subsumed reader may still read: the text
+        # reader's reading of markup as a renderer shows it (``readers.text``).
+        rest = getattr(reader, "subsumed_rest", None)
+        if rest is not None:
+            chosen.append(rest)
+    return chosen
 
 
 def format_name(chosen: Sequence[Reader]) -> str:

@@ -46,7 +46,9 @@
   ``comments``, ``hidden text``, ``images`` (data-URI pictures: unread, not blocking).
 
 Content decides: a source is HTML when its head holds an HTML element's tag, whatever its
-name (``accepts``).
+name (``accepts``). Text with markup anywhere else in it (Markdown with references or inline
+tags, a page that starts past the head) is read by the text reader, also as ``rendered`` shows
+it: references decoded, tags and comments left out, ``BLOCK_ELEMENTS`` set apart.
 
 The parser is fed in chunks and units come out as their end tags arrive; a long table comes out
 in slices of ``TABLE_SLICE_ROWS`` rows (its header row repeated), a long section in slices of
@@ -56,6 +58,7 @@ in slices of ``TABLE_SLICE_ROWS`` rows (its header row repeated), a long section
 from __future__ import annotations
 
 import codecs
+import html
 import json
 import re
 from collections import deque
@@ -123,6 +126,14 @@ _BLOCKS = frozenset(
     }
 )  # fmt: skip
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+# Elements laid out apart from the text around them: a block, a heading, a table's structure
+# (the text around any other element joins it: ``asy<wbr>lum``, ``A2123<b></b>45678``).
+BLOCK_ELEMENTS = (
+    _BLOCKS
+    | _HEADINGS
+    | {"table", "tr", "td", "th", "caption", "thead"}
+    | {"tbody", "tfoot", "title", "head", "body", "html"}
+)
 _VOID = frozenset(
     {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source"}
     | {"track", "wbr", "param", "keygen"}
@@ -1755,6 +1766,147 @@ def _numbers_all(attrs: list[tuple[str, str | None]], name: str) -> tuple[float,
 
 def _lines(text: str) -> list[str]:
     return [line for line in (_collapse(piece) for piece in text.splitlines()) if line]
+
+
+# What a renderer shows of text with markup in it (``rendered``).
+_OPEN = re.compile(r"<(?:!--|/?[A-Za-z]|[!?/])")
+_NAME_END = re.compile(r"[\s/>]")
+_COMMENT_END = re.compile(r"--!?>")
+_TAG_STOP = re.compile(r"[>=]")
+_TAG_END = re.compile(r">")
+_VALUE_END = re.compile(r"[\s>]")
+_REFERENCE_START = re.compile(r"&[#\w]{0,40}\Z")
+# A tag longer than this, or one never ended, is text: a ``<`` in prose (``if a<b``) does
+# not take the rest of the file for a tag.
+RENDER_TAG_CHARS = 1024 * 1024
+# Elements whose content is not shown (a script, a style sheet), up to this many characters:
+# past it, or with no end tag, their content is rendered as text after all (read both ways,
+# as the raw reading reads it all too), and no content is left out again.
+RENDER_UNSHOWN_CHARS = 1024 * 1024
+_UNSHOWN = {
+    "script": re.compile(r"</script(?=[\s/>])", re.I),
+    "style": re.compile(r"</style(?=[\s/>])", re.I),
+}
+_TEXT, _COMMENT, _BOGUS, _NAME, _IN_TAG, _AFTER_EQ, _QUOTED, _UNQUOTED, _UNSHOWN_TEXT = range(9)
+_TAG_STATES = frozenset({_NAME, _IN_TAG, _AFTER_EQ, _QUOTED, _UNQUOTED})
+
+
+def rendered(chunks: Iterable[str]) -> Iterator[str]:
+    """Text that holds markup (Markdown, a page read as text) as a renderer shows it: character
+    references decoded; comments, declarations and processing instructions left out; tags
+    left out, the text around an inline element joined (``A2123<!---->45678``, ``asy<wbr>lum``)
+    and a block element's (``BLOCK_ELEMENTS``) set apart as a paragraph; a script's or a style
+    sheet's content left out; line ends kept (Markdown's paragraphs). Pieces of text come
+    out, line ends in them. Linear: a construct's end is searched for in new text only, and a
+    tag that does not end within ``RENDER_TAG_CHARS`` is text."""
+    state, quote, name = _TEXT, "", ""
+    buffer, at, start = "", 0, 0  # ``start``: where the open tag starts
+    unshown: re.Pattern[str] | None = None
+    held: list[str] = []  # the content of a script or style sheet, until its end tag
+    held_size = 0
+    drops = True  # whether a script's content is still left out (``RENDER_UNSHOWN_CHARS``)
+    for chunk in _ended(iter(chunks)):
+        final = chunk is None
+        buffer += chunk or ""
+        out: list[str] = []
+        while at < len(buffer) or (final and state != _TEXT):
+            limit = min(len(buffer), start + RENDER_TAG_CHARS + 1)  # where an open tag ends
+            if state in _TAG_STATES and at >= limit:
+                if at - start <= RENDER_TAG_CHARS and not final:
+                    break  # the tag goes on in the next chunk
+                text = buffer[start:at]  # not a tag: text, ``<`` and all
+                out.append(html.unescape(text) if "&" in text else text)
+                state = _TEXT
+                continue
+            if state == _TEXT:
+                match = _OPEN.search(buffer, at)
+                if match and not final and match.group() in ("</", "<!"):
+                    # ``</`` or ``<!-`` cut by the chunk: what follows tells what it opens
+                    match = None if len(buffer) - match.start() < 4 else match
+                end = match.start() if match else len(buffer)
+                if match is None and not final:  # a construct or a reference cut by the chunk
+                    lt = buffer.rfind("<", max(at, end - 3))
+                    end = lt if lt >= 0 else end
+                    cut = _REFERENCE_START.search(buffer, max(at, end - 42), end)
+                    end = cut.start() if cut else end
+                text = buffer[at:end]
+                out.append(html.unescape(text) if "&" in text else text)
+                at = end
+                if match is None:
+                    break
+                opener = match.group()
+                if opener == "<!--":
+                    state, at = _COMMENT, match.start() + 2  # ``<!-->`` ends where it starts
+                elif opener[-1].isalpha():
+                    state, start, at, name = _NAME, match.start(), match.end() - 1, opener[1:-1]
+                else:  # ``<!x``, ``<?x``, ``</3``: a bogus comment, up to ``>``
+                    state, at = _BOGUS, match.end()
+            elif state in (_COMMENT, _BOGUS):
+                match = (_COMMENT_END if state == _COMMENT else _TAG_END).search(buffer, at)
+                if match is None:
+                    at = len(buffer) if final else max(at, len(buffer) - 3)
+                    break
+                state, at = _TEXT, match.end()
+            elif state == _NAME:
+                match = _NAME_END.search(buffer, at, limit)
+                end = match.start() if match else limit
+                name += buffer[at:end][: max(0, 64 - len(name))]
+                at = end
+                if match is not None:
+                    state = _IN_TAG
+            elif state in (_IN_TAG, _UNQUOTED):
+                match = (_TAG_STOP if state == _IN_TAG else _VALUE_END).search(buffer, at, limit)
+                if match is None:
+                    at = limit
+                    continue
+                at = match.end()
+                if match.group() == "=":
+                    state = _AFTER_EQ
+                elif match.group() != ">":
+                    state = _IN_TAG
+                else:  # the tag ends
+                    tag = name.lower()
+                    state = _TEXT
+                    if tag.lstrip("/") in BLOCK_ELEMENTS:
+                        out.append("\n" if tag.lstrip("/") == "br" else "\n\n")
+                    elif tag in _UNSHOWN and drops:
+                        state, unshown, held, held_size = _UNSHOWN_TEXT, _UNSHOWN[tag], [], 0
+            elif state == _AFTER_EQ:
+                while at < limit and buffer[at].isspace():
+                    at += 1
+                if at < limit and buffer[at] in "\"'":
+                    state, quote, at = _QUOTED, buffer[at], at + 1
+                elif at < limit:
+                    state = _UNQUOTED
+            elif state == _QUOTED:
+                end = buffer.find(quote, at, limit)
+                state, at = (_QUOTED, limit) if end < 0 else (_IN_TAG, end + 1)
+            else:  # _UNSHOWN_TEXT
+                assert unshown is not None
+                match = unshown.search(buffer, at)
+                end = match.start() if match else len(buffer) if final else len(buffer) - 9
+                end = max(at, end)
+                held.append(buffer[at:end])
+                held_size += end - at
+                at = end
+                if match is not None:
+                    state, start, at, name = _NAME, match.start(), match.start() + 2, "/"
+                elif held_size > RENDER_UNSHOWN_CHARS or final:
+                    # Not a script after all, or too long to leave out: its content is text.
+                    state, drops = _TEXT, False
+                    buffer, at = "".join(held) + buffer[at:], 0
+                    held = []
+                else:
+                    break
+        keep = min(at, start) if state in _TAG_STATES else at
+        buffer, at, start = buffer[keep:], at - keep, start - keep
+        if out:
+            yield "".join(out)
+
+
+def _ended(chunks: Iterator[str]) -> Iterator[str | None]:
+    yield from chunks
+    yield None
 
 
 READER = _HtmlReader()

@@ -13,6 +13,16 @@ page are cut before the elements that start a block (a heading, a paragraph, a r
 as a browser lays them out, each piece a paragraph of its own; a piece with no text outside
 its tags joins the next. Line numbers then count those pieces.
 
+Text a renderer shows otherwise than it is stored is read also as shown: a source with markup
+anywhere in it (a character reference ``&#65;``, ``&eacute;``, a comment, a tag; found by a
+bytes search of the whole source) that the HTML reader does not read (its head holds no page)
+is read a second time as GitHub's Markdown or a browser shows it (``html.rendered``): references
+decoded, comments and tags left out, the text around an inline element joined
+(``A2123<!---->45678``), a block element's set apart. A page that starts past the head (a
+``<html>``, ``<body>`` or ``<script>`` after 8 KiB of blank lines) is read by the HTML reader,
+here. A reader that subsumes this one (a CSV's cells, a JSON document's values) holds its text
+as stored: the scanner then still has this reader read it as shown (``subsumed_rest``).
+
 A source that starts as text and goes on as binary data (``textio.text_encoding``: two text
 lines and a zstd stream) is read whole, the binary decoded as odd characters in which nothing
 is found: the scanner then requires a reader of the binary's format to have read the source
@@ -25,9 +35,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import cache
+from html import entities as html_entities
+from typing import Any
 
+from approval.detect.readers import html
 from approval.detect.readers._armor import MARKERS, encrypted
-from approval.detect.textio import lines, open_text, text_encoding
+from approval.detect.readers._probe import HEAD_BYTES
+from approval.detect.textio import MAX_LINE_CHARS, lines, open_text, text_encoding
 from approval.detect.units import (
     AS_TEXT,
     Limits,
@@ -41,21 +56,112 @@ from approval.detect.units import (
 )
 
 
-class TextReader:
+class _ShownReader:
+    """The text reader's reading of a source as a renderer shows it, alone: what it still owes
+    when a reader that subsumes it reads the source (a CSV's cells hold ``&#65;`` as stored)."""
+
     name = "text"
 
     def accepts(self, probe: Probe) -> bool:
         return text_encoding(probe.head) is not None
 
     def read(self, source: Source, limits: Limits) -> Iterator[Unit]:
-        with source.open() as f:
-            head = f.read(8192)
-        encoding = text_encoding(head)
-        if encoding is None:
-            raise Unscannable("corrupt: not text")
+        head, encoding = _head(source)
+        yield from _as_shown(source, limits, head, encoding)
+
+
+class TextReader:
+    name = "text"
+    # What it still reads when a reader that subsumes it reads the source (``scan.subsume``).
+    subsumed_rest = _ShownReader()
+
+    def accepts(self, probe: Probe) -> bool:
+        return text_encoding(probe.head) is not None
+
+    def read(self, source: Source, limits: Limits) -> Iterator[Unit]:
+        head, encoding = _head(source)
         yield Part("body", "text", source.size, AS_TEXT)
         markup = _MARKUP.search(head) is not None
         yield Text(where=Where(part=source.part), lines=_lines(source, encoding, markup))
+        yield from _as_shown(source, limits, head, encoding)
+
+
+def _head(source: Source) -> tuple[bytes, str]:
+    with source.open() as f:
+        head = f.read(HEAD_BYTES)
+    encoding = text_encoding(head)
+    if encoding is None:
+        raise Unscannable("corrupt: not text")
+    return head, encoding
+
+
+def _as_shown(source: Source, limits: Limits, head: bytes, encoding: str) -> Iterator[Unit]:
+    """The source as a renderer shows it, when that differs from how it is stored and the
+    HTML reader does not read it (its head holds a page)."""
+    if html.READER.accepts(Probe(head=head, size=source.size)):
+        return
+    found = _search(source, encoding, (_REFERENCE_OR_MARKUP, _PAGE))
+    if _PAGE in found:  # a page whose first tags are past the head
+        yield from html.READER.read(source, limits)
+    elif found:
+        yield Text(where=Where(part=source.part), lines=_shown_lines(source, encoding))
+
+
+# Markup a renderer does not show as stored: a character reference (numeric, named with its
+# semicolon, or one of the names HTML decodes without it), a comment, a declaration, a
+# processing instruction, a start or an end tag.
+_LEGACY = sorted((n for n in html_entities.html5 if not n.endswith(";")), key=len, reverse=True)
+_REFERENCE_OR_MARKUP = (
+    rb"&(?:#|[A-Za-z][A-Za-z0-9]{1,31};|" + "|".join(_LEGACY).encode() + rb")|<[A-Za-z!/?]"
+)
+_PAGE = rb"(?i)<(?:!doctype\s+html|html|head|body|script)[\s/>]"
+_BLOCK_BYTES = 1024 * 1024
+_OVERLAP = 64
+
+
+@cache
+def _compiled(pattern: bytes, text: bool) -> re.Pattern[Any]:
+    return re.compile(pattern.decode() if text else pattern)
+
+
+def _search(source: Source, encoding: str, patterns: tuple[bytes, ...]) -> set[bytes]:
+    """Which of ``patterns`` occur anywhere in the source: a search of its bytes (at the speed
+    of ``memchr`` where none occurs), of its decoded text in an encoding in which ASCII is not
+    itself (UTF-16)."""
+    ascii_bytes = "<&#;!/?azAZ09 ".encode(encoding, "replace") == b"<&#;!/?azAZ09 "
+    found: set[bytes] = set()
+    tail: bytes | str = b"" if ascii_bytes else ""
+    with source.open() as raw:
+        blocks: Iterator[bytes] | Iterator[str]
+        if ascii_bytes:
+            blocks = iter(lambda: raw.read(_BLOCK_BYTES), b"")
+        else:
+            decoded = open_text(raw, encoding)
+            blocks = iter(lambda: decoded.read(_BLOCK_BYTES), "")
+        for block in blocks:
+            window = tail + block  # type: ignore[operator]
+            for pattern in patterns:
+                if pattern not in found and _compiled(pattern, not ascii_bytes).search(window):
+                    found.add(pattern)
+            if len(found) == len(patterns):
+                break
+            tail = window[-_OVERLAP:]
+    return found
+
+
+def _shown_lines(source: Source, encoding: str) -> Iterator[str]:
+    with source.open() as raw:
+        text = open_text(raw, encoding)
+        held = ""
+        for piece in html.rendered(iter(lambda: text.read(_BLOCK_BYTES // 4), "")):
+            held += piece
+            *whole, held = held.split("\n")
+            yield from whole
+            while len(held) > MAX_LINE_CHARS:
+                yield held[:MAX_LINE_CHARS]
+                held = held[MAX_LINE_CHARS:]
+        if held:
+            yield held
 
 
 # An HTML page, by the tags of its first bytes.
