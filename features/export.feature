@@ -89,14 +89,38 @@ Feature: The gate in the publishing path
     Then the export fails with one line saying the destination is inside the ledger
     And the ledger is as it was before the export
 
-  Scenario: A file named after a person leaves, and the ledger does not name the person
+  Scenario: A file named after a person leaves under a name that names no one, and the ledger does not name the person
     Given a protected file named "A212345679 Juan Lopez.csv"
     And the privacy officer and the senior official have approved it
-    When the publisher exports it to the website
+    When the publisher exports it to the website as "detainees.csv"
     Then the export succeeds
-    And the website holds a byte-identical copy
-    And the ledger records the export of "[redacted].csv" to the website's "[redacted].csv"
+    And the website's "detainees.csv" is a byte-identical copy
+    And the ledger records the export of "[redacted].csv" to the website's "detainees.csv"
     And nothing in the ledger's history holds "212345679", "Juan" or "Lopez"
+
+  Scenario: A file is never published under a name that holds protected data, whatever it holds
+    Given a CSV of aggregate figures
+    When the publisher exports it to the website as "Maria Lopez A212345678 asylum granted.csv"
+    Then the export fails with one line saying its name holds protected data
+    And the error names no one: not "Maria", "Lopez" or "212345678"
+    And the website holds no file
+    And the ledger records no export
+
+  Scenario: A file named after a person is refused even when it keeps its own name
+    Given a CSV of aggregate figures named "Maria Lopez A212345678 asylum granted.csv"
+    When the publisher exports it to the website
+    Then the export fails with one line saying its name holds protected data
+    And the website holds no file
+    And the ledger records no export
+
+  Scenario: A folder named after a person is part of the name a file is published under
+    Given a CSV of aggregate figures
+    And the website has a folder named "Maria Lopez A212345678 asylum"
+    When the publisher exports it into that folder
+    Then the export fails with one line saying its name holds protected data
+    And the error names no one: not "Maria", "Lopez" or "212345678"
+    And the website holds no file
+    And the ledger records no export
 
   Scenario: A file that cannot be read is refused
     Given a workbook encrypted with a password
@@ -111,6 +135,14 @@ Feature: The gate in the publishing path
     Then the redaction names the hidden sheet it removed and both files' sha256
     And the ledger records the redaction
     And the redacted workbook exports with no approval
+
+  Scenario: A redacted copy is never written under a name that holds protected data
+    Given a detention-statistics workbook whose hidden second sheet lists 5 asylum seekers
+    When the publisher redacts it into the website as "Jose Perez A098765432 credible fear.xlsx"
+    Then the redaction fails with one line saying its name holds protected data
+    And the error names no one: not "Jose", "Perez" or "098765432"
+    And the website holds no file
+    And the ledger records no redaction
 
   Scenario: CI fails a site with an unapproved protected file, and passes once it is approved
     Given a website repository with aggregate figures and the workbook

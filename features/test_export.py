@@ -102,6 +102,19 @@ def named_after_a_person(world: World, story: dict[str, object], name: str) -> N
     story["file"] = tabular.detainee_sheet(3).write_csv(world.root / name)
 
 
+@given(parsers.parse('a CSV of aggregate figures named "{name}"'))
+def aggregates_named(world: World, story: dict[str, object], name: str) -> None:
+    path = world.root / name
+    aggregate_csv(path)
+    story["file"] = path
+
+
+@given(parsers.parse('the website has a folder named "{name}"'))
+def folder(story: dict[str, object], name: str) -> None:
+    story["folder"] = _www(story) / name
+    _path(story, "folder").mkdir()
+
+
 @given(parsers.parse('the senior official has rejected it because "{why}"'))
 def rejected(world: World, story: dict[str, object], why: str) -> None:
     request = world.request(_file(story))
@@ -148,6 +161,21 @@ def _world(world: World, story: dict[str, object]) -> World:
 def export_it(world: World, story: dict[str, object]) -> None:
     _world(world, story).run("export", _file(story), "--to", _www(story), as_="p.publisher")
     story["result"] = _world(world, story).last
+
+
+@when(parsers.parse('the publisher exports it to the website as "{name}"'))
+def export_as(world: World, story: dict[str, object], name: str) -> None:
+    world.run("export", _file(story), "--to", _www(story) / name, as_="p.publisher")
+
+
+@when("the publisher exports it into that folder")
+def export_into_folder(world: World, story: dict[str, object]) -> None:
+    world.run("export", _file(story), "--to", _path(story, "folder"), as_="p.publisher")
+
+
+@when(parsers.parse('the publisher redacts it into the website as "{name}"'))
+def redact_as(world: World, story: dict[str, object], name: str) -> None:
+    world.run("redact", _file(story), "--out", _www(story) / name, as_="p.publisher")
 
 
 @when("the publisher exports it into the ledger's own directory")
@@ -289,6 +317,42 @@ def fails_into_ledger(world: World) -> None:
     (first,) = world.last.stderr.strip().splitlines()[:1]
     assert first.startswith("error: ") and "is inside the ledger" in first
     assert "Traceback" not in world.last.output
+
+
+@then(parsers.parse("the {command} fails with one line saying its name holds protected data"))
+def fails_on_name(world: World, command: str) -> None:
+    assert world.last is not None
+    assert world.last.code == 1, world.last.output
+    first = world.last.stderr.splitlines()[0]
+    assert first.startswith("error: ") and "its name holds protected data" in first
+    assert "rename it" in first
+    assert "Traceback" not in world.last.output
+
+
+@then(parsers.parse('the error names no one: not "{a}", "{b}" or "{c}"'))
+def names_no_one(world: World, a: str, b: str, c: str) -> None:
+    assert world.last is not None
+    assert "[redacted]" in world.last.stderr
+    for word in (a, b, c):
+        assert word not in world.last.output
+
+
+@then("the website holds no file")
+def no_file(story: dict[str, object]) -> None:
+    assert [p for p in _www(story).rglob("*") if not p.is_dir()] == []
+
+
+@then("the ledger records no redaction")
+def no_redaction(world: World) -> None:
+    from approval.ledger.session import load
+
+    with load(world.ledger) as session:
+        assert [r for r in session.state.records() if type(r).__name__ == "Redaction"] == []
+
+
+@then(parsers.parse('the website\'s "{name}" is a byte-identical copy'))
+def identical_as(story: dict[str, object], name: str) -> None:
+    assert (_www(story) / name).read_bytes() == _file(story).read_bytes()
 
 
 @then("the ledger is as it was before the export")

@@ -36,7 +36,9 @@ def export(
     leaves DEST as it was. An export that needed approval is recorded in the ledger, signed
     with your key, naming DEST's directory as it was opened before the decision; the bytes go
     into that very directory or nowhere. DEST inside the ledger or a .git directory is refused
-    (exit 2). Exits 0 when exported, 1 when refused.
+    (exit 2). A target path whose file name or folders hold protected data (a person's name
+    with an A-number or a claim) is refused whatever the file holds, as check and serve refuse
+    it (exit 1). Exits 0 when exported, 1 when refused.
     """
     from approval.cli.gateview import roles_section, scan_words
     from approval.cli.output import emit, json_wanted

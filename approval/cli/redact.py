@@ -32,8 +32,9 @@ def redact(
     """Write to OUT a copy of FILE without the columns, keys, sheets and parts that identify
     persons (xlsx, csv, json), or with identifiers replaced by [REDACTED] (text).
 
-    The copy is scanned and must be clean, or nothing is written (exit 1). Prints its provenance:
-    both sha256s and what was removed (places and counts, never values).
+    The copy is scanned and must be clean, or nothing is written (exit 1); so is an OUT whose
+    file name or folders hold protected data, as check and serve refuse it (exit 1). Prints its
+    provenance: both sha256s and what was removed (places and counts, never values).
     """
     from approval.cli.output import emit, json_wanted
     from approval.cli.render import outcome, shown_path

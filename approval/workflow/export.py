@@ -27,7 +27,11 @@ before anything is read, compared by device and inode along the resolved path.
 
 DEST must be a directory, a regular file or nothing yet: a device or a pipe would be replaced by
 the rename (``/dev/null`` becoming a file) or would swallow a recorded export, so it is refused
-before anything is read or recorded. The export statement records the file's name and the
+before anything is read or recorded. A target path that holds protected data (its file name,
+or any directory in it: ``claims/Maria Lopez A212345678/stats.csv``) is refused (exit 1) before
+anything is staged or recorded, by the rule ``approval check`` and ``approval serve`` apply to a
+published path (``approval.detect.names``): a web server lists and serves the file under it,
+whatever the bytes. The export statement records the file's name and the
 destination as a request does (``approval.freetext``): a name that identifies a person is
 redacted.
 """
@@ -43,7 +47,7 @@ from datetime import datetime
 from pathlib import Path
 
 from approval.detect.report import FileReport
-from approval.errors import ApprovalError, UsageError
+from approval.errors import ApprovalError, BlockedError, UsageError
 from approval.exposure.record import exposure_for, settings
 from approval.files.atomic import DestinationMoved, Staged, copy_hashing, signals
 from approval.files.atomic import refuse_git_directory as refuse_git
@@ -87,6 +91,26 @@ def target_path(source: Path, dest: Path) -> Path:
     if target.exists() and target.resolve() == source.resolve():
         raise UsageError(f"{target} is the file itself", hint="export it to another place")
     return target
+
+
+def refuse_named(target: Path, policy: Policy, *, verb: str = "exported") -> None:
+    """``BlockedError`` when the path a file is published under holds protected data, read as
+    ``approval check`` and ``approval serve`` read a published path (``detect.names``): as
+    given, and with its directory resolved (a link, or a relative path, can hide the folder
+    that names a person). Every directory counts, not just the file name: the place under the
+    web root is the publisher's choice, and persons are named across folders too. The error
+    shows the path redacted."""
+    from approval.detect.names import name_holds_data
+
+    resolved = Path(os.path.realpath(target.parent)) / target.name
+    for path in dict.fromkeys((str(target), str(resolved))):
+        named = name_holds_data(path, policy)
+        if named is not None:
+            raise BlockedError(
+                f"{named.path}: not {verb}: {named.reason}",
+                hint="a web server shows a file's path to everyone who lists or fetches it; "
+                "give one that names no one",
+            )
 
 
 def require_file(file: Path) -> None:
@@ -181,12 +205,15 @@ def export_file(
         at = now()
         exporter = identify(session.state, key.public_line, at)
         policy = session.state.current.policy
+        # Its path is published too: read as data before anything is staged or recorded.
+        refuse_named(target, policy)
         try:
             stage = staging(target)
         except OSError as e:
             raise UsageError(f"cannot write in {target.parent}: {_why(e)}") from e
         try:
             refuse_git_directory(stage.directory, target, ledgers)
+            refuse_named(stage.target, policy)
             try:
                 sha256, size = copy_hashing(file, stage.file)
             except OSError as e:

@@ -10,7 +10,9 @@ in place, as an export is.
 
 The places a redactor names come from the file (a hidden sheet called ``A212345678 Garcia``), as
 do both file names: they are shown and recorded through ``approval.freetext`` (names that
-identify a person redacted), like everything a request records.
+identify a person redacted), like everything a request records. OUT itself is published under
+its path, so a path that holds protected data (its name or a directory in it) is refused (exit 1)
+before anything is read or written, as an export's is (``workflow.export.refuse_named``).
 """
 
 from __future__ import annotations
@@ -76,7 +78,7 @@ def redact_file(
     from approval.redact import plan_for, redactor
     from approval.statements import kinds
     from approval.trust.state import identify
-    from approval.workflow.export import refuse_git_directory, require_file
+    from approval.workflow.export import refuse_git_directory, refuse_named, require_file
 
     require_file(file)
     target = out_path(file, out)
@@ -90,6 +92,7 @@ def redact_file(
             policy = session.state.current.policy
         else:
             policy = default_policy()
+        refuse_named(target, policy, verb="written")
         signer = identify(session.state, key.public_line, now()).id if session and key else None
 
         # The source's bytes, copied aside once and hashed as they are copied.
@@ -118,6 +121,7 @@ def redact_file(
         stack.callback(stage.discard)
         # The directory actually opened: every write after goes through it (Staged).
         refuse_git_directory(stage.directory, target, ledgers)
+        refuse_named(stage.target, policy, verb="written")
         # The redactor finds places by the names the file gives them, not the redacted ones.
         in_file = replace(source, findings=tuple(f.in_file() for f in source.findings))
         try:

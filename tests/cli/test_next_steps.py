@@ -139,5 +139,8 @@ def test_a_file_named_after_a_person_is_file_in_the_hints(world: World) -> None:
     assert any("--file FILE" in step for step in _steps(status.stdout))
     site = world.root / "site"
     site.mkdir()
-    _follow(world, file, site)
-    assert (site / file.name).exists()
+    # Its own name (a person and a claim) is never published: DEST names the file anew.
+    kept = world.run("export", str(file), "--to", str(site), as_="p.publisher")
+    assert kept.code == 1 and "its name holds protected data" in kept.stderr, kept.output
+    _follow(world, file, site / "detention-stats.xlsx")
+    assert [p.name for p in site.iterdir()] == ["detention-stats.xlsx"]

@@ -27,6 +27,10 @@ from tests.world import World
 # What the file names, sheet names and member names give away.
 CSV_NAME = "A212345678 GARCIA, Maria.csv"
 XLSX_NAME = "A212345679 Juan Lopez.xlsx"
+# Names the gate lets a file be published under (a name alone is no protected data), which the
+# ledger redacts all the same: the A-numbers would make them protected paths (export refuses).
+CSV_OUT = "GARCIA, Maria.csv"
+XLSX_OUT = "Juan Lopez.xlsx"
 HIDDEN_SHEET = "A212345678 Garcia"
 MEMBER = "asylum/A212345678_Garcia_Maria.png"
 FORBIDDEN = ("212345678", "212345679", "garcia", "maria", "juan", "lopez")
@@ -78,18 +82,22 @@ def story(tmp_path_factory: pytest.TempPathFactory, make_key: KeyMaker) -> dict[
     names = _names_zip(world.root / "names.zip")
     outputs: dict[str, str] = {}
 
-    # request, two approvals (one with a comment), export to a directory: DEST/<the name>
+    # request, two approvals (one with a comment), export refused under the file's own name
+    # (the A-number in it is protected data), then exported under a name that holds a name only
     request = world.request(csv)
     _ok(world, "sign", request, "--yes", "--comment", "checked the columns", as_="o.privacy")
     _ok(world, "sign", request, "--yes", as_="s.senior")
-    outputs["export"] = _ok(world, "export", csv, "--to", www, as_="p.publisher")
+    refused = world.run("export", csv, "--to", www, as_="p.publisher")
+    outputs["refused"] = refused.output
+    outputs["refused code"] = str(refused.code)
+    outputs["export"] = _ok(world, "export", csv, "--to", www / CSV_OUT, as_="p.publisher")
 
     # a rejection of the workbook, and its signed redaction into a directory
     rejected = world.request(xlsx)
     _ok(world, "sign", rejected, "--yes", "--reject", "--comment", "hidden sheet", as_="s.senior")
     public = world.root / "public"
     public.mkdir()
-    outputs["redact"] = _ok(world, "redact", xlsx, "--out", public, as_="p.publisher")
+    outputs["redact"] = _ok(world, "redact", xlsx, "--out", public / XLSX_OUT, as_="p.publisher")
 
     # an archive that cannot be read whole, requested, then withdrawn
     withdrawn = world.request(names)
@@ -151,6 +159,7 @@ def test_the_statements_say_what_they_can_without_the_names(story: dict[str, Any
     (export,) = by_kind["export"]
     assert export["artifact"]["name"] == "[redacted].csv"
     assert export["destination"] == str((story["www"] / "[redacted].csv").resolve())
+    assert (story["www"] / CSV_OUT).exists()  # what the ledger redacted is the real name
     (redaction,) = by_kind["redaction"]
     assert redaction["source"]["name"] == redaction["derivative"]["name"] == "[redacted].xlsx"
     assert "sheet [redacted] (hidden), whole" in redaction["removed"]
@@ -171,7 +180,7 @@ def test_the_git_history_holds_no_name(story: dict[str, Any]) -> None:
     assert _leaks(log) == []
 
 
-@pytest.mark.parametrize("command", ["show", "audit", "scan"])
+@pytest.mark.parametrize("command", ["show", "audit", "scan", "refused"])
 def test_what_the_commands_print_names_no_one(story: dict[str, Any], command: str) -> None:
     output = story["outputs"][command]
     assert output.strip()
@@ -185,10 +194,17 @@ def test_the_redaction_screen_names_places_not_persons(story: dict[str, Any]) ->
     assert _leaks(removed) == []
 
 
-def test_the_file_itself_is_exported_under_its_own_name(story: dict[str, Any]) -> None:
-    # Redaction is for the ledger and the reports: the publisher's file keeps its name.
+def test_the_file_is_exported_under_the_name_given_never_under_a_protected_one(
+    story: dict[str, Any],
+) -> None:
+    # Redaction is for the ledger and the reports: the publisher's file keeps the name given.
+    # A name that holds protected data (an A-number) is published data: export refuses it,
+    # as check and serve do.
     csv: Path = story["csv"]
-    assert (story["www"] / CSV_NAME).read_bytes() == csv.read_bytes()
+    assert story["outputs"]["refused code"] == "1"
+    assert "its name holds protected data" in story["outputs"]["refused"]
+    assert sorted(p.name for p in story["www"].iterdir()) == [CSV_OUT]
+    assert (story["www"] / CSV_OUT).read_bytes() == csv.read_bytes()
     assert json.loads(story["outputs"]["scan"])["version"] == "2.1.0"
 
 
@@ -415,7 +431,10 @@ def named(tmp_path_factory: pytest.TempPathFactory, make_key: KeyMaker) -> dict[
     outputs["sign"] = _ok(world, "sign", zipped[:12], "--yes", as_="o.privacy")
     outputs["sign"] += _ok(world, "sign", zipped[:12], "--yes", as_="s.senior")
     outputs["status"] = _ok(world, "status", str(archive)) + _ok(world, "status", zipped[:12])
-    outputs["export"] = _ok(world, "export", str(archive), "--to", str(site), as_="p.publisher")
+    # Under a name alone: with the claim words the archive's own name is a protected path.
+    outputs["export"] = _ok(
+        world, "export", str(archive), "--to", str(site / "MARIA GARCIA.zip"), as_="p.publisher"
+    )
     refused = world.request(workbook)
     _ok(world, "sign", refused[:12], "--yes", "--reject", "--comment", "hidden", as_="s.senior")
     _ok(world, "revoke", refused[:12], "--reason", "withdrawn", as_="p.publisher")
