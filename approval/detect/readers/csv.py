@@ -89,17 +89,41 @@ def sniff_delimiter(sample: str) -> tuple[str, float, int]:
     return delimiter, consistency, width
 
 
+# Excel's first line ``sep=<c>``: any one character (a letter too) is the delimiter of the rows
+# below it, and the line is no row. Written as Excel and the tools that write for it do: after
+# a byte order mark, in any case, quoted as a field (``"sep=,"``), padded with delimiters to
+# the table's width (``sep=;;;``).
+_DIRECTIVE = re.compile(r'\ufeff?"?sep=([^\r\n])"?(?:\1|")*[ \t]*(?:\r\n?|\n|\Z)', re.I)
+
+
+def directive(sample: str) -> str | None:
+    """The delimiter a first line ``sep=<c>`` names, or None."""
+    match = _DIRECTIVE.match(sample)
+    return match.group(1) if match else None
+
+
 def sniff_layout(sample: str) -> tuple[str, float, int, int]:
     """``sniff_delimiter``'s answer, and the number of rows (blank ones included) before the
     table: title and preamble lines (a report's name, its date, "Prepared by", blank lines)
     are narrower than the table, and do not make its rows less consistent. Narrower lines at
-    the end (a total, a footer) do not either."""
-    best = (",", 0.0, 1, 0)
-    for delimiter in DELIMITERS:
+    the end (a total, a footer) do not either. A first line ``sep=<c>`` (``directive``) names
+    the delimiter, and is a line before the table."""
+    named = directive(sample)
+    if named is None:
+        return _layout(sample, DELIMITERS)
+    match = _DIRECTIVE.match(sample)
+    rest = sample[match.end() :] if match else sample
+    _, consistency, width, lead = _layout(rest, (named,))
+    return named, consistency, width, lead + 1
+
+
+def _layout(sample: str, delimiters: Sequence[str]) -> tuple[str, float, int, int]:
+    best = (delimiters[0] if len(delimiters) == 1 else ",", 0.0, 1, 0)
+    for delimiter in delimiters:
         if delimiter not in sample:
             continue
         try:
-            every = list(csv.reader(io.StringIO(sample), delimiter=delimiter))
+            every = list(csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter))
         except csv.Error:
             continue
         wide = Counter(len(r) for r in every if len(r) > 1)
@@ -178,7 +202,9 @@ class CsvReader:
         encoding = sniff_encoding(head) if head else None
         if encoding is None:
             return False
-        return is_tabular(_sample(head, encoding), whole)
+        sample = _sample(head, encoding)
+        # A first line ``sep=<c>``: a table to Excel, whatever the rest looks like.
+        return directive(sample) is not None or is_tabular(sample, whole)
 
     def read(self, source: Source, limits: Limits) -> Iterator[Unit]:
         with source.open() as f:
@@ -189,45 +215,66 @@ class CsvReader:
         sample = _sample(head, encoding)
         delimiter, _, _, lead = sniff_layout(sample)
         yield Part("body", "table", source.size, PARSED)
-        title = ""
-        if lead:
-            # Lines above the table (a title, a date, "Prepared by"): they govern the table
-            # as its title, and are read as text too, since what they say counts.
-            above = [
-                delimiter.join(r) for r in itertools.islice(_sample_rows(sample, delimiter), lead)
-            ]
-            title = " / ".join(line.strip() for line in above if line.strip())
+        yield from _table(source, limits, encoding, sample, delimiter, lead)
+        if directive(sample) is not None:
+            # Read as well as a reader that ignores the line does (LibreOffice, pandas, Excel
+            # with a byte order mark before it, in some versions), when it splits otherwise.
+            other, _, _, other_lead = _layout(sample, DELIMITERS)
+            if other != delimiter:
+                yield from _table(source, limits, encoding, sample, other, other_lead, False)
+
+
+def _table(
+    source: Source,
+    limits: Limits,
+    encoding: str,
+    sample: str,
+    delimiter: str,
+    lead: int,
+    named: bool = True,
+) -> Iterator[Unit]:
+    """The source read as a table split by ``delimiter`` below ``lead`` lines; ``named``: as
+    its first line ``sep=<c>`` says, if it has one (that line is no title)."""
+    title = ""
+    if lead:
+        # Lines above the table (a title, a date, "Prepared by"): they govern the table
+        # as its title, and are read as text too, since what they say counts.
+        above = [delimiter.join(r) for r in itertools.islice(_sample_rows(sample, delimiter), lead)]
+        if named and directive(sample) is not None:
+            above = above[1:]  # ``sep=<c>``: one character, and a setting
+        title = " / ".join(line.strip() for line in above if line.strip())
+        if above:
             yield Part("lines above the table", "text", sum(map(len, above)), AS_TEXT)
             yield Text(Where(part=source.part), above)
-        shape = _Shape(formulas=_Formulas(delimiter))
-        rows = _rows(source, encoding, delimiter, limits.max_string_chars, shape)
-        if lead:
-            rows = itertools.islice(rows, lead, None)
-        formulas = shape.formulas
-        yield Table(
-            where=Where(part=source.part), rows=rows, title=title, carries=lambda: formulas.carries
+    shape = _Shape(formulas=_Formulas(delimiter))
+    rows = _rows(source, encoding, delimiter, limits.max_string_chars, shape)
+    if lead:
+        rows = itertools.islice(rows, lead, None)
+    formulas = shape.formulas
+    yield Table(
+        where=Where(part=source.part), rows=rows, title=title, carries=lambda: formulas.carries
+    )
+    if shape.formulas.lines:
+        lines = shape.formulas.lines
+        yield Part("formula literals", "formulas", sum(map(len, lines)), AS_TEXT)
+        yield Text(Where(part=source.part), lines, title)
+    if shape.formulas.unread:
+        yield Part(
+            "formulas",
+            "formulas",
+            0,
+            UNREAD,
+            f"{shape.formulas.unread} formula cells may build text that cannot be evaluated",
         )
-        if shape.formulas.lines:
-            lines = shape.formulas.lines
-            yield Part("formula literals", "formulas", sum(map(len, lines)), AS_TEXT)
-            yield Text(Where(part=source.part), lines, title)
-        if shape.formulas.unread:
-            yield Part(
-                "formulas",
-                "formulas",
-                0,
-                UNREAD,
-                f"{shape.formulas.unread} formula cells may build text that cannot be evaluated",
-            )
-        if shape.lines > shape.rows:
-            lines = list(_broken_cells(source, encoding, delimiter, limits.max_string_chars))
-            if lines:
-                yield Part("cells with line breaks", "text", sum(map(len, lines)), AS_TEXT)
-                yield Text(Where(part=source.part), lines)
+    if shape.lines > shape.rows:
+        lines = list(_broken_cells(source, encoding, delimiter, limits.max_string_chars))
+        if lines:
+            yield Part("cells with line breaks", "text", sum(map(len, lines)), AS_TEXT)
+            yield Text(Where(part=source.part), lines)
 
 
 def _sample_rows(sample: str, delimiter: str) -> Iterator[list[str]]:
-    return csv.reader(io.StringIO(sample), delimiter=delimiter)
+    return csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter)
 
 
 @dataclass

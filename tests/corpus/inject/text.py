@@ -218,6 +218,12 @@ def text_fullwidth(c: Content) -> bytes:
     return "".join(chr(ord(ch) + 0xFEE0) if "!" <= ch <= "~" else ch for ch in c.text()).encode()
 
 
+def csv_sep_letter(c: Content) -> bytes:
+    """Excel's first line ``sep=q``: the rows split on a letter, one run-on word each to a
+    reader that does not know the line."""
+    return ("sep=q\r\n" + c.csv("q")).encode()
+
+
 def _split(text: str, size: int = 5) -> list[str]:
     """A string as an array of pieces, as nbformat stores a multi-line string and viewers join
     it: no piece holds a whole value."""
@@ -289,4 +295,5 @@ CASES: list[Case] = [
     Case("ipynb", "Markdown cell in pieces", ".ipynb", ipynb_markdown),
     Case("ipynb", "stream output in pieces", ".ipynb", ipynb_stream),
     Case("ipynb", "HTML output in pieces", ".ipynb", ipynb_html),
+    Case("csv", "sep= line naming a letter", ".csv", csv_sep_letter),
 ]
