@@ -48,3 +48,29 @@ Feature: The gate sees what the web server serves
     When CI checks the repository
     Then the check fails
     And it says "data/people.csv (index): BLOCKED (protected (csv)"
+
+  Scenario: A protected file committed and deleted in the same push is blocked
+    A push publishes every commit it carries, not only the last one's tree: anyone who clones
+    or browses the repository reads a list that one commit added and the next deleted. CI
+    checks every file the pushed commits added or changed.
+    Given a repository where one push added a list of 4 asylum seekers and then deleted it
+    When CI checks a fresh clone
+    Then the check passes
+    When CI checks a fresh clone with the commits pushed
+    Then the check fails
+    And it says ":detainees.csv: BLOCKED (protected (csv)"
+    And it says "3 commits in the range"
+    And it says "rewrite the history without it"
+
+  Scenario: A list in the history that the officials approved passes
+    Given a repository where one push added a list of 4 asylum seekers and then deleted it
+    And the officials approved that list
+    When CI checks a fresh clone with the commits pushed
+    Then the check passes
+
+  Scenario: A shallow clone cannot vouch for the history it does not hold
+    Given a repository where one push added a list of 4 asylum seekers and then deleted it
+    When CI checks a shallow clone with the commits pushed
+    Then the check fails
+    And it says "the history is cut at commit"
+    And it says "hint: fetch the whole history"

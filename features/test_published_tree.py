@@ -4,6 +4,7 @@ directory such as a web server serves."""
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -141,3 +142,72 @@ def sparse(repository: Path, count: int, data: str, same: str) -> None:
 def ci_checks_repository(world: World, repository: Path) -> None:
     env = {"APPROVAL_LEDGER": str(world.ledger)}
     world.last = run_approval("check", ".", cwd=repository, env=env)
+
+
+# -- the history a push publishes -------------------------------------------------------------
+
+
+@pytest.fixture
+def pushed(world: World) -> Path:
+    """The repository a push went to (bare, as a forge holds it)."""
+    return world.root / "pushed.git"
+
+
+@given(
+    parsers.parse(
+        "a repository where one push added a list of {count:d} asylum seekers and then deleted it"
+    )
+)
+def added_and_deleted(world: World, repository: Path, pushed: Path, count: int) -> None:
+    identity = ("-c", "user.name=Publisher", "-c", "user.email=publisher@example.org")
+    repository.mkdir()
+    git(repository, "init", "-q")
+    (repository / "index.md").write_text("# Detention statistics\n")
+    git(repository, "add", ".")
+    git(repository, *identity, "commit", "-q", "-m", "site")
+    detainee_sheet(count).write_csv(repository / "detainees.csv")
+    git(repository, "add", "detainees.csv")
+    git(repository, *identity, "commit", "-q", "--no-verify", "-m", "figures")
+    git(repository, "rm", "-q", "detainees.csv")
+    git(repository, *identity, "commit", "-q", "-m", "oops")
+    git(world.root, "init", "-q", "--bare", str(pushed))
+    git(repository, "push", "-q", str(pushed), "HEAD:refs/heads/main")
+
+
+@given("the officials approved that list")
+def approved_in_history(world: World, repository: Path) -> None:
+    copy = world.root / "detainees.csv"
+    copy.write_bytes(
+        subprocess.run(
+            ["git", "show", "HEAD~1:detainees.csv"], cwd=repository, check=True, capture_output=True
+        ).stdout
+    )
+    request = world.request(copy)
+    for who in ("o.privacy", "s.senior"):
+        assert world.sign(request, who).code == 0
+
+
+def _clone_and_check(world: World, pushed: Path, *clone: str, commits: bool) -> None:
+    ci = world.root / "ci"
+    git(world.root, "clone", "-q", *clone, f"file://{pushed}", str(ci))
+    # What GitHub gives as github.event.before on a branch's first push: git's zero id.
+    pushed_range = ["--commits", f"{'0' * 40}..HEAD"] if commits else []
+    env = {"APPROVAL_LEDGER": str(world.ledger)}
+    world.last = run_approval("check", ".", *pushed_range, cwd=ci, env=env)
+
+
+@when("CI checks a fresh clone")
+def ci_checks_tree(world: World, pushed: Path) -> None:
+    _clone_and_check(world, pushed, commits=False)
+
+
+@when("CI checks a fresh clone with the commits pushed")
+def ci_checks_commits(world: World, pushed: Path) -> None:
+    if (world.root / "ci").exists():
+        shutil.rmtree(world.root / "ci")
+    _clone_and_check(world, pushed, commits=True)
+
+
+@when("CI checks a shallow clone with the commits pushed")
+def ci_checks_shallow(world: World, pushed: Path) -> None:
+    _clone_and_check(world, pushed, "--depth", "1", commits=True)

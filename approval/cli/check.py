@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     epilog=examples(
         "approval check site/",
         "approval check --staged",
+        "approval check . --commits origin/main..HEAD",
         "approval check . --format sarif > gate.sarif",
     ),
 )
@@ -36,6 +37,17 @@ if TYPE_CHECKING:
     help=(
         "Check git-ignored files too, and block the checkout's own .git: for a web root "
         "deployed as a git checkout, or a build output directory (a web server serves them)."
+    ),
+)
+@click.option(
+    "--commits",
+    "commits",
+    metavar="RANGE",
+    multiple=True,
+    help=(
+        "Also check every file the commits of RANGE added or changed, as git rev-list takes "
+        "it (BASE..HEAD; a commit alone for all its history; --commits=--all for every ref): "
+        "a push publishes each commit, not only the last tree. Repeatable."
     ),
 )
 @click.option(
@@ -58,6 +70,7 @@ def check(
     paths: tuple[Path, ...],
     staged: bool,
     include_ignored: bool,
+    commits: tuple[str, ...],
     jobs: int | None,
     output: str,
 ) -> int:
@@ -81,13 +94,26 @@ def check(
     unscannable files fail. Whatever leaves a file out (git's ignore rules, .approvalignore),
     the file is still scanned, since a web server serves it: one holding protected data (or
     encrypted, or corrupt) blocks unless approved, named with the rule that left it out.
+
+    With --commits, every file that a commit of the range added or changed is checked too,
+    from git's objects, even if a later commit deleted it (the repository publishes its
+    history): each blocked one is named COMMIT:PATH. The range is read in the repository of
+    the current directory, and needs its whole history (fetch-depth: 0 in CI): a shallow
+    clone's cut, or an object that is not here, is blocked. A range from git's zero id (a
+    branch's first push) checks all the history of its tip. Links in the history are read as
+    names; a submodule by the files of the commit it pins, or blocked.
     """
     from approval.cli.render import outcome
     from approval.errors import UsageError
     from approval.workflow.check import check as run_check
 
-    if not paths and not staged:
+    if not paths and not staged and not commits:
         raise UsageError("give the files or directories to check", hint="e.g. approval check .")
+    if staged and commits:
+        raise UsageError(
+            "--commits checks commits made, --staged the commit to be made: one at a time",
+            hint="approval check --staged, then approval check --commits RANGE",
+        )
     if staged and include_ignored:
         # A commit holds no git-ignored file unless it was added (then it is staged, checked).
         raise UsageError(
@@ -100,7 +126,12 @@ def check(
     gc.freeze()
     try:
         result = run_check(
-            ledger, list(paths), staged=staged, jobs=jobs, include_ignored=include_ignored
+            ledger,
+            list(paths),
+            staged=staged,
+            jobs=jobs,
+            include_ignored=include_ignored,
+            commits=commits,
         )
     finally:
         gc.unfreeze()
@@ -174,6 +205,11 @@ _REFUSED_HINTS = {
         "check the submodules out (git submodule update --init --recursive; actions/checkout "
         "with submodules: recursive), then check"
     ),
+    "shallow": (
+        "fetch the whole history (git fetch --unshallow; in CI, fetch-depth: 0 or "
+        "GIT_DEPTH: 0), then check"
+    ),
+    "history": "free some space for the check's temporary files, then check again",
     "export-subst": (
         "remove the $Format:...$ placeholder, or the export-subst attribute from .gitattributes"
     ),
@@ -217,7 +253,13 @@ def _words(result: CheckResult) -> Iterator[str]:
         for reason in decision.reasons:
             if not reason.startswith("missing: "):
                 yield f"  {reason}"
-        if decision.request is None:
+        if decision.request is None and item.commit:
+            yield (
+                "  next: it is in the history published: rewrite the history without it (git "
+                "rebase -i, git filter-repo), force-push, and have the forge purge its copies; "
+                f'or approve its bytes (git show "{item.path}" > FILE; approval request FILE ...)'
+            )
+        elif decision.request is None:
             yield (
                 f'  next: approval request {item.path} --purpose "..." --destination "..." '
                 "--key KEY  (or: approval redact)"
@@ -257,5 +299,7 @@ def _words(result: CheckResult) -> Iterator[str]:
     if result.outside:
         n = len(result.outside)
         summary += f"; {n} link{'s' if n != 1 else ''} outside the checked tree"
+    if result.commits is not None:
+        summary += f"; {result.commits} commit{'s' if result.commits != 1 else ''} in the range"
     summary += f" ({result.scanned} scanned, {result.unchanged} unchanged)"
     yield summary

@@ -140,8 +140,11 @@ _SAFE_CONFIG = (
 # GIT_LITERAL_PATHSPECS: a hook run by ``git --literal-pathspecs commit`` (magit commits so)
 # inherits it set, which would make ``:(glob)`` and ``:(attr:...)`` match nothing, passing
 # what they look for; where a name must be taken literally, --literal-pathspecs says so.
+# GIT_NO_REPLACE_OBJECTS: a ``refs/replace`` ref (``git replace``) shows other objects in place
+# of the ones a push sends and a forge serves: the objects themselves are read.
 _SAFE_ENVIRONMENT = {
     "GIT_NO_LAZY_FETCH": "1",
+    "GIT_NO_REPLACE_OBJECTS": "1",
     "GIT_TERMINAL_PROMPT": "0",
     "GIT_OPTIONAL_LOCKS": "0",
     "GIT_LITERAL_PATHSPECS": "0",
@@ -939,6 +942,16 @@ def list_files(paths: Sequence[Path], *, include_ignored: bool = False) -> Liste
         tuple(dict(left_out_files).items()),
         tuple(dict.fromkeys(committed)),
     )
+
+
+def approvalignore_rules(top: Path, paths: Sequence[str]) -> dict[str, str]:
+    """The ``.approvalignore`` line (``<file>:<line>``) that leaves out each of ``paths``
+    (relative to the work tree ``top``, "/"-separated) that the work tree's files leave out:
+    the rules in force now, for paths that may be in no checked-out tree (history)."""
+    matcher = _matcher(top, paths, _read_file)
+    if not matcher:
+        return {}
+    return {path: _rule(matcher, path) for path in paths if matcher.ignored(path)}
 
 
 def _rule(matcher: Matcher, relative: str) -> str:

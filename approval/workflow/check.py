@@ -24,6 +24,12 @@ that holds protected data, or cannot be scanned (encrypted, corrupt; not merely 
 or media, which every ignored ``.venv`` holds), blocks unless approved (format
 ``left-out-file``, the rule named); a clean one is only named.
 
+A push publishes its history, not only its last tree: with ``commits`` (``--commits
+BASE..HEAD``), every path and blob that a commit of the range added or changed
+(``files.history``) is checked too, as a file of its own shown ``<commit>:<path>``: written once
+to a private directory and scanned from there, decided by its sha256, its path in the commit
+read as a name, the work tree's ``.approvalignore`` applied as to a left-out file.
+
 Without a ledger (no ``--ledger``, no ``$APPROVAL_LEDGER``) the check still runs, under the
 bundled default policy, and fails closed: clean files pass; a protected or unscannable file
 cannot be approved without a ledger, so it fails, with a hint.
@@ -35,7 +41,7 @@ import hashlib
 import os
 import stat
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cache, cached_property, lru_cache
 from pathlib import Path
@@ -61,6 +67,7 @@ from approval.trust.gating import CLEAN_WORD as CLEAN_WORD
 from approval.trust.gating import classes_of, status_of
 
 if TYPE_CHECKING:
+    from approval.detect.names import NamedData
     from approval.detect.units import Part
 
 NO_LEDGER = "no ledger is configured: a file with protected or unscannable data cannot be approved"
@@ -85,6 +92,9 @@ class Checked:
     decision: Decision | None
     cached: bool
     refusal: str | None = None
+    # The commit that put it in the repository, for a blob of a range (``--commits``); its
+    # path is then ``<commit>:<path>``, the commit shortened.
+    commit: str = ""
 
     @property
     def status(self) -> str:
@@ -102,6 +112,8 @@ class Checked:
         out["status"] = self.status
         out["cached"] = self.cached
         out["decision"] = self.decision.to_dict() if self.decision is not None else None
+        if self.commit:
+            out["commit"] = self.commit
         if self.refusal is not None:
             out["reason"] = self.refusal
         elif self.decision is None and not self.passes:
@@ -138,6 +150,9 @@ class CheckResult:
     # Left out because git ignores them (an ignored directory once, ending in "/"); empty with
     # include_ignored, which checks them.
     git_ignored: tuple[str, ...] = ()
+    # How many commits a range (``--commits``) held, whose blobs are among ``files``; None
+    # when no range was checked.
+    commits: int | None = None
 
     @property
     def unchanged(self) -> int:
@@ -177,6 +192,7 @@ class CheckResult:
                 "outside": len(self.outside),
                 "scanned": self.scanned,
                 "git_ignored": len(self.git_ignored),
+                **({"commits": self.commits} if self.commits is not None else {}),
             },
             "ignored": list(self.left_out),
             "skipped": [note.to_dict() for note in self.skipped],
@@ -204,13 +220,35 @@ def check(
     staged: bool = False,
     jobs: int | None = None,
     include_ignored: bool = False,
+    commits: Sequence[str] = (),
 ) -> CheckResult:
-    """Check every file under ``paths`` (or the staged files, restricted to ``paths``).
+    """Check every file under ``paths`` (or the staged files, restricted to ``paths``), and
+    with ``commits`` (``git rev-list`` arguments: ``BASE..HEAD``) every blob those commits
+    added or changed, in the repository of the current directory (``files.history``).
 
     Files not in the scan cache are scanned on up to ``jobs`` processes (default: the cores
     this process may use; 1: here, one after another); the result is the same either way.
     Inside a git work tree, what git ignores is named and left out, or checked too with
     ``include_ignored`` (a web root deployed as a checkout serves it)."""
+    if not commits:
+        return _check(ledger, paths, staged, jobs, include_ignored, None)
+    import tempfile
+
+    # The blobs of the range, each written once to a private directory, are scanned as files
+    # (by a worker too), not held in memory: a whole history may be large.
+    with tempfile.TemporaryDirectory(prefix="approval-history-") as spill:
+        history = _history_items(commits, Path(spill))
+        return _check(ledger, paths, staged, jobs, include_ignored, history)
+
+
+def _check(
+    ledger: Path | None,
+    paths: Sequence[Path],
+    staged: bool,
+    jobs: int | None,
+    include_ignored: bool,
+    history: _History | None,
+) -> CheckResult:
     from approval.files.pool import default_jobs
     from approval.ledger.storage import LEDGER_ENV
     from approval.policy import default_policy
@@ -218,6 +256,17 @@ def check(
     workers = default_jobs() if jobs is None else jobs
 
     items, listing, loose, rules = _items(paths, staged, include_ignored)
+    names: dict[str, str] = {}
+    links: list[Checked] = []
+    if history is not None:
+        items, loose, rules = items + history.items, loose + history.loose, rules + history.rules
+        listing = replace(
+            listing,
+            refused=listing.refused + history.refused,
+            ignored=listing.ignored + history.ignored,
+        )
+        names, links = history.names, history.links
+    commits = history.commits if history is not None else None
     refused = tuple(Checked.refused(note) for note in listing.refused)
     notes = (listing.skipped, listing.outside, listing.git_ignored)
     every = [*items, *loose]
@@ -225,13 +274,15 @@ def check(
         policy = default_policy()
         reports, _ = _scan_all(every, policy, None, "", workers)
         pairs = list(zip(every, reports, strict=True))
-        files = tuple(Checked(i.path, r, None, False) for i, r in pairs[: len(items)])
+        files = tuple(
+            Checked(i.path, r, None, False, commit=i.commit) for i, r in pairs[: len(items)]
+        )
         files += _left_out(pairs[len(items) :], rules, None, set())
-        quiet = _named_only(pairs[len(items) :], None, set())
-        named, found = _names_checked(files, paths, policy, None, "", quiet)
+        quiet = _named_only(pairs[len(items) :], None, set()) + links
+        named, found = _names_checked(files, paths, policy, None, "", quiet, names)
         listing, notes = _names_hidden(listing, notes, found, policy)
         return CheckResult(
-            tuple(named) + refused, listing.ignored, policy, False, len(every), *notes
+            tuple(named) + refused, listing.ignored, policy, False, len(every), *notes, commits
         )
 
     from approval.ledger.session import opened
@@ -257,14 +308,17 @@ def check(
                 )
             )
             decisions.append(decision)
-            checked.append(Checked(item.path, report, decision, item.path not in fresh))
+            cached = item.path not in fresh
+            checked.append(Checked(item.path, report, decision, cached, commit=item.commit))
         n = len(items)
         pairs = list(zip(every[n:], reports[n:], strict=True))
         checked[n:] = _left_out(pairs, rules, decisions[n:], fresh)
-        quiet = _named_only(pairs, decisions[n:], fresh)
-        checked, found = _names_checked(checked, paths, policy, view.db, scope, quiet)
+        quiet = _named_only(pairs, decisions[n:], fresh) + links
+        checked, found = _names_checked(checked, paths, policy, view.db, scope, quiet, names)
         listing, notes = _names_hidden(listing, notes, found, policy)
-    return CheckResult(tuple(checked) + refused, listing.ignored, policy, True, len(fresh), *notes)
+    return CheckResult(
+        tuple(checked) + refused, listing.ignored, policy, True, len(fresh), *notes, commits
+    )
 
 
 def _named_only(
@@ -278,6 +332,7 @@ def _named_only(
             report,
             decisions[n] if decisions is not None else None,
             item.path not in fresh,
+            commit=item.commit,
         )
         for n, (item, report) in enumerate(pairs)
         if report.verdict == CLEAN or _inert(report)
@@ -305,34 +360,33 @@ def _names_checked(
     db: Any,
     scope: str,
     quiet: Sequence[Checked] = (),
+    names: Mapping[str, str] | None = None,
 ) -> tuple[list[Checked], set[str]]:
     """``checked``, each file whose published path (relative to the tree checked) holds
     protected data blocked, named redacted (``detect.names``): a web server lists and serves
     it under that name, whatever it holds; and the files of ``quiet`` (left out, and only
     named) whose names do, blocked the same way. Also the paths so found. A listing found
     clean is cached under the listing's digest, so that a warm check does not read the names
-    again."""
-    from approval.ledger.snapshot import cached_scans, save_scans
-
+    again. ``names``: the published name of each blob of a range (``--commits``) by its path
+    shown, its path in its commit: read each alone, since no one listing shows them all."""
+    names = names or {}
     every = [*checked, *quiet]
-    published = {c.path: _published(c.path, roots) for c in every if c.refusal is None}
-    if not published:
-        return list(checked), set()
-    listing = "\n".join(sorted(set(published.values())))
-    key = "names:" + hashlib.sha256(listing.encode("utf-8", "surrogateescape")).hexdigest()
-    if db is not None and scope and cached_scans(db, scope, {key}).get(key) == _NAMES_CLEAN:
-        return list(checked), set()
-    from approval.detect.names import protected_names
-
-    found = protected_names(sorted(set(published.values())), policy)
+    published = {
+        c.path: _published(c.path, roots)
+        for c in every
+        if c.refusal is None and c.path not in names
+    }
+    history = {c.path: names[c.path] for c in every if c.refusal is None and c.path in names}
+    found = {
+        **_named(published, policy, db, scope, alone=False),
+        **_named(history, policy, db, scope, alone=True),
+    }
     if not found:
-        if db is not None and scope:
-            save_scans(db, scope, {key: _NAMES_CLEAN})
         return list(checked), set()
     out = []
     paths = set()
     for n, c in enumerate(every):
-        named = found.get(published.get(c.path, ""))
+        named = found.get(c.path)
         if named is None or c.refusal is not None:
             if n < len(checked):
                 out.append(c)
@@ -346,6 +400,35 @@ def _names_checked(
 
 
 _NAMES_CLEAN = "clean"
+
+
+def _named(
+    published: Mapping[str, str], policy: Policy, db: Any, scope: str, *, alone: bool
+) -> dict[str, NamedData]:
+    """What ``detect.names`` finds in the names ``published`` (the name of each path shown),
+    by the path shown: the names read as one listing, or each ``alone``. Nothing when the
+    same listing was found clean before (the cache)."""
+    from approval.ledger.snapshot import cached_scans, save_scans
+
+    if not published:
+        return {}
+    listing = "\n".join(sorted(set(published.values())))
+    digest = hashlib.sha256(listing.encode("utf-8", "surrogateescape")).hexdigest()
+    key = f"names{'-alone' if alone else ''}:{digest}"
+    if db is not None and scope and cached_scans(db, scope, {key}).get(key) == _NAMES_CLEAN:
+        return {}
+    from approval.detect.names import name_holds_data, protected_names
+
+    found = protected_names(sorted(set(published.values())), policy)
+    if alone and found:
+        # Persons named across paths only block every path of a listing a server shows at
+        # once; the names of a history are not one listing: only those that say it alone.
+        found = {name: named for name in found if (named := name_holds_data(name, policy))}
+    if not found:
+        if db is not None and scope:
+            save_scans(db, scope, {key: _NAMES_CLEAN})
+        return {}
+    return {path: found[name] for path, name in published.items() if name in found}
 
 
 def _published(path: str, roots: Sequence[Path]) -> str:
@@ -396,10 +479,11 @@ def _left_out(
         decision = decisions[n] if decisions is not None else None
         cached = item.path not in fresh if decisions is not None else False
         if decision is not None and decision.allowed:
-            out.append(Checked(item.path, report, decision, cached))
+            out.append(Checked(item.path, report, decision, cached, commit=item.commit))
             continue
         blocked = replace(report, format=LEFT_OUT_FILE)
-        out.append(Checked(item.path, blocked, decision, cached, left_out_refusal(rule, report)))
+        why = left_out_refusal(rule, report)
+        out.append(Checked(item.path, blocked, decision, cached, why, item.commit))
     return tuple(out)
 
 
@@ -452,6 +536,7 @@ class _Item(NamedTuple):
     size: int
     data: bytes | None = None
     where: str = ""  # where to read the file when not at ``path`` (a worker's absolute path)
+    commit: str = ""  # the commit that put it in the repository (``--commits``), in full
 
 
 def _items(
@@ -582,6 +667,116 @@ def _staged_items(paths: Sequence[Path]) -> tuple[list[_Item], Listed, list[_Ite
     return items, listing, loose, rules
 
 
+class _History(NamedTuple):
+    """The blobs a range of commits introduced (``--commits``), as ``_items`` gives files:
+    to check; left out by the work tree's ``.approvalignore``, with each one's rule (scanned
+    all the same); refused; the left-out ones as shown; the published name of each by its
+    path shown; links, named only; and how many commits the range held."""
+
+    items: list[_Item]
+    loose: list[_Item]
+    rules: list[str]
+    refused: tuple[Note, ...]
+    ignored: tuple[str, ...]
+    names: dict[str, str]
+    links: list[Checked]
+    commits: int
+
+
+# The kind of a refusal to pass a blob of the range that cannot be read, which picks the hint.
+HISTORY = "history"
+
+
+def _history_items(commits: Sequence[str], spill: Path) -> _History:
+    """Each path and blob the commits ``commits`` (``git rev-list`` arguments) added or
+    changed, in the repository of the current directory, checked as a file: its bytes
+    written once to ``spill`` under its own name (some formats are recognised by it), shown
+    as ``<commit>:<path>``. A link (mode 120000) is not followed, which here means nothing:
+    its path and target are read as names. A Git LFS pointer stands for the content in the
+    repository's LFS store, checked when it is there (``git lfs fetch --all``), else refused;
+    a blob that cannot be read is refused (a shallow or partial clone)."""
+    from approval.files.history import (
+        MISSING,
+        SHALLOW,
+        introduced,
+        lfs_content,
+        repository,
+        revisions,
+    )
+    from approval.files.worktree import LINK_MODE, BlobReader, approvalignore_rules
+
+    revs = revisions(commits)
+    root, work_tree = repository(Path.cwd())
+    history = introduced(root, revs)
+    rules = approvalignore_rules(root, [f.path for f in history.files]) if work_tree else {}
+    out = _History([], [], [], (), (), {}, [], history.commits)
+    refused = list(history.refused)
+    ignored = []
+    spilt: dict[str, tuple[str, str, int]] = {}  # blob: (a copy of it, sha256, size)
+    with BlobReader(root, history.objects) as reader:
+        for file in history.files:
+            shown = file.shown
+            if file.mode == LINK_MODE:
+                data = reader.read(file.blob)
+                if data is None:
+                    refused.append(Note(shown, MISSING, SHALLOW))
+                    continue
+                sha256 = hashlib.sha256(data).hexdigest()
+                report = FileReport(shown, sha256, len(data), "link", CLEAN)
+                out.links.append(Checked(shown, report, None, False, commit=file.commit))
+                out.names[shown] = f"{file.path} {os.fsdecode(data)}"
+                continue
+            copy = spilt.get(file.blob)
+            data = None if copy else reader.read(file.blob)
+            if copy is None and data is None:
+                refused.append(Note(shown, MISSING, SHALLOW))
+                continue
+            if data is not None and is_lfs_pointer(data, len(data)):
+                data = lfs_content(root, data)
+                if data is None:
+                    why = f"{LFS_POINTER}: fetch every version (git lfs fetch --all), then check"
+                    refused.append(Note(shown, why, "lfs-pointer"))
+                    continue
+            try:
+                where, sha256, size = _spill(spill, file.path, file.blob, data, copy)
+            except OSError as e:
+                why = f"cannot be written where it is scanned: {e.strerror or e}"
+                refused.append(Note(shown, why, HISTORY))
+                continue
+            spilt.setdefault(file.blob, (where, sha256, size))
+            suffix = Path(file.path).suffix.lower()
+            item = _Item(shown, suffix, sha256, size, where=where, commit=file.commit)
+            out.names[shown] = file.path
+            if file.path in rules:
+                out.loose.append(item)
+                out.rules.append(rules[file.path])
+                ignored.append(shown)
+            else:
+                out.items.append(item)
+    return out._replace(refused=tuple(refused), ignored=tuple(ignored))
+
+
+def _spill(
+    spill: Path, path: str, blob: str, data: bytes | None, copy: tuple[str, str, int] | None
+) -> tuple[str, str, int]:
+    """Where the blob ``blob`` (``data``, or already written as ``copy``) is to be scanned
+    under the name of ``path``, its sha256 and size: written once, linked under each other
+    name it is met with."""
+    name = path.rpartition("/")[2]
+    if name in ("", ".", "..") or len(os.fsencode(name)) > 200:
+        name = "blob" + Path(name).suffix[-16:]
+    where = spill / blob / name
+    if copy is not None and copy[0] == str(where):
+        return copy
+    where.parent.mkdir(exist_ok=True)
+    if copy is not None:
+        os.link(copy[0], where)
+        return str(where), copy[1], copy[2]
+    assert data is not None
+    where.write_bytes(data)
+    return str(where), hashlib.sha256(data).hexdigest(), len(data)
+
+
 def _staged_item(shown: str, path: str, data: bytes) -> _Item:
     return _Item(
         shown, Path(path).suffix.lower(), hashlib.sha256(data).hexdigest(), len(data), data
@@ -685,6 +880,19 @@ def _scan_all(
         reports.append(report)
     fresh: set[str] = set()
     new: dict[str, str] = {}
+    # The same bytes under the same extension are scanned once (a blob met in many commits
+    # of a range, copies of one file): the others take its report, when it is about them.
+    first: dict[str, int] = {}
+    again: list[int] = []
+    for n in cold:
+        same = f"{items[n].sha256}:{items[n].suffix}" if items[n].sha256 else ""
+        if same and same in first:
+            again.append(n)
+        elif same:
+            first[same] = n
+    if again:
+        later = set(again)
+        cold = [n for n in cold if n not in later]
     if cold:
         from approval.detect.readers import READER_MODULES
         from approval.files.pool import Failed, map_ordered
@@ -713,8 +921,19 @@ def _scan_all(
             )
             if keys[n] and report.sha256 == item.sha256 and lasting:
                 new[keys[n]] = _to_cache(report)
+    for n in again:
+        item = items[n]
+        lead = reports[first[f"{item.sha256}:{item.suffix}"]]
+        # A scan of other bytes (the file changed while it was scanned) is not about these.
+        ok = lead is not None and lead.sha256 == item.sha256
+        reports[n] = replace(lead, path=item.path) if ok and lead else _failed(item, _RESCAN)
+        fresh.add(item.path)
     save_scans(db, scope, new)
     return cast(list[FileReport], reports), fresh
+
+
+# Why a copy of a file whose scan was not about its bytes is blocked: they changed meanwhile.
+_RESCAN = "of the same bytes elsewhere read other bytes: check again"
 
 
 # Below this many bytes to scan, no pool (``approval.files.pool``): starting one costs about
