@@ -318,6 +318,39 @@ def name_candidates(sentence: str, stop: frozenset[str]) -> Iterator[Found]:
             yield name
 
 
+def gazetteer_name(value: str, names: PersonName) -> Found | None:
+    """The name a value (a table's cell) is, whole, where its shape does not show one: typed
+    in lower case or capitals (``maria lopez``, ``MARIA DE LA CRUZ``), or surname first in
+    any case (``lopez, maria``, ``Lopez, Maria``). A common given name and a surname
+    (gazetteer), by the rules a line of text follows (``_cased_name``, ``_official_or_place``,
+    ``_last_first``), so that a cell is a name exactly when the same words alone on a line
+    are one: ``rosa luz``, ``grace and mercy``, ``judge maria lopez`` and ``Toronto, Ontario``
+    are not. None for anything else, and for a name in title case (``Maria Lopez``), which
+    ``PersonName.looks_like`` judges by its shape."""
+    text = " ".join(value.split())
+    name = _last_first(text, names)  # ``lopez, maria``
+    if name is not None:
+        last, given = name.value.split(", ", 1)
+        words = [fold(w) for w in _WORD.findall(f"{given} {last}")]
+        words = [w for w in words if w not in _PARTICLES]
+        if not (
+            all(w in NAMES for w in words)
+            and any(w in GIVEN for w in words)
+            and any(w in SURNAMES for w in words[1:])
+        ):
+            return None  # title case takes any words: the gazetteer must know these
+    else:
+        name = next(name_candidates(text, names.stop), None)
+        if name is None:
+            return None
+        kept = [w for w in _WORD.findall(name.value) if fold(w) not in _PARTICLES]
+        if all(_capitalised(w) for w in kept):
+            return None
+    if name.start != 0 or name.end != len(text) or names.canonical(text) is None:
+        return None
+    return name
+
+
 def _candidates(
     sentence: str, stop: frozenset[str], owned: frozenset[int] = frozenset()
 ) -> Iterator[tuple[Found, bool]]:

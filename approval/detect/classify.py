@@ -72,6 +72,7 @@ from approval.detect.claimants import (
     addressed_claim,
     claim_line,
     claimant_list,
+    gazetteer_name,
     listed_name,
     record_subject,
     salutation,
@@ -87,8 +88,8 @@ from approval.detect.detectors.person_name import PersonName
 from approval.detect.detectors.person_name import person_key as name_key
 from approval.detect.detectors.protection_claim import ProtectionClaim
 from approval.detect.detectors.terms import AccentBlind, accent_blind
+from approval.detect.gazetteer import GIVEN, full_name
 from approval.detect.gazetteer import NAMES as KNOWN_NAMES
-from approval.detect.gazetteer import full_name
 from approval.detect.numfmt import render
 from approval.detect.report import WEAK_KEYS, Tally
 from approval.detect.textnorm import NEGATIONS, fold, is_count, is_null, norm_header
@@ -1118,6 +1119,8 @@ class Classifier:
                 if not v.isupper() or _known_name(v):
                     return False
                 capitals = True
+            elif isinstance(names, PersonName) and _gazetteer_name(v, names):
+                return False  # ``maria lopez``: a name in lower case is data too
         if capitals and below is not None:
             cells = [v.strip() for v in row]
             under = [v.strip() for v in below]
@@ -1152,7 +1155,14 @@ class Classifier:
             detector = self.engine.detectors.get(det_id)
             if detector is None:
                 continue
-            if sum(1 for v in filled if detector.looks_like(v)) >= len(filled) * _PROFILE_SHARE:
+            refused = [v for v in filled if not detector.looks_like(v)]
+            shaped = len(filled) - len(refused)
+            if shaped < len(filled) * _PROFILE_SHARE and isinstance(detector, PersonName):
+                # Names typed in lower case (or capitals), or surname first, have no name's
+                # shape: a common given name and surname each, as a line of text takes them
+                # (``_gazetteer_name``).
+                shaped += sum(1 for v in refused if _gazetteer_name(v, detector))
+            if shaped >= len(filled) * _PROFILE_SHARE:
                 return det_id
         return None
 
@@ -1791,10 +1801,9 @@ class Classifier:
             suspect: set[str] = set()
             for value in distinct.difference(verdicts):
                 verdict = (
-                    _may_be_name(value)
-                    and names.looks_like(value)
-                    and not (explains is not None and explains.looks_like(value))
-                )
+                    (_may_be_name(value) and names.looks_like(value))
+                    or _gazetteer_name(value, names)
+                ) and not (explains is not None and explains.looks_like(value))
                 if len(verdicts) < _SHAPE_CACHE:
                     verdicts[value] = verdict
                 elif verdict:
@@ -1915,16 +1924,25 @@ class Classifier:
             return
         for col in [*plan.free, *(c for c, d in plan.roles.items() if d == CLAIM)]:
             vals, joined = batch.text(col)
-            if not _NAME_PAIR.search(joined) or not claim.may_find(joined):
+            if _NAME_PAIR.search(joined):
+                if not claim.may_find(joined):
+                    continue
+            elif not (" " in joined and claim.may_find(joined) and _may_name_caseless(joined)):
+                # No two capitalised words, nor a common given name in any case (and a name
+                # of two words needs a space: a column of numbers or codes is passed over at
+                # memchr speed).
                 continue
             # A column of categories (``Asylum``, ``CF POS``) repeats its values: each is
-            # read once per batch, and only one with two capitalised words side by side.
+            # read once per batch, and only one with two capitalised words side by side or a
+            # common given name (``maria lopez - asylum``, ``Maria lopez``).
             seen: dict[str, tuple[list[Found], list[Found]]] = {}
             for i, text in enumerate(vals):
                 if not text or len(text) > MAX_CLAIM_LINE:
                     continue
                 if text not in seen:
-                    shaped = _NAME_PAIR.search(text) and claim.may_find(text)
+                    shaped = (
+                        _NAME_PAIR.search(text) or _may_name_caseless(text)
+                    ) and claim.may_find(text)
                     spans = claim.spans(text) if shaped else []
                     people = claim_line(text, spans, names, self._attribute) if spans else []
                     seen[text] = (spans, people)
@@ -2213,7 +2231,9 @@ class Classifier:
         for key, text in values:
             if len(text) > _MAX_SAMPLE_CHARS:
                 continue
-            if names.looks_like(text):
+            if names.looks_like(text) or (
+                isinstance(names, PersonName) and _gazetteer_name(text, names)
+            ):
                 shaped.append((key, text))
             elif dob is not None and dob.looks_like(text):
                 born.append(Hit("birthdate", dob.canonical(text) or text, key))
@@ -3056,6 +3076,26 @@ def _known_name(value: str) -> bool:
 
 
 _NAME_WORD = re.compile(r"[^\W\d_]+")
+
+
+def _gazetteer_name(value: str, names: PersonName) -> bool:
+    """Whether a value that ``PersonName.looks_like`` refused is a name all the same: typed
+    in lower case or capitals, or surname first (``maria lopez``, ``Lopez, Maria``), a common
+    given name and surname by the rules a line of text follows (``claimants.gazetteer_name``).
+    Its first word must be a common given name or surname: one set test passes over any
+    other value (a column of notes holds thousands of distinct values)."""
+    first = _NAME_WORD.match(value.lstrip())
+    return (
+        first is not None
+        and fold(first.group()) in KNOWN_NAMES
+        and gazetteer_name(value, names) is not None
+    )
+
+
+def _may_name_caseless(text: str) -> bool:
+    """Whether ``text`` holds a common given name in any case (``maria lopez - asylum``): a
+    name that no capital shows needs one (``claimants._cased_name``)."""
+    return not GIVEN.isdisjoint(_NAME_WORD.findall(fold(text)))
 
 
 def _median_words(values: Sequence[str]) -> int:
