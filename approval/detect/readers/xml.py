@@ -32,13 +32,32 @@ How a document becomes units, chosen by its root element:
   markup) is a line of ``Text``, as are comments and processing instructions. Every text node
   and attribute value ends up in a cell or a line.
 
+A document that names a stylesheet in an ``xml-stylesheet`` processing instruction is shown by
+a browser through it, not as its tree: XSLT (``type="text/xsl"``, ``text/xml``,
+``application/xml``, ``application/xslt+xml`` and the other types browsers take for XSLT) is a
+program over the document, which can join fragments (``<k v="Ma"/><k v="ria"/>`` shown
+``Maria``), reorder them (``xsl:sort``), cut them (``substring``) or map their characters
+(``translate``: a cipher whose key is the stylesheet), and CSS (``text/css``, or no type) can
+show attribute values (``content: attr(v)``) and move pieces (``order``, positioning). The
+scanner has no XSLT engine and does not lay out CSS, and the stylesheet is usually another file,
+so no reading of the document alone can say what it shows: such a document is an unread part
+that blocks (``stylesheet``), whether the stylesheet is embedded (``href="#id"``) or not.
+Nothing tells a trivial stylesheet from one that deciphers: blocking every styled XML is the
+sound answer, at the cost of XSLT-styled sitemaps and feeds, which need approval of their
+bytes, or the instruction taken out (crawlers and feed readers ignore it; it only prettifies
+the file for people). Its text and attribute values are also read joined end to end in
+document order, with nothing between them (``text joined in document order``), as a
+stylesheet that joins every fragment shows them: what that finds is in the report too.
+An XSLT file on its own (``xsl:stylesheet`` as its root) is read as any XML: its literal text
+and attribute values are what applying it can add.
+
 Coverage: one part, ``body``, parsed.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from xml.parsers import expat
 
@@ -140,12 +159,134 @@ class XmlReader:
                 return WordWalker(source, source.part, limits)
             return _Generic(limits)
 
+        def shown(root: str) -> Walker:
+            return _Shown(choose(root), limits)
+
         with source.open() as stream:
-            yield from walk(stream, choose, "XML", limits, sequence=True)
+            yield from walk(stream, shown, "XML", limits, sequence=True)
         yield Part("body", "xml", source.size, PARSED)
 
 
 READER = XmlReader()
+
+
+# ---------------------------------------------------------------------------------------------
+# Stylesheets a browser shows the document through
+
+# The types Chromium and Firefox apply as XSLT; CSS is ``text/css`` or no type at all.
+_XSLT_TYPES = frozenset(
+    {"text/xsl", "text/xml", "application/xml", "application/xslt+xml", "application/xhtml+xml"}
+    | {"application/rss+xml", "application/atom+xml"}
+)
+_PSEUDO = re.compile(r"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_SPACE = re.compile(r"\s+")
+_JOINED_LINE = 4_000  # characters of the joined text per line, cut at a space where one is
+_JOINED_CUT = 64_000  # cut anyway (an overlap carried on) when no space comes
+_OVERLAP = 64
+
+
+def stylesheet(instruction: str) -> str | None:
+    """``XSLT`` or ``CSS`` for a processing instruction (``target data``) that makes a browser
+    show the document through a stylesheet; None for any other."""
+    target, _, data = instruction.partition(" ")
+    if target != "xml-stylesheet":
+        return None
+    pseudo = {m.group(1).lower(): m.group(2) or m.group(3) or "" for m in _PSEUDO.finditer(data)}
+    kind = pseudo.get("type", "").split(";")[0].strip().lower()
+    if kind in _XSLT_TYPES or "xsl" in kind:
+        return "XSLT"
+    return "CSS" if kind in ("", "text/css") else None
+
+
+class _Shown:
+    """A walker's document, watched for a stylesheet a browser shows it through
+    (``stylesheet``): the text and attribute values joined end to end in document order are
+    read as well, and the stylesheet, which the scanner cannot apply, is an unread part."""
+
+    # The parser's handlers: the inner walker's own until a stylesheet is named (a document
+    # without one pays nothing per element), then ones that also join the text.
+    start: Callable[[str, dict[str, str]], None]
+    end: Callable[[str], None]
+    data: Callable[[str], None]
+
+    def __init__(self, inner: Walker, limits: Limits):
+        self.inner = inner
+        self.out = inner.out
+        self.limits = limits
+        self.kinds: dict[str, int] = {}  # the stylesheets named, with their instructions' size
+        self.run: list[str] = []  # text since the last tag
+        self.pending = ""  # joined text not yet cut into a line
+        self.lines: list[str] = []
+        self.start, self.end, self.data = inner.start, inner.end, inner.data
+
+    def other(self, text: str) -> None:
+        kind = stylesheet(text)
+        if kind is not None:
+            self.kinds[kind] = self.kinds.get(kind, 0) + len(text)
+            self.start, self.end, self.data = self._start, self._end, self._data
+        self.inner.other(text)
+
+    def _start(self, name: str, attributes: dict[str, str]) -> None:
+        self._flush_run()
+        for value in attributes.values():
+            self._add(_SPACE.sub(" ", value))
+        self.inner.start(name, attributes)
+
+    def _end(self, name: str) -> None:
+        self._flush_run()
+        self.inner.end(name)
+
+    def _data(self, text: str) -> None:
+        self.run.append(text)
+        self.inner.data(text)
+
+    def finish(self) -> None:
+        self.inner.finish()
+        if not self.kinds:
+            return
+        self._flush_run()
+        if self.pending:
+            self.lines.append(self.pending)
+        self._flush_lines()
+        for kind, size in self.kinds.items():
+            reason = (
+                "shown through an XSLT stylesheet the scanner cannot apply: it may join, "
+                "reorder, cut or map the text"
+                if kind == "XSLT"
+                else "shown through a CSS stylesheet the scanner cannot apply: it may show "
+                "attribute values and move the text"
+            )
+            self.out.append(Part(f"stylesheet ({kind})", "stylesheet", size, UNREAD, reason))
+
+    def _flush_run(self) -> None:
+        """The text between two tags: a run of white space alone is layout, not text."""
+        if self.run:
+            text = "".join(self.run)
+            self.run.clear()
+            if text.strip():
+                self._add(_SPACE.sub(" ", text))
+
+    def _add(self, text: str) -> None:
+        self.pending += text
+        while len(self.pending) >= _JOINED_LINE:
+            cut = self.pending.rfind(" ", 0, _JOINED_CUT)
+            if cut > 0:
+                self.lines.append(self.pending[:cut])
+                self.pending = self.pending[cut + 1 :]
+            elif len(self.pending) >= _JOINED_CUT:
+                # No space: cut, and carry the end on, so that no value is split unseen.
+                self.lines.append(self.pending[:_JOINED_CUT])
+                self.pending = self.pending[_JOINED_CUT - _OVERLAP :]
+            else:
+                break
+        if len(self.lines) >= TEXT_SLICE:
+            self._flush_lines()
+
+    def _flush_lines(self) -> None:
+        if self.lines:
+            where = Where(part="text joined in document order")
+            self.out.append(Text(where, list(self.lines)))
+            self.lines.clear()
 
 
 # ---------------------------------------------------------------------------------------------

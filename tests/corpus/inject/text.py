@@ -218,6 +218,22 @@ def text_fullwidth(c: Content) -> bytes:
     return "".join(chr(ord(ch) + 0xFEE0) if "!" <= ch <= "~" else ch for ch in c.text()).encode()
 
 
+def xml_xslt(c: Content) -> bytes:
+    """An XSLT stylesheet in the document (``href="#s"``) that shows its fragments joined: a
+    browser shows the records, each ``<k>`` holds a few characters of them."""
+    text = c.text()
+    pieces = "".join(f"<k>{escape(text[n : n + 4])}</k>" for n in range(0, len(text), 4))
+    xsl = (
+        '<xsl:stylesheet id="s" version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">'
+        '<xsl:template match="/"><pre><xsl:for-each select="//k"><xsl:value-of select="."/>'
+        "</xsl:for-each></pre></xsl:template></xsl:stylesheet>"
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<?xml-stylesheet type="text/xsl" href="#s"?>\n'
+        f"<doc>{xsl}{pieces}</doc>\n"
+    ).encode()
+
+
 def csv_sep_letter(c: Content) -> bytes:
     """Excel's first line ``sep=q``: the rows split on a letter, one run-on word each to a
     reader that does not know the line."""
@@ -296,4 +312,6 @@ CASES: list[Case] = [
     Case("ipynb", "stream output in pieces", ".ipynb", ipynb_stream),
     Case("ipynb", "HTML output in pieces", ".ipynb", ipynb_html),
     Case("csv", "sep= line naming a letter", ".csv", csv_sep_letter),
+    # Any XML shown through a stylesheet blocks, harmless or not: the scanner cannot apply it.
+    Case("xml", "XSLT stylesheet joining fragments", ".xml", xml_xslt, ordinary=False),
 ]
