@@ -147,18 +147,19 @@ _ROT13 = str.maketrans(
 
 
 def decoded_literals(code: str) -> list[str]:
-    """The text a script makes of its own string literals on load, where the script says how:
-    base64 decoded (``atob``, ``Buffer.from(..., "base64")``), reversed (``.reverse()``),
-    ROT13 (``fromCharCode`` of shifted codes). A literal decodes only when the script calls
-    the decoder, so that ordinary scripts cost nothing more; a literal that does not decode to
+    """The text a script makes of its own string literals on load: what it computes from
+    constants alone (``computed_literals``), and, where the script says how, base64 decoded
+    (``atob``, ``Buffer.from(..., "base64")``), reversed (``.reverse()``), ROT13
+    (``fromCharCode`` of shifted codes). A literal decodes only when the script calls the
+    decoder, so that ordinary scripts cost nothing more; a literal that does not decode to
     text yields nothing."""
+    out = computed_literals(code)
     lowered = code.lower()
     base64ed = "atob" in lowered or "base64" in lowered
     reversed_ = "reverse(" in lowered
     shifted = "fromcharcode" in lowered
     if not (base64ed or reversed_ or shifted):
-        return []
-    out: list[str] = []
+        return out
     for match in _TOKEN.finditer(code):
         token = match.group("string")
         if not token:
@@ -171,6 +172,202 @@ def decoded_literals(code: str) -> list[str]:
         if shifted:
             out.extend(_text_lines(literal.translate(_ROT13).encode()))
     return out
+
+
+# JavaScript as ``computed_literals`` reads it: a token a line, blanks and comments skipped.
+_JS = re.compile(
+    r"""
+    (?P<skip>\s++|//[^\n]*+|/\*.*?(?:\*/|\Z))
+  | (?P<string>"(?:[^"\\\n]++|\\[\s\S]?)*+(?:"|$)
+              |'(?:[^'\\\n]++|\\[\s\S]?)*+(?:'|$)
+              |`(?:[^`\\]++|\\[\s\S]?)*+(?:`|\Z))
+  | (?P<number>(?:0[xX][0-9A-Fa-f]++|0[oO][0-7]++|0[bB][01]++|\d++(?:\.\d++)?)(?![\w$.]))
+  | (?P<name>[A-Za-z_$][\w$]*+)
+  | (?P<punct>\.\.\.|[-+()\[\],.;{}=])
+  | (?P<other>.)
+    """,
+    re.S | re.X | re.M,
+)
+_SUBSTITUTION = re.compile(r"\$\{([^}]*)\}?")  # ``${...}`` in a template literal
+FOLD_DEPTH = 32  # brackets within brackets that ``computed_literals`` follows
+_IGNORED_ARGUMENTS = frozenset({"null", "undefined", "this", "window", "globalThis", "String"})
+
+
+def computed_literals(code: str) -> list[str]:
+    """The strings a script computes from constants alone, as a browser would run it: string
+    literals joined by ``+`` (numbers too: ``"A" + 212345678``), ``String.fromCharCode`` and
+    ``fromCodePoint`` of numbers (``.apply(null, [...])``, ``...[...]``), ``[...].join(sep)`` of
+    such values, ``.concat(...)``, parentheses, escapes decoded; then every string literal of
+    the script joined end to end with nothing between (template substitutions' literals in
+    place), so that pieces it joins by any other means (variables, functions) still meet.
+    A value is listed only where something was computed; the joined literals, cut into lines
+    of ``MAX_LINE_CHARS``, come last, one paragraph. One pass, ``FOLD_DEPTH`` deep."""
+    folder = _Folder(code)
+    out = folder.run()
+    literals = [literal for literal in folder.literals if literal]
+    joined = _collapse("".join(literals)) if len(literals) > 1 else ""  # one is read as it is
+    out.extend(joined[i : i + MAX_LINE_CHARS] for i in range(0, len(joined), MAX_LINE_CHARS))
+    return out
+
+
+class _Folder:
+    """A recursive descent over a script's tokens that never goes back: what it cannot fold it
+    passes over (the joined literals read it)."""
+
+    def __init__(self, code: str):
+        self._tokens = (
+            (m.lastgroup or "", m.group()) for m in _JS.finditer(code) if m.lastgroup != "skip"
+        )
+        self.kind, self.text = "", ""
+        self.literals: list[str] = []
+        self._advance()
+
+    def _advance(self) -> None:
+        self.kind, self.text = next(self._tokens, ("", ""))
+        if self.kind == "string":
+            self.literals.append(_template_text(self.text))
+
+    def _at(self, kind: str, text: str | None = None) -> bool:
+        return self.kind == kind and (text is None or self.text == text)
+
+    def _take(self, kind: str, text: str | None = None) -> bool:
+        if self._at(kind, text):
+            self._advance()
+            return True
+        return False
+
+    def run(self) -> list[str]:
+        out: list[str] = []
+        while self.kind:
+            found = self._chain(0)
+            if found is None:
+                self._advance()
+            elif found[1]:
+                text = _collapse(found[0])
+                if text:
+                    out.append(text)
+        return out
+
+    def _chain(self, depth: int) -> tuple[str, bool] | None:
+        """``term (+ term)*``: its value, and whether anything was computed."""
+        first = self._term(depth)
+        if first is None:
+            return None
+        pieces, computed = [first[0]], first[1]
+        while self._take("punct", "+"):
+            term = self._term(depth)
+            if term is None:  # ``"a" + x``: the rest is read as literals
+                break
+            pieces.append(term[0])
+            computed = True
+        return "".join(pieces), computed
+
+    def _term(self, depth: int) -> tuple[str, bool] | None:
+        if depth > FOLD_DEPTH:
+            return None
+        value: tuple[str, bool] | None = None
+        if self._at("string"):
+            # A template's substitutions are taken for the literals in them (``${"45"}``).
+            substituted = self.text.startswith("`") and "${" in self.text
+            value = (_template_text(self.text), substituted)
+            self._advance()
+        elif self._at("number"):
+            value = (_number(self.text), False)
+            self._advance()
+        elif self._take("name", "String"):
+            if not self._take("punct", ".") or self.text not in ("fromCharCode", "fromCodePoint"):
+                return None
+            self._advance()
+            codes = self._codes()
+            if codes is None:
+                return None
+            value = ("".join(chr(c) for c in codes if c <= 0x10FFFF), True)
+        elif self._take("punct", "("):
+            inner = self._chain(depth + 1)
+            if inner is None or not self._take("punct", ")"):
+                return None
+            value = inner
+        elif self._take("punct", "["):
+            items = self._items(depth + 1, "]")
+            if items is None or not (self._take("punct", ".") and self._take("name", "join")):
+                return None
+            if not self._take("punct", "("):
+                return None
+            separator = ("," if self._at("punct", ")") else None) or self._chain(depth + 1)
+            if separator is None or not self._take("punct", ")"):
+                return None
+            glue = separator if isinstance(separator, str) else separator[0]
+            value = (glue.join(items), True)
+        if value is None:
+            return None
+        while self._at("punct", "."):  # ``"a".concat("b", "c")``
+            self._advance()
+            if not (self._take("name", "concat") and self._take("punct", "(")):
+                return None
+            items = self._items(depth + 1, ")")
+            if items is None:
+                return None
+            value = (value[0] + "".join(items), True)
+        return value
+
+    def _items(self, depth: int, close: str) -> list[str] | None:
+        """Values separated by commas, up to ``close``."""
+        items: list[str] = []
+        while not self._take("punct", close):
+            found = self._chain(depth)
+            if found is None:
+                return None
+            items.append(found[0])
+            if not self._take("punct", ",") and not self._at("punct", close):
+                return None
+        return items
+
+    def _codes(self) -> list[int] | None:
+        """The numbers a ``fromCharCode`` call is given, however spread or applied."""
+        # ``.apply(null, [...])``, ``.call(null, ...)``
+        if self._take("punct", ".") and not self._take("name"):
+            return None
+        if not self._take("punct", "("):
+            return None
+        codes: list[int] = []
+        depth = 1
+        while depth:
+            if self._at("number"):
+                codes.append(int(float(_number(self.text))))
+            elif self._at("punct", "(") or self._at("punct", "["):
+                depth += self.text == "("
+            elif self._at("punct", ")"):
+                depth -= 1
+            elif not (
+                self._at("punct", ",")
+                or self._at("punct", "]")
+                or self._at("punct", "...")
+                or (self.kind == "name" and self.text in _IGNORED_ARGUMENTS)
+            ):
+                return None
+            self._advance()
+        return codes
+
+
+def _number(token: str) -> str:
+    """A numeric literal as JavaScript prints it."""
+    if token[:2].lower() in ("0x", "0o", "0b"):
+        return str(int(token, 0))
+    return token.removesuffix(".0") if "." in token else str(int(token))
+
+
+def _template_text(token: str) -> str:
+    """A string literal's text; a template literal's with each substitution's own string
+    literals in its place (``${"456"}``)."""
+    if not token.startswith("`") or "${" not in token:
+        return _literal(token)
+    return _literal(_SUBSTITUTION.sub(_substituted, token))
+
+
+def _substituted(match: re.Match[str]) -> str:
+    """A template substitution's string literals, joined: what it most likely puts there."""
+    found = _JS.finditer(match.group(1))
+    return "".join(_literal(t.group()) for t in found if t.lastgroup == "string")
 
 
 def _base64(literal: str) -> bytes:

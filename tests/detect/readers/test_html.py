@@ -379,6 +379,8 @@ def test_script_literals_templates_and_other_script_types_are_read() -> None:
                 "name: GARCIA, Ana, a: A212345678",
                 "reviewed: LI, Bo",
                 "",
+                "nameGARCIA, AnaA212345678",  # every literal joined (``computed_literals``)
+                "",
                 "DIAZ, Luis A212345680",
             ],
         ),
