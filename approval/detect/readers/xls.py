@@ -6,8 +6,13 @@ height flag) and columns (``COLINFO``), and the cells shown through a number for
 literal text (``FORMAT`` / ``XF`` / the cell's XF index), rendered as a reader sees them.
 
 The same pass reads the text that calamine does not give: comments and text boxes (``TXO``
-with its ``CONTINUE`` records), page headers and footers (``HEADER`` / ``FOOTER``), and the
-document properties (the ``SummaryInformation`` property sets: title, author, keywords...).
+with its ``CONTINUE`` records), page headers and footers (``HEADER`` / ``FOOTER``).
+
+The document properties (the ``SummaryInformation`` and ``DocumentSummaryInformation``
+property sets: title, author, the sheet-name list, and the custom properties File > Properties
+> Custom shows) are parsed by ``_propset``, every byte: values as text (a custom property as
+``name: value``, part "custom properties"), a thumbnail as a picture, other blobs and clipboard
+data as files of their own, and anything not understood unread and blocking.
 
 The bytes decide, never the name: an OLE2 compound file whose directory (in the first or last
 8 KiB) holds a ``Workbook`` or ``Book`` stream. Legacy Word and PowerPoint files are left to
@@ -24,10 +29,11 @@ and the shared strings (``SST``, across its ``CONTINUE`` records) that no ``LABE
 uses (part "unused shared strings", hidden).
 
 Coverage: every stream of the compound file is a part: the workbook stream and each sheet
-parsed, the property sets parsed, the ``CompObj`` class name's strings read (bytes after them
-read as a file of its own; a stream not laid out so unread and blocking), an ``\x01Ole``
-header of an embedded object without a link parsed (it holds flags and zeros), and any other
-stream (macros, embedded objects, controls, an ``\x01Ole`` with a moniker) unread and blocking.
+parsed, the property sets parsed (what of one is not read a part of its own), the ``CompObj``
+class name's strings read (bytes after them read as a file of its own; a stream not laid out
+so unread and blocking), an ``\x01Ole`` header of an embedded object without a link parsed
+(it holds flags and zeros), and any other stream (macros, embedded objects, controls, an
+``\x01Ole`` with a moniker) unread and blocking.
 
 Every byte of the workbook stream: the globals and each sheet's substream (to the EOF that
 closes its BOF, through the substreams nested in it: an embedded chart, whose series names and
@@ -46,6 +52,9 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 
 from approval.detect.numfmt import NumberFormat, compile_format, format_literals
+from approval.detect.readers._carriers import picture
+from approval.detect.readers._members import PICTURE_REASON
+from approval.detect.readers._propset import read_property_set
 from approval.detect.readers._spreadsheet import (
     OLE_MAGIC,
     CompoundFile,
@@ -193,9 +202,7 @@ def _streams(source: Source, compound: CompoundFile, workbook: str) -> Iterator[
         data = compound.stream(name)
         if name in _PROPERTY_SETS:
             yield Part(shown, "properties", len(data), PARSED)
-            strings = property_strings(data)
-            if strings:
-                yield Text(Where(part="document properties"), strings)
+            yield from _properties(source, shown, data)
         elif name == _CLASS_NAME and (found := class_names(data)) is not None:
             strings, end = found
             yield Part(shown, "class name", len(data), PARSED)
@@ -264,41 +271,29 @@ def _empty_ole_header(data: bytes) -> bool:
     )
 
 
-def property_strings(data: bytes) -> list[str]:
-    """The string values (VT_LPSTR, VT_LPWSTR) of an OLE property set stream [MS-OLEPS]."""
-    out: list[str] = []
-    try:
-        sections = struct.unpack_from("<I", data, 24)[0]
-        for index in range(min(sections, 4)):
-            offset = struct.unpack_from("<I", data, 28 + index * 20 + 16)[0]
-            count = struct.unpack_from("<I", data, offset + 4)[0]
-            codepage = "cp1252"
-            values = []
-            for entry in range(min(count, 4096)):
-                pid, at = struct.unpack_from("<II", data, offset + 8 + entry * 8)
-                kind = struct.unpack_from("<H", data, offset + at)[0]
-                if pid == 1 and kind == 2:  # the section's code page
-                    page = struct.unpack_from("<H", data, offset + at + 4)[0]
-                    codepage = "utf-8" if page == 65001 else f"cp{page}"
-                values.append((kind, offset + at + 4))
-            for kind, at in values:
-                size = struct.unpack_from("<I", data, at)[0]
-                if kind == 0x1E:
-                    raw = data[at + 4 : at + 4 + size]
-                    try:
-                        text = raw.decode(codepage, "replace")
-                    except LookupError:
-                        text = raw.decode("cp1252", "replace")
-                elif kind == 0x1F:
-                    text = data[at + 4 : at + 4 + 2 * size].decode("utf-16-le", "replace")
-                else:
-                    continue
-                text = text.rstrip("\0").strip()
-                if text:
-                    out.append(text)
-    except struct.error as e:
-        raise Unscannable("corrupt: malformed document properties") from e
-    return out
+def _properties(source: Source, shown: str, data: bytes) -> Iterator[Unit]:
+    """A property set stream (``_propset``): the values as text (the named, custom ones as
+    ``name: value``), what its blobs and clipboard data carry (a thumbnail as a picture, anything
+    else as a file of its own), and a blocking part for each thing not read."""
+    found = read_property_set(data)
+    if found.values:
+        yield Text(Where(part="document properties"), found.values)
+    if found.named:
+        yield Text(Where(part="custom properties"), found.named)
+    if found.padding:
+        yield Text(Where(part="document properties padding", hidden=True), found.padding)
+    for carried in found.carried:
+        name = f"{shown} {carried.name}"
+        lines = picture(carried.data)
+        if lines is None:
+            yield Part(name, "property", len(carried.data), PARSED, "read as a file of its own")
+            yield _nested(source, name, carried.data)
+            continue
+        yield Part(name, "image", len(carried.data), UNREAD, PICTURE_REASON, blocks=False)
+        if lines:
+            yield Text(Where(part=name, hidden=True), lines)
+    for unread in found.unread:
+        yield Part(f"{shown} {unread.name}", "property", unread.size, UNREAD, unread.reason)
 
 
 # ---------------------------------------------------------------------------------------------

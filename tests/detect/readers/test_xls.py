@@ -3,6 +3,7 @@ tests/corpus/spreadsheets.py, and the OLE2 compound-file parser under it."""
 
 from __future__ import annotations
 
+import datetime
 import struct
 from collections.abc import Callable
 from pathlib import Path
@@ -27,6 +28,7 @@ from approval.detect.units import (
 )
 from approval.policy import Policy
 from tests.corpus import spreadsheets as corpus
+from tests.detect.readers import propsets
 
 
 def read(path: Path) -> list[Table]:
@@ -353,12 +355,27 @@ def _dv_list(items: list[str]) -> bytes:
     return corpus._record(0x01BE, body)
 
 
-def test_the_usual_streams_of_an_excel_file_pass(tmp_path: Path, policy: Policy) -> None:
+@pytest.mark.parametrize("layout", ["excel", "minimal"])
+def test_the_usual_streams_of_an_excel_file_pass(
+    tmp_path: Path, policy: Policy, layout: str
+) -> None:
     stream = corpus.xls_workbook([SUMMARY])
+    if layout == "excel":  # a thumbnail, the sheet-name list, custom properties
+        custom = {
+            "Department": propsets.lpwstr("Statistics"),
+            "Reviewed": propsets.filetime(datetime.datetime(2024, 5, 1, 4)),
+            "Version": propsets.i4(3),
+            "Final": propsets.boolean(True),
+        }
+        summary = propsets.excel_summary(thumbnail=propsets.wmf("Monthly totals"))
+        documents = propsets.excel_doc_summary(["Summary"], custom)
+    else:
+        summary = _property_set(["Monthly totals", "Jane Smith"])
+        documents = _property_set(["Microsoft Excel"])
     streams = {
         "Workbook": stream + bytes(4096 - len(stream)),
-        "\x05SummaryInformation": _property_set(["Monthly totals", "Jane Smith"]),
-        "\x05DocumentSummaryInformation": _property_set(["Microsoft Excel"]),
+        "\x05SummaryInformation": summary,
+        "\x05DocumentSummaryInformation": documents,
         "\x01CompObj": COMPOBJ,
         "\x01Ole": OLE_HEADER,
     }
@@ -366,6 +383,60 @@ def test_the_usual_streams_of_an_excel_file_pass(tmp_path: Path, policy: Policy)
     assert report.verdict == "clean", report.reason
     read = {p.part: p.read for p in report.coverage}
     assert read["CompObj"] == read["Ole"] == "parsed"
+    if layout == "excel":
+        assert read["SummaryInformation section 1 property 17"] == "unread"  # a picture
+
+
+RECORD = f"{PERSONS[0].name} {PERSONS[0].a_number} asylum granted"
+
+
+@pytest.mark.parametrize(
+    "documents",
+    [
+        propsets.excel_doc_summary(["Summary"], {RECORD: propsets.boolean(True)}),
+        propsets.excel_doc_summary(["Summary"], {"Reviewer": propsets.lpstr(RECORD)}),
+        propsets.excel_doc_summary(
+            ["Summary"], {"Reviewer": propsets.lpwstr(RECORD)}, codepage=propsets.UNICODE
+        ),
+        propsets.excel_doc_summary(["Summary", RECORD]),
+        propsets.excel_doc_summary(["Summary"], {"_PID_GUID": propsets.blob(RECORD.encode())}),
+    ],
+    ids=["name", "value", "unicode", "sheet-list", "blob"],
+)
+def test_a_custom_property_carrying_a_record_is_protected(
+    tmp_path: Path, policy: Policy, documents: bytes
+) -> None:
+    # File > Properties > Custom shows these; calamine and the old reader read none of them.
+    streams = {
+        "Workbook": corpus.xls_workbook([SUMMARY]),
+        "\x05SummaryInformation": propsets.excel_summary(),
+        "\x05DocumentSummaryInformation": documents,
+    }
+    report = _scan(tmp_path, policy, streams)
+    assert report.verdict == "protected", (report.reason, _unread(report))
+    assert report.classes.get("protected-person") == 1
+
+
+def test_a_record_drawn_in_the_thumbnail_is_protected(tmp_path: Path, policy: Policy) -> None:
+    streams = {
+        "Workbook": corpus.xls_workbook([SUMMARY]),
+        "\x05SummaryInformation": propsets.excel_summary(thumbnail=propsets.wmf(RECORD)),
+    }
+    report = _scan(tmp_path, policy, streams)
+    assert report.verdict == "protected", (report.reason, _unread(report))
+
+
+def test_a_property_not_understood_blocks(tmp_path: Path, policy: Policy) -> None:
+    stream = propsets.excel_doc_summary(
+        ["Summary"], {"Notes": propsets.typed(0x42, propsets.code_page_string("Notes"))}
+    )
+    report = _scan(
+        tmp_path,
+        policy,
+        {"Workbook": corpus.xls_workbook([SUMMARY]), "\x05DocumentSummaryInformation": stream},
+    )
+    assert report.verdict == "unscannable"
+    assert _unread(report) == ["DocumentSummaryInformation section 2 property 2"]
 
 
 def _compobj(user_type: bytes) -> bytes:
