@@ -20,6 +20,14 @@ attacks start (the defusedxml approach, without the dependency).
   paragraph's text, as stored, is read too, as the hidden part "<part> hidden text". Symbols
   (``w:sym``) are their characters. Both sides of an ``mc:AlternateContent`` are read: what
   the Fallback says that its Choice does not is read as hidden text.
+- A field is read as Word shows it once it computes it (on opening, for a field marked dirty
+  or a document whose settings ask to update fields; on F9 or printing; LibreOffice shows
+  SYMBOL's character as it opens the file): SYMBOL's character, QUOTE's text, an ``=``
+  formula of numbers through its picture (``\\# "'A'000000000"``), a document property
+  (DOCPROPERTY, AUTHOR...) and a bookmark's text (REF) are computed and read in the result's
+  place, the saved result kept in the paragraph's stored text (hidden text). A field Word
+  computes anew that this reader cannot compute, and that may show text (DOCVARIABLE,
+  INCLUDETEXT, IF...), makes the part ``<part> fields`` unread, which blocks.
 - A numbered paragraph starts with the label Word draws for it (``numbering.xml``: the level's
   lvlText, its counters in their formats, restarts and redefined levels, list styles, the
   suffix), as Word shows it: "A2183431%1." started at 83 is "A218343183.".
@@ -48,6 +56,7 @@ from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from itertools import islice, pairwise, takewhile
 from pathlib import PurePosixPath
 from typing import IO
 from xml.parsers import expat
@@ -56,8 +65,10 @@ from approval.detect.readers._numbering import LEVELS, Counters, Level, count
 from approval.detect.readers._package import DOCX, account, package_kinds, safe_parser
 from approval.detect.readers.zip import check_members, open_archive
 from approval.detect.units import (
+    UNREAD,
     Cell,
     Limits,
+    Part,
     Probe,
     Source,
     Table,
@@ -134,12 +145,24 @@ class _DocxReader:
                 # comment over a table of names (issue 19).
                 asides = _asides(archive, main, folder, names)
                 body_title = " / ".join(t for t in (title, running, asides) if t)
+                fields = _Fields(
+                    _update_fields(archive, main, names), _field_properties(archive, names)
+                )
                 # The parts read here hold more than their text runs: image alternative text,
                 # hyperlink tooltips, field codes. The fallback reads them, and not the runs.
                 partly = {main: _RUNS}
                 outline: list[str] = []  # the body's headings, as met
                 yield from _read_part(
-                    archive, main, Where(), headings, body_title, outline, unshown, lists, drop_caps
+                    archive,
+                    main,
+                    Where(),
+                    headings,
+                    body_title,
+                    outline,
+                    unshown,
+                    lists,
+                    drop_caps,
+                    fields,
                 )
                 # Comments and notes sit in the body: what titles it titles them.
                 noted = " / ".join(dict.fromkeys(t for t in (body_title, *outline) if t))
@@ -161,6 +184,7 @@ class _DocxReader:
                                 unshown,
                                 lists,
                                 drop_caps,
+                                fields,
                             )
                 if properties:
                     yield Text(Where(part="properties", hidden=True), properties, title)
@@ -439,11 +463,13 @@ def _read_part(
     hidden: frozenset[str] = frozenset(),
     lists: _WordLists | None = None,
     drop_caps: frozenset[str] = frozenset(),
+    fields: _Fields | None = None,
 ) -> Iterator[Unit]:
     """The units of one part; ``outline`` collects the text of its headings; ``hidden``
     names the styles whose text is not shown; ``lists`` numbers its list paragraphs;
-    ``drop_caps`` names the paragraph styles that make a drop cap."""
-    flow = _Flow(where, headings, title, hidden, lists, drop_caps)
+    ``drop_caps`` names the paragraph styles that make a drop cap; ``fields`` what Word
+    computes fields from."""
+    flow = _Flow(where, headings, title, hidden, lists, drop_caps, fields)
     with _part_errors(), archive.open(name) as stream:
         for batch in _xml_events(stream):
             for event, tag, attributes, text in batch:
@@ -454,6 +480,12 @@ def _read_part(
             yield from flow.drain()
     flow.finish()
     yield from flow.drain()
+    if flow.unread_fields:
+        reason = (
+            f"{flow.unread_fields} field(s) that Word computes anew on opening (marked dirty, or"
+            " the document asks to update fields) and that may show text; not computed here"
+        )
+        yield Part(f"{name} fields", "fields", 0, UNREAD, reason)
     if outline is not None:
         outline += flow.outline
 
@@ -549,8 +581,21 @@ class _Flow:
         hidden: frozenset[str] = frozenset(),
         lists: _WordLists | None = None,
         drop_caps: frozenset[str] = frozenset(),
+        fields: _Fields | None = None,
     ):
         self.where = where
+        # Fields (``w:fldChar`` begin, instruction, separate, result, end; ``w:fldSimple``):
+        # Word shows the result saved with a field until it computes the field anew, which it
+        # does on opening for a field marked dirty or a document that asks to update fields,
+        # and on F9 or printing; LibreOffice shows SYMBOL's character itself. A field this
+        # reader computes is read in its result's place, the saved result kept in the
+        # paragraph's stored text (read as hidden text); one it cannot compute that Word
+        # computes anew, and that may show text, leaves the part unread.
+        self.fields = fields or _Fields()
+        self.open_fields: list[_Field] = []
+        self.bookmarks: dict[str, str] = {}  # name (lower case) -> the text it marks
+        self.open_marks: dict[str, tuple[str, list[str]]] = {}  # id -> name, text so far
+        self.unread_fields = 0
         self.drop_caps = drop_caps
         # Numbered paragraphs: Word draws each one's label from the list's definition and
         # counters, and shows it before the text ("A2183431" + "83" + "." from lvlText
@@ -620,6 +665,15 @@ class _Flow:
             self.paragraphs.append(_Paragraph())
         elif tag == "fldSimple" and self.paragraphs and attributes:
             self._merge_field(self.paragraphs[-1], attributes.get("instr", ""))
+            paragraph = self.paragraphs[-1]
+            self.open_fields.append(
+                _Field(
+                    [attributes.get("instr", "")],
+                    _on_attribute(attributes, "dirty"),
+                    paragraph,
+                    len(paragraph.shown),
+                )
+            )
         elif tag == "tbl":
             self._start_table()
         elif tag == "tr" and self.tables:
@@ -631,6 +685,9 @@ class _Flow:
                 table.row = []
 
     def _add(self, paragraph: _Paragraph, text: str) -> None:
+        for _, marked in self.open_marks.values():
+            if sum(map(len, marked)) < _MARK_CHARS:
+                marked.append(text)
         paragraph.text.append(text)
         squeezed = self.run_squeezed and not text.strip()
         if not (self.run_hidden or self.ruby_text or paragraph.hidden_style or squeezed):
@@ -681,6 +738,19 @@ class _Flow:
             paragraph.deleted.append(text)
         elif tag == "instrText" and paragraph is not None:
             self._merge_field(paragraph, text)
+            if self.open_fields and self.open_fields[-1].paragraph is None:
+                self.open_fields[-1].instruction.append(text)
+        elif tag == "fldChar" and paragraph is not None:
+            self._field_char(paragraph, attributes)
+        elif tag == "fldSimple" and self.open_fields:
+            self._end_field(self.open_fields.pop())
+        elif tag == "bookmarkStart" and len(self.open_marks) < _OPEN_MARKS:
+            name = attributes.get("name") or ""
+            if name:
+                self.open_marks[attributes.get("id") or ""] = (name, [])
+        elif tag == "bookmarkEnd" and (attributes.get("id") or "") in self.open_marks:
+            name, marked = self.open_marks.pop(attributes.get("id") or "")
+            self.bookmarks[name.lower()] = "".join(marked)[:_MARK_CHARS]
         elif tag in ("tab", "ptab") and paragraph is not None:
             self._add(paragraph, "\t")
         elif tag in ("br", "cr") and paragraph is not None:
@@ -768,6 +838,46 @@ class _Flow:
             label = field.group(1).strip('"').replace("_", " ")
             paragraph.text.append(f" {label}: ")
             paragraph.shown.append(f" {label}: ")
+
+    def _field_char(self, paragraph: _Paragraph, attributes: dict[str, str]) -> None:
+        kind = attributes.get("fldCharType")
+        if kind == "begin":
+            if len(self.open_fields) < _NESTED_FIELDS:
+                self.open_fields.append(_Field([], _on_attribute(attributes, "dirty")))
+            else:  # too deep to follow: Word computes what this reader does not
+                self.unread_fields += 1
+        elif kind == "separate" and self.open_fields and self.open_fields[-1].paragraph is None:
+            self.open_fields[-1].paragraph = paragraph
+            self.open_fields[-1].start = len(paragraph.shown)
+        elif kind == "end" and self.open_fields:
+            field = self.open_fields.pop()
+            if field.paragraph is None:  # no result saved: Word shows what it computes
+                field.paragraph, field.start = paragraph, len(paragraph.shown)
+                field.dirty = True
+            self._end_field(field)
+
+    def _end_field(self, field: _Field) -> None:
+        """A field's end: its computed value in its result's place; its value (or its saved
+        result) in the instruction of a field it is nested in."""
+        instruction = "".join(field.instruction)
+        value = _field_value(instruction, self.fields.properties, self.bookmarks)
+        paragraph = field.paragraph
+        saved = "".join(paragraph.shown[field.start :]) if paragraph is not None else ""
+        parent = self.open_fields[-1] if self.open_fields else None
+        if parent is not None and parent.paragraph is None:
+            # Part of the instruction, which Word does not show: its result is not shown.
+            parent.instruction.append(saved if value is None else value)
+            if paragraph is not None and self.paragraphs and paragraph is self.paragraphs[-1]:
+                del paragraph.shown[field.start :]
+            return
+        if value is None:
+            if (field.dirty or self.fields.update) and _may_show_text(instruction):
+                self.unread_fields += 1
+            return
+        if paragraph is not None and self.paragraphs and paragraph is self.paragraphs[-1]:
+            paragraph.shown[field.start :] = [value]
+        elif value:  # a result over paragraphs: its value read beside
+            self._hidden_line(value)
 
     def finish(self) -> None:
         if self.carried:  # the last paragraph's mark hidden: nothing to run into
@@ -915,6 +1025,297 @@ class _Flow:
         if not self.tables:
             self.continued, self.between = table.title, 0
             self.continued_header = table.first
+
+
+# ---------------------------------------------------------------------------------------------
+# Fields
+
+_MARK_CHARS = 4096  # of a bookmark's text kept for the fields that refer to it
+_OPEN_MARKS = 256
+_NESTED_FIELDS = 32
+_FIELD_TOKEN = re.compile(r'"([^"]*)"?|(\\\S)|([^\s"\\]+)')
+
+
+@dataclass
+class _Field:
+    instruction: list[str]
+    dirty: bool  # Word computes it anew on opening
+    paragraph: _Paragraph | None = None  # where its result starts (None: in its instruction)
+    start: int = 0  # in the paragraph's shown pieces
+
+
+@dataclass(frozen=True)
+class _Fields:
+    """What fields are computed from: whether the document asks Word to update them on
+    opening (``w:updateFields`` in settings), and the document's properties by name."""
+
+    update: bool = False
+    properties: dict[str, str] = field(default_factory=dict)
+
+
+def _on_attribute(attributes: dict[str, str], name: str) -> bool:
+    return attributes.get(name, "false").lower() in ("1", "true", "on")
+
+
+def _update_fields(archive: zipfile.ZipFile, main: str, names: set[str]) -> bool:
+    """Whether the settings ask Word to update the fields when it opens the document."""
+    folder = str(PurePosixPath(main).parent)
+    settings = _related(archive, main, "/settings", names) or f"{folder}/settings.xml"
+    return any(
+        event == "start" and tag == "updateFields" and _on(attributes)
+        for event, tag, attributes, _ in _small_part(archive, settings, names)
+    )
+
+
+# Field names that show a property, by the property's name in docProps.
+_PROPERTY_FIELDS = {
+    "AUTHOR": "creator",
+    "TITLE": "title",
+    "SUBJECT": "subject",
+    "KEYWORDS": "keywords",
+    "COMMENTS": "description",
+    "LASTSAVEDBY": "lastmodifiedby",
+}
+_PROPERTY_NAMES = {
+    "author": "creator",
+    "comments": "description",
+    "last saved by": "lastmodifiedby",
+}
+
+
+def _field_properties(archive: zipfile.ZipFile, names: set[str]) -> dict[str, str]:
+    """The document's properties (core, extended, custom), by lower-case name."""
+    found: dict[str, str] = {}
+    for part in ("docProps/core.xml", "docProps/app.xml"):
+        for event, tag, _, text in _small_part(archive, part, names):
+            if event == "end" and text.strip():
+                found.setdefault(tag.lower(), text)
+    custom = ""
+    for event, tag, attributes, text in _small_part(archive, "docProps/custom.xml", names):
+        if event == "start" and tag == "property":
+            custom = attributes.get("name", "").lower()
+        elif event == "end" and tag != "property" and custom:
+            found.setdefault(custom, text)
+    return found
+
+
+# Fields that show no text of the document's own when computed: numbers, dates, a page,
+# the text of their own instruction (read with the part's field codes), what the result
+# already says (a hyperlink's or a form field's), or what the person opening it types.
+_NO_TEXT_FIELDS = frozenset(
+    """PAGE NUMPAGES SECTIONPAGES SECTION DATE TIME CREATEDATE SAVEDATE PRINTDATE EDITTIME
+    NUMWORDS NUMCHARS REVNUM SEQ PAGEREF NOTEREF TOC TOA INDEX XE TC TA RD HYPERLINK
+    MERGEFIELD MERGEREC MERGESEQ NEXT NEXTIF SKIPIF FORMTEXT FORMCHECKBOX FORMDROPDOWN LISTNUM
+    AUTONUM AUTONUMLGL AUTONUMOUT BIDIOUTLINE GOTOBUTTON MACROBUTTON ADVANCE EQ PRIVATE SET
+    USERNAME USERINITIALS USERADDRESS FILENAME FILESIZE TEMPLATE ASK FILLIN""".split()  # noqa: SIM905
+)
+
+
+def _field_words(instruction: str) -> list[tuple[str, bool]]:
+    """The instruction's words: (text, quoted), a switch as ``\\x``."""
+    return [
+        (match[1], True) if match[1] is not None else (match[2] or match[3], False)
+        for match in islice(_FIELD_TOKEN.finditer(instruction), 256)
+    ]
+
+
+def _may_show_text(instruction: str) -> bool:
+    words = _field_words(instruction)
+    if not words:
+        return False
+    name = words[0][0].upper()
+    return name.startswith("=") or name not in _NO_TEXT_FIELDS
+
+
+def _field_value(
+    instruction: str, properties: dict[str, str], bookmarks: dict[str, str]
+) -> str | None:
+    """What Word shows for the field, where this reader can tell: SYMBOL's character,
+    QUOTE's text, an ``=`` formula of numbers through its picture (``\\# "'A'000000000"``), a
+    property (DOCPROPERTY, AUTHOR, TITLE...), a bookmark's text (REF, or its bare name) with
+    a case switch (``\\* Upper``); else None."""
+    stripped = instruction.strip()
+    if stripped.startswith("="):
+        return _formula_field(stripped[1:])
+    words = _field_words(stripped)
+    if not words:
+        return None
+    name = words[0][0].upper()
+    # The arguments come before the switches (whose values are not arguments).
+    args = [text for text, _ in takewhile(lambda w: w[1] or not w[0].startswith("\\"), words[1:])]
+    value: str | None = None
+    if name == "SYMBOL" and args:
+        return _symbol_field(args[0], {text for text, _ in words[1:]})
+    if name == "QUOTE":
+        value = " ".join(args)
+    elif name == "DOCPROPERTY" and args:
+        key = args[0].lower()
+        value = properties.get(_PROPERTY_NAMES.get(key, key))
+    elif name == "INFO" and args:
+        key = args[0].upper()
+        value = properties.get(_PROPERTY_FIELDS.get(key, key.lower()))
+    elif name in _PROPERTY_FIELDS:
+        value = properties.get(_PROPERTY_FIELDS[name], "")
+    elif name == "REF" and args:
+        value = bookmarks.get(args[0].lower())
+    elif name.lower() in bookmarks and name not in _NO_TEXT_FIELDS:
+        value = bookmarks[name.lower()]
+    if value is None:
+        return None
+    return _case_switch(value, words)
+
+
+def _case_switch(value: str, words: list[tuple[str, bool]]) -> str:
+    for (switch, _), (format_, _) in pairwise(words):
+        if switch == "\\*":
+            mode = format_.upper()
+            if mode == "UPPER":
+                value = value.upper()
+            elif mode == "LOWER":
+                value = value.lower()
+            elif mode == "CAPS":
+                value = value.title()
+            elif mode == "FIRSTCAP":
+                value = value[:1].upper() + value[1:]
+    return value
+
+
+def _symbol_field(code: str, switches: set[str]) -> str | None:
+    """SYMBOL's character: its code decimal or hex (``0x4D``), Unicode with ``\\u``,
+    Shift-JIS with ``\\j``, else the ANSI code page. Whatever font ``\\f`` names, the
+    character is read as the letter of its code: a symbol font draws another glyph for it,
+    and reading the letter is the safe side."""
+    try:
+        number = int(code, 16) if code.lower().startswith("0x") else int(code)
+    except ValueError:
+        return None
+    if 0xF000 <= number <= 0xF0FF:  # a symbol font's private-use codes
+        number -= 0xF000
+    if "\\u" in switches or number < 0x80:
+        return chr(number) if 0 < number <= 0x10FFFF else None
+    if "\\j" in switches and 0x100 <= number <= 0xFFFF:
+        return number.to_bytes(2, "big").decode("cp932", "replace")
+    if number <= 0xFF:
+        return bytes([number]).decode("cp1252", "replace")
+    return chr(number) if number <= 0x10FFFF else None
+
+
+_FORMULA_TOKEN = re.compile(r"\s*(?:(\d+(?:\.\d*)?|\.\d+)|([-+*/^()%]))")
+
+
+def _formula_field(text: str) -> str | None:
+    """An ``=`` field of numbers and arithmetic, through its numeric picture (``\\#``)."""
+    expression, _, switches = text.partition("\\")
+    tokens: list[str] = []
+    at = 0
+    while at < len(expression.rstrip()):
+        match = _FORMULA_TOKEN.match(expression, at)
+        if match is None or len(tokens) > 256:
+            return None
+        tokens.append(match.group(0).strip())
+        at = match.end()
+    number = _arithmetic(tokens)
+    if number is None:
+        return None
+    picture = None
+    if switches.startswith("#"):
+        words = _field_words("\\" + switches)
+        picture = words[1][0] if len(words) > 1 else None
+    return _picture(number, picture)
+
+
+def _arithmetic(tokens: list[str]) -> float | None:
+    """The value of ``tokens`` (numbers, + - * / ^ %, parentheses), or None."""
+    at = 0
+
+    def peek() -> str:
+        return tokens[at] if at < len(tokens) else ""
+
+    def take() -> str:
+        nonlocal at
+        at += 1
+        return tokens[at - 1]
+
+    def atom() -> float:
+        piece = take() if at < len(tokens) else ""
+        if piece == "(":
+            value = sum_()
+            if take() != ")":
+                raise ValueError
+        elif piece in ("-", "+"):
+            value = -atom() if piece == "-" else atom()
+        else:
+            value = float(piece)
+        while peek() == "%":
+            take()
+            value /= 100
+        return value
+
+    def power() -> float:
+        value = atom()
+        while peek() == "^":
+            take()
+            value = value ** atom()
+        return value
+
+    def product() -> float:
+        value = power()
+        while peek() in ("*", "/"):
+            value = value * power() if take() == "*" else value / power()
+        return value
+
+    def sum_() -> float:
+        value = product()
+        while peek() in ("+", "-"):
+            value = value + product() if take() == "+" else value - product()
+        return value
+
+    try:
+        value = sum_()
+    except (ValueError, IndexError, ZeroDivisionError, OverflowError, RecursionError):
+        return None
+    if at != len(tokens) or value != value or abs(value) > 1e15:
+        return None
+    return value
+
+
+def _picture(number: float, picture: str | None) -> str:
+    """``number`` through a Word numeric picture: ``0`` a digit, ``#`` a digit or a space,
+    ``x`` a digit (those left of it dropped), ``.`` the decimal point, ``'text'`` literal
+    text; sections for positive;negative;zero. Without one, the number as Word shows it."""
+    if not picture:
+        return str(int(number)) if float(number).is_integer() else f"{number:g}"
+    sections = re.split(r";(?=(?:[^']*'[^']*')*[^']*$)", picture)
+    section = sections[0]
+    if number < 0 and len(sections) > 1:
+        section, number = sections[1], -number
+    elif number == 0 and len(sections) > 2:
+        section = sections[2]
+    pieces = re.findall(r"'[^']*'?|.", section)
+    point = next((i for i, p in enumerate(pieces) if p == "."), len(pieces))
+    decimals = sum(1 for p in pieces[point:] if p in ("0", "#", "x"))
+    whole, _, fraction = f"{abs(number):.{decimals}f}".partition(".")
+    sign = "-" if number < 0 else ""
+    out = [p[1:].rstrip("'") if p.startswith("'") else p for p in pieces]
+    slots = [i for i in range(point) if pieces[i] in ("0", "#", "x")]
+    digits = whole.lstrip("0")
+    left = len(digits)
+    for slot in reversed(slots):
+        if left > 0:
+            left -= 1
+            out[slot] = digits[left]
+        else:
+            out[slot] = "0" if pieces[slot] == "0" else " "
+    if left > 0 and slots and "x" not in pieces[: slots[0] + 1]:
+        out[slots[0]] = digits[:left] + out[slots[0]]
+    for slot, digit in zip(
+        (i for i in range(point + 1, len(pieces)) if pieces[i] in ("0", "#", "x")),
+        fraction,
+        strict=False,
+    ):
+        out[slot] = digit
+    out = [piece for piece in out if piece != ","]
+    return sign + "".join(out)
 
 
 def _local(tag: str) -> str:
