@@ -174,21 +174,25 @@ def decoded_literals(code: str) -> list[str]:
     return out
 
 
-# JavaScript as ``computed_literals`` reads it: a token a line, blanks and comments skipped.
+# JavaScript as ``computed_literals`` reads it: the tokens that may build a string, each after
+# the blanks and comments before it; other characters (operators) are passed over: only a
+# ``+`` continues a value, and a name or a punctuation mark ends one.
 _JS = re.compile(
     r"""
-    (?P<skip>\s++|//[^\n]*+|/\*.*?(?:\*/|\Z))
-  | (?P<string>"(?:[^"\\\n]++|\\[\s\S]?)*+(?:"|$)
+    (?:\s++|//[^\n]*+|/\*.*?(?:\*/|\Z))*+
+    (?:
+    (?P<string>"(?:[^"\\\n]++|\\[\s\S]?)*+(?:"|$)
               |'(?:[^'\\\n]++|\\[\s\S]?)*+(?:'|$)
               |`(?:[^`\\]++|\\[\s\S]?)*+(?:`|\Z))
   | (?P<number>(?:0[xX][0-9A-Fa-f]++|0[oO][0-7]++|0[bB][01]++|\d++(?:\.\d++)?)(?![\w$.]))
   | (?P<name>[A-Za-z_$][\w$]*+)
-  | (?P<punct>\.\.\.|[-+()\[\],.;{}=])
-  | (?P<other>.)
+  | (?P<punct>\.\.\.|[-+()\[\],.;{}=:?])
+    )
     """,
     re.S | re.X | re.M,
 )
 _SUBSTITUTION = re.compile(r"\$\{([^}]*)\}?")  # ``${...}`` in a template literal
+_STARTS = frozenset({"string", "number", "String", "(", "["})  # what may start a value
 FOLD_DEPTH = 32  # brackets within brackets that ``computed_literals`` follows
 _IGNORED_ARGUMENTS = frozenset({"null", "undefined", "this", "window", "globalThis", "String"})
 
@@ -215,9 +219,7 @@ class _Folder:
     passes over (the joined literals read it)."""
 
     def __init__(self, code: str):
-        self._tokens = (
-            (m.lastgroup or "", m.group()) for m in _JS.finditer(code) if m.lastgroup != "skip"
-        )
+        self._tokens = ((m.lastgroup or "", m.group(m.lastgroup or 0)) for m in _JS.finditer(code))
         self.kind, self.text = "", ""
         self.literals: list[str] = []
         self._advance()
@@ -239,6 +241,9 @@ class _Folder:
     def run(self) -> list[str]:
         out: list[str] = []
         while self.kind:
+            if self.kind not in _STARTS and self.text not in _STARTS:  # the usual token
+                self._advance()
+                continue
             found = self._chain(0)
             if found is None:
                 self._advance()
@@ -367,7 +372,7 @@ def _template_text(token: str) -> str:
 def _substituted(match: re.Match[str]) -> str:
     """A template substitution's string literals, joined: what it most likely puts there."""
     found = _JS.finditer(match.group(1))
-    return "".join(_literal(t.group()) for t in found if t.lastgroup == "string")
+    return "".join(_literal(t.group("string")) for t in found if t.lastgroup == "string")
 
 
 def _base64(literal: str) -> bytes:

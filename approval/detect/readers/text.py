@@ -100,7 +100,7 @@ def _as_shown(source: Source, limits: Limits, head: bytes, encoding: str) -> Ite
     HTML reader does not read it (its head holds a page)."""
     if html.READER.accepts(Probe(head=head, size=source.size)):
         return
-    found = _search(source, encoding, (_REFERENCE_OR_MARKUP, _PAGE))
+    found = _search(source, encoding, _PAGE, (_TAG_OPEN, _REFERENCE))
     if _PAGE in found:  # a page whose first tags are past the head
         yield from html.READER.read(source, limits)
     elif found:
@@ -111,9 +111,9 @@ def _as_shown(source: Source, limits: Limits, head: bytes, encoding: str) -> Ite
 # semicolon, or one of the names HTML decodes without it), a comment, a declaration, a
 # processing instruction, a start or an end tag.
 _LEGACY = sorted((n for n in html_entities.html5 if not n.endswith(";")), key=len, reverse=True)
-_REFERENCE_OR_MARKUP = (
-    rb"&(?:#|[A-Za-z][A-Za-z0-9]{1,31};|" + "|".join(_LEGACY).encode() + rb")|<[A-Za-z!/?]"
-)
+# Apart, so that each is searched for from its first byte at the speed of ``memchr``.
+_REFERENCE = rb"&(?:#|[A-Za-z][A-Za-z0-9]{1,31};|" + "|".join(_LEGACY).encode() + rb")"
+_TAG_OPEN = rb"<[A-Za-z!/?]"
 _PAGE = rb"(?i)<(?:!doctype\s+html|html|head|body|script)[\s/>]"
 _BLOCK_BYTES = 1024 * 1024
 _OVERLAP = 64
@@ -124,10 +124,10 @@ def _compiled(pattern: bytes, text: bool) -> re.Pattern[Any]:
     return re.compile(pattern.decode() if text else pattern)
 
 
-def _search(source: Source, encoding: str, patterns: tuple[bytes, ...]) -> set[bytes]:
-    """Which of ``patterns`` occur anywhere in the source: a search of its bytes (at the speed
-    of ``memchr`` where none occurs), of its decoded text in an encoding in which ASCII is not
-    itself (UTF-16)."""
+def _search(source: Source, encoding: str, first: bytes, others: tuple[bytes, ...]) -> set[bytes]:
+    """Whether ``first`` occurs anywhere in the source, and whether one of ``others`` does
+    (the one found first): a search of its bytes, at the speed of ``memchr`` where none
+    occurs, or of its decoded text in an encoding in which ASCII is not itself (UTF-16)."""
     ascii_bytes = "<&#;!/?azAZ09 ".encode(encoding, "replace") == b"<&#;!/?azAZ09 "
     found: set[bytes] = set()
     tail: bytes | str = b"" if ascii_bytes else ""
@@ -140,10 +140,10 @@ def _search(source: Source, encoding: str, patterns: tuple[bytes, ...]) -> set[b
             blocks = iter(lambda: decoded.read(_BLOCK_BYTES), "")
         for block in blocks:
             window = tail + block  # type: ignore[operator]
-            for pattern in patterns:
+            for pattern in (first, *(() if found else others)):
                 if pattern not in found and _compiled(pattern, not ascii_bytes).search(window):
                     found.add(pattern)
-            if len(found) == len(patterns):
+            if first in found:
                 break
             tail = window[-_OVERLAP:]
     return found
