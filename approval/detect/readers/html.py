@@ -27,8 +27,9 @@
 - Text shown in the reverse of its stored order (``<bdo dir=rtl>``, ``unicode-bidi:
   bidi-override`` with ``direction:rtl``) is read as shown (``textio.displayed``), and as
   stored, as hidden text. ``data:`` URIs in style sheets and style attributes (``url(...)``,
-  ``@import``) are read as those of ``<img>``; a script's string literals are read decoded
-  where the script calls the decoder (``_carriers.decoded_literals``).
+  ``@import``) are read as those of ``<img>``; a script's string literals (an event
+  handler's too) are read decoded where the script calls the decoder, as it computes them from
+  constants, and all joined end to end (``_carriers.decoded_literals``).
 - Text CSS generates is read in place, joined to the element's own: ``::before``/``::after``
   (and ``::marker``) content (strings, escapes, ``attr()``, quotes, counters), ``<q>`` quotes,
   a string list marker, a declarative shadow root (``<template shadowrootmode>``) where its
