@@ -50,6 +50,8 @@ _IN_FLIGHT_PER_WORKER = 2
 DIED = "its process ended while working on it"
 # Seconds that Ctrl-C waits for a pool that is starting to shut down cleanly.
 _STOP_WAIT = 10.0
+# Named, not imported: only a fork server imports it (it sets that process's excepthook).
+QUIET_START = "approval.files.quiet_start"
 
 
 @dataclass(frozen=True)
@@ -266,7 +268,8 @@ def _context(preload: Sequence[str]) -> Any:
         context = multiprocessing.get_context("forkserver")
         # Imported once by the fork server, before it forks the workers: each worker starts
         # with the task's modules in memory (read only when the server starts, once a process).
-        context.set_forkserver_preload(list(preload))
+        # quiet_start first: a worker that Ctrl-C leaves unable to start prints no traceback.
+        context.set_forkserver_preload([QUIET_START, *preload])
         return context
     return multiprocessing.get_context("spawn")
 

@@ -193,7 +193,8 @@ def _pool() -> tuple[Executor, Any] | None:
     process, or None where there are none to have."""
     try:
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload([__name__])
+        # quiet_start first: a worker that Ctrl-C leaves unable to start prints no traceback.
+        context.set_forkserver_preload(["approval.files.quiet_start", __name__])
         claims = context.Array("q", RING)
         pool = ProcessPoolExecutor(
             workers(), mp_context=context, initializer=_share, initargs=(claims,)
