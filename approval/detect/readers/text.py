@@ -42,6 +42,7 @@ from typing import Any
 from approval.detect.readers import html
 from approval.detect.readers._armor import MARKERS, encrypted
 from approval.detect.readers._probe import HEAD_BYTES
+from approval.detect.readers.xml import looks_like_xml
 from approval.detect.textio import MAX_LINE_CHARS, lines, open_text, text_encoding
 from approval.detect.units import (
     AS_TEXT,
@@ -96,9 +97,13 @@ def _head(source: Source) -> tuple[bytes, str]:
 
 
 def _as_shown(source: Source, limits: Limits, head: bytes, encoding: str) -> Iterator[Unit]:
-    """The source as a renderer shows it, when that differs from how it is stored and the
-    HTML reader does not read it (its head holds a page)."""
-    if html.READER.accepts(Probe(head=head, size=source.size)):
+    """The source as a renderer shows it, when that differs from how it is stored and neither
+    the HTML reader (its head holds a page) nor the XML reader (a document) reads it: the XML
+    reader decodes every reference and reads every text node, and a second reading of the same
+    elements as lines would count each record's persons again, by name where the lines part
+    them from their A-numbers."""
+    probe = Probe(head=head, size=source.size)
+    if html.READER.accepts(probe) or looks_like_xml(head):
         return
     found = _search(source, encoding, _PAGE, (_TAG_OPEN, _REFERENCE))
     if _PAGE in found:  # a page whose first tags are past the head
