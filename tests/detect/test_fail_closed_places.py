@@ -41,11 +41,7 @@ from tests.world import World
 # Filled in only at the end of a work session, for what the readers do not do yet; strict, so
 # that a cell that starts passing must be taken off the list.
 PAYLOAD_XFAIL: dict[str, str] = {}
-HARMLESS_XFAIL: dict[str, str] = {
-    "ipynb:stream output in pieces": "protected: the JSON reader reads a stream output's"
-    ' "name": "stdout" as a person\'s name beside the claim words of its text (person-name'
-    " detector: stdout and stderr are no names)",
-}
+HARMLESS_XFAIL: dict[str, str] = {}
 
 
 @functools.cache

@@ -45,8 +45,9 @@ _DIGIT = re.compile(r"\d|@|://")
 _UPPER = "A-ZÀ-ÖØ-ÞĀ-ſƀ-ɏΆ-ΫЀ-Я"
 _COLUMN_BAD = re.compile(r"[\d@]")
 
-# Words that make a "name" an institution, a place or a document part. Shapes of language, not
-# policy vocabulary: the policy's own terms are added when the detector is built.
+# Words that make a "name" an institution, a place or a document part, or a program's stream (a
+# notebook's stream output is {"name": "stdout", "text": ...}). Shapes of language, not policy
+# vocabulary: the policy's own terms are added when the detector is built.
 _NOT_NAME_WORDS = word_set(
     """
     the of and for to with from is are was were this that these those
@@ -67,6 +68,7 @@ _NOT_NAME_WORDS = word_set(
     monday tuesday wednesday thursday friday saturday sunday
     centro oficina departamento ciudad estado servicio servicios corte ministerio embajada
     consulado gobierno
+    stdin stdout stderr
     """
 )
 
