@@ -275,26 +275,18 @@ class _Styles:
     dxf_codes: list[str | None] = field(default_factory=list)
 
 
-# The calculation engine of Excel 2019 and Microsoft 365: Excel recalculates every formula of a
-# workbook last calculated by an older one (a lower ``calcId``, or none: other writers).
-_CURRENT_CALC_ID = 191029
-
-
-def _recalculates(root: ElementTree.Element, package: _Package, rels: dict[str, _Rel]) -> bool:
-    """Whether Excel computes the formulas anew when it opens the workbook, so that it shows
-    their computed values, not the saved ones: asked to (``fullCalcOnLoad``,
-    ``forceFullCalc``), last calculated by an older engine, or without the calculation chain
-    Excel keeps beside the values it computed."""
+def _recalculates(root: ElementTree.Element) -> bool:
+    """Whether the workbook asks Excel to compute its formulas anew when it opens it, so that
+    it shows their computed values, not the saved ones (``fullCalcOnLoad``,
+    ``forceFullCalc``). Excel also recalculates a workbook an older engine calculated, or one
+    without a calculation chain, but that is how Excel 2016 and LibreOffice save every
+    workbook: a join this reader cannot compute there (a lookup, another sheet, a defined
+    name) made honest workbooks unscannable, so there its saved value is read, and every join
+    it can compute is read as computed beside it whatever the workbook says."""
     calc = next(_children(root, "calcPr"), None)
-    if calc is None:
-        return True
-    if any(calc.get(flag) in ("1", "true") for flag in ("fullCalcOnLoad", "forceFullCalc")):
-        return True
-    calc_id = calc.get("calcId", "")
-    if not calc_id.isdigit() or int(calc_id) < _CURRENT_CALC_ID:
-        return True
-    chain = next((r.target for r in rels.values() if r.type == "calcChain"), None)
-    return chain is None or package.part(chain) is None
+    return calc is not None and any(
+        calc.get(flag) in ("1", "true") for flag in ("fullCalcOnLoad", "forceFullCalc")
+    )
 
 
 def _styles(package: _Package, rels: dict[str, _Rel]) -> _Styles:
@@ -423,7 +415,7 @@ def _read_package(
             if rel is not None:
                 sheet_parts[sheet.get("name", "")] = rel.target
     styles = _Styles({}, {}) if binary else _styles(package, rels)
-    recalculates = root is not None and _recalculates(root, package, rels)
+    recalculates = root is not None and _recalculates(root)
     # Parts read here, not by the generic fallback (``_package.account``): the sheets, whose
     # cells calamine reads and whose other elements the pass over the sheet reads as text.
     parsed: dict[str, str] = {}

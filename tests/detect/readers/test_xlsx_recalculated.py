@@ -1,6 +1,6 @@
 """xlsx formulas read for what Excel computes, not only for the value saved with them: a saved
 value is the file's claim about what Excel shows, and Excel recalculates a workbook that asks
-for it (``fullCalcOnLoad``), that an older engine calculated, or that has no calculation chain.
+for it (``fullCalcOnLoad``, ``forceFullCalc``).
 
 The attack this guards against: the pieces of a record in a hidden row, joined by formulas
 (``=A1&B1&C1``) whose saved value is ``-``; Excel shows the whole record on opening."""
@@ -158,22 +158,33 @@ UNCOMPUTABLE = {1: ["x", "y"], 3: ["Total"], 4: ['=IF(A1="","",A1&B1)']}
 
 
 @pytest.mark.parametrize(
-    ("calc", "chain"),
-    [('<calcPr calcId="124519" fullCalcOnLoad="1"/>', True), (CURRENT, False)],
-    ids=["full-calc-on-load", "no-calc-chain"],
+    "calc",
+    ['<calcPr calcId="124519" fullCalcOnLoad="1"/>', '<calcPr calcId="191029" forceFullCalc="1"/>'],
+    ids=["full-calc-on-load", "force-full-calc"],
 )
-def test_a_join_that_cannot_be_computed_blocks_where_excel_recalculates(
-    tmp_path: Path, policy: Policy, calc: str, chain: bool
+def test_a_join_that_cannot_be_computed_blocks_where_the_workbook_asks_to_recalculate(
+    tmp_path: Path, policy: Policy, calc: str
 ) -> None:
-    verdict, _, reason = _scan(tmp_path, policy, _book(UNCOMPUTABLE, calc, chain=chain))
+    verdict, _, reason = _scan(tmp_path, policy, _book(UNCOMPUTABLE, calc))
     assert verdict == "unscannable"
     assert "1 formula cells are recalculated on load, their saved value unused" in reason
 
 
-def test_a_join_that_cannot_be_computed_is_its_saved_value_where_excel_keeps_it(
-    tmp_path: Path, policy: Policy
+@pytest.mark.parametrize(
+    ("calc", "chain"),
+    [
+        (CURRENT, True),
+        (CURRENT, False),  # LibreOffice and other writers keep no calculation chain
+        ('<calcPr calcId="171027"/>', True),  # Excel 2016's engine
+        ("", True),  # no calcPr
+    ],
+    ids=["excel-365", "no-calc-chain", "excel-2016", "no-calc-pr"],
+)
+def test_a_join_that_cannot_be_computed_is_its_saved_value_unless_the_workbook_asks(
+    tmp_path: Path, policy: Policy, calc: str, chain: bool
 ) -> None:
-    verdict, _, reason = _scan(tmp_path, policy, _book(UNCOMPUTABLE, CURRENT))
+    # How honest workbooks are saved: a join of a lookup or another sheet is read as saved.
+    verdict, _, reason = _scan(tmp_path, policy, _book(UNCOMPUTABLE, calc, chain=chain))
     assert verdict == "clean", reason
 
 
