@@ -1100,10 +1100,13 @@ def _field_properties(archive: zipfile.ZipFile, names: set[str]) -> dict[str, st
 
 
 # Fields that show no text of the document's own when computed: numbers, dates, a page,
-# the text of their own instruction (read with the part's field codes), what the result
-# already says (a hyperlink's or a form field's), or what the person opening it types.
+# the text of their own instruction (read with the part's field codes: an ADDIN's citation
+# data), a paragraph's text the document already shows (STYLEREF), a picture
+# (INCLUDEPICTURE), what the result already says (a hyperlink's or a form field's), or what
+# the person opening it types.
 _NO_TEXT_FIELDS = frozenset(
-    """PAGE NUMPAGES SECTIONPAGES SECTION DATE TIME CREATEDATE SAVEDATE PRINTDATE EDITTIME
+    """STYLEREF ADDIN INCLUDEPICTURE
+    PAGE NUMPAGES SECTIONPAGES SECTION DATE TIME CREATEDATE SAVEDATE PRINTDATE EDITTIME
     NUMWORDS NUMCHARS REVNUM SEQ PAGEREF NOTEREF TOC TOA INDEX XE TC TA RD HYPERLINK
     MERGEFIELD MERGEREC MERGESEQ NEXT NEXTIF SKIPIF FORMTEXT FORMCHECKBOX FORMDROPDOWN LISTNUM
     AUTONUM AUTONUMLGL AUTONUMOUT BIDIOUTLINE GOTOBUTTON MACROBUTTON ADVANCE EQ PRIVATE SET

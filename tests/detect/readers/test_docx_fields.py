@@ -173,6 +173,9 @@ def test_fields_not_computed(instruction: str) -> None:
         ("DOCVARIABLE claimant", False, False, False),  # Word shows the saved result
         ("PAGE", True, True, False),  # a number
         ("MERGEFIELD A_Number", True, True, False),  # the merge data is not in the file
+        ('STYLEREF "Heading 1"', True, True, False),  # a paragraph the document shows
+        ('ADDIN ZOTERO_ITEM CSL_CITATION {"citationID":"x"}', True, True, False),
+        ('INCLUDEPICTURE "chart.png" \\* MERGEFORMAT', True, True, False),
     ],
 )
 def test_a_field_word_recomputes_and_this_reader_cannot_blocks(
