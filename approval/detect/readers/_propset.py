@@ -180,13 +180,17 @@ def _section(
         found.unread.append(Unread(name, len(data) - base, "a section whose size does not add up"))
         return
     entries: list[tuple[int, int]] = []
+    first_value = size  # the lowest offset of a value so far: kept as it goes, not searched
     for k in range(count):
-        if 8 + 8 * k >= min((o for _, o in entries if o >= 8), default=size):
+        if 8 + 8 * k >= first_value:
             # A writer that counts one property too many: the "entries" from here on are the
             # first value's bytes, read as such (or not zero, and unread).
             table = 8 + 8 * k
             break
-        entries.append(struct.unpack_from("<II", data, base + 8 + 8 * k))
+        pid, offset = struct.unpack_from("<II", data, base + 8 + 8 * k)
+        entries.append((pid, offset))
+        if offset >= 8:
+            first_value = min(first_value, offset)
     spans.append((base, base + table))
     offsets = sorted({offset for _, offset in entries} | {size})
     section = _Section(data, base, base + size, budget)
