@@ -175,9 +175,11 @@ class SylkReader:
         unread = orphans
         formula_lines: list[str] = []
         for entry in formulas:
-            readings = [_with_names(reading, names) for reading in entry.readings()]
+            expanded = [_with_names(reading, names) for reading in entry.readings()]
+            readings = [reading for reading in expanded if reading is not None]
             values: list[str] = []
-            unseen = False
+            # Names that expand past the cap: a formula no one computes here, unread.
+            unseen = len(readings) < len(expanded)
             for reading in readings:
                 value, missed = computed(
                     reading, lambda rr, cc: cells.get((rr + 1, cc + 1)), entry.saved
@@ -191,7 +193,7 @@ class SylkReader:
                 cells[(entry.row, entry.column)] = values[0]
                 formula_lines.extend(values[1:])
             unread += unseen
-            if found := literals(entry.text):
+            if readings and (found := literals(entry.text)):
                 formula_lines.append(literal_text(readings[0], found))
         if unread:
             yield Part("formulas", "formula", 0, UNREAD, unread_reason(unread))
@@ -222,32 +224,47 @@ _STRING = re.compile(r'("(?:[^"]|"")*")')
 _NAME = re.compile(r"(?<![\w.$'])[A-Za-z_\\][\w.]*(?![\w(!])")
 _CELL = re.compile(r"[A-Za-z]{1,3}\d+|[Rr]\d*[Cc]\d*")
 _NAME_DEPTH = 4  # names whose expressions use names, followed this deep
+# The most characters a formula may grow to as its names are replaced: each level can multiply
+# it (a name used k times in a name used k times...: k**4), and a 6 KB file took a minute.
+_MAX_EXPANDED = 32 * 1024
 
 
-def _with_names(formula: str, names: dict[str, str]) -> str:
+def _with_names(formula: str, names: dict[str, str]) -> str | None:
     """``formula`` with each defined name it uses replaced by the name's expression, in
     brackets, as a spreadsheet computes it (``=full`` where ``full`` is ``"Ma"&"ria"``
-    shows "Maria"); names deeper than ``_NAME_DEPTH`` are left, which cannot be computed."""
+    shows "Maria"); names deeper than ``_NAME_DEPTH`` are left, which cannot be computed.
+    None when it grows past ``_MAX_EXPANDED`` characters."""
     if not names:
         return formula
+    total = len(formula)
     for _ in range(_NAME_DEPTH):
         pieces = _STRING.split(formula)
         changed = False
         for index in range(0, len(pieces), 2):  # the pieces outside string literals
 
             def one(match: re.Match[str]) -> str:
-                nonlocal changed
+                nonlocal changed, total
                 expression = names.get(match.group(0).upper())
                 if expression is None:
                     return match.group(0)
                 changed = True
+                total += len(expression) + 2 - len(match.group(0))
+                if total > _MAX_EXPANDED:
+                    raise _TooLong
                 return f"({expression})"
 
-            pieces[index] = _NAME.sub(one, pieces[index])
+            try:
+                pieces[index] = _NAME.sub(one, pieces[index])
+            except _TooLong:
+                return None
         formula = "".join(pieces)
         if not changed:
             break
     return formula
+
+
+class _TooLong(Exception):
+    """A formula whose names expand past ``_MAX_EXPANDED``: stops the replacing at once."""
 
 
 @dataclass(frozen=True)

@@ -331,3 +331,20 @@ def test_a_formula_that_uses_a_defined_name_is_computed_through_it(
         assert _shown(data)[(2, 1)] == "Maria Lopez"
     else:
         assert "formula" in (report.reason or "")
+
+
+def test_names_that_multiply_as_they_expand_block_before_they_grow(
+    tmp_path: Path, policy: Policy
+) -> None:
+    # Each name uses the next 60 times: 60**4 copies of "x" four levels down (a 6 KB file whose
+    # 300 cells took a minute and passed), capped at 32 KiB and unread, whatever value is saved.
+    levels = zip("abcd", "bcde", strict=True)
+    names = [f"NN;N{name};E" + "&".join([following] * 60) for name, following in levels]
+    cells = [f'C;Y{row};X1;K"-";Ea' for row in range(2, 40)]
+    path = tmp_path / "names.slk"
+    path.write_bytes(_sylk(*names, 'NN;Ne;E"x"', *cells))
+
+    report = scan_file(path, policy)
+
+    assert report.verdict == "unscannable"
+    assert "formula" in report.reason
