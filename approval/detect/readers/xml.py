@@ -99,7 +99,9 @@ from approval.detect.units import (
 
 _ROOT = re.compile(r"<(?![?!])([\w.:-]+)")
 _LAST_ROW = 1_048_575  # the last row of a sheet in Excel, 0-based
-_START = re.compile(r"<(?:\?xml[\s?]|!--|!DOCTYPE\s|[A-Za-z_])")
+# An XML declaration, a processing instruction (``<?xml-stylesheet?>`` may come first, with no
+# declaration), a comment, a DOCTYPE or a root element.
+_START = re.compile(r"<(?:\?[A-Za-z_]|!--|!DOCTYPE\s|[A-Za-z_])")
 _ODF_ROOTS = frozenset(
     OFFICE + name for name in ("document", "document-content", "document-styles")
 )

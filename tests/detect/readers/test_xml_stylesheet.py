@@ -107,3 +107,15 @@ def test_a_long_joined_text_is_cut_without_losing_a_value() -> None:
     lines = [line for u in units if isinstance(u, Text) for line in u.lines]
     assert any("A212345678" in line for line in lines)
     assert max(map(len, lines)) <= 64_000
+
+
+def test_a_stylesheet_with_no_declaration_before_it_blocks(tmp_path: Path, policy: Policy) -> None:
+    # A browser applies it all the same; the file was read as text and passed.
+    path = tmp_path / "no_decl.xml"
+    path.write_text(
+        '<?xml-stylesheet type="text/xsl" href="show.xsl"?>\n'
+        '<r><k v="Ma"/><k v="ria Gon"/><k v="zalez A2123"/><k v="45678"/></r>\n'
+    )
+    report = scan_file(path, policy)
+    assert report.verdict == "unscannable"
+    assert "stylesheet" in (report.reason or "")
