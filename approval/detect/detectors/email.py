@@ -35,8 +35,14 @@ _IN_TEXT = re.compile(rf"(?<![\w.%+'-])({_LOCAL})@({_DOMAIN})(?![\w-])")
 # Addresses spelled out against harvesters (``ruby.stephens [at] gmail [dot] com``,
 # ``ruby(at)gmail.com``, ``arroba``) or with the full-width and small commercial at signs:
 # read as the address they spell.
-_SPELLED_AT = re.compile(r"(?i)\s*[\[\(\{<]\s*(?:at|arroba)\s*[\]\)\}>]\s*|[\uff20\ufe6b]")
-_SPELLED_DOT = re.compile(r"(?i)\s*[\[\(\{<]\s*(?:dot|punto)\s*[\]\)\}>]\s*|\uff0e")
+# The blanks before the bracket are taken only from where their run starts, and none given
+# back: a leading ``\s*`` was tried from every position of a run of blanks, each to its end
+# (a bracket then 50,000 spaces took 18 s).
+_BLANKS = r"(?:(?<!\s)\s++)?"
+_SPELLED_AT = re.compile(
+    rf"(?i){_BLANKS}[\[\(\{{<]\s*+(?:at|arroba)\s*+[\]\)\}}>]\s*|[\uff20\ufe6b]"
+)
+_SPELLED_DOT = re.compile(rf"(?i){_BLANKS}[\[\(\{{<]\s*+(?:dot|punto)\s*+[\]\)\}}>]\s*|\uff0e")
 _BRACKETS = "[({<"
 _WRAPPED = re.compile(r"(?i:mailto:)?<?\s*(?P<address>[^<>\s]+@[^<>\s]+?)\s*>?\.?")
 
