@@ -26,9 +26,10 @@ evaluated as in xlsx (``_formulas``, after ``openformula`` turns ``[.A1]`` and `
 spreadsheet syntax) and its result put in the table; one that cannot be evaluated and may
 build text found nowhere in the file makes an unread, blocking part ``content.xml formulas``.
 A formula with a saved value that may build text is computed as well, and the table read
-again with what it computes where that differs (LibreOffice recalculates a file another
-program saved when it opens it, and any file on Ctrl+Shift+F9); in a file it recalculates on
-load, one that cannot be computed is unread as above.
+again with what it computes where that differs (what LibreOffice shows on Ctrl+Shift+F9, or
+on loading under "Recalculation on File Load: Always"). One that cannot be computed reads as
+its saved value, as in xlsx: an ODS file holds no request to recalculate, and LibreOffice's
+default is never to recalculate on load, whichever program saved the file.
 """
 
 from __future__ import annotations
@@ -119,14 +120,11 @@ class OdsReader:
             with package:
                 check_unique(package)
                 extras = _extras(package, limits)
-                recalculates = _recalculates(package)
                 book = open_calamine(path, stream, (".ods",))
                 for index, meta in enumerate(book.sheets_metadata):
                     hidden = is_hidden(meta.visible)
                     marks = extras[index] if index < len(extras) else _Marks()
-                    values = formula_values(
-                        book, meta.name, marks.uncached, marks.saved, recalculates
-                    )
+                    values = formula_values(book, meta.name, marks.uncached, marks.saved)
                     extra = values.extra
                     if reason := values.reason():
                         yield Part(
@@ -202,25 +200,6 @@ class _Marks:
     def rows(self) -> Iterator[int]:
         for block in self.hidden_rows:
             yield from block
-
-
-# Who wrote the file (meta.xml): LibreOffice recalculates, on load, a document that another
-# program saved (its values may be that program's), whatever its settings say for its own.
-_GENERATOR = re.compile(rb"<meta:generator>([^<]*)<")
-_OWN_GENERATORS = (b"LibreOffice", b"OpenOffice", b"StarOffice")
-
-
-def _recalculates(package: zipfile.ZipFile) -> bool:
-    """Whether LibreOffice computes the formulas anew when it opens the file: it saved the
-    file, or it recalculates it as another program's (no generator named counts as such)."""
-    try:
-        info = package.getinfo("meta.xml")
-        with package.open(info) as meta:
-            head = meta.read(64 << 10)
-    except (KeyError, *ZIP_ERRORS):
-        return True
-    found = _GENERATOR.search(head)
-    return found is None or not any(name in found.group(1) for name in _OWN_GENERATORS)
 
 
 def _over(
