@@ -470,6 +470,13 @@ class FormulaValues:
             )
         return " and ".join(parts) + " and cannot be evaluated" if parts else ""
 
+    def recomputed(self) -> dict[int, dict[int, Cell]]:
+        """What the formulas show once computed anew: ``extra`` with ``shown`` laid over it."""
+        merged = {row: dict(cells) for row, cells in self.extra.items()}
+        for row, cells in self.shown.items():
+            merged.setdefault(row, {}).update(cells)
+        return merged
+
 
 def formula_values(
     book: CalamineWorkbook,

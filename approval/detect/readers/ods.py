@@ -38,6 +38,7 @@ import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import IO
 from xml.etree import ElementTree
 
@@ -57,7 +58,6 @@ from approval.detect.readers._spreadsheet import (
 )
 from approval.detect.units import (
     UNREAD,
-    Cell,
     Limits,
     Part,
     Probe,
@@ -130,29 +130,22 @@ class OdsReader:
                         yield Part(
                             f"content.xml formulas ({index + 1})", "formulas", 0, UNREAD, reason
                         )
-                    table = sheet_table(
+                    read = partial(
+                        sheet_table,
                         book,
                         meta.name,
                         hidden=hidden,
-                        hidden_rows=marks.rows(),
                         hidden_columns=marks.columns,
                         overlay=marks.overlay,
-                        extra=extra,
                     )
+                    # ``marks.rows()`` anew at each reading: hidden rows are kept as ranges.
+                    table = read(hidden_rows=marks.rows(), extra=extra)
                     if table is not None:
                         yield table
                     if values.shown:
                         # What the formulas compute to, where it is not their saved value:
-                        # what LibreOffice shows once it recalculates (on load, or Ctrl+Shift+F9).
-                        again = sheet_table(
-                            book,
-                            meta.name,
-                            hidden=hidden,
-                            hidden_rows=marks.rows(),
-                            hidden_columns=marks.columns,
-                            overlay=marks.overlay,
-                            extra=_over(extra, values.shown),
-                        )
+                        # what LibreOffice shows once it recalculates (Ctrl+Shift+F9).
+                        again = read(hidden_rows=marks.rows(), extra=values.recomputed())
                         if again is not None:
                             yield again
                     for row, column, found in marks.formats.values():
@@ -161,13 +154,8 @@ class OdsReader:
                     if marks.overlay.hides:
                         # Cells that show a text which is not what they store: the stored
                         # values are in the file all the same, read as hidden.
-                        stored = sheet_table(
-                            book,
-                            meta.name,
-                            hidden=True,
-                            hidden_rows=marks.rows(),
-                            hidden_columns=marks.columns,
-                            extra=extra,
+                        stored = read(
+                            hidden=True, hidden_rows=marks.rows(), overlay=None, extra=extra
                         )
                         if stored is not None:
                             yield replace(stored, where=Where("stored values", meta.name, True))
@@ -200,16 +188,6 @@ class _Marks:
     def rows(self) -> Iterator[int]:
         for block in self.hidden_rows:
             yield from block
-
-
-def _over(
-    extra: dict[int, dict[int, Cell]], shown: dict[int, dict[int, Cell]]
-) -> dict[int, dict[int, Cell]]:
-    """``extra`` with the cells of ``shown`` laid over it."""
-    merged = {row: dict(cells) for row, cells in extra.items()}
-    for row, cells in shown.items():
-        merged.setdefault(row, {}).update(cells)
-    return merged
 
 
 def _extras(package: zipfile.ZipFile, limits: Limits) -> list[_Marks]:

@@ -458,7 +458,7 @@ def _read_package(
         values = formula_values(
             book, meta.name, marks.uncached, marks.saved + marks.forwards, recalculates
         )
-        extra, shown = values.extra, values.shown
+        extra = values.extra
         title = " / ".join([meta.name, *_print_titles(marks.outside)])
         read = partial(
             sheet_table,
@@ -477,11 +477,11 @@ def _read_package(
                 again = read(extra=extra)
                 if again is not None:
                     yield from _stacked(again, sorted(set(marks.blocks)))
-        if shown:
+        if values.shown:
             # Excel recalculates on load when the workbook asks it to (and on F9): what the
             # formulas show then is read in place, beside the saved values read above (the
             # whole sheet, and its stacked tables, as above).
-            shown = _over(extra, shown)
+            shown = values.recomputed()
             for stacked in (False, True) if marks.blocks else (False,):
                 recalculated = read(extra=shown)
                 if recalculated is not None and stacked:
@@ -896,16 +896,6 @@ def _outside(buffer: bytes, marks: _Marks) -> None:
         raise Unscannable(
             f"too large: a sheet holds more than {_MAX_OUTSIDE >> 20} MiB outside its cells"
         )
-
-
-def _over(
-    extra: dict[int, dict[int, Cell]], shown: dict[int, dict[int, Cell]]
-) -> dict[int, dict[int, Cell]]:
-    """``extra`` with the cells of ``shown`` laid over it."""
-    merged = {row: dict(cells) for row, cells in extra.items()}
-    for row, cells in shown.items():
-        merged.setdefault(row, {}).update(cells)
-    return merged
 
 
 def _formulas(buffer: bytes, marks: _Marks) -> None:
