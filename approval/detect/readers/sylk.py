@@ -18,7 +18,8 @@ read both ways: the cell shows the first reading that can be computed, the other
 read besides (part "formulas", hidden), and a reading that may build text it cannot compute,
 with no saved value, blocks as above. A defined name (``NN;Nfull;E"Ma"&"ria"``) that a formula
 uses is computed through its expression, as the spreadsheet does; one that cannot be (a name
-deeper than a few names of names) is a formula that may build text.
+deeper than a few names of names) is a formula that may build text, and one whose names
+expand past 32 KiB (names of names multiply) is unread whatever value is saved.
 ``P`` records are number formats (``P;P"A"000000000``): their literal text is read as
 hidden text, as the other spreadsheets' formats are.
 
@@ -173,13 +174,13 @@ class SylkReader:
             raise Bound(f"more than {_MAX_FORMULAS} formulas", "max_cells")
         yield Part("sheet", "sheet", source.size, PARSED)
         unread = orphans
+        too_long = 0  # formulas whose names expand past the cap, unread whatever is saved
         formula_lines: list[str] = []
         for entry in formulas:
             expanded = [_with_names(reading, names) for reading in entry.readings()]
             readings = [reading for reading in expanded if reading is not None]
             values: list[str] = []
-            # Names that expand past the cap: a formula no one computes here, unread.
-            unseen = len(readings) < len(expanded)
+            unseen = False
             for reading in readings:
                 value, missed = computed(
                     reading, lambda rr, cc: cells.get((rr + 1, cc + 1)), entry.saved
@@ -192,11 +193,20 @@ class SylkReader:
                 # other reading computes is read besides.
                 cells[(entry.row, entry.column)] = values[0]
                 formula_lines.extend(values[1:])
-            unread += unseen
+            if len(readings) < len(expanded):
+                too_long += 1
+            else:
+                unread += unseen
             if readings and (found := literals(entry.text)):
                 formula_lines.append(literal_text(readings[0], found))
-        if unread:
-            yield Part("formulas", "formula", 0, UNREAD, unread_reason(unread))
+        if unread or too_long:
+            reasons = [unread_reason(unread)] if unread else []
+            if too_long:
+                reasons.append(
+                    f"{too_long} formula(s) whose defined names expand past"
+                    f" {_MAX_EXPANDED >> 10} KiB"
+                )
+            yield Part("formulas", "formula", 0, UNREAD, "; ".join(reasons))
         if cells:
             last_column = max(c for _, c in cells)
             if last_column > _MAX_COLUMNS:
@@ -233,38 +243,30 @@ def _with_names(formula: str, names: dict[str, str]) -> str | None:
     """``formula`` with each defined name it uses replaced by the name's expression, in
     brackets, as a spreadsheet computes it (``=full`` where ``full`` is ``"Ma"&"ria"``
     shows "Maria"); names deeper than ``_NAME_DEPTH`` are left, which cannot be computed.
-    None when it grows past ``_MAX_EXPANDED`` characters."""
+    None when it grows past ``_MAX_EXPANDED`` characters, counted as names are replaced."""
     if not names:
         return formula
-    total = len(formula)
     for _ in range(_NAME_DEPTH):
-        pieces = _STRING.split(formula)
+        out: list[str] = []
+        size = len(formula)
         changed = False
-        for index in range(0, len(pieces), 2):  # the pieces outside string literals
-
-            def one(match: re.Match[str]) -> str:
-                nonlocal changed, total
+        for index, piece in enumerate(_STRING.split(formula)):
+            at = 0
+            for match in _NAME.finditer(piece) if index % 2 == 0 else ():  # not in literals
                 expression = names.get(match.group(0).upper())
                 if expression is None:
-                    return match.group(0)
+                    continue
+                size += len(expression) + 2 - len(match.group(0))
+                if size > _MAX_EXPANDED:
+                    return None
+                out += (piece[at : match.start()], "(", expression, ")")
+                at = match.end()
                 changed = True
-                total += len(expression) + 2 - len(match.group(0))
-                if total > _MAX_EXPANDED:
-                    raise _TooLong
-                return f"({expression})"
-
-            try:
-                pieces[index] = _NAME.sub(one, pieces[index])
-            except _TooLong:
-                return None
-        formula = "".join(pieces)
+            out.append(piece[at:])
         if not changed:
             break
+        formula = "".join(out)
     return formula
-
-
-class _TooLong(Exception):
-    """A formula whose names expand past ``_MAX_EXPANDED``: stops the replacing at once."""
 
 
 @dataclass(frozen=True)

@@ -348,3 +348,6 @@ def test_names_that_multiply_as_they_expand_block_before_they_grow(
 
     assert report.verdict == "unscannable"
     assert "formula" in report.reason
+    # Said as it is: each has a saved value, and its names expand too far.
+    assert "38 formula(s) whose defined names expand past 32 KiB" in report.reason
+    assert "no saved value" not in report.reason
