@@ -16,7 +16,7 @@ name is the data must not repeat it."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from approval.detect.classify import Classifier
@@ -73,3 +73,13 @@ def name_holds_data(path: str, policy: Policy) -> NamedData | None:
         return None
     classes = _classes([line], policy)
     return NamedData(safe_text(path, policy), classes) if classes else None
+
+
+def spelling_holds_data(spellings: Iterable[str], policy: Policy) -> NamedData | None:
+    """The first of the ways one path is spelled (as given, and resolved: a link or a
+    relative path can hide the folder that names a person) whose words hold protected data
+    (``name_holds_data``), or None; an empty spelling is skipped, a repeated one read once."""
+    for path in dict.fromkeys(spellings):
+        if path and (named := name_holds_data(path, policy)) is not None:
+            return named
+    return None

@@ -240,14 +240,11 @@ def scan_exact(
 def _named(mapped: Mapped, root: str, policy: Policy) -> str | None:
     """Why the path asked, or the path it resolves to under ``root``, may not be served for
     its name (``detect.names``), or None."""
-    from approval.detect.names import name_holds_data
+    from approval.detect.names import spelling_holds_data
 
     real = mapped.real[len(root) + 1 :] if mapped.real.startswith(root + "/") else ""
-    for path in dict.fromkeys((mapped.relative, real)):
-        named = name_holds_data(path, policy) if path else None
-        if named is not None:
-            return named.reason
-    return None
+    named = spelling_holds_data((mapped.relative, real), policy)
+    return named.reason if named is not None else None
 
 
 def _dir_id(path: str) -> tuple[int, int] | None:

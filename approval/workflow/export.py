@@ -100,17 +100,16 @@ def refuse_named(target: Path, policy: Policy, *, verb: str = "exported") -> Non
     that names a person). Every directory counts, not just the file name: the place under the
     web root is the publisher's choice, and persons are named across folders too. The error
     shows the path redacted."""
-    from approval.detect.names import name_holds_data
+    from approval.detect.names import spelling_holds_data
 
     resolved = Path(os.path.realpath(target.parent)) / target.name
-    for path in dict.fromkeys((str(target), str(resolved))):
-        named = name_holds_data(path, policy)
-        if named is not None:
-            raise BlockedError(
-                f"{named.path}: not {verb}: {named.reason}",
-                hint="a web server shows a file's path to everyone who lists or fetches it; "
-                "give one that names no one",
-            )
+    named = spelling_holds_data((str(target), str(resolved)), policy)
+    if named is not None:
+        raise BlockedError(
+            f"{named.path}: not {verb}: {named.reason}",
+            hint="a web server shows a file's path to everyone who lists or fetches it; "
+            "give one that names no one",
+        )
 
 
 def require_file(file: Path) -> None:

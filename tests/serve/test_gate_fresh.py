@@ -252,6 +252,23 @@ def test_a_file_named_after_a_protected_person_is_refused_before_it_is_read(
     assert gate.decided == 1  # the named file was refused before any scan or decision
 
 
+def test_a_link_to_a_folder_named_after_a_protected_person_is_refused(tmp_path: Path) -> None:
+    # The path asked names no one; the folder it resolves to (and a listing shows) does.
+    site = tmp_path / "www"
+    folder = site / "claims" / "Maria Garcia A212345678 credible fear"
+    folder.mkdir(parents=True)
+    aggregate_csv(folder / "aggregates.csv")
+    (site / "latest").symlink_to(folder, target_is_directory=True)
+    refused: list[tuple[str, str]] = []
+    gate = Gate(site, Follower(None), on_refusal=lambda a: refused.append((a.word, a.reason)))
+
+    async def body(gate: Gate) -> str:
+        return (await gate.answer(b"/latest/aggregates.csv")).word
+
+    assert run(gate, body) == PROTECTED
+    assert refused == [(PROTECTED, "its name holds protected data (protected-person): rename it")]
+
+
 def test_doctor_hears_that_a_service_cut_off_from_its_remote_approves_nothing(
     world: World,
 ) -> None:

@@ -11,6 +11,7 @@ import pytest
 
 from approval.demo.synthetic import aggregate_csv
 from approval.errors import EXIT_BLOCKED, BlockedError
+from approval.files.atomic import Staged
 from approval.ledger.session import load
 from approval.workflow.export import export_file
 from approval.workflow.redact import redact_file
@@ -61,10 +62,16 @@ def _clean(world: World) -> Path:
     return source
 
 
+def _never_staged(target: Path) -> Staged:
+    raise AssertionError(f"staged at {target}: the path was not refused before staging")
+
+
 def _export_refused(world: World, www: Path, source: Path, dest: Path) -> str:
     head = _head(world)
     with pytest.raises(BlockedError) as caught:
-        export_file(world.ledger, source, dest, world.key("p.publisher").private, None)
+        # Refused before the destination directory is even opened (nothing staged there).
+        key = world.key("p.publisher").private
+        export_file(world.ledger, source, dest, key, None, staging=_never_staged)
     assert _every_file(www) == []
     assert _head(world) == head  # nothing recorded, not even a clean export
     return _refused(caught.value)
