@@ -51,6 +51,8 @@ _REF_OPTION_PREFIXES = ("--branches=", "--tags=", "--remotes=", "--glob=", "--ex
 # ``CI_COMMIT_BEFORE_SHA`` on the first push of a branch, a pre-receive hook's new ref.
 _NO_COMMIT = re.compile(r"0{40}|0{64}")
 _RANGE = re.compile(r"^(.*?)(\.\.\.?)(.*)$")
+# An abbreviated or full commit id, which a clone may not have fetched (unlike a mistyped name).
+_COMMIT_ID = re.compile(r"[0-9a-f]{7,64}")
 # "<commit>" alone, or ":<old mode> <new mode> <old> <new> <status>" then the path (-z).
 _COMMIT_LINE = re.compile(rb"^[0-9a-f]{40}([0-9a-f]{24})?$")
 _DIFF_TREE = (
@@ -138,19 +140,15 @@ class History:
 def introduced(root: Path, revs: Sequence[str], env: dict[str, str] | None = None) -> History:
     """Every path and blob that a commit in ``revs`` (``revisions``) added or changed, in the
     repository at ``root``: see the module doc."""
+    cut = _shallow(root, env)
     try:
         # Oldest first: a path and blob met again later is named by the commit that added it.
         listed = git(["rev-list", "--reverse", *revs, "--"], root, env=env)
     except UsageError as e:
         raise UsageError(
-            f"cannot list the commits {' '.join(revs)}: {e.message}",
-            hint=(
-                "fetch the whole history (git fetch --unshallow; in CI, fetch-depth: 0 or "
-                "GIT_DEPTH: 0) and name commits it holds"
-            ),
+            f"cannot list the commits {' '.join(revs)}: {e.message}", hint=_not_listed(revs, cut)
         ) from e
     commits = [line for line in listed.decode().split("\n") if line]
-    cut = _shallow(root, env)
     refused = [Note(commit[:12], _cut(commit), SHALLOW) for commit in commits if commit in cut]
     seen: set[tuple[str, str]] = set()
     files: list[Introduced] = []
@@ -215,6 +213,22 @@ def _shallow(root: Path, env: dict[str, str] | None) -> frozenset[str]:
     except OSError as e:  # there, and not readable: nothing says where the history ends
         raise UsageError(f"cannot read which commits are shallow: {e.strerror}") from e
     return frozenset(text.split())
+
+
+def _not_listed(revs: Sequence[str], cut: frozenset[str]) -> str:
+    """What to do when git cannot list ``revs``: fetch, where a commit may simply not be here
+    (a shallow clone, an id), else look at the names (a mistyped branch, ``HEAD~5`` past the
+    first commit), which no fetch mends."""
+    ends = []
+    for rev in revs:
+        is_range = _RANGE.match(rev)
+        ends += [is_range[1], is_range[3]] if is_range else [rev.lstrip("^")]
+    if cut or any(_COMMIT_ID.fullmatch(end) for end in ends):
+        return (
+            "fetch the whole history (git fetch --unshallow; in CI, fetch-depth: 0 or "
+            "GIT_DEPTH: 0) and name commits it holds"
+        )
+    return "name commits, branches or tags this repository holds (git log --oneline --all)"
 
 
 def _cut(commit: str) -> str:

@@ -146,6 +146,26 @@ def test_a_commit_not_here_is_a_usage_error_that_says_to_fetch(repo: Path) -> No
     assert "fetch-depth: 0" in (raised.value.hint or "")
 
 
+@pytest.mark.parametrize("given", ["mian", "HAED..HEAD", "^mian", "HEAD~5..HEAD"])
+def test_a_mistyped_name_is_told_to_look_at_the_names_not_to_fetch(repo: Path, given: str) -> None:
+    # The whole history is here: fetching it again mends nothing.
+    with pytest.raises(UsageError) as raised:
+        introduced(repo, [given])
+    assert raised.value.hint == (
+        "name commits, branches or tags this repository holds (git log --oneline --all)"
+    )
+
+
+def test_a_name_past_a_shallow_clone_s_cut_says_to_fetch(repo: Path, tmp_path: Path) -> None:
+    for n in range(3):
+        (repo / f"{n}.txt").write_text(f"{n}\n")
+        commit(repo, str(n))
+    git(tmp_path, "clone", "-q", "--depth", "1", f"file://{repo}", "shallow")
+    with pytest.raises(UsageError) as raised:
+        introduced(tmp_path / "shallow", ["HEAD~2..HEAD"])
+    assert "fetch-depth: 0" in (raised.value.hint or "")
+
+
 def test_a_submodule_whose_commit_is_not_here_is_refused(repo: Path, tmp_path: Path) -> None:
     library = tmp_path / "library"
     library.mkdir()
