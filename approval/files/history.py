@@ -219,7 +219,7 @@ def _not_listed(revs: Sequence[str], cut: frozenset[str]) -> str:
     """What to do when git cannot list ``revs``: fetch, where a commit may simply not be here
     (a shallow clone, an id), else look at the names (a mistyped branch, ``HEAD~5`` past the
     first commit), which no fetch mends."""
-    ends = []
+    ends: list[str] = []
     for rev in revs:
         is_range = _RANGE.match(rev)
         ends += [is_range[1], is_range[3]] if is_range else [rev.lstrip("^")]
