@@ -200,17 +200,25 @@ def _fill(section: _Section, value: float) -> str:
     if not slots:
         return "".join(text for kind, text in section.tokens if kind == "lit")
     digits = str(number) if number else ""  # a zero has no significant digit to show
+    blanks = {"0": "0", "?": " "}  # what a placeholder with no digit left shows; "#" nothing
+    rest = place_digits(out, slots, digits, lambda slot: blanks.get(section.tokens[slot][0], ""))
+    if rest:  # more digits than placeholders: Excel puts the rest in the leftmost one
+        out[slots[0]] = rest + out[slots[0]]
+    return "".join(out)
+
+
+def place_digits(out: list[str], slots: list[int], digits: str, blank: Callable[[int], str]) -> str:
+    """``digits`` right-aligned into the placeholders of ``out`` at ``slots``, as a number
+    format fills them (Excel's, Word's numeric picture); a placeholder left with no digit
+    shows ``blank(slot)``. The digits left over, for which there was no placeholder."""
     left = len(digits)
     for slot in reversed(slots):
         if left > 0:
             left -= 1
             out[slot] = digits[left]
         else:
-            kind = section.tokens[slot][0]
-            out[slot] = "0" if kind == "0" else (" " if kind == "?" else "")
-    if left > 0:  # more digits than placeholders: Excel puts the rest in the leftmost one
-        out[slots[0]] = digits[:left] + out[slots[0]]
-    return "".join(out)
+            out[slot] = blank(slot)
+    return digits[:left]
 
 
 # Characters Excel shows as themselves without quotes. "/" (fractions), ":" (times) and the

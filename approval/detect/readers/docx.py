@@ -61,6 +61,7 @@ from pathlib import PurePosixPath
 from typing import IO
 from xml.parsers import expat
 
+from approval.detect.numfmt import place_digits
 from approval.detect.readers._numbering import LEVELS, Counters, Level, count
 from approval.detect.readers._package import DOCX, account, package_kinds, safe_parser
 from approval.detect.readers.zip import check_members, open_archive
@@ -1301,16 +1302,11 @@ def _picture(number: float, picture: str | None) -> str:
     sign = "-" if number < 0 else ""
     out = [p[1:].rstrip("'") if p.startswith("'") else p for p in pieces]
     slots = [i for i in range(point) if pieces[i] in ("0", "#", "x")]
-    digits = whole.lstrip("0")
-    left = len(digits)
-    for slot in reversed(slots):
-        if left > 0:
-            left -= 1
-            out[slot] = digits[left]
-        else:
-            out[slot] = "0" if pieces[slot] == "0" else " "
-    if left > 0 and slots and "x" not in pieces[: slots[0] + 1]:
-        out[slots[0]] = digits[:left] + out[slots[0]]
+    rest = place_digits(
+        out, slots, whole.lstrip("0"), lambda slot: "0" if pieces[slot] == "0" else " "
+    )
+    if rest and slots and "x" not in pieces[: slots[0] + 1]:  # "x" drops the digits left of it
+        out[slots[0]] = rest + out[slots[0]]
     for slot, digit in zip(
         (i for i in range(point + 1, len(pieces)) if pieces[i] in ("0", "#", "x")),
         fraction,

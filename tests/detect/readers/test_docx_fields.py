@@ -145,6 +145,7 @@ def test_the_attack_does_not_scan_clean(tmp_path: Path, policy: Policy) -> None:
         ("= 19850314 \\# \"0000'-'00'-'00\"", "1985-03-14"),
         ("= (200000000 + 12345678) * 1 \\# \"'A'000000000\"", "A212345678"),
         ("= 7 \\# 000", "007"),
+        ("= 212345678 \\# \"'A'0\"", "A212345678"),  # more digits than the picture's
         ('= -5 \\# "0;(0)"', "(5)"),
         ("= 10 / 4", "2.5"),
         ('DOCPROPERTY "Case Owner"', "Maria Lopez"),
