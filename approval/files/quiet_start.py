@@ -18,8 +18,11 @@ from __future__ import annotations
 import sys
 from types import TracebackType
 
-# The command going away under a starting worker: its pipes closed, its semaphores unlinked.
-_PARENT_GONE = (OSError, EOFError, KeyboardInterrupt)
+# The command going away under a starting worker: its semaphores unlinked (FileNotFoundError
+# as one is rebuilt), its pipes closed (EOFError mid-pickle, BrokenPipeError and the other
+# ConnectionErrors), Ctrl-C itself. Any other OSError (no file descriptors or memory left, a
+# permission) is a worker that could not start while the command may still run: one line.
+_PARENT_GONE = (FileNotFoundError, ConnectionError, EOFError, KeyboardInterrupt)
 
 
 def _quiet(kind: type[BaseException], value: BaseException, _: TracebackType | None) -> None:

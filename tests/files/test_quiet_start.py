@@ -36,10 +36,19 @@ def test_a_worker_whose_command_went_away_says_nothing(error: str) -> None:
     assert done.stderr == ""
 
 
-def test_any_other_failure_is_one_line_naming_only_its_type() -> None:
-    done = _fail_after_import("ValueError('Maria Lopez A212345678')")
+@pytest.mark.parametrize(
+    ("error", "kind"),
+    [
+        ("ValueError('Maria Lopez A212345678')", "ValueError"),
+        # Not the command going away: a worker that cannot start while it may still run.
+        ("OSError(24, 'Too many open files')", "OSError"),
+        ("PermissionError(13, 'Permission denied: Maria Lopez A212345678')", "PermissionError"),
+    ],
+)
+def test_any_other_failure_is_one_line_naming_only_its_type(error: str, kind: str) -> None:
+    done = _fail_after_import(error)
     assert done.returncode != 0
-    assert done.stderr == "approval: a worker process failed to start (ValueError)\n"
+    assert done.stderr == f"approval: a worker process failed to start ({kind})\n"
     assert "Traceback" not in done.stderr
 
 
