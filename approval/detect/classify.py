@@ -3248,9 +3248,10 @@ def _named_key(key: str, names: PersonName) -> tuple[str, str] | None:
 
 
 def _name_shaped(text: str, names: PersonName) -> bool:
-    """A name's shape, as a value has one, or ``Surname, Given`` in title case: a key is a
-    label, not a sentence, so the comma needs no capitals to be a name's."""
-    if names.looks_like(text):
+    """A name's shape, as a value has one (in any case or surname first when the gazetteer
+    knows it: ``_gazetteer_name``), or ``Surname, Given`` in title case: a key is a label,
+    not a sentence, so the comma needs no capitals to be a name's."""
+    if names.looks_like(text) or _gazetteer_name(text, names):
         return True
     parts = text.split(",")
     if len(parts) != 2:

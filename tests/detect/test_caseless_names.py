@@ -143,6 +143,21 @@ def test_records_under_a_key_outside_the_vocabulary(
     assert dict(scan_file(path, policy).classes) == {"protected-person": len(NAMES)}
 
 
+@pytest.mark.parametrize("case", CASES)
+@pytest.mark.parametrize("shape", [str, _comma], ids=["given-first", "surname-first"])
+def test_a_key_that_names_its_person(
+    tmp_path: Path, policy: Policy, case: str, shape: Callable[[str], str]
+) -> None:
+    # ``{"lopez, maria": {...}}``: a key is a record's label as a cell is a column's value.
+    path = tmp_path / "cases.json"
+    record = {"status": "asylum pending", "country": "Honduras"}
+    path.write_text(json.dumps({"cases": {CASES[case](shape(NAMES[0])): record}}))
+    report = scan_file(path, policy)
+    assert dict(report.classes) == {"protected-person": 1}
+    keys = {f.location.get("key") for f in report.findings}
+    assert keys == {"cases.<name>.status", "cases.<name>.country"}
+
+
 # Words of the gazetteer that are no given name and surname, officials, places and things.
 NOT_NAMES = [
     "rosa luz",
