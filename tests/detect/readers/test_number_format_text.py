@@ -208,12 +208,13 @@ def test_formats_no_cell_uses_are_read_as_hidden_text(tmp_path: Path, policy: Po
     )
 
 
-def test_a_conditional_formats_text_is_shown_at_its_range(tmp_path: Path) -> None:
+def _flagged(path: Path, code: str) -> Path:
+    """A sheet "Referrals" whose B2:B40 show ``code`` where they equal 1 (a conditional
+    format's number format), B2 holding 1."""
     from openpyxl.formatting.rule import CellIsRule
     from openpyxl.styles.differential import DifferentialStyle
     from openpyxl.styles.numbers import NumberFormat as Format
 
-    person = people(1, seed=39)[0]
     book = Workbook()
     sheet = book.active
     assert sheet is not None
@@ -221,31 +222,22 @@ def test_a_conditional_formats_text_is_shown_at_its_range(tmp_path: Path) -> Non
     sheet.append(["Case", "Flag"])
     sheet.append([1, 1])
     rule = CellIsRule(operator="equal", formula=["1"])
-    rule.dxf = DifferentialStyle(numFmt=Format(numFmtId=201, formatCode=f'"{person.name}"'))
+    rule.dxf = DifferentialStyle(numFmt=Format(numFmtId=201, formatCode=code))
     sheet.conditional_formatting.add("B2:B40", rule)
-    path = tmp_path / "flags.xlsx"
     book.save(path)
+    return path
+
+
+def test_a_conditional_formats_text_is_shown_at_its_range(tmp_path: Path) -> None:
+    person = people(1, seed=39)[0]
+    path = _flagged(tmp_path / "flags.xlsx", f'"{person.name}"')
     read = units(XLSX, path)
     assert read[Where("number format at B2", "Referrals")] == [[person.name]]
     assert Where(part="number formats", hidden=True) not in read
 
 
 def test_unclosed_conditional_formats_cost_no_more_than_their_bytes(tmp_path: Path) -> None:
-    from openpyxl.formatting.rule import CellIsRule
-    from openpyxl.styles.differential import DifferentialStyle
-    from openpyxl.styles.numbers import NumberFormat as Format
-
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = "Referrals"
-    sheet.append(["Case", "Flag"])
-    sheet.append([1, 1])
-    rule = CellIsRule(operator="equal", formula=["1"])
-    rule.dxf = DifferentialStyle(numFmt=Format(numFmtId=201, formatCode='"asylum"'))
-    sheet.conditional_formatting.add("B2:B40", rule)
-    built = tmp_path / "built.xlsx"
-    book.save(built)
+    built = _flagged(tmp_path / "built.xlsx", '"asylum"')
     # 20,000 elements that never end, after the one that does (half a megabyte, 2 KB zipped).
     path = tmp_path / "unclosed.xlsx"
     with zipfile.ZipFile(built) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
