@@ -46,7 +46,7 @@ from approval.detect.detectors.person_name import (
     US_STATES,
     PersonName,
 )
-from approval.detect.gazetteer import GIVEN, NAMES, SURNAMES
+from approval.detect.gazetteer import GIVEN, NAMES, SURNAMES, full_name
 from approval.detect.textnorm import fold, unconfuse, word_set
 
 # One word of a name: letters of any script, ``O'Brien``, ``García-López``.
@@ -332,12 +332,7 @@ def gazetteer_name(value: str, names: PersonName) -> Found | None:
     if name is not None:
         last, given = name.value.split(", ", 1)
         words = [fold(w) for w in _WORD.findall(f"{given} {last}")]
-        words = [w for w in words if w not in _PARTICLES]
-        if not (
-            all(w in NAMES for w in words)
-            and any(w in GIVEN for w in words)
-            and any(w in SURNAMES for w in words[1:])
-        ):
+        if not full_name([w for w in words if w not in _PARTICLES]):
             return None  # title case takes any words: the gazetteer must know these
     else:
         name = next(name_candidates(text, names.stop), None)
