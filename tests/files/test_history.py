@@ -12,7 +12,7 @@ import pytest
 from approval.errors import UsageError
 from approval.files.history import SHALLOW, History, Introduced, introduced, revisions
 from approval.files.worktree import UNREAD_SUBMODULE, submodule_not_here
-from tests.workflow.checking import git
+from tests.workflow.checking import commit, git
 
 ZERO = "0" * 40
 
@@ -52,12 +52,6 @@ def test_revisions_taken(given: list[str], expected: list[str]) -> None:
 def test_revisions_refused(given: str) -> None:
     with pytest.raises(UsageError):
         revisions([given])
-
-
-def commit(where: Path, message: str) -> str:
-    git(where, "add", "-A")
-    git(where, "commit", "-q", "--no-verify", "-m", message)
-    return git(where, "rev-parse", "HEAD").decode().strip()
 
 
 def blob(where: Path, spec: str) -> str:

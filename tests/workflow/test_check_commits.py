@@ -16,24 +16,14 @@ from pathlib import Path
 import pytest
 
 from approval.files.history import MISSING
-from approval.workflow.check import CheckResult, check
+from approval.workflow.check import check
 from tests.corpus.tabular import detainee_sheet
 from tests.support import run_approval
-from tests.workflow.checking import git
+from tests.workflow.checking import commit, git, statuses
 
 pytestmark = pytest.mark.usefixtures("no_ledger")
 
 NAMED = "Maria Lopez A212345678 asylum granted.txt"
-
-
-def commit(where: Path, message: str) -> str:
-    git(where, "add", "-A")
-    git(where, "commit", "-q", "--no-verify", "-m", message)
-    return git(where, "rev-parse", "HEAD").decode().strip()
-
-
-def statuses(result: CheckResult) -> dict[str, str]:
-    return {f.path: f.status for f in result.files}
 
 
 @pytest.fixture

@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from approval.workflow.check import CheckResult, check
+from approval.workflow.check import check
 from tests.corpus.tabular import detainee_sheet
-from tests.workflow.checking import git
+from tests.workflow.checking import git, statuses
 
 pytestmark = pytest.mark.usefixtures("no_ledger")
 
@@ -53,10 +53,6 @@ def webroot(here: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(config))
     os.chdir(root)  # the ``here`` fixture restores the directory
     return root
-
-
-def statuses(result: CheckResult) -> dict[str, str]:
-    return {f.path: f.status for f in result.files}
 
 
 def test_git_ignored_files_are_named_whichever_rule_ignores_them(webroot: Path) -> None:

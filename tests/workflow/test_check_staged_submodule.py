@@ -10,31 +10,11 @@ from pathlib import Path
 import pytest
 
 from approval.files.worktree import SUBMODULE, unread_submodule
-from approval.workflow.check import CheckResult, check
+from approval.workflow.check import check
 from tests.corpus.tabular import detainee_sheet
-from tests.workflow.checking import git
+from tests.workflow.checking import commit, git, repository, statuses
 
 pytestmark = pytest.mark.usefixtures("no_ledger")
-
-
-def commit(where: Path, message: str) -> str:
-    git(where, "add", "-A")
-    git(where, "-c", "user.email=a@b", "-c", "user.name=a", "commit", "-qm", message)
-    return git(where, "rev-parse", "HEAD").decode().strip()
-
-
-def repository(where: Path, files: dict[str, str]) -> Path:
-    where.mkdir(parents=True)
-    git(where, "init", "-q")
-    for name, text in files.items():
-        (where / name).parent.mkdir(parents=True, exist_ok=True)
-        (where / name).write_text(text)
-    commit(where, "first")
-    return where
-
-
-def statuses(result: CheckResult) -> dict[str, str]:
-    return {f.path: f.status for f in result.files}
 
 
 @pytest.fixture

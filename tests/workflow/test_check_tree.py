@@ -15,10 +15,10 @@ import pytest
 
 from approval.errors import UsageError
 from approval.files.worktree import LINK_LOOP, OWN_REPOSITORY, REPOSITORY, dangling
-from approval.workflow.check import CheckResult, check
+from approval.workflow.check import check
 from tests.corpus.tabular import detainee_sheet
 from tests.support import ROOT
-from tests.workflow.checking import git
+from tests.workflow.checking import git, statuses
 
 pytestmark = pytest.mark.usefixtures("no_ledger")
 
@@ -33,10 +33,6 @@ def site_with_index(root: Path) -> Path:
     site.mkdir()
     (site / "index.md").write_text("# Detention statistics\n\nFigures by nationality.\n")
     return site
-
-
-def statuses(result: CheckResult) -> dict[str, str]:
-    return {f.path: f.status for f in result.files}
 
 
 def reasons(notes: object) -> dict[str, str]:

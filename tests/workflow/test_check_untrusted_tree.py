@@ -19,13 +19,9 @@ import pytest
 from approval.files.worktree import FOREIGN_REPOSITORY, REPOSITORY, nothing_checked
 from approval.workflow.check import CheckResult, check, left_out_refusal
 from tests.corpus.tabular import detainee_sheet
-from tests.workflow.checking import git
+from tests.workflow.checking import git, statuses
 
 pytestmark = pytest.mark.usefixtures("no_ledger")
-
-
-def statuses(result: CheckResult) -> dict[str, str]:
-    return {f.path: f.status for f in result.files}
 
 
 def refusals(result: CheckResult) -> dict[str, str]:
