@@ -123,10 +123,12 @@ def test_joins_of_cells_are_read_as_computed_whatever_value_is_saved(
 
 
 def test_a_cell_that_shows_a_stale_join_is_read_as_computed(tmp_path: Path, policy: Policy) -> None:
-    # The joins far from the record (row 9, saved "-"); the record's cells only point at them.
+    # The joins far from the record, a row each (rows 9, 11, ..., saved "-"): apart, no row
+    # holds a record; the record's cells only point at them (``=A9``, ``=B11``...).
     rows = _joined()
-    rows[9] = rows.pop(4)
-    rows[4] = [f"={chr(65 + i)}9" for i in range(len(RECORD))]
+    for i, join in enumerate(rows.pop(4)):
+        rows[9 + 2 * i] = [""] * i + [join]
+    rows[4] = [f"={chr(65 + i)}{9 + 2 * i}" for i in range(len(RECORD))]
     verdict, classes, reason = _scan(tmp_path, policy, _book(rows, CURRENT))
     assert verdict == "protected", reason
     assert classes.get("protected-person") == 1
