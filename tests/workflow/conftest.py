@@ -1,4 +1,6 @@
-"""Fixtures of the workflow tests that run ``approval check`` on trees of files."""
+"""Fixtures of the workflow tests: a ledger initialised by the real CLI and a web root beside it
+(a module that needs another ``world`` defines its own), and those that run ``approval check``
+on trees of files."""
 
 from __future__ import annotations
 
@@ -7,6 +9,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from tests.support import KeyMaker
+from tests.world import World
 
 
 @pytest.fixture
@@ -23,3 +28,20 @@ def here(tmp_path: Path) -> Iterator[Path]:
     os.chdir(tmp_path)
     yield tmp_path
     os.chdir(before)
+
+
+@pytest.fixture
+def world(tmp_path: Path, make_key: KeyMaker) -> World:
+    """A ledger made with ``approval init`` by the whole cast (``tests.world``)."""
+    world = World(tmp_path, make_key)
+    result = world.init()
+    assert result.code == 0, result.output
+    return world
+
+
+@pytest.fixture
+def www(tmp_path: Path) -> Path:
+    """An empty web root to export to."""
+    directory = tmp_path / "www"
+    directory.mkdir()
+    return directory

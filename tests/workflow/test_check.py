@@ -17,16 +17,7 @@ from approval.demo.synthetic import aggregate_csv, detention_workbook
 from approval.errors import UsageError
 from approval.workflow.check import LEFT_OUT_FILE, check
 from approval.workflow.redact import redact_file
-from tests.support import KeyMaker
 from tests.world import World
-
-
-@pytest.fixture
-def world(tmp_path: Path, make_key: KeyMaker) -> World:
-    world = World(tmp_path, make_key)
-    result = world.init()
-    assert result.code == 0, result.output
-    return world
 
 
 @pytest.fixture

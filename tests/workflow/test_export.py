@@ -18,21 +18,6 @@ from tests.support import KeyMaker
 from tests.world import World
 
 
-@pytest.fixture
-def world(tmp_path: Path, make_key: KeyMaker) -> World:
-    world = World(tmp_path, make_key)
-    result = world.init()
-    assert result.code == 0, result.output
-    return world
-
-
-@pytest.fixture
-def www(tmp_path: Path) -> Path:
-    directory = tmp_path / "www"
-    directory.mkdir()
-    return directory
-
-
 def _approve(world: World, file: Path) -> str:
     request = world.request(file)
     for who in ("o.privacy", "s.senior"):

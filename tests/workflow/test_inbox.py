@@ -10,19 +10,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from approval.demo.synthetic import detention_workbook
 from tests.support import CliResult, KeyMaker
 from tests.world import World
-
-
-@pytest.fixture
-def world(tmp_path: Path, make_key: KeyMaker) -> World:
-    world = World(tmp_path, make_key)
-    result = world.init()
-    assert result.code == 0, result.output
-    return world
 
 
 def workbook(world: World, name: str, count: int) -> Path:

@@ -16,26 +16,10 @@ from approval.ledger.session import load
 from approval.workflow.export import export_file
 from approval.workflow.redact import redact_file
 from tests.corpus import tabular
-from tests.support import KeyMaker
 from tests.world import World
 
 NAMED = "Maria Lopez A212345678 asylum granted.csv"
 FORBIDDEN = ("Maria", "Lopez", "212345678")
-
-
-@pytest.fixture
-def world(tmp_path: Path, make_key: KeyMaker) -> World:
-    world = World(tmp_path, make_key)
-    result = world.init()
-    assert result.code == 0, result.output
-    return world
-
-
-@pytest.fixture
-def www(tmp_path: Path) -> Path:
-    directory = tmp_path / "www"
-    directory.mkdir()
-    return directory
 
 
 def _head(world: World) -> str | None:
