@@ -49,7 +49,9 @@
 Content decides: a source is HTML when its head holds an HTML element's tag, whatever its
 name (``accepts``). Text with markup anywhere else in it (Markdown with references or inline
 tags, a page that starts past the head) is read by the text reader, also as ``rendered`` shows
-it: references decoded, tags and comments left out, ``BLOCK_ELEMENTS`` set apart.
+it: references decoded, tags and comments left out, ``BLOCK_ELEMENTS`` set apart; and without
+the marks Markdown takes out of its words (``markdown_marks``), for the text reader and the
+notebook reader alike.
 
 The parser is fed in chunks and units come out as their end tags arrive; a long table comes out
 in slices of ``TABLE_SLICE_ROWS`` rows (its header row repeated), a long section in slices of
@@ -1908,6 +1910,46 @@ def rendered(chunks: Iterable[str]) -> Iterator[str]:
 def _ended(chunks: Iterator[str]) -> Iterator[str | None]:
     yield from chunks
     yield None
+
+
+# What Markdown takes out of the words it shows (GitHub's, Jupyter's): emphasis, strike-through
+# and code marks (``A2123**45678**`` shows ``A212345678``); ``_`` only at a word's edge, as
+# CommonMark says (``snake_case`` stays as it is). The class first: the engine skips to it.
+_MARKDOWN_MARKS = re.compile(r"(?=[*_~`])(?:[*`]+|~~|(?<!\w)_++|_++(?!\w))")
+_MARKDOWN_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+MARKDOWN_CUT_CHARS = 4096  # how far back ``markdown_shown`` looks for a place to cut
+
+
+def markdown_marks(text: str) -> str:
+    """Markdown text without the marks a renderer takes out of its words, and each escaped
+    character as a character reference (``\\*`` is ``&#42;``): a star, not a mark, and no
+    tag's start for ``rendered`` or the parser, which decode it."""
+    if "\\" in text:
+        text = _MARKDOWN_ESCAPE.sub(lambda m: f"&#{ord(m.group(1))};", text)
+    return _MARKDOWN_MARKS.sub("", text)
+
+
+def markdown_shown(chunks: Iterable[str]) -> Iterator[str]:
+    """``markdown_marks`` of text that comes in pieces, the same whatever the pieces: the text
+    is cut where no mark or escape spans the cut (after a blank, between two letters or digits),
+    looked for in the last ``MARKDOWN_CUT_CHARS`` characters held (past them it is cut there)."""
+    held = ""
+    for chunk in chunks:
+        held += chunk
+        stop = max(0, len(held) - MARKDOWN_CUT_CHARS)
+        cut = next(
+            (
+                at
+                for at in range(len(held) - 1, stop, -1)
+                if held[at - 1].isspace() or (held[at - 1].isalnum() and held[at].isalnum())
+            ),
+            stop,
+        )
+        if cut:
+            yield markdown_marks(held[:cut])
+            held = held[cut:]
+    if held:
+        yield markdown_marks(held)
 
 
 READER = _HtmlReader()

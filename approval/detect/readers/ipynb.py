@@ -46,7 +46,7 @@ from typing import Any, cast
 
 from approval.detect.readers._carriers import nested, picture
 from approval.detect.readers._members import PICTURE_REASON
-from approval.detect.readers.html import html_units
+from approval.detect.readers.html import html_units, markdown_marks
 from approval.detect.readers.json import is_notebook, looks_like_notebook, parse
 from approval.detect.units import (
     PARSED,
@@ -87,10 +87,7 @@ _COPY = re.compile(r" \(\d+\)\Z")  # a key met again in one object (``json.pairs
 _ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*+(?:\x07|\x1b\\)?|[@-Z\\-_])")
 _CARRIAGE = re.compile(r"\r+")
 _BASE64 = re.compile(r"[A-Za-z0-9+/]*={0,2}")
-# What Markdown takes out of a word when it shows it: emphasis, strike-through and code marks.
-_EMPHASIS = re.compile(r"\*+|_+|~~|`+")
-_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
-_RENDERED = frozenset("<&*_`~\\")
+_RENDERED = frozenset("<&*_`~\\")  # what Markdown may show otherwise than it is stored
 
 
 class IpynbReader:
@@ -180,13 +177,12 @@ def _console(text: str) -> list[str]:
 
 
 def _markdown_html(text: str) -> str | None:
-    """A Markdown cell as the HTML a renderer makes of its words (emphasis marks and escapes
-    out, each paragraph a block), for the HTML parser to decode references and take tags and
-    comments out; None when the text holds nothing a renderer changes."""
+    """A Markdown cell as the HTML a renderer makes of its words (``markdown_marks``, each
+    paragraph a block), for the HTML parser to decode references and take tags and comments
+    out; None when the text holds nothing a renderer changes."""
     if not _RENDERED.intersection(text):
         return None
-    text = _EMPHASIS.sub("", _ESCAPE.sub(lambda m: f"&#{ord(m.group(1))};", text))
-    paragraphs = re.split(r"\n[ \t]*\n", text)
+    paragraphs = re.split(r"\n[ \t]*\n", markdown_marks(text))
     return "".join(f"<p>{paragraph}</p>\n" for paragraph in paragraphs)
 
 

@@ -18,7 +18,9 @@ anywhere in it (a character reference ``&#65;``, ``&eacute;``, a comment, a tag;
 bytes search of the whole source) that the HTML reader does not read (its head holds no page)
 is read a second time as GitHub's Markdown or a browser shows it (``html.rendered``): references
 decoded, comments and tags left out, the text around an inline element joined
-(``A2123<!---->45678``), a block element's set apart. A page that starts past the head (a
+(``A2123<!---->45678``), a block element's set apart; and so is a source with a mark Markdown
+takes out of a word (``html.markdown_marks``: emphasis in a word, ``A2123**45678**``, code and
+strike-through marks, an escape, ``1985\\-03\\-14``). A page that starts past the head (a
 ``<html>``, ``<body>`` or ``<script>`` after 8 KiB of blank lines) is read by the HTML reader,
 here. A reader that subsumes this one (a CSV's cells, a JSON document's values) holds its text
 as stored: the scanner then still has this reader read it as shown (``subsumed_rest``).
@@ -105,7 +107,7 @@ def _as_shown(source: Source, limits: Limits, head: bytes, encoding: str) -> Ite
     probe = Probe(head=head, size=source.size)
     if html.READER.accepts(probe) or looks_like_xml(head):
         return
-    found = _search(source, encoding, _PAGE, (_TAG_OPEN, _REFERENCE))
+    found = _search(source, encoding, _PAGE, (_TAG_OPEN, _REFERENCE, *_MARKDOWN))
     if _PAGE in found:  # a page whose first tags are past the head
         yield from html.READER.read(source, limits)
     elif found:
@@ -120,6 +122,17 @@ _LEGACY = sorted((n for n in html_entities.html5 if not n.endswith(";")), key=le
 _REFERENCE = rb"&(?:#|[A-Za-z][A-Za-z0-9]{1,31};|" + "|".join(_LEGACY).encode() + rb")"
 _TAG_OPEN = rb"<[A-Za-z!/?]"
 _PAGE = rb"(?i)<(?:!doctype\s+html|html|head|body|script)[\s/>]"
+# Where ``html.markdown_marks`` joins what is stored apart: an emphasis, code or strike-through
+# mark between two characters that are not blanks (``A2123**45678**``; a bold word between
+# blanks joins nothing), an escape (``03\-14``); each starts with its mark, for ``memchr``.
+# ``_`` is none: inside a word it is no mark, and beside punctuation it stands in every
+# ``"_id"`` of a JSON export (it is taken out when the source is read as shown for another reason).
+_MARKDOWN = (
+    rb"\*(?<=[^\s*]\*)\**+[^\s*]",
+    rb"`(?<=[^\s`]`)`*+[^\s`]",
+    rb"~~(?<=[^\s~]~~)~*+[^\s~]",
+    rb"\\[!-/:-@\[-`{-~]",
+)
 _BLOCK_BYTES = 1024 * 1024
 _OVERLAP = 64
 
@@ -158,7 +171,8 @@ def _shown_lines(source: Source, encoding: str) -> Iterator[str]:
     with source.open() as raw:
         text = open_text(raw, encoding)
         held = ""
-        for piece in html.rendered(iter(lambda: text.read(_BLOCK_BYTES // 4), "")):
+        chunks = iter(lambda: text.read(_BLOCK_BYTES // 4), "")
+        for piece in html.rendered(html.markdown_shown(chunks)):
             held += piece
             *whole, held = held.split("\n")
             yield from whole

@@ -9,7 +9,7 @@ import pytest
 
 from approval.detect.readers import csv as csv_reader
 from approval.detect.readers import text as text_reader
-from approval.detect.readers.html import RENDER_TAG_CHARS, rendered
+from approval.detect.readers.html import RENDER_TAG_CHARS, markdown_shown, rendered
 from approval.detect.scan import scan_file, subsume
 from approval.detect.units import Limits, Source, Text
 from approval.policy import Policy
@@ -48,6 +48,10 @@ CASES = {
     "markup past the head": "\n" * 9_000 + f"{split('<mark></mark>')}\n",
     "references past the head": "Notes.\n" * 2_000 + f"\n{refs(SENTENCE)}\n",
     "a page past the head": "\n" * 9_000 + f"<html><body><p>{split('<b></b>')}</p></body></html>\n",
+    "emphasis inside words": f"# Case notes\n\n{split('**')}**\n",
+    "code marks inside words": f"# Case notes\n\n{split('`')}`\n",
+    "strike-through inside words": f"# Case notes\n\n{split('~~')}~~\n",
+    "emphasis past the head": "Notes.\n" * 2_000 + f"\n{split('*')}*\n",
 }
 
 
@@ -108,6 +112,21 @@ def test_text_without_markup_is_read_once(tmp_path: Path) -> None:
     assert len(_units(path)) == 2  # the part and the text: no second reading
 
 
+def test_markdown_between_blanks_is_read_once(tmp_path: Path) -> None:
+    # Marks that join nothing (a bold word, a code span, a bullet) need no second reading.
+    path = tmp_path / "plain.md"
+    path.write_text("* A **bold** word, `code` and ~~struck~~ words; snake_case_name.\n" * 1_000)
+    assert len(_units(path)) == 2
+
+
+def test_the_reading_as_shown_takes_markdown_marks_out(tmp_path: Path) -> None:
+    path = tmp_path / "notes.md"
+    path.write_text("Born 1985\\-03\\-14, A2123**45678**, a `b` c, snake_case, _it_.\n")
+    *_, shown = _units(path)
+    assert isinstance(shown, Text)
+    assert list(shown.lines) == ["Born 1985-03-14, A212345678, a b c, snake_case, it."]
+
+
 def test_the_reading_as_shown_keeps_lines_and_paragraphs(tmp_path: Path) -> None:
     path = tmp_path / "notes.md"
     path.write_text("# Title &amp; more\n\nA2123<!-- x -->45678\nnext<details>block</details>end\n")
@@ -150,6 +169,29 @@ def _rendered(text: str, size: int | None = None) -> str:
 def test_rendered_is_the_same_whatever_the_chunks(text: str, shown: str) -> None:
     for size in (None, 1, 2, 3, 5, 8):
         assert _rendered(text, size) == shown
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("A2123**45678** 1985\\-03", "A212345678 1985&#45;03"),  # ``rendered`` decodes
+        ("a*b*c ~~d~~e `f` \\<b>", "abc de f &#60;b>"),
+        ("snake_case _it_ __init__ a__b_", "snake_case it init a__b"),
+        ("x\\\\*y*", "x&#92;y"),
+    ],
+)
+def test_markdown_shown_is_the_same_whatever_the_chunks(text: str, shown: str) -> None:
+    for size in (len(text), 1, 2, 3, 5):
+        chunks = [text[i : i + size] for i in range(0, len(text), size)]
+        assert "".join(markdown_shown(chunks)) == shown
+
+
+def test_markdown_shown_holds_little_of_a_long_line() -> None:
+    # A line with no blank: cut between letters, so that what is held stays small.
+    text = "A2123**45678**" + "x" * 100_000
+    pieces = list(markdown_shown([text[i : i + 1000] for i in range(0, len(text), 1000)]))
+    assert "".join(pieces) == "A212345678" + "x" * 100_000
+    assert len(pieces) > 90
 
 
 def test_a_tag_that_never_ends_is_text() -> None:
