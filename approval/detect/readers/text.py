@@ -185,11 +185,9 @@ def _shown_lines(source: Source, encoding: str) -> Iterator[str]:
 
 # An HTML page, by the tags of its first bytes.
 _MARKUP = re.compile(rb"(?i)<(?:!doctype\s+html|html|head|body|table|div|h[1-6])[\s>]")
-# The start of an element that a browser lays out as a block of its own.
-_BLOCK = re.compile(
-    r"(?i)(?=<(?:h[1-6]|p|div|tr|li|dt|dd|table|caption|section|article|header|footer|nav"
-    r"|aside|main|blockquote|pre|form|fieldset|title|body|hr|br)[\s/>])"
-)
+# The start of an element that a browser lays out as a block of its own; a row's cells stay
+# in its paragraph, which is the record.
+_BLOCK = re.compile(r"(?i)(?=<(?:" + "|".join(html.BLOCK_ELEMENTS - {"td", "th"}) + r")[\s/>])")
 _TAG = re.compile(r"<[^>]*>?")
 
 

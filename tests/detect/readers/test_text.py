@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from approval.detect.readers.html import BLOCK_ELEMENTS
 from approval.detect.readers.text import READER
 from approval.detect.scan import scan_file
 from approval.detect.textio import MAX_LINE_CHARS, sniff_encoding, visible
@@ -126,3 +127,14 @@ def test_visible_drops_invisible_characters_and_folds_compatibility_forms() -> N
     assert visible("G\u200bA\u00adR\ufeffC\u2060IA") == "GARCIA"
     assert visible("Ａ２１２") == "A212"
     assert visible("plain ascii") == "plain ascii"
+
+
+def test_a_page_on_one_line_is_cut_before_each_block_a_browser_lays_out(tmp_path: Path) -> None:
+    # The blocks are the HTML reader's (``html.BLOCK_ELEMENTS``); a row's cells stay together.
+    blocks = sorted(BLOCK_ELEMENTS - {"td", "th", "html"})
+    path = tmp_path / "page.html"
+    page = "".join(f"<{tag}>in {tag} " for tag in blocks) + "<tr><td>a</td><td>b</td></tr>"
+    path.write_text(f"<html>{page}\n")
+    shown = [f"<{tag}>in {tag} " for tag in blocks] + ["<tr><td>a</td><td>b</td></tr>"]
+    shown[0] = "<html>" + shown[0]  # a piece with no text joins the next
+    assert [line for line in lines_of(path) if line] == shown
