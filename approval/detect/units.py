@@ -249,7 +249,11 @@ class Reader(Protocol):
     sees every character but whitespace as a token, key or value, so ``json`` subsumes
     ``text`` and ``yaml``. Declare it only where it holds for any bytes both accept: a reader
     that skips anything the other reads (comments, markup, an unknown member) must not claim
-    it. A subsumed reader is still used wherever the subsuming reader does not accept."""
+    it. A subsumed reader is still used wherever the subsuming reader does not accept.
+
+    ``subsumed_rest`` (optional): a reader for what this reader still reads when it is
+    subsumed, read in its place: the text reader's reading of markup as a renderer shows it,
+    which a CSV's or a JSON document's cells, holding ``&#65;`` as stored, do not cover."""
 
     name: str  # the report's "format", e.g. "csv", "xlsx"
 
