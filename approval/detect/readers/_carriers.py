@@ -314,10 +314,11 @@ class _Folder:
                 return None
             if not self._take("punct", "("):
                 return None
-            separator = ("," if self._at("punct", ")") else None) or self._chain(depth + 1)
+            # ``join()`` joins with commas, as JavaScript does.
+            separator = (",", False) if self._at("punct", ")") else self._chain(depth + 1)
             if separator is None or not self._take("punct", ")"):
                 return None
-            glue = separator if isinstance(separator, str) else separator[0]
+            glue = separator[0]
             if not self._spend(sum(map(len, items)) + len(glue) * max(len(items) - 1, 0)):
                 return None
             value = (glue.join(items), True)
