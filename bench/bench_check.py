@@ -41,6 +41,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from _bytecode import compile_package
+
 from approval.demo.synthetic import aggregate_csv, detention_workbook, people
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -225,6 +227,7 @@ def main() -> int:
     parser.add_argument("--jobs", type=int, default=2, help="the pool's size to compare with 1")
     parser.add_argument("--keep", type=Path, help="work here (kept) instead of a temporary dir")
     options = parser.parse_args()
+    compile_package()  # commands run from byte-code, as installed (bench/_bytecode.py)
     print(f"start: {load()}; two busy processes get {cores_available():.2f} cores")
     reaper = become_subreaper()
     if not reaper:
@@ -232,9 +235,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="bench-check-") as scratch:
         work = options.keep or Path(scratch)
         work.mkdir(parents=True, exist_ok=True)
-        # As an installed package runs: from byte-code, of the bench's own (bench_gate.py).
-        env = {**os.environ, "NO_COLOR": "1", "PYTHONDONTWRITEBYTECODE": ""}
-        env["PYTHONPYCACHEPREFIX"] = str(work / "pycache")
+        env = {**os.environ, "NO_COLOR": "1"}
         tree = work / "site"
         if not tree.exists():
             size = build_tree(tree, options.files)

@@ -15,8 +15,8 @@ wall clock varies most.
 
 The commands run as an installed package runs, from byte-code: with ``PYTHONDONTWRITEBYTECODE``
 (set in some development shells) every run would compile the package's modules from source
-first, a cost that pip's install-time compilation spares users. The byte-code goes to a
-directory of the benchmark's own (``PYTHONPYCACHEPREFIX``), written by one untimed run.
+first, a cost that pip's install-time compilation spares users; the bench compiles the package
+once before it times anything (``bench/_bytecode.py``).
 Also (issue 13): what following links and a submodule costs ``check`` (``--part links``), and
 ``approval export`` of the demo's 6,252-row workbook as a whole command, under 1 s
 (``--part workbook``).
@@ -40,6 +40,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from _bytecode import compile_package
 from bench_ledger import fast_import
 
 from approval.demo.synthetic import FIRST, LAST, detention_workbook
@@ -303,20 +304,15 @@ def in_process(tree: Path, env: dict[str, str]) -> tuple[float, float, int]:
     return float(took), float(cpu), int(scanned)
 
 
-def byte_code(work: Path) -> dict[str, str]:
-    """The environment that runs the commands from byte-code of the benchmark's own (an empty
-    ``PYTHONDONTWRITEBYTECODE`` is unset, for Python)."""
-    return {"PYTHONPYCACHEPREFIX": str(work / "pycache"), "PYTHONDONTWRITEBYTECODE": ""}
-
-
 def bench_check(work: Path, agency: Agency, files: int, protected: int, rounds: int) -> bool:
     print(f"\ncheck over a git work tree of {files} files ({protected} protected, approved)")
     tree = work / "site"
     approved = build_tree(tree, files, protected)
     ledger = work / "site-ledger"
     approve_files(agency, ledger, approved)
-    code_env = {**byte_code(work), "APPROVAL_LEDGER": str(ledger)}
-    # Untimed: writes the byte-code, and brings the tree into the page cache for every run alike.
+    code_env = {"APPROVAL_LEDGER": str(ledger)}
+    # Untimed: brings the tree into the page cache, and the modules of both paths into memory,
+    # for every run alike.
     for _ in range(2):  # cold, then warm: the modules of both
         env = {**code_env, "XDG_CACHE_HOME": str(work / "c-first")}
         took, code, output = run_cli("check", ".", env=env, cwd=tree)
@@ -396,11 +392,11 @@ def bench_links(work: Path, agency: Agency, files: int, linked: int, rounds: int
     plain = work / "site-plain"
     build_tree(plain, files, 0)
     linked_tree = build_linked_tree(work, files, linked)
-    code_env = {**byte_code(work), "APPROVAL_LEDGER": str(ledger)}
+    code_env = {"APPROVAL_LEDGER": str(ledger)}
     times: dict[str, dict[str, list[tuple[float, float]]]] = {}
     for label, tree in (("plain", plain), ("links", linked_tree)):
         env = {**code_env, "XDG_CACHE_HOME": str(work / f"l-first-{label}")}
-        took, code, output = run_cli("check", ".", env=env, cwd=tree)  # untimed: byte-code
+        took, code, output = run_cli("check", ".", env=env, cwd=tree)  # untimed: a warm-up
         assert code == 0, output
         times[label] = {"cold": [], "warm": []}
     # Interleaved, so that other load on the machine falls on both trees alike.
@@ -440,11 +436,11 @@ def bench_workbook_export(work: Path, agency: Agency, rows: int, runs: int = 5) 
     detention_workbook(workbook, count=rows)
     ledger = work / "workbook-ledger"
     approve_files(agency, ledger, [workbook])
-    env = {**byte_code(work), "APPROVAL_LEDGER": str(ledger), "XDG_CACHE_HOME": str(work / "wb")}
+    env = {"APPROVAL_LEDGER": str(ledger), "XDG_CACHE_HOME": str(work / "wb")}
     key = agency.paths["p.publisher"]
     www = work / "www-workbook"
     www.mkdir()
-    took, code, output = run_cli("status", workbook, env=env, cwd=work)  # untimed: byte-code
+    took, code, output = run_cli("status", workbook, env=env, cwd=work)  # untimed: a warm-up
     times = []
     for n in range(runs):
         took, cpu, code, output = run_cli_timed(
@@ -562,6 +558,7 @@ def main() -> int:
         "--part", choices=["all", "check", "links", "export", "workbook"], default="all"
     )
     options = parser.parse_args()
+    compile_package()  # commands run from byte-code, as installed (bench/_bytecode.py)
     work = Path(tempfile.mkdtemp(prefix="bench-gate-"))
     print(f"work directory {work}; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     agency = Agency(work)
